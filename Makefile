@@ -1,0 +1,38 @@
+# dsabench: `make bench` measures, `make test` tests. Everything else is a step of those two.
+SHELL := /bin/bash
+MVN ?= mvn -B -ntp
+DSABENCH := bin/dsabench
+JAR := cli/target/dsabench.jar
+
+.PHONY: build bench test serve report check gpu-bundle clean test-deps
+
+build:
+	$(MVN) -q install -DskipTests
+	@ls -l $(JAR)
+
+# The main job: sweep on the best backend here (cuda when a GPU is, else cpu) and give a
+# regression verdict against reports/published/<device>/results.json when one exists.
+bench: build
+	$(DSABENCH) bench --backend auto --out out/bench
+
+test: test-deps
+	$(MVN) install
+
+test-deps:
+	scripts/install-test-deps.sh
+
+serve: build
+	$(DSABENCH) serve
+
+report: build
+	$(DSABENCH) report --results $$(scripts/latest-results.sh) --out out/report/report.html
+
+check: build
+	$(DSABENCH) check --backend auto
+
+gpu-bundle: build
+	scripts/gpu-bundle.sh dist
+
+clean:
+	$(MVN) -q clean
+	rm -rf out dist

@@ -1,0 +1,85 @@
+package io.dsabench.cli;
+
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * {@code dsabench}: the one command. Exit codes: 0 ok, 1 regression or failed check, 2 bad input
+ * (the message names the field, the value and the rule).
+ */
+@Command(
+    name = "dsabench",
+    mixinStandardHelpOptions = true,
+    versionProvider = Main.Version.class,
+    description = "Measures what DeepSeek Sparse Attention saves, per token position, in USD.",
+    subcommands = {
+      BenchCommand.class,
+      CheckCommand.class,
+      CompareCommand.class,
+      CostCommand.class,
+      ReportCommand.class,
+      ServeCommand.class,
+      MergeCommand.class,
+      CommandLine.HelpCommand.class
+    })
+public final class Main implements Runnable {
+  /** Exit code for success. */
+  public static final int OK = 0;
+
+  /** Exit code for a regression or a failed check. */
+  public static final int FAILED = 1;
+
+  /** Exit code for bad input. */
+  public static final int BAD_INPUT = 2;
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(spec.commandLine().getOut());
+  }
+
+  public static void main(String[] args) {
+    System.exit(execute(args));
+  }
+
+  /** Runs the command line and returns its exit code (tests call this instead of main). */
+  public static int execute(String... args) {
+    return commandLine().execute(args);
+  }
+
+  /** The configured command line, with dsabench's exit-code rules. */
+  public static CommandLine commandLine() {
+    CommandLine cl = new CommandLine(new Main());
+    cl.setExitCodeExceptionMapper(e -> e instanceof IllegalArgumentException ? BAD_INPUT : FAILED);
+    cl.setParameterExceptionHandler(
+        (ex, a) -> {
+          PrintWriter err = ex.getCommandLine().getErr();
+          err.println("dsabench: " + ex.getMessage());
+          err.println("Try 'dsabench " + ex.getCommandLine().getCommandName() + " --help'.");
+          return BAD_INPUT;
+        });
+    cl.setExecutionExceptionHandler(
+        (ex, c, parseResult) -> {
+          PrintWriter err = c.getErr();
+          if (ex instanceof IllegalArgumentException) {
+            err.println("dsabench: " + ex.getMessage());
+            return BAD_INPUT;
+          }
+          err.println("dsabench: " + ex);
+          ex.printStackTrace(err);
+          return FAILED;
+        });
+    return cl;
+  }
+
+  /** Version from the jar manifest, else "development build". */
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      String v = Main.class.getPackage().getImplementationVersion();
+      return new String[] {"dsabench " + (v == null ? "(development build)" : v)};
+    }
+  }
+}

@@ -1,0 +1,116 @@
+package io.dsabench.costmodel.results;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.io.JsonEOFException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
+import java.io.IOException;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+
+/**
+ * Reads and writes results files. Writes are atomic: a temp file beside the target, then rename.
+ */
+public final class ResultsIO {
+  private static final ObjectMapper MAPPER =
+      new ObjectMapper()
+          .enable(SerializationFeature.INDENT_OUTPUT)
+          .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+          .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+
+  private ResultsIO() {}
+
+  /** The mapper used for results, shared so that every module writes the same JSON. */
+  public static ObjectMapper mapper() {
+    return MAPPER.copy();
+  }
+
+  /** Writes {@code results} to {@code file} atomically; readers never see a partial file. */
+  public static void write(Path file, Results results) throws IOException {
+    writeAtomically(file, MAPPER.writeValueAsBytes(results));
+  }
+
+  /** Writes bytes to a temp file in the target's directory, forces them, then renames over it. */
+  public static void writeAtomically(Path file, byte[] bytes) throws IOException {
+    Path dir = file.toAbsolutePath().getParent();
+    Files.createDirectories(dir);
+    Path tmp = Files.createTempFile(dir, "." + file.getFileName() + ".", ".tmp");
+    try {
+      try (var ch =
+          java.nio.channels.FileChannel.open(tmp, java.nio.file.StandardOpenOption.WRITE)) {
+        ch.write(java.nio.ByteBuffer.wrap(bytes));
+        ch.force(true);
+      }
+      try {
+        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      } catch (AtomicMoveNotSupportedException e) {
+        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
+      }
+    } finally {
+      Files.deleteIfExists(tmp);
+    }
+  }
+
+  /**
+   * Reads a results file.
+   *
+   * @throws ResultsFormatException naming the file and the problem: missing, truncated, not JSON,
+   *     wrong schema id, or a field that breaks its rule
+   */
+  public static Results read(Path file) throws ResultsFormatException {
+    byte[] bytes;
+    try {
+      bytes = Files.readAllBytes(file);
+    } catch (NoSuchFileException e) {
+      throw new ResultsFormatException(file, "no such file", e);
+    } catch (IOException e) {
+      throw new ResultsFormatException(file, "cannot be read: " + e.getMessage(), e);
+    }
+    if (bytes.length == 0) {
+      throw new ResultsFormatException(file, "empty file (truncated?)", null);
+    }
+    JsonNode tree;
+    try {
+      tree = MAPPER.readTree(bytes);
+    } catch (JsonEOFException e) {
+      throw new ResultsFormatException(
+          file, "truncated: the JSON ends before it is complete (" + location(e) + ")", e);
+    } catch (JsonProcessingException e) {
+      throw new ResultsFormatException(file, "not valid JSON (" + location(e) + ")", e);
+    } catch (IOException e) {
+      throw new ResultsFormatException(file, "cannot be parsed: " + e.getMessage(), e);
+    }
+    JsonNode schema = tree.get("schema");
+    if (schema == null || !schema.isTextual()) {
+      throw new ResultsFormatException(
+          file, "no \"schema\" field; expected \"" + Results.SCHEMA + "\"", null);
+    }
+    if (!Results.SCHEMA.equals(schema.asText())) {
+      throw new ResultsFormatException(
+          file,
+          "schema \"" + schema.asText() + "\" is not the supported \"" + Results.SCHEMA + "\"",
+          null);
+    }
+    try {
+      return MAPPER.treeToValue(tree, Results.class);
+    } catch (ValueInstantiationException e) {
+      Throwable cause = e.getCause() == null ? e : e.getCause();
+      throw new ResultsFormatException(file, "invalid content: " + cause.getMessage(), e);
+    } catch (JsonProcessingException e) {
+      throw new ResultsFormatException(file, "invalid content: " + e.getOriginalMessage(), e);
+    }
+  }
+
+  private static String location(JsonProcessingException e) {
+    var loc = e.getLocation();
+    return loc == null
+        ? e.getOriginalMessage()
+        : "line " + loc.getLineNr() + ", column " + loc.getColumnNr();
+  }
+}

@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Builds dist/: a jlink'd JRE, the runnable jar (cubins inside) and bin/dsabench, for a GPU machine
+# that has a driver but no Java. Usage: scripts/gpu-bundle.sh DIR
+set -euo pipefail
+cd "$(dirname "$0")/.."
+dist=${1:-dist}
+jar=cli/target/dsabench.jar
+[ -f "$jar" ] || { echo "gpu-bundle: $jar missing; run 'make build'" >&2; exit 2; }
+jlink=${JAVA_HOME:+$JAVA_HOME/bin/}jlink
+rm -rf "$dist"
+mkdir -p "$dist/bin" "$dist/lib"
+# Modules the jar needs (jdeps over a fat jar misses reflective uses; this list ran on an H200).
+"$jlink" --add-modules java.base,java.logging,java.management,jdk.unsupported,java.naming,java.sql,jdk.management,java.net.http,java.xml,jdk.crypto.ec,java.desktop,jdk.httpserver,jdk.attach \
+  --strip-debug --no-header-files --no-man-pages --compress=2 --output "$dist/jre"
+cp "$jar" "$dist/lib/dsabench.jar"
+cp bin/dsabench "$dist/bin/dsabench"
+git rev-parse HEAD >"$dist/COMMIT" 2>/dev/null || echo unknown >"$dist/COMMIT"
+size=$(du -sm "$dist" | cut -f1)
+echo "gpu-bundle: $dist is ${size} MB"
+if [ "$size" -gt 60 ]; then
+  echo "gpu-bundle: $dist is over the 60 MB budget" >&2
+  exit 1
+fi
