@@ -1,0 +1,39 @@
+package io.dsabench.kernels.cuda;
+
+/** Tile shape of dense_decode.cu and how the KV range is split; must match the constants there. */
+final class DenseDecodeShape {
+  /** Query rows (heads of one token) per block: 128 heads = 2 blocks per query token. */
+  static final int BLOCK_ROWS = 64;
+
+  static final int BLOCK_N = 64;
+  static final int DIM = 576;
+
+  /** Q tile + two stages of KV tiles (bf16) + P (bf16) + the row-max exchange (fp32). */
+  static final int SHARED_BYTES =
+      2 * (BLOCK_ROWS * DIM + 2 * BLOCK_N * DIM + BLOCK_ROWS * BLOCK_N) + 2 * BLOCK_ROWS * 4;
+
+  private DenseDecodeShape() {}
+
+  /**
+   * How many pieces to split each query block's KV range into, so that small batches still fill the
+   * GPU (one block per SM fits): the fewest splits that fill at least 90% of the last wave (else
+   * the best filling), keeping at least 4 tiles per split so the combine step stays cheap.
+   */
+  static int splits(int rowBlocks, int tiles, int sms) {
+    int best = 1;
+    double bestEfficiency = 0;
+    for (int s = 1; s <= 64 && s <= Math.max(1, tiles / 4); s++) {
+      long blocks = (long) rowBlocks * s;
+      long waves = (blocks + sms - 1) / sms;
+      double efficiency = (double) blocks / (waves * sms);
+      if (efficiency >= 0.9) {
+        return s;
+      }
+      if (efficiency > bestEfficiency) {
+        best = s;
+        bestEfficiency = efficiency;
+      }
+    }
+    return best;
+  }
+}

@@ -1,0 +1,14 @@
+package io.dsabench.kernels.cuda;
+
+/** Tile shape of dense_prefill.cu; must match the constants there. */
+final class DensePrefillShape {
+  static final int BLOCK_M = 128;
+  static final int BLOCK_N = 64;
+  static final int QK = 192;
+  static final int V = 128;
+
+  /** Q tile + two stages of K and V tiles, bf16. */
+  static final int SHARED_BYTES = 2 * (BLOCK_M * QK + 2 * BLOCK_N * (QK + V));
+
+  private DensePrefillShape() {}
+}
