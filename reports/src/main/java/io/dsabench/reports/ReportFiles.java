@@ -1,0 +1,20 @@
+package io.dsabench.reports;
+
+import java.nio.file.Path;
+
+/** The three files one report writes: the page and the same numbers as CSV and JSON beside it. */
+public record ReportFiles(Path html, Path csv, Path json) {
+  /** {@code dir/name.html} → {@code dir/name.csv} and {@code dir/name.json}. */
+  public static ReportFiles beside(Path html) {
+    String name = html.getFileName().toString();
+    if (!name.endsWith(".html")) {
+      throw new IllegalArgumentException("out: '" + html + "' does not end in .html");
+    }
+    String stem = name.substring(0, name.length() - ".html".length());
+    if (stem.isEmpty()) {
+      throw new IllegalArgumentException("out: '" + html + "' has no name before .html");
+    }
+    return new ReportFiles(
+        html, html.resolveSibling(stem + ".csv"), html.resolveSibling(stem + ".json"));
+  }
+}

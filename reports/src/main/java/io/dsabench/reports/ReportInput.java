@@ -1,0 +1,55 @@
+package io.dsabench.reports;
+
+import io.dsabench.costmodel.results.Results;
+import io.dsabench.reports.model.Verdict;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * What a report is made from.
+ *
+ * @param results the measured run
+ * @param resultsFile where the run was read from (shown in the provenance), or null
+ * @param hardware hardware profile id to price on ({@code h800}, {@code h200}, ...); null for the
+ *     cost model's default
+ * @param usdPerGpuHour price; null for the profile's default
+ * @param summaryPositions positions for the summary table, e.g. 8K, 32K, 64K, 128K
+ * @param verdict the regression verdict the caller computed, or {@link Verdict#none}
+ * @param reportCommand the command line that asked for the report (provenance), or null
+ * @param generatedAt when the report is written
+ */
+public record ReportInput(
+    Results results,
+    String resultsFile,
+    String hardware,
+    Double usdPerGpuHour,
+    List<Integer> summaryPositions,
+    Verdict verdict,
+    String reportCommand,
+    Instant generatedAt) {
+  /** The positions the summary shows unless told otherwise: 8K, 32K, 64K and 128K. */
+  public static final List<Integer> DEFAULT_POSITIONS = List.of(8192, 32768, 65536, 131072);
+
+  public ReportInput {
+    if (results == null) {
+      throw new IllegalArgumentException("results: missing");
+    }
+    summaryPositions = List.copyOf(summaryPositions == null ? DEFAULT_POSITIONS : summaryPositions);
+    for (int p : summaryPositions) {
+      if (p <= 0) {
+        throw new IllegalArgumentException("positions: " + p + " is not a positive token count");
+      }
+    }
+    if (usdPerGpuHour != null && !(usdPerGpuHour > 0 && Double.isFinite(usdPerGpuHour))) {
+      throw new IllegalArgumentException(
+          "price: " + usdPerGpuHour + " is not a positive USD per GPU-hour");
+    }
+    verdict = verdict == null ? Verdict.none("no published run for this device") : verdict;
+    generatedAt = generatedAt == null ? Instant.now() : generatedAt;
+  }
+
+  /** The results with every default: priced by the cost model's default hardware and price. */
+  public static ReportInput of(Results results) {
+    return new ReportInput(results, null, null, null, null, null, null, null);
+  }
+}

@@ -1,0 +1,48 @@
+package io.dsabench.reports;
+
+import io.dsabench.costmodel.results.ResultsIO;
+import io.dsabench.reports.model.ReportData;
+import io.dsabench.reports.render.CsvRenderer;
+import io.dsabench.reports.render.HtmlRenderer;
+import io.dsabench.reports.render.JsonRenderer;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+
+/**
+ * Writes reports. {@link #write(ReportInput, Path)} is what {@code dsabench report} calls; {@link
+ * #html(ReportData)} renders a page in memory (the dashboard serves it).
+ */
+public final class ReportWriter {
+  private ReportWriter() {}
+
+  /**
+   * Costs the input's results and writes {@code html} with its CSV and JSON beside it (see {@link
+   * ReportFiles#beside}). Each file is written atomically.
+   */
+  public static ReportFiles write(ReportInput input, Path html) throws IOException {
+    return write(ReportBuilder.build(input), html);
+  }
+
+  /** Writes an already computed report. */
+  public static ReportFiles write(ReportData data, Path html) throws IOException {
+    ReportFiles files = ReportFiles.beside(html);
+    // Data files first: a reader who sees the page can rely on the numbers beside it.
+    ResultsIO.writeAtomically(
+        files.json(), JsonRenderer.pretty(data).getBytes(StandardCharsets.UTF_8));
+    ResultsIO.writeAtomically(
+        files.csv(), CsvRenderer.render(data).getBytes(StandardCharsets.UTF_8));
+    ResultsIO.writeAtomically(files.html(), html(data).getBytes(StandardCharsets.UTF_8));
+    return files;
+  }
+
+  /** The report's numbers, computed by the cost model. */
+  public static ReportData data(ReportInput input) {
+    return ReportBuilder.build(input);
+  }
+
+  /** The self-contained page for {@code data}. */
+  public static String html(ReportData data) {
+    return HtmlRenderer.render(data);
+  }
+}

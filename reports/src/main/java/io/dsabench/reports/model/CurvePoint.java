@@ -1,0 +1,21 @@
+package io.dsabench.reports.model;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+
+/**
+ * A curve's value at one position.
+ *
+ * @param position token position (0 is allowed: Figure 3 starts there)
+ * @param usdPerMillionTokens cost
+ * @param flag null for a measured or interpolated value; otherwise the cost model's reason (e.g.
+ *     {@code extrapolated})
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record CurvePoint(int position, double usdPerMillionTokens, String flag) {
+  public CurvePoint {
+    if (position < 0) {
+      throw new IllegalArgumentException("position: " + position + " is negative");
+    }
+    Checks.finiteNonNegative("usdPerMillionTokens at " + position, usdPerMillionTokens);
+  }
+}

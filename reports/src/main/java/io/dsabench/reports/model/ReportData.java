@@ -1,0 +1,72 @@
+package io.dsabench.reports.model;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import java.util.List;
+
+/**
+ * Every number a report shows, computed once: the HTML, {@code report.csv} and {@code report.json}
+ * are three renderings of this one value, so they cannot disagree. Schema {@value #SCHEMA}; money
+ * in USD, times in seconds, rates in SI units per second.
+ *
+ * @param schema always {@value #SCHEMA}
+ * @param title the report's heading
+ * @param generatedAt ISO-8601 instant the report was written
+ * @param provenance where the measurements came from
+ * @param pricing the hardware and price the costs are for
+ * @param warnings what a reader must know before trusting a number (cpu run, extrapolation, ...)
+ * @param summary dense vs DSA cost at the summary positions
+ * @param curves measured cost curves and the paper's Figure 3 curves
+ * @param ceilings the hardware ceilings kernel throughput is compared with; null when unknown
+ * @param kernels one table per phase and variant
+ * @param capacity the capacity plan; null when no workload was given
+ * @param methodology formulas and every cost-model parameter with its source
+ * @param verdict the regression verdict against the published run
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@JsonPropertyOrder({
+  "schema",
+  "title",
+  "generatedAt",
+  "provenance",
+  "pricing",
+  "warnings",
+  "summary",
+  "curves",
+  "ceilings",
+  "kernels",
+  "capacity",
+  "methodology",
+  "verdict"
+})
+public record ReportData(
+    String schema,
+    String title,
+    String generatedAt,
+    Provenance provenance,
+    Pricing pricing,
+    List<String> warnings,
+    List<SummaryRow> summary,
+    List<Curve> curves,
+    Ceilings ceilings,
+    List<KernelTable> kernels,
+    CapacityPlan capacity,
+    Methodology methodology,
+    Verdict verdict) {
+  public static final String SCHEMA = "dsabench.report/v1";
+
+  public ReportData {
+    if (!SCHEMA.equals(schema)) {
+      throw new IllegalArgumentException("schema: '" + schema + "' is not " + SCHEMA);
+    }
+    Checks.notBlank("title", title);
+    Checks.notNull("provenance", provenance);
+    Checks.notNull("pricing", pricing);
+    Checks.notNull("methodology", methodology);
+    Checks.notNull("verdict", verdict);
+    warnings = List.copyOf(warnings == null ? List.of() : warnings);
+    summary = List.copyOf(summary == null ? List.of() : summary);
+    curves = List.copyOf(curves == null ? List.of() : curves);
+    kernels = List.copyOf(kernels == null ? List.of() : kernels);
+  }
+}

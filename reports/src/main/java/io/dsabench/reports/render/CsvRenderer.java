@@ -1,0 +1,289 @@
+package io.dsabench.reports.render;
+
+import io.dsabench.reports.model.CapacityPlan;
+import io.dsabench.reports.model.CapacityRow;
+import io.dsabench.reports.model.Curve;
+import io.dsabench.reports.model.CurvePoint;
+import io.dsabench.reports.model.KernelRow;
+import io.dsabench.reports.model.KernelTable;
+import io.dsabench.reports.model.Parameter;
+import io.dsabench.reports.model.ReportData;
+import io.dsabench.reports.model.SummaryRow;
+
+/**
+ * {@code report.csv}: the report's numbers in one long ("tidy") table, one value per row, SI units
+ * and full precision, so that a spreadsheet or a script can filter by section and metric:
+ *
+ * <pre>
+ * section,series,position_tokens,tokens,stage,metric,value,unit,note
+ * summary,prefill,131072,,,dense_usd_per_million_tokens,0.61,USD/Mtok,
+ * curve,measured:prefill_v3.2,65536,,,usd_per_million_tokens,0.15,USD/Mtok,
+ * kernel,decode/dsa,131072,64,indexer,median_seconds,1.2e-4,s,
+ * capacity,dsa,,,,gpus,12.0,GPU,
+ * parameter,price,,,,price,2,USD/GPU-hour,--price
+ * </pre>
+ */
+public final class CsvRenderer {
+  public static final String HEADER =
+      "section,series,position_tokens,tokens,stage,metric,value,unit,note";
+
+  private CsvRenderer() {}
+
+  public static String render(ReportData d) {
+    StringBuilder b = new StringBuilder(32_000);
+    b.append(HEADER).append('\n');
+    for (SummaryRow r : d.summary()) {
+      String s = r.phase().id();
+      row(
+          b,
+          "summary",
+          s,
+          r.position(),
+          null,
+          null,
+          "dense_usd_per_million_tokens",
+          r.denseUsdPerMillionTokens(),
+          "USD/Mtok",
+          r.flag());
+      row(
+          b,
+          "summary",
+          s,
+          r.position(),
+          null,
+          null,
+          "dsa_usd_per_million_tokens",
+          r.dsaUsdPerMillionTokens(),
+          "USD/Mtok",
+          r.flag());
+      row(
+          b,
+          "summary",
+          s,
+          r.position(),
+          null,
+          null,
+          "dense_over_dsa",
+          r.denseOverDsa(),
+          "",
+          r.flag());
+      row(
+          b,
+          "summary",
+          s,
+          r.position(),
+          null,
+          null,
+          "paper_dense_usd_per_million_tokens",
+          r.paperDense(),
+          "USD/Mtok",
+          "Figure 3, H800 at 2 USD/GPU-hour");
+      row(
+          b,
+          "summary",
+          s,
+          r.position(),
+          null,
+          null,
+          "paper_dsa_usd_per_million_tokens",
+          r.paperDsa(),
+          "USD/Mtok",
+          "Figure 3, H800 at 2 USD/GPU-hour");
+    }
+    for (Curve c : d.curves()) {
+      for (CurvePoint p : c.points()) {
+        row(
+            b,
+            "curve",
+            c.source() + ":" + c.id(),
+            p.position(),
+            null,
+            null,
+            "usd_per_million_tokens",
+            p.usdPerMillionTokens(),
+            "USD/Mtok",
+            p.flag());
+      }
+    }
+    for (KernelTable t : d.kernels()) {
+      String s = t.phase().id() + "/" + t.variant().id();
+      for (KernelRow r : t.rows()) {
+        if (!"ok".equals(r.status())) {
+          row(
+              b,
+              "kernel",
+              s,
+              r.position(),
+              r.tokens(),
+              r.stage(),
+              "status",
+              null,
+              "",
+              r.status() + ": " + r.reason());
+          continue;
+        }
+        Integer n = r.tokens();
+        String st = r.stage();
+        row(b, "kernel", s, r.position(), n, st, "median_seconds", r.medianSeconds(), "s", null);
+        row(b, "kernel", s, r.position(), n, st, "p10_seconds", r.p10Seconds(), "s", null);
+        row(b, "kernel", s, r.position(), n, st, "p90_seconds", r.p90Seconds(), "s", null);
+        row(
+            b,
+            "kernel",
+            s,
+            r.position(),
+            n,
+            st,
+            "samples",
+            r.samples() == null ? null : r.samples().doubleValue(),
+            "",
+            null);
+        row(
+            b,
+            "kernel",
+            s,
+            r.position(),
+            n,
+            st,
+            "flops_per_second",
+            r.flopsPerSecond(),
+            "FLOP/s",
+            null);
+        row(
+            b,
+            "kernel",
+            s,
+            r.position(),
+            n,
+            st,
+            "bytes_per_second",
+            r.bytesPerSecond(),
+            "B/s",
+            null);
+        row(
+            b,
+            "kernel",
+            s,
+            r.position(),
+            n,
+            st,
+            "compute_fraction",
+            r.computeFraction(),
+            "",
+            d.ceilings() == null ? "no ceilings known" : "of " + d.ceilings().hardware());
+        row(
+            b,
+            "kernel",
+            s,
+            r.position(),
+            n,
+            st,
+            "bandwidth_fraction",
+            r.bandwidthFraction(),
+            "",
+            d.ceilings() == null ? "no ceilings known" : "of " + d.ceilings().hardware());
+      }
+    }
+    CapacityPlan plan = d.capacity();
+    if (plan != null) {
+      for (Parameter p : plan.inputs()) {
+        text(b, "workload", p.name(), p.value(), p.unit(), p.source());
+      }
+      for (CapacityRow r : plan.rows()) {
+        String s = r.variant().id();
+        row(b, "capacity", s, null, null, null, "gpus", r.gpus(), "GPU", plan.workload());
+        row(
+            b,
+            "capacity",
+            s,
+            null,
+            null,
+            null,
+            "usd_per_day",
+            r.usdPerDay(),
+            "USD/day",
+            plan.workload());
+        row(
+            b,
+            "capacity",
+            s,
+            null,
+            null,
+            null,
+            "usd_per_million_input_tokens",
+            r.usdPerMillionInputTokens(),
+            "USD/Mtok",
+            plan.workload());
+        row(
+            b,
+            "capacity",
+            s,
+            null,
+            null,
+            null,
+            "usd_per_million_output_tokens",
+            r.usdPerMillionOutputTokens(),
+            "USD/Mtok",
+            plan.workload());
+      }
+    }
+    for (Parameter p : d.methodology().parameters()) {
+      text(b, "parameter", p.name(), p.value(), p.unit(), p.source());
+    }
+    b.append("verdict,")
+        .append(Escape.csv(d.verdict().outcome()))
+        .append(",,,,outcome,,,")
+        .append(Escape.csv(d.verdict().summary()))
+        .append('\n');
+    return b.toString();
+  }
+
+  // One numeric row; a null value is written as an empty field, never as a made-up number.
+  private static void row(
+      StringBuilder b,
+      String section,
+      String series,
+      Integer position,
+      Integer tokens,
+      String stage,
+      String metric,
+      Double value,
+      String unit,
+      String note) {
+    b.append(section)
+        .append(',')
+        .append(Escape.csv(series))
+        .append(',')
+        .append(position == null ? "" : position.toString())
+        .append(',')
+        .append(tokens == null ? "" : tokens.toString())
+        .append(',')
+        .append(Escape.csv(stage))
+        .append(',')
+        .append(metric)
+        .append(',')
+        .append(value == null ? "" : Double.toString(value))
+        .append(',')
+        .append(Escape.csv(unit))
+        .append(',')
+        .append(Escape.csv(note))
+        .append('\n');
+  }
+
+  // A parameter row: its value is text as the methodology shows it.
+  private static void text(
+      StringBuilder b, String section, String name, String value, String unit, String source) {
+    b.append(section)
+        .append(',')
+        .append(Escape.csv(name))
+        .append(",,,,")
+        .append(Escape.csv(name))
+        .append(',')
+        .append(Escape.csv(value))
+        .append(',')
+        .append(Escape.csv(unit))
+        .append(',')
+        .append(Escape.csv(source))
+        .append('\n');
+  }
+}

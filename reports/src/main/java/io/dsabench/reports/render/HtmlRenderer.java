@@ -1,0 +1,429 @@
+package io.dsabench.reports.render;
+
+import io.dsabench.costmodel.workload.Phase;
+import io.dsabench.costmodel.workload.Variant;
+import io.dsabench.reports.model.CapacityPlan;
+import io.dsabench.reports.model.CapacityRow;
+import io.dsabench.reports.model.Curve;
+import io.dsabench.reports.model.CurvePoint;
+import io.dsabench.reports.model.KernelRow;
+import io.dsabench.reports.model.KernelTable;
+import io.dsabench.reports.model.Parameter;
+import io.dsabench.reports.model.Provenance;
+import io.dsabench.reports.model.ReportData;
+import io.dsabench.reports.model.SummaryRow;
+import io.dsabench.reports.model.Verdict;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.function.DoubleFunction;
+
+/**
+ * Renders a {@link ReportData} as one self-contained HTML page. Tables are rendered here, in the
+ * page itself, so that the numbers read (and print, and parse in tests) without JavaScript; the
+ * charts are drawn in the browser by {@code report.js} from the same data embedded as JSON.
+ *
+ * <p>Every numeric cell carries its exact SI value in {@code data-value} beside the rounded text,
+ * so a reader (or a test) can recover the number the cost model produced.
+ */
+public final class HtmlRenderer {
+  private HtmlRenderer() {}
+
+  /** The whole page. */
+  public static String render(ReportData data) {
+    String template = Assets.own("report.html");
+    Map<String, String> slots = new TreeMap<>();
+    slots.put("title", Escape.html(data.title()));
+    slots.put("css", Assets.own("report.css"));
+    slots.put("body", body(data));
+    slots.put("data", Escape.jsonForScript(JsonRenderer.compact(data)));
+    slots.put("chartjs", Escape.scriptSource(Assets.chartJs()));
+    slots.put("js", Escape.scriptSource(Assets.own("report.js")));
+    return fill(template, slots);
+  }
+
+  /**
+   * Replaces {@code {{name}}} slots in one pass over the template only, so that a slot's content
+   * (Chart.js, user text) is never itself scanned for slots.
+   */
+  static String fill(String template, Map<String, String> slots) {
+    StringBuilder out = new StringBuilder(template.length() + 300_000);
+    int at = 0;
+    while (true) {
+      int open = template.indexOf("{{", at);
+      if (open < 0) {
+        out.append(template, at, template.length());
+        return out.toString();
+      }
+      int close = template.indexOf("}}", open);
+      String name = template.substring(open + 2, close);
+      String value = slots.get(name);
+      if (value == null) {
+        throw new IllegalStateException("report.html: slot {{" + name + "}} has no value");
+      }
+      out.append(template, at, open).append(value);
+      at = close + 2;
+    }
+  }
+
+  private static String body(ReportData d) {
+    StringBuilder b = new StringBuilder(64_000);
+    header(b, d);
+    summary(b, d);
+    curves(b, d);
+    kernels(b, d);
+    capacity(b, d);
+    verdict(b, d);
+    methodology(b, d);
+    provenance(b, d);
+    return b.toString();
+  }
+
+  private static void header(StringBuilder b, ReportData d) {
+    Provenance p = d.provenance();
+    b.append("<header>\n<h1>").append(Escape.html(d.title())).append("</h1>\n");
+    b.append("<p class=\"subtitle\">Measured on <strong>")
+        .append(Escape.html(deviceLabel(p)))
+        .append("</strong> (")
+        .append(Escape.html(p.backend()))
+        .append(" backend), priced as <strong>")
+        .append(Escape.html(d.pricing().hardware()))
+        .append("</strong> at <strong>")
+        .append(Escape.html(Fmt.sig(d.pricing().usdPerGpuHour(), 4)))
+        .append(" USD/GPU-hour</strong>. Run <code>")
+        .append(Escape.html(p.runId()))
+        .append("</code>, report written ")
+        .append(Escape.html(d.generatedAt()))
+        .append(".</p>\n");
+    if (!d.warnings().isEmpty()) {
+      b.append(
+          "<div class=\"warnings\" id=\"warnings\" role=\"note\">\n<strong>Read first:</strong>\n<ul>\n");
+      for (String w : d.warnings()) {
+        b.append("<li>").append(Escape.html(w)).append("</li>\n");
+      }
+      b.append("</ul>\n</div>\n");
+    }
+    b.append("<nav><a href=\"#summary\">Summary</a> · <a href=\"#curves\">Cost curves</a> · ")
+        .append("<a href=\"#kernels\">Kernels</a> · <a href=\"#capacity\">Capacity plan</a> · ")
+        .append("<a href=\"#regression\">Regression</a> · <a href=\"#methodology\">Methodology</a>")
+        .append(" · <a href=\"#provenance\">Provenance</a></nav>\n</header>\n");
+  }
+
+  private static String deviceLabel(Provenance p) {
+    return p.deviceName() == null ? "an unnamed device" : p.deviceName();
+  }
+
+  private static void summary(StringBuilder b, ReportData d) {
+    b.append("<section id=\"summary\">\n<h2>Summary</h2>\n");
+    b.append("<p>USD per million tokens for one token at each position: dense MLA (V3.1) against")
+        .append(" DeepSeek Sparse Attention (V3.2), priced as ")
+        .append(Escape.html(d.pricing().hardware()))
+        .append(" at ")
+        .append(Escape.html(Fmt.sig(d.pricing().usdPerGpuHour(), 4)))
+        .append(" USD/GPU-hour. The ratio says how many times cheaper DSA is. Figure 3's values")
+        .append(" (H800, 2 USD/GPU-hour) are beside them for scale.</p>\n");
+    if (d.summary().isEmpty()) {
+      b.append("<p class=\"empty\">No position could be costed from this run.</p>\n</section>\n");
+      return;
+    }
+    b.append("<table id=\"summary-table\">\n<thead><tr><th>phase</th><th>position</th>")
+        .append("<th>dense (V3.1)<br>USD/M tokens</th><th>DSA (V3.2)<br>USD/M tokens</th>")
+        .append("<th>dense ÷ DSA</th><th>paper V3.1</th><th>paper V3.2</th><th>note</th>")
+        .append("</tr></thead>\n<tbody>\n");
+    for (SummaryRow r : d.summary()) {
+      b.append("<tr data-phase=\"")
+          .append(r.phase().id())
+          .append("\" data-position=\"")
+          .append(r.position())
+          .append("\">");
+      cell(b, r.phase().id());
+      numCell(b, "position", (double) r.position(), v -> Fmt.tokens((int) v));
+      numCell(b, "dense", r.denseUsdPerMillionTokens(), Fmt::usd);
+      numCell(b, "dsa", r.dsaUsdPerMillionTokens(), Fmt::usd);
+      numCell(b, "ratio", r.denseOverDsa(), Fmt::ratio);
+      numCell(b, "paper-dense", r.paperDense(), Fmt::usd);
+      numCell(b, "paper-dsa", r.paperDsa(), Fmt::usd);
+      cell(b, r.flag() == null ? "" : r.flag());
+      b.append("</tr>\n");
+    }
+    b.append("</tbody>\n</table>\n</section>\n");
+  }
+
+  private static void curves(StringBuilder b, ReportData d) {
+    b.append("<section id=\"curves\">\n<h2>Cost curves</h2>\n");
+    b.append("<p>Solid: this run through the cost model. Dashed: the paper's Figure 3 (H800,")
+        .append(" 2 USD/GPU-hour). Hollow triangles and dotted segments mark values the cost")
+        .append(" model flags (e.g. extrapolated beyond the measured positions).</p>\n");
+    for (Phase phase : Phase.values()) {
+      b.append("<figure class=\"chart\">\n<div class=\"chart-box\"><canvas id=\"chart-")
+          .append(phase.id())
+          .append("\" role=\"img\" aria-label=\"")
+          .append(phase.id())
+          .append(" cost per million tokens over token position\"></canvas></div>\n")
+          .append("<figcaption>")
+          .append(phase == Phase.PREFILL ? "Prefill" : "Decode")
+          .append(": USD per million tokens by token position</figcaption>\n</figure>\n");
+    }
+    curveTable(b, d.curves());
+    b.append("</section>\n");
+  }
+
+  /** The curves as a table: one row per position, one column per curve (blank where absent). */
+  private static void curveTable(StringBuilder b, List<Curve> curves) {
+    if (curves.isEmpty()) {
+      return;
+    }
+    b.append("<details class=\"curve-values\" open>\n<summary>Curve values</summary>\n");
+    for (Phase phase : Phase.values()) {
+      List<Curve> cs = curves.stream().filter(c -> c.phase() == phase).toList();
+      if (cs.isEmpty()) {
+        continue;
+      }
+      TreeSet<Integer> positions = new TreeSet<>();
+      cs.forEach(c -> c.points().forEach(pt -> positions.add(pt.position())));
+      b.append("<table class=\"curve-table\" id=\"curve-table-")
+          .append(phase.id())
+          .append("\">\n<thead><tr><th>position</th>");
+      for (Curve c : cs) {
+        b.append("<th data-curve=\"")
+            .append(Escape.html(c.source() + ":" + c.id()))
+            .append("\">")
+            .append(Escape.html(c.label()))
+            .append("</th>");
+      }
+      b.append("</tr></thead>\n<tbody>\n");
+      for (int pos : positions) {
+        b.append("<tr data-position=\"").append(pos).append("\">");
+        numCell(b, "position", (double) pos, v -> Fmt.tokens((int) v));
+        for (Curve c : cs) {
+          CurvePoint pt =
+              c.points().stream().filter(x -> x.position() == pos).findFirst().orElse(null);
+          if (pt == null) {
+            b.append("<td></td>");
+          } else {
+            b.append("<td class=\"num")
+                .append(pt.flag() == null ? "" : " flagged")
+                .append("\" data-curve=\"")
+                .append(Escape.html(c.source() + ":" + c.id()))
+                .append("\" data-value=\"")
+                .append(pt.usdPerMillionTokens())
+                .append('"')
+                .append(pt.flag() == null ? "" : " title=\"" + Escape.html(pt.flag()) + "\"")
+                .append('>')
+                .append(Escape.html(Fmt.usd(pt.usdPerMillionTokens())))
+                .append(pt.flag() == null ? "" : " *")
+                .append("</td>");
+          }
+        }
+        b.append("</tr>\n");
+      }
+      b.append("</tbody>\n</table>\n");
+    }
+    b.append("<p class=\"small\">* flagged by the cost model (see the cell's tooltip or")
+        .append(" report.csv's note column).</p>\n</details>\n");
+  }
+
+  private static void kernels(StringBuilder b, ReportData d) {
+    b.append("<section id=\"kernels\">\n<h2>Kernel performance</h2>\n");
+    if (d.ceilings() == null) {
+      b.append("<p>Throughput per stage from the declared FLOPs and bytes over the median time.")
+          .append(" No hardware ceilings are known for this device, so no fraction of peak is")
+          .append(" shown.</p>\n");
+    } else {
+      b.append("<p>Throughput per stage from the declared FLOPs and bytes over the median time,")
+          .append(" and its fraction of the ")
+          .append(Escape.html(d.ceilings().hardware()))
+          .append(" ceilings: ")
+          .append(Escape.html(Fmt.tflops(d.ceilings().peakFlopsPerSecond())))
+          .append(" TFLOP/s, ")
+          .append(Escape.html(Fmt.tbps(d.ceilings().peakBytesPerSecond())))
+          .append(" TB/s (")
+          .append(Escape.html(d.ceilings().source()))
+          .append(").</p>\n");
+    }
+    if (d.kernels().isEmpty()) {
+      b.append("<p class=\"empty\">The run has no points.</p>\n");
+    }
+    for (KernelTable t : d.kernels()) {
+      String id = t.phase().id() + "-" + t.variant().id();
+      b.append("<h3>")
+          .append(t.phase() == Phase.PREFILL ? "Prefill" : "Decode")
+          .append(", ")
+          .append(t.variant() == Variant.DENSE ? "dense MLA" : "DSA")
+          .append("</h3>\n<table class=\"kernel-table\" id=\"kernels-")
+          .append(id)
+          .append("\">\n<thead><tr><th>position</th><th>tokens</th><th>stage</th>")
+          .append("<th>median ms</th><th>p10 ms</th><th>p90 ms</th><th>samples</th>")
+          .append("<th>TFLOP/s</th><th>TB/s</th><th>of peak FLOP/s</th><th>of peak B/s</th>")
+          .append("</tr></thead>\n<tbody>\n");
+      for (KernelRow r : t.rows()) {
+        boolean ok = "ok".equals(r.status());
+        b.append("<tr data-position=\"")
+            .append(r.position())
+            .append("\" data-tokens=\"")
+            .append(r.tokens())
+            .append("\" data-stage=\"")
+            .append(Escape.html(r.stage() == null ? "" : r.stage()))
+            .append("\" data-status=\"")
+            .append(Escape.html(r.status()))
+            .append('"')
+            .append("total".equals(r.stage()) ? " class=\"total\"" : "")
+            .append('>');
+        numCell(b, "position", (double) r.position(), v -> Fmt.tokens((int) v));
+        numCell(b, "tokens", (double) r.tokens(), v -> Integer.toString((int) v));
+        if (!ok) {
+          cell(b, r.status());
+          b.append("<td colspan=\"8\" class=\"reason\">")
+              .append(Escape.html(r.reason()))
+              .append("</td></tr>\n");
+          continue;
+        }
+        cell(b, r.stage());
+        numCell(b, "median", r.medianSeconds(), Fmt::ms);
+        numCell(b, "p10", r.p10Seconds(), Fmt::ms);
+        numCell(b, "p90", r.p90Seconds(), Fmt::ms);
+        numCell(b, "samples", r.samples() == null ? null : (double) r.samples(), v -> "" + (int) v);
+        numCell(b, "flops", r.flopsPerSecond(), Fmt::tflops);
+        numCell(b, "bytes", r.bytesPerSecond(), Fmt::tbps);
+        numCell(b, "compute-fraction", r.computeFraction(), Fmt::percent);
+        numCell(b, "bandwidth-fraction", r.bandwidthFraction(), Fmt::percent);
+        b.append("</tr>\n");
+      }
+      b.append("</tbody>\n</table>\n");
+    }
+    b.append("</section>\n");
+  }
+
+  private static void capacity(StringBuilder b, ReportData d) {
+    b.append("<section id=\"capacity\">\n<h2>Capacity plan</h2>\n");
+    CapacityPlan plan = d.capacity();
+    if (plan == null) {
+      b.append("<p class=\"empty\">No workload was given (<code>--workload FILE</code>), so")
+          .append(" there is no capacity plan in this report.</p>\n</section>\n");
+      return;
+    }
+    b.append("<p>Workload <code>").append(Escape.html(plan.workload())).append("</code>.</p>\n");
+    parameterTable(b, "capacity-inputs", plan.inputs());
+    b.append("<table id=\"capacity-table\">\n<thead><tr><th>attention</th><th>GPUs</th>")
+        .append("<th>USD per day</th><th>USD per M input tokens</th>")
+        .append("<th>USD per M output tokens</th></tr></thead>\n<tbody>\n");
+    for (CapacityRow r : plan.rows()) {
+      b.append("<tr data-variant=\"").append(r.variant().id()).append("\">");
+      cell(b, r.variant() == Variant.DENSE ? "dense MLA (V3.1)" : "DSA (V3.2)");
+      numCell(b, "gpus", r.gpus(), Fmt::gpus);
+      numCell(b, "usd-per-day", r.usdPerDay(), Fmt::usdLarge);
+      numCell(b, "usd-per-million-input", r.usdPerMillionInputTokens(), Fmt::usd);
+      numCell(b, "usd-per-million-output", r.usdPerMillionOutputTokens(), Fmt::usd);
+      b.append("</tr>\n");
+    }
+    b.append("</tbody>\n</table>\n</section>\n");
+  }
+
+  private static void verdict(StringBuilder b, ReportData d) {
+    Verdict v = d.verdict();
+    b.append("<section id=\"regression\">\n<h2>Regression verdict</h2>\n");
+    b.append("<p class=\"verdict verdict-")
+        .append(v.outcome())
+        .append("\" data-outcome=\"")
+        .append(v.outcome())
+        .append("\"><strong>")
+        .append(
+            switch (v.outcome()) {
+              case Verdict.PASS -> "No regression";
+              case Verdict.REGRESSION -> "REGRESSION";
+              default -> "No verdict";
+            })
+        .append(":</strong> ")
+        .append(Escape.html(v.summary()))
+        .append("</p>\n");
+    if (!v.details().isEmpty()) {
+      b.append("<ul class=\"verdict-details\">\n");
+      for (String line : v.details()) {
+        b.append("<li>").append(Escape.html(line)).append("</li>\n");
+      }
+      b.append("</ul>\n");
+    }
+    b.append("</section>\n");
+  }
+
+  private static void methodology(StringBuilder b, ReportData d) {
+    b.append("<section id=\"methodology\">\n<h2>Methodology</h2>\n<ol class=\"formulas\">\n");
+    for (String f : d.methodology().formulas()) {
+      b.append("<li>").append(Escape.html(f)).append("</li>\n");
+    }
+    b.append("</ol>\n<h3>Parameters</h3>\n");
+    parameterTable(b, "parameters", d.methodology().parameters());
+    b.append("</section>\n");
+  }
+
+  private static void parameterTable(StringBuilder b, String id, List<Parameter> params) {
+    b.append("<table class=\"parameters\" id=\"")
+        .append(id)
+        .append("\">\n<thead><tr><th>parameter</th><th>value</th><th>unit</th><th>source</th>")
+        .append("</tr></thead>\n<tbody>\n");
+    for (Parameter p : params) {
+      b.append("<tr data-name=\"").append(Escape.html(p.name())).append("\">");
+      cell(b, p.name());
+      b.append("<td class=\"num\">").append(Escape.html(p.value())).append("</td>");
+      cell(b, p.unit());
+      cell(b, p.source());
+      b.append("</tr>\n");
+    }
+    b.append("</tbody>\n</table>\n");
+  }
+
+  private static void provenance(StringBuilder b, ReportData d) {
+    Provenance p = d.provenance();
+    List<String[]> rows = new ArrayList<>();
+    rows.add(new String[] {"run id", p.runId()});
+    rows.add(new String[] {"started", p.startedAt()});
+    rows.add(new String[] {"backend", p.backend()});
+    rows.add(new String[] {"device", p.deviceName()});
+    rows.add(new String[] {"compute capability", p.computeCapability()});
+    rows.add(new String[] {"driver", p.driverVersion()});
+    rows.add(new String[] {"SMs", p.smCount() == null ? null : p.smCount().toString()});
+    rows.add(
+        new String[] {
+          "device memory",
+          p.memoryBytes() == null ? null : Fmt.sig(p.memoryBytes() / 1073741824.0, 4) + " GiB"
+        });
+    rows.add(new String[] {"git commit", p.gitCommit()});
+    rows.add(new String[] {"bench command", p.benchCommand()});
+    rows.add(new String[] {"JVM", p.jvm()});
+    rows.add(new String[] {"host", p.host()});
+    rows.add(new String[] {"results file", p.resultsFile()});
+    rows.add(new String[] {"report command", p.reportCommand()});
+    rows.add(new String[] {"report written", d.generatedAt()});
+    b.append("<section id=\"provenance\">\n<h2>Provenance</h2>\n<table id=\"provenance-table\">\n");
+    for (String[] r : rows) {
+      b.append("<tr><th>").append(Escape.html(r[0])).append("</th><td>");
+      b.append(r[1] == null ? "<span class=\"unknown\">unknown</span>" : Escape.html(r[1]));
+      b.append("</td></tr>\n");
+    }
+    b.append("</table>\n<p class=\"small\">Self-contained: Chart.js ")
+        .append(Assets.CHART_JS_VERSION)
+        .append(" (MIT licence, © Chart.js contributors), this page's data, styles and")
+        .append(" scripts are all inside this one file. The same numbers are in report.csv and")
+        .append(" report.json beside it.</p>\n</section>\n");
+  }
+
+  private static void cell(StringBuilder b, String text) {
+    b.append("<td>").append(Escape.html(text)).append("</td>");
+  }
+
+  private static void numCell(StringBuilder b, String key, Double v, DoubleFunction<String> fmt) {
+    if (v == null) {
+      b.append("<td class=\"num na\" data-key=\"").append(key).append("\">–</td>");
+      return;
+    }
+    b.append("<td class=\"num\" data-key=\"")
+        .append(key)
+        .append("\" data-value=\"")
+        .append(v.doubleValue())
+        .append("\">")
+        .append(Escape.html(fmt.apply(v)))
+        .append("</td>");
+  }
+}

@@ -1,0 +1,114 @@
+// Draws the report's charts from the JSON embedded in the page. Everything the page needs is in
+// the page; this script makes no request. It sets data-charts-drawn on <body> when done, which the
+// browser tests wait for.
+(function () {
+  'use strict';
+  var data = JSON.parse(document.getElementById('report-data').textContent);
+  var body = document.body;
+  if (typeof Chart === 'undefined') {
+    body.setAttribute('data-charts-error', 'Chart.js did not load');
+    return;
+  }
+  // Colours match report.css: dense is red, DSA is blue; the paper's curves are dashed and paler.
+  var STYLE = {
+    'measured:dense': { color: '#c0392b', dash: [], width: 2.5 },
+    'measured:dsa': { color: '#1f5fa8', dash: [], width: 2.5 },
+    'paper:dense': { color: '#e39a91', dash: [7, 5], width: 1.8 },
+    'paper:dsa': { color: '#8fb3de', dash: [7, 5], width: 1.8 }
+  };
+  function kTokens(v) {
+    if (v === 0) return '0';
+    return v % 1024 === 0 ? v / 1024 + 'K' : (v / 1024).toFixed(1) + 'K';
+  }
+  function dataset(curve) {
+    var s = STYLE[curve.source + ':' + curve.variant];
+    var flagged = function (ctx) {
+      var pts = curve.points;
+      var a = pts[ctx.p0DataIndex];
+      var b = pts[ctx.p1DataIndex];
+      return (a && a.flag) || (b && b.flag) ? [2, 4] : undefined;
+    };
+    return {
+      label: curve.label,
+      data: curve.points.map(function (p) {
+        return { x: p.position, y: p.usdPerMillionTokens, flag: p.flag || null };
+      }),
+      borderColor: s.color,
+      backgroundColor: s.color,
+      borderDash: s.dash,
+      borderWidth: s.width,
+      pointRadius: curve.points.map(function (p) {
+        return curve.source === 'paper' ? 0 : p.flag ? 4 : 2.5;
+      }),
+      pointStyle: curve.points.map(function (p) {
+        return p.flag ? 'triangle' : 'circle';
+      }),
+      pointBackgroundColor: curve.points.map(function (p) {
+        return p.flag ? '#ffffff' : s.color;
+      }),
+      segment: curve.source === 'paper' ? {} : { borderDash: flagged },
+      tension: 0,
+      fill: false,
+      order: curve.source === 'paper' ? 2 : 1
+    };
+  }
+  var charts = [];
+  ['prefill', 'decode'].forEach(function (phase) {
+    var canvas = document.getElementById('chart-' + phase);
+    if (!canvas) return;
+    var curves = data.curves.filter(function (c) {
+      return c.phase === phase;
+    });
+    charts.push(
+      new Chart(canvas, {
+        type: 'line',
+        data: { datasets: curves.map(dataset) },
+        options: {
+          animation: false,
+          responsive: true,
+          maintainAspectRatio: false,
+          parsing: false,
+          interaction: { mode: 'nearest', intersect: false },
+          scales: {
+            x: {
+              type: 'linear',
+              min: 0,
+              title: { display: true, text: 'token position' },
+              ticks: { callback: kTokens, stepSize: 16384 }
+            },
+            y: {
+              beginAtZero: true,
+              title: { display: true, text: 'USD per million tokens (' + data.pricing.hardware + ')' }
+            }
+          },
+          plugins: {
+            legend: { position: 'bottom', labels: { usePointStyle: false, boxHeight: 2 } },
+            tooltip: {
+              callbacks: {
+                title: function (items) {
+                  return items.length ? 'position ' + kTokens(items[0].parsed.x) : '';
+                },
+                label: function (item) {
+                  var f = item.raw.flag ? ' (' + item.raw.flag + ')' : '';
+                  return item.dataset.label + ': ' + item.parsed.y.toPrecision(4) + ' USD/M' + f;
+                }
+              }
+            }
+          }
+        }
+      })
+    );
+  });
+  // Browsers lay out print pages without telling Chart.js; size the canvases for A4 first.
+  window.addEventListener('beforeprint', function () {
+    charts.forEach(function (c) {
+      c.resize(680, 330);
+    });
+  });
+  window.addEventListener('afterprint', function () {
+    charts.forEach(function (c) {
+      c.resize();
+    });
+  });
+  body.setAttribute('data-charts-drawn', String(charts.length));
+})();

@@ -1,0 +1,126 @@
+package io.dsabench.reports;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.Map;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * Opens a written report from disk in headless Chromium, as a user would, and checks that the
+ * charts are drawn: the canvases hold many pixels of the measured curves' colours, not just axes.
+ */
+class BrowserRenderTest {
+  // The measured curves' colours in report.js.
+  static final int DENSE = 0xc0392b;
+  static final int DSA = 0x1f5fa8;
+
+  @Test
+  @Timeout(120)
+  void chartsAreDrawnOffline(@TempDir Path dir) throws Exception {
+    ReportFiles files = ReportWriter.write(SyntheticReport.data(), dir.resolve("report.html"));
+    Drawn drawn = open(files.html(), Path.of("target", "screenshots", "synthetic"));
+    assertThat(drawn.prefill.matching(DENSE)).as("dense prefill curve pixels").isGreaterThan(300);
+    assertThat(drawn.prefill.matching(DSA)).as("DSA prefill curve pixels").isGreaterThan(300);
+    assertThat(drawn.decode.matching(DENSE)).as("dense decode curve pixels").isGreaterThan(300);
+    assertThat(drawn.decode.matching(DSA)).as("DSA decode curve pixels").isGreaterThan(300);
+    assertThat(drawn.prefill.nonBackground()).isGreaterThan(3000);
+  }
+
+  /** What a chart canvas looks like: counts of its pixels by colour. */
+  record Canvas(BufferedImage image) {
+    /** Pixels within anti-aliasing distance of {@code rgb}. */
+    long matching(int rgb) {
+      return count(c -> distance(c, rgb) < 40);
+    }
+
+    /** Pixels that are not the white background. */
+    long nonBackground() {
+      return count(c -> distance(c, 0xffffff) > 24);
+    }
+
+    private long count(java.util.function.IntPredicate p) {
+      long n = 0;
+      for (int y = 0; y < image.getHeight(); y++) {
+        for (int x = 0; x < image.getWidth(); x++) {
+          if (p.test(image.getRGB(x, y) & 0xffffff)) {
+            n++;
+          }
+        }
+      }
+      return n;
+    }
+
+    private static int distance(int a, int b) {
+      int dr = Math.abs(((a >> 16) & 0xff) - ((b >> 16) & 0xff));
+      int dg = Math.abs(((a >> 8) & 0xff) - ((b >> 8) & 0xff));
+      int db = Math.abs((a & 0xff) - (b & 0xff));
+      return Math.max(dr, Math.max(dg, db));
+    }
+  }
+
+  record Drawn(Canvas prefill, Canvas decode) {}
+
+  /**
+   * Opens {@code html} as a file:// URL, waits for report.js to finish, checks the page made no
+   * request and ran no injected script, and keeps a full-page screenshot under {@code shots}.
+   */
+  static Drawn open(Path html, Path shots) throws Exception {
+    try (Chromium chromium = new Chromium(1280, 1000)) {
+      var driver = chromium.driver;
+      driver.get(html.toUri().toString());
+      new WebDriverWait(driver, Duration.ofSeconds(30))
+          .until(
+              d -> d.findElement(By.tagName("body")).getDomAttribute("data-charts-drawn") != null);
+      assertThat(driver.findElement(By.tagName("body")).getDomAttribute("data-charts-drawn"))
+          .isEqualTo("2");
+      // Nothing was fetched: no resource timing entries, and no script from the data ran.
+      assertThat(driver.executeScript("return performance.getEntriesByType('resource').length"))
+          .isEqualTo(0L);
+      assertThat(driver.executeScript("return typeof window.pwned")).isEqualTo("undefined");
+      Files.createDirectories(shots);
+      Files.write(shots.resolve("page.png"), fullPage(driver));
+      Canvas prefill = canvas(driver, "chart-prefill");
+      Canvas decode = canvas(driver, "chart-decode");
+      ImageIO.write(prefill.image(), "png", shots.resolve("chart-prefill.png").toFile());
+      ImageIO.write(decode.image(), "png", shots.resolve("chart-decode.png").toFile());
+      return new Drawn(prefill, decode);
+    }
+  }
+
+  private static Canvas canvas(ChromeDriver driver, String id) throws Exception {
+    WebElement e = driver.findElement(By.id(id));
+    // An element screenshot is clipped to the viewport: bring the whole canvas into it first.
+    driver.executeScript("arguments[0].scrollIntoView({block: 'center'})", e);
+    byte[] png = e.getScreenshotAs(OutputType.BYTES);
+    return new Canvas(ImageIO.read(new ByteArrayInputStream(png)));
+  }
+
+  /** The whole page as one image, for a person to look at (not asserted on). */
+  private static byte[] fullPage(ChromeDriver driver) {
+    Object h = driver.executeScript("return document.documentElement.scrollHeight");
+    Map<String, Object> shot =
+        driver.executeCdpCommand(
+            "Page.captureScreenshot",
+            Map.of(
+                "captureBeyondViewport",
+                true,
+                "clip",
+                Map.of(
+                    "x", 0, "y", 0, "width", 1280, "height", ((Number) h).intValue(), "scale", 1)));
+    return Base64.getDecoder().decode((String) shot.get("data"));
+  }
+}
