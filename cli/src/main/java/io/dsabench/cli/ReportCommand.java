@@ -1,16 +1,220 @@
 package io.dsabench.cli;
 
+import io.dsabench.costmodel.results.Results;
+import io.dsabench.costmodel.results.ResultsFormatException;
+import io.dsabench.costmodel.results.ResultsIO;
+import io.dsabench.harness.compare.CompareRule;
+import io.dsabench.harness.compare.Comparison;
+import io.dsabench.reports.ReportFiles;
+import io.dsabench.reports.ReportInput;
+import io.dsabench.reports.ReportWriter;
+import io.dsabench.reports.model.Verdict;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
-/** {@code dsabench report}. */
+/**
+ * {@code dsabench report}: one self-contained HTML file (Chart.js inlined, data embedded, prints on
+ * A4) with {@code report.csv} and {@code report.json} beside it. The regression verdict is computed
+ * here, with the harness's compare rule, because reports depend on the cost model only.
+ */
 @Command(
     name = "report",
     mixinStandardHelpOptions = true,
-    description = "Writes a self-contained HTML cost report.")
+    description = {
+      "Writes a self-contained HTML cost report, with the same numbers as CSV and JSON beside it.",
+      "The page opens from disk with no network and prints on A4."
+    })
 final class ReportCommand implements Callable<Integer> {
+  private static final Pattern DEVICE_KEY =
+      Pattern.compile("\\b(a100|h100|h200|h800|h20|b200|b300|gb200|l40s)\\b");
+
+  @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  @Option(names = "--results", required = true, paramLabel = "FILE", description = "results.json")
+  Path results;
+
+  @Option(
+      names = "--workload",
+      paramLabel = "FILE",
+      description = "traffic to plan capacity for (YAML or JSON); no capacity plan without it")
+  Path workload;
+
+  @Option(
+      names = "--hardware",
+      paramLabel = "H",
+      description = "hardware to price on: h800, h100, h200, b200 (default: the cost model's)")
+  String hardware;
+
+  @Option(
+      names = "--price",
+      paramLabel = "USD",
+      description = "USD per GPU-hour (default: the hardware profile's)")
+  Double price;
+
+  @Option(
+      names = "--positions",
+      paramLabel = "P,..",
+      split = ",",
+      description = "positions for the summary table (default: 8K,32K,64K,128K)")
+  List<String> positions;
+
+  @Option(
+      names = "--baseline",
+      paramLabel = "FILE",
+      description =
+          "results to judge regressions against (default:"
+              + " reports/published/<device>/results.json when there is one)")
+  Path baseline;
+
+  @Option(
+      names = "--out",
+      paramLabel = "FILE.html",
+      defaultValue = "out/report/report.html",
+      description = "the page; .csv and .json are written beside it (default: ${DEFAULT-VALUE})")
+  Path out;
+
   @Override
-  public Integer call() {
-    throw new UnsupportedOperationException("dsabench report is not built yet");
+  public Integer call() throws IOException {
+    if (workload != null) {
+      throw new IllegalArgumentException(
+          "workload: capacity plans are not wired into reports yet; leave --workload out");
+    }
+    Results run = read(results, "results");
+    ReportInput input =
+        new ReportInput(
+            run,
+            results.toString(),
+            hardware,
+            price,
+            positions == null ? null : parsePositions(positions),
+            verdict(run),
+            "dsabench report "
+                + String.join(" ", spec.commandLine().getParseResult().originalArgs()),
+            Instant.now());
+    ReportFiles files = ReportWriter.write(input, out);
+    var o = spec.commandLine().getOut();
+    o.println("report: " + files.html());
+    o.println("data:   " + files.csv() + ", " + files.json());
+    o.flush();
+    return Main.OK;
+  }
+
+  /** The verdict against the baseline, or why there is none; the report shows it as given. */
+  private Verdict verdict(Results run) {
+    Path base = baseline != null ? baseline : publishedFor(run);
+    if (base == null) {
+      return Verdict.none(
+          "no published run for this device ("
+              + deviceName(run)
+              + "); pass --baseline FILE to compare with one");
+    }
+    if (baseline == null && sameFile(base, results)) {
+      return Verdict.none("this is the published run for " + deviceName(run) + " (" + base + ")");
+    }
+    Results published = read(base, "baseline");
+    Comparison c;
+    try {
+      c = Comparison.of(published, run, CompareRule.DEFAULT);
+    } catch (IllegalArgumentException e) {
+      return Verdict.none("not comparable with " + base + ": " + e.getMessage());
+    }
+    List<String> details = new ArrayList<>(c.warnings());
+    for (Comparison.Row r : c.rows()) {
+      if (r.verdict().fails()) {
+        details.add(
+            r.verdict().id()
+                + " "
+                + r.point()
+                + (r.op() == null ? "" : " " + r.op().id())
+                + (Double.isNaN(r.change())
+                    ? ""
+                    : String.format(Locale.ROOT, " %+.1f%% median", 100 * r.change()))
+                + (r.note() == null ? "" : " (" + r.note() + ")"));
+      }
+    }
+    String counts =
+        String.format(
+            Locale.ROOT,
+            "%d same, %d faster, %d ambiguous, %d regressed, %d lost (rule: median change ≥ %.0f%%"
+                + " with non-overlapping p10–p90)",
+            c.count(io.dsabench.harness.compare.Verdict.SAME),
+            c.count(io.dsabench.harness.compare.Verdict.FASTER),
+            c.count(io.dsabench.harness.compare.Verdict.AMBIGUOUS),
+            c.count(io.dsabench.harness.compare.Verdict.REGRESSION),
+            c.count(io.dsabench.harness.compare.Verdict.LOST),
+            100 * CompareRule.DEFAULT.minEffect());
+    return new Verdict(
+        c.regressed() ? Verdict.REGRESSION : Verdict.PASS,
+        "against " + base + ", run " + published.run().id() + ": " + counts,
+        details);
+  }
+
+  /** reports/published/&lt;device&gt;/results.json for the run's GPU, if it exists. */
+  static Path publishedFor(Results run) {
+    if (run.run().device() == null || run.run().device().name() == null) {
+      return null;
+    }
+    Matcher m = DEVICE_KEY.matcher(run.run().device().name().toLowerCase(Locale.ROOT));
+    if (!m.find()) {
+      return null;
+    }
+    Path p = Path.of("reports", "published", m.group(1), "results.json");
+    return Files.isRegularFile(p) ? p : null;
+  }
+
+  private static String deviceName(Results run) {
+    return run.run().device() == null ? run.run().backend() : run.run().device().name();
+  }
+
+  private static boolean sameFile(Path a, Path b) {
+    try {
+      return Files.isSameFile(a, b);
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  private static Results read(Path file, String field) {
+    try {
+      return ResultsIO.read(file);
+    } catch (ResultsFormatException e) {
+      throw new IllegalArgumentException(field + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** 8K → 8192, 128k → 131072, 6590 → 6590; the message names the value and the rule. */
+  static List<Integer> parsePositions(List<String> values) {
+    List<Integer> out = new ArrayList<>();
+    for (String raw : values) {
+      String v = raw.strip();
+      long mult = 1;
+      if (v.endsWith("K") || v.endsWith("k")) {
+        mult = 1024;
+        v = v.substring(0, v.length() - 1);
+      }
+      long n;
+      try {
+        n = Long.parseLong(v) * mult;
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException(
+            "positions: '" + raw + "' is not a token count (e.g. 8192 or 8K)", e);
+      }
+      if (n <= 0 || n > Integer.MAX_VALUE) {
+        throw new IllegalArgumentException("positions: " + raw + " is not a positive token count");
+      }
+      out.add((int) n);
+    }
+    return out;
   }
 }
