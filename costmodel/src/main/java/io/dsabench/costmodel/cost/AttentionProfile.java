@@ -1,0 +1,199 @@
+package io.dsabench.costmodel.cost;
+
+import io.dsabench.costmodel.hardware.Precision;
+import io.dsabench.costmodel.hardware.Translation;
+import io.dsabench.costmodel.hardware.Translator;
+import io.dsabench.costmodel.results.PointResult;
+import io.dsabench.costmodel.results.PointStatus;
+import io.dsabench.costmodel.results.Results;
+import io.dsabench.costmodel.results.StageResult;
+import io.dsabench.costmodel.workload.Op;
+import io.dsabench.costmodel.workload.Phase;
+import io.dsabench.costmodel.workload.SweepPoint;
+import io.dsabench.costmodel.workload.Variant;
+import io.dsabench.costmodel.workload.WorkloadModel;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * Per-token, per-layer attention time of some stages as a function of token position, read from a
+ * results file.
+ *
+ * <p>At each measured position the time per token is the sum of the chosen stages' medians divided
+ * by the point's n (a prefill chunk of n tokens ending at p; n decode sequences at context p) and
+ * attributed to p. Where a position was measured at several n, the largest n wins: it fills the
+ * chip as serving does. Between measured positions the time is linear in position (each segment
+ * joins two measured points). Outside the range the {@link Extrapolation} policy decides: an error,
+ * or the nearest segment extended linearly, clamped at zero and flagged.
+ */
+public final class AttentionProfile {
+  private final Phase phase;
+  private final Variant variant;
+  private final Set<Op> ops;
+  private final List<MeasuredPoint> points;
+
+  private AttentionProfile(Phase phase, Variant variant, Set<Op> ops, List<MeasuredPoint> points) {
+    this.phase = phase;
+    this.variant = variant;
+    this.ops = Set.copyOf(ops);
+    this.points = List.copyOf(points);
+  }
+
+  /**
+   * Reads the ok points of one phase and variant, summing {@code ops} at each.
+   *
+   * @param translator moves each stage to the target GPU, or null to use times as measured
+   * @throws IllegalArgumentException when no ok point has all of {@code ops}
+   */
+  public static AttentionProfile from(
+      Results results,
+      Phase phase,
+      Variant variant,
+      Set<Op> ops,
+      WorkloadModel model,
+      Translator translator) {
+    TreeMap<Integer, PointResult> best = new TreeMap<>();
+    for (PointResult r : results.points()) {
+      if (r.status() != PointStatus.OK || r.phase() != phase || r.variant() != variant) {
+        continue;
+      }
+      if (!ops.stream().allMatch(op -> r.stage(op).isPresent())) {
+        continue;
+      }
+      PointResult had = best.get(r.position());
+      if (had == null || r.tokens() > had.tokens()) {
+        best.put(r.position(), r);
+      }
+    }
+    if (best.isEmpty()) {
+      throw new IllegalArgumentException(
+          "results: no ok "
+              + phase.id()
+              + "/"
+              + variant.id()
+              + " point with stages "
+              + ops.stream().map(Op::id).sorted().toList()
+              + " (run '"
+              + results.run().id()
+              + "')");
+    }
+    List<MeasuredPoint> pts = new ArrayList<>();
+    for (PointResult r : best.values()) {
+      SweepPoint sp = r.point();
+      double src = 0;
+      double dst = 0;
+      List<Translation> ts = new ArrayList<>();
+      for (Op op : ops.stream().sorted(Comparator.comparing(Op::ordinal)).toList()) {
+        StageResult s = r.stage(op).orElseThrow();
+        Translation t =
+            translator == null
+                ? new Translation(
+                    op, Precision.of(op), null, s.medianSeconds(), 1.0, s.medianSeconds())
+                : translator.translate(model.work(op, sp), Precision.of(op), s.medianSeconds());
+        ts.add(t);
+        src += s.medianSeconds();
+        dst += t.targetSeconds();
+      }
+      pts.add(
+          new MeasuredPoint(
+              phase, variant, r.position(), r.tokens(), src / r.tokens(), dst / r.tokens(), ts));
+    }
+    return new AttentionProfile(phase, variant, ops, pts);
+  }
+
+  /** A profile from points already per token (for tests and hand-made what-ifs). */
+  public static AttentionProfile of(
+      Phase phase, Variant variant, Set<Op> ops, List<MeasuredPoint> points) {
+    if (points.isEmpty()) {
+      throw new IllegalArgumentException("points: a profile needs at least one measured point");
+    }
+    List<MeasuredPoint> sorted =
+        points.stream().sorted(Comparator.comparingInt(MeasuredPoint::position)).toList();
+    return new AttentionProfile(phase, variant, ops, sorted);
+  }
+
+  public Phase phase() {
+    return phase;
+  }
+
+  public Variant variant() {
+    return variant;
+  }
+
+  public Set<Op> ops() {
+    return ops;
+  }
+
+  /** The measured points, by position. */
+  public List<MeasuredPoint> points() {
+    return points;
+  }
+
+  /** Smallest measured position. */
+  public int minPosition() {
+    return points.get(0).position();
+  }
+
+  /** Largest measured position. */
+  public int maxPosition() {
+    return points.get(points.size() - 1).position();
+  }
+
+  /**
+   * Target seconds per token and layer at {@code position}.
+   *
+   * @throws IllegalArgumentException outside the measured range under {@link Extrapolation#ERROR},
+   *     or when one measured point cannot be extended
+   */
+  public Interpolated at(double position, Extrapolation policy) {
+    int n = points.size();
+    double lo = minPosition();
+    double hi = maxPosition();
+    if (position >= lo && position <= hi) {
+      if (n == 1) {
+        return new Interpolated(points.get(0).secondsPerToken(), false);
+      }
+      int i = segment(position);
+      return new Interpolated(line(i, position), false);
+    }
+    if (policy == Extrapolation.ERROR || n == 1) {
+      throw new IllegalArgumentException(
+          "position: "
+              + fmt(position)
+              + " is outside the measured range "
+              + (int) lo
+              + ".."
+              + (int) hi
+              + " of "
+              + phase.id()
+              + "/"
+              + variant.id()
+              + (n == 1 ? " (one measured point cannot be extended)" : " (extrapolation: error)"));
+    }
+    int i = position < lo ? 0 : n - 2;
+    return new Interpolated(Math.max(0, line(i, position)), true);
+  }
+
+  private int segment(double position) {
+    for (int i = 0; i < points.size() - 1; i++) {
+      if (position <= points.get(i + 1).position()) {
+        return i;
+      }
+    }
+    return points.size() - 2;
+  }
+
+  private double line(int i, double x) {
+    MeasuredPoint a = points.get(i);
+    MeasuredPoint b = points.get(i + 1);
+    double t = (x - a.position()) / (double) (b.position() - a.position());
+    return a.secondsPerToken() + t * (b.secondsPerToken() - a.secondsPerToken());
+  }
+
+  private static String fmt(double p) {
+    return p == Math.rint(p) ? Long.toString((long) p) : Double.toString(p);
+  }
+}

@@ -1,0 +1,432 @@
+package io.dsabench.costmodel.cost;
+
+import io.dsabench.costmodel.hardware.Ceilings;
+import io.dsabench.costmodel.hardware.HardwareProfile;
+import io.dsabench.costmodel.hardware.HardwareProfiles;
+import io.dsabench.costmodel.hardware.Translator;
+import io.dsabench.costmodel.results.Results;
+import io.dsabench.costmodel.workload.Op;
+import io.dsabench.costmodel.workload.Phase;
+import io.dsabench.costmodel.workload.Variant;
+import io.dsabench.costmodel.workload.WorkloadModel;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.DoubleUnaryOperator;
+
+/**
+ * Turns a results file into Figure 3's four curves:
+ *
+ * <pre>
+ * usd_per_million_tokens(p) = 1e6 · price_per_gpu_hour / 3600 · gpu_seconds_per_token(p)
+ * gpu_seconds_per_token(p)  = layers · attention_seconds_per_token_and_layer(p) + rest_of_model
+ * </pre>
+ *
+ * Attention comes from the measurements ({@link AttentionProfile}), moved to the target GPU by
+ * bound resource ({@link Translator}); the rest of the model from {@link RestOfModel}. V3.1 uses
+ * dense MLA (dense_prefill, dense_decode); V3.2 decode uses indexer + top-k + sparse_decode, and
+ * V3.2 prefill the cheaper, at each position, of that and masked MHA (dense_prefill, plus indexer +
+ * top-k when {@link CostParameters#maskedMhaIncludesIndexer()}); where they cross is the crossover.
+ */
+public final class CostModel {
+  /** The name of the calibration step, as printed. */
+  public static final String CALIBRATION_STEP = "calibrate_rest_to_intercepts";
+
+  private CostModel() {}
+
+  /** {@code 1e6 · price / 3600 · gpuSecondsPerToken}. */
+  public static double usdPerMillionTokens(double usdPerGpuHour, double gpuSecondsPerToken) {
+    return 1e6 * usdPerGpuHour / 3600.0 * gpuSecondsPerToken;
+  }
+
+  /** The inverse: GPU-seconds per token that cost {@code usdPerMillion} at the price. */
+  public static double gpuSecondsPerToken(double usdPerGpuHour, double usdPerMillion) {
+    HardwareProfile.checkPrice(usdPerGpuHour);
+    if (usdPerGpuHour == 0) {
+      throw new IllegalArgumentException("price: 0 cannot turn USD back into GPU-seconds");
+    }
+    return usdPerMillion * 3600.0 / (1e6 * usdPerGpuHour);
+  }
+
+  /**
+   * The first position in [lo, hi] where {@code f} goes from positive to {@literal <=} 0, to within
+   * one token, or NaN if it never does: scans in steps of {@code step}, then bisects.
+   */
+  public static double firstCrossing(DoubleUnaryOperator f, double lo, double hi, double step) {
+    double a = lo;
+    double fa = f.applyAsDouble(a);
+    if (fa <= 0) {
+      return Double.NaN; // already cheaper at the start: no crossing inside the range
+    }
+    while (a < hi) {
+      double b = Math.min(hi, a + step);
+      double fb = f.applyAsDouble(b);
+      if (fb <= 0) {
+        double x = a;
+        double y = b;
+        while (y - x > 1) {
+          double m = (x + y) / 2;
+          if (f.applyAsDouble(m) > 0) {
+            x = m;
+          } else {
+            y = m;
+          }
+        }
+        // Linear between the last two probes: the root of the secant.
+        double fx = f.applyAsDouble(x);
+        double fy = f.applyAsDouble(y);
+        return fx == fy ? y : x + (y - x) * fx / (fx - fy);
+      }
+      a = b;
+    }
+    return Double.NaN;
+  }
+
+  /**
+   * The four curves for {@code results} under {@code params}.
+   *
+   * @throws IllegalArgumentException when a needed phase/variant/stage is missing, a position lies
+   *     outside the measured range under {@link Extrapolation#ERROR}, or calibration cannot hit its
+   *     target
+   */
+  public static CostReport compute(Results results, CostParameters params) {
+    var device = results.run().device();
+    String measuredOn =
+        device != null && device.name() != null
+            ? device.name()
+            : results.run().backend() + " backend";
+    HardwareProfile source = params.source();
+    boolean cpu = "cpu".equalsIgnoreCase(results.run().backend());
+    if (source == null && !cpu) {
+      source = HardwareProfiles.forDevice(device).orElse(null);
+    }
+    HardwareProfile target = params.target();
+    Translator tr = source == null ? null : new Translator(source, target, params.classifyBy());
+    String label =
+        tr == null
+            ? "attention measured on "
+                + measuredOn
+                + " ("
+                + results.run().backend()
+                + "): no GPU profile, so NOT translated: times used as measured, rest of model and"
+                + " price on "
+                + target.id()
+            : "attention measured on "
+                + measuredOn
+                + " ("
+                + source.id()
+                + "), translated to "
+                + target.id()
+                + " by bound resource ("
+                + params.classifyBy().name().toLowerCase(Locale.ROOT)
+                + " ceilings classify, vendor peaks scale)";
+
+    WorkloadModel wm = WorkloadModel.deepseekV32();
+    AttentionProfile densePrefill =
+        AttentionProfile.from(
+            results, Phase.PREFILL, Variant.DENSE, Set.of(Op.DENSE_PREFILL), wm, tr);
+    AttentionProfile denseDecode =
+        AttentionProfile.from(
+            results, Phase.DECODE, Variant.DENSE, Set.of(Op.DENSE_DECODE), wm, tr);
+    AttentionProfile indexPrefill =
+        AttentionProfile.from(
+            results, Phase.PREFILL, Variant.DSA, Set.of(Op.INDEXER, Op.TOPK), wm, tr);
+    AttentionProfile sparsePrefill =
+        AttentionProfile.from(
+            results, Phase.PREFILL, Variant.DSA, Set.of(Op.SPARSE_PREFILL), wm, tr);
+    AttentionProfile dsaDecode =
+        AttentionProfile.from(
+            results,
+            Phase.DECODE,
+            Variant.DSA,
+            Set.of(Op.INDEXER, Op.TOPK, Op.SPARSE_DECODE),
+            wm,
+            tr);
+
+    Extrapolation policy = params.extrapolation();
+    int layers = params.model().layers();
+    PositionCost pv31 =
+        p -> {
+          Interpolated d = densePrefill.at(p, policy);
+          return new Att(layers * d.value(), d.extrapolated(), "dense_mha");
+        };
+    PositionCost masked =
+        p -> {
+          Interpolated d = densePrefill.at(p, policy);
+          if (!params.maskedMhaIncludesIndexer()) {
+            return new Att(layers * d.value(), d.extrapolated(), "masked_mha");
+          }
+          Interpolated i = indexPrefill.at(p, policy);
+          return new Att(
+              layers * (d.value() + i.value()), d.extrapolated() || i.extrapolated(), "masked_mha");
+        };
+    PositionCost sparse =
+        p -> {
+          Interpolated i = indexPrefill.at(p, policy);
+          Interpolated s = sparsePrefill.at(p, policy);
+          return new Att(
+              layers * (i.value() + s.value()), i.extrapolated() || s.extrapolated(), "sparse");
+        };
+    PositionCost pv32 =
+        p -> {
+          Att m = masked.at(p);
+          Att s = sparse.at(p);
+          return s.seconds < m.seconds ? s : m;
+        };
+    PositionCost dv31 =
+        p -> {
+          Interpolated d = denseDecode.at(p, policy);
+          return new Att(layers * d.value(), d.extrapolated(), "dense_mqa");
+        };
+    PositionCost dv32 =
+        p -> {
+          Interpolated d = dsaDecode.at(p, policy);
+          return new Att(layers * d.value(), d.extrapolated(), "sparse");
+        };
+    Map<Curve, PositionCost> attention =
+        Map.of(
+            Curve.PREFILL_V31, pv31,
+            Curve.PREFILL_V32, pv32,
+            Curve.DECODE_V31, dv31,
+            Curve.DECODE_V32, dv32);
+
+    List<RestEstimate> rest = new ArrayList<>();
+    for (Curve c : Curve.values()) {
+      rest.add(RestOfModel.estimate(params.model(), params.deployment(c.phase()), c, target));
+    }
+    List<CalibrationStep> steps = new ArrayList<>();
+    RestCalibration cal = params.calibration();
+    if (cal != null) {
+      for (Phase phase : Phase.values()) {
+        Curve v31 = Curve.of(phase, ModelVersion.V3_1);
+        double want =
+            phase == Phase.PREFILL ? cal.prefillSecondsAtZero() : cal.decodeSecondsAtZero();
+        int p0 = params.positions().get(0);
+        double att = attention.get(v31).at(p0).seconds;
+        double model = find(rest, v31).modelSeconds();
+        double scale = (want - att) / model;
+        if (!(scale > 0)) {
+          throw new IllegalArgumentException(
+              "calibration: "
+                  + phase.id()
+                  + " target "
+                  + want
+                  + " s/token at position "
+                  + p0
+                  + " is not above the attention alone ("
+                  + att
+                  + " s), so no positive rest-of-model scale hits it");
+        }
+        steps.add(
+            new CalibrationStep(
+                CALIBRATION_STEP, phase.id(), want, att, model, scale, cal.source()));
+        for (int i = 0; i < rest.size(); i++) {
+          if (rest.get(i).curve().phase() == phase) {
+            rest.set(i, rest.get(i).calibrated(scale));
+          }
+        }
+      }
+    }
+
+    double price = params.usdPerGpuHour();
+    List<CostCurve> curves = new ArrayList<>();
+    for (Curve c : Curve.values()) {
+      double r = find(rest, c).secondsPerToken();
+      List<CurvePoint> pts = new ArrayList<>();
+      for (int p : params.positions()) {
+        Att a = attention.get(c).at(p);
+        double g = a.seconds + r;
+        pts.add(
+            new CurvePoint(
+                p, usdPerMillionTokens(price, g), g, a.seconds, r, a.extrapolated, a.mode));
+      }
+      curves.add(new CostCurve(c, price, pts));
+    }
+
+    List<Integer> ps = params.positions();
+    double x =
+        firstCrossing(
+            p -> sparse.at(p).seconds - masked.at(p).seconds, ps.get(0), ps.get(ps.size() - 1), 64);
+    Double crossover = Double.isNaN(x) ? null : x;
+
+    List<MeasuredPoint> measured = new ArrayList<>();
+    for (AttentionProfile ap :
+        List.of(densePrefill, indexPrefill, sparsePrefill, denseDecode, dsaDecode)) {
+      measured.addAll(ap.points());
+    }
+    return new CostReport(
+        params,
+        results.run().id(),
+        measuredOn,
+        source,
+        tr != null,
+        label,
+        curves,
+        crossover,
+        rest,
+        measured,
+        steps,
+        parameterTable(params, source, tr != null, label));
+  }
+
+  private static RestEstimate find(List<RestEstimate> rest, Curve c) {
+    return rest.stream().filter(e -> e.curve() == c).findFirst().orElseThrow();
+  }
+
+  private static List<Parameter> parameterTable(
+      CostParameters p, HardwareProfile source, boolean translated, String label) {
+    List<Parameter> t = new ArrayList<>();
+    HardwareProfile g = p.target();
+    t.add(new Parameter("hardware", g.id() + " (" + g.name() + ")", "--hardware"));
+    t.add(
+        new Parameter(
+            "price",
+            p.usdPerGpuHour() + " USD/GPU-hour",
+            p.usdPerGpuHour() == g.usdPerGpuHour() ? g.priceSource() : "--price"));
+    ceilings(t, "hardware.peak", g.peak());
+    t.add(
+        new Parameter(
+            "attention.source",
+            source == null ? "none (untranslated)" : source.id(),
+            p.source() != null ? "--source-hardware" : "run.device.name"));
+    if (source != null) {
+      ceilings(t, "source.peak", source.peak());
+      if (p.classifyBy() == io.dsabench.costmodel.hardware.CeilingKind.MEASURED) {
+        ceilings(t, "source.classifyBy", source.ceilings(p.classifyBy()));
+      }
+    }
+    t.add(new Parameter("attention.translation", translated ? "by bound resource" : "none", label));
+    t.add(
+        new Parameter(
+            "attention.interpolation",
+            "linear in position between measured points; per-token time = stage medians / n at p",
+            "AttentionProfile"));
+    t.add(
+        new Parameter(
+            "attention.extrapolation",
+            p.extrapolation().name().toLowerCase(Locale.ROOT),
+            "flag: nearest segment extended, clamped at 0, marked '*'"));
+    t.add(
+        new Parameter(
+            "attention.maskedMhaIncludesIndexer",
+            Boolean.toString(p.maskedMhaIncludesIndexer()),
+            "paper's V3.2 prefill slope below the crossover ≈ 1.26× V3.1's"));
+    ModelConfig m = p.model();
+    t.add(
+        new Parameter(
+            "model",
+            String.format(
+                Locale.ROOT,
+                "hidden %d, q_lora %d, kv_lora %d, heads %d, layers %d (%d dense), dense_inter %d,"
+                    + " moe_inter %d, %d routed + %d shared, %d active, vocab %d, index %dx%d",
+                m.hidden(),
+                m.qLoraRank(),
+                m.kvLoraRank(),
+                m.heads(),
+                m.layers(),
+                m.denseLayers(),
+                m.denseIntermediate(),
+                m.moeIntermediate(),
+                m.routedExperts(),
+                m.sharedExperts(),
+                m.activeExperts(),
+                m.vocab(),
+                m.indexHeads(),
+                m.indexDim()),
+            m.source()));
+    Map<String, String> src = Deployment.sources();
+    for (Deployment d : List.of(p.prefill(), p.decode())) {
+      String pre = "deployment." + d.phase().id() + ".";
+      boolean def = d.equals(Deployment.defaults(d.phase()));
+      String s = def ? null : "edited";
+      t.add(
+          new Parameter(
+              pre + "batchTokensPerGpu",
+              num(d.batchTokensPerGpu()),
+              or(s, src, "batchTokensPerGpu")));
+      t.add(
+          new Parameter(
+              pre + "expertParallel",
+              Integer.toString(d.expertParallel()),
+              or(s, src, "expertParallel")));
+      t.add(
+          new Parameter(
+              pre + "gpusPerNode", Integer.toString(d.gpusPerNode()), or(s, src, "gpusPerNode")));
+      t.add(
+          new Parameter(
+              pre + "gemmEfficiency", num(d.gemmEfficiency()), or(s, src, "gemmEfficiency")));
+      t.add(
+          new Parameter(
+              pre + "memoryEfficiency", num(d.memoryEfficiency()), or(s, src, "memoryEfficiency")));
+      t.add(
+          new Parameter(
+              pre + "weightBytesPerParam",
+              num(d.weightBytesPerParam()),
+              or(s, src, "weightBytesPerParam")));
+      t.add(
+          new Parameter(
+              pre + "networkBytesPerSecond",
+              num(d.networkBytesPerSecond()),
+              or(s, src, "networkBytesPerSecond")));
+      t.add(
+          new Parameter(
+              pre + "remoteCopiesPerToken",
+              num(d.remoteCopiesPerToken()),
+              or(s, src, "remoteCopiesPerToken")));
+      t.add(
+          new Parameter(
+              pre + "dispatchBytesPerValue",
+              num(d.dispatchBytesPerValue()),
+              or(s, src, "dispatchBytesPerValue")));
+      t.add(
+          new Parameter(
+              pre + "combineBytesPerValue",
+              num(d.combineBytesPerValue()),
+              or(s, src, "combineBytesPerValue")));
+      t.add(
+          new Parameter(
+              pre + "overlapCommunication",
+              Boolean.toString(d.overlapCommunication()),
+              or(s, src, "overlapCommunication")));
+      t.add(
+          new Parameter(
+              pre + "headTokenFraction",
+              num(d.headTokenFraction()),
+              or(s, src, "headTokenFraction")));
+    }
+    return t;
+  }
+
+  private static String or(String s, Map<String, String> src, String key) {
+    return s != null ? s : src.get(key);
+  }
+
+  private static void ceilings(List<Parameter> t, String pre, Ceilings c) {
+    t.add(
+        new Parameter(
+            pre,
+            String.format(
+                Locale.ROOT,
+                "bf16 %.1f TFLOP/s, fp8 %.1f TFLOP/s, %.2f TB/s",
+                c.bf16FlopsPerSecond() / 1e12,
+                c.fp8FlopsPerSecond() / 1e12,
+                c.bytesPerSecond() / 1e12),
+            c.source()));
+  }
+
+  private static String num(double v) {
+    return v == Math.rint(v) && Math.abs(v) < 1e15
+        ? Long.toString((long) v)
+        : String.format(Locale.ROOT, "%.4g", v);
+  }
+
+  /** Attention seconds (all layers) at a position, whether extrapolated, and the path taken. */
+  private record Att(double seconds, boolean extrapolated, String mode) {}
+
+  @FunctionalInterface
+  private interface PositionCost {
+    Att at(double position);
+  }
+}

@@ -1,0 +1,110 @@
+package io.dsabench.costmodel.cost;
+
+/**
+ * The whole-model shapes the rest-of-model estimate needs. {@link #DEEPSEEK_V3_2} holds
+ * config_671B_v3.2.json's values (V3.1-Terminus has the same shapes without the indexer).
+ *
+ * @param hidden model width
+ * @param qLoraRank query low-rank dim (MLA's q_a output)
+ * @param kvLoraRank latent KV dim (MLA's kv_a output, without rope)
+ * @param heads attention heads
+ * @param qkNopeDim per-head q·k dims without rope
+ * @param ropeDim rope dims
+ * @param vHeadDim per-head value dim
+ * @param layers transformer layers
+ * @param denseLayers leading layers with a dense FFN
+ * @param denseIntermediate dense FFN width
+ * @param moeIntermediate expert FFN width
+ * @param routedExperts routed experts per MoE layer
+ * @param sharedExperts shared experts per MoE layer
+ * @param activeExperts routed experts each token uses
+ * @param vocab vocabulary size (embedding and head)
+ * @param indexHeads lightning indexer heads (its q comes from the q_lora vector)
+ * @param indexDim lightning indexer head dim
+ * @param source where the numbers come from
+ */
+public record ModelConfig(
+    int hidden,
+    int qLoraRank,
+    int kvLoraRank,
+    int heads,
+    int qkNopeDim,
+    int ropeDim,
+    int vHeadDim,
+    int layers,
+    int denseLayers,
+    int denseIntermediate,
+    int moeIntermediate,
+    int routedExperts,
+    int sharedExperts,
+    int activeExperts,
+    int vocab,
+    int indexHeads,
+    int indexDim,
+    String source) {
+
+  /** DeepSeek-V3.2's shapes. */
+  public static final ModelConfig DEEPSEEK_V3_2 =
+      new ModelConfig(
+          7168,
+          1536,
+          512,
+          128,
+          128,
+          64,
+          128,
+          61,
+          3,
+          18432,
+          2048,
+          256,
+          1,
+          8,
+          129280,
+          64,
+          128,
+          "DeepSeek-V3.2 config_671B_v3.2.json");
+
+  public ModelConfig {
+    positive("hidden", hidden);
+    positive("qLoraRank", qLoraRank);
+    positive("kvLoraRank", kvLoraRank);
+    positive("heads", heads);
+    positive("qkNopeDim", qkNopeDim);
+    positive("ropeDim", ropeDim);
+    positive("vHeadDim", vHeadDim);
+    positive("layers", layers);
+    if (denseLayers < 0 || denseLayers > layers) {
+      throw new IllegalArgumentException(
+          "denseLayers: " + denseLayers + " is not between 0 and layers " + layers);
+    }
+    positive("denseIntermediate", denseIntermediate);
+    positive("moeIntermediate", moeIntermediate);
+    positive("routedExperts", routedExperts);
+    if (sharedExperts < 0) {
+      throw new IllegalArgumentException(
+          "sharedExperts: " + sharedExperts + " is not a count >= 0");
+    }
+    if (activeExperts <= 0 || activeExperts > routedExperts) {
+      throw new IllegalArgumentException(
+          "activeExperts: "
+              + activeExperts
+              + " is not between 1 and routedExperts "
+              + routedExperts);
+    }
+    positive("vocab", vocab);
+    positive("indexHeads", indexHeads);
+    positive("indexDim", indexDim);
+  }
+
+  /** Layers with a MoE FFN. */
+  public int moeLayers() {
+    return layers - denseLayers;
+  }
+
+  private static void positive(String field, int v) {
+    if (v <= 0) {
+      throw new IllegalArgumentException(field + ": " + v + " is not a positive count");
+    }
+  }
+}

@@ -1,0 +1,34 @@
+package io.dsabench.costmodel.cost;
+
+/**
+ * Targets for the optional calibration step {@value CostModel#CALIBRATION_STEP}: the GPU-seconds
+ * per token at position 0 that the V3.1 curves should have (e.g. the paper's Figure 3 intercepts
+ * converted at its price). The step scales each phase's rest-of-model estimate so that rest +
+ * attention(0) hits the target, prints inputs and the factor, and applies the same factor to V3.2.
+ *
+ * @param prefillSecondsAtZero target GPU-seconds per prefill token at position 0 (V3.1)
+ * @param decodeSecondsAtZero target GPU-seconds per decode token at position 0 (V3.1)
+ * @param source where the targets come from
+ */
+public record RestCalibration(
+    double prefillSecondsAtZero, double decodeSecondsAtZero, String source) {
+  public RestCalibration {
+    if (!(prefillSecondsAtZero > 0) || !(decodeSecondsAtZero > 0)) {
+      throw new IllegalArgumentException(
+          "calibration: targets "
+              + prefillSecondsAtZero
+              + " and "
+              + decodeSecondsAtZero
+              + " must be positive seconds");
+    }
+  }
+
+  /** Targets from USD per million tokens at a price: seconds = usd · 3600 / (1e6 · price). */
+  public static RestCalibration fromUsd(
+      double prefillUsdAtZero, double decodeUsdAtZero, double usdPerGpuHour, String source) {
+    return new RestCalibration(
+        CostModel.gpuSecondsPerToken(usdPerGpuHour, prefillUsdAtZero),
+        CostModel.gpuSecondsPerToken(usdPerGpuHour, decodeUsdAtZero),
+        source);
+  }
+}

@@ -1,0 +1,73 @@
+package io.dsabench.costmodel.hardware;
+
+import java.util.Optional;
+
+/**
+ * A GPU as the cost model sees it: vendor peak ceilings, optionally ceilings measured on a real
+ * device, and a default rental price. Every field is overridable through the {@code with} copies.
+ *
+ * @param id short name used on the command line ({@code h800}, {@code h100}, {@code h200}, {@code
+ *     b200})
+ * @param name display name
+ * @param peak vendor datasheet ceilings (dense, no sparsity)
+ * @param measured ceilings measured on such a device, or null when none were measured
+ * @param usdPerGpuHour default price
+ * @param priceSource where the default price comes from
+ */
+public record HardwareProfile(
+    String id,
+    String name,
+    Ceilings peak,
+    Ceilings measured,
+    double usdPerGpuHour,
+    String priceSource) {
+  public HardwareProfile {
+    if (id == null || id.isBlank()) {
+      throw new IllegalArgumentException("hardware.id: must not be blank");
+    }
+    if (name == null || name.isBlank()) {
+      throw new IllegalArgumentException("hardware.name: must not be blank");
+    }
+    if (peak == null) {
+      throw new IllegalArgumentException("hardware.peak: " + id + " needs vendor ceilings");
+    }
+    checkPrice(usdPerGpuHour);
+    if (priceSource == null || priceSource.isBlank()) {
+      throw new IllegalArgumentException("hardware.priceSource: must say where the price is from");
+    }
+  }
+
+  /** Throws unless {@code usd} is a finite price {@literal >=} 0; the message names the rule. */
+  public static double checkPrice(double usd) {
+    if (!(usd >= 0) || !Double.isFinite(usd)) {
+      throw new IllegalArgumentException(
+          "price: " + usd + " is not a non-negative USD per GPU-hour");
+    }
+    return usd;
+  }
+
+  /** Measured ceilings when there are some. */
+  public Optional<Ceilings> measuredCeilings() {
+    return Optional.ofNullable(measured);
+  }
+
+  /** The ceilings to classify an op's bound with: measured if asked and known, else peak. */
+  public Ceilings ceilings(CeilingKind kind) {
+    return kind == CeilingKind.MEASURED && measured != null ? measured : peak;
+  }
+
+  /** A copy at another default price. */
+  public HardwareProfile withPrice(double usd, String source) {
+    return new HardwareProfile(id, name, peak, measured, usd, source);
+  }
+
+  /** A copy with other vendor ceilings (e.g. a clock-limited part). */
+  public HardwareProfile withPeak(Ceilings newPeak) {
+    return new HardwareProfile(id, name, newPeak, measured, usdPerGpuHour, priceSource);
+  }
+
+  /** A copy with measured ceilings. */
+  public HardwareProfile withMeasured(Ceilings newMeasured) {
+    return new HardwareProfile(id, name, peak, newMeasured, usdPerGpuHour, priceSource);
+  }
+}

@@ -1,0 +1,140 @@
+package io.dsabench.costmodel.hardware;
+
+import io.dsabench.costmodel.results.DeviceRecord;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * The built-in GPU profiles. Peak numbers are the dense (no structured sparsity) tensor-core
+ * figures of NVIDIA's datasheets, i.e. half of the "with sparsity" figures those sheets print.
+ * Prices are defaults only; pass your own.
+ */
+public final class HardwareProfiles {
+  private HardwareProfiles() {}
+
+  private static final String HOPPER_COMPUTE =
+      "NVIDIA H100 Tensor Core GPU datasheet, SXM column: 1,979 TFLOP/s bf16 and 3,958 TFLOP/s"
+          + " fp8 with sparsity, halved for dense";
+
+  /**
+   * H800 SXM5: H100 SXM5 compute (DeepSeek-V3 report and shared/KERNELS.md: "H800 SXM5 = H100
+   * compute, 3.35 TB/s"); the export variant differs in NVLink bandwidth, not in these ceilings.
+   */
+  public static final HardwareProfile H800 =
+      new HardwareProfile(
+          "h800",
+          "NVIDIA H800 SXM5",
+          new Ceilings(
+              989.5e12,
+              1979e12,
+              3.35e12,
+              HOPPER_COMPUTE + " (H800 = H100 compute); HBM3 3.35 TB/s (H100 SXM datasheet)"),
+          null,
+          2.0,
+          "DeepSeek-V3.2 paper, Figure 3: 2 USD per H800 GPU-hour (the V3 report's rental"
+              + " assumption)");
+
+  /** H100 SXM5. */
+  public static final HardwareProfile H100 =
+      new HardwareProfile(
+          "h100",
+          "NVIDIA H100 SXM5",
+          new Ceilings(989.5e12, 1979e12, 3.35e12, HOPPER_COMPUTE + "; HBM3 3.35 TB/s"),
+          null,
+          2.0,
+          "assumption, not a quote: the paper's H800 price for the same compute; set --price");
+
+  /**
+   * H200 SXM: H100 compute with 141 GB HBM3e at 4.8 TB/s; also the ceilings measured on one in this
+   * project (shared/KERNELS.md).
+   */
+  public static final HardwareProfile H200 =
+      new HardwareProfile(
+          "h200",
+          "NVIDIA H200 SXM",
+          new Ceilings(
+              989.5e12,
+              1979e12,
+              4.8e12,
+              "NVIDIA H200 Tensor Core GPU datasheet, SXM column: 1,979 / 3,958 TFLOP/s bf16 / fp8"
+                  + " with sparsity, halved for dense; HBM3e 4.8 TB/s"),
+          new Ceilings(
+              744e12,
+              1305e12,
+              4.08e12,
+              "measured on one H200, 2026-11-29 (shared/KERNELS.md): bf16 GEMM 8192^3, fp8 e4m3"
+                  + " GEMM, device-to-device copy (bytes read + written)"),
+          2.5,
+          "assumption, not a quote: H800 price scaled up for the larger, faster memory; set"
+              + " --price");
+
+  /** B200 (HGX B200, per GPU). */
+  public static final HardwareProfile B200 =
+      new HardwareProfile(
+          "b200",
+          "NVIDIA B200",
+          new Ceilings(
+              2.25e15,
+              4.5e15,
+              8.0e12,
+              "NVIDIA HGX B200 datasheet, per GPU: 4.5 PFLOP/s bf16 and 9 PFLOP/s fp8 with"
+                  + " sparsity, halved for dense; HBM3e 8 TB/s"),
+          null,
+          4.0,
+          "assumption, not a quote: about twice the Hopper price for about twice the compute;"
+              + " set --price");
+
+  /** The built-in profiles, in command-line order. */
+  public static List<HardwareProfile> all() {
+    return List.of(H800, H100, H200, B200);
+  }
+
+  /** The ids accepted by {@link #byId}, comma-separated for messages. */
+  public static String ids() {
+    return String.join(", ", all().stream().map(HardwareProfile::id).toList());
+  }
+
+  /**
+   * The profile with this id (case-insensitive).
+   *
+   * @throws IllegalArgumentException "hardware: 'x' is not one of h800, h100, h200, b200"
+   */
+  public static HardwareProfile byId(String id) {
+    if (id != null) {
+      String k = id.trim().toLowerCase(Locale.ROOT);
+      for (HardwareProfile p : all()) {
+        if (p.id().equals(k)) {
+          return p;
+        }
+      }
+    }
+    throw new IllegalArgumentException("hardware: '" + id + "' is not one of " + ids());
+  }
+
+  /**
+   * The profile of a device a run measured on, from its name ("NVIDIA H200", "NVIDIA H100 80GB
+   * HBM3", "NVIDIA H800", "NVIDIA B200"); empty for anything else, e.g. a cpu backend's device.
+   */
+  public static Optional<HardwareProfile> forDevice(DeviceRecord device) {
+    return device == null ? Optional.empty() : forDeviceName(device.name());
+  }
+
+  /** As {@link #forDevice}, from the name alone. */
+  public static Optional<HardwareProfile> forDeviceName(String name) {
+    if (name == null) {
+      return Optional.empty();
+    }
+    String n = name.toUpperCase(Locale.ROOT);
+    // H100 PCIe/NVL have other ceilings; only the SXM parts are profiled.
+    if (n.contains("H100") && (n.contains("PCIE") || n.contains("NVL"))) {
+      return Optional.empty();
+    }
+    for (HardwareProfile p : all()) {
+      if (n.matches(".*\\b" + p.id().toUpperCase(Locale.ROOT) + "\\b.*")) {
+        return Optional.of(p);
+      }
+    }
+    return Optional.empty();
+  }
+}

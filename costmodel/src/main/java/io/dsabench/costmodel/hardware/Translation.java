@@ -1,0 +1,28 @@
+package io.dsabench.costmodel.hardware;
+
+import io.dsabench.costmodel.workload.Op;
+
+/**
+ * One measured time moved from a source GPU to a target GPU.
+ *
+ * @param op the op timed
+ * @param precision the arithmetic its matrix products use
+ * @param bound the source resource that limits it: FLOPs/ceiling vs bytes/bandwidth, the larger
+ * @param sourceSeconds measured time on the source
+ * @param factor target time / source time: source ceiling over target ceiling of the bound resource
+ *     (vendor peaks)
+ * @param targetSeconds {@code sourceSeconds · factor}
+ */
+public record Translation(
+    Op op,
+    Precision precision,
+    Bound bound,
+    double sourceSeconds,
+    double factor,
+    double targetSeconds) {
+  public Translation {
+    if (!(factor > 0)) {
+      throw new IllegalArgumentException("factor: " + factor + " is not a positive ratio");
+    }
+  }
+}
