@@ -1,0 +1,220 @@
+package io.dsabench.harness;
+
+import io.dsabench.costmodel.workload.Phase;
+import io.dsabench.costmodel.workload.SweepPoint;
+import io.dsabench.costmodel.workload.Variant;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * What a sweep measures: phases × variants × positions, with a token count per phase. Prefill
+ * tokens are a chunk size: a prefill point at position p takes {@code min(tokens, p)} query tokens
+ * (a chunk cannot start before the prompt does). Points come out in one canonical order (phase,
+ * variant, position), which shards and merges rely on.
+ *
+ * @param phases in order, no duplicates
+ * @param variants in order, no duplicates
+ * @param positions ascending after construction, no duplicates
+ * @param tokens token count for each phase in {@code phases}
+ */
+public record SweepSpec(
+    List<Phase> phases,
+    List<Variant> variants,
+    List<Integer> positions,
+    Map<Phase, Integer> tokens) {
+
+  /** Positions of a GPU sweep: Figure 3's range, 1K to 128K. */
+  public static final List<Integer> GPU_POSITIONS =
+      List.of(1024, 2048, 4096, 8192, 16384, 32768, 65536, 98304, 131072);
+
+  /**
+   * Positions of a cpu sweep: few and small enough that the pure-Java reference finishes `make
+   * bench` in minutes on two cores.
+   */
+  public static final List<Integer> CPU_POSITIONS = List.of(1024, 4096, 16384);
+
+  public SweepSpec {
+    phases = distinct("phases", phases, Phase::id);
+    variants = distinct("variants", variants, Variant::id);
+    if (positions == null || positions.isEmpty()) {
+      throw new IllegalArgumentException("positions: empty; give at least one position");
+    }
+    Set<Integer> seen = new HashSet<>();
+    for (Integer p : positions) {
+      if (p == null || p <= 0) {
+        throw new IllegalArgumentException("positions: " + p + " is not a positive token count");
+      }
+      if (!seen.add(p)) {
+        throw new IllegalArgumentException(
+            "positions: " + p + " appears twice; each point is measured once");
+      }
+    }
+    positions = positions.stream().sorted().collect(Collectors.toUnmodifiableList());
+    if (tokens == null) {
+      throw new IllegalArgumentException("tokens: missing");
+    }
+    Map<Phase, Integer> t = new EnumMap<>(Phase.class);
+    for (Phase ph : phases) {
+      Integer n = tokens.get(ph);
+      if (n == null) {
+        throw new IllegalArgumentException("tokens: no count for phase " + ph.id());
+      }
+      if (n <= 0) {
+        throw new IllegalArgumentException(
+            "tokens: " + n + " is not a positive token count (" + ph.id() + ")");
+      }
+      t.put(ph, n);
+    }
+    tokens = Map.copyOf(t);
+  }
+
+  /**
+   * The default sweep on a backend: GPU positions and 4096/64 tokens on cuda, a small one on cpu.
+   */
+  public static SweepSpec defaults(String backend) {
+    boolean cpu = "cpu".equals(backend);
+    return new SweepSpec(
+        List.of(Phase.PREFILL, Phase.DECODE),
+        List.of(Variant.DENSE, Variant.DSA),
+        cpu ? CPU_POSITIONS : GPU_POSITIONS,
+        defaultTokens(backend));
+  }
+
+  /** Default tokens: prefill chunks of 4096 and 64 decode sequences on GPUs, 1 on cpu. */
+  public static Map<Phase, Integer> defaultTokens(String backend) {
+    boolean cpu = "cpu".equals(backend);
+    return Map.of(Phase.PREFILL, cpu ? 1 : 4096, Phase.DECODE, cpu ? 1 : 64);
+  }
+
+  /** Every point, in canonical order: phase, variant, then ascending position. */
+  public List<SweepPoint> points() {
+    List<SweepPoint> out = new ArrayList<>();
+    for (Phase ph : phases) {
+      for (Variant v : variants) {
+        for (int p : positions) {
+          int n = tokens.get(ph);
+          out.add(new SweepPoint(ph, v, p, ph == Phase.PREFILL ? Math.min(n, p) : n));
+        }
+      }
+    }
+    return List.copyOf(out);
+  }
+
+  /**
+   * A canonical one-line description, stored in results ({@code run.extra.sweep}) so that merge can
+   * tell shards of one sweep from a mix of sweeps, and list the points a lost shard took with it.
+   */
+  public String canonical() {
+    return "phases="
+        + phases.stream().map(Phase::id).collect(Collectors.joining(","))
+        + ";variants="
+        + variants.stream().map(Variant::id).collect(Collectors.joining(","))
+        + ";positions="
+        + positions.stream().map(String::valueOf).collect(Collectors.joining(","))
+        + ";tokens="
+        + phases.stream()
+            .map(ph -> ph.id() + ":" + tokens.get(ph))
+            .collect(Collectors.joining(","));
+  }
+
+  /** Parses {@link #canonical()}; the message names the text and what is wrong with it. */
+  public static SweepSpec parseCanonical(String text) {
+    if (text == null) {
+      throw new IllegalArgumentException("sweep: missing (run.extra.sweep is not set)");
+    }
+    Map<String, String> parts = new java.util.HashMap<>();
+    for (String part : text.split(";")) {
+      int eq = part.indexOf('=');
+      if (eq < 0) {
+        throw new IllegalArgumentException("sweep: '" + text + "' is not key=value;... text");
+      }
+      parts.put(part.substring(0, eq), part.substring(eq + 1));
+    }
+    try {
+      List<Phase> ph = split(parts.get("phases")).stream().map(Phase::of).toList();
+      List<Variant> va = split(parts.get("variants")).stream().map(Variant::of).toList();
+      List<Integer> po = split(parts.get("positions")).stream().map(Integer::valueOf).toList();
+      Map<Phase, Integer> tk = new EnumMap<>(Phase.class);
+      for (String kv : split(parts.get("tokens"))) {
+        String[] a = kv.split(":");
+        tk.put(Phase.of(a[0]), Integer.valueOf(a[1]));
+      }
+      return new SweepSpec(ph, va, po, tk);
+    } catch (RuntimeException e) {
+      throw new IllegalArgumentException(
+          "sweep: '" + text + "' cannot be read (" + e.getMessage() + ")", e);
+    }
+  }
+
+  private static List<String> split(String s) {
+    if (s == null || s.isEmpty()) {
+      return List.of();
+    }
+    return List.of(s.split(","));
+  }
+
+  /**
+   * Parses a position list like {@code 1K,4K,128K} or {@code 1024,4096}: K is 1024, M is 1048576.
+   */
+  public static List<Integer> parsePositions(String text) {
+    if (text == null || text.isBlank()) {
+      throw new IllegalArgumentException("positions: empty; give at least one position");
+    }
+    List<Integer> out = new ArrayList<>();
+    for (String raw : text.split(",")) {
+      out.add(parseCount("positions", raw.trim()));
+    }
+    return out;
+  }
+
+  /** Parses a token count with an optional K/M suffix; the message names the field. */
+  public static int parseCount(String field, String raw) {
+    String s = raw.toUpperCase(Locale.ROOT);
+    long mult = 1;
+    if (s.endsWith("K")) {
+      mult = 1024;
+      s = s.substring(0, s.length() - 1);
+    } else if (s.endsWith("M")) {
+      mult = 1024 * 1024;
+      s = s.substring(0, s.length() - 1);
+    }
+    long v;
+    try {
+      v = Long.parseLong(s) * mult;
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(
+          field + ": '" + raw + "' is not a token count (like 4096 or 4K)", e);
+    }
+    if (v <= 0) {
+      throw new IllegalArgumentException(field + ": " + v + " is not a positive token count");
+    }
+    if (v > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException(field + ": " + v + " is more tokens than fit an int");
+    }
+    return (int) v;
+  }
+
+  private static <T> List<T> distinct(
+      String field, List<T> values, java.util.function.Function<T, String> id) {
+    if (values == null || values.isEmpty()) {
+      throw new IllegalArgumentException(field + ": empty; give at least one");
+    }
+    Set<T> seen = new HashSet<>();
+    for (T v : values) {
+      if (v == null) {
+        throw new IllegalArgumentException(field + ": null is not allowed");
+      }
+      if (!seen.add(v)) {
+        throw new IllegalArgumentException(
+            field + ": '" + id.apply(v) + "' appears twice; each point is measured once");
+      }
+    }
+    return List.copyOf(values);
+  }
+}

@@ -1,0 +1,210 @@
+package io.dsabench.harness.compare;
+
+import io.dsabench.costmodel.results.PointResult;
+import io.dsabench.costmodel.results.PointStatus;
+import io.dsabench.costmodel.results.Results;
+import io.dsabench.costmodel.results.StageResult;
+import io.dsabench.costmodel.workload.Op;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The verdict between a base and a new results file, stage by stage at every point the two share.
+ * Build one with {@link #of}; {@link #table()} is what {@code dsabench compare} prints.
+ */
+public final class Comparison {
+  /**
+   * One row: a stage of a point (or the point itself when it was lost, gained or unmatched).
+   *
+   * @param point key like {@code decode/dsa/p=131072/n=64}
+   * @param op the stage, or null for a whole-point row
+   * @param baseSeconds base median, NaN when there is none
+   * @param newSeconds new median, NaN when there is none
+   * @param change relative change of the median, NaN when there is none
+   * @param verdict the rule's verdict
+   * @param note why, for rows that are not a plain timing comparison
+   */
+  public record Row(
+      String point,
+      Op op,
+      double baseSeconds,
+      double newSeconds,
+      double change,
+      Verdict verdict,
+      String note) {}
+
+  private final List<Row> rows;
+  private final List<String> warnings;
+  private final CompareRule rule;
+
+  private Comparison(List<Row> rows, List<String> warnings, CompareRule rule) {
+    this.rows = List.copyOf(rows);
+    this.warnings = List.copyOf(warnings);
+    this.rule = rule;
+  }
+
+  /**
+   * Compares two runs.
+   *
+   * @throws IllegalArgumentException when the runs are from different backends (a cpu run against a
+   *     cuda run says nothing about regressions)
+   */
+  public static Comparison of(Results base, Results now, CompareRule rule) {
+    if (!Objects.equals(base.run().backend(), now.run().backend())) {
+      throw new IllegalArgumentException(
+          "backend: base run is '"
+              + base.run().backend()
+              + "' and new run is '"
+              + now.run().backend()
+              + "'; compare runs of the same backend");
+    }
+    List<String> warnings = new ArrayList<>();
+    String bd = base.run().device() == null ? null : base.run().device().name();
+    String nd = now.run().device() == null ? null : now.run().device().name();
+    if (!Objects.equals(bd, nd)) {
+      warnings.add("devices differ: base ran on " + bd + ", new on " + nd);
+    }
+    Map<String, PointResult> baseByKey = byKey(base);
+    Map<String, PointResult> newByKey = byKey(now);
+    List<Row> rows = new ArrayList<>();
+    for (var e : baseByKey.entrySet()) {
+      String key = e.getKey();
+      PointResult b = e.getValue();
+      PointResult n = newByKey.get(key);
+      if (n == null) {
+        rows.add(pointRow(key, Verdict.UNMATCHED, "only in base"));
+        continue;
+      }
+      boolean bOk = b.status() == PointStatus.OK;
+      boolean nOk = n.status() == PointStatus.OK;
+      if (bOk && !nOk) {
+        rows.add(pointRow(key, Verdict.LOST, "new run " + n.status().id() + ": " + n.reason()));
+      } else if (!bOk && nOk) {
+        rows.add(pointRow(key, Verdict.GAINED, "base run " + b.status().id() + ": " + b.reason()));
+      } else if (!bOk) {
+        rows.add(pointRow(key, Verdict.UNMATCHED, "not ok in either run"));
+      } else {
+        for (StageResult bs : b.stages()) {
+          var ns = n.stage(bs.op());
+          if (ns.isEmpty()) {
+            rows.add(
+                new Row(
+                    key,
+                    bs.op(),
+                    bs.medianSeconds(),
+                    Double.NaN,
+                    Double.NaN,
+                    Verdict.UNMATCHED,
+                    "stage only in base"));
+            continue;
+          }
+          StageResult s = ns.get();
+          rows.add(
+              new Row(
+                  key,
+                  bs.op(),
+                  bs.medianSeconds(),
+                  s.medianSeconds(),
+                  CompareRule.change(bs, s),
+                  rule.judge(bs, s),
+                  ""));
+        }
+      }
+    }
+    for (String key : newByKey.keySet()) {
+      if (!baseByKey.containsKey(key)) {
+        rows.add(pointRow(key, Verdict.UNMATCHED, "only in new"));
+      }
+    }
+    rows.sort(Comparator.comparing((Row r) -> r.verdict().ordinal()));
+    return new Comparison(rows, warnings, rule);
+  }
+
+  private static Row pointRow(String key, Verdict v, String note) {
+    return new Row(key, null, Double.NaN, Double.NaN, Double.NaN, v, note);
+  }
+
+  private static Map<String, PointResult> byKey(Results r) {
+    Map<String, PointResult> m = new LinkedHashMap<>();
+    for (PointResult p : r.points()) {
+      m.put(p.point().key(), p);
+    }
+    return m;
+  }
+
+  public List<Row> rows() {
+    return rows;
+  }
+
+  public List<String> warnings() {
+    return warnings;
+  }
+
+  /** Whether any row fails the run (a regression or a lost point). */
+  public boolean regressed() {
+    return rows.stream().anyMatch(r -> r.verdict().fails());
+  }
+
+  public long count(Verdict v) {
+    return rows.stream().filter(r -> r.verdict() == v).count();
+  }
+
+  /** A fixed-width table, worst first, then a one-line summary. */
+  public String table() {
+    StringBuilder sb = new StringBuilder();
+    for (String w : warnings) {
+      sb.append("warning: ").append(w).append('\n');
+    }
+    String fmt = "%-11s %-30s %-15s %12s %12s %9s  %s%n";
+    sb.append(
+        String.format(Locale.ROOT, fmt, "verdict", "point", "stage", "base", "new", "change", ""));
+    for (Row r : rows) {
+      sb.append(
+          String.format(
+              Locale.ROOT,
+              fmt,
+              r.verdict().id(),
+              r.point(),
+              r.op() == null ? "-" : r.op().id(),
+              seconds(r.baseSeconds()),
+              seconds(r.newSeconds()),
+              Double.isNaN(r.change())
+                  ? "-"
+                  : String.format(Locale.ROOT, "%+.1f%%", 100 * r.change()),
+              r.note()));
+    }
+    sb.append(
+        String.format(
+            Locale.ROOT,
+            "%d regression, %d lost, %d faster, %d ambiguous, %d same, %d gained, %d unmatched"
+                + " (rule: |change| >= %.0f%% and p10-p90 intervals apart)%n",
+            count(Verdict.REGRESSION),
+            count(Verdict.LOST),
+            count(Verdict.FASTER),
+            count(Verdict.AMBIGUOUS),
+            count(Verdict.SAME),
+            count(Verdict.GAINED),
+            count(Verdict.UNMATCHED),
+            100 * rule.minEffect()));
+    return sb.toString();
+  }
+
+  /** Seconds for display: µs below 1 ms, ms below 1 s. */
+  public static String seconds(double s) {
+    if (Double.isNaN(s)) {
+      return "-";
+    }
+    if (s < 1e-3) {
+      return String.format(Locale.ROOT, "%.2f us", s * 1e6);
+    }
+    if (s < 1) {
+      return String.format(Locale.ROOT, "%.3f ms", s * 1e3);
+    }
+    return String.format(Locale.ROOT, "%.3f s", s);
+  }
+}
