@@ -8,9 +8,12 @@ final class DenseDecodeShape {
   static final int BLOCK_N = 64;
   static final int DIM = 576;
 
-  /** Q tile + two stages of KV tiles (bf16) + P (bf16) + the row-max exchange (fp32). */
+  /**
+   * Q tile + two stages of KV tiles (bf16) + P (bf16, rows padded by 8) + the row-max exchange
+   * (fp32).
+   */
   static final int SHARED_BYTES =
-      2 * (BLOCK_ROWS * DIM + 2 * BLOCK_N * DIM + BLOCK_ROWS * BLOCK_N) + 2 * BLOCK_ROWS * 4;
+      2 * (BLOCK_ROWS * DIM + 2 * BLOCK_N * DIM + BLOCK_ROWS * (BLOCK_N + 8)) + 2 * BLOCK_ROWS * 4;
 
   private DenseDecodeShape() {}
 

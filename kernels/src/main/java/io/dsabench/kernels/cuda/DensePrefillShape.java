@@ -7,8 +7,8 @@ final class DensePrefillShape {
   static final int QK = 192;
   static final int V = 128;
 
-  /** Q tile + two stages of K and V tiles, bf16. */
-  static final int SHARED_BYTES = 2 * (BLOCK_M * QK + 2 * BLOCK_N * (QK + V));
+  /** Q tile + one K tile + one V tile, bf16, rows padded by 8 elements against bank conflicts. */
+  static final int SHARED_BYTES = 2 * (BLOCK_M * (QK + 8) + BLOCK_N * (QK + 8) + BLOCK_N * (V + 8));
 
   private DensePrefillShape() {}
 }

@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# One device call: build the DSA kernels and the driver, record registers/spills and SASS
+# instruction counts, run the checks and the benchmarks. Results land in $OUT (or ./out/dsa).
+set -uo pipefail
+OUT=${OUT:-out/dsa}; mkdir -p "$OUT"
+src=kernels/src/main/cuda
+nvidia-smi --query-gpu=name,driver_version,clocks.sm,clocks.mem --format=csv | tee "$OUT/device.txt"
+git rev-parse HEAD 2>/dev/null | tee -a "$OUT/device.txt"
+for k in dsa_indexer dsa_topk dsa_sparse_mla; do
+  nvcc -std=c++17 -O3 -lineinfo -cubin -gencode arch=compute_90a,code=sm_90a -Xptxas -v \
+    -o "$OUT/$k.cubin" "$src/$k.cu" 2>&1 | grep -E "Compiling|registers|spill" >>"$OUT/ptxas.txt"
+  cuobjdump --dump-sass "$OUT/$k.cubin" >"$OUT/$k.sass" 2>&1
+  for f in $(grep -o 'Function : [a-z_0-9]*' "$OUT/$k.sass" | awk '{print $3}'); do
+    awk -v f="$f" '/Function : /{on=($3==f)} on' "$OUT/$k.sass" >/tmp/f.sass
+    echo "$f HMMA=$(grep -c 'HMMA' /tmp/f.sass) QMMA=$(grep -c 'QMMA' /tmp/f.sass) HGMMA=$(grep -c 'HGMMA' /tmp/f.sass) LDSM=$(grep -c 'LDSM' /tmp/f.sass) LDL=$(grep -c 'LDL' /tmp/f.sass) STL=$(grep -c 'STL' /tmp/f.sass)"
+  done | tee -a "$OUT/sass_counts.txt"
+  rm -f "$OUT/$k.cubin" "$OUT/$k.sass"
+done
+cat "$OUT/ptxas.txt"
+nvcc -std=c++17 -O3 -gencode arch=compute_90a,code=sm_90a -I "$src" kernels/src/test/cuda/dsa_bench.cu \
+  -o /tmp/dsa_bench 2>&1 | grep -E "error" ; 
+/tmp/dsa_bench "${1:-all}" 2>&1 | tee "$OUT/bench.txt"
