@@ -1,0 +1,183 @@
+// Lightning indexer logits: I[t,s] = kScale[s] * sum_j w[t,j] * ReLU(q[t,j] . k[s]) (fp8) or the
+// same without kScale (bf16), causal; keys a query cannot see get -Infinity.
+//
+// Shapes: q [batch*T, 64, 128], w [batch*T, 64] fp32, k [batch, P, 128], kScale [batch, P],
+// logits [batch*T, P]. Query t of a sequence sits at position P - T + t.
+//
+// Mapping (why it is this way round): keys are the MMA's M dimension and heads its N dimension,
+// so a key tile comes from shared memory as the A operand (ldmatrix, one load per 16 keys) and the
+// query's 64 x 128 head matrix stays in registers as B fragments for the whole run (64 registers:
+// 8 KB of fp8 per warp). The ReLU-weighted sum over heads is then a sum over accumulator columns:
+// 16 FMAs per thread plus a 2-step shuffle inside each quad, with no shared-memory round trip.
+//
+// CTA: 256 threads, QW queries of one sequence (QW = 1, 2, 4, 8); the 8 warps are
+// QW queries x HG head groups x KG key groups. A key block of BK keys (16 KB) is staged in shared
+// memory (2 stages, cp.async) and shared by all warps. grid = (ceil(T/QW), batch, splits): a split
+// covers splitLen keys, so decode (T = 1 or 2) still fills the chip.
+#include "dsa_common.cuh"
+
+namespace {
+
+template <bool FP8>
+struct IndexerCfg {
+  static constexpr int ELEM = FP8 ? 1 : 2;            // bytes per value
+  static constexpr int ROW = 128 * ELEM;              // bytes per k row
+  static constexpr int CPR = ROW / 16;                // 16-byte chunks per row
+  static constexpr int STEPS = ROW / 32;              // MMA k-steps per row (32 bytes each)
+  static constexpr int HPW = FP8 ? 64 : 32;           // heads per warp (64 B-fragment registers)
+  static constexpr int HG = 64 / HPW;                 // head groups
+  static constexpr int NT = HPW / 8;                  // n-tiles per warp
+  static constexpr int BK = FP8 ? 128 : 64;           // keys per block (16 KB either way)
+  static constexpr int MT = BK / 16;                  // m-tiles per block
+  static constexpr int STAGE = BK * ROW;              // bytes per stage
+};
+
+template <bool FP8>
+__device__ __forceinline__ void indexer_body(const uint8_t* __restrict__ q,
+                                             const float* __restrict__ w,
+                                             const uint8_t* __restrict__ k,
+                                             const float* __restrict__ kscale,
+                                             float* __restrict__ logits, int T, int P,
+                                             int splitLen, int QW) {
+  using C = IndexerCfg<FP8>;
+  __shared__ __align__(128) uint8_t sK[2][C::STAGE];
+  __shared__ float sRed[C::HG][8][C::BK];
+
+  const int tid = threadIdx.x, lane = tid & 31, warp = tid >> 5;
+  const int b = blockIdx.y;
+  const int t0 = blockIdx.x * QW;
+  const int KG = 8 / (QW * C::HG);
+  const int qi = warp % QW, hg = (warp / QW) % C::HG, kg = warp / (QW * C::HG);
+  const int t = t0 + qi;
+  const bool qvalid = t < T;
+  const int k0 = blockIdx.z * splitLen;
+  const int k1 = min(P, k0 + splitLen);
+  const int lastT = min(t0 + QW, T) - 1;
+  const int maxpos = P - T + lastT;          // last key any query of this CTA sees
+  const int cend = min(k1, maxpos + 1);      // keys [k0, cend) need computing
+  const int nb = cend > k0 ? (cend - k0 + C::BK - 1) / C::BK : 0;
+
+  const uint8_t* kseq = k + (size_t)b * P * C::ROW;
+
+  // The query's head fragments (B operand) and its weights, for the whole run.
+  uint32_t qf[C::NT][C::STEPS][2];
+  float wr[C::NT][2];
+  {
+    const int row = b * T + (qvalid ? t : 0);
+    const uint8_t* qrow = q + ((size_t)row * 64 + hg * C::HPW) * C::ROW;
+#pragma unroll
+    for (int n = 0; n < C::NT; n++) {
+      const uint8_t* hrow = qrow + (size_t)(n * 8 + (lane >> 2)) * C::ROW + (lane & 3) * 4;
+#pragma unroll
+      for (int s = 0; s < C::STEPS; s++) {
+        qf[n][s][0] = __ldg(reinterpret_cast<const uint32_t*>(hrow + s * 32));
+        qf[n][s][1] = __ldg(reinterpret_cast<const uint32_t*>(hrow + s * 32 + 16));
+      }
+      const float* wrow = w + (size_t)row * 64 + hg * C::HPW + n * 8 + (lane & 3) * 2;
+      wr[n][0] = __ldg(wrow);
+      wr[n][1] = __ldg(wrow + 1);
+    }
+  }
+
+  auto load = [&](int j) {
+    const int kb = k0 + j * C::BK;
+    const uint32_t base = dsak::smem_u32(sK[j & 1]);
+#pragma unroll
+    for (int i = 0; i < (C::BK * C::CPR) / 256; i++) {
+      const int c = tid + i * 256;
+      const int r = c / C::CPR, ch = c % C::CPR;
+      const int key = kb + r;
+      const bool ok = key < P;
+      const uint8_t* src = kseq + (size_t)(ok ? key : 0) * C::ROW + ch * 16;
+      dsak::cp_async_16(base + dsak::swz(r, ch, C::CPR), src, ok ? 16 : 0);
+    }
+    dsak::cp_async_commit();
+  };
+
+  if (nb > 0) load(0);
+  for (int j = 0; j < nb; j++) {
+    dsak::cp_async_wait<0>();
+    __syncthreads();
+    if (j + 1 < nb) load(j + 1);
+    const int kb = k0 + j * C::BK;
+    if (qvalid) {
+      const uint32_t base = dsak::smem_u32(sK[j & 1]);
+      for (int mt = kg; mt < C::MT; mt += KG) {
+        float acc[C::NT][4];
+#pragma unroll
+        for (int n = 0; n < C::NT; n++) acc[n][0] = acc[n][1] = acc[n][2] = acc[n][3] = 0.f;
+        const int arow = mt * 16 + (lane & 7) + ((lane >> 3) & 1) * 8;
+#pragma unroll
+        for (int s = 0; s < C::STEPS; s++) {
+          uint32_t a[4];
+          dsak::ldmatrix_x4(a, base + dsak::swz(arow, 2 * s + (lane >> 4), C::CPR));
+#pragma unroll
+          for (int n = 0; n < C::NT; n++) {
+            if constexpr (FP8) {
+              dsak::mma_e4m3(acc[n], a, qf[n][s][0], qf[n][s][1]);
+            } else {
+              dsak::mma_bf16(acc[n], a, qf[n][s][0], qf[n][s][1]);
+            }
+          }
+        }
+        float s0 = 0.f, s1 = 0.f;
+#pragma unroll
+        for (int n = 0; n < C::NT; n++) {
+          s0 = fmaf(fmaxf(acc[n][0], 0.f), wr[n][0], s0);
+          s0 = fmaf(fmaxf(acc[n][1], 0.f), wr[n][1], s0);
+          s1 = fmaf(fmaxf(acc[n][2], 0.f), wr[n][0], s1);
+          s1 = fmaf(fmaxf(acc[n][3], 0.f), wr[n][1], s1);
+        }
+        s0 += __shfl_xor_sync(0xffffffffu, s0, 1);
+        s1 += __shfl_xor_sync(0xffffffffu, s1, 1);
+        s0 += __shfl_xor_sync(0xffffffffu, s0, 2);
+        s1 += __shfl_xor_sync(0xffffffffu, s1, 2);
+        if ((lane & 3) == 0) {
+          sRed[hg][qi][mt * 16 + (lane >> 2)] = s0;
+          sRed[hg][qi][mt * 16 + (lane >> 2) + 8] = s1;
+        }
+      }
+    }
+    __syncthreads();
+    for (int i = tid; i < QW * C::BK; i += 256) {
+      const int oq = i / C::BK, kk = i % C::BK;
+      const int ot = t0 + oq, key = kb + kk;
+      if (ot < T && key < k1) {
+        float v = -INFINITY;
+        if (key <= P - T + ot) {
+          v = sRed[0][oq][kk];
+#pragma unroll
+          for (int h = 1; h < C::HG; h++) v += sRed[h][oq][kk];
+          if constexpr (FP8) v *= __ldg(kscale + (size_t)b * P + key);
+        }
+        logits[(size_t)(b * T + ot) * P + key] = v;
+      }
+    }
+  }
+  // Keys past every query's horizon in this split.
+  const int fill0 = k0 + nb * C::BK;
+  if (fill0 < k1) {
+    const int len = k1 - fill0;
+    for (int oq = 0; oq < QW && t0 + oq < T; oq++) {
+      float* dst = logits + (size_t)(b * T + t0 + oq) * P + fill0;
+      for (int i = tid; i < len; i += 256) dst[i] = -INFINITY;
+    }
+  }
+}
+
+}  // namespace
+
+extern "C" __global__ void __launch_bounds__(256, 1)
+    dsa_indexer_fp8(const uint8_t* __restrict__ q, const float* __restrict__ w,
+                    const uint8_t* __restrict__ k, const float* __restrict__ kscale,
+                    float* __restrict__ logits, int T, int P, int splitLen, int QW) {
+  indexer_body<true>(q, w, k, kscale, logits, T, P, splitLen, QW);
+}
+
+extern "C" __global__ void __launch_bounds__(256, 1)
+    dsa_indexer_bf16(const __nv_bfloat16* __restrict__ q, const float* __restrict__ w,
+                     const __nv_bfloat16* __restrict__ k, float* __restrict__ logits, int T,
+                     int P, int splitLen, int QW) {
+  indexer_body<false>(reinterpret_cast<const uint8_t*>(q), w,
+                      reinterpret_cast<const uint8_t*>(k), nullptr, logits, T, P, splitLen, QW);
+}

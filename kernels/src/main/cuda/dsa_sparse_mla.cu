@@ -1,0 +1,299 @@
+// Sparse MLA in absorbed MQA mode (DeepSeek-V3.2 DSA): each query row (128 heads x 576) attends
+// to its own k selected cache entries (576 = 512 latent + 64 rope; value = the first 512); -1
+// indices are skipped. Serves prefill (batch 1, T queries) and decode (batch sequences, T = 1 or
+// 2) alike: row r = b*T + t reads the cache of sequence b.
+//
+//   q [rows, 128, 576] bf16, indices [rows, k] int32, out [rows, 128, 512] bf16,
+//   cache bf16 [batch, P, 576]  or  KV_FP8_656 [batch, P] (512 e4m3 in 4 tiles of 128, 4 fp32
+//   tile scales, 64 bf16 rope values: 656 bytes), dequantised to bf16 on the way into smem.
+//
+// CTA = one row x 64 heads (grid = (2, rows)), 8 warps, mma.sync m16n8k16 bf16. Warps w and w+4
+// share heads 16(w%4)..+15: for each block of 64 gathered entries warp w scores keys 0..31 and
+// warp w+4 keys 32..63 (full 576-dim dot products), they swap row maxima and their halves of P
+// through shared memory under a 64-thread named barrier, and then warp w accumulates output dims
+// 0..255 and warp w+4 dims 256..511 over all 64 keys (128 fp32 accumulators per thread). Nothing
+// is computed twice, and the pair only waits on each other, not on the whole CTA.
+//
+// Shared memory (bf16 cache): Q 72 KB + 2 KV stages of 72 KB (cp.async gather, double-buffered)
+// + P 8 KB + 1 KB = 225 KB; rows are 1152 B, XOR-swizzled in 16 B chunks for ldmatrix.
+// FP8 cache: Q + one bf16 KV stage + one raw 656-byte-row stage (41 KB): the raw gather of block
+// j+1 overlaps the math of block j, the dequantisation (smem -> smem) does not.
+#include "dsa_common.cuh"
+
+namespace {
+
+constexpr int ROWB = 1152;      // bytes per bf16 entry (576 x 2)
+constexpr int CH = ROWB / 16;   // 72 chunks per entry
+constexpr int BN = 64;          // entries per block
+constexpr int TILE = BN * ROWB; // 73728
+constexpr int RAW = 656;
+constexpr int RAWCH = RAW / 16; // 41
+
+template <bool FP8>
+struct SparseSmem {
+  static constexpr int Q = 0;
+  static constexpr int KV0 = TILE;
+  static constexpr int KV1 = 2 * TILE;   // bf16: second stage; fp8: raw stage
+  static constexpr int P = 2 * TILE + (FP8 ? BN * RAW : TILE);
+  static constexpr int MAX = P + 4 * 16 * 64 * 2;
+  static constexpr int IDX = MAX + 8 * 16 * 4;
+  static constexpr int TOTAL = IDX + 2 * BN * 4;
+};
+
+}  // namespace
+
+template <bool FP8>
+__device__ __forceinline__ void sparse_mla_body(const __nv_bfloat16* __restrict__ q,
+                                                const uint8_t* __restrict__ cache,
+                                                const int* __restrict__ indices,
+                                                __nv_bfloat16* __restrict__ out, int T, int P,
+                                                int k, float scaleLog2) {
+  using L = SparseSmem<FP8>;
+  extern __shared__ __align__(128) uint8_t smem[];
+  const int tid = threadIdx.x, lane = tid & 31, warp = tid >> 5;
+  const int hh = blockIdx.x, r = blockIdx.y, b = r / T;
+  const int pr = warp & 3, half = warp >> 2;
+  const int g = lane >> 2;
+  const int* idxRow = indices + (size_t)r * k;
+  const size_t seqBase = (size_t)b * P;
+  const int nb = (k + BN - 1) / BN;
+  int* sIdx = reinterpret_cast<int*>(smem + L::IDX);
+  float* sMax = reinterpret_cast<float*>(smem + L::MAX);
+  const uint32_t sbase = dsak::smem_u32(smem);
+
+  // The entry of list position j*BN + row, or -1.
+  auto entry = [&](int j, int row) {
+    const int e = j * BN + row;
+    int idx = e < k ? __ldg(idxRow + e) : -1;
+    return (idx >= 0 && idx < P) ? idx : -1;
+  };
+
+  auto load_q = [&]() {
+    const uint8_t* src =
+        reinterpret_cast<const uint8_t*>(q + ((size_t)r * 128 + hh * 64) * 576);
+    for (int c = tid; c < 64 * CH; c += 256) {
+      const int row = c / CH, ch = c % CH;
+      dsak::cp_async_16(sbase + L::Q + dsak::swz(row, ch, CH), src + row * ROWB + ch * 16, 16);
+    }
+  };
+
+  // Gathers block j into stage `dst` (bf16 rows, swizzled) or the raw stage (fp8 rows).
+  auto load_kv = [&](int j, uint32_t dst) {
+    if (tid < BN) sIdx[(j & 1) * BN + tid] = entry(j, tid);
+    if constexpr (!FP8) {
+      for (int c = tid; c < BN * CH; c += 256) {
+        const int row = c / CH, ch = c % CH;
+        const int idx = entry(j, row);
+        const uint8_t* src = cache + (seqBase + (idx >= 0 ? idx : 0)) * ROWB + ch * 16;
+        dsak::cp_async_16(dst + dsak::swz(row, ch, CH), src, idx >= 0 ? 16 : 0);
+      }
+    } else {
+      for (int c = tid; c < BN * RAWCH; c += 256) {
+        const int row = c / RAWCH, ch = c % RAWCH;
+        const int idx = entry(j, row);
+        const uint8_t* src = cache + (seqBase + (idx >= 0 ? idx : 0)) * RAW + ch * 16;
+        dsak::cp_async_16(dst + row * RAW + ch * 16, src, idx >= 0 ? 16 : 0);
+      }
+    }
+  };
+
+  // FP8: raw stage -> bf16 stage KV0. Zero-filled raw rows (-1 entries) dequantise to zeros.
+  auto convert = [&]() {
+    for (int c = tid; c < BN * CH; c += 256) {
+      const int row = c / CH, ch = c % CH;
+      const uint8_t* raw = smem + L::KV1 + row * RAW;
+      uint4 o;
+      if (ch < 64) {
+        const uint2 v = *reinterpret_cast<const uint2*>(raw + ch * 8);
+        const float sc = *reinterpret_cast<const float*>(raw + 512 + (ch >> 4) * 4);
+        float2 f0 = dsak::e4m3x2_to_float2((uint16_t)(v.x & 0xffff));
+        float2 f1 = dsak::e4m3x2_to_float2((uint16_t)(v.x >> 16));
+        float2 f2 = dsak::e4m3x2_to_float2((uint16_t)(v.y & 0xffff));
+        float2 f3 = dsak::e4m3x2_to_float2((uint16_t)(v.y >> 16));
+        o.x = dsak::pack_bf16(f0.x * sc, f0.y * sc);
+        o.y = dsak::pack_bf16(f1.x * sc, f1.y * sc);
+        o.z = dsak::pack_bf16(f2.x * sc, f2.y * sc);
+        o.w = dsak::pack_bf16(f3.x * sc, f3.y * sc);
+      } else {
+        o = *reinterpret_cast<const uint4*>(raw + 528 + (ch - 64) * 16);
+      }
+      *reinterpret_cast<uint4*>(smem + L::KV0 + dsak::swz(row, ch, CH)) = o;
+    }
+  };
+
+  float o[32][4];
+#pragma unroll
+  for (int i = 0; i < 32; i++) o[i][0] = o[i][1] = o[i][2] = o[i][3] = 0.f;
+  float mrun0 = -INFINITY, mrun1 = -INFINITY, l0 = 0.f, l1 = 0.f;
+
+  auto compute = [&](uint32_t kv, const int* idxs) {
+    // S = Q K^T for this warp's 16 heads x 32 keys.
+    float s[4][4];
+#pragma unroll
+    for (int i = 0; i < 4; i++) s[i][0] = s[i][1] = s[i][2] = s[i][3] = 0.f;
+    const int qrow = pr * 16 + (lane & 7) + ((lane >> 3) & 1) * 8;
+    const int krow = half * 32 + (lane & 7) + (lane >> 4) * 8;
+#pragma unroll 4
+    for (int ks = 0; ks < 36; ks++) {
+      uint32_t a[4], b0[4], b1[4];
+      dsak::ldmatrix_x4(a, sbase + L::Q + dsak::swz(qrow, 2 * ks + (lane >> 4), CH));
+      dsak::ldmatrix_x4(b0, kv + dsak::swz(krow, 2 * ks + ((lane >> 3) & 1), CH));
+      dsak::ldmatrix_x4(b1, kv + dsak::swz(krow + 16, 2 * ks + ((lane >> 3) & 1), CH));
+      dsak::mma_bf16(s[0], a, b0[0], b0[1]);
+      dsak::mma_bf16(s[1], a, b0[2], b0[3]);
+      dsak::mma_bf16(s[2], a, b1[0], b1[1]);
+      dsak::mma_bf16(s[3], a, b1[2], b1[3]);
+    }
+    // Mask, scale into log2 units, row max of this half.
+    float m0 = -INFINITY, m1 = -INFINITY;
+#pragma unroll
+    for (int nt = 0; nt < 4; nt++) {
+#pragma unroll
+      for (int e = 0; e < 2; e++) {
+        const bool valid = idxs[half * 32 + nt * 8 + (lane & 3) * 2 + e] >= 0;
+        s[nt][e] = valid ? s[nt][e] * scaleLog2 : -INFINITY;
+        s[nt][2 + e] = valid ? s[nt][2 + e] * scaleLog2 : -INFINITY;
+        m0 = fmaxf(m0, s[nt][e]);
+        m1 = fmaxf(m1, s[nt][2 + e]);
+      }
+    }
+    m0 = fmaxf(m0, __shfl_xor_sync(0xffffffffu, m0, 1));
+    m1 = fmaxf(m1, __shfl_xor_sync(0xffffffffu, m1, 1));
+    m0 = fmaxf(m0, __shfl_xor_sync(0xffffffffu, m0, 2));
+    m1 = fmaxf(m1, __shfl_xor_sync(0xffffffffu, m1, 2));
+    if ((lane & 3) == 0) {
+      sMax[warp * 16 + g] = m0;
+      sMax[warp * 16 + g + 8] = m1;
+    }
+    dsak::bar_sync(1 + pr, 64);
+    const float mn0 = fmaxf(mrun0, fmaxf(m0, sMax[(warp ^ 4) * 16 + g]));
+    const float mn1 = fmaxf(mrun1, fmaxf(m1, sMax[(warp ^ 4) * 16 + g + 8]));
+    const float base0 = mn0 == -INFINITY ? 0.f : mn0;
+    const float base1 = mn1 == -INFINITY ? 0.f : mn1;
+    const float alpha0 = exp2f(mrun0 - base0), alpha1 = exp2f(mrun1 - base1);
+    mrun0 = mn0;
+    mrun1 = mn1;
+    l0 *= alpha0;
+    l1 *= alpha1;
+#pragma unroll
+    for (int i = 0; i < 32; i++) {
+      o[i][0] *= alpha0;
+      o[i][1] *= alpha0;
+      o[i][2] *= alpha1;
+      o[i][3] *= alpha1;
+    }
+    uint8_t* sP = smem + L::P + pr * 2048;
+    const uint32_t pbase = sbase + L::P + pr * 2048;
+#pragma unroll
+    for (int nt = 0; nt < 4; nt++) {
+      const float p0 = exp2f(s[nt][0] - base0), p1 = exp2f(s[nt][1] - base0);
+      const float p2 = exp2f(s[nt][2] - base1), p3 = exp2f(s[nt][3] - base1);
+      l0 += p0 + p1;
+      l1 += p2 + p3;
+      const int chunk = half * 4 + nt;
+      *reinterpret_cast<uint32_t*>(sP + dsak::swz(g, chunk, 8) + (lane & 3) * 4) =
+          dsak::pack_bf16(p0, p1);
+      *reinterpret_cast<uint32_t*>(sP + dsak::swz(g + 8, chunk, 8) + (lane & 3) * 4) =
+          dsak::pack_bf16(p2, p3);
+    }
+    dsak::bar_sync(1 + pr, 64);
+    // O[:, half*256 .. +256] += P (16 x 64) V (64 x 256).
+#pragma unroll
+    for (int kk = 0; kk < 4; kk++) {
+      uint32_t pa[4];
+      dsak::ldmatrix_x4(pa, pbase + dsak::swz((lane & 7) + ((lane >> 3) & 1) * 8,
+                                              2 * kk + (lane >> 4), 8));
+      const int vrow = kk * 16 + (lane & 7) + ((lane >> 3) & 1) * 8;
+#pragma unroll
+      for (int np = 0; np < 16; np++) {
+        uint32_t vb[4];
+        dsak::ldmatrix_x4_trans(vb, kv + dsak::swz(vrow, half * 32 + np * 2 + (lane >> 4), CH));
+        dsak::mma_bf16(o[2 * np], pa, vb[0], vb[1]);
+        dsak::mma_bf16(o[2 * np + 1], pa, vb[2], vb[3]);
+      }
+    }
+  };
+
+  if constexpr (!FP8) {
+    load_q();
+    load_kv(0, sbase + L::KV0);
+    dsak::cp_async_commit();
+    if (nb > 1) load_kv(1, sbase + L::KV1);
+    dsak::cp_async_commit();
+    for (int j = 0; j < nb; j++) {
+      dsak::cp_async_wait<1>();
+      __syncthreads();
+      compute(sbase + ((j & 1) ? L::KV1 : L::KV0), sIdx + (j & 1) * BN);
+      __syncthreads();
+      if (j + 2 < nb) load_kv(j + 2, sbase + ((j & 1) ? L::KV1 : L::KV0));
+      dsak::cp_async_commit();
+    }
+  } else {
+    load_q();
+    load_kv(0, sbase + L::KV1);
+    dsak::cp_async_commit();
+    dsak::cp_async_wait<0>();
+    __syncthreads();
+    convert();
+    __syncthreads();
+    if (nb > 1) load_kv(1, sbase + L::KV1);
+    dsak::cp_async_commit();
+    for (int j = 0; j < nb; j++) {
+      compute(sbase + L::KV0, sIdx + (j & 1) * BN);
+      dsak::cp_async_wait<0>();
+      __syncthreads();
+      if (j + 1 < nb) {
+        convert();
+        __syncthreads();
+      }
+      if (j + 2 < nb) load_kv(j + 2, sbase + L::KV1);
+      dsak::cp_async_commit();
+    }
+  }
+
+  // Row sums: this thread's partial -> quad -> the pair.
+  l0 += __shfl_xor_sync(0xffffffffu, l0, 1);
+  l1 += __shfl_xor_sync(0xffffffffu, l1, 1);
+  l0 += __shfl_xor_sync(0xffffffffu, l0, 2);
+  l1 += __shfl_xor_sync(0xffffffffu, l1, 2);
+  if ((lane & 3) == 0) {
+    sMax[warp * 16 + g] = l0;
+    sMax[warp * 16 + g + 8] = l1;
+  }
+  dsak::bar_sync(1 + pr, 64);
+  const float lt0 = l0 + sMax[(warp ^ 4) * 16 + g];
+  const float lt1 = l1 + sMax[(warp ^ 4) * 16 + g + 8];
+  const float inv0 = lt0 > 0.f ? 1.f / lt0 : 0.f;
+  const float inv1 = lt1 > 0.f ? 1.f / lt1 : 0.f;
+  __nv_bfloat16* orow = out + ((size_t)r * 128 + hh * 64 + pr * 16 + g) * 512 + half * 256 +
+                        (lane & 3) * 2;
+#pragma unroll
+  for (int nt = 0; nt < 32; nt++) {
+    *reinterpret_cast<uint32_t*>(orow + nt * 8) = dsak::pack_bf16(o[nt][0] * inv0, o[nt][1] * inv0);
+    *reinterpret_cast<uint32_t*>(orow + 8 * 512 + nt * 8) =
+        dsak::pack_bf16(o[nt][2] * inv1, o[nt][3] * inv1);
+  }
+}
+
+// Dynamic shared memory: dsa_sparse_mla_bf16 needs DSA_SPARSE_SMEM_BF16 bytes, the fp8 one
+// DSA_SPARSE_SMEM_FP8 (both over 48 KB: the launcher raises the limit).
+extern "C" __global__ void __launch_bounds__(256, 1)
+    dsa_sparse_mla_bf16(const __nv_bfloat16* __restrict__ q, const __nv_bfloat16* __restrict__ cache,
+                        const int* __restrict__ indices, __nv_bfloat16* __restrict__ out, int T,
+                        int P, int k, float scaleLog2) {
+  sparse_mla_body<false>(q, reinterpret_cast<const uint8_t*>(cache), indices, out, T, P, k,
+                         scaleLog2);
+}
+
+extern "C" __global__ void __launch_bounds__(256, 1)
+    dsa_sparse_mla_fp8(const __nv_bfloat16* __restrict__ q, const uint8_t* __restrict__ cache,
+                       const int* __restrict__ indices, __nv_bfloat16* __restrict__ out, int T,
+                       int P, int k, float scaleLog2) {
+  sparse_mla_body<true>(q, cache, indices, out, T, P, k, scaleLog2);
+}
+
+// Dynamic shared-memory bytes of the two kernels, readable from the host (cuModuleGetGlobal), so
+// a launcher never disagrees with the layout above: [0] bf16 cache, [1] fp8 cache.
+extern "C" {
+__constant__ int dsa_sparse_mla_smem[2] = {SparseSmem<false>::TOTAL, SparseSmem<true>::TOTAL};
+}

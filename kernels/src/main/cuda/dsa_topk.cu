@@ -1,0 +1,241 @@
+// Causal top-k of indexer logits: the k largest of each row among the keys its query can see
+// (query t of a sequence sees keys 0 .. P - T + t); a row that sees at most k keys takes them all
+// and pads with -1. Output order is unspecified.
+//
+// Radix select on the order-preserving 32-bit key of each float, one CTA of 1024 threads per row:
+//   pass 1 (global read): histogram of the top 11 bits -> the threshold bin B0;
+//   pass 2 (global read): keys above B0 go straight to the output, keys in B0 are histogrammed on
+//          the next 11 bits and, when B0 holds at most CAP of them, kept in shared memory;
+//   pass 3, 4 (shared memory, or the row again when B0 overflowed CAP): the same on bits 20..10
+//          and 9..0; equal keys at the very end are taken first come, first served.
+// So a row is read from memory twice; everything after that stays on chip.
+#include "dsa_common.cuh"
+
+namespace {
+
+constexpr int THREADS = 1024;
+constexpr int CAP = 4096;   // candidates kept in smem (8 bytes each)
+
+struct TopkSmem {
+  int hist[2048];
+  uint32_t candKey[CAP];
+  int candIdx[CAP];
+  int warpSums[32];
+  int outCount;
+  int candCount;
+  int eqTaken;
+  int selBin;
+  int selAbove;
+  int selEq;
+};
+
+// Finds B with count(bins > B) < kRem <= count(bins >= B) over hist[0..nbins); writes B, the count
+// above it and hist[B] to smem. Every thread must call it.
+__device__ void select_bin(TopkSmem& s, int nbins, int kRem) {
+  const int tid = threadIdx.x, lane = tid & 31, warp = tid >> 5;
+  const int per = nbins / THREADS;   // 1 or 2; thread t owns bins from the top down
+  int local[2] = {0, 0};
+  int mine = 0;
+  for (int j = 0; j < per; j++) {
+    local[j] = s.hist[nbins - 1 - (tid * per + j)];
+    mine += local[j];
+  }
+  // Exclusive prefix over threads (in top-down bin order).
+  int incl = mine;
+#pragma unroll
+  for (int o = 1; o < 32; o <<= 1) {
+    int v = __shfl_up_sync(0xffffffffu, incl, o);
+    if (lane >= o) incl += v;
+  }
+  if (lane == 31) s.warpSums[warp] = incl;
+  __syncthreads();
+  if (warp == 0) {
+    int v = s.warpSums[lane];
+    int wi = v;
+#pragma unroll
+    for (int o = 1; o < 32; o <<= 1) {
+      int u = __shfl_up_sync(0xffffffffu, wi, o);
+      if (lane >= o) wi += u;
+    }
+    s.warpSums[lane] = wi - v;   // exclusive
+  }
+  __syncthreads();
+  int above = s.warpSums[warp] + incl - mine;
+  for (int j = 0; j < per; j++) {
+    if (above < kRem && above + local[j] >= kRem) {
+      s.selBin = nbins - 1 - (tid * per + j);
+      s.selAbove = above;
+      s.selEq = local[j];
+    }
+    above += local[j];
+  }
+  __syncthreads();
+}
+
+// Appends idx to out[] for every lane with pred, one shared atomic per warp.
+__device__ __forceinline__ void emit(bool pred, int idx, int* counter, int* out) {
+  const unsigned ball = __ballot_sync(0xffffffffu, pred);
+  if (ball == 0) return;
+  const int lane = threadIdx.x & 31;
+  const int leader = __ffs(ball) - 1;
+  int base = 0;
+  if (lane == leader) base = atomicAdd(counter, __popc(ball));
+  base = __shfl_sync(0xffffffffu, base, leader);
+  if (pred) out[base + __popc(ball & ((1u << lane) - 1))] = idx;
+}
+
+// Calls f(key, idx, valid) for every element of row[0..n), in warp-uniform trip counts (so f may
+// use full-warp collectives), 4 elements per thread per step with 16-byte loads where aligned.
+template <typename F>
+__device__ __forceinline__ void for_each_global(const float* __restrict__ row, int n, F&& f) {
+  const int tid = threadIdx.x;
+  // Scalar head up to 16-byte alignment.
+  const int head = min(n, (int)((16 - ((uintptr_t)row & 15)) & 15) / 4);
+  {
+    const bool v = tid < head;
+    f(v ? dsak::float_key(row[tid]) : 0u, tid, v);
+  }
+  const float4* body = reinterpret_cast<const float4*>(row + head);
+  const int nv = (n - head) / 4;
+  const int steps = (nv + THREADS - 1) / THREADS;
+  for (int st = 0; st < steps; st++) {
+    const int i = st * THREADS + tid;
+    const bool v = i < nv;
+    float4 x = v ? __ldcs(body + i) : make_float4(0.f, 0.f, 0.f, 0.f);
+    const int base = head + i * 4;
+    f(dsak::float_key(x.x), base, v);
+    f(dsak::float_key(x.y), base + 1, v);
+    f(dsak::float_key(x.z), base + 2, v);
+    f(dsak::float_key(x.w), base + 3, v);
+  }
+  const int tail0 = head + nv * 4;
+  {
+    const int i = tail0 + tid;
+    const bool v = tid < n - tail0;
+    f(v ? dsak::float_key(row[i]) : 0u, i, v);
+  }
+}
+
+template <typename F>
+__device__ __forceinline__ void for_each_cand(const TopkSmem& s, int n, F&& f) {
+  const int steps = (n + THREADS - 1) / THREADS;
+  for (int st = 0; st < steps; st++) {
+    const int i = st * THREADS + threadIdx.x;
+    const bool v = i < n;
+    f(v ? s.candKey[i] : 0u, v ? s.candIdx[i] : 0, v);
+  }
+}
+
+}  // namespace
+
+// grid = rows (batch * T), block = 1024. indices [rows, k].
+extern "C" __global__ void __launch_bounds__(THREADS, 1)
+    dsa_topk(const float* __restrict__ logits, int* __restrict__ indices, int T, int P, int k) {
+  __shared__ TopkSmem s;
+  const int r = blockIdx.x;
+  const int t = r % T;
+  const int vis = P - T + t + 1;
+  const float* row = logits + (size_t)r * P;
+  int* out = indices + (size_t)r * k;
+  const int tid = threadIdx.x;
+
+  if (vis <= k) {
+    for (int i = tid; i < k; i += THREADS) out[i] = i < vis ? i : -1;
+    return;
+  }
+
+  for (int i = tid; i < 2048; i += THREADS) s.hist[i] = 0;
+  if (tid == 0) {
+    s.outCount = 0;
+    s.candCount = 0;
+    s.eqTaken = 0;
+  }
+  __syncthreads();
+
+  // Pass 1: top 11 bits.
+  for_each_global(row, vis, [&](uint32_t key, int, bool v) {
+    if (v) atomicAdd(&s.hist[key >> 21], 1);
+  });
+  __syncthreads();
+  select_bin(s, 2048, k);
+  const uint32_t b0 = s.selBin;
+  int kRem = k - s.selAbove;
+  const int eq0 = s.selEq;
+  const bool takeAll0 = eq0 == kRem;
+  const bool inSmem = !takeAll0 && eq0 <= CAP;
+  __syncthreads();
+  for (int i = tid; i < 2048; i += THREADS) s.hist[i] = 0;
+  __syncthreads();
+
+  // Pass 2: emit above b0; histogram (and keep) the b0 bin on bits 20..10.
+  for_each_global(row, vis, [&](uint32_t key, int idx, bool v) {
+    const uint32_t d = key >> 21;
+    const bool eq = v && d == b0;
+    emit(v && (d > b0 || (eq && takeAll0)), idx, &s.outCount, out);
+    if (eq && !takeAll0) {
+      atomicAdd(&s.hist[(key >> 10) & 2047], 1);
+    }
+    if (inSmem) {
+      const unsigned ball = __ballot_sync(0xffffffffu, eq);
+      if (ball) {
+        const int lane = threadIdx.x & 31, leader = __ffs(ball) - 1;
+        int base = 0;
+        if (lane == leader) base = atomicAdd(&s.candCount, __popc(ball));
+        base = __shfl_sync(0xffffffffu, base, leader);
+        if (eq) {
+          const int p = base + __popc(ball & ((1u << lane) - 1));
+          s.candKey[p] = key;
+          s.candIdx[p] = idx;
+        }
+      }
+    }
+  });
+  __syncthreads();
+  if (takeAll0) return;
+
+  select_bin(s, 2048, kRem);
+  const uint32_t b1 = s.selBin;
+  kRem -= s.selAbove;
+  const bool takeAll1 = s.selEq == kRem;
+  __syncthreads();
+  for (int i = tid; i < 2048; i += THREADS) s.hist[i] = 0;
+  __syncthreads();
+
+  // Pass 3: among keys with top bits b0, emit digit1 > b1; histogram bits 9..0 of digit1 == b1.
+  auto pass3 = [&](uint32_t key, int idx, bool v) {
+    const bool in = v && (key >> 21) == b0;
+    const uint32_t d = (key >> 10) & 2047;
+    const bool eq = in && d == b1;
+    emit(in && (d > b1 || (eq && takeAll1)), idx, &s.outCount, out);
+    if (eq && !takeAll1) atomicAdd(&s.hist[key & 1023], 1);
+  };
+  const int nc = s.candCount;
+  if (inSmem) {
+    for_each_cand(s, nc, pass3);
+  } else {
+    for_each_global(row, vis, pass3);
+  }
+  __syncthreads();
+  if (takeAll1) return;
+
+  select_bin(s, 1024, kRem);
+  const uint32_t b2 = s.selBin;
+  const int kLast = kRem - s.selAbove;   // how many keys exactly equal to the threshold to take
+  __syncthreads();
+
+  // Pass 4: exact threshold key T* = (b0, b1, b2): emit above, and kLast of the equal ones.
+  const uint32_t hi = (b0 << 11) | b1;
+  auto pass4 = [&](uint32_t key, int idx, bool v) {
+    const bool in = v && (key >> 10) == hi;
+    const uint32_t d = key & 1023;
+    emit(in && d > b2, idx, &s.outCount, out);
+    if (in && d == b2) {
+      if (atomicAdd(&s.eqTaken, 1) < kLast) out[atomicAdd(&s.outCount, 1)] = idx;
+    }
+  };
+  if (inSmem) {
+    for_each_cand(s, nc, pass4);
+  } else {
+    for_each_global(row, vis, pass4);
+  }
+}
