@@ -1,44 +1,179 @@
 package io.dsabench.kernels.cuda;
 
 import io.dsabench.kernels.KernelException;
+import io.dsabench.kernels.Mla;
 import io.dsabench.kernels.Ops;
 
 /**
- * The DSA ops (indexer, top-k, sparse MLA) of the cuda backend. {@link CudaBackend} delegates to
- * this class; it reaches the GPU through the backend's package-private API (see
- * /work/notes/cuda-api.md): {@code backend.launch(module, kernel, site, grid, block, shared,
- * args...)}, {@code CudaBackend.cuda(buffer, field)} for device pointers, {@code
- * backend.workspace(bytes, site)} for scratch memory and {@code backend.smCount()}.
+ * The DSA ops (indexer, top-k, sparse MLA) of the cuda backend: grid shapes and arguments of the
+ * kernels in dsa_indexer.cu, dsa_topk.cu and dsa_sparse_mla.cu. The launch shapes here are the ones
+ * kernels/src/test/cuda/dsa_bench.cu checks and times; keep the two in step.
  */
 final class CudaDsaOps implements AutoCloseable {
+  /** Threads per indexer CTA (8 warps: queries x head groups x key groups). */
+  private static final int INDEXER_THREADS = 256;
+
+  /** The indexer splits a sequence's keys into ranges that are multiples of this many keys. */
+  private static final int INDEXER_SPLIT_QUANTUM = 128;
+
+  private static final int TOPK_THREADS = 1024;
+  private static final int SPARSE_THREADS = 256;
+
+  /**
+   * Dynamic shared memory of dsa_sparse_mla_{bf16,fp8}: Q tile (64 heads x 576 bf16) + two bf16 KV
+   * stages of 64 entries, or one bf16 stage + one raw 656-byte stage, + P, row maxima and indices.
+   * Must match SparseSmem in dsa_sparse_mla.cu (also exported there as dsa_sparse_mla_smem).
+   */
+  static final int SPARSE_SMEM_BF16 = 3 * 73728 + 8192 + 512 + 512;
+
+  static final int SPARSE_SMEM_FP8 = 2 * 73728 + 64 * 656 + 8192 + 512 + 512;
+
   private final CudaBackend backend;
 
   CudaDsaOps(CudaBackend backend) {
     this.backend = backend;
   }
 
+  /**
+   * Queries per indexer CTA: up to 8 for fp8 (one warp per query holds all 64 heads), up to 4 for
+   * bf16 (two warps per query, 32 heads each); fewer for decode so no warp idles.
+   */
+  static int indexerQueriesPerCta(int tokensPerSeq, boolean fp8) {
+    int qw = tokensPerSeq >= 8 ? 8 : tokensPerSeq >= 4 ? 4 : tokensPerSeq >= 2 ? 2 : 1;
+    return fp8 ? qw : Math.min(qw, 4);
+  }
+
+  /**
+   * Keys per split of the indexer: enough splits that the grid has about two CTAs per SM (decode
+   * has only batch x 1 query tiles), rounded to whole 128-key blocks.
+   */
+  static int indexerSplitLength(long queryCtas, int position, int sms) {
+    long maxSplits = (position + INDEXER_SPLIT_QUANTUM - 1) / INDEXER_SPLIT_QUANTUM;
+    long want = Math.max(1, (2L * sms + queryCtas - 1) / queryCtas);
+    long splits = Math.min(maxSplits, want);
+    long len = (position + splits - 1) / splits;
+    return (int)
+        ((len + INDEXER_SPLIT_QUANTUM - 1) / INDEXER_SPLIT_QUANTUM * INDEXER_SPLIT_QUANTUM);
+  }
+
   void indexer(Ops.Indexer op) {
-    throw notBuilt("indexer");
+    String site = "CudaDsaOps.indexer";
+    boolean fp8 = op.fp8();
+    int qw = indexerQueriesPerCta(op.tokensPerSeq(), fp8);
+    int qTiles = (op.tokensPerSeq() + qw - 1) / qw;
+    int splitLen = indexerSplitLength((long) qTiles * op.batch(), op.position(), backend.smCount());
+    int splits = (op.position() + splitLen - 1) / splitLen;
+    int[] grid = {qTiles, op.batch(), splits};
+    int[] block = {INDEXER_THREADS, 1, 1};
+    if (fp8) {
+      requireFp8(site);
+      backend.launch(
+          "dsa_indexer",
+          "dsa_indexer_fp8",
+          site,
+          grid,
+          block,
+          0,
+          CudaBackend.cuda(op.q(), "q"),
+          CudaBackend.cuda(op.weights(), "weights"),
+          CudaBackend.cuda(op.k(), "k"),
+          CudaBackend.cuda(op.kScales(), "kScales"),
+          CudaBackend.cuda(op.logits(), "logits"),
+          op.tokensPerSeq(),
+          op.position(),
+          splitLen,
+          qw);
+    } else {
+      backend.launch(
+          "dsa_indexer",
+          "dsa_indexer_bf16",
+          site,
+          grid,
+          block,
+          0,
+          CudaBackend.cuda(op.q(), "q"),
+          CudaBackend.cuda(op.weights(), "weights"),
+          CudaBackend.cuda(op.k(), "k"),
+          CudaBackend.cuda(op.logits(), "logits"),
+          op.tokensPerSeq(),
+          op.position(),
+          splitLen,
+          qw);
+    }
   }
 
   void topK(Ops.TopK op) {
-    throw notBuilt("topK");
+    backend.launch(
+        "dsa_topk",
+        "dsa_topk",
+        "CudaDsaOps.topK",
+        new int[] {op.batch() * op.tokensPerSeq(), 1, 1},
+        new int[] {TOPK_THREADS, 1, 1},
+        0,
+        CudaBackend.cuda(op.logits(), "logits"),
+        CudaBackend.cuda(op.indices(), "indices"),
+        op.tokensPerSeq(),
+        op.position(),
+        op.k());
   }
 
   void sparsePrefill(Ops.SparseAttention op) {
-    throw notBuilt("sparsePrefill");
+    sparse(op, "CudaDsaOps.sparsePrefill");
   }
 
   void sparseDecode(Ops.SparseAttention op) {
-    throw notBuilt("sparseDecode");
+    sparse(op, "CudaDsaOps.sparseDecode");
   }
 
-  private KernelException notBuilt(String op) {
-    return new KernelException(
-        "cuda " + op + ": not built yet (on " + backend.device().name() + ")", false);
+  // Prefill and decode are one kernel: a row (query token) reads its own indices from its own
+  // sequence's cache, so a batch of decode rows and a chunk of prefill rows differ only in shape.
+  private void sparse(Ops.SparseAttention op, String site) {
+    boolean fp8 = op.fp8Cache();
+    if (fp8) {
+      requireFp8(site);
+    }
+    int rows = op.batch() * op.tokensPerSeq();
+    float scaleLog2 = (float) (Mla.SOFTMAX_SCALE / Math.log(2.0));
+    backend.launch(
+        "dsa_sparse_mla",
+        fp8 ? "dsa_sparse_mla_fp8" : "dsa_sparse_mla_bf16",
+        site,
+        new int[] {Mla.HEADS / 64, rows, 1},
+        new int[] {SPARSE_THREADS, 1, 1},
+        fp8 ? SPARSE_SMEM_FP8 : SPARSE_SMEM_BF16,
+        CudaBackend.cuda(op.q(), "q"),
+        CudaBackend.cuda(op.cache(), "cache"),
+        CudaBackend.cuda(op.indices(), "indices"),
+        CudaBackend.cuda(op.out(), "out"),
+        op.tokensPerSeq(),
+        op.position(),
+        op.k(),
+        scaleLog2);
   }
 
-  /** Frees what the DSA ops hold; never throws. */
+  // The fp8 tensor-core path (mma e4m3) and the hardware e4m3 conversion exist from sm_89 on; on
+  // older GPUs the compute_80 PTX of these kernels traps, so refuse before launching.
+  private void requireFp8(String site) {
+    String cc = backend.device().computeCapability();
+    if (!fp8Capable(cc)) {
+      throw new KernelException(
+          "cuda "
+              + site
+              + ": compute capability "
+              + cc
+              + " has no fp8 tensor cores (8.9 or newer needed)",
+          false);
+    }
+  }
+
+  static boolean fp8Capable(String computeCapability) {
+    String[] parts = computeCapability.split("\\.");
+    int major = Integer.parseInt(parts[0]);
+    int minor = parts.length > 1 ? Integer.parseInt(parts[1]) : 0;
+    return major > 8 || (major == 8 && minor >= 9);
+  }
+
+  /** Frees what the DSA ops hold (nothing: scratch comes from the backend's workspace). */
   @Override
   public void close() {}
 }
