@@ -1,0 +1,145 @@
+package io.dsabench.kernels.check;
+
+import io.dsabench.kernels.Backend;
+import io.dsabench.kernels.DType;
+import io.dsabench.kernels.DeviceBuffer;
+import io.dsabench.kernels.Mla;
+import io.dsabench.kernels.Ops;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Runs a case on a backend: uploads the host inputs, fills every output with a sentinel first (NaN
+ * for floats, {@link #UNWRITTEN} for indices) so that an element the op never writes shows, runs
+ * the op, downloads. Buffers are freed whatever happens.
+ */
+final class BackendOracle implements Oracle {
+  /** What index slots hold before top-k runs; never a valid answer. */
+  static final int UNWRITTEN = Integer.MIN_VALUE;
+
+  private final Backend backend;
+
+  BackendOracle(Backend backend) {
+    this.backend = backend;
+  }
+
+  @Override
+  public String name() {
+    return backend.name();
+  }
+
+  @Override
+  public double[] values(CheckCase c, Inputs in) {
+    List<DeviceBuffer> held = new ArrayList<>();
+    try {
+      int b = c.batch();
+      int t = c.tokensPerSeq();
+      int p = c.position();
+      int rows = c.rows();
+      DeviceBuffer out;
+      switch (c.op()) {
+        case DENSE_PREFILL -> {
+          out = sentinel(held, DType.BF16, rows * Mla.HEADS * Mla.V_DIM);
+          backend.densePrefill(
+              new Ops.DensePrefill(
+                  put(held, DType.BF16, in.q()),
+                  put(held, DType.BF16, in.k()),
+                  put(held, DType.BF16, in.v()),
+                  out,
+                  t,
+                  p));
+        }
+        case DENSE_DECODE -> {
+          out = sentinel(held, DType.BF16, rows * Mla.HEADS * Mla.LATENT_DIM);
+          backend.denseDecode(
+              new Ops.DenseDecode(
+                  put(held, DType.BF16, in.q()), put(held, DType.BF16, in.cache()), out, b, t, p));
+        }
+        case INDEXER -> {
+          DType type = c.fp8() ? DType.FP8_E4M3 : DType.BF16;
+          out = sentinel(held, DType.FP32, rows * p);
+          backend.indexer(
+              new Ops.Indexer(
+                  put(held, type, in.q()),
+                  put(held, DType.FP32, in.weights()),
+                  put(held, type, in.k()),
+                  c.fp8() ? put(held, DType.FP32, in.kScales()) : null,
+                  out,
+                  b,
+                  t,
+                  p));
+        }
+        case SPARSE_PREFILL, SPARSE_DECODE -> {
+          out = sentinel(held, DType.BF16, rows * Mla.HEADS * Mla.LATENT_DIM);
+          DeviceBuffer cache =
+              c.fp8()
+                  ? put(held, DType.KV_FP8_656, b * p, in.cache())
+                  : put(held, DType.BF16, in.cache());
+          DeviceBuffer indices = backend.allocate(DType.INT32, in.indices().length);
+          held.add(indices);
+          backend.uploadInts(indices, in.indices());
+          Ops.SparseAttention op =
+              new Ops.SparseAttention(
+                  put(held, DType.BF16, in.q()), cache, indices, out, b, t, p, c.k());
+          if (c.op() == CheckOp.SPARSE_PREFILL) {
+            backend.sparsePrefill(op);
+          } else {
+            backend.sparseDecode(op);
+          }
+        }
+        default -> throw new IllegalArgumentException("topk: use topK()");
+      }
+      backend.synchronize();
+      float[] got = backend.download(out);
+      double[] wide = new double[got.length];
+      for (int i = 0; i < got.length; i++) {
+        wide[i] = got[i];
+      }
+      return wide;
+    } finally {
+      held.forEach(DeviceBuffer::close);
+    }
+  }
+
+  @Override
+  public int[] topK(CheckCase c, Inputs in) {
+    List<DeviceBuffer> held = new ArrayList<>();
+    try {
+      DeviceBuffer indices = backend.allocate(DType.INT32, (long) c.rows() * c.k());
+      held.add(indices);
+      int[] unwritten = new int[c.rows() * c.k()];
+      Arrays.fill(unwritten, UNWRITTEN);
+      backend.uploadInts(indices, unwritten);
+      backend.topK(
+          new Ops.TopK(
+              put(held, DType.FP32, in.logits()),
+              indices,
+              c.batch(),
+              c.tokensPerSeq(),
+              c.position(),
+              c.k()));
+      backend.synchronize();
+      return backend.downloadInts(indices);
+    } finally {
+      held.forEach(DeviceBuffer::close);
+    }
+  }
+
+  private DeviceBuffer put(List<DeviceBuffer> held, DType type, float[] values) {
+    return put(held, type, values.length, values);
+  }
+
+  private DeviceBuffer put(List<DeviceBuffer> held, DType type, long elements, float[] values) {
+    DeviceBuffer b = backend.allocate(type, elements);
+    held.add(b);
+    backend.upload(b, values);
+    return b;
+  }
+
+  private DeviceBuffer sentinel(List<DeviceBuffer> held, DType type, int elements) {
+    float[] nan = new float[elements];
+    Arrays.fill(nan, Float.NaN);
+    return put(held, type, elements, nan);
+  }
+}

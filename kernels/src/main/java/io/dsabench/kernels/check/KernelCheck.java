@@ -1,0 +1,253 @@
+package io.dsabench.kernels.check;
+
+import io.dsabench.kernels.Backend;
+import io.dsabench.kernels.Mla;
+import io.dsabench.kernels.cpu.CpuBackend;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.List;
+
+/**
+ * The correctness check behind {@code dsabench check}: every op of a backend under test against a
+ * reference on the same fresh random inputs (never zeros), at shapes that hit the edges: one token,
+ * one key, sizes that are no multiple of any tile, positions just below, at and above the top-k
+ * size 2048, batches of 1 and 3, one or two tokens per sequence, bf16 and fp8.
+ *
+ * <p>Pass criteria: attention outputs and indexer logits within relative L2 error {@link
+ * #REL_L2_LIMIT} of the reference, with -Infinity logits exactly where the reference has them and
+ * no NaN anywhere (outputs are pre-filled with NaN, so an unwritten element fails too). Top-k is
+ * checked as a set against the logits: every index visible and distinct, min(visible, k) of them,
+ * -1 in the other slots, and no unchosen logit above a chosen one (ties allowed).
+ *
+ * <p>The reference is the float64 {@link NaiveReference} when checking the cpu backend, and the cpu
+ * backend when checking any other.
+ */
+public final class KernelCheck {
+  /** Largest relative L2 error that passes for bf16 attention outputs and indexer logits. */
+  public static final double REL_L2_LIMIT = 1e-2;
+
+  /** Top-k tolerance, relative to the largest finite logit of the row. */
+  public static final double TOPK_TOLERANCE = 1e-6;
+
+  private final Oracle reference;
+
+  private KernelCheck(Oracle reference) {
+    this.reference = reference;
+  }
+
+  /** Checks against the float64 formulas: what {@code dsabench check --backend cpu} does. */
+  public static KernelCheck againstNaive() {
+    return new KernelCheck(new NaiveOracle());
+  }
+
+  /** Checks against another backend (the cpu backend, for cuda); the caller keeps it open. */
+  public static KernelCheck against(Backend reference) {
+    return new KernelCheck(new BackendOracle(reference));
+  }
+
+  /**
+   * Runs {@link #standardCases()} on {@code underTest}: against {@link NaiveReference} for the cpu
+   * backend, else against a cpu backend opened and closed here.
+   */
+  public static CheckReport standard(Backend underTest, long seed) {
+    if (CpuBackend.NAME.equals(underTest.name())) {
+      return againstNaive().run(underTest, seed, standardCases());
+    }
+    try (CpuBackend cpu = new CpuBackend()) {
+      return against(cpu).run(underTest, seed, standardCases());
+    }
+  }
+
+  /**
+   * The cases {@code dsabench check} runs: about 40, sized to finish in well under a minute for the
+   * cpu backend against the float64 reference on 2 cores.
+   */
+  public static List<CheckCase> standardCases() {
+    List<CheckCase> cases = new ArrayList<>();
+    int[][] prefill = {{1, 1}, {3, 77}, {77, 77}, {130, 130}, {2, 1000}, {3, 2049}, {1, 5000}};
+    for (int[] s : prefill) {
+      cases.add(new CheckCase(CheckOp.DENSE_PREFILL, 1, s[0], s[1], 0, false));
+    }
+    int[][] decode = {
+      {1, 1, 1}, {3, 2, 77}, {1, 1, 1000}, {1, 1, 2048}, {1, 2, 2049}, {1, 1, 5000}
+    };
+    for (int[] s : decode) {
+      cases.add(new CheckCase(CheckOp.DENSE_DECODE, s[0], s[1], s[2], 0, false));
+    }
+    int[][] indexer = {
+      {1, 1, 1}, {3, 2, 77}, {1, 130, 1000}, {1, 3, 2049}, {3, 1, 5000}, {1, 2, 2048}
+    };
+    for (boolean fp8 : new boolean[] {false, true}) {
+      for (int[] s : indexer) {
+        cases.add(new CheckCase(CheckOp.INDEXER, s[0], s[1], s[2], 0, fp8));
+      }
+    }
+    int[][] topk = {
+      {1, 1, 1, 2048},
+      {3, 2, 77, 2048},
+      {1, 1, 2047, 2048},
+      {1, 2, 2048, 2048},
+      {1, 130, 2049, 2048},
+      {3, 2, 5000, 2048},
+      {1, 3, 1000, 16}
+    };
+    for (int[] s : topk) {
+      cases.add(new CheckCase(CheckOp.TOPK, s[0], s[1], s[2], s[3], false));
+    }
+    for (boolean fp8 : new boolean[] {false, true}) {
+      cases.add(new CheckCase(CheckOp.SPARSE_PREFILL, 1, 3, 77, 2048, fp8));
+      cases.add(new CheckCase(CheckOp.SPARSE_PREFILL, 1, 2, 5000, 2048, fp8));
+      cases.add(new CheckCase(CheckOp.SPARSE_DECODE, 1, 1, 1, 2048, fp8));
+      cases.add(new CheckCase(CheckOp.SPARSE_DECODE, 3, 1, 1000, 2048, fp8));
+      cases.add(new CheckCase(CheckOp.SPARSE_DECODE, fp8 ? 1 : 3, fp8 ? 2 : 1, 2049, 2048, fp8));
+    }
+    return List.copyOf(cases);
+  }
+
+  /**
+   * Runs {@code cases} on {@code underTest}; a case that throws fails with the exception's text.
+   */
+  public CheckReport run(Backend underTest, long seed, List<CheckCase> cases) {
+    Oracle tested = new BackendOracle(underTest);
+    List<CaseResult> results = new ArrayList<>();
+    for (int i = 0; i < cases.size(); i++) {
+      CheckCase c = cases.get(i);
+      Inputs in = Inputs.generate(c, seed * 1_000_003L + i);
+      CaseResult r;
+      try {
+        r = check(c, in, tested);
+      } catch (RuntimeException e) {
+        double limit = c.op() == CheckOp.TOPK ? 0 : REL_L2_LIMIT;
+        r = new CaseResult(c.op().label(), c.shape(), Double.NaN, limit, false, e.toString());
+      }
+      results.add(r);
+    }
+    return new CheckReport(underTest.name(), reference.name(), seed, results);
+  }
+
+  private CaseResult check(CheckCase c, Inputs in, Oracle tested) {
+    if (c.op() == CheckOp.TOPK) {
+      int[] got = tested.topK(c, in);
+      return topK(c, in.logits(), got);
+    }
+    double[] got = tested.values(c, in);
+    double[] want = reference.values(c, in);
+    return compare(c, got, want);
+  }
+
+  /** Relative L2 error over the finite entries; NaN and mismatched infinities fail outright. */
+  static CaseResult compare(CheckCase c, double[] got, double[] want) {
+    String op = c.op().label();
+    if (got.length < want.length) {
+      return fail(c, Double.NaN, REL_L2_LIMIT, got.length + " values, expected " + want.length);
+    }
+    double num = 0;
+    double den = 0;
+    for (int i = 0; i < want.length; i++) {
+      double g = got[i];
+      double w = want[i];
+      if (Double.isNaN(w)) {
+        return fail(c, Double.NaN, REL_L2_LIMIT, "reference NaN at " + where(c, i));
+      }
+      if (Double.isNaN(g)) {
+        return fail(c, Double.NaN, REL_L2_LIMIT, "NaN (unwritten?) at " + where(c, i));
+      }
+      if (Double.isInfinite(w) || Double.isInfinite(g)) {
+        if (g != w) {
+          return fail(c, Double.NaN, REL_L2_LIMIT, where(c, i) + " is " + g + ", expected " + w);
+        }
+        continue;
+      }
+      num += (g - w) * (g - w);
+      den += w * w;
+    }
+    double error = den == 0 ? Math.sqrt(num) : Math.sqrt(num / den);
+    if (error <= REL_L2_LIMIT) {
+      return new CaseResult(op, c.shape(), error, REL_L2_LIMIT, true, null);
+    }
+    return fail(c, error, REL_L2_LIMIT, "relative L2 error above the limit");
+  }
+
+  /** Checks top-k indices as a set against the logits they were chosen from. */
+  static CaseResult topK(CheckCase c, float[] logits, int[] got) {
+    int k = c.k();
+    int p = c.position();
+    double worst = 0;
+    double limit = 0;
+    for (int r = 0; r < c.rows(); r++) {
+      int visible = NaiveReference.visible(p, c.tokensPerSeq(), r % c.tokensPerSeq());
+      int expected = Math.min(visible, k);
+      BitSet chosen = new BitSet(visible);
+      int count = 0;
+      float minChosen = Float.POSITIVE_INFINITY;
+      float scale = 0;
+      for (int s = 0; s < visible; s++) {
+        scale = Math.max(scale, Math.abs(logits[r * p + s]));
+      }
+      for (int i = 0; i < k; i++) {
+        int idx = got[r * k + i];
+        if (idx == -1) {
+          continue;
+        }
+        if (idx < 0 || idx >= visible) {
+          String what = idx == BackendOracle.UNWRITTEN ? "an unwritten slot" : "index " + idx;
+          return fail(
+              c,
+              Double.NaN,
+              0,
+              "row "
+                  + r
+                  + ", slot "
+                  + i
+                  + ": "
+                  + what
+                  + " is not -1 or a visible key 0.."
+                  + (visible - 1));
+        }
+        if (chosen.get(idx)) {
+          return fail(c, Double.NaN, 0, "row " + r + ": index " + idx + " chosen twice");
+        }
+        chosen.set(idx);
+        count++;
+        minChosen = Math.min(minChosen, logits[r * p + idx]);
+      }
+      if (count != expected) {
+        return fail(c, Double.NaN, 0, "row " + r + ": " + count + " indices, expected " + expected);
+      }
+      float maxUnchosen = Float.NEGATIVE_INFINITY;
+      for (int s = chosen.nextClearBit(0); s < visible; s = chosen.nextClearBit(s + 1)) {
+        maxUnchosen = Math.max(maxUnchosen, logits[r * p + s]);
+      }
+      double tolerance = TOPK_TOLERANCE * scale;
+      limit = Math.max(limit, tolerance);
+      double gap = (double) maxUnchosen - minChosen;
+      if (gap > tolerance) {
+        return fail(
+            c,
+            gap,
+            tolerance,
+            "row " + r + ": unchosen logit " + maxUnchosen + " above chosen " + minChosen);
+      }
+      worst = Math.max(worst, gap);
+    }
+    return new CaseResult(c.op().label(), c.shape(), worst, limit, true, null);
+  }
+
+  private static CaseResult fail(CheckCase c, double error, double limit, String reason) {
+    return new CaseResult(c.op().label(), c.shape(), error, limit, false, reason);
+  }
+
+  /** "row 3, element 17" of an output laid out per query row. */
+  private static String where(CheckCase c, int i) {
+    int perRow = width(c);
+    return "row " + i / perRow + ", element " + i % perRow;
+  }
+
+  private static int width(CheckCase c) {
+    return switch (c.op()) {
+      case DENSE_PREFILL -> Mla.HEADS * Mla.V_DIM;
+      case INDEXER -> c.position();
+      default -> Mla.HEADS * Mla.LATENT_DIM;
+    };
+  }
+}

@@ -1,0 +1,13 @@
+package io.dsabench.kernels.check;
+
+/** Something that computes the ops on host inputs: a backend under test, or a reference. */
+interface Oracle {
+  /** Name in the report: a backend's short name, or {@code naive-float64}. */
+  String name();
+
+  /** The attention output or indexer logits of {@code c} on {@code in}. */
+  double[] values(CheckCase c, Inputs in);
+
+  /** The top-k indices of {@code c} on {@code in.logits()}. */
+  int[] topK(CheckCase c, Inputs in);
+}
