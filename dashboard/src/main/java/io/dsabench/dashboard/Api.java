@@ -1,0 +1,344 @@
+package io.dsabench.dashboard;
+
+import io.dsabench.costmodel.hardware.Bound;
+import io.dsabench.costmodel.hardware.CeilingKind;
+import io.dsabench.costmodel.hardware.Ceilings;
+import io.dsabench.costmodel.hardware.HardwareProfile;
+import io.dsabench.costmodel.hardware.HardwareProfiles;
+import io.dsabench.costmodel.hardware.Precision;
+import io.dsabench.costmodel.hardware.Translator;
+import io.dsabench.costmodel.results.PointResult;
+import io.dsabench.costmodel.results.PointStatus;
+import io.dsabench.costmodel.results.StageResult;
+import io.dsabench.costmodel.workload.Op;
+import io.dsabench.costmodel.workload.WorkloadModel;
+import io.dsabench.dashboard.runs.Run;
+import io.dsabench.dashboard.runs.RunStore;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import org.eclipse.jetty.util.Fields;
+
+/**
+ * The JSON API's answers, as plain maps and records that Jackson writes. Parameter checks live
+ * here: each refusal names the parameter, the value and the rule.
+ */
+final class Api {
+  /** Query parameters /api/cost accepts. */
+  static final Set<String> COST_PARAMETERS = Set.of("run", "hardware", "price");
+
+  /** The highest price the API accepts; beyond it a typo is likelier than a real rental. */
+  static final double MAX_PRICE = 1000;
+
+  private final RunStore store;
+  private final Clock clock;
+  private final Duration liveWindow;
+  private final CostCurves costs;
+  private final Verdicts verdicts;
+  private final WorkloadModel workload = WorkloadModel.deepseekV32();
+
+  Api(RunStore store, Clock clock, Duration liveWindow, CostCurves costs, Verdicts verdicts) {
+    this.store = store;
+    this.clock = clock;
+    this.liveWindow = liveWindow;
+    this.costs = costs;
+    this.verdicts = verdicts;
+  }
+
+  /** Refuses any query parameter outside {@code allowed} (none by default). */
+  void expectOnly(Fields query, String... allowed) {
+    Set<String> ok = Set.of(allowed);
+    for (String name : query.getNames()) {
+      if (!ok.contains(name)) {
+        throw ApiException.badParameter(
+            name,
+            String.join(",", query.getValues(name)),
+            ok.isEmpty()
+                ? "is not a parameter of this route (it takes none)"
+                : "is not a parameter of this route (it takes "
+                    + String.join(", ", sorted(ok))
+                    + ")");
+      }
+    }
+  }
+
+  Map<String, Object> runs() {
+    List<Map<String, Object>> list = new ArrayList<>();
+    for (Run r : store.runs()) {
+      list.add(summary(r));
+    }
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("runs", list);
+    m.put("problems", store.problems());
+    m.put("roots", store.roots().stream().map(Object::toString).toList());
+    m.put(
+        "hint",
+        list.isEmpty()
+            ? "No results yet: run `make bench` (or `dsabench bench --out out/bench`) and reload."
+            : null);
+    return m;
+  }
+
+  Map<String, Object> run(String id) {
+    Run r = find(id);
+    Map<String, Object> m = summary(r);
+    m.put("results", r.results());
+    return m;
+  }
+
+  private Run find(String id) {
+    return store.find(id).orElseThrow(() -> ApiException.notFound("run", id, "a known run id"));
+  }
+
+  private Map<String, Object> summary(Run r) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    var info = r.results().run();
+    m.put("id", r.id());
+    m.put("runId", info.id());
+    m.put("path", r.relativePath());
+    m.put("published", r.published());
+    m.put("publishedDevice", r.publishedDevice());
+    m.put("device", r.deviceName());
+    m.put("backend", info.backend());
+    m.put("startedAt", info.startedAt());
+    m.put("gitCommit", info.gitCommit());
+    m.put("modified", r.modified().toString());
+    m.put("live", isLive(r, clock.instant()));
+    Map<String, Long> points = new LinkedHashMap<>();
+    for (PointStatus s : PointStatus.values()) {
+      points.put(s.id(), r.count(s));
+    }
+    m.put("points", points);
+    m.put("verdict", verdict(r));
+    return m;
+  }
+
+  private Verdicts.Verdict verdict(Run r) {
+    if (r.published()) {
+      return new Verdicts.Verdict("none", "published reference run");
+    }
+    Optional<Run> base =
+        store.runs().stream()
+            .filter(p -> p.published() && p.deviceName().equals(r.deviceName()))
+            .findFirst();
+    if (base.isEmpty()) {
+      return new Verdicts.Verdict("none", "no verdict: no published run for " + r.deviceName());
+    }
+    return verdicts.verdict(base.get(), r);
+  }
+
+  boolean isLive(Run r, Instant now) {
+    return !r.published() && Duration.between(r.modified(), now).compareTo(liveWindow) <= 0;
+  }
+
+  Map<String, Object> sweep() {
+    Instant now = clock.instant();
+    List<Map<String, Object>> live = new ArrayList<>();
+    for (Run r : store.runs()) {
+      if (!isLive(r, now)) {
+        continue;
+      }
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("id", r.id());
+      m.put("device", r.deviceName());
+      m.put("secondsSinceFlush", Duration.between(r.modified(), now).toMillis() / 1000.0);
+      Map<String, Long> points = new LinkedHashMap<>();
+      for (PointStatus s : PointStatus.values()) {
+        points.put(s.id(), r.count(s));
+      }
+      m.put("points", points);
+      // A results file lists finished points only; the planned total is unknown from it.
+      m.put("total", null);
+      List<PointResult> ps = r.results().points();
+      m.put("last", ps.isEmpty() ? null : ps.get(ps.size() - 1));
+      live.add(m);
+    }
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("live", live);
+    m.put("liveWindowSeconds", liveWindow.toSeconds());
+    return m;
+  }
+
+  Map<String, Object> hardware() {
+    List<Map<String, Object>> profiles = new ArrayList<>();
+    for (HardwareProfile p : HardwareProfiles.all()) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("id", p.id());
+      m.put("name", p.name());
+      m.put("usdPerGpuHour", p.usdPerGpuHour());
+      m.put("priceSource", p.priceSource());
+      m.put("peak", p.peak());
+      m.put("measured", p.measured());
+      profiles.add(m);
+    }
+    return Map.of("profiles", profiles, "defaultId", HardwareProfiles.H800.id());
+  }
+
+  Object reference() {
+    return costs.reference();
+  }
+
+  Object cost(Fields query) {
+    expectOnly(query, COST_PARAMETERS.toArray(String[]::new));
+    String runId = single(query, "run");
+    if (runId == null || runId.isBlank()) {
+      throw ApiException.badParameter("run", runId == null ? "" : runId, "is required: a run id");
+    }
+    Run run = find(runId);
+    String hw = single(query, "hardware");
+    HardwareProfile profile;
+    if (hw == null) {
+      profile = HardwareProfiles.H800;
+    } else {
+      try {
+        profile = HardwareProfiles.byId(hw);
+      } catch (IllegalArgumentException e) {
+        throw ApiException.badParameter("hardware", hw, "is not one of " + HardwareProfiles.ids());
+      }
+    }
+    String priceText = single(query, "price");
+    double price = priceText == null ? profile.usdPerGpuHour() : price(priceText);
+    return costs.curves(run, profile, price);
+  }
+
+  /** Parses a price: a finite number of USD per GPU-hour in [0, MAX_PRICE]. */
+  static double price(String text) {
+    double v;
+    try {
+      v = Double.parseDouble(text.trim());
+    } catch (NumberFormatException e) {
+      throw ApiException.badParameter("price", text, "is not a number of USD per GPU-hour");
+    }
+    if (!Double.isFinite(v) || v < 0 || v > MAX_PRICE) {
+      throw ApiException.badParameter(
+          "price", text, "is not between 0 and " + (int) MAX_PRICE + " USD per GPU-hour");
+    }
+    return v;
+  }
+
+  private static String single(Fields query, String name) {
+    List<String> values = query.getValues(name);
+    if (values == null || values.isEmpty()) {
+      return null;
+    }
+    if (values.size() > 1) {
+      throw ApiException.badParameter(name, String.join(",", values), "is given more than once");
+    }
+    return values.get(0);
+  }
+
+  /**
+   * View (b): every measured stage against position, in TFLOP/s where the stage is compute-bound on
+   * the run's device and TB/s where it is memory-bound, with that resource's ceiling and the
+   * achieved fraction of it. Ceilings are the measured ones where the profile has them.
+   */
+  Map<String, Object> kernels(String id) {
+    Run run = find(id);
+    Optional<HardwareProfile> profile = HardwareProfiles.forDevice(run.results().run().device());
+    Ceilings c = profile.map(p -> p.ceilings(CeilingKind.MEASURED)).orElse(null);
+    Translator classify = profile.map(p -> new Translator(p, p, CeilingKind.MEASURED)).orElse(null);
+    Map<String, Map<String, Object>> series = new TreeMap<>();
+    List<PointResult> points = new ArrayList<>(run.results().points());
+    points.sort(Comparator.comparingInt(PointResult::position));
+    for (PointResult p : points) {
+      if (p.status() != PointStatus.OK) {
+        continue;
+      }
+      for (StageResult s : p.stages()) {
+        if (s.op() == Op.TOTAL) {
+          continue;
+        }
+        var work = workload.work(s.op(), p.point());
+        Precision precision = Precision.of(s.op());
+        Bound bound =
+            classify != null
+                ? classify.bound(work, precision)
+                : (s.flops() > 0 && work.intensity() > 100 ? Bound.COMPUTE : Bound.MEMORY);
+        boolean compute = bound == Bound.COMPUTE;
+        // A stage can change bound along the positions (memory-bound short, compute-bound long):
+        // one series per bound keeps each series in one unit against one ceiling.
+        String key =
+            p.phase().id() + "/" + p.variant().id() + "/" + s.op().id() + "/" + bound.name();
+        Map<String, Object> m =
+            series.computeIfAbsent(
+                key,
+                k -> {
+                  Map<String, Object> x = new LinkedHashMap<>();
+                  x.put("phase", p.phase().id());
+                  x.put("variant", p.variant().id());
+                  x.put("op", s.op().id());
+                  x.put("bound", bound.name().toLowerCase(java.util.Locale.ROOT));
+                  x.put("precision", precision.name().toLowerCase(java.util.Locale.ROOT));
+                  x.put("unit", compute ? "TFLOP/s" : "TB/s");
+                  x.put(
+                      "ceiling",
+                      c == null
+                          ? null
+                          : compute
+                              ? c.flopsPerSecond(precision) / 1e12
+                              : c.bytesPerSecond() / 1e12);
+                  x.put("points", new ArrayList<Map<String, Object>>());
+                  return x;
+                });
+        double achieved = compute ? s.flopsPerSecond() / 1e12 : s.bytesPerSecond() / 1e12;
+        Double ceiling = (Double) m.get("ceiling");
+        Map<String, Object> pt = new LinkedHashMap<>();
+        pt.put("position", p.position());
+        pt.put("tokens", p.tokens());
+        pt.put("medianSeconds", s.medianSeconds());
+        pt.put("achieved", achieved);
+        pt.put("fraction", ceiling == null ? null : achieved / ceiling);
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> list = (List<Map<String, Object>>) m.get("points");
+        list.add(pt);
+      }
+    }
+    List<Map<String, Object>> ceilings = new ArrayList<>();
+    if (c != null) {
+      ceilings.add(ceiling("bf16 ceiling", c.bf16FlopsPerSecond() / 1e12, "TFLOP/s"));
+      ceilings.add(ceiling("fp8 ceiling", c.fp8FlopsPerSecond() / 1e12, "TFLOP/s"));
+      ceilings.add(ceiling("bandwidth ceiling", c.bytesPerSecond() / 1e12, "TB/s"));
+    }
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("run", run.id());
+    m.put("device", run.deviceName());
+    m.put("hardware", profile.map(HardwareProfile::id).orElse(null));
+    m.put("ceilingSource", c == null ? null : c.source());
+    m.put(
+        "note",
+        c == null
+            ? "No hardware ceiling is known for '"
+                + run.deviceName()
+                + "' (profiles: "
+                + HardwareProfiles.ids()
+                + "); achieved throughput only."
+            : "Ceilings of "
+                + profile.get().name()
+                + ": "
+                + c.source()
+                + ". Each stage is shown in the unit of the resource that bounds it.");
+    m.put("series", new ArrayList<>(series.values()));
+    m.put("ceilings", ceilings);
+    return m;
+  }
+
+  private static Map<String, Object> ceiling(String label, double value, String unit) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("label", label + " (" + unit + ")");
+    m.put("value", value);
+    m.put("unit", unit);
+    return m;
+  }
+
+  private static List<String> sorted(Set<String> s) {
+    return s.stream().sorted().toList();
+  }
+}

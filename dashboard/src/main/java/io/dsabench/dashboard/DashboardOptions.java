@@ -1,0 +1,43 @@
+package io.dsabench.dashboard;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * How to start the dashboard.
+ *
+ * @param bind address to listen on (loopback by default: the dashboard has no authentication)
+ * @param port TCP port; 0 picks a free one (tests)
+ * @param resultsDirs directories scanned for {@code results.json} files; each file is a run
+ * @param liveWindow a results file flushed more recently than this counts as a running sweep
+ */
+public record DashboardOptions(String bind, int port, List<Path> resultsDirs, Duration liveWindow) {
+  /** The default port of {@code dsabench serve}. */
+  public static final int DEFAULT_PORT = 8080;
+
+  /** The default bind address of {@code dsabench serve}. */
+  public static final String DEFAULT_BIND = "127.0.0.1";
+
+  public DashboardOptions {
+    if (bind == null || bind.isBlank()) {
+      throw new IllegalArgumentException("bind: '" + bind + "' is not a host name or address");
+    }
+    if (port < 0 || port > 65535) {
+      throw new IllegalArgumentException("port: " + port + " is not between 0 and 65535");
+    }
+    if (resultsDirs == null || resultsDirs.isEmpty()) {
+      throw new IllegalArgumentException("results: no directory given to scan for results.json");
+    }
+    resultsDirs = List.copyOf(resultsDirs);
+    if (liveWindow == null || liveWindow.isNegative() || liveWindow.isZero()) {
+      throw new IllegalArgumentException(
+          "liveWindow: " + liveWindow + " is not a positive duration");
+    }
+  }
+
+  /** Loopback, the given port and directories, and a 60 s live window. */
+  public static DashboardOptions of(String bind, int port, List<Path> resultsDirs) {
+    return new DashboardOptions(bind, port, resultsDirs, Duration.ofSeconds(60));
+  }
+}

@@ -1,0 +1,106 @@
+package io.dsabench.dashboard;
+
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.dsabench.costmodel.results.ResultsIO;
+import io.dsabench.dashboard.metrics.DashboardMetrics;
+import io.dsabench.dashboard.runs.RunStore;
+import io.prometheus.metrics.exporter.common.PrometheusScrapeHandler;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+
+/**
+ * The running dashboard: an embedded Jetty 12 server (core handlers, no servlet container) that
+ * serves the page, the JSON API and {@code /metrics}. Start it with {@link #start}, stop it with
+ * {@link #close}.
+ */
+public final class DashboardServer implements AutoCloseable {
+  private final Server server;
+  private final ServerConnector connector;
+  private final RunStore store;
+
+  private DashboardServer(Server server, ServerConnector connector, RunStore store) {
+    this.server = server;
+    this.connector = connector;
+    this.store = store;
+  }
+
+  /**
+   * Starts a dashboard.
+   *
+   * @param options where to listen and what to read
+   * @param registry where its metrics go (the caller's; the JVM's metrics are registered there too)
+   * @throws Exception when Jetty cannot start, e.g. the port is taken
+   */
+  public static DashboardServer start(DashboardOptions options, PrometheusRegistry registry)
+      throws Exception {
+    Clock clock = Clock.systemUTC();
+    RunStore store = new RunStore(options.resultsDirs(), clock, Duration.ofSeconds(1));
+    var metrics = new DashboardMetrics(registry, store, clock, options.liveWindow());
+    var api =
+        new Api(
+            store, clock, options.liveWindow(), ModelCostCurves.create(), HarnessVerdicts.create());
+    var mapper = ResultsIO.mapper().disable(SerializationFeature.INDENT_OUTPUT);
+    var handler =
+        new DashboardHandler(
+            new StaticResources(), api, metrics, new PrometheusScrapeHandler(registry), mapper);
+
+    var threads = new QueuedThreadPool(64, 4);
+    threads.setName("dashboard");
+    Server server = new Server(threads);
+    var http = new HttpConfiguration();
+    http.setSendServerVersion(false);
+    ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
+    connector.setHost(options.bind());
+    connector.setPort(options.port());
+    server.addConnector(connector);
+    server.setHandler(handler);
+    server.setStopTimeout(2000);
+    try {
+      server.start();
+    } catch (Exception e) {
+      server.stop();
+      throw e;
+    }
+    return new DashboardServer(server, connector, store);
+  }
+
+  /** The port it listens on (the chosen one when started with port 0). */
+  public int port() {
+    return connector.getLocalPort();
+  }
+
+  /** Base URI, e.g. {@code http://127.0.0.1:8080/}. */
+  public URI uri() {
+    String host = connector.getHost();
+    if (host.contains(":")) {
+      host = "[" + host + "]";
+    }
+    return URI.create("http://" + host + ":" + port() + "/");
+  }
+
+  /** The runs it serves. */
+  public RunStore runs() {
+    return store;
+  }
+
+  /** Blocks until the server stops. */
+  public void join() throws InterruptedException {
+    server.join();
+  }
+
+  @Override
+  public void close() {
+    try {
+      server.stop();
+    } catch (Exception e) {
+      // Stopping is best effort: the JVM is usually on its way out.
+    }
+  }
+}

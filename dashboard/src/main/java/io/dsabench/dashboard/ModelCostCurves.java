@@ -1,0 +1,111 @@
+package io.dsabench.dashboard;
+
+import io.dsabench.costmodel.cost.CostCurve;
+import io.dsabench.costmodel.cost.CostModel;
+import io.dsabench.costmodel.cost.CostParameters;
+import io.dsabench.costmodel.cost.CostReport;
+import io.dsabench.costmodel.cost.CurvePoint;
+import io.dsabench.costmodel.hardware.HardwareProfile;
+import io.dsabench.costmodel.reference.Figure3Reference;
+import io.dsabench.costmodel.reference.ReferenceCurve;
+import io.dsabench.costmodel.reference.ReferencePoint;
+import io.dsabench.dashboard.runs.Run;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Cost curves from the costmodel module, exactly as {@code dsabench cost} computes them (same
+ * defaults: DeepSeek's serving layout, flagged extrapolation), so the page and the CLI agree.
+ */
+final class ModelCostCurves implements CostCurves {
+  private final Map<String, Object> reference;
+
+  private ModelCostCurves(Figure3Reference figure3) {
+    List<Map<String, Object>> curves = new ArrayList<>();
+    for (ReferenceCurve c : figure3.curves()) {
+      List<Map<String, Object>> pts = new ArrayList<>();
+      for (ReferencePoint p : c.vertices()) {
+        pts.add(point(p.position(), p.usdPerMillionTokens()));
+      }
+      curves.add(curve(c.curve().id(), c.curve().phase().id(), c.curve().version().id(), pts));
+    }
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("source", "DeepSeek-V3.2 paper, Figure 3");
+    m.put("hardware", Figure3Reference.HARDWARE);
+    m.put("priceUsdPerGpuHour", Figure3Reference.USD_PER_GPU_HOUR);
+    m.put("prefillCrossoverPosition", Figure3Reference.PAPER_CROSSOVER_POSITION);
+    m.put("notes", figure3.notes());
+    m.put("curves", curves);
+    this.reference = Map.copyOf(m);
+  }
+
+  static CostCurves create() {
+    return new ModelCostCurves(Figure3Reference.load());
+  }
+
+  @Override
+  public Object curves(Run run, HardwareProfile hardware, double usdPerGpuHour) {
+    CostReport report;
+    try {
+      report =
+          CostModel.compute(
+              run.results(), CostParameters.forHardware(hardware).withPrice(usdPerGpuHour));
+    } catch (IllegalArgumentException e) {
+      // The run lacks what the curves need (a phase, a variant, a stage): the request was fine.
+      throw ApiException.unavailable(
+          422, "run: '" + run.id() + "' cannot be costed: " + e.getMessage());
+    }
+    List<Map<String, Object>> curves = new ArrayList<>();
+    for (CostCurve c : report.curves()) {
+      List<Map<String, Object>> pts = new ArrayList<>();
+      for (CurvePoint p : c.points()) {
+        Map<String, Object> m = point(p.position(), p.usdPerMillionTokens());
+        m.put("gpuSecondsPerToken", p.gpuSecondsPerToken());
+        m.put("attentionSeconds", p.attentionSeconds());
+        m.put("restSeconds", p.restSeconds());
+        m.put("extrapolated", p.extrapolated());
+        m.put("mode", p.mode());
+        pts.add(m);
+      }
+      curves.add(curve(c.curve().id(), c.curve().phase().id(), c.curve().version().id(), pts));
+    }
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("run", run.id());
+    Map<String, Object> hw = new LinkedHashMap<>();
+    hw.put("id", hardware.id());
+    hw.put("name", hardware.name());
+    m.put("hardware", hw);
+    m.put("priceUsdPerGpuHour", usdPerGpuHour);
+    m.put("measuredOn", report.measuredOn());
+    m.put("translated", report.translated());
+    m.put("attention", report.attentionLabel());
+    m.put("prefillCrossoverPosition", report.prefillCrossoverPosition());
+    m.put("curves", curves);
+    m.put("parameters", report.parameterTable());
+    return m;
+  }
+
+  @Override
+  public Object reference() {
+    return reference;
+  }
+
+  private static Map<String, Object> point(int position, double usd) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("position", position);
+    m.put("usdPerMillionTokens", usd);
+    return m;
+  }
+
+  private static Map<String, Object> curve(
+      String id, String phase, String model, List<Map<String, Object>> points) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("id", id);
+    m.put("phase", phase);
+    m.put("model", model);
+    m.put("points", points);
+    return m;
+  }
+}

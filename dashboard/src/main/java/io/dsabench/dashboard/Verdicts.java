@@ -1,0 +1,23 @@
+package io.dsabench.dashboard;
+
+import io.dsabench.dashboard.runs.Run;
+
+/** Regression verdicts of a run against the published run of its device. */
+interface Verdicts {
+  /**
+   * A verdict for the page.
+   *
+   * @param status {@code pass}, {@code regression} or {@code none}
+   * @param text what the page shows
+   */
+  record Verdict(String status, String text) {}
+
+  /** Compares {@code candidate} with {@code published}. */
+  Verdict verdict(Run published, Run candidate);
+
+  /** Used while no compare API is on the classpath. */
+  static Verdicts none() {
+    return (published, candidate) ->
+        new Verdict("none", "no verdict: the harness compare API is not available");
+  }
+}

@@ -1,0 +1,158 @@
+package io.dsabench.dashboard.metrics;
+
+import io.dsabench.costmodel.results.DeviceRecord;
+import io.dsabench.costmodel.results.PointStatus;
+import io.dsabench.costmodel.results.StageResult;
+import io.dsabench.dashboard.runs.Run;
+import io.dsabench.dashboard.runs.RunStore;
+import io.prometheus.metrics.core.metrics.GaugeWithCallback;
+import io.prometheus.metrics.core.metrics.Histogram;
+import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.prometheus.metrics.model.snapshots.Unit;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/** The dashboard's own series, its view of the runs, and the JVM's, in one registry. */
+public final class DashboardMetrics {
+  /** Upper bound on kernel series, whatever the runs hold. */
+  public static final int MAX_KERNEL_SERIES = 2000;
+
+  /** Methods outside this set are counted as "other" so that a scanner cannot grow the labels. */
+  private static final Set<String> METHODS = Set.of("GET", "HEAD", "POST", "PUT", "DELETE");
+
+  private final Histogram requestDuration;
+
+  /**
+   * Registers the dashboard's metrics and the JVM's into {@code registry}.
+   *
+   * @param registry where to register (the caller's, never the global default)
+   * @param store the runs, read at scrape time
+   * @param clock for the live window
+   * @param liveWindow results flushed within it count as a running sweep
+   */
+  public DashboardMetrics(
+      PrometheusRegistry registry, RunStore store, Clock clock, Duration liveWindow) {
+    requestDuration =
+        Histogram.builder()
+            .name("dsabench_http_server_request_duration_seconds")
+            .help("Time to answer an HTTP request of the dashboard, by route template and status")
+            .unit(Unit.SECONDS)
+            .labelNames("route", "method", "status")
+            .classicOnly()
+            .classicUpperBounds(
+                0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5)
+            .register(registry);
+
+    GaugeWithCallback.builder()
+        .name("dsabench_dashboard_runs")
+        .help("Readable results files the dashboard knows, by kind (published or local)")
+        .labelNames("kind")
+        .callback(
+            cb -> {
+              List<Run> runs = store.runs();
+              long published = runs.stream().filter(Run::published).count();
+              cb.call(published, "published");
+              cb.call(runs.size() - published, "local");
+            })
+        .register(registry);
+
+    GaugeWithCallback.builder()
+        .name("dsabench_dashboard_results_unreadable")
+        .help("Files named results.json that could not be read (truncated, wrong schema, ...)")
+        .callback(cb -> cb.call(store.problems().size()))
+        .register(registry);
+
+    GaugeWithCallback.builder()
+        .name("dsabench_sweep_points")
+        .help("Points of each live sweep (results flushed within the live window), by status")
+        .labelNames("gpu", "UUID", "modelName", "run", "status")
+        .callback(
+            cb -> {
+              var now = clock.instant();
+              for (Run r : store.runs()) {
+                if (r.published()
+                    || Duration.between(r.modified(), now).compareTo(liveWindow) > 0) {
+                  continue;
+                }
+                String[] dev = deviceLabels(r.results().run().device(), r.deviceName());
+                for (PointStatus s : PointStatus.values()) {
+                  cb.call(r.count(s), dev[0], dev[1], dev[2], r.id(), s.id());
+                }
+              }
+            })
+        .register(registry);
+
+    GaugeWithCallback.builder()
+        .name("dsabench_kernel_median_seconds")
+        .help(
+            "Median device time of one kernel stage at a sweep point, from the newest run of"
+                + " each device")
+        .unit(Unit.SECONDS)
+        .labelNames("gpu", "UUID", "modelName", "op", "phase", "variant", "position")
+        .callback(
+            cb -> {
+              Set<String> devicesSeen = new HashSet<>();
+              int series = 0;
+              // runs() is newest first: the first run of a device is its newest.
+              for (Run r : store.runs()) {
+                String[] dev = deviceLabels(r.results().run().device(), r.deviceName());
+                if (!devicesSeen.add(dev[0] + "\u0000" + dev[1] + "\u0000" + dev[2])) {
+                  continue;
+                }
+                Set<String> pointsSeen = new HashSet<>();
+                for (var p : r.results().points()) {
+                  if (p.status() != PointStatus.OK) {
+                    continue;
+                  }
+                  // One series per (phase, variant, position): the first measured token count.
+                  if (!pointsSeen.add(
+                      p.phase().id() + "/" + p.variant().id() + "/" + p.position())) {
+                    continue;
+                  }
+                  for (StageResult s : p.stages()) {
+                    if (series++ >= MAX_KERNEL_SERIES) {
+                      return;
+                    }
+                    cb.call(
+                        s.medianSeconds(),
+                        dev[0],
+                        dev[1],
+                        dev[2],
+                        s.op().id(),
+                        p.phase().id(),
+                        p.variant().id(),
+                        Integer.toString(p.position()));
+                  }
+                }
+              }
+            })
+        .register(registry);
+
+    JvmMetrics.builder().register(registry);
+  }
+
+  /** Records one answered request. */
+  public void observeRequest(String route, String method, int status, double seconds) {
+    String m = method == null ? "other" : method.toUpperCase(Locale.ROOT);
+    requestDuration
+        .labelValues(route, METHODS.contains(m) ? m : "other", Integer.toString(status))
+        .observe(seconds);
+  }
+
+  /** DCGM's labels: gpu (index), UUID, modelName; empty where the run did not record them. */
+  static String[] deviceLabels(DeviceRecord d, String fallbackName) {
+    if (d == null) {
+      return new String[] {"", "", fallbackName};
+    }
+    return new String[] {
+      d.index() == null ? "" : d.index().toString(),
+      d.uuid() == null ? "" : d.uuid(),
+      d.name() == null ? fallbackName : d.name()
+    };
+  }
+}

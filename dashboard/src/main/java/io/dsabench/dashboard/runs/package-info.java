@@ -1,0 +1,17 @@
+/**
+ * The runs the dashboard knows: every {@code results.json} under the directories it was given, read
+ * with the costmodel's {@code ResultsIO} and cached until the file changes.
+ *
+ * <p>{@link io.dsabench.dashboard.runs.RunStore} is the only code of the dashboard that reads files
+ * named by the file system rather than by the program. It never takes a path from a request:
+ * requests name runs by id, and ids are looked up in the store's own map. It walks its roots
+ * without following links and drops any file whose real path leaves its root, so a symbolic link
+ * planted in {@code out/} cannot lead it elsewhere.
+ *
+ * <p>A run is <em>published</em> when it lives at {@code published/<device>/results.json} (as in
+ * {@code reports/published/h200/results.json}); its id is then {@code published-<device>}. Other
+ * runs keep the id their harness gave them (characters outside {@code [A-Za-z0-9._-]} replaced),
+ * made unique with a numeric suffix. A run whose file was flushed within the live window is
+ * <em>live</em>: a sweep still writing its points.
+ */
+package io.dsabench.dashboard.runs;

@@ -1,0 +1,343 @@
+// dsabench dashboard: fetches the JSON API and draws it with Chart.js (served from its WebJar).
+// window.dsabench exposes the charts and a render counter so that browser tests can check what
+// was drawn without scraping pixels only.
+"use strict";
+
+(function () {
+  const state = { runs: [], hardware: [], reference: null, renders: 0, costRequests: 0, lastError: null };
+  const charts = {};
+  window.dsabench = { state, charts };
+
+  const COLORS = {
+    "v3.1": "#d9480f", "v3.2": "#1f6feb",
+    "paper v3.1": "#f08c5a", "paper v3.2": "#7aa7f0",
+  };
+  const STAGE_COLORS = {
+    dense_prefill: "#d9480f", dense_decode: "#d9480f", indexer: "#7048e8", topk: "#0ca678",
+    sparse_prefill: "#1f6feb", sparse_decode: "#1f6feb", total: "#495057",
+  };
+
+  const $ = (id) => document.getElementById(id);
+
+  async function getJson(url) {
+    const r = await fetch(url, { headers: { Accept: "application/json" } });
+    const body = await r.json().catch(() => ({ error: r.status + " " + r.statusText }));
+    if (!r.ok) {
+      const e = new Error(body.error || (r.status + " " + r.statusText));
+      e.status = r.status;
+      throw e;
+    }
+    return body;
+  }
+
+  function showError(message) {
+    state.lastError = message;
+    const el = $("error");
+    el.textContent = message || "";
+    el.hidden = !message;
+  }
+
+  function fmtTokens(v) {
+    return v >= 1024 ? (v / 1024).toFixed(v % 1024 === 0 ? 0 : 1) + "K" : String(v);
+  }
+
+  function usd(v) {
+    return v >= 1 ? v.toFixed(2) : v >= 0.01 ? v.toFixed(3) : v.toPrecision(2);
+  }
+
+  function lineOptions(yTitle, extraScales) {
+    return {
+      animation: false,
+      responsive: true,
+      maintainAspectRatio: false,
+      parsing: false,
+      normalized: true,
+      interaction: { mode: "nearest", intersect: false },
+      plugins: { legend: { position: "bottom", labels: { boxWidth: 18 } } },
+      scales: Object.assign({
+        x: { type: "linear", min: 0, title: { display: true, text: "token position" },
+             ticks: { callback: (v) => fmtTokens(v) } },
+        y: { type: "linear", beginAtZero: true, title: { display: true, text: yTitle } },
+      }, extraScales || {}),
+    };
+  }
+
+  function costChart(canvasId) {
+    return new Chart($(canvasId), {
+      type: "line",
+      data: { datasets: [] },
+      options: lineOptions("USD per million tokens"),
+    });
+  }
+
+  function curveDataset(label, curve, color, dashed) {
+    return {
+      label,
+      data: curve.points.map((p) => ({ x: p.position, y: p.usdPerMillionTokens })),
+      borderColor: color,
+      backgroundColor: color,
+      borderDash: dashed ? [6, 4] : [],
+      pointRadius: dashed ? 0 : 2,
+      borderWidth: 2,
+      tension: 0,
+    };
+  }
+
+  function referenceDatasets(phase) {
+    if (!state.reference) return [];
+    return state.reference.curves
+      .filter((c) => c.phase === phase)
+      .map((c) => curveDataset("Figure 3 " + c.model.toUpperCase() + " (paper, H800 @ $2)",
+        c, COLORS["paper " + c.model], true));
+  }
+
+  let costSeq = 0;
+  async function drawCost() {
+    const seq = ++costSeq;
+    const run = $("run").value;
+    const hardware = $("hardware").value;
+    const price = $("price").value;
+    let cost = null;
+    if (run) {
+      state.costRequests++;
+      try {
+        const q = new URLSearchParams({ run, hardware, price });
+        cost = await getJson("/api/cost?" + q.toString());
+        if (seq !== costSeq) return; // a newer request superseded this one
+        showError(null);
+      } catch (e) {
+        if (seq !== costSeq) return;
+        showError(e.message);
+        return;
+      }
+    }
+    for (const phase of ["prefill", "decode"]) {
+      const ds = [];
+      if (cost) {
+        for (const c of cost.curves.filter((c) => c.phase === phase)) {
+          const name = c.model === "v3.1" ? "V3.1 dense (measured)" : "V3.2 DSA (measured)";
+          ds.push(curveDataset(name, c, COLORS[c.model], false));
+        }
+      }
+      ds.push(...referenceDatasets(phase));
+      const chart = charts["cost-" + phase];
+      chart.data.datasets = ds;
+      chart.update("none");
+    }
+    $("cost-note").textContent = cost
+      ? cost.hardware.name + " at $" + Number(cost.priceUsdPerGpuHour).toFixed(2) + "/GPU-hour"
+      : "";
+    $("cost-params").textContent = cost
+      ? cost.attention + (cost.prefillCrossoverPosition
+        ? ". V3.2 prefill crossover (masked MHA to sparse) at position " + Math.round(cost.prefillCrossoverPosition)
+          + " (paper: " + (state.reference ? state.reference.prefillCrossoverPosition : "?") + ")."
+        : ".")
+      : "";
+    const pt = $("param-table").querySelector("tbody");
+    pt.replaceChildren();
+    for (const p of (cost ? cost.parameters : [])) {
+      const tr = document.createElement("tr");
+      for (const v of [p.name, p.value, p.source]) {
+        const td = document.createElement("td");
+        td.textContent = v;
+        tr.appendChild(td);
+      }
+      pt.appendChild(tr);
+    }
+    state.lastCost = cost;
+    state.renders++;
+  }
+
+  async function drawKernels() {
+    const run = $("run").value;
+    const tbody = $("kernel-table").querySelector("tbody");
+    tbody.replaceChildren();
+    for (const phase of ["prefill", "decode"]) {
+      charts["kernels-" + phase].data.datasets = [];
+    }
+    if (!run) {
+      $("kernel-note").textContent = "No run selected.";
+      for (const phase of ["prefill", "decode"]) charts["kernels-" + phase].update("none");
+      return;
+    }
+    let k;
+    try {
+      k = await getJson("/api/runs/" + encodeURIComponent(run) + "/kernels");
+    } catch (e) {
+      $("kernel-note").textContent = e.message;
+      return;
+    }
+    $("kernel-note").textContent = k.note;
+    for (const phase of ["prefill", "decode"]) {
+      const chart = charts["kernels-" + phase];
+      const ds = [];
+      let maxX = 0;
+      for (const s of k.series.filter((s) => s.phase === phase)) {
+        const axis = s.unit === "TB/s" ? "yBytes" : "y";
+        const data = s.points.map((p) => ({ x: p.position, y: p.achieved }));
+        data.forEach((p) => { maxX = Math.max(maxX, p.x); });
+        ds.push({
+          label: s.variant + " " + s.op + " (" + s.unit + ")",
+          data, yAxisID: axis, borderColor: STAGE_COLORS[s.op], backgroundColor: STAGE_COLORS[s.op],
+          borderDash: s.variant === "dense" ? [2, 2] : [], pointRadius: 3, borderWidth: 2,
+        });
+        const last = s.points[s.points.length - 1];
+        if (last) {
+          const tr = document.createElement("tr");
+          for (const [v, num] of [[phase], [s.variant], [s.op], [s.bound || "—"],
+            [fmtTokens(last.position), true], [last.achieved.toFixed(2) + " " + s.unit, true],
+            [s.ceiling == null ? "unknown" : s.ceiling.toFixed(1) + " " + s.unit, true],
+            [last.fraction == null ? "—" : (100 * last.fraction).toFixed(1) + "%", true]]) {
+            const td = document.createElement("td");
+            td.textContent = v;
+            if (num) td.className = "num";
+            tr.appendChild(td);
+          }
+          tbody.appendChild(tr);
+        }
+      }
+      for (const c of k.ceilings || []) {
+        ds.push({
+          label: c.label, data: [{ x: 0, y: c.value }, { x: maxX || 131072, y: c.value }],
+          yAxisID: c.unit === "TB/s" ? "yBytes" : "y", borderColor: c.unit === "TB/s" ? "#868e96" : "#212529",
+          borderDash: [8, 4], pointRadius: 0, borderWidth: 1,
+        });
+      }
+      chart.data.datasets = ds;
+      chart.update("none");
+    }
+  }
+
+  function verdictCell(td, v) {
+    td.textContent = v ? v.text : "no verdict";
+    td.className = "verdict-" + (v ? v.status : "none");
+  }
+
+  function drawRuns() {
+    const tbody = $("runs").querySelector("tbody");
+    tbody.replaceChildren();
+    for (const r of state.runs) {
+      const tr = document.createElement("tr");
+      const cells = [
+        r.id + (r.published ? " (published)" : "") + (r.live ? " (live)" : ""),
+        r.device, r.backend, r.startedAt || "",
+        r.points.ok + " / " + r.points.skipped + " / " + r.points.failed,
+      ];
+      for (const c of cells) {
+        const td = document.createElement("td");
+        td.textContent = c;
+        tr.appendChild(td);
+      }
+      const td = document.createElement("td");
+      verdictCell(td, r.verdict);
+      tr.appendChild(td);
+      tbody.appendChild(tr);
+    }
+  }
+
+  function drawProblems(problems) {
+    const ul = $("problems");
+    ul.replaceChildren();
+    for (const p of problems) {
+      const li = document.createElement("li");
+      li.textContent = "Not shown: " + p.path + ": " + p.reason;
+      ul.appendChild(li);
+    }
+  }
+
+  async function drawSweep() {
+    let s;
+    try {
+      s = await getJson("/api/sweep");
+    } catch (e) {
+      return;
+    }
+    const el = $("sweep");
+    el.replaceChildren();
+    if (!s.live.length) {
+      const p = document.createElement("p");
+      p.className = "note";
+      p.textContent = "No sweep is running (a run counts as live while its results.json was "
+        + "flushed in the last " + s.liveWindowSeconds + " s).";
+      el.appendChild(p);
+      return;
+    }
+    for (const l of s.live) {
+      const div = document.createElement("div");
+      const done = l.points.ok + l.points.skipped + l.points.failed;
+      const text = document.createElement("span");
+      text.textContent = l.id + " on " + l.device + ": " + done
+        + (l.total ? " of " + l.total : "") + " points done (" + l.points.failed + " failed), last "
+        + (l.last ? l.last.phase + "/" + l.last.variant + " at " + fmtTokens(l.last.position) : "—")
+        + ", flushed " + l.secondsSinceFlush.toFixed(0) + " s ago ";
+      div.appendChild(text);
+      if (l.total) {
+        const bar = document.createElement("span");
+        bar.className = "progress";
+        const fill = document.createElement("div");
+        fill.style.width = Math.min(100, (100 * done) / l.total).toFixed(1) + "%";
+        bar.appendChild(fill);
+        div.appendChild(bar);
+      }
+      el.appendChild(div);
+    }
+  }
+
+  function fillSelect(select, items, valueOf, labelOf, selected) {
+    select.replaceChildren();
+    for (const it of items) {
+      const o = document.createElement("option");
+      o.value = valueOf(it);
+      o.textContent = labelOf(it);
+      if (o.value === selected) o.selected = true;
+      select.appendChild(o);
+    }
+  }
+
+  async function loadRuns() {
+    const r = await getJson("/api/runs");
+    state.runs = r.runs;
+    $("empty").hidden = r.runs.length > 0;
+    $("roots").textContent = r.roots.join(" and ");
+    const current = $("run").value || (r.runs[0] && r.runs[0].id);
+    fillSelect($("run"), r.runs, (x) => x.id, (x) => x.id + " — " + x.device, current);
+    drawRuns();
+    drawProblems(r.problems);
+  }
+
+  async function init() {
+    charts["cost-prefill"] = costChart("cost-prefill");
+    charts["cost-decode"] = costChart("cost-decode");
+    const perf = {
+      yBytes: { type: "linear", position: "right", beginAtZero: true,
+                title: { display: true, text: "TB/s" }, grid: { drawOnChartArea: false } },
+    };
+    charts["kernels-prefill"] = new Chart($("kernels-prefill"), { type: "line", data: { datasets: [] },
+      options: lineOptions("TFLOP/s", perf) });
+    charts["kernels-decode"] = new Chart($("kernels-decode"), { type: "line", data: { datasets: [] },
+      options: lineOptions("TFLOP/s", perf) });
+    try {
+      const [hw, ref] = await Promise.all([getJson("/api/hardware"), getJson("/api/reference")]);
+      state.hardware = hw.profiles;
+      state.reference = ref;
+      fillSelect($("hardware"), hw.profiles, (p) => p.id, (p) => p.name, hw.defaultId);
+      $("price").value = String(hw.profiles.find((p) => p.id === hw.defaultId).usdPerGpuHour);
+      await loadRuns();
+    } catch (e) {
+      showError(e.message);
+    }
+    $("run").addEventListener("change", () => { drawCost(); drawKernels(); });
+    $("hardware").addEventListener("change", () => {
+      const p = state.hardware.find((h) => h.id === $("hardware").value);
+      if (p) $("price").value = String(p.usdPerGpuHour);
+      drawCost();
+    });
+    $("price").addEventListener("input", () => drawCost());
+    await Promise.all([drawCost(), drawKernels(), drawSweep()]);
+    setInterval(drawSweep, 2000);
+    setInterval(() => loadRuns().catch(() => {}), 10000);
+    state.ready = true;
+  }
+
+  document.addEventListener("DOMContentLoaded", init);
+})();
