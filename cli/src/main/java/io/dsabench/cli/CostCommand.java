@@ -1,16 +1,459 @@
 package io.dsabench.cli;
 
+import io.dsabench.costmodel.capacity.CapacityPlan;
+import io.dsabench.costmodel.capacity.CapacityPlanner;
+import io.dsabench.costmodel.capacity.TrafficMix;
+import io.dsabench.costmodel.capacity.VariantPlan;
+import io.dsabench.costmodel.capacity.WorkloadFile;
+import io.dsabench.costmodel.cost.CalibrationStep;
+import io.dsabench.costmodel.cost.Component;
+import io.dsabench.costmodel.cost.CostCurve;
+import io.dsabench.costmodel.cost.CostModel;
+import io.dsabench.costmodel.cost.CostParameters;
+import io.dsabench.costmodel.cost.CostReport;
+import io.dsabench.costmodel.cost.Curve;
+import io.dsabench.costmodel.cost.CurvePoint;
+import io.dsabench.costmodel.cost.Extrapolation;
+import io.dsabench.costmodel.cost.Parameter;
+import io.dsabench.costmodel.cost.RestCalibration;
+import io.dsabench.costmodel.cost.RestEstimate;
+import io.dsabench.costmodel.hardware.CeilingKind;
+import io.dsabench.costmodel.hardware.HardwareProfile;
+import io.dsabench.costmodel.hardware.HardwareProfiles;
+import io.dsabench.costmodel.reference.ComparisonRow;
+import io.dsabench.costmodel.reference.Figure3Comparison;
+import io.dsabench.costmodel.reference.Figure3Reference;
+import io.dsabench.costmodel.results.Results;
+import io.dsabench.costmodel.results.ResultsFormatException;
+import io.dsabench.costmodel.results.ResultsIO;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
-/** {@code dsabench cost}. */
+/**
+ * {@code dsabench cost}: Figure 3's four curves (USD per million tokens vs position) from a results
+ * file, every parameter used, the comparison with the paper, and with {@code --workload} a capacity
+ * plan. The math lives in costmodel's {@code cost}, {@code reference} and {@code capacity}
+ * packages; this class only parses options and prints.
+ */
 @Command(
     name = "cost",
     mixinStandardHelpOptions = true,
-    description = "USD per million tokens per position (Figure 3), and capacity plans.")
+    description = {
+      "USD per million tokens per position (the paper's Figure 3) from measured attention times,",
+      "with the parameters used and the comparison with the paper; --workload adds a capacity plan."
+    })
 final class CostCommand implements Callable<Integer> {
+  @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  @Option(names = "--results", required = true, paramLabel = "FILE", description = "results.json")
+  Path results;
+
+  @Option(
+      names = "--hardware",
+      paramLabel = "H",
+      description = "GPU to cost on: h800, h100, h200, b200 (default: h800, the paper's)")
+  String hardware = "h800";
+
+  @Option(
+      names = "--price",
+      paramLabel = "USD",
+      description = "USD per GPU-hour (default: the hardware's default price; h800: 2)")
+  Double price;
+
+  @Option(names = "--format", paramLabel = "F", description = "table, csv or json (default: table)")
+  String format = "table";
+
+  @Option(
+      names = "--workload",
+      paramLabel = "FILE",
+      description = "traffic mix (YAML or JSON, see examples/workloads/) to plan capacity for")
+  Path workload;
+
+  @Option(
+      names = "--source-hardware",
+      paramLabel = "H",
+      description =
+          "GPU the results were measured on, when the run's device name does not say (default:"
+              + " from run.device.name; a cpu run is costed untranslated)")
+  String sourceHardware;
+
+  @Option(
+      names = "--ceilings",
+      paramLabel = "K",
+      description =
+          "source ceilings that decide compute- vs memory-bound: peak or measured (default: peak)")
+  String ceilings = "peak";
+
+  @Option(
+      names = "--extrapolation",
+      paramLabel = "E",
+      description =
+          "outside the measured positions: flag (extend linearly, mark '*') or error (default:"
+              + " flag)")
+  String extrapolation = "flag";
+
+  @Option(
+      names = "--calibrate",
+      description =
+          "scale the rest-of-model estimate so V3.1's curves start at the paper's intercepts"
+              + " (a printed, named step)")
+  boolean calibrate;
+
+  @Option(
+      names = "--step",
+      paramLabel = "TOKENS",
+      description = "spacing of the curve samples from 0 to 131072 (default: 1024)")
+  int step = 1024;
+
   @Override
-  public Integer call() {
-    throw new UnsupportedOperationException("dsabench cost is not built yet");
+  public Integer call() throws ResultsFormatException {
+    String fmt = format.toLowerCase(Locale.ROOT);
+    if (!List.of("table", "csv", "json").contains(fmt)) {
+      throw new IllegalArgumentException("format: '" + format + "' is not one of table, csv, json");
+    }
+    if (step <= 0 || step > CostParameters.MAX_POSITION) {
+      throw new IllegalArgumentException(
+          "step: " + step + " is not between 1 and " + CostParameters.MAX_POSITION);
+    }
+    HardwareProfile target = HardwareProfiles.byId(hardware);
+    CostParameters params = CostParameters.forHardware(target);
+    if (price != null) {
+      params = params.withPrice(HardwareProfile.checkPrice(price));
+    }
+    if (sourceHardware != null) {
+      params = params.withSource(HardwareProfiles.byId(sourceHardware));
+    }
+    params = params.withClassifyBy(ceilingKind(ceilings));
+    params = params.withExtrapolation(extrapolationPolicy(extrapolation));
+    params = params.withPositions(positions(step));
+    Figure3Reference paper = Figure3Reference.load();
+    if (calibrate) {
+      params =
+          params.withCalibration(
+              RestCalibration.fromUsd(
+                  paper.curve(Curve.PREFILL_V31).usdPerMillionAt(0),
+                  paper.curve(Curve.DECODE_V31).usdPerMillionAt(0),
+                  Figure3Reference.USD_PER_GPU_HOUR,
+                  "paper Figure 3 intercepts at position 0 (prefill_v3.1, decode_v3.1), H800 at"
+                      + " 2 USD/GPU-hour"));
+    }
+    Results res = readResults(results);
+    CostReport report = CostModel.compute(res, params);
+    Figure3Comparison cmp = Figure3Comparison.compare(report, paper);
+    CapacityPlan plan = null;
+    if (workload != null) {
+      TrafficMix mix = WorkloadFile.read(workload);
+      plan = CapacityPlanner.plan(mix, report);
+    }
+    PrintWriter out = spec.commandLine().getOut();
+    switch (fmt) {
+      case "csv":
+        printCsv(out, report, cmp, plan);
+        break;
+      case "json":
+        printJson(out, report, cmp, plan, paper);
+        break;
+      default:
+        printTable(out, report, cmp, plan);
+    }
+    out.flush();
+    return Main.OK;
+  }
+
+  /** Reads results; an unreadable file is bad input (exit 2) naming the file and problem. */
+  static Results readResults(Path file) {
+    try {
+      return ResultsIO.read(file);
+    } catch (ResultsFormatException e) {
+      throw new IllegalArgumentException("results: " + e.getMessage(), e);
+    }
+  }
+
+  static CeilingKind ceilingKind(String s) {
+    switch (s.toLowerCase(Locale.ROOT)) {
+      case "peak":
+        return CeilingKind.PEAK;
+      case "measured":
+        return CeilingKind.MEASURED;
+      default:
+        throw new IllegalArgumentException("ceilings: '" + s + "' is not one of peak, measured");
+    }
+  }
+
+  static Extrapolation extrapolationPolicy(String s) {
+    switch (s.toLowerCase(Locale.ROOT)) {
+      case "flag":
+        return Extrapolation.FLAG;
+      case "error":
+        return Extrapolation.ERROR;
+      default:
+        throw new IllegalArgumentException("extrapolation: '" + s + "' is not one of flag, error");
+    }
+  }
+
+  static List<Integer> positions(int step) {
+    List<Integer> ps = new java.util.ArrayList<>();
+    for (int p = 0; p < CostParameters.MAX_POSITION; p += step) {
+      ps.add(p);
+    }
+    ps.add(CostParameters.MAX_POSITION);
+    return ps;
+  }
+
+  private static void printCsv(
+      PrintWriter out, CostReport r, Figure3Comparison cmp, CapacityPlan plan) {
+    out.println(
+        "# dsabench cost: run "
+            + r.runId()
+            + ", "
+            + r.parameters().target().id()
+            + " at "
+            + r.parameters().usdPerGpuHour()
+            + " USD/GPU-hour");
+    out.println("# " + r.attentionLabel());
+    for (CostCurve c : r.curves()) {
+      List<CurvePoint> ex = c.points().stream().filter(CurvePoint::extrapolated).toList();
+      if (!ex.isEmpty()) {
+        out.println(
+            "# "
+                + c.curve().id()
+                + ": attention extrapolated (outside measured positions) at "
+                + ex.stream().map(p -> Integer.toString(p.position())).toList());
+      }
+    }
+    if (r.prefillCrossoverPosition() != null) {
+      out.printf(
+          Locale.ROOT,
+          "# prefill crossover: %.0f tokens (paper ~%d)%n",
+          r.prefillCrossoverPosition(),
+          cmp.paperCrossover());
+    }
+    out.println("curve,position_tokens,usd_per_million_tokens");
+    for (CostCurve c : r.curves()) {
+      for (CurvePoint p : c.points()) {
+        out.printf(
+            Locale.ROOT, "%s,%d,%.6g%n", c.curve().id(), p.position(), p.usdPerMillionTokens());
+      }
+    }
+    if (plan != null) {
+      out.println();
+      out.println(
+          "variant,gpus_needed,prefill_gpus,decode_gpus,usd_per_day,usd_per_million_input,"
+              + "usd_per_million_output");
+      for (VariantPlan v : List.of(plan.dense(), plan.dsa())) {
+        out.printf(
+            Locale.ROOT,
+            "%s,%d,%.4f,%.4f,%.2f,%.6g,%.6g%n",
+            v.version().id(),
+            v.gpusNeeded(),
+            v.prefillGpus(),
+            v.decodeGpus(),
+            v.usdPerDay(),
+            v.usdPerMillionInput(),
+            v.usdPerMillionOutput());
+      }
+    }
+  }
+
+  private static void printJson(
+      PrintWriter out,
+      CostReport r,
+      Figure3Comparison cmp,
+      CapacityPlan plan,
+      Figure3Reference paper) {
+    Map<String, Object> doc = new LinkedHashMap<>();
+    doc.put("schema", "dsabench.cost/v1");
+    doc.put("report", r);
+    doc.put("paperComparison", cmp);
+    doc.put("paperNotes", paper.notes());
+    if (plan != null) {
+      doc.put("capacityPlan", plan);
+    }
+    try {
+      out.println(ResultsIO.mapper().writeValueAsString(doc));
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException("cost report cannot be written as JSON", e);
+    }
+  }
+
+  private static void printTable(
+      PrintWriter out, CostReport r, Figure3Comparison cmp, CapacityPlan plan) {
+    CostParameters p = r.parameters();
+    out.printf(
+        Locale.ROOT,
+        "dsabench cost: run %s on %s; %s at %.2f USD/GPU-hour%n",
+        r.runId(),
+        r.measuredOn(),
+        p.target().name(),
+        p.usdPerGpuHour());
+    out.println(r.attentionLabel());
+    out.println();
+    out.println("USD per million tokens by position (* = attention extrapolated beyond the");
+    out.println("measured positions; prefill_v3.2 mode: m = masked MHA, s = sparse)");
+    out.printf(
+        Locale.ROOT,
+        "%9s  %13s  %14s  %13s  %13s%n",
+        "position",
+        "prefill_v3.1",
+        "prefill_v3.2",
+        "decode_v3.1",
+        "decode_v3.2");
+    List<CurvePoint> first = r.curves().get(0).points();
+    int every = Math.max(1, 4096 / Math.max(1, first.get(1).position() - first.get(0).position()));
+    for (int i = 0; i < first.size(); i++) {
+      if (i % every != 0
+          && i != first.size() - 1
+          && first.get(i).position() != 1024
+          && first.get(i).position() != 2048) {
+        continue;
+      }
+      StringBuilder line =
+          new StringBuilder(String.format(Locale.ROOT, "%9d", first.get(i).position()));
+      for (Curve c : Curve.values()) {
+        CurvePoint pt = r.curve(c).points().get(i);
+        String mark = pt.extrapolated() ? "*" : " ";
+        String mode = c == Curve.PREFILL_V32 ? (pt.mode().equals("sparse") ? " s" : " m") : "";
+        line.append(
+            String.format(
+                Locale.ROOT,
+                "  %" + (c == Curve.PREFILL_V32 ? 11 : 12) + ".4f%s%s",
+                pt.usdPerMillionTokens(),
+                mark,
+                mode));
+      }
+      out.println(line);
+    }
+    out.println();
+    Double x = r.prefillCrossoverPosition();
+    out.printf(
+        Locale.ROOT,
+        "Prefill crossover (V3.2 sparse beats masked MHA): %s; paper ~%d%s%n",
+        x == null ? "none within the curves" : String.format(Locale.ROOT, "%.0f tokens", x),
+        cmp.paperCrossover(),
+        cmp.crossoverRelativeError() == null
+            ? ""
+            : String.format(Locale.ROOT, " (%+.1f%%)", 100 * cmp.crossoverRelativeError()));
+    out.println();
+    out.println(
+        "Comparison with the paper's Figure 3 (H800, 2 USD/GPU-hour)"
+            + (cmp.samePricing() ? "" : " -- NOTE: priced differently here, errors include that"));
+    out.printf(
+        Locale.ROOT, "%-13s %9s %10s %10s %9s%n", "curve", "position", "ours", "paper", "rel.err");
+    for (ComparisonRow row : cmp.rows()) {
+      out.printf(
+          Locale.ROOT,
+          "%-13s %9d %10.4f %10.4f %+8.1f%%%s%n",
+          row.curve().id(),
+          row.position(),
+          row.oursUsdPerMillion(),
+          row.paperUsdPerMillion(),
+          100 * row.relativeError(),
+          row.extrapolated() ? " *" : "");
+    }
+    out.println();
+    out.println("Rest of the model per token (estimate on " + p.target().id() + "):");
+    for (Curve c : List.of(Curve.PREFILL_V32, Curve.DECODE_V32)) {
+      RestEstimate e = r.restOf(c);
+      out.printf(
+          Locale.ROOT,
+          "  %s: %.1f GFLOP -> compute %.1f us, weights %.1f us (%.2f GB/GPU), all-to-all %.2f MB"
+              + " -> %.1f us; rest = %.1f us%s%n",
+          c.phase().id(),
+          e.flopsPerToken() / 1e9,
+          e.computeSeconds() * 1e6,
+          e.weightSeconds() * 1e6,
+          e.weightBytesPerGpu() / 1e9,
+          e.commBytesPerToken() / 1e6,
+          e.commSeconds() * 1e6,
+          e.secondsPerToken() * 1e6,
+          e.calibrationScale() == 1
+              ? ""
+              : String.format(Locale.ROOT, " (calibrated x%.3f)", e.calibrationScale()));
+      for (Component comp : e.components()) {
+        out.printf(
+            Locale.ROOT,
+            "    %-20s %8.2f GFLOP/token %8.2f GB/GPU  %s%n",
+            comp.name(),
+            comp.flopsPerToken() / 1e9,
+            comp.weightBytesPerGpu() / 1e9,
+            comp.note());
+      }
+    }
+    out.printf(
+        Locale.ROOT,
+        "  (v3.1: prefill %.1f us, decode %.1f us: no indexer projections)%n",
+        r.restOf(Curve.PREFILL_V31).secondsPerToken() * 1e6,
+        r.restOf(Curve.DECODE_V31).secondsPerToken() * 1e6);
+    if (!r.calibration().isEmpty()) {
+      out.println();
+      out.println("Calibration steps:");
+      for (CalibrationStep s : r.calibration()) {
+        out.printf(
+            Locale.ROOT,
+            "  %s[%s]: target %.2f us/token at position 0 (%s); attention %.2f us; model rest"
+                + " %.2f us -> scale %.4f%n",
+            s.name(),
+            s.phase(),
+            s.targetSeconds() * 1e6,
+            s.source(),
+            s.attentionSeconds() * 1e6,
+            s.modelRestSeconds() * 1e6,
+            s.scale());
+      }
+    }
+    out.println();
+    out.println("Parameters:");
+    for (Parameter par : r.parameterTable()) {
+      out.printf(Locale.ROOT, "  %-42s %s  [%s]%n", par.name(), par.value(), par.source());
+    }
+    if (plan != null) {
+      out.println();
+      TrafficMix t = plan.traffic();
+      out.printf(
+          Locale.ROOT,
+          "Capacity plan '%s': %.3g requests/s, mean prompt %.0f, mean output %.0f tokens, cache"
+              + " hits %.0f%%, target utilization %.0f%%%n",
+          t.name(),
+          t.requestsPerSecond(),
+          plan.meanPromptTokens(),
+          plan.meanOutputTokens(),
+          100 * t.cacheHitRatio(),
+          100 * t.targetUtilization());
+      out.printf(
+          Locale.ROOT,
+          "%-6s %6s %12s %12s %14s %14s %14s%n",
+          "model",
+          "GPUs",
+          "prefill GPUs",
+          "decode GPUs",
+          "USD/day",
+          "USD/M input",
+          "USD/M output");
+      for (VariantPlan v : List.of(plan.dense(), plan.dsa())) {
+        out.printf(
+            Locale.ROOT,
+            "%-6s %6d %12.2f %12.2f %14.2f %14.4f %14.4f%s%n",
+            v.version().id(),
+            v.gpusNeeded(),
+            v.prefillGpus(),
+            v.decodeGpus(),
+            v.usdPerDay(),
+            v.usdPerMillionInput(),
+            v.usdPerMillionOutput(),
+            v.extrapolated() ? " *" : "");
+      }
+      out.printf(
+          Locale.ROOT,
+          "DSA needs %.2fx fewer busy GPUs than dense for this mix%n",
+          plan.savingsFactor());
+    }
   }
 }
