@@ -1,0 +1,97 @@
+package io.dsabench.costmodel.hardware;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import io.dsabench.costmodel.results.DeviceRecord;
+import io.dsabench.costmodel.workload.Op;
+import io.dsabench.costmodel.workload.OpWork;
+import org.junit.jupiter.api.Test;
+
+class TranslatorTest {
+  @Test
+  void computeBoundPointScalesWithFlopsPerSecond() {
+    // 1e12 FLOPs over 1e6 bytes: 1.01 ms of bf16 compute on an H200 against 0.2 µs of memory.
+    OpWork w = new OpWork(Op.DENSE_PREFILL, 1e12, 1e6);
+    Translation t =
+        new Translator(HardwareProfiles.H200, HardwareProfiles.B200, CeilingKind.PEAK)
+            .translate(w, Precision.BF16, 2e-3);
+    assertThat(t.bound()).isEqualTo(Bound.COMPUTE);
+    assertThat(t.factor()).isCloseTo(989.5e12 / 2.25e15, within(1e-12));
+    assertThat(t.targetSeconds()).isCloseTo(2e-3 * 989.5 / 2250, within(1e-15));
+    // fp8 ops are held against the fp8 ceiling.
+    Translation f =
+        new Translator(HardwareProfiles.H200, HardwareProfiles.B200, CeilingKind.PEAK)
+            .translate(new OpWork(Op.INDEXER, 1e12, 1e6), Precision.FP8, 1e-3);
+    assertThat(f.factor()).isCloseTo(1979e12 / 4.5e15, within(1e-12));
+  }
+
+  @Test
+  void memoryBoundPointScalesWithBandwidth() {
+    // 1e6 FLOPs over 1e9 bytes: memory-bound anywhere.
+    OpWork w = new OpWork(Op.SPARSE_DECODE, 1e6, 1e9);
+    Translation t =
+        new Translator(HardwareProfiles.H200, HardwareProfiles.H800, CeilingKind.PEAK)
+            .translate(w, Precision.BF16, 1e-3);
+    assertThat(t.bound()).isEqualTo(Bound.MEMORY);
+    assertThat(t.targetSeconds()).isCloseTo(1e-3 * 4.8 / 3.35, within(1e-15));
+  }
+
+  @Test
+  void measuredCeilingsChangeTheClassificationNotTheRatio() {
+    // Intensity 180 FLOP/byte: against H200 peaks (989.5e12 / 4.8e12 = 206 FLOP/B ridge) this is
+    // memory-bound; against the measured ceilings (744e12 / 4.08e12 = 182 FLOP/B ridge) it is too,
+    // so pick 190: memory-bound at peak, compute-bound at measured.
+    OpWork w = new OpWork(Op.DENSE_DECODE, 190e9, 1e9);
+    Translator peak =
+        new Translator(HardwareProfiles.H200, HardwareProfiles.H800, CeilingKind.PEAK);
+    Translator measured =
+        new Translator(HardwareProfiles.H200, HardwareProfiles.H800, CeilingKind.MEASURED);
+    assertThat(peak.bound(w, Precision.BF16)).isEqualTo(Bound.MEMORY);
+    assertThat(measured.bound(w, Precision.BF16)).isEqualTo(Bound.COMPUTE);
+    assertThat(measured.translate(w, Precision.BF16, 1e-3).factor()).isEqualTo(1.0);
+  }
+
+  @Test
+  void topKWithoutFlopsIsMemoryBound() {
+    Translator t = new Translator(HardwareProfiles.H800, HardwareProfiles.H200, CeilingKind.PEAK);
+    assertThat(t.bound(new OpWork(Op.TOPK, 0, 1e6), Precision.BF16)).isEqualTo(Bound.MEMORY);
+  }
+
+  @Test
+  void profilesByIdAndDeviceName() {
+    assertThat(HardwareProfiles.byId("H200")).isSameAs(HardwareProfiles.H200);
+    assertThatThrownBy(() -> HardwareProfiles.byId("a100"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("hardware: 'a100' is not one of h800, h100, h200, b200");
+    assertThat(HardwareProfiles.forDeviceName("NVIDIA H200")).contains(HardwareProfiles.H200);
+    assertThat(HardwareProfiles.forDeviceName("NVIDIA H100 80GB HBM3"))
+        .contains(HardwareProfiles.H100);
+    assertThat(HardwareProfiles.forDeviceName("NVIDIA H100 PCIe")).isEmpty();
+    assertThat(HardwareProfiles.forDeviceName("NVIDIA H800")).contains(HardwareProfiles.H800);
+    assertThat(HardwareProfiles.forDevice(new DeviceRecord("cpu (16 cores)", null, null, 0, 0)))
+        .isEmpty();
+    assertThat(HardwareProfiles.forDevice(null)).isEmpty();
+  }
+
+  @Test
+  void everyDefaultSaysWhereItComesFrom() {
+    for (HardwareProfile p : HardwareProfiles.all()) {
+      assertThat(p.peak().source()).isNotBlank();
+      assertThat(p.priceSource()).isNotBlank();
+    }
+    assertThat(HardwareProfiles.H200.measuredCeilings()).isPresent();
+    assertThat(HardwareProfiles.H200.measured().bf16FlopsPerSecond()).isEqualTo(744e12);
+  }
+
+  @Test
+  void badNumbersNameFieldValueAndRule() {
+    assertThatThrownBy(() -> HardwareProfile.checkPrice(-2))
+        .hasMessage("price: -2.0 is not a non-negative USD per GPU-hour");
+    assertThatThrownBy(() -> new Ceilings(0, 1, 1, "x"))
+        .hasMessage("bf16FlopsPerSecond: 0.0 is not a positive finite number");
+    assertThatThrownBy(() -> HardwareProfiles.H800.peak().withBytesPerSecond(-1))
+        .hasMessage("bytesPerSecond: -1.0 is not a positive finite number");
+  }
+}
