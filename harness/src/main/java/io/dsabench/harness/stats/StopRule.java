@@ -26,8 +26,11 @@ public record StopRule(
   /** GPU defaults: 3 warm-up runs over at least 0.1 s, 10 to 1000 samples, 1% noise, 1 s cap. */
   public static final StopRule GPU = new StopRule(3, 0.1, 10, 1000, 0.01, 1.0);
 
-  /** CPU defaults: the reference backend is slow, so fewer samples and a shorter cap. */
-  public static final StopRule CPU = new StopRule(1, 0.0, 3, 100, 0.02, 0.5);
+  /**
+   * CPU defaults: the reference backend is slow, so fewer samples and a shorter cap; two warm-up
+   * runs over 0.2 s let the JIT compile the kernels before anything is timed.
+   */
+  public static final StopRule CPU = new StopRule(2, 0.2, 3, 100, 0.02, 0.5);
 
   public StopRule {
     if (warmupRuns < 0) {

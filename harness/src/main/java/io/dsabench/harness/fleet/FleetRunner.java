@@ -1,0 +1,222 @@
+package io.dsabench.harness.fleet;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import io.dsabench.costmodel.results.DeviceRecord;
+import io.dsabench.costmodel.results.PointResult;
+import io.dsabench.costmodel.results.PointStatus;
+import io.dsabench.costmodel.results.ResultsIO;
+import io.dsabench.costmodel.workload.SweepPoint;
+import io.dsabench.harness.RunExtra;
+import io.dsabench.harness.Sweep;
+import io.dsabench.harness.SweepListener;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.function.BiConsumer;
+
+/**
+ * One host, many GPUs: a {@link FleetWorker} process per device, each pinned with {@code
+ * CUDA_VISIBLE_DEVICES}, all pulling points from one queue, so a fast GPU takes more points than a
+ * slow one. A worker that dies fails only the point it held; the others drain the queue. Each
+ * result carries the device that measured it; every worker's raw JMH JSON is merged into the
+ * sweep's {@code jmh.json}.
+ */
+public final class FleetRunner {
+  private static final ObjectMapper JSON =
+      ResultsIO.mapper().disable(SerializationFeature.INDENT_OUTPUT);
+
+  private final Sweep.Options options;
+  private final BiConsumer<PointResult, Double> record;
+  private final List<SweepListener> listeners;
+
+  /**
+   * @param record called with every finished point and its wall time (thread-safe)
+   */
+  public FleetRunner(
+      Sweep.Options options,
+      BiConsumer<PointResult, Double> record,
+      List<SweepListener> listeners) {
+    this.options = options;
+    this.record = record;
+    this.listeners = listeners;
+  }
+
+  /** Measures the points on every device; adds the device list to {@code extra}. */
+  public void run(List<SweepPoint> points, Map<String, String> extra) throws IOException {
+    List<Gpus.Gpu> gpus = Gpus.list();
+    ConcurrentLinkedQueue<Integer> queue = new ConcurrentLinkedQueue<>();
+    for (int i = 0; i < points.size(); i++) {
+      queue.add(i);
+    }
+    List<Thread> threads = new ArrayList<>();
+    List<String> devices = new ArrayList<>();
+    for (int device : options.devices()) {
+      Gpus.Gpu g = Gpus.byIndex(gpus, device);
+      devices.add(device + ":" + (g == null ? "?" : g.uuid()) + ":" + (g == null ? "?" : g.name()));
+      Path dir = options.outDir().resolve("gpu" + device);
+      Files.createDirectories(dir);
+      WorkerConfig cfg =
+          new WorkerConfig(
+              options.session(),
+              dir.toAbsolutePath().toString(),
+              options.forks(),
+              options.warmupIterations(),
+              options.iterations(),
+              forkArgs(),
+              device,
+              g == null ? null : g.uuid());
+      Path cfgFile = dir.resolve("worker.json");
+      ResultsIO.writeAtomically(cfgFile, JSON.writeValueAsBytes(cfg));
+      Thread t =
+          new Thread(() -> drive(device, cfgFile, dir, points, queue), "dsabench-gpu" + device);
+      t.start();
+      threads.add(t);
+    }
+    for (Thread t : threads) {
+      try {
+        t.join();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
+    // Points no worker could take (every worker died): failed, never dropped.
+    Integer left;
+    while ((left = queue.poll()) != null) {
+      record.accept(
+          PointResult.notOk(
+              points.get(left), PointStatus.FAILED, "no device worker was left to measure it"),
+          0.0);
+    }
+    extra.put(RunExtra.DEVICES, String.join(",", devices));
+    mergeJmh();
+  }
+
+  private List<String> forkArgs() {
+    List<String> args = new ArrayList<>();
+    args.add("-Xmx" + (Runtime.getRuntime().maxMemory() >> 20) + "m");
+    args.addAll(options.jvmArgs());
+    return args;
+  }
+
+  private void drive(
+      int device,
+      Path cfgFile,
+      Path dir,
+      List<SweepPoint> points,
+      ConcurrentLinkedQueue<Integer> queue) {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    cmd.addAll(forkArgs());
+    cmd.add("-cp");
+    cmd.add(System.getProperty("java.class.path"));
+    cmd.add(FleetWorker.class.getName());
+    cmd.add(cfgFile.toAbsolutePath().toString());
+    ProcessBuilder pb = new ProcessBuilder(cmd);
+    pb.environment().put("CUDA_VISIBLE_DEVICES", String.valueOf(device));
+    pb.redirectError(dir.resolve("worker.log").toFile());
+    Process proc;
+    try {
+      proc = pb.start();
+    } catch (IOException e) {
+      System.err.println("dsabench: cannot start the worker for GPU " + device + ": " + e);
+      return;
+    }
+    Integer held = null;
+    try (BufferedReader in =
+            new BufferedReader(
+                new InputStreamReader(proc.getInputStream(), StandardCharsets.UTF_8));
+        PrintStream out = new PrintStream(proc.getOutputStream(), true, StandardCharsets.UTF_8)) {
+      DeviceRecord dev = JSON.readValue(await(in, FleetWorker.READY), DeviceRecord.class);
+      while ((held = queue.poll()) != null) {
+        SweepPoint p = points.get(held);
+        for (SweepListener l : listeners) {
+          try {
+            l.pointStarted(p, dev.index() == null ? device : dev.index());
+          } catch (RuntimeException e) {
+            System.err.println("dsabench: a sweep listener failed: " + e);
+          }
+        }
+        long t0 = System.nanoTime();
+        out.println(
+            "point "
+                + held
+                + " "
+                + p.phase().id()
+                + " "
+                + p.variant().id()
+                + " "
+                + p.position()
+                + " "
+                + p.tokens());
+        PointResult r = JSON.readValue(await(in, FleetWorker.RESULT), PointResult.class);
+        held = null;
+        record.accept(r, (System.nanoTime() - t0) * 1e-9);
+      }
+      out.println("quit");
+      proc.waitFor();
+    } catch (IOException | RuntimeException e) {
+      if (held != null) {
+        record.accept(
+            PointResult.notOk(
+                points.get(held),
+                PointStatus.FAILED,
+                "the worker for GPU "
+                    + device
+                    + " died ("
+                    + e.getMessage()
+                    + "); see "
+                    + dir.resolve("worker.log")),
+            0.0);
+      }
+      proc.destroy();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      proc.destroy();
+    }
+  }
+
+  /** The payload of the next line with {@code prefix}; other lines are a library's chatter. */
+  private static String await(BufferedReader in, String prefix) throws IOException {
+    String line;
+    while ((line = in.readLine()) != null) {
+      if (line.startsWith(prefix)) {
+        return line.substring(prefix.length());
+      }
+    }
+    throw new IOException("the worker ended before sending " + prefix.trim());
+  }
+
+  private void mergeJmh() throws IOException {
+    ArrayNode all = JSON.createArrayNode();
+    for (int device : options.devices()) {
+      Path f = options.outDir().resolve("gpu" + device).resolve("jmh.json");
+      if (Files.exists(f) && Files.size(f) > 0) {
+        JsonNode n = JSON.readTree(f.toFile());
+        if (n.isArray()) {
+          n.forEach(all::add);
+        }
+      }
+    }
+    ResultsIO.writeAtomically(options.outDir().resolve("jmh.json"), JSON.writeValueAsBytes(all));
+    StringBuilder log = new StringBuilder();
+    for (int device : options.devices()) {
+      Path f = options.outDir().resolve("gpu" + device).resolve("jmh.log");
+      if (Files.exists(f)) {
+        log.append("######## GPU ").append(device).append('\n').append(Files.readString(f));
+      }
+    }
+    Files.writeString(options.outDir().resolve("jmh.log"), log.toString());
+  }
+}

@@ -1,0 +1,96 @@
+package io.dsabench.harness.fleet;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.dsabench.costmodel.results.DeviceRecord;
+import io.dsabench.costmodel.results.PointResult;
+import io.dsabench.costmodel.results.ResultsIO;
+import io.dsabench.costmodel.workload.Phase;
+import io.dsabench.costmodel.workload.SweepPoint;
+import io.dsabench.costmodel.workload.Variant;
+import io.dsabench.costmodel.workload.WorkloadModel;
+import io.dsabench.harness.PointMeasurer;
+import io.dsabench.harness.jmh.JmhEngine;
+import io.dsabench.kernels.Backend;
+import io.dsabench.kernels.Backends;
+import io.dsabench.kernels.DeviceInfo;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+
+/**
+ * A device worker: one process per GPU, started by {@link FleetRunner} with {@code
+ * CUDA_VISIBLE_DEVICES} set to its GPU, so that its backend (and its JMH forks, which inherit the
+ * environment) see only that GPU as device 0.
+ *
+ * <p>Protocol, one line each way: the worker announces {@code @@dsabench-ready <device json>}; the
+ * coordinator sends {@code point <index> <phase> <variant> <position> <tokens>}, the worker answers
+ * {@code @@dsabench-result <point json>}; {@code quit} or end of input ends it. Other output lines
+ * (a library printing to stdout) are ignored by the coordinator.
+ */
+public final class FleetWorker {
+  static final String READY = "@@dsabench-ready ";
+  static final String RESULT = "@@dsabench-result ";
+
+  private FleetWorker() {}
+
+  public static void main(String[] args) throws Exception {
+    ObjectMapper json = ResultsIO.mapper().disable(SerializationFeature.INDENT_OUTPUT);
+    WorkerConfig cfg = json.readValue(Path.of(args[0]).toFile(), WorkerConfig.class);
+    PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
+    DeviceRecord device;
+    try (Backend b = Backends.open(cfg.session().backend())) {
+      DeviceInfo i = b.device();
+      device =
+          new DeviceRecord(
+              i.name(),
+              i.computeCapability(),
+              i.driverVersion(),
+              i.smCount(),
+              i.memoryBytes(),
+              cfg.deviceIndex(),
+              cfg.uuid());
+    }
+    out.println(READY + json.writeValueAsString(device));
+    JmhEngine engine =
+        new JmhEngine(
+            Path.of(cfg.outDir()),
+            cfg.session(),
+            cfg.forks(),
+            cfg.warmupIterations(),
+            cfg.iterations(),
+            cfg.jvmArgs());
+    PointMeasurer measurer = new PointMeasurer(engine, WorkloadModel.deepseekV32());
+    BufferedReader in =
+        new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+    String line;
+    while ((line = in.readLine()) != null) {
+      String[] a = line.trim().split(" ");
+      if (a.length == 0 || a[0].equals("quit")) {
+        break;
+      }
+      if (!a[0].equals("point") || a.length != 6) {
+        System.err.println("worker: ignoring '" + line + "'");
+        continue;
+      }
+      SweepPoint p =
+          new SweepPoint(
+              Phase.of(a[2]), Variant.of(a[3]), Integer.parseInt(a[4]), Integer.parseInt(a[5]));
+      PointResult r = measurer.measure(Integer.parseInt(a[1]), p);
+      PointResult withDevice =
+          new PointResult(
+              r.phase(),
+              r.variant(),
+              r.position(),
+              r.tokens(),
+              r.status(),
+              r.reason(),
+              r.stages(),
+              device);
+      out.println(RESULT + json.writeValueAsString(withDevice));
+    }
+    engine.cleanSessions();
+  }
+}

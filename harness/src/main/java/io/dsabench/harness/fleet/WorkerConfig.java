@@ -1,0 +1,27 @@
+package io.dsabench.harness.fleet;
+
+import io.dsabench.harness.stage.SessionConfig;
+import java.util.List;
+
+/**
+ * What a device worker needs, written by the coordinator as JSON and named on the worker's command
+ * line.
+ *
+ * @param session sampling rule and input options
+ * @param outDir the worker's own output directory (its jmh.json, jmh.log, sessions)
+ * @param forks JMH forks per benchmark
+ * @param warmupIterations JMH warm-up sessions per fork
+ * @param iterations JMH sampling sessions per fork
+ * @param jvmArgs arguments of the worker's JMH forks
+ * @param deviceIndex the host's index of the GPU the worker is pinned to
+ * @param uuid that GPU's UUID, or null when unknown
+ */
+public record WorkerConfig(
+    SessionConfig session,
+    String outDir,
+    int forks,
+    int warmupIterations,
+    int iterations,
+    List<String> jvmArgs,
+    int deviceIndex,
+    String uuid) {}

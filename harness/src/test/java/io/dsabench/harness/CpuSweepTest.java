@@ -1,0 +1,72 @@
+package io.dsabench.harness;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.dsabench.costmodel.results.PointResult;
+import io.dsabench.costmodel.results.PointStatus;
+import io.dsabench.costmodel.results.Results;
+import io.dsabench.costmodel.results.ResultsIO;
+import io.dsabench.costmodel.workload.Op;
+import io.dsabench.costmodel.workload.Phase;
+import io.dsabench.costmodel.workload.Variant;
+import io.dsabench.harness.stats.StopRule;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** End-to-end sweeps on the real cpu backend, through JMH forks (the default engine). */
+class CpuSweepTest {
+  static final StopRule QUICK = new StopRule(1, 0, 3, 20, 0.05, 0.2);
+
+  static Sweep.Options tiny(Path out, List<Phase> phases, List<Integer> positions) {
+    SweepSpec spec =
+        new SweepSpec(
+            phases,
+            List.of(Variant.DENSE, Variant.DSA),
+            positions,
+            Map.of(Phase.PREFILL, 2, Phase.DECODE, 1));
+    Sweep.Options o = Sweep.Options.defaults(spec, "cpu", out.resolve("bench"));
+    return o.withSession(o.session().withStop(QUICK)).withLockDir(out.resolve("locks"));
+  }
+
+  @Test
+  @Timeout(300)
+  void forkedSweepMeasuresEveryStageAndKeepsTheJmhJson(@TempDir Path tmp) throws Exception {
+    long t0 = System.nanoTime();
+    Results r = new Sweep(tiny(tmp, List.of(Phase.DECODE), List.of(256))).run();
+    System.out.println("forked sweep took " + Duration.ofNanos(System.nanoTime() - t0));
+    assertThat(r.points()).hasSize(2);
+    for (PointResult p : r.points()) {
+      assertThat(p.status()).as(p.reason()).isEqualTo(PointStatus.OK);
+      assertThat(p.stage(Op.TOTAL)).isPresent();
+      assertThat(p.stage(Op.TOTAL).get().samples()).isGreaterThanOrEqualTo(3);
+      assertThat(p.stage(Op.TOTAL).get().sampleSeconds())
+          .hasSize(p.stage(Op.TOTAL).get().samples());
+    }
+    PointResult dsa = r.points().get(1);
+    assertThat(dsa.stages().stream().map(s -> s.op()).toList())
+        .containsExactly(Op.INDEXER, Op.TOPK, Op.SPARSE_DECODE, Op.TOTAL);
+    Path out = tmp.resolve("bench");
+    Files.copy(
+        out.resolve("results.json"),
+        Path.of("/tmp/smoke-results.json"),
+        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    Files.copy(
+        out.resolve("jmh.json"),
+        Path.of("/tmp/smoke-jmh.json"),
+        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    Files.copy(
+        out.resolve("jmh.log"),
+        Path.of("/tmp/smoke-jmh.log"),
+        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    assertThat(ResultsIO.read(out.resolve("results.json")).points()).hasSize(2);
+    assertThat(r.run().extra()).containsEntry(RunExtra.ENGINE, "jmh-fork");
+    String jmh = Files.readString(out.resolve(r.run().extra().get(RunExtra.JMH_JSON)));
+    assertThat(jmh).contains("StageBenchmarks.dsaTotal").contains("StageBenchmarks.indexer");
+  }
+}
