@@ -52,18 +52,6 @@ class CpuSweepTest {
     assertThat(dsa.stages().stream().map(s -> s.op()).toList())
         .containsExactly(Op.INDEXER, Op.TOPK, Op.SPARSE_DECODE, Op.TOTAL);
     Path out = tmp.resolve("bench");
-    Files.copy(
-        out.resolve("results.json"),
-        Path.of("/tmp/smoke-results.json"),
-        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-    Files.copy(
-        out.resolve("jmh.json"),
-        Path.of("/tmp/smoke-jmh.json"),
-        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-    Files.copy(
-        out.resolve("jmh.log"),
-        Path.of("/tmp/smoke-jmh.log"),
-        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
     assertThat(ResultsIO.read(out.resolve("results.json")).points()).hasSize(2);
     assertThat(r.run().extra()).containsEntry(RunExtra.ENGINE, "jmh-fork");
     String jmh = Files.readString(out.resolve(r.run().extra().get(RunExtra.JMH_JSON)));
