@@ -181,3 +181,162 @@ extern "C" __global__ void __launch_bounds__(256, 1)
   indexer_body<false>(reinterpret_cast<const uint8_t*>(q), w,
                       reinterpret_cast<const uint8_t*>(k), nullptr, logits, T, P, splitLen, QW);
 }
+
+// ---------------------------------------------------------------------------------------------
+// Hopper path: wgmma (QGMMA in SASS). One warpgroup (128 threads) per CTA computes a 64-key x
+// (NQ x 64 heads) tile per step: A = 64 keys x 128 e4m3 (a 128-byte row each, 128B-swizzled),
+// B = the NQ queries' 64 x 128 heads, both straight from shared memory, 4 k-steps of 32. The
+// accumulator layout puts a key's heads in one quad of lanes, so the ReLU-weighted head sum is 16
+// (NQ = 1) to 64 (NQ = 4) FMAs per thread and two shuffles per query, as in the mma.sync path.
+// Several CTAs per SM (registers allow 3) overlap one CTA's epilogue with another's wgmma.
+// Dynamic smem: 1 KB alignment slack + q tile (NQ x 8 KB) + 3 key stages of 8 KB + weights.
+#include "dsa_wgmma.cuh"
+
+namespace {
+constexpr int WG_BK = 64;
+constexpr int WG_STAGES = 3;
+}  // namespace
+
+template <int NQ>
+__device__ __forceinline__ void indexer_wgmma_body(const uint8_t* __restrict__ q,
+                                                   const float* __restrict__ w,
+                                                   const uint8_t* __restrict__ k,
+                                                   const float* __restrict__ kscale,
+                                                   float* __restrict__ logits, int T, int P,
+                                                   int splitLen) {
+  extern __shared__ uint8_t smem_raw[];
+  const uint32_t raw = dsak::smem_u32(smem_raw);
+  const uint32_t base = (raw + 1023u) & ~1023u;
+  uint8_t* const sgen = smem_raw + (base - raw);
+  const uint32_t sQ = base;
+  const uint32_t sK = base + NQ * 8192;
+  float* const sW = reinterpret_cast<float*>(sgen + NQ * 8192 + WG_STAGES * 8192);
+
+  const int tid = threadIdx.x, lane = tid & 31, warp = tid >> 5;
+  const int b = blockIdx.y;
+  const int t0 = blockIdx.x * NQ;
+  const int k0 = blockIdx.z * splitLen;
+  const int k1 = min(P, k0 + splitLen);
+  const int lastT = min(t0 + NQ, T) - 1;
+  const int maxpos = P - T + lastT;
+  const int cend = min(k1, maxpos + 1);
+  const int nb = cend > k0 ? (cend - k0 + WG_BK - 1) / WG_BK : 0;
+  const uint8_t* kseq = k + (size_t)b * P * 128;
+
+  // q tile (rows qi*64 + head) and weights; queries past T read query T-1 (never stored).
+  for (int c = tid; c < NQ * 64 * 8; c += 128) {
+    const int row = c >> 3, ch = c & 7;
+    const int t = min(t0 + (row >> 6), T - 1);
+    const uint8_t* src = q + ((size_t)(b * T + t) * 64 + (row & 63)) * 128 + ch * 16;
+    dsak::cp_async_16(sQ + dsak::swz(row, ch, 8), src, 16);
+  }
+  for (int i = tid; i < NQ * 64; i += 128) {
+    const int t = min(t0 + (i >> 6), T - 1);
+    sW[i] = __ldg(w + (size_t)(b * T + t) * 64 + (i & 63));
+  }
+  auto load = [&](int j) {
+    const int kb = k0 + j * WG_BK;
+    const uint32_t st = sK + (j % WG_STAGES) * 8192;
+#pragma unroll
+    for (int i = 0; i < 4; i++) {
+      const int c = tid + i * 128;
+      const int r = c >> 3, ch = c & 7;
+      const int key = kb + r;
+      const bool ok = key < P;
+      dsak::cp_async_16(st + dsak::swz(r, ch, 8), kseq + (size_t)(ok ? key : 0) * 128 + ch * 16,
+                        ok ? 16 : 0);
+    }
+  };
+  if (nb > 0) load(0);
+  dsak::cp_async_commit();
+  if (nb > 1) load(1);
+  dsak::cp_async_commit();
+
+  float d[NQ * 32];
+#pragma unroll
+  for (int i = 0; i < NQ * 32; i++) d[i] = 0.f;
+  const uint64_t descB = dsak::wgmma_desc_sw128(sQ);
+
+  for (int j = 0; j < nb; j++) {
+    dsak::cp_async_wait<1>();
+    dsak::fence_proxy_async();
+    __syncthreads();
+    if (j + 2 < nb) load(j + 2);
+    dsak::cp_async_commit();
+    const uint64_t descA = dsak::wgmma_desc_sw128(sK + (j % WG_STAGES) * 8192);
+    dsak::wgmma_fence();
+#pragma unroll
+    for (int s = 0; s < 4; s++) {
+      // +32 bytes along K inside the swizzled 128-byte rows = +2 in the descriptor's address.
+      dsak::WgmmaE4M3<NQ * 64>::mma(d, descA + 2 * s, descB + 2 * s, s > 0);
+    }
+    dsak::wgmma_commit();
+    dsak::wgmma_wait<0>();
+    // The asm above does not tell the compiler that d changes only at the wait: pin d here.
+#pragma unroll
+    for (int i = 0; i < NQ * 32; i++) asm volatile("" : "+f"(d[i])::"memory");
+
+    const int kb = k0 + j * WG_BK;
+    const int key0 = kb + warp * 16 + (lane >> 2), key1 = key0 + 8;
+    const float sc0 = key0 < P ? __ldg(kscale + (size_t)b * P + key0) : 0.f;
+    const float sc1 = key1 < P ? __ldg(kscale + (size_t)b * P + key1) : 0.f;
+    float v0[NQ], v1[NQ];
+#pragma unroll
+    for (int qi = 0; qi < NQ; qi++) {
+      float s0 = 0.f, s1 = 0.f;
+#pragma unroll
+      for (int c = 0; c < 8; c++) {
+        const float2 wv = *reinterpret_cast<const float2*>(sW + qi * 64 + c * 8 + (lane & 3) * 2);
+        const float* a = d + (qi * 8 + c) * 4;
+        s0 = fmaf(fmaxf(a[0], 0.f), wv.x, s0);
+        s0 = fmaf(fmaxf(a[1], 0.f), wv.y, s0);
+        s1 = fmaf(fmaxf(a[2], 0.f), wv.x, s1);
+        s1 = fmaf(fmaxf(a[3], 0.f), wv.y, s1);
+      }
+      s0 += __shfl_xor_sync(0xffffffffu, s0, 1);
+      s1 += __shfl_xor_sync(0xffffffffu, s1, 1);
+      s0 += __shfl_xor_sync(0xffffffffu, s0, 2);
+      s1 += __shfl_xor_sync(0xffffffffu, s1, 2);
+      v0[qi] = s0;
+      v1[qi] = s1;
+    }
+    // Lane (lane & 3) == qi of each quad stores query qi's two keys.
+    const int qi = lane & 3;
+    if (qi < NQ) {
+      float a0 = v0[0], a1 = v1[0];
+#pragma unroll
+      for (int x = 1; x < NQ; x++) {
+        if (qi == x) {
+          a0 = v0[x];
+          a1 = v1[x];
+        }
+      }
+      const int t = t0 + qi;
+      if (t < T) {
+        const int pos = P - T + t;
+        float* dst = logits + (size_t)(b * T + t) * P;
+        if (key0 < k1) dst[key0] = key0 <= pos ? a0 * sc0 : -INFINITY;
+        if (key1 < k1) dst[key1] = key1 <= pos ? a1 * sc1 : -INFINITY;
+      }
+    }
+  }
+  const int fill0 = k0 + nb * WG_BK;
+  if (fill0 < k1) {
+    const int len = k1 - fill0;
+    for (int oq = 0; oq < NQ && t0 + oq < T; oq++) {
+      float* dst = logits + (size_t)(b * T + t0 + oq) * P + fill0;
+      for (int i = tid; i < len; i += 128) dst[i] = -INFINITY;
+    }
+  }
+}
+
+// Dynamic shared memory of dsa_indexer_fp8_wgmma<NQ>: 1024 + NQ*8192 + 3*8192 + NQ*256 bytes.
+#define DSA_INDEXER_WGMMA(NQ)                                                                   \
+  extern "C" __global__ void __launch_bounds__(128, 3) dsa_indexer_fp8_wgmma_q##NQ(             \
+      const uint8_t* __restrict__ q, const float* __restrict__ w, const uint8_t* __restrict__ k, \
+      const float* __restrict__ kscale, float* __restrict__ logits, int T, int P, int splitLen) { \
+    indexer_wgmma_body<NQ>(q, w, k, kscale, logits, T, P, splitLen);                            \
+  }
+DSA_INDEXER_WGMMA(1)
+DSA_INDEXER_WGMMA(2)
+DSA_INDEXER_WGMMA(4)

@@ -14,7 +14,9 @@
 namespace {
 
 constexpr int THREADS = 1024;
-constexpr int CAP = 4096;   // candidates kept in smem (8 bytes each)
+constexpr int CAP = 8192;   // candidates kept in smem (8 bytes each)
+constexpr int SAMPLE_CHUNKS = 32, SAMPLE_CHUNK = 128, SAMPLE = SAMPLE_CHUNKS * SAMPLE_CHUNK;
+constexpr int SAMPLE_MIN_ROW = 16384;   // shorter rows: the plain radix path
 
 struct TopkSmem {
   int hist[2048];
@@ -126,24 +128,11 @@ __device__ __forceinline__ void for_each_cand(const TopkSmem& s, int n, F&& f) {
   }
 }
 
-}  // namespace
 
-// grid = rows (batch * T), block = 1024. indices [rows, k].
-extern "C" __global__ void __launch_bounds__(THREADS, 1)
-    dsa_topk(const float* __restrict__ logits, int* __restrict__ indices, int T, int P, int k) {
-  __shared__ TopkSmem s;
-  const int r = blockIdx.x;
-  const int t = r % T;
-  const int vis = P - T + t + 1;
-  const float* row = logits + (size_t)r * P;
-  int* out = indices + (size_t)r * k;
+// The exact radix select over the row in global memory (two to four reads of it).
+__device__ void radix_global(TopkSmem& s, const float* __restrict__ row, int vis, int k,
+                             int* __restrict__ out) {
   const int tid = threadIdx.x;
-
-  if (vis <= k) {
-    for (int i = tid; i < k; i += THREADS) out[i] = i < vis ? i : -1;
-    return;
-  }
-
   for (int i = tid; i < 2048; i += THREADS) s.hist[i] = 0;
   if (tid == 0) {
     s.outCount = 0;
@@ -238,4 +227,145 @@ extern "C" __global__ void __launch_bounds__(THREADS, 1)
   } else {
     for_each_global(row, vis, pass4);
   }
+}
+
+// Top 22 bits of (a lower bound of) the r-th largest of the n keys in candKey: at least r keys
+// are >= the returned threshold.
+__device__ uint32_t cand_threshold(TopkSmem& s, int n, int r) {
+  const int tid = threadIdx.x;
+  for (int i = tid; i < 2048; i += THREADS) s.hist[i] = 0;
+  __syncthreads();
+  for (int i = tid; i < n; i += THREADS) atomicAdd(&s.hist[s.candKey[i] >> 21], 1);
+  __syncthreads();
+  select_bin(s, 2048, r);
+  const uint32_t b0 = s.selBin;
+  const int r1 = r - s.selAbove;
+  __syncthreads();
+  for (int i = tid; i < 2048; i += THREADS) s.hist[i] = 0;
+  __syncthreads();
+  for (int i = tid; i < n; i += THREADS) {
+    const uint32_t key = s.candKey[i];
+    if ((key >> 21) == b0) atomicAdd(&s.hist[(key >> 10) & 2047], 1);
+  }
+  __syncthreads();
+  select_bin(s, 2048, r1);
+  const uint32_t b1 = s.selBin;
+  __syncthreads();
+  return (b0 << 21) | (b1 << 10);
+}
+
+// Emits the kk largest of the n (key, index) candidates in smem: radix select on 11/11/10 bits,
+// all on chip.
+__device__ void select_cands(TopkSmem& s, int n, int kk, int* __restrict__ out) {
+  const int tid = threadIdx.x;
+  uint32_t prefix = 0;
+  int kRem = kk;
+  const int shifts[3] = {21, 10, 0};
+  const int bits[3] = {11, 11, 10};
+#pragma unroll
+  for (int p = 0; p < 3; p++) {
+    const int sh = shifts[p], nbins = 1 << bits[p];
+    const uint32_t mask = nbins - 1;
+    auto match = [&](uint32_t key) { return p == 0 || (key >> (sh + bits[p])) == prefix; };
+    for (int i = tid; i < 2048; i += THREADS) s.hist[i] = 0;
+    __syncthreads();
+    for (int i = tid; i < n; i += THREADS) {
+      const uint32_t key = s.candKey[i];
+      if (match(key)) atomicAdd(&s.hist[(key >> sh) & mask], 1);
+    }
+    __syncthreads();
+    select_bin(s, nbins, kRem);
+    const uint32_t B = s.selBin;
+    const int above = s.selAbove;
+    const bool takeAll = s.selEq == kRem - above;
+    for_each_cand(s, n, [&](uint32_t key, int idx, bool v) {
+      const bool m = v && match(key);
+      const uint32_t d = (key >> sh) & mask;
+      emit(m && (d > B || (takeAll && d == B)), idx, &s.outCount, out);
+    });
+    kRem -= above;
+    if (takeAll) return;
+    prefix = (prefix << bits[p]) | B;
+    __syncthreads();
+  }
+  // prefix is now the full threshold key: take kRem of the keys equal to it.
+  for (int i = tid; i < n; i += THREADS) {
+    if (s.candKey[i] == prefix && atomicAdd(&s.eqTaken, 1) < kRem) {
+      out[atomicAdd(&s.outCount, 1)] = s.candIdx[i];
+    }
+  }
+}
+
+// One read of the row: a threshold from a sample (32 spread chunks of 128 logits) that about 2k
+// keys of the row should pass, then one pass that keeps the keys above it in smem, then an exact
+// select among those. Returns false (nothing emitted) when the sample misjudged the row: fewer
+// than k or more than CAP keys passed.
+__device__ bool sampled_select(TopkSmem& s, const float* __restrict__ row, int vis, int k,
+                               int* __restrict__ out) {
+  const int tid = threadIdx.x;
+  {
+    const int c = tid >> 5, e = (tid & 31) * 4;
+    const long start = (long)c * (vis - SAMPLE_CHUNK) / (SAMPLE_CHUNKS - 1);
+#pragma unroll
+    for (int j = 0; j < 4; j++) s.candKey[tid * 4 + j] = dsak::float_key(__ldcs(row + start + e + j));
+  }
+  __syncthreads();
+  const int r = (int)min((long)SAMPLE, max(1L, ((long)SAMPLE * 2 * k + vis - 1) / vis));
+  const uint32_t tau = cand_threshold(s, SAMPLE, r);
+  if (tid == 0) s.candCount = 0;
+  __syncthreads();
+  for_each_global(row, vis, [&](uint32_t key, int idx, bool v) {
+    const bool pred = v && key >= tau;
+    const unsigned ball = __ballot_sync(0xffffffffu, pred);
+    if (ball) {
+      const int lane = threadIdx.x & 31, leader = __ffs(ball) - 1;
+      int base = 0;
+      if (lane == leader) base = atomicAdd(&s.candCount, __popc(ball));
+      base = __shfl_sync(0xffffffffu, base, leader);
+      const int p = base + __popc(ball & ((1u << lane) - 1));
+      if (pred && p < CAP) {
+        s.candKey[p] = key;
+        s.candIdx[p] = idx;
+      }
+    }
+  });
+  __syncthreads();
+  const int n = s.candCount;
+  if (n < k || n > CAP) return false;
+  select_cands(s, n, k, out);
+  return true;
+}
+
+}  // namespace
+
+// grid = rows (batch * T), block = 1024, dynamic smem = sizeof(TopkSmem) (dsa_topk_smem).
+// indices [rows, k].
+extern "C" __global__ void __launch_bounds__(THREADS, 1)
+    dsa_topk(const float* __restrict__ logits, int* __restrict__ indices, int T, int P, int k) {
+  extern __shared__ __align__(16) uint8_t dyn[];
+  TopkSmem& s = *reinterpret_cast<TopkSmem*>(dyn);
+  const int r = blockIdx.x;
+  const int t = r % T;
+  const int vis = P - T + t + 1;
+  const float* row = logits + (size_t)r * P;
+  int* out = indices + (size_t)r * k;
+  const int tid = threadIdx.x;
+  if (vis <= k) {
+    for (int i = tid; i < k; i += THREADS) out[i] = i < vis ? i : -1;
+    return;
+  }
+  if (tid == 0) {
+    s.outCount = 0;
+    s.eqTaken = 0;
+  }
+  if (vis >= SAMPLE_MIN_ROW && 2 * k <= CAP) {
+    if (sampled_select(s, row, vis, k, out)) return;
+    __syncthreads();
+  }
+  radix_global(s, row, vis, k, out);
+}
+
+extern "C" {
+// Dynamic shared memory dsa_topk needs (the launcher passes exactly this).
+__constant__ int dsa_topk_smem = sizeof(TopkSmem);
 }

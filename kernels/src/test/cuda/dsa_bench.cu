@@ -139,17 +139,35 @@ static void indexer_cfg(int batch, int T, int P, bool fp8, int& QW, dim3& grid, 
   splits = (P + splitLen - 1) / splitLen;
   grid = dim3(qtiles, batch, splits);
 }
+static bool g_wgmma = true;
+static int wgmma_nq(int T) { return T >= 4 ? 4 : T >= 2 ? 2 : 1; }
+static int wgmma_smem(int nq) { return 1024 + nq * 8192 + 3 * 8192 + nq * 256; }
 static void run_indexer(bool fp8, const void* q, const float* w, const void* k, const float* ks, float* logits,
                         int batch, int T, int P) {
   int QW, splitLen; dim3 grid;
   indexer_cfg(batch, T, P, fp8, QW, grid, splitLen);
+  if (fp8 && g_wgmma) {
+    int nq = wgmma_nq(T);
+    int qt = (T + nq - 1) / nq;
+    long ctas = (long)qt * batch;
+    int maxSplits = (P + 127) / 128;
+    int splits = (int)std::min<long>(maxSplits, std::max<long>(1, (3 * 132 + ctas - 1) / ctas));
+    splitLen = ((P + splits - 1) / splits + 127) / 128 * 128;
+    splits = (P + splitLen - 1) / splitLen;
+    dim3 g(qt, batch, splits);
+    auto qq = (const uint8_t*)q; auto kk = (const uint8_t*)k;
+    if (nq == 4) dsa_indexer_fp8_wgmma_q4<<<g, 128, wgmma_smem(4)>>>(qq, w, kk, ks, logits, T, P, splitLen);
+    else if (nq == 2) dsa_indexer_fp8_wgmma_q2<<<g, 128, wgmma_smem(2)>>>(qq, w, kk, ks, logits, T, P, splitLen);
+    else dsa_indexer_fp8_wgmma_q1<<<g, 128, wgmma_smem(1)>>>(qq, w, kk, ks, logits, T, P, splitLen);
+    return;
+  }
   if (fp8)
     dsa_indexer_fp8<<<grid, 256>>>((const uint8_t*)q, w, (const uint8_t*)k, ks, logits, T, P, splitLen, QW);
   else
     dsa_indexer_bf16<<<grid, 256>>>((const __nv_bfloat16*)q, w, (const __nv_bfloat16*)k, logits, T, P, splitLen, QW);
 }
 static void run_topk(const float* logits, int* idx, int batch, int T, int P, int k) {
-  dsa_topk<<<batch * T, 1024>>>(logits, idx, T, P, k);
+  dsa_topk<<<batch * T, 1024, sizeof(TopkSmem)>>>(logits, idx, T, P, k);
 }
 static int smem_sparse(bool fp8) { return fp8 ? SparseSmem<true>::TOTAL : SparseSmem<false>::TOTAL; }
 static void run_sparse(bool fp8, const __nv_bfloat16* q, const void* cache, const int* idx, __nv_bfloat16* out,
@@ -320,8 +338,12 @@ static void bench_indexer_topk(int batch, int T, int P, bool bf16too) {
   double pairs = dense_pairs(batch, T, P);
   double flops = 2.0 * 64 * 128 * pairs;
   double ms = tm.median_ms([&] { run_indexer(true, q8, w, k8, ks, lg, batch, T, P); });
-  printf("BENCH indexer_fp8  b=%-4d T=%-5d P=%-7d %9.3f ms %8.1f TFLOP/s\n", batch, T, P, ms, flops / ms / 1e9);
+  printf("BENCH indexer_fp8  b=%-4d T=%-5d P=%-7d %9.3f ms %8.1f TFLOP/s (wgmma)\n", batch, T, P, ms, flops / ms / 1e9);
   if (bf16too) {
+    g_wgmma = false;
+    double ms1 = tm.median_ms([&] { run_indexer(true, q8, w, k8, ks, lg, batch, T, P); });
+    g_wgmma = true;
+    printf("BENCH indexer_fp8  b=%-4d T=%-5d P=%-7d %9.3f ms %8.1f TFLOP/s (mma.sync)\n", batch, T, P, ms1, flops / ms1 / 1e9);
     CK(cudaMalloc(&q16, rows * 8192 * 2)); CK(cudaMalloc(&k16, (size_t)batch * P * 256));
     FILL(fill_bf16, q16, rows * 8192, 15, 1.f); FILL(fill_bf16, k16, (size_t)batch * P * 128, 16, 1.f);
     double ms2 = tm.median_ms([&] { run_indexer(false, q16, w, k16, nullptr, lg, batch, T, P); });
@@ -360,7 +382,16 @@ int main(int argc, char** argv) {
   cudaDeviceProp prop; CK(cudaGetDeviceProperties(&prop, 0));
   int drv; CK(cudaDriverGetVersion(&drv));
   printf("device %s, %d SMs, driver API %d\n", prop.name, prop.multiProcessorCount, drv);
+  CK(cudaFuncSetAttribute(dsa_indexer_fp8_wgmma_q4, cudaFuncAttributeMaxDynamicSharedMemorySize, wgmma_smem(4)));
+  CK(cudaFuncSetAttribute(dsa_indexer_fp8_wgmma_q2, cudaFuncAttributeMaxDynamicSharedMemorySize, wgmma_smem(2)));
+  CK(cudaFuncSetAttribute(dsa_topk, cudaFuncAttributeMaxDynamicSharedMemorySize, (int)sizeof(TopkSmem)));
+  printf("smem: topk %d, sparse bf16 %d, sparse fp8 %d\n", (int)sizeof(TopkSmem), smem_sparse(false), smem_sparse(true));
   if (mode == "check" || mode == "all") {
+    g_wgmma = false;
+    check_indexer(true, 1, 77, 1000, 1);
+    check_indexer(true, 3, 2, 3001, 2);
+    g_wgmma = true;
+    printf("(indexer fp8 checks below: wgmma path)\n");
     check_indexer(true, 1, 77, 1000, 1);     // prefill, partial blocks, QW = 8
     check_indexer(true, 3, 2, 3001, 2);      // decode, key splits, QW = 2
     check_indexer(true, 2, 1, 700, 3);       // decode, QW = 1
@@ -372,6 +403,8 @@ int main(int argc, char** argv) {
     check_topk(1, 40, 2100, 2048, 0, 9);     // rows around k: take-all and barely over
     check_topk(1, 4, 70001, 100, 1000, 10);  // small k, unaligned rows
     check_topk(1, 2, 131072, 2048, 2, 16);   // ties that overflow the smem candidate buffer
+    check_topk(1, 3, 40000, 2048, 64, 18);   // sampled path with ties at the threshold
+    check_indexer(true, 1, 3, 999, 17);      // wgmma NQ = 2 with a partial query tile
     check_sparse(false, 1, 6, 5000, 2048, 6, 11);
     check_sparse(false, 1, 3, 1500, 2048, 3, 12);   // short rows: -1 padding
     check_sparse(false, 2, 2, 3000, 300, 4, 13);    // k not a multiple of 64
