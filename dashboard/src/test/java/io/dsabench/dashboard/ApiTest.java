@@ -110,6 +110,38 @@ class ApiTest {
   }
 
   @Test
+  void costGivesFourCurvesThatScaleWithThePrice() throws Exception {
+    var at2 = d.get("/api/cost?run=" + TestDashboard.LOCAL_ID + "&hardware=h800&price=2");
+    assertThat(at2.statusCode()).isEqualTo(200);
+    JsonNode a = json(at2);
+    JsonNode b = json(d.get("/api/cost?run=" + TestDashboard.LOCAL_ID + "&hardware=h800&price=5"));
+    assertThat(a.get("hardware").get("id").asText()).isEqualTo("h800");
+    assertThat(a.get("curves").findValuesAsText("id"))
+        .containsExactlyInAnyOrder("prefill_v3.1", "prefill_v3.2", "decode_v3.1", "decode_v3.2");
+    for (int c = 0; c < 4; c++) {
+      JsonNode pa = a.get("curves").get(c).get("points");
+      JsonNode pb = b.get("curves").get(c).get("points");
+      assertThat(pa.size()).isEqualTo(129); // 0, 1K, ..., 128K
+      for (int i = 0; i < pa.size(); i++) {
+        double ua = pa.get(i).get("usdPerMillionTokens").asDouble();
+        double ub = pb.get(i).get("usdPerMillionTokens").asDouble();
+        assertThat(ua).isPositive();
+        assertThat(ub / ua).isCloseTo(2.5, org.assertj.core.data.Offset.offset(1e-9));
+      }
+    }
+    assertThat(a.get("parameters").findValuesAsText("name")).contains("hardware", "price");
+  }
+
+  @Test
+  void referenceIsThePapersFigure3() throws Exception {
+    JsonNode r = json(d.get("/api/reference"));
+    assertThat(r.get("hardware").asText()).isEqualTo("h800");
+    assertThat(r.get("priceUsdPerGpuHour").asDouble()).isEqualTo(2.0);
+    assertThat(r.get("prefillCrossoverPosition").asInt()).isEqualTo(6590);
+    assertThat(r.get("curves")).hasSize(4);
+  }
+
+  @Test
   void hardwareListsTheProfiles() throws Exception {
     JsonNode body = json(d.get("/api/hardware"));
     assertThat(body.get("defaultId").asText()).isEqualTo("h800");

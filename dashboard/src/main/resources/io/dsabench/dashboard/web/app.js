@@ -55,8 +55,8 @@
       interaction: { mode: "nearest", intersect: false },
       plugins: { legend: { position: "bottom", labels: { boxWidth: 18 } } },
       scales: Object.assign({
-        x: { type: "linear", min: 0, title: { display: true, text: "token position" },
-             ticks: { callback: (v) => fmtTokens(v) } },
+        x: { type: "linear", min: 0, max: 131072, title: { display: true, text: "token position" },
+             ticks: { stepSize: 16384, callback: (v) => fmtTokens(v) } },
         y: { type: "linear", beginAtZero: true, title: { display: true, text: yTitle } },
       }, extraScales || {}),
     };
@@ -77,7 +77,9 @@
       borderColor: color,
       backgroundColor: color,
       borderDash: dashed ? [6, 4] : [],
-      pointRadius: dashed ? 0 : 2,
+      // Extrapolated points (outside the measured positions) get a marker; the rest none.
+      pointRadius: curve.points.map((p) => (p.extrapolated ? 4 : 0)),
+      pointStyle: "crossRot",
       borderWidth: 2,
       tension: 0,
     };
