@@ -1,12 +1,487 @@
 package io.dsabench.reports;
 
+import io.dsabench.costmodel.capacity.CapacityPlanner;
+import io.dsabench.costmodel.capacity.LengthDistribution;
+import io.dsabench.costmodel.capacity.TrafficMix;
+import io.dsabench.costmodel.capacity.VariantPlan;
+import io.dsabench.costmodel.cost.CalibrationStep;
+import io.dsabench.costmodel.cost.CostCurve;
+import io.dsabench.costmodel.cost.CostModel;
+import io.dsabench.costmodel.cost.CostParameters;
+import io.dsabench.costmodel.cost.CostReport;
+import io.dsabench.costmodel.cost.RestEstimate;
+import io.dsabench.costmodel.hardware.HardwareProfile;
+import io.dsabench.costmodel.hardware.HardwareProfiles;
+import io.dsabench.costmodel.hardware.Precision;
+import io.dsabench.costmodel.reference.Figure3Reference;
+import io.dsabench.costmodel.reference.ReferenceCurve;
+import io.dsabench.costmodel.reference.ReferencePoint;
+import io.dsabench.costmodel.results.DeviceRecord;
+import io.dsabench.costmodel.results.PointResult;
+import io.dsabench.costmodel.results.PointStatus;
+import io.dsabench.costmodel.results.Results;
+import io.dsabench.costmodel.results.RunInfo;
+import io.dsabench.costmodel.results.StageResult;
+import io.dsabench.costmodel.workload.Phase;
+import io.dsabench.costmodel.workload.Variant;
+import io.dsabench.reports.model.CapacityPlan;
+import io.dsabench.reports.model.CapacityRow;
+import io.dsabench.reports.model.Ceilings;
+import io.dsabench.reports.model.Curve;
+import io.dsabench.reports.model.CurvePoint;
+import io.dsabench.reports.model.KernelRow;
+import io.dsabench.reports.model.KernelTable;
+import io.dsabench.reports.model.Methodology;
+import io.dsabench.reports.model.Parameter;
+import io.dsabench.reports.model.Pricing;
+import io.dsabench.reports.model.Provenance;
 import io.dsabench.reports.model.ReportData;
+import io.dsabench.reports.model.SummaryRow;
+import io.dsabench.reports.render.Fmt;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
 
-/** Turns a {@link ReportInput} into a {@link ReportData} through the cost model. */
+/**
+ * Turns a {@link ReportInput} into a {@link ReportData} through the cost model. Every number here
+ * is the cost model's (curves, capacity plan, parameters) or the results file's (kernel times);
+ * this class only selects, groups and labels them, and divides measured throughput by datasheet
+ * ceilings.
+ */
 final class ReportBuilder {
+  private static final String EXTRAPOLATED = "extrapolated";
+
   private ReportBuilder() {}
 
-  static ReportData build(ReportInput input) {
-    throw new UnsupportedOperationException("waiting for the cost model's API");
+  /** The cost model's parameters for the input: its hardware at its price, all else default. */
+  static CostParameters parameters(ReportInput in) {
+    CostParameters p =
+        in.hardware() == null
+            ? CostParameters.defaults()
+            : CostParameters.forHardware(HardwareProfiles.byId(in.hardware()));
+    return in.usdPerGpuHour() == null ? p : p.withPrice(in.usdPerGpuHour());
+  }
+
+  static ReportData build(ReportInput in) {
+    Results results = in.results();
+    CostParameters params = parameters(in);
+    for (int pos : in.summaryPositions()) {
+      if (pos > CostParameters.MAX_POSITION) {
+        throw new IllegalArgumentException(
+            "positions: "
+                + pos
+                + " is beyond the cost curves' last position "
+                + CostParameters.MAX_POSITION);
+      }
+    }
+    List<String> warnings = new ArrayList<>();
+    RunInfo run = results.run();
+    if ("cpu".equals(run.backend())) {
+      warnings.add(
+          "CPU RUN: these times come from the pure-Java reference backend, not a GPU. They are"
+              + " far slower than any GPU, so every cost below describes the reference"
+              + " implementation priced as "
+              + params.target().id()
+              + ", not what "
+              + params.target().id()
+              + " would cost. Use it to check the pipeline, not to plan capacity.");
+    }
+    long notOk = results.points().stream().filter(p -> p.status() != PointStatus.OK).count();
+    if (notOk > 0) {
+      warnings.add(
+          notOk
+              + " of "
+              + results.points().size()
+              + " sweep points did not run (skipped or failed); their reasons are in the kernel"
+              + " tables.");
+    }
+
+    CostReport cost = null;
+    try {
+      cost = CostModel.compute(results, params);
+    } catch (IllegalArgumentException e) {
+      // A run too small to cost (one phase only, say) still has kernel tables worth reading.
+      warnings.add("No cost curves: the cost model cannot cost this run: " + e.getMessage());
+    }
+    Figure3Reference paper = Figure3Reference.load();
+
+    List<SummaryRow> summary = new ArrayList<>();
+    List<Curve> curves = new ArrayList<>();
+    Double crossover = null;
+    CapacityPlan capacity = null;
+    if (cost != null) {
+      // Position 0 is never measured, so the low end is always extrapolated a little; only
+      // extrapolation past the largest measured position changes what the report can claim.
+      int top = cost.measured().stream().mapToInt(m -> m.position()).max().orElse(0);
+      List<String> beyond = new ArrayList<>();
+      for (CostCurve c : cost.curves()) {
+        if (c.points().stream().anyMatch(p -> p.extrapolated() && p.position() > top)) {
+          beyond.add(c.curve().id());
+        }
+      }
+      if (!beyond.isEmpty()) {
+        warnings.add(
+            "EXTRAPOLATED: "
+                + String.join(", ", beyond)
+                + " go beyond the largest measured position ("
+                + measuredRange(cost)
+                + "); every value past "
+                + Fmt.tokens(top)
+                + " extends the last measured segment, and is marked and drawn dotted.");
+      }
+      summary = summary(cost, paper, in.summaryPositions());
+      curves = curves(cost, paper);
+      crossover = cost.prefillCrossoverPosition();
+      if (in.workload() != null) {
+        capacity = capacity(in, cost);
+      }
+    }
+    HardwareProfile measuredOn = HardwareProfiles.forDevice(run.device()).orElse(null);
+    Ceilings ceilings =
+        measuredOn == null
+            ? null
+            : new Ceilings(
+                measuredOn.id(),
+                measuredOn.peak().bf16FlopsPerSecond(),
+                measuredOn.peak().fp8FlopsPerSecond(),
+                measuredOn.peak().bytesPerSecond(),
+                measuredOn.peak().source());
+    return new ReportData(
+        ReportData.SCHEMA,
+        "DeepSeek Sparse Attention cost report — " + deviceLabel(run),
+        in.generatedAt().toString(),
+        provenance(in),
+        new Pricing(
+            params.target().id(),
+            params.usdPerGpuHour(),
+            cost == null ? "not costed" : cost.attentionLabel()),
+        warnings,
+        summary,
+        crossover,
+        curves,
+        ceilings,
+        kernels(results, measuredOn),
+        capacity,
+        methodology(cost, paper),
+        in.verdict());
+  }
+
+  private static String deviceLabel(RunInfo run) {
+    DeviceRecord d = run.device();
+    String name = d == null || d.name() == null ? "unknown device" : d.name();
+    return name + " (" + run.backend() + ")";
+  }
+
+  private static String measuredRange(CostReport cost) {
+    int lo = cost.measured().stream().mapToInt(m -> m.position()).min().orElse(0);
+    int hi = cost.measured().stream().mapToInt(m -> m.position()).max().orElse(0);
+    return "measured " + Fmt.tokens(lo) + " to " + Fmt.tokens(hi);
+  }
+
+  private static List<SummaryRow> summary(
+      CostReport cost, Figure3Reference paper, List<Integer> positions) {
+    List<SummaryRow> rows = new ArrayList<>();
+    for (Phase phase : Phase.values()) {
+      CostCurve dense = cost.curve(costCurve(phase, Variant.DENSE));
+      CostCurve dsa = cost.curve(costCurve(phase, Variant.DSA));
+      for (int p : positions) {
+        double d = dense.usdPerMillionAt(p);
+        double s = dsa.usdPerMillionAt(p);
+        boolean flagged = extrapolatedAt(dense, p) || extrapolatedAt(dsa, p);
+        rows.add(
+            new SummaryRow(
+                phase,
+                p,
+                d,
+                s,
+                s > 0 ? d / s : null,
+                paper.curve(costCurve(phase, Variant.DENSE)).usdPerMillionAt(p),
+                paper.curve(costCurve(phase, Variant.DSA)).usdPerMillionAt(p),
+                flagged ? EXTRAPOLATED : null));
+      }
+    }
+    return rows;
+  }
+
+  /** True when either sample that brackets {@code p} rests on extrapolated attention. */
+  private static boolean extrapolatedAt(CostCurve c, int p) {
+    var pts = c.points();
+    for (int i = 0; i < pts.size(); i++) {
+      var a = pts.get(i);
+      if (a.position() == p) {
+        return a.extrapolated();
+      }
+      if (a.position() > p) {
+        return a.extrapolated() || (i > 0 && pts.get(i - 1).extrapolated());
+      }
+    }
+    return pts.get(pts.size() - 1).extrapolated();
+  }
+
+  static io.dsabench.costmodel.cost.Curve costCurve(Phase phase, Variant variant) {
+    for (io.dsabench.costmodel.cost.Curve c : io.dsabench.costmodel.cost.Curve.values()) {
+      if (c.phase() == phase && c.version().variant() == variant) {
+        return c;
+      }
+    }
+    throw new IllegalArgumentException("curve: no curve for " + phase.id() + "/" + variant.id());
+  }
+
+  private static List<Curve> curves(CostReport cost, Figure3Reference paper) {
+    List<Curve> out = new ArrayList<>();
+    for (CostCurve c : cost.curves()) {
+      Variant v = c.curve().version().variant();
+      List<CurvePoint> pts = new ArrayList<>();
+      for (var p : c.points()) {
+        pts.add(
+            new CurvePoint(
+                p.position(), p.usdPerMillionTokens(), p.extrapolated() ? EXTRAPOLATED : null));
+      }
+      out.add(
+          new Curve(
+              c.curve().id(),
+              c.curve().phase(),
+              v,
+              Curve.MEASURED,
+              "this run, " + versionLabel(v),
+              pts));
+    }
+    for (ReferenceCurve r : paper.curves()) {
+      Variant v = r.curve().version().variant();
+      // The vertices, plus the reference's own linear reading at every 8K so that the paper sits
+      // beside this run in the on-page table.
+      java.util.TreeMap<Integer, Double> at = new java.util.TreeMap<>();
+      for (int p = 0; p <= CostParameters.MAX_POSITION; p += 8192) {
+        at.put(p, r.usdPerMillionAt(p));
+      }
+      for (ReferencePoint p : r.vertices()) {
+        at.put(p.position(), p.usdPerMillionTokens());
+      }
+      List<CurvePoint> pts = new ArrayList<>();
+      at.forEach((p, usd) -> pts.add(new CurvePoint(p, usd, null)));
+      out.add(
+          new Curve(
+              r.curve().id(),
+              r.curve().phase(),
+              v,
+              Curve.PAPER,
+              "paper Fig. 3, " + versionLabel(v),
+              pts));
+    }
+    return out;
+  }
+
+  private static String versionLabel(Variant v) {
+    return v == Variant.DENSE ? "V3.1 dense MLA" : "V3.2 DSA";
+  }
+
+  private static CapacityPlan capacity(ReportInput in, CostReport cost) {
+    TrafficMix t = in.workload();
+    io.dsabench.costmodel.capacity.CapacityPlan plan = CapacityPlanner.plan(t, cost);
+    List<Parameter> inputs = new ArrayList<>();
+    inputs.add(new Parameter("requests per second", Fmt.sig(t.requestsPerSecond(), 6), "1/s", ""));
+    inputs.add(new Parameter("prompt length", describe(t.prompt()), "tokens", ""));
+    inputs.add(new Parameter("output length", describe(t.output()), "tokens", ""));
+    inputs.add(
+        new Parameter("mean prompt", Fmt.sig(plan.meanPromptTokens(), 5), "tokens", "computed"));
+    inputs.add(
+        new Parameter("mean output", Fmt.sig(plan.meanOutputTokens(), 5), "tokens", "computed"));
+    inputs.add(new Parameter("prefix cache hit ratio", Fmt.sig(t.cacheHitRatio(), 4), "", ""));
+    inputs.add(new Parameter("target utilization", Fmt.sig(t.targetUtilization(), 4), "", ""));
+    inputs.add(
+        new Parameter(
+            "hardware, price",
+            plan.hardware() + ", " + Fmt.sig(plan.usdPerGpuHour(), 6),
+            "USD/GPU-hour",
+            "report"));
+    String name =
+        (t.name() == null ? "workload" : t.name())
+            + (in.workloadFile() == null ? "" : " (" + in.workloadFile() + ")");
+    return new CapacityPlan(name, inputs, List.of(row(plan.dense()), row(plan.dsa())));
+  }
+
+  private static CapacityRow row(VariantPlan v) {
+    return new CapacityRow(
+        v.version().variant(),
+        v.gpusNeeded(),
+        v.prefillGpus(),
+        v.decodeGpus(),
+        v.usdPerDay(),
+        v.usdPerMillionInput(),
+        v.usdPerMillionOutput(),
+        v.extrapolated());
+  }
+
+  private static String describe(LengthDistribution d) {
+    if (d instanceof LengthDistribution.LogNormal l) {
+      return String.format(
+          Locale.ROOT,
+          "lognormal, median %s, sigma %s, max %d",
+          Fmt.sig(l.median(), 6),
+          Fmt.sig(l.sigma(), 4),
+          l.max());
+    }
+    if (d instanceof LengthDistribution.Empirical e) {
+      StringBuilder b = new StringBuilder("empirical:");
+      for (var w : e.lengths()) {
+        b.append(' ').append(w.length()).append(" ×").append(Fmt.sig(w.weight(), 4));
+      }
+      return b.toString();
+    }
+    return d.toString();
+  }
+
+  /** One table per phase and variant that the run has; rows by position, tokens, stage order. */
+  private static List<KernelTable> kernels(Results results, HardwareProfile measuredOn) {
+    List<KernelTable> tables = new ArrayList<>();
+    for (Phase phase : Phase.values()) {
+      for (Variant variant : Variant.values()) {
+        List<PointResult> points =
+            results.points().stream()
+                .filter(p -> p.phase() == phase && p.variant() == variant)
+                .sorted(
+                    Comparator.comparingInt(PointResult::position)
+                        .thenComparingInt(PointResult::tokens))
+                .toList();
+        if (points.isEmpty()) {
+          continue;
+        }
+        List<KernelRow> rows = new ArrayList<>();
+        for (PointResult p : points) {
+          if (p.status() != PointStatus.OK) {
+            rows.add(
+                new KernelRow(
+                    p.position(),
+                    p.tokens(),
+                    null,
+                    p.status().id(),
+                    p.reason(),
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null));
+            continue;
+          }
+          p.stages().stream()
+              .sorted(Comparator.comparingInt((StageResult s) -> s.op().ordinal()))
+              .forEach(s -> rows.add(kernelRow(p, s, measuredOn)));
+        }
+        tables.add(new KernelTable(phase, variant, rows));
+      }
+    }
+    return tables;
+  }
+
+  /**
+   * A stage's throughput and its fraction of the measuring GPU's datasheet ceilings: FLOP/s against
+   * the peak of the op's precision ({@link Precision#of}: fp8 for the indexer, bf16 otherwise),
+   * bytes/s against memory bandwidth.
+   */
+  static KernelRow kernelRow(PointResult p, StageResult s, HardwareProfile measuredOn) {
+    Double compute = null;
+    Double bandwidth = null;
+    if (measuredOn != null) {
+      compute = s.flopsPerSecond() / measuredOn.peak().flopsPerSecond(Precision.of(s.op()));
+      bandwidth = s.bytesPerSecond() / measuredOn.peak().bytesPerSecond();
+    }
+    return new KernelRow(
+        p.position(),
+        p.tokens(),
+        s.op().id(),
+        PointStatus.OK.id(),
+        null,
+        s.medianSeconds(),
+        s.p10Seconds(),
+        s.p90Seconds(),
+        s.samples(),
+        s.flopsPerSecond(),
+        s.bytesPerSecond(),
+        compute,
+        bandwidth);
+  }
+
+  private static Provenance provenance(ReportInput in) {
+    RunInfo r = in.results().run();
+    DeviceRecord d = r.device();
+    return new Provenance(
+        r.id(),
+        r.startedAt(),
+        r.gitCommit(),
+        r.backend(),
+        r.command(),
+        r.jvm(),
+        r.host(),
+        d == null ? null : d.name(),
+        d == null ? null : d.computeCapability(),
+        d == null ? null : d.driverVersion(),
+        d == null ? null : d.smCount(),
+        d == null ? null : d.memoryBytes(),
+        in.resultsFile(),
+        in.reportCommand());
+  }
+
+  private static Methodology methodology(CostReport cost, Figure3Reference paper) {
+    List<String> formulas =
+        List.of(
+            "usd_per_million_tokens(p) = 1e6 · price_per_gpu_hour / 3600 ·"
+                + " gpu_seconds_per_token(p)",
+            "gpu_seconds_per_token(p) = layers · attention_seconds_per_token_and_layer(p) +"
+                + " rest_of_model_seconds_per_token",
+            "attention_seconds_per_token_and_layer(p) = Σ stage median seconds / n at each measured"
+                + " position, linear in p between measured positions; outside them the nearest"
+                + " segment is extended and every such value is flagged 'extrapolated'",
+            "on another GPU: target_seconds = source_seconds · source_ceiling / target_ceiling of"
+                + " the op's bound resource (compute: FLOPs / peak FLOP/s at the op's precision;"
+                + " memory: bytes / bandwidth; the larger time decides)",
+            "V3.1 = dense MLA (MHA-mode prefill, MQA-mode decode); V3.2 decode = indexer + top-k +"
+                + " sparse MLA; V3.2 prefill = the cheaper at each p of masked MHA and indexer +"
+                + " top-k + sparse MLA (hence the crossover)",
+            "dense ÷ DSA = usd_per_million_tokens of V3.1 / that of V3.2 at the same position",
+            "kernel throughput = declared FLOPs (bytes) of the stage / its median seconds;"
+                + " fraction of peak = throughput / datasheet peak of the measuring GPU",
+            "capacity: prefill GPU-seconds per request = ∫ from h·L to L of prefill(p) dp, decode"
+                + " = ∫ from L to L+M of decode(p) dp (L prompt, M output, h cache-hit ratio);"
+                + " GPUs = ⌈rate · prefill seconds / utilization⌉ + ⌈rate · decode seconds /"
+                + " utilization⌉; USD per day = GPUs · 24 · price");
+    List<Parameter> params = new ArrayList<>();
+    if (cost != null) {
+      for (var p : cost.parameterTable()) {
+        params.add(new Parameter(p.name(), p.value(), "", p.source()));
+      }
+      for (RestEstimate r : cost.rest()) {
+        params.add(
+            new Parameter(
+                "rest." + r.curve().id() + ".secondsPerToken",
+                Fmt.sig(r.secondsPerToken(), 4),
+                "s/token",
+                String.format(
+                    Locale.ROOT,
+                    "RestOfModel: compute %s s, weights %s s, communication %s s, calibration ×%s",
+                    Fmt.sig(r.computeSeconds(), 4),
+                    Fmt.sig(r.weightSeconds(), 4),
+                    Fmt.sig(r.commSeconds(), 4),
+                    Fmt.sig(r.calibrationScale(), 4))));
+      }
+      for (CalibrationStep s : cost.calibration()) {
+        params.add(
+            new Parameter(
+                "calibration." + s.name() + "." + s.phase(),
+                "×" + Fmt.sig(s.scale(), 4),
+                "",
+                s.source()));
+      }
+    }
+    params.add(
+        new Parameter(
+            "reference",
+            "Figure 3, " + Figure3Reference.HARDWARE + " at " + Figure3Reference.USD_PER_GPU_HOUR,
+            "USD/GPU-hour",
+            String.join(" ", paper.notes())));
+    return new Methodology(formulas, params);
   }
 }

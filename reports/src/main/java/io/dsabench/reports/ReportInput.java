@@ -1,5 +1,6 @@
 package io.dsabench.reports;
 
+import io.dsabench.costmodel.capacity.TrafficMix;
 import io.dsabench.costmodel.results.Results;
 import io.dsabench.reports.model.Verdict;
 import java.time.Instant;
@@ -14,6 +15,8 @@ import java.util.List;
  *     cost model's default
  * @param usdPerGpuHour price; null for the profile's default
  * @param summaryPositions positions for the summary table, e.g. 8K, 32K, 64K, 128K
+ * @param workload traffic to plan capacity for, or null for no capacity plan
+ * @param workloadFile where the workload was read from (shown with the plan), or null
  * @param verdict the regression verdict the caller computed, or {@link Verdict#none}
  * @param reportCommand the command line that asked for the report (provenance), or null
  * @param generatedAt when the report is written
@@ -24,6 +27,8 @@ public record ReportInput(
     String hardware,
     Double usdPerGpuHour,
     List<Integer> summaryPositions,
+    TrafficMix workload,
+    String workloadFile,
     Verdict verdict,
     String reportCommand,
     Instant generatedAt) {
@@ -50,6 +55,6 @@ public record ReportInput(
 
   /** The results with every default: priced by the cost model's default hardware and price. */
   public static ReportInput of(Results results) {
-    return new ReportInput(results, null, null, null, null, null, null, null);
+    return new ReportInput(results, null, null, null, null, null, null, null, null, null);
   }
 }

@@ -40,6 +40,29 @@ class BrowserRenderTest {
     assertThat(drawn.prefill.nonBackground()).isGreaterThan(3000);
   }
 
+  @Test
+  @Timeout(120)
+  void aCostedReportDrawsItsCurves(@TempDir Path dir) throws Exception {
+    ReportInput in =
+        new ReportInput(
+            SyntheticResults.gpuLike(),
+            "synthetic.json",
+            "h200",
+            3.5,
+            null,
+            ReportNumbersTest.CHAT,
+            "chat.yaml",
+            null,
+            "test",
+            null);
+    ReportFiles files = ReportWriter.write(in, dir.resolve("report.html"));
+    Drawn drawn = open(files.html(), Path.of("target", "screenshots", "costed"));
+    for (Canvas c : java.util.List.of(drawn.prefill, drawn.decode)) {
+      assertThat(c.matching(DENSE)).isGreaterThan(300);
+      assertThat(c.matching(DSA)).isGreaterThan(300);
+    }
+  }
+
   /** What a chart canvas looks like: counts of its pixels by colour. */
   record Canvas(BufferedImage image) {
     /** Pixels within anti-aliasing distance of {@code rgb}. */
@@ -93,6 +116,19 @@ class BrowserRenderTest {
       assertThat(driver.executeScript("return typeof window.pwned")).isEqualTo("undefined");
       Files.createDirectories(shots);
       Files.write(shots.resolve("page.png"), fullPage(driver));
+      for (String id :
+          java.util.List.of("summary", "curves", "kernels", "capacity", "methodology")) {
+        @SuppressWarnings("unchecked")
+        Map<String, Object> r =
+            (Map<String, Object>)
+                driver.executeScript(
+                    "var r = document.getElementById(arguments[0]).getBoundingClientRect();"
+                        + " return {y: r.top + window.scrollY, h: Math.min(r.height, 2400)};",
+                    id);
+        int y = ((Number) r.get("y")).intValue();
+        int h = ((Number) r.get("h")).intValue();
+        Files.write(shots.resolve("section-" + id + ".png"), region(driver, 0, y, 1280, h));
+      }
       Canvas prefill = canvas(driver, "chart-prefill");
       Canvas decode = canvas(driver, "chart-decode");
       ImageIO.write(prefill.image(), "png", shots.resolve("chart-prefill.png").toFile());
@@ -112,6 +148,11 @@ class BrowserRenderTest {
   /** The whole page as one image, for a person to look at (not asserted on). */
   private static byte[] fullPage(ChromeDriver driver) {
     Object h = driver.executeScript("return document.documentElement.scrollHeight");
+    return region(driver, 0, 0, 1280, ((Number) h).intValue());
+  }
+
+  /** One part of the page (CSS pixels), for a person to look at. */
+  private static byte[] region(ChromeDriver driver, int x, int y, int w, int h) {
     Map<String, Object> shot =
         driver.executeCdpCommand(
             "Page.captureScreenshot",
@@ -119,8 +160,7 @@ class BrowserRenderTest {
                 "captureBeyondViewport",
                 true,
                 "clip",
-                Map.of(
-                    "x", 0, "y", 0, "width", 1280, "height", ((Number) h).intValue(), "scale", 1)));
+                Map.of("x", x, "y", y, "width", w, "height", h, "scale", 1)));
     return Base64.getDecoder().decode((String) shot.get("data"));
   }
 }

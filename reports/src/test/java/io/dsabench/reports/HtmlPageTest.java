@@ -101,7 +101,7 @@ class HtmlPageTest {
             "summary,prefill,8192,,,dense_usd_per_million_tokens,"
                 + first.denseUsdPerMillionTokens()
                 + ",USD/Mtok,");
-    assertThat(lines).anyMatch(l -> l.startsWith("capacity,dsa,,,,gpus,12.1,GPU,"));
+    assertThat(lines).anyMatch(l -> l.startsWith("capacity,dsa,,,,gpus,13.0,GPU,"));
     // Every row has the header's nine fields (quoted commas do not count).
     for (String l : lines) {
       if (!l.contains("\"")) {

@@ -112,15 +112,16 @@ final class SyntheticReport {
         new Pricing("h800", 2.0, "synthetic"),
         List.of("SYNTHETIC numbers for rendering tests " + HOSTILE),
         summary,
+        6500.0,
         curves,
-        new Ceilings("h800", 989.5e12, 3.35e12, "synthetic"),
+        new Ceilings("h800", 989.5e12, 1979e12, 3.35e12, "synthetic"),
         kernels,
         new CapacityPlan(
             "synthetic workload",
             List.of(new Parameter("requests per second", "10", "1/s", "synthetic")),
             List.of(
-                new CapacityRow(Variant.DENSE, 40.5, 1944, 0.31, 1.2),
-                new CapacityRow(Variant.DSA, 12.1, 580.8, 0.09, 0.2))),
+                new CapacityRow(Variant.DENSE, 42, 10.2, 30.3, 2016, 0.31, 1.2, false),
+                new CapacityRow(Variant.DSA, 13, 4.1, 8.2, 624, 0.09, 0.2, true))),
         new Methodology(
             List.of("usd = price / 3600 · seconds " + HOSTILE),
             List.of(new Parameter("price", "2", "USD/GPU-hour", "--price " + HOSTILE))),

@@ -1,25 +1,33 @@
 package io.dsabench.reports.model;
 
 /**
- * The hardware ceilings that kernel throughput is measured against.
+ * The hardware ceilings that kernel throughput is measured against: the datasheet peaks of the GPU
+ * the run measured on.
  *
  * @param hardware the profile, e.g. {@code h200}
- * @param peakFlopsPerSecond dense bf16 tensor-core peak
- * @param peakBytesPerSecond memory bandwidth
- * @param source where the two numbers come from
+ * @param bf16FlopsPerSecond dense bf16 tensor-core peak (MLA, dense and sparse)
+ * @param fp8FlopsPerSecond dense fp8 tensor-core peak (the lightning indexer)
+ * @param bytesPerSecond memory bandwidth
+ * @param source where the numbers come from
  */
 public record Ceilings(
-    String hardware, double peakFlopsPerSecond, double peakBytesPerSecond, String source) {
+    String hardware,
+    double bf16FlopsPerSecond,
+    double fp8FlopsPerSecond,
+    double bytesPerSecond,
+    String source) {
   public Ceilings {
     Checks.notBlank("ceilings.hardware", hardware);
-    if (!(peakFlopsPerSecond > 0) || !(peakBytesPerSecond > 0)) {
+    if (!(bf16FlopsPerSecond > 0) || !(fp8FlopsPerSecond > 0) || !(bytesPerSecond > 0)) {
       throw new IllegalArgumentException(
           "ceilings of "
               + hardware
               + ": peaks "
-              + peakFlopsPerSecond
+              + bf16FlopsPerSecond
+              + " and "
+              + fp8FlopsPerSecond
               + " FLOP/s and "
-              + peakBytesPerSecond
+              + bytesPerSecond
               + " B/s must be positive");
     }
   }

@@ -16,6 +16,8 @@ import java.util.List;
  * @param pricing the hardware and price the costs are for
  * @param warnings what a reader must know before trusting a number (cpu run, extrapolation, ...)
  * @param summary dense vs DSA cost at the summary positions
+ * @param prefillCrossoverPosition where V3.2 prefill switches from masked MHA to sparse attention,
+ *     or null when it does not within the curves
  * @param curves measured cost curves and the paper's Figure 3 curves
  * @param ceilings the hardware ceilings kernel throughput is compared with; null when unknown
  * @param kernels one table per phase and variant
@@ -32,6 +34,7 @@ import java.util.List;
   "pricing",
   "warnings",
   "summary",
+  "prefillCrossoverPosition",
   "curves",
   "ceilings",
   "kernels",
@@ -47,6 +50,7 @@ public record ReportData(
     Pricing pricing,
     List<String> warnings,
     List<SummaryRow> summary,
+    Double prefillCrossoverPosition,
     List<Curve> curves,
     Ceilings ceilings,
     List<KernelTable> kernels,

@@ -199,6 +199,28 @@ public final class CsvRenderer {
             null,
             null,
             null,
+            "busy_prefill_gpus",
+            r.prefillGpus(),
+            "GPU",
+            plan.workload());
+        row(
+            b,
+            "capacity",
+            s,
+            null,
+            null,
+            null,
+            "busy_decode_gpus",
+            r.decodeGpus(),
+            "GPU",
+            plan.workload());
+        row(
+            b,
+            "capacity",
+            s,
+            null,
+            null,
+            null,
             "usd_per_day",
             r.usdPerDay(),
             "USD/day",

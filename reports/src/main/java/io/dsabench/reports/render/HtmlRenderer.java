@@ -29,6 +29,9 @@ import java.util.function.DoubleFunction;
  * so a reader (or a test) can recover the number the cost model produced.
  */
 public final class HtmlRenderer {
+  /** The on-page curve table shows positions that are multiples of this (8K). */
+  static final int TABLE_STEP = 8192;
+
   private HtmlRenderer() {}
 
   /** The whole page. */
@@ -124,6 +127,14 @@ public final class HtmlRenderer {
         .append(Escape.html(Fmt.sig(d.pricing().usdPerGpuHour(), 4)))
         .append(" USD/GPU-hour. The ratio says how many times cheaper DSA is. Figure 3's values")
         .append(" (H800, 2 USD/GPU-hour) are beside them for scale.</p>\n");
+    if (d.prefillCrossoverPosition() != null) {
+      b.append("<p id=\"crossover\">V3.2 prefill switches from masked MHA to sparse attention at")
+          .append(" position <strong data-value=\"")
+          .append(d.prefillCrossoverPosition().doubleValue())
+          .append("\">")
+          .append(Fmt.sig(d.prefillCrossoverPosition(), 4))
+          .append("</strong> (the paper's curve bends near 6,590).</p>\n");
+    }
     if (d.summary().isEmpty()) {
       b.append("<p class=\"empty\">No position could be costed from this run.</p>\n</section>\n");
       return;
@@ -154,17 +165,23 @@ public final class HtmlRenderer {
   private static void curves(StringBuilder b, ReportData d) {
     b.append("<section id=\"curves\">\n<h2>Cost curves</h2>\n");
     b.append("<p>Solid: this run through the cost model. Dashed: the paper's Figure 3 (H800,")
-        .append(" 2 USD/GPU-hour). Hollow triangles and dotted segments mark values the cost")
-        .append(" model flags (e.g. extrapolated beyond the measured positions).</p>\n");
+        .append(" 2 USD/GPU-hour). Dotted stretches are values the cost model flags as")
+        .append(" extrapolated (outside the measured positions).</p>\n");
     for (Phase phase : Phase.values()) {
-      b.append("<figure class=\"chart\">\n<div class=\"chart-box\"><canvas id=\"chart-")
+      b.append("<h3>")
+          .append(phase == Phase.PREFILL ? "Prefill" : "Decode")
+          .append("</h3>\n<figure class=\"chart\">\n<div class=\"chart-box\"><canvas id=\"chart-")
           .append(phase.id())
           .append("\" role=\"img\" aria-label=\"")
           .append(phase.id())
           .append(" cost per million tokens over token position\"></canvas></div>\n")
           .append("<figcaption>")
           .append(phase == Phase.PREFILL ? "Prefill" : "Decode")
-          .append(": USD per million tokens by token position</figcaption>\n</figure>\n");
+          .append(": USD per million tokens by token position; this run priced as ")
+          .append(Escape.html(d.pricing().hardware()))
+          .append(" at ")
+          .append(Escape.html(Fmt.sig(d.pricing().usdPerGpuHour(), 4)))
+          .append(" USD/GPU-hour, the paper as H800 at 2 USD/GPU-hour</figcaption>\n</figure>\n");
     }
     curveTable(b, d.curves());
     b.append("</section>\n");
@@ -182,7 +199,12 @@ public final class HtmlRenderer {
         continue;
       }
       TreeSet<Integer> positions = new TreeSet<>();
-      cs.forEach(c -> c.points().forEach(pt -> positions.add(pt.position())));
+      // Every 8K keeps the page short; report.csv and report.json hold every sample and vertex.
+      cs.forEach(
+          c ->
+              c.points().stream()
+                  .filter(pt -> pt.position() % TABLE_STEP == 0)
+                  .forEach(pt -> positions.add(pt.position())));
       b.append("<table class=\"curve-table\" id=\"curve-table-")
           .append(phase.id())
           .append("\">\n<thead><tr><th>position</th>");
@@ -221,8 +243,9 @@ public final class HtmlRenderer {
       }
       b.append("</tbody>\n</table>\n");
     }
-    b.append("<p class=\"small\">* flagged by the cost model (see the cell's tooltip or")
-        .append(" report.csv's note column).</p>\n</details>\n");
+    b.append("<p class=\"small\">Every 8K shown; report.csv and report.json hold every")
+        .append(" sample and every Figure 3 vertex. * flagged by the cost model (see the cell's")
+        .append(" tooltip or report.csv's note column).</p>\n</details>\n");
   }
 
   private static void kernels(StringBuilder b, ReportData d) {
@@ -235,11 +258,13 @@ public final class HtmlRenderer {
       b.append("<p>Throughput per stage from the declared FLOPs and bytes over the median time,")
           .append(" and its fraction of the ")
           .append(Escape.html(d.ceilings().hardware()))
-          .append(" ceilings: ")
-          .append(Escape.html(Fmt.tflops(d.ceilings().peakFlopsPerSecond())))
-          .append(" TFLOP/s, ")
-          .append(Escape.html(Fmt.tbps(d.ceilings().peakBytesPerSecond())))
-          .append(" TB/s (")
+          .append(" datasheet peaks: ")
+          .append(Escape.html(Fmt.tflops(d.ceilings().bf16FlopsPerSecond())))
+          .append(" TFLOP/s bf16 (MLA), ")
+          .append(Escape.html(Fmt.tflops(d.ceilings().fp8FlopsPerSecond())))
+          .append(" TFLOP/s fp8 (the indexer), ")
+          .append(Escape.html(Fmt.tbps(d.ceilings().bytesPerSecond())))
+          .append(" TB/s memory bandwidth. A total row is held against the bf16 peak. (")
           .append(Escape.html(d.ceilings().source()))
           .append(").</p>\n");
     }
@@ -306,16 +331,20 @@ public final class HtmlRenderer {
     }
     b.append("<p>Workload <code>").append(Escape.html(plan.workload())).append("</code>.</p>\n");
     parameterTable(b, "capacity-inputs", plan.inputs());
-    b.append("<table id=\"capacity-table\">\n<thead><tr><th>attention</th><th>GPUs</th>")
+    b.append(
+            "<table id=\"capacity-table\">\n<thead><tr><th>attention</th><th>GPUs</th><th>busy prefill GPUs</th><th>busy decode GPUs</th>")
         .append("<th>USD per day</th><th>USD per M input tokens</th>")
-        .append("<th>USD per M output tokens</th></tr></thead>\n<tbody>\n");
+        .append("<th>USD per M output tokens</th><th>note</th></tr></thead>\n<tbody>\n");
     for (CapacityRow r : plan.rows()) {
       b.append("<tr data-variant=\"").append(r.variant().id()).append("\">");
       cell(b, r.variant() == Variant.DENSE ? "dense MLA (V3.1)" : "DSA (V3.2)");
-      numCell(b, "gpus", r.gpus(), Fmt::gpus);
+      numCell(b, "gpus", r.gpus(), v -> Integer.toString((int) v));
+      numCell(b, "prefill-gpus", r.prefillGpus(), Fmt::gpus);
+      numCell(b, "decode-gpus", r.decodeGpus(), Fmt::gpus);
       numCell(b, "usd-per-day", r.usdPerDay(), Fmt::usdLarge);
       numCell(b, "usd-per-million-input", r.usdPerMillionInputTokens(), Fmt::usd);
       numCell(b, "usd-per-million-output", r.usdPerMillionOutputTokens(), Fmt::usd);
+      cell(b, r.extrapolated() ? "extrapolated" : "");
       b.append("</tr>\n");
     }
     b.append("</tbody>\n</table>\n</section>\n");
@@ -366,7 +395,7 @@ public final class HtmlRenderer {
     for (Parameter p : params) {
       b.append("<tr data-name=\"").append(Escape.html(p.name())).append("\">");
       cell(b, p.name());
-      b.append("<td class=\"num\">").append(Escape.html(p.value())).append("</td>");
+      b.append("<td class=\"value\">").append(Escape.html(p.value())).append("</td>");
       cell(b, p.unit());
       cell(b, p.source());
       b.append("</tr>\n");

@@ -37,15 +37,10 @@
       backgroundColor: s.color,
       borderDash: s.dash,
       borderWidth: s.width,
-      pointRadius: curve.points.map(function (p) {
-        return curve.source === 'paper' ? 0 : p.flag ? 4 : 2.5;
-      }),
-      pointStyle: curve.points.map(function (p) {
-        return p.flag ? 'triangle' : 'circle';
-      }),
-      pointBackgroundColor: curve.points.map(function (p) {
-        return p.flag ? '#ffffff' : s.color;
-      }),
+      // Measured curves are sampled every 1K: markers would blur into the line. Flagged stretches
+      // are drawn dotted instead; hovering shows each value.
+      pointRadius: 0,
+      pointHoverRadius: 4,
       segment: curve.source === 'paper' ? {} : { borderDash: flagged },
       tension: 0,
       fill: false,
@@ -78,7 +73,7 @@
             },
             y: {
               beginAtZero: true,
-              title: { display: true, text: 'USD per million tokens (' + data.pricing.hardware + ')' }
+              title: { display: true, text: 'USD per million tokens' }
             }
           },
           plugins: {

@@ -1,0 +1,240 @@
+package io.dsabench.reports;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.dsabench.costmodel.capacity.CapacityPlan;
+import io.dsabench.costmodel.capacity.CapacityPlanner;
+import io.dsabench.costmodel.capacity.LengthDistribution;
+import io.dsabench.costmodel.capacity.TrafficMix;
+import io.dsabench.costmodel.capacity.VariantPlan;
+import io.dsabench.costmodel.capacity.WeightedLength;
+import io.dsabench.costmodel.cost.CostCurve;
+import io.dsabench.costmodel.cost.CostModel;
+import io.dsabench.costmodel.cost.CostParameters;
+import io.dsabench.costmodel.cost.CostReport;
+import io.dsabench.costmodel.cost.Curve;
+import io.dsabench.costmodel.hardware.HardwareProfiles;
+import io.dsabench.costmodel.hardware.Precision;
+import io.dsabench.costmodel.reference.Figure3Reference;
+import io.dsabench.costmodel.results.PointResult;
+import io.dsabench.costmodel.results.Results;
+import io.dsabench.costmodel.results.StageResult;
+import io.dsabench.reports.model.Verdict;
+import io.dsabench.reports.render.Fmt;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import org.jsoup.Jsoup;
+import org.jsoup.nodes.Document;
+import org.jsoup.nodes.Element;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The numbers in a written report's tables equal what the cost model's API gives for the same
+ * inputs, computed here independently of the report code (h200 at 3.5 USD/GPU-hour).
+ */
+class ReportNumbersTest {
+  static final double PRICE = 3.5;
+  static final List<Integer> POSITIONS = List.of(8192, 32768, 65536, 131072);
+  static final TrafficMix CHAT =
+      new TrafficMix(
+          "chat",
+          20,
+          new LengthDistribution.LogNormal(3000, 1.0, 32768),
+          new LengthDistribution.Empirical(
+              List.of(new WeightedLength(256, 0.6), new WeightedLength(1024, 0.4))),
+          0.5,
+          TrafficMix.DEFAULT_TARGET_UTILIZATION);
+
+  static Results results;
+  static CostReport cost;
+  static Document doc;
+  static Path dir;
+
+  @BeforeAll
+  static void write(@TempDir Path tmp) throws Exception {
+    dir = tmp;
+    results = SyntheticResults.gpuLike();
+    cost =
+        CostModel.compute(
+            results, CostParameters.forHardware(HardwareProfiles.H200).withPrice(PRICE));
+    ReportInput in =
+        new ReportInput(
+            results,
+            "synthetic.json",
+            "h200",
+            PRICE,
+            POSITIONS,
+            CHAT,
+            "chat.yaml",
+            null,
+            "dsabench report --test",
+            Instant.parse("2026-11-29T15:00:00Z"));
+    ReportFiles files = ReportWriter.write(in, tmp.resolve("report.html"));
+    doc = Jsoup.parse(Files.readString(files.html()));
+  }
+
+  @Test
+  void summaryEqualsTheCostCurves() {
+    Figure3Reference paper = Figure3Reference.load();
+    int rows = 0;
+    for (var phase : io.dsabench.costmodel.workload.Phase.values()) {
+      Curve dense = phase.id().equals("prefill") ? Curve.PREFILL_V31 : Curve.DECODE_V31;
+      Curve dsa = phase.id().equals("prefill") ? Curve.PREFILL_V32 : Curve.DECODE_V32;
+      for (int p : POSITIONS) {
+        Element row =
+            doc.selectFirst(
+                "#summary-table tr[data-phase=" + phase.id() + "][data-position=" + p + "]");
+        double d = cost.curve(dense).usdPerMillionAt(p);
+        double s = cost.curve(dsa).usdPerMillionAt(p);
+        assertCell(row, "dense", d, Fmt.usd(d));
+        assertCell(row, "dsa", s, Fmt.usd(s));
+        assertCell(row, "ratio", d / s, Fmt.ratio(d / s));
+        double pd = paper.curve(dense).usdPerMillionAt(p);
+        assertCell(row, "paper-dense", pd, Fmt.usd(pd));
+        rows++;
+      }
+    }
+    assertThat(doc.select("#summary-table tbody tr")).hasSize(rows);
+    // 128K is past the synthetic run's 64K: flagged, and said so at the top.
+    assertThat(doc.selectFirst("#summary-table tr[data-position=131072]").text())
+        .contains("extrapolated");
+    assertThat(doc.getElementById("warnings").text()).contains("EXTRAPOLATED");
+  }
+
+  @Test
+  void curveTablesEqualTheCostCurvesSamples() {
+    for (CostCurve c : cost.curves()) {
+      int checked = 0;
+      for (var pt : c.points()) {
+        Element cell =
+            doc.selectFirst(
+                "tr[data-position="
+                    + pt.position()
+                    + "] td[data-curve=measured:"
+                    + c.curve().id()
+                    + "]");
+        if (cell == null) {
+          continue; // the on-page table shows every 8K; the chart and CSV have every sample
+        }
+        assertThat(Double.parseDouble(cell.attr("data-value"))).isEqualTo(pt.usdPerMillionTokens());
+        checked++;
+      }
+      assertThat(checked).as(c.curve().id()).isGreaterThanOrEqualTo(17);
+    }
+  }
+
+  @Test
+  void capacityPlanEqualsThePlanner() {
+    CapacityPlan plan = CapacityPlanner.plan(CHAT, cost);
+    for (VariantPlan v : List.of(plan.dense(), plan.dsa())) {
+      Element row =
+          doc.selectFirst("#capacity-table tr[data-variant=" + v.version().variant().id() + "]");
+      assertCell(row, "gpus", v.gpusNeeded(), Integer.toString(v.gpusNeeded()));
+      assertCell(row, "usd-per-day", v.usdPerDay(), Fmt.usdLarge(v.usdPerDay()));
+      assertCell(
+          row, "usd-per-million-input", v.usdPerMillionInput(), Fmt.usd(v.usdPerMillionInput()));
+      assertCell(
+          row, "usd-per-million-output", v.usdPerMillionOutput(), Fmt.usd(v.usdPerMillionOutput()));
+    }
+  }
+
+  @Test
+  void kernelFractionsAreOfTheMeasuringGpusPeaks() {
+    var peak = HardwareProfiles.H200.peak();
+    int checked = 0;
+    for (PointResult p : results.points()) {
+      for (StageResult s : p.stages()) {
+        Element row =
+            doc.selectFirst(
+                "#kernels-"
+                    + p.phase().id()
+                    + "-"
+                    + p.variant().id()
+                    + " tr[data-position="
+                    + p.position()
+                    + "][data-stage="
+                    + s.op().id()
+                    + "]");
+        assertCell(row, "median", s.medianSeconds(), Fmt.ms(s.medianSeconds()));
+        assertCell(row, "flops", s.flopsPerSecond(), Fmt.tflops(s.flopsPerSecond()));
+        double f = s.flopsPerSecond() / peak.flopsPerSecond(Precision.of(s.op()));
+        assertCell(row, "compute-fraction", f, Fmt.percent(f));
+        double b = s.bytesPerSecond() / peak.bytesPerSecond();
+        assertCell(row, "bandwidth-fraction", b, Fmt.percent(b));
+        checked++;
+      }
+    }
+    assertThat(checked).isGreaterThan(50);
+    assertThat(doc.selectFirst("tr[data-status=skipped] td.reason").text())
+        .isEqualTo("SYNTHETIC: out of device memory");
+  }
+
+  @Test
+  void methodologyListsEveryCostModelParameterWithItsSource() {
+    for (var p : cost.parameterTable()) {
+      Element row = doc.selectFirst("#parameters tr[data-name=\"" + p.name() + "\"]");
+      assertThat(row).as(p.name()).isNotNull();
+      assertThat(row.select("td").get(1).text()).isEqualTo(p.value().strip());
+      assertThat(row.select("td").get(3).text())
+          .isEqualTo(p.source() == null ? "" : p.source().strip());
+    }
+    assertThat(doc.select("#methodology .formulas li").text())
+        .contains("usd_per_million_tokens(p) = 1e6 · price_per_gpu_hour / 3600");
+  }
+
+  @Test
+  void provenanceAndVerdictAreShown() {
+    assertThat(doc.selectFirst("#provenance-table tr:contains(run id) td").text())
+        .isEqualTo("synthetic-cuda-test-run");
+    assertThat(doc.selectFirst("#provenance-table tr:contains(driver) td").text())
+        .isEqualTo("580.00");
+    assertThat(doc.selectFirst("#regression .verdict").attr("data-outcome"))
+        .isEqualTo(Verdict.NONE);
+    assertThat(doc.selectFirst("#regression .verdict").text())
+        .isEqualTo("No verdict: no published run for this device");
+  }
+
+  @Test
+  void csvAndJsonBesideThePageHoldTheSameNumbers() throws Exception {
+    double d = cost.curve(Curve.DECODE_V31).usdPerMillionAt(32768);
+    assertThat(Files.readAllLines(dir.resolve("report.csv")))
+        .contains("summary,decode,32768,,,dense_usd_per_million_tokens," + d + ",USD/Mtok,");
+    var json =
+        io.dsabench.reports.render.JsonRenderer.read(Files.readString(dir.resolve("report.json")));
+    assertThat(
+            json.summary().stream()
+                .filter(r -> r.position() == 32768 && r.phase().id().equals("decode")))
+        .singleElement()
+        .satisfies(r -> assertThat(r.denseUsdPerMillionTokens()).isEqualTo(d));
+  }
+
+  @Test
+  void aCpuRunIsLabelledAsOne() {
+    var data = ReportWriter.data(ReportInput.of(SyntheticResults.cpuLike()));
+    assertThat(data.warnings().get(0)).startsWith("CPU RUN: these times come from the pure-Java");
+    assertThat(data.ceilings()).isNull();
+    assertThat(data.pricing().hardware()).isEqualTo("h800");
+  }
+
+  @Test
+  void positionsPastTheCurvesAreRefused() {
+    ReportInput in =
+        new ReportInput(results, null, null, null, List.of(200000), null, null, null, null, null);
+    assertThatThrownBy(() -> ReportWriter.data(in))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("positions: 200000 is beyond the cost curves' last position 131072");
+  }
+
+  private static void assertCell(Element row, String key, double value, String text) {
+    assertThat(row).as("row for " + key).isNotNull();
+    Element cell = row.selectFirst("td[data-key=" + key + "]");
+    assertThat(cell).as(key).isNotNull();
+    assertThat(Double.parseDouble(cell.attr("data-value"))).as(key).isEqualTo(value);
+    assertThat(cell.text()).as(key).isEqualTo(text);
+  }
+}
