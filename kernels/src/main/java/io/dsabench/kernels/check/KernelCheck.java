@@ -105,6 +105,22 @@ public final class KernelCheck {
   }
 
   /**
+   * One small case per op and format, for test suites that run on every backend (seconds against
+   * the float64 reference).
+   */
+  public static List<CheckCase> quickCases() {
+    return List.of(
+        new CheckCase(CheckOp.DENSE_PREFILL, 1, 5, 77, 0, false),
+        new CheckCase(CheckOp.DENSE_DECODE, 3, 2, 130, 0, false),
+        new CheckCase(CheckOp.INDEXER, 3, 2, 77, 0, false),
+        new CheckCase(CheckOp.INDEXER, 1, 3, 130, 0, true),
+        new CheckCase(CheckOp.TOPK, 1, 3, 2100, 2048, false),
+        new CheckCase(CheckOp.TOPK, 3, 2, 77, 16, false),
+        new CheckCase(CheckOp.SPARSE_PREFILL, 1, 3, 77, 64, false),
+        new CheckCase(CheckOp.SPARSE_DECODE, 3, 1, 300, 128, true));
+  }
+
+  /**
    * Runs {@code cases} on {@code underTest}; a case that throws fails with the exception's text.
    */
   public CheckReport run(Backend underTest, long seed, List<CheckCase> cases) {
@@ -128,7 +144,7 @@ public final class KernelCheck {
   private CaseResult check(CheckCase c, Inputs in, Oracle tested) {
     if (c.op() == CheckOp.TOPK) {
       int[] got = tested.topK(c, in);
-      return topK(c, in.logits(), got);
+      return checkTopK(c, in.logits(), got);
     }
     double[] got = tested.values(c, in);
     double[] want = reference.values(c, in);
@@ -168,8 +184,12 @@ public final class KernelCheck {
     return fail(c, error, REL_L2_LIMIT, "relative L2 error above the limit");
   }
 
-  /** Checks top-k indices as a set against the logits they were chosen from. */
-  static CaseResult topK(CheckCase c, float[] logits, int[] got) {
+  /**
+   * Checks top-k indices as a set against the logits they were chosen from: each index visible and
+   * distinct, min(visible, k) of them, -1 elsewhere, no unchosen logit above a chosen one by more
+   * than {@link #TOPK_TOLERANCE} of the row's largest magnitude.
+   */
+  public static CaseResult checkTopK(CheckCase c, float[] logits, int[] got) {
     int k = c.k();
     int p = c.position();
     double worst = 0;

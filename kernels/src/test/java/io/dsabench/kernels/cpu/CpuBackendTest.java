@@ -195,4 +195,76 @@ class CpuBackendTest {
       assertArrayEquals(w, g, "row " + r);
     }
   }
+
+  @Test
+  void allocatingMoreThanTheHeapIsOutOfMemory() {
+    io.dsabench.kernels.KernelException e =
+        org.junit.jupiter.api.Assertions.assertThrows(
+            io.dsabench.kernels.KernelException.class,
+            () -> cpu.allocate(DType.FP32, Runtime.getRuntime().maxMemory() / 4 + 1_000_000));
+    assertTrue(e.outOfMemory(), e.getMessage());
+    e =
+        org.junit.jupiter.api.Assertions.assertThrows(
+            io.dsabench.kernels.KernelException.class,
+            () -> cpu.allocate(DType.BF16, 131072L * 128 * 192));
+    assertTrue(e.outOfMemory(), e.getMessage());
+    assertEquals(
+        "cpu: allocate(BF16, 3221225472) needs 3221225472 array elements, more than one Java"
+            + " array holds",
+        e.getMessage());
+  }
+
+  @Test
+  void closedBuffersAndForeignBuffersAreRefused() {
+    DeviceBuffer b = cpu.allocate(DType.FP32, 4);
+    b.close();
+    io.dsabench.kernels.KernelException e =
+        org.junit.jupiter.api.Assertions.assertThrows(
+            io.dsabench.kernels.KernelException.class, () -> cpu.download(b));
+    assertEquals("cpu: a FP32 buffer was used after close()", e.getMessage());
+    IllegalArgumentException f =
+        org.junit.jupiter.api.Assertions.assertThrows(
+            IllegalArgumentException.class, () -> cpu.download(null));
+    assertEquals("buffer: null is not a cpu buffer", f.getMessage());
+  }
+
+  @Test
+  void topKBreaksTiesWithoutDuplicates() {
+    int position = 3000;
+    int k = 2048;
+    float[] logits = new float[position];
+    for (int i = 0; i < position; i++) {
+      logits[i] = i % 3; // 1000 keys at each of 0, 1, 2
+    }
+    DeviceBuffer idx = cpu.allocate(DType.INT32, k);
+    cpu.topK(new Ops.TopK(put(DType.FP32, logits), idx, 1, 1, position, k));
+    int[] got = cpu.downloadInts(idx);
+    assertEquals(k, Arrays.stream(got).distinct().filter(i -> i >= 0).count());
+    assertEquals(1000, Arrays.stream(got).filter(i -> i % 3 == 2).count());
+    assertEquals(1000, Arrays.stream(got).filter(i -> i % 3 == 1).count());
+    assertEquals(48, Arrays.stream(got).filter(i -> i % 3 == 0).count());
+  }
+
+  @Test
+  void topKOfShortRowsPadsWithMinusOne() {
+    DeviceBuffer idx = cpu.allocate(DType.INT32, 2 * 8);
+    cpu.topK(new Ops.TopK(put(DType.FP32, random(1, 10, 1f)), idx, 1, 2, 5, 8));
+    assertArrayEquals(
+        new int[] {0, 1, 2, 3, -1, -1, -1, -1, 0, 1, 2, 3, 4, -1, -1, -1}, cpu.downloadInts(idx));
+  }
+
+  @Test
+  void deviceIsThisMachine() {
+    assertEquals("cpu", cpu.name());
+    assertEquals(Runtime.getRuntime().availableProcessors(), cpu.device().smCount());
+    assertEquals(Runtime.getRuntime().maxMemory(), cpu.device().memoryBytes());
+  }
+
+  @Test
+  void providerIsRegistered() throws Exception {
+    assertTrue(io.dsabench.kernels.Backends.names().contains("cpu"));
+    try (io.dsabench.kernels.Backend b = io.dsabench.kernels.Backends.open("cpu")) {
+      assertEquals("cpu", b.name());
+    }
+  }
 }

@@ -1,0 +1,272 @@
+package io.dsabench.kernels.check;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.dsabench.kernels.Backend;
+import io.dsabench.kernels.DType;
+import io.dsabench.kernels.DeviceBuffer;
+import io.dsabench.kernels.DeviceInfo;
+import io.dsabench.kernels.DeviceTimer;
+import io.dsabench.kernels.Ops;
+import io.dsabench.kernels.cpu.CpuBackend;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The check must catch broken kernels, not only pass good ones: each test breaks one op of a real
+ * cpu backend in one way and expects that case, and only that kind of case, to fail with a reason.
+ */
+class KernelCheckTest {
+  private static CpuBackend cpu;
+
+  @BeforeAll
+  static void open() {
+    cpu = new CpuBackend();
+  }
+
+  @AfterAll
+  static void close() {
+    cpu.close();
+  }
+
+  /** A cpu backend with one op replaced. */
+  private static class Broken implements Backend {
+    @Override
+    public String name() {
+      return "broken";
+    }
+
+    @Override
+    public DeviceInfo device() {
+      return cpu.device();
+    }
+
+    @Override
+    public DeviceBuffer allocate(DType dtype, long elements) {
+      return cpu.allocate(dtype, elements);
+    }
+
+    @Override
+    public void fillRandom(DeviceBuffer buffer, long seed, float scale) {
+      cpu.fillRandom(buffer, seed, scale);
+    }
+
+    @Override
+    public void upload(DeviceBuffer buffer, float[] values) {
+      cpu.upload(buffer, values);
+    }
+
+    @Override
+    public void uploadInts(DeviceBuffer buffer, int[] values) {
+      cpu.uploadInts(buffer, values);
+    }
+
+    @Override
+    public float[] download(DeviceBuffer buffer) {
+      return cpu.download(buffer);
+    }
+
+    @Override
+    public int[] downloadInts(DeviceBuffer buffer) {
+      return cpu.downloadInts(buffer);
+    }
+
+    @Override
+    public DeviceTimer timer() {
+      return cpu.timer();
+    }
+
+    @Override
+    public void synchronize() {}
+
+    @Override
+    public void densePrefill(Ops.DensePrefill op) {
+      cpu.densePrefill(op);
+    }
+
+    @Override
+    public void denseDecode(Ops.DenseDecode op) {
+      cpu.denseDecode(op);
+    }
+
+    @Override
+    public void indexer(Ops.Indexer op) {
+      cpu.indexer(op);
+    }
+
+    @Override
+    public void topK(Ops.TopK op) {
+      cpu.topK(op);
+    }
+
+    @Override
+    public void sparsePrefill(Ops.SparseAttention op) {
+      cpu.sparsePrefill(op);
+    }
+
+    @Override
+    public void sparseDecode(Ops.SparseAttention op) {
+      cpu.sparseDecode(op);
+    }
+
+    @Override
+    public void close() {}
+  }
+
+  private static Set<String> failedOps(CheckReport r) {
+    return r.cases().stream()
+        .filter(c -> !c.passed())
+        .map(CaseResult::op)
+        .collect(Collectors.toSet());
+  }
+
+  @Test
+  void goodBackendPassesAgainstTheCpuReference() {
+    CheckReport r = KernelCheck.against(cpu).run(new Broken(), 5, KernelCheck.quickCases());
+    assertTrue(r.allPassed(), r.table());
+    assertEquals("cpu", r.reference());
+    assertEquals("check: 8 passed, 0 failed", r.summary());
+  }
+
+  @Test
+  void unwrittenOutputFails() {
+    Backend b =
+        new Broken() {
+          @Override
+          public void densePrefill(Ops.DensePrefill op) {}
+        };
+    CheckReport r = KernelCheck.againstNaive().run(b, 5, KernelCheck.quickCases());
+    assertEquals(Set.of("dense_prefill"), failedOps(r), r.table());
+    CaseResult bad = r.cases().get(0);
+    assertEquals("NaN (unwritten?) at row 0, element 0", bad.reason());
+  }
+
+  @Test
+  void slightlyWrongOutputFailsOnError() {
+    Backend b =
+        new Broken() {
+          @Override
+          public void denseDecode(Ops.DenseDecode op) {
+            cpu.denseDecode(op);
+            float[] out = cpu.download(op.out());
+            for (int i = 0; i < out.length; i += 2) {
+              out[i] *= 1.05f;
+            }
+            cpu.upload(op.out(), out);
+          }
+        };
+    CheckReport r = KernelCheck.againstNaive().run(b, 5, KernelCheck.quickCases());
+    assertEquals(Set.of("dense_decode"), failedOps(r), r.table());
+    CaseResult bad = r.cases().get(1);
+    assertTrue(bad.error() > KernelCheck.REL_L2_LIMIT && bad.error() < 0.1, "error " + bad.error());
+    assertEquals("relative L2 error above the limit", bad.reason());
+  }
+
+  @Test
+  void indexerThatForgetsTheCausalMaskFails() {
+    Backend b =
+        new Broken() {
+          @Override
+          public void indexer(Ops.Indexer op) {
+            cpu.indexer(op);
+            float[] l = cpu.download(op.logits());
+            for (int i = 0; i < l.length; i++) {
+              if (l[i] == Float.NEGATIVE_INFINITY) {
+                l[i] = 0f;
+              }
+            }
+            cpu.upload(op.logits(), l);
+          }
+        };
+    CheckReport r = KernelCheck.againstNaive().run(b, 5, KernelCheck.quickCases());
+    assertEquals(Set.of("indexer"), failedOps(r), r.table());
+  }
+
+  @Test
+  void topKWithDuplicatesOrFutureKeysFails() {
+    CheckCase c = new CheckCase(CheckOp.TOPK, 1, 2, 5, 4, false);
+    float[] logits = {1, 2, 3, 4, Float.NEGATIVE_INFINITY, 5, 1, 2, 3, 4};
+    CaseResult dup = KernelCheck.checkTopK(c, logits, new int[] {3, 3, 2, 1, 4, 3, 0, 1});
+    assertFalse(dup.passed());
+    assertEquals("row 0: index 3 chosen twice", dup.reason());
+    CaseResult future = KernelCheck.checkTopK(c, logits, new int[] {4, 3, 2, 1, 0, 3, 4, 2});
+    assertEquals("row 0, slot 0: index 4 is not -1 or a visible key 0..3", future.reason());
+    CaseResult notLargest = KernelCheck.checkTopK(c, logits, new int[] {0, 1, 2, 3, 0, 1, 2, 3});
+    assertEquals("row 1: unchosen logit 4.0 above chosen 1.0", notLargest.reason());
+    CaseResult good = KernelCheck.checkTopK(c, logits, new int[] {0, 1, 2, 3, 0, 4, 2, 3});
+    assertTrue(good.passed(), good.reason());
+    CaseResult unwritten =
+        KernelCheck.checkTopK(c, logits, new int[] {0, 1, 2, Integer.MIN_VALUE, 0, 4, 2, 3});
+    assertEquals(
+        "row 0, slot 3: an unwritten slot is not -1 or a visible key 0..3", unwritten.reason());
+  }
+
+  @Test
+  void aThrowingOpFailsItsCaseOnly() {
+    Backend b =
+        new Broken() {
+          @Override
+          public void sparseDecode(Ops.SparseAttention op) {
+            throw new io.dsabench.kernels.KernelException("sparse_decode: launch failed", false);
+          }
+        };
+    CheckReport r = KernelCheck.againstNaive().run(b, 5, KernelCheck.quickCases());
+    assertEquals(Set.of("sparse_decode"), failedOps(r), r.table());
+    assertTrue(r.cases().get(7).reason().contains("sparse_decode: launch failed"));
+  }
+
+  @Test
+  void standardCasesCoverTheEdges() {
+    List<CheckCase> cases = KernelCheck.standardCases();
+    assertTrue(cases.size() >= 40, cases.size() + " cases");
+    Set<Integer> positions = cases.stream().map(CheckCase::position).collect(Collectors.toSet());
+    assertTrue(
+        positions.containsAll(Set.of(1, 77, 1000, 2047, 2048, 2049, 5000)), positions.toString());
+    for (CheckOp op : CheckOp.values()) {
+      assertTrue(cases.stream().anyMatch(c -> c.op() == op), op.label());
+    }
+    assertTrue(
+        cases.stream()
+            .anyMatch(c -> c.op() == CheckOp.SPARSE_DECODE && c.fp8() && c.position() > 2048));
+    assertTrue(
+        cases.stream().anyMatch(c -> c.op() == CheckOp.INDEXER && c.fp8() && c.batch() == 3));
+  }
+
+  @Test
+  void tablePrintsOneLinePerCase() {
+    CheckReport r =
+        new CheckReport(
+            "cpu",
+            "naive-float64",
+            1,
+            List.of(
+                new CaseResult("topk", "b=1 t=1 p=1 k=2048", 0, 0, true, null),
+                new CaseResult("indexer", "b=3 t=2 p=77 fp8", 0.5, 0.01, false, "bad")));
+    String[] lines = r.table().split("\n");
+    assertEquals(3, lines.length);
+    assertTrue(lines[0].startsWith("op       shape"), lines[0]);
+    assertTrue(lines[2].endsWith("FAIL   bad"), lines[2]);
+    assertEquals("check: 1 passed, 1 failed", r.summary());
+  }
+
+  @Test
+  void caseArgumentsAreChecked() {
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> new CheckCase(CheckOp.DENSE_PREFILL, 2, 1, 5, 0, false));
+    assertEquals("batch: 2 is not 1 for dense_prefill", e.getMessage());
+    e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> new CheckCase(CheckOp.DENSE_DECODE, 1, 1, 5, 0, true));
+    assertEquals("fp8: dense_decode has no fp8 variant", e.getMessage());
+  }
+}
