@@ -16,7 +16,14 @@ final class CudaDsaOps implements AutoCloseable {
   /** The indexer splits a sequence's keys into ranges that are multiples of this many keys. */
   private static final int INDEXER_SPLIT_QUANTUM = 128;
 
+  /** Threads per wgmma indexer CTA: one warpgroup. */
+  private static final int WGMMA_THREADS = 128;
+
   private static final int TOPK_THREADS = 1024;
+
+  /** Dynamic shared memory of dsa_topk: sizeof(TopkSmem) (also exported there as dsa_topk_smem). */
+  static final int TOPK_SMEM = 2048 * 4 + 8192 * 8 + 32 * 4 + 6 * 4;
+
   private static final int SPARSE_THREADS = 256;
 
   /**
@@ -56,9 +63,25 @@ final class CudaDsaOps implements AutoCloseable {
         ((len + INDEXER_SPLIT_QUANTUM - 1) / INDEXER_SPLIT_QUANTUM * INDEXER_SPLIT_QUANTUM);
   }
 
+  /** Queries per wgmma indexer CTA: the MMA's N is 64 heads times this. */
+  static int wgmmaQueriesPerCta(int tokensPerSeq) {
+    return tokensPerSeq >= 4 ? 4 : tokensPerSeq >= 2 ? 2 : 1;
+  }
+
+  /**
+   * Dynamic shared memory of dsa_indexer_fp8_wgmma_q{nq}: alignment slack, q tile, 3 key stages, w.
+   */
+  static int wgmmaIndexerSmem(int nq) {
+    return 1024 + nq * 8192 + 3 * 8192 + nq * 256;
+  }
+
   void indexer(Ops.Indexer op) {
     String site = "CudaDsaOps.indexer";
     boolean fp8 = op.fp8();
+    if (fp8 && "9.0".equals(backend.device().computeCapability())) {
+      indexerWgmma(op, site);
+      return;
+    }
     int qw = indexerQueriesPerCta(op.tokensPerSeq(), fp8);
     int qTiles = (op.tokensPerSeq() + qw - 1) / qw;
     int splitLen = indexerSplitLength((long) qTiles * op.batch(), op.position(), backend.smCount());
@@ -102,6 +125,31 @@ final class CudaDsaOps implements AutoCloseable {
     }
   }
 
+  // Hopper: the fp8 indexer on wgmma (QGMMA), 128-thread CTAs, three per SM, so the grid aims at
+  // three CTAs per SM when it splits the keys of short (decode) query sets.
+  private void indexerWgmma(Ops.Indexer op, String site) {
+    int nq = wgmmaQueriesPerCta(op.tokensPerSeq());
+    int qTiles = (op.tokensPerSeq() + nq - 1) / nq;
+    int splitLen =
+        indexerSplitLength((long) qTiles * op.batch(), op.position(), backend.smCount() * 3 / 2);
+    int splits = (op.position() + splitLen - 1) / splitLen;
+    backend.launch(
+        "dsa_indexer",
+        "dsa_indexer_fp8_wgmma_q" + nq,
+        site,
+        new int[] {qTiles, op.batch(), splits},
+        new int[] {WGMMA_THREADS, 1, 1},
+        wgmmaIndexerSmem(nq),
+        CudaBackend.cuda(op.q(), "q"),
+        CudaBackend.cuda(op.weights(), "weights"),
+        CudaBackend.cuda(op.k(), "k"),
+        CudaBackend.cuda(op.kScales(), "kScales"),
+        CudaBackend.cuda(op.logits(), "logits"),
+        op.tokensPerSeq(),
+        op.position(),
+        splitLen);
+  }
+
   void topK(Ops.TopK op) {
     backend.launch(
         "dsa_topk",
@@ -109,7 +157,7 @@ final class CudaDsaOps implements AutoCloseable {
         "CudaDsaOps.topK",
         new int[] {op.batch() * op.tokensPerSeq(), 1, 1},
         new int[] {TOPK_THREADS, 1, 1},
-        0,
+        TOPK_SMEM,
         CudaBackend.cuda(op.logits(), "logits"),
         CudaBackend.cuda(op.indices(), "indices"),
         op.tokensPerSeq(),
