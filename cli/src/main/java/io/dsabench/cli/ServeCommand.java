@@ -1,16 +1,73 @@
 package io.dsabench.cli;
 
+import io.dsabench.dashboard.DashboardOptions;
+import io.dsabench.dashboard.DashboardServer;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
-/** {@code dsabench serve}. */
+/**
+ * {@code dsabench serve}: the dashboard on an embedded Jetty, until interrupted. Its metrics go to
+ * a registry made here, not the client's default: the command owns what it exports.
+ */
 @Command(
     name = "serve",
     mixinStandardHelpOptions = true,
-    description = "Serves the dashboard: cost curves, kernel performance, runs, /metrics.")
+    description = {
+      "Serves the dashboard: cost curves, kernel performance, runs, a JSON API and /metrics.",
+      "Scans the results directories for results.json files; each is a run."
+    })
 final class ServeCommand implements Callable<Integer> {
+  @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  @Option(
+      names = "--bind",
+      defaultValue = DashboardOptions.DEFAULT_BIND,
+      description = "Address to listen on (default: ${DEFAULT-VALUE}; the dashboard has no login).")
+  String bind;
+
+  @Option(
+      names = "--port",
+      defaultValue = "8080",
+      description = "TCP port (default: ${DEFAULT-VALUE}; 0 picks a free one).")
+  int port;
+
+  @Option(
+      names = "--results",
+      paramLabel = "DIR",
+      description =
+          "Directory to scan for results.json (repeatable; default: out/ and reports/published/).")
+  List<Path> results;
+
   @Override
-  public Integer call() {
-    throw new UnsupportedOperationException("dsabench serve is not built yet");
+  public Integer call() throws Exception {
+    List<Path> dirs =
+        results == null || results.isEmpty()
+            ? List.of(Path.of("out"), Path.of("reports", "published"))
+            : results;
+    DashboardOptions options = DashboardOptions.of(bind, port, dirs);
+    DashboardServer server;
+    try {
+      server = DashboardServer.start(options, new PrometheusRegistry());
+    } catch (IOException e) {
+      // Jetty's bind failure: a taken port or an address this host does not have is bad input.
+      throw new IllegalArgumentException(
+          "port: cannot listen on " + bind + ":" + port + " (" + e.getMessage() + ")", e);
+    }
+    Runtime.getRuntime().addShutdownHook(new Thread(server::close, "dashboard-stop"));
+    var out = spec.commandLine().getOut();
+    out.println(
+        "dsabench dashboard on " + server.uri() + "  (metrics: " + server.uri() + "metrics)");
+    out.println(
+        "reading results.json under "
+            + String.join(" and ", dirs.stream().map(Path::toString).toList()));
+    out.flush();
+    server.join();
+    return Main.OK;
   }
 }
