@@ -450,6 +450,11 @@ final class CostCommand implements Callable<Integer> {
             v.usdPerMillionOutput(),
             v.extrapolated() ? " *" : "");
       }
+      if (plan.dense().extrapolated() || plan.dsa().extrapolated()) {
+        out.println(
+            "* some prompts or outputs reach positions whose attention was extrapolated (see the"
+                + " curves above)");
+      }
       out.printf(
           Locale.ROOT,
           "DSA needs %.2fx fewer busy GPUs than dense for this mix%n",

@@ -69,8 +69,12 @@ public final class CapacityPlanner {
     double h = t.cacheHitRatio();
     double prefill = 0;
     double decode = 0;
+    boolean extrapolated = false;
+    int longestOutput = outputs.stream().mapToInt(WeightedLength::length).max().orElse(0);
     for (WeightedLength l : prompts) {
       prefill += l.weight() * pre.gpuSecondsBetween(h * l.length(), l.length());
+      extrapolated |= pre.extrapolatedBetween(h * l.length(), l.length());
+      extrapolated |= dec.extrapolatedBetween(l.length(), l.length() + longestOutput);
       for (WeightedLength m : outputs) {
         decode +=
             l.weight() * m.weight() * dec.gpuSecondsBetween(l.length(), l.length() + m.length());
@@ -90,6 +94,6 @@ public final class CapacityPlanner {
         gpus * 24.0 * price,
         CostModel.usdPerMillionTokens(price, prefill / meanPrompt / u),
         CostModel.usdPerMillionTokens(price, decode / meanOutput / u),
-        pre.anyExtrapolated() || dec.anyExtrapolated());
+        extrapolated);
   }
 }

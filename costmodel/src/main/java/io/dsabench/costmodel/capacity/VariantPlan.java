@@ -16,7 +16,8 @@ import io.dsabench.costmodel.cost.ModelVersion;
  * @param usdPerMillionInput 1e6 · price/3600 · prefill seconds per request / mean prompt tokens /
  *     utilization (cache hits count as input tokens)
  * @param usdPerMillionOutput likewise for decode and output tokens
- * @param extrapolated true when the curves used rest on extrapolated attention
+ * @param extrapolated true when any stretch of the curves the mix integrates over rests on
+ *     extrapolated attention
  */
 public record VariantPlan(
     ModelVersion version,

@@ -37,6 +37,22 @@ public record CostCurve(Curve curve, double usdPerGpuHour, List<CurvePoint> poin
   }
 
   /**
+   * True when a sample that bounds any part of [from, to] was extrapolated, i.e. a value read off
+   * the curve in that range rests on attention outside the measured positions.
+   */
+  public boolean extrapolatedBetween(double from, double to) {
+    for (int i = 0; i < points.size(); i++) {
+      CurvePoint a = points.get(i);
+      double next = i + 1 < points.size() ? points.get(i + 1).position() : a.position();
+      double prev = i > 0 ? points.get(i - 1).position() : a.position();
+      if (a.extrapolated() && prev < to && next > from) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
    * GPU-seconds per token at {@code position}, linear between samples.
    *
    * @throws IllegalArgumentException outside the curve's range

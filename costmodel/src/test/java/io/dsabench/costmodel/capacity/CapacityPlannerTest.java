@@ -85,6 +85,21 @@ class CapacityPlannerTest {
   }
 
   @Test
+  void extrapolationFlagFollowsTheIntegratedRange() {
+    CostCurve c =
+        new CostCurve(
+            Curve.PREFILL_V31,
+            2.0,
+            List.of(
+                new CurvePoint(0, 0, 1, 0, 1, true, "x"),
+                new CurvePoint(1024, 0, 1, 0, 1, false, "x"),
+                new CurvePoint(2048, 0, 1, 0, 1, false, "x")));
+    assertThat(c.extrapolatedBetween(0, 500)).isTrue();
+    assertThat(c.extrapolatedBetween(1000, 1500)).isTrue();
+    assertThat(c.extrapolatedBetween(1024, 2048)).isFalse();
+  }
+
+  @Test
   void lengthsBeyondTheCurvesAreRejected() {
     TrafficMix mix =
         new TrafficMix(

@@ -1,0 +1,147 @@
+package io.dsabench.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.dsabench.costmodel.results.DeviceRecord;
+import io.dsabench.costmodel.results.PointResult;
+import io.dsabench.costmodel.results.Results;
+import io.dsabench.costmodel.results.ResultsIO;
+import io.dsabench.costmodel.results.RunInfo;
+import io.dsabench.costmodel.results.StageResult;
+import io.dsabench.costmodel.workload.Op;
+import io.dsabench.costmodel.workload.Phase;
+import io.dsabench.costmodel.workload.SweepPoint;
+import io.dsabench.costmodel.workload.Variant;
+import io.dsabench.costmodel.workload.WorkloadModel;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code dsabench cost} end to end on a SYNTHETIC results file (made-up times, test only). */
+class CostCommandTest {
+  private record Run(int exit, String out, String err) {}
+
+  private static Run run(String... args) {
+    PrintStream oldOut = System.out;
+    PrintStream oldErr = System.err;
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    try {
+      System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+      System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+      int exit = Main.execute(args);
+      return new Run(
+          exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    } finally {
+      System.setOut(oldOut);
+      System.setErr(oldErr);
+    }
+  }
+
+  /** Synthetic: every stage takes 1 µs per token plus 1e-11 s per token of position. */
+  static Path syntheticResults(Path dir, String backend, String device) throws Exception {
+    WorkloadModel wm = WorkloadModel.deepseekV32();
+    List<PointResult> pts = new ArrayList<>();
+    for (Phase ph : Phase.values()) {
+      for (Variant v : Variant.values()) {
+        for (int p : List.of(1024, 16384, 131072)) {
+          int n = ph == Phase.PREFILL ? 1024 : 32;
+          SweepPoint sp = new SweepPoint(ph, v, p, n);
+          List<StageResult> st = new ArrayList<>();
+          for (Op op : WorkloadModel.stages(ph, v)) {
+            double t = n * (1e-6 + p * 1e-11);
+            var w = wm.work(op, sp);
+            st.add(StageResult.of(op, t, t, t, 3, w.flops(), w.bytes()));
+          }
+          pts.add(PointResult.ok(sp, st));
+        }
+      }
+    }
+    RunInfo run =
+        new RunInfo(
+            "synthetic-cli-test",
+            "2026-11-29T00:00:00Z",
+            "unknown",
+            backend,
+            "test",
+            "test",
+            "test",
+            new DeviceRecord(device, null, null, 0, 0),
+            null);
+    Path f = dir.resolve("results.json");
+    ResultsIO.write(f, new Results(run, pts));
+    return f;
+  }
+
+  @Test
+  void cpuRunPrintsCurvesParametersAndComparison(@TempDir Path dir) throws Exception {
+    Path f = syntheticResults(dir, "cpu", "cpu");
+    Run r = run("cost", "--results", f.toString());
+    assertEquals(0, r.exit(), r.err());
+    assertTrue(r.out().contains("NOT translated"), r.out());
+    assertTrue(r.out().contains("Comparison with the paper's Figure 3"), r.out());
+    assertTrue(r.out().contains("decode_v3.2      131072"), r.out());
+    assertTrue(r.out().contains("paper ~6590"), r.out());
+    assertTrue(r.out().contains("deployment.decode.expertParallel"), r.out());
+  }
+
+  @Test
+  void csvHasTheReferenceShape(@TempDir Path dir) throws Exception {
+    Path f = syntheticResults(dir, "cuda", "NVIDIA H200");
+    Run r = run("cost", "--results", f.toString(), "--format", "csv", "--step", "32768");
+    assertEquals(0, r.exit(), r.err());
+    List<String> rows = r.out().lines().filter(l -> !l.startsWith("#")).toList();
+    assertEquals("curve,position_tokens,usd_per_million_tokens", rows.get(0));
+    assertEquals(1 + 4 * 5, rows.size(), r.out());
+    assertTrue(rows.get(1).startsWith("prefill_v3.1,0,"), rows.get(1));
+    assertTrue(rows.get(20).startsWith("decode_v3.2,131072,"), rows.get(20));
+    assertTrue(r.out().contains("# prefill_v3.1: attention extrapolated"), r.out());
+  }
+
+  @Test
+  void jsonAndWorkload(@TempDir Path dir) throws Exception {
+    Path f = syntheticResults(dir, "cuda", "NVIDIA H200");
+    Path w = dir.resolve("w.yaml");
+    Files.writeString(
+        w,
+        "requestsPerSecond: 10\n"
+            + "prompt: {distribution: empirical, lengths: [[4000, 1]]}\n"
+            + "output: {distribution: empirical, lengths: [[500, 1]]}\n");
+    Run r = run("cost", "--results", f.toString(), "--format", "json", "--workload", w.toString());
+    assertEquals(0, r.exit(), r.err());
+    var tree = ResultsIO.mapper().readTree(r.out());
+    assertEquals("dsabench.cost/v1", tree.get("schema").asText());
+    assertEquals(4, tree.get("report").get("curves").size());
+    assertEquals(16, tree.get("paperComparison").get("rows").size());
+    assertTrue(tree.get("capacityPlan").get("dsa").get("gpusNeeded").asInt() >= 1);
+  }
+
+  @Test
+  void badInputIsExit2NamingValueAndRule(@TempDir Path dir) throws Exception {
+    Path f = syntheticResults(dir, "cpu", "cpu");
+    Run hw = run("cost", "--results", f.toString(), "--hardware", "tpu");
+    assertEquals(2, hw.exit());
+    assertTrue(hw.err().contains("hardware: 'tpu' is not one of h800, h100, h200, b200"), hw.err());
+    Run price = run("cost", "--results", f.toString(), "--price", "-1");
+    assertEquals(2, price.exit());
+    assertTrue(
+        price.err().contains("price: -1.0 is not a non-negative USD per GPU-hour"), price.err());
+    Path other = dir.resolve("other.json");
+    Files.writeString(other, "{\"schema\": \"other/v9\"}");
+    Run schema = run("cost", "--results", other.toString());
+    assertEquals(2, schema.exit());
+    assertTrue(
+        schema.err().contains("schema \"other/v9\" is not the supported \"dsabench.results/v1\""),
+        schema.err());
+    Run fmt = run("cost", "--results", f.toString(), "--format", "xml");
+    assertEquals(2, fmt.exit());
+    assertTrue(fmt.err().contains("format: 'xml' is not one of table, csv, json"), fmt.err());
+  }
+}
