@@ -1,17 +1,397 @@
 package io.dsabench.cli;
 
+import io.dsabench.costmodel.results.PointStatus;
+import io.dsabench.costmodel.results.Results;
+import io.dsabench.costmodel.results.ResultsFormatException;
+import io.dsabench.costmodel.results.ResultsIO;
+import io.dsabench.costmodel.workload.Phase;
+import io.dsabench.costmodel.workload.Variant;
+import io.dsabench.harness.BuildInfo;
+import io.dsabench.harness.DeviceLock;
+import io.dsabench.harness.DeviceNames;
+import io.dsabench.harness.ProgressBar;
+import io.dsabench.harness.Shard;
+import io.dsabench.harness.Sweep;
+import io.dsabench.harness.SweepSpec;
+import io.dsabench.harness.compare.CompareRule;
+import io.dsabench.harness.compare.Comparison;
+import io.dsabench.harness.fleet.Gpus;
+import io.dsabench.harness.metrics.MetricsExport;
+import io.dsabench.harness.metrics.SweepMetrics;
+import io.dsabench.harness.stage.SessionConfig;
+import io.dsabench.harness.stats.StopRule;
+import io.dsabench.kernels.Backend;
+import io.dsabench.kernels.BackendUnavailableException;
+import io.dsabench.kernels.Backends;
+import io.prometheus.metrics.exporter.httpserver.HTTPServer;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
-/** {@code dsabench bench}. */
+/**
+ * {@code dsabench bench}: a sweep through the harness (JMH forks, device-time samples, results
+ * flushed after every point), then a regression verdict against a baseline.
+ */
 @Command(
     name = "bench",
     mixinStandardHelpOptions = true,
-    description =
-        "Sweeps kernels across positions and writes a results file; compares against the published run for this device.")
+    sortOptions = false,
+    description = {
+      "Sweeps kernels across positions and writes a results file; compares against the published"
+          + " run for this device.",
+      "",
+      "Default sweep: phases prefill,decode x variants dense,dsa x positions"
+          + " 1K,2K,4K,8K,16K,32K,64K,96K,128K with 4096 prefill tokens (a chunk ending at the"
+          + " position, at most the position) and 64 decode sequences on cuda; on cpu, positions"
+          + " 1K,4K,16K with 1 token, so that the pure-Java reference finishes in minutes on two"
+          + " cores.",
+      "Each stage is timed on the backend's clock (CUDA events on GPUs) in a JMH fork: warm-up,"
+          + " then samples until the median's 95% confidence half-width is under --max-noise or"
+          + " --max-time passes.",
+      "Exit: 0 ok, 1 regression against the baseline or a failed point, 2 bad input."
+    })
 final class BenchCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Option(
+      names = "--backend",
+      defaultValue = "auto",
+      paramLabel = "B",
+      description =
+          "auto (cuda when it can start, else cpu), cuda or cpu (default: ${DEFAULT-VALUE})")
+  String backend;
+
+  @Option(
+      names = "--phases",
+      split = ",",
+      paramLabel = "P,..",
+      description = "prefill, decode (default: both)")
+  List<String> phases;
+
+  @Option(
+      names = "--variants",
+      split = ",",
+      paramLabel = "V,..",
+      description = "dense, dsa (default: both)")
+  List<String> variants;
+
+  @Option(
+      names = "--positions",
+      paramLabel = "1K,..",
+      description = "context positions; K = 1024 (default: see above)")
+  String positions;
+
+  @Option(
+      names = "--tokens",
+      paramLabel = "N",
+      description =
+          "query tokens per point: N for both phases, or prefill=N,decode=M (default: 4096/64 on"
+              + " cuda, 1 on cpu)")
+  String tokens;
+
+  @Option(
+      names = "--out",
+      defaultValue = "out/bench",
+      paramLabel = "DIR",
+      description = "output directory: results.json, jmh.json, jmh.log (default: ${DEFAULT-VALUE})")
+  Path out;
+
+  @Option(
+      names = "--baseline",
+      paramLabel = "FILE",
+      description =
+          "results to compare against, or 'none' (default: reports/published/<device>/results.json"
+              + " when it exists, e.g. h200)")
+  String baseline;
+
+  @Option(
+      names = "--min-effect",
+      defaultValue = "0.05",
+      paramLabel = "F",
+      description = "smallest relative change of a median that counts (default: ${DEFAULT-VALUE})")
+  double minEffect;
+
+  @Option(
+      names = "--shard",
+      paramLabel = "I/N",
+      description = "measure only shard I of N (0-based; round-robin over the sweep's points)")
+  String shard;
+
+  @Option(
+      names = "--devices",
+      paramLabel = "all|0,1",
+      description = "one worker process per GPU (CUDA_VISIBLE_DEVICES pinned), one queue of points")
+  String devices;
+
+  @Option(
+      names = "--max-noise",
+      paramLabel = "F",
+      description =
+          "stop sampling when the median's 95% CI half-width / median is below F (default 0.01 on"
+              + " cuda, 0.02 on cpu)")
+  Double maxNoise;
+
+  @Option(
+      names = "--max-time",
+      paramLabel = "S",
+      description = "time cap of one sampling session, seconds (default 1 on cuda, 0.5 on cpu)")
+  Double maxTime;
+
+  @Option(
+      names = "--min-samples",
+      paramLabel = "N",
+      description = "samples taken whatever the noise (default 10 on cuda, 3 on cpu)")
+  Integer minSamples;
+
+  @Option(
+      names = "--l2-flush",
+      description = "overwrite a 256 MiB scratch buffer before every sample (cold L2)")
+  boolean l2Flush;
+
+  @Option(
+      names = "--no-rotate",
+      description = "do not rotate copies of inputs smaller than the L2 budget (cuda rotates)")
+  boolean noRotate;
+
+  @Option(
+      names = "--forks",
+      defaultValue = "1",
+      paramLabel = "N",
+      description = "JMH forks per benchmark; 0 runs in this JVM (default: ${DEFAULT-VALUE})")
+  int forks;
+
+  @Option(
+      names = "--iterations",
+      defaultValue = "1",
+      paramLabel = "N",
+      description =
+          "JMH measurement iterations (sampling sessions) per fork (default: ${DEFAULT-VALUE})")
+  int iterations;
+
+  @Option(
+      names = "--jvm-args",
+      paramLabel = "ARGS",
+      description = "extra arguments for the forked JVMs, space-separated")
+  String jvmArgs;
+
+  @Option(names = "--profile", description = "async-profiler flame graph of the host side")
+  boolean profile;
+
+  @Option(
+      names = "--metrics-port",
+      paramLabel = "P",
+      description = "serve live Prometheus metrics on 127.0.0.1:P/metrics during the run")
+  Integer metricsPort;
+
+  @Option(
+      names = "--pushgateway",
+      paramLabel = "URL",
+      description = "push a summary to this Prometheus Pushgateway when the run ends")
+  String pushgateway;
+
+  @Option(names = "--lock-dir", hidden = true, paramLabel = "DIR")
+  Path lockDir;
+
   @Override
-  public Integer call() {
-    throw new UnsupportedOperationException("dsabench bench is not built yet");
+  public Integer call() throws IOException {
+    PrintWriter outW = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    // Every check on the command line comes before any work on a device.
+    Shard sh = shard == null ? Shard.ALL : Shard.parse(shard);
+    List<Integer> devs = devices == null ? null : Gpus.parseDevices(devices, Gpus.list());
+    if (pushgateway != null) {
+      MetricsExport.parse(pushgateway);
+    }
+    if (metricsPort != null && (metricsPort < 0 || metricsPort > 65535)) {
+      throw new IllegalArgumentException(
+          "metrics-port: " + metricsPort + " is not a TCP port (0-65535)");
+    }
+    CompareRule rule = new CompareRule(minEffect);
+    String resolved;
+    try (Backend b = Backends.open(backend)) {
+      resolved = b.name();
+    } catch (BackendUnavailableException e) {
+      err.println("dsabench: backend " + backend + " cannot start here: " + e.getMessage());
+      return Main.FAILED;
+    }
+    if (devs != null && "cpu".equals(resolved) && !"cpu".equals(backend)) {
+      err.println("dsabench: --devices needs GPUs, and none can start here; running on cpu");
+    }
+    SweepSpec defaults = SweepSpec.defaults(resolved);
+    List<Phase> ph = phases == null ? defaults.phases() : phases.stream().map(Phase::of).toList();
+    List<Variant> va =
+        variants == null ? defaults.variants() : variants.stream().map(Variant::of).toList();
+    List<Integer> po =
+        positions == null ? defaults.positions() : SweepSpec.parsePositions(positions);
+    SweepSpec sweep = new SweepSpec(ph, va, po, parseTokens(tokens, resolved));
+    SessionConfig session = SessionConfig.defaults(resolved);
+    StopRule stop = session.stop();
+    if (minSamples != null) {
+      stop = stop.withMinSamples(minSamples);
+    }
+    if (maxNoise != null) {
+      stop = stop.withMaxNoise(maxNoise);
+    }
+    if (maxTime != null) {
+      stop = stop.withMaxSeconds(maxTime);
+    }
+    session =
+        session
+            .withStop(stop)
+            .withL2Flush(l2Flush)
+            .withRotateInputs(session.rotateInputs() && !noRotate)
+            .withProfile(profile);
+    Sweep.Options opts =
+        Sweep.Options.defaults(sweep, resolved, out)
+            .withSession(session)
+            .withShard(sh)
+            .withForks(forks)
+            .withExplicitPositions(positions != null)
+            .withDevices(devs)
+            .withCommand(commandLine())
+            .withJvmArgs(
+                jvmArgs == null || jvmArgs.isBlank()
+                    ? List.of()
+                    : List.of(jvmArgs.trim().split("\\s+")));
+    opts =
+        new Sweep.Options(
+            opts.spec(),
+            opts.shard(),
+            opts.session(),
+            opts.outDir(),
+            opts.forks(),
+            opts.warmupIterations(),
+            iterations,
+            opts.jvmArgs(),
+            lockDir,
+            opts.command(),
+            opts.explicitPositions(),
+            opts.devices(),
+            opts.deviceIndex(),
+            opts.deviceUuid());
+    Sweep s = new Sweep(opts).listen(ProgressBar.stderr());
+    PrometheusRegistry registry = null;
+    if (metricsPort != null || pushgateway != null) {
+      registry = new PrometheusRegistry();
+      s.listen(new SweepMetrics(registry));
+    }
+    HTTPServer server = null;
+    if (metricsPort != null) {
+      server = MetricsExport.serve(registry, metricsPort);
+      err.println("dsabench: metrics on http://127.0.0.1:" + server.getPort() + "/metrics");
+    }
+    Results results;
+    try {
+      results = s.run();
+    } catch (DeviceLock.BusyException e) {
+      err.println("dsabench: " + e.getMessage());
+      return Main.FAILED;
+    } catch (BackendUnavailableException e) {
+      err.println("dsabench: backend " + resolved + " cannot start here: " + e.getMessage());
+      return Main.FAILED;
+    } finally {
+      if (server != null) {
+        server.close();
+      }
+    }
+    if (pushgateway != null) {
+      try {
+        MetricsExport.push(registry, pushgateway, BuildInfo.host());
+        err.println("dsabench: pushed the summary to " + pushgateway);
+      } catch (IOException e) {
+        err.println("dsabench: could not push to " + pushgateway + ": " + e.getMessage());
+      }
+    }
+    outW.println("results: " + s.resultsFile());
+    Map<String, String> extra = results.run().extra();
+    if (extra != null) {
+      outW.println("raw JMH JSON: " + out.resolve(extra.getOrDefault("jmhJson", "jmh.json")));
+      if (extra.containsKey("engineNote")) {
+        outW.println("note: " + extra.get("engineNote"));
+      }
+      if (extra.containsKey("profile")) {
+        outW.println("profile: " + extra.get("profile"));
+      }
+    }
+    long failed = results.points().stream().filter(p -> p.status() == PointStatus.FAILED).count();
+    int code = failed > 0 ? Main.FAILED : Main.OK;
+    if (failed > 0) {
+      outW.println(failed + " point(s) failed; see their reasons in " + s.resultsFile());
+    }
+    Path base = baselineFile(results);
+    if (base == null) {
+      outW.flush();
+      return code;
+    }
+    Results baseResults;
+    try {
+      baseResults = ResultsIO.read(base);
+    } catch (ResultsFormatException e) {
+      throw new IllegalArgumentException("baseline: " + e.getMessage(), e);
+    }
+    outW.println("compared against " + base);
+    Comparison c = Comparison.of(baseResults, results, rule);
+    outW.print(c.table());
+    outW.flush();
+    return c.regressed() ? Main.FAILED : code;
+  }
+
+  /** The baseline to compare with, or null (then says why not). */
+  private Path baselineFile(Results results) {
+    PrintWriter outW = spec.commandLine().getOut();
+    if ("none".equals(baseline)) {
+      return null;
+    }
+    if (baseline != null) {
+      return Path.of(baseline);
+    }
+    String slug =
+        DeviceNames.slug(
+            results.run().backend(),
+            results.run().device() == null ? null : results.run().device().name());
+    Path published = Path.of("reports", "published", slug, "results.json");
+    if (!Files.isRegularFile(published)) {
+      outW.println(
+          "no baseline: " + published + " does not exist (no published run for " + slug + ")");
+      return null;
+    }
+    return published;
+  }
+
+  /** {@code N} or {@code prefill=N,decode=M}; the phases not named keep the backend's default. */
+  static Map<Phase, Integer> parseTokens(String text, String backend) {
+    Map<Phase, Integer> t = new EnumMap<>(SweepSpec.defaultTokens(backend));
+    if (text == null) {
+      return t;
+    }
+    if (!text.contains("=")) {
+      int n = SweepSpec.parseCount("tokens", text.trim());
+      t.put(Phase.PREFILL, n);
+      t.put(Phase.DECODE, n);
+      return t;
+    }
+    for (String part : text.split(",")) {
+      String[] kv = part.split("=", 2);
+      if (kv.length != 2) {
+        throw new IllegalArgumentException(
+            "tokens: '" + part + "' is not phase=N (like prefill=4096,decode=64)");
+      }
+      t.put(Phase.of(kv[0].trim()), SweepSpec.parseCount("tokens", kv[1].trim()));
+    }
+    return t;
+  }
+
+  private String commandLine() {
+    return "dsabench " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
   }
 }

@@ -1,16 +1,66 @@
 package io.dsabench.cli;
 
+import io.dsabench.costmodel.results.Results;
+import io.dsabench.costmodel.results.ResultsFormatException;
+import io.dsabench.costmodel.results.ResultsIO;
+import io.dsabench.harness.compare.CompareRule;
+import io.dsabench.harness.compare.Comparison;
+import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
-/** {@code dsabench compare}. */
+/** {@code dsabench compare BASE NEW}. */
 @Command(
     name = "compare",
     mixinStandardHelpOptions = true,
-    description = "Regression verdict between two results files.")
+    description = {
+      "Regression verdict between two results files, stage by stage at every shared point.",
+      "Rule: change = new median / base median - 1. |change| < --min-effect: same. Otherwise,"
+          + " if the base and new p10-p90 intervals do not overlap: regression (slower) or"
+          + " faster; if they overlap: ambiguous (listed, does not fail).",
+      "A point ok in BASE but skipped or failed in NEW is lost and fails like a regression.",
+      "Exit: 0 no regression, 1 regression or lost point, 2 bad input."
+    })
 final class CompareCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Parameters(index = "0", paramLabel = "BASE", description = "the baseline results.json")
+  Path base;
+
+  @Parameters(index = "1", paramLabel = "NEW", description = "the results.json to judge")
+  Path now;
+
+  @Option(
+      names = "--min-effect",
+      defaultValue = "0.05",
+      paramLabel = "F",
+      description = "smallest relative change of a median that counts (default: ${DEFAULT-VALUE})")
+  double minEffect;
+
   @Override
   public Integer call() {
-    throw new UnsupportedOperationException("dsabench compare is not built yet");
+    CompareRule rule = new CompareRule(minEffect);
+    Results b = read(base);
+    Results n = read(now);
+    Comparison c = Comparison.of(b, n, rule);
+    PrintWriter out = spec.commandLine().getOut();
+    out.println("base: " + base + " (" + b.run().id() + ")");
+    out.println("new:  " + now + " (" + n.run().id() + ")");
+    out.print(c.table());
+    out.flush();
+    return c.regressed() ? Main.FAILED : Main.OK;
+  }
+
+  private static Results read(Path file) {
+    try {
+      return ResultsIO.read(file);
+    } catch (ResultsFormatException e) {
+      throw new IllegalArgumentException(e.getMessage(), e);
+    }
   }
 }

@@ -1,0 +1,106 @@
+package io.dsabench.harness;
+
+import io.dsabench.costmodel.results.PointResult;
+import io.dsabench.costmodel.results.PointStatus;
+import io.dsabench.costmodel.results.Results;
+import io.dsabench.costmodel.results.StageResult;
+import io.dsabench.costmodel.workload.Op;
+import io.dsabench.costmodel.workload.SweepPoint;
+import io.dsabench.harness.compare.Comparison;
+import java.io.PrintStream;
+import java.util.Locale;
+
+/**
+ * Progress with an ETA on stderr: a bar redrawn in place on a terminal, one plain line per point
+ * otherwise (CI logs, pipes), so that logs stay readable. The ETA is elapsed time per finished
+ * point times the points left.
+ */
+public final class ProgressBar implements SweepListener {
+  private static final int WIDTH = 30;
+  private final PrintStream out;
+  private final boolean terminal;
+  private final long start = System.nanoTime();
+  private volatile String current = "";
+
+  public ProgressBar(PrintStream out, boolean terminal) {
+    this.out = out;
+    this.terminal = terminal;
+  }
+
+  /** On stderr; a terminal when the JVM has a console. */
+  public static ProgressBar stderr() {
+    return new ProgressBar(System.err, System.console() != null);
+  }
+
+  @Override
+  public void sweepStarted(Results results, int total) {
+    out.printf(
+        Locale.ROOT,
+        "dsabench: %d points on %s (%s), results in progress%n",
+        total,
+        results.run().device() == null ? "?" : results.run().device().name(),
+        results.run().backend());
+  }
+
+  @Override
+  public void pointStarted(SweepPoint point, int gpu) {
+    current = point.key() + (gpu >= 0 ? " on GPU " + gpu : "");
+    if (terminal) {
+      out.print("\r\033[K  measuring " + current);
+      out.flush();
+    }
+  }
+
+  @Override
+  public synchronized void pointFinished(PointResult r, int done, int total, double seconds) {
+    double elapsed = (System.nanoTime() - start) * 1e-9;
+    double eta = done == 0 ? 0 : elapsed / done * (total - done);
+    String what;
+    if (r.status() == PointStatus.OK) {
+      StageResult t = r.stage(Op.TOTAL).orElse(r.stages().get(r.stages().size() - 1));
+      what = "ok " + Comparison.seconds(t.medianSeconds());
+    } else {
+      what = r.status().id() + ": " + r.reason();
+    }
+    String line =
+        String.format(
+            Locale.ROOT,
+            "[%s] %d/%d  %s  %s  (%.1fs, ETA %s)",
+            bar(done, total),
+            done,
+            total,
+            r.point().key(),
+            what,
+            seconds,
+            clock(eta));
+    if (terminal) {
+      out.print("\r\033[K" + line + "\n");
+    } else {
+      out.println(line);
+    }
+    out.flush();
+  }
+
+  @Override
+  public void sweepFinished(Results results) {
+    double elapsed = (System.nanoTime() - start) * 1e-9;
+    long ok = results.points().stream().filter(p -> p.status() == PointStatus.OK).count();
+    out.printf(
+        Locale.ROOT,
+        "dsabench: %d points (%d ok, %d not) in %s%n",
+        results.points().size(),
+        ok,
+        results.points().size() - ok,
+        clock(elapsed));
+  }
+
+  static String bar(int done, int total) {
+    int filled = total == 0 ? WIDTH : (int) Math.round((double) WIDTH * done / total);
+    return "#".repeat(filled) + ".".repeat(WIDTH - filled);
+  }
+
+  static String clock(double seconds) {
+    long s = Math.round(seconds);
+    return String.format(Locale.ROOT, "%d:%02d:%02d", s / 3600, (s / 60) % 60, s % 60);
+  }
+}

@@ -1,0 +1,121 @@
+package io.dsabench.harness.metrics;
+
+import io.dsabench.costmodel.results.DeviceRecord;
+import io.dsabench.costmodel.results.PointResult;
+import io.dsabench.costmodel.results.PointStatus;
+import io.dsabench.costmodel.results.Results;
+import io.dsabench.costmodel.results.StageResult;
+import io.dsabench.costmodel.workload.SweepPoint;
+import io.dsabench.harness.SweepListener;
+import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.Gauge;
+import io.prometheus.metrics.core.metrics.Info;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+
+/**
+ * A sweep's live Prometheus metrics, registered in the registry it is given (never the global one).
+ * Names follow Prometheus conventions (a {@code dsabench_} prefix, base units, {@code _total} on
+ * counters); GPU labels are the DCGM exporter's ({@code gpu} index, {@code UUID}, {@code
+ * modelName}), so kernel times join DCGM's utilisation and power series on the same labels.
+ *
+ * <ul>
+ *   <li>{@code dsabench_sweep_points}: points this process will measure
+ *   <li>{@code dsabench_sweep_points_finished_total{status}}: points done, by ok/skipped/failed
+ *   <li>{@code dsabench_sweep_failures_total}: points that failed (kernel error or NaN)
+ *   <li>{@code dsabench_sweep_eta_seconds}: estimated time to the end of the sweep
+ *   <li>{@code dsabench_kernel_seconds{phase,variant,position,tokens,op,gpu,UUID,modelName}}:
+ *       median device time of the last measurement of each series
+ *   <li>{@code dsabench_sweep_info{run_id,backend}}: which run this is
+ * </ul>
+ */
+public final class SweepMetrics implements SweepListener {
+  private final Gauge points;
+  private final Counter finished;
+  private final Counter failures;
+  private final Gauge eta;
+  private final Gauge kernelSeconds;
+  private final Info info;
+  private final long startNanos = System.nanoTime();
+  private volatile DeviceRecord runDevice;
+
+  public SweepMetrics(PrometheusRegistry registry) {
+    points =
+        Gauge.builder()
+            .name("dsabench_sweep_points")
+            .help("Sweep points this process will measure")
+            .register(registry);
+    finished =
+        Counter.builder()
+            .name("dsabench_sweep_points_finished_total")
+            .help("Sweep points finished, by status (ok, skipped, failed)")
+            .labelNames("status")
+            .register(registry);
+    failures =
+        Counter.builder()
+            .name("dsabench_sweep_failures_total")
+            .help("Sweep points that failed (kernel error or NaN output)")
+            .register(registry);
+    eta =
+        Gauge.builder()
+            .name("dsabench_sweep_eta_seconds")
+            .help("Estimated seconds until the sweep ends")
+            .register(registry);
+    kernelSeconds =
+        Gauge.builder()
+            .name("dsabench_kernel_seconds")
+            .help("Median device time of the last measurement of a kernel series")
+            .labelNames("phase", "variant", "position", "tokens", "op", "gpu", "UUID", "modelName")
+            .register(registry);
+    info =
+        Info.builder()
+            .name("dsabench_sweep_info")
+            .help("The run being measured")
+            .labelNames("run_id", "backend")
+            .register(registry);
+    for (PointStatus s : PointStatus.values()) {
+      finished.labelValues(s.id()); // every status series exists from the start, at 0
+    }
+  }
+
+  @Override
+  public void sweepStarted(Results results, int total) {
+    points.set(total);
+    runDevice = results.run().device();
+    info.setLabelValues(results.run().id(), results.run().backend());
+  }
+
+  @Override
+  public void pointStarted(SweepPoint point, int gpu) {}
+
+  @Override
+  public void pointFinished(PointResult result, int done, int total, double seconds) {
+    finished.labelValues(result.status().id()).inc();
+    if (result.status() == PointStatus.FAILED) {
+      failures.inc();
+    }
+    double elapsed = (System.nanoTime() - startNanos) * 1e-9;
+    eta.set(done == 0 ? Double.NaN : elapsed / done * Math.max(0, total - done));
+    DeviceRecord d = result.device() != null ? result.device() : runDevice;
+    String gpu = d == null || d.index() == null ? "" : String.valueOf(d.index());
+    String uuid = d == null || d.uuid() == null ? "" : d.uuid();
+    String model = d == null ? "" : d.name();
+    for (StageResult s : result.stages()) {
+      kernelSeconds
+          .labelValues(
+              result.phase().id(),
+              result.variant().id(),
+              String.valueOf(result.position()),
+              String.valueOf(result.tokens()),
+              s.op().id(),
+              gpu,
+              uuid,
+              model)
+          .set(s.medianSeconds());
+    }
+  }
+
+  @Override
+  public void sweepFinished(Results results) {
+    eta.set(0);
+  }
+}

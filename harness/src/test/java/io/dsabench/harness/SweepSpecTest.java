@@ -1,0 +1,71 @@
+package io.dsabench.harness;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.dsabench.costmodel.workload.Phase;
+import io.dsabench.costmodel.workload.SweepPoint;
+import io.dsabench.costmodel.workload.Variant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class SweepSpecTest {
+  static final Map<Phase, Integer> TOKENS = Map.of(Phase.PREFILL, 4096, Phase.DECODE, 64);
+
+  @Test
+  void defaultCudaSweepHas36PointsAndClampsPrefillChunksToThePosition() {
+    SweepSpec s = SweepSpec.defaults("cuda");
+    List<SweepPoint> points = s.points();
+    assertThat(points).hasSize(36);
+    assertThat(points.get(0)).isEqualTo(new SweepPoint(Phase.PREFILL, Variant.DENSE, 1024, 1024));
+    assertThat(points.get(8)).isEqualTo(new SweepPoint(Phase.PREFILL, Variant.DENSE, 131072, 4096));
+    assertThat(SweepSpec.parseCanonical(s.canonical())).isEqualTo(s);
+  }
+
+  @Test
+  void badSpecsNameTheValueAndTheRule() {
+    List<Phase> ph = List.of(Phase.DECODE);
+    List<Variant> va = List.of(Variant.DSA);
+    assertThatThrownBy(() -> new SweepSpec(ph, va, List.of(), TOKENS))
+        .hasMessage("positions: empty; give at least one position");
+    assertThatThrownBy(() -> new SweepSpec(ph, va, List.of(1024, 1024), TOKENS))
+        .hasMessage("positions: 1024 appears twice; each point is measured once");
+    assertThatThrownBy(() -> new SweepSpec(ph, va, List.of(-4), TOKENS))
+        .hasMessage("positions: -4 is not a positive token count");
+    assertThatThrownBy(() -> new SweepSpec(ph, va, List.of(1024), Map.of(Phase.DECODE, 0)))
+        .hasMessage("tokens: 0 is not a positive token count (decode)");
+    assertThatThrownBy(
+            () -> new SweepSpec(List.of(Phase.DECODE, Phase.DECODE), va, List.of(1), TOKENS))
+        .hasMessage("phases: 'decode' appears twice; each point is measured once");
+    assertThatThrownBy(() -> SweepSpec.parsePositions("1K,x"))
+        .hasMessage("positions: 'x' is not a token count (like 4096 or 4K)");
+    assertThat(SweepSpec.parsePositions("1K,128K,4096")).containsExactly(1024, 131072, 4096);
+  }
+
+  @Test
+  void shardsPartitionTheSweepDeterministically() {
+    List<SweepPoint> all = SweepSpec.defaults("cuda").points();
+    List<SweepPoint> union = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      List<SweepPoint> part = new Shard(i, 5).select(all);
+      assertThat(part).isEqualTo(new Shard(i, 5).select(all)); // same every time
+      union.addAll(part);
+    }
+    assertThat(union).hasSize(all.size());
+    assertThat(new HashSet<>(union)).isEqualTo(new HashSet<>(all));
+    assertThatThrownBy(() -> Shard.parse("4/4"))
+        .hasMessage("shard: index 4 is not between 0 and 3 (I/N is 0-based)");
+    assertThatThrownBy(() -> Shard.parse("two")).hasMessage("shard: 'two' is not I/N (like 0/4)");
+  }
+
+  @Test
+  void deviceSlugsFileRunsByModel() {
+    assertThat(DeviceNames.slug("cuda", "NVIDIA H200")).isEqualTo("h200");
+    assertThat(DeviceNames.slug("cuda", "NVIDIA H100 80GB HBM3")).isEqualTo("h100");
+    assertThat(DeviceNames.slug("cuda", "NVIDIA B200")).isEqualTo("b200");
+    assertThat(DeviceNames.slug("cpu", "AMD EPYC")).isEqualTo("cpu");
+  }
+}

@@ -1,0 +1,123 @@
+package io.dsabench.harness.compare;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.dsabench.costmodel.results.PointResult;
+import io.dsabench.costmodel.results.PointStatus;
+import io.dsabench.costmodel.results.Results;
+import io.dsabench.costmodel.results.ResultsIO;
+import io.dsabench.costmodel.results.RunInfo;
+import io.dsabench.costmodel.workload.Op;
+import io.dsabench.costmodel.workload.SweepPoint;
+import io.dsabench.harness.SweepSpec;
+import io.dsabench.harness.TestResults;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The compare rule on real results files, written and read back as a sweep does. */
+class CompareTest {
+  static final SweepSpec SPEC = SweepSpec.defaults("cuda");
+
+  static Results roundTrip(Path dir, String name, Results r) throws Exception {
+    Path f = dir.resolve(name);
+    ResultsIO.write(f, r);
+    return ResultsIO.read(f);
+  }
+
+  @Test
+  void aTwentyPercentSlowdownOfOnePointIsCaught(@TempDir Path dir) throws Exception {
+    List<SweepPoint> pts = SPEC.points();
+    SweepPoint slow = pts.get(20);
+    Results base = roundTrip(dir, "base.json", TestResults.run("base", SPEC, pts, p -> 1, 0.03));
+    Results now =
+        roundTrip(
+            dir,
+            "new.json",
+            TestResults.run("new", SPEC, pts, p -> p.equals(slow) ? 1.2 : 1, 0.03));
+    Comparison c = Comparison.of(base, now, CompareRule.DEFAULT);
+    assertThat(c.regressed()).isTrue();
+    List<Comparison.Row> regressed =
+        c.rows().stream().filter(r -> r.verdict() == Verdict.REGRESSION).toList();
+    assertThat(regressed).isNotEmpty().allMatch(r -> r.point().equals(slow.key()));
+    assertThat(regressed.get(0).change()).isBetween(0.199, 0.201);
+    assertThat(c.table()).contains("regression").contains(slow.key()).contains("+20.0%");
+    assertThat(c.count(Verdict.SAME)).isEqualTo(c.rows().size() - regressed.size());
+  }
+
+  @Test
+  void onePercentNoiseOnEveryPointIsNotARegression(@TempDir Path dir) throws Exception {
+    List<SweepPoint> pts = SPEC.points();
+    SplittableRandom rnd = new SplittableRandom(7);
+    List<Double> noise = new ArrayList<>();
+    for (int i = 0; i < pts.size(); i++) {
+      noise.add(rnd.nextBoolean() ? 1.01 : 0.99);
+    }
+    Results base = roundTrip(dir, "base.json", TestResults.run("base", SPEC, pts, p -> 1, 0.005));
+    Results now =
+        roundTrip(
+            dir,
+            "new.json",
+            TestResults.run("new", SPEC, pts, p -> noise.get(pts.indexOf(p)), 0.005));
+    Comparison c = Comparison.of(base, now, CompareRule.DEFAULT);
+    assertThat(c.regressed()).isFalse();
+    assertThat(c.count(Verdict.SAME)).isEqualTo(c.rows().size());
+  }
+
+  @Test
+  void largeChangesInsideTheSpreadAreAmbiguousAndFasterIsListed() throws Exception {
+    List<SweepPoint> pts = SPEC.points().subList(0, 2);
+    Results base = TestResults.run("base", SPEC, pts, p -> 1, 0.2);
+    Results now = TestResults.run("new", SPEC, pts, p -> p.equals(pts.get(0)) ? 1.1 : 0.5, 0.2);
+    Comparison c = Comparison.of(base, now, CompareRule.DEFAULT);
+    assertThat(c.regressed()).isFalse();
+    assertThat(c.rows())
+        .filteredOn(r -> r.point().equals(pts.get(0).key()))
+        .allMatch(r -> r.verdict() == Verdict.AMBIGUOUS);
+    assertThat(c.rows())
+        .filteredOn(r -> r.point().equals(pts.get(1).key()))
+        .allMatch(r -> r.verdict() == Verdict.FASTER);
+  }
+
+  @Test
+  void aPointThatNowFailsIsLostAndFails() {
+    List<SweepPoint> pts = SPEC.points().subList(0, 2);
+    Results base = TestResults.run("base", SPEC, pts, p -> 1, 0.01);
+    Results ok = TestResults.run("new", SPEC, pts, p -> 1, 0.01);
+    List<PointResult> points = new ArrayList<>(ok.points());
+    points.set(1, PointResult.notOk(pts.get(1), PointStatus.FAILED, "NaN in sparse output"));
+    Results now = new Results(ok.run(), points);
+    Comparison c = Comparison.of(base, now, CompareRule.DEFAULT);
+    assertThat(c.regressed()).isTrue();
+    assertThat(c.count(Verdict.LOST)).isEqualTo(1);
+    assertThat(c.table()).contains("lost").contains("NaN in sparse output");
+  }
+
+  @Test
+  void differentBackendsAreRefused() {
+    List<SweepPoint> pts = SPEC.points().subList(0, 1);
+    Results base = TestResults.run("base", SPEC, pts, p -> 1, 0.01);
+    RunInfo r = base.run();
+    Results cpu =
+        new Results(
+            new RunInfo(
+                r.id(),
+                r.startedAt(),
+                r.gitCommit(),
+                "cpu",
+                r.command(),
+                r.jvm(),
+                r.host(),
+                r.device(),
+                r.extra()),
+            base.points());
+    assertThatThrownBy(() -> Comparison.of(base, cpu, CompareRule.DEFAULT))
+        .hasMessage(
+            "backend: base run is 'cuda' and new run is 'cpu'; compare runs of the same backend");
+    assertThat(base.points().get(0).stage(Op.TOTAL)).isPresent();
+  }
+}
