@@ -1,0 +1,65 @@
+package io.dsabench.dashboard;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * deploy/grafana/dsabench-dashboard.json queries only series that the dashboard really exports
+ * (ours and the JVM's; DCGM's come from NVIDIA's exporter), so a renamed metric breaks this test
+ * rather than a panel.
+ */
+@Timeout(60)
+class GrafanaDashboardTest {
+  static final Path GRAFANA = Path.of("..", "deploy", "grafana", "dsabench-dashboard.json");
+  private static final Pattern SERIES = Pattern.compile("\\b((?:dsabench|jvm)_[a-z_]+)\\b");
+
+  @Test
+  void everyQueriedSeriesIsExported(@TempDir Path tmp) throws Exception {
+    JsonNode dashboard = new ObjectMapper().readTree(Files.readString(GRAFANA));
+    List<String> exprs = new ArrayList<>();
+    for (JsonNode panel : dashboard.get("panels")) {
+      if (panel.has("targets")) {
+        panel.get("targets").forEach(t -> exprs.add(t.get("expr").asText()));
+      }
+    }
+    exprs.add(dashboard.at("/templating/list/1/definition").asText());
+    Set<String> queried = new TreeSet<>();
+    for (String e : exprs) {
+      Matcher m = SERIES.matcher(e);
+      while (m.find()) {
+        queried.add(m.group(1));
+      }
+    }
+    assertThat(queried)
+        .contains(
+            "dsabench_http_server_request_duration_seconds_bucket",
+            "dsabench_kernel_median_seconds",
+            "dsabench_dashboard_runs");
+
+    try (TestDashboard d = TestDashboard.withRuns(tmp)) {
+      d.get("/api/runs"); // one observation in the request histogram
+      // The classic text format, as Prometheus 2 and Grafana's users know the names.
+      String text = d.get("/metrics").body();
+      Set<String> exported = new TreeSet<>();
+      for (String line : text.split("\n")) {
+        if (!line.startsWith("#") && !line.isBlank()) {
+          exported.add(line.split("[{ ]", 2)[0]);
+        }
+      }
+      assertThat(exported).as("series on /metrics").containsAll(queried);
+    }
+  }
+}
