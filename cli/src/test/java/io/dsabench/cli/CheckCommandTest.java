@@ -1,0 +1,64 @@
+package io.dsabench.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** {@code dsabench check} end to end on the cpu backend, and its bad-input path. */
+class CheckCommandTest {
+  private record Run(int exit, String out, String err) {}
+
+  private static Run run(String... args) {
+    PrintStream oldOut = System.out;
+    PrintStream oldErr = System.err;
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    try {
+      System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+      System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+      int exit = Main.execute(args);
+      return new Run(
+          exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    } finally {
+      System.setOut(oldOut);
+      System.setErr(oldErr);
+    }
+  }
+
+  @Test
+  @Timeout(180)
+  void cpuCheckPassesAndPrintsTheSummary() {
+    long start = System.nanoTime();
+    Run r = run("check", "--backend", "cpu");
+    assertEquals(0, r.exit(), r.out() + r.err());
+    Matcher m = Pattern.compile("(?m)^check: (\\d+) passed, 0 failed$").matcher(r.out());
+    assertTrue(m.find(), r.out());
+    assertTrue(Integer.parseInt(m.group(1)) >= 40, "cases: " + m.group(1));
+    assertTrue(r.out().contains("sparse_decode"), r.out());
+    System.out.println(
+        "dsabench check --backend cpu: "
+            + Duration.ofNanos(System.nanoTime() - start).toMillis()
+            + " ms");
+  }
+
+  @Test
+  void unknownBackendIsBadInput() {
+    Run r = run("check", "--backend", "tpu");
+    assertEquals(2, r.exit());
+    assertTrue(r.err().contains("backend: 'tpu' is not one of auto, cuda, cpu"), r.err() + r.out());
+  }
+
+  @Test
+  void unavailableMessageIsNotDoubled() {
+    assertEquals("cuda unavailable: no GPU", CheckCommand.unavailable("no GPU"));
+    assertEquals("cuda unavailable: no GPU", CheckCommand.unavailable("cuda unavailable: no GPU"));
+  }
+}
