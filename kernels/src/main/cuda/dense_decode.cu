@@ -15,15 +15,200 @@
 
 namespace {
 constexpr int ROWS = 64, BN = 64, D = 576, DV = 512, HEADS = 128, THREADS = 256;
-constexpr int LP = BN + 8;  // P rows padded: 144 B
 constexpr int CHUNKS = D / 8;
+#ifndef DSA_HAS_WGMMA
+constexpr int LP = BN + 8;  // P rows padded: 144 B
 
 // Element offset of (row, col) in a swizzled [rows][576] tile; col is a multiple of 8 for ldmatrix.
 __device__ __forceinline__ int swz(int row, int col) {
   return row * D + ((((col >> 3) ^ (row & 7))) << 3) + (col & 7);
 }
+#endif
 }  // namespace
 
+#ifdef DSA_HAS_WGMMA
+// Version 2 (sm_90a): the same block structure, both products on wgmma (HGMMA). Warpgroup ch
+// computes S[64 rows x 32 keys] = Q K^T with m64n32k16 (A = Q, B = the KV tile, both K-major in
+// shared memory), then O[:, ch*256..+256] += P V with m64n256k16 (A = P from shared memory, B = the
+// same KV tile read N-major). Shared tiles use the 128-byte-swizzle segment layout (common.cuh).
+extern "C" __global__ void __launch_bounds__(THREADS, 1)
+    dense_decode_split(const __nv_bfloat16* __restrict__ q, const __nv_bfloat16* __restrict__ cache,
+                       __nv_bfloat16* __restrict__ out, float* __restrict__ partial_o,
+                       float* __restrict__ partial_lse, int tps, int position, int tiles_per_split,
+                       int splits, float scale) {
+  extern __shared__ __align__(16) uint8_t smem_raw[];
+  // Swizzle atoms need 1024-byte alignment; the launch asks for 1 KB of slack.
+  uint8_t* base = smem_raw + ((1024 - (dsa::smem_u32(smem_raw) & 1023)) & 1023);
+  __nv_bfloat16* sQ = reinterpret_cast<__nv_bfloat16*>(base);  // [9][64][64]
+  __nv_bfloat16* sKV = sQ + ROWS * D;                           // 2 x [9][64][64]
+  __nv_bfloat16* sP = sKV + 2 * BN * D;                         // [64][64]
+  float* sMax = reinterpret_cast<float*>(sP + ROWS * BN);       // [2][64]
+
+  const int rb = blockIdx.x, split = blockIdx.y;
+  const int seq = rb / (tps * 2), tok = (rb >> 1) % tps, half = rb & 1;
+  const int tid = threadIdx.x, warp = tid >> 5, lane = tid & 31;
+  const int g = lane >> 2, t4 = lane & 3;
+  const int rg = warp & 3, ch = warp >> 2;  // ch = warpgroup: key half for S, column half for O
+  const long long row0 = ((long long)(seq * tps + tok) * HEADS + half * ROWS);
+  const int limit = position - tps + tok + 1;
+  const int n_tiles = (limit + BN - 1) / BN;
+  const int t_begin = split * tiles_per_split;
+  const int t_end = min(n_tiles, t_begin + tiles_per_split);
+  const __nv_bfloat16* kv = cache + (size_t)seq * position * D;
+  const float sl2 = scale * 1.4426950408889634f;
+
+  auto load_q = [&]() {
+    const __nv_bfloat16* src = q + row0 * D;
+    for (int c = tid; c < ROWS * CHUNKS; c += THREADS) {
+      int r = c / CHUNKS, cc = c % CHUNKS;
+      dsa::cp_async_16(dsa::smem_u32(sQ + dsa::sw128_offset(r, cc * 8, ROWS)), src + (size_t)r * D + cc * 8, 16);
+    }
+  };
+  auto load_kv = [&](int tile, int stage) {
+    __nv_bfloat16* dst = sKV + stage * BN * D;
+    for (int c = tid; c < BN * CHUNKS; c += THREADS) {
+      int r = c / CHUNKS, cc = c % CHUNKS;
+      int key = tile * BN + r;
+      const __nv_bfloat16* src = kv + (size_t)min(key, position - 1) * D + cc * 8;
+      dsa::cp_async_16(dsa::smem_u32(dst + dsa::sw128_offset(r, cc * 8, BN)), src, key < limit ? 16 : 0);
+    }
+  };
+
+  float o[128];
+#pragma unroll
+  for (int i = 0; i < 128; i++) o[i] = 0.f;
+  float row_max[2] = {-INFINITY, -INFINITY}, row_sum[2] = {0.f, 0.f};
+
+  if (t_begin < t_end) {
+    load_q();
+    load_kv(t_begin, 0);
+    dsa::cp_async_commit();
+  }
+  const uint32_t q_addr = dsa::smem_u32(sQ), p_addr = dsa::smem_u32(sP);
+  for (int j = t_begin; j < t_end; j++) {
+    const int stage = (j - t_begin) & 1;
+    const __nv_bfloat16* tile = sKV + stage * BN * D;
+    const uint32_t kv_addr = dsa::smem_u32(tile);
+    dsa::cp_async_wait<0>();
+    dsa::fence_proxy_async();
+    __syncthreads();
+    if (j + 1 < t_end) {
+      load_kv(j + 1, stage ^ 1);
+      dsa::cp_async_commit();
+    }
+
+    // ---- S[64 x 32] for this warpgroup's key half: 36 k-steps of m64n32k16 ----
+    float s[16];
+    dsa::wgmma_fence();
+#pragma unroll
+    for (int kk = 0; kk < D / 16; kk++) {
+      const uint32_t seg = (kk >> 2) * (64 * 128), koff = (kk & 3) * 32;
+      uint64_t da = dsa::wgmma_desc(q_addr + seg + koff, 16, 1024);
+      uint64_t db = dsa::wgmma_desc(kv_addr + seg + ch * 32 * 128 + koff, 16, 1024);
+      dsa::wgmma_m64n32k16_ss(s, da, db, kk > 0);
+    }
+    dsa::wgmma_commit();
+    dsa::wgmma_wait<0>();
+
+    // ---- mask, exchange row maxima (raw scores; the scale is positive) ----
+    const bool needs_mask = (j + 1) * BN > limit;
+    float mx[2];
+#pragma unroll
+    for (int h = 0; h < 2; h++) {
+      mx[h] = -INFINITY;
+#pragma unroll
+      for (int nt = 0; nt < 4; nt++)
+#pragma unroll
+        for (int e = 0; e < 2; e++) {
+          float x = s[nt * 4 + h * 2 + e];
+          if (needs_mask && j * BN + ch * 32 + nt * 8 + 2 * t4 + e >= limit) x = -INFINITY;
+          s[nt * 4 + h * 2 + e] = x;
+          mx[h] = fmaxf(mx[h], x);
+        }
+      mx[h] = fmaxf(mx[h], __shfl_xor_sync(0xffffffff, mx[h], 1));
+      mx[h] = fmaxf(mx[h], __shfl_xor_sync(0xffffffff, mx[h], 2));
+      if (t4 == 0) sMax[ch * ROWS + rg * 16 + g + h * 8] = mx[h] * sl2;
+    }
+    __syncthreads();
+    bool rescale = false;
+    float alpha[2];
+#pragma unroll
+    for (int h = 0; h < 2; h++) {
+      const int r = rg * 16 + g + h * 8;
+      const float m_new = fmaxf(row_max[h], fmaxf(sMax[r], sMax[ROWS + r]));
+      alpha[h] = dsa::ex2(row_max[h] - m_new);
+      rescale |= m_new != row_max[h];
+      row_max[h] = m_new;
+      float sum = 0.f;
+#pragma unroll
+      for (int nt = 0; nt < 4; nt++) {
+        float p0 = dsa::ex2(fmaf(s[nt * 4 + h * 2], sl2, -m_new));
+        float p1 = dsa::ex2(fmaf(s[nt * 4 + h * 2 + 1], sl2, -m_new));
+        sum += p0 + p1;
+        *reinterpret_cast<uint32_t*>(sP + dsa::sw128_offset(r, ch * 32 + nt * 8 + 2 * t4, ROWS)) =
+            dsa::pack_bf16(p0, p1);
+      }
+      row_sum[h] = row_sum[h] * alpha[h] + sum;
+    }
+    // The running max rarely moves after the first tiles: skip the 128-register rescale then.
+    if (__any_sync(0xffffffff, rescale)) {
+#pragma unroll
+      for (int nt = 0; nt < 32; nt++) {
+        o[nt * 4 + 0] *= alpha[0];
+        o[nt * 4 + 1] *= alpha[0];
+        o[nt * 4 + 2] *= alpha[1];
+        o[nt * 4 + 3] *= alpha[1];
+      }
+    }
+    dsa::fence_proxy_async();
+    __syncthreads();  // P complete for all 64 keys
+
+    // ---- O[64 x 256] += P[64 x 64] V[64 x 256]: 4 k-steps of m64n256k16 ----
+    dsa::wgmma_fence();
+#pragma unroll
+    for (int kk = 0; kk < BN / 16; kk++) {
+      uint64_t da = dsa::wgmma_desc(p_addr + kk * 32, 16, 1024);
+      uint64_t db = dsa::wgmma_desc_mn(kv_addr + ch * 4 * (BN * 128) + kk * 16 * 128, BN * 128);
+      dsa::wgmma_m64n256k16_ss_tb(o, da, db);
+    }
+    dsa::wgmma_commit();
+    dsa::wgmma_wait<0>();
+  }
+
+  __syncthreads();
+#pragma unroll
+  for (int h = 0; h < 2; h++) {
+    float sum = row_sum[h];
+    sum += __shfl_xor_sync(0xffffffff, sum, 1);
+    sum += __shfl_xor_sync(0xffffffff, sum, 2);
+    if (t4 == 0) sMax[ch * ROWS + rg * 16 + g + h * 8] = sum;
+  }
+  __syncthreads();
+#pragma unroll
+  for (int h = 0; h < 2; h++) {
+    const int r = rg * 16 + g + h * 8;
+    const float sum = sMax[r] + sMax[ROWS + r];
+    const float inv = sum > 0.f ? 1.f / sum : 0.f;
+    const long long row = row0 + r;
+    if (splits == 1) {
+      uint32_t* dst = reinterpret_cast<uint32_t*>(out + row * DV + ch * 256);
+#pragma unroll
+      for (int nt = 0; nt < 32; nt++)
+        dst[(nt * 8 + 2 * t4) / 2] = dsa::pack_bf16(o[nt * 4 + h * 2] * inv, o[nt * 4 + h * 2 + 1] * inv);
+    } else {
+      float2* dst = reinterpret_cast<float2*>(partial_o + (row * splits + split) * DV + ch * 256);
+#pragma unroll
+      for (int nt = 0; nt < 32; nt++)
+        dst[(nt * 8 + 2 * t4) / 2] = make_float2(o[nt * 4 + h * 2] * inv, o[nt * 4 + h * 2 + 1] * inv);
+      if (ch == 0 && t4 == 0)
+        partial_lse[row * splits + split] = sum > 0.f ? row_max[h] + log2f(sum) : -INFINITY;
+    }
+  }
+}
+#endif  // DSA_HAS_WGMMA
+
+#ifndef DSA_HAS_WGMMA
+// Version 1 (mma.sync), the path for non-Hopper GPUs (compute_80 PTX).
 extern "C" __global__ void __launch_bounds__(THREADS, 1)
     dense_decode_split(const __nv_bfloat16* __restrict__ q, const __nv_bfloat16* __restrict__ cache,
                        __nv_bfloat16* __restrict__ out, float* __restrict__ partial_o,
@@ -201,6 +386,8 @@ extern "C" __global__ void __launch_bounds__(THREADS, 1)
     }
   }
 }
+
+#endif  // !DSA_HAS_WGMMA
 
 // out[row] = sum_s w_s O_s / sum_s w_s with w_s = 2^(lse_s - max lse): one block per query row,
 // 128 threads x 4 columns.

@@ -3,7 +3,7 @@
 // Layouts (row-major): q [tokens,128,192], k [position,128,192], v [position,128,128],
 // out [tokens,128,128]; bf16 in and out, fp32 accumulation and softmax.
 //
-// Version 1: FlashAttention-2 on mma.sync (HMMA.16816.F32.BF16). One block = 128 query rows of one
+// Version 1 (all GPUs; the compute_80 PTX): FlashAttention-2 on mma.sync (HMMA.16816.F32.BF16). One block = 128 query rows of one
 // head, 4 warps of 32 rows each (two m16 tiles, so every K/V fragment read from shared memory feeds
 // two MMAs: 25 FLOP per shared byte instead of 16 with 16-row warps). Q stays in shared memory;
 // K and V have one buffer each and are loaded FA2-style: V_j while S_j = Q K_j^T runs, K_j+1 while
@@ -11,12 +11,188 @@
 #include "common.cuh"
 
 namespace {
-constexpr int BM = 128, BN = 64, DQK = 192, DV = 128, HEADS = 128, WARPS = 4;
+constexpr int BM = 128, BN = 64, DQK = 192, DV = 128, HEADS = 128;
+#ifndef DSA_HAS_WGMMA
+constexpr int WARPS = 4;
 constexpr int LQ = DQK + 8;  // padded row: 400 B, consecutive rows land 4 banks apart (no conflicts)
 constexpr int LV = DV + 8;   // 272 B
 constexpr int SMEM_Q = BM * LQ, SMEM_K = BN * LQ;  // then BN * LV for V: 94208 bytes in all
+#endif
 }  // namespace
 
+#ifdef DSA_HAS_WGMMA
+// Version 2 (sm_90a): FlashAttention-3-style products on wgmma (HGMMA), without warp
+// specialization yet. One block = 128 query rows of one head = 2 warpgroups of 64 rows. Per KV tile
+// of 64 keys: S[64x64] = Q K^T with 12 m64n64k16 (A = Q, B = K tile, K-major in shared memory);
+// online softmax in registers; O[64x128] += P V with 4 m64n128k16 whose A = P straight from the S
+// registers (the accumulator layout is the A-fragment layout) and B = the V tile read N-major.
+// K and V tiles are double-buffered with cp.async (tile j+1 loads while tile j computes);
+// 128-byte-swizzled segment layout (common.cuh). 129 KB of shared memory: one block per SM.
+namespace {
+constexpr int V2_THREADS = 256;
+}
+extern "C" __global__ void __launch_bounds__(V2_THREADS, 1)
+    dense_prefill(const __nv_bfloat16* __restrict__ q, const __nv_bfloat16* __restrict__ k,
+                  const __nv_bfloat16* __restrict__ v, __nv_bfloat16* __restrict__ out, int tokens,
+                  int position, float scale) {
+  extern __shared__ __align__(16) uint8_t smem_raw[];
+  uint8_t* base = smem_raw + ((1024 - (dsa::smem_u32(smem_raw) & 1023)) & 1023);
+  __nv_bfloat16* sQ = reinterpret_cast<__nv_bfloat16*>(base);  // [3][128][64]
+  __nv_bfloat16* sK = sQ + BM * DQK;                            // 2 x [3][64][64]
+  __nv_bfloat16* sV = sK + 2 * BN * DQK;                        // 2 x [2][64][64]
+
+  // Query blocks fastest, latest first: the blocks of one head run together and share its K/V
+  // through L2, and the longest blocks start in the first wave.
+  const int mb = gridDim.x - 1 - blockIdx.x;
+  const int head = blockIdx.y;
+  const int m0 = mb * BM;
+  const int tid = threadIdx.x, warp = tid >> 5, lane = tid & 31;
+  const int g = lane >> 2, t4 = lane & 3;
+  const int wg = warp >> 2;
+  const int offset = position - tokens;
+  const int last_row = min(m0 + BM, tokens) - 1;
+  const int n_tiles = (offset + last_row) / BN + 1;
+  const float sl2 = scale * 1.4426950408889634f;
+  const int warp_row0 = m0 + wg * 64 + (warp & 3) * 16;  // this warp's first query row
+  const int wg_last_pos = offset + m0 + wg * 64 + 63;      // last position this warpgroup sees
+
+  auto load_q = [&]() {
+    for (int c = tid; c < BM * (DQK / 8); c += V2_THREADS) {
+      int r = c / (DQK / 8), ch = c % (DQK / 8);
+      int row = min(m0 + r, tokens - 1);
+      dsa::cp_async_16(dsa::smem_u32(sQ + dsa::sw128_offset(r, ch * 8, BM)),
+                       q + ((size_t)row * HEADS + head) * DQK + ch * 8, m0 + r < tokens ? 16 : 0);
+    }
+  };
+  auto load_kv = [&](int tile, int stage) {
+    __nv_bfloat16* dk = sK + stage * BN * DQK;
+    __nv_bfloat16* dv = sV + stage * BN * DV;
+    for (int c = tid; c < BN * (DQK / 8); c += V2_THREADS) {
+      int r = c / (DQK / 8), ch = c % (DQK / 8);
+      int key = tile * BN + r;
+      dsa::cp_async_16(dsa::smem_u32(dk + dsa::sw128_offset(r, ch * 8, BN)),
+                       k + ((size_t)min(key, position - 1) * HEADS + head) * DQK + ch * 8, key < position ? 16 : 0);
+    }
+    for (int c = tid; c < BN * (DV / 8); c += V2_THREADS) {
+      int r = c / (DV / 8), ch = c % (DV / 8);
+      int key = tile * BN + r;
+      dsa::cp_async_16(dsa::smem_u32(dv + dsa::sw128_offset(r, ch * 8, BN)),
+                       v + ((size_t)min(key, position - 1) * HEADS + head) * DV + ch * 8, key < position ? 16 : 0);
+    }
+  };
+
+  float o[64];
+#pragma unroll
+  for (int i = 0; i < 64; i++) o[i] = 0.f;
+  float row_max[2] = {-INFINITY, -INFINITY}, row_sum[2] = {0.f, 0.f};
+
+  load_q();
+  load_kv(0, 0);
+  dsa::cp_async_commit();
+  const uint32_t q_addr = dsa::smem_u32(sQ) + wg * 64 * 128;
+
+  for (int j = 0; j < n_tiles; j++) {
+    const int stage = j & 1;
+    const uint32_t k_addr = dsa::smem_u32(sK + stage * BN * DQK);
+    const uint32_t v_addr = dsa::smem_u32(sV + stage * BN * DV);
+    dsa::cp_async_wait<0>();
+    dsa::fence_proxy_async();
+    __syncthreads();  // tile j is in; every warpgroup is done with tile j-1's stage
+    if (j + 1 < n_tiles) {
+      load_kv(j + 1, stage ^ 1);
+      dsa::cp_async_commit();
+    }
+    if (j * BN > wg_last_pos) continue;  // every key of this tile is in this warpgroup's future
+
+    float s[32];
+    dsa::wgmma_fence();
+#pragma unroll
+    for (int kk = 0; kk < DQK / 16; kk++) {
+      const uint32_t koff = (kk & 3) * 32;
+      uint64_t da = dsa::wgmma_desc(q_addr + (kk >> 2) * (BM * 128) + koff, 16, 1024);
+      uint64_t db = dsa::wgmma_desc(k_addr + (kk >> 2) * (BN * 128) + koff, 16, 1024);
+      dsa::wgmma_m64n64k16_ss(s, da, db, kk > 0);
+    }
+    dsa::wgmma_commit();
+    dsa::wgmma_wait<0>();
+
+    const bool needs_mask = (j + 1) * BN - 1 > offset + warp_row0;
+    bool rescale = false;
+    float alpha[2];
+#pragma unroll
+    for (int h = 0; h < 2; h++) {
+      const int qpos = offset + warp_row0 + g + h * 8;
+      float mx = -INFINITY;
+#pragma unroll
+      for (int nt = 0; nt < BN / 8; nt++)
+#pragma unroll
+        for (int e = 0; e < 2; e++) {
+          float x = s[nt * 4 + h * 2 + e];
+          if (needs_mask && j * BN + nt * 8 + 2 * t4 + e > qpos) x = -INFINITY;
+          s[nt * 4 + h * 2 + e] = x;
+          mx = fmaxf(mx, x);
+        }
+      mx = fmaxf(mx, __shfl_xor_sync(0xffffffff, mx, 1));
+      mx = fmaxf(mx, __shfl_xor_sync(0xffffffff, mx, 2));
+      const float m_new = fmaxf(row_max[h], mx * sl2);  // raw max * positive scale
+      alpha[h] = dsa::ex2(row_max[h] - m_new);
+      rescale |= m_new != row_max[h];
+      row_max[h] = m_new;
+      float sum = 0.f;
+#pragma unroll
+      for (int nt = 0; nt < BN / 8; nt++)
+#pragma unroll
+        for (int e = 0; e < 2; e++) {
+          float p = dsa::ex2(fmaf(s[nt * 4 + h * 2 + e], sl2, -m_new));
+          s[nt * 4 + h * 2 + e] = p;
+          sum += p;
+        }
+      row_sum[h] = row_sum[h] * alpha[h] + sum;
+    }
+    if (__any_sync(0xffffffff, rescale)) {
+#pragma unroll
+      for (int nt = 0; nt < DV / 8; nt++) {
+        o[nt * 4 + 0] *= alpha[0];
+        o[nt * 4 + 1] *= alpha[0];
+        o[nt * 4 + 2] *= alpha[1];
+        o[nt * 4 + 3] *= alpha[1];
+      }
+    }
+    uint32_t pa[BN / 16][4];
+#pragma unroll
+    for (int kk = 0; kk < BN / 16; kk++) {
+      pa[kk][0] = dsa::pack_bf16(s[(2 * kk) * 4 + 0], s[(2 * kk) * 4 + 1]);
+      pa[kk][1] = dsa::pack_bf16(s[(2 * kk) * 4 + 2], s[(2 * kk) * 4 + 3]);
+      pa[kk][2] = dsa::pack_bf16(s[(2 * kk + 1) * 4 + 0], s[(2 * kk + 1) * 4 + 1]);
+      pa[kk][3] = dsa::pack_bf16(s[(2 * kk + 1) * 4 + 2], s[(2 * kk + 1) * 4 + 3]);
+    }
+    dsa::wgmma_fence();
+#pragma unroll
+    for (int kk = 0; kk < BN / 16; kk++) {
+      uint64_t db = dsa::wgmma_desc_mn(v_addr + kk * 16 * 128, BN * 128);
+      dsa::wgmma_m64n128k16_rs_tb(o, pa[kk], db);
+    }
+    dsa::wgmma_commit();
+    dsa::wgmma_wait<0>();
+  }
+
+#pragma unroll
+  for (int h = 0; h < 2; h++) {
+    float sum = row_sum[h];
+    sum += __shfl_xor_sync(0xffffffff, sum, 1);
+    sum += __shfl_xor_sync(0xffffffff, sum, 2);
+    const float inv = 1.f / sum;
+    const int row = warp_row0 + g + h * 8;
+    if (row < tokens) {
+      uint32_t* dst = reinterpret_cast<uint32_t*>(out + ((size_t)row * HEADS + head) * DV);
+#pragma unroll
+      for (int nt = 0; nt < DV / 8; nt++)
+        dst[(nt * 8 + 2 * t4) / 2] = dsa::pack_bf16(o[nt * 4 + h * 2] * inv, o[nt * 4 + h * 2 + 1] * inv);
+    }
+  }
+}
+#else
+// Version 1 (mma.sync), the path for non-Hopper GPUs (compute_80 PTX).
 extern "C" __global__ void __launch_bounds__(WARPS * 32, 2)
     dense_prefill(const __nv_bfloat16* __restrict__ q, const __nv_bfloat16* __restrict__ k,
                   const __nv_bfloat16* __restrict__ v, __nv_bfloat16* __restrict__ out, int tokens,
@@ -26,9 +202,9 @@ extern "C" __global__ void __launch_bounds__(WARPS * 32, 2)
   __nv_bfloat16* sK = sQ + SMEM_Q;
   __nv_bfloat16* sV = sK + SMEM_K;
 
-  const int head = blockIdx.x;
+  const int head = blockIdx.y;
   // Latest query block first: those see the most keys, so the long blocks start in the first wave.
-  const int mb = gridDim.y - 1 - blockIdx.y;
+  const int mb = gridDim.x - 1 - blockIdx.x;
   const int m0 = mb * BM;
   const int tid = threadIdx.x, warp = tid >> 5, lane = tid & 31;
   const int g = lane >> 2, t4 = lane & 3;
@@ -210,3 +386,4 @@ extern "C" __global__ void __launch_bounds__(WARPS * 32, 2)
     }
   }
 }
+#endif  // DSA_HAS_WGMMA

@@ -30,7 +30,13 @@ extern "C" __global__ void fill_uniform_bf16(__nv_bfloat16*, long long, unsigned
 
 static const int H = 128, DQK = 192, DV = 128, D = 576, DL = 512;
 static const float SCALE = 0.07216878364870322f;  // 192^-0.5
-static const int PREFILL_SMEM = 2 * (128 * 200 + 64 * 200 + 64 * 136);
+#ifdef DSA_NO_WGMMA  // version 1 (mma.sync) everywhere
+static const int PREFILL_SMEM = 2 * (128 * 200 + 64 * 200 + 64 * 136), PREFILL_THREADS = 128;
+static const char* VERSION = "v1 mma.sync";
+#else  // version 2 (wgmma) on sm_90a
+static const int PREFILL_SMEM = 2 * (128 * 192 + 2 * 64 * (192 + 128)) + 1024, PREFILL_THREADS = 256;
+static const char* VERSION = "v2 wgmma";
+#endif
 static const int DECODE_SMEM = 2 * (64 * 576 + 2 * 64 * 576 + 64 * 72) + 2 * 64 * 4;
 static int g_sms = 132;
 static bool g_fail = false;
@@ -111,8 +117,8 @@ static double compare(const __nv_bfloat16* out, const float* ref, size_t n, cons
 
 static void launch_prefill(const __nv_bfloat16* q, const __nv_bfloat16* k, const __nv_bfloat16* v,
                            __nv_bfloat16* out, int n, int p) {
-  dim3 grid(H, (n + 127) / 128);
-  dense_prefill<<<grid, 128, PREFILL_SMEM>>>(q, k, v, out, n, p, SCALE);
+  dim3 grid((n + 127) / 128, H);
+  dense_prefill<<<grid, PREFILL_THREADS, PREFILL_SMEM>>>(q, k, v, out, n, p, SCALE);
 }
 
 // Same rule as DenseDecodeShape.splits (Java).
@@ -241,7 +247,7 @@ int main(int argc, char** argv) {
   g_sms = prop.multiProcessorCount;
   int drv;
   CK(cudaDriverGetVersion(&drv));
-  printf("device %s cc %d.%d sms %d driver-api %d\n", prop.name, prop.major, prop.minor, g_sms, drv);
+  printf("device %s cc %d.%d sms %d driver-api %d kernels %s\n", prop.name, prop.major, prop.minor, g_sms, drv, VERSION);
   CK(cudaFuncSetAttribute(dense_prefill, cudaFuncAttributeMaxDynamicSharedMemorySize, PREFILL_SMEM));
   CK(cudaFuncSetAttribute(dense_decode_split, cudaFuncAttributeMaxDynamicSharedMemorySize, DECODE_SMEM));
   bool quick = argc > 1;

@@ -167,13 +167,22 @@ static void run_indexer(bool fp8, const void* q, const float* w, const void* k, 
     dsa_indexer_bf16<<<grid, 256>>>((const __nv_bfloat16*)q, w, (const __nv_bfloat16*)k, logits, T, P, splitLen, QW);
 }
 static void run_topk(const float* logits, int* idx, int batch, int T, int P, int k) {
-  dsa_topk<<<batch * T, 1024, sizeof(TopkSmem)>>>(logits, idx, T, P, k);
+  dsa_topk<<<batch * T, THREADS, sizeof(TopkSmem)>>>(logits, idx, T, P, k);
 }
 static int smem_sparse(bool fp8) { return fp8 ? SparseSmem<true>::TOTAL : SparseSmem<false>::TOTAL; }
+static int smem_sparse_wg(bool fp8) { return fp8 ? WgSmem<true>::TOTAL : WgSmem<false>::TOTAL; }
+static bool g_sparse_wgmma = true;
 static void run_sparse(bool fp8, const __nv_bfloat16* q, const void* cache, const int* idx, __nv_bfloat16* out,
                        int batch, int T, int P, int k) {
   const float scaleLog2 = (float)(1.0 / sqrt(192.0) * 1.4426950408889634);
   dim3 grid(2, batch * T);
+  if (g_sparse_wgmma) {
+    if (fp8)
+      dsa_sparse_mla_fp8_wgmma<<<grid, 256, smem_sparse_wg(true)>>>(q, (const uint8_t*)cache, idx, out, T, P, k, scaleLog2);
+    else
+      dsa_sparse_mla_bf16_wgmma<<<grid, 256, smem_sparse_wg(false)>>>(q, (const __nv_bfloat16*)cache, idx, out, T, P, k, scaleLog2);
+    return;
+  }
   if (fp8)
     dsa_sparse_mla_fp8<<<grid, 256, smem_sparse(true)>>>(q, (const uint8_t*)cache, idx, out, T, P, k, scaleLog2);
   else
@@ -370,8 +379,8 @@ static void bench_sparse(bool fp8, int batch, int T, int P, int k) {
   Timer tm;
   double flops = 2.0 * 128 * (576 + 512) * sparse_pairs(batch, T, P, k);
   double ms = tm.median_ms([&] { run_sparse(fp8, q, cache, idx, out, batch, T, P, k); });
-  printf("BENCH sparse_%s   b=%-4d T=%-5d P=%-7d %9.3f ms %8.1f TFLOP/s\n", fp8 ? "fp8 " : "bf16", batch, T, P, ms,
-         flops / ms / 1e9);
+  printf("BENCH sparse_%s   b=%-4d T=%-5d P=%-7d %9.3f ms %8.1f TFLOP/s (%s)\n", fp8 ? "fp8 " : "bf16", batch, T, P, ms,
+         flops / ms / 1e9, g_sparse_wgmma ? "wgmma" : "mma.sync");
   cudaFree(q); cudaFree(out); cudaFree(cache); cudaFree(idx);
 }
 
@@ -379,13 +388,16 @@ int main(int argc, char** argv) {
   std::string mode = argc > 1 ? argv[1] : "all";
   CK(cudaFuncSetAttribute(dsa_sparse_mla_bf16, cudaFuncAttributeMaxDynamicSharedMemorySize, smem_sparse(false)));
   CK(cudaFuncSetAttribute(dsa_sparse_mla_fp8, cudaFuncAttributeMaxDynamicSharedMemorySize, smem_sparse(true)));
+  CK(cudaFuncSetAttribute(dsa_sparse_mla_bf16_wgmma, cudaFuncAttributeMaxDynamicSharedMemorySize, smem_sparse_wg(false)));
+  CK(cudaFuncSetAttribute(dsa_sparse_mla_fp8_wgmma, cudaFuncAttributeMaxDynamicSharedMemorySize, smem_sparse_wg(true)));
   cudaDeviceProp prop; CK(cudaGetDeviceProperties(&prop, 0));
   int drv; CK(cudaDriverGetVersion(&drv));
   printf("device %s, %d SMs, driver API %d\n", prop.name, prop.multiProcessorCount, drv);
   CK(cudaFuncSetAttribute(dsa_indexer_fp8_wgmma_q4, cudaFuncAttributeMaxDynamicSharedMemorySize, wgmma_smem(4)));
   CK(cudaFuncSetAttribute(dsa_indexer_fp8_wgmma_q2, cudaFuncAttributeMaxDynamicSharedMemorySize, wgmma_smem(2)));
   CK(cudaFuncSetAttribute(dsa_topk, cudaFuncAttributeMaxDynamicSharedMemorySize, (int)sizeof(TopkSmem)));
-  printf("smem: topk %d, sparse bf16 %d, sparse fp8 %d\n", (int)sizeof(TopkSmem), smem_sparse(false), smem_sparse(true));
+  printf("smem: topk %d, sparse bf16 %d, sparse fp8 %d, wgmma bf16 %d, wgmma fp8 %d\n", (int)sizeof(TopkSmem),
+         smem_sparse(false), smem_sparse(true), smem_sparse_wg(false), smem_sparse_wg(true));
   if (mode == "check" || mode == "all") {
     g_wgmma = false;
     check_indexer(true, 1, 77, 1000, 1);
@@ -405,6 +417,11 @@ int main(int argc, char** argv) {
     check_topk(1, 2, 131072, 2048, 2, 16);   // ties that overflow the smem candidate buffer
     check_topk(1, 3, 40000, 2048, 64, 18);   // sampled path with ties at the threshold
     check_indexer(true, 1, 3, 999, 17);      // wgmma NQ = 2 with a partial query tile
+    g_sparse_wgmma = false;
+    check_sparse(false, 1, 2, 5000, 2048, 2, 19);
+    check_sparse(true, 2, 1, 4000, 2048, 2, 20);
+    g_sparse_wgmma = true;
+    printf("(sparse checks below: wgmma path)\n");
     check_sparse(false, 1, 6, 5000, 2048, 6, 11);
     check_sparse(false, 1, 3, 1500, 2048, 3, 12);   // short rows: -1 padding
     check_sparse(false, 2, 2, 3000, 300, 4, 13);    // k not a multiple of 64
@@ -417,6 +434,10 @@ int main(int argc, char** argv) {
     bench_indexer_topk(1, 4096, 32768, false);
     bench_indexer_topk(128, 2, 131072, false);
     bench_indexer_topk(64, 2, 32768, false);
+    g_sparse_wgmma = false;
+    bench_sparse(false, 1, 4096, 131072, 2048);
+    bench_sparse(true, 128, 2, 32768, 2048);
+    g_sparse_wgmma = true;
     bench_sparse(false, 1, 4096, 131072, 2048);
     bench_sparse(false, 1, 4096, 32768, 2048);
     bench_sparse(true, 64, 2, 32768, 2048);
