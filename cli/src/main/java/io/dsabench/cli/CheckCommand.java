@@ -102,9 +102,15 @@ final class CheckCommand implements Callable<Integer> {
     }
   }
 
-  /** "cuda unavailable: why", without doubling a prefix the backend already wrote. */
+  /**
+   * "cuda unavailable: why" on one line (native loaders append pages of nested stack traces),
+   * without doubling a prefix the backend already wrote.
+   */
   static String unavailable(String why) {
     String prefix = "cuda unavailable: ";
+    if (why != null && why.indexOf('\n') >= 0) {
+      why = why.substring(0, why.indexOf('\n')).strip();
+    }
     return why != null && why.startsWith(prefix) ? why : prefix + why;
   }
 }

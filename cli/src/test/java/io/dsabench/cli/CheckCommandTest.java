@@ -57,8 +57,25 @@ class CheckCommandTest {
   }
 
   @Test
+  void cudaThatCannotStartExitsOneSayingWhy() {
+    boolean cudaOpens;
+    try (io.dsabench.kernels.Backend b = io.dsabench.kernels.Backends.open("cuda")) {
+      cudaOpens = b != null;
+    } catch (Exception | LinkageError e) {
+      cudaOpens = false;
+    }
+    org.junit.jupiter.api.Assumptions.assumeFalse(cudaOpens, "a GPU is here");
+    Run r = run("check", "--backend", "cuda");
+    assertEquals(1, r.exit(), r.out() + r.err());
+    assertTrue(r.err().startsWith("cuda unavailable: "), r.err());
+    assertEquals(1, r.err().lines().count(), r.err());
+  }
+
+  @Test
   void unavailableMessageIsNotDoubled() {
     assertEquals("cuda unavailable: no GPU", CheckCommand.unavailable("no GPU"));
     assertEquals("cuda unavailable: no GPU", CheckCommand.unavailable("cuda unavailable: no GPU"));
+    assertEquals(
+        "cuda unavailable: no driver", CheckCommand.unavailable("no driver\nStack trace:\n  at x"));
   }
 }
