@@ -108,6 +108,15 @@ final class CostCommand implements Callable<Integer> {
   boolean calibrate;
 
   @Option(
+      names = "--set",
+      paramLabel = "KEY=VALUE",
+      description =
+          "edit one number of the model, e.g. deployment.decode.gemmEfficiency=0.3,"
+              + " model.activeExperts=8, hardware.bytesPerSecond=3.35e12 (repeatable; unknown keys"
+              + " list the known ones)")
+  java.util.LinkedHashMap<String, String> set = new java.util.LinkedHashMap<>();
+
+  @Option(
       names = "--step",
       paramLabel = "TOKENS",
       description = "spacing of the curve samples from 0 to 131072 (default: 1024)")
@@ -134,6 +143,7 @@ final class CostCommand implements Callable<Integer> {
     params = params.withClassifyBy(ceilingKind(ceilings));
     params = params.withExtrapolation(extrapolationPolicy(extrapolation));
     params = params.withPositions(positions(step));
+    params = io.dsabench.costmodel.cost.ParameterOverrides.apply(params, set);
     Figure3Reference paper = Figure3Reference.load();
     if (calibrate) {
       params =

@@ -335,72 +335,38 @@ public final class CostModel {
                 m.vocab(),
                 m.indexHeads(),
                 m.indexDim()),
-            m.source()));
+            m.equals(ModelConfig.DEEPSEEK_V3_2) ? m.source() : m.source() + ", edited with --set"));
     Map<String, String> src = Deployment.sources();
     for (Deployment d : List.of(p.prefill(), p.decode())) {
-      String pre = "deployment." + d.phase().id() + ".";
-      boolean def = d.equals(Deployment.defaults(d.phase()));
-      String s = def ? null : "edited";
-      t.add(
-          new Parameter(
-              pre + "batchTokensPerGpu",
-              num(d.batchTokensPerGpu()),
-              or(s, src, "batchTokensPerGpu")));
-      t.add(
-          new Parameter(
-              pre + "expertParallel",
-              Integer.toString(d.expertParallel()),
-              or(s, src, "expertParallel")));
-      t.add(
-          new Parameter(
-              pre + "gpusPerNode", Integer.toString(d.gpusPerNode()), or(s, src, "gpusPerNode")));
-      t.add(
-          new Parameter(
-              pre + "gemmEfficiency", num(d.gemmEfficiency()), or(s, src, "gemmEfficiency")));
-      t.add(
-          new Parameter(
-              pre + "memoryEfficiency", num(d.memoryEfficiency()), or(s, src, "memoryEfficiency")));
-      t.add(
-          new Parameter(
-              pre + "weightBytesPerParam",
-              num(d.weightBytesPerParam()),
-              or(s, src, "weightBytesPerParam")));
-      t.add(
-          new Parameter(
-              pre + "networkBytesPerSecond",
-              num(d.networkBytesPerSecond()),
-              or(s, src, "networkBytesPerSecond")));
-      t.add(
-          new Parameter(
-              pre + "remoteCopiesPerToken",
-              num(d.remoteCopiesPerToken()),
-              or(s, src, "remoteCopiesPerToken")));
-      t.add(
-          new Parameter(
-              pre + "dispatchBytesPerValue",
-              num(d.dispatchBytesPerValue()),
-              or(s, src, "dispatchBytesPerValue")));
-      t.add(
-          new Parameter(
-              pre + "combineBytesPerValue",
-              num(d.combineBytesPerValue()),
-              or(s, src, "combineBytesPerValue")));
-      t.add(
-          new Parameter(
-              pre + "overlapCommunication",
-              Boolean.toString(d.overlapCommunication()),
-              or(s, src, "overlapCommunication")));
-      t.add(
-          new Parameter(
-              pre + "headTokenFraction",
-              num(d.headTokenFraction()),
-              or(s, src, "headTokenFraction")));
+      Deployment dflt = Deployment.defaults(d.phase());
+      for (var c : Deployment.class.getRecordComponents()) {
+        if (c.getName().equals("phase")) {
+          continue;
+        }
+        Object v = component(c, d);
+        boolean same = v.equals(component(c, dflt));
+        t.add(
+            new Parameter(
+                "deployment." + d.phase().id() + "." + c.getName(),
+                v instanceof Double x ? num(x) : v.toString(),
+                same
+                    ? src.get(c.getName())
+                    : "--set (default " + display(component(c, dflt)) + ")"));
+      }
     }
     return t;
   }
 
-  private static String or(String s, Map<String, String> src, String key) {
-    return s != null ? s : src.get(key);
+  private static Object component(java.lang.reflect.RecordComponent c, Record r) {
+    try {
+      return c.getAccessor().invoke(r);
+    } catch (ReflectiveOperationException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static String display(Object v) {
+    return v instanceof Double x ? num(x) : v.toString();
   }
 
   private static void ceilings(List<Parameter> t, String pre, Ceilings c) {
