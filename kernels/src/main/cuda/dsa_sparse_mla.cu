@@ -297,3 +297,256 @@ extern "C" __global__ void __launch_bounds__(256, 1)
 extern "C" {
 __constant__ int dsa_sparse_mla_smem[2] = {SparseSmem<false>::TOTAL, SparseSmem<true>::TOTAL};
 }
+
+// ---------------------------------------------------------------------------------------------
+// Hopper path (sm_90a): S = Q K^T on wgmma, P V on mma.sync. Each warpgroup computes the whole
+// 64-head x 64-key S tile with 36 wgmma m64n64k16 straight from shared memory (Q and the gathered
+// rows stored as 9 column blocks of 64 rows x 128 bytes, 128B-swizzled: the wgmma K-major
+// layout). Both warpgroups compute the same S (the duplicate costs tensor time, but it removes
+// all S-phase ldmatrix traffic, the P and row-max exchange and every pair barrier): a warp then
+// owns 16 heads x all 64 keys, does its softmax with quad shuffles alone, turns S's accumulator
+// registers into mma.sync A fragments in place and accumulates O for its warpgroup's 256 output
+// dims (ldmatrix.trans of V from the same swizzled tile).
+#include "dsa_wgmma.cuh"
+
+namespace {
+// Byte offset of 16-byte chunk c (0..71) of row `row` in a 64-row tile of 576 bf16 per row.
+DSAK_DEVICE uint32_t wsw(int row, int c) {
+  return (uint32_t)(((c >> 3) << 13) + row * 128 + (((c & 7) ^ (row & 7)) << 4));
+}
+
+template <bool FP8>
+struct WgSmem {
+  static constexpr int Q = 0;
+  static constexpr int KV0 = TILE;
+  static constexpr int KV1 = 2 * TILE;   // bf16: second stage; fp8: raw stage
+  static constexpr int IDX = 2 * TILE + (FP8 ? BN * RAW : TILE);
+  static constexpr int TOTAL = 1024 + IDX + 2 * BN * 4;   // + 1 KB alignment slack
+};
+}  // namespace
+
+template <bool FP8>
+__device__ __forceinline__ void sparse_wgmma_body(const __nv_bfloat16* __restrict__ q,
+                                                  const uint8_t* __restrict__ cache,
+                                                  const int* __restrict__ indices,
+                                                  __nv_bfloat16* __restrict__ out, int T, int P,
+                                                  int k, float scaleLog2) {
+  using L = WgSmem<FP8>;
+  extern __shared__ uint8_t smem_raw[];
+  const uint32_t raw0 = dsak::smem_u32(smem_raw);
+  const uint32_t sbase = (raw0 + 1023u) & ~1023u;
+  uint8_t* const smem = smem_raw + (sbase - raw0);
+  const int tid = threadIdx.x, lane = tid & 31, warp = tid >> 5;
+  const int hh = blockIdx.x, r = blockIdx.y, b = r / T;
+  const int wq = warp & 3, wg = warp >> 2;
+  const int g = lane >> 2;
+  const int* idxRow = indices + (size_t)r * k;
+  const size_t seqBase = (size_t)b * P;
+  const int nb = (k + BN - 1) / BN;
+  int* sIdx = reinterpret_cast<int*>(smem + L::IDX);
+
+  auto entry = [&](int j, int row) {
+    const int e = j * BN + row;
+    int idx = e < k ? __ldg(idxRow + e) : -1;
+    return (idx >= 0 && idx < P) ? idx : -1;
+  };
+  auto load_q = [&]() {
+    const uint8_t* src =
+        reinterpret_cast<const uint8_t*>(q + ((size_t)r * 128 + hh * 64) * 576);
+    for (int c = tid; c < 64 * CH; c += 256) {
+      const int row = c / CH, ch = c % CH;
+      dsak::cp_async_16(sbase + L::Q + wsw(row, ch), src + row * ROWB + ch * 16, 16);
+    }
+  };
+  auto load_kv = [&](int j, uint32_t dst) {
+    if (tid < BN) sIdx[(j & 1) * BN + tid] = entry(j, tid);
+    if constexpr (!FP8) {
+      for (int c = tid; c < BN * CH; c += 256) {
+        const int row = c / CH, ch = c % CH;
+        const int idx = entry(j, row);
+        const uint8_t* src = cache + (seqBase + (idx >= 0 ? idx : 0)) * ROWB + ch * 16;
+        dsak::cp_async_16(dst + wsw(row, ch), src, idx >= 0 ? 16 : 0);
+      }
+    } else {
+      for (int c = tid; c < BN * RAWCH; c += 256) {
+        const int row = c / RAWCH, ch = c % RAWCH;
+        const int idx = entry(j, row);
+        const uint8_t* src = cache + (seqBase + (idx >= 0 ? idx : 0)) * RAW + ch * 16;
+        dsak::cp_async_16(dst + row * RAW + ch * 16, src, idx >= 0 ? 16 : 0);
+      }
+    }
+  };
+  auto convert = [&]() {
+    for (int c = tid; c < BN * CH; c += 256) {
+      const int row = c / CH, ch = c % CH;
+      const uint8_t* rawp = smem + L::KV1 + row * RAW;
+      uint4 o;
+      if (ch < 64) {
+        const uint2 v = *reinterpret_cast<const uint2*>(rawp + ch * 8);
+        const float sc = *reinterpret_cast<const float*>(rawp + 512 + (ch >> 4) * 4);
+        float2 f0 = dsak::e4m3x2_to_float2((uint16_t)(v.x & 0xffff));
+        float2 f1 = dsak::e4m3x2_to_float2((uint16_t)(v.x >> 16));
+        float2 f2 = dsak::e4m3x2_to_float2((uint16_t)(v.y & 0xffff));
+        float2 f3 = dsak::e4m3x2_to_float2((uint16_t)(v.y >> 16));
+        o.x = dsak::pack_bf16(f0.x * sc, f0.y * sc);
+        o.y = dsak::pack_bf16(f1.x * sc, f1.y * sc);
+        o.z = dsak::pack_bf16(f2.x * sc, f2.y * sc);
+        o.w = dsak::pack_bf16(f3.x * sc, f3.y * sc);
+      } else {
+        o = *reinterpret_cast<const uint4*>(rawp + 528 + (ch - 64) * 16);
+      }
+      *reinterpret_cast<uint4*>(smem + L::KV0 + wsw(row, ch)) = o;
+    }
+  };
+
+  float o[32][4];
+#pragma unroll
+  for (int i = 0; i < 32; i++) o[i][0] = o[i][1] = o[i][2] = o[i][3] = 0.f;
+  float mrun0 = -INFINITY, mrun1 = -INFINITY, l0 = 0.f, l1 = 0.f;
+
+  auto compute = [&](uint32_t kv, const int* idxs) {
+    float s[32];
+#pragma unroll
+    for (int i = 0; i < 32; i++) s[i] = 0.f;
+    dsak::wgmma_fence();
+#pragma unroll
+    for (int ks = 0; ks < 36; ks++) {
+      const uint32_t off = (uint32_t)((ks >> 2) * 8192 + (ks & 3) * 32);
+      dsak::wgmma_bf16_m64n64k16(s, dsak::wgmma_desc_sw128(sbase + L::Q + off),
+                                 dsak::wgmma_desc_sw128(kv + off), ks > 0);
+    }
+    dsak::wgmma_commit();
+    dsak::wgmma_wait<0>();
+#pragma unroll
+    for (int i = 0; i < 32; i++) asm volatile("" : "+f"(s[i])::"memory");
+
+    float m0 = -INFINITY, m1 = -INFINITY;
+#pragma unroll
+    for (int i = 0; i < 8; i++) {
+#pragma unroll
+      for (int e = 0; e < 2; e++) {
+        const bool valid = idxs[i * 8 + (lane & 3) * 2 + e] >= 0;
+        s[i * 4 + e] = valid ? s[i * 4 + e] * scaleLog2 : -INFINITY;
+        s[i * 4 + 2 + e] = valid ? s[i * 4 + 2 + e] * scaleLog2 : -INFINITY;
+        m0 = fmaxf(m0, s[i * 4 + e]);
+        m1 = fmaxf(m1, s[i * 4 + 2 + e]);
+      }
+    }
+    m0 = fmaxf(m0, __shfl_xor_sync(0xffffffffu, m0, 1));
+    m1 = fmaxf(m1, __shfl_xor_sync(0xffffffffu, m1, 1));
+    m0 = fmaxf(m0, __shfl_xor_sync(0xffffffffu, m0, 2));
+    m1 = fmaxf(m1, __shfl_xor_sync(0xffffffffu, m1, 2));
+    const float mn0 = fmaxf(mrun0, m0), mn1 = fmaxf(mrun1, m1);
+    const float base0 = mn0 == -INFINITY ? 0.f : mn0;
+    const float base1 = mn1 == -INFINITY ? 0.f : mn1;
+    const float alpha0 = exp2f(mrun0 - base0), alpha1 = exp2f(mrun1 - base1);
+    mrun0 = mn0;
+    mrun1 = mn1;
+    l0 *= alpha0;
+    l1 *= alpha1;
+#pragma unroll
+    for (int i = 0; i < 32; i++) {
+      o[i][0] *= alpha0;
+      o[i][1] *= alpha0;
+      o[i][2] *= alpha1;
+      o[i][3] *= alpha1;
+    }
+    uint32_t pa[4][4];
+#pragma unroll
+    for (int i = 0; i < 8; i++) {
+      const float p0 = exp2f(s[i * 4 + 0] - base0), p1 = exp2f(s[i * 4 + 1] - base0);
+      const float p2 = exp2f(s[i * 4 + 2] - base1), p3 = exp2f(s[i * 4 + 3] - base1);
+      l0 += p0 + p1;
+      l1 += p2 + p3;
+      pa[i >> 1][(i & 1) * 2 + 0] = dsak::pack_bf16(p0, p1);
+      pa[i >> 1][(i & 1) * 2 + 1] = dsak::pack_bf16(p2, p3);
+    }
+#pragma unroll
+    for (int kk = 0; kk < 4; kk++) {
+      const int vrow = kk * 16 + (lane & 7) + ((lane >> 3) & 1) * 8;
+#pragma unroll
+      for (int np = 0; np < 16; np++) {
+        uint32_t vb[4];
+        dsak::ldmatrix_x4_trans(vb, kv + wsw(vrow, wg * 32 + np * 2 + (lane >> 4)));
+        dsak::mma_bf16(o[2 * np], pa[kk], vb[0], vb[1]);
+        dsak::mma_bf16(o[2 * np + 1], pa[kk], vb[2], vb[3]);
+      }
+    }
+  };
+
+  if constexpr (!FP8) {
+    load_q();
+    load_kv(0, sbase + L::KV0);
+    dsak::cp_async_commit();
+    if (nb > 1) load_kv(1, sbase + L::KV1);
+    dsak::cp_async_commit();
+    for (int j = 0; j < nb; j++) {
+      dsak::cp_async_wait<1>();
+      dsak::fence_proxy_async();
+      __syncthreads();
+      compute(sbase + ((j & 1) ? L::KV1 : L::KV0), sIdx + (j & 1) * BN);
+      __syncthreads();
+      if (j + 2 < nb) load_kv(j + 2, sbase + ((j & 1) ? L::KV1 : L::KV0));
+      dsak::cp_async_commit();
+    }
+  } else {
+    load_q();
+    load_kv(0, sbase + L::KV1);
+    dsak::cp_async_commit();
+    dsak::cp_async_wait<0>();
+    __syncthreads();
+    convert();
+    dsak::fence_proxy_async();
+    __syncthreads();
+    if (nb > 1) load_kv(1, sbase + L::KV1);
+    dsak::cp_async_commit();
+    for (int j = 0; j < nb; j++) {
+      compute(sbase + L::KV0, sIdx + (j & 1) * BN);
+      dsak::cp_async_wait<0>();
+      __syncthreads();
+      if (j + 1 < nb) {
+        convert();
+        dsak::fence_proxy_async();
+        __syncthreads();
+      }
+      if (j + 2 < nb) load_kv(j + 2, sbase + L::KV1);
+      dsak::cp_async_commit();
+    }
+  }
+
+  l0 += __shfl_xor_sync(0xffffffffu, l0, 1);
+  l1 += __shfl_xor_sync(0xffffffffu, l1, 1);
+  l0 += __shfl_xor_sync(0xffffffffu, l0, 2);
+  l1 += __shfl_xor_sync(0xffffffffu, l1, 2);
+  const float inv0 = l0 > 0.f ? 1.f / l0 : 0.f;
+  const float inv1 = l1 > 0.f ? 1.f / l1 : 0.f;
+  __nv_bfloat16* orow =
+      out + ((size_t)r * 128 + hh * 64 + wq * 16 + g) * 512 + wg * 256 + (lane & 3) * 2;
+#pragma unroll
+  for (int nt = 0; nt < 32; nt++) {
+    *reinterpret_cast<uint32_t*>(orow + nt * 8) = dsak::pack_bf16(o[nt][0] * inv0, o[nt][1] * inv0);
+    *reinterpret_cast<uint32_t*>(orow + 8 * 512 + nt * 8) =
+        dsak::pack_bf16(o[nt][2] * inv1, o[nt][3] * inv1);
+  }
+}
+
+// Dynamic shared memory: dsa_sparse_mla_wgmma_smem[0] (bf16 cache), [1] (fp8 cache).
+extern "C" __global__ void __launch_bounds__(256, 1)
+    dsa_sparse_mla_bf16_wgmma(const __nv_bfloat16* __restrict__ q,
+                              const __nv_bfloat16* __restrict__ cache,
+                              const int* __restrict__ indices, __nv_bfloat16* __restrict__ out,
+                              int T, int P, int k, float scaleLog2) {
+  sparse_wgmma_body<false>(q, reinterpret_cast<const uint8_t*>(cache), indices, out, T, P, k,
+                           scaleLog2);
+}
+
+extern "C" __global__ void __launch_bounds__(256, 1)
+    dsa_sparse_mla_fp8_wgmma(const __nv_bfloat16* __restrict__ q, const uint8_t* __restrict__ cache,
+                             const int* __restrict__ indices, __nv_bfloat16* __restrict__ out,
+                             int T, int P, int k, float scaleLog2) {
+  sparse_wgmma_body<true>(q, cache, indices, out, T, P, k, scaleLog2);
+}
+
+extern "C" {
+__constant__ int dsa_sparse_mla_wgmma_smem[2] = {WgSmem<false>::TOTAL, WgSmem<true>::TOTAL};
+}

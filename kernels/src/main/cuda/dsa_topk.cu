@@ -13,7 +13,7 @@
 
 namespace {
 
-constexpr int THREADS = 1024;
+constexpr int THREADS = 512;   // 3 CTAs per SM: one row's barriers hide behind the others
 constexpr int CAP = 8192;   // candidates kept in smem (8 bytes each)
 constexpr int SAMPLE_CHUNKS = 32, SAMPLE_CHUNK = 128, SAMPLE = SAMPLE_CHUNKS * SAMPLE_CHUNK;
 constexpr int SAMPLE_MIN_ROW = 16384;   // shorter rows: the plain radix path
@@ -25,6 +25,7 @@ struct TopkSmem {
   int warpSums[32];
   int outCount;
   int candCount;
+  unsigned maxKey;
   int eqTaken;
   int selBin;
   int selAbove;
@@ -35,8 +36,8 @@ struct TopkSmem {
 // above it and hist[B] to smem. Every thread must call it.
 __device__ void select_bin(TopkSmem& s, int nbins, int kRem) {
   const int tid = threadIdx.x, lane = tid & 31, warp = tid >> 5;
-  const int per = nbins / THREADS;   // 1 or 2; thread t owns bins from the top down
-  int local[2] = {0, 0};
+  const int per = nbins / THREADS;   // 2 or 4; thread t owns bins from the top down
+  int local[4] = {0, 0, 0, 0};
   int mine = 0;
   for (int j = 0; j < per; j++) {
     local[j] = s.hist[nbins - 1 - (tid * per + j)];
@@ -254,43 +255,48 @@ __device__ uint32_t cand_threshold(TopkSmem& s, int n, int r) {
   return (b0 << 21) | (b1 << 10);
 }
 
-// Emits the kk largest of the n (key, index) candidates in smem: radix select on 11/11/10 bits,
-// all on chip.
-__device__ void select_cands(TopkSmem& s, int n, int kk, int* __restrict__ out) {
+// Emits the kk largest of the n (key, index) candidates in smem, all of them >= tau and <= maxKey:
+// radix select on the offset key - tau, from the highest bit of maxKey - tau down in digits of up to
+// 11 bits, so the first histogram already spreads the candidates over ~2048 bins (no hot bins,
+// usually no second pass).
+__device__ void select_cands(TopkSmem& s, int n, int kk, uint32_t tau, int* __restrict__ out) {
   const int tid = threadIdx.x;
+  const uint32_t range = s.maxKey - tau;
+  const int width = range == 0 ? 0 : 32 - __clz(range);
+  int hi = width;          // bits >= hi of (key - tau) are fixed: == prefix (none at first)
   uint32_t prefix = 0;
   int kRem = kk;
-  const int shifts[3] = {21, 10, 0};
-  const int bits[3] = {11, 11, 10};
-#pragma unroll
-  for (int p = 0; p < 3; p++) {
-    const int sh = shifts[p], nbins = 1 << bits[p];
-    const uint32_t mask = nbins - 1;
-    auto match = [&](uint32_t key) { return p == 0 || (key >> (sh + bits[p])) == prefix; };
+  while (hi > 0) {
+    const int sh = max(0, hi - 11);
+    const uint32_t mask = (1u << (hi - sh)) - 1;
+    const bool first = hi == width;
+    auto match = [&](uint32_t rel) { return first || (rel >> hi) == prefix; };
     for (int i = tid; i < 2048; i += THREADS) s.hist[i] = 0;
     __syncthreads();
     for (int i = tid; i < n; i += THREADS) {
-      const uint32_t key = s.candKey[i];
-      if (match(key)) atomicAdd(&s.hist[(key >> sh) & mask], 1);
+      const uint32_t rel = s.candKey[i] - tau;
+      if (match(rel)) atomicAdd(&s.hist[(rel >> sh) & mask], 1);
     }
     __syncthreads();
-    select_bin(s, nbins, kRem);
+    select_bin(s, 2048, kRem);
     const uint32_t B = s.selBin;
     const int above = s.selAbove;
     const bool takeAll = s.selEq == kRem - above;
     for_each_cand(s, n, [&](uint32_t key, int idx, bool v) {
-      const bool m = v && match(key);
-      const uint32_t d = (key >> sh) & mask;
+      const uint32_t rel = key - tau;
+      const bool m = v && match(rel);
+      const uint32_t d = (rel >> sh) & mask;
       emit(m && (d > B || (takeAll && d == B)), idx, &s.outCount, out);
     });
     kRem -= above;
     if (takeAll) return;
-    prefix = (prefix << bits[p]) | B;
+    prefix = first ? B : ((prefix << (hi - sh)) | B);
+    hi = sh;
     __syncthreads();
   }
-  // prefix is now the full threshold key: take kRem of the keys equal to it.
+  // All remaining candidates with (key - tau) == prefix are equal: take kRem of them.
   for (int i = tid; i < n; i += THREADS) {
-    if (s.candKey[i] == prefix && atomicAdd(&s.eqTaken, 1) < kRem) {
+    if (s.candKey[i] - tau == prefix && atomicAdd(&s.eqTaken, 1) < kRem) {
       out[atomicAdd(&s.outCount, 1)] = s.candIdx[i];
     }
   }
@@ -304,15 +310,21 @@ __device__ bool sampled_select(TopkSmem& s, const float* __restrict__ row, int v
                                int* __restrict__ out) {
   const int tid = threadIdx.x;
   {
-    const int c = tid >> 5, e = (tid & 31) * 4;
+    constexpr int PER = SAMPLE / THREADS, TPC = SAMPLE_CHUNK / PER;   // per thread, per chunk
+    const int c = tid / TPC, e = (tid % TPC) * PER;
     const long start = (long)c * (vis - SAMPLE_CHUNK) / (SAMPLE_CHUNKS - 1);
 #pragma unroll
-    for (int j = 0; j < 4; j++) s.candKey[tid * 4 + j] = dsak::float_key(__ldcs(row + start + e + j));
+    for (int j = 0; j < PER; j++) {
+      s.candKey[tid * PER + j] = dsak::float_key(__ldcs(row + start + e + j));
+    }
   }
   __syncthreads();
   const int r = (int)min((long)SAMPLE, max(1L, ((long)SAMPLE * 2 * k + vis - 1) / vis));
   const uint32_t tau = cand_threshold(s, SAMPLE, r);
-  if (tid == 0) s.candCount = 0;
+  if (tid == 0) {
+    s.candCount = 0;
+    s.maxKey = 0;
+  }
   __syncthreads();
   for_each_global(row, vis, [&](uint32_t key, int idx, bool v) {
     const bool pred = v && key >= tau;
@@ -327,20 +339,22 @@ __device__ bool sampled_select(TopkSmem& s, const float* __restrict__ row, int v
         s.candKey[p] = key;
         s.candIdx[p] = idx;
       }
+      const unsigned m = __reduce_max_sync(0xffffffffu, pred ? key : 0u);
+      if (lane == leader) atomicMax(&s.maxKey, m);
     }
   });
   __syncthreads();
   const int n = s.candCount;
   if (n < k || n > CAP) return false;
-  select_cands(s, n, k, out);
+  select_cands(s, n, k, tau, out);
   return true;
 }
 
 }  // namespace
 
-// grid = rows (batch * T), block = 1024, dynamic smem = sizeof(TopkSmem) (dsa_topk_smem).
+// grid = rows (batch * T), block = THREADS (512), dynamic smem = sizeof(TopkSmem) (dsa_topk_smem).
 // indices [rows, k].
-extern "C" __global__ void __launch_bounds__(THREADS, 1)
+extern "C" __global__ void __launch_bounds__(THREADS, 3)
     dsa_topk(const float* __restrict__ logits, int* __restrict__ indices, int T, int P, int k) {
   extern __shared__ __align__(16) uint8_t dyn[];
   TopkSmem& s = *reinterpret_cast<TopkSmem*>(dyn);
@@ -368,4 +382,5 @@ extern "C" __global__ void __launch_bounds__(THREADS, 1)
 extern "C" {
 // Dynamic shared memory dsa_topk needs (the launcher passes exactly this).
 __constant__ int dsa_topk_smem = sizeof(TopkSmem);
+__constant__ int dsa_topk_threads = THREADS;
 }

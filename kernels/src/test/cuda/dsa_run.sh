@@ -12,7 +12,8 @@ for k in dsa_indexer dsa_topk dsa_sparse_mla; do
   cuobjdump --dump-sass "$OUT/$k.cubin" >"$OUT/$k.sass" 2>&1
   for f in $(grep -o 'Function : [a-z_0-9]*' "$OUT/$k.sass" | awk '{print $3}'); do
     awk -v f="$f" '/Function : /{on=($3==f)} on' "$OUT/$k.sass" >/tmp/f.sass
-    echo "$f HMMA=$(grep -c 'HMMA' /tmp/f.sass) QMMA=$(grep -c 'QMMA' /tmp/f.sass) HGMMA=$(grep -c 'HGMMA' /tmp/f.sass) LDSM=$(grep -c 'LDSM' /tmp/f.sass) LDL=$(grep -c 'LDL' /tmp/f.sass) STL=$(grep -c 'STL' /tmp/f.sass)"
+    echo "$f HMMA=$(grep -c 'HMMA' /tmp/f.sass) QMMA=$(grep -c 'QMMA' /tmp/f.sass) GMMA=$(grep -c 'GMMA' /tmp/f.sass) LDSM=$(grep -c 'LDSM' /tmp/f.sass) LDL=$(grep -c 'LDL' /tmp/f.sass) STL=$(grep -c 'STL' /tmp/f.sass) lines=$(wc -l </tmp/f.sass)"
+    grep -m2 -E 'GMMA|HMMA' /tmp/f.sass >>"$OUT/sass_samples.txt"
   done | tee -a "$OUT/sass_counts.txt"
   rm -f "$OUT/$k.cubin" "$OUT/$k.sass"
 done

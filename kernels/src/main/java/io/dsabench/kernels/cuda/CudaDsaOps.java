@@ -19,10 +19,10 @@ final class CudaDsaOps implements AutoCloseable {
   /** Threads per wgmma indexer CTA: one warpgroup. */
   private static final int WGMMA_THREADS = 128;
 
-  private static final int TOPK_THREADS = 1024;
+  private static final int TOPK_THREADS = 512;
 
   /** Dynamic shared memory of dsa_topk: sizeof(TopkSmem) (also exported there as dsa_topk_smem). */
-  static final int TOPK_SMEM = 2048 * 4 + 8192 * 8 + 32 * 4 + 6 * 4;
+  static final int TOPK_SMEM = 2048 * 4 + 8192 * 8 + 32 * 4 + 7 * 4;
 
   private static final int SPARSE_THREADS = 256;
 
