@@ -12,6 +12,7 @@ import io.dsabench.costmodel.results.PointStatus;
 import io.dsabench.costmodel.results.StageResult;
 import io.dsabench.costmodel.workload.Op;
 import io.dsabench.costmodel.workload.WorkloadModel;
+import io.dsabench.dashboard.runs.LiveSweeps;
 import io.dsabench.dashboard.runs.Run;
 import io.dsabench.dashboard.runs.RunStore;
 import java.time.Clock;
@@ -39,14 +40,22 @@ final class Api {
   static final double MAX_PRICE = 1000;
 
   private final RunStore store;
+  private final LiveSweeps live;
   private final Clock clock;
   private final Duration liveWindow;
   private final CostCurves costs;
   private final Verdicts verdicts;
   private final WorkloadModel workload = WorkloadModel.deepseekV32();
 
-  Api(RunStore store, Clock clock, Duration liveWindow, CostCurves costs, Verdicts verdicts) {
+  Api(
+      RunStore store,
+      LiveSweeps live,
+      Clock clock,
+      Duration liveWindow,
+      CostCurves costs,
+      Verdicts verdicts) {
     this.store = store;
+    this.live = live;
     this.clock = clock;
     this.liveWindow = liveWindow;
     this.costs = costs;
@@ -140,30 +149,9 @@ final class Api {
   }
 
   Map<String, Object> sweep() {
-    Instant now = clock.instant();
-    List<Map<String, Object>> live = new ArrayList<>();
-    for (Run r : store.runs()) {
-      if (!isLive(r, now)) {
-        continue;
-      }
-      Map<String, Object> m = new LinkedHashMap<>();
-      m.put("id", r.id());
-      m.put("device", r.deviceName());
-      m.put("secondsSinceFlush", Duration.between(r.modified(), now).toMillis() / 1000.0);
-      Map<String, Long> points = new LinkedHashMap<>();
-      for (PointStatus s : PointStatus.values()) {
-        points.put(s.id(), r.count(s));
-      }
-      m.put("points", points);
-      // A results file lists finished points only; the planned total is unknown from it.
-      m.put("total", null);
-      List<PointResult> ps = r.results().points();
-      m.put("last", ps.isEmpty() ? null : ps.get(ps.size() - 1));
-      live.add(m);
-    }
     Map<String, Object> m = new LinkedHashMap<>();
-    m.put("live", live);
-    m.put("liveWindowSeconds", liveWindow.toSeconds());
+    m.put("live", live.live(store.runs()));
+    m.put("liveWindowSeconds", live.window().toSeconds());
     return m;
   }
 

@@ -3,7 +3,9 @@ package io.dsabench.dashboard;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.dsabench.costmodel.results.ResultsIO;
 import io.dsabench.dashboard.metrics.DashboardMetrics;
+import io.dsabench.dashboard.runs.LiveSweeps;
 import io.dsabench.dashboard.runs.RunStore;
+import io.dsabench.harness.SweepListener;
 import io.prometheus.metrics.exporter.common.PrometheusScrapeHandler;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.net.URI;
@@ -24,11 +26,14 @@ public final class DashboardServer implements AutoCloseable {
   private final Server server;
   private final ServerConnector connector;
   private final RunStore store;
+  private final LiveSweeps live;
 
-  private DashboardServer(Server server, ServerConnector connector, RunStore store) {
+  private DashboardServer(
+      Server server, ServerConnector connector, RunStore store, LiveSweeps live) {
     this.server = server;
     this.connector = connector;
     this.store = store;
+    this.live = live;
   }
 
   /**
@@ -42,10 +47,16 @@ public final class DashboardServer implements AutoCloseable {
       throws Exception {
     Clock clock = Clock.systemUTC();
     RunStore store = new RunStore(options.resultsDirs(), clock, Duration.ofSeconds(1));
-    var metrics = new DashboardMetrics(registry, store, clock, options.liveWindow());
+    LiveSweeps live = new LiveSweeps(clock, options.liveWindow());
+    var metrics = new DashboardMetrics(registry, store, live);
     var api =
         new Api(
-            store, clock, options.liveWindow(), ModelCostCurves.create(), HarnessVerdicts.create());
+            store,
+            live,
+            clock,
+            options.liveWindow(),
+            ModelCostCurves.create(),
+            HarnessVerdicts.create());
     var mapper = ResultsIO.mapper().disable(SerializationFeature.INDENT_OUTPUT);
     var handler =
         new DashboardHandler(
@@ -68,7 +79,7 @@ public final class DashboardServer implements AutoCloseable {
       server.stop();
       throw e;
     }
-    return new DashboardServer(server, connector, store);
+    return new DashboardServer(server, connector, store, live);
   }
 
   /** The port it listens on (the chosen one when started with port 0). */
@@ -88,6 +99,15 @@ public final class DashboardServer implements AutoCloseable {
   /** The runs it serves. */
   public RunStore runs() {
     return store;
+  }
+
+  /**
+   * A listener for a harness {@code Sweep} in this JVM: attach it ({@code sweep.listen(...)}) and
+   * the page shows that sweep's exact progress (planned total, ETA) instead of what its results
+   * file alone says.
+   */
+  public SweepListener sweepListener() {
+    return live.listener();
   }
 
   /** Blocks until the server stops. */

@@ -3,6 +3,7 @@ package io.dsabench.dashboard.metrics;
 import io.dsabench.costmodel.results.DeviceRecord;
 import io.dsabench.costmodel.results.PointStatus;
 import io.dsabench.costmodel.results.StageResult;
+import io.dsabench.dashboard.runs.LiveSweeps;
 import io.dsabench.dashboard.runs.Run;
 import io.dsabench.dashboard.runs.RunStore;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
@@ -10,8 +11,6 @@ import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.prometheus.metrics.model.snapshots.Unit;
-import java.time.Clock;
-import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -32,11 +31,9 @@ public final class DashboardMetrics {
    *
    * @param registry where to register (the caller's, never the global default)
    * @param store the runs, read at scrape time
-   * @param clock for the live window
-   * @param liveWindow results flushed within it count as a running sweep
+   * @param live the sweeps running now
    */
-  public DashboardMetrics(
-      PrometheusRegistry registry, RunStore store, Clock clock, Duration liveWindow) {
+  public DashboardMetrics(PrometheusRegistry registry, RunStore store, LiveSweeps live) {
     requestDuration =
         Histogram.builder()
             .name("dsabench_http_server_request_duration_seconds")
@@ -67,22 +64,19 @@ public final class DashboardMetrics {
         .callback(cb -> cb.call(store.problems().size()))
         .register(registry);
 
+    // Not dsabench_sweep_points: that is the harness's own gauge, exported by a running sweep.
     GaugeWithCallback.builder()
-        .name("dsabench_sweep_points")
-        .help("Points of each live sweep (results flushed within the live window), by status")
+        .name("dsabench_dashboard_live_sweep_points")
+        .help(
+            "Finished points of each sweep the dashboard sees running, by status (a sweep in this"
+                + " JVM, or a local results file flushed within the live window)")
         .labelNames("gpu", "UUID", "modelName", "run", "status")
         .callback(
             cb -> {
-              var now = clock.instant();
-              for (Run r : store.runs()) {
-                if (r.published()
-                    || Duration.between(r.modified(), now).compareTo(liveWindow) > 0) {
-                  continue;
-                }
-                String[] dev = deviceLabels(r.results().run().device(), r.deviceName());
-                for (PointStatus s : PointStatus.values()) {
-                  cb.call(r.count(s), dev[0], dev[1], dev[2], r.id(), s.id());
-                }
+              for (LiveSweeps.Sweep s : live.live(store.runs())) {
+                String[] dev = deviceLabels(s.device(), s.deviceName());
+                s.points()
+                    .forEach((status, n) -> cb.call(n, dev[0], dev[1], dev[2], s.id(), status));
               }
             })
         .register(registry);

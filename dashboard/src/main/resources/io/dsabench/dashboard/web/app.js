@@ -266,12 +266,16 @@
     }
     for (const l of s.live) {
       const div = document.createElement("div");
+      div.className = "sweep";
       const done = l.points.ok + l.points.skipped + l.points.failed;
       const text = document.createElement("span");
-      text.textContent = l.id + " on " + l.device + ": " + done
-        + (l.total ? " of " + l.total : "") + " points done (" + l.points.failed + " failed), last "
-        + (l.last ? l.last.phase + "/" + l.last.variant + " at " + fmtTokens(l.last.position) : "—")
-        + ", flushed " + l.secondsSinceFlush.toFixed(0) + " s ago ";
+      text.textContent = (l.finished ? "Finished: " : "") + l.id + " on " + l.deviceName + ": " + done
+        + (l.total ? " of " + l.total : "") + " points done (" + l.points.failed + " failed, "
+        + l.points.skipped + " skipped); last "
+        + (l.last ? l.last.phase + "/" + l.last.variant + " at " + fmtTokens(l.last.position) : "none yet")
+        + ", " + l.secondsSinceUpdate.toFixed(0) + " s ago"
+        + (l.etaSeconds != null && !l.finished ? "; about " + Math.ceil(l.etaSeconds) + " s left" : "")
+        + (l.source === "results-file" ? " (from its results file; total unknown)" : "") + " ";
       div.appendChild(text);
       if (l.total) {
         const bar = document.createElement("span");
