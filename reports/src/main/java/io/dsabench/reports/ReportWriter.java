@@ -7,7 +7,10 @@ import io.dsabench.reports.render.HtmlRenderer;
 import io.dsabench.reports.render.JsonRenderer;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
 
 /**
  * Writes reports. {@link #write(ReportInput, Path)} is what {@code dsabench report} calls; {@link
@@ -33,7 +36,19 @@ public final class ReportWriter {
     ResultsIO.writeAtomically(
         files.csv(), CsvRenderer.render(data).getBytes(StandardCharsets.UTF_8));
     ResultsIO.writeAtomically(files.html(), html(data).getBytes(StandardCharsets.UTF_8));
+    for (Path p : List.of(files.json(), files.csv(), files.html())) {
+      readableByAll(p);
+    }
     return files;
+  }
+
+  // Temp files are created owner-only; a report is meant to be passed around and served.
+  private static void readableByAll(Path p) throws IOException {
+    try {
+      Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rw-r--r--"));
+    } catch (UnsupportedOperationException e) {
+      // Not a POSIX file system: its default permissions apply.
+    }
   }
 
   /** The report's numbers, computed by the cost model. */

@@ -57,6 +57,7 @@ class BrowserRenderTest {
             null);
     ReportFiles files = ReportWriter.write(in, dir.resolve("report.html"));
     Drawn drawn = open(files.html(), Path.of("target", "screenshots", "costed"));
+    assertThat(drawn.prefillScale()).isEqualTo("linear");
     for (Canvas c : java.util.List.of(drawn.prefill, drawn.decode)) {
       assertThat(c.matching(DENSE)).isGreaterThan(300);
       assertThat(c.matching(DSA)).isGreaterThan(300);
@@ -95,7 +96,7 @@ class BrowserRenderTest {
     }
   }
 
-  record Drawn(Canvas prefill, Canvas decode) {}
+  record Drawn(Canvas prefill, Canvas decode, String prefillScale) {}
 
   /**
    * Opens {@code html} as a file:// URL, waits for report.js to finish, checks the page made no
@@ -133,7 +134,10 @@ class BrowserRenderTest {
       Canvas decode = canvas(driver, "chart-decode");
       ImageIO.write(prefill.image(), "png", shots.resolve("chart-prefill.png").toFile());
       ImageIO.write(decode.image(), "png", shots.resolve("chart-decode.png").toFile());
-      return new Drawn(prefill, decode);
+      return new Drawn(
+          prefill,
+          decode,
+          driver.findElement(By.id("chart-prefill")).getDomAttribute("data-scale"));
     }
   }
 

@@ -15,6 +15,7 @@ import io.dsabench.reports.model.SummaryRow;
 import io.dsabench.reports.model.Verdict;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -132,7 +133,7 @@ public final class HtmlRenderer {
           .append(" position <strong data-value=\"")
           .append(d.prefillCrossoverPosition().doubleValue())
           .append("\">")
-          .append(Fmt.sig(d.prefillCrossoverPosition(), 4))
+          .append(String.format(Locale.ROOT, "%,d", Math.round(d.prefillCrossoverPosition())))
           .append("</strong> (the paper's curve bends near 6,590).</p>\n");
     }
     if (d.summary().isEmpty()) {

@@ -54,6 +54,18 @@
     var curves = data.curves.filter(function (c) {
       return c.phase === phase;
     });
+    // A cpu run costs 10^5 times the paper: on a linear axis the paper would be a flat line at 0.
+    // When the two differ by more than 20 times, a log axis keeps both readable, and says so.
+    var top = function (source) {
+      var m = 0;
+      curves.forEach(function (c) {
+        if (c.source === source) c.points.forEach(function (p) { m = Math.max(m, p.usdPerMillionTokens); });
+      });
+      return m;
+    };
+    var spread = top('measured') / Math.max(top('paper'), 1e-12);
+    var log = spread > 20 || spread < 1 / 20;
+    canvas.setAttribute('data-scale', log ? 'logarithmic' : 'linear');
     charts.push(
       new Chart(canvas, {
         type: 'line',
@@ -71,10 +83,15 @@
               title: { display: true, text: 'token position' },
               ticks: { callback: kTokens, stepSize: 16384 }
             },
-            y: {
-              beginAtZero: true,
-              title: { display: true, text: 'USD per million tokens' }
-            }
+            y: log
+              ? {
+                  type: 'logarithmic',
+                  title: { display: true, text: 'USD per million tokens (log scale)' }
+                }
+              : {
+                  beginAtZero: true,
+                  title: { display: true, text: 'USD per million tokens' }
+                }
           },
           plugins: {
             legend: { position: 'bottom', labels: { usePointStyle: false, boxHeight: 2 } },
