@@ -92,7 +92,15 @@ public final class CostModel {
    *     target
    */
   public static CostReport compute(Results results, CostParameters params) {
-    var device = results.run().device();
+    // A merged multi-GPU run may record devices per point only.
+    var device =
+        results.run().device() != null
+            ? results.run().device()
+            : results.points().stream()
+                .map(io.dsabench.costmodel.results.PointResult::device)
+                .filter(java.util.Objects::nonNull)
+                .findFirst()
+                .orElse(null);
     String measuredOn =
         device != null && device.name() != null
             ? device.name()

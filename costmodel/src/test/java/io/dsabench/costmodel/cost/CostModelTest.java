@@ -63,11 +63,8 @@ class CostModelTest {
 
   @Test
   void prefillCrossoverWhereSparseBeatsMaskedMha() {
-    // Masked MHA = dense + indexer + topk; sparse = indexer + topk + sparse_prefill. They cross
-    // where
-    // dense = sparse: 1e-6 + p·1e-10 = 0.5e-6 + min(p, 2048)·1e-10, i.e. never above 2048 ... below
-    // 2048 dense (1e-6 + p e-10) > sparse (0.5e-6 + p e-10) always, so sparse wins from p = 0 on
-    // the measured segment; use explicit numbers instead:
+    // Masked MHA = dense + indexer + top-k, sparse = indexer + top-k + sparse_prefill: they cross
+    // where dense_prefill = sparse_prefill. Here dense grows from 0 and sparse is flat at 1 µs.
     Results r =
         SyntheticResults.of(
             "cpu",
