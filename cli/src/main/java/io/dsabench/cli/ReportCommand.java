@@ -1,8 +1,10 @@
 package io.dsabench.cli;
 
+import io.dsabench.costmodel.capacity.WorkloadFile;
 import io.dsabench.costmodel.results.Results;
 import io.dsabench.costmodel.results.ResultsFormatException;
 import io.dsabench.costmodel.results.ResultsIO;
+import io.dsabench.harness.DeviceNames;
 import io.dsabench.harness.compare.CompareRule;
 import io.dsabench.harness.compare.Comparison;
 import io.dsabench.reports.ReportFiles;
@@ -17,8 +19,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -36,9 +36,6 @@ import picocli.CommandLine.Spec;
       "The page opens from disk with no network and prints on A4."
     })
 final class ReportCommand implements Callable<Integer> {
-  private static final Pattern DEVICE_KEY =
-      Pattern.compile("\\b(a100|h100|h200|h800|h20|b200|b300|gb200|l40s)\\b");
-
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @Option(names = "--results", required = true, paramLabel = "FILE", description = "results.json")
@@ -86,10 +83,6 @@ final class ReportCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
-    if (workload != null) {
-      throw new IllegalArgumentException(
-          "workload: capacity plans are not wired into reports yet; leave --workload out");
-    }
     Results run = read(results, "results");
     ReportInput input =
         new ReportInput(
@@ -98,6 +91,8 @@ final class ReportCommand implements Callable<Integer> {
             hardware,
             price,
             positions == null ? null : parsePositions(positions),
+            workload == null ? null : WorkloadFile.read(workload),
+            workload == null ? null : workload.toString(),
             verdict(run),
             "dsabench report "
                 + String.join(" ", spec.commandLine().getParseResult().originalArgs()),
@@ -162,14 +157,10 @@ final class ReportCommand implements Callable<Integer> {
 
   /** reports/published/&lt;device&gt;/results.json for the run's GPU, if it exists. */
   static Path publishedFor(Results run) {
-    if (run.run().device() == null || run.run().device().name() == null) {
-      return null;
-    }
-    Matcher m = DEVICE_KEY.matcher(run.run().device().name().toLowerCase(Locale.ROOT));
-    if (!m.find()) {
-      return null;
-    }
-    Path p = Path.of("reports", "published", m.group(1), "results.json");
+    String device = run.run().device() == null ? null : run.run().device().name();
+    Path p =
+        Path.of(
+            "reports", "published", DeviceNames.slug(run.run().backend(), device), "results.json");
     return Files.isRegularFile(p) ? p : null;
   }
 
