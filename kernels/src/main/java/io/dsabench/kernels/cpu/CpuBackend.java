@@ -14,6 +14,7 @@ import io.dsabench.kernels.numerics.KvFp8;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.ForkJoinPool;
@@ -375,12 +376,22 @@ public final class CpuBackend implements Backend {
         op.k());
   }
 
-  /** Same math as {@link #sparseDecode}; the cpu has no reason to treat one sequence apart. */
+  /**
+   * Same math as {@link #sparseDecode}: the cpu has no reason to treat one sequence apart, so any
+   * batch is accepted.
+   */
   @Override
   public void sparsePrefill(Ops.SparseAttention op) {
     sparse(op);
   }
 
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Indices are taken as given (the causal mask is top-k's job); one that is neither -1 nor a
+   * key position throws {@link IllegalArgumentException} naming it. A row with no index at all
+   * outputs zeros.
+   */
   @Override
   public void sparseDecode(Ops.SparseAttention op) {
     sparse(op);
@@ -413,7 +424,7 @@ public final class CpuBackend implements Backend {
         }
         sel[n++] = idx;
       }
-      selected[r] = java.util.Arrays.copyOf(sel, n);
+      selected[r] = Arrays.copyOf(sel, n);
     }
     int t = op.tokensPerSeq();
     CpuBuffer cache = own("cache", op.cache());

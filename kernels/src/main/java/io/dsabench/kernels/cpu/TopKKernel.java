@@ -1,5 +1,7 @@
 package io.dsabench.kernels.cpu;
 
+import java.util.Arrays;
+
 /**
  * Causal top-k by radix select, O(visible) per row: logits map to unsigned integers in the same
  * order, three histogram passes (11, 11, 10 bits) find the k-th largest, then one pass takes every
@@ -52,7 +54,7 @@ final class TopKKernel {
     for (int pass = 0; pass < SHIFTS.length; pass++) {
       int shift = SHIFTS[pass];
       int mask = (1 << WIDTHS[pass]) - 1;
-      java.util.Arrays.fill(hist, 0);
+      Arrays.fill(hist, 0);
       for (int s = 0; s < visible; s++) {
         int u = orderedBits(logits[base + s]);
         if ((u & prefixMask) == prefix) {
