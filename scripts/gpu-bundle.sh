@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds dist/: a jlink'd JRE, the runnable jar (cubins inside) and bin/dsabench, for a GPU machine
-# that has a driver but no Java. Usage: scripts/gpu-bundle.sh DIR
+# that has a driver but no Java. Usage: scripts/gpu-bundle.sh DIR. Budget: 60 MB, so that it
+# travels with a device call; the cli pom's shade filters already drop what the jar never loads.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 dist=${1:-dist}
@@ -10,8 +11,16 @@ jlink=${JAVA_HOME:+$JAVA_HOME/bin/}jlink
 rm -rf "$dist"
 mkdir -p "$dist/bin" "$dist/lib"
 # Modules the jar needs (jdeps over a fat jar misses reflective uses; this list ran on an H200).
+# java.desktop stays for java.beans (Jackson, SnakeYAML); its AWT/font/image/sound natives go:
+# nothing here draws, and they are 4 MB.
 "$jlink" --add-modules java.base,java.logging,java.management,jdk.unsupported,java.naming,java.sql,jdk.management,java.net.http,java.xml,jdk.crypto.ec,java.desktop,jdk.httpserver,jdk.attach \
-  --strip-debug --no-header-files --no-man-pages --compress=2 --output "$dist/jre"
+  --strip-debug --no-header-files --no-man-pages --compress=2 \
+  '--exclude-files=**/libawt*.so,**/libmlib_image.so,**/libfontmanager.so,**/liblcms.so,**/libjavajpeg.so,**/libsplashscreen.so,**/libjsound.so' \
+  --output "$dist/jre"
+# The JDK's libjvm.so keeps its symbol table (4 MB); the JVM never needs it.
+if command -v strip >/dev/null; then
+  strip --strip-unneeded "$dist/jre/lib/server/libjvm.so" || echo "gpu-bundle: strip failed; keeping libjvm.so as is"
+fi
 cp "$jar" "$dist/lib/dsabench.jar"
 cp bin/dsabench "$dist/bin/dsabench"
 git rev-parse HEAD >"$dist/COMMIT" 2>/dev/null || echo unknown >"$dist/COMMIT"

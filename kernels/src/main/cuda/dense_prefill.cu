@@ -11,9 +11,9 @@
 #include "common.cuh"
 
 namespace {
-constexpr int BM = 128, BN = 64, DQK = 192, DV = 128, HEADS = 128;
+constexpr int BN = 64, DQK = 192, DV = 128, HEADS = 128;
 #ifndef DSA_HAS_WGMMA
-constexpr int WARPS = 4;
+constexpr int BM = 128, WARPS = 4;
 constexpr int LQ = DQK + 8;  // padded row: 400 B, consecutive rows land 4 banks apart (no conflicts)
 constexpr int LV = DV + 8;   // 272 B
 constexpr int SMEM_Q = BM * LQ, SMEM_K = BN * LQ;  // then BN * LV for V: 94208 bytes in all
@@ -22,45 +22,50 @@ constexpr int SMEM_Q = BM * LQ, SMEM_K = BN * LQ;  // then BN * LV for V: 94208 
 
 #ifdef DSA_HAS_WGMMA
 // Version 2 (sm_90a): FlashAttention-3-style products on wgmma (HGMMA), without warp
-// specialization yet. One block = 128 query rows of one head = 2 warpgroups of 64 rows. Per KV tile
+// specialization yet. One block = 64 query rows of one head = one warpgroup (DSA_PREFILL_WGS). Per KV tile
 // of 64 keys: S[64x64] = Q K^T with 12 m64n64k16 (A = Q, B = K tile, K-major in shared memory);
 // online softmax in registers; O[64x128] += P V with 4 m64n128k16 whose A = P straight from the S
 // registers (the accumulator layout is the A-fragment layout) and B = the V tile read N-major.
 // K and V tiles are double-buffered with cp.async (tile j+1 loads while tile j computes);
-// 128-byte-swizzled segment layout (common.cuh). 129 KB of shared memory: one block per SM.
+// 128-byte-swizzled segment layout (common.cuh). 105 KB of shared memory: two blocks per SM, whose
+// barriers are independent, so one block's softmax overlaps the other's tensor work (v2a, with 2
+// warpgroups in lockstep per block: 297-331 TFLOP/s).
 namespace {
-constexpr int V2_THREADS = 256;
+#ifndef DSA_PREFILL_WGS
+#define DSA_PREFILL_WGS 1  // warpgroups (of 64 query rows) per block
+#endif
+constexpr int V2_WGS = DSA_PREFILL_WGS, V2_BM = 64 * V2_WGS, V2_THREADS = 128 * V2_WGS;
 }
-extern "C" __global__ void __launch_bounds__(V2_THREADS, 1)
+extern "C" __global__ void __launch_bounds__(V2_THREADS, V2_WGS == 1 ? 2 : 1)
     dense_prefill(const __nv_bfloat16* __restrict__ q, const __nv_bfloat16* __restrict__ k,
                   const __nv_bfloat16* __restrict__ v, __nv_bfloat16* __restrict__ out, int tokens,
                   int position, float scale) {
   extern __shared__ __align__(16) uint8_t smem_raw[];
   uint8_t* base = smem_raw + ((1024 - (dsa::smem_u32(smem_raw) & 1023)) & 1023);
   __nv_bfloat16* sQ = reinterpret_cast<__nv_bfloat16*>(base);  // [3][128][64]
-  __nv_bfloat16* sK = sQ + BM * DQK;                            // 2 x [3][64][64]
+  __nv_bfloat16* sK = sQ + V2_BM * DQK;                            // 2 x [3][64][64]
   __nv_bfloat16* sV = sK + 2 * BN * DQK;                        // 2 x [2][64][64]
 
   // Query blocks fastest, latest first: the blocks of one head run together and share its K/V
   // through L2, and the longest blocks start in the first wave.
   const int mb = gridDim.x - 1 - blockIdx.x;
   const int head = blockIdx.y;
-  const int m0 = mb * BM;
+  const int m0 = mb * V2_BM;
   const int tid = threadIdx.x, warp = tid >> 5, lane = tid & 31;
   const int g = lane >> 2, t4 = lane & 3;
   const int wg = warp >> 2;
   const int offset = position - tokens;
-  const int last_row = min(m0 + BM, tokens) - 1;
+  const int last_row = min(m0 + V2_BM, tokens) - 1;
   const int n_tiles = (offset + last_row) / BN + 1;
   const float sl2 = scale * 1.4426950408889634f;
   const int warp_row0 = m0 + wg * 64 + (warp & 3) * 16;  // this warp's first query row
   const int wg_last_pos = offset + m0 + wg * 64 + 63;      // last position this warpgroup sees
 
   auto load_q = [&]() {
-    for (int c = tid; c < BM * (DQK / 8); c += V2_THREADS) {
+    for (int c = tid; c < V2_BM * (DQK / 8); c += V2_THREADS) {
       int r = c / (DQK / 8), ch = c % (DQK / 8);
       int row = min(m0 + r, tokens - 1);
-      dsa::cp_async_16(dsa::smem_u32(sQ + dsa::sw128_offset(r, ch * 8, BM)),
+      dsa::cp_async_16(dsa::smem_u32(sQ + dsa::sw128_offset(r, ch * 8, V2_BM)),
                        q + ((size_t)row * HEADS + head) * DQK + ch * 8, m0 + r < tokens ? 16 : 0);
     }
   };
@@ -109,7 +114,7 @@ extern "C" __global__ void __launch_bounds__(V2_THREADS, 1)
 #pragma unroll
     for (int kk = 0; kk < DQK / 16; kk++) {
       const uint32_t koff = (kk & 3) * 32;
-      uint64_t da = dsa::wgmma_desc(q_addr + (kk >> 2) * (BM * 128) + koff, 16, 1024);
+      uint64_t da = dsa::wgmma_desc(q_addr + (kk >> 2) * (V2_BM * 128) + koff, 16, 1024);
       uint64_t db = dsa::wgmma_desc(k_addr + (kk >> 2) * (BN * 128) + koff, 16, 1024);
       dsa::wgmma_m64n64k16_ss(s, da, db, kk > 0);
     }

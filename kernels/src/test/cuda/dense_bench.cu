@@ -31,10 +31,14 @@ extern "C" __global__ void fill_uniform_bf16(__nv_bfloat16*, long long, unsigned
 static const int H = 128, DQK = 192, DV = 128, D = 576, DL = 512;
 static const float SCALE = 0.07216878364870322f;  // 192^-0.5
 #ifdef DSA_NO_WGMMA  // version 1 (mma.sync) everywhere
-static const int PREFILL_SMEM = 2 * (128 * 200 + 64 * 200 + 64 * 136), PREFILL_THREADS = 128;
+static const int PREFILL_SMEM = 2 * (128 * 200 + 64 * 200 + 64 * 136), PREFILL_THREADS = 128, PREFILL_BM = 128;
 static const char* VERSION = "v1 mma.sync";
 #else  // version 2 (wgmma) on sm_90a
-static const int PREFILL_SMEM = 2 * (128 * 192 + 2 * 64 * (192 + 128)) + 1024, PREFILL_THREADS = 256;
+#ifndef DSA_PREFILL_WGS
+#define DSA_PREFILL_WGS 1
+#endif
+static const int PREFILL_BM = 64 * DSA_PREFILL_WGS, PREFILL_THREADS = 128 * DSA_PREFILL_WGS;
+static const int PREFILL_SMEM = 2 * (PREFILL_BM * 192 + 2 * 64 * (192 + 128)) + 1024;
 static const char* VERSION = "v2 wgmma";
 #endif
 static const int DECODE_SMEM = 2 * (64 * 576 + 2 * 64 * 576 + 64 * 72) + 2 * 64 * 4;
@@ -117,7 +121,7 @@ static double compare(const __nv_bfloat16* out, const float* ref, size_t n, cons
 
 static void launch_prefill(const __nv_bfloat16* q, const __nv_bfloat16* k, const __nv_bfloat16* v,
                            __nv_bfloat16* out, int n, int p) {
-  dim3 grid((n + 127) / 128, H);
+  dim3 grid((n + PREFILL_BM - 1) / PREFILL_BM, H);
   dense_prefill<<<grid, PREFILL_THREADS, PREFILL_SMEM>>>(q, k, v, out, n, p, SCALE);
 }
 

@@ -172,6 +172,7 @@ static void run_topk(const float* logits, int* idx, int batch, int T, int P, int
 static int smem_sparse(bool fp8) { return fp8 ? SparseSmem<true>::TOTAL : SparseSmem<false>::TOTAL; }
 static int smem_sparse_wg(bool fp8) { return fp8 ? WgSmem<true>::TOTAL : WgSmem<false>::TOTAL; }
 static bool g_sparse_wgmma = true;
+static bool g_modes = false;
 static void run_sparse(bool fp8, const __nv_bfloat16* q, const void* cache, const int* idx, __nv_bfloat16* out,
                        int batch, int T, int P, int k) {
   const float scaleLog2 = (float)(1.0 / sqrt(192.0) * 1.4426950408889634);
@@ -187,6 +188,18 @@ static void run_sparse(bool fp8, const __nv_bfloat16* q, const void* cache, cons
     dsa_sparse_mla_fp8<<<grid, 256, smem_sparse(true)>>>(q, (const uint8_t*)cache, idx, out, T, P, k, scaleLog2);
   else
     dsa_sparse_mla_bf16<<<grid, 256, smem_sparse(false)>>>(q, (const __nv_bfloat16*)cache, idx, out, T, P, k, scaleLog2);
+}
+
+// Stage-skipping variants of the wgmma sparse kernel (timing only, results meaningless).
+template <int MODE>
+__global__ void __launch_bounds__(256, 1) sparse_mode_bf16(const __nv_bfloat16* q, const __nv_bfloat16* c, const int* idx,
+                                                          __nv_bfloat16* out, int T, int P, int k, float s) {
+  sparse_wgmma_body<false, MODE>(q, reinterpret_cast<const uint8_t*>(c), idx, out, T, P, k, s);
+}
+template <int MODE>
+__global__ void __launch_bounds__(256, 1) sparse_mode_fp8(const __nv_bfloat16* q, const uint8_t* c, const int* idx,
+                                                         __nv_bfloat16* out, int T, int P, int k, float s) {
+  sparse_wgmma_body<true, MODE>(q, c, idx, out, T, P, k, s);
 }
 
 // ---------------------------------------------------------------- checks
@@ -381,6 +394,26 @@ static void bench_sparse(bool fp8, int batch, int T, int P, int k) {
   double ms = tm.median_ms([&] { run_sparse(fp8, q, cache, idx, out, batch, T, P, k); });
   printf("BENCH sparse_%s   b=%-4d T=%-5d P=%-7d %9.3f ms %8.1f TFLOP/s (%s)\n", fp8 ? "fp8 " : "bf16", batch, T, P, ms,
          flops / ms / 1e9, g_sparse_wgmma ? "wgmma" : "mma.sync");
+  if (g_modes) {
+    const float sl = (float)(1.0 / sqrt(192.0) * 1.4426950408889634);
+    dim3 grid(2, batch * T);
+    int sm = smem_sparse_wg(fp8);
+    auto qb = q; auto cb = cache; auto ib = idx; auto ob = out;
+#define MODE_RUN(M)                                                                                              \
+    {                                                                                                            \
+      double mm;                                                                                                 \
+      if (fp8) {                                                                                                 \
+        CK(cudaFuncSetAttribute(sparse_mode_fp8<M>, cudaFuncAttributeMaxDynamicSharedMemorySize, sm));           \
+        mm = tm.median_ms([&] { sparse_mode_fp8<M><<<grid, 256, sm>>>(qb, (const uint8_t*)cb, ib, ob, T, P, k, sl); }); \
+      } else {                                                                                                   \
+        CK(cudaFuncSetAttribute(sparse_mode_bf16<M>, cudaFuncAttributeMaxDynamicSharedMemorySize, sm));          \
+        mm = tm.median_ms([&] { sparse_mode_bf16<M><<<grid, 256, sm>>>(qb, (const __nv_bfloat16*)cb, ib, ob, T, P, k, sl); }); \
+      }                                                                                                          \
+      printf("  mode %d (1=no PV, 2=no S, 4=no gather): %8.3f ms\n", M, mm);                                   \
+    }
+    MODE_RUN(1) MODE_RUN(2) MODE_RUN(4) MODE_RUN(3) MODE_RUN(7)
+#undef MODE_RUN
+  }
   cudaFree(q); cudaFree(out); cudaFree(cache); cudaFree(idx);
 }
 
@@ -438,7 +471,10 @@ int main(int argc, char** argv) {
     bench_sparse(false, 1, 4096, 131072, 2048);
     bench_sparse(true, 128, 2, 32768, 2048);
     g_sparse_wgmma = true;
+    g_modes = true;
     bench_sparse(false, 1, 4096, 131072, 2048);
+    bench_sparse(true, 128, 2, 131072, 2048);
+    g_modes = false;
     bench_sparse(false, 1, 4096, 32768, 2048);
     bench_sparse(true, 64, 2, 32768, 2048);
     bench_sparse(true, 128, 2, 32768, 2048);

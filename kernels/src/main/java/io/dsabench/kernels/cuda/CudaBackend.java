@@ -424,15 +424,17 @@ public final class CudaBackend implements Backend {
   @Override
   public void densePrefill(Ops.DensePrefill op) {
     String site = "CudaBackend.densePrefill";
-    int mBlocks = (op.tokens() + DensePrefillShape.BLOCK_M - 1) / DensePrefillShape.BLOCK_M;
+    int blockM = DensePrefillShape.blockM(hopper);
+    int mBlocks = (op.tokens() + blockM - 1) / blockM;
     launch(
         "dense_prefill",
         "dense_prefill",
         site,
-        // Heads fastest, latest query block first: the longest (diagonal-last) blocks start first.
-        new int[] {Mla.HEADS, mBlocks, 1},
-        new int[] {128, 1, 1},
-        DensePrefillShape.SHARED_BYTES,
+        // Query blocks fastest (the kernel takes the latest first): one head's blocks run together
+        // and share its K and V through L2.
+        new int[] {mBlocks, Mla.HEADS, 1},
+        new int[] {DensePrefillShape.threads(hopper), 1, 1},
+        DensePrefillShape.sharedBytes(hopper),
         cuda(op.q(), "q"),
         cuda(op.k(), "k"),
         cuda(op.v(), "v"),
