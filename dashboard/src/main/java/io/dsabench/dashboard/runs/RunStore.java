@@ -5,9 +5,11 @@ import io.dsabench.costmodel.results.ResultsFormatException;
 import io.dsabench.costmodel.results.ResultsIO;
 import java.io.IOException;
 import java.nio.file.FileVisitOption;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Clock;
 import java.time.Duration;
@@ -20,7 +22,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.stream.Stream;
 
 /**
  * Scans result directories for {@code results.json} files and keeps what it read. Rescans at most
@@ -106,19 +107,33 @@ public final class RunStore {
         problems.add(new Problem(root.toString(), "cannot resolve: " + e.getMessage()));
         continue;
       }
-      List<Path> files;
-      // No FOLLOW_LINKS: the walk stays in the tree it was given.
-      try (Stream<Path> s =
-          Files.find(
-              root,
-              MAX_DEPTH,
-              (p, a) -> a.isRegularFile() && p.getFileName().toString().equals(RESULTS_FILE),
-              EnumSet.noneOf(FileVisitOption.class).toArray(new FileVisitOption[0]))) {
-        files = s.sorted().toList();
-      } catch (IOException | java.io.UncheckedIOException e) {
+      List<Path> files = new ArrayList<>();
+      try {
+        // No FOLLOW_LINKS: the walk stays in the tree it was given.
+        Files.walkFileTree(
+            root,
+            EnumSet.noneOf(FileVisitOption.class),
+            MAX_DEPTH,
+            new SimpleFileVisitor<>() {
+              @Override
+              public FileVisitResult visitFile(Path f, BasicFileAttributes a) {
+                if (a.isRegularFile() && f.getFileName().toString().equals(RESULTS_FILE)) {
+                  files.add(f);
+                }
+                return FileVisitResult.CONTINUE;
+              }
+
+              @Override
+              public FileVisitResult visitFileFailed(Path f, IOException e) {
+                // A sweep's temp file can vanish between listing and visiting: not a problem.
+                return FileVisitResult.CONTINUE;
+              }
+            });
+      } catch (IOException e) {
         problems.add(new Problem(root.toString(), "cannot be scanned: " + e.getMessage()));
         continue;
       }
+      files.sort(null);
       for (Path file : files) {
         try {
           Path real = file.toRealPath();

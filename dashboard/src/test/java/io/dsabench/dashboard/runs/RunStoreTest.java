@@ -1,0 +1,122 @@
+package io.dsabench.dashboard.runs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.dsabench.costmodel.results.DeviceRecord;
+import io.dsabench.costmodel.results.PointResult;
+import io.dsabench.costmodel.results.Results;
+import io.dsabench.costmodel.results.ResultsIO;
+import io.dsabench.costmodel.results.RunInfo;
+import io.dsabench.costmodel.results.StageResult;
+import io.dsabench.costmodel.workload.Op;
+import io.dsabench.costmodel.workload.Phase;
+import io.dsabench.costmodel.workload.SweepPoint;
+import io.dsabench.costmodel.workload.Variant;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The store on real directories: ids, published runs, broken files, links out, rescans. */
+class RunStoreTest {
+  /** A tiny run (one synthetic point; test data, not a measurement). */
+  static Results run(String id) {
+    var p = new SweepPoint(Phase.DECODE, Variant.DSA, 4096, 8);
+    var s = StageResult.of(Op.TOTAL, 1e-3, 0.9e-3, 1.1e-3, 5, 1e9, 1e6);
+    var device = new DeviceRecord("synthetic device", "0.0", "none", 1, 1);
+    return new Results(
+        new RunInfo(
+            id,
+            "2026-11-29T00:00:00Z",
+            "unknown",
+            "synthetic",
+            "test",
+            "jvm",
+            "host",
+            device,
+            null),
+        List.of(PointResult.ok(p, List.of(s))));
+  }
+
+  private static RunStore store(Path... roots) {
+    return new RunStore(List.of(roots), Clock.systemUTC(), Duration.ZERO);
+  }
+
+  @Test
+  void publishedRunsGetDeviceIdsAndOthersKeepTheirsMadeSafeAndUnique(@TempDir Path tmp)
+      throws Exception {
+    ResultsIO.write(tmp.resolve("out/a/results.json"), run("run 1/x"));
+    ResultsIO.write(tmp.resolve("out/b/results.json"), run("run 1/x"));
+    ResultsIO.write(tmp.resolve("reports/published/h200/results.json"), run("20261129-h200"));
+    RunStore s = store(tmp.resolve("out"), tmp.resolve("reports/published"));
+    assertThat(s.runs())
+        .extracting(Run::id)
+        .containsExactlyInAnyOrder("run-1-x", "run-1-x-2", "published-h200");
+    Run published = s.find("published-h200").orElseThrow();
+    assertThat(published.published()).isTrue();
+    assertThat(published.publishedDevice()).isEqualTo("h200");
+    assertThat(published.results().run().id()).isEqualTo("20261129-h200");
+    assertThat(s.find("run-1-x").orElseThrow().relativePath()).isEqualTo("a/results.json");
+    assertThat(s.published("h200")).contains(published);
+  }
+
+  @Test
+  void brokenFilesAreReportedNotServed(@TempDir Path tmp) throws Exception {
+    Path dir = Files.createDirectories(tmp.resolve("out/bad"));
+    Files.writeString(
+        dir.resolve("results.json"), "{\"schema\": \"dsabench.results/v1\", \"run\": ");
+    Files.createDirectories(tmp.resolve("out/empty"));
+    Files.writeString(tmp.resolve("out/empty/results.json"), "");
+    RunStore s = store(tmp.resolve("out"));
+    assertThat(s.runs()).isEmpty();
+    assertThat(s.problems())
+        .extracting(RunStore.Problem::path)
+        .containsExactlyInAnyOrder("bad/results.json", "empty/results.json");
+    assertThat(s.problems())
+        .filteredOn(p -> p.path().equals("empty/results.json"))
+        .extracting(RunStore.Problem::reason)
+        .containsExactly("empty file (truncated?)");
+  }
+
+  @Test
+  void missingDirectoriesMeanNoRunsYet(@TempDir Path tmp) {
+    RunStore s = store(tmp.resolve("nothing-here"));
+    assertThat(s.runs()).isEmpty();
+    assertThat(s.problems()).isEmpty();
+  }
+
+  @Test
+  void linksLeadingOutOfTheRootAreNotRead(@TempDir Path tmp) throws Exception {
+    ResultsIO.write(tmp.resolve("outside/results.json"), run("outside"));
+    Path root = Files.createDirectories(tmp.resolve("out"));
+    Files.createSymbolicLink(root.resolve("dir-link"), tmp.resolve("outside"));
+    Files.createDirectories(root.resolve("file"));
+    Files.createSymbolicLink(
+        root.resolve("file/results.json"), tmp.resolve("outside/results.json"));
+    RunStore s = store(root);
+    assertThat(s.runs()).isEmpty();
+  }
+
+  @Test
+  void aChangedFileIsReReadOnTheNextScan(@TempDir Path tmp) throws Exception {
+    Path file = tmp.resolve("out/x/results.json");
+    ResultsIO.write(file, run("first"));
+    RunStore s = store(tmp.resolve("out"));
+    assertThat(s.runs()).extracting(Run::id).containsExactly("first");
+    ResultsIO.write(file, run("second-and-longer"));
+    Files.setLastModifiedTime(file, FileTime.from(Instant.now().plusSeconds(5)));
+    assertThat(s.runs()).extracting(Run::id).containsExactly("second-and-longer");
+  }
+
+  @Test
+  void idsNeverContainPathCharacters() {
+    assertThat(RunStore.sanitize("../../etc/passwd")).isEqualTo("..-..-etc-passwd");
+    assertThat(RunStore.sanitize("..")).isEqualTo("run");
+    assertThat(RunStore.sanitize("a%2fb")).isEqualTo("a-2fb");
+  }
+}
