@@ -4,6 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.dsabench.costmodel.results.Results;
+import io.dsabench.harness.metrics.SweepMetrics;
+import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -17,9 +23,9 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * deploy/grafana/dsabench-dashboard.json queries only series that the dashboard really exports
- * (ours and the JVM's; DCGM's come from NVIDIA's exporter), so a renamed metric breaks this test
- * rather than a panel.
+ * deploy/grafana/dsabench-dashboard.json queries only series that really exist: the dashboard's
+ * /metrics (ours and the JVM's) and a running sweep's (the harness's SweepMetrics); DCGM's come
+ * from NVIDIA's exporter. A renamed metric breaks this test rather than a panel.
  */
 @Timeout(60)
 class GrafanaDashboardTest {
@@ -59,7 +65,22 @@ class GrafanaDashboardTest {
           exported.add(line.split("[{ ]", 2)[0]);
         }
       }
-      assertThat(exported).as("series on /metrics").containsAll(queried);
+      // A running sweep's own series come from the harness's SweepMetrics (bench --metrics-port):
+      // drive the real class through its listener interface and read its registry.
+      PrometheusRegistry sweepRegistry = new PrometheusRegistry();
+      SweepMetrics sweep = new SweepMetrics(sweepRegistry);
+      var planned = SyntheticResults.run("grafana-sweep", 1.0);
+      sweep.sweepStarted(new Results(planned.run(), List.of()), planned.points().size());
+      sweep.pointFinished(planned.points().get(0), 1, planned.points().size(), 0.1);
+      var out = new ByteArrayOutputStream();
+      PrometheusTextFormatWriter.create().write(out, sweepRegistry.scrape());
+      for (String line : out.toString(StandardCharsets.UTF_8).split("\n")) {
+        if (!line.startsWith("#") && !line.isBlank()) {
+          exported.add(line.split("[{ ]", 2)[0]);
+        }
+      }
+      assertThat(queried).contains("dsabench_sweep_eta_seconds", "dsabench_kernel_seconds");
+      assertThat(exported).as("series on /metrics and a sweep's").containsAll(queried);
     }
   }
 }
