@@ -56,6 +56,7 @@ public final class JmhEngine {
   private final Path jmhJson;
   private final Path jmhLog;
   private final ArrayNode allResults = MAPPER.createArrayNode();
+  private boolean logStarted;
 
   /**
    * @param outDir where {@code jmh.json}, {@code jmh.log} and the session directories go
@@ -134,7 +135,12 @@ public final class JmhEngine {
     List<Op> ops = new ArrayList<>(WorkloadModel.stages(point.phase(), point.variant()));
     ops.add(Op.TOTAL);
     Path session = sessionDir(index, point);
+    deleteTree(session); // samples left by an interrupted earlier run must not be pooled in
     Files.createDirectories(session);
+    if (!logStarted) {
+      Files.deleteIfExists(jmhLog); // the log is of this run only
+      logStarted = true;
+    }
     SessionFiles.writeConfig(session, config);
     Path json = session.resolve("jmh.json");
     Path log = session.resolve("jmh.log");
@@ -261,17 +267,21 @@ public final class JmhEngine {
     ResultsIO.writeAtomically(jmhJson, MAPPER.writeValueAsBytes(allResults));
   }
 
-  /** Removes the session directories (their content is in the results and the JMH files). */
+  /**
+   * Removes the session directories: their samples are in the results, their JMH output in jmh.json
+   * and jmh.log, their profiles in the merged flame graph.
+   */
   public void cleanSessions() {
-    Path dir = outDir.resolve("sessions");
+    deleteTree(outDir.resolve("sessions"));
+  }
+
+  private static void deleteTree(Path dir) {
     if (!Files.exists(dir)) {
       return;
     }
     try (Stream<Path> walk = Files.walk(dir)) {
       for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
-        if (!p.toString().endsWith(".collapsed") && !Files.isDirectory(p)) {
-          Files.deleteIfExists(p);
-        }
+        Files.deleteIfExists(p);
       }
     } catch (IOException e) {
       // Leftover session files are harmless.

@@ -1,0 +1,130 @@
+package io.dsabench.harness.metrics;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.sun.net.httpserver.HttpServer;
+import io.dsabench.costmodel.results.PointResult;
+import io.dsabench.costmodel.results.Results;
+import io.dsabench.costmodel.workload.Phase;
+import io.dsabench.costmodel.workload.Variant;
+import io.dsabench.harness.Sweep;
+import io.dsabench.harness.SweepListener;
+import io.dsabench.harness.SweepSpec;
+import io.dsabench.harness.stats.StopRule;
+import io.prometheus.metrics.exporter.httpserver.HTTPServer;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Live metrics served on loopback during a real cpu sweep, scraped over HTTP; pushed at the end.
+ */
+class MetricsTest {
+  static String scrape(int port) throws IOException, InterruptedException {
+    HttpResponse<String> r =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics")).build(),
+                HttpResponse.BodyHandlers.ofString());
+    assertThat(r.statusCode()).isEqualTo(200);
+    return r.body();
+  }
+
+  @Test
+  @Timeout(120)
+  void metricsAreServedWhileTheSweepRunsAndPushedWhenItEnds(@TempDir Path tmp) throws Exception {
+    SweepSpec spec =
+        new SweepSpec(
+            List.of(Phase.DECODE),
+            List.of(Variant.DENSE, Variant.DSA),
+            List.of(128),
+            Map.of(Phase.DECODE, 1));
+    Sweep.Options o = Sweep.Options.defaults(spec, "cpu", tmp.resolve("bench")).withForks(0);
+    o =
+        o.withSession(o.session().withStop(new StopRule(1, 0, 3, 20, 0.05, 0.2)))
+            .withLockDir(tmp.resolve("locks"));
+    PrometheusRegistry registry = new PrometheusRegistry();
+    List<String> midRun = new CopyOnWriteArrayList<>();
+    try (HTTPServer server = MetricsExport.serve(registry, 0)) {
+      int port = server.getPort();
+      Sweep sweep =
+          new Sweep(o)
+              .listen(new SweepMetrics(registry))
+              .listen(
+                  new SweepListener() {
+                    @Override
+                    public void pointFinished(PointResult r, int done, int total, double s) {
+                      if (done == 1) {
+                        try {
+                          midRun.add(scrape(port));
+                        } catch (IOException | InterruptedException e) {
+                          midRun.add("scrape failed: " + e);
+                        }
+                      }
+                    }
+                  });
+      Results r = sweep.run();
+      assertThat(r.points()).hasSize(2);
+      assertThat(midRun).hasSize(1);
+      assertThat(midRun.get(0))
+          .contains("dsabench_sweep_points 2.0")
+          .contains("dsabench_sweep_points_finished_total{status=\"ok\"} 1.0")
+          .contains("dsabench_sweep_failures_total 0.0")
+          .contains(
+              "dsabench_kernel_seconds{UUID=\"\",gpu=\"\",modelName=\""
+                  + r.run().device().name()
+                  + "\",op=\"dense_decode\",phase=\"decode\",position=\"128\",tokens=\"1\",variant=\"dense\"}");
+      String end = scrape(port);
+      assertThat(end)
+          .contains("dsabench_sweep_points_finished_total{status=\"ok\"} 2.0")
+          .contains("op=\"sparse_decode\"")
+          .contains("dsabench_sweep_info{backend=\"cpu\",run_id=\"" + r.run().id() + "\"} 1");
+    }
+    // A Pushgateway stand-in: a real HTTP server on loopback that keeps what it is sent.
+    List<String> pushed = new CopyOnWriteArrayList<>();
+    HttpServer gw = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    gw.createContext(
+        "/",
+        ex -> {
+          pushed.add(
+              ex.getRequestMethod()
+                  + " "
+                  + ex.getRequestURI()
+                  + "\n"
+                  + new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+          ex.sendResponseHeaders(200, -1);
+          ex.close();
+        });
+    gw.start();
+    try {
+      MetricsExport.push(registry, "http://127.0.0.1:" + gw.getAddress().getPort(), "host-a");
+    } finally {
+      gw.stop(0);
+    }
+    assertThat(pushed).hasSize(1);
+    assertThat(pushed.get(0))
+        .startsWith("PUT /metrics/job/dsabench/instance/host-a")
+        .contains("dsabench_sweep_points_finished_total");
+  }
+
+  @Test
+  void badExportSettingsNameTheValue() {
+    assertThatThrownBy(() -> MetricsExport.parse("pushgateway:9091"))
+        .hasMessage("pushgateway: 'pushgateway:9091' is not an http(s)://host:port URL");
+    assertThatThrownBy(() -> MetricsExport.serve(new PrometheusRegistry(), 70000))
+        .hasMessage("metrics-port: 70000 is not a TCP port (0-65535)");
+  }
+}
