@@ -94,8 +94,7 @@ final class ReportCommand implements Callable<Integer> {
             workload == null ? null : WorkloadFile.read(workload),
             workload == null ? null : workload.toString(),
             verdict(run),
-            "dsabench report "
-                + String.join(" ", spec.commandLine().getParseResult().originalArgs()),
+            "dsabench " + String.join(" ", spec.commandLine().getParseResult().originalArgs()),
             Instant.now());
     ReportFiles files = ReportWriter.write(input, out);
     var o = spec.commandLine().getOut();

@@ -1,0 +1,104 @@
+package io.dsabench.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** {@code dsabench report} end to end, on the real cpu-backend results the reports tests use. */
+class ReportCommandTest {
+  static final Path CPU_RUN =
+      Path.of("..", "reports", "src", "test", "resources", "io", "dsabench", "reports")
+          .resolve("cpu-results.json");
+
+  record Run(int code, String out, String err) {}
+
+  static Run run(String... args) {
+    CommandLine cl = Main.commandLine();
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    cl.setOut(new PrintWriter(out, true));
+    cl.setErr(new PrintWriter(err, true));
+    int code = cl.execute(args);
+    return new Run(code, out.toString(), err.toString());
+  }
+
+  @Test
+  void writesThePageWithCsvAndJsonBesideIt(@TempDir Path dir) throws Exception {
+    Path html = dir.resolve("r.html");
+    Run r =
+        run(
+            "report",
+            "--results",
+            CPU_RUN.toString(),
+            "--workload",
+            Path.of("..", "examples", "workloads", "chat.yaml").toString(),
+            "--hardware",
+            "h200",
+            "--price",
+            "3.2",
+            "--out",
+            html.toString());
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(r.out()).contains("report: " + html);
+    assertThat(dir.resolve("r.csv")).isRegularFile();
+    assertThat(dir.resolve("r.json")).isRegularFile();
+    // The page itself is tested in the reports module (jsoup, Chromium); here: that the CLI
+    // passed everything through.
+    String page = Files.readString(html);
+    assertThat(page).contains("CPU RUN").contains("<tr data-variant=\"dsa\">");
+    assertThat(page).contains("<td>dsabench report --results");
+    assertThat(page)
+        .contains(
+            "no published run for this device (AMD EPYC); pass --baseline FILE"
+                + " to compare with one");
+  }
+
+  @Test
+  void aRunAgainstItselfHasNoRegression(@TempDir Path dir) throws Exception {
+    Path html = dir.resolve("report.html");
+    Run r =
+        run(
+            "report",
+            "--results",
+            CPU_RUN.toString(),
+            "--baseline",
+            CPU_RUN.toString(),
+            "--out",
+            html.toString());
+    assertThat(r.code()).as(r.err()).isZero();
+    String page = Files.readString(html);
+    assertThat(page).contains("data-outcome=\"pass\"").contains("0 regressed, 0 lost");
+  }
+
+  @Test
+  void badInputExitsTwoNamingTheFieldAndTheRule(@TempDir Path dir) {
+    Run hw = run("report", "--results", CPU_RUN.toString(), "--hardware", "x9");
+    assertThat(hw.code()).isEqualTo(Main.BAD_INPUT);
+    assertThat(hw.err()).contains("hardware: 'x9' is not one of h800, h100, h200, b200");
+
+    Run pos = run("report", "--results", CPU_RUN.toString(), "--positions", "8Q");
+    assertThat(pos.code()).isEqualTo(Main.BAD_INPUT);
+    assertThat(pos.err()).contains("positions: '8Q' is not a token count (e.g. 8192 or 8K)");
+
+    Path txt = dir.resolve("report.txt");
+    Run out = run("report", "--results", CPU_RUN.toString(), "--out", txt.toString());
+    assertThat(out.code()).isEqualTo(Main.BAD_INPUT);
+    assertThat(out.err()).contains("out: '" + txt + "' does not end in .html");
+
+    Run missing = run("report", "--results", dir.resolve("none.json").toString());
+    assertThat(missing.code()).isEqualTo(Main.BAD_INPUT);
+    assertThat(missing.err()).contains("results: " + dir.resolve("none.json") + ": no such file");
+  }
+
+  @Test
+  void positionsReadTheWayTheyAreWritten() {
+    assertThat(ReportCommand.parsePositions(java.util.List.of("8K", "128k", "6590")))
+        .containsExactly(8192, 131072, 6590);
+  }
+}
