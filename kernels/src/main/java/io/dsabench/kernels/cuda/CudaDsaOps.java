@@ -35,6 +35,16 @@ final class CudaDsaOps implements AutoCloseable {
 
   static final int SPARSE_SMEM_FP8 = 2 * 73728 + 64 * 656 + 8192 + 512 + 512;
 
+  /**
+   * Dynamic shared memory of dsa_sparse_mla_{bf16,fp8}_wgmma (sm_90a): 1 KB alignment slack, the Q
+   * tile, two bf16 KV stages (or one and a raw 656-byte stage), the block's indices and the row's
+   * whole index list (2048). Must match WgSmem in dsa_sparse_mla.cu (exported there as
+   * dsa_sparse_mla_wgmma_smem).
+   */
+  static final int SPARSE_WGMMA_SMEM_BF16 = 1024 + 3 * 73728 + 512 + 2048 * 4;
+
+  static final int SPARSE_WGMMA_SMEM_FP8 = 1024 + 2 * 73728 + 64 * 656 + 512 + 2048 * 4;
+
   private final CudaBackend backend;
 
   CudaDsaOps(CudaBackend backend) {
@@ -182,13 +192,23 @@ final class CudaDsaOps implements AutoCloseable {
     }
     int rows = op.batch() * op.tokensPerSeq();
     float scaleLog2 = (float) (Mla.SOFTMAX_SCALE / Math.log(2.0));
+    // Hopper: S = Q K^T on wgmma (HGMMA); elsewhere the portable mma.sync kernel.
+    boolean wgmma = "9.0".equals(backend.device().computeCapability());
+    String kernel = fp8 ? "dsa_sparse_mla_fp8" : "dsa_sparse_mla_bf16";
+    int smem;
+    if (wgmma) {
+      kernel += "_wgmma";
+      smem = fp8 ? SPARSE_WGMMA_SMEM_FP8 : SPARSE_WGMMA_SMEM_BF16;
+    } else {
+      smem = fp8 ? SPARSE_SMEM_FP8 : SPARSE_SMEM_BF16;
+    }
     backend.launch(
         "dsa_sparse_mla",
-        fp8 ? "dsa_sparse_mla_fp8" : "dsa_sparse_mla_bf16",
+        kernel,
         site,
         new int[] {Mla.HEADS / 64, rows, 1},
         new int[] {SPARSE_THREADS, 1, 1},
-        fp8 ? SPARSE_SMEM_FP8 : SPARSE_SMEM_BF16,
+        smem,
         CudaBackend.cuda(op.q(), "q"),
         CudaBackend.cuda(op.cache(), "cache"),
         CudaBackend.cuda(op.indices(), "indices"),
