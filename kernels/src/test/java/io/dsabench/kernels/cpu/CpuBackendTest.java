@@ -267,4 +267,28 @@ class CpuBackendTest {
       assertEquals("cpu", b.name());
     }
   }
+
+  @Test
+  void sparseRowWithoutIndicesIsZeroAndBadIndicesAreNamed() {
+    int k = 4;
+    DeviceBuffer q = put(DType.BF16, bf16(20, 2 * Mla.HEADS * Mla.KV_DIM));
+    DeviceBuffer cache = put(DType.BF16, bf16(21, 10 * Mla.KV_DIM));
+    DeviceBuffer idx = cpu.allocate(DType.INT32, 2 * k);
+    DeviceBuffer o = out(DType.BF16, 2 * Mla.HEADS * Mla.LATENT_DIM);
+    cpu.uploadInts(idx, new int[] {-1, -1, -1, -1, 3, -1, 2, 4});
+    cpu.sparseDecode(new Ops.SparseAttention(q, cache, idx, o, 2, 1, 5, k));
+    float[] got = cpu.download(o);
+    int row = Mla.HEADS * Mla.LATENT_DIM;
+    for (int i = 0; i < row; i++) {
+      assertEquals(0f, got[i], "row 0 selects nothing");
+    }
+    assertTrue(Float.isFinite(got[row]) && got[row] != 0f, "row 1 is attention");
+    cpu.uploadInts(idx, new int[] {0, 1, 2, 5, 0, 0, 0, 0});
+    IllegalArgumentException e =
+        org.junit.jupiter.api.Assertions.assertThrows(
+            IllegalArgumentException.class,
+            () -> cpu.sparseDecode(new Ops.SparseAttention(q, cache, idx, o, 2, 1, 5, k)));
+    assertEquals(
+        "indices: 5 at row 0, slot 3 is neither -1 nor a key position in 0..4", e.getMessage());
+  }
 }
