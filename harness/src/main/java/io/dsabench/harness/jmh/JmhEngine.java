@@ -84,6 +84,10 @@ public final class JmhEngine {
     }
     this.outDir = outDir;
     this.config = config;
+    // JMH takes a host-wide lock (/tmp/jmh.lock) so that two JMH runs never share a machine. Ours
+    // share it on purpose: one worker per GPU of a host, each measuring its own device, and the
+    // device is what DeviceLock guards. JMH reads this switch in the process that runs Runner.
+    System.setProperty("jmh.ignoreLock", "true");
     Path launcher = Path.of(System.getProperty("java.home"), "bin", "java");
     if (forks > 0 && !Files.isExecutable(launcher)) {
       this.forks = 0;

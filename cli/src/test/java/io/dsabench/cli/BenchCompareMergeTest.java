@@ -1,0 +1,225 @@
+package io.dsabench.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.dsabench.costmodel.results.DeviceRecord;
+import io.dsabench.costmodel.results.PointResult;
+import io.dsabench.costmodel.results.Results;
+import io.dsabench.costmodel.results.ResultsIO;
+import io.dsabench.costmodel.results.RunInfo;
+import io.dsabench.costmodel.results.StageResult;
+import io.dsabench.costmodel.workload.OpWork;
+import io.dsabench.costmodel.workload.SweepPoint;
+import io.dsabench.costmodel.workload.WorkloadModel;
+import io.dsabench.harness.DeviceLock;
+import io.dsabench.harness.SweepSpec;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.ToDoubleFunction;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** bench, compare and merge end to end through {@link Main}, on the cpu backend and real files. */
+class BenchCompareMergeTest {
+  private record Run(int exit, String out, String err) {}
+
+  private static Run run(String... args) {
+    PrintStream oldOut = System.out;
+    PrintStream oldErr = System.err;
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    try {
+      System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+      System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+      int exit = Main.execute(args);
+      return new Run(
+          exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    } finally {
+      System.setOut(oldOut);
+      System.setErr(oldErr);
+    }
+  }
+
+  /** A tiny in-process cpu sweep: 4 points, fast sampling. */
+  private static Run bench(Path tmp, String out, String... extra) {
+    java.util.LinkedHashMap<String, String> o = new java.util.LinkedHashMap<>();
+    String[] defaults = {
+      "--backend", "cpu", "--phases", "decode", "--positions", "64,128", "--forks", "0",
+      "--min-samples", "3", "--max-time", "0.1", "--max-noise", "0.2", "--baseline", "none",
+      "--lock-dir", tmp.resolve("locks").toString(), "--out", tmp.resolve(out).toString()
+    };
+    for (int i = 0; i < defaults.length; i += 2) {
+      o.put(defaults[i], defaults[i + 1]);
+    }
+    for (int i = 0; i < extra.length; i += 2) {
+      o.put(extra[i], extra[i + 1]);
+    }
+    List<String> a = new ArrayList<>(List.of("bench"));
+    o.forEach(
+        (k, v) -> {
+          a.add(k);
+          a.add(v);
+        });
+    return run(a.toArray(new String[0]));
+  }
+
+  private static Set<String> keys(Path file) throws Exception {
+    Set<String> s = new HashSet<>();
+    for (PointResult p : ResultsIO.read(file).points()) {
+      s.add(p.point().key());
+    }
+    return s;
+  }
+
+  @Test
+  @Timeout(300)
+  void shardsMergedEqualOneRunAndALostShardIsReported(@TempDir Path tmp) throws Exception {
+    Run whole = bench(tmp, "whole");
+    assertThat(whole.exit()).as(whole.out() + whole.err()).isZero();
+    Run s0 = bench(tmp, "s0", "--shard", "0/2");
+    Run s1 = bench(tmp, "s1", "--shard", "1/2");
+    assertThat(s0.exit()).as(s0.err()).isZero();
+    assertThat(s1.exit()).as(s1.err()).isZero();
+    Path merged = tmp.resolve("merged.json");
+    Run m =
+        run(
+            "merge",
+            tmp.resolve("s0/results.json").toString(),
+            tmp.resolve("s1/results.json").toString(),
+            "--out",
+            merged.toString());
+    assertThat(m.exit()).as(m.out() + m.err()).isZero();
+    assertThat(keys(merged)).hasSize(4).isEqualTo(keys(tmp.resolve("whole/results.json")));
+
+    Run lost =
+        run(
+            "merge",
+            tmp.resolve("s0/results.json").toString(),
+            "--out",
+            tmp.resolve("lost.json").toString());
+    assertThat(lost.exit()).isEqualTo(1);
+    assertThat(lost.out()).contains("2 point(s) of the declared sweep are missing");
+    for (String k : keys(tmp.resolve("s1/results.json"))) {
+      assertThat(lost.out()).contains("missing " + k);
+    }
+
+    Run dup =
+        run(
+            "merge",
+            tmp.resolve("s0/results.json").toString(),
+            tmp.resolve("whole/results.json").toString(),
+            "--out",
+            tmp.resolve("d.json").toString());
+    assertThat(dup.exit()).isEqualTo(2);
+    assertThat(dup.err())
+        .contains("is in both")
+        .contains("each point must come from exactly one shard");
+
+    Run other = bench(tmp, "other", "--positions", "256", "--variants", "dense");
+    Run mixed =
+        run(
+            "merge",
+            tmp.resolve("s0/results.json").toString(),
+            tmp.resolve("other/results.json").toString(),
+            "--out",
+            tmp.resolve("x.json").toString());
+    assertThat(mixed.exit()).isEqualTo(2);
+    assertThat(mixed.err()).contains("sweep (run.extra.sweep) differs");
+  }
+
+  @Test
+  void badSweepsExitTwoBeforeAnyWork(@TempDir Path tmp) {
+    Run zero = bench(tmp, "z", "--positions", "0");
+    assertThat(zero.exit()).isEqualTo(2);
+    assertThat(zero.err()).contains("positions: 0 is not a positive token count");
+    Run dup = bench(tmp, "z", "--positions", "1K,1024");
+    assertThat(dup.exit()).isEqualTo(2);
+    assertThat(dup.err()).contains("positions: 1024 appears twice; each point is measured once");
+    Run tokens = bench(tmp, "z", "--tokens", "decode=-1");
+    assertThat(tokens.exit()).isEqualTo(2);
+    assertThat(tokens.err()).contains("tokens: -1 is not a positive token count");
+    Run shard = bench(tmp, "z", "--shard", "2/2");
+    assertThat(shard.exit()).isEqualTo(2);
+    assertThat(shard.err()).contains("shard: index 2 is not between 0 and 1 (I/N is 0-based)");
+    // 16M positions of decode cache cannot fit in this JVM's heap: refused, nothing measured.
+    Run huge = bench(tmp, "z", "--positions", "16M");
+    assertThat(huge.exit()).isEqualTo(2);
+    assertThat(huge.err())
+        .contains("positions: 16777216 does not fit: decode/dense/p=16777216/n=1 needs");
+    assertThat(tmp.resolve("z/results.json")).doesNotExist();
+  }
+
+  @Test
+  void aSecondSweepOnTheSameDeviceIsRefusedNamingTheHolder(@TempDir Path tmp) throws Exception {
+    try (DeviceLock held =
+        DeviceLock.acquire(tmp.resolve("locks"), "cpu", "dsabench bench (other)")) {
+      Run r = bench(tmp, "busy");
+      assertThat(r.exit()).isEqualTo(1);
+      assertThat(r.err())
+          .contains("device cpu is busy: another sweep holds " + held.file())
+          .contains("pid " + ProcessHandle.current().pid() + ": dsabench bench (other)");
+    }
+  }
+
+  private static Results synthetic(String id, ToDoubleFunction<SweepPoint> scale, double spread) {
+    SweepSpec spec = SweepSpec.defaults("cuda");
+    WorkloadModel model = WorkloadModel.deepseekV32();
+    List<PointResult> points = new ArrayList<>();
+    for (SweepPoint p : spec.points()) {
+      List<StageResult> stages = new ArrayList<>();
+      for (OpWork w : model.work(p)) {
+        double t = Math.max(5e-6, w.flops() / 1e14) * scale.applyAsDouble(p);
+        stages.add(
+            StageResult.of(
+                w.op(), t, t * (1 - spread), t * (1 + spread), 20, w.flops(), w.bytes()));
+      }
+      points.add(PointResult.ok(p, stages));
+    }
+    return new Results(
+        new RunInfo(
+            id,
+            "2026-11-29T00:00:00Z",
+            "abc",
+            "cuda",
+            "dsabench bench",
+            "jvm",
+            "h",
+            new DeviceRecord("NVIDIA H200", "9.0", "580", 132, 150_000_000_000L),
+            Map.of("sweep", spec.canonical())),
+        points);
+  }
+
+  @Test
+  void compareExitsOneNamingTheRegressedPointAndZeroOnNoise(@TempDir Path tmp) throws Exception {
+    SweepPoint slow = SweepSpec.defaults("cuda").points().get(30);
+    Path base = tmp.resolve("base.json");
+    Path worse = tmp.resolve("worse.json");
+    Path noisy = tmp.resolve("noisy.json");
+    ResultsIO.write(base, synthetic("base", p -> 1, 0.02));
+    ResultsIO.write(worse, synthetic("worse", p -> p.equals(slow) ? 1.2 : 1, 0.02));
+    ResultsIO.write(noisy, synthetic("noisy", p -> p.position() % 3 == 0 ? 1.01 : 0.99, 0.02));
+    Run r = run("compare", base.toString(), worse.toString());
+    assertThat(r.exit()).as(r.out() + r.err()).isEqualTo(1);
+    assertThat(r.out())
+        .containsPattern("regression +" + slow.key().replace("/", "\\/") + " +total .*\\+20\\.0%");
+    assertThat(r.out()).contains("same");
+    Run n = run("compare", base.toString(), noisy.toString());
+    assertThat(n.exit()).as(n.out()).isZero();
+    assertThat(n.out()).contains("0 regression, 0 lost");
+    Run missing = run("compare", base.toString(), tmp.resolve("nope.json").toString());
+    assertThat(missing.exit()).isEqualTo(2);
+    assertThat(missing.err()).contains("nope.json: no such file");
+    // bench --baseline uses the same rule: a cpu run against a cuda baseline is refused.
+    Run cross = bench(tmp, "cross", "--baseline", base.toString());
+    assertThat(cross.exit()).isEqualTo(2);
+    assertThat(cross.err()).contains("backend: base run is 'cuda' and new run is 'cpu'");
+  }
+}
