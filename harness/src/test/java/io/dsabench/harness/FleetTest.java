@@ -1,0 +1,50 @@
+package io.dsabench.harness;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.dsabench.costmodel.results.PointResult;
+import io.dsabench.costmodel.results.PointStatus;
+import io.dsabench.costmodel.results.Results;
+import io.dsabench.costmodel.results.ResultsIO;
+import io.dsabench.costmodel.workload.Phase;
+import io.dsabench.costmodel.workload.Variant;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code --devices 0,1} on the cpu backend: two real worker processes, one queue, one merged
+ * results file in which every point names the worker (device index) that measured it. (On a GPU
+ * host each worker is pinned to its GPU; here both share the cpu, which tests the plumbing.)
+ */
+class FleetTest {
+  @Test
+  @Timeout(300)
+  void twoWorkersDrainOneQueueIntoOneResultsFile(@TempDir Path tmp) throws Exception {
+    SweepSpec spec =
+        new SweepSpec(
+            List.of(Phase.DECODE),
+            List.of(Variant.DENSE, Variant.DSA),
+            List.of(64, 128),
+            Map.of(Phase.DECODE, 1));
+    Sweep.Options o = Sweep.Options.defaults(spec, "cpu", tmp.resolve("bench")).withForks(0);
+    o =
+        o.withSession(o.session().withStop(CpuSweepTest.QUICK))
+            .withLockDir(tmp.resolve("locks"))
+            .withDevices(List.of(0, 1));
+    Results r = new Sweep(o).run();
+    assertThat(r.points()).hasSize(4);
+    for (PointResult p : r.points()) {
+      assertThat(p.status()).as(p.reason()).isEqualTo(PointStatus.OK);
+      assertThat(p.device()).isNotNull();
+      assertThat(p.device().index()).isIn(0, 1);
+    }
+    assertThat(r.run().extra().get(RunExtra.DEVICES)).startsWith("0:").contains(",1:");
+    Results onDisk = ResultsIO.read(tmp.resolve("bench/results.json"));
+    assertThat(onDisk.points()).isEqualTo(r.points());
+    assertThat(tmp.resolve("bench/jmh.json")).content().contains("StageBenchmarks");
+  }
+}
