@@ -314,6 +314,17 @@ final class Api {
                 + c.source()
                 + ". Each stage is shown in the unit of the resource that bounds it.");
     m.put("series", new ArrayList<>(series.values()));
+    List<Map<String, Object>> notOk = new ArrayList<>();
+    for (PointResult p : points) {
+      if (p.status() != PointStatus.OK) {
+        Map<String, Object> x = new LinkedHashMap<>();
+        x.put("point", p.point().key());
+        x.put("status", p.status().id());
+        x.put("reason", p.reason());
+        notOk.add(x);
+      }
+    }
+    m.put("notMeasured", notOk);
     m.put("ceilings", ceilings);
     return m;
   }

@@ -6,9 +6,16 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dsabench.costmodel.results.PointResult;
 import io.dsabench.costmodel.results.Results;
+import io.dsabench.costmodel.results.ResultsIO;
+import io.dsabench.costmodel.results.RunInfo;
+import io.dsabench.costmodel.workload.Phase;
+import io.dsabench.costmodel.workload.Variant;
+import io.dsabench.harness.RunExtra;
 import io.dsabench.harness.SweepListener;
+import io.dsabench.harness.SweepSpec;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -32,6 +39,44 @@ class LiveSweepTest {
       assertThat(before.get(0).get("source").asText()).isEqualTo("results-file");
       assertThat(before.get(0).get("total").isNull()).isTrue();
       assertThat(before.get(0).get("points").get("ok").asInt()).isEqualTo(20);
+
+      // A sweep in another process that records its plan (as the harness does in extra.sweep):
+      // its total comes from there.
+      SweepSpec spec =
+          new SweepSpec(
+              List.of(Phase.PREFILL, Phase.DECODE),
+              List.of(Variant.DENSE, Variant.DSA),
+              List.of(1024, 16384, 131072),
+              Map.of(Phase.PREFILL, 1024, Phase.DECODE, 64));
+      Results synthetic = SyntheticResults.run("planned-sweep", 1.0);
+      var info = synthetic.run();
+      var plannedRun =
+          new RunInfo(
+              info.id(),
+              info.startedAt(),
+              info.gitCommit(),
+              info.backend(),
+              info.command(),
+              info.jvm(),
+              info.host(),
+              info.device(),
+              Map.of(RunExtra.SWEEP, spec.canonical()));
+      ResultsIO.write(
+          tmp.resolve("out/planned/results.json"),
+          new Results(plannedRun, synthetic.points().subList(0, 5)));
+      d.server.runs().refresh();
+      JsonNode withPlan = JSON.readTree(d.get("/api/sweep").body()).get("live");
+      JsonNode fromFile = null;
+      for (JsonNode x : withPlan) {
+        if (x.get("id").asText().equals("planned-sweep")) {
+          fromFile = x;
+        }
+      }
+      assertThat(fromFile).isNotNull();
+      assertThat(fromFile.get("total").asInt()).isEqualTo(spec.points().size()).isEqualTo(12);
+      assertThat(fromFile.get("points").get("ok").asInt()).isEqualTo(5);
+      java.nio.file.Files.delete(tmp.resolve("out/planned/results.json"));
+      d.server.runs().refresh();
 
       // A sweep of this JVM, driven through the harness's listener interface as Sweep drives it.
       Results planned = SyntheticResults.run("listened-sweep", 1.0);

@@ -4,7 +4,9 @@ import io.dsabench.costmodel.results.DeviceRecord;
 import io.dsabench.costmodel.results.PointResult;
 import io.dsabench.costmodel.results.PointStatus;
 import io.dsabench.costmodel.results.Results;
+import io.dsabench.harness.RunExtra;
 import io.dsabench.harness.SweepListener;
+import io.dsabench.harness.SweepSpec;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -123,7 +125,7 @@ public final class LiveSweeps {
               r.id(),
               r.results().run().device(),
               r.deviceName(),
-              null,
+              plannedTotal(r),
               points,
               ps.isEmpty() ? null : ps.get(ps.size() - 1),
               age(r.modified(), now),
@@ -132,6 +134,22 @@ public final class LiveSweeps {
               "results-file"));
     }
     return out;
+  }
+
+  /**
+   * The planned point count of a run the harness started, from the sweep it records in {@code
+   * run.extra.sweep}; null for a shard (it measures only part of the sweep) or when absent.
+   */
+  static Integer plannedTotal(Run r) {
+    Map<String, String> extra = r.results().run().extra();
+    if (extra == null || extra.get(RunExtra.SWEEP) == null || extra.get(RunExtra.SHARD) != null) {
+      return null;
+    }
+    try {
+      return SweepSpec.parseCanonical(extra.get(RunExtra.SWEEP)).points().size();
+    } catch (RuntimeException e) {
+      return null; // written by another version of the harness: progress without a total
+    }
   }
 
   private static double age(Instant then, Instant now) {

@@ -109,8 +109,9 @@
         showError(null);
       } catch (e) {
         if (seq !== costSeq) return;
+        // Say why, and still draw the paper's curves below.
         showError(e.message);
-        return;
+        cost = null;
       }
     }
     for (const phase of ["prefill", "decode"]) {
@@ -169,7 +170,9 @@
       $("kernel-note").textContent = e.message;
       return;
     }
-    $("kernel-note").textContent = k.note;
+    $("kernel-note").textContent = k.note + (k.notMeasured.length
+      ? " Not measured: " + k.notMeasured.map((p) => p.point + " " + p.status + " (" + p.reason + ")").join("; ") + "."
+      : "");
     for (const phase of ["prefill", "decode"]) {
       const chart = charts["kernels-" + phase];
       const ds = [];
@@ -275,7 +278,7 @@
         + (l.last ? l.last.phase + "/" + l.last.variant + " at " + fmtTokens(l.last.position) : "none yet")
         + ", " + l.secondsSinceUpdate.toFixed(0) + " s ago"
         + (l.etaSeconds != null && !l.finished ? "; about " + Math.ceil(l.etaSeconds) + " s left" : "")
-        + (l.source === "results-file" ? " (from its results file; total unknown)" : "") + " ";
+        + (l.source === "results-file" ? " (seen in its results file)" : "") + " ";
       div.appendChild(text);
       if (l.total) {
         const bar = document.createElement("span");
