@@ -150,7 +150,7 @@ final class ReportBuilder {
     return new ReportData(
         ReportData.SCHEMA,
         "DeepSeek Sparse Attention cost report — " + deviceLabel(run),
-        in.generatedAt().toString(),
+        in.generatedAt().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString(),
         provenance(in),
         new Pricing(
             params.target().id(),

@@ -118,7 +118,7 @@ class BrowserRenderTest {
       Files.createDirectories(shots);
       Files.write(shots.resolve("page.png"), fullPage(driver));
       for (String id :
-          java.util.List.of("summary", "curves", "kernels", "capacity", "methodology")) {
+          java.util.List.of("top", "summary", "curves", "kernels", "capacity", "methodology")) {
         @SuppressWarnings("unchecked")
         Map<String, Object> r =
             (Map<String, Object>)

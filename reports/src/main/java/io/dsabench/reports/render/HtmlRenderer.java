@@ -87,7 +87,7 @@ public final class HtmlRenderer {
 
   private static void header(StringBuilder b, ReportData d) {
     Provenance p = d.provenance();
-    b.append("<header>\n<h1>").append(Escape.html(d.title())).append("</h1>\n");
+    b.append("<header id=\"top\">\n<h1>").append(Escape.html(d.title())).append("</h1>\n");
     b.append("<p class=\"subtitle\">Measured on <strong>")
         .append(Escape.html(deviceLabel(p)))
         .append("</strong> (")
