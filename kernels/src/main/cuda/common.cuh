@@ -159,6 +159,11 @@ DSA_DEVICE void wgmma_m64n128k16_rs_tb(float* d, const uint32_t* a, uint64_t db)
 }
 #endif  // DSA_HAS_WGMMA
 
+// Keeps the compiler from moving reads or writes of a register across an asynchronous wgmma that owns
+// it (CUTLASS calls this warpgroup_fence_operand).
+DSA_DEVICE void fence_operand(float& r) { asm volatile("" : "+f"(r)::"memory"); }
+DSA_DEVICE void fence_operand(uint32_t& r) { asm volatile("" : "+r"(r)::"memory"); }
+
 DSA_DEVICE float ex2(float x) {
   float y;
   asm("ex2.approx.ftz.f32 %0, %1;\n" : "=f"(y) : "f"(x));

@@ -22,17 +22,17 @@ constexpr int SMEM_Q = BM * LQ, SMEM_K = BN * LQ;  // then BN * LV for V: 94208 
 
 #ifdef DSA_HAS_WGMMA
 // Version 2 (sm_90a): FlashAttention-3-style products on wgmma (HGMMA), without warp
-// specialization yet. One block = 64 query rows of one head = one warpgroup (DSA_PREFILL_WGS). Per KV tile
+// specialization yet. One block = 128 query rows of one head = 2 warpgroups of 64 (DSA_PREFILL_WGS). Per KV tile
 // of 64 keys: S[64x64] = Q K^T with 12 m64n64k16 (A = Q, B = K tile, K-major in shared memory);
 // online softmax in registers; O[64x128] += P V with 4 m64n128k16 whose A = P straight from the S
 // registers (the accumulator layout is the A-fragment layout) and B = the V tile read N-major.
 // K and V tiles are double-buffered with cp.async (tile j+1 loads while tile j computes);
-// 128-byte-swizzled segment layout (common.cuh). 105 KB of shared memory: two blocks per SM, whose
-// barriers are independent, so one block's softmax overlaps the other's tensor work (v2a, with 2
-// warpgroups in lockstep per block: 297-331 TFLOP/s).
+// 128-byte-swizzled segment layout (common.cuh). 129 KB of shared memory: one block per SM. One
+// warpgroup per block (105 KB, two blocks per SM with independent barriers) measured 9% slower:
+// 272-297 against 297-331 TFLOP/s (kernels/NOTES.md).
 namespace {
 #ifndef DSA_PREFILL_WGS
-#define DSA_PREFILL_WGS 1  // warpgroups (of 64 query rows) per block
+#define DSA_PREFILL_WGS 2  // warpgroups (of 64 query rows) per block; 1 measured slower (NOTES.md)
 #endif
 constexpr int V2_WGS = DSA_PREFILL_WGS, V2_BM = 64 * V2_WGS, V2_THREADS = 128 * V2_WGS;
 }
@@ -179,6 +179,214 @@ extern "C" __global__ void __launch_bounds__(V2_THREADS, V2_WGS == 1 ? 2 : 1)
     }
     dsa::wgmma_commit();
     dsa::wgmma_wait<0>();
+  }
+
+#pragma unroll
+  for (int h = 0; h < 2; h++) {
+    float sum = row_sum[h];
+    sum += __shfl_xor_sync(0xffffffff, sum, 1);
+    sum += __shfl_xor_sync(0xffffffff, sum, 2);
+    const float inv = 1.f / sum;
+    const int row = warp_row0 + g + h * 8;
+    if (row < tokens) {
+      uint32_t* dst = reinterpret_cast<uint32_t*>(out + ((size_t)row * HEADS + head) * DV);
+#pragma unroll
+      for (int nt = 0; nt < DV / 8; nt++)
+        dst[(nt * 8 + 2 * t4) / 2] = dsa::pack_bf16(o[nt * 4 + h * 2] * inv, o[nt * 4 + h * 2 + 1] * inv);
+    }
+  }
+}
+// Version 2c (sm_90a): version 2 with FA3's intra-warpgroup pipelining. Within a warpgroup, the
+// tensor cores run O += P_j V_j while the warps do the softmax of tile j+1: per iteration, issue
+// S_j+1 = Q K_j+1^T, then PV_j, wait for S_j+1 only (wgmma groups retire in order), softmax it,
+// then wait for PV_j and rescale O. K/V need three stages (tile j for PV, j+1 for S, j+2 loading):
+// 169 KB of shared memory, one block of 2 warpgroups per SM.
+namespace {
+constexpr int C_WGS = 2, C_BM = 64 * C_WGS, C_THREADS = 128 * C_WGS, C_STAGES = 3;
+}
+extern "C" __global__ void __launch_bounds__(C_THREADS, 1)
+    dense_prefill_pipelined(const __nv_bfloat16* __restrict__ q, const __nv_bfloat16* __restrict__ k,
+                            const __nv_bfloat16* __restrict__ v, __nv_bfloat16* __restrict__ out, int tokens,
+                            int position, float scale) {
+  extern __shared__ __align__(16) uint8_t smem_raw[];
+  uint8_t* base = smem_raw + ((1024 - (dsa::smem_u32(smem_raw) & 1023)) & 1023);
+  __nv_bfloat16* sQ = reinterpret_cast<__nv_bfloat16*>(base);  // [3][128][64]
+  __nv_bfloat16* sK = sQ + C_BM * DQK;                          // 3 x [3][64][64]
+  __nv_bfloat16* sV = sK + C_STAGES * BN * DQK;                 // 3 x [2][64][64]
+
+  const int mb = gridDim.x - 1 - blockIdx.x;
+  const int head = blockIdx.y;
+  const int m0 = mb * C_BM;
+  const int tid = threadIdx.x, warp = tid >> 5, lane = tid & 31;
+  const int g = lane >> 2, t4 = lane & 3;
+  const int wg = warp >> 2;
+  const int offset = position - tokens;
+  const int last_row = min(m0 + C_BM, tokens) - 1;
+  const int n_tiles = (offset + last_row) / BN + 1;
+  const float sl2 = scale * 1.4426950408889634f;
+  const int warp_row0 = m0 + wg * 64 + (warp & 3) * 16;
+  // Tiles this warpgroup needs: past that, every key is in all of its rows' future.
+  const int wg_tiles = min(n_tiles, (offset + m0 + wg * 64 + 63) / BN + 1);
+
+  auto load_q = [&]() {
+    for (int c = tid; c < C_BM * (DQK / 8); c += C_THREADS) {
+      int r = c / (DQK / 8), ch = c % (DQK / 8);
+      int row = min(m0 + r, tokens - 1);
+      dsa::cp_async_16(dsa::smem_u32(sQ + dsa::sw128_offset(r, ch * 8, C_BM)),
+                       q + ((size_t)row * HEADS + head) * DQK + ch * 8, m0 + r < tokens ? 16 : 0);
+    }
+  };
+  auto load_kv = [&](int tile) {
+    const int stage = tile % C_STAGES;
+    __nv_bfloat16* dk = sK + stage * BN * DQK;
+    __nv_bfloat16* dv = sV + stage * BN * DV;
+    for (int c = tid; c < BN * (DQK / 8); c += C_THREADS) {
+      int r = c / (DQK / 8), ch = c % (DQK / 8);
+      int key = tile * BN + r;
+      dsa::cp_async_16(dsa::smem_u32(dk + dsa::sw128_offset(r, ch * 8, BN)),
+                       k + ((size_t)min(key, position - 1) * HEADS + head) * DQK + ch * 8, key < position ? 16 : 0);
+    }
+    for (int c = tid; c < BN * (DV / 8); c += C_THREADS) {
+      int r = c / (DV / 8), ch = c % (DV / 8);
+      int key = tile * BN + r;
+      dsa::cp_async_16(dsa::smem_u32(dv + dsa::sw128_offset(r, ch * 8, BN)),
+                       v + ((size_t)min(key, position - 1) * HEADS + head) * DV + ch * 8, key < position ? 16 : 0);
+    }
+  };
+  const uint32_t q_addr = dsa::smem_u32(sQ) + wg * 64 * 128;
+  auto issue_s = [&](float* s, int tile) {
+    const uint32_t k_addr = dsa::smem_u32(sK + (tile % C_STAGES) * BN * DQK);
+#pragma unroll
+    for (int kk = 0; kk < DQK / 16; kk++) {
+      const uint32_t koff = (kk & 3) * 32;
+      uint64_t da = dsa::wgmma_desc(q_addr + (kk >> 2) * (C_BM * 128) + koff, 16, 1024);
+      uint64_t db = dsa::wgmma_desc(k_addr + (kk >> 2) * (BN * 128) + koff, 16, 1024);
+      dsa::wgmma_m64n64k16_ss(s, da, db, kk > 0);
+    }
+    dsa::wgmma_commit();
+  };
+
+  float o[64];
+#pragma unroll
+  for (int i = 0; i < 64; i++) o[i] = 0.f;
+  float row_max[2] = {-INFINITY, -INFINITY}, row_sum[2] = {0.f, 0.f}, alpha[2] = {1.f, 1.f};
+  uint32_t pa[BN / 16][4], pn[BN / 16][4];
+
+  // Softmax of one S tile in registers: updates row_max/row_sum, sets alpha and P (bf16 A fragments).
+  auto softmax = [&](float* s, int tile, uint32_t (*p)[4]) -> bool {
+    const bool needs_mask = (tile + 1) * BN - 1 > offset + warp_row0;
+    bool rescale = false;
+#pragma unroll
+    for (int h = 0; h < 2; h++) {
+      const int qpos = offset + warp_row0 + g + h * 8;
+      float mx = -INFINITY;
+#pragma unroll
+      for (int nt = 0; nt < BN / 8; nt++)
+#pragma unroll
+        for (int e = 0; e < 2; e++) {
+          float x = s[nt * 4 + h * 2 + e];
+          if (needs_mask && tile * BN + nt * 8 + 2 * t4 + e > qpos) x = -INFINITY;
+          s[nt * 4 + h * 2 + e] = x;
+          mx = fmaxf(mx, x);
+        }
+      mx = fmaxf(mx, __shfl_xor_sync(0xffffffff, mx, 1));
+      mx = fmaxf(mx, __shfl_xor_sync(0xffffffff, mx, 2));
+      const float m_new = fmaxf(row_max[h], mx * sl2);
+      alpha[h] = dsa::ex2(row_max[h] - m_new);
+      rescale |= m_new != row_max[h];
+      row_max[h] = m_new;
+      float sum = 0.f;
+#pragma unroll
+      for (int nt = 0; nt < BN / 8; nt++)
+#pragma unroll
+        for (int e = 0; e < 2; e++) {
+          float p = dsa::ex2(fmaf(s[nt * 4 + h * 2 + e], sl2, -m_new));
+          s[nt * 4 + h * 2 + e] = p;
+          sum += p;
+        }
+      row_sum[h] = row_sum[h] * alpha[h] + sum;
+    }
+#pragma unroll
+    for (int kk = 0; kk < BN / 16; kk++) {
+      p[kk][0] = dsa::pack_bf16(s[(2 * kk) * 4 + 0], s[(2 * kk) * 4 + 1]);
+      p[kk][1] = dsa::pack_bf16(s[(2 * kk) * 4 + 2], s[(2 * kk) * 4 + 3]);
+      p[kk][2] = dsa::pack_bf16(s[(2 * kk + 1) * 4 + 0], s[(2 * kk + 1) * 4 + 1]);
+      p[kk][3] = dsa::pack_bf16(s[(2 * kk + 1) * 4 + 2], s[(2 * kk + 1) * 4 + 3]);
+    }
+    return __any_sync(0xffffffff, rescale);
+  };
+  auto rescale_o = [&]() {
+#pragma unroll
+    for (int nt = 0; nt < DV / 8; nt++) {
+      o[nt * 4 + 0] *= alpha[0];
+      o[nt * 4 + 1] *= alpha[0];
+      o[nt * 4 + 2] *= alpha[1];
+      o[nt * 4 + 3] *= alpha[1];
+    }
+  };
+
+  // Prologue: Q + tile 0 in one group, tile 1 in the next; S_0 and its softmax.
+  load_q();
+  load_kv(0);
+  dsa::cp_async_commit();
+  if (n_tiles > 1) load_kv(1);
+  dsa::cp_async_commit();
+  dsa::cp_async_wait<1>();
+  dsa::fence_proxy_async();
+  __syncthreads();
+  {
+    float s[32];
+    dsa::wgmma_fence();
+    issue_s(s, 0);
+    dsa::wgmma_wait<0>();
+#pragma unroll
+    for (int i = 0; i < 32; i++) dsa::fence_operand(s[i]);
+    softmax(s, 0, pa);  // o is all zeros: no rescale needed
+  }
+
+  for (int j = 0; j < n_tiles; j++) {
+    dsa::cp_async_wait<0>();  // tile j+1 is in
+    dsa::fence_proxy_async();
+    __syncthreads();  // and every warpgroup is done with tile j-1, whose stage tile j+2 reuses
+    if (j + 2 < n_tiles) {
+      load_kv(j + 2);
+      dsa::cp_async_commit();
+    }
+    const bool mine = j < wg_tiles, next = j + 1 < wg_tiles;
+    if (!mine) continue;  // uniform per warpgroup; it still meets every barrier
+    float s[32];
+#pragma unroll
+    for (int i = 0; i < 64; i++) dsa::fence_operand(o[i]);
+    dsa::wgmma_fence();
+    if (next) issue_s(s, j + 1);
+    {
+      const uint32_t v_addr = dsa::smem_u32(sV + (j % C_STAGES) * BN * DV);
+#pragma unroll
+      for (int kk = 0; kk < BN / 16; kk++) {
+        uint64_t db = dsa::wgmma_desc_mn(v_addr + kk * 16 * 128, BN * 128);
+        dsa::wgmma_m64n128k16_rs_tb(o, pa[kk], db);
+      }
+      dsa::wgmma_commit();
+    }
+    bool rescale = false;
+    if (next) {
+      dsa::wgmma_wait<1>();  // S_j+1 is done; PV_j may still run
+#pragma unroll
+      for (int i = 0; i < 32; i++) dsa::fence_operand(s[i]);
+      // PV_j still reads pa (wgmma reads register operands asynchronously): new P goes to pn.
+      rescale = softmax(s, j + 1, pn);
+    }
+    dsa::wgmma_wait<0>();
+#pragma unroll
+    for (int i = 0; i < 64; i++) dsa::fence_operand(o[i]);
+#pragma unroll
+    for (int kk = 0; kk < BN / 16; kk++)
+#pragma unroll
+      for (int e = 0; e < 4; e++) {
+        dsa::fence_operand(pa[kk][e]);
+        pa[kk][e] = pn[kk][e];
+      }
+    if (rescale) rescale_o();
   }
 
 #pragma unroll
@@ -390,5 +598,11 @@ extern "C" __global__ void __launch_bounds__(WARPS * 32, 2)
       }
     }
   }
+}
+
+// Version 2c exists only on sm_90a; this stub gives the other passes (host, compute_80) its symbol.
+extern "C" __global__ void dense_prefill_pipelined(const __nv_bfloat16*, const __nv_bfloat16*,
+                                                   const __nv_bfloat16*, __nv_bfloat16*, int, int, float) {
+  __trap();
 }
 #endif  // DSA_HAS_WGMMA

@@ -171,12 +171,39 @@ static void run_topk(const float* logits, int* idx, int batch, int T, int P, int
 }
 static int smem_sparse(bool fp8) { return fp8 ? SparseSmem<true>::TOTAL : SparseSmem<false>::TOTAL; }
 static int smem_sparse_wg(bool fp8) { return fp8 ? WgSmem<true>::TOTAL : WgSmem<false>::TOTAL; }
-static bool g_sparse_wgmma = true;
+static int smem_sparse_wg2(bool fp8) { return fp8 ? Wg2Smem<true>::TOTAL : Wg2Smem<false>::TOTAL; }
+static int g_sparse_ver = 2;   // 0 mma.sync, 1 wgmma (64-entry blocks), 2 wgmma v2 (32-entry blocks, deep pipeline)
+#define g_sparse_wgmma (g_sparse_ver)
+static const char* sparse_ver_name() {
+  static const char* n[] = {"mma.sync", "wgmma", "wgmma v2", "wgmma+PVwgmma A", "wgmma+PVwgmma B"};
+  return n[g_sparse_ver];
+}
+template <int PVW> __global__ void sparse_pvw_bf16(const __nv_bfloat16*, const __nv_bfloat16*, const int*, __nv_bfloat16*, int, int, int, float);
+template <int PVW> __global__ void sparse_pvw_fp8(const __nv_bfloat16*, const uint8_t*, const int*, __nv_bfloat16*, int, int, int, float);
 static bool g_modes = false;
+static int g_best = 1;   // version for the size sweep: the wgmma+PV-wgmma one whose check passed, else 1
 static void run_sparse(bool fp8, const __nv_bfloat16* q, const void* cache, const int* idx, __nv_bfloat16* out,
                        int batch, int T, int P, int k) {
   const float scaleLog2 = (float)(1.0 / sqrt(192.0) * 1.4426950408889634);
   dim3 grid(2, batch * T);
+  if (g_sparse_ver >= 3) {
+    int sm = smem_sparse_wg(fp8);
+    if (g_sparse_ver == 3) {
+      if (fp8) sparse_pvw_fp8<1><<<grid, 256, sm>>>(q, (const uint8_t*)cache, idx, out, T, P, k, scaleLog2);
+      else sparse_pvw_bf16<1><<<grid, 256, sm>>>(q, (const __nv_bfloat16*)cache, idx, out, T, P, k, scaleLog2);
+    } else {
+      if (fp8) sparse_pvw_fp8<2><<<grid, 256, sm>>>(q, (const uint8_t*)cache, idx, out, T, P, k, scaleLog2);
+      else sparse_pvw_bf16<2><<<grid, 256, sm>>>(q, (const __nv_bfloat16*)cache, idx, out, T, P, k, scaleLog2);
+    }
+    return;
+  }
+  if (g_sparse_ver == 2) {
+    if (fp8)
+      dsa_sparse_mla_fp8_wg2<<<grid, 256, smem_sparse_wg2(true)>>>(q, (const uint8_t*)cache, idx, out, T, P, k, scaleLog2);
+    else
+      dsa_sparse_mla_bf16_wg2<<<grid, 256, smem_sparse_wg2(false)>>>(q, (const __nv_bfloat16*)cache, idx, out, T, P, k, scaleLog2);
+    return;
+  }
   if (g_sparse_wgmma) {
     if (fp8)
       dsa_sparse_mla_fp8_wgmma<<<grid, 256, smem_sparse_wg(true)>>>(q, (const uint8_t*)cache, idx, out, T, P, k, scaleLog2);
@@ -194,12 +221,24 @@ static void run_sparse(bool fp8, const __nv_bfloat16* q, const void* cache, cons
 template <int MODE>
 __global__ void __launch_bounds__(256, 1) sparse_mode_bf16(const __nv_bfloat16* q, const __nv_bfloat16* c, const int* idx,
                                                           __nv_bfloat16* out, int T, int P, int k, float s) {
-  sparse_wgmma_body<false, MODE>(q, reinterpret_cast<const uint8_t*>(c), idx, out, T, P, k, s);
+  sparse_wg2_body<false, MODE>(q, reinterpret_cast<const uint8_t*>(c), idx, out, T, P, k, s);
 }
 template <int MODE>
 __global__ void __launch_bounds__(256, 1) sparse_mode_fp8(const __nv_bfloat16* q, const uint8_t* c, const int* idx,
                                                          __nv_bfloat16* out, int T, int P, int k, float s) {
-  sparse_wgmma_body<true, MODE>(q, c, idx, out, T, P, k, s);
+  sparse_wg2_body<true, MODE>(q, c, idx, out, T, P, k, s);
+}
+
+// The wgmma kernel with P V on wgmma too (two descriptor conventions for the transposed V).
+template <int PVW>
+__global__ void __launch_bounds__(256, 1) sparse_pvw_bf16(const __nv_bfloat16* q, const __nv_bfloat16* c, const int* idx,
+                                                         __nv_bfloat16* out, int T, int P, int k, float s) {
+  sparse_wgmma_body<false, 0, PVW>(q, reinterpret_cast<const uint8_t*>(c), idx, out, T, P, k, s);
+}
+template <int PVW>
+__global__ void __launch_bounds__(256, 1) sparse_pvw_fp8(const __nv_bfloat16* q, const uint8_t* c, const int* idx,
+                                                        __nv_bfloat16* out, int T, int P, int k, float s) {
+  sparse_wgmma_body<true, 0, PVW>(q, c, idx, out, T, P, k, s);
 }
 
 // ---------------------------------------------------------------- checks
@@ -393,11 +432,11 @@ static void bench_sparse(bool fp8, int batch, int T, int P, int k) {
   double flops = 2.0 * 128 * (576 + 512) * sparse_pairs(batch, T, P, k);
   double ms = tm.median_ms([&] { run_sparse(fp8, q, cache, idx, out, batch, T, P, k); });
   printf("BENCH sparse_%s   b=%-4d T=%-5d P=%-7d %9.3f ms %8.1f TFLOP/s (%s)\n", fp8 ? "fp8 " : "bf16", batch, T, P, ms,
-         flops / ms / 1e9, g_sparse_wgmma ? "wgmma" : "mma.sync");
+         flops / ms / 1e9, sparse_ver_name());
   if (g_modes) {
     const float sl = (float)(1.0 / sqrt(192.0) * 1.4426950408889634);
     dim3 grid(2, batch * T);
-    int sm = smem_sparse_wg(fp8);
+    int sm = smem_sparse_wg2(fp8);
     auto qb = q; auto cb = cache; auto ib = idx; auto ob = out;
 #define MODE_RUN(M)                                                                                              \
     {                                                                                                            \
@@ -423,14 +462,21 @@ int main(int argc, char** argv) {
   CK(cudaFuncSetAttribute(dsa_sparse_mla_fp8, cudaFuncAttributeMaxDynamicSharedMemorySize, smem_sparse(true)));
   CK(cudaFuncSetAttribute(dsa_sparse_mla_bf16_wgmma, cudaFuncAttributeMaxDynamicSharedMemorySize, smem_sparse_wg(false)));
   CK(cudaFuncSetAttribute(dsa_sparse_mla_fp8_wgmma, cudaFuncAttributeMaxDynamicSharedMemorySize, smem_sparse_wg(true)));
+  CK(cudaFuncSetAttribute(dsa_sparse_mla_bf16_wg2, cudaFuncAttributeMaxDynamicSharedMemorySize, smem_sparse_wg2(false)));
+  CK(cudaFuncSetAttribute(sparse_pvw_bf16<1>, cudaFuncAttributeMaxDynamicSharedMemorySize, smem_sparse_wg(false)));
+  CK(cudaFuncSetAttribute(sparse_pvw_bf16<2>, cudaFuncAttributeMaxDynamicSharedMemorySize, smem_sparse_wg(false)));
+  CK(cudaFuncSetAttribute(sparse_pvw_fp8<1>, cudaFuncAttributeMaxDynamicSharedMemorySize, smem_sparse_wg(true)));
+  CK(cudaFuncSetAttribute(sparse_pvw_fp8<2>, cudaFuncAttributeMaxDynamicSharedMemorySize, smem_sparse_wg(true)));
+  CK(cudaFuncSetAttribute(dsa_sparse_mla_fp8_wg2, cudaFuncAttributeMaxDynamicSharedMemorySize, smem_sparse_wg2(true)));
   cudaDeviceProp prop; CK(cudaGetDeviceProperties(&prop, 0));
   int drv; CK(cudaDriverGetVersion(&drv));
   printf("device %s, %d SMs, driver API %d\n", prop.name, prop.multiProcessorCount, drv);
   CK(cudaFuncSetAttribute(dsa_indexer_fp8_wgmma_q4, cudaFuncAttributeMaxDynamicSharedMemorySize, wgmma_smem(4)));
   CK(cudaFuncSetAttribute(dsa_indexer_fp8_wgmma_q2, cudaFuncAttributeMaxDynamicSharedMemorySize, wgmma_smem(2)));
   CK(cudaFuncSetAttribute(dsa_topk, cudaFuncAttributeMaxDynamicSharedMemorySize, (int)sizeof(TopkSmem)));
-  printf("smem: topk %d, sparse bf16 %d, sparse fp8 %d, wgmma bf16 %d, wgmma fp8 %d\n", (int)sizeof(TopkSmem),
-         smem_sparse(false), smem_sparse(true), smem_sparse_wg(false), smem_sparse_wg(true));
+  printf("smem: topk %d, sparse bf16 %d, sparse fp8 %d, wgmma bf16 %d, wgmma fp8 %d, wg2 bf16 %d, wg2 fp8 %d\n",
+         (int)sizeof(TopkSmem), smem_sparse(false), smem_sparse(true), smem_sparse_wg(false), smem_sparse_wg(true),
+         smem_sparse_wg2(false), smem_sparse_wg2(true));
   if (mode == "check" || mode == "all") {
     g_wgmma = false;
     check_indexer(true, 1, 77, 1000, 1);
@@ -450,11 +496,26 @@ int main(int argc, char** argv) {
     check_topk(1, 2, 131072, 2048, 2, 16);   // ties that overflow the smem candidate buffer
     check_topk(1, 3, 40000, 2048, 64, 18);   // sampled path with ties at the threshold
     check_indexer(true, 1, 3, 999, 17);      // wgmma NQ = 2 with a partial query tile
-    g_sparse_wgmma = false;
-    check_sparse(false, 1, 2, 5000, 2048, 2, 19);
-    check_sparse(true, 2, 1, 4000, 2048, 2, 20);
-    g_sparse_wgmma = true;
-    printf("(sparse checks below: wgmma path)\n");
+    for (int v = 0; v < 5; v++) {
+      if (v == 1) continue;
+      g_sparse_ver = v;
+      printf("(sparse %s)\n", sparse_ver_name());
+      int before = g_fail;
+      check_sparse(false, 1, 2, 5000, 2048, 2, 19);
+      check_sparse(true, 2, 1, 4000, 2048, 2, 20);
+      check_sparse(false, 2, 2, 3000, 300, 2, 21);
+      if (v >= 3) {
+        if (g_fail == before) {
+          if (g_best == 1) g_best = v;
+        } else {
+          printf("(%s fails: that descriptor convention is the wrong one; not counted)\n", sparse_ver_name());
+          g_fail = before;
+        }
+      }
+    }
+    printf("(sparse version for the sweep: %s)\n", [] { int t = g_sparse_ver; g_sparse_ver = g_best; const char* n = sparse_ver_name(); g_sparse_ver = t; return n; }());
+    g_sparse_ver = 1;
+    printf("(sparse checks below: %s)\n", sparse_ver_name());
     check_sparse(false, 1, 6, 5000, 2048, 6, 11);
     check_sparse(false, 1, 3, 1500, 2048, 3, 12);   // short rows: -1 padding
     check_sparse(false, 2, 2, 3000, 300, 4, 13);    // k not a multiple of 64
@@ -467,14 +528,12 @@ int main(int argc, char** argv) {
     bench_indexer_topk(1, 4096, 32768, false);
     bench_indexer_topk(128, 2, 131072, false);
     bench_indexer_topk(64, 2, 32768, false);
-    g_sparse_wgmma = false;
-    bench_sparse(false, 1, 4096, 131072, 2048);
-    bench_sparse(true, 128, 2, 32768, 2048);
-    g_sparse_wgmma = true;
-    g_modes = true;
-    bench_sparse(false, 1, 4096, 131072, 2048);
-    bench_sparse(true, 128, 2, 131072, 2048);
-    g_modes = false;
+    for (int v = 0; v < 5; v++) {
+      g_sparse_ver = v;
+      bench_sparse(false, 1, 4096, 131072, 2048);
+      bench_sparse(true, 128, 2, 131072, 2048);
+    }
+    g_sparse_ver = g_best;
     bench_sparse(false, 1, 4096, 32768, 2048);
     bench_sparse(true, 64, 2, 32768, 2048);
     bench_sparse(true, 128, 2, 32768, 2048);

@@ -428,7 +428,7 @@ public final class CudaBackend implements Backend {
     int mBlocks = (op.tokens() + blockM - 1) / blockM;
     launch(
         "dense_prefill",
-        "dense_prefill",
+        DensePrefillShape.kernel(DensePrefillShape.version(hopper)),
         site,
         // Query blocks fastest (the kernel takes the latest first): one head's blocks run together
         // and share its K and V through L2.

