@@ -103,6 +103,9 @@ final class ReportBuilder {
     } catch (IllegalArgumentException e) {
       // A run too small to cost (one phase only, say) still has kernel tables worth reading.
       warnings.add("No cost curves: the cost model cannot cost this run: " + e.getMessage());
+      if (in.workload() != null) {
+        warnings.add("No capacity plan: it needs the cost curves this run could not give.");
+      }
     }
     Figure3Reference paper = Figure3Reference.load();
 

@@ -230,6 +230,24 @@ class ReportNumbersTest {
         .hasMessage("positions: 200000 is beyond the cost curves' last position 131072");
   }
 
+  @Test
+  void aRunTheCostModelCannotCostStillShowsItsKernels() {
+    List<PointResult> decodeOnly =
+        results.points().stream().filter(p -> p.phase().id().equals("decode")).toList();
+    Results partial = new Results(results.run(), decodeOnly);
+    ReportInput in =
+        new ReportInput(partial, null, null, null, null, CHAT, "chat.yaml", null, null, null);
+    var data = ReportWriter.data(in);
+    assertThat(data.warnings())
+        .anyMatch(w -> w.startsWith("No cost curves: the cost model cannot cost this run: "))
+        .contains("No capacity plan: it needs the cost curves this run could not give.");
+    assertThat(data.summary()).isEmpty();
+    assertThat(data.capacity()).isNull();
+    Document page = Jsoup.parse(ReportWriter.html(data));
+    assertThat(page.select("canvas")).isEmpty();
+    assertThat(page.select("#kernels-decode-dsa tbody tr")).isNotEmpty();
+  }
+
   private static void assertCell(Element row, String key, double value, String text) {
     assertThat(row).as("row for " + key).isNotNull();
     Element cell = row.selectFirst("td[data-key=" + key + "]");

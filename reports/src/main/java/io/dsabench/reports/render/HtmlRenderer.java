@@ -169,9 +169,14 @@ public final class HtmlRenderer {
         .append(" 2 USD/GPU-hour). Dotted stretches are values the cost model flags as")
         .append(" extrapolated (outside the measured positions).</p>\n");
     for (Phase phase : Phase.values()) {
-      b.append("<h3>")
-          .append(phase == Phase.PREFILL ? "Prefill" : "Decode")
-          .append("</h3>\n<figure class=\"chart\">\n<div class=\"chart-box\"><canvas id=\"chart-")
+      b.append("<h3>").append(phase == Phase.PREFILL ? "Prefill" : "Decode").append("</h3>\n");
+      if (d.curves().stream()
+          .noneMatch(c -> c.phase() == phase && c.source().equals(Curve.MEASURED))) {
+        b.append("<p class=\"empty\">No cost curve: this run could not be costed (see Read")
+            .append(" first at the top).</p>\n");
+        continue;
+      }
+      b.append("<figure class=\"chart\">\n<div class=\"chart-box\"><canvas id=\"chart-")
           .append(phase.id())
           .append("\" role=\"img\" aria-label=\"")
           .append(phase.id())
@@ -326,8 +331,9 @@ public final class HtmlRenderer {
     b.append("<section id=\"capacity\">\n<h2>Capacity plan</h2>\n");
     CapacityPlan plan = d.capacity();
     if (plan == null) {
-      b.append("<p class=\"empty\">No workload was given (<code>--workload FILE</code>), so")
-          .append(" there is no capacity plan in this report.</p>\n</section>\n");
+      b.append("<p class=\"empty\">No capacity plan in this report: no workload was given")
+          .append(" (<code>--workload FILE</code>), or the run could not be costed (see Read first")
+          .append(" at the top).</p>\n</section>\n");
       return;
     }
     b.append("<p>Workload <code>").append(Escape.html(plan.workload())).append("</code>.</p>\n");

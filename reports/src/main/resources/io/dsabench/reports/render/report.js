@@ -64,7 +64,7 @@
       return m;
     };
     var spread = top('measured') / Math.max(top('paper'), 1e-12);
-    var log = spread > 20 || spread < 1 / 20;
+    var log = top('paper') > 0 && top('measured') > 0 && (spread > 20 || spread < 1 / 20);
     canvas.setAttribute('data-scale', log ? 'logarithmic' : 'linear');
     charts.push(
       new Chart(canvas, {
