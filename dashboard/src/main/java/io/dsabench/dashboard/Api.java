@@ -307,7 +307,8 @@ final class Api {
                 + run.deviceName()
                 + "' (profiles: "
                 + HardwareProfiles.ids()
-                + "); achieved throughput only."
+                + "); achieved throughput only, each stage in the unit of its likely bound (compute above"
+                + " 100 FLOP per byte, else memory)."
             : "Ceilings of "
                 + profile.get().name()
                 + ": "

@@ -28,7 +28,9 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * The page in real headless Chromium (Debian's, through its chromedriver), served by a real
- * dashboard on a loopback port over synthetic results (see {@link SyntheticResults}).
+ * dashboard on a loopback port: over a real run measured here on the cpu backend ({@link
+ * RealCpuRun}), and over synthetic GPU-like results for the verdict and ceilings ({@link
+ * SyntheticResults}).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Timeout(180)
@@ -38,9 +40,10 @@ class PageBrowserTest {
 
   private WebDriver driver;
   private JavascriptExecutor js;
+  private Path realRun;
 
   @BeforeAll
-  void startBrowser(@TempDir Path profile) {
+  void startBrowser(@TempDir Path profile, @TempDir Path measured) throws Exception {
     ExternalTools.require(ExternalTools.CHROMIUM, ExternalTools.CHROMEDRIVER);
     ChromeOptions o = new ChromeOptions();
     o.setBinary(ExternalTools.CHROMIUM.toString());
@@ -61,6 +64,9 @@ class PageBrowserTest {
             .usingAnyFreePort()
             .withTimeout(Duration.ofSeconds(60))
             .build();
+    // The page tests draw a real run: measured here on the cpu backend before the browser starts.
+    realRun = measured.resolve("cpu");
+    RealCpuRun.measure(realRun, measured.resolve("locks"));
     driver = new ChromeDriver(service, o);
     driver.manage().timeouts().scriptTimeout(Duration.ofSeconds(30));
     js = (JavascriptExecutor) driver;
@@ -117,12 +123,17 @@ class PageBrowserTest {
   @Test
   void costChartsRenderMeasuredCurvesAndRedrawWhenThePriceChanges(@TempDir Path tmp)
       throws Exception {
-    try (TestDashboard d = TestDashboard.withRuns(tmp)) {
+    Path out = Files.createDirectories(tmp.resolve("out"));
+    Files.copy(
+        realRun.resolve("results.json"),
+        Files.createDirectories(out.resolve("cpu")).resolve("results.json"));
+    try (TestDashboard d = TestDashboard.over(tmp, List.of(out))) {
       open(d);
       assertThat(driver.findElement(By.id("empty")).isDisplayed()).isFalse();
-      assertThat(driver.findElement(By.id("run")).getAttribute("value"))
-          .isIn(TestDashboard.LOCAL_ID, TestDashboard.PUBLISHED_ID);
+      String id = d.server.runs().runs().get(0).id();
+      assertThat(driver.findElement(By.id("run")).getAttribute("value")).isEqualTo(id);
       assertThat(driver.findElement(By.id("price")).getAttribute("value")).isEqualTo("2");
+      assertThat(js.executeScript("return window.dsabench.state.lastCost.run;")).isEqualTo(id);
 
       Map<String, List<Map<String, Object>>> before = new java.util.HashMap<>();
       Map<String, Long> hashBefore = new java.util.HashMap<>();
@@ -142,7 +153,7 @@ class PageBrowserTest {
         }
         Map<String, Long> px = pixels(chart);
         assertThat(px.get("ink")).as(chart + " ink").isGreaterThan(px.get("total") / 100);
-        assertThat(px.get("blue")).as(chart + " V3.2 line pixels").isGreaterThan(200);
+        assertThat(px.get("blue")).as(chart + " V3.2 line pixels").isGreaterThan(100);
         before.put(chart, ds);
         hashBefore.put(chart, px.get("hash"));
       }
@@ -180,6 +191,24 @@ class PageBrowserTest {
             .as(chart + " redrawn")
             .isNotEqualTo(hashBefore.get(chart));
       }
+    }
+  }
+
+  @Test
+  void syntheticRunsShowTheVerdictAndTheKernelCeilings(@TempDir Path tmp) throws Exception {
+    try (TestDashboard d = TestDashboard.withRuns(tmp)) {
+      open(d);
+      new WebDriverWait(driver, Duration.ofSeconds(30))
+          .until(x -> driver.findElements(By.cssSelector("#kernel-table tbody tr")).size() > 0);
+      assertThat(driver.findElement(By.id("runs")).getText())
+          .contains("REGRESSION vs published-h200")
+          .contains("published reference run");
+      assertThat(driver.findElement(By.id("kernel-table")).getText()).contains("744 TFLOP/s");
+      Path shot = ((TakesScreenshot) driver).getScreenshotAs(OutputType.FILE).toPath();
+      Files.copy(
+          shot,
+          SCREENSHOT.resolveSibling("dashboard-synthetic-screenshot.png"),
+          StandardCopyOption.REPLACE_EXISTING);
     }
   }
 

@@ -45,6 +45,11 @@ final class TestDashboard implements AutoCloseable {
     return new TestDashboard(tmp, List.of(tmp.resolve("out"), tmp.resolve("published")));
   }
 
+  /** A dashboard over the given directories. */
+  static TestDashboard over(Path tmp, List<Path> roots) throws Exception {
+    return new TestDashboard(tmp, roots);
+  }
+
   /** A dashboard whose directories do not exist yet: no results at all. */
   static TestDashboard empty(Path tmp) throws Exception {
     return new TestDashboard(tmp, List.of(tmp.resolve("out"), tmp.resolve("published")));

@@ -41,11 +41,12 @@
     return v >= 1024 ? (v / 1024).toFixed(v % 1024 === 0 ? 0 : 1) + "K" : String(v);
   }
 
-  function usd(v) {
-    return v >= 1 ? v.toFixed(2) : v >= 0.01 ? v.toFixed(3) : v.toPrecision(2);
+  // Three significant digits whatever the scale (a cpu run's 0.004 TFLOP/s, an H200's 744).
+  function num3(v) {
+    return v >= 100 ? v.toFixed(0) : v.toPrecision(3);
   }
 
-  function lineOptions(yTitle, extraScales) {
+  function lineOptions(yTitle, extraScales, xMax) {
     return {
       animation: false,
       responsive: true,
@@ -55,8 +56,8 @@
       interaction: { mode: "nearest", intersect: false },
       plugins: { legend: { position: "bottom", labels: { boxWidth: 18 } } },
       scales: Object.assign({
-        x: { type: "linear", min: 0, max: 131072, title: { display: true, text: "token position" },
-             ticks: { stepSize: 16384, callback: (v) => fmtTokens(v) } },
+        x: { type: "linear", min: 0, max: xMax, title: { display: true, text: "token position" },
+             ticks: { stepSize: xMax ? 16384 : undefined, callback: (v) => fmtTokens(v) } },
         y: { type: "linear", beginAtZero: true, title: { display: true, text: yTitle } },
       }, extraScales || {}),
     };
@@ -66,7 +67,7 @@
     return new Chart($(canvasId), {
       type: "line",
       data: { datasets: [] },
-      options: lineOptions("USD per million tokens"),
+      options: lineOptions("USD per million tokens", {}, 131072),
     });
   }
 
@@ -190,8 +191,8 @@
         if (last) {
           const tr = document.createElement("tr");
           for (const [v, num] of [[phase], [s.variant], [s.op], [s.bound || "—"],
-            [fmtTokens(last.position), true], [last.achieved.toFixed(2) + " " + s.unit, true],
-            [s.ceiling == null ? "unknown" : s.ceiling.toFixed(1) + " " + s.unit, true],
+            [fmtTokens(last.position), true], [num3(last.achieved) + " " + s.unit, true],
+            [s.ceiling == null ? "unknown" : num3(s.ceiling) + " " + s.unit, true],
             [last.fraction == null ? "—" : (100 * last.fraction).toFixed(1) + "%", true]]) {
             const td = document.createElement("td");
             td.textContent = v;
