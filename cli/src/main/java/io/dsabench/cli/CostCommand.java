@@ -26,6 +26,7 @@ import io.dsabench.costmodel.reference.Figure3Reference;
 import io.dsabench.costmodel.results.Results;
 import io.dsabench.costmodel.results.ResultsFormatException;
 import io.dsabench.costmodel.results.ResultsIO;
+import io.dsabench.costmodel.workload.Phase;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -117,6 +118,15 @@ final class CostCommand implements Callable<Integer> {
   java.util.LinkedHashMap<String, String> set = new java.util.LinkedHashMap<>();
 
   @Option(
+      names = "--phases",
+      paramLabel = "P,..",
+      split = ",",
+      description =
+          "phases to cost: prefill, decode (default: both); one alone when the other's points"
+              + " failed")
+  List<String> phases = List.of("prefill", "decode");
+
+  @Option(
       names = "--step",
       paramLabel = "TOKENS",
       description = "spacing of the curve samples from 0 to 131072 (default: 1024)")
@@ -155,8 +165,22 @@ final class CostCommand implements Callable<Integer> {
                   "paper Figure 3 intercepts at position 0 (prefill_v3.1, decode_v3.1), H800 at"
                       + " 2 USD/GPU-hour"));
     }
+    java.util.Set<Phase> phaseSet = java.util.EnumSet.noneOf(Phase.class);
+    for (String ph : phases) {
+      phaseSet.add(Phase.of(ph.trim()));
+    }
     Results res = readResults(results);
-    CostReport report = CostModel.compute(res, params);
+    CostReport report;
+    try {
+      report = CostModel.compute(res, params, phaseSet);
+    } catch (IllegalArgumentException e) {
+      if (e.getMessage().startsWith("results: no ok") && phaseSet.size() == 2) {
+        throw new IllegalArgumentException(
+            e.getMessage() + "; to cost one phase alone, pass --phases decode or --phases prefill",
+            e);
+      }
+      throw e;
+    }
     Figure3Comparison cmp = Figure3Comparison.compare(report, paper);
     CapacityPlan plan = null;
     if (workload != null) {
@@ -308,14 +332,15 @@ final class CostCommand implements Callable<Integer> {
     out.println();
     out.println("USD per million tokens by position (* = attention extrapolated beyond the");
     out.println("measured positions; prefill_v3.2 mode: m = masked MHA, s = sparse)");
-    out.printf(
-        Locale.ROOT,
-        "%9s  %13s  %14s  %13s  %13s%n",
-        "position",
-        "prefill_v3.1",
-        "prefill_v3.2",
-        "decode_v3.1",
-        "decode_v3.2");
+    StringBuilder head = new StringBuilder(String.format(Locale.ROOT, "%9s", "position"));
+    for (CostCurve c : r.curves()) {
+      head.append(
+          String.format(
+              Locale.ROOT,
+              "  %" + (c.curve() == Curve.PREFILL_V32 ? 14 : 13) + "s",
+              c.curve().id()));
+    }
+    out.println(head);
     List<CurvePoint> first = r.curves().get(0).points();
     int every = Math.max(1, 4096 / Math.max(1, first.get(1).position() - first.get(0).position()));
     for (int i = 0; i < first.size(); i++) {
@@ -327,8 +352,9 @@ final class CostCommand implements Callable<Integer> {
       }
       StringBuilder line =
           new StringBuilder(String.format(Locale.ROOT, "%9d", first.get(i).position()));
-      for (Curve c : Curve.values()) {
-        CurvePoint pt = r.curve(c).points().get(i);
+      for (CostCurve cc : r.curves()) {
+        Curve c = cc.curve();
+        CurvePoint pt = cc.points().get(i);
         String mark = pt.extrapolated() ? "*" : " ";
         String mode = c == Curve.PREFILL_V32 ? (pt.mode().equals("sparse") ? " s" : " m") : "";
         line.append(
@@ -346,7 +372,9 @@ final class CostCommand implements Callable<Integer> {
     out.printf(
         Locale.ROOT,
         "Prefill crossover (V3.2 sparse beats masked MHA): %s; paper ~%d%s%n",
-        x == null ? "none within the curves" : String.format(Locale.ROOT, "%.0f tokens", x),
+        x != null
+            ? String.format(Locale.ROOT, "%.0f tokens", x)
+            : r.has(Curve.PREFILL_V32) ? "none within the curves" : "not computed (no prefill)",
         cmp.paperCrossover(),
         cmp.crossoverRelativeError() == null
             ? ""
@@ -371,6 +399,9 @@ final class CostCommand implements Callable<Integer> {
     out.println();
     out.println("Rest of the model per token (estimate on " + p.target().id() + "):");
     for (Curve c : List.of(Curve.PREFILL_V32, Curve.DECODE_V32)) {
+      if (!r.has(c)) {
+        continue;
+      }
       RestEstimate e = r.restOf(c);
       out.printf(
           Locale.ROOT,
@@ -397,11 +428,15 @@ final class CostCommand implements Callable<Integer> {
             comp.note());
       }
     }
-    out.printf(
-        Locale.ROOT,
-        "  (v3.1: prefill %.1f us, decode %.1f us: no indexer projections)%n",
-        r.restOf(Curve.PREFILL_V31).secondsPerToken() * 1e6,
-        r.restOf(Curve.DECODE_V31).secondsPerToken() * 1e6);
+    for (Curve c : List.of(Curve.PREFILL_V31, Curve.DECODE_V31)) {
+      if (r.has(c)) {
+        out.printf(
+            Locale.ROOT,
+            "  (v3.1 %s: %.1f us, no indexer projections)%n",
+            c.phase().id(),
+            r.restOf(c).secondsPerToken() * 1e6);
+      }
+    }
     if (!r.calibration().isEmpty()) {
       out.println();
       out.println("Calibration steps:");

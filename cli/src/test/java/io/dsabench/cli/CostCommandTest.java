@@ -144,4 +144,29 @@ class CostCommandTest {
     assertEquals(2, fmt.exit());
     assertTrue(fmt.err().contains("format: 'xml' is not one of table, csv, json"), fmt.err());
   }
+
+  @Test
+  void onePhaseAloneWhenTheOthersPointsFailed(@TempDir Path dir) throws Exception {
+    Path f = syntheticResults(dir, "cuda", "NVIDIA H200");
+    Results all = ResultsIO.read(f);
+    Results decodeOnly =
+        new Results(
+            all.run(), all.points().stream().filter(p -> p.phase() == Phase.DECODE).toList());
+    Path g = dir.resolve("decode-only.json");
+    ResultsIO.write(g, decodeOnly);
+    Run both = run("cost", "--results", g.toString());
+    assertEquals(2, both.exit());
+    assertTrue(
+        both.err()
+            .contains(
+                "results: no ok prefill/dense point with stages [dense_prefill] (run"
+                    + " 'synthetic-cli-test'); to cost one phase alone, pass --phases decode or"
+                    + " --phases prefill"),
+        both.err());
+    Run dec = run("cost", "--results", g.toString(), "--phases", "decode");
+    assertEquals(0, dec.exit(), dec.err());
+    assertTrue(dec.out().contains("not computed (no prefill)"), dec.out());
+    assertTrue(dec.out().contains("decode_v3.1      131072"), dec.out());
+    assertTrue(!dec.out().contains("prefill_v3.1 "), dec.out());
+  }
 }

@@ -92,6 +92,23 @@ public final class CostModel {
    *     target
    */
   public static CostReport compute(Results results, CostParameters params) {
+    return compute(results, params, java.util.EnumSet.allOf(Phase.class));
+  }
+
+  /**
+   * The curves of {@code phases} only: e.g. decode alone when a run's prefill points failed. The
+   * report then holds two curves, no crossover without prefill, and {@link CostReport#curve}
+   * refuses the others by name.
+   *
+   * @throws IllegalArgumentException as {@link #compute(Results, CostParameters)}, or when {@code
+   *     phases} is empty
+   */
+  public static CostReport compute(Results results, CostParameters params, Set<Phase> phases) {
+    if (phases == null || phases.isEmpty()) {
+      throw new IllegalArgumentException("phases: empty; give prefill, decode or both");
+    }
+    boolean doPrefill = phases.contains(Phase.PREFILL);
+    boolean doDecode = phases.contains(Phase.DECODE);
     // A merged multi-GPU run may record devices per point only.
     var device =
         results.run().device() != null
@@ -133,25 +150,35 @@ public final class CostModel {
 
     WorkloadModel wm = WorkloadModel.deepseekV32();
     AttentionProfile densePrefill =
-        AttentionProfile.from(
-            results, Phase.PREFILL, Variant.DENSE, Set.of(Op.DENSE_PREFILL), wm, tr);
+        !doPrefill
+            ? null
+            : AttentionProfile.from(
+                results, Phase.PREFILL, Variant.DENSE, Set.of(Op.DENSE_PREFILL), wm, tr);
     AttentionProfile denseDecode =
-        AttentionProfile.from(
-            results, Phase.DECODE, Variant.DENSE, Set.of(Op.DENSE_DECODE), wm, tr);
+        !doDecode
+            ? null
+            : AttentionProfile.from(
+                results, Phase.DECODE, Variant.DENSE, Set.of(Op.DENSE_DECODE), wm, tr);
     AttentionProfile indexPrefill =
-        AttentionProfile.from(
-            results, Phase.PREFILL, Variant.DSA, Set.of(Op.INDEXER, Op.TOPK), wm, tr);
+        !doPrefill
+            ? null
+            : AttentionProfile.from(
+                results, Phase.PREFILL, Variant.DSA, Set.of(Op.INDEXER, Op.TOPK), wm, tr);
     AttentionProfile sparsePrefill =
-        AttentionProfile.from(
-            results, Phase.PREFILL, Variant.DSA, Set.of(Op.SPARSE_PREFILL), wm, tr);
+        !doPrefill
+            ? null
+            : AttentionProfile.from(
+                results, Phase.PREFILL, Variant.DSA, Set.of(Op.SPARSE_PREFILL), wm, tr);
     AttentionProfile dsaDecode =
-        AttentionProfile.from(
-            results,
-            Phase.DECODE,
-            Variant.DSA,
-            Set.of(Op.INDEXER, Op.TOPK, Op.SPARSE_DECODE),
-            wm,
-            tr);
+        !doDecode
+            ? null
+            : AttentionProfile.from(
+                results,
+                Phase.DECODE,
+                Variant.DSA,
+                Set.of(Op.INDEXER, Op.TOPK, Op.SPARSE_DECODE),
+                wm,
+                tr);
 
     Extrapolation policy = params.extrapolation();
     int layers = params.model().layers();
@@ -201,13 +228,18 @@ public final class CostModel {
             Curve.DECODE_V32, dv32);
 
     List<RestEstimate> rest = new ArrayList<>();
-    for (Curve c : Curve.values()) {
+    List<Curve> wanted =
+        java.util.Arrays.stream(Curve.values()).filter(c -> phases.contains(c.phase())).toList();
+    for (Curve c : wanted) {
       rest.add(RestOfModel.estimate(params.model(), params.deployment(c.phase()), c, target));
     }
     List<CalibrationStep> steps = new ArrayList<>();
     RestCalibration cal = params.calibration();
     if (cal != null) {
       for (Phase phase : Phase.values()) {
+        if (!phases.contains(phase)) {
+          continue;
+        }
         Curve v31 = Curve.of(phase, ModelVersion.V3_1);
         double want =
             phase == Phase.PREFILL ? cal.prefillSecondsAtZero() : cal.decodeSecondsAtZero();
@@ -240,7 +272,7 @@ public final class CostModel {
 
     double price = params.usdPerGpuHour();
     List<CostCurve> curves = new ArrayList<>();
-    for (Curve c : Curve.values()) {
+    for (Curve c : wanted) {
       double r = find(rest, c).secondsPerToken();
       List<CurvePoint> pts = new ArrayList<>();
       for (int p : params.positions()) {
@@ -255,14 +287,22 @@ public final class CostModel {
 
     List<Integer> ps = params.positions();
     double x =
-        firstCrossing(
-            p -> sparse.at(p).seconds - masked.at(p).seconds, ps.get(0), ps.get(ps.size() - 1), 64);
+        !doPrefill
+            ? Double.NaN
+            : firstCrossing(
+                p -> sparse.at(p).seconds - masked.at(p).seconds,
+                ps.get(0),
+                ps.get(ps.size() - 1),
+                64);
     Double crossover = Double.isNaN(x) ? null : x;
 
     List<MeasuredPoint> measured = new ArrayList<>();
     for (AttentionProfile ap :
-        List.of(densePrefill, indexPrefill, sparsePrefill, denseDecode, dsaDecode)) {
-      measured.addAll(ap.points());
+        java.util.Arrays.asList(
+            densePrefill, indexPrefill, sparsePrefill, denseDecode, dsaDecode)) {
+      if (ap != null) {
+        measured.addAll(ap.points());
+      }
     }
     return new CostReport(
         params,

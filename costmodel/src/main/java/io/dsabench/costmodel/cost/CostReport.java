@@ -41,13 +41,34 @@ public record CostReport(
     parameterTable = List.copyOf(parameterTable);
   }
 
-  /** The curve with this id. */
+  /**
+   * The curve with this id.
+   *
+   * @throws IllegalArgumentException when the report was computed without its phase
+   */
   public CostCurve curve(Curve c) {
-    return curves.stream().filter(x -> x.curve() == c).findFirst().orElseThrow();
+    return curves.stream()
+        .filter(x -> x.curve() == c)
+        .findFirst()
+        .orElseThrow(
+            () ->
+                new IllegalArgumentException(
+                    "curve: " + c.id() + " was not computed (its phase was left out)"));
+  }
+
+  /** True when the report has this curve (it has all four unless phases were left out). */
+  public boolean has(Curve c) {
+    return curves.stream().anyMatch(x -> x.curve() == c);
   }
 
   /** The rest-of-model estimate of a curve. */
   public RestEstimate restOf(Curve c) {
-    return rest.stream().filter(x -> x.curve() == c).findFirst().orElseThrow();
+    return rest.stream()
+        .filter(x -> x.curve() == c)
+        .findFirst()
+        .orElseThrow(
+            () ->
+                new IllegalArgumentException(
+                    "curve: " + c.id() + " was not computed (its phase was left out)"));
   }
 }

@@ -35,8 +35,8 @@ public record Figure3Comparison(
   /** Compares {@code report} with {@code reference}. */
   public static Figure3Comparison compare(CostReport report, Figure3Reference reference) {
     List<ComparisonRow> rows = new ArrayList<>();
-    for (Curve c : Curve.values()) {
-      CostCurve ours = report.curve(c);
+    for (CostCurve ours : report.curves()) {
+      Curve c = ours.curve();
       for (int p : POSITIONS) {
         if (p < ours.minPosition() || p > ours.maxPosition()) {
           continue;

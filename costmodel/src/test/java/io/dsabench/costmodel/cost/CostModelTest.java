@@ -175,4 +175,24 @@ class CostModelTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("price: -1.0 is not a non-negative USD per GPU-hour");
   }
+
+  @Test
+  void onePhaseAloneHasTwoCurvesAndRefusesTheOthersByName() {
+    CostReport r =
+        CostModel.compute(
+            CPU,
+            CostParameters.defaults(),
+            java.util.EnumSet.of(io.dsabench.costmodel.workload.Phase.DECODE));
+    assertThat(r.curves())
+        .extracting(CostCurve::curve)
+        .containsExactly(Curve.DECODE_V31, Curve.DECODE_V32);
+    assertThat(r.prefillCrossoverPosition()).isNull();
+    assertThat(r.has(Curve.PREFILL_V31)).isFalse();
+    assertThatThrownBy(() -> r.curve(Curve.PREFILL_V31))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("curve: prefill_v3.1 was not computed (its phase was left out)");
+    // The decode curves are the same as in the full report.
+    CostReport full = CostModel.compute(CPU, CostParameters.defaults());
+    assertThat(r.curve(Curve.DECODE_V32)).isEqualTo(full.curve(Curve.DECODE_V32));
+  }
 }
