@@ -7,7 +7,8 @@ import io.dsabench.costmodel.workload.Op;
  *
  * @param op the op timed
  * @param precision the arithmetic its matrix products use
- * @param bound the source resource that limits it: FLOPs/ceiling vs bytes/bandwidth, the larger
+ * @param bound the source resource that limits it: FLOPs/ceiling vs bytes/bandwidth, the larger;
+ *     null when the time was not translated (no GPU profile for the source, factor 1)
  * @param sourceSeconds measured time on the source
  * @param factor target time / source time: source ceiling over target ceiling of the bound resource
  *     (vendor peaks)
