@@ -46,6 +46,11 @@ final class ServeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    // Jetty logs through SLF4J and the CLI ships no binding (Jetty stays silent, which is what a
+    // command wants); without this, SLF4J prints three lines of warning about that on every start.
+    if (System.getProperty("slf4j.internal.verbosity") == null) {
+      System.setProperty("slf4j.internal.verbosity", "ERROR");
+    }
     List<Path> dirs =
         results == null || results.isEmpty()
             ? List.of(Path.of("out"), Path.of("reports", "published"))
