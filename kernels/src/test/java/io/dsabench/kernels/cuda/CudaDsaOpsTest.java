@@ -1,0 +1,57 @@
+package io.dsabench.kernels.cuda;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+/** Launch-shape arithmetic of the DSA kernels; runs without a GPU. */
+class CudaDsaOpsTest {
+  @Test
+  void indexerQueriesPerCtaFollowTokensAndFormat() {
+    assertThat(CudaDsaOps.indexerQueriesPerCta(1, true)).isEqualTo(1);
+    assertThat(CudaDsaOps.indexerQueriesPerCta(2, true)).isEqualTo(2);
+    assertThat(CudaDsaOps.indexerQueriesPerCta(3, true)).isEqualTo(2);
+    assertThat(CudaDsaOps.indexerQueriesPerCta(4096, true)).isEqualTo(8);
+    // bf16 holds 32 heads per warp: two warps per query, so at most 4 queries per CTA.
+    assertThat(CudaDsaOps.indexerQueriesPerCta(4096, false)).isEqualTo(4);
+    assertThat(CudaDsaOps.wgmmaQueriesPerCta(1)).isEqualTo(1);
+    assertThat(CudaDsaOps.wgmmaQueriesPerCta(2)).isEqualTo(2);
+    assertThat(CudaDsaOps.wgmmaQueriesPerCta(4096)).isEqualTo(4);
+  }
+
+  @Test
+  void indexerSplitsOnlyWhenTheGridIsSmall() {
+    // Prefill: 512 query CTAs already fill 132 SMs: one split covers all keys.
+    assertThat(CudaDsaOps.indexerSplitLength(512, 131072, 132)).isEqualTo(131072);
+    // Decode, 128 sequences: 3 splits, each a whole number of 128-key blocks.
+    int len = CudaDsaOps.indexerSplitLength(128, 131072, 132);
+    assertThat(len).isEqualTo(43776);
+    assertThat(len % 128).isZero();
+    assertThat((131072 + len - 1) / len).isEqualTo(3);
+    // Never shorter than one block.
+    assertThat(CudaDsaOps.indexerSplitLength(1, 100, 132)).isEqualTo(128);
+  }
+
+  @Test
+  void fp8NeedsComputeCapability89() {
+    assertThat(CudaDsaOps.fp8Capable("9.0")).isTrue();
+    assertThat(CudaDsaOps.fp8Capable("8.9")).isTrue();
+    assertThat(CudaDsaOps.fp8Capable("10.0")).isTrue();
+    assertThat(CudaDsaOps.fp8Capable("8.6")).isFalse();
+    assertThat(CudaDsaOps.fp8Capable("8.0")).isFalse();
+  }
+
+  @Test
+  void sharedMemoryMatchesTheKernelLayouts() {
+    // The sizes the CUDA structs have (printed by kernels/src/test/cuda/dsa_bench.cu on the
+    // H200): TopkSmem 73884, SparseSmem 230400 / 198656, WgSmem 230912 / 199168 bytes.
+    assertThat(CudaDsaOps.TOPK_SMEM).isEqualTo(73884);
+    assertThat(CudaDsaOps.SPARSE_SMEM_BF16).isEqualTo(230400);
+    assertThat(CudaDsaOps.SPARSE_SMEM_FP8).isEqualTo(198656);
+    assertThat(CudaDsaOps.SPARSE_WGMMA_SMEM_BF16).isEqualTo(230912);
+    assertThat(CudaDsaOps.SPARSE_WGMMA_SMEM_FP8).isEqualTo(199168);
+    // Opt-in limit of one H100/H200 block: 227 KB.
+    assertThat(CudaDsaOps.SPARSE_WGMMA_SMEM_BF16).isLessThanOrEqualTo(227 * 1024);
+    assertThat(CudaDsaOps.wgmmaIndexerSmem(4)).isEqualTo(1024 + 4 * 8192 + 3 * 8192 + 1024);
+  }
+}
