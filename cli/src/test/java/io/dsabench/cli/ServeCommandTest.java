@@ -1,0 +1,53 @@
+package io.dsabench.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** {@code dsabench serve}'s refusals: bad input exits 2 with a message naming value and rule. */
+@Timeout(60)
+class ServeCommandTest {
+  private record Outcome(int exit, String err) {}
+
+  private static Outcome serve(String... args) {
+    CommandLine cl = Main.commandLine();
+    StringWriter err = new StringWriter();
+    cl.setErr(new PrintWriter(err, true));
+    String[] all = new String[args.length + 1];
+    all[0] = "serve";
+    System.arraycopy(args, 0, all, 1, args.length);
+    return new Outcome(cl.execute(all), err.toString());
+  }
+
+  @Test
+  void aPortOutOfRangeIsBadInput(@TempDir Path tmp) {
+    Outcome o = serve("--port", "99999", "--results", tmp.toString());
+    assertThat(o.exit()).isEqualTo(Main.BAD_INPUT);
+    assertThat(o.err()).contains("dsabench: port: 99999 is not between 0 and 65535");
+  }
+
+  @Test
+  void aTakenPortIsBadInputNamingTheAddress(@TempDir Path tmp) throws Exception {
+    try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+      int port = taken.getLocalPort();
+      Outcome o = serve("--port", Integer.toString(port), "--results", tmp.toString());
+      assertThat(o.exit()).isEqualTo(Main.BAD_INPUT);
+      assertThat(o.err()).contains("dsabench: port: cannot listen on 127.0.0.1:" + port + " (");
+    }
+  }
+
+  @Test
+  void aBlankBindIsBadInput(@TempDir Path tmp) {
+    Outcome o = serve("--bind", " ", "--results", tmp.toString());
+    assertThat(o.exit()).isEqualTo(Main.BAD_INPUT);
+    assertThat(o.err()).contains("dsabench: bind: ' ' is not a host name or address");
+  }
+}
