@@ -5,7 +5,7 @@ set -uo pipefail
 OUT=${OUT:-out/dsa}; mkdir -p "$OUT"
 src=kernels/src/main/cuda
 nvidia-smi --query-gpu=name,driver_version,clocks.sm,clocks.mem --format=csv | tee "$OUT/device.txt"
-git rev-parse HEAD 2>/dev/null | tee -a "$OUT/device.txt"
+(git rev-parse HEAD 2>/dev/null || cat dist/COMMIT out/dsa-dist/COMMIT 2>/dev/null || echo "commit unknown (no .git on the device)") | tee -a "$OUT/device.txt"
 for k in dsa_indexer dsa_topk dsa_sparse_mla; do
   nvcc -std=c++17 -O3 -lineinfo -cubin -gencode arch=compute_90a,code=sm_90a -Xptxas -v \
     -o "$OUT/$k.cubin" "$src/$k.cu" 2>&1 | grep -E "Compiling|registers|spill" >>"$OUT/ptxas.txt"
