@@ -56,7 +56,7 @@ import picocli.CommandLine.Spec;
           + " 1K,4K,16K with 1 token, so that the pure-Java reference finishes in minutes on two"
           + " cores.",
       "Each stage is timed on the backend's clock (CUDA events on GPUs) in a JMH fork: warm-up,"
-          + " then samples until the median's 95% confidence half-width is under --max-noise or"
+          + " then samples until the median's 95%% confidence half-width is under --max-noise or"
           + " --max-time passes.",
       "Exit: 0 ok, 1 regression against the baseline or a failed point, 2 bad input."
     })
@@ -74,14 +74,14 @@ final class BenchCommand implements Callable<Integer> {
   @Option(
       names = "--phases",
       split = ",",
-      paramLabel = "P,..",
+      paramLabel = "PHASE",
       description = "prefill, decode (default: both)")
   List<String> phases;
 
   @Option(
       names = "--variants",
       split = ",",
-      paramLabel = "V,..",
+      paramLabel = "VARIANT",
       description = "dense, dsa (default: both)")
   List<String> variants;
 
@@ -137,7 +137,7 @@ final class BenchCommand implements Callable<Integer> {
       names = "--max-noise",
       paramLabel = "F",
       description =
-          "stop sampling when the median's 95% CI half-width / median is below F (default 0.01 on"
+          "stop sampling when the median's 95%% CI half-width / median is below F (default 0.01 on"
               + " cuda, 0.02 on cpu)")
   Double maxNoise;
 

@@ -136,6 +136,14 @@ class BenchCompareMergeTest {
   }
 
   @Test
+  void helpNamesTheDefaultsAndRendersCleanly() {
+    Run r = run("bench", "--help");
+    assertThat(r.exit()).isZero();
+    assertThat(r.out()).contains("positions 1K,4K,16K with 1 token").contains("95% confidence");
+    assertThat(r.err()).doesNotContain("WARN");
+  }
+
+  @Test
   void badSweepsExitTwoBeforeAnyWork(@TempDir Path tmp) {
     Run zero = bench(tmp, "z", "--positions", "0");
     assertThat(zero.exit()).isEqualTo(2);
