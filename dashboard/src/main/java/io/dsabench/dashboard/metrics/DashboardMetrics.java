@@ -91,6 +91,7 @@ public final class DashboardMetrics {
         .callback(
             cb -> {
               Set<String> devicesSeen = new HashSet<>();
+              Set<String> emitted = new HashSet<>();
               int series = 0;
               // runs() is newest first: the first run of a device is its newest.
               for (Run r : store.runs()) {
@@ -108,15 +109,30 @@ public final class DashboardMetrics {
                       p.phase().id() + "/" + p.variant().id() + "/" + p.position())) {
                     continue;
                   }
+                  // A multi-GPU run records which GPU measured each point: label with that one.
+                  String[] pd = p.device() == null ? dev : deviceLabels(p.device(), r.deviceName());
                   for (StageResult s : p.stages()) {
+                    String key =
+                        String.join(
+                            "\u0000",
+                            pd[0],
+                            pd[1],
+                            pd[2],
+                            s.op().id(),
+                            p.phase().id(),
+                            p.variant().id(),
+                            Integer.toString(p.position()));
+                    if (!emitted.add(key)) {
+                      continue; // one series per label set, whatever the runs hold
+                    }
                     if (series++ >= MAX_KERNEL_SERIES) {
                       return;
                     }
                     cb.call(
                         s.medianSeconds(),
-                        dev[0],
-                        dev[1],
-                        dev[2],
+                        pd[0],
+                        pd[1],
+                        pd[2],
                         s.op().id(),
                         p.phase().id(),
                         p.variant().id(),
