@@ -13,5 +13,8 @@
  * runs keep the id their harness gave them (characters outside {@code [A-Za-z0-9._-]} replaced),
  * made unique with a numeric suffix. A run whose file was flushed within the live window is
  * <em>live</em>: a sweep still writing its points.
+ *
+ * <p>{@link io.dsabench.dashboard.runs.LiveSweeps} combines those file-seen sweeps with sweeps of
+ * the same JVM that report through the harness's {@code SweepListener} (exact total and ETA).
  */
 package io.dsabench.dashboard.runs;
