@@ -1,0 +1,97 @@
+package io.dsabench.harness;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.dsabench.costmodel.results.PointResult;
+import io.dsabench.costmodel.results.PointStatus;
+import io.dsabench.costmodel.results.Results;
+import io.dsabench.costmodel.results.ResultsFormatException;
+import io.dsabench.costmodel.results.ResultsIO;
+import io.dsabench.costmodel.workload.Phase;
+import io.dsabench.costmodel.workload.Variant;
+import io.dsabench.harness.stats.StopRule;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Results are on disk, whole, after every point; killing a sweep keeps what finished. */
+class FlushTest {
+  static Sweep.Options options(Path out, List<Integer> positions) {
+    SweepSpec spec =
+        new SweepSpec(
+            List.of(Phase.DECODE), List.of(Variant.DENSE), positions, Map.of(Phase.DECODE, 1));
+    Sweep.Options o = Sweep.Options.defaults(spec, "cpu", out).withForks(0);
+    return o.withSession(o.session().withStop(new StopRule(1, 0, 3, 20, 0.05, 0.2)))
+        .withLockDir(out.resolve("locks"));
+  }
+
+  /** Runs a sweep of many points in its own process, for the test to kill. */
+  public static final class Victim {
+    public static void main(String[] args) throws Exception {
+      new Sweep(options(Path.of(args[0]), List.of(64, 96, 128, 160, 192, 224, 256, 288))).run();
+    }
+  }
+
+  @Test
+  @Timeout(120)
+  void everyFinishedPointIsReadableFromTheFileAtOnce(@TempDir Path tmp) throws Exception {
+    Path out = tmp.resolve("bench");
+    List<Integer> seen = new CopyOnWriteArrayList<>();
+    Sweep s = new Sweep(options(out, List.of(64, 128, 192)));
+    s.listen(
+        new SweepListener() {
+          @Override
+          public void pointFinished(PointResult r, int done, int total, double seconds) {
+            try {
+              seen.add(ResultsIO.read(s.resultsFile()).points().size());
+            } catch (ResultsFormatException e) {
+              seen.add(-1);
+            }
+          }
+        });
+    s.run();
+    assertThat(seen).containsExactly(1, 2, 3);
+  }
+
+  @Test
+  @Timeout(120)
+  void aKilledSweepLeavesAValidFileWithEveryPointItFinished(@TempDir Path tmp) throws Exception {
+    Path out = tmp.resolve("bench");
+    Path file = out.resolve("results.json");
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    Process p =
+        new ProcessBuilder(
+                List.of(
+                    java,
+                    "-cp",
+                    System.getProperty("java.class.path"),
+                    Victim.class.getName(),
+                    out.toString()))
+            .redirectErrorStream(true)
+            .redirectOutput(tmp.resolve("victim.log").toFile())
+            .start();
+    try {
+      // Wait until two points are on disk, then kill it without warning (like SIGKILL).
+      long deadline = System.nanoTime() + 90_000_000_000L;
+      while (System.nanoTime() < deadline) {
+        if (Files.exists(file) && ResultsIO.read(file).points().size() >= 2) {
+          break;
+        }
+        Thread.sleep(50);
+      }
+    } finally {
+      p.destroyForcibly().waitFor();
+    }
+    Results left = ResultsIO.read(file);
+    assertThat(left.points().size()).isBetween(2, 7);
+    assertThat(left.points()).allMatch(pt -> pt.status() == PointStatus.OK);
+    try (var files = Files.list(out)) {
+      assertThat(files.map(f -> f.getFileName().toString())).contains("results.json");
+    }
+  }
+}
