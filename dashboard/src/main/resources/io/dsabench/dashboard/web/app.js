@@ -311,6 +311,13 @@
     $("roots").textContent = r.roots.join(" and ");
     const current = $("run").value || (r.runs[0] && r.runs[0].id);
     fillSelect($("run"), r.runs, (x) => x.id, (x) => x.id + " — " + x.device, current);
+    if (!r.runs.length) {
+      const o = document.createElement("option");
+      o.value = "";
+      o.textContent = "(no runs yet)";
+      $("run").appendChild(o);
+    }
+    $("run").disabled = !r.runs.length;
     drawRuns();
     drawProblems(r.problems);
   }
