@@ -15,6 +15,7 @@ import io.dsabench.costmodel.workload.WorkloadModel;
 import io.dsabench.dashboard.runs.LiveSweeps;
 import io.dsabench.dashboard.runs.Run;
 import io.dsabench.dashboard.runs.RunStore;
+import io.dsabench.harness.DeviceNames;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -134,12 +135,12 @@ final class Api {
     if (r.published()) {
       return new Verdicts.Verdict("none", "published reference run");
     }
-    Optional<Run> base =
-        store.runs().stream()
-            .filter(p -> p.published() && p.deviceName().equals(r.deviceName()))
-            .findFirst();
+    // The published run `make bench` compares with: reports/published/<slug>/results.json.
+    String slug = DeviceNames.slug(r.results().run().backend(), r.deviceName());
+    Optional<Run> base = store.published(slug);
     if (base.isEmpty()) {
-      return new Verdicts.Verdict("none", "no verdict: no published run for " + r.deviceName());
+      return new Verdicts.Verdict(
+          "none", "no verdict: no published run for " + slug + " (published/" + slug + "/)");
     }
     return verdicts.verdict(base.get(), r);
   }
