@@ -123,8 +123,17 @@
           ds.push(curveDataset(name, c, COLORS[c.model], false));
         }
       }
-      ds.push(...referenceDatasets(phase));
+      const paper = referenceDatasets(phase);
+      ds.push(...paper);
       const chart = charts["cost-" + phase];
+      // A run far off the paper (any cpu run) would flatten the paper to the axis: go logarithmic.
+      const top = (sets) => Math.max(0, ...sets.flatMap((d) => d.data.map((p) => p.y)));
+      const log = cost && top(ds.slice(0, ds.length - paper.length)) > 20 * top(paper);
+      chart.options.scales.y.type = log ? "logarithmic" : "linear";
+      chart.options.scales.y.ticks = {
+        callback: (v) => (v >= 1 ? Math.round(v).toLocaleString("en-US") : String(+Number(v).toPrecision(2))),
+      };
+      chart.options.scales.y.title.text = "USD per million tokens" + (log ? " (log scale)" : "");
       chart.data.datasets = ds;
       chart.update("none");
     }
