@@ -97,7 +97,14 @@ final class DashboardHandler extends Handler.Abstract {
     switch (route) {
       case "/metrics" -> {
         var exchange = new JettyScrapeExchange(request, response);
-        scrape.handleRequest(exchange);
+        try {
+          scrape.handleRequest(exchange);
+        } catch (java.io.IOException | RuntimeException e) {
+          // Headers may be out already: no JSON error body, just end the exchange as failed.
+          exchange.close();
+          callback.failed(e);
+          return 500;
+        }
         exchange.close();
         callback.succeeded();
         return exchange.status();
