@@ -1,0 +1,87 @@
+package io.dsabench.dashboard;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The dashboard over real GPU runs: a real H200 run, and whatever the repo publishes. */
+@Timeout(60)
+class PublishedRunsTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  /**
+   * A real H200 run (2026-11-29, commit d2b9f77, 1K/16K/128K) from while the kernels were being
+   * written: its dense prefill points failed with an illegal address, the rest were measured.
+   */
+  static final String H200_RUN = "h200-20261129T145901Z-results.json";
+
+  @Test
+  void aRealH200RunWithFailedPointsIsServedHonestly(@TempDir Path tmp) throws Exception {
+    Path file = Files.createDirectories(tmp.resolve("published/h200")).resolve("results.json");
+    try (InputStream in = PublishedRunsTest.class.getResourceAsStream(H200_RUN)) {
+      Files.copy(in, file);
+    }
+    try (TestDashboard d = TestDashboard.over(tmp, List.of(tmp.resolve("published")))) {
+      JsonNode run = JSON.readTree(d.get("/api/runs").body()).get("runs").get(0);
+      assertThat(run.get("id").asText()).isEqualTo("published-h200");
+      assertThat(run.get("device").asText()).isEqualTo("NVIDIA H200");
+      assertThat(run.get("points").get("ok").asInt()).isEqualTo(9);
+      assertThat(run.get("points").get("failed").asInt()).isEqualTo(3);
+
+      JsonNode k = JSON.readTree(d.get("/api/runs/published-h200/kernels").body());
+      assertThat(k.get("hardware").asText()).isEqualTo("h200");
+      assertThat(k.get("notMeasured")).hasSize(3);
+      assertThat(k.get("notMeasured").get(0).get("reason").asText())
+          .contains("CUDA_ERROR_ILLEGAL_ADDRESS");
+      for (JsonNode s : k.get("series")) {
+        for (JsonNode p : s.get("points")) {
+          assertThat(p.get("fraction").asDouble()).isPositive();
+        }
+      }
+
+      var cost = d.get("/api/cost?run=published-h200&hardware=h800&price=2");
+      if (cost.statusCode() == 200) {
+        assertThat(JSON.readTree(cost.body()).get("curves")).hasSize(4);
+      } else {
+        // The cost curves need every phase and variant; this run has no dense prefill.
+        assertThat(cost.statusCode()).isEqualTo(422);
+        assertThat(JSON.readTree(cost.body()).get("error").asText())
+            .startsWith("run: 'published-h200' cannot be costed: ")
+            .contains("prefill/dense");
+      }
+      assertThat(d.get("/metrics").body())
+          .contains(
+              "UUID=\"GPU-d3f1b930-e25f-9c51-0162-5fd825594fb8\",gpu=\"0\",modelName=\"NVIDIA H200\"");
+    }
+  }
+
+  /** Every run published in this repository (reports/published/), whatever is there today. */
+  @Test
+  void everyRunPublishedInTheRepoIsServed() throws Exception {
+    Path published = Path.of("..", "reports", "published").toAbsolutePath().normalize();
+    List<Path> dirs;
+    try (Stream<Path> s = Files.isDirectory(published) ? Files.list(published) : Stream.empty()) {
+      dirs = s.filter(p -> Files.isRegularFile(p.resolve("results.json"))).sorted().toList();
+    }
+    try (TestDashboard d = TestDashboard.over(published.getParent(), List.of(published))) {
+      JsonNode body = JSON.readTree(d.get("/api/runs").body());
+      assertThat(body.get("problems")).as("unreadable published files").isEmpty();
+      assertThat(body.get("runs")).hasSize(dirs.size());
+      for (Path dir : dirs) {
+        String id = "published-" + dir.getFileName();
+        assertThat(d.get("/api/runs/" + id).statusCode()).isEqualTo(200);
+        assertThat(d.get("/api/runs/" + id + "/kernels").statusCode()).isEqualTo(200);
+        assertThat(d.get("/api/cost?run=" + id).statusCode()).isIn(200, 422);
+      }
+    }
+  }
+}
