@@ -9,8 +9,10 @@ import io.dsabench.costmodel.hardware.HardwareProfile;
 import io.dsabench.costmodel.reference.Figure3Reference;
 import io.dsabench.costmodel.reference.ReferenceCurve;
 import io.dsabench.costmodel.reference.ReferencePoint;
+import io.dsabench.costmodel.workload.Phase;
 import io.dsabench.dashboard.runs.Run;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -47,30 +49,51 @@ final class ModelCostCurves implements CostCurves {
 
   @Override
   public Object curves(Run run, HardwareProfile hardware, double usdPerGpuHour) {
-    CostReport report;
+    CostParameters params = CostParameters.forHardware(hardware).withPrice(usdPerGpuHour);
+    List<CostReport> reports = new ArrayList<>();
+    List<Map<String, Object>> missing = new ArrayList<>();
     try {
-      report =
-          CostModel.compute(
-              run.results(), CostParameters.forHardware(hardware).withPrice(usdPerGpuHour));
-    } catch (IllegalArgumentException e) {
-      // The run lacks what the curves need (a phase, a variant, a stage): the request was fine.
-      throw ApiException.unavailable(
-          422, "run: '" + run.id() + "' cannot be costed: " + e.getMessage());
+      reports.add(CostModel.compute(run.results(), params));
+    } catch (IllegalArgumentException whole) {
+      // A run whose points of one phase all failed still costs the other, as `dsabench cost
+      // --phases decode` does; the page says which phase is missing and why.
+      for (Phase phase : Phase.values()) {
+        try {
+          reports.add(CostModel.compute(run.results(), params, EnumSet.of(phase)));
+        } catch (IllegalArgumentException e) {
+          Map<String, Object> m = new LinkedHashMap<>();
+          m.put("phase", phase.id());
+          m.put("reason", e.getMessage());
+          missing.add(m);
+        }
+      }
+      if (reports.isEmpty()) {
+        // The run lacks what the curves need (a phase, a variant, a stage): the request was fine.
+        throw ApiException.unavailable(
+            422, "run: '" + run.id() + "' cannot be costed: " + whole.getMessage());
+      }
     }
     List<Map<String, Object>> curves = new ArrayList<>();
-    for (CostCurve c : report.curves()) {
-      List<Map<String, Object>> pts = new ArrayList<>();
-      for (CurvePoint p : c.points()) {
-        Map<String, Object> m = point(p.position(), p.usdPerMillionTokens());
-        m.put("gpuSecondsPerToken", p.gpuSecondsPerToken());
-        m.put("attentionSeconds", p.attentionSeconds());
-        m.put("restSeconds", p.restSeconds());
-        m.put("extrapolated", p.extrapolated());
-        m.put("mode", p.mode());
-        pts.add(m);
+    Double crossover = null;
+    for (CostReport report : reports) {
+      for (CostCurve c : report.curves()) {
+        List<Map<String, Object>> pts = new ArrayList<>();
+        for (CurvePoint p : c.points()) {
+          Map<String, Object> m = point(p.position(), p.usdPerMillionTokens());
+          m.put("gpuSecondsPerToken", p.gpuSecondsPerToken());
+          m.put("attentionSeconds", p.attentionSeconds());
+          m.put("restSeconds", p.restSeconds());
+          m.put("extrapolated", p.extrapolated());
+          m.put("mode", p.mode());
+          pts.add(m);
+        }
+        curves.add(curve(c.curve().id(), c.curve().phase().id(), c.curve().version().id(), pts));
       }
-      curves.add(curve(c.curve().id(), c.curve().phase().id(), c.curve().version().id(), pts));
+      if (report.prefillCrossoverPosition() != null) {
+        crossover = report.prefillCrossoverPosition();
+      }
     }
+    CostReport first = reports.get(0);
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("run", run.id());
     Map<String, Object> hw = new LinkedHashMap<>();
@@ -78,12 +101,13 @@ final class ModelCostCurves implements CostCurves {
     hw.put("name", hardware.name());
     m.put("hardware", hw);
     m.put("priceUsdPerGpuHour", usdPerGpuHour);
-    m.put("measuredOn", report.measuredOn());
-    m.put("translated", report.translated());
-    m.put("attention", report.attentionLabel());
-    m.put("prefillCrossoverPosition", report.prefillCrossoverPosition());
+    m.put("measuredOn", first.measuredOn());
+    m.put("translated", first.translated());
+    m.put("attention", first.attentionLabel());
+    m.put("prefillCrossoverPosition", crossover);
     m.put("curves", curves);
-    m.put("parameters", report.parameterTable());
+    m.put("missing", missing);
+    m.put("parameters", first.parameterTable());
     return m;
   }
 

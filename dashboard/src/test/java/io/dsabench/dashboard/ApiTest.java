@@ -130,6 +130,7 @@ class ApiTest {
       }
     }
     assertThat(a.get("parameters").findValuesAsText("name")).contains("hardware", "price");
+    assertThat(a.get("missing")).isEmpty();
   }
 
   @Test

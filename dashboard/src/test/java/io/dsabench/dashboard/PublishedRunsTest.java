@@ -4,6 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.dsabench.costmodel.results.Results;
+import io.dsabench.costmodel.results.ResultsIO;
+import io.dsabench.costmodel.workload.Phase;
+import io.dsabench.costmodel.workload.Variant;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -48,19 +52,38 @@ class PublishedRunsTest {
         }
       }
 
+      // No dense prefill: decode is costed alone and the answer says why prefill is not.
       var cost = d.get("/api/cost?run=published-h200&hardware=h800&price=2");
-      if (cost.statusCode() == 200) {
-        assertThat(JSON.readTree(cost.body()).get("curves")).hasSize(4);
-      } else {
-        // The cost curves need every phase and variant; this run has no dense prefill.
-        assertThat(cost.statusCode()).isEqualTo(422);
-        assertThat(JSON.readTree(cost.body()).get("error").asText())
-            .startsWith("run: 'published-h200' cannot be costed: ")
-            .contains("prefill/dense");
-      }
+      assertThat(cost.statusCode()).isEqualTo(200);
+      JsonNode c = JSON.readTree(cost.body());
+      assertThat(c.get("curves").findValuesAsText("id"))
+          .containsExactlyInAnyOrder("decode_v3.1", "decode_v3.2");
+      assertThat(c.get("missing")).hasSize(1);
+      assertThat(c.get("missing").get(0).get("phase").asText()).isEqualTo("prefill");
+      assertThat(c.get("missing").get(0).get("reason").asText())
+          .contains("no ok prefill/dense point");
       assertThat(d.get("/metrics").body())
           .contains(
               "UUID=\"GPU-d3f1b930-e25f-9c51-0162-5fd825594fb8\",gpu=\"0\",modelName=\"NVIDIA H200\"");
+    }
+  }
+
+  @Test
+  void aRunWithNothingToCostIs422NamingWhatIsMissing(@TempDir Path tmp) throws Exception {
+    // SYNTHETIC (test data): decode/dsa points only, so neither phase has its dense curve.
+    var all = SyntheticResults.run("decode-dsa-only", 1.0);
+    var points =
+        all.points().stream()
+            .filter(p -> p.phase() == Phase.DECODE && p.variant() == Variant.DSA)
+            .toList();
+    ResultsIO.write(tmp.resolve("out/x/results.json"), new Results(all.run(), points));
+    try (TestDashboard d = TestDashboard.over(tmp, List.of(tmp.resolve("out")))) {
+      var r = d.get("/api/cost?run=decode-dsa-only");
+      assertThat(r.statusCode()).isEqualTo(422);
+      assertThat(JSON.readTree(r.body()).get("error").asText())
+          .isEqualTo(
+              "run: 'decode-dsa-only' cannot be costed: results: no ok prefill/dense point with"
+                  + " stages [dense_prefill] (run 'decode-dsa-only')");
     }
   }
 

@@ -140,6 +140,11 @@
     $("cost-note").textContent = cost
       ? cost.hardware.name + " at $" + Number(cost.priceUsdPerGpuHour).toFixed(2) + "/GPU-hour"
       : "";
+    $("cost-missing").textContent = cost && cost.missing.length
+      ? "Not costed: " + cost.missing.map((m) => m.phase + " (" + m.reason + ")").join("; ")
+        + ". Its chart shows the paper's curves only."
+      : "";
+    $("cost-missing").hidden = !(cost && cost.missing.length);
     $("cost-params").textContent = cost
       ? cost.attention + (cost.prefillCrossoverPosition
         ? ". V3.2 prefill crossover (masked MHA to sparse) at position " + Math.round(cost.prefillCrossoverPosition)
