@@ -131,7 +131,7 @@
       const log = cost && top(ds.slice(0, ds.length - paper.length)) > 20 * top(paper);
       chart.options.scales.y.type = log ? "logarithmic" : "linear";
       chart.options.scales.y.ticks = {
-        callback: (v) => (v >= 1 ? Math.round(v).toLocaleString("en-US") : String(+Number(v).toPrecision(2))),
+        callback: (v) => (v >= 1000 ? Math.round(v).toLocaleString("en-US") : String(+Number(v).toPrecision(3))),
       };
       chart.options.scales.y.title.text = "USD per million tokens" + (log ? " (log scale)" : "");
       chart.data.datasets = ds;
