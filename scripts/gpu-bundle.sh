@@ -23,6 +23,12 @@ if command -v strip >/dev/null; then
 fi
 cp "$jar" "$dist/lib/dsabench.jar"
 cp bin/dsabench "$dist/bin/dsabench"
+# The published runs, so that `bin/dsabench bench` run from dist/ compares against the one for its GPU.
+for published in reports/published/*/results.json; do
+  [ -e "$published" ] || continue
+  mkdir -p "$dist/$(dirname "$published")"
+  cp "$published" "$dist/$published"
+done
 git rev-parse HEAD >"$dist/COMMIT" 2>/dev/null || echo unknown >"$dist/COMMIT"
 size=$(du -sm "$dist" | cut -f1)
 echo "gpu-bundle: $dist is ${size} MB"
