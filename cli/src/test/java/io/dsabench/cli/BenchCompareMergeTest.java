@@ -1,5 +1,6 @@
 package io.dsabench.cli;
 
+import static io.dsabench.cli.CliRun.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.dsabench.costmodel.results.DeviceRecord;
@@ -13,9 +14,6 @@ import io.dsabench.costmodel.workload.SweepPoint;
 import io.dsabench.costmodel.workload.WorkloadModel;
 import io.dsabench.harness.DeviceLock;
 import io.dsabench.harness.SweepSpec;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -29,27 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** bench, compare and merge end to end through {@link Main}, on the cpu backend and real files. */
 class BenchCompareMergeTest {
-  private record Run(int exit, String out, String err) {}
-
-  private static Run run(String... args) {
-    PrintStream oldOut = System.out;
-    PrintStream oldErr = System.err;
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    try {
-      System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-      System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-      int exit = Main.execute(args);
-      return new Run(
-          exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-    } finally {
-      System.setOut(oldOut);
-      System.setErr(oldErr);
-    }
-  }
-
   /** A tiny in-process cpu sweep: 4 points, fast sampling. */
-  private static Run bench(Path tmp, String out, String... extra) {
+  private static CliRun bench(Path tmp, String out, String... extra) {
     java.util.LinkedHashMap<String, String> o = new java.util.LinkedHashMap<>();
     String[] defaults = {
       "--backend", "cpu", "--phases", "decode", "--positions", "64,128", "--forks", "0",
@@ -82,14 +61,14 @@ class BenchCompareMergeTest {
   @Test
   @Timeout(300)
   void shardsMergedEqualOneRunAndALostShardIsReported(@TempDir Path tmp) throws Exception {
-    Run whole = bench(tmp, "whole");
+    CliRun whole = bench(tmp, "whole");
     assertThat(whole.exit()).as(whole.out() + whole.err()).isZero();
-    Run s0 = bench(tmp, "s0", "--shard", "0/2");
-    Run s1 = bench(tmp, "s1", "--shard", "1/2");
+    CliRun s0 = bench(tmp, "s0", "--shard", "0/2");
+    CliRun s1 = bench(tmp, "s1", "--shard", "1/2");
     assertThat(s0.exit()).as(s0.err()).isZero();
     assertThat(s1.exit()).as(s1.err()).isZero();
     Path merged = tmp.resolve("merged.json");
-    Run m =
+    CliRun m =
         run(
             "merge",
             tmp.resolve("s0/results.json").toString(),
@@ -99,7 +78,7 @@ class BenchCompareMergeTest {
     assertThat(m.exit()).as(m.out() + m.err()).isZero();
     assertThat(keys(merged)).hasSize(4).isEqualTo(keys(tmp.resolve("whole/results.json")));
 
-    Run lost =
+    CliRun lost =
         run(
             "merge",
             tmp.resolve("s0/results.json").toString(),
@@ -111,7 +90,7 @@ class BenchCompareMergeTest {
       assertThat(lost.out()).contains("missing " + k);
     }
 
-    Run dup =
+    CliRun dup =
         run(
             "merge",
             tmp.resolve("s0/results.json").toString(),
@@ -123,8 +102,8 @@ class BenchCompareMergeTest {
         .contains("is in both")
         .contains("each point must come from exactly one shard");
 
-    Run other = bench(tmp, "other", "--positions", "256", "--variants", "dense");
-    Run mixed =
+    CliRun other = bench(tmp, "other", "--positions", "256", "--variants", "dense");
+    CliRun mixed =
         run(
             "merge",
             tmp.resolve("s0/results.json").toString(),
@@ -137,7 +116,7 @@ class BenchCompareMergeTest {
 
   @Test
   void helpNamesTheDefaultsAndRendersCleanly() {
-    Run r = run("bench", "--help");
+    CliRun r = run("bench", "--help");
     assertThat(r.exit()).isZero();
     assertThat(r.out()).contains("positions 1K,4K,16K with 1 token").contains("95% confidence");
     assertThat(r.err()).doesNotContain("WARN");
@@ -145,20 +124,20 @@ class BenchCompareMergeTest {
 
   @Test
   void badSweepsExitTwoBeforeAnyWork(@TempDir Path tmp) {
-    Run zero = bench(tmp, "z", "--positions", "0");
+    CliRun zero = bench(tmp, "z", "--positions", "0");
     assertThat(zero.exit()).isEqualTo(2);
     assertThat(zero.err()).contains("positions: 0 is not a positive token count");
-    Run dup = bench(tmp, "z", "--positions", "1K,1024");
+    CliRun dup = bench(tmp, "z", "--positions", "1K,1024");
     assertThat(dup.exit()).isEqualTo(2);
     assertThat(dup.err()).contains("positions: 1024 appears twice; each point is measured once");
-    Run tokens = bench(tmp, "z", "--tokens", "decode=-1");
+    CliRun tokens = bench(tmp, "z", "--tokens", "decode=-1");
     assertThat(tokens.exit()).isEqualTo(2);
     assertThat(tokens.err()).contains("tokens: -1 is not a positive token count");
-    Run shard = bench(tmp, "z", "--shard", "2/2");
+    CliRun shard = bench(tmp, "z", "--shard", "2/2");
     assertThat(shard.exit()).isEqualTo(2);
     assertThat(shard.err()).contains("shard: index 2 is not between 0 and 1 (I/N is 0-based)");
     // 16M positions of decode cache cannot fit in this JVM's heap: refused, nothing measured.
-    Run huge = bench(tmp, "z", "--positions", "16M");
+    CliRun huge = bench(tmp, "z", "--positions", "16M");
     assertThat(huge.exit()).isEqualTo(2);
     assertThat(huge.err())
         .contains("positions: 16777216 does not fit: decode/dense/p=16777216/n=1 needs");
@@ -169,7 +148,7 @@ class BenchCompareMergeTest {
   void aSecondSweepOnTheSameDeviceIsRefusedNamingTheHolder(@TempDir Path tmp) throws Exception {
     try (DeviceLock held =
         DeviceLock.acquire(tmp.resolve("locks"), "cpu", "dsabench bench (other)")) {
-      Run r = bench(tmp, "busy");
+      CliRun r = bench(tmp, "busy");
       assertThat(r.exit()).isEqualTo(1);
       assertThat(r.err())
           .contains("device cpu is busy: another sweep holds " + held.file())
@@ -214,19 +193,19 @@ class BenchCompareMergeTest {
     ResultsIO.write(base, synthetic("base", p -> 1, 0.02));
     ResultsIO.write(worse, synthetic("worse", p -> p.equals(slow) ? 1.2 : 1, 0.02));
     ResultsIO.write(noisy, synthetic("noisy", p -> p.position() % 3 == 0 ? 1.01 : 0.99, 0.02));
-    Run r = run("compare", base.toString(), worse.toString());
+    CliRun r = run("compare", base.toString(), worse.toString());
     assertThat(r.exit()).as(r.out() + r.err()).isEqualTo(1);
     assertThat(r.out())
         .containsPattern("regression +" + slow.key().replace("/", "\\/") + " +total .*\\+20\\.0%");
     assertThat(r.out()).contains("same");
-    Run n = run("compare", base.toString(), noisy.toString());
+    CliRun n = run("compare", base.toString(), noisy.toString());
     assertThat(n.exit()).as(n.out()).isZero();
     assertThat(n.out()).contains("0 regression, 0 lost");
-    Run missing = run("compare", base.toString(), tmp.resolve("nope.json").toString());
+    CliRun missing = run("compare", base.toString(), tmp.resolve("nope.json").toString());
     assertThat(missing.exit()).isEqualTo(2);
     assertThat(missing.err()).contains("nope.json: no such file");
     // bench --baseline uses the same rule: a cpu run against a cuda baseline is refused.
-    Run cross = bench(tmp, "cross", "--baseline", base.toString());
+    CliRun cross = bench(tmp, "cross", "--baseline", base.toString());
     assertThat(cross.exit()).isEqualTo(2);
     assertThat(cross.err()).contains("backend: base run is 'cuda' and new run is 'cpu'");
   }

@@ -1,11 +1,9 @@
 package io.dsabench.cli;
 
+import static io.dsabench.cli.CliRun.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -14,30 +12,11 @@ import org.junit.jupiter.api.Timeout;
 
 /** {@code dsabench check} end to end on the cpu backend, and its bad-input path. */
 class CheckCommandTest {
-  private record Run(int exit, String out, String err) {}
-
-  private static Run run(String... args) {
-    PrintStream oldOut = System.out;
-    PrintStream oldErr = System.err;
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    try {
-      System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-      System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-      int exit = Main.execute(args);
-      return new Run(
-          exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-    } finally {
-      System.setOut(oldOut);
-      System.setErr(oldErr);
-    }
-  }
-
   @Test
   @Timeout(180)
   void cpuCheckPassesAndPrintsTheSummary() {
     long start = System.nanoTime();
-    Run r = run("check", "--backend", "cpu");
+    CliRun r = run("check", "--backend", "cpu");
     assertEquals(0, r.exit(), r.out() + r.err());
     Matcher m = Pattern.compile("(?m)^check: (\\d+) passed, 0 failed$").matcher(r.out());
     assertTrue(m.find(), r.out());
@@ -51,7 +30,7 @@ class CheckCommandTest {
 
   @Test
   void unknownBackendIsBadInput() {
-    Run r = run("check", "--backend", "tpu");
+    CliRun r = run("check", "--backend", "tpu");
     assertEquals(2, r.exit());
     assertTrue(r.err().contains("backend: 'tpu' is not one of auto, cuda, cpu"), r.err() + r.out());
   }
@@ -65,7 +44,7 @@ class CheckCommandTest {
       cudaOpens = false;
     }
     org.junit.jupiter.api.Assumptions.assumeFalse(cudaOpens, "a GPU is here");
-    Run r = run("check", "--backend", "cuda");
+    CliRun r = run("check", "--backend", "cuda");
     assertEquals(1, r.exit(), r.out() + r.err());
     assertTrue(r.err().startsWith("cuda unavailable: "), r.err());
     assertEquals(1, r.err().lines().count(), r.err());

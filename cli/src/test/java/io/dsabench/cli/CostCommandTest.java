@@ -1,5 +1,6 @@
 package io.dsabench.cli;
 
+import static io.dsabench.cli.CliRun.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -14,9 +15,6 @@ import io.dsabench.costmodel.workload.Phase;
 import io.dsabench.costmodel.workload.SweepPoint;
 import io.dsabench.costmodel.workload.Variant;
 import io.dsabench.costmodel.workload.WorkloadModel;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -26,25 +24,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** {@code dsabench cost} end to end on a SYNTHETIC results file (made-up times, test only). */
 class CostCommandTest {
-  private record Run(int exit, String out, String err) {}
-
-  private static Run run(String... args) {
-    PrintStream oldOut = System.out;
-    PrintStream oldErr = System.err;
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    try {
-      System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-      System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-      int exit = Main.execute(args);
-      return new Run(
-          exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-    } finally {
-      System.setOut(oldOut);
-      System.setErr(oldErr);
-    }
-  }
-
   /** Synthetic: every stage takes 1 µs per token plus 1e-11 s per token of position. */
   static Path syntheticResults(Path dir, String backend, String device) throws Exception {
     WorkloadModel wm = WorkloadModel.deepseekV32();
@@ -83,7 +62,7 @@ class CostCommandTest {
   @Test
   void cpuRunPrintsCurvesParametersAndComparison(@TempDir Path dir) throws Exception {
     Path f = syntheticResults(dir, "cpu", "cpu");
-    Run r = run("cost", "--results", f.toString());
+    CliRun r = run("cost", "--results", f.toString());
     assertEquals(0, r.exit(), r.err());
     assertTrue(r.out().contains("NOT translated"), r.out());
     assertTrue(r.out().contains("Comparison with the paper's Figure 3"), r.out());
@@ -95,7 +74,7 @@ class CostCommandTest {
   @Test
   void csvHasTheReferenceShape(@TempDir Path dir) throws Exception {
     Path f = syntheticResults(dir, "cuda", "NVIDIA H200");
-    Run r = run("cost", "--results", f.toString(), "--format", "csv", "--step", "32768");
+    CliRun r = run("cost", "--results", f.toString(), "--format", "csv", "--step", "32768");
     assertEquals(0, r.exit(), r.err());
     List<String> rows = r.out().lines().filter(l -> !l.startsWith("#")).toList();
     assertEquals("curve,position_tokens,usd_per_million_tokens", rows.get(0));
@@ -114,7 +93,8 @@ class CostCommandTest {
         "requestsPerSecond: 10\n"
             + "prompt: {distribution: empirical, lengths: [[4000, 1]]}\n"
             + "output: {distribution: empirical, lengths: [[500, 1]]}\n");
-    Run r = run("cost", "--results", f.toString(), "--format", "json", "--workload", w.toString());
+    CliRun r =
+        run("cost", "--results", f.toString(), "--format", "json", "--workload", w.toString());
     assertEquals(0, r.exit(), r.err());
     var tree = ResultsIO.mapper().readTree(r.out());
     assertEquals("dsabench.cost/v1", tree.get("schema").asText());
@@ -126,21 +106,21 @@ class CostCommandTest {
   @Test
   void badInputIsExit2NamingValueAndRule(@TempDir Path dir) throws Exception {
     Path f = syntheticResults(dir, "cpu", "cpu");
-    Run hw = run("cost", "--results", f.toString(), "--hardware", "tpu");
+    CliRun hw = run("cost", "--results", f.toString(), "--hardware", "tpu");
     assertEquals(2, hw.exit());
     assertTrue(hw.err().contains("hardware: 'tpu' is not one of h800, h100, h200, b200"), hw.err());
-    Run price = run("cost", "--results", f.toString(), "--price", "-1");
+    CliRun price = run("cost", "--results", f.toString(), "--price", "-1");
     assertEquals(2, price.exit());
     assertTrue(
         price.err().contains("price: -1.0 is not a non-negative USD per GPU-hour"), price.err());
     Path other = dir.resolve("other.json");
     Files.writeString(other, "{\"schema\": \"other/v9\"}");
-    Run schema = run("cost", "--results", other.toString());
+    CliRun schema = run("cost", "--results", other.toString());
     assertEquals(2, schema.exit());
     assertTrue(
         schema.err().contains("schema \"other/v9\" is not the supported \"dsabench.results/v1\""),
         schema.err());
-    Run fmt = run("cost", "--results", f.toString(), "--format", "xml");
+    CliRun fmt = run("cost", "--results", f.toString(), "--format", "xml");
     assertEquals(2, fmt.exit());
     assertTrue(fmt.err().contains("format: 'xml' is not one of table, csv, json"), fmt.err());
   }
@@ -154,7 +134,7 @@ class CostCommandTest {
             all.run(), all.points().stream().filter(p -> p.phase() == Phase.DECODE).toList());
     Path g = dir.resolve("decode-only.json");
     ResultsIO.write(g, decodeOnly);
-    Run both = run("cost", "--results", g.toString());
+    CliRun both = run("cost", "--results", g.toString());
     assertEquals(2, both.exit());
     assertTrue(
         both.err()
@@ -163,7 +143,7 @@ class CostCommandTest {
                     + " 'synthetic-cli-test'); to cost one phase alone, pass --phases decode or"
                     + " --phases prefill"),
         both.err());
-    Run dec = run("cost", "--results", g.toString(), "--phases", "decode");
+    CliRun dec = run("cost", "--results", g.toString(), "--phases", "decode");
     assertEquals(0, dec.exit(), dec.err());
     assertTrue(dec.out().contains("not computed (no prefill)"), dec.out());
     assertTrue(dec.out().contains("decode_v3.1      131072"), dec.out());
