@@ -13,6 +13,8 @@ import io.dsabench.costmodel.cost.RestEstimate;
 import io.dsabench.costmodel.hardware.HardwareProfile;
 import io.dsabench.costmodel.hardware.HardwareProfiles;
 import io.dsabench.costmodel.hardware.Precision;
+import io.dsabench.costmodel.reference.ComparisonRow;
+import io.dsabench.costmodel.reference.Figure3Comparison;
 import io.dsabench.costmodel.reference.Figure3Reference;
 import io.dsabench.costmodel.reference.ReferenceCurve;
 import io.dsabench.costmodel.reference.ReferencePoint;
@@ -32,6 +34,8 @@ import io.dsabench.reports.model.CurvePoint;
 import io.dsabench.reports.model.KernelRow;
 import io.dsabench.reports.model.KernelTable;
 import io.dsabench.reports.model.Methodology;
+import io.dsabench.reports.model.PaperComparison;
+import io.dsabench.reports.model.PaperComparisonRow;
 import io.dsabench.reports.model.Parameter;
 import io.dsabench.reports.model.Pricing;
 import io.dsabench.reports.model.Provenance;
@@ -98,9 +102,11 @@ final class ReportBuilder {
     }
 
     CostReport cost = null;
+    String costRefusal = null;
     try {
       cost = CostModel.compute(results, params);
     } catch (IllegalArgumentException e) {
+      costRefusal = e.getMessage();
       // A run too small to cost (one phase only, say) still has kernel tables worth reading.
       warnings.add("No cost curves: the cost model cannot cost this run: " + e.getMessage());
       if (in.workload() != null) {
@@ -163,6 +169,9 @@ final class ReportBuilder {
         summary,
         crossover,
         curves,
+        cost == null
+            ? absentComparison(params, costRefusal)
+            : paperComparison(Figure3Comparison.compare(cost, paper), params),
         ceilings,
         kernels(results, measuredOn),
         capacity,
@@ -273,6 +282,65 @@ final class ReportBuilder {
               pts));
     }
     return out;
+  }
+
+  /**
+   * The cost model's own comparison with Figure 3, copied row by row. The paper is H800 at 2
+   * USD/GPU-hour; at any other setting the comparison is still shown (it is what {@code dsabench
+   * cost} prints), with a note that its errors then also hold the change of hardware or price.
+   */
+  private static PaperComparison paperComparison(Figure3Comparison cmp, CostParameters params) {
+    List<PaperComparisonRow> rows = new ArrayList<>();
+    for (ComparisonRow r : cmp.rows()) {
+      rows.add(
+          new PaperComparisonRow(
+              r.curve().id(),
+              r.curve().phase(),
+              r.curve().version().variant(),
+              r.position(),
+              r.oursUsdPerMillion(),
+              r.paperUsdPerMillion(),
+              r.relativeError(),
+              r.extrapolated() ? EXTRAPOLATED : null));
+    }
+    String note =
+        cmp.samePricing()
+            ? "Priced as the paper is (H800 at 2 USD/GPU-hour), so each error is the difference"
+                + " between this run through the cost model and the paper's figure."
+            : "The paper's numbers are for H800 at 2 USD/GPU-hour; this report is priced as "
+                + params.target().id()
+                + " at "
+                + Fmt.sig(params.usdPerGpuHour(), 6)
+                + " USD/GPU-hour, so each error mixes that change of hardware or price with the"
+                + " model's own difference. For a like-for-like comparison run dsabench report"
+                + " with --hardware h800 --price 2.";
+    return new PaperComparison(
+        Figure3Reference.HARDWARE,
+        Figure3Reference.USD_PER_GPU_HOUR,
+        cmp.samePricing(),
+        note,
+        rows,
+        cmp.oursCrossover(),
+        cmp.paperCrossover(),
+        cmp.crossoverRelativeError(),
+        null);
+  }
+
+  private static PaperComparison absentComparison(CostParameters params, String refusal) {
+    boolean same =
+        params.target().id().equals(Figure3Reference.HARDWARE)
+            && params.usdPerGpuHour() == Figure3Reference.USD_PER_GPU_HOUR;
+    return new PaperComparison(
+        Figure3Reference.HARDWARE,
+        Figure3Reference.USD_PER_GPU_HOUR,
+        same,
+        "No comparison with Figure 3: it needs this run's cost curves, and the cost model cannot"
+            + " cost this run.",
+        List.of(),
+        null,
+        Figure3Reference.PAPER_CROSSOVER_POSITION,
+        null,
+        "the cost model cannot cost this run: " + refusal);
   }
 
   private static String versionLabel(Variant v) {

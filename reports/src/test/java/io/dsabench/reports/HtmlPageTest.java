@@ -30,6 +30,7 @@ class HtmlPageTest {
         List.of(
             "summary",
             "curves",
+            "figure3",
             "kernels",
             "capacity",
             "regression",

@@ -16,9 +16,12 @@ import io.dsabench.costmodel.cost.CostReport;
 import io.dsabench.costmodel.cost.Curve;
 import io.dsabench.costmodel.hardware.HardwareProfiles;
 import io.dsabench.costmodel.hardware.Precision;
+import io.dsabench.costmodel.reference.ComparisonRow;
+import io.dsabench.costmodel.reference.Figure3Comparison;
 import io.dsabench.costmodel.reference.Figure3Reference;
 import io.dsabench.costmodel.results.PointResult;
 import io.dsabench.costmodel.results.Results;
+import io.dsabench.costmodel.results.ResultsIO;
 import io.dsabench.costmodel.results.StageResult;
 import io.dsabench.reports.model.Verdict;
 import io.dsabench.reports.render.Fmt;
@@ -126,6 +129,103 @@ class ReportNumbersTest {
       }
       assertThat(checked).as(c.curve().id()).isGreaterThanOrEqualTo(17);
     }
+  }
+
+  @Test
+  void figure3TableEqualsTheCostModelsComparison() throws Exception {
+    Figure3Comparison cmp = Figure3Comparison.compare(cost, Figure3Reference.load());
+    assertThat(cmp.rows()).hasSize(16);
+    assertFigure3Table(doc, cmp);
+    // Priced as h200 at 3.5, not as the paper: the section says so plainly.
+    Element note = doc.getElementById("figure3-note");
+    assertThat(note.attr("data-same-pricing")).isEqualTo("false");
+    assertThat(note.text())
+        .contains("The paper's numbers are for H800 at 2 USD/GPU-hour")
+        .contains("priced as h200 at 3.5 USD/GPU-hour, so each error mixes");
+    // report.csv and report.json beside the page hold the same comparison at full precision.
+    List<String> csv = Files.readAllLines(dir.resolve("report.csv"));
+    var json =
+        io.dsabench.reports.render.JsonRenderer.read(Files.readString(dir.resolve("report.json")));
+    assertThat(json.paperComparison().rows()).hasSize(cmp.rows().size());
+    for (int i = 0; i < cmp.rows().size(); i++) {
+      ComparisonRow r = cmp.rows().get(i);
+      String prefix = "figure3_comparison," + r.curve().id() + "," + r.position() + ",,,";
+      assertThat(csv).anyMatch(l -> l.startsWith(prefix + "relative_error," + r.relativeError()));
+      assertThat(csv)
+          .anyMatch(
+              l -> l.startsWith(prefix + "ours_usd_per_million_tokens," + r.oursUsdPerMillion()));
+      var j = json.paperComparison().rows().get(i);
+      assertThat(j.curve()).isEqualTo(r.curve().id());
+      assertThat(j.position()).isEqualTo(r.position());
+      assertThat(j.relativeError()).isEqualTo(r.relativeError());
+      assertThat(j.paperUsdPerMillionTokens()).isEqualTo(r.paperUsdPerMillion());
+    }
+    assertThat(csv)
+        .anyMatch(
+            l ->
+                l.startsWith(
+                    "figure3_comparison,prefill_crossover,,,,relative_error,"
+                        + (cmp.crossoverRelativeError() == null
+                            ? ","
+                            : cmp.crossoverRelativeError() + ",")));
+    assertThat(json.paperComparison().crossoverRelativeError())
+        .isEqualTo(cmp.crossoverRelativeError());
+    assertThat(json.paperComparison().samePricing()).isFalse();
+  }
+
+  @Test
+  void thePublishedH200RunHasAllSixteenFigure3ErrorsAndTheCrossover() throws Exception {
+    Results h200 = ResultsIO.read(Path.of("..", "reports", "published", "h200", "results.json"));
+    Document page = Jsoup.parse(ReportWriter.html(ReportWriter.data(ReportInput.of(h200))));
+    Figure3Comparison cmp =
+        Figure3Comparison.compare(
+            CostModel.compute(h200, CostParameters.defaults()), Figure3Reference.load());
+    assertThat(page.select("#figure3-table tbody tr[data-curve]")).hasSize(16);
+    assertThat(cmp.rows()).hasSize(16);
+    assertThat(cmp.oursCrossover()).isNotNull();
+    assertFigure3Table(page, cmp);
+    assertThat(page.getElementById("figure3-note").attr("data-same-pricing")).isEqualTo("true");
+    assertThat(page.select("nav a[href=#figure3]").text()).isEqualTo("Against Figure 3");
+    // The section follows the cost curves.
+    assertThat(page.getElementById("curves").nextElementSibling().id()).isEqualTo("figure3");
+  }
+
+  /** Every cell of the page's Figure 3 table against the cost model's comparison. */
+  private static void assertFigure3Table(Document page, Figure3Comparison cmp) {
+    assertThat(page.selectFirst("#figure3 h2").text()).isEqualTo("Against the paper's Figure 3");
+    assertThat(page.select("#figure3-table tbody tr[data-curve]")).hasSize(cmp.rows().size());
+    for (ComparisonRow r : cmp.rows()) {
+      Element row =
+          page.selectFirst(
+              "#figure3-table tr[data-curve=\""
+                  + r.curve().id()
+                  + "\"][data-position="
+                  + r.position()
+                  + "]");
+      assertCell(row, "ours", r.oursUsdPerMillion(), Fmt.usd(r.oursUsdPerMillion()));
+      assertCell(row, "paper", r.paperUsdPerMillion(), Fmt.usd(r.paperUsdPerMillion()));
+      assertCell(row, "relative-error", r.relativeError(), Fmt.signedPercent(r.relativeError()));
+      assertThat(row.select("td").last().text()).isEqualTo(r.extrapolated() ? "extrapolated" : "");
+    }
+    Element x = page.getElementById("figure3-crossover");
+    assertCell(x, "paper", cmp.paperCrossover(), "~6,590");
+    if (cmp.oursCrossover() == null) {
+      // No crossover within the curves: shown as missing, never as a number.
+      assertThat(x.selectFirst("td[data-key=ours]").text()).isEqualTo("–");
+      assertThat(x.selectFirst("td[data-key=relative-error]").text()).isEqualTo("–");
+      assertThat(x.text()).contains("no crossover within the curves");
+      return;
+    }
+    assertCell(
+        x,
+        "ours",
+        cmp.oursCrossover(),
+        String.format(java.util.Locale.ROOT, "%,d", Math.round(cmp.oursCrossover())));
+    assertCell(
+        x,
+        "relative-error",
+        cmp.crossoverRelativeError(),
+        Fmt.signedPercent(cmp.crossoverRelativeError()));
   }
 
   @Test
@@ -243,8 +343,16 @@ class ReportNumbersTest {
         .contains("No capacity plan: it needs the cost curves this run could not give.");
     assertThat(data.summary()).isEmpty();
     assertThat(data.capacity()).isNull();
+    assertThat(data.paperComparison().rows()).isEmpty();
+    assertThat(data.paperComparison().absentReason())
+        .startsWith("the cost model cannot cost this run: ");
     Document page = Jsoup.parse(ReportWriter.html(data));
     assertThat(page.select("canvas")).isEmpty();
+    assertThat(page.select("#figure3-table")).isEmpty();
+    assertThat(page.getElementById("figure3-absent").text())
+        .startsWith("No comparison with Figure 3: it needs this run's cost curves");
+    assertThat(io.dsabench.reports.render.CsvRenderer.render(data))
+        .contains("figure3_comparison,,,,,absent,,,the cost model cannot cost this run: ");
     assertThat(page.select("#kernels-decode-dsa tbody tr")).isNotEmpty();
   }
 

@@ -10,6 +10,8 @@ import io.dsabench.reports.model.CurvePoint;
 import io.dsabench.reports.model.KernelRow;
 import io.dsabench.reports.model.KernelTable;
 import io.dsabench.reports.model.Methodology;
+import io.dsabench.reports.model.PaperComparison;
+import io.dsabench.reports.model.PaperComparisonRow;
 import io.dsabench.reports.model.Parameter;
 import io.dsabench.reports.model.Pricing;
 import io.dsabench.reports.model.Provenance;
@@ -60,6 +62,23 @@ final class SyntheticReport {
         summary.add(
             new SummaryRow(
                 phase, p, dense, dsa, dense / dsa, 0.1, 0.09, p == 131072 ? "extrapolated" : null));
+      }
+    }
+    List<PaperComparisonRow> errors = new ArrayList<>();
+    for (Curve c : curves) {
+      if (c.source().equals(Curve.MEASURED)) {
+        for (int p : List.of(32768, 65536, 98304, 131072)) {
+          errors.add(
+              new PaperComparisonRow(
+                  c.id(),
+                  c.phase(),
+                  c.variant(),
+                  p,
+                  0.2,
+                  0.1,
+                  1.0,
+                  p == 131072 ? "extrapolated" : null));
+        }
       }
     }
     List<KernelTable> kernels = new ArrayList<>();
@@ -114,6 +133,16 @@ final class SyntheticReport {
         summary,
         6500.0,
         curves,
+        new PaperComparison(
+            "h800",
+            2.0,
+            false,
+            "synthetic setting " + HOSTILE,
+            errors,
+            6500.0,
+            6590,
+            -0.0137,
+            null),
         new Ceilings("h800", 989.5e12, 1979e12, 3.35e12, "synthetic"),
         kernels,
         new CapacityPlan(

@@ -19,6 +19,7 @@ import java.util.List;
  * @param prefillCrossoverPosition where V3.2 prefill switches from masked MHA to sparse attention,
  *     or null when it does not within the curves
  * @param curves measured cost curves and the paper's Figure 3 curves
+ * @param paperComparison this run's errors against Figure 3, or why there are none
  * @param ceilings the hardware ceilings kernel throughput is compared with; null when unknown
  * @param kernels one table per phase and variant
  * @param capacity the capacity plan; null when no workload was given
@@ -36,6 +37,7 @@ import java.util.List;
   "summary",
   "prefillCrossoverPosition",
   "curves",
+  "paperComparison",
   "ceilings",
   "kernels",
   "capacity",
@@ -52,6 +54,7 @@ public record ReportData(
     List<SummaryRow> summary,
     Double prefillCrossoverPosition,
     List<Curve> curves,
+    PaperComparison paperComparison,
     Ceilings ceilings,
     List<KernelTable> kernels,
     CapacityPlan capacity,
@@ -68,6 +71,7 @@ public record ReportData(
     Checks.notNull("pricing", pricing);
     Checks.notNull("methodology", methodology);
     Checks.notNull("verdict", verdict);
+    Checks.notNull("paperComparison", paperComparison);
     warnings = List.copyOf(warnings == null ? List.of() : warnings);
     summary = List.copyOf(summary == null ? List.of() : summary);
     curves = List.copyOf(curves == null ? List.of() : curves);

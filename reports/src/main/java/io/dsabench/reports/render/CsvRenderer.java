@@ -6,6 +6,8 @@ import io.dsabench.reports.model.Curve;
 import io.dsabench.reports.model.CurvePoint;
 import io.dsabench.reports.model.KernelRow;
 import io.dsabench.reports.model.KernelTable;
+import io.dsabench.reports.model.PaperComparison;
+import io.dsabench.reports.model.PaperComparisonRow;
 import io.dsabench.reports.model.Parameter;
 import io.dsabench.reports.model.ReportData;
 import io.dsabench.reports.model.SummaryRow;
@@ -18,6 +20,8 @@ import io.dsabench.reports.model.SummaryRow;
  * section,series,position_tokens,tokens,stage,metric,value,unit,note
  * summary,prefill,131072,,,dense_usd_per_million_tokens,0.61,USD/Mtok,
  * curve,measured:prefill_v3.2,65536,,,usd_per_million_tokens,0.15,USD/Mtok,
+ * figure3_comparison,decode_v3.2,65536,,,relative_error,1.07,,
+ * figure3_comparison,prefill_crossover,,,,ours_position_tokens,11569.3,tokens,
  * kernel,decode/dsa,131072,64,indexer,median_seconds,1.2e-4,s,
  * capacity,dsa,,,,gpus,12.0,GPU,
  * parameter,price,,,,price,2,USD/GPU-hour,--price
@@ -105,6 +109,7 @@ public final class CsvRenderer {
             p.flag());
       }
     }
+    figure3(b, d.paperComparison());
     for (KernelTable t : d.kernels()) {
       String s = t.phase().id() + "/" + t.variant().id();
       for (KernelRow r : t.rows()) {
@@ -258,6 +263,96 @@ public final class CsvRenderer {
         .append(Escape.csv(d.verdict().summary()))
         .append('\n');
     return b.toString();
+  }
+
+  /**
+   * Section {@code figure3_comparison}: per curve and position this run, the paper and the relative
+   * error (a fraction, 0.5 = +50%), then the prefill crossover; or one {@code absent} row saying
+   * why there is none. The note says when the report is not priced as the paper is.
+   */
+  private static void figure3(StringBuilder b, PaperComparison c) {
+    String section = "figure3_comparison";
+    if (c.absentReason() != null) {
+      row(b, section, "", null, null, null, "absent", null, "", c.absentReason());
+      return;
+    }
+    String setting =
+        c.samePricing()
+            ? null
+            : "paper is "
+                + c.paperHardware()
+                + " at "
+                + Fmt.sig(c.paperUsdPerGpuHour(), 6)
+                + " USD/GPU-hour; this report is not, so the error mixes hardware or price";
+    for (PaperComparisonRow r : c.rows()) {
+      String note = join(r.flag(), setting);
+      String s = r.curve();
+      row(
+          b,
+          section,
+          s,
+          r.position(),
+          null,
+          null,
+          "ours_usd_per_million_tokens",
+          r.oursUsdPerMillionTokens(),
+          "USD/Mtok",
+          note);
+      row(
+          b,
+          section,
+          s,
+          r.position(),
+          null,
+          null,
+          "paper_usd_per_million_tokens",
+          r.paperUsdPerMillionTokens(),
+          "USD/Mtok",
+          note);
+      row(b, section, s, r.position(), null, null, "relative_error", r.relativeError(), "", note);
+    }
+    String x = "prefill_crossover";
+    String xNote = c.prefillCrossoverPosition() == null ? "no crossover within the curves" : null;
+    row(
+        b,
+        section,
+        x,
+        null,
+        null,
+        null,
+        "ours_position_tokens",
+        c.prefillCrossoverPosition(),
+        "tokens",
+        join(xNote, setting));
+    row(
+        b,
+        section,
+        x,
+        null,
+        null,
+        null,
+        "paper_position_tokens",
+        (double) c.paperCrossoverPosition(),
+        "tokens",
+        join(xNote, setting));
+    row(
+        b,
+        section,
+        x,
+        null,
+        null,
+        null,
+        "relative_error",
+        c.crossoverRelativeError(),
+        "",
+        join(xNote, setting));
+  }
+
+  private static String join(String a, String b) {
+    if (a == null) {
+      return b;
+    }
+    return b == null ? a : a + "; " + b;
   }
 
   // One numeric row; a null value is written as an empty field, never as a made-up number.

@@ -49,6 +49,11 @@ public final class Fmt {
     return sig(fraction * 100, 3) + "%";
   }
 
+  /** A relative error shown as a signed percentage with one decimal: +49.6%, -3.0%. */
+  public static String signedPercent(double fraction) {
+    return String.format(Locale.ROOT, "%+.1f%%", fraction * 100);
+  }
+
   /** GPUs: one decimal (a plan may need a fraction of a node's GPUs before rounding up). */
   public static String gpus(double v) {
     return String.format(Locale.ROOT, "%.1f", v);

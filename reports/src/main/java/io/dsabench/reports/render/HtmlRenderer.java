@@ -8,6 +8,8 @@ import io.dsabench.reports.model.Curve;
 import io.dsabench.reports.model.CurvePoint;
 import io.dsabench.reports.model.KernelRow;
 import io.dsabench.reports.model.KernelTable;
+import io.dsabench.reports.model.PaperComparison;
+import io.dsabench.reports.model.PaperComparisonRow;
 import io.dsabench.reports.model.Parameter;
 import io.dsabench.reports.model.Provenance;
 import io.dsabench.reports.model.ReportData;
@@ -77,6 +79,7 @@ public final class HtmlRenderer {
     header(b, d);
     summary(b, d);
     curves(b, d);
+    paperComparison(b, d);
     kernels(b, d);
     capacity(b, d);
     verdict(b, d);
@@ -110,6 +113,7 @@ public final class HtmlRenderer {
       b.append("</ul>\n</div>\n");
     }
     b.append("<nav><a href=\"#summary\">Summary</a> · <a href=\"#curves\">Cost curves</a> · ")
+        .append("<a href=\"#figure3\">Against Figure 3</a> · ")
         .append("<a href=\"#kernels\">Kernels</a> · <a href=\"#capacity\">Capacity plan</a> · ")
         .append("<a href=\"#regression\">Regression</a> · <a href=\"#methodology\">Methodology</a>")
         .append(" · <a href=\"#provenance\">Provenance</a></nav>\n</header>\n");
@@ -252,6 +256,82 @@ public final class HtmlRenderer {
     b.append("<p class=\"small\">Every 8K shown; report.csv and report.json hold every")
         .append(" sample and every Figure 3 vertex. * flagged by the cost model (see the cell's")
         .append(" tooltip or report.csv's note column).</p>\n</details>\n");
+  }
+
+  /**
+   * The cost model's comparison with Figure 3 as an error table: per curve and position this run,
+   * the paper and the relative error, then the prefill crossover against the paper's.
+   */
+  private static void paperComparison(StringBuilder b, ReportData d) {
+    PaperComparison c = d.paperComparison();
+    b.append("<section id=\"figure3\">\n<h2>Against the paper's Figure 3</h2>\n");
+    if (c.absentReason() != null) {
+      b.append("<p class=\"empty\" id=\"figure3-absent\">")
+          .append(Escape.html(c.note()))
+          .append(" (")
+          .append(Escape.html(c.absentReason()))
+          .append(")</p>\n</section>\n");
+      return;
+    }
+    b.append("<p>This run through the cost model against the paper's Figure 3, read linearly")
+        .append(" between its vertices; relative error = (this run − paper) / paper. ")
+        .append(Escape.html(sentence(d.pricing().note())))
+        .append("</p>\n");
+    b.append("<p class=\"")
+        .append(c.samePricing() ? "figure3-note" : "figure3-note warnings")
+        .append("\" id=\"figure3-note\" data-same-pricing=\"")
+        .append(c.samePricing())
+        .append("\">")
+        .append(c.samePricing() ? "" : "<strong>Different setting:</strong> ")
+        .append(Escape.html(c.note()))
+        .append("</p>\n");
+    b.append("<table id=\"figure3-table\">\n<thead><tr><th>curve</th><th>position</th>")
+        .append("<th>this run<br>USD/M tokens</th><th>paper<br>USD/M tokens</th>")
+        .append("<th>relative error</th><th>note</th></tr></thead>\n<tbody>\n");
+    for (PaperComparisonRow r : c.rows()) {
+      b.append("<tr data-curve=\"")
+          .append(Escape.html(r.curve()))
+          .append("\" data-position=\"")
+          .append(r.position())
+          .append("\">");
+      cell(b, r.curve());
+      numCell(b, "position", (double) r.position(), v -> Fmt.tokens((int) v));
+      numCell(b, "ours", r.oursUsdPerMillionTokens(), Fmt::usd);
+      numCell(b, "paper", r.paperUsdPerMillionTokens(), Fmt::usd);
+      numCell(b, "relative-error", r.relativeError(), Fmt::signedPercent);
+      cell(b, r.flag() == null ? "" : r.flag());
+      b.append("</tr>\n");
+    }
+    b.append("</tbody>\n<tbody class=\"crossover\">\n<tr id=\"figure3-crossover\">");
+    cell(b, "prefill crossover");
+    b.append("<td class=\"num\">tokens</td>");
+    numCell(
+        b,
+        "ours",
+        c.prefillCrossoverPosition(),
+        v -> String.format(Locale.ROOT, "%,d", Math.round(v)));
+    numCell(
+        b,
+        "paper",
+        (double) c.paperCrossoverPosition(),
+        v -> String.format(Locale.ROOT, "~%,d", Math.round(v)));
+    numCell(b, "relative-error", c.crossoverRelativeError(), Fmt::signedPercent);
+    cell(
+        b,
+        c.prefillCrossoverPosition() == null
+            ? "no crossover within the curves"
+            : "where V3.2 prefill switches from masked MHA to sparse attention");
+    b.append("</tr>\n</tbody>\n</table>\n</section>\n");
+  }
+
+  /** {@code text} with a capital first letter and a closing full stop. */
+  private static String sentence(String text) {
+    if (text == null || text.isBlank()) {
+      return "";
+    }
+    String t = text.strip();
+    t = Character.toUpperCase(t.charAt(0)) + t.substring(1);
+    return t.endsWith(".") ? t : t + ".";
   }
 
   private static void kernels(StringBuilder b, ReportData d) {
