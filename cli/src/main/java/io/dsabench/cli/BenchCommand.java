@@ -218,7 +218,8 @@ final class BenchCommand implements Callable<Integer> {
     }
     CompareRule rule = new CompareRule(minEffect);
     String resolved;
-    try (Backend b = Backends.open(backend)) {
+    try (Backend b =
+        Backends.open(backend, why -> err.println("dsabench: " + why + "; running on cpu"))) {
       resolved = b.name();
     } catch (BackendUnavailableException e) {
       err.println("dsabench: backend " + backend + " cannot start here: " + e.getMessage());

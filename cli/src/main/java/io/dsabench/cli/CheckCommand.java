@@ -108,9 +108,7 @@ final class CheckCommand implements Callable<Integer> {
    */
   static String unavailable(String why) {
     String prefix = "cuda unavailable: ";
-    if (why != null && why.indexOf('\n') >= 0) {
-      why = why.substring(0, why.indexOf('\n')).strip();
-    }
-    return why != null && why.startsWith(prefix) ? why : prefix + why;
+    why = Backends.firstLine(why);
+    return why.startsWith(prefix) ? why : prefix + why;
   }
 }

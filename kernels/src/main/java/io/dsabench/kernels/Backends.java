@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.ServiceLoader;
 import java.util.TreeMap;
+import java.util.function.Consumer;
 
 /** Finds backends by short name through {@link ServiceLoader}. */
 public final class Backends {
@@ -21,12 +22,25 @@ public final class Backends {
    * @throws BackendUnavailableException when the backend cannot start here, saying why
    */
   public static Backend open(String name) throws BackendUnavailableException {
+    return open(name, reason -> {});
+  }
+
+  /**
+   * Opens the named backend like {@link #open(String)}; when {@code auto} cannot start {@code
+   * cuda}, first tells {@code onFallback} why, in one line, so that the run can say so instead of
+   * silently measuring the cpu backend.
+   */
+  public static Backend open(String name, Consumer<String> onFallback)
+      throws BackendUnavailableException {
     if ("auto".equals(name)) {
       try {
-        return open("cuda");
-      } catch (BackendUnavailableException | IllegalArgumentException e) {
-        return open("cpu");
+        return open("cuda", onFallback);
+      } catch (BackendUnavailableException e) {
+        onFallback.accept(firstLine(e.getMessage()));
+      } catch (IllegalArgumentException e) {
+        onFallback.accept("cuda unavailable: this build registers no cuda backend");
       }
+      return open("cpu", onFallback);
     }
     BackendProvider provider = providers().get(name);
     if (provider == null) {
@@ -39,6 +53,18 @@ public final class Backends {
       // Native loading failures must never take the JVM down; keep the cause.
       throw new BackendUnavailableException(name + " unavailable: " + e, e);
     }
+  }
+
+  /**
+   * The first line of a reason: native loaders append pages of nested stack traces to their
+   * messages, and a user needs the first line.
+   */
+  public static String firstLine(String reason) {
+    if (reason == null) {
+      return "no reason given";
+    }
+    int nl = reason.indexOf('\n');
+    return (nl >= 0 ? reason.substring(0, nl) : reason).strip();
   }
 
   private static TreeMap<String, BackendProvider> providers() {

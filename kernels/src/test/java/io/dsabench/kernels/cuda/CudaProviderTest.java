@@ -6,7 +6,10 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.dsabench.kernels.Backend;
 import io.dsabench.kernels.BackendUnavailableException;
+import io.dsabench.kernels.Backends;
 import io.dsabench.kernels.KernelException;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class CudaProviderTest {
@@ -28,6 +31,24 @@ class CudaProviderTest {
     assertThatThrownBy(() -> new CudaProvider().open())
         .isInstanceOf(BackendUnavailableException.class)
         .hasMessageStartingWith("cuda unavailable: ");
+  }
+
+  @Test
+  void autoWithoutAGpuSaysWhyInOneLineAndOpensCpu() throws Exception {
+    assumeTrue(!gpuHere(), "a GPU is here; auto opens cuda");
+    List<String> said = new ArrayList<>();
+    try (Backend b = Backends.open("auto", said::add)) {
+      assertThat(b.name()).isEqualTo("cpu");
+    }
+    assertThat(said).hasSize(1);
+    assertThat(said.get(0)).startsWith("cuda unavailable: ").doesNotContain("\n");
+  }
+
+  @Test
+  void firstLineKeepsOnlyTheFirstLine() {
+    assertThat(Backends.firstLine("cuda unavailable: no driver\n\tat x.y(Z.java:1)"))
+        .isEqualTo("cuda unavailable: no driver");
+    assertThat(Backends.firstLine(null)).isEqualTo("no reason given");
   }
 
   @Test
