@@ -442,7 +442,7 @@ public final class Sweep {
       } else {
         new FleetRunner(options.withSession(session), this::record, listeners)
             .run(toMeasure, extra);
-        results = new Results(results.schema(), withExtra(results.run(), extra), results.points());
+        results = new Results(results.schema(), results.run().withExtra(extra), results.points());
       }
       if (session.profile()) {
         Path html = options.outDir().resolve("profile").resolve("flamegraph.html");
@@ -451,7 +451,7 @@ public final class Sweep {
         } else {
           extra.put(RunExtra.PROFILE, "none: async-profiler recorded no samples (see stderr)");
         }
-        results = new Results(results.schema(), withExtra(results.run(), extra), results.points());
+        results = new Results(results.schema(), results.run().withExtra(extra), results.points());
       }
       flush();
       engine.cleanSessions();
@@ -480,19 +480,6 @@ public final class Sweep {
 
   private void flush() throws IOException {
     ResultsIO.write(resultsFile(), results);
-  }
-
-  private static RunInfo withExtra(RunInfo r, Map<String, String> extra) {
-    return new RunInfo(
-        r.id(),
-        r.startedAt(),
-        r.gitCommit(),
-        r.backend(),
-        r.command(),
-        r.jvm(),
-        r.host(),
-        r.device(),
-        extra);
   }
 
   private List<String> forkJvmArgs() {

@@ -48,4 +48,9 @@ public record RunInfo(
     }
     extra = extra == null ? null : Map.copyOf(extra);
   }
+
+  /** A copy with other files beside the run (the harness adds the raw JMH JSON, a profile...). */
+  public RunInfo withExtra(Map<String, String> newExtra) {
+    return new RunInfo(id, startedAt, gitCommit, backend, command, jvm, host, device, newExtra);
+  }
 }

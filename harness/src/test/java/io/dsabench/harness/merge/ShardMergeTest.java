@@ -63,15 +63,7 @@ class ShardMergeTest {
     RunInfo r = other.run();
     Results mixed =
         new Results(
-            new RunInfo(
-                r.id(),
-                r.startedAt(),
-                r.gitCommit(),
-                r.backend(),
-                r.command(),
-                r.jvm(),
-                r.host(),
-                r.device(),
+            r.withExtra(
                 Map.of(
                     RunExtra.SWEEP, "phases=decode;variants=dsa;positions=1024;tokens=decode:64")),
             other.points());
