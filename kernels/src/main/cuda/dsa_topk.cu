@@ -356,12 +356,176 @@ __device__ bool sampled_select(TopkSmem& s, const float* __restrict__ row, int v
   return true;
 }
 
-}  // namespace
 
-// grid = rows (batch * T), block = THREADS (512), dynamic smem = sizeof(TopkSmem) (dsa_topk_smem).
-// indices [rows, k].
-extern "C" __global__ void __launch_bounds__(THREADS, 3)
-    dsa_topk(const float* __restrict__ logits, int* __restrict__ indices, int T, int P, int k) {
+// ---------------------------------------------------------------- variants (short-row work)
+// L2 prefetch of row[lo, hi) by the TMA unit (sm_90 cp.async.bulk.prefetch): fire and forget, no
+// registers, so the row streams into L2 while the CTA runs its sample/threshold phase. Addresses
+// are rounded inwards to 16 bytes (the instruction's rule); the few bytes left out are read anyway.
+__device__ __forceinline__ void prefetch_row_l2(const float* row, long lo, long hi) {
+  uintptr_t a = ((uintptr_t)(row + lo) + 15) & ~(uintptr_t)15;
+  const uintptr_t b = (uintptr_t)(row + hi) & ~(uintptr_t)15;
+  while (a < b) {
+    const uint32_t n = (uint32_t)min((uintptr_t)16384, b - a);
+#if defined(__CUDA_ARCH__) && __CUDA_ARCH__ >= 900
+    asm volatile("cp.async.bulk.prefetch.L2.global [%0], %1;\n" ::"l"(a), "r"(n) : "memory");
+#endif
+    a += n;
+  }
+}
+
+// The filter pass of sampled_select: keeps every key >= tau of row[0..vis) in smem, counts them in
+// candCount and leaves the largest visible key in maxKey (callers zero both first).
+//   NLD:  16-byte loads in flight per thread per step (2 or 4);
+//   AGG:  one shared atomicAdd per warp per 8 elements (8 ballots, offsets by prefix popcounts) and
+//         the max kept in a register, reduced once at the end (the max over all visible keys is the
+//         max over the passing ones whenever any passes, the only case select_cands runs);
+//         otherwise the old per-element atomics;
+//   PFKB: keep an L2 prefetch this many KB ahead of the step being read (0: none).
+template <int NLD, bool AGG, int PFKB>
+__device__ __forceinline__ void filter_pass(TopkSmem& s, const float* __restrict__ row, int vis,
+                                            uint32_t tau) {
+  static_assert(NLD == 2 || NLD == 4, "NLD");
+  const int tid = threadIdx.x, lane = tid & 31;
+  const unsigned lt = (1u << lane) - 1;
+  uint32_t mx = 0;
+  auto one = [&](uint32_t key, int idx, bool v) {
+    const bool pred = v && key >= tau;
+    const unsigned ball = __ballot_sync(0xffffffffu, pred);
+    if (ball) {
+      const int leader = __ffs(ball) - 1;
+      int base = 0;
+      if (lane == leader) base = atomicAdd(&s.candCount, __popc(ball));
+      base = __shfl_sync(0xffffffffu, base, leader);
+      const int p = base + __popc(ball & lt);
+      if (pred && p < CAP) {
+        s.candKey[p] = key;
+        s.candIdx[p] = idx;
+      }
+      if (!AGG) {
+        const unsigned m = __reduce_max_sync(0xffffffffu, pred ? key : 0u);
+        if (lane == leader) atomicMax(&s.maxKey, m);
+      }
+    }
+    if (AGG && v) mx = max(mx, key);
+  };
+  const int head = min(vis, (int)((16 - ((uintptr_t)row & 15)) & 15) / 4);
+  {
+    const bool v = tid < head;
+    one(v ? dsak::float_key(row[tid]) : 0u, tid, v);
+  }
+  const float4* body = reinterpret_cast<const float4*>(row + head);
+  const int nv = (vis - head) / 4;
+  constexpr int STEP = NLD * THREADS;   // float4s per step
+  const int steps = (nv + STEP - 1) / STEP;
+  for (int st = 0; st < steps; st++) {
+    if (PFKB > 0 && tid == 0) {
+      const long lo = head + (long)st * STEP * 4 + PFKB * 256L;
+      prefetch_row_l2(row, lo, min((long)vis, lo + STEP * 4));
+    }
+    float4 x[NLD];
+    bool vv[NLD];
+#pragma unroll
+    for (int j = 0; j < NLD; j++) {
+      const int i = st * STEP + j * THREADS + tid;
+      vv[j] = i < nv;
+      x[j] = vv[j] ? __ldcs(body + i) : make_float4(0.f, 0.f, 0.f, 0.f);
+    }
+    if (!AGG) {
+#pragma unroll
+      for (int j = 0; j < NLD; j++) {
+        const int b = head + (st * STEP + j * THREADS + tid) * 4;
+        one(dsak::float_key(x[j].x), b, vv[j]);
+        one(dsak::float_key(x[j].y), b + 1, vv[j]);
+        one(dsak::float_key(x[j].z), b + 2, vv[j]);
+        one(dsak::float_key(x[j].w), b + 3, vv[j]);
+      }
+    } else {
+#pragma unroll
+      for (int g = 0; g < NLD; g += 2) {
+        unsigned ball[8];
+        int tot = 0;
+#pragma unroll
+        for (int e = 0; e < 8; e++) {
+          const int j = g + e / 4;
+          const float f = (e & 3) == 0 ? x[j].x : (e & 3) == 1 ? x[j].y : (e & 3) == 2 ? x[j].z : x[j].w;
+          const uint32_t key = dsak::float_key(f);
+          ball[e] = __ballot_sync(0xffffffffu, vv[j] && key >= tau);
+          tot += __popc(ball[e]);
+          if (vv[j]) mx = max(mx, key);
+        }
+        if (tot) {   // warp-uniform
+          int base = 0;
+          if (lane == 0) base = atomicAdd(&s.candCount, tot);
+          base = __shfl_sync(0xffffffffu, base, 0);
+#pragma unroll
+          for (int e = 0; e < 8; e++) {
+            const int j = g + e / 4;
+            if ((ball[e] >> lane) & 1u) {
+              const int p = base + __popc(ball[e] & lt);
+              if (p < CAP) {
+                const float f =
+                    (e & 3) == 0 ? x[j].x : (e & 3) == 1 ? x[j].y : (e & 3) == 2 ? x[j].z : x[j].w;
+                s.candKey[p] = dsak::float_key(f);
+                s.candIdx[p] = head + (st * STEP + j * THREADS + tid) * 4 + (e & 3);
+              }
+            }
+            base += __popc(ball[e]);
+          }
+        }
+      }
+    }
+  }
+  const int tail0 = head + nv * 4;
+  {
+    const int i = tail0 + tid;
+    const bool v = tid < vis - tail0;
+    one(v ? dsak::float_key(row[i]) : 0u, i, v);
+  }
+  if (AGG) {
+    const unsigned m = __reduce_max_sync(0xffffffffu, mx);
+    if (lane == 0) atomicMax(&s.maxKey, m);
+  }
+}
+
+// sampled_select with the filter pass above.
+template <int NLD, bool AGG, int PFKB>
+__device__ bool sampled_select_v(TopkSmem& s, const float* __restrict__ row, int vis, int k,
+                                 int* __restrict__ out) {
+  const int tid = threadIdx.x;
+  {
+    constexpr int PER = SAMPLE / THREADS, TPC = SAMPLE_CHUNK / PER;
+    const int c = tid / TPC, e = (tid % TPC) * PER;
+    const long start = (long)c * (vis - SAMPLE_CHUNK) / (SAMPLE_CHUNKS - 1);
+#pragma unroll
+    for (int j = 0; j < PER; j++) {
+      s.candKey[tid * PER + j] = dsak::float_key(__ldcs(row + start + e + j));
+    }
+  }
+  __syncthreads();
+  const int r = (int)min((long)SAMPLE, max(1L, ((long)SAMPLE * 2 * k + vis - 1) / vis));
+  const uint32_t tau = cand_threshold(s, SAMPLE, r);
+  if (tid == 0) {
+    s.candCount = 0;
+    s.maxKey = 0;
+  }
+  __syncthreads();
+  filter_pass<NLD, AGG, PFKB>(s, row, vis, tau);
+  __syncthreads();
+  const int n = s.candCount;
+  if (n < k || n > CAP) return false;
+  select_cands(s, n, k, tau, out);
+  return true;
+}
+
+// The kernel body, by variant:
+//   PFKB:   0 = no L2 prefetch; else prefetch the first PFKB KB of the row at CTA start, and keep
+//           the filter pass's prefetch PFKB KB ahead of it;
+//   FILT:   0 = the original sampled_select (NLD, PFKB-rolling unused), 1 = filter_pass<NLD, AGG=0>,
+//           2 = filter_pass<NLD, AGG=1>;
+//   MINROW: rows at least this long take the sampled path.
+template <int PFKB, int FILT, int NLD, int MINROW>
+__device__ __forceinline__ void topk_body(const float* __restrict__ logits, int* __restrict__ indices,
+                                          int T, int P, int k) {
   extern __shared__ __align__(16) uint8_t dyn[];
   TopkSmem& s = *reinterpret_cast<TopkSmem*>(dyn);
   const int r = blockIdx.x;
@@ -374,15 +538,38 @@ extern "C" __global__ void __launch_bounds__(THREADS, 3)
     for (int i = tid; i < k; i += THREADS) out[i] = i < vis ? i : -1;
     return;
   }
+  if (PFKB > 0 && tid == 0) prefetch_row_l2(row, 0, min((long)vis, PFKB * 256L));
   if (tid == 0) {
     s.outCount = 0;
     s.eqTaken = 0;
   }
-  if (vis >= SAMPLE_MIN_ROW && 2 * k <= CAP) {
-    if (sampled_select(s, row, vis, k, out)) return;
+  if (vis >= MINROW && 2 * k <= CAP) {
+    bool done;
+    if (FILT == 0) {
+      done = sampled_select(s, row, vis, k, out);
+    } else {
+      done = sampled_select_v<NLD, FILT == 2, PFKB>(s, row, vis, k, out);
+    }
+    if (done) return;
     __syncthreads();
   }
   radix_global(s, row, vis, k, out);
+}
+
+}  // namespace
+
+// Variants for the standalone driver (dsa_bench topk); the exported dsa_topk below is one of them.
+template <int PFKB, int FILT, int NLD, int MINROW>
+__global__ void __launch_bounds__(THREADS, 3)
+    dsa_topk_v(const float* __restrict__ logits, int* __restrict__ indices, int T, int P, int k) {
+  topk_body<PFKB, FILT, NLD, MINROW>(logits, indices, T, P, k);
+}
+
+// grid = rows (batch * T), block = THREADS (512), dynamic smem = sizeof(TopkSmem) (dsa_topk_smem).
+// indices [rows, k]. Default: the original sampled path, no prefetch (variant v0 of dsa_bench topk).
+extern "C" __global__ void __launch_bounds__(THREADS, 3)
+    dsa_topk(const float* __restrict__ logits, int* __restrict__ indices, int T, int P, int k) {
+  topk_body<0, 0, 2, SAMPLE_MIN_ROW>(logits, indices, T, P, k);
 }
 
 extern "C" {

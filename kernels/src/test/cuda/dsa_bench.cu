@@ -166,8 +166,10 @@ static void run_indexer(bool fp8, const void* q, const float* w, const void* k, 
   else
     dsa_indexer_bf16<<<grid, 256>>>((const __nv_bfloat16*)q, w, (const __nv_bfloat16*)k, logits, T, P, splitLen, QW);
 }
+typedef void (*TopkKernel)(const float*, int*, int, int, int);
+static TopkKernel g_topk = dsa_topk;   // the top-k kernel run_topk launches (dsa_bench topk: each variant)
 static void run_topk(const float* logits, int* idx, int batch, int T, int P, int k) {
-  dsa_topk<<<batch * T, THREADS, sizeof(TopkSmem)>>>(logits, idx, T, P, k);
+  g_topk<<<batch * T, THREADS, sizeof(TopkSmem)>>>(logits, idx, T, P, k);
 }
 static int smem_sparse(bool fp8) { return fp8 ? SparseSmem<true>::TOTAL : SparseSmem<false>::TOTAL; }
 static int smem_sparse_wg(bool fp8) { return fp8 ? WgSmem<true>::TOTAL : WgSmem<false>::TOTAL; }
@@ -239,6 +241,74 @@ template <int PVW>
 __global__ void __launch_bounds__(256, 1) sparse_pvw_fp8(const __nv_bfloat16* q, const uint8_t* c, const int* idx,
                                                         __nv_bfloat16* out, int T, int P, int k, float s) {
   sparse_wgmma_body<true, 0, PVW>(q, c, idx, out, T, P, k, s);
+}
+
+// ---------------------------------------------------------------- top-k variants (dsa_bench topk)
+// dsa_topk_v<PFKB, FILT, NLD, MINROW> (see topk_body in dsa_topk.cu); v0 is the exported default.
+struct TopkVariant { const char* name; TopkKernel kern; };
+static const TopkVariant g_topk_variants[] = {
+    {"v0 default (no prefetch, per-element filter)", dsa_topk_v<0, 0, 2, 16384>},
+    {"v1 L2 prefetch 128KB rolling, per-element filter", dsa_topk_v<128, 1, 2, 16384>},
+    {"v2 aggregated filter, no prefetch", dsa_topk_v<0, 2, 2, 16384>},
+    {"v3 prefetch 128KB + aggregated filter", dsa_topk_v<128, 2, 2, 16384>},
+    {"v4 prefetch 64KB + aggregated filter", dsa_topk_v<64, 2, 2, 16384>},
+    {"v5 prefetch 128KB + aggregated, 4 loads/step", dsa_topk_v<128, 2, 4, 16384>},
+    {"v6 v3 + sampled path from 8192", dsa_topk_v<128, 2, 2, 8192>},
+    {"v7 prefetch 256KB + aggregated, 4 loads, from 8192", dsa_topk_v<256, 2, 4, 8192>},
+};
+constexpr int NTOPKV = sizeof(g_topk_variants) / sizeof(g_topk_variants[0]);
+
+// Times every variant on the fp8 indexer's own logits for (batch, T, P), and checks 32 spread rows
+// of each variant's output on those logits too.
+static void bench_topk_variants(int batch, int T, int P, const std::vector<int>& ok) {
+  size_t rows = (size_t)batch * T;
+  const int k = 2048;
+  uint8_t *q8, *k8; float *w, *ks, *lg; int* idx;
+  CK(cudaMalloc(&q8, rows * 8192)); CK(cudaMalloc(&k8, (size_t)batch * P * 128));
+  CK(cudaMalloc(&w, rows * 256)); CK(cudaMalloc(&ks, (size_t)batch * P * 4));
+  CK(cudaMalloc(&lg, rows * P * 4)); CK(cudaMalloc(&idx, rows * k * 4));
+  FILL(fill_e4m3, q8, rows * 8192, 11, 448.f); FILL(fill_e4m3, k8, (size_t)batch * P * 128, 12, 448.f);
+  FILL(fill_f32, w, rows * 64, 13, -1.f, 1.f); FILL(fill_f32, ks, (size_t)batch * P, 14, 0.001f, 0.01f);
+  run_indexer(true, q8, w, k8, ks, lg, batch, T, P);
+  CK(cudaDeviceSynchronize()); CK(cudaGetLastError());
+  const int nchk = (int)std::min<size_t>(32, rows);
+  std::vector<std::vector<float>> hrows(nchk);
+  std::vector<size_t> rid(nchk);
+  for (int c = 0; c < nchk; c++) {
+    rid[c] = (rows - 1) * c / std::max(1, nchk - 1);
+    hrows[c].resize(P);
+    CK(cudaMemcpy(hrows[c].data(), lg + rid[c] * P, (size_t)P * 4, cudaMemcpyDeviceToHost));
+  }
+  Timer tm;
+  const double bytes = 4.0 * dense_pairs(batch, T, P);
+  for (int v = 0; v < NTOPKV; v++) {
+    g_topk = g_topk_variants[v].kern;
+    CK(cudaMemset(idx, 0x55, rows * k * 4));
+    run_topk(lg, idx, batch, T, P, k);
+    CK(cudaDeviceSynchronize()); CK(cudaGetLastError());
+    long bad = 0;
+    for (int c = 0; c < nchk; c++) {
+      const size_t r = rid[c];
+      const int vis = P - T + (int)(r % T) + 1;
+      std::vector<int> o(k);
+      CK(cudaMemcpy(o.data(), idx + r * k, k * 4, cudaMemcpyDeviceToHost));
+      std::vector<float> vv(hrows[c].begin(), hrows[c].begin() + vis);
+      std::nth_element(vv.begin(), vv.begin() + (k - 1), vv.end(), std::greater<float>());
+      std::vector<char> seen(vis, 0);
+      bool good = true;
+      for (int i = 0; i < k && good; i++) {
+        if (o[i] < 0 || o[i] >= vis || seen[o[i]] || hrows[c][o[i]] < vv[k - 1]) good = false;
+        else seen[o[i]] = 1;
+      }
+      if (!good) bad++;
+    }
+    if (bad) { printf("CHECK topk %s on indexer logits b=%d T=%d P=%d: bad_rows=%ld FAIL\n", g_topk_variants[v].name, batch, T, P, bad); g_fail++; }
+    double ms = tm.median_ms([&] { run_topk(lg, idx, batch, T, P, k); });
+    printf("BENCH topk v%d b=%-4d T=%-5d P=%-7d %9.4f ms %6.2f TB/s %s%s\n", v, batch, T, P, ms, bytes / ms / 1e9,
+           g_topk_variants[v].name, bad || !ok[v] ? "  ** FAILED A CHECK **" : "");
+  }
+  g_topk = dsa_topk;
+  cudaFree(q8); cudaFree(k8); cudaFree(w); cudaFree(ks); cudaFree(lg); cudaFree(idx);
 }
 
 // ---------------------------------------------------------------- checks
@@ -477,6 +547,38 @@ int main(int argc, char** argv) {
   printf("smem: topk %d, sparse bf16 %d, sparse fp8 %d, wgmma bf16 %d, wgmma fp8 %d, wg2 bf16 %d, wg2 fp8 %d\n",
          (int)sizeof(TopkSmem), smem_sparse(false), smem_sparse(true), smem_sparse_wg(false), smem_sparse_wg(true),
          smem_sparse_wg2(false), smem_sparse_wg2(true));
+  if (mode == "topk") {   // every top-k variant: all top-k checks, then timings side by side
+    std::vector<int> ok(NTOPKV, 1);
+    for (int v = 0; v < NTOPKV; v++) {
+      CK(cudaFuncSetAttribute(g_topk_variants[v].kern, cudaFuncAttributeMaxDynamicSharedMemorySize, (int)sizeof(TopkSmem)));
+      g_topk = g_topk_variants[v].kern;
+      printf("(topk %s)\n", g_topk_variants[v].name);
+      const int before = g_fail;
+      check_topk(1, 64, 20000, 2048, 0, 6);
+      check_topk(3, 2, 131072, 2048, 0, 7);
+      check_topk(2, 3, 5000, 2048, 4, 8);      // heavy ties
+      check_topk(1, 40, 2100, 2048, 0, 9);     // rows around k: take-all and barely over
+      check_topk(1, 4, 70001, 100, 1000, 10);  // small k, unaligned rows
+      check_topk(1, 2, 131072, 2048, 2, 16);   // ties that overflow the smem candidate buffer
+      check_topk(1, 3, 40000, 2048, 64, 18);   // sampled path with ties at the threshold
+      check_topk(1, 48, 12001, 2048, 0, 22);   // short rows 11954..12001 (< 16384), unaligned
+      check_topk(2, 5, 9001, 2048, 16, 23);    // short rows with ties (sampled from 8192 in v6/v7)
+      check_topk(1, 6, 32771, 2048, 0, 24);    // unaligned 32K rows
+      check_topk(1, 8, 131072, 512, 0, 25);    // long rows, k = 512 (r = 64 of the sample)
+      if (g_fail != before) {
+        ok[v] = 0;
+        printf("!!!!! FAIL: topk %s failed %d check(s) !!!!!\n", g_topk_variants[v].name, g_fail - before);
+      }
+    }
+    g_topk = dsa_topk;
+    bench_topk_variants(1, 4096, 32768, ok);
+    bench_topk_variants(1, 4096, 16384, ok);
+    bench_topk_variants(1, 4096, 131072, ok);
+    bench_topk_variants(64, 2, 131072, ok);
+    bench_topk_variants(128, 2, 32768, ok);
+    printf("CHECKS %s (%d failed)\n", g_fail ? "FAILED" : "passed", g_fail);
+    return g_fail ? 1 : 0;
+  }
   if (mode == "sparse") {   // the sparse MLA versions only: checks, then prefill and fp8 decode timings
     for (int v : {0, 3, 4}) {
       g_sparse_ver = v;

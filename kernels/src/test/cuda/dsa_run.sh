@@ -1,11 +1,15 @@
 #!/usr/bin/env bash
 # One device call: build the DSA kernels and the driver, record registers/spills and SASS
 # instruction counts, run the checks and the benchmarks. Results land in $OUT (or ./out/dsa).
+# `dsa_run.sh topk`: only the top-k variants (every check on each, then timings side by side); the
+# ptxas lines of every variant are recorded from the driver's own build.
 set -uo pipefail
 OUT=${OUT:-out/dsa}; mkdir -p "$OUT"
 src=kernels/src/main/cuda
+mode=${1:-all}
 nvidia-smi --query-gpu=name,driver_version,clocks.sm,clocks.mem --format=csv | tee "$OUT/device.txt"
 (git rev-parse HEAD 2>/dev/null || cat dist/COMMIT out/dsa-dist/COMMIT 2>/dev/null || echo "commit unknown (no .git on the device)") | tee -a "$OUT/device.txt"
+if [ "$mode" != topk ]; then
 for k in dsa_indexer dsa_topk dsa_sparse_mla; do
   nvcc -std=c++17 -O3 -lineinfo -cubin -gencode arch=compute_90a,code=sm_90a -Xptxas -v \
     -o "$OUT/$k.cubin" "$src/$k.cu" 2>&1 | grep -E "Compiling|registers|spill" >>"$OUT/ptxas.txt"
@@ -18,6 +22,12 @@ for k in dsa_indexer dsa_topk dsa_sparse_mla; do
   rm -f "$OUT/$k.cubin" "$OUT/$k.sass"
 done
 cat "$OUT/ptxas.txt"
-nvcc -std=c++17 -O3 -gencode arch=compute_90a,code=sm_90a -I "$src" kernels/src/test/cuda/dsa_bench.cu \
-  -o /tmp/dsa_bench 2>&1 | grep -E "error" ; 
-/tmp/dsa_bench "${1:-all}" 2>&1 | tee "$OUT/bench.txt"
+fi
+nvcc -std=c++17 -O3 -gencode arch=compute_90a,code=sm_90a -Xptxas -v -I "$src" kernels/src/test/cuda/dsa_bench.cu \
+  -o /tmp/dsa_bench >"$OUT/bench_build.txt" 2>&1
+grep -E "error" "$OUT/bench_build.txt"
+if [ "$mode" = topk ]; then   # registers / spills of each top-k kernel in the driver's build
+  grep -E -A3 "Compiling entry function '(_Z10dsa_topk_v|dsa_topk')" "$OUT/bench_build.txt" |
+    grep -E "Compiling|registers|spill" | sed -e 's/ptxas info *: //' | tee "$OUT/ptxas_topk.txt"
+fi
+/tmp/dsa_bench "$mode" 2>&1 | tee "$OUT/bench.txt"
