@@ -858,3 +858,296 @@ extern "C" __global__ void __launch_bounds__(256, 1)
 extern "C" {
 __constant__ int dsa_sparse_mla_wg2_smem[2] = {Wg2Smem<false>::TOTAL, Wg2Smem<true>::TOTAL};
 }
+
+// ---------------------------------------------------------------------------------------------
+// Hopper path, version 3: the dense decode kernel's block structure over gathered rows. The v1
+// wgmma kernel had both warpgroups compute the same S (a third of its tensor time duplicated) and P V
+// on mma.sync. Here warpgroup wg scores only keys wg*32..+31 of each 64-entry block (36 m64n32k16,
+// A = Q, B = the gathered tile, both K-major in smem), the two swap row maxima through smem, each
+// writes its half of P (bf16, 128B-swizzled) to smem, and each accumulates O[:, wg*256..+256] +=
+// P V with 4 m64n256k16 (A = P from smem, B = the same tile read MN-major: the descriptor the dense
+// decode uses). Softmax work is not duplicated either. Indices reach smem block by block through
+// a 4-slot ring (the whole list no longer fits next to P), loaded into registers a block ahead so
+// no warp waits on them; trailing blocks that hold only -1 (top-k's padding of short rows) are
+// skipped.
+namespace {
+template <bool FP8>
+struct V3Smem {
+  static constexpr int Q = 0;
+  static constexpr int KV0 = TILE;
+  static constexpr int KV1 = 2 * TILE;   // bf16: second stage; fp8: raw stage
+  static constexpr int PT = 2 * TILE + (FP8 ? BN * RAW : TILE);   // P [64][64] bf16, 1 KB aligned
+  static constexpr int MAX = PT + BN * 64 * 2;                    // [2][64] float
+  static constexpr int IDX = MAX + 2 * 64 * 4;                    // [4][BN] int ring
+  static constexpr int TOTAL = 1024 + IDX + 4 * BN * 4 + 16;      // + alignment slack, block count
+  static_assert(PT % 1024 == 0, "P must be 1024-byte aligned for the swizzled descriptor");
+};
+}  // namespace
+
+template <bool FP8>
+__device__ __forceinline__ void sparse_v3_body(const __nv_bfloat16* __restrict__ q,
+                                               const uint8_t* __restrict__ cache,
+                                               const int* __restrict__ indices,
+                                               __nv_bfloat16* __restrict__ out, int T, int P, int k,
+                                               float scaleLog2) {
+  using L = V3Smem<FP8>;
+  extern __shared__ uint8_t smem_raw[];
+  const uint32_t raw0 = dsak::smem_u32(smem_raw);
+  const uint32_t sbase = (raw0 + 1023u) & ~1023u;
+  uint8_t* const smem = smem_raw + (sbase - raw0);
+  const int tid = threadIdx.x, lane = tid & 31, warp = tid >> 5;
+  const int hh = blockIdx.x, r = blockIdx.y, b = r / T;
+  const int wq = warp & 3, wg = warp >> 2;
+  const int g = lane >> 2, t4 = lane & 3;
+  const int* idxRow = indices + (size_t)r * k;
+  const size_t seqBase = (size_t)b * P;
+  int* sIdx = reinterpret_cast<int*>(smem + L::IDX);
+  int* sLast = sIdx + 4 * BN;
+  float* sMax = reinterpret_cast<float*>(smem + L::MAX);
+  uint8_t* sP = smem + L::PT;
+  const uint32_t qAddr = sbase + L::Q, pAddr = sbase + L::PT;
+
+  auto entry = [&](int j, int row) {
+    const int e = j * BN + row;
+    const int idx = e < k ? __ldg(idxRow + e) : -1;
+    return (idx >= 0 && idx < P) ? idx : -1;
+  };
+  auto load_q = [&]() {
+    const uint8_t* src =
+        reinterpret_cast<const uint8_t*>(q + ((size_t)r * 128 + hh * 64) * 576);
+    for (int c = tid; c < 64 * CH; c += 256) {
+      const int row = c / CH, ch = c % CH;
+      dsak::cp_async_16(qAddr + wsw(row, ch), src + row * ROWB + ch * 16, 16);
+    }
+  };
+  // Gathers block j (its indices in ring slot j & 3) into `dst`: bf16 rows swizzled, or raw
+  // 656-byte rows.
+  auto load_kv = [&](int j, uint32_t dst) {
+    const int* ids = sIdx + (j & 3) * BN;
+    if constexpr (!FP8) {
+      for (int c = tid; c < BN * CH; c += 256) {
+        const int row = c / CH, ch = c % CH;
+        const int idx = ids[row];
+        const uint8_t* src = cache + (seqBase + (idx >= 0 ? idx : 0)) * ROWB + ch * 16;
+        dsak::cp_async_16(dst + wsw(row, ch), src, idx >= 0 ? 16 : 0);
+      }
+    } else {
+      for (int c = tid; c < BN * RAWCH; c += 256) {
+        const int row = c / RAWCH, ch = c % RAWCH;
+        const int idx = ids[row];
+        const uint8_t* src = cache + (seqBase + (idx >= 0 ? idx : 0)) * RAW + ch * 16;
+        dsak::cp_async_16(dst + row * RAW + ch * 16, src, idx >= 0 ? 16 : 0);
+      }
+    }
+  };
+  // FP8: raw stage -> bf16 stage KV0. Zero-filled raw rows (-1 entries) dequantise to zeros.
+  auto convert = [&]() {
+    for (int c = tid; c < BN * CH; c += 256) {
+      const int row = c / CH, ch = c % CH;
+      const uint8_t* rawp = smem + L::KV1 + row * RAW;
+      uint4 o4;
+      if (ch < 64) {
+        const uint2 v = *reinterpret_cast<const uint2*>(rawp + ch * 8);
+        const float sc = *reinterpret_cast<const float*>(rawp + 512 + (ch >> 4) * 4);
+        const float2 f0 = dsak::e4m3x2_to_float2((uint16_t)(v.x & 0xffff));
+        const float2 f1 = dsak::e4m3x2_to_float2((uint16_t)(v.x >> 16));
+        const float2 f2 = dsak::e4m3x2_to_float2((uint16_t)(v.y & 0xffff));
+        const float2 f3 = dsak::e4m3x2_to_float2((uint16_t)(v.y >> 16));
+        o4.x = dsak::pack_bf16(f0.x * sc, f0.y * sc);
+        o4.y = dsak::pack_bf16(f1.x * sc, f1.y * sc);
+        o4.z = dsak::pack_bf16(f2.x * sc, f2.y * sc);
+        o4.w = dsak::pack_bf16(f3.x * sc, f3.y * sc);
+      } else {
+        o4 = *reinterpret_cast<const uint4*>(rawp + 528 + (ch - 64) * 16);
+      }
+      *reinterpret_cast<uint4*>(smem + L::KV0 + wsw(row, ch)) = o4;
+    }
+  };
+
+  float o[128];
+#pragma unroll
+  for (int i = 0; i < 128; i++) o[i] = 0.f;
+  float rowMax[2] = {-INFINITY, -INFINITY}, rowSum[2] = {0.f, 0.f};
+
+  // One 64-entry block: S for this warpgroup's 32 keys, the row-max swap, P to smem, P V.
+  auto compute = [&](uint32_t kv, const int* ids) {
+    float s[16];
+    dsak::wgmma_fence();
+#pragma unroll
+    for (int ks = 0; ks < 36; ks++) {
+      const uint32_t off = (uint32_t)((ks >> 2) * 8192 + (ks & 3) * 32);
+      dsak::wgmma_bf16_m64n32k16(s, dsak::wgmma_desc_sw128(qAddr + off),
+                                 dsak::wgmma_desc_sw128(kv + off + wg * 32 * 128), ks > 0);
+    }
+    dsak::wgmma_commit();
+    dsak::wgmma_wait<0>();
+#pragma unroll
+    for (int i = 0; i < 16; i++) asm volatile("" : "+f"(s[i])::"memory");
+
+    // Mask -1 entries; row maxima of the raw scores (the scale is positive) to smem.
+#pragma unroll
+    for (int h = 0; h < 2; h++) {
+      float mx = -INFINITY;
+#pragma unroll
+      for (int nt = 0; nt < 4; nt++)
+#pragma unroll
+        for (int e = 0; e < 2; e++) {
+          const int key = wg * 32 + nt * 8 + 2 * t4 + e;
+          const float x = ids[key] >= 0 ? s[nt * 4 + h * 2 + e] : -INFINITY;
+          s[nt * 4 + h * 2 + e] = x;
+          mx = fmaxf(mx, x);
+        }
+      mx = fmaxf(mx, __shfl_xor_sync(0xffffffffu, mx, 1));
+      mx = fmaxf(mx, __shfl_xor_sync(0xffffffffu, mx, 2));
+      if (t4 == 0) sMax[wg * 64 + wq * 16 + g + h * 8] = mx * scaleLog2;
+    }
+    __syncthreads();
+    bool rescale = false;
+    float alpha[2];
+#pragma unroll
+    for (int h = 0; h < 2; h++) {
+      const int row = wq * 16 + g + h * 8;
+      const float mNew = fmaxf(rowMax[h], fmaxf(sMax[row], sMax[64 + row]));
+      const float base = mNew == -INFINITY ? 0.f : mNew;   // a row with no valid key yet
+      alpha[h] = dsak::ex2(rowMax[h] - base);
+      rescale |= mNew != rowMax[h];
+      rowMax[h] = mNew;
+      float sum = 0.f;
+#pragma unroll
+      for (int nt = 0; nt < 4; nt++) {
+        const float p0 = dsak::ex2(fmaf(s[nt * 4 + h * 2], scaleLog2, -base));
+        const float p1 = dsak::ex2(fmaf(s[nt * 4 + h * 2 + 1], scaleLog2, -base));
+        sum += p0 + p1;
+        // P[row][key]: 128-byte rows, 16-byte chunk (key / 8) XOR-swizzled by row & 7.
+        *reinterpret_cast<uint32_t*>(sP + row * 128 + (((wg * 4 + nt) ^ (row & 7)) << 4) + t4 * 4) =
+            dsak::pack_bf16(p0, p1);
+      }
+      rowSum[h] = rowSum[h] * alpha[h] + sum;
+    }
+    // The running max rarely moves after the first blocks: skip the 128-register rescale then.
+    if (__any_sync(0xffffffffu, rescale)) {
+#pragma unroll
+      for (int nt = 0; nt < 32; nt++) {
+        o[nt * 4 + 0] *= alpha[0];
+        o[nt * 4 + 1] *= alpha[0];
+        o[nt * 4 + 2] *= alpha[1];
+        o[nt * 4 + 3] *= alpha[1];
+      }
+    }
+    dsak::fence_proxy_async();
+    __syncthreads();   // P holds all 64 keys
+
+#pragma unroll
+    for (int i = 0; i < 128; i++) asm volatile("" : "+f"(o[i])::"memory");
+    dsak::wgmma_fence();
+#pragma unroll
+    for (int kk = 0; kk < 4; kk++) {
+      dsak::wgmma_bf16_m64n256k16_ss_tn(
+          o, dsak::wgmma_desc_sw128(pAddr + kk * 32),
+          dsak::wgmma_desc(kv + (uint32_t)(wg * 4 * 8192 + kk * 16 * 128), 8192, 1024));
+    }
+    dsak::wgmma_commit();
+    dsak::wgmma_wait<0>();
+#pragma unroll
+    for (int i = 0; i < 128; i++) asm volatile("" : "+f"(o[i])::"memory");
+  };
+
+  // Prologue: Q in flight; the number of blocks up to the last valid index; ring slots 0 and 1.
+  load_q();
+  if (tid == 0) *sLast = -1;
+  __syncthreads();
+  {
+    int last = -1;
+    for (int i = tid; i < k; i += 256) {
+      const int idx = __ldg(idxRow + i);
+      if (idx >= 0 && idx < P) last = i;
+    }
+    last = __reduce_max_sync(0xffffffffu, last);
+    if (lane == 0 && last >= 0) atomicMax(sLast, last);
+  }
+  if (tid < 2 * BN) sIdx[tid] = entry(tid / BN, tid % BN);
+  __syncthreads();
+  const int nb = (*sLast + BN) / BN;   // blocks 0 .. nb-1 hold every valid entry
+
+  if constexpr (!FP8) {
+    if (nb > 0) load_kv(0, sbase + L::KV0);
+    dsak::cp_async_commit();
+    for (int j = 0; j < nb; j++) {
+      const int pre = (tid < BN && j + 2 < nb) ? entry(j + 2, tid) : -1;
+      dsak::cp_async_wait<0>();
+      dsak::fence_proxy_async();
+      __syncthreads();   // block j is in; everyone is done with block j-1's stage
+      if (j + 1 < nb) load_kv(j + 1, sbase + (((j + 1) & 1) ? L::KV1 : L::KV0));
+      dsak::cp_async_commit();
+      compute(sbase + ((j & 1) ? L::KV1 : L::KV0), sIdx + (j & 3) * BN);
+      if (tid < BN && j + 2 < nb) sIdx[((j + 2) & 3) * BN + tid] = pre;
+    }
+  } else {
+    if (nb > 0) load_kv(0, sbase + L::KV1);
+    dsak::cp_async_commit();
+    dsak::cp_async_wait<0>();
+    __syncthreads();
+    if (nb > 0) convert();
+    dsak::fence_proxy_async();
+    __syncthreads();
+    if (nb > 1) load_kv(1, sbase + L::KV1);
+    dsak::cp_async_commit();
+    for (int j = 0; j < nb; j++) {
+      const int pre = (tid < BN && j + 2 < nb) ? entry(j + 2, tid) : -1;
+      compute(sbase + L::KV0, sIdx + (j & 3) * BN);
+      dsak::cp_async_wait<0>();
+      __syncthreads();   // raw block j+1 is in; everyone is done with KV0 (block j)
+      if (j + 1 < nb) {
+        convert();
+        dsak::fence_proxy_async();
+      }
+      if (tid < BN && j + 2 < nb) sIdx[((j + 2) & 3) * BN + tid] = pre;
+      __syncthreads();
+      if (j + 2 < nb) load_kv(j + 2, sbase + L::KV1);
+      dsak::cp_async_commit();
+    }
+  }
+  dsak::cp_async_wait<0>();
+  __syncthreads();
+
+#pragma unroll
+  for (int h = 0; h < 2; h++) {
+    float sum = rowSum[h];
+    sum += __shfl_xor_sync(0xffffffffu, sum, 1);
+    sum += __shfl_xor_sync(0xffffffffu, sum, 2);
+    if (t4 == 0) sMax[wg * 64 + wq * 16 + g + h * 8] = sum;
+  }
+  __syncthreads();
+#pragma unroll
+  for (int h = 0; h < 2; h++) {
+    const int row = wq * 16 + g + h * 8;
+    const float sum = sMax[row] + sMax[64 + row];
+    const float inv = sum > 0.f ? 1.f / sum : 0.f;
+    __nv_bfloat16* orow = out + ((size_t)r * 128 + hh * 64 + row) * 512 + wg * 256 + t4 * 2;
+#pragma unroll
+    for (int nt = 0; nt < 32; nt++) {
+      *reinterpret_cast<uint32_t*>(orow + nt * 8) =
+          dsak::pack_bf16(o[nt * 4 + h * 2] * inv, o[nt * 4 + h * 2 + 1] * inv);
+    }
+  }
+}
+
+extern "C" __global__ void __launch_bounds__(256, 1)
+    dsa_sparse_mla_bf16_v3(const __nv_bfloat16* __restrict__ q,
+                           const __nv_bfloat16* __restrict__ cache,
+                           const int* __restrict__ indices, __nv_bfloat16* __restrict__ out, int T,
+                           int P, int k, float scaleLog2) {
+  sparse_v3_body<false>(q, reinterpret_cast<const uint8_t*>(cache), indices, out, T, P, k,
+                        scaleLog2);
+}
+
+extern "C" __global__ void __launch_bounds__(256, 1)
+    dsa_sparse_mla_fp8_v3(const __nv_bfloat16* __restrict__ q, const uint8_t* __restrict__ cache,
+                          const int* __restrict__ indices, __nv_bfloat16* __restrict__ out, int T,
+                          int P, int k, float scaleLog2) {
+  sparse_v3_body<true>(q, cache, indices, out, T, P, k, scaleLog2);
+}
+
+extern "C" {
+__constant__ int dsa_sparse_mla_v3_smem[2] = {V3Smem<false>::TOTAL, V3Smem<true>::TOTAL};
+}
