@@ -487,11 +487,50 @@ __device__ __forceinline__ void filter_pass(TopkSmem& s, const float* __restrict
   }
 }
 
-// sampled_select with the filter pass above.
-template <int NLD, bool AGG, int PFKB>
+// sampled_select with the filter pass above; RANGE: the threshold from one histogram of the
+// sample over its own key range (sample kept in registers, min/max by warp reductions, 2048 bins
+// of (key - min) >> shift): 6 barriers and one smem pass instead of cand_threshold's ~14 and two.
+template <int NLD, bool AGG, int PFKB, bool RANGE = false>
 __device__ bool sampled_select_v(TopkSmem& s, const float* __restrict__ row, int vis, int k,
                                  int* __restrict__ out) {
   const int tid = threadIdx.x;
+  const int r = (int)min((long)SAMPLE, max(1L, ((long)SAMPLE * 2 * k + vis - 1) / vis));
+  uint32_t tau;
+  if (RANGE) {
+    constexpr int PER = SAMPLE / THREADS, TPC = SAMPLE_CHUNK / PER;
+    const int c = tid / TPC, e = (tid % TPC) * PER, lane = tid & 31, warp = tid >> 5;
+    const long start = (long)c * (vis - SAMPLE_CHUNK) / (SAMPLE_CHUNKS - 1);
+    uint32_t key[PER];
+#pragma unroll
+    for (int j = 0; j < PER; j++) key[j] = dsak::float_key(__ldcs(row + start + e + j));
+    for (int i = tid; i < 2048; i += THREADS) s.hist[i] = 0;
+    uint32_t lo = key[0], hi = key[0];
+#pragma unroll
+    for (int j = 1; j < PER; j++) {
+      lo = min(lo, key[j]);
+      hi = max(hi, key[j]);
+    }
+    lo = __reduce_min_sync(0xffffffffu, lo);
+    hi = __reduce_max_sync(0xffffffffu, hi);
+    if (lane == 0) {   // candKey is free until the filter pass
+      s.candKey[warp] = lo;
+      s.candKey[32 + warp] = hi;
+    }
+    __syncthreads();
+    {
+      constexpr int NW = THREADS / 32;
+      const uint32_t a = s.candKey[lane % NW], b = s.candKey[32 + lane % NW];
+      lo = __reduce_min_sync(0xffffffffu, a);
+      hi = __reduce_max_sync(0xffffffffu, b);
+    }
+    const uint32_t range = hi - lo;
+    const int shift = max(0, (range == 0 ? 0 : 32 - __clz(range)) - 11);   // (range >> shift) < 2048
+#pragma unroll
+    for (int j = 0; j < PER; j++) atomicAdd(&s.hist[(key[j] - lo) >> shift], 1);
+    __syncthreads();
+    select_bin(s, 2048, r);   // at least r sample keys have (key - lo) >> shift >= selBin
+    tau = lo + ((uint32_t)s.selBin << shift);
+  } else {
   {
     constexpr int PER = SAMPLE / THREADS, TPC = SAMPLE_CHUNK / PER;
     const int c = tid / TPC, e = (tid % TPC) * PER;
@@ -502,8 +541,8 @@ __device__ bool sampled_select_v(TopkSmem& s, const float* __restrict__ row, int
     }
   }
   __syncthreads();
-  const int r = (int)min((long)SAMPLE, max(1L, ((long)SAMPLE * 2 * k + vis - 1) / vis));
-  const uint32_t tau = cand_threshold(s, SAMPLE, r);
+  tau = cand_threshold(s, SAMPLE, r);
+  }
   if (tid == 0) {
     s.candCount = 0;
     s.maxKey = 0;
@@ -521,7 +560,7 @@ __device__ bool sampled_select_v(TopkSmem& s, const float* __restrict__ row, int
 //   PFKB:   0 = no L2 prefetch; else prefetch the first PFKB KB of the row at CTA start, and keep
 //           the filter pass's prefetch PFKB KB ahead of it;
 //   FILT:   0 = the original sampled_select (NLD, PFKB-rolling unused), 1 = filter_pass<NLD, AGG=0>,
-//           2 = filter_pass<NLD, AGG=1>;
+//           2 = filter_pass<NLD, AGG=1>, 3 = that with the one-histogram (RANGE) threshold;
 //   MINROW: rows at least this long take the sampled path.
 template <int PFKB, int FILT, int NLD, int MINROW>
 __device__ __forceinline__ void topk_body(const float* __restrict__ logits, int* __restrict__ indices,
@@ -548,7 +587,7 @@ __device__ __forceinline__ void topk_body(const float* __restrict__ logits, int*
     if (FILT == 0) {
       done = sampled_select(s, row, vis, k, out);
     } else {
-      done = sampled_select_v<NLD, FILT == 2, PFKB>(s, row, vis, k, out);
+      done = sampled_select_v<NLD, FILT >= 2, PFKB, FILT == 3>(s, row, vis, k, out);
     }
     if (done) return;
     __syncthreads();
