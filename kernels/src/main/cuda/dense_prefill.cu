@@ -34,7 +34,12 @@ namespace {
 #ifndef DSA_PREFILL_WGS
 #define DSA_PREFILL_WGS 2  // warpgroups (of 64 query rows) per block; 1 measured slower (NOTES.md)
 #endif
+#ifndef DSA_PREFILL_BN
+#define DSA_PREFILL_BN 64  // keys per K/V tile: 64 or 128 (128 halves the per-tile barriers and softmax overhead)
+#endif
 constexpr int V2_WGS = DSA_PREFILL_WGS, V2_BM = 64 * V2_WGS, V2_THREADS = 128 * V2_WGS;
+constexpr int V2_BN = DSA_PREFILL_BN;
+static_assert(V2_BN == 64 || V2_BN == 128, "DSA_PREFILL_BN: 64 or 128");
 }
 extern "C" __global__ void __launch_bounds__(V2_THREADS, V2_WGS == 1 ? 2 : 1)
     dense_prefill(const __nv_bfloat16* __restrict__ q, const __nv_bfloat16* __restrict__ k,
@@ -44,7 +49,7 @@ extern "C" __global__ void __launch_bounds__(V2_THREADS, V2_WGS == 1 ? 2 : 1)
   uint8_t* base = smem_raw + ((1024 - (dsa::smem_u32(smem_raw) & 1023)) & 1023);
   __nv_bfloat16* sQ = reinterpret_cast<__nv_bfloat16*>(base);  // [3][128][64]
   __nv_bfloat16* sK = sQ + V2_BM * DQK;                            // 2 x [3][64][64]
-  __nv_bfloat16* sV = sK + 2 * BN * DQK;                        // 2 x [2][64][64]
+  __nv_bfloat16* sV = sK + 2 * V2_BN * DQK;                        // 2 x [2][64][64]
 
   // Query blocks fastest, latest first: the blocks of one head run together and share its K/V
   // through L2, and the longest blocks start in the first wave.
@@ -56,7 +61,7 @@ extern "C" __global__ void __launch_bounds__(V2_THREADS, V2_WGS == 1 ? 2 : 1)
   const int wg = warp >> 2;
   const int offset = position - tokens;
   const int last_row = min(m0 + V2_BM, tokens) - 1;
-  const int n_tiles = (offset + last_row) / BN + 1;
+  const int n_tiles = (offset + last_row) / V2_BN + 1;
   const float sl2 = scale * 1.4426950408889634f;
   const int warp_row0 = m0 + wg * 64 + (warp & 3) * 16;  // this warp's first query row
   const int wg_last_pos = offset + m0 + wg * 64 + 63;      // last position this warpgroup sees
@@ -70,18 +75,18 @@ extern "C" __global__ void __launch_bounds__(V2_THREADS, V2_WGS == 1 ? 2 : 1)
     }
   };
   auto load_kv = [&](int tile, int stage) {
-    __nv_bfloat16* dk = sK + stage * BN * DQK;
-    __nv_bfloat16* dv = sV + stage * BN * DV;
-    for (int c = tid; c < BN * (DQK / 8); c += V2_THREADS) {
+    __nv_bfloat16* dk = sK + stage * V2_BN * DQK;
+    __nv_bfloat16* dv = sV + stage * V2_BN * DV;
+    for (int c = tid; c < V2_BN * (DQK / 8); c += V2_THREADS) {
       int r = c / (DQK / 8), ch = c % (DQK / 8);
-      int key = tile * BN + r;
-      dsa::cp_async_16(dsa::smem_u32(dk + dsa::sw128_offset(r, ch * 8, BN)),
+      int key = tile * V2_BN + r;
+      dsa::cp_async_16(dsa::smem_u32(dk + dsa::sw128_offset(r, ch * 8, V2_BN)),
                        k + ((size_t)min(key, position - 1) * HEADS + head) * DQK + ch * 8, key < position ? 16 : 0);
     }
-    for (int c = tid; c < BN * (DV / 8); c += V2_THREADS) {
+    for (int c = tid; c < V2_BN * (DV / 8); c += V2_THREADS) {
       int r = c / (DV / 8), ch = c % (DV / 8);
-      int key = tile * BN + r;
-      dsa::cp_async_16(dsa::smem_u32(dv + dsa::sw128_offset(r, ch * 8, BN)),
+      int key = tile * V2_BN + r;
+      dsa::cp_async_16(dsa::smem_u32(dv + dsa::sw128_offset(r, ch * 8, V2_BN)),
                        v + ((size_t)min(key, position - 1) * HEADS + head) * DV + ch * 8, key < position ? 16 : 0);
     }
   };
@@ -98,8 +103,8 @@ extern "C" __global__ void __launch_bounds__(V2_THREADS, V2_WGS == 1 ? 2 : 1)
 
   for (int j = 0; j < n_tiles; j++) {
     const int stage = j & 1;
-    const uint32_t k_addr = dsa::smem_u32(sK + stage * BN * DQK);
-    const uint32_t v_addr = dsa::smem_u32(sV + stage * BN * DV);
+    const uint32_t k_addr = dsa::smem_u32(sK + stage * V2_BN * DQK);
+    const uint32_t v_addr = dsa::smem_u32(sV + stage * V2_BN * DV);
     dsa::cp_async_wait<0>();
     dsa::fence_proxy_async();
     __syncthreads();  // tile j is in; every warpgroup is done with tile j-1's stage
@@ -107,21 +112,21 @@ extern "C" __global__ void __launch_bounds__(V2_THREADS, V2_WGS == 1 ? 2 : 1)
       load_kv(j + 1, stage ^ 1);
       dsa::cp_async_commit();
     }
-    if (j * BN > wg_last_pos) continue;  // every key of this tile is in this warpgroup's future
+    if (j * V2_BN > wg_last_pos) continue;  // every key of this tile is in this warpgroup's future
 
-    float s[32];
+    float s[V2_BN / 2];
     dsa::wgmma_fence();
 #pragma unroll
     for (int kk = 0; kk < DQK / 16; kk++) {
       const uint32_t koff = (kk & 3) * 32;
       uint64_t da = dsa::wgmma_desc(q_addr + (kk >> 2) * (V2_BM * 128) + koff, 16, 1024);
-      uint64_t db = dsa::wgmma_desc(k_addr + (kk >> 2) * (BN * 128) + koff, 16, 1024);
-      dsa::wgmma_m64n64k16_ss(s, da, db, kk > 0);
+      uint64_t db = dsa::wgmma_desc(k_addr + (kk >> 2) * (V2_BN * 128) + koff, 16, 1024);
+      if constexpr (V2_BN == 128) dsa::wgmma_m64n128k16_ss(s, da, db, kk > 0); else dsa::wgmma_m64n64k16_ss(s, da, db, kk > 0);
     }
     dsa::wgmma_commit();
     dsa::wgmma_wait<0>();
 
-    const bool needs_mask = (j + 1) * BN - 1 > offset + warp_row0;
+    const bool needs_mask = (j + 1) * V2_BN - 1 > offset + warp_row0;
     bool rescale = false;
     float alpha[2];
 #pragma unroll
@@ -129,11 +134,11 @@ extern "C" __global__ void __launch_bounds__(V2_THREADS, V2_WGS == 1 ? 2 : 1)
       const int qpos = offset + warp_row0 + g + h * 8;
       float mx = -INFINITY;
 #pragma unroll
-      for (int nt = 0; nt < BN / 8; nt++)
+      for (int nt = 0; nt < V2_BN / 8; nt++)
 #pragma unroll
         for (int e = 0; e < 2; e++) {
           float x = s[nt * 4 + h * 2 + e];
-          if (needs_mask && j * BN + nt * 8 + 2 * t4 + e > qpos) x = -INFINITY;
+          if (needs_mask && j * V2_BN + nt * 8 + 2 * t4 + e > qpos) x = -INFINITY;
           s[nt * 4 + h * 2 + e] = x;
           mx = fmaxf(mx, x);
         }
@@ -145,7 +150,7 @@ extern "C" __global__ void __launch_bounds__(V2_THREADS, V2_WGS == 1 ? 2 : 1)
       row_max[h] = m_new;
       float sum = 0.f;
 #pragma unroll
-      for (int nt = 0; nt < BN / 8; nt++)
+      for (int nt = 0; nt < V2_BN / 8; nt++)
 #pragma unroll
         for (int e = 0; e < 2; e++) {
           float p = dsa::ex2(fmaf(s[nt * 4 + h * 2 + e], sl2, -m_new));
@@ -163,9 +168,9 @@ extern "C" __global__ void __launch_bounds__(V2_THREADS, V2_WGS == 1 ? 2 : 1)
         o[nt * 4 + 3] *= alpha[1];
       }
     }
-    uint32_t pa[BN / 16][4];
+    uint32_t pa[V2_BN / 16][4];
 #pragma unroll
-    for (int kk = 0; kk < BN / 16; kk++) {
+    for (int kk = 0; kk < V2_BN / 16; kk++) {
       pa[kk][0] = dsa::pack_bf16(s[(2 * kk) * 4 + 0], s[(2 * kk) * 4 + 1]);
       pa[kk][1] = dsa::pack_bf16(s[(2 * kk) * 4 + 2], s[(2 * kk) * 4 + 3]);
       pa[kk][2] = dsa::pack_bf16(s[(2 * kk + 1) * 4 + 0], s[(2 * kk + 1) * 4 + 1]);
@@ -173,8 +178,8 @@ extern "C" __global__ void __launch_bounds__(V2_THREADS, V2_WGS == 1 ? 2 : 1)
     }
     dsa::wgmma_fence();
 #pragma unroll
-    for (int kk = 0; kk < BN / 16; kk++) {
-      uint64_t db = dsa::wgmma_desc_mn(v_addr + kk * 16 * 128, BN * 128);
+    for (int kk = 0; kk < V2_BN / 16; kk++) {
+      uint64_t db = dsa::wgmma_desc_mn(v_addr + kk * 16 * 128, V2_BN * 128);
       dsa::wgmma_m64n128k16_rs_tb(o, pa[kk], db);
     }
     dsa::wgmma_commit();

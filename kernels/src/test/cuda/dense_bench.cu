@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <algorithm>
+#include <string>
 #include <vector>
 
 #define CK(x)                                                                                   \
@@ -42,7 +43,10 @@ static const char* VERSION = "v1 mma.sync";
 #define DSA_PREFILL_WGS 2
 #endif
 static const int PREFILL_BM = 64 * DSA_PREFILL_WGS, PREFILL_THREADS = 128 * DSA_PREFILL_WGS;
-static const int PREFILL_SMEM = 2 * (PREFILL_BM * 192 + 2 * 64 * (192 + 128)) + 1024;
+#ifndef DSA_PREFILL_BN
+#define DSA_PREFILL_BN 64
+#endif
+static const int PREFILL_SMEM = 2 * (PREFILL_BM * 192 + 2 * DSA_PREFILL_BN * (192 + 128)) + 1024;
 static const char* VERSION = "v2 wgmma";
 #endif
 static const int DECODE_SMEM = 2 * (64 * 576 + 2 * 64 * 576 + 64 * 72) + 2 * 64 * 4;
@@ -266,7 +270,9 @@ int main(int argc, char** argv) {
   printf("device %s cc %d.%d sms %d driver-api %d kernels %s\n", prop.name, prop.major, prop.minor, g_sms, drv, VERSION);
   CK(cudaFuncSetAttribute(dense_prefill, cudaFuncAttributeMaxDynamicSharedMemorySize, PREFILL_SMEM));
   CK(cudaFuncSetAttribute(dense_decode_split, cudaFuncAttributeMaxDynamicSharedMemorySize, DECODE_SMEM));
-  bool quick = argc > 1;
+  // "quick": checks only; "prefill": checks, then the prefill timings only.
+  const bool quick = argc > 1 && std::string(argv[1]) == "quick";
+  const bool prefill_only = argc > 1 && std::string(argv[1]) == "prefill";
   // Correctness: sizes that are not multiples of any tile, one token, chunk < position, n = p.
   check_prefill(1, 1, 100);
   check_prefill(1, 777, 101);
@@ -290,6 +296,7 @@ int main(int argc, char** argv) {
   bench_prefill(4096, 16384);
   bench_prefill(4096, 65536);
   bench_prefill(4096, 131072);
+  if (prefill_only) return 0;
   bench_decode(64, 1, 4096);
   bench_decode(64, 1, 16384);
   bench_decode(64, 1, 65536);
