@@ -884,7 +884,7 @@ struct V3Smem {
 };
 }  // namespace
 
-template <bool FP8>
+template <bool FP8, bool PAIR = false>
 __device__ __forceinline__ void sparse_v3_body(const __nv_bfloat16* __restrict__ q,
                                                const uint8_t* __restrict__ cache,
                                                const int* __restrict__ indices,
@@ -906,6 +906,18 @@ __device__ __forceinline__ void sparse_v3_body(const __nv_bfloat16* __restrict__
   float* sMax = reinterpret_cast<float*>(smem + L::MAX);
   uint8_t* sP = smem + L::PT;
   const uint32_t qAddr = sbase + L::Q, pAddr = sbase + L::PT;
+  // PAIR (fp8, a cluster of the two CTAs of one query row: same indices): each gathers and
+  // dequantises half of every block and writes the bf16 rows into both CTAs' tiles.
+  static_assert(!PAIR || FP8, "PAIR is an fp8-cache variant");
+  const uint32_t rank = PAIR ? dsak::cluster_rank() : 0u;
+  constexpr int OWN = PAIR ? BN / 2 : BN;   // rows of a block this CTA gathers and converts
+  auto block_sync = [&]() {
+    if constexpr (PAIR) {
+      dsak::cluster_sync();
+    } else {
+      __syncthreads();
+    }
+  };
 
   auto entry = [&](int j, int row) {
     const int e = j * BN + row;
@@ -932,8 +944,8 @@ __device__ __forceinline__ void sparse_v3_body(const __nv_bfloat16* __restrict__
         dsak::cp_async_16(dst + wsw(row, ch), src, idx >= 0 ? 16 : 0);
       }
     } else {
-      for (int c = tid; c < BN * RAWCH; c += 256) {
-        const int row = c / RAWCH, ch = c % RAWCH;
+      for (int c = tid; c < OWN * RAWCH; c += 256) {
+        const int row = rank * OWN + c / RAWCH, ch = c % RAWCH;
         const int idx = ids[row];
         const uint8_t* src = cache + (seqBase + (idx >= 0 ? idx : 0)) * RAW + ch * 16;
         dsak::cp_async_16(dst + row * RAW + ch * 16, src, idx >= 0 ? 16 : 0);
@@ -942,8 +954,8 @@ __device__ __forceinline__ void sparse_v3_body(const __nv_bfloat16* __restrict__
   };
   // FP8: raw stage -> bf16 stage KV0. Zero-filled raw rows (-1 entries) dequantise to zeros.
   auto convert = [&]() {
-    for (int c = tid; c < BN * CH; c += 256) {
-      const int row = c / CH, ch = c % CH;
+    for (int c = tid; c < OWN * CH; c += 256) {
+      const int row = rank * OWN + c / CH, ch = c % CH;
       const uint8_t* rawp = smem + L::KV1 + row * RAW;
       uint4 o4;
       if (ch < 64) {
@@ -961,6 +973,7 @@ __device__ __forceinline__ void sparse_v3_body(const __nv_bfloat16* __restrict__
         o4 = *reinterpret_cast<const uint4*>(rawp + 528 + (ch - 64) * 16);
       }
       *reinterpret_cast<uint4*>(smem + L::KV0 + wsw(row, ch)) = o4;
+      if constexpr (PAIR) dsak::st_cluster_16(dsak::map_shared(sbase + L::KV0 + wsw(row, ch), rank ^ 1u), o4);
     }
   };
 
@@ -1086,23 +1099,27 @@ __device__ __forceinline__ void sparse_v3_body(const __nv_bfloat16* __restrict__
     if (nb > 0) load_kv(0, sbase + L::KV1);
     dsak::cp_async_commit();
     dsak::cp_async_wait<0>();
-    __syncthreads();
+    block_sync();   // PAIR: the peer is running before anyone writes into its tile
     if (nb > 0) convert();
+    if constexpr (PAIR) dsak::fence_proxy_async_all();
     dsak::fence_proxy_async();
-    __syncthreads();
+    block_sync();
+    if constexpr (PAIR) dsak::fence_proxy_async();
     if (nb > 1) load_kv(1, sbase + L::KV1);
     dsak::cp_async_commit();
     for (int j = 0; j < nb; j++) {
       const int pre = (tid < BN && j + 2 < nb) ? entry(j + 2, tid) : -1;
       compute(sbase + L::KV0, sIdx + (j & 3) * BN);
       dsak::cp_async_wait<0>();
-      __syncthreads();   // raw block j+1 is in; everyone is done with KV0 (block j)
+      block_sync();   // raw block j+1 is in; everyone (PAIR: both CTAs) is done with KV0
       if (j + 1 < nb) {
         convert();
+        if constexpr (PAIR) dsak::fence_proxy_async_all();
         dsak::fence_proxy_async();
       }
       if (tid < BN && j + 2 < nb) sIdx[((j + 2) & 3) * BN + tid] = pre;
-      __syncthreads();
+      block_sync();
+      if constexpr (PAIR) dsak::fence_proxy_async();
       if (j + 2 < nb) load_kv(j + 2, sbase + L::KV1);
       dsak::cp_async_commit();
     }
@@ -1150,4 +1167,21 @@ extern "C" __global__ void __launch_bounds__(256, 1)
 
 extern "C" {
 __constant__ int dsa_sparse_mla_v3_smem[2] = {V3Smem<false>::TOTAL, V3Smem<true>::TOTAL};
+}
+
+// The fp8 kernel as a cluster of the two head halves of a query row, which gather the same
+// entries: each CTA gathers and dequantises 32 of a block's 64 rows and stores them into both
+// CTAs' tiles through distributed shared memory (half the gather and dequantisation per CTA).
+// Same launch as dsa_sparse_mla_fp8_v3 (grid (2, rows): the cluster is the grid's x pair).
+// (Clusters need sm_90; the compute_80 PTX keeps the symbol without the attribute: it traps.)
+#if defined(__CUDA_ARCH__) && __CUDA_ARCH__ < 900
+#define DSAK_CLUSTER_PAIR
+#else
+#define DSAK_CLUSTER_PAIR __cluster_dims__(2, 1, 1)
+#endif
+extern "C" __global__ void DSAK_CLUSTER_PAIR __launch_bounds__(256, 1)
+    dsa_sparse_mla_fp8_v3_pair(const __nv_bfloat16* __restrict__ q, const uint8_t* __restrict__ cache,
+                               const int* __restrict__ indices, __nv_bfloat16* __restrict__ out,
+                               int T, int P, int k, float scaleLog2) {
+  sparse_v3_body<true, true>(q, cache, indices, out, T, P, k, scaleLog2);
 }

@@ -156,4 +156,42 @@ __device__ __forceinline__ void wgmma_bf16_m64n256k16_ss_tn(float* d, uint64_t a
 #endif
 }
 
+
+// Thread-block clusters (sm_90): both CTAs of a cluster meet here; release/acquire orders their
+// shared-memory writes, remote (distributed shared memory) ones included.
+DSAK_DEVICE void cluster_sync() {
+#if defined(__CUDA_ARCH__) && __CUDA_ARCH__ >= 900
+  asm volatile("barrier.cluster.arrive.release.aligned;\nbarrier.cluster.wait.acquire.aligned;\n" ::: "memory");
+#else
+  __trap();
+#endif
+}
+DSAK_DEVICE uint32_t cluster_rank() {
+  uint32_t r = 0;
+#if defined(__CUDA_ARCH__) && __CUDA_ARCH__ >= 900
+  asm volatile("mov.u32 %0, %%cluster_ctarank;\n" : "=r"(r));
+#endif
+  return r;
+}
+// The address of the same shared-memory offset in cluster CTA `rank`.
+DSAK_DEVICE uint32_t map_shared(uint32_t addr, uint32_t rank) {
+  uint32_t o = addr;
+#if defined(__CUDA_ARCH__) && __CUDA_ARCH__ >= 900
+  asm volatile("mapa.shared::cluster.u32 %0, %1, %2;\n" : "=r"(o) : "r"(addr), "r"(rank));
+#endif
+  return o;
+}
+DSAK_DEVICE void st_cluster_16(uint32_t addr, uint4 v) {
+#if defined(__CUDA_ARCH__) && __CUDA_ARCH__ >= 900
+  asm volatile("st.shared::cluster.v4.u32 [%0], {%1, %2, %3, %4};\n" ::"r"(addr), "r"(v.x), "r"(v.y),
+               "r"(v.z), "r"(v.w)
+               : "memory");
+#endif
+}
+// Proxy fence over every state space: generic writes (local or remote) before async-proxy reads.
+DSAK_DEVICE void fence_proxy_async_all() {
+#if defined(__CUDA_ARCH__) && __CUDA_ARCH__ >= 900
+  asm volatile("fence.proxy.async;\n" ::: "memory");
+#endif
+}
 }  // namespace dsak

@@ -178,7 +178,7 @@ static int smem_sparse_v3(bool fp8) { return fp8 ? V3Smem<true>::TOTAL : V3Smem<
 static int g_sparse_ver = 2;   // 0 mma.sync, 1 wgmma (64-entry blocks), 2 wgmma v2 (32-entry blocks, deep pipeline)
 #define g_sparse_wgmma (g_sparse_ver)
 static const char* sparse_ver_name() {
-  static const char* n[] = {"mma.sync", "wgmma", "wgmma v2", "wgmma+PVwgmma A", "wgmma+PVwgmma B", "v3 split-S, P via smem, PV wgmma"};
+  static const char* n[] = {"mma.sync", "wgmma", "wgmma v2", "wgmma+PVwgmma A", "wgmma+PVwgmma B", "v3 split-S, P via smem, PV wgmma", "v3 + fp8 CTA pair (DSMEM)"};
   return n[g_sparse_ver];
 }
 template <int PVW> __global__ void sparse_pvw_bf16(const __nv_bfloat16*, const __nv_bfloat16*, const int*, __nv_bfloat16*, int, int, int, float);
@@ -189,7 +189,11 @@ static void run_sparse(bool fp8, const __nv_bfloat16* q, const void* cache, cons
                        int batch, int T, int P, int k) {
   const float scaleLog2 = (float)(1.0 / sqrt(192.0) * 1.4426950408889634);
   dim3 grid(2, batch * T);
-  if (g_sparse_ver == 5) {
+  if (g_sparse_ver == 6 && fp8) {
+    dsa_sparse_mla_fp8_v3_pair<<<grid, 256, smem_sparse_v3(true)>>>(q, (const uint8_t*)cache, idx, out, T, P, k, scaleLog2);
+    return;
+  }
+  if (g_sparse_ver >= 5) {
     if (fp8) dsa_sparse_mla_fp8_v3<<<grid, 256, smem_sparse_v3(true)>>>(q, (const uint8_t*)cache, idx, out, T, P, k, scaleLog2);
     else dsa_sparse_mla_bf16_v3<<<grid, 256, smem_sparse_v3(false)>>>(q, (const __nv_bfloat16*)cache, idx, out, T, P, k, scaleLog2);
     return;
@@ -590,16 +594,18 @@ int main(int argc, char** argv) {
   if (mode == "sparse") {   // the sparse MLA versions only: checks, then prefill and decode timings
     CK(cudaFuncSetAttribute(dsa_sparse_mla_bf16_v3, cudaFuncAttributeMaxDynamicSharedMemorySize, smem_sparse_v3(false)));
     CK(cudaFuncSetAttribute(dsa_sparse_mla_fp8_v3, cudaFuncAttributeMaxDynamicSharedMemorySize, smem_sparse_v3(true)));
-    for (int v : {5, 1, 3}) {
+    CK(cudaFuncSetAttribute(dsa_sparse_mla_fp8_v3_pair, cudaFuncAttributeMaxDynamicSharedMemorySize, smem_sparse_v3(true)));
+    for (int v : {5, 6, 1, 3}) {
       g_sparse_ver = v;
+      const bool b16 = v != 6;   // the pair variant is fp8-only (bf16 would rerun v3)
       printf("(sparse %s)\n", sparse_ver_name());
       int before = g_fail;
-      check_sparse(false, 1, 3, 5000, 2048, 3, 19);
+      if (b16) check_sparse(false, 1, 3, 5000, 2048, 3, 19);
       check_sparse(true, 3, 2, 4000, 2048, 3, 20);
-      check_sparse(false, 2, 2, 3000, 300, 2, 21);
-      check_sparse(false, 1, 6, 5000, 2048, 6, 11);
-      check_sparse(false, 1, 3, 1500, 2048, 3, 12);   // short rows: -1 padding, skipped blocks
-      check_sparse(false, 2, 2, 3000, 300, 4, 13);    // k not a multiple of 64
+      if (b16) check_sparse(false, 2, 2, 3000, 300, 2, 21);
+      if (b16) check_sparse(false, 1, 6, 5000, 2048, 6, 11);
+      if (b16) check_sparse(false, 1, 3, 1500, 2048, 3, 12);   // short rows: -1 padding, skipped blocks
+      if (b16) check_sparse(false, 2, 2, 3000, 300, 4, 13);    // k not a multiple of 64
       check_sparse(true, 3, 2, 4000, 2048, 6, 14);
       check_sparse(true, 1, 1, 100, 2048, 1, 15);     // 100 valid entries of 2048
       check_sparse(true, 2, 2, 70, 64, 2, 22);        // one block
@@ -607,16 +613,16 @@ int main(int argc, char** argv) {
         printf("(%s FAILS its checks: not timed)\n", sparse_ver_name());
         continue;
       }
-      bench_sparse(false, 1, 4096, 131072, 2048);
+      if (b16) bench_sparse(false, 1, 4096, 131072, 2048);
       bench_sparse(true, 128, 2, 131072, 2048);
       if (v == 3) continue;
-      bench_sparse(false, 1, 4096, 32768, 2048);
-      bench_sparse(false, 1, 4096, 4096, 2048);
+      if (b16) bench_sparse(false, 1, 4096, 32768, 2048);
+      if (b16) bench_sparse(false, 1, 4096, 4096, 2048);
       bench_sparse(true, 64, 2, 32768, 2048);
       bench_sparse(true, 64, 2, 131072, 2048);
       bench_sparse(true, 128, 2, 32768, 2048);
       bench_sparse(true, 64, 1, 131072, 2048);
-      bench_sparse(false, 128, 2, 32768, 2048);
+      if (b16) bench_sparse(false, 128, 2, 32768, 2048);
     }
     printf("CHECKS %s (%d failed)\n", g_fail ? "FAILED" : "passed", g_fail);
     return g_fail ? 1 : 0;
