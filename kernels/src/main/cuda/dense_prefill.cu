@@ -23,19 +23,21 @@ constexpr int SMEM_Q = BM * LQ, SMEM_K = BN * LQ;  // then BN * LV for V: 94208 
 #ifdef DSA_HAS_WGMMA
 // Version 2 (sm_90a): FlashAttention-3-style products on wgmma (HGMMA), without warp
 // specialization yet. One block = 128 query rows of one head = 2 warpgroups of 64 (DSA_PREFILL_WGS). Per KV tile
-// of 64 keys: S[64x64] = Q K^T with 12 m64n64k16 (A = Q, B = K tile, K-major in shared memory);
-// online softmax in registers; O[64x128] += P V with 4 m64n128k16 whose A = P straight from the S
-// registers (the accumulator layout is the A-fragment layout) and B = the V tile read N-major.
-// K and V tiles are double-buffered with cp.async (tile j+1 loads while tile j computes);
-// 128-byte-swizzled segment layout (common.cuh). 129 KB of shared memory: one block per SM. One
-// warpgroup per block (105 KB, two blocks per SM with independent barriers) measured 9% slower:
-// 272-297 against 297-331 TFLOP/s (kernels/NOTES.md).
+// of 128 keys (DSA_PREFILL_BN): S[64x128] = Q K^T with 12 m64n128k16 (A = Q, B = K tile, K-major in
+// shared memory); online softmax in registers; O[64x128] += P V with 8 m64n128k16 whose A = P
+// straight from the S registers (the accumulator layout is the A-fragment layout) and B = the V tile
+// read N-major. K and V tiles are double-buffered with cp.async (tile j+1 loads while tile j
+// computes); 128-byte-swizzled segment layout (common.cuh). 209 KB of shared memory: one block per
+// SM. 128-key tiles measured 373-381 TFLOP/s against 328-331 for 64-key ones at p = 16K-128K (half
+// the barriers, row-max shuffles and O rescales per key; m64n128 reads less shared memory per FLOP
+// than m64n64). One warpgroup per block (two blocks per SM with independent barriers) measured 9%
+// slower with 64-key tiles (kernels/NOTES.md).
 namespace {
 #ifndef DSA_PREFILL_WGS
 #define DSA_PREFILL_WGS 2  // warpgroups (of 64 query rows) per block; 1 measured slower (NOTES.md)
 #endif
 #ifndef DSA_PREFILL_BN
-#define DSA_PREFILL_BN 64  // keys per K/V tile: 64 or 128 (128 halves the per-tile barriers and softmax overhead)
+#define DSA_PREFILL_BN 128  // keys per K/V tile: 64 or 128 (64 measured 12-14% slower, NOTES.md)
 #endif
 constexpr int V2_WGS = DSA_PREFILL_WGS, V2_BM = 64 * V2_WGS, V2_THREADS = 128 * V2_WGS;
 constexpr int V2_BN = DSA_PREFILL_BN;

@@ -2,13 +2,15 @@
 // (query t of a sequence sees keys 0 .. P - T + t); a row that sees at most k keys takes them all
 // and pads with -1. Output order is unspecified.
 //
-// Radix select on the order-preserving 32-bit key of each float, one CTA of 1024 threads per row:
-//   pass 1 (global read): histogram of the top 11 bits -> the threshold bin B0;
-//   pass 2 (global read): keys above B0 go straight to the output, keys in B0 are histogrammed on
-//          the next 11 bits and, when B0 holds at most CAP of them, kept in shared memory;
-//   pass 3, 4 (shared memory, or the row again when B0 overflowed CAP): the same on bits 20..10
-//          and 9..0; equal keys at the very end are taken first come, first served.
-// So a row is read from memory twice; everything after that stays on chip.
+// One CTA of 512 threads per row (3 per SM), on the order-preserving 32-bit key of each float.
+// Rows of at least 8192 visible keys (the default dsa_topk, variant v10 in kernels/NOTES.md):
+//   the row's first 128 KB are prefetched into L2 (cp.async.bulk.prefetch) while a 4096-key
+//   sample gives a threshold that about 2k keys pass; one pass over the row (four 16-byte loads in
+//   flight per thread, the prefetch kept 128 KB ahead, one shared atomic per warp per 8 keys a lane)
+//   keeps the keys above it in smem; an exact radix select among those emits the k largest.
+// When the sample misjudged the row (fewer than k or more than CAP keys passed), and for shorter
+//   rows: the exact radix select over the row in memory (11/11/10-bit digits; the threshold bin's
+//   keys kept in smem when they fit). Equal keys at the very end are taken first come, first served.
 #include "dsa_common.cuh"
 
 namespace {
@@ -608,7 +610,7 @@ __global__ void __launch_bounds__(THREADS, 3)
 // indices [rows, k]. Default: the original sampled path, no prefetch (variant v0 of dsa_bench topk).
 extern "C" __global__ void __launch_bounds__(THREADS, 3)
     dsa_topk(const float* __restrict__ logits, int* __restrict__ indices, int T, int P, int k) {
-  topk_body<0, 0, 2, SAMPLE_MIN_ROW>(logits, indices, T, P, k);
+  topk_body<128, 2, 4, 8192>(logits, indices, T, P, k);   // v10 (kernels/NOTES.md)
 }
 
 extern "C" {

@@ -44,7 +44,7 @@ static const char* VERSION = "v1 mma.sync";
 #endif
 static const int PREFILL_BM = 64 * DSA_PREFILL_WGS, PREFILL_THREADS = 128 * DSA_PREFILL_WGS;
 #ifndef DSA_PREFILL_BN
-#define DSA_PREFILL_BN 64
+#define DSA_PREFILL_BN 128  // as dense_prefill.cu
 #endif
 static const int PREFILL_SMEM = 2 * (PREFILL_BM * 192 + 2 * DSA_PREFILL_BN * (192 + 128)) + 1024;
 static const char* VERSION = "v2 wgmma";

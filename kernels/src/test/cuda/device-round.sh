@@ -14,7 +14,7 @@ date -u >>"$OUT/gpu.txt"
 dense() { nvcc -std=c++17 -O3 -gencode arch=compute_90a,code=sm_90a -Xptxas -v -I "$src" "$@" "$t/dense_bench.cu" \
   "$src/dense_prefill.cu" "$src/dense_decode.cu" "$src/fill.cu" 2>&1 | grep -E "error|Compiling entry|registers|spill"; }
 {
-  [[ $what == *dense* ]] && { dense -o /tmp/dense64 >/tmp/b1.txt & dense -DDSA_PREFILL_BN=128 -o /tmp/dense128 >/tmp/b2.txt & }
+  [[ $what == *dense* ]] && { dense -DDSA_PREFILL_BN=64 -o /tmp/dense64 >/tmp/b1.txt & dense -DDSA_PREFILL_BN=128 -o /tmp/dense128 >/tmp/b2.txt & }
   [[ $what == *sparse* || $what == *topk* ]] && { nvcc -std=c++17 -O3 -gencode arch=compute_90a,code=sm_90a -Xptxas -v -I "$src" \
     "$t/dsa_bench.cu" -o /tmp/dsa_bench >/tmp/b3.txt 2>&1 & }
   for k in dense_prefill dsa_sparse_mla; do
@@ -27,7 +27,7 @@ for k in dense_prefill dsa_sparse_mla; do
 done >>"$OUT/build.txt"
 { echo "== dense BN=64"; cat /tmp/b1.txt; echo "== dense BN=128"; cat /tmp/b2.txt; echo "== dsa_bench"; grep -E "error|Compiling entry|registers|spill" /tmp/b3.txt; } >>"$OUT/build.txt" 2>/dev/null
 if [[ $what == *dense* ]]; then
-  { echo "== 128-key tiles"; /tmp/dense128 prefill; echo "== 64-key tiles (v2 as published)"; /tmp/dense64 prefill; } >"$OUT/dense.txt" 2>&1
+  { echo "== 128-key tiles (the default)"; /tmp/dense128 prefill; echo "== 64-key tiles (v2 as published in 7c44565)"; /tmp/dense64 prefill; } >"$OUT/dense.txt" 2>&1
 fi
 [[ $what == *sparse* ]] && /tmp/dsa_bench sparse >"$OUT/sparse.txt" 2>&1
 [[ $what == *topk* ]] && /tmp/dsa_bench topk >"$OUT/topk.txt" 2>&1

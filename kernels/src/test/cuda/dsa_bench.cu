@@ -254,10 +254,10 @@ __global__ void __launch_bounds__(256, 1) sparse_pvw_fp8(const __nv_bfloat16* q,
 }
 
 // ---------------------------------------------------------------- top-k variants (dsa_bench topk)
-// dsa_topk_v<PFKB, FILT, NLD, MINROW> (see topk_body in dsa_topk.cu); v0 is the exported default.
+// dsa_topk_v<PFKB, FILT, NLD, MINROW> (see topk_body in dsa_topk.cu); v10 is the exported default.
 struct TopkVariant { const char* name; TopkKernel kern; };
 static const TopkVariant g_topk_variants[] = {
-    {"v0 default (no prefetch, per-element filter)", dsa_topk_v<0, 0, 2, 16384>},
+    {"v0 (published 7c44565: no prefetch, per-element filter)", dsa_topk_v<0, 0, 2, 16384>},
     {"v1 L2 prefetch 128KB rolling, per-element filter", dsa_topk_v<128, 1, 2, 16384>},
     {"v2 aggregated filter, no prefetch", dsa_topk_v<0, 2, 2, 16384>},
     {"v3 prefetch 128KB + aggregated filter", dsa_topk_v<128, 2, 2, 16384>},
@@ -267,8 +267,16 @@ static const TopkVariant g_topk_variants[] = {
     {"v7 prefetch 256KB + aggregated, 4 loads, from 8192", dsa_topk_v<256, 2, 4, 8192>},
     {"v8 v3 + one-histogram sample threshold", dsa_topk_v<128, 3, 2, 16384>},
     {"v9 v8 + sampled path from 8192", dsa_topk_v<128, 3, 2, 8192>},
+    {"v10 v5 + sampled path from 8192 (the default dsa_topk)", dsa_topk_v<128, 2, 4, 8192>},
 };
 constexpr int NTOPKV = sizeof(g_topk_variants) / sizeof(g_topk_variants[0]);
+// DSA_TOPK_ONLY="0,5,10" limits the topk mode to those variants (default: all).
+static bool topk_selected(int v) {
+  const char* only = getenv("DSA_TOPK_ONLY");
+  if (only == nullptr || *only == 0) return true;
+  std::string s = std::string(",") + only + ",";
+  return s.find("," + std::to_string(v) + ",") != std::string::npos;
+}
 
 // Times every variant on the fp8 indexer's own logits for (batch, T, P), and checks 32 spread rows
 // of each variant's output on those logits too.
@@ -294,6 +302,7 @@ static void bench_topk_variants(int batch, int T, int P, const std::vector<int>&
   Timer tm;
   const double bytes = 4.0 * dense_pairs(batch, T, P);
   for (int v = 0; v < NTOPKV; v++) {
+    if (!topk_selected(v)) continue;
     g_topk = g_topk_variants[v].kern;
     CK(cudaMemset(idx, 0x55, rows * k * 4));
     run_topk(lg, idx, batch, T, P, k);
@@ -556,12 +565,14 @@ int main(int argc, char** argv) {
   CK(cudaFuncSetAttribute(dsa_indexer_fp8_wgmma_q4, cudaFuncAttributeMaxDynamicSharedMemorySize, wgmma_smem(4)));
   CK(cudaFuncSetAttribute(dsa_indexer_fp8_wgmma_q2, cudaFuncAttributeMaxDynamicSharedMemorySize, wgmma_smem(2)));
   CK(cudaFuncSetAttribute(dsa_topk, cudaFuncAttributeMaxDynamicSharedMemorySize, (int)sizeof(TopkSmem)));
+  printf("smem: v3 bf16 %d, v3 fp8 %d\n", smem_sparse_v3(false), smem_sparse_v3(true));
   printf("smem: topk %d, sparse bf16 %d, sparse fp8 %d, wgmma bf16 %d, wgmma fp8 %d, wg2 bf16 %d, wg2 fp8 %d\n",
          (int)sizeof(TopkSmem), smem_sparse(false), smem_sparse(true), smem_sparse_wg(false), smem_sparse_wg(true),
          smem_sparse_wg2(false), smem_sparse_wg2(true));
   if (mode == "topk") {   // every top-k variant: all top-k checks, then timings side by side
     std::vector<int> ok(NTOPKV, 1);
     for (int v = 0; v < NTOPKV; v++) {
+      if (!topk_selected(v)) continue;
       CK(cudaFuncSetAttribute(g_topk_variants[v].kern, cudaFuncAttributeMaxDynamicSharedMemorySize, (int)sizeof(TopkSmem)));
       g_topk = g_topk_variants[v].kern;
       printf("(topk %s)\n", g_topk_variants[v].name);

@@ -36,14 +36,15 @@ final class CudaDsaOps implements AutoCloseable {
   static final int SPARSE_SMEM_FP8 = 2 * 73728 + 64 * 656 + 8192 + 512 + 512;
 
   /**
-   * Dynamic shared memory of dsa_sparse_mla_{bf16,fp8}_wgmma (sm_90a): 1 KB alignment slack, the Q
-   * tile, two bf16 KV stages (or one and a raw 656-byte stage), the block's indices and the row's
-   * whole index list (2048). Must match WgSmem in dsa_sparse_mla.cu (exported there as
-   * dsa_sparse_mla_wgmma_smem).
+   * Dynamic shared memory of the sm_90a sparse kernels dsa_sparse_mla_bf16_v3 and
+   * dsa_sparse_mla_fp8_v3_pair: 1 KB alignment slack, the Q tile, two bf16 KV stages (or one and a
+   * raw 656-byte stage), P (64 x 64 bf16), the two warpgroups' row maxima, a 4-slot index ring and
+   * the block count. Must match V3Smem in dsa_sparse_mla.cu (exported there as
+   * dsa_sparse_mla_v3_smem).
    */
-  static final int SPARSE_WGMMA_SMEM_BF16 = 1024 + 3 * 73728 + 512 + 2048 * 4;
+  static final int SPARSE_V3_SMEM_BF16 = 1024 + 3 * 73728 + 8192 + 512 + 4 * 64 * 4 + 16;
 
-  static final int SPARSE_WGMMA_SMEM_FP8 = 1024 + 2 * 73728 + 64 * 656 + 512 + 2048 * 4;
+  static final int SPARSE_V3_SMEM_FP8 = 1024 + 2 * 73728 + 64 * 656 + 8192 + 512 + 4 * 64 * 4 + 16;
 
   private final CudaBackend backend;
 
@@ -192,14 +193,18 @@ final class CudaDsaOps implements AutoCloseable {
     }
     int rows = op.batch() * op.tokensPerSeq();
     float scaleLog2 = (float) (Mla.SOFTMAX_SCALE / Math.log(2.0));
-    // Hopper: S = Q K^T on wgmma (HGMMA); elsewhere the portable mma.sync kernel.
-    boolean wgmma = "9.0".equals(backend.device().computeCapability());
-    String kernel = fp8 ? "dsa_sparse_mla_fp8" : "dsa_sparse_mla_bf16";
+    // Hopper: version 3, both products on wgmma (HGMMA), each warpgroup scoring half of a block's
+    // keys; the fp8 kernel runs the two head halves of a row as a cluster that shares the
+    // dequantised rows (its cluster shape is compiled in, so the launch is the same). Elsewhere
+    // the portable mma.sync kernel.
+    boolean hopper = "9.0".equals(backend.device().computeCapability());
+    String kernel;
     int smem;
-    if (wgmma) {
-      kernel += "_wgmma";
-      smem = fp8 ? SPARSE_WGMMA_SMEM_FP8 : SPARSE_WGMMA_SMEM_BF16;
+    if (hopper) {
+      kernel = fp8 ? "dsa_sparse_mla_fp8_v3_pair" : "dsa_sparse_mla_bf16_v3";
+      smem = fp8 ? SPARSE_V3_SMEM_FP8 : SPARSE_V3_SMEM_BF16;
     } else {
+      kernel = fp8 ? "dsa_sparse_mla_fp8" : "dsa_sparse_mla_bf16";
       smem = fp8 ? SPARSE_SMEM_FP8 : SPARSE_SMEM_BF16;
     }
     backend.launch(

@@ -43,15 +43,15 @@ class CudaDsaOpsTest {
 
   @Test
   void sharedMemoryMatchesTheKernelLayouts() {
-    // The sizes the CUDA structs have (printed by kernels/src/test/cuda/dsa_bench.cu on the
-    // H200): TopkSmem 73884, SparseSmem 230400 / 198656, WgSmem 230912 / 199168 bytes.
+    // The sizes the CUDA structs have (sizeof / ::TOTAL, as kernels/src/test/cuda/dsa_bench.cu
+    // prints them): TopkSmem 73884, SparseSmem 230400 / 198656, V3Smem 231952 / 200208 bytes.
     assertThat(CudaDsaOps.TOPK_SMEM).isEqualTo(73884);
     assertThat(CudaDsaOps.SPARSE_SMEM_BF16).isEqualTo(230400);
     assertThat(CudaDsaOps.SPARSE_SMEM_FP8).isEqualTo(198656);
-    assertThat(CudaDsaOps.SPARSE_WGMMA_SMEM_BF16).isEqualTo(230912);
-    assertThat(CudaDsaOps.SPARSE_WGMMA_SMEM_FP8).isEqualTo(199168);
+    assertThat(CudaDsaOps.SPARSE_V3_SMEM_BF16).isEqualTo(231952);
+    assertThat(CudaDsaOps.SPARSE_V3_SMEM_FP8).isEqualTo(200208);
     // Opt-in limit of one H100/H200 block: 227 KB.
-    assertThat(CudaDsaOps.SPARSE_WGMMA_SMEM_BF16).isLessThanOrEqualTo(227 * 1024);
+    assertThat(CudaDsaOps.SPARSE_V3_SMEM_BF16).isLessThanOrEqualTo(227 * 1024);
     assertThat(CudaDsaOps.wgmmaIndexerSmem(4)).isEqualTo(1024 + 4 * 8192 + 3 * 8192 + 1024);
   }
 }

@@ -84,7 +84,7 @@ class CudaProviderTest {
   void sharedMemoryFitsAHopperBlock() {
     assertThat(DenseDecodeShape.SHARED_BYTES).isLessThanOrEqualTo(227 * 1024);
     assertThat(DensePrefillShape.sharedBytes(true))
-        .isEqualTo(132096)
+        .isEqualTo(214016)
         .isLessThanOrEqualTo(227 * 1024);
     assertThat(DensePrefillShape.sharedBytes(false)).isLessThanOrEqualTo(227 * 1024 / 2 - 1024);
   }
