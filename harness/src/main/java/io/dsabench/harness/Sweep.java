@@ -314,7 +314,8 @@ public final class Sweep {
     Map<SweepPoint, String> tooBig = new LinkedHashMap<>();
     long memory = info.memoryBytes();
     for (SweepPoint p : points) {
-      long need = StageInputs.footprintBytes(p, model, backendName);
+      long need =
+          StageInputs.footprintBytes(p, model, options.spec().decodeTokensPerSeq(), backendName);
       if (need > memory) {
         String why =
             String.format(
@@ -380,7 +381,8 @@ public final class Sweep {
             options.forks(),
             options.warmupIterations(),
             options.iterations(),
-            forkJvmArgs());
+            forkJvmArgs(),
+            options.spec().decodeTokensPerSeq());
     Map<String, String> extra = new LinkedHashMap<>();
     extra.put(RunExtra.SWEEP, options.spec().canonical());
     if (options.shard().count() > 1) {

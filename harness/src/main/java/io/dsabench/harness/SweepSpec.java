@@ -18,16 +18,27 @@ import java.util.stream.Collectors;
  * (a chunk cannot start before the prompt does). Points come out in one canonical order (phase,
  * variant, position), which shards and merges rely on.
  *
+ * <p>Decode tokens are the total query tokens of a point: with {@code decodeTokensPerSeq} N (2 for
+ * DeepSeek-V3.2 decoding with one MTP draft token) a decode point of n tokens is n/N sequences of N
+ * query tokens each, every sequence with its own cache; query token j of a sequence sees keys
+ * {@code 0 .. p-N+j}. Work (FLOPs, bytes) stays the {@link
+ * io.dsabench.costmodel.workload.WorkloadModel}'s per-token counts at position p: query token j
+ * sees {@code p-N+j+1} keys, so the N-token decode's dense FLOPs fall short of them by a relative
+ * {@code (N-1)/(2p)}, under 1/p for N = 2 (sparse attention reads 2048 entries per token either way
+ * once p >= 2048 + N).
+ *
  * @param phases in order, no duplicates
  * @param variants in order, no duplicates
  * @param positions ascending after construction, no duplicates
  * @param tokens token count for each phase in {@code phases}
+ * @param decodeTokensPerSeq query tokens per decode sequence, 1 to 4; divides the decode tokens
  */
 public record SweepSpec(
     List<Phase> phases,
     List<Variant> variants,
     List<Integer> positions,
-    Map<Phase, Integer> tokens) {
+    Map<Phase, Integer> tokens,
+    int decodeTokensPerSeq) {
 
   /** Positions of a GPU sweep: Figure 3's range, 1K to 128K. */
   public static final List<Integer> GPU_POSITIONS =
@@ -38,6 +49,9 @@ public record SweepSpec(
    * bench` in minutes on two cores.
    */
   public static final List<Integer> CPU_POSITIONS = List.of(1024, 4096, 16384);
+
+  /** Most query tokens per decode sequence: a few speculative (MTP) tokens, not a prefill. */
+  public static final int MAX_DECODE_TOKENS_PER_SEQ = 4;
 
   public SweepSpec {
     phases = distinct("phases", phases, Phase::id);
@@ -72,6 +86,47 @@ public record SweepSpec(
       t.put(ph, n);
     }
     tokens = Map.copyOf(t);
+    if (decodeTokensPerSeq < 1 || decodeTokensPerSeq > MAX_DECODE_TOKENS_PER_SEQ) {
+      throw new IllegalArgumentException(
+          "decode-tokens-per-seq: "
+              + decodeTokensPerSeq
+              + " is not between 1 and "
+              + MAX_DECODE_TOKENS_PER_SEQ
+              + " (query tokens per decode sequence)");
+    }
+    if (t.containsKey(Phase.DECODE)) {
+      int n = t.get(Phase.DECODE);
+      if (n % decodeTokensPerSeq != 0) {
+        throw new IllegalArgumentException(
+            "decode-tokens-per-seq: "
+                + decodeTokensPerSeq
+                + " does not divide the "
+                + n
+                + " decode tokens (a decode point is tokens/N sequences of N tokens)");
+      }
+      if (positions.get(0) < decodeTokensPerSeq) {
+        throw new IllegalArgumentException(
+            "decode-tokens-per-seq: "
+                + decodeTokensPerSeq
+                + " exceeds position "
+                + positions.get(0)
+                + " (a sequence's query tokens are among its positions)");
+      }
+    }
+  }
+
+  /** A sweep with one query token per decode sequence. */
+  public SweepSpec(
+      List<Phase> phases,
+      List<Variant> variants,
+      List<Integer> positions,
+      Map<Phase, Integer> tokens) {
+    this(phases, variants, positions, tokens, 1);
+  }
+
+  /** The same sweep with {@code n} query tokens per decode sequence. */
+  public SweepSpec withDecodeTokensPerSeq(int n) {
+    return new SweepSpec(phases, variants, positions, tokens, n);
   }
 
   /**
@@ -118,9 +173,9 @@ public record SweepSpec(
         + ";positions="
         + positions.stream().map(String::valueOf).collect(Collectors.joining(","))
         + ";tokens="
-        + phases.stream()
-            .map(ph -> ph.id() + ":" + tokens.get(ph))
-            .collect(Collectors.joining(","));
+        + phases.stream().map(ph -> ph.id() + ":" + tokens.get(ph)).collect(Collectors.joining(","))
+        // Only when not 1, so that the sweeps of results written before the option still match.
+        + (decodeTokensPerSeq == 1 ? "" : ";decodeTokensPerSeq=" + decodeTokensPerSeq);
   }
 
   /** Parses {@link #canonical()}; the message names the text and what is wrong with it. */
@@ -145,11 +200,32 @@ public record SweepSpec(
         String[] a = kv.split(":");
         tk.put(Phase.of(a[0]), Integer.valueOf(a[1]));
       }
-      return new SweepSpec(ph, va, po, tk);
+      String perSeq = parts.get("decodeTokensPerSeq");
+      return new SweepSpec(ph, va, po, tk, perSeq == null ? 1 : Integer.parseInt(perSeq));
     } catch (RuntimeException e) {
       throw new IllegalArgumentException(
           "sweep: '" + text + "' cannot be read (" + e.getMessage() + ")", e);
     }
+  }
+
+  /**
+   * The query tokens per decode sequence that a {@link #canonical()} text declares: 1 when it names
+   * none (as every sweep before the option did) or when there is no text at all.
+   */
+  public static int decodeTokensPerSeqOf(String canonical) {
+    if (canonical != null) {
+      for (String part : canonical.split(";")) {
+        if (part.startsWith("decodeTokensPerSeq=")) {
+          try {
+            return Integer.parseInt(part.substring("decodeTokensPerSeq=".length()));
+          } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(
+                "sweep: '" + canonical + "' has a decodeTokensPerSeq that is not a number", e);
+          }
+        }
+      }
+    }
+    return 1;
   }
 
   private static List<String> split(String s) {

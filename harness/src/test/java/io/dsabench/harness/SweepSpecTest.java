@@ -46,6 +46,55 @@ class SweepSpecTest {
   }
 
   @Test
+  void decodeTokensPerSeqIsCheckedAndRoundTripsOnlyWhenNotOne() {
+    List<Phase> both = List.of(Phase.PREFILL, Phase.DECODE);
+    List<Variant> va = List.of(Variant.DENSE, Variant.DSA);
+    Map<Phase, Integer> tokens = Map.of(Phase.PREFILL, 4096, Phase.DECODE, 128);
+    SweepSpec one = new SweepSpec(both, va, List.of(1024, 4096), tokens);
+    // N = 1 writes exactly what every sweep wrote before the option, so old files still match.
+    assertThat(one.decodeTokensPerSeq()).isEqualTo(1);
+    assertThat(one.canonical())
+        .isEqualTo(
+            "phases=prefill,decode;variants=dense,dsa;positions=1024,4096;"
+                + "tokens=prefill:4096,decode:128");
+    assertThat(SweepSpec.parseCanonical(one.canonical())).isEqualTo(one);
+    assertThat(SweepSpec.decodeTokensPerSeqOf(one.canonical())).isEqualTo(1);
+
+    SweepSpec two = one.withDecodeTokensPerSeq(2);
+    assertThat(two.canonical()).isEqualTo(one.canonical() + ";decodeTokensPerSeq=2");
+    assertThat(SweepSpec.parseCanonical(two.canonical())).isEqualTo(two).isNotEqualTo(one);
+    assertThat(SweepSpec.decodeTokensPerSeqOf(two.canonical())).isEqualTo(2);
+    assertThat(SweepSpec.decodeTokensPerSeqOf(null)).isEqualTo(1);
+    // The point's tokens stay the total query tokens: 128 = 64 sequences x 2.
+    assertThat(two.points()).isEqualTo(one.points());
+
+    assertThatThrownBy(() -> one.withDecodeTokensPerSeq(0))
+        .hasMessage(
+            "decode-tokens-per-seq: 0 is not between 1 and 4 (query tokens per decode sequence)");
+    assertThatThrownBy(() -> one.withDecodeTokensPerSeq(5))
+        .hasMessage(
+            "decode-tokens-per-seq: 5 is not between 1 and 4 (query tokens per decode sequence)");
+    assertThatThrownBy(
+            () ->
+                new SweepSpec(both, va, List.of(1024), Map.of(Phase.PREFILL, 64, Phase.DECODE, 3))
+                    .withDecodeTokensPerSeq(2))
+        .hasMessage(
+            "decode-tokens-per-seq: 2 does not divide the 3 decode tokens (a decode point is"
+                + " tokens/N sequences of N tokens)");
+    assertThatThrownBy(() -> new SweepSpec(both, va, List.of(2, 1024), tokens, 4))
+        .hasMessage(
+            "decode-tokens-per-seq: 4 exceeds position 2 (a sequence's query tokens are among its"
+                + " positions)");
+    // Prefill alone has no decode tokens to divide.
+    assertThat(
+            new SweepSpec(List.of(Phase.PREFILL), va, List.of(1024), Map.of(Phase.PREFILL, 3), 2)
+                .points())
+        .hasSize(2);
+    assertThatThrownBy(() -> SweepSpec.parseCanonical(one.canonical() + ";decodeTokensPerSeq=9"))
+        .hasMessageContaining("cannot be read (decode-tokens-per-seq: 9 is not between 1 and 4");
+  }
+
+  @Test
   void shardsPartitionTheSweepDeterministically() {
     List<SweepPoint> all = SweepSpec.defaults("cuda").points();
     List<SweepPoint> union = new ArrayList<>();

@@ -75,7 +75,8 @@ public final class FleetRunner {
               options.iterations(),
               forkArgs(),
               device,
-              g == null ? null : g.uuid());
+              g == null ? null : g.uuid(),
+              options.spec().decodeTokensPerSeq());
       Path cfgFile = dir.resolve("worker.json");
       ResultsIO.writeAtomically(cfgFile, JSON.writeValueAsBytes(cfg));
       Thread t =

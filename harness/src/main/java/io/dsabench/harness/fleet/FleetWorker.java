@@ -61,7 +61,8 @@ public final class FleetWorker {
             cfg.forks(),
             cfg.warmupIterations(),
             cfg.iterations(),
-            cfg.jvmArgs());
+            cfg.jvmArgs(),
+            cfg.decodeTokensPerSeq());
     PointMeasurer measurer = new PointMeasurer(engine, WorkloadModel.deepseekV32());
     BufferedReader in =
         new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));

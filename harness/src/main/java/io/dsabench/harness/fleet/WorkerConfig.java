@@ -15,6 +15,8 @@ import java.util.List;
  * @param jvmArgs arguments of the worker's JMH forks
  * @param deviceIndex the host's index of the GPU the worker is pinned to
  * @param uuid that GPU's UUID, or null when unknown
+ * @param decodeTokensPerSeq query tokens per decode sequence (0, as a config without the field
+ *     reads, means 1)
  */
 public record WorkerConfig(
     SessionConfig session,
@@ -24,4 +26,9 @@ public record WorkerConfig(
     int iterations,
     List<String> jvmArgs,
     int deviceIndex,
-    String uuid) {}
+    String uuid,
+    int decodeTokensPerSeq) {
+  public WorkerConfig {
+    decodeTokensPerSeq = decodeTokensPerSeq == 0 ? 1 : decodeTokensPerSeq;
+  }
+}

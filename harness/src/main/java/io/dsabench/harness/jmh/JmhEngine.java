@@ -52,6 +52,7 @@ public final class JmhEngine {
   private final int warmupIterations;
   private final int measurementIterations;
   private final List<String> jvmArgs;
+  private final int decodeTokensPerSeq;
   private final String note;
   private final Path jmhJson;
   private final Path jmhLog;
@@ -72,6 +73,26 @@ public final class JmhEngine {
       int warmupIterations,
       int measurementIterations,
       List<String> jvmArgs) {
+    this(outDir, config, forks, warmupIterations, measurementIterations, jvmArgs, 1);
+  }
+
+  /**
+   * @param decodeTokensPerSeq query tokens per decode sequence, passed to every benchmark as the
+   *     {@code decodeTokensPerSeq} parameter (the other constructor: 1)
+   */
+  public JmhEngine(
+      Path outDir,
+      SessionConfig config,
+      int forks,
+      int warmupIterations,
+      int measurementIterations,
+      List<String> jvmArgs,
+      int decodeTokensPerSeq) {
+    if (decodeTokensPerSeq < 1) {
+      throw new IllegalArgumentException(
+          "decode-tokens-per-seq: " + decodeTokensPerSeq + " is not a positive count");
+    }
+    this.decodeTokensPerSeq = decodeTokensPerSeq;
     if (forks < 0) {
       throw new IllegalArgumentException("forks: " + forks + " is negative");
     }
@@ -161,6 +182,7 @@ public final class JmhEngine {
             .param("variant", point.variant().id())
             .param("position", String.valueOf(point.position()))
             .param("tokens", String.valueOf(point.tokens()))
+            .param("decodeTokensPerSeq", String.valueOf(decodeTokensPerSeq))
             .param("session", session.toAbsolutePath().toString())
             .forks(forks)
             .warmupIterations(warmupIterations)

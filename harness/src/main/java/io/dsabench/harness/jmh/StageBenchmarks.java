@@ -30,7 +30,7 @@ import org.openjdk.jmh.runner.IterationType;
 
 /**
  * The JMH benchmarks: one per op and one per end-to-end variant, over the sweep point's phase,
- * variant, position and tokens.
+ * variant, position and tokens, and the sweep's query tokens per decode sequence.
  *
  * <p>Each JMH invocation is one sampling session of {@link StageMeasurement} (mode {@code
  * SingleShotTime}): a warm-up iteration runs the stop rule's warm-up, a measurement iteration takes
@@ -66,6 +66,10 @@ public class StageBenchmarks {
   @Param("1")
   public int tokens;
 
+  /** Query tokens per decode sequence: a decode point is tokens/N sequences of N tokens. */
+  @Param("1")
+  public int decodeTokensPerSeq;
+
   /** Directory holding {@code config.json}; side files are written into it. */
   @Param("")
   public String session;
@@ -86,7 +90,8 @@ public class StageBenchmarks {
     if (config.profile()) {
       profiler = HostProfiler.start(dir.resolve("profile-" + method + "-" + pid() + ".collapsed"));
     }
-    measurement = StageMeasurement.open(config, point, op, WorkloadModel.deepseekV32());
+    measurement =
+        StageMeasurement.open(config, point, op, WorkloadModel.deepseekV32(), decodeTokensPerSeq);
     abortIfFaulted();
   }
 

@@ -36,6 +36,8 @@ public final class StageInputs implements AutoCloseable {
 
   private final Backend backend;
   private final SweepPoint point;
+  private final int batch;
+  private final int perSeq;
   private final List<Set> sets = new ArrayList<>();
   private final List<DeviceBuffer> owned = new ArrayList<>();
   private DeviceBuffer out;
@@ -54,17 +56,53 @@ public final class StageInputs implements AutoCloseable {
     DeviceBuffer indices;
   }
 
-  private StageInputs(Backend backend, SweepPoint point) {
+  private StageInputs(Backend backend, SweepPoint point, int decodeTokensPerSeq) {
     this.backend = backend;
     this.point = point;
+    this.perSeq = tokensPerSeq(point, decodeTokensPerSeq);
+    this.batch = point.tokens() / perSeq;
   }
 
-  /** Buffers of one input set of the point (inputs, intermediates), without the shared output. */
+  /**
+   * Query tokens per sequence of the point: the whole chunk for prefill (one sequence), {@code
+   * decodeTokensPerSeq} for decode (tokens/N sequences; N = 2 is decode with one MTP draft token).
+   *
+   * @throws IllegalArgumentException when N is not positive or does not divide a decode point's
+   *     tokens
+   */
+  public static int tokensPerSeq(SweepPoint point, int decodeTokensPerSeq) {
+    if (point.phase() == Phase.PREFILL) {
+      return point.tokens();
+    }
+    if (decodeTokensPerSeq < 1 || point.tokens() % decodeTokensPerSeq != 0) {
+      throw new IllegalArgumentException(
+          "decode-tokens-per-seq: "
+              + decodeTokensPerSeq
+              + " does not divide the "
+              + point.tokens()
+              + " tokens of "
+              + point.key());
+    }
+    return decodeTokensPerSeq;
+  }
+
+  /** {@link #setPlan(SweepPoint, WorkloadModel, int)} with one query token per decode sequence. */
   public static List<BufferSpec> setPlan(SweepPoint point, WorkloadModel model) {
+    return setPlan(point, model, 1);
+  }
+
+  /**
+   * Buffers of one input set of the point (inputs, intermediates), without the shared output. Query
+   * buffers hold all the point's tokens; caches are per sequence: one for prefill, tokens/N for
+   * decode with N = {@code decodeTokensPerSeq}.
+   */
+  public static List<BufferSpec> setPlan(
+      SweepPoint point, WorkloadModel model, int decodeTokensPerSeq) {
     long n = point.tokens();
     long p = point.position();
     boolean prefill = point.phase() == Phase.PREFILL;
-    long seqs = prefill ? 1 : n; // decode: n sequences, each with its own cache
+    // decode: tokens/N sequences, each with its own cache
+    long seqs = prefill ? 1 : n / tokensPerSeq(point, decodeTokensPerSeq);
     List<BufferSpec> b = new ArrayList<>();
     if (point.variant() == Variant.DENSE) {
       if (prefill) {
@@ -105,17 +143,19 @@ public final class StageInputs implements AutoCloseable {
    * Memory one input set occupies on {@code backend}: device bytes on GPUs; the cpu backend holds
    * bf16 as fp32, so it needs twice the bytes for those.
    */
-  public static long setBytes(SweepPoint point, WorkloadModel model, String backend) {
+  public static long setBytes(
+      SweepPoint point, WorkloadModel model, int decodeTokensPerSeq, String backend) {
     long sum = 0;
-    for (BufferSpec s : setPlan(point, model)) {
+    for (BufferSpec s : setPlan(point, model, decodeTokensPerSeq)) {
       sum += bytes(s, backend);
     }
     return sum;
   }
 
   /** Memory the point needs with one input set, output included. */
-  public static long footprintBytes(SweepPoint point, WorkloadModel model, String backend) {
-    return setBytes(point, model, backend) + bytes(outputPlan(point), backend);
+  public static long footprintBytes(
+      SweepPoint point, WorkloadModel model, int decodeTokensPerSeq, String backend) {
+    return setBytes(point, model, decodeTokensPerSeq, backend) + bytes(outputPlan(point), backend);
   }
 
   private static long bytes(BufferSpec s, String backend) {
@@ -141,17 +181,18 @@ public final class StageInputs implements AutoCloseable {
       Backend backend,
       SweepPoint point,
       WorkloadModel model,
+      int decodeTokensPerSeq,
       int setCount,
       long seed,
       float scale) {
-    StageInputs in = new StageInputs(backend, point);
+    StageInputs in = new StageInputs(backend, point, decodeTokensPerSeq);
     try {
       SplittableRandom rnd = new SplittableRandom(seed);
       BufferSpec o = outputPlan(point);
       in.out = in.alloc(o);
       for (int i = 0; i < setCount; i++) {
         Set s = new Set();
-        for (BufferSpec spec : setPlan(point, model)) {
+        for (BufferSpec spec : setPlan(point, model, decodeTokensPerSeq)) {
           DeviceBuffer b = in.alloc(spec);
           switch (spec.name()) {
             case "q" -> s.q = b;
@@ -197,6 +238,21 @@ public final class StageInputs implements AutoCloseable {
     return b;
   }
 
+  /** The top-k indices of set {@code set}, [batch, tokensPerSeq, k] (tests read them back). */
+  DeviceBuffer indices(int set) {
+    return sets.get(set % sets.size()).indices;
+  }
+
+  /** Sequences the ops see: 1 for prefill, tokens/N for decode. */
+  public int batch() {
+    return batch;
+  }
+
+  /** Query tokens per sequence the ops see. */
+  public int tokensPerSeq() {
+    return perSeq;
+  }
+
   public int sets() {
     return sets.size();
   }
@@ -206,9 +262,6 @@ public final class StageInputs implements AutoCloseable {
     Set s = sets.get(set % sets.size());
     int n = point.tokens();
     int p = point.position();
-    boolean prefill = point.phase() == Phase.PREFILL;
-    int batch = prefill ? 1 : n;
-    int perSeq = prefill ? n : 1;
     switch (op) {
       case DENSE_PREFILL -> backend.densePrefill(new Ops.DensePrefill(s.q, s.k, s.v, out, n, p));
       case DENSE_DECODE ->

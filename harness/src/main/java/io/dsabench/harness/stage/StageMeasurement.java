@@ -48,9 +48,22 @@ public final class StageMeasurement implements AutoCloseable {
     this.op = op;
   }
 
-  /** Opens the backend and prepares the inputs; a fault is recorded, not thrown. */
+  /**
+   * {@link #open(SessionConfig, SweepPoint, Op, WorkloadModel, int)} with one decode token per
+   * sequence.
+   */
   public static StageMeasurement open(
       SessionConfig config, SweepPoint point, Op op, WorkloadModel model) {
+    return open(config, point, op, model, 1);
+  }
+
+  /**
+   * Opens the backend and prepares the inputs; a fault is recorded, not thrown.
+   *
+   * @param decodeTokensPerSeq query tokens per decode sequence ({@link StageInputs#tokensPerSeq})
+   */
+  public static StageMeasurement open(
+      SessionConfig config, SweepPoint point, Op op, WorkloadModel model, int decodeTokensPerSeq) {
     StageMeasurement m = new StageMeasurement(config, point, op);
     try {
       m.backend = Backends.open(config.backend());
@@ -58,10 +71,18 @@ public final class StageMeasurement implements AutoCloseable {
       int sets =
           config.rotateInputs()
               ? StageInputs.rotationSets(
-                  StageInputs.setBytes(point, model, name), config.scratchBytes())
+                  StageInputs.setBytes(point, model, decodeTokensPerSeq, name),
+                  config.scratchBytes())
               : 1;
       m.inputs =
-          StageInputs.allocate(m.backend, point, model, sets, config.seed(), config.inputScale());
+          StageInputs.allocate(
+              m.backend,
+              point,
+              model,
+              decodeTokensPerSeq,
+              sets,
+              config.seed(),
+              config.inputScale());
       if (config.l2Flush()) {
         m.scratch = m.backend.allocate(DType.FP32, config.scratchBytes() / 4);
       }
