@@ -5,6 +5,9 @@ import io.dsabench.costmodel.results.PointStatus;
 import io.dsabench.costmodel.results.Results;
 import io.dsabench.costmodel.results.StageResult;
 import io.dsabench.costmodel.workload.Op;
+import io.dsabench.costmodel.workload.Phase;
+import io.dsabench.harness.RunExtra;
+import io.dsabench.harness.SweepSpec;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -49,7 +52,9 @@ public final class Comparison {
   }
 
   /**
-   * Compares two runs.
+   * Compares two runs. Decode points of runs whose sweeps split decode tokens into sequences
+   * differently ({@code decodeTokensPerSeq}) are not paired: they come out unmatched, with a
+   * warning.
    *
    * @throws IllegalArgumentException when the runs are from different backends (a cpu run against a
    *     cuda run says nothing about regressions)
@@ -69,6 +74,21 @@ public final class Comparison {
     if (!Objects.equals(bd, nd)) {
       warnings.add("devices differ: base ran on " + bd + ", new on " + nd);
     }
+    // A decode point's key names its total tokens, not how they split into sequences: n tokens as
+    // n sequences of 1 and as n/2 sequences of 2 share a key but not a workload, so never pair
+    // them.
+    int basePerSeq = decodeTokensPerSeq(base);
+    int newPerSeq = decodeTokensPerSeq(now);
+    String perSeqNote = null;
+    if (basePerSeq != newPerSeq) {
+      perSeqNote =
+          "decode tokens per sequence differ: base "
+              + basePerSeq
+              + ", new "
+              + newPerSeq
+              + " (run.extra.sweep decodeTokensPerSeq); decode points not compared";
+      warnings.add(perSeqNote);
+    }
     Map<String, PointResult> baseByKey = byKey(base);
     Map<String, PointResult> newByKey = byKey(now);
     List<Row> rows = new ArrayList<>();
@@ -78,6 +98,10 @@ public final class Comparison {
       PointResult n = newByKey.get(key);
       if (n == null) {
         rows.add(pointRow(key, Verdict.UNMATCHED, "only in base"));
+        continue;
+      }
+      if (perSeqNote != null && b.phase() == Phase.DECODE) {
+        rows.add(pointRow(key, Verdict.UNMATCHED, perSeqNote));
         continue;
       }
       boolean bOk = b.status() == PointStatus.OK;
@@ -127,6 +151,11 @@ public final class Comparison {
 
   private static Row pointRow(String key, Verdict v, String note) {
     return new Row(key, null, Double.NaN, Double.NaN, Double.NaN, v, note);
+  }
+
+  private static int decodeTokensPerSeq(Results r) {
+    Map<String, String> extra = r.run().extra();
+    return SweepSpec.decodeTokensPerSeqOf(extra == null ? null : extra.get(RunExtra.SWEEP));
   }
 
   private static Map<String, PointResult> byKey(Results r) {

@@ -120,4 +120,33 @@ class CompareTest {
             "backend: base run is 'cuda' and new run is 'cpu'; compare runs of the same backend");
     assertThat(base.points().get(0).stage(Op.TOTAL)).isPresent();
   }
+
+  @Test
+  void decodePointsOfSweepsWithDifferentTokensPerSequenceAreNotPaired() {
+    // Same keys (decode/dsa/p=.../n=64), different workloads: 64 sequences of 1 vs 32 of 2.
+    SweepSpec two = SPEC.withDecodeTokensPerSeq(2);
+    List<SweepPoint> pts = SPEC.points();
+    Results base = TestResults.run("base", SPEC, pts, p -> 1, 0.01);
+    Results now = TestResults.run("new", two, pts, p -> 2, 0.01);
+    Comparison c = Comparison.of(base, now, CompareRule.DEFAULT);
+    String note =
+        "decode tokens per sequence differ: base 1, new 2 (run.extra.sweep decodeTokensPerSeq);"
+            + " decode points not compared";
+    assertThat(c.warnings()).containsExactly(note);
+    List<Comparison.Row> decode =
+        c.rows().stream().filter(r -> r.point().startsWith("decode/")).toList();
+    assertThat(decode).hasSize(18).allMatch(r -> r.verdict() == Verdict.UNMATCHED);
+    assertThat(decode).allMatch(r -> r.note().equals(note) && r.op() == null);
+    // Prefill points are still compared: twice as slow is a regression there.
+    assertThat(c.count(Verdict.REGRESSION)).isPositive();
+    assertThat(c.rows())
+        .filteredOn(r -> r.verdict() == Verdict.REGRESSION)
+        .allMatch(r -> r.point().startsWith("prefill/"));
+    assertThat(c.table()).contains("warning: " + note);
+    // Same N on both sides pairs them as before.
+    Comparison same =
+        Comparison.of(TestResults.run("b", two, pts, p -> 1, 0.01), now, CompareRule.DEFAULT);
+    assertThat(same.warnings()).isEmpty();
+    assertThat(same.count(Verdict.UNMATCHED)).isZero();
+  }
 }
