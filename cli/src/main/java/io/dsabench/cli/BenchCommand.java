@@ -100,6 +100,16 @@ final class BenchCommand implements Callable<Integer> {
   String tokens;
 
   @Option(
+      names = "--decode-tokens-per-seq",
+      defaultValue = "1",
+      paramLabel = "N",
+      description =
+          "query tokens per decode sequence, 1-4 (2: decode with one MTP draft token, as"
+              + " DeepSeek-V3.2 serves); a decode point of n tokens is n/N sequences, so N must"
+              + " divide the decode tokens (default: ${DEFAULT-VALUE})")
+  int decodeTokensPerSeq;
+
+  @Option(
       names = "--out",
       defaultValue = "out/bench",
       paramLabel = "DIR",
@@ -234,7 +244,7 @@ final class BenchCommand implements Callable<Integer> {
         variants == null ? defaults.variants() : variants.stream().map(Variant::of).toList();
     List<Integer> po =
         positions == null ? defaults.positions() : SweepSpec.parsePositions(positions);
-    SweepSpec sweep = new SweepSpec(ph, va, po, parseTokens(tokens, resolved));
+    SweepSpec sweep = new SweepSpec(ph, va, po, parseTokens(tokens, resolved), decodeTokensPerSeq);
     SessionConfig session = SessionConfig.defaults(resolved);
     StopRule stop = session.stop();
     if (minSamples != null) {
