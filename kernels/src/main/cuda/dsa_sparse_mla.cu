@@ -7,7 +7,13 @@
 //   cache bf16 [batch, P, 576]  or  KV_FP8_656 [batch, P] (512 e4m3 in 4 tiles of 128, 4 fp32
 //   tile scales, 64 bf16 rope values: 656 bytes), dequantised to bf16 on the way into smem.
 //
-// CTA = one row x 64 heads (grid = (2, rows)), 8 warps, mma.sync m16n8k16 bf16. Warps w and w+4
+// Two kernels, both with CTA = one row x 64 heads (grid = (2, rows)) and 8 warps:
+//   dsa_sparse_mla_{bf16,fp8}: every GPU (the compute_80 PTX), mma.sync; below.
+//   dsa_sparse_mla_bf16_v3 / dsa_sparse_mla_fp8_v3(_pair): sm_90a, wgmma; further down.
+// Earlier Hopper versions (S on wgmma with P V on mma.sync, 32-entry blocks) are in git history
+// and kernels/NOTES.md.
+//
+// Portable kernel: mma.sync m16n8k16 bf16. Warps w and w+4
 // share heads 16(w%4)..+15: for each block of 64 gathered entries warp w scores keys 0..31 and
 // warp w+4 keys 32..63 (full 576-dim dot products), they swap row maxima and their halves of P
 // through shared memory under a 64-thread named barrier, and then warp w accumulates output dims
@@ -40,6 +46,27 @@ struct SparseSmem {
   static constexpr int TOTAL = IDX + 2 * BN * 4;
 };
 
+// Chunk ch (0..71) of a dequantised entry as 8 bf16 values, from its 656-byte KV_FP8_656 row:
+// chunks 0..63 are 8 e4m3 values times their 128-value tile's fp32 scale, 64..71 the bf16 rope
+// values as stored. A zero-filled row (a -1 entry) gives zeros.
+DSAK_DEVICE uint4 dequant_chunk(const uint8_t* raw, int ch) {
+  uint4 o;
+  if (ch < 64) {
+    const uint2 v = *reinterpret_cast<const uint2*>(raw + ch * 8);
+    const float sc = *reinterpret_cast<const float*>(raw + 512 + (ch >> 4) * 4);
+    const float2 f0 = dsak::e4m3x2_to_float2((uint16_t)(v.x & 0xffff));
+    const float2 f1 = dsak::e4m3x2_to_float2((uint16_t)(v.x >> 16));
+    const float2 f2 = dsak::e4m3x2_to_float2((uint16_t)(v.y & 0xffff));
+    const float2 f3 = dsak::e4m3x2_to_float2((uint16_t)(v.y >> 16));
+    o.x = dsak::pack_bf16(f0.x * sc, f0.y * sc);
+    o.y = dsak::pack_bf16(f1.x * sc, f1.y * sc);
+    o.z = dsak::pack_bf16(f2.x * sc, f2.y * sc);
+    o.w = dsak::pack_bf16(f3.x * sc, f3.y * sc);
+  } else {
+    o = *reinterpret_cast<const uint4*>(raw + 528 + (ch - 64) * 16);
+  }
+  return o;
+}
 }  // namespace
 
 template <bool FP8>
@@ -101,23 +128,8 @@ __device__ __forceinline__ void sparse_mla_body(const __nv_bfloat16* __restrict_
   auto convert = [&]() {
     for (int c = tid; c < BN * CH; c += 256) {
       const int row = c / CH, ch = c % CH;
-      const uint8_t* raw = smem + L::KV1 + row * RAW;
-      uint4 o;
-      if (ch < 64) {
-        const uint2 v = *reinterpret_cast<const uint2*>(raw + ch * 8);
-        const float sc = *reinterpret_cast<const float*>(raw + 512 + (ch >> 4) * 4);
-        float2 f0 = dsak::e4m3x2_to_float2((uint16_t)(v.x & 0xffff));
-        float2 f1 = dsak::e4m3x2_to_float2((uint16_t)(v.x >> 16));
-        float2 f2 = dsak::e4m3x2_to_float2((uint16_t)(v.y & 0xffff));
-        float2 f3 = dsak::e4m3x2_to_float2((uint16_t)(v.y >> 16));
-        o.x = dsak::pack_bf16(f0.x * sc, f0.y * sc);
-        o.y = dsak::pack_bf16(f1.x * sc, f1.y * sc);
-        o.z = dsak::pack_bf16(f2.x * sc, f2.y * sc);
-        o.w = dsak::pack_bf16(f3.x * sc, f3.y * sc);
-      } else {
-        o = *reinterpret_cast<const uint4*>(raw + 528 + (ch - 64) * 16);
-      }
-      *reinterpret_cast<uint4*>(smem + L::KV0 + dsak::swz(row, ch, CH)) = o;
+      *reinterpret_cast<uint4*>(smem + L::KV0 + dsak::swz(row, ch, CH)) =
+          dequant_chunk(smem + L::KV1 + row * RAW, ch);
     }
   };
 
@@ -299,14 +311,8 @@ __constant__ int dsa_sparse_mla_smem[2] = {SparseSmem<false>::TOTAL, SparseSmem<
 }
 
 // ---------------------------------------------------------------------------------------------
-// Hopper path (sm_90a): S = Q K^T on wgmma, P V on mma.sync. Each warpgroup computes the whole
-// 64-head x 64-key S tile with 36 wgmma m64n64k16 straight from shared memory (Q and the gathered
-// rows stored as 9 column blocks of 64 rows x 128 bytes, 128B-swizzled: the wgmma K-major
-// layout). Both warpgroups compute the same S (the duplicate costs tensor time, but it removes
-// all S-phase ldmatrix traffic, the P and row-max exchange and every pair barrier): a warp then
-// owns 16 heads x all 64 keys, does its softmax with quad shuffles alone, turns S's accumulator
-// registers into mma.sync A fragments in place and accumulates O for its warpgroup's 256 output
-// dims (ldmatrix.trans of V from the same swizzled tile).
+// Hopper kernels (sm_90a): both products on wgmma. Q and the gathered rows sit in shared memory as
+// 9 column blocks of 64 rows x 128 bytes, 128B-swizzled: the wgmma K-major layout.
 #include "dsa_wgmma.cuh"
 
 namespace {
@@ -314,552 +320,8 @@ namespace {
 DSAK_DEVICE uint32_t wsw(int row, int c) {
   return (uint32_t)(((c >> 3) << 13) + row * 128 + (((c & 7) ^ (row & 7)) << 4));
 }
-
-template <bool FP8>
-struct WgSmem {
-  static constexpr int Q = 0;
-  static constexpr int KV0 = TILE;
-  static constexpr int KV1 = 2 * TILE;   // bf16: second stage; fp8: raw stage
-  static constexpr int IDX = 2 * TILE + (FP8 ? BN * RAW : TILE);
-  static constexpr int ALLIDX = IDX + 2 * BN * 4;          // the row's first 2048 indices
-  static constexpr int TOTAL = 1024 + ALLIDX + 2048 * 4;   // + 1 KB alignment slack
-};
 }  // namespace
 
-// MODE (bench driver only; 0 in the shipped kernels) leaves stages out to time the others:
-// 1 = no P V, 2 = no S wgmma, 4 = no gather (math on stale tiles).
-// PVW: 0 = P V on mma.sync (ldmatrix.trans of V); 1, 2 = P V on wgmma m64n256k16 with P from
-// registers and V read transposed (MN-major) from the same tile, descriptor offsets
-// (LBO, SBO) = (8192, 1024) or (1024, 8192).
-template <bool FP8, int MODE = 0, int PVW = 0>
-__device__ __forceinline__ void sparse_wgmma_body(const __nv_bfloat16* __restrict__ q,
-                                                  const uint8_t* __restrict__ cache,
-                                                  const int* __restrict__ indices,
-                                                  __nv_bfloat16* __restrict__ out, int T, int P,
-                                                  int k, float scaleLog2) {
-  using L = WgSmem<FP8>;
-  extern __shared__ uint8_t smem_raw[];
-  const uint32_t raw0 = dsak::smem_u32(smem_raw);
-  const uint32_t sbase = (raw0 + 1023u) & ~1023u;
-  uint8_t* const smem = smem_raw + (sbase - raw0);
-  const int tid = threadIdx.x, lane = tid & 31, warp = tid >> 5;
-  const int hh = blockIdx.x, r = blockIdx.y, b = r / T;
-  const int wq = warp & 3, wg = warp >> 2;
-  const int g = lane >> 2;
-  const int* idxRow = indices + (size_t)r * k;
-  const size_t seqBase = (size_t)b * P;
-  const int nb = (k + BN - 1) / BN;
-  int* sIdx = reinterpret_cast<int*>(smem + L::IDX);
-  // The whole index list on chip first, so issuing a gather never waits on a global load.
-  int* sAll = reinterpret_cast<int*>(smem + L::ALLIDX);
-  const bool idxOnChip = k <= 2048;
-  if (idxOnChip) {
-    for (int i = tid; i < k; i += 256) sAll[i] = __ldg(idxRow + i);
-  }
-  __syncthreads();
-  const int* idxSrc = idxOnChip ? sAll : idxRow;
-
-  auto entry = [&](int j, int row) {
-    const int e = j * BN + row;
-    int idx = e < k ? idxSrc[e] : -1;
-    return (idx >= 0 && idx < P) ? idx : -1;
-  };
-  auto load_q = [&]() {
-    const uint8_t* src =
-        reinterpret_cast<const uint8_t*>(q + ((size_t)r * 128 + hh * 64) * 576);
-    for (int c = tid; c < 64 * CH; c += 256) {
-      const int row = c / CH, ch = c % CH;
-      dsak::cp_async_16(sbase + L::Q + wsw(row, ch), src + row * ROWB + ch * 16, 16);
-    }
-  };
-  auto load_kv = [&](int j, uint32_t dst) {
-    if (tid < BN) sIdx[(j & 1) * BN + tid] = entry(j, tid);
-    if constexpr ((MODE & 4) != 0) {
-      if (j >= 2) return;
-    }
-    if constexpr (!FP8) {
-      for (int c = tid; c < BN * CH; c += 256) {
-        const int row = c / CH, ch = c % CH;
-        const int idx = entry(j, row);
-        const uint8_t* src = cache + (seqBase + (idx >= 0 ? idx : 0)) * ROWB + ch * 16;
-        dsak::cp_async_16(dst + wsw(row, ch), src, idx >= 0 ? 16 : 0);
-      }
-    } else {
-      for (int c = tid; c < BN * RAWCH; c += 256) {
-        const int row = c / RAWCH, ch = c % RAWCH;
-        const int idx = entry(j, row);
-        const uint8_t* src = cache + (seqBase + (idx >= 0 ? idx : 0)) * RAW + ch * 16;
-        dsak::cp_async_16(dst + row * RAW + ch * 16, src, idx >= 0 ? 16 : 0);
-      }
-    }
-  };
-  auto convert = [&]() {
-    for (int c = tid; c < BN * CH; c += 256) {
-      const int row = c / CH, ch = c % CH;
-      const uint8_t* rawp = smem + L::KV1 + row * RAW;
-      uint4 o;
-      if (ch < 64) {
-        const uint2 v = *reinterpret_cast<const uint2*>(rawp + ch * 8);
-        const float sc = *reinterpret_cast<const float*>(rawp + 512 + (ch >> 4) * 4);
-        float2 f0 = dsak::e4m3x2_to_float2((uint16_t)(v.x & 0xffff));
-        float2 f1 = dsak::e4m3x2_to_float2((uint16_t)(v.x >> 16));
-        float2 f2 = dsak::e4m3x2_to_float2((uint16_t)(v.y & 0xffff));
-        float2 f3 = dsak::e4m3x2_to_float2((uint16_t)(v.y >> 16));
-        o.x = dsak::pack_bf16(f0.x * sc, f0.y * sc);
-        o.y = dsak::pack_bf16(f1.x * sc, f1.y * sc);
-        o.z = dsak::pack_bf16(f2.x * sc, f2.y * sc);
-        o.w = dsak::pack_bf16(f3.x * sc, f3.y * sc);
-      } else {
-        o = *reinterpret_cast<const uint4*>(rawp + 528 + (ch - 64) * 16);
-      }
-      *reinterpret_cast<uint4*>(smem + L::KV0 + wsw(row, ch)) = o;
-    }
-  };
-
-  float o[32][4];
-#pragma unroll
-  for (int i = 0; i < 32; i++) o[i][0] = o[i][1] = o[i][2] = o[i][3] = 0.f;
-  float mrun0 = -INFINITY, mrun1 = -INFINITY, l0 = 0.f, l1 = 0.f;
-
-  auto compute = [&](uint32_t kv, const int* idxs) {
-    float s[32];
-#pragma unroll
-    for (int i = 0; i < 32; i++) s[i] = 0.f;
-    if constexpr ((MODE & 2) == 0) {
-      dsak::wgmma_fence();
-#pragma unroll
-      for (int ks = 0; ks < 36; ks++) {
-        const uint32_t off = (uint32_t)((ks >> 2) * 8192 + (ks & 3) * 32);
-        dsak::wgmma_bf16_m64n64k16(s, dsak::wgmma_desc_sw128(sbase + L::Q + off),
-                                   dsak::wgmma_desc_sw128(kv + off), ks > 0);
-      }
-      dsak::wgmma_commit();
-      dsak::wgmma_wait<0>();
-    }
-#pragma unroll
-    for (int i = 0; i < 32; i++) asm volatile("" : "+f"(s[i])::"memory");
-
-    float m0 = -INFINITY, m1 = -INFINITY;
-#pragma unroll
-    for (int i = 0; i < 8; i++) {
-#pragma unroll
-      for (int e = 0; e < 2; e++) {
-        const bool valid = idxs[i * 8 + (lane & 3) * 2 + e] >= 0;
-        s[i * 4 + e] = valid ? s[i * 4 + e] * scaleLog2 : -INFINITY;
-        s[i * 4 + 2 + e] = valid ? s[i * 4 + 2 + e] * scaleLog2 : -INFINITY;
-        m0 = fmaxf(m0, s[i * 4 + e]);
-        m1 = fmaxf(m1, s[i * 4 + 2 + e]);
-      }
-    }
-    m0 = fmaxf(m0, __shfl_xor_sync(0xffffffffu, m0, 1));
-    m1 = fmaxf(m1, __shfl_xor_sync(0xffffffffu, m1, 1));
-    m0 = fmaxf(m0, __shfl_xor_sync(0xffffffffu, m0, 2));
-    m1 = fmaxf(m1, __shfl_xor_sync(0xffffffffu, m1, 2));
-    const float mn0 = fmaxf(mrun0, m0), mn1 = fmaxf(mrun1, m1);
-    const float base0 = mn0 == -INFINITY ? 0.f : mn0;
-    const float base1 = mn1 == -INFINITY ? 0.f : mn1;
-    const float alpha0 = exp2f(mrun0 - base0), alpha1 = exp2f(mrun1 - base1);
-    mrun0 = mn0;
-    mrun1 = mn1;
-    l0 *= alpha0;
-    l1 *= alpha1;
-#pragma unroll
-    for (int i = 0; i < 32; i++) {
-      o[i][0] *= alpha0;
-      o[i][1] *= alpha0;
-      o[i][2] *= alpha1;
-      o[i][3] *= alpha1;
-    }
-    uint32_t pa[4][4];
-#pragma unroll
-    for (int i = 0; i < 8; i++) {
-      const float p0 = exp2f(s[i * 4 + 0] - base0), p1 = exp2f(s[i * 4 + 1] - base0);
-      const float p2 = exp2f(s[i * 4 + 2] - base1), p3 = exp2f(s[i * 4 + 3] - base1);
-      l0 += p0 + p1;
-      l1 += p2 + p3;
-      pa[i >> 1][(i & 1) * 2 + 0] = dsak::pack_bf16(p0, p1);
-      pa[i >> 1][(i & 1) * 2 + 1] = dsak::pack_bf16(p2, p3);
-    }
-    if constexpr (PVW == 0) {
-#pragma unroll
-      for (int kk = 0; kk < ((MODE & 1) ? 0 : 4); kk++) {
-        const int vrow = kk * 16 + (lane & 7) + ((lane >> 3) & 1) * 8;
-#pragma unroll
-        for (int np = 0; np < 16; np++) {
-          uint32_t vb[4];
-          dsak::ldmatrix_x4_trans(vb, kv + wsw(vrow, wg * 32 + np * 2 + (lane >> 4)));
-          dsak::mma_bf16(o[2 * np], pa[kk], vb[0], vb[1]);
-          dsak::mma_bf16(o[2 * np + 1], pa[kk], vb[2], vb[3]);
-        }
-      }
-    } else if constexpr ((MODE & 1) == 0) {
-      float* od = &o[0][0];
-      dsak::wgmma_fence();
-#pragma unroll
-      for (int kk = 0; kk < 4; kk++) {
-        // Keys kk*16.. of this WG's 4 column blocks (dims wg*256 ..): 16 rows of 128 B each.
-        const uint32_t vaddr = kv + (uint32_t)(wg * 4 * 8192 + kk * 16 * 128);
-        const uint64_t desc = PVW == 1 ? dsak::wgmma_desc(vaddr, 8192, 1024)
-                                       : dsak::wgmma_desc(vaddr, 1024, 8192);
-        dsak::wgmma_bf16_m64n256k16_rs_tn(od, pa[kk], desc);
-      }
-      dsak::wgmma_commit();
-      dsak::wgmma_wait<0>();
-#pragma unroll
-      for (int i = 0; i < 128; i++) asm volatile("" : "+f"(od[i])::"memory");
-    }
-  };
-
-  if constexpr (!FP8) {
-    load_q();
-    load_kv(0, sbase + L::KV0);
-    dsak::cp_async_commit();
-    if (nb > 1) load_kv(1, sbase + L::KV1);
-    dsak::cp_async_commit();
-    for (int j = 0; j < nb; j++) {
-      dsak::cp_async_wait<1>();
-      dsak::fence_proxy_async();
-      __syncthreads();
-      compute(sbase + ((j & 1) ? L::KV1 : L::KV0), sIdx + (j & 1) * BN);
-      __syncthreads();
-      if (j + 2 < nb) load_kv(j + 2, sbase + ((j & 1) ? L::KV1 : L::KV0));
-      dsak::cp_async_commit();
-    }
-  } else {
-    load_q();
-    load_kv(0, sbase + L::KV1);
-    dsak::cp_async_commit();
-    dsak::cp_async_wait<0>();
-    __syncthreads();
-    convert();
-    dsak::fence_proxy_async();
-    __syncthreads();
-    if (nb > 1) load_kv(1, sbase + L::KV1);
-    dsak::cp_async_commit();
-    for (int j = 0; j < nb; j++) {
-      compute(sbase + L::KV0, sIdx + (j & 1) * BN);
-      dsak::cp_async_wait<0>();
-      __syncthreads();
-      if (j + 1 < nb) {
-        convert();
-        dsak::fence_proxy_async();
-        __syncthreads();
-      }
-      if (j + 2 < nb) load_kv(j + 2, sbase + L::KV1);
-      dsak::cp_async_commit();
-    }
-  }
-
-  l0 += __shfl_xor_sync(0xffffffffu, l0, 1);
-  l1 += __shfl_xor_sync(0xffffffffu, l1, 1);
-  l0 += __shfl_xor_sync(0xffffffffu, l0, 2);
-  l1 += __shfl_xor_sync(0xffffffffu, l1, 2);
-  const float inv0 = l0 > 0.f ? 1.f / l0 : 0.f;
-  const float inv1 = l1 > 0.f ? 1.f / l1 : 0.f;
-  __nv_bfloat16* orow =
-      out + ((size_t)r * 128 + hh * 64 + wq * 16 + g) * 512 + wg * 256 + (lane & 3) * 2;
-#pragma unroll
-  for (int nt = 0; nt < 32; nt++) {
-    *reinterpret_cast<uint32_t*>(orow + nt * 8) = dsak::pack_bf16(o[nt][0] * inv0, o[nt][1] * inv0);
-    *reinterpret_cast<uint32_t*>(orow + 8 * 512 + nt * 8) =
-        dsak::pack_bf16(o[nt][2] * inv1, o[nt][3] * inv1);
-  }
-}
-
-// Dynamic shared memory: dsa_sparse_mla_wgmma_smem[0] (bf16 cache), [1] (fp8 cache).
-extern "C" __global__ void __launch_bounds__(256, 1)
-    dsa_sparse_mla_bf16_wgmma(const __nv_bfloat16* __restrict__ q,
-                              const __nv_bfloat16* __restrict__ cache,
-                              const int* __restrict__ indices, __nv_bfloat16* __restrict__ out,
-                              int T, int P, int k, float scaleLog2) {
-  sparse_wgmma_body<false>(q, reinterpret_cast<const uint8_t*>(cache), indices, out, T, P, k,
-                           scaleLog2);
-}
-
-extern "C" __global__ void __launch_bounds__(256, 1)
-    dsa_sparse_mla_fp8_wgmma(const __nv_bfloat16* __restrict__ q, const uint8_t* __restrict__ cache,
-                             const int* __restrict__ indices, __nv_bfloat16* __restrict__ out,
-                             int T, int P, int k, float scaleLog2) {
-  sparse_wgmma_body<true>(q, cache, indices, out, T, P, k, scaleLog2);
-}
-
-extern "C" {
-__constant__ int dsa_sparse_mla_wgmma_smem[2] = {WgSmem<false>::TOTAL, WgSmem<true>::TOTAL};
-}
-
-// ---------------------------------------------------------------------------------------------
-// Hopper path, version 2: blocks of 32 gathered entries and a deeper pipeline. The v1 wgmma
-// kernel spent as long waiting for its gather as on either matmul (stage-skipping timings): with
-// one 64-entry block in flight per SM the gather latency was exposed. Here 3 blocks are in flight
-// while one is computed (bf16: 4 stages of 36 KB; fp8: 3 raw 656-byte stages + 2 bf16 stages),
-// the next gather is issued right after the one barrier per block, and for fp8 the
-// dequantisation of block j+1 runs on the CUDA cores while block j's S wgmma runs.
-namespace {
-constexpr int BN2 = 32;
-constexpr int TILE2 = BN2 * ROWB;   // 36864
-
-// Chunk c of row `row` in a 32-row KV tile (column blocks of 32 rows x 128 B).
-DSAK_DEVICE uint32_t wsw32(int row, int c) {
-  return (uint32_t)(((c >> 3) << 12) + row * 128 + (((c & 7) ^ (row & 7)) << 4));
-}
-
-template <bool FP8>
-struct Wg2Smem {
-  static constexpr int Q = 0;
-  static constexpr int KV = TILE;                        // bf16 stages (4, or 2 for fp8)
-  static constexpr int NKV = FP8 ? 2 : 4;
-  static constexpr int RAWS = KV + NKV * TILE2;          // fp8 raw stages (3)
-  static constexpr int IDX = RAWS + (FP8 ? 3 * BN2 * RAW : 0);
-  static constexpr int ALLIDX = IDX + 4 * BN2 * 4;
-  static constexpr int TOTAL = 1024 + ALLIDX + 2048 * 4;
-};
-}  // namespace
-
-template <bool FP8, int MODE = 0>
-__device__ __forceinline__ void sparse_wg2_body(const __nv_bfloat16* __restrict__ q,
-                                                const uint8_t* __restrict__ cache,
-                                                const int* __restrict__ indices,
-                                                __nv_bfloat16* __restrict__ out, int T, int P,
-                                                int k, float scaleLog2) {
-  using L = Wg2Smem<FP8>;
-  extern __shared__ uint8_t smem_raw[];
-  const uint32_t raw0 = dsak::smem_u32(smem_raw);
-  const uint32_t sbase = (raw0 + 1023u) & ~1023u;
-  uint8_t* const smem = smem_raw + (sbase - raw0);
-  const int tid = threadIdx.x, lane = tid & 31, warp = tid >> 5;
-  const int hh = blockIdx.x, r = blockIdx.y, b = r / T;
-  const int wq = warp & 3, wg = warp >> 2;
-  const int g = lane >> 2;
-  const int* idxRow = indices + (size_t)r * k;
-  const size_t seqBase = (size_t)b * P;
-  const int nb = (k + BN2 - 1) / BN2;
-  int* sIdx = reinterpret_cast<int*>(smem + L::IDX);
-  int* sAll = reinterpret_cast<int*>(smem + L::ALLIDX);
-  const bool idxOnChip = k <= 2048;
-  if (idxOnChip) {
-    for (int i = tid; i < k; i += 256) sAll[i] = __ldg(idxRow + i);
-  }
-  __syncthreads();
-  const int* idxSrc = idxOnChip ? sAll : idxRow;
-
-  auto entry = [&](int j, int row) {
-    const int e = j * BN2 + row;
-    int idx = e < k ? idxSrc[e] : -1;
-    return (idx >= 0 && idx < P) ? idx : -1;
-  };
-  auto kv_stage = [&](int j) { return sbase + L::KV + (j % L::NKV) * TILE2; };
-  auto load_q = [&]() {
-    const uint8_t* src =
-        reinterpret_cast<const uint8_t*>(q + ((size_t)r * 128 + hh * 64) * 576);
-    for (int c = tid; c < 64 * CH; c += 256) {
-      const int row = c / CH, ch = c % CH;
-      dsak::cp_async_16(sbase + L::Q + wsw(row, ch), src + row * ROWB + ch * 16, 16);
-    }
-  };
-  // bf16: gather block j into its KV stage; fp8: into raw stage j % 3.
-  auto load_kv = [&](int j) {
-    if (tid < BN2) sIdx[(j & 3) * BN2 + tid] = entry(j, tid);
-    if constexpr ((MODE & 4) != 0) {
-      if (j >= 3) return;
-    }
-    if constexpr (!FP8) {
-      const uint32_t dst = kv_stage(j);
-      for (int c = tid; c < BN2 * CH; c += 256) {
-        const int row = c / CH, ch = c % CH;
-        const int idx = entry(j, row);
-        const uint8_t* src = cache + (seqBase + (idx >= 0 ? idx : 0)) * ROWB + ch * 16;
-        dsak::cp_async_16(dst + wsw32(row, ch), src, idx >= 0 ? 16 : 0);
-      }
-    } else {
-      const uint32_t dst = sbase + L::RAWS + (j % 3) * (BN2 * RAW);
-      for (int c = tid; c < BN2 * RAWCH; c += 256) {
-        const int row = c / RAWCH, ch = c % RAWCH;
-        const int idx = entry(j, row);
-        const uint8_t* src = cache + (seqBase + (idx >= 0 ? idx : 0)) * RAW + ch * 16;
-        dsak::cp_async_16(dst + row * RAW + ch * 16, src, idx >= 0 ? 16 : 0);
-      }
-    }
-  };
-  // fp8: raw stage of block j -> bf16 stage of block j.
-  auto convert = [&](int j) {
-    const uint8_t* rawBase = smem + L::RAWS + (j % 3) * (BN2 * RAW);
-    uint8_t* dst = smem + L::KV + (j % L::NKV) * TILE2;
-    for (int c = tid; c < BN2 * CH; c += 256) {
-      const int row = c / CH, ch = c % CH;
-      const uint8_t* rawp = rawBase + row * RAW;
-      uint4 o;
-      if (ch < 64) {
-        const uint2 v = *reinterpret_cast<const uint2*>(rawp + ch * 8);
-        const float sc = *reinterpret_cast<const float*>(rawp + 512 + (ch >> 4) * 4);
-        float2 f0 = dsak::e4m3x2_to_float2((uint16_t)(v.x & 0xffff));
-        float2 f1 = dsak::e4m3x2_to_float2((uint16_t)(v.x >> 16));
-        float2 f2 = dsak::e4m3x2_to_float2((uint16_t)(v.y & 0xffff));
-        float2 f3 = dsak::e4m3x2_to_float2((uint16_t)(v.y >> 16));
-        o.x = dsak::pack_bf16(f0.x * sc, f0.y * sc);
-        o.y = dsak::pack_bf16(f1.x * sc, f1.y * sc);
-        o.z = dsak::pack_bf16(f2.x * sc, f2.y * sc);
-        o.w = dsak::pack_bf16(f3.x * sc, f3.y * sc);
-      } else {
-        o = *reinterpret_cast<const uint4*>(rawp + 528 + (ch - 64) * 16);
-      }
-      *reinterpret_cast<uint4*>(dst + wsw32(row, ch)) = o;
-    }
-  };
-
-  float o[32][4];
-#pragma unroll
-  for (int i = 0; i < 32; i++) o[i][0] = o[i][1] = o[i][2] = o[i][3] = 0.f;
-  float mrun0 = -INFINITY, mrun1 = -INFINITY, l0 = 0.f, l1 = 0.f;
-  float s[16];
-
-  auto issue_s = [&](uint32_t kv) {
-    if constexpr ((MODE & 2) == 0) {
-      dsak::wgmma_fence();
-#pragma unroll
-      for (int ks = 0; ks < 36; ks++) {
-        const uint32_t qo = (uint32_t)((ks >> 2) * 8192 + (ks & 3) * 32);
-        const uint32_t ko = (uint32_t)((ks >> 2) * 4096 + (ks & 3) * 32);
-        dsak::wgmma_bf16_m64n32k16(s, dsak::wgmma_desc_sw128(sbase + L::Q + qo),
-                                   dsak::wgmma_desc_sw128(kv + ko), ks > 0);
-      }
-      dsak::wgmma_commit();
-    } else {
-#pragma unroll
-      for (int i = 0; i < 16; i++) s[i] = 0.f;
-    }
-  };
-  auto finish = [&](uint32_t kv, const int* idxs) {
-    if constexpr ((MODE & 2) == 0) dsak::wgmma_wait<0>();
-#pragma unroll
-    for (int i = 0; i < 16; i++) asm volatile("" : "+f"(s[i])::"memory");
-    float m0 = -INFINITY, m1 = -INFINITY;
-#pragma unroll
-    for (int i = 0; i < 4; i++) {
-#pragma unroll
-      for (int e = 0; e < 2; e++) {
-        const bool valid = idxs[i * 8 + (lane & 3) * 2 + e] >= 0;
-        s[i * 4 + e] = valid ? s[i * 4 + e] * scaleLog2 : -INFINITY;
-        s[i * 4 + 2 + e] = valid ? s[i * 4 + 2 + e] * scaleLog2 : -INFINITY;
-        m0 = fmaxf(m0, s[i * 4 + e]);
-        m1 = fmaxf(m1, s[i * 4 + 2 + e]);
-      }
-    }
-    m0 = fmaxf(m0, __shfl_xor_sync(0xffffffffu, m0, 1));
-    m1 = fmaxf(m1, __shfl_xor_sync(0xffffffffu, m1, 1));
-    m0 = fmaxf(m0, __shfl_xor_sync(0xffffffffu, m0, 2));
-    m1 = fmaxf(m1, __shfl_xor_sync(0xffffffffu, m1, 2));
-    const float mn0 = fmaxf(mrun0, m0), mn1 = fmaxf(mrun1, m1);
-    const float base0 = mn0 == -INFINITY ? 0.f : mn0;
-    const float base1 = mn1 == -INFINITY ? 0.f : mn1;
-    const float alpha0 = exp2f(mrun0 - base0), alpha1 = exp2f(mrun1 - base1);
-    mrun0 = mn0;
-    mrun1 = mn1;
-    l0 *= alpha0;
-    l1 *= alpha1;
-#pragma unroll
-    for (int i = 0; i < 32; i++) {
-      o[i][0] *= alpha0;
-      o[i][1] *= alpha0;
-      o[i][2] *= alpha1;
-      o[i][3] *= alpha1;
-    }
-    uint32_t pa[2][4];
-#pragma unroll
-    for (int i = 0; i < 4; i++) {
-      const float p0 = exp2f(s[i * 4 + 0] - base0), p1 = exp2f(s[i * 4 + 1] - base0);
-      const float p2 = exp2f(s[i * 4 + 2] - base1), p3 = exp2f(s[i * 4 + 3] - base1);
-      l0 += p0 + p1;
-      l1 += p2 + p3;
-      pa[i >> 1][(i & 1) * 2 + 0] = dsak::pack_bf16(p0, p1);
-      pa[i >> 1][(i & 1) * 2 + 1] = dsak::pack_bf16(p2, p3);
-    }
-#pragma unroll
-    for (int kk = 0; kk < ((MODE & 1) ? 0 : 2); kk++) {
-      const int vrow = kk * 16 + (lane & 7) + ((lane >> 3) & 1) * 8;
-#pragma unroll
-      for (int np = 0; np < 16; np++) {
-        uint32_t vb[4];
-        dsak::ldmatrix_x4_trans(vb, kv + wsw32(vrow, wg * 32 + np * 2 + (lane >> 4)));
-        dsak::mma_bf16(o[2 * np], pa[kk], vb[0], vb[1]);
-        dsak::mma_bf16(o[2 * np + 1], pa[kk], vb[2], vb[3]);
-      }
-    }
-  };
-
-  load_q();
-  load_kv(0);
-  dsak::cp_async_commit();
-  if (nb > 1) load_kv(1);
-  dsak::cp_async_commit();
-  if (nb > 2) load_kv(2);
-  dsak::cp_async_commit();
-  if constexpr (!FP8) {
-    for (int j = 0; j < nb; j++) {
-      dsak::cp_async_wait<2>();
-      dsak::fence_proxy_async();
-      __syncthreads();
-      if (j + 3 < nb) load_kv(j + 3);
-      dsak::cp_async_commit();
-      issue_s(kv_stage(j));
-      finish(kv_stage(j), sIdx + (j & 3) * BN2);
-    }
-  } else {
-    dsak::cp_async_wait<2>();
-    __syncthreads();
-    convert(0);
-    dsak::fence_proxy_async();
-    for (int j = 0; j < nb; j++) {
-      __syncthreads();
-      if (j + 3 < nb) load_kv(j + 3);
-      dsak::cp_async_commit();
-      issue_s(kv_stage(j));
-      if (j + 1 < nb) {
-        dsak::cp_async_wait<2>();
-        __syncthreads();
-        convert(j + 1);
-        dsak::fence_proxy_async();
-      }
-      finish(kv_stage(j), sIdx + (j & 3) * BN2);
-    }
-  }
-
-  l0 += __shfl_xor_sync(0xffffffffu, l0, 1);
-  l1 += __shfl_xor_sync(0xffffffffu, l1, 1);
-  l0 += __shfl_xor_sync(0xffffffffu, l0, 2);
-  l1 += __shfl_xor_sync(0xffffffffu, l1, 2);
-  const float inv0 = l0 > 0.f ? 1.f / l0 : 0.f;
-  const float inv1 = l1 > 0.f ? 1.f / l1 : 0.f;
-  __nv_bfloat16* orow =
-      out + ((size_t)r * 128 + hh * 64 + wq * 16 + g) * 512 + wg * 256 + (lane & 3) * 2;
-#pragma unroll
-  for (int nt = 0; nt < 32; nt++) {
-    *reinterpret_cast<uint32_t*>(orow + nt * 8) = dsak::pack_bf16(o[nt][0] * inv0, o[nt][1] * inv0);
-    *reinterpret_cast<uint32_t*>(orow + 8 * 512 + nt * 8) =
-        dsak::pack_bf16(o[nt][2] * inv1, o[nt][3] * inv1);
-  }
-}
-
-extern "C" __global__ void __launch_bounds__(256, 1)
-    dsa_sparse_mla_bf16_wg2(const __nv_bfloat16* __restrict__ q,
-                            const __nv_bfloat16* __restrict__ cache,
-                            const int* __restrict__ indices, __nv_bfloat16* __restrict__ out,
-                            int T, int P, int k, float scaleLog2) {
-  sparse_wg2_body<false>(q, reinterpret_cast<const uint8_t*>(cache), indices, out, T, P, k,
-                         scaleLog2);
-}
-
-extern "C" __global__ void __launch_bounds__(256, 1)
-    dsa_sparse_mla_fp8_wg2(const __nv_bfloat16* __restrict__ q, const uint8_t* __restrict__ cache,
-                           const int* __restrict__ indices, __nv_bfloat16* __restrict__ out, int T,
-                           int P, int k, float scaleLog2) {
-  sparse_wg2_body<true>(q, cache, indices, out, T, P, k, scaleLog2);
-}
-
-extern "C" {
-__constant__ int dsa_sparse_mla_wg2_smem[2] = {Wg2Smem<false>::TOTAL, Wg2Smem<true>::TOTAL};
-}
-
-// ---------------------------------------------------------------------------------------------
 // Hopper path, version 3: the dense decode kernel's block structure over gathered rows. The v1
 // wgmma kernel had both warpgroups compute the same S (a third of its tensor time duplicated) and P V
 // on mma.sync. Here warpgroup wg scores only keys wg*32..+31 of each 64-entry block (36 m64n32k16,
@@ -956,22 +418,7 @@ __device__ __forceinline__ void sparse_v3_body(const __nv_bfloat16* __restrict__
   auto convert = [&]() {
     for (int c = tid; c < OWN * CH; c += 256) {
       const int row = rank * OWN + c / CH, ch = c % CH;
-      const uint8_t* rawp = smem + L::KV1 + row * RAW;
-      uint4 o4;
-      if (ch < 64) {
-        const uint2 v = *reinterpret_cast<const uint2*>(rawp + ch * 8);
-        const float sc = *reinterpret_cast<const float*>(rawp + 512 + (ch >> 4) * 4);
-        const float2 f0 = dsak::e4m3x2_to_float2((uint16_t)(v.x & 0xffff));
-        const float2 f1 = dsak::e4m3x2_to_float2((uint16_t)(v.x >> 16));
-        const float2 f2 = dsak::e4m3x2_to_float2((uint16_t)(v.y & 0xffff));
-        const float2 f3 = dsak::e4m3x2_to_float2((uint16_t)(v.y >> 16));
-        o4.x = dsak::pack_bf16(f0.x * sc, f0.y * sc);
-        o4.y = dsak::pack_bf16(f1.x * sc, f1.y * sc);
-        o4.z = dsak::pack_bf16(f2.x * sc, f2.y * sc);
-        o4.w = dsak::pack_bf16(f3.x * sc, f3.y * sc);
-      } else {
-        o4 = *reinterpret_cast<const uint4*>(rawp + 528 + (ch - 64) * 16);
-      }
+      const uint4 o4 = dequant_chunk(smem + L::KV1 + row * RAW, ch);
       *reinterpret_cast<uint4*>(smem + L::KV0 + wsw(row, ch)) = o4;
       if constexpr (PAIR) dsak::st_cluster_16(dsak::map_shared(sbase + L::KV0 + wsw(row, ch), rank ^ 1u), o4);
     }

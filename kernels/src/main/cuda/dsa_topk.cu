@@ -18,7 +18,6 @@ namespace {
 constexpr int THREADS = 512;   // 3 CTAs per SM: one row's barriers hide behind the others
 constexpr int CAP = 8192;   // candidates kept in smem (8 bytes each)
 constexpr int SAMPLE_CHUNKS = 32, SAMPLE_CHUNK = 128, SAMPLE = SAMPLE_CHUNKS * SAMPLE_CHUNK;
-constexpr int SAMPLE_MIN_ROW = 16384;   // shorter rows: the plain radix path
 
 struct TopkSmem {
   int hist[2048];

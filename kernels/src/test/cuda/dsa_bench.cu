@@ -172,85 +172,28 @@ static void run_topk(const float* logits, int* idx, int batch, int T, int P, int
   g_topk<<<batch * T, THREADS, sizeof(TopkSmem)>>>(logits, idx, T, P, k);
 }
 static int smem_sparse(bool fp8) { return fp8 ? SparseSmem<true>::TOTAL : SparseSmem<false>::TOTAL; }
-static int smem_sparse_wg(bool fp8) { return fp8 ? WgSmem<true>::TOTAL : WgSmem<false>::TOTAL; }
-static int smem_sparse_wg2(bool fp8) { return fp8 ? Wg2Smem<true>::TOTAL : Wg2Smem<false>::TOTAL; }
 static int smem_sparse_v3(bool fp8) { return fp8 ? V3Smem<true>::TOTAL : V3Smem<false>::TOTAL; }
-static int g_sparse_ver = 2;   // 0 mma.sync, 1 wgmma (64-entry blocks), 2 wgmma v2 (32-entry blocks, deep pipeline)
-#define g_sparse_wgmma (g_sparse_ver)
+// 0: the portable mma.sync kernel; 1: v3 (wgmma); 2: v3 with the fp8 CTA pair (what Java launches
+// on sm_90a; bf16 runs v3).
+static int g_sparse_ver = 2;
 static const char* sparse_ver_name() {
-  static const char* n[] = {"mma.sync", "wgmma", "wgmma v2", "wgmma+PVwgmma A", "wgmma+PVwgmma B", "v3 split-S, P via smem, PV wgmma", "v3 + fp8 CTA pair (DSMEM)"};
+  static const char* n[] = {"mma.sync (portable)", "v3 split-S, P via smem, PV wgmma", "v3 + fp8 CTA pair (shipped)"};
   return n[g_sparse_ver];
 }
-template <int PVW> __global__ void sparse_pvw_bf16(const __nv_bfloat16*, const __nv_bfloat16*, const int*, __nv_bfloat16*, int, int, int, float);
-template <int PVW> __global__ void sparse_pvw_fp8(const __nv_bfloat16*, const uint8_t*, const int*, __nv_bfloat16*, int, int, int, float);
-static bool g_modes = false;
-static int g_best = 1;   // version for the size sweep: the wgmma+PV-wgmma one whose check passed, else 1
 static void run_sparse(bool fp8, const __nv_bfloat16* q, const void* cache, const int* idx, __nv_bfloat16* out,
                        int batch, int T, int P, int k) {
   const float scaleLog2 = (float)(1.0 / sqrt(192.0) * 1.4426950408889634);
   dim3 grid(2, batch * T);
-  if (g_sparse_ver == 6 && fp8) {
+  if (g_sparse_ver == 2 && fp8) {
     dsa_sparse_mla_fp8_v3_pair<<<grid, 256, smem_sparse_v3(true)>>>(q, (const uint8_t*)cache, idx, out, T, P, k, scaleLog2);
-    return;
-  }
-  if (g_sparse_ver >= 5) {
+  } else if (g_sparse_ver >= 1) {
     if (fp8) dsa_sparse_mla_fp8_v3<<<grid, 256, smem_sparse_v3(true)>>>(q, (const uint8_t*)cache, idx, out, T, P, k, scaleLog2);
     else dsa_sparse_mla_bf16_v3<<<grid, 256, smem_sparse_v3(false)>>>(q, (const __nv_bfloat16*)cache, idx, out, T, P, k, scaleLog2);
-    return;
-  }
-  if (g_sparse_ver >= 3) {
-    int sm = smem_sparse_wg(fp8);
-    if (g_sparse_ver == 3) {
-      if (fp8) sparse_pvw_fp8<1><<<grid, 256, sm>>>(q, (const uint8_t*)cache, idx, out, T, P, k, scaleLog2);
-      else sparse_pvw_bf16<1><<<grid, 256, sm>>>(q, (const __nv_bfloat16*)cache, idx, out, T, P, k, scaleLog2);
-    } else {
-      if (fp8) sparse_pvw_fp8<2><<<grid, 256, sm>>>(q, (const uint8_t*)cache, idx, out, T, P, k, scaleLog2);
-      else sparse_pvw_bf16<2><<<grid, 256, sm>>>(q, (const __nv_bfloat16*)cache, idx, out, T, P, k, scaleLog2);
-    }
-    return;
-  }
-  if (g_sparse_ver == 2) {
-    if (fp8)
-      dsa_sparse_mla_fp8_wg2<<<grid, 256, smem_sparse_wg2(true)>>>(q, (const uint8_t*)cache, idx, out, T, P, k, scaleLog2);
-    else
-      dsa_sparse_mla_bf16_wg2<<<grid, 256, smem_sparse_wg2(false)>>>(q, (const __nv_bfloat16*)cache, idx, out, T, P, k, scaleLog2);
-    return;
-  }
-  if (g_sparse_wgmma) {
-    if (fp8)
-      dsa_sparse_mla_fp8_wgmma<<<grid, 256, smem_sparse_wg(true)>>>(q, (const uint8_t*)cache, idx, out, T, P, k, scaleLog2);
-    else
-      dsa_sparse_mla_bf16_wgmma<<<grid, 256, smem_sparse_wg(false)>>>(q, (const __nv_bfloat16*)cache, idx, out, T, P, k, scaleLog2);
-    return;
-  }
-  if (fp8)
+  } else if (fp8) {
     dsa_sparse_mla_fp8<<<grid, 256, smem_sparse(true)>>>(q, (const uint8_t*)cache, idx, out, T, P, k, scaleLog2);
-  else
+  } else {
     dsa_sparse_mla_bf16<<<grid, 256, smem_sparse(false)>>>(q, (const __nv_bfloat16*)cache, idx, out, T, P, k, scaleLog2);
-}
-
-// Stage-skipping variants of the wgmma sparse kernel (timing only, results meaningless).
-template <int MODE>
-__global__ void __launch_bounds__(256, 1) sparse_mode_bf16(const __nv_bfloat16* q, const __nv_bfloat16* c, const int* idx,
-                                                          __nv_bfloat16* out, int T, int P, int k, float s) {
-  sparse_wg2_body<false, MODE>(q, reinterpret_cast<const uint8_t*>(c), idx, out, T, P, k, s);
-}
-template <int MODE>
-__global__ void __launch_bounds__(256, 1) sparse_mode_fp8(const __nv_bfloat16* q, const uint8_t* c, const int* idx,
-                                                         __nv_bfloat16* out, int T, int P, int k, float s) {
-  sparse_wg2_body<true, MODE>(q, c, idx, out, T, P, k, s);
-}
-
-// The wgmma kernel with P V on wgmma too (two descriptor conventions for the transposed V).
-template <int PVW>
-__global__ void __launch_bounds__(256, 1) sparse_pvw_bf16(const __nv_bfloat16* q, const __nv_bfloat16* c, const int* idx,
-                                                         __nv_bfloat16* out, int T, int P, int k, float s) {
-  sparse_wgmma_body<false, 0, PVW>(q, reinterpret_cast<const uint8_t*>(c), idx, out, T, P, k, s);
-}
-template <int PVW>
-__global__ void __launch_bounds__(256, 1) sparse_pvw_fp8(const __nv_bfloat16* q, const uint8_t* c, const int* idx,
-                                                        __nv_bfloat16* out, int T, int P, int k, float s) {
-  sparse_wgmma_body<true, 0, PVW>(q, c, idx, out, T, P, k, s);
+  }
 }
 
 // ---------------------------------------------------------------- top-k variants (dsa_bench topk)
@@ -524,26 +467,6 @@ static void bench_sparse(bool fp8, int batch, int T, int P, int k) {
   double ms = tm.median_ms([&] { run_sparse(fp8, q, cache, idx, out, batch, T, P, k); });
   printf("BENCH sparse_%s   b=%-4d T=%-5d P=%-7d %9.3f ms %8.1f TFLOP/s (%s)\n", fp8 ? "fp8 " : "bf16", batch, T, P, ms,
          flops / ms / 1e9, sparse_ver_name());
-  if (g_modes) {
-    const float sl = (float)(1.0 / sqrt(192.0) * 1.4426950408889634);
-    dim3 grid(2, batch * T);
-    int sm = smem_sparse_wg2(fp8);
-    auto qb = q; auto cb = cache; auto ib = idx; auto ob = out;
-#define MODE_RUN(M)                                                                                              \
-    {                                                                                                            \
-      double mm;                                                                                                 \
-      if (fp8) {                                                                                                 \
-        CK(cudaFuncSetAttribute(sparse_mode_fp8<M>, cudaFuncAttributeMaxDynamicSharedMemorySize, sm));           \
-        mm = tm.median_ms([&] { sparse_mode_fp8<M><<<grid, 256, sm>>>(qb, (const uint8_t*)cb, ib, ob, T, P, k, sl); }); \
-      } else {                                                                                                   \
-        CK(cudaFuncSetAttribute(sparse_mode_bf16<M>, cudaFuncAttributeMaxDynamicSharedMemorySize, sm));          \
-        mm = tm.median_ms([&] { sparse_mode_bf16<M><<<grid, 256, sm>>>(qb, (const __nv_bfloat16*)cb, ib, ob, T, P, k, sl); }); \
-      }                                                                                                          \
-      printf("  mode %d (1=no PV, 2=no S, 4=no gather): %8.3f ms\n", M, mm);                                   \
-    }
-    MODE_RUN(1) MODE_RUN(2) MODE_RUN(4) MODE_RUN(3) MODE_RUN(7)
-#undef MODE_RUN
-  }
   cudaFree(q); cudaFree(out); cudaFree(cache); cudaFree(idx);
 }
 
@@ -551,14 +474,9 @@ int main(int argc, char** argv) {
   std::string mode = argc > 1 ? argv[1] : "all";
   CK(cudaFuncSetAttribute(dsa_sparse_mla_bf16, cudaFuncAttributeMaxDynamicSharedMemorySize, smem_sparse(false)));
   CK(cudaFuncSetAttribute(dsa_sparse_mla_fp8, cudaFuncAttributeMaxDynamicSharedMemorySize, smem_sparse(true)));
-  CK(cudaFuncSetAttribute(dsa_sparse_mla_bf16_wgmma, cudaFuncAttributeMaxDynamicSharedMemorySize, smem_sparse_wg(false)));
-  CK(cudaFuncSetAttribute(dsa_sparse_mla_fp8_wgmma, cudaFuncAttributeMaxDynamicSharedMemorySize, smem_sparse_wg(true)));
-  CK(cudaFuncSetAttribute(dsa_sparse_mla_bf16_wg2, cudaFuncAttributeMaxDynamicSharedMemorySize, smem_sparse_wg2(false)));
-  CK(cudaFuncSetAttribute(sparse_pvw_bf16<1>, cudaFuncAttributeMaxDynamicSharedMemorySize, smem_sparse_wg(false)));
-  CK(cudaFuncSetAttribute(sparse_pvw_bf16<2>, cudaFuncAttributeMaxDynamicSharedMemorySize, smem_sparse_wg(false)));
-  CK(cudaFuncSetAttribute(sparse_pvw_fp8<1>, cudaFuncAttributeMaxDynamicSharedMemorySize, smem_sparse_wg(true)));
-  CK(cudaFuncSetAttribute(sparse_pvw_fp8<2>, cudaFuncAttributeMaxDynamicSharedMemorySize, smem_sparse_wg(true)));
-  CK(cudaFuncSetAttribute(dsa_sparse_mla_fp8_wg2, cudaFuncAttributeMaxDynamicSharedMemorySize, smem_sparse_wg2(true)));
+  CK(cudaFuncSetAttribute(dsa_sparse_mla_bf16_v3, cudaFuncAttributeMaxDynamicSharedMemorySize, smem_sparse_v3(false)));
+  CK(cudaFuncSetAttribute(dsa_sparse_mla_fp8_v3, cudaFuncAttributeMaxDynamicSharedMemorySize, smem_sparse_v3(true)));
+  CK(cudaFuncSetAttribute(dsa_sparse_mla_fp8_v3_pair, cudaFuncAttributeMaxDynamicSharedMemorySize, smem_sparse_v3(true)));
   cudaDeviceProp prop; CK(cudaGetDeviceProperties(&prop, 0));
   int drv; CK(cudaDriverGetVersion(&drv));
   printf("device %s, %d SMs, driver API %d\n", prop.name, prop.multiProcessorCount, drv);
@@ -566,9 +484,7 @@ int main(int argc, char** argv) {
   CK(cudaFuncSetAttribute(dsa_indexer_fp8_wgmma_q2, cudaFuncAttributeMaxDynamicSharedMemorySize, wgmma_smem(2)));
   CK(cudaFuncSetAttribute(dsa_topk, cudaFuncAttributeMaxDynamicSharedMemorySize, (int)sizeof(TopkSmem)));
   printf("smem: v3 bf16 %d, v3 fp8 %d\n", smem_sparse_v3(false), smem_sparse_v3(true));
-  printf("smem: topk %d, sparse bf16 %d, sparse fp8 %d, wgmma bf16 %d, wgmma fp8 %d, wg2 bf16 %d, wg2 fp8 %d\n",
-         (int)sizeof(TopkSmem), smem_sparse(false), smem_sparse(true), smem_sparse_wg(false), smem_sparse_wg(true),
-         smem_sparse_wg2(false), smem_sparse_wg2(true));
+  printf("smem: topk %d, sparse mma.sync bf16 %d, fp8 %d\n", (int)sizeof(TopkSmem), smem_sparse(false), smem_sparse(true));
   if (mode == "topk") {   // every top-k variant: all top-k checks, then timings side by side
     std::vector<int> ok(NTOPKV, 1);
     for (int v = 0; v < NTOPKV; v++) {
@@ -603,12 +519,9 @@ int main(int argc, char** argv) {
     return g_fail ? 1 : 0;
   }
   if (mode == "sparse") {   // the sparse MLA versions only: checks, then prefill and decode timings
-    CK(cudaFuncSetAttribute(dsa_sparse_mla_bf16_v3, cudaFuncAttributeMaxDynamicSharedMemorySize, smem_sparse_v3(false)));
-    CK(cudaFuncSetAttribute(dsa_sparse_mla_fp8_v3, cudaFuncAttributeMaxDynamicSharedMemorySize, smem_sparse_v3(true)));
-    CK(cudaFuncSetAttribute(dsa_sparse_mla_fp8_v3_pair, cudaFuncAttributeMaxDynamicSharedMemorySize, smem_sparse_v3(true)));
-    for (int v : {5, 6, 1, 3}) {
+    for (int v : {2, 1, 0}) {
       g_sparse_ver = v;
-      const bool b16 = v != 6;   // the pair variant is fp8-only (bf16 would rerun v3)
+      const bool b16 = v != 2;   // the pair variant is fp8-only (its bf16 is v3's kernel)
       printf("(sparse %s)\n", sparse_ver_name());
       int before = g_fail;
       if (b16) check_sparse(false, 1, 3, 5000, 2048, 3, 19);
@@ -626,7 +539,7 @@ int main(int argc, char** argv) {
       }
       if (b16) bench_sparse(false, 1, 4096, 131072, 2048);
       bench_sparse(true, 128, 2, 131072, 2048);
-      if (v == 3) continue;
+      if (v == 0) continue;
       if (b16) bench_sparse(false, 1, 4096, 32768, 2048);
       if (b16) bench_sparse(false, 1, 4096, 4096, 2048);
       bench_sparse(true, 64, 2, 32768, 2048);
@@ -657,25 +570,12 @@ int main(int argc, char** argv) {
     check_topk(1, 2, 131072, 2048, 2, 16);   // ties that overflow the smem candidate buffer
     check_topk(1, 3, 40000, 2048, 64, 18);   // sampled path with ties at the threshold
     check_indexer(true, 1, 3, 999, 17);      // wgmma NQ = 2 with a partial query tile
-    for (int v = 0; v < 5; v++) {
-      if (v == 1) continue;
-      g_sparse_ver = v;
-      printf("(sparse %s)\n", sparse_ver_name());
-      int before = g_fail;
-      check_sparse(false, 1, 2, 5000, 2048, 2, 19);
-      check_sparse(true, 2, 1, 4000, 2048, 2, 20);
-      check_sparse(false, 2, 2, 3000, 300, 2, 21);
-      if (v >= 3) {
-        if (g_fail == before) {
-          if (g_best == 1) g_best = v;
-        } else {
-          printf("(%s fails: that descriptor convention is the wrong one; not counted)\n", sparse_ver_name());
-          g_fail = before;
-        }
-      }
-    }
-    printf("(sparse version for the sweep: %s)\n", [] { int t = g_sparse_ver; g_sparse_ver = g_best; const char* n = sparse_ver_name(); g_sparse_ver = t; return n; }());
-    g_sparse_ver = 1;
+    g_sparse_ver = 0;
+    printf("(sparse %s)\n", sparse_ver_name());
+    check_sparse(false, 1, 2, 5000, 2048, 2, 19);
+    check_sparse(true, 2, 1, 4000, 2048, 2, 20);
+    check_sparse(false, 2, 2, 3000, 300, 2, 21);
+    g_sparse_ver = 2;
     printf("(sparse checks below: %s)\n", sparse_ver_name());
     check_sparse(false, 1, 6, 5000, 2048, 6, 11);
     check_sparse(false, 1, 3, 1500, 2048, 3, 12);   // short rows: -1 padding
@@ -689,12 +589,12 @@ int main(int argc, char** argv) {
     bench_indexer_topk(1, 4096, 32768, false);
     bench_indexer_topk(128, 2, 131072, false);
     bench_indexer_topk(64, 2, 32768, false);
-    for (int v = 0; v < 5; v++) {
+    for (int v = 0; v < 3; v++) {
       g_sparse_ver = v;
       bench_sparse(false, 1, 4096, 131072, 2048);
       bench_sparse(true, 128, 2, 131072, 2048);
     }
-    g_sparse_ver = g_best;
+    g_sparse_ver = 2;
     bench_sparse(false, 1, 4096, 32768, 2048);
     bench_sparse(true, 64, 2, 32768, 2048);
     bench_sparse(true, 128, 2, 32768, 2048);
