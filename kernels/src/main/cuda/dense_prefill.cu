@@ -11,9 +11,9 @@
 #include "common.cuh"
 
 namespace {
-constexpr int BN = 64, DQK = 192, DV = 128, HEADS = 128;
+constexpr int DQK = 192, DV = 128, HEADS = 128;
 #ifndef DSA_HAS_WGMMA
-constexpr int BM = 128, WARPS = 4;
+constexpr int BN = 64, BM = 128, WARPS = 4;
 constexpr int LQ = DQK + 8;  // padded row: 400 B, consecutive rows land 4 banks apart (no conflicts)
 constexpr int LV = DV + 8;   // 272 B
 constexpr int SMEM_Q = BM * LQ, SMEM_K = BN * LQ;  // then BN * LV for V: 94208 bytes in all
@@ -203,72 +203,77 @@ extern "C" __global__ void __launch_bounds__(V2_THREADS, V2_WGS == 1 ? 2 : 1)
     }
   }
 }
-// Version 2c (sm_90a): version 2 with FA3's intra-warpgroup pipelining. Within a warpgroup, the
-// tensor cores run O += P_j V_j while the warps do the softmax of tile j+1: per iteration, issue
-// S_j+1 = Q K_j+1^T, then PV_j, wait for S_j+1 only (wgmma groups retire in order), softmax it,
-// then wait for PV_j and rescale O. K/V need three stages (tile j for PV, j+1 for S, j+2 loading):
-// 169 KB of shared memory, one block of 2 warpgroups per SM.
+// Version 2p (sm_90a): version 2 (128-key tiles) with FA3's intra-warpgroup pipelining. Within a
+// warpgroup the tensor cores run O += P_j V_j while the warps do the softmax of tile j+1: per
+// tile, issue S_j+1 = Q K_j+1^T, then P_j V_j, wait for S_j+1 only (wgmma groups retire in order),
+// softmax it, then wait for P_j V_j and rescale O. K and V have separate double buffers: S_j+1
+// reads K stage (j+1)%2 while K_j+2 loads into the other, and P_j V_j reads V stage j%2 while
+// V_j+1 loads into the other, so the 209 KB of version 2 still suffice. The loop is peeled (the
+// last tile of a warpgroup has no S_j+1) so that no wgmma is in flight across a branch: the
+// earlier pipelined version (64-key tiles) was serialized by ptxas for that reason ("wgmma.mma_async
+// instructions are serialized due to ... WG.AR in divergent path") and ran 13% slower than v2.
 namespace {
-constexpr int C_WGS = 2, C_BM = 64 * C_WGS, C_THREADS = 128 * C_WGS, C_STAGES = 3;
+constexpr int P_BN = 128, P_BM = 128, P_THREADS = 256;
 }
-extern "C" __global__ void __launch_bounds__(C_THREADS, 1)
+extern "C" __global__ void __launch_bounds__(P_THREADS, 1)
     dense_prefill_pipelined(const __nv_bfloat16* __restrict__ q, const __nv_bfloat16* __restrict__ k,
                             const __nv_bfloat16* __restrict__ v, __nv_bfloat16* __restrict__ out, int tokens,
                             int position, float scale) {
   extern __shared__ __align__(16) uint8_t smem_raw[];
   uint8_t* base = smem_raw + ((1024 - (dsa::smem_u32(smem_raw) & 1023)) & 1023);
   __nv_bfloat16* sQ = reinterpret_cast<__nv_bfloat16*>(base);  // [3][128][64]
-  __nv_bfloat16* sK = sQ + C_BM * DQK;                          // 3 x [3][64][64]
-  __nv_bfloat16* sV = sK + C_STAGES * BN * DQK;                 // 3 x [2][64][64]
+  __nv_bfloat16* sK = sQ + P_BM * DQK;                          // 2 x [3][128][64]
+  __nv_bfloat16* sV = sK + 2 * P_BN * DQK;                      // 2 x [2][128][64]
 
   const int mb = gridDim.x - 1 - blockIdx.x;
   const int head = blockIdx.y;
-  const int m0 = mb * C_BM;
+  const int m0 = mb * P_BM;
   const int tid = threadIdx.x, warp = tid >> 5, lane = tid & 31;
   const int g = lane >> 2, t4 = lane & 3;
   const int wg = warp >> 2;
   const int offset = position - tokens;
-  const int last_row = min(m0 + C_BM, tokens) - 1;
-  const int n_tiles = (offset + last_row) / BN + 1;
+  const int last_row = min(m0 + P_BM, tokens) - 1;
+  const int n_tiles = (offset + last_row) / P_BN + 1;
   const float sl2 = scale * 1.4426950408889634f;
   const int warp_row0 = m0 + wg * 64 + (warp & 3) * 16;
   // Tiles this warpgroup needs: past that, every key is in all of its rows' future.
-  const int wg_tiles = min(n_tiles, (offset + m0 + wg * 64 + 63) / BN + 1);
+  const int wg_tiles = min(n_tiles, (offset + m0 + wg * 64 + 63) / P_BN + 1);
 
   auto load_q = [&]() {
-    for (int c = tid; c < C_BM * (DQK / 8); c += C_THREADS) {
+    for (int c = tid; c < P_BM * (DQK / 8); c += P_THREADS) {
       int r = c / (DQK / 8), ch = c % (DQK / 8);
       int row = min(m0 + r, tokens - 1);
-      dsa::cp_async_16(dsa::smem_u32(sQ + dsa::sw128_offset(r, ch * 8, C_BM)),
+      dsa::cp_async_16(dsa::smem_u32(sQ + dsa::sw128_offset(r, ch * 8, P_BM)),
                        q + ((size_t)row * HEADS + head) * DQK + ch * 8, m0 + r < tokens ? 16 : 0);
     }
   };
-  auto load_kv = [&](int tile) {
-    const int stage = tile % C_STAGES;
-    __nv_bfloat16* dk = sK + stage * BN * DQK;
-    __nv_bfloat16* dv = sV + stage * BN * DV;
-    for (int c = tid; c < BN * (DQK / 8); c += C_THREADS) {
+  auto load_k = [&](int tile) {
+    __nv_bfloat16* dk = sK + (tile & 1) * P_BN * DQK;
+    for (int c = tid; c < P_BN * (DQK / 8); c += P_THREADS) {
       int r = c / (DQK / 8), ch = c % (DQK / 8);
-      int key = tile * BN + r;
-      dsa::cp_async_16(dsa::smem_u32(dk + dsa::sw128_offset(r, ch * 8, BN)),
+      int key = tile * P_BN + r;
+      dsa::cp_async_16(dsa::smem_u32(dk + dsa::sw128_offset(r, ch * 8, P_BN)),
                        k + ((size_t)min(key, position - 1) * HEADS + head) * DQK + ch * 8, key < position ? 16 : 0);
     }
-    for (int c = tid; c < BN * (DV / 8); c += C_THREADS) {
+  };
+  auto load_v = [&](int tile) {
+    __nv_bfloat16* dv = sV + (tile & 1) * P_BN * DV;
+    for (int c = tid; c < P_BN * (DV / 8); c += P_THREADS) {
       int r = c / (DV / 8), ch = c % (DV / 8);
-      int key = tile * BN + r;
-      dsa::cp_async_16(dsa::smem_u32(dv + dsa::sw128_offset(r, ch * 8, BN)),
+      int key = tile * P_BN + r;
+      dsa::cp_async_16(dsa::smem_u32(dv + dsa::sw128_offset(r, ch * 8, P_BN)),
                        v + ((size_t)min(key, position - 1) * HEADS + head) * DV + ch * 8, key < position ? 16 : 0);
     }
   };
   const uint32_t q_addr = dsa::smem_u32(sQ) + wg * 64 * 128;
   auto issue_s = [&](float* s, int tile) {
-    const uint32_t k_addr = dsa::smem_u32(sK + (tile % C_STAGES) * BN * DQK);
+    const uint32_t k_addr = dsa::smem_u32(sK + (tile & 1) * P_BN * DQK);
 #pragma unroll
     for (int kk = 0; kk < DQK / 16; kk++) {
       const uint32_t koff = (kk & 3) * 32;
-      uint64_t da = dsa::wgmma_desc(q_addr + (kk >> 2) * (C_BM * 128) + koff, 16, 1024);
-      uint64_t db = dsa::wgmma_desc(k_addr + (kk >> 2) * (BN * 128) + koff, 16, 1024);
-      dsa::wgmma_m64n64k16_ss(s, da, db, kk > 0);
+      uint64_t da = dsa::wgmma_desc(q_addr + (kk >> 2) * (P_BM * 128) + koff, 16, 1024);
+      uint64_t db = dsa::wgmma_desc(k_addr + (kk >> 2) * (P_BN * 128) + koff, 16, 1024);
+      dsa::wgmma_m64n128k16_ss(s, da, db, kk > 0);
     }
     dsa::wgmma_commit();
   };
@@ -277,23 +282,32 @@ extern "C" __global__ void __launch_bounds__(C_THREADS, 1)
 #pragma unroll
   for (int i = 0; i < 64; i++) o[i] = 0.f;
   float row_max[2] = {-INFINITY, -INFINITY}, row_sum[2] = {0.f, 0.f}, alpha[2] = {1.f, 1.f};
-  uint32_t pa[BN / 16][4], pn[BN / 16][4];
+  uint32_t pa[P_BN / 16][4];
 
-  // Softmax of one S tile in registers: updates row_max/row_sum, sets alpha and P (bf16 A fragments).
-  auto softmax = [&](float* s, int tile, uint32_t (*p)[4]) -> bool {
-    const bool needs_mask = (tile + 1) * BN - 1 > offset + warp_row0;
+  auto issue_pv = [&](int tile) {
+    const uint32_t v_addr = dsa::smem_u32(sV + (tile & 1) * P_BN * DV);
+#pragma unroll
+    for (int kk = 0; kk < P_BN / 16; kk++) {
+      uint64_t db = dsa::wgmma_desc_mn(v_addr + kk * 16 * 128, P_BN * 128);
+      dsa::wgmma_m64n128k16_rs_tb(o, pa[kk], db);
+    }
+    dsa::wgmma_commit();
+  };
+  // Softmax of one S tile in place (s becomes P in fp32): updates row_max/row_sum and sets alpha;
+  // returns whether any row maximum of this thread moved.
+  auto softmax = [&](float* s, int tile) -> bool {
+    const bool needs_mask = (tile + 1) * P_BN - 1 > offset + warp_row0;
     bool rescale = false;
 #pragma unroll
     for (int h = 0; h < 2; h++) {
       const int qpos = offset + warp_row0 + g + h * 8;
       float mx = -INFINITY;
 #pragma unroll
-      for (int nt = 0; nt < BN / 8; nt++)
+      for (int nt = 0; nt < P_BN / 8; nt++)
 #pragma unroll
         for (int e = 0; e < 2; e++) {
           float x = s[nt * 4 + h * 2 + e];
-          if (needs_mask && tile * BN + nt * 8 + 2 * t4 + e > qpos) x = -INFINITY;
-          s[nt * 4 + h * 2 + e] = x;
+          if (needs_mask && tile * P_BN + nt * 8 + 2 * t4 + e > qpos) x = -INFINITY;
           mx = fmaxf(mx, x);
         }
       mx = fmaxf(mx, __shfl_xor_sync(0xffffffff, mx, 1));
@@ -304,23 +318,28 @@ extern "C" __global__ void __launch_bounds__(C_THREADS, 1)
       row_max[h] = m_new;
       float sum = 0.f;
 #pragma unroll
-      for (int nt = 0; nt < BN / 8; nt++)
+      for (int nt = 0; nt < P_BN / 8; nt++)
 #pragma unroll
         for (int e = 0; e < 2; e++) {
-          float p = dsa::ex2(fmaf(s[nt * 4 + h * 2 + e], sl2, -m_new));
-          s[nt * 4 + h * 2 + e] = p;
-          sum += p;
+          float x = s[nt * 4 + h * 2 + e];
+          if (needs_mask && tile * P_BN + nt * 8 + 2 * t4 + e > qpos) x = -INFINITY;
+          x = dsa::ex2(fmaf(x, sl2, -m_new));
+          s[nt * 4 + h * 2 + e] = x;
+          sum += x;
         }
       row_sum[h] = row_sum[h] * alpha[h] + sum;
     }
+    return rescale;
+  };
+  // P (fp32, in s) -> bf16 A fragments: keys 16kk..16kk+15 are the n-tiles 2kk and 2kk+1.
+  auto pack = [&](const float* s) {
 #pragma unroll
-    for (int kk = 0; kk < BN / 16; kk++) {
-      p[kk][0] = dsa::pack_bf16(s[(2 * kk) * 4 + 0], s[(2 * kk) * 4 + 1]);
-      p[kk][1] = dsa::pack_bf16(s[(2 * kk) * 4 + 2], s[(2 * kk) * 4 + 3]);
-      p[kk][2] = dsa::pack_bf16(s[(2 * kk + 1) * 4 + 0], s[(2 * kk + 1) * 4 + 1]);
-      p[kk][3] = dsa::pack_bf16(s[(2 * kk + 1) * 4 + 2], s[(2 * kk + 1) * 4 + 3]);
+    for (int kk = 0; kk < P_BN / 16; kk++) {
+      pa[kk][0] = dsa::pack_bf16(s[(2 * kk) * 4 + 0], s[(2 * kk) * 4 + 1]);
+      pa[kk][1] = dsa::pack_bf16(s[(2 * kk) * 4 + 2], s[(2 * kk) * 4 + 3]);
+      pa[kk][2] = dsa::pack_bf16(s[(2 * kk + 1) * 4 + 0], s[(2 * kk + 1) * 4 + 1]);
+      pa[kk][3] = dsa::pack_bf16(s[(2 * kk + 1) * 4 + 2], s[(2 * kk + 1) * 4 + 3]);
     }
-    return __any_sync(0xffffffff, rescale);
   };
   auto rescale_o = [&]() {
 #pragma unroll
@@ -331,70 +350,77 @@ extern "C" __global__ void __launch_bounds__(C_THREADS, 1)
       o[nt * 4 + 3] *= alpha[1];
     }
   };
+  // Start of tile j's step, for the whole block: K_j+1 and V_j are in (issued one step earlier);
+  // everyone is done with K_j (S_j ran in the last step) and V_j-1, so K_j+2 and V_j+1 load into
+  // their stages now.
+  auto step_start = [&](int j) {
+    dsa::cp_async_wait<0>();
+    dsa::fence_proxy_async();
+    __syncthreads();
+    if (j + 2 < n_tiles) load_k(j + 2);
+    if (j + 1 < n_tiles) load_v(j + 1);
+    dsa::cp_async_commit();
+  };
 
-  // Prologue: Q + tile 0 in one group, tile 1 in the next; S_0 and its softmax.
+  // Prologue: Q and K_0, then K_1 and V_0; S_0 and its softmax while the second group lands.
   load_q();
-  load_kv(0);
+  load_k(0);
   dsa::cp_async_commit();
-  if (n_tiles > 1) load_kv(1);
+  if (n_tiles > 1) load_k(1);
+  load_v(0);
   dsa::cp_async_commit();
   dsa::cp_async_wait<1>();
   dsa::fence_proxy_async();
   __syncthreads();
   {
-    float s[32];
+    float s[P_BN / 2];
     dsa::wgmma_fence();
     issue_s(s, 0);
     dsa::wgmma_wait<0>();
 #pragma unroll
-    for (int i = 0; i < 32; i++) dsa::fence_operand(s[i]);
-    softmax(s, 0, pa);  // o is all zeros: no rescale needed
+    for (int i = 0; i < P_BN / 2; i++) dsa::fence_operand(s[i]);
+    softmax(s, 0);  // o is all zeros: no rescale needed
+    pack(s);
   }
 
-  for (int j = 0; j < n_tiles; j++) {
-    dsa::cp_async_wait<0>();  // tile j+1 is in
-    dsa::fence_proxy_async();
-    __syncthreads();  // and every warpgroup is done with tile j-1, whose stage tile j+2 reuses
-    if (j + 2 < n_tiles) {
-      load_kv(j + 2);
-      dsa::cp_async_commit();
-    }
-    const bool mine = j < wg_tiles, next = j + 1 < wg_tiles;
-    if (!mine) continue;  // uniform per warpgroup; it still meets every barrier
-    float s[32];
+  // A tile with a successor for this warpgroup: S_j+1 overlaps P_j V_j. The softmax of tile j+1
+  // runs in place on its S registers while P_j V_j is in flight; only after that retires does P_j+1
+  // go into pa, the P V operand (writing it earlier makes ptxas serialize the wgmma: "non wgmma
+  // instructions defining input registers of a wgmma between start and end of the pipeline stage").
+  auto step = [&](int j) {
+    step_start(j);
+    float s[P_BN / 2];
 #pragma unroll
     for (int i = 0; i < 64; i++) dsa::fence_operand(o[i]);
     dsa::wgmma_fence();
-    if (next) issue_s(s, j + 1);
-    {
-      const uint32_t v_addr = dsa::smem_u32(sV + (j % C_STAGES) * BN * DV);
+    issue_s(s, j + 1);
+    issue_pv(j);
+    dsa::wgmma_wait<1>();  // S_j+1 is done; P_j V_j may still run
 #pragma unroll
-      for (int kk = 0; kk < BN / 16; kk++) {
-        uint64_t db = dsa::wgmma_desc_mn(v_addr + kk * 16 * 128, BN * 128);
-        dsa::wgmma_m64n128k16_rs_tb(o, pa[kk], db);
-      }
-      dsa::wgmma_commit();
-    }
-    bool rescale = false;
-    if (next) {
-      dsa::wgmma_wait<1>();  // S_j+1 is done; PV_j may still run
-#pragma unroll
-      for (int i = 0; i < 32; i++) dsa::fence_operand(s[i]);
-      // PV_j still reads pa (wgmma reads register operands asynchronously): new P goes to pn.
-      rescale = softmax(s, j + 1, pn);
-    }
+    for (int i = 0; i < P_BN / 2; i++) dsa::fence_operand(s[i]);
+    const bool moved = softmax(s, j + 1);
     dsa::wgmma_wait<0>();
 #pragma unroll
     for (int i = 0; i < 64; i++) dsa::fence_operand(o[i]);
+    if (__any_sync(0xffffffff, moved)) rescale_o();
+    pack(s);
+  };
+  // This warpgroup's last tile: P V alone.
+  auto last = [&](int j) {
+    step_start(j);
 #pragma unroll
-    for (int kk = 0; kk < BN / 16; kk++)
+    for (int i = 0; i < 64; i++) dsa::fence_operand(o[i]);
+    dsa::wgmma_fence();
+    issue_pv(j);
+    dsa::wgmma_wait<0>();
 #pragma unroll
-      for (int e = 0; e < 4; e++) {
-        dsa::fence_operand(pa[kk][e]);
-        pa[kk][e] = pn[kk][e];
-      }
-    if (rescale) rescale_o();
-  }
+    for (int i = 0; i < 64; i++) dsa::fence_operand(o[i]);
+  };
+  int j = 0;
+  for (; j < wg_tiles - 1; j++) step(j);
+  last(j);
+  // The other warpgroup may need more tiles: keep meeting its barriers.
+  for (j++; j < n_tiles; j++) step_start(j);
 
 #pragma unroll
   for (int h = 0; h < 2; h++) {

@@ -2,7 +2,7 @@
 # One device call for kernel iteration (no Java): builds the standalone drivers in parallel, then
 # checks and times the candidate kernels side by side. Results in $OUT (at most 8 files):
 #   gpu.txt (device, driver, clocks), build.txt (ptxas registers/spills, SASS counts),
-#   dense.txt (prefill: 64-key tiles, then 128-key tiles), sparse.txt, topk.txt.
+#   dense.txt (prefill v2, then the pipelined v2p), sparse.txt, topk.txt.
 # Usage (repo root, on the GPU machine): bash kernels/src/test/cuda/device-round.sh [dense] [sparse] [topk]
 set -uo pipefail
 OUT=${OUT:-/tmp/round}; mkdir -p "$OUT"
@@ -14,7 +14,7 @@ date -u >>"$OUT/gpu.txt"
 dense() { nvcc -std=c++17 -O3 -gencode arch=compute_90a,code=sm_90a -Xptxas -v -I "$src" "$@" "$t/dense_bench.cu" \
   "$src/dense_prefill.cu" "$src/dense_decode.cu" "$src/fill.cu" 2>&1 | grep -E "error|Compiling entry|registers|spill"; }
 {
-  [[ $what == *dense* ]] && { dense -DDSA_PREFILL_BN=64 -o /tmp/dense64 >/tmp/b1.txt & dense -DDSA_PREFILL_BN=128 -o /tmp/dense128 >/tmp/b2.txt & }
+  [[ $what == *dense* ]] && { dense -o /tmp/dense >/tmp/b2.txt & }
   [[ $what == *sparse* || $what == *topk* ]] && { nvcc -std=c++17 -O3 -gencode arch=compute_90a,code=sm_90a -Xptxas -v -I "$src" \
     "$t/dsa_bench.cu" -o /tmp/dsa_bench >/tmp/b3.txt 2>&1 & }
   for k in dense_prefill dsa_sparse_mla; do
@@ -25,9 +25,9 @@ dense() { nvcc -std=c++17 -O3 -gencode arch=compute_90a,code=sm_90a -Xptxas -v -
 for k in dense_prefill dsa_sparse_mla; do
   cuobjdump --dump-sass /tmp/$k.cubin | awk -v m=$k '/Function : /{f=$3} /GMMA/{g[f]++} /HMMA/{h[f]++} /LDL|STL/{l[f]++} END{for(x in g) print m, x, "GMMA=" g[x], "HMMA=" h[x]+0, "LDL/STL=" l[x]+0}'
 done >>"$OUT/build.txt"
-{ echo "== dense BN=64"; cat /tmp/b1.txt; echo "== dense BN=128"; cat /tmp/b2.txt; echo "== dsa_bench"; grep -E "error|Compiling entry|registers|spill" /tmp/b3.txt; } >>"$OUT/build.txt" 2>/dev/null
+{ echo "== dense"; cat /tmp/b2.txt; echo "== dsa_bench"; grep -E "error|Compiling entry|registers|spill" /tmp/b3.txt; } >>"$OUT/build.txt" 2>/dev/null
 if [[ $what == *dense* ]]; then
-  { echo "== 128-key tiles (the default)"; /tmp/dense128 prefill; echo "== 64-key tiles (v2 as published in 7c44565)"; /tmp/dense64 prefill; } >"$OUT/dense.txt" 2>&1
+  /tmp/dense prefill >"$OUT/dense.txt" 2>&1   # v2 (128-key tiles), then v2p, checked and timed
 fi
 [[ $what == *sparse* ]] && /tmp/dsa_bench sparse >"$OUT/sparse.txt" 2>&1
 [[ $what == *topk* ]] && /tmp/dsa_bench topk >"$OUT/topk.txt" 2>&1

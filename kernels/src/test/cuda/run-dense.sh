@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # On a GPU machine (nvcc, no Java): build the dense kernels' standalone driver, record resource use
 # and SASS evidence, check and time. Usage: kernels/src/test/cuda/run-dense.sh OUTDIR [quick]
-# Builds version 2 (wgmma; the driver also checks and times prefill 2c) and version 1 (mma.sync,
+# Builds version 2 (wgmma; the driver also checks and times the pipelined prefill 2p) and version 1 (mma.sync,
 # -DDSA_NO_WGMMA); checks both, times version 2. -DDSA_PREFILL_WGS=1 builds the one-warpgroup prefill.
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)

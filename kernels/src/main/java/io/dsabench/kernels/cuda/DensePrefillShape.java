@@ -11,15 +11,15 @@ final class DensePrefillShape {
   }
 
   /**
-   * Keys per K/V tile: 128 for v2 (DSA_PREFILL_BN in dense_prefill.cu; 64-key tiles measured 12-14%
-   * slower on the H200), 64 for v2c and for version 1.
+   * Keys per K/V tile: 128 on sm_90a (DSA_PREFILL_BN in dense_prefill.cu for v2, P_BN for v2p;
+   * 64-key tiles measured 12-14% slower on the H200), 64 for version 1.
    */
   static int blockN(String version) {
-    return version.equals("v2") ? 128 : 64;
+    return version.equals("v1") ? 64 : 128;
   }
 
   /**
-   * Which sm_90a prefill kernel runs: {@code v2} (dense_prefill) or {@code v2c}
+   * Which sm_90a prefill kernel runs: {@code v2} (dense_prefill) or {@code v2p}
    * (dense_prefill_pipelined, FA3-style intra-warpgroup pipelining); system property {@code
    * dsabench.cuda.prefill} picks one for A/B runs. Other GPUs always run version 1.
    */
@@ -30,15 +30,15 @@ final class DensePrefillShape {
       return "v1";
     }
     String v = System.getProperty("dsabench.cuda.prefill", DEFAULT_VERSION);
-    if (!v.equals("v2") && !v.equals("v2c")) {
+    if (!v.equals("v2") && !v.equals("v2p")) {
       throw new IllegalArgumentException(
-          "dsabench.cuda.prefill: '" + v + "' is not one of v2, v2c");
+          "dsabench.cuda.prefill: '" + v + "' is not one of v2, v2p");
     }
     return v;
   }
 
   static String kernel(String version) {
-    return version.equals("v2c") ? "dense_prefill_pipelined" : "dense_prefill";
+    return version.equals("v2p") ? "dense_prefill_pipelined" : "dense_prefill";
   }
 
   static int threads(boolean hopper) {
@@ -46,16 +46,14 @@ final class DensePrefillShape {
   }
 
   /**
-   * sm_90a: Q tile + two (v2c: three) stages of K and V tiles, bf16, plus 1 KB to align the
+   * sm_90a (v2 and v2p alike): Q tile + two stages of K and V tiles, bf16, plus 1 KB to align the
    * 128-byte-swizzle atoms (one block per SM). Elsewhere: Q + one K + one V tile, rows padded by 8
    * elements against bank conflicts (two blocks per SM).
    */
   static int sharedBytes(boolean hopper) {
-    String version = version(hopper);
-    int stages = version.equals("v2c") ? 3 : 2;
-    int bn = blockN(version);
+    int bn = blockN(version(hopper));
     return hopper
-        ? 2 * (blockM(true) * QK + stages * bn * (QK + V)) + 1024
+        ? 2 * (blockM(true) * QK + 2 * bn * (QK + V)) + 1024
         : 2 * (blockM(false) * (QK + 8) + bn * (QK + 8) + bn * (V + 8));
   }
 
