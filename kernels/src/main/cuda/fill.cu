@@ -59,3 +59,24 @@ extern "C" __global__ void fill_uniform_kv656(uint8_t* out, long long tokens, un
     }
   }
 }
+
+// Holds the stream until the host writes a nonzero flag[0] (nvbench's "blocking kernel"): the CUDA
+// timer records its start event and the timed launches behind it, then releases it, so the GPU runs
+// start event, kernels and stop event back to back and the host's launch latency is not timed.
+// After timeout_ns without a release it gives up and sets flag[1] (the timer then fails the sample:
+// something synchronized with the held stream).
+extern "C" __global__ void dsa_hold_stream(volatile int* flag, long long timeout_ns) {
+  if (threadIdx.x != 0 || blockIdx.x != 0) return;
+  unsigned long long t0, t;
+  asm volatile("mov.u64 %0, %%globaltimer;" : "=l"(t0));
+  while (flag[0] == 0) {
+    asm volatile("mov.u64 %0, %%globaltimer;" : "=l"(t));
+    if ((long long)(t - t0) > timeout_ns) {
+      flag[1] = 1;
+      return;
+    }
+#if defined(__CUDA_ARCH__) && __CUDA_ARCH__ >= 700
+    __nanosleep(100);
+#endif
+  }
+}

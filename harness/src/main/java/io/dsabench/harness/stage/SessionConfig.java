@@ -86,7 +86,7 @@ public record SessionConfig(
     return String.format(
         java.util.Locale.ROOT,
         "warmup>=%d runs and %.3gs; samples %d..%d; stop at median CI half-width <= %.3g%% or"
-            + " %.3gs; l2Flush=%s; rotateInputs=%s (%d MiB)",
+            + " %.3gs; l2Flush=%s; rotateInputs=%s (%d MiB)%s",
         stop.warmupRuns(),
         stop.warmupSeconds(),
         stop.minSamples(),
@@ -95,6 +95,9 @@ public record SessionConfig(
         stop.maxSeconds(),
         l2Flush,
         rotateInputs,
-        scratchBytes >> 20);
+        scratchBytes >> 20,
+        "cuda".equals(backend)
+            ? "; launches queued behind a stream hold (host launch latency not timed)"
+            : "");
   }
 }

@@ -139,8 +139,11 @@ public final class StageMeasurement implements AutoCloseable {
         }
         long h0 = System.nanoTime();
         timer.start();
-        inputs.issue(op, issued++);
-        timer.stop();
+        try {
+          inputs.issue(op, issued++);
+        } finally {
+          timer.stop(); // also releases the cuda timer's stream hold when the issue failed
+        }
         double d = timer.elapsedSeconds();
         double h = (System.nanoTime() - h0) * 1e-9;
         if (!(d >= 0) || !Double.isFinite(d)) {

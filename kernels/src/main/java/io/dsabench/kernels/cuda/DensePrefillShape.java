@@ -19,11 +19,12 @@ final class DensePrefillShape {
   }
 
   /**
-   * Which sm_90a prefill kernel runs: {@code v2} (dense_prefill) or {@code v2p}
-   * (dense_prefill_pipelined, FA3-style intra-warpgroup pipelining); system property {@code
-   * dsabench.cuda.prefill} picks one for A/B runs. Other GPUs always run version 1.
+   * Which sm_90a prefill kernel runs: {@code v2p} (dense_prefill_pipelined, FA3-style
+   * intra-warpgroup pipelining; the default: 392-402 TFLOP/s against v2's 373-381 on the H200) or
+   * {@code v2} (dense_prefill); system property {@code dsabench.cuda.prefill} picks one for A/B
+   * runs. Other GPUs always run version 1.
    */
-  static final String DEFAULT_VERSION = "v2";
+  static final String DEFAULT_VERSION = "v2p";
 
   static String version(boolean hopper) {
     if (!hopper) {
