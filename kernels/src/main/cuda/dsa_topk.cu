@@ -309,6 +309,18 @@ __device__ void select_cands(TopkSmem& s, int n, int kk, uint32_t tau, int* __re
   }
 }
 
+// The 4096-logit sample of a row (32 spread chunks of 128) as keys in candKey[0 .. SAMPLE).
+__device__ __forceinline__ void load_sample(TopkSmem& s, const float* __restrict__ row, int vis) {
+  const int tid = threadIdx.x;
+  constexpr int PER = SAMPLE / THREADS, TPC = SAMPLE_CHUNK / PER;   // per thread, per chunk
+  const int c = tid / TPC, e = (tid % TPC) * PER;
+  const long start = (long)c * (vis - SAMPLE_CHUNK) / (SAMPLE_CHUNKS - 1);
+#pragma unroll
+  for (int j = 0; j < PER; j++) {
+    s.candKey[tid * PER + j] = dsak::float_key(__ldcs(row + start + e + j));
+  }
+}
+
 // One read of the row: a threshold from a sample (32 spread chunks of 128 logits) that about 2k
 // keys of the row should pass, then one pass that keeps the keys above it in smem, then an exact
 // select among those. Returns false (nothing emitted) when the sample misjudged the row: fewer
@@ -316,15 +328,7 @@ __device__ void select_cands(TopkSmem& s, int n, int kk, uint32_t tau, int* __re
 __device__ bool sampled_select(TopkSmem& s, const float* __restrict__ row, int vis, int k,
                                int* __restrict__ out) {
   const int tid = threadIdx.x;
-  {
-    constexpr int PER = SAMPLE / THREADS, TPC = SAMPLE_CHUNK / PER;   // per thread, per chunk
-    const int c = tid / TPC, e = (tid % TPC) * PER;
-    const long start = (long)c * (vis - SAMPLE_CHUNK) / (SAMPLE_CHUNKS - 1);
-#pragma unroll
-    for (int j = 0; j < PER; j++) {
-      s.candKey[tid * PER + j] = dsak::float_key(__ldcs(row + start + e + j));
-    }
-  }
+  load_sample(s, row, vis);
   __syncthreads();
   const int r = (int)min((long)SAMPLE, max(1L, ((long)SAMPLE * 2 * k + vis - 1) / vis));
   const uint32_t tau = cand_threshold(s, SAMPLE, r);
@@ -532,17 +536,9 @@ __device__ bool sampled_select_v(TopkSmem& s, const float* __restrict__ row, int
     select_bin(s, 2048, r);   // at least r sample keys have (key - lo) >> shift >= selBin
     tau = lo + ((uint32_t)s.selBin << shift);
   } else {
-  {
-    constexpr int PER = SAMPLE / THREADS, TPC = SAMPLE_CHUNK / PER;
-    const int c = tid / TPC, e = (tid % TPC) * PER;
-    const long start = (long)c * (vis - SAMPLE_CHUNK) / (SAMPLE_CHUNKS - 1);
-#pragma unroll
-    for (int j = 0; j < PER; j++) {
-      s.candKey[tid * PER + j] = dsak::float_key(__ldcs(row + start + e + j));
-    }
-  }
-  __syncthreads();
-  tau = cand_threshold(s, SAMPLE, r);
+    load_sample(s, row, vis);
+    __syncthreads();
+    tau = cand_threshold(s, SAMPLE, r);
   }
   if (tid == 0) {
     s.candCount = 0;

@@ -363,6 +363,17 @@ static void check_topk(int batch, int T, int P, int k, int levels, uint64_t seed
   cudaFree(lg); cudaFree(idx);
 }
 
+// The top-k cases every variant must pass: long and short rows, ties, rows around k, small k.
+static void check_topk_cases() {
+  check_topk(1, 64, 20000, 2048, 0, 6);
+  check_topk(3, 2, 131072, 2048, 0, 7);
+  check_topk(2, 3, 5000, 2048, 4, 8);      // heavy ties
+  check_topk(1, 40, 2100, 2048, 0, 9);     // rows around k: take-all and barely over
+  check_topk(1, 4, 70001, 100, 1000, 10);  // small k, unaligned rows
+  check_topk(1, 2, 131072, 2048, 2, 16);   // ties that overflow the smem candidate buffer
+  check_topk(1, 3, 40000, 2048, 64, 18);   // sampled path with ties at the threshold
+}
+
 static void check_sparse(bool fp8, int batch, int T, int P, int k, int rowsToCheck, uint64_t seed) {
   size_t rows = (size_t)batch * T;
   __nv_bfloat16 *q, *out; void* cache; int* idx;
@@ -493,13 +504,7 @@ int main(int argc, char** argv) {
       g_topk = g_topk_variants[v].kern;
       printf("(topk %s)\n", g_topk_variants[v].name);
       const int before = g_fail;
-      check_topk(1, 64, 20000, 2048, 0, 6);
-      check_topk(3, 2, 131072, 2048, 0, 7);
-      check_topk(2, 3, 5000, 2048, 4, 8);      // heavy ties
-      check_topk(1, 40, 2100, 2048, 0, 9);     // rows around k: take-all and barely over
-      check_topk(1, 4, 70001, 100, 1000, 10);  // small k, unaligned rows
-      check_topk(1, 2, 131072, 2048, 2, 16);   // ties that overflow the smem candidate buffer
-      check_topk(1, 3, 40000, 2048, 64, 18);   // sampled path with ties at the threshold
+      check_topk_cases();
       check_topk(1, 48, 12001, 2048, 0, 22);   // short rows 11954..12001 (< 16384), unaligned
       check_topk(2, 5, 9001, 2048, 16, 23);    // short rows with ties (sampled from 8192 in v6/v7)
       check_topk(1, 6, 32771, 2048, 0, 24);    // unaligned 32K rows
@@ -562,13 +567,7 @@ int main(int argc, char** argv) {
     check_indexer(true, 2, 1, 700, 3);       // decode, QW = 1
     check_indexer(false, 1, 37, 900, 4);     // bf16, QW = 4
     check_indexer(false, 2, 2, 1500, 5);     // bf16 decode
-    check_topk(1, 64, 20000, 2048, 0, 6);
-    check_topk(3, 2, 131072, 2048, 0, 7);
-    check_topk(2, 3, 5000, 2048, 4, 8);      // heavy ties
-    check_topk(1, 40, 2100, 2048, 0, 9);     // rows around k: take-all and barely over
-    check_topk(1, 4, 70001, 100, 1000, 10);  // small k, unaligned rows
-    check_topk(1, 2, 131072, 2048, 2, 16);   // ties that overflow the smem candidate buffer
-    check_topk(1, 3, 40000, 2048, 64, 18);   // sampled path with ties at the threshold
+    check_topk_cases();
     check_indexer(true, 1, 3, 999, 17);      // wgmma NQ = 2 with a partial query tile
     g_sparse_ver = 0;
     printf("(sparse %s)\n", sparse_ver_name());
