@@ -602,10 +602,11 @@ __global__ void __launch_bounds__(THREADS, 3)
 }
 
 // grid = rows (batch * T), block = THREADS (512), dynamic smem = sizeof(TopkSmem) (dsa_topk_smem).
-// indices [rows, k]. Default: the original sampled path, no prefetch (variant v0 of dsa_bench topk).
+// indices [rows, k]. Variant v10 of dsa_bench topk: 128 KB L2 prefetch, the warp-aggregated filter
+// with four 16-byte loads in flight, the sampled path from rows of 8192 (kernels/NOTES.md).
 extern "C" __global__ void __launch_bounds__(THREADS, 3)
     dsa_topk(const float* __restrict__ logits, int* __restrict__ indices, int T, int P, int k) {
-  topk_body<128, 2, 4, 8192>(logits, indices, T, P, k);   // v10 (kernels/NOTES.md)
+  topk_body<128, 2, 4, 8192>(logits, indices, T, P, k);
 }
 
 extern "C" {
