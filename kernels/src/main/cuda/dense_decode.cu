@@ -24,6 +24,45 @@ __device__ __forceinline__ int swz(int row, int col) {
   return row * D + ((((col >> 3) ^ (row & 7))) << 3) + (col & 7);
 }
 #endif
+
+// The epilogue of both versions: a warp pair's two key halves meet through sMax (row sums), then
+// O / sum goes to out (one split) or to this split's partial O and log2-sum-exp (several). o is the
+// thread's 32 x 4 accumulators (rows g and g+8 of row group rg, output columns ch*256 ..).
+DSA_DEVICE void finish_rows(const float* o, const float* row_sum, const float* row_max, float* sMax,
+                            __nv_bfloat16* __restrict__ out, float* __restrict__ partial_o,
+                            float* __restrict__ partial_lse, long long row0, int splits, int split) {
+  const int warp = threadIdx.x >> 5, lane = threadIdx.x & 31, g = lane >> 2, t4 = lane & 3;
+  const int rg = warp & 3, ch = warp >> 2;
+  __syncthreads();
+#pragma unroll
+  for (int h = 0; h < 2; h++) {
+    float sum = row_sum[h];
+    sum += __shfl_xor_sync(0xffffffff, sum, 1);
+    sum += __shfl_xor_sync(0xffffffff, sum, 2);
+    if (t4 == 0) sMax[ch * ROWS + rg * 16 + g + h * 8] = sum;
+  }
+  __syncthreads();
+#pragma unroll
+  for (int h = 0; h < 2; h++) {
+    const int r = rg * 16 + g + h * 8;
+    const float sum = sMax[r] + sMax[ROWS + r];
+    const float inv = sum > 0.f ? 1.f / sum : 0.f;
+    const long long row = row0 + r;
+    if (splits == 1) {
+      uint32_t* dst = reinterpret_cast<uint32_t*>(out + row * DV + ch * 256);
+#pragma unroll
+      for (int nt = 0; nt < 32; nt++)
+        dst[(nt * 8 + 2 * t4) / 2] = dsa::pack_bf16(o[nt * 4 + h * 2] * inv, o[nt * 4 + h * 2 + 1] * inv);
+    } else {
+      float2* dst = reinterpret_cast<float2*>(partial_o + (row * splits + split) * DV + ch * 256);
+#pragma unroll
+      for (int nt = 0; nt < 32; nt++)
+        dst[(nt * 8 + 2 * t4) / 2] = make_float2(o[nt * 4 + h * 2] * inv, o[nt * 4 + h * 2 + 1] * inv);
+      if (ch == 0 && t4 == 0)
+        partial_lse[row * splits + split] = sum > 0.f ? row_max[h] + log2f(sum) : -INFINITY;
+    }
+  }
+}
 }  // namespace
 
 #ifdef DSA_HAS_WGMMA
@@ -175,35 +214,7 @@ extern "C" __global__ void __launch_bounds__(THREADS, 1)
     dsa::wgmma_wait<0>();
   }
 
-  __syncthreads();
-#pragma unroll
-  for (int h = 0; h < 2; h++) {
-    float sum = row_sum[h];
-    sum += __shfl_xor_sync(0xffffffff, sum, 1);
-    sum += __shfl_xor_sync(0xffffffff, sum, 2);
-    if (t4 == 0) sMax[ch * ROWS + rg * 16 + g + h * 8] = sum;
-  }
-  __syncthreads();
-#pragma unroll
-  for (int h = 0; h < 2; h++) {
-    const int r = rg * 16 + g + h * 8;
-    const float sum = sMax[r] + sMax[ROWS + r];
-    const float inv = sum > 0.f ? 1.f / sum : 0.f;
-    const long long row = row0 + r;
-    if (splits == 1) {
-      uint32_t* dst = reinterpret_cast<uint32_t*>(out + row * DV + ch * 256);
-#pragma unroll
-      for (int nt = 0; nt < 32; nt++)
-        dst[(nt * 8 + 2 * t4) / 2] = dsa::pack_bf16(o[nt * 4 + h * 2] * inv, o[nt * 4 + h * 2 + 1] * inv);
-    } else {
-      float2* dst = reinterpret_cast<float2*>(partial_o + (row * splits + split) * DV + ch * 256);
-#pragma unroll
-      for (int nt = 0; nt < 32; nt++)
-        dst[(nt * 8 + 2 * t4) / 2] = make_float2(o[nt * 4 + h * 2] * inv, o[nt * 4 + h * 2 + 1] * inv);
-      if (ch == 0 && t4 == 0)
-        partial_lse[row * splits + split] = sum > 0.f ? row_max[h] + log2f(sum) : -INFINITY;
-    }
-  }
+  finish_rows(o, row_sum, row_max, sMax, out, partial_o, partial_lse, row0, splits, split);
 }
 #endif  // DSA_HAS_WGMMA
 
@@ -355,36 +366,7 @@ extern "C" __global__ void __launch_bounds__(THREADS, 1)
   }
 
   // ---- row sums: each warp summed its own keys; add the other half's ----
-  __syncthreads();
-#pragma unroll
-  for (int h = 0; h < 2; h++) {
-    float sum = row_sum[h];
-    sum += __shfl_xor_sync(0xffffffff, sum, 1);
-    sum += __shfl_xor_sync(0xffffffff, sum, 2);
-    row_sum[h] = sum;
-    if (t4 == 0) sMax[ch * ROWS + rg * 16 + g + h * 8] = sum;
-  }
-  __syncthreads();
-#pragma unroll
-  for (int h = 0; h < 2; h++) {
-    const int r = rg * 16 + g + h * 8;
-    const float sum = sMax[r] + sMax[ROWS + r];
-    const float inv = sum > 0.f ? 1.f / sum : 0.f;
-    const long long row = row0 + r;
-    if (splits == 1) {
-      uint32_t* dst = reinterpret_cast<uint32_t*>(out + row * DV + ch * 256);
-#pragma unroll
-      for (int nt = 0; nt < DV / 2 / 8; nt++)
-        dst[(nt * 8 + 2 * t4) / 2] = dsa::pack_bf16(o[nt][h * 2] * inv, o[nt][h * 2 + 1] * inv);
-    } else {
-      float2* dst = reinterpret_cast<float2*>(partial_o + (row * splits + split) * DV + ch * 256);
-#pragma unroll
-      for (int nt = 0; nt < DV / 2 / 8; nt++)
-        dst[(nt * 8 + 2 * t4) / 2] = make_float2(o[nt][h * 2] * inv, o[nt][h * 2 + 1] * inv);
-      if (ch == 0 && t4 == 0)
-        partial_lse[row * splits + split] = sum > 0.f ? row_max[h] + log2f(sum) : -INFINITY;
-    }
-  }
+  finish_rows(&o[0][0], row_sum, row_max, sMax, out, partial_o, partial_lse, row0, splits, split);
 }
 
 #endif  // !DSA_HAS_WGMMA

@@ -33,6 +33,41 @@ constexpr int SMEM_Q = BM * LQ, SMEM_K = BN * LQ;  // then BN * LV for V: 94208 
 // than m64n64). One warpgroup per block (two blocks per SM with independent barriers) measured 9%
 // slower with 64-key tiles (kernels/NOTES.md).
 namespace {
+// Rows first .. first+ROWS-1 of head `head` of a [n, HEADS, D] tensor into a [D/64][ROWS][64]
+// swizzled shared tile with cp.async; rows at or past n are zero-filled (their address is clamped).
+template <int ROWS, int D, int THREADS>
+DSA_DEVICE void load_head_rows(__nv_bfloat16* dst, const __nv_bfloat16* __restrict__ src, int first, int n,
+                               int head) {
+  for (int c = threadIdx.x; c < ROWS * (D / 8); c += THREADS) {
+    int r = c / (D / 8), ch = c % (D / 8);
+    int row = first + r;
+    dsa::cp_async_16(dsa::smem_u32(dst + dsa::sw128_offset(r, ch * 8, ROWS)),
+                     src + ((size_t)min(row, n - 1) * HEADS + head) * D + ch * 8, row < n ? 16 : 0);
+  }
+}
+
+// O / row sum -> bf16 out for this thread's two rows (warp_row0 + lane/4, + 8) of head `head`.
+DSA_DEVICE void store_o(__nv_bfloat16* __restrict__ out, const float* o, const float* row_sum, int warp_row0,
+                        int tokens, int head) {
+  const int lane = threadIdx.x & 31, g = lane >> 2, t4 = lane & 3;
+#pragma unroll
+  for (int h = 0; h < 2; h++) {
+    float sum = row_sum[h];
+    sum += __shfl_xor_sync(0xffffffff, sum, 1);
+    sum += __shfl_xor_sync(0xffffffff, sum, 2);
+    const float inv = 1.f / sum;
+    const int row = warp_row0 + g + h * 8;
+    if (row < tokens) {
+      uint32_t* dst = reinterpret_cast<uint32_t*>(out + ((size_t)row * HEADS + head) * DV);
+#pragma unroll
+      for (int nt = 0; nt < DV / 8; nt++)
+        dst[(nt * 8 + 2 * t4) / 2] = dsa::pack_bf16(o[nt * 4 + h * 2] * inv, o[nt * 4 + h * 2 + 1] * inv);
+    }
+  }
+}
+}  // namespace
+
+namespace {
 #ifndef DSA_PREFILL_WGS
 #define DSA_PREFILL_WGS 2  // warpgroups (of 64 query rows) per block; 1 measured slower (NOTES.md)
 #endif
@@ -68,29 +103,10 @@ extern "C" __global__ void __launch_bounds__(V2_THREADS, V2_WGS == 1 ? 2 : 1)
   const int warp_row0 = m0 + wg * 64 + (warp & 3) * 16;  // this warp's first query row
   const int wg_last_pos = offset + m0 + wg * 64 + 63;      // last position this warpgroup sees
 
-  auto load_q = [&]() {
-    for (int c = tid; c < V2_BM * (DQK / 8); c += V2_THREADS) {
-      int r = c / (DQK / 8), ch = c % (DQK / 8);
-      int row = min(m0 + r, tokens - 1);
-      dsa::cp_async_16(dsa::smem_u32(sQ + dsa::sw128_offset(r, ch * 8, V2_BM)),
-                       q + ((size_t)row * HEADS + head) * DQK + ch * 8, m0 + r < tokens ? 16 : 0);
-    }
-  };
+  auto load_q = [&]() { load_head_rows<V2_BM, DQK, V2_THREADS>(sQ, q, m0, tokens, head); };
   auto load_kv = [&](int tile, int stage) {
-    __nv_bfloat16* dk = sK + stage * V2_BN * DQK;
-    __nv_bfloat16* dv = sV + stage * V2_BN * DV;
-    for (int c = tid; c < V2_BN * (DQK / 8); c += V2_THREADS) {
-      int r = c / (DQK / 8), ch = c % (DQK / 8);
-      int key = tile * V2_BN + r;
-      dsa::cp_async_16(dsa::smem_u32(dk + dsa::sw128_offset(r, ch * 8, V2_BN)),
-                       k + ((size_t)min(key, position - 1) * HEADS + head) * DQK + ch * 8, key < position ? 16 : 0);
-    }
-    for (int c = tid; c < V2_BN * (DV / 8); c += V2_THREADS) {
-      int r = c / (DV / 8), ch = c % (DV / 8);
-      int key = tile * V2_BN + r;
-      dsa::cp_async_16(dsa::smem_u32(dv + dsa::sw128_offset(r, ch * 8, V2_BN)),
-                       v + ((size_t)min(key, position - 1) * HEADS + head) * DV + ch * 8, key < position ? 16 : 0);
-    }
+    load_head_rows<V2_BN, DQK, V2_THREADS>(sK + stage * V2_BN * DQK, k, tile * V2_BN, position, head);
+    load_head_rows<V2_BN, DV, V2_THREADS>(sV + stage * V2_BN * DV, v, tile * V2_BN, position, head);
   };
 
   float o[64];
@@ -188,20 +204,7 @@ extern "C" __global__ void __launch_bounds__(V2_THREADS, V2_WGS == 1 ? 2 : 1)
     dsa::wgmma_wait<0>();
   }
 
-#pragma unroll
-  for (int h = 0; h < 2; h++) {
-    float sum = row_sum[h];
-    sum += __shfl_xor_sync(0xffffffff, sum, 1);
-    sum += __shfl_xor_sync(0xffffffff, sum, 2);
-    const float inv = 1.f / sum;
-    const int row = warp_row0 + g + h * 8;
-    if (row < tokens) {
-      uint32_t* dst = reinterpret_cast<uint32_t*>(out + ((size_t)row * HEADS + head) * DV);
-#pragma unroll
-      for (int nt = 0; nt < DV / 8; nt++)
-        dst[(nt * 8 + 2 * t4) / 2] = dsa::pack_bf16(o[nt * 4 + h * 2] * inv, o[nt * 4 + h * 2 + 1] * inv);
-    }
-  }
+  store_o(out, o, row_sum, warp_row0, tokens, head);
 }
 // Version 2p (sm_90a; what the cuda backend launches by default, -Ddsabench.cuda.prefill=v2 picks
 // version 2): version 2 (128-key tiles) with FA3's intra-warpgroup pipelining. Measured on the H200
@@ -241,31 +244,12 @@ extern "C" __global__ void __launch_bounds__(P_THREADS, 1)
   // Tiles this warpgroup needs: past that, every key is in all of its rows' future.
   const int wg_tiles = min(n_tiles, (offset + m0 + wg * 64 + 63) / P_BN + 1);
 
-  auto load_q = [&]() {
-    for (int c = tid; c < P_BM * (DQK / 8); c += P_THREADS) {
-      int r = c / (DQK / 8), ch = c % (DQK / 8);
-      int row = min(m0 + r, tokens - 1);
-      dsa::cp_async_16(dsa::smem_u32(sQ + dsa::sw128_offset(r, ch * 8, P_BM)),
-                       q + ((size_t)row * HEADS + head) * DQK + ch * 8, m0 + r < tokens ? 16 : 0);
-    }
-  };
+  auto load_q = [&]() { load_head_rows<P_BM, DQK, P_THREADS>(sQ, q, m0, tokens, head); };
   auto load_k = [&](int tile) {
-    __nv_bfloat16* dk = sK + (tile & 1) * P_BN * DQK;
-    for (int c = tid; c < P_BN * (DQK / 8); c += P_THREADS) {
-      int r = c / (DQK / 8), ch = c % (DQK / 8);
-      int key = tile * P_BN + r;
-      dsa::cp_async_16(dsa::smem_u32(dk + dsa::sw128_offset(r, ch * 8, P_BN)),
-                       k + ((size_t)min(key, position - 1) * HEADS + head) * DQK + ch * 8, key < position ? 16 : 0);
-    }
+    load_head_rows<P_BN, DQK, P_THREADS>(sK + (tile & 1) * P_BN * DQK, k, tile * P_BN, position, head);
   };
   auto load_v = [&](int tile) {
-    __nv_bfloat16* dv = sV + (tile & 1) * P_BN * DV;
-    for (int c = tid; c < P_BN * (DV / 8); c += P_THREADS) {
-      int r = c / (DV / 8), ch = c % (DV / 8);
-      int key = tile * P_BN + r;
-      dsa::cp_async_16(dsa::smem_u32(dv + dsa::sw128_offset(r, ch * 8, P_BN)),
-                       v + ((size_t)min(key, position - 1) * HEADS + head) * DV + ch * 8, key < position ? 16 : 0);
-    }
+    load_head_rows<P_BN, DV, P_THREADS>(sV + (tile & 1) * P_BN * DV, v, tile * P_BN, position, head);
   };
   const uint32_t q_addr = dsa::smem_u32(sQ) + wg * 64 * 128;
   auto issue_s = [&](float* s, int tile) {
@@ -424,20 +408,7 @@ extern "C" __global__ void __launch_bounds__(P_THREADS, 1)
   // The other warpgroup may need more tiles: keep meeting its barriers.
   for (j++; j < n_tiles; j++) step_start(j);
 
-#pragma unroll
-  for (int h = 0; h < 2; h++) {
-    float sum = row_sum[h];
-    sum += __shfl_xor_sync(0xffffffff, sum, 1);
-    sum += __shfl_xor_sync(0xffffffff, sum, 2);
-    const float inv = 1.f / sum;
-    const int row = warp_row0 + g + h * 8;
-    if (row < tokens) {
-      uint32_t* dst = reinterpret_cast<uint32_t*>(out + ((size_t)row * HEADS + head) * DV);
-#pragma unroll
-      for (int nt = 0; nt < DV / 8; nt++)
-        dst[(nt * 8 + 2 * t4) / 2] = dsa::pack_bf16(o[nt * 4 + h * 2] * inv, o[nt * 4 + h * 2 + 1] * inv);
-    }
-  }
+  store_o(out, o, row_sum, warp_row0, tokens, head);
 }
 #else
 // Version 1 (mma.sync), the path for non-Hopper GPUs (compute_80 PTX).
