@@ -287,8 +287,8 @@ __device__ __forceinline__ void sparse_mla_body(const __nv_bfloat16* __restrict_
   }
 }
 
-// Dynamic shared memory: dsa_sparse_mla_bf16 needs DSA_SPARSE_SMEM_BF16 bytes, the fp8 one
-// DSA_SPARSE_SMEM_FP8 (both over 48 KB: the launcher raises the limit).
+// Dynamic shared memory: dsa_sparse_mla_smem[0] bytes for the bf16 kernel, [1] for the fp8 one
+// (both over 48 KB: the launcher raises the limit).
 extern "C" __global__ void __launch_bounds__(256, 1)
     dsa_sparse_mla_bf16(const __nv_bfloat16* __restrict__ q, const __nv_bfloat16* __restrict__ cache,
                         const int* __restrict__ indices, __nv_bfloat16* __restrict__ out, int T,
