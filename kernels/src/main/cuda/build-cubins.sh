@@ -1,8 +1,12 @@
 #!/usr/bin/env bash
-# Compiles every kernels/src/main/cuda/*.cu into an sm_90a cubin (Hopper: wgmma, TMA) and a
-# compute_80 PTX (other GPUs, JIT-compiled by the driver), as classpath resources under
-# io/dsabench/kernels/cuda/. Runs at build time only; without nvcc the build still succeeds and the
-# manifest says why the cuda backend is unavailable. `-Xptxas -v` output goes to the build log.
+# Compiles every kernels/src/main/cuda/**/*.cu into classpath resources under
+# io/dsabench/kernels/cuda/, keeping the folder: sm90/prefill/dense.cu becomes the module
+# "sm90/prefill/dense". Files under sm90/ use Hopper-only instructions (wgmma, TMA, setmaxnreg) and
+# build an sm_90a cubin only; every other file builds an sm_90a cubin and a compute_80 PTX (other
+# GPUs, JIT-compiled by the driver). Runs at build time only; without nvcc the build still succeeds
+# and the manifest says why the cuda backend is unavailable. `-Xptxas -v` output goes to the build
+# log. The build fails when ptxas serializes wgmma (its "wgmma.mma_async instructions are
+# serialized" remark): such a kernel runs, but every tensor-core product waits for the previous one.
 set -uo pipefail
 src=$1 out=$2/io/dsabench/kernels/cuda log=$3
 mkdir -p "$out"
@@ -17,31 +21,44 @@ version=$("$nvcc" --version | tail -n 2 | head -n 1)
 : >"$log"
 modules=()
 newest_header=0
-for h in "$src"/*.cuh; do [ -e "$h" ] && newest_header=$(( $(stat -c %Y "$h") > newest_header ? $(stat -c %Y "$h") : newest_header )); done
+while IFS= read -r h; do
+  t=$(stat -c %Y "$h")
+  (( t > newest_header )) && newest_header=$t
+done < <(find "$src" -name '*.cuh' -o -name '*.h')
 status=0
-for cu in "$src"/*.cu; do
-  [ -e "$cu" ] || continue
-  name=$(basename "$cu" .cu)
+while IFS= read -r cu; do
+  rel=${cu#"$src"/}
+  name=${rel%.cu}
   modules+=("$name")
+  mkdir -p "$out/$(dirname "$name")"
   cubin=$out/$name.sm_90a.cubin ptx=$out/$name.compute_80.ptx
-  if [ -e "$cubin" ] && [ -e "$ptx" ] && [ "$cubin" -nt "$cu" ] && [ "$(stat -c %Y "$cubin")" -ge "$newest_header" ]; then
+  hopper_only=0
+  [[ $rel == sm90/* ]] && hopper_only=1
+  if [ -e "$cubin" ] && [ "$cubin" -nt "$cu" ] && [ "$(stat -c %Y "$cubin")" -ge "$newest_header" ] \
+    && { [ $hopper_only = 1 ] || { [ -e "$ptx" ] && [ "$ptx" -nt "$cu" ]; }; }; then
     echo "[cuda] $name: up to date"
     continue
   fi
-  echo "[cuda] nvcc $name.cu -> sm_90a cubin + compute_80 ptx"
   flags=(-std=c++17 -O3 -lineinfo -I "$src")
-  if ! "$nvcc" "${flags[@]}" -cubin -gencode arch=compute_90a,code=sm_90a -Xptxas -v -o "$cubin" "$cu" >>"$log" 2>&1; then
-    echo "[cuda] nvcc failed on $name.cu for sm_90a; see $log"; status=1
+  one_log=$(mktemp)
+  echo "[cuda] nvcc $rel -> sm_90a cubin$([ $hopper_only = 1 ] || echo ' + compute_80 ptx')"
+  if ! "$nvcc" "${flags[@]}" -cubin -gencode arch=compute_90a,code=sm_90a -Xptxas -v -o "$cubin" "$cu" >"$one_log" 2>&1; then
+    echo "[cuda] nvcc failed on $rel for sm_90a; see $log"; status=1
   fi
-  if ! "$nvcc" "${flags[@]}" -ptx -arch=compute_80 -o "$ptx" "$cu" >>"$log" 2>&1; then
-    echo "[cuda] nvcc failed on $name.cu for compute_80; see $log"; status=1
+  if grep -q "wgmma.mma_async instructions are serialized" "$one_log"; then
+    echo "[cuda] $rel: ptxas serialized wgmma (see $log); a kernel that waits on every product is a bug here"
+    rm -f "$cubin"; status=1
   fi
-done
+  cat "$one_log" >>"$log"; rm -f "$one_log"
+  if [ $hopper_only = 0 ] && ! "$nvcc" "${flags[@]}" -ptx -arch=compute_80 -o "$ptx" "$cu" >>"$log" 2>&1; then
+    echo "[cuda] nvcc failed on $rel for compute_80; see $log"; status=1
+  fi
+done < <(find "$src" -name '*.cu' | sort)
 [ -s "$log" ] && sed 's/^/[ptxas] /' "$log"
 {
   echo "nvcc=available"
   echo "nvccVersion=$version"
   echo "modules=$(IFS=,; echo "${modules[*]}")"
-  echo "targets=sm_90a cubin,compute_80 ptx"
+  echo "targets=sm_90a cubin,compute_80 ptx (sm90/*: sm_90a cubin only)"
 } >"$manifest"
 exit $status

@@ -218,6 +218,15 @@ public final class CudaBackend implements Backend {
     return m;
   }
 
+  /**
+   * A launch constant that module {@code moduleName} exports ({@code extern "C" __device__ const
+   * int}), read once per module load; see {@link CudaModule#constant}.
+   */
+  int constant(String moduleName, String constantName, String site) {
+    makeCurrent(site);
+    return module(moduleName, site).constant(constantName, site);
+  }
+
   /** One kernel launch; arguments are CudaBuffers, Integers, Longs and Floats in kernel order. */
   void launch(
       String moduleName,

@@ -2,6 +2,8 @@ package io.dsabench.kernels.cuda;
 
 import java.util.HashMap;
 import java.util.Map;
+import jcuda.Pointer;
+import jcuda.driver.CUdeviceptr;
 import jcuda.driver.CUfunction;
 import jcuda.driver.CUfunction_attribute;
 import jcuda.driver.CUmodule;
@@ -63,6 +65,40 @@ final class CudaModule implements AutoCloseable {
       kernels.put(kernelName, k);
     }
     return k;
+  }
+
+  /**
+   * An {@code int} the module exports as {@code extern "C" __device__ const int NAME}: a kernel's
+   * launch constants (shared-memory bytes, threads, rows per block) come from the cubin that uses
+   * them, so Java never keeps a copy that could drift from the CUDA source.
+   */
+  synchronized int constant(String constantName, String site) {
+    CUmodule m = module;
+    if (m == null) {
+      throw new IllegalStateException("module " + name + " is closed");
+    }
+    CUdeviceptr address = new CUdeviceptr();
+    long[] size = new long[1];
+    Cuda.call(
+        "cuModuleGetGlobal(" + name + "." + constantName + ")",
+        site,
+        () -> JCudaDriver.cuModuleGetGlobal(address, size, m, constantName));
+    if (size[0] != Integer.BYTES) {
+      throw new IllegalStateException(
+          "module "
+              + name
+              + ": exported constant "
+              + constantName
+              + " is "
+              + size[0]
+              + " bytes, not an int");
+    }
+    int[] value = new int[1];
+    Cuda.call(
+        "cuMemcpyDtoH(" + name + "." + constantName + ")",
+        site,
+        () -> JCudaDriver.cuMemcpyDtoH(Pointer.to(value), address, Integer.BYTES));
+    return value[0];
   }
 
   @Override
