@@ -3,11 +3,15 @@ package io.dsabench.kernels.cuda;
 import io.dsabench.kernels.KernelException;
 import io.dsabench.kernels.Mla;
 import io.dsabench.kernels.Ops;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The DSA ops (indexer, top-k, sparse MLA) of the cuda backend: grid shapes and arguments of the
- * kernels in dsa_indexer.cu, dsa_topk.cu and dsa_sparse_mla.cu. The launch shapes here are the ones
- * kernels/src/test/cuda/dsa_bench.cu checks and times; keep the two in step.
+ * kernels in dsa_indexer.cu, dsa_topk.cu and dsa_sparse_mla.cu (and, with {@code
+ * -Ddsabench.cuda.sparse=v4}, sm90/prefill/sparse.cu and sm90/decode/sparse_fp8.cu). The launch
+ * shapes here are the ones kernels/src/test/cuda/dsa_bench.cu and sparse_bench.cu check and time;
+ * keep them in step.
  */
 final class CudaDsaOps implements AutoCloseable {
   /** Threads per indexer CTA (8 warps: queries x head groups x key groups). */
@@ -47,6 +51,14 @@ final class CudaDsaOps implements AutoCloseable {
   static final int SPARSE_V3_SMEM_FP8 = 1024 + 2 * 73728 + 64 * 656 + 8192 + 512 + 4 * 64 * 4 + 16;
 
   private final CudaBackend backend;
+
+  /** Launch constants of a v4 sparse kernel, as its cubin exports them. */
+  private record SparseLaunch(int sharedBytes, int threads, int headsPerCta) {}
+
+  /**
+   * Read once per kernel: each read is a device-to-host copy, which a timed launch must not make.
+   */
+  private final Map<String, SparseLaunch> sparseLaunches = new ConcurrentHashMap<>();
 
   CudaDsaOps(CudaBackend backend) {
     this.backend = backend;
@@ -193,11 +205,15 @@ final class CudaDsaOps implements AutoCloseable {
     }
     int rows = op.batch() * op.tokensPerSeq();
     float scaleLog2 = (float) (Mla.SOFTMAX_SCALE / Math.log(2.0));
-    // Hopper: version 3, both products on wgmma (HGMMA), each warpgroup scoring half of a block's
-    // keys; the fp8 kernel runs the two head halves of a row as a cluster that shares the
-    // dequantised rows (its cluster shape is compiled in, so the launch is the same). Elsewhere
-    // the portable mma.sync kernel.
+    // Hopper: version 3 by default (SparseShape: -Ddsabench.cuda.sparse=v4 picks version 4), both
+    // products on wgmma (HGMMA), each warpgroup scoring half of a block's keys; the fp8 kernel runs
+    // the two head halves of a row as a cluster that shares the dequantised rows (its cluster shape
+    // is compiled in, so the launch is the same). Elsewhere the portable mma.sync kernel.
     boolean hopper = "9.0".equals(backend.device().computeCapability());
+    if (hopper && SparseShape.version().equals("v4")) {
+      sparseV4(op, fp8, rows, scaleLog2, site);
+      return;
+    }
     String kernel;
     int smem;
     if (hopper) {
@@ -214,6 +230,38 @@ final class CudaDsaOps implements AutoCloseable {
         new int[] {Mla.HEADS / 64, rows, 1},
         new int[] {SPARSE_THREADS, 1, 1},
         smem,
+        CudaBackend.cuda(op.q(), "q"),
+        CudaBackend.cuda(op.cache(), "cache"),
+        CudaBackend.cuda(op.indices(), "indices"),
+        CudaBackend.cuda(op.out(), "out"),
+        op.tokensPerSeq(),
+        op.position(),
+        op.k(),
+        scaleLog2);
+  }
+
+  // Version 4 (sm_90a): CTA = 64 heads of one row, a producer warpgroup and two consumer
+  // warpgroups; the fp8 kernel's clusters of 2 (the two head halves of a row) are compiled in, so
+  // the launch is plain.
+  private void sparseV4(
+      Ops.SparseAttention op, boolean fp8, int rows, float scaleLog2, String site) {
+    String module = SparseShape.v4Module(fp8);
+    String kernel = SparseShape.v4Kernel(fp8);
+    SparseLaunch launch =
+        sparseLaunches.computeIfAbsent(
+            kernel,
+            k ->
+                new SparseLaunch(
+                    backend.constant(module, k + "_smem_bytes", site),
+                    backend.constant(module, k + "_threads", site),
+                    backend.constant(module, k + "_heads_per_cta", site)));
+    backend.launch(
+        module,
+        kernel,
+        site,
+        new int[] {Mla.HEADS / launch.headsPerCta(), rows, 1},
+        new int[] {launch.threads(), 1, 1},
+        launch.sharedBytes(),
         CudaBackend.cuda(op.q(), "q"),
         CudaBackend.cuda(op.cache(), "cache"),
         CudaBackend.cuda(op.indices(), "indices"),

@@ -1,0 +1,39 @@
+package io.dsabench.kernels.cuda;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The sparse kernel selector; runs without a GPU. */
+class SparseShapeTest {
+  @AfterEach
+  void clearProperty() {
+    System.clearProperty(SparseShape.PROPERTY);
+  }
+
+  @Test
+  void versionThreeStaysTheDefaultUntilARoundProvesFour() {
+    System.clearProperty(SparseShape.PROPERTY);
+    assertThat(SparseShape.version()).isEqualTo("v3");
+    System.setProperty(SparseShape.PROPERTY, "v4");
+    assertThat(SparseShape.version()).isEqualTo("v4");
+  }
+
+  @Test
+  void anUnknownVersionIsNamedWithTheChoices() {
+    System.setProperty(SparseShape.PROPERTY, "v5");
+    assertThatThrownBy(SparseShape::version)
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("dsabench.cuda.sparse: 'v5' is not one of v3, v4");
+  }
+
+  @Test
+  void versionFourKernelsLiveInTheSm90Folders() {
+    assertThat(SparseShape.v4Module(false)).isEqualTo("sm90/prefill/sparse");
+    assertThat(SparseShape.v4Kernel(false)).isEqualTo("sparse_mla_bf16_v4");
+    assertThat(SparseShape.v4Module(true)).isEqualTo("sm90/decode/sparse_fp8");
+    assertThat(SparseShape.v4Kernel(true)).isEqualTo("sparse_mla_fp8_v4");
+  }
+}
