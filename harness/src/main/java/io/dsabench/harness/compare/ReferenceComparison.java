@@ -32,8 +32,10 @@ public final class ReferenceComparison {
    * @param referenceOp the reference stage it is set against
    * @param oursSeconds our median
    * @param referenceSeconds the reference's median
-   * @param oursRate our throughput: FLOP/s, or bytes/s for stages without FLOPs (top-k)
+   * @param oursRate our throughput: FLOP/s, or bytes/s for memory-bound stages (top-k, the decode
+   *     indexer)
    * @param referenceRate the reference's, same unit
+   * @param bytesRate whether the rates are bytes per second
    * @param implementation what the reference ran (library and function)
    */
   public record Row(
@@ -44,6 +46,7 @@ public final class ReferenceComparison {
       double referenceSeconds,
       double oursRate,
       double referenceRate,
+      boolean bytesRate,
       String implementation) {
     /** Our time over the reference's: above 1, ours is slower. */
     public double timeRatio() {
@@ -53,11 +56,6 @@ public final class ReferenceComparison {
     /** Our speed as a fraction of the reference's (the issues' "0.85x" targets). */
     public double speed() {
       return referenceSeconds / oursSeconds;
-    }
-
-    /** Whether the rates are bytes per second (top-k) rather than FLOP/s. */
-    public boolean bytesRate() {
-      return op == Op.TOPK;
     }
   }
 
@@ -133,7 +131,10 @@ public final class ReferenceComparison {
   }
 
   private static Row row(PointResult point, StageResult ours, StageResult ref) {
-    boolean bytes = ours.op() == Op.TOPK;
+    // Top-k has no FLOPs, and the decode indexer streams each sequence's key cache once: bytes/s
+    // say how close either is to its bound.
+    boolean bytes =
+        ours.op() == Op.TOPK || (ours.op() == Op.INDEXER && point.phase() == Phase.DECODE);
     Map<String, String> impl = ref.implementation();
     String what =
         impl == null
@@ -150,6 +151,7 @@ public final class ReferenceComparison {
         ref.medianSeconds(),
         bytes ? ours.bytesPerSecond() : ours.flopsPerSecond(),
         bytes ? ref.bytesPerSecond() : ref.flopsPerSecond(),
+        bytes,
         what.trim());
   }
 
