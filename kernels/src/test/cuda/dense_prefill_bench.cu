@@ -126,8 +126,9 @@ static void init_v3() {
   CK(cudaFuncSetAttribute(dense_prefill_v3, cudaFuncAttributeMaxDynamicSharedMemorySize, g_v3_smem));
   CK(cudaMalloc(&g_schedule, 2 * sizeof(int)));
   CK(cudaMemset(g_schedule, 0, 2 * sizeof(int)));
-  printf("v3 variant %s: pingpong=%d l2_section_mb=%d regs producer/consumer=%d/%d shared=%d threads=%d\n", DSA_V3_NAME,
-         DSA_V3_PINGPONG, DSA_V3_L2_SECTION_MB, DSA_V3_PRODUCER_REGS, DSA_V3_CONSUMER_REGS, g_v3_smem, g_v3_threads);
+  printf("v3 variant %s: pingpong=%d l2_section_mb=%d l2_prefetch=%d regs producer/consumer=%d/%d shared=%d threads=%d\n",
+         DSA_V3_NAME, DSA_V3_PINGPONG, DSA_V3_L2_SECTION_MB, DSA_V3_L2_PREFETCH, DSA_V3_PRODUCER_REGS,
+         DSA_V3_CONSUMER_REGS, g_v3_smem, g_v3_threads);
 }
 
 struct Maps {

@@ -17,11 +17,12 @@ work=$(mktemp -d /tmp/dense-prefill-round.XXXXXX)
 : >"$f"
 
 # Candidates: name and the flags that select it (dense.cu's defaults are the shipped "v3").
-names=(v3 v3n v3s8)
+names=(v3 v3n v3s8 v3p)
 declare -A flags=(
-  [v3]=""                            # ping-pong on, L2 sections of 32 MB
+  [v3]=""                            # ping-pong on, L2 sections of 32 MB, no L2 prefetch
   [v3n]="-DDSA_V3_PINGPONG=0"        # no ping-pong barriers (FlashAttention-3's choice for head dim > 128)
-  [v3s8]="-DDSA_V3_L2_SECTION_MB=8"  # smaller head sections: one head at p >= 8K
+  [v3s8]="-DDSA_V3_L2_SECTION_MB=8"  # smaller head sections: one head at p >= 16K
+  [v3p]="-DDSA_V3_L2_PREFETCH=4"     # the producer prefetches K/V 4 tiles ahead into L2
 )
 nvflags=(-std=c++17 -O3 -gencode arch=compute_90a,code=sm_90a -I "$src")
 
@@ -59,7 +60,8 @@ sass_counts() {
     || echo "exported constants: not listed by cuobjdump --dump-elf-symbols"
   for v in "${names[@]}"; do
     echo "== ptxas, bench $v (flags: ${flags[$v]:-none} -DDSA_MBAR_TIMEOUT_NS=2000000000)"
-    grep -E "error|warning|registers|spill|serialized|C75" "$work/build-$v.txt" | grep -v "^ptxas info    : Used 1[0-9] registers" | head -n 20
+    grep -E "error|warning|serialized|C75" "$work/build-$v.txt" | head -n 20
+    grep -A 3 "Compiling entry function 'dense_prefill_v3'" "$work/build-$v.txt" | grep -E "spill|registers"
     [ -x "$work/bench_$v" ] && echo "SASS dense_prefill_v3 ($v): $(sass_counts "$work/bench_$v" dense_prefill_v3)"
   done
   [ -x "$work/bench_v3" ] && echo "SASS dense_prefill_pipelined (v2p): $(sass_counts "$work/bench_v3" dense_prefill_pipelined)"

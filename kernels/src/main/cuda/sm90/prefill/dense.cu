@@ -35,6 +35,9 @@
 #ifndef DSA_V3_L2_SECTION_MB
 #define DSA_V3_L2_SECTION_MB 32  // K+V bytes of the heads that one section of work tiles shares
 #endif
+#ifndef DSA_V3_L2_PREFETCH
+#define DSA_V3_L2_PREFETCH 0  // > 0: the producer also prefetches K/V tile j+this into L2 with tile j
+#endif
 #ifndef DSA_V3_PRODUCER_REGS
 #define DSA_V3_PRODUCER_REGS 24
 #endif
@@ -137,8 +140,20 @@ DSA_DEVICE void produce(Shared& sh, const CUtensorMap* q_map, const CUtensorMap*
     for (int c = 0; c < DQK / 64; c++) tma_load_3d(smem_u32(sh.q[c]), q_map, qbar, c * 64, head, mb * BM);
     // The consumers' order: K_0, then per step K_j+1 before V_j.
     const int n = kv_tiles(mb, tokens, position);
+    // With DSA_V3_L2_PREFETCH = d, tile j+d is asked of L2 when tile j loads: the CTAs that share
+    // a head sweep its K/V together, and two stages are little lead when they all miss at once.
+    auto prefetch = [&](int tile) {
+      if (DSA_V3_L2_PREFETCH > 0 && tile < n) {
+#pragma unroll
+        for (int c = 0; c < DQK / 64; c++) tma_prefetch_3d(k_map, c * 64, head, tile * BN);
+#pragma unroll
+        for (int c = 0; c < DV / 64; c++) tma_prefetch_3d(v_map, c * 64, head, tile * BN);
+      }
+    };
+    for (int j = 0; j < DSA_V3_L2_PREFETCH; j++) prefetch(j + 1);
     load_k(head, 0);
     for (int j = 1; j < n; j++) {
+      prefetch(j + DSA_V3_L2_PREFETCH);
       load_k(head, j);
       load_v(head, j - 1);
     }
@@ -408,4 +423,5 @@ extern "C" __global__ void __launch_bounds__(dsa::prefill_v3::THREADS, 1)
 // Launch constants, read by the cuda backend from this cubin (CudaBackend.constant).
 extern "C" __device__ const int dense_prefill_v3_shared_bytes = dsa::prefill_v3::SHARED_BYTES;
 extern "C" __device__ const int dense_prefill_v3_threads = dsa::prefill_v3::THREADS;
-extern "C" __device__ const int dense_prefill_v3_block_m = dsa::prefill_v3::BM;
+extern "C" __device__ const int dense_prefill_v3_block_m = dsa::prefill_v3::BM;  // rows of a Q box
+extern "C" __device__ const int dense_prefill_v3_block_n = dsa::prefill_v3::BN;  // rows of a K/V box

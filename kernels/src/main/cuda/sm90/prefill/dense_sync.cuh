@@ -74,6 +74,14 @@ DSA_DEVICE void tma_load_3d(uint32_t dst, const CUtensorMap* map, uint32_t bar, 
       : "memory");
 }
 
+// The same box fetched into L2 only (no shared memory, no barrier): warms L2 ahead of the load.
+DSA_DEVICE void tma_prefetch_3d(const CUtensorMap* map, int c0, int c1, int c2) {
+  asm volatile("cp.async.bulk.prefetch.tensor.3d.L2.global [%0, {%1, %2, %3}];\n" ::"l"(
+                   reinterpret_cast<uint64_t>(map)),
+               "r"(c0), "r"(c1), "r"(c2)
+               : "memory");
+}
+
 // ---- warpgroups ----
 
 // Named barrier `id` (1..15; 0 is __syncthreads) over `threads` threads: sync waits, arrive does not.
