@@ -17,11 +17,6 @@ class DensePrefillV3Test {
   }
 
   @Test
-  void defaultStaysTheShippedKernelUntilARoundProvesV3() {
-    assertThat(DensePrefillShape.DEFAULT_VERSION).isEqualTo("v2p");
-  }
-
-  @Test
   void mapsWalkFeatureThenHeadThenRowOfTheRowMajorLayout() {
     // q and k: [rows, 128, 192] bf16; v: [rows, 128, 128].
     assertThat(DensePrefillV3.dims(192, 4096)).containsExactly(192, 128, 4096);
