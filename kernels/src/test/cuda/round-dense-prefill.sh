@@ -64,7 +64,9 @@ sass_counts() {
     grep -A 3 "Compiling entry function 'dense_prefill_v3'" "$work/build-$v.txt" | grep -E "spill|registers"
     [ -x "$work/bench_$v" ] && echo "SASS dense_prefill_v3 ($v): $(sass_counts "$work/bench_$v" dense_prefill_v3)"
   done
-  [ -x "$work/bench_v3" ] && echo "SASS dense_prefill_pipelined (v2p): $(sass_counts "$work/bench_v3" dense_prefill_pipelined)"
+  for v in "${names[@]}"; do
+    [ -x "$work/bench_$v" ] && { echo "SASS dense_prefill_pipelined (v2p): $(sass_counts "$work/bench_$v" dense_prefill_pipelined)"; break; }
+  done
 } >>"$f" 2>&1
 
 # ---- checks, then timings; each run in its own process ----
@@ -84,9 +86,11 @@ run() {  # run LABEL BINARY ARGS...
   local rc=$?
   [ $rc -ne 0 ] && echo "RUN $label: exit $rc$([ $rc -eq 124 ] && echo ' (timeout)')" >>"$f"
 }
-run "check v2p" "$work/bench_v3" v2p check
+v2p_bin=$work/bench_v3  # v2p is linked into every candidate's binary: take the first one that built
+for v in "${names[@]}"; do [ -x "$work/bench_$v" ] && { v2p_bin=$work/bench_$v; break; }; done
+run "check v2p" "$v2p_bin" v2p check
 for v in "${names[@]}"; do run "check $v" "$work/bench_$v" v3 check; done
-run "time v2p" "$work/bench_v3" v2p time
+run "time v2p" "$v2p_bin" v2p time
 for v in "${names[@]}"; do run "time $v" "$work/bench_$v" v3 time; done
 {
   nvidia-smi --query-gpu=clocks.sm,temperature.gpu,power.draw --format=csv
