@@ -40,6 +40,7 @@ public final class CudaBackend implements Backend {
   private final CUstream stream = null; // the legacy default stream: ordered with memcpys
   private final Map<String, CudaModule> modules = new HashMap<>();
   private final CudaDsaOps dsa;
+  private DensePrefillV3 prefillV3; // made at its first launch (reads the cubin's constants)
   private volatile boolean open = true;
   private CudaBuffer workspace;
 
@@ -440,6 +441,10 @@ public final class CudaBackend implements Backend {
   @Override
   public void densePrefill(Ops.DensePrefill op) {
     String site = "CudaBackend.densePrefill";
+    if (DensePrefillShape.version(hopper).equals("v3")) {
+      prefillV3(site).launch(op, smCount);
+      return;
+    }
     int blockM = DensePrefillShape.blockM(hopper);
     int mBlocks = (op.tokens() + blockM - 1) / blockM;
     launch(
@@ -458,6 +463,14 @@ public final class CudaBackend implements Backend {
         op.tokens(),
         op.position(),
         Mla.SOFTMAX_SCALE);
+  }
+
+  private synchronized DensePrefillV3 prefillV3(String site) {
+    if (prefillV3 == null) {
+      makeCurrent(site);
+      prefillV3 = new DensePrefillV3(this, site);
+    }
+    return prefillV3;
   }
 
   @Override
@@ -544,6 +557,10 @@ public final class CudaBackend implements Backend {
     if (workspace != null) {
       workspace.close();
       workspace = null;
+    }
+    if (prefillV3 != null) {
+      prefillV3.close();
+      prefillV3 = null;
     }
     List<CudaModule> loaded = new ArrayList<>(modules.values());
     modules.clear();
