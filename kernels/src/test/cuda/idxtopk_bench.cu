@@ -3,7 +3,7 @@
 //   nvcc -std=c++17 -O3 -gencode arch=compute_90a,code=sm_90a -DDSA_MBAR_TIMEOUT_NS=2000000000 \
 //        -I kernels/src/main/cuda kernels/src/test/cuda/idxtopk_bench.cu \
 //        kernels/src/test/cuda/idxtopk_split.cu -o idxtopk_bench
-//   ./idxtopk_bench check | indexer | topk
+//   ./idxtopk_bench check|indexer|topk [candidates, e.g. v2,v3 or v10,split8k,split16k]
 // Candidates: the indexer v3 (sm90/indexer/fp8.cu: persistent, TMA + mbarrier producer warp, two
 // math warpgroups) against today's wgmma v2 (dsa_indexer.cu); the split top-k (sm90/topk/split.cu,
 // slices of 8K and 16K keys) against today's v10 (dsa_topk.cu). Checks compare with a CPU
@@ -574,29 +574,36 @@ int main(int argc, char** argv) {
          v3_smem(2), v3_smem(4), (int)sizeof(TopkSmem), split_smem(0), split_smem(1), split_cap());
 
   if (mode == "check") {
-    printf("(indexer v2, today's, on the same checks)\n");
-    check_indexer(run_indexer_v2, "v2", 3, 2, 3001, 2);
-    printf("(indexer v3)\n");
-    check_indexer(run_indexer_v3, "v3", 3, 2, 3001, 2);     // decode, NQ = 2, partial last block
-    check_indexer(run_indexer_v3, "v3", 2, 1, 700, 3);      // NQ = 1
-    check_indexer(run_indexer_v3, "v3", 1, 77, 1000, 1);    // NQ = 4, partial q tile, -inf blocks
-    check_indexer(run_indexer_v3, "v3", 1, 3, 999, 17);     // T = 3: one tile of 4
-    check_indexer(run_indexer_v3, "v3", 2, 5, 130, 5);      // two q tiles per sequence
-    check_indexer(run_indexer_v3, "v3", 3, 2, 77, 6);       // P below one 128-key block
-    check_indexer(run_indexer_v3, "v3", 1, 1, 1, 7);        // one key
-    check_indexer(run_indexer_v3, "v3", 1, 130, 1000, 8);   // Java check shape
-    check_indexer(run_indexer_v3, "v3", 2, 2, 70001, 9, 3000);   // long decode rows (3000 keys checked)
-    g_v3_grid = 3;
-    check_indexer(run_indexer_v3, "v3", 4, 9, 333, 10);     // 3 CTAs: q slots reused many times
-    check_indexer(run_indexer_v3, "v3", 5, 2, 64, 11);      // one block per tile, tiles alternate
-    check_indexer(run_indexer_v3, "v3", 3, 1, 4100, 12);
-    g_v3_grid = 0;
+    if (enabled("v2")) {
+      printf("(indexer v2, today's, on the v3 decode check)\n");
+      check_indexer(run_indexer_v2, "v2", 3, 2, 3001, 2);
+    }
+    if (enabled("v3")) {
+      printf("(indexer v3)\n");
+      check_indexer(run_indexer_v3, "v3", 3, 2, 3001, 2);     // decode, NQ = 2, partial last block
+      check_indexer(run_indexer_v3, "v3", 2, 1, 700, 3);      // NQ = 1
+      check_indexer(run_indexer_v3, "v3", 1, 77, 1000, 1);    // NQ = 4, partial q tile, -inf blocks
+      check_indexer(run_indexer_v3, "v3", 1, 3, 999, 17);     // T = 3: one tile of 4
+      check_indexer(run_indexer_v3, "v3", 2, 5, 130, 5);      // two q tiles per sequence
+      check_indexer(run_indexer_v3, "v3", 3, 2, 77, 6);       // P below one 128-key block
+      check_indexer(run_indexer_v3, "v3", 1, 1, 1, 7);        // one key
+      check_indexer(run_indexer_v3, "v3", 1, 130, 1000, 8);   // a dsabench check shape
+      check_indexer(run_indexer_v3, "v3", 2, 2, 70001, 9, 3000);   // long decode rows (3000 keys checked)
+      g_v3_grid = 3;
+      check_indexer(run_indexer_v3, "v3", 4, 9, 333, 10);     // 3 CTAs: q slots reused many times
+      check_indexer(run_indexer_v3, "v3", 5, 2, 64, 11);      // one block per tile, tiles alternate
+      check_indexer(run_indexer_v3, "v3", 3, 1, 4100, 12);
+      g_v3_grid = 0;
+    }
     for (int v = 0; v <= 1; v++) {
+      if (!enabled(split_name(v))) continue;
       printf("(topk %s)\n", split_name(v));
       check_topk_cases(v);
     }
-    printf("(topk v10, today's, on the same checks)\n");
-    check_topk_cases(-1);
+    if (enabled("v10")) {
+      printf("(topk v10, today's, on the same checks)\n");
+      check_topk_cases(-1);
+    }
   } else if (mode == "indexer") {
     bench_indexer(64, 2, 131072);
     bench_indexer(128, 2, 131072);
@@ -612,7 +619,7 @@ int main(int argc, char** argv) {
     bench_topk(1, 4096, 131072, false);
     bench_topk(1, 4096, 16384, false);
   } else {
-    fprintf(stderr, "mode: check | indexer | topk\n");
+    fprintf(stderr, "usage: idxtopk_bench check|indexer|topk [v2,v3,v10,split8k,split16k]\n");
     return 2;
   }
   printf("SUMMARY %s: %s (%d failed)\n", mode.c_str(), g_fail ? "CHECKS FAILED" : "checks passed", g_fail);
