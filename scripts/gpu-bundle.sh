@@ -23,8 +23,12 @@ if command -v strip >/dev/null; then
 fi
 cp "$jar" "$dist/lib/dsabench.jar"
 cp bin/dsabench "$dist/bin/dsabench"
+# The reference runner (also inside the jar, which `dsabench reference` extracts) beside the script
+# that builds FlashMLA for it from a checkout the user brings.
+cp harness/src/main/resources/io/dsabench/harness/reference/dsabench_reference.py "$dist/lib/"
+cp scripts/build-references.sh "$dist/bin/"
 # The published runs, so that `bin/dsabench bench` run from dist/ compares against the one for its GPU.
-for published in reports/published/*/results.json; do
+for published in reports/published/*/results.json reports/published/*/reference.json; do
   [ -e "$published" ] || continue
   mkdir -p "$dist/$(dirname "$published")"
   cp "$published" "$dist/$published"

@@ -15,6 +15,7 @@ import io.dsabench.harness.Sweep;
 import io.dsabench.harness.SweepSpec;
 import io.dsabench.harness.compare.CompareRule;
 import io.dsabench.harness.compare.Comparison;
+import io.dsabench.harness.compare.ReferenceComparison;
 import io.dsabench.harness.fleet.Gpus;
 import io.dsabench.harness.metrics.MetricsExport;
 import io.dsabench.harness.metrics.SweepMetrics;
@@ -125,6 +126,15 @@ final class BenchCommand implements Callable<Integer> {
   String baseline;
 
   @Option(
+      names = "--reference",
+      paramLabel = "FILE",
+      description =
+          "reference run (dsabench reference) to set ours against, or 'none' (default:"
+              + " out/reference/results.json when it was measured on this GPU, else"
+              + " reports/published/<device>/reference.json)")
+  String reference;
+
+  @Option(
       names = "--min-effect",
       defaultValue = "0.05",
       paramLabel = "F",
@@ -221,6 +231,9 @@ final class BenchCommand implements Callable<Integer> {
     List<Integer> devs = devices == null ? null : Gpus.parseDevices(devices, Gpus.list());
     if (pushgateway != null) {
       MetricsExport.parse(pushgateway);
+    }
+    if (reference != null && !"none".equals(reference)) {
+      readReference(Path.of(reference));
     }
     if (metricsPort != null && (metricsPort < 0 || metricsPort > 65535)) {
       throw new IllegalArgumentException(
@@ -339,6 +352,7 @@ final class BenchCommand implements Callable<Integer> {
     if (failed > 0) {
       outW.println(failed + " point(s) failed; see their reasons in " + s.resultsFile());
     }
+    printAgainstReference(results);
     Path base = baselineFile(results);
     if (base == null) {
       outW.flush();
@@ -355,6 +369,64 @@ final class BenchCommand implements Callable<Integer> {
     outW.print(c.table());
     outW.flush();
     return c.regressed() ? Main.FAILED : code;
+  }
+
+  /**
+   * Ours against the reference run for this GPU, when there is one: a comparison for the kernel
+   * engineer, never part of the exit code.
+   */
+  private void printAgainstReference(Results results) {
+    PrintWriter outW = spec.commandLine().getOut();
+    if ("none".equals(reference) || "cpu".equals(results.run().backend())) {
+      return;
+    }
+    String device = results.run().device() == null ? null : results.run().device().name();
+    Path file;
+    if (reference != null) {
+      file = Path.of(reference);
+    } else {
+      Path local = Path.of("out", "reference", "results.json");
+      Path published =
+          Path.of(
+              "reports",
+              "published",
+              DeviceNames.slug(results.run().backend(), device),
+              "reference.json");
+      file = null;
+      if (Files.isRegularFile(local)) {
+        Results r = readReference(local);
+        if (r.run().device() != null && java.util.Objects.equals(r.run().device().name(), device)) {
+          file = local;
+        }
+      }
+      if (file == null && Files.isRegularFile(published)) {
+        file = published;
+      }
+      if (file == null) {
+        outW.println(
+            "no reference run for " + device + " (dsabench reference measures FlashMLA and cuDNN)");
+        return;
+      }
+    }
+    outW.println("against the reference implementations in " + file + ":");
+    outW.print(ReferenceComparison.of(results, readReference(file)).table());
+  }
+
+  private static Results readReference(Path file) {
+    try {
+      Results r = ResultsIO.read(file);
+      if (!"reference".equals(r.run().backend())) {
+        throw new IllegalArgumentException(
+            "reference: "
+                + file
+                + " holds a '"
+                + r.run().backend()
+                + "' run, not a reference run (dsabench reference writes those)");
+      }
+      return r;
+    } catch (ResultsFormatException e) {
+      throw new IllegalArgumentException("reference: " + e.getMessage(), e);
+    }
   }
 
   /** The baseline to compare with, or null (then says why not). */

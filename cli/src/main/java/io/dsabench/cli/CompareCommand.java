@@ -5,6 +5,7 @@ import io.dsabench.costmodel.results.ResultsFormatException;
 import io.dsabench.costmodel.results.ResultsIO;
 import io.dsabench.harness.compare.CompareRule;
 import io.dsabench.harness.compare.Comparison;
+import io.dsabench.harness.compare.ReferenceComparison;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -24,6 +25,9 @@ import picocli.CommandLine.Spec;
           + " if the base and new p10-p90 intervals do not overlap: regression (slower) or"
           + " faster; if they overlap: ambiguous (listed, does not fail).",
       "A point ok in BASE but skipped or failed in NEW is lost and fails like a regression.",
+      "With --reference: OURS REF, where REF is a reference run (dsabench reference): per point"
+          + " and stage, our median over the reference's and both throughputs, worst first; a"
+          + " comparison, not a verdict (exit 0).",
       "Exit: 0 no regression, 1 regression or lost point, 2 bad input."
     })
 final class CompareCommand implements Callable<Integer> {
@@ -42,11 +46,25 @@ final class CompareCommand implements Callable<Integer> {
       description = "smallest relative change of a median that counts (default: ${DEFAULT-VALUE})")
   double minEffect;
 
+  @Option(
+      names = "--reference",
+      description = "BASE is our run and NEW a reference run: print ours against the reference")
+  boolean reference;
+
   @Override
   public Integer call() {
     CompareRule rule = new CompareRule(minEffect);
     Results b = read(base);
     Results n = read(now);
+    if (reference) {
+      ReferenceComparison rc = ReferenceComparison.of(b, n);
+      PrintWriter out = spec.commandLine().getOut();
+      out.println("ours:      " + base + " (" + b.run().id() + ")");
+      out.println("reference: " + now + " (" + n.run().id() + ")");
+      out.print(rc.table());
+      out.flush();
+      return Main.OK;
+    }
     Comparison c = Comparison.of(b, n, rule);
     PrintWriter out = spec.commandLine().getOut();
     out.println("base: " + base + " (" + b.run().id() + ")");

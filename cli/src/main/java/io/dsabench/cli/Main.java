@@ -21,6 +21,7 @@ import picocli.CommandLine.Command;
       ReportCommand.class,
       ServeCommand.class,
       MergeCommand.class,
+      ReferenceCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {

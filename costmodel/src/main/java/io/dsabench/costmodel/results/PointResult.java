@@ -12,7 +12,9 @@ import java.util.Optional;
 
 /**
  * One sweep point's outcome. {@code reason} says why a point was skipped or failed; {@code device}
- * is set when a multi-GPU run records which GPU measured it.
+ * is set when a multi-GPU run records which GPU measured it. {@code skippedStages} (optional) lists
+ * stages of an ok point that have no timing, with the reason (a reference library that is not
+ * installed, say).
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonPropertyOrder({
@@ -23,6 +25,7 @@ import java.util.Optional;
   "status",
   "reason",
   "stages",
+  "skippedStages",
   "device"
 })
 public record PointResult(
@@ -33,7 +36,8 @@ public record PointResult(
     PointStatus status,
     @JsonInclude(JsonInclude.Include.ALWAYS) String reason,
     List<StageResult> stages,
-    DeviceRecord device) {
+    DeviceRecord device,
+    List<StageProblem> skippedStages) {
   public PointResult {
     new SweepPoint(phase, variant, position, tokens); // validates the coordinates
     if (status == null) {
@@ -43,6 +47,20 @@ public record PointResult(
       throw new IllegalArgumentException("reason: a " + status.id() + " point must say why");
     }
     stages = stages == null ? List.of() : List.copyOf(stages);
+    skippedStages =
+        skippedStages == null || skippedStages.isEmpty() ? null : List.copyOf(skippedStages);
+  }
+
+  public PointResult(
+      Phase phase,
+      Variant variant,
+      int position,
+      int tokens,
+      PointStatus status,
+      String reason,
+      List<StageResult> stages,
+      DeviceRecord device) {
+    this(phase, variant, position, tokens, status, reason, stages, device, null);
   }
 
   public static PointResult ok(SweepPoint p, List<StageResult> stages) {

@@ -3,13 +3,17 @@ package io.dsabench.costmodel.results;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import io.dsabench.costmodel.workload.Op;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * One stage's timing at a point: device time from the backend's own clock (CUDA events on GPUs),
  * median and spread over {@code samples}, and throughput derived from the declared work. {@code
  * sampleSeconds} (optional) keeps the raw samples for rank tests; {@code hostOverheadSeconds}
- * (optional) is the median host-side cost of issuing the stage (launch, JNI).
+ * (optional) is the median host-side cost of issuing the stage (launch, JNI). {@code
+ * implementation} (reference runs) names what ran: library, function, version, commit, backend.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonPropertyOrder({
@@ -23,6 +27,7 @@ import java.util.List;
   "flopsPerSecond",
   "bytesPerSecond",
   "hostOverheadSeconds",
+  "implementation",
   "sampleSeconds"
 })
 public record StageResult(
@@ -36,7 +41,8 @@ public record StageResult(
     double flopsPerSecond,
     double bytesPerSecond,
     Double hostOverheadSeconds,
-    List<Double> sampleSeconds) {
+    List<Double> sampleSeconds,
+    Map<String, String> implementation) {
   public StageResult {
     if (op == null) {
       throw new IllegalArgumentException("op: null is not an op");
@@ -62,6 +68,55 @@ public record StageResult(
           "samples of " + op.id() + ": " + samples + " is not a positive count");
     }
     sampleSeconds = sampleSeconds == null ? null : List.copyOf(sampleSeconds);
+    implementation =
+        implementation == null
+            ? null
+            : Collections.unmodifiableMap(new LinkedHashMap<>(implementation));
+  }
+
+  /** A stage measured by dsabench's own kernels (no implementation record). */
+  public StageResult(
+      Op op,
+      double medianSeconds,
+      double p10Seconds,
+      double p90Seconds,
+      int samples,
+      double flops,
+      double bytes,
+      double flopsPerSecond,
+      double bytesPerSecond,
+      Double hostOverheadSeconds,
+      List<Double> sampleSeconds) {
+    this(
+        op,
+        medianSeconds,
+        p10Seconds,
+        p90Seconds,
+        samples,
+        flops,
+        bytes,
+        flopsPerSecond,
+        bytesPerSecond,
+        hostOverheadSeconds,
+        sampleSeconds,
+        null);
+  }
+
+  /** The same timing, recording which implementation produced it. */
+  public StageResult withImplementation(Map<String, String> what) {
+    return new StageResult(
+        op,
+        medianSeconds,
+        p10Seconds,
+        p90Seconds,
+        samples,
+        flops,
+        bytes,
+        flopsPerSecond,
+        bytesPerSecond,
+        hostOverheadSeconds,
+        sampleSeconds,
+        what);
   }
 
   /** A stage whose throughput is derived from its declared work and median time. */

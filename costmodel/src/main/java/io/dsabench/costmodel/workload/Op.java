@@ -12,6 +12,11 @@ public enum Op {
   TOPK,
   SPARSE_PREFILL,
   SPARSE_DECODE,
+  /**
+   * Dense prefill of a chunk in one call with a bottom-right-aligned causal mask: the same work as
+   * {@link #DENSE_PREFILL}, recorded by reference runs beside that library's marginal-cost figure.
+   */
+  DENSE_PREFILL_MASKED,
   /** The whole variant at the point: the sum of its stages, timed end to end. */
   TOTAL;
 
@@ -31,6 +36,6 @@ public enum Op {
         "op: '"
             + id
             + "' is not one of dense_prefill, dense_decode, indexer, topk, sparse_prefill,"
-            + " sparse_decode, total");
+            + " sparse_decode, dense_prefill_masked, total");
   }
 }

@@ -85,6 +85,7 @@ public final class WorkloadModel {
     double sequences = prefill ? 1 : n;
     switch (op) {
       case DENSE_PREFILL:
+      case DENSE_PREFILL_MASKED:
         return new OpWork(
             op,
             2.0 * h * (shape.qkDim() + shape.vHeadDim()) * densePairs,

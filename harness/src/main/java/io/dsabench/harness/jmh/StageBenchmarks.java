@@ -162,6 +162,9 @@ public class StageBenchmarks {
       case SPARSE_PREFILL -> "sparsePrefill";
       case SPARSE_DECODE -> "sparseDecode";
       case TOTAL -> variant == Variant.DENSE ? "denseTotal" : "dsaTotal";
+      case DENSE_PREFILL_MASKED ->
+          throw new IllegalArgumentException(
+              "op: dense_prefill_masked is measured by reference runs only");
     };
   }
 

@@ -40,6 +40,7 @@ public final class CudaBackend implements Backend {
   private final CUstream stream = null; // the legacy default stream: ordered with memcpys
   private final Map<String, CudaModule> modules = new HashMap<>();
   private final CudaDsaOps dsa;
+  private DensePrefillV3 prefillV3; // made at its first launch (reads the cubin's constants)
   private volatile boolean open = true;
   private CudaBuffer workspace;
 
@@ -227,7 +228,10 @@ public final class CudaBackend implements Backend {
     return module(moduleName, site).constant(constantName, site);
   }
 
-  /** One kernel launch; arguments are CudaBuffers, Integers, Longs and Floats in kernel order. */
+  /**
+   * One kernel launch; arguments are CudaBuffers, Integers, Longs, Floats and byte arrays (structs
+   * by value, such as {@link TensorMaps} output) in kernel order.
+   */
   void launch(
       String moduleName,
       String kernelName,
@@ -252,6 +256,10 @@ public final class CudaBackend implements Backend {
         pointers[i] = Pointer.to(new long[] {(Long) a});
       } else if (a instanceof Float) {
         pointers[i] = Pointer.to(new float[] {(Float) a});
+      } else if (a instanceof byte[]) {
+        // A struct passed by value, e.g. a 128-byte CUtensorMap for a __grid_constant__ parameter:
+        // the driver copies as many bytes as the kernel's parameter declares.
+        pointers[i] = Pointer.to((byte[]) a);
       } else {
         throw new IllegalArgumentException(
             "launch " + kernelName + ": argument " + i + " of type " + a + " is not supported");
@@ -433,6 +441,10 @@ public final class CudaBackend implements Backend {
   @Override
   public void densePrefill(Ops.DensePrefill op) {
     String site = "CudaBackend.densePrefill";
+    if (DensePrefillShape.version(hopper).equals("v3")) {
+      prefillV3(site).launch(op, smCount);
+      return;
+    }
     int blockM = DensePrefillShape.blockM(hopper);
     int mBlocks = (op.tokens() + blockM - 1) / blockM;
     launch(
@@ -451,6 +463,14 @@ public final class CudaBackend implements Backend {
         op.tokens(),
         op.position(),
         Mla.SOFTMAX_SCALE);
+  }
+
+  private synchronized DensePrefillV3 prefillV3(String site) {
+    if (prefillV3 == null) {
+      makeCurrent(site);
+      prefillV3 = new DensePrefillV3(this, site);
+    }
+    return prefillV3;
   }
 
   @Override
@@ -537,6 +557,10 @@ public final class CudaBackend implements Backend {
     if (workspace != null) {
       workspace.close();
       workspace = null;
+    }
+    if (prefillV3 != null) {
+      prefillV3.close();
+      prefillV3 = null;
     }
     List<CudaModule> loaded = new ArrayList<>(modules.values());
     modules.clear();

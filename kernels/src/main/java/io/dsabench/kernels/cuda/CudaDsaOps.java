@@ -51,6 +51,7 @@ final class CudaDsaOps implements AutoCloseable {
   static final int SPARSE_V3_SMEM_FP8 = 1024 + 2 * 73728 + 64 * 656 + 8192 + 512 + 4 * 64 * 4 + 16;
 
   private final CudaBackend backend;
+  private final TopkSplit topkSplit;
 
   /** Launch constants of a v4 sparse kernel, as its cubin exports them. */
   private record SparseLaunch(int sharedBytes, int threads, int headsPerCta) {}
@@ -62,6 +63,7 @@ final class CudaDsaOps implements AutoCloseable {
 
   CudaDsaOps(CudaBackend backend) {
     this.backend = backend;
+    this.topkSplit = new TopkSplit(backend);
   }
 
   /**
@@ -102,7 +104,11 @@ final class CudaDsaOps implements AutoCloseable {
     String site = "CudaDsaOps.indexer";
     boolean fp8 = op.fp8();
     if (fp8 && "9.0".equals(backend.device().computeCapability())) {
-      indexerWgmma(op, site);
+      if (IndexerV3.version().equals("v3")) {
+        IndexerV3.launch(backend, op, site);
+      } else {
+        indexerWgmma(op, site);
+      }
       return;
     }
     int qw = indexerQueriesPerCta(op.tokensPerSeq(), fp8);
@@ -174,6 +180,11 @@ final class CudaDsaOps implements AutoCloseable {
   }
 
   void topK(Ops.TopK op) {
+    String version = TopkSplit.version("9.0".equals(backend.device().computeCapability()));
+    if (!version.equals("v10")) {
+      topkSplit.launch(op, version, "CudaDsaOps.topK");
+      return;
+    }
     backend.launch(
         "dsa_topk",
         "dsa_topk",
@@ -294,7 +305,9 @@ final class CudaDsaOps implements AutoCloseable {
     return major > 8 || (major == 8 && minor >= 9);
   }
 
-  /** Frees what the DSA ops hold (nothing: scratch comes from the backend's workspace). */
+  /** Frees what the DSA ops hold: the split top-k's row state (other scratch is the workspace). */
   @Override
-  public void close() {}
+  public void close() {
+    topkSplit.close();
+  }
 }

@@ -1,6 +1,9 @@
 package io.dsabench.kernels.cuda;
 
-/** Launch shape of dense_prefill.cu, per version; must match the constants there. */
+/**
+ * Launch shape of dense_prefill.cu (versions 1, 2 and 2p), per version; must match the constants
+ * there. Version 3 reads its launch constants from its cubin (DensePrefillV3).
+ */
 final class DensePrefillShape {
   static final int QK = 192;
   static final int V = 128;
@@ -20,9 +23,11 @@ final class DensePrefillShape {
 
   /**
    * Which sm_90a prefill kernel runs: {@code v2p} (dense_prefill_pipelined, FA3-style
-   * intra-warpgroup pipelining; the default: 392-402 TFLOP/s against v2's 373-381 on the H200) or
-   * {@code v2} (dense_prefill); system property {@code dsabench.cuda.prefill} picks one for A/B
-   * runs. Other GPUs always run version 1.
+   * intra-warpgroup pipelining; the default: 392-402 TFLOP/s against v2's 373-381 on the H200),
+   * {@code v2} (dense_prefill) or {@code v3} (dense_prefill_v3 in sm90/prefill/dense.cu:
+   * warp-specialized with TMA, ping-pong consumers, persistent; launched by {@link
+   * DensePrefillV3}); system property {@code dsabench.cuda.prefill} picks one for A/B runs. Other
+   * GPUs always run version 1.
    */
   static final String DEFAULT_VERSION = "v2p";
 
@@ -30,10 +35,14 @@ final class DensePrefillShape {
     if (!hopper) {
       return "v1";
     }
-    String v = System.getProperty("dsabench.cuda.prefill", DEFAULT_VERSION);
-    if (!v.equals("v2") && !v.equals("v2p")) {
+    return version(System.getProperty("dsabench.cuda.prefill", DEFAULT_VERSION));
+  }
+
+  /** The sm_90a version named {@code v}, checked. */
+  static String version(String v) {
+    if (!v.equals("v2") && !v.equals("v2p") && !v.equals("v3")) {
       throw new IllegalArgumentException(
-          "dsabench.cuda.prefill: '" + v + "' is not one of v2, v2p");
+          "dsabench.cuda.prefill: '" + v + "' is not one of v2, v2p, v3");
     }
     return v;
   }

@@ -1,0 +1,262 @@
+package io.dsabench.cli;
+
+import io.dsabench.costmodel.results.PointStatus;
+import io.dsabench.costmodel.results.Results;
+import io.dsabench.costmodel.workload.Phase;
+import io.dsabench.costmodel.workload.Variant;
+import io.dsabench.harness.DeviceLock;
+import io.dsabench.harness.ProgressBar;
+import io.dsabench.harness.SweepSpec;
+import io.dsabench.harness.fleet.Gpus;
+import io.dsabench.harness.reference.ProcessChannel;
+import io.dsabench.harness.reference.ReferenceRunner;
+import io.dsabench.harness.reference.ReferenceSweep;
+import io.dsabench.harness.stats.StopRule;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code dsabench reference}: DeepSeek's FlashMLA and PyTorch (cuDNN attention) timed on this GPU
+ * at the sweep points of {@code bench}, written in the same results schema.
+ */
+@Command(
+    name = "reference",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
+    description = {
+      "Measures the reference implementations on the local GPU at the same sweep points as bench"
+          + " and writes DIR/results.json (run.backend = reference; each stage names the library,"
+          + " function and version that ran).",
+      "References: FlashMLA (flash_mla_with_kvcache for dense decode and FP8 sparse decode,"
+          + " flash_mla_sparse_fwd for sparse prefill); PyTorch scaled_dot_product_attention on"
+          + " cuDNN for dense prefill (dense_prefill: the chunk's marginal cost T(p) - T(p-n) of the"
+          + " causal kernel; dense_prefill_masked: one call with a bottom-right causal mask);"
+          + " torch._scaled_mm for the indexer (GEMM only, a lower bound); torch.topk for top-k.",
+      "Build FlashMLA first with scripts/build-references.sh FLASHMLA_SRC (into out/references);"
+          + " a reference that is not installed is recorded as a skipped stage with the reason.",
+      "Sampling: dsabench's rule (warm-up, then samples until the median's 95%% CI half-width is"
+          + " under --max-noise or --max-time passes), CUDA events around each call.",
+      "Exit: 0 ok, 1 a point failed, 2 bad input or no Python/torch/GPU here."
+    })
+final class ReferenceCommand implements Callable<Integer> {
+  static final String RUNNER_RESOURCE = "io/dsabench/harness/reference/dsabench_reference.py";
+
+  @Spec CommandSpec spec;
+
+  @Option(
+      names = "--out",
+      defaultValue = "out/reference",
+      paramLabel = "DIR",
+      description = "output directory: results.json, runner.log (default: ${DEFAULT-VALUE})")
+  Path out;
+
+  @Option(
+      names = "--phases",
+      split = ",",
+      paramLabel = "PHASE",
+      description = "prefill, decode (default: both)")
+  List<String> phases;
+
+  @Option(
+      names = "--variants",
+      split = ",",
+      paramLabel = "VARIANT",
+      description = "dense, dsa (default: both)")
+  List<String> variants;
+
+  @Option(
+      names = "--positions",
+      paramLabel = "1K,..",
+      description = "context positions; K = 1024 (default: bench's GPU sweep, 1K..128K)")
+  String positions;
+
+  @Option(
+      names = "--tokens",
+      paramLabel = "N",
+      description = "query tokens per point: N, or prefill=N,decode=M (default: 4096/64)")
+  String tokens;
+
+  @Option(
+      names = "--decode-tokens-per-seq",
+      defaultValue = "1",
+      paramLabel = "N",
+      description = "query tokens per decode sequence, 1-4 (default: ${DEFAULT-VALUE})")
+  int decodeTokensPerSeq;
+
+  @Option(
+      names = "--python",
+      paramLabel = "EXE",
+      description = "the Python that has PyTorch (default: $DSABENCH_PYTHON, else python3)")
+  String python;
+
+  @Option(
+      names = "--references",
+      paramLabel = "DIR",
+      description =
+          "folder scripts/build-references.sh built into (default: $DSABENCH_REFERENCES, else"
+              + " out/references)")
+  Path references;
+
+  @Option(
+      names = "--max-noise",
+      paramLabel = "F",
+      description = "stop sampling when the median's 95%% CI half-width / median is below F (0.01)")
+  Double maxNoise;
+
+  @Option(
+      names = "--max-time",
+      paramLabel = "S",
+      description = "time cap of one stage's sampling, seconds (default 1)")
+  Double maxTime;
+
+  @Option(
+      names = "--min-samples",
+      paramLabel = "N",
+      description = "samples taken whatever the noise (default 10)")
+  Integer minSamples;
+
+  @Option(names = "--lock-dir", hidden = true, paramLabel = "DIR")
+  Path lockDir;
+
+  @Override
+  public Integer call() throws IOException {
+    PrintWriter outW = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    SweepSpec defaults = SweepSpec.defaults("cuda");
+    List<Phase> ph = phases == null ? defaults.phases() : phases.stream().map(Phase::of).toList();
+    List<Variant> va =
+        variants == null ? defaults.variants() : variants.stream().map(Variant::of).toList();
+    List<Integer> po =
+        positions == null ? defaults.positions() : SweepSpec.parsePositions(positions);
+    SweepSpec sweep =
+        new SweepSpec(ph, va, po, BenchCommand.parseTokens(tokens, "cuda"), decodeTokensPerSeq);
+    StopRule stop = StopRule.GPU;
+    if (minSamples != null) {
+      stop = stop.withMinSamples(minSamples);
+    }
+    if (maxNoise != null) {
+      stop = stop.withMaxNoise(maxNoise);
+    }
+    if (maxTime != null) {
+      stop = stop.withMaxSeconds(maxTime);
+    }
+    String exe = python != null ? python : envOr("DSABENCH_PYTHON", "python3");
+    Path refs =
+        references != null
+            ? references
+            : Path.of(envOr("DSABENCH_REFERENCES", Path.of("out", "references").toString()));
+    if (Files.exists(out) && !Files.isDirectory(out)) {
+      throw new IllegalArgumentException("out: " + out + " exists and is not a directory");
+    }
+    Files.createDirectories(out);
+    Path runnerScript = extractRunner(out);
+    List<String> cmd = new ArrayList<>(List.of(exe, runnerScript.toString()));
+    if (Files.isDirectory(refs)) {
+      cmd.add("--references");
+      cmd.add(refs.toAbsolutePath().toString());
+    } else {
+      err.println(
+          "dsabench: no built references in "
+              + refs
+              + " (scripts/build-references.sh builds FlashMLA there); FlashMLA stages will be"
+              + " skipped");
+    }
+    Path log = out.resolve("runner.log");
+    ReferenceSweep sweepRun =
+        new ReferenceSweep(
+                sweep,
+                stop,
+                out.resolve("results.json"),
+                () -> ProcessChannel.start(cmd, log),
+                commandLine())
+            .listen(ProgressBar.stderr());
+    Results results;
+    DeviceLock lock;
+    try {
+      // One sweep per GPU, ours or the reference's: two would each time the other.
+      lock =
+          DeviceLock.acquire(
+              lockDir == null ? DeviceLock.defaultDir() : lockDir, lockId(), commandLine());
+    } catch (DeviceLock.BusyException e) {
+      err.println("dsabench: " + e.getMessage());
+      return Main.FAILED;
+    }
+    try {
+      results = sweepRun.run();
+    } catch (ReferenceRunner.UnavailableException e) {
+      err.println("dsabench: reference runner unavailable: " + e.getMessage());
+      return Main.BAD_INPUT;
+    } catch (IOException e) {
+      if (e.getMessage() != null && e.getMessage().startsWith("Cannot run program")) {
+        err.println(
+            "dsabench: cannot start '"
+                + exe
+                + "' (no Python here? give one with --python or DSABENCH_PYTHON): "
+                + e.getMessage());
+        return Main.BAD_INPUT;
+      }
+      throw e;
+    } finally {
+      lock.close();
+    }
+    outW.println("results: " + out.resolve("results.json"));
+    long failed = results.points().stream().filter(p -> p.status() == PointStatus.FAILED).count();
+    long skippedStages =
+        results.points().stream()
+            .mapToLong(p -> p.skippedStages() == null ? 0 : p.skippedStages().size())
+            .sum();
+    if (skippedStages > 0) {
+      outW.println(skippedStages + " stage(s) skipped; their reasons are in the results file");
+    }
+    if (failed > 0) {
+      outW.println(
+          failed + " point(s) failed; see their reasons in " + out.resolve("results.json"));
+    }
+    outW.flush();
+    return failed > 0 ? Main.FAILED : Main.OK;
+  }
+
+  /** Copies the runner out of the jar beside the results, so the file that ran stays with them. */
+  static Path extractRunner(Path dir) throws IOException {
+    Path target = dir.resolve("dsabench_reference.py");
+    try (InputStream in =
+        ReferenceCommand.class.getClassLoader().getResourceAsStream(RUNNER_RESOURCE)) {
+      if (in == null) {
+        throw new IOException("the reference runner " + RUNNER_RESOURCE + " is not in this build");
+      }
+      Path tmp = Files.createTempFile(dir, ".dsabench_reference.", ".py");
+      Files.copy(in, tmp, StandardCopyOption.REPLACE_EXISTING);
+      Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+    return target;
+  }
+
+  private static String lockId() {
+    Gpus.Gpu g = Gpus.visibleFirst(Gpus.list());
+    if (g != null) {
+      return g.uuid();
+    }
+    String v = System.getenv("CUDA_VISIBLE_DEVICES");
+    return "cuda-" + (v == null || v.isBlank() ? "all" : v.replace(',', '+'));
+  }
+
+  private static String envOr(String name, String fallback) {
+    String v = System.getenv(name);
+    return v == null || v.isBlank() ? fallback : v;
+  }
+
+  private String commandLine() {
+    return "dsabench " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
+  }
+}

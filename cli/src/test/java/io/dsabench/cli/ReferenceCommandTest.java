@@ -1,0 +1,83 @@
+package io.dsabench.cli;
+
+import static io.dsabench.cli.CliRun.run;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code dsabench reference} where no reference can run: one clear line, exit 2, no stack. */
+class ReferenceCommandTest {
+  @Test
+  void noPythonIsOneLineAndExitTwo(@TempDir Path tmp) {
+    CliRun r =
+        run(
+            "reference",
+            "--python",
+            "/nonexistent/python3",
+            "--out",
+            tmp.resolve("ref").toString(),
+            "--references",
+            tmp.toString(),
+            "--positions",
+            "1K",
+            "--lock-dir",
+            tmp.resolve("locks").toString());
+    assertThat(r.exit()).isEqualTo(2);
+    assertThat(r.err().strip().lines())
+        .singleElement()
+        .asString()
+        .startsWith(
+            "dsabench: cannot start '/nonexistent/python3' (no Python here? give one with --python"
+                + " or DSABENCH_PYTHON)");
+    assertThat(r.err()).doesNotContain("\tat ");
+  }
+
+  @Test
+  void aPythonWithoutTorchIsOneLineAndExitTwo(@TempDir Path tmp) throws Exception {
+    // Stands in for a python3 whose runner finds no torch: it prints what the runner prints then.
+    Path fake = tmp.resolve("python-without-torch");
+    Files.writeString(
+        fake,
+        "#!/bin/sh\n"
+            + "echo '{\"type\":\"error\",\"reason\":\"torch not importable: No module named"
+            + " torch\"}'\nexit 3\n");
+    Files.setPosixFilePermissions(fake, PosixFilePermissions.fromString("rwx------"));
+    CliRun r =
+        run(
+            "reference",
+            "--python",
+            fake.toString(),
+            "--out",
+            tmp.resolve("ref").toString(),
+            "--references",
+            tmp.toString(),
+            "--lock-dir",
+            tmp.resolve("locks").toString());
+    assertThat(r.exit()).isEqualTo(2);
+    assertThat(r.err().strip())
+        .isEqualTo(
+            "dsabench: reference runner unavailable: torch not importable: No module named torch");
+    // The runner that would have run stays beside the results.
+    assertThat(tmp.resolve("ref").resolve("dsabench_reference.py")).isRegularFile();
+  }
+
+  @Test
+  void badSweepInputIsRefusedBeforeAnythingStarts(@TempDir Path tmp) {
+    CliRun r =
+        run(
+            "reference",
+            "--positions",
+            "-4",
+            "--out",
+            tmp.resolve("ref").toString(),
+            "--lock-dir",
+            tmp.resolve("locks").toString());
+    assertThat(r.exit()).isEqualTo(2);
+    assertThat(r.err()).contains("positions: ");
+    assertThat(tmp.resolve("ref")).doesNotExist();
+  }
+}

@@ -1,0 +1,265 @@
+package io.dsabench.harness.reference;
+
+import io.dsabench.costmodel.results.PointResult;
+import io.dsabench.costmodel.results.PointStatus;
+import io.dsabench.costmodel.results.Results;
+import io.dsabench.costmodel.results.ResultsIO;
+import io.dsabench.costmodel.results.RunInfo;
+import io.dsabench.costmodel.results.StageProblem;
+import io.dsabench.costmodel.results.StageResult;
+import io.dsabench.costmodel.workload.Op;
+import io.dsabench.costmodel.workload.OpWork;
+import io.dsabench.costmodel.workload.Phase;
+import io.dsabench.costmodel.workload.SweepPoint;
+import io.dsabench.costmodel.workload.Variant;
+import io.dsabench.costmodel.workload.WorkloadModel;
+import io.dsabench.harness.BuildInfo;
+import io.dsabench.harness.DeviceNames;
+import io.dsabench.harness.RunExtra;
+import io.dsabench.harness.SweepListener;
+import io.dsabench.harness.SweepSpec;
+import io.dsabench.harness.stats.SampleStats;
+import io.dsabench.harness.stats.StopRule;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * A sweep of the reference implementations (FlashMLA, PyTorch) over the same points as {@code
+ * bench}, written as a results file with {@code run.backend = "reference"}: every stage carries the
+ * implementation that ran, FLOPs and bytes come from the {@link WorkloadModel} so throughputs
+ * compare stage by stage with ours. The file is rewritten atomically after every point, so an
+ * interrupted run keeps what it finished. A runner that dies fails the stages it had not finished
+ * and is started again for the next point.
+ */
+public final class ReferenceSweep {
+  /** Backend name of reference runs in results files. */
+  public static final String BACKEND = "reference";
+
+  /** Starts a runner; a new one after a runner dies. */
+  @FunctionalInterface
+  public interface Launcher {
+    RunnerChannel start() throws IOException;
+  }
+
+  private final SweepSpec spec;
+  private final StopRule stop;
+  private final Path resultsFile;
+  private final Launcher launcher;
+  private final String command;
+  private final WorkloadModel model = WorkloadModel.deepseekV32();
+  private final List<SweepListener> listeners = new CopyOnWriteArrayList<>();
+
+  public ReferenceSweep(
+      SweepSpec spec, StopRule stop, Path resultsFile, Launcher launcher, String command) {
+    this.spec = spec;
+    this.stop = stop;
+    this.resultsFile = resultsFile;
+    this.launcher = launcher;
+    this.command = command;
+  }
+
+  public ReferenceSweep listen(SweepListener l) {
+    listeners.add(l);
+    return this;
+  }
+
+  /** The reference stages of a point: what the reference libraries offer for its variant. */
+  public static List<Op> ops(Phase phase, Variant variant) {
+    if (variant == Variant.DENSE && phase == Phase.PREFILL) {
+      return List.of(Op.DENSE_PREFILL, Op.DENSE_PREFILL_MASKED);
+    }
+    return WorkloadModel.stages(phase, variant);
+  }
+
+  /**
+   * Runs every point.
+   *
+   * @throws ReferenceRunner.UnavailableException when the first runner cannot start (no Python,
+   *     torch or GPU), before any point is measured
+   */
+  public Results run() throws IOException, ReferenceRunner.UnavailableException {
+    ReferenceRunner runner = open();
+    Results results = null;
+    try {
+      ReferenceRunner.Hello hello = runner.hello();
+      String started = Instant.now().toString();
+      String commit = BuildInfo.gitCommit();
+      String id =
+          DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'")
+                  .withZone(ZoneOffset.UTC)
+                  .format(Instant.now())
+              + "-"
+              + DeviceNames.slug("cuda", hello.device().name())
+              + "-reference-"
+              + (commit.length() >= 7 ? commit.substring(0, 7) : commit);
+      Map<String, String> extra = new LinkedHashMap<>();
+      extra.put(RunExtra.SWEEP, spec.canonical());
+      extra.put(
+          RunExtra.SAMPLING,
+          String.format(
+              java.util.Locale.ROOT,
+              "reference runner; CUDA events around each call behind a stream hold; warm-up %d runs"
+                  + " and %.2f s; %d-%d samples, noise %.3f, cap %.1f s",
+              stop.warmupRuns(),
+              stop.warmupSeconds(),
+              stop.minSamples(),
+              stop.maxSamples(),
+              stop.maxNoise(),
+              stop.maxSeconds()));
+      extra.put("python", hello.python());
+      extra.put("torch", hello.torch());
+      hello
+          .libraries()
+          .forEach(
+              (name, info) ->
+                  extra.put(
+                      "library." + name,
+                      info.containsKey("unavailable")
+                          ? "unavailable: " + info.get("unavailable")
+                          : info.getOrDefault("version", "?")
+                              + (info.containsKey("commit")
+                                  ? " (commit " + info.get("commit") + ")"
+                                  : "")));
+      RunInfo run =
+          new RunInfo(
+              id,
+              started,
+              commit,
+              BACKEND,
+              command,
+              BuildInfo.jvm(),
+              BuildInfo.host(),
+              hello.device(),
+              extra);
+      results = new Results(run, List.of());
+      ResultsIO.write(resultsFile, results);
+      Results begun = results;
+      List<SweepPoint> points = spec.points();
+      fire(l -> l.sweepStarted(begun, points.size()));
+      long seed = 1;
+      for (SweepPoint p : points) {
+        fire(l -> l.pointStarted(p, -1));
+        long t0 = System.nanoTime();
+        if (runner == null || runner.dead()) {
+          if (runner != null) {
+            runner.close();
+          }
+          runner = reopen();
+        }
+        PointResult r;
+        if (runner == null) {
+          r =
+              PointResult.notOk(
+                  p, PointStatus.FAILED, "the reference runner could not be restarted");
+        } else {
+          int tps = p.phase() == Phase.DECODE ? spec.decodeTokensPerSeq() : 1;
+          r = toResult(p, runner.measure(p, tps, ops(p.phase(), p.variant()), stop, seed++), model);
+        }
+        results = results.with(r);
+        ResultsIO.write(resultsFile, results);
+        int done = results.points().size();
+        double seconds = (System.nanoTime() - t0) * 1e-9;
+        fire(l -> l.pointFinished(r, done, points.size(), seconds));
+      }
+      return results;
+    } finally {
+      if (runner != null) {
+        runner.close();
+      }
+      Results last = results;
+      if (last != null) {
+        fire(l -> l.sweepFinished(last));
+      }
+    }
+  }
+
+  private ReferenceRunner open() throws IOException, ReferenceRunner.UnavailableException {
+    return ReferenceRunner.open(launcher.start());
+  }
+
+  private ReferenceRunner reopen() {
+    try {
+      return open();
+    } catch (IOException | ReferenceRunner.UnavailableException e) {
+      return null;
+    }
+  }
+
+  /**
+   * The point's result: ok when at least one stage was measured (the others listed as skipped
+   * stages with their reasons), else skipped or failed (failed wins) with every stage's reason.
+   */
+  static PointResult toResult(
+      SweepPoint p, List<ReferenceRunner.StageOutcome> outcomes, WorkloadModel model) {
+    List<StageResult> stages = new ArrayList<>();
+    List<StageProblem> problems = new ArrayList<>();
+    for (ReferenceRunner.StageOutcome o : outcomes) {
+      if (o.status() != PointStatus.OK) {
+        problems.add(new StageProblem(o.op(), o.status(), o.reason()));
+        continue;
+      }
+      OpWork w = model.work(o.op(), p);
+      SampleStats st = SampleStats.of(o.samples());
+      double median = st.median();
+      stages.add(
+          new StageResult(
+              o.op(),
+              median,
+              Math.min(st.p10(), median),
+              Math.max(st.p90(), median),
+              st.count(),
+              w.flops(),
+              w.bytes(),
+              w.flops() / median,
+              w.bytes() / median,
+              null,
+              o.samples(),
+              o.implementation()));
+    }
+    if (!stages.isEmpty()) {
+      return new PointResult(
+          p.phase(),
+          p.variant(),
+          p.position(),
+          p.tokens(),
+          PointStatus.OK,
+          null,
+          stages,
+          null,
+          problems);
+    }
+    boolean failed = problems.stream().anyMatch(s -> s.status() == PointStatus.FAILED);
+    StringBuilder why = new StringBuilder();
+    for (StageProblem s : problems) {
+      why.append(why.length() == 0 ? "" : "; ").append(s.op().id()).append(": ").append(s.reason());
+    }
+    return new PointResult(
+        p.phase(),
+        p.variant(),
+        p.position(),
+        p.tokens(),
+        failed ? PointStatus.FAILED : PointStatus.SKIPPED,
+        why.toString(),
+        List.of(),
+        null,
+        problems);
+  }
+
+  private void fire(java.util.function.Consumer<SweepListener> event) {
+    for (SweepListener l : listeners) {
+      try {
+        event.accept(l);
+      } catch (RuntimeException e) {
+        System.err.println("dsabench: a sweep listener failed: " + e);
+      }
+    }
+  }
+}
