@@ -107,6 +107,9 @@ echo "== done in $(($(date +%s) - start)) s"
   for n in sparse sparse_fp8; do
     echo "ptxas $n.cu: $(grep -h -E "bytes stack|Used [0-9]+ registers|serialized" "$b/$n.ptxas" 2>/dev/null |
       sed -e 's/ptxas info *: //' -e 's/^ *//' | paste -sd';' -)"
+    # setmaxnreg budgets in sm90/sparse_mla.cuh assume the launch allocation is 168 registers.
+    grep -q "Used 168 registers" "$b/$n.ptxas" 2>/dev/null ||
+      echo "WARNING: $n.cu is not at 168 registers: Regs<> in sparse_mla.cuh no longer adds up"
   done
   awk -F'|' '
     /^BENCH / {
