@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # One device round for the sparse MLA kernels (issue 16), no Java: version 4 (sm90/prefill/sparse.cu,
-# sm90/decode/sparse_fp8.cu) against the shipped v3 (dsa_sparse_mla.cu). Run from the repo root on
+# sm90/decode/sparse_fp8.cu) against the shipped v3 (dsa_sparse_mla.cu), and v4solo (the fp8 v4
+# kernel without the CTA pair, an experiment in sparse_bench.cu). Run from the repo root on
 # the GPU machine with OUT set:  OUT=/some/dir bash kernels/src/test/cuda/round-sparse.sh
 # Everything goes into $OUT/sparse.txt (ptxas resource lines, SASS instruction counts, every check,
 # every timing); stdout gets a short summary table. Bounded: builds and runs are under `timeout`,
@@ -85,13 +86,13 @@ run() {   # run <label> <seconds> <command...>: bounded, exit status recorded
   return $rc
 }
 declare -A hung
-for impl in v4 v3; do
+for impl in v4 v3 v4solo; do
   [ -x "$b/sparse_bench_dbg" ] || { echo "== check $impl: no driver (build failed)"; break; }
   run "check $impl" 90 "$b/sparse_bench_dbg" check "$impl"
   rc=$?
   if [ $rc = 124 ] || grep -q "^CHECK $impl .*timed out" "$log"; then hung[$impl]=1; fi
 done
-for impl in v4 v3; do
+for impl in v4 v3 v4solo; do
   [ -x "$b/sparse_bench" ] || { echo "== bench $impl: no driver (build failed)"; break; }
   if [ -n "${hung[$impl]:-}" ]; then echo "== bench $impl: skipped (its checks hung)"; continue; fi
   run "bench $impl" 60 "$b/sparse_bench" bench "$impl"
@@ -119,11 +120,11 @@ echo "== done in $(($(date +%s) - start)) s"
       t[impl, pt] = ms; f[impl, pt] = tf
     }
     END {
-      printf "%-26s %10s %10s %9s %9s %8s\n", "point", "v3 ms", "v4 ms", "v3 TF/s", "v4 TF/s", "v3/v4"
+      printf "%-26s %9s %9s %9s %8s %8s %8s\n", "point", "v3 ms", "v4 ms", "solo ms", "v3 TF/s", "v4 TF/s", "v3/v4"
       for (i = 1; i <= np; i++) {
         p = order[i]
         r = (t["v4", p] > 0 && t["v3", p] > 0) ? sprintf("%.2fx", t["v3", p] / t["v4", p]) : "-"
-        printf "%-26s %10s %10s %9s %9s %8s\n", p, t["v3", p], t["v4", p], f["v3", p], f["v4", p], r
+        printf "%-26s %9s %9s %9s %8s %8s %8s\n", p, t["v3", p], t["v4", p], t["v4solo", p], f["v3", p], f["v4", p], r
       }
     }' "$log"
   echo "targets: prefill >= 455 TFLOP/s at 16K-128K; decode 64x2 <= 0.247 ms, 128x2 <= 0.47 ms, 64x1 <= 0.142 ms"

@@ -1,11 +1,14 @@
 // Standalone check + benchmark of the sparse MLA kernels, no Java needed: the shipped v3 (bf16
 // dsa_sparse_mla_bf16_v3, fp8 dsa_sparse_mla_fp8_v3_pair in dsa_sparse_mla.cu) against version 4
-// (sm90/prefill/sparse.cu, sm90/decode/sparse_fp8.cu). One implementation per process, so a
+// (sm90/prefill/sparse.cu, sm90/decode/sparse_fp8.cu), and v4solo, an experiment defined here: the
+// fp8 v4 kernel without the CTA pair (fp8 cases only). One implementation per process, so a
 // candidate that traps cannot take the others down:
-//   sparse_bench check v3|v4   fresh random inputs (never zeros), outputs poisoned with NaN, sizes
-//                              off every tile multiple; relative L2 error against a CPU reference
-//   sparse_bench bench v3|v4   CUDA-event medians (2 warm-up launches, 10 samples) at the sweep's
-//                              points; TFLOP/s = 2*128*(576+512)*min(visible, k) per query token
+//   sparse_bench check v3|v4|v4solo   fresh random inputs (never zeros), outputs poisoned with NaN,
+//                                     sizes off every tile multiple; relative L2 error against a
+//                                     CPU reference
+//   sparse_bench bench v3|v4|v4solo   CUDA-event medians (2 warm-up launches, 10 samples) at the
+//                                     sweep's points; TFLOP/s = 2*128*(576+512)*min(visible, k)
+//                                     per query token
 // Build (repo root, GPU machine):
 //   nvcc -std=c++17 -O3 -gencode arch=compute_90a,code=sm_90a -I kernels/src/main/cuda \
 //        kernels/src/test/cuda/sparse_bench.cu -o sparse_bench
@@ -25,6 +28,16 @@
 #include "dsa_sparse_mla.cu"
 #include "sm90/decode/sparse_fp8.cu"
 #include "sm90/prefill/sparse.cu"
+
+// An experiment, not shipped: the fp8 v4 kernel without the CTA pair. Each CTA loads and
+// dequantises all 64 rows of a block itself (twice the loads and conversions per CTA, no
+// distributed shared memory): what the pair's sharing is worth once dequantisation is cheap.
+extern "C" __global__ void __launch_bounds__(sm90s::THREADS, 1)
+    sparse_mla_fp8_v4_solo(const __nv_bfloat16* __restrict__ q, const uint8_t* __restrict__ cache,
+                           const int* __restrict__ indices, __nv_bfloat16* __restrict__ out, int T,
+                           int P, int k, float scaleLog2) {
+  sm90s::sparse_mla<true, false>({q, cache, indices, out, T, P, k, scaleLog2});
+}
 
 #define CK(x)                                                                                \
   do {                                                                                       \
@@ -121,6 +134,7 @@ static double sparse_pairs(int batch, int T, int P, int k) {
 struct Impl {
   const char* name;
   bool v4;
+  bool solo;   // fp8 without the CTA pair; no bf16 form
 };
 static Impl g_impl;
 
@@ -131,6 +145,7 @@ static void setup_kernels() {
   CK(cudaFuncSetAttribute(dsa_sparse_mla_fp8_v3_pair, cudaFuncAttributeMaxDynamicSharedMemorySize, v3_smem(true)));
   CK(cudaFuncSetAttribute(sparse_mla_bf16_v4, cudaFuncAttributeMaxDynamicSharedMemorySize, sm90s::Layout::BYTES));
   CK(cudaFuncSetAttribute(sparse_mla_fp8_v4, cudaFuncAttributeMaxDynamicSharedMemorySize, sm90s::Layout::BYTES));
+  CK(cudaFuncSetAttribute(sparse_mla_fp8_v4_solo, cudaFuncAttributeMaxDynamicSharedMemorySize, sm90s::Layout::BYTES));
 }
 
 // The launches the Java cuda backend makes (CudaDsaOps.sparse): grid (2 head halves, rows).
@@ -138,7 +153,9 @@ static void run_sparse(bool fp8, const __nv_bfloat16* q, const void* cache, cons
                        int batch, int T, int P, int k) {
   const float scaleLog2 = (float)(1.0 / sqrt(192.0) * 1.4426950408889634);
   dim3 grid(2, batch * T);
-  if (g_impl.v4) {
+  if (g_impl.solo) {
+    sparse_mla_fp8_v4_solo<<<grid, sm90s::THREADS, sm90s::Layout::BYTES>>>(q, (const uint8_t*)cache, idx, out, T, P, k, scaleLog2);
+  } else if (g_impl.v4) {
     if (fp8)
       sparse_mla_fp8_v4<<<grid, sm90s::THREADS, sm90s::Layout::BYTES>>>(q, (const uint8_t*)cache, idx, out, T, P, k, scaleLog2);
     else
@@ -395,11 +412,11 @@ static void bench_point(const Point& pt) {
 int main(int argc, char** argv) {
   const std::string mode = argc > 1 ? argv[1] : "check";
   const std::string impl = argc > 2 ? argv[2] : "v4";
-  if ((mode != "check" && mode != "bench") || (impl != "v3" && impl != "v4")) {
-    fprintf(stderr, "usage: sparse_bench check|bench v3|v4\n");
+  if ((mode != "check" && mode != "bench") || (impl != "v3" && impl != "v4" && impl != "v4solo")) {
+    fprintf(stderr, "usage: sparse_bench check|bench v3|v4|v4solo\n");
     return 2;
   }
-  g_impl = impl == "v4" ? Impl{"v4", true} : Impl{"v3", false};
+  g_impl = impl == "v4" ? Impl{"v4", true, false} : impl == "v4solo" ? Impl{"v4solo", true, true} : Impl{"v3", false, false};
   cudaDeviceProp prop;
   CK(cudaGetDeviceProperties(&prop, 0));
   setup_kernels();
@@ -408,10 +425,14 @@ int main(int argc, char** argv) {
   fflush(stdout);
   if (mode == "check") {
     uint64_t seed = 100;
-    for (const Case& c : kCases) check_case(c, seed += 10);
+    for (const Case& c : kCases) {
+      seed += 10;
+      if (c.fp8 || !g_impl.solo) check_case(c, seed);
+    }
     printf("CHECKS %s %s: %d of %d passed\n", g_impl.name, g_fail ? "FAILED" : "passed", g_checks - g_fail, g_checks);
     return g_fail ? 1 : 0;
   }
-  for (const Point& pt : kPoints) bench_point(pt);
+  for (const Point& pt : kPoints)
+    if (pt.fp8 || !g_impl.solo) bench_point(pt);
   return 0;
 }

@@ -8,10 +8,11 @@
 //   WG2, the producer: fills two 64-entry tiles K0 / K1 (even / odd blocks of the index list), each
 //     in a "left" half (dims 0..255) and a "right" half (dims 256..575) with its own ready / free
 //     mbarrier pair, so a half is refilled as soon as its last reader is done. bf16: cp.async
-//     gathers of 16 bytes per thread, completion signalled to the mbarrier (noinc); fp8: the two head
-//     halves of a row run as a CTA pair (cluster of 2) that gathers the same entries, so each CTA
-//     loads and dequantises 32 of a block's 64 rows and stores the bf16 rows into both CTAs' tiles
-//     (distributed shared memory).
+//     gathers of 16 bytes per thread, completion signalled to the mbarrier (noinc). fp8: the two
+//     head halves of a row run as a CTA pair (cluster of 2) that gathers the same entries, so each
+//     CTA loads and dequantises 32 of a block's 64 rows and stores the bf16 rows into both CTAs'
+//     tiles (distributed shared memory); sparse_mla<true, false> is the same without the pair
+//     (an experiment of the standalone driver).
 //   WG0 and WG1, the consumers: WG0 scores even blocks, WG1 odd ones (S = Q K^T, 64 heads x 64
 //     keys, 36 m64n64k16 with both operands in shared memory). The two keep one running row max:
 //     WG0 publishes max(old, block 2i), WG1 folds in block 2i+1 and publishes the result, WG0
@@ -69,10 +70,12 @@ struct Layout {
   // mbarriers, 8 bytes each: ready[buf][half], free[buf][half], q
   static constexpr int READY = BARS, FREE = BARS + 32, QBAR = BARS + 64;
   static constexpr int LAST = BARS + 72;     // int: last valid position of the index list
-  static constexpr int END = LAST + 8;
+  static constexpr int GAVE_UP = LAST + 4;   // int: a wait of this CTA timed out (debug builds)
+  static constexpr int END = GAVE_UP + 4;
   static constexpr int BYTES = END + 1024;   // + slack to align the dynamic base to 1024
   static_assert(P0 % 1024 == 0 && P1 % 1024 == 0 && K0 % 1024 == 0, "swizzle atoms need 1 KB");
-  static_assert(BARS % 8 == 0, "mbarriers are 8-byte aligned");
+  static_assert(BARS % 128 == 0 && GAVE_UP < BARS + 128,
+                "a barrier's address rounded down to 128 bytes finds GAVE_UP (mbar_wait)");
   static_assert(BYTES <= 227 * 1024, "one CTA per SM: at most 227 KB of shared memory");
 };
 
@@ -80,16 +83,17 @@ struct Layout {
 enum : int { BAR_M0 = 1, BAR_M1 = 2, BAR_P0 = 3, BAR_P1 = 4, BAR_SUM = 5 };
 
 // Arrivals each mbarrier phase expects.
-template <bool FP8>
+template <bool FP8, bool CLUSTER>
 struct Counts {
   // bf16: the 128 producer threads' cp.async completions (noinc), plus the 16 threads that store a
   // block's valid flags before its right half (a plain arrive, so the flags are released).
-  // fp8 pair: every producer thread of both CTAs arrives once its stores are done.
-  static constexpr int READY_L = FP8 ? 256 : 128;
+  // fp8: every producer thread arrives once its stores are done, in a CTA pair those of both CTAs;
+  // alone, a CTA copies the rope values of a right half with cp.async (noinc arrivals, 128 more).
+  static constexpr int READY_L = FP8 && CLUSTER ? 256 : 128;
   static constexpr int READY_R = FP8 ? 256 : 128 + 16;
   // One arrival per consumer warp (4) of the warpgroup that reads the half last, from both CTAs of
   // a pair.
-  static constexpr int FREE = FP8 ? 8 : 4;
+  static constexpr int FREE = CLUSTER ? 8 : 4;
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -135,27 +139,31 @@ S90 uint32_t clock32() {
 }
 
 #if SPARSE90_WAIT_TIMEOUT_NS > 0
-// Set when a wait gave up; from then on every wait returns at once, so the kernel ends (with wrong
-// results) instead of hanging, and the host reads this flag to say why.
+// Set when a wait gave up, for the host to read.
 __device__ int sparse90_wait_timed_out;
 #endif
 
 // Waits for the phase with this parity to complete. With SPARSE90_WAIT_TIMEOUT_NS, a wait that
-// never ends (a bug in the phase bookkeeping) gives up after about that long: the SM clock counts
-// (~2 GHz, one 32-bit register; wrap-around is harmless in unsigned arithmetic). It does not trap
-// or printf: either makes ptxas serialize every wgmma of the kernel.
+// never ends (a bug in the phase bookkeeping) gives up after about that long (the SM clock at
+// ~2 GHz in one 32-bit register; wrap-around is harmless in unsigned arithmetic), marks the CTA's
+// GAVE_UP word, which makes every later wait of the CTA return at once, and sets the global flag:
+// the kernel ends with wrong results instead of hanging. It does not trap or printf: either makes
+// ptxas serialize every wgmma of the kernel.
 template <bool CLUSTER>
 S90 void mbar_wait(uint32_t bar, uint32_t parity) {
   if (mbar_try_wait<CLUSTER>(bar, parity)) return;
 #if SPARSE90_WAIT_TIMEOUT_NS > 0
   constexpr uint64_t kCycles = SPARSE90_WAIT_TIMEOUT_NS * 2ull;
   const uint32_t t0 = clock32();
+  const uint32_t gave_up = (bar & ~127u) + (Layout::GAVE_UP - Layout::BARS);
 #endif
   while (!mbar_try_wait<CLUSTER>(bar, parity)) {
 #if SPARSE90_WAIT_TIMEOUT_NS > 0
-    volatile int* flag = &sparse90_wait_timed_out;
-    if (*flag || clock32() - t0 > (uint32_t)(kCycles > 4000000000ull ? 4000000000ull : kCycles)) {
-      *flag = 1;
+    uint32_t g;
+    asm volatile("ld.volatile.shared.u32 %0, [%1];\n" : "=r"(g) : "r"(gave_up) : "memory");
+    if (g || clock32() - t0 > (uint32_t)(kCycles > 4000000000ull ? 4000000000ull : kCycles)) {
+      asm volatile("st.volatile.shared.u32 [%0], 1;\n" ::"r"(gave_up) : "memory");
+      *(volatile int*)&sparse90_wait_timed_out = 1;
       break;
     }
 #endif
@@ -470,16 +478,16 @@ struct Args {
 template <bool FP8>
 struct Regs {
   static constexpr int LAUNCH = 168;
-  static constexpr int CONSUMER = FP8 ? 208 : 224;
-  static constexpr int PRODUCER = FP8 ? 88 : 56;
-  static_assert(2 * (CONSUMER - LAUNCH) <= LAUNCH - PRODUCER, "consumers take only what the producer frees");
+  static constexpr int CONSUMER = FP8 ? 208 : 216;
+  static constexpr int PRODUCER = FP8 ? 88 : 72;
+  static_assert(2 * (CONSUMER - LAUNCH) <= LAUNCH - PRODUCER,
+                "the consumers take only what the producer frees");
 };
 
 constexpr float NEG_BIG = -1e30f;   // initial row max: finite, so no inf - inf
 
-template <bool FP8>
+template <bool CL>   // CL: the kernel runs as a CTA pair (cluster of 2)
 S90 void consumer(const Args& a, uint32_t base, uint8_t* smem, uint32_t peer_base, int npairs) {
-  constexpr bool CL = FP8;   // the fp8 kernel runs as a CTA pair
   const int wg = threadIdx.x >> 7, w = (threadIdx.x >> 5) & 3, lane = threadIdx.x & 31;
   const int g = lane >> 2, t = lane & 3;
   const int rows[2] = {16 * w + g, 16 * w + g + 8};
@@ -824,32 +832,33 @@ S90 void producer_bf16(const Args& a, uint32_t base, uint8_t* smem, int npairs) 
   }
 }
 
-// fp8 cache, CTA pair: CTA `rank` fills rows rank*32 .. +31 of every block in both CTAs' tiles;
-// four threads per row, thread q4 the dims q4*16 .. +15 of each 64-dim panel (and rope chunk pair
-// q4). Loads of the next half are in flight while the current one is converted.
+// fp8 cache: four threads per row, thread q4 the dims q4*16 .. +15 of each 64-dim panel (and rope
+// chunk pair q4). In a CTA pair, CTA `rank` fills rows rank*32 .. +31 of every block in both CTAs'
+// tiles (one row per thread); alone, a CTA fills all 64 rows of its own tiles (rows r and r+32 per
+// thread). The loads of the next row-half are in flight while the current one is converted.
 struct Fp8Half {
   uint4 v[6];   // 4 x 16 e4m3 (panel p, bytes q4*16 ..), then 2 x 8 bf16 rope values (right half)
   float2 scale; // the two tile scales of this half
 };
 
+template <bool CLUSTER>
 S90 void producer_fp8(const Args& a, uint32_t base, uint8_t* smem, uint32_t peer_base, int npairs) {
+  constexpr int R = CLUSTER ? 1 : 2;   // rows per thread and block
   const int pt = threadIdx.x - 256, q4 = pt & 3;
   const int r = blockIdx.y;
-  const int row = (int)cluster_rank() * 32 + (pt >> 2);
+  const int row0 = (CLUSTER ? (int)cluster_rank() * 32 : 0) + (pt >> 2);
   const int* idx_row = a.indices + (size_t)r * a.k;
   const uint8_t* seq = a.cache + (size_t)(r / a.T) * a.P * RAW;
-  const uint32_t rowoff = row * 128, rx = row & 7;
-  auto ready_off = [&](int buf, int half) { return (uint32_t)(Layout::READY + 8 * (2 * buf + half)); };
   auto free_ = [&](int buf, int half) { return base + Layout::FREE + 8 * (2 * buf + half); };
 
   auto load = [&](int id, auto right, Fp8Half& h) {
-    constexpr bool R = decltype(right)::value;
+    constexpr bool RT = decltype(right)::value;
     if (id >= 0) {
       const uint8_t* e = seq + (size_t)id * RAW;
 #pragma unroll
-      for (int p = 0; p < 4; p++) h.v[p] = ld_stream_16(e + (R ? 256 : 0) + p * 64 + q4 * 16);
-      h.scale = ld_stream_f2(e + 512 + (R ? 8 : 0));
-      if constexpr (R) {
+      for (int p = 0; p < 4; p++) h.v[p] = ld_stream_16(e + (RT ? 256 : 0) + p * 64 + q4 * 16);
+      h.scale = ld_stream_f2(e + 512 + (RT ? 8 : 0));
+      if constexpr (RT && CLUSTER) {   // alone, the rope goes by cp.async (see put)
         h.v[4] = ld_stream_16(e + 528 + q4 * 32);
         h.v[5] = ld_stream_16(e + 528 + q4 * 32 + 16);
       }
@@ -859,71 +868,140 @@ S90 void producer_fp8(const Args& a, uint32_t base, uint8_t* smem, uint32_t peer
       h.scale = make_float2(0.f, 0.f);
     }
   };
-  auto store2 = [&](uint32_t off, uint4 v) {
+  auto store = [&](uint32_t off, uint4 v) {
     st_shared_16(base + off, v);
-    st_cluster_16(peer_base + off, v);
+    if constexpr (CLUSTER) st_cluster_16(peer_base + off, v);
   };
-  auto put = [&](const Fp8Half& h, int buf, int id, auto right) {
-    constexpr bool R = decltype(right)::value;
+  // Row `row` of tile `buf`: dequantised values (and, right half, rope and the row's valid flag).
+  auto put = [&](const Fp8Half& h, int buf, int row, int id, auto right) {
+    constexpr bool RT = decltype(right)::value;
     const uint32_t tile = buf ? Layout::K1 : Layout::K0;
+    const uint32_t rowoff = row * 128, rx = row & 7;
 #pragma unroll
     for (int p = 0; p < 4; p++) {
       const float sc = p < 2 ? h.scale.x : h.scale.y;
       const __nv_bfloat162 s2 = __floats2bfloat162_rn(sc, sc);
       uint4 lo, hi;
       dequant16(h.v[p], s2, lo, hi);
-      const uint32_t panel = tile + ((R ? 4 : 0) + p) * PANEL + rowoff;
-      store2(panel + (((2 * q4) ^ rx) << 4), lo);
-      store2(panel + (((2 * q4 + 1) ^ rx) << 4), hi);
+      const uint32_t panel = tile + ((RT ? 4 : 0) + p) * PANEL + rowoff;
+      store(panel + (((2 * q4) ^ rx) << 4), lo);
+      store(panel + (((2 * q4 + 1) ^ rx) << 4), hi);
     }
-    if constexpr (R) {
+    if constexpr (RT) {
       const uint32_t panel = tile + 8 * PANEL + rowoff;
-      store2(panel + (((2 * q4) ^ rx) << 4), h.v[4]);
-      store2(panel + (((2 * q4 + 1) ^ rx) << 4), h.v[5]);
+      if constexpr (CLUSTER) {
+        store(panel + (((2 * q4) ^ rx) << 4), h.v[4]);
+        store(panel + (((2 * q4 + 1) ^ rx) << 4), h.v[5]);
+      } else {   // bf16 as stored: no registers needed (two rows per thread leave none to spare)
+        const uint8_t* e = seq + (size_t)(id >= 0 ? id : 0) * RAW + 528 + q4 * 32;
+        cp_async_16(base + panel + (((2 * q4) ^ rx) << 4), e, id >= 0 ? 16 : 0);
+        cp_async_16(base + panel + (((2 * q4 + 1) ^ rx) << 4), e + 16, id >= 0 ? 16 : 0);
+      }
       if (q4 == 0) {
         const uint32_t f = Layout::FLAGS + buf * BLK + row;
         smem[f] = id >= 0;
-        st_cluster_u8(peer_base + f, id >= 0);
+        if constexpr (CLUSTER) st_cluster_u8(peer_base + f, id >= 0);
       }
     }
-    fence_proxy_async_all();   // generic stores (both CTAs) before the consumers' wgmma
-    const uint32_t off = ready_off(buf, R ? 1 : 0);
-    mbar_arrive(base + off);
-    mbar_arrive_cluster(peer_base + off);
+  };
+  // This thread's rows of the half are stored: generic stores before the consumers' wgmma (proxy
+  // fence), then the ready barrier(s).
+  auto signal = [&](int buf, int half) {
+    const uint32_t off = Layout::READY + 8 * (2 * buf + half);
+    if constexpr (CLUSTER) {
+      fence_proxy_async_all();
+      mbar_arrive(base + off);
+      mbar_arrive_cluster(peer_base + off);
+    } else {
+      if (half == 1) cp_async_arrive_noinc(base + off);   // the rope copies
+      fence_proxy_async_cta();
+      mbar_arrive(base + off);
+    }
   };
   using Yes = std::true_type;
   using No = std::false_type;
 
   if (npairs == 0) return;
-  int id0 = entry_at(a, idx_row, row), id1 = entry_at(a, idx_row, BLK + row);
+  // id[b][j]: entry of row row0 + 32 j in block 2i + b.
+  int id[2][R], nx[2][R];
+#pragma unroll
+  for (int b = 0; b < 2; b++)
+#pragma unroll
+    for (int j = 0; j < R; j++) id[b][j] = entry_at(a, idx_row, b * BLK + row0 + 32 * j);
   Fp8Half A, B;
-  load(id0, No{}, A);
+  load(id[0][0], No{}, A);
   for (int i = 0; i < npairs; i++) {
-    const uint32_t par = ((uint32_t)i & 1u) ^ 1u;
-    int n0 = -1, n1 = -1;
-    if (i + 1 < npairs) {
-      n0 = entry_at(a, idx_row, (2 * i + 2) * BLK + row);
-      n1 = entry_at(a, idx_row, (2 * i + 3) * BLK + row);
+    const uint32_t par = ((uint32_t)i & 1u) ^ 1u;   // a fresh barrier passes parity 1 at once
+    const bool next = i + 1 < npairs;
+    // The next pair's entries: early enough to hide their latency, late enough (two rows per
+    // thread) not to be live while both half buffers hold right halves.
+    auto load_next = [&]() {
+#pragma unroll
+      for (int b = 0; b < 2; b++)
+#pragma unroll
+        for (int j = 0; j < R; j++)
+          nx[b][j] = next ? entry_at(a, idx_row, (2 * i + 2 + b) * BLK + row0 + 32 * j) : -1;
+    };
+    if constexpr (R == 1) load_next();
+    // Halves in the order the consumers need them: K0 left (block 2i), K1 right (2i+1), K0 right
+    // (2i), K1 left (2i+1); A and B alternate, the next row-half loading while one is stored.
+    if constexpr (R == 1) {
+      load(id[1][0], Yes{}, B);
+      mbar_wait<CLUSTER>(free_(0, 0), par);
+      put(A, 0, row0, id[0][0], No{});
+      signal(0, 0);
+      load(id[0][0], Yes{}, A);
+      mbar_wait<CLUSTER>(free_(1, 1), par);
+      put(B, 1, row0, id[1][0], Yes{});
+      signal(1, 1);
+      load(id[1][0], No{}, B);
+      mbar_wait<CLUSTER>(free_(0, 1), par);
+      put(A, 0, row0, id[0][0], Yes{});
+      signal(0, 1);
+      if (next) load(nx[0][0], No{}, A);
+      mbar_wait<CLUSTER>(free_(1, 0), par);
+      put(B, 1, row0, id[1][0], No{});
+      signal(1, 0);
+    } else {
+      const int row1 = row0 + 32;
+      load(id[0][R - 1], No{}, B);
+      mbar_wait<CLUSTER>(free_(0, 0), par);
+      put(A, 0, row0, id[0][0], No{});
+      load(id[1][0], Yes{}, A);
+      put(B, 0, row1, id[0][R - 1], No{});
+      signal(0, 0);
+      load(id[1][R - 1], Yes{}, B);
+      mbar_wait<CLUSTER>(free_(1, 1), par);
+      put(A, 1, row0, id[1][0], Yes{});
+      load(id[0][0], Yes{}, A);
+      put(B, 1, row1, id[1][R - 1], Yes{});
+      signal(1, 1);
+      load_next();
+      load(id[0][R - 1], Yes{}, B);
+      mbar_wait<CLUSTER>(free_(0, 1), par);
+      put(A, 0, row0, id[0][0], Yes{});
+      load(id[1][0], No{}, A);
+      put(B, 0, row1, id[0][R - 1], Yes{});
+      signal(0, 1);
+      load(id[1][R - 1], No{}, B);
+      mbar_wait<CLUSTER>(free_(1, 0), par);
+      put(A, 1, row0, id[1][0], No{});
+      if (next) load(nx[0][0], No{}, A);
+      put(B, 1, row1, id[1][R - 1], No{});
+      signal(1, 0);
     }
-    load(id1, Yes{}, B);   // block 2i+1, right half
-    mbar_wait<true>(free_(0, 0), par);
-    put(A, 0, id0, No{});
-    load(id0, Yes{}, A);   // block 2i, right half
-    mbar_wait<true>(free_(1, 1), par);
-    put(B, 1, id1, Yes{});
-    load(id1, No{}, B);    // block 2i+1, left half
-    mbar_wait<true>(free_(0, 1), par);
-    put(A, 0, id0, Yes{});
-    if (i + 1 < npairs) load(n0, No{}, A);   // block 2i+2, left half
-    mbar_wait<true>(free_(1, 0), par);
-    put(B, 1, id1, No{});
-    id0 = n0;
-    id1 = n1;
+#pragma unroll
+    for (int b = 0; b < 2; b++)
+#pragma unroll
+      for (int j = 0; j < R; j++) id[b][j] = nx[b][j];
   }
 }
 
-template <bool FP8>
+// FP8: the cache format. CLUSTER: the two head halves of a row run as a CTA pair that shares the
+// dequantised rows (the shipped fp8 kernel); without it an fp8 CTA dequantises all rows itself.
+template <bool FP8, bool CLUSTER = FP8>
 S90 void sparse_mla(const Args& a) {
+  static_assert(FP8 || !CLUSTER, "the bf16 gather has no CTA-pair form");
   extern __shared__ uint8_t smem_raw[];
   const uint32_t raw0 = smem_u32(smem_raw);
   const uint32_t base = (raw0 + 1023u) & ~1023u;
@@ -931,7 +1009,7 @@ S90 void sparse_mla(const Args& a) {
   const int tid = threadIdx.x, wg = tid >> 7;
   const int hh = blockIdx.x, r = blockIdx.y;
   int* const sLast = reinterpret_cast<int*>(smem + Layout::LAST);
-  using C = Counts<FP8>;
+  using C = Counts<FP8, CLUSTER>;
 
   if (tid == 0) {
 #pragma unroll
@@ -943,6 +1021,7 @@ S90 void sparse_mla(const Args& a) {
     }
     mbar_init(base + Layout::QBAR, 128);
     *sLast = -1;
+    *reinterpret_cast<int*>(smem + Layout::GAVE_UP) = 0;
     fence_mbar_init();
   }
   __syncthreads();
@@ -972,28 +1051,28 @@ S90 void sparse_mla(const Args& a) {
     last = __reduce_max_sync(0xffffffffu, last);
     if ((tid & 31) == 0 && last >= 0) atomicMax(sLast, last);
   }
-  if constexpr (FP8) {
+  if constexpr (CLUSTER) {
     cluster_sync();   // the peer's barriers are initialised before anyone signals them
   } else {
     __syncthreads();
   }
   const int nb = (*sLast + BLK) / BLK;   // blocks 0 .. nb-1 hold every valid entry
   const int npairs = (nb + 1) / 2;       // WG1's block of the last pair may be all -1
-  const uint32_t peer_base = FP8 ? map_shared(base, cluster_rank() ^ 1u) : 0u;
+  const uint32_t peer_base = CLUSTER ? map_shared(base, cluster_rank() ^ 1u) : 0u;
 
   if (wg == 2) {
     reg_dealloc<Regs<FP8>::PRODUCER>();
     if constexpr (FP8) {
-      producer_fp8(a, base, smem, peer_base, npairs);
+      producer_fp8<CLUSTER>(a, base, smem, peer_base, npairs);
     } else {
       producer_bf16(a, base, smem, npairs);
     }
     cp_async_wait_all();   // Q's copies too: no thread leaves with copies in flight
   } else {
     reg_alloc<Regs<FP8>::CONSUMER>();
-    consumer<FP8>(a, base, smem, peer_base, npairs);
+    consumer<CLUSTER>(a, base, smem, peer_base, npairs);
   }
-  if constexpr (FP8) cluster_sync();   // no CTA leaves while its peer may still write into it
+  if constexpr (CLUSTER) cluster_sync();   // no CTA leaves while its peer may still write into it
 }
 
 }  // namespace sm90s
