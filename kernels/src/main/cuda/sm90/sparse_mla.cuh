@@ -37,7 +37,8 @@
 #endif
 
 // Debug builds (the standalone driver's checks) set this to a number of nanoseconds: an mbarrier
-// wait that lasts longer traps instead of hanging the GPU. Product builds leave it 0.
+// wait that lasts longer gives up instead of hanging the GPU (see mbar_wait). Product builds leave
+// it 0.
 #ifndef SPARSE90_WAIT_TIMEOUT_NS
 #define SPARSE90_WAIT_TIMEOUT_NS 0
 #endif
