@@ -227,7 +227,10 @@ public final class CudaBackend implements Backend {
     return module(moduleName, site).constant(constantName, site);
   }
 
-  /** One kernel launch; arguments are CudaBuffers, Integers, Longs and Floats in kernel order. */
+  /**
+   * One kernel launch; arguments are CudaBuffers, Integers, Longs, Floats and byte arrays (structs
+   * by value, such as {@link TensorMaps} output) in kernel order.
+   */
   void launch(
       String moduleName,
       String kernelName,
@@ -252,6 +255,10 @@ public final class CudaBackend implements Backend {
         pointers[i] = Pointer.to(new long[] {(Long) a});
       } else if (a instanceof Float) {
         pointers[i] = Pointer.to(new float[] {(Float) a});
+      } else if (a instanceof byte[]) {
+        // A struct passed by value, e.g. a 128-byte CUtensorMap for a __grid_constant__ parameter:
+        // the driver copies as many bytes as the kernel's parameter declares.
+        pointers[i] = Pointer.to((byte[]) a);
       } else {
         throw new IllegalArgumentException(
             "launch " + kernelName + ": argument " + i + " of type " + a + " is not supported");
