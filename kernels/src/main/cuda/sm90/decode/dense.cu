@@ -61,6 +61,11 @@ constexpr int SMEM_END = OFF_BAR + 8 * (1 + 2 * NCHUNK);
 constexpr int SMEM_BYTES = SMEM_END + 1024;           // + slack to align the base
 static_assert(SMEM_BYTES <= 227 * 1024, "more shared memory than one CTA may have");
 constexpr int COMBINE_ROWS = 8;  // rows per combine block, one warp each
+// KV tiles are loaded with an L2 evict-first hint (FlashMLA found it raises L2 hit rates: the tile
+// is dead once the part's row blocks have read it). -DDSA_V3_EVICT_FIRST=0 builds candidate v3b.
+#ifndef DSA_V3_EVICT_FIRST
+#define DSA_V3_EVICT_FIRST 1
+#endif
 constexpr int MAX_SPLITS = 256;  // parts one sequence may be split over (the combine's weights)
 }  // namespace
 
@@ -103,9 +108,10 @@ DD_DEVICE void load_kv(const Item& it, uint32_t dst, uint32_t bar, int tile) {
   }
 }
 
-// S (+)= Q K^T over chunks [C0, C1) of the tile at `kv`, waiting for each chunk's copy first.
-// Chunks 0..7 read Q from shared memory; chunk 8 (rope) from registers (rq8).
-template <int C0, int C1>
+// S (+)= Q K^T over chunks [C0, C1) of the tile at `kv`, waiting for each chunk's copy first;
+// ZERO: the first k-step overwrites S. Chunks 0..7 read Q from shared memory, chunk 8 (rope) from
+// registers (rq8). Callers take the chunks in the order their copies were issued.
+template <int C0, int C1, bool ZERO>
 DD_DEVICE void qk_chunks(const Item& it, float* s, const uint32_t* rq8, uint32_t kv, uint32_t bar, uint32_t parity) {
 #pragma unroll
   for (int c = C0; c < C1; c++) {
@@ -114,10 +120,11 @@ DD_DEVICE void qk_chunks(const Item& it, float* s, const uint32_t* rq8, uint32_t
 #pragma unroll
     for (int k = 0; k < 4; k++) {
       const uint64_t db = desc_sw128(kv + c * CHUNK_BYTES + k * 32, 16, 1024);
+      const int accumulate = !(ZERO && c == C0 && k == 0);
       if (c < NCHUNK - 1) {
-        wgmma_m64n64k16_ss(s, desc_sw128(it.q + c * CHUNK_BYTES + k * 32, 16, 1024), db, c > 0 || k > 0);
+        wgmma_m64n64k16_ss(s, desc_sw128(it.q + c * CHUNK_BYTES + k * 32, 16, 1024), db, accumulate);
       } else {
-        wgmma_m64n64k16_rs(s, rq8 + 4 * k, db, 1);
+        wgmma_m64n64k16_rs(s, rq8 + 4 * k, db, accumulate);
       }
     }
   }
@@ -205,12 +212,18 @@ DD_DEVICE void store_p(const Item& it, uint32_t dst, const uint32_t* p) {
   }
 }
 
+// Who reloads which chunks of a buffer, and when, follows from their last readers: chunk 8 (rope)
+// only feeds the scores of its tile, so it is reloaded as soon as they are done; chunks 0..3
+// (V's left half) retire with warpgroup 0's P V, chunks 4..7 with warpgroup 1's. Each S takes the
+// chunks in the order their copies went out, so the latest copy has the most time to land.
+
 // ---- warpgroup 0: scores tile a, owns O[:, 0:256] ----
 // On entry S holds Q K_a^T (waited). HAS_NEXT: another pair follows, so this one reloads the
-// buffers' halves that warpgroup 0 reads last and scores the next tile a.
+// buffers' parts that warpgroup 0 reads last and scores the next tile a.
 template <bool HAS_NEXT>
 DD_DEVICE void wg0_pair(const Item& it, int tile_a, float* o, float* s, uint32_t* p, const uint32_t* rq8, float* l,
                         uint32_t& parity) {
+  if (HAS_NEXT) load_kv<NCHUNK - 1, NCHUNK>(it, it.kv0, it.bar_kv0, tile_a + 2);
   float mx[2], m_new[2], sc0[2], sum[2];
   mask_and_max(it, s, tile_a, mx);
 #pragma unroll
@@ -269,14 +282,15 @@ DD_DEVICE void wg0_pair(const Item& it, int tile_a, float* o, float* s, uint32_t
   pv_from_smem(o, it.p1, it.kv1, 0);
   wgmma_commit();
   if (HAS_NEXT) {
-    // S = Q K_{a+2}^T: chunks 0..3 were reloaded above; 4..8 come from warpgroup 1.
+    // S = Q K_{a+2}^T: chunks 0..3 and 8 were reloaded above; 4..7 come from warpgroup 1.
     fence_regs<32>(s);
     wgmma_fence();
-    qk_chunks<0, 4>(it, s, rq8, it.kv0, it.bar_kv0, parity);
+    qk_chunks<0, 4, true>(it, s, rq8, it.kv0, it.bar_kv0, parity);
     wgmma_commit();
     wgmma_wait<1>();  // P_b V_bL retired: chunks 0..3 of buffer 1 have no reader left
     load_kv<0, 4>(it, it.kv1, it.bar_kv1, tile_a + 3);
-    qk_chunks<4, NCHUNK>(it, s, rq8, it.kv0, it.bar_kv0, parity);
+    qk_chunks<NCHUNK - 1, NCHUNK, false>(it, s, rq8, it.kv0, it.bar_kv0, parity);
+    qk_chunks<4, NCHUNK - 1, false>(it, s, rq8, it.kv0, it.bar_kv0, parity);
     wgmma_commit();
     parity ^= 1;
   }
@@ -292,11 +306,14 @@ DD_DEVICE void wg1_pair(const Item& it, int tile_a, float* o, float* s, uint32_t
   const int tile_b = tile_a + 1;
   fence_regs<32>(s);
   wgmma_fence();
-  qk_chunks<0, NCHUNK>(it, s, rq8, it.kv1, it.bar_kv1, parity);
+  qk_chunks<NCHUNK - 1, NCHUNK, true>(it, s, rq8, it.kv1, it.bar_kv1, parity);
+  qk_chunks<4, NCHUNK - 1, false>(it, s, rq8, it.kv1, it.bar_kv1, parity);
+  qk_chunks<0, 4, false>(it, s, rq8, it.kv1, it.bar_kv1, parity);
   wgmma_commit();
   wgmma_wait<0>();
   fence_regs<32>(s);
   parity ^= 1;
+  if (HAS_NEXT) load_kv<NCHUNK - 1, NCHUNK>(it, it.kv1, it.bar_kv1, tile_b + 2);
 
   float mx[2], m_new[2], sc1[2], f[2], sum[2];
   mask_and_max(it, s, tile_b, mx);
@@ -339,14 +356,14 @@ DD_DEVICE void wg1_pair(const Item& it, int tile_a, float* o, float* s, uint32_t
   pv_from_smem(o, it.p0, it.kv0, 1);
   wgmma_commit();
   if (HAS_NEXT) {
-    wgmma_wait<1>();  // P_b V_bR retired: chunks 4..8 of buffer 1 have no reader left
-    load_kv<4, NCHUNK>(it, it.kv1, it.bar_kv1, tile_b + 2);
+    wgmma_wait<1>();  // P_b V_bR retired: chunks 4..7 of buffer 1 have no reader left
+    load_kv<4, NCHUNK - 1>(it, it.kv1, it.bar_kv1, tile_b + 2);
   }
   wgmma_wait<0>();
   fence_regs<128>(o);
   fence_regs<16>(p);
-  // P_a V_aR retired: chunks 4..8 of buffer 0 have no reader left.
-  if (HAS_NEXT) load_kv<4, NCHUNK>(it, it.kv0, it.bar_kv0, tile_a + 2);
+  // P_a V_aR retired: chunks 4..7 of buffer 0 have no reader left.
+  if (HAS_NEXT) load_kv<4, NCHUNK - 1>(it, it.kv0, it.bar_kv0, tile_a + 2);
 }
 }  // namespace
 
@@ -374,7 +391,7 @@ extern "C" __global__ void __launch_bounds__(THREADS, 1)
   it.scale1 = reinterpret_cast<float*>(gbase + OFF_SCALE1);
   float* s_l = reinterpret_cast<float*>(gbase + OFF_L);
   it.kv_map = &kv_map;
-  it.policy = l2_evict_first();
+  it.policy = DSA_V3_EVICT_FIRST ? l2_evict_first() : l2_evict_normal();
   it.sl2 = scale * 1.4426950408889634f;
   it.warp = wtid >> 5;
   it.g = lane >> 2;
@@ -446,7 +463,7 @@ extern "C" __global__ void __launch_bounds__(THREADS, 1)
     if (wg == 0) {
       fence_regs<32>(s);
       wgmma_fence();
-      qk_chunks<0, NCHUNK>(it, s, rq8, it.kv0, it.bar_kv0, kv_parity);
+      qk_chunks<0, NCHUNK, true>(it, s, rq8, it.kv0, it.bar_kv0, kv_parity);
       wgmma_commit();
       wgmma_wait<0>();
       fence_regs<32>(s);

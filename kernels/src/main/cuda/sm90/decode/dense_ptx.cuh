@@ -60,10 +60,15 @@ DD_DEVICE void mbar_wait(uint32_t bar, uint32_t parity) {
 }
 
 // ---- TMA ----
-// An L2 policy that lets streamed KV tiles leave L2 first (each is read once per query row block).
+// L2 policies for TMA loads: evict_first lets streamed KV tiles leave L2 before other data.
 DD_DEVICE uint64_t l2_evict_first() {
   uint64_t policy;
   asm volatile("createpolicy.fractional.L2::evict_first.b64 %0, 1.0;\n" : "=l"(policy));
+  return policy;
+}
+DD_DEVICE uint64_t l2_evict_normal() {
+  uint64_t policy;
+  asm volatile("createpolicy.fractional.L2::evict_normal.b64 %0, 1.0;\n" : "=l"(policy));
   return policy;
 }
 
