@@ -41,6 +41,7 @@ public final class CudaBackend implements Backend {
   private final Map<String, CudaModule> modules = new HashMap<>();
   private final CudaDsaOps dsa;
   private DensePrefillV3 prefillV3; // made at its first launch (reads the cubin's constants)
+  private DenseDecodeV3 decodeV3; // made at its first launch (reads the cubin's constants)
   private volatile boolean open = true;
   private CudaBuffer workspace;
 
@@ -476,6 +477,10 @@ public final class CudaBackend implements Backend {
   @Override
   public void denseDecode(Ops.DenseDecode op) {
     String site = "CudaBackend.denseDecode";
+    if (DenseDecodeShape.version(hopper).equals("v3")) {
+      decodeV3(site).launch(op, smCount);
+      return;
+    }
     int rowBlocks = op.batch() * op.tokensPerSeq() * (Mla.HEADS / DenseDecodeShape.BLOCK_ROWS);
     int tiles = (op.position() + DenseDecodeShape.BLOCK_N - 1) / DenseDecodeShape.BLOCK_N;
     int splits = DenseDecodeShape.splits(rowBlocks, tiles, smCount);
@@ -525,6 +530,14 @@ public final class CudaBackend implements Backend {
     }
   }
 
+  private synchronized DenseDecodeV3 decodeV3(String site) {
+    if (decodeV3 == null) {
+      makeCurrent(site);
+      decodeV3 = new DenseDecodeV3(this, site);
+    }
+    return decodeV3;
+  }
+
   // ---- DSA: CudaDsaOps ----
 
   @Override
@@ -562,6 +575,7 @@ public final class CudaBackend implements Backend {
       prefillV3.close();
       prefillV3 = null;
     }
+    decodeV3 = null; // holds no device memory of its own
     List<CudaModule> loaded = new ArrayList<>(modules.values());
     modules.clear();
     for (CudaModule m : loaded) {

@@ -1,7 +1,30 @@
 package io.dsabench.kernels.cuda;
 
-/** Tile shape of dense_decode.cu and how the KV range is split; must match the constants there. */
+/**
+ * Tile shape of dense_decode.cu (versions 1 and 2) and how the KV range is split; must match the
+ * constants there. Version 3 reads its launch constants from its cubin ({@link DenseDecodeV3}).
+ */
 final class DenseDecodeShape {
+  /**
+   * Which sm_90a decode kernel runs: {@code v2} (dense_decode_split in dense_decode.cu, the
+   * default) or {@code v3} (dense_decode_v3 in sm90/decode/dense.cu, launched by {@link
+   * DenseDecodeV3}); system property {@code dsabench.cuda.decode} picks one for A/B runs. Other
+   * GPUs always run dense_decode.cu (version 1 from its PTX).
+   */
+  static final String DEFAULT_VERSION = "v2";
+
+  static String version(boolean hopper) {
+    return hopper ? version(System.getProperty("dsabench.cuda.decode", DEFAULT_VERSION)) : "v2";
+  }
+
+  /** The sm_90a version named {@code v}, checked. */
+  static String version(String v) {
+    if (!v.equals("v2") && !v.equals("v3")) {
+      throw new IllegalArgumentException("dsabench.cuda.decode: '" + v + "' is not one of v2, v3");
+    }
+    return v;
+  }
+
   /** Query rows (heads of one token) per block: 128 heads = 2 blocks per query token. */
   static final int BLOCK_ROWS = 64;
 

@@ -1,0 +1,404 @@
+// Standalone check + timing driver for the dense MLA decode kernels: today's v2 (dense_decode.cu)
+// and the sm_90a v3 (sm90/decode/dense.cu, TMA + mbarriers + the two-warpgroup seesaw, persistent
+// split-KV schedule). No Java needed on the GPU machine.
+// Build (repo root):
+//   nvcc -std=c++17 -O3 -gencode arch=compute_90a,code=sm_90a -I kernels/src/main/cuda \
+//     kernels/src/test/cuda/dense_decode_bench.cu kernels/src/main/cuda/dense_decode.cu \
+//     kernels/src/main/cuda/sm90/decode/dense.cu kernels/src/main/cuda/fill.cu -o dense_decode_bench
+// Usage: dense_decode_bench schedule          host-only: the v3 schedule owns every tile once
+//        dense_decode_bench check v2|v3       against a naive fp32 GPU reference, fresh random
+//                                             inputs, NaN-poisoned outputs; exit 1 on a failure
+//        dense_decode_bench time v2|v3        CUDA events, 2 warm-ups, median of 7
+// Lines start with SCHEDULE / CHECK / TIME so that round-dense-decode.sh can tabulate them.
+#include <cuda.h>
+#include <cuda_bf16.h>
+#include <cuda_runtime.h>
+#include <cudaTypedefs.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <algorithm>
+#include <string>
+#include <vector>
+
+#include "sm90/decode/dense_schedule.cuh"
+
+#define CK(x)                                                                                   \
+  do {                                                                                          \
+    cudaError_t e_ = (x);                                                                       \
+    if (e_ != cudaSuccess) {                                                                    \
+      fprintf(stderr, "%s failed: %s at %s:%d\n", #x, cudaGetErrorName(e_), __FILE__, __LINE__); \
+      exit(2);                                                                                  \
+    }                                                                                           \
+  } while (0)
+
+extern "C" __global__ void dense_decode_split(const __nv_bfloat16*, const __nv_bfloat16*, __nv_bfloat16*, float*,
+                                              float*, int, int, int, int, float);
+extern "C" __global__ void dense_decode_combine(__nv_bfloat16*, const float*, const float*, int);
+extern "C" __global__ void dense_decode_v3(const __grid_constant__ CUtensorMap, const __grid_constant__ CUtensorMap,
+                                           __nv_bfloat16*, float*, float*, int, int, int, float);
+extern "C" __global__ void dense_decode_v3_combine(__nv_bfloat16*, const float*, const float*, int, int, int, int);
+extern "C" __global__ void fill_uniform_bf16(__nv_bfloat16*, long long, unsigned long long, float);
+
+static const int H = 128, D = 576, DL = 512;
+static const float SCALE = 0.07216878364870322f;  // 192^-0.5, as Mla.SOFTMAX_SCALE
+// As DenseDecodeShape.SHARED_BYTES: Q + two KV stages + P rows padded by 8 (1 KB, the alignment slack) + maxima.
+static const int V2_SMEM = 2 * (64 * 576 + 2 * 64 * 576 + 64 * 72) + 2 * 64 * 4;
+static int g_sms = 132;
+static bool g_fail = false;
+
+// ---- v2: launch as CudaBackend / DenseDecodeShape do ----
+static int v2_splits(int row_blocks, int tiles, int sms) {
+  int best = 1;
+  double best_eff = 0;
+  for (int s = 1; s <= 64 && s <= std::max(1, tiles / 4); s++) {
+    long long blocks = (long long)row_blocks * s, waves = (blocks + sms - 1) / sms;
+    double eff = (double)blocks / (waves * sms);
+    if (eff >= 0.9) return s;
+    if (eff > best_eff) best = s, best_eff = eff;
+  }
+  return best;
+}
+
+static float* g_ws = nullptr;
+static size_t g_ws_bytes = 0;
+static float* workspace(size_t bytes) {
+  if (bytes > g_ws_bytes) {
+    if (g_ws) CK(cudaFree(g_ws));
+    CK(cudaMalloc(&g_ws, bytes));
+    g_ws_bytes = bytes;
+  }
+  return g_ws;
+}
+
+struct Launch {
+  virtual ~Launch() {}
+  virtual void run() = 0;
+  virtual std::string info() const = 0;
+};
+
+struct V2 : Launch {
+  const __nv_bfloat16 *q, *cache;
+  __nv_bfloat16* out;
+  int batch, tps, p, splits, per;
+  float *po = nullptr, *pl = nullptr;
+  V2(const __nv_bfloat16* q_, const __nv_bfloat16* c_, __nv_bfloat16* o_, int b, int t, int p_)
+      : q(q_), cache(c_), out(o_), batch(b), tps(t), p(p_) {
+    int row_blocks = batch * tps * 2, tiles = (p + 63) / 64;
+    splits = v2_splits(row_blocks, tiles, g_sms);
+    per = (tiles + splits - 1) / splits;
+    splits = (tiles + per - 1) / per;
+    size_t rows = (size_t)batch * tps * H;
+    if (splits > 1) {
+      po = workspace(rows * splits * (DL + 1) * 4);
+      pl = po + rows * splits * DL;
+      CK(cudaMemset(po, 0xff, rows * splits * (DL + 1) * 4));
+    }
+  }
+  void run() override {
+    dense_decode_split<<<dim3(batch * tps * 2, splits), 256, V2_SMEM>>>(q, cache, out, po, pl, tps, p, per,
+                                                                                splits, SCALE);
+    if (splits > 1) dense_decode_combine<<<(unsigned)((size_t)batch * tps * H), 128>>>(out, po, pl, splits);
+  }
+  std::string info() const override { return "splits=" + std::to_string(splits); }
+};
+
+// ---- v3: tensor maps, persistent grid, combine when some sequence is split ----
+static PFN_cuTensorMapEncodeTiled_v12000 g_encode = nullptr;
+static PFN_cuFuncGetModule_v11000 g_func_module = nullptr;
+static PFN_cuModuleGetGlobal_v3020 g_module_global = nullptr;
+
+template <class F>
+static void driver_entry(const char* name, F& fn) {
+  cudaDriverEntryPointQueryResult qr;
+  CK(cudaGetDriverEntryPointByVersion(name, reinterpret_cast<void**>(&fn), 12000, cudaEnableDefault, &qr));
+  if (qr != cudaDriverEntryPointSuccess || !fn) {
+    fprintf(stderr, "driver entry point %s not found\n", name);
+    exit(2);
+  }
+}
+
+static CUtensorMap make_map(const void* base, int rank, const cuuint64_t* dims, const cuuint64_t* strides) {
+  CUtensorMap m;
+  cuuint32_t box[3] = {64, 64, 1}, estr[3] = {1, 1, 1};
+  CUresult r = g_encode(&m, CU_TENSOR_MAP_DATA_TYPE_BFLOAT16, rank, const_cast<void*>(base), dims, strides, box, estr,
+                        CU_TENSOR_MAP_INTERLEAVE_NONE, CU_TENSOR_MAP_SWIZZLE_128B, CU_TENSOR_MAP_L2_PROMOTION_L2_256B,
+                        CU_TENSOR_MAP_FLOAT_OOB_FILL_NONE);
+  if (r != CUDA_SUCCESS) {
+    fprintf(stderr, "cuTensorMapEncodeTiled failed: %d\n", (int)r);
+    exit(2);
+  }
+  return m;
+}
+
+// A launch constant exported by dense.cu, read the way CudaBackend reads it (cuModuleGetGlobal on
+// the kernel's module), so the round also proves the constants are there by name.
+static int v3_const(const char* name) {
+  cudaFunction_t f;
+  CK(cudaGetFuncBySymbol(&f, reinterpret_cast<const void*>(dense_decode_v3)));
+  CUmodule mod;
+  CUdeviceptr ptr;
+  size_t bytes;
+  if (g_func_module(&mod, reinterpret_cast<CUfunction>(f)) != CUDA_SUCCESS ||
+      g_module_global(&ptr, &bytes, mod, name) != CUDA_SUCCESS || bytes != sizeof(int)) {
+    fprintf(stderr, "launch constant %s not found in the dense_decode_v3 module\n", name);
+    exit(2);
+  }
+  int v;
+  CK(cudaMemcpy(&v, reinterpret_cast<void*>(ptr), sizeof v, cudaMemcpyDeviceToHost));
+  return v;
+}
+
+struct V3 : Launch {
+  CUtensorMap qmap, kvmap;
+  __nv_bfloat16* out;
+  int batch, tps, p, parts;
+  float *po, *pl;
+  bool any_split = false;
+  int split_seqs = 0;
+  V3(const __nv_bfloat16* q, const __nv_bfloat16* cache, __nv_bfloat16* o_, int b, int t, int p_)
+      : out(o_), batch(b), tps(t), p(p_) {
+    const cuuint64_t qdims[2] = {(cuuint64_t)D, (cuuint64_t)batch * tps * H}, qstr[1] = {D * 2};
+    const cuuint64_t kdims[3] = {(cuuint64_t)D, (cuuint64_t)p, (cuuint64_t)batch},
+                     kstr[2] = {D * 2, (cuuint64_t)p * D * 2};
+    qmap = make_map(q, 2, qdims, qstr);
+    kvmap = make_map(cache, 3, kdims, kstr);
+    parts = std::max(1, g_sms / (2 * tps));
+    const size_t rows_per_seq = (size_t)tps * H, slots = (size_t)parts + batch;
+    po = workspace(slots * rows_per_seq * (DL + 1) * 4);
+    pl = po + slots * rows_per_seq * DL;
+    CK(cudaMemset(po, 0xff, slots * rows_per_seq * (DL + 1) * 4));  // NaN: unwritten partials fail
+    const dd_schedule::Schedule s(batch, p, parts);
+    for (int i = 0; i < batch; i++)
+      if (s.first_part(i) != s.last_part(i)) any_split = true, split_seqs++;
+  }
+  void run() override {
+    static const int smem = v3_const("dense_decode_v3_smem_bytes"), threads = v3_const("dense_decode_v3_threads"),
+                     crows = v3_const("dense_decode_v3_combine_rows");
+    dense_decode_v3<<<dim3(2 * tps, parts), threads, smem>>>(qmap, kvmap, out, po, pl, batch, tps, p, SCALE);
+    if (any_split) {
+      const long long rows = (long long)batch * tps * H;
+      dense_decode_v3_combine<<<(unsigned)((rows + crows - 1) / crows), crows * 32>>>(out, po, pl, batch, tps, p,
+                                                                                      parts);
+    }
+  }
+  std::string info() const override {
+    return "parts=" + std::to_string(parts) + " split_seqs=" + std::to_string(split_seqs);
+  }
+};
+
+static Launch* make_launch(const std::string& k, const __nv_bfloat16* q, const __nv_bfloat16* cache,
+                           __nv_bfloat16* out, int b, int t, int p) {
+  if (k == "v2") return new V2(q, cache, out, b, t, p);
+  return new V3(q, cache, out, b, t, p);
+}
+
+// ---- naive fp32 reference: one thread per query row, online softmax ----
+__global__ void ref_decode(const __nv_bfloat16* q, const __nv_bfloat16* cache, float* out, int batch, int tps, int p,
+                           float scale) {
+  int idx = blockIdx.x * blockDim.x + threadIdx.x;
+  if (idx >= batch * tps * H) return;
+  int b = idx / (tps * H), tok = (idx / H) % tps;
+  float o[DL];
+  for (int c = 0; c < DL; c++) o[c] = 0;
+  float m = -INFINITY, l = 0;
+  const __nv_bfloat16* qi = q + (size_t)idx * D;
+  for (int s = 0; s < p - tps + tok + 1; s++) {
+    const __nv_bfloat16* ks = cache + ((size_t)b * p + s) * D;
+    float x = 0;
+    for (int c = 0; c < D; c++) x += __bfloat162float(qi[c]) * __bfloat162float(ks[c]);
+    x *= scale;
+    float mn = fmaxf(m, x), a = expf(m - mn), e = expf(x - mn);
+    l = l * a + e;
+    for (int c = 0; c < DL; c++) o[c] = o[c] * a + e * __bfloat162float(ks[c]);
+    m = mn;
+  }
+  for (int c = 0; c < DL; c++) out[(size_t)idx * DL + c] = o[c] / l;
+}
+
+static void fill(__nv_bfloat16* p, size_t n, unsigned long long seed) {
+  fill_uniform_bf16<<<g_sms * 8, 256>>>(p, (long long)n, seed, 1.0f);
+  CK(cudaGetLastError());
+}
+
+static void check(const std::string& k, int batch, int tps, int p, unsigned long long seed) {
+  const size_t rows = (size_t)batch * tps * H;
+  __nv_bfloat16 *q, *cache, *out;
+  float* ref;
+  CK(cudaMalloc(&q, rows * D * 2));
+  CK(cudaMalloc(&cache, (size_t)batch * p * D * 2));
+  CK(cudaMalloc(&out, rows * DL * 2));
+  CK(cudaMalloc(&ref, rows * DL * 4));
+  fill(q, rows * D, seed);
+  fill(cache, (size_t)batch * p * D, seed + 1);
+  CK(cudaMemset(out, 0xff, rows * DL * 2));  // NaN poison: unwritten outputs fail
+  Launch* l = make_launch(k, q, cache, out, batch, tps, p);
+  l->run();
+  CK(cudaGetLastError());
+  ref_decode<<<(unsigned)((rows + 63) / 64), 64>>>(q, cache, ref, batch, tps, p, SCALE);
+  CK(cudaDeviceSynchronize());
+  std::vector<__nv_bfloat16> o(rows * DL);
+  std::vector<float> r(rows * DL);
+  CK(cudaMemcpy(o.data(), out, rows * DL * 2, cudaMemcpyDeviceToHost));
+  CK(cudaMemcpy(r.data(), ref, rows * DL * 4, cudaMemcpyDeviceToHost));
+  double num = 0, den = 0;
+  size_t bad = 0;
+  for (size_t i = 0; i < rows * DL; i++) {
+    float x = __bfloat162float(o[i]);
+    if (!isfinite(x)) {
+      bad++;
+      continue;
+    }
+    num += (double)(x - r[i]) * (x - r[i]);
+    den += (double)r[i] * r[i];
+  }
+  const double err = sqrt(num / den);
+  const bool ok = bad == 0 && err <= 1e-2;
+  if (!ok) g_fail = true;
+  printf("CHECK %s b=%d t=%d p=%d %s relL2=%.3e nonfinite=%zu %s\n", k.c_str(), batch, tps, p, l->info().c_str(), err,
+         bad, ok ? "PASS" : "FAIL");
+  fflush(stdout);
+  delete l;
+  cudaFree(q), cudaFree(cache), cudaFree(out), cudaFree(ref);
+}
+
+static double median_seconds(Launch* l) {
+  cudaEvent_t a, b;
+  CK(cudaEventCreate(&a));
+  CK(cudaEventCreate(&b));
+  l->run();
+  l->run();
+  CK(cudaDeviceSynchronize());
+  std::vector<float> ms;
+  for (int r = 0; r < 7; r++) {
+    CK(cudaEventRecord(a));
+    l->run();
+    CK(cudaEventRecord(b));
+    CK(cudaEventSynchronize(b));
+    float t;
+    CK(cudaEventElapsedTime(&t, a, b));
+    ms.push_back(t);
+  }
+  CK(cudaGetLastError());
+  std::sort(ms.begin(), ms.end());
+  cudaEventDestroy(a), cudaEventDestroy(b);
+  return ms[3] * 1e-3;
+}
+
+static void time_all(const std::string& k) {
+  struct Shape {
+    int b, t, p;
+  };
+  const Shape shapes[] = {{64, 1, 1024},  {64, 1, 2048},   {64, 1, 4096},   {64, 1, 8192},  {64, 1, 16384},
+                          {64, 1, 65536}, {64, 1, 131072}, {64, 2, 32768},  {64, 2, 131072}, {128, 2, 32768},
+                          {128, 2, 131072}};
+  size_t max_cache = 0, max_rows = 0;
+  for (const Shape& s : shapes) {
+    max_cache = std::max(max_cache, (size_t)s.b * s.p * D);
+    max_rows = std::max(max_rows, (size_t)s.b * s.t * H);
+  }
+  __nv_bfloat16 *q, *cache, *out;
+  CK(cudaMalloc(&q, max_rows * D * 2));
+  CK(cudaMalloc(&cache, max_cache * 2));
+  CK(cudaMalloc(&out, max_rows * DL * 2));
+  fill(q, max_rows * D, 21);
+  fill(cache, max_cache, 22);  // each shape reads a prefix: random bf16 whatever its layout
+  for (const Shape& s : shapes) {
+    Launch* l = make_launch(k, q, cache, out, s.b, s.t, s.p);
+    const double sec = median_seconds(l);
+    const double rows = (double)s.b * s.t * H;
+    const double flops = 2.0 * H * (D + DL) * (double)s.b * s.t * s.p;
+    const double bytes = 2.0 * (rows * D + (double)s.b * s.p * D + rows * DL);  // each cache read once
+    printf("TIME %s b=%d t=%d p=%d %s %.4f ms %.1f TFLOP/s %.1f%%_of_744 %.0f GB/s %.1f%%_of_4080\n", k.c_str(), s.b,
+           s.t, s.p, l->info().c_str(), sec * 1e3, flops / sec / 1e12, flops / sec / 744e10, bytes / sec / 1e9,
+           bytes / sec / 4080e7);
+    fflush(stdout);
+    delete l;
+  }
+  cudaFree(q), cudaFree(cache), cudaFree(out);
+}
+
+// Every tile of every sequence owned by exactly one part; slots (part + sequence) unique; the
+// combine's part range and the main kernel's "whole" test agree.
+static int check_schedule() {
+  int cases = 0, bad = 0;
+  const int parts_list[] = {1, 2, 22, 33, 44, 66, 132};
+  const int batches[] = {1, 2, 3, 7, 64, 65, 67, 128, 133};
+  const int positions[] = {1, 2, 63, 64, 65, 129, 300, 1000, 4097, 16384, 131072};
+  for (int parts : parts_list)
+    for (int batch : batches)
+      for (int p : positions) {
+        const dd_schedule::Schedule s(batch, p, parts);
+        std::vector<int> owner((size_t)batch * s.tiles, -1);
+        std::vector<char> slot(parts + batch, 0);
+        bool ok = true;
+        for (int q = 0; q < parts; q++)
+          for (int b = s.first_seq(q); b <= s.last_seq(q); b++) {
+            int lo, hi;
+            s.range(q, b, lo, hi);
+            if (lo >= hi) continue;
+            if (q < s.first_part(b) || q > s.last_part(b)) ok = false;
+            if (slot[q + b]++) ok = false;
+            const bool whole = lo == 0 && hi == s.tiles;
+            if (whole != (s.first_part(b) == s.last_part(b))) ok = false;
+            for (int t = lo; t < hi; t++) {
+              if (owner[(size_t)b * s.tiles + t] != -1) ok = false;
+              owner[(size_t)b * s.tiles + t] = q;
+            }
+          }
+        for (int o : owner)
+          if (o < 0) ok = false;
+        for (int b = 0; b < batch; b++)
+          if (s.last_part(b) >= parts || s.first_part(b) > s.last_part(b)) ok = false;
+        cases++;
+        if (!ok) {
+          bad++;
+          printf("SCHEDULE FAIL parts=%d batch=%d p=%d\n", parts, batch, p);
+        }
+      }
+  printf("SCHEDULE %d cases, %d failed %s\n", cases, bad, bad ? "FAIL" : "PASS");
+  return bad ? 1 : 0;
+}
+
+int main(int argc, char** argv) {
+  const std::string mode = argc > 1 ? argv[1] : "", k = argc > 2 ? argv[2] : "";
+  if (mode == "schedule") return check_schedule();
+  if ((mode != "check" && mode != "time") || (k != "v2" && k != "v3")) {
+    fprintf(stderr, "usage: %s schedule | check v2|v3 | time v2|v3\n", argv[0]);
+    return 2;
+  }
+  cudaDeviceProp prop;
+  CK(cudaGetDeviceProperties(&prop, 0));
+  g_sms = prop.multiProcessorCount;
+  CK(cudaFuncSetAttribute(dense_decode_split, cudaFuncAttributeMaxDynamicSharedMemorySize, V2_SMEM));
+  if (k == "v3") {
+    driver_entry("cuTensorMapEncodeTiled", g_encode);
+    driver_entry("cuFuncGetModule", g_func_module);
+    driver_entry("cuModuleGetGlobal", g_module_global);
+    CK(cudaFuncSetAttribute(dense_decode_v3, cudaFuncAttributeMaxDynamicSharedMemorySize,
+                            v3_const("dense_decode_v3_smem_bytes")));
+    printf("v3 constants: smem %d threads %d rows %d block_n %d overhead %d combine_rows %d max_parts %d\n",
+           v3_const("dense_decode_v3_smem_bytes"), v3_const("dense_decode_v3_threads"), v3_const("dense_decode_v3_rows"),
+           v3_const("dense_decode_v3_block_n"), v3_const("dense_decode_v3_overhead_tiles"),
+           v3_const("dense_decode_v3_combine_rows"), v3_const("dense_decode_v3_max_parts"));
+    if (g_sms / 2 > v3_const("dense_decode_v3_max_parts")) {
+      fprintf(stderr, "%d SMs: more parts than dense_decode_v3_combine holds\n", g_sms);
+      return 2;
+    }
+  }
+  printf("device %s sms %d kernel %s mode %s\n", prop.name, g_sms, k.c_str(), mode.c_str());
+  if (mode == "check") {
+    // Sizes off every tile multiple, single keys, exact tiles, a token 0 whose last tile is fully
+    // masked (t=2, p=65 and p=129), one sequence split over many parts, more sequences than parts.
+    const int cases[][3] = {{1, 1, 1},   {2, 1, 64},   {3, 1, 100},   {1, 2, 2},    {5, 2, 65},
+                            {2, 2, 1000}, {1, 1, 4097}, {64, 1, 1000}, {133, 1, 300}, {67, 2, 577},
+                            {130, 2, 129}, {4, 2, 8191}, {1, 1, 65536}};
+    unsigned long long seed = 300;
+    for (const auto& c : cases) check(k, c[0], c[1], c[2], seed += 7);
+    printf("CHECKS %s %s\n", k.c_str(), g_fail ? "FAILED" : "PASSED");
+    return g_fail ? 1 : 0;
+  }
+  time_all(k);
+  return 0;
+}
