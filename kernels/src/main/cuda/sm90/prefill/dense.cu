@@ -15,9 +15,11 @@
 //   of S_j+1 runs while P_j V_j is still on the tensor cores (the loop is peeled so that no wgmma is
 //   in flight across a branch, which would make ptxas serialize every wgmma of the kernel). O is
 //   rescaled after S_j+1 is issued and before P_j V_j, so the rescale also hides behind a product.
-// - Ping-pong (DSA_V3_PINGPONG=1, the default): the two consumer warpgroups take turns to issue
+// - Ping-pong (DSA_V3_PINGPONG=1; off by default): the two consumer warpgroups take turns to issue
 //   their products, ordered by two named barriers, so that one's softmax overlaps the other's
-//   products instead of both running their exponentials at once.
+//   products. On the H200 the consumers drift apart by themselves and the turn-taking only adds
+//   waits: without it 1-4% faster at n = 4096 (kernels/NOTES.md, round of 2026-11-30), as
+//   FlashAttention-3 too turns it off for head dims above 128.
 // - A persistent grid (one CTA per SM) takes work tiles (128 query rows of one head) from a global
 //   counter, in an order that starts the longest tiles first within groups of heads whose K and V
 //   fit in L2 together (DSA_V3_L2_SECTION_MB), so that the CTAs working at one time share K/V reads.
@@ -30,7 +32,7 @@
 #include "sm90/prefill/dense_sync.cuh"
 
 #ifndef DSA_V3_PINGPONG
-#define DSA_V3_PINGPONG 1
+#define DSA_V3_PINGPONG 0
 #endif
 #ifndef DSA_V3_L2_SECTION_MB
 #define DSA_V3_L2_SECTION_MB 32  // K+V bytes of the heads that one section of work tiles shares

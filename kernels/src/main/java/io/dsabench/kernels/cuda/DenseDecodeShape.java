@@ -6,12 +6,13 @@ package io.dsabench.kernels.cuda;
  */
 final class DenseDecodeShape {
   /**
-   * Which sm_90a decode kernel runs: {@code v2} (dense_decode_split in dense_decode.cu, the
-   * default) or {@code v3} (dense_decode_v3 in sm90/decode/dense.cu, launched by {@link
-   * DenseDecodeV3}); system property {@code dsabench.cuda.decode} picks one for A/B runs. Other
-   * GPUs always run dense_decode.cu (version 1 from its PTX).
+   * Which sm_90a decode kernel runs: {@code v3} (dense_decode_v3 in sm90/decode/dense.cu, launched
+   * by {@link DenseDecodeV3}; the default: 623 TFLOP/s against v2's 361 for 64 sequences at 128K on
+   * the H200, kernels/NOTES.md) or {@code v2} (dense_decode_split in dense_decode.cu); system
+   * property {@code dsabench.cuda.decode} picks one for A/B runs. Other GPUs always run
+   * dense_decode.cu (version 1 from its PTX).
    */
-  static final String DEFAULT_VERSION = "v2";
+  static final String DEFAULT_VERSION = "v3";
 
   static String version(boolean hopper) {
     return hopper ? version(System.getProperty("dsabench.cuda.decode", DEFAULT_VERSION)) : "v2";

@@ -22,14 +22,14 @@ final class DensePrefillShape {
   }
 
   /**
-   * Which sm_90a prefill kernel runs: {@code v2p} (dense_prefill_pipelined, FA3-style
-   * intra-warpgroup pipelining; the default: 392-402 TFLOP/s against v2's 373-381 on the H200),
-   * {@code v2} (dense_prefill) or {@code v3} (dense_prefill_v3 in sm90/prefill/dense.cu:
-   * warp-specialized with TMA, ping-pong consumers, persistent; launched by {@link
-   * DensePrefillV3}); system property {@code dsabench.cuda.prefill} picks one for A/B runs. Other
-   * GPUs always run version 1.
+   * Which sm_90a prefill kernel runs: {@code v3} (dense_prefill_v3 in sm90/prefill/dense.cu:
+   * warp-specialized with TMA, persistent; launched by {@link DensePrefillV3}; the default:
+   * 669/667/680 TFLOP/s at p = 128K/64K/16K against v2p's 401-404 on the H200), {@code v2p}
+   * (dense_prefill_pipelined, FA3-style intra-warpgroup pipelining) or {@code v2} (dense_prefill);
+   * system property {@code dsabench.cuda.prefill} picks one for A/B runs. Other GPUs always run
+   * version 1.
    */
-  static final String DEFAULT_VERSION = "v2p";
+  static final String DEFAULT_VERSION = "v3";
 
   static String version(boolean hopper) {
     if (!hopper) {

@@ -1,18 +1,18 @@
 package io.dsabench.kernels.cuda;
 
 /**
- * Which sparse MLA kernels run on sm_90a. {@code v3} (the default): dsa_sparse_mla.cu's
- * dsa_sparse_mla_bf16_v3 and, for the fp8 cache, its CTA pair dsa_sparse_mla_fp8_v3_pair. {@code
- * v4}: a producer warpgroup feeding two consumer warpgroups through mbarriers,
- * sm90/prefill/sparse.cu (bf16 cache) and sm90/decode/sparse_fp8.cu (fp8 cache, CTA pairs); their
- * launch constants come from the cubins. System property {@code dsabench.cuda.sparse} picks one for
- * A/B runs until a round on the H200 proves v4. Other GPUs always run the portable mma.sync
+ * Which sparse MLA kernels run on sm_90a. {@code v4} (the default): a producer warpgroup feeding
+ * two consumer warpgroups through mbarriers, sm90/prefill/sparse.cu (bf16 cache; 482-599 TFLOP/s
+ * against v3's 310 on the H200) and sm90/decode/sparse_fp8.cu (fp8 cache, CTA pairs); their launch
+ * constants come from the cubins. {@code v3}: dsa_sparse_mla.cu's dsa_sparse_mla_bf16_v3 and, for
+ * the fp8 cache, its CTA pair dsa_sparse_mla_fp8_v3_pair. System property {@code
+ * dsabench.cuda.sparse} picks one for A/B runs. Other GPUs always run the portable mma.sync
  * kernels.
  */
 final class SparseShape {
   static final String PROPERTY = "dsabench.cuda.sparse";
 
-  static final String DEFAULT_VERSION = "v3";
+  static final String DEFAULT_VERSION = "v4";
 
   static String version() {
     String v = System.getProperty(PROPERTY, DEFAULT_VERSION);

