@@ -37,8 +37,13 @@ class JmhEngineTest {
   }
 
   @Test
-  void everyOpHasABenchmarkAndBack() {
+  void everyOpOfOurKernelsHasABenchmarkAndBack() {
     for (Op op : Op.values()) {
+      if (op == Op.DENSE_PREFILL_MASKED) {
+        assertThatThrownBy(() -> StageBenchmarks.methodOf(op, Variant.DENSE))
+            .hasMessage("op: dense_prefill_masked is measured by reference runs only");
+        continue;
+      }
       for (Variant v : Variant.values()) {
         assertThat(StageBenchmarks.opOf(StageBenchmarks.methodOf(op, v))).isEqualTo(op);
       }
