@@ -223,8 +223,11 @@ static int g_state_rows = 0;
 static void ensure_state(int rows) {
   if (rows <= g_state_rows) return;
   if (g_state) CK(cudaFree(g_state));
+  // All of it zero, as the kernel wants. The buffer then serves every later launch with fewer
+  // rows: the round-2 crash was a launch of 3 rows after one of 2 had written candidate keys
+  // where the old layout (headers of all rows first) put the third row's header.
   CK(cudaMalloc(&g_state, split_state_ints(rows) * 4));
-  CK(cudaMemset(g_state, 0, (size_t)rows * 16));
+  CK(cudaMemset(g_state, 0, split_state_ints(rows) * 4));
   g_state_rows = rows;
 }
 static const char* topk_name(int v) { return v < 0 ? "v10" : split_name(v); }

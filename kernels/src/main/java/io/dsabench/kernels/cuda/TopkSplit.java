@@ -46,9 +46,12 @@ final class TopkSplit implements AutoCloseable {
     return (position + slice - 1) / slice;
   }
 
-  /** State ints for {@code rows} rows: the header, then candidate keys and indices. */
+  /**
+   * State ints for {@code rows} rows: per row its header, then its candidate keys and indices, at a
+   * place that depends on the row alone (so a buffer for more rows serves a launch with fewer).
+   */
   static long stateInts(long rows, int capacity) {
-    return rows * HEADER_INTS + 2 * rows * capacity;
+    return rows * (HEADER_INTS + 2L * capacity);
   }
 
   void launch(Ops.TopK op, String version, String site) {
@@ -80,10 +83,12 @@ final class TopkSplit implements AutoCloseable {
         state = null;
       }
       CudaBuffer s = (CudaBuffer) backend.allocate(DType.INT32, stateInts(rows, capacity));
+      // All of it: each row's header sits between other rows' scratch.
+      long ints = stateInts(rows, capacity);
       Cuda.call(
-          "cuMemsetD32(top-k row counters)",
+          "cuMemsetD32(top-k row state)",
           site,
-          () -> JCudaDriver.cuMemsetD32(s.pointer(), 0, rows * HEADER_INTS));
+          () -> JCudaDriver.cuMemsetD32(s.pointer(), 0, ints));
       state = s;
       stateRows = rows;
     }
