@@ -16,8 +16,9 @@ final class TopkSplit implements AutoCloseable {
 
   /**
    * Which top-k runs: {@code v10} (dsa_topk.cu, one CTA per row; the default and the only one off
-   * sm_90a), {@code split8k} or {@code split16k} (this kernel, slices of 8192 or 16384 logits);
-   * system property {@code dsabench.cuda.topk}.
+   * sm_90a), {@code split8k} or {@code split16k} (this kernel, slices of 8192 or 16384 logits), or
+   * {@code cluster} (sm90/topk/cluster.cu where rows are few, else v10; CudaDsaOps); system
+   * property {@code dsabench.cuda.topk}.
    */
   static final String DEFAULT_VERSION = "v10";
 
@@ -34,9 +35,9 @@ final class TopkSplit implements AutoCloseable {
 
   static String version(boolean hopper) {
     String v = System.getProperty("dsabench.cuda.topk", DEFAULT_VERSION);
-    if (!v.equals("v10") && !v.equals("split8k") && !v.equals("split16k")) {
+    if (!v.equals("v10") && !v.equals("split8k") && !v.equals("split16k") && !v.equals("cluster")) {
       throw new IllegalArgumentException(
-          "dsabench.cuda.topk: '" + v + "' is not one of v10, split8k, split16k");
+          "dsabench.cuda.topk: '" + v + "' is not one of v10, split8k, split16k, cluster");
     }
     return hopper ? v : "v10";
   }
