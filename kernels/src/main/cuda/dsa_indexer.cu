@@ -194,10 +194,12 @@ extern "C" __global__ void __launch_bounds__(256, 1)
 
 namespace {
 constexpr int WG_BK = 64;
-constexpr int WG_STAGES = 3;
 }  // namespace
 
-template <int NQ>
+// STAGES key stages of 8 KB: STAGES - 1 blocks in flight while one is multiplied. 3 (v2, 3 CTAs
+// per SM: 2 blocks = 17 KB in flight per CTA) or 5 (v4: 4 blocks, 34 KB; 58.5 KB of smem with
+// NQ = 2, still 3 CTAs per SM).
+template <int NQ, int STAGES>
 __device__ __forceinline__ void indexer_wgmma_body(const uint8_t* __restrict__ q,
                                                    const float* __restrict__ w,
                                                    const uint8_t* __restrict__ k,
@@ -210,7 +212,7 @@ __device__ __forceinline__ void indexer_wgmma_body(const uint8_t* __restrict__ q
   uint8_t* const sgen = smem_raw + (base - raw);
   const uint32_t sQ = base;
   const uint32_t sK = base + NQ * 8192;
-  float* const sW = reinterpret_cast<float*>(sgen + NQ * 8192 + WG_STAGES * 8192);
+  float* const sW = reinterpret_cast<float*>(sgen + NQ * 8192 + STAGES * 8192);
 
   const int tid = threadIdx.x, lane = tid & 31, warp = tid >> 5;
   const int b = blockIdx.y;
@@ -236,7 +238,7 @@ __device__ __forceinline__ void indexer_wgmma_body(const uint8_t* __restrict__ q
   }
   auto load = [&](int j) {
     const int kb = k0 + j * WG_BK;
-    const uint32_t st = sK + (j % WG_STAGES) * 8192;
+    const uint32_t st = sK + (j % STAGES) * 8192;
 #pragma unroll
     for (int i = 0; i < 4; i++) {
       const int c = tid + i * 128;
@@ -247,10 +249,17 @@ __device__ __forceinline__ void indexer_wgmma_body(const uint8_t* __restrict__ q
                         ok ? 16 : 0);
     }
   };
+  // Groups 0 .. STAGES-2 (the q tile rides in group 0); one group is committed per iteration, empty
+  // or not, so "block j has landed" is always "at most STAGES-2 newer groups pending".
   if (nb > 0) load(0);
   dsak::cp_async_commit();
   if (nb > 1) load(1);
   dsak::cp_async_commit();
+#pragma unroll
+  for (int j = 2; j < STAGES - 1; j++) {
+    if (j < nb) load(j);
+    dsak::cp_async_commit();
+  }
 
   float d[NQ * 32];
 #pragma unroll
@@ -258,12 +267,13 @@ __device__ __forceinline__ void indexer_wgmma_body(const uint8_t* __restrict__ q
   const uint64_t descB = dsak::wgmma_desc_sw128(sQ);
 
   for (int j = 0; j < nb; j++) {
-    dsak::cp_async_wait<1>();
+    dsak::cp_async_wait<STAGES - 2>();
     dsak::fence_proxy_async();
     __syncthreads();
-    if (j + 2 < nb) load(j + 2);
+    // Into the slot block j-1 used: every warp finished its wgmma on it before the barrier.
+    if (j + STAGES - 1 < nb) load(j + STAGES - 1);
     dsak::cp_async_commit();
-    const uint64_t descA = dsak::wgmma_desc_sw128(sK + (j % WG_STAGES) * 8192);
+    const uint64_t descA = dsak::wgmma_desc_sw128(sK + (j % STAGES) * 8192);
     dsak::wgmma_fence();
 #pragma unroll
     for (int s = 0; s < 4; s++) {
@@ -335,8 +345,24 @@ __device__ __forceinline__ void indexer_wgmma_body(const uint8_t* __restrict__ q
   extern "C" __global__ void __launch_bounds__(128, 3) dsa_indexer_fp8_wgmma_q##NQ(             \
       const uint8_t* __restrict__ q, const float* __restrict__ w, const uint8_t* __restrict__ k, \
       const float* __restrict__ kscale, float* __restrict__ logits, int T, int P, int splitLen) { \
-    indexer_wgmma_body<NQ>(q, w, k, kscale, logits, T, P, splitLen);                            \
+    indexer_wgmma_body<NQ, 3>(q, w, k, kscale, logits, T, P, splitLen);                         \
   }
 DSA_INDEXER_WGMMA(1)
 DSA_INDEXER_WGMMA(2)
 DSA_INDEXER_WGMMA(4)
+
+// Version 4 (candidate): the same kernel with 5 key stages, launched on a grid that fills whole
+// waves of 3 CTAs per SM (kernels/NOTES.md). Dynamic shared memory dsa_indexer_fp8_wgmma5_smem_q<NQ>
+// = 1024 + NQ*8192 + 5*8192 + NQ*256 bytes.
+#define DSA_INDEXER_WGMMA5(NQ)                                                                  \
+  extern "C" __global__ void __launch_bounds__(128, 3) dsa_indexer_fp8_wgmma5_q##NQ(            \
+      const uint8_t* __restrict__ q, const float* __restrict__ w, const uint8_t* __restrict__ k, \
+      const float* __restrict__ kscale, float* __restrict__ logits, int T, int P, int splitLen) { \
+    indexer_wgmma_body<NQ, 5>(q, w, k, kscale, logits, T, P, splitLen);                         \
+  }                                                                                             \
+  extern "C" __device__ const int dsa_indexer_fp8_wgmma5_smem_q##NQ = 1024 + NQ * 8192 + 5 * 8192 + NQ * 256;
+DSA_INDEXER_WGMMA5(1)
+DSA_INDEXER_WGMMA5(2)
+DSA_INDEXER_WGMMA5(4)
+
+extern "C" __device__ const int dsa_indexer_fp8_wgmma_threads = 128;

@@ -3,14 +3,17 @@
 //   nvcc -std=c++17 -O3 -gencode arch=compute_90a,code=sm_90a -DDSA_MBAR_TIMEOUT_NS=2000000000 \
 //        -I kernels/src/main/cuda kernels/src/test/cuda/idxtopk_bench.cu \
 //        kernels/src/test/cuda/idxtopk_split.cu -o idxtopk_bench
-//   ./idxtopk_bench check|indexer|topk [candidates, e.g. v2,v3 or v10,split8k,split16k]
-// Candidates: the indexer v3 (sm90/indexer/fp8.cu: persistent, TMA + mbarrier producer warp, two
-// math warpgroups) against today's wgmma v2 (dsa_indexer.cu); the split top-k (sm90/topk/split.cu,
-// slices of 8K and 16K keys) against today's v10 (dsa_topk.cu). Checks compare with a CPU
-// reference on fresh random inputs (never zeros), outputs poisoned first, sizes off every tile
-// multiple; at the timed sizes v3's logits are compared with v2's on the GPU, and top-k results
-// with a CPU nth_element on 32 rows of real indexer logits. Timings: CUDA events, median of 10
-// after 2 warm-ups. Every result line starts with CHECK, BENCH or SUMMARY.
+//   ./idxtopk_bench check|indexer|topk [candidates, e.g. v2,v4 or v10,cluster]
+// Indexer: today's wgmma v2 (dsa_indexer.cu, 3 key stages, "about 1.5 waves" split grid); v2w (the
+// same kernel on v4's grid: the grid's share of v4's difference); v4 (5 key stages, the grid that
+// fills whole waves); v3 (sm90/indexer/fp8.cu: persistent, TMA producer warp, two math
+// warpgroups). Top-k: today's v10 (dsa_topk.cu, one CTA per row); cluster (sm90/topk/cluster.cu:
+// v10 over a cluster of C CTAs per row where rows are few, else v10 itself); split8k / split16k
+// (sm90/topk/split.cu). Checks compare with a CPU reference on fresh random inputs (never zeros),
+// outputs poisoned first, sizes off every tile multiple; at the timed sizes each candidate's
+// logits are compared with v2's on the GPU, and top-k results with a CPU nth_element on 32 rows of
+// real indexer logits. Timings: CUDA events, median of 10 after 2 warm-ups. Every result line
+// starts with CHECK, BENCH or SUMMARY.
 #include <cuda.h>
 #include <cuda_runtime.h>
 #include <cudaTypedefs.h>
@@ -26,6 +29,7 @@
 #include "dsa_indexer.cu"
 #include "dsa_topk.cu"
 #include "sm90/indexer/fp8.cu"
+#include "sm90/topk/cluster.cu"
 
 // idxtopk_split.cu
 int split_slice(int v);
@@ -216,6 +220,56 @@ static void run_indexer_v3(const uint8_t* q, const float* w, const uint8_t* k, c
 }
 typedef void (*IndexerRun)(const uint8_t*, const float*, const uint8_t*, const float*, float*, int, int, int);
 
+// v4's grid (mirrors CudaDsaOps.indexerFillSplits): query sets that fill a wave of 3 CTAs per SM
+// are not split; else the fewest splits whose grid fills its last wave to 90% (one wave when that
+// fills 75%), else the best-filled count up to four waves.
+static int fill_splits(long ctas, int P, int slots) {
+  const long maxSplits = (P + 127) / 128;
+  if (ctas >= slots || maxSplits <= 1) return 1;
+  const long one = std::min(maxSplits, slots / ctas);
+  if (one * ctas * 4 >= 3L * slots) return (int)one;
+  long best = 1;
+  double bestFill = 0;
+  const long limit = std::min(maxSplits, 4L * slots / ctas);
+  for (long sp = 1; sp <= limit; sp++) {
+    const long n = sp * ctas;
+    const double fill = (double)n / (double)(((n + slots - 1) / slots) * slots);
+    if (fill >= 0.9) return (int)sp;
+    if (fill > bestFill) {
+      best = sp;
+      bestFill = fill;
+    }
+  }
+  return (int)best;
+}
+// STAGES = 3: today's kernel on v4's grid (v2w); 5: v4.
+template <int STAGES>
+static void run_indexer_filled(const uint8_t* q, const float* w, const uint8_t* k, const float* ks, float* lg,
+                               int batch, int T, int P) {
+  const int nq = T >= 4 ? 4 : T >= 2 ? 2 : 1;
+  const int qt = (T + nq - 1) / nq;
+  const int want = fill_splits((long)qt * batch, P, 3 * g_sms);
+  const int splitLen = ((P + want - 1) / want + 127) / 128 * 128;
+  const int splits = (P + splitLen - 1) / splitLen;
+  dim3 g(qt, batch, splits);
+  const int smem = 1024 + nq * 8192 + STAGES * 8192 + nq * 256;
+  if (STAGES == 3) {
+    if (nq == 4) dsa_indexer_fp8_wgmma_q4<<<g, 128, smem>>>(q, w, k, ks, lg, T, P, splitLen);
+    else if (nq == 2) dsa_indexer_fp8_wgmma_q2<<<g, 128, smem>>>(q, w, k, ks, lg, T, P, splitLen);
+    else dsa_indexer_fp8_wgmma_q1<<<g, 128, smem>>>(q, w, k, ks, lg, T, P, splitLen);
+  } else {
+    if (nq == 4) dsa_indexer_fp8_wgmma5_q4<<<g, 128, smem>>>(q, w, k, ks, lg, T, P, splitLen);
+    else if (nq == 2) dsa_indexer_fp8_wgmma5_q2<<<g, 128, smem>>>(q, w, k, ks, lg, T, P, splitLen);
+    else dsa_indexer_fp8_wgmma5_q1<<<g, 128, smem>>>(q, w, k, ks, lg, T, P, splitLen);
+  }
+}
+struct IndexerCand {
+  const char* name;
+  IndexerRun run;
+};
+static const IndexerCand kIndexers[] = {
+    {"v2w", run_indexer_filled<3>}, {"v4", run_indexer_filled<5>}, {"v3", run_indexer_v3}};
+
 // ---------------------------------------------------------------- top-k launches
 // v: -1 = today's dsa_topk (v10, one CTA per row); 0 / 1 = split 8K / 16K slices.
 static int* g_state = nullptr;
@@ -223,15 +277,34 @@ static int g_state_rows = 0;
 static void ensure_state(int rows) {
   if (rows <= g_state_rows) return;
   if (g_state) CK(cudaFree(g_state));
+  // All of it zero, as the kernel wants. The buffer then serves every later launch with fewer
+  // rows: the round-2 crash was a launch of 3 rows after one of 2 had written candidate keys
+  // where the old layout (headers of all rows first) put the third row's header.
   CK(cudaMalloc(&g_state, split_state_ints(rows) * 4));
-  CK(cudaMemset(g_state, 0, (size_t)rows * 16));
+  CK(cudaMemset(g_state, 0, split_state_ints(rows) * 4));
   g_state_rows = rows;
 }
-static const char* topk_name(int v) { return v < 0 ? "v10" : split_name(v); }
+// v = 2: the cluster top-k, C CTAs per row by CudaDsaOps.topkClusterSize's rule (C = 1: v10's
+// kernel), or g_cluster_force CTAs when > 0 (checks: every compiled cluster size).
+static int g_cluster_force = 0;
+static int cluster_size(int rows) {
+  if (g_cluster_force > 0) return g_cluster_force;
+  const int c = 3 * g_sms / std::max(1, rows);
+  return c >= 6 ? 6 : c == 5 ? 4 : std::max(1, c);
+}
+static const char* topk_name(int v) { return v < 0 ? "v10" : v == 2 ? "cluster" : split_name(v); }
 static void run_topk(int v, const float* lg, int* idx, int batch, int T, int P, int k) {
   const int rows = batch * T;
-  if (v < 0) {
+  const int c = v == 2 ? cluster_size(rows) : 1;
+  if (v < 0 || (v == 2 && c == 1)) {
     dsa_topk<<<rows, THREADS, sizeof(TopkSmem)>>>(lg, idx, T, P, k);
+  } else if (v == 2) {
+    const dim3 g(c, rows);
+    const int sm = (int)sizeof(TopkSmem);
+    if (c == 2) dsa_topk_cluster2<<<g, THREADS, sm>>>(lg, idx, T, P, k);
+    else if (c == 3) dsa_topk_cluster3<<<g, THREADS, sm>>>(lg, idx, T, P, k);
+    else if (c == 4) dsa_topk_cluster4<<<g, THREADS, sm>>>(lg, idx, T, P, k);
+    else dsa_topk_cluster6<<<g, THREADS, sm>>>(lg, idx, T, P, k);
   } else {
     ensure_state(rows);
     split_launch(v, lg, idx, g_state, rows, T, P, k);
@@ -373,7 +446,9 @@ static void check_topk(int v, int batch, int T, int P, int k, int levels, uint64
     }
     bad += bad_topk_rows(hl, d2h<int>(idx, rows * k), rows, T, P, k);
   }
-  printf("CHECK topk %-8s b=%d T=%d P=%d k=%d levels=%d runs=%d%*s bad_rows=%ld %s\n", topk_name(v), batch, T, P, k,
+  char nm[32];
+  snprintf(nm, sizeof nm, "%s%s", topk_name(v), v == 2 ? (g_cluster_force == 2 ? "2" : g_cluster_force == 3 ? "3" : g_cluster_force == 4 ? "4" : "6") : "");
+  printf("CHECK topk %-8s b=%d T=%d P=%d k=%d levels=%d runs=%d%*s bad_rows=%ld %s\n", nm, batch, T, P, k,
          levels, runs, 4, "", bad, bad ? "FAIL" : "ok");
   if (bad) g_fail++;
   cudaFree(lg);
@@ -417,17 +492,20 @@ struct IndexerInputs {
   ~IndexerInputs() { cudaFree(q); cudaFree(k); cudaFree(w); cudaFree(ks); cudaFree(lg); }
 };
 
-static void print_indexer(int v, const char* pt, double ms, double ms2, double flops, double bytes, bool ok) {
+static void print_indexer(const char* v, const char* pt, double ms, double ms2, double flops, double bytes, bool ok) {
   const double tf = flops / ms / 1e9, tbs = bytes / ms / 1e9;
-  printf("BENCH indexer v%d %-22s %9.4f ms %7.1f TFLOP/s (%4.1f%% fp8) %5.2f TB/s (%4.1f%% copy)%s\n", v, pt, ms, tf,
+  const bool base = strcmp(v, "v2") == 0;
+  printf("BENCH indexer %-3s %-22s %9.4f ms %7.1f TFLOP/s (%4.1f%% fp8) %5.2f TB/s (%4.1f%% copy)%s\n", v, pt, ms, tf,
          100 * tf / FP8_TFLOPS, tbs, 100 * tbs / COPY_TBS, ok ? "" : "  ** FAILED ITS CHECK **");
   char line[256];
-  snprintf(line, sizeof line, "indexer v%d %-22s %9.4f ms %7.1f TFLOP/s %5.2f TB/s %s %s", v, pt, ms, tf, tbs,
-           ms2 > 0 && v != 2 ? (std::to_string(ms2 / ms).substr(0, 4) + "x v2").c_str() : "",
-           ok ? (v == 2 ? "" : "check ok") : "CHECK FAILED");
+  snprintf(line, sizeof line, "indexer %-3s %-22s %9.4f ms %7.1f TFLOP/s %5.2f TB/s %s %s", v, pt, ms, tf, tbs,
+           ms2 > 0 && !base ? (std::to_string(ms2 / ms).substr(0, 4) + "x v2").c_str() : "",
+           ok ? (base ? "" : "check ok") : "CHECK FAILED");
   g_summary.push_back(line);
 }
 
+// Times v2 and the enabled candidates on the same inputs; each candidate's logits are compared
+// with v2's on every logit (NaN-poisoned before its first run).
 static void bench_indexer(int batch, int T, int P) {
   IndexerInputs in(batch, T, P);
   float* ref;
@@ -442,40 +520,39 @@ static void bench_indexer(int batch, int T, int P) {
   double ms2 = 0;
   if (enabled("v2")) {
     ms2 = tm.median_ms([&] { run_indexer_v2(in.q, in.w, in.k, in.ks, ref, batch, T, P); });
-    print_indexer(2, pt, ms2, ms2, flops, bytes, true);
+    print_indexer("v2", pt, ms2, ms2, flops, bytes, true);
   }
-  if (!enabled("v3")) {
-    cudaFree(ref);
-    return;
-  }
-  CK(cudaMemset(in.lg, 0xff, in.rows * P * 4));
-  const double ms3 = tm.median_ms([&] { run_indexer_v3(in.q, in.w, in.k, in.ks, in.lg, batch, T, P); });
-  bool ok = true;
-  if (ms2 > 0) {   // v3 against v2 on every logit of this size
-    double* acc;
-    unsigned long long* badc;
-    CK(cudaMalloc(&acc, 16));
-    CK(cudaMalloc(&badc, 8));
-    CK(cudaMemset(acc, 0, 16));
-    CK(cudaMemset(badc, 0, 8));
-    diff_kernel<<<1024, 256>>>(in.lg, ref, in.rows * P, acc, badc);
-    CK(cudaDeviceSynchronize());
-    double h[2];
-    unsigned long long hb;
-    CK(cudaMemcpy(h, acc, 16, cudaMemcpyDeviceToHost));
-    CK(cudaMemcpy(&hb, badc, 8, cudaMemcpyDeviceToHost));
-    char label[128];
-    snprintf(label, sizeof label, "indexer v3 vs v2, all logits, %s", pt);
-    ok = report(label, sqrt(h[0] / std::max(h[1], 1e-300)), hb != 0);
-    if (hb) printf("      %llu logits NaN or with mismatched infinities\n", hb);
-    cudaFree(acc);
-    cudaFree(badc);
+  for (const IndexerCand& c : kIndexers) {
+    if (!enabled(c.name)) continue;
+    CK(cudaMemset(in.lg, 0xff, in.rows * P * 4));
+    const double ms = tm.median_ms([&] { c.run(in.q, in.w, in.k, in.ks, in.lg, batch, T, P); });
+    bool ok = true;
+    if (ms2 > 0) {
+      double* acc;
+      unsigned long long* badc;
+      CK(cudaMalloc(&acc, 16));
+      CK(cudaMalloc(&badc, 8));
+      CK(cudaMemset(acc, 0, 16));
+      CK(cudaMemset(badc, 0, 8));
+      diff_kernel<<<1024, 256>>>(in.lg, ref, in.rows * P, acc, badc);
+      CK(cudaDeviceSynchronize());
+      double h[2];
+      unsigned long long hb;
+      CK(cudaMemcpy(h, acc, 16, cudaMemcpyDeviceToHost));
+      CK(cudaMemcpy(&hb, badc, 8, cudaMemcpyDeviceToHost));
+      char label[128];
+      snprintf(label, sizeof label, "indexer %s vs v2, all logits, %s", c.name, pt);
+      ok = report(label, sqrt(h[0] / std::max(h[1], 1e-300)), hb != 0);
+      if (hb) printf("      %llu logits NaN or with mismatched infinities\n", hb);
+      cudaFree(acc);
+      cudaFree(badc);
+    }
+    print_indexer(c.name, pt, ms, ms2, flops, bytes, ok);
   }
   cudaFree(ref);
-  print_indexer(3, pt, ms3, ms2, flops, bytes, ok);
 }
 
-// Times today's top-k and the split variants on the fp8 indexer's logits of (batch, T, P); checks
+// Times today's top-k and the candidates on the fp8 indexer's logits of (batch, T, P); checks
 // 32 spread rows of each output. Decode rows are timed twice: as they come (the logits of the
 // previous sample may sit in L2) and after a 256 MB write that evicts L2.
 static void bench_topk(int batch, int T, int P, bool flushToo) {
@@ -501,8 +578,12 @@ static void bench_topk(int batch, int T, int P, bool flushToo) {
   char pt[64];
   snprintf(pt, sizeof pt, "b=%d T=%d P=%d", batch, T, P);
   double base = 0;
-  for (int v = -1; v <= 1; v++) {
+  for (int v = -1; v <= 2; v++) {
     if (!enabled(topk_name(v))) continue;
+    if (v == 2 && cluster_size(batch * T) == 1) {
+      printf("(topk cluster at %s: one CTA per row, v10's kernel; not timed again)\n", pt);
+      continue;
+    }
     CK(cudaMemset(idx, 0x55, rows * k * 4));
     run_topk(v, in.lg, idx, batch, T, P, k);
     cudaError_t e = cudaDeviceSynchronize();
@@ -536,7 +617,9 @@ static void bench_topk(int batch, int T, int P, bool flushToo) {
     if (flushToo) printf("  L2 flushed: %8.4f ms %5.2f TB/s", msF, bytes / msF / 1e9);
     printf("%s\n", bad ? "  ** FAILED ITS CHECK **" : "");
     char line[256];
-    snprintf(line, sizeof line, "topk %-8s %-22s %9.4f ms %5.2f TB/s %s %s", topk_name(v), pt, ms, tbs,
+    char nm[32];
+    snprintf(nm, sizeof nm, "%s%s", topk_name(v), v == 2 ? ("(C=" + std::to_string(cluster_size(batch * T)) + ")").c_str() : "");
+    snprintf(line, sizeof line, "topk %-12s %-22s %9.4f ms %5.2f TB/s %s %s", nm, pt, ms, tbs,
              base > 0 ? (std::to_string(base / ms).substr(0, 4) + "x v10").c_str() : "", bad ? "CHECK FAILED" : "check ok");
     if (flushToo) {
       char more[96];
@@ -568,15 +651,53 @@ int main(int argc, char** argv) {
   CK(cudaFuncSetAttribute(dsa_indexer_fp8_v3_q4, cudaFuncAttributeMaxDynamicSharedMemorySize, v3_smem(4)));
   CK(cudaFuncSetAttribute(dsa_indexer_fp8_v3_q2, cudaFuncAttributeMaxDynamicSharedMemorySize, v3_smem(2)));
   CK(cudaFuncSetAttribute(dsa_indexer_fp8_v3_q1, cudaFuncAttributeMaxDynamicSharedMemorySize, v3_smem(1)));
+  CK(cudaFuncSetAttribute(dsa_indexer_fp8_wgmma5_q4, cudaFuncAttributeMaxDynamicSharedMemorySize, 1024 + 4 * 8192 + 5 * 8192 + 1024));
+  CK(cudaFuncSetAttribute(dsa_indexer_fp8_wgmma5_q2, cudaFuncAttributeMaxDynamicSharedMemorySize, 1024 + 2 * 8192 + 5 * 8192 + 512));
+  CK(cudaFuncSetAttribute(dsa_indexer_fp8_wgmma5_q1, cudaFuncAttributeMaxDynamicSharedMemorySize, 1024 + 1 * 8192 + 5 * 8192 + 256));
   CK(cudaFuncSetAttribute(dsa_topk, cudaFuncAttributeMaxDynamicSharedMemorySize, (int)sizeof(TopkSmem)));
   split_prepare();
   printf("smem: indexer v3 q1/q2/q4 %d/%d/%d, topk v10 %d, split8k %d, split16k %d; split CAPG %d\n", v3_smem(1),
          v3_smem(2), v3_smem(4), (int)sizeof(TopkSmem), split_smem(0), split_smem(1), split_cap());
+  {
+    int occ = 0;
+    CK(cudaOccupancyMaxActiveBlocksPerMultiprocessor(&occ, dsa_indexer_fp8_wgmma5_q2, 128, 1024 + 2 * 8192 + 5 * 8192 + 512));
+    printf("occupancy: indexer v4 q2 %d CTAs/SM", occ);
+    CK(cudaOccupancyMaxActiveBlocksPerMultiprocessor(&occ, dsa_indexer_fp8_wgmma5_q4, 128, 1024 + 4 * 8192 + 5 * 8192 + 1024));
+    printf(", q4 %d", occ);
+    const void* ck[4] = {(const void*)dsa_topk_cluster2, (const void*)dsa_topk_cluster3, (const void*)dsa_topk_cluster4,
+                         (const void*)dsa_topk_cluster6};
+    const int cs[4] = {2, 3, 4, 6};
+    for (int i = 0; i < 4; i++) {
+      CK(cudaFuncSetAttribute(ck[i], cudaFuncAttributeMaxDynamicSharedMemorySize, (int)sizeof(TopkSmem)));
+      cudaLaunchConfig_t cfg = {};
+      cfg.gridDim = dim3(cs[i], 64);
+      cfg.blockDim = dim3(THREADS);
+      cfg.dynamicSmemBytes = sizeof(TopkSmem);
+      int nc = 0;
+      const cudaError_t e = cudaOccupancyMaxActiveClusters(&nc, ck[i], &cfg);
+      printf("; topk cluster%d: %d clusters resident (%d CTAs)%s", cs[i], nc, nc * cs[i], e ? cudaGetErrorString(e) : "");
+      (void)cudaGetLastError();
+    }
+    printf("\n");
+  }
 
   if (mode == "check") {
     if (enabled("v2")) {
       printf("(indexer v2, today's, on the v3 decode check)\n");
       check_indexer(run_indexer_v2, "v2", 3, 2, 3001, 2);
+    }
+    for (const IndexerCand& c : kIndexers) {   // v2w, v4: the same kernel body, other grids / stages
+      if (c.run == run_indexer_v3 || !enabled(c.name)) continue;
+      printf("(indexer %s)\n", c.name);
+      check_indexer(c.run, c.name, 3, 2, 3001, 2);      // 24 splits of 2 blocks: fewer blocks than stages
+      check_indexer(c.run, c.name, 2, 1, 700, 3);       // NQ = 1
+      check_indexer(c.run, c.name, 1, 77, 1000, 1);     // NQ = 4, partial q tile, -inf blocks
+      check_indexer(c.run, c.name, 1, 3, 999, 17);      // T = 3
+      check_indexer(c.run, c.name, 3, 2, 77, 6);        // P below one block
+      check_indexer(c.run, c.name, 1, 1, 1, 7);         // one key
+      check_indexer(c.run, c.name, 1, 130, 1000, 8);    // a dsabench check shape
+      check_indexer(c.run, c.name, 2, 2, 70001, 9, 3000);   // 183 splits of 6 blocks, partial last
+      check_indexer(c.run, c.name, 5, 2, 40000, 19, 2000);  // 39 splits
     }
     if (enabled("v3")) {
       printf("(indexer v3)\n");
@@ -600,6 +721,14 @@ int main(int argc, char** argv) {
       printf("(topk %s)\n", split_name(v));
       check_topk_cases(v);
     }
+    if (enabled("cluster")) {
+      for (int c : {2, 3, 4, 6}) {
+        printf("(topk cluster, %d CTAs per row)\n", c);
+        g_cluster_force = c;
+        check_topk_cases(2);
+      }
+      g_cluster_force = 0;
+    }
     if (enabled("v10")) {
       printf("(topk v10, today's, on the same checks)\n");
       check_topk_cases(-1);
@@ -612,14 +741,14 @@ int main(int argc, char** argv) {
     bench_indexer(1, 4096, 131072);
     bench_indexer(1, 4096, 32768);
   } else if (mode == "topk") {
-    bench_topk(64, 2, 131072, true);
-    bench_topk(128, 2, 131072, true);
-    bench_topk(128, 2, 32768, true);
+    bench_topk(64, 2, 131072, true);    // 128 decode rows: cluster of 3
+    bench_topk(64, 1, 131072, true);    // 64 rows: cluster of 6
+    bench_topk(128, 2, 131072, true);   // 256 rows: the cluster rule picks v10 itself
+    bench_topk(64, 2, 32768, true);
     bench_topk(1, 4096, 32768, false);
     bench_topk(1, 4096, 131072, false);
-    bench_topk(1, 4096, 16384, false);
   } else {
-    fprintf(stderr, "usage: idxtopk_bench check|indexer|topk [v2,v3,v10,split8k,split16k]\n");
+    fprintf(stderr, "usage: idxtopk_bench check|indexer|topk [v2,v2w,v4,v3,v10,cluster,split8k,split16k]\n");
     return 2;
   }
   printf("SUMMARY %s: %s (%d failed)\n", mode.c_str(), g_fail ? "CHECKS FAILED" : "checks passed", g_fail);

@@ -12,8 +12,9 @@ int split_smem(int v) { return v == 0 ? (int)sizeof(SplitSmem<8192>) : (int)size
 int split_cap() { return CAPG; }
 const char* split_name(int v) { return v == 0 ? "split8k" : "split16k"; }
 
-// The state the kernel needs: rows * 4 zeroed ints, then 2 * rows * CAPG ints of scratch.
-size_t split_state_ints(int rows) { return (size_t)rows * 4 + 2 * (size_t)rows * CAPG; }
+// The state the kernel needs: per row a 4-int header (zero when allocated) and 2 * CAPG ints of
+// scratch, at a place that depends on the row alone.
+size_t split_state_ints(int rows) { return (size_t)rows * ROW_INTS; }
 
 void split_prepare() {
   for (int v = 0; v < 2; v++) {

@@ -3,9 +3,12 @@
 # GPU machine with $OUT set. Builds idxtopk_bench and the shipped cubins of the candidates in
 # parallel, records ptxas resource lines and SASS instruction counts, checks every candidate
 # against CPU references (each candidate in its own process, so a crash or an mbarrier timeout
-# names its kernel), then times candidates beside today's kernels:
-#   indexer v3 (sm90/indexer/fp8.cu) vs v2 (dsa_indexer.cu's wgmma kernels);
-#   top-k split8k / split16k (sm90/topk/split.cu) vs v10 (dsa_topk.cu).
+# names its kernel), then times candidates beside today's kernels (round 3):
+#   indexer v4 (dsa_indexer.cu's wgmma kernel with 5 key stages on a grid that fills whole waves)
+#     and v2w (today's kernel on v4's grid: the grid's share) vs v2;
+#   top-k cluster (sm90/topk/cluster.cu, C CTAs per row where rows are few) vs v10 (dsa_topk.cu);
+#   split8k / split16k (sm90/topk/split.cu, the round-2 crash fixed) are checked, not timed;
+#   indexer v3 (unchanged since round 2, slower than v2) is neither.
 # Everything goes to $OUT/idxtopk.txt; a summary table ends stdout. Each run is under `timeout`
 # and the driver is built with a 2 s mbarrier-wait limit (a stuck wait traps), so nothing hangs;
 # when a timing run dies, today's kernels and each candidate are timed again alone.
@@ -29,7 +32,7 @@ say() { echo "$*" | tee -a "$log"; }
 flags=(-std=c++17 -O3 -gencode arch=compute_90a,code=sm_90a -Xptxas -v -I "$src")
 nvcc "${flags[@]}" -DDSA_MBAR_TIMEOUT_NS=2000000000 -c "$t/idxtopk_bench.cu" -o "$tmp/bench.o" >"$tmp/b1.txt" 2>&1 &
 nvcc "${flags[@]}" -c "$t/idxtopk_split.cu" -o "$tmp/split.o" >"$tmp/b2.txt" 2>&1 &
-for m in sm90/indexer/fp8 sm90/topk/split dsa_indexer dsa_topk; do
+for m in sm90/topk/cluster sm90/topk/split dsa_indexer dsa_topk; do
   n=${m//\//_}
   nvcc "${flags[@]}" -lineinfo -cubin -o "$tmp/$n.cubin" "$src/$m.cu" >"$tmp/$n.ptxas" 2>&1 &
 done
@@ -39,13 +42,13 @@ nvcc -gencode arch=compute_90a,code=sm_90a "$tmp/bench.o" "$tmp/split.o" -o "$tm
   echo "== build ($((SECONDS - start)) s)"
   for f in "$tmp"/b1.txt "$tmp"/b2.txt "$tmp"/b3.txt; do grep -E "error|warning" "$f"; done
   echo "-- ptxas, shipped build flags (no wait limit); a 'serialized' line is a bug"
-  for m in sm90_indexer_fp8 sm90_topk_split dsa_indexer dsa_topk; do
+  for m in sm90_topk_cluster sm90_topk_split dsa_indexer dsa_topk; do
     grep -E "Compiling entry|registers|spill|serialized" "$tmp/$m.ptxas" | sed -e "s/^ptxas info *: //" -e "s/^/$m: /"
   done
   echo "-- ptxas, the driver build (2 s mbarrier-wait limit)"
   grep -h -E "Compiling entry|registers|spill|serialized" "$tmp/b1.txt" "$tmp/b2.txt" | sed -e "s/^ptxas info *: //"
   echo "-- SASS instruction counts per kernel"
-  for m in sm90_indexer_fp8 sm90_topk_split dsa_indexer dsa_topk; do
+  for m in sm90_topk_cluster sm90_topk_split dsa_indexer dsa_topk; do
     cuobjdump --dump-sass "$tmp/$m.cubin" >"$tmp/$m.sass" 2>&1 || echo "$m: cuobjdump failed"
     awk -v mod="$m" '
       /Function : /{f=$3}
@@ -56,11 +59,12 @@ nvcc -gencode arch=compute_90a,code=sm_90a "$tmp/bench.o" "$tmp/split.o" -o "$tm
         if ($0 ~ /LDGSTS/) cp[f]++; if ($0 ~ / BAR\./) bar[f]++; if ($0 ~ /SHFL/) sh[f]++
         if ($0 ~ /FMNMX/) mx[f]++; if ($0 ~ /FFMA/) fm[f]++; if ($0 ~ /WARPGROUP/) wg[f]++
         if ($0 ~ /ATOMS/) as[f]++; if ($0 ~ /ATOMG|RED\./) ag[f]++; if ($0 ~ /USETMAXREG/) rg[f]++
+        if ($0 ~ /UCGABAR|CGAERRBAR/) cb[f]++; if ($0 ~ /LDG/) ldg[f]++
       }
-      END { for (x in n) printf "%s %s: instr=%d QGMMA=%d HGMMA=%d HMMA=%d LDL/STL=%d UTMALDG=%d SYNCS=%d LDGSTS=%d BAR=%d SHFL=%d FMNMX=%d FFMA=%d WARPGROUP=%d ATOMS=%d ATOMG/RED=%d SETMAXREG=%d\n", mod, x, n[x], q[x], h[x], hm[x], l[x], tma[x], sy[x], cp[x], bar[x], sh[x], mx[x], fm[x], wg[x], as[x], ag[x], rg[x] }
+      END { for (x in n) printf "%s %s: instr=%d QGMMA=%d HGMMA=%d HMMA=%d LDL/STL=%d UTMALDG=%d SYNCS=%d LDGSTS=%d BAR=%d SHFL=%d FMNMX=%d FFMA=%d WARPGROUP=%d ATOMS=%d ATOMG/RED=%d SETMAXREG=%d CGABAR=%d LDG=%d\n", mod, x, n[x], q[x], h[x], hm[x], l[x], tma[x], sy[x], cp[x], bar[x], sh[x], mx[x], fm[x], wg[x], as[x], ag[x], rg[x], cb[x], ldg[x] }
     ' "$tmp/$m.sass" | sort
   done
-  grep -m3 -h "QGMMA" "$tmp/sm90_indexer_fp8.sass" | sed 's/^ */sample: /'
+  grep -m3 -h "QGMMA" "$tmp/dsa_indexer.sass" | sed 's/^ */sample: /'
 } >>"$log" 2>&1
 bench=$tmp/idxtopk_bench
 if [ ! -x "$bench" ]; then
@@ -87,24 +91,27 @@ run() {
 : >"$tmp/summary.txt"
 : >"$tmp/fails.txt"
 : >"$tmp/status.txt"
-for c in v2,v10 v3 split8k split16k; do run 40 check "$c"; done
+for c in v2,v10 v2w,v4 cluster split8k split16k; do run 40 check "$c"; done
 # Timing: all candidates side by side; rc 0 or 1 (a failed check, still timed) keeps the results.
-run 45 indexer v2,v3
-[ $? -gt 1 ] && run 30 indexer v2
-run 50 topk v10,split8k,split16k
+run 45 indexer v2,v2w,v4
 if [ $? -gt 1 ]; then
-  for c in v10 split8k split16k; do run 25 topk "$c"; done
+  for c in v2 v2w v4; do run 25 indexer "$c"; done
+fi
+run 45 topk v10,cluster
+if [ $? -gt 1 ]; then
+  for c in v10 cluster; do run 25 topk "$c"; done
 fi
 nvidia-smi --query-gpu=clocks.sm,temperature.gpu,power.draw --format=csv >>"$log" 2>&1
 
 # ---------------------------------------------------------------- summary (stdout)
 {
   echo "== SUMMARY (round-idxtopk, $((SECONDS - start)) s; details in idxtopk.txt)"
-  cat "$tmp/sm90_indexer_fp8.ptxas" "$tmp/sm90_topk_split.ptxas" | awk '
+  cat "$tmp/dsa_indexer.ptxas" "$tmp/sm90_topk_cluster.ptxas" "$tmp/sm90_topk_split.ptxas" | awk '
     /Compiling entry/ { f = $0; sub(/.*function .\047?/, "", f); sub(/\047.*/, "", f) }
     /spill stores/ { sp = $5 "+" $9 " spill bytes" }
     /Used [0-9]+ registers/ { printf "ptxas %s: %s registers, %s\n", f, $5, sp }
     /serialized/ { print "ptxas SERIALIZED: " $0 }'
+  grep -m1 "^occupancy" "$log"
   sed 's/^/run: /' "$tmp/status.txt"
   if grep -qvE "exit [01]$" "$tmp/status.txt"; then echo "RUN ERRORS: a run above crashed or timed out (see idxtopk.txt)"; fi
   if [ -s "$tmp/fails.txt" ]; then

@@ -21,9 +21,12 @@
 // the exact radix select over the row in global memory instead. Rows shorter than MINROW are
 // selected that way by one CTA.
 //
-// State (`state`, owned by the caller): per row 4 ints {done, count, maxKey, unused} that must be
-// zero before the first launch (every launch leaves them zero), then rows x CAPG candidate keys
-// and rows x CAPG candidate indices (scratch).
+// State (`state`, owned by the caller): per row r, at state + r * ROW_INTS, a header of 4 ints
+// {done, count, maxKey, unused}, then CAPG candidate keys and CAPG candidate indices (scratch).
+// Every header must be zero before the first launch (zero the whole buffer when allocating it);
+// every launch leaves them zero. A row's place does not depend on the launch's row count, so a
+// buffer allocated for more rows serves any launch with fewer: no row's scratch can overlap
+// another row's header.
 #include "dsa_common.cuh"
 
 namespace {
@@ -33,6 +36,7 @@ constexpr int CAPG = 6144;   // candidates per row: about 2k expected (+5 sigma 
 constexpr int MINROW = 8192;
 constexpr int SAMPLE_CHUNKS = 32, SAMPLE_CHUNK = 128, SAMPLE = SAMPLE_CHUNKS * SAMPLE_CHUNK;
 constexpr int PER = SAMPLE / THREADS;   // sample keys per thread
+constexpr int ROW_INTS = 4 + 2 * CAPG;  // a row's header and candidate scratch in `state`
 
 template <int SLICE>
 struct SplitSmem {
@@ -319,7 +323,7 @@ __device__ uint32_t sample_threshold(Sm& s, const uint32_t (&key)[PER], int r) {
 
 template <int SLICE>
 __device__ __forceinline__ void topk_split(const float* __restrict__ logits, int* __restrict__ indices,
-                                           int* __restrict__ state, int rows, int T, int P, int k) {
+                                           int* __restrict__ state, int T, int P, int k) {
   using Sm = SplitSmem<SLICE>;
   extern __shared__ __align__(16) uint8_t dyn[];
   Sm& s = *reinterpret_cast<Sm*>(dyn);
@@ -344,9 +348,10 @@ __device__ __forceinline__ void topk_split(const float* __restrict__ logits, int
     radix_global(s, row, vis, k, out);
     return;
   }
-  RowState* rs = reinterpret_cast<RowState*>(state) + r;
-  uint32_t* gKey = reinterpret_cast<uint32_t*>(state + 4 * rows) + (size_t)r * CAPG;
-  int* gIdx = state + 4 * rows + (size_t)rows * CAPG + (size_t)r * CAPG;
+  int* rowState = state + (size_t)r * ROW_INTS;
+  RowState* rs = reinterpret_cast<RowState*>(rowState);
+  uint32_t* gKey = reinterpret_cast<uint32_t*>(rowState + 4);
+  int* gIdx = rowState + 4 + CAPG;
   const int len = min(SLICE, vis - lo);
   const int nslices = (vis + SLICE - 1) / SLICE;
 
@@ -472,13 +477,13 @@ __device__ __forceinline__ void topk_split(const float* __restrict__ logits, int
 }  // namespace
 
 // grid = (ceil(P / SLICE), batch * T), block = dsa_topk_split_threads, dynamic shared memory =
-// dsa_topk_split{8k,16k}_smem; state: int[rows * 4 + 2 * rows * dsa_topk_split_cap], its first
-// rows * 4 ints zero before the first launch (each launch leaves them zero).
+// dsa_topk_split{8k,16k}_smem; state: int[rows * (4 + 2 * dsa_topk_split_cap)] for at least the
+// launch's rows, all zero when allocated (each launch leaves the row headers zero).
 #define DSA_TOPK_SPLIT(NAME, SLICE)                                                               \
   extern "C" __global__ void __launch_bounds__(THREADS, 3)                                        \
       dsa_topk_##NAME(const float* __restrict__ logits, int* __restrict__ indices,                \
                       int* __restrict__ state, int T, int P, int k) {                             \
-    topk_split<SLICE>(logits, indices, state, gridDim.y, T, P, k);                                 \
+    topk_split<SLICE>(logits, indices, state, T, P, k);                                            \
   }                                                                                               \
   extern "C" __device__ const int dsa_topk_##NAME##_smem = (int)sizeof(SplitSmem<SLICE>);         \
   extern "C" __device__ const int dsa_topk_##NAME##_slice = SLICE;

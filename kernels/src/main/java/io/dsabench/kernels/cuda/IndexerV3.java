@@ -20,7 +20,9 @@ final class IndexerV3 {
 
   /**
    * Which sm_90a fp8 indexer runs: {@code v2} (dsa_indexer.cu's wgmma kernels with a split-K grid;
-   * the default) or {@code v3}; system property {@code dsabench.cuda.indexer}.
+   * the default), {@code v3} (this class), or {@code v4} (dsa_indexer.cu's wgmma kernel with 5 key
+   * stages on a grid that fills whole waves; CudaDsaOps); system property {@code
+   * dsabench.cuda.indexer}.
    */
   static final String DEFAULT_VERSION = "v2";
 
@@ -28,8 +30,9 @@ final class IndexerV3 {
 
   static String version() {
     String v = System.getProperty("dsabench.cuda.indexer", DEFAULT_VERSION);
-    if (!v.equals("v2") && !v.equals("v3")) {
-      throw new IllegalArgumentException("dsabench.cuda.indexer: '" + v + "' is not one of v2, v3");
+    if (!v.equals("v2") && !v.equals("v3") && !v.equals("v4")) {
+      throw new IllegalArgumentException(
+          "dsabench.cuda.indexer: '" + v + "' is not one of v2, v3, v4");
     }
     return v;
   }

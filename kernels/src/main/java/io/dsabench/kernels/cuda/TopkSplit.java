@@ -16,8 +16,9 @@ final class TopkSplit implements AutoCloseable {
 
   /**
    * Which top-k runs: {@code v10} (dsa_topk.cu, one CTA per row; the default and the only one off
-   * sm_90a), {@code split8k} or {@code split16k} (this kernel, slices of 8192 or 16384 logits);
-   * system property {@code dsabench.cuda.topk}.
+   * sm_90a), {@code split8k} or {@code split16k} (this kernel, slices of 8192 or 16384 logits), or
+   * {@code cluster} (sm90/topk/cluster.cu where rows are few, else v10; CudaDsaOps); system
+   * property {@code dsabench.cuda.topk}.
    */
   static final String DEFAULT_VERSION = "v10";
 
@@ -34,9 +35,9 @@ final class TopkSplit implements AutoCloseable {
 
   static String version(boolean hopper) {
     String v = System.getProperty("dsabench.cuda.topk", DEFAULT_VERSION);
-    if (!v.equals("v10") && !v.equals("split8k") && !v.equals("split16k")) {
+    if (!v.equals("v10") && !v.equals("split8k") && !v.equals("split16k") && !v.equals("cluster")) {
       throw new IllegalArgumentException(
-          "dsabench.cuda.topk: '" + v + "' is not one of v10, split8k, split16k");
+          "dsabench.cuda.topk: '" + v + "' is not one of v10, split8k, split16k, cluster");
     }
     return hopper ? v : "v10";
   }
@@ -46,9 +47,12 @@ final class TopkSplit implements AutoCloseable {
     return (position + slice - 1) / slice;
   }
 
-  /** State ints for {@code rows} rows: the header, then candidate keys and indices. */
+  /**
+   * State ints for {@code rows} rows: per row its header, then its candidate keys and indices, at a
+   * place that depends on the row alone (so a buffer for more rows serves a launch with fewer).
+   */
   static long stateInts(long rows, int capacity) {
-    return rows * HEADER_INTS + 2 * rows * capacity;
+    return rows * (HEADER_INTS + 2L * capacity);
   }
 
   void launch(Ops.TopK op, String version, String site) {
@@ -80,10 +84,12 @@ final class TopkSplit implements AutoCloseable {
         state = null;
       }
       CudaBuffer s = (CudaBuffer) backend.allocate(DType.INT32, stateInts(rows, capacity));
+      // All of it: each row's header sits between other rows' scratch.
+      long ints = stateInts(rows, capacity);
       Cuda.call(
-          "cuMemsetD32(top-k row counters)",
+          "cuMemsetD32(top-k row state)",
           site,
-          () -> JCudaDriver.cuMemsetD32(s.pointer(), 0, rows * HEADER_INTS));
+          () -> JCudaDriver.cuMemsetD32(s.pointer(), 0, ints));
       state = s;
       stateRows = rows;
     }

@@ -36,9 +36,11 @@ class IndexerV3Test {
       System.setProperty("dsabench.cuda.indexer", "v3");
       assertThat(IndexerV3.version()).isEqualTo("v3");
       System.setProperty("dsabench.cuda.indexer", "v4");
+      assertThat(IndexerV3.version()).isEqualTo("v4");
+      System.setProperty("dsabench.cuda.indexer", "v5");
       assertThatThrownBy(IndexerV3::version)
           .isInstanceOf(IllegalArgumentException.class)
-          .hasMessage("dsabench.cuda.indexer: 'v4' is not one of v2, v3");
+          .hasMessage("dsabench.cuda.indexer: 'v5' is not one of v2, v3, v4");
     } finally {
       if (old == null) {
         System.clearProperty("dsabench.cuda.indexer");

@@ -32,7 +32,7 @@ class TopkSplitTest {
       System.setProperty("dsabench.cuda.topk", "split");
       assertThatThrownBy(() -> TopkSplit.version(true))
           .isInstanceOf(IllegalArgumentException.class)
-          .hasMessage("dsabench.cuda.topk: 'split' is not one of v10, split8k, split16k");
+          .hasMessage("dsabench.cuda.topk: 'split' is not one of v10, split8k, split16k, cluster");
     } finally {
       if (old == null) {
         System.clearProperty("dsabench.cuda.topk");

@@ -1,0 +1,587 @@
+// The device code of the one-CTA-per-row top-k (variant v10 and the experiments of dsa_bench topk):
+// the sampled threshold, the filter pass, the exact radix selects. Included by dsa_topk.cu (the
+// shipped kernel) and by sm90/topk/cluster.cu (the same body over a cluster of CTAs per row).
+#pragma once
+#include "dsa_common.cuh"
+
+namespace {
+
+constexpr int THREADS = 512;   // 3 CTAs per SM: one row's barriers hide behind the others
+constexpr int CAP = 8192;   // candidates kept in smem (8 bytes each)
+constexpr int SAMPLE_CHUNKS = 32, SAMPLE_CHUNK = 128, SAMPLE = SAMPLE_CHUNKS * SAMPLE_CHUNK;
+
+struct TopkSmem {
+  int hist[2048];
+  uint32_t candKey[CAP];
+  int candIdx[CAP];
+  int warpSums[32];
+  int outCount;
+  int candCount;
+  unsigned maxKey;
+  int eqTaken;
+  int selBin;
+  int selAbove;
+  int selEq;
+};
+
+// Finds B with count(bins > B) < kRem <= count(bins >= B) over hist[0..nbins); writes B, the count
+// above it and hist[B] to smem. Every thread must call it.
+__device__ void select_bin(TopkSmem& s, int nbins, int kRem) {
+  const int tid = threadIdx.x, lane = tid & 31, warp = tid >> 5;
+  const int per = nbins / THREADS;   // 2 or 4; thread t owns bins from the top down
+  int local[4] = {0, 0, 0, 0};
+  int mine = 0;
+  for (int j = 0; j < per; j++) {
+    local[j] = s.hist[nbins - 1 - (tid * per + j)];
+    mine += local[j];
+  }
+  // Exclusive prefix over threads (in top-down bin order).
+  int incl = mine;
+#pragma unroll
+  for (int o = 1; o < 32; o <<= 1) {
+    int v = __shfl_up_sync(0xffffffffu, incl, o);
+    if (lane >= o) incl += v;
+  }
+  if (lane == 31) s.warpSums[warp] = incl;
+  __syncthreads();
+  if (warp == 0) {
+    int v = s.warpSums[lane];
+    int wi = v;
+#pragma unroll
+    for (int o = 1; o < 32; o <<= 1) {
+      int u = __shfl_up_sync(0xffffffffu, wi, o);
+      if (lane >= o) wi += u;
+    }
+    s.warpSums[lane] = wi - v;   // exclusive
+  }
+  __syncthreads();
+  int above = s.warpSums[warp] + incl - mine;
+  for (int j = 0; j < per; j++) {
+    if (above < kRem && above + local[j] >= kRem) {
+      s.selBin = nbins - 1 - (tid * per + j);
+      s.selAbove = above;
+      s.selEq = local[j];
+    }
+    above += local[j];
+  }
+  __syncthreads();
+}
+
+// Appends idx to out[] for every lane with pred, one shared atomic per warp.
+__device__ __forceinline__ void emit(bool pred, int idx, int* counter, int* out) {
+  const unsigned ball = __ballot_sync(0xffffffffu, pred);
+  if (ball == 0) return;
+  const int lane = threadIdx.x & 31;
+  const int leader = __ffs(ball) - 1;
+  int base = 0;
+  if (lane == leader) base = atomicAdd(counter, __popc(ball));
+  base = __shfl_sync(0xffffffffu, base, leader);
+  if (pred) out[base + __popc(ball & ((1u << lane) - 1))] = idx;
+}
+
+// Calls f(key, idx, valid) for every element of row[0..n), in warp-uniform trip counts (so f may
+// use full-warp collectives), 4 elements per thread per step with 16-byte loads where aligned.
+template <typename F>
+__device__ __forceinline__ void for_each_global(const float* __restrict__ row, int n, F&& f) {
+  const int tid = threadIdx.x;
+  // Scalar head up to 16-byte alignment.
+  const int head = min(n, (int)((16 - ((uintptr_t)row & 15)) & 15) / 4);
+  {
+    const bool v = tid < head;
+    f(v ? dsak::float_key(row[tid]) : 0u, tid, v);
+  }
+  const float4* body = reinterpret_cast<const float4*>(row + head);
+  const int nv = (n - head) / 4;
+  // Two 16-byte loads in flight per thread before any use: more bytes in flight per SM.
+  const int steps = (nv + 2 * THREADS - 1) / (2 * THREADS);
+  for (int st = 0; st < steps; st++) {
+    const int i0 = st * 2 * THREADS + tid, i1 = i0 + THREADS;
+    const bool v0 = i0 < nv, v1 = i1 < nv;
+    const float4 x0 = v0 ? __ldcs(body + i0) : make_float4(0.f, 0.f, 0.f, 0.f);
+    const float4 x1 = v1 ? __ldcs(body + i1) : make_float4(0.f, 0.f, 0.f, 0.f);
+    const int b0 = head + i0 * 4, b1 = head + i1 * 4;
+    f(dsak::float_key(x0.x), b0, v0);
+    f(dsak::float_key(x0.y), b0 + 1, v0);
+    f(dsak::float_key(x0.z), b0 + 2, v0);
+    f(dsak::float_key(x0.w), b0 + 3, v0);
+    f(dsak::float_key(x1.x), b1, v1);
+    f(dsak::float_key(x1.y), b1 + 1, v1);
+    f(dsak::float_key(x1.z), b1 + 2, v1);
+    f(dsak::float_key(x1.w), b1 + 3, v1);
+  }
+  const int tail0 = head + nv * 4;
+  {
+    const int i = tail0 + tid;
+    const bool v = tid < n - tail0;
+    f(v ? dsak::float_key(row[i]) : 0u, i, v);
+  }
+}
+
+template <typename F>
+__device__ __forceinline__ void for_each_cand(const TopkSmem& s, int n, F&& f) {
+  const int steps = (n + THREADS - 1) / THREADS;
+  for (int st = 0; st < steps; st++) {
+    const int i = st * THREADS + threadIdx.x;
+    const bool v = i < n;
+    f(v ? s.candKey[i] : 0u, v ? s.candIdx[i] : 0, v);
+  }
+}
+
+
+// The exact radix select over the row in global memory (two to four reads of it).
+__device__ void radix_global(TopkSmem& s, const float* __restrict__ row, int vis, int k,
+                             int* __restrict__ out) {
+  const int tid = threadIdx.x;
+  for (int i = tid; i < 2048; i += THREADS) s.hist[i] = 0;
+  if (tid == 0) {
+    s.outCount = 0;
+    s.candCount = 0;
+    s.eqTaken = 0;
+  }
+  __syncthreads();
+
+  // Pass 1: top 11 bits.
+  for_each_global(row, vis, [&](uint32_t key, int, bool v) {
+    if (v) atomicAdd(&s.hist[key >> 21], 1);
+  });
+  __syncthreads();
+  select_bin(s, 2048, k);
+  const uint32_t b0 = s.selBin;
+  int kRem = k - s.selAbove;
+  const int eq0 = s.selEq;
+  const bool takeAll0 = eq0 == kRem;
+  const bool inSmem = !takeAll0 && eq0 <= CAP;
+  __syncthreads();
+  for (int i = tid; i < 2048; i += THREADS) s.hist[i] = 0;
+  __syncthreads();
+
+  // Pass 2: emit above b0; histogram (and keep) the b0 bin on bits 20..10.
+  for_each_global(row, vis, [&](uint32_t key, int idx, bool v) {
+    const uint32_t d = key >> 21;
+    const bool eq = v && d == b0;
+    emit(v && (d > b0 || (eq && takeAll0)), idx, &s.outCount, out);
+    if (eq && !takeAll0) {
+      atomicAdd(&s.hist[(key >> 10) & 2047], 1);
+    }
+    if (inSmem) {
+      const unsigned ball = __ballot_sync(0xffffffffu, eq);
+      if (ball) {
+        const int lane = threadIdx.x & 31, leader = __ffs(ball) - 1;
+        int base = 0;
+        if (lane == leader) base = atomicAdd(&s.candCount, __popc(ball));
+        base = __shfl_sync(0xffffffffu, base, leader);
+        if (eq) {
+          const int p = base + __popc(ball & ((1u << lane) - 1));
+          s.candKey[p] = key;
+          s.candIdx[p] = idx;
+        }
+      }
+    }
+  });
+  __syncthreads();
+  if (takeAll0) return;
+
+  select_bin(s, 2048, kRem);
+  const uint32_t b1 = s.selBin;
+  kRem -= s.selAbove;
+  const bool takeAll1 = s.selEq == kRem;
+  __syncthreads();
+  for (int i = tid; i < 2048; i += THREADS) s.hist[i] = 0;
+  __syncthreads();
+
+  // Pass 3: among keys with top bits b0, emit digit1 > b1; histogram bits 9..0 of digit1 == b1.
+  auto pass3 = [&](uint32_t key, int idx, bool v) {
+    const bool in = v && (key >> 21) == b0;
+    const uint32_t d = (key >> 10) & 2047;
+    const bool eq = in && d == b1;
+    emit(in && (d > b1 || (eq && takeAll1)), idx, &s.outCount, out);
+    if (eq && !takeAll1) atomicAdd(&s.hist[key & 1023], 1);
+  };
+  const int nc = s.candCount;
+  if (inSmem) {
+    for_each_cand(s, nc, pass3);
+  } else {
+    for_each_global(row, vis, pass3);
+  }
+  __syncthreads();
+  if (takeAll1) return;
+
+  select_bin(s, 1024, kRem);
+  const uint32_t b2 = s.selBin;
+  const int kLast = kRem - s.selAbove;   // how many keys exactly equal to the threshold to take
+  __syncthreads();
+
+  // Pass 4: exact threshold key T* = (b0, b1, b2): emit above, and kLast of the equal ones.
+  const uint32_t hi = (b0 << 11) | b1;
+  auto pass4 = [&](uint32_t key, int idx, bool v) {
+    const bool in = v && (key >> 10) == hi;
+    const uint32_t d = key & 1023;
+    emit(in && d > b2, idx, &s.outCount, out);
+    if (in && d == b2) {
+      if (atomicAdd(&s.eqTaken, 1) < kLast) out[atomicAdd(&s.outCount, 1)] = idx;
+    }
+  };
+  if (inSmem) {
+    for_each_cand(s, nc, pass4);
+  } else {
+    for_each_global(row, vis, pass4);
+  }
+}
+
+// Top 22 bits of (a lower bound of) the r-th largest of the n keys in candKey: at least r keys
+// are >= the returned threshold.
+__device__ uint32_t cand_threshold(TopkSmem& s, int n, int r) {
+  const int tid = threadIdx.x;
+  for (int i = tid; i < 2048; i += THREADS) s.hist[i] = 0;
+  __syncthreads();
+  for (int i = tid; i < n; i += THREADS) atomicAdd(&s.hist[s.candKey[i] >> 21], 1);
+  __syncthreads();
+  select_bin(s, 2048, r);
+  const uint32_t b0 = s.selBin;
+  const int r1 = r - s.selAbove;
+  __syncthreads();
+  for (int i = tid; i < 2048; i += THREADS) s.hist[i] = 0;
+  __syncthreads();
+  for (int i = tid; i < n; i += THREADS) {
+    const uint32_t key = s.candKey[i];
+    if ((key >> 21) == b0) atomicAdd(&s.hist[(key >> 10) & 2047], 1);
+  }
+  __syncthreads();
+  select_bin(s, 2048, r1);
+  const uint32_t b1 = s.selBin;
+  __syncthreads();
+  return (b0 << 21) | (b1 << 10);
+}
+
+// Emits the kk largest of the n (key, index) candidates in smem, all of them >= tau and <= maxKey:
+// radix select on the offset key - tau, from the highest bit of maxKey - tau down in digits of up to
+// 11 bits, so the first histogram already spreads the candidates over ~2048 bins (no hot bins,
+// usually no second pass).
+__device__ void select_cands(TopkSmem& s, int n, int kk, uint32_t tau, int* __restrict__ out) {
+  const int tid = threadIdx.x;
+  const uint32_t range = s.maxKey - tau;
+  const int width = range == 0 ? 0 : 32 - __clz(range);
+  int hi = width;          // bits >= hi of (key - tau) are fixed: == prefix (none at first)
+  uint32_t prefix = 0;
+  int kRem = kk;
+  while (hi > 0) {
+    const int sh = max(0, hi - 11);
+    const uint32_t mask = (1u << (hi - sh)) - 1;
+    const bool first = hi == width;
+    auto match = [&](uint32_t rel) { return first || (rel >> hi) == prefix; };
+    for (int i = tid; i < 2048; i += THREADS) s.hist[i] = 0;
+    __syncthreads();
+    for (int i = tid; i < n; i += THREADS) {
+      const uint32_t rel = s.candKey[i] - tau;
+      if (match(rel)) atomicAdd(&s.hist[(rel >> sh) & mask], 1);
+    }
+    __syncthreads();
+    select_bin(s, 2048, kRem);
+    const uint32_t B = s.selBin;
+    const int above = s.selAbove;
+    const bool takeAll = s.selEq == kRem - above;
+    for_each_cand(s, n, [&](uint32_t key, int idx, bool v) {
+      const uint32_t rel = key - tau;
+      const bool m = v && match(rel);
+      const uint32_t d = (rel >> sh) & mask;
+      emit(m && (d > B || (takeAll && d == B)), idx, &s.outCount, out);
+    });
+    kRem -= above;
+    if (takeAll) return;
+    prefix = first ? B : ((prefix << (hi - sh)) | B);
+    hi = sh;
+    __syncthreads();
+  }
+  // All remaining candidates with (key - tau) == prefix are equal: take kRem of them.
+  for (int i = tid; i < n; i += THREADS) {
+    if (s.candKey[i] - tau == prefix && atomicAdd(&s.eqTaken, 1) < kRem) {
+      out[atomicAdd(&s.outCount, 1)] = s.candIdx[i];
+    }
+  }
+}
+
+// The 4096-logit sample of a row (32 spread chunks of 128) as keys in candKey[0 .. SAMPLE).
+__device__ __forceinline__ void load_sample(TopkSmem& s, const float* __restrict__ row, int vis) {
+  const int tid = threadIdx.x;
+  constexpr int PER = SAMPLE / THREADS, TPC = SAMPLE_CHUNK / PER;   // per thread, per chunk
+  const int c = tid / TPC, e = (tid % TPC) * PER;
+  const long start = (long)c * (vis - SAMPLE_CHUNK) / (SAMPLE_CHUNKS - 1);
+#pragma unroll
+  for (int j = 0; j < PER; j++) {
+    s.candKey[tid * PER + j] = dsak::float_key(__ldcs(row + start + e + j));
+  }
+}
+
+// One read of the row: a threshold from a sample (32 spread chunks of 128 logits) that about 2k
+// keys of the row should pass, then one pass that keeps the keys above it in smem, then an exact
+// select among those. Returns false (nothing emitted) when the sample misjudged the row: fewer
+// than k or more than CAP keys passed.
+__device__ bool sampled_select(TopkSmem& s, const float* __restrict__ row, int vis, int k,
+                               int* __restrict__ out) {
+  const int tid = threadIdx.x;
+  load_sample(s, row, vis);
+  __syncthreads();
+  const int r = (int)min((long)SAMPLE, max(1L, ((long)SAMPLE * 2 * k + vis - 1) / vis));
+  const uint32_t tau = cand_threshold(s, SAMPLE, r);
+  if (tid == 0) {
+    s.candCount = 0;
+    s.maxKey = 0;
+  }
+  __syncthreads();
+  for_each_global(row, vis, [&](uint32_t key, int idx, bool v) {
+    const bool pred = v && key >= tau;
+    const unsigned ball = __ballot_sync(0xffffffffu, pred);
+    if (ball) {
+      const int lane = threadIdx.x & 31, leader = __ffs(ball) - 1;
+      int base = 0;
+      if (lane == leader) base = atomicAdd(&s.candCount, __popc(ball));
+      base = __shfl_sync(0xffffffffu, base, leader);
+      const int p = base + __popc(ball & ((1u << lane) - 1));
+      if (pred && p < CAP) {
+        s.candKey[p] = key;
+        s.candIdx[p] = idx;
+      }
+      const unsigned m = __reduce_max_sync(0xffffffffu, pred ? key : 0u);
+      if (lane == leader) atomicMax(&s.maxKey, m);
+    }
+  });
+  __syncthreads();
+  const int n = s.candCount;
+  if (n < k || n > CAP) return false;
+  select_cands(s, n, k, tau, out);
+  return true;
+}
+
+
+// ---------------------------------------------------------------- variants (short-row work)
+// L2 prefetch of row[lo, hi) by the TMA unit (sm_90 cp.async.bulk.prefetch): fire and forget, no
+// registers, so the row streams into L2 while the CTA runs its sample/threshold phase. Addresses
+// are rounded inwards to 16 bytes (the instruction's rule); the few bytes left out are read anyway.
+__device__ __forceinline__ void prefetch_row_l2(const float* row, long lo, long hi) {
+  uintptr_t a = ((uintptr_t)(row + lo) + 15) & ~(uintptr_t)15;
+  const uintptr_t b = (uintptr_t)(row + hi) & ~(uintptr_t)15;
+  while (a < b) {
+    const uint32_t n = (uint32_t)min((uintptr_t)16384, b - a);
+#if defined(__CUDA_ARCH__) && __CUDA_ARCH__ >= 900
+    asm volatile("cp.async.bulk.prefetch.L2.global [%0], %1;\n" ::"l"(a), "r"(n) : "memory");
+#endif
+    a += n;
+  }
+}
+
+// The filter pass of sampled_select: keeps every key >= tau of row[0..vis) in smem, counts them in
+// candCount and leaves the largest visible key in maxKey (callers zero both first).
+//   NLD:  16-byte loads in flight per thread per step (2 or 4);
+//   AGG:  one shared atomicAdd per warp per 8 elements (8 ballots, offsets by prefix popcounts) and
+//         the max kept in a register, reduced once at the end (the max over all visible keys is the
+//         max over the passing ones whenever any passes, the only case select_cands runs);
+//         otherwise the old per-element atomics;
+//   PFKB: keep an L2 prefetch this many KB ahead of the step being read (0: none).
+//   ibase: added to every kept index (a slice of a row passes the row's offset of its first key).
+template <int NLD, bool AGG, int PFKB>
+__device__ __forceinline__ void filter_pass(TopkSmem& s, const float* __restrict__ row, int vis,
+                                            uint32_t tau, int ibase = 0) {
+  static_assert(NLD == 2 || NLD == 4, "NLD");
+  const int tid = threadIdx.x, lane = tid & 31;
+  const unsigned lt = (1u << lane) - 1;
+  uint32_t mx = 0;
+  auto one = [&](uint32_t key, int idx, bool v) {
+    const bool pred = v && key >= tau;
+    const unsigned ball = __ballot_sync(0xffffffffu, pred);
+    if (ball) {
+      const int leader = __ffs(ball) - 1;
+      int base = 0;
+      if (lane == leader) base = atomicAdd(&s.candCount, __popc(ball));
+      base = __shfl_sync(0xffffffffu, base, leader);
+      const int p = base + __popc(ball & lt);
+      if (pred && p < CAP) {
+        s.candKey[p] = key;
+        s.candIdx[p] = ibase + idx;
+      }
+      if (!AGG) {
+        const unsigned m = __reduce_max_sync(0xffffffffu, pred ? key : 0u);
+        if (lane == leader) atomicMax(&s.maxKey, m);
+      }
+    }
+    if (AGG && v) mx = max(mx, key);
+  };
+  const int head = min(vis, (int)((16 - ((uintptr_t)row & 15)) & 15) / 4);
+  {
+    const bool v = tid < head;
+    one(v ? dsak::float_key(row[tid]) : 0u, tid, v);
+  }
+  const float4* body = reinterpret_cast<const float4*>(row + head);
+  const int nv = (vis - head) / 4;
+  constexpr int STEP = NLD * THREADS;   // float4s per step
+  const int steps = (nv + STEP - 1) / STEP;
+  for (int st = 0; st < steps; st++) {
+    if (PFKB > 0 && tid == 0) {
+      const long lo = head + (long)st * STEP * 4 + PFKB * 256L;
+      prefetch_row_l2(row, lo, min((long)vis, lo + STEP * 4));
+    }
+    float4 x[NLD];
+    bool vv[NLD];
+#pragma unroll
+    for (int j = 0; j < NLD; j++) {
+      const int i = st * STEP + j * THREADS + tid;
+      vv[j] = i < nv;
+      x[j] = vv[j] ? __ldcs(body + i) : make_float4(0.f, 0.f, 0.f, 0.f);
+    }
+    if (!AGG) {
+#pragma unroll
+      for (int j = 0; j < NLD; j++) {
+        const int b = head + (st * STEP + j * THREADS + tid) * 4;
+        one(dsak::float_key(x[j].x), b, vv[j]);
+        one(dsak::float_key(x[j].y), b + 1, vv[j]);
+        one(dsak::float_key(x[j].z), b + 2, vv[j]);
+        one(dsak::float_key(x[j].w), b + 3, vv[j]);
+      }
+    } else {
+#pragma unroll
+      for (int g = 0; g < NLD; g += 2) {
+        unsigned ball[8];
+        int tot = 0;
+#pragma unroll
+        for (int e = 0; e < 8; e++) {
+          const int j = g + e / 4;
+          const float f = (e & 3) == 0 ? x[j].x : (e & 3) == 1 ? x[j].y : (e & 3) == 2 ? x[j].z : x[j].w;
+          const uint32_t key = dsak::float_key(f);
+          ball[e] = __ballot_sync(0xffffffffu, vv[j] && key >= tau);
+          tot += __popc(ball[e]);
+          if (vv[j]) mx = max(mx, key);
+        }
+        if (tot) {   // warp-uniform
+          int base = 0;
+          if (lane == 0) base = atomicAdd(&s.candCount, tot);
+          base = __shfl_sync(0xffffffffu, base, 0);
+#pragma unroll
+          for (int e = 0; e < 8; e++) {
+            const int j = g + e / 4;
+            if ((ball[e] >> lane) & 1u) {
+              const int p = base + __popc(ball[e] & lt);
+              if (p < CAP) {
+                const float f =
+                    (e & 3) == 0 ? x[j].x : (e & 3) == 1 ? x[j].y : (e & 3) == 2 ? x[j].z : x[j].w;
+                s.candKey[p] = dsak::float_key(f);
+                s.candIdx[p] = ibase + head + (st * STEP + j * THREADS + tid) * 4 + (e & 3);
+              }
+            }
+            base += __popc(ball[e]);
+          }
+        }
+      }
+    }
+  }
+  const int tail0 = head + nv * 4;
+  {
+    const int i = tail0 + tid;
+    const bool v = tid < vis - tail0;
+    one(v ? dsak::float_key(row[i]) : 0u, i, v);
+  }
+  if (AGG) {
+    const unsigned m = __reduce_max_sync(0xffffffffu, mx);
+    if (lane == 0) atomicMax(&s.maxKey, m);
+  }
+}
+
+// sampled_select with the filter pass above; RANGE: the threshold from one histogram of the
+// sample over its own key range (sample kept in registers, min/max by warp reductions, 2048 bins
+// of (key - min) >> shift): 6 barriers and one smem pass instead of cand_threshold's ~14 and two.
+template <int NLD, bool AGG, int PFKB, bool RANGE = false>
+__device__ bool sampled_select_v(TopkSmem& s, const float* __restrict__ row, int vis, int k,
+                                 int* __restrict__ out) {
+  const int tid = threadIdx.x;
+  const int r = (int)min((long)SAMPLE, max(1L, ((long)SAMPLE * 2 * k + vis - 1) / vis));
+  uint32_t tau;
+  if (RANGE) {
+    constexpr int PER = SAMPLE / THREADS, TPC = SAMPLE_CHUNK / PER;
+    const int c = tid / TPC, e = (tid % TPC) * PER, lane = tid & 31, warp = tid >> 5;
+    const long start = (long)c * (vis - SAMPLE_CHUNK) / (SAMPLE_CHUNKS - 1);
+    uint32_t key[PER];
+#pragma unroll
+    for (int j = 0; j < PER; j++) key[j] = dsak::float_key(__ldcs(row + start + e + j));
+    for (int i = tid; i < 2048; i += THREADS) s.hist[i] = 0;
+    uint32_t lo = key[0], hi = key[0];
+#pragma unroll
+    for (int j = 1; j < PER; j++) {
+      lo = min(lo, key[j]);
+      hi = max(hi, key[j]);
+    }
+    lo = __reduce_min_sync(0xffffffffu, lo);
+    hi = __reduce_max_sync(0xffffffffu, hi);
+    if (lane == 0) {   // candKey is free until the filter pass
+      s.candKey[warp] = lo;
+      s.candKey[32 + warp] = hi;
+    }
+    __syncthreads();
+    {
+      constexpr int NW = THREADS / 32;
+      const uint32_t a = s.candKey[lane % NW], b = s.candKey[32 + lane % NW];
+      lo = __reduce_min_sync(0xffffffffu, a);
+      hi = __reduce_max_sync(0xffffffffu, b);
+    }
+    const uint32_t range = hi - lo;
+    const int shift = max(0, (range == 0 ? 0 : 32 - __clz(range)) - 11);   // (range >> shift) < 2048
+#pragma unroll
+    for (int j = 0; j < PER; j++) atomicAdd(&s.hist[(key[j] - lo) >> shift], 1);
+    __syncthreads();
+    select_bin(s, 2048, r);   // at least r sample keys have (key - lo) >> shift >= selBin
+    tau = lo + ((uint32_t)s.selBin << shift);
+  } else {
+    load_sample(s, row, vis);
+    __syncthreads();
+    tau = cand_threshold(s, SAMPLE, r);
+  }
+  if (tid == 0) {
+    s.candCount = 0;
+    s.maxKey = 0;
+  }
+  __syncthreads();
+  filter_pass<NLD, AGG, PFKB>(s, row, vis, tau);
+  __syncthreads();
+  const int n = s.candCount;
+  if (n < k || n > CAP) return false;
+  select_cands(s, n, k, tau, out);
+  return true;
+}
+
+// The kernel body, by variant:
+//   PFKB:   0 = no L2 prefetch; else prefetch the first PFKB KB of the row at CTA start, and keep
+//           the filter pass's prefetch PFKB KB ahead of it;
+//   FILT:   0 = the original sampled_select (NLD, PFKB-rolling unused), 1 = filter_pass<NLD, AGG=0>,
+//           2 = filter_pass<NLD, AGG=1>, 3 = that with the one-histogram (RANGE) threshold;
+//   MINROW: rows at least this long take the sampled path.
+template <int PFKB, int FILT, int NLD, int MINROW>
+__device__ __forceinline__ void topk_body(const float* __restrict__ logits, int* __restrict__ indices,
+                                          int T, int P, int k) {
+  extern __shared__ __align__(16) uint8_t dyn[];
+  TopkSmem& s = *reinterpret_cast<TopkSmem*>(dyn);
+  const int r = blockIdx.x;
+  const int t = r % T;
+  const int vis = P - T + t + 1;
+  const float* row = logits + (size_t)r * P;
+  int* out = indices + (size_t)r * k;
+  const int tid = threadIdx.x;
+  if (vis <= k) {
+    for (int i = tid; i < k; i += THREADS) out[i] = i < vis ? i : -1;
+    return;
+  }
+  if (PFKB > 0 && tid == 0) prefetch_row_l2(row, 0, min((long)vis, PFKB * 256L));
+  if (tid == 0) {
+    s.outCount = 0;
+    s.eqTaken = 0;
+  }
+  if (vis >= MINROW && 2 * k <= CAP) {
+    bool done;
+    if (FILT == 0) {
+      done = sampled_select(s, row, vis, k, out);
+    } else {
+      done = sampled_select_v<NLD, FILT >= 2, PFKB, FILT == 3>(s, row, vis, k, out);
+    }
+    if (done) return;
+    __syncthreads();
+  }
+  radix_global(s, row, vis, k, out);
+}
+
+}  // namespace
