@@ -16,7 +16,7 @@ hopper=(-std=c++17 -O3 -gencode arch=compute_90a,code=sm_90a -Xptxas -v -I "$src
 dense() {
   # v3 drivers with mbarrier waits bounded at 2 s (a protocol bug fails one process, not the call)
   nvcc "${hopper[@]}" -DDSA_MBAR_TIMEOUT_NS=2000000000 "$t/dense_prefill_bench.cu" -o /tmp/dense_prefill 2>&1 &
-  nvcc "${hopper[@]}" -DDSA_MBAR_TIMEOUT "$t/dense_decode_bench.cu" "$src/sm90/decode/dense.cu" \
+  nvcc "${hopper[@]}" -DDSA_MBAR_TIMEOUT_NS=2000000000 "$t/dense_decode_bench.cu" "$src/sm90/decode/dense.cu" \
     "$src/fill.cu" -o /tmp/dense_decode 2>&1 &
   nvcc -std=c++17 -O3 -gencode arch=compute_80,code=compute_80 -I "$src" "$t/dense_bench.cu" "$src/fill.cu" \
     -o /tmp/dense_v1 2>&1 &

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # One device round for the dense decode (no Java): builds dense_decode_bench in four variants in
-# parallel (release and -DDSA_MBAR_TIMEOUT, whose mbarrier waits trap after 2 s
+# parallel (release and -DDSA_MBAR_TIMEOUT_NS=2000000000, whose mbarrier waits trap after 2 s
 # instead of hanging, each for the shipped v3 and for candidate v3b = v3 without the L2
 # evict-first hint on KV tiles), records ptxas resources and SASS counts, checks v3 and v3b
 # against the naive fp32 reference, then times them side by side.
@@ -23,8 +23,8 @@ flags=(-std=c++17 -O3 -gencode arch=compute_90a,code=sm_90a -I "$src")
 # Shared objects once; dense.cu once per variant (its cubin also gives the ptxas lines), then links.
 nvcc "${flags[@]}" -c -o "$b/bench.o" "$t/dense_decode_bench.cu" >"$b/build-bench.txt" 2>&1 &
 nvcc "${flags[@]}" -c -o "$b/fill.o" "$src/fill.cu" >"$b/build-fill.txt" 2>&1 &
-variants=("release:" "trap:-DDSA_MBAR_TIMEOUT" "b:-DDSA_V3_EVICT_FIRST=0"
-  "b-trap:-DDSA_V3_EVICT_FIRST=0 -DDSA_MBAR_TIMEOUT")
+variants=("release:" "trap:-DDSA_MBAR_TIMEOUT_NS=2000000000" "b:-DDSA_V3_EVICT_FIRST=0"
+  "b-trap:-DDSA_V3_EVICT_FIRST=0 -DDSA_MBAR_TIMEOUT_NS=2000000000")
 for v in "${variants[@]}"; do
   name=${v%%:*} defs=${v#*:}
   nvcc "${flags[@]}" $defs -c -Xptxas -v -o "$b/v3-$name.o" "$src/sm90/decode/dense.cu" >"$b/ptxas-v3-$name.txt" 2>&1 &
