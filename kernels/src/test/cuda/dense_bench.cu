@@ -1,9 +1,14 @@
-// Standalone check + timing driver for the dense MLA kernels (no Java needed on the GPU machine).
-// Build: nvcc -std=c++17 -O3 -gencode arch=compute_90a,code=sm_90a -I../../main/cuda dense_bench.cu \
-//          ../../main/cuda/dense_prefill.cu ../../main/cuda/dense_decode.cu ../../main/cuda/fill.cu
+// Standalone check + timing driver for the portable dense MLA kernels, version 1 on mma.sync
+// (sm80/prefill/dense.cu and sm80/decode/dense.cu, included here; the path of GPUs other than
+// Hopper). No Java needed on the GPU machine. Build as they ship, compute_80 PTX that the driver
+// compiles for the GPU it finds (repo root):
+//   nvcc -std=c++17 -O3 -gencode arch=compute_80,code=compute_80 -I kernels/src/main/cuda \
+//     kernels/src/test/cuda/dense_bench.cu kernels/src/main/cuda/fill.cu -o dense_bench
+// Launch constants come from the modules' exported constants, as the cuda backend reads them.
 // Checks each kernel against a naive fp32 GPU reference on fresh random inputs (relative L2 error,
 // NaN/unwritten outputs fail: outputs are poisoned with NaN first), then times the target sizes
 // with CUDA events (1 warm-up, median of 5). FLOP counts are costmodel WorkloadModel's.
+// Usage: dense_bench [quick]   (quick: checks only)
 #include <cuda_bf16.h>
 #include <cuda_runtime.h>
 #include <math.h>
@@ -12,6 +17,9 @@
 #include <algorithm>
 #include <string>
 #include <vector>
+
+#include "sm80/decode/dense.cu"
+#include "sm80/prefill/dense.cu"
 
 #define CK(x)                                                                                   \
   do {                                                                                          \
@@ -22,38 +30,21 @@
     }                                                                                           \
   } while (0)
 
-extern "C" __global__ void dense_prefill(const __nv_bfloat16*, const __nv_bfloat16*, const __nv_bfloat16*,
-                                         __nv_bfloat16*, int, int, float);
-#ifndef DSA_NO_WGMMA
-extern "C" __global__ void dense_prefill_pipelined(const __nv_bfloat16*, const __nv_bfloat16*, const __nv_bfloat16*,
-                                                   __nv_bfloat16*, int, int, float);
-#endif
-extern "C" __global__ void dense_decode_split(const __nv_bfloat16*, const __nv_bfloat16*, __nv_bfloat16*,
-                                              float*, float*, int, int, int, int, float);
-extern "C" __global__ void dense_decode_combine(__nv_bfloat16*, const float*, const float*, int);
 extern "C" __global__ void fill_uniform_bf16(__nv_bfloat16*, long long, unsigned long long, float);
 
 static const int H = 128, DQK = 192, DV = 128, D = 576, DL = 512;
 static const float SCALE = 0.07216878364870322f;  // 192^-0.5
-#ifdef DSA_NO_WGMMA  // version 1 (mma.sync) everywhere
-static const int PREFILL_SMEM = 2 * (128 * 200 + 64 * 200 + 64 * 136), PREFILL_THREADS = 128, PREFILL_BM = 128;
-static const char* VERSION = "v1 mma.sync";
-#else  // version 2 (wgmma) on sm_90a
-#ifndef DSA_PREFILL_WGS
-#define DSA_PREFILL_WGS 2
-#endif
-static const int PREFILL_BM = 64 * DSA_PREFILL_WGS, PREFILL_THREADS = 128 * DSA_PREFILL_WGS;
-#ifndef DSA_PREFILL_BN
-#define DSA_PREFILL_BN 128  // as dense_prefill.cu
-#endif
-static const int PREFILL_SMEM = 2 * (PREFILL_BM * 192 + 2 * DSA_PREFILL_BN * (192 + 128)) + 1024;
-static const char* VERSION = "v2 wgmma";
-#endif
-static const int DECODE_SMEM = 2 * (64 * 576 + 2 * 64 * 576 + 64 * 72) + 2 * 64 * 4;
 static int g_sms = 132;
-static bool g_pipelined = false;  // version 2p (sm_90a only)
-static const int PIPELINED_SMEM = 2 * (128 * 192 + 2 * 128 * (192 + 128)) + 1024;  // as version 2
 static bool g_fail = false;
+
+// Launch constants as the modules export them (read once in main).
+static int g_prefill_smem, g_prefill_threads, g_prefill_bm;
+static int g_decode_smem, g_decode_threads, g_decode_rows, g_decode_bn, g_combine_threads;
+static int read_constant(const int& symbol) {
+  int v;
+  CK(cudaMemcpyFromSymbol(&v, symbol, sizeof v));
+  return v;
+}
 
 // ---- naive fp32 references: one thread per (query row, head), online softmax ----
 __global__ void ref_prefill(const __nv_bfloat16* q, const __nv_bfloat16* k, const __nv_bfloat16* v, float* out,
@@ -131,17 +122,11 @@ static double compare(const __nv_bfloat16* out, const float* ref, size_t n, cons
 
 static void launch_prefill(const __nv_bfloat16* q, const __nv_bfloat16* k, const __nv_bfloat16* v,
                            __nv_bfloat16* out, int n, int p) {
-#ifndef DSA_NO_WGMMA
-  if (g_pipelined) {
-    dense_prefill_pipelined<<<dim3((n + 127) / 128, H), 256, PIPELINED_SMEM>>>(q, k, v, out, n, p, SCALE);
-    return;
-  }
-#endif
-  dim3 grid((n + PREFILL_BM - 1) / PREFILL_BM, H);
-  dense_prefill<<<grid, PREFILL_THREADS, PREFILL_SMEM>>>(q, k, v, out, n, p, SCALE);
+  dim3 grid((n + g_prefill_bm - 1) / g_prefill_bm, H);
+  dense_prefill_v1<<<grid, g_prefill_threads, g_prefill_smem>>>(q, k, v, out, n, p, SCALE);
 }
 
-// Same rule as DenseDecodeShape.splits (Java).
+// Same rule as DenseDecodeV1.splits (Java).
 static int decode_splits(int row_blocks, int tiles, int sms) {
   int best = 1;
   double best_eff = 0;
@@ -158,7 +143,7 @@ static float* g_ws = nullptr;
 static size_t g_ws_bytes = 0;
 static void launch_decode(const __nv_bfloat16* q, const __nv_bfloat16* cache, __nv_bfloat16* out, int batch,
                           int tps, int p, int force_splits) {
-  int row_blocks = batch * tps * 2, tiles = (p + 63) / 64;
+  int row_blocks = batch * tps * (H / g_decode_rows), tiles = (p + g_decode_bn - 1) / g_decode_bn;
   int splits = force_splits > 0 ? force_splits : decode_splits(row_blocks, tiles, g_sms);
   int per = (tiles + splits - 1) / splits;
   splits = (tiles + per - 1) / per;
@@ -174,9 +159,9 @@ static void launch_decode(const __nv_bfloat16* q, const __nv_bfloat16* cache, __
     po = g_ws;
     pl = g_ws + rows * splits * DL;
   }
-  dense_decode_split<<<dim3(row_blocks, splits), 256, DECODE_SMEM>>>(q, cache, out, po, pl, tps, p, per, splits,
-                                                                     SCALE);
-  if (splits > 1) dense_decode_combine<<<rows, 128>>>(out, po, pl, splits);
+  dense_decode_v1<<<dim3(row_blocks, splits), g_decode_threads, g_decode_smem>>>(q, cache, out, po, pl, tps, p, per,
+                                                                                 splits, SCALE);
+  if (splits > 1) dense_decode_v1_combine<<<rows, g_combine_threads>>>(out, po, pl, splits);
 }
 
 static void check_prefill(int n, int p, unsigned long long seed) {
@@ -191,7 +176,7 @@ static void check_prefill(int n, int p, unsigned long long seed) {
   ref_prefill<<<(n * H + 127) / 128, 128>>>(q, k, v, ref, n, p, SCALE);
   CK(cudaDeviceSynchronize());
   char what[64];
-  snprintf(what, sizeof what, "prefill%s n=%d p=%d", g_pipelined ? "(2p)" : "", n, p);
+  snprintf(what, sizeof what, "prefill n=%d p=%d", n, p);
   compare(out, ref, (size_t)n * H * DV, what);
   cudaFree(q), cudaFree(k), cudaFree(v), cudaFree(out), cudaFree(ref);
 }
@@ -243,8 +228,8 @@ static void bench_prefill(int n, int p) {
   double s = time_median([&] { launch_prefill(q, k, v, out, n, p); });
   double pairs = (double)n * (p - n + 1) + (double)n * (n - 1) / 2.0;
   double flops = 2.0 * H * (DQK + DV) * pairs;
-  printf("TIME dense_prefill%s n=%d p=%d  %.3f ms  %.1f TFLOP/s  (%.1f%% of 744)\n", g_pipelined ? "(2p)" : "", n, p, s * 1e3,
-         flops / s / 1e12, flops / s / 744e10);
+  printf("TIME dense_prefill n=%d p=%d  %.3f ms  %.1f TFLOP/s  (%.1f%% of 744)\n", n, p, s * 1e3, flops / s / 1e12,
+         flops / s / 744e10);
   cudaFree(q), cudaFree(k), cudaFree(v), cudaFree(out);
 }
 
@@ -255,7 +240,7 @@ static void bench_decode(int batch, int tps, int p) {
   double s = time_median([&] { launch_decode(q, cache, out, batch, tps, p, 0); });
   double flops = 2.0 * H * (D + DL) * (double)batch * tps * p;
   double bytes = 2.0 * ((double)rows * D + (double)batch * p * D + (double)rows * DL);
-  int splits = decode_splits(batch * tps * 2, (p + 63) / 64, g_sms);
+  int splits = decode_splits(batch * tps * (H / g_decode_rows), (p + g_decode_bn - 1) / g_decode_bn, g_sms);
   printf("TIME dense_decode n=%d tps=%d p=%d splits=%d  %.3f ms  %.1f TFLOP/s (%.1f%% of 744)  %.0f GB/s\n", batch,
          tps, p, splits, s * 1e3, flops / s / 1e12, flops / s / 744e10, bytes / s / 1e9);
   cudaFree(q), cudaFree(cache), cudaFree(out);
@@ -267,12 +252,23 @@ int main(int argc, char** argv) {
   g_sms = prop.multiProcessorCount;
   int drv;
   CK(cudaDriverGetVersion(&drv));
-  printf("device %s cc %d.%d sms %d driver-api %d kernels %s\n", prop.name, prop.major, prop.minor, g_sms, drv, VERSION);
-  CK(cudaFuncSetAttribute(dense_prefill, cudaFuncAttributeMaxDynamicSharedMemorySize, PREFILL_SMEM));
-  CK(cudaFuncSetAttribute(dense_decode_split, cudaFuncAttributeMaxDynamicSharedMemorySize, DECODE_SMEM));
-  // "quick": checks only; "prefill": checks, then the prefill timings only (v2, then v2p).
+  g_prefill_smem = read_constant(dense_prefill_v1_shared_bytes);
+  g_prefill_threads = read_constant(dense_prefill_v1_threads);
+  g_prefill_bm = read_constant(dense_prefill_v1_block_m);
+  g_decode_smem = read_constant(dense_decode_v1_shared_bytes);
+  g_decode_threads = read_constant(dense_decode_v1_threads);
+  g_decode_rows = read_constant(dense_decode_v1_rows);
+  g_decode_bn = read_constant(dense_decode_v1_block_n);
+  g_combine_threads = read_constant(dense_decode_v1_combine_threads);
+  printf("device %s cc %d.%d sms %d driver-api %d kernels v1 mma.sync\n", prop.name, prop.major, prop.minor, g_sms,
+         drv);
+  printf("v1 constants: prefill shared %d threads %d block_m %d; decode shared %d threads %d rows %d block_n %d "
+         "combine_threads %d\n",
+         g_prefill_smem, g_prefill_threads, g_prefill_bm, g_decode_smem, g_decode_threads, g_decode_rows, g_decode_bn,
+         g_combine_threads);
+  CK(cudaFuncSetAttribute(dense_prefill_v1, cudaFuncAttributeMaxDynamicSharedMemorySize, g_prefill_smem));
+  CK(cudaFuncSetAttribute(dense_decode_v1, cudaFuncAttributeMaxDynamicSharedMemorySize, g_decode_smem));
   const bool quick = argc > 1 && std::string(argv[1]) == "quick";
-  const bool prefill_only = argc > 1 && std::string(argv[1]) == "prefill";
   // Correctness: sizes that are not multiples of any tile, one token, chunk < position, n = p.
   check_prefill(1, 1, 100);
   check_prefill(1, 777, 101);
@@ -291,38 +287,17 @@ int main(int argc, char** argv) {
     printf("CHECKS FAILED\n");
     return 1;
   }
+  printf("CHECKS PASSED\n");
   if (quick) return 0;
   bench_prefill(4096, 4096);
   bench_prefill(4096, 16384);
   bench_prefill(4096, 65536);
   bench_prefill(4096, 131072);
-  if (!prefill_only) {
-    bench_decode(64, 1, 4096);
-    bench_decode(64, 1, 16384);
-    bench_decode(64, 1, 65536);
-    bench_decode(64, 1, 131072);
-    bench_decode(64, 2, 16384);
-    bench_decode(1, 1, 65536);
-  }
-#ifndef DSA_NO_WGMMA
-  // Version 2p: the pipelined prefill, checked on its own, then timed.
-  CK(cudaFuncSetAttribute(dense_prefill_pipelined, cudaFuncAttributeMaxDynamicSharedMemorySize, PIPELINED_SMEM));
-  g_pipelined = true;
-  check_prefill(1, 1, 300);
-  check_prefill(1, 777, 301);
-  check_prefill(100, 100, 302);
-  check_prefill(129, 1000, 303);
-  check_prefill(300, 333, 304);
-  check_prefill(513, 2049, 305);
-  check_prefill(64, 4000, 306);
-  if (g_fail) {
-    printf("CHECKS FAILED (2p)\n");
-    return 1;
-  }
-  bench_prefill(4096, 4096);
-  bench_prefill(4096, 16384);
-  bench_prefill(4096, 65536);
-  bench_prefill(4096, 131072);
-#endif
+  bench_decode(64, 1, 4096);
+  bench_decode(64, 1, 16384);
+  bench_decode(64, 1, 65536);
+  bench_decode(64, 1, 131072);
+  bench_decode(64, 2, 16384);
+  bench_decode(1, 1, 65536);
   return 0;
 }

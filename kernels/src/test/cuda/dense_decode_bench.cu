@@ -1,15 +1,15 @@
-// Standalone check + timing driver for the dense MLA decode kernels: today's v2 (dense_decode.cu)
-// and the sm_90a v3 (sm90/decode/dense.cu, TMA + mbarriers + the two-warpgroup seesaw, persistent
-// split-KV schedule). No Java needed on the GPU machine.
+// Standalone check + timing driver for the Hopper dense MLA decode: version 3 (sm90/decode/dense.cu,
+// TMA + mbarriers + the two-warpgroup seesaw, persistent split-KV schedule), linked in the variant
+// its -D flags build. No Java needed on the GPU machine.
 // Build (repo root):
 //   nvcc -std=c++17 -O3 -gencode arch=compute_90a,code=sm_90a -I kernels/src/main/cuda \
-//     kernels/src/test/cuda/dense_decode_bench.cu kernels/src/main/cuda/dense_decode.cu \
-//     kernels/src/main/cuda/sm90/decode/dense.cu kernels/src/main/cuda/fill.cu -o dense_decode_bench
-// Usage: dense_decode_bench schedule          host-only: the v3 schedule owns every tile once
-//        dense_decode_bench check v2|v3       against a naive fp32 GPU reference, fresh random
-//                                             inputs, NaN-poisoned outputs; exit 1 on a failure
-//        dense_decode_bench time v2|v3        CUDA events, 2 warm-ups, median of 7
-// Lines start with SCHEDULE / CHECK / TIME so that round-dense-decode.sh can tabulate them.
+//     kernels/src/test/cuda/dense_decode_bench.cu kernels/src/main/cuda/sm90/decode/dense.cu \
+//     kernels/src/main/cuda/fill.cu -o dense_decode_bench
+// Usage: dense_decode_bench schedule   host-only: the v3 schedule owns every tile once
+//        dense_decode_bench check      against a naive fp32 GPU reference, fresh random inputs,
+//                                      NaN-poisoned outputs; exit 1 on a failure
+//        dense_decode_bench time       CUDA events, 2 warm-ups, median of 7
+// Lines start with SCHEDULE / CHECK v3 / TIME v3 so that round-dense-decode.sh can tabulate them.
 #include <cuda.h>
 #include <cuda_bf16.h>
 #include <cuda_runtime.h>
@@ -33,9 +33,6 @@
     }                                                                                           \
   } while (0)
 
-extern "C" __global__ void dense_decode_split(const __nv_bfloat16*, const __nv_bfloat16*, __nv_bfloat16*, float*,
-                                              float*, int, int, int, int, float);
-extern "C" __global__ void dense_decode_combine(__nv_bfloat16*, const float*, const float*, int);
 extern "C" __global__ void dense_decode_v3(const __grid_constant__ CUtensorMap, const __grid_constant__ CUtensorMap,
                                            __nv_bfloat16*, float*, float*, int, int, int, float);
 extern "C" __global__ void dense_decode_v3_combine(__nv_bfloat16*, const float*, const float*, int, int, int, int);
@@ -43,23 +40,8 @@ extern "C" __global__ void fill_uniform_bf16(__nv_bfloat16*, long long, unsigned
 
 static const int H = 128, D = 576, DL = 512;
 static const float SCALE = 0.07216878364870322f;  // 192^-0.5, as Mla.SOFTMAX_SCALE
-// As DenseDecodeShape.SHARED_BYTES: Q + two KV stages + P rows padded by 8 (1 KB, the alignment slack) + maxima.
-static const int V2_SMEM = 2 * (64 * 576 + 2 * 64 * 576 + 64 * 72) + 2 * 64 * 4;
 static int g_sms = 132;
 static bool g_fail = false;
-
-// ---- v2: launch as CudaBackend / DenseDecodeShape do ----
-static int v2_splits(int row_blocks, int tiles, int sms) {
-  int best = 1;
-  double best_eff = 0;
-  for (int s = 1; s <= 64 && s <= std::max(1, tiles / 4); s++) {
-    long long blocks = (long long)row_blocks * s, waves = (blocks + sms - 1) / sms;
-    double eff = (double)blocks / (waves * sms);
-    if (eff >= 0.9) return s;
-    if (eff > best_eff) best = s, best_eff = eff;
-  }
-  return best;
-}
 
 static float* g_ws = nullptr;
 static size_t g_ws_bytes = 0;
@@ -76,32 +58,6 @@ struct Launch {
   virtual ~Launch() {}
   virtual void run() = 0;
   virtual std::string info() const = 0;
-};
-
-struct V2 : Launch {
-  const __nv_bfloat16 *q, *cache;
-  __nv_bfloat16* out;
-  int batch, tps, p, splits, per;
-  float *po = nullptr, *pl = nullptr;
-  V2(const __nv_bfloat16* q_, const __nv_bfloat16* c_, __nv_bfloat16* o_, int b, int t, int p_)
-      : q(q_), cache(c_), out(o_), batch(b), tps(t), p(p_) {
-    int row_blocks = batch * tps * 2, tiles = (p + 63) / 64;
-    splits = v2_splits(row_blocks, tiles, g_sms);
-    per = (tiles + splits - 1) / splits;
-    splits = (tiles + per - 1) / per;
-    size_t rows = (size_t)batch * tps * H;
-    if (splits > 1) {
-      po = workspace(rows * splits * (DL + 1) * 4);
-      pl = po + rows * splits * DL;
-      CK(cudaMemset(po, 0xff, rows * splits * (DL + 1) * 4));
-    }
-  }
-  void run() override {
-    dense_decode_split<<<dim3(batch * tps * 2, splits), 256, V2_SMEM>>>(q, cache, out, po, pl, tps, p, per,
-                                                                                splits, SCALE);
-    if (splits > 1) dense_decode_combine<<<(unsigned)((size_t)batch * tps * H), 128>>>(out, po, pl, splits);
-  }
-  std::string info() const override { return "splits=" + std::to_string(splits); }
 };
 
 // ---- v3: tensor maps, persistent grid, combine when some sequence is split ----
@@ -188,11 +144,7 @@ struct V3 : Launch {
   }
 };
 
-static Launch* make_launch(const std::string& k, const __nv_bfloat16* q, const __nv_bfloat16* cache,
-                           __nv_bfloat16* out, int b, int t, int p) {
-  if (k == "v2") return new V2(q, cache, out, b, t, p);
-  return new V3(q, cache, out, b, t, p);
-}
+static const char* const K = "v3";  // the kernel's label in CHECK and TIME lines
 
 // ---- naive fp32 reference: one thread per query row, online softmax ----
 __global__ void ref_decode(const __nv_bfloat16* q, const __nv_bfloat16* cache, float* out, int batch, int tps, int p,
@@ -222,7 +174,7 @@ static void fill(__nv_bfloat16* p, size_t n, unsigned long long seed) {
   CK(cudaGetLastError());
 }
 
-static void check(const std::string& k, int batch, int tps, int p, unsigned long long seed) {
+static void check(int batch, int tps, int p, unsigned long long seed) {
   const size_t rows = (size_t)batch * tps * H;
   __nv_bfloat16 *q, *cache, *out;
   float* ref;
@@ -233,7 +185,7 @@ static void check(const std::string& k, int batch, int tps, int p, unsigned long
   fill(q, rows * D, seed);
   fill(cache, (size_t)batch * p * D, seed + 1);
   CK(cudaMemset(out, 0xff, rows * DL * 2));  // NaN poison: unwritten outputs fail
-  Launch* l = make_launch(k, q, cache, out, batch, tps, p);
+  Launch* l = new V3(q, cache, out, batch, tps, p);
   l->run();
   CK(cudaGetLastError());
   ref_decode<<<(unsigned)((rows + 63) / 64), 64>>>(q, cache, ref, batch, tps, p, SCALE);
@@ -256,7 +208,7 @@ static void check(const std::string& k, int batch, int tps, int p, unsigned long
   const double err = sqrt(num / den);
   const bool ok = bad == 0 && err <= 1e-2;
   if (!ok) g_fail = true;
-  printf("CHECK %s b=%d t=%d p=%d %s relL2=%.3e nonfinite=%zu %s\n", k.c_str(), batch, tps, p, l->info().c_str(), err,
+  printf("CHECK %s b=%d t=%d p=%d %s relL2=%.3e nonfinite=%zu %s\n", K, batch, tps, p, l->info().c_str(), err,
          bad, ok ? "PASS" : "FAIL");
   fflush(stdout);
   delete l;
@@ -286,7 +238,7 @@ static double median_seconds(Launch* l) {
   return ms[3] * 1e-3;
 }
 
-static void time_all(const std::string& k) {
+static void time_all() {
   struct Shape {
     int b, t, p;
   };
@@ -305,12 +257,12 @@ static void time_all(const std::string& k) {
   fill(q, max_rows * D, 21);
   fill(cache, max_cache, 22);  // each shape reads a prefix: random bf16 whatever its layout
   for (const Shape& s : shapes) {
-    Launch* l = make_launch(k, q, cache, out, s.b, s.t, s.p);
+    Launch* l = new V3(q, cache, out, s.b, s.t, s.p);
     const double sec = median_seconds(l);
     const double rows = (double)s.b * s.t * H;
     const double flops = 2.0 * H * (D + DL) * (double)s.b * s.t * s.p;
     const double bytes = 2.0 * (rows * D + (double)s.b * s.p * D + rows * DL);  // each cache read once
-    printf("TIME %s b=%d t=%d p=%d %s %.4f ms %.1f TFLOP/s %.1f%%_of_744 %.0f GB/s %.1f%%_of_4080\n", k.c_str(), s.b,
+    printf("TIME %s b=%d t=%d p=%d %s %.4f ms %.1f TFLOP/s %.1f%%_of_744 %.0f GB/s %.1f%%_of_4080\n", K, s.b,
            s.t, s.p, l->info().c_str(), sec * 1e3, flops / sec / 1e12, flops / sec / 744e10, bytes / sec / 1e9,
            bytes / sec / 4080e7);
     fflush(stdout);
@@ -362,32 +314,29 @@ static int check_schedule() {
 }
 
 int main(int argc, char** argv) {
-  const std::string mode = argc > 1 ? argv[1] : "", k = argc > 2 ? argv[2] : "";
+  const std::string mode = argc > 1 ? argv[1] : "";
   if (mode == "schedule") return check_schedule();
-  if ((mode != "check" && mode != "time") || (k != "v2" && k != "v3")) {
-    fprintf(stderr, "usage: %s schedule | check v2|v3 | time v2|v3\n", argv[0]);
+  if (mode != "check" && mode != "time") {
+    fprintf(stderr, "usage: %s schedule | check | time\n", argv[0]);
     return 2;
   }
   cudaDeviceProp prop;
   CK(cudaGetDeviceProperties(&prop, 0));
   g_sms = prop.multiProcessorCount;
-  CK(cudaFuncSetAttribute(dense_decode_split, cudaFuncAttributeMaxDynamicSharedMemorySize, V2_SMEM));
-  if (k == "v3") {
-    driver_entry("cuTensorMapEncodeTiled", g_encode);
-    driver_entry("cuFuncGetModule", g_func_module);
-    driver_entry("cuModuleGetGlobal", g_module_global);
-    CK(cudaFuncSetAttribute(dense_decode_v3, cudaFuncAttributeMaxDynamicSharedMemorySize,
-                            v3_const("dense_decode_v3_smem_bytes")));
-    printf("v3 constants: smem %d threads %d rows %d block_n %d overhead %d combine_rows %d max_parts %d\n",
-           v3_const("dense_decode_v3_smem_bytes"), v3_const("dense_decode_v3_threads"), v3_const("dense_decode_v3_rows"),
-           v3_const("dense_decode_v3_block_n"), v3_const("dense_decode_v3_overhead_tiles"),
-           v3_const("dense_decode_v3_combine_rows"), v3_const("dense_decode_v3_max_parts"));
-    if (g_sms / 2 > v3_const("dense_decode_v3_max_parts")) {
-      fprintf(stderr, "%d SMs: more parts than dense_decode_v3_combine holds\n", g_sms);
-      return 2;
-    }
+  driver_entry("cuTensorMapEncodeTiled", g_encode);
+  driver_entry("cuFuncGetModule", g_func_module);
+  driver_entry("cuModuleGetGlobal", g_module_global);
+  CK(cudaFuncSetAttribute(dense_decode_v3, cudaFuncAttributeMaxDynamicSharedMemorySize,
+                          v3_const("dense_decode_v3_smem_bytes")));
+  printf("v3 constants: smem %d threads %d rows %d block_n %d overhead %d combine_rows %d max_parts %d\n",
+         v3_const("dense_decode_v3_smem_bytes"), v3_const("dense_decode_v3_threads"), v3_const("dense_decode_v3_rows"),
+         v3_const("dense_decode_v3_block_n"), v3_const("dense_decode_v3_overhead_tiles"),
+         v3_const("dense_decode_v3_combine_rows"), v3_const("dense_decode_v3_max_parts"));
+  if (g_sms / 2 > v3_const("dense_decode_v3_max_parts")) {
+    fprintf(stderr, "%d SMs: more parts than dense_decode_v3_combine holds\n", g_sms);
+    return 2;
   }
-  printf("device %s sms %d kernel %s mode %s\n", prop.name, g_sms, k.c_str(), mode.c_str());
+  printf("device %s sms %d kernel %s mode %s\n", prop.name, g_sms, K, mode.c_str());
   if (mode == "check") {
     // Sizes off every tile multiple, single keys, exact tiles, a token 0 whose last tile is fully
     // masked (t=2, p=65 and p=129), one sequence split over many parts, more sequences than parts.
@@ -395,10 +344,10 @@ int main(int argc, char** argv) {
                             {2, 2, 1000}, {1, 1, 4097}, {64, 1, 1000}, {133, 1, 300}, {67, 2, 577},
                             {130, 2, 129}, {4, 2, 8191}, {1, 1, 65536}};
     unsigned long long seed = 300;
-    for (const auto& c : cases) check(k, c[0], c[1], c[2], seed += 7);
-    printf("CHECKS %s %s\n", k.c_str(), g_fail ? "FAILED" : "PASSED");
+    for (const auto& c : cases) check(c[0], c[1], c[2], seed += 7);
+    printf("CHECKS %s %s\n", K, g_fail ? "FAILED" : "PASSED");
     return g_fail ? 1 : 0;
   }
-  time_all(k);
+  time_all();
   return 0;
 }

@@ -1,12 +1,11 @@
-// Standalone check + timing driver for the dense MLA prefill kernels (no Java on the GPU machine):
+// Standalone check + timing driver for the Hopper dense MLA prefill (no Java on the GPU machine):
 // the warp-specialized version 3 (kernels/src/main/cuda/sm90/prefill/dense.cu, included here so
-// that its DSA_V3_* macros pick the variant this binary tests) and the shipped version 2p
-// (dense_prefill.cu, linked), which it would replace.
+// that its DSA_V3_* macros pick the variant this binary tests; without them, the shipped kernel).
 //
 // Build (repo root): nvcc -std=c++17 -O3 -gencode arch=compute_90a,code=sm_90a -I kernels/src/main/cuda \
-//   [-DDSA_V3_PINGPONG=0 ...] -DDSA_V3_NAME='"v3"' kernels/src/test/cuda/dense_prefill_bench.cu \
-//   kernels/src/main/cuda/dense_prefill.cu -o dense_prefill_bench
-// Run: dense_prefill_bench v3|v2p [check|time|all]
+//   [-DDSA_V3_PINGPONG=1 ...] -DDSA_V3_NAME='"v3"' kernels/src/test/cuda/dense_prefill_bench.cu \
+//   -o dense_prefill_bench
+// Run: dense_prefill_bench [check|time|all]
 //
 // Checks: against a naive fp32 GPU reference on fresh random inputs (uniform in [-1, 1), never
 // zeros), output poisoned with NaN first (unwritten or non-finite outputs fail), relative L2 error
@@ -44,12 +43,8 @@
     }                                                                                           \
   } while (0)
 
-extern "C" __global__ void dense_prefill_pipelined(const __nv_bfloat16*, const __nv_bfloat16*, const __nv_bfloat16*,
-                                                   __nv_bfloat16*, int, int, float);
-
 static const int H = 128, DQK = 192, DV = 128;
 static const float SCALE = 0.07216878364870322f;  // 192^-0.5
-static const int V2P_SMEM = 2 * (128 * 192 + 2 * 128 * (192 + 128)) + 1024;  // DensePrefillShape (v2p)
 static int g_sms = 132;
 static bool g_fail = false;
 
@@ -139,10 +134,6 @@ static void launch_v3(const Maps& m, __nv_bfloat16* out, int n, int p, int grid 
   if (grid <= 0) grid = std::min(g_sms, tiles);
   dense_prefill_v3<<<grid, g_v3_threads, g_v3_smem>>>(m.q, m.k, m.v, out, g_schedule, n, p, SCALE);
 }
-static void launch_v2p(const __nv_bfloat16* q, const __nv_bfloat16* k, const __nv_bfloat16* v, __nv_bfloat16* out,
-                       int n, int p) {
-  dense_prefill_pipelined<<<dim3((n + 127) / 128, H), 256, V2P_SMEM>>>(q, k, v, out, n, p, SCALE);
-}
 
 static double compare(const __nv_bfloat16* out, const float* ref, size_t n, const char* what) {
   std::vector<__nv_bfloat16> o(n);
@@ -167,7 +158,7 @@ static double compare(const __nv_bfloat16* out, const float* ref, size_t n, cons
   return err;
 }
 
-static void check(bool v3, int n, int p, unsigned long long seed) {
+static void check(int n, int p, unsigned long long seed) {
   __nv_bfloat16 *q, *k, *v, *out;
   float* ref;
   const size_t nq = (size_t)n * H * DQK, nk = (size_t)p * H * DQK, nv = (size_t)p * H * DV, no = (size_t)n * H * DV;
@@ -182,31 +173,21 @@ static void check(bool v3, int n, int p, unsigned long long seed) {
   ref_prefill<<<(n * H + 127) / 128, 128>>>(q, k, v, ref, n, p, SCALE);
   CK(cudaGetLastError());
   char what[96];
-  const char* name = v3 ? DSA_V3_NAME : "v2p";
-  if (v3) {
-    const Maps m{make_map(q, DQK, n), make_map(k, DQK, p), make_map(v, DV, p)};
-    const int grids[3] = {0, 0, 7};
-    for (int r = 0; r < 3; r++) {
-      CK(cudaMemset(out, 0xff, no * 2));  // NaN poison: unwritten outputs fail
-      launch_v3(m, out, n, p, grids[r]);
-      CK(cudaGetLastError());
-      CK(cudaDeviceSynchronize());
-      int sched[2];
-      CK(cudaMemcpy(sched, g_schedule, sizeof sched, cudaMemcpyDeviceToHost));
-      snprintf(what, sizeof what, "%s n=%d p=%d launch=%d grid=%s", name, n, p, r + 1, r == 2 ? "7" : "sms");
-      compare(out, ref, no, what);
-      if (sched[0] != 0 || sched[1] != 0) {
-        printf("CHECK %s: schedule counter left at {%d, %d} FAIL\n", what, sched[0], sched[1]);
-        g_fail = true;
-      }
-    }
-  } else {
-    CK(cudaMemset(out, 0xff, no * 2));
-    launch_v2p(q, k, v, out, n, p);
+  const Maps m{make_map(q, DQK, n), make_map(k, DQK, p), make_map(v, DV, p)};
+  const int grids[3] = {0, 0, 7};
+  for (int r = 0; r < 3; r++) {
+    CK(cudaMemset(out, 0xff, no * 2));  // NaN poison: unwritten outputs fail
+    launch_v3(m, out, n, p, grids[r]);
     CK(cudaGetLastError());
     CK(cudaDeviceSynchronize());
-    snprintf(what, sizeof what, "%s n=%d p=%d", name, n, p);
+    int sched[2];
+    CK(cudaMemcpy(sched, g_schedule, sizeof sched, cudaMemcpyDeviceToHost));
+    snprintf(what, sizeof what, "%s n=%d p=%d launch=%d grid=%s", DSA_V3_NAME, n, p, r + 1, r == 2 ? "7" : "sms");
     compare(out, ref, no, what);
+    if (sched[0] != 0 || sched[1] != 0) {
+      printf("CHECK %s: schedule counter left at {%d, %d} FAIL\n", what, sched[0], sched[1]);
+      g_fail = true;
+    }
   }
   cudaFree(q), cudaFree(k), cudaFree(v), cudaFree(out), cudaFree(ref);
 }
@@ -236,7 +217,7 @@ static double time_median(F f) {
   return ms[3] * 1e-3;
 }
 
-static void time_all(bool v3) {
+static void time_all() {
   const int points[][2] = {{1024, 1024},  {2048, 2048},   {4096, 4096},   {4096, 8192},
                            {4096, 16384}, {4096, 65536}, {4096, 131072}};
   const int max_n = 4096, max_p = 131072;
@@ -249,19 +230,13 @@ static void time_all(bool v3) {
   fill(k, (size_t)max_p * H * DQK, 12);
   fill(v, (size_t)max_p * H * DV, 13);
   CK(cudaDeviceSynchronize());
-  const char* name = v3 ? DSA_V3_NAME : "v2p";
   for (auto& pt : points) {
     const int n = pt[0], p = pt[1];
-    double s;
-    if (v3) {
-      const Maps m{make_map(q, DQK, n), make_map(k, DQK, p), make_map(v, DV, p)};
-      s = time_median([&] { launch_v3(m, out, n, p); });
-    } else {
-      s = time_median([&] { launch_v2p(q, k, v, out, n, p); });
-    }
+    const Maps m{make_map(q, DQK, n), make_map(k, DQK, p), make_map(v, DV, p)};
+    const double s = time_median([&] { launch_v3(m, out, n, p); });
     const double pairs = (double)n * (p - n + 1) + (double)n * (n - 1) / 2.0;
     const double flops = 2.0 * H * (DQK + DV) * pairs;
-    printf("TIME %s n=%d p=%d ms=%.4f tflops=%.1f frac_bf16=%.3f\n", name, n, p, s * 1e3, flops / s / 1e12,
+    printf("TIME %s n=%d p=%d ms=%.4f tflops=%.1f frac_bf16=%.3f\n", DSA_V3_NAME, n, p, s * 1e3, flops / s / 1e12,
            flops / s / 744e12);
     fflush(stdout);
   }
@@ -270,29 +245,25 @@ static void time_all(bool v3) {
 
 int main(int argc, char** argv) {
   setvbuf(stdout, nullptr, _IOLBF, 0);
-  if (argc < 2 || (strcmp(argv[1], "v3") != 0 && strcmp(argv[1], "v2p") != 0)) {
-    fprintf(stderr, "usage: %s v3|v2p [check|time|all]\n", argv[0]);
+  const std::string what = argc > 1 ? argv[1] : "all";
+  if (what != "check" && what != "time" && what != "all") {
+    fprintf(stderr, "usage: %s [check|time|all]\n", argv[0]);
     return 2;
   }
-  const bool v3 = strcmp(argv[1], "v3") == 0;
-  const std::string what = argc > 2 ? argv[2] : "all";
   cudaDeviceProp prop;
   CK(cudaGetDeviceProperties(&prop, 0));
   g_sms = prop.multiProcessorCount;
-  printf("device %s cc %d.%d sms %d kernel %s\n", prop.name, prop.major, prop.minor, g_sms, v3 ? DSA_V3_NAME : "v2p");
-  if (v3)
-    init_v3();
-  else
-    CK(cudaFuncSetAttribute(dense_prefill_pipelined, cudaFuncAttributeMaxDynamicSharedMemorySize, V2P_SMEM));
+  printf("device %s cc %d.%d sms %d kernel %s\n", prop.name, prop.major, prop.minor, g_sms, DSA_V3_NAME);
+  init_v3();
   if (what == "check" || what == "all") {
     // Sizes off every tile multiple: one token, p < one tile, n = p, n < p with offsets that are not
     // multiples of 64 or 128, a chunk of one partial query block far from the start, many blocks.
     const int cases[][2] = {{1, 1},     {1, 777},   {100, 100},   {129, 1000}, {300, 333}, {513, 2049},
                             {64, 4000}, {1000, 1000}, {700, 5000}, {257, 646}, {2500, 2500}};
     unsigned long long seed = 100;
-    for (auto& c : cases) check(v3, c[0], c[1], seed += 3);
-    printf(g_fail ? "CHECKS FAILED %s\n" : "CHECKS PASSED %s\n", v3 ? DSA_V3_NAME : "v2p");
+    for (auto& c : cases) check(c[0], c[1], seed += 3);
+    printf(g_fail ? "CHECKS FAILED %s\n" : "CHECKS PASSED %s\n", DSA_V3_NAME);
   }
-  if (what == "time" || what == "all") time_all(v3);
+  if (what == "time" || what == "all") time_all();
   return g_fail ? 1 : 0;
 }

@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # One device round for the dense decode (no Java): builds dense_decode_bench in four variants in
-# parallel (release and -DDSA_MBAR_TIMEOUT, whose mbarrier waits trap after 2 s instead of hanging,
-# each for v3 and for candidate v3b = v3 without the L2 evict-first hint on KV tiles), records
-# ptxas resources and SASS counts,
-# checks v2, v3 and v3b against the naive fp32 reference, then times them side by side.
+# parallel (release and -DDSA_MBAR_TIMEOUT_NS=2000000000, whose mbarrier waits trap after 2 s
+# instead of hanging, each for the shipped v3 and for candidate v3b = v3 without the L2
+# evict-first hint on KV tiles), records ptxas resources and SASS counts, checks v3 and v3b
+# against the naive fp32 reference, then times them side by side.
 # Everything goes to $OUT/dense-decode.txt; a summary table ends on stdout.
 # Usage (repo root, GPU machine): OUT=/some/dir bash kernels/src/test/cuda/round-dense-decode.sh
 set -uo pipefail
@@ -22,19 +22,18 @@ start=$(date +%s)
 flags=(-std=c++17 -O3 -gencode arch=compute_90a,code=sm_90a -I "$src")
 # Shared objects once; dense.cu once per variant (its cubin also gives the ptxas lines), then links.
 nvcc "${flags[@]}" -c -o "$b/bench.o" "$t/dense_decode_bench.cu" >"$b/build-bench.txt" 2>&1 &
-nvcc "${flags[@]}" -c -Xptxas -v -o "$b/v2.o" "$src/dense_decode.cu" >"$b/ptxas-v2.txt" 2>&1 &
 nvcc "${flags[@]}" -c -o "$b/fill.o" "$src/fill.cu" >"$b/build-fill.txt" 2>&1 &
-variants=("release:" "trap:-DDSA_MBAR_TIMEOUT" "b:-DDSA_V3_EVICT_FIRST=0" "b-trap:-DDSA_V3_EVICT_FIRST=0 -DDSA_MBAR_TIMEOUT")
+variants=("release:" "trap:-DDSA_MBAR_TIMEOUT_NS=2000000000" "b:-DDSA_V3_EVICT_FIRST=0"
+  "b-trap:-DDSA_V3_EVICT_FIRST=0 -DDSA_MBAR_TIMEOUT_NS=2000000000")
 for v in "${variants[@]}"; do
   name=${v%%:*} defs=${v#*:}
   nvcc "${flags[@]}" $defs -c -Xptxas -v -o "$b/v3-$name.o" "$src/sm90/decode/dense.cu" >"$b/ptxas-v3-$name.txt" 2>&1 &
   nvcc "${flags[@]}" $defs -cubin -o "$b/v3-$name.cubin" "$src/sm90/decode/dense.cu" >/dev/null 2>&1 &
 done
-nvcc "${flags[@]}" -cubin -o "$b/v2.cubin" "$src/dense_decode.cu" >/dev/null 2>&1 &
 wait
 for v in "${variants[@]}"; do
   name=${v%%:*}
-  nvcc "${flags[@]}" -o "$b/bench-$name" "$b/bench.o" "$b/v2.o" "$b/v3-$name.o" "$b/fill.o" >"$b/link-$name.txt" 2>&1 &
+  nvcc "${flags[@]}" -o "$b/bench-$name" "$b/bench.o" "$b/v3-$name.o" "$b/fill.o" >"$b/link-$name.txt" 2>&1 &
 done
 wait
 {
@@ -42,12 +41,12 @@ wait
   cat "$b"/build-*.txt "$b"/link-*.txt | grep -iE 'error|warning' | head -n 20
   for x in release trap b b-trap; do [ -x "$b/bench-$x" ] || echo "bench-$x: NOT BUILT"; done
   echo "== ptxas (sm_90a)"
-  for x in v2 v3-release v3-trap v3-b v3-b-trap; do
+  for x in v3-release v3-trap v3-b v3-b-trap; do
     echo "-- $x"
     grep -E 'Compiling entry|registers|spill|serialized|error' "$b/ptxas-$x.txt" | sed 's/^ptxas info *: //'
   done
   echo "== SASS instruction counts per kernel"
-  for x in v2 v3-release v3-b; do
+  for x in v3-release v3-b; do
     [ -f "$b/$x.cubin" ] || { echo "$x: no cubin"; continue; }
     cuobjdump --dump-sass "$b/$x.cubin" | awk -v m="$x" '
       /Function : / { fn = $3; seen[fn] = 1 }
@@ -73,19 +72,17 @@ run() {  # run LABEL BINARY ARGS...: a hang or a crash costs one process, never 
 }
 
 run schedule "$b/bench-release" schedule
-run v2 "$b/bench-trap" check v2
-run v3 "$b/bench-trap" check v3
+run v3 "$b/bench-trap" check
 v3ok=$?
-run v3b "$b/bench-b-trap" check v3
+run v3b "$b/bench-b-trap" check
 v3bok=$?
-run v2 "$b/bench-release" time v2
 # A candidate that failed its checks is timed in its trap build, which cannot hang.
-if [ $v3ok = 0 ]; then run v3 "$b/bench-release" time v3; else run v3 "$b/bench-trap" time v3; fi
-if [ $v3bok = 0 ]; then run v3b "$b/bench-b" time v3; else run v3b "$b/bench-b-trap" time v3; fi
+if [ $v3ok = 0 ]; then run v3 "$b/bench-release" time; else run v3 "$b/bench-trap" time; fi
+if [ $v3bok = 0 ]; then run v3b "$b/bench-b" time; else run v3b "$b/bench-b-trap" time; fi
 nvidia-smi --query-gpu=clocks.sm,temperature.gpu,power.draw --format=csv >>"$f" 2>&1
 echo "== total $(($(date +%s) - start)) s" >>"$f"
 
-# Summary: checks, then one row per shape: ms and TFLOP/s of each kernel, v3 / v2, v3 / FlashMLA
+# Summary: checks, then one row per shape: ms and TFLOP/s of each kernel, v3b / v3, v3 / FlashMLA
 # (FlashMLA on the same kind of H200: 0.470 ms at 64 x 1 x 16K, 3.40 ms at 64 x 1 x 128K).
 {
   echo "dense-decode round: $(grep -c '^CHECK .*PASS$' "$f") checks passed, $(grep -c '^CHECK .*FAIL$' "$f") failed, $(grep -c '(timeout)' "$f") timeouts"
@@ -98,12 +95,12 @@ echo "== total $(($(date +%s) - start)) s" >>"$f"
     }
     END {
       fm["b=64 t=1 p=16384"] = 0.470; fm["b=64 t=1 p=131072"] = 3.40
-      printf "%-22s %10s %8s %10s %8s %10s %8s %7s %9s\n", "shape", "v2 ms", "TFLOP/s", "v3 ms", "TFLOP/s", "v3b ms", "TFLOP/s", "v3/v2", "v3/FlashMLA"
+      printf "%-22s %10s %8s %10s %8s %7s %9s\n", "shape", "v3 ms", "TFLOP/s", "v3b ms", "TFLOP/s", "v3b/v3", "v3/FlashMLA"
       for (i = 1; i <= n; i++) {
         s = order[i]
-        r = (ms["v3", s] > 0 && ms["v2", s] > 0) ? sprintf("%.2fx", ms["v2", s] / ms["v3", s]) : "-"
+        r = (ms["v3", s] > 0 && ms["v3b", s] > 0) ? sprintf("%.2fx", ms["v3", s] / ms["v3b", s]) : "-"
         f = (s in fm && ms["v3", s] > 0) ? sprintf("%.2fx", fm[s] / ms["v3", s]) : "-"
-        printf "%-22s %10s %8s %10s %8s %10s %8s %7s %9s\n", s, ms["v2", s], tf["v2", s], ms["v3", s], tf["v3", s], ms["v3b", s], tf["v3b", s], r, f
+        printf "%-22s %10s %8s %10s %8s %7s %9s\n", s, ms["v3", s], tf["v3", s], ms["v3b", s], tf["v3b", s], r, f
       }
     }' "$f"
 } | tee -a "$f"

@@ -3,10 +3,10 @@
 # machine with $OUT set: bash kernels/src/test/cuda/round-dense-prefill.sh
 # Builds, in parallel, the shipped cubin of version 3 (as build-cubins.sh does) and one standalone
 # driver per candidate (dense_prefill_bench.cu with the candidate's DSA_V3_* flags, mbarrier waits
-# bounded at 2 s); records ptxas resources and SASS instruction counts; checks every candidate and
-# version 2p against the naive fp32 reference (each binary in its own process under `timeout`, so a
-# crash or hang costs only that candidate); then times version 2p and every candidate at the same
-# points. Everything goes to $OUT/dense-prefill.txt; a summary table ends stdout.
+# bounded at 2 s); records ptxas resources and SASS instruction counts; checks every candidate
+# against the naive fp32 reference (each binary in its own process under `timeout`, so a crash or
+# hang costs only that candidate); then times every candidate at the same points, the shipped
+# settings ("v3") first. Everything goes to $OUT/dense-prefill.txt; a summary table ends stdout.
 set -uo pipefail
 : "${OUT:?set OUT to the folder whose files come back}"
 mkdir -p "$OUT"
@@ -17,10 +17,10 @@ work=$(mktemp -d /tmp/dense-prefill-round.XXXXXX)
 : >"$f"
 
 # Candidates: name and the flags that select it (dense.cu's defaults are the shipped "v3").
-names=(v3 v3n v3s8 v3p)
+names=(v3 v3pp v3s8 v3p)
 declare -A flags=(
-  [v3]=""                            # ping-pong on, L2 sections of 32 MB, no L2 prefetch
-  [v3n]="-DDSA_V3_PINGPONG=0"        # no ping-pong barriers (FlashAttention-3's choice for head dim > 128)
+  [v3]=""                            # shipped: no ping-pong, L2 sections of 32 MB, no L2 prefetch
+  [v3pp]="-DDSA_V3_PINGPONG=1"       # the consumers take turns through named barriers (FA3's ping-pong)
   [v3s8]="-DDSA_V3_L2_SECTION_MB=8"  # smaller head sections: one head at p >= 16K
   [v3p]="-DDSA_V3_L2_PREFETCH=4"     # the producer prefetches K/V 4 tiles ahead into L2
 )
@@ -37,7 +37,7 @@ nvcc "${nvflags[@]}" -lineinfo -cubin -Xptxas -v -o "$work/dense.cubin" "$src/sm
 for v in "${names[@]}"; do
   # shellcheck disable=SC2086
   nvcc "${nvflags[@]}" -Xptxas -v -DDSA_MBAR_TIMEOUT_NS=2000000000 ${flags[$v]} -DDSA_V3_NAME="\"$v\"" \
-    "$t/dense_prefill_bench.cu" "$src/dense_prefill.cu" -o "$work/bench_$v" >"$work/build-$v.txt" 2>&1 &
+    "$t/dense_prefill_bench.cu" -o "$work/bench_$v" >"$work/build-$v.txt" 2>&1 &
 done
 wait
 echo "build done at ${SECONDS}s" >>"$f"
@@ -64,9 +64,6 @@ sass_counts() {
     grep -A 3 "Compiling entry function 'dense_prefill_v3'" "$work/build-$v.txt" | grep -E "spill|registers"
     [ -x "$work/bench_$v" ] && echo "SASS dense_prefill_v3 ($v): $(sass_counts "$work/bench_$v" dense_prefill_v3)"
   done
-  for v in "${names[@]}"; do
-    [ -x "$work/bench_$v" ] && { echo "SASS dense_prefill_pipelined (v2p): $(sass_counts "$work/bench_$v" dense_prefill_pipelined)"; break; }
-  done
 } >>"$f" 2>&1
 
 # ---- checks, then timings; each run in its own process ----
@@ -86,12 +83,8 @@ run() {  # run LABEL BINARY ARGS...
   local rc=$?
   [ $rc -ne 0 ] && echo "RUN $label: exit $rc$([ $rc -eq 124 ] && echo ' (timeout)')" >>"$f"
 }
-v2p_bin=$work/bench_v3  # v2p is linked into every candidate's binary: take the first one that built
-for v in "${names[@]}"; do [ -x "$work/bench_$v" ] && { v2p_bin=$work/bench_$v; break; }; done
-run "check v2p" "$v2p_bin" v2p check
-for v in "${names[@]}"; do run "check $v" "$work/bench_$v" v3 check; done
-run "time v2p" "$v2p_bin" v2p time
-for v in "${names[@]}"; do run "time $v" "$work/bench_$v" v3 time; done
+for v in "${names[@]}"; do run "check $v" "$work/bench_$v" check; done
+for v in "${names[@]}"; do run "time $v" "$work/bench_$v" time; done
 {
   nvidia-smi --query-gpu=clocks.sm,temperature.gpu,power.draw --format=csv
   echo "round done at ${SECONDS}s"
@@ -100,11 +93,11 @@ for v in "${names[@]}"; do run "time $v" "$work/bench_$v" v3 time; done
 # ---- summary (stdout and the file) ----
 summary() {
   echo "== summary: dense prefill, TFLOP/s (fraction of the 744 bf16 ceiling); checks per kernel"
-  for k in v2p "${names[@]}"; do
+  for k in "${names[@]}"; do
     if grep -q "CHECKS PASSED $k\$" "$f"; then s=passed; elif grep -q "CHECKS FAILED $k\$" "$f"; then s=FAILED; else s="did not finish"; fi
     echo "checks $k: $s ($(grep -c "^CHECK .*$k .*FAIL" "$f") failing lines)"
   done
-  awk -v kernels="v2p ${names[*]}" '
+  awk -v kernels="${names[*]}" '
     /^TIME / {
       split($3, a, "="); split($4, b, "="); split($6, c, "=")
       key = a[2] " " b[2]; if (!(key in seen)) { seen[key] = 1; order[++np] = key }
@@ -112,7 +105,7 @@ summary() {
     }
     END {
       nk = split(kernels, ks, " ")
-      printf "%-14s", "n p"; for (i = 1; i <= nk; i++) printf "%14s", ks[i]; printf "%12s%10s\n", "best/v2p", "ref"
+      printf "%-14s", "n p"; for (i = 1; i <= nk; i++) printf "%14s", ks[i]; printf "%12s%10s\n", "best/v3", "ref"
       for (j = 1; j <= np; j++) {
         key = order[j]; split(key, np2, " "); printf "%-14s", key
         best = 0
@@ -121,7 +114,7 @@ summary() {
           if (x == "") printf "%14s", "-"; else printf "%8.1f (%2d%%)", x, int(x / 7.44 + 0.5)
           if (i > 1 && x + 0 > best) best = x + 0
         }
-        base = v[key, "v2p"] + 0
+        base = v[key, "v3"] + 0
         ratio = (base > 0 && best > 0) ? sprintf("%.2fx", best / base) : "-"
         printf "%12s", ratio
         ref = (np2[1] == 4096 && np2[2] == 16384) ? "660" : (np2[1] == 4096 && np2[2] == 131072) ? "535" : ""

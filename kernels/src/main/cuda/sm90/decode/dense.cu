@@ -27,8 +27,8 @@
 // equal contiguous share of the sequences laid end to end. A sequence that one part covers whole
 // is written straight to out; one split across parts writes fp32 partials, which
 // dense_decode_v3_combine merges.
-#include "dense_ptx.cuh"
-#include "dense_schedule.cuh"
+#include "sm90/decode/dense_schedule.cuh"
+#include "sm90/hopper.cuh"
 
 namespace {
 constexpr int ROWS = 64;   // query rows per CTA (heads of one token)
@@ -79,7 +79,8 @@ extern "C" __device__ const int dense_decode_v3_combine_rows = COMBINE_ROWS;
 extern "C" __device__ const int dense_decode_v3_max_parts = MAX_SPLITS;
 
 namespace {
-using namespace dd;
+using namespace dsa;
+using namespace dsa::sm90;
 
 // Per-work-item state shared by both warpgroups' code.
 struct Item {
@@ -99,12 +100,12 @@ struct Item {
 // The fully masked tile that ends an odd range may lie past the sequence: it reads the last tile
 // instead (finite values; zero-filled boxes wholly out of bounds are not needed).
 template <int C0, int C1>
-DD_DEVICE void load_kv(const Item& it, uint32_t dst, uint32_t bar, int tile) {
+DSA_DEVICE void load_kv(const Item& it, uint32_t dst, uint32_t bar, int tile) {
   tile = min(tile, it.last_tile);
 #pragma unroll
   for (int c = C0; c < C1; c++) {
-    mbar_arrive_expect_tx(it.leader, bar + 8 * c, CHUNK_BYTES);
-    tma_load_3d(it.leader, dst + c * CHUNK_BYTES, it.kv_map, bar + 8 * c, c * 64, tile * BN, it.seq, it.policy);
+    mbar_arrive_expect_tx_if(it.leader, bar + 8 * c, CHUNK_BYTES);
+    tma_load_3d_if(it.leader, dst + c * CHUNK_BYTES, it.kv_map, bar + 8 * c, c * 64, tile * BN, it.seq, it.policy);
   }
 }
 
@@ -112,17 +113,17 @@ DD_DEVICE void load_kv(const Item& it, uint32_t dst, uint32_t bar, int tile) {
 // ZERO: the first k-step overwrites S. Chunks 0..7 read Q from shared memory, chunk 8 (rope) from
 // registers (rq8). Callers take the chunks in the order their copies were issued.
 template <int C0, int C1, bool ZERO>
-DD_DEVICE void qk_chunks(const Item& it, float* s, const uint32_t* rq8, uint32_t kv, uint32_t bar, uint32_t parity) {
+DSA_DEVICE void qk_chunks(const Item& it, float* s, const uint32_t* rq8, uint32_t kv, uint32_t bar, uint32_t parity) {
 #pragma unroll
   for (int c = C0; c < C1; c++) {
-    mbar_wait(bar + 8 * c, parity);
+    mbar_wait_asm(bar + 8 * c, parity);
     wgmma_fence();
 #pragma unroll
     for (int k = 0; k < 4; k++) {
-      const uint64_t db = desc_sw128(kv + c * CHUNK_BYTES + k * 32, 16, 1024);
+      const uint64_t db = wgmma_desc(kv + c * CHUNK_BYTES + k * 32, 16, 1024);
       const int accumulate = !(ZERO && c == C0 && k == 0);
       if (c < NCHUNK - 1) {
-        wgmma_m64n64k16_ss(s, desc_sw128(it.q + c * CHUNK_BYTES + k * 32, 16, 1024), db, accumulate);
+        wgmma_m64n64k16_ss(s, wgmma_desc(it.q + c * CHUNK_BYTES + k * 32, 16, 1024), db, accumulate);
       } else {
         wgmma_m64n64k16_rs(s, rq8 + 4 * k, db, accumulate);
       }
@@ -132,21 +133,21 @@ DD_DEVICE void qk_chunks(const Item& it, float* s, const uint32_t* rq8, uint32_t
 
 // O[:, half] += P V_half over one tile: 4 k-steps of m64n256k16, V read N-major from the tile's
 // chunks 4 * half .. 4 * half + 3 (64-column segments 8 KB apart, 8-key groups 1 KB apart).
-DD_DEVICE void pv_from_regs(float* o, const uint32_t* p, uint32_t kv, int half) {
+DSA_DEVICE void pv_from_regs(float* o, const uint32_t* p, uint32_t kv, int half) {
 #pragma unroll
   for (int k = 0; k < 4; k++)
-    wgmma_m64n256k16_rs_tb(o, p + 4 * k, desc_sw128(kv + half * 4 * CHUNK_BYTES + k * 2048, CHUNK_BYTES, 1024), 1);
+    wgmma_m64n256k16_rs_tb(o, p + 4 * k, wgmma_desc(kv + half * 4 * CHUNK_BYTES + k * 2048, CHUNK_BYTES, 1024), 1);
 }
-DD_DEVICE void pv_from_smem(float* o, uint32_t p, uint32_t kv, int half) {
+DSA_DEVICE void pv_from_smem(float* o, uint32_t p, uint32_t kv, int half) {
 #pragma unroll
   for (int k = 0; k < 4; k++)
-    wgmma_m64n256k16_ss_tb(o, desc_sw128(p + k * 32, 16, 1024),
-                           desc_sw128(kv + half * 4 * CHUNK_BYTES + k * 2048, CHUNK_BYTES, 1024), 1);
+    wgmma_m64n256k16_ss_tb(o, wgmma_desc(p + k * 32, 16, 1024),
+                           wgmma_desc(kv + half * 4 * CHUNK_BYTES + k * 2048, CHUNK_BYTES, 1024), 1);
 }
 
 // Masks keys >= kmax in a tile's scores and returns the raw row maxima of the thread's two rows
 // (reduced over the 4 threads that share a row).
-DD_DEVICE void mask_and_max(const Item& it, float* s, int tile, float* mx) {
+DSA_DEVICE void mask_and_max(const Item& it, float* s, int tile, float* mx) {
   if ((tile + 1) * BN > it.kmax) {
 #pragma unroll
     for (int nt = 0; nt < 8; nt++)
@@ -165,7 +166,7 @@ DD_DEVICE void mask_and_max(const Item& it, float* s, int tile, float* mx) {
 }
 
 // P = 2^(S * sl2 - m) in place; returns the thread's partial row sums.
-DD_DEVICE void exponentiate(const Item& it, float* s, const float* m, float* sum) {
+DSA_DEVICE void exponentiate(const Item& it, float* s, const float* m, float* sum) {
 #pragma unroll
   for (int h = 0; h < 2; h++) {
     float acc = 0.f;
@@ -182,7 +183,7 @@ DD_DEVICE void exponentiate(const Item& it, float* s, const float* m, float* sum
 }
 
 // The running max rarely moves after the first tiles: skip the 128-register rescale then.
-DD_DEVICE void rescale(float* o, const float* f) {
+DSA_DEVICE void rescale(float* o, const float* f) {
   if (__any_sync(0xffffffff, f[0] != 1.f || f[1] != 1.f)) {
 #pragma unroll
     for (int nt = 0; nt < 32; nt++) {
@@ -196,13 +197,13 @@ DD_DEVICE void rescale(float* o, const float* f) {
 
 // P (fp32 accumulator layout) as bf16 register A fragments: fragment k holds keys 16k..16k+15,
 // which is the accumulator's own order.
-DD_DEVICE void pack_p(const float* s, uint32_t* p, const float* f) {
+DSA_DEVICE void pack_p(const float* s, uint32_t* p, const float* f) {
 #pragma unroll
   for (int i = 0; i < 16; i++) p[i] = pack_bf16(s[2 * i] * f[(i & 1)], s[2 * i + 1] * f[(i & 1)]);
 }
 
 // Stores P (bf16 fragments) into a 64x64 K-major swizzled tile for the other warpgroup's wgmma.
-DD_DEVICE void store_p(const Item& it, uint32_t dst, const uint32_t* p) {
+DSA_DEVICE void store_p(const Item& it, uint32_t dst, const uint32_t* p) {
 #pragma unroll
   for (int i = 0; i < 16; i++) {
     const int nt = i >> 1, h = i & 1;
@@ -221,7 +222,7 @@ DD_DEVICE void store_p(const Item& it, uint32_t dst, const uint32_t* p) {
 // On entry S holds Q K_a^T (waited). HAS_NEXT: another pair follows, so this one reloads the
 // buffers' parts that warpgroup 0 reads last and scores the next tile a.
 template <bool HAS_NEXT>
-DD_DEVICE void wg0_pair(const Item& it, int tile_a, float* o, float* s, uint32_t* p, const uint32_t* rq8, float* l,
+DSA_DEVICE void wg0_pair(const Item& it, int tile_a, float* o, float* s, uint32_t* p, const uint32_t* rq8, float* l,
                         uint32_t& parity) {
   if (HAS_NEXT) load_kv<NCHUNK - 1, NCHUNK>(it, it.kv0, it.bar_kv0, tile_a + 2);
   float mx[2], m_new[2], sc0[2], sum[2];
@@ -248,7 +249,7 @@ DD_DEVICE void wg0_pair(const Item& it, int tile_a, float* o, float* s, uint32_t
   pack_p(s, p, one);
 #pragma unroll
   for (int h = 0; h < 2; h++) l[h] = l[h] * sc0[h] + sum[h];
-  bar_arrive(BAR_SCALE0, THREADS);
+  named_arrive(BAR_SCALE0, THREADS);
 
   // O_L += P_a V_aL
   fence_regs<128>(o);
@@ -260,7 +261,7 @@ DD_DEVICE void wg0_pair(const Item& it, int tile_a, float* o, float* s, uint32_t
   fence_regs<128>(o);
   fence_regs<16>(p);
 
-  bar_sync(BAR_SCALE1, THREADS);
+  named_sync(BAR_SCALE1, THREADS);
   // Chunks 0..3 of buffer 0 (K_a's first half, V_aL) have no reader left.
   if (HAS_NEXT) load_kv<0, 4>(it, it.kv0, it.bar_kv0, tile_a + 2);
   float sc1[2];
@@ -270,9 +271,9 @@ DD_DEVICE void wg0_pair(const Item& it, int tile_a, float* o, float* s, uint32_t
   pack_p(s, p, sc1);
   store_p(it, it.p0, p);
   fence_proxy_async();
-  bar_arrive(BAR_P0, THREADS);
+  named_arrive(BAR_P0, THREADS);
 
-  bar_sync(BAR_P1, THREADS);
+  named_sync(BAR_P1, THREADS);
   rescale(o, sc1);
 #pragma unroll
   for (int h = 0; h < 2; h++) l[h] *= sc1[h];
@@ -301,7 +302,7 @@ DD_DEVICE void wg0_pair(const Item& it, int tile_a, float* o, float* s, uint32_t
 
 // ---- warpgroup 1: scores tile b, owns O[:, 256:512] ----
 template <bool HAS_NEXT>
-DD_DEVICE void wg1_pair(const Item& it, int tile_a, float* o, float* s, uint32_t* p, const uint32_t* rq8, float* l,
+DSA_DEVICE void wg1_pair(const Item& it, int tile_a, float* o, float* s, uint32_t* p, const uint32_t* rq8, float* l,
                         uint32_t& parity) {
   const int tile_b = tile_a + 1;
   fence_regs<32>(s);
@@ -317,7 +318,7 @@ DD_DEVICE void wg1_pair(const Item& it, int tile_a, float* o, float* s, uint32_t
 
   float mx[2], m_new[2], sc1[2], f[2], sum[2];
   mask_and_max(it, s, tile_b, mx);
-  bar_sync(BAR_SCALE0, THREADS);
+  named_sync(BAR_SCALE0, THREADS);
 #pragma unroll
   for (int h = 0; h < 2; h++) {
     const int r = it.warp * 16 + it.g + 8 * h;
@@ -338,7 +339,7 @@ DD_DEVICE void wg1_pair(const Item& it, int tile_a, float* o, float* s, uint32_t
   exponentiate(it, s, m_new, sum);
   const float one[2] = {1.f, 1.f};
   pack_p(s, p, one);
-  bar_arrive(BAR_SCALE1, THREADS);
+  named_arrive(BAR_SCALE1, THREADS);
   rescale(o, f);
 #pragma unroll
   for (int h = 0; h < 2; h++) l[h] = l[h] * f[h] + sum[h];
@@ -351,8 +352,8 @@ DD_DEVICE void wg1_pair(const Item& it, int tile_a, float* o, float* s, uint32_t
   wgmma_fence();
   pv_from_regs(o, p, it.kv1, 1);
   wgmma_commit();
-  bar_arrive(BAR_P1, THREADS);
-  bar_sync(BAR_P0, THREADS);
+  named_arrive(BAR_P1, THREADS);
+  named_sync(BAR_P0, THREADS);
   pv_from_smem(o, it.p0, it.kv0, 1);
   wgmma_commit();
   if (HAS_NEXT) {
@@ -399,10 +400,10 @@ extern "C" __global__ void __launch_bounds__(THREADS, 1)
   it.leader = wtid == 0;
 
   if (tid == 0) {
-    prefetch_tensor_map(&q_map);
-    prefetch_tensor_map(&kv_map);
+    tma_prefetch_map(&q_map);
+    tma_prefetch_map(&kv_map);
     for (int i = 0; i < 1 + 2 * NCHUNK; i++) mbar_init(bar_q + 8 * i, 1);
-    fence_mbar_init();
+    mbar_init_fence();
   }
   __syncthreads();
 
@@ -425,8 +426,8 @@ extern "C" __global__ void __launch_bounds__(THREADS, 1)
 
     if (tid == 0) {
       const int q_row0 = b * rows_per_seq + row_in_seq0;
-      mbar_arrive_expect_tx(true, bar_q, TILE_BYTES);
-      for (int c = 0; c < NCHUNK; c++) tma_load_2d(true, it.q + c * CHUNK_BYTES, &q_map, bar_q, c * 64, q_row0);
+      mbar_arrive_expect_tx_if(true, bar_q, TILE_BYTES);
+      for (int c = 0; c < NCHUNK; c++) tma_load_2d_if(true, it.q + c * CHUNK_BYTES, &q_map, bar_q, c * 64, q_row0);
     }
     if (wtid == 0) {
       // Warpgroup 0's leader loads tile lo into buffer 0, warpgroup 1's tile lo + 1 into buffer 1.
@@ -436,7 +437,7 @@ extern "C" __global__ void __launch_bounds__(THREADS, 1)
     if (tid < ROWS) it.m[tid] = MAX_INIT;
     __syncthreads();
 
-    mbar_wait(bar_q, q_parity);
+    mbar_wait_asm(bar_q, q_parity);
     q_parity ^= 1;
     // Q's rope chunk as register A fragments (ldmatrix x4 per k-step: rows 16 warp + lane % 16,
     // columns 8 (lane / 16) of each 16-column step).

@@ -26,10 +26,7 @@
 //   The last CTA to leave resets the counter, so the next launch finds it at zero again.
 // - Causal: a work tile reads only the K/V tiles up to its last query's position; the mask is
 //   applied only to the tiles that cross a warp's diagonal.
-#include <cuda.h>
-
-#include "common.cuh"
-#include "sm90/prefill/dense_sync.cuh"
+#include "sm90/hopper.cuh"
 
 #ifndef DSA_V3_PINGPONG
 #define DSA_V3_PINGPONG 0
@@ -48,6 +45,7 @@
 #endif
 
 namespace dsa::prefill_v3 {
+using namespace dsa::sm90;
 
 constexpr int DQK = 192, DV = 128, HEADS = 128;
 constexpr int BM = 128;  // query rows per work tile: two consumer warpgroups of 64
@@ -57,9 +55,9 @@ constexpr uint32_t Q_BYTES = BM * DQK * 2, K_BYTES = BN * DQK * 2, V_BYTES = BN 
 // The registers the CTA holds (384 threads x 168) are redistributed, never exceeded.
 static_assert(128 * DSA_V3_PRODUCER_REGS + 256 * DSA_V3_CONSUMER_REGS <= 384 * 168, "register budget");
 
-// Tiles are stored as 64-column segments [segment][row][64] with 128-byte swizzle (common.cuh):
+// Tiles are stored as 64-column segments [segment][row][64] with 128-byte swizzle (sm90/hopper.cuh):
 // what TMA writes with CU_TENSOR_MAP_SWIZZLE_128B and a box of 64 columns, and what the wgmma
-// descriptors of v2 read. Every segment is a multiple of 1024 bytes, so each stays 1024-aligned.
+// descriptors read. Every segment is a multiple of 1024 bytes, so each stays 1024-aligned.
 struct Shared {
   __nv_bfloat16 q[DQK / 64][BM * 64];
   __nv_bfloat16 k[2][DQK / 64][BN * 64];
@@ -93,9 +91,6 @@ struct Order {
     head = first + r % heads;
   }
 };
-
-#ifdef DSA_HAS_WGMMA
-using namespace dsa::sm90;
 
 // Warpgroup 0, one thread: the tile scheduler and every TMA load.
 DSA_DEVICE void produce(Shared& sh, const CUtensorMap* q_map, const CUtensorMap* k_map, const CUtensorMap* v_map,
@@ -265,7 +260,7 @@ DSA_DEVICE void consume(Shared& sh, int wg, __nv_bfloat16* __restrict__ out, int
 #pragma unroll
       for (int kk = 0; kk < BN / 16; kk++) {
         const uint64_t db = wgmma_desc_mn(v_addr + kk * 16 * 128, BN * 128);
-        wgmma_m64n128k16_rs_tb(o, pa[kk], db);
+        wgmma_m64n128k16_rs_tb(o, pa[kk], db, 1);
       }
       wgmma_commit();
     };
@@ -379,7 +374,6 @@ DSA_DEVICE void consume(Shared& sh, int wg, __nv_bfloat16* __restrict__ out, int
   // named barrier is left half-arrived when the CTA exits.
   if (wg == 0) turn();
 }
-#endif  // DSA_HAS_WGMMA
 
 }  // namespace dsa::prefill_v3
 
@@ -392,7 +386,6 @@ extern "C" __global__ void __launch_bounds__(dsa::prefill_v3::THREADS, 1)
     dense_prefill_v3(const __grid_constant__ CUtensorMap q_map, const __grid_constant__ CUtensorMap k_map,
                      const __grid_constant__ CUtensorMap v_map, __nv_bfloat16* __restrict__ out,
                      int* __restrict__ schedule, int tokens, int position, float scale) {
-#ifdef DSA_HAS_WGMMA
   using namespace dsa::prefill_v3;
   extern __shared__ __align__(16) uint8_t smem_raw[];
   Shared& sh = *reinterpret_cast<Shared*>(smem_raw + ((1024 - (dsa::smem_u32(smem_raw) & 1023)) & 1023));
@@ -408,6 +401,7 @@ extern "C" __global__ void __launch_bounds__(dsa::prefill_v3::THREADS, 1)
       mbar_init(dsa::smem_u32(&sh.v_empty[s]), EMPTY_ARRIVALS);
     }
     mbar_init_fence();
+    fence_proxy_async();
   }
   __syncthreads();  // the only block-wide barrier: the mbarriers are initialised
   if (wg == 0) {
@@ -417,9 +411,6 @@ extern "C" __global__ void __launch_bounds__(dsa::prefill_v3::THREADS, 1)
     dsa::sm90::regs_claim<DSA_V3_CONSUMER_REGS>();
     consume(sh, wg - 1, out, tokens, position, scale);
   }
-#else
-  __trap();  // built for sm_90a only (build-cubins.sh); never reached
-#endif
 }
 
 // Launch constants, read by the cuda backend from this cubin (CudaBackend.constant).

@@ -2,7 +2,7 @@ package io.dsabench.kernels;
 
 /**
  * A backend call failed: the message names the call, the error name and the site (e.g. {@code
- * cuLaunchKernel(dense_decode_split) failed: CUDA_ERROR_ILLEGAL_ADDRESS at
+ * cuLaunchKernel(dense_decode_v3) failed: CUDA_ERROR_ILLEGAL_ADDRESS at
  * CudaBackend.denseDecode}). {@link #outOfMemory()} lets a sweep record the point as skipped rather
  * than failed.
  */

@@ -7,7 +7,6 @@ import io.dsabench.kernels.DeviceBuffer;
 import io.dsabench.kernels.DeviceInfo;
 import io.dsabench.kernels.DeviceTimer;
 import io.dsabench.kernels.KernelException;
-import io.dsabench.kernels.Mla;
 import io.dsabench.kernels.Ops;
 import java.io.IOException;
 import java.io.InputStream;
@@ -40,8 +39,12 @@ public final class CudaBackend implements Backend {
   private final CUstream stream = null; // the legacy default stream: ordered with memcpys
   private final Map<String, CudaModule> modules = new HashMap<>();
   private final CudaDsaOps dsa;
-  private DensePrefillV3 prefillV3; // made at its first launch (reads the cubin's constants)
-  private DenseDecodeV3 decodeV3; // made at its first launch (reads the cubin's constants)
+  // The dense launchers are made at their first launch (each reads its module's constants): v3 on
+  // Hopper, v1 elsewhere.
+  private DensePrefillV3 prefillV3;
+  private DenseDecodeV3 decodeV3;
+  private DensePrefillV1 prefillV1;
+  private DenseDecodeV1 decodeV1;
   private volatile boolean open = true;
   private CudaBuffer workspace;
 
@@ -99,7 +102,11 @@ public final class CudaBackend implements Backend {
                 + minor
                 + " is below 8.0, the oldest the packaged PTX (compute_80) runs on");
       }
-      String probe = RESOURCES + "dense_decode" + (hopper ? ".sm_90a.cubin" : ".compute_80.ptx");
+      String probe =
+          RESOURCES
+              + (hopper
+                  ? DenseDecodeV3.MODULE + ".sm_90a.cubin"
+                  : DenseDecodeV1.MODULE + ".compute_80.ptx");
       if (CudaBackend.class.getClassLoader().getResource(probe) == null) {
         throw new BackendUnavailableException(
             "cuda unavailable: no kernel image "
@@ -442,28 +449,11 @@ public final class CudaBackend implements Backend {
   @Override
   public void densePrefill(Ops.DensePrefill op) {
     String site = "CudaBackend.densePrefill";
-    if (DensePrefillShape.version(hopper).equals("v3")) {
+    if (hopper) {
       prefillV3(site).launch(op, smCount);
-      return;
+    } else {
+      prefillV1(site).launch(op);
     }
-    int blockM = DensePrefillShape.blockM(hopper);
-    int mBlocks = (op.tokens() + blockM - 1) / blockM;
-    launch(
-        "dense_prefill",
-        DensePrefillShape.kernel(DensePrefillShape.version(hopper)),
-        site,
-        // Query blocks fastest (the kernel takes the latest first): one head's blocks run together
-        // and share its K and V through L2.
-        new int[] {mBlocks, Mla.HEADS, 1},
-        new int[] {DensePrefillShape.threads(hopper), 1, 1},
-        DensePrefillShape.sharedBytes(hopper),
-        cuda(op.q(), "q"),
-        cuda(op.k(), "k"),
-        cuda(op.v(), "v"),
-        cuda(op.out(), "out"),
-        op.tokens(),
-        op.position(),
-        Mla.SOFTMAX_SCALE);
   }
 
   private synchronized DensePrefillV3 prefillV3(String site) {
@@ -474,59 +464,21 @@ public final class CudaBackend implements Backend {
     return prefillV3;
   }
 
+  private synchronized DensePrefillV1 prefillV1(String site) {
+    if (prefillV1 == null) {
+      makeCurrent(site);
+      prefillV1 = new DensePrefillV1(this, site);
+    }
+    return prefillV1;
+  }
+
   @Override
   public void denseDecode(Ops.DenseDecode op) {
     String site = "CudaBackend.denseDecode";
-    if (DenseDecodeShape.version(hopper).equals("v3")) {
+    if (hopper) {
       decodeV3(site).launch(op, smCount);
-      return;
-    }
-    int rowBlocks = op.batch() * op.tokensPerSeq() * (Mla.HEADS / DenseDecodeShape.BLOCK_ROWS);
-    int tiles = (op.position() + DenseDecodeShape.BLOCK_N - 1) / DenseDecodeShape.BLOCK_N;
-    int splits = DenseDecodeShape.splits(rowBlocks, tiles, smCount);
-    int tilesPerSplit = (tiles + splits - 1) / splits;
-    splits = (tiles + tilesPerSplit - 1) / tilesPerSplit;
-    CudaBuffer q = cuda(op.q(), "q");
-    CudaBuffer cache = cuda(op.cache(), "cache");
-    CudaBuffer out = cuda(op.out(), "out");
-    long rows = (long) op.batch() * op.tokensPerSeq() * Mla.HEADS;
-    CUdeviceptr partialO = new CUdeviceptr();
-    CUdeviceptr partialLse = new CUdeviceptr();
-    if (splits > 1) {
-      long oBytes = rows * splits * Mla.LATENT_DIM * 4L;
-      CudaBuffer ws = workspace(oBytes + rows * splits * 4L, site);
-      partialO = ws.pointer();
-      partialLse = ws.pointer().withByteOffset(oBytes);
-    }
-    launch(
-        "dense_decode",
-        "dense_decode_split",
-        site,
-        new int[] {rowBlocks, splits, 1},
-        new int[] {256, 1, 1},
-        DenseDecodeShape.SHARED_BYTES,
-        q,
-        cache,
-        out,
-        partialO,
-        partialLse,
-        op.tokensPerSeq(),
-        op.position(),
-        tilesPerSplit,
-        splits,
-        Mla.SOFTMAX_SCALE);
-    if (splits > 1) {
-      launch(
-          "dense_decode",
-          "dense_decode_combine",
-          site,
-          new int[] {(int) rows, 1, 1},
-          new int[] {128, 1, 1},
-          0,
-          out,
-          partialO,
-          partialLse,
-          splits);
+    } else {
+      decodeV1(site).launch(op, smCount);
     }
   }
 
@@ -536,6 +488,14 @@ public final class CudaBackend implements Backend {
       decodeV3 = new DenseDecodeV3(this, site);
     }
     return decodeV3;
+  }
+
+  private synchronized DenseDecodeV1 decodeV1(String site) {
+    if (decodeV1 == null) {
+      makeCurrent(site);
+      decodeV1 = new DenseDecodeV1(this, site);
+    }
+    return decodeV1;
   }
 
   // ---- DSA: CudaDsaOps ----
@@ -575,7 +535,10 @@ public final class CudaBackend implements Backend {
       prefillV3.close();
       prefillV3 = null;
     }
-    decodeV3 = null; // holds no device memory of its own
+    // The other launchers hold no device memory of their own.
+    decodeV3 = null;
+    prefillV1 = null;
+    decodeV1 = null;
     List<CudaModule> loaded = new ArrayList<>(modules.values());
     modules.clear();
     for (CudaModule m : loaded) {

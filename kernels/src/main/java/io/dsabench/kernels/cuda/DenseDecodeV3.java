@@ -8,10 +8,9 @@ import jcuda.driver.CUpointer_attribute;
 import jcuda.driver.JCudaDriver;
 
 /**
- * Version 3 of the dense decode on Hopper: {@code dense_decode_v3} in {@code sm90/decode/dense.cu}
- * (FlashMLA's design: TMA tiles on mbarriers, two math warpgroups in the "seesaw" schedule,
- * persistent CTAs) and its combine. Selected with {@code -Ddsabench.cuda.decode=v3}; see {@link
- * DenseDecodeShape#version}.
+ * Version 3 of the dense decode, what Hopper runs: {@code dense_decode_v3} in {@code
+ * sm90/decode/dense.cu} (FlashMLA's design: TMA tiles on mbarriers, two math warpgroups in the
+ * "seesaw" schedule, persistent CTAs) and its combine. Other GPUs run {@link DenseDecodeV1}.
  *
  * <p>The grid is (2 row blocks per query token) x (parts): every part's row blocks walk the same KV
  * tiles together, and the kernel splits the sequences among the parts itself. Launch constants are
@@ -23,6 +22,16 @@ final class DenseDecodeV3 {
   static final String MODULE = "sm90/decode/dense";
   static final String KERNEL = "dense_decode_v3";
   static final String COMBINE = "dense_decode_v3_combine";
+
+  /** The launch constants the module exports, by name. */
+  static final String THREADS = KERNEL + "_threads";
+
+  static final String SHARED_BYTES = KERNEL + "_smem_bytes";
+  static final String ROWS = KERNEL + "_rows";
+  static final String BLOCK_N = KERNEL + "_block_n";
+  static final String OVERHEAD_TILES = KERNEL + "_overhead_tiles";
+  static final String COMBINE_ROWS = KERNEL + "_combine_rows";
+  static final String MAX_PARTS = KERNEL + "_max_parts";
 
   /**
    * Columns per TMA box: 64 bf16 = 128 bytes, the span of the 128-byte swizzle that the kernel's
@@ -41,13 +50,13 @@ final class DenseDecodeV3 {
 
   DenseDecodeV3(CudaBackend backend, String site) {
     this.backend = backend;
-    threads = backend.constant(MODULE, "dense_decode_v3_threads", site);
-    sharedBytes = backend.constant(MODULE, "dense_decode_v3_smem_bytes", site);
-    rows = backend.constant(MODULE, "dense_decode_v3_rows", site);
-    blockN = backend.constant(MODULE, "dense_decode_v3_block_n", site);
-    overheadTiles = backend.constant(MODULE, "dense_decode_v3_overhead_tiles", site);
-    combineRows = backend.constant(MODULE, "dense_decode_v3_combine_rows", site);
-    maxParts = backend.constant(MODULE, "dense_decode_v3_max_parts", site);
+    threads = backend.constant(MODULE, THREADS, site);
+    sharedBytes = backend.constant(MODULE, SHARED_BYTES, site);
+    rows = backend.constant(MODULE, ROWS, site);
+    blockN = backend.constant(MODULE, BLOCK_N, site);
+    overheadTiles = backend.constant(MODULE, OVERHEAD_TILES, site);
+    combineRows = backend.constant(MODULE, COMBINE_ROWS, site);
+    maxParts = backend.constant(MODULE, MAX_PARTS, site);
     if (Mla.HEADS % rows != 0) {
       throw new IllegalStateException(
           MODULE + ": " + rows + " rows per CTA do not divide " + Mla.HEADS + " heads");

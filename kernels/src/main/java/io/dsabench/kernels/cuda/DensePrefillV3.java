@@ -8,9 +8,9 @@ import jcuda.driver.CUpointer_attribute;
 import jcuda.driver.JCudaDriver;
 
 /**
- * Version 3 of the dense prefill on Hopper: {@code dense_prefill_v3} in {@code
- * sm90/prefill/dense.cu} (warp-specialized, TMA loads, persistent CTAs). Selected with {@code
- * -Ddsabench.cuda.prefill=v3}; see {@link DensePrefillShape#version}.
+ * Version 3 of the dense prefill, what Hopper runs: {@code dense_prefill_v3} in {@code
+ * sm90/prefill/dense.cu} (warp-specialized, TMA loads, persistent CTAs). Other GPUs run {@link
+ * DensePrefillV1}.
  *
  * <p>Its launch constants (threads, shared memory, rows per work tile, keys per K/V tile) are read
  * from the cubin once, when this object is made: reading them copies from the device, which must
@@ -21,6 +21,13 @@ import jcuda.driver.JCudaDriver;
 final class DensePrefillV3 implements AutoCloseable {
   static final String MODULE = "sm90/prefill/dense";
   static final String KERNEL = "dense_prefill_v3";
+
+  /** The launch constants the module exports, by name. */
+  static final String THREADS = KERNEL + "_threads";
+
+  static final String SHARED_BYTES = KERNEL + "_shared_bytes";
+  static final String BLOCK_M = KERNEL + "_block_m";
+  static final String BLOCK_N = KERNEL + "_block_n";
 
   /**
    * Columns per TMA box: 64 bf16 = 128 bytes, the span of the 128-byte swizzle the kernel's wgmma
@@ -37,10 +44,10 @@ final class DensePrefillV3 implements AutoCloseable {
 
   DensePrefillV3(CudaBackend backend, String site) {
     this.backend = backend;
-    threads = backend.constant(MODULE, "dense_prefill_v3_threads", site);
-    sharedBytes = backend.constant(MODULE, "dense_prefill_v3_shared_bytes", site);
-    blockM = backend.constant(MODULE, "dense_prefill_v3_block_m", site);
-    blockN = backend.constant(MODULE, "dense_prefill_v3_block_n", site);
+    threads = backend.constant(MODULE, THREADS, site);
+    sharedBytes = backend.constant(MODULE, SHARED_BYTES, site);
+    blockM = backend.constant(MODULE, BLOCK_M, site);
+    blockN = backend.constant(MODULE, BLOCK_N, site);
     CudaBuffer s = (CudaBuffer) backend.allocate(DType.INT32, 2);
     try {
       Cuda.call(

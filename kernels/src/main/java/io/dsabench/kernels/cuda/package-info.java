@@ -18,7 +18,12 @@
  * ("cuda unavailable: ...") and never a crashed JVM: native loading errors are caught as {@link
  * LinkageError}.
  *
- * <p>The dense MLA kernels live in {@code dense_prefill.cu} and {@code dense_decode.cu}; the DSA
- * ops are delegated to {@link io.dsabench.kernels.cuda.CudaDsaOps}.
+ * <p>One source file per shipped kernel, in a folder per architecture and phase: Hopper runs the
+ * dense MLA kernels of {@code sm90/prefill/dense.cu} and {@code sm90/decode/dense.cu} (launched by
+ * {@code DensePrefillV3} and {@code DenseDecodeV3}), every other GPU the portable ones of {@code
+ * sm80/prefill/dense.cu} and {@code sm80/decode/dense.cu} ({@code DensePrefillV1}, {@code
+ * DenseDecodeV1}). Launch constants (threads, shared memory, tile sizes) are exported by each
+ * module as {@code extern "C" __device__ const int} and read at first use, never copied into Java.
+ * The DSA ops are delegated to {@link io.dsabench.kernels.cuda.CudaDsaOps}.
  */
 package io.dsabench.kernels.cuda;

@@ -68,24 +68,4 @@ class CudaProviderTest {
         Cuda.failure("cuLaunchKernel(x)", "site", "CUDA_ERROR_ILLEGAL_ADDRESS", null);
     assertThat(other.outOfMemory()).isFalse();
   }
-
-  @Test
-  void decodeSplitsFillTheGpu() {
-    // 64 sequences x 2 row blocks = 128 blocks on 132 SMs: already 97% of a wave.
-    assertThat(DenseDecodeShape.splits(128, 2048, 132)).isEqualTo(1);
-    // One sequence: 2 blocks, so split the KV range 66 ways... capped at 64, still > 90%.
-    int s = DenseDecodeShape.splits(2, 2048, 132);
-    assertThat(2 * s).isGreaterThanOrEqualTo(119);
-    // Short contexts keep at least 4 tiles per split.
-    assertThat(DenseDecodeShape.splits(2, 8, 132)).isEqualTo(2);
-  }
-
-  @Test
-  void sharedMemoryFitsAHopperBlock() {
-    assertThat(DenseDecodeShape.SHARED_BYTES).isLessThanOrEqualTo(227 * 1024);
-    assertThat(DensePrefillShape.sharedBytes(true))
-        .isEqualTo(214016)
-        .isLessThanOrEqualTo(227 * 1024);
-    assertThat(DensePrefillShape.sharedBytes(false)).isLessThanOrEqualTo(227 * 1024 / 2 - 1024);
-  }
 }

@@ -1,7 +1,6 @@
 package io.dsabench.kernels.cuda;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.HashSet;
 import java.util.Set;
@@ -59,14 +58,5 @@ class DenseDecodeV3Test {
     assertThat(DenseDecodeV3.parts(132, 6, 256)).isEqualTo(22);
     assertThat(DenseDecodeV3.parts(2, 4, 256)).isEqualTo(1);
     assertThat(DenseDecodeV3.parts(132, 2, 40)).isEqualTo(40);
-  }
-
-  @Test
-  void decodeVersionIsChecked() {
-    assertThat(DenseDecodeShape.version("v3")).isEqualTo("v3");
-    assertThat(DenseDecodeShape.version(false)).isEqualTo("v2");
-    assertThatThrownBy(() -> DenseDecodeShape.version("v4"))
-        .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("dsabench.cuda.decode: 'v4' is not one of v2, v3");
   }
 }

@@ -1,21 +1,11 @@
 package io.dsabench.kernels.cuda;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import org.junit.jupiter.api.Test;
 
-/** The v3 prefill's selector and tensor-map geometry; no GPU needed. */
+/** The v3 prefill's tensor-map geometry; no GPU needed. */
 class DensePrefillV3Test {
-  @Test
-  void selectorTakesV3AndNamesTheChoicesOtherwise() {
-    assertThat(DensePrefillShape.version("v3")).isEqualTo("v3");
-    assertThat(DensePrefillShape.version("v2p")).isEqualTo("v2p");
-    assertThatThrownBy(() -> DensePrefillShape.version("v4"))
-        .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("dsabench.cuda.prefill: 'v4' is not one of v2, v2p, v3");
-  }
-
   @Test
   void mapsWalkFeatureThenHeadThenRowOfTheRowMajorLayout() {
     // q and k: [rows, 128, 192] bf16; v: [rows, 128, 128].
