@@ -106,19 +106,16 @@ final class ReportCommand implements Callable<Integer> {
             workload == null ? null : workload.toString(),
             verdict(run),
             "dsabench " + String.join(" ", spec.commandLine().getParseResult().originalArgs()),
-            Instant.now(),
-            reference(run));
-    ReportFiles files = ReportWriter.write(input, out);
+            Instant.now());
+    ReferenceInput ref = reference(run);
+    ReportFiles files = ReportWriter.write(input, ref, out);
     var o = spec.commandLine().getOut();
     o.println("report: " + files.html());
     o.println(
         "reference: "
-            + (input.reference().run() == null
-                ? "none (" + input.reference().absentReason() + ")"
-                : input.reference().file()
-                    + " ("
-                    + input.reference().pairs().size()
-                    + " stage(s) paired)"));
+            + (ref.run() == null
+                ? "none (" + ref.absentReason() + ")"
+                : ref.file() + " (" + ref.pairs().size() + " stage(s) paired)"));
     o.println("data:   " + files.csv() + ", " + files.json());
     o.flush();
     return Main.OK;

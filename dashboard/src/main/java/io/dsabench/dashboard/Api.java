@@ -243,12 +243,12 @@ final class Api {
     Optional<HardwareProfile> profile = HardwareProfiles.forDevice(run.results().run().device());
     Ceilings c = profile.map(p -> p.ceilings(CeilingKind.MEASURED)).orElse(null);
     Translator classify = profile.map(p -> new Translator(p, p, CeilingKind.MEASURED)).orElse(null);
-    ReferenceRuns.Found ref = references.referenceFor(run);
-    Map<String, List<ReferenceComparison.Row>> paired =
-        ref.present() ? ReferenceRuns.byStage(ref.pairing()) : Map.of();
     Map<String, Map<String, Object>> series = new TreeMap<>();
     List<PointResult> points = new ArrayList<>(run.results().points());
     points.sort(Comparator.comparingInt(PointResult::position));
+    ReferenceRuns.Found ref = references.referenceFor(run);
+    Map<String, List<ReferenceComparison.Row>> paired =
+        ref.present() ? ReferenceRuns.byStage(ref.pairing()) : Map.of();
     for (PointResult p : points) {
       if (p.status() != PointStatus.OK) {
         continue;

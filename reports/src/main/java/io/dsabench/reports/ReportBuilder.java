@@ -164,7 +164,6 @@ final class ReportBuilder {
                 measuredOn.peak().fp8FlopsPerSecond(),
                 measuredOn.peak().bytesPerSecond(),
                 measuredOn.peak().source());
-    List<KernelTable> tables = withReference(kernels(results, measuredOn), results, in.reference());
     return new ReportData(
         ReportData.SCHEMA,
         "DeepSeek Sparse Attention cost report — " + deviceLabel(run),
@@ -182,12 +181,10 @@ final class ReportBuilder {
             ? absentComparison(params, costRefusal)
             : paperComparison(Figure3Comparison.compare(cost, paper), params),
         ceilings,
-        tables,
+        kernels(results, measuredOn),
         capacity,
         methodology(cost, paper),
-        in.verdict(),
-        referenceRun(in.reference(), tables),
-        kernelCharts(tables, in.reference()));
+        in.verdict());
   }
 
   private static String deviceLabel(RunInfo run) {
@@ -487,6 +484,114 @@ final class ReportBuilder {
         bandwidth);
   }
 
+  private static Provenance provenance(ReportInput in) {
+    RunInfo r = in.results().run();
+    DeviceRecord d = r.device();
+    return new Provenance(
+        r.id(),
+        r.startedAt(),
+        r.gitCommit(),
+        r.backend(),
+        r.command(),
+        r.jvm(),
+        r.host(),
+        d == null ? null : d.name(),
+        d == null ? null : d.computeCapability(),
+        d == null ? null : d.driverVersion(),
+        d == null ? null : d.smCount(),
+        d == null ? null : d.memoryBytes(),
+        in.resultsFile(),
+        in.reportCommand());
+  }
+
+  private static Methodology methodology(CostReport cost, Figure3Reference paper) {
+    List<String> formulas =
+        List.of(
+            "usd_per_million_tokens(p) = 1e6 · price_per_gpu_hour / 3600 ·"
+                + " gpu_seconds_per_token(p)",
+            "gpu_seconds_per_token(p) = layers · attention_seconds_per_token_and_layer(p) +"
+                + " rest_of_model_seconds_per_token",
+            "attention_seconds_per_token_and_layer(p) = Σ stage median seconds / n at each measured"
+                + " position, linear in p between measured positions; outside them the nearest"
+                + " segment is extended and every such value is flagged 'extrapolated'",
+            "on another GPU: target_seconds = source_seconds · source_ceiling / target_ceiling of"
+                + " the op's bound resource (compute: FLOPs / peak FLOP/s at the op's precision;"
+                + " memory: bytes / bandwidth; the larger time decides)",
+            "V3.1 = dense MLA (MHA-mode prefill, MQA-mode decode); V3.2 decode = indexer + top-k +"
+                + " sparse MLA; V3.2 prefill = the cheaper at each p of masked MHA and indexer +"
+                + " top-k + sparse MLA (hence the crossover)",
+            "dense ÷ DSA = usd_per_million_tokens of V3.1 / that of V3.2 at the same position",
+            "kernel throughput = declared FLOPs (bytes) of the stage / its median seconds;"
+                + " fraction of peak = throughput / datasheet peak of the measuring GPU",
+            "capacity: prefill GPU-seconds per request = ∫ from h·L to L of prefill(p) dp, decode"
+                + " = ∫ from L to L+M of decode(p) dp (L prompt, M output, h cache-hit ratio);"
+                + " GPUs = ⌈rate · prefill seconds / utilization⌉ + ⌈rate · decode seconds /"
+                + " utilization⌉; USD per day = GPUs · 24 · price");
+    List<Parameter> params = new ArrayList<>();
+    if (cost != null) {
+      for (var p : cost.parameterTable()) {
+        params.add(new Parameter(p.name(), p.value(), "", p.source()));
+      }
+      for (RestEstimate r : cost.rest()) {
+        params.add(
+            new Parameter(
+                "rest." + r.curve().id() + ".secondsPerToken",
+                Fmt.sig(r.secondsPerToken(), 4),
+                "s/token",
+                String.format(
+                    Locale.ROOT,
+                    "RestOfModel: compute %s s, weights %s s, communication %s s, calibration ×%s",
+                    Fmt.sig(r.computeSeconds(), 4),
+                    Fmt.sig(r.weightSeconds(), 4),
+                    Fmt.sig(r.commSeconds(), 4),
+                    Fmt.sig(r.calibrationScale(), 4))));
+      }
+      for (CalibrationStep s : cost.calibration()) {
+        params.add(
+            new Parameter(
+                "calibration." + s.name() + "." + s.phase(),
+                "×" + Fmt.sig(s.scale(), 4),
+                "",
+                s.source()));
+      }
+    }
+    params.add(
+        new Parameter(
+            "reference",
+            "Figure 3, " + Figure3Reference.HARDWARE + " at " + Figure3Reference.USD_PER_GPU_HOUR,
+            "USD/GPU-hour",
+            String.join(" ", paper.notes())));
+    return new Methodology(formulas, params);
+  }
+
+  /**
+   * The report of {@link #build(ReportInput)} with the reference run set beside our kernels: its
+   * figures in the kernel tables, its provenance, and the kernel charts' lines (ours, and the
+   * reference's where there is one).
+   */
+  static ReportData build(ReportInput in, ReferenceInput ref) {
+    ReportData d = build(in);
+    List<KernelTable> tables = withReference(d.kernels(), in.results(), ref);
+    return new ReportData(
+        d.schema(),
+        d.title(),
+        d.generatedAt(),
+        d.provenance(),
+        d.pricing(),
+        d.warnings(),
+        d.summary(),
+        d.prefillCrossoverPosition(),
+        d.curves(),
+        d.paperComparison(),
+        d.ceilings(),
+        tables,
+        d.capacity(),
+        d.methodology(),
+        d.verdict(),
+        referenceRun(ref, tables),
+        kernelCharts(tables, ref));
+  }
+
   /**
    * Our tables with the reference's figure for each stage the caller paired (its rates are our
    * row's declared work over the reference's median), and, where the reference has no figure for a
@@ -747,85 +852,5 @@ final class ReportBuilder {
       }
     }
     return "?";
-  }
-
-  private static Provenance provenance(ReportInput in) {
-    RunInfo r = in.results().run();
-    DeviceRecord d = r.device();
-    return new Provenance(
-        r.id(),
-        r.startedAt(),
-        r.gitCommit(),
-        r.backend(),
-        r.command(),
-        r.jvm(),
-        r.host(),
-        d == null ? null : d.name(),
-        d == null ? null : d.computeCapability(),
-        d == null ? null : d.driverVersion(),
-        d == null ? null : d.smCount(),
-        d == null ? null : d.memoryBytes(),
-        in.resultsFile(),
-        in.reportCommand());
-  }
-
-  private static Methodology methodology(CostReport cost, Figure3Reference paper) {
-    List<String> formulas =
-        List.of(
-            "usd_per_million_tokens(p) = 1e6 · price_per_gpu_hour / 3600 ·"
-                + " gpu_seconds_per_token(p)",
-            "gpu_seconds_per_token(p) = layers · attention_seconds_per_token_and_layer(p) +"
-                + " rest_of_model_seconds_per_token",
-            "attention_seconds_per_token_and_layer(p) = Σ stage median seconds / n at each measured"
-                + " position, linear in p between measured positions; outside them the nearest"
-                + " segment is extended and every such value is flagged 'extrapolated'",
-            "on another GPU: target_seconds = source_seconds · source_ceiling / target_ceiling of"
-                + " the op's bound resource (compute: FLOPs / peak FLOP/s at the op's precision;"
-                + " memory: bytes / bandwidth; the larger time decides)",
-            "V3.1 = dense MLA (MHA-mode prefill, MQA-mode decode); V3.2 decode = indexer + top-k +"
-                + " sparse MLA; V3.2 prefill = the cheaper at each p of masked MHA and indexer +"
-                + " top-k + sparse MLA (hence the crossover)",
-            "dense ÷ DSA = usd_per_million_tokens of V3.1 / that of V3.2 at the same position",
-            "kernel throughput = declared FLOPs (bytes) of the stage / its median seconds;"
-                + " fraction of peak = throughput / datasheet peak of the measuring GPU",
-            "capacity: prefill GPU-seconds per request = ∫ from h·L to L of prefill(p) dp, decode"
-                + " = ∫ from L to L+M of decode(p) dp (L prompt, M output, h cache-hit ratio);"
-                + " GPUs = ⌈rate · prefill seconds / utilization⌉ + ⌈rate · decode seconds /"
-                + " utilization⌉; USD per day = GPUs · 24 · price");
-    List<Parameter> params = new ArrayList<>();
-    if (cost != null) {
-      for (var p : cost.parameterTable()) {
-        params.add(new Parameter(p.name(), p.value(), "", p.source()));
-      }
-      for (RestEstimate r : cost.rest()) {
-        params.add(
-            new Parameter(
-                "rest." + r.curve().id() + ".secondsPerToken",
-                Fmt.sig(r.secondsPerToken(), 4),
-                "s/token",
-                String.format(
-                    Locale.ROOT,
-                    "RestOfModel: compute %s s, weights %s s, communication %s s, calibration ×%s",
-                    Fmt.sig(r.computeSeconds(), 4),
-                    Fmt.sig(r.weightSeconds(), 4),
-                    Fmt.sig(r.commSeconds(), 4),
-                    Fmt.sig(r.calibrationScale(), 4))));
-      }
-      for (CalibrationStep s : cost.calibration()) {
-        params.add(
-            new Parameter(
-                "calibration." + s.name() + "." + s.phase(),
-                "×" + Fmt.sig(s.scale(), 4),
-                "",
-                s.source()));
-      }
-    }
-    params.add(
-        new Parameter(
-            "reference",
-            "Figure 3, " + Figure3Reference.HARDWARE + " at " + Figure3Reference.USD_PER_GPU_HOUR,
-            "USD/GPU-hour",
-            String.join(" ", paper.notes())));
-    return new Methodology(formulas, params);
   }
 }

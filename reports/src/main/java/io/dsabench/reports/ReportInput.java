@@ -2,7 +2,6 @@ package io.dsabench.reports;
 
 import io.dsabench.costmodel.capacity.TrafficMix;
 import io.dsabench.costmodel.results.Results;
-import io.dsabench.reports.model.ReportData;
 import io.dsabench.reports.model.Verdict;
 import java.time.Instant;
 import java.util.List;
@@ -21,8 +20,6 @@ import java.util.List;
  * @param verdict the regression verdict the caller computed, or {@link Verdict#none}
  * @param reportCommand the command line that asked for the report (provenance), or null
  * @param generatedAt when the report is written
- * @param reference the reference run to set the kernels against, paired by the caller, or {@link
- *     ReferenceInput#none} with the reason there is none
  */
 public record ReportInput(
     Results results,
@@ -34,8 +31,7 @@ public record ReportInput(
     String workloadFile,
     Verdict verdict,
     String reportCommand,
-    Instant generatedAt,
-    ReferenceInput reference) {
+    Instant generatedAt) {
   /** The positions the summary shows unless told otherwise: 8K, 32K, 64K and 128K. */
   public static final List<Integer> DEFAULT_POSITIONS = List.of(8192, 32768, 65536, 131072);
 
@@ -55,53 +51,10 @@ public record ReportInput(
     }
     verdict = verdict == null ? Verdict.none("no published run for this device") : verdict;
     generatedAt = generatedAt == null ? Instant.now() : generatedAt;
-    reference = reference == null ? ReferenceInput.none(ReportData.NO_REFERENCE) : reference;
-  }
-
-  /** An input without a reference run. */
-  public ReportInput(
-      Results results,
-      String resultsFile,
-      String hardware,
-      Double usdPerGpuHour,
-      List<Integer> summaryPositions,
-      TrafficMix workload,
-      String workloadFile,
-      Verdict verdict,
-      String reportCommand,
-      Instant generatedAt) {
-    this(
-        results,
-        resultsFile,
-        hardware,
-        usdPerGpuHour,
-        summaryPositions,
-        workload,
-        workloadFile,
-        verdict,
-        reportCommand,
-        generatedAt,
-        null);
-  }
-
-  /** The same input set against {@code ref}. */
-  public ReportInput withReference(ReferenceInput ref) {
-    return new ReportInput(
-        results,
-        resultsFile,
-        hardware,
-        usdPerGpuHour,
-        summaryPositions,
-        workload,
-        workloadFile,
-        verdict,
-        reportCommand,
-        generatedAt,
-        ref);
   }
 
   /** The results with every default: priced by the cost model's default hardware and price. */
   public static ReportInput of(Results results) {
-    return new ReportInput(results, null, null, null, null, null, null, null, null, null, null);
+    return new ReportInput(results, null, null, null, null, null, null, null, null, null);
   }
 }

@@ -82,19 +82,21 @@ class BrowserRenderTest {
     Results ref = ReferenceColumnTest.referenceRun();
     ReportInput in =
         new ReportInput(
-                ours,
-                ReferenceColumnTest.PUBLISHED.toString(),
-                "h200",
-                null,
-                null,
-                null,
-                null,
-                null,
-                "test",
-                null)
-            .withReference(
-                ReferenceColumnTest.input(ours, ref, ReferenceColumnTest.REFERENCE_FILE));
-    ReportFiles files = ReportWriter.write(in, dir.resolve("report.html"));
+            ours,
+            ReferenceColumnTest.PUBLISHED.toString(),
+            "h200",
+            null,
+            null,
+            null,
+            null,
+            null,
+            "test",
+            null);
+    ReportFiles files =
+        ReportWriter.write(
+            in,
+            ReferenceColumnTest.input(ours, ref, ReferenceColumnTest.REFERENCE_FILE),
+            dir.resolve("report.html"));
     try (Chromium chromium = new Chromium(1280, 1000)) {
       var driver = chromium.driver;
       open(driver, files.html(), Path.of("target", "screenshots", "reference"), 4);

@@ -375,9 +375,10 @@ public final class HtmlRenderer {
           .append(id)
           .append("\">\n<thead><tr><th>position</th><th>tokens</th><th>stage</th>")
           .append("<th>median ms</th><th>p10 ms</th><th>p90 ms</th><th>samples</th>")
-          .append("<th>TFLOP/s</th><th>TB/s</th><th>of peak FLOP/s</th><th>of peak B/s</th>")
+          .append("<th>TFLOP/s</th><th>TB/s</th>")
           .append(
               ref ? "<th>reference ms</th><th>reference rate</th><th>ours ÷ reference</th>" : "")
+          .append("<th>of peak FLOP/s</th><th>of peak B/s</th>")
           .append("</tr></thead>\n<tbody>\n");
       for (KernelRow r : t.rows()) {
         boolean ok = "ok".equals(r.status());
@@ -410,16 +411,151 @@ public final class HtmlRenderer {
         numCell(b, "samples", r.samples() == null ? null : (double) r.samples(), v -> "" + (int) v);
         numCell(b, "flops", r.flopsPerSecond(), Fmt::tflops);
         numCell(b, "bytes", r.bytesPerSecond(), Fmt::tbps);
-        numCell(b, "compute-fraction", r.computeFraction(), Fmt::percent);
-        numCell(b, "bandwidth-fraction", r.bandwidthFraction(), Fmt::percent);
         if (ref) {
           referenceCells(b, d, t, r);
         }
+        numCell(b, "compute-fraction", r.computeFraction(), Fmt::percent);
+        numCell(b, "bandwidth-fraction", r.bandwidthFraction(), Fmt::percent);
         b.append("</tr>\n");
       }
       b.append("</tbody>\n</table>\n");
     }
     b.append("</section>\n");
+  }
+
+  private static void capacity(StringBuilder b, ReportData d) {
+    b.append("<section id=\"capacity\">\n<h2>Capacity plan</h2>\n");
+    CapacityPlan plan = d.capacity();
+    if (plan == null) {
+      b.append("<p class=\"empty\">No capacity plan in this report: no workload was given")
+          .append(" (<code>--workload FILE</code>), or the run could not be costed (see Read first")
+          .append(" at the top).</p>\n</section>\n");
+      return;
+    }
+    b.append("<p>Workload <code>").append(Escape.html(plan.workload())).append("</code>.</p>\n");
+    parameterTable(b, "capacity-inputs", plan.inputs());
+    b.append(
+            "<table id=\"capacity-table\">\n<thead><tr><th>attention</th><th>GPUs</th><th>busy prefill GPUs</th><th>busy decode GPUs</th>")
+        .append("<th>USD per day</th><th>USD per M input tokens</th>")
+        .append("<th>USD per M output tokens</th><th>note</th></tr></thead>\n<tbody>\n");
+    for (CapacityRow r : plan.rows()) {
+      b.append("<tr data-variant=\"").append(r.variant().id()).append("\">");
+      cell(b, r.variant() == Variant.DENSE ? "dense MLA (V3.1)" : "DSA (V3.2)");
+      numCell(b, "gpus", r.gpus(), v -> Integer.toString((int) v));
+      numCell(b, "prefill-gpus", r.prefillGpus(), Fmt::gpus);
+      numCell(b, "decode-gpus", r.decodeGpus(), Fmt::gpus);
+      numCell(b, "usd-per-day", r.usdPerDay(), Fmt::usdLarge);
+      numCell(b, "usd-per-million-input", r.usdPerMillionInputTokens(), Fmt::usd);
+      numCell(b, "usd-per-million-output", r.usdPerMillionOutputTokens(), Fmt::usd);
+      cell(b, r.extrapolated() ? "extrapolated" : "");
+      b.append("</tr>\n");
+    }
+    b.append("</tbody>\n</table>\n</section>\n");
+  }
+
+  private static void verdict(StringBuilder b, ReportData d) {
+    Verdict v = d.verdict();
+    b.append("<section id=\"regression\">\n<h2>Regression verdict</h2>\n");
+    b.append("<p class=\"verdict verdict-")
+        .append(v.outcome())
+        .append("\" data-outcome=\"")
+        .append(v.outcome())
+        .append("\"><strong>")
+        .append(
+            switch (v.outcome()) {
+              case Verdict.PASS -> "No regression";
+              case Verdict.REGRESSION -> "REGRESSION";
+              default -> "No verdict";
+            })
+        .append(":</strong> ")
+        .append(Escape.html(v.summary()))
+        .append("</p>\n");
+    if (!v.details().isEmpty()) {
+      b.append("<ul class=\"verdict-details\">\n");
+      for (String line : v.details()) {
+        b.append("<li>").append(Escape.html(line)).append("</li>\n");
+      }
+      b.append("</ul>\n");
+    }
+    b.append("</section>\n");
+  }
+
+  private static void methodology(StringBuilder b, ReportData d) {
+    b.append("<section id=\"methodology\">\n<h2>Methodology</h2>\n<ol class=\"formulas\">\n");
+    for (String f : d.methodology().formulas()) {
+      b.append("<li>").append(Escape.html(f)).append("</li>\n");
+    }
+    b.append("</ol>\n<h3>Parameters</h3>\n");
+    parameterTable(b, "parameters", d.methodology().parameters());
+    b.append("</section>\n");
+  }
+
+  private static void parameterTable(StringBuilder b, String id, List<Parameter> params) {
+    b.append("<table class=\"parameters\" id=\"")
+        .append(id)
+        .append("\">\n<thead><tr><th>parameter</th><th>value</th><th>unit</th><th>source</th>")
+        .append("</tr></thead>\n<tbody>\n");
+    for (Parameter p : params) {
+      b.append("<tr data-name=\"").append(Escape.html(p.name())).append("\">");
+      cell(b, p.name());
+      b.append("<td class=\"value\">").append(Escape.html(p.value())).append("</td>");
+      cell(b, p.unit());
+      cell(b, p.source());
+      b.append("</tr>\n");
+    }
+    b.append("</tbody>\n</table>\n");
+  }
+
+  private static void provenance(StringBuilder b, ReportData d) {
+    Provenance p = d.provenance();
+    List<String[]> rows = new ArrayList<>();
+    rows.add(new String[] {"run id", p.runId()});
+    rows.add(new String[] {"started", p.startedAt()});
+    rows.add(new String[] {"backend", p.backend()});
+    rows.add(new String[] {"device", p.deviceName()});
+    rows.add(new String[] {"compute capability", p.computeCapability()});
+    rows.add(new String[] {"driver", p.driverVersion()});
+    rows.add(new String[] {"SMs", p.smCount() == null ? null : p.smCount().toString()});
+    rows.add(
+        new String[] {
+          "device memory",
+          p.memoryBytes() == null ? null : Fmt.sig(p.memoryBytes() / 1073741824.0, 4) + " GiB"
+        });
+    rows.add(new String[] {"git commit", p.gitCommit()});
+    rows.add(new String[] {"bench command", p.benchCommand()});
+    rows.add(new String[] {"JVM", p.jvm()});
+    rows.add(new String[] {"host", p.host()});
+    rows.add(new String[] {"results file", p.resultsFile()});
+    rows.add(new String[] {"report command", p.reportCommand()});
+    rows.add(new String[] {"report written", d.generatedAt()});
+    ReferenceRun ref = d.reference();
+    if (ref.present()) {
+      rows.add(new String[] {"reference file", ref.file()});
+      rows.add(new String[] {"reference run", ref.runId()});
+      rows.add(new String[] {"reference started", ref.startedAt()});
+      rows.add(new String[] {"reference device", ref.deviceName()});
+      rows.add(new String[] {"reference driver", ref.driverVersion()});
+      rows.add(new String[] {"reference git commit", ref.gitCommit()});
+      for (String lib : ref.libraries()) {
+        rows.add(new String[] {"reference library", lib});
+      }
+      for (ReferenceRun.StageImplementation i : ref.implementations()) {
+        rows.add(new String[] {"reference " + i.stage(), i.describe()});
+      }
+    } else {
+      rows.add(new String[] {"reference run", "none: " + ref.absentReason()});
+    }
+    b.append("<section id=\"provenance\">\n<h2>Provenance</h2>\n<table id=\"provenance-table\">\n");
+    for (String[] r : rows) {
+      b.append("<tr><th>").append(Escape.html(r[0])).append("</th><td>");
+      b.append(r[1] == null ? "<span class=\"unknown\">unknown</span>" : Escape.html(r[1]));
+      b.append("</td></tr>\n");
+    }
+    b.append("</table>\n<p class=\"small\">Self-contained: Chart.js ")
+        .append(Assets.CHART_JS_VERSION)
+        .append(" (MIT licence, © Chart.js contributors), this page's data, styles and")
+        .append(" scripts are all inside this one file. The same numbers are in report.csv and")
+        .append(" report.json beside it.</p>\n</section>\n");
   }
 
   /** Which reference run the kernels are set against and what it ran, or why there is none. */
@@ -583,141 +719,6 @@ public final class HtmlRenderer {
                     && s.variant() == t.variant()
                     && s.stage().equals(stage)
                     && KernelSeries.BYTES.equals(s.unit()));
-  }
-
-  private static void capacity(StringBuilder b, ReportData d) {
-    b.append("<section id=\"capacity\">\n<h2>Capacity plan</h2>\n");
-    CapacityPlan plan = d.capacity();
-    if (plan == null) {
-      b.append("<p class=\"empty\">No capacity plan in this report: no workload was given")
-          .append(" (<code>--workload FILE</code>), or the run could not be costed (see Read first")
-          .append(" at the top).</p>\n</section>\n");
-      return;
-    }
-    b.append("<p>Workload <code>").append(Escape.html(plan.workload())).append("</code>.</p>\n");
-    parameterTable(b, "capacity-inputs", plan.inputs());
-    b.append(
-            "<table id=\"capacity-table\">\n<thead><tr><th>attention</th><th>GPUs</th><th>busy prefill GPUs</th><th>busy decode GPUs</th>")
-        .append("<th>USD per day</th><th>USD per M input tokens</th>")
-        .append("<th>USD per M output tokens</th><th>note</th></tr></thead>\n<tbody>\n");
-    for (CapacityRow r : plan.rows()) {
-      b.append("<tr data-variant=\"").append(r.variant().id()).append("\">");
-      cell(b, r.variant() == Variant.DENSE ? "dense MLA (V3.1)" : "DSA (V3.2)");
-      numCell(b, "gpus", r.gpus(), v -> Integer.toString((int) v));
-      numCell(b, "prefill-gpus", r.prefillGpus(), Fmt::gpus);
-      numCell(b, "decode-gpus", r.decodeGpus(), Fmt::gpus);
-      numCell(b, "usd-per-day", r.usdPerDay(), Fmt::usdLarge);
-      numCell(b, "usd-per-million-input", r.usdPerMillionInputTokens(), Fmt::usd);
-      numCell(b, "usd-per-million-output", r.usdPerMillionOutputTokens(), Fmt::usd);
-      cell(b, r.extrapolated() ? "extrapolated" : "");
-      b.append("</tr>\n");
-    }
-    b.append("</tbody>\n</table>\n</section>\n");
-  }
-
-  private static void verdict(StringBuilder b, ReportData d) {
-    Verdict v = d.verdict();
-    b.append("<section id=\"regression\">\n<h2>Regression verdict</h2>\n");
-    b.append("<p class=\"verdict verdict-")
-        .append(v.outcome())
-        .append("\" data-outcome=\"")
-        .append(v.outcome())
-        .append("\"><strong>")
-        .append(
-            switch (v.outcome()) {
-              case Verdict.PASS -> "No regression";
-              case Verdict.REGRESSION -> "REGRESSION";
-              default -> "No verdict";
-            })
-        .append(":</strong> ")
-        .append(Escape.html(v.summary()))
-        .append("</p>\n");
-    if (!v.details().isEmpty()) {
-      b.append("<ul class=\"verdict-details\">\n");
-      for (String line : v.details()) {
-        b.append("<li>").append(Escape.html(line)).append("</li>\n");
-      }
-      b.append("</ul>\n");
-    }
-    b.append("</section>\n");
-  }
-
-  private static void methodology(StringBuilder b, ReportData d) {
-    b.append("<section id=\"methodology\">\n<h2>Methodology</h2>\n<ol class=\"formulas\">\n");
-    for (String f : d.methodology().formulas()) {
-      b.append("<li>").append(Escape.html(f)).append("</li>\n");
-    }
-    b.append("</ol>\n<h3>Parameters</h3>\n");
-    parameterTable(b, "parameters", d.methodology().parameters());
-    b.append("</section>\n");
-  }
-
-  private static void parameterTable(StringBuilder b, String id, List<Parameter> params) {
-    b.append("<table class=\"parameters\" id=\"")
-        .append(id)
-        .append("\">\n<thead><tr><th>parameter</th><th>value</th><th>unit</th><th>source</th>")
-        .append("</tr></thead>\n<tbody>\n");
-    for (Parameter p : params) {
-      b.append("<tr data-name=\"").append(Escape.html(p.name())).append("\">");
-      cell(b, p.name());
-      b.append("<td class=\"value\">").append(Escape.html(p.value())).append("</td>");
-      cell(b, p.unit());
-      cell(b, p.source());
-      b.append("</tr>\n");
-    }
-    b.append("</tbody>\n</table>\n");
-  }
-
-  private static void provenance(StringBuilder b, ReportData d) {
-    Provenance p = d.provenance();
-    List<String[]> rows = new ArrayList<>();
-    rows.add(new String[] {"run id", p.runId()});
-    rows.add(new String[] {"started", p.startedAt()});
-    rows.add(new String[] {"backend", p.backend()});
-    rows.add(new String[] {"device", p.deviceName()});
-    rows.add(new String[] {"compute capability", p.computeCapability()});
-    rows.add(new String[] {"driver", p.driverVersion()});
-    rows.add(new String[] {"SMs", p.smCount() == null ? null : p.smCount().toString()});
-    rows.add(
-        new String[] {
-          "device memory",
-          p.memoryBytes() == null ? null : Fmt.sig(p.memoryBytes() / 1073741824.0, 4) + " GiB"
-        });
-    rows.add(new String[] {"git commit", p.gitCommit()});
-    rows.add(new String[] {"bench command", p.benchCommand()});
-    rows.add(new String[] {"JVM", p.jvm()});
-    rows.add(new String[] {"host", p.host()});
-    rows.add(new String[] {"results file", p.resultsFile()});
-    rows.add(new String[] {"report command", p.reportCommand()});
-    rows.add(new String[] {"report written", d.generatedAt()});
-    ReferenceRun ref = d.reference();
-    if (ref.present()) {
-      rows.add(new String[] {"reference file", ref.file()});
-      rows.add(new String[] {"reference run", ref.runId()});
-      rows.add(new String[] {"reference started", ref.startedAt()});
-      rows.add(new String[] {"reference device", ref.deviceName()});
-      rows.add(new String[] {"reference driver", ref.driverVersion()});
-      rows.add(new String[] {"reference git commit", ref.gitCommit()});
-      for (String lib : ref.libraries()) {
-        rows.add(new String[] {"reference library", lib});
-      }
-      for (ReferenceRun.StageImplementation i : ref.implementations()) {
-        rows.add(new String[] {"reference " + i.stage(), i.describe()});
-      }
-    } else {
-      rows.add(new String[] {"reference run", "none: " + ref.absentReason()});
-    }
-    b.append("<section id=\"provenance\">\n<h2>Provenance</h2>\n<table id=\"provenance-table\">\n");
-    for (String[] r : rows) {
-      b.append("<tr><th>").append(Escape.html(r[0])).append("</th><td>");
-      b.append(r[1] == null ? "<span class=\"unknown\">unknown</span>" : Escape.html(r[1]));
-      b.append("</td></tr>\n");
-    }
-    b.append("</table>\n<p class=\"small\">Self-contained: Chart.js ")
-        .append(Assets.CHART_JS_VERSION)
-        .append(" (MIT licence, © Chart.js contributors), this page's data, styles and")
-        .append(" scripts are all inside this one file. The same numbers are in report.csv and")
-        .append(" report.json beside it.</p>\n</section>\n");
   }
 
   private static void cell(StringBuilder b, String text) {
