@@ -7,6 +7,8 @@ import io.dsabench.costmodel.results.ResultsIO;
 import io.dsabench.harness.DeviceNames;
 import io.dsabench.harness.compare.CompareRule;
 import io.dsabench.harness.compare.Comparison;
+import io.dsabench.harness.compare.ReferenceComparison;
+import io.dsabench.reports.ReferenceInput;
 import io.dsabench.reports.ReportFiles;
 import io.dsabench.reports.ReportInput;
 import io.dsabench.reports.ReportWriter;
@@ -25,8 +27,9 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code dsabench report}: one self-contained HTML file (Chart.js inlined, data embedded, prints on
- * A4) with {@code report.csv} and {@code report.json} beside it. The regression verdict is computed
- * here, with the harness's compare rule, because reports depend on the cost model only.
+ * A4) with {@code report.csv} and {@code report.json} beside it. The regression verdict and the
+ * pairing with the reference run are computed here, with the harness's compare rule and its
+ * reference comparison, because reports depend on the cost model only.
  */
 @Command(
     name = "report",
@@ -75,6 +78,14 @@ final class ReportCommand implements Callable<Integer> {
   Path baseline;
 
   @Option(
+      names = "--reference",
+      paramLabel = "FILE",
+      description =
+          "reference run (dsabench reference) to set the kernels against, or 'none' (default:"
+              + " reports/published/<device>/reference.json when there is one)")
+  String reference;
+
+  @Option(
       names = "--out",
       paramLabel = "FILE.html",
       defaultValue = "out/report/report.html",
@@ -96,9 +107,15 @@ final class ReportCommand implements Callable<Integer> {
             verdict(run),
             "dsabench " + String.join(" ", spec.commandLine().getParseResult().originalArgs()),
             Instant.now());
-    ReportFiles files = ReportWriter.write(input, out);
+    ReferenceInput ref = reference(run);
+    ReportFiles files = ReportWriter.write(input, ref, out);
     var o = spec.commandLine().getOut();
     o.println("report: " + files.html());
+    o.println(
+        "reference: "
+            + (ref.run() == null
+                ? "none (" + ref.absentReason() + ")"
+                : ref.file() + " (" + ref.pairs().size() + " stage(s) paired)"));
     o.println("data:   " + files.csv() + ", " + files.json());
     o.flush();
     return Main.OK;
@@ -154,13 +171,59 @@ final class ReportCommand implements Callable<Integer> {
         details);
   }
 
+  /**
+   * The reference run to set {@code run} against, paired by the harness's {@link
+   * ReferenceComparison} (what {@code compare --reference} prints), or why there is none.
+   */
+  private ReferenceInput reference(Results run) {
+    if ("none".equals(reference)) {
+      return ReferenceInput.none("--reference none");
+    }
+    if ("reference".equals(run.run().backend())) {
+      return ReferenceInput.none("this run is itself a reference run");
+    }
+    Path file = reference != null ? Path.of(reference) : publishedFor(run, "reference.json");
+    if (file == null) {
+      return ReferenceInput.none(
+          "no reference run for "
+              + deviceName(run)
+              + " (reports/published/"
+              + slug(run)
+              + "/reference.json does not exist; pass --reference FILE)");
+    }
+    Results ref = read(file, "reference");
+    if (!"reference".equals(ref.run().backend())) {
+      throw new IllegalArgumentException(
+          "reference: "
+              + file
+              + " holds a '"
+              + ref.run().backend()
+              + "' run, not a reference run (dsabench reference writes those)");
+    }
+    ReferenceComparison c = ReferenceComparison.of(run, ref);
+    List<ReferenceInput.Pair> pairs = new ArrayList<>();
+    for (ReferenceComparison.Row r : c.rows()) {
+      pairs.add(
+          new ReferenceInput.Pair(
+              r.point(), r.op(), r.referenceOp(), r.referenceSeconds(), r.implementation()));
+    }
+    return ReferenceInput.of(ref, file.toString(), pairs, c.warnings());
+  }
+
   /** reports/published/&lt;device&gt;/results.json for the run's GPU, if it exists. */
   static Path publishedFor(Results run) {
-    String device = run.run().device() == null ? null : run.run().device().name();
-    Path p =
-        Path.of(
-            "reports", "published", DeviceNames.slug(run.run().backend(), device), "results.json");
+    return publishedFor(run, "results.json");
+  }
+
+  /** reports/published/&lt;device&gt;/{@code name} for the run's GPU, if it exists. */
+  static Path publishedFor(Results run, String name) {
+    Path p = Path.of("reports", "published", slug(run), name);
     return Files.isRegularFile(p) ? p : null;
+  }
+
+  private static String slug(Results run) {
+    String device = run.run().device() == null ? null : run.run().device().name();
+    return DeviceNames.slug(run.run().backend(), device);
   }
 
   private static String deviceName(Results run) {

@@ -96,6 +96,82 @@ class ReportCommandTest {
     assertThat(missing.err()).contains("results: " + dir.resolve("none.json") + ": no such file");
   }
 
+  static final Path PUBLISHED_H200 = Path.of("..", "reports", "published", "h200", "results.json");
+  static final Path REFERENCE_H200 =
+      CPU_RUN.resolveSibling("h200-reference-round1.json"); // real H200 reference run, see README
+
+  @Test
+  void referenceSetsTheKernelsAgainstTheReferenceRun(@TempDir Path dir) throws Exception {
+    Path html = dir.resolve("r.html");
+    Run r =
+        run(
+            "report",
+            "--results",
+            PUBLISHED_H200.toString(),
+            "--reference",
+            REFERENCE_H200.toString(),
+            "--out",
+            html.toString());
+    assertThat(r.code()).as(r.err()).isZero();
+    // The pairing is the harness's, as compare --reference prints it.
+    int paired =
+        io.dsabench.harness.compare.ReferenceComparison.of(
+                io.dsabench.costmodel.results.ResultsIO.read(PUBLISHED_H200),
+                io.dsabench.costmodel.results.ResultsIO.read(REFERENCE_H200))
+            .rows()
+            .size();
+    assertThat(r.out())
+        .contains("reference: " + REFERENCE_H200 + " (" + paired + " stage(s) paired)");
+    String page = Files.readString(html);
+    assertThat(page)
+        .contains("<th>ours ÷ reference</th>")
+        .contains("id=\"reference-note\" data-paired=\"" + paired + "\"")
+        .contains("<td>" + REFERENCE_H200 + "</td>");
+    assertThat(Files.readString(dir.resolve("r.csv"))).contains("ours_over_reference");
+  }
+
+  @Test
+  void withoutAReferenceRunTheReportSaysSo(@TempDir Path dir) throws Exception {
+    Path html = dir.resolve("r.html");
+    Run r = run("report", "--results", PUBLISHED_H200.toString(), "--out", html.toString());
+    assertThat(r.code()).as(r.err()).isZero();
+    String why =
+        "no reference run for NVIDIA H200 (reports/published/h200/reference.json does not exist;"
+            + " pass --reference FILE)";
+    assertThat(r.out()).contains("reference: none (" + why + ")");
+    assertThat(Files.readString(html)).contains("No reference column: " + why);
+
+    Run none =
+        run(
+            "report",
+            "--results",
+            PUBLISHED_H200.toString(),
+            "--reference",
+            "none",
+            "--out",
+            html.toString());
+    assertThat(none.out()).contains("reference: none (--reference none)");
+  }
+
+  @Test
+  void aReferenceThatIsNotAReferenceRunIsBadInput(@TempDir Path dir) {
+    Run r =
+        run(
+            "report",
+            "--results",
+            PUBLISHED_H200.toString(),
+            "--reference",
+            CPU_RUN.toString(),
+            "--out",
+            dir.resolve("r.html").toString());
+    assertThat(r.code()).isEqualTo(Main.BAD_INPUT);
+    assertThat(r.err())
+        .contains(
+            "reference: "
+                + CPU_RUN
+                + " holds a 'cpu' run, not a reference run (dsabench reference writes those)");
+  }
+
   @Test
   void positionsReadTheWayTheyAreWritten() {
     assertThat(ReportCommand.parsePositions(java.util.List.of("8K", "128k", "6590")))

@@ -16,6 +16,7 @@ import io.dsabench.dashboard.runs.LiveSweeps;
 import io.dsabench.dashboard.runs.Run;
 import io.dsabench.dashboard.runs.RunStore;
 import io.dsabench.harness.DeviceNames;
+import io.dsabench.harness.compare.ReferenceComparison;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -47,6 +48,7 @@ final class Api {
   private final CostCurves costs;
   private final Verdicts verdicts;
   private final WorkloadModel workload = WorkloadModel.deepseekV32();
+  private final ReferenceRuns references;
 
   Api(
       RunStore store,
@@ -61,6 +63,7 @@ final class Api {
     this.liveWindow = liveWindow;
     this.costs = costs;
     this.verdicts = verdicts;
+    this.references = new ReferenceRuns(store);
   }
 
   /** Refuses any query parameter outside {@code allowed} (none by default). */
@@ -128,10 +131,16 @@ final class Api {
     }
     m.put("points", points);
     m.put("verdict", verdict(r));
+    m.put("reference", references.referenceRun(r).map(Run::id).orElse(null));
     return m;
   }
 
   private Verdicts.Verdict verdict(Run r) {
+    if (r.reference()) {
+      // DeepSeek's kernels, not ours: nothing of ours to regress.
+      return new Verdicts.Verdict(
+          "none", "reference implementations (dsabench reference): no verdict");
+    }
     if (r.published()) {
       return new Verdicts.Verdict("none", "published reference run");
     }
@@ -237,6 +246,9 @@ final class Api {
     Map<String, Map<String, Object>> series = new TreeMap<>();
     List<PointResult> points = new ArrayList<>(run.results().points());
     points.sort(Comparator.comparingInt(PointResult::position));
+    ReferenceRuns.Found ref = references.referenceFor(run);
+    Map<String, List<ReferenceComparison.Row>> paired =
+        ref.present() ? ReferenceRuns.byStage(ref.pairing()) : Map.of();
     for (PointResult p : points) {
       if (p.status() != PointStatus.OK) {
         continue;
@@ -288,6 +300,11 @@ final class Api {
         @SuppressWarnings("unchecked")
         List<Map<String, Object>> list = (List<Map<String, Object>>) m.get("points");
         list.add(pt);
+        pt.put(
+            "reference",
+            referencePoints(
+                paired.getOrDefault(p.point().key() + " " + s.op().id(), List.of()),
+                compute ? work.flops() : work.bytes()));
       }
     }
     List<Map<String, Object>> ceilings = new ArrayList<>();
@@ -328,6 +345,69 @@ final class Api {
     }
     m.put("notMeasured", notOk);
     m.put("ceilings", ceilings);
+    m.put("reference", referenceSummary(ref));
+    return m;
+  }
+
+  /**
+   * A point's reference figures (two for dense prefill), each in its series' unit: the same
+   * declared work over the reference's median, and our median over the reference's.
+   */
+  private static List<Map<String, Object>> referencePoints(
+      List<ReferenceComparison.Row> rows, double work) {
+    List<Map<String, Object>> out = new ArrayList<>();
+    for (ReferenceComparison.Row r : rows) {
+      Map<String, Object> x = new LinkedHashMap<>();
+      x.put("op", r.referenceOp().id());
+      x.put("medianSeconds", r.referenceSeconds());
+      x.put("achieved", work / r.referenceSeconds() / 1e12);
+      x.put("ratio", r.timeRatio());
+      x.put("implementation", r.implementation());
+      out.add(x);
+    }
+    return out;
+  }
+
+  private static Map<String, Object> referenceSummary(ReferenceRuns.Found ref) {
+    if (!ref.present()) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("absent", ref.absentReason());
+      return m;
+    }
+    Map<String, Object> m = ReferenceRuns.describe(ref.run(), ref.pairing().warnings());
+    m.put("pairedStages", ref.pairing().rows().size());
+    return m;
+  }
+
+  /**
+   * Our stages against the reference run's, as {@code dsabench compare OURS REF --reference} prints
+   * them (worst ratio first), or why there is no reference for the run.
+   */
+  Map<String, Object> pairing(String id) {
+    Run run = find(id);
+    ReferenceRuns.Found ref = references.referenceFor(run);
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("run", run.id());
+    m.put("reference", referenceSummary(ref));
+    List<Map<String, Object>> rows = new ArrayList<>();
+    if (ref.present()) {
+      for (ReferenceComparison.Row r : ref.pairing().rows()) {
+        Map<String, Object> x = new LinkedHashMap<>();
+        x.put("point", r.point());
+        x.put("op", r.op().id());
+        x.put("referenceOp", r.referenceOp().id());
+        x.put("oursSeconds", r.oursSeconds());
+        x.put("referenceSeconds", r.referenceSeconds());
+        x.put("timeRatio", r.timeRatio());
+        x.put("speed", r.speed());
+        x.put("oursRate", r.oursRate());
+        x.put("referenceRate", r.referenceRate());
+        x.put("rateUnit", r.bytesRate() ? "B/s" : "FLOP/s");
+        x.put("implementation", r.implementation());
+        rows.add(x);
+      }
+    }
+    m.put("rows", rows);
     return m;
   }
 

@@ -78,7 +78,9 @@ final class DashboardHandler extends Handler.Abstract {
           path;
       default -> {
         if (path.startsWith("/api/runs/")) {
-          yield path.endsWith("/kernels") ? "/api/runs/{id}/kernels" : "/api/runs/{id}";
+          yield path.endsWith("/kernels")
+              ? "/api/runs/{id}/kernels"
+              : path.endsWith("/reference") ? "/api/runs/{id}/reference" : "/api/runs/{id}";
         }
         yield "unmatched";
       }
@@ -124,6 +126,10 @@ final class DashboardHandler extends Handler.Abstract {
       case "/api/runs/{id}/kernels" -> {
         api.expectOnly(query);
         return writeJson(response, callback, 200, api.kernels(idOf(path, "/kernels")));
+      }
+      case "/api/runs/{id}/reference" -> {
+        api.expectOnly(query);
+        return writeJson(response, callback, 200, api.pairing(idOf(path, "/reference")));
       }
       case "/api/cost" -> {
         return writeJson(response, callback, 200, api.cost(query));

@@ -14,7 +14,15 @@
  *
  * <p>Routes: {@code /}, {@code /static/app.js}, {@code /static/app.css}, {@code
  * /static/vendor/chart.umd.js}, {@code /api/runs}, {@code /api/runs/{id}}, {@code
- * /api/runs/{id}/kernels}, {@code /api/cost?run=&hardware=&price=}, {@code /api/hardware}, {@code
- * /api/reference}, {@code /api/sweep}, {@code /healthz}, {@code /metrics}.
+ * /api/runs/{id}/kernels}, {@code /api/runs/{id}/reference}, {@code
+ * /api/cost?run=&hardware=&price=}, {@code /api/hardware}, {@code /api/reference} (the paper's
+ * Figure 3), {@code /api/sweep}, {@code /healthz}, {@code /metrics}.
+ *
+ * <p>A run whose device has a reference run (DeepSeek's FlashMLA and PyTorch's cuDNN attention
+ * measured on the same GPU by {@code dsabench reference}) is set against it by {@code
+ * ReferenceRuns}, with the harness's {@code ReferenceComparison}: {@code /api/runs/{id}/kernels}
+ * gives each point the reference's figures for the page's dashed lines and ratios, {@code
+ * /api/runs/{id}/reference} the pairing as {@code compare --reference} prints it. Reference runs
+ * are runs too (backend {@code reference}): listed, costed, never given a verdict.
  */
 package io.dsabench.dashboard;

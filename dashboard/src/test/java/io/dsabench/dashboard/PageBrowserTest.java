@@ -212,6 +212,140 @@ class PageBrowserTest {
     }
   }
 
+  /** Pixels of a canvas within 24 of {@code rgb} per channel (a line's colour, anti-aliased). */
+  private long pixelsOf(String canvasId, int rgb) {
+    return ((Number)
+            js.executeScript(
+                "const cv = document.getElementById(arguments[0]);"
+                    + "const d = cv.getContext('2d').getImageData(0, 0, cv.width, cv.height).data;"
+                    + "const r = arguments[1] >> 16, g = (arguments[1] >> 8) & 255, b = arguments[1] & 255;"
+                    + "let n = 0;"
+                    + "for (let i = 0; i < d.length; i += 4) {"
+                    + "  if (d[i + 3] > 200 && Math.abs(d[i] - r) < 24 && Math.abs(d[i + 1] - g) < 24"
+                    + "      && Math.abs(d[i + 2] - b) < 24) n++; }"
+                    + "return n;",
+                canvasId,
+                rgb))
+        .longValue();
+  }
+
+  private void select(String runId) {
+    js.executeScript(
+        "const s = document.getElementById('run'); s.value = arguments[0];"
+            + " s.dispatchEvent(new Event('change'));",
+        runId);
+  }
+
+  /**
+   * The published H200 run beside a real H200 reference run (FlashMLA, cuDNN), laid out as
+   * published: the kernel charts draw the reference dashed, the table shows ours ÷ reference, and
+   * the reference run itself is a run whose cost curves (Figure 3 from DeepSeek's kernels) draw.
+   */
+  @Test
+  void referenceRunsAreDrawnDashedAndTheirCostCurvesCanBeViewed(@TempDir Path tmp)
+      throws Exception {
+    Path published = ReferenceRunsTest.publish(tmp, true);
+    try (TestDashboard d = TestDashboard.over(tmp, List.of(published))) {
+      open(d);
+      select("published-h200");
+      new WebDriverWait(driver, Duration.ofSeconds(30))
+          .until(
+              x ->
+                  driver.findElement(By.id("kernel-reference")).getText().startsWith("Dashed")
+                      && driver.findElements(By.cssSelector("#kernel-table tbody tr")).size() > 0);
+      assertThat(driver.findElement(By.id("kernel-reference")).getText())
+          .startsWith("Dashed: the reference run published-h200-reference (h200/reference.json,")
+          .contains("flash_mla 1.0.0 (commit 9241ae3ef9bac614dd25e45e507e089f888280e0)");
+      for (String chart : List.of("kernels-prefill", "kernels-decode")) {
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> sets =
+            (List<Map<String, Object>>)
+                js.executeScript(
+                    "const c = window.dsabench.charts[arguments[0]];"
+                        + "return c.data.datasets.map((d, i) => ({label: d.label,"
+                        + " dash: (d.borderDash || []).length, reference: !!d.reference,"
+                        + " drawn: c.getDatasetMeta(i).data.length}));",
+                    chart);
+        List<Map<String, Object>> refs =
+            sets.stream().filter(x -> Boolean.TRUE.equals(x.get("reference"))).toList();
+        assertThat(refs).as(chart + " reference lines").hasSizeGreaterThanOrEqualTo(4);
+        for (Map<String, Object> r : refs) {
+          assertThat((String) r.get("label")).startsWith("reference ");
+          assertThat(((Number) r.get("dash")).intValue())
+              .as(r.get("label") + " dashed")
+              .isPositive();
+          assertThat(((Number) r.get("drawn")).intValue())
+              .as(r.get("label") + " drawn")
+              .isPositive();
+        }
+      }
+      // The sparse stages' reference lines show, in their paler blue.
+      assertThat(pixelsOf("kernels-prefill", 0x86b3f7))
+          .as("prefill reference pixels")
+          .isGreaterThan(100);
+      assertThat(pixelsOf("kernels-decode", 0x86b3f7))
+          .as("decode reference pixels")
+          .isGreaterThan(100);
+      String table = driver.findElement(By.id("kernel-table")).getText();
+      assertThat(table).contains("ours ÷ reference").contains("masked").contains("×");
+      Path shot = ((TakesScreenshot) driver).getScreenshotAs(OutputType.FILE).toPath();
+      Files.copy(
+          shot,
+          SCREENSHOT.resolveSibling("dashboard-reference-screenshot.png"),
+          StandardCopyOption.REPLACE_EXISTING);
+
+      // The reference run is a run: listed with its backend, its cost curves drawn.
+      assertThat(driver.findElement(By.id("runs")).getText())
+          .contains("published-h200-reference")
+          .contains("reference implementations (dsabench reference): no verdict");
+      select("published-h200-reference");
+      new WebDriverWait(driver, Duration.ofSeconds(30))
+          .until(
+              x ->
+                  Boolean.TRUE.equals(
+                          js.executeScript(
+                              "const s = window.dsabench.state;"
+                                  + " return !!s.lastCost && s.lastCost.run === arguments[0];",
+                              "published-h200-reference"))
+                      && driver
+                          .findElement(By.id("kernel-reference"))
+                          .getText()
+                          .startsWith("No reference run"));
+      for (String chart : List.of("cost-prefill", "cost-decode")) {
+        List<Map<String, Object>> ds = datasets(chart);
+        assertThat(ds.get(0).get("label")).isEqualTo("V3.1 dense (DeepSeek's kernels)");
+        assertThat(ds.get(1).get("label")).isEqualTo("V3.2 DSA (DeepSeek's kernels)");
+        assertThat(((Number) ds.get(1).get("drawn")).intValue()).isEqualTo(129);
+        assertThat(pixels(chart).get("blue")).as(chart + " V3.2 line pixels").isGreaterThan(100);
+      }
+      assertThat(driver.findElement(By.id("kernel-reference")).getText())
+          .isEqualTo(
+              "No reference run: this is a reference run: it is what the others are set against.");
+      Path shot2 = ((TakesScreenshot) driver).getScreenshotAs(OutputType.FILE).toPath();
+      Files.copy(
+          shot2,
+          SCREENSHOT.resolveSibling("dashboard-reference-run-screenshot.png"),
+          StandardCopyOption.REPLACE_EXISTING);
+    }
+  }
+
+  @Test
+  void aRunWithoutAReferenceSaysSoOnThePage(@TempDir Path tmp) throws Exception {
+    Path published = ReferenceRunsTest.publish(tmp, false);
+    try (TestDashboard d = TestDashboard.over(tmp, List.of(published))) {
+      open(d);
+      new WebDriverWait(driver, Duration.ofSeconds(30))
+          .until(x -> !driver.findElement(By.id("kernel-reference")).getText().isEmpty());
+      assertThat(driver.findElement(By.id("kernel-reference")).getText())
+          .isEqualTo(
+              "No reference run: no reference run for NVIDIA H200: dsabench reference measures"
+                  + " FlashMLA and cuDNN on it (out/reference/), or publish one as"
+                  + " published/h200/reference.json.");
+      assertThat(datasets("kernels-prefill")).isNotEmpty();
+      assertThat(driver.findElement(By.id("error")).isDisplayed()).isFalse();
+    }
+  }
+
   @Test
   void badPriceShowsTheApisMessage(@TempDir Path tmp) throws Exception {
     try (TestDashboard d = TestDashboard.withRuns(tmp)) {

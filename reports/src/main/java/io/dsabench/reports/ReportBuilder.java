@@ -23,7 +23,9 @@ import io.dsabench.costmodel.results.PointResult;
 import io.dsabench.costmodel.results.PointStatus;
 import io.dsabench.costmodel.results.Results;
 import io.dsabench.costmodel.results.RunInfo;
+import io.dsabench.costmodel.results.StageProblem;
 import io.dsabench.costmodel.results.StageResult;
+import io.dsabench.costmodel.workload.Op;
 import io.dsabench.costmodel.workload.Phase;
 import io.dsabench.costmodel.workload.Variant;
 import io.dsabench.reports.model.CapacityPlan;
@@ -32,6 +34,7 @@ import io.dsabench.reports.model.Ceilings;
 import io.dsabench.reports.model.Curve;
 import io.dsabench.reports.model.CurvePoint;
 import io.dsabench.reports.model.KernelRow;
+import io.dsabench.reports.model.KernelSeries;
 import io.dsabench.reports.model.KernelTable;
 import io.dsabench.reports.model.Methodology;
 import io.dsabench.reports.model.PaperComparison;
@@ -39,13 +42,18 @@ import io.dsabench.reports.model.PaperComparisonRow;
 import io.dsabench.reports.model.Parameter;
 import io.dsabench.reports.model.Pricing;
 import io.dsabench.reports.model.Provenance;
+import io.dsabench.reports.model.ReferenceRow;
+import io.dsabench.reports.model.ReferenceRun;
 import io.dsabench.reports.model.ReportData;
 import io.dsabench.reports.model.SummaryRow;
 import io.dsabench.reports.render.Fmt;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
 
 /**
  * Turns a {@link ReportInput} into a {@link ReportData} through the cost model. Every number here
@@ -554,5 +562,295 @@ final class ReportBuilder {
             "USD/GPU-hour",
             String.join(" ", paper.notes())));
     return new Methodology(formulas, params);
+  }
+
+  /**
+   * The report of {@link #build(ReportInput)} with the reference run set beside our kernels: its
+   * figures in the kernel tables, its provenance, and the kernel charts' lines (ours, and the
+   * reference's where there is one).
+   */
+  static ReportData build(ReportInput in, ReferenceInput ref) {
+    ReportData d = build(in);
+    List<KernelTable> tables = withReference(d.kernels(), in.results(), ref);
+    return new ReportData(
+        d.schema(),
+        d.title(),
+        d.generatedAt(),
+        d.provenance(),
+        d.pricing(),
+        d.warnings(),
+        d.summary(),
+        d.prefillCrossoverPosition(),
+        d.curves(),
+        d.paperComparison(),
+        d.ceilings(),
+        tables,
+        d.capacity(),
+        d.methodology(),
+        d.verdict(),
+        referenceRun(ref, tables),
+        kernelCharts(tables, ref));
+  }
+
+  /**
+   * Our tables with the reference's figure for each stage the caller paired (its rates are our
+   * row's declared work over the reference's median), and, where the reference has no figure for a
+   * stage of ours because it skipped the stage or failed the point, that status and its reason.
+   */
+  private static List<KernelTable> withReference(
+      List<KernelTable> tables, Results ours, ReferenceInput ref) {
+    if (ref.run() == null) {
+      return tables;
+    }
+    Map<String, List<ReferenceInput.Pair>> pairsByPoint = new LinkedHashMap<>();
+    for (ReferenceInput.Pair p : ref.pairs()) {
+      pairsByPoint.computeIfAbsent(p.point(), k -> new ArrayList<>()).add(p);
+    }
+    Map<String, PointResult> refByPoint = new LinkedHashMap<>();
+    for (PointResult p : ref.run().points()) {
+      refByPoint.put(p.point().key(), p);
+    }
+    List<KernelTable> out = new ArrayList<>();
+    for (KernelTable t : tables) {
+      List<ReferenceRow> rows = new ArrayList<>();
+      for (PointResult p : ours.points()) {
+        if (p.phase() != t.phase() || p.variant() != t.variant() || p.status() != PointStatus.OK) {
+          continue;
+        }
+        String key = p.point().key();
+        // The caller's order is worst ratio first; a row reads better with the stage's own
+        // reference figure before any other (dense_prefill before dense_prefill_masked).
+        List<ReferenceInput.Pair> pairs =
+            pairsByPoint.getOrDefault(key, List.of()).stream()
+                .sorted(Comparator.comparing((ReferenceInput.Pair x) -> x.referenceOp() != x.op()))
+                .toList();
+        for (ReferenceInput.Pair pair : pairs) {
+          KernelRow mine = row(t, p, pair.op());
+          StageResult s = p.stage(pair.op()).orElse(null);
+          if (mine == null || s == null) {
+            continue;
+          }
+          double ratio = s.medianSeconds() / pair.referenceSeconds();
+          rows.add(
+              new ReferenceRow(
+                  p.position(),
+                  p.tokens(),
+                  pair.op().id(),
+                  pair.referenceOp().id(),
+                  PointStatus.OK.id(),
+                  null,
+                  pair.referenceSeconds(),
+                  mine.flopsPerSecond() == null ? null : mine.flopsPerSecond() * ratio,
+                  mine.bytesPerSecond() == null ? null : mine.bytesPerSecond() * ratio,
+                  ratio,
+                  pair.implementation()));
+        }
+        PointResult theirs = refByPoint.get(key);
+        if (theirs == null) {
+          continue;
+        }
+        for (StageResult s : p.stages()) {
+          if (s.op() == Op.TOTAL || pairs.stream().anyMatch(x -> x.op() == s.op())) {
+            continue;
+          }
+          String status = null;
+          String reason = null;
+          if (theirs.status() != PointStatus.OK) {
+            status = theirs.status().id();
+            reason = "the reference point " + status + ": " + theirs.reason();
+          } else if (theirs.skippedStages() != null) {
+            for (StageProblem sp : theirs.skippedStages()) {
+              if (sp.op() == s.op()) {
+                status = sp.status().id();
+                reason = sp.reason();
+              }
+            }
+          }
+          if (status != null) {
+            rows.add(
+                new ReferenceRow(
+                    p.position(),
+                    p.tokens(),
+                    s.op().id(),
+                    s.op().id(),
+                    status,
+                    reason,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null));
+          }
+        }
+      }
+      out.add(new KernelTable(t.phase(), t.variant(), t.rows(), rows));
+    }
+    return out;
+  }
+
+  /** Our ok row of {@code op} at {@code p}'s position and tokens, or null. */
+  private static KernelRow row(KernelTable t, PointResult p, Op op) {
+    for (KernelRow r : t.rows()) {
+      if (r.position() == p.position()
+          && r.tokens() == p.tokens()
+          && op.id().equals(r.stage())
+          && PointStatus.OK.id().equals(r.status())) {
+        return r;
+      }
+    }
+    return null;
+  }
+
+  /** The reference run's provenance: file, run, device, library versions, what ran per stage. */
+  private static ReferenceRun referenceRun(ReferenceInput ref, List<KernelTable> tables) {
+    if (ref.run() == null) {
+      return ReferenceRun.none(ref.absentReason());
+    }
+    RunInfo r = ref.run().run();
+    List<String> libraries = new ArrayList<>();
+    if (r.extra() != null) {
+      r.extra().entrySet().stream()
+          .filter(e -> e.getKey().startsWith("library."))
+          .sorted(Map.Entry.comparingByKey())
+          .forEach(
+              e -> libraries.add(e.getKey().substring("library.".length()) + " " + e.getValue()));
+    }
+    List<ReferenceRun.StageImplementation> impls = new ArrayList<>();
+    List<StageResult> stages = new ArrayList<>();
+    for (PointResult p : ref.run().points()) {
+      stages.addAll(p.stages());
+    }
+    stages.sort(Comparator.comparingInt((StageResult s) -> s.op().ordinal()));
+    for (StageResult s : stages) {
+      if (s.implementation() == null) {
+        continue;
+      }
+      var impl = new ReferenceRun.StageImplementation(s.op().id(), s.implementation());
+      if (!impls.contains(impl)) {
+        impls.add(impl);
+      }
+    }
+    int paired =
+        (int)
+            tables.stream()
+                .flatMap(t -> t.reference().stream())
+                .filter(x -> PointStatus.OK.id().equals(x.status()))
+                .count();
+    DeviceRecord d = r.device();
+    return new ReferenceRun(
+        ref.file(),
+        r.id(),
+        r.startedAt(),
+        r.gitCommit(),
+        d == null ? null : d.name(),
+        d == null ? null : d.driverVersion(),
+        libraries,
+        impls,
+        paired,
+        ref.warnings(),
+        null);
+  }
+
+  /**
+   * The kernel charts' lines: per phase, variant and stage (totals left out: they add fp8 and bf16
+   * work), ours solid and the reference's dashed, in the unit of the resource that bounds the
+   * stage. Points carry their token count (a prefill sweep's chunk grows with p up to its n).
+   */
+  private static List<KernelSeries> kernelCharts(List<KernelTable> tables, ReferenceInput ref) {
+    List<KernelSeries> out = new ArrayList<>();
+    for (KernelTable t : tables) {
+      Map<String, List<KernelRow>> byStage = new LinkedHashMap<>();
+      for (KernelRow r : t.rows()) {
+        if (PointStatus.OK.id().equals(r.status())
+            && r.stage() != null
+            && !Op.TOTAL.id().equals(r.stage())) {
+          byStage.computeIfAbsent(r.stage(), k -> new ArrayList<>()).add(r);
+        }
+      }
+      for (var e : byStage.entrySet()) {
+        String stage = e.getKey();
+        List<KernelRow> rows = e.getValue();
+        String unit = bytesBound(rows) ? KernelSeries.BYTES : KernelSeries.FLOPS;
+        String suffix = KernelSeries.BYTES.equals(unit) ? " (TB/s)" : "";
+        List<KernelSeries.Point> pts = new ArrayList<>();
+        for (KernelRow r : rows) {
+          Double v = KernelSeries.BYTES.equals(unit) ? r.bytesPerSecond() : r.flopsPerSecond();
+          if (v != null) {
+            pts.add(new KernelSeries.Point(r.position(), r.tokens(), v));
+          }
+        }
+        out.add(
+            new KernelSeries(
+                t.phase(),
+                t.variant(),
+                stage,
+                KernelSeries.OURS,
+                null,
+                t.variant().id() + " " + stage + suffix,
+                unit,
+                sorted(pts)));
+        Map<String, List<KernelSeries.Point>> refPts = new LinkedHashMap<>();
+        for (ReferenceRow r : t.reference()) {
+          Double v = KernelSeries.BYTES.equals(unit) ? r.bytesPerSecond() : r.flopsPerSecond();
+          if (r.stage().equals(stage) && v != null) {
+            refPts
+                .computeIfAbsent(r.referenceStage(), k -> new ArrayList<>())
+                .add(new KernelSeries.Point(r.position(), r.tokens(), v));
+          }
+        }
+        for (var re : refPts.entrySet()) {
+          out.add(
+              new KernelSeries(
+                  t.phase(),
+                  t.variant(),
+                  stage,
+                  KernelSeries.REFERENCE,
+                  re.getKey(),
+                  "reference " + re.getKey() + " (" + library(ref, re.getKey()) + ")" + suffix,
+                  unit,
+                  sorted(re.getValue())));
+        }
+      }
+    }
+    return out;
+  }
+
+  private static List<KernelSeries.Point> sorted(List<KernelSeries.Point> pts) {
+    return pts.stream()
+        .sorted(
+            Comparator.comparingInt(KernelSeries.Point::position)
+                .thenComparingInt(KernelSeries.Point::tokens))
+        .toList();
+  }
+
+  /**
+   * Whether a stage is drawn in bytes per second: when its bandwidth fraction exceeds its compute
+   * fraction at most of its points (top-k, the decode indexer on a GPU), or, where no ceilings are
+   * known, when it declares no FLOPs.
+   */
+  private static boolean bytesBound(List<KernelRow> rows) {
+    int bytes = 0;
+    for (KernelRow r : rows) {
+      boolean b =
+          r.computeFraction() != null && r.bandwidthFraction() != null
+              ? r.bandwidthFraction() > r.computeFraction()
+              : r.flopsPerSecond() == null || r.flopsPerSecond() == 0;
+      bytes += b ? 1 : -1;
+    }
+    return bytes > 0;
+  }
+
+  /** "flash_mla", "torch/cudnn": the library (and backend) of a reference stage, for legends. */
+  private static String library(ReferenceInput ref, String referenceStage) {
+    for (PointResult p : ref.run().points()) {
+      for (StageResult s : p.stages()) {
+        if (s.op().id().equals(referenceStage) && s.implementation() != null) {
+          Map<String, String> m = s.implementation();
+          return Objects.requireNonNullElse(m.get("library"), "?")
+              + (m.containsKey("backend") ? "/" + m.get("backend") : "");
+        }
+      }
+    }
+    return "?";
   }
 }

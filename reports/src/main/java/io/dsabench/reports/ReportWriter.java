@@ -24,7 +24,17 @@ public final class ReportWriter {
    * ReportFiles#beside}). Each file is written atomically.
    */
   public static ReportFiles write(ReportInput input, Path html) throws IOException {
-    return write(ReportBuilder.build(input), html);
+    return write(input, ReferenceInput.none(ReportData.NO_REFERENCE), html);
+  }
+
+  /**
+   * As {@link #write(ReportInput, Path)}, with our kernels set against a reference run (DeepSeek's
+   * FlashMLA, PyTorch's cuDNN attention, ... on the same GPU) that the caller paired, or with the
+   * reason there is none, shown where the reference column would be.
+   */
+  public static ReportFiles write(ReportInput input, ReferenceInput reference, Path html)
+      throws IOException {
+    return write(ReportBuilder.build(input, reference), html);
   }
 
   /** Writes an already computed report. */
@@ -53,7 +63,12 @@ public final class ReportWriter {
 
   /** The report's numbers, computed by the cost model. */
   public static ReportData data(ReportInput input) {
-    return ReportBuilder.build(input);
+    return data(input, ReferenceInput.none(ReportData.NO_REFERENCE));
+  }
+
+  /** The report's numbers, with our kernels set against {@code reference}. */
+  public static ReportData data(ReportInput input, ReferenceInput reference) {
+    return ReportBuilder.build(input, reference);
   }
 
   /** The self-contained page for {@code data}. */

@@ -13,6 +13,9 @@
  * {@code html} rendering.
  *
  * <p>Reports depend on the cost model only. The regression verdict is computed by the caller (the
- * CLI asks the harness) and handed in as a {@link io.dsabench.reports.model.Verdict}.
+ * CLI asks the harness) and handed in as a {@link io.dsabench.reports.model.Verdict}; so is the
+ * pairing with a reference run (DeepSeek's kernels on the same GPU), as a {@link
+ * io.dsabench.reports.ReferenceInput} beside the input, which the report shows as a reference
+ * column, dashed lines on its kernel charts and the reference's provenance.
  */
 package io.dsabench.reports;

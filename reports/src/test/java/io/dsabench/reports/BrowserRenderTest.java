@@ -2,12 +2,15 @@ package io.dsabench.reports;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.dsabench.costmodel.results.Results;
+import io.dsabench.costmodel.results.ResultsIO;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
@@ -32,7 +35,7 @@ class BrowserRenderTest {
   @Timeout(120)
   void chartsAreDrawnOffline(@TempDir Path dir) throws Exception {
     ReportFiles files = ReportWriter.write(SyntheticReport.data(), dir.resolve("report.html"));
-    Drawn drawn = open(files.html(), Path.of("target", "screenshots", "synthetic"));
+    Drawn drawn = open(files.html(), Path.of("target", "screenshots", "synthetic"), 2);
     assertThat(drawn.prefill.matching(DENSE)).as("dense prefill curve pixels").isGreaterThan(300);
     assertThat(drawn.prefill.matching(DSA)).as("DSA prefill curve pixels").isGreaterThan(300);
     assertThat(drawn.decode.matching(DENSE)).as("dense decode curve pixels").isGreaterThan(300);
@@ -56,11 +59,88 @@ class BrowserRenderTest {
             "test",
             null);
     ReportFiles files = ReportWriter.write(in, dir.resolve("report.html"));
-    Drawn drawn = open(files.html(), Path.of("target", "screenshots", "costed"));
+    Drawn drawn = open(files.html(), Path.of("target", "screenshots", "costed"), 4);
     assertThat(drawn.prefillScale()).isEqualTo("linear");
     for (Canvas c : java.util.List.of(drawn.prefill, drawn.decode)) {
       assertThat(c.matching(DENSE)).isGreaterThan(300);
       assertThat(c.matching(DSA)).isGreaterThan(300);
+    }
+  }
+
+  // The reference lines' colours in report.js: paler, dashed, in the stage's hue.
+  static final int DENSE_REFERENCE = 0xe39a91;
+  static final int SPARSE_REFERENCE = 0x8fb3de;
+
+  /**
+   * The published H200 run against a real H200 reference run (see {@link ReferenceColumnTest}):
+   * both kernel charts draw a dashed line for every paired reference stage, and it shows.
+   */
+  @Test
+  @Timeout(120)
+  void referenceSeriesAreDrawnDashedOnTheKernelCharts(@TempDir Path dir) throws Exception {
+    Results ours = ResultsIO.read(ReferenceColumnTest.PUBLISHED);
+    Results ref = ReferenceColumnTest.referenceRun();
+    ReportInput in =
+        new ReportInput(
+            ours,
+            ReferenceColumnTest.PUBLISHED.toString(),
+            "h200",
+            null,
+            null,
+            null,
+            null,
+            null,
+            "test",
+            null);
+    ReportFiles files =
+        ReportWriter.write(
+            in,
+            ReferenceColumnTest.input(ours, ref, ReferenceColumnTest.REFERENCE_FILE),
+            dir.resolve("report.html"));
+    try (Chromium chromium = new Chromium(1280, 1000)) {
+      var driver = chromium.driver;
+      open(driver, files.html(), Path.of("target", "screenshots", "reference"), 4);
+      for (String phase : List.of("prefill", "decode")) {
+        String id = "kernel-chart-" + phase;
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> sets =
+            (List<Map<String, Object>>)
+                driver.executeScript(
+                    "var c = Chart.getChart(arguments[0]);"
+                        + " return c.data.datasets.map(function (d, i) { return {label: d.label,"
+                        + " dash: d.borderDash.length, drawn: c.getDatasetMeta(i).data.length,"
+                        + " visible: c.isDatasetVisible(i)}; });",
+                    id);
+        List<Map<String, Object>> refs =
+            sets.stream().filter(d -> ((String) d.get("label")).startsWith("reference ")).toList();
+        assertThat(refs).as(phase + " reference lines").isNotEmpty();
+        assertThat(Integer.toString(refs.size()))
+            .isEqualTo(driver.findElement(By.id(id)).getDomAttribute("data-reference-series"));
+        for (Map<String, Object> d : sets) {
+          boolean reference = refs.contains(d);
+          assertThat(((Number) d.get("dash")).intValue() > 0)
+              .as(d.get("label") + " dashed")
+              .isEqualTo(reference);
+          assertThat(((Number) d.get("drawn")).intValue())
+              .as(d.get("label") + " points")
+              .isPositive();
+          assertThat(d.get("visible")).isEqualTo(true);
+        }
+        Canvas canvas = canvas(driver, id);
+        ImageIO.write(
+            canvas.image(),
+            "png",
+            Path.of("target", "screenshots", "reference", id + ".png").toFile());
+        // The lines show: pixels of the reference colours, not only legend swatches.
+        assertThat(canvas.matching(DENSE_REFERENCE))
+            .as(phase + " dense reference")
+            .isGreaterThan(150);
+        assertThat(canvas.matching(SPARSE_REFERENCE))
+            .as(phase + " sparse reference")
+            .isGreaterThan(150);
+      }
+      assertThat(driver.findElement(By.cssSelector("#kernels-prefill-dense thead")).getText())
+          .contains("ours ÷ reference");
     }
   }
 
@@ -102,15 +182,21 @@ class BrowserRenderTest {
    * Opens {@code html} as a file:// URL, waits for report.js to finish, checks the page made no
    * request and ran no injected script, and keeps a full-page screenshot under {@code shots}.
    */
-  static Drawn open(Path html, Path shots) throws Exception {
+  static Drawn open(Path html, Path shots, int charts) throws Exception {
     try (Chromium chromium = new Chromium(1280, 1000)) {
-      var driver = chromium.driver;
+      return open(chromium.driver, html, shots, charts);
+    }
+  }
+
+  /** {@link #open(Path, Path, int)} in a browser the caller holds (to look further at the page). */
+  static Drawn open(ChromeDriver driver, Path html, Path shots, int charts) throws Exception {
+    {
       driver.get(html.toUri().toString());
       new WebDriverWait(driver, Duration.ofSeconds(30))
           .until(
               d -> d.findElement(By.tagName("body")).getDomAttribute("data-charts-drawn") != null);
       assertThat(driver.findElement(By.tagName("body")).getDomAttribute("data-charts-drawn"))
-          .isEqualTo("2");
+          .isEqualTo(Integer.toString(charts));
       // Nothing was fetched: no resource timing entries, and no script from the data ran.
       assertThat(driver.executeScript("return performance.getEntriesByType('resource').length"))
           .isEqualTo(0L);
@@ -141,7 +227,7 @@ class BrowserRenderTest {
     }
   }
 
-  private static Canvas canvas(ChromeDriver driver, String id) throws Exception {
+  static Canvas canvas(ChromeDriver driver, String id) throws Exception {
     WebElement e = driver.findElement(By.id(id));
     // An element screenshot is clipped to the viewport: bring the whole canvas into it first.
     driver.executeScript("arguments[0].scrollIntoView({block: 'center'})", e);

@@ -56,7 +56,7 @@ class CpuRunReportTest {
     }
 
     BrowserRenderTest.Drawn drawn =
-        BrowserRenderTest.open(files.html(), Path.of("target", "screenshots", "cpu"));
+        BrowserRenderTest.open(files.html(), Path.of("target", "screenshots", "cpu"), 4);
     assertThat(drawn.prefill().matching(BrowserRenderTest.DENSE)).isGreaterThan(300);
     assertThat(drawn.decode().matching(BrowserRenderTest.DSA)).isGreaterThan(300);
     // The reference runs about 10^5 times the paper's cost: a log axis keeps both visible.

@@ -47,14 +47,18 @@ public final class DashboardMetrics {
 
     GaugeWithCallback.builder()
         .name("dsabench_dashboard_runs")
-        .help("Readable results files the dashboard knows, by kind (published or local)")
+        .help(
+            "Readable results files the dashboard knows, by kind (published or local runs of"
+                + " dsabench's kernels, or reference runs of DeepSeek's)")
         .labelNames("kind")
         .callback(
             cb -> {
               List<Run> runs = store.runs();
-              long published = runs.stream().filter(Run::published).count();
+              long reference = runs.stream().filter(Run::reference).count();
+              long published = runs.stream().filter(r -> r.published() && !r.reference()).count();
               cb.call(published, "published");
-              cb.call(runs.size() - published, "local");
+              cb.call(runs.size() - published - reference, "local");
+              cb.call(reference, "reference");
             })
         .register(registry);
 
@@ -95,6 +99,9 @@ public final class DashboardMetrics {
               int series = 0;
               // runs() is newest first: the first run of a device is its newest.
               for (Run r : store.runs()) {
+                if (r.reference()) {
+                  continue; // not our kernels: their times must not stand in for ours
+                }
                 String[] dev = deviceLabels(r.results().run().device(), r.deviceName());
                 if (!devicesSeen.add(dev[0] + "\u0000" + dev[1] + "\u0000" + dev[2])) {
                   continue;

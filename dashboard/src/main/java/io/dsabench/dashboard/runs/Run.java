@@ -32,9 +32,17 @@ public record Run(
     }
   }
 
-  /** Whether this is a published reference run. */
+  /** Whether this run was published (reports/published/&lt;device&gt;/). */
   public boolean published() {
     return publishedDevice != null;
+  }
+
+  /**
+   * Whether this is a reference run ({@code dsabench reference}: DeepSeek's FlashMLA, PyTorch's
+   * cuDNN attention, ... on the same GPU), not one of dsabench's own kernels.
+   */
+  public boolean reference() {
+    return "reference".equals(results.run().backend());
   }
 
   /** Published device directory, if any. */

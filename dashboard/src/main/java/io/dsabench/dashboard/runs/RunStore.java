@@ -24,13 +24,20 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Scans result directories for {@code results.json} files and keeps what it read. Rescans at most
- * once per {@code rescanInterval} (a page polls, a load test hammers, the disk should not notice)
- * and re-reads a file only when its size or modification time changed. Thread-safe.
+ * Scans result directories for {@code results.json} files (and the {@code reference.json} a
+ * reference run is published under) and keeps what it read. Rescans at most once per {@code
+ * rescanInterval} (a page polls, a load test hammers, the disk should not notice) and re-reads a
+ * file only when its size or modification time changed. Thread-safe.
  */
 public final class RunStore {
   /** The file name a run is stored under. */
   public static final String RESULTS_FILE = "results.json";
+
+  /**
+   * The file name a reference run is published under, beside its device's {@code results.json}
+   * ({@code dsabench reference} itself writes {@code out/reference/results.json}).
+   */
+  public static final String REFERENCE_FILE = "reference.json";
 
   /** How deep below a root a results file may be: out/&lt;name&gt;/&lt;sub&gt;/results.json. */
   private static final int MAX_DEPTH = 5;
@@ -77,7 +84,16 @@ public final class RunStore {
 
   /** The published run for a device directory ({@code h200}), if any. */
   public Optional<Run> published(String deviceKey) {
-    return runs().stream().filter(r -> deviceKey.equals(r.publishedDevice())).findFirst();
+    return runs().stream()
+        .filter(r -> deviceKey.equals(r.publishedDevice()) && !r.reference())
+        .findFirst();
+  }
+
+  /** The published reference run for a device directory ({@code h200}), if any. */
+  public Optional<Run> publishedReference(String deviceKey) {
+    return runs().stream()
+        .filter(r -> deviceKey.equals(r.publishedDevice()) && r.reference())
+        .findFirst();
   }
 
   /** Rescans now, ignoring the interval (tests, and after a run finishes). */
@@ -117,7 +133,9 @@ public final class RunStore {
             new SimpleFileVisitor<>() {
               @Override
               public FileVisitResult visitFile(Path f, BasicFileAttributes a) {
-                if (a.isRegularFile() && f.getFileName().toString().equals(RESULTS_FILE)) {
+                String name = f.getFileName().toString();
+                if (a.isRegularFile()
+                    && (name.equals(RESULTS_FILE) || name.equals(REFERENCE_FILE))) {
                   files.add(f);
                 }
                 return FileVisitResult.CONTINUE;
@@ -187,7 +205,9 @@ public final class RunStore {
       String device = publishedDevice(f.file());
       String base =
           device != null
-              ? "published-" + sanitize(device)
+              ? "published-"
+                  + sanitize(device)
+                  + (f.file().getFileName().toString().equals(REFERENCE_FILE) ? "-reference" : "")
               : sanitize(f.cached().results().run().id());
       String id = base;
       for (int i = 2; byId.containsKey(id); i++) {
@@ -208,7 +228,9 @@ public final class RunStore {
     return List.copyOf(runs);
   }
 
-  /** {@code .../published/<device>/results.json} → device, else null. */
+  /**
+   * {@code .../published/<device>/results.json} (or {@code reference.json}) → device, else null.
+   */
   static String publishedDevice(Path file) {
     Path dir = file.getParent();
     if (dir == null || dir.getParent() == null || dir.getParent().getFileName() == null) {

@@ -15,6 +15,12 @@
   const STAGE_COLORS = {
     dense_prefill: "#d9480f", dense_decode: "#d9480f", indexer: "#7048e8", topk: "#0ca678",
     sparse_prefill: "#1f6feb", sparse_decode: "#1f6feb", total: "#495057",
+    dense_prefill_masked: "#d9480f",
+  };
+  // A reference run's lines (DeepSeek's kernels on the same GPU): the stage's hue, paler, dashed.
+  const REFERENCE_COLORS = {
+    dense_prefill: "#f5a97f", dense_prefill_masked: "#f5a97f", dense_decode: "#f5a97f",
+    indexer: "#b59cf5", topk: "#74dcb8", sparse_prefill: "#86b3f7", sparse_decode: "#86b3f7",
   };
 
   const $ = (id) => document.getElementById(id);
@@ -118,8 +124,11 @@
     for (const phase of ["prefill", "decode"]) {
       const ds = [];
       if (cost) {
+        // A reference run prices Figure 3 from DeepSeek's own kernels: say so in the legend.
+        const source = selectedRun() && selectedRun().backend === "reference"
+          ? "DeepSeek's kernels" : "measured";
         for (const c of cost.curves.filter((c) => c.phase === phase)) {
-          const name = c.model === "v3.1" ? "V3.1 dense (measured)" : "V3.2 DSA (measured)";
+          const name = (c.model === "v3.1" ? "V3.1 dense (" : "V3.2 DSA (") + source + ")";
           ds.push(curveDataset(name, c, COLORS[c.model], false));
         }
       }
@@ -170,6 +179,7 @@
     const run = $("run").value;
     const tbody = $("kernel-table").querySelector("tbody");
     tbody.replaceChildren();
+    $("kernel-reference").textContent = "";
     for (const phase of ["prefill", "decode"]) {
       charts["kernels-" + phase].data.datasets = [];
     }
@@ -185,6 +195,14 @@
       $("kernel-note").textContent = e.message;
       return;
     }
+    const ref = k.reference || {};
+    $("kernel-reference").textContent = ref.absent
+      ? "No reference run: " + ref.absent + "."
+      : "Dashed: the reference run " + ref.id + " (" + ref.path + ", " + ref.device + "): "
+        + Object.entries(ref.libraries || {}).map(([lib, v]) => lib + " " + v).join("; ")
+        + ". ours ÷ reference is our median over the reference's (above 1, ours is slower); the"
+        + " reference's throughput is the same declared work over its median."
+        + (ref.warnings && ref.warnings.length ? " Warning: " + ref.warnings.join("; ") + "." : "");
     $("kernel-note").textContent = k.note + (k.notMeasured.length
       ? " Not measured: " + k.notMeasured.map((p) => p.point + " " + p.status + " (" + p.reason + ")").join("; ") + "."
       : "");
@@ -201,13 +219,30 @@
           data, yAxisID: axis, borderColor: STAGE_COLORS[s.op], backgroundColor: STAGE_COLORS[s.op],
           borderDash: s.variant === "dense" ? [2, 2] : [], pointRadius: 3, borderWidth: 2,
         });
+        // One dashed line per reference stage set against this one (two for dense prefill).
+        const refOps = [...new Set(s.points.flatMap((p) => (p.reference || []).map((r) => r.op)))];
+        for (const op of refOps) {
+          const rdata = s.points.flatMap((p) => (p.reference || [])
+            .filter((r) => r.op === op).map((r) => ({ x: p.position, y: r.achieved })));
+          ds.push({
+            label: "reference " + op + " (" + s.unit + ")", reference: true,
+            data: rdata, yAxisID: axis, borderColor: REFERENCE_COLORS[op] || "#adb5bd",
+            backgroundColor: REFERENCE_COLORS[op] || "#adb5bd",
+            borderDash: op === "dense_prefill_masked" ? [3, 3] : [7, 4],
+            pointStyle: "triangle", pointRadius: 3, borderWidth: 2,
+          });
+        }
         const last = s.points[s.points.length - 1];
         if (last) {
           const tr = document.createElement("tr");
           for (const [v, num] of [[phase], [s.variant], [s.op], [s.bound || "—"],
             [fmtTokens(last.position), true], [num3(last.achieved) + " " + s.unit, true],
             [s.ceiling == null ? "unknown" : num3(s.ceiling) + " " + s.unit, true],
-            [last.fraction == null ? "—" : (100 * last.fraction).toFixed(1) + "%", true]]) {
+            [last.fraction == null ? "—" : (100 * last.fraction).toFixed(1) + "%", true],
+            [(last.reference || []).length
+              ? last.reference.map((r) => (r.op === s.op ? "" : r.op.replace(s.op + "_", "") + " ")
+                + r.ratio.toFixed(2) + "×").join(" · ")
+              : "—", true]]) {
             const td = document.createElement("td");
             td.textContent = v;
             if (num) td.className = "num";
@@ -226,6 +261,10 @@
       chart.data.datasets = ds;
       chart.update("none");
     }
+  }
+
+  function selectedRun() {
+    return state.runs.find((r) => r.id === $("run").value);
   }
 
   function verdictCell(td, v) {
@@ -324,7 +363,9 @@
     $("empty").hidden = r.runs.length > 0;
     $("roots").textContent = r.roots.join(" and ");
     const current = $("run").value || (r.runs[0] && r.runs[0].id);
-    fillSelect($("run"), r.runs, (x) => x.id, (x) => x.id + " — " + x.device, current);
+    fillSelect($("run"), r.runs, (x) => x.id,
+      (x) => x.id + " — " + x.device + (x.backend === "reference" ? " (reference: DeepSeek's kernels)" : ""),
+      current);
     if (!r.runs.length) {
       const o = document.createElement("option");
       o.value = "";

@@ -25,6 +25,9 @@ import java.util.List;
  * @param capacity the capacity plan; null when no workload was given
  * @param methodology formulas and every cost-model parameter with its source
  * @param verdict the regression verdict against the published run
+ * @param reference the reference run the kernels are set against, or why there is none
+ * @param kernelCharts the kernel charts' lines: our stages' throughput over position and, with a
+ *     reference run, the reference's
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonPropertyOrder({
@@ -42,7 +45,9 @@ import java.util.List;
   "kernels",
   "capacity",
   "methodology",
-  "verdict"
+  "verdict",
+  "reference",
+  "kernelCharts"
 })
 public record ReportData(
     String schema,
@@ -59,8 +64,13 @@ public record ReportData(
     List<KernelTable> kernels,
     CapacityPlan capacity,
     Methodology methodology,
-    Verdict verdict) {
+    Verdict verdict,
+    ReferenceRun reference,
+    List<KernelSeries> kernelCharts) {
   public static final String SCHEMA = "dsabench.report/v1";
+
+  /** The reason a report shows when nobody gave it a reference run. */
+  public static final String NO_REFERENCE = "no reference run given";
 
   public ReportData {
     if (!SCHEMA.equals(schema)) {
@@ -76,5 +86,44 @@ public record ReportData(
     summary = List.copyOf(summary == null ? List.of() : summary);
     curves = List.copyOf(curves == null ? List.of() : curves);
     kernels = List.copyOf(kernels == null ? List.of() : kernels);
+    reference = reference == null ? ReferenceRun.none(NO_REFERENCE) : reference;
+    kernelCharts = List.copyOf(kernelCharts == null ? List.of() : kernelCharts);
+  }
+
+  /** A report without a reference run and without kernel charts. */
+  public ReportData(
+      String schema,
+      String title,
+      String generatedAt,
+      Provenance provenance,
+      Pricing pricing,
+      List<String> warnings,
+      List<SummaryRow> summary,
+      Double prefillCrossoverPosition,
+      List<Curve> curves,
+      PaperComparison paperComparison,
+      Ceilings ceilings,
+      List<KernelTable> kernels,
+      CapacityPlan capacity,
+      Methodology methodology,
+      Verdict verdict) {
+    this(
+        schema,
+        title,
+        generatedAt,
+        provenance,
+        pricing,
+        warnings,
+        summary,
+        prefillCrossoverPosition,
+        curves,
+        paperComparison,
+        ceilings,
+        kernels,
+        capacity,
+        methodology,
+        verdict,
+        null,
+        null);
   }
 }

@@ -9,6 +9,8 @@ import io.dsabench.reports.model.KernelTable;
 import io.dsabench.reports.model.PaperComparison;
 import io.dsabench.reports.model.PaperComparisonRow;
 import io.dsabench.reports.model.Parameter;
+import io.dsabench.reports.model.ReferenceRow;
+import io.dsabench.reports.model.ReferenceRun;
 import io.dsabench.reports.model.ReportData;
 import io.dsabench.reports.model.SummaryRow;
 
@@ -23,6 +25,8 @@ import io.dsabench.reports.model.SummaryRow;
  * figure3_comparison,decode_v3.2,65536,,,relative_error,1.07,,
  * figure3_comparison,prefill_crossover,,,,ours_position_tokens,11569.3,tokens,
  * kernel,decode/dsa,131072,64,indexer,median_seconds,1.2e-4,s,
+ * kernel,decode/dsa,131072,64,sparse_decode,ours_over_reference,1.75,,our median / ...
+ * reference,run_id,,,,run_id,20261130T090142Z-h200-reference-4a0ef8f,,
  * capacity,dsa,,,,gpus,12.0,GPU,
  * parameter,price,,,,price,2,USD/GPU-hour,--price
  * </pre>
@@ -189,6 +193,7 @@ public final class CsvRenderer {
             d.ceilings() == null ? "no ceilings known" : "of " + d.ceilings().hardware());
       }
     }
+    reference(b, d);
     CapacityPlan plan = d.capacity();
     if (plan != null) {
       for (Parameter p : plan.inputs()) {
@@ -263,6 +268,107 @@ public final class CsvRenderer {
         .append(Escape.csv(d.verdict().summary()))
         .append('\n');
     return b.toString();
+  }
+
+  /**
+   * The reference run beside the kernel rows: section {@code reference} names it (file, run,
+   * device, library versions, what ran per stage) or says why there is none; then, in section
+   * {@code kernel} beside our own metrics, each of our stages' reference figures: {@code
+   * reference_median_seconds}, {@code reference_flops_per_second}, {@code
+   * reference_bytes_per_second} and {@code ours_over_reference} (our median over the reference's).
+   * A stage set against another reference stage than its own (our dense_prefill against {@code
+   * dense_prefill_masked}) names it in the metric: {@code reference_dense_prefill_masked_...},
+   * {@code ours_over_reference_dense_prefill_masked}. The note says what the reference ran.
+   */
+  private static void reference(StringBuilder b, ReportData d) {
+    ReferenceRun r = d.reference();
+    if (!r.present()) {
+      text(b, "reference", "status", "none", "", r.absentReason());
+      return;
+    }
+    text(b, "reference", "file", r.file(), "", null);
+    text(b, "reference", "run_id", r.runId(), "", null);
+    text(b, "reference", "started_at", r.startedAt(), "", null);
+    text(b, "reference", "device", r.deviceName(), "", null);
+    text(b, "reference", "driver", r.driverVersion(), "", null);
+    text(b, "reference", "git_commit", r.gitCommit(), "", null);
+    for (String lib : r.libraries()) {
+      text(b, "reference", "library", lib, "", null);
+    }
+    for (ReferenceRun.StageImplementation i : r.implementations()) {
+      text(b, "reference", "implementation." + i.stage(), i.describe(), "", null);
+    }
+    for (String w : r.warnings()) {
+      text(b, "reference", "warning", w, "", null);
+    }
+    for (KernelTable t : d.kernels()) {
+      String s = t.phase().id() + "/" + t.variant().id();
+      for (ReferenceRow x : t.reference()) {
+        String prefix =
+            x.referenceStage().equals(x.stage()) ? "reference" : "reference_" + x.referenceStage();
+        Integer n = x.tokens();
+        String st = x.stage();
+        if (!"ok".equals(x.status())) {
+          row(
+              b,
+              "kernel",
+              s,
+              x.position(),
+              n,
+              st,
+              prefix + "_status",
+              null,
+              "",
+              x.status() + ": " + x.reason());
+          continue;
+        }
+        String impl = x.implementation();
+        row(
+            b,
+            "kernel",
+            s,
+            x.position(),
+            n,
+            st,
+            prefix + "_median_seconds",
+            x.medianSeconds(),
+            "s",
+            impl);
+        row(
+            b,
+            "kernel",
+            s,
+            x.position(),
+            n,
+            st,
+            prefix + "_flops_per_second",
+            x.flopsPerSecond(),
+            "FLOP/s",
+            impl);
+        row(
+            b,
+            "kernel",
+            s,
+            x.position(),
+            n,
+            st,
+            prefix + "_bytes_per_second",
+            x.bytesPerSecond(),
+            "B/s",
+            impl);
+        row(
+            b,
+            "kernel",
+            s,
+            x.position(),
+            n,
+            st,
+            "ours_over_" + prefix,
+            x.oursOverReference(),
+            "",
+            "our median / the reference's; above 1 ours is slower");
+      }
+    }
   }
 
   /**

@@ -7,11 +7,14 @@ import io.dsabench.reports.model.CapacityRow;
 import io.dsabench.reports.model.Curve;
 import io.dsabench.reports.model.CurvePoint;
 import io.dsabench.reports.model.KernelRow;
+import io.dsabench.reports.model.KernelSeries;
 import io.dsabench.reports.model.KernelTable;
 import io.dsabench.reports.model.PaperComparison;
 import io.dsabench.reports.model.PaperComparisonRow;
 import io.dsabench.reports.model.Parameter;
 import io.dsabench.reports.model.Provenance;
+import io.dsabench.reports.model.ReferenceRow;
+import io.dsabench.reports.model.ReferenceRun;
 import io.dsabench.reports.model.ReportData;
 import io.dsabench.reports.model.SummaryRow;
 import io.dsabench.reports.model.Verdict;
@@ -354,6 +357,9 @@ public final class HtmlRenderer {
           .append(Escape.html(d.ceilings().source()))
           .append(").</p>\n");
     }
+    boolean ref = d.reference().present();
+    referenceNote(b, d.reference());
+    kernelCharts(b, d);
     if (d.kernels().isEmpty()) {
       b.append("<p class=\"empty\">The run has no points.</p>\n");
     }
@@ -363,11 +369,16 @@ public final class HtmlRenderer {
           .append(t.phase() == Phase.PREFILL ? "Prefill" : "Decode")
           .append(", ")
           .append(t.variant() == Variant.DENSE ? "dense MLA" : "DSA")
-          .append("</h3>\n<table class=\"kernel-table\" id=\"kernels-")
+          .append("</h3>\n<table class=\"kernel-table")
+          .append(ref ? " with-reference" : "")
+          .append("\" id=\"kernels-")
           .append(id)
           .append("\">\n<thead><tr><th>position</th><th>tokens</th><th>stage</th>")
           .append("<th>median ms</th><th>p10 ms</th><th>p90 ms</th><th>samples</th>")
-          .append("<th>TFLOP/s</th><th>TB/s</th><th>of peak FLOP/s</th><th>of peak B/s</th>")
+          .append("<th>TFLOP/s</th><th>TB/s</th>")
+          .append(
+              ref ? "<th>reference ms</th><th>reference rate</th><th>ours ÷ reference</th>" : "")
+          .append("<th>of peak FLOP/s</th><th>of peak B/s</th>")
           .append("</tr></thead>\n<tbody>\n");
       for (KernelRow r : t.rows()) {
         boolean ok = "ok".equals(r.status());
@@ -386,7 +397,9 @@ public final class HtmlRenderer {
         numCell(b, "tokens", (double) r.tokens(), v -> Integer.toString((int) v));
         if (!ok) {
           cell(b, r.status());
-          b.append("<td colspan=\"8\" class=\"reason\">")
+          b.append("<td colspan=\"")
+              .append(ref ? 11 : 8)
+              .append("\" class=\"reason\">")
               .append(Escape.html(r.reason()))
               .append("</td></tr>\n");
           continue;
@@ -398,6 +411,9 @@ public final class HtmlRenderer {
         numCell(b, "samples", r.samples() == null ? null : (double) r.samples(), v -> "" + (int) v);
         numCell(b, "flops", r.flopsPerSecond(), Fmt::tflops);
         numCell(b, "bytes", r.bytesPerSecond(), Fmt::tbps);
+        if (ref) {
+          referenceCells(b, d, t, r);
+        }
         numCell(b, "compute-fraction", r.computeFraction(), Fmt::percent);
         numCell(b, "bandwidth-fraction", r.bandwidthFraction(), Fmt::percent);
         b.append("</tr>\n");
@@ -512,6 +528,23 @@ public final class HtmlRenderer {
     rows.add(new String[] {"results file", p.resultsFile()});
     rows.add(new String[] {"report command", p.reportCommand()});
     rows.add(new String[] {"report written", d.generatedAt()});
+    ReferenceRun ref = d.reference();
+    if (ref.present()) {
+      rows.add(new String[] {"reference file", ref.file()});
+      rows.add(new String[] {"reference run", ref.runId()});
+      rows.add(new String[] {"reference started", ref.startedAt()});
+      rows.add(new String[] {"reference device", ref.deviceName()});
+      rows.add(new String[] {"reference driver", ref.driverVersion()});
+      rows.add(new String[] {"reference git commit", ref.gitCommit()});
+      for (String lib : ref.libraries()) {
+        rows.add(new String[] {"reference library", lib});
+      }
+      for (ReferenceRun.StageImplementation i : ref.implementations()) {
+        rows.add(new String[] {"reference " + i.stage(), i.describe()});
+      }
+    } else {
+      rows.add(new String[] {"reference run", "none: " + ref.absentReason()});
+    }
     b.append("<section id=\"provenance\">\n<h2>Provenance</h2>\n<table id=\"provenance-table\">\n");
     for (String[] r : rows) {
       b.append("<tr><th>").append(Escape.html(r[0])).append("</th><td>");
@@ -523,6 +556,169 @@ public final class HtmlRenderer {
         .append(" (MIT licence, © Chart.js contributors), this page's data, styles and")
         .append(" scripts are all inside this one file. The same numbers are in report.csv and")
         .append(" report.json beside it.</p>\n</section>\n");
+  }
+
+  /** Which reference run the kernels are set against and what it ran, or why there is none. */
+  private static void referenceNote(StringBuilder b, ReferenceRun r) {
+    if (!r.present()) {
+      b.append("<p class=\"empty\" id=\"reference-absent\">No reference column: ")
+          .append(Escape.html(r.absentReason()))
+          .append(". <code>dsabench reference</code> measures DeepSeek's FlashMLA and PyTorch's")
+          .append(" cuDNN attention on the same GPU; <code>dsabench report --reference FILE</code>")
+          .append(" sets a run against it.</p>\n");
+      return;
+    }
+    b.append("<p id=\"reference-note\" data-paired=\"")
+        .append(r.pairedStages())
+        .append("\">Reference: run <code>")
+        .append(Escape.html(r.runId()))
+        .append("</code>")
+        .append(r.deviceName() == null ? "" : " on " + Escape.html(r.deviceName()))
+        .append(r.file() == null ? "" : " (<code>" + Escape.html(r.file()) + "</code>)")
+        .append(", ")
+        .append(r.pairedStages())
+        .append(" stage(s) paired. Its column gives the reference's median and its throughput")
+        .append(" from our stage's declared work (so the two compare stage by stage), and ours ÷")
+        .append(" reference is our median over the reference's: above 1, ours is slower. Our")
+        .append(" dense prefill is set against both cuDNN figures: its marginal cost")
+        .append(" (dense_prefill, first line) and its one-call masked chunk (dense_prefill_masked,")
+        .append(" marked masked). Hover a figure for what ran; the provenance lists every")
+        .append(" implementation and version.</p>\n");
+    if (!r.warnings().isEmpty()) {
+      b.append("<ul class=\"warnings\" id=\"reference-warnings\">\n");
+      for (String w : r.warnings()) {
+        b.append("<li>").append(Escape.html(w)).append("</li>\n");
+      }
+      b.append("</ul>\n");
+    }
+  }
+
+  /**
+   * A chart per phase of stage throughput over position: ours solid, the reference's dashed in the
+   * same colour and unit (drawn by report.js from the embedded kernelCharts).
+   */
+  private static void kernelCharts(StringBuilder b, ReportData d) {
+    for (Phase phase : Phase.values()) {
+      if (d.kernelCharts().stream().noneMatch(s -> s.phase() == phase)) {
+        continue;
+      }
+      String name = phase == Phase.PREFILL ? "Prefill" : "Decode";
+      b.append("<figure class=\"chart\">\n<div class=\"chart-box\"><canvas id=\"kernel-chart-")
+          .append(phase.id())
+          .append("\" role=\"img\" aria-label=\"")
+          .append(phase.id())
+          .append(" stage throughput over token position\"></canvas></div>\n<figcaption>")
+          .append(name)
+          .append(" stages: throughput by token position (TFLOP/s; TB/s on the right for")
+          .append(" memory-bound stages). Solid: this run")
+          .append(
+              d.reference().present()
+                  ? "; dashed: the reference run " + Escape.html(d.reference().runId())
+                  : "")
+          .append(".</figcaption>\n</figure>\n");
+    }
+  }
+
+  /**
+   * Our row's reference figures (two for dense prefill: the second labelled by what sets it apart,
+   * "masked") in three cells, the reference's median, its throughput and our time over it, one line
+   * per figure; a figure the reference skipped or failed says so with its reason.
+   */
+  private static void referenceCells(StringBuilder b, ReportData d, KernelTable t, KernelRow r) {
+    List<ReferenceRow> refs = t.referenceFor(r);
+    if (refs.isEmpty()) {
+      String why =
+          "total".equals(r.stage())
+              ? "the reference has no end-to-end figure"
+              : "the reference run has no figure for this point and stage";
+      b.append("<td class=\"num na\" data-key=\"reference\" title=\"")
+          .append(why)
+          .append("\">–</td><td class=\"num na\" data-key=\"reference-rate\">–</td>")
+          .append("<td class=\"num na\" data-key=\"ours-over-reference\">–</td>");
+      return;
+    }
+    boolean bytes = bytesSeries(d, t, r.stage());
+    StringBuilder median = new StringBuilder();
+    StringBuilder rate = new StringBuilder();
+    StringBuilder ratio = new StringBuilder();
+    for (ReferenceRow x : refs) {
+      String stageAttr = " data-reference-stage=\"" + Escape.html(x.referenceStage()) + "\"";
+      String label =
+          x.referenceStage().equals(x.stage())
+              ? ""
+              : "<span class=\"ref-label\">"
+                  + Escape.html(
+                      x.referenceStage().startsWith(x.stage() + "_")
+                          ? x.referenceStage().substring(x.stage().length() + 1)
+                          : x.referenceStage())
+                  + "</span> ";
+      if (!"ok".equals(x.status())) {
+        median
+            .append("<div class=\"ref-figure ref-missing\"")
+            .append(stageAttr)
+            .append(" data-status=\"")
+            .append(Escape.html(x.status()))
+            .append("\" title=\"")
+            .append(Escape.html(x.reason()))
+            .append("\">")
+            .append(label)
+            .append(Escape.html(x.status() + ": " + x.reason()))
+            .append("</div>");
+        rate.append("<div class=\"na\">–</div>");
+        ratio.append("<div class=\"na\">–</div>");
+        continue;
+      }
+      Double v = bytes ? x.bytesPerSecond() : x.flopsPerSecond();
+      median
+          .append("<div class=\"ref-figure\"")
+          .append(stageAttr)
+          .append(" data-status=\"ok\" data-value=\"")
+          .append(x.medianSeconds().doubleValue())
+          .append("\" title=\"")
+          .append(Escape.html(x.implementation() == null ? "" : x.implementation()))
+          .append("\">")
+          .append(label)
+          .append(Escape.html(Fmt.ms(x.medianSeconds())))
+          .append("</div>");
+      if (v == null) {
+        rate.append("<div class=\"na\">–</div>");
+      } else {
+        rate.append("<div")
+            .append(stageAttr)
+            .append(" data-value=\"")
+            .append(v.doubleValue())
+            .append("\">")
+            .append(Escape.html(bytes ? Fmt.tbps(v) : Fmt.tflops(v)))
+            .append(bytes ? " TB/s" : " TFLOP/s")
+            .append("</div>");
+      }
+      ratio
+          .append("<div")
+          .append(stageAttr)
+          .append(" data-value=\"")
+          .append(x.oursOverReference().doubleValue())
+          .append("\">")
+          .append(Escape.html(Fmt.ratio(x.oursOverReference())))
+          .append("</div>");
+    }
+    b.append("<td class=\"num ref\" data-key=\"reference\">")
+        .append(median)
+        .append("</td><td class=\"num ref\" data-key=\"reference-rate\">")
+        .append(rate)
+        .append("</td><td class=\"num ratio\" data-key=\"ours-over-reference\">")
+        .append(ratio)
+        .append("</td>");
+  }
+
+  /** Whether the stage's chart line (and so its reference figure) is in bytes per second. */
+  private static boolean bytesSeries(ReportData d, KernelTable t, String stage) {
+    return d.kernelCharts().stream()
+        .anyMatch(
+            s ->
+                s.phase() == t.phase()
+                    && s.variant() == t.variant()
+                    && s.stage().equals(stage)
+                    && KernelSeries.BYTES.equals(s.unit()));
   }
 
   private static void cell(StringBuilder b, String text) {

@@ -111,6 +111,98 @@
       })
     );
   });
+  // Kernel charts: each stage's throughput over position, ours solid, the reference run's dashed
+  // and paler in the same hue (as the paper's curves are above); memory-bound stages on a TB/s axis.
+  var STAGE_COLOR = {
+    dense_prefill: ['#c0392b', '#e39a91'],
+    dense_decode: ['#c0392b', '#e39a91'],
+    indexer: ['#6b3fa0', '#b9a0d8'],
+    topk: ['#1e7d4f', '#8fd1ae'],
+    sparse_prefill: ['#1f5fa8', '#8fb3de'],
+    sparse_decode: ['#1f5fa8', '#8fb3de']
+  };
+  function kernelDataset(s) {
+    var ref = s.source === 'reference';
+    var colors = STAGE_COLOR[s.stage] || ['#555555', '#aaaaaa'];
+    var bytes = s.unit === 'B/s';
+    return {
+      label: s.label,
+      data: s.points.map(function (p) {
+        return { x: p.position, y: p.value / 1e12, tokens: p.tokens };
+      }),
+      unit: bytes ? 'TB/s' : 'TFLOP/s',
+      yAxisID: bytes ? 'yBytes' : 'y',
+      borderColor: colors[ref ? 1 : 0],
+      backgroundColor: colors[ref ? 1 : 0],
+      // cuDNN's one-call masked chunk is the second reference for dense prefill: shorter dashes.
+      borderDash: ref ? (s.referenceStage === 'dense_prefill_masked' ? [3, 3] : [8, 4]) : [],
+      borderWidth: ref ? 2 : 2.5,
+      pointRadius: 3,
+      pointStyle: ref ? 'triangle' : 'circle',
+      tension: 0,
+      fill: false,
+      order: ref ? 2 : 1
+    };
+  }
+  ['prefill', 'decode'].forEach(function (phase) {
+    var canvas = document.getElementById('kernel-chart-' + phase);
+    if (!canvas) return;
+    var series = (data.kernelCharts || []).filter(function (s) {
+      return s.phase === phase;
+    });
+    var anyBytes = series.some(function (s) {
+      return s.unit === 'B/s';
+    });
+    var scales = {
+      x: {
+        type: 'linear',
+        min: 0,
+        title: { display: true, text: 'token position' },
+        ticks: { callback: kTokens, stepSize: 16384 }
+      },
+      y: { beginAtZero: true, title: { display: true, text: 'TFLOP/s' } }
+    };
+    if (anyBytes) {
+      scales.yBytes = {
+        position: 'right',
+        beginAtZero: true,
+        title: { display: true, text: 'TB/s' },
+        grid: { drawOnChartArea: false }
+      };
+    }
+    canvas.setAttribute('data-reference-series', String(series.filter(function (s) {
+      return s.source === 'reference';
+    }).length));
+    charts.push(
+      new Chart(canvas, {
+        type: 'line',
+        data: { datasets: series.map(kernelDataset) },
+        options: {
+          animation: false,
+          responsive: true,
+          maintainAspectRatio: false,
+          parsing: false,
+          interaction: { mode: 'nearest', intersect: false },
+          scales: scales,
+          plugins: {
+            legend: { position: 'bottom', labels: { boxHeight: 2 } },
+            tooltip: {
+              callbacks: {
+                title: function (items) {
+                  return items.length
+                    ? 'position ' + kTokens(items[0].parsed.x) + ', n = ' + items[0].raw.tokens
+                    : '';
+                },
+                label: function (item) {
+                  return item.dataset.label + ': ' + item.parsed.y.toPrecision(4) + ' ' + item.dataset.unit;
+                }
+              }
+            }
+          }
+        }
+      })
+    );
+  });
   // Browsers lay out print pages without telling Chart.js; size the canvases for A4 first.
   window.addEventListener('beforeprint', function () {
     charts.forEach(function (c) {
