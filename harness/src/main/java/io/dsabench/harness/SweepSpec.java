@@ -21,11 +21,9 @@ import java.util.stream.Collectors;
  * <p>Decode tokens are the total query tokens of a point: with {@code decodeTokensPerSeq} N (2 for
  * DeepSeek-V3.2 decoding with one MTP draft token) a decode point of n tokens is n/N sequences of N
  * query tokens each, every sequence with its own cache; query token j of a sequence sees keys
- * {@code 0 .. p-N+j}. Work (FLOPs, bytes) stays the {@link
- * io.dsabench.costmodel.workload.WorkloadModel}'s per-token counts at position p: query token j
- * sees {@code p-N+j+1} keys, so the N-token decode's dense FLOPs fall short of them by a relative
- * {@code (N-1)/(2p)}, under 1/p for N = 2 (sparse attention reads 2048 entries per token either way
- * once p >= 2048 + N).
+ * {@code 0 .. p-N+j}. The points carry N ({@link SweepPoint#tokensPerSeq()}), and the {@link
+ * io.dsabench.costmodel.workload.WorkloadModel} counts their work that way: each sequence's caches
+ * read once for its N tokens, token j attending to {@code p-N+j+1} keys.
  *
  * @param phases in order, no duplicates
  * @param variants in order, no duplicates
@@ -154,7 +152,10 @@ public record SweepSpec(
       for (Variant v : variants) {
         for (int p : positions) {
           int n = tokens.get(ph);
-          out.add(new SweepPoint(ph, v, p, ph == Phase.PREFILL ? Math.min(n, p) : n));
+          out.add(
+              ph == Phase.PREFILL
+                  ? new SweepPoint(ph, v, p, Math.min(n, p))
+                  : new SweepPoint(ph, v, p, n, decodeTokensPerSeq));
         }
       }
     }

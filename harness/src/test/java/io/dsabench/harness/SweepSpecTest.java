@@ -65,8 +65,18 @@ class SweepSpecTest {
     assertThat(SweepSpec.parseCanonical(two.canonical())).isEqualTo(two).isNotEqualTo(one);
     assertThat(SweepSpec.decodeTokensPerSeqOf(two.canonical())).isEqualTo(2);
     assertThat(SweepSpec.decodeTokensPerSeqOf(null)).isEqualTo(1);
-    // The point's tokens stay the total query tokens: 128 = 64 sequences x 2.
-    assertThat(two.points()).isEqualTo(one.points());
+    // The point's tokens stay the total query tokens: 128 = 64 sequences x 2; decode points carry
+    // the 2, prefill points are one sequence either way.
+    assertThat(two.points()).hasSameSizeAs(one.points());
+    for (int i = 0; i < one.points().size(); i++) {
+      var a = one.points().get(i);
+      var b = two.points().get(i);
+      assertThat(b.tokens()).isEqualTo(a.tokens());
+      assertThat(b.tokensPerSeq())
+          .as(b.key())
+          .isEqualTo(a.phase() == Phase.DECODE ? 2 : a.tokens());
+      assertThat(b.sequences()).as(b.key()).isEqualTo(a.phase() == Phase.DECODE ? 64 : 1);
+    }
 
     assertThatThrownBy(() -> one.withDecodeTokensPerSeq(0))
         .hasMessage(

@@ -11,8 +11,11 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * One sweep point's outcome. {@code reason} says why a point was skipped or failed; {@code device}
- * is set when a multi-GPU run records which GPU measured it.
+ * One sweep point's outcome. {@code tokensPerSeq} is the point's query tokens per sequence (the
+ * chunk for prefill; 2 for decode with one MTP draft token); files written before it was recorded
+ * leave it out, and {@link Results} fills it from the run's declared sweep. {@code reason} says why
+ * a point was skipped or failed; {@code device} is set when a multi-GPU run records which GPU
+ * measured it.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonPropertyOrder({
@@ -20,6 +23,7 @@ import java.util.Optional;
   "variant",
   "position",
   "tokens",
+  "tokensPerSeq",
   "status",
   "reason",
   "stages",
@@ -30,12 +34,19 @@ public record PointResult(
     Variant variant,
     int position,
     int tokens,
+    Integer tokensPerSeq,
     PointStatus status,
     @JsonInclude(JsonInclude.Include.ALWAYS) String reason,
     List<StageResult> stages,
     DeviceRecord device) {
   public PointResult {
-    new SweepPoint(phase, variant, position, tokens); // validates the coordinates
+    // Validates the coordinates; a missing tokensPerSeq is checked once Results has filled it.
+    new SweepPoint(
+        phase,
+        variant,
+        position,
+        tokens,
+        tokensPerSeq == null ? SweepPoint.defaultTokensPerSeq(phase, tokens) : tokensPerSeq);
     if (status == null) {
       throw new IllegalArgumentException("status: null is not one of ok, skipped, failed");
     }
@@ -45,19 +56,65 @@ public record PointResult(
     stages = stages == null ? List.of() : List.copyOf(stages);
   }
 
+  /** A point as written before {@code tokensPerSeq} existed (tests and old callers). */
+  public PointResult(
+      Phase phase,
+      Variant variant,
+      int position,
+      int tokens,
+      PointStatus status,
+      String reason,
+      List<StageResult> stages,
+      DeviceRecord device) {
+    this(phase, variant, position, tokens, null, status, reason, stages, device);
+  }
+
   public static PointResult ok(SweepPoint p, List<StageResult> stages) {
     return new PointResult(
-        p.phase(), p.variant(), p.position(), p.tokens(), PointStatus.OK, null, stages, null);
+        p.phase(),
+        p.variant(),
+        p.position(),
+        p.tokens(),
+        p.tokensPerSeq(),
+        PointStatus.OK,
+        null,
+        stages,
+        null);
   }
 
   public static PointResult notOk(SweepPoint p, PointStatus status, String reason) {
     return new PointResult(
-        p.phase(), p.variant(), p.position(), p.tokens(), status, reason, List.of(), null);
+        p.phase(),
+        p.variant(),
+        p.position(),
+        p.tokens(),
+        p.tokensPerSeq(),
+        status,
+        reason,
+        List.of(),
+        null);
   }
 
+  /** A copy measured on {@code newDevice}. */
+  public PointResult withDevice(DeviceRecord newDevice) {
+    return new PointResult(
+        phase, variant, position, tokens, tokensPerSeq, status, reason, stages, newDevice);
+  }
+
+  /** A copy with tokens per sequence set (when the file did not record it). */
+  public PointResult withTokensPerSeq(int t) {
+    return new PointResult(phase, variant, position, tokens, t, status, reason, stages, device);
+  }
+
+  /** The point; tokens per sequence as recorded, else the default (chunk, or 1 for decode). */
   @JsonIgnore
   public SweepPoint point() {
-    return new SweepPoint(phase, variant, position, tokens);
+    return new SweepPoint(
+        phase,
+        variant,
+        position,
+        tokens,
+        tokensPerSeq == null ? SweepPoint.defaultTokensPerSeq(phase, tokens) : tokensPerSeq);
   }
 
   public Optional<StageResult> stage(Op op) {

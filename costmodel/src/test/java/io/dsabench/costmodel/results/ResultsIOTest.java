@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class ResultsIOTest {
+  static final Path PUBLISHED = Path.of("..", "reports", "published", "h200");
   private static final Results SYNTHETIC =
       SyntheticResults.of("cuda", "NVIDIA H200", SyntheticResults::linear);
 
@@ -27,6 +28,41 @@ class ResultsIOTest {
     try (var s = Files.list(dir)) {
       assertThat(s.toList()).containsExactly(f);
     }
+  }
+
+  @Test
+  void tokensPerSequenceIsWrittenAndOldFilesTakeItFromTheirDeclaredSweep(@TempDir Path dir)
+      throws Exception {
+    Path f = dir.resolve("results.json");
+    ResultsIO.write(f, SYNTHETIC);
+    assertThat(Files.readString(f)).containsPattern("\"tokens\" : 64,\\s+\"tokensPerSeq\" : 1,");
+    // The published companion runs were written before points recorded it: their sweep says 2.
+    Results old = ResultsIO.read(PUBLISHED.resolve("decode-2tok-b64.json"));
+    assertThat(Files.readString(PUBLISHED.resolve("decode-2tok-b64.json")))
+        .doesNotContain("tokensPerSeq\"");
+    assertThat(old.points()).allSatisfy(p -> assertThat(p.tokensPerSeq()).isEqualTo(2));
+    assertThat(old.points().get(0).point().sequences()).isEqualTo(64);
+    // The default sweep named none: one token per decode sequence, the chunk for prefill.
+    Results main = ResultsIO.read(PUBLISHED.resolve("results.json"));
+    for (PointResult p : main.points()) {
+      assertThat(p.tokensPerSeq())
+          .as(p.point().key())
+          .isEqualTo(p.phase() == io.dsabench.costmodel.workload.Phase.PREFILL ? p.tokens() : 1);
+    }
+  }
+
+  @Test
+  void aDeclaredSweepThatAPointBreaksIsRefusedNamingThePoint(@TempDir Path dir) throws Exception {
+    Path f = dir.resolve("results.json");
+    String json =
+        Files.readString(PUBLISHED.resolve("decode-2tok-b64.json"))
+            .replace("decodeTokensPerSeq=2", "decodeTokensPerSeq=3");
+    Files.writeString(f, json);
+    assertThatThrownBy(() -> ResultsIO.read(f))
+        .isInstanceOf(ResultsFormatException.class)
+        .hasMessageContaining(
+            "point decode/dsa/p=32768/n=128: run.extra.sweep declares decodeTokensPerSeq 3, which"
+                + " it breaks: tokensPerSeq: 3 does not divide the 128 decode tokens");
   }
 
   @Test
