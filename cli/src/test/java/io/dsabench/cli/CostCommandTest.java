@@ -126,6 +126,21 @@ class CostCommandTest {
   }
 
   @Test
+  void aResultsFileHoldingAPointTwiceIsExit2NamingThePoint(@TempDir Path dir) throws Exception {
+    Path f = syntheticResults(dir, "cuda", "NVIDIA H200");
+    Results all = ResultsIO.read(f);
+    List<PointResult> pts = new ArrayList<>(all.points());
+    pts.add(pts.get(pts.size() - 1));
+    Path g = dir.resolve("dup.json");
+    ResultsIO.write(g, new Results(all.run(), pts));
+    CliRun r = run("cost", "--results", g.toString());
+    assertEquals(2, r.exit(), r.out());
+    assertTrue(
+        r.err().contains("point decode/dsa/p=131072/n=32 appears twice (points 11 and 12"),
+        r.err());
+  }
+
+  @Test
   void onePhaseAloneWhenTheOthersPointsFailed(@TempDir Path dir) throws Exception {
     Path f = syntheticResults(dir, "cuda", "NVIDIA H200");
     Results all = ResultsIO.read(f);

@@ -66,6 +66,52 @@ class ResultsIOTest {
   }
 
   @Test
+  void aDuplicatedPointIsRefusedNamingThePoint(@TempDir Path dir) throws Exception {
+    var pts = new java.util.ArrayList<>(SYNTHETIC.points());
+    pts.add(pts.get(2));
+    Path f = dir.resolve("dup.json");
+    ResultsIO.write(f, new Results(SYNTHETIC.run(), pts));
+    assertThatThrownBy(() -> ResultsIO.read(f))
+        .isInstanceOf(ResultsFormatException.class)
+        .hasMessage(
+            f
+                + ": point prefill/dense/p=65536/n=1024 appears twice (points 2 and 16 of the"
+                + " file); each point is measured once, so neither copy can be trusted");
+  }
+
+  @Test
+  void anOkPointWithoutStagesOrWithoutOneOfItsStagesIsRefusedNamingThePoint(@TempDir Path dir)
+      throws Exception {
+    var pts = new java.util.ArrayList<>(SYNTHETIC.points());
+    PointResult dsa = pts.get(7); // prefill/dsa/p=131072
+    pts.set(7, PointResult.ok(dsa.point(), java.util.List.of()));
+    Path empty = dir.resolve("empty-stages.json");
+    ResultsIO.write(empty, new Results(SYNTHETIC.run(), pts));
+    assertThatThrownBy(() -> ResultsIO.read(empty))
+        .hasMessage(
+            empty
+                + ": point prefill/dsa/p=131072/n=1024 is ok but has no stages; an ok point holds"
+                + " its stage timings");
+
+    pts.set(7, PointResult.ok(dsa.point(), dsa.stages().subList(0, 2)));
+    Path lacking = dir.resolve("lacking.json");
+    ResultsIO.write(lacking, new Results(SYNTHETIC.run(), pts));
+    assertThatThrownBy(() -> ResultsIO.read(lacking))
+        .hasMessage(
+            lacking
+                + ": point prefill/dsa/p=131072/n=1024 is ok but lacks stage sparse_prefill (a"
+                + " prefill/dsa point times indexer, topk, sparse_prefill)");
+
+    var twice = new java.util.ArrayList<>(dsa.stages());
+    twice.add(dsa.stages().get(0));
+    pts.set(7, PointResult.ok(dsa.point(), twice));
+    Path doubled = dir.resolve("doubled.json");
+    ResultsIO.write(doubled, new Results(SYNTHETIC.run(), pts));
+    assertThatThrownBy(() -> ResultsIO.read(doubled))
+        .hasMessage(doubled + ": point prefill/dsa/p=131072/n=1024 has stage indexer twice");
+  }
+
+  @Test
   void wrongSchemaIsRejectedNamingFileAndProblem(@TempDir Path dir) throws IOException {
     Path f = dir.resolve("other.json");
     Files.writeString(f, "{\"schema\": \"dsabench.results/v0\", \"run\": {}, \"points\": []}");
