@@ -253,6 +253,9 @@ final class CostCommand implements Callable<Integer> {
             + r.parameters().usdPerGpuHour()
             + " USD/GPU-hour");
     out.println("# " + r.attentionLabel());
+    for (var v : r.aboveCeiling()) {
+      out.println("# ABOVE CEILING: " + v.message());
+    }
     for (CostCurve c : r.curves()) {
       List<CurvePoint> ex = c.points().stream().filter(CurvePoint::extrapolated).toList();
       if (!ex.isEmpty()) {
@@ -329,6 +332,17 @@ final class CostCommand implements Callable<Integer> {
         p.target().name(),
         p.usdPerGpuHour());
     out.println(r.attentionLabel());
+    if (!r.aboveCeiling().isEmpty()) {
+      out.println();
+      out.println(
+          "ABOVE CEILING: "
+              + r.aboveCeiling().size()
+              + " stage(s) run faster than their device can; their work or time was counted"
+              + " wrong, and the curves built on them are wrong too:");
+      for (var v : r.aboveCeiling()) {
+        out.println("  " + v.message());
+      }
+    }
     out.println();
     out.println("USD per million tokens by position (* = attention extrapolated beyond the");
     out.println("measured positions; prefill_v3.2 mode: m = masked MHA, s = sparse)");

@@ -5,6 +5,7 @@ import io.dsabench.costmodel.cost.CostModel;
 import io.dsabench.costmodel.cost.CostParameters;
 import io.dsabench.costmodel.cost.CostReport;
 import io.dsabench.costmodel.cost.CurvePoint;
+import io.dsabench.costmodel.hardware.CeilingCheck;
 import io.dsabench.costmodel.hardware.HardwareProfile;
 import io.dsabench.costmodel.reference.Figure3Reference;
 import io.dsabench.costmodel.reference.ReferenceCurve;
@@ -108,6 +109,9 @@ final class ModelCostCurves implements CostCurves {
     m.put("curves", curves);
     m.put("missing", missing);
     m.put("parameters", first.parameterTable());
+    m.put(
+        "aboveCeiling",
+        first.aboveCeiling().stream().map(CeilingCheck.Violation::message).toList());
     return m;
   }
 

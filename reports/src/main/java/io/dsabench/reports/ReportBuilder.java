@@ -10,6 +10,7 @@ import io.dsabench.costmodel.cost.CostModel;
 import io.dsabench.costmodel.cost.CostParameters;
 import io.dsabench.costmodel.cost.CostReport;
 import io.dsabench.costmodel.cost.RestEstimate;
+import io.dsabench.costmodel.hardware.CeilingCheck;
 import io.dsabench.costmodel.hardware.HardwareProfile;
 import io.dsabench.costmodel.hardware.HardwareProfiles;
 import io.dsabench.costmodel.hardware.Precision;
@@ -24,8 +25,10 @@ import io.dsabench.costmodel.results.PointStatus;
 import io.dsabench.costmodel.results.Results;
 import io.dsabench.costmodel.results.RunInfo;
 import io.dsabench.costmodel.results.StageResult;
+import io.dsabench.costmodel.workload.Op;
 import io.dsabench.costmodel.workload.Phase;
 import io.dsabench.costmodel.workload.Variant;
+import io.dsabench.costmodel.workload.WorkloadModel;
 import io.dsabench.reports.model.CapacityPlan;
 import io.dsabench.reports.model.CapacityRow;
 import io.dsabench.reports.model.Ceilings;
@@ -50,11 +53,12 @@ import java.util.Locale;
 /**
  * Turns a {@link ReportInput} into a {@link ReportData} through the cost model. Every number here
  * is the cost model's (curves, capacity plan, parameters) or the results file's (kernel times);
- * this class only selects, groups and labels them, and divides measured throughput by datasheet
- * ceilings.
+ * this class only selects, groups and labels them, and divides throughput by the device's ceilings.
  */
 final class ReportBuilder {
   private static final String EXTRAPOLATED = "extrapolated";
+
+  private static final WorkloadModel WORKLOAD = WorkloadModel.deepseekV32();
 
   private ReportBuilder() {}
 
@@ -146,16 +150,35 @@ final class ReportBuilder {
         capacity = capacity(in, cost);
       }
     }
-    HardwareProfile measuredOn = HardwareProfiles.forDevice(run.device()).orElse(null);
+    HardwareProfile measuredOn =
+        "cpu".equals(run.backend()) ? null : HardwareProfiles.forDevice(run.device()).orElse(null);
+    io.dsabench.costmodel.hardware.Ceilings c =
+        measuredOn == null ? null : CeilingCheck.ceilingsOf(measuredOn);
     Ceilings ceilings =
-        measuredOn == null
+        c == null
             ? null
             : new Ceilings(
                 measuredOn.id(),
-                measuredOn.peak().bf16FlopsPerSecond(),
-                measuredOn.peak().fp8FlopsPerSecond(),
-                measuredOn.peak().bytesPerSecond(),
-                measuredOn.peak().source());
+                c.bf16FlopsPerSecond(),
+                c.fp8FlopsPerSecond(),
+                c.bytesPerSecond(),
+                c.source());
+    List<CeilingCheck.Violation> above =
+        measuredOn == null ? List.of() : CeilingCheck.violations(results, WORKLOAD);
+    if (!above.isEmpty()) {
+      List<String> lines = new ArrayList<>();
+      for (CeilingCheck.Violation v : above) {
+        lines.add(v.message());
+      }
+      warnings.add(
+          0,
+          "ABOVE CEILING: "
+              + above.size()
+              + " stage(s) run faster than the device can, so their work or time was counted"
+              + " wrong and every number built on them is wrong too: "
+              + String.join("; ", lines)
+              + ".");
+    }
     return new ReportData(
         ReportData.SCHEMA,
         "DeepSeek Sparse Attention cost report — " + deviceLabel(run),
@@ -425,9 +448,11 @@ final class ReportBuilder {
                 new KernelRow(
                     p.position(),
                     p.tokens(),
+                    p.tokensPerSeq(),
                     null,
                     p.status().id(),
                     p.reason(),
+                    null,
                     null,
                     null,
                     null,
@@ -449,20 +474,30 @@ final class ReportBuilder {
   }
 
   /**
-   * A stage's throughput and its fraction of the measuring GPU's datasheet ceilings: FLOP/s against
-   * the peak of the op's precision ({@link Precision#of}: fp8 for the indexer, bf16 otherwise),
-   * bytes/s against memory bandwidth.
+   * A stage's throughput, from the workload model's FLOPs and bytes at the point (so that a file
+   * written with an older count is shown as the model counts it now), and its fraction of the
+   * measuring GPU's ceilings ({@link CeilingCheck#ceilingsOf}): FLOP/s against the ceiling of the
+   * op's precision ({@link Precision#of}: fp8 for the indexer, bf16 otherwise), bytes/s against
+   * bandwidth.
    */
   static KernelRow kernelRow(PointResult p, StageResult s, HardwareProfile measuredOn) {
+    var work = WORKLOAD.work(s.op(), p.point());
+    double flops = work.flops() / s.medianSeconds();
+    double bytes = work.bytes() / s.medianSeconds();
     Double compute = null;
     Double bandwidth = null;
+    Boolean above = null;
     if (measuredOn != null) {
-      compute = s.flopsPerSecond() / measuredOn.peak().flopsPerSecond(Precision.of(s.op()));
-      bandwidth = s.bytesPerSecond() / measuredOn.peak().bytesPerSecond();
+      var c = CeilingCheck.ceilingsOf(measuredOn);
+      compute = flops / c.flopsPerSecond(Precision.of(s.op()));
+      bandwidth = bytes / c.bytesPerSecond();
+      // A total adds fp8 and bf16 FLOPs; no one ceiling bounds it (CeilingCheck leaves it out).
+      above = s.op() != Op.TOTAL && (compute > 1 || bandwidth > 1) ? Boolean.TRUE : null;
     }
     return new KernelRow(
         p.position(),
         p.tokens(),
+        p.tokensPerSeq(),
         s.op().id(),
         PointStatus.OK.id(),
         null,
@@ -470,10 +505,11 @@ final class ReportBuilder {
         s.p10Seconds(),
         s.p90Seconds(),
         s.samples(),
-        s.flopsPerSecond(),
-        s.bytesPerSecond(),
+        flops,
+        bytes,
         compute,
-        bandwidth);
+        bandwidth,
+        above);
   }
 
   private static Provenance provenance(ReportInput in) {
@@ -513,8 +549,10 @@ final class ReportBuilder {
                 + " sparse MLA; V3.2 prefill = the cheaper at each p of masked MHA and indexer +"
                 + " top-k + sparse MLA (hence the crossover)",
             "dense ÷ DSA = usd_per_million_tokens of V3.1 / that of V3.2 at the same position",
-            "kernel throughput = declared FLOPs (bytes) of the stage / its median seconds;"
-                + " fraction of peak = throughput / datasheet peak of the measuring GPU",
+            "kernel throughput = the workload model's FLOPs (bytes) of the stage / its median"
+                + " seconds; fraction = throughput / the measuring GPU's ceiling (measured on such"
+                + " a GPU where known, else the datasheet's); above 100% is flagged: it means the"
+                + " work or the time was counted wrong",
             "capacity: prefill GPU-seconds per request = ∫ from h·L to L of prefill(p) dp, decode"
                 + " = ∫ from L to L+M of decode(p) dp (L prompt, M output, h cache-hit ratio);"
                 + " GPUs = ⌈rate · prefill seconds / utilization⌉ + ⌈rate · decode seconds /"

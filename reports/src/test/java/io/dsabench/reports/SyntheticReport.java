@@ -88,16 +88,31 @@ final class SyntheticReport {
         for (int p : List.of(8192, 32768)) {
           rows.add(
               new KernelRow(
-                  p, 64, "total", "ok", null, 1.25e-3, 1.2e-3, 1.4e-3, 20, 3.1e14, 1.2e12, 0.313,
-                  0.25));
+                  p,
+                  64,
+                  phase == Phase.PREFILL ? 64 : 1,
+                  "total",
+                  "ok",
+                  null,
+                  1.25e-3,
+                  1.2e-3,
+                  1.4e-3,
+                  20,
+                  3.1e14,
+                  1.2e12,
+                  0.313,
+                  0.25,
+                  null));
         }
         rows.add(
             new KernelRow(
                 131072,
                 64,
+                phase == Phase.PREFILL ? 64 : 1,
                 null,
                 "skipped",
                 "out of memory " + HOSTILE,
+                null,
                 null,
                 null,
                 null,

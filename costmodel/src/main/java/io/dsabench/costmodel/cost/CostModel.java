@@ -316,7 +316,8 @@ public final class CostModel {
         rest,
         measured,
         steps,
-        parameterTable(params, source, tr != null, label));
+        parameterTable(params, source, tr != null, label),
+        io.dsabench.costmodel.hardware.CeilingCheck.violations(results, wm));
   }
 
   private static RestEstimate find(List<RestEstimate> rest, Curve c) {

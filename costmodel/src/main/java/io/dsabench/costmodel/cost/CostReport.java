@@ -1,5 +1,6 @@
 package io.dsabench.costmodel.cost;
 
+import io.dsabench.costmodel.hardware.CeilingCheck;
 import io.dsabench.costmodel.hardware.HardwareProfile;
 import java.util.List;
 
@@ -19,6 +20,8 @@ import java.util.List;
  * @param measured the measured points behind the attention times
  * @param calibration calibration steps applied (empty when none)
  * @param parameterTable every number used, with its source
+ * @param aboveCeiling stages of the results above their device's ceilings ({@link CeilingCheck}): a
+ *     counting error, shown wherever the report is
  */
 public record CostReport(
     CostParameters parameters,
@@ -32,13 +35,15 @@ public record CostReport(
     List<RestEstimate> rest,
     List<MeasuredPoint> measured,
     List<CalibrationStep> calibration,
-    List<Parameter> parameterTable) {
+    List<Parameter> parameterTable,
+    List<CeilingCheck.Violation> aboveCeiling) {
   public CostReport {
     curves = List.copyOf(curves);
     rest = List.copyOf(rest);
     measured = List.copyOf(measured);
     calibration = List.copyOf(calibration);
     parameterTable = List.copyOf(parameterTable);
+    aboveCeiling = List.copyOf(aboveCeiling);
   }
 
   /**

@@ -40,6 +40,7 @@ class CapacityPlannerTest {
         List.of(),
         List.of(),
         List.of(),
+        List.of(),
         List.of());
   }
 

@@ -129,6 +129,27 @@ public final class CsvRenderer {
         }
         Integer n = r.tokens();
         String st = r.stage();
+        if (r.tokensPerSeq() != null) {
+          row(
+              b,
+              "kernel",
+              s,
+              r.position(),
+              n,
+              st,
+              "tokens_per_seq",
+              r.tokensPerSeq().doubleValue(),
+              "tokens",
+              null);
+        }
+        String ceilingNote =
+            d.ceilings() == null
+                ? "no ceilings known"
+                : "of "
+                    + d.ceilings().hardware()
+                    + (Boolean.TRUE.equals(r.aboveCeiling())
+                        ? "; ABOVE CEILING: the work or time was counted wrong"
+                        : "");
         row(b, "kernel", s, r.position(), n, st, "median_seconds", r.medianSeconds(), "s", null);
         row(b, "kernel", s, r.position(), n, st, "p10_seconds", r.p10Seconds(), "s", null);
         row(b, "kernel", s, r.position(), n, st, "p90_seconds", r.p90Seconds(), "s", null);
@@ -175,7 +196,7 @@ public final class CsvRenderer {
             "compute_fraction",
             r.computeFraction(),
             "",
-            d.ceilings() == null ? "no ceilings known" : "of " + d.ceilings().hardware());
+            ceilingNote);
         row(
             b,
             "kernel",
@@ -186,7 +207,7 @@ public final class CsvRenderer {
             "bandwidth_fraction",
             r.bandwidthFraction(),
             "",
-            d.ceilings() == null ? "no ceilings known" : "of " + d.ceilings().hardware());
+            ceilingNote);
       }
     }
     CapacityPlan plan = d.capacity();
