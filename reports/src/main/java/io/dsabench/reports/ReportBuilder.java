@@ -209,7 +209,7 @@ final class ReportBuilder {
   }
 
   private static String measuredRange(CostReport cost) {
-    int lo = cost.measured().stream().mapToInt(m -> m.position()).min().orElse(0);
+    int lo = cost.measured().stream().mapToInt(m -> m.coveredFrom()).min().orElse(0);
     int hi = cost.measured().stream().mapToInt(m -> m.position()).max().orElse(0);
     return "measured " + Fmt.tokens(lo) + " to " + Fmt.tokens(hi);
   }
@@ -539,9 +539,11 @@ final class ReportBuilder {
                 + " gpu_seconds_per_token(p)",
             "gpu_seconds_per_token(p) = layers · attention_seconds_per_token_and_layer(p) +"
                 + " rest_of_model_seconds_per_token",
-            "attention_seconds_per_token_and_layer(p) = Σ stage median seconds / n at each measured"
-                + " position, linear in p between measured positions; outside them the nearest"
-                + " segment is extended and every such value is flagged 'extrapolated'",
+            "attention_seconds_per_token_and_layer(p) = Σ stage median seconds / n of each measured"
+                + " point, placed at its mean position p − (t − 1)/2 (a chunk of t query tokens"
+                + " ending at p), linear in p between them; outside the positions the chunks cover"
+                + " the nearest segment is extended and every such value is flagged"
+                + " 'extrapolated'",
             "on another GPU: target_seconds = source_seconds · source_ceiling / target_ceiling of"
                 + " the op's bound resource (compute: FLOPs / peak FLOP/s at the op's precision;"
                 + " memory: bytes / bandwidth; the larger time decides)",

@@ -350,13 +350,15 @@ public final class CostModel {
     t.add(
         new Parameter(
             "attention.interpolation",
-            "linear in position between measured points; per-token time = stage medians / n at p",
+            "per-token time = stage medians / n, placed at the point's mean position p - (t-1)/2"
+                + " (t = tokens per sequence: the chunk for prefill); linear between them",
             "AttentionProfile"));
     t.add(
         new Parameter(
             "attention.extrapolation",
             p.extrapolation().name().toLowerCase(Locale.ROOT),
-            "flag: nearest segment extended, clamped at 0, marked '*'"));
+            "outside the positions the measured chunks cover (p - t .. p): flag = nearest segment"
+                + " extended, clamped at 0, marked '*'; error = not priced there"));
     t.add(
         new Parameter(
             "attention.maskedMhaIncludesIndexer",

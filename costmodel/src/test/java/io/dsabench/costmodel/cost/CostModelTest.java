@@ -47,11 +47,16 @@ class CostModelTest {
     // Between 1024 and 32768 the per-token time is linear in p (both ends on the same line here).
     CurvePoint at16k = pv31.points().stream().filter(p -> p.position() == 16384).findFirst().get();
     assertThat(at16k.attentionSeconds()).isCloseTo(61 * (1e-6 + 16384e-10), within(1e-15));
-    // Position 0 is below the first measured position: extended and flagged.
+    // Position 0 is inside the first chunk (positions 0..1023, its mean position 512.5): the
+    // first segment extended there is not an extrapolation.
     CurvePoint at0 = pv31.points().get(0);
     assertThat(at0.position()).isZero();
-    assertThat(at0.extrapolated()).isTrue();
+    assertThat(at0.extrapolated()).isFalse();
     assertThat(at0.attentionSeconds()).isCloseTo(61 * 1e-6, within(1e-15));
+    // Decode at 0 lies below every measured context (1023 is the first one token sees): flagged.
+    CurvePoint dec0 = r.curve(Curve.DECODE_V31).points().get(0);
+    assertThat(dec0.extrapolated()).isTrue();
+    assertThat(dec0.attentionSeconds()).isCloseTo(61 * 2e-6, within(1e-15));
     // Decode v3.2 at 131072: indexer + topk + sparse = (0.1e-6 + 131072·2e-11) + 0.05e-6 +
     // (0.5e-6 + 2048e-10).
     CurvePoint d =
@@ -144,7 +149,7 @@ class CostModelTest {
                     CPU, CostParameters.defaults().withExtrapolation(Extrapolation.ERROR)))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage(
-            "position: 0 is outside the measured range 1024..131072 of prefill/dense"
+            "position: 0 is outside the measured range 1023..131072 of decode/dense"
                 + " (extrapolation: error)");
   }
 
