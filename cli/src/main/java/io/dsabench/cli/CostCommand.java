@@ -17,7 +17,6 @@ import io.dsabench.costmodel.cost.Extrapolation;
 import io.dsabench.costmodel.cost.Parameter;
 import io.dsabench.costmodel.cost.RestCalibration;
 import io.dsabench.costmodel.cost.RestEstimate;
-import io.dsabench.costmodel.hardware.CeilingKind;
 import io.dsabench.costmodel.hardware.HardwareProfile;
 import io.dsabench.costmodel.hardware.HardwareProfiles;
 import io.dsabench.costmodel.reference.ComparisonRow;
@@ -87,13 +86,6 @@ final class CostCommand implements Callable<Integer> {
   String sourceHardware;
 
   @Option(
-      names = "--ceilings",
-      paramLabel = "K",
-      description =
-          "source ceilings that decide compute- vs memory-bound: peak or measured (default: peak)")
-  String ceilings = "peak";
-
-  @Option(
       names = "--extrapolation",
       paramLabel = "E",
       description =
@@ -150,7 +142,6 @@ final class CostCommand implements Callable<Integer> {
     if (sourceHardware != null) {
       params = params.withSource(HardwareProfiles.byId(sourceHardware));
     }
-    params = params.withClassifyBy(ceilingKind(ceilings));
     params = params.withExtrapolation(extrapolationPolicy(extrapolation));
     params = params.withPositions(positions(step));
     params = io.dsabench.costmodel.cost.ParameterOverrides.apply(params, set);
@@ -208,17 +199,6 @@ final class CostCommand implements Callable<Integer> {
       return ResultsIO.read(file);
     } catch (ResultsFormatException e) {
       throw new IllegalArgumentException("results: " + e.getMessage(), e);
-    }
-  }
-
-  static CeilingKind ceilingKind(String s) {
-    switch (s.toLowerCase(Locale.ROOT)) {
-      case "peak":
-        return CeilingKind.PEAK;
-      case "measured":
-        return CeilingKind.MEASURED;
-      default:
-        throw new IllegalArgumentException("ceilings: '" + s + "' is not one of peak, measured");
     }
   }
 
@@ -457,13 +437,17 @@ final class CostCommand implements Callable<Integer> {
       for (CalibrationStep s : r.calibration()) {
         out.printf(
             Locale.ROOT,
-            "  %s[%s]: target %.2f us/token at position 0 (%s); attention %.2f us; model rest"
-                + " %.2f us -> scale %.4f%n",
+            "  %s[%s]: target %.2f us/token at position 0 (%s); attention of a context-free token"
+                + " %.2f us (roofline; ours extrapolated to 0: %s); model rest %.2f us -> scale"
+                + " %.4f%n",
             s.name(),
             s.phase(),
             s.targetSeconds() * 1e6,
             s.source(),
             s.attentionSeconds() * 1e6,
+            s.measuredAttentionSeconds() == null
+                ? "not priced"
+                : String.format(Locale.ROOT, "%.2f us", s.measuredAttentionSeconds() * 1e6),
             s.modelRestSeconds() * 1e6,
             s.scale());
       }

@@ -544,9 +544,9 @@ final class ReportBuilder {
                 + " ending at p), linear in p between them; outside the positions the chunks cover"
                 + " the nearest segment is extended and every such value is flagged"
                 + " 'extrapolated'",
-            "on another GPU: target_seconds = source_seconds · source_ceiling / target_ceiling of"
-                + " the op's bound resource (compute: FLOPs / peak FLOP/s at the op's precision;"
-                + " memory: bytes / bandwidth; the larger time decides)",
+            "on another GPU: target_seconds = source_seconds · roofline(target) / roofline(source),"
+                + " roofline(gpu) = max(FLOPs / peak FLOP/s at the op's precision, bytes / peak"
+                + " bandwidth) with each GPU's vendor peaks: continuous, no switch at the ridge",
             "V3.1 = dense MLA (MHA-mode prefill, MQA-mode decode); V3.2 decode = indexer + top-k +"
                 + " sparse MLA; V3.2 prefill = the cheaper at each p of masked MHA and indexer +"
                 + " top-k + sparse MLA (hence the crossover)",

@@ -24,11 +24,12 @@ import java.util.function.DoubleUnaryOperator;
  * gpu_seconds_per_token(p)  = layers · attention_seconds_per_token_and_layer(p) + rest_of_model
  * </pre>
  *
- * Attention comes from the measurements ({@link AttentionProfile}), moved to the target GPU by
- * bound resource ({@link Translator}); the rest of the model from {@link RestOfModel}. V3.1 uses
- * dense MLA (dense_prefill, dense_decode); V3.2 decode uses indexer + top-k + sparse_decode, and
- * V3.2 prefill the cheaper, at each position, of that and masked MHA (dense_prefill, plus indexer +
- * top-k when {@link CostParameters#maskedMhaIncludesIndexer()}); where they cross is the crossover.
+ * Attention comes from the measurements ({@link AttentionProfile}), moved to the target GPU by a
+ * continuous roofline ({@link Translator}); the rest of the model from {@link RestOfModel}. V3.1
+ * uses dense MLA (dense_prefill, dense_decode); V3.2 decode uses indexer + top-k + sparse_decode,
+ * and V3.2 prefill the cheaper, at each position, of that and masked MHA (dense_prefill, plus
+ * indexer + top-k when {@link CostParameters#maskedMhaIncludesIndexer()}); where they cross is the
+ * crossover.
  */
 public final class CostModel {
   /** The name of the calibration step, as printed. */
@@ -128,7 +129,7 @@ public final class CostModel {
       source = HardwareProfiles.forDevice(device).orElse(null);
     }
     HardwareProfile target = params.target();
-    Translator tr = source == null ? null : new Translator(source, target, params.classifyBy());
+    Translator tr = source == null ? null : new Translator(source, target);
     String label =
         tr == null
             ? "attention measured on "
@@ -144,9 +145,11 @@ public final class CostModel {
                 + source.id()
                 + "), translated to "
                 + target.id()
-                + " by bound resource ("
-                + params.classifyBy().name().toLowerCase(Locale.ROOT)
-                + " ceilings classify, vendor peaks scale)";
+                + " by continuous roofline (time x roofline on "
+                + target.id()
+                + " / roofline on "
+                + source.id()
+                + ", vendor peaks)";
 
     WorkloadModel wm = WorkloadModel.deepseekV32();
     AttentionProfile densePrefill =
@@ -243,8 +246,17 @@ public final class CostModel {
         Curve v31 = Curve.of(phase, ModelVersion.V3_1);
         double want =
             phase == Phase.PREFILL ? cal.prefillSecondsAtZero() : cal.decodeSecondsAtZero();
-        int p0 = params.positions().get(0);
-        double att = attention.get(v31).at(p0).seconds;
+        // A token at position 0 attends to (almost) nothing: its attention is the roofline of one
+        // query over one key, its query and output moved once, on the target. Our kernels'
+        // time extrapolated to 0 is not used here: it rests on the two smallest points, latency
+        // bound at small contexts, and moved the factor by 2x between runs of the same kernels.
+        double att = layers * roofline(wm, phase, target);
+        Double measuredAtt;
+        try {
+          measuredAtt = attention.get(v31).at(0).seconds;
+        } catch (IllegalArgumentException e) {
+          measuredAtt = null; // not priced at 0 (--extrapolation error)
+        }
         double model = find(rest, v31).modelSeconds();
         double scale = (want - att) / model;
         if (!(scale > 0)) {
@@ -253,15 +265,13 @@ public final class CostModel {
                   + phase.id()
                   + " target "
                   + want
-                  + " s/token at position "
-                  + p0
-                  + " is not above the attention alone ("
+                  + " s/token at position 0 is not above the attention alone ("
                   + att
                   + " s), so no positive rest-of-model scale hits it");
         }
         steps.add(
             new CalibrationStep(
-                CALIBRATION_STEP, phase.id(), want, att, model, scale, cal.source()));
+                CALIBRATION_STEP, phase.id(), want, att, measuredAtt, model, scale, cal.source()));
         for (int i = 0; i < rest.size(); i++) {
           if (rest.get(i).curve().phase() == phase) {
             rest.set(i, rest.get(i).calibrated(scale));
@@ -320,6 +330,18 @@ public final class CostModel {
         io.dsabench.costmodel.hardware.CeilingCheck.violations(results, wm));
   }
 
+  /**
+   * Seconds per layer of V3.1's attention for one token at position 0 on {@code gpu}, at the
+   * roofline: one query over one key (MHA for prefill, MQA for decode), its query and output moved.
+   */
+  static double roofline(WorkloadModel wm, Phase phase, HardwareProfile gpu) {
+    Op op = phase == Phase.PREFILL ? Op.DENSE_PREFILL : Op.DENSE_DECODE;
+    var work =
+        wm.work(op, new io.dsabench.costmodel.workload.SweepPoint(phase, Variant.DENSE, 1, 1));
+    return io.dsabench.costmodel.hardware.Roofline.seconds(
+        work, io.dsabench.costmodel.hardware.Precision.of(op), gpu.peak());
+  }
+
   private static RestEstimate find(List<RestEstimate> rest, Curve c) {
     return rest.stream().filter(e -> e.curve() == c).findFirst().orElseThrow();
   }
@@ -342,11 +364,14 @@ public final class CostModel {
             p.source() != null ? "--source-hardware" : "run.device.name"));
     if (source != null) {
       ceilings(t, "source.peak", source.peak());
-      if (p.classifyBy() == io.dsabench.costmodel.hardware.CeilingKind.MEASURED) {
-        ceilings(t, "source.classifyBy", source.ceilings(p.classifyBy()));
-      }
     }
-    t.add(new Parameter("attention.translation", translated ? "by bound resource" : "none", label));
+    t.add(
+        new Parameter(
+            "attention.translation",
+            translated
+                ? "measured time x max(F/peak FLOP/s, B/peak B/s) on target / the same on source"
+                : "none",
+            label));
     t.add(
         new Parameter(
             "attention.interpolation",
