@@ -17,11 +17,13 @@ import io.dsabench.costmodel.cost.Extrapolation;
 import io.dsabench.costmodel.cost.Parameter;
 import io.dsabench.costmodel.cost.RestCalibration;
 import io.dsabench.costmodel.cost.RestEstimate;
+import io.dsabench.costmodel.cost.SeriesUsed;
 import io.dsabench.costmodel.hardware.HardwareProfile;
 import io.dsabench.costmodel.hardware.HardwareProfiles;
 import io.dsabench.costmodel.reference.ComparisonRow;
 import io.dsabench.costmodel.reference.Figure3Comparison;
 import io.dsabench.costmodel.reference.Figure3Reference;
+import io.dsabench.costmodel.results.MeasurementSet;
 import io.dsabench.costmodel.results.Results;
 import io.dsabench.costmodel.results.ResultsFormatException;
 import io.dsabench.costmodel.results.ResultsIO;
@@ -53,8 +55,16 @@ import picocli.CommandLine.Spec;
 final class CostCommand implements Callable<Integer> {
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
-  @Option(names = "--results", required = true, paramLabel = "FILE", description = "results.json")
-  Path results;
+  @Option(
+      names = "--results",
+      required = true,
+      paramLabel = "FILE|DIR",
+      description = {
+        "results file, or a folder of them (every *.json with the results schema); repeatable:",
+        "each (phase, variant), and for decode each tokens per sequence, is taken from the file",
+        "that has it, and two files with the same one are refused by name"
+      })
+  List<Path> results;
 
   @Option(
       names = "--hardware",
@@ -160,7 +170,7 @@ final class CostCommand implements Callable<Integer> {
     for (String ph : phases) {
       phaseSet.add(Phase.of(ph.trim()));
     }
-    Results res = readResults(results);
+    MeasurementSet res = readAll(results);
     CostReport report;
     try {
       report = CostModel.compute(res, params, phaseSet);
@@ -191,6 +201,30 @@ final class CostCommand implements Callable<Integer> {
     }
     out.flush();
     return Main.OK;
+  }
+
+  /**
+   * Reads every file named, or every results file of a folder named, into one set; an unreadable
+   * file or two files with one series are bad input (exit 2) naming them.
+   */
+  static MeasurementSet readAll(List<Path> paths) {
+    List<MeasurementSet.Source> sources = new java.util.ArrayList<>();
+    for (Path p : paths) {
+      List<Path> files;
+      if (java.nio.file.Files.isDirectory(p)) {
+        try {
+          files = ResultsIO.resultsFilesIn(p);
+        } catch (ResultsFormatException e) {
+          throw new IllegalArgumentException("results: " + e.getMessage(), e);
+        }
+      } else {
+        files = List.of(p);
+      }
+      for (Path f : files) {
+        sources.add(new MeasurementSet.Source(f.toString(), readResults(f)));
+      }
+    }
+    return MeasurementSet.of(sources);
   }
 
   /** Reads results; an unreadable file is bad input (exit 2) naming the file and problem. */
@@ -312,6 +346,19 @@ final class CostCommand implements Callable<Integer> {
         p.target().name(),
         p.usdPerGpuHour());
     out.println(r.attentionLabel());
+    out.println("Measurements used:");
+    for (SeriesUsed u : r.inputs()) {
+      out.printf(
+          Locale.ROOT,
+          "  %-48s %s (run %s), %d points covering %d..%d%s%n",
+          u.series() + (u.tokensPerSeq() == null ? "" : " t=" + u.tokensPerSeq()),
+          u.file(),
+          u.runId(),
+          u.points(),
+          u.fromPosition(),
+          u.toPosition(),
+          u.note() == null ? "" : "; " + u.note());
+    }
     if (!r.aboveCeiling().isEmpty()) {
       out.println();
       out.println(

@@ -81,7 +81,7 @@ class CostCommandTest {
     assertEquals(1 + 4 * 5, rows.size(), r.out());
     assertTrue(rows.get(1).startsWith("prefill_v3.1,0,"), rows.get(1));
     assertTrue(rows.get(20).startsWith("decode_v3.2,131072,"), rows.get(20));
-    assertTrue(r.out().contains("# prefill_v3.1: attention extrapolated"), r.out());
+    assertTrue(r.out().contains("# decode_v3.1: attention extrapolated"), r.out());
   }
 
   @Test
@@ -123,6 +123,34 @@ class CostCommandTest {
     CliRun fmt = run("cost", "--results", f.toString(), "--format", "xml");
     assertEquals(2, fmt.exit());
     assertTrue(fmt.err().contains("format: 'xml' is not one of table, csv, json"), fmt.err());
+  }
+
+  @Test
+  void severalResultsFilesArePricedTogetherAndAConflictIsExit2(@TempDir Path dir) throws Exception {
+    Path pub = Path.of("..", "reports", "published", "h200");
+    CliRun r =
+        run(
+            "cost",
+            "--results",
+            pub.resolve("results.json").toString(),
+            "--results",
+            pub.resolve("decode-2tok-b128.json").toString());
+    assertEquals(0, r.exit(), r.err());
+    assertTrue(
+        r.out()
+            .lines()
+            .anyMatch(
+                l ->
+                    l.contains("decode/dsa [indexer, topk, sparse_decode] t=2")
+                        && l.contains("decode-2tok-b128.json")),
+        r.out());
+    assertTrue(!r.out().contains("ABOVE CEILING"), r.out());
+    CliRun folder = run("cost", "--results", pub.toString());
+    assertEquals(2, folder.exit(), folder.out());
+    assertTrue(
+        folder.err().contains("decode/dsa at 2 tokens per sequence is in both")
+            && folder.err().contains("decode-2tok-b64.json (run '20261129T162236Z-h200-9e2310f')"),
+        folder.err());
   }
 
   @Test

@@ -178,11 +178,18 @@ final class Api {
 
   Object cost(Fields query) {
     expectOnly(query, COST_PARAMETERS.toArray(String[]::new));
-    String runId = single(query, "run");
-    if (runId == null || runId.isBlank()) {
-      throw ApiException.badParameter("run", runId == null ? "" : runId, "is required: a run id");
+    List<String> runIds = query.getValues("run");
+    if (runIds == null || runIds.isEmpty() || runIds.stream().anyMatch(String::isBlank)) {
+      throw ApiException.badParameter(
+          "run",
+          runIds == null ? "" : String.join(",", runIds),
+          "is required: a run id (give it again for each run priced with the first)");
     }
-    Run run = find(runId);
+    if (new java.util.HashSet<>(runIds).size() < runIds.size()) {
+      throw ApiException.badParameter(
+          "run", String.join(",", runIds), "names one run twice; give each run once");
+    }
+    List<Run> runs = runIds.stream().map(this::find).toList();
     String hw = single(query, "hardware");
     HardwareProfile profile;
     if (hw == null) {
@@ -196,7 +203,7 @@ final class Api {
     }
     String priceText = single(query, "price");
     double price = priceText == null ? profile.usdPerGpuHour() : price(priceText);
-    return costs.curves(run, profile, price);
+    return costs.curves(runs, profile, price);
   }
 
   /** Parses a price: a finite number of USD per GPU-hour in [0, MAX_PRICE]. */

@@ -125,6 +125,45 @@ class PublishedRunsTest {
     }
   }
 
+  @Test
+  void twoRunsArePricedTogetherAndAConflictIsRefusedNamingBoth(@TempDir Path tmp) throws Exception {
+    Path pub = Path.of("..", "reports", "published", "h200");
+    Files.copy(
+        pub.resolve("results.json"),
+        Files.createDirectories(tmp.resolve("out/full")).resolve("results.json"));
+    Files.copy(
+        pub.resolve("decode-2tok-b128.json"),
+        Files.createDirectories(tmp.resolve("out/b128")).resolve("results.json"));
+    Files.copy(
+        pub.resolve("decode-2tok-b64.json"),
+        Files.createDirectories(tmp.resolve("out/b64")).resolve("results.json"));
+    try (TestDashboard d = TestDashboard.over(tmp, List.of(tmp.resolve("out")))) {
+      String full = "20261129T161846Z-h200-9e2310f";
+      String b128 = "20261129T162258Z-h200-9e2310f";
+      String b64 = "20261129T162236Z-h200-9e2310f";
+      var r = d.get("/api/cost?run=" + full + "&run=" + b128 + "&hardware=h800&price=2");
+      assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+      JsonNode c = JSON.readTree(r.body());
+      assertThat(c.get("pricedWith").get(0).asText()).isEqualTo(b128);
+      JsonNode dsaDecode = null;
+      for (JsonNode u : c.get("measurements")) {
+        if (u.get("series").asText().startsWith("decode/dsa")) {
+          dsaDecode = u;
+        }
+      }
+      assertThat(dsaDecode.get("file").asText()).isEqualTo(b128);
+      assertThat(dsaDecode.get("tokensPerSeq").asInt()).isEqualTo(2);
+      assertThat(c.get("aboveCeiling")).isEmpty();
+
+      var clash = d.get("/api/cost?run=" + b64 + "&run=" + b128);
+      assertThat(clash.statusCode()).isEqualTo(400);
+      assertThat(JSON.readTree(clash.body()).get("error").asText())
+          .contains("cannot be priced together: decode/dsa at 2 tokens per sequence is in both")
+          .contains(b64)
+          .contains(b128);
+    }
+  }
+
   /** Every run published in this repository (reports/published/), whatever is there today. */
   @Test
   void everyRunPublishedInTheRepoIsServed() throws Exception {

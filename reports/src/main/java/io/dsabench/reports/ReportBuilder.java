@@ -108,7 +108,7 @@ final class ReportBuilder {
     CostReport cost = null;
     String costRefusal = null;
     try {
-      cost = CostModel.compute(results, params);
+      cost = CostModel.compute(in.measurements(), params);
     } catch (IllegalArgumentException e) {
       costRefusal = e.getMessage();
       // A run too small to cost (one phase only, say) still has kernel tables worth reading.
@@ -163,8 +163,10 @@ final class ReportBuilder {
                 c.fp8FlopsPerSecond(),
                 c.bytesPerSecond(),
                 c.source());
-    List<CeilingCheck.Violation> above =
-        measuredOn == null ? List.of() : CeilingCheck.violations(results, WORKLOAD);
+    List<CeilingCheck.Violation> above = new ArrayList<>();
+    for (Results r : allResults(in)) {
+      above.addAll(CeilingCheck.violations(r, WORKLOAD));
+    }
     if (!above.isEmpty()) {
       List<String> lines = new ArrayList<>();
       for (CeilingCheck.Violation v : above) {
@@ -196,7 +198,7 @@ final class ReportBuilder {
             ? absentComparison(params, costRefusal)
             : paperComparison(Figure3Comparison.compare(cost, paper), params),
         ceilings,
-        kernels(results, measuredOn),
+        kernels(allResults(in)),
         capacity,
         methodology(cost, paper),
         in.verdict());
@@ -426,23 +428,50 @@ final class ReportBuilder {
     return d.toString();
   }
 
-  /** One table per phase and variant that the run has; rows by position, tokens, stage order. */
-  private static List<KernelTable> kernels(Results results, HardwareProfile measuredOn) {
+  /** The primary results file and its companions. */
+  private static List<Results> allResults(ReportInput in) {
+    List<Results> all = new ArrayList<>();
+    all.add(in.results());
+    in.companions().forEach(s -> all.add(s.results()));
+    return all;
+  }
+
+  /** The device profile a point was measured on (none for a cpu run or an unknown GPU). */
+  private static HardwareProfile deviceOf(Results r, PointResult p) {
+    if ("cpu".equals(r.run().backend())) {
+      return null;
+    }
+    return HardwareProfiles.forDevice(p.device() != null ? p.device() : r.run().device())
+        .orElse(null);
+  }
+
+  /**
+   * One table per phase and variant that the files have; rows by position, tokens per sequence,
+   * tokens, stage order.
+   */
+  private static List<KernelTable> kernels(List<Results> all) {
     List<KernelTable> tables = new ArrayList<>();
     for (Phase phase : Phase.values()) {
       for (Variant variant : Variant.values()) {
-        List<PointResult> points =
-            results.points().stream()
-                .filter(p -> p.phase() == phase && p.variant() == variant)
-                .sorted(
-                    Comparator.comparingInt(PointResult::position)
-                        .thenComparingInt(PointResult::tokens))
-                .toList();
+        List<Object[]> points = new ArrayList<>();
+        for (Results r : all) {
+          for (PointResult p : r.points()) {
+            if (p.phase() == phase && p.variant() == variant) {
+              points.add(new Object[] {r, p});
+            }
+          }
+        }
+        points.sort(
+            Comparator.comparingInt((Object[] o) -> ((PointResult) o[1]).position())
+                .thenComparingInt(o -> ((PointResult) o[1]).point().tokensPerSeq())
+                .thenComparingInt(o -> ((PointResult) o[1]).tokens()));
         if (points.isEmpty()) {
           continue;
         }
         List<KernelRow> rows = new ArrayList<>();
-        for (PointResult p : points) {
+        for (Object[] o : points) {
+          PointResult p = (PointResult) o[1];
+          HardwareProfile measuredOn = deviceOf((Results) o[0], p);
           if (p.status() != PointStatus.OK) {
             rows.add(
                 new KernelRow(
@@ -529,7 +558,17 @@ final class ReportBuilder {
         d == null ? null : d.smCount(),
         d == null ? null : d.memoryBytes(),
         in.resultsFile(),
-        in.reportCommand());
+        in.reportCommand(),
+        in.companions().stream()
+            .map(
+                c ->
+                    c.label()
+                        + ": run "
+                        + c.results().run().id()
+                        + (c.results().run().command() == null
+                            ? ""
+                            : " (" + c.results().run().command() + ")"))
+            .toList());
   }
 
   private static Methodology methodology(CostReport cost, Figure3Reference paper) {
@@ -577,6 +616,18 @@ final class ReportBuilder {
                     Fmt.sig(r.weightSeconds(), 4),
                     Fmt.sig(r.commSeconds(), 4),
                     Fmt.sig(r.calibrationScale(), 4))));
+      }
+      for (var u : cost.inputs()) {
+        params.add(
+            new Parameter(
+                "measurements." + u.series(),
+                u.file()
+                    + " (run "
+                    + u.runId()
+                    + ")"
+                    + (u.tokensPerSeq() == null ? "" : ", " + u.tokensPerSeq() + " tokens/seq"),
+                "",
+                u.note() == null ? u.device() : u.device() + "; " + u.note()));
       }
       for (CalibrationStep s : cost.calibration()) {
         params.add(

@@ -62,8 +62,44 @@ public final class AttentionProfile {
       Set<Op> ops,
       WorkloadModel model,
       Translator translator) {
+    List<PointResult> mine =
+        results.points().stream()
+            .filter(
+                r ->
+                    r.status() == PointStatus.OK
+                        && r.phase() == phase
+                        && r.variant() == variant
+                        && ops.stream().allMatch(op -> r.stage(op).isPresent()))
+            .toList();
+    if (mine.isEmpty()) {
+      throw new IllegalArgumentException(
+          "results: no ok "
+              + phase.id()
+              + "/"
+              + variant.id()
+              + " point with stages "
+              + ops.stream().map(Op::id).sorted().toList()
+              + " (run '"
+              + results.run().id()
+              + "')");
+    }
+    return from(mine, phase, variant, ops, model, translator);
+  }
+
+  /**
+   * The profile of {@code points} (ok points of one phase and variant, all holding {@code ops}).
+   *
+   * @throws IllegalArgumentException when none of them qualifies
+   */
+  public static AttentionProfile from(
+      List<PointResult> points,
+      Phase phase,
+      Variant variant,
+      Set<Op> ops,
+      WorkloadModel model,
+      Translator translator) {
     TreeMap<Integer, PointResult> best = new TreeMap<>();
-    for (PointResult r : results.points()) {
+    for (PointResult r : points) {
       if (r.status() != PointStatus.OK || r.phase() != phase || r.variant() != variant) {
         continue;
       }
@@ -82,10 +118,7 @@ public final class AttentionProfile {
               + "/"
               + variant.id()
               + " point with stages "
-              + ops.stream().map(Op::id).sorted().toList()
-              + " (run '"
-              + results.run().id()
-              + "')");
+              + ops.stream().map(Op::id).sorted().toList());
     }
     List<MeasuredPoint> pts = new ArrayList<>();
     for (PointResult r : best.values()) {

@@ -1,9 +1,11 @@
 package io.dsabench.costmodel.cost;
 
+import io.dsabench.costmodel.hardware.CeilingCheck;
 import io.dsabench.costmodel.hardware.Ceilings;
 import io.dsabench.costmodel.hardware.HardwareProfile;
 import io.dsabench.costmodel.hardware.HardwareProfiles;
 import io.dsabench.costmodel.hardware.Translator;
+import io.dsabench.costmodel.results.MeasurementSet;
 import io.dsabench.costmodel.results.Results;
 import io.dsabench.costmodel.workload.Op;
 import io.dsabench.costmodel.workload.Phase;
@@ -105,83 +107,46 @@ public final class CostModel {
    *     phases} is empty
    */
   public static CostReport compute(Results results, CostParameters params, Set<Phase> phases) {
+    return compute(MeasurementSet.of(results), params, phases);
+  }
+
+  /** The four curves from several results files ({@link MeasurementSet}). */
+  public static CostReport compute(MeasurementSet set, CostParameters params) {
+    return compute(set, params, java.util.EnumSet.allOf(Phase.class));
+  }
+
+  /**
+   * The curves of {@code phases} from several results files: each series from the file that has it;
+   * decode at the decode deployment's tokens per step where a file has that.
+   *
+   * @throws IllegalArgumentException as {@link #compute(Results, CostParameters)}, or when {@code
+   *     phases} is empty
+   */
+  public static CostReport compute(MeasurementSet set, CostParameters params, Set<Phase> phases) {
     if (phases == null || phases.isEmpty()) {
       throw new IllegalArgumentException("phases: empty; give prefill, decode or both");
     }
     boolean doPrefill = phases.contains(Phase.PREFILL);
     boolean doDecode = phases.contains(Phase.DECODE);
-    // A merged multi-GPU run may record devices per point only.
-    var device =
-        results.run().device() != null
-            ? results.run().device()
-            : results.points().stream()
-                .map(io.dsabench.costmodel.results.PointResult::device)
-                .filter(java.util.Objects::nonNull)
-                .findFirst()
-                .orElse(null);
-    String measuredOn =
-        device != null && device.name() != null
-            ? device.name()
-            : results.run().backend() + " backend";
-    HardwareProfile source = params.source();
-    boolean cpu = "cpu".equalsIgnoreCase(results.run().backend());
-    if (source == null && !cpu) {
-      source = HardwareProfiles.forDevice(device).orElse(null);
-    }
     HardwareProfile target = params.target();
-    Translator tr = source == null ? null : new Translator(source, target);
-    String label =
-        tr == null
-            ? "attention measured on "
-                + measuredOn
-                + " ("
-                + results.run().backend()
-                + "): no GPU profile, so NOT translated: times used as measured, rest of model and"
-                + " price on "
-                + target.id()
-            : "attention measured on "
-                + measuredOn
-                + " ("
-                + source.id()
-                + "), translated to "
-                + target.id()
-                + " by continuous roofline (time x roofline on "
-                + target.id()
-                + " / roofline on "
-                + source.id()
-                + ", vendor peaks)";
-
     WorkloadModel wm = WorkloadModel.deepseekV32();
+    Inputs in = new Inputs(set, params, wm);
     AttentionProfile densePrefill =
-        !doPrefill
-            ? null
-            : AttentionProfile.from(
-                results, Phase.PREFILL, Variant.DENSE, Set.of(Op.DENSE_PREFILL), wm, tr);
+        !doPrefill ? null : in.profile(Phase.PREFILL, Variant.DENSE, Set.of(Op.DENSE_PREFILL));
     AttentionProfile denseDecode =
-        !doDecode
-            ? null
-            : AttentionProfile.from(
-                results, Phase.DECODE, Variant.DENSE, Set.of(Op.DENSE_DECODE), wm, tr);
+        !doDecode ? null : in.profile(Phase.DECODE, Variant.DENSE, Set.of(Op.DENSE_DECODE));
     AttentionProfile indexPrefill =
-        !doPrefill
-            ? null
-            : AttentionProfile.from(
-                results, Phase.PREFILL, Variant.DSA, Set.of(Op.INDEXER, Op.TOPK), wm, tr);
+        !doPrefill ? null : in.profile(Phase.PREFILL, Variant.DSA, Set.of(Op.INDEXER, Op.TOPK));
     AttentionProfile sparsePrefill =
-        !doPrefill
-            ? null
-            : AttentionProfile.from(
-                results, Phase.PREFILL, Variant.DSA, Set.of(Op.SPARSE_PREFILL), wm, tr);
+        !doPrefill ? null : in.profile(Phase.PREFILL, Variant.DSA, Set.of(Op.SPARSE_PREFILL));
     AttentionProfile dsaDecode =
         !doDecode
             ? null
-            : AttentionProfile.from(
-                results,
-                Phase.DECODE,
-                Variant.DSA,
-                Set.of(Op.INDEXER, Op.TOPK, Op.SPARSE_DECODE),
-                wm,
-                tr);
+            : in.profile(Phase.DECODE, Variant.DSA, Set.of(Op.INDEXER, Op.TOPK, Op.SPARSE_DECODE));
+    String measuredOn = String.join(", ", in.devices);
+    HardwareProfile source = in.sources.size() == 1 ? in.sources.iterator().next() : null;
+    boolean translated = !in.sources.isEmpty();
+    String label = String.join("; ", in.labels);
 
     Extrapolation policy = params.extrapolation();
     int layers = params.model().layers();
@@ -316,18 +281,22 @@ public final class CostModel {
     }
     return new CostReport(
         params,
-        results.run().id(),
+        set.sources().size() == 1
+            ? set.sources().get(0).results().run().id()
+            : String.join(
+                " + ", set.sources().stream().map(src -> src.results().run().id()).toList()),
         measuredOn,
         source,
-        tr != null,
+        translated,
         label,
         curves,
         crossover,
         rest,
         measured,
         steps,
-        parameterTable(params, source, tr != null, label),
-        io.dsabench.costmodel.hardware.CeilingCheck.violations(results, wm));
+        parameterTable(params, source, translated, label),
+        in.aboveCeiling(),
+        in.used);
   }
 
   /**
@@ -462,6 +431,149 @@ public final class CostModel {
     return v == Math.rint(v) && Math.abs(v) < 1e15
         ? Long.toString((long) v)
         : String.format(Locale.ROOT, "%.4g", v);
+  }
+
+  /**
+   * Reads the series the curves need from a {@link MeasurementSet}, each translated from the device
+   * of the file it comes from, and remembers what it used.
+   */
+  private static final class Inputs {
+    private final MeasurementSet set;
+    private final CostParameters params;
+    private final WorkloadModel wm;
+    private final java.util.Map<String, Translator> translators = new java.util.HashMap<>();
+    final java.util.LinkedHashSet<String> devices = new java.util.LinkedHashSet<>();
+    final java.util.LinkedHashSet<HardwareProfile> sources = new java.util.LinkedHashSet<>();
+    final java.util.LinkedHashSet<String> labels = new java.util.LinkedHashSet<>();
+    final List<SeriesUsed> used = new ArrayList<>();
+    private final List<MeasurementSet.Series> series = new ArrayList<>();
+
+    Inputs(MeasurementSet set, CostParameters params, WorkloadModel wm) {
+      this.set = set;
+      this.params = params;
+      this.wm = wm;
+    }
+
+    AttentionProfile profile(Phase phase, Variant variant, Set<Op> ops) {
+      int perStep = params.decode().queryTokensPerStep();
+      MeasurementSet.Series s =
+          set.series(phase, variant, ops, perStep)
+              .orElseThrow(
+                  () ->
+                      new IllegalArgumentException(
+                          "results: no ok "
+                              + phase.id()
+                              + "/"
+                              + variant.id()
+                              + " point with stages "
+                              + ops.stream().map(Op::id).sorted().toList()
+                              + " ("
+                              + (set.sources().size() == 1 ? "run " : "runs ")
+                              + set.runIds()
+                              + ")"));
+      Results r = s.source().results();
+      // A merged multi-GPU run may record devices per point only.
+      var device =
+          r.run().device() != null
+              ? r.run().device()
+              : r.points().stream()
+                  .map(io.dsabench.costmodel.results.PointResult::device)
+                  .filter(java.util.Objects::nonNull)
+                  .findFirst()
+                  .orElse(null);
+      String measuredOn =
+          device != null && device.name() != null ? device.name() : r.run().backend() + " backend";
+      HardwareProfile src = params.source();
+      if (src == null && !"cpu".equalsIgnoreCase(r.run().backend())) {
+        src = HardwareProfiles.forDevice(device).orElse(null);
+      }
+      HardwareProfile target = params.target();
+      HardwareProfile from = src;
+      Translator tr =
+          src == null
+              ? null
+              : translators.computeIfAbsent(src.id(), k -> new Translator(from, target));
+      devices.add(measuredOn);
+      if (src != null) {
+        sources.add(src);
+      }
+      labels.add(
+          tr == null
+              ? "attention measured on "
+                  + measuredOn
+                  + " ("
+                  + r.run().backend()
+                  + "): no GPU profile, so NOT translated: times used as measured, rest of model"
+                  + " and price on "
+                  + target.id()
+              : "attention measured on "
+                  + measuredOn
+                  + " ("
+                  + src.id()
+                  + "), translated to "
+                  + target.id()
+                  + " by continuous roofline (time x roofline on "
+                  + target.id()
+                  + " / roofline on "
+                  + src.id()
+                  + ", vendor peaks)");
+      AttentionProfile prof = AttentionProfile.from(s.points(), phase, variant, ops, wm, tr);
+      String name =
+          phase.id() + "/" + variant.id() + " " + ops.stream().sorted().map(Op::id).toList();
+      String note = null;
+      if (phase == Phase.DECODE && s.tokensPerSeq() != perStep) {
+        note =
+            "measured at "
+                + s.tokensPerSeq()
+                + " token"
+                + (s.tokensPerSeq() == 1 ? "" : "s")
+                + " per sequence; the decode deployment serves "
+                + perStep
+                + " (1 + "
+                + params.decode().mtpDraftTokens()
+                + " MTP draft)";
+      }
+      used.add(
+          new SeriesUsed(
+              name,
+              s.source().label(),
+              r.run().id(),
+              measuredOn,
+              phase == Phase.DECODE ? s.tokensPerSeq() : null,
+              prof.points().size(),
+              prof.minPosition(),
+              prof.maxPosition(),
+              tr != null,
+              note));
+      if (!series.contains(s)) {
+        series.add(s);
+      }
+      return prof;
+    }
+
+    /** Stages of the series used that run above their device's ceilings. */
+    List<CeilingCheck.Violation> aboveCeiling() {
+      List<CeilingCheck.Violation> out = new ArrayList<>();
+      java.util.Set<String> seen = new java.util.HashSet<>();
+      for (MeasurementSet.Series s : series) {
+        Results r = s.source().results();
+        if ("cpu".equalsIgnoreCase(r.run().backend())) {
+          continue;
+        }
+        for (var p : s.points()) {
+          var dev = HardwareProfiles.forDevice(p.device() != null ? p.device() : r.run().device());
+          if (dev.isEmpty()) {
+            continue;
+          }
+          for (CeilingCheck.Violation v : CeilingCheck.violations(p, wm, dev.get())) {
+            if (seen.add(v.point() + " " + v.op() + " " + v.resource())) {
+              out.add(v);
+            }
+          }
+        }
+      }
+      return out;
+    }
   }
 
   /** Attention seconds (all layers) at a position, whether extrapolated, and the path taken. */

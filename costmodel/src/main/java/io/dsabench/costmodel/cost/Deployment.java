@@ -25,6 +25,10 @@ import io.dsabench.costmodel.workload.Phase;
  *     step takes the longer of the two, else their sum
  * @param headTokenFraction share of tokens whose logits are computed (prefill: only the last prompt
  *     token needs them, so 0; decode: every token, 1)
+ * @param mtpDraftTokens draft tokens the MTP module proposes per decode step (DeepSeek serves V3
+ *     and V3.2 with one): a decode step then carries 1 + mtpDraftTokens query tokens per sequence,
+ *     and decode attention is taken from measurements at that many tokens per sequence where a run
+ *     has them
  */
 public record Deployment(
     Phase phase,
@@ -39,7 +43,8 @@ public record Deployment(
     double dispatchBytesPerValue,
     double combineBytesPerValue,
     boolean overlapCommunication,
-    double headTokenFraction) {
+    double headTokenFraction,
+    int mtpDraftTokens) {
 
   /**
    * Prefill as DeepSeek serves V3/R1: 4 nodes, routed experts EP32 (inference system overview,
@@ -47,7 +52,8 @@ public record Deployment(
    * nodes one of them is the token's own, so 3 copies cross InfiniBand.
    */
   public static final Deployment PREFILL =
-      new Deployment(Phase.PREFILL, 16384, 32, 8, 0.40, 0.80, 1.0, 50e9, 3.0, 1.0, 2.0, true, 0.0);
+      new Deployment(
+          Phase.PREFILL, 16384, 32, 8, 0.40, 0.80, 1.0, 50e9, 3.0, 1.0, 2.0, true, 0.0, 1);
 
   /**
    * Decode as DeepSeek serves V3/R1: 18 nodes, routed experts EP144 (inference system overview).
@@ -68,7 +74,8 @@ public record Deployment(
           1.0,
           2.0,
           true,
-          1.0);
+          1.0,
+          1);
 
   public Deployment {
     if (phase == null) {
@@ -90,10 +97,19 @@ public record Deployment(
     nonNegative("remoteCopiesPerToken", remoteCopiesPerToken);
     nonNegative("dispatchBytesPerValue", dispatchBytesPerValue);
     nonNegative("combineBytesPerValue", combineBytesPerValue);
+    if (mtpDraftTokens < 0 || mtpDraftTokens > 3) {
+      throw new IllegalArgumentException(
+          "mtpDraftTokens: " + mtpDraftTokens + " is not between 0 and 3 draft tokens per step");
+    }
     if (!(headTokenFraction >= 0 && headTokenFraction <= 1)) {
       throw new IllegalArgumentException(
           "headTokenFraction: " + headTokenFraction + " is not between 0 and 1");
     }
+  }
+
+  /** Query tokens a decode step carries per sequence: the token and its MTP drafts. */
+  public int queryTokensPerStep() {
+    return 1 + mtpDraftTokens;
   }
 
   /** The default deployment of a phase. */
@@ -132,6 +148,10 @@ public record Deployment(
         "DeepSeek-V3 report §3.4 / inference overview: two micro-batches overlap all-to-all with"
             + " compute");
     m.put(
+        "mtpDraftTokens",
+        "DeepSeek-V3 report §5.4.3: one MTP module, one draft token per step, 85-90% accepted;"
+            + " V3.2 keeps it (config num_nextn_predict_layers = 1)");
+    m.put(
         "headTokenFraction",
         "prefill 0 (logits only for the last prompt token), decode 1 (every token)");
     return java.util.Collections.unmodifiableMap(m);
@@ -152,7 +172,8 @@ public record Deployment(
         dispatchBytesPerValue,
         combineBytesPerValue,
         overlapCommunication,
-        headTokenFraction);
+        headTokenFraction,
+        mtpDraftTokens);
   }
 
   /** A copy with another expert-parallel degree. */
@@ -170,7 +191,8 @@ public record Deployment(
         dispatchBytesPerValue,
         combineBytesPerValue,
         overlapCommunication,
-        headTokenFraction);
+        headTokenFraction,
+        mtpDraftTokens);
   }
 
   /** A copy with another GEMM efficiency. */
@@ -188,7 +210,8 @@ public record Deployment(
         dispatchBytesPerValue,
         combineBytesPerValue,
         overlapCommunication,
-        headTokenFraction);
+        headTokenFraction,
+        mtpDraftTokens);
   }
 
   /** A copy with other network parameters. */
@@ -206,7 +229,8 @@ public record Deployment(
         dispatchBytesPerValue,
         combineBytesPerValue,
         overlapCommunication,
-        headTokenFraction);
+        headTokenFraction,
+        mtpDraftTokens);
   }
 
   /** A copy with communication overlapped or not. */
@@ -224,7 +248,8 @@ public record Deployment(
         dispatchBytesPerValue,
         combineBytesPerValue,
         v,
-        headTokenFraction);
+        headTokenFraction,
+        mtpDraftTokens);
   }
 
   private static void positive(String field, double v) {

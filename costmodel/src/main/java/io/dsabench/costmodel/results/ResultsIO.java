@@ -175,6 +175,48 @@ public final class ResultsIO {
     return null;
   }
 
+  /**
+   * The results files in {@code dir}, by name: every {@code *.json} whose {@code schema} is {@value
+   * Results#SCHEMA}. Other JSON files (raw JMH output, a report's data) are skipped; a file that is
+   * not JSON at all is refused, since it may be a results file cut short.
+   *
+   * @throws ResultsFormatException naming the folder or the file and the problem
+   */
+  public static List<Path> resultsFilesIn(Path dir) throws ResultsFormatException {
+    List<Path> json;
+    try (var s = Files.list(dir)) {
+      json =
+          s.filter(p -> p.getFileName().toString().endsWith(".json"))
+              .filter(Files::isRegularFile)
+              .sorted()
+              .toList();
+    } catch (NoSuchFileException e) {
+      throw new ResultsFormatException(dir, "no such folder", e);
+    } catch (IOException e) {
+      throw new ResultsFormatException(dir, "cannot be listed: " + e.getMessage(), e);
+    }
+    List<Path> out = new java.util.ArrayList<>();
+    for (Path p : json) {
+      JsonNode tree;
+      try {
+        tree = MAPPER.readTree(Files.readAllBytes(p));
+      } catch (JsonProcessingException e) {
+        throw new ResultsFormatException(p, "not valid JSON (" + location(e) + ")", e);
+      } catch (IOException e) {
+        throw new ResultsFormatException(p, "cannot be read: " + e.getMessage(), e);
+      }
+      JsonNode schema = tree == null ? null : tree.get("schema");
+      if (schema != null && Results.SCHEMA.equals(schema.asText())) {
+        out.add(p);
+      }
+    }
+    if (out.isEmpty()) {
+      throw new ResultsFormatException(
+          dir, "holds no " + Results.SCHEMA + " file (*.json with that schema)", null);
+    }
+    return out;
+  }
+
   private static String location(JsonProcessingException e) {
     var loc = e.getLocation();
     return loc == null

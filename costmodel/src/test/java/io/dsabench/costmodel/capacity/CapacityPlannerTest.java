@@ -41,6 +41,7 @@ class CapacityPlannerTest {
         List.of(),
         List.of(),
         List.of(),
+        List.of(),
         List.of());
   }
 

@@ -105,6 +105,8 @@
       state.costRequests++;
       try {
         const q = new URLSearchParams({ run, hardware, price });
+        // A companion run (a 2-token decode run beside a full sweep) is priced with the first.
+        if ($("with").value && $("with").value !== run) q.append("run", $("with").value);
         cost = await getJson("/api/cost?" + q.toString());
         if (seq !== costSeq) return; // a newer request superseded this one
         showError(null);
@@ -344,6 +346,9 @@
       $("run").appendChild(o);
     }
     $("run").disabled = !r.runs.length;
+    const withCurrent = $("with").value;
+    fillSelect($("with"), [{ id: "", device: "" }, ...r.runs], (x) => x.id,
+      (x) => (x.id ? x.id + " — " + x.device : "(nothing else)"), withCurrent);
     drawRuns();
     drawProblems(r.problems);
   }
@@ -370,6 +375,7 @@
       showError(e.message);
     }
     $("run").addEventListener("change", () => { drawCost(); drawKernels(); });
+    $("with").addEventListener("change", () => { drawCost(); });
     $("hardware").addEventListener("change", () => {
       const p = state.hardware.find((h) => h.id === $("hardware").value);
       if (p) $("price").value = String(p.usdPerGpuHour);

@@ -526,6 +526,9 @@ public final class HtmlRenderer {
           p.memoryBytes() == null ? null : Fmt.sig(p.memoryBytes() / 1073741824.0, 4) + " GiB"
         });
     rows.add(new String[] {"git commit", p.gitCommit()});
+    if (p.alsoFrom() != null) {
+      rows.add(new String[] {"also priced from", String.join("; ", p.alsoFrom())});
+    }
     rows.add(new String[] {"bench command", p.benchCommand()});
     rows.add(new String[] {"JVM", p.jvm()});
     rows.add(new String[] {"host", p.host()});
