@@ -438,7 +438,11 @@ final class CostCommand implements Callable<Integer> {
           row.extrapolated() ? " *" : "");
     }
     out.println();
-    out.println("Rest of the model per token (estimate on " + p.target().id() + "):");
+    out.println(
+        "Rest of the model per token (estimate on "
+            + p.target().id()
+            + "; every component a roofline: max(FLOPs at the GEMM efficiency, weights streamed"
+            + " per step); the all-to-all overlapped with them):");
     for (Curve c : List.of(Curve.PREFILL_V32, Curve.DECODE_V32)) {
       if (!r.has(c)) {
         continue;
@@ -446,12 +450,11 @@ final class CostCommand implements Callable<Integer> {
       RestEstimate e = r.restOf(c);
       out.printf(
           Locale.ROOT,
-          "  %s: %.1f GFLOP -> compute %.1f us, weights %.1f us (%.2f GB/GPU), all-to-all %.2f MB"
-              + " -> %.1f us; rest = %.1f us%s%n",
+          "  %s: on-chip %.1f us (%.1f GFLOP, %.2f GB/GPU of weights), all-to-all %.2f MB -> %.1f"
+              + " us; rest = %.1f us%s%n",
           c.phase().id(),
+          e.onChipSeconds() * 1e6,
           e.flopsPerToken() / 1e9,
-          e.computeSeconds() * 1e6,
-          e.weightSeconds() * 1e6,
           e.weightBytesPerGpu() / 1e9,
           e.commBytesPerToken() / 1e6,
           e.commSeconds() * 1e6,
@@ -462,8 +465,10 @@ final class CostCommand implements Callable<Integer> {
       for (Component comp : e.components()) {
         out.printf(
             Locale.ROOT,
-            "    %-20s %8.2f GFLOP/token %8.2f GB/GPU  %s%n",
+            "    %-20s %8.1f us %-8s %8.2f GFLOP/token %7.2f GB/GPU  %s%n",
             comp.name(),
+            comp.seconds() * 1e6,
+            comp.bound(),
             comp.flopsPerToken() / 1e9,
             comp.weightBytesPerGpu() / 1e9,
             comp.note());

@@ -611,10 +611,13 @@ final class ReportBuilder {
                 "s/token",
                 String.format(
                     Locale.ROOT,
-                    "RestOfModel: compute %s s, weights %s s, communication %s s, calibration ×%s",
+                    "RestOfModel: components' rooflines %s s (compute %s s, weights %s s),"
+                        + " all-to-all %s s (%s remote copies), calibration ×%s",
+                    Fmt.sig(r.onChipSeconds(), 4),
                     Fmt.sig(r.computeSeconds(), 4),
                     Fmt.sig(r.weightSeconds(), 4),
                     Fmt.sig(r.commSeconds(), 4),
+                    Fmt.sig(r.remoteCopiesPerToken(), 4),
                     Fmt.sig(r.calibrationScale(), 4))));
       }
       for (var u : cost.inputs()) {

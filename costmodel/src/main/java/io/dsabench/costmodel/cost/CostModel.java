@@ -149,28 +149,33 @@ public final class CostModel {
     String label = String.join("; ", in.labels);
 
     Extrapolation policy = params.extrapolation();
-    int layers = params.model().layers();
+    // Attention layers per query token: the model's 61, plus the MTP module's share (one more
+    // layer per prompt token; half a layer per decode query token with one draft).
+    double preLayers = RestOfModel.attentionLayers(params.model(), params.prefill());
+    double decLayers = RestOfModel.attentionLayers(params.model(), params.decode());
     PositionCost pv31 =
         p -> {
           Interpolated d = densePrefill.at(p, policy);
-          return new Att(layers * d.value(), d.extrapolated(), "dense_mha");
+          return new Att(preLayers * d.value(), d.extrapolated(), "dense_mha");
         };
     PositionCost masked =
         p -> {
           Interpolated d = densePrefill.at(p, policy);
           if (!params.maskedMhaIncludesIndexer()) {
-            return new Att(layers * d.value(), d.extrapolated(), "masked_mha");
+            return new Att(preLayers * d.value(), d.extrapolated(), "masked_mha");
           }
           Interpolated i = indexPrefill.at(p, policy);
           return new Att(
-              layers * (d.value() + i.value()), d.extrapolated() || i.extrapolated(), "masked_mha");
+              preLayers * (d.value() + i.value()),
+              d.extrapolated() || i.extrapolated(),
+              "masked_mha");
         };
     PositionCost sparse =
         p -> {
           Interpolated i = indexPrefill.at(p, policy);
           Interpolated s = sparsePrefill.at(p, policy);
           return new Att(
-              layers * (i.value() + s.value()), i.extrapolated() || s.extrapolated(), "sparse");
+              preLayers * (i.value() + s.value()), i.extrapolated() || s.extrapolated(), "sparse");
         };
     PositionCost pv32 =
         p -> {
@@ -181,12 +186,12 @@ public final class CostModel {
     PositionCost dv31 =
         p -> {
           Interpolated d = denseDecode.at(p, policy);
-          return new Att(layers * d.value(), d.extrapolated(), "dense_mqa");
+          return new Att(decLayers * d.value(), d.extrapolated(), "dense_mqa");
         };
     PositionCost dv32 =
         p -> {
           Interpolated d = dsaDecode.at(p, policy);
-          return new Att(layers * d.value(), d.extrapolated(), "sparse");
+          return new Att(decLayers * d.value(), d.extrapolated(), "sparse");
         };
     Map<Curve, PositionCost> attention =
         Map.of(
@@ -215,7 +220,7 @@ public final class CostModel {
         // query over one key, its query and output moved once, on the target. Our kernels'
         // time extrapolated to 0 is not used here: it rests on the two smallest points, latency
         // bound at small contexts, and moved the factor by 2x between runs of the same kernels.
-        double att = layers * roofline(wm, phase, target);
+        double att = (phase == Phase.PREFILL ? preLayers : decLayers) * roofline(wm, phase, target);
         Double measuredAtt;
         try {
           measuredAtt = attention.get(v31).at(0).seconds;
@@ -355,6 +360,16 @@ public final class CostModel {
                 + " extended, clamped at 0, marked '*'; error = not priced there"));
     t.add(
         new Parameter(
+            "attention.layers",
+            String.format(
+                Locale.ROOT,
+                "prefill %s, decode %s per query token",
+                num(RestOfModel.attentionLayers(p.model(), p.prefill())),
+                num(RestOfModel.attentionLayers(p.model(), p.decode()))),
+            "model layers plus the MTP module's attention (a layer per prompt token; drafts /"
+                + " (1 + drafts) of a layer per decode query token)"));
+    t.add(
+        new Parameter(
             "attention.maskedMhaIncludesIndexer",
             Boolean.toString(p.maskedMhaIncludesIndexer()),
             "paper's V3.2 prefill slope below the crossover ≈ 1.26× V3.1's"));
@@ -365,7 +380,8 @@ public final class CostModel {
             String.format(
                 Locale.ROOT,
                 "hidden %d, q_lora %d, kv_lora %d, heads %d, layers %d (%d dense), dense_inter %d,"
-                    + " moe_inter %d, %d routed + %d shared, %d active, vocab %d, index %dx%d",
+                    + " moe_inter %d, %d routed + %d shared, %d active, vocab %d, index %dx%d,"
+                    + " %d MTP module(s)",
                 m.hidden(),
                 m.qLoraRank(),
                 m.kvLoraRank(),
@@ -379,7 +395,8 @@ public final class CostModel {
                 m.activeExperts(),
                 m.vocab(),
                 m.indexHeads(),
-                m.indexDim()),
+                m.indexDim(),
+                m.mtpLayers()),
             m.equals(ModelConfig.DEEPSEEK_V3_2) ? m.source() : m.source() + ", edited with --set"));
     Map<String, String> src = Deployment.sources();
     for (Deployment d : List.of(p.prefill(), p.decode())) {

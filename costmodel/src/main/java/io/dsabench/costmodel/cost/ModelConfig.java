@@ -21,6 +21,8 @@ package io.dsabench.costmodel.cost;
  * @param vocab vocabulary size (embedding and head)
  * @param indexHeads lightning indexer heads (its q comes from the q_lora vector)
  * @param indexDim lightning indexer head dim
+ * @param mtpLayers multi-token-prediction modules (config num_nextn_predict_layers): each one more
+ *     transformer layer (MLA and MoE) plus a 2h·h projection, sharing the embedding and head
  * @param source where the numbers come from
  */
 public record ModelConfig(
@@ -41,6 +43,7 @@ public record ModelConfig(
     int vocab,
     int indexHeads,
     int indexDim,
+    int mtpLayers,
     String source) {
 
   /** DeepSeek-V3.2's shapes. */
@@ -63,6 +66,7 @@ public record ModelConfig(
           129280,
           64,
           128,
+          1,
           "DeepSeek-V3.2 config_671B_v3.2.json");
 
   public ModelConfig {
@@ -95,6 +99,9 @@ public record ModelConfig(
     positive("vocab", vocab);
     positive("indexHeads", indexHeads);
     positive("indexDim", indexDim);
+    if (mtpLayers < 0) {
+      throw new IllegalArgumentException("mtpLayers: " + mtpLayers + " is not a count >= 0");
+    }
   }
 
   /** Layers with a MoE FFN. */
