@@ -382,31 +382,53 @@ final class CostCommand implements Callable<Integer> {
               c.curve().id()));
     }
     out.println(head);
-    List<CurvePoint> first = r.curves().get(0).points();
-    int every = Math.max(1, 4096 / Math.max(1, first.get(1).position() - first.get(0).position()));
-    for (int i = 0; i < first.size(); i++) {
-      if (i % every != 0
-          && i != first.size() - 1
-          && first.get(i).position() != 1024
-          && first.get(i).position() != 2048) {
-        continue;
+    // Rows at every 4096 tokens (and 1K, 2K, and each curve's ends), over the union of the
+    // curves' positions: under --extrapolation error they start and stop apart.
+    java.util.TreeSet<Integer> rows = new java.util.TreeSet<>();
+    java.util.Map<Curve, java.util.Map<Integer, CurvePoint>> byPos =
+        new java.util.EnumMap<>(Curve.class);
+    for (CostCurve cc : r.curves()) {
+      java.util.Map<Integer, CurvePoint> m = new java.util.HashMap<>();
+      for (CurvePoint pt : cc.points()) {
+        m.put(pt.position(), pt);
+        if (pt.position() % 4096 == 0
+            || pt.position() == 1024
+            || pt.position() == 2048
+            || pt.position() == cc.minPosition()
+            || pt.position() == cc.maxPosition()) {
+          rows.add(pt.position());
+        }
       }
-      StringBuilder line =
-          new StringBuilder(String.format(Locale.ROOT, "%9d", first.get(i).position()));
+      byPos.put(cc.curve(), m);
+    }
+    for (int pos : rows) {
+      StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "%9d", pos));
       for (CostCurve cc : r.curves()) {
         Curve c = cc.curve();
-        CurvePoint pt = cc.points().get(i);
+        int width = c == Curve.PREFILL_V32 ? 11 : 12;
+        CurvePoint pt = byPos.get(c).get(pos);
+        if (pt == null) {
+          line.append(String.format(Locale.ROOT, "  %" + width + "s ", "-"))
+              .append(c == Curve.PREFILL_V32 ? "  " : "");
+          continue;
+        }
         String mark = pt.extrapolated() ? "*" : " ";
         String mode = c == Curve.PREFILL_V32 ? (pt.mode().equals("sparse") ? " s" : " m") : "";
         line.append(
             String.format(
-                Locale.ROOT,
-                "  %" + (c == Curve.PREFILL_V32 ? 11 : 12) + ".4f%s%s",
-                pt.usdPerMillionTokens(),
-                mark,
-                mode));
+                Locale.ROOT, "  %" + width + ".4f%s%s", pt.usdPerMillionTokens(), mark, mode));
       }
       out.println(line);
+    }
+    if (p.extrapolation() == Extrapolation.ERROR) {
+      out.println(
+          "Priced only where measured (--extrapolation error): "
+              + String.join(
+                  ", ",
+                  r.curves().stream()
+                      .map(cc -> cc.curve().id() + " " + cc.minPosition() + ".." + cc.maxPosition())
+                      .toList())
+              + "; '-' = not priced");
     }
     out.println();
     Double x = r.prefillCrossoverPosition();
@@ -436,6 +458,9 @@ final class CostCommand implements Callable<Integer> {
           row.paperUsdPerMillion(),
           100 * row.relativeError(),
           row.extrapolated() ? " *" : "");
+    }
+    for (String n : cmp.notCompared()) {
+      out.println("  not compared: " + n);
     }
     out.println();
     out.println(

@@ -99,7 +99,7 @@ class CostCommandTest {
     var tree = ResultsIO.mapper().readTree(r.out());
     assertEquals("dsabench.cost/v1", tree.get("schema").asText());
     assertEquals(4, tree.get("report").get("curves").size());
-    assertEquals(16, tree.get("paperComparison").get("rows").size());
+    assertEquals(24, tree.get("paperComparison").get("rows").size());
     assertTrue(tree.get("capacityPlan").get("dsa").get("gpusNeeded").asInt() >= 1);
   }
 

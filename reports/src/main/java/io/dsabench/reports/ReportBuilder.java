@@ -339,6 +339,9 @@ final class ReportBuilder {
                 + " USD/GPU-hour, so each error mixes that change of hardware or price with the"
                 + " model's own difference. For a like-for-like comparison run dsabench report"
                 + " with --hardware h800 --price 2.";
+    if (!cmp.notCompared().isEmpty()) {
+      note += " Not compared: " + String.join("; ", cmp.notCompared()) + ".";
+    }
     return new PaperComparison(
         Figure3Reference.HARDWARE,
         Figure3Reference.USD_PER_GPU_HOUR,

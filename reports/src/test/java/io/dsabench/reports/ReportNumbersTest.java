@@ -134,7 +134,7 @@ class ReportNumbersTest {
   @Test
   void figure3TableEqualsTheCostModelsComparison() throws Exception {
     Figure3Comparison cmp = Figure3Comparison.compare(cost, Figure3Reference.load());
-    assertThat(cmp.rows()).hasSize(16);
+    assertThat(cmp.rows()).hasSize(24);
     assertFigure3Table(doc, cmp);
     // Priced as h200 at 3.5, not as the paper: the section says so plainly.
     Element note = doc.getElementById("figure3-note");
@@ -174,14 +174,14 @@ class ReportNumbersTest {
   }
 
   @Test
-  void thePublishedH200RunHasAllSixteenFigure3ErrorsAndTheCrossover() throws Exception {
+  void thePublishedH200RunHasAllTwentyFourFigure3ErrorsAndTheCrossover() throws Exception {
     Results h200 = ResultsIO.read(Path.of("..", "reports", "published", "h200", "results.json"));
     Document page = Jsoup.parse(ReportWriter.html(ReportWriter.data(ReportInput.of(h200))));
     Figure3Comparison cmp =
         Figure3Comparison.compare(
             CostModel.compute(h200, CostParameters.defaults()), Figure3Reference.load());
-    assertThat(page.select("#figure3-table tbody tr[data-curve]")).hasSize(16);
-    assertThat(cmp.rows()).hasSize(16);
+    assertThat(page.select("#figure3-table tbody tr[data-curve]")).hasSize(24);
+    assertThat(cmp.rows()).hasSize(24);
     assertThat(cmp.oursCrossover()).isNotNull();
     assertFigure3Table(page, cmp);
     assertThat(page.getElementById("figure3-note").attr("data-same-pricing")).isEqualTo("true");

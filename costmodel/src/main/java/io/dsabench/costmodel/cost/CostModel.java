@@ -252,10 +252,26 @@ public final class CostModel {
 
     double price = params.usdPerGpuHour();
     List<CostCurve> curves = new ArrayList<>();
+    // Under --extrapolation error each curve is priced where all its attention was measured, the
+    // range's ends included, and nowhere else.
+    java.util.Map<Curve, List<AttentionProfile>> needs = new java.util.EnumMap<>(Curve.class);
+    needs.put(Curve.PREFILL_V31, java.util.Arrays.asList(densePrefill));
+    needs.put(
+        Curve.PREFILL_V32, java.util.Arrays.asList(densePrefill, indexPrefill, sparsePrefill));
+    needs.put(Curve.DECODE_V31, java.util.Arrays.asList(denseDecode));
+    needs.put(Curve.DECODE_V32, java.util.Arrays.asList(dsaDecode));
+    java.util.Map<Curve, List<Integer>> positions = new java.util.EnumMap<>(Curve.class);
+    for (Curve c : wanted) {
+      positions.put(
+          c,
+          policy == Extrapolation.FLAG
+              ? params.positions()
+              : measuredPositions(c, needs.get(c), params.positions()));
+    }
     for (Curve c : wanted) {
       double r = find(rest, c).secondsPerToken();
       List<CurvePoint> pts = new ArrayList<>();
-      for (int p : params.positions()) {
+      for (int p : positions.get(c)) {
         Att a = attention.get(c).at(p);
         double g = a.seconds + r;
         pts.add(
@@ -265,7 +281,7 @@ public final class CostModel {
       curves.add(new CostCurve(c, price, pts));
     }
 
-    List<Integer> ps = params.positions();
+    List<Integer> ps = doPrefill ? positions.get(Curve.PREFILL_V32) : params.positions();
     double x =
         !doPrefill
             ? Double.NaN
@@ -302,6 +318,40 @@ public final class CostModel {
         parameterTable(params, source, translated, label),
         in.aboveCeiling(),
         in.used);
+  }
+
+  /**
+   * The positions of {@code wanted} inside the range every profile covers, with the range's two
+   * ends: a curve priced only where it was measured.
+   *
+   * @throws IllegalArgumentException when that range holds fewer than two positions
+   */
+  private static List<Integer> measuredPositions(
+      Curve c, List<AttentionProfile> profiles, List<Integer> wanted) {
+    int lo = profiles.stream().mapToInt(AttentionProfile::minPosition).max().orElseThrow();
+    int hi = profiles.stream().mapToInt(AttentionProfile::maxPosition).min().orElseThrow();
+    java.util.TreeSet<Integer> ps = new java.util.TreeSet<>();
+    for (int p : wanted) {
+      if (p >= lo && p <= hi) {
+        ps.add(p);
+      }
+    }
+    if (lo <= hi && lo >= 0 && hi <= CostParameters.MAX_POSITION) {
+      ps.add(lo);
+      ps.add(hi);
+    }
+    if (ps.size() < 2) {
+      throw new IllegalArgumentException(
+          "positions: "
+              + c.id()
+              + " was measured over "
+              + lo
+              + ".."
+              + hi
+              + ", too little to price a curve under --extrapolation error (it needs two"
+              + " positions)");
+    }
+    return List.copyOf(ps);
   }
 
   /**

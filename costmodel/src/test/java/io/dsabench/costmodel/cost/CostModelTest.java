@@ -146,15 +146,38 @@ class CostModelTest {
   }
 
   @Test
-  void extrapolationErrorNamesPositionAndRange() {
-    assertThatThrownBy(
-            () ->
-                CostModel.compute(
-                    CPU, CostParameters.defaults().withExtrapolation(Extrapolation.ERROR)))
-        .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage(
-            "position: 0 is outside the measured range 1023..131072 of decode/dense"
-                + " (extrapolation: error)");
+  void extrapolationErrorPricesTheMeasuredRangeAndSaysWhereItStops() throws Exception {
+    CostReport r =
+        CostModel.compute(CPU, CostParameters.defaults().withExtrapolation(Extrapolation.ERROR));
+    // Prefill chunks cover 0..131072; decode contexts start at 1023 (a token at 1024 sees 1024).
+    assertThat(r.curve(Curve.PREFILL_V31).minPosition()).isZero();
+    assertThat(r.curve(Curve.DECODE_V31).minPosition()).isEqualTo(1023);
+    assertThat(r.curve(Curve.DECODE_V31).points().get(1).position()).isEqualTo(1024);
+    for (CostCurve c : r.curves()) {
+      assertThat(c.anyExtrapolated()).as(c.curve().id()).isFalse();
+      assertThat(c.maxPosition()).isEqualTo(131072);
+    }
+    // The published 2-token decode run starts at 32K: decode_v3.2 stops there, and the
+    // comparison with Figure 3 says so instead of guessing at 8K and 16K.
+    Path pub = Path.of("..", "reports", "published", "h200");
+    CostReport two =
+        CostModel.compute(
+            io.dsabench.costmodel.results.MeasurementSet.of(
+                List.of(
+                    new io.dsabench.costmodel.results.MeasurementSet.Source(
+                        "results.json", ResultsIO.read(pub.resolve("results.json"))),
+                    new io.dsabench.costmodel.results.MeasurementSet.Source(
+                        "b128", ResultsIO.read(pub.resolve("decode-2tok-b128.json"))))),
+            CostParameters.defaults().withExtrapolation(Extrapolation.ERROR));
+    assertThat(two.curve(Curve.DECODE_V32).minPosition()).isEqualTo(32766);
+    var cmp =
+        io.dsabench.costmodel.reference.Figure3Comparison.compare(
+            two, io.dsabench.costmodel.reference.Figure3Reference.load());
+    assertThat(cmp.notCompared())
+        .containsExactly(
+            "decode_v3.2 at 8192: not priced (measured 32766..131072, --extrapolation error)",
+            "decode_v3.2 at 16384: not priced (measured 32766..131072, --extrapolation error)");
+    assertThat(cmp.rows()).hasSize(22);
   }
 
   @Test
