@@ -549,25 +549,46 @@ final class CostCommand implements Callable<Integer> {
           100 * t.targetUtilization());
       out.printf(
           Locale.ROOT,
-          "%-6s %6s %12s %12s %14s %14s %14s%n",
+          "decode: %.2f output tokens per step of %d query tokens%s; GPUs in whole units of %d"
+              + " (prefill) and %d (decode), the deployments' EP degrees%n",
+          plan.tokensPerDecodeStep(),
+          plan.queryTokensPerStep(),
+          t.tokensPerDecodeStep() == null ? " (default: 85% of each MTP draft accepted)" : "",
+          plan.prefillUnit(),
+          plan.decodeUnit());
+      out.printf(
+          Locale.ROOT,
+          "%-6s %6s %9s %9s %12s %12s %13s %12s %12s  %s%n",
           "model",
           "GPUs",
-          "prefill GPUs",
-          "decode GPUs",
+          "prefill",
+          "decode",
+          "busy prefill",
+          "busy decode",
           "USD/day",
           "USD/M input",
-          "USD/M output");
+          "USD/M output",
+          "decode sequences per GPU (KV cache)");
       for (VariantPlan v : List.of(plan.dense(), plan.dsa())) {
         out.printf(
             Locale.ROOT,
-            "%-6s %6d %12.2f %12.2f %14.2f %14.4f %14.4f%s%n",
+            "%-6s %6d %9d %9d %12.2f %12.2f %13.2f %12.4f %12.4f  %.0f%s: %d fit in %.1f GB at"
+                + " %.1f kB/token, mean context %.0f%s%n",
             v.version().id(),
             v.gpusNeeded(),
+            v.prefillGpusProvisioned(),
+            v.decodeGpusProvisioned(),
             v.prefillGpus(),
             v.decodeGpus(),
             v.usdPerDay(),
             v.usdPerMillionInput(),
             v.usdPerMillionOutput(),
+            v.decodeBatch(),
+            v.memoryBound() ? " (memory-bound)" : "",
+            v.sequencesThatFit(),
+            v.freeMemoryBytesPerGpu() / 1e9,
+            v.kvBytesPerToken() / 1e3,
+            v.meanResidentContext(),
             v.extrapolated() ? " *" : "");
       }
       if (plan.dense().extrapolated() || plan.dsa().extrapolated()) {
@@ -575,10 +596,7 @@ final class CostCommand implements Callable<Integer> {
             "* some prompts or outputs reach positions whose attention was extrapolated (see the"
                 + " curves above)");
       }
-      out.printf(
-          Locale.ROOT,
-          "DSA needs %.2fx fewer busy GPUs than dense for this mix%n",
-          plan.savingsFactor());
+      out.println(plan.verdict() + ".");
     }
   }
 }

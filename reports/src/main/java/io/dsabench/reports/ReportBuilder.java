@@ -394,10 +394,45 @@ final class ReportBuilder {
             plan.hardware() + ", " + Fmt.sig(plan.usdPerGpuHour(), 6),
             "USD/GPU-hour",
             "report"));
+    inputs.add(
+        new Parameter(
+            "tokens per decode step",
+            Fmt.sig(plan.tokensPerDecodeStep(), 4)
+                + " of "
+                + plan.queryTokensPerStep()
+                + " query tokens",
+            "tokens",
+            t.tokensPerDecodeStep() == null
+                ? "default: 1 + 0.85 of each MTP draft (DeepSeek-V3 report §5.4.3: 85-90% accepted)"
+                : "workload"));
+    inputs.add(
+        new Parameter(
+            "deployment units",
+            "prefill " + plan.prefillUnit() + ", decode " + plan.decodeUnit(),
+            "GPUs",
+            "each phase's expert-parallel degree: GPUs are provisioned in whole units"));
+    for (VariantPlan v : List.of(plan.dense(), plan.dsa())) {
+      inputs.add(
+          new Parameter(
+              "decode sequences per GPU (" + v.version().id() + ")",
+              Fmt.sig(v.decodeBatch(), 4)
+                  + (v.memoryBound() ? " (memory-bound: " : " (")
+                  + v.sequencesThatFit()
+                  + " fit: "
+                  + Fmt.sig(v.freeMemoryBytesPerGpu() / 1e9, 4)
+                  + " GB free at "
+                  + Fmt.sig(v.kvBytesPerToken() / 1e3, 4)
+                  + " kB per token, mean context "
+                  + Fmt.sig(v.meanResidentContext(), 5)
+                  + ")",
+              "sequences",
+              "computed"));
+    }
     String name =
         (t.name() == null ? "workload" : t.name())
             + (in.workloadFile() == null ? "" : " (" + in.workloadFile() + ")");
-    return new CapacityPlan(name, inputs, List.of(row(plan.dense()), row(plan.dsa())));
+    return new CapacityPlan(
+        name, inputs, List.of(row(plan.dense()), row(plan.dsa())), plan.verdict());
   }
 
   private static CapacityRow row(VariantPlan v) {

@@ -266,6 +266,8 @@ class ReportNumbersTest {
   @Test
   void capacityPlanEqualsThePlanner() {
     CapacityPlan plan = CapacityPlanner.plan(CHAT, cost);
+    // The verdict in words, as the cost model gives it.
+    assertThat(doc.getElementById("capacity-verdict").text()).startsWith(plan.verdict() + ".");
     for (VariantPlan v : List.of(plan.dense(), plan.dsa())) {
       Element row =
           doc.selectFirst("#capacity-table tr[data-variant=" + v.version().variant().id() + "]");

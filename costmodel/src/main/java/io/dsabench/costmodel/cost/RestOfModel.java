@@ -183,7 +183,15 @@ public final class RestOfModel {
     }
     parts.add(
         new Component(
-            "embedding", 0, 0, 0, 0, 0, 0, "compute", "a row lookup per token; not streamed"));
+            "embedding",
+            0,
+            head * bpp,
+            0,
+            0,
+            0,
+            0,
+            "compute",
+            "vocab·h held in memory; a row lookup per token, not streamed"));
     parts.add(
         part(
             "lm_head",

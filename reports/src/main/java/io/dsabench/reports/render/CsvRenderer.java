@@ -215,6 +215,7 @@ public final class CsvRenderer {
       for (Parameter p : plan.inputs()) {
         text(b, "workload", p.name(), p.value(), p.unit(), p.source());
       }
+      text(b, "capacity", "verdict", plan.verdict(), "", "GPUs in whole deployment units");
       for (CapacityRow r : plan.rows()) {
         String s = r.variant().id();
         row(b, "capacity", s, null, null, null, "gpus", r.gpus(), "GPU", plan.workload());

@@ -454,7 +454,9 @@ public final class HtmlRenderer {
       cell(b, r.extrapolated() ? "extrapolated" : "");
       b.append("</tr>\n");
     }
-    b.append("</tbody>\n</table>\n</section>\n");
+    b.append("</tbody>\n</table>\n<p id=\"capacity-verdict\"><strong>")
+        .append(Escape.html(plan.verdict()))
+        .append("</strong>. GPUs are provisioned in whole deployment units.</p>\n</section>\n");
   }
 
   private static void verdict(StringBuilder b, ReportData d) {
