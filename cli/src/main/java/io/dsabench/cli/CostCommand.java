@@ -120,6 +120,14 @@ final class CostCommand implements Callable<Integer> {
   java.util.LinkedHashMap<String, String> set = new java.util.LinkedHashMap<>();
 
   @Option(
+      names = "--out",
+      paramLabel = "DIR",
+      description =
+          "with --format csv: write curves.csv, comparison.csv and (with --workload) capacity.csv"
+              + " there, one table per file (default: the curves table to stdout)")
+  Path outDir;
+
+  @Option(
       names = "--phases",
       paramLabel = "P,..",
       split = ",",
@@ -139,6 +147,15 @@ final class CostCommand implements Callable<Integer> {
     String fmt = format.toLowerCase(Locale.ROOT);
     if (!List.of("table", "csv", "json").contains(fmt)) {
       throw new IllegalArgumentException("format: '" + format + "' is not one of table, csv, json");
+    }
+    if (fmt.equals("csv") && workload != null && outDir == null) {
+      throw new IllegalArgumentException(
+          "out: --format csv writes one table per file, and --workload adds the capacity plan's;"
+              + " pass --out DIR for curves.csv, comparison.csv and capacity.csv");
+    }
+    if (outDir != null && !fmt.equals("csv")) {
+      throw new IllegalArgumentException(
+          "out: '" + outDir + "' is for --format csv (one table per file); table and json print");
     }
     if (step <= 0 || step > CostParameters.MAX_POSITION) {
       throw new IllegalArgumentException(
@@ -256,62 +273,119 @@ final class CostCommand implements Callable<Integer> {
     return ps;
   }
 
-  private static void printCsv(
-      PrintWriter out, CostReport r, Figure3Comparison cmp, CapacityPlan plan) {
-    out.println(
-        "# dsabench cost: run "
-            + r.runId()
-            + ", "
-            + r.parameters().target().id()
-            + " at "
-            + r.parameters().usdPerGpuHour()
-            + " USD/GPU-hour");
-    out.println("# " + r.attentionLabel());
-    for (var v : r.aboveCeiling()) {
-      out.println("# ABOVE CEILING: " + v.message());
-    }
-    for (CostCurve c : r.curves()) {
-      List<CurvePoint> ex = c.points().stream().filter(CurvePoint::extrapolated).toList();
-      if (!ex.isEmpty()) {
-        out.println(
-            "# "
-                + c.curve().id()
-                + ": attention extrapolated (outside measured positions) at "
-                + ex.stream().map(p -> Integer.toString(p.position())).toList());
-      }
-    }
-    if (r.prefillCrossoverPosition() != null) {
-      out.printf(
-          Locale.ROOT,
-          "# prefill crossover: %.0f tokens (paper ~%d)%n",
-          r.prefillCrossoverPosition(),
-          cmp.paperCrossover());
-    }
-    out.println("curve,position_tokens,usd_per_million_tokens");
+  /** The curves as one CSV table: Figure 3's three columns, then whether and how. */
+  static String curvesCsv(CostReport r) {
+    StringBuilder b = new StringBuilder("curve,position_tokens,usd_per_million_tokens,");
+    b.append("extrapolated,mode\n");
     for (CostCurve c : r.curves()) {
       for (CurvePoint p : c.points()) {
-        out.printf(
-            Locale.ROOT, "%s,%d,%.6g%n", c.curve().id(), p.position(), p.usdPerMillionTokens());
+        b.append(
+            String.format(
+                Locale.ROOT,
+                "%s,%d,%.6g,%b,%s%n",
+                c.curve().id(),
+                p.position(),
+                p.usdPerMillionTokens(),
+                p.extrapolated(),
+                p.mode()));
       }
     }
-    if (plan != null) {
-      out.println();
-      out.println(
-          "variant,gpus_needed,prefill_gpus,decode_gpus,usd_per_day,usd_per_million_input,"
-              + "usd_per_million_output");
-      for (VariantPlan v : List.of(plan.dense(), plan.dsa())) {
-        out.printf(
-            Locale.ROOT,
-            "%s,%d,%.4f,%.4f,%.2f,%.6g,%.6g%n",
-            v.version().id(),
-            v.gpusNeeded(),
-            v.prefillGpus(),
-            v.decodeGpus(),
-            v.usdPerDay(),
-            v.usdPerMillionInput(),
-            v.usdPerMillionOutput());
-      }
+    return b.toString();
+  }
+
+  /**
+   * The comparison with Figure 3 as one CSV table: a row per curve and position, and the prefill
+   * crossover as a row in tokens.
+   */
+  static String comparisonCsv(Figure3Comparison cmp) {
+    StringBuilder b =
+        new StringBuilder("quantity,position_tokens,ours,paper,relative_error,unit,extrapolated\n");
+    for (ComparisonRow row : cmp.rows()) {
+      b.append(
+          String.format(
+              Locale.ROOT,
+              "%s,%d,%.6g,%.6g,%.6g,usd_per_million_tokens,%b%n",
+              row.curve().id(),
+              row.position(),
+              row.oursUsdPerMillion(),
+              row.paperUsdPerMillion(),
+              row.relativeError(),
+              row.extrapolated()));
     }
+    b.append("prefill_crossover,,")
+        .append(
+            cmp.oursCrossover() == null
+                ? ""
+                : String.format(Locale.ROOT, "%.1f", cmp.oursCrossover()))
+        .append(',')
+        .append(cmp.paperCrossover())
+        .append(',')
+        .append(
+            cmp.crossoverRelativeError() == null
+                ? ""
+                : String.format(Locale.ROOT, "%.6g", cmp.crossoverRelativeError()))
+        .append(",tokens,false\n");
+    return b.toString();
+  }
+
+  /** The capacity plan as one CSV table: a row per model version. */
+  static String capacityCsv(CapacityPlan plan) {
+    StringBuilder b =
+        new StringBuilder(
+            "model,gpus,prefill_gpus,decode_gpus,busy_prefill_gpus,busy_decode_gpus,usd_per_day,"
+                + "usd_per_million_input,usd_per_million_output,decode_sequences_per_gpu,"
+                + "sequences_that_fit,kv_bytes_per_token,extrapolated,verdict\n");
+    for (VariantPlan v : List.of(plan.dense(), plan.dsa())) {
+      b.append(
+          String.format(
+              Locale.ROOT,
+              "%s,%d,%d,%d,%.4f,%.4f,%.2f,%.6g,%.6g,%.0f,%d,%.0f,%b,\"%s\"%n",
+              v.version().id(),
+              v.gpusNeeded(),
+              v.prefillGpusProvisioned(),
+              v.decodeGpusProvisioned(),
+              v.prefillGpus(),
+              v.decodeGpus(),
+              v.usdPerDay(),
+              v.usdPerMillionInput(),
+              v.usdPerMillionOutput(),
+              v.decodeBatch(),
+              v.sequencesThatFit(),
+              v.kvBytesPerToken(),
+              v.extrapolated(),
+              plan.verdict().replace("\"", "\"\"")));
+    }
+    return b.toString();
+  }
+
+  /**
+   * CSV is one table per file: the curves to stdout, or with {@code --out DIR} curves.csv,
+   * comparison.csv and (with a workload) capacity.csv there.
+   */
+  private void printCsv(PrintWriter out, CostReport r, Figure3Comparison cmp, CapacityPlan plan) {
+    if (outDir == null) {
+      out.print(curvesCsv(r));
+      return;
+    }
+    try {
+      java.nio.file.Files.createDirectories(outDir);
+      List<Path> written = new java.util.ArrayList<>();
+      written.add(write(outDir.resolve("curves.csv"), curvesCsv(r)));
+      written.add(write(outDir.resolve("comparison.csv"), comparisonCsv(cmp)));
+      if (plan != null) {
+        written.add(write(outDir.resolve("capacity.csv"), capacityCsv(plan)));
+      }
+      for (Path p : written) {
+        out.println("wrote " + p);
+      }
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException("out: cannot write under " + outDir, e);
+    }
+  }
+
+  private static Path write(Path file, String text) throws java.io.IOException {
+    ResultsIO.writeAtomically(file, text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    return file;
   }
 
   private static void printJson(

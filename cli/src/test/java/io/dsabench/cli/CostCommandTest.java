@@ -72,16 +72,57 @@ class CostCommandTest {
   }
 
   @Test
-  void csvHasTheReferenceShape(@TempDir Path dir) throws Exception {
+  void csvIsOneValidTablePerFile(@TempDir Path dir) throws Exception {
     Path f = syntheticResults(dir, "cuda", "NVIDIA H200");
     CliRun r = run("cost", "--results", f.toString(), "--format", "csv", "--step", "32768");
     assertEquals(0, r.exit(), r.err());
-    List<String> rows = r.out().lines().filter(l -> !l.startsWith("#")).toList();
-    assertEquals("curve,position_tokens,usd_per_million_tokens", rows.get(0));
+    List<String> rows = r.out().lines().toList();
+    // Figure 3's three columns first, then whether the value was extrapolated and the path.
+    assertEquals("curve,position_tokens,usd_per_million_tokens,extrapolated,mode", rows.get(0));
     assertEquals(1 + 4 * 5, rows.size(), r.out());
+    assertTrue(rows.stream().allMatch(l -> l.split(",", -1).length == 5), r.out());
     assertTrue(rows.get(1).startsWith("prefill_v3.1,0,"), rows.get(1));
+    assertTrue(rows.get(11).matches("decode_v3.1,0,[0-9.e+-]+,true,dense_mqa"), rows.get(11));
     assertTrue(rows.get(20).startsWith("decode_v3.2,131072,"), rows.get(20));
-    assertTrue(r.out().contains("# decode_v3.1: attention extrapolated"), r.out());
+
+    // With a workload, one file per table under --out; without --out it is refused.
+    Path w = dir.resolve("w.yaml");
+    Files.writeString(
+        w,
+        "requestsPerSecond: 10\n"
+            + "prompt: {distribution: empirical, lengths: [[4000, 1]]}\n"
+            + "output: {distribution: empirical, lengths: [[500, 1]]}\n");
+    CliRun refused =
+        run("cost", "--results", f.toString(), "--format", "csv", "--workload", w.toString());
+    assertEquals(2, refused.exit());
+    assertTrue(
+        refused.err().contains("pass --out DIR for curves.csv, comparison.csv and capacity.csv"),
+        refused.err());
+    Path out = dir.resolve("csv");
+    CliRun files =
+        run(
+            "cost",
+            "--results",
+            f.toString(),
+            "--format",
+            "csv",
+            "--workload",
+            w.toString(),
+            "--out",
+            out.toString());
+    assertEquals(0, files.exit(), files.err());
+    for (String name : List.of("curves.csv", "comparison.csv", "capacity.csv")) {
+      List<String> lines = Files.readAllLines(out.resolve(name));
+      int cols = lines.get(0).split(",", -1).length;
+      for (String l : lines) {
+        assertTrue(!l.isBlank() && !l.startsWith("#"), name + ": " + l);
+        // Quoted fields (the verdict) hold no commas here; every row has the header's columns.
+        assertEquals(cols, l.replaceAll("\"[^\"]*\"", "q").split(",", -1).length, name + ": " + l);
+      }
+    }
+    List<String> cmp = Files.readAllLines(out.resolve("comparison.csv"));
+    assertEquals(1 + 24 + 1, cmp.size());
+    assertTrue(cmp.get(cmp.size() - 1).startsWith("prefill_crossover,,"), cmp.toString());
   }
 
   @Test
