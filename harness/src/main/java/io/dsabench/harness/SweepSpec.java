@@ -128,7 +128,9 @@ public record SweepSpec(
   }
 
   /**
-   * The default sweep on a backend: GPU positions and 4096/64 tokens on cuda, a small one on cpu.
+   * The default sweep on a backend: GPU positions, prefill chunks of 4096 and decode as
+   * DeepSeek-V3.2 serves it on cuda (64 sequences of 2 query tokens: one MTP draft each); a small
+   * one on cpu.
    */
   public static SweepSpec defaults(String backend) {
     boolean cpu = "cpu".equals(backend);
@@ -136,13 +138,25 @@ public record SweepSpec(
         List.of(Phase.PREFILL, Phase.DECODE),
         List.of(Variant.DENSE, Variant.DSA),
         cpu ? CPU_POSITIONS : GPU_POSITIONS,
-        defaultTokens(backend));
+        defaultTokens(backend),
+        defaultDecodeTokensPerSeq(backend));
   }
 
-  /** Default tokens: prefill chunks of 4096 and 64 decode sequences on GPUs, 1 on cpu. */
+  /**
+   * Default tokens: prefill chunks of 4096 and 128 decode query tokens (64 sequences of 2) on GPUs,
+   * 1 on cpu.
+   */
   public static Map<Phase, Integer> defaultTokens(String backend) {
     boolean cpu = "cpu".equals(backend);
-    return Map.of(Phase.PREFILL, cpu ? 1 : 4096, Phase.DECODE, cpu ? 1 : 64);
+    return Map.of(Phase.PREFILL, cpu ? 1 : 4096, Phase.DECODE, cpu ? 1 : 128);
+  }
+
+  /**
+   * Default query tokens per decode sequence: 2 on GPUs (V3.2 decodes with one MTP draft token, and
+   * the cost model prices decode from that), 1 on cpu (its one-token default sweep).
+   */
+  public static int defaultDecodeTokensPerSeq(String backend) {
+    return "cpu".equals(backend) ? 1 : 2;
   }
 
   /** Every point, in canonical order: phase, variant, then ascending position. */

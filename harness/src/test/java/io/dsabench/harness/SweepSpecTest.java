@@ -22,6 +22,10 @@ class SweepSpecTest {
     assertThat(points).hasSize(36);
     assertThat(points.get(0)).isEqualTo(new SweepPoint(Phase.PREFILL, Variant.DENSE, 1024, 1024));
     assertThat(points.get(8)).isEqualTo(new SweepPoint(Phase.PREFILL, Variant.DENSE, 131072, 4096));
+    // Decode as V3.2 serves it: 64 sequences of 2 query tokens (one MTP draft each).
+    assertThat(points.get(18)).isEqualTo(new SweepPoint(Phase.DECODE, Variant.DENSE, 1024, 128, 2));
+    assertThat(s.canonical()).endsWith(";tokens=prefill:4096,decode:128;decodeTokensPerSeq=2");
+    assertThat(SweepSpec.defaults("cpu").decodeTokensPerSeq()).isEqualTo(1);
     assertThat(SweepSpec.parseCanonical(s.canonical())).isEqualTo(s);
   }
 

@@ -87,7 +87,8 @@ public final class DashboardMetrics {
             "Median device time of one kernel stage at a sweep point, from the newest run of"
                 + " each device")
         .unit(Unit.SECONDS)
-        .labelNames("gpu", "UUID", "modelName", "op", "phase", "variant", "position")
+        .labelNames(
+            "gpu", "UUID", "modelName", "op", "phase", "variant", "position", "tokensPerSeq")
         .callback(
             cb -> {
               Set<String> devicesSeen = new HashSet<>();
@@ -104,9 +105,17 @@ public final class DashboardMetrics {
                   if (p.status() != PointStatus.OK) {
                     continue;
                   }
-                  // One series per (phase, variant, position): the first measured token count.
+                  // One series per (phase, variant, position, tokens per sequence): the first
+                  // measured token count.
+                  String perSeq = Integer.toString(p.point().tokensPerSeq());
                   if (!pointsSeen.add(
-                      p.phase().id() + "/" + p.variant().id() + "/" + p.position())) {
+                      p.phase().id()
+                          + "/"
+                          + p.variant().id()
+                          + "/"
+                          + p.position()
+                          + "/"
+                          + perSeq)) {
                     continue;
                   }
                   // A multi-GPU run records which GPU measured each point: label with that one.
@@ -121,7 +130,8 @@ public final class DashboardMetrics {
                             s.op().id(),
                             p.phase().id(),
                             p.variant().id(),
-                            Integer.toString(p.position()));
+                            Integer.toString(p.position()),
+                            perSeq);
                     if (!emitted.add(key)) {
                       continue; // one series per label set, whatever the runs hold
                     }
@@ -136,7 +146,8 @@ public final class DashboardMetrics {
                         s.op().id(),
                         p.phase().id(),
                         p.variant().id(),
-                        Integer.toString(p.position()));
+                        Integer.toString(p.position()),
+                        perSeq);
                   }
                 }
               }
