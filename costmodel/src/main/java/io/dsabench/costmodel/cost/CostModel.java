@@ -448,6 +448,17 @@ public final class CostModel {
                 m.indexDim(),
                 m.mtpLayers()),
             m.equals(ModelConfig.DEEPSEEK_V3_2) ? m.source() : m.source() + ", edited with --set"));
+    t.add(
+        new Parameter(
+            "model.kvCache",
+            String.format(
+                Locale.ROOT,
+                "V3.1 %d B, V3.2 %d B per token and layer, %d layers with the MTP module's",
+                m.v31CacheBytesPerToken(),
+                m.v32CacheBytesPerToken(),
+                m.layers() + m.mtpLayers()),
+            "V3.1: the 576-wide latent in bf16; V3.2: FlashMLA's fp8 cache (512 e4m3, 4 fp32"
+                + " scales, 64 bf16 rope = 656 B) + the indexer's fp8 key and fp32 scale (132 B)"));
     Map<String, String> src = Deployment.sources();
     for (Deployment d : List.of(p.prefill(), p.decode())) {
       Deployment dflt = Deployment.defaults(d.phase());

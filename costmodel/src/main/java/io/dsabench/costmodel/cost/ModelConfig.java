@@ -75,8 +75,7 @@ public record ModelConfig(
           1,
           576 * 2,
           656 + 132,
-          "DeepSeek-V3.2 config_671B_v3.2.json; caches as FlashMLA's fp8 sparse decode and the"
-              + " V3.2 report describe them");
+          "DeepSeek-V3.2 config_671B_v3.2.json");
 
   public ModelConfig {
     positive("hidden", hidden);
