@@ -96,19 +96,19 @@ final class BenchCommand implements Callable<Integer> {
       names = "--tokens",
       paramLabel = "N",
       description =
-          "query tokens per point: N for both phases, or prefill=N,decode=M (default: 4096/64 on"
-              + " cuda, 1 on cpu)")
+          "query tokens per point: N for both phases, or prefill=N,decode=M (default: 4096/128"
+              + " on cuda, that is 64 decode sequences of 2; 1 on cpu)")
   String tokens;
 
   @Option(
       names = "--decode-tokens-per-seq",
-      defaultValue = "1",
       paramLabel = "N",
       description =
           "query tokens per decode sequence, 1-4 (2: decode with one MTP draft token, as"
               + " DeepSeek-V3.2 serves); a decode point of n tokens is n/N sequences, so N must"
-              + " divide the decode tokens (default: ${DEFAULT-VALUE})")
-  int decodeTokensPerSeq;
+              + " divide the decode tokens (default: 2 on cuda, 1 on cpu); recorded in every"
+              + " point's tokensPerSeq")
+  Integer decodeTokensPerSeq;
 
   @Option(
       names = "--out",
@@ -257,7 +257,15 @@ final class BenchCommand implements Callable<Integer> {
         variants == null ? defaults.variants() : variants.stream().map(Variant::of).toList();
     List<Integer> po =
         positions == null ? defaults.positions() : SweepSpec.parsePositions(positions);
-    SweepSpec sweep = new SweepSpec(ph, va, po, parseTokens(tokens, resolved), decodeTokensPerSeq);
+    SweepSpec sweep =
+        new SweepSpec(
+            ph,
+            va,
+            po,
+            parseTokens(tokens, resolved),
+            decodeTokensPerSeq == null
+                ? SweepSpec.defaultDecodeTokensPerSeq(resolved)
+                : decodeTokensPerSeq);
     SessionConfig session = SessionConfig.defaults(resolved);
     StopRule stop = session.stop();
     if (minSamples != null) {

@@ -17,12 +17,13 @@ import io.dsabench.costmodel.cost.Extrapolation;
 import io.dsabench.costmodel.cost.Parameter;
 import io.dsabench.costmodel.cost.RestCalibration;
 import io.dsabench.costmodel.cost.RestEstimate;
-import io.dsabench.costmodel.hardware.CeilingKind;
+import io.dsabench.costmodel.cost.SeriesUsed;
 import io.dsabench.costmodel.hardware.HardwareProfile;
 import io.dsabench.costmodel.hardware.HardwareProfiles;
 import io.dsabench.costmodel.reference.ComparisonRow;
 import io.dsabench.costmodel.reference.Figure3Comparison;
 import io.dsabench.costmodel.reference.Figure3Reference;
+import io.dsabench.costmodel.results.MeasurementSet;
 import io.dsabench.costmodel.results.Results;
 import io.dsabench.costmodel.results.ResultsFormatException;
 import io.dsabench.costmodel.results.ResultsIO;
@@ -54,8 +55,16 @@ import picocli.CommandLine.Spec;
 final class CostCommand implements Callable<Integer> {
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
-  @Option(names = "--results", required = true, paramLabel = "FILE", description = "results.json")
-  Path results;
+  @Option(
+      names = "--results",
+      required = true,
+      paramLabel = "FILE|DIR",
+      description = {
+        "results file, or a folder of them (every *.json with the results schema); repeatable:",
+        "each (phase, variant), and for decode each tokens per sequence, is taken from the file",
+        "that has it, and two files with the same one are refused by name"
+      })
+  List<Path> results;
 
   @Option(
       names = "--hardware",
@@ -87,13 +96,6 @@ final class CostCommand implements Callable<Integer> {
   String sourceHardware;
 
   @Option(
-      names = "--ceilings",
-      paramLabel = "K",
-      description =
-          "source ceilings that decide compute- vs memory-bound: peak or measured (default: peak)")
-  String ceilings = "peak";
-
-  @Option(
       names = "--extrapolation",
       paramLabel = "E",
       description =
@@ -118,6 +120,14 @@ final class CostCommand implements Callable<Integer> {
   java.util.LinkedHashMap<String, String> set = new java.util.LinkedHashMap<>();
 
   @Option(
+      names = "--out",
+      paramLabel = "DIR",
+      description =
+          "with --format csv: write curves.csv, comparison.csv and (with --workload) capacity.csv"
+              + " there, one table per file (default: the curves table to stdout)")
+  Path outDir;
+
+  @Option(
       names = "--phases",
       paramLabel = "P,..",
       split = ",",
@@ -138,6 +148,15 @@ final class CostCommand implements Callable<Integer> {
     if (!List.of("table", "csv", "json").contains(fmt)) {
       throw new IllegalArgumentException("format: '" + format + "' is not one of table, csv, json");
     }
+    if (fmt.equals("csv") && workload != null && outDir == null) {
+      throw new IllegalArgumentException(
+          "out: --format csv writes one table per file, and --workload adds the capacity plan's;"
+              + " pass --out DIR for curves.csv, comparison.csv and capacity.csv");
+    }
+    if (outDir != null && !fmt.equals("csv")) {
+      throw new IllegalArgumentException(
+          "out: '" + outDir + "' is for --format csv (one table per file); table and json print");
+    }
     if (step <= 0 || step > CostParameters.MAX_POSITION) {
       throw new IllegalArgumentException(
           "step: " + step + " is not between 1 and " + CostParameters.MAX_POSITION);
@@ -150,7 +169,6 @@ final class CostCommand implements Callable<Integer> {
     if (sourceHardware != null) {
       params = params.withSource(HardwareProfiles.byId(sourceHardware));
     }
-    params = params.withClassifyBy(ceilingKind(ceilings));
     params = params.withExtrapolation(extrapolationPolicy(extrapolation));
     params = params.withPositions(positions(step));
     params = io.dsabench.costmodel.cost.ParameterOverrides.apply(params, set);
@@ -169,7 +187,7 @@ final class CostCommand implements Callable<Integer> {
     for (String ph : phases) {
       phaseSet.add(Phase.of(ph.trim()));
     }
-    Results res = readResults(results);
+    MeasurementSet res = readAll(results);
     CostReport report;
     try {
       report = CostModel.compute(res, params, phaseSet);
@@ -202,23 +220,36 @@ final class CostCommand implements Callable<Integer> {
     return Main.OK;
   }
 
+  /**
+   * Reads every file named, or every results file of a folder named, into one set; an unreadable
+   * file or two files with one series are bad input (exit 2) naming them.
+   */
+  static MeasurementSet readAll(List<Path> paths) {
+    List<MeasurementSet.Source> sources = new java.util.ArrayList<>();
+    for (Path p : paths) {
+      List<Path> files;
+      if (java.nio.file.Files.isDirectory(p)) {
+        try {
+          files = ResultsIO.resultsFilesIn(p);
+        } catch (ResultsFormatException e) {
+          throw new IllegalArgumentException("results: " + e.getMessage(), e);
+        }
+      } else {
+        files = List.of(p);
+      }
+      for (Path f : files) {
+        sources.add(new MeasurementSet.Source(f.toString(), readResults(f)));
+      }
+    }
+    return MeasurementSet.of(sources);
+  }
+
   /** Reads results; an unreadable file is bad input (exit 2) naming the file and problem. */
   static Results readResults(Path file) {
     try {
       return ResultsIO.read(file);
     } catch (ResultsFormatException e) {
       throw new IllegalArgumentException("results: " + e.getMessage(), e);
-    }
-  }
-
-  static CeilingKind ceilingKind(String s) {
-    switch (s.toLowerCase(Locale.ROOT)) {
-      case "peak":
-        return CeilingKind.PEAK;
-      case "measured":
-        return CeilingKind.MEASURED;
-      default:
-        throw new IllegalArgumentException("ceilings: '" + s + "' is not one of peak, measured");
     }
   }
 
@@ -242,59 +273,119 @@ final class CostCommand implements Callable<Integer> {
     return ps;
   }
 
-  private static void printCsv(
-      PrintWriter out, CostReport r, Figure3Comparison cmp, CapacityPlan plan) {
-    out.println(
-        "# dsabench cost: run "
-            + r.runId()
-            + ", "
-            + r.parameters().target().id()
-            + " at "
-            + r.parameters().usdPerGpuHour()
-            + " USD/GPU-hour");
-    out.println("# " + r.attentionLabel());
-    for (CostCurve c : r.curves()) {
-      List<CurvePoint> ex = c.points().stream().filter(CurvePoint::extrapolated).toList();
-      if (!ex.isEmpty()) {
-        out.println(
-            "# "
-                + c.curve().id()
-                + ": attention extrapolated (outside measured positions) at "
-                + ex.stream().map(p -> Integer.toString(p.position())).toList());
-      }
-    }
-    if (r.prefillCrossoverPosition() != null) {
-      out.printf(
-          Locale.ROOT,
-          "# prefill crossover: %.0f tokens (paper ~%d)%n",
-          r.prefillCrossoverPosition(),
-          cmp.paperCrossover());
-    }
-    out.println("curve,position_tokens,usd_per_million_tokens");
+  /** The curves as one CSV table: Figure 3's three columns, then whether and how. */
+  static String curvesCsv(CostReport r) {
+    StringBuilder b = new StringBuilder("curve,position_tokens,usd_per_million_tokens,");
+    b.append("extrapolated,mode\n");
     for (CostCurve c : r.curves()) {
       for (CurvePoint p : c.points()) {
-        out.printf(
-            Locale.ROOT, "%s,%d,%.6g%n", c.curve().id(), p.position(), p.usdPerMillionTokens());
+        b.append(
+            String.format(
+                Locale.ROOT,
+                "%s,%d,%.6g,%b,%s%n",
+                c.curve().id(),
+                p.position(),
+                p.usdPerMillionTokens(),
+                p.extrapolated(),
+                p.mode()));
       }
     }
-    if (plan != null) {
-      out.println();
-      out.println(
-          "variant,gpus_needed,prefill_gpus,decode_gpus,usd_per_day,usd_per_million_input,"
-              + "usd_per_million_output");
-      for (VariantPlan v : List.of(plan.dense(), plan.dsa())) {
-        out.printf(
-            Locale.ROOT,
-            "%s,%d,%.4f,%.4f,%.2f,%.6g,%.6g%n",
-            v.version().id(),
-            v.gpusNeeded(),
-            v.prefillGpus(),
-            v.decodeGpus(),
-            v.usdPerDay(),
-            v.usdPerMillionInput(),
-            v.usdPerMillionOutput());
-      }
+    return b.toString();
+  }
+
+  /**
+   * The comparison with Figure 3 as one CSV table: a row per curve and position, and the prefill
+   * crossover as a row in tokens.
+   */
+  static String comparisonCsv(Figure3Comparison cmp) {
+    StringBuilder b =
+        new StringBuilder("quantity,position_tokens,ours,paper,relative_error,unit,extrapolated\n");
+    for (ComparisonRow row : cmp.rows()) {
+      b.append(
+          String.format(
+              Locale.ROOT,
+              "%s,%d,%.6g,%.6g,%.6g,usd_per_million_tokens,%b%n",
+              row.curve().id(),
+              row.position(),
+              row.oursUsdPerMillion(),
+              row.paperUsdPerMillion(),
+              row.relativeError(),
+              row.extrapolated()));
     }
+    b.append("prefill_crossover,,")
+        .append(
+            cmp.oursCrossover() == null
+                ? ""
+                : String.format(Locale.ROOT, "%.1f", cmp.oursCrossover()))
+        .append(',')
+        .append(cmp.paperCrossover())
+        .append(',')
+        .append(
+            cmp.crossoverRelativeError() == null
+                ? ""
+                : String.format(Locale.ROOT, "%.6g", cmp.crossoverRelativeError()))
+        .append(",tokens,false\n");
+    return b.toString();
+  }
+
+  /** The capacity plan as one CSV table: a row per model version. */
+  static String capacityCsv(CapacityPlan plan) {
+    StringBuilder b =
+        new StringBuilder(
+            "model,gpus,prefill_gpus,decode_gpus,busy_prefill_gpus,busy_decode_gpus,usd_per_day,"
+                + "usd_per_million_input,usd_per_million_output,decode_sequences_per_gpu,"
+                + "sequences_that_fit,kv_bytes_per_token,extrapolated,verdict\n");
+    for (VariantPlan v : List.of(plan.dense(), plan.dsa())) {
+      b.append(
+          String.format(
+              Locale.ROOT,
+              "%s,%d,%d,%d,%.4f,%.4f,%.2f,%.6g,%.6g,%.0f,%d,%.0f,%b,\"%s\"%n",
+              v.version().id(),
+              v.gpusNeeded(),
+              v.prefillGpusProvisioned(),
+              v.decodeGpusProvisioned(),
+              v.prefillGpus(),
+              v.decodeGpus(),
+              v.usdPerDay(),
+              v.usdPerMillionInput(),
+              v.usdPerMillionOutput(),
+              v.decodeBatch(),
+              v.sequencesThatFit(),
+              v.kvBytesPerToken(),
+              v.extrapolated(),
+              plan.verdict().replace("\"", "\"\"")));
+    }
+    return b.toString();
+  }
+
+  /**
+   * CSV is one table per file: the curves to stdout, or with {@code --out DIR} curves.csv,
+   * comparison.csv and (with a workload) capacity.csv there.
+   */
+  private void printCsv(PrintWriter out, CostReport r, Figure3Comparison cmp, CapacityPlan plan) {
+    if (outDir == null) {
+      out.print(curvesCsv(r));
+      return;
+    }
+    try {
+      java.nio.file.Files.createDirectories(outDir);
+      List<Path> written = new java.util.ArrayList<>();
+      written.add(write(outDir.resolve("curves.csv"), curvesCsv(r)));
+      written.add(write(outDir.resolve("comparison.csv"), comparisonCsv(cmp)));
+      if (plan != null) {
+        written.add(write(outDir.resolve("capacity.csv"), capacityCsv(plan)));
+      }
+      for (Path p : written) {
+        out.println("wrote " + p);
+      }
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException("out: cannot write under " + outDir, e);
+    }
+  }
+
+  private static Path write(Path file, String text) throws java.io.IOException {
+    ResultsIO.writeAtomically(file, text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    return file;
   }
 
   private static void printJson(
@@ -329,6 +420,30 @@ final class CostCommand implements Callable<Integer> {
         p.target().name(),
         p.usdPerGpuHour());
     out.println(r.attentionLabel());
+    out.println("Measurements used:");
+    for (SeriesUsed u : r.inputs()) {
+      out.printf(
+          Locale.ROOT,
+          "  %-48s %s (run %s), %d points covering %d..%d%s%n",
+          u.series() + (u.tokensPerSeq() == null ? "" : " t=" + u.tokensPerSeq()),
+          u.file(),
+          u.runId(),
+          u.points(),
+          u.fromPosition(),
+          u.toPosition(),
+          u.note() == null ? "" : "; " + u.note());
+    }
+    if (!r.aboveCeiling().isEmpty()) {
+      out.println();
+      out.println(
+          "ABOVE CEILING: "
+              + r.aboveCeiling().size()
+              + " stage(s) run faster than their device can; their work or time was counted"
+              + " wrong, and the curves built on them are wrong too:");
+      for (var v : r.aboveCeiling()) {
+        out.println("  " + v.message());
+      }
+    }
     out.println();
     out.println("USD per million tokens by position (* = attention extrapolated beyond the");
     out.println("measured positions; prefill_v3.2 mode: m = masked MHA, s = sparse)");
@@ -341,31 +456,53 @@ final class CostCommand implements Callable<Integer> {
               c.curve().id()));
     }
     out.println(head);
-    List<CurvePoint> first = r.curves().get(0).points();
-    int every = Math.max(1, 4096 / Math.max(1, first.get(1).position() - first.get(0).position()));
-    for (int i = 0; i < first.size(); i++) {
-      if (i % every != 0
-          && i != first.size() - 1
-          && first.get(i).position() != 1024
-          && first.get(i).position() != 2048) {
-        continue;
+    // Rows at every 4096 tokens (and 1K, 2K, and each curve's ends), over the union of the
+    // curves' positions: under --extrapolation error they start and stop apart.
+    java.util.TreeSet<Integer> rows = new java.util.TreeSet<>();
+    java.util.Map<Curve, java.util.Map<Integer, CurvePoint>> byPos =
+        new java.util.EnumMap<>(Curve.class);
+    for (CostCurve cc : r.curves()) {
+      java.util.Map<Integer, CurvePoint> m = new java.util.HashMap<>();
+      for (CurvePoint pt : cc.points()) {
+        m.put(pt.position(), pt);
+        if (pt.position() % 4096 == 0
+            || pt.position() == 1024
+            || pt.position() == 2048
+            || pt.position() == cc.minPosition()
+            || pt.position() == cc.maxPosition()) {
+          rows.add(pt.position());
+        }
       }
-      StringBuilder line =
-          new StringBuilder(String.format(Locale.ROOT, "%9d", first.get(i).position()));
+      byPos.put(cc.curve(), m);
+    }
+    for (int pos : rows) {
+      StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "%9d", pos));
       for (CostCurve cc : r.curves()) {
         Curve c = cc.curve();
-        CurvePoint pt = cc.points().get(i);
+        int width = c == Curve.PREFILL_V32 ? 11 : 12;
+        CurvePoint pt = byPos.get(c).get(pos);
+        if (pt == null) {
+          line.append(String.format(Locale.ROOT, "  %" + width + "s ", "-"))
+              .append(c == Curve.PREFILL_V32 ? "  " : "");
+          continue;
+        }
         String mark = pt.extrapolated() ? "*" : " ";
         String mode = c == Curve.PREFILL_V32 ? (pt.mode().equals("sparse") ? " s" : " m") : "";
         line.append(
             String.format(
-                Locale.ROOT,
-                "  %" + (c == Curve.PREFILL_V32 ? 11 : 12) + ".4f%s%s",
-                pt.usdPerMillionTokens(),
-                mark,
-                mode));
+                Locale.ROOT, "  %" + width + ".4f%s%s", pt.usdPerMillionTokens(), mark, mode));
       }
       out.println(line);
+    }
+    if (p.extrapolation() == Extrapolation.ERROR) {
+      out.println(
+          "Priced only where measured (--extrapolation error): "
+              + String.join(
+                  ", ",
+                  r.curves().stream()
+                      .map(cc -> cc.curve().id() + " " + cc.minPosition() + ".." + cc.maxPosition())
+                      .toList())
+              + "; '-' = not priced");
     }
     out.println();
     Double x = r.prefillCrossoverPosition();
@@ -396,8 +533,15 @@ final class CostCommand implements Callable<Integer> {
           100 * row.relativeError(),
           row.extrapolated() ? " *" : "");
     }
+    for (String n : cmp.notCompared()) {
+      out.println("  not compared: " + n);
+    }
     out.println();
-    out.println("Rest of the model per token (estimate on " + p.target().id() + "):");
+    out.println(
+        "Rest of the model per token (estimate on "
+            + p.target().id()
+            + "; every component a roofline: max(FLOPs at the GEMM efficiency, weights streamed"
+            + " per step); the all-to-all overlapped with them):");
     for (Curve c : List.of(Curve.PREFILL_V32, Curve.DECODE_V32)) {
       if (!r.has(c)) {
         continue;
@@ -405,12 +549,11 @@ final class CostCommand implements Callable<Integer> {
       RestEstimate e = r.restOf(c);
       out.printf(
           Locale.ROOT,
-          "  %s: %.1f GFLOP -> compute %.1f us, weights %.1f us (%.2f GB/GPU), all-to-all %.2f MB"
-              + " -> %.1f us; rest = %.1f us%s%n",
+          "  %s: on-chip %.1f us (%.1f GFLOP, %.2f GB/GPU of weights), all-to-all %.2f MB -> %.1f"
+              + " us; rest = %.1f us%s%n",
           c.phase().id(),
+          e.onChipSeconds() * 1e6,
           e.flopsPerToken() / 1e9,
-          e.computeSeconds() * 1e6,
-          e.weightSeconds() * 1e6,
           e.weightBytesPerGpu() / 1e9,
           e.commBytesPerToken() / 1e6,
           e.commSeconds() * 1e6,
@@ -421,8 +564,10 @@ final class CostCommand implements Callable<Integer> {
       for (Component comp : e.components()) {
         out.printf(
             Locale.ROOT,
-            "    %-20s %8.2f GFLOP/token %8.2f GB/GPU  %s%n",
+            "    %-20s %8.1f us %-8s %8.2f GFLOP/token %7.2f GB/GPU  %s%n",
             comp.name(),
+            comp.seconds() * 1e6,
+            comp.bound(),
             comp.flopsPerToken() / 1e9,
             comp.weightBytesPerGpu() / 1e9,
             comp.note());
@@ -443,13 +588,17 @@ final class CostCommand implements Callable<Integer> {
       for (CalibrationStep s : r.calibration()) {
         out.printf(
             Locale.ROOT,
-            "  %s[%s]: target %.2f us/token at position 0 (%s); attention %.2f us; model rest"
-                + " %.2f us -> scale %.4f%n",
+            "  %s[%s]: target %.2f us/token at position 0 (%s); attention of a context-free token"
+                + " %.2f us (roofline; ours extrapolated to 0: %s); model rest %.2f us -> scale"
+                + " %.4f%n",
             s.name(),
             s.phase(),
             s.targetSeconds() * 1e6,
             s.source(),
             s.attentionSeconds() * 1e6,
+            s.measuredAttentionSeconds() == null
+                ? "not priced"
+                : String.format(Locale.ROOT, "%.2f us", s.measuredAttentionSeconds() * 1e6),
             s.modelRestSeconds() * 1e6,
             s.scale());
       }
@@ -474,25 +623,46 @@ final class CostCommand implements Callable<Integer> {
           100 * t.targetUtilization());
       out.printf(
           Locale.ROOT,
-          "%-6s %6s %12s %12s %14s %14s %14s%n",
+          "decode: %.2f output tokens per step of %d query tokens%s; GPUs in whole units of %d"
+              + " (prefill) and %d (decode), the deployments' EP degrees%n",
+          plan.tokensPerDecodeStep(),
+          plan.queryTokensPerStep(),
+          t.tokensPerDecodeStep() == null ? " (default: 85% of each MTP draft accepted)" : "",
+          plan.prefillUnit(),
+          plan.decodeUnit());
+      out.printf(
+          Locale.ROOT,
+          "%-6s %6s %9s %9s %12s %12s %13s %12s %12s  %s%n",
           "model",
           "GPUs",
-          "prefill GPUs",
-          "decode GPUs",
+          "prefill",
+          "decode",
+          "busy prefill",
+          "busy decode",
           "USD/day",
           "USD/M input",
-          "USD/M output");
+          "USD/M output",
+          "decode sequences per GPU (KV cache)");
       for (VariantPlan v : List.of(plan.dense(), plan.dsa())) {
         out.printf(
             Locale.ROOT,
-            "%-6s %6d %12.2f %12.2f %14.2f %14.4f %14.4f%s%n",
+            "%-6s %6d %9d %9d %12.2f %12.2f %13.2f %12.4f %12.4f  %.0f%s: %d fit in %.1f GB at"
+                + " %.1f kB/token, mean context %.0f%s%n",
             v.version().id(),
             v.gpusNeeded(),
+            v.prefillGpusProvisioned(),
+            v.decodeGpusProvisioned(),
             v.prefillGpus(),
             v.decodeGpus(),
             v.usdPerDay(),
             v.usdPerMillionInput(),
             v.usdPerMillionOutput(),
+            v.decodeBatch(),
+            v.memoryBound() ? " (memory-bound)" : "",
+            v.sequencesThatFit(),
+            v.freeMemoryBytesPerGpu() / 1e9,
+            v.kvBytesPerToken() / 1e3,
+            v.meanResidentContext(),
             v.extrapolated() ? " *" : "");
       }
       if (plan.dense().extrapolated() || plan.dsa().extrapolated()) {
@@ -500,10 +670,7 @@ final class CostCommand implements Callable<Integer> {
             "* some prompts or outputs reach positions whose attention was extrapolated (see the"
                 + " curves above)");
       }
-      out.printf(
-          Locale.ROOT,
-          "DSA needs %.2fx fewer busy GPUs than dense for this mix%n",
-          plan.savingsFactor());
+      out.println(plan.verdict() + ".");
     }
   }
 }

@@ -1,6 +1,7 @@
 package io.dsabench.cli;
 
 import io.dsabench.costmodel.capacity.WorkloadFile;
+import io.dsabench.costmodel.results.MeasurementSet;
 import io.dsabench.costmodel.results.Results;
 import io.dsabench.costmodel.results.ResultsFormatException;
 import io.dsabench.costmodel.results.ResultsIO;
@@ -41,8 +42,16 @@ import picocli.CommandLine.Spec;
 final class ReportCommand implements Callable<Integer> {
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
-  @Option(names = "--results", required = true, paramLabel = "FILE", description = "results.json")
-  Path results;
+  @Option(
+      names = "--results",
+      required = true,
+      paramLabel = "FILE|DIR",
+      description = {
+        "results file, or a folder of them; repeatable: the first is the run the report is about",
+        "(provenance, verdict), the others companions priced with it (each (phase, variant) from",
+        "the file that has it; two files with the same one are refused by name)"
+      })
+  List<Path> results;
 
   @Option(
       names = "--workload",
@@ -94,19 +103,37 @@ final class ReportCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
-    Results run = read(results, "results");
+    List<Path> inputs = new ArrayList<>();
+    for (Path p : results) {
+      if (Files.isDirectory(p)) {
+        try {
+          inputs.addAll(io.dsabench.costmodel.results.ResultsIO.resultsFilesIn(p));
+        } catch (ResultsFormatException e) {
+          throw new IllegalArgumentException("results: " + e.getMessage(), e);
+        }
+      } else {
+        inputs.add(p);
+      }
+    }
+    Path primary = inputs.get(0);
+    Results run = read(primary, "results");
+    List<MeasurementSet.Source> companions = new ArrayList<>();
+    for (Path f : inputs.subList(1, inputs.size())) {
+      companions.add(new MeasurementSet.Source(f.toString(), read(f, "results")));
+    }
     ReportInput input =
         new ReportInput(
             run,
-            results.toString(),
+            primary.toString(),
             hardware,
             price,
             positions == null ? null : parsePositions(positions),
             workload == null ? null : WorkloadFile.read(workload),
             workload == null ? null : workload.toString(),
-            verdict(run),
+            verdict(run, primary),
             "dsabench " + String.join(" ", spec.commandLine().getParseResult().originalArgs()),
-            Instant.now());
+            Instant.now(),
+            companions);
     ReferenceInput ref = reference(run);
     ReportFiles files = ReportWriter.write(input, ref, out);
     var o = spec.commandLine().getOut();
@@ -122,7 +149,7 @@ final class ReportCommand implements Callable<Integer> {
   }
 
   /** The verdict against the baseline, or why there is none; the report shows it as given. */
-  private Verdict verdict(Results run) {
+  private Verdict verdict(Results run, Path primary) {
     Path base = baseline != null ? baseline : publishedFor(run);
     if (base == null) {
       return Verdict.none(
@@ -130,7 +157,7 @@ final class ReportCommand implements Callable<Integer> {
               + deviceName(run)
               + "); pass --baseline FILE to compare with one");
     }
-    if (baseline == null && sameFile(base, results)) {
+    if (baseline == null && sameFile(base, primary)) {
       return Verdict.none("this is the published run for " + deviceName(run) + " (" + base + ")");
     }
     Results published = read(base, "baseline");

@@ -72,16 +72,57 @@ class CostCommandTest {
   }
 
   @Test
-  void csvHasTheReferenceShape(@TempDir Path dir) throws Exception {
+  void csvIsOneValidTablePerFile(@TempDir Path dir) throws Exception {
     Path f = syntheticResults(dir, "cuda", "NVIDIA H200");
     CliRun r = run("cost", "--results", f.toString(), "--format", "csv", "--step", "32768");
     assertEquals(0, r.exit(), r.err());
-    List<String> rows = r.out().lines().filter(l -> !l.startsWith("#")).toList();
-    assertEquals("curve,position_tokens,usd_per_million_tokens", rows.get(0));
+    List<String> rows = r.out().lines().toList();
+    // Figure 3's three columns first, then whether the value was extrapolated and the path.
+    assertEquals("curve,position_tokens,usd_per_million_tokens,extrapolated,mode", rows.get(0));
     assertEquals(1 + 4 * 5, rows.size(), r.out());
+    assertTrue(rows.stream().allMatch(l -> l.split(",", -1).length == 5), r.out());
     assertTrue(rows.get(1).startsWith("prefill_v3.1,0,"), rows.get(1));
+    assertTrue(rows.get(11).matches("decode_v3.1,0,[0-9.e+-]+,true,dense_mqa"), rows.get(11));
     assertTrue(rows.get(20).startsWith("decode_v3.2,131072,"), rows.get(20));
-    assertTrue(r.out().contains("# prefill_v3.1: attention extrapolated"), r.out());
+
+    // With a workload, one file per table under --out; without --out it is refused.
+    Path w = dir.resolve("w.yaml");
+    Files.writeString(
+        w,
+        "requestsPerSecond: 10\n"
+            + "prompt: {distribution: empirical, lengths: [[4000, 1]]}\n"
+            + "output: {distribution: empirical, lengths: [[500, 1]]}\n");
+    CliRun refused =
+        run("cost", "--results", f.toString(), "--format", "csv", "--workload", w.toString());
+    assertEquals(2, refused.exit());
+    assertTrue(
+        refused.err().contains("pass --out DIR for curves.csv, comparison.csv and capacity.csv"),
+        refused.err());
+    Path out = dir.resolve("csv");
+    CliRun files =
+        run(
+            "cost",
+            "--results",
+            f.toString(),
+            "--format",
+            "csv",
+            "--workload",
+            w.toString(),
+            "--out",
+            out.toString());
+    assertEquals(0, files.exit(), files.err());
+    for (String name : List.of("curves.csv", "comparison.csv", "capacity.csv")) {
+      List<String> lines = Files.readAllLines(out.resolve(name));
+      int cols = lines.get(0).split(",", -1).length;
+      for (String l : lines) {
+        assertTrue(!l.isBlank() && !l.startsWith("#"), name + ": " + l);
+        // Quoted fields (the verdict) hold no commas here; every row has the header's columns.
+        assertEquals(cols, l.replaceAll("\"[^\"]*\"", "q").split(",", -1).length, name + ": " + l);
+      }
+    }
+    List<String> cmp = Files.readAllLines(out.resolve("comparison.csv"));
+    assertEquals(1 + 24 + 1, cmp.size());
+    assertTrue(cmp.get(cmp.size() - 1).startsWith("prefill_crossover,,"), cmp.toString());
   }
 
   @Test
@@ -99,7 +140,7 @@ class CostCommandTest {
     var tree = ResultsIO.mapper().readTree(r.out());
     assertEquals("dsabench.cost/v1", tree.get("schema").asText());
     assertEquals(4, tree.get("report").get("curves").size());
-    assertEquals(16, tree.get("paperComparison").get("rows").size());
+    assertEquals(24, tree.get("paperComparison").get("rows").size());
     assertTrue(tree.get("capacityPlan").get("dsa").get("gpusNeeded").asInt() >= 1);
   }
 
@@ -123,6 +164,49 @@ class CostCommandTest {
     CliRun fmt = run("cost", "--results", f.toString(), "--format", "xml");
     assertEquals(2, fmt.exit());
     assertTrue(fmt.err().contains("format: 'xml' is not one of table, csv, json"), fmt.err());
+  }
+
+  @Test
+  void severalResultsFilesArePricedTogetherAndAConflictIsExit2(@TempDir Path dir) throws Exception {
+    Path pub = Path.of("..", "reports", "published", "h200");
+    CliRun r =
+        run(
+            "cost",
+            "--results",
+            pub.resolve("results.json").toString(),
+            "--results",
+            pub.resolve("decode-2tok-b128.json").toString());
+    assertEquals(0, r.exit(), r.err());
+    assertTrue(
+        r.out()
+            .lines()
+            .anyMatch(
+                l ->
+                    l.contains("decode/dsa [indexer, topk, sparse_decode] t=2")
+                        && l.contains("decode-2tok-b128.json")),
+        r.out());
+    assertTrue(!r.out().contains("ABOVE CEILING"), r.out());
+    CliRun folder = run("cost", "--results", pub.toString());
+    assertEquals(2, folder.exit(), folder.out());
+    assertTrue(
+        folder.err().contains("decode/dsa at 2 tokens per sequence is in both")
+            && folder.err().contains("decode-2tok-b64.json (run '20261129T162236Z-h200-9e2310f')"),
+        folder.err());
+  }
+
+  @Test
+  void aResultsFileHoldingAPointTwiceIsExit2NamingThePoint(@TempDir Path dir) throws Exception {
+    Path f = syntheticResults(dir, "cuda", "NVIDIA H200");
+    Results all = ResultsIO.read(f);
+    List<PointResult> pts = new ArrayList<>(all.points());
+    pts.add(pts.get(pts.size() - 1));
+    Path g = dir.resolve("dup.json");
+    ResultsIO.write(g, new Results(all.run(), pts));
+    CliRun r = run("cost", "--results", g.toString());
+    assertEquals(2, r.exit(), r.out());
+    assertTrue(
+        r.err().contains("point decode/dsa/p=131072/n=32 appears twice (points 11 and 12"),
+        r.err());
   }
 
   @Test

@@ -29,6 +29,34 @@ class ReportCommandTest {
   }
 
   @Test
+  void aCompanionRunIsPricedWithTheFirstAndItsKernelsAreTabled(@TempDir Path dir) throws Exception {
+    Path pub = Path.of("..", "reports", "published", "h200");
+    Path html = dir.resolve("r.html");
+    Run r =
+        run(
+            "report",
+            "--results",
+            pub.resolve("results.json").toString(),
+            "--results",
+            pub.resolve("decode-2tok-b128.json").toString(),
+            "--out",
+            html.toString());
+    assertThat(r.code()).as(r.err()).isZero();
+    String page = Files.readString(html);
+    assertThat(page).contains("also priced from").contains("20261129T162258Z-h200-9e2310f");
+    // The companion's 2-token decode points are in the decode/dsa kernel table beside the
+    // full sweep's 1-token ones.
+    assertThat(page).contains("data-tokens-per-seq=\"2\"").contains("256 (128 × 2)");
+    assertThat(page).contains("measurements.decode/dsa");
+    // A folder holding two runs of one series is refused by name.
+    Run clash = run("report", "--results", pub.toString(), "--out", html.toString());
+    assertThat(clash.code()).isEqualTo(2);
+    assertThat(clash.err())
+        .contains("decode/dsa at 2 tokens per sequence is in both")
+        .contains("decode-2tok-b64.json");
+  }
+
+  @Test
   void writesThePageWithCsvAndJsonBesideIt(@TempDir Path dir) throws Exception {
     Path html = dir.resolve("r.html");
     Run r =

@@ -1,16 +1,17 @@
 package io.dsabench.dashboard;
 
 import io.dsabench.costmodel.hardware.Bound;
-import io.dsabench.costmodel.hardware.CeilingKind;
+import io.dsabench.costmodel.hardware.CeilingCheck;
 import io.dsabench.costmodel.hardware.Ceilings;
 import io.dsabench.costmodel.hardware.HardwareProfile;
 import io.dsabench.costmodel.hardware.HardwareProfiles;
 import io.dsabench.costmodel.hardware.Precision;
-import io.dsabench.costmodel.hardware.Translator;
+import io.dsabench.costmodel.hardware.Roofline;
 import io.dsabench.costmodel.results.PointResult;
 import io.dsabench.costmodel.results.PointStatus;
 import io.dsabench.costmodel.results.StageResult;
 import io.dsabench.costmodel.workload.Op;
+import io.dsabench.costmodel.workload.Phase;
 import io.dsabench.costmodel.workload.WorkloadModel;
 import io.dsabench.dashboard.runs.LiveSweeps;
 import io.dsabench.dashboard.runs.Run;
@@ -186,11 +187,18 @@ final class Api {
 
   Object cost(Fields query) {
     expectOnly(query, COST_PARAMETERS.toArray(String[]::new));
-    String runId = single(query, "run");
-    if (runId == null || runId.isBlank()) {
-      throw ApiException.badParameter("run", runId == null ? "" : runId, "is required: a run id");
+    List<String> runIds = query.getValues("run");
+    if (runIds == null || runIds.isEmpty() || runIds.stream().anyMatch(String::isBlank)) {
+      throw ApiException.badParameter(
+          "run",
+          runIds == null ? "" : String.join(",", runIds),
+          "is required: a run id (give it again for each run priced with the first)");
     }
-    Run run = find(runId);
+    if (new java.util.HashSet<>(runIds).size() < runIds.size()) {
+      throw ApiException.badParameter(
+          "run", String.join(",", runIds), "names one run twice; give each run once");
+    }
+    List<Run> runs = runIds.stream().map(this::find).toList();
     String hw = single(query, "hardware");
     HardwareProfile profile;
     if (hw == null) {
@@ -204,7 +212,7 @@ final class Api {
     }
     String priceText = single(query, "price");
     double price = priceText == null ? profile.usdPerGpuHour() : price(priceText);
-    return costs.curves(run, profile, price);
+    return costs.curves(runs, profile, price);
   }
 
   /** Parses a price: a finite number of USD per GPU-hour in [0, MAX_PRICE]. */
@@ -236,13 +244,14 @@ final class Api {
   /**
    * View (b): every measured stage against position, in TFLOP/s where the stage is compute-bound on
    * the run's device and TB/s where it is memory-bound, with that resource's ceiling and the
-   * achieved fraction of it. Ceilings are the measured ones where the profile has them.
+   * achieved fraction of it. Ceilings are the measured ones where the profile has them; throughput
+   * is the workload model's work over the median. A stage above a ceiling is flagged (per point,
+   * and listed in {@code aboveCeiling}): its work or time was counted wrong.
    */
   Map<String, Object> kernels(String id) {
     Run run = find(id);
     Optional<HardwareProfile> profile = HardwareProfiles.forDevice(run.results().run().device());
-    Ceilings c = profile.map(p -> p.ceilings(CeilingKind.MEASURED)).orElse(null);
-    Translator classify = profile.map(p -> new Translator(p, p, CeilingKind.MEASURED)).orElse(null);
+    Ceilings c = profile.map(CeilingCheck::ceilingsOf).orElse(null);
     Map<String, Map<String, Object>> series = new TreeMap<>();
     List<PointResult> points = new ArrayList<>(run.results().points());
     points.sort(Comparator.comparingInt(PointResult::position));
@@ -260,14 +269,22 @@ final class Api {
         var work = workload.work(s.op(), p.point());
         Precision precision = Precision.of(s.op());
         Bound bound =
-            classify != null
-                ? classify.bound(work, precision)
-                : (s.flops() > 0 && work.intensity() > 100 ? Bound.COMPUTE : Bound.MEMORY);
+            c != null
+                ? Roofline.bound(work, precision, c)
+                : (work.flops() > 0 && work.intensity() > 100 ? Bound.COMPUTE : Bound.MEMORY);
         boolean compute = bound == Bound.COMPUTE;
         // A stage can change bound along the positions (memory-bound short, compute-bound long):
         // one series per bound keeps each series in one unit against one ceiling.
+        int perSeq = p.point().tokensPerSeq();
         String key =
-            p.phase().id() + "/" + p.variant().id() + "/" + s.op().id() + "/" + bound.name();
+            p.phase().id()
+                + "/"
+                + p.variant().id()
+                + "/"
+                + s.op().id()
+                + "/"
+                + bound.name()
+                + (p.phase() == Phase.DECODE ? "/t=" + perSeq : "");
         Map<String, Object> m =
             series.computeIfAbsent(
                 key,
@@ -276,6 +293,7 @@ final class Api {
                   x.put("phase", p.phase().id());
                   x.put("variant", p.variant().id());
                   x.put("op", s.op().id());
+                  x.put("tokensPerSeq", p.phase() == Phase.DECODE ? perSeq : null);
                   x.put("bound", bound.name().toLowerCase(java.util.Locale.ROOT));
                   x.put("precision", precision.name().toLowerCase(java.util.Locale.ROOT));
                   x.put("unit", compute ? "TFLOP/s" : "TB/s");
@@ -289,14 +307,18 @@ final class Api {
                   x.put("points", new ArrayList<Map<String, Object>>());
                   return x;
                 });
-        double achieved = compute ? s.flopsPerSecond() / 1e12 : s.bytesPerSecond() / 1e12;
+        double seconds = s.medianSeconds();
+        double achieved = (compute ? work.flops() : work.bytes()) / seconds / 1e12;
         Double ceiling = (Double) m.get("ceiling");
+        CeilingCheck.Use use = c == null ? null : CeilingCheck.use(work, precision, seconds, c);
         Map<String, Object> pt = new LinkedHashMap<>();
         pt.put("position", p.position());
         pt.put("tokens", p.tokens());
+        pt.put("tokensPerSeq", perSeq);
         pt.put("medianSeconds", s.medianSeconds());
         pt.put("achieved", achieved);
         pt.put("fraction", ceiling == null ? null : achieved / ceiling);
+        pt.put("aboveCeiling", use != null && s.op() != Op.TOTAL && use.aboveCeiling());
         @SuppressWarnings("unchecked")
         List<Map<String, Object>> list = (List<Map<String, Object>>) m.get("points");
         list.add(pt);
@@ -344,6 +366,13 @@ final class Api {
       }
     }
     m.put("notMeasured", notOk);
+    m.put(
+        "aboveCeiling",
+        profile.isEmpty() || "cpu".equalsIgnoreCase(run.results().run().backend())
+            ? List.of()
+            : CeilingCheck.violations(run.results(), workload).stream()
+                .map(CeilingCheck.Violation::message)
+                .toList());
     m.put("ceilings", ceilings);
     m.put("reference", referenceSummary(ref));
     return m;

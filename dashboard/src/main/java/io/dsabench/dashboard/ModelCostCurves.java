@@ -5,10 +5,12 @@ import io.dsabench.costmodel.cost.CostModel;
 import io.dsabench.costmodel.cost.CostParameters;
 import io.dsabench.costmodel.cost.CostReport;
 import io.dsabench.costmodel.cost.CurvePoint;
+import io.dsabench.costmodel.hardware.CeilingCheck;
 import io.dsabench.costmodel.hardware.HardwareProfile;
 import io.dsabench.costmodel.reference.Figure3Reference;
 import io.dsabench.costmodel.reference.ReferenceCurve;
 import io.dsabench.costmodel.reference.ReferencePoint;
+import io.dsabench.costmodel.results.MeasurementSet;
 import io.dsabench.costmodel.workload.Phase;
 import io.dsabench.dashboard.runs.Run;
 import java.util.ArrayList;
@@ -48,18 +50,31 @@ final class ModelCostCurves implements CostCurves {
   }
 
   @Override
-  public Object curves(Run run, HardwareProfile hardware, double usdPerGpuHour) {
+  public Object curves(List<Run> runs, HardwareProfile hardware, double usdPerGpuHour) {
     CostParameters params = CostParameters.forHardware(hardware).withPrice(usdPerGpuHour);
+    Run run = runs.get(0);
+    MeasurementSet set;
+    try {
+      set =
+          MeasurementSet.of(
+              runs.stream().map(r -> new MeasurementSet.Source(r.id(), r.results())).toList());
+    } catch (IllegalArgumentException e) {
+      // Two runs that measured the same series: the request names them, so it is the request's.
+      throw ApiException.badParameter(
+          "run",
+          String.join(",", runs.stream().map(Run::id).toList()),
+          e.getMessage().replaceFirst("^results: ", "cannot be priced together: "));
+    }
     List<CostReport> reports = new ArrayList<>();
     List<Map<String, Object>> missing = new ArrayList<>();
     try {
-      reports.add(CostModel.compute(run.results(), params));
+      reports.add(CostModel.compute(set, params));
     } catch (IllegalArgumentException whole) {
       // A run whose points of one phase all failed still costs the other, as `dsabench cost
       // --phases decode` does; the page says which phase is missing and why.
       for (Phase phase : Phase.values()) {
         try {
-          reports.add(CostModel.compute(run.results(), params, EnumSet.of(phase)));
+          reports.add(CostModel.compute(set, params, EnumSet.of(phase)));
         } catch (IllegalArgumentException e) {
           Map<String, Object> m = new LinkedHashMap<>();
           m.put("phase", phase.id());
@@ -96,6 +111,8 @@ final class ModelCostCurves implements CostCurves {
     CostReport first = reports.get(0);
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("run", run.id());
+    m.put("pricedWith", runs.subList(1, runs.size()).stream().map(Run::id).toList());
+    m.put("measurements", first.inputs());
     Map<String, Object> hw = new LinkedHashMap<>();
     hw.put("id", hardware.id());
     hw.put("name", hardware.name());
@@ -108,6 +125,9 @@ final class ModelCostCurves implements CostCurves {
     m.put("curves", curves);
     m.put("missing", missing);
     m.put("parameters", first.parameterTable());
+    m.put(
+        "aboveCeiling",
+        first.aboveCeiling().stream().map(CeilingCheck.Violation::message).toList());
     return m;
   }
 

@@ -168,7 +168,8 @@ class ApiTest {
         "/api/cost?run=synthetic-run-1&price=NaN|price|NaN|price: 'NaN' is not between 0 and 1000 USD per GPU-hour",
         "/api/cost?run=synthetic-run-1&price=1&price=2|price|1,2|price: '1,2' is given more than once",
         "/api/cost?run=synthetic-run-1&hardware=a100|hardware|a100|hardware: 'a100' is not one of h800, h100, h200, b200",
-        "/api/cost?price=2|run||run: '' is required: a run id",
+        "/api/cost?price=2|run||run: '' is required: a run id (give it again for each run priced with the first)",
+        "/api/cost?run=synthetic-run-1&run=synthetic-run-1|run|synthetic-run-1,synthetic-run-1|run: 'synthetic-run-1,synthetic-run-1' names one run twice; give each run once",
         "/api/cost?run=synthetic-run-1&colour=red|colour|red|colour: 'red' is not a parameter of this route (it takes hardware, price, run)",
         "/api/runs?limit=5|limit|5|limit: '5' is not a parameter of this route (it takes none)",
       })

@@ -87,6 +87,83 @@ class PublishedRunsTest {
     }
   }
 
+  @Test
+  void aStageAboveItsCeilingIsFlaggedInTheKernelView(@TempDir Path tmp) throws Exception {
+    // The published 2-token decode run, with the indexer made 1.6x faster at 128K: 4.54 TB/s,
+    // above the H200's 4.08 TB/s. A doctored copy for this test only.
+    Results two =
+        ResultsIO.read(Path.of("..", "reports", "published", "h200", "decode-2tok-b64.json"));
+    var pts = new java.util.ArrayList<>(two.points());
+    var last = pts.get(pts.size() - 1);
+    var st = new java.util.ArrayList<io.dsabench.costmodel.results.StageResult>();
+    for (var s : last.stages()) {
+      double t = s.op().id().equals("indexer") ? s.medianSeconds() / 1.6 : s.medianSeconds();
+      st.add(
+          io.dsabench.costmodel.results.StageResult.of(
+              s.op(), t, t, t, s.samples(), s.flops(), s.bytes()));
+    }
+    pts.set(pts.size() - 1, io.dsabench.costmodel.results.PointResult.ok(last.point(), st));
+    ResultsIO.write(tmp.resolve("out/x/results.json"), new Results(two.run(), pts));
+    try (TestDashboard d = TestDashboard.over(tmp, List.of(tmp.resolve("out")))) {
+      String id = JSON.readTree(d.get("/api/runs").body()).get("runs").get(0).get("id").asText();
+      JsonNode k = JSON.readTree(d.get("/api/runs/" + id + "/kernels").body());
+      assertThat(k.get("aboveCeiling")).hasSize(1);
+      assertThat(k.get("aboveCeiling").get(0).asText())
+          .startsWith("decode/dsa/p=131072/n=128/t=2 indexer: 4.54 TB/s is 111% of the h200's");
+      int flagged = 0;
+      for (JsonNode s : k.get("series")) {
+        assertThat(s.get("tokensPerSeq").asInt()).isEqualTo(2);
+        for (JsonNode p : s.get("points")) {
+          if (p.get("aboveCeiling").asBoolean()) {
+            flagged++;
+            assertThat(s.get("op").asText()).isEqualTo("indexer");
+            assertThat(p.get("fraction").asDouble()).isGreaterThan(1);
+          }
+        }
+      }
+      assertThat(flagged).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void twoRunsArePricedTogetherAndAConflictIsRefusedNamingBoth(@TempDir Path tmp) throws Exception {
+    Path pub = Path.of("..", "reports", "published", "h200");
+    Files.copy(
+        pub.resolve("results.json"),
+        Files.createDirectories(tmp.resolve("out/full")).resolve("results.json"));
+    Files.copy(
+        pub.resolve("decode-2tok-b128.json"),
+        Files.createDirectories(tmp.resolve("out/b128")).resolve("results.json"));
+    Files.copy(
+        pub.resolve("decode-2tok-b64.json"),
+        Files.createDirectories(tmp.resolve("out/b64")).resolve("results.json"));
+    try (TestDashboard d = TestDashboard.over(tmp, List.of(tmp.resolve("out")))) {
+      String full = "20261129T161846Z-h200-9e2310f";
+      String b128 = "20261129T162258Z-h200-9e2310f";
+      String b64 = "20261129T162236Z-h200-9e2310f";
+      var r = d.get("/api/cost?run=" + full + "&run=" + b128 + "&hardware=h800&price=2");
+      assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+      JsonNode c = JSON.readTree(r.body());
+      assertThat(c.get("pricedWith").get(0).asText()).isEqualTo(b128);
+      JsonNode dsaDecode = null;
+      for (JsonNode u : c.get("measurements")) {
+        if (u.get("series").asText().startsWith("decode/dsa")) {
+          dsaDecode = u;
+        }
+      }
+      assertThat(dsaDecode.get("file").asText()).isEqualTo(b128);
+      assertThat(dsaDecode.get("tokensPerSeq").asInt()).isEqualTo(2);
+      assertThat(c.get("aboveCeiling")).isEmpty();
+
+      var clash = d.get("/api/cost?run=" + b64 + "&run=" + b128);
+      assertThat(clash.statusCode()).isEqualTo(400);
+      assertThat(JSON.readTree(clash.body()).get("error").asText())
+          .contains("cannot be priced together: decode/dsa at 2 tokens per sequence is in both")
+          .contains(b64)
+          .contains(b128);
+    }
+  }
+
   /** Every run published in this repository (reports/published/), whatever is there today. */
   @Test
   void everyRunPublishedInTheRepoIsServed() throws Exception {
@@ -109,7 +186,10 @@ class PublishedRunsTest {
       assertThat(body.get("runs").findValuesAsText("id")).containsExactlyInAnyOrderElementsOf(ids);
       for (String id : ids) {
         assertThat(d.get("/api/runs/" + id).statusCode()).isEqualTo(200);
-        assertThat(d.get("/api/runs/" + id + "/kernels").statusCode()).isEqualTo(200);
+        var kernels = d.get("/api/runs/" + id + "/kernels");
+        assertThat(kernels.statusCode()).isEqualTo(200);
+        // The invariant: no published stage runs above its device's measured ceilings.
+        assertThat(JSON.readTree(kernels.body()).get("aboveCeiling")).as(id).isEmpty();
         assertThat(d.get("/api/cost?run=" + id).statusCode()).isIn(200, 422);
       }
     }

@@ -21,11 +21,9 @@ import java.util.stream.Collectors;
  * <p>Decode tokens are the total query tokens of a point: with {@code decodeTokensPerSeq} N (2 for
  * DeepSeek-V3.2 decoding with one MTP draft token) a decode point of n tokens is n/N sequences of N
  * query tokens each, every sequence with its own cache; query token j of a sequence sees keys
- * {@code 0 .. p-N+j}. Work (FLOPs, bytes) stays the {@link
- * io.dsabench.costmodel.workload.WorkloadModel}'s per-token counts at position p: query token j
- * sees {@code p-N+j+1} keys, so the N-token decode's dense FLOPs fall short of them by a relative
- * {@code (N-1)/(2p)}, under 1/p for N = 2 (sparse attention reads 2048 entries per token either way
- * once p >= 2048 + N).
+ * {@code 0 .. p-N+j}. The points carry N ({@link SweepPoint#tokensPerSeq()}), and the {@link
+ * io.dsabench.costmodel.workload.WorkloadModel} counts their work that way: each sequence's caches
+ * read once for its N tokens, token j attending to {@code p-N+j+1} keys.
  *
  * @param phases in order, no duplicates
  * @param variants in order, no duplicates
@@ -130,7 +128,9 @@ public record SweepSpec(
   }
 
   /**
-   * The default sweep on a backend: GPU positions and 4096/64 tokens on cuda, a small one on cpu.
+   * The default sweep on a backend: GPU positions, prefill chunks of 4096 and decode as
+   * DeepSeek-V3.2 serves it on cuda (64 sequences of 2 query tokens: one MTP draft each); a small
+   * one on cpu.
    */
   public static SweepSpec defaults(String backend) {
     boolean cpu = "cpu".equals(backend);
@@ -138,13 +138,25 @@ public record SweepSpec(
         List.of(Phase.PREFILL, Phase.DECODE),
         List.of(Variant.DENSE, Variant.DSA),
         cpu ? CPU_POSITIONS : GPU_POSITIONS,
-        defaultTokens(backend));
+        defaultTokens(backend),
+        defaultDecodeTokensPerSeq(backend));
   }
 
-  /** Default tokens: prefill chunks of 4096 and 64 decode sequences on GPUs, 1 on cpu. */
+  /**
+   * Default tokens: prefill chunks of 4096 and 128 decode query tokens (64 sequences of 2) on GPUs,
+   * 1 on cpu.
+   */
   public static Map<Phase, Integer> defaultTokens(String backend) {
     boolean cpu = "cpu".equals(backend);
-    return Map.of(Phase.PREFILL, cpu ? 1 : 4096, Phase.DECODE, cpu ? 1 : 64);
+    return Map.of(Phase.PREFILL, cpu ? 1 : 4096, Phase.DECODE, cpu ? 1 : 128);
+  }
+
+  /**
+   * Default query tokens per decode sequence: 2 on GPUs (V3.2 decodes with one MTP draft token, and
+   * the cost model prices decode from that), 1 on cpu (its one-token default sweep).
+   */
+  public static int defaultDecodeTokensPerSeq(String backend) {
+    return "cpu".equals(backend) ? 1 : 2;
   }
 
   /** Every point, in canonical order: phase, variant, then ascending position. */
@@ -154,7 +166,10 @@ public record SweepSpec(
       for (Variant v : variants) {
         for (int p : positions) {
           int n = tokens.get(ph);
-          out.add(new SweepPoint(ph, v, p, ph == Phase.PREFILL ? Math.min(n, p) : n));
+          out.add(
+              ph == Phase.PREFILL
+                  ? new SweepPoint(ph, v, p, Math.min(n, p))
+                  : new SweepPoint(ph, v, p, n, decodeTokensPerSeq));
         }
       }
     }

@@ -22,6 +22,10 @@ class SweepSpecTest {
     assertThat(points).hasSize(36);
     assertThat(points.get(0)).isEqualTo(new SweepPoint(Phase.PREFILL, Variant.DENSE, 1024, 1024));
     assertThat(points.get(8)).isEqualTo(new SweepPoint(Phase.PREFILL, Variant.DENSE, 131072, 4096));
+    // Decode as V3.2 serves it: 64 sequences of 2 query tokens (one MTP draft each).
+    assertThat(points.get(18)).isEqualTo(new SweepPoint(Phase.DECODE, Variant.DENSE, 1024, 128, 2));
+    assertThat(s.canonical()).endsWith(";tokens=prefill:4096,decode:128;decodeTokensPerSeq=2");
+    assertThat(SweepSpec.defaults("cpu").decodeTokensPerSeq()).isEqualTo(1);
     assertThat(SweepSpec.parseCanonical(s.canonical())).isEqualTo(s);
   }
 
@@ -65,8 +69,18 @@ class SweepSpecTest {
     assertThat(SweepSpec.parseCanonical(two.canonical())).isEqualTo(two).isNotEqualTo(one);
     assertThat(SweepSpec.decodeTokensPerSeqOf(two.canonical())).isEqualTo(2);
     assertThat(SweepSpec.decodeTokensPerSeqOf(null)).isEqualTo(1);
-    // The point's tokens stay the total query tokens: 128 = 64 sequences x 2.
-    assertThat(two.points()).isEqualTo(one.points());
+    // The point's tokens stay the total query tokens: 128 = 64 sequences x 2; decode points carry
+    // the 2, prefill points are one sequence either way.
+    assertThat(two.points()).hasSameSizeAs(one.points());
+    for (int i = 0; i < one.points().size(); i++) {
+      var a = one.points().get(i);
+      var b = two.points().get(i);
+      assertThat(b.tokens()).isEqualTo(a.tokens());
+      assertThat(b.tokensPerSeq())
+          .as(b.key())
+          .isEqualTo(a.phase() == Phase.DECODE ? 2 : a.tokens());
+      assertThat(b.sequences()).as(b.key()).isEqualTo(a.phase() == Phase.DECODE ? 64 : 1);
+    }
 
     assertThatThrownBy(() -> one.withDecodeTokensPerSeq(0))
         .hasMessage(

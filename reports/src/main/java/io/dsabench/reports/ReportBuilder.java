@@ -10,6 +10,7 @@ import io.dsabench.costmodel.cost.CostModel;
 import io.dsabench.costmodel.cost.CostParameters;
 import io.dsabench.costmodel.cost.CostReport;
 import io.dsabench.costmodel.cost.RestEstimate;
+import io.dsabench.costmodel.hardware.CeilingCheck;
 import io.dsabench.costmodel.hardware.HardwareProfile;
 import io.dsabench.costmodel.hardware.HardwareProfiles;
 import io.dsabench.costmodel.hardware.Precision;
@@ -28,6 +29,7 @@ import io.dsabench.costmodel.results.StageResult;
 import io.dsabench.costmodel.workload.Op;
 import io.dsabench.costmodel.workload.Phase;
 import io.dsabench.costmodel.workload.Variant;
+import io.dsabench.costmodel.workload.WorkloadModel;
 import io.dsabench.reports.model.CapacityPlan;
 import io.dsabench.reports.model.CapacityRow;
 import io.dsabench.reports.model.Ceilings;
@@ -58,11 +60,12 @@ import java.util.Objects;
 /**
  * Turns a {@link ReportInput} into a {@link ReportData} through the cost model. Every number here
  * is the cost model's (curves, capacity plan, parameters) or the results file's (kernel times);
- * this class only selects, groups and labels them, and divides measured throughput by datasheet
- * ceilings.
+ * this class only selects, groups and labels them, and divides throughput by the device's ceilings.
  */
 final class ReportBuilder {
   private static final String EXTRAPOLATED = "extrapolated";
+
+  private static final WorkloadModel WORKLOAD = WorkloadModel.deepseekV32();
 
   private ReportBuilder() {}
 
@@ -112,7 +115,7 @@ final class ReportBuilder {
     CostReport cost = null;
     String costRefusal = null;
     try {
-      cost = CostModel.compute(results, params);
+      cost = CostModel.compute(in.measurements(), params);
     } catch (IllegalArgumentException e) {
       costRefusal = e.getMessage();
       // A run too small to cost (one phase only, say) still has kernel tables worth reading.
@@ -154,16 +157,37 @@ final class ReportBuilder {
         capacity = capacity(in, cost);
       }
     }
-    HardwareProfile measuredOn = HardwareProfiles.forDevice(run.device()).orElse(null);
+    HardwareProfile measuredOn =
+        "cpu".equals(run.backend()) ? null : HardwareProfiles.forDevice(run.device()).orElse(null);
+    io.dsabench.costmodel.hardware.Ceilings c =
+        measuredOn == null ? null : CeilingCheck.ceilingsOf(measuredOn);
     Ceilings ceilings =
-        measuredOn == null
+        c == null
             ? null
             : new Ceilings(
                 measuredOn.id(),
-                measuredOn.peak().bf16FlopsPerSecond(),
-                measuredOn.peak().fp8FlopsPerSecond(),
-                measuredOn.peak().bytesPerSecond(),
-                measuredOn.peak().source());
+                c.bf16FlopsPerSecond(),
+                c.fp8FlopsPerSecond(),
+                c.bytesPerSecond(),
+                c.source());
+    List<CeilingCheck.Violation> above = new ArrayList<>();
+    for (Results r : allResults(in)) {
+      above.addAll(CeilingCheck.violations(r, WORKLOAD));
+    }
+    if (!above.isEmpty()) {
+      List<String> lines = new ArrayList<>();
+      for (CeilingCheck.Violation v : above) {
+        lines.add(v.message());
+      }
+      warnings.add(
+          0,
+          "ABOVE CEILING: "
+              + above.size()
+              + " stage(s) run faster than the device can, so their work or time was counted"
+              + " wrong and every number built on them is wrong too: "
+              + String.join("; ", lines)
+              + ".");
+    }
     return new ReportData(
         ReportData.SCHEMA,
         "DeepSeek Sparse Attention cost report — " + deviceLabel(run),
@@ -181,7 +205,7 @@ final class ReportBuilder {
             ? absentComparison(params, costRefusal)
             : paperComparison(Figure3Comparison.compare(cost, paper), params),
         ceilings,
-        kernels(results, measuredOn),
+        kernels(allResults(in)),
         capacity,
         methodology(cost, paper),
         in.verdict());
@@ -194,7 +218,7 @@ final class ReportBuilder {
   }
 
   private static String measuredRange(CostReport cost) {
-    int lo = cost.measured().stream().mapToInt(m -> m.position()).min().orElse(0);
+    int lo = cost.measured().stream().mapToInt(m -> m.coveredFrom()).min().orElse(0);
     int hi = cost.measured().stream().mapToInt(m -> m.position()).max().orElse(0);
     return "measured " + Fmt.tokens(lo) + " to " + Fmt.tokens(hi);
   }
@@ -322,6 +346,9 @@ final class ReportBuilder {
                 + " USD/GPU-hour, so each error mixes that change of hardware or price with the"
                 + " model's own difference. For a like-for-like comparison run dsabench report"
                 + " with --hardware h800 --price 2.";
+    if (!cmp.notCompared().isEmpty()) {
+      note += " Not compared: " + String.join("; ", cmp.notCompared()) + ".";
+    }
     return new PaperComparison(
         Figure3Reference.HARDWARE,
         Figure3Reference.USD_PER_GPU_HOUR,
@@ -374,10 +401,45 @@ final class ReportBuilder {
             plan.hardware() + ", " + Fmt.sig(plan.usdPerGpuHour(), 6),
             "USD/GPU-hour",
             "report"));
+    inputs.add(
+        new Parameter(
+            "tokens per decode step",
+            Fmt.sig(plan.tokensPerDecodeStep(), 4)
+                + " of "
+                + plan.queryTokensPerStep()
+                + " query tokens",
+            "tokens",
+            t.tokensPerDecodeStep() == null
+                ? "default: 1 + 0.85 of each MTP draft (DeepSeek-V3 report §5.4.3: 85-90% accepted)"
+                : "workload"));
+    inputs.add(
+        new Parameter(
+            "deployment units",
+            "prefill " + plan.prefillUnit() + ", decode " + plan.decodeUnit(),
+            "GPUs",
+            "each phase's expert-parallel degree: GPUs are provisioned in whole units"));
+    for (VariantPlan v : List.of(plan.dense(), plan.dsa())) {
+      inputs.add(
+          new Parameter(
+              "decode sequences per GPU (" + v.version().id() + ")",
+              Fmt.sig(v.decodeBatch(), 4)
+                  + (v.memoryBound() ? " (memory-bound: " : " (")
+                  + v.sequencesThatFit()
+                  + " fit: "
+                  + Fmt.sig(v.freeMemoryBytesPerGpu() / 1e9, 4)
+                  + " GB free at "
+                  + Fmt.sig(v.kvBytesPerToken() / 1e3, 4)
+                  + " kB per token, mean context "
+                  + Fmt.sig(v.meanResidentContext(), 5)
+                  + ")",
+              "sequences",
+              "computed"));
+    }
     String name =
         (t.name() == null ? "workload" : t.name())
             + (in.workloadFile() == null ? "" : " (" + in.workloadFile() + ")");
-    return new CapacityPlan(name, inputs, List.of(row(plan.dense()), row(plan.dsa())));
+    return new CapacityPlan(
+        name, inputs, List.of(row(plan.dense()), row(plan.dsa())), plan.verdict());
   }
 
   private static CapacityRow row(VariantPlan v) {
@@ -411,31 +473,60 @@ final class ReportBuilder {
     return d.toString();
   }
 
-  /** One table per phase and variant that the run has; rows by position, tokens, stage order. */
-  private static List<KernelTable> kernels(Results results, HardwareProfile measuredOn) {
+  /** The primary results file and its companions. */
+  private static List<Results> allResults(ReportInput in) {
+    List<Results> all = new ArrayList<>();
+    all.add(in.results());
+    in.companions().forEach(s -> all.add(s.results()));
+    return all;
+  }
+
+  /** The device profile a point was measured on (none for a cpu run or an unknown GPU). */
+  private static HardwareProfile deviceOf(Results r, PointResult p) {
+    if ("cpu".equals(r.run().backend())) {
+      return null;
+    }
+    return HardwareProfiles.forDevice(p.device() != null ? p.device() : r.run().device())
+        .orElse(null);
+  }
+
+  /**
+   * One table per phase and variant that the files have; rows by position, tokens per sequence,
+   * tokens, stage order.
+   */
+  private static List<KernelTable> kernels(List<Results> all) {
     List<KernelTable> tables = new ArrayList<>();
     for (Phase phase : Phase.values()) {
       for (Variant variant : Variant.values()) {
-        List<PointResult> points =
-            results.points().stream()
-                .filter(p -> p.phase() == phase && p.variant() == variant)
-                .sorted(
-                    Comparator.comparingInt(PointResult::position)
-                        .thenComparingInt(PointResult::tokens))
-                .toList();
+        List<Object[]> points = new ArrayList<>();
+        for (Results r : all) {
+          for (PointResult p : r.points()) {
+            if (p.phase() == phase && p.variant() == variant) {
+              points.add(new Object[] {r, p});
+            }
+          }
+        }
+        points.sort(
+            Comparator.comparingInt((Object[] o) -> ((PointResult) o[1]).position())
+                .thenComparingInt(o -> ((PointResult) o[1]).point().tokensPerSeq())
+                .thenComparingInt(o -> ((PointResult) o[1]).tokens()));
         if (points.isEmpty()) {
           continue;
         }
         List<KernelRow> rows = new ArrayList<>();
-        for (PointResult p : points) {
+        for (Object[] o : points) {
+          PointResult p = (PointResult) o[1];
+          HardwareProfile measuredOn = deviceOf((Results) o[0], p);
           if (p.status() != PointStatus.OK) {
             rows.add(
                 new KernelRow(
                     p.position(),
                     p.tokens(),
+                    p.tokensPerSeq(),
                     null,
                     p.status().id(),
                     p.reason(),
+                    null,
                     null,
                     null,
                     null,
@@ -457,20 +548,30 @@ final class ReportBuilder {
   }
 
   /**
-   * A stage's throughput and its fraction of the measuring GPU's datasheet ceilings: FLOP/s against
-   * the peak of the op's precision ({@link Precision#of}: fp8 for the indexer, bf16 otherwise),
-   * bytes/s against memory bandwidth.
+   * A stage's throughput, from the workload model's FLOPs and bytes at the point (so that a file
+   * written with an older count is shown as the model counts it now), and its fraction of the
+   * measuring GPU's ceilings ({@link CeilingCheck#ceilingsOf}): FLOP/s against the ceiling of the
+   * op's precision ({@link Precision#of}: fp8 for the indexer, bf16 otherwise), bytes/s against
+   * bandwidth.
    */
   static KernelRow kernelRow(PointResult p, StageResult s, HardwareProfile measuredOn) {
+    var work = WORKLOAD.work(s.op(), p.point());
+    double flops = work.flops() / s.medianSeconds();
+    double bytes = work.bytes() / s.medianSeconds();
     Double compute = null;
     Double bandwidth = null;
+    Boolean above = null;
     if (measuredOn != null) {
-      compute = s.flopsPerSecond() / measuredOn.peak().flopsPerSecond(Precision.of(s.op()));
-      bandwidth = s.bytesPerSecond() / measuredOn.peak().bytesPerSecond();
+      var c = CeilingCheck.ceilingsOf(measuredOn);
+      compute = flops / c.flopsPerSecond(Precision.of(s.op()));
+      bandwidth = bytes / c.bytesPerSecond();
+      // A total adds fp8 and bf16 FLOPs; no one ceiling bounds it (CeilingCheck leaves it out).
+      above = s.op() != Op.TOTAL && (compute > 1 || bandwidth > 1) ? Boolean.TRUE : null;
     }
     return new KernelRow(
         p.position(),
         p.tokens(),
+        p.tokensPerSeq(),
         s.op().id(),
         PointStatus.OK.id(),
         null,
@@ -478,10 +579,11 @@ final class ReportBuilder {
         s.p10Seconds(),
         s.p90Seconds(),
         s.samples(),
-        s.flopsPerSecond(),
-        s.bytesPerSecond(),
+        flops,
+        bytes,
         compute,
-        bandwidth);
+        bandwidth,
+        above);
   }
 
   private static Provenance provenance(ReportInput in) {
@@ -501,7 +603,17 @@ final class ReportBuilder {
         d == null ? null : d.smCount(),
         d == null ? null : d.memoryBytes(),
         in.resultsFile(),
-        in.reportCommand());
+        in.reportCommand(),
+        in.companions().stream()
+            .map(
+                c ->
+                    c.label()
+                        + ": run "
+                        + c.results().run().id()
+                        + (c.results().run().command() == null
+                            ? ""
+                            : " (" + c.results().run().command() + ")"))
+            .toList());
   }
 
   private static Methodology methodology(CostReport cost, Figure3Reference paper) {
@@ -511,18 +623,22 @@ final class ReportBuilder {
                 + " gpu_seconds_per_token(p)",
             "gpu_seconds_per_token(p) = layers · attention_seconds_per_token_and_layer(p) +"
                 + " rest_of_model_seconds_per_token",
-            "attention_seconds_per_token_and_layer(p) = Σ stage median seconds / n at each measured"
-                + " position, linear in p between measured positions; outside them the nearest"
-                + " segment is extended and every such value is flagged 'extrapolated'",
-            "on another GPU: target_seconds = source_seconds · source_ceiling / target_ceiling of"
-                + " the op's bound resource (compute: FLOPs / peak FLOP/s at the op's precision;"
-                + " memory: bytes / bandwidth; the larger time decides)",
+            "attention_seconds_per_token_and_layer(p) = Σ stage median seconds / n of each measured"
+                + " point, placed at its mean position p − (t − 1)/2 (a chunk of t query tokens"
+                + " ending at p), linear in p between them; outside the positions the chunks cover"
+                + " the nearest segment is extended and every such value is flagged"
+                + " 'extrapolated'",
+            "on another GPU: target_seconds = source_seconds · roofline(target) / roofline(source),"
+                + " roofline(gpu) = max(FLOPs / peak FLOP/s at the op's precision, bytes / peak"
+                + " bandwidth) with each GPU's vendor peaks: continuous, no switch at the ridge",
             "V3.1 = dense MLA (MHA-mode prefill, MQA-mode decode); V3.2 decode = indexer + top-k +"
                 + " sparse MLA; V3.2 prefill = the cheaper at each p of masked MHA and indexer +"
                 + " top-k + sparse MLA (hence the crossover)",
             "dense ÷ DSA = usd_per_million_tokens of V3.1 / that of V3.2 at the same position",
-            "kernel throughput = declared FLOPs (bytes) of the stage / its median seconds;"
-                + " fraction of peak = throughput / datasheet peak of the measuring GPU",
+            "kernel throughput = the workload model's FLOPs (bytes) of the stage / its median"
+                + " seconds; fraction = throughput / the measuring GPU's ceiling (measured on such"
+                + " a GPU where known, else the datasheet's); above 100% is flagged: it means the"
+                + " work or the time was counted wrong",
             "capacity: prefill GPU-seconds per request = ∫ from h·L to L of prefill(p) dp, decode"
                 + " = ∫ from L to L+M of decode(p) dp (L prompt, M output, h cache-hit ratio);"
                 + " GPUs = ⌈rate · prefill seconds / utilization⌉ + ⌈rate · decode seconds /"
@@ -540,11 +656,26 @@ final class ReportBuilder {
                 "s/token",
                 String.format(
                     Locale.ROOT,
-                    "RestOfModel: compute %s s, weights %s s, communication %s s, calibration ×%s",
+                    "RestOfModel: components' rooflines %s s (compute %s s, weights %s s),"
+                        + " all-to-all %s s (%s remote copies), calibration ×%s",
+                    Fmt.sig(r.onChipSeconds(), 4),
                     Fmt.sig(r.computeSeconds(), 4),
                     Fmt.sig(r.weightSeconds(), 4),
                     Fmt.sig(r.commSeconds(), 4),
+                    Fmt.sig(r.remoteCopiesPerToken(), 4),
                     Fmt.sig(r.calibrationScale(), 4))));
+      }
+      for (var u : cost.inputs()) {
+        params.add(
+            new Parameter(
+                "measurements." + u.series(),
+                u.file()
+                    + " (run "
+                    + u.runId()
+                    + ")"
+                    + (u.tokensPerSeq() == null ? "" : ", " + u.tokensPerSeq() + " tokens/seq"),
+                "",
+                u.note() == null ? u.device() : u.device() + "; " + u.note()));
       }
       for (CalibrationStep s : cost.calibration()) {
         params.add(

@@ -1,6 +1,7 @@
 package io.dsabench.reports;
 
 import io.dsabench.costmodel.capacity.TrafficMix;
+import io.dsabench.costmodel.results.MeasurementSet;
 import io.dsabench.costmodel.results.Results;
 import io.dsabench.reports.model.Verdict;
 import java.time.Instant;
@@ -20,6 +21,9 @@ import java.util.List;
  * @param verdict the regression verdict the caller computed, or {@link Verdict#none}
  * @param reportCommand the command line that asked for the report (provenance), or null
  * @param generatedAt when the report is written
+ * @param companions more results files priced with {@code results} (a decode run with two tokens
+ *     per sequence, say): each (phase, variant) is taken from the file that has it, and their
+ *     kernels are tabled too; empty for none
  */
 public record ReportInput(
     Results results,
@@ -31,7 +35,8 @@ public record ReportInput(
     String workloadFile,
     Verdict verdict,
     String reportCommand,
-    Instant generatedAt) {
+    Instant generatedAt,
+    List<MeasurementSet.Source> companions) {
   /** The positions the summary shows unless told otherwise: 8K, 32K, 64K and 128K. */
   public static final List<Integer> DEFAULT_POSITIONS = List.of(8192, 32768, 65536, 131072);
 
@@ -51,6 +56,52 @@ public record ReportInput(
     }
     verdict = verdict == null ? Verdict.none("no published run for this device") : verdict;
     generatedAt = generatedAt == null ? Instant.now() : generatedAt;
+    companions = companions == null ? List.of() : List.copyOf(companions);
+    if (!companions.isEmpty()) {
+      // Two files holding one series are bad input, refused here by name.
+      set(results, resultsFile, companions);
+    }
+  }
+
+  /** One results file, no companions. */
+  public ReportInput(
+      Results results,
+      String resultsFile,
+      String hardware,
+      Double usdPerGpuHour,
+      List<Integer> summaryPositions,
+      TrafficMix workload,
+      String workloadFile,
+      Verdict verdict,
+      String reportCommand,
+      Instant generatedAt) {
+    this(
+        results,
+        resultsFile,
+        hardware,
+        usdPerGpuHour,
+        summaryPositions,
+        workload,
+        workloadFile,
+        verdict,
+        reportCommand,
+        generatedAt,
+        List.of());
+  }
+
+  /** The results file and its companions as one set, the primary first. */
+  public MeasurementSet measurements() {
+    return set(results, resultsFile, companions);
+  }
+
+  private static MeasurementSet set(
+      Results results, String resultsFile, List<MeasurementSet.Source> companions) {
+    List<MeasurementSet.Source> all = new java.util.ArrayList<>();
+    all.add(
+        new MeasurementSet.Source(
+            resultsFile == null ? "run '" + results.run().id() + "'" : resultsFile, results));
+    all.addAll(companions);
+    return MeasurementSet.of(all);
   }
 
   /** The results with every default: priced by the cost model's default hardware and price. */

@@ -282,6 +282,7 @@ class ReferenceColumnTest {
                 p.variant(),
                 p.position(),
                 p.tokens(),
+                p.tokensPerSeq(),
                 p.status(),
                 null,
                 kept,

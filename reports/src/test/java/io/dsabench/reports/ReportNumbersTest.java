@@ -134,7 +134,7 @@ class ReportNumbersTest {
   @Test
   void figure3TableEqualsTheCostModelsComparison() throws Exception {
     Figure3Comparison cmp = Figure3Comparison.compare(cost, Figure3Reference.load());
-    assertThat(cmp.rows()).hasSize(16);
+    assertThat(cmp.rows()).hasSize(24);
     assertFigure3Table(doc, cmp);
     // Priced as h200 at 3.5, not as the paper: the section says so plainly.
     Element note = doc.getElementById("figure3-note");
@@ -174,20 +174,55 @@ class ReportNumbersTest {
   }
 
   @Test
-  void thePublishedH200RunHasAllSixteenFigure3ErrorsAndTheCrossover() throws Exception {
+  void thePublishedH200RunHasAllTwentyFourFigure3ErrorsAndTheCrossover() throws Exception {
     Results h200 = ResultsIO.read(Path.of("..", "reports", "published", "h200", "results.json"));
     Document page = Jsoup.parse(ReportWriter.html(ReportWriter.data(ReportInput.of(h200))));
     Figure3Comparison cmp =
         Figure3Comparison.compare(
             CostModel.compute(h200, CostParameters.defaults()), Figure3Reference.load());
-    assertThat(page.select("#figure3-table tbody tr[data-curve]")).hasSize(16);
-    assertThat(cmp.rows()).hasSize(16);
+    assertThat(page.select("#figure3-table tbody tr[data-curve]")).hasSize(24);
+    assertThat(cmp.rows()).hasSize(24);
     assertThat(cmp.oursCrossover()).isNotNull();
     assertFigure3Table(page, cmp);
     assertThat(page.getElementById("figure3-note").attr("data-same-pricing")).isEqualTo("true");
     assertThat(page.select("nav a[href=#figure3]").text()).isEqualTo("Against Figure 3");
     // The section follows the cost curves.
     assertThat(page.getElementById("curves").nextElementSibling().id()).isEqualTo("figure3");
+  }
+
+  @Test
+  void aStageAboveItsDevicesCeilingIsFlaggedInTheTableAndTheWarnings() throws Exception {
+    // The published 2-token run, counted per sequence: 2.8 TB/s, under the 4.08 TB/s ceiling.
+    Results two =
+        ResultsIO.read(Path.of("..", "reports", "published", "h200", "decode-2tok-b64.json"));
+    Document fine = Jsoup.parse(ReportWriter.html(ReportWriter.data(ReportInput.of(two))));
+    assertThat(fine.select("tr.above-ceiling")).isEmpty();
+    Element idx =
+        fine.selectFirst("#kernels-decode-dsa tr[data-position=131072][data-stage=indexer]");
+    assertThat(idx.attr("data-tokens-per-seq")).isEqualTo("2");
+    assertThat(idx.selectFirst("td[data-key=tokens]").text()).isEqualTo("128 (64 × 2)");
+    // The same run with the indexer 1.6x faster at 128K is above the ceiling: flagged by name.
+    List<PointResult> pts = new java.util.ArrayList<>(two.points());
+    PointResult last = pts.get(pts.size() - 1);
+    List<StageResult> st = new java.util.ArrayList<>();
+    for (StageResult s : last.stages()) {
+      double t = s.op().id().equals("indexer") ? s.medianSeconds() / 1.6 : s.medianSeconds();
+      st.add(StageResult.of(s.op(), t, t, t, s.samples(), s.flops(), s.bytes()));
+    }
+    pts.set(pts.size() - 1, PointResult.ok(last.point(), st));
+    var data = ReportWriter.data(ReportInput.of(new Results(two.run(), pts)));
+    Document page = Jsoup.parse(ReportWriter.html(data));
+    assertThat(page.select("tr.above-ceiling"))
+        .singleElement()
+        .satisfies(
+            r -> {
+              assertThat(r.attr("data-stage")).isEqualTo("indexer");
+              assertThat(r.attr("data-position")).isEqualTo("131072");
+              assertThat(r.selectFirst("td.flag").text()).isEqualTo("above ceiling");
+            });
+    assertThat(data.warnings().get(0))
+        .startsWith("ABOVE CEILING: 1 stage(s)")
+        .contains("decode/dsa/p=131072/n=128/t=2 indexer: 4.54 TB/s is 111% of the h200's");
   }
 
   /** Every cell of the page's Figure 3 table against the cost model's comparison. */
@@ -231,6 +266,8 @@ class ReportNumbersTest {
   @Test
   void capacityPlanEqualsThePlanner() {
     CapacityPlan plan = CapacityPlanner.plan(CHAT, cost);
+    // The verdict in words, as the cost model gives it.
+    assertThat(doc.getElementById("capacity-verdict").text()).startsWith(plan.verdict() + ".");
     for (VariantPlan v : List.of(plan.dense(), plan.dsa())) {
       Element row =
           doc.selectFirst("#capacity-table tr[data-variant=" + v.version().variant().id() + "]");
@@ -244,8 +281,9 @@ class ReportNumbersTest {
   }
 
   @Test
-  void kernelFractionsAreOfTheMeasuringGpusPeaks() {
-    var peak = HardwareProfiles.H200.peak();
+  void kernelFractionsAreOfTheMeasuringGpusCeilings() {
+    // The H200's measured ceilings (bf16 744, fp8 1305 TFLOP/s, 4.08 TB/s), not its datasheet's.
+    var peak = HardwareProfiles.H200.measured();
     int checked = 0;
     for (PointResult p : results.points()) {
       for (StageResult s : p.stages()) {

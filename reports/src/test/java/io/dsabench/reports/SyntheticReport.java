@@ -88,16 +88,31 @@ final class SyntheticReport {
         for (int p : List.of(8192, 32768)) {
           rows.add(
               new KernelRow(
-                  p, 64, "total", "ok", null, 1.25e-3, 1.2e-3, 1.4e-3, 20, 3.1e14, 1.2e12, 0.313,
-                  0.25));
+                  p,
+                  64,
+                  phase == Phase.PREFILL ? 64 : 1,
+                  "total",
+                  "ok",
+                  null,
+                  1.25e-3,
+                  1.2e-3,
+                  1.4e-3,
+                  20,
+                  3.1e14,
+                  1.2e12,
+                  0.313,
+                  0.25,
+                  null));
         }
         rows.add(
             new KernelRow(
                 131072,
                 64,
+                phase == Phase.PREFILL ? 64 : 1,
                 null,
                 "skipped",
                 "out of memory " + HOSTILE,
+                null,
                 null,
                 null,
                 null,
@@ -127,7 +142,8 @@ final class SyntheticReport {
             null,
             null,
             "synthetic.json",
-            "test"),
+            "test",
+            null),
         new Pricing("h800", 2.0, "synthetic"),
         List.of("SYNTHETIC numbers for rendering tests " + HOSTILE),
         summary,
@@ -150,7 +166,8 @@ final class SyntheticReport {
             List.of(new Parameter("requests per second", "10", "1/s", "synthetic")),
             List.of(
                 new CapacityRow(Variant.DENSE, 42, 10.2, 30.3, 2016, 0.31, 1.2, false),
-                new CapacityRow(Variant.DSA, 13, 4.1, 8.2, 624, 0.09, 0.2, true))),
+                new CapacityRow(Variant.DSA, 13, 4.1, 8.2, 624, 0.09, 0.2, true)),
+            "DSA saves 29 GPUs, 1,392 USD per day, 69% " + HOSTILE),
         new Methodology(
             List.of("usd = price / 3600 · seconds " + HOSTILE),
             List.of(new Parameter("price", "2", "USD/GPU-hour", "--price " + HOSTILE))),

@@ -10,6 +10,9 @@ package io.dsabench.costmodel.capacity;
  * @param cacheHitRatio share of prompt tokens served from the prefix cache (the prompt's first
  *     cacheHitRatio·L tokens are not prefilled again)
  * @param targetUtilization the busy share of provisioned GPU time to plan for (headroom for bursts)
+ * @param tokensPerDecodeStep output tokens a decode step yields per sequence on average: 1 plus the
+ *     accepted MTP drafts (DeepSeek-V3 report §5.4.3: 85-90% of one draft accepted, so 1.85-1.9);
+ *     null for {@link #DEFAULT_DRAFT_ACCEPTANCE} of the deployment's drafts
  */
 public record TrafficMix(
     String name,
@@ -17,10 +20,14 @@ public record TrafficMix(
     LengthDistribution prompt,
     LengthDistribution output,
     double cacheHitRatio,
-    double targetUtilization) {
+    double targetUtilization,
+    Double tokensPerDecodeStep) {
 
   /** Default target utilization (assumption: 30% headroom for bursts and imbalance). */
   public static final double DEFAULT_TARGET_UTILIZATION = 0.7;
+
+  /** Share of MTP drafts accepted when a workload does not say: the low end of V3's 85-90%. */
+  public static final double DEFAULT_DRAFT_ACCEPTANCE = 0.85;
 
   public TrafficMix {
     if (name == null || name.isBlank()) {
@@ -43,5 +50,23 @@ public record TrafficMix(
       throw new IllegalArgumentException(
           "targetUtilization: " + targetUtilization + " is not in (0, 1]");
     }
+    if (tokensPerDecodeStep != null
+        && !(tokensPerDecodeStep >= 1 && Double.isFinite(tokensPerDecodeStep))) {
+      throw new IllegalArgumentException(
+          "tokensPerDecodeStep: "
+              + tokensPerDecodeStep
+              + " is not at least 1 (a decode step yields its token, plus accepted drafts)");
+    }
+  }
+
+  /** A mix with the default MTP acceptance. */
+  public TrafficMix(
+      String name,
+      double requestsPerSecond,
+      LengthDistribution prompt,
+      LengthDistribution output,
+      double cacheHitRatio,
+      double targetUtilization) {
+    this(name, requestsPerSecond, prompt, output, cacheHitRatio, targetUtilization, null);
   }
 }

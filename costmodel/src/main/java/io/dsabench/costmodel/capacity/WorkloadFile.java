@@ -20,6 +20,7 @@ import java.util.Set;
  * requestsPerSecond: 40         # required, &gt; 0
  * cacheHitRatio: 0.5            # optional, [0, 1), default 0
  * targetUtilization: 0.7        # optional, (0, 1], default 0.7
+ * tokensPerDecodeStep: 1.85     # optional, &gt;= 1: 1 + accepted MTP drafts per step
  * prompt:                       # required
  *   distribution: lognormal     # lognormal: median, sigma, max (tokens)
  *   median: 1500
@@ -38,7 +39,14 @@ import java.util.Set;
 public final class WorkloadFile {
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
   private static final Set<String> TOP =
-      Set.of("name", "requestsPerSecond", "cacheHitRatio", "targetUtilization", "prompt", "output");
+      Set.of(
+          "name",
+          "requestsPerSecond",
+          "cacheHitRatio",
+          "targetUtilization",
+          "tokensPerDecodeStep",
+          "prompt",
+          "output");
 
   private WorkloadFile() {}
 
@@ -79,8 +87,10 @@ public final class WorkloadFile {
     double rate = number(root, "requestsPerSecond", null);
     double hit = number(root, "cacheHitRatio", 0.0);
     double util = number(root, "targetUtilization", TrafficMix.DEFAULT_TARGET_UTILIZATION);
+    Double perStep =
+        root.hasNonNull("tokensPerDecodeStep") ? number(root, "tokensPerDecodeStep", null) : null;
     return new TrafficMix(
-        name, rate, distribution(root, "prompt"), distribution(root, "output"), hit, util);
+        name, rate, distribution(root, "prompt"), distribution(root, "output"), hit, util, perStep);
   }
 
   private static LengthDistribution distribution(JsonNode root, String field) {

@@ -23,15 +23,18 @@ import java.util.TreeMap;
  * results file.
  *
  * <p>At each measured position the time per token is the sum of the chosen stages' medians divided
- * by the point's n (a prefill chunk of n tokens ending at p; n decode sequences at context p) and
- * attributed to p. Where a position was measured at several n, the largest n wins: it fills the
- * chip as serving does. Between measured positions the time is linear in position (each segment
- * joins two measured points). Outside the range the {@link Extrapolation} policy decides: an error,
- * or the nearest segment extended linearly, clamped at zero and flagged.
+ * by the point's n, and it belongs to the point's mean position p − (t − 1)/2 ({@link
+ * io.dsabench.costmodel.workload.SweepPoint#meanPosition()}): a chunk of t query tokens ending at p
+ * sees on average that many keys, and attention's work is linear in keys seen, so a cost linear in
+ * position is recovered exactly (a dense chunk of 4096 at 8K placed at its end would understate the
+ * curve there by 25%). Where a position was measured at several n, the largest n wins: it fills the
+ * chip as serving does. Between mean positions the time is linear in position.
  *
- * <p>Attributing a prefill chunk's mean to its end p (as shared/DESIGN.md defines the point)
- * overstates a dense chunk by the cost of (n − 1)/2 positions: 1.6% at n = 4096, p = 131072,
- * twofold at p = n. Sweeps that care about small positions should measure them with small chunks.
+ * <p>The measured range is what the chunks cover: from the smallest p − t (the first query token of
+ * the earliest chunk) to the largest p. Within it, beyond the outermost mean positions, the nearest
+ * segment is extended without a flag (those positions were measured, inside a chunk). Outside it
+ * the {@link Extrapolation} policy decides: an error, or the nearest segment extended linearly,
+ * clamped at zero and flagged.
  */
 public final class AttentionProfile {
   private final Phase phase;
@@ -59,8 +62,44 @@ public final class AttentionProfile {
       Set<Op> ops,
       WorkloadModel model,
       Translator translator) {
+    List<PointResult> mine =
+        results.points().stream()
+            .filter(
+                r ->
+                    r.status() == PointStatus.OK
+                        && r.phase() == phase
+                        && r.variant() == variant
+                        && ops.stream().allMatch(op -> r.stage(op).isPresent()))
+            .toList();
+    if (mine.isEmpty()) {
+      throw new IllegalArgumentException(
+          "results: no ok "
+              + phase.id()
+              + "/"
+              + variant.id()
+              + " point with stages "
+              + ops.stream().map(Op::id).sorted().toList()
+              + " (run '"
+              + results.run().id()
+              + "')");
+    }
+    return from(mine, phase, variant, ops, model, translator);
+  }
+
+  /**
+   * The profile of {@code points} (ok points of one phase and variant, all holding {@code ops}).
+   *
+   * @throws IllegalArgumentException when none of them qualifies
+   */
+  public static AttentionProfile from(
+      List<PointResult> points,
+      Phase phase,
+      Variant variant,
+      Set<Op> ops,
+      WorkloadModel model,
+      Translator translator) {
     TreeMap<Integer, PointResult> best = new TreeMap<>();
-    for (PointResult r : results.points()) {
+    for (PointResult r : points) {
       if (r.status() != PointStatus.OK || r.phase() != phase || r.variant() != variant) {
         continue;
       }
@@ -79,10 +118,7 @@ public final class AttentionProfile {
               + "/"
               + variant.id()
               + " point with stages "
-              + ops.stream().map(Op::id).sorted().toList()
-              + " (run '"
-              + results.run().id()
-              + "')");
+              + ops.stream().map(Op::id).sorted().toList());
     }
     List<MeasuredPoint> pts = new ArrayList<>();
     for (PointResult r : best.values()) {
@@ -103,9 +139,17 @@ public final class AttentionProfile {
       }
       pts.add(
           new MeasuredPoint(
-              phase, variant, r.position(), r.tokens(), src / r.tokens(), dst / r.tokens(), ts));
+              phase,
+              variant,
+              r.position(),
+              r.tokens(),
+              sp.tokensPerSeq(),
+              sp.meanPosition(),
+              src / r.tokens(),
+              dst / r.tokens(),
+              ts));
     }
-    return new AttentionProfile(phase, variant, ops, pts);
+    return of(phase, variant, ops, pts);
   }
 
   /** A profile from points already per token (for tests and hand-made what-ifs). */
@@ -115,7 +159,23 @@ public final class AttentionProfile {
       throw new IllegalArgumentException("points: a profile needs at least one measured point");
     }
     List<MeasuredPoint> sorted =
-        points.stream().sorted(Comparator.comparingInt(MeasuredPoint::position)).toList();
+        points.stream().sorted(Comparator.comparingDouble(MeasuredPoint::meanPosition)).toList();
+    for (int i = 1; i < sorted.size(); i++) {
+      if (sorted.get(i).meanPosition() == sorted.get(i - 1).meanPosition()) {
+        throw new IllegalArgumentException(
+            "points: "
+                + phase.id()
+                + "/"
+                + variant.id()
+                + " has two points at mean position "
+                + sorted.get(i).meanPosition()
+                + " (p="
+                + sorted.get(i - 1).position()
+                + " and p="
+                + sorted.get(i).position()
+                + "); measure each position with one chunk size");
+      }
+    }
     return new AttentionProfile(phase, variant, ops, sorted);
   }
 
@@ -131,19 +191,19 @@ public final class AttentionProfile {
     return ops;
   }
 
-  /** The measured points, by position. */
+  /** The measured points, by mean position. */
   public List<MeasuredPoint> points() {
     return points;
   }
 
-  /** Smallest measured position. */
+  /** The first position the measured chunks cover: the smallest p − t. */
   public int minPosition() {
-    return points.get(0).position();
+    return points.stream().mapToInt(MeasuredPoint::coveredFrom).min().orElseThrow();
   }
 
-  /** Largest measured position. */
+  /** The last position the measured chunks cover: the largest p. */
   public int maxPosition() {
-    return points.get(points.size() - 1).position();
+    return points.stream().mapToInt(MeasuredPoint::position).max().orElseThrow();
   }
 
   /**
@@ -156,14 +216,8 @@ public final class AttentionProfile {
     int n = points.size();
     double lo = minPosition();
     double hi = maxPosition();
-    if (position >= lo && position <= hi) {
-      if (n == 1) {
-        return new Interpolated(points.get(0).secondsPerToken(), false);
-      }
-      int i = segment(position);
-      return new Interpolated(line(i, position), false);
-    }
-    if (policy == Extrapolation.ERROR || n == 1) {
+    boolean inside = position >= lo && position <= hi;
+    if (!inside && (policy == Extrapolation.ERROR || n == 1)) {
       throw new IllegalArgumentException(
           "position: "
               + fmt(position)
@@ -177,13 +231,18 @@ public final class AttentionProfile {
               + variant.id()
               + (n == 1 ? " (one measured point cannot be extended)" : " (extrapolation: error)"));
     }
-    int i = position < lo ? 0 : n - 2;
-    return new Interpolated(Math.max(0, line(i, position)), true);
+    if (n == 1) {
+      return new Interpolated(points.get(0).secondsPerToken(), false);
+    }
+    int i = segment(position);
+    double v = line(i, position);
+    return inside ? new Interpolated(v, false) : new Interpolated(Math.max(0, v), true);
   }
 
-  private int segment(double position) {
+  /** The segment whose line gives the value at {@code x}: the nearest one outside the points. */
+  private int segment(double x) {
     for (int i = 0; i < points.size() - 1; i++) {
-      if (position <= points.get(i + 1).position()) {
+      if (x <= points.get(i + 1).meanPosition()) {
         return i;
       }
     }
@@ -193,7 +252,7 @@ public final class AttentionProfile {
   private double line(int i, double x) {
     MeasuredPoint a = points.get(i);
     MeasuredPoint b = points.get(i + 1);
-    double t = (x - a.position()) / (double) (b.position() - a.position());
+    double t = (x - a.meanPosition()) / (b.meanPosition() - a.meanPosition());
     return a.secondsPerToken() + t * (b.secondsPerToken() - a.secondsPerToken());
   }
 

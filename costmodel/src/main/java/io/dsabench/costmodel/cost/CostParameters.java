@@ -1,6 +1,5 @@
 package io.dsabench.costmodel.cost;
 
-import io.dsabench.costmodel.hardware.CeilingKind;
 import io.dsabench.costmodel.hardware.HardwareProfile;
 import io.dsabench.costmodel.hardware.HardwareProfiles;
 import java.util.ArrayList;
@@ -14,7 +13,6 @@ import java.util.List;
  * @param target GPU to cost on: attention times move to it, the rest of the model runs on it
  * @param usdPerGpuHour price
  * @param source GPU the results were measured on, or null to take it from the run's device name
- * @param classifyBy which source ceilings decide an op's bound
  * @param model the model's shapes
  * @param prefill how prefill is served
  * @param decode how decode is served
@@ -29,7 +27,6 @@ public record CostParameters(
     HardwareProfile target,
     double usdPerGpuHour,
     HardwareProfile source,
-    CeilingKind classifyBy,
     ModelConfig model,
     Deployment prefill,
     Deployment decode,
@@ -46,9 +43,8 @@ public record CostParameters(
       throw new IllegalArgumentException("hardware: null is not one of " + HardwareProfiles.ids());
     }
     HardwareProfile.checkPrice(usdPerGpuHour);
-    if (classifyBy == null || model == null || extrapolation == null) {
-      throw new IllegalArgumentException(
-          "cost parameters: classifyBy, model and extrapolation must be given");
+    if (model == null || extrapolation == null) {
+      throw new IllegalArgumentException("cost parameters: model and extrapolation must be given");
     }
     if (prefill == null || prefill.phase() != io.dsabench.costmodel.workload.Phase.PREFILL) {
       throw new IllegalArgumentException("prefill: a prefill deployment must be given");
@@ -94,7 +90,6 @@ public record CostParameters(
         target,
         target.usdPerGpuHour(),
         null,
-        CeilingKind.PEAK,
         ModelConfig.DEEPSEEK_V3_2,
         Deployment.PREFILL,
         Deployment.DECODE,
@@ -109,7 +104,6 @@ public record CostParameters(
         v,
         usdPerGpuHour,
         source,
-        classifyBy,
         model,
         prefill,
         decode,
@@ -124,7 +118,6 @@ public record CostParameters(
         target,
         v,
         source,
-        classifyBy,
         model,
         prefill,
         decode,
@@ -138,22 +131,6 @@ public record CostParameters(
     return new CostParameters(
         target,
         usdPerGpuHour,
-        v,
-        classifyBy,
-        model,
-        prefill,
-        decode,
-        maskedMhaIncludesIndexer,
-        extrapolation,
-        positions,
-        calibration);
-  }
-
-  public CostParameters withClassifyBy(CeilingKind v) {
-    return new CostParameters(
-        target,
-        usdPerGpuHour,
-        source,
         v,
         model,
         prefill,
@@ -169,7 +146,6 @@ public record CostParameters(
         target,
         usdPerGpuHour,
         source,
-        classifyBy,
         v,
         prefill,
         decode,
@@ -184,7 +160,6 @@ public record CostParameters(
         target,
         usdPerGpuHour,
         source,
-        classifyBy,
         model,
         p,
         d,
@@ -199,7 +174,6 @@ public record CostParameters(
         target,
         usdPerGpuHour,
         source,
-        classifyBy,
         model,
         prefill,
         decode,
@@ -214,7 +188,6 @@ public record CostParameters(
         target,
         usdPerGpuHour,
         source,
-        classifyBy,
         model,
         prefill,
         decode,
@@ -229,7 +202,6 @@ public record CostParameters(
         target,
         usdPerGpuHour,
         source,
-        classifyBy,
         model,
         prefill,
         decode,
@@ -244,7 +216,6 @@ public record CostParameters(
         target,
         usdPerGpuHour,
         source,
-        classifyBy,
         model,
         prefill,
         decode,

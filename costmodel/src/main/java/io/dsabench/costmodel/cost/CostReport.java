@@ -1,5 +1,6 @@
 package io.dsabench.costmodel.cost;
 
+import io.dsabench.costmodel.hardware.CeilingCheck;
 import io.dsabench.costmodel.hardware.HardwareProfile;
 import java.util.List;
 
@@ -7,7 +8,7 @@ import java.util.List;
  * The four curves of Figure 3 from one results file, with everything that went into them.
  *
  * @param parameters what was asked for
- * @param runId the results' run id
+ * @param runId the results' run id (several joined by " + ")
  * @param measuredOn the device name (or backend) the results come from
  * @param source the source GPU profile, or null when the device has none (e.g. cpu)
  * @param translated true when attention times were moved from the source to the target GPU
@@ -19,6 +20,9 @@ import java.util.List;
  * @param measured the measured points behind the attention times
  * @param calibration calibration steps applied (empty when none)
  * @param parameterTable every number used, with its source
+ * @param aboveCeiling stages of the measurements used that run above their device's ceilings
+ *     ({@link CeilingCheck}): a counting error, shown wherever the report is
+ * @param inputs which file each set of attention times came from
  */
 public record CostReport(
     CostParameters parameters,
@@ -32,13 +36,17 @@ public record CostReport(
     List<RestEstimate> rest,
     List<MeasuredPoint> measured,
     List<CalibrationStep> calibration,
-    List<Parameter> parameterTable) {
+    List<Parameter> parameterTable,
+    List<CeilingCheck.Violation> aboveCeiling,
+    List<SeriesUsed> inputs) {
   public CostReport {
     curves = List.copyOf(curves);
     rest = List.copyOf(rest);
     measured = List.copyOf(measured);
     calibration = List.copyOf(calibration);
     parameterTable = List.copyOf(parameterTable);
+    aboveCeiling = List.copyOf(aboveCeiling);
+    inputs = List.copyOf(inputs);
   }
 
   /**

@@ -21,6 +21,12 @@ package io.dsabench.costmodel.cost;
  * @param vocab vocabulary size (embedding and head)
  * @param indexHeads lightning indexer heads (its q comes from the q_lora vector)
  * @param indexDim lightning indexer head dim
+ * @param mtpLayers multi-token-prediction modules (config num_nextn_predict_layers): each one more
+ *     transformer layer (MLA and MoE) plus a 2h·h projection, sharing the embedding and head
+ * @param v31CacheBytesPerToken KV cache per token and layer as V3.1 serves it: the 576-wide latent
+ *     in bf16 (1152 B)
+ * @param v32CacheBytesPerToken KV cache per token and layer as V3.2 serves it: the latent in fp8
+ *     with scales and a bf16 rope part (656 B), plus the indexer's fp8 key and scale (132 B)
  * @param source where the numbers come from
  */
 public record ModelConfig(
@@ -41,6 +47,9 @@ public record ModelConfig(
     int vocab,
     int indexHeads,
     int indexDim,
+    int mtpLayers,
+    int v31CacheBytesPerToken,
+    int v32CacheBytesPerToken,
     String source) {
 
   /** DeepSeek-V3.2's shapes. */
@@ -63,6 +72,9 @@ public record ModelConfig(
           129280,
           64,
           128,
+          1,
+          576 * 2,
+          656 + 132,
           "DeepSeek-V3.2 config_671B_v3.2.json");
 
   public ModelConfig {
@@ -95,6 +107,20 @@ public record ModelConfig(
     positive("vocab", vocab);
     positive("indexHeads", indexHeads);
     positive("indexDim", indexDim);
+    positive("v31CacheBytesPerToken", v31CacheBytesPerToken);
+    positive("v32CacheBytesPerToken", v32CacheBytesPerToken);
+    if (mtpLayers < 0) {
+      throw new IllegalArgumentException("mtpLayers: " + mtpLayers + " is not a count >= 0");
+    }
+  }
+
+  /**
+   * KV cache bytes per token of context, all layers (the MTP module's included: it keeps its own
+   * cache).
+   */
+  public double kvBytesPerToken(ModelVersion version) {
+    int perLayer = version == ModelVersion.V3_2 ? v32CacheBytesPerToken : v31CacheBytesPerToken;
+    return (double) perLayer * (layers + mtpLayers);
   }
 
   /** Layers with a MoE FFN. */

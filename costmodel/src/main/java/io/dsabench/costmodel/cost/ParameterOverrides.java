@@ -14,7 +14,8 @@ import java.util.Map;
  *
  * <ul>
  *   <li>{@code hardware.bf16FlopsPerSecond}, {@code hardware.fp8FlopsPerSecond}, {@code
- *       hardware.bytesPerSecond}: the target GPU's peak ceilings (SI units)
+ *       hardware.bytesPerSecond}: the target GPU's peak ceilings (SI units); {@code
+ *       hardware.memoryBytes}: its memory
  *   <li>{@code model.<field>}: any {@link ModelConfig} count, e.g. {@code model.activeExperts}
  *   <li>{@code deployment.prefill.<field>}, {@code deployment.decode.<field>}: any {@link
  *       Deployment} field, e.g. {@code deployment.decode.gemmEfficiency}
@@ -32,6 +33,7 @@ public final class ParameterOverrides {
     k.add("hardware.bf16FlopsPerSecond");
     k.add("hardware.fp8FlopsPerSecond");
     k.add("hardware.bytesPerSecond");
+    k.add("hardware.memoryBytes");
     for (RecordComponent c : ModelConfig.class.getRecordComponents()) {
       if (c.getType() == int.class) {
         k.add("model." + c.getName());
@@ -68,6 +70,9 @@ public final class ParameterOverrides {
           "set: '" + key + "' is not a known parameter (known: " + String.join(", ", keys()) + ")");
     }
     try {
+      if (key.equals("hardware.memoryBytes")) {
+        return p.withTarget(p.target().withMemoryBytes(number(key, value)));
+      }
       if (key.startsWith("hardware.")) {
         double v = number(key, value);
         Ceilings c = p.target().peak();

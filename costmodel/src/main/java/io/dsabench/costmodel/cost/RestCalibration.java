@@ -2,9 +2,12 @@ package io.dsabench.costmodel.cost;
 
 /**
  * Targets for the optional calibration step {@value CostModel#CALIBRATION_STEP}: the GPU-seconds
- * per token at position 0 that the V3.1 curves should have (e.g. the paper's Figure 3 intercepts
- * converted at its price). The step scales each phase's rest-of-model estimate so that rest +
- * attention(0) hits the target, prints inputs and the factor, and applies the same factor to V3.2.
+ * per token at position 0 that V3.1 takes (e.g. the paper's Figure 3 intercepts converted at its
+ * price). A token at position 0 has no context, so the step scales each phase's rest-of-model
+ * estimate so that rest + the attention roofline of a context-free token hits the target, prints
+ * inputs and the factor, and applies the same factor to V3.2. The factor depends on the model and
+ * the target only, not on how our kernels behave at small contexts: two runs of the same kernels
+ * get the same factor. Our curves then start above the target by what our attention costs at 0.
  *
  * @param prefillSecondsAtZero target GPU-seconds per prefill token at position 0 (V3.1)
  * @param decodeSecondsAtZero target GPU-seconds per decode token at position 0 (V3.1)

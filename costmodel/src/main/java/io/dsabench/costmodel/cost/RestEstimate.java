@@ -4,20 +4,23 @@ import java.util.List;
 
 /**
  * GPU time per token of everything but the attention kernels, for one phase and model version on
- * one GPU type. Three roofline terms: compute (FLOPs against the achieved fp8 GEMM rate), weights
- * (bytes one GPU streams per step, shared by the batch) and expert-parallel communication. Compute
- * and weight streaming happen in the same kernels, so their maximum counts; communication adds to
- * that, or overlaps it (then the maximum of all three).
+ * one GPU type: the sum of the on-chip components' rooflines (each the longer of its FLOPs and its
+ * weights), and the all-to-all over the network, overlapped with them (the longer of the two) or
+ * added.
  *
  * @param curve the curve it belongs to
- * @param components the parts, with their FLOPs and weights
- * @param flopsPerToken sum of the components' FLOPs
+ * @param components the parts, each a roofline, the network last
+ * @param flopsPerToken sum of the on-chip components' FLOPs
  * @param weightBytesPerGpu sum of the components' weight bytes on one GPU
- * @param computeSeconds flopsPerToken / (gemmEfficiency · fp8 peak)
- * @param weightSeconds weightBytesPerGpu / batch / (memoryEfficiency · bandwidth)
+ * @param computeSeconds sum of the components' compute times
+ * @param weightSeconds sum of the components' weight-streaming times
+ * @param onChipSeconds sum of the components' rooflines (each max(compute, weights))
+ * @param remoteCopiesPerToken copies of a token's hidden state that cross the network per MoE
+ *     layer, from EP and the routing rule
  * @param commBytesPerToken bytes per token over the network, all MoE layers
- * @param commSeconds commBytesPerToken / network bandwidth
- * @param modelSeconds the roofline of the three terms, before calibration
+ * @param commSeconds commBytesPerToken / achieved network rate
+ * @param modelSeconds the estimate before calibration: max(onChip, comm) when overlapped, else
+ *     their sum
  * @param calibrationScale 1, or the factor a named calibration step set
  * @param secondsPerToken modelSeconds · calibrationScale
  */
@@ -28,6 +31,8 @@ public record RestEstimate(
     double weightBytesPerGpu,
     double computeSeconds,
     double weightSeconds,
+    double onChipSeconds,
+    double remoteCopiesPerToken,
     double commBytesPerToken,
     double commSeconds,
     double modelSeconds,
@@ -50,10 +55,20 @@ public record RestEstimate(
         weightBytesPerGpu,
         computeSeconds,
         weightSeconds,
+        onChipSeconds,
+        remoteCopiesPerToken,
         commBytesPerToken,
         commSeconds,
         modelSeconds,
         scale,
         modelSeconds * scale);
+  }
+
+  /** The component with this name. */
+  public Component component(String name) {
+    return components.stream()
+        .filter(c -> c.name().equals(name))
+        .findFirst()
+        .orElseThrow(() -> new IllegalArgumentException("component: '" + name + "' is not one"));
   }
 }

@@ -5,12 +5,16 @@ import io.dsabench.costmodel.hardware.Precision;
 import io.dsabench.costmodel.workload.Phase;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /**
- * Estimates the non-attention work per token from the model config: FLOPs from the weight shapes (2
- * per multiply-add, one token), weights per GPU from the deployment's parallelism, network bytes
- * from expert-parallel dispatch and combine. Norms, rope, softmax, routing top-k and activation
- * functions are left out: they are elementwise and small beside the matrix products.
+ * Estimates the non-attention work per token from the model config, every component a roofline on
+ * the target GPU ({@link Component}): FLOPs from the weight shapes (2 per multiply-add, one token)
+ * at the deployment's GEMM efficiency, weights per GPU from the deployment's parallelism streamed
+ * once per step and shared by the step's tokens, and expert-parallel all-to-all over the NIC at the
+ * deployment's achieved rate, with the copies per token derived from the EP degree and the routing
+ * rule ({@link Deployment#remoteCopiesPerToken}). Norms, rope, softmax, routing top-k and
+ * activation functions are left out: they are elementwise and small beside the matrix products.
  *
  * <p>What each component counts (h = hidden, per layer unless said):
  *
@@ -24,13 +28,39 @@ import java.util.List;
  *   <li>moe_experts (MoE layers): (active + shared)·3·h·moe_inter, router h·routed; weights per
  *       GPU: shared replicated, routed divided by EP
  *   <li>dense_ffn (first dense layers): 3·h·dense_inter
- *   <li>embedding: a lookup, no FLOPs; weights vocab·h (not streamed per step, not counted in
- *       weight time)
+ *   <li>mtp_module: the multi-token-prediction module, one more MLA + MoE layer and its 2h·h
+ *       projection, run for every prompt token in prefill (it keeps its own cache) and once per
+ *       draft token in decode (drafts / (1 + drafts) per query token), plus the head for each draft
+ *   <li>embedding: a lookup, no FLOPs; weights vocab·h (not streamed per step)
  *   <li>lm_head: h·vocab, for the deployment's share of tokens that need logits
+ *   <li>all_to_all: MoE layers · remote copies · h · (dispatch + combine bytes) per token, over the
+ *       NIC at line rate × networkEfficiency; overlapped with the rest (two micro-batches) or added
  * </ul>
+ *
+ * The MTP module's attention is not here: it is one more attention layer per prompt token and half
+ * a layer per decode query token with one draft, which {@link #attentionLayers} adds to the
+ * measured attention.
  */
 public final class RestOfModel {
   private RestOfModel() {}
+
+  /** Attention layers per query token: the model's layers plus the MTP module's share. */
+  public static double attentionLayers(ModelConfig c, Deployment d) {
+    return c.layers() + mtpRunsPerToken(c, d);
+  }
+
+  /**
+   * MTP layer runs per query token: every module over every prompt token in prefill; in decode one
+   * run per draft per step, over 1 + drafts query tokens.
+   */
+  public static double mtpRunsPerToken(ModelConfig c, Deployment d) {
+    if (c.mtpLayers() == 0 || d.mtpDraftTokens() == 0) {
+      return 0;
+    }
+    return d.phase() == Phase.PREFILL
+        ? c.mtpLayers()
+        : (double) d.mtpDraftTokens() / (1 + d.mtpDraftTokens());
+  }
 
   /** The estimate for {@code curve} on {@code gpu} (its vendor peak and bandwidth). */
   public static RestEstimate estimate(
@@ -42,6 +72,9 @@ public final class RestOfModel {
     boolean prefill = curve.phase() == Phase.PREFILL;
     double h = c.hidden();
     double bpp = d.weightBytesPerParam();
+    double flopRate = d.gemmEfficiency() * gpu.peak().flopsPerSecond(Precision.FP8);
+    double byteRate = d.memoryEfficiency() * gpu.peak().bytesPerSecond();
+    double tokensPerStep = d.tokensPerStep();
     List<Component> parts = new ArrayList<>();
 
     double qa = h * c.qLoraRank();
@@ -57,26 +90,36 @@ public final class RestOfModel {
     double mlaMacs = qa + qb + kva + o + kvbMacs;
     double mlaParams = qa + qb + kva + o + kvbParams;
     parts.add(
-        new Component(
+        part(
             "mla_projections",
             2 * mlaMacs * c.layers(),
             mlaParams * c.layers() * bpp,
+            flopRate,
+            byteRate,
+            tokensPerStep,
             "q_a, q_b, kv_a, o and "
                 + (prefill ? "kv_b up-projection (MHA mode)" : "absorbed kv_b (MQA mode)")
                 + ", "
                 + c.layers()
-                + " layers"));
+                + " layers; "
+                + c.source()));
+    double idx =
+        (double) c.qLoraRank() * c.indexHeads() * c.indexDim()
+            + h * c.indexDim()
+            + h * c.indexHeads();
     if (curve.version() == ModelVersion.V3_2) {
-      double idx =
-          (double) c.qLoraRank() * c.indexHeads() * c.indexDim()
-              + h * c.indexDim()
-              + h * c.indexHeads();
       parts.add(
-          new Component(
+          part(
               "indexer_projections",
               2 * idx * c.layers(),
               idx * c.layers() * bpp,
-              "wq_b from q_lora, wk, head weights, " + c.layers() + " layers"));
+              flopRate,
+              byteRate,
+              tokensPerStep,
+              "V3.2 only: wq_b from q_lora, wk, head weights, "
+                  + c.layers()
+                  + " layers; DeepSeek-V3.2 report §2.1, "
+                  + c.source()));
     }
     double expertParams = 3 * h * c.moeIntermediate();
     double moeMacs = (c.activeExperts() + c.sharedExperts()) * expertParams + h * c.routedExperts();
@@ -84,10 +127,13 @@ public final class RestOfModel {
         (c.sharedExperts() * expertParams + h * c.routedExperts())
             + c.routedExperts() * expertParams / d.expertParallel();
     parts.add(
-        new Component(
+        part(
             "moe_experts",
             2 * moeMacs * c.moeLayers(),
             moeWeights * c.moeLayers() * bpp,
+            flopRate,
+            byteRate,
+            tokensPerStep,
             c.activeExperts()
                 + " routed + "
                 + c.sharedExperts()
@@ -100,34 +146,149 @@ public final class RestOfModel {
                 + " layers"));
     double dense = 3 * h * c.denseIntermediate();
     parts.add(
-        new Component(
+        part(
             "dense_ffn",
             2 * dense * c.denseLayers(),
             dense * c.denseLayers() * bpp,
+            flopRate,
+            byteRate,
+            tokensPerStep,
             "3·h·" + c.denseIntermediate() + ", " + c.denseLayers() + " layers"));
-    parts.add(new Component("embedding", 0, 0, "a row lookup per token; no FLOPs, not streamed"));
     double head = h * c.vocab();
+    double mtpRuns = mtpRunsPerToken(c, d);
+    if (c.mtpLayers() > 0) {
+      double eh = 2 * h * h;
+      double layerMacs = mlaMacs + moeMacs + eh + (curve.version() == ModelVersion.V3_2 ? idx : 0);
+      double layerParams =
+          mlaParams + moeWeights + eh + (curve.version() == ModelVersion.V3_2 ? idx : 0);
+      // Decode: each draft needs its logits from the shared head; prefill needs none.
+      double draftHead = prefill ? 0 : mtpRuns * head;
+      parts.add(
+          part(
+              "mtp_module",
+              2 * (mtpRuns * layerMacs + draftHead),
+              d.mtpDraftTokens() == 0 ? 0 : c.mtpLayers() * layerParams * bpp,
+              flopRate,
+              byteRate,
+              tokensPerStep,
+              String.format(
+                  Locale.ROOT,
+                  "%s run(s) per %s token of one MLA + MoE layer and its 2h·h projection%s;"
+                      + " DeepSeek-V3 report §2.2 and §5.4.3 (%d module, %d draft per step)",
+                  num(mtpRuns),
+                  prefill ? "prompt" : "decode query",
+                  prefill ? "" : ", plus the head for the draft",
+                  c.mtpLayers(),
+                  d.mtpDraftTokens())));
+    }
     parts.add(
         new Component(
+            "embedding",
+            0,
+            head * bpp,
+            0,
+            0,
+            0,
+            0,
+            "compute",
+            "vocab·h held in memory; a row lookup per token, not streamed"));
+    parts.add(
+        part(
             "lm_head",
             2 * head * d.headTokenFraction(),
             head * bpp,
+            flopRate,
+            byteRate,
+            tokensPerStep,
             "h·vocab for " + d.headTokenFraction() + " of tokens"));
 
-    double flops = parts.stream().mapToDouble(Component::flopsPerToken).sum();
-    double weights = parts.stream().mapToDouble(Component::weightBytesPerGpu).sum();
-    double compute = flops / (d.gemmEfficiency() * gpu.peak().flopsPerSecond(Precision.FP8));
-    double weightTime =
-        weights / d.batchTokensPerGpu() / (d.memoryEfficiency() * gpu.peak().bytesPerSecond());
+    double copies = d.remoteCopiesPerToken(c.activeExperts());
     double commBytes =
-        c.moeLayers()
-            * d.remoteCopiesPerToken()
-            * h
-            * (d.dispatchBytesPerValue() + d.combineBytesPerValue());
-    double comm = commBytes / d.networkBytesPerSecond();
-    double onChip = Math.max(compute, weightTime);
+        c.moeLayers() * copies * h * (d.dispatchBytesPerValue() + d.combineBytesPerValue());
+    double rate = d.networkBytesPerSecond() * d.networkEfficiency();
+    double comm = commBytes / rate;
+    Component network =
+        new Component(
+            "all_to_all",
+            0,
+            0,
+            commBytes,
+            0,
+            0,
+            comm,
+            "network",
+            String.format(
+                Locale.ROOT,
+                "%d MoE layers x %.2f remote copies (%s routing, EP%d, %d GPUs/node) x h x (%s +"
+                    + " %s B) at %.1f GB/s (%s of %.0f GB/s line rate); DeepEP measured on H800:"
+                    + " 39 GB/s low-latency at EP128, 58/57 GB/s normal at EP32",
+                c.moeLayers(),
+                copies,
+                d.routing(),
+                d.expertParallel(),
+                d.gpusPerNode(),
+                num(d.dispatchBytesPerValue()),
+                num(d.combineBytesPerValue()),
+                rate / 1e9,
+                num(d.networkEfficiency()),
+                d.networkBytesPerSecond() / 1e9));
+    parts.add(network);
+
+    double flops = 0;
+    double weights = 0;
+    double computeSum = 0;
+    double weightSum = 0;
+    double onChip = 0;
+    for (Component p : parts) {
+      if (p == network) {
+        continue;
+      }
+      flops += p.flopsPerToken();
+      weights += p.weightBytesPerGpu();
+      computeSum += p.computeSeconds();
+      weightSum += p.weightSeconds();
+      onChip += p.seconds();
+    }
     double total = d.overlapCommunication() ? Math.max(onChip, comm) : onChip + comm;
     return new RestEstimate(
-        curve, parts, flops, weights, compute, weightTime, commBytes, comm, total, 1.0, total);
+        curve,
+        parts,
+        flops,
+        weights,
+        computeSum,
+        weightSum,
+        onChip,
+        copies,
+        commBytes,
+        comm,
+        total,
+        1.0,
+        total);
+  }
+
+  private static Component part(
+      String name,
+      double flops,
+      double weightBytes,
+      double flopRate,
+      double byteRate,
+      double tokensPerStep,
+      String note) {
+    double compute = flops / flopRate;
+    double w = weightBytes / tokensPerStep / byteRate;
+    return new Component(
+        name,
+        flops,
+        weightBytes,
+        0,
+        compute,
+        w,
+        Math.max(compute, w),
+        compute >= w ? "compute" : "weights",
+        note);
+  }
+
+  private static String num(double v) {
+    return v == Math.rint(v) ? Long.toString((long) v) : String.format(Locale.ROOT, "%.3g", v);
   }
 }

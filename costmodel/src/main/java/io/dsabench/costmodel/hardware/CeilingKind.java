@@ -1,9 +1,9 @@
 package io.dsabench.costmodel.hardware;
 
 /**
- * Which ceilings decide whether an op is compute- or memory-bound on its source GPU. Scaling to the
- * target always uses the ratio of vendor peaks (like for like); measured ceilings only sharpen the
- * classification, because a kernel is bound by what the chip actually sustains.
+ * Which of a profile's ceilings to use: the vendor's, or those measured on such a device. Moving a
+ * time between GPUs uses vendor peaks on both sides (like with like, {@link Translator}); holding a
+ * measured throughput against what the chip sustains uses the measured ones ({@link CeilingCheck}).
  */
 public enum CeilingKind {
   /** Vendor datasheet peaks. */

@@ -41,7 +41,8 @@ public record Ceilings(
         bf16FlopsPerSecond, fp8FlopsPerSecond, v, source + "; bandwidth overridden");
   }
 
-  static void positive(String field, double v) {
+  /** Throws unless {@code v} is positive and finite; the message names the field and value. */
+  public static void positive(String field, double v) {
     if (!(v > 0) || !Double.isFinite(v)) {
       throw new IllegalArgumentException(field + ": " + v + " is not a positive finite number");
     }

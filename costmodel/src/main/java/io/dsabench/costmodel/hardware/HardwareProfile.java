@@ -13,6 +13,8 @@ import java.util.Optional;
  * @param measured ceilings measured on such a device, or null when none were measured
  * @param usdPerGpuHour default price
  * @param priceSource where the default price comes from
+ * @param memoryBytes device memory, bytes (what holds weights and KV caches)
+ * @param memorySource where the memory figure comes from
  */
 public record HardwareProfile(
     String id,
@@ -20,7 +22,9 @@ public record HardwareProfile(
     Ceilings peak,
     Ceilings measured,
     double usdPerGpuHour,
-    String priceSource) {
+    String priceSource,
+    double memoryBytes,
+    String memorySource) {
   public HardwareProfile {
     if (id == null || id.isBlank()) {
       throw new IllegalArgumentException("hardware.id: must not be blank");
@@ -34,6 +38,10 @@ public record HardwareProfile(
     checkPrice(usdPerGpuHour);
     if (priceSource == null || priceSource.isBlank()) {
       throw new IllegalArgumentException("hardware.priceSource: must say where the price is from");
+    }
+    Ceilings.positive("hardware.memoryBytes", memoryBytes);
+    if (memorySource == null || memorySource.isBlank()) {
+      throw new IllegalArgumentException("hardware.memorySource: must say where it is from");
     }
   }
 
@@ -58,16 +66,31 @@ public record HardwareProfile(
 
   /** A copy at another default price. */
   public HardwareProfile withPrice(double usd, String source) {
-    return new HardwareProfile(id, name, peak, measured, usd, source);
+    return new HardwareProfile(id, name, peak, measured, usd, source, memoryBytes, memorySource);
   }
 
   /** A copy with other vendor ceilings (e.g. a clock-limited part). */
   public HardwareProfile withPeak(Ceilings newPeak) {
-    return new HardwareProfile(id, name, newPeak, measured, usdPerGpuHour, priceSource);
+    return new HardwareProfile(
+        id, name, newPeak, measured, usdPerGpuHour, priceSource, memoryBytes, memorySource);
+  }
+
+  /** A copy with another memory size. */
+  public HardwareProfile withMemoryBytes(double bytes) {
+    return new HardwareProfile(
+        id,
+        name,
+        peak,
+        measured,
+        usdPerGpuHour,
+        priceSource,
+        bytes,
+        "--set (" + memorySource + ")");
   }
 
   /** A copy with measured ceilings. */
   public HardwareProfile withMeasured(Ceilings newMeasured) {
-    return new HardwareProfile(id, name, peak, newMeasured, usdPerGpuHour, priceSource);
+    return new HardwareProfile(
+        id, name, peak, newMeasured, usdPerGpuHour, priceSource, memoryBytes, memorySource);
   }
 }

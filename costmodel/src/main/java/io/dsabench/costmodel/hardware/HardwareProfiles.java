@@ -13,6 +13,12 @@ import java.util.Optional;
 public final class HardwareProfiles {
   private HardwareProfiles() {}
 
+  /** An 80 GB Hopper's memory as the driver reports it (81559 MiB). */
+  private static final double HOPPER_80GB = 81559.0 * 1024 * 1024;
+
+  private static final String HOPPER_80GB_SOURCE =
+      "80 GB HBM3 (H100 SXM datasheet); 81559 MiB as nvidia-smi reports an 80 GB H100";
+
   private static final String HOPPER_COMPUTE =
       "NVIDIA H100 Tensor Core GPU datasheet, SXM column: 1,979 TFLOP/s bf16 and 3,958 TFLOP/s"
           + " fp8 with sparsity, halved for dense";
@@ -33,7 +39,9 @@ public final class HardwareProfiles {
           null,
           2.0,
           "DeepSeek-V3.2 paper, Figure 3: 2 USD per H800 GPU-hour (the V3 report's rental"
-              + " assumption)");
+              + " assumption)",
+          HOPPER_80GB,
+          HOPPER_80GB_SOURCE + " (H800: the same 80 GB HBM3)");
 
   /** H100 SXM5. */
   public static final HardwareProfile H100 =
@@ -43,7 +51,9 @@ public final class HardwareProfiles {
           new Ceilings(989.5e12, 1979e12, 3.35e12, HOPPER_COMPUTE + "; HBM3 3.35 TB/s"),
           null,
           2.0,
-          "assumption, not a quote: the paper's H800 price for the same compute; set --price");
+          "assumption, not a quote: the paper's H800 price for the same compute; set --price",
+          HOPPER_80GB,
+          HOPPER_80GB_SOURCE);
 
   /**
    * H200 SXM: H100 compute with 141 GB HBM3e at 4.8 TB/s; also the ceilings measured on one in this
@@ -67,7 +77,10 @@ public final class HardwareProfiles {
                   + " GEMM, device-to-device copy (bytes read + written)"),
           2.5,
           "assumption, not a quote: H800 price scaled up for the larger, faster memory; set"
-              + " --price");
+              + " --price",
+          150109880320.0,
+          "141 GB HBM3e (datasheet); 150109880320 B as the driver reported it in the published"
+              + " H200 run");
 
   /** B200 (HGX B200, per GPU). */
   public static final HardwareProfile B200 =
@@ -83,7 +96,9 @@ public final class HardwareProfiles {
           null,
           4.0,
           "assumption, not a quote: about twice the Hopper price for about twice the compute;"
-              + " set --price");
+              + " set --price",
+          180e9,
+          "NVIDIA HGX B200 datasheet: 1.44 TB HBM3e for 8 GPUs, 180 GB each");
 
   /** The built-in profiles, in command-line order. */
   public static List<HardwareProfile> all() {

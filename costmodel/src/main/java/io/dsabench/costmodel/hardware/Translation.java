@@ -7,11 +7,11 @@ import io.dsabench.costmodel.workload.Op;
  *
  * @param op the op timed
  * @param precision the arithmetic its matrix products use
- * @param bound the source resource that limits it: FLOPs/ceiling vs bytes/bandwidth, the larger;
- *     null when the time was not translated (no GPU profile for the source, factor 1)
+ * @param bound the resource that sets the op's roofline on the target (vendor peaks); null when the
+ *     time was not translated (no GPU profile for the source, factor 1)
  * @param sourceSeconds measured time on the source
- * @param factor target time / source time: source ceiling over target ceiling of the bound resource
- *     (vendor peaks)
+ * @param factor target time / source time: roofline time on the target over roofline time on the
+ *     source ({@link Translator})
  * @param targetSeconds {@code sourceSeconds · factor}
  */
 public record Translation(

@@ -8,10 +8,14 @@
  * and maps device names from results files ("NVIDIA H200") to them.
  *
  * <p>{@link io.dsabench.costmodel.hardware.Translator} is the one rule for moving a time from the
- * GPU that measured it to the GPU being costed: hold the op's FLOPs and bytes against the source's
- * ceilings; the larger time names the bound resource; scale by that resource's peak ratio. Example:
- * an 8 µs compute-bound bf16 kernel on an H200 stays 8 µs on an H800 (same tensor cores); a 10 µs
- * memory-bound one becomes 10 · 4.8/3.35 ≈ 14.3 µs. Measured ceilings, where known, only change the
- * classification, never the ratio: like is scaled with like.
+ * GPU that measured it to the GPU being costed, a continuous roofline: the measured time times the
+ * op's roofline time on the target over its roofline time on the source ({@link
+ * io.dsabench.costmodel.hardware.Roofline}: the larger of FLOPs / peak FLOP/s and bytes / peak
+ * bandwidth, vendor peaks on both sides). Example: an 8 µs compute-bound bf16 kernel on an H200
+ * stays 8 µs on an H800 (same tensor cores); a 10 µs memory-bound one becomes 10 · 4.8/3.35 ≈ 14.3
+ * µs; one near the ridge moves by something in between, with no switch.
+ *
+ * <p>{@link io.dsabench.costmodel.hardware.CeilingCheck} holds measured throughput against the
+ * ceilings measured on such a device (else the datasheet's): a stage above them was counted wrong.
  */
 package io.dsabench.costmodel.hardware;

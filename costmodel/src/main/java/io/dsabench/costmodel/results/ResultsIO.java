@@ -7,12 +7,19 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
+import io.dsabench.costmodel.workload.Op;
+import io.dsabench.costmodel.workload.WorkloadModel;
 import java.io.IOException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 /**
  * Reads and writes results files. Writes are atomic: a temp file beside the target, then rename.
@@ -61,7 +68,8 @@ public final class ResultsIO {
    * Reads a results file.
    *
    * @throws ResultsFormatException naming the file and the problem: missing, truncated, not JSON,
-   *     wrong schema id, or a field that breaks its rule
+   *     wrong schema id, a field that breaks its rule, or a point that cannot be used ({@link
+   *     #pointProblem})
    */
   public static Results read(Path file) throws ResultsFormatException {
     byte[] bytes;
@@ -97,14 +105,119 @@ public final class ResultsIO {
           "schema \"" + schema.asText() + "\" is not the supported \"" + Results.SCHEMA + "\"",
           null);
     }
+    Results results;
     try {
-      return MAPPER.treeToValue(tree, Results.class);
+      results = MAPPER.treeToValue(tree, Results.class);
     } catch (ValueInstantiationException e) {
       Throwable cause = e.getCause() == null ? e : e.getCause();
       throw new ResultsFormatException(file, "invalid content: " + cause.getMessage(), e);
     } catch (JsonProcessingException e) {
       throw new ResultsFormatException(file, "invalid content: " + e.getOriginalMessage(), e);
     }
+    String problem = pointProblem(results);
+    if (problem != null) {
+      throw new ResultsFormatException(file, problem, null);
+    }
+    return results;
+  }
+
+  /**
+   * The first point that makes {@code results} unusable, or null: a point held twice (the reader
+   * could not tell which to believe), an ok point without stages, or an ok point without one of its
+   * variant's stages ({@link WorkloadModel#stages}) that does not list it among its skipped stages
+   * with a reason (a reference library that is not installed), or with one stage twice. A stage the
+   * variant does not run (another implementation's extra stage) is allowed.
+   */
+  public static String pointProblem(Results results) {
+    Map<String, Integer> seen = new HashMap<>();
+    List<PointResult> points = results.points();
+    for (int i = 0; i < points.size(); i++) {
+      PointResult p = points.get(i);
+      String key = p.point().key();
+      Integer first = seen.putIfAbsent(key, i);
+      if (first != null) {
+        return "point "
+            + key
+            + " appears twice (points "
+            + first
+            + " and "
+            + i
+            + " of the file); each point is measured once, so neither copy can be trusted";
+      }
+      if (p.status() != PointStatus.OK) {
+        continue;
+      }
+      if (p.stages().isEmpty()) {
+        return "point " + key + " is ok but has no stages; an ok point holds its stage timings";
+      }
+      Set<Op> ops = EnumSet.noneOf(Op.class);
+      for (StageResult s : p.stages()) {
+        if (!ops.add(s.op())) {
+          return "point " + key + " has stage " + s.op().id() + " twice";
+        }
+      }
+      List<Op> needed = WorkloadModel.stages(p.phase(), p.variant());
+      for (Op op : needed) {
+        boolean saysWhy =
+            p.skippedStages() != null && p.skippedStages().stream().anyMatch(s -> s.op() == op);
+        if (!ops.contains(op) && !saysWhy) {
+          return "point "
+              + key
+              + " is ok but lacks stage "
+              + op.id()
+              + " (a "
+              + p.phase().id()
+              + "/"
+              + p.variant().id()
+              + " point times "
+              + String.join(", ", needed.stream().map(Op::id).toList())
+              + ")";
+        }
+      }
+    }
+    return null;
+  }
+
+  /**
+   * The results files in {@code dir}, by name: every {@code *.json} whose {@code schema} is {@value
+   * Results#SCHEMA}. Other JSON files (raw JMH output, a report's data) are skipped; a file that is
+   * not JSON at all is refused, since it may be a results file cut short.
+   *
+   * @throws ResultsFormatException naming the folder or the file and the problem
+   */
+  public static List<Path> resultsFilesIn(Path dir) throws ResultsFormatException {
+    List<Path> json;
+    try (var s = Files.list(dir)) {
+      json =
+          s.filter(p -> p.getFileName().toString().endsWith(".json"))
+              .filter(Files::isRegularFile)
+              .sorted()
+              .toList();
+    } catch (NoSuchFileException e) {
+      throw new ResultsFormatException(dir, "no such folder", e);
+    } catch (IOException e) {
+      throw new ResultsFormatException(dir, "cannot be listed: " + e.getMessage(), e);
+    }
+    List<Path> out = new java.util.ArrayList<>();
+    for (Path p : json) {
+      JsonNode tree;
+      try {
+        tree = MAPPER.readTree(Files.readAllBytes(p));
+      } catch (JsonProcessingException e) {
+        throw new ResultsFormatException(p, "not valid JSON (" + location(e) + ")", e);
+      } catch (IOException e) {
+        throw new ResultsFormatException(p, "cannot be read: " + e.getMessage(), e);
+      }
+      JsonNode schema = tree == null ? null : tree.get("schema");
+      if (schema != null && Results.SCHEMA.equals(schema.asText())) {
+        out.add(p);
+      }
+    }
+    if (out.isEmpty()) {
+      throw new ResultsFormatException(
+          dir, "holds no " + Results.SCHEMA + " file (*.json with that schema)", null);
+    }
+    return out;
   }
 
   private static String location(JsonProcessingException e) {

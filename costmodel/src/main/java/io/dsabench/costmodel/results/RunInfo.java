@@ -49,6 +49,38 @@ public record RunInfo(
     extra = extra == null ? null : Map.copyOf(extra);
   }
 
+  /** The {@code run.extra} key that holds the harness's one-line sweep description. */
+  public static final String SWEEP = "sweep";
+
+  /**
+   * Query tokens per decode sequence that the run's declared sweep ({@code extra.sweep}, e.g.
+   * {@code ...;decodeTokensPerSeq=2}) names; 1 when it names none, as every sweep before the option
+   * did.
+   *
+   * @throws IllegalArgumentException when the sweep names a value that is not a positive number
+   */
+  public int declaredDecodeTokensPerSeq() {
+    String sweep = extra == null ? null : extra.get(SWEEP);
+    if (sweep != null) {
+      for (String part : sweep.split(";")) {
+        if (part.startsWith("decodeTokensPerSeq=")) {
+          String v = part.substring("decodeTokensPerSeq=".length());
+          try {
+            int t = Integer.parseInt(v);
+            if (t > 0) {
+              return t;
+            }
+          } catch (NumberFormatException e) {
+            // falls through to the message below
+          }
+          throw new IllegalArgumentException(
+              "run.extra.sweep: decodeTokensPerSeq '" + v + "' is not a positive count");
+        }
+      }
+    }
+    return 1;
+  }
+
   /** A copy with other files beside the run (the harness adds the raw JMH JSON, a profile...). */
   public RunInfo withExtra(Map<String, String> newExtra) {
     return new RunInfo(id, startedAt, gitCommit, backend, command, jvm, host, device, newExtra);

@@ -5,13 +5,16 @@ import java.util.List;
 
 /**
  * FLOPs and bytes of every op at every sweep point, from the model's shapes. The FLOP counts are
- * those of shared/DESIGN.md per attended (query, key) pair, summed exactly over the causal chunk: a
- * prefill query at position t sees t + 1 keys (all of them in dense MLA, at most top-k under DSA);
- * a decode token at context p sees p.
+ * those of shared/DESIGN.md per attended (query, key) pair, summed exactly over each sequence's
+ * causal chunk: a prefill query at position t sees t + 1 keys (all of them in dense MLA, at most
+ * top-k under DSA); a decode sequence of t query tokens at context p is a chunk of t ending at p
+ * (its tokens see p − t + 1 … p keys), so one token per sequence sees p.
  *
  * <p>Bytes are the unique memory traffic an ideal kernel moves: inputs read once, outputs written
- * once, except sparse attention, which counts every gathered cache entry once per query (that is
- * what its gather does when entries do not stay on chip).
+ * once, each sequence's caches (latent cache, indexer keys) read once for all its query tokens,
+ * except sparse attention, which counts every gathered cache entry once per query (that is what its
+ * gather does when entries do not stay on chip; two tokens of one sequence select overlapping but
+ * different entries).
  */
 public final class WorkloadModel {
   private static final int BF16 = 2;
@@ -76,13 +79,13 @@ public final class WorkloadModel {
   public OpWork work(Op op, SweepPoint point) {
     int n = point.tokens();
     int p = point.position();
-    boolean prefill = point.phase() == Phase.PREFILL;
     int h = shape.heads();
     int k = shape.topK();
     double densePairs = densePairs(point);
     double sparsePairs = sparsePairs(point);
-    // Decode: n sequences, each with its own cache; prefill: one sequence.
-    double sequences = prefill ? 1 : n;
+    // Prefill: one sequence; decode: n/t sequences, each with its own cache, read once for its t
+    // query tokens.
+    double sequences = point.sequences();
     switch (op) {
       case DENSE_PREFILL:
       case DENSE_PREFILL_MASKED:
@@ -127,27 +130,23 @@ public final class WorkloadModel {
     }
   }
 
-  /** (query, key) pairs a dense kernel attends to at the point. */
+  /**
+   * (query, key) pairs a dense kernel attends to at the point: each sequence's chunk of t queries
+   * ending at p sees p − t + 1 … p keys.
+   */
   public static double densePairs(SweepPoint point) {
-    long n = point.tokens();
+    long t = point.tokensPerSeq();
     long p = point.position();
-    if (point.phase() == Phase.DECODE) {
-      return (double) n * p;
-    }
-    // Queries at p-n .. p-1 see p-n+1 .. p keys.
-    return (double) n * (p - n + 1) + (double) n * (n - 1) / 2.0;
+    return point.sequences() * ((double) t * (p - t + 1) + (double) t * (t - 1) / 2.0);
   }
 
   /** (query, key) pairs under DSA: each query attends to min(visible keys, top-k). */
   public double sparsePairs(SweepPoint point) {
-    long n = point.tokens();
+    long n = point.tokensPerSeq();
     long p = point.position();
     long k = shape.topK();
-    if (point.phase() == Phase.DECODE) {
-      return (double) n * Math.min(p, k);
-    }
     double pairs = 0;
-    long first = p - n + 1; // keys seen by the first query of the chunk
+    long first = p - n + 1; // keys seen by the first query of a sequence's chunk
     // Queries that see fewer than k keys: visible counts first .. min(p, k-1).
     long lastBelow = Math.min(p, k - 1);
     if (first <= lastBelow) {
@@ -156,6 +155,6 @@ public final class WorkloadModel {
     }
     long atCap = n - Math.max(0, lastBelow - first + 1);
     pairs += (double) atCap * k;
-    return pairs;
+    return point.sequences() * pairs;
   }
 }

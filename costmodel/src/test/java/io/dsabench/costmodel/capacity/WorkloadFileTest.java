@@ -53,7 +53,14 @@ class WorkloadFileTest {
     assertThatThrownBy(() -> WorkloadFile.parse(GOOD.replace("cacheHitRatio", "cacheHitRate")))
         .hasMessage(
             "cacheHitRate: is not a known field (known: cacheHitRatio, name, output, prompt,"
-                + " requestsPerSecond, targetUtilization)");
+                + " requestsPerSecond, targetUtilization, tokensPerDecodeStep)");
+    assertThatThrownBy(() -> WorkloadFile.parse(GOOD + "tokensPerDecodeStep: 0.5\n"))
+        .hasMessage(
+            "tokensPerDecodeStep: 0.5 is not at least 1 (a decode step yields its token, plus"
+                + " accepted drafts)");
+    assertThat(WorkloadFile.parse(GOOD + "tokensPerDecodeStep: 1.9\n").tokensPerDecodeStep())
+        .isEqualTo(1.9);
+    assertThat(WorkloadFile.parse(GOOD).tokensPerDecodeStep()).isNull();
     assertThatThrownBy(() -> WorkloadFile.parse(GOOD.replace("requestsPerSecond: 5\n", "")))
         .hasMessage("requestsPerSecond: missing; it is required");
   }

@@ -6,7 +6,9 @@ import static org.assertj.core.api.Assertions.within;
 
 import io.dsabench.costmodel.hardware.HardwareProfiles;
 import io.dsabench.costmodel.results.Results;
+import io.dsabench.costmodel.results.ResultsIO;
 import io.dsabench.costmodel.workload.Op;
+import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -34,11 +36,13 @@ class CostModelTest {
     CostReport r = CostModel.compute(CPU, CostParameters.defaults());
     assertThat(r.translated()).isFalse();
     assertThat(r.attentionLabel()).contains("NOT translated");
-    // Dense prefill at 65536 (a measured point): 61 · (1e-6 + 65536e-10) s + rest.
+    // Dense prefill at 65536 (a measured point): 62 · (1e-6 + 65536e-10) s + rest: 61 layers and
+    // the MTP module's, which runs over every prompt token. Decode has 61.5: the module runs for
+    // one draft per two query tokens.
     CostCurve pv31 = r.curve(Curve.PREFILL_V31);
     double rest = r.restOf(Curve.PREFILL_V31).secondsPerToken();
     CurvePoint at64k = pv31.points().stream().filter(p -> p.position() == 65536).findFirst().get();
-    assertThat(at64k.attentionSeconds()).isCloseTo(61 * (1e-6 + 65536e-10), within(1e-15));
+    assertThat(at64k.attentionSeconds()).isCloseTo(62 * (1e-6 + 65536e-10), within(1e-15));
     assertThat(at64k.gpuSecondsPerToken())
         .isCloseTo(at64k.attentionSeconds() + rest, within(1e-15));
     assertThat(at64k.usdPerMillionTokens())
@@ -46,19 +50,24 @@ class CostModelTest {
     assertThat(at64k.extrapolated()).isFalse();
     // Between 1024 and 32768 the per-token time is linear in p (both ends on the same line here).
     CurvePoint at16k = pv31.points().stream().filter(p -> p.position() == 16384).findFirst().get();
-    assertThat(at16k.attentionSeconds()).isCloseTo(61 * (1e-6 + 16384e-10), within(1e-15));
-    // Position 0 is below the first measured position: extended and flagged.
+    assertThat(at16k.attentionSeconds()).isCloseTo(62 * (1e-6 + 16384e-10), within(1e-15));
+    // Position 0 is inside the first chunk (positions 0..1023, its mean position 512.5): the
+    // first segment extended there is not an extrapolation.
     CurvePoint at0 = pv31.points().get(0);
     assertThat(at0.position()).isZero();
-    assertThat(at0.extrapolated()).isTrue();
-    assertThat(at0.attentionSeconds()).isCloseTo(61 * 1e-6, within(1e-15));
+    assertThat(at0.extrapolated()).isFalse();
+    assertThat(at0.attentionSeconds()).isCloseTo(62 * 1e-6, within(1e-15));
+    // Decode at 0 lies below every measured context (1023 is the first one token sees): flagged.
+    CurvePoint dec0 = r.curve(Curve.DECODE_V31).points().get(0);
+    assertThat(dec0.extrapolated()).isTrue();
+    assertThat(dec0.attentionSeconds()).isCloseTo(61.5 * 2e-6, within(1e-15));
     // Decode v3.2 at 131072: indexer + topk + sparse = (0.1e-6 + 131072·2e-11) + 0.05e-6 +
     // (0.5e-6 + 2048e-10).
     CurvePoint d =
         r.curve(Curve.DECODE_V32).points().get(r.curve(Curve.DECODE_V32).points().size() - 1);
     assertThat(d.position()).isEqualTo(131072);
     assertThat(d.attentionSeconds())
-        .isCloseTo(61 * (0.1e-6 + 131072 * 2e-11 + 0.05e-6 + 0.5e-6 + 2048e-10), within(1e-15));
+        .isCloseTo(61.5 * (0.1e-6 + 131072 * 2e-11 + 0.05e-6 + 0.5e-6 + 2048e-10), within(1e-15));
   }
 
   @Test
@@ -137,15 +146,38 @@ class CostModelTest {
   }
 
   @Test
-  void extrapolationErrorNamesPositionAndRange() {
-    assertThatThrownBy(
-            () ->
-                CostModel.compute(
-                    CPU, CostParameters.defaults().withExtrapolation(Extrapolation.ERROR)))
-        .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage(
-            "position: 0 is outside the measured range 1024..131072 of prefill/dense"
-                + " (extrapolation: error)");
+  void extrapolationErrorPricesTheMeasuredRangeAndSaysWhereItStops() throws Exception {
+    CostReport r =
+        CostModel.compute(CPU, CostParameters.defaults().withExtrapolation(Extrapolation.ERROR));
+    // Prefill chunks cover 0..131072; decode contexts start at 1023 (a token at 1024 sees 1024).
+    assertThat(r.curve(Curve.PREFILL_V31).minPosition()).isZero();
+    assertThat(r.curve(Curve.DECODE_V31).minPosition()).isEqualTo(1023);
+    assertThat(r.curve(Curve.DECODE_V31).points().get(1).position()).isEqualTo(1024);
+    for (CostCurve c : r.curves()) {
+      assertThat(c.anyExtrapolated()).as(c.curve().id()).isFalse();
+      assertThat(c.maxPosition()).isEqualTo(131072);
+    }
+    // The published 2-token decode run starts at 32K: decode_v3.2 stops there, and the
+    // comparison with Figure 3 says so instead of guessing at 8K and 16K.
+    Path pub = Path.of("..", "reports", "published", "h200");
+    CostReport two =
+        CostModel.compute(
+            io.dsabench.costmodel.results.MeasurementSet.of(
+                List.of(
+                    new io.dsabench.costmodel.results.MeasurementSet.Source(
+                        "results.json", ResultsIO.read(pub.resolve("results.json"))),
+                    new io.dsabench.costmodel.results.MeasurementSet.Source(
+                        "b128", ResultsIO.read(pub.resolve("decode-2tok-b128.json"))))),
+            CostParameters.defaults().withExtrapolation(Extrapolation.ERROR));
+    assertThat(two.curve(Curve.DECODE_V32).minPosition()).isEqualTo(32766);
+    var cmp =
+        io.dsabench.costmodel.reference.Figure3Comparison.compare(
+            two, io.dsabench.costmodel.reference.Figure3Reference.load());
+    assertThat(cmp.notCompared())
+        .containsExactly(
+            "decode_v3.2 at 8192: not priced (measured 32766..131072, --extrapolation error)",
+            "decode_v3.2 at 16384: not priced (measured 32766..131072, --extrapolation error)");
+    assertThat(cmp.rows()).hasSize(22);
   }
 
   @Test
@@ -153,11 +185,52 @@ class CostModelTest {
     RestCalibration cal = RestCalibration.fromUsd(0.0529, 0.0705, 2.0, "paper Figure 3");
     CostReport r = CostModel.compute(CPU, CostParameters.defaults().withCalibration(cal));
     assertThat(r.calibration()).hasSize(2);
-    assertThat(r.calibration().get(0).name()).isEqualTo("calibrate_rest_to_intercepts");
-    assertThat(r.curve(Curve.PREFILL_V31).points().get(0).usdPerMillionTokens())
-        .isCloseTo(0.0529, within(1e-12));
-    assertThat(r.curve(Curve.DECODE_V31).points().get(0).usdPerMillionTokens())
-        .isCloseTo(0.0705, within(1e-12));
+    CalibrationStep pre = r.calibration().get(0);
+    assertThat(pre.name()).isEqualTo("calibrate_rest_to_intercepts");
+    // The rest plus a context-free token's attention roofline (one query over one key on the
+    // H800: 62 layers, the MTP module's included, of its query, key, value and output bytes) is
+    // the target.
+    double roof =
+        62
+            * 2.0
+            * (128 * 192 + 128 * 320 + 128 * 128)
+            / HardwareProfiles.H800.peak().bytesPerSecond();
+    assertThat(pre.attentionSeconds()).isCloseTo(roof, within(1e-15));
+    assertThat(r.restOf(Curve.PREFILL_V31).secondsPerToken() + pre.attentionSeconds())
+        .isCloseTo(CostModel.gpuSecondsPerToken(2.0, 0.0529), within(1e-15));
+    // Our own attention at position 0 comes on top: the curve starts above the target by it.
+    assertThat(r.curve(Curve.PREFILL_V31).points().get(0).gpuSecondsPerToken())
+        .isCloseTo(
+            CostModel.gpuSecondsPerToken(2.0, 0.0529) - roof + pre.measuredAttentionSeconds(),
+            within(1e-15));
+    CalibrationStep dec = r.calibration().get(1);
+    assertThat(r.restOf(Curve.DECODE_V31).secondsPerToken() + dec.attentionSeconds())
+        .isCloseTo(CostModel.gpuSecondsPerToken(2.0, 0.0705), within(1e-15));
+  }
+
+  @Test
+  void calibrationGivesTheSameFactorOnTwoRunsOfTheSameKernels() throws Exception {
+    // Two real H200 runs of commit 7c44565 (reports/scaleout/h200x2: one GPU, then two), the same
+    // kernels a few minutes apart. Their dense decode at 4K differs by 1.9%; extrapolated from 4K
+    // to position 0 that moved the decode factor from 0.401 to 0.428 (bound switch) or from 0.243
+    // to 0.278 (roofline). The factor no longer rests on that extrapolation.
+    RestCalibration cal = RestCalibration.fromUsd(0.0529, 0.0705, 2.0, "paper Figure 3");
+    Path dir = Path.of("..", "reports", "scaleout", "h200x2");
+    CostReport a =
+        CostModel.compute(
+            ResultsIO.read(dir.resolve("one-gpu.json")),
+            CostParameters.defaults().withCalibration(cal));
+    CostReport b =
+        CostModel.compute(
+            ResultsIO.read(dir.resolve("two-gpus.json")),
+            CostParameters.defaults().withCalibration(cal));
+    for (int i = 0; i < 2; i++) {
+      double fa = a.calibration().get(i).scale();
+      double fb = b.calibration().get(i).scale();
+      assertThat(fb / fa).as(a.calibration().get(i).phase()).isCloseTo(1.0, within(0.02));
+      // Their own attention at 0 still differs, and is shown.
+      assertThat(a.calibration().get(i).measuredAttentionSeconds()).isPositive();
+    }
   }
 
   @Test

@@ -43,21 +43,33 @@ class RestOfModelTest {
   }
 
   @Test
-  void rooflineTermsByHand() {
+  void everyComponentIsARooflineOnTheTarget() {
     RestEstimate pre =
         RestOfModel.estimate(
             ModelConfig.DEEPSEEK_V3_2,
             Deployment.PREFILL,
             Curve.PREFILL_V31,
             HardwareProfiles.H800);
-    assertThat(pre.computeSeconds())
-        .isCloseTo(pre.flopsPerToken() / (0.40 * 1979e12), within(1e-15));
-    // All-to-all: 58 layers · 3 copies · 7168 values · (1 + 2) bytes = 3741696 B at 50 GB/s.
-    assertThat(pre.commBytesPerToken()).isEqualTo(58.0 * 3 * 7168 * 3);
-    assertThat(pre.commSeconds()).isCloseTo(3741696 / 50e9, within(1e-15));
-    assertThat(pre.secondsPerToken())
-        .isEqualTo(
-            Math.max(Math.max(pre.computeSeconds(), pre.weightSeconds()), pre.commSeconds()));
+    Component moe = pre.component("moe_experts");
+    assertThat(moe.computeSeconds())
+        .isCloseTo(moe.flopsPerToken() / (0.40 * 1979e12), within(1e-18));
+    // Weights streamed once per step, shared by the 16384 tokens of the step.
+    assertThat(moe.weightSeconds())
+        .isCloseTo(moe.weightBytesPerGpu() / 16384 / (0.80 * 3.35e12), within(1e-18));
+    assertThat(moe.seconds()).isEqualTo(Math.max(moe.computeSeconds(), moe.weightSeconds()));
+    double sum =
+        pre.components().stream()
+            .filter(c -> !c.name().equals("all_to_all"))
+            .mapToDouble(Component::seconds)
+            .sum();
+    assertThat(pre.onChipSeconds()).isCloseTo(sum, within(1e-18));
+    // All-to-all: 58 layers · 2.70 copies (node-limited to the other 3 of 4 nodes: 3·(1 −
+    // 0.75^8)) · 7168 values · (1 + 2) bytes at 50 GB/s.
+    double copies = 3 * (1 - Math.pow(0.75, 8));
+    assertThat(pre.remoteCopiesPerToken()).isCloseTo(copies, within(1e-12));
+    assertThat(pre.commBytesPerToken()).isCloseTo(58.0 * copies * 7168 * 3, within(1e-6));
+    assertThat(pre.commSeconds()).isCloseTo(pre.commBytesPerToken() / 50e9, within(1e-15));
+    assertThat(pre.secondsPerToken()).isEqualTo(Math.max(pre.onChipSeconds(), pre.commSeconds()));
     RestEstimate serial =
         RestOfModel.estimate(
             ModelConfig.DEEPSEEK_V3_2,
@@ -65,14 +77,71 @@ class RestOfModelTest {
             Curve.PREFILL_V31,
             HardwareProfiles.H800);
     assertThat(serial.secondsPerToken())
-        .isCloseTo(
-            Math.max(pre.computeSeconds(), pre.weightSeconds()) + pre.commSeconds(), within(1e-15));
+        .isCloseTo(pre.onChipSeconds() + pre.commSeconds(), within(1e-15));
+  }
+
+  @Test
+  void remoteCopiesFollowTheRoutingRuleAndTheNetworkRateIsStated() {
+    // Decode at EP144, per-expert dispatch: 8 · (1 − 8/144) copies.
+    RestEstimate dec =
+        RestOfModel.estimate(
+            ModelConfig.DEEPSEEK_V3_2, Deployment.DECODE, Curve.DECODE_V32, HardwareProfiles.H800);
+    assertThat(dec.remoteCopiesPerToken()).isCloseTo(8 * (1 - 8.0 / 144), within(1e-12));
+    // 9.42 MB per token at the 50 GB/s line rate: 188 µs, the decode floor this deployment implies.
+    assertThat(dec.commSeconds() * 1e6).isCloseTo(188.5, within(0.1));
+    assertThat(dec.component("all_to_all").note())
+        .contains("per-expert routing, EP144")
+        .contains("DeepEP measured on H800: 39 GB/s low-latency at EP128");
+    // At DeepEP's measured 39 GB/s the floor is 242 µs.
+    RestEstimate deepEp =
+        RestOfModel.estimate(
+            ModelConfig.DEEPSEEK_V3_2,
+            Deployment.DECODE.with("networkEfficiency", 0.78),
+            Curve.DECODE_V32,
+            HardwareProfiles.H800);
+    assertThat(deepEp.commSeconds() * 1e6).isCloseTo(241.7, within(0.1));
+    // One node: nothing crosses the network.
+    assertThat(Deployment.DECODE.withExpertParallel(8).remoteCopiesPerToken(8)).isZero();
+    assertThat(Deployment.PREFILL.withExpertParallel(8).remoteCopiesPerToken(8)).isZero();
+    // Node-limited over 18 nodes is capped at the 4 nodes a token may reach.
+    assertThat(Deployment.PREFILL.withExpertParallel(144).remoteCopiesPerToken(8)).isEqualTo(4);
+  }
+
+  @Test
+  void theMtpModuleIsAComponentAndAddsItsAttentionLayer() {
+    RestEstimate dec =
+        RestOfModel.estimate(
+            ModelConfig.DEEPSEEK_V3_2, Deployment.DECODE, Curve.DECODE_V32, HardwareProfiles.H800);
+    // One draft per step: the module runs for half of the decode query tokens, with the head.
+    Component mtp = dec.component("mtp_module");
+    double mla = 187105280 - 128 * 512 * 256 + 128 * 128 * 512 + 128 * 512 * 128; // MQA kv_b
+    double moe = 398196736;
+    double eh = 2.0 * 7168 * 7168;
+    double idx = 13959168;
+    assertThat(mtp.flopsPerToken())
+        .isCloseTo(2 * 0.5 * (mla + moe + eh + idx + 7168.0 * 129280), within(1.0));
+    assertThat(RestOfModel.attentionLayers(ModelConfig.DEEPSEEK_V3_2, Deployment.DECODE))
+        .isEqualTo(61.5);
+    assertThat(RestOfModel.attentionLayers(ModelConfig.DEEPSEEK_V3_2, Deployment.PREFILL))
+        .isEqualTo(62);
+    // Without a draft there is no MTP work and decode weights are shared by one token per
+    // sequence, not two.
+    Deployment none = Deployment.DECODE.with("mtpDraftTokens", 0);
+    RestEstimate plain =
+        RestOfModel.estimate(
+            ModelConfig.DEEPSEEK_V3_2, none, Curve.DECODE_V32, HardwareProfiles.H800);
+    assertThat(plain.component("mtp_module").flopsPerToken()).isZero();
+    assertThat(plain.component("moe_experts").weightSeconds())
+        .isCloseTo(2 * dec.component("moe_experts").weightSeconds(), within(1e-18));
+    assertThat(RestOfModel.attentionLayers(ModelConfig.DEEPSEEK_V3_2, none)).isEqualTo(61);
   }
 
   @Test
   void badDeploymentNamesFieldValueAndRule() {
     assertThatThrownBy(() -> Deployment.PREFILL.withGemmEfficiency(1.5))
         .hasMessage("gemmEfficiency: 1.5 is not a fraction in (0, 1]");
+    assertThatThrownBy(() -> Deployment.PREFILL.with("routing", "random"))
+        .hasMessage("routing: 'random' is not one of node-limited, per-expert");
     assertThatThrownBy(() -> Deployment.DECODE.withExpertParallel(0))
         .hasMessage("expertParallel: 0 is not a positive GPU count");
   }

@@ -24,14 +24,16 @@ public final class SyntheticResults {
   /** Per-token, per-layer seconds of a stage at a position. */
   @FunctionalInterface
   public interface PerToken {
-    double seconds(Op op, int position);
+    double seconds(Op op, double position);
   }
 
   public static final List<Integer> POSITIONS = List.of(1024, 32768, 65536, 131072);
 
   /**
    * Results on {@code device} (backend cuda, or cpu when device is null) with every stage at each
-   * of {@link #POSITIONS}; prefill chunks of min(p, 1024) tokens, decode of 64 sequences.
+   * of {@link #POSITIONS}; prefill chunks of min(p, 1024) tokens, decode of 64 sequences. A point's
+   * stage takes {@code perToken} at the point's mean position, times n: the per-token cost the cost
+   * model reads back is then exactly {@code perToken} along the curve.
    */
   public static Results of(String backend, String deviceName, PerToken perToken) {
     WorkloadModel wm = WorkloadModel.deepseekV32();
@@ -43,7 +45,7 @@ public final class SyntheticResults {
           SweepPoint sp = new SweepPoint(phase, v, p, n);
           List<StageResult> stages = new ArrayList<>();
           for (Op op : WorkloadModel.stages(phase, v)) {
-            double t = perToken.seconds(op, p) * n;
+            double t = perToken.seconds(op, sp.meanPosition()) * n;
             var w = wm.work(op, sp);
             stages.add(StageResult.of(op, t, t, t, 5, w.flops(), w.bytes()));
           }
@@ -71,7 +73,7 @@ public final class SyntheticResults {
    * Per-token times linear in p: dense prefill 1 µs + p·1e-10, dense decode 2 µs + p·4e-10, indexer
    * 0.1 µs + p·2e-11, top-k 0.05 µs, sparse 0.5 µs + min(p, 2048)·1e-10.
    */
-  public static double linear(Op op, int p) {
+  public static double linear(Op op, double p) {
     switch (op) {
       case DENSE_PREFILL:
         return 1e-6 + p * 1e-10;

@@ -35,15 +35,18 @@ class Figure3ReferenceTest {
   }
 
   @Test
-  void comparisonGivesRelativeErrorsAtFourPositions() {
+  void comparisonGivesRelativeErrorsAtSixPositions() {
     CostReport r =
         CostModel.compute(
             SyntheticResults.of("cpu", null, SyntheticResults::linear), CostParameters.defaults());
     Figure3Comparison c = Figure3Comparison.compare(r, PAPER);
-    assertThat(c.rows()).hasSize(16);
+    assertThat(c.rows()).hasSize(24);
+    assertThat(c.rows().stream().map(ComparisonRow::position).distinct().toList())
+        .containsExactly(8192, 16384, 32768, 65536, 98304, 131072);
+    assertThat(c.notCompared()).isEmpty();
     assertThat(c.samePricing()).isTrue();
     assertThat(c.paperCrossover()).isEqualTo(6590);
-    var row = c.rows().get(3);
+    var row = c.rows().get(5);
     assertThat(row.curve()).isEqualTo(Curve.PREFILL_V31);
     assertThat(row.position()).isEqualTo(131072);
     assertThat(row.paperUsdPerMillion()).isEqualTo(0.6658);

@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class ResultsIOTest {
+  static final Path PUBLISHED = Path.of("..", "reports", "published", "h200");
   private static final Results SYNTHETIC =
       SyntheticResults.of("cuda", "NVIDIA H200", SyntheticResults::linear);
 
@@ -27,6 +28,87 @@ class ResultsIOTest {
     try (var s = Files.list(dir)) {
       assertThat(s.toList()).containsExactly(f);
     }
+  }
+
+  @Test
+  void tokensPerSequenceIsWrittenAndOldFilesTakeItFromTheirDeclaredSweep(@TempDir Path dir)
+      throws Exception {
+    Path f = dir.resolve("results.json");
+    ResultsIO.write(f, SYNTHETIC);
+    assertThat(Files.readString(f)).containsPattern("\"tokens\" : 64,\\s+\"tokensPerSeq\" : 1,");
+    // The published companion runs were written before points recorded it: their sweep says 2.
+    Results old = ResultsIO.read(PUBLISHED.resolve("decode-2tok-b64.json"));
+    assertThat(Files.readString(PUBLISHED.resolve("decode-2tok-b64.json")))
+        .doesNotContain("tokensPerSeq\"");
+    assertThat(old.points()).allSatisfy(p -> assertThat(p.tokensPerSeq()).isEqualTo(2));
+    assertThat(old.points().get(0).point().sequences()).isEqualTo(64);
+    // The default sweep named none: one token per decode sequence, the chunk for prefill.
+    Results main = ResultsIO.read(PUBLISHED.resolve("results.json"));
+    for (PointResult p : main.points()) {
+      assertThat(p.tokensPerSeq())
+          .as(p.point().key())
+          .isEqualTo(p.phase() == io.dsabench.costmodel.workload.Phase.PREFILL ? p.tokens() : 1);
+    }
+  }
+
+  @Test
+  void aDeclaredSweepThatAPointBreaksIsRefusedNamingThePoint(@TempDir Path dir) throws Exception {
+    Path f = dir.resolve("results.json");
+    String json =
+        Files.readString(PUBLISHED.resolve("decode-2tok-b64.json"))
+            .replace("decodeTokensPerSeq=2", "decodeTokensPerSeq=3");
+    Files.writeString(f, json);
+    assertThatThrownBy(() -> ResultsIO.read(f))
+        .isInstanceOf(ResultsFormatException.class)
+        .hasMessageContaining(
+            "point decode/dsa/p=32768/n=128: run.extra.sweep declares decodeTokensPerSeq 3, which"
+                + " it breaks: tokensPerSeq: 3 does not divide the 128 decode tokens");
+  }
+
+  @Test
+  void aDuplicatedPointIsRefusedNamingThePoint(@TempDir Path dir) throws Exception {
+    var pts = new java.util.ArrayList<>(SYNTHETIC.points());
+    pts.add(pts.get(2));
+    Path f = dir.resolve("dup.json");
+    ResultsIO.write(f, new Results(SYNTHETIC.run(), pts));
+    assertThatThrownBy(() -> ResultsIO.read(f))
+        .isInstanceOf(ResultsFormatException.class)
+        .hasMessage(
+            f
+                + ": point prefill/dense/p=65536/n=1024 appears twice (points 2 and 16 of the"
+                + " file); each point is measured once, so neither copy can be trusted");
+  }
+
+  @Test
+  void anOkPointWithoutStagesOrWithoutOneOfItsStagesIsRefusedNamingThePoint(@TempDir Path dir)
+      throws Exception {
+    var pts = new java.util.ArrayList<>(SYNTHETIC.points());
+    PointResult dsa = pts.get(7); // prefill/dsa/p=131072
+    pts.set(7, PointResult.ok(dsa.point(), java.util.List.of()));
+    Path empty = dir.resolve("empty-stages.json");
+    ResultsIO.write(empty, new Results(SYNTHETIC.run(), pts));
+    assertThatThrownBy(() -> ResultsIO.read(empty))
+        .hasMessage(
+            empty
+                + ": point prefill/dsa/p=131072/n=1024 is ok but has no stages; an ok point holds"
+                + " its stage timings");
+
+    pts.set(7, PointResult.ok(dsa.point(), dsa.stages().subList(0, 2)));
+    Path lacking = dir.resolve("lacking.json");
+    ResultsIO.write(lacking, new Results(SYNTHETIC.run(), pts));
+    assertThatThrownBy(() -> ResultsIO.read(lacking))
+        .hasMessage(
+            lacking
+                + ": point prefill/dsa/p=131072/n=1024 is ok but lacks stage sparse_prefill (a"
+                + " prefill/dsa point times indexer, topk, sparse_prefill)");
+
+    var twice = new java.util.ArrayList<>(dsa.stages());
+    twice.add(dsa.stages().get(0));
+    pts.set(7, PointResult.ok(dsa.point(), twice));
+    Path doubled = dir.resolve("doubled.json");
+    ResultsIO.write(doubled, new Results(SYNTHETIC.run(), pts));
+    assertThatThrownBy(() -> ResultsIO.read(doubled))
+        .hasMessage(doubled + ": point prefill/dsa/p=131072/n=1024 has stage indexer twice");
   }
 
   @Test

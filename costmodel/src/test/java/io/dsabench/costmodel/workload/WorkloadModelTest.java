@@ -73,6 +73,70 @@ class WorkloadModelTest {
   }
 
   @Test
+  void twoTokensPerSequenceReadEachSequencesCachesOnce() {
+    // 128 tokens as 64 sequences of 2 (decode with one MTP draft token) at p = 131072.
+    SweepPoint two = new SweepPoint(Phase.DECODE, Variant.DSA, 131072, 128, 2);
+    assertThat(two.sequences()).isEqualTo(64);
+    // The indexer reads each sequence's 132 B keys once: 64 caches, not 128.
+    assertThat(M.work(Op.INDEXER, two).bytes())
+        .isEqualTo(128 * 64 * 132.0 + 64 * 131072 * 132.0 + 4.0 * (128 * 131072.0 - 64));
+    // The two tokens see p - 1 and p keys.
+    assertThat(WorkloadModel.densePairs(two)).isEqualTo(64 * (131071.0 + 131072.0));
+    SweepPoint dense = new SweepPoint(Phase.DECODE, Variant.DENSE, 131072, 128, 2);
+    assertThat(M.work(Op.DENSE_DECODE, dense).bytes())
+        .isEqualTo(2.0 * (128 * 128 * 576 + 64 * 131072.0 * 576 + 128 * 128 * 512));
+    // Sparse attention still gathers per query: 2048 entries for each of the 128 tokens.
+    assertThat(M.sparsePairs(two)).isEqualTo(128 * 2048.0);
+    // Below top-k, a sequence's tokens see 999 and 1000 keys.
+    assertThat(M.sparsePairs(new SweepPoint(Phase.DECODE, Variant.DSA, 1000, 8, 2)))
+        .isEqualTo(4 * (999 + 1000.0));
+    // One token per sequence is the old count.
+    assertThat(M.work(Op.INDEXER, new SweepPoint(Phase.DECODE, Variant.DSA, 131072, 64, 1)))
+        .isEqualTo(M.work(Op.INDEXER, new SweepPoint(Phase.DECODE, Variant.DSA, 131072, 64)));
+  }
+
+  @Test
+  void thePublishedTwoTokenIndexerIsUnderTheCopyCeilingWhenCountedPerSequence() {
+    // reports/published/h200/decode-2tok-b64.json: 128 tokens, 2 per sequence, p = 128K, the
+    // indexer's median 414.2 µs. Counted per token it read 5.5 TB/s, above the H200's measured
+    // 4.08 TB/s copy ceiling: a counting error, not physics.
+    SweepPoint pt = new SweepPoint(Phase.DECODE, Variant.DSA, 131072, 128, 2);
+    double tbPerSecond = M.work(Op.INDEXER, pt).bytes() / 414.2e-6 / 1e12;
+    assertThat(tbPerSecond).isBetween(2.8, 2.9);
+  }
+
+  @Test
+  void aPointsMeanPositionIsItsChunksMeanKeyCount() {
+    assertThat(new SweepPoint(Phase.PREFILL, Variant.DENSE, 131072, 4096).meanPosition())
+        .isEqualTo(131072 - 4095 / 2.0);
+    assertThat(new SweepPoint(Phase.DECODE, Variant.DENSE, 131072, 64).meanPosition())
+        .isEqualTo(131072.0);
+    assertThat(new SweepPoint(Phase.DECODE, Variant.DSA, 131072, 128, 2).meanPosition())
+        .isEqualTo(131071.5);
+  }
+
+  @Test
+  void tokensPerSequenceBreakingItsRulesIsRefusedByName() {
+    assertThatThrownBy(() -> new SweepPoint(Phase.DECODE, Variant.DSA, 1024, 3, 2))
+        .hasMessage(
+            "tokensPerSeq: 2 does not divide the 3 decode tokens (a decode point is tokens/t"
+                + " sequences of t tokens)");
+    assertThatThrownBy(() -> new SweepPoint(Phase.DECODE, Variant.DSA, 1024, 8, 0))
+        .hasMessage("tokensPerSeq: 0 is not a positive token count");
+    assertThatThrownBy(() -> new SweepPoint(Phase.DECODE, Variant.DSA, 2, 8, 4))
+        .hasMessage(
+            "tokensPerSeq: 4 exceeds position 2 (a sequence's query tokens are among its"
+                + " positions)");
+    assertThatThrownBy(() -> new SweepPoint(Phase.PREFILL, Variant.DSA, 1024, 8, 2))
+        .hasMessage(
+            "tokensPerSeq: 2 is not the chunk's 8 tokens (a prefill point is one sequence)");
+    assertThat(new SweepPoint(Phase.DECODE, Variant.DSA, 1024, 8, 2).key())
+        .isEqualTo("decode/dsa/p=1024/n=8/t=2");
+    assertThat(new SweepPoint(Phase.DECODE, Variant.DSA, 1024, 8).key())
+        .isEqualTo("decode/dsa/p=1024/n=8");
+  }
+
+  @Test
   void badPointsNameFieldValueAndRule() {
     assertThatThrownBy(() -> new SweepPoint(Phase.DECODE, Variant.DENSE, -4, 1))
         .hasMessage("position: -4 is not a positive token count");

@@ -91,7 +91,8 @@ public final class DashboardMetrics {
             "Median device time of one kernel stage at a sweep point, from the newest run of"
                 + " each device")
         .unit(Unit.SECONDS)
-        .labelNames("gpu", "UUID", "modelName", "op", "phase", "variant", "position")
+        .labelNames(
+            "gpu", "UUID", "modelName", "op", "phase", "variant", "position", "tokensPerSeq")
         .callback(
             cb -> {
               Set<String> devicesSeen = new HashSet<>();
@@ -111,9 +112,17 @@ public final class DashboardMetrics {
                   if (p.status() != PointStatus.OK) {
                     continue;
                   }
-                  // One series per (phase, variant, position): the first measured token count.
+                  // One series per (phase, variant, position, tokens per sequence): the first
+                  // measured token count.
+                  String perSeq = Integer.toString(p.point().tokensPerSeq());
                   if (!pointsSeen.add(
-                      p.phase().id() + "/" + p.variant().id() + "/" + p.position())) {
+                      p.phase().id()
+                          + "/"
+                          + p.variant().id()
+                          + "/"
+                          + p.position()
+                          + "/"
+                          + perSeq)) {
                     continue;
                   }
                   // A multi-GPU run records which GPU measured each point: label with that one.
@@ -128,7 +137,8 @@ public final class DashboardMetrics {
                             s.op().id(),
                             p.phase().id(),
                             p.variant().id(),
-                            Integer.toString(p.position()));
+                            Integer.toString(p.position()),
+                            perSeq);
                     if (!emitted.add(key)) {
                       continue; // one series per label set, whatever the runs hold
                     }
@@ -143,7 +153,8 @@ public final class DashboardMetrics {
                         s.op().id(),
                         p.phase().id(),
                         p.variant().id(),
-                        Integer.toString(p.position()));
+                        Integer.toString(p.position()),
+                        perSeq);
                   }
                 }
               }

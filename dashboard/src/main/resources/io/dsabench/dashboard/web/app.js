@@ -111,6 +111,8 @@
       state.costRequests++;
       try {
         const q = new URLSearchParams({ run, hardware, price });
+        // A companion run (a 2-token decode run beside a full sweep) is priced with the first.
+        if ($("with").value && $("with").value !== run) q.append("run", $("with").value);
         cost = await getJson("/api/cost?" + q.toString());
         if (seq !== costSeq) return; // a newer request superseded this one
         showError(null);
@@ -149,11 +151,16 @@
     $("cost-note").textContent = cost
       ? cost.hardware.name + " at $" + Number(cost.priceUsdPerGpuHour).toFixed(2) + "/GPU-hour"
       : "";
-    $("cost-missing").textContent = cost && cost.missing.length
-      ? "Not costed: " + cost.missing.map((m) => m.phase + " (" + m.reason + ")").join("; ")
-        + ". Its chart shows the paper's curves only."
-      : "";
-    $("cost-missing").hidden = !(cost && cost.missing.length);
+    const notes = [];
+    if (cost && cost.aboveCeiling.length) {
+      notes.push("ABOVE CEILING, so these curves rest on a counting error: " + cost.aboveCeiling.join("; ") + ".");
+    }
+    if (cost && cost.missing.length) {
+      notes.push("Not costed: " + cost.missing.map((m) => m.phase + " (" + m.reason + ")").join("; ")
+        + ". Its chart shows the paper's curves only.");
+    }
+    $("cost-missing").textContent = notes.join(" ");
+    $("cost-missing").hidden = !notes.length;
     $("cost-params").textContent = cost
       ? cost.attention + (cost.prefillCrossoverPosition
         ? ". V3.2 prefill crossover (masked MHA to sparse) at position " + Math.round(cost.prefillCrossoverPosition)
@@ -206,6 +213,11 @@
     $("kernel-note").textContent = k.note + (k.notMeasured.length
       ? " Not measured: " + k.notMeasured.map((p) => p.point + " " + p.status + " (" + p.reason + ")").join("; ") + "."
       : "");
+    // An invariant, not a detail: no stage runs faster than its chip. Say so above the charts.
+    $("above-ceiling").textContent = k.aboveCeiling.length
+      ? "ABOVE CEILING (the work or time of these stages was counted wrong): " + k.aboveCeiling.join("; ")
+      : "";
+    $("above-ceiling").hidden = !k.aboveCeiling.length;
     for (const phase of ["prefill", "decode"]) {
       const chart = charts["kernels-" + phase];
       const ds = [];
@@ -215,7 +227,8 @@
         const data = s.points.map((p) => ({ x: p.position, y: p.achieved }));
         data.forEach((p) => { maxX = Math.max(maxX, p.x); });
         ds.push({
-          label: s.variant + " " + s.op + " (" + s.unit + ")",
+          label: s.variant + " " + s.op + (s.tokensPerSeq > 1 ? " ×" + s.tokensPerSeq + " tokens/seq" : "")
+            + " (" + s.unit + ")",
           data, yAxisID: axis, borderColor: STAGE_COLORS[s.op], backgroundColor: STAGE_COLORS[s.op],
           borderDash: s.variant === "dense" ? [2, 2] : [], pointRadius: 3, borderWidth: 2,
         });
@@ -235,6 +248,7 @@
         const last = s.points[s.points.length - 1];
         if (last) {
           const tr = document.createElement("tr");
+          if (s.points.some((p) => p.aboveCeiling)) tr.className = "above-ceiling";
           for (const [v, num] of [[phase], [s.variant], [s.op], [s.bound || "—"],
             [fmtTokens(last.position), true], [num3(last.achieved) + " " + s.unit, true],
             [s.ceiling == null ? "unknown" : num3(s.ceiling) + " " + s.unit, true],
@@ -373,6 +387,9 @@
       $("run").appendChild(o);
     }
     $("run").disabled = !r.runs.length;
+    const withCurrent = $("with").value;
+    fillSelect($("with"), [{ id: "", device: "" }, ...r.runs], (x) => x.id,
+      (x) => (x.id ? x.id + " — " + x.device : "(nothing else)"), withCurrent);
     drawRuns();
     drawProblems(r.problems);
   }
@@ -399,6 +416,7 @@
       showError(e.message);
     }
     $("run").addEventListener("change", () => { drawCost(); drawKernels(); });
+    $("with").addEventListener("change", () => { drawCost(); });
     $("hardware").addEventListener("change", () => {
       const p = state.hardware.find((h) => h.id === $("hardware").value);
       if (p) $("price").value = String(p.usdPerGpuHour);

@@ -26,7 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
 class RunStoreTest {
   /** A tiny run (one synthetic point; test data, not a measurement). */
   static Results run(String id) {
-    var p = new SweepPoint(Phase.DECODE, Variant.DSA, 4096, 8);
+    var p = new SweepPoint(Phase.DECODE, Variant.DENSE, 4096, 8);
+    var stage = StageResult.of(Op.DENSE_DECODE, 1e-3, 0.9e-3, 1.1e-3, 5, 1e9, 1e6);
     var s = StageResult.of(Op.TOTAL, 1e-3, 0.9e-3, 1.1e-3, 5, 1e9, 1e6);
     var device = new DeviceRecord("synthetic device", "0.0", "none", 1, 1);
     return new Results(
@@ -40,7 +41,7 @@ class RunStoreTest {
             "host",
             device,
             null),
-        List.of(PointResult.ok(p, List.of(s))));
+        List.of(PointResult.ok(p, List.of(stage, s))));
   }
 
   private static RunStore store(Path... roots) {

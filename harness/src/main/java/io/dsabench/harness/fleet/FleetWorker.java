@@ -76,20 +76,17 @@ public final class FleetWorker {
         System.err.println("worker: ignoring '" + line + "'");
         continue;
       }
+      Phase phase = Phase.of(a[2]);
+      int n = Integer.parseInt(a[5]);
       SweepPoint p =
           new SweepPoint(
-              Phase.of(a[2]), Variant.of(a[3]), Integer.parseInt(a[4]), Integer.parseInt(a[5]));
+              phase,
+              Variant.of(a[3]),
+              Integer.parseInt(a[4]),
+              n,
+              phase == Phase.PREFILL ? n : cfg.decodeTokensPerSeq());
       PointResult r = measurer.measure(Integer.parseInt(a[1]), p);
-      PointResult withDevice =
-          new PointResult(
-              r.phase(),
-              r.variant(),
-              r.position(),
-              r.tokens(),
-              r.status(),
-              r.reason(),
-              r.stages(),
-              device);
+      PointResult withDevice = r.withDevice(device);
       out.println(RESULT + json.writeValueAsString(withDevice));
     }
     engine.cleanSessions();

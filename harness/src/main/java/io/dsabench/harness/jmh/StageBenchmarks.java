@@ -84,7 +84,11 @@ public class StageBenchmarks {
   public void setup(BenchmarkParams params) {
     String method = params.getBenchmark().substring(params.getBenchmark().lastIndexOf('.') + 1);
     op = opOf(method);
-    SweepPoint point = new SweepPoint(Phase.of(phase), Variant.of(variant), position, tokens);
+    Phase ph = Phase.of(phase);
+    SweepPoint point =
+        ph == Phase.PREFILL
+            ? new SweepPoint(ph, Variant.of(variant), position, tokens)
+            : new SweepPoint(ph, Variant.of(variant), position, tokens, decodeTokensPerSeq);
     Path dir = Path.of(session);
     SessionConfig config = SessionFiles.readConfig(dir);
     if (config.profile()) {

@@ -81,17 +81,7 @@ public final class ShardMerge {
                   + "; each point must come from exactly one shard");
         }
         PointResult withDevice =
-            p.device() != null || runDevice == null
-                ? p
-                : new PointResult(
-                    p.phase(),
-                    p.variant(),
-                    p.position(),
-                    p.tokens(),
-                    p.status(),
-                    p.reason(),
-                    p.stages(),
-                    runDevice);
+            p.device() != null || runDevice == null ? p : p.withDevice(runDevice);
         byKey.put(key, withDevice);
       }
     }

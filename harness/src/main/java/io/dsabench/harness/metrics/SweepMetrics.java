@@ -23,7 +23,8 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
  *   <li>{@code dsabench_sweep_points_finished_total{status}}: points done, by ok/skipped/failed
  *   <li>{@code dsabench_sweep_failures_total}: points that failed (kernel error or NaN)
  *   <li>{@code dsabench_sweep_eta_seconds}: estimated time to the end of the sweep
- *   <li>{@code dsabench_kernel_seconds{phase,variant,position,tokens,op,gpu,UUID,modelName}}:
+ *   <li>{@code
+ *       dsabench_kernel_seconds{phase,variant,position,tokens,tokensPerSeq,op,gpu,UUID,modelName}}:
  *       median device time of the last measurement of each series
  *   <li>{@code dsabench_sweep_info{run_id,backend}}: which run this is
  * </ul>
@@ -64,7 +65,16 @@ public final class SweepMetrics implements SweepListener {
         Gauge.builder()
             .name("dsabench_kernel_seconds")
             .help("Median device time of the last measurement of a kernel series")
-            .labelNames("phase", "variant", "position", "tokens", "op", "gpu", "UUID", "modelName")
+            .labelNames(
+                "phase",
+                "variant",
+                "position",
+                "tokens",
+                "tokensPerSeq",
+                "op",
+                "gpu",
+                "UUID",
+                "modelName")
             .register(registry);
     info =
         Info.builder()
@@ -106,6 +116,7 @@ public final class SweepMetrics implements SweepListener {
               result.variant().id(),
               String.valueOf(result.position()),
               String.valueOf(result.tokens()),
+              String.valueOf(result.point().tokensPerSeq()),
               s.op().id(),
               gpu,
               uuid,

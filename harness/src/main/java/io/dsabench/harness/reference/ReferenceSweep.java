@@ -160,7 +160,7 @@ public final class ReferenceSweep {
               PointResult.notOk(
                   p, PointStatus.FAILED, "the reference runner could not be restarted");
         } else {
-          int tps = p.phase() == Phase.DECODE ? spec.decodeTokensPerSeq() : 1;
+          int tps = p.phase() == Phase.DECODE ? p.tokensPerSeq() : 1;
           r = toResult(p, runner.measure(p, tps, ops(p.phase(), p.variant()), stop, seed++), model);
         }
         results = results.with(r);
@@ -230,6 +230,7 @@ public final class ReferenceSweep {
           p.variant(),
           p.position(),
           p.tokens(),
+          p.tokensPerSeq(),
           PointStatus.OK,
           null,
           stages,
@@ -246,6 +247,7 @@ public final class ReferenceSweep {
         p.variant(),
         p.position(),
         p.tokens(),
+        p.tokensPerSeq(),
         failed ? PointStatus.FAILED : PointStatus.SKIPPED,
         why.toString(),
         List.of(),

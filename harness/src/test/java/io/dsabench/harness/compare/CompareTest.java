@@ -123,10 +123,12 @@ class CompareTest {
 
   @Test
   void decodePointsOfSweepsWithDifferentTokensPerSequenceAreNotPaired() {
-    // Same keys (decode/dsa/p=.../n=64), different workloads: 64 sequences of 1 vs 32 of 2.
+    // Same keys (decode/dsa/p=.../n=128), different workloads: 128 sequences of 1 vs 64 of 2, as
+    // files written before points recorded tokensPerSeq hold them.
+    SweepSpec one = SPEC.withDecodeTokensPerSeq(1);
     SweepSpec two = SPEC.withDecodeTokensPerSeq(2);
-    List<SweepPoint> pts = SPEC.points();
-    Results base = TestResults.run("base", SPEC, pts, p -> 1, 0.01);
+    List<SweepPoint> pts = one.points();
+    Results base = TestResults.run("base", one, pts, p -> 1, 0.01);
     Results now = TestResults.run("new", two, pts, p -> 2, 0.01);
     Comparison c = Comparison.of(base, now, CompareRule.DEFAULT);
     String note =

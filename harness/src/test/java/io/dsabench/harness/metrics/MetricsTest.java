@@ -86,7 +86,8 @@ class MetricsTest {
           .contains(
               "dsabench_kernel_seconds{UUID=\"\",gpu=\"\",modelName=\""
                   + r.run().device().name()
-                  + "\",op=\"dense_decode\",phase=\"decode\",position=\"128\",tokens=\"1\",variant=\"dense\"}");
+                  + "\",op=\"dense_decode\",phase=\"decode\",position=\"128\",tokens=\"1\","
+                  + "tokensPerSeq=\"1\",variant=\"dense\"}");
       String end = scrape(port);
       assertThat(end)
           .contains("dsabench_sweep_points_finished_total{status=\"ok\"} 2.0")

@@ -7,8 +7,7 @@ import jcuda.driver.CUresult;
 
 /**
  * Checks driver calls: every call names itself and its site, so a failure reads like {@code
- * cuLaunchKernel(dense_decode_v3) failed: CUDA_ERROR_ILLEGAL_ADDRESS at
- * CudaBackend.denseDecode}.
+ * cuLaunchKernel(dense_decode_v3) failed: CUDA_ERROR_ILLEGAL_ADDRESS at CudaBackend.denseDecode}.
  */
 final class Cuda {
   private Cuda() {}

@@ -1,12 +1,12 @@
 package io.dsabench.reports.model;
 
 /**
- * The hardware ceilings that kernel throughput is measured against: the datasheet peaks of the GPU
- * the run measured on.
+ * The hardware ceilings that kernel throughput is measured against: those measured on such a GPU
+ * where its profile has them (what the chip sustains), else its datasheet peaks.
  *
  * @param hardware the profile, e.g. {@code h200}
- * @param bf16FlopsPerSecond dense bf16 tensor-core peak (MLA, dense and sparse)
- * @param fp8FlopsPerSecond dense fp8 tensor-core peak (the lightning indexer)
+ * @param bf16FlopsPerSecond dense bf16 tensor-core ceiling (MLA, dense and sparse)
+ * @param fp8FlopsPerSecond dense fp8 tensor-core ceiling (the lightning indexer)
  * @param bytesPerSecond memory bandwidth
  * @param source where the numbers come from
  */

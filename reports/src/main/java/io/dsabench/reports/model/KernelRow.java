@@ -8,6 +8,8 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  *
  * @param position token position p
  * @param tokens tokens n at the point
+ * @param tokensPerSeq query tokens per sequence t (prefill: the chunk; decode: 2 with an MTP draft
+ *     token); null for rows written without it
  * @param stage op id ({@code indexer}, {@code total}, ...); null for a point that did not run
  * @param status ok, skipped or failed
  * @param reason why a point did not run, else null
@@ -15,16 +17,19 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  * @param p10Seconds 10th percentile
  * @param p90Seconds 90th percentile
  * @param samples timed repetitions
- * @param flopsPerSecond declared FLOPs over the median time
- * @param bytesPerSecond declared bytes over the median time
- * @param computeFraction flopsPerSecond over the hardware's peak; null when the ceilings are
- *     unknown
- * @param bandwidthFraction bytesPerSecond over the hardware's bandwidth; null when unknown
+ * @param flopsPerSecond the workload model's FLOPs of the stage over the median time
+ * @param bytesPerSecond the workload model's bytes of the stage over the median time
+ * @param computeFraction flopsPerSecond over the device's compute ceiling; null when the ceilings
+ *     are unknown
+ * @param bandwidthFraction bytesPerSecond over the device's bandwidth ceiling; null when unknown
+ * @param aboveCeiling true when a fraction exceeds 1 (the work or time was counted wrong); null
+ *     otherwise
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record KernelRow(
     int position,
     int tokens,
+    Integer tokensPerSeq,
     String stage,
     String status,
     String reason,
@@ -35,7 +40,8 @@ public record KernelRow(
     Double flopsPerSecond,
     Double bytesPerSecond,
     Double computeFraction,
-    Double bandwidthFraction) {
+    Double bandwidthFraction,
+    Boolean aboveCeiling) {
   public KernelRow {
     Checks.positive("kernels.position", position);
     Checks.positive("kernels.tokens", tokens);

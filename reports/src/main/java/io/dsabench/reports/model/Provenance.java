@@ -4,7 +4,8 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 
 /**
  * Where the measurements came from, copied from the results file's {@code run} block, plus the file
- * itself and the command that wrote the report. Unknown fields are null, never invented.
+ * itself and the command that wrote the report. Unknown fields are null, never invented. {@code
+ * alsoFrom} names the companion files priced with it (file, run id and command).
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Provenance(
@@ -21,8 +22,10 @@ public record Provenance(
     Integer smCount,
     Long memoryBytes,
     String resultsFile,
-    String reportCommand) {
+    String reportCommand,
+    java.util.List<String> alsoFrom) {
   public Provenance {
+    alsoFrom = alsoFrom == null || alsoFrom.isEmpty() ? null : java.util.List.copyOf(alsoFrom);
     Checks.notBlank("provenance.runId", runId);
     Checks.notBlank("provenance.backend", backend);
   }

@@ -133,6 +133,27 @@ public final class CsvRenderer {
         }
         Integer n = r.tokens();
         String st = r.stage();
+        if (r.tokensPerSeq() != null) {
+          row(
+              b,
+              "kernel",
+              s,
+              r.position(),
+              n,
+              st,
+              "tokens_per_seq",
+              r.tokensPerSeq().doubleValue(),
+              "tokens",
+              null);
+        }
+        String ceilingNote =
+            d.ceilings() == null
+                ? "no ceilings known"
+                : "of "
+                    + d.ceilings().hardware()
+                    + (Boolean.TRUE.equals(r.aboveCeiling())
+                        ? "; ABOVE CEILING: the work or time was counted wrong"
+                        : "");
         row(b, "kernel", s, r.position(), n, st, "median_seconds", r.medianSeconds(), "s", null);
         row(b, "kernel", s, r.position(), n, st, "p10_seconds", r.p10Seconds(), "s", null);
         row(b, "kernel", s, r.position(), n, st, "p90_seconds", r.p90Seconds(), "s", null);
@@ -179,7 +200,7 @@ public final class CsvRenderer {
             "compute_fraction",
             r.computeFraction(),
             "",
-            d.ceilings() == null ? "no ceilings known" : "of " + d.ceilings().hardware());
+            ceilingNote);
         row(
             b,
             "kernel",
@@ -190,7 +211,7 @@ public final class CsvRenderer {
             "bandwidth_fraction",
             r.bandwidthFraction(),
             "",
-            d.ceilings() == null ? "no ceilings known" : "of " + d.ceilings().hardware());
+            ceilingNote);
       }
     }
     reference(b, d);
@@ -199,6 +220,7 @@ public final class CsvRenderer {
       for (Parameter p : plan.inputs()) {
         text(b, "workload", p.name(), p.value(), p.unit(), p.source());
       }
+      text(b, "capacity", "verdict", plan.verdict(), "", "GPUs in whole deployment units");
       for (CapacityRow r : plan.rows()) {
         String s = r.variant().id();
         row(b, "capacity", s, null, null, null, "gpus", r.gpus(), "GPU", plan.workload());

@@ -347,15 +347,18 @@ public final class HtmlRenderer {
       b.append("<p>Throughput per stage from the declared FLOPs and bytes over the median time,")
           .append(" and its fraction of the ")
           .append(Escape.html(d.ceilings().hardware()))
-          .append(" datasheet peaks: ")
+          .append(" ceilings: ")
           .append(Escape.html(Fmt.tflops(d.ceilings().bf16FlopsPerSecond())))
           .append(" TFLOP/s bf16 (MLA), ")
           .append(Escape.html(Fmt.tflops(d.ceilings().fp8FlopsPerSecond())))
           .append(" TFLOP/s fp8 (the indexer), ")
           .append(Escape.html(Fmt.tbps(d.ceilings().bytesPerSecond())))
-          .append(" TB/s memory bandwidth. A total row is held against the bf16 peak. (")
+          .append(" TB/s memory bandwidth. A total row is held against the bf16 ceiling. (")
           .append(Escape.html(d.ceilings().source()))
-          .append(").</p>\n");
+          .append("). A stage above 100% of a ceiling is marked <span class=\"above-ceiling\">")
+          .append("above ceiling</span>: no kernel beats the chip, so its work or time was")
+          .append(
+              " counted wrong. Decode tokens read as n = sequences × tokens per sequence.</p>\n");
     }
     boolean ref = d.reference().present();
     referenceNote(b, d.reference());
@@ -386,15 +389,20 @@ public final class HtmlRenderer {
             .append(r.position())
             .append("\" data-tokens=\"")
             .append(r.tokens())
+            .append("\" data-tokens-per-seq=\"")
+            .append(r.tokensPerSeq() == null ? "" : Integer.toString(r.tokensPerSeq()))
             .append("\" data-stage=\"")
             .append(Escape.html(r.stage() == null ? "" : r.stage()))
             .append("\" data-status=\"")
             .append(Escape.html(r.status()))
             .append('"')
-            .append("total".equals(r.stage()) ? " class=\"total\"" : "")
+            .append(
+                "total".equals(r.stage())
+                    ? " class=\"total\""
+                    : Boolean.TRUE.equals(r.aboveCeiling()) ? " class=\"above-ceiling\"" : "")
             .append('>');
         numCell(b, "position", (double) r.position(), v -> Fmt.tokens((int) v));
-        numCell(b, "tokens", (double) r.tokens(), v -> Integer.toString((int) v));
+        numCell(b, "tokens", (double) r.tokens(), v -> tokens(r));
         if (!ok) {
           cell(b, r.status());
           b.append("<td colspan=\"")
@@ -416,11 +424,23 @@ public final class HtmlRenderer {
         }
         numCell(b, "compute-fraction", r.computeFraction(), Fmt::percent);
         numCell(b, "bandwidth-fraction", r.bandwidthFraction(), Fmt::percent);
+        if (Boolean.TRUE.equals(r.aboveCeiling())) {
+          b.append("<td class=\"flag\">above ceiling</td>");
+        }
         b.append("</tr>\n");
       }
       b.append("</tbody>\n</table>\n");
     }
     b.append("</section>\n");
+  }
+
+  /** "4096" for a prefill chunk or one token per sequence; "128 (64 × 2)" for 2 per sequence. */
+  private static String tokens(KernelRow r) {
+    Integer t = r.tokensPerSeq();
+    if (t == null || t == 1 || t == r.tokens()) {
+      return Integer.toString(r.tokens());
+    }
+    return r.tokens() + " (" + r.tokens() / t + " × " + t + ")";
   }
 
   private static void capacity(StringBuilder b, ReportData d) {
@@ -450,7 +470,9 @@ public final class HtmlRenderer {
       cell(b, r.extrapolated() ? "extrapolated" : "");
       b.append("</tr>\n");
     }
-    b.append("</tbody>\n</table>\n</section>\n");
+    b.append("</tbody>\n</table>\n<p id=\"capacity-verdict\"><strong>")
+        .append(Escape.html(plan.verdict()))
+        .append("</strong>. GPUs are provisioned in whole deployment units.</p>\n</section>\n");
   }
 
   private static void verdict(StringBuilder b, ReportData d) {
@@ -522,6 +544,9 @@ public final class HtmlRenderer {
           p.memoryBytes() == null ? null : Fmt.sig(p.memoryBytes() / 1073741824.0, 4) + " GiB"
         });
     rows.add(new String[] {"git commit", p.gitCommit()});
+    if (p.alsoFrom() != null) {
+      rows.add(new String[] {"also priced from", String.join("; ", p.alsoFrom())});
+    }
     rows.add(new String[] {"bench command", p.benchCommand()});
     rows.add(new String[] {"JVM", p.jvm()});
     rows.add(new String[] {"host", p.host()});
