@@ -1,14 +1,16 @@
-// Standalone check + benchmark of the sparse MLA kernels, no Java needed: the shipped v3 (bf16
-// dsa_sparse_mla_bf16_v3, fp8 dsa_sparse_mla_fp8_v3_pair in dsa_sparse_mla.cu) against version 4
-// (sm90/prefill/sparse.cu, sm90/decode/sparse_fp8.cu), and v4solo, an experiment defined here: the
-// fp8 v4 kernel without the CTA pair (fp8 cases only). One implementation per process, so a
-// candidate that traps cannot take the others down:
-//   sparse_bench check v3|v4|v4solo   fresh random inputs (never zeros), outputs poisoned with NaN,
-//                                     sizes off every tile multiple; relative L2 error against a
-//                                     CPU reference
-//   sparse_bench bench v3|v4|v4solo   CUDA-event medians (2 warm-up launches, 10 samples) at the
-//                                     sweep's points; TFLOP/s = 2*128*(576+512)*min(visible, k)
-//                                     per query token
+// Standalone check + benchmark of the sparse MLA kernels, no Java needed. Implementations:
+//   v4      the shipped version 4: sm90/prefill/sparse.cu (bf16 cache) and sm90/decode/sparse_fp8.cu's
+//           sparse_mla_fp8_v4 (fp8 cache, each CTA dequantises every entry)
+//   v4pair  sparse_fp8.cu's CTA-pair form sparse_mla_fp8_v4_pair (fp8 cases only)
+//   v4pf1   candidates defined here: version 4 whose producer prefetches the selected entries of
+//   v4pl1   block pair i + 1 into L2 during pair i, with one bulk prefetch per entry (pf1) or one
+//           prefetch per 128-byte line (pl1); bf16 and fp8
+//   v3      the previous version (dsa_sparse_mla.cu: dsa_sparse_mla_bf16_v3, dsa_sparse_mla_fp8_v3_pair)
+// One implementation per process, so a candidate that traps cannot take the others down:
+//   sparse_bench check IMPL   fresh random inputs (never zeros), outputs poisoned with NaN, sizes
+//                             off every tile multiple; relative L2 error against a CPU reference
+//   sparse_bench bench IMPL   CUDA-event medians (2 warm-up launches, 10 samples) at the sweep's
+//                             points; TFLOP/s = 2*128*(576+512)*min(visible, k) per query token
 // Build (repo root, GPU machine):
 //   nvcc -std=c++17 -O3 -gencode arch=compute_90a,code=sm_90a -I kernels/src/main/cuda \
 //        kernels/src/test/cuda/sparse_bench.cu -o sparse_bench
@@ -30,15 +32,25 @@
 #include "sm90/decode/sparse_fp8.cu"
 #include "sm90/prefill/sparse.cu"
 
-// An experiment, not shipped: the fp8 v4 kernel without the CTA pair. Each CTA loads and
-// dequantises all 64 rows of a block itself (twice the loads and conversions per CTA, no
-// distributed shared memory): what the pair's sharing is worth once dequantisation is cheap.
-extern "C" __global__ void __launch_bounds__(sm90s::THREADS, 1)
-    sparse_mla_fp8_v4_solo(const __nv_bfloat16* __restrict__ q, const uint8_t* __restrict__ cache,
-                           const int* __restrict__ indices, __nv_bfloat16* __restrict__ out, int T,
-                           int P, int k, float scaleLog2) {
-  sm90s::sparse_mla<true, false>({q, cache, indices, out, T, P, k, scaleLog2});
-}
+// Candidates, not shipped: version 4 with the producer prefetching the entries of block pair
+// i + PF into L2 during pair i (sparse_mla's PF, PF_LINES). Flipping one into the product is its
+// template arguments in sm90/decode/sparse_fp8.cu (sm90/prefill/sparse.cu for the bf16 form).
+#define SPARSE_PF_KERNELS(NAME, PF, LINES)                                                           \
+  extern "C" __global__ void __launch_bounds__(sm90s::THREADS, 1) sparse_mla_bf16_##NAME(           \
+      const __nv_bfloat16* __restrict__ q, const __nv_bfloat16* __restrict__ cache,                   \
+      const int* __restrict__ indices, __nv_bfloat16* __restrict__ out, int T, int P, int k,          \
+      float scaleLog2) {                                                                             \
+    sm90s::sparse_mla<false, false, PF, LINES>(                                                      \
+        {q, reinterpret_cast<const uint8_t*>(cache), indices, out, T, P, k, scaleLog2});             \
+  }                                                                                                  \
+  extern "C" __global__ void __launch_bounds__(sm90s::THREADS, 1) sparse_mla_fp8_##NAME(            \
+      const __nv_bfloat16* __restrict__ q, const uint8_t* __restrict__ cache,                         \
+      const int* __restrict__ indices, __nv_bfloat16* __restrict__ out, int T, int P, int k,          \
+      float scaleLog2) {                                                                             \
+    sm90s::sparse_mla<true, false, PF, LINES>({q, cache, indices, out, T, P, k, scaleLog2});         \
+  }
+SPARSE_PF_KERNELS(v4pf1, 1, false)
+SPARSE_PF_KERNELS(v4pl1, 1, true)
 
 #define CK(x)                                                                                \
   do {                                                                                       \
@@ -132,10 +144,15 @@ static double sparse_pairs(int batch, int T, int P, int k) {
 }
 
 // ---------------------------------------------------------------- the implementations
+enum class Kind { V3, V4, PAIR, PF1, PL1 };
 struct Impl {
   const char* name;
-  bool v4;
-  bool solo;   // fp8 without the CTA pair; no bf16 form
+  Kind kind;
+  bool fp8Only;   // no bf16 form: bf16 cases and points are skipped
+};
+static const Impl kImpls[] = {
+    {"v4", Kind::V4, false},   {"v4pair", Kind::PAIR, true}, {"v4pf1", Kind::PF1, false},
+    {"v4pl1", Kind::PL1, false}, {"v3", Kind::V3, false},
 };
 static Impl g_impl;
 
@@ -146,7 +163,11 @@ static void setup_kernels() {
   CK(cudaFuncSetAttribute(dsa_sparse_mla_fp8_v3_pair, cudaFuncAttributeMaxDynamicSharedMemorySize, v3_smem(true)));
   CK(cudaFuncSetAttribute(sparse_mla_bf16_v4, cudaFuncAttributeMaxDynamicSharedMemorySize, sm90s::Layout::BYTES));
   CK(cudaFuncSetAttribute(sparse_mla_fp8_v4, cudaFuncAttributeMaxDynamicSharedMemorySize, sm90s::Layout::BYTES));
-  CK(cudaFuncSetAttribute(sparse_mla_fp8_v4_solo, cudaFuncAttributeMaxDynamicSharedMemorySize, sm90s::Layout::BYTES));
+  CK(cudaFuncSetAttribute(sparse_mla_fp8_v4_pair, cudaFuncAttributeMaxDynamicSharedMemorySize, sm90s::Layout::BYTES));
+  CK(cudaFuncSetAttribute(sparse_mla_bf16_v4pf1, cudaFuncAttributeMaxDynamicSharedMemorySize, sm90s::Layout::BYTES));
+  CK(cudaFuncSetAttribute(sparse_mla_fp8_v4pf1, cudaFuncAttributeMaxDynamicSharedMemorySize, sm90s::Layout::BYTES));
+  CK(cudaFuncSetAttribute(sparse_mla_bf16_v4pl1, cudaFuncAttributeMaxDynamicSharedMemorySize, sm90s::Layout::BYTES));
+  CK(cudaFuncSetAttribute(sparse_mla_fp8_v4pl1, cudaFuncAttributeMaxDynamicSharedMemorySize, sm90s::Layout::BYTES));
 }
 
 // The launches the Java cuda backend makes (CudaDsaOps.sparse): grid (2 head halves, rows).
@@ -154,18 +175,37 @@ static void run_sparse(bool fp8, const __nv_bfloat16* q, const void* cache, cons
                        int batch, int T, int P, int k) {
   const float scaleLog2 = (float)(1.0 / sqrt(192.0) * 1.4426950408889634);
   dim3 grid(2, batch * T);
-  if (g_impl.solo) {
-    sparse_mla_fp8_v4_solo<<<grid, sm90s::THREADS, sm90s::Layout::BYTES>>>(q, (const uint8_t*)cache, idx, out, T, P, k, scaleLog2);
-  } else if (g_impl.v4) {
-    if (fp8)
-      sparse_mla_fp8_v4<<<grid, sm90s::THREADS, sm90s::Layout::BYTES>>>(q, (const uint8_t*)cache, idx, out, T, P, k, scaleLog2);
-    else
-      sparse_mla_bf16_v4<<<grid, sm90s::THREADS, sm90s::Layout::BYTES>>>(q, (const __nv_bfloat16*)cache, idx, out, T, P, k, scaleLog2);
-  } else {
-    if (fp8)
-      dsa_sparse_mla_fp8_v3_pair<<<grid, 256, v3_smem(true)>>>(q, (const uint8_t*)cache, idx, out, T, P, k, scaleLog2);
-    else
-      dsa_sparse_mla_bf16_v3<<<grid, 256, v3_smem(false)>>>(q, (const __nv_bfloat16*)cache, idx, out, T, P, k, scaleLog2);
+  const uint8_t* c8 = (const uint8_t*)cache;
+  const __nv_bfloat16* c16 = (const __nv_bfloat16*)cache;
+  constexpr int TH = sm90s::THREADS, SM = sm90s::Layout::BYTES;
+  switch (g_impl.kind) {
+    case Kind::V4:
+      if (fp8)
+        sparse_mla_fp8_v4<<<grid, TH, SM>>>(q, c8, idx, out, T, P, k, scaleLog2);
+      else
+        sparse_mla_bf16_v4<<<grid, TH, SM>>>(q, c16, idx, out, T, P, k, scaleLog2);
+      break;
+    case Kind::PAIR:
+      sparse_mla_fp8_v4_pair<<<grid, TH, SM>>>(q, c8, idx, out, T, P, k, scaleLog2);
+      break;
+    case Kind::PF1:
+      if (fp8)
+        sparse_mla_fp8_v4pf1<<<grid, TH, SM>>>(q, c8, idx, out, T, P, k, scaleLog2);
+      else
+        sparse_mla_bf16_v4pf1<<<grid, TH, SM>>>(q, c16, idx, out, T, P, k, scaleLog2);
+      break;
+    case Kind::PL1:
+      if (fp8)
+        sparse_mla_fp8_v4pl1<<<grid, TH, SM>>>(q, c8, idx, out, T, P, k, scaleLog2);
+      else
+        sparse_mla_bf16_v4pl1<<<grid, TH, SM>>>(q, c16, idx, out, T, P, k, scaleLog2);
+      break;
+    case Kind::V3:
+      if (fp8)
+        dsa_sparse_mla_fp8_v3_pair<<<grid, 256, v3_smem(true)>>>(q, c8, idx, out, T, P, k, scaleLog2);
+      else
+        dsa_sparse_mla_bf16_v3<<<grid, 256, v3_smem(false)>>>(q, c16, idx, out, T, P, k, scaleLog2);
+      break;
   }
 }
 
@@ -351,16 +391,17 @@ struct Point {
   int batch, T, P, k;
   const char* what;
 };
+// The decode points first (what this round is about), then prefill (nothing may regress), then a
+// bf16-cache decode: the same consumers fed by cp.async gathers, i.e. what decode costs when the
+// producer's loads are not the bound.
 static const Point kPoints[] = {
-    {false, 1, 4096, 16384, 2048, "prefill n=4096 p=16K"},
-    {false, 1, 4096, 32768, 2048, "prefill n=4096 p=32K"},
-    {false, 1, 4096, 65536, 2048, "prefill n=4096 p=64K"},
-    {false, 1, 4096, 131072, 2048, "prefill n=4096 p=128K"},
-    {false, 1, 4096, 4096, 2048, "prefill n=4096 p=4K"},
     {true, 64, 2, 32768, 2048, "decode fp8 64x2 p=32K"},
     {true, 64, 2, 131072, 2048, "decode fp8 64x2 p=128K"},
     {true, 128, 2, 131072, 2048, "decode fp8 128x2 p=128K"},
     {true, 64, 1, 131072, 2048, "decode fp8 64x1 p=128K"},
+    {false, 1, 4096, 16384, 2048, "prefill n=4096 p=16K"},
+    {false, 1, 4096, 131072, 2048, "prefill n=4096 p=128K"},
+    {false, 64, 2, 131072, 2048, "decode bf16 64x2 p=128K"},
 };
 
 static void bench_point(const Point& pt) {
@@ -415,11 +456,14 @@ static void bench_point(const Point& pt) {
 int main(int argc, char** argv) {
   const std::string mode = argc > 1 ? argv[1] : "check";
   const std::string impl = argc > 2 ? argv[2] : "v4";
-  if ((mode != "check" && mode != "bench") || (impl != "v3" && impl != "v4" && impl != "v4solo")) {
-    fprintf(stderr, "usage: sparse_bench check|bench v3|v4|v4solo\n");
+  const Impl* found = nullptr;
+  for (const Impl& i : kImpls)
+    if (impl == i.name) found = &i;
+  if ((mode != "check" && mode != "bench") || !found) {
+    fprintf(stderr, "usage: sparse_bench check|bench v4|v4pair|v4pf1|v4pl1|v3\n");
     return 2;
   }
-  g_impl = impl == "v4" ? Impl{"v4", true, false} : impl == "v4solo" ? Impl{"v4solo", true, true} : Impl{"v3", false, false};
+  g_impl = *found;
   cudaDeviceProp prop;
   CK(cudaGetDeviceProperties(&prop, 0));
   setup_kernels();
@@ -434,12 +478,12 @@ int main(int argc, char** argv) {
         printf("CHECK %s: skipped after a hang [%s]\n", g_impl.name, c.why);
         continue;
       }
-      if (c.fp8 || !g_impl.solo) check_case(c, seed);
+      if (c.fp8 || !g_impl.fp8Only) check_case(c, seed);
     }
     printf("CHECKS %s %s: %d of %d passed\n", g_impl.name, g_fail ? "FAILED" : "passed", g_checks - g_fail, g_checks);
     return g_fail ? 1 : 0;
   }
   for (const Point& pt : kPoints)
-    if (pt.fp8 || !g_impl.solo) bench_point(pt);
+    if (pt.fp8 || !g_impl.fp8Only) bench_point(pt);
   return 0;
 }

@@ -8,10 +8,10 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The DSA ops (indexer, top-k, sparse MLA) of the cuda backend: grid shapes and arguments of the
- * kernels in dsa_indexer.cu, dsa_topk.cu and dsa_sparse_mla.cu (and, with {@code
- * -Ddsabench.cuda.sparse=v4}, sm90/prefill/sparse.cu and sm90/decode/sparse_fp8.cu). The launch
- * shapes here are the ones kernels/src/test/cuda/dsa_bench.cu and sparse_bench.cu check and time;
- * keep them in step.
+ * kernels in dsa_indexer.cu, dsa_topk.cu and dsa_sparse_mla.cu; on sm_90a the sparse MLA runs
+ * sm90/prefill/sparse.cu and sm90/decode/sparse_fp8.cu unless {@code -Ddsabench.cuda.sparse=v3}.
+ * The launch shapes here are the ones kernels/src/test/cuda/dsa_bench.cu and sparse_bench.cu check
+ * and time; keep them in step.
  */
 final class CudaDsaOps implements AutoCloseable {
   /** Threads per indexer CTA (8 warps: queries x head groups x key groups). */
@@ -329,13 +329,15 @@ final class CudaDsaOps implements AutoCloseable {
     }
     int rows = op.batch() * op.tokensPerSeq();
     float scaleLog2 = (float) (Mla.SOFTMAX_SCALE / Math.log(2.0));
-    // Hopper: version 3 by default (SparseShape: -Ddsabench.cuda.sparse=v4 picks version 4), both
-    // products on wgmma (HGMMA), each warpgroup scoring half of a block's keys; the fp8 kernel runs
-    // the two head halves of a row as a cluster that shares the dequantised rows (its cluster shape
-    // is compiled in, so the launch is the same). Elsewhere the portable mma.sync kernel.
+    // Hopper: version 4 by default (SparseShape; -Ddsabench.cuda.sparse=v3 picks version 3, whose
+    // products are on wgmma too, each warpgroup scoring half of a block's keys, and whose fp8
+    // kernel runs the two head halves of a row as a cluster that shares the dequantised rows: its
+    // cluster shape is compiled in, so the launch is the same). Elsewhere the portable mma.sync
+    // kernel.
     boolean hopper = "9.0".equals(backend.device().computeCapability());
-    if (hopper && SparseShape.version().equals("v4")) {
-      sparseV4(op, fp8, rows, scaleLog2, site);
+    String version = hopper ? SparseShape.version() : "";
+    if (hopper && SparseShape.isV4(version)) {
+      sparseV4(op, fp8, rows, scaleLog2, version, site);
       return;
     }
     String kernel;
@@ -365,12 +367,12 @@ final class CudaDsaOps implements AutoCloseable {
   }
 
   // Version 4 (sm_90a): CTA = 64 heads of one row, a producer warpgroup and two consumer
-  // warpgroups; the fp8 kernel's clusters of 2 (the two head halves of a row) are compiled in, so
-  // the launch is plain.
+  // warpgroups; the clusters of 2 of the fp8 CTA-pair form (v4pair) are compiled in, so every
+  // launch is plain.
   private void sparseV4(
-      Ops.SparseAttention op, boolean fp8, int rows, float scaleLog2, String site) {
+      Ops.SparseAttention op, boolean fp8, int rows, float scaleLog2, String version, String site) {
     String module = SparseShape.v4Module(fp8);
-    String kernel = SparseShape.v4Kernel(fp8);
+    String kernel = SparseShape.v4Kernel(fp8, version);
     SparseLaunch launch =
         sparseLaunches.computeIfAbsent(
             kernel,

@@ -3,11 +3,13 @@ package io.dsabench.kernels.cuda;
 /**
  * Which sparse MLA kernels run on sm_90a. {@code v4} (the default): a producer warpgroup feeding
  * two consumer warpgroups through mbarriers, sm90/prefill/sparse.cu (bf16 cache; 482-599 TFLOP/s
- * against v3's 310 on the H200) and sm90/decode/sparse_fp8.cu (fp8 cache, CTA pairs); their launch
- * constants come from the cubins. {@code v3}: dsa_sparse_mla.cu's dsa_sparse_mla_bf16_v3 and, for
- * the fp8 cache, its CTA pair dsa_sparse_mla_fp8_v3_pair. System property {@code
- * dsabench.cuda.sparse} picks one for A/B runs. Other GPUs always run the portable mma.sync
- * kernels.
+ * against v3's 310 on the H200) and sm90/decode/sparse_fp8.cu's {@code sparse_mla_fp8_v4} (fp8
+ * cache, each CTA dequantising every entry itself: 20-30% faster than the CTA pair); their launch
+ * constants come from the cubins. {@code v4pair}: the same, but the fp8 cache goes to the CTA-pair
+ * form {@code sparse_mla_fp8_v4_pair} (the row's two head halves share the dequantised entries).
+ * {@code v3}: dsa_sparse_mla.cu's dsa_sparse_mla_bf16_v3 and, for the fp8 cache, its CTA pair
+ * dsa_sparse_mla_fp8_v3_pair. System property {@code dsabench.cuda.sparse} picks one for A/B runs.
+ * Other GPUs always run the portable mma.sync kernels.
  */
 final class SparseShape {
   static final String PROPERTY = "dsabench.cuda.sparse";
@@ -16,10 +18,15 @@ final class SparseShape {
 
   static String version() {
     String v = System.getProperty(PROPERTY, DEFAULT_VERSION);
-    if (!v.equals("v3") && !v.equals("v4")) {
-      throw new IllegalArgumentException(PROPERTY + ": '" + v + "' is not one of v3, v4");
+    if (!v.equals("v3") && !v.equals("v4") && !v.equals("v4pair")) {
+      throw new IllegalArgumentException(PROPERTY + ": '" + v + "' is not one of v3, v4, v4pair");
     }
     return v;
+  }
+
+  /** Whether the version runs the sm90 version 4 kernels (their modules, launch constants). */
+  static boolean isV4(String version) {
+    return version.startsWith("v4");
   }
 
   /** The module of a v4 kernel: the cubin's folder and name under kernels/src/main/cuda. */
@@ -28,11 +35,15 @@ final class SparseShape {
   }
 
   /**
-   * The v4 kernel; it exports {@code <kernel>_smem_bytes}, {@code <kernel>_threads} and {@code
+   * The v4 kernel of a version ({@code v4} or {@code v4pair}; the pair changes only the fp8 one);
+   * it exports {@code <kernel>_smem_bytes}, {@code <kernel>_threads} and {@code
    * <kernel>_heads_per_cta}.
    */
-  static String v4Kernel(boolean fp8Cache) {
-    return fp8Cache ? "sparse_mla_fp8_v4" : "sparse_mla_bf16_v4";
+  static String v4Kernel(boolean fp8Cache, String version) {
+    if (!fp8Cache) {
+      return "sparse_mla_bf16_v4";
+    }
+    return version.equals("v4pair") ? "sparse_mla_fp8_v4_pair" : "sparse_mla_fp8_v4";
   }
 
   private SparseShape() {}

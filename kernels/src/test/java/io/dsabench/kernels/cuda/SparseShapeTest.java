@@ -14,11 +14,15 @@ class SparseShapeTest {
   }
 
   @Test
-  void versionThreeStaysTheDefaultUntilARoundProvesFour() {
+  void versionFourIsTheDefaultAndThePairAndThreeStaySelectable() {
     System.clearProperty(SparseShape.PROPERTY);
     assertThat(SparseShape.version()).isEqualTo("v4");
-    System.setProperty(SparseShape.PROPERTY, "v4");
-    assertThat(SparseShape.version()).isEqualTo("v4");
+    System.setProperty(SparseShape.PROPERTY, "v4pair");
+    assertThat(SparseShape.version()).isEqualTo("v4pair");
+    assertThat(SparseShape.isV4("v4pair")).isTrue();
+    System.setProperty(SparseShape.PROPERTY, "v3");
+    assertThat(SparseShape.version()).isEqualTo("v3");
+    assertThat(SparseShape.isV4("v3")).isFalse();
   }
 
   @Test
@@ -26,14 +30,16 @@ class SparseShapeTest {
     System.setProperty(SparseShape.PROPERTY, "v5");
     assertThatThrownBy(SparseShape::version)
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("dsabench.cuda.sparse: 'v5' is not one of v3, v4");
+        .hasMessage("dsabench.cuda.sparse: 'v5' is not one of v3, v4, v4pair");
   }
 
   @Test
   void versionFourKernelsLiveInTheSm90Folders() {
     assertThat(SparseShape.v4Module(false)).isEqualTo("sm90/prefill/sparse");
-    assertThat(SparseShape.v4Kernel(false)).isEqualTo("sparse_mla_bf16_v4");
+    assertThat(SparseShape.v4Kernel(false, "v4")).isEqualTo("sparse_mla_bf16_v4");
+    assertThat(SparseShape.v4Kernel(false, "v4pair")).isEqualTo("sparse_mla_bf16_v4");
     assertThat(SparseShape.v4Module(true)).isEqualTo("sm90/decode/sparse_fp8");
-    assertThat(SparseShape.v4Kernel(true)).isEqualTo("sparse_mla_fp8_v4");
+    assertThat(SparseShape.v4Kernel(true, "v4")).isEqualTo("sparse_mla_fp8_v4");
+    assertThat(SparseShape.v4Kernel(true, "v4pair")).isEqualTo("sparse_mla_fp8_v4_pair");
   }
 }
