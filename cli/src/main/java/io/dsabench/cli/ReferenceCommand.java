@@ -89,10 +89,11 @@ final class ReferenceCommand implements Callable<Integer> {
 
   @Option(
       names = "--decode-tokens-per-seq",
-      defaultValue = "1",
       paramLabel = "N",
-      description = "query tokens per decode sequence, 1-4 (default: ${DEFAULT-VALUE})")
-  int decodeTokensPerSeq;
+      description =
+          "query tokens per decode sequence, 1-4 (default: bench's on a GPU, 2: decode with one"
+              + " MTP draft token, so that the two runs pair point for point)")
+  Integer decodeTokensPerSeq;
 
   @Option(
       names = "--python",
@@ -140,7 +141,14 @@ final class ReferenceCommand implements Callable<Integer> {
     List<Integer> po =
         positions == null ? defaults.positions() : SweepSpec.parsePositions(positions);
     SweepSpec sweep =
-        new SweepSpec(ph, va, po, BenchCommand.parseTokens(tokens, "cuda"), decodeTokensPerSeq);
+        new SweepSpec(
+            ph,
+            va,
+            po,
+            BenchCommand.parseTokens(tokens, "cuda"),
+            decodeTokensPerSeq == null
+                ? SweepSpec.defaultDecodeTokensPerSeq("cuda")
+                : decodeTokensPerSeq);
     StopRule stop = StopRule.GPU;
     if (minSamples != null) {
       stop = stop.withMinSamples(minSamples);

@@ -80,4 +80,39 @@ class ReferenceCommandTest {
     assertThat(r.err()).contains("positions: ");
     assertThat(tmp.resolve("ref")).doesNotExist();
   }
+
+  @Test
+  void theDefaultSweepIsBenchsSoTheRunsPairPointForPoint(@TempDir Path tmp) throws Exception {
+    // A runner that answers hello and then fails every point, so the file records the points asked.
+    Path fake = tmp.resolve("python-failing");
+    Files.writeString(
+        fake,
+        "#!/bin/sh\n"
+            + "echo '{\"type\":\"hello\",\"python\":\"3\",\"torch\":\"t\","
+            + "\"device\":{\"name\":\"NVIDIA H200\",\"smCount\":132,\"memoryBytes\":1},"
+            + "\"implementations\":{}}'\n"
+            + "exit 3\n");
+    Files.setPosixFilePermissions(fake, PosixFilePermissions.fromString("rwx------"));
+    CliRun r =
+        run(
+            "reference",
+            "--python",
+            fake.toString(),
+            "--phases",
+            "decode",
+            "--positions",
+            "1K",
+            "--out",
+            tmp.resolve("ref").toString(),
+            "--references",
+            tmp.toString(),
+            "--lock-dir",
+            tmp.resolve("locks").toString());
+    assertThat(r.exit()).isEqualTo(1);
+    var results =
+        io.dsabench.costmodel.results.ResultsIO.read(tmp.resolve("ref").resolve("results.json"));
+    assertThat(results.points())
+        .extracting(p -> p.point().key())
+        .containsExactly("decode/dense/p=1024/n=128/t=2", "decode/dsa/p=1024/n=128/t=2");
+  }
 }
