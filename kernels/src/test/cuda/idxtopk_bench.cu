@@ -59,7 +59,7 @@ static bool enabled(const std::string& name) {
 static int g_sms = 132;
 static std::vector<std::string> g_summary;
 
-// Measured H200 ceilings (shared/KERNELS.md).
+// Measured H200 ceilings (kernels/NOTES.md).
 constexpr double FP8_TFLOPS = 1305, COPY_TBS = 4.08;
 
 // ---------------------------------------------------------------- random fills (device)

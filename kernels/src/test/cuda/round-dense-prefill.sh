@@ -120,7 +120,7 @@ summary() {
         ref = (np2[1] == 4096 && np2[2] == 16384) ? "660" : (np2[1] == 4096 && np2[2] == 131072) ? "535" : ""
         printf "%10s\n", ref
       }
-      print "ref: cuDNN causal via SDPA, marginal cost of the chunk (shared/KERNELS.md); must >= 0.85x (561 at 16K, 455 at 128K)"
+      print "ref: cuDNN causal via SDPA, marginal cost of the chunk (dsabench reference, 2026-11-30); must >= 0.85x (561 at 16K, 455 at 128K)"
     }' "$f"
 }
 summary | tee -a "$f"

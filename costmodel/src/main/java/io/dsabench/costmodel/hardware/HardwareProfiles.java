@@ -24,8 +24,9 @@ public final class HardwareProfiles {
           + " fp8 with sparsity, halved for dense";
 
   /**
-   * H800 SXM5: H100 SXM5 compute (DeepSeek-V3 report and shared/KERNELS.md: "H800 SXM5 = H100
-   * compute, 3.35 TB/s"); the export variant differs in NVLink bandwidth, not in these ceilings.
+   * H800 SXM5: H100 SXM5 compute (the DeepSeek-V3 report trains and serves on H800s, which keep
+   * H100 compute and 3.35 TB/s of HBM3); the export variant differs in NVLink bandwidth, not in
+   * these ceilings.
    */
   public static final HardwareProfile H800 =
       new HardwareProfile(
@@ -56,8 +57,8 @@ public final class HardwareProfiles {
           HOPPER_80GB_SOURCE);
 
   /**
-   * H200 SXM: H100 compute with 141 GB HBM3e at 4.8 TB/s; also the ceilings measured on one in this
-   * project (shared/KERNELS.md).
+   * H200 SXM: H100 compute with 141 GB HBM3e at 4.8 TB/s; also the ceilings this project measured
+   * on one (kernels/NOTES.md).
    */
   public static final HardwareProfile H200 =
       new HardwareProfile(
@@ -73,8 +74,8 @@ public final class HardwareProfiles {
               744e12,
               1305e12,
               4.08e12,
-              "measured on one H200, 2026-11-29 (shared/KERNELS.md): bf16 GEMM 8192^3, fp8 e4m3"
-                  + " GEMM, device-to-device copy (bytes read + written)"),
+              "measured by this project on one H200, 2026-11-29: bf16 GEMM 8192^3, fp8 e4m3 GEMM,"
+                  + " device-to-device copy (bytes read + written)"),
           2.5,
           "assumption, not a quote: H800 price scaled up for the larger, faster memory; set"
               + " --price",

@@ -7,7 +7,7 @@ import java.util.List;
 
 /**
  * A results file, schema {@value #SCHEMA}: one run and its measured points. Field names are a
- * contract other tools read (shared/DESIGN.md); SI base units throughout.
+ * contract other tools read (README.md, "Benchmarking"); SI base units throughout.
  *
  * <p>Files written before points recorded {@code tokensPerSeq} still load: a prefill point's is its
  * chunk, a decode point's the {@code decodeTokensPerSeq} of the run's declared sweep ({@code

@@ -5,10 +5,10 @@ import java.util.List;
 
 /**
  * FLOPs and bytes of every op at every sweep point, from the model's shapes. The FLOP counts are
- * those of shared/DESIGN.md per attended (query, key) pair, summed exactly over each sequence's
- * causal chunk: a prefill query at position t sees t + 1 keys (all of them in dense MLA, at most
- * top-k under DSA); a decode sequence of t query tokens at context p is a chunk of t ending at p
- * (its tokens see p − t + 1 … p keys), so one token per sequence sees p.
+ * those of the README's table of the work per attended (query, key) pair, summed exactly over each
+ * sequence's causal chunk: a prefill query at position t sees t + 1 keys (all of them in dense MLA,
+ * at most top-k under DSA); a decode sequence of t query tokens at context p is a chunk of t ending
+ * at p (its tokens see p − t + 1 … p keys), so one token per sequence sees p.
  *
  * <p>Bytes are the unique memory traffic an ideal kernel moves: inputs read once, outputs written
  * once, each sequence's caches (latent cache, indexer keys) read once for all its query tokens,

@@ -21,7 +21,7 @@ class ResultsIOTest {
     ResultsIO.write(f, SYNTHETIC);
     Results back = ResultsIO.read(f);
     assertThat(back).isEqualTo(SYNTHETIC);
-    // The field names are a contract (shared/DESIGN.md).
+    // The field names are a contract (other tools read them).
     String json = Files.readString(f);
     assertThat(json).contains("\"schema\" : \"dsabench.results/v1\"", "\"medianSeconds\"");
     // No temp file is left beside it.

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** FLOPs and bytes against values computed by hand from shared/DESIGN.md's table. */
+/** FLOPs and bytes against values computed by hand from the per-pair counts (README). */
 class WorkloadModelTest {
   private static final WorkloadModel M = WorkloadModel.deepseekV32();
 
@@ -15,7 +15,7 @@ class WorkloadModelTest {
     // One sequence, context 131072: 2·128·(576+512)·131072 FLOPs.
     SweepPoint one = new SweepPoint(Phase.DECODE, Variant.DENSE, 131072, 1);
     assertThat(M.work(Op.DENSE_DECODE, one).flops()).isEqualTo(2.0 * 128 * 1088 * 131072);
-    // 36.5 GFLOP, as shared/KERNELS.md quotes for the paper's 61 µs per layer and token.
+    // 36.5 GFLOP, the dense decode FLOPs behind the paper's ~61 µs per layer and token at 128K.
     assertThat(M.work(Op.DENSE_DECODE, one).flops()).isBetween(36.4e9, 36.6e9);
     // Bytes: q 128·576 + cache 131072·576 + out 128·512, all bf16.
     assertThat(M.work(Op.DENSE_DECODE, one).bytes())
