@@ -168,7 +168,7 @@ class CostCommandTest {
 
   @Test
   void severalResultsFilesArePricedTogetherAndAConflictIsExit2(@TempDir Path dir) throws Exception {
-    Path pub = Path.of("..", "reports", "published", "h200");
+    Path pub = Path.of("..", "testdata", "h200-9e2310f");
     CliRun r =
         run(
             "cost",

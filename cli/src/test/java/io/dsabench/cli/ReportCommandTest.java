@@ -30,7 +30,7 @@ class ReportCommandTest {
 
   @Test
   void aCompanionRunIsPricedWithTheFirstAndItsKernelsAreTabled(@TempDir Path dir) throws Exception {
-    Path pub = Path.of("..", "reports", "published", "h200");
+    Path pub = Path.of("..", "testdata", "h200-9e2310f");
     Path html = dir.resolve("r.html");
     Run r =
         run(
@@ -124,7 +124,7 @@ class ReportCommandTest {
     assertThat(missing.err()).contains("results: " + dir.resolve("none.json") + ": no such file");
   }
 
-  static final Path PUBLISHED_H200 = Path.of("..", "reports", "published", "h200", "results.json");
+  static final Path PUBLISHED_H200 = Path.of("..", "testdata", "h200-9e2310f", "results.json");
   static final Path REFERENCE_H200 =
       CPU_RUN.resolveSibling("h200-reference-round1.json"); // real H200 reference run, see README
 

@@ -91,8 +91,7 @@ class PublishedRunsTest {
   void aStageAboveItsCeilingIsFlaggedInTheKernelView(@TempDir Path tmp) throws Exception {
     // The published 2-token decode run, with the indexer made 1.6x faster at 128K: 4.54 TB/s,
     // above the H200's 4.08 TB/s. A doctored copy for this test only.
-    Results two =
-        ResultsIO.read(Path.of("..", "reports", "published", "h200", "decode-2tok-b64.json"));
+    Results two = ResultsIO.read(Path.of("..", "testdata", "h200-9e2310f", "decode-2tok-b64.json"));
     var pts = new java.util.ArrayList<>(two.points());
     var last = pts.get(pts.size() - 1);
     var st = new java.util.ArrayList<io.dsabench.costmodel.results.StageResult>();
@@ -127,7 +126,7 @@ class PublishedRunsTest {
 
   @Test
   void twoRunsArePricedTogetherAndAConflictIsRefusedNamingBoth(@TempDir Path tmp) throws Exception {
-    Path pub = Path.of("..", "reports", "published", "h200");
+    Path pub = Path.of("..", "testdata", "h200-9e2310f");
     Files.copy(
         pub.resolve("results.json"),
         Files.createDirectories(tmp.resolve("out/full")).resolve("results.json"));

@@ -28,7 +28,7 @@ class ReferenceRunsTest {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   /** The published H200 run of this repository. */
-  static final Path OURS = Path.of("..", "reports", "published", "h200", "results.json");
+  static final Path OURS = Path.of("..", "testdata", "h200-9e2310f", "results.json");
 
   /** A real H200 reference run (the reports module's test fixture). */
   static final Path REFERENCE =

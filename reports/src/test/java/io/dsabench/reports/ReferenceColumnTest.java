@@ -34,7 +34,7 @@ import org.junit.jupiter.api.io.TempDir;
  * them. Every figure on the page, in report.json and in report.csv is checked against that pairing.
  */
 class ReferenceColumnTest {
-  static final Path PUBLISHED = Path.of("..", "reports", "published", "h200", "results.json");
+  static final Path PUBLISHED = Path.of("..", "testdata", "h200-9e2310f", "results.json");
   static final String REFERENCE_FIXTURE = "h200-reference-round1.json";
   static final String REFERENCE_FILE = "reports/published/h200/reference.json";
 

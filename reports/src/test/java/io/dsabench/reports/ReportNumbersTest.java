@@ -175,7 +175,7 @@ class ReportNumbersTest {
 
   @Test
   void thePublishedH200RunHasAllTwentyFourFigure3ErrorsAndTheCrossover() throws Exception {
-    Results h200 = ResultsIO.read(Path.of("..", "reports", "published", "h200", "results.json"));
+    Results h200 = ResultsIO.read(Path.of("..", "testdata", "h200-9e2310f", "results.json"));
     Document page = Jsoup.parse(ReportWriter.html(ReportWriter.data(ReportInput.of(h200))));
     Figure3Comparison cmp =
         Figure3Comparison.compare(
@@ -193,8 +193,7 @@ class ReportNumbersTest {
   @Test
   void aStageAboveItsDevicesCeilingIsFlaggedInTheTableAndTheWarnings() throws Exception {
     // The published 2-token run, counted per sequence: 2.8 TB/s, under the 4.08 TB/s ceiling.
-    Results two =
-        ResultsIO.read(Path.of("..", "reports", "published", "h200", "decode-2tok-b64.json"));
+    Results two = ResultsIO.read(Path.of("..", "testdata", "h200-9e2310f", "decode-2tok-b64.json"));
     Document fine = Jsoup.parse(ReportWriter.html(ReportWriter.data(ReportInput.of(two))));
     assertThat(fine.select("tr.above-ceiling")).isEmpty();
     Element idx =

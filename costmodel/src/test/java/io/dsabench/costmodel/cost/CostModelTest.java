@@ -159,7 +159,7 @@ class CostModelTest {
     }
     // The published 2-token decode run starts at 32K: decode_v3.2 stops there, and the
     // comparison with Figure 3 says so instead of guessing at 8K and 16K.
-    Path pub = Path.of("..", "reports", "published", "h200");
+    Path pub = Path.of("..", "testdata", "h200-9e2310f");
     CostReport two =
         CostModel.compute(
             io.dsabench.costmodel.results.MeasurementSet.of(

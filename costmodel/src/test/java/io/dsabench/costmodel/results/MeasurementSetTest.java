@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 
 /** Several results files priced together, on the published H200 runs. */
 class MeasurementSetTest {
-  private static final Path DIR = Path.of("..", "reports", "published", "h200");
+  private static final Path DIR = Path.of("..", "testdata", "h200-9e2310f");
 
   private static MeasurementSet.Source source(String file) throws Exception {
     return new MeasurementSet.Source(file, ResultsIO.read(DIR.resolve(file)));

@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class ResultsIOTest {
-  static final Path PUBLISHED = Path.of("..", "reports", "published", "h200");
+  static final Path PUBLISHED = Path.of("..", "testdata", "h200-9e2310f");
   private static final Results SYNTHETIC =
       SyntheticResults.of("cuda", "NVIDIA H200", SyntheticResults::linear);
 

@@ -97,7 +97,7 @@ class WorkloadModelTest {
 
   @Test
   void thePublishedTwoTokenIndexerIsUnderTheCopyCeilingWhenCountedPerSequence() {
-    // reports/published/h200/decode-2tok-b64.json: 128 tokens, 2 per sequence, p = 128K, the
+    // testdata/h200-9e2310f/decode-2tok-b64.json: 128 tokens, 2 per sequence, p = 128K, the
     // indexer's median 414.2 µs. Counted per token it read 5.5 TB/s, above the H200's measured
     // 4.08 TB/s copy ceiling: a counting error, not physics.
     SweepPoint pt = new SweepPoint(Phase.DECODE, Variant.DSA, 131072, 128, 2);

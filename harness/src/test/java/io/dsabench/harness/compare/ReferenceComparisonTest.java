@@ -13,7 +13,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The published H200 run against the reference lines recorded on an H200. */
 class ReferenceComparisonTest {
-  static final Path PUBLISHED = Path.of("..", "reports", "published", "h200", "results.json");
+  static final Path PUBLISHED = Path.of("..", "testdata", "h200-9e2310f", "results.json");
 
   @Test
   void everySharedStageIsPairedWorstFirst(@TempDir Path dir) throws Exception {
