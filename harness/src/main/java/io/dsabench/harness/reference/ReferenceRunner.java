@@ -93,7 +93,9 @@ public final class ReferenceRunner implements AutoCloseable {
             d.path("computeCapability").asText(null),
             d.path("driverVersion").asText(null),
             d.path("smCount").asInt(),
-            d.path("memoryBytes").asLong());
+            d.path("memoryBytes").asLong(),
+            null,
+            d.path("uuid").asText(null));
     Map<String, Map<String, String>> libraries = new LinkedHashMap<>();
     for (Map.Entry<String, JsonNode> e : first.path("implementations").properties()) {
       libraries.put(e.getKey(), strings(e.getValue()));

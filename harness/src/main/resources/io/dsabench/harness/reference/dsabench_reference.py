@@ -94,13 +94,17 @@ def driver_version():
 
 def device_record(torch):
     p = torch.cuda.get_device_properties(0)
-    return {
+    record = {
         "name": p.name,
         "computeCapability": "%d.%d" % (p.major, p.minor),
         "driverVersion": driver_version(),
         "smCount": p.multi_processor_count,
         "memoryBytes": p.total_memory,
     }
+    uuid = getattr(p, "uuid", None)
+    if uuid is not None:  # as nvidia-smi and dsabench's own runs name the GPU
+        record["uuid"] = "GPU-" + str(uuid)
+    return record
 
 
 def references_manifest(folder):

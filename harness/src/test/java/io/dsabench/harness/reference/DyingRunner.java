@@ -20,7 +20,8 @@ final class DyingRunner {
             "\n",
             "echo '{\"type\":\"hello\",\"python\":\"3.12.3\",\"torch\":\"2.11.0\","
                 + "\"device\":{\"name\":\"NVIDIA H200\",\"computeCapability\":\"9.0\","
-                + "\"smCount\":132,\"memoryBytes\":150109880320},\"implementations\":{}}'",
+                + "\"smCount\":132,\"memoryBytes\":150109880320,\"uuid\":\"GPU-72db53f8\"},"
+                + "\"implementations\":{}}'",
             "read -r point || exit 0",
             "echo '{\"type\":\"stage\",\"op\":\"indexer\",\"status\":\"ok\","
                 + "\"implementation\":{\"library\":\"torch\"}}'",

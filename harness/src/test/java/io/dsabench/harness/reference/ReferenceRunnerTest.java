@@ -28,6 +28,7 @@ class ReferenceRunnerTest {
       assertThat(h.device().name()).isEqualTo("NVIDIA H200");
       assertThat(h.device().smCount()).isEqualTo(132);
       assertThat(h.device().driverVersion()).isEqualTo("CUDA 13.0");
+      assertThat(h.device().uuid()).as("the recording predates the uuid field").isNull();
       assertThat(h.torch()).isEqualTo("2.11.0+cu130");
       assertThat(h.libraries().get("flash_mla"))
           .containsEntry("version", "1.0.0")

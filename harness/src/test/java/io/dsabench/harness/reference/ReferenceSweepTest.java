@@ -100,6 +100,7 @@ class ReferenceSweepTest {
                 "test")
             .run();
     assertThat(r.points()).hasSize(3).allMatch(x -> x.status() == PointStatus.FAILED);
+    assertThat(r.run().device().uuid()).isEqualTo("GPU-72db53f8");
     assertThat(r.points().get(0).reason())
         .startsWith("indexer: reference runner died: exit code 3");
     assertThat(r.points().get(0).skippedStages()).hasSize(3);
