@@ -30,6 +30,7 @@
 #include "dsa_topk.cu"
 #include "sm90/indexer/fp8.cu"
 #include "sm90/topk/cluster.cu"
+#include "sm90/topk/gmax.cu"
 
 // idxtopk_split.cu
 int split_slice(int v);
@@ -179,6 +180,57 @@ static void run_indexer_v2(const uint8_t* q, const float* w, const uint8_t* k, c
   else dsa_indexer_fp8_wgmma_q1<<<g, 128, smem>>>(q, w, k, ks, lg, T, P, splitLen);
 }
 
+// v5 / v5g (round 4): v2's grid and stages, the key scales staged in smem (v5g also writes the
+// 8-key group maxima into g_gmax, sized here for the launch).
+static float* g_gmax = nullptr;
+static size_t g_gmax_floats = 0;
+static float* ensure_gmax(size_t rows, int P) {
+  const size_t n = rows * (size_t)((P + 7) / 8);
+  if (n > g_gmax_floats) {
+    if (g_gmax) CK(cudaFree(g_gmax));
+    CK(cudaMalloc(&g_gmax, n * 4));
+    g_gmax_floats = n;
+  }
+  return g_gmax;
+}
+template <bool G>
+static void run_indexer_v5(const uint8_t* q, const float* w, const uint8_t* k, const float* ks, float* lg,
+                           int batch, int T, int P) {
+  const int nq = T >= 4 ? 4 : T >= 2 ? 2 : 1;
+  const int qt = (T + nq - 1) / nq;
+  const long ctas = (long)qt * batch;
+  const int maxSplits = (P + 127) / 128;
+  const int want = (int)std::max<long>(1, (2L * (g_sms * 3 / 2) + ctas - 1) / ctas);
+  int splits = std::min(maxSplits, want);
+  int splitLen = ((P + splits - 1) / splits + 127) / 128 * 128;
+  splits = (P + splitLen - 1) / splitLen;
+  dim3 g(qt, batch, splits);
+  const int smem = 1024 + nq * 8192 + 3 * 8192 + nq * 256 + 3 * 256;
+  if (G) {
+    float* gm = ensure_gmax((size_t)batch * T, P);
+    if (nq == 4) dsa_indexer_fp8_v5g_q4<<<g, 128, smem>>>(q, w, k, ks, lg, T, P, splitLen, gm);
+    else if (nq == 2) dsa_indexer_fp8_v5g_q2<<<g, 128, smem>>>(q, w, k, ks, lg, T, P, splitLen, gm);
+    else dsa_indexer_fp8_v5g_q1<<<g, 128, smem>>>(q, w, k, ks, lg, T, P, splitLen, gm);
+  } else {
+    if (nq == 4) dsa_indexer_fp8_v5_q4<<<g, 128, smem>>>(q, w, k, ks, lg, T, P, splitLen);
+    else if (nq == 2) dsa_indexer_fp8_v5_q2<<<g, 128, smem>>>(q, w, k, ks, lg, T, P, splitLen);
+    else dsa_indexer_fp8_v5_q1<<<g, 128, smem>>>(q, w, k, ks, lg, T, P, splitLen);
+  }
+}
+
+// The 8-key group maxima of logits as the indexer stores them (all P keys, invisible ones are
+// whatever the logits hold): the top-k checks' input for dsa_topk_gmax on synthetic logits.
+__global__ void gmax_ref(const float* lg, float* gm, size_t rows, int P) {
+  const int gs = (P + 7) / 8;
+  for (size_t i = blockIdx.x * (size_t)blockDim.x + threadIdx.x; i < rows * gs; i += (size_t)gridDim.x * blockDim.x) {
+    const size_t r = i / gs;
+    const int g = (int)(i % gs);
+    float m = -INFINITY;
+    for (int e = 0; e < 8 && 8 * g + e < P; e++) m = fmaxf(m, lg[r * P + 8 * g + e]);
+    gm[i] = m;
+  }
+}
+
 static PFN_cuTensorMapEncodeTiled_v12000 g_encode = nullptr;
 static CUtensorMap make_map(CUtensorMapDataType dt, const void* base, int rank, const cuuint64_t* dims,
                             const cuuint64_t* strides, const cuuint32_t* box, CUtensorMapSwizzle sw) {
@@ -268,7 +320,8 @@ struct IndexerCand {
   IndexerRun run;
 };
 static const IndexerCand kIndexers[] = {
-    {"v2w", run_indexer_filled<3>}, {"v4", run_indexer_filled<5>}, {"v3", run_indexer_v3}};
+    {"v2w", run_indexer_filled<3>}, {"v4", run_indexer_filled<5>}, {"v3", run_indexer_v3},
+    {"v5", run_indexer_v5<false>}, {"v5g", run_indexer_v5<true>}};
 
 // ---------------------------------------------------------------- top-k launches
 // v: -1 = today's dsa_topk (v10, one CTA per row); 0 / 1 = split 8K / 16K slices.
@@ -292,9 +345,16 @@ static int cluster_size(int rows) {
   const int c = 3 * g_sms / std::max(1, rows);
   return c >= 6 ? 6 : c == 5 ? 4 : std::max(1, c);
 }
-static const char* topk_name(int v) { return v < 0 ? "v10" : v == 2 ? "cluster" : split_name(v); }
+static const char* topk_name(int v) {
+  return v < 0 ? "v10" : v == 2 ? "cluster" : v == 3 ? "gmax" : split_name(v);
+}
+// v = 3: dsa_topk_gmax on the group maxima in g_gmax (the caller put the right ones there).
 static void run_topk(int v, const float* lg, int* idx, int batch, int T, int P, int k) {
   const int rows = batch * T;
+  if (v == 3) {
+    dsa_topk_gmax<<<rows, THREADS, sizeof(TopkSmem)>>>(lg, g_gmax, idx, T, P, k);
+    return;
+  }
   const int c = v == 2 ? cluster_size(rows) : 1;
   if (v < 0 || (v == 2 && c == 1)) {
     dsa_topk<<<rows, THREADS, sizeof(TopkSmem)>>>(lg, idx, T, P, k);
@@ -327,6 +387,8 @@ static void check_indexer(IndexerRun run, const char* name, int batch, int T, in
   FILL(fill_f32, w, rows * 64, seed + 2, -1.f, 1.f);
   FILL(fill_f32, ks, (size_t)batch * P, seed + 3, 0.001f, 0.01f);
   CK(cudaMemset(lg, 0xff, rows * P * 4));   // poison: NaN
+  const bool gmCheck = run == run_indexer_v5<true>;
+  if (gmCheck) CK(cudaMemset(ensure_gmax(rows, P), 0xff, rows * ((P + 7) / 8) * 4));   // NaN
   run(q, w, k, ks, lg, batch, T, P);
   cudaError_t e = cudaDeviceSynchronize();
   char label[160];
@@ -381,6 +443,22 @@ static void check_indexer(IndexerRun run, const char* name, int batch, int T, in
   } else {
     report(label, den > 0 ? sqrt(num / den) : sqrt(num), bad);
   }
+  if (gmCheck) {   // every group maximum must equal the largest logit stored in its group, bit for bit
+    const int gs = (P + 7) / 8;
+    auto hg = d2h<float>(g_gmax, rows * gs);
+    long wrong = 0;
+    for (size_t r = 0; r < rows; r++)
+      for (int g = 0; g < gs; g++) {
+        float m = -INFINITY;
+        for (int e2 = 0; e2 < 8 && 8 * g + e2 < P; e2++) m = std::max(m, hl[r * P + 8 * g + e2]);
+        const float got = hg[r * gs + g];
+        if (!(got == m)) wrong++;
+      }
+    char gl[160];
+    snprintf(gl, sizeof gl, "indexer %s group maxima b=%d T=%d P=%d", name, batch, T, P);
+    printf("CHECK %-60s wrong=%ld %s\n", gl, wrong, wrong ? "FAIL" : "ok");
+    if (wrong) g_fail++;
+  }
   cudaFree(q); cudaFree(k); cudaFree(w); cudaFree(ks); cudaFree(lg);
 }
 
@@ -433,6 +511,16 @@ static void check_topk(int v, int batch, int T, int P, int k, int levels, uint64
   if (levels > 0) {
     for (auto& x : hl) x = std::floor(x * levels) / levels;
     CK(cudaMemcpy(lg, hl.data(), hl.size() * 4, cudaMemcpyHostToDevice));
+  } else if (levels < 0) {   // clustered rows: a window of 3000 keys lifted above the rest
+    for (size_t r = 0; r < rows; r++) {
+      const int w0 = (int)((r * 7919) % (size_t)std::max(1, P - 3000));
+      for (int i = w0; i < std::min(P, w0 + 3000); i++) hl[r * P + i] += 10.f;
+    }
+    CK(cudaMemcpy(lg, hl.data(), hl.size() * 4, cudaMemcpyHostToDevice));
+  }
+  if (v == 3) {
+    gmax_ref<<<1024, 256>>>(lg, ensure_gmax(rows, P), rows, P);
+    CK(cudaGetLastError());
   }
   long bad = 0;
   for (int run = 0; run < runs; run++) {
@@ -470,6 +558,12 @@ static void check_topk_cases(int v) {
   check_topk(v, 3, 2, 77, 2048, 0, 26);         // all visible: -1 padding
   check_topk(v, 1, 3, 1000, 16, 0, 27);
   check_topk(v, 64, 2, 65537, 2048, 0, 28, 2);  // many rows, odd P: misaligned slices
+  if (v == 3) {   // the gmax paths: aligned rows at 32K / 128K, level-2 refinement, clustered rows
+    check_topk(v, 2, 2, 32768, 2048, 0, 29);      // G = 2k exactly at t = 1
+    check_topk(v, 1, 3, 131072, 2048, 256, 30);   // coarse ties: many groups in the threshold bin
+    check_topk(v, 2, 1, 98304, 1000, 0, 31);      // k != 2048
+    check_topk(v, 2, 2, 131072, 2048, -1, 32);    // clustered winners: too many candidates
+  }
 }
 
 // ---------------------------------------------------------------- benchmarks
@@ -557,7 +651,8 @@ static void bench_indexer(int batch, int T, int P) {
 // previous sample may sit in L2) and after a 256 MB write that evicts L2.
 static void bench_topk(int batch, int T, int P, bool flushToo) {
   IndexerInputs in(batch, T, P);
-  run_indexer_v2(in.q, in.w, in.k, in.ks, in.lg, batch, T, P);
+  // v5g: v2's logits (the same arithmetic) plus the group maxima that top-k gmax reads.
+  run_indexer_v5<true>(in.q, in.w, in.k, in.ks, in.lg, batch, T, P);
   CK(cudaDeviceSynchronize());
   const int k = 2048;
   const size_t rows = in.rows;
@@ -578,7 +673,7 @@ static void bench_topk(int batch, int T, int P, bool flushToo) {
   char pt[64];
   snprintf(pt, sizeof pt, "b=%d T=%d P=%d", batch, T, P);
   double base = 0;
-  for (int v = -1; v <= 2; v++) {
+  for (int v = -1; v <= 3; v++) {
     if (!enabled(topk_name(v))) continue;
     if (v == 2 && cluster_size(batch * T) == 1) {
       printf("(topk cluster at %s: one CTA per row, v10's kernel; not timed again)\n", pt);
@@ -628,6 +723,22 @@ static void bench_topk(int batch, int T, int P, bool flushToo) {
     }
     g_summary.push_back(line);
   }
+  // The two stages together, as a decode step runs them: v2 + v10 (today) vs v5g + gmax.
+  if (enabled("pipe")) {
+    const double msA = tm.median_ms([&] {
+      run_indexer_v2(in.q, in.w, in.k, in.ks, in.lg, batch, T, P);
+      run_topk(-1, in.lg, idx, batch, T, P, k);
+    });
+    const double msB = tm.median_ms([&] {
+      run_indexer_v5<true>(in.q, in.w, in.k, in.ks, in.lg, batch, T, P);
+      run_topk(3, in.lg, idx, batch, T, P, k);
+    });
+    printf("BENCH pipe indexer+topk %-22s v2+v10 %8.4f ms  v5g+gmax %8.4f ms  (%.2fx)\n", pt, msA, msB, msA / msB);
+    char line[256];
+    snprintf(line, sizeof line, "pipe indexer+topk %-22s v2+v10 %8.4f ms  v5g+gmax %8.4f ms  %.2fx", pt, msA, msB,
+             msA / msB);
+    g_summary.push_back(line);
+  }
   cudaFree(idx);
   cudaFree(flushBuf);
 }
@@ -655,6 +766,21 @@ int main(int argc, char** argv) {
   CK(cudaFuncSetAttribute(dsa_indexer_fp8_wgmma5_q2, cudaFuncAttributeMaxDynamicSharedMemorySize, 1024 + 2 * 8192 + 5 * 8192 + 512));
   CK(cudaFuncSetAttribute(dsa_indexer_fp8_wgmma5_q1, cudaFuncAttributeMaxDynamicSharedMemorySize, 1024 + 1 * 8192 + 5 * 8192 + 256));
   CK(cudaFuncSetAttribute(dsa_topk, cudaFuncAttributeMaxDynamicSharedMemorySize, (int)sizeof(TopkSmem)));
+  CK(cudaFuncSetAttribute(dsa_topk_gmax, cudaFuncAttributeMaxDynamicSharedMemorySize, (int)sizeof(TopkSmem)));
+  {
+    const void* v5k[6] = {(const void*)dsa_indexer_fp8_v5_q1, (const void*)dsa_indexer_fp8_v5_q2,
+                          (const void*)dsa_indexer_fp8_v5_q4, (const void*)dsa_indexer_fp8_v5g_q1,
+                          (const void*)dsa_indexer_fp8_v5g_q2, (const void*)dsa_indexer_fp8_v5g_q4};
+    const int nqs[3] = {1, 2, 4};
+    for (int i = 0; i < 6; i++) {
+      const int nq = nqs[i % 3];
+      CK(cudaFuncSetAttribute(v5k[i], cudaFuncAttributeMaxDynamicSharedMemorySize, 1024 + nq * 8192 + 3 * 8192 + nq * 256 + 3 * 256));
+    }
+    int o5 = 0, og = 0;
+    CK(cudaOccupancyMaxActiveBlocksPerMultiprocessor(&o5, dsa_indexer_fp8_v5g_q2, 128, 1024 + 2 * 8192 + 3 * 8192 + 512 + 768));
+    CK(cudaOccupancyMaxActiveBlocksPerMultiprocessor(&og, dsa_topk_gmax, THREADS, sizeof(TopkSmem)));
+    printf("occupancy: indexer v5g q2 %d CTAs/SM, topk gmax %d CTAs/SM\n", o5, og);
+  }
   split_prepare();
   printf("smem: indexer v3 q1/q2/q4 %d/%d/%d, topk v10 %d, split8k %d, split16k %d; split CAPG %d\n", v3_smem(1),
          v3_smem(2), v3_smem(4), (int)sizeof(TopkSmem), split_smem(0), split_smem(1), split_cap());
@@ -729,6 +855,10 @@ int main(int argc, char** argv) {
       }
       g_cluster_force = 0;
     }
+    if (enabled("gmax")) {
+      printf("(topk gmax, group maxima from the logits on the device)\n");
+      check_topk_cases(3);
+    }
     if (enabled("v10")) {
       printf("(topk v10, today's, on the same checks)\n");
       check_topk_cases(-1);
@@ -741,14 +871,14 @@ int main(int argc, char** argv) {
     bench_indexer(1, 4096, 131072);
     bench_indexer(1, 4096, 32768);
   } else if (mode == "topk") {
-    bench_topk(64, 2, 131072, true);    // 128 decode rows: cluster of 3
-    bench_topk(64, 1, 131072, true);    // 64 rows: cluster of 6
-    bench_topk(128, 2, 131072, true);   // 256 rows: the cluster rule picks v10 itself
+    bench_topk(64, 2, 131072, true);    // 128 decode rows
+    bench_topk(64, 1, 131072, true);    // 64 rows
+    bench_topk(128, 2, 131072, true);   // 256 rows
     bench_topk(64, 2, 32768, true);
     bench_topk(1, 4096, 32768, false);
     bench_topk(1, 4096, 131072, false);
   } else {
-    fprintf(stderr, "usage: idxtopk_bench check|indexer|topk [v2,v2w,v4,v3,v10,cluster,split8k,split16k]\n");
+    fprintf(stderr, "usage: idxtopk_bench check|indexer|topk [v2,v2w,v4,v3,v5,v5g,v10,cluster,gmax,pipe,split8k,split16k]\n");
     return 2;
   }
   printf("SUMMARY %s: %s (%d failed)\n", mode.c_str(), g_fail ? "CHECKS FAILED" : "checks passed", g_fail);

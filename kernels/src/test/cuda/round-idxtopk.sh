@@ -3,12 +3,13 @@
 # GPU machine with $OUT set. Builds idxtopk_bench and the shipped cubins of the candidates in
 # parallel, records ptxas resource lines and SASS instruction counts, checks every candidate
 # against CPU references (each candidate in its own process, so a crash or an mbarrier timeout
-# names its kernel), then times candidates beside today's kernels (round 3):
-#   indexer v4 (dsa_indexer.cu's wgmma kernel with 5 key stages on a grid that fills whole waves)
-#     and v2w (today's kernel on v4's grid: the grid's share) vs v2;
-#   top-k cluster (sm90/topk/cluster.cu, C CTAs per row where rows are few) vs v10 (dsa_topk.cu);
-#   split8k / split16k (sm90/topk/split.cu, the round-2 crash fixed) are checked, not timed;
-#   indexer v3 (unchanged since round 2, slower than v2) is neither.
+# names its kernel), then times candidates beside today's kernels (round 4):
+#   indexer v5 (dsa_indexer.cu: v2 with each block's key scales staged in smem beside its keys, so
+#     no DRAM load sits between a block's products and its epilogue) and v5g (v5 also writing the
+#     8-key group maxima) vs v2;
+#   top-k gmax (sm90/topk/gmax.cu: reads only the groups whose maximum can hold a winner) vs v10,
+#     both on v5g's logits, and the two stages together (v2 + v10 vs v5g + gmax);
+#   the round-3 candidates (v2w / v4, cluster, split) are neither checked nor timed again.
 # Everything goes to $OUT/idxtopk.txt; a summary table ends stdout. Each run is under `timeout`
 # and the driver is built with a 2 s mbarrier-wait limit (a stuck wait traps), so nothing hangs;
 # when a timing run dies, today's kernels and each candidate are timed again alone.
@@ -32,7 +33,7 @@ say() { echo "$*" | tee -a "$log"; }
 flags=(-std=c++17 -O3 -gencode arch=compute_90a,code=sm_90a -Xptxas -v -I "$src")
 nvcc "${flags[@]}" -DDSA_MBAR_TIMEOUT_NS=2000000000 -c "$t/idxtopk_bench.cu" -o "$tmp/bench.o" >"$tmp/b1.txt" 2>&1 &
 nvcc "${flags[@]}" -c "$t/idxtopk_split.cu" -o "$tmp/split.o" >"$tmp/b2.txt" 2>&1 &
-for m in sm90/topk/cluster sm90/topk/split dsa_indexer dsa_topk; do
+for m in sm90/topk/gmax sm90/topk/cluster sm90/topk/split dsa_indexer dsa_topk; do
   n=${m//\//_}
   nvcc "${flags[@]}" -lineinfo -cubin -o "$tmp/$n.cubin" "$src/$m.cu" >"$tmp/$n.ptxas" 2>&1 &
 done
@@ -42,13 +43,13 @@ nvcc -gencode arch=compute_90a,code=sm_90a "$tmp/bench.o" "$tmp/split.o" -o "$tm
   echo "== build ($((SECONDS - start)) s)"
   for f in "$tmp"/b1.txt "$tmp"/b2.txt "$tmp"/b3.txt; do grep -E "error|warning" "$f"; done
   echo "-- ptxas, shipped build flags (no wait limit); a 'serialized' line is a bug"
-  for m in sm90_topk_cluster sm90_topk_split dsa_indexer dsa_topk; do
+  for m in sm90_topk_gmax sm90_topk_cluster sm90_topk_split dsa_indexer dsa_topk; do
     grep -E "Compiling entry|registers|spill|serialized" "$tmp/$m.ptxas" | sed -e "s/^ptxas info *: //" -e "s/^/$m: /"
   done
   echo "-- ptxas, the driver build (2 s mbarrier-wait limit)"
   grep -h -E "Compiling entry|registers|spill|serialized" "$tmp/b1.txt" "$tmp/b2.txt" | sed -e "s/^ptxas info *: //"
   echo "-- SASS instruction counts per kernel"
-  for m in sm90_topk_cluster sm90_topk_split dsa_indexer dsa_topk; do
+  for m in sm90_topk_gmax sm90_topk_cluster sm90_topk_split dsa_indexer dsa_topk; do
     cuobjdump --dump-sass "$tmp/$m.cubin" >"$tmp/$m.sass" 2>&1 || echo "$m: cuobjdump failed"
     awk -v mod="$m" '
       /Function : /{f=$3}
@@ -91,27 +92,27 @@ run() {
 : >"$tmp/summary.txt"
 : >"$tmp/fails.txt"
 : >"$tmp/status.txt"
-for c in v2,v10 v2w,v4 cluster split8k split16k; do run 40 check "$c"; done
+for c in v2,v10 v5,v5g gmax; do run 40 check "$c"; done
 # Timing: all candidates side by side; rc 0 or 1 (a failed check, still timed) keeps the results.
-run 45 indexer v2,v2w,v4
+run 45 indexer v2,v5,v5g
 if [ $? -gt 1 ]; then
-  for c in v2 v2w v4; do run 25 indexer "$c"; done
+  for c in v2 v5 v5g; do run 25 indexer "$c"; done
 fi
-run 45 topk v10,cluster
+run 45 topk v10,gmax,pipe
 if [ $? -gt 1 ]; then
-  for c in v10 cluster; do run 25 topk "$c"; done
+  for c in v10 gmax; do run 25 topk "$c"; done
 fi
 nvidia-smi --query-gpu=clocks.sm,temperature.gpu,power.draw --format=csv >>"$log" 2>&1
 
 # ---------------------------------------------------------------- summary (stdout)
 {
   echo "== SUMMARY (round-idxtopk, $((SECONDS - start)) s; details in idxtopk.txt)"
-  cat "$tmp/dsa_indexer.ptxas" "$tmp/sm90_topk_cluster.ptxas" "$tmp/sm90_topk_split.ptxas" | awk '
+  cat "$tmp/dsa_indexer.ptxas" "$tmp/sm90_topk_gmax.ptxas" | awk '
     /Compiling entry/ { f = $0; sub(/.*function .\047?/, "", f); sub(/\047.*/, "", f) }
     /spill stores/ { sp = $5 "+" $9 " spill bytes" }
     /Used [0-9]+ registers/ { printf "ptxas %s: %s registers, %s\n", f, $5, sp }
     /serialized/ { print "ptxas SERIALIZED: " $0 }'
-  grep -m1 "^occupancy" "$log"
+  grep -m2 "^occupancy" "$log"
   sed 's/^/run: /' "$tmp/status.txt"
   if grep -qvE "exit [01]$" "$tmp/status.txt"; then echo "RUN ERRORS: a run above crashed or timed out (see idxtopk.txt)"; fi
   if [ -s "$tmp/fails.txt" ]; then

@@ -255,6 +255,7 @@ public final class CudaBackend implements Backend {
     for (int i = 0; i < args.length; i++) {
       Object a = args[i];
       if (a instanceof CudaBuffer) {
+        ((CudaBuffer) a).wrote(); // any launch may write what it is given
         pointers[i] = Pointer.to(((CudaBuffer) a).pointer());
       } else if (a instanceof CUdeviceptr) {
         pointers[i] = Pointer.to((CUdeviceptr) a);
@@ -376,6 +377,7 @@ public final class CudaBackend implements Backend {
   public void upload(DeviceBuffer buffer, float[] values) {
     CudaBuffer b = cuda(buffer, "buffer");
     byte[] bytes = HostFormats.encode(b.dtype(), values, b.elements());
+    b.wrote();
     makeCurrent("CudaBackend.upload");
     Cuda.call(
         "cuMemcpyHtoD(" + bytes.length + " bytes)",
@@ -390,6 +392,7 @@ public final class CudaBackend implements Backend {
       throw new IllegalArgumentException(
           "values: " + values.length + " ints do not fill " + b.dtype() + "[" + b.elements() + "]");
     }
+    b.wrote();
     makeCurrent("CudaBackend.uploadInts");
     Cuda.call(
         "cuMemcpyHtoD(" + 4L * values.length + " bytes)",

@@ -12,6 +12,16 @@ final class CudaBuffer implements DeviceBuffer {
   private final long elements;
   private CUdeviceptr pointer;
 
+  /**
+   * Bumped by every host write (upload, fill) and every launch that gets this buffer as an
+   * argument: a launch may write any buffer it is given. CudaDsaOps pairs a logits buffer with the
+   * group maxima indexer v5g wrote beside it only while this count is what it was right after.
+   */
+  private long writes;
+
+  /** Indexer v5g's 8-key group maxima of these logits (owned; freed with this buffer), or null. */
+  private CudaBuffer groupMaxima;
+
   CudaBuffer(CudaBackend owner, DType dtype, long elements, CUdeviceptr pointer) {
     this.owner = owner;
     this.dtype = dtype;
@@ -42,8 +52,31 @@ final class CudaBuffer implements DeviceBuffer {
     return owner;
   }
 
+  synchronized void wrote() {
+    writes++;
+  }
+
+  synchronized long writes() {
+    return writes;
+  }
+
+  synchronized CudaBuffer groupMaxima() {
+    return groupMaxima;
+  }
+
+  synchronized void groupMaxima(CudaBuffer g) {
+    if (groupMaxima != null && groupMaxima != g) {
+      groupMaxima.close();
+    }
+    groupMaxima = g;
+  }
+
   @Override
   public synchronized void close() {
+    if (groupMaxima != null) {
+      groupMaxima.close();
+      groupMaxima = null;
+    }
     CUdeviceptr p = pointer;
     pointer = null;
     if (p != null && owner.isOpen()) {

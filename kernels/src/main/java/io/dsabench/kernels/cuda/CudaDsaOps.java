@@ -1,9 +1,13 @@
 package io.dsabench.kernels.cuda;
 
+import io.dsabench.kernels.DType;
 import io.dsabench.kernels.KernelException;
 import io.dsabench.kernels.Mla;
 import io.dsabench.kernels.Ops;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.Map;
+import java.util.WeakHashMap;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -115,6 +119,7 @@ final class CudaDsaOps implements AutoCloseable {
       switch (IndexerV3.version()) {
         case "v3" -> IndexerV3.launch(backend, op, site);
         case "v4" -> indexerWgmma5(op, site);
+        case "v5", "v5g" -> indexerV5(op, site, IndexerV3.version().equals("v5g"));
         default -> indexerWgmma(op, site);
       }
       return;
@@ -254,6 +259,64 @@ final class CudaDsaOps implements AutoCloseable {
         splitLen);
   }
 
+  // Indexer v5 / v5g (candidates, dsa_indexer.cu): v2's kernel and grid with each block's key
+  // scales staged in shared memory beside its keys; v5g also writes the 8-key group maxima of the
+  // logits, kept beside the logits buffer for top-k gmax (see topK).
+  private void indexerV5(Ops.Indexer op, String site, boolean groupMaxima) {
+    int nq = wgmmaQueriesPerCta(op.tokensPerSeq());
+    int qTiles = (op.tokensPerSeq() + nq - 1) / nq;
+    int splitLen =
+        indexerSplitLength((long) qTiles * op.batch(), op.position(), backend.smCount() * 3 / 2);
+    int splits = (op.position() + splitLen - 1) / splitLen;
+    CudaBuffer logits = CudaBackend.cuda(op.logits(), "logits");
+    Object[] args = {
+      CudaBackend.cuda(op.q(), "q"),
+      CudaBackend.cuda(op.weights(), "weights"),
+      CudaBackend.cuda(op.k(), "k"),
+      CudaBackend.cuda(op.kScales(), "kScales"),
+      logits,
+      op.tokensPerSeq(),
+      op.position(),
+      splitLen,
+      null
+    };
+    CudaBuffer gm = null;
+    if (groupMaxima) {
+      long need = groupMaximaFloats(op.batch(), op.tokensPerSeq(), op.position());
+      gm = logits.groupMaxima();
+      if (gm == null || gm.elements() < need) {
+        gm = (CudaBuffer) backend.allocate(DType.FP32, need);
+        logits.groupMaxima(gm);
+      }
+      args[8] = gm;
+    }
+    backend.launch(
+        "dsa_indexer",
+        (groupMaxima ? "dsa_indexer_fp8_v5g_q" : "dsa_indexer_fp8_v5_q") + nq,
+        site,
+        new int[] {qTiles, op.batch(), splits},
+        new int[] {constant("dsa_indexer", "dsa_indexer_fp8_wgmma_threads", site), 1, 1},
+        constant("dsa_indexer", "dsa_indexer_fp8_v5_smem_q" + nq, site),
+        groupMaxima ? args : Arrays.copyOf(args, 8));
+    if (groupMaxima) {
+      // Valid for exactly these logits, until anything else writes them.
+      gmaxValid.put(
+          logits, new GroupMaximaOf(op.batch(), op.tokensPerSeq(), op.position(), logits.writes()));
+    }
+  }
+
+  /** Floats of group maxima for a logits buffer: one per 8 keys of every row. */
+  static long groupMaximaFloats(int batch, int tokensPerSeq, int position) {
+    return (long) batch * tokensPerSeq * ((position + 7) / 8);
+  }
+
+  /** The shape the group maxima of a logits buffer were written for, and its write count then. */
+  private record GroupMaximaOf(int batch, int tokensPerSeq, int position, long writes) {}
+
+  /** Logits buffers whose group maxima indexer v5g wrote (weak: a dropped buffer leaves). */
+  private final Map<CudaBuffer, GroupMaximaOf> gmaxValid =
+      Collections.synchronizedMap(new WeakHashMap<>());
+
   /**
    * CTAs per row of the cluster top-k (sm90/topk/cluster.cu): enough that {@code rows} rows fill
    * about one wave of {@code slots} CTAs (3 per SM), one of the compiled cluster sizes 2, 3, 4, 6;
@@ -290,6 +353,40 @@ final class CudaDsaOps implements AutoCloseable {
             op.tokensPerSeq(),
             op.position(),
             op.k());
+        return;
+      }
+      version = "v10";
+    }
+    if (version.equals("gmax")) {
+      // Only on group maxima written by indexer v5g for these very logits, nothing written since
+      // (stale maxima could hide a winner); otherwise v10.
+      CudaBuffer logits = CudaBackend.cuda(op.logits(), "logits");
+      GroupMaximaOf g = gmaxValid.get(logits);
+      CudaBuffer gm = logits.groupMaxima();
+      if (g != null
+          && gm != null
+          && g.writes() == logits.writes()
+          && g.batch() == op.batch()
+          && g.tokensPerSeq() == op.tokensPerSeq()
+          && g.position() == op.position()) {
+        String site = "CudaDsaOps.topK";
+        String module = "sm90/topk/gmax";
+        backend.launch(
+            module,
+            "dsa_topk_gmax",
+            site,
+            new int[] {op.batch() * op.tokensPerSeq(), 1, 1},
+            new int[] {constant(module, "dsa_topk_gmax_threads", site), 1, 1},
+            constant(module, "dsa_topk_gmax_smem", site),
+            logits,
+            gm,
+            CudaBackend.cuda(op.indices(), "indices"),
+            op.tokensPerSeq(),
+            op.position(),
+            op.k());
+        // The launch counted as a write of the logits; this kernel only reads them.
+        gmaxValid.put(
+            logits, new GroupMaximaOf(g.batch(), g.tokensPerSeq(), g.position(), logits.writes()));
         return;
       }
       version = "v10";

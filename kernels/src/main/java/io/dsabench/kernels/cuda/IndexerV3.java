@@ -30,9 +30,13 @@ final class IndexerV3 {
 
   static String version() {
     String v = System.getProperty("dsabench.cuda.indexer", DEFAULT_VERSION);
-    if (!v.equals("v2") && !v.equals("v3") && !v.equals("v4")) {
+    if (!v.equals("v2")
+        && !v.equals("v3")
+        && !v.equals("v4")
+        && !v.equals("v5")
+        && !v.equals("v5g")) {
       throw new IllegalArgumentException(
-          "dsabench.cuda.indexer: '" + v + "' is not one of v2, v3, v4");
+          "dsabench.cuda.indexer: '" + v + "' is not one of v2, v3, v4, v5, v5g");
     }
     return v;
   }

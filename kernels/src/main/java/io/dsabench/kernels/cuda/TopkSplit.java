@@ -17,8 +17,9 @@ final class TopkSplit implements AutoCloseable {
   /**
    * Which top-k runs: {@code v10} (dsa_topk.cu, one CTA per row; the default and the only one off
    * sm_90a), {@code split8k} or {@code split16k} (this kernel, slices of 8192 or 16384 logits), or
-   * {@code cluster} (sm90/topk/cluster.cu where rows are few, else v10; CudaDsaOps); system
-   * property {@code dsabench.cuda.topk}.
+   * {@code cluster} (sm90/topk/cluster.cu where rows are few, else v10; CudaDsaOps), or {@code
+   * gmax} (sm90/topk/gmax.cu on the group maxima indexer v5g wrote for these logits, else v10;
+   * CudaDsaOps); system property {@code dsabench.cuda.topk}.
    */
   static final String DEFAULT_VERSION = "v10";
 
@@ -35,9 +36,13 @@ final class TopkSplit implements AutoCloseable {
 
   static String version(boolean hopper) {
     String v = System.getProperty("dsabench.cuda.topk", DEFAULT_VERSION);
-    if (!v.equals("v10") && !v.equals("split8k") && !v.equals("split16k") && !v.equals("cluster")) {
+    if (!v.equals("v10")
+        && !v.equals("split8k")
+        && !v.equals("split16k")
+        && !v.equals("cluster")
+        && !v.equals("gmax")) {
       throw new IllegalArgumentException(
-          "dsabench.cuda.topk: '" + v + "' is not one of v10, split8k, split16k, cluster");
+          "dsabench.cuda.topk: '" + v + "' is not one of v10, split8k, split16k, cluster, gmax");
     }
     return hopper ? v : "v10";
   }

@@ -38,9 +38,13 @@ class IndexerV3Test {
       System.setProperty("dsabench.cuda.indexer", "v4");
       assertThat(IndexerV3.version()).isEqualTo("v4");
       System.setProperty("dsabench.cuda.indexer", "v5");
+      assertThat(IndexerV3.version()).isEqualTo("v5");
+      System.setProperty("dsabench.cuda.indexer", "v5g");
+      assertThat(IndexerV3.version()).isEqualTo("v5g");
+      System.setProperty("dsabench.cuda.indexer", "v6");
       assertThatThrownBy(IndexerV3::version)
           .isInstanceOf(IllegalArgumentException.class)
-          .hasMessage("dsabench.cuda.indexer: 'v5' is not one of v2, v3, v4");
+          .hasMessage("dsabench.cuda.indexer: 'v6' is not one of v2, v3, v4, v5, v5g");
     } finally {
       if (old == null) {
         System.clearProperty("dsabench.cuda.indexer");

@@ -32,7 +32,11 @@ class TopkSplitTest {
       System.setProperty("dsabench.cuda.topk", "split");
       assertThatThrownBy(() -> TopkSplit.version(true))
           .isInstanceOf(IllegalArgumentException.class)
-          .hasMessage("dsabench.cuda.topk: 'split' is not one of v10, split8k, split16k, cluster");
+          .hasMessage(
+              "dsabench.cuda.topk: 'split' is not one of v10, split8k, split16k, cluster, gmax");
+      System.setProperty("dsabench.cuda.topk", "gmax");
+      assertThat(TopkSplit.version(true)).isEqualTo("gmax");
+      assertThat(TopkSplit.version(false)).isEqualTo("v10");
     } finally {
       if (old == null) {
         System.clearProperty("dsabench.cuda.topk");

@@ -1,0 +1,266 @@
+// Causal top-k that reads only the parts of a row that can hold a winner, guided by the 8-key
+// group maxima the indexer wrote beside the logits (dsa_indexer_fp8_v5g_q*: gmax[row * ceil(P/8) +
+// key / 8], invisible keys counted as -inf). Semantics as dsa_topk.cu: the k largest visible keys
+// of each row, -1 padded, order unspecified.
+//
+// Why: v10 reads the whole row (512 KB at 128K) and spends ~10 us per row on a sampled threshold
+// before it streams; a decode top-k of 128 rows is then 42-45 us, one lone CTA per SM streaming
+// its row at ~15 GB/s. Here, per row (one CTA of 512 threads):
+//   1. min / max, then one histogram over the row's G = ceil(vis/8) group maxima (bins spread over
+//      their own key range; a second level only when the first leaves too many groups): a
+//      threshold tau such that at least k groups have a maximum >= tau, so at least k keys are
+//      >= tau; the number of such groups is exact (about k at 128K, 1/8 of the row);
+//   2. the list of those groups in shared memory (every key >= tau lies in one of them);
+//   3. a gather of just those groups (32 bytes each: ~64 KB of a 512 KB row at 128K), keeping
+//      keys >= tau as candidates (~2.2k for iid logits);
+//   4. v10's exact select among the candidates.
+// The answer is exact whatever tau is, as long as the group maxima are those of the logits read:
+// at least k candidates, all keys >= tau among them. When fewer than k or more than GL_CAND keys
+// pass, or more than GL_LIST groups (ties, a clustered row), or for rows under 2k groups, it runs
+// v10's path (sampled threshold, then the exact radix select over the row).
+// The caller must pass group maxima written by the indexer for these very logits: stale ones can
+// hide a winner (CudaDsaOps keeps that pairing; kernels/NOTES.md).
+#include "topk_v10.cuh"
+
+namespace {
+
+constexpr int GL_NB = 8;                   // 16-byte loads in flight per thread (group maxima)
+constexpr int GL_NG = 4;                   // loads in flight per thread in the gather
+constexpr int GL_LIST = 4096;              // candidate groups kept, in candKey[GL_CAND ..)
+constexpr int GL_CAND = CAP - GL_LIST;     // candidate keys kept, in candKey/candIdx[0 .. GL_CAND)
+constexpr int GL_REFINE = 3072;            // more groups than this after level 1: refine tau
+
+// f(key, idx, valid) for every element of a[0..n), in warp-uniform trip counts (f may use warp
+// collectives), GL_NB 16-byte loads in flight per thread where a is 16-byte aligned.
+template <typename F>
+__device__ __forceinline__ void for_each_gm(const float* __restrict__ a, int n, F&& f) {
+  const int tid = threadIdx.x;
+  const int head = min(n, (int)((16 - ((uintptr_t)a & 15)) & 15) / 4);
+  {
+    const bool v = tid < head;
+    f(v ? dsak::float_key(__ldg(a + tid)) : 0u, tid, v);
+  }
+  const float4* body = reinterpret_cast<const float4*>(a + head);
+  const int nv = (n - head) / 4;
+  constexpr int STEP = GL_NB * THREADS;
+  for (int st = 0; st < nv; st += STEP) {
+    float4 x[GL_NB];
+#pragma unroll
+    for (int j = 0; j < GL_NB; j++) {
+      const int i = st + j * THREADS + tid;
+      x[j] = i < nv ? __ldg(body + i) : make_float4(0.f, 0.f, 0.f, 0.f);
+    }
+#pragma unroll
+    for (int j = 0; j < GL_NB; j++) {
+      const int i = st + j * THREADS + tid;
+      const bool v = i < nv;
+      const int b = head + 4 * i;
+      f(dsak::float_key(x[j].x), b, v);
+      f(dsak::float_key(x[j].y), b + 1, v);
+      f(dsak::float_key(x[j].z), b + 2, v);
+      f(dsak::float_key(x[j].w), b + 3, v);
+    }
+  }
+  const int tail0 = head + nv * 4;
+  {
+    const int i = tail0 + tid;
+    const bool v = tid < n - tail0;
+    f(v ? dsak::float_key(__ldg(a + i)) : 0u, i, v);
+  }
+}
+
+// Appends (key, idx) for the lanes with pred to the candidates (one shared atomic per warp);
+// positions past GL_CAND are counted, not stored.
+__device__ __forceinline__ void keep(TopkSmem& s, bool pred, uint32_t key, int idx) {
+  const unsigned ball = __ballot_sync(0xffffffffu, pred);
+  if (ball == 0) return;
+  const int lane = threadIdx.x & 31, leader = __ffs(ball) - 1;
+  int base = 0;
+  if (lane == leader) base = atomicAdd(&s.candCount, __popc(ball));
+  base = __shfl_sync(0xffffffffu, base, leader);
+  const int p = base + __popc(ball & ((1u << lane) - 1));
+  if (pred && p < GL_CAND) {
+    s.candKey[p] = key;
+    s.candIdx[p] = idx;
+  }
+}
+
+// Steps 1-4 above; false (nothing emitted) when the row needs v10's path.
+__device__ bool gmax_select(TopkSmem& s, const float* __restrict__ row, const float* __restrict__ gm,
+                            int vis, int k, int* __restrict__ out) {
+  const int tid = threadIdx.x, lane = tid & 31, warp = tid >> 5;
+  constexpr int NW = THREADS / 32;
+  const int G = (vis + 7) >> 3;
+  int* const list = reinterpret_cast<int*>(s.candKey + GL_CAND);
+
+  // 1a. Range of the group maxima (their keys); hist zeroed meanwhile.
+  for (int i = tid; i < 2048; i += THREADS) s.hist[i] = 0;
+  uint32_t lo = 0xffffffffu, hi = 0;
+  for_each_gm(gm, G, [&](uint32_t key, int, bool v) {
+    if (v) {
+      lo = min(lo, key);
+      hi = max(hi, key);
+    }
+  });
+  lo = __reduce_min_sync(0xffffffffu, lo);
+  hi = __reduce_max_sync(0xffffffffu, hi);
+  if (lane == 0) {   // candIdx is free until step 3
+    s.candIdx[warp] = (int)lo;
+    s.candIdx[32 + warp] = (int)hi;
+  }
+  __syncthreads();
+  lo = __reduce_min_sync(0xffffffffu, (uint32_t)s.candIdx[lane % NW]);
+  hi = __reduce_max_sync(0xffffffffu, (uint32_t)s.candIdx[32 + lane % NW]);
+  const uint32_t range = hi - lo;
+  const int width = range == 0 ? 0 : 32 - __clz(range);
+  const int shift = max(0, width - 11);   // (range >> shift) < 2048
+  // 1b. Level 1: 2048 bins of (key - lo) >> shift.
+  for_each_gm(gm, G, [&](uint32_t key, int, bool v) {
+    if (v) atomicAdd(&s.hist[(key - lo) >> shift], 1);
+  });
+  __syncthreads();
+  select_bin(s, 2048, k);   // at least k groups in bins >= selBin
+  uint32_t tau = lo + ((uint32_t)s.selBin << shift);
+  int groups = s.selAbove + s.selEq;
+  if (groups > GL_REFINE && shift > 0) {
+    // 1c. Level 2 inside bin B: the next (up to) 11 bits.
+    const uint32_t B = s.selBin;
+    const int kRem = k - s.selAbove;
+    const int above = s.selAbove;
+    const int shift2 = max(0, shift - 11);
+    const uint32_t mask2 = (1u << (shift - shift2)) - 1;
+    __syncthreads();
+    for (int i = tid; i < 2048; i += THREADS) s.hist[i] = 0;
+    __syncthreads();
+    for_each_gm(gm, G, [&](uint32_t key, int, bool v) {
+      if (v && ((key - lo) >> shift) == B) atomicAdd(&s.hist[((key - lo) >> shift2) & mask2], 1);
+    });
+    __syncthreads();
+    select_bin(s, 2048, kRem);
+    tau += (uint32_t)s.selBin << shift2;
+    groups = above + s.selAbove + s.selEq;
+  }
+  if (groups > GL_LIST) return false;   // ties or a clustered row: v10's path
+  // 2. The groups whose maximum is >= tau (exactly `groups` of them).
+  if (tid == 0) {
+    s.candCount = 0;
+    s.maxKey = hi;   // the row's largest key: >= every candidate, as select_cands needs
+  }
+  __syncthreads();
+  for_each_gm(gm, G, [&](uint32_t key, int g, bool v) {
+    const bool pred = v && key >= tau;
+    const unsigned ball = __ballot_sync(0xffffffffu, pred);
+    if (ball) {
+      const int leader = __ffs(ball) - 1;
+      int base = 0;
+      if (lane == leader) base = atomicAdd(&s.candCount, __popc(ball));
+      base = __shfl_sync(0xffffffffu, base, leader);
+      if (pred) list[base + __popc(ball & ((1u << lane) - 1))] = g;
+    }
+  });
+  __syncthreads();
+  const int ng = s.candCount;
+  __syncthreads();
+  if (tid == 0) s.candCount = 0;
+  __syncthreads();
+  // 3. Gather the groups, keep keys >= tau. Rows starting on 16 bytes: two float4 per group.
+  if (((uintptr_t)row & 15) == 0) {
+    const int items = 2 * ng;
+    for (int st = 0; st < items; st += GL_NG * THREADS) {
+      float4 x[GL_NG];
+      int base[GL_NG];
+#pragma unroll
+      for (int j = 0; j < GL_NG; j++) {
+        const int i = st + j * THREADS + tid;
+        base[j] = i < items ? list[i >> 1] * 8 + (i & 1) * 4 : vis;
+        if (base[j] + 3 < vis) {
+          x[j] = __ldcs(reinterpret_cast<const float4*>(row + base[j]));
+        } else {   // the row's last partial group (or no item): scalars, -inf past vis
+          x[j].x = base[j] < vis ? row[base[j]] : -INFINITY;
+          x[j].y = base[j] + 1 < vis ? row[base[j] + 1] : -INFINITY;
+          x[j].z = base[j] + 2 < vis ? row[base[j] + 2] : -INFINITY;
+          x[j].w = -INFINITY;
+        }
+      }
+#pragma unroll
+      for (int j = 0; j < GL_NG; j++) {
+        const int i = st + j * THREADS + tid;
+        const bool v = i < items;
+        uint32_t kk;
+        kk = dsak::float_key(x[j].x);
+        keep(s, v && base[j] < vis && kk >= tau, kk, base[j]);
+        kk = dsak::float_key(x[j].y);
+        keep(s, v && base[j] + 1 < vis && kk >= tau, kk, base[j] + 1);
+        kk = dsak::float_key(x[j].z);
+        keep(s, v && base[j] + 2 < vis && kk >= tau, kk, base[j] + 2);
+        kk = dsak::float_key(x[j].w);
+        keep(s, v && base[j] + 3 < vis && kk >= tau, kk, base[j] + 3);
+      }
+    }
+  } else {   // unaligned rows (odd P): one float per thread per key
+    const int items = 8 * ng;
+    for (int st = 0; st < items; st += GL_NG * THREADS) {
+      float x[GL_NG];
+      int idx[GL_NG];
+#pragma unroll
+      for (int j = 0; j < GL_NG; j++) {
+        const int i = st + j * THREADS + tid;
+        idx[j] = i < items ? list[i >> 3] * 8 + (i & 7) : vis;
+        x[j] = idx[j] < vis ? __ldcs(row + idx[j]) : -INFINITY;
+      }
+#pragma unroll
+      for (int j = 0; j < GL_NG; j++) {
+        const uint32_t kk = dsak::float_key(x[j]);
+        keep(s, idx[j] < vis && kk >= tau, kk, idx[j]);
+      }
+    }
+  }
+  __syncthreads();
+  const int n = s.candCount;
+  if (n < k || n > GL_CAND) return false;
+  // 4. The k largest among them.
+  select_cands(s, n, k, tau, out);
+  return true;
+}
+
+}  // namespace
+
+// grid = rows (batch * T), block = dsa_topk_gmax_threads (512), dynamic shared memory =
+// dsa_topk_gmax_smem (v10's TopkSmem); gmax [rows, ceil(P/8)] from dsa_indexer_fp8_v5g_q* on the
+// same logits; indices [rows, k].
+extern "C" __global__ void __launch_bounds__(THREADS, 2)
+    dsa_topk_gmax(const float* __restrict__ logits, const float* __restrict__ gmax,
+                  int* __restrict__ indices, int T, int P, int k) {
+  extern __shared__ __align__(16) uint8_t dyn[];
+  TopkSmem& s = *reinterpret_cast<TopkSmem*>(dyn);
+  const int r = blockIdx.x;
+  const int vis = P - T + r % T + 1;
+  const float* row = logits + (size_t)r * P;
+  const float* gm = gmax + (size_t)r * ((P + 7) >> 3);
+  int* out = indices + (size_t)r * k;
+  const int tid = threadIdx.x;
+  if (vis <= k) {
+    for (int i = tid; i < k; i += THREADS) out[i] = i < vis ? i : -1;
+    return;
+  }
+  if (tid == 0) {
+    s.outCount = 0;
+    s.eqTaken = 0;
+  }
+  const int G = (vis + 7) >> 3;
+  if (G >= 2 * k && 2 * k <= GL_CAND) {
+    if (tid == 0) prefetch_row_l2(gm, 0, G);   // the maxima stream into L2 while hist is zeroed
+    if (gmax_select(s, row, gm, vis, k, out)) return;
+    __syncthreads();
+  }
+  // v10's path (dsa_topk): sampled threshold over the row, else the exact radix select.
+  if (vis >= 8192 && 2 * k <= CAP) {
+    if (tid == 0) prefetch_row_l2(row, 0, min((long)vis, 128 * 256L));
+    if (sampled_select_v<4, true, 128>(s, row, vis, k, out)) return;
+    __syncthreads();
+  }
+  radix_global(s, row, vis, k, out);
+}
+
+extern "C" __device__ const int dsa_topk_gmax_smem = (int)sizeof(TopkSmem);
+extern "C" __device__ const int dsa_topk_gmax_threads = THREADS;
