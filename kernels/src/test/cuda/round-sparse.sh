@@ -76,7 +76,7 @@ sass_counts() {   # sass_counts <sass file> <kernel-name regex>
       if ($0 ~ / IMAD\.SHL/) is[f]++
       if ($0 ~ /STAS|ST\.ASYNC/) sa[f]++
       if ($0 ~ /MEMBAR|FENCE/) mb[f]++
-      if ($0 ~ / LDG/) lg[f]++
+      if ($0 ~ / LDG\./) lg[f]++
     }
     END {
       for (f in fs)
