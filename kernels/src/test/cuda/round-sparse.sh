@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # One device round for the sparse MLA kernels (issue 16), no Java: the shipped version 4
 # (sm90/prefill/sparse.cu; sm90/decode/sparse_fp8.cu's sparse_mla_fp8_v4, each CTA dequantising every
-# entry), two decode candidates defined in sparse_bench.cu (v4pf1: the producer prefetches block pair
-# i + 1's entries into L2 during pair i with one bulk prefetch per entry; v4pl1: the same with one
-# prefetch per 128-byte line), v3 (dsa_sparse_mla.cu) and the fp8 CTA-pair form v4pair. Run from the
-# repo root on the GPU machine with OUT set:  OUT=/some/dir bash kernels/src/test/cuda/round-sparse.sh
+# entry), the two fp8 decode candidates of round 4 in sparse_fp8.cu (v5: the solo kernel with the
+# cheaper conversion; v5pair: the CTA pair whose peer half comes by st.async counted in bytes on the
+# ready barrier, each CTA loading and converting half of every block) and the round-2 CTA pair
+# v4pair. The candidates change only the fp8 producer: prefill (bf16) is the shipped kernel, timed
+# once as v4. Run from the repo root on the GPU machine with OUT set:
+#   OUT=/some/dir bash kernels/src/test/cuda/round-sparse.sh
 # Everything goes into $OUT/sparse.txt (ptxas resource lines, SASS instruction counts, every check,
 # every timing); stdout gets a short summary table. Bounded: builds and runs are under `timeout`,
 # each implementation runs in its own process (a trap cannot take the others down), and the check
@@ -19,7 +21,7 @@ t=kernels/src/test/cuda
 b=$(mktemp -d /tmp/sparse-round.XXXXXX)
 start=$(date +%s)
 exec 3>&1 >"$log" 2>&1
-impls=(v4 v4pf1 v4pl1 v3 v4pair)
+impls=(v4 v5 v5pair v4pair)
 
 echo "== round-sparse $(date -u +%Y-%m-%dT%H:%M:%SZ)"
 nvidia-smi --query-gpu=name,driver_version,clocks.sm,clocks.max.sm,temperature.gpu,power.draw --format=csv
@@ -29,7 +31,7 @@ nvcc --version | tail -n 2
 flags=(-std=c++17 -O3 -gencode arch=compute_90a,code=sm_90a -I "$src")
 # In parallel: the cubins with the product build's flags (build-cubins.sh) for resource use and
 # SASS, and the driver twice: with the mbarrier wait timeout for the checks, without for timing.
-for m in sm90/prefill/sparse sm90/decode/sparse_fp8 dsa_sparse_mla; do
+for m in sm90/prefill/sparse sm90/decode/sparse_fp8; do
   n=$(basename "$m")
   timeout 240 nvcc "${flags[@]}" -lineinfo -cubin -Xptxas -v -o "$b/$n.cubin" "$src/$m.cu" >"$b/$n.ptxas" 2>&1 &
 done
@@ -41,13 +43,13 @@ echo "== built in $(($(date +%s) - start)) s"
 grep -h -E "error" "$b"/*.ptxas "$b/dbg.log" "$b/bench.log"
 
 echo "== ptxas, product flags (registers are the launch bound: setmaxnreg moves them to the consumers)"
-for n in sparse sparse_fp8 dsa_sparse_mla; do
+for n in sparse sparse_fp8; do
   echo "-- $n.cu"
   grep -E "Compiling entry|registers|spill|stack|serialized|C75[0-9][0-9]|arning" "$b/$n.ptxas" |
     sed -e 's/^ptxas info *: //'
 done
 for f in dbg bench; do
-  echo "-- driver, $f build: the sm90 kernels (the candidates are built only here)"
+  echo "-- driver, $f build: the sm90 kernels"
   grep -E -A3 "Compiling entry function 'sparse_mla_" "$b/$f.log" | grep -E "entry|spill|Used" |
     sed -e 's/^ptxas info *: //'
   grep -E "serialized|C75[0-9][0-9]" "$b/$f.log"
@@ -68,31 +70,36 @@ sass_counts() {   # sass_counts <sass file> <kernel-name regex>
       if ($0 ~ /MUFU\.EX2/) e[f]++
       if ($0 ~ /PRMT/) pm[f]++
       if ($0 ~ /HMUL2|HFMA2/) hm[f]++
-      if ($0 ~ /BLK|CCTL|PREF/) pf[f]++
       if ($0 ~ /R2UR/) ru[f]++
+      if ($0 ~ / SHF\./) sh[f]++
+      if ($0 ~ / LOP3\./) lo[f]++
+      if ($0 ~ / IMAD\.SHL/) is[f]++
+      if ($0 ~ /STAS|ST\.ASYNC/) sa[f]++
+      if ($0 ~ /MEMBAR|FENCE/) mb[f]++
+      if ($0 ~ / LDG\./) lg[f]++
     }
     END {
       for (f in fs)
-        printf "%-32s instr=%d HGMMA=%d HMMA=%d LDL/STL=%d LDGSTS=%d SYNCS=%d BAR=%d EX2=%d PRMT=%d HMUL2/HFMA2=%d prefetch(BLK|CCTL|PREF)=%d R2UR=%d\n",
-          f, n[f], g[f], h[f], l[f], c[f], s[f], br[f], e[f], pm[f], hm[f], pf[f], ru[f]
+        printf "%-32s instr=%d HGMMA=%d LDL/STL=%d LDG=%d LDGSTS=%d SYNCS=%d BAR=%d EX2=%d PRMT=%d SHF=%d LOP3=%d IMAD.SHL=%d HMUL2/HFMA2=%d STAS=%d MEMBAR/FENCE=%d R2UR=%d\n",
+          f, n[f], g[f], l[f], lg[f], c[f], s[f], br[f], e[f], pm[f], sh[f], lo[f], is[f], hm[f], sa[f], mb[f], ru[f]
     }' "$1"
 }
-for n in sparse sparse_fp8 dsa_sparse_mla; do
+for n in sparse sparse_fp8; do
   [ -s "$b/$n.cubin" ] || { echo "$n: no cubin"; continue; }
   cuobjdump --dump-sass "$b/$n.cubin" >"$b/$n.sass" 2>&1
   sass_counts "$b/$n.sass" .
   grep -o -E "HGMMA\.[0-9x]+\.[A-Z0-9.]+" "$b/$n.sass" | sort | uniq -c | sed "s/^/   $n: /"
 done
-if [ -x "$b/sparse_bench" ]; then
-  cuobjdump --dump-sass "$b/sparse_bench" >"$b/driver.sass" 2>&1
-  sass_counts "$b/driver.sass" "v4p[fl]1"
-  # How the prefetches compiled: the opcodes (and whether a per-thread bulk prefetch became a loop).
-  for k in sparse_mla_fp8_v4pf1 sparse_mla_fp8_v4pl1; do
-    echo "-- $k: prefetch opcodes"
-    awk -v k="$k" '/Function : / { keep = ($3 == k) } keep && /BLK|CCTL|PREF/' "$b/driver.sass" |
-      sed -e 's/^ *//' | head -n 12
-  done
-fi
+# How the v5 conversion and the pair's remote stores compiled: one dequantised panel of each fp8
+# kernel (from its first PRMT), and the opcodes of st.async and the fences.
+for k in sparse_mla_fp8_v4 sparse_mla_fp8_v5 sparse_mla_fp8_v5_pair sparse_mla_fp8_v4_pair; do
+  echo "-- $k: 40 instructions from the first PRMT"
+  awk -v k="$k" '/Function : / { keep = ($3 == k); seen = 0 } keep && /PRMT/ { seen = 1 } keep && seen && n[k]++ < 40' \
+    "$b/sparse_fp8.sass" | sed -e 's/^ *//' -e 's/ *\/\* 0x[0-9a-f]* \*\/ *$//'
+  echo "-- $k: remote stores, fences (distinct opcodes)"
+  awk -v k="$k" '/Function : / { keep = ($3 == k) } keep && /STAS|ST\.ASYNC|MEMBAR|FENCE|ST\.E.*cluster|STS.*cluster/' \
+    "$b/sparse_fp8.sass" | sed -e 's/^ *\/\*[0-9a-f]*\*\/ *//' -e 's/ .*//' | sort | uniq -c
+done
 
 run() {   # run <label> <seconds> <command...>: bounded, exit status recorded
   local label=$1 secs=$2
@@ -106,23 +113,24 @@ run() {   # run <label> <seconds> <command...>: bounded, exit status recorded
 declare -A hung
 for impl in "${impls[@]}"; do
   [ -x "$b/sparse_bench_dbg" ] || { echo "== check $impl: no driver (build failed)"; break; }
-  run "check $impl" 45 "$b/sparse_bench_dbg" check "$impl"
+  run "check $impl" 30 "$b/sparse_bench_dbg" check "$impl"
   rc=$?
   if [ $rc = 124 ] || grep -q "^CHECK $impl .*timed out" "$log"; then hung[$impl]=1; fi
 done
 for impl in "${impls[@]}"; do
   [ -x "$b/sparse_bench" ] || { echo "== bench $impl: no driver (build failed)"; break; }
   if [ -n "${hung[$impl]:-}" ]; then echo "== bench $impl: skipped (its checks hung)"; continue; fi
-  run "bench $impl" 45 "$b/sparse_bench" bench "$impl"
+  run "bench $impl" 30 "$b/sparse_bench" bench "$impl"
 done
 nvidia-smi --query-gpu=clocks.sm,temperature.gpu,power.draw --format=csv
 echo "== done in $(($(date +%s) - start)) s"
 
 # Summary on stdout: the checks, ptxas, then every implementation per point against the shipped v4
-# and against FlashMLA (its times as our reference runner measured them on the H200, 2026-11-30).
+# and against FlashMLA (its times in the published H200 run of 2026-11-30, reference runner).
 {
   echo "round-sparse: $(($(date +%s) - start)) s, full log in $log"
   grep -E "^CHECKS|^ERROR" "$log"
+  grep -E "^OCCUPANCY" "$log" | sort -u
   grep -c "^CHECK .* FAIL" "$log" | sed 's/^/failed checks: /'
   for n in sparse sparse_fp8; do
     echo "ptxas $n.cu: $(grep -h -E "bytes stack|Used [0-9]+ registers|serialized" "$b/$n.ptxas" 2>/dev/null |
@@ -139,11 +147,11 @@ echo "== done in $(($(date +%s) - start)) s"
   done
   awk -F'|' '
     BEGIN {
-      ref["decode fp8 64x2 p=32K"] = 0.191; ref["decode fp8 64x2 p=128K"] = 0.191
-      ref["decode fp8 128x2 p=128K"] = 0.381; ref["decode fp8 64x1 p=128K"] = 0.100
-      ref["prefill n=4096 p=16K"] = 3.90; ref["prefill n=4096 p=128K"] = 4.48
+      ref["decode fp8 64x2 p=32K"] = 0.190; ref["decode fp8 64x2 p=128K"] = 0.190
+      ref["decode fp8 128x2 p=128K"] = 0.376; ref["decode fp8 64x1 p=128K"] = 0.097
+      ref["prefill n=4096 p=16K"] = 3.792; ref["prefill n=4096 p=128K"] = 4.349
       must["decode fp8 64x2 p=32K"] = 0.229; must["decode fp8 64x2 p=128K"] = 0.229
-      must["decode fp8 128x2 p=128K"] = 0.457; must["decode fp8 64x1 p=128K"] = 0.120
+      must["decode fp8 128x2 p=128K"] = 0.451; must["decode fp8 64x1 p=128K"] = 0.116
     }
     /^BENCH / {
       split($1, a, " "); impl = a[2]; pt = $2; gsub(/^ +| +$/, "", pt)
@@ -153,20 +161,20 @@ echo "== done in $(($(date +%s) - start)) s"
     }
     function f(x) { return x > 0 ? sprintf("%.4f", x) : "-" }
     END {
-      printf "%-24s %8s %8s %8s %8s %8s %6s %8s %8s %9s\n", "point (ms)", "v4", "v4pf1", "v4pl1", "v4pair", "v3",
+      printf "%-24s %8s %8s %8s %8s %6s %8s %8s %9s\n", "point (ms)", "v4", "v5", "v5pair", "v4pair",
         "best", "best/v4", "FlashMLA", "best/Flash"
       for (i = 1; i <= np; i++) {
         p = order[i]; best = "v4"
-        if (t["v4pf1", p] > 0 && (!(t[best, p] > 0) || t["v4pf1", p] < t[best, p])) best = "v4pf1"
-        if (t["v4pl1", p] > 0 && (!(t[best, p] > 0) || t["v4pl1", p] < t[best, p])) best = "v4pl1"
+        if (t["v5", p] > 0 && (!(t[best, p] > 0) || t["v5", p] < t[best, p])) best = "v5"
+        if (t["v5pair", p] > 0 && (!(t[best, p] > 0) || t["v5pair", p] < t[best, p])) best = "v5pair"
         r = (t[best, p] > 0 && t["v4", p] > 0) ? sprintf("%.3f", t[best, p] / t["v4", p]) : "-"
         rf = (t[best, p] > 0 && (p in ref)) ? sprintf("%.2fx", t[best, p] / ref[p]) : "-"
         mark = (p in must) ? (t[best, p] > 0 && t[best, p] <= must[p] ? " must ok" : " must MISSED") : ""
-        printf "%-24s %8s %8s %8s %8s %8s %6s %8s %8s %9s%s\n", p, f(t["v4", p]), f(t["v4pf1", p]),
-          f(t["v4pl1", p]), f(t["v4pair", p]), f(t["v3", p]), best, r, ((p in ref) ? ref[p] : "-"), rf, mark
+        printf "%-24s %8s %8s %8s %8s %6s %8s %8s %9s%s\n", p, f(t["v4", p]), f(t["v5", p]),
+          f(t["v5pair", p]), f(t["v4pair", p]), best, r, ((p in ref) ? ref[p] : "-"), rf, mark
       }
     }' "$log"
-  echo "must: decode <= 1.2x FlashMLA (64x2 0.229 ms, 128x2 0.457, 64x1 0.120); prefill >= 455 TFLOP/s"
-  grep -E "^BENCH v4(pf1|pl1)? .*prefill" "$log" | sed 's/ | p10.*//'
+  echo "must: decode <= 1.2x FlashMLA (64x2 0.229 ms, 128x2 0.451, 64x1 0.116); prefill >= 455 TFLOP/s"
+  grep -E "^BENCH v4 .*prefill" "$log" | sed 's/ | p10.*//'
 } | tee -a "$log" >&3
 rm -rf "$b"

@@ -1,11 +1,12 @@
 // Standalone check + benchmark of the sparse MLA kernels, no Java needed. Implementations:
 //   v4      the shipped version 4: sm90/prefill/sparse.cu (bf16 cache) and sm90/decode/sparse_fp8.cu's
 //           sparse_mla_fp8_v4 (fp8 cache, each CTA dequantises every entry)
-//   v4pair  sparse_fp8.cu's CTA-pair form sparse_mla_fp8_v4_pair (fp8 cases only)
-//   v4pf1   candidates defined here: version 4 whose producer prefetches the selected entries of
-//   v4pl1   block pair i + 1 into L2 during pair i, with one bulk prefetch per entry (pf1) or one
-//           prefetch per 128-byte line (pl1); bf16 and fp8
+//   v4pair  sparse_fp8.cu's CTA-pair form sparse_mla_fp8_v4_pair (fp8 only)
+//   v5      candidates in sparse_fp8.cu (fp8 only): sparse_mla_fp8_v5, the solo kernel with the
+//   v5pair  cheaper conversion; sparse_mla_fp8_v5_pair, the CTA pair whose peer half comes by
+//           st.async counted in bytes (see sparse_mla.cuh, producer_fp8)
 //   v3      the previous version (dsa_sparse_mla.cu: dsa_sparse_mla_bf16_v3, dsa_sparse_mla_fp8_v3_pair)
+// An fp8-only implementation runs every check case with the fp8 cache (the bf16 cases' shapes too).
 // One implementation per process, so a candidate that traps cannot take the others down:
 //   sparse_bench check IMPL   fresh random inputs (never zeros), outputs poisoned with NaN, sizes
 //                             off every tile multiple; relative L2 error against a CPU reference
@@ -32,25 +33,6 @@
 #include "sm90/decode/sparse_fp8.cu"
 #include "sm90/prefill/sparse.cu"
 
-// Candidates, not shipped: version 4 with the producer prefetching the entries of block pair
-// i + PF into L2 during pair i (sparse_mla's PF, PF_LINES). Flipping one into the product is its
-// template arguments in sm90/decode/sparse_fp8.cu (sm90/prefill/sparse.cu for the bf16 form).
-#define SPARSE_PF_KERNELS(NAME, PF, LINES)                                                           \
-  extern "C" __global__ void __launch_bounds__(sm90s::THREADS, 1) sparse_mla_bf16_##NAME(           \
-      const __nv_bfloat16* __restrict__ q, const __nv_bfloat16* __restrict__ cache,                   \
-      const int* __restrict__ indices, __nv_bfloat16* __restrict__ out, int T, int P, int k,          \
-      float scaleLog2) {                                                                             \
-    sm90s::sparse_mla<false, false, PF, LINES>(                                                      \
-        {q, reinterpret_cast<const uint8_t*>(cache), indices, out, T, P, k, scaleLog2});             \
-  }                                                                                                  \
-  extern "C" __global__ void __launch_bounds__(sm90s::THREADS, 1) sparse_mla_fp8_##NAME(            \
-      const __nv_bfloat16* __restrict__ q, const uint8_t* __restrict__ cache,                         \
-      const int* __restrict__ indices, __nv_bfloat16* __restrict__ out, int T, int P, int k,          \
-      float scaleLog2) {                                                                             \
-    sm90s::sparse_mla<true, false, PF, LINES>({q, cache, indices, out, T, P, k, scaleLog2});         \
-  }
-SPARSE_PF_KERNELS(v4pf1, 1, false)
-SPARSE_PF_KERNELS(v4pl1, 1, true)
 
 #define CK(x)                                                                                \
   do {                                                                                       \
@@ -144,15 +126,15 @@ static double sparse_pairs(int batch, int T, int P, int k) {
 }
 
 // ---------------------------------------------------------------- the implementations
-enum class Kind { V3, V4, PAIR, PF1, PL1 };
+enum class Kind { V3, V4, PAIR, V5, V5PAIR };
 struct Impl {
   const char* name;
   Kind kind;
   bool fp8Only;   // no bf16 form: bf16 cases and points are skipped
 };
 static const Impl kImpls[] = {
-    {"v4", Kind::V4, false},   {"v4pair", Kind::PAIR, true}, {"v4pf1", Kind::PF1, false},
-    {"v4pl1", Kind::PL1, false}, {"v3", Kind::V3, false},
+    {"v4", Kind::V4, false}, {"v4pair", Kind::PAIR, true}, {"v5", Kind::V5, true},
+    {"v5pair", Kind::V5PAIR, true}, {"v3", Kind::V3, false},
 };
 static Impl g_impl;
 
@@ -164,10 +146,24 @@ static void setup_kernels() {
   CK(cudaFuncSetAttribute(sparse_mla_bf16_v4, cudaFuncAttributeMaxDynamicSharedMemorySize, sm90s::Layout::BYTES));
   CK(cudaFuncSetAttribute(sparse_mla_fp8_v4, cudaFuncAttributeMaxDynamicSharedMemorySize, sm90s::Layout::BYTES));
   CK(cudaFuncSetAttribute(sparse_mla_fp8_v4_pair, cudaFuncAttributeMaxDynamicSharedMemorySize, sm90s::Layout::BYTES));
-  CK(cudaFuncSetAttribute(sparse_mla_bf16_v4pf1, cudaFuncAttributeMaxDynamicSharedMemorySize, sm90s::Layout::BYTES));
-  CK(cudaFuncSetAttribute(sparse_mla_fp8_v4pf1, cudaFuncAttributeMaxDynamicSharedMemorySize, sm90s::Layout::BYTES));
-  CK(cudaFuncSetAttribute(sparse_mla_bf16_v4pl1, cudaFuncAttributeMaxDynamicSharedMemorySize, sm90s::Layout::BYTES));
-  CK(cudaFuncSetAttribute(sparse_mla_fp8_v4pl1, cudaFuncAttributeMaxDynamicSharedMemorySize, sm90s::Layout::BYTES));
+  CK(cudaFuncSetAttribute(sparse_mla_fp8_v5, cudaFuncAttributeMaxDynamicSharedMemorySize, sm90s::Layout::BYTES));
+  CK(cudaFuncSetAttribute(sparse_mla_fp8_v5_pair, cudaFuncAttributeMaxDynamicSharedMemorySize, sm90s::Layout::BYTES));
+}
+
+// How many clusters of 2 (one CTA per SM) the GPU runs at once: the pair kernels' wave size.
+static void print_cluster_occupancy() {
+  auto one = [](const char* name, const void* fn) {
+    cudaLaunchConfig_t cfg = {};
+    cfg.gridDim = dim3(2, 256);
+    cfg.blockDim = dim3(sm90s::THREADS);
+    cfg.dynamicSmemBytes = sm90s::Layout::BYTES;
+    int n = -1;
+    const cudaError_t e = cudaOccupancyMaxActiveClusters(&n, fn, &cfg);
+    printf("OCCUPANCY %s: %d clusters of 2 at once (%s)\n", name, n, cudaGetErrorString(e));
+    cudaGetLastError();
+  };
+  one("sparse_mla_fp8_v4_pair", (const void*)sparse_mla_fp8_v4_pair);
+  one("sparse_mla_fp8_v5_pair", (const void*)sparse_mla_fp8_v5_pair);
 }
 
 // The launches the Java cuda backend makes (CudaDsaOps.sparse): grid (2 head halves, rows).
@@ -188,17 +184,11 @@ static void run_sparse(bool fp8, const __nv_bfloat16* q, const void* cache, cons
     case Kind::PAIR:
       sparse_mla_fp8_v4_pair<<<grid, TH, SM>>>(q, c8, idx, out, T, P, k, scaleLog2);
       break;
-    case Kind::PF1:
-      if (fp8)
-        sparse_mla_fp8_v4pf1<<<grid, TH, SM>>>(q, c8, idx, out, T, P, k, scaleLog2);
-      else
-        sparse_mla_bf16_v4pf1<<<grid, TH, SM>>>(q, c16, idx, out, T, P, k, scaleLog2);
+    case Kind::V5:
+      sparse_mla_fp8_v5<<<grid, TH, SM>>>(q, c8, idx, out, T, P, k, scaleLog2);
       break;
-    case Kind::PL1:
-      if (fp8)
-        sparse_mla_fp8_v4pl1<<<grid, TH, SM>>>(q, c8, idx, out, T, P, k, scaleLog2);
-      else
-        sparse_mla_bf16_v4pl1<<<grid, TH, SM>>>(q, c16, idx, out, T, P, k, scaleLog2);
+    case Kind::V5PAIR:
+      sparse_mla_fp8_v5_pair<<<grid, TH, SM>>>(q, c8, idx, out, T, P, k, scaleLog2);
       break;
     case Kind::V3:
       if (fp8)
@@ -460,7 +450,7 @@ int main(int argc, char** argv) {
   for (const Impl& i : kImpls)
     if (impl == i.name) found = &i;
   if ((mode != "check" && mode != "bench") || !found) {
-    fprintf(stderr, "usage: sparse_bench check|bench v4|v4pair|v4pf1|v4pl1|v3\n");
+    fprintf(stderr, "usage: sparse_bench check|bench v4|v4pair|v5|v5pair|v3\n");
     return 2;
   }
   g_impl = *found;
@@ -469,6 +459,7 @@ int main(int argc, char** argv) {
   setup_kernels();
   printf("== %s %s on %s (%d SMs); smem v4 %d B, v3 bf16 %d B, v3 fp8 %d B\n", mode.c_str(), g_impl.name, prop.name,
          prop.multiProcessorCount, sm90s::Layout::BYTES, v3_smem(false), v3_smem(true));
+  if (g_impl.kind == Kind::PAIR || g_impl.kind == Kind::V5PAIR) print_cluster_occupancy();
   fflush(stdout);
   if (mode == "check") {
     uint64_t seed = 100;
@@ -478,7 +469,13 @@ int main(int argc, char** argv) {
         printf("CHECK %s: skipped after a hang [%s]\n", g_impl.name, c.why);
         continue;
       }
-      if (c.fp8 || !g_impl.fp8Only) check_case(c, seed);
+      if (g_impl.fp8Only) {   // every shape, with the fp8 cache
+        Case f = c;
+        f.fp8 = true;
+        check_case(f, seed);
+      } else {
+        check_case(c, seed);
+      }
     }
     printf("CHECKS %s %s: %d of %d passed\n", g_impl.name, g_fail ? "FAILED" : "passed", g_checks - g_fail, g_checks);
     return g_fail ? 1 : 0;

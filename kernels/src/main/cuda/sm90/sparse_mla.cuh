@@ -85,13 +85,16 @@ struct Layout {
 enum : int { BAR_M0 = 1, BAR_M1 = 2, BAR_P0 = 3, BAR_P1 = 4, BAR_SUM = 5 };
 
 // Arrivals each mbarrier phase expects.
-template <bool FP8, bool CLUSTER>
+template <bool FP8, bool CLUSTER, bool V5 = false>
 struct Counts {
   // bf16: the 128 producer threads' cp.async completions (noinc), plus the 16 threads that store a
   // block's valid flags before its right half (a plain arrive, so the flags are released).
-  // fp8: every producer thread arrives once its stores are done, in a CTA pair those of both CTAs;
-  // alone, a CTA copies the rope values of a right half with cp.async (noinc arrivals, 128 more).
-  static constexpr int READY_L = FP8 && CLUSTER ? 256 : 128;
+  // fp8: every producer thread arrives once its stores are done, in a CTA pair (v4) those of both
+  // CTAs; alone, a CTA copies the rope values of a right half with cp.async (noinc arrivals, 128
+  // more). The v5 pair: only this CTA's producer threads arrive (one of them also expecting the
+  // peer's bytes, which its st.async stores count off), and each CTA copies the rope of all 64 rows
+  // of a right half itself (128 noinc arrivals).
+  static constexpr int READY_L = FP8 && CLUSTER && !V5 ? 256 : 128;
   static constexpr int READY_R = FP8 ? 256 : 128 + 16;
   // One arrival per consumer warp (4) of the warpgroup that reads the half last, from both CTAs of
   // a pair.
@@ -265,6 +268,25 @@ S90 void st_cluster_16(uint32_t addr, uint4 v) {
                : "memory");
 #endif
 }
+// 16 bytes into the peer CTA's shared memory (shared::cluster address), counted off the peer's
+// mbarrier `cluster_bar` in bytes when they land: no fence, no arrival, no wait in this thread.
+S90 void st_async_16(uint32_t addr, uint4 v, uint32_t cluster_bar) {
+#if SPARSE90_ARCH_OK
+  asm volatile(
+      "st.async.shared::cluster.mbarrier::complete_tx::bytes.v4.b32 [%0], {%1, %2, %3, %4}, [%5];\n" ::"r"(addr),
+      "r"(v.x), "r"(v.y), "r"(v.z), "r"(v.w), "r"(cluster_bar)
+      : "memory");
+#endif
+}
+// Arrive, and add `bytes` to the transaction count the current phase waits for (the peer's st.async
+// stores count it off; it may go below zero until this arrival comes: the phase needs both).
+S90 void mbar_arrive_expect_tx(uint32_t bar, uint32_t bytes) {
+#if SPARSE90_ARCH_OK
+  asm volatile("{\n.reg .b64 st;\nmbarrier.arrive.expect_tx.shared::cta.b64 st, [%0], %1;\n}\n" ::"r"(bar),
+               "r"(bytes)
+               : "memory");
+#endif
+}
 S90 void st_cluster_u8(uint32_t addr, uint32_t v) {
 #if SPARSE90_ARCH_OK
   asm volatile("st.shared::cluster.u8 [%0], %1;\n" ::"r"(addr), "r"(v) : "memory");
@@ -346,6 +368,35 @@ S90 void dequant16(uint4 v, __nv_bfloat162 scale2, uint4& lo, uint4& hi) {
     const uint32_t t23 = __byte_perm(x[i], 0u, 0x3424);
     w[2 * i] = bf16x2_mul(bf16x2_mul(e4m3x2_bf16_scaled(t01), two120), scale2);
     w[2 * i + 1] = bf16x2_mul(bf16x2_mul(e4m3x2_bf16_scaled(t23), two120), scale2);
+  }
+  lo = make_uint4(w[0], w[1], w[2], w[3]);
+  hi = make_uint4(w[4], w[5], w[6], w[7]);
+}
+
+// The v5 conversion: three integer-pipe-or-shift instructions and one multiply per two values
+// instead of four and two. A prmt with sign-replicating selectors puts byte i in the low byte of a
+// 16-bit lane and 0xff or 0x00 (its sign) in the high byte; shifted left by 4 and masked with
+// 0x87f0 per lane, the lane holds the sign at bit 15 and exponent + mantissa at bits 4..10: the
+// same bf16 as e4m3x2_bf16_scaled (the value times 2^-120). The lower lane's carry out of bit 15
+// lands in the upper lane's bits 0..3, which the mask clears. The tile scale comes times 2^120
+// (one bf16x2 multiply, rounding once as before; exact for every scale below 2^8, i.e. tiles whose
+// largest value is below 448 * 2^8).
+S90 uint32_t prmt(uint32_t x, uint32_t sel) {
+  uint32_t r;
+  asm("prmt.b32 %0, %1, 0, %2;\n" : "=r"(r) : "r"(x), "r"(sel));
+  return r;
+}
+S90 void dequant16_v5(uint4 v, __nv_bfloat162 scale2x120, uint4& lo, uint4& hi) {
+  uint32_t w[8];
+  const uint32_t x[4] = {v.x, v.y, v.z, v.w};
+#pragma unroll
+  for (int i = 0; i < 4; i++) {
+    // bytes 0,1 -> lanes of w[2i], bytes 2,3 -> w[2i+1]; byte order = element order. Selector
+    // nibbles (low first): byte, its sign (8 | byte), next byte, its sign.
+    const uint32_t t01 = prmt(x[i], 0x9180u);
+    const uint32_t t23 = prmt(x[i], 0xB3A2u);
+    w[2 * i] = bf16x2_mul((t01 << 4) & 0x87f087f0u, scale2x120);
+    w[2 * i + 1] = bf16x2_mul((t23 << 4) & 0x87f087f0u, scale2x120);
   }
   lo = make_uint4(w[0], w[1], w[2], w[3]);
   hi = make_uint4(w[4], w[5], w[6], w[7]);
@@ -884,9 +935,14 @@ struct Fp8Half {
 
 // PF > 0 (alone only): the entries of block pair i + PF are prefetched into L2 during pair i, so
 // the producer's loads wait for L2, not HBM; producer thread pt prefetches the pair's entry pt.
-template <bool CLUSTER, int PF, bool PF_LINES>
+// V5: the cheaper conversion (dequant16_v5); in a CTA pair, the peer's half of every tile comes by st.async, counted in bytes on
+// this CTA's ready barrier (no cluster-scope fence or arrival per producer thread), and each CTA
+// copies the rope values and valid flags of all 64 rows itself (thread pt: row pt / 2, four of
+// its eight 16-byte rope chunks), so the rope needs no registers and crosses no CTA.
+template <bool CLUSTER, int PF, bool PF_LINES, bool V5 = false>
 S90 void producer_fp8(const Args& a, uint32_t base, uint8_t* smem, uint32_t peer_base, int npairs) {
   static_assert(PF == 0 || !CLUSTER, "the CTA pair has no prefetch form");
+  constexpr bool ASYNC = CLUSTER && V5;   // the v5 pair: st.async to the peer
   constexpr int R = CLUSTER ? 1 : 2;   // rows per thread and block
   const int pt = threadIdx.x - 256, q4 = pt & 3;
   const int r = blockIdx.y;
@@ -906,7 +962,7 @@ S90 void producer_fp8(const Args& a, uint32_t base, uint8_t* smem, uint32_t peer
 #pragma unroll
       for (int p = 0; p < 4; p++) h.v[p] = ld_stream_16(e + (RT ? 256 : 0) + p * 64 + q4 * 16);
       h.scale = ld_stream_f2(e + 512 + (RT ? 8 : 0));
-      if constexpr (RT && CLUSTER) {   // alone, the rope goes by cp.async (see put)
+      if constexpr (RT && CLUSTER && !V5) {   // else the rope goes by cp.async (see put)
         h.v[4] = ld_stream_16(e + 528 + q4 * 32);
         h.v[5] = ld_stream_16(e + 528 + q4 * 32 + 16);
       }
@@ -921,7 +977,7 @@ S90 void producer_fp8(const Args& a, uint32_t base, uint8_t* smem, uint32_t peer
     if constexpr (CLUSTER) st_cluster_16(peer_base + off, v);
   };
   // Row `row` of tile `buf`: dequantised values (and, right half, rope and the row's valid flag).
-  auto put = [&](const Fp8Half& h, int buf, int row, int id, auto right) {
+  auto put4 = [&](const Fp8Half& h, int buf, int row, int id, auto right) {
     constexpr bool RT = decltype(right)::value;
     const uint32_t tile = buf ? Layout::K1 : Layout::K0;
     const uint32_t rowoff = row * 128, rx = row & 7;
@@ -952,11 +1008,80 @@ S90 void producer_fp8(const Args& a, uint32_t base, uint8_t* smem, uint32_t peer
       }
     }
   };
+  // Version 5: the same with dequant16_v5; the pair sends its rows to the peer by st.async.
+  auto put5 = [&](const Fp8Half& h, int buf, int row, int id, auto right) {
+    constexpr bool RT = decltype(right)::value;
+    const uint32_t tile = buf ? Layout::K1 : Layout::K0;
+    const uint32_t rowoff = row * 128, rx = row & 7;
+    // The peer's ready barrier of this half counts the bytes of the stores sent to it.
+    auto store5 = [&](uint32_t off, uint4 v) {
+      st_shared_16(base + off, v);
+      if constexpr (ASYNC)
+        st_async_16(peer_base + off, v, peer_base + Layout::READY + 8 * (2 * buf + (RT ? 1 : 0)));
+    };
+    // bf16 as stored: no registers needed (two rows per thread leave none to spare).
+    auto rope_alone = [&]() {
+      const uint32_t panel = tile + 8 * PANEL + rowoff;
+      const uint8_t* e = seq + (size_t)(id >= 0 ? id : 0) * RAW + 528 + q4 * 32;
+      cp_async_16(base + panel + (((2 * q4) ^ rx) << 4), e, id >= 0 ? 16 : 0);
+      cp_async_16(base + panel + (((2 * q4 + 1) ^ rx) << 4), e + 16, id >= 0 ? 16 : 0);
+    };
+#pragma unroll
+    for (int p = 0; p < 4; p++) {
+      const float sc = p < 2 ? h.scale.x : h.scale.y;
+      // Panel p's values enter the conversion only after panel p-1's stores (volatile asm keeps
+      // their order): left free, ptxas schedules the solo producer's conversions so that it needs
+      // more than its 88 registers (spills).
+      uint4 v = h.v[p];
+      asm volatile("" : "+r"(v.x), "+r"(v.y), "+r"(v.z), "+r"(v.w));
+      const float s120 = sc * 0x1p120f;
+      uint4 lo, hi;
+      dequant16_v5(v, __floats2bfloat162_rn(s120, s120), lo, hi);
+      const uint32_t panel = tile + ((RT ? 4 : 0) + p) * PANEL + rowoff;
+      store5(panel + (((2 * q4) ^ rx) << 4), lo);
+      store5(panel + (((2 * q4 + 1) ^ rx) << 4), hi);
+    }
+    if constexpr (RT && !ASYNC) {   // alone (the v5 pair copies rope and flags in put_rope_all)
+      rope_alone();
+      if (q4 == 0) smem[Layout::FLAGS + buf * BLK + row] = id >= 0;
+    }
+  };
+  auto put = [&](const Fp8Half& h, int buf, int row, int id, auto right) {
+    if constexpr (V5) {
+      put5(h, buf, row, id, right);
+    } else {
+      put4(h, buf, row, id, right);
+    }
+  };
+  // The v5 pair: the rope values (as stored: bf16) and valid flags of row pt / 2 of block `blk`'s
+  // right half, for this CTA's tile only. Its index is read here (the prologue's scan left the list
+  // in L1) rather than held in registers for a pair.
+  const int rrow = pt >> 1, rc0 = (pt & 1) * 4;
+  auto put_rope_all = [&](int buf, int blk) {
+    const int rid = entry_at(a, idx_row, blk * BLK + rrow);
+    const uint32_t tile = buf ? Layout::K1 : Layout::K0;
+    const uint32_t panel = base + tile + 8 * PANEL + rrow * 128;
+    const uint8_t* e = seq + (size_t)(rid >= 0 ? rid : 0) * RAW + 528 + rc0 * 16;
+#pragma unroll
+    for (int c = 0; c < 4; c++)
+      cp_async_16(panel + (((rc0 + c) ^ (rrow & 7)) << 4), e + c * 16, rid >= 0 ? 16 : 0);
+    if ((pt & 1) == 0) smem[Layout::FLAGS + buf * BLK + rrow] = rid >= 0;
+  };
   // This thread's rows of the half are stored: generic stores before the consumers' wgmma (proxy
   // fence), then the ready barrier(s).
   auto signal = [&](int buf, int half) {
     const uint32_t off = Layout::READY + 8 * (2 * buf + half);
-    if constexpr (CLUSTER) {
+    if constexpr (ASYNC) {
+      // The peer's 32 rows of this half: 4 panels x 128 bytes each (the rope is copied locally).
+      constexpr uint32_t kPeerBytes = 32 * 4 * 128;
+      if (half == 1) cp_async_arrive_noinc(base + off);   // the rope copies
+      fence_proxy_async_cta();
+      if (pt == 0) {
+        mbar_arrive_expect_tx(base + off, kPeerBytes);
+      } else {
+        mbar_arrive(base + off);
+      }
+    } else if constexpr (CLUSTER) {
       fence_proxy_async_all();
       mbar_arrive(base + off);
       mbar_arrive_cluster(peer_base + off);
@@ -1005,10 +1130,12 @@ S90 void producer_fp8(const Args& a, uint32_t base, uint8_t* smem, uint32_t peer
       signal(0, 0);
       load(id[0][0], Yes{}, A);
       mbar_wait<CLUSTER>(free_(1, 1), par);
+      if constexpr (ASYNC) put_rope_all(1, 2 * i + 1);
       put(B, 1, row0, id[1][0], Yes{});
       signal(1, 1);
       load(id[1][0], No{}, B);
       mbar_wait<CLUSTER>(free_(0, 1), par);
+      if constexpr (ASYNC) put_rope_all(0, 2 * i);
       put(A, 0, row0, id[0][0], Yes{});
       signal(0, 1);
       if (next) load(nx[0][0], No{}, A);
@@ -1059,9 +1186,11 @@ S90 void producer_fp8(const Args& a, uint32_t base, uint8_t* smem, uint32_t peer
 // dequantised rows; without it (the shipped fp8 kernel) an fp8 CTA dequantises all rows itself.
 // PF: how many block pairs ahead the producer prefetches the selected entries into L2 (0: none);
 // PF_LINES: with line prefetches instead of one bulk prefetch per entry (see prefetch_l2).
-template <bool FP8, bool CLUSTER, int PF = 0, bool PF_LINES = false>
+// V5 (fp8 only): the version-5 producer (see producer_fp8).
+template <bool FP8, bool CLUSTER, int PF = 0, bool PF_LINES = false, bool V5 = false>
 S90 void sparse_mla(const Args& a) {
   static_assert(FP8 || !CLUSTER, "the bf16 gather has no CTA-pair form");
+  static_assert(FP8 || !V5, "version 5 changes only the fp8 producer");
   extern __shared__ uint8_t smem_raw[];
   const uint32_t raw0 = smem_u32(smem_raw);
   const uint32_t base = (raw0 + 1023u) & ~1023u;
@@ -1069,7 +1198,7 @@ S90 void sparse_mla(const Args& a) {
   const int tid = threadIdx.x, wg = tid >> 7;
   const int hh = blockIdx.x, r = blockIdx.y;
   int* const sLast = reinterpret_cast<int*>(smem + Layout::LAST);
-  using C = Counts<FP8, CLUSTER>;
+  using C = Counts<FP8, CLUSTER, V5>;
 
   if (tid == 0) {
 #pragma unroll
@@ -1123,7 +1252,7 @@ S90 void sparse_mla(const Args& a) {
   if (wg == 2) {
     reg_dealloc<Regs<FP8>::PRODUCER>();
     if constexpr (FP8) {
-      producer_fp8<CLUSTER, PF, PF_LINES>(a, base, smem, peer_base, npairs);
+      producer_fp8<CLUSTER, PF, PF_LINES, V5>(a, base, smem, peer_base, npairs);
     } else {
       producer_bf16<PF, PF_LINES>(a, base, smem, npairs);
     }

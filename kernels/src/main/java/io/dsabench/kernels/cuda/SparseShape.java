@@ -7,7 +7,10 @@ package io.dsabench.kernels.cuda;
  * cache, each CTA dequantising every entry itself: 20-30% faster than the CTA pair); their launch
  * constants come from the cubins. {@code v4pair}: the same, but the fp8 cache goes to the CTA-pair
  * form {@code sparse_mla_fp8_v4_pair} (the row's two head halves share the dequantised entries).
- * {@code v3}: dsa_sparse_mla.cu's dsa_sparse_mla_bf16_v3 and, for the fp8 cache, its CTA pair
+ * {@code v5} / {@code v5pair} (candidates of round 4, same module): the fp8 cache goes to {@code
+ * sparse_mla_fp8_v5} (the solo kernel, cheaper conversion) or {@code sparse_mla_fp8_v5_pair} (the
+ * CTA pair whose peer half comes by st.async); bf16 stays version 4. {@code v3}:
+ * dsa_sparse_mla.cu's dsa_sparse_mla_bf16_v3 and, for the fp8 cache, its CTA pair
  * dsa_sparse_mla_fp8_v3_pair. System property {@code dsabench.cuda.sparse} picks one for A/B runs.
  * Other GPUs always run the portable mma.sync kernels.
  */
@@ -18,15 +21,24 @@ final class SparseShape {
 
   static String version() {
     String v = System.getProperty(PROPERTY, DEFAULT_VERSION);
-    if (!v.equals("v3") && !v.equals("v4") && !v.equals("v4pair")) {
-      throw new IllegalArgumentException(PROPERTY + ": '" + v + "' is not one of v3, v4, v4pair");
+    if (!v.equals("v3")
+        && !v.equals("v4")
+        && !v.equals("v4pair")
+        && !v.equals("v5")
+        && !v.equals("v5pair")) {
+      throw new IllegalArgumentException(
+          PROPERTY + ": '" + v + "' is not one of v3, v4, v4pair, v5, v5pair");
     }
     return v;
   }
 
-  /** Whether the version runs the sm90 version 4 kernels (their modules, launch constants). */
+  /**
+   * Whether the version runs the sm90 kernels of sm90/prefill/sparse.cu and
+   * sm90/decode/sparse_fp8.cu (version 4 and the version 5 candidates: their modules, launch
+   * constants).
+   */
   static boolean isV4(String version) {
-    return version.startsWith("v4");
+    return version.startsWith("v4") || version.startsWith("v5");
   }
 
   /** The module of a v4 kernel: the cubin's folder and name under kernels/src/main/cuda. */
@@ -35,15 +47,24 @@ final class SparseShape {
   }
 
   /**
-   * The v4 kernel of a version ({@code v4} or {@code v4pair}; the pair changes only the fp8 one);
-   * it exports {@code <kernel>_smem_bytes}, {@code <kernel>_threads} and {@code
-   * <kernel>_heads_per_cta}.
+   * The sm90 kernel of a version ({@code v4}, {@code v4pair}, {@code v5}, {@code v5pair}: all but
+   * {@code v4} change only the fp8 one); it exports {@code <kernel>_smem_bytes}, {@code
+   * <kernel>_threads} and {@code <kernel>_heads_per_cta}.
    */
   static String v4Kernel(boolean fp8Cache, String version) {
     if (!fp8Cache) {
       return "sparse_mla_bf16_v4";
     }
-    return version.equals("v4pair") ? "sparse_mla_fp8_v4_pair" : "sparse_mla_fp8_v4";
+    switch (version) {
+      case "v4pair":
+        return "sparse_mla_fp8_v4_pair";
+      case "v5":
+        return "sparse_mla_fp8_v5";
+      case "v5pair":
+        return "sparse_mla_fp8_v5_pair";
+      default:
+        return "sparse_mla_fp8_v4";
+    }
   }
 
   private SparseShape() {}

@@ -23,14 +23,18 @@ class SparseShapeTest {
     System.setProperty(SparseShape.PROPERTY, "v3");
     assertThat(SparseShape.version()).isEqualTo("v3");
     assertThat(SparseShape.isV4("v3")).isFalse();
+    System.setProperty(SparseShape.PROPERTY, "v5pair");
+    assertThat(SparseShape.version()).isEqualTo("v5pair");
+    assertThat(SparseShape.isV4("v5")).isTrue();
+    assertThat(SparseShape.isV4("v5pair")).isTrue();
   }
 
   @Test
   void anUnknownVersionIsNamedWithTheChoices() {
-    System.setProperty(SparseShape.PROPERTY, "v5");
+    System.setProperty(SparseShape.PROPERTY, "v6");
     assertThatThrownBy(SparseShape::version)
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("dsabench.cuda.sparse: 'v5' is not one of v3, v4, v4pair");
+        .hasMessage("dsabench.cuda.sparse: 'v6' is not one of v3, v4, v4pair, v5, v5pair");
   }
 
   @Test
@@ -41,5 +45,8 @@ class SparseShapeTest {
     assertThat(SparseShape.v4Module(true)).isEqualTo("sm90/decode/sparse_fp8");
     assertThat(SparseShape.v4Kernel(true, "v4")).isEqualTo("sparse_mla_fp8_v4");
     assertThat(SparseShape.v4Kernel(true, "v4pair")).isEqualTo("sparse_mla_fp8_v4_pair");
+    assertThat(SparseShape.v4Kernel(false, "v5pair")).isEqualTo("sparse_mla_bf16_v4");
+    assertThat(SparseShape.v4Kernel(true, "v5")).isEqualTo("sparse_mla_fp8_v5");
+    assertThat(SparseShape.v4Kernel(true, "v5pair")).isEqualTo("sparse_mla_fp8_v5_pair");
   }
 }
