@@ -346,6 +346,81 @@ class PageBrowserTest {
     }
   }
 
+  /**
+   * What the page's layout promises at a phone's 390 × 844 and a laptop's 1440 × 1000: the document
+   * never scrolls sideways (wide tables scroll inside their own box), every control is on screen,
+   * and every chart is drawn inside its column.
+   */
+  @SuppressWarnings("unchecked")
+  private Map<String, Object> layout() {
+    return (Map<String, Object>)
+        js.executeScript(
+            "const w = window.innerWidth, doc = document.documentElement;"
+                + "const off = [];"
+                + "for (const el of document.querySelectorAll('select, input, .controls label,"
+                + " figure, h1, header nav')) {"
+                + "  const r = el.getBoundingClientRect();"
+                + "  if (r.width > 0 && (r.left < -0.5 || r.right > w + 0.5)) off.push(el.id ||"
+                + " el.tagName + ' ' + el.textContent.slice(0, 30)); }"
+                + "const charts = {};"
+                + "for (const [id, c] of Object.entries(window.dsabench.charts)) {"
+                + "  const box = c.canvas.parentElement.getBoundingClientRect();"
+                + "  const drawn = c.data.datasets.reduce((n, d, i) =>"
+                + "    n + c.getDatasetMeta(i).data.length, 0);"
+                + "  charts[id] = {width: c.width, box: Math.round(box.width), drawn: drawn,"
+                + "    right: Math.round(c.canvas.getBoundingClientRect().right)}; }"
+                + "return {inner: w, scroll: doc.scrollWidth, body: document.body.scrollWidth,"
+                + " off: off, charts: charts};");
+  }
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void theLayoutFitsAPhoneAndAWideScreen(@TempDir Path tmp) throws Exception {
+    Path published = ReferenceRunsTest.publish(tmp, true);
+    org.openqa.selenium.Dimension before = driver.manage().window().getSize();
+    try (TestDashboard d = TestDashboard.over(tmp, List.of(published))) {
+      for (int[] size : new int[][] {{390, 844}, {1440, 1000}}) {
+        driver.manage().window().setSize(new org.openqa.selenium.Dimension(size[0], size[1]));
+        open(d);
+        new WebDriverWait(driver, Duration.ofSeconds(30))
+            .until(x -> driver.findElements(By.cssSelector("#kernel-table tbody tr")).size() > 0);
+        Map<String, Object> l = layout();
+        String at = size[0] + "x" + size[1];
+        long inner = ((Number) l.get("inner")).longValue();
+        assertThat(inner).as(at + " viewport").isBetween(size[0] - 20L, (long) size[0]);
+        assertThat(((Number) l.get("scroll")).longValue())
+            .as(at + ": the document is no wider than the window")
+            .isLessThanOrEqualTo(inner);
+        assertThat((List<?>) l.get("off")).as(at + ": elements off screen").isEmpty();
+        Map<String, Map<String, Object>> charts =
+            (Map<String, Map<String, Object>>) l.get("charts");
+        assertThat(charts.keySet())
+            .containsExactlyInAnyOrder(
+                "cost-prefill", "cost-decode", "kernels-prefill", "kernels-decode");
+        charts.forEach(
+            (id, c) -> {
+              assertThat(((Number) c.get("drawn")).intValue())
+                  .as(at + " " + id + " drawn")
+                  .isPositive();
+              assertThat(((Number) c.get("width")).intValue())
+                  .as(at + " " + id + " width")
+                  .isPositive()
+                  .isLessThanOrEqualTo(((Number) c.get("box")).intValue() + 1);
+              assertThat(((Number) c.get("right")).longValue())
+                  .as(at + " " + id + " inside the window")
+                  .isLessThanOrEqualTo(inner);
+            });
+        Path shot = ((TakesScreenshot) driver).getScreenshotAs(OutputType.FILE).toPath();
+        Files.copy(
+            shot,
+            SCREENSHOT.resolveSibling("dashboard-" + at + ".png"),
+            StandardCopyOption.REPLACE_EXISTING);
+      }
+    } finally {
+      driver.manage().window().setSize(before);
+    }
+  }
+
   @Test
   void badPriceShowsTheApisMessage(@TempDir Path tmp) throws Exception {
     try (TestDashboard d = TestDashboard.withRuns(tmp)) {

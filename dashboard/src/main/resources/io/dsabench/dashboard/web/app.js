@@ -144,7 +144,9 @@
       chart.options.scales.y.ticks = {
         callback: (v) => (v >= 1000 ? Math.round(v).toLocaleString("en-US") : String(+Number(v).toPrecision(3))),
       };
-      chart.options.scales.y.title.text = "USD per million tokens" + (log ? " (log scale)" : "");
+      // A phone's chart is too short for the long title: the axis would cut it off.
+      chart.options.scales.y.title.text = (window.innerWidth < 600 ? "USD/M tokens" : "USD per million tokens")
+        + (log ? " (log)" : "");
       chart.data.datasets = ds;
       chart.update("none");
     }
