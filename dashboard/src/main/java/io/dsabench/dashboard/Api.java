@@ -18,9 +18,6 @@ import io.dsabench.dashboard.runs.Run;
 import io.dsabench.dashboard.runs.RunStore;
 import io.dsabench.harness.DeviceNames;
 import io.dsabench.harness.compare.ReferenceComparison;
-import java.time.Clock;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -44,24 +41,14 @@ final class Api {
 
   private final RunStore store;
   private final LiveSweeps live;
-  private final Clock clock;
-  private final Duration liveWindow;
   private final CostCurves costs;
   private final Verdicts verdicts;
   private final WorkloadModel workload = WorkloadModel.deepseekV32();
   private final ReferenceRuns references;
 
-  Api(
-      RunStore store,
-      LiveSweeps live,
-      Clock clock,
-      Duration liveWindow,
-      CostCurves costs,
-      Verdicts verdicts) {
+  Api(RunStore store, LiveSweeps live, CostCurves costs, Verdicts verdicts) {
     this.store = store;
     this.live = live;
-    this.clock = clock;
-    this.liveWindow = liveWindow;
     this.costs = costs;
     this.verdicts = verdicts;
     this.references = new ReferenceRuns(store);
@@ -91,6 +78,7 @@ final class Api {
     }
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("runs", list);
+    m.put("defaultRun", defaultRun(store.runs()).map(Run::id).orElse(null));
     m.put("problems", store.problems());
     m.put("roots", store.roots().stream().map(Object::toString).toList());
     m.put(
@@ -99,6 +87,26 @@ final class Api {
             ? "No results yet: run `make bench` (or `dsabench bench --out out/bench`) and reload."
             : null);
     return m;
+  }
+
+  /**
+   * The run the page opens on: the newest run of our kernels on a GPU (a sweep you just ran, else
+   * the published one), else a published run, else the newest of any kind. A cpu smoke run or a
+   * reference run is never the default while a GPU run of ours is there.
+   *
+   * @param runs newest first
+   */
+  static Optional<Run> defaultRun(List<Run> runs) {
+    Optional<Run> gpu =
+        runs.stream()
+            .filter(r -> !r.reference() && !"cpu".equals(r.results().run().backend()))
+            .findFirst();
+    if (gpu.isPresent()) {
+      return gpu;
+    }
+    Optional<Run> published =
+        runs.stream().filter(r -> r.published() && !r.reference()).findFirst();
+    return published.isPresent() ? published : runs.stream().findFirst();
   }
 
   Map<String, Object> run(String id) {
@@ -122,10 +130,10 @@ final class Api {
     m.put("publishedDevice", r.publishedDevice());
     m.put("device", r.deviceName());
     m.put("backend", info.backend());
-    m.put("startedAt", info.startedAt());
+    m.put("startedAt", r.startedIso());
     m.put("gitCommit", info.gitCommit());
-    m.put("modified", r.modified().toString());
-    m.put("live", isLive(r, clock.instant()));
+    m.put("modified", r.modified().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString());
+    m.put("live", live.running(r));
     Map<String, Long> points = new LinkedHashMap<>();
     for (PointStatus s : PointStatus.values()) {
       points.put(s.id(), r.count(s));
@@ -155,14 +163,10 @@ final class Api {
     return verdicts.verdict(base.get(), r);
   }
 
-  boolean isLive(Run r, Instant now) {
-    return !r.published() && Duration.between(r.modified(), now).compareTo(liveWindow) <= 0;
-  }
-
   Map<String, Object> sweep() {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("live", live.live(store.runs()));
-    m.put("liveWindowSeconds", live.window().toSeconds());
+    m.put("finishedShownSeconds", live.window().toSeconds());
     return m;
   }
 

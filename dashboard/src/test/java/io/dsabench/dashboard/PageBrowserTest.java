@@ -201,7 +201,7 @@ class PageBrowserTest {
       new WebDriverWait(driver, Duration.ofSeconds(30))
           .until(x -> driver.findElements(By.cssSelector("#kernel-table tbody tr")).size() > 0);
       assertThat(driver.findElement(By.id("runs")).getText())
-          .contains("REGRESSION vs published-h200")
+          .contains("REGRESSION vs published synthetic-baseline")
           .contains("published reference run");
       assertThat(driver.findElement(By.id("kernel-table")).getText()).contains("744 TFLOP/s");
       Path shot = ((TakesScreenshot) driver).getScreenshotAs(OutputType.FILE).toPath();
@@ -247,14 +247,19 @@ class PageBrowserTest {
     Path published = ReferenceRunsTest.publish(tmp, true);
     try (TestDashboard d = TestDashboard.over(tmp, List.of(published))) {
       open(d);
-      select("published-h200");
+      // The default view: our GPU run, although the reference run beside it started later.
+      assertThat(driver.findElement(By.id("run")).getAttribute("value"))
+          .isEqualTo(ReferenceRunsTest.OURS_ID);
       new WebDriverWait(driver, Duration.ofSeconds(30))
           .until(
               x ->
                   driver.findElement(By.id("kernel-reference")).getText().startsWith("Dashed")
                       && driver.findElements(By.cssSelector("#kernel-table tbody tr")).size() > 0);
       assertThat(driver.findElement(By.id("kernel-reference")).getText())
-          .startsWith("Dashed: the reference run published-h200-reference (h200/reference.json,")
+          .startsWith(
+              "Dashed: the reference run "
+                  + ReferenceRunsTest.REFERENCE_RUN_ID
+                  + " (h200/reference.json,")
           .contains("flash_mla 1.0.0 (commit 9241ae3ef9bac614dd25e45e507e089f888280e0)");
       for (String chart : List.of("kernels-prefill", "kernels-decode")) {
         @SuppressWarnings("unchecked")
@@ -296,9 +301,10 @@ class PageBrowserTest {
 
       // The reference run is a run: listed with its backend, its cost curves drawn.
       assertThat(driver.findElement(By.id("runs")).getText())
-          .contains("published-h200-reference")
+          .contains(ReferenceRunsTest.REFERENCE_RUN_ID)
+          .contains("2026-11-30T09:01:42Z")
           .contains("reference implementations (dsabench reference): no verdict");
-      select("published-h200-reference");
+      select(ReferenceRunsTest.REFERENCE_RUN_ID);
       new WebDriverWait(driver, Duration.ofSeconds(30))
           .until(
               x ->
@@ -306,7 +312,7 @@ class PageBrowserTest {
                           js.executeScript(
                               "const s = window.dsabench.state;"
                                   + " return !!s.lastCost && s.lastCost.run === arguments[0];",
-                              "published-h200-reference"))
+                              ReferenceRunsTest.REFERENCE_RUN_ID))
                       && driver
                           .findElement(By.id("kernel-reference"))
                           .getText()

@@ -294,7 +294,7 @@
     for (const r of state.runs) {
       const tr = document.createElement("tr");
       const cells = [
-        r.id + (r.published ? " (published)" : "") + (r.live ? " (live)" : ""),
+        r.id + (r.published ? " (published)" : "") + (r.live ? " (running)" : ""),
         r.device, r.backend, r.startedAt || "",
         r.points.ok + " / " + r.points.skipped + " / " + r.points.failed,
       ];
@@ -332,8 +332,8 @@
     if (!s.live.length) {
       const p = document.createElement("p");
       p.className = "note";
-      p.textContent = "No sweep is running (a run counts as live while its results.json was "
-        + "flushed in the last " + s.liveWindowSeconds + " s).";
+      p.textContent = "No sweep is running (a sweep counts while it holds its GPU's lock, or"
+        + " reports to this dashboard; a recently written file alone does not).";
       el.appendChild(p);
       return;
     }
@@ -378,7 +378,8 @@
     state.runs = r.runs;
     $("empty").hidden = r.runs.length > 0;
     $("roots").textContent = r.roots.join(" and ");
-    const current = $("run").value || (r.runs[0] && r.runs[0].id);
+    // Keep what the reader chose; else the server's default (the newest GPU run of ours).
+    const current = $("run").value || r.defaultRun || "";
     fillSelect($("run"), r.runs, (x) => x.id,
       (x) => x.id + " — " + x.device + (x.backend === "reference" ? " (reference: DeepSeek's kernels)" : ""),
       current);
