@@ -10,6 +10,7 @@ import io.dsabench.harness.BuildInfo;
 import io.dsabench.harness.DeviceLock;
 import io.dsabench.harness.DeviceNames;
 import io.dsabench.harness.ProgressBar;
+import io.dsabench.harness.PublishedRuns;
 import io.dsabench.harness.Shard;
 import io.dsabench.harness.Sweep;
 import io.dsabench.harness.SweepSpec;
@@ -121,9 +122,17 @@ final class BenchCommand implements Callable<Integer> {
       names = "--baseline",
       paramLabel = "FILE",
       description =
-          "results to compare against, or 'none' (default: reports/published/<device>/results.json"
+          "results to compare against, or 'none' (default: <published>/<device>/results.json"
               + " when it exists, e.g. h200)")
   String baseline;
+
+  @Option(
+      names = "--published",
+      paramLabel = "DIR",
+      description =
+          "folder of the published runs, <device>/results.json and reference.json (default: the"
+              + " installation's reports/published, whatever the working directory)")
+  Path published;
 
   @Option(
       names = "--reference",
@@ -131,7 +140,7 @@ final class BenchCommand implements Callable<Integer> {
       description =
           "reference run (dsabench reference) to set ours against, or 'none' (default:"
               + " out/reference/results.json when it was measured on this GPU, else"
-              + " reports/published/<device>/reference.json)")
+              + " <published>/<device>/reference.json)")
   String reference;
 
   @Option(
@@ -394,12 +403,9 @@ final class BenchCommand implements Callable<Integer> {
       file = Path.of(reference);
     } else {
       Path local = Path.of("out", "reference", "results.json");
-      Path published =
-          Path.of(
-              "reports",
-              "published",
-              DeviceNames.slug(results.run().backend(), device),
-              "reference.json");
+      Path publishedRef =
+          PublishedRuns.of(published)
+              .file(DeviceNames.slug(results.run().backend(), device), "reference.json");
       file = null;
       if (Files.isRegularFile(local)) {
         Results r = readReference(local);
@@ -407,8 +413,8 @@ final class BenchCommand implements Callable<Integer> {
           file = local;
         }
       }
-      if (file == null && Files.isRegularFile(published)) {
-        file = published;
+      if (file == null && Files.isRegularFile(publishedRef)) {
+        file = publishedRef;
       }
       if (file == null) {
         outW.println(
@@ -450,13 +456,12 @@ final class BenchCommand implements Callable<Integer> {
         DeviceNames.slug(
             results.run().backend(),
             results.run().device() == null ? null : results.run().device().name());
-    Path published = Path.of("reports", "published", slug, "results.json");
-    if (!Files.isRegularFile(published)) {
-      outW.println(
-          "no baseline: " + published + " does not exist (no published run for " + slug + ")");
+    Path file = PublishedRuns.of(published).file(slug, "results.json");
+    if (!Files.isRegularFile(file)) {
+      outW.println("no baseline: " + file + " does not exist (no published run for " + slug + ")");
       return null;
     }
-    return published;
+    return file;
   }
 
   /** {@code N} or {@code prefill=N,decode=M}; the phases not named keep the backend's default. */
