@@ -334,16 +334,19 @@ final class Api {
       }
     }
     List<Map<String, Object>> ceilings = new ArrayList<>();
+    String basis = profile.map(CeilingCheck::basisOf).orElse(null);
     if (c != null) {
-      ceilings.add(ceiling("bf16 ceiling", c.bf16FlopsPerSecond() / 1e12, "TFLOP/s"));
-      ceilings.add(ceiling("fp8 ceiling", c.fp8FlopsPerSecond() / 1e12, "TFLOP/s"));
-      ceilings.add(ceiling("bandwidth ceiling", c.bytesPerSecond() / 1e12, "TB/s"));
+      ceilings.add(ceiling("bf16 " + basis, c.bf16FlopsPerSecond() / 1e12, "TFLOP/s", "bf16"));
+      ceilings.add(ceiling("fp8 " + basis, c.fp8FlopsPerSecond() / 1e12, "TFLOP/s", "fp8"));
+      ceilings.add(ceiling("HBM " + basis, c.bytesPerSecond() / 1e12, "TB/s", "bandwidth"));
     }
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("run", run.id());
     m.put("device", run.deviceName());
     m.put("hardware", profile.map(HardwareProfile::id).orElse(null));
     m.put("ceilingSource", c == null ? null : c.source());
+    // The one definition of efficiency (the report's too): a fraction of these, named.
+    m.put("efficiencyBasis", basis);
     m.put(
         "note",
         c == null
@@ -353,11 +356,13 @@ final class Api {
                 + HardwareProfiles.ids()
                 + "); achieved throughput only, each stage in the unit of its likely bound (compute above"
                 + " 100 FLOP per byte, else memory)."
-            : "Ceilings of "
+            : "Efficiency is the fraction of the "
                 + profile.get().name()
-                + ": "
+                + "'s "
+                + basis
+                + " ("
                 + c.source()
-                + ". Each stage is shown in the unit of the resource that bounds it.");
+                + "). Each stage is shown in the unit of the resource that bounds it.");
     m.put("series", new ArrayList<>(series.values()));
     List<Map<String, Object>> notOk = new ArrayList<>();
     for (PointResult p : points) {
@@ -444,11 +449,13 @@ final class Api {
     return m;
   }
 
-  private static Map<String, Object> ceiling(String label, double value, String unit) {
+  private static Map<String, Object> ceiling(
+      String label, double value, String unit, String resource) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("label", label + " (" + unit + ")");
     m.put("value", value);
     m.put("unit", unit);
+    m.put("resource", resource);
     return m;
   }
 

@@ -212,6 +212,9 @@
         + ". ours ÷ reference is our median over the reference's (above 1, ours is slower); the"
         + " reference's throughput is the same declared work over its median."
         + (ref.warnings && ref.warnings.length ? " Warning: " + ref.warnings.join("; ") + "." : "");
+    // One definition of efficiency, named where it is shown: the fraction of the measured
+    // ceiling where the profile has one, else of the datasheet peak.
+    $("fraction-head").textContent = k.efficiencyBasis ? "% of " + k.efficiencyBasis : "efficiency";
     $("kernel-note").textContent = k.note + (k.notMeasured.length
       ? " Not measured: " + k.notMeasured.map((p) => p.point + " " + p.status + " (" + p.reason + ")").join("; ") + "."
       : "");
