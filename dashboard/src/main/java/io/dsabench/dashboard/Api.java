@@ -151,7 +151,8 @@ final class Api {
           "none", "reference implementations (dsabench reference): no verdict");
     }
     if (r.published()) {
-      return new Verdicts.Verdict("none", "published reference run");
+      return new Verdicts.Verdict(
+          "none", "published: the run others of its GPU are judged against");
     }
     // The published run `make bench` compares with: reports/published/<slug>/results.json.
     String slug = DeviceNames.slug(r.results().run().backend(), r.deviceName());
@@ -246,11 +247,13 @@ final class Api {
   }
 
   /**
-   * View (b): every measured stage against position, in TFLOP/s where the stage is compute-bound on
-   * the run's device and TB/s where it is memory-bound, with that resource's ceiling and the
-   * achieved fraction of it. Ceilings are the measured ones where the profile has them; throughput
-   * is the workload model's work over the median. A stage above a ceiling is flagged (per point,
-   * and listed in {@code aboveCeiling}): its work or time was counted wrong.
+   * View (b): every measured stage against position, once, in TFLOP/s where the stage is
+   * compute-bound on the run's device and TB/s where it is memory-bound (at most of its positions:
+   * a stage that changes bound along the sweep keeps one unit), with that resource's ceiling, the
+   * achieved fraction of it and the p10–p90 spread of the throughput. Ceilings are the measured
+   * ones where the profile has them; throughput is the workload model's work over the median. A
+   * stage above a ceiling is flagged (per point, and listed in {@code aboveCeiling}): its work or
+   * time was counted wrong.
    */
   Map<String, Object> kernels(String id) {
     Run run = find(id);
@@ -259,6 +262,7 @@ final class Api {
     Map<String, Map<String, Object>> series = new TreeMap<>();
     List<PointResult> points = new ArrayList<>(run.results().points());
     points.sort(Comparator.comparingInt(PointResult::position));
+    Map<String, Bound> bounds = stageBounds(points, c);
     ReferenceRuns.Found ref = references.referenceFor(run);
     Map<String, List<ReferenceComparison.Row>> paired =
         ref.present() ? ReferenceRuns.byStage(ref.pairing()) : Map.of();
@@ -272,23 +276,10 @@ final class Api {
         }
         var work = workload.work(s.op(), p.point());
         Precision precision = Precision.of(s.op());
-        Bound bound =
-            c != null
-                ? Roofline.bound(work, precision, c)
-                : (work.flops() > 0 && work.intensity() > 100 ? Bound.COMPUTE : Bound.MEMORY);
-        boolean compute = bound == Bound.COMPUTE;
-        // A stage can change bound along the positions (memory-bound short, compute-bound long):
-        // one series per bound keeps each series in one unit against one ceiling.
         int perSeq = p.point().tokensPerSeq();
-        String key =
-            p.phase().id()
-                + "/"
-                + p.variant().id()
-                + "/"
-                + s.op().id()
-                + "/"
-                + bound.name()
-                + (p.phase() == Phase.DECODE ? "/t=" + perSeq : "");
+        String key = stageKey(p, s);
+        Bound bound = bounds.get(key);
+        boolean compute = bound == Bound.COMPUTE;
         Map<String, Object> m =
             series.computeIfAbsent(
                 key,
@@ -321,6 +312,10 @@ final class Api {
         pt.put("tokensPerSeq", perSeq);
         pt.put("medianSeconds", s.medianSeconds());
         pt.put("achieved", achieved);
+        // The spread as throughput: the p90 time is the low end, the p10 time the high end.
+        double unitWork = (compute ? work.flops() : work.bytes()) / 1e12;
+        pt.put("low", s.p90Seconds() > 0 ? unitWork / s.p90Seconds() : null);
+        pt.put("high", s.p10Seconds() > 0 ? unitWork / s.p10Seconds() : null);
         pt.put("fraction", ceiling == null ? null : achieved / ceiling);
         pt.put("aboveCeiling", use != null && s.op() != Op.TOTAL && use.aboveCeiling());
         @SuppressWarnings("unchecked")
@@ -385,6 +380,48 @@ final class Api {
     m.put("ceilings", ceilings);
     m.put("reference", referenceSummary(ref));
     return m;
+  }
+
+  /** One series per stage: phase, variant, op and, for decode, tokens per sequence. */
+  private static String stageKey(PointResult p, StageResult s) {
+    return p.phase().id()
+        + "/"
+        + p.variant().id()
+        + "/"
+        + s.op().id()
+        + (p.phase() == Phase.DECODE ? "/t=" + p.point().tokensPerSeq() : "");
+  }
+
+  /**
+   * The bound of each stage: the resource that bounds it at most of its positions, the longest
+   * position breaking a tie (a stage drawn once, in one unit, against one ceiling).
+   */
+  private Map<String, Bound> stageBounds(List<PointResult> points, Ceilings c) {
+    Map<String, int[]> votes = new TreeMap<>();
+    Map<String, Bound> last = new TreeMap<>();
+    for (PointResult p : points) { // sorted by position
+      if (p.status() != PointStatus.OK) {
+        continue;
+      }
+      for (StageResult s : p.stages()) {
+        if (s.op() == Op.TOTAL) {
+          continue;
+        }
+        var work = workload.work(s.op(), p.point());
+        Bound b =
+            c != null
+                ? Roofline.bound(work, Precision.of(s.op()), c)
+                : (work.flops() > 0 && work.intensity() > 100 ? Bound.COMPUTE : Bound.MEMORY);
+        String key = stageKey(p, s);
+        votes.computeIfAbsent(key, k -> new int[2])[b == Bound.COMPUTE ? 0 : 1]++;
+        last.put(key, b);
+      }
+    }
+    Map<String, Bound> out = new TreeMap<>();
+    votes.forEach(
+        (k, v) ->
+            out.put(k, v[0] > v[1] ? Bound.COMPUTE : v[1] > v[0] ? Bound.MEMORY : last.get(k)));
+    return out;
   }
 
   /**

@@ -202,7 +202,7 @@ class PageBrowserTest {
           .until(x -> driver.findElements(By.cssSelector("#kernel-table tbody tr")).size() > 0);
       assertThat(driver.findElement(By.id("runs")).getText())
           .contains("REGRESSION vs published synthetic-baseline")
-          .contains("published reference run");
+          .contains("published: the run others of its GPU are judged against");
       assertThat(driver.findElement(By.id("kernel-table")).getText()).contains("744 TFLOP/s");
       Path shot = ((TakesScreenshot) driver).getScreenshotAs(OutputType.FILE).toPath();
       Files.copy(
@@ -349,6 +349,76 @@ class PageBrowserTest {
                   + " published/h200/reference.json.");
       assertThat(datasets("kernels-prefill")).isNotEmpty();
       assertThat(driver.findElement(By.id("error")).isDisplayed()).isFalse();
+    }
+  }
+
+  /**
+   * The kernel charts over the frozen H200 run and a reference: position on a log2 axis with
+   * 1K…128K ticks, each stage drawn once, the ceilings each in its own style with its name on the
+   * chart, p10–p90 around every point, and a tooltip that lists every series at the position with
+   * units.
+   */
+  @Test
+  @SuppressWarnings("unchecked")
+  void kernelChartsUseALog2AxisDrawEachStageOnceAndListEverySeriesInTheTooltip(@TempDir Path tmp)
+      throws Exception {
+    Path published = ReferenceRunsTest.publish(tmp, true);
+    try (TestDashboard d = TestDashboard.over(tmp, List.of(published))) {
+      open(d);
+      new WebDriverWait(driver, Duration.ofSeconds(30))
+          .until(x -> driver.findElements(By.cssSelector("#kernel-table tbody tr")).size() > 0);
+      for (String chart : List.of("kernels-prefill", "kernels-decode")) {
+        Map<String, Object> c =
+            (Map<String, Object>)
+                js.executeScript(
+                    "const c = window.dsabench.charts[arguments[0]];"
+                        + "const sets = c.data.datasets;"
+                        + "const ours = sets.filter(d => !d.reference && !d.ceiling);"
+                        + "const bars = ours.every(d => d.data.every(p => p.low <= p.y * (1 + 1e-9)"
+                        + "  && p.y <= p.high * (1 + 1e-9)));"
+                        + "const i = sets.indexOf(ours[0]);"
+                        + "const el = c.getDatasetMeta(i).data[1];"
+                        // An event with "native" set is read at its own x, y (Chart.js's rule).
+                        + "const items = c.getElementsAtEventForMode({type: 'mousemove', native:"
+                        + " {type: 'mousemove'}, x: el.x, y: el.y}, 'x', {intersect: false}, false);"
+                        + "c.tooltip.setActiveElements(items, {x: el.x, y: el.y}); c.update();"
+                        + "const lines = c.tooltip.body.map(b => b.lines.join(' '));"
+                        + "const atX = sets.filter(d => !d.ceiling && d.data.some(p =>"
+                        + "  Math.abs(p.x - ours[0].data[1].x) < 1e-9)).length;"
+                        + "return {ticks: c.scales.x.ticks.map(t => t.label), ours: ours.map(d =>"
+                        + " d.label), ceilings: sets.filter(d => d.ceiling).map(d => d.ceiling + '|'"
+                        + " + d.borderColor + '|' + d.borderDash.join(',')), bars: bars,"
+                        + " lines: lines, atX: atX, title: c.tooltip.title.join(' ')};",
+                    chart);
+        assertThat((List<String>) c.get("ticks"))
+            .as(chart)
+            .containsExactly("1K", "2K", "4K", "8K", "16K", "32K", "64K", "128K");
+        List<String> ours = (List<String>) c.get("ours");
+        assertThat(ours).as(chart + ": each stage once").doesNotHaveDuplicates().isNotEmpty();
+        assertThat(ours.stream().map(l -> l.replaceAll(" \\((TFLOP|TB)/s\\)$", "")))
+            .as(chart + ": each stage once, whatever its unit")
+            .doesNotHaveDuplicates();
+        List<String> ceilings = (List<String>) c.get("ceilings");
+        assertThat(ceilings).as(chart + " ceilings").isNotEmpty();
+        assertThat(ceilings).allMatch(x -> x.contains("measured ceiling"));
+        assertThat(ceilings.stream().map(x -> x.substring(x.indexOf('|'))))
+            .as(chart + ": ceilings drawn distinct")
+            .doesNotHaveDuplicates();
+        assertThat(c.get("bars")).as(chart + ": p10-p90 around every point").isEqualTo(true);
+        List<String> lines = (List<String>) c.get("lines");
+        assertThat(lines)
+            .as(chart + " tooltip")
+            .hasSize(((Number) c.get("atX")).intValue())
+            .hasSizeGreaterThanOrEqualTo(3)
+            .allMatch(
+                l -> l.matches(".*\\d (TFLOP|TB)/s( \\(p10–p90 .*\\))?$"), "a value with its unit");
+        assertThat((String) c.get("title")).startsWith("position ");
+      }
+      Path shot = ((TakesScreenshot) driver).getScreenshotAs(OutputType.FILE).toPath();
+      Files.copy(
+          shot,
+          SCREENSHOT.resolveSibling("dashboard-kernels-screenshot.png"),
+          StandardCopyOption.REPLACE_EXISTING);
     }
   }
 

@@ -184,6 +184,97 @@
     state.renders++;
   }
 
+  // Kernel charts put position on a log2 axis: a sweep's 1K…128K are evenly spaced, instead of
+  // 1K–8K crushed against the left edge of a linear one. x is log2(position); ticks say 1K…128K.
+  const CEILING_STYLE = {
+    bf16: { color: "#212529", dash: [10, 4] },
+    fp8: { color: "#9c36b5", dash: [3, 3] },
+    bandwidth: { color: "#868e96", dash: [14, 4, 3, 4] },
+  };
+
+  // p10–p90 of each point's throughput as a vertical bar (the p90 time is the low end).
+  const errorBars = {
+    id: "errorBars",
+    afterDatasetsDraw(chart) {
+      const ctx = chart.ctx;
+      chart.data.datasets.forEach((d, i) => {
+        const meta = chart.getDatasetMeta(i);
+        if (!d.errorBars || meta.hidden) return;
+        const y = chart.scales[d.yAxisID];
+        ctx.save();
+        ctx.strokeStyle = d.borderColor;
+        ctx.lineWidth = 1.2;
+        d.data.forEach((p, j) => {
+          const el = meta.data[j];
+          if (!el || p.low == null || p.high == null) return;
+          const lo = y.getPixelForValue(p.low);
+          const hi = y.getPixelForValue(p.high);
+          ctx.beginPath();
+          ctx.moveTo(el.x, lo); ctx.lineTo(el.x, hi);
+          ctx.moveTo(el.x - 3, lo); ctx.lineTo(el.x + 3, lo);
+          ctx.moveTo(el.x - 3, hi); ctx.lineTo(el.x + 3, hi);
+          ctx.stroke();
+        });
+        ctx.restore();
+      });
+    },
+  };
+
+  // Each ceiling line carries its own name and value at its right end, on the axis of its unit.
+  const ceilingLabels = {
+    id: "ceilingLabels",
+    afterDatasetsDraw(chart) {
+      const ctx = chart.ctx;
+      chart.data.datasets.forEach((d, i) => {
+        const meta = chart.getDatasetMeta(i);
+        if (!d.ceiling || meta.hidden || !meta.data.length) return;
+        const end = meta.data[meta.data.length - 1];
+        ctx.save();
+        ctx.font = "11px system-ui, sans-serif";
+        ctx.fillStyle = d.borderColor;
+        ctx.textAlign = "right";
+        ctx.fillText(d.ceiling, end.x - 4, end.y - 4);
+        ctx.restore();
+      });
+    },
+  };
+
+  function kernelOptions() {
+    return {
+      animation: false,
+      responsive: true,
+      maintainAspectRatio: false,
+      parsing: false,
+      normalized: true,
+      // Every series at the hovered position, not just the nearest one.
+      interaction: { mode: "x", intersect: false },
+      plugins: {
+        legend: { position: "bottom", labels: { boxWidth: 18 } },
+        tooltip: {
+          filter: (item) => !item.dataset.ceiling,
+          callbacks: {
+            title: (items) => (items.length
+              ? "position " + fmtTokens(Math.round(2 ** items[0].parsed.x)) : ""),
+            label: (item) => {
+              const p = item.raw;
+              return item.dataset.label.replace(/ \((TFLOP|TB)\/s\)$/, "") + ": "
+                + num3(p.y) + " " + item.dataset.unit
+                + (p.low != null && p.high != null
+                  ? " (p10–p90 " + num3(p.low) + "–" + num3(p.high) + ")" : "");
+            },
+          },
+        },
+      },
+      scales: {
+        x: { type: "linear", min: 10, max: 17, title: { display: true, text: "token position (log scale)" },
+             ticks: { stepSize: 1, callback: (v) => (Number.isInteger(v) ? fmtTokens(2 ** v) : "") } },
+        y: { type: "linear", beginAtZero: true, title: { display: true, text: "TFLOP/s" } },
+        yBytes: { type: "linear", position: "right", beginAtZero: true,
+                  title: { display: true, text: "TB/s" }, grid: { drawOnChartArea: false } },
+      },
+    };
+  }
+
   async function drawKernels() {
     const run = $("run").value;
     const tbody = $("kernel-table").querySelector("tbody");
@@ -204,6 +295,7 @@
       $("kernel-note").textContent = e.message;
       return;
     }
+    state.lastKernels = k;
     const ref = k.reference || {};
     $("kernel-reference").textContent = ref.absent
       ? "No reference run: " + ref.absent + "."
@@ -226,14 +318,18 @@
     for (const phase of ["prefill", "decode"]) {
       const chart = charts["kernels-" + phase];
       const ds = [];
-      let maxX = 0;
+      let minX = Infinity;
+      let maxX = -Infinity;
+      const used = new Set(); // the ceilings this chart's stages are held against
       for (const s of k.series.filter((s) => s.phase === phase)) {
         const axis = s.unit === "TB/s" ? "yBytes" : "y";
-        const data = s.points.map((p) => ({ x: p.position, y: p.achieved }));
-        data.forEach((p) => { maxX = Math.max(maxX, p.x); });
+        used.add(s.unit === "TB/s" ? "bandwidth" : s.precision);
+        const data = s.points.map((p) => ({ x: Math.log2(p.position), y: p.achieved, low: p.low, high: p.high }));
+        data.forEach((p) => { minX = Math.min(minX, p.x); maxX = Math.max(maxX, p.x); });
         ds.push({
           label: s.variant + " " + s.op + (s.tokensPerSeq > 1 ? " ×" + s.tokensPerSeq + " tokens/seq" : "")
             + " (" + s.unit + ")",
+          unit: s.unit, errorBars: true,
           data, yAxisID: axis, borderColor: STAGE_COLORS[s.op], backgroundColor: STAGE_COLORS[s.op],
           borderDash: s.variant === "dense" ? [2, 2] : [], pointRadius: 3, borderWidth: 2,
         });
@@ -241,9 +337,9 @@
         const refOps = [...new Set(s.points.flatMap((p) => (p.reference || []).map((r) => r.op)))];
         for (const op of refOps) {
           const rdata = s.points.flatMap((p) => (p.reference || [])
-            .filter((r) => r.op === op).map((r) => ({ x: p.position, y: r.achieved })));
+            .filter((r) => r.op === op).map((r) => ({ x: Math.log2(p.position), y: r.achieved })));
           ds.push({
-            label: "reference " + op + " (" + s.unit + ")", reference: true,
+            label: "reference " + op + " (" + s.unit + ")", reference: true, unit: s.unit,
             data: rdata, yAxisID: axis, borderColor: REFERENCE_COLORS[op] || "#adb5bd",
             backgroundColor: REFERENCE_COLORS[op] || "#adb5bd",
             borderDash: op === "dense_prefill_masked" ? [3, 3] : [7, 4],
@@ -270,13 +366,21 @@
           tbody.appendChild(tr);
         }
       }
+      const lo = Number.isFinite(minX) ? Math.min(10, Math.floor(minX)) : 10;
+      const hi = Number.isFinite(maxX) ? Math.max(17, Math.ceil(maxX)) : 17;
       for (const c of k.ceilings || []) {
+        if (!used.has(c.resource)) continue;
+        const st = CEILING_STYLE[c.resource] || { color: "#495057", dash: [8, 4] };
         ds.push({
-          label: c.label, data: [{ x: 0, y: c.value }, { x: maxX || 131072, y: c.value }],
-          yAxisID: c.unit === "TB/s" ? "yBytes" : "y", borderColor: c.unit === "TB/s" ? "#868e96" : "#212529",
-          borderDash: [8, 4], pointRadius: 0, borderWidth: 1,
+          label: c.label, ceiling: c.label.replace(/ \((TFLOP|TB)\/s\)$/, "") + " " + num3(c.value) + " " + c.unit,
+          unit: c.unit, data: [{ x: lo, y: c.value }, { x: hi, y: c.value }],
+          yAxisID: c.unit === "TB/s" ? "yBytes" : "y", borderColor: st.color, backgroundColor: st.color,
+          borderDash: st.dash, pointRadius: 0, borderWidth: 1.5,
         });
       }
+      chart.options.scales.x.min = lo;
+      chart.options.scales.x.max = hi;
+      chart.options.scales.yBytes.display = used.has("bandwidth");
       chart.data.datasets = ds;
       chart.update("none");
     }
@@ -403,14 +507,10 @@
   async function init() {
     charts["cost-prefill"] = costChart("cost-prefill");
     charts["cost-decode"] = costChart("cost-decode");
-    const perf = {
-      yBytes: { type: "linear", position: "right", beginAtZero: true,
-                title: { display: true, text: "TB/s" }, grid: { drawOnChartArea: false } },
-    };
-    charts["kernels-prefill"] = new Chart($("kernels-prefill"), { type: "line", data: { datasets: [] },
-      options: lineOptions("TFLOP/s", perf) });
-    charts["kernels-decode"] = new Chart($("kernels-decode"), { type: "line", data: { datasets: [] },
-      options: lineOptions("TFLOP/s", perf) });
+    for (const phase of ["prefill", "decode"]) {
+      charts["kernels-" + phase] = new Chart($("kernels-" + phase), { type: "line",
+        data: { datasets: [] }, options: kernelOptions(), plugins: [errorBars, ceilingLabels] });
+    }
     try {
       const [hw, ref] = await Promise.all([getJson("/api/hardware"), getJson("/api/reference")]);
       state.hardware = hw.profiles;
