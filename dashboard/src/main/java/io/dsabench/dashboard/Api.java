@@ -37,7 +37,7 @@ final class Api {
   static final Set<String> COST_PARAMETERS = Set.of("run", "hardware", "price");
 
   /** The highest price the API accepts; beyond it a typo is likelier than a real rental. */
-  static final double MAX_PRICE = 1000;
+  static final double MAX_PRICE = HardwareProfile.MAX_USD_PER_GPU_HOUR;
 
   private final RunStore store;
   private final LiveSweeps live;

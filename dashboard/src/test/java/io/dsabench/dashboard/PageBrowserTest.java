@@ -422,6 +422,154 @@ class PageBrowserTest {
     }
   }
 
+  private void openAt(TestDashboard d, String pathAndQuery) {
+    driver.get(d.uri(pathAndQuery).toString());
+    new WebDriverWait(driver, Duration.ofSeconds(60))
+        .until(
+            x ->
+                Boolean.TRUE.equals(
+                    js.executeScript(
+                        "return !!(window.dsabench && window.dsabench.state.ready);")));
+  }
+
+  private String value(String id) {
+    return driver.findElement(By.id(id)).getAttribute("value");
+  }
+
+  private void set(String id, String v) {
+    js.executeScript(
+        "const e = document.getElementById(arguments[0]); e.value = arguments[1];"
+            + " e.dispatchEvent(new Event(e.tagName === 'SELECT' ? 'change' : 'input'));",
+        id,
+        v);
+  }
+
+  /**
+   * The view is in the URL: set run, hardware, price and a comparison with the controls, copy the
+   * address, open it fresh, and the same view comes back; B is overlaid dotted on both cost charts
+   * with a delta table of B against A.
+   */
+  @Test
+  void aCopiedUrlOpensTheSameViewWithItsComparison(@TempDir Path tmp) throws Exception {
+    Path published = ReferenceRunsTest.publish(tmp, true);
+    try (TestDashboard d = TestDashboard.over(tmp, List.of(published))) {
+      open(d);
+      set("run", ReferenceRunsTest.REFERENCE_RUN_ID);
+      set("hardware", "h200");
+      set("price", "3.5");
+      set("cmp-run", ReferenceRunsTest.OURS_ID);
+      set("cmp-hardware", "b200");
+      new WebDriverWait(driver, Duration.ofSeconds(30))
+          .until(
+              x ->
+                  Boolean.TRUE.equals(
+                      js.executeScript(
+                          "const s = window.dsabench.state; return !!s.lastCost && !!s.lastComparison"
+                              + " && s.lastCost.priceUsdPerGpuHour === 3.5"
+                              + " && s.lastComparison.hardware.id === 'b200';")));
+      String url = (String) js.executeScript("return location.pathname + location.search;");
+      assertThat(url)
+          .isEqualTo(
+              "/?run="
+                  + ReferenceRunsTest.REFERENCE_RUN_ID
+                  + "&hardware=h200&price=3.5&cmpRun="
+                  + ReferenceRunsTest.OURS_ID
+                  + "&cmpHardware=b200");
+      assertThat(driver.findElement(By.id("share")).getAttribute("href")).endsWith(url);
+
+      // A fresh page at the copied address: the same controls, the same curves.
+      driver.get("about:blank");
+      openAt(d, url);
+      new WebDriverWait(driver, Duration.ofSeconds(30))
+          .until(
+              x ->
+                  Boolean.TRUE.equals(
+                      js.executeScript(
+                          "const s = window.dsabench.state;"
+                              + " return !!s.lastCost && !!s.lastComparison;")));
+      assertThat(value("run")).isEqualTo(ReferenceRunsTest.REFERENCE_RUN_ID);
+      assertThat(value("hardware")).isEqualTo("h200");
+      assertThat(value("price")).isEqualTo("3.5");
+      assertThat(value("cmp-run")).isEqualTo(ReferenceRunsTest.OURS_ID);
+      assertThat(value("cmp-hardware")).isEqualTo("b200");
+      assertThat(value("cmp-price")).isEmpty();
+      assertThat(js.executeScript("return window.dsabench.state.lastCost.run;"))
+          .isEqualTo(ReferenceRunsTest.REFERENCE_RUN_ID);
+      // B on the B200 without a price of its own: the B200's default price.
+      double b200Price =
+          ((Number)
+                  js.executeScript(
+                      "return window.dsabench.state.hardware.find(h => h.id === 'b200')"
+                          + ".usdPerGpuHour;"))
+              .doubleValue();
+      assertThat(
+              ((Number)
+                      js.executeScript(
+                          "return window.dsabench.state.lastComparison.priceUsdPerGpuHour;"))
+                  .doubleValue())
+          .isEqualTo(b200Price);
+
+      // The overlay: A's two curves, B's two (dotted), the paper's two, on each chart.
+      for (String chart : List.of("cost-prefill", "cost-decode")) {
+        List<Map<String, Object>> ds = datasets(chart);
+        assertThat(ds)
+            .extracting(x -> x.get("label"))
+            .hasSize(6)
+            .contains("V3.1 dense (B)", "V3.2 DSA (B)");
+        for (Map<String, Object> set : ds) {
+          assertThat(((Number) set.get("drawn")).intValue())
+              .as(set.get("label") + " drawn")
+              .isPositive();
+        }
+      }
+      // The delta table: each curve at 8K, 32K, 64K, 128K, B against A.
+      assertThat(driver.findElement(By.id("compare")).isDisplayed()).isTrue();
+      List<WebElement> rows = driver.findElements(By.cssSelector("#delta-table tbody tr"));
+      assertThat(rows).hasSize(16);
+      @SuppressWarnings("unchecked")
+      Map<String, Object> check =
+          (Map<String, Object>)
+              js.executeScript(
+                  "const s = window.dsabench.state;"
+                      + "const a = s.lastCost.curves.find(c => c.id === 'decode_v3.2')"
+                      + "  .points.find(p => p.position === 131072).usdPerMillionTokens;"
+                      + "const b = s.lastComparison.curves.find(c => c.id === 'decode_v3.2')"
+                      + "  .points.find(p => p.position === 131072).usdPerMillionTokens;"
+                      + "const tr = document.querySelector('#delta-table tr[data-curve=\"decode_v3.2\"]"
+                      + "[data-position=\"131072\"]');"
+                      + "return {a: a, b: b, cells: [...tr.cells].map(c => c.textContent)};");
+      double a = ((Number) check.get("a")).doubleValue();
+      double b = ((Number) check.get("b")).doubleValue();
+      @SuppressWarnings("unchecked")
+      List<String> cells = (List<String>) check.get("cells");
+      String change =
+          (b >= a ? "+" : "−")
+              + String.format(java.util.Locale.ROOT, "%.1f%%", Math.abs(100 * (b / a - 1)));
+      assertThat(cells)
+          .containsExactly("decode", "V3.2 DSA", "128K", cells.get(3), cells.get(4), change);
+      assertThat(driver.findElement(By.id("compare-note")).getText())
+          .startsWith("A: " + ReferenceRunsTest.REFERENCE_RUN_ID + " on NVIDIA H200")
+          .contains("B: " + ReferenceRunsTest.OURS_ID + " on NVIDIA B200");
+      Files.copy(
+          ((TakesScreenshot) driver).getScreenshotAs(OutputType.FILE).toPath(),
+          SCREENSHOT.resolveSibling("dashboard-compare-screenshot.png"),
+          StandardCopyOption.REPLACE_EXISTING);
+
+      // A link to a run that is not here says so and shows the default instead.
+      driver.get("about:blank");
+      openAt(d, "/?run=no-such-run&price=3");
+      assertThat(value("run")).isEqualTo(ReferenceRunsTest.OURS_ID);
+      new WebDriverWait(driver, Duration.ofSeconds(30))
+          .until(x -> driver.findElement(By.id("error")).isDisplayed());
+      assertThat(driver.findElement(By.id("error")).getText())
+          .isEqualTo(
+              "run: 'no-such-run' from the link is not a run here; showing "
+                  + ReferenceRunsTest.OURS_ID
+                  + " instead");
+      assertThat(value("price")).isEqualTo("3");
+    }
+  }
+
   /**
    * What the page's layout promises at a phone's 390 × 844 and a laptop's 1440 × 1000: the document
    * never scrolls sideways (wide tables scroll inside their own box), every control is on screen,

@@ -4,7 +4,8 @@
 "use strict";
 
 (function () {
-  const state = { runs: [], hardware: [], reference: null, renders: 0, costRequests: 0, lastError: null };
+  const state = { runs: [], hardware: [], reference: null, renders: 0, costRequests: 0, lastError: null,
+    wanted: {} };
   const charts = {};
   window.dsabench = { state, charts };
 
@@ -100,29 +101,117 @@
         c, COLORS["paper " + c.model], true));
   }
 
+  // The view lives in the query string, so that a copied URL opens the same view: A is run (+ with),
+  // hardware and price; B, the comparison, is whichever of cmpRun, cmpHardware, cmpPrice is set
+  // (the rest as A). replaceState: changing a control is not a new page in the history.
+  const URL_KEYS = { run: "run", with: "with", hardware: "hardware", price: "price",
+    "cmp-run": "cmpRun", "cmp-hardware": "cmpHardware", "cmp-price": "cmpPrice" };
+
+  function viewQuery() {
+    const q = new URLSearchParams();
+    for (const [id, key] of Object.entries(URL_KEYS)) {
+      if ($(id).value) q.set(key, $(id).value);
+    }
+    return q;
+  }
+
+  function saveView() {
+    const q = viewQuery().toString();
+    history.replaceState(null, "", location.pathname + (q ? "?" + q : ""));
+    $("share").href = location.pathname + (q ? "?" + q : "");
+  }
+
+  /** B as query parameters for /api/cost, or null when no comparison is set. */
+  function comparisonQuery() {
+    const run = $("cmp-run").value;
+    const hardware = $("cmp-hardware").value;
+    const price = $("cmp-price").value;
+    if (!run && !hardware && !price) return null;
+    const q = new URLSearchParams();
+    if (run) {
+      q.append("run", run);
+    } else {
+      q.append("run", $("run").value);
+      if ($("with").value && $("with").value !== $("run").value) q.append("run", $("with").value);
+    }
+    const hw = hardware || $("hardware").value;
+    q.set("hardware", hw);
+    // B on other hardware without its own price: that hardware's default price.
+    const profile = state.hardware.find((h) => h.id === hw);
+    q.set("price", price || (hardware && profile ? String(profile.usdPerGpuHour) : $("price").value));
+    return q;
+  }
+
+  function describe(q) {
+    const hw = state.hardware.find((h) => h.id === q.get("hardware"));
+    return q.getAll("run").join(" + ") + " on " + (hw ? hw.name : q.get("hardware"))
+      + " at $" + Number(q.get("price")).toFixed(2) + "/GPU-hour";
+  }
+
+  const DELTA_POSITIONS = [8192, 32768, 65536, 131072];
+
+  function drawDelta(a, b, bq) {
+    const tbody = $("delta-table").querySelector("tbody");
+    tbody.replaceChildren();
+    $("compare").hidden = !b;
+    if (!b) return;
+    $("compare-note").textContent = "A: " + describe(new URLSearchParams({ run: a.run,
+      hardware: $("hardware").value, price: $("price").value })) + ". B: " + describe(bq)
+      + ". B vs A = B / A − 1 (below 0, B is cheaper).";
+    for (const c of a.curves) {
+      const other = b.curves.find((x) => x.id === c.id);
+      for (const pos of DELTA_POSITIONS) {
+        const pa = c.points.find((p) => p.position === pos);
+        const pb = other && other.points.find((p) => p.position === pos);
+        if (!pa) continue;
+        const tr = document.createElement("tr");
+        tr.dataset.curve = c.id;
+        tr.dataset.position = String(pos);
+        const change = pb ? pb.usdPerMillionTokens / pa.usdPerMillionTokens - 1 : null;
+        for (const [v, num] of [[c.phase], [c.model === "v3.1" ? "V3.1 dense" : "V3.2 DSA"],
+          [fmtTokens(pos), true], [num3(pa.usdPerMillionTokens), true],
+          [pb ? num3(pb.usdPerMillionTokens) : "not costed", true],
+          [change == null ? "—" : (change >= 0 ? "+" : "−") + Math.abs(100 * change).toFixed(1) + "%", true]]) {
+          const td = document.createElement("td");
+          td.textContent = v;
+          if (num) td.className = "num";
+          tr.appendChild(td);
+        }
+        tbody.appendChild(tr);
+      }
+    }
+  }
+
   let costSeq = 0;
   async function drawCost() {
     const seq = ++costSeq;
+    saveView();
     const run = $("run").value;
     const hardware = $("hardware").value;
     const price = $("price").value;
     let cost = null;
+    let compared = null;
+    const bq = run ? comparisonQuery() : null;
     if (run) {
       state.costRequests++;
       try {
         const q = new URLSearchParams({ run, hardware, price });
         // A companion run (a 2-token decode run beside a full sweep) is priced with the first.
         if ($("with").value && $("with").value !== run) q.append("run", $("with").value);
-        cost = await getJson("/api/cost?" + q.toString());
+        [cost, compared] = await Promise.all([getJson("/api/cost?" + q.toString()),
+          bq ? getJson("/api/cost?" + bq.toString()) : Promise.resolve(null)]);
         if (seq !== costSeq) return; // a newer request superseded this one
-        showError(null);
+        showError(state.linkProblem || null);
       } catch (e) {
         if (seq !== costSeq) return;
         // Say why, and still draw the paper's curves below.
         showError(e.message);
         cost = null;
+        compared = null;
       }
     }
+    state.lastComparison = compared;
+    drawDelta(cost, compared, bq);
     for (const phase of ["prefill", "decode"]) {
       const ds = [];
       if (cost) {
@@ -132,6 +221,15 @@
         for (const c of cost.curves.filter((c) => c.phase === phase)) {
           const name = (c.model === "v3.1" ? "V3.1 dense (" : "V3.2 DSA (") + source + ")";
           ds.push(curveDataset(name, c, COLORS[c.model], false));
+        }
+      }
+      if (compared) {
+        for (const c of compared.curves.filter((c) => c.phase === phase)) {
+          const d = curveDataset((c.model === "v3.1" ? "V3.1 dense" : "V3.2 DSA") + " (B)", c,
+            COLORS[c.model], false);
+          d.borderDash = [2, 3];
+          d.comparison = true;
+          ds.push(d);
         }
       }
       const paper = referenceDatasets(phase);
@@ -485,8 +583,10 @@
     state.runs = r.runs;
     $("empty").hidden = r.runs.length > 0;
     $("roots").textContent = r.roots.join(" and ");
-    // Keep what the reader chose; else the server's default (the newest GPU run of ours).
-    const current = $("run").value || r.defaultRun || "";
+    // Keep what the reader chose; else what the link says; else the server's default (the newest
+    // GPU run of ours).
+    const linked = state.wanted.run && r.runs.some((x) => x.id === state.wanted.run) ? state.wanted.run : "";
+    const current = $("run").value || linked || r.defaultRun || "";
     fillSelect($("run"), r.runs, (x) => x.id,
       (x) => x.id + " — " + x.device + (x.backend === "reference" ? " (reference: DeepSeek's kernels)" : ""),
       current);
@@ -497,9 +597,20 @@
       $("run").appendChild(o);
     }
     $("run").disabled = !r.runs.length;
-    const withCurrent = $("with").value;
+    const withCurrent = $("with").value || state.wanted.with || "";
     fillSelect($("with"), [{ id: "", device: "" }, ...r.runs], (x) => x.id,
       (x) => (x.id ? x.id + " — " + x.device : "(nothing else)"), withCurrent);
+    const cmpCurrent = $("cmp-run").value || state.wanted.cmpRun || "";
+    fillSelect($("cmp-run"), [{ id: "", device: "" }, ...r.runs], (x) => x.id,
+      (x) => (x.id ? x.id + " — " + x.device : "(same runs)"), cmpCurrent);
+    // A link names runs that are not here (another machine's, a deleted file): say so, once.
+    for (const [key, id] of [["run", state.wanted.run], ["with", state.wanted.with], ["cmpRun", state.wanted.cmpRun]]) {
+      if (id && !r.runs.some((x) => x.id === id)) {
+        state.linkProblem = key + ": '" + id + "' from the link is not a run here; showing "
+          + ($("run").value || "nothing") + " instead";
+      }
+    }
+    state.wanted = {};
     drawRuns();
     drawProblems(r.problems);
   }
@@ -515,13 +626,21 @@
       const [hw, ref] = await Promise.all([getJson("/api/hardware"), getJson("/api/reference")]);
       state.hardware = hw.profiles;
       state.reference = ref;
-      fillSelect($("hardware"), hw.profiles, (p) => p.id, (p) => p.name, hw.defaultId);
-      $("price").value = String(hw.profiles.find((p) => p.id === hw.defaultId).usdPerGpuHour);
+      const url = new URLSearchParams(location.search);
+      state.wanted = { run: url.get("run"), with: url.get("with"), cmpRun: url.get("cmpRun") };
+      const known = (id) => hw.profiles.some((p) => p.id === id);
+      const hwId = known(url.get("hardware")) ? url.get("hardware") : hw.defaultId;
+      fillSelect($("hardware"), hw.profiles, (p) => p.id, (p) => p.name, hwId);
+      $("price").value = url.get("price")
+        || String(hw.profiles.find((p) => p.id === hwId).usdPerGpuHour);
+      fillSelect($("cmp-hardware"), [{ id: "", name: "(same hardware)" }, ...hw.profiles],
+        (p) => p.id, (p) => p.name, known(url.get("cmpHardware")) ? url.get("cmpHardware") : "");
+      $("cmp-price").value = url.get("cmpPrice") || "";
       await loadRuns();
     } catch (e) {
       showError(e.message);
     }
-    $("run").addEventListener("change", () => { drawCost(); drawKernels(); });
+    $("run").addEventListener("change", () => { state.linkProblem = null; drawCost(); drawKernels(); });
     $("with").addEventListener("change", () => { drawCost(); });
     $("hardware").addEventListener("change", () => {
       const p = state.hardware.find((h) => h.id === $("hardware").value);
@@ -529,6 +648,9 @@
       drawCost();
     });
     $("price").addEventListener("input", () => drawCost());
+    $("cmp-run").addEventListener("change", () => drawCost());
+    $("cmp-hardware").addEventListener("change", () => drawCost());
+    $("cmp-price").addEventListener("input", () => drawCost());
     await Promise.all([drawCost(), drawKernels(), drawSweep()]);
     setInterval(drawSweep, 2000);
     setInterval(() => loadRuns().catch(() => {}), 10000);
