@@ -127,6 +127,14 @@ final class BenchCommand implements Callable<Integer> {
   String baseline;
 
   @Option(
+      names = "--summary-md",
+      paramLabel = "FILE",
+      description =
+          "also write the verdict against the baseline as markdown to FILE (e.g."
+              + " $GITHUB_STEP_SUMMARY): verdict line, regressed points, a compact table")
+  Path summaryMd;
+
+  @Option(
       names = "--published",
       paramLabel = "DIR",
       description =
@@ -372,6 +380,14 @@ final class BenchCommand implements Callable<Integer> {
     printAgainstReference(results);
     Path base = baselineFile(results);
     if (base == null) {
+      if (summaryMd != null) {
+        Files.writeString(
+            summaryMd,
+            "### dsabench: no verdict (no baseline for " + s.resultsFile() + ")\n",
+            java.nio.charset.StandardCharsets.UTF_8,
+            java.nio.file.StandardOpenOption.CREATE,
+            java.nio.file.StandardOpenOption.APPEND);
+      }
       outW.flush();
       return code;
     }
@@ -384,6 +400,18 @@ final class BenchCommand implements Callable<Integer> {
     outW.println("compared against " + base);
     Comparison c = Comparison.of(baseResults, results, rule);
     outW.print(c.table());
+    if (summaryMd != null) {
+      // Appended, as CI job summaries are: one file can gather several steps' verdicts.
+      Files.writeString(
+          summaryMd,
+          c.markdown(
+              base + " (" + baseResults.run().id() + ")",
+              s.resultsFile() + " (" + results.run().id() + ")"),
+          java.nio.charset.StandardCharsets.UTF_8,
+          java.nio.file.StandardOpenOption.CREATE,
+          java.nio.file.StandardOpenOption.APPEND);
+      outW.println("markdown summary: " + summaryMd);
+    }
     outW.flush();
     return c.regressed() ? Main.FAILED : code;
   }
