@@ -1,12 +1,16 @@
 #!/usr/bin/env bash
 # Renders the dashboard's cost charts (the reproduced Figure 3) to a PNG with headless Chromium.
-# Usage: scripts/render-figure.sh OUT.png [RESULTS_DIR]   (after `make build`; needs chromium:
-# scripts/install-test-deps.sh installs it). Serves RESULTS_DIR (default reports/published) on a
-# free loopback port, waits for the page's API calls, screenshots, stops the server.
+# Usage: scripts/render-figure.sh OUT.png [RESULTS_DIR] [QUERY] [HEIGHT]   (after `make build`; needs
+# chromium: scripts/install-test-deps.sh installs it). Serves RESULTS_DIR (default
+# reports/published) on a free loopback port, opens the page at ?QUERY (a view as the page's URL
+# holds it, e.g. cmpHardware=b200 for a comparison), waits for its API calls, screenshots the top
+# HEIGHT pixels (default 500: the controls and the two cost charts), stops the server.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=${1:?usage: scripts/render-figure.sh OUT.png [RESULTS_DIR]}
 dir=${2:-reports/published}
+query=${3:-}
+height=${4:-500}
 command -v chromium >/dev/null || { echo "render-figure: chromium not found (scripts/install-test-deps.sh)" >&2; exit 2; }
 log=$(mktemp) profile=$(mktemp -d)
 bin/dsabench serve --port 0 --results "$dir" >"$log" 2>&1 &
@@ -24,7 +28,7 @@ mkdir -p "$(dirname "$out")"
 # Chart.js finish before the capture.
 chromium --headless=new --no-sandbox --disable-gpu --disable-dev-shm-usage \
   --disable-background-networking --disable-component-update --disable-sync --no-first-run \
-  --user-data-dir="$profile" --hide-scrollbars --window-size=1400,500 --virtual-time-budget=10000 \
-  --screenshot="$(realpath -m "$out")" "$url" >/dev/null 2>&1
+  --user-data-dir="$profile" --hide-scrollbars --window-size=1400,"$height" --virtual-time-budget=10000 \
+  --screenshot="$(realpath -m "$out")" "$url${query:+?$query}" >/dev/null 2>&1
 [ -s "$out" ] || { echo "render-figure: no screenshot written" >&2; exit 1; }
 echo "render-figure: $out (from $url)"

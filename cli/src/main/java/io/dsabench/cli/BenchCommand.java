@@ -10,6 +10,7 @@ import io.dsabench.harness.BuildInfo;
 import io.dsabench.harness.DeviceLock;
 import io.dsabench.harness.DeviceNames;
 import io.dsabench.harness.ProgressBar;
+import io.dsabench.harness.PublishedRuns;
 import io.dsabench.harness.Shard;
 import io.dsabench.harness.Sweep;
 import io.dsabench.harness.SweepSpec;
@@ -121,9 +122,25 @@ final class BenchCommand implements Callable<Integer> {
       names = "--baseline",
       paramLabel = "FILE",
       description =
-          "results to compare against, or 'none' (default: reports/published/<device>/results.json"
+          "results to compare against, or 'none' (default: <published>/<device>/results.json"
               + " when it exists, e.g. h200)")
   String baseline;
+
+  @Option(
+      names = "--summary-md",
+      paramLabel = "FILE",
+      description =
+          "also write the verdict against the baseline as markdown to FILE (e.g."
+              + " $GITHUB_STEP_SUMMARY): verdict line, regressed points, a compact table")
+  Path summaryMd;
+
+  @Option(
+      names = "--published",
+      paramLabel = "DIR",
+      description =
+          "folder of the published runs, <device>/results.json and reference.json (default: the"
+              + " installation's reports/published, whatever the working directory)")
+  Path published;
 
   @Option(
       names = "--reference",
@@ -131,7 +148,7 @@ final class BenchCommand implements Callable<Integer> {
       description =
           "reference run (dsabench reference) to set ours against, or 'none' (default:"
               + " out/reference/results.json when it was measured on this GPU, else"
-              + " reports/published/<device>/reference.json)")
+              + " <published>/<device>/reference.json)")
   String reference;
 
   @Option(
@@ -363,6 +380,14 @@ final class BenchCommand implements Callable<Integer> {
     printAgainstReference(results);
     Path base = baselineFile(results);
     if (base == null) {
+      if (summaryMd != null) {
+        Files.writeString(
+            summaryMd,
+            "### dsabench: no verdict (no baseline for " + s.resultsFile() + ")\n",
+            java.nio.charset.StandardCharsets.UTF_8,
+            java.nio.file.StandardOpenOption.CREATE,
+            java.nio.file.StandardOpenOption.APPEND);
+      }
       outW.flush();
       return code;
     }
@@ -375,6 +400,18 @@ final class BenchCommand implements Callable<Integer> {
     outW.println("compared against " + base);
     Comparison c = Comparison.of(baseResults, results, rule);
     outW.print(c.table());
+    if (summaryMd != null) {
+      // Appended, as CI job summaries are: one file can gather several steps' verdicts.
+      Files.writeString(
+          summaryMd,
+          c.markdown(
+              base + " (" + baseResults.run().id() + ")",
+              s.resultsFile() + " (" + results.run().id() + ")"),
+          java.nio.charset.StandardCharsets.UTF_8,
+          java.nio.file.StandardOpenOption.CREATE,
+          java.nio.file.StandardOpenOption.APPEND);
+      outW.println("markdown summary: " + summaryMd);
+    }
     outW.flush();
     return c.regressed() ? Main.FAILED : code;
   }
@@ -394,12 +431,9 @@ final class BenchCommand implements Callable<Integer> {
       file = Path.of(reference);
     } else {
       Path local = Path.of("out", "reference", "results.json");
-      Path published =
-          Path.of(
-              "reports",
-              "published",
-              DeviceNames.slug(results.run().backend(), device),
-              "reference.json");
+      Path publishedRef =
+          PublishedRuns.of(published)
+              .file(DeviceNames.slug(results.run().backend(), device), "reference.json");
       file = null;
       if (Files.isRegularFile(local)) {
         Results r = readReference(local);
@@ -407,8 +441,8 @@ final class BenchCommand implements Callable<Integer> {
           file = local;
         }
       }
-      if (file == null && Files.isRegularFile(published)) {
-        file = published;
+      if (file == null && Files.isRegularFile(publishedRef)) {
+        file = publishedRef;
       }
       if (file == null) {
         outW.println(
@@ -450,13 +484,12 @@ final class BenchCommand implements Callable<Integer> {
         DeviceNames.slug(
             results.run().backend(),
             results.run().device() == null ? null : results.run().device().name());
-    Path published = Path.of("reports", "published", slug, "results.json");
-    if (!Files.isRegularFile(published)) {
-      outW.println(
-          "no baseline: " + published + " does not exist (no published run for " + slug + ")");
+    Path file = PublishedRuns.of(published).file(slug, "results.json");
+    if (!Files.isRegularFile(file)) {
+      outW.println("no baseline: " + file + " does not exist (no published run for " + slug + ")");
       return null;
     }
-    return published;
+    return file;
   }
 
   /** {@code N} or {@code prefill=N,decode=M}; the phases not named keep the backend's default. */

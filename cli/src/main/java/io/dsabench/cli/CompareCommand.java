@@ -51,9 +51,25 @@ final class CompareCommand implements Callable<Integer> {
       description = "BASE is our run and NEW a reference run: print ours against the reference")
   boolean reference;
 
+  @Option(
+      names = "--format",
+      defaultValue = "text",
+      paramLabel = "F",
+      description =
+          "text (default) or markdown: the verdict line, the regressed points and a compact table"
+              + " for a pull request or a CI job summary")
+  String format;
+
   @Override
   public Integer call() {
     CompareRule rule = new CompareRule(minEffect);
+    if (!format.equals("text") && !format.equals("markdown")) {
+      throw new IllegalArgumentException("format: '" + format + "' is not text or markdown");
+    }
+    if (reference && format.equals("markdown")) {
+      throw new IllegalArgumentException(
+          "format: markdown is for a verdict; --reference prints a comparison as text");
+    }
     Results b = read(base);
     Results n = read(now);
     if (reference) {
@@ -67,6 +83,11 @@ final class CompareCommand implements Callable<Integer> {
     }
     Comparison c = Comparison.of(b, n, rule);
     PrintWriter out = spec.commandLine().getOut();
+    if (format.equals("markdown")) {
+      out.print(c.markdown(base + " (" + b.run().id() + ")", now + " (" + n.run().id() + ")"));
+      out.flush();
+      return c.regressed() ? Main.FAILED : Main.OK;
+    }
     out.println("base: " + base + " (" + b.run().id() + ")");
     out.println("new:  " + now + " (" + n.run().id() + ")");
     out.print(c.table());

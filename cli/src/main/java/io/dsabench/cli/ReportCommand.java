@@ -6,6 +6,7 @@ import io.dsabench.costmodel.results.Results;
 import io.dsabench.costmodel.results.ResultsFormatException;
 import io.dsabench.costmodel.results.ResultsIO;
 import io.dsabench.harness.DeviceNames;
+import io.dsabench.harness.PublishedRuns;
 import io.dsabench.harness.compare.CompareRule;
 import io.dsabench.harness.compare.Comparison;
 import io.dsabench.harness.compare.ReferenceComparison;
@@ -82,16 +83,24 @@ final class ReportCommand implements Callable<Integer> {
       names = "--baseline",
       paramLabel = "FILE",
       description =
-          "results to judge regressions against (default:"
-              + " reports/published/<device>/results.json when there is one)")
+          "results to judge regressions against (default: the published run of the device,"
+              + " <published>/<device>/results.json, when there is one)")
   Path baseline;
+
+  @Option(
+      names = "--published",
+      paramLabel = "DIR",
+      description =
+          "folder of the published runs, <device>/results.json and reference.json (default: the"
+              + " installation's reports/published, whatever the working directory)")
+  Path published;
 
   @Option(
       names = "--reference",
       paramLabel = "FILE",
       description =
           "reference run (dsabench reference) to set the kernels against, or 'none' (default:"
-              + " reports/published/<device>/reference.json when there is one)")
+              + " <published>/<device>/reference.json when there is one)")
   String reference;
 
   @Option(
@@ -155,6 +164,8 @@ final class ReportCommand implements Callable<Integer> {
       return Verdict.none(
           "no published run for this device ("
               + deviceName(run)
+              + " in "
+              + publishedRuns().dir()
               + "); pass --baseline FILE to compare with one");
     }
     if (baseline == null && sameFile(base, primary)) {
@@ -214,9 +225,9 @@ final class ReportCommand implements Callable<Integer> {
       return ReferenceInput.none(
           "no reference run for "
               + deviceName(run)
-              + " (reports/published/"
-              + slug(run)
-              + "/reference.json does not exist; pass --reference FILE)");
+              + " ("
+              + publishedRuns().file(slug(run), "reference.json")
+              + " does not exist; pass --reference FILE)");
     }
     Results ref = read(file, "reference");
     if (!"reference".equals(ref.run().backend())) {
@@ -237,14 +248,18 @@ final class ReportCommand implements Callable<Integer> {
     return ReferenceInput.of(ref, file.toString(), pairs, c.warnings());
   }
 
-  /** reports/published/&lt;device&gt;/results.json for the run's GPU, if it exists. */
-  static Path publishedFor(Results run) {
+  private PublishedRuns publishedRuns() {
+    return PublishedRuns.of(published);
+  }
+
+  /** &lt;published&gt;/&lt;device&gt;/results.json for the run's GPU, if it exists. */
+  private Path publishedFor(Results run) {
     return publishedFor(run, "results.json");
   }
 
-  /** reports/published/&lt;device&gt;/{@code name} for the run's GPU, if it exists. */
-  static Path publishedFor(Results run, String name) {
-    Path p = Path.of("reports", "published", slug(run), name);
+  /** &lt;published&gt;/&lt;device&gt;/{@code name} for the run's GPU, if it exists. */
+  private Path publishedFor(Results run, String name) {
+    Path p = publishedRuns().file(slug(run), name);
     return Files.isRegularFile(p) ? p : null;
   }
 

@@ -2,9 +2,11 @@ package io.dsabench.cli;
 
 import io.dsabench.dashboard.DashboardOptions;
 import io.dsabench.dashboard.DashboardServer;
+import io.dsabench.harness.PublishedRuns;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -41,8 +43,31 @@ final class ServeCommand implements Callable<Integer> {
       names = "--results",
       paramLabel = "DIR",
       description =
-          "Directory to scan for results.json (repeatable; default: out/ and reports/published/).")
+          "Directory to scan for results.json (repeatable; default: out/). The published runs are"
+              + " always read too: a run's verdict is against its device's.")
   List<Path> results;
+
+  @Option(
+      names = "--published",
+      paramLabel = "DIR",
+      description =
+          "folder of the published runs, <device>/results.json and reference.json (default: the"
+              + " installation's reports/published, whatever the working directory)")
+  Path published;
+
+  /**
+   * The folders to scan: the given ones (else {@code out/}) and the published runs, once, so that
+   * {@code serve --results DIR} from anywhere gives the verdicts {@code bench} gives.
+   */
+  static List<Path> dirs(List<Path> results, PublishedRuns published) {
+    List<Path> dirs =
+        new ArrayList<>(results == null || results.isEmpty() ? List.of(Path.of("out")) : results);
+    Path pub = published.dir();
+    if (dirs.stream().noneMatch(d -> d.toAbsolutePath().normalize().equals(pub))) {
+      dirs.add(pub);
+    }
+    return dirs;
+  }
 
   @Override
   public Integer call() throws Exception {
@@ -51,10 +76,7 @@ final class ServeCommand implements Callable<Integer> {
     if (System.getProperty("slf4j.internal.verbosity") == null) {
       System.setProperty("slf4j.internal.verbosity", "ERROR");
     }
-    List<Path> dirs =
-        results == null || results.isEmpty()
-            ? List.of(Path.of("out"), Path.of("reports", "published"))
-            : results;
+    List<Path> dirs = dirs(results, PublishedRuns.of(published));
     DashboardOptions options = DashboardOptions.of(bind, port, dirs);
     DashboardServer server;
     try {

@@ -14,6 +14,7 @@ import io.dsabench.costmodel.workload.SweepPoint;
 import io.dsabench.costmodel.workload.WorkloadModel;
 import io.dsabench.harness.DeviceLock;
 import io.dsabench.harness.SweepSpec;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -208,5 +209,55 @@ class BenchCompareMergeTest {
     CliRun cross = bench(tmp, "cross", "--baseline", base.toString());
     assertThat(cross.exit()).isEqualTo(2);
     assertThat(cross.err()).contains("backend: base run is 'cuda' and new run is 'cpu'");
+  }
+
+  @Test
+  void compareWritesMarkdownForAPullRequest(@TempDir Path tmp) throws Exception {
+    SweepPoint slow = SweepSpec.defaults("cuda").points().get(30);
+    Path base = tmp.resolve("base.json");
+    Path worse = tmp.resolve("worse.json");
+    ResultsIO.write(base, synthetic("base", p -> 1, 0.02));
+    ResultsIO.write(worse, synthetic("worse", p -> p.equals(slow) ? 1.2 : 1, 0.02));
+    CliRun r = run("compare", base.toString(), worse.toString(), "--format", "markdown");
+    assertThat(r.exit()).as(r.out() + r.err()).isEqualTo(1);
+    String[] lines = r.out().split("\n");
+    assertThat(lines[0]).startsWith("### dsabench: REGRESSION: ").contains(" regression, 0 lost, ");
+    assertThat(r.out())
+        .contains("**Regressed or lost:**")
+        .contains("- regression `" + slow.key() + " total` +20.0% (")
+        .contains("| verdict | point | stage | base | new | change |")
+        .contains("| regression | " + slow.key() + " | total | ")
+        .contains("<details><summary>All ");
+    // The compact table holds only what changed; the folded one every row.
+    String compact = r.out().substring(0, r.out().indexOf("<details>"));
+    assertThat(compact).doesNotContain("| same |");
+    assertThat(r.out().substring(r.out().indexOf("<details>"))).contains("| same |");
+
+    CliRun same = run("compare", base.toString(), base.toString(), "--format", "markdown");
+    assertThat(same.exit()).isZero();
+    assertThat(same.out()).startsWith("### dsabench: no regression: 0 regression, 0 lost");
+    CliRun bad = run("compare", base.toString(), worse.toString(), "--format", "html");
+    assertThat(bad.exit()).isEqualTo(2);
+    assertThat(bad.err()).contains("format: 'html' is not text or markdown");
+  }
+
+  @Test
+  void benchAppendsItsVerdictAsMarkdownForTheJobSummary(@TempDir Path tmp) throws Exception {
+    Path md = tmp.resolve("summary.md");
+    CliRun first = bench(tmp, "first", "--summary-md", md.toString());
+    assertThat(first.exit()).as(first.out() + first.err()).isZero();
+    CliRun second =
+        bench(
+            tmp,
+            "second",
+            "--baseline",
+            tmp.resolve("first/results.json").toString(),
+            "--summary-md",
+            md.toString());
+    assertThat(second.exit()).as(second.out() + second.err()).isIn(0, 1);
+    assertThat(second.out()).contains("markdown summary: " + md);
+    String text = Files.readString(md);
+    assertThat(text).startsWith("### dsabench: no verdict (no baseline for ");
+    assertThat(text).contains("\n### dsabench: ").contains("| verdict | point | stage |");
   }
 }

@@ -153,7 +153,8 @@ class CostCommandTest {
     CliRun price = run("cost", "--results", f.toString(), "--price", "-1");
     assertEquals(2, price.exit());
     assertTrue(
-        price.err().contains("price: -1.0 is not a non-negative USD per GPU-hour"), price.err());
+        price.err().contains("price: -1.0 is not between 0 and 1000 USD per GPU-hour"),
+        price.err());
     Path other = dir.resolve("other.json");
     Files.writeString(other, "{\"schema\": \"other/v9\"}");
     CliRun schema = run("cost", "--results", other.toString());

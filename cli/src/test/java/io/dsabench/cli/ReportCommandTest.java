@@ -83,8 +83,9 @@ class ReportCommandTest {
     assertThat(page).contains("<td>dsabench report --results");
     assertThat(page)
         .contains(
-            "no published run for this device (AMD EPYC); pass --baseline FILE"
-                + " to compare with one");
+            "no published run for this device (AMD EPYC in "
+                + PUBLISHED
+                + "); pass --baseline FILE to compare with one");
   }
 
   @Test
@@ -158,14 +159,60 @@ class ReportCommandTest {
     assertThat(Files.readString(dir.resolve("r.csv"))).contains("ours_over_reference");
   }
 
+  /**
+   * The published runs of this checkout, absolute: what {@code report} finds from the installation
+   * whatever the working directory (the tests run in cli/, where no reports/published is).
+   */
+  static final Path PUBLISHED = Path.of("..", "reports", "published").toAbsolutePath().normalize();
+
+  @Test
+  void thePublishedRunIsFoundFromTheInstallationNotTheWorkingDirectory(@TempDir Path dir)
+      throws Exception {
+    assertThat(Path.of("reports", "published")).doesNotExist();
+    Path html = dir.resolve("r.html");
+    Path frozen = Path.of("..", "testdata", "h200-9e2310f", "results.json");
+    Run r = run("report", "--results", frozen.toString(), "--out", html.toString());
+    assertThat(r.code()).as(r.err()).isZero();
+    String page = Files.readString(html);
+    assertThat(page)
+        .contains("against " + PUBLISHED.resolve("h200/results.json") + ", run ")
+        .doesNotContain("no published run");
+    assertThat(r.out()).contains("reference: " + PUBLISHED.resolve("h200/reference.json"));
+
+    // --published names another folder: an empty one has no run for the device.
+    Path none = Files.createDirectories(dir.resolve("published"));
+    Run elsewhere =
+        run(
+            "report",
+            "--results",
+            frozen.toString(),
+            "--published",
+            none.toString(),
+            "--out",
+            html.toString());
+    assertThat(elsewhere.code()).as(elsewhere.err()).isZero();
+    assertThat(Files.readString(html))
+        .contains("no published run for this device (NVIDIA H200 in " + none.toAbsolutePath());
+  }
+
   @Test
   void withoutAReferenceRunTheReportSaysSo(@TempDir Path dir) throws Exception {
     Path html = dir.resolve("r.html");
-    Run r = run("report", "--results", PUBLISHED_H200.toString(), "--out", html.toString());
+    Path empty = Files.createDirectories(dir.resolve("published"));
+    Run r =
+        run(
+            "report",
+            "--results",
+            PUBLISHED_H200.toString(),
+            "--published",
+            empty.toString(),
+            "--out",
+            html.toString());
     assertThat(r.code()).as(r.err()).isZero();
     String why =
-        "no reference run for NVIDIA H200 (reports/published/h200/reference.json does not exist;"
-            + " pass --reference FILE)";
+        "no reference run for NVIDIA H200 ("
+            + empty.toAbsolutePath().resolve("h200/reference.json")
+            + " does not exist; pass --reference FILE)";
     assertThat(r.out()).contains("reference: none (" + why + ")");
     assertThat(Files.readString(html)).contains("No reference column: " + why);
 

@@ -50,4 +50,17 @@ class ServeCommandTest {
     assertThat(o.exit()).isEqualTo(Main.BAD_INPUT);
     assertThat(o.err()).contains("dsabench: bind: ' ' is not a host name or address");
   }
+
+  @Test
+  void thePublishedRunsAreAlwaysScannedOnce(@TempDir Path tmp) {
+    var published = io.dsabench.harness.PublishedRuns.at(tmp.resolve("published"));
+    assertThat(ServeCommand.dirs(null, published))
+        .containsExactly(Path.of("out"), tmp.resolve("published").toAbsolutePath().normalize());
+    // serve --results DIR still reads the published runs, so its verdicts are bench's.
+    assertThat(ServeCommand.dirs(java.util.List.of(tmp.resolve("mine")), published))
+        .containsExactly(
+            tmp.resolve("mine"), tmp.resolve("published").toAbsolutePath().normalize());
+    assertThat(ServeCommand.dirs(java.util.List.of(tmp.resolve("published")), published))
+        .containsExactly(tmp.resolve("published"));
+  }
 }

@@ -18,9 +18,6 @@ import io.dsabench.dashboard.runs.Run;
 import io.dsabench.dashboard.runs.RunStore;
 import io.dsabench.harness.DeviceNames;
 import io.dsabench.harness.compare.ReferenceComparison;
-import java.time.Clock;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -40,28 +37,18 @@ final class Api {
   static final Set<String> COST_PARAMETERS = Set.of("run", "hardware", "price");
 
   /** The highest price the API accepts; beyond it a typo is likelier than a real rental. */
-  static final double MAX_PRICE = 1000;
+  static final double MAX_PRICE = HardwareProfile.MAX_USD_PER_GPU_HOUR;
 
   private final RunStore store;
   private final LiveSweeps live;
-  private final Clock clock;
-  private final Duration liveWindow;
   private final CostCurves costs;
   private final Verdicts verdicts;
   private final WorkloadModel workload = WorkloadModel.deepseekV32();
   private final ReferenceRuns references;
 
-  Api(
-      RunStore store,
-      LiveSweeps live,
-      Clock clock,
-      Duration liveWindow,
-      CostCurves costs,
-      Verdicts verdicts) {
+  Api(RunStore store, LiveSweeps live, CostCurves costs, Verdicts verdicts) {
     this.store = store;
     this.live = live;
-    this.clock = clock;
-    this.liveWindow = liveWindow;
     this.costs = costs;
     this.verdicts = verdicts;
     this.references = new ReferenceRuns(store);
@@ -91,6 +78,7 @@ final class Api {
     }
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("runs", list);
+    m.put("defaultRun", defaultRun(store.runs()).map(Run::id).orElse(null));
     m.put("problems", store.problems());
     m.put("roots", store.roots().stream().map(Object::toString).toList());
     m.put(
@@ -99,6 +87,26 @@ final class Api {
             ? "No results yet: run `make bench` (or `dsabench bench --out out/bench`) and reload."
             : null);
     return m;
+  }
+
+  /**
+   * The run the page opens on: the newest run of our kernels on a GPU (a sweep you just ran, else
+   * the published one), else a published run, else the newest of any kind. A cpu smoke run or a
+   * reference run is never the default while a GPU run of ours is there.
+   *
+   * @param runs newest first
+   */
+  static Optional<Run> defaultRun(List<Run> runs) {
+    Optional<Run> gpu =
+        runs.stream()
+            .filter(r -> !r.reference() && !"cpu".equals(r.results().run().backend()))
+            .findFirst();
+    if (gpu.isPresent()) {
+      return gpu;
+    }
+    Optional<Run> published =
+        runs.stream().filter(r -> r.published() && !r.reference()).findFirst();
+    return published.isPresent() ? published : runs.stream().findFirst();
   }
 
   Map<String, Object> run(String id) {
@@ -122,10 +130,10 @@ final class Api {
     m.put("publishedDevice", r.publishedDevice());
     m.put("device", r.deviceName());
     m.put("backend", info.backend());
-    m.put("startedAt", info.startedAt());
+    m.put("startedAt", r.startedIso());
     m.put("gitCommit", info.gitCommit());
-    m.put("modified", r.modified().toString());
-    m.put("live", isLive(r, clock.instant()));
+    m.put("modified", r.modified().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString());
+    m.put("live", live.running(r));
     Map<String, Long> points = new LinkedHashMap<>();
     for (PointStatus s : PointStatus.values()) {
       points.put(s.id(), r.count(s));
@@ -143,7 +151,8 @@ final class Api {
           "none", "reference implementations (dsabench reference): no verdict");
     }
     if (r.published()) {
-      return new Verdicts.Verdict("none", "published reference run");
+      return new Verdicts.Verdict(
+          "none", "published: the run others of its GPU are judged against");
     }
     // The published run `make bench` compares with: reports/published/<slug>/results.json.
     String slug = DeviceNames.slug(r.results().run().backend(), r.deviceName());
@@ -155,14 +164,10 @@ final class Api {
     return verdicts.verdict(base.get(), r);
   }
 
-  boolean isLive(Run r, Instant now) {
-    return !r.published() && Duration.between(r.modified(), now).compareTo(liveWindow) <= 0;
-  }
-
   Map<String, Object> sweep() {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("live", live.live(store.runs()));
-    m.put("liveWindowSeconds", live.window().toSeconds());
+    m.put("finishedShownSeconds", live.window().toSeconds());
     return m;
   }
 
@@ -242,11 +247,13 @@ final class Api {
   }
 
   /**
-   * View (b): every measured stage against position, in TFLOP/s where the stage is compute-bound on
-   * the run's device and TB/s where it is memory-bound, with that resource's ceiling and the
-   * achieved fraction of it. Ceilings are the measured ones where the profile has them; throughput
-   * is the workload model's work over the median. A stage above a ceiling is flagged (per point,
-   * and listed in {@code aboveCeiling}): its work or time was counted wrong.
+   * View (b): every measured stage against position, once, in TFLOP/s where the stage is
+   * compute-bound on the run's device and TB/s where it is memory-bound (at most of its positions:
+   * a stage that changes bound along the sweep keeps one unit), with that resource's ceiling, the
+   * achieved fraction of it and the p10–p90 spread of the throughput. Ceilings are the measured
+   * ones where the profile has them; throughput is the workload model's work over the median. A
+   * stage above a ceiling is flagged (per point, and listed in {@code aboveCeiling}): its work or
+   * time was counted wrong.
    */
   Map<String, Object> kernels(String id) {
     Run run = find(id);
@@ -255,6 +262,7 @@ final class Api {
     Map<String, Map<String, Object>> series = new TreeMap<>();
     List<PointResult> points = new ArrayList<>(run.results().points());
     points.sort(Comparator.comparingInt(PointResult::position));
+    Map<String, Bound> bounds = stageBounds(points, c);
     ReferenceRuns.Found ref = references.referenceFor(run);
     Map<String, List<ReferenceComparison.Row>> paired =
         ref.present() ? ReferenceRuns.byStage(ref.pairing()) : Map.of();
@@ -268,23 +276,10 @@ final class Api {
         }
         var work = workload.work(s.op(), p.point());
         Precision precision = Precision.of(s.op());
-        Bound bound =
-            c != null
-                ? Roofline.bound(work, precision, c)
-                : (work.flops() > 0 && work.intensity() > 100 ? Bound.COMPUTE : Bound.MEMORY);
-        boolean compute = bound == Bound.COMPUTE;
-        // A stage can change bound along the positions (memory-bound short, compute-bound long):
-        // one series per bound keeps each series in one unit against one ceiling.
         int perSeq = p.point().tokensPerSeq();
-        String key =
-            p.phase().id()
-                + "/"
-                + p.variant().id()
-                + "/"
-                + s.op().id()
-                + "/"
-                + bound.name()
-                + (p.phase() == Phase.DECODE ? "/t=" + perSeq : "");
+        String key = stageKey(p, s);
+        Bound bound = bounds.get(key);
+        boolean compute = bound == Bound.COMPUTE;
         Map<String, Object> m =
             series.computeIfAbsent(
                 key,
@@ -317,6 +312,10 @@ final class Api {
         pt.put("tokensPerSeq", perSeq);
         pt.put("medianSeconds", s.medianSeconds());
         pt.put("achieved", achieved);
+        // The spread as throughput: the p90 time is the low end, the p10 time the high end.
+        double unitWork = (compute ? work.flops() : work.bytes()) / 1e12;
+        pt.put("low", s.p90Seconds() > 0 ? unitWork / s.p90Seconds() : null);
+        pt.put("high", s.p10Seconds() > 0 ? unitWork / s.p10Seconds() : null);
         pt.put("fraction", ceiling == null ? null : achieved / ceiling);
         pt.put("aboveCeiling", use != null && s.op() != Op.TOTAL && use.aboveCeiling());
         @SuppressWarnings("unchecked")
@@ -330,16 +329,19 @@ final class Api {
       }
     }
     List<Map<String, Object>> ceilings = new ArrayList<>();
+    String basis = profile.map(CeilingCheck::basisOf).orElse(null);
     if (c != null) {
-      ceilings.add(ceiling("bf16 ceiling", c.bf16FlopsPerSecond() / 1e12, "TFLOP/s"));
-      ceilings.add(ceiling("fp8 ceiling", c.fp8FlopsPerSecond() / 1e12, "TFLOP/s"));
-      ceilings.add(ceiling("bandwidth ceiling", c.bytesPerSecond() / 1e12, "TB/s"));
+      ceilings.add(ceiling("bf16 " + basis, c.bf16FlopsPerSecond() / 1e12, "TFLOP/s", "bf16"));
+      ceilings.add(ceiling("fp8 " + basis, c.fp8FlopsPerSecond() / 1e12, "TFLOP/s", "fp8"));
+      ceilings.add(ceiling("HBM " + basis, c.bytesPerSecond() / 1e12, "TB/s", "bandwidth"));
     }
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("run", run.id());
     m.put("device", run.deviceName());
     m.put("hardware", profile.map(HardwareProfile::id).orElse(null));
     m.put("ceilingSource", c == null ? null : c.source());
+    // The one definition of efficiency (the report's too): a fraction of these, named.
+    m.put("efficiencyBasis", basis);
     m.put(
         "note",
         c == null
@@ -349,11 +351,13 @@ final class Api {
                 + HardwareProfiles.ids()
                 + "); achieved throughput only, each stage in the unit of its likely bound (compute above"
                 + " 100 FLOP per byte, else memory)."
-            : "Ceilings of "
+            : "Efficiency is the fraction of the "
                 + profile.get().name()
-                + ": "
+                + "'s "
+                + basis
+                + " ("
                 + c.source()
-                + ". Each stage is shown in the unit of the resource that bounds it.");
+                + "). Each stage is shown in the unit of the resource that bounds it.");
     m.put("series", new ArrayList<>(series.values()));
     List<Map<String, Object>> notOk = new ArrayList<>();
     for (PointResult p : points) {
@@ -376,6 +380,48 @@ final class Api {
     m.put("ceilings", ceilings);
     m.put("reference", referenceSummary(ref));
     return m;
+  }
+
+  /** One series per stage: phase, variant, op and, for decode, tokens per sequence. */
+  private static String stageKey(PointResult p, StageResult s) {
+    return p.phase().id()
+        + "/"
+        + p.variant().id()
+        + "/"
+        + s.op().id()
+        + (p.phase() == Phase.DECODE ? "/t=" + p.point().tokensPerSeq() : "");
+  }
+
+  /**
+   * The bound of each stage: the resource that bounds it at most of its positions, the longest
+   * position breaking a tie (a stage drawn once, in one unit, against one ceiling).
+   */
+  private Map<String, Bound> stageBounds(List<PointResult> points, Ceilings c) {
+    Map<String, int[]> votes = new TreeMap<>();
+    Map<String, Bound> last = new TreeMap<>();
+    for (PointResult p : points) { // sorted by position
+      if (p.status() != PointStatus.OK) {
+        continue;
+      }
+      for (StageResult s : p.stages()) {
+        if (s.op() == Op.TOTAL) {
+          continue;
+        }
+        var work = workload.work(s.op(), p.point());
+        Bound b =
+            c != null
+                ? Roofline.bound(work, Precision.of(s.op()), c)
+                : (work.flops() > 0 && work.intensity() > 100 ? Bound.COMPUTE : Bound.MEMORY);
+        String key = stageKey(p, s);
+        votes.computeIfAbsent(key, k -> new int[2])[b == Bound.COMPUTE ? 0 : 1]++;
+        last.put(key, b);
+      }
+    }
+    Map<String, Bound> out = new TreeMap<>();
+    votes.forEach(
+        (k, v) ->
+            out.put(k, v[0] > v[1] ? Bound.COMPUTE : v[1] > v[0] ? Bound.MEMORY : last.get(k)));
+    return out;
   }
 
   /**
@@ -440,11 +486,13 @@ final class Api {
     return m;
   }
 
-  private static Map<String, Object> ceiling(String label, double value, String unit) {
+  private static Map<String, Object> ceiling(
+      String label, double value, String unit, String resource) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("label", label + " (" + unit + ")");
     m.put("value", value);
     m.put("unit", unit);
+    m.put("resource", resource);
     return m;
   }
 

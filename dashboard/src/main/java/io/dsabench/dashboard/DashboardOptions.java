@@ -1,5 +1,6 @@
 package io.dsabench.dashboard;
 
+import io.dsabench.harness.DeviceLock;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -10,9 +11,12 @@ import java.util.List;
  * @param bind address to listen on (loopback by default: the dashboard has no authentication)
  * @param port TCP port; 0 picks a free one (tests)
  * @param resultsDirs directories scanned for {@code results.json} files; each file is a run
- * @param liveWindow a results file flushed more recently than this counts as a running sweep
+ * @param liveWindow how long a finished sweep of this JVM stays on the page
+ * @param lockDir the harness's device locks: a sweep holding one names its results file there,
+ *     which is how a sweep in another process counts as running
  */
-public record DashboardOptions(String bind, int port, List<Path> resultsDirs, Duration liveWindow) {
+public record DashboardOptions(
+    String bind, int port, List<Path> resultsDirs, Duration liveWindow, Path lockDir) {
   /** The default port of {@code dsabench serve}. */
   public static final int DEFAULT_PORT = 8080;
 
@@ -34,10 +38,19 @@ public record DashboardOptions(String bind, int port, List<Path> resultsDirs, Du
       throw new IllegalArgumentException(
           "liveWindow: " + liveWindow + " is not a positive duration");
     }
+    if (lockDir == null) {
+      throw new IllegalArgumentException("lockDir: no directory given for the device locks");
+    }
   }
 
-  /** Loopback, the given port and directories, and a 60 s live window. */
+  /** The given address, port and directories, a 60 s live window and the harness's lock folder. */
   public static DashboardOptions of(String bind, int port, List<Path> resultsDirs) {
-    return new DashboardOptions(bind, port, resultsDirs, Duration.ofSeconds(60));
+    return new DashboardOptions(
+        bind, port, resultsDirs, Duration.ofSeconds(60), DeviceLock.defaultDir());
+  }
+
+  /** The same with another lock folder (tests, a sweep run with {@code --lock-dir}). */
+  public DashboardOptions withLockDir(Path dir) {
+    return new DashboardOptions(bind, port, resultsDirs, liveWindow, dir);
   }
 }

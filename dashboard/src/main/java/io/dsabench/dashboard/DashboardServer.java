@@ -47,16 +47,9 @@ public final class DashboardServer implements AutoCloseable {
       throws Exception {
     Clock clock = Clock.systemUTC();
     RunStore store = new RunStore(options.resultsDirs(), clock, Duration.ofSeconds(1));
-    LiveSweeps live = new LiveSweeps(clock, options.liveWindow());
+    LiveSweeps live = new LiveSweeps(clock, options.liveWindow(), options.lockDir());
     var metrics = new DashboardMetrics(registry, store, live);
-    var api =
-        new Api(
-            store,
-            live,
-            clock,
-            options.liveWindow(),
-            ModelCostCurves.create(),
-            HarnessVerdicts.create());
+    var api = new Api(store, live, ModelCostCurves.create(), HarnessVerdicts.create());
     var mapper = ResultsIO.mapper().disable(SerializationFeature.INDENT_OUTPUT);
     var handler =
         new DashboardHandler(

@@ -26,7 +26,7 @@ final class HarnessVerdicts implements Verdicts {
     long same = c.count(io.dsabench.harness.compare.Verdict.SAME);
     long faster = c.count(io.dsabench.harness.compare.Verdict.FASTER);
     long ambiguous = c.count(io.dsabench.harness.compare.Verdict.AMBIGUOUS);
-    String against = " vs " + published.id();
+    String against = " vs published " + published.id();
     if (c.regressed()) {
       return new Verdict(
           "regression",
@@ -51,6 +51,6 @@ final class HarnessVerdicts implements Verdicts {
             + faster
             + " faster, "
             + ambiguous
-            + " within noise");
+            + " ambiguous");
   }
 }

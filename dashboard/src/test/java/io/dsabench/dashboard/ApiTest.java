@@ -74,7 +74,7 @@ class ApiTest {
     // 30% slower than the published baseline, with tight spreads: the harness rule says regression.
     assertThat(local.get("verdict").get("status").asText()).isEqualTo("regression");
     assertThat(local.get("verdict").get("text").asText())
-        .startsWith("REGRESSION vs published-h200: ");
+        .startsWith("REGRESSION vs published synthetic-baseline: ");
   }
 
   @Test

@@ -55,7 +55,16 @@ class GrafanaDashboardTest {
             "dsabench_kernel_median_seconds",
             "dsabench_dashboard_runs");
 
-    try (TestDashboard d = TestDashboard.withRuns(tmp)) {
+    // A sweep in another process holds its device for the local run, so the live-sweep series has
+    // samples too.
+    try (TestDashboard d = TestDashboard.withRuns(tmp);
+        var lock =
+            io.dsabench.harness.DeviceLock.acquire(
+                tmp.resolve("locks"),
+                "cpu",
+                "dsabench bench",
+                tmp.resolve("out/synthetic/results.json"))) {
+      assertThat(lock.file()).exists();
       d.get("/api/runs"); // one observation in the request histogram
       // The classic text format, as Prometheus 2 and Grafana's users know the names.
       String text = d.get("/metrics").body();

@@ -10,6 +10,7 @@ import io.dsabench.costmodel.results.ResultsIO;
 import io.dsabench.costmodel.results.RunInfo;
 import io.dsabench.costmodel.workload.Phase;
 import io.dsabench.costmodel.workload.Variant;
+import io.dsabench.harness.DeviceLock;
 import io.dsabench.harness.RunExtra;
 import io.dsabench.harness.SweepListener;
 import io.dsabench.harness.SweepSpec;
@@ -22,17 +23,26 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * View (d): a sweep in this JVM reports through the harness's listener and shows its planned total
- * and ETA; a local results file flushed just now shows as live from the file alone.
+ * and ETA; a sweep in another process shows through its device lock, which names its results file
+ * ({@link DefaultViewTest} checks that a fresh file alone is not a sweep).
  */
 @Timeout(60)
 class LiveSweepTest {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   @Test
-  void aListenedSweepShowsItsTotalAndProgressAndAFreshResultsFileShowsAsLive(@TempDir Path tmp)
+  void aListenedSweepShowsItsTotalAndProgressAndALockedResultsFileShowsAsLive(@TempDir Path tmp)
       throws Exception {
-    try (TestDashboard d = TestDashboard.withRuns(tmp)) {
-      // The synthetic local run was just written: live by its file, total unknown.
+    try (TestDashboard d = TestDashboard.withRuns(tmp);
+        DeviceLock lock =
+            DeviceLock.acquire(
+                tmp.resolve("locks"),
+                "cpu",
+                "dsabench bench",
+                tmp.resolve("out/synthetic/results.json"))) {
+      // A sweep in another process holds the device for the synthetic local run: live, total
+      // unknown (the run records no plan).
+      assertThat(lock.file()).exists();
       JsonNode before = JSON.readTree(d.get("/api/sweep").body()).get("live");
       assertThat(before).hasSize(1);
       assertThat(before.get(0).get("id").asText()).isEqualTo(TestDashboard.LOCAL_ID);
@@ -65,6 +75,12 @@ class LiveSweepTest {
           tmp.resolve("out/planned/results.json"),
           new Results(plannedRun, synthetic.points().subList(0, 5)));
       d.server.runs().refresh();
+      DeviceLock other =
+          DeviceLock.acquire(
+              tmp.resolve("locks"),
+              "cuda-GPU-2",
+              "dsabench bench",
+              tmp.resolve("out/planned/results.json"));
       JsonNode withPlan = JSON.readTree(d.get("/api/sweep").body()).get("live");
       JsonNode fromFile = null;
       for (JsonNode x : withPlan) {
@@ -75,6 +91,7 @@ class LiveSweepTest {
       assertThat(fromFile).isNotNull();
       assertThat(fromFile.get("total").asInt()).isEqualTo(spec.points().size()).isEqualTo(12);
       assertThat(fromFile.get("points").get("ok").asInt()).isEqualTo(5);
+      other.close();
       java.nio.file.Files.delete(tmp.resolve("out/planned/results.json"));
       d.server.runs().refresh();
 

@@ -36,7 +36,11 @@ class PublishedRunsTest {
     }
     try (TestDashboard d = TestDashboard.over(tmp, List.of(tmp.resolve("published")))) {
       JsonNode run = JSON.readTree(d.get("/api/runs").body()).get("runs").get(0);
-      assertThat(run.get("id").asText()).isEqualTo("published-h200");
+      // Listed by its real id; the old device id still finds it.
+      assertThat(run.get("id").asText()).isEqualTo("20261129T145901Z-h200-d2b9f77");
+      assertThat(run.get("published").asBoolean()).isTrue();
+      assertThat(run.get("startedAt").asText())
+          .matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ");
       assertThat(run.get("device").asText()).isEqualTo("NVIDIA H200");
       assertThat(run.get("points").get("ok").asInt()).isEqualTo(9);
       assertThat(run.get("points").get("failed").asInt()).isEqualTo(3);
@@ -171,12 +175,13 @@ class PublishedRunsTest {
     try (Stream<Path> s = Files.isDirectory(published) ? Files.list(published) : Stream.empty()) {
       dirs = s.filter(p -> Files.isRegularFile(p.resolve("results.json"))).sorted().toList();
     }
-    // A published reference run (reports/published/<device>/reference.json) is a run too.
+    // A published reference run (reports/published/<device>/reference.json) is a run too; each
+    // is listed by the id its harness gave it.
     List<String> ids = new java.util.ArrayList<>();
     for (Path dir : dirs) {
-      ids.add("published-" + dir.getFileName());
+      ids.add(ResultsIO.read(dir.resolve("results.json")).run().id());
       if (Files.isRegularFile(dir.resolve("reference.json"))) {
-        ids.add("published-" + dir.getFileName() + "-reference");
+        ids.add(ResultsIO.read(dir.resolve("reference.json")).run().id());
       }
     }
     try (TestDashboard d = TestDashboard.over(published.getParent(), List.of(published))) {

@@ -45,6 +45,9 @@ class ReferenceRunsTest {
 
   static final String REFERENCE_RUN_ID = "20261130T090142Z-h200-reference-4a0ef8f";
 
+  /** The id of {@link #OURS}. */
+  static final String OURS_ID = "20261129T161846Z-h200-9e2310f";
+
   /** {@code dir/published/h200/} with our run and, when asked, its reference beside it. */
   static Path publish(Path dir, boolean withReference) throws Exception {
     Path h200 = Files.createDirectories(dir.resolve("published/h200"));
@@ -68,12 +71,11 @@ class ReferenceRunsTest {
         ReferenceComparison.of(ResultsIO.read(OURS), ResultsIO.read(REFERENCE));
     try (TestDashboard d = TestDashboard.over(tmp, List.of(published))) {
       JsonNode runs = get(d, "/api/runs").get("runs");
-      assertThat(runs.findValuesAsText("id"))
-          .containsExactlyInAnyOrder("published-h200", "published-h200-reference");
+      assertThat(runs.findValuesAsText("id")).containsExactlyInAnyOrder(OURS_ID, REFERENCE_RUN_ID);
       for (JsonNode r : runs) {
-        if (r.get("id").asText().equals("published-h200")) {
+        if (r.get("id").asText().equals(OURS_ID)) {
           assertThat(r.get("backend").asText()).isEqualTo("cuda");
-          assertThat(r.get("reference").asText()).isEqualTo("published-h200-reference");
+          assertThat(r.get("reference").asText()).isEqualTo(REFERENCE_RUN_ID);
         } else {
           assertThat(r.get("backend").asText()).isEqualTo("reference");
           assertThat(r.get("runId").asText()).isEqualTo(REFERENCE_RUN_ID);
@@ -86,7 +88,7 @@ class ReferenceRunsTest {
       // The kernels view: every paired point carries the reference's figures, in its unit.
       JsonNode k = get(d, "/api/runs/published-h200/kernels");
       JsonNode ref = k.get("reference");
-      assertThat(ref.get("id").asText()).isEqualTo("published-h200-reference");
+      assertThat(ref.get("id").asText()).isEqualTo(REFERENCE_RUN_ID);
       assertThat(ref.get("path").asText()).isEqualTo("h200/reference.json");
       assertThat(ref.get("pairedStages").asInt()).isEqualTo(harness.rows().size());
       assertThat(ref.get("libraries").get("flash_mla").asText())
@@ -165,7 +167,8 @@ class ReferenceRunsTest {
     Path published = publish(tmp, false);
     try (TestDashboard d = TestDashboard.over(tmp, List.of(out, published))) {
       Results ours = ResultsIO.read(OURS);
-      String local = ours.run().id(); // URL-safe already, so also the dashboard's id
+      // The same run in two folders: the published copy keeps its id, the local one gets "-2".
+      String local = ours.run().id() + "-2";
       JsonNode k = get(d, "/api/runs/" + local + "/kernels");
       assertThat(k.get("reference").get("id").asText()).isEqualTo(REFERENCE_RUN_ID);
       assertThat(k.get("reference").get("path").asText()).isEqualTo("reference/results.json");

@@ -24,7 +24,7 @@ import java.util.List;
  */
 final class TestDashboard implements AutoCloseable {
   static final String LOCAL_ID = "synthetic-run-1";
-  static final String PUBLISHED_ID = "published-h200";
+  static final String PUBLISHED_ID = "synthetic-baseline";
 
   final Path dir;
   final PrometheusRegistry registry = new PrometheusRegistry();
@@ -33,7 +33,10 @@ final class TestDashboard implements AutoCloseable {
 
   private TestDashboard(Path dir, List<Path> roots) throws Exception {
     this.dir = dir;
-    this.server = DashboardServer.start(DashboardOptions.of("127.0.0.1", 0, roots), registry);
+    // Its own lock folder: a sweep elsewhere on this host is none of this dashboard's business.
+    this.server =
+        DashboardServer.start(
+            DashboardOptions.of("127.0.0.1", 0, roots).withLockDir(dir.resolve("locks")), registry);
   }
 
   /** A dashboard with the synthetic local run and the synthetic published run. */

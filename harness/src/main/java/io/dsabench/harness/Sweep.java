@@ -368,7 +368,7 @@ public final class Sweep {
     List<DeviceLock> locks = new ArrayList<>();
     try {
       for (String lockId : lockIds) {
-        locks.add(DeviceLock.acquire(options.lockDir(), lockId, options.command()));
+        locks.add(DeviceLock.acquire(options.lockDir(), lockId, options.command(), resultsFile()));
       }
     } catch (DeviceLock.BusyException | IOException e) {
       locks.forEach(DeviceLock::close);

@@ -68,4 +68,23 @@ class LockTest {
           .hasMessageContaining("pid " + ProcessHandle.current().pid() + ": first");
     }
   }
+
+  @Test
+  void aHeldLockNamesItsResultsFileAndAReleasedOneNothing(@TempDir Path dir) throws Exception {
+    Path results = dir.resolve("out/bench/results.json");
+    try (DeviceLock l = DeviceLock.acquire(dir, "cuda-GPU-1234", "dsabench bench", results)) {
+      assertThat(DeviceLock.holders(dir))
+          .containsExactly(
+              new DeviceLock.Holder(ProcessHandle.current().pid(), results.toAbsolutePath()));
+      // The busy message still names the holder's pid and command only.
+      assertThatThrownBy(() -> DeviceLock.acquire(dir, "cuda-GPU-1234", "me"))
+          .hasMessageEndingWith(
+              "(pid "
+                  + ProcessHandle.current().pid()
+                  + ": dsabench bench); wait for it or stop it");
+      assertThat(l.file()).exists();
+    }
+    assertThat(DeviceLock.holders(dir)).isEmpty();
+    assertThat(DeviceLock.holders(dir.resolve("absent"))).isEmpty();
+  }
 }

@@ -169,7 +169,8 @@ final class ReportBuilder {
                 c.bf16FlopsPerSecond(),
                 c.fp8FlopsPerSecond(),
                 c.bytesPerSecond(),
-                c.source());
+                c.source(),
+                CeilingCheck.basisOf(measuredOn));
     List<CeilingCheck.Violation> above = new ArrayList<>();
     for (Results r : allResults(in)) {
       above.addAll(CeilingCheck.violations(r, WORKLOAD));

@@ -111,6 +111,12 @@ class BrowserRenderTest {
                         + " dash: d.borderDash.length, drawn: c.getDatasetMeta(i).data.length,"
                         + " visible: c.isDatasetVisible(i)}; });",
                     id);
+        // Position on a log2 axis, 1K…128K evenly spaced.
+        assertThat(
+                driver.executeScript(
+                    "return Chart.getChart(arguments[0]).scales.x.ticks.map(t => t.label);", id))
+            .as(phase + " position ticks")
+            .isEqualTo(List.of("1K", "2K", "4K", "8K", "16K", "32K", "64K", "128K"));
         List<Map<String, Object>> refs =
             sets.stream().filter(d -> ((String) d.get("label")).startsWith("reference ")).toList();
         assertThat(refs).as(phase + " reference lines").isNotEmpty();

@@ -159,7 +159,7 @@ final class SyntheticReport {
             6590,
             -0.0137,
             null),
-        new Ceilings("h800", 989.5e12, 1979e12, 3.35e12, "synthetic"),
+        new Ceilings("h800", 989.5e12, 1979e12, 3.35e12, "synthetic", "datasheet peak"),
         kernels,
         new CapacityPlan(
             "synthetic workload",

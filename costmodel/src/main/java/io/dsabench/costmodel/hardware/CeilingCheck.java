@@ -85,9 +85,24 @@ public final class CeilingCheck {
     }
   }
 
-  /** The ceilings a device is held against: measured where known, else the datasheet's. */
+  /**
+   * The ceilings a device is held against: measured where known, else the datasheet's. This is the
+   * one definition of efficiency everywhere (cost, report, dashboard): achieved throughput over
+   * these, named by {@link #basisOf}.
+   */
   public static Ceilings ceilingsOf(HardwareProfile device) {
     return device.ceilings(CeilingKind.MEASURED);
+  }
+
+  /** What an efficiency is a fraction of, in words: {@code measured ceiling} of the H200. */
+  public static final String MEASURED_BASIS = "measured ceiling";
+
+  /** The same for a profile without measured ceilings. */
+  public static final String DATASHEET_BASIS = "datasheet peak";
+
+  /** Which ceilings {@link #ceilingsOf} gives for {@code device}: the words every table shows. */
+  public static String basisOf(HardwareProfile device) {
+    return device.measuredCeilings().isPresent() ? MEASURED_BASIS : DATASHEET_BASIS;
   }
 
   /** How much of {@code ceilings} a stage of {@code work} taking {@code seconds} uses. */

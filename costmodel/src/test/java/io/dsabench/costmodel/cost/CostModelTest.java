@@ -246,7 +246,7 @@ class CostModelTest {
   void negativePriceIsRejected() {
     assertThatThrownBy(() -> CostParameters.defaults().withPrice(-1))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("price: -1.0 is not a non-negative USD per GPU-hour");
+        .hasMessage("price: -1.0 is not between 0 and 1000 USD per GPU-hour");
   }
 
   @Test

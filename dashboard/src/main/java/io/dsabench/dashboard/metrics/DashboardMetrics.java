@@ -73,7 +73,7 @@ public final class DashboardMetrics {
         .name("dsabench_dashboard_live_sweep_points")
         .help(
             "Finished points of each sweep the dashboard sees running, by status (a sweep in this"
-                + " JVM, or a local results file flushed within the live window)")
+                + " JVM, or one in another process that holds its device lock)")
         .labelNames("gpu", "UUID", "modelName", "run", "status")
         .callback(
             cb -> {

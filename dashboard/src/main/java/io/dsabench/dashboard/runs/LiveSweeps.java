@@ -4,9 +4,12 @@ import io.dsabench.costmodel.results.DeviceRecord;
 import io.dsabench.costmodel.results.PointResult;
 import io.dsabench.costmodel.results.PointStatus;
 import io.dsabench.costmodel.results.Results;
+import io.dsabench.harness.DeviceLock;
 import io.dsabench.harness.RunExtra;
 import io.dsabench.harness.SweepListener;
 import io.dsabench.harness.SweepSpec;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -22,18 +25,56 @@ import java.util.Set;
  * The sweeps running now, from two sources. A sweep in this JVM reports through the harness's
  * {@link SweepListener} (attach {@link #listener()} to it) and so is known exactly: its planned
  * total, each point as it finishes, an ETA. A sweep in another process (a {@code make bench} in
- * another terminal) is known only by its results file, flushed after every point: a local run whose
- * file changed within the live window counts as live, with its points so far and no total.
+ * another terminal) holds its device's lock, whose file names the results file it flushes after
+ * every point ({@link DeviceLock#holders}): that run counts as running, with its points so far and
+ * the total its plan records. A file's age says nothing: a copied or touched file is not a sweep.
  */
 public final class LiveSweeps {
   private final Clock clock;
   private final Duration window;
+  private final Path lockDir;
   private final Map<String, Tracked> tracked = new LinkedHashMap<>();
   private final SweepListener listener = new Listener();
 
-  public LiveSweeps(Clock clock, Duration window) {
+  /**
+   * @param clock time source
+   * @param window how long a finished sweep of this JVM stays listed
+   * @param lockDir the harness's device-lock folder, read (never locked) to find running sweeps
+   */
+  public LiveSweeps(Clock clock, Duration window, Path lockDir) {
     this.clock = clock;
     this.window = window;
+    this.lockDir = lockDir;
+  }
+
+  /**
+   * Whether a sweep is writing this run now: one of this JVM's, not finished, or one in another
+   * process whose device lock names the run's file.
+   */
+  public boolean running(Run r) {
+    synchronized (this) {
+      Tracked t = tracked.get(r.results().run().id());
+      if (t != null && t.finishedAt == null) {
+        return true;
+      }
+    }
+    return !r.published() && lockedFiles().contains(real(r.file()));
+  }
+
+  private Set<Path> lockedFiles() {
+    Set<Path> files = new HashSet<>();
+    for (DeviceLock.Holder h : DeviceLock.holders(lockDir)) {
+      files.add(real(h.results()));
+    }
+    return files;
+  }
+
+  private static Path real(Path p) {
+    try {
+      return p.toRealPath();
+    } catch (IOException e) {
+      return p.toAbsolutePath().normalize();
+    }
   }
 
   /** Attach to a {@code Sweep} in this JVM ({@code sweep.listen(live.listener())}). */
@@ -41,7 +82,7 @@ public final class LiveSweeps {
     return listener;
   }
 
-  /** The live window: a results file flushed within it belongs to a running sweep. */
+  /** How long a finished sweep of this JVM stays listed. */
   public Duration window() {
     return window;
   }
@@ -57,7 +98,7 @@ public final class LiveSweeps {
    * @param last the last finished point, or null
    * @param secondsSinceUpdate since the last point finished
    * @param etaSeconds estimated seconds left, or null when unknown
-   * @param finished whether the sweep has ended (listener only; shown for one live window)
+   * @param finished whether the sweep has ended (listener only; listed for the window after)
    * @param source {@code listener} or {@code results-file}
    */
   public record Sweep(
@@ -72,7 +113,7 @@ public final class LiveSweeps {
       boolean finished,
       String source) {}
 
-  /** The sweeps live now: tracked ones first, then local runs whose file is still being flushed. */
+  /** The sweeps live now: tracked ones first, then local runs whose sweep holds a device lock. */
   public List<Sweep> live(List<Run> runs) {
     Instant now = clock.instant();
     List<Sweep> out = new ArrayList<>();
@@ -109,10 +150,11 @@ public final class LiveSweeps {
                 "listener"));
       }
     }
+    Set<Path> locked = lockedFiles();
     for (Run r : runs) {
       if (r.published()
           || known.contains(r.results().run().id())
-          || Duration.between(r.modified(), now).compareTo(window) > 0) {
+          || !locked.contains(real(r.file()))) {
         continue;
       }
       Map<String, Integer> points = new LinkedHashMap<>();

@@ -9,7 +9,8 @@ import java.util.Optional;
 /**
  * One results file the store has read.
  *
- * @param id the id requests use ({@code published-h200}, or the harness's run id)
+ * @param id the id requests use: the harness's run id ({@code 20261130T100938Z-h200-d51ebef}), made
+ *     URL-safe, with a suffix when two files hold the same run
  * @param file where it was read from (never shown to clients beyond its path under its root)
  * @param relativePath the file's path under its scan root, with forward slashes
  * @param publishedDevice the device directory of a published run ({@code h200}), else null
@@ -48,6 +49,24 @@ public record Run(
   /** Published device directory, if any. */
   public Optional<String> publishedDeviceKey() {
     return Optional.ofNullable(publishedDevice);
+  }
+
+  /** When the run started (its {@code startedAt}), else when its file was last written. */
+  public Instant started() {
+    String at = results.run().startedAt();
+    if (at != null) {
+      try {
+        return Instant.parse(at);
+      } catch (java.time.format.DateTimeParseException e) {
+        // written by hand or by another tool: fall back to the file
+      }
+    }
+    return modified;
+  }
+
+  /** {@link #started} in ISO-8601 to the second, UTC: {@code 2026-11-30T10:09:38Z}. */
+  public String startedIso() {
+    return started().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
   }
 
   /** Points with the given status. */

@@ -67,7 +67,7 @@ public final class RunStore {
     return roots;
   }
 
-  /** Every readable run, newest first. */
+  /** Every readable run, newest first (by when it started, not when its file was written). */
   public List<Run> runs() {
     return current().runs();
   }
@@ -77,10 +77,24 @@ public final class RunStore {
     return current().problems();
   }
 
-  /** The run with this id, if any. */
+  /**
+   * The run with this id, if any. {@code published-<device>} and {@code
+   * published-<device>-reference} name the device's published run and reference run, whichever they
+   * are now (the ids earlier versions gave them, so links made then still open).
+   */
   public Optional<Run> find(String id) {
-    return runs().stream().filter(r -> r.id().equals(id)).findFirst();
+    Optional<Run> exact = runs().stream().filter(r -> r.id().equals(id)).findFirst();
+    if (exact.isPresent() || !id.startsWith(PUBLISHED_ALIAS)) {
+      return exact;
+    }
+    String device = id.substring(PUBLISHED_ALIAS.length());
+    return device.endsWith(REFERENCE_ALIAS)
+        ? publishedReference(device.substring(0, device.length() - REFERENCE_ALIAS.length()))
+        : published(device);
   }
+
+  private static final String PUBLISHED_ALIAS = "published-";
+  private static final String REFERENCE_ALIAS = "-reference";
 
   /** The published run for a device directory ({@code h200}), if any. */
   public Optional<Run> published(String deviceKey) {
@@ -198,17 +212,13 @@ public final class RunStore {
 
   private static List<Run> assignIds(List<Found> found) {
     Map<String, Run> byId = new LinkedHashMap<>();
-    // Published runs first so that they keep their stable ids.
+    // Each run is known by the id the harness gave it. Published runs first, so that a local copy
+    // of a published file is the one that gets a suffix.
     List<Found> ordered = new ArrayList<>(found);
     ordered.sort(Comparator.comparing((Found f) -> publishedDevice(f.file()) == null));
     for (Found f : ordered) {
       String device = publishedDevice(f.file());
-      String base =
-          device != null
-              ? "published-"
-                  + sanitize(device)
-                  + (f.file().getFileName().toString().equals(REFERENCE_FILE) ? "-reference" : "")
-              : sanitize(f.cached().results().run().id());
+      String base = sanitize(f.cached().results().run().id());
       String id = base;
       for (int i = 2; byId.containsKey(id); i++) {
         id = base + "-" + i;
@@ -224,7 +234,12 @@ public final class RunStore {
               f.cached().results()));
     }
     List<Run> runs = new ArrayList<>(byId.values());
-    runs.sort(Comparator.comparing(Run::modified).reversed().thenComparing(Run::id));
+    // A copied file is new on disk but not a new run: order by when the run started.
+    runs.sort(
+        Comparator.comparing(Run::started)
+            .thenComparing(Run::modified)
+            .reversed()
+            .thenComparing(Run::id));
     return List.copyOf(runs);
   }
 

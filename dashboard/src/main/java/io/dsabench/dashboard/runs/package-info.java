@@ -9,14 +9,15 @@
  * planted in {@code out/} cannot lead it elsewhere.
  *
  * <p>A run is <em>published</em> when it lives at {@code published/<device>/results.json} (as in
- * {@code reports/published/h200/results.json}); its id is then {@code published-<device>}. Other
- * runs keep the id their harness gave them (characters outside {@code [A-Za-z0-9._-]} replaced),
- * made unique with a numeric suffix. A reference run published beside it as {@code
- * published/<device>/reference.json} is read too, with id {@code published-<device>-reference}. A
- * run whose file was flushed within the live window is <em>live</em>: a sweep still writing its
- * points.
+ * {@code reports/published/h200/results.json}), beside it perhaps a reference run as {@code
+ * published/<device>/reference.json}. Every run keeps the id its harness gave it (characters
+ * outside {@code [A-Za-z0-9._-]} replaced), made unique with a numeric suffix, published runs
+ * first; {@code published-<device>} and {@code published-<device>-reference} still find the
+ * device's published run and reference. Runs are ordered by when they started, so a copied file is
+ * not mistaken for a new run.
  *
- * <p>{@link io.dsabench.dashboard.runs.LiveSweeps} combines those file-seen sweeps with sweeps of
- * the same JVM that report through the harness's {@code SweepListener} (exact total and ETA).
+ * <p>A run is <em>running</em> only while a sweep writes it: a sweep of this JVM that reports
+ * through the harness's {@code SweepListener} (exact total and ETA), or a sweep in another process
+ * whose device lock names the run's file. {@link io.dsabench.dashboard.runs.LiveSweeps} knows both.
  */
 package io.dsabench.dashboard.runs;

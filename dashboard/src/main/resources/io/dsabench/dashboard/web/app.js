@@ -4,7 +4,8 @@
 "use strict";
 
 (function () {
-  const state = { runs: [], hardware: [], reference: null, renders: 0, costRequests: 0, lastError: null };
+  const state = { runs: [], hardware: [], reference: null, renders: 0, costRequests: 0, lastError: null,
+    wanted: {} };
   const charts = {};
   window.dsabench = { state, charts };
 
@@ -100,29 +101,117 @@
         c, COLORS["paper " + c.model], true));
   }
 
+  // The view lives in the query string, so that a copied URL opens the same view: A is run (+ with),
+  // hardware and price; B, the comparison, is whichever of cmpRun, cmpHardware, cmpPrice is set
+  // (the rest as A). replaceState: changing a control is not a new page in the history.
+  const URL_KEYS = { run: "run", with: "with", hardware: "hardware", price: "price",
+    "cmp-run": "cmpRun", "cmp-hardware": "cmpHardware", "cmp-price": "cmpPrice" };
+
+  function viewQuery() {
+    const q = new URLSearchParams();
+    for (const [id, key] of Object.entries(URL_KEYS)) {
+      if ($(id).value) q.set(key, $(id).value);
+    }
+    return q;
+  }
+
+  function saveView() {
+    const q = viewQuery().toString();
+    history.replaceState(null, "", location.pathname + (q ? "?" + q : ""));
+    $("share").href = location.pathname + (q ? "?" + q : "");
+  }
+
+  /** B as query parameters for /api/cost, or null when no comparison is set. */
+  function comparisonQuery() {
+    const run = $("cmp-run").value;
+    const hardware = $("cmp-hardware").value;
+    const price = $("cmp-price").value;
+    if (!run && !hardware && !price) return null;
+    const q = new URLSearchParams();
+    if (run) {
+      q.append("run", run);
+    } else {
+      q.append("run", $("run").value);
+      if ($("with").value && $("with").value !== $("run").value) q.append("run", $("with").value);
+    }
+    const hw = hardware || $("hardware").value;
+    q.set("hardware", hw);
+    // B on other hardware without its own price: that hardware's default price.
+    const profile = state.hardware.find((h) => h.id === hw);
+    q.set("price", price || (hardware && profile ? String(profile.usdPerGpuHour) : $("price").value));
+    return q;
+  }
+
+  function describe(q) {
+    const hw = state.hardware.find((h) => h.id === q.get("hardware"));
+    return q.getAll("run").join(" + ") + " on " + (hw ? hw.name : q.get("hardware"))
+      + " at $" + Number(q.get("price")).toFixed(2) + "/GPU-hour";
+  }
+
+  const DELTA_POSITIONS = [8192, 32768, 65536, 131072];
+
+  function drawDelta(a, b, bq) {
+    const tbody = $("delta-table").querySelector("tbody");
+    tbody.replaceChildren();
+    $("compare").hidden = !b;
+    if (!b) return;
+    $("compare-note").textContent = "A: " + describe(new URLSearchParams({ run: a.run,
+      hardware: $("hardware").value, price: $("price").value })) + ". B: " + describe(bq)
+      + ". B vs A = B / A − 1 (below 0, B is cheaper).";
+    for (const c of a.curves) {
+      const other = b.curves.find((x) => x.id === c.id);
+      for (const pos of DELTA_POSITIONS) {
+        const pa = c.points.find((p) => p.position === pos);
+        const pb = other && other.points.find((p) => p.position === pos);
+        if (!pa) continue;
+        const tr = document.createElement("tr");
+        tr.dataset.curve = c.id;
+        tr.dataset.position = String(pos);
+        const change = pb ? pb.usdPerMillionTokens / pa.usdPerMillionTokens - 1 : null;
+        for (const [v, num] of [[c.phase], [c.model === "v3.1" ? "V3.1 dense" : "V3.2 DSA"],
+          [fmtTokens(pos), true], [num3(pa.usdPerMillionTokens), true],
+          [pb ? num3(pb.usdPerMillionTokens) : "not costed", true],
+          [change == null ? "—" : (change >= 0 ? "+" : "−") + Math.abs(100 * change).toFixed(1) + "%", true]]) {
+          const td = document.createElement("td");
+          td.textContent = v;
+          if (num) td.className = "num";
+          tr.appendChild(td);
+        }
+        tbody.appendChild(tr);
+      }
+    }
+  }
+
   let costSeq = 0;
   async function drawCost() {
     const seq = ++costSeq;
+    saveView();
     const run = $("run").value;
     const hardware = $("hardware").value;
     const price = $("price").value;
     let cost = null;
+    let compared = null;
+    const bq = run ? comparisonQuery() : null;
     if (run) {
       state.costRequests++;
       try {
         const q = new URLSearchParams({ run, hardware, price });
         // A companion run (a 2-token decode run beside a full sweep) is priced with the first.
         if ($("with").value && $("with").value !== run) q.append("run", $("with").value);
-        cost = await getJson("/api/cost?" + q.toString());
+        [cost, compared] = await Promise.all([getJson("/api/cost?" + q.toString()),
+          bq ? getJson("/api/cost?" + bq.toString()) : Promise.resolve(null)]);
         if (seq !== costSeq) return; // a newer request superseded this one
-        showError(null);
+        showError(state.linkProblem || null);
       } catch (e) {
         if (seq !== costSeq) return;
         // Say why, and still draw the paper's curves below.
         showError(e.message);
         cost = null;
+        compared = null;
       }
     }
+    state.lastComparison = compared;
+    drawDelta(cost, compared, bq);
     for (const phase of ["prefill", "decode"]) {
       const ds = [];
       if (cost) {
@@ -132,6 +221,15 @@
         for (const c of cost.curves.filter((c) => c.phase === phase)) {
           const name = (c.model === "v3.1" ? "V3.1 dense (" : "V3.2 DSA (") + source + ")";
           ds.push(curveDataset(name, c, COLORS[c.model], false));
+        }
+      }
+      if (compared) {
+        for (const c of compared.curves.filter((c) => c.phase === phase)) {
+          const d = curveDataset((c.model === "v3.1" ? "V3.1 dense" : "V3.2 DSA") + " (B)", c,
+            COLORS[c.model], false);
+          d.borderDash = [2, 3];
+          d.comparison = true;
+          ds.push(d);
         }
       }
       const paper = referenceDatasets(phase);
@@ -144,7 +242,9 @@
       chart.options.scales.y.ticks = {
         callback: (v) => (v >= 1000 ? Math.round(v).toLocaleString("en-US") : String(+Number(v).toPrecision(3))),
       };
-      chart.options.scales.y.title.text = "USD per million tokens" + (log ? " (log scale)" : "");
+      // A phone's chart is too short for the long title: the axis would cut it off.
+      chart.options.scales.y.title.text = (window.innerWidth < 600 ? "USD/M tokens" : "USD per million tokens")
+        + (log ? " (log)" : "");
       chart.data.datasets = ds;
       chart.update("none");
     }
@@ -182,6 +282,97 @@
     state.renders++;
   }
 
+  // Kernel charts put position on a log2 axis: a sweep's 1K…128K are evenly spaced, instead of
+  // 1K–8K crushed against the left edge of a linear one. x is log2(position); ticks say 1K…128K.
+  const CEILING_STYLE = {
+    bf16: { color: "#212529", dash: [10, 4] },
+    fp8: { color: "#9c36b5", dash: [3, 3] },
+    bandwidth: { color: "#868e96", dash: [14, 4, 3, 4] },
+  };
+
+  // p10–p90 of each point's throughput as a vertical bar (the p90 time is the low end).
+  const errorBars = {
+    id: "errorBars",
+    afterDatasetsDraw(chart) {
+      const ctx = chart.ctx;
+      chart.data.datasets.forEach((d, i) => {
+        const meta = chart.getDatasetMeta(i);
+        if (!d.errorBars || meta.hidden) return;
+        const y = chart.scales[d.yAxisID];
+        ctx.save();
+        ctx.strokeStyle = d.borderColor;
+        ctx.lineWidth = 1.2;
+        d.data.forEach((p, j) => {
+          const el = meta.data[j];
+          if (!el || p.low == null || p.high == null) return;
+          const lo = y.getPixelForValue(p.low);
+          const hi = y.getPixelForValue(p.high);
+          ctx.beginPath();
+          ctx.moveTo(el.x, lo); ctx.lineTo(el.x, hi);
+          ctx.moveTo(el.x - 3, lo); ctx.lineTo(el.x + 3, lo);
+          ctx.moveTo(el.x - 3, hi); ctx.lineTo(el.x + 3, hi);
+          ctx.stroke();
+        });
+        ctx.restore();
+      });
+    },
+  };
+
+  // Each ceiling line carries its own name and value at its right end, on the axis of its unit.
+  const ceilingLabels = {
+    id: "ceilingLabels",
+    afterDatasetsDraw(chart) {
+      const ctx = chart.ctx;
+      chart.data.datasets.forEach((d, i) => {
+        const meta = chart.getDatasetMeta(i);
+        if (!d.ceiling || meta.hidden || !meta.data.length) return;
+        const end = meta.data[meta.data.length - 1];
+        ctx.save();
+        ctx.font = "11px system-ui, sans-serif";
+        ctx.fillStyle = d.borderColor;
+        ctx.textAlign = "right";
+        ctx.fillText(d.ceiling, end.x - 4, end.y - 4);
+        ctx.restore();
+      });
+    },
+  };
+
+  function kernelOptions() {
+    return {
+      animation: false,
+      responsive: true,
+      maintainAspectRatio: false,
+      parsing: false,
+      normalized: true,
+      // Every series at the hovered position, not just the nearest one.
+      interaction: { mode: "x", intersect: false },
+      plugins: {
+        legend: { position: "bottom", labels: { boxWidth: 18 } },
+        tooltip: {
+          filter: (item) => !item.dataset.ceiling,
+          callbacks: {
+            title: (items) => (items.length
+              ? "position " + fmtTokens(Math.round(2 ** items[0].parsed.x)) : ""),
+            label: (item) => {
+              const p = item.raw;
+              return item.dataset.label.replace(/ \((TFLOP|TB)\/s\)$/, "") + ": "
+                + num3(p.y) + " " + item.dataset.unit
+                + (p.low != null && p.high != null
+                  ? " (p10–p90 " + num3(p.low) + "–" + num3(p.high) + ")" : "");
+            },
+          },
+        },
+      },
+      scales: {
+        x: { type: "linear", min: 10, max: 17, title: { display: true, text: "token position (log scale)" },
+             ticks: { stepSize: 1, callback: (v) => (Number.isInteger(v) ? fmtTokens(2 ** v) : "") } },
+        y: { type: "linear", beginAtZero: true, title: { display: true, text: "TFLOP/s" } },
+        yBytes: { type: "linear", position: "right", beginAtZero: true,
+                  title: { display: true, text: "TB/s" }, grid: { drawOnChartArea: false } },
+      },
+    };
+  }
+
   async function drawKernels() {
     const run = $("run").value;
     const tbody = $("kernel-table").querySelector("tbody");
@@ -202,6 +393,7 @@
       $("kernel-note").textContent = e.message;
       return;
     }
+    state.lastKernels = k;
     const ref = k.reference || {};
     $("kernel-reference").textContent = ref.absent
       ? "No reference run: " + ref.absent + "."
@@ -210,6 +402,9 @@
         + ". ours ÷ reference is our median over the reference's (above 1, ours is slower); the"
         + " reference's throughput is the same declared work over its median."
         + (ref.warnings && ref.warnings.length ? " Warning: " + ref.warnings.join("; ") + "." : "");
+    // One definition of efficiency, named where it is shown: the fraction of the measured
+    // ceiling where the profile has one, else of the datasheet peak.
+    $("fraction-head").textContent = k.efficiencyBasis ? "% of " + k.efficiencyBasis : "efficiency";
     $("kernel-note").textContent = k.note + (k.notMeasured.length
       ? " Not measured: " + k.notMeasured.map((p) => p.point + " " + p.status + " (" + p.reason + ")").join("; ") + "."
       : "");
@@ -221,14 +416,18 @@
     for (const phase of ["prefill", "decode"]) {
       const chart = charts["kernels-" + phase];
       const ds = [];
-      let maxX = 0;
+      let minX = Infinity;
+      let maxX = -Infinity;
+      const used = new Set(); // the ceilings this chart's stages are held against
       for (const s of k.series.filter((s) => s.phase === phase)) {
         const axis = s.unit === "TB/s" ? "yBytes" : "y";
-        const data = s.points.map((p) => ({ x: p.position, y: p.achieved }));
-        data.forEach((p) => { maxX = Math.max(maxX, p.x); });
+        used.add(s.unit === "TB/s" ? "bandwidth" : s.precision);
+        const data = s.points.map((p) => ({ x: Math.log2(p.position), y: p.achieved, low: p.low, high: p.high }));
+        data.forEach((p) => { minX = Math.min(minX, p.x); maxX = Math.max(maxX, p.x); });
         ds.push({
           label: s.variant + " " + s.op + (s.tokensPerSeq > 1 ? " ×" + s.tokensPerSeq + " tokens/seq" : "")
             + " (" + s.unit + ")",
+          unit: s.unit, errorBars: true,
           data, yAxisID: axis, borderColor: STAGE_COLORS[s.op], backgroundColor: STAGE_COLORS[s.op],
           borderDash: s.variant === "dense" ? [2, 2] : [], pointRadius: 3, borderWidth: 2,
         });
@@ -236,9 +435,9 @@
         const refOps = [...new Set(s.points.flatMap((p) => (p.reference || []).map((r) => r.op)))];
         for (const op of refOps) {
           const rdata = s.points.flatMap((p) => (p.reference || [])
-            .filter((r) => r.op === op).map((r) => ({ x: p.position, y: r.achieved })));
+            .filter((r) => r.op === op).map((r) => ({ x: Math.log2(p.position), y: r.achieved })));
           ds.push({
-            label: "reference " + op + " (" + s.unit + ")", reference: true,
+            label: "reference " + op + " (" + s.unit + ")", reference: true, unit: s.unit,
             data: rdata, yAxisID: axis, borderColor: REFERENCE_COLORS[op] || "#adb5bd",
             backgroundColor: REFERENCE_COLORS[op] || "#adb5bd",
             borderDash: op === "dense_prefill_masked" ? [3, 3] : [7, 4],
@@ -265,13 +464,21 @@
           tbody.appendChild(tr);
         }
       }
+      const lo = Number.isFinite(minX) ? Math.min(10, Math.floor(minX)) : 10;
+      const hi = Number.isFinite(maxX) ? Math.max(17, Math.ceil(maxX)) : 17;
       for (const c of k.ceilings || []) {
+        if (!used.has(c.resource)) continue;
+        const st = CEILING_STYLE[c.resource] || { color: "#495057", dash: [8, 4] };
         ds.push({
-          label: c.label, data: [{ x: 0, y: c.value }, { x: maxX || 131072, y: c.value }],
-          yAxisID: c.unit === "TB/s" ? "yBytes" : "y", borderColor: c.unit === "TB/s" ? "#868e96" : "#212529",
-          borderDash: [8, 4], pointRadius: 0, borderWidth: 1,
+          label: c.label, ceiling: c.label.replace(/ \((TFLOP|TB)\/s\)$/, "") + " " + num3(c.value) + " " + c.unit,
+          unit: c.unit, data: [{ x: lo, y: c.value }, { x: hi, y: c.value }],
+          yAxisID: c.unit === "TB/s" ? "yBytes" : "y", borderColor: st.color, backgroundColor: st.color,
+          borderDash: st.dash, pointRadius: 0, borderWidth: 1.5,
         });
       }
+      chart.options.scales.x.min = lo;
+      chart.options.scales.x.max = hi;
+      chart.options.scales.yBytes.display = used.has("bandwidth");
       chart.data.datasets = ds;
       chart.update("none");
     }
@@ -292,7 +499,7 @@
     for (const r of state.runs) {
       const tr = document.createElement("tr");
       const cells = [
-        r.id + (r.published ? " (published)" : "") + (r.live ? " (live)" : ""),
+        r.id + (r.published ? " (published)" : "") + (r.live ? " (running)" : ""),
         r.device, r.backend, r.startedAt || "",
         r.points.ok + " / " + r.points.skipped + " / " + r.points.failed,
       ];
@@ -330,8 +537,8 @@
     if (!s.live.length) {
       const p = document.createElement("p");
       p.className = "note";
-      p.textContent = "No sweep is running (a run counts as live while its results.json was "
-        + "flushed in the last " + s.liveWindowSeconds + " s).";
+      p.textContent = "No sweep is running (a sweep counts while it holds its GPU's lock, or"
+        + " reports to this dashboard; a recently written file alone does not).";
       el.appendChild(p);
       return;
     }
@@ -376,7 +583,10 @@
     state.runs = r.runs;
     $("empty").hidden = r.runs.length > 0;
     $("roots").textContent = r.roots.join(" and ");
-    const current = $("run").value || (r.runs[0] && r.runs[0].id);
+    // Keep what the reader chose; else what the link says; else the server's default (the newest
+    // GPU run of ours).
+    const linked = state.wanted.run && r.runs.some((x) => x.id === state.wanted.run) ? state.wanted.run : "";
+    const current = $("run").value || linked || r.defaultRun || "";
     fillSelect($("run"), r.runs, (x) => x.id,
       (x) => x.id + " — " + x.device + (x.backend === "reference" ? " (reference: DeepSeek's kernels)" : ""),
       current);
@@ -387,9 +597,20 @@
       $("run").appendChild(o);
     }
     $("run").disabled = !r.runs.length;
-    const withCurrent = $("with").value;
+    const withCurrent = $("with").value || state.wanted.with || "";
     fillSelect($("with"), [{ id: "", device: "" }, ...r.runs], (x) => x.id,
       (x) => (x.id ? x.id + " — " + x.device : "(nothing else)"), withCurrent);
+    const cmpCurrent = $("cmp-run").value || state.wanted.cmpRun || "";
+    fillSelect($("cmp-run"), [{ id: "", device: "" }, ...r.runs], (x) => x.id,
+      (x) => (x.id ? x.id + " — " + x.device : "(same runs)"), cmpCurrent);
+    // A link names runs that are not here (another machine's, a deleted file): say so, once.
+    for (const [key, id] of [["run", state.wanted.run], ["with", state.wanted.with], ["cmpRun", state.wanted.cmpRun]]) {
+      if (id && !r.runs.some((x) => x.id === id)) {
+        state.linkProblem = key + ": '" + id + "' from the link is not a run here; showing "
+          + ($("run").value || "nothing") + " instead";
+      }
+    }
+    state.wanted = {};
     drawRuns();
     drawProblems(r.problems);
   }
@@ -397,25 +618,29 @@
   async function init() {
     charts["cost-prefill"] = costChart("cost-prefill");
     charts["cost-decode"] = costChart("cost-decode");
-    const perf = {
-      yBytes: { type: "linear", position: "right", beginAtZero: true,
-                title: { display: true, text: "TB/s" }, grid: { drawOnChartArea: false } },
-    };
-    charts["kernels-prefill"] = new Chart($("kernels-prefill"), { type: "line", data: { datasets: [] },
-      options: lineOptions("TFLOP/s", perf) });
-    charts["kernels-decode"] = new Chart($("kernels-decode"), { type: "line", data: { datasets: [] },
-      options: lineOptions("TFLOP/s", perf) });
+    for (const phase of ["prefill", "decode"]) {
+      charts["kernels-" + phase] = new Chart($("kernels-" + phase), { type: "line",
+        data: { datasets: [] }, options: kernelOptions(), plugins: [errorBars, ceilingLabels] });
+    }
     try {
       const [hw, ref] = await Promise.all([getJson("/api/hardware"), getJson("/api/reference")]);
       state.hardware = hw.profiles;
       state.reference = ref;
-      fillSelect($("hardware"), hw.profiles, (p) => p.id, (p) => p.name, hw.defaultId);
-      $("price").value = String(hw.profiles.find((p) => p.id === hw.defaultId).usdPerGpuHour);
+      const url = new URLSearchParams(location.search);
+      state.wanted = { run: url.get("run"), with: url.get("with"), cmpRun: url.get("cmpRun") };
+      const known = (id) => hw.profiles.some((p) => p.id === id);
+      const hwId = known(url.get("hardware")) ? url.get("hardware") : hw.defaultId;
+      fillSelect($("hardware"), hw.profiles, (p) => p.id, (p) => p.name, hwId);
+      $("price").value = url.get("price")
+        || String(hw.profiles.find((p) => p.id === hwId).usdPerGpuHour);
+      fillSelect($("cmp-hardware"), [{ id: "", name: "(same hardware)" }, ...hw.profiles],
+        (p) => p.id, (p) => p.name, known(url.get("cmpHardware")) ? url.get("cmpHardware") : "");
+      $("cmp-price").value = url.get("cmpPrice") || "";
       await loadRuns();
     } catch (e) {
       showError(e.message);
     }
-    $("run").addEventListener("change", () => { drawCost(); drawKernels(); });
+    $("run").addEventListener("change", () => { state.linkProblem = null; drawCost(); drawKernels(); });
     $("with").addEventListener("change", () => { drawCost(); });
     $("hardware").addEventListener("change", () => {
       const p = state.hardware.find((h) => h.id === $("hardware").value);
@@ -423,6 +648,9 @@
       drawCost();
     });
     $("price").addEventListener("input", () => drawCost());
+    $("cmp-run").addEventListener("change", () => drawCost());
+    $("cmp-hardware").addEventListener("change", () => drawCost());
+    $("cmp-price").addEventListener("input", () => drawCost());
     await Promise.all([drawCost(), drawKernels(), drawSweep()]);
     setInterval(drawSweep, 2000);
     setInterval(() => loadRuns().catch(() => {}), 10000);

@@ -33,7 +33,9 @@ class DashboardMetricsTest {
     PrometheusRegistry registry = new PrometheusRegistry();
     RunStore store = new RunStore(List.of(root), Clock.systemUTC(), Duration.ZERO);
     new DashboardMetrics(
-        registry, store, new LiveSweeps(Clock.systemUTC(), Duration.ofSeconds(60)));
+        registry,
+        store,
+        new LiveSweeps(Clock.systemUTC(), Duration.ofSeconds(60), root.resolve("no-locks")));
     var out = new ByteArrayOutputStream();
     PrometheusTextFormatWriter.create().write(out, registry.scrape());
     return out.toString(StandardCharsets.UTF_8);

@@ -49,16 +49,21 @@ class RunStoreTest {
   }
 
   @Test
-  void publishedRunsGetDeviceIdsAndOthersKeepTheirsMadeSafeAndUnique(@TempDir Path tmp)
+  void runsKeepTheirIdsMadeSafeAndUniqueAndTheOldPublishedIdsStillFindThem(@TempDir Path tmp)
       throws Exception {
     ResultsIO.write(tmp.resolve("out/a/results.json"), run("run 1/x"));
     ResultsIO.write(tmp.resolve("out/b/results.json"), run("run 1/x"));
+    ResultsIO.write(tmp.resolve("out/c/results.json"), run("20261129-h200"));
     ResultsIO.write(tmp.resolve("reports/published/h200/results.json"), run("20261129-h200"));
     RunStore s = store(tmp.resolve("out"), tmp.resolve("reports/published"));
     assertThat(s.runs())
         .extracting(Run::id)
-        .containsExactlyInAnyOrder("run-1-x", "run-1-x-2", "published-h200");
-    Run published = s.find("published-h200").orElseThrow();
+        .containsExactlyInAnyOrder("run-1-x", "run-1-x-2", "20261129-h200", "20261129-h200-2");
+    // The published file keeps the id; a local copy of it is the one with the suffix.
+    Run published = s.find("20261129-h200").orElseThrow();
+    assertThat(s.find("published-h200")).contains(published);
+    assertThat(s.find("published-h100")).isEmpty();
+    assertThat(s.find("20261129-h200-2").orElseThrow().published()).isFalse();
     assertThat(published.published()).isTrue();
     assertThat(published.publishedDevice()).isEqualTo("h200");
     assertThat(published.results().run().id()).isEqualTo("20261129-h200");

@@ -223,6 +223,106 @@ public final class Comparison {
     return sb.toString();
   }
 
+  /** The one-line verdict, as the table's last line and the markdown's first say it. */
+  public String verdictLine() {
+    return String.format(
+        Locale.ROOT,
+        "%s: %d regression, %d lost, %d faster, %d ambiguous, %d same, %d gained, %d unmatched"
+            + " (rule: |change| >= %.0f%% and p10-p90 intervals apart)",
+        regressed() ? "REGRESSION" : "no regression",
+        count(Verdict.REGRESSION),
+        count(Verdict.LOST),
+        count(Verdict.FASTER),
+        count(Verdict.AMBIGUOUS),
+        count(Verdict.SAME),
+        count(Verdict.GAINED),
+        count(Verdict.UNMATCHED),
+        100 * rule.minEffect());
+  }
+
+  /**
+   * GitHub-flavoured markdown for a pull request or a CI job summary: the verdict line, the
+   * regressed and lost points, a compact table of every row that is not the same, and the full
+   * table folded away.
+   *
+   * @param base how to name the baseline (a file and its run id)
+   * @param now how to name the judged run
+   */
+  public String markdown(String base, String now) {
+    StringBuilder sb = new StringBuilder();
+    sb.append("### dsabench: ").append(verdictLine()).append("\n\n");
+    sb.append("`").append(md(now)).append("` against `").append(md(base)).append("`\n\n");
+    for (String w : warnings) {
+      sb.append("> warning: ").append(md(w)).append("\n");
+    }
+    if (!warnings.isEmpty()) {
+      sb.append('\n');
+    }
+    List<Row> failing = rows.stream().filter(r -> r.verdict().fails()).toList();
+    if (!failing.isEmpty()) {
+      sb.append("**Regressed or lost:**\n\n");
+      for (Row r : failing) {
+        sb.append("- ")
+            .append(r.verdict().id())
+            .append(" `")
+            .append(r.point())
+            .append(r.op() == null ? "" : " " + r.op().id())
+            .append('`')
+            .append(
+                Double.isNaN(r.change())
+                    ? ""
+                    : String.format(
+                        Locale.ROOT,
+                        " %+.1f%% (%s → %s)",
+                        100 * r.change(),
+                        seconds(r.baseSeconds()),
+                        seconds(r.newSeconds())))
+            .append(r.note() == null || r.note().isEmpty() ? "" : " — " + md(r.note()))
+            .append('\n');
+      }
+      sb.append('\n');
+    }
+    List<Row> changed = rows.stream().filter(r -> r.verdict() != Verdict.SAME).toList();
+    if (!changed.isEmpty()) {
+      sb.append("| verdict | point | stage | base | new | change |\n");
+      sb.append("|---|---|---|---:|---:|---:|\n");
+      changed.forEach(r -> markdownRow(sb, r));
+      sb.append('\n');
+    }
+    sb.append("<details><summary>All ")
+        .append(rows.size())
+        .append(" rows</summary>\n\n")
+        .append("| verdict | point | stage | base | new | change |\n")
+        .append("|---|---|---|---:|---:|---:|\n");
+    rows.forEach(r -> markdownRow(sb, r));
+    sb.append("\n</details>\n");
+    return sb.toString();
+  }
+
+  private static void markdownRow(StringBuilder sb, Row r) {
+    sb.append("| ")
+        .append(r.verdict().id())
+        .append(" | ")
+        .append(r.point())
+        .append(" | ")
+        .append(r.op() == null ? "-" : r.op().id())
+        .append(" | ")
+        .append(seconds(r.baseSeconds()))
+        .append(" | ")
+        .append(seconds(r.newSeconds()))
+        .append(" | ")
+        .append(
+            Double.isNaN(r.change())
+                ? "-"
+                : String.format(Locale.ROOT, "%+.1f%%", 100 * r.change()))
+        .append(" |\n");
+  }
+
+  /** Text safe inside a markdown table cell or code span. */
+  private static String md(String s) {
+    return s.replace("|", "\\|").replace("`", "'").replace("\n", " ");
+  }
+
   /** Seconds for display: µs below 1 ms, ms below 1 s. */
   public static String seconds(double s) {
     if (Double.isNaN(s)) {

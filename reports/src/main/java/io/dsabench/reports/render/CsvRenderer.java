@@ -149,8 +149,10 @@ public final class CsvRenderer {
         String ceilingNote =
             d.ceilings() == null
                 ? "no ceilings known"
-                : "of "
+                : "of the "
                     + d.ceilings().hardware()
+                    + " "
+                    + d.ceilings().basis()
                     + (Boolean.TRUE.equals(r.aboveCeiling())
                         ? "; ABOVE CEILING: the work or time was counted wrong"
                         : "");

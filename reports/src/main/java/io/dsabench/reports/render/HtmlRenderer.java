@@ -341,13 +341,18 @@ public final class HtmlRenderer {
     b.append("<section id=\"kernels\">\n<h2>Kernel performance</h2>\n");
     if (d.ceilings() == null) {
       b.append("<p>Throughput per stage from the declared FLOPs and bytes over the median time.")
-          .append(" No hardware ceilings are known for this device, so no fraction of peak is")
-          .append(" shown.</p>\n");
+          .append(" No hardware ceilings are known for this device, so no fraction of a ceiling")
+          .append(" is shown.</p>\n");
     } else {
-      b.append("<p>Throughput per stage from the declared FLOPs and bytes over the median time,")
-          .append(" and its fraction of the ")
+      b.append("<p id=\"efficiency\" data-basis=\"")
+          .append(Escape.html(d.ceilings().basis()))
+          .append("\">Throughput per stage from the declared FLOPs and bytes over the median time,")
+          .append(" and its efficiency: the fraction of the ")
           .append(Escape.html(d.ceilings().hardware()))
-          .append(" ceilings: ")
+          .append("'s <strong>")
+          .append(Escape.html(d.ceilings().basis()))
+          .append("</strong> (measured ceilings where the profile has them, else the datasheet")
+          .append(" peaks; the dashboard uses the same): ")
           .append(Escape.html(Fmt.tflops(d.ceilings().bf16FlopsPerSecond())))
           .append(" TFLOP/s bf16 (MLA), ")
           .append(Escape.html(Fmt.tflops(d.ceilings().fp8FlopsPerSecond())))
@@ -381,7 +386,7 @@ public final class HtmlRenderer {
           .append("<th>TFLOP/s</th><th>TB/s</th>")
           .append(
               ref ? "<th>reference ms</th><th>reference rate</th><th>ours ÷ reference</th>" : "")
-          .append("<th>of peak FLOP/s</th><th>of peak B/s</th>")
+          .append(fractionHeaders(d))
           .append("</tr></thead>\n<tbody>\n");
       for (KernelRow r : t.rows()) {
         boolean ok = "ok".equals(r.status());
@@ -432,6 +437,12 @@ public final class HtmlRenderer {
       b.append("</tbody>\n</table>\n");
     }
     b.append("</section>\n");
+  }
+
+  /** The two efficiency columns, named by what they are a fraction of. */
+  private static String fractionHeaders(ReportData d) {
+    String basis = d.ceilings() == null ? "ceiling" : Escape.html(d.ceilings().basis());
+    return "<th>FLOP/s, % of " + basis + "</th><th>B/s, % of " + basis + "</th>";
   }
 
   /** "4096" for a prefill chunk or one token per sequence; "128 (64 × 2)" for 2 per sequence. */

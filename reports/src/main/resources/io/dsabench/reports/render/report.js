@@ -127,8 +127,9 @@
     var bytes = s.unit === 'B/s';
     return {
       label: s.label,
+      // Position on a log2 axis: a sweep's 1K…128K evenly spaced, not 1K–8K crushed at the left.
       data: s.points.map(function (p) {
-        return { x: p.position, y: p.value / 1e12, tokens: p.tokens };
+        return { x: Math.log2(p.position), y: p.value / 1e12, tokens: p.tokens };
       }),
       unit: bytes ? 'TB/s' : 'TFLOP/s',
       yAxisID: bytes ? 'yBytes' : 'y',
@@ -153,12 +154,26 @@
     var anyBytes = series.some(function (s) {
       return s.unit === 'B/s';
     });
+    var lo = 10;
+    var hi = 17;
+    series.forEach(function (s) {
+      s.points.forEach(function (p) {
+        lo = Math.min(lo, Math.floor(Math.log2(p.position)));
+        hi = Math.max(hi, Math.ceil(Math.log2(p.position)));
+      });
+    });
     var scales = {
       x: {
         type: 'linear',
-        min: 0,
-        title: { display: true, text: 'token position' },
-        ticks: { callback: kTokens, stepSize: 16384 }
+        min: lo,
+        max: hi,
+        title: { display: true, text: 'token position (log scale)' },
+        ticks: {
+          stepSize: 1,
+          callback: function (v) {
+            return Number.isInteger(v) ? kTokens(Math.pow(2, v)) : '';
+          }
+        }
       },
       y: { beginAtZero: true, title: { display: true, text: 'TFLOP/s' } }
     };
@@ -182,15 +197,19 @@
           responsive: true,
           maintainAspectRatio: false,
           parsing: false,
-          interaction: { mode: 'nearest', intersect: false },
           scales: scales,
+          // Every series at the hovered position, each with its unit.
+          interaction: { mode: 'x', intersect: false },
           plugins: {
             legend: { position: 'bottom', labels: { boxHeight: 2 } },
             tooltip: {
               callbacks: {
                 title: function (items) {
                   return items.length
-                    ? 'position ' + kTokens(items[0].parsed.x) + ', n = ' + items[0].raw.tokens
+                    ? 'position ' +
+                        kTokens(Math.round(Math.pow(2, items[0].parsed.x))) +
+                        ', n = ' +
+                        items[0].raw.tokens
                     : '';
                 },
                 label: function (item) {
