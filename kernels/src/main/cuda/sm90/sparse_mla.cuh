@@ -10,10 +10,11 @@
 //     mbarrier pair, so a half is refilled as soon as its last reader is done. bf16: cp.async
 //     gathers of 16 bytes per thread, completion signalled to the mbarrier (noinc). fp8: 16-byte
 //     loads into registers, dequantised and stored as bf16 rows (sparse_mla<true, false>, the
-//     shipped form); or the two head halves of a row run as a CTA pair (cluster of 2) that
-//     gathers the same entries, so each CTA loads and dequantises 32 of a block's 64 rows and
-//     stores the bf16 rows into both CTAs' tiles (distributed shared memory; sparse_mla<true,
-//     true>). Optionally (PF) the entries of a later block pair are prefetched into L2.
+//     shipped form); or (the version-5 candidate sparse_mla<true, true, ..., V5>) the two head
+//     halves of a row run as a CTA pair (cluster of 2) that gathers the same entries, so each CTA
+//     loads and dequantises 32 of a block's 64 rows and stores the bf16 rows into both CTAs' tiles
+//     (the peer's by st.async into distributed shared memory). Optionally (PF) the entries of a
+//     later block pair are prefetched into L2.
 //   WG0 and WG1, the consumers: WG0 scores even blocks, WG1 odd ones (S = Q K^T, 64 heads x 64
 //     keys, 36 m64n64k16 with both operands in shared memory). The two keep one running row max:
 //     WG0 publishes max(old, block 2i), WG1 folds in block 2i+1 and publishes the result, WG0
@@ -89,12 +90,12 @@ template <bool FP8, bool CLUSTER, bool V5 = false>
 struct Counts {
   // bf16: the 128 producer threads' cp.async completions (noinc), plus the 16 threads that store a
   // block's valid flags before its right half (a plain arrive, so the flags are released).
-  // fp8: every producer thread arrives once its stores are done, in a CTA pair (v4) those of both
-  // CTAs; alone, a CTA copies the rope values of a right half with cp.async (noinc arrivals, 128
-  // more). The v5 pair: only this CTA's producer threads arrive (one of them also expecting the
-  // peer's bytes, which its st.async stores count off), and each CTA copies the rope of all 64 rows
-  // of a right half itself (128 noinc arrivals).
-  static constexpr int READY_L = FP8 && CLUSTER && !V5 ? 256 : 128;
+  // fp8: every producer thread of this CTA arrives once its stores are done; a right half also
+  // counts the 128 noinc arrivals of the rope copies (cp.async). In the v5 pair one of the
+  // arrivals also expects the peer's bytes, which its st.async stores count off, and each CTA
+  // copies the rope of all 64 rows of a right half itself.
+  static_assert(!CLUSTER || V5, "the CTA pair exists in its version-5 form only");
+  static constexpr int READY_L = 128;
   static constexpr int READY_R = FP8 ? 256 : 128 + 16;
   // One arrival per consumer warp (4) of the warpgroup that reads the half last, from both CTAs of
   // a pair.
@@ -180,7 +181,7 @@ S90 void mbar_arrive(uint32_t bar) {
                : "memory");
 }
 // Arrive on the barrier at a shared::cluster address (the peer CTA's), releasing this thread's
-// prior writes (local and remote) to the cluster.
+// prior writes to the cluster.
 S90 void mbar_arrive_cluster(uint32_t cluster_bar) {
 #if SPARSE90_ARCH_OK
   asm volatile("mbarrier.arrive.release.cluster.shared::cluster.b64 _, [%0];\n" ::"r"(cluster_bar)
@@ -221,16 +222,11 @@ S90 void reg_dealloc() {
 #endif
 }
 
-// Generic-proxy writes to shared memory (st.shared, cp.async) ordered before async-proxy reads
-// (wgmma): this CTA's window, or every state space (remote writes of the CTA pair).
+// Generic-proxy writes to this CTA's shared memory (st.shared, cp.async) ordered before
+// async-proxy reads (wgmma).
 S90 void fence_proxy_async_cta() {
 #if SPARSE90_ARCH_OK
   asm volatile("fence.proxy.async.shared::cta;\n" ::: "memory");
-#endif
-}
-S90 void fence_proxy_async_all() {
-#if SPARSE90_ARCH_OK
-  asm volatile("fence.proxy.async;\n" ::: "memory");
 #endif
 }
 
@@ -261,13 +257,6 @@ S90 void st_shared_16(uint32_t addr, uint4 v) {
                "r"(v.w)
                : "memory");
 }
-S90 void st_cluster_16(uint32_t addr, uint4 v) {
-#if SPARSE90_ARCH_OK
-  asm volatile("st.shared::cluster.v4.b32 [%0], {%1, %2, %3, %4};\n" ::"r"(addr), "r"(v.x), "r"(v.y),
-               "r"(v.z), "r"(v.w)
-               : "memory");
-#endif
-}
 // 16 bytes into the peer CTA's shared memory (shared::cluster address), counted off the peer's
 // mbarrier `cluster_bar` in bytes when they land: no fence, no arrival, no wait in this thread.
 S90 void st_async_16(uint32_t addr, uint4 v, uint32_t cluster_bar) {
@@ -285,11 +274,6 @@ S90 void mbar_arrive_expect_tx(uint32_t bar, uint32_t bytes) {
   asm volatile("{\n.reg .b64 st;\nmbarrier.arrive.expect_tx.shared::cta.b64 st, [%0], %1;\n}\n" ::"r"(bar),
                "r"(bytes)
                : "memory");
-#endif
-}
-S90 void st_cluster_u8(uint32_t addr, uint32_t v) {
-#if SPARSE90_ARCH_OK
-  asm volatile("st.shared::cluster.u8 [%0], %1;\n" ::"r"(addr), "r"(v) : "memory");
 #endif
 }
 // 16 read-only bytes that no other CTA of this SM will read again: no L1 allocation, 256-byte L2
@@ -929,7 +913,7 @@ S90 void producer_bf16(const Args& a, uint32_t base, uint8_t* smem, int npairs) 
 // tiles (one row per thread); alone, a CTA fills all 64 rows of its own tiles (rows r and r+32 per
 // thread). The loads of the next row-half are in flight while the current one is converted.
 struct Fp8Half {
-  uint4 v[6];   // 4 x 16 e4m3 (panel p, bytes q4*16 ..), then 2 x 8 bf16 rope values (right half)
+  uint4 v[4];   // 4 x 16 e4m3 (panel p, bytes q4*16 ..)
   float2 scale; // the two tile scales of this half
 };
 
@@ -961,22 +945,16 @@ S90 void producer_fp8(const Args& a, uint32_t base, uint8_t* smem, uint32_t peer
       const uint8_t* e = seq + (size_t)id * RAW;
 #pragma unroll
       for (int p = 0; p < 4; p++) h.v[p] = ld_stream_16(e + (RT ? 256 : 0) + p * 64 + q4 * 16);
-      h.scale = ld_stream_f2(e + 512 + (RT ? 8 : 0));
-      if constexpr (RT && CLUSTER && !V5) {   // else the rope goes by cp.async (see put)
-        h.v[4] = ld_stream_16(e + 528 + q4 * 32);
-        h.v[5] = ld_stream_16(e + 528 + q4 * 32 + 16);
-      }
+      h.scale = ld_stream_f2(e + 512 + (RT ? 8 : 0));   // the rope goes by cp.async (see put)
     } else {   // a -1 entry: zeros (its scores are masked; its values must not be NaN)
 #pragma unroll
-      for (int p = 0; p < 6; p++) h.v[p] = make_uint4(0u, 0u, 0u, 0u);
+      for (int p = 0; p < 4; p++) h.v[p] = make_uint4(0u, 0u, 0u, 0u);
       h.scale = make_float2(0.f, 0.f);
     }
   };
-  auto store = [&](uint32_t off, uint4 v) {
-    st_shared_16(base + off, v);
-    if constexpr (CLUSTER) st_cluster_16(peer_base + off, v);
-  };
-  // Row `row` of tile `buf`: dequantised values (and, right half, rope and the row's valid flag).
+  auto store = [&](uint32_t off, uint4 v) { st_shared_16(base + off, v); };
+  // Version 4 (alone only): row `row` of tile `buf`, dequantised values (and, right half, rope and
+  // the row's valid flag).
   auto put4 = [&](const Fp8Half& h, int buf, int row, int id, auto right) {
     constexpr bool RT = decltype(right)::value;
     const uint32_t tile = buf ? Layout::K1 : Layout::K0;
@@ -992,20 +970,12 @@ S90 void producer_fp8(const Args& a, uint32_t base, uint8_t* smem, uint32_t peer
       store(panel + (((2 * q4 + 1) ^ rx) << 4), hi);
     }
     if constexpr (RT) {
+      // bf16 as stored: no registers needed (two rows per thread leave none to spare).
       const uint32_t panel = tile + 8 * PANEL + rowoff;
-      if constexpr (CLUSTER) {
-        store(panel + (((2 * q4) ^ rx) << 4), h.v[4]);
-        store(panel + (((2 * q4 + 1) ^ rx) << 4), h.v[5]);
-      } else {   // bf16 as stored: no registers needed (two rows per thread leave none to spare)
-        const uint8_t* e = seq + (size_t)(id >= 0 ? id : 0) * RAW + 528 + q4 * 32;
-        cp_async_16(base + panel + (((2 * q4) ^ rx) << 4), e, id >= 0 ? 16 : 0);
-        cp_async_16(base + panel + (((2 * q4 + 1) ^ rx) << 4), e + 16, id >= 0 ? 16 : 0);
-      }
-      if (q4 == 0) {
-        const uint32_t f = Layout::FLAGS + buf * BLK + row;
-        smem[f] = id >= 0;
-        if constexpr (CLUSTER) st_cluster_u8(peer_base + f, id >= 0);
-      }
+      const uint8_t* e = seq + (size_t)(id >= 0 ? id : 0) * RAW + 528 + q4 * 32;
+      cp_async_16(base + panel + (((2 * q4) ^ rx) << 4), e, id >= 0 ? 16 : 0);
+      cp_async_16(base + panel + (((2 * q4 + 1) ^ rx) << 4), e + 16, id >= 0 ? 16 : 0);
+      if (q4 == 0) smem[Layout::FLAGS + buf * BLK + row] = id >= 0;
     }
   };
   // Version 5: the same with dequant16_v5; the pair sends its rows to the peer by st.async.
@@ -1081,10 +1051,6 @@ S90 void producer_fp8(const Args& a, uint32_t base, uint8_t* smem, uint32_t peer
       } else {
         mbar_arrive(base + off);
       }
-    } else if constexpr (CLUSTER) {
-      fence_proxy_async_all();
-      mbar_arrive(base + off);
-      mbar_arrive_cluster(peer_base + off);
     } else {
       if (half == 1) cp_async_arrive_noinc(base + off);   // the rope copies
       fence_proxy_async_cta();
@@ -1182,8 +1148,9 @@ S90 void producer_fp8(const Args& a, uint32_t base, uint8_t* smem, uint32_t peer
   }
 }
 
-// FP8: the cache format. CLUSTER: the two head halves of a row run as a CTA pair that shares the
-// dequantised rows; without it (the shipped fp8 kernel) an fp8 CTA dequantises all rows itself.
+// FP8: the cache format. CLUSTER (with V5 only): the two head halves of a row run as a CTA pair that
+// shares the dequantised rows; without it (the shipped fp8 kernel) an fp8 CTA dequantises all rows
+// itself.
 // PF: how many block pairs ahead the producer prefetches the selected entries into L2 (0: none);
 // PF_LINES: with line prefetches instead of one bulk prefetch per entry (see prefetch_l2).
 // V5 (fp8 only): the version-5 producer (see producer_fp8).
