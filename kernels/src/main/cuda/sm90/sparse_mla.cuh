@@ -13,8 +13,7 @@
 //     shipped form); or (the version-5 candidate sparse_mla<true, true, ..., V5>) the two head
 //     halves of a row run as a CTA pair (cluster of 2) that gathers the same entries, so each CTA
 //     loads and dequantises 32 of a block's 64 rows and stores the bf16 rows into both CTAs' tiles
-//     (the peer's by st.async into distributed shared memory). Optionally (PF) the entries of a
-//     later block pair are prefetched into L2.
+//     (the peer's by st.async into distributed shared memory).
 //   WG0 and WG1, the consumers: WG0 scores even blocks, WG1 odd ones (S = Q K^T, 64 heads x 64
 //     keys, 36 m64n64k16 with both operands in shared memory). The two keep one running row max:
 //     WG0 publishes max(old, block 2i), WG1 folds in block 2i+1 and publishes the result, WG0
@@ -284,28 +283,6 @@ S90 uint4 ld_stream_16(const void* p) {
                : "=r"(v.x), "=r"(v.y), "=r"(v.z), "=r"(v.w)
                : "l"(p));
   return v;
-}
-// Asks L2 to fetch a cache entry of BYTES (a multiple of 16, 16-byte aligned); nothing comes back
-// to the SM and nothing waits on it. The producers issue it for each selected entry a block pair or
-// more before they load the entry, so their own loads find it in L2 instead of HBM. Two forms, as
-// the SASS of the first is not known here: one bulk prefetch (a TMA-unit operation; its operands
-// may have to be uniform, so a warp may issue it thread by thread), or LINES: one prefetch per
-// 128-byte line (an ordinary per-thread memory instruction; the 16-byte aligned entry of 656 bytes
-// spans 6 lines, one of 1152 bytes 9 or 10).
-template <int BYTES, bool LINES>
-S90 void prefetch_l2(const uint8_t* p) {
-  static_assert(BYTES % 16 == 0, "bulk sizes are multiples of 16 bytes");
-  if constexpr (LINES) {
-#pragma unroll
-    for (int o = 0; o < BYTES; o += 128)
-      asm volatile("prefetch.global.L2 [%0];\n" ::"l"(p + o) : "memory");
-    if constexpr (BYTES % 128 == 0)   // the last line, when the entry starts mid-line
-      asm volatile("prefetch.global.L2 [%0];\n" ::"l"(p + BYTES - 1) : "memory");
-  } else {
-#if SPARSE90_ARCH_OK
-    asm volatile("cp.async.bulk.prefetch.L2.global [%0], %1;\n" ::"l"(p), "n"(BYTES) : "memory");
-#endif
-  }
 }
 S90 float2 ld_stream_f2(const void* p) {
   float2 v;
@@ -821,27 +798,13 @@ S90 int entry_at(const Args& a, const int* idx_row, int e) {
 
 // bf16 cache: 16 groups of 8 threads; group grp fills rows grp + 16 i (i < 4) of a block, thread
 // l8 of the group the 16-byte chunk l8 of each 128-byte panel row (so a group reads 128 contiguous
-// bytes per panel). PF > 0: the entries of block pair i + PF are prefetched into L2 during pair i,
-// thread l8 of a group the row grp + 16 (l8 & 3) of the pair's block l8 >> 2 (128 rows, 128
-// threads).
-template <int PF, bool PF_LINES>
+// bytes per panel).
 S90 void producer_bf16(const Args& a, uint32_t base, uint8_t* smem, int npairs) {
   const int pt = threadIdx.x - 256, grp = pt >> 3, l8 = pt & 7;
   const int r = blockIdx.y;
   const int* idx_row = a.indices + (size_t)r * a.k;
   const uint8_t* seq_rows = a.cache + (size_t)(r / a.T) * a.P * ROWB;
   const uint8_t* seq = seq_rows + l8 * 16;
-  auto pf_entry = [&](int pair) {
-    return entry_at(a, idx_row, (2 * pair + (l8 >> 2)) * BLK + grp + 16 * (l8 & 3));
-  };
-  auto prefetch = [&](int id) {
-    if (id >= 0) prefetch_l2<ROWB, PF_LINES>(seq_rows + (size_t)id * ROWB);
-  };
-  if constexpr (PF > 0) {
-#pragma unroll
-    for (int j = 0; j < PF; j++)
-      if (j < npairs) prefetch(pf_entry(j));
-  }
   const uint32_t dst0 = grp * 128 + ((l8 ^ (grp & 7)) << 4);   // rows grp + 16 i: same swizzle
   auto ready = [&](int buf, int half) { return base + Layout::READY + 8 * (2 * buf + half); };
   auto free_ = [&](int buf, int half) { return base + Layout::FREE + 8 * (2 * buf + half); };
@@ -881,12 +844,10 @@ S90 void producer_bf16(const Args& a, uint32_t base, uint8_t* smem, int npairs) 
       load_idx(2 * i + 2, n0);
       load_idx(2 * i + 3, n1);
     }
-    const int pf_id = PF > 0 && i + PF < npairs ? pf_entry(i + PF) : -1;
     // The order the consumers need them: WG0 starts on K0's left half, WG1 on K1's right half.
     mbar_wait<false>(free_(0, 0), par);
     gather(c0, k0, Z{}, L4{});
     cp_async_arrive_noinc(ready(0, 0));
-    if constexpr (PF > 0) prefetch(pf_id);
     mbar_wait<false>(free_(1, 1), par);
     put_flags(c1, 1);
     gather(c1, k1, L4{}, R9{});
@@ -917,15 +878,13 @@ struct Fp8Half {
   float2 scale; // the two tile scales of this half
 };
 
-// PF > 0 (alone only): the entries of block pair i + PF are prefetched into L2 during pair i, so
-// the producer's loads wait for L2, not HBM; producer thread pt prefetches the pair's entry pt.
-// V5: the cheaper conversion (dequant16_v5); in a CTA pair, the peer's half of every tile comes by st.async, counted in bytes on
-// this CTA's ready barrier (no cluster-scope fence or arrival per producer thread), and each CTA
-// copies the rope values and valid flags of all 64 rows itself (thread pt: row pt / 2, four of
-// its eight 16-byte rope chunks), so the rope needs no registers and crosses no CTA.
-template <bool CLUSTER, int PF, bool PF_LINES, bool V5 = false>
+// V5: the cheaper conversion (dequant16_v5); in a CTA pair, the peer's half of every tile comes by
+// st.async, counted in bytes on this CTA's ready barrier (no cluster-scope fence or arrival per
+// producer thread), and each CTA copies the rope values and valid flags of all 64 rows itself
+// (thread pt: row pt / 2, four of its eight 16-byte rope chunks), so the rope needs no registers
+// and crosses no CTA.
+template <bool CLUSTER, bool V5 = false>
 S90 void producer_fp8(const Args& a, uint32_t base, uint8_t* smem, uint32_t peer_base, int npairs) {
-  static_assert(PF == 0 || !CLUSTER, "the CTA pair has no prefetch form");
   constexpr bool ASYNC = CLUSTER && V5;   // the v5 pair: st.async to the peer
   constexpr int R = CLUSTER ? 1 : 2;   // rows per thread and block
   const int pt = threadIdx.x - 256, q4 = pt & 3;
@@ -933,10 +892,6 @@ S90 void producer_fp8(const Args& a, uint32_t base, uint8_t* smem, uint32_t peer
   const int row0 = (CLUSTER ? (int)cluster_rank() * 32 : 0) + (pt >> 2);
   const int* idx_row = a.indices + (size_t)r * a.k;
   const uint8_t* seq = a.cache + (size_t)(r / a.T) * a.P * RAW;
-  auto pf_entry = [&](int pair) { return entry_at(a, idx_row, pair * 2 * BLK + pt); };
-  auto prefetch = [&](int id) {
-    if (id >= 0) prefetch_l2<RAW, PF_LINES>(seq + (size_t)id * RAW);
-  };
   auto free_ = [&](int buf, int half) { return base + Layout::FREE + 8 * (2 * buf + half); };
 
   auto load = [&](int id, auto right, Fp8Half& h) {
@@ -1061,11 +1016,6 @@ S90 void producer_fp8(const Args& a, uint32_t base, uint8_t* smem, uint32_t peer
   using No = std::false_type;
 
   if (npairs == 0) return;
-  if constexpr (PF > 0) {
-#pragma unroll
-    for (int j = 0; j < PF; j++)
-      if (j < npairs) prefetch(pf_entry(j));
-  }
   // id[b][j]: entry of row row0 + 32 j in block 2i + b.
   int id[2][R], nx[2][R];
 #pragma unroll
@@ -1116,11 +1066,6 @@ S90 void producer_fp8(const Args& a, uint32_t base, uint8_t* smem, uint32_t peer
       load(id[1][0], Yes{}, A);
       put(B, 0, row1, id[0][R - 1], No{});
       signal(0, 0);
-      // Pair i + PF, a quarter into pair i. The index is in L1 (the prologue's scan read the
-      // whole list), so the wait for it is short. (Placed where the check build stays spill-free.)
-      if constexpr (PF > 0) {
-        if (i + PF < npairs) prefetch(pf_entry(i + PF));
-      }
       load(id[1][R - 1], Yes{}, B);
       mbar_wait<CLUSTER>(free_(1, 1), par);
       put(A, 1, row0, id[1][0], Yes{});
@@ -1151,10 +1096,8 @@ S90 void producer_fp8(const Args& a, uint32_t base, uint8_t* smem, uint32_t peer
 // FP8: the cache format. CLUSTER (with V5 only): the two head halves of a row run as a CTA pair that
 // shares the dequantised rows; without it (the shipped fp8 kernel) an fp8 CTA dequantises all rows
 // itself.
-// PF: how many block pairs ahead the producer prefetches the selected entries into L2 (0: none);
-// PF_LINES: with line prefetches instead of one bulk prefetch per entry (see prefetch_l2).
 // V5 (fp8 only): the version-5 producer (see producer_fp8).
-template <bool FP8, bool CLUSTER, int PF = 0, bool PF_LINES = false, bool V5 = false>
+template <bool FP8, bool CLUSTER, bool V5 = false>
 S90 void sparse_mla(const Args& a) {
   static_assert(FP8 || !CLUSTER, "the bf16 gather has no CTA-pair form");
   static_assert(FP8 || !V5, "version 5 changes only the fp8 producer");
@@ -1219,9 +1162,9 @@ S90 void sparse_mla(const Args& a) {
   if (wg == 2) {
     reg_dealloc<Regs<FP8>::PRODUCER>();
     if constexpr (FP8) {
-      producer_fp8<CLUSTER, PF, PF_LINES, V5>(a, base, smem, peer_base, npairs);
+      producer_fp8<CLUSTER, V5>(a, base, smem, peer_base, npairs);
     } else {
-      producer_bf16<PF, PF_LINES>(a, base, smem, npairs);
+      producer_bf16(a, base, smem, npairs);
     }
     cp_async_wait_all();   // Q's copies too: no thread leaves with copies in flight
   } else {

@@ -31,14 +31,14 @@ extern "C" __global__ void __launch_bounds__(sm90s::THREADS, 1)
     sparse_mla_fp8_v5(const __nv_bfloat16* __restrict__ q, const uint8_t* __restrict__ cache,
                       const int* __restrict__ indices, __nv_bfloat16* __restrict__ out, int T, int P,
                       int k, float scaleLog2) {
-  sm90s::sparse_mla<true, false, 0, false, true>({q, cache, indices, out, T, P, k, scaleLog2});
+  sm90s::sparse_mla<true, false, true>({q, cache, indices, out, T, P, k, scaleLog2});
 }
 
 extern "C" __global__ void __cluster_dims__(2, 1, 1) __launch_bounds__(sm90s::THREADS, 1)
     sparse_mla_fp8_v5_pair(const __nv_bfloat16* __restrict__ q, const uint8_t* __restrict__ cache,
                            const int* __restrict__ indices, __nv_bfloat16* __restrict__ out, int T,
                            int P, int k, float scaleLog2) {
-  sm90s::sparse_mla<true, true, 0, false, true>({q, cache, indices, out, T, P, k, scaleLog2});
+  sm90s::sparse_mla<true, true, true>({q, cache, indices, out, T, P, k, scaleLog2});
 }
 
 // Launch constants, read by the Java launcher at module load.
