@@ -194,11 +194,11 @@ extern "C" __global__ void __launch_bounds__(256, 1)
 
 namespace {
 constexpr int WG_BK = 64;
+// Key stages of 8 KB: WG_STAGES - 1 blocks in flight while one is multiplied (3 CTAs per SM:
+// 2 blocks = 17 KB in flight per CTA).
+constexpr int WG_STAGES = 3;
 }  // namespace
 
-// STAGES key stages of 8 KB: STAGES - 1 blocks in flight while one is multiplied. 3 (v2, 3 CTAs
-// per SM: 2 blocks = 17 KB in flight per CTA) or 5 (v4: 4 blocks, 34 KB; 58.5 KB of smem with
-// NQ = 2, still 3 CTAs per SM).
 // SSCALE (v5): each block's 64 key scales ride with its keys (4-byte cp.async into a per-stage
 //   slot after the weights) instead of being loaded from global memory after the products: in v2
 //   that load is a cold DRAM round trip between wgmma_wait and the epilogue, on every block's
@@ -206,7 +206,7 @@ constexpr int WG_BK = 64;
 // GMAX (v5g): also writes the largest logit of every 8-key group, gmax[row * ceil(P/8) + key/8]
 //   (invisible keys count as -inf), for the top-k that reads only the groups that can hold a
 //   winner (sm90/topk/gmax.cu).
-template <int NQ, int STAGES, bool SSCALE = false, bool GMAX = false>
+template <int NQ, bool SSCALE = false, bool GMAX = false>
 __device__ __forceinline__ void indexer_wgmma_body(const uint8_t* __restrict__ q,
                                                    const float* __restrict__ w,
                                                    const uint8_t* __restrict__ k,
@@ -219,10 +219,10 @@ __device__ __forceinline__ void indexer_wgmma_body(const uint8_t* __restrict__ q
   uint8_t* const sgen = smem_raw + (base - raw);
   const uint32_t sQ = base;
   const uint32_t sK = base + NQ * 8192;
-  float* const sW = reinterpret_cast<float*>(sgen + NQ * 8192 + STAGES * 8192);
-  // SSCALE: STAGES slots of 64 scales after the weights.
-  const uint32_t sS = base + NQ * 8192 + STAGES * 8192 + NQ * 256;
-  const float* const sSg = reinterpret_cast<const float*>(sgen + NQ * 8192 + STAGES * 8192 + NQ * 256);
+  float* const sW = reinterpret_cast<float*>(sgen + NQ * 8192 + WG_STAGES * 8192);
+  // SSCALE: WG_STAGES slots of 64 scales after the weights.
+  const uint32_t sS = base + NQ * 8192 + WG_STAGES * 8192 + NQ * 256;
+  const float* const sSg = reinterpret_cast<const float*>(sgen + NQ * 8192 + WG_STAGES * 8192 + NQ * 256);
 
   const int tid = threadIdx.x, lane = tid & 31, warp = tid >> 5;
   const int b = blockIdx.y;
@@ -248,7 +248,7 @@ __device__ __forceinline__ void indexer_wgmma_body(const uint8_t* __restrict__ q
   }
   auto load = [&](int j) {
     const int kb = k0 + j * WG_BK;
-    const uint32_t st = sK + (j % STAGES) * 8192;
+    const uint32_t st = sK + (j % WG_STAGES) * 8192;
 #pragma unroll
     for (int i = 0; i < 4; i++) {
       const int c = tid + i * 128;
@@ -263,19 +263,19 @@ __device__ __forceinline__ void indexer_wgmma_body(const uint8_t* __restrict__ q
       if (tid < 64) {
         const int key = kb + tid;
         const bool ok = key < P;
-        dsak::cp_async_4(sS + ((j % STAGES) * 64 + tid) * 4,
+        dsak::cp_async_4(sS + ((j % WG_STAGES) * 64 + tid) * 4,
                          kscale + (size_t)b * P + (ok ? key : 0), ok ? 4 : 0);
       }
     }
   };
-  // Groups 0 .. STAGES-2 (the q tile rides in group 0); one group is committed per iteration, empty
-  // or not, so "block j has landed" is always "at most STAGES-2 newer groups pending".
+  // Groups 0 .. WG_STAGES-2 (the q tile rides in group 0); one group is committed per iteration,
+  // empty or not, so "block j has landed" is always "at most WG_STAGES-2 newer groups pending".
   if (nb > 0) load(0);
   dsak::cp_async_commit();
   if (nb > 1) load(1);
   dsak::cp_async_commit();
 #pragma unroll
-  for (int j = 2; j < STAGES - 1; j++) {
+  for (int j = 2; j < WG_STAGES - 1; j++) {
     if (j < nb) load(j);
     dsak::cp_async_commit();
   }
@@ -286,13 +286,13 @@ __device__ __forceinline__ void indexer_wgmma_body(const uint8_t* __restrict__ q
   const uint64_t descB = dsak::wgmma_desc_sw128(sQ);
 
   for (int j = 0; j < nb; j++) {
-    dsak::cp_async_wait<STAGES - 2>();
+    dsak::cp_async_wait<WG_STAGES - 2>();
     dsak::fence_proxy_async();
     __syncthreads();
     // Into the slot block j-1 used: every warp finished its wgmma on it before the barrier.
-    if (j + STAGES - 1 < nb) load(j + STAGES - 1);
+    if (j + WG_STAGES - 1 < nb) load(j + WG_STAGES - 1);
     dsak::cp_async_commit();
-    const uint64_t descA = dsak::wgmma_desc_sw128(sK + (j % STAGES) * 8192);
+    const uint64_t descA = dsak::wgmma_desc_sw128(sK + (j % WG_STAGES) * 8192);
     dsak::wgmma_fence();
 #pragma unroll
     for (int s = 0; s < 4; s++) {
@@ -309,8 +309,8 @@ __device__ __forceinline__ void indexer_wgmma_body(const uint8_t* __restrict__ q
     const int key0 = kb + warp * 16 + (lane >> 2), key1 = key0 + 8;
     float sc0, sc1;
     if constexpr (SSCALE) {   // zero-filled past P by the copy
-      sc0 = sSg[(j % STAGES) * 64 + warp * 16 + (lane >> 2)];
-      sc1 = sSg[(j % STAGES) * 64 + warp * 16 + (lane >> 2) + 8];
+      sc0 = sSg[(j % WG_STAGES) * 64 + warp * 16 + (lane >> 2)];
+      sc1 = sSg[(j % WG_STAGES) * 64 + warp * 16 + (lane >> 2) + 8];
     } else {
       sc0 = key0 < P ? __ldg(kscale + (size_t)b * P + key0) : 0.f;
       sc1 = key1 < P ? __ldg(kscale + (size_t)b * P + key1) : 0.f;
@@ -401,29 +401,15 @@ __device__ __forceinline__ void indexer_wgmma_body(const uint8_t* __restrict__ q
   extern "C" __global__ void __launch_bounds__(128, 3) dsa_indexer_fp8_wgmma_q##NQ(             \
       const uint8_t* __restrict__ q, const float* __restrict__ w, const uint8_t* __restrict__ k, \
       const float* __restrict__ kscale, float* __restrict__ logits, int T, int P, int splitLen) { \
-    indexer_wgmma_body<NQ, 3>(q, w, k, kscale, logits, T, P, splitLen);                         \
+    indexer_wgmma_body<NQ>(q, w, k, kscale, logits, T, P, splitLen);                            \
   }
 DSA_INDEXER_WGMMA(1)
 DSA_INDEXER_WGMMA(2)
 DSA_INDEXER_WGMMA(4)
 
-// Version 4 (candidate): the same kernel with 5 key stages, launched on a grid that fills whole
-// waves of 3 CTAs per SM (kernels/NOTES.md). Dynamic shared memory dsa_indexer_fp8_wgmma5_smem_q<NQ>
-// = 1024 + NQ*8192 + 5*8192 + NQ*256 bytes.
-#define DSA_INDEXER_WGMMA5(NQ)                                                                  \
-  extern "C" __global__ void __launch_bounds__(128, 3) dsa_indexer_fp8_wgmma5_q##NQ(            \
-      const uint8_t* __restrict__ q, const float* __restrict__ w, const uint8_t* __restrict__ k, \
-      const float* __restrict__ kscale, float* __restrict__ logits, int T, int P, int splitLen) { \
-    indexer_wgmma_body<NQ, 5>(q, w, k, kscale, logits, T, P, splitLen);                         \
-  }                                                                                             \
-  extern "C" __device__ const int dsa_indexer_fp8_wgmma5_smem_q##NQ = 1024 + NQ * 8192 + 5 * 8192 + NQ * 256;
-DSA_INDEXER_WGMMA5(1)
-DSA_INDEXER_WGMMA5(2)
-DSA_INDEXER_WGMMA5(4)
-
 extern "C" __device__ const int dsa_indexer_fp8_wgmma_threads = 128;
 
-// Version 5 (candidate): v2 (3 stages, v2's grid) with each block's key scales staged in shared
+// Version 5 (candidate): v2 (its stages, its grid) with each block's key scales staged in shared
 // memory beside its keys (SSCALE above). Dynamic shared memory dsa_indexer_fp8_v5_smem_q<NQ> =
 // 1024 + NQ*8192 + 3*8192 + NQ*256 + 3*256 bytes.
 // v5g: the same, also writing the 8-key group maxima gmax [batch*T, ceil(P/8)] (GMAX above) that
@@ -432,13 +418,13 @@ extern "C" __device__ const int dsa_indexer_fp8_wgmma_threads = 128;
   extern "C" __global__ void __launch_bounds__(128, 3) dsa_indexer_fp8_v5_q##NQ(                \
       const uint8_t* __restrict__ q, const float* __restrict__ w, const uint8_t* __restrict__ k, \
       const float* __restrict__ kscale, float* __restrict__ logits, int T, int P, int splitLen) { \
-    indexer_wgmma_body<NQ, 3, true, false>(q, w, k, kscale, logits, T, P, splitLen);            \
+    indexer_wgmma_body<NQ, true, false>(q, w, k, kscale, logits, T, P, splitLen);               \
   }                                                                                             \
   extern "C" __global__ void __launch_bounds__(128, 3) dsa_indexer_fp8_v5g_q##NQ(               \
       const uint8_t* __restrict__ q, const float* __restrict__ w, const uint8_t* __restrict__ k, \
       const float* __restrict__ kscale, float* __restrict__ logits, int T, int P, int splitLen,  \
       float* __restrict__ gmax) {                                                               \
-    indexer_wgmma_body<NQ, 3, true, true>(q, w, k, kscale, logits, T, P, splitLen, gmax);       \
+    indexer_wgmma_body<NQ, true, true>(q, w, k, kscale, logits, T, P, splitLen, gmax);          \
   }                                                                                             \
   extern "C" __device__ const int dsa_indexer_fp8_v5_smem_q##NQ = 1024 + NQ * 8192 + 3 * 8192 + NQ * 256 + 3 * 256;
 DSA_INDEXER_V5(1)

@@ -13,19 +13,12 @@
 //   keys kept in smem when they fit). Equal keys at the very end are taken first come, first served.
 #include "topk_v10.cuh"
 
-// Variants for the standalone driver (dsa_bench topk); the exported dsa_topk below is one of them.
-template <int PFKB, int FILT, int NLD, int MINROW>
-__global__ void __launch_bounds__(THREADS, 3)
-    dsa_topk_v(const float* __restrict__ logits, int* __restrict__ indices, int T, int P, int k) {
-  topk_body<PFKB, FILT, NLD, MINROW>(logits, indices, T, P, k);
-}
-
 // grid = rows (batch * T), block = THREADS (512), dynamic smem = sizeof(TopkSmem) (dsa_topk_smem).
-// indices [rows, k]. Variant v10 of dsa_bench topk: 128 KB L2 prefetch, the warp-aggregated filter
-// with four 16-byte loads in flight, the sampled path from rows of 8192 (kernels/NOTES.md).
+// indices [rows, k]. Variant v10 of kernels/NOTES.md: 128 KB L2 prefetch, the warp-aggregated
+// filter with four 16-byte loads in flight, the sampled path from rows of 8192 (topk_v10.cuh).
 extern "C" __global__ void __launch_bounds__(THREADS, 3)
     dsa_topk(const float* __restrict__ logits, int* __restrict__ indices, int T, int P, int k) {
-  topk_body<128, 2, 4, 8192>(logits, indices, T, P, k);
+  topk_body(logits, indices, T, P, k);
 }
 
 extern "C" {

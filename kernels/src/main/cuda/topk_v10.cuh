@@ -1,6 +1,7 @@
-// The device code of the one-CTA-per-row top-k (variant v10 and the experiments of dsa_bench topk):
-// the sampled threshold, the filter pass, the exact radix selects. Included by dsa_topk.cu (the
-// shipped kernel) and by sm90/topk/cluster.cu (the same body over a cluster of CTAs per row).
+// The device code of the one-CTA-per-row top-k v10: the sampled threshold, the filter pass, the
+// exact radix selects. Included by dsa_topk.cu (the shipped kernel) and by sm90/topk/gmax.cu (a
+// candidate that falls back to v10's path). The filter variants v0-v9 it was chosen from lost on
+// the H200 and left the sources (kernels/NOTES.md says where they are).
 #pragma once
 #include "dsa_common.cuh"
 
@@ -312,48 +313,15 @@ __device__ __forceinline__ void load_sample(TopkSmem& s, const float* __restrict
   }
 }
 
-// One read of the row: a threshold from a sample (32 spread chunks of 128 logits) that about 2k
-// keys of the row should pass, then one pass that keeps the keys above it in smem, then an exact
-// select among those. Returns false (nothing emitted) when the sample misjudged the row: fewer
-// than k or more than CAP keys passed.
-__device__ bool sampled_select(TopkSmem& s, const float* __restrict__ row, int vis, int k,
-                               int* __restrict__ out) {
-  const int tid = threadIdx.x;
-  load_sample(s, row, vis);
-  __syncthreads();
-  const int r = (int)min((long)SAMPLE, max(1L, ((long)SAMPLE * 2 * k + vis - 1) / vis));
-  const uint32_t tau = cand_threshold(s, SAMPLE, r);
-  if (tid == 0) {
-    s.candCount = 0;
-    s.maxKey = 0;
-  }
-  __syncthreads();
-  for_each_global(row, vis, [&](uint32_t key, int idx, bool v) {
-    const bool pred = v && key >= tau;
-    const unsigned ball = __ballot_sync(0xffffffffu, pred);
-    if (ball) {
-      const int lane = threadIdx.x & 31, leader = __ffs(ball) - 1;
-      int base = 0;
-      if (lane == leader) base = atomicAdd(&s.candCount, __popc(ball));
-      base = __shfl_sync(0xffffffffu, base, leader);
-      const int p = base + __popc(ball & ((1u << lane) - 1));
-      if (pred && p < CAP) {
-        s.candKey[p] = key;
-        s.candIdx[p] = idx;
-      }
-      const unsigned m = __reduce_max_sync(0xffffffffu, pred ? key : 0u);
-      if (lane == leader) atomicMax(&s.maxKey, m);
-    }
-  });
-  __syncthreads();
-  const int n = s.candCount;
-  if (n < k || n > CAP) return false;
-  select_cands(s, n, k, tau, out);
-  return true;
-}
+// ---------------------------------------------------------------- v10's sampled path
+// How far the L2 prefetch runs ahead: the first PREFETCH_KB KB of a row at CTA start, then that
+// far ahead of the filter pass.
+constexpr int PREFETCH_KB = 128;
+// 16-byte loads in flight per thread per step of the filter pass.
+constexpr int FILTER_LOADS = 4;
+// Rows at least this long take the sampled path; shorter ones the exact radix select.
+constexpr int SAMPLED_MIN_ROW = 8192;
 
-
-// ---------------------------------------------------------------- variants (short-row work)
 // L2 prefetch of row[lo, hi) by the TMA unit (sm_90 cp.async.bulk.prefetch): fire and forget, no
 // registers, so the row streams into L2 while the CTA runs its sample/threshold phase. Addresses
 // are rounded inwards to 16 bytes (the instruction's rule); the few bytes left out are read anyway.
@@ -370,21 +338,19 @@ __device__ __forceinline__ void prefetch_row_l2(const float* row, long lo, long 
 }
 
 // The filter pass of sampled_select: keeps every key >= tau of row[0..vis) in smem, counts them in
-// candCount and leaves the largest visible key in maxKey (callers zero both first).
-//   NLD:  16-byte loads in flight per thread per step (2 or 4);
-//   AGG:  one shared atomicAdd per warp per 8 elements (8 ballots, offsets by prefix popcounts) and
-//         the max kept in a register, reduced once at the end (the max over all visible keys is the
-//         max over the passing ones whenever any passes, the only case select_cands runs);
-//         otherwise the old per-element atomics;
-//   PFKB: keep an L2 prefetch this many KB ahead of the step being read (0: none).
-//   ibase: added to every kept index (a slice of a row passes the row's offset of its first key).
-template <int NLD, bool AGG, int PFKB>
+// candCount and leaves the largest visible key in maxKey (callers zero both first). FILTER_LOADS
+// 16-byte loads in flight per thread per step; one shared atomicAdd per warp per 8 elements (8
+// ballots, offsets by prefix popcounts); the max kept in a register, reduced once at the end (the
+// max over all visible keys is the max over the passing ones whenever any passes, the only case
+// select_cands runs); an L2 prefetch kept PREFETCH_KB KB ahead of the step being read.
 __device__ __forceinline__ void filter_pass(TopkSmem& s, const float* __restrict__ row, int vis,
-                                            uint32_t tau, int ibase = 0) {
-  static_assert(NLD == 2 || NLD == 4, "NLD");
+                                            uint32_t tau) {
+  constexpr int NLD = FILTER_LOADS;
+  static_assert(NLD % 2 == 0, "the ballots go 8 elements (two loads) at a time");
   const int tid = threadIdx.x, lane = tid & 31;
   const unsigned lt = (1u << lane) - 1;
   uint32_t mx = 0;
+  // The unaligned head and the tail: one element per thread, one atomic per warp.
   auto one = [&](uint32_t key, int idx, bool v) {
     const bool pred = v && key >= tau;
     const unsigned ball = __ballot_sync(0xffffffffu, pred);
@@ -396,14 +362,10 @@ __device__ __forceinline__ void filter_pass(TopkSmem& s, const float* __restrict
       const int p = base + __popc(ball & lt);
       if (pred && p < CAP) {
         s.candKey[p] = key;
-        s.candIdx[p] = ibase + idx;
-      }
-      if (!AGG) {
-        const unsigned m = __reduce_max_sync(0xffffffffu, pred ? key : 0u);
-        if (lane == leader) atomicMax(&s.maxKey, m);
+        s.candIdx[p] = idx;
       }
     }
-    if (AGG && v) mx = max(mx, key);
+    if (v) mx = max(mx, key);
   };
   const int head = min(vis, (int)((16 - ((uintptr_t)row & 15)) & 15) / 4);
   {
@@ -415,8 +377,8 @@ __device__ __forceinline__ void filter_pass(TopkSmem& s, const float* __restrict
   constexpr int STEP = NLD * THREADS;   // float4s per step
   const int steps = (nv + STEP - 1) / STEP;
   for (int st = 0; st < steps; st++) {
-    if (PFKB > 0 && tid == 0) {
-      const long lo = head + (long)st * STEP * 4 + PFKB * 256L;
+    if (tid == 0) {
+      const long lo = head + (long)st * STEP * 4 + PREFETCH_KB * 256L;
       prefetch_row_l2(row, lo, min((long)vis, lo + STEP * 4));
     }
     float4 x[NLD];
@@ -427,47 +389,36 @@ __device__ __forceinline__ void filter_pass(TopkSmem& s, const float* __restrict
       vv[j] = i < nv;
       x[j] = vv[j] ? __ldcs(body + i) : make_float4(0.f, 0.f, 0.f, 0.f);
     }
-    if (!AGG) {
 #pragma unroll
-      for (int j = 0; j < NLD; j++) {
-        const int b = head + (st * STEP + j * THREADS + tid) * 4;
-        one(dsak::float_key(x[j].x), b, vv[j]);
-        one(dsak::float_key(x[j].y), b + 1, vv[j]);
-        one(dsak::float_key(x[j].z), b + 2, vv[j]);
-        one(dsak::float_key(x[j].w), b + 3, vv[j]);
+    for (int g = 0; g < NLD; g += 2) {
+      unsigned ball[8];
+      int tot = 0;
+#pragma unroll
+      for (int e = 0; e < 8; e++) {
+        const int j = g + e / 4;
+        const float f = (e & 3) == 0 ? x[j].x : (e & 3) == 1 ? x[j].y : (e & 3) == 2 ? x[j].z : x[j].w;
+        const uint32_t key = dsak::float_key(f);
+        ball[e] = __ballot_sync(0xffffffffu, vv[j] && key >= tau);
+        tot += __popc(ball[e]);
+        if (vv[j]) mx = max(mx, key);
       }
-    } else {
-#pragma unroll
-      for (int g = 0; g < NLD; g += 2) {
-        unsigned ball[8];
-        int tot = 0;
+      if (tot) {   // warp-uniform
+        int base = 0;
+        if (lane == 0) base = atomicAdd(&s.candCount, tot);
+        base = __shfl_sync(0xffffffffu, base, 0);
 #pragma unroll
         for (int e = 0; e < 8; e++) {
           const int j = g + e / 4;
-          const float f = (e & 3) == 0 ? x[j].x : (e & 3) == 1 ? x[j].y : (e & 3) == 2 ? x[j].z : x[j].w;
-          const uint32_t key = dsak::float_key(f);
-          ball[e] = __ballot_sync(0xffffffffu, vv[j] && key >= tau);
-          tot += __popc(ball[e]);
-          if (vv[j]) mx = max(mx, key);
-        }
-        if (tot) {   // warp-uniform
-          int base = 0;
-          if (lane == 0) base = atomicAdd(&s.candCount, tot);
-          base = __shfl_sync(0xffffffffu, base, 0);
-#pragma unroll
-          for (int e = 0; e < 8; e++) {
-            const int j = g + e / 4;
-            if ((ball[e] >> lane) & 1u) {
-              const int p = base + __popc(ball[e] & lt);
-              if (p < CAP) {
-                const float f =
-                    (e & 3) == 0 ? x[j].x : (e & 3) == 1 ? x[j].y : (e & 3) == 2 ? x[j].z : x[j].w;
-                s.candKey[p] = dsak::float_key(f);
-                s.candIdx[p] = ibase + head + (st * STEP + j * THREADS + tid) * 4 + (e & 3);
-              }
+          if ((ball[e] >> lane) & 1u) {
+            const int p = base + __popc(ball[e] & lt);
+            if (p < CAP) {
+              const float f =
+                  (e & 3) == 0 ? x[j].x : (e & 3) == 1 ? x[j].y : (e & 3) == 2 ? x[j].z : x[j].w;
+              s.candKey[p] = dsak::float_key(f);
+              s.candIdx[p] = head + (st * STEP + j * THREADS + tid) * 4 + (e & 3);
             }
-            base += __popc(ball[e]);
           }
+          base += __popc(ball[e]);
         }
       }
     }
@@ -478,66 +429,27 @@ __device__ __forceinline__ void filter_pass(TopkSmem& s, const float* __restrict
     const bool v = tid < vis - tail0;
     one(v ? dsak::float_key(row[i]) : 0u, i, v);
   }
-  if (AGG) {
-    const unsigned m = __reduce_max_sync(0xffffffffu, mx);
-    if (lane == 0) atomicMax(&s.maxKey, m);
-  }
+  const unsigned m = __reduce_max_sync(0xffffffffu, mx);
+  if (lane == 0) atomicMax(&s.maxKey, m);
 }
 
-// sampled_select with the filter pass above; RANGE: the threshold from one histogram of the
-// sample over its own key range (sample kept in registers, min/max by warp reductions, 2048 bins
-// of (key - min) >> shift): 6 barriers and one smem pass instead of cand_threshold's ~14 and two.
-template <int NLD, bool AGG, int PFKB, bool RANGE = false>
-__device__ bool sampled_select_v(TopkSmem& s, const float* __restrict__ row, int vis, int k,
-                                 int* __restrict__ out) {
+// One read of the row: a threshold from a sample (32 spread chunks of 128 logits) that about 2k
+// keys of the row should pass, then the filter pass that keeps the keys above it in smem, then an
+// exact select among those. Returns false (nothing emitted) when the sample misjudged the row:
+// fewer than k or more than CAP keys passed.
+__device__ bool sampled_select(TopkSmem& s, const float* __restrict__ row, int vis, int k,
+                               int* __restrict__ out) {
   const int tid = threadIdx.x;
   const int r = (int)min((long)SAMPLE, max(1L, ((long)SAMPLE * 2 * k + vis - 1) / vis));
-  uint32_t tau;
-  if (RANGE) {
-    constexpr int PER = SAMPLE / THREADS, TPC = SAMPLE_CHUNK / PER;
-    const int c = tid / TPC, e = (tid % TPC) * PER, lane = tid & 31, warp = tid >> 5;
-    const long start = (long)c * (vis - SAMPLE_CHUNK) / (SAMPLE_CHUNKS - 1);
-    uint32_t key[PER];
-#pragma unroll
-    for (int j = 0; j < PER; j++) key[j] = dsak::float_key(__ldcs(row + start + e + j));
-    for (int i = tid; i < 2048; i += THREADS) s.hist[i] = 0;
-    uint32_t lo = key[0], hi = key[0];
-#pragma unroll
-    for (int j = 1; j < PER; j++) {
-      lo = min(lo, key[j]);
-      hi = max(hi, key[j]);
-    }
-    lo = __reduce_min_sync(0xffffffffu, lo);
-    hi = __reduce_max_sync(0xffffffffu, hi);
-    if (lane == 0) {   // candKey is free until the filter pass
-      s.candKey[warp] = lo;
-      s.candKey[32 + warp] = hi;
-    }
-    __syncthreads();
-    {
-      constexpr int NW = THREADS / 32;
-      const uint32_t a = s.candKey[lane % NW], b = s.candKey[32 + lane % NW];
-      lo = __reduce_min_sync(0xffffffffu, a);
-      hi = __reduce_max_sync(0xffffffffu, b);
-    }
-    const uint32_t range = hi - lo;
-    const int shift = max(0, (range == 0 ? 0 : 32 - __clz(range)) - 11);   // (range >> shift) < 2048
-#pragma unroll
-    for (int j = 0; j < PER; j++) atomicAdd(&s.hist[(key[j] - lo) >> shift], 1);
-    __syncthreads();
-    select_bin(s, 2048, r);   // at least r sample keys have (key - lo) >> shift >= selBin
-    tau = lo + ((uint32_t)s.selBin << shift);
-  } else {
-    load_sample(s, row, vis);
-    __syncthreads();
-    tau = cand_threshold(s, SAMPLE, r);
-  }
+  load_sample(s, row, vis);
+  __syncthreads();
+  const uint32_t tau = cand_threshold(s, SAMPLE, r);
   if (tid == 0) {
     s.candCount = 0;
     s.maxKey = 0;
   }
   __syncthreads();
-  filter_pass<NLD, AGG, PFKB>(s, row, vis, tau);
+  filter_pass(s, row, vis, tau);
   __syncthreads();
   const int n = s.candCount;
   if (n < k || n > CAP) return false;
@@ -545,13 +457,9 @@ __device__ bool sampled_select_v(TopkSmem& s, const float* __restrict__ row, int
   return true;
 }
 
-// The kernel body, by variant:
-//   PFKB:   0 = no L2 prefetch; else prefetch the first PFKB KB of the row at CTA start, and keep
-//           the filter pass's prefetch PFKB KB ahead of it;
-//   FILT:   0 = the original sampled_select (NLD, PFKB-rolling unused), 1 = filter_pass<NLD, AGG=0>,
-//           2 = filter_pass<NLD, AGG=1>, 3 = that with the one-histogram (RANGE) threshold;
-//   MINROW: rows at least this long take the sampled path.
-template <int PFKB, int FILT, int NLD, int MINROW>
+// The kernel body: rows that see at most k keys take them all (-1 padded); rows of at least
+// SAMPLED_MIN_ROW keys take the sampled path (its row prefetch started first); the exact radix
+// select over the row in memory for shorter rows and wherever the sample misjudged the row.
 __device__ __forceinline__ void topk_body(const float* __restrict__ logits, int* __restrict__ indices,
                                           int T, int P, int k) {
   extern __shared__ __align__(16) uint8_t dyn[];
@@ -566,19 +474,13 @@ __device__ __forceinline__ void topk_body(const float* __restrict__ logits, int*
     for (int i = tid; i < k; i += THREADS) out[i] = i < vis ? i : -1;
     return;
   }
-  if (PFKB > 0 && tid == 0) prefetch_row_l2(row, 0, min((long)vis, PFKB * 256L));
+  if (tid == 0) prefetch_row_l2(row, 0, min((long)vis, PREFETCH_KB * 256L));
   if (tid == 0) {
     s.outCount = 0;
     s.eqTaken = 0;
   }
-  if (vis >= MINROW && 2 * k <= CAP) {
-    bool done;
-    if (FILT == 0) {
-      done = sampled_select(s, row, vis, k, out);
-    } else {
-      done = sampled_select_v<NLD, FILT >= 2, PFKB, FILT == 3>(s, row, vis, k, out);
-    }
-    if (done) return;
+  if (vis >= SAMPLED_MIN_ROW && 2 * k <= CAP) {
+    if (sampled_select(s, row, vis, k, out)) return;
     __syncthreads();
   }
   radix_global(s, row, vis, k, out);

@@ -1,22 +1,19 @@
 // Standalone check + benchmark of the lightning indexer and top-k candidates against today's
 // kernels, no Java needed. Build (repo root, GPU machine; round-idxtopk.sh does this):
 //   nvcc -std=c++17 -O3 -gencode arch=compute_90a,code=sm_90a -DDSA_MBAR_TIMEOUT_NS=2000000000 \
-//        -I kernels/src/main/cuda kernels/src/test/cuda/idxtopk_bench.cu \
-//        kernels/src/test/cuda/idxtopk_split.cu -o idxtopk_bench
-//   ./idxtopk_bench check|indexer|topk [candidates, e.g. v2,v4 or v10,cluster]
-// Indexer: today's wgmma v2 (dsa_indexer.cu, 3 key stages, "about 1.5 waves" split grid); v2w (the
-// same kernel on v4's grid: the grid's share of v4's difference); v4 (5 key stages, the grid that
-// fills whole waves); v3 (sm90/indexer/fp8.cu: persistent, TMA producer warp, two math
-// warpgroups). Top-k: today's v10 (dsa_topk.cu, one CTA per row); cluster (sm90/topk/cluster.cu:
-// v10 over a cluster of C CTAs per row where rows are few, else v10 itself); split8k / split16k
-// (sm90/topk/split.cu). Checks compare with a CPU reference on fresh random inputs (never zeros),
-// outputs poisoned first, sizes off every tile multiple; at the timed sizes each candidate's
-// logits are compared with v2's on the GPU, and top-k results with a CPU nth_element on 32 rows of
-// real indexer logits. Timings: CUDA events, median of 10 after 2 warm-ups. Every result line
-// starts with CHECK, BENCH or SUMMARY.
-#include <cuda.h>
+//        -I kernels/src/main/cuda kernels/src/test/cuda/idxtopk_bench.cu -o idxtopk_bench
+//   ./idxtopk_bench check|indexer|topk [candidates, e.g. v2,v5 or v10,gmax]
+// Indexer: today's wgmma v2 (dsa_indexer.cu, 3 key stages, "about 1.5 waves" split grid); the
+// candidates v5 (v2 with each block's key scales staged in shared memory) and v5g (v5 also writing
+// the 8-key group maxima). Top-k: today's v10 (dsa_topk.cu, one CTA per row); the candidate gmax
+// (sm90/topk/gmax.cu, guided by v5g's group maxima). (The round-3 candidates indexer v3 / v4 / v2w
+// and top-k split / cluster lost and left the sources; kernels/NOTES.md says where they are.)
+// Checks compare with a CPU reference on fresh random inputs (never zeros), outputs poisoned
+// first, sizes off every tile multiple; at the timed sizes each candidate's logits are compared
+// with v2's on the GPU, and top-k results with a CPU nth_element on 32 rows of real indexer
+// logits. Timings: CUDA events, median of 10 after 2 warm-ups. Every result line starts with
+// CHECK, BENCH or SUMMARY.
 #include <cuda_runtime.h>
-#include <cudaTypedefs.h>
 
 #include <algorithm>
 #include <cmath>
@@ -28,18 +25,7 @@
 
 #include "dsa_indexer.cu"
 #include "dsa_topk.cu"
-#include "sm90/indexer/fp8.cu"
-#include "sm90/topk/cluster.cu"
 #include "sm90/topk/gmax.cu"
-
-// idxtopk_split.cu
-int split_slice(int v);
-int split_smem(int v);
-int split_cap();
-const char* split_name(int v);
-size_t split_state_ints(int rows);
-void split_prepare();
-void split_launch(int v, const float* logits, int* idx, int* state, int rows, int T, int P, int k);
 
 #define CK(x)                                                                               \
   do {                                                                                      \
@@ -231,143 +217,26 @@ __global__ void gmax_ref(const float* lg, float* gm, size_t rows, int P) {
   }
 }
 
-static PFN_cuTensorMapEncodeTiled_v12000 g_encode = nullptr;
-static CUtensorMap make_map(CUtensorMapDataType dt, const void* base, int rank, const cuuint64_t* dims,
-                            const cuuint64_t* strides, const cuuint32_t* box, CUtensorMapSwizzle sw) {
-  CUtensorMap m;
-  const cuuint32_t es[3] = {1, 1, 1};
-  CUresult r = g_encode(&m, dt, rank, const_cast<void*>(base), dims, strides, box, es, CU_TENSOR_MAP_INTERLEAVE_NONE,
-                        sw, CU_TENSOR_MAP_L2_PROMOTION_L2_256B, CU_TENSOR_MAP_FLOAT_OOB_FILL_NONE);
-  if (r != CUDA_SUCCESS) {
-    fprintf(stderr, "cuTensorMapEncodeTiled failed: %d\n", (int)r);
-    exit(3);
-  }
-  return m;
-}
-// Queries per tile of v3: the tokens of a decode sequence (1 or 2), else 4. (CudaDsaOps too.)
-static int v3_nq(int T) { return T >= 3 ? 4 : T; }
-static int v3_smem(int nq) {
-  return nq == 4 ? (int)sizeof(V3Smem<4>) + 1024 : nq == 2 ? (int)sizeof(V3Smem<2>) + 1024 : (int)sizeof(V3Smem<1>) + 1024;
-}
-static int g_v3_grid = 0;   // > 0: force this many CTAs (checks: ranges spanning many tiles)
-static void run_indexer_v3(const uint8_t* q, const float* w, const uint8_t* k, const float* ks, float* lg,
-                           int batch, int T, int P) {
-  const int nq = v3_nq(T);
-  const long rows = (long)batch * T;
-  const cuuint64_t qd[2] = {128, (cuuint64_t)rows * 64}, qs[1] = {128};
-  const cuuint32_t qb[2] = {128, (cuuint32_t)(64 * nq)};
-  const cuuint64_t wd[2] = {64, (cuuint64_t)rows}, wsd[1] = {256};
-  const cuuint32_t wb[2] = {64, (cuuint32_t)nq};
-  const cuuint64_t kd[3] = {128, (cuuint64_t)P, (cuuint64_t)batch}, kst[2] = {128, (cuuint64_t)P * 128};
-  const cuuint32_t kb[3] = {128, 64, 1};
-  const CUtensorMap mq = make_map(CU_TENSOR_MAP_DATA_TYPE_UINT8, q, 2, qd, qs, qb, CU_TENSOR_MAP_SWIZZLE_128B);
-  const CUtensorMap mw = make_map(CU_TENSOR_MAP_DATA_TYPE_FLOAT32, w, 2, wd, wsd, wb, CU_TENSOR_MAP_SWIZZLE_NONE);
-  const CUtensorMap mk = make_map(CU_TENSOR_MAP_DATA_TYPE_UINT8, k, 3, kd, kst, kb, CU_TENSOR_MAP_SWIZZLE_128B);
-  const long items = (long)batch * ((T + nq - 1) / nq) * ((P + 63) / 64);
-  const int grid = (int)std::min<long>(g_v3_grid > 0 ? g_v3_grid : g_sms, items);
-  const int threads = V3Cfg<1>::THREADS;
-  if (nq == 4) dsa_indexer_fp8_v3_q4<<<grid, threads, v3_smem(4)>>>(mq, mw, mk, ks, lg, batch, T, P);
-  else if (nq == 2) dsa_indexer_fp8_v3_q2<<<grid, threads, v3_smem(2)>>>(mq, mw, mk, ks, lg, batch, T, P);
-  else dsa_indexer_fp8_v3_q1<<<grid, threads, v3_smem(1)>>>(mq, mw, mk, ks, lg, batch, T, P);
-}
 typedef void (*IndexerRun)(const uint8_t*, const float*, const uint8_t*, const float*, float*, int, int, int);
 
-// v4's grid (mirrors CudaDsaOps.indexerFillSplits): query sets that fill a wave of 3 CTAs per SM
-// are not split; else the fewest splits whose grid fills its last wave to 90% (one wave when that
-// fills 75%), else the best-filled count up to four waves.
-static int fill_splits(long ctas, int P, int slots) {
-  const long maxSplits = (P + 127) / 128;
-  if (ctas >= slots || maxSplits <= 1) return 1;
-  const long one = std::min(maxSplits, slots / ctas);
-  if (one * ctas * 4 >= 3L * slots) return (int)one;
-  long best = 1;
-  double bestFill = 0;
-  const long limit = std::min(maxSplits, 4L * slots / ctas);
-  for (long sp = 1; sp <= limit; sp++) {
-    const long n = sp * ctas;
-    const double fill = (double)n / (double)(((n + slots - 1) / slots) * slots);
-    if (fill >= 0.9) return (int)sp;
-    if (fill > bestFill) {
-      best = sp;
-      bestFill = fill;
-    }
-  }
-  return (int)best;
-}
-// STAGES = 3: today's kernel on v4's grid (v2w); 5: v4.
-template <int STAGES>
-static void run_indexer_filled(const uint8_t* q, const float* w, const uint8_t* k, const float* ks, float* lg,
-                               int batch, int T, int P) {
-  const int nq = T >= 4 ? 4 : T >= 2 ? 2 : 1;
-  const int qt = (T + nq - 1) / nq;
-  const int want = fill_splits((long)qt * batch, P, 3 * g_sms);
-  const int splitLen = ((P + want - 1) / want + 127) / 128 * 128;
-  const int splits = (P + splitLen - 1) / splitLen;
-  dim3 g(qt, batch, splits);
-  const int smem = 1024 + nq * 8192 + STAGES * 8192 + nq * 256;
-  if (STAGES == 3) {
-    if (nq == 4) dsa_indexer_fp8_wgmma_q4<<<g, 128, smem>>>(q, w, k, ks, lg, T, P, splitLen);
-    else if (nq == 2) dsa_indexer_fp8_wgmma_q2<<<g, 128, smem>>>(q, w, k, ks, lg, T, P, splitLen);
-    else dsa_indexer_fp8_wgmma_q1<<<g, 128, smem>>>(q, w, k, ks, lg, T, P, splitLen);
-  } else {
-    if (nq == 4) dsa_indexer_fp8_wgmma5_q4<<<g, 128, smem>>>(q, w, k, ks, lg, T, P, splitLen);
-    else if (nq == 2) dsa_indexer_fp8_wgmma5_q2<<<g, 128, smem>>>(q, w, k, ks, lg, T, P, splitLen);
-    else dsa_indexer_fp8_wgmma5_q1<<<g, 128, smem>>>(q, w, k, ks, lg, T, P, splitLen);
-  }
-}
 struct IndexerCand {
   const char* name;
   IndexerRun run;
 };
-static const IndexerCand kIndexers[] = {
-    {"v2w", run_indexer_filled<3>}, {"v4", run_indexer_filled<5>}, {"v3", run_indexer_v3},
-    {"v5", run_indexer_v5<false>}, {"v5g", run_indexer_v5<true>}};
+// The candidates, timed beside v2 (which bench_indexer runs first as the base).
+static const IndexerCand kIndexers[] = {{"v5", run_indexer_v5<false>}, {"v5g", run_indexer_v5<true>}};
 
 // ---------------------------------------------------------------- top-k launches
-// v: -1 = today's dsa_topk (v10, one CTA per row); 0 / 1 = split 8K / 16K slices.
-static int* g_state = nullptr;
-static int g_state_rows = 0;
-static void ensure_state(int rows) {
-  if (rows <= g_state_rows) return;
-  if (g_state) CK(cudaFree(g_state));
-  // All of it zero, as the kernel wants. The buffer then serves every later launch with fewer
-  // rows: the round-2 crash was a launch of 3 rows after one of 2 had written candidate keys
-  // where the old layout (headers of all rows first) put the third row's header.
-  CK(cudaMalloc(&g_state, split_state_ints(rows) * 4));
-  CK(cudaMemset(g_state, 0, split_state_ints(rows) * 4));
-  g_state_rows = rows;
-}
-// v = 2: the cluster top-k, C CTAs per row by CudaDsaOps.topkClusterSize's rule (C = 1: v10's
-// kernel), or g_cluster_force CTAs when > 0 (checks: every compiled cluster size).
-static int g_cluster_force = 0;
-static int cluster_size(int rows) {
-  if (g_cluster_force > 0) return g_cluster_force;
-  const int c = 3 * g_sms / std::max(1, rows);
-  return c >= 6 ? 6 : c == 5 ? 4 : std::max(1, c);
-}
-static const char* topk_name(int v) {
-  return v < 0 ? "v10" : v == 2 ? "cluster" : v == 3 ? "gmax" : split_name(v);
-}
-// v = 3: dsa_topk_gmax on the group maxima in g_gmax (the caller put the right ones there).
-static void run_topk(int v, const float* lg, int* idx, int batch, int T, int P, int k) {
+// Today's dsa_topk (v10, one CTA per row) or the candidate dsa_topk_gmax on the group maxima in
+// g_gmax (the caller put the right ones there).
+enum TopkImpl { TOPK_V10, TOPK_GMAX };
+static const char* topk_name(TopkImpl v) { return v == TOPK_GMAX ? "gmax" : "v10"; }
+static void run_topk(TopkImpl v, const float* lg, int* idx, int batch, int T, int P, int k) {
   const int rows = batch * T;
-  if (v == 3) {
+  if (v == TOPK_GMAX) {
     dsa_topk_gmax<<<rows, THREADS, sizeof(TopkSmem)>>>(lg, g_gmax, idx, T, P, k);
-    return;
-  }
-  const int c = v == 2 ? cluster_size(rows) : 1;
-  if (v < 0 || (v == 2 && c == 1)) {
-    dsa_topk<<<rows, THREADS, sizeof(TopkSmem)>>>(lg, idx, T, P, k);
-  } else if (v == 2) {
-    const dim3 g(c, rows);
-    const int sm = (int)sizeof(TopkSmem);
-    if (c == 2) dsa_topk_cluster2<<<g, THREADS, sm>>>(lg, idx, T, P, k);
-    else if (c == 3) dsa_topk_cluster3<<<g, THREADS, sm>>>(lg, idx, T, P, k);
-    else if (c == 4) dsa_topk_cluster4<<<g, THREADS, sm>>>(lg, idx, T, P, k);
-    else dsa_topk_cluster6<<<g, THREADS, sm>>>(lg, idx, T, P, k);
   } else {
-    ensure_state(rows);
-    split_launch(v, lg, idx, g_state, rows, T, P, k);
+    dsa_topk<<<rows, THREADS, sizeof(TopkSmem)>>>(lg, idx, T, P, k);
   }
 }
 
@@ -392,7 +261,7 @@ static void check_indexer(IndexerRun run, const char* name, int batch, int T, in
   run(q, w, k, ks, lg, batch, T, P);
   cudaError_t e = cudaDeviceSynchronize();
   char label[160];
-  snprintf(label, sizeof label, "indexer %s b=%d T=%d P=%d%s", name, batch, T, P, g_v3_grid > 0 ? " (small grid)" : "");
+  snprintf(label, sizeof label, "indexer %s b=%d T=%d P=%d", name, batch, T, P);
   if (e != cudaSuccess) {
     printf("CHECK %-60s launch error %s FAIL\n", label, cudaGetErrorString(e));
     g_fail++;
@@ -499,8 +368,8 @@ static long bad_topk_rows(const std::vector<float>& hl, const std::vector<int>& 
 }
 
 // levels > 0 quantises the logits (ties, overflowing threshold bins); runs = 2 runs the kernel
-// twice on the same buffers (the split kernel must leave its row counters at zero).
-static void check_topk(int v, int batch, int T, int P, int k, int levels, uint64_t seed, int runs = 1) {
+// twice on the same buffers (no state may carry over from one launch to the next).
+static void check_topk(TopkImpl v, int batch, int T, int P, int k, int levels, uint64_t seed, int runs = 1) {
   const size_t rows = (size_t)batch * T;
   float* lg;
   int* idx;
@@ -518,7 +387,7 @@ static void check_topk(int v, int batch, int T, int P, int k, int levels, uint64
     }
     CK(cudaMemcpy(lg, hl.data(), hl.size() * 4, cudaMemcpyHostToDevice));
   }
-  if (v == 3) {
+  if (v == TOPK_GMAX) {
     gmax_ref<<<1024, 256>>>(lg, ensure_gmax(rows, P), rows, P);
     CK(cudaGetLastError());
   }
@@ -534,16 +403,14 @@ static void check_topk(int v, int batch, int T, int P, int k, int levels, uint64
     }
     bad += bad_topk_rows(hl, d2h<int>(idx, rows * k), rows, T, P, k);
   }
-  char nm[32];
-  snprintf(nm, sizeof nm, "%s%s", topk_name(v), v == 2 ? (g_cluster_force == 2 ? "2" : g_cluster_force == 3 ? "3" : g_cluster_force == 4 ? "4" : "6") : "");
-  printf("CHECK topk %-8s b=%d T=%d P=%d k=%d levels=%d runs=%d%*s bad_rows=%ld %s\n", nm, batch, T, P, k,
+  printf("CHECK topk %-8s b=%d T=%d P=%d k=%d levels=%d runs=%d%*s bad_rows=%ld %s\n", topk_name(v), batch, T, P, k,
          levels, runs, 4, "", bad, bad ? "FAIL" : "ok");
   if (bad) g_fail++;
   cudaFree(lg);
   cudaFree(idx);
 }
 
-static void check_topk_cases(int v) {
+static void check_topk_cases(TopkImpl v) {
   check_topk(v, 1, 64, 20000, 2048, 0, 6);
   check_topk(v, 3, 2, 131072, 2048, 0, 7, 2);   // decode rows, twice: counters reset
   check_topk(v, 2, 3, 5000, 2048, 4, 8);        // heavy ties
@@ -553,12 +420,12 @@ static void check_topk_cases(int v) {
   check_topk(v, 1, 3, 40000, 2048, 64, 18);     // sampled path, ties at the threshold
   check_topk(v, 1, 48, 12001, 2048, 0, 22);     // rows 11954..12001, unaligned
   check_topk(v, 2, 5, 9001, 2048, 16, 23);      // short rows with ties
-  check_topk(v, 1, 6, 32771, 2048, 0, 24);      // unaligned 32K rows (split: partial slices)
+  check_topk(v, 1, 6, 32771, 2048, 0, 24);      // unaligned 32K rows
   check_topk(v, 1, 8, 131072, 512, 0, 25);      // long rows, k = 512
   check_topk(v, 3, 2, 77, 2048, 0, 26);         // all visible: -1 padding
   check_topk(v, 1, 3, 1000, 16, 0, 27);
   check_topk(v, 64, 2, 65537, 2048, 0, 28, 2);  // many rows, odd P: misaligned slices
-  if (v == 3) {   // the gmax paths: aligned rows at 32K / 128K, level-2 refinement, clustered rows
+  if (v == TOPK_GMAX) {   // the gmax paths: aligned rows at 32K / 128K, level-2 refinement, clustered rows
     check_topk(v, 2, 2, 32768, 2048, 0, 29);      // G = 2k exactly at t = 1
     check_topk(v, 1, 3, 131072, 2048, 256, 30);   // coarse ties: many groups in the threshold bin
     check_topk(v, 2, 1, 98304, 1000, 0, 31);      // k != 2048
@@ -673,12 +540,8 @@ static void bench_topk(int batch, int T, int P, bool flushToo) {
   char pt[64];
   snprintf(pt, sizeof pt, "b=%d T=%d P=%d", batch, T, P);
   double base = 0;
-  for (int v = -1; v <= 3; v++) {
+  for (TopkImpl v : {TOPK_V10, TOPK_GMAX}) {
     if (!enabled(topk_name(v))) continue;
-    if (v == 2 && cluster_size(batch * T) == 1) {
-      printf("(topk cluster at %s: one CTA per row, v10's kernel; not timed again)\n", pt);
-      continue;
-    }
     CK(cudaMemset(idx, 0x55, rows * k * 4));
     run_topk(v, in.lg, idx, batch, T, P, k);
     cudaError_t e = cudaDeviceSynchronize();
@@ -704,17 +567,15 @@ static void bench_topk(int batch, int T, int P, bool flushToo) {
     double msF = 0;
     if (flushToo) {
       msF = tm.median_ms([&] { run_topk(v, in.lg, idx, batch, T, P, k); },
-                         [&] { CK(cudaMemsetAsync(flushBuf, v & 0xff, flushBytes)); });
+                         [&] { CK(cudaMemsetAsync(flushBuf, (int)v, flushBytes)); });
     }
-    if (v < 0) base = ms;
+    if (v == TOPK_V10) base = ms;
     const double tbs = bytes / ms / 1e9;
     printf("BENCH topk %-8s %-22s %9.4f ms %5.2f TB/s (%4.1f%% copy)", topk_name(v), pt, ms, tbs, 100 * tbs / COPY_TBS);
     if (flushToo) printf("  L2 flushed: %8.4f ms %5.2f TB/s", msF, bytes / msF / 1e9);
     printf("%s\n", bad ? "  ** FAILED ITS CHECK **" : "");
     char line[256];
-    char nm[32];
-    snprintf(nm, sizeof nm, "%s%s", topk_name(v), v == 2 ? ("(C=" + std::to_string(cluster_size(batch * T)) + ")").c_str() : "");
-    snprintf(line, sizeof line, "topk %-12s %-22s %9.4f ms %5.2f TB/s %s %s", nm, pt, ms, tbs,
+    snprintf(line, sizeof line, "topk %-12s %-22s %9.4f ms %5.2f TB/s %s %s", topk_name(v), pt, ms, tbs,
              base > 0 ? (std::to_string(base / ms).substr(0, 4) + "x v10").c_str() : "", bad ? "CHECK FAILED" : "check ok");
     if (flushToo) {
       char more[96];
@@ -727,11 +588,11 @@ static void bench_topk(int batch, int T, int P, bool flushToo) {
   if (enabled("pipe")) {
     const double msA = tm.median_ms([&] {
       run_indexer_v2(in.q, in.w, in.k, in.ks, in.lg, batch, T, P);
-      run_topk(-1, in.lg, idx, batch, T, P, k);
+      run_topk(TOPK_V10, in.lg, idx, batch, T, P, k);
     });
     const double msB = tm.median_ms([&] {
       run_indexer_v5<true>(in.q, in.w, in.k, in.ks, in.lg, batch, T, P);
-      run_topk(3, in.lg, idx, batch, T, P, k);
+      run_topk(TOPK_GMAX, in.lg, idx, batch, T, P, k);
     });
     printf("BENCH pipe indexer+topk %-22s v2+v10 %8.4f ms  v5g+gmax %8.4f ms  (%.2fx)\n", pt, msA, msB, msA / msB);
     char line[256];
@@ -750,21 +611,8 @@ int main(int argc, char** argv) {
   CK(cudaGetDeviceProperties(&prop, 0));
   g_sms = prop.multiProcessorCount;
   printf("device %s, %d SMs, mode %s\n", prop.name, g_sms, mode.c_str());
-  cudaDriverEntryPointQueryResult qr;
-  CK(cudaGetDriverEntryPointByVersion("cuTensorMapEncodeTiled", reinterpret_cast<void**>(&g_encode), 12000,
-                                      cudaEnableDefault, &qr));
-  if (qr != cudaDriverEntryPointSuccess || g_encode == nullptr) {
-    fprintf(stderr, "cuTensorMapEncodeTiled not found\n");
-    return 3;
-  }
   CK(cudaFuncSetAttribute(dsa_indexer_fp8_wgmma_q4, cudaFuncAttributeMaxDynamicSharedMemorySize, 1024 + 4 * 8192 + 3 * 8192 + 1024));
   CK(cudaFuncSetAttribute(dsa_indexer_fp8_wgmma_q2, cudaFuncAttributeMaxDynamicSharedMemorySize, 1024 + 2 * 8192 + 3 * 8192 + 512));
-  CK(cudaFuncSetAttribute(dsa_indexer_fp8_v3_q4, cudaFuncAttributeMaxDynamicSharedMemorySize, v3_smem(4)));
-  CK(cudaFuncSetAttribute(dsa_indexer_fp8_v3_q2, cudaFuncAttributeMaxDynamicSharedMemorySize, v3_smem(2)));
-  CK(cudaFuncSetAttribute(dsa_indexer_fp8_v3_q1, cudaFuncAttributeMaxDynamicSharedMemorySize, v3_smem(1)));
-  CK(cudaFuncSetAttribute(dsa_indexer_fp8_wgmma5_q4, cudaFuncAttributeMaxDynamicSharedMemorySize, 1024 + 4 * 8192 + 5 * 8192 + 1024));
-  CK(cudaFuncSetAttribute(dsa_indexer_fp8_wgmma5_q2, cudaFuncAttributeMaxDynamicSharedMemorySize, 1024 + 2 * 8192 + 5 * 8192 + 512));
-  CK(cudaFuncSetAttribute(dsa_indexer_fp8_wgmma5_q1, cudaFuncAttributeMaxDynamicSharedMemorySize, 1024 + 1 * 8192 + 5 * 8192 + 256));
   CK(cudaFuncSetAttribute(dsa_topk, cudaFuncAttributeMaxDynamicSharedMemorySize, (int)sizeof(TopkSmem)));
   CK(cudaFuncSetAttribute(dsa_topk_gmax, cudaFuncAttributeMaxDynamicSharedMemorySize, (int)sizeof(TopkSmem)));
   {
@@ -781,87 +629,31 @@ int main(int argc, char** argv) {
     CK(cudaOccupancyMaxActiveBlocksPerMultiprocessor(&og, dsa_topk_gmax, THREADS, sizeof(TopkSmem)));
     printf("occupancy: indexer v5g q2 %d CTAs/SM, topk gmax %d CTAs/SM\n", o5, og);
   }
-  split_prepare();
-  printf("smem: indexer v3 q1/q2/q4 %d/%d/%d, topk v10 %d, split8k %d, split16k %d; split CAPG %d\n", v3_smem(1),
-         v3_smem(2), v3_smem(4), (int)sizeof(TopkSmem), split_smem(0), split_smem(1), split_cap());
-  {
-    int occ = 0;
-    CK(cudaOccupancyMaxActiveBlocksPerMultiprocessor(&occ, dsa_indexer_fp8_wgmma5_q2, 128, 1024 + 2 * 8192 + 5 * 8192 + 512));
-    printf("occupancy: indexer v4 q2 %d CTAs/SM", occ);
-    CK(cudaOccupancyMaxActiveBlocksPerMultiprocessor(&occ, dsa_indexer_fp8_wgmma5_q4, 128, 1024 + 4 * 8192 + 5 * 8192 + 1024));
-    printf(", q4 %d", occ);
-    const void* ck[4] = {(const void*)dsa_topk_cluster2, (const void*)dsa_topk_cluster3, (const void*)dsa_topk_cluster4,
-                         (const void*)dsa_topk_cluster6};
-    const int cs[4] = {2, 3, 4, 6};
-    for (int i = 0; i < 4; i++) {
-      CK(cudaFuncSetAttribute(ck[i], cudaFuncAttributeMaxDynamicSharedMemorySize, (int)sizeof(TopkSmem)));
-      cudaLaunchConfig_t cfg = {};
-      cfg.gridDim = dim3(cs[i], 64);
-      cfg.blockDim = dim3(THREADS);
-      cfg.dynamicSmemBytes = sizeof(TopkSmem);
-      int nc = 0;
-      const cudaError_t e = cudaOccupancyMaxActiveClusters(&nc, ck[i], &cfg);
-      printf("; topk cluster%d: %d clusters resident (%d CTAs)%s", cs[i], nc, nc * cs[i], e ? cudaGetErrorString(e) : "");
-      (void)cudaGetLastError();
-    }
-    printf("\n");
-  }
+  printf("smem: topk v10 / gmax %d\n", (int)sizeof(TopkSmem));
 
   if (mode == "check") {
-    if (enabled("v2")) {
-      printf("(indexer v2, today's, on the v3 decode check)\n");
-      check_indexer(run_indexer_v2, "v2", 3, 2, 3001, 2);
-    }
-    for (const IndexerCand& c : kIndexers) {   // v2w, v4: the same kernel body, other grids / stages
-      if (c.run == run_indexer_v3 || !enabled(c.name)) continue;
+    // Today's v2 and the candidates on the same cases.
+    const IndexerCand all[] = {{"v2", run_indexer_v2}, kIndexers[0], kIndexers[1]};
+    for (const IndexerCand& c : all) {
+      if (!enabled(c.name)) continue;
       printf("(indexer %s)\n", c.name);
-      check_indexer(c.run, c.name, 3, 2, 3001, 2);      // 24 splits of 2 blocks: fewer blocks than stages
+      check_indexer(c.run, c.name, 3, 2, 3001, 2);      // decode, NQ = 2, partial last block
       check_indexer(c.run, c.name, 2, 1, 700, 3);       // NQ = 1
       check_indexer(c.run, c.name, 1, 77, 1000, 1);     // NQ = 4, partial q tile, -inf blocks
       check_indexer(c.run, c.name, 1, 3, 999, 17);      // T = 3
       check_indexer(c.run, c.name, 3, 2, 77, 6);        // P below one block
       check_indexer(c.run, c.name, 1, 1, 1, 7);         // one key
       check_indexer(c.run, c.name, 1, 130, 1000, 8);    // a dsabench check shape
-      check_indexer(c.run, c.name, 2, 2, 70001, 9, 3000);   // 183 splits of 6 blocks, partial last
-      check_indexer(c.run, c.name, 5, 2, 40000, 19, 2000);  // 39 splits
-    }
-    if (enabled("v3")) {
-      printf("(indexer v3)\n");
-      check_indexer(run_indexer_v3, "v3", 3, 2, 3001, 2);     // decode, NQ = 2, partial last block
-      check_indexer(run_indexer_v3, "v3", 2, 1, 700, 3);      // NQ = 1
-      check_indexer(run_indexer_v3, "v3", 1, 77, 1000, 1);    // NQ = 4, partial q tile, -inf blocks
-      check_indexer(run_indexer_v3, "v3", 1, 3, 999, 17);     // T = 3: one tile of 4
-      check_indexer(run_indexer_v3, "v3", 2, 5, 130, 5);      // two q tiles per sequence
-      check_indexer(run_indexer_v3, "v3", 3, 2, 77, 6);       // P below one 128-key block
-      check_indexer(run_indexer_v3, "v3", 1, 1, 1, 7);        // one key
-      check_indexer(run_indexer_v3, "v3", 1, 130, 1000, 8);   // a dsabench check shape
-      check_indexer(run_indexer_v3, "v3", 2, 2, 70001, 9, 3000);   // long decode rows (3000 keys checked)
-      g_v3_grid = 3;
-      check_indexer(run_indexer_v3, "v3", 4, 9, 333, 10);     // 3 CTAs: q slots reused many times
-      check_indexer(run_indexer_v3, "v3", 5, 2, 64, 11);      // one block per tile, tiles alternate
-      check_indexer(run_indexer_v3, "v3", 3, 1, 4100, 12);
-      g_v3_grid = 0;
-    }
-    for (int v = 0; v <= 1; v++) {
-      if (!enabled(split_name(v))) continue;
-      printf("(topk %s)\n", split_name(v));
-      check_topk_cases(v);
-    }
-    if (enabled("cluster")) {
-      for (int c : {2, 3, 4, 6}) {
-        printf("(topk cluster, %d CTAs per row)\n", c);
-        g_cluster_force = c;
-        check_topk_cases(2);
-      }
-      g_cluster_force = 0;
+      check_indexer(c.run, c.name, 2, 2, 70001, 9, 3000);   // long decode rows, partial last split
+      check_indexer(c.run, c.name, 5, 2, 40000, 19, 2000);  // many splits
     }
     if (enabled("gmax")) {
       printf("(topk gmax, group maxima from the logits on the device)\n");
-      check_topk_cases(3);
+      check_topk_cases(TOPK_GMAX);
     }
     if (enabled("v10")) {
       printf("(topk v10, today's, on the same checks)\n");
-      check_topk_cases(-1);
+      check_topk_cases(TOPK_V10);
     }
   } else if (mode == "indexer") {
     bench_indexer(64, 2, 131072);
@@ -878,7 +670,7 @@ int main(int argc, char** argv) {
     bench_topk(1, 4096, 32768, false);
     bench_topk(1, 4096, 131072, false);
   } else {
-    fprintf(stderr, "usage: idxtopk_bench check|indexer|topk [v2,v2w,v4,v3,v5,v5g,v10,cluster,gmax,pipe,split8k,split16k]\n");
+    fprintf(stderr, "usage: idxtopk_bench check|indexer|topk [v2,v5,v5g,v10,gmax,pipe]\n");
     return 2;
   }
   printf("SUMMARY %s: %s (%d failed)\n", mode.c_str(), g_fail ? "CHECKS FAILED" : "checks passed", g_fail);

@@ -1,7 +1,6 @@
 // Standalone check + benchmark of the sparse MLA kernels, no Java needed. Implementations:
 //   v4      the shipped version 4: sm90/prefill/sparse.cu (bf16 cache) and sm90/decode/sparse_fp8.cu's
 //           sparse_mla_fp8_v4 (fp8 cache, each CTA dequantises every entry)
-//   v4pair  sparse_fp8.cu's CTA-pair form sparse_mla_fp8_v4_pair (fp8 only)
 //   v5      candidates in sparse_fp8.cu (fp8 only): sparse_mla_fp8_v5, the solo kernel with the
 //   v5pair  cheaper conversion; sparse_mla_fp8_v5_pair, the CTA pair whose peer half comes by
 //           st.async counted in bytes (see sparse_mla.cuh, producer_fp8)
@@ -126,15 +125,14 @@ static double sparse_pairs(int batch, int T, int P, int k) {
 }
 
 // ---------------------------------------------------------------- the implementations
-enum class Kind { V3, V4, PAIR, V5, V5PAIR };
+enum class Kind { V3, V4, V5, V5PAIR };
 struct Impl {
   const char* name;
   Kind kind;
   bool fp8Only;   // no bf16 form: bf16 cases and points are skipped
 };
 static const Impl kImpls[] = {
-    {"v4", Kind::V4, false}, {"v4pair", Kind::PAIR, true}, {"v5", Kind::V5, true},
-    {"v5pair", Kind::V5PAIR, true}, {"v3", Kind::V3, false},
+    {"v4", Kind::V4, false}, {"v5", Kind::V5, true}, {"v5pair", Kind::V5PAIR, true}, {"v3", Kind::V3, false},
 };
 static Impl g_impl;
 
@@ -145,12 +143,11 @@ static void setup_kernels() {
   CK(cudaFuncSetAttribute(dsa_sparse_mla_fp8_v3_pair, cudaFuncAttributeMaxDynamicSharedMemorySize, v3_smem(true)));
   CK(cudaFuncSetAttribute(sparse_mla_bf16_v4, cudaFuncAttributeMaxDynamicSharedMemorySize, sm90s::Layout::BYTES));
   CK(cudaFuncSetAttribute(sparse_mla_fp8_v4, cudaFuncAttributeMaxDynamicSharedMemorySize, sm90s::Layout::BYTES));
-  CK(cudaFuncSetAttribute(sparse_mla_fp8_v4_pair, cudaFuncAttributeMaxDynamicSharedMemorySize, sm90s::Layout::BYTES));
   CK(cudaFuncSetAttribute(sparse_mla_fp8_v5, cudaFuncAttributeMaxDynamicSharedMemorySize, sm90s::Layout::BYTES));
   CK(cudaFuncSetAttribute(sparse_mla_fp8_v5_pair, cudaFuncAttributeMaxDynamicSharedMemorySize, sm90s::Layout::BYTES));
 }
 
-// How many clusters of 2 (one CTA per SM) the GPU runs at once: the pair kernels' wave size.
+// How many clusters of 2 (one CTA per SM) the GPU runs at once: the pair kernel's wave size.
 static void print_cluster_occupancy() {
   auto one = [](const char* name, const void* fn) {
     cudaLaunchConfig_t cfg = {};
@@ -162,7 +159,6 @@ static void print_cluster_occupancy() {
     printf("OCCUPANCY %s: %d clusters of 2 at once (%s)\n", name, n, cudaGetErrorString(e));
     cudaGetLastError();
   };
-  one("sparse_mla_fp8_v4_pair", (const void*)sparse_mla_fp8_v4_pair);
   one("sparse_mla_fp8_v5_pair", (const void*)sparse_mla_fp8_v5_pair);
 }
 
@@ -180,9 +176,6 @@ static void run_sparse(bool fp8, const __nv_bfloat16* q, const void* cache, cons
         sparse_mla_fp8_v4<<<grid, TH, SM>>>(q, c8, idx, out, T, P, k, scaleLog2);
       else
         sparse_mla_bf16_v4<<<grid, TH, SM>>>(q, c16, idx, out, T, P, k, scaleLog2);
-      break;
-    case Kind::PAIR:
-      sparse_mla_fp8_v4_pair<<<grid, TH, SM>>>(q, c8, idx, out, T, P, k, scaleLog2);
       break;
     case Kind::V5:
       sparse_mla_fp8_v5<<<grid, TH, SM>>>(q, c8, idx, out, T, P, k, scaleLog2);
@@ -450,7 +443,7 @@ int main(int argc, char** argv) {
   for (const Impl& i : kImpls)
     if (impl == i.name) found = &i;
   if ((mode != "check" && mode != "bench") || !found) {
-    fprintf(stderr, "usage: sparse_bench check|bench v4|v4pair|v5|v5pair|v3\n");
+    fprintf(stderr, "usage: sparse_bench check|bench v4|v5|v5pair|v3\n");
     return 2;
   }
   g_impl = *found;
@@ -459,7 +452,7 @@ int main(int argc, char** argv) {
   setup_kernels();
   printf("== %s %s on %s (%d SMs); smem v4 %d B, v3 bf16 %d B, v3 fp8 %d B\n", mode.c_str(), g_impl.name, prop.name,
          prop.multiProcessorCount, sm90s::Layout::BYTES, v3_smem(false), v3_smem(true));
-  if (g_impl.kind == Kind::PAIR || g_impl.kind == Kind::V5PAIR) print_cluster_occupancy();
+  if (g_impl.kind == Kind::V5PAIR) print_cluster_occupancy();
   fflush(stdout);
   if (mode == "check") {
     uint64_t seed = 100;

@@ -10,10 +10,10 @@
 //     mbarrier pair, so a half is refilled as soon as its last reader is done. bf16: cp.async
 //     gathers of 16 bytes per thread, completion signalled to the mbarrier (noinc). fp8: 16-byte
 //     loads into registers, dequantised and stored as bf16 rows (sparse_mla<true, false>, the
-//     shipped form); or the two head halves of a row run as a CTA pair (cluster of 2) that
-//     gathers the same entries, so each CTA loads and dequantises 32 of a block's 64 rows and
-//     stores the bf16 rows into both CTAs' tiles (distributed shared memory; sparse_mla<true,
-//     true>). Optionally (PF) the entries of a later block pair are prefetched into L2.
+//     shipped form); or (the version-5 candidate sparse_mla<true, true, ..., V5>) the two head
+//     halves of a row run as a CTA pair (cluster of 2) that gathers the same entries, so each CTA
+//     loads and dequantises 32 of a block's 64 rows and stores the bf16 rows into both CTAs' tiles
+//     (the peer's by st.async into distributed shared memory).
 //   WG0 and WG1, the consumers: WG0 scores even blocks, WG1 odd ones (S = Q K^T, 64 heads x 64
 //     keys, 36 m64n64k16 with both operands in shared memory). The two keep one running row max:
 //     WG0 publishes max(old, block 2i), WG1 folds in block 2i+1 and publishes the result, WG0
@@ -89,12 +89,12 @@ template <bool FP8, bool CLUSTER, bool V5 = false>
 struct Counts {
   // bf16: the 128 producer threads' cp.async completions (noinc), plus the 16 threads that store a
   // block's valid flags before its right half (a plain arrive, so the flags are released).
-  // fp8: every producer thread arrives once its stores are done, in a CTA pair (v4) those of both
-  // CTAs; alone, a CTA copies the rope values of a right half with cp.async (noinc arrivals, 128
-  // more). The v5 pair: only this CTA's producer threads arrive (one of them also expecting the
-  // peer's bytes, which its st.async stores count off), and each CTA copies the rope of all 64 rows
-  // of a right half itself (128 noinc arrivals).
-  static constexpr int READY_L = FP8 && CLUSTER && !V5 ? 256 : 128;
+  // fp8: every producer thread of this CTA arrives once its stores are done; a right half also
+  // counts the 128 noinc arrivals of the rope copies (cp.async). In the v5 pair one of the
+  // arrivals also expects the peer's bytes, which its st.async stores count off, and each CTA
+  // copies the rope of all 64 rows of a right half itself.
+  static_assert(!CLUSTER || V5, "the CTA pair exists in its version-5 form only");
+  static constexpr int READY_L = 128;
   static constexpr int READY_R = FP8 ? 256 : 128 + 16;
   // One arrival per consumer warp (4) of the warpgroup that reads the half last, from both CTAs of
   // a pair.
@@ -180,7 +180,7 @@ S90 void mbar_arrive(uint32_t bar) {
                : "memory");
 }
 // Arrive on the barrier at a shared::cluster address (the peer CTA's), releasing this thread's
-// prior writes (local and remote) to the cluster.
+// prior writes to the cluster.
 S90 void mbar_arrive_cluster(uint32_t cluster_bar) {
 #if SPARSE90_ARCH_OK
   asm volatile("mbarrier.arrive.release.cluster.shared::cluster.b64 _, [%0];\n" ::"r"(cluster_bar)
@@ -221,16 +221,11 @@ S90 void reg_dealloc() {
 #endif
 }
 
-// Generic-proxy writes to shared memory (st.shared, cp.async) ordered before async-proxy reads
-// (wgmma): this CTA's window, or every state space (remote writes of the CTA pair).
+// Generic-proxy writes to this CTA's shared memory (st.shared, cp.async) ordered before
+// async-proxy reads (wgmma).
 S90 void fence_proxy_async_cta() {
 #if SPARSE90_ARCH_OK
   asm volatile("fence.proxy.async.shared::cta;\n" ::: "memory");
-#endif
-}
-S90 void fence_proxy_async_all() {
-#if SPARSE90_ARCH_OK
-  asm volatile("fence.proxy.async;\n" ::: "memory");
 #endif
 }
 
@@ -261,13 +256,6 @@ S90 void st_shared_16(uint32_t addr, uint4 v) {
                "r"(v.w)
                : "memory");
 }
-S90 void st_cluster_16(uint32_t addr, uint4 v) {
-#if SPARSE90_ARCH_OK
-  asm volatile("st.shared::cluster.v4.b32 [%0], {%1, %2, %3, %4};\n" ::"r"(addr), "r"(v.x), "r"(v.y),
-               "r"(v.z), "r"(v.w)
-               : "memory");
-#endif
-}
 // 16 bytes into the peer CTA's shared memory (shared::cluster address), counted off the peer's
 // mbarrier `cluster_bar` in bytes when they land: no fence, no arrival, no wait in this thread.
 S90 void st_async_16(uint32_t addr, uint4 v, uint32_t cluster_bar) {
@@ -287,11 +275,6 @@ S90 void mbar_arrive_expect_tx(uint32_t bar, uint32_t bytes) {
                : "memory");
 #endif
 }
-S90 void st_cluster_u8(uint32_t addr, uint32_t v) {
-#if SPARSE90_ARCH_OK
-  asm volatile("st.shared::cluster.u8 [%0], %1;\n" ::"r"(addr), "r"(v) : "memory");
-#endif
-}
 // 16 read-only bytes that no other CTA of this SM will read again: no L1 allocation, 256-byte L2
 // fetch (the rest of the entry follows).
 S90 uint4 ld_stream_16(const void* p) {
@@ -300,28 +283,6 @@ S90 uint4 ld_stream_16(const void* p) {
                : "=r"(v.x), "=r"(v.y), "=r"(v.z), "=r"(v.w)
                : "l"(p));
   return v;
-}
-// Asks L2 to fetch a cache entry of BYTES (a multiple of 16, 16-byte aligned); nothing comes back
-// to the SM and nothing waits on it. The producers issue it for each selected entry a block pair or
-// more before they load the entry, so their own loads find it in L2 instead of HBM. Two forms, as
-// the SASS of the first is not known here: one bulk prefetch (a TMA-unit operation; its operands
-// may have to be uniform, so a warp may issue it thread by thread), or LINES: one prefetch per
-// 128-byte line (an ordinary per-thread memory instruction; the 16-byte aligned entry of 656 bytes
-// spans 6 lines, one of 1152 bytes 9 or 10).
-template <int BYTES, bool LINES>
-S90 void prefetch_l2(const uint8_t* p) {
-  static_assert(BYTES % 16 == 0, "bulk sizes are multiples of 16 bytes");
-  if constexpr (LINES) {
-#pragma unroll
-    for (int o = 0; o < BYTES; o += 128)
-      asm volatile("prefetch.global.L2 [%0];\n" ::"l"(p + o) : "memory");
-    if constexpr (BYTES % 128 == 0)   // the last line, when the entry starts mid-line
-      asm volatile("prefetch.global.L2 [%0];\n" ::"l"(p + BYTES - 1) : "memory");
-  } else {
-#if SPARSE90_ARCH_OK
-    asm volatile("cp.async.bulk.prefetch.L2.global [%0], %1;\n" ::"l"(p), "n"(BYTES) : "memory");
-#endif
-  }
 }
 S90 float2 ld_stream_f2(const void* p) {
   float2 v;
@@ -837,27 +798,13 @@ S90 int entry_at(const Args& a, const int* idx_row, int e) {
 
 // bf16 cache: 16 groups of 8 threads; group grp fills rows grp + 16 i (i < 4) of a block, thread
 // l8 of the group the 16-byte chunk l8 of each 128-byte panel row (so a group reads 128 contiguous
-// bytes per panel). PF > 0: the entries of block pair i + PF are prefetched into L2 during pair i,
-// thread l8 of a group the row grp + 16 (l8 & 3) of the pair's block l8 >> 2 (128 rows, 128
-// threads).
-template <int PF, bool PF_LINES>
+// bytes per panel).
 S90 void producer_bf16(const Args& a, uint32_t base, uint8_t* smem, int npairs) {
   const int pt = threadIdx.x - 256, grp = pt >> 3, l8 = pt & 7;
   const int r = blockIdx.y;
   const int* idx_row = a.indices + (size_t)r * a.k;
   const uint8_t* seq_rows = a.cache + (size_t)(r / a.T) * a.P * ROWB;
   const uint8_t* seq = seq_rows + l8 * 16;
-  auto pf_entry = [&](int pair) {
-    return entry_at(a, idx_row, (2 * pair + (l8 >> 2)) * BLK + grp + 16 * (l8 & 3));
-  };
-  auto prefetch = [&](int id) {
-    if (id >= 0) prefetch_l2<ROWB, PF_LINES>(seq_rows + (size_t)id * ROWB);
-  };
-  if constexpr (PF > 0) {
-#pragma unroll
-    for (int j = 0; j < PF; j++)
-      if (j < npairs) prefetch(pf_entry(j));
-  }
   const uint32_t dst0 = grp * 128 + ((l8 ^ (grp & 7)) << 4);   // rows grp + 16 i: same swizzle
   auto ready = [&](int buf, int half) { return base + Layout::READY + 8 * (2 * buf + half); };
   auto free_ = [&](int buf, int half) { return base + Layout::FREE + 8 * (2 * buf + half); };
@@ -897,12 +844,10 @@ S90 void producer_bf16(const Args& a, uint32_t base, uint8_t* smem, int npairs) 
       load_idx(2 * i + 2, n0);
       load_idx(2 * i + 3, n1);
     }
-    const int pf_id = PF > 0 && i + PF < npairs ? pf_entry(i + PF) : -1;
     // The order the consumers need them: WG0 starts on K0's left half, WG1 on K1's right half.
     mbar_wait<false>(free_(0, 0), par);
     gather(c0, k0, Z{}, L4{});
     cp_async_arrive_noinc(ready(0, 0));
-    if constexpr (PF > 0) prefetch(pf_id);
     mbar_wait<false>(free_(1, 1), par);
     put_flags(c1, 1);
     gather(c1, k1, L4{}, R9{});
@@ -929,19 +874,17 @@ S90 void producer_bf16(const Args& a, uint32_t base, uint8_t* smem, int npairs) 
 // tiles (one row per thread); alone, a CTA fills all 64 rows of its own tiles (rows r and r+32 per
 // thread). The loads of the next row-half are in flight while the current one is converted.
 struct Fp8Half {
-  uint4 v[6];   // 4 x 16 e4m3 (panel p, bytes q4*16 ..), then 2 x 8 bf16 rope values (right half)
+  uint4 v[4];   // 4 x 16 e4m3 (panel p, bytes q4*16 ..)
   float2 scale; // the two tile scales of this half
 };
 
-// PF > 0 (alone only): the entries of block pair i + PF are prefetched into L2 during pair i, so
-// the producer's loads wait for L2, not HBM; producer thread pt prefetches the pair's entry pt.
-// V5: the cheaper conversion (dequant16_v5); in a CTA pair, the peer's half of every tile comes by st.async, counted in bytes on
-// this CTA's ready barrier (no cluster-scope fence or arrival per producer thread), and each CTA
-// copies the rope values and valid flags of all 64 rows itself (thread pt: row pt / 2, four of
-// its eight 16-byte rope chunks), so the rope needs no registers and crosses no CTA.
-template <bool CLUSTER, int PF, bool PF_LINES, bool V5 = false>
+// V5: the cheaper conversion (dequant16_v5); in a CTA pair, the peer's half of every tile comes by
+// st.async, counted in bytes on this CTA's ready barrier (no cluster-scope fence or arrival per
+// producer thread), and each CTA copies the rope values and valid flags of all 64 rows itself
+// (thread pt: row pt / 2, four of its eight 16-byte rope chunks), so the rope needs no registers
+// and crosses no CTA.
+template <bool CLUSTER, bool V5 = false>
 S90 void producer_fp8(const Args& a, uint32_t base, uint8_t* smem, uint32_t peer_base, int npairs) {
-  static_assert(PF == 0 || !CLUSTER, "the CTA pair has no prefetch form");
   constexpr bool ASYNC = CLUSTER && V5;   // the v5 pair: st.async to the peer
   constexpr int R = CLUSTER ? 1 : 2;   // rows per thread and block
   const int pt = threadIdx.x - 256, q4 = pt & 3;
@@ -949,10 +892,6 @@ S90 void producer_fp8(const Args& a, uint32_t base, uint8_t* smem, uint32_t peer
   const int row0 = (CLUSTER ? (int)cluster_rank() * 32 : 0) + (pt >> 2);
   const int* idx_row = a.indices + (size_t)r * a.k;
   const uint8_t* seq = a.cache + (size_t)(r / a.T) * a.P * RAW;
-  auto pf_entry = [&](int pair) { return entry_at(a, idx_row, pair * 2 * BLK + pt); };
-  auto prefetch = [&](int id) {
-    if (id >= 0) prefetch_l2<RAW, PF_LINES>(seq + (size_t)id * RAW);
-  };
   auto free_ = [&](int buf, int half) { return base + Layout::FREE + 8 * (2 * buf + half); };
 
   auto load = [&](int id, auto right, Fp8Half& h) {
@@ -961,22 +900,16 @@ S90 void producer_fp8(const Args& a, uint32_t base, uint8_t* smem, uint32_t peer
       const uint8_t* e = seq + (size_t)id * RAW;
 #pragma unroll
       for (int p = 0; p < 4; p++) h.v[p] = ld_stream_16(e + (RT ? 256 : 0) + p * 64 + q4 * 16);
-      h.scale = ld_stream_f2(e + 512 + (RT ? 8 : 0));
-      if constexpr (RT && CLUSTER && !V5) {   // else the rope goes by cp.async (see put)
-        h.v[4] = ld_stream_16(e + 528 + q4 * 32);
-        h.v[5] = ld_stream_16(e + 528 + q4 * 32 + 16);
-      }
+      h.scale = ld_stream_f2(e + 512 + (RT ? 8 : 0));   // the rope goes by cp.async (see put)
     } else {   // a -1 entry: zeros (its scores are masked; its values must not be NaN)
 #pragma unroll
-      for (int p = 0; p < 6; p++) h.v[p] = make_uint4(0u, 0u, 0u, 0u);
+      for (int p = 0; p < 4; p++) h.v[p] = make_uint4(0u, 0u, 0u, 0u);
       h.scale = make_float2(0.f, 0.f);
     }
   };
-  auto store = [&](uint32_t off, uint4 v) {
-    st_shared_16(base + off, v);
-    if constexpr (CLUSTER) st_cluster_16(peer_base + off, v);
-  };
-  // Row `row` of tile `buf`: dequantised values (and, right half, rope and the row's valid flag).
+  auto store = [&](uint32_t off, uint4 v) { st_shared_16(base + off, v); };
+  // Version 4 (alone only): row `row` of tile `buf`, dequantised values (and, right half, rope and
+  // the row's valid flag).
   auto put4 = [&](const Fp8Half& h, int buf, int row, int id, auto right) {
     constexpr bool RT = decltype(right)::value;
     const uint32_t tile = buf ? Layout::K1 : Layout::K0;
@@ -992,20 +925,12 @@ S90 void producer_fp8(const Args& a, uint32_t base, uint8_t* smem, uint32_t peer
       store(panel + (((2 * q4 + 1) ^ rx) << 4), hi);
     }
     if constexpr (RT) {
+      // bf16 as stored: no registers needed (two rows per thread leave none to spare).
       const uint32_t panel = tile + 8 * PANEL + rowoff;
-      if constexpr (CLUSTER) {
-        store(panel + (((2 * q4) ^ rx) << 4), h.v[4]);
-        store(panel + (((2 * q4 + 1) ^ rx) << 4), h.v[5]);
-      } else {   // bf16 as stored: no registers needed (two rows per thread leave none to spare)
-        const uint8_t* e = seq + (size_t)(id >= 0 ? id : 0) * RAW + 528 + q4 * 32;
-        cp_async_16(base + panel + (((2 * q4) ^ rx) << 4), e, id >= 0 ? 16 : 0);
-        cp_async_16(base + panel + (((2 * q4 + 1) ^ rx) << 4), e + 16, id >= 0 ? 16 : 0);
-      }
-      if (q4 == 0) {
-        const uint32_t f = Layout::FLAGS + buf * BLK + row;
-        smem[f] = id >= 0;
-        if constexpr (CLUSTER) st_cluster_u8(peer_base + f, id >= 0);
-      }
+      const uint8_t* e = seq + (size_t)(id >= 0 ? id : 0) * RAW + 528 + q4 * 32;
+      cp_async_16(base + panel + (((2 * q4) ^ rx) << 4), e, id >= 0 ? 16 : 0);
+      cp_async_16(base + panel + (((2 * q4 + 1) ^ rx) << 4), e + 16, id >= 0 ? 16 : 0);
+      if (q4 == 0) smem[Layout::FLAGS + buf * BLK + row] = id >= 0;
     }
   };
   // Version 5: the same with dequant16_v5; the pair sends its rows to the peer by st.async.
@@ -1081,10 +1006,6 @@ S90 void producer_fp8(const Args& a, uint32_t base, uint8_t* smem, uint32_t peer
       } else {
         mbar_arrive(base + off);
       }
-    } else if constexpr (CLUSTER) {
-      fence_proxy_async_all();
-      mbar_arrive(base + off);
-      mbar_arrive_cluster(peer_base + off);
     } else {
       if (half == 1) cp_async_arrive_noinc(base + off);   // the rope copies
       fence_proxy_async_cta();
@@ -1095,11 +1016,6 @@ S90 void producer_fp8(const Args& a, uint32_t base, uint8_t* smem, uint32_t peer
   using No = std::false_type;
 
   if (npairs == 0) return;
-  if constexpr (PF > 0) {
-#pragma unroll
-    for (int j = 0; j < PF; j++)
-      if (j < npairs) prefetch(pf_entry(j));
-  }
   // id[b][j]: entry of row row0 + 32 j in block 2i + b.
   int id[2][R], nx[2][R];
 #pragma unroll
@@ -1150,11 +1066,6 @@ S90 void producer_fp8(const Args& a, uint32_t base, uint8_t* smem, uint32_t peer
       load(id[1][0], Yes{}, A);
       put(B, 0, row1, id[0][R - 1], No{});
       signal(0, 0);
-      // Pair i + PF, a quarter into pair i. The index is in L1 (the prologue's scan read the
-      // whole list), so the wait for it is short. (Placed where the check build stays spill-free.)
-      if constexpr (PF > 0) {
-        if (i + PF < npairs) prefetch(pf_entry(i + PF));
-      }
       load(id[1][R - 1], Yes{}, B);
       mbar_wait<CLUSTER>(free_(1, 1), par);
       put(A, 1, row0, id[1][0], Yes{});
@@ -1182,12 +1093,11 @@ S90 void producer_fp8(const Args& a, uint32_t base, uint8_t* smem, uint32_t peer
   }
 }
 
-// FP8: the cache format. CLUSTER: the two head halves of a row run as a CTA pair that shares the
-// dequantised rows; without it (the shipped fp8 kernel) an fp8 CTA dequantises all rows itself.
-// PF: how many block pairs ahead the producer prefetches the selected entries into L2 (0: none);
-// PF_LINES: with line prefetches instead of one bulk prefetch per entry (see prefetch_l2).
+// FP8: the cache format. CLUSTER (with V5 only): the two head halves of a row run as a CTA pair that
+// shares the dequantised rows; without it (the shipped fp8 kernel) an fp8 CTA dequantises all rows
+// itself.
 // V5 (fp8 only): the version-5 producer (see producer_fp8).
-template <bool FP8, bool CLUSTER, int PF = 0, bool PF_LINES = false, bool V5 = false>
+template <bool FP8, bool CLUSTER, bool V5 = false>
 S90 void sparse_mla(const Args& a) {
   static_assert(FP8 || !CLUSTER, "the bf16 gather has no CTA-pair form");
   static_assert(FP8 || !V5, "version 5 changes only the fp8 producer");
@@ -1252,9 +1162,9 @@ S90 void sparse_mla(const Args& a) {
   if (wg == 2) {
     reg_dealloc<Regs<FP8>::PRODUCER>();
     if constexpr (FP8) {
-      producer_fp8<CLUSTER, PF, PF_LINES, V5>(a, base, smem, peer_base, npairs);
+      producer_fp8<CLUSTER, V5>(a, base, smem, peer_base, npairs);
     } else {
-      producer_bf16<PF, PF_LINES>(a, base, smem, npairs);
+      producer_bf16(a, base, smem, npairs);
     }
     cp_async_wait_all();   // Q's copies too: no thread leaves with copies in flight
   } else {

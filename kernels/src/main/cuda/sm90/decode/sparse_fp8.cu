@@ -8,10 +8,9 @@
 //   scales, 64 bf16 rope values: 656 bytes), indices [rows, k] int32 (-1: none),
 //   out [rows, 128, 512] bf16. Grid (2, rows): x = head half, y = query row.
 //
-// sparse_mla_fp8_v4 (the shipped kernel): each CTA dequantises every entry itself. Its CTA-pair
-// form sparse_mla_fp8_v4_pair (a cluster of the row's two head halves, each CTA dequantising half
-// of every block into both CTAs' tiles) does half the conversions but was 20-30% slower on the H200:
-// it stays selectable (-Ddsabench.cuda.sparse=v4pair) for A/B runs.
+// sparse_mla_fp8_v4 (the shipped kernel): each CTA dequantises every entry itself. (Its CTA-pair
+// form sparse_mla_fp8_v4_pair, each CTA dequantising half of every block into both CTAs' tiles, was
+// 20-30% slower on the H200 and left the sources: kernels/NOTES.md says where it is.)
 //
 // Version 5 candidates (-Ddsabench.cuda.sparse=v5 / v5pair; not the default until an H200 round
 // proves them): sparse_mla_fp8_v5, the solo kernel with a cheaper conversion (3 integer/shift
@@ -28,34 +27,24 @@ extern "C" __global__ void __launch_bounds__(sm90s::THREADS, 1)
   sm90s::sparse_mla<true, false>({q, cache, indices, out, T, P, k, scaleLog2});
 }
 
-extern "C" __global__ void __cluster_dims__(2, 1, 1) __launch_bounds__(sm90s::THREADS, 1)
-    sparse_mla_fp8_v4_pair(const __nv_bfloat16* __restrict__ q, const uint8_t* __restrict__ cache,
-                           const int* __restrict__ indices, __nv_bfloat16* __restrict__ out, int T,
-                           int P, int k, float scaleLog2) {
-  sm90s::sparse_mla<true, true>({q, cache, indices, out, T, P, k, scaleLog2});
-}
-
 extern "C" __global__ void __launch_bounds__(sm90s::THREADS, 1)
     sparse_mla_fp8_v5(const __nv_bfloat16* __restrict__ q, const uint8_t* __restrict__ cache,
                       const int* __restrict__ indices, __nv_bfloat16* __restrict__ out, int T, int P,
                       int k, float scaleLog2) {
-  sm90s::sparse_mla<true, false, 0, false, true>({q, cache, indices, out, T, P, k, scaleLog2});
+  sm90s::sparse_mla<true, false, true>({q, cache, indices, out, T, P, k, scaleLog2});
 }
 
 extern "C" __global__ void __cluster_dims__(2, 1, 1) __launch_bounds__(sm90s::THREADS, 1)
     sparse_mla_fp8_v5_pair(const __nv_bfloat16* __restrict__ q, const uint8_t* __restrict__ cache,
                            const int* __restrict__ indices, __nv_bfloat16* __restrict__ out, int T,
                            int P, int k, float scaleLog2) {
-  sm90s::sparse_mla<true, true, 0, false, true>({q, cache, indices, out, T, P, k, scaleLog2});
+  sm90s::sparse_mla<true, true, true>({q, cache, indices, out, T, P, k, scaleLog2});
 }
 
 // Launch constants, read by the Java launcher at module load.
 extern "C" __device__ const int sparse_mla_fp8_v4_smem_bytes = sm90s::Layout::BYTES;
 extern "C" __device__ const int sparse_mla_fp8_v4_threads = sm90s::THREADS;
 extern "C" __device__ const int sparse_mla_fp8_v4_heads_per_cta = sm90s::HEADS;
-extern "C" __device__ const int sparse_mla_fp8_v4_pair_smem_bytes = sm90s::Layout::BYTES;
-extern "C" __device__ const int sparse_mla_fp8_v4_pair_threads = sm90s::THREADS;
-extern "C" __device__ const int sparse_mla_fp8_v4_pair_heads_per_cta = sm90s::HEADS;
 extern "C" __device__ const int sparse_mla_fp8_v5_smem_bytes = sm90s::Layout::BYTES;
 extern "C" __device__ const int sparse_mla_fp8_v5_threads = sm90s::THREADS;
 extern "C" __device__ const int sparse_mla_fp8_v5_heads_per_cta = sm90s::HEADS;

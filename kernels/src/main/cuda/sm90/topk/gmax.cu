@@ -254,9 +254,9 @@ extern "C" __global__ void __launch_bounds__(THREADS, 2)
     __syncthreads();
   }
   // v10's path (dsa_topk): sampled threshold over the row, else the exact radix select.
-  if (vis >= 8192 && 2 * k <= CAP) {
-    if (tid == 0) prefetch_row_l2(row, 0, min((long)vis, 128 * 256L));
-    if (sampled_select_v<4, true, 128>(s, row, vis, k, out)) return;
+  if (vis >= SAMPLED_MIN_ROW && 2 * k <= CAP) {
+    if (tid == 0) prefetch_row_l2(row, 0, min((long)vis, PREFETCH_KB * 256L));
+    if (sampled_select(s, row, vis, k, out)) return;
     __syncthreads();
   }
   radix_global(s, row, vis, k, out);

@@ -538,7 +538,8 @@ public final class CudaBackend implements Backend {
       prefillV3.close();
       prefillV3 = null;
     }
-    // The other launchers hold no device memory of their own.
+    // The other launchers hold no device memory of their own, nor do the DSA ops (their scratch is
+    // the workspace; indexer v5g's group maxima belong to the logits buffer they describe).
     decodeV3 = null;
     prefillV1 = null;
     decodeV1 = null;
@@ -547,7 +548,6 @@ public final class CudaBackend implements Backend {
     for (CudaModule m : loaded) {
       m.close();
     }
-    dsa.close();
     open = false;
     // Releasing the primary context frees any buffer a caller forgot to close.
     Cuda.quietly(() -> JCudaDriver.cuDevicePrimaryCtxRelease(device));

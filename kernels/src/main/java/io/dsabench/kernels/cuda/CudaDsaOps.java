@@ -17,7 +17,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * The launch shapes here are the ones kernels/src/test/cuda/dsa_bench.cu and sparse_bench.cu check
  * and time; keep them in step.
  */
-final class CudaDsaOps implements AutoCloseable {
+final class CudaDsaOps {
   /** Threads per indexer CTA (8 warps: queries x head groups x key groups). */
   private static final int INDEXER_THREADS = 256;
 
@@ -55,7 +55,6 @@ final class CudaDsaOps implements AutoCloseable {
   static final int SPARSE_V3_SMEM_FP8 = 1024 + 2 * 73728 + 64 * 656 + 8192 + 512 + 4 * 64 * 4 + 16;
 
   private final CudaBackend backend;
-  private final TopkSplit topkSplit;
 
   /** Launch constants of a v4 sparse kernel, as its cubin exports them. */
   private record SparseLaunch(int sharedBytes, int threads, int headsPerCta) {}
@@ -65,7 +64,7 @@ final class CudaDsaOps implements AutoCloseable {
    */
   private final Map<String, SparseLaunch> sparseLaunches = new ConcurrentHashMap<>();
 
-  /** Launch constants of the v4 indexer and the cluster top-k, read once each (same reason). */
+  /** Launch constants of the v5 indexers and top-k gmax, read once each (same reason). */
   private final Map<String, Integer> constants = new ConcurrentHashMap<>();
 
   private int constant(String module, String name, String site) {
@@ -75,7 +74,6 @@ final class CudaDsaOps implements AutoCloseable {
 
   CudaDsaOps(CudaBackend backend) {
     this.backend = backend;
-    this.topkSplit = new TopkSplit(backend);
   }
 
   /**
@@ -116,10 +114,9 @@ final class CudaDsaOps implements AutoCloseable {
     String site = "CudaDsaOps.indexer";
     boolean fp8 = op.fp8();
     if (fp8 && "9.0".equals(backend.device().computeCapability())) {
-      switch (IndexerV3.version()) {
-        case "v3" -> IndexerV3.launch(backend, op, site);
-        case "v4" -> indexerWgmma5(op, site);
-        case "v5", "v5g" -> indexerV5(op, site, IndexerV3.version().equals("v5g"));
+      String version = IndexerVersion.version();
+      switch (version) {
+        case "v5", "v5g" -> indexerV5(op, site, version.equals("v5g"));
         default -> indexerWgmma(op, site);
       }
       return;
@@ -192,73 +189,6 @@ final class CudaDsaOps implements AutoCloseable {
         splitLen);
   }
 
-  /**
-   * Key splits of the v4 indexer grid: {@code queryCtas} CTAs per split, {@code slots} CTAs
-   * resident at once (3 per SM). Query sets that already fill a wave are not split (prefill);
-   * otherwise the fewest splits whose grid fills its last wave to 90% or more (one wave when {@code
-   * slots / queryCtas} splits fill 75% of it), else the best-filled count up to four waves. v2's
-   * "about 1.5 waves" left 64 decode sequences with 448 CTAs on 396 slots: a second wave of 52 CTAs
-   * that each ran alone on an SM.
-   */
-  static int indexerFillSplits(long queryCtas, int position, int slots) {
-    long maxSplits = (position + INDEXER_SPLIT_QUANTUM - 1) / INDEXER_SPLIT_QUANTUM;
-    if (queryCtas >= slots || maxSplits <= 1) {
-      return 1;
-    }
-    long one = Math.min(maxSplits, slots / queryCtas);
-    if (one * queryCtas * 4 >= 3L * slots) {
-      return (int) one;
-    }
-    long best = 1;
-    double bestFill = 0;
-    long limit = Math.min(maxSplits, 4L * slots / queryCtas);
-    for (long s = 1; s <= limit; s++) {
-      long n = s * queryCtas;
-      double fill = (double) n / (((n + slots - 1) / slots) * slots);
-      if (fill >= 0.9) {
-        return (int) s;
-      }
-      if (fill > bestFill) {
-        best = s;
-        bestFill = fill;
-      }
-    }
-    return (int) best;
-  }
-
-  /** Keys per split for {@code splits} splits, rounded up to whole 128-key blocks. */
-  static int indexerSplitLengthFor(int splits, int position) {
-    long len = (position + (long) splits - 1) / splits;
-    return (int)
-        ((len + INDEXER_SPLIT_QUANTUM - 1) / INDEXER_SPLIT_QUANTUM * INDEXER_SPLIT_QUANTUM);
-  }
-
-  // Indexer v4 (candidate): dsa_indexer_fp8_wgmma5_q{nq}, 5 key stages, grid from
-  // indexerFillSplits; launch constants from the cubin.
-  private void indexerWgmma5(Ops.Indexer op, String site) {
-    int nq = wgmmaQueriesPerCta(op.tokensPerSeq());
-    int qTiles = (op.tokensPerSeq() + nq - 1) / nq;
-    int slots = backend.smCount() * 3;
-    int want = indexerFillSplits((long) qTiles * op.batch(), op.position(), slots);
-    int splitLen = indexerSplitLengthFor(want, op.position());
-    int splits = (op.position() + splitLen - 1) / splitLen;
-    backend.launch(
-        "dsa_indexer",
-        "dsa_indexer_fp8_wgmma5_q" + nq,
-        site,
-        new int[] {qTiles, op.batch(), splits},
-        new int[] {constant("dsa_indexer", "dsa_indexer_fp8_wgmma_threads", site), 1, 1},
-        constant("dsa_indexer", "dsa_indexer_fp8_wgmma5_smem_q" + nq, site),
-        CudaBackend.cuda(op.q(), "q"),
-        CudaBackend.cuda(op.weights(), "weights"),
-        CudaBackend.cuda(op.k(), "k"),
-        CudaBackend.cuda(op.kScales(), "kScales"),
-        CudaBackend.cuda(op.logits(), "logits"),
-        op.tokensPerSeq(),
-        op.position(),
-        splitLen);
-  }
-
   // Indexer v5 / v5g (candidates, dsa_indexer.cu): v2's kernel and grid with each block's key
   // scales staged in shared memory beside its keys; v5g also writes the 8-key group maxima of the
   // logits, kept beside the logits buffer for top-k gmax (see topK).
@@ -317,46 +247,8 @@ final class CudaDsaOps implements AutoCloseable {
   private final Map<CudaBuffer, GroupMaximaOf> gmaxValid =
       Collections.synchronizedMap(new WeakHashMap<>());
 
-  /**
-   * CTAs per row of the cluster top-k (sm90/topk/cluster.cu): enough that {@code rows} rows fill
-   * about one wave of {@code slots} CTAs (3 per SM), one of the compiled cluster sizes 2, 3, 4, 6;
-   * 1 (v10's one CTA per row) when the rows alone fill half a wave or more.
-   */
-  static int topkClusterSize(long rows, int slots) {
-    long c = slots / Math.max(1, rows);
-    if (c >= 6) {
-      return 6;
-    }
-    if (c == 5) {
-      return 4;
-    }
-    return (int) Math.max(1, c);
-  }
-
   void topK(Ops.TopK op) {
-    String version = TopkSplit.version("9.0".equals(backend.device().computeCapability()));
-    if (version.equals("cluster")) {
-      int rows = op.batch() * op.tokensPerSeq();
-      int c = topkClusterSize(rows, backend.smCount() * 3);
-      if (c > 1) {
-        String site = "CudaDsaOps.topK";
-        String module = "sm90/topk/cluster";
-        backend.launch(
-            module,
-            "dsa_topk_cluster" + c,
-            site,
-            new int[] {c, rows, 1},
-            new int[] {constant(module, "dsa_topk_cluster_threads", site), 1, 1},
-            constant(module, "dsa_topk_cluster_smem", site),
-            CudaBackend.cuda(op.logits(), "logits"),
-            CudaBackend.cuda(op.indices(), "indices"),
-            op.tokensPerSeq(),
-            op.position(),
-            op.k());
-        return;
-      }
-      version = "v10";
-    }
+    String version = TopkVersion.version("9.0".equals(backend.device().computeCapability()));
     if (version.equals("gmax")) {
       // Only on group maxima written by indexer v5g for these very logits, nothing written since
       // (stale maxima could hide a winner); otherwise v10.
@@ -389,11 +281,6 @@ final class CudaDsaOps implements AutoCloseable {
             logits, new GroupMaximaOf(g.batch(), g.tokensPerSeq(), g.position(), logits.writes()));
         return;
       }
-      version = "v10";
-    }
-    if (!version.equals("v10")) {
-      topkSplit.launch(op, version, "CudaDsaOps.topK");
-      return;
     }
     backend.launch(
         "dsa_topk",
@@ -464,8 +351,8 @@ final class CudaDsaOps implements AutoCloseable {
   }
 
   // Version 4 (sm_90a): CTA = 64 heads of one row, a producer warpgroup and two consumer
-  // warpgroups; the clusters of 2 of the fp8 CTA-pair forms (v4pair, v5pair) are compiled in, so
-  // every launch is plain.
+  // warpgroups; the cluster of 2 of the fp8 CTA-pair candidate (v5pair) is compiled in, so every
+  // launch is plain.
   private void sparseV4(
       Ops.SparseAttention op, boolean fp8, int rows, float scaleLog2, String version, String site) {
     String module = SparseShape.v4Module(fp8);
@@ -515,11 +402,5 @@ final class CudaDsaOps implements AutoCloseable {
     int major = Integer.parseInt(parts[0]);
     int minor = parts.length > 1 ? Integer.parseInt(parts[1]) : 0;
     return major > 8 || (major == 8 && minor >= 9);
-  }
-
-  /** Frees what the DSA ops hold: the split top-k's row state (other scratch is the workspace). */
-  @Override
-  public void close() {
-    topkSplit.close();
   }
 }

@@ -33,33 +33,6 @@ class CudaDsaOpsTest {
   }
 
   @Test
-  void indexerV4FillsWholeWaves() {
-    int slots = 3 * 132;
-    // 64 decode sequences: 6 splits, 384 CTAs in one wave of 396 (v2: 7 splits, 448 CTAs).
-    assertThat(CudaDsaOps.indexerFillSplits(64, 131072, slots)).isEqualTo(6);
-    assertThat(CudaDsaOps.indexerFillSplits(128, 131072, slots)).isEqualTo(3);
-    // 200 sequences: one split fills half a wave; 7 splits fill 1400 of 1584 slots (88%).
-    assertThat(CudaDsaOps.indexerFillSplits(200, 131072, slots)).isEqualTo(7);
-    // Prefill (1024 query CTAs) and tiny rows are not split.
-    assertThat(CudaDsaOps.indexerFillSplits(1024, 131072, slots)).isEqualTo(1);
-    assertThat(CudaDsaOps.indexerFillSplits(64, 100, slots)).isEqualTo(1);
-    int len = CudaDsaOps.indexerSplitLengthFor(6, 131072);
-    assertThat(len).isEqualTo(21888);
-    assertThat((131072 + len - 1) / len).isEqualTo(6);
-  }
-
-  @Test
-  void topkClusterOnlyWhereRowsAreFew() {
-    int slots = 3 * 132;
-    assertThat(CudaDsaOps.topkClusterSize(64, slots)).isEqualTo(6);
-    assertThat(CudaDsaOps.topkClusterSize(80, slots)).isEqualTo(4);
-    assertThat(CudaDsaOps.topkClusterSize(128, slots)).isEqualTo(3);
-    assertThat(CudaDsaOps.topkClusterSize(150, slots)).isEqualTo(2);
-    assertThat(CudaDsaOps.topkClusterSize(256, slots)).isEqualTo(1);
-    assertThat(CudaDsaOps.topkClusterSize(4096, slots)).isEqualTo(1);
-  }
-
-  @Test
   void fp8NeedsComputeCapability89() {
     assertThat(CudaDsaOps.fp8Capable("9.0")).isTrue();
     assertThat(CudaDsaOps.fp8Capable("8.9")).isTrue();

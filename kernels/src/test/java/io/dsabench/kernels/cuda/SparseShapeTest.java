@@ -14,12 +14,9 @@ class SparseShapeTest {
   }
 
   @Test
-  void versionFourIsTheDefaultAndThePairAndThreeStaySelectable() {
+  void versionFourIsTheDefaultAndThreeAndTheCandidatesStaySelectable() {
     System.clearProperty(SparseShape.PROPERTY);
     assertThat(SparseShape.version()).isEqualTo("v4");
-    System.setProperty(SparseShape.PROPERTY, "v4pair");
-    assertThat(SparseShape.version()).isEqualTo("v4pair");
-    assertThat(SparseShape.isV4("v4pair")).isTrue();
     System.setProperty(SparseShape.PROPERTY, "v3");
     assertThat(SparseShape.version()).isEqualTo("v3");
     assertThat(SparseShape.isV4("v3")).isFalse();
@@ -30,21 +27,21 @@ class SparseShapeTest {
   }
 
   @Test
-  void anUnknownVersionIsNamedWithTheChoices() {
-    System.setProperty(SparseShape.PROPERTY, "v6");
-    assertThatThrownBy(SparseShape::version)
-        .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("dsabench.cuda.sparse: 'v6' is not one of v3, v4, v4pair, v5, v5pair");
+  void removedAndUnknownVersionsAreNamedWithTheChoices() {
+    for (String gone : new String[] {"v4pair", "v6"}) {
+      System.setProperty(SparseShape.PROPERTY, gone);
+      assertThatThrownBy(SparseShape::version)
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessage("dsabench.cuda.sparse: '" + gone + "' is not one of v3, v4, v5, v5pair");
+    }
   }
 
   @Test
   void versionFourKernelsLiveInTheSm90Folders() {
     assertThat(SparseShape.v4Module(false)).isEqualTo("sm90/prefill/sparse");
     assertThat(SparseShape.v4Kernel(false, "v4")).isEqualTo("sparse_mla_bf16_v4");
-    assertThat(SparseShape.v4Kernel(false, "v4pair")).isEqualTo("sparse_mla_bf16_v4");
     assertThat(SparseShape.v4Module(true)).isEqualTo("sm90/decode/sparse_fp8");
     assertThat(SparseShape.v4Kernel(true, "v4")).isEqualTo("sparse_mla_fp8_v4");
-    assertThat(SparseShape.v4Kernel(true, "v4pair")).isEqualTo("sparse_mla_fp8_v4_pair");
     assertThat(SparseShape.v4Kernel(false, "v5pair")).isEqualTo("sparse_mla_bf16_v4");
     assertThat(SparseShape.v4Kernel(true, "v5")).isEqualTo("sparse_mla_fp8_v5");
     assertThat(SparseShape.v4Kernel(true, "v5pair")).isEqualTo("sparse_mla_fp8_v5_pair");

@@ -1,0 +1,34 @@
+package io.dsabench.kernels.cuda;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The top-k selector; runs without a GPU. */
+class TopkVersionTest {
+  @AfterEach
+  void clearProperty() {
+    System.clearProperty(TopkVersion.PROPERTY);
+  }
+
+  @Test
+  void versionDefaultsToV10AndIsV10OffHopper() {
+    System.clearProperty(TopkVersion.PROPERTY);
+    assertThat(TopkVersion.version(true)).isEqualTo("v10");
+    System.setProperty(TopkVersion.PROPERTY, "gmax");
+    assertThat(TopkVersion.version(true)).isEqualTo("gmax");
+    assertThat(TopkVersion.version(false)).isEqualTo("v10");
+  }
+
+  @Test
+  void removedAndUnknownVersionsAreNamedWithTheChoices() {
+    for (String gone : new String[] {"split8k", "split16k", "cluster", "split"}) {
+      System.setProperty(TopkVersion.PROPERTY, gone);
+      assertThatThrownBy(() -> TopkVersion.version(true))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessage("dsabench.cuda.topk: '" + gone + "' is not one of v10, gmax");
+    }
+  }
+}
