@@ -20,6 +20,7 @@ import io.dsabench.costmodel.cost.RestEstimate;
 import io.dsabench.costmodel.cost.SeriesUsed;
 import io.dsabench.costmodel.hardware.HardwareProfile;
 import io.dsabench.costmodel.hardware.HardwareProfiles;
+import io.dsabench.costmodel.hardware.Price;
 import io.dsabench.costmodel.reference.ComparisonRow;
 import io.dsabench.costmodel.reference.Figure3Comparison;
 import io.dsabench.costmodel.reference.Figure3Reference;
@@ -75,8 +76,10 @@ final class CostCommand implements Callable<Integer> {
   @Option(
       names = "--price",
       paramLabel = "USD",
-      description = "USD per GPU-hour (default: the hardware's default price; h800: 2)")
-  Double price;
+      description =
+          "USD per GPU-hour, above 0 and at most 1000 (default: the hardware's default price;"
+              + " h800: 2)")
+  String price;
 
   @Option(names = "--format", paramLabel = "F", description = "table, csv or json (default: table)")
   String format = "table";
@@ -164,7 +167,7 @@ final class CostCommand implements Callable<Integer> {
     HardwareProfile target = HardwareProfiles.byId(hardware);
     CostParameters params = CostParameters.forHardware(target);
     if (price != null) {
-      params = params.withPrice(HardwareProfile.checkPrice(price));
+      params = params.withPrice(Price.parse(price));
     }
     if (sourceHardware != null) {
       params = params.withSource(HardwareProfiles.byId(sourceHardware));

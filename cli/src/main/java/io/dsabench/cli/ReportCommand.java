@@ -1,6 +1,7 @@
 package io.dsabench.cli;
 
 import io.dsabench.costmodel.capacity.WorkloadFile;
+import io.dsabench.costmodel.hardware.Price;
 import io.dsabench.costmodel.results.MeasurementSet;
 import io.dsabench.costmodel.results.Results;
 import io.dsabench.costmodel.results.ResultsFormatException;
@@ -68,8 +69,8 @@ final class ReportCommand implements Callable<Integer> {
   @Option(
       names = "--price",
       paramLabel = "USD",
-      description = "USD per GPU-hour (default: the hardware profile's)")
-  Double price;
+      description = "USD per GPU-hour, above 0 and at most 1000 (default: the hardware profile's)")
+  String price;
 
   @Option(
       names = "--positions",
@@ -126,7 +127,7 @@ final class ReportCommand implements Callable<Integer> {
             run,
             primary.toString(),
             hardware,
-            price,
+            price == null ? null : Price.parse(price),
             positions == null ? null : parsePositions(positions),
             workload == null ? null : WorkloadFile.read(workload),
             workload == null ? null : workload.toString(),

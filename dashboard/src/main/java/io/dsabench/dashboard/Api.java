@@ -6,6 +6,7 @@ import io.dsabench.costmodel.hardware.Ceilings;
 import io.dsabench.costmodel.hardware.HardwareProfile;
 import io.dsabench.costmodel.hardware.HardwareProfiles;
 import io.dsabench.costmodel.hardware.Precision;
+import io.dsabench.costmodel.hardware.Price;
 import io.dsabench.costmodel.hardware.Roofline;
 import io.dsabench.costmodel.results.PointResult;
 import io.dsabench.costmodel.results.PointStatus;
@@ -38,9 +39,6 @@ import org.eclipse.jetty.util.Fields;
 final class Api {
   /** Query parameters /api/cost accepts. */
   static final Set<String> COST_PARAMETERS = Set.of("run", "hardware", "price");
-
-  /** The highest price the API accepts; beyond it a typo is likelier than a real rental. */
-  static final double MAX_PRICE = 1000;
 
   private final RunStore store;
   private final LiveSweeps live;
@@ -215,19 +213,13 @@ final class Api {
     return costs.curves(runs, profile, price);
   }
 
-  /** Parses a price: a finite number of USD per GPU-hour in [0, MAX_PRICE]. */
+  /** Parses a price by the one rule of CLI, report and API ({@link Price}). */
   static double price(String text) {
-    double v;
     try {
-      v = Double.parseDouble(text.trim());
-    } catch (NumberFormatException e) {
-      throw ApiException.badParameter("price", text, "is not a number of USD per GPU-hour");
+      return Price.parse(text);
+    } catch (IllegalArgumentException e) {
+      throw ApiException.badParameter("price", text, Price.RULE);
     }
-    if (!Double.isFinite(v) || v < 0 || v > MAX_PRICE) {
-      throw ApiException.badParameter(
-          "price", text, "is not between 0 and " + (int) MAX_PRICE + " USD per GPU-hour");
-    }
-    return v;
   }
 
   private static String single(Fields query, String name) {

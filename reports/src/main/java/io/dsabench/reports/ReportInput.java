@@ -50,9 +50,8 @@ public record ReportInput(
         throw new IllegalArgumentException("positions: " + p + " is not a positive token count");
       }
     }
-    if (usdPerGpuHour != null && !(usdPerGpuHour > 0 && Double.isFinite(usdPerGpuHour))) {
-      throw new IllegalArgumentException(
-          "price: " + usdPerGpuHour + " is not a positive USD per GPU-hour");
+    if (usdPerGpuHour != null) {
+      io.dsabench.costmodel.hardware.Price.check(usdPerGpuHour);
     }
     verdict = verdict == null ? Verdict.none("no published run for this device") : verdict;
     generatedAt = generatedAt == null ? Instant.now() : generatedAt;

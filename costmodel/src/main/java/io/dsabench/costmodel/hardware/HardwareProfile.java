@@ -45,13 +45,9 @@ public record HardwareProfile(
     }
   }
 
-  /** Throws unless {@code usd} is a finite price {@literal >=} 0; the message names the rule. */
+  /** Throws unless {@code usd} is a price by {@link Price}'s rule; the message names the rule. */
   public static double checkPrice(double usd) {
-    if (!(usd >= 0) || !Double.isFinite(usd)) {
-      throw new IllegalArgumentException(
-          "price: " + usd + " is not a non-negative USD per GPU-hour");
-    }
-    return usd;
+    return Price.check(usd);
   }
 
   /** Measured ceilings when there are some. */
