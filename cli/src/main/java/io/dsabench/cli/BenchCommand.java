@@ -227,6 +227,8 @@ final class BenchCommand implements Callable<Integer> {
     PrintWriter outW = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     // Every check on the command line comes before any work on a device.
+    OutputPaths.directory("out", out);
+    OutputPaths.file("out", out.resolve("results.json"));
     Shard sh = shard == null ? Shard.ALL : Shard.parse(shard);
     List<Integer> devs = devices == null ? null : Gpus.parseDevices(devices, Gpus.list());
     if (pushgateway != null) {

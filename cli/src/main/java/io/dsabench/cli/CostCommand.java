@@ -160,6 +160,9 @@ final class CostCommand implements Callable<Integer> {
       throw new IllegalArgumentException(
           "out: '" + outDir + "' is for --format csv (one table per file); table and json print");
     }
+    if (outDir != null) {
+      OutputPaths.directory("out", outDir);
+    }
     if (step <= 0 || step > CostParameters.MAX_POSITION) {
       throw new IllegalArgumentException(
           "step: " + step + " is not between 1 and " + CostParameters.MAX_POSITION);

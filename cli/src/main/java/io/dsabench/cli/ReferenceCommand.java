@@ -2,6 +2,7 @@ package io.dsabench.cli;
 
 import io.dsabench.costmodel.results.PointStatus;
 import io.dsabench.costmodel.results.Results;
+import io.dsabench.costmodel.results.ResultsIO;
 import io.dsabench.costmodel.workload.Phase;
 import io.dsabench.costmodel.workload.Variant;
 import io.dsabench.harness.DeviceLock;
@@ -17,7 +18,6 @@ import java.io.InputStream;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -164,10 +164,8 @@ final class ReferenceCommand implements Callable<Integer> {
         references != null
             ? references
             : Path.of(envOr("DSABENCH_REFERENCES", Path.of("out", "references").toString()));
-    if (Files.exists(out) && !Files.isDirectory(out)) {
-      throw new IllegalArgumentException("out: " + out + " exists and is not a directory");
-    }
-    Files.createDirectories(out);
+    OutputPaths.directory("out", out);
+    OutputPaths.file("out", out.resolve("results.json"));
     Path runnerScript = extractRunner(out);
     List<String> cmd = new ArrayList<>(List.of(exe, runnerScript.toString()));
     if (Files.isDirectory(refs)) {
@@ -243,9 +241,7 @@ final class ReferenceCommand implements Callable<Integer> {
       if (in == null) {
         throw new IOException("the reference runner " + RUNNER_RESOURCE + " is not in this build");
       }
-      Path tmp = Files.createTempFile(dir, ".dsabench_reference.", ".py");
-      Files.copy(in, tmp, StandardCopyOption.REPLACE_EXISTING);
-      Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      ResultsIO.writeAtomically(target, in.readAllBytes());
     }
     return target;
   }

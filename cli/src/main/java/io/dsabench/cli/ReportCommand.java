@@ -104,6 +104,10 @@ final class ReportCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
+    ReportFiles beside = ReportFiles.beside(out);
+    for (Path p : List.of(beside.html(), beside.csv(), beside.json())) {
+      OutputPaths.file("out", p);
+    }
     List<Path> inputs = new ArrayList<>();
     for (Path p : results) {
       if (Files.isDirectory(p)) {
