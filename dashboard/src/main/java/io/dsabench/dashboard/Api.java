@@ -150,7 +150,7 @@ final class Api {
       return new Verdicts.Verdict(
           "none", "no verdict: no published run for " + slug + " (published/" + slug + "/)");
     }
-    return verdicts.verdict(base.get(), r);
+    return verdicts.verdict(base.get(), r, isLive(r, clock.instant()));
   }
 
   boolean isLive(Run r, Instant now) {
