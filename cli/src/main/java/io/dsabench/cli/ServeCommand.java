@@ -2,8 +2,10 @@ package io.dsabench.cli;
 
 import io.dsabench.dashboard.DashboardOptions;
 import io.dsabench.dashboard.DashboardServer;
+import io.dsabench.dashboard.runs.RunStore;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -44,6 +46,24 @@ final class ServeCommand implements Callable<Integer> {
           "Directory to scan for results.json (repeatable; default: out/ and reports/published/).")
   List<Path> results;
 
+  @Option(
+      names = "--allowed-host",
+      paramLabel = "NAME",
+      description =
+          "Another Host name to answer (repeatable), e.g. the name a proxy forwards; any Host"
+              + " other than 127.0.0.1, localhost, [::1], the --bind address and these is refused"
+              + " (DNS rebinding).")
+  List<String> allowedHosts;
+
+  @Option(
+      names = "--max-results-mb",
+      defaultValue = "32",
+      paramLabel = "MB",
+      description =
+          "Largest results file read, MiB (default: ${DEFAULT-VALUE}; a full sweep is about 0.3);"
+              + " larger files are listed as problems, never parsed.")
+  int maxResultsMb;
+
   @Override
   public Integer call() throws Exception {
     // Jetty logs through SLF4J and the CLI ships no binding (Jetty stays silent, which is what a
@@ -55,7 +75,28 @@ final class ServeCommand implements Callable<Integer> {
         results == null || results.isEmpty()
             ? List.of(Path.of("out"), Path.of("reports", "published"))
             : results;
-    DashboardOptions options = DashboardOptions.of(bind, port, dirs);
+    // Folders named on the command line must be folders; the defaults may not exist yet (a fresh
+    // checkout has no out/), and the page then says to run make bench.
+    if (results != null) {
+      for (Path d : results) {
+        if (!Files.exists(d)) {
+          throw new IllegalArgumentException("results: '" + d + "' does not exist; give a folder");
+        }
+        if (!Files.isDirectory(d)) {
+          throw new IllegalArgumentException(
+              "results: '" + d + "' is a file, not a folder; give the folder that holds it");
+        }
+      }
+    }
+    if (maxResultsMb < 1 || maxResultsMb > 4096) {
+      throw new IllegalArgumentException(
+          "max-results-mb: " + maxResultsMb + " is not between 1 and 4096 MiB");
+    }
+    DashboardOptions options =
+        DashboardOptions.of(bind, port, dirs)
+            .withLimits(
+                new RunStore.Limits((long) maxResultsMb << 20, RunStore.Limits.DEFAULT.maxFiles()))
+            .withAllowedHosts(allowedHosts == null ? List.of() : allowedHosts);
     DashboardServer server;
     try {
       server = DashboardServer.start(options, new PrometheusRegistry());

@@ -90,7 +90,8 @@ final class Api {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("runs", list);
     m.put("problems", store.problems());
-    m.put("roots", store.roots().stream().map(Object::toString).toList());
+    // Relative names only: clients have no business knowing the server's directory layout.
+    m.put("roots", store.rootNames());
     m.put(
         "hint",
         list.isEmpty()

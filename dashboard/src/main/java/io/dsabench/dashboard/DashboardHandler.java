@@ -28,18 +28,21 @@ final class DashboardHandler extends Handler.Abstract {
   private final DashboardMetrics metrics;
   private final PrometheusScrapeHandler scrape;
   private final ObjectMapper mapper;
+  private final HostCheck hosts;
 
   DashboardHandler(
       StaticResources assets,
       Api api,
       DashboardMetrics metrics,
       PrometheusScrapeHandler scrape,
-      ObjectMapper mapper) {
+      ObjectMapper mapper,
+      HostCheck hosts) {
     this.assets = assets;
     this.api = api;
     this.metrics = metrics;
     this.scrape = scrape;
     this.mapper = mapper;
+    this.hosts = hosts;
   }
 
   @Override
@@ -49,6 +52,11 @@ final class DashboardHandler extends Handler.Abstract {
     String route = routeOf(path);
     int status;
     try {
+      hosts.check(request);
+      if (path.indexOf('\0') >= 0) {
+        throw ApiException.badParameter(
+            "path", path.replace("\0", "\\0"), "contains a NUL byte (%00); refused");
+      }
       status = dispatch(route, path, request, response, callback);
     } catch (ApiException e) {
       status = e.status();
@@ -98,6 +106,7 @@ final class DashboardHandler extends Handler.Abstract {
     Fields query = query(request);
     switch (route) {
       case "/metrics" -> {
+        securityHeaders(response);
         var exchange = new JettyScrapeExchange(request, response);
         try {
           scrape.handleRequest(exchange);
@@ -161,12 +170,25 @@ final class DashboardHandler extends Handler.Abstract {
   }
 
   private static Fields query(Request request) {
+    Fields fields;
     try {
-      return Request.extractQueryParameters(request, StandardCharsets.UTF_8);
+      fields = Request.extractQueryParameters(request, StandardCharsets.UTF_8);
     } catch (RuntimeException e) {
       throw ApiException.badParameter(
           "query", String.valueOf(request.getHttpURI().getQuery()), "is not a valid query string");
     }
+    // A NUL byte is never part of a run id, a hardware name or a number; it is a probe.
+    for (Fields.Field f : fields) {
+      for (String v : f.getValues()) {
+        if (f.getName().indexOf('\0') >= 0 || v.indexOf('\0') >= 0) {
+          throw ApiException.badParameter(
+              f.getName().replace("\0", "\\0"),
+              v.replace("\0", "\\0"),
+              "contains a NUL byte (%00); refused");
+        }
+      }
+    }
+    return fields;
   }
 
   /** The {id} segment: exactly one segment, already percent-decoded by Jetty. */
@@ -210,11 +232,6 @@ final class DashboardHandler extends Handler.Abstract {
 
   /** The page loads nothing from elsewhere; say so to the browser too. */
   private static void securityHeaders(Response response) {
-    response
-        .getHeaders()
-        .put(
-            "Content-Security-Policy",
-            "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'");
-    response.getHeaders().put("X-Content-Type-Options", "nosniff");
+    JsonErrorHandler.securityHeaders(response.getHeaders());
   }
 }

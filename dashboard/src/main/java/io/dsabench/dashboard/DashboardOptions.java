@@ -1,8 +1,10 @@
 package io.dsabench.dashboard;
 
+import io.dsabench.dashboard.runs.RunStore;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * How to start the dashboard.
@@ -11,8 +13,18 @@ import java.util.List;
  * @param port TCP port; 0 picks a free one (tests)
  * @param resultsDirs directories scanned for {@code results.json} files; each file is a run
  * @param liveWindow a results file flushed more recently than this counts as a running sweep
+ * @param limits how large a results file and how many files the dashboard reads
+ * @param allowedHosts Host names it answers besides 127.0.0.1, localhost, [::1] and {@code bind}
+ *     (names a proxy or a DNS name reaches it by); any other Host is refused, so that a web page
+ *     elsewhere cannot reach it through DNS rebinding
  */
-public record DashboardOptions(String bind, int port, List<Path> resultsDirs, Duration liveWindow) {
+public record DashboardOptions(
+    String bind,
+    int port,
+    List<Path> resultsDirs,
+    Duration liveWindow,
+    RunStore.Limits limits,
+    List<String> allowedHosts) {
   /** The default port of {@code dsabench serve}. */
   public static final int DEFAULT_PORT = 8080;
 
@@ -34,10 +46,29 @@ public record DashboardOptions(String bind, int port, List<Path> resultsDirs, Du
       throw new IllegalArgumentException(
           "liveWindow: " + liveWindow + " is not a positive duration");
     }
+    limits = limits == null ? RunStore.Limits.DEFAULT : limits;
+    allowedHosts = allowedHosts == null ? List.of() : List.copyOf(allowedHosts);
+    for (String h : allowedHosts) {
+      if (h == null || !h.toLowerCase(Locale.ROOT).matches("[a-z0-9.:\\[\\]_-]{1,253}")) {
+        throw new IllegalArgumentException(
+            "allowed-host: '" + h + "' is not a host name (letters, digits, '.', '-', ':')");
+      }
+    }
   }
 
-  /** Loopback, the given port and directories, and a 60 s live window. */
+  /** Loopback, the given port and directories, a 60 s live window, default limits. */
   public static DashboardOptions of(String bind, int port, List<Path> resultsDirs) {
-    return new DashboardOptions(bind, port, resultsDirs, Duration.ofSeconds(60));
+    return new DashboardOptions(
+        bind, port, resultsDirs, Duration.ofSeconds(60), RunStore.Limits.DEFAULT, List.of());
+  }
+
+  /** A copy with other limits. */
+  public DashboardOptions withLimits(RunStore.Limits l) {
+    return new DashboardOptions(bind, port, resultsDirs, liveWindow, l, allowedHosts);
+  }
+
+  /** A copy that also answers these Host names. */
+  public DashboardOptions withAllowedHosts(List<String> hosts) {
+    return new DashboardOptions(bind, port, resultsDirs, liveWindow, limits, hosts);
   }
 }

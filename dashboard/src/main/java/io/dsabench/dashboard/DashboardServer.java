@@ -46,7 +46,8 @@ public final class DashboardServer implements AutoCloseable {
   public static DashboardServer start(DashboardOptions options, PrometheusRegistry registry)
       throws Exception {
     Clock clock = Clock.systemUTC();
-    RunStore store = new RunStore(options.resultsDirs(), clock, Duration.ofSeconds(1));
+    RunStore store =
+        new RunStore(options.resultsDirs(), clock, Duration.ofSeconds(1), options.limits());
     LiveSweeps live = new LiveSweeps(clock, options.liveWindow());
     var metrics = new DashboardMetrics(registry, store, live);
     var api =
@@ -60,7 +61,12 @@ public final class DashboardServer implements AutoCloseable {
     var mapper = ResultsIO.mapper().disable(SerializationFeature.INDENT_OUTPUT);
     var handler =
         new DashboardHandler(
-            new StaticResources(), api, metrics, new PrometheusScrapeHandler(registry), mapper);
+            new StaticResources(),
+            api,
+            metrics,
+            new PrometheusScrapeHandler(registry),
+            mapper,
+            HostCheck.of(options.bind(), options.allowedHosts()));
 
     var threads = new QueuedThreadPool(64, 4);
     threads.setName("dashboard");
@@ -72,6 +78,8 @@ public final class DashboardServer implements AutoCloseable {
     connector.setPort(options.port());
     server.addConnector(connector);
     server.setHandler(handler);
+    // Jetty's own refusals (bad URI encodings, too-long URIs, bad Host) in the dashboard's JSON.
+    server.setErrorHandler(new JsonErrorHandler());
     server.setStopTimeout(2000);
     try {
       server.start();
