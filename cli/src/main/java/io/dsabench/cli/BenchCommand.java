@@ -16,6 +16,7 @@ import io.dsabench.harness.SweepSpec;
 import io.dsabench.harness.compare.CompareRule;
 import io.dsabench.harness.compare.Comparison;
 import io.dsabench.harness.compare.ReferenceComparison;
+import io.dsabench.harness.compare.Verdict;
 import io.dsabench.harness.fleet.Gpus;
 import io.dsabench.harness.metrics.MetricsExport;
 import io.dsabench.harness.metrics.SweepMetrics;
@@ -380,9 +381,11 @@ final class BenchCommand implements Callable<Integer> {
             opts.deviceUuid());
     Sweep s = new Sweep(opts).listen(ProgressBar.stderr());
     PrometheusRegistry registry = null;
+    SweepMetrics sweepMetrics = null;
     if (metricsPort != null || pushgateway != null) {
       registry = new PrometheusRegistry();
-      s.listen(new SweepMetrics(registry));
+      sweepMetrics = new SweepMetrics(registry);
+      s.listen(sweepMetrics);
     }
     HTTPServer server = null;
     if (metricsPort != null) {
@@ -407,14 +410,6 @@ final class BenchCommand implements Callable<Integer> {
         server.close();
       }
     }
-    if (pushgateway != null) {
-      try {
-        MetricsExport.push(registry, pushgateway, BuildInfo.host());
-        err.println("dsabench: pushed the summary to " + pushgateway);
-      } catch (IOException e) {
-        err.println("dsabench: could not push to " + pushgateway + ": " + e.getMessage());
-      }
-    }
     outW.println("results: " + s.resultsFile());
     Map<String, String> extra = results.run().extra();
     if (extra != null) {
@@ -432,11 +427,27 @@ final class BenchCommand implements Callable<Integer> {
       outW.println(failed + " point(s) failed; see their reasons in " + s.resultsFile());
     }
     printAgainstReference(results);
+    Comparison c = verdict(results, base, baseResults, rule, sweepMetrics);
+    if (pushgateway != null) {
+      try {
+        MetricsExport.push(registry, pushgateway, BuildInfo.host());
+        err.println("dsabench: pushed the summary to " + pushgateway);
+      } catch (IOException e) {
+        err.println("dsabench: could not push to " + pushgateway + ": " + e.getMessage());
+      }
+    }
+    outW.flush();
+    return c != null && c.regressed() ? Main.FAILED : code;
+  }
+
+  /** The verdict against the baseline (printed), or null when there is none (says why). */
+  private Comparison verdict(
+      Results results, Path base, Results baseResults, CompareRule rule, SweepMetrics metrics) {
+    PrintWriter outW = spec.commandLine().getOut();
     if (baseResults == null) {
       base = baselineFile(results);
       if (base == null) {
-        outW.flush();
-        return code;
+        return null;
       }
       baseResults = readBaseline(base);
     }
@@ -452,12 +463,16 @@ final class BenchCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       // The published run of this device's slug, but another backend or model: no verdict.
       outW.println("no verdict: " + e.getMessage());
-      outW.flush();
-      return code;
+      return null;
     }
     outW.print(c.table());
-    outW.flush();
-    return c.regressed() ? Main.FAILED : code;
+    if (metrics != null) {
+      metrics.verdict(
+          baseResults.run().id(),
+          c.regressed(),
+          c.count(Verdict.REGRESSION) + c.count(Verdict.LOST));
+    }
+    return c;
   }
 
   /**

@@ -135,6 +135,15 @@ final class Api {
     return m;
   }
 
+  /** The run's verdict as a metric reads it: regressed, passed, or none. */
+  Optional<Boolean> regressed(Run r) {
+    return switch (verdict(r).status()) {
+      case "regression" -> Optional.of(true);
+      case "pass" -> Optional.of(false);
+      default -> Optional.empty();
+    };
+  }
+
   private Verdicts.Verdict verdict(Run r) {
     if (r.reference()) {
       // DeepSeek's kernels, not ours: nothing of ours to regress.

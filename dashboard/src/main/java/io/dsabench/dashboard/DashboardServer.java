@@ -49,7 +49,6 @@ public final class DashboardServer implements AutoCloseable {
     RunStore store =
         new RunStore(options.resultsDirs(), clock, Duration.ofSeconds(1), options.limits());
     LiveSweeps live = new LiveSweeps(clock, options.liveWindow());
-    var metrics = new DashboardMetrics(registry, store, live);
     var api =
         new Api(
             store,
@@ -58,6 +57,7 @@ public final class DashboardServer implements AutoCloseable {
             options.liveWindow(),
             ModelCostCurves.create(),
             HarnessVerdicts.create());
+    var metrics = new DashboardMetrics(registry, store, live, api::regressed);
     var mapper = ResultsIO.mapper().disable(SerializationFeature.INDENT_OUTPUT);
     var handler =
         new DashboardHandler(

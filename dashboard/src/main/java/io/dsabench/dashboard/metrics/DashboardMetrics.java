@@ -14,7 +14,9 @@ import io.prometheus.metrics.model.snapshots.Unit;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 
 /** The dashboard's own series, its view of the runs, and the JVM's, in one registry. */
 public final class DashboardMetrics {
@@ -34,6 +36,21 @@ public final class DashboardMetrics {
    * @param live the sweeps running now
    */
   public DashboardMetrics(PrometheusRegistry registry, RunStore store, LiveSweeps live) {
+    this(registry, store, live, r -> Optional.empty());
+  }
+
+  /**
+   * As {@link #DashboardMetrics(PrometheusRegistry, RunStore, LiveSweeps)}, and the regression
+   * verdict of each device's newest local run, as {@code dsabench_dashboard_run_regressed}.
+   *
+   * @param regressed a run's verdict against the published run of its device: true regressed (a
+   *     stage slower, a point lost), false passed, empty for no verdict
+   */
+  public DashboardMetrics(
+      PrometheusRegistry registry,
+      RunStore store,
+      LiveSweeps live,
+      Function<Run, Optional<Boolean>> regressed) {
     requestDuration =
         Histogram.builder()
             .name("dsabench_http_server_request_duration_seconds")
@@ -59,6 +76,32 @@ public final class DashboardMetrics {
               cb.call(published, "published");
               cb.call(runs.size() - published - reference, "local");
               cb.call(reference, "reference");
+            })
+        .register(registry);
+
+    GaugeWithCallback.builder()
+        .name("dsabench_dashboard_run_regressed")
+        .help(
+            "1 when the newest local run of a device regressed against the published run of that"
+                + " device (a stage slower or a point lost), 0 when it passed; no series without a"
+                + " verdict")
+        .labelNames("gpu", "UUID", "modelName", "run")
+        .callback(
+            cb -> {
+              Set<String> devicesSeen = new HashSet<>();
+              for (Run r : store.runs()) { // newest first
+                if (r.reference() || r.published()) {
+                  continue;
+                }
+                String[] dev = deviceLabels(r.results().run().device(), r.deviceName());
+                if (!devicesSeen.add(String.join("\u0000", dev))) {
+                  continue;
+                }
+                Optional<Boolean> v = regressed.apply(r);
+                if (v.isPresent()) {
+                  cb.call(v.get() ? 1 : 0, dev[0], dev[1], dev[2], r.id());
+                }
+              }
             })
         .register(registry);
 
@@ -92,7 +135,7 @@ public final class DashboardMetrics {
                 + " each device")
         .unit(Unit.SECONDS)
         .labelNames(
-            "gpu", "UUID", "modelName", "op", "phase", "variant", "position", "tokensPerSeq")
+            "gpu", "UUID", "modelName", "op", "phase", "variant", "position", "tokens_per_seq")
         .callback(
             cb -> {
               Set<String> devicesSeen = new HashSet<>();
