@@ -1,5 +1,6 @@
 package io.dsabench.dashboard;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dsabench.costmodel.hardware.Bound;
 import io.dsabench.costmodel.hardware.CeilingCheck;
 import io.dsabench.costmodel.hardware.Ceilings;
@@ -48,6 +49,9 @@ final class Api {
   private final Verdicts verdicts;
   private final WorkloadModel workload = WorkloadModel.deepseekV32();
   private final ReferenceRuns references;
+  private final ObjectMapper mapper;
+  private final Memo<List<String>, JsonBytes> costMemo = new Memo<>(64);
+  private final Memo<String, Verdicts.Verdict> verdictMemo = new Memo<>(512);
 
   Api(
       RunStore store,
@@ -55,7 +59,8 @@ final class Api {
       Clock clock,
       Duration liveWindow,
       CostCurves costs,
-      Verdicts verdicts) {
+      Verdicts verdicts,
+      ObjectMapper mapper) {
     this.store = store;
     this.live = live;
     this.clock = clock;
@@ -63,6 +68,7 @@ final class Api {
     this.costs = costs;
     this.verdicts = verdicts;
     this.references = new ReferenceRuns(store);
+    this.mapper = mapper;
   }
 
   /** Refuses any query parameter outside {@code allowed} (none by default). */
@@ -160,7 +166,10 @@ final class Api {
       return new Verdicts.Verdict(
           "none", "no verdict: no published run for " + slug + " (published/" + slug + "/)");
     }
-    return verdicts.verdict(base.get(), r, isLive(r, clock.instant()));
+    boolean running = isLive(r, clock.instant());
+    Run b = base.get();
+    return verdictMemo.get(
+        contentKey(b) + " " + contentKey(r) + " " + running, () -> verdicts.verdict(b, r, running));
   }
 
   boolean isLive(Run r, Instant now) {
@@ -193,7 +202,7 @@ final class Api {
     return costs.reference();
   }
 
-  Object cost(Fields query) {
+  JsonBytes cost(Fields query) {
     expectOnly(query, COST_PARAMETERS.toArray(String[]::new));
     List<String> runIds = query.getValues("run");
     if (runIds == null || runIds.isEmpty() || runIds.stream().anyMatch(String::isBlank)) {
@@ -220,7 +229,36 @@ final class Api {
     }
     String priceText = single(query, "price");
     double price = priceText == null ? profile.usdPerGpuHour() : price(priceText);
-    return costs.curves(runs, profile, price);
+    // The curves depend only on the runs' contents, the hardware and the price: computed and
+    // written once per such key, not once per request (a page polls, dashboards refresh).
+    List<String> key = new ArrayList<>();
+    for (Run r : runs) {
+      key.add(contentKey(r));
+    }
+    key.add(profile.id());
+    key.add(Double.toString(price));
+    HardwareProfile hardware = profile;
+    double usd = price;
+    return costMemo.get(key, () -> json(costs.curves(runs, hardware, usd)));
+  }
+
+  /**
+   * A run's identity for memos: its id, its file's time, and the very object the store read (the
+   * store keeps one per unchanged file), so a rewritten file is a new key.
+   */
+  private static String contentKey(Run r) {
+    return r.id() + "@" + r.modified() + "#" + System.identityHashCode(r.results());
+  }
+
+  /** An answer written once, served as bytes. */
+  record JsonBytes(byte[] bytes) {}
+
+  private JsonBytes json(Object body) {
+    try {
+      return new JsonBytes(mapper.writeValueAsBytes(body));
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException("cannot write the answer as JSON", e);
+    }
   }
 
   /** Parses a price by the one rule of CLI, report and API ({@link Price}). */

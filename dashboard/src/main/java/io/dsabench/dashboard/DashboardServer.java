@@ -49,6 +49,7 @@ public final class DashboardServer implements AutoCloseable {
     RunStore store =
         new RunStore(options.resultsDirs(), clock, Duration.ofSeconds(1), options.limits());
     LiveSweeps live = new LiveSweeps(clock, options.liveWindow());
+    var mapper = ResultsIO.mapper().disable(SerializationFeature.INDENT_OUTPUT);
     var api =
         new Api(
             store,
@@ -56,9 +57,9 @@ public final class DashboardServer implements AutoCloseable {
             clock,
             options.liveWindow(),
             ModelCostCurves.create(),
-            HarnessVerdicts.create());
+            HarnessVerdicts.create(),
+            mapper);
     var metrics = new DashboardMetrics(registry, store, live, api::regressed);
-    var mapper = ResultsIO.mapper().disable(SerializationFeature.INDENT_OUTPUT);
     var handler =
         new DashboardHandler(
             new StaticResources(),
