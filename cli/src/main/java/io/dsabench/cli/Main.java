@@ -63,9 +63,14 @@ public final class Main implements Runnable {
     cl.setExitCodeExceptionMapper(e -> e instanceof IllegalArgumentException ? BAD_INPUT : FAILED);
     cl.setParameterExceptionHandler(
         (ex, a) -> {
+          // One line, like every other refusal: the problem, then where the options are listed.
           PrintWriter err = ex.getCommandLine().getErr();
-          err.println("dsabench: " + ex.getMessage());
-          err.println("Try 'dsabench " + ex.getCommandLine().getCommandName() + " --help'.");
+          err.println(
+              "dsabench: "
+                  + ex.getMessage()
+                  + " ('"
+                  + ex.getCommandLine().getCommandSpec().qualifiedName()
+                  + " --help' lists the options)");
           return BAD_INPUT;
         });
     cl.setExecutionExceptionHandler(

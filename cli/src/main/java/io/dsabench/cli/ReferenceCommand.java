@@ -7,6 +7,7 @@ import io.dsabench.costmodel.workload.Phase;
 import io.dsabench.costmodel.workload.Variant;
 import io.dsabench.harness.DeviceLock;
 import io.dsabench.harness.ProgressBar;
+import io.dsabench.harness.SweepListener;
 import io.dsabench.harness.SweepSpec;
 import io.dsabench.harness.fleet.Gpus;
 import io.dsabench.harness.reference.ProcessChannel;
@@ -168,15 +169,10 @@ final class ReferenceCommand implements Callable<Integer> {
     OutputPaths.file("out", out.resolve("results.json"));
     Path runnerScript = extractRunner(out);
     List<String> cmd = new ArrayList<>(List.of(exe, runnerScript.toString()));
-    if (Files.isDirectory(refs)) {
+    boolean built = Files.isDirectory(refs);
+    if (built) {
       cmd.add("--references");
       cmd.add(refs.toAbsolutePath().toString());
-    } else {
-      err.println(
-          "dsabench: no built references in "
-              + refs
-              + " (scripts/build-references.sh builds FlashMLA there); FlashMLA stages will be"
-              + " skipped");
     }
     Path log = out.resolve("runner.log");
     ReferenceSweep sweepRun =
@@ -187,6 +183,20 @@ final class ReferenceCommand implements Callable<Integer> {
                 () -> ProcessChannel.start(cmd, log),
                 commandLine())
             .listen(ProgressBar.stderr());
+    if (!built) {
+      // Said once the runner is up: a run that cannot start at all says only why it cannot.
+      sweepRun.listen(
+          new SweepListener() {
+            @Override
+            public void sweepStarted(Results r, int total) {
+              err.println(
+                  "dsabench: no built references in "
+                      + refs
+                      + " (scripts/build-references.sh builds FlashMLA there); FlashMLA stages"
+                      + " will be skipped");
+            }
+          });
+    }
     Results results;
     DeviceLock lock;
     try {

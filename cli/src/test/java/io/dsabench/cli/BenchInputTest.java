@@ -125,6 +125,19 @@ class BenchInputTest {
   }
 
   @Test
+  void anOptionPicocliRefusesIsOneLineToo() {
+    CliRun unknown = run("bench", "--nope");
+    assertThat(unknown.exit()).isEqualTo(2);
+    assertThat(unknown.err().strip())
+        .isEqualTo(
+            "dsabench: Unknown option: '--nope' ('dsabench bench --help' lists the options)");
+    CliRun top = run("nope");
+    assertThat(top.err().strip())
+        .isEqualTo(
+            "dsabench: Unmatched argument at index 0: 'nope' ('dsabench --help' lists the options)");
+  }
+
+  @Test
   void cudaThatCannotStartIsOneLineAndTheReportIsBehindVerbose(@TempDir Path tmp) {
     Assumptions.assumeTrue(
         isUnavailable(), "a machine where cuda cannot start (this test is for CPU-only hosts)");
