@@ -288,11 +288,7 @@ final class BenchCommand implements Callable<Integer> {
       if (!"auto".equals(backend) && !backend.equals(baseResults.run().backend())) {
         // Comparison.of's own refusal, before the sweep rather than after it.
         throw new IllegalArgumentException(
-            "backend: base run is '"
-                + baseResults.run().backend()
-                + "' and new run is '"
-                + backend
-                + "'; compare runs of the same backend");
+            Comparison.differentBackends(baseResults.run().backend(), backend));
       }
     }
     OutputPaths.directory("out", out);
@@ -310,11 +306,7 @@ final class BenchCommand implements Callable<Integer> {
     if (baseResults != null) {
       if (!resolved.equals(baseResults.run().backend())) {
         throw new IllegalArgumentException(
-            "backend: base run is '"
-                + baseResults.run().backend()
-                + "' and new run is '"
-                + resolved
-                + "'; compare runs of the same backend");
+            Comparison.differentBackends(baseResults.run().backend(), resolved));
       }
       String bd = baseResults.run().device() == null ? null : baseResults.run().device().name();
       if (!allowDifferentDevices && bd != null && !bd.equals(device.name())) {

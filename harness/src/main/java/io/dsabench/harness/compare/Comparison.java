@@ -94,11 +94,7 @@ public final class Comparison {
   public static Comparison of(Results base, Results now, CompareRule rule, Options options) {
     if (!Objects.equals(base.run().backend(), now.run().backend())) {
       throw new IllegalArgumentException(
-          "backend: base run is '"
-              + base.run().backend()
-              + "' and new run is '"
-              + now.run().backend()
-              + "'; compare runs of the same backend");
+          differentBackends(base.run().backend(), now.run().backend()));
     }
     List<String> warnings = new ArrayList<>();
     String bd = base.run().device() == null ? null : base.run().device().name();
@@ -194,6 +190,15 @@ public final class Comparison {
     }
     rows.sort(Comparator.comparing((Row r) -> r.verdict().ordinal()));
     return new Comparison(rows, warnings, rule);
+  }
+
+  /** The refusal of two backends, as {@code compare} and {@code bench} print it. */
+  public static String differentBackends(String base, String now) {
+    return "backend: base run is '"
+        + base
+        + "' and new run is '"
+        + now
+        + "'; compare runs of the same backend";
   }
 
   /** The refusal of two device models, as {@code compare} and {@code bench} print it. */
