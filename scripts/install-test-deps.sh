@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the tests drive for real: headless Chromium + ChromeDriver (page and report tests)
-# and a Prometheus server (scrape test), from Debian's packages. Idempotent: skips what is present.
+# and a Prometheus server and promtool (scrape test, alerting-rule unit tests, exposition lint),
+# from Debian's packages. Idempotent: skips what is present.
 # Works on a fresh Debian machine as root (CI) or through sudo; fails loudly if anything is still
 # missing afterwards, so that a test never skips in CI for want of a program.
 set -euo pipefail
@@ -10,13 +11,14 @@ declare -A want=(
   [/usr/bin/chromium]=chromium
   [/usr/bin/chromedriver]=chromium-driver
   [/usr/bin/prometheus]=prometheus
+  [/usr/bin/promtool]=prometheus
 )
 need=()
 for bin in "${!want[@]}"; do
   [ -x "$bin" ] || need+=("${want[$bin]}")
 done
 if [ ${#need[@]} -eq 0 ]; then
-  echo "[test-deps] chromium, chromedriver and prometheus present"
+  echo "[test-deps] chromium, chromedriver, prometheus and promtool present"
   exit 0
 fi
 # Without a font the page renders boxes instead of text (tests pass, screenshots are useless).

@@ -17,6 +17,7 @@ import io.dsabench.harness.SweepSpec;
 import io.dsabench.harness.compare.CompareRule;
 import io.dsabench.harness.compare.Comparison;
 import io.dsabench.harness.compare.ReferenceComparison;
+import io.dsabench.harness.compare.Verdict;
 import io.dsabench.harness.fleet.Gpus;
 import io.dsabench.harness.metrics.MetricsExport;
 import io.dsabench.harness.metrics.SweepMetrics;
@@ -25,6 +26,7 @@ import io.dsabench.harness.stats.StopRule;
 import io.dsabench.kernels.Backend;
 import io.dsabench.kernels.BackendUnavailableException;
 import io.dsabench.kernels.Backends;
+import io.dsabench.kernels.DeviceInfo;
 import io.prometheus.metrics.exporter.httpserver.HTTPServer;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
@@ -231,6 +233,22 @@ final class BenchCommand implements Callable<Integer> {
   Integer metricsPort;
 
   @Option(
+      names = "--metrics-bind",
+      defaultValue = MetricsExport.DEFAULT_BIND,
+      paramLabel = "ADDR",
+      description =
+          "address --metrics-port listens on (default: ${DEFAULT-VALUE}, this host only; a pod's"
+              + " address or 0.0.0.0 where Prometheus scrapes it over the network)")
+  String metricsBind;
+
+  @Option(
+      names = "--allow-different-devices",
+      description =
+          "compare against a baseline measured on another GPU model (refused by default: the"
+              + " verdict would measure the GPU, not the change)")
+  boolean allowDifferentDevices;
+
+  @Option(
       names = "--pushgateway",
       paramLabel = "URL",
       description = "push a summary to this Prometheus Pushgateway when the run ends")
@@ -243,42 +261,84 @@ final class BenchCommand implements Callable<Integer> {
   public Integer call() throws IOException {
     PrintWriter outW = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    // Every check on the command line comes before any work on a device.
+    // Every check on the command line comes before any work on a device: a bad flag found after
+    // a sweep of minutes loses the minutes.
     Shard sh = shard == null ? Shard.ALL : Shard.parse(shard);
-    List<Integer> devs = devices == null ? null : Gpus.parseDevices(devices, Gpus.list());
     if (pushgateway != null) {
       MetricsExport.parse(pushgateway);
-    }
-    if (reference != null && !"none".equals(reference)) {
-      readReference(Path.of(reference));
     }
     if (metricsPort != null && (metricsPort < 0 || metricsPort > 65535)) {
       throw new IllegalArgumentException(
           "metrics-port: " + metricsPort + " is not a TCP port (0-65535)");
     }
+    MetricsExport.checkBind(metricsBind);
     CompareRule rule = new CompareRule(minEffect);
+    List<Phase> ph = phases == null ? null : phases.stream().map(Phase::of).toList();
+    List<Variant> va = variants == null ? null : variants.stream().map(Variant::of).toList();
+    List<Integer> po = positions == null ? null : SweepSpec.parsePositions(positions);
+    parseTokens(tokens, "cpu");
+    if (forks < 0) {
+      throw new IllegalArgumentException("forks: " + forks + " is not 0 or a positive count");
+    }
+    if (iterations < 1) {
+      throw new IllegalArgumentException("iterations: " + iterations + " is not a positive count");
+    }
+    // The stopping rule's own checks, on the values as given (the backend's defaults come later).
+    StopRule given = StopRule.GPU;
+    if (minSamples != null) {
+      given = given.withMinSamples(minSamples);
+    }
+    if (maxNoise != null) {
+      given = given.withMaxNoise(maxNoise);
+    }
+    if (maxTime != null) {
+      given = given.withMaxSeconds(maxTime);
+    }
+    if (reference != null && !"none".equals(reference)) {
+      readReference(Path.of(reference));
+    }
+    Results baseResults = null;
+    Path base = null;
+    if (baseline != null && !"none".equals(baseline)) {
+      base = Path.of(baseline);
+      baseResults = readBaseline(base);
+      if (!"auto".equals(backend) && !backend.equals(baseResults.run().backend())) {
+        // Comparison.of's own refusal, before the sweep rather than after it.
+        throw new IllegalArgumentException(
+            Comparison.differentBackends(baseResults.run().backend(), backend));
+      }
+    }
+    OutputPaths.directory("out", out);
+    OutputPaths.file("out", out.resolve("results.json"));
+    List<Integer> devs = devices == null ? null : Gpus.parseDevices(devices, Gpus.list());
     String resolved;
+    DeviceInfo device;
     try (Backend b =
         Backends.open(backend, why -> err.println("dsabench: " + why + "; running on cpu"))) {
       resolved = b.name();
+      device = b.device();
     } catch (BackendUnavailableException e) {
-      err.println("dsabench: backend " + backend + " cannot start here: " + e.getMessage());
-      return Main.FAILED;
+      return unavailable(err, backend, e);
+    }
+    if (baseResults != null) {
+      if (!resolved.equals(baseResults.run().backend())) {
+        throw new IllegalArgumentException(
+            Comparison.differentBackends(baseResults.run().backend(), resolved));
+      }
+      String bd = baseResults.run().device() == null ? null : baseResults.run().device().name();
+      if (!allowDifferentDevices && bd != null && !bd.equals(device.name())) {
+        throw new IllegalArgumentException(Comparison.differentDevices(bd, device.name()));
+      }
     }
     if (devs != null && "cpu".equals(resolved) && !"cpu".equals(backend)) {
       err.println("dsabench: --devices needs GPUs, and none can start here; running on cpu");
     }
     SweepSpec defaults = SweepSpec.defaults(resolved);
-    List<Phase> ph = phases == null ? defaults.phases() : phases.stream().map(Phase::of).toList();
-    List<Variant> va =
-        variants == null ? defaults.variants() : variants.stream().map(Variant::of).toList();
-    List<Integer> po =
-        positions == null ? defaults.positions() : SweepSpec.parsePositions(positions);
     SweepSpec sweep =
         new SweepSpec(
-            ph,
-            va,
-            po,
+            ph == null ? defaults.phases() : ph,
+            va == null ? defaults.variants() : va,
+            po == null ? defaults.positions() : po,
             parseTokens(tokens, resolved),
             decodeTokensPerSeq == null
                 ? SweepSpec.defaultDecodeTokensPerSeq(resolved)
@@ -330,14 +390,21 @@ final class BenchCommand implements Callable<Integer> {
             opts.deviceUuid());
     Sweep s = new Sweep(opts).listen(ProgressBar.stderr());
     PrometheusRegistry registry = null;
+    SweepMetrics sweepMetrics = null;
     if (metricsPort != null || pushgateway != null) {
       registry = new PrometheusRegistry();
-      s.listen(new SweepMetrics(registry));
+      sweepMetrics = new SweepMetrics(registry);
+      s.listen(sweepMetrics);
     }
     HTTPServer server = null;
     if (metricsPort != null) {
-      server = MetricsExport.serve(registry, metricsPort);
-      err.println("dsabench: metrics on http://127.0.0.1:" + server.getPort() + "/metrics");
+      server = MetricsExport.serve(registry, metricsBind, metricsPort);
+      err.println(
+          "dsabench: metrics on http://"
+              + (metricsBind.contains(":") ? "[" + metricsBind + "]" : metricsBind)
+              + ":"
+              + server.getPort()
+              + "/metrics");
     }
     Results results;
     try {
@@ -346,19 +413,10 @@ final class BenchCommand implements Callable<Integer> {
       err.println("dsabench: " + e.getMessage());
       return Main.FAILED;
     } catch (BackendUnavailableException e) {
-      err.println("dsabench: backend " + resolved + " cannot start here: " + e.getMessage());
-      return Main.FAILED;
+      return unavailable(err, resolved, e);
     } finally {
       if (server != null) {
         server.close();
-      }
-    }
-    if (pushgateway != null) {
-      try {
-        MetricsExport.push(registry, pushgateway, BuildInfo.host());
-        err.println("dsabench: pushed the summary to " + pushgateway);
-      } catch (IOException e) {
-        err.println("dsabench: could not push to " + pushgateway + ": " + e.getMessage());
       }
     }
     outW.println("results: " + s.resultsFile());
@@ -378,42 +436,72 @@ final class BenchCommand implements Callable<Integer> {
       outW.println(failed + " point(s) failed; see their reasons in " + s.resultsFile());
     }
     printAgainstReference(results);
-    Path base = baselineFile(results);
-    if (base == null) {
-      if (summaryMd != null) {
-        Files.writeString(
-            summaryMd,
-            "### dsabench: no verdict (no baseline for " + s.resultsFile() + ")\n",
-            java.nio.charset.StandardCharsets.UTF_8,
-            java.nio.file.StandardOpenOption.CREATE,
-            java.nio.file.StandardOpenOption.APPEND);
+    Comparison c = verdict(results, base, baseResults, rule, sweepMetrics, s.resultsFile());
+    if (pushgateway != null) {
+      try {
+        MetricsExport.push(registry, pushgateway, BuildInfo.host());
+        err.println("dsabench: pushed the summary to " + pushgateway);
+      } catch (IOException e) {
+        err.println("dsabench: could not push to " + pushgateway + ": " + e.getMessage());
       }
-      outW.flush();
-      return code;
     }
-    Results baseResults;
-    try {
-      baseResults = ResultsIO.read(base);
-    } catch (ResultsFormatException e) {
-      throw new IllegalArgumentException("baseline: " + e.getMessage(), e);
+    outW.flush();
+    return c != null && c.regressed() ? Main.FAILED : code;
+  }
+
+  /** The verdict against the baseline (printed), or null when there is none (says why). */
+  private Comparison verdict(
+      Results results,
+      Path base,
+      Results baseResults,
+      CompareRule rule,
+      SweepMetrics metrics,
+      Path resultsFile)
+      throws IOException {
+    PrintWriter outW = spec.commandLine().getOut();
+    if (baseResults == null) {
+      base = baselineFile(results);
+      if (base == null) {
+        if (summaryMd != null) {
+          appendSummary("### dsabench: no verdict (no baseline for " + resultsFile + ")\n");
+        }
+        return null;
+      }
+      baseResults = readBaseline(base);
     }
     outW.println("compared against " + base);
-    Comparison c = Comparison.of(baseResults, results, rule);
+    Comparison c;
+    try {
+      c =
+          Comparison.of(
+              baseResults,
+              results,
+              rule,
+              Comparison.Options.DEFAULT.withAllowDifferentDevices(allowDifferentDevices));
+    } catch (IllegalArgumentException e) {
+      // The published run of this device's slug, but another backend or model: no verdict.
+      outW.println("no verdict: " + e.getMessage());
+      if (summaryMd != null) {
+        appendSummary("### dsabench: no verdict (" + e.getMessage() + ")\n");
+      }
+      return null;
+    }
     outW.print(c.table());
     if (summaryMd != null) {
       // Appended, as CI job summaries are: one file can gather several steps' verdicts.
-      Files.writeString(
-          summaryMd,
+      appendSummary(
           c.markdown(
               base + " (" + baseResults.run().id() + ")",
-              s.resultsFile() + " (" + results.run().id() + ")"),
-          java.nio.charset.StandardCharsets.UTF_8,
-          java.nio.file.StandardOpenOption.CREATE,
-          java.nio.file.StandardOpenOption.APPEND);
+              resultsFile + " (" + results.run().id() + ")"));
       outW.println("markdown summary: " + summaryMd);
     }
-    outW.flush();
-    return c.regressed() ? Main.FAILED : code;
+    if (metrics != null) {
+      metrics.verdict(
+          baseResults.run().id(),
+          c.regressed(),
+          c.count(Verdict.REGRESSION) + c.count(Verdict.LOST));
+    }
+    return c;
   }
 
   /**
@@ -469,6 +557,43 @@ final class BenchCommand implements Callable<Integer> {
     } catch (ResultsFormatException e) {
       throw new IllegalArgumentException("reference: " + e.getMessage(), e);
     }
+  }
+
+  private static Results readBaseline(Path file) {
+    try {
+      return ResultsIO.read(file);
+    } catch (ResultsFormatException e) {
+      throw new IllegalArgumentException("baseline: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * A backend that cannot start: one line saying why (native loaders append pages of nested traces
+   * to their messages); the whole of it with {@code --verbose}.
+   */
+  private int unavailable(PrintWriter err, String name, BackendUnavailableException e) {
+    boolean verbose = Main.verbose(spec);
+    err.println(
+        "dsabench: backend "
+            + name
+            + " cannot start here: "
+            + Backends.firstLine(e.getMessage())
+            + (verbose ? "" : " (--verbose prints the loader's full report)"));
+    if (verbose) {
+      err.println(e.getMessage());
+      e.printStackTrace(err);
+    }
+    err.flush();
+    return Main.FAILED;
+  }
+
+  private void appendSummary(String markdown) throws IOException {
+    Files.writeString(
+        summaryMd,
+        markdown,
+        java.nio.charset.StandardCharsets.UTF_8,
+        java.nio.file.StandardOpenOption.CREATE,
+        java.nio.file.StandardOpenOption.APPEND);
   }
 
   /** The baseline to compare with, or null (then says why not). */

@@ -24,7 +24,10 @@ import picocli.CommandLine.Spec;
       "Rule: change = new median / base median - 1. |change| < --min-effect: same. Otherwise,"
           + " if the base and new p10-p90 intervals do not overlap: regression (slower) or"
           + " faster; if they overlap: ambiguous (listed, does not fail).",
-      "A point ok in BASE but skipped or failed in NEW is lost and fails like a regression.",
+      "A point ok in BASE but skipped or failed in NEW is lost and fails like a regression; so is"
+          + " a point NEW's declared sweep holds but its file lacks (an interrupted sweep).",
+      "Runs of two backends, or of two GPU models, are refused (exit 2) unless"
+          + " --allow-different-devices allows the latter.",
       "With --reference: OURS REF, where REF is a reference run (dsabench reference): per point"
           + " and stage, our median over the reference's and both throughputs, worst first; a"
           + " comparison, not a verdict (exit 0).",
@@ -45,6 +48,13 @@ final class CompareCommand implements Callable<Integer> {
       paramLabel = "F",
       description = "smallest relative change of a median that counts (default: ${DEFAULT-VALUE})")
   double minEffect;
+
+  @Option(
+      names = "--allow-different-devices",
+      description =
+          "compare runs measured on two GPU models (refused by default: the verdict would measure"
+              + " the GPU, not the change)")
+  boolean allowDifferentDevices;
 
   @Option(
       names = "--reference",
@@ -73,6 +83,11 @@ final class CompareCommand implements Callable<Integer> {
     Results b = read(base);
     Results n = read(now);
     if (reference) {
+      String od = b.run().device() == null ? null : b.run().device().name();
+      String rd = n.run().device() == null ? null : n.run().device().name();
+      if (!allowDifferentDevices && od != null && rd != null && !od.equals(rd)) {
+        throw new IllegalArgumentException(Comparison.differentDevices(od, rd));
+      }
       ReferenceComparison rc = ReferenceComparison.of(b, n);
       PrintWriter out = spec.commandLine().getOut();
       out.println("ours:      " + base + " (" + b.run().id() + ")");
@@ -81,7 +96,12 @@ final class CompareCommand implements Callable<Integer> {
       out.flush();
       return Main.OK;
     }
-    Comparison c = Comparison.of(b, n, rule);
+    Comparison c =
+        Comparison.of(
+            b,
+            n,
+            rule,
+            Comparison.Options.DEFAULT.withAllowDifferentDevices(allowDifferentDevices));
     PrintWriter out = spec.commandLine().getOut();
     if (format.equals("markdown")) {
       out.print(c.markdown(base + " (" + b.run().id() + ")", now + " (" + n.run().id() + ")"));

@@ -20,6 +20,7 @@ import io.dsabench.costmodel.cost.RestEstimate;
 import io.dsabench.costmodel.cost.SeriesUsed;
 import io.dsabench.costmodel.hardware.HardwareProfile;
 import io.dsabench.costmodel.hardware.HardwareProfiles;
+import io.dsabench.costmodel.hardware.Price;
 import io.dsabench.costmodel.reference.ComparisonRow;
 import io.dsabench.costmodel.reference.Figure3Comparison;
 import io.dsabench.costmodel.reference.Figure3Reference;
@@ -75,8 +76,10 @@ final class CostCommand implements Callable<Integer> {
   @Option(
       names = "--price",
       paramLabel = "USD",
-      description = "USD per GPU-hour (default: the hardware's default price; h800: 2)")
-  Double price;
+      description =
+          "USD per GPU-hour, above 0 and at most 1000 (default: the hardware's default price;"
+              + " h800: 2)")
+  String price;
 
   @Option(names = "--format", paramLabel = "F", description = "table, csv or json (default: table)")
   String format = "table";
@@ -157,6 +160,9 @@ final class CostCommand implements Callable<Integer> {
       throw new IllegalArgumentException(
           "out: '" + outDir + "' is for --format csv (one table per file); table and json print");
     }
+    if (outDir != null) {
+      OutputPaths.directory("out", outDir);
+    }
     if (step <= 0 || step > CostParameters.MAX_POSITION) {
       throw new IllegalArgumentException(
           "step: " + step + " is not between 1 and " + CostParameters.MAX_POSITION);
@@ -164,7 +170,7 @@ final class CostCommand implements Callable<Integer> {
     HardwareProfile target = HardwareProfiles.byId(hardware);
     CostParameters params = CostParameters.forHardware(target);
     if (price != null) {
-      params = params.withPrice(HardwareProfile.checkPrice(price));
+      params = params.withPrice(Price.parse(price));
     }
     if (sourceHardware != null) {
       params = params.withSource(HardwareProfiles.byId(sourceHardware));

@@ -1,5 +1,6 @@
 package io.dsabench.cli;
 
+import io.dsabench.kernels.Backends;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -36,6 +37,12 @@ public final class Main implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
+  @CommandLine.Option(
+      names = "--verbose",
+      scope = CommandLine.ScopeType.INHERIT,
+      description = "on an error, print the stack trace and the full reasons as well")
+  boolean verbose;
+
   @Override
   public void run() {
     spec.commandLine().usage(spec.commandLine().getOut());
@@ -56,9 +63,14 @@ public final class Main implements Runnable {
     cl.setExitCodeExceptionMapper(e -> e instanceof IllegalArgumentException ? BAD_INPUT : FAILED);
     cl.setParameterExceptionHandler(
         (ex, a) -> {
+          // One line, like every other refusal: the problem, then where the options are listed.
           PrintWriter err = ex.getCommandLine().getErr();
-          err.println("dsabench: " + ex.getMessage());
-          err.println("Try 'dsabench " + ex.getCommandLine().getCommandName() + " --help'.");
+          err.println(
+              "dsabench: "
+                  + ex.getMessage()
+                  + " ('"
+                  + ex.getCommandLine().getCommandSpec().qualifiedName()
+                  + " --help' lists the options)");
           return BAD_INPUT;
         });
     cl.setExecutionExceptionHandler(
@@ -68,11 +80,32 @@ public final class Main implements Runnable {
             err.println("dsabench: " + ex.getMessage());
             return BAD_INPUT;
           }
-          err.println("dsabench: " + ex);
-          ex.printStackTrace(err);
+          // Not bad input: a fault. One line by default, the trace with --verbose.
+          boolean verbose = verbose(parseResult);
+          err.println(
+              "dsabench: "
+                  + Backends.firstLine(String.valueOf(ex))
+                  + (verbose ? "" : " (--verbose prints the stack trace)"));
+          if (verbose) {
+            ex.printStackTrace(err);
+          }
           return FAILED;
         });
     return cl;
+  }
+
+  /** Whether {@code --verbose} was given, anywhere on the command line. */
+  static boolean verbose(CommandLine.Model.CommandSpec spec) {
+    return verbose(spec.root().commandLine().getParseResult());
+  }
+
+  private static boolean verbose(CommandLine.ParseResult result) {
+    for (CommandLine.ParseResult r = result; r != null; r = r.subcommand()) {
+      if (r.hasMatchedOption("--verbose")) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Version from the jar manifest, else "development build". */

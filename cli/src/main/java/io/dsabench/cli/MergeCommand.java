@@ -39,6 +39,7 @@ final class MergeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
+    OutputPaths.file("out", out);
     List<ShardMerge.Input> inputs = new ArrayList<>();
     for (Path f : files) {
       try {

@@ -2,10 +2,12 @@ package io.dsabench.cli;
 
 import io.dsabench.costmodel.results.PointStatus;
 import io.dsabench.costmodel.results.Results;
+import io.dsabench.costmodel.results.ResultsIO;
 import io.dsabench.costmodel.workload.Phase;
 import io.dsabench.costmodel.workload.Variant;
 import io.dsabench.harness.DeviceLock;
 import io.dsabench.harness.ProgressBar;
+import io.dsabench.harness.SweepListener;
 import io.dsabench.harness.SweepSpec;
 import io.dsabench.harness.fleet.Gpus;
 import io.dsabench.harness.reference.ProcessChannel;
@@ -17,7 +19,6 @@ import java.io.InputStream;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -164,21 +165,14 @@ final class ReferenceCommand implements Callable<Integer> {
         references != null
             ? references
             : Path.of(envOr("DSABENCH_REFERENCES", Path.of("out", "references").toString()));
-    if (Files.exists(out) && !Files.isDirectory(out)) {
-      throw new IllegalArgumentException("out: " + out + " exists and is not a directory");
-    }
-    Files.createDirectories(out);
+    OutputPaths.directory("out", out);
+    OutputPaths.file("out", out.resolve("results.json"));
     Path runnerScript = extractRunner(out);
     List<String> cmd = new ArrayList<>(List.of(exe, runnerScript.toString()));
-    if (Files.isDirectory(refs)) {
+    boolean built = Files.isDirectory(refs);
+    if (built) {
       cmd.add("--references");
       cmd.add(refs.toAbsolutePath().toString());
-    } else {
-      err.println(
-          "dsabench: no built references in "
-              + refs
-              + " (scripts/build-references.sh builds FlashMLA there); FlashMLA stages will be"
-              + " skipped");
     }
     Path log = out.resolve("runner.log");
     ReferenceSweep sweepRun =
@@ -189,6 +183,20 @@ final class ReferenceCommand implements Callable<Integer> {
                 () -> ProcessChannel.start(cmd, log),
                 commandLine())
             .listen(ProgressBar.stderr());
+    if (!built) {
+      // Said once the runner is up: a run that cannot start at all says only why it cannot.
+      sweepRun.listen(
+          new SweepListener() {
+            @Override
+            public void sweepStarted(Results r, int total) {
+              err.println(
+                  "dsabench: no built references in "
+                      + refs
+                      + " (scripts/build-references.sh builds FlashMLA there); FlashMLA stages"
+                      + " will be skipped");
+            }
+          });
+    }
     Results results;
     DeviceLock lock;
     try {
@@ -243,9 +251,7 @@ final class ReferenceCommand implements Callable<Integer> {
       if (in == null) {
         throw new IOException("the reference runner " + RUNNER_RESOURCE + " is not in this build");
       }
-      Path tmp = Files.createTempFile(dir, ".dsabench_reference.", ".py");
-      Files.copy(in, tmp, StandardCopyOption.REPLACE_EXISTING);
-      Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      ResultsIO.writeAtomically(target, in.readAllBytes());
     }
     return target;
   }

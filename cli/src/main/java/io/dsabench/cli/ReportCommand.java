@@ -1,6 +1,7 @@
 package io.dsabench.cli;
 
 import io.dsabench.costmodel.capacity.WorkloadFile;
+import io.dsabench.costmodel.hardware.Price;
 import io.dsabench.costmodel.results.MeasurementSet;
 import io.dsabench.costmodel.results.Results;
 import io.dsabench.costmodel.results.ResultsFormatException;
@@ -69,8 +70,8 @@ final class ReportCommand implements Callable<Integer> {
   @Option(
       names = "--price",
       paramLabel = "USD",
-      description = "USD per GPU-hour (default: the hardware profile's)")
-  Double price;
+      description = "USD per GPU-hour, above 0 and at most 1000 (default: the hardware profile's)")
+  String price;
 
   @Option(
       names = "--positions",
@@ -112,6 +113,10 @@ final class ReportCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
+    ReportFiles beside = ReportFiles.beside(out);
+    for (Path p : List.of(beside.html(), beside.csv(), beside.json())) {
+      OutputPaths.file("out", p);
+    }
     List<Path> inputs = new ArrayList<>();
     for (Path p : results) {
       if (Files.isDirectory(p)) {
@@ -135,7 +140,7 @@ final class ReportCommand implements Callable<Integer> {
             run,
             primary.toString(),
             hardware,
-            price,
+            price == null ? null : Price.parse(price),
             positions == null ? null : parsePositions(positions),
             workload == null ? null : WorkloadFile.read(workload),
             workload == null ? null : workload.toString(),

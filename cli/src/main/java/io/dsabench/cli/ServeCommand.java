@@ -3,8 +3,10 @@ package io.dsabench.cli;
 import io.dsabench.dashboard.DashboardOptions;
 import io.dsabench.dashboard.DashboardServer;
 import io.dsabench.harness.PublishedRuns;
+import io.dsabench.dashboard.runs.RunStore;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -69,6 +71,24 @@ final class ServeCommand implements Callable<Integer> {
     return dirs;
   }
 
+  @Option(
+      names = "--allowed-host",
+      paramLabel = "NAME",
+      description =
+          "Another Host name to answer (repeatable), e.g. the name a proxy forwards; any Host"
+              + " other than 127.0.0.1, localhost, [::1], the --bind address and these is refused"
+              + " (DNS rebinding).")
+  List<String> allowedHosts;
+
+  @Option(
+      names = "--max-results-mb",
+      defaultValue = "32",
+      paramLabel = "MB",
+      description =
+          "Largest results file read, MiB (default: ${DEFAULT-VALUE}; a full sweep is about 0.3);"
+              + " larger files are listed as problems, never parsed.")
+  int maxResultsMb;
+
   @Override
   public Integer call() throws Exception {
     // Jetty logs through SLF4J and the CLI ships no binding (Jetty stays silent, which is what a
@@ -76,8 +96,29 @@ final class ServeCommand implements Callable<Integer> {
     if (System.getProperty("slf4j.internal.verbosity") == null) {
       System.setProperty("slf4j.internal.verbosity", "ERROR");
     }
+    // Folders named on the command line must be folders; the defaults may not exist yet (a fresh
+    // checkout has no out/), and the page then says to run make bench.
+    if (results != null) {
+      for (Path d : results) {
+        if (!Files.exists(d)) {
+          throw new IllegalArgumentException("results: '" + d + "' does not exist; give a folder");
+        }
+        if (!Files.isDirectory(d)) {
+          throw new IllegalArgumentException(
+              "results: '" + d + "' is a file, not a folder; give the folder that holds it");
+        }
+      }
+    }
+    if (maxResultsMb < 1 || maxResultsMb > 4096) {
+      throw new IllegalArgumentException(
+          "max-results-mb: " + maxResultsMb + " is not between 1 and 4096 MiB");
+    }
     List<Path> dirs = dirs(results, PublishedRuns.of(published));
-    DashboardOptions options = DashboardOptions.of(bind, port, dirs);
+    DashboardOptions options =
+        DashboardOptions.of(bind, port, dirs)
+            .withLimits(
+                new RunStore.Limits((long) maxResultsMb << 20, RunStore.Limits.DEFAULT.maxFiles()))
+            .withAllowedHosts(allowedHosts == null ? List.of() : allowedHosts);
     DashboardServer server;
     try {
       server = DashboardServer.start(options, new PrometheusRegistry());

@@ -150,11 +150,25 @@ class CostCommandTest {
     CliRun hw = run("cost", "--results", f.toString(), "--hardware", "tpu");
     assertEquals(2, hw.exit());
     assertTrue(hw.err().contains("hardware: 'tpu' is not one of h800, h100, h200, b200"), hw.err());
-    CliRun price = run("cost", "--results", f.toString(), "--price", "-1");
-    assertEquals(2, price.exit());
-    assertTrue(
-        price.err().contains("price: -1.0 is not between 0 and 1000 USD per GPU-hour"),
-        price.err());
+    // One price rule for cost, report and the API: a plain decimal above 0 and at most 1000.
+    for (String bad : List.of("-1", "0", "-0", "1e308", "0x1p3", "2d", "Infinity", "NaN")) {
+      for (String command : List.of("cost", "report")) {
+        List<String> args =
+            new ArrayList<>(List.of(command, "--results", f.toString(), "--price", bad));
+        if (command.equals("report")) {
+          args.addAll(List.of("--out", dir.resolve("r.html").toString()));
+        }
+        CliRun price = run(args.toArray(new String[0]));
+        assertEquals(2, price.exit(), command + " --price " + bad + ": " + price.err());
+        assertEquals(
+            "dsabench: price: '"
+                + bad
+                + "' is not a price: a plain decimal of USD per GPU-hour above 0 and at most 1000\n",
+            price.err(),
+            command + " --price " + bad);
+        assertTrue(!price.out().contains("Infinity"), price.out());
+      }
+    }
     Path other = dir.resolve("other.json");
     Files.writeString(other, "{\"schema\": \"other/v9\"}");
     CliRun schema = run("cost", "--results", other.toString());

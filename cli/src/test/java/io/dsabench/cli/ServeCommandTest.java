@@ -63,4 +63,31 @@ class ServeCommandTest {
     assertThat(ServeCommand.dirs(java.util.List.of(tmp.resolve("published")), published))
         .containsExactly(tmp.resolve("published"));
   }
+
+  @Test
+  void resultsNamingAMissingFolderOrAFileIsBadInputAtStartUp(@TempDir Path tmp) throws Exception {
+    Path missing = tmp.resolve("nope");
+    Outcome m = serve("--port", "0", "--results", missing.toString());
+    assertThat(m.exit()).isEqualTo(Main.BAD_INPUT);
+    assertThat(m.err().strip())
+        .isEqualTo("dsabench: results: '" + missing + "' does not exist; give a folder");
+    Path file = java.nio.file.Files.writeString(tmp.resolve("results.json"), "{}");
+    Outcome f = serve("--port", "0", "--results", file.toString());
+    assertThat(f.exit()).isEqualTo(Main.BAD_INPUT);
+    assertThat(f.err().strip())
+        .isEqualTo(
+            "dsabench: results: '"
+                + file
+                + "' is a file, not a folder; give the folder that holds it");
+    Outcome size = serve("--port", "0", "--results", tmp.toString(), "--max-results-mb", "0");
+    assertThat(size.exit()).isEqualTo(Main.BAD_INPUT);
+    assertThat(size.err().strip())
+        .isEqualTo("dsabench: max-results-mb: 0 is not between 1 and 4096 MiB");
+    Outcome host = serve("--port", "0", "--results", tmp.toString(), "--allowed-host", "evil/../x");
+    assertThat(host.exit()).isEqualTo(Main.BAD_INPUT);
+    assertThat(host.err().strip())
+        .isEqualTo(
+            "dsabench: allowed-host: 'evil/../x' is not a host name (letters, digits, '.', '-',"
+                + " ':')");
+  }
 }

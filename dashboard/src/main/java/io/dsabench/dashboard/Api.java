@@ -1,11 +1,13 @@
 package io.dsabench.dashboard;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dsabench.costmodel.hardware.Bound;
 import io.dsabench.costmodel.hardware.CeilingCheck;
 import io.dsabench.costmodel.hardware.Ceilings;
 import io.dsabench.costmodel.hardware.HardwareProfile;
 import io.dsabench.costmodel.hardware.HardwareProfiles;
 import io.dsabench.costmodel.hardware.Precision;
+import io.dsabench.costmodel.hardware.Price;
 import io.dsabench.costmodel.hardware.Roofline;
 import io.dsabench.costmodel.results.PointResult;
 import io.dsabench.costmodel.results.PointStatus;
@@ -37,7 +39,7 @@ final class Api {
   static final Set<String> COST_PARAMETERS = Set.of("run", "hardware", "price");
 
   /** The highest price the API accepts; beyond it a typo is likelier than a real rental. */
-  static final double MAX_PRICE = HardwareProfile.MAX_USD_PER_GPU_HOUR;
+  static final double MAX_PRICE = io.dsabench.costmodel.hardware.Price.MAX_USD_PER_GPU_HOUR;
 
   private final RunStore store;
   private final LiveSweeps live;
@@ -45,13 +47,17 @@ final class Api {
   private final Verdicts verdicts;
   private final WorkloadModel workload = WorkloadModel.deepseekV32();
   private final ReferenceRuns references;
+  private final ObjectMapper mapper;
+  private final Memo<List<String>, JsonBytes> costMemo = new Memo<>(64);
+  private final Memo<String, Verdicts.Verdict> verdictMemo = new Memo<>(512);
 
-  Api(RunStore store, LiveSweeps live, CostCurves costs, Verdicts verdicts) {
+  Api(RunStore store, LiveSweeps live, CostCurves costs, Verdicts verdicts, ObjectMapper mapper) {
     this.store = store;
     this.live = live;
     this.costs = costs;
     this.verdicts = verdicts;
     this.references = new ReferenceRuns(store);
+    this.mapper = mapper;
   }
 
   /** Refuses any query parameter outside {@code allowed} (none by default). */
@@ -80,7 +86,8 @@ final class Api {
     m.put("runs", list);
     m.put("defaultRun", defaultRun(store.runs()).map(Run::id).orElse(null));
     m.put("problems", store.problems());
-    m.put("roots", store.roots().stream().map(Object::toString).toList());
+    // Relative names only: clients have no business knowing the server's directory layout.
+    m.put("roots", store.rootNames());
     m.put(
         "hint",
         list.isEmpty()
@@ -144,6 +151,15 @@ final class Api {
     return m;
   }
 
+  /** The run's verdict as a metric reads it: regressed, passed, or none. */
+  Optional<Boolean> regressed(Run r) {
+    return switch (verdict(r).status()) {
+      case "regression" -> Optional.of(true);
+      case "pass" -> Optional.of(false);
+      default -> Optional.empty();
+    };
+  }
+
   private Verdicts.Verdict verdict(Run r) {
     if (r.reference()) {
       // DeepSeek's kernels, not ours: nothing of ours to regress.
@@ -161,7 +177,10 @@ final class Api {
       return new Verdicts.Verdict(
           "none", "no verdict: no published run for " + slug + " (published/" + slug + "/)");
     }
-    return verdicts.verdict(base.get(), r);
+    boolean running = live.running(r);
+    Run b = base.get();
+    return verdictMemo.get(
+        contentKey(b) + " " + contentKey(r) + " " + running, () -> verdicts.verdict(b, r, running));
   }
 
   Map<String, Object> sweep() {
@@ -190,7 +209,7 @@ final class Api {
     return costs.reference();
   }
 
-  Object cost(Fields query) {
+  JsonBytes cost(Fields query) {
     expectOnly(query, COST_PARAMETERS.toArray(String[]::new));
     List<String> runIds = query.getValues("run");
     if (runIds == null || runIds.isEmpty() || runIds.stream().anyMatch(String::isBlank)) {
@@ -217,22 +236,45 @@ final class Api {
     }
     String priceText = single(query, "price");
     double price = priceText == null ? profile.usdPerGpuHour() : price(priceText);
-    return costs.curves(runs, profile, price);
+    // The curves depend only on the runs' contents, the hardware and the price: computed and
+    // written once per such key, not once per request (a page polls, dashboards refresh).
+    List<String> key = new ArrayList<>();
+    for (Run r : runs) {
+      key.add(contentKey(r));
+    }
+    key.add(profile.id());
+    key.add(Double.toString(price));
+    HardwareProfile hardware = profile;
+    double usd = price;
+    return costMemo.get(key, () -> json(costs.curves(runs, hardware, usd)));
   }
 
-  /** Parses a price: a finite number of USD per GPU-hour in [0, MAX_PRICE]. */
-  static double price(String text) {
-    double v;
+  /**
+   * A run's identity for memos: its id, its file's time, and the very object the store read (the
+   * store keeps one per unchanged file), so a rewritten file is a new key.
+   */
+  private static String contentKey(Run r) {
+    return r.id() + "@" + r.modified() + "#" + System.identityHashCode(r.results());
+  }
+
+  /** An answer written once, served as bytes. */
+  record JsonBytes(byte[] bytes) {}
+
+  private JsonBytes json(Object body) {
     try {
-      v = Double.parseDouble(text.trim());
-    } catch (NumberFormatException e) {
-      throw ApiException.badParameter("price", text, "is not a number of USD per GPU-hour");
+      return new JsonBytes(mapper.writeValueAsBytes(body));
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException("cannot write the answer as JSON", e);
     }
-    if (!Double.isFinite(v) || v < 0 || v > MAX_PRICE) {
-      throw ApiException.badParameter(
-          "price", text, "is not between 0 and " + (int) MAX_PRICE + " USD per GPU-hour");
+  }
+
+  /** Parses a price by the one rule of CLI, report and API ({@link Price}). */
+  static double price(String text) {
+    try {
+      return Price.parse(text);
+    } catch (IllegalArgumentException e) {
+      throw ApiException.badParameter("price", text, Price.RULE);
     }
-    return v;
   }
 
   private static String single(Fields query, String name) {

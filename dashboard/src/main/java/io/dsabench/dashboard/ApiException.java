@@ -31,6 +31,11 @@ final class ApiException extends RuntimeException {
         404, parameter + ": '" + value + "' is not " + what, parameter, value, "is not " + what);
   }
 
+  /** 421 for a request addressed to a name the dashboard does not answer (DNS rebinding). */
+  static ApiException misdirected(String parameter, String value, String rule) {
+    return new ApiException(421, parameter + ": '" + value + "' " + rule, parameter, value, rule);
+  }
+
   /** 409/503-style refusals where the request is fine but the data cannot answer it. */
   static ApiException unavailable(int status, String message) {
     return new ApiException(status, message, null, null, null);

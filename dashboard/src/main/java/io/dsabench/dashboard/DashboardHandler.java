@@ -2,7 +2,7 @@ package io.dsabench.dashboard;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dsabench.dashboard.metrics.DashboardMetrics;
-import io.dsabench.dashboard.metrics.JettyScrapeExchange;
+import io.dsabench.dashboard.metrics.ScrapeCache;
 import io.prometheus.metrics.exporter.common.PrometheusScrapeHandler;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -26,20 +26,24 @@ final class DashboardHandler extends Handler.Abstract {
   private final StaticResources assets;
   private final Api api;
   private final DashboardMetrics metrics;
-  private final PrometheusScrapeHandler scrape;
+  private final ScrapeCache scrapes;
   private final ObjectMapper mapper;
+  private final HostCheck hosts;
 
   DashboardHandler(
       StaticResources assets,
       Api api,
       DashboardMetrics metrics,
       PrometheusScrapeHandler scrape,
-      ObjectMapper mapper) {
+      ObjectMapper mapper,
+      HostCheck hosts) {
     this.assets = assets;
     this.api = api;
     this.metrics = metrics;
-    this.scrape = scrape;
+    // A scrape is at most a second old: what the run store's rescan interval allows anyway.
+    this.scrapes = new ScrapeCache(scrape, 1_000_000_000L, System::nanoTime);
     this.mapper = mapper;
+    this.hosts = hosts;
   }
 
   @Override
@@ -49,6 +53,11 @@ final class DashboardHandler extends Handler.Abstract {
     String route = routeOf(path);
     int status;
     try {
+      hosts.check(request);
+      if (path.indexOf('\0') >= 0) {
+        throw ApiException.badParameter(
+            "path", path.replace("\0", "\\0"), "contains a NUL byte (%00); refused");
+      }
       status = dispatch(route, path, request, response, callback);
     } catch (ApiException e) {
       status = e.status();
@@ -98,18 +107,12 @@ final class DashboardHandler extends Handler.Abstract {
     Fields query = query(request);
     switch (route) {
       case "/metrics" -> {
-        var exchange = new JettyScrapeExchange(request, response);
-        try {
-          scrape.handleRequest(exchange);
-        } catch (java.io.IOException | RuntimeException e) {
-          // Headers may be out already: no JSON error body, just end the exchange as failed.
-          exchange.close();
-          callback.failed(e);
-          return 500;
-        }
-        exchange.close();
-        callback.succeeded();
-        return exchange.status();
+        ScrapeCache.Scrape s = scrapes.scrape(request);
+        response.setStatus(s.status());
+        s.headers().forEach((k, v) -> response.getHeaders().put(k, v));
+        securityHeaders(response);
+        response.write(true, ByteBuffer.wrap(s.body()), callback);
+        return s.status();
       }
       case "/healthz" -> {
         writeJson(response, callback, 200, Map.of("status", "ok"));
@@ -161,12 +164,25 @@ final class DashboardHandler extends Handler.Abstract {
   }
 
   private static Fields query(Request request) {
+    Fields fields;
     try {
-      return Request.extractQueryParameters(request, StandardCharsets.UTF_8);
+      fields = Request.extractQueryParameters(request, StandardCharsets.UTF_8);
     } catch (RuntimeException e) {
       throw ApiException.badParameter(
           "query", String.valueOf(request.getHttpURI().getQuery()), "is not a valid query string");
     }
+    // A NUL byte is never part of a run id, a hardware name or a number; it is a probe.
+    for (Fields.Field f : fields) {
+      for (String v : f.getValues()) {
+        if (f.getName().indexOf('\0') >= 0 || v.indexOf('\0') >= 0) {
+          throw ApiException.badParameter(
+              f.getName().replace("\0", "\\0"),
+              v.replace("\0", "\\0"),
+              "contains a NUL byte (%00); refused");
+        }
+      }
+    }
+    return fields;
   }
 
   /** The {id} segment: exactly one segment, already percent-decoded by Jetty. */
@@ -193,7 +209,7 @@ final class DashboardHandler extends Handler.Abstract {
   private int writeJson(Response response, Callback callback, int status, Object body) {
     byte[] bytes;
     try {
-      bytes = mapper.writeValueAsBytes(body);
+      bytes = body instanceof Api.JsonBytes j ? j.bytes() : mapper.writeValueAsBytes(body);
     } catch (Exception e) {
       status = 500;
       bytes =
@@ -210,11 +226,6 @@ final class DashboardHandler extends Handler.Abstract {
 
   /** The page loads nothing from elsewhere; say so to the browser too. */
   private static void securityHeaders(Response response) {
-    response
-        .getHeaders()
-        .put(
-            "Content-Security-Policy",
-            "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'");
-    response.getHeaders().put("X-Content-Type-Options", "nosniff");
+    JsonErrorHandler.securityHeaders(response.getHeaders());
   }
 }

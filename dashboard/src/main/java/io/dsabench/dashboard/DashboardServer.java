@@ -46,14 +46,21 @@ public final class DashboardServer implements AutoCloseable {
   public static DashboardServer start(DashboardOptions options, PrometheusRegistry registry)
       throws Exception {
     Clock clock = Clock.systemUTC();
-    RunStore store = new RunStore(options.resultsDirs(), clock, Duration.ofSeconds(1));
+    RunStore store =
+        new RunStore(options.resultsDirs(), clock, Duration.ofSeconds(1), options.limits());
     LiveSweeps live = new LiveSweeps(clock, options.liveWindow(), options.lockDir());
-    var metrics = new DashboardMetrics(registry, store, live);
-    var api = new Api(store, live, ModelCostCurves.create(), HarnessVerdicts.create());
     var mapper = ResultsIO.mapper().disable(SerializationFeature.INDENT_OUTPUT);
+    var api =
+        new Api(store, live, ModelCostCurves.create(), HarnessVerdicts.create(), mapper);
+    var metrics = new DashboardMetrics(registry, store, live, api::regressed);
     var handler =
         new DashboardHandler(
-            new StaticResources(), api, metrics, new PrometheusScrapeHandler(registry), mapper);
+            new StaticResources(),
+            api,
+            metrics,
+            new PrometheusScrapeHandler(registry),
+            mapper,
+            HostCheck.of(options.bind(), options.allowedHosts()));
 
     var threads = new QueuedThreadPool(64, 4);
     threads.setName("dashboard");
@@ -65,6 +72,8 @@ public final class DashboardServer implements AutoCloseable {
     connector.setPort(options.port());
     server.addConnector(connector);
     server.setHandler(handler);
+    // Jetty's own refusals (bad URI encodings, too-long URIs, bad Host) in the dashboard's JSON.
+    server.setErrorHandler(new JsonErrorHandler());
     server.setStopTimeout(2000);
     try {
       server.start();

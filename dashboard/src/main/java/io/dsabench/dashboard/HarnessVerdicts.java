@@ -14,10 +14,15 @@ final class HarnessVerdicts implements Verdicts {
   }
 
   @Override
-  public Verdict verdict(Run published, Run candidate) {
+  public Verdict verdict(Run published, Run candidate, boolean running) {
     Comparison c;
     try {
-      c = Comparison.of(published.results(), candidate.results(), CompareRule.DEFAULT);
+      c =
+          Comparison.of(
+              published.results(),
+              candidate.results(),
+              CompareRule.DEFAULT,
+              Comparison.Options.DEFAULT.withAbsentIsLost(!running));
     } catch (IllegalArgumentException e) {
       return new Verdict("none", "no verdict: " + e.getMessage());
     }

@@ -12,12 +12,15 @@ interface Verdicts {
    */
   record Verdict(String status, String text) {}
 
-  /** Compares {@code candidate} with {@code published}. */
-  Verdict verdict(Run published, Run candidate);
+  /**
+   * Compares {@code candidate} with {@code published}; a {@code running} candidate's points still
+   * to come are not lost.
+   */
+  Verdict verdict(Run published, Run candidate, boolean running);
 
   /** Used while no compare API is on the classpath. */
   static Verdicts none() {
-    return (published, candidate) ->
+    return (published, candidate, running) ->
         new Verdict("none", "no verdict: the harness compare API is not available");
   }
 }

@@ -163,9 +163,15 @@ class ApiTest {
   @CsvSource(
       delimiter = '|',
       value = {
-        "/api/cost?run=synthetic-run-1&price=abc|price|abc|price: 'abc' is not a number of USD per GPU-hour",
-        "/api/cost?run=synthetic-run-1&price=-1|price|-1|price: '-1' is not between 0 and 1000 USD per GPU-hour",
-        "/api/cost?run=synthetic-run-1&price=NaN|price|NaN|price: 'NaN' is not between 0 and 1000 USD per GPU-hour",
+        "/api/cost?run=synthetic-run-1&price=abc|price|abc|price: 'abc' is not a price: a plain decimal of USD per GPU-hour above 0 and at most 1000",
+        "/api/cost?run=synthetic-run-1&price=-1|price|-1|price: '-1' is not a price: a plain decimal of USD per GPU-hour above 0 and at most 1000",
+        "/api/cost?run=synthetic-run-1&price=NaN|price|NaN|price: 'NaN' is not a price: a plain decimal of USD per GPU-hour above 0 and at most 1000",
+        "/api/cost?run=synthetic-run-1&price=0|price|0|price: '0' is not a price: a plain decimal of USD per GPU-hour above 0 and at most 1000",
+        "/api/cost?run=synthetic-run-1&price=-0|price|-0|price: '-0' is not a price: a plain decimal of USD per GPU-hour above 0 and at most 1000",
+        "/api/cost?run=synthetic-run-1&price=1e308|price|1e308|price: '1e308' is not a price: a plain decimal of USD per GPU-hour above 0 and at most 1000",
+        "/api/cost?run=synthetic-run-1&price=0x1p3|price|0x1p3|price: '0x1p3' is not a price: a plain decimal of USD per GPU-hour above 0 and at most 1000",
+        "/api/cost?run=synthetic-run-1&price=2d|price|2d|price: '2d' is not a price: a plain decimal of USD per GPU-hour above 0 and at most 1000",
+        "/api/cost?run=synthetic-run-1&price=2f|price|2f|price: '2f' is not a price: a plain decimal of USD per GPU-hour above 0 and at most 1000",
         "/api/cost?run=synthetic-run-1&price=1&price=2|price|1,2|price: '1,2' is given more than once",
         "/api/cost?run=synthetic-run-1&hardware=a100|hardware|a100|hardware: 'a100' is not one of h800, h100, h200, b200",
         "/api/cost?price=2|run||run: '' is required: a run id (give it again for each run priced with the first)",

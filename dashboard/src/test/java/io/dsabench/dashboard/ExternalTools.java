@@ -19,6 +19,9 @@ final class ExternalTools {
   static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
   static final Path PROMETHEUS = Path.of("/usr/bin/prometheus");
 
+  /** Prometheus's rule and exposition checker; Debian's prometheus package ships it. */
+  static final Path PROMTOOL = Path.of("/usr/bin/promtool");
+
   private ExternalTools() {}
 
   static void require(Path... tools) {

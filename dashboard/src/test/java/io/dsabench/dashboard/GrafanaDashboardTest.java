@@ -4,12 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.dsabench.costmodel.results.Results;
-import io.dsabench.harness.metrics.SweepMetrics;
-import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
-import io.prometheus.metrics.model.registry.PrometheusRegistry;
-import java.io.ByteArrayOutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -65,30 +59,14 @@ class GrafanaDashboardTest {
                 "dsabench bench",
                 tmp.resolve("out/synthetic/results.json"))) {
       assertThat(lock.file()).exists();
-      d.get("/api/runs"); // one observation in the request histogram
-      // The classic text format, as Prometheus 2 and Grafana's users know the names.
-      String text = d.get("/metrics").body();
-      Set<String> exported = new TreeSet<>();
-      for (String line : text.split("\n")) {
-        if (!line.startsWith("#") && !line.isBlank()) {
-          exported.add(line.split("[{ ]", 2)[0]);
-        }
-      }
-      // A running sweep's own series come from the harness's SweepMetrics (bench --metrics-port):
-      // drive the real class through its listener interface and read its registry.
-      PrometheusRegistry sweepRegistry = new PrometheusRegistry();
-      SweepMetrics sweep = new SweepMetrics(sweepRegistry);
-      var planned = SyntheticResults.run("grafana-sweep", 1.0);
-      sweep.sweepStarted(new Results(planned.run(), List.of()), planned.points().size());
-      sweep.pointFinished(planned.points().get(0), 1, planned.points().size(), 0.1);
-      var out = new ByteArrayOutputStream();
-      PrometheusTextFormatWriter.create().write(out, sweepRegistry.scrape());
-      for (String line : out.toString(StandardCharsets.UTF_8).split("\n")) {
-        if (!line.startsWith("#") && !line.isBlank()) {
-          exported.add(line.split("[{ ]", 2)[0]);
-        }
-      }
-      assertThat(queried).contains("dsabench_sweep_eta_seconds", "dsabench_kernel_seconds");
+      Set<String> exported = ExportedSeries.names(d);
+      assertThat(queried)
+          .contains(
+              "dsabench_sweep_eta_seconds",
+              "dsabench_kernel_seconds",
+              "dsabench_sweep_info",
+              "dsabench_sweep_regressed",
+              "dsabench_dashboard_run_regressed");
       assertThat(exported).as("series on /metrics and a sweep's").containsAll(queried);
     }
   }

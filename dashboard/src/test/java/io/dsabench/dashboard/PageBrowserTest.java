@@ -655,7 +655,9 @@ class PageBrowserTest {
       new WebDriverWait(driver, Duration.ofSeconds(30))
           .until(x -> driver.findElement(By.id("error")).isDisplayed());
       assertThat(driver.findElement(By.id("error")).getText())
-          .isEqualTo("price: '5000' is not between 0 and 1000 USD per GPU-hour");
+          .isEqualTo(
+              "price: '5000' is not a price: a plain decimal of USD per GPU-hour above 0 and at"
+                  + " most 1000");
     }
   }
 

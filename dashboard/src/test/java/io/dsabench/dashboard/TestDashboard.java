@@ -32,11 +32,27 @@ final class TestDashboard implements AutoCloseable {
   final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   private TestDashboard(Path dir, List<Path> roots) throws Exception {
-    this.dir = dir;
     // Its own lock folder: a sweep elsewhere on this host is none of this dashboard's business.
-    this.server =
-        DashboardServer.start(
-            DashboardOptions.of("127.0.0.1", 0, roots).withLockDir(dir.resolve("locks")), registry);
+    this(dir, DashboardOptions.of("127.0.0.1", 0, roots).withLockDir(dir.resolve("locks")));
+  }
+
+  private TestDashboard(Path dir, DashboardOptions options) throws Exception {
+    this.dir = dir;
+    this.server = DashboardServer.start(options, registry);
+  }
+
+  /** A dashboard with these options (its port is set to 0, its lock folder its own). */
+  static TestDashboard with(Path tmp, DashboardOptions options) throws Exception {
+    return new TestDashboard(
+        tmp,
+        new DashboardOptions(
+            options.bind(),
+            0,
+            options.resultsDirs(),
+            options.liveWindow(),
+            tmp.resolve("locks"),
+            options.limits(),
+            options.allowedHosts()));
   }
 
   /** A dashboard with the synthetic local run and the synthetic published run. */
@@ -75,18 +91,47 @@ final class TestDashboard implements AutoCloseable {
    * the raw response, status line first.
    */
   String raw(String requestTarget) throws IOException {
+    return raw(requestTarget, "127.0.0.1");
+  }
+
+  /** As {@link #raw(String)}, with this Host header (null: none, as HTTP/1.0 sends). */
+  String raw(String requestTarget, String host) throws IOException {
     try (Socket s = new Socket("127.0.0.1", server.port())) {
       s.setSoTimeout(10_000);
       OutputStream o = s.getOutputStream();
-      o.write(
-          ("GET " + requestTarget + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
-              .getBytes(StandardCharsets.ISO_8859_1));
+      String head =
+          host == null
+              ? "GET " + requestTarget + " HTTP/1.0\r\n\r\n"
+              : "GET "
+                  + requestTarget
+                  + " HTTP/1.1\r\nHost: "
+                  + host
+                  + "\r\nConnection: close\r\n\r\n";
+      o.write(head.getBytes(StandardCharsets.ISO_8859_1));
       o.flush();
       InputStream in = s.getInputStream();
       ByteArrayOutputStream b = new ByteArrayOutputStream();
       in.transferTo(b);
       return b.toString(StandardCharsets.ISO_8859_1);
     }
+  }
+
+  /** A header of a raw response (the first of that name, any case), or null. */
+  static String header(String rawResponse, String name) {
+    String head = rawResponse.split("\r\n\r\n", 2)[0];
+    for (String line : head.split("\r\n")) {
+      int colon = line.indexOf(':');
+      if (colon > 0 && line.substring(0, colon).trim().equalsIgnoreCase(name)) {
+        return line.substring(colon + 1).trim();
+      }
+    }
+    return null;
+  }
+
+  /** The body of a raw response. */
+  static String body(String rawResponse) {
+    String[] parts = rawResponse.split("\r\n\r\n", 2);
+    return parts.length < 2 ? "" : parts[1];
   }
 
   static int status(String rawResponse) {

@@ -38,5 +38,12 @@ public final class RunExtra {
   /** The devices of a multi-GPU run, {@code index:uuid:name} joined by commas. */
   public static final String DEVICES = "devices";
 
+  /**
+   * Set when the sweep was stopped before it finished: the signal that stopped it ({@code SIGINT},
+   * {@code SIGTERM}, {@code SIGHUP}), or {@code shutdown} when the JVM was asked to exit some other
+   * way. A {@code kill -9} leaves no trace here; {@code compare} still finds the points it lacks.
+   */
+  public static final String INTERRUPTED = "interrupted";
+
   private RunExtra() {}
 }

@@ -420,6 +420,7 @@ public final class Sweep {
             device,
             extra);
     results = new Results(run, List.of());
+    Interruption interruption = Interruption.onShutdown(this::interrupted);
     try {
       flush();
       fire(l -> l.sweepStarted(results, points.size()));
@@ -459,6 +460,7 @@ public final class Sweep {
       engine.cleanSessions();
       return results;
     } finally {
+      interruption.close();
       for (DeviceLock l : locks) {
         l.close();
       }
@@ -478,6 +480,22 @@ public final class Sweep {
     int done = results.points().size();
     int total = options.shard().select(options.spec().points()).size();
     fire(l -> l.pointFinished(r, done, total, seconds));
+  }
+
+  /**
+   * The JVM is going down before the sweep finished (Ctrl-C, SIGTERM): the file says so, and by
+   * what, beside the points it kept.
+   */
+  private synchronized void interrupted(String cause) {
+    Map<String, String> extra = new LinkedHashMap<>(results.run().extra());
+    extra.put(RunExtra.INTERRUPTED, cause);
+    results = new Results(results.schema(), results.run().withExtra(extra), results.points());
+    try {
+      flush();
+    } catch (IOException e) {
+      System.err.println(
+          "dsabench: could not record the interruption in " + resultsFile() + ": " + e);
+    }
   }
 
   private void flush() throws IOException {

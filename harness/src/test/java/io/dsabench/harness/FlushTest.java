@@ -15,9 +15,12 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** Results are on disk, whole, after every point; killing a sweep keeps what finished. */
 class FlushTest {
@@ -93,5 +96,56 @@ class FlushTest {
     try (var files = Files.list(out)) {
       assertThat(files.map(f -> f.getFileName().toString())).contains("results.json");
     }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"INT", "TERM"})
+  @Timeout(120)
+  void anInterruptedSweepRecordsTheSignalBesideWhatItKept(String signal, @TempDir Path tmp)
+      throws Exception {
+    Path out = tmp.resolve("bench");
+    Path file = out.resolve("results.json");
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    Process p =
+        new ProcessBuilder(
+                List.of(
+                    java,
+                    "-cp",
+                    System.getProperty("java.class.path"),
+                    Victim.class.getName(),
+                    out.toString()))
+            .redirectErrorStream(true)
+            .redirectOutput(tmp.resolve("victim.log").toFile())
+            .start();
+    try {
+      long deadline = System.nanoTime() + 90_000_000_000L;
+      while (System.nanoTime() < deadline) {
+        if (Files.exists(file) && ResultsIO.read(file).points().size() >= 1) {
+          break;
+        }
+        Thread.sleep(50);
+      }
+      // Ctrl-C and a scheduler's SIGTERM, as the shell sends them.
+      new ProcessBuilder("kill", "-" + signal, String.valueOf(p.pid())).start().waitFor();
+      assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    } finally {
+      p.destroyForcibly().waitFor();
+    }
+    Results left = ResultsIO.read(file);
+    assertThat(left.run().extra()).containsEntry(RunExtra.INTERRUPTED, "SIG" + signal);
+    assertThat(left.points().size()).isBetween(1, 7);
+    // Its declared sweep says what is missing: compare counts those points lost.
+    assertThat(
+            io.dsabench.harness.compare.Comparison.declaredKeys(left).size() - left.points().size())
+        .isPositive();
+  }
+
+  @Test
+  @Timeout(120)
+  void aSweepThatFinishesRecordsNoInterruption(@TempDir Path tmp) throws Exception {
+    Sweep s = new Sweep(options(tmp.resolve("bench"), List.of(64)));
+    s.run();
+    assertThat(ResultsIO.read(s.resultsFile()).run().extra())
+        .doesNotContainKey(RunExtra.INTERRUPTED);
   }
 }

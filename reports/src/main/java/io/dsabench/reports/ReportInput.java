@@ -51,8 +51,7 @@ public record ReportInput(
       }
     }
     if (usdPerGpuHour != null) {
-      // The one price rule (cost, report and the dashboard's API take the same prices).
-      io.dsabench.costmodel.hardware.HardwareProfile.checkPrice(usdPerGpuHour);
+      io.dsabench.costmodel.hardware.Price.check(usdPerGpuHour);
     }
     verdict = verdict == null ? Verdict.none("no published run for this device") : verdict;
     generatedAt = generatedAt == null ? Instant.now() : generatedAt;

@@ -47,9 +47,6 @@ public final class CostModel {
   /** The inverse: GPU-seconds per token that cost {@code usdPerMillion} at the price. */
   public static double gpuSecondsPerToken(double usdPerGpuHour, double usdPerMillion) {
     HardwareProfile.checkPrice(usdPerGpuHour);
-    if (usdPerGpuHour == 0) {
-      throw new IllegalArgumentException("price: 0 cannot turn USD back into GPU-seconds");
-    }
     return usdPerMillion * 3600.0 / (1e6 * usdPerGpuHour);
   }
 

@@ -45,24 +45,10 @@ public record HardwareProfile(
     }
   }
 
-  /** Throws unless {@code usd} is a finite price {@literal >=} 0; the message names the rule. */
+  /** Throws unless {@code usd} is a price by {@link Price}'s rule; the message names the rule. */
   public static double checkPrice(double usd) {
-    if (!(usd >= 0) || !(usd <= MAX_USD_PER_GPU_HOUR)) {
-      throw new IllegalArgumentException(
-          "price: "
-              + usd
-              + " is not between 0 and "
-              + (int) MAX_USD_PER_GPU_HOUR
-              + " USD per GPU-hour");
-    }
-    return usd;
+    return Price.check(usd);
   }
-
-  /**
-   * The highest price anything accepts (cost, report, the dashboard's API): beyond it a typo is
-   * likelier than a real rental. One limit, so that a price the page takes the CLI takes too.
-   */
-  public static final double MAX_USD_PER_GPU_HOUR = 1000;
 
   /** Measured ceilings when there are some. */
   public Optional<Ceilings> measuredCeilings() {

@@ -10,11 +10,16 @@ import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import io.dsabench.costmodel.workload.Op;
 import io.dsabench.costmodel.workload.WorkloadModel;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.security.SecureRandom;
 import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
@@ -31,6 +36,9 @@ public final class ResultsIO {
           .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
           .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
+  /** Temp file names: unguessable, like {@link Files#createTempFile}'s. */
+  private static final SecureRandom RANDOM = new SecureRandom();
+
   private ResultsIO() {}
 
   /** The mapper used for results, shared so that every module writes the same JSON. */
@@ -43,16 +51,33 @@ public final class ResultsIO {
     writeAtomically(file, MAPPER.writeValueAsBytes(results));
   }
 
-  /** Writes bytes to a temp file in the target's directory, forces them, then renames over it. */
+  /**
+   * Writes bytes to a temp file in the target's directory, forces them, then renames over it. The
+   * file gets the mode any file this process creates gets (0666 less the umask, so readable by the
+   * group as usual), not the owner-only 0600 of {@link Files#createTempFile}: a results file is
+   * shared with the dashboard and the people who read it.
+   */
   public static void writeAtomically(Path file, byte[] bytes) throws IOException {
     Path dir = file.toAbsolutePath().getParent();
     Files.createDirectories(dir);
-    Path tmp = Files.createTempFile(dir, "." + file.getFileName() + ".", ".tmp");
+    Path tmp = null;
+    FileChannel ch = null;
+    for (int attempt = 0; ch == null; attempt++) {
+      tmp =
+          dir.resolve(
+              "." + file.getFileName() + "." + Long.toUnsignedString(RANDOM.nextLong()) + ".tmp");
+      try {
+        ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+      } catch (FileAlreadyExistsException e) {
+        if (attempt >= 100) {
+          throw e;
+        }
+      }
+    }
     try {
-      try (var ch =
-          java.nio.channels.FileChannel.open(tmp, java.nio.file.StandardOpenOption.WRITE)) {
-        ch.write(java.nio.ByteBuffer.wrap(bytes));
-        ch.force(true);
+      try (FileChannel out = ch) {
+        out.write(ByteBuffer.wrap(bytes));
+        out.force(true);
       }
       try {
         Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);

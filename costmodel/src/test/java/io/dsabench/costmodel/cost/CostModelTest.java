@@ -246,7 +246,9 @@ class CostModelTest {
   void negativePriceIsRejected() {
     assertThatThrownBy(() -> CostParameters.defaults().withPrice(-1))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("price: -1.0 is not between 0 and 1000 USD per GPU-hour");
+        .hasMessage(
+            "price: '-1' is not a price: a plain decimal of USD per GPU-hour above 0 and at most"
+                + " 1000");
   }
 
   @Test

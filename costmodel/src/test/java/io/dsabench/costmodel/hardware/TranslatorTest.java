@@ -113,7 +113,9 @@ class TranslatorTest {
   @Test
   void badNumbersNameFieldValueAndRule() {
     assertThatThrownBy(() -> HardwareProfile.checkPrice(-2))
-        .hasMessage("price: -2.0 is not between 0 and 1000 USD per GPU-hour");
+        .hasMessage(
+            "price: '-2' is not a price: a plain decimal of USD per GPU-hour above 0 and at most"
+                + " 1000");
     assertThatThrownBy(() -> new Ceilings(0, 1, 1, "x"))
         .hasMessage("bf16FlopsPerSecond: 0.0 is not a positive finite number");
     assertThatThrownBy(() -> HardwareProfiles.H800.peak().withBytesPerSecond(-1))

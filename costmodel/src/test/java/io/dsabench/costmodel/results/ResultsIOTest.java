@@ -7,6 +7,8 @@ import io.dsabench.costmodel.cost.SyntheticResults;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -28,6 +30,21 @@ class ResultsIOTest {
     try (var s = Files.list(dir)) {
       assertThat(s.toList()).containsExactly(f);
     }
+  }
+
+  @Test
+  void aWrittenFileHasTheProcessesNormalModeNotOwnerOnly(@TempDir Path dir) throws Exception {
+    Assumptions.assumeTrue(
+        dir.getFileSystem().supportedFileAttributeViews().contains("posix"), "POSIX modes");
+    // What any file this process creates gets: 0666 less the umask (Files.createFile adds nothing).
+    Path plain = Files.createFile(dir.resolve("plain"));
+    Path f = dir.resolve("results.json");
+    ResultsIO.write(f, SYNTHETIC);
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(f)))
+        .isEqualTo(PosixFilePermissions.toString(Files.getPosixFilePermissions(plain)));
+    // Rewriting (a sweep flushes after every point) keeps it so.
+    ResultsIO.write(f, SYNTHETIC);
+    assertThat(Files.getPosixFilePermissions(f)).isEqualTo(Files.getPosixFilePermissions(plain));
   }
 
   @Test

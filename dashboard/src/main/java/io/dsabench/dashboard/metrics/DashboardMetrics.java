@@ -11,10 +11,14 @@ import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.prometheus.metrics.model.snapshots.Unit;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
 
 /** The dashboard's own series, its view of the runs, and the JVM's, in one registry. */
 public final class DashboardMetrics {
@@ -34,6 +38,21 @@ public final class DashboardMetrics {
    * @param live the sweeps running now
    */
   public DashboardMetrics(PrometheusRegistry registry, RunStore store, LiveSweeps live) {
+    this(registry, store, live, r -> Optional.empty());
+  }
+
+  /**
+   * As {@link #DashboardMetrics(PrometheusRegistry, RunStore, LiveSweeps)}, and the regression
+   * verdict of each device's newest local run, as {@code dsabench_dashboard_run_regressed}.
+   *
+   * @param regressed a run's verdict against the published run of its device: true regressed (a
+   *     stage slower, a point lost), false passed, empty for no verdict
+   */
+  public DashboardMetrics(
+      PrometheusRegistry registry,
+      RunStore store,
+      LiveSweeps live,
+      Function<Run, Optional<Boolean>> regressed) {
     requestDuration =
         Histogram.builder()
             .name("dsabench_http_server_request_duration_seconds")
@@ -59,6 +78,32 @@ public final class DashboardMetrics {
               cb.call(published, "published");
               cb.call(runs.size() - published - reference, "local");
               cb.call(reference, "reference");
+            })
+        .register(registry);
+
+    GaugeWithCallback.builder()
+        .name("dsabench_dashboard_run_regressed")
+        .help(
+            "1 when the newest local run of a device regressed against the published run of that"
+                + " device (a stage slower or a point lost), 0 when it passed; no series without a"
+                + " verdict")
+        .labelNames("gpu", "UUID", "modelName", "run")
+        .callback(
+            cb -> {
+              Set<String> devicesSeen = new HashSet<>();
+              for (Run r : store.runs()) { // newest first
+                if (r.reference() || r.published()) {
+                  continue;
+                }
+                String[] dev = deviceLabels(r.results().run().device(), r.deviceName());
+                if (!devicesSeen.add(String.join("\u0000", dev))) {
+                  continue;
+                }
+                Optional<Boolean> v = regressed.apply(r);
+                if (v.isPresent()) {
+                  cb.call(v.get() ? 1 : 0, dev[0], dev[1], dev[2], r.id());
+                }
+              }
             })
         .register(registry);
 
@@ -92,76 +137,89 @@ public final class DashboardMetrics {
                 + " each device")
         .unit(Unit.SECONDS)
         .labelNames(
-            "gpu", "UUID", "modelName", "op", "phase", "variant", "position", "tokensPerSeq")
+            "gpu", "UUID", "modelName", "op", "phase", "variant", "position", "tokens_per_seq")
         .callback(
             cb -> {
-              Set<String> devicesSeen = new HashSet<>();
-              Set<String> emitted = new HashSet<>();
-              int series = 0;
-              // runs() is newest first: the first run of a device is its newest.
-              for (Run r : store.runs()) {
-                if (r.reference()) {
-                  continue; // not our kernels: their times must not stand in for ours
-                }
-                String[] dev = deviceLabels(r.results().run().device(), r.deviceName());
-                if (!devicesSeen.add(dev[0] + "\u0000" + dev[1] + "\u0000" + dev[2])) {
-                  continue;
-                }
-                Set<String> pointsSeen = new HashSet<>();
-                for (var p : r.results().points()) {
-                  if (p.status() != PointStatus.OK) {
-                    continue;
-                  }
-                  // One series per (phase, variant, position, tokens per sequence): the first
-                  // measured token count.
-                  String perSeq = Integer.toString(p.point().tokensPerSeq());
-                  if (!pointsSeen.add(
-                      p.phase().id()
-                          + "/"
-                          + p.variant().id()
-                          + "/"
-                          + p.position()
-                          + "/"
-                          + perSeq)) {
-                    continue;
-                  }
-                  // A multi-GPU run records which GPU measured each point: label with that one.
-                  String[] pd = p.device() == null ? dev : deviceLabels(p.device(), r.deviceName());
-                  for (StageResult s : p.stages()) {
-                    String key =
-                        String.join(
-                            "\u0000",
-                            pd[0],
-                            pd[1],
-                            pd[2],
-                            s.op().id(),
-                            p.phase().id(),
-                            p.variant().id(),
-                            Integer.toString(p.position()),
-                            perSeq);
-                    if (!emitted.add(key)) {
-                      continue; // one series per label set, whatever the runs hold
-                    }
-                    if (series++ >= MAX_KERNEL_SERIES) {
-                      return;
-                    }
-                    cb.call(
-                        s.medianSeconds(),
-                        pd[0],
-                        pd[1],
-                        pd[2],
-                        s.op().id(),
-                        p.phase().id(),
-                        p.variant().id(),
-                        Integer.toString(p.position()),
-                        perSeq);
-                  }
-                }
+              for (KernelSample k : kernelSamples(store.runs())) {
+                cb.call(k.seconds(), k.labels());
               }
             })
         .register(registry);
 
     JvmMetrics.builder().register(registry);
+  }
+
+  /** One series of dsabench_kernel_median_seconds: its label values and its value. */
+  private record KernelSample(double seconds, String[] labels) {}
+
+  private record KernelSeries(List<Object> key, List<KernelSample> samples) {}
+
+  // The kernel series change only when a results file does; a scrape (or eight at once) reuses
+  // them instead of walking every point of every run again.
+  private final AtomicReference<KernelSeries> kernelSeries = new AtomicReference<>();
+
+  private List<KernelSample> kernelSamples(List<Run> runs) {
+    List<Object> key = new ArrayList<>();
+    for (Run r : runs) {
+      key.add(r.id());
+      key.add(r.modified());
+      key.add(System.identityHashCode(r.results()));
+    }
+    KernelSeries cached = kernelSeries.get();
+    if (cached != null && cached.key().equals(key)) {
+      return cached.samples();
+    }
+    List<KernelSample> out = new ArrayList<>();
+    Set<String> devicesSeen = new HashSet<>();
+    Set<String> emitted = new HashSet<>();
+    // runs are newest first: the first run of a device is its newest.
+    runs:
+    for (Run r : runs) {
+      if (r.reference()) {
+        continue; // not our kernels: their times must not stand in for ours
+      }
+      String[] dev = deviceLabels(r.results().run().device(), r.deviceName());
+      if (!devicesSeen.add(dev[0] + "\u0000" + dev[1] + "\u0000" + dev[2])) {
+        continue;
+      }
+      Set<String> pointsSeen = new HashSet<>();
+      for (var p : r.results().points()) {
+        if (p.status() != PointStatus.OK) {
+          continue;
+        }
+        // One series per (phase, variant, position, tokens per sequence): the first measured
+        // token count.
+        String perSeq = Integer.toString(p.point().tokensPerSeq());
+        if (!pointsSeen.add(
+            p.phase().id() + "/" + p.variant().id() + "/" + p.position() + "/" + perSeq)) {
+          continue;
+        }
+        // A multi-GPU run records which GPU measured each point: label with that one.
+        String[] pd = p.device() == null ? dev : deviceLabels(p.device(), r.deviceName());
+        for (StageResult st : p.stages()) {
+          String[] labels = {
+            pd[0],
+            pd[1],
+            pd[2],
+            st.op().id(),
+            p.phase().id(),
+            p.variant().id(),
+            Integer.toString(p.position()),
+            perSeq
+          };
+          if (!emitted.add(String.join("\u0000", labels))) {
+            continue; // one series per label set, whatever the runs hold
+          }
+          if (out.size() >= MAX_KERNEL_SERIES) {
+            break runs;
+          }
+          out.add(new KernelSample(st.medianSeconds(), labels));
+        }
+      }
+    }
+    List<KernelSample> samples = List.copyOf(out);
+    kernelSeries.set(new KernelSeries(List.copyOf(key), samples));
+    return samples;
   }
 
   /** Records one answered request. */

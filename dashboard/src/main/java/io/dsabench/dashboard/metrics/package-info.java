@@ -11,8 +11,10 @@
  * NVIDIA's DCGM exporter ({@code gpu}, {@code UUID}, {@code modelName}) so that a Grafana panel can
  * join our kernel times with DCGM's utilisation and power.
  *
- * <p>{@link io.dsabench.dashboard.metrics.JettyScrapeExchange} adapts a Jetty 12 core request to
- * the client's {@code PrometheusScrapeHandler}, which does content negotiation (text, OpenMetrics,
- * protobuf), gzip and {@code name[]} filtering for us.
+ * <p>{@link io.dsabench.dashboard.metrics.ScrapeCache} hands a Jetty 12 core request to the
+ * client's {@code PrometheusScrapeHandler}, which does content negotiation (text, OpenMetrics,
+ * protobuf), gzip and {@code name[]} filtering for us, and shares one answer a second between the
+ * scrapes that ask the same way. GPU labels are camelCase as DCGM spells them; that is the one lint
+ * {@code promtool check metrics} reports, accepted by name in the tests.
  */
 package io.dsabench.dashboard.metrics;

@@ -18,16 +18,29 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Scans result directories for {@code results.json} files (and the {@code reference.json} a
  * reference run is published under) and keeps what it read. Rescans at most once per {@code
  * rescanInterval} (a page polls, a load test hammers, the disk should not notice) and re-reads a
  * file only when its size or modification time changed. Thread-safe.
+ *
+ * <p>Bounded: a file above {@link Limits#maxFileBytes} is listed as a problem and never read (a 200
+ * MB file would hold gigabytes of objects and seconds of parsing), at most {@link Limits#maxFiles}
+ * files are read, and a file that is gone leaves the cache at the next scan. A rescan runs on one
+ * request's thread while every other request is answered from the previous scan, so a slow disk or
+ * a large file delays one answer, not all of them.
+ *
+ * <p>Ids are stable: the file that got an id keeps it for as long as it holds the same run, however
+ * many files are added beside it.
  */
 public final class RunStore {
   /** The file name a run is stored under. */
@@ -42,11 +55,37 @@ public final class RunStore {
   /** How deep below a root a results file may be: out/&lt;name&gt;/&lt;sub&gt;/results.json. */
   private static final int MAX_DEPTH = 5;
 
+  /**
+   * What the store holds at most.
+   *
+   * @param maxFileBytes a results file larger than this is not read (a problem says so)
+   * @param maxFiles results files read over all roots; the rest are a problem
+   */
+  public record Limits(long maxFileBytes, int maxFiles) {
+    /** 32 MiB a file (a full published sweep is about 0.3 MB), 1000 files. */
+    public static final Limits DEFAULT = new Limits(32L << 20, 1000);
+
+    public Limits {
+      if (maxFileBytes < 1) {
+        throw new IllegalArgumentException(
+            "max-results-mb: " + maxFileBytes + " bytes is not a positive size");
+      }
+      if (maxFiles < 1) {
+        throw new IllegalArgumentException("maxFiles: " + maxFiles + " is not a positive count");
+      }
+    }
+  }
+
   private final List<Path> roots;
+  private final List<String> rootNames;
   private final Clock clock;
   private final Duration rescanInterval;
+  private final Limits limits;
   private final Map<Path, Cached> cache = new HashMap<>();
-  private Snapshot snapshot = new Snapshot(List.of(), List.of(), Instant.EPOCH);
+  // Sticky ids: the file that got one keeps it while it holds the run it was given for.
+  private final Map<Path, StickyId> ids = new HashMap<>();
+  private final ReentrantLock scanning = new ReentrantLock();
+  private volatile Snapshot snapshot = new Snapshot(List.of(), List.of(), Instant.EPOCH);
 
   /**
    * @param roots directories to scan; missing ones are fine (no results yet)
@@ -54,17 +93,58 @@ public final class RunStore {
    * @param rescanInterval minimum time between two directory walks
    */
   public RunStore(List<Path> roots, Clock clock, Duration rescanInterval) {
+    this(roots, clock, rescanInterval, Limits.DEFAULT);
+  }
+
+  /**
+   * @param roots directories to scan; missing ones are fine (no results yet)
+   * @param clock time source for the rescan interval
+   * @param rescanInterval minimum time between two directory walks
+   * @param limits what the store reads at most
+   */
+  public RunStore(List<Path> roots, Clock clock, Duration rescanInterval, Limits limits) {
     if (roots == null || roots.isEmpty()) {
       throw new IllegalArgumentException("roots: no directory given to scan for results.json");
     }
     this.roots = roots.stream().map(p -> p.toAbsolutePath().normalize()).toList();
+    // What clients see of a root: as given when relative, else its last name (never the server's
+    // absolute paths).
+    this.rootNames =
+        roots.stream()
+            .map(
+                p ->
+                    p.isAbsolute() || p.normalize().startsWith("..")
+                        ? String.valueOf(p.toAbsolutePath().normalize().getFileName())
+                        : p.normalize().toString().replace('\\', '/'))
+            .toList();
     this.clock = clock;
     this.rescanInterval = rescanInterval;
+    this.limits = limits;
   }
 
-  /** The scanned roots, absolute. */
+  /** The scanned roots, absolute (the server's view; clients get {@link #rootNames}). */
   public List<Path> roots() {
     return roots;
+  }
+
+  /** The roots as clients may see them: relative as given, else the folder's own name. */
+  public List<String> rootNames() {
+    return rootNames;
+  }
+
+  /** What the store reads at most. */
+  public Limits limits() {
+    return limits;
+  }
+
+  /** How many files the cache holds (tests: deleted files must leave it). */
+  int cachedFiles() {
+    scanning.lock();
+    try {
+      return cache.size();
+    } finally {
+      scanning.unlock();
+    }
   }
 
   /** Every readable run, newest first (by when it started, not when its file was written). */
@@ -111,22 +191,46 @@ public final class RunStore {
   }
 
   /** Rescans now, ignoring the interval (tests, and after a run finishes). */
-  public synchronized void refresh() {
-    snapshot = scan();
+  public void refresh() {
+    scanning.lock();
+    try {
+      snapshot = scan();
+    } finally {
+      scanning.unlock();
+    }
   }
 
-  private synchronized Snapshot current() {
-    if (Duration.between(snapshot.at(), clock.instant()).compareTo(rescanInterval) >= 0) {
-      snapshot = scan();
+  private Snapshot current() {
+    Snapshot s = snapshot;
+    if (Duration.between(s.at(), clock.instant()).compareTo(rescanInterval) < 0) {
+      return s;
     }
-    return snapshot;
+    // Before the first scan there is nothing to answer from: wait for it. After, one request
+    // rescans and the others take the snapshot they have.
+    if (s.at().equals(Instant.EPOCH)) {
+      scanning.lock();
+    } else if (!scanning.tryLock()) {
+      return s;
+    }
+    try {
+      if (snapshot == s) {
+        snapshot = scan();
+      }
+      return snapshot;
+    } finally {
+      scanning.unlock();
+    }
   }
 
   private Snapshot scan() {
     Instant now = clock.instant();
     List<Problem> problems = new ArrayList<>();
     List<Found> found = new ArrayList<>();
-    for (Path root : roots) {
+    Set<Path> seen = new HashSet<>();
+    int read = 0;
+    for (int r = 0; r < roots.size(); r++) {
+      Path root = roots.get(r);
+      String rootName = rootNames.get(r);
       if (!Files.isDirectory(root)) {
         continue;
       }
@@ -134,7 +238,7 @@ public final class RunStore {
       try {
         realRoot = root.toRealPath();
       } catch (IOException e) {
-        problems.add(new Problem(root.toString(), "cannot resolve: " + e.getMessage()));
+        problems.add(new Problem(rootName, "cannot resolve: " + reason(e)));
         continue;
       }
       List<Path> files = new ArrayList<>();
@@ -162,7 +266,7 @@ public final class RunStore {
               }
             });
       } catch (IOException e) {
-        problems.add(new Problem(root.toString(), "cannot be scanned: " + e.getMessage()));
+        problems.add(new Problem(rootName, "cannot be scanned: " + reason(e)));
         continue;
       }
       files.sort(null);
@@ -170,11 +274,33 @@ public final class RunStore {
         try {
           Path real = file.toRealPath();
           if (!real.startsWith(realRoot)) {
-            problems.add(new Problem(relative(root, file), "leads outside " + root + "; not read"));
+            problems.add(
+                new Problem(relative(root, file), "leads outside " + rootName + "; not read"));
             continue;
           }
           BasicFileAttributes attrs =
               Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+          if (attrs.size() > limits.maxFileBytes()) {
+            problems.add(
+                new Problem(
+                    relative(root, file),
+                    String.format(
+                        Locale.ROOT,
+                        "is %.1f MB, above the dashboard's limit of %.1f MB a file (serve"
+                            + " --max-results-mb); not read",
+                        attrs.size() / 1048576.0,
+                        limits.maxFileBytes() / 1048576.0)));
+            continue;
+          }
+          if (read >= limits.maxFiles()) {
+            problems.add(
+                new Problem(
+                    relative(root, file),
+                    "not read: the dashboard reads at most " + limits.maxFiles() + " files"));
+            continue;
+          }
+          read++;
+          seen.add(real);
           Cached c = cache.get(real);
           if (c == null
               || c.size() != attrs.size()
@@ -185,14 +311,24 @@ public final class RunStore {
           if (c.error() != null) {
             problems.add(new Problem(relative(root, file), c.error()));
           } else {
-            found.add(new Found(root, file, c));
+            found.add(new Found(root, file, real, c));
           }
         } catch (IOException e) {
-          problems.add(new Problem(relative(root, file), "cannot be read: " + e.getMessage()));
+          problems.add(new Problem(relative(root, file), "cannot be read: " + reason(e)));
         }
       }
     }
+    // Files that are gone (or now too large) leave the cache and give up their ids.
+    cache.keySet().retainAll(seen);
+    ids.keySet().retainAll(seen);
     return new Snapshot(assignIds(found), List.copyOf(problems), now);
+  }
+
+  /** An I/O failure's reason without the absolute path it usually repeats. */
+  private static String reason(IOException e) {
+    return e instanceof java.nio.file.FileSystemException f && f.getReason() != null
+        ? f.getReason()
+        : e.getClass().getSimpleName();
   }
 
   private static Cached read(Path file) throws IOException {
@@ -210,30 +346,44 @@ public final class RunStore {
     }
   }
 
-  private static List<Run> assignIds(List<Found> found) {
-    Map<String, Run> byId = new LinkedHashMap<>();
-    // Each run is known by the id the harness gave it. Published runs first, so that a local copy
-    // of a published file is the one that gets a suffix.
-    List<Found> ordered = new ArrayList<>(found);
-    ordered.sort(Comparator.comparing((Found f) -> publishedDevice(f.file()) == null));
-    for (Found f : ordered) {
-      String device = publishedDevice(f.file());
-      String base = sanitize(f.cached().results().run().id());
+  private List<Run> assignIds(List<Found> found) {
+    Map<String, Found> byId = new LinkedHashMap<>();
+    Map<Found, String> idOf = new java.util.IdentityHashMap<>();
+    List<Found> fresh = new ArrayList<>();
+    // Files that had an id keep it, as long as they hold the run it was made from.
+    for (Found f : found) {
+      StickyId sticky = ids.get(f.real());
+      if (sticky != null && sticky.base().equals(base(f)) && !byId.containsKey(sticky.id())) {
+        byId.put(sticky.id(), f);
+        idOf.put(f, sticky.id());
+      } else {
+        fresh.add(f);
+      }
+    }
+    // New files: published ones first, so that a local copy of a published run gets the suffix.
+    fresh.sort(Comparator.comparing((Found f) -> publishedDevice(f.file()) == null));
+    for (Found f : fresh) {
+      String base = base(f);
       String id = base;
-      for (int i = 2; byId.containsKey(id); i++) {
+      for (int i = 2; byId.containsKey(id) || reserved(id, f); i++) {
         id = base + "-" + i;
       }
-      byId.put(
-          id,
+      byId.put(id, f);
+      idOf.put(f, id);
+      ids.put(f.real(), new StickyId(base, id));
+    }
+    List<Run> runs = new ArrayList<>();
+    for (Found f : found) {
+      String device = publishedDevice(f.file());
+      runs.add(
           new Run(
-              id,
+              idOf.get(f),
               f.file(),
               relative(f.root(), f.file()),
               device,
               f.cached().modified(),
               f.cached().results()));
     }
-    List<Run> runs = new ArrayList<>(byId.values());
     // A copied file is new on disk but not a new run: order by when the run started.
     runs.sort(
         Comparator.comparing(Run::started)
@@ -241,6 +391,21 @@ public final class RunStore {
             .reversed()
             .thenComparing(Run::id));
     return List.copyOf(runs);
+  }
+
+  /** Whether another file that is still here holds {@code id}: a new file must not take it. */
+  private boolean reserved(String id, Found f) {
+    for (var e : ids.entrySet()) {
+      if (e.getValue().id().equals(id) && !e.getKey().equals(f.real())) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** A run is known by the id the harness gave it (published-<device> still finds it). */
+  private static String base(Found f) {
+    return sanitize(f.cached().results().run().id());
   }
 
   /**
@@ -272,7 +437,9 @@ public final class RunStore {
   /** A results file that could not be read. */
   public record Problem(String path, String reason) {}
 
-  private record Found(Path root, Path file, Cached cached) {}
+  private record Found(Path root, Path file, Path real, Cached cached) {}
+
+  private record StickyId(String base, String id) {}
 
   private record Snapshot(List<Run> runs, List<Problem> problems, Instant at) {}
 

@@ -75,7 +75,7 @@ class DashboardMetricsTest {
     assertThat(text)
         .contains(
             "dsabench_kernel_median_seconds{UUID=\"GPU-1111\",gpu=\"1\",modelName=\"NVIDIA H200\","
-                + "op=\"indexer\",phase=\"decode\",position=\"1024\",tokensPerSeq=\"1\","
+                + "op=\"indexer\",phase=\"decode\",position=\"1024\",tokens_per_seq=\"1\","
                 + "variant=\"dsa\"} 0.001");
   }
 

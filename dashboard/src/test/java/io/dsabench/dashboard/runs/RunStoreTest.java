@@ -125,4 +125,80 @@ class RunStoreTest {
     assertThat(RunStore.sanitize("..")).isEqualTo("run");
     assertThat(RunStore.sanitize("a%2fb")).isEqualTo("a-2fb");
   }
+
+  @Test
+  void aFileAboveTheSizeLimitIsAProblemAndNeverRead(@TempDir Path tmp) throws Exception {
+    ResultsIO.write(tmp.resolve("out/small/results.json"), run("small"));
+    Path big = Files.createDirectories(tmp.resolve("out/big")).resolve("results.json");
+    // 200 MB that a reader would have to parse (sparse on disk: the size is what counts).
+    try (var f = new java.io.RandomAccessFile(big.toFile(), "rw")) {
+      f.setLength(200L << 20);
+    }
+    RunStore s = store(tmp.resolve("out"));
+    long t0 = System.nanoTime();
+    assertThat(s.runs()).extracting(Run::id).containsExactly("small");
+    assertThat((System.nanoTime() - t0) / 1e9).as("seconds to scan").isLessThan(2);
+    assertThat(s.problems())
+        .containsExactly(
+            new RunStore.Problem(
+                "big/results.json",
+                "is 200.0 MB, above the dashboard's limit of 32.0 MB a file (serve"
+                    + " --max-results-mb); not read"));
+    RunStore tight =
+        new RunStore(
+            List.of(tmp.resolve("out")),
+            Clock.systemUTC(),
+            Duration.ZERO,
+            new RunStore.Limits(100, 1000));
+    assertThat(tight.runs()).isEmpty();
+    assertThat(tight.problems()).hasSize(2);
+  }
+
+  @Test
+  void idsStayWithTheirFilesWhenFilesAreAdded(@TempDir Path tmp) throws Exception {
+    ResultsIO.write(tmp.resolve("out/b/results.json"), run("same-run"));
+    RunStore s = store(tmp.resolve("out"));
+    assertThat(s.runs()).extracting(Run::id).containsExactly("same-run");
+    // A copy under a name that sorts first: the first file keeps its id, the new one gets -2.
+    ResultsIO.write(tmp.resolve("out/a/results.json"), run("same-run"));
+    s.refresh();
+    assertThat(s.find("same-run").orElseThrow().relativePath()).isEqualTo("b/results.json");
+    assertThat(s.find("same-run-2").orElseThrow().relativePath()).isEqualTo("a/results.json");
+    // A published run added later does not take an id either.
+    ResultsIO.write(tmp.resolve("out/c/results.json"), run("same-run"));
+    s.refresh();
+    assertThat(s.find("same-run").orElseThrow().relativePath()).isEqualTo("b/results.json");
+    assertThat(s.find("same-run-2").orElseThrow().relativePath()).isEqualTo("a/results.json");
+    assertThat(s.find("same-run-3").orElseThrow().relativePath()).isEqualTo("c/results.json");
+    // A file rewritten by another run is another run: it gets that run's id.
+    ResultsIO.write(tmp.resolve("out/a/results.json"), run("next-run"));
+    s.refresh();
+    assertThat(s.find("next-run").orElseThrow().relativePath()).isEqualTo("a/results.json");
+    assertThat(s.find("same-run").orElseThrow().relativePath()).isEqualTo("b/results.json");
+  }
+
+  @Test
+  void deletedFilesLeaveTheCache(@TempDir Path tmp) throws Exception {
+    for (String n : List.of("a", "b", "c")) {
+      ResultsIO.write(tmp.resolve("out/" + n + "/results.json"), run(n));
+    }
+    RunStore s = store(tmp.resolve("out"));
+    assertThat(s.runs()).hasSize(3);
+    assertThat(s.cachedFiles()).isEqualTo(3);
+    Files.delete(tmp.resolve("out/a/results.json"));
+    Files.delete(tmp.resolve("out/b/results.json"));
+    s.refresh();
+    assertThat(s.runs()).extracting(Run::id).containsExactly("c");
+    assertThat(s.cachedFiles()).isEqualTo(1);
+  }
+
+  @Test
+  void clientsSeeRootNamesNotServerPaths(@TempDir Path tmp) {
+    RunStore s =
+        new RunStore(
+            List.of(tmp.resolve("results"), Path.of("out"), Path.of("reports", "published")),
+            Clock.systemUTC(),
+            Duration.ZERO);
+    assertThat(s.rootNames()).containsExactly("results", "out", "reports/published");
+  }
 }

@@ -6,15 +6,19 @@ import io.dsabench.costmodel.results.Results;
 import io.dsabench.costmodel.results.StageResult;
 import io.dsabench.costmodel.workload.Op;
 import io.dsabench.costmodel.workload.Phase;
+import io.dsabench.costmodel.workload.SweepPoint;
 import io.dsabench.harness.RunExtra;
+import io.dsabench.harness.Shard;
 import io.dsabench.harness.SweepSpec;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * The verdict between a base and a new results file, stage by stage at every point the two share.
@@ -52,26 +56,53 @@ public final class Comparison {
   }
 
   /**
+   * How strict a comparison is.
+   *
+   * @param allowDifferentDevices compare runs measured on two GPU (or CPU) models, with a warning,
+   *     instead of refusing them ({@code --allow-different-devices})
+   * @param absentIsLost a point that the new run's declared sweep (its shard of it) holds but its
+   *     file lacks is {@link Verdict#LOST}: the sweep was interrupted; off only for a sweep still
+   *     running (the dashboard's live runs)
+   */
+  public record Options(boolean allowDifferentDevices, boolean absentIsLost) {
+    /** Same device model, and a point the new run declared but lacks fails. */
+    public static final Options DEFAULT = new Options(false, true);
+
+    public Options withAllowDifferentDevices(boolean v) {
+      return new Options(v, absentIsLost);
+    }
+
+    public Options withAbsentIsLost(boolean v) {
+      return new Options(allowDifferentDevices, v);
+    }
+  }
+
+  /** Compares two runs with {@link Options#DEFAULT}. */
+  public static Comparison of(Results base, Results now, CompareRule rule) {
+    return of(base, now, rule, Options.DEFAULT);
+  }
+
+  /**
    * Compares two runs. Decode points of runs whose sweeps split decode tokens into sequences
    * differently ({@code decodeTokensPerSeq}) are not paired: they come out unmatched, with a
    * warning.
    *
    * @throws IllegalArgumentException when the runs are from different backends (a cpu run against a
-   *     cuda run says nothing about regressions)
+   *     cuda run says nothing about regressions), or from different device models unless {@code
+   *     options} allow it
    */
-  public static Comparison of(Results base, Results now, CompareRule rule) {
+  public static Comparison of(Results base, Results now, CompareRule rule, Options options) {
     if (!Objects.equals(base.run().backend(), now.run().backend())) {
       throw new IllegalArgumentException(
-          "backend: base run is '"
-              + base.run().backend()
-              + "' and new run is '"
-              + now.run().backend()
-              + "'; compare runs of the same backend");
+          differentBackends(base.run().backend(), now.run().backend()));
     }
     List<String> warnings = new ArrayList<>();
     String bd = base.run().device() == null ? null : base.run().device().name();
     String nd = now.run().device() == null ? null : now.run().device().name();
     if (!Objects.equals(bd, nd)) {
+      if (!options.allowDifferentDevices() && bd != null && nd != null) {
+        throw new IllegalArgumentException(differentDevices(bd, nd));
+      }
       warnings.add("devices differ: base ran on " + bd + ", new on " + nd);
     }
     // A decode point's key names its total tokens, not how they split into sequences: n tokens as
@@ -145,8 +176,63 @@ public final class Comparison {
         rows.add(pointRow(key, Verdict.UNMATCHED, "only in new"));
       }
     }
+    if (options.absentIsLost()) {
+      // An interrupted sweep's file holds fewer points than it declared: what it lacks is lost,
+      // whether or not the base has it, as merge lists what no shard holds.
+      String why = absentNote(now);
+      Set<String> lost = new HashSet<>();
+      for (String key : declaredKeys(now)) {
+        if (!newByKey.containsKey(key) && lost.add(key)) {
+          rows.removeIf(r -> r.point().equals(key));
+          rows.add(pointRow(key, Verdict.LOST, why));
+        }
+      }
+    }
     rows.sort(Comparator.comparing((Row r) -> r.verdict().ordinal()));
     return new Comparison(rows, warnings, rule);
+  }
+
+  /** The refusal of two backends, as {@code compare} and {@code bench} print it. */
+  public static String differentBackends(String base, String now) {
+    return "backend: base run is '"
+        + base
+        + "' and new run is '"
+        + now
+        + "'; compare runs of the same backend";
+  }
+
+  /** The refusal of two device models, as {@code compare} and {@code bench} print it. */
+  public static String differentDevices(String base, String now) {
+    return "device: base run is on '"
+        + base
+        + "' and new run on '"
+        + now
+        + "'; compare runs of the same GPU model (--allow-different-devices to compare anyway)";
+  }
+
+  /**
+   * The keys of the points a run declared it would measure: its sweep ({@code run.extra.sweep}),
+   * its shard of it ({@code run.extra.shard}); none when it declared no sweep (an older or foreign
+   * file).
+   */
+  public static List<String> declaredKeys(Results r) {
+    Map<String, String> extra = r.run().extra();
+    String sweep = extra == null ? null : extra.get(RunExtra.SWEEP);
+    if (sweep == null) {
+      return List.of();
+    }
+    String shard = extra.get(RunExtra.SHARD);
+    List<SweepPoint> points = SweepSpec.parseCanonical(sweep).points();
+    return (shard == null ? Shard.ALL : Shard.parse(shard))
+        .select(points).stream().map(SweepPoint::key).toList();
+  }
+
+  private static String absentNote(Results now) {
+    Map<String, String> extra = now.run().extra();
+    String by = extra == null ? null : extra.get(RunExtra.INTERRUPTED);
+    return "declared by the new run's sweep but not in its file ("
+        + (by == null ? "interrupted sweep?" : "run interrupted: " + by)
+        + ")";
   }
 
   private static Row pointRow(String key, Verdict v, String note) {

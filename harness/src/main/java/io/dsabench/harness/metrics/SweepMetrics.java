@@ -24,7 +24,7 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
  *   <li>{@code dsabench_sweep_failures_total}: points that failed (kernel error or NaN)
  *   <li>{@code dsabench_sweep_eta_seconds}: estimated time to the end of the sweep
  *   <li>{@code
- *       dsabench_kernel_seconds{phase,variant,position,tokens,tokensPerSeq,op,gpu,UUID,modelName}}:
+ *       dsabench_kernel_seconds{phase,variant,position,tokens,tokens_per_seq,op,gpu,UUID,modelName}}:
  *       median device time of the last measurement of each series
  *   <li>{@code dsabench_sweep_info{run_id,backend}}: which run this is
  * </ul>
@@ -36,6 +36,8 @@ public final class SweepMetrics implements SweepListener {
   private final Gauge eta;
   private final Gauge kernelSeconds;
   private final Info info;
+  private final Gauge regressed;
+  private final Gauge regressedStages;
   private final long startNanos = System.nanoTime();
   private volatile DeviceRecord runDevice;
 
@@ -70,7 +72,7 @@ public final class SweepMetrics implements SweepListener {
                 "variant",
                 "position",
                 "tokens",
-                "tokensPerSeq",
+                "tokens_per_seq",
                 "op",
                 "gpu",
                 "UUID",
@@ -81,6 +83,21 @@ public final class SweepMetrics implements SweepListener {
             .name("dsabench_sweep_info")
             .help("The run being measured")
             .labelNames("run_id", "backend")
+            .register(registry);
+    regressed =
+        Gauge.builder()
+            .name("dsabench_sweep_regressed")
+            .help(
+                "1 when the sweep regressed (a stage slower or a point lost) against its baseline"
+                    + " run (by default the published run of its device), 0 when it passed; no"
+                    + " series without a verdict")
+            .labelNames("baseline")
+            .register(registry);
+    regressedStages =
+        Gauge.builder()
+            .name("dsabench_sweep_regressed_stages")
+            .help("Stages slower, plus points lost, against the baseline run")
+            .labelNames("baseline")
             .register(registry);
     for (PointStatus s : PointStatus.values()) {
       finished.labelValues(s.id()); // every status series exists from the start, at 0
@@ -123,6 +140,15 @@ public final class SweepMetrics implements SweepListener {
               model)
           .set(s.medianSeconds());
     }
+  }
+
+  /**
+   * The regression verdict against the baseline, once {@code bench} has it (before it pushes to a
+   * Pushgateway, so that an alert can page on it).
+   */
+  public void verdict(String baselineRunId, boolean regression, long stagesRegressedOrLost) {
+    regressed.labelValues(baselineRunId).set(regression ? 1 : 0);
+    regressedStages.labelValues(baselineRunId).set(stagesRegressedOrLost);
   }
 
   @Override

@@ -15,6 +15,7 @@ import io.dsabench.costmodel.workload.Variant;
 import io.dsabench.costmodel.workload.WorkloadModel;
 import io.dsabench.harness.BuildInfo;
 import io.dsabench.harness.DeviceNames;
+import io.dsabench.harness.Interruption;
 import io.dsabench.harness.RunExtra;
 import io.dsabench.harness.SweepListener;
 import io.dsabench.harness.SweepSpec;
@@ -56,6 +57,8 @@ public final class ReferenceSweep {
   private final String command;
   private final WorkloadModel model = WorkloadModel.deepseekV32();
   private final List<SweepListener> listeners = new CopyOnWriteArrayList<>();
+  private Results written;
+  private String interruptedBy;
 
   public ReferenceSweep(
       SweepSpec spec, StopRule stop, Path resultsFile, Launcher launcher, String command) {
@@ -88,6 +91,7 @@ public final class ReferenceSweep {
   public Results run() throws IOException, ReferenceRunner.UnavailableException {
     ReferenceRunner runner = open();
     Results results = null;
+    Interruption interruption = null;
     try {
       ReferenceRunner.Hello hello = runner.hello();
       String started = Instant.now().toString();
@@ -139,8 +143,8 @@ public final class ReferenceSweep {
               BuildInfo.host(),
               hello.device(),
               extra);
-      results = new Results(run, List.of());
-      ResultsIO.write(resultsFile, results);
+      results = save(new Results(run, List.of()));
+      interruption = Interruption.onShutdown(this::interrupted);
       Results begun = results;
       List<SweepPoint> points = spec.points();
       fire(l -> l.sweepStarted(begun, points.size()));
@@ -163,14 +167,16 @@ public final class ReferenceSweep {
           int tps = p.phase() == Phase.DECODE ? p.tokensPerSeq() : 1;
           r = toResult(p, runner.measure(p, tps, ops(p.phase(), p.variant()), stop, seed++), model);
         }
-        results = results.with(r);
-        ResultsIO.write(resultsFile, results);
+        results = save(results.with(r));
         int done = results.points().size();
         double seconds = (System.nanoTime() - t0) * 1e-9;
         fire(l -> l.pointFinished(r, done, points.size(), seconds));
       }
       return results;
     } finally {
+      if (interruption != null) {
+        interruption.close();
+      }
       if (runner != null) {
         runner.close();
       }
@@ -179,6 +185,36 @@ public final class ReferenceSweep {
         fire(l -> l.sweepFinished(last));
       }
     }
+  }
+
+  /** Writes the results file, keeping the interruption's note once there is one. */
+  private synchronized Results save(Results r) throws IOException {
+    if (interruptedBy != null) {
+      r = withInterruption(r, interruptedBy);
+    }
+    ResultsIO.write(resultsFile, r);
+    written = r;
+    return r;
+  }
+
+  /** The JVM is going down mid-sweep (Ctrl-C, SIGTERM): the file says so, and by what. */
+  private synchronized void interrupted(String cause) {
+    interruptedBy = cause;
+    if (written == null) {
+      return;
+    }
+    try {
+      save(written);
+    } catch (IOException e) {
+      System.err.println(
+          "dsabench: could not record the interruption in " + resultsFile + ": " + e);
+    }
+  }
+
+  private static Results withInterruption(Results r, String cause) {
+    Map<String, String> extra = new LinkedHashMap<>(r.run().extra());
+    extra.put(RunExtra.INTERRUPTED, cause);
+    return new Results(r.schema(), r.run().withExtra(extra), r.points());
   }
 
   private ReferenceRunner open() throws IOException, ReferenceRunner.UnavailableException {

@@ -87,7 +87,7 @@ class MetricsTest {
               "dsabench_kernel_seconds{UUID=\"\",gpu=\"\",modelName=\""
                   + r.run().device().name()
                   + "\",op=\"dense_decode\",phase=\"decode\",position=\"128\",tokens=\"1\","
-                  + "tokensPerSeq=\"1\",variant=\"dense\"}");
+                  + "tokens_per_seq=\"1\",variant=\"dense\"}");
       String end = scrape(port);
       assertThat(end)
           .contains("dsabench_sweep_points_finished_total{status=\"ok\"} 2.0")
@@ -127,5 +127,36 @@ class MetricsTest {
         .hasMessage("pushgateway: 'pushgateway:9091' is not an http(s)://host:port URL");
     assertThatThrownBy(() -> MetricsExport.serve(new PrometheusRegistry(), 70000))
         .hasMessage("metrics-port: 70000 is not a TCP port (0-65535)");
+  }
+
+  @Test
+  void metricsBindOpensTheEndpointWhereToldAndOnlyToAddressesOfThisHost() throws Exception {
+    // The wildcard (what a pod's own address amounts to here): reachable on loopback too.
+    try (HTTPServer server = MetricsExport.serve(new PrometheusRegistry(), "0.0.0.0", 0)) {
+      assertThat(scrape(server.getPort())).isNotNull();
+    }
+    try (HTTPServer server = MetricsExport.serve(new PrometheusRegistry(), 0)) {
+      assertThat(scrape(server.getPort())).isNotNull();
+    }
+    assertThatThrownBy(() -> MetricsExport.checkBind("192.0.2.1"))
+        .hasMessage(
+            "metrics-bind: '192.0.2.1' is not an address of this host (127.0.0.1, 0.0.0.0, or an"
+                + " address of one of its interfaces, such as the pod's)");
+    assertThatThrownBy(() -> MetricsExport.checkBind("no-such-host.invalid"))
+        .hasMessageStartingWith("metrics-bind: 'no-such-host.invalid' is not an address");
+  }
+
+  @Test
+  void theKubernetesJobBindsThePodAddressItsScrapeAnnotationsPointAt() throws Exception {
+    String job =
+        java.nio.file.Files.readString(
+            java.nio.file.Path.of("..", "deploy", "kubernetes", "dsabench-sweep.yaml"));
+    var port = java.util.regex.Pattern.compile("prometheus.io/port: \"(\\d+)\"").matcher(job);
+    assertThat(port.find()).isTrue();
+    assertThat(job)
+        .contains("--metrics-port " + port.group(1))
+        .contains("--metrics-bind \"${POD_IP}\"")
+        .containsPattern(
+            "name: POD_IP\\s+valueFrom: \\{fieldRef: \\{fieldPath: status.podIP\\}\\}");
   }
 }

@@ -14,14 +14,76 @@ import io.dsabench.costmodel.workload.SweepPoint;
 import io.dsabench.costmodel.workload.Variant;
 import io.dsabench.costmodel.workload.WorkloadModel;
 import io.dsabench.harness.SweepSpec;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class ReferenceSweepTest {
+  /** A reference sweep in its own process whose runner says hello, then never answers. */
+  public static final class Victim {
+    public static void main(String[] args) throws Exception {
+      SweepSpec spec =
+          new SweepSpec(
+              List.of(Phase.DECODE),
+              List.of(Variant.DENSE),
+              List.of(1024),
+              Map.of(Phase.DECODE, 2));
+      new ReferenceSweep(
+              spec,
+              io.dsabench.harness.stats.StopRule.GPU,
+              Path.of(args[0]),
+              () -> ProcessChannel.start(List.of("/bin/sh", args[1]), Path.of(args[0] + ".log")),
+              "test")
+          .run();
+    }
+  }
+
+  @Test
+  @org.junit.jupiter.api.Timeout(120)
+  void anInterruptedReferenceSweepRecordsTheSignal(@TempDir Path dir) throws Exception {
+    Path script =
+        Files.writeString(
+            dir.resolve("runner.sh"),
+            "echo '{\"type\":\"hello\",\"python\":\"3\",\"torch\":\"t\","
+                + "\"device\":{\"name\":\"NVIDIA H200\",\"smCount\":132,\"memoryBytes\":1},"
+                + "\"implementations\":{}}'\nexec sleep 30\n");
+    Path file = dir.resolve("results.json");
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    Process p =
+        new ProcessBuilder(
+                java,
+                "-cp",
+                System.getProperty("java.class.path"),
+                Victim.class.getName(),
+                file.toString(),
+                script.toString())
+            .redirectErrorStream(true)
+            .redirectOutput(dir.resolve("victim.log").toFile())
+            .start();
+    List<ProcessHandle> children = List.of();
+    try {
+      long deadline = System.nanoTime() + 60_000_000_000L;
+      while (!Files.exists(file) && System.nanoTime() < deadline) {
+        Thread.sleep(50);
+      }
+      children = p.descendants().toList();
+      new ProcessBuilder("kill", "-TERM", String.valueOf(p.pid())).start().waitFor();
+      assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    } finally {
+      p.destroyForcibly().waitFor();
+      children.forEach(ProcessHandle::destroyForcibly);
+    }
+    Results left = ResultsIO.read(file);
+    assertThat(left.run().extra())
+        .containsEntry(io.dsabench.harness.RunExtra.INTERRUPTED, "SIGTERM");
+    assertThat(left.points()).isEmpty();
+  }
+
   @Test
   void aSweepWritesTheSchemaWithImplementationsAndOurWorkModel(@TempDir Path dir) throws Exception {
     SweepSpec spec =
