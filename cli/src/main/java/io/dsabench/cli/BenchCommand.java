@@ -5,7 +5,6 @@ import io.dsabench.costmodel.results.Results;
 import io.dsabench.costmodel.results.ResultsFormatException;
 import io.dsabench.costmodel.results.ResultsIO;
 import io.dsabench.costmodel.workload.Phase;
-import io.dsabench.costmodel.workload.Variant;
 import io.dsabench.harness.BuildInfo;
 import io.dsabench.harness.DeviceLock;
 import io.dsabench.harness.DeviceNames;
@@ -38,6 +37,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -56,7 +56,7 @@ import picocli.CommandLine.Spec;
       "",
       "Default sweep: phases prefill,decode x variants dense,dsa x positions"
           + " 1K,2K,4K,8K,16K,32K,64K,96K,128K with 4096 prefill tokens (a chunk ending at the"
-          + " position, at most the position) and 64 decode sequences on cuda; on cpu, positions"
+          + " position, at most the position) and 64 decode sequences of 2 query tokens on cuda; on cpu, positions"
           + " 1K,4K,16K with 1 token, so that the pure-Java reference finishes in minutes on two"
           + " cores.",
       "Each stage is timed on the backend's clock (CUDA events on GPUs) in a JMH fork: warm-up,"
@@ -67,6 +67,8 @@ import picocli.CommandLine.Spec;
 final class BenchCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
+  @Mixin SweepOptions sweepOptions = new SweepOptions();
+
   @Option(
       names = "--backend",
       defaultValue = "auto",
@@ -74,44 +76,6 @@ final class BenchCommand implements Callable<Integer> {
       description =
           "auto (cuda when it can start, else cpu), cuda or cpu (default: ${DEFAULT-VALUE})")
   String backend;
-
-  @Option(
-      names = "--phases",
-      split = ",",
-      paramLabel = "PHASE",
-      description = "prefill, decode (default: both)")
-  List<String> phases;
-
-  @Option(
-      names = "--variants",
-      split = ",",
-      paramLabel = "VARIANT",
-      description = "dense, dsa (default: both)")
-  List<String> variants;
-
-  @Option(
-      names = "--positions",
-      paramLabel = "1K,..",
-      description = "context positions; K = 1024 (default: see above)")
-  String positions;
-
-  @Option(
-      names = "--tokens",
-      paramLabel = "N",
-      description =
-          "query tokens per point: N for both phases, or prefill=N,decode=M (default: 4096/128"
-              + " on cuda, that is 64 decode sequences of 2; 1 on cpu)")
-  String tokens;
-
-  @Option(
-      names = "--decode-tokens-per-seq",
-      paramLabel = "N",
-      description =
-          "query tokens per decode sequence, 1-4 (2: decode with one MTP draft token, as"
-              + " DeepSeek-V3.2 serves); a decode point of n tokens is n/N sequences, so N must"
-              + " divide the decode tokens (default: 2 on cuda, 1 on cpu); recorded in every"
-              + " point's tokensPerSeq")
-  Integer decodeTokensPerSeq;
 
   @Option(
       names = "--out",
@@ -171,26 +135,6 @@ final class BenchCommand implements Callable<Integer> {
       paramLabel = "all|0,1",
       description = "one worker process per GPU (CUDA_VISIBLE_DEVICES pinned), one queue of points")
   String devices;
-
-  @Option(
-      names = "--max-noise",
-      paramLabel = "F",
-      description =
-          "stop sampling when the median's 95%% CI half-width / median is below F (default 0.01 on"
-              + " cuda, 0.02 on cpu)")
-  Double maxNoise;
-
-  @Option(
-      names = "--max-time",
-      paramLabel = "S",
-      description = "time cap of one sampling session, seconds (default 1 on cuda, 0.5 on cpu)")
-  Double maxTime;
-
-  @Option(
-      names = "--min-samples",
-      paramLabel = "N",
-      description = "samples taken whatever the noise (default 10 on cuda, 3 on cpu)")
-  Integer minSamples;
 
   @Option(
       names = "--l2-flush",
@@ -273,26 +217,13 @@ final class BenchCommand implements Callable<Integer> {
     }
     MetricsExport.checkBind(metricsBind);
     CompareRule rule = new CompareRule(minEffect);
-    List<Phase> ph = phases == null ? null : phases.stream().map(Phase::of).toList();
-    List<Variant> va = variants == null ? null : variants.stream().map(Variant::of).toList();
-    List<Integer> po = positions == null ? null : SweepSpec.parsePositions(positions);
-    parseTokens(tokens, "cpu");
+    // Every sweep and sampling option as given (the backend's defaults come later).
+    sweepOptions.check();
     if (forks < 0) {
       throw new IllegalArgumentException("forks: " + forks + " is not 0 or a positive count");
     }
     if (iterations < 1) {
       throw new IllegalArgumentException("iterations: " + iterations + " is not a positive count");
-    }
-    // The stopping rule's own checks, on the values as given (the backend's defaults come later).
-    StopRule given = StopRule.GPU;
-    if (minSamples != null) {
-      given = given.withMinSamples(minSamples);
-    }
-    if (maxNoise != null) {
-      given = given.withMaxNoise(maxNoise);
-    }
-    if (maxTime != null) {
-      given = given.withMaxSeconds(maxTime);
     }
     if (reference != null && !"none".equals(reference)) {
       readReference(Path.of(reference));
@@ -333,27 +264,9 @@ final class BenchCommand implements Callable<Integer> {
     if (devs != null && "cpu".equals(resolved) && !"cpu".equals(backend)) {
       err.println("dsabench: --devices needs GPUs, and none can start here; running on cpu");
     }
-    SweepSpec defaults = SweepSpec.defaults(resolved);
-    SweepSpec sweep =
-        new SweepSpec(
-            ph == null ? defaults.phases() : ph,
-            va == null ? defaults.variants() : va,
-            po == null ? defaults.positions() : po,
-            parseTokens(tokens, resolved),
-            decodeTokensPerSeq == null
-                ? SweepSpec.defaultDecodeTokensPerSeq(resolved)
-                : decodeTokensPerSeq);
+    SweepSpec sweep = sweepOptions.spec(resolved);
     SessionConfig session = SessionConfig.defaults(resolved);
-    StopRule stop = session.stop();
-    if (minSamples != null) {
-      stop = stop.withMinSamples(minSamples);
-    }
-    if (maxNoise != null) {
-      stop = stop.withMaxNoise(maxNoise);
-    }
-    if (maxTime != null) {
-      stop = stop.withMaxSeconds(maxTime);
-    }
+    StopRule stop = sweepOptions.stop(session.stop());
     session =
         session
             .withStop(stop)
@@ -365,7 +278,7 @@ final class BenchCommand implements Callable<Integer> {
             .withSession(session)
             .withShard(sh)
             .withForks(forks)
-            .withExplicitPositions(positions != null)
+            .withExplicitPositions(sweepOptions.explicitPositions())
             .withDevices(devs)
             .withCommand(commandLine())
             .withJvmArgs(

@@ -3,8 +3,6 @@ package io.dsabench.cli;
 import io.dsabench.costmodel.results.PointStatus;
 import io.dsabench.costmodel.results.Results;
 import io.dsabench.costmodel.results.ResultsIO;
-import io.dsabench.costmodel.workload.Phase;
-import io.dsabench.costmodel.workload.Variant;
 import io.dsabench.harness.DeviceLock;
 import io.dsabench.harness.ProgressBar;
 import io.dsabench.harness.SweepListener;
@@ -23,6 +21,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -55,46 +54,14 @@ final class ReferenceCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
+  @Mixin SweepOptions sweepOptions = new SweepOptions();
+
   @Option(
       names = "--out",
       defaultValue = "out/reference",
       paramLabel = "DIR",
       description = "output directory: results.json, runner.log (default: ${DEFAULT-VALUE})")
   Path out;
-
-  @Option(
-      names = "--phases",
-      split = ",",
-      paramLabel = "PHASE",
-      description = "prefill, decode (default: both)")
-  List<String> phases;
-
-  @Option(
-      names = "--variants",
-      split = ",",
-      paramLabel = "VARIANT",
-      description = "dense, dsa (default: both)")
-  List<String> variants;
-
-  @Option(
-      names = "--positions",
-      paramLabel = "1K,..",
-      description = "context positions; K = 1024 (default: bench's GPU sweep, 1K..128K)")
-  String positions;
-
-  @Option(
-      names = "--tokens",
-      paramLabel = "N",
-      description = "query tokens per point: N, or prefill=N,decode=M (default: 4096/64)")
-  String tokens;
-
-  @Option(
-      names = "--decode-tokens-per-seq",
-      paramLabel = "N",
-      description =
-          "query tokens per decode sequence, 1-4 (default: bench's on a GPU, 2: decode with one"
-              + " MTP draft token, so that the two runs pair point for point)")
-  Integer decodeTokensPerSeq;
 
   @Option(
       names = "--python",
@@ -110,24 +77,6 @@ final class ReferenceCommand implements Callable<Integer> {
               + " out/references)")
   Path references;
 
-  @Option(
-      names = "--max-noise",
-      paramLabel = "F",
-      description = "stop sampling when the median's 95%% CI half-width / median is below F (0.01)")
-  Double maxNoise;
-
-  @Option(
-      names = "--max-time",
-      paramLabel = "S",
-      description = "time cap of one stage's sampling, seconds (default 1)")
-  Double maxTime;
-
-  @Option(
-      names = "--min-samples",
-      paramLabel = "N",
-      description = "samples taken whatever the noise (default 10)")
-  Integer minSamples;
-
   @Option(names = "--lock-dir", hidden = true, paramLabel = "DIR")
   Path lockDir;
 
@@ -135,31 +84,9 @@ final class ReferenceCommand implements Callable<Integer> {
   public Integer call() throws IOException {
     PrintWriter outW = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    SweepSpec defaults = SweepSpec.defaults("cuda");
-    List<Phase> ph = phases == null ? defaults.phases() : phases.stream().map(Phase::of).toList();
-    List<Variant> va =
-        variants == null ? defaults.variants() : variants.stream().map(Variant::of).toList();
-    List<Integer> po =
-        positions == null ? defaults.positions() : SweepSpec.parsePositions(positions);
-    SweepSpec sweep =
-        new SweepSpec(
-            ph,
-            va,
-            po,
-            BenchCommand.parseTokens(tokens, "cuda"),
-            decodeTokensPerSeq == null
-                ? SweepSpec.defaultDecodeTokensPerSeq("cuda")
-                : decodeTokensPerSeq);
-    StopRule stop = StopRule.GPU;
-    if (minSamples != null) {
-      stop = stop.withMinSamples(minSamples);
-    }
-    if (maxNoise != null) {
-      stop = stop.withMaxNoise(maxNoise);
-    }
-    if (maxTime != null) {
-      stop = stop.withMaxSeconds(maxTime);
-    }
+    // bench's sweep on a GPU, so that the two runs pair point for point.
+    SweepSpec sweep = sweepOptions.spec("cuda");
+    StopRule stop = sweepOptions.stop(StopRule.GPU);
     String exe = python != null ? python : envOr("DSABENCH_PYTHON", "python3");
     Path refs =
         references != null

@@ -2,8 +2,8 @@ package io.dsabench.cli;
 
 import io.dsabench.dashboard.DashboardOptions;
 import io.dsabench.dashboard.DashboardServer;
-import io.dsabench.harness.PublishedRuns;
 import io.dsabench.dashboard.runs.RunStore;
+import io.dsabench.harness.PublishedRuns;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -50,8 +50,7 @@ public final class DashboardServer implements AutoCloseable {
         new RunStore(options.resultsDirs(), clock, Duration.ofSeconds(1), options.limits());
     LiveSweeps live = new LiveSweeps(clock, options.liveWindow(), options.lockDir());
     var mapper = ResultsIO.mapper().disable(SerializationFeature.INDENT_OUTPUT);
-    var api =
-        new Api(store, live, ModelCostCurves.create(), HarnessVerdicts.create(), mapper);
+    var api = new Api(store, live, ModelCostCurves.create(), HarnessVerdicts.create(), mapper);
     var metrics = new DashboardMetrics(registry, store, live, api::regressed);
     var handler =
         new DashboardHandler(
