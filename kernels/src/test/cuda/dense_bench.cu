@@ -20,22 +20,12 @@
 
 #include "sm80/decode/dense.cu"
 #include "sm80/prefill/dense.cu"
+// After the kernels: its shape constants must not shadow theirs.
+#include "dense_driver.cuh"
 
-#define CK(x)                                                                                   \
-  do {                                                                                          \
-    cudaError_t e_ = (x);                                                                       \
-    if (e_ != cudaSuccess) {                                                                    \
-      fprintf(stderr, "%s failed: %s at %s:%d\n", #x, cudaGetErrorName(e_), __FILE__, __LINE__); \
-      exit(1);                                                                                  \
-    }                                                                                           \
-  } while (0)
 
 extern "C" __global__ void fill_uniform_bf16(__nv_bfloat16*, long long, unsigned long long, float);
 
-static const int H = 128, DQK = 192, DV = 128, D = 576, DL = 512;
-static const float SCALE = 0.07216878364870322f;  // 192^-0.5
-static int g_sms = 132;
-static bool g_fail = false;
 
 // Launch constants as the modules export them (read once in main).
 static int g_prefill_smem, g_prefill_threads, g_prefill_bm;
@@ -47,50 +37,7 @@ static int read_constant(const int& symbol) {
 }
 
 // ---- naive fp32 references: one thread per (query row, head), online softmax ----
-__global__ void ref_prefill(const __nv_bfloat16* q, const __nv_bfloat16* k, const __nv_bfloat16* v, float* out,
-                            int n, int p, float scale) {
-  int idx = blockIdx.x * blockDim.x + threadIdx.x;
-  if (idx >= n * H) return;
-  int i = idx / H, h = idx % H;
-  float o[DV];
-  for (int c = 0; c < DV; c++) o[c] = 0;
-  float m = -INFINITY, l = 0;
-  const __nv_bfloat16* qi = q + (size_t)idx * DQK;
-  for (int s = 0; s <= p - n + i; s++) {
-    const __nv_bfloat16* ks = k + ((size_t)s * H + h) * DQK;
-    float x = 0;
-    for (int c = 0; c < DQK; c++) x += __bfloat162float(qi[c]) * __bfloat162float(ks[c]);
-    x *= scale;
-    float mn = fmaxf(m, x), a = expf(m - mn), e = expf(x - mn);
-    l = l * a + e;
-    const __nv_bfloat16* vs = v + ((size_t)s * H + h) * DV;
-    for (int c = 0; c < DV; c++) o[c] = o[c] * a + e * __bfloat162float(vs[c]);
-    m = mn;
-  }
-  for (int c = 0; c < DV; c++) out[(size_t)idx * DV + c] = o[c] / l;
-}
 
-__global__ void ref_decode(const __nv_bfloat16* q, const __nv_bfloat16* cache, float* out, int batch, int tps,
-                           int p, float scale) {
-  int idx = blockIdx.x * blockDim.x + threadIdx.x;
-  if (idx >= batch * tps * H) return;
-  int b = idx / (tps * H), tok = (idx / H) % tps;
-  float o[DL];
-  for (int c = 0; c < DL; c++) o[c] = 0;
-  float m = -INFINITY, l = 0;
-  const __nv_bfloat16* qi = q + (size_t)idx * D;
-  for (int s = 0; s < p - tps + tok + 1; s++) {
-    const __nv_bfloat16* ks = cache + ((size_t)b * p + s) * D;
-    float x = 0;
-    for (int c = 0; c < D; c++) x += __bfloat162float(qi[c]) * __bfloat162float(ks[c]);
-    x *= scale;
-    float mn = fmaxf(m, x), a = expf(m - mn), e = expf(x - mn);
-    l = l * a + e;
-    for (int c = 0; c < DL; c++) o[c] = o[c] * a + e * __bfloat162float(ks[c]);
-    m = mn;
-  }
-  for (int c = 0; c < DL; c++) out[(size_t)idx * DL + c] = o[c] / l;
-}
 
 static __nv_bfloat16* alloc_fill(size_t n, unsigned long long seed) {
   __nv_bfloat16* p;
@@ -101,19 +48,8 @@ static __nv_bfloat16* alloc_fill(size_t n, unsigned long long seed) {
 }
 
 static double compare(const __nv_bfloat16* out, const float* ref, size_t n, const char* what) {
-  std::vector<__nv_bfloat16> o(n);
-  std::vector<float> r(n);
-  CK(cudaMemcpy(o.data(), out, n * 2, cudaMemcpyDeviceToHost));
-  CK(cudaMemcpy(r.data(), ref, n * 4, cudaMemcpyDeviceToHost));
-  double num = 0, den = 0;
   size_t bad = 0;
-  for (size_t i = 0; i < n; i++) {
-    float x = __bfloat162float(o[i]);
-    if (!isfinite(x)) { bad++; continue; }
-    num += (double)(x - r[i]) * (x - r[i]);
-    den += (double)r[i] * r[i];
-  }
-  double err = sqrt(num / den);
+  double err = rel_l2(out, ref, n, &bad);
   bool ok = bad == 0 && err <= 1e-2;
   if (!ok) g_fail = true;
   printf("CHECK %-34s relL2=%.3e nonfinite=%zu %s\n", what, err, bad, ok ? "PASS" : "FAIL");
@@ -198,34 +134,12 @@ static void check_decode(int batch, int tps, int p, int force_splits, unsigned l
   cudaFree(q), cudaFree(cache), cudaFree(out), cudaFree(ref);
 }
 
-template <class F>
-static double time_median(F f) {
-  cudaEvent_t a, b;
-  CK(cudaEventCreate(&a));
-  CK(cudaEventCreate(&b));
-  f();
-  CK(cudaDeviceSynchronize());
-  std::vector<float> ms;
-  for (int r = 0; r < 5; r++) {
-    CK(cudaEventRecord(a));
-    f();
-    CK(cudaEventRecord(b));
-    CK(cudaEventSynchronize(b));
-    float t;
-    CK(cudaEventElapsedTime(&t, a, b));
-    ms.push_back(t);
-  }
-  CK(cudaGetLastError());
-  std::sort(ms.begin(), ms.end());
-  cudaEventDestroy(a), cudaEventDestroy(b);
-  return ms[2] * 1e-3;
-}
 
 static void bench_prefill(int n, int p) {
   __nv_bfloat16 *q = alloc_fill((size_t)n * H * DQK, 11), *k = alloc_fill((size_t)p * H * DQK, 12),
                 *v = alloc_fill((size_t)p * H * DV, 13), *out;
   CK(cudaMalloc(&out, (size_t)n * H * DV * 2));
-  double s = time_median([&] { launch_prefill(q, k, v, out, n, p); });
+  double s = time_median([&] { launch_prefill(q, k, v, out, n, p); }, 1, 5);
   double pairs = (double)n * (p - n + 1) + (double)n * (n - 1) / 2.0;
   double flops = 2.0 * H * (DQK + DV) * pairs;
   printf("TIME dense_prefill n=%d p=%d  %.3f ms  %.1f TFLOP/s  (%.1f%% of 744)\n", n, p, s * 1e3, flops / s / 1e12,
@@ -237,7 +151,7 @@ static void bench_decode(int batch, int tps, int p) {
   size_t rows = (size_t)batch * tps * H;
   __nv_bfloat16 *q = alloc_fill(rows * D, 21), *cache = alloc_fill((size_t)batch * p * D, 22), *out;
   CK(cudaMalloc(&out, rows * DL * 2));
-  double s = time_median([&] { launch_decode(q, cache, out, batch, tps, p, 0); });
+  double s = time_median([&] { launch_decode(q, cache, out, batch, tps, p, 0); }, 1, 5);
   double flops = 2.0 * H * (D + DL) * (double)batch * tps * p;
   double bytes = 2.0 * ((double)rows * D + (double)batch * p * D + (double)rows * DL);
   int splits = decode_splits(batch * tps * (H / g_decode_rows), (p + g_decode_bn - 1) / g_decode_bn, g_sms);

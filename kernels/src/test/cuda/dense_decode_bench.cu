@@ -22,26 +22,15 @@
 #include <string>
 #include <vector>
 
+#include "dense_driver.cuh"
 #include "sm90/decode/dense_schedule.cuh"
 
-#define CK(x)                                                                                   \
-  do {                                                                                          \
-    cudaError_t e_ = (x);                                                                       \
-    if (e_ != cudaSuccess) {                                                                    \
-      fprintf(stderr, "%s failed: %s at %s:%d\n", #x, cudaGetErrorName(e_), __FILE__, __LINE__); \
-      exit(2);                                                                                  \
-    }                                                                                           \
-  } while (0)
 
 extern "C" __global__ void dense_decode_v3(const __grid_constant__ CUtensorMap, const __grid_constant__ CUtensorMap,
                                            __nv_bfloat16*, float*, float*, int, int, int, float);
 extern "C" __global__ void dense_decode_v3_combine(__nv_bfloat16*, const float*, const float*, int, int, int, int);
 extern "C" __global__ void fill_uniform_bf16(__nv_bfloat16*, long long, unsigned long long, float);
 
-static const int H = 128, D = 576, DL = 512;
-static const float SCALE = 0.07216878364870322f;  // 192^-0.5, as Mla.SOFTMAX_SCALE
-static int g_sms = 132;
-static bool g_fail = false;
 
 static float* g_ws = nullptr;
 static size_t g_ws_bytes = 0;
@@ -147,27 +136,6 @@ struct V3 : Launch {
 static const char* const K = "v3";  // the kernel's label in CHECK and TIME lines
 
 // ---- naive fp32 reference: one thread per query row, online softmax ----
-__global__ void ref_decode(const __nv_bfloat16* q, const __nv_bfloat16* cache, float* out, int batch, int tps, int p,
-                           float scale) {
-  int idx = blockIdx.x * blockDim.x + threadIdx.x;
-  if (idx >= batch * tps * H) return;
-  int b = idx / (tps * H), tok = (idx / H) % tps;
-  float o[DL];
-  for (int c = 0; c < DL; c++) o[c] = 0;
-  float m = -INFINITY, l = 0;
-  const __nv_bfloat16* qi = q + (size_t)idx * D;
-  for (int s = 0; s < p - tps + tok + 1; s++) {
-    const __nv_bfloat16* ks = cache + ((size_t)b * p + s) * D;
-    float x = 0;
-    for (int c = 0; c < D; c++) x += __bfloat162float(qi[c]) * __bfloat162float(ks[c]);
-    x *= scale;
-    float mn = fmaxf(m, x), a = expf(m - mn), e = expf(x - mn);
-    l = l * a + e;
-    for (int c = 0; c < DL; c++) o[c] = o[c] * a + e * __bfloat162float(ks[c]);
-    m = mn;
-  }
-  for (int c = 0; c < DL; c++) out[(size_t)idx * DL + c] = o[c] / l;
-}
 
 static void fill(__nv_bfloat16* p, size_t n, unsigned long long seed) {
   fill_uniform_bf16<<<g_sms * 8, 256>>>(p, (long long)n, seed, 1.0f);
@@ -190,22 +158,8 @@ static void check(int batch, int tps, int p, unsigned long long seed) {
   CK(cudaGetLastError());
   ref_decode<<<(unsigned)((rows + 63) / 64), 64>>>(q, cache, ref, batch, tps, p, SCALE);
   CK(cudaDeviceSynchronize());
-  std::vector<__nv_bfloat16> o(rows * DL);
-  std::vector<float> r(rows * DL);
-  CK(cudaMemcpy(o.data(), out, rows * DL * 2, cudaMemcpyDeviceToHost));
-  CK(cudaMemcpy(r.data(), ref, rows * DL * 4, cudaMemcpyDeviceToHost));
-  double num = 0, den = 0;
   size_t bad = 0;
-  for (size_t i = 0; i < rows * DL; i++) {
-    float x = __bfloat162float(o[i]);
-    if (!isfinite(x)) {
-      bad++;
-      continue;
-    }
-    num += (double)(x - r[i]) * (x - r[i]);
-    den += (double)r[i] * r[i];
-  }
-  const double err = sqrt(num / den);
+  const double err = rel_l2(out, ref, rows * DL, &bad);
   const bool ok = bad == 0 && err <= 1e-2;
   if (!ok) g_fail = true;
   printf("CHECK %s b=%d t=%d p=%d %s relL2=%.3e nonfinite=%zu %s\n", K, batch, tps, p, l->info().c_str(), err,
@@ -215,28 +169,7 @@ static void check(int batch, int tps, int p, unsigned long long seed) {
   cudaFree(q), cudaFree(cache), cudaFree(out), cudaFree(ref);
 }
 
-static double median_seconds(Launch* l) {
-  cudaEvent_t a, b;
-  CK(cudaEventCreate(&a));
-  CK(cudaEventCreate(&b));
-  l->run();
-  l->run();
-  CK(cudaDeviceSynchronize());
-  std::vector<float> ms;
-  for (int r = 0; r < 7; r++) {
-    CK(cudaEventRecord(a));
-    l->run();
-    CK(cudaEventRecord(b));
-    CK(cudaEventSynchronize(b));
-    float t;
-    CK(cudaEventElapsedTime(&t, a, b));
-    ms.push_back(t);
-  }
-  CK(cudaGetLastError());
-  std::sort(ms.begin(), ms.end());
-  cudaEventDestroy(a), cudaEventDestroy(b);
-  return ms[3] * 1e-3;
-}
+static double median_seconds(Launch* l) { return time_median([l] { l->run(); }, 2, 7); }
 
 static void time_all() {
   struct Shape {

@@ -27,26 +27,14 @@
 #include <string>
 #include <vector>
 
+#include "dense_driver.cuh"
 #include "sm90/prefill/dense.cu"
 
 #ifndef DSA_V3_NAME
 #define DSA_V3_NAME "v3"
 #endif
 
-#define CK(x)                                                                                   \
-  do {                                                                                          \
-    cudaError_t e_ = (x);                                                                       \
-    if (e_ != cudaSuccess) {                                                                    \
-      fprintf(stderr, "%s failed: %s at %s:%d\n", #x, cudaGetErrorName(e_), __FILE__, __LINE__); \
-      printf("ERROR %s: %s\n", #x, cudaGetErrorName(e_));                                       \
-      exit(2);                                                                                  \
-    }                                                                                           \
-  } while (0)
 
-static const int H = 128, DQK = 192, DV = 128;
-static const float SCALE = 0.07216878364870322f;  // 192^-0.5
-static int g_sms = 132;
-static bool g_fail = false;
 
 // ---- inputs and the naive reference ----
 __global__ void fill_uniform(__nv_bfloat16* p, size_t n, unsigned long long seed) {
@@ -59,29 +47,6 @@ __global__ void fill_uniform(__nv_bfloat16* p, size_t n, unsigned long long seed
   }
 }
 
-// One thread per (query row, head): online softmax over the keys it sees, fp32.
-__global__ void ref_prefill(const __nv_bfloat16* q, const __nv_bfloat16* k, const __nv_bfloat16* v, float* out, int n,
-                            int p, float scale) {
-  int idx = blockIdx.x * blockDim.x + threadIdx.x;
-  if (idx >= n * H) return;
-  int i = idx / H, h = idx % H;
-  float o[DV];
-  for (int c = 0; c < DV; c++) o[c] = 0;
-  float m = -INFINITY, l = 0;
-  const __nv_bfloat16* qi = q + (size_t)idx * DQK;
-  for (int s = 0; s <= p - n + i; s++) {
-    const __nv_bfloat16* ks = k + ((size_t)s * H + h) * DQK;
-    float x = 0;
-    for (int c = 0; c < DQK; c++) x += __bfloat162float(qi[c]) * __bfloat162float(ks[c]);
-    x *= scale;
-    float mn = fmaxf(m, x), a = expf(m - mn), e = expf(x - mn);
-    l = l * a + e;
-    const __nv_bfloat16* vs = v + ((size_t)s * H + h) * DV;
-    for (int c = 0; c < DV; c++) o[c] = o[c] * a + e * __bfloat162float(vs[c]);
-    m = mn;
-  }
-  for (int c = 0; c < DV; c++) out[(size_t)idx * DV + c] = o[c] / l;
-}
 
 static void fill(__nv_bfloat16* p, size_t n, unsigned long long seed) {
   fill_uniform<<<g_sms * 8, 256>>>(p, n, seed);
@@ -136,22 +101,8 @@ static void launch_v3(const Maps& m, __nv_bfloat16* out, int n, int p, int grid 
 }
 
 static double compare(const __nv_bfloat16* out, const float* ref, size_t n, const char* what) {
-  std::vector<__nv_bfloat16> o(n);
-  std::vector<float> r(n);
-  CK(cudaMemcpy(o.data(), out, n * 2, cudaMemcpyDeviceToHost));
-  CK(cudaMemcpy(r.data(), ref, n * 4, cudaMemcpyDeviceToHost));
-  double num = 0, den = 0;
   size_t bad = 0;
-  for (size_t i = 0; i < n; i++) {
-    float x = __bfloat162float(o[i]);
-    if (!isfinite(x)) {
-      bad++;
-      continue;
-    }
-    num += (double)(x - r[i]) * (x - r[i]);
-    den += (double)r[i] * r[i];
-  }
-  double err = sqrt(num / den);
+  double err = rel_l2(out, ref, n, &bad);
   bool ok = bad == 0 && err <= 1e-2;
   if (!ok) g_fail = true;
   printf("CHECK %-44s relL2=%.3e nonfinite=%zu %s\n", what, err, bad, ok ? "PASS" : "FAIL");
@@ -194,27 +145,10 @@ static void check(int n, int p, unsigned long long seed) {
 
 template <class F>
 static double time_median(F f) {
-  cudaEvent_t a, b;
-  CK(cudaEventCreate(&a));
-  CK(cudaEventCreate(&b));
-  f();
-  f();
-  CK(cudaDeviceSynchronize());
-  std::vector<float> ms;
-  for (int r = 0; r < 7; r++) {
-    CK(cudaEventRecord(a));
-    f();
-    CK(cudaEventRecord(b));
-    CK(cudaEventSynchronize(b));
-    float t;
-    CK(cudaEventElapsedTime(&t, a, b));
-    ms.push_back(t);
-  }
-  CK(cudaGetLastError());
-  std::sort(ms.begin(), ms.end());
-  cudaEventDestroy(a), cudaEventDestroy(b);
-  printf("  samples ms: min %.4f median %.4f max %.4f\n", ms.front(), ms[3], ms.back());
-  return ms[3] * 1e-3;
+  float lo, hi;
+  double median = time_median(f, 2, 7, &lo, &hi);
+  printf("  samples ms: min %.4f median %.4f max %.4f\n", lo, median * 1e3, hi);
+  return median;
 }
 
 static void time_all() {
