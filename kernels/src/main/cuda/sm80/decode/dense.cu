@@ -5,20 +5,22 @@
 // which the driver compiles for whatever GPU it finds; Hopper runs sm90/decode/dense.cu instead.
 //
 // FlashAttention-2 style on mma.sync (HMMA.16816.F32.BF16), split-KV + combine. One block = 64
-// query rows (half the heads of one query token) over a range of KV tiles of 64 tokens. The 64x512
+// query rows (half the heads of one query token) over a range of KV tiles of 32 tokens. The 64x512
 // fp32 output (128 KB) is what limits the design: 8 warps each own 16 rows x 256 columns (128
 // accumulator registers). S = Q K^T for a tile is split by keys: warp (rg, ch) computes rows
-// rg*16.., keys ch*32..; the two halves exchange row maxima and P through shared memory so both
-// warps of a row group can multiply P (16x64) by their 256 value columns. Q (72 KB) stays in shared
-// memory, KV tiles (72 KB) are double-buffered with cp.async: 226 KB, one block per SM (so the
-// GPU needs 226 KB of shared memory per block: Hopper and later). Rows of 1152 B are XOR-swizzled
-// in 16-byte chunks so ldmatrix never conflicts.
+// rg*16.., keys ch*16..; the two halves exchange row maxima and P through shared memory so both
+// warps of a row group can multiply P (16x32) by their 256 value columns. Q (72 KB) stays in shared
+// memory, KV tiles (36 KB) are double-buffered with cp.async: 150 KB, one block per SM. The tile is
+// 32 keys, not 64, so that the block fits the 163 KB per block an A100 (sm_80) allows; GPUs with
+// 99-100 KB per block (sm_86, sm_89) cannot run it, and the backend says so before launching.
+// Rows of 1152 B are XOR-swizzled in 16-byte chunks so ldmatrix never conflicts.
 #include "common.cuh"
 
 namespace dsa::decode_v1 {
-constexpr int ROWS = 64, BN = 64, D = 576, DV = 512, HEADS = 128, THREADS = 256;
+constexpr int ROWS = 64, BN = 32, D = 576, DV = 512, HEADS = 128, THREADS = 256;
 constexpr int CHUNKS = D / 8;
-constexpr int LP = BN + 8;  // P rows padded: 144 B
+constexpr int KH = BN / 2;  // keys per warp of a row group (the two key halves)
+constexpr int LP = BN + 8;  // P rows padded: 80 B, eight rows on eight distinct 16-byte bank groups
 // Q, two KV stages and P (bf16), then the two key halves' row maxima (fp32).
 constexpr int SHARED_BYTES = (ROWS * D + 2 * BN * D + ROWS * LP) * 2 + 2 * ROWS * 4;
 constexpr int COMBINE_THREADS = DV / 4;  // 4 output columns per thread
@@ -82,7 +84,7 @@ extern "C" __global__ void __launch_bounds__(dsa::decode_v1::THREADS, 1)
   extern __shared__ __align__(16) __nv_bfloat16 smem[];
   __nv_bfloat16* sQ = smem;
   __nv_bfloat16* sKV = sQ + ROWS * D;          // two stages
-  __nv_bfloat16* sP = sKV + 2 * BN * D;        // [64][72]
+  __nv_bfloat16* sP = sKV + 2 * BN * D;        // [64][LP]
   float* sMax = reinterpret_cast<float*>(sP + ROWS * LP);  // [2][64]
 
   const int rb = blockIdx.x, split = blockIdx.y;
@@ -141,10 +143,10 @@ extern "C" __global__ void __launch_bounds__(dsa::decode_v1::THREADS, 1)
       dsa::cp_async_commit();
     }
 
-    // ---- S = Q K^T for 16 rows x 32 keys ----
-    float s[4][4];
+    // ---- S = Q K^T for 16 rows x KH keys ----
+    float s[KH / 8][4];
 #pragma unroll
-    for (int nt = 0; nt < 4; nt++)
+    for (int nt = 0; nt < KH / 8; nt++)
 #pragma unroll
       for (int e = 0; e < 4; e++) s[nt][e] = 0.f;
 #pragma unroll 4
@@ -152,10 +154,10 @@ extern "C" __global__ void __launch_bounds__(dsa::decode_v1::THREADS, 1)
       uint32_t a[4];
       dsa::ldmatrix_x4(a[0], a[1], a[2], a[3], dsa::smem_u32(sQ + swz(rg * 16 + a_row, kk * 16 + a_col)));
 #pragma unroll
-      for (int np = 0; np < 2; np++) {
+      for (int np = 0; np < KH / 16; np++) {
         uint32_t b0, b1, b2, b3;
         dsa::ldmatrix_x4(b0, b1, b2, b3,
-                         dsa::smem_u32(tile + swz(ch * 32 + np * 16 + b_row, kk * 16 + b_col)));
+                         dsa::smem_u32(tile + swz(ch * KH + np * 16 + b_row, kk * 16 + b_col)));
         dsa::mma_bf16_16816(s[2 * np], a, b0, b1);
         dsa::mma_bf16_16816(s[2 * np + 1], a, b2, b3);
       }
@@ -168,11 +170,11 @@ extern "C" __global__ void __launch_bounds__(dsa::decode_v1::THREADS, 1)
     for (int h = 0; h < 2; h++) {
       mx[h] = -INFINITY;
 #pragma unroll
-      for (int nt = 0; nt < 4; nt++)
+      for (int nt = 0; nt < KH / 8; nt++)
 #pragma unroll
         for (int e = 0; e < 2; e++) {
           float x = s[nt][h * 2 + e] * sl2;
-          if (needs_mask && j * BN + ch * 32 + nt * 8 + 2 * t4 + e >= limit) x = -INFINITY;
+          if (needs_mask && j * BN + ch * KH + nt * 8 + 2 * t4 + e >= limit) x = -INFINITY;
           s[nt][h * 2 + e] = x;
           mx[h] = fmaxf(mx[h], x);
         }
@@ -189,10 +191,10 @@ extern "C" __global__ void __launch_bounds__(dsa::decode_v1::THREADS, 1)
       row_max[h] = m_new;
       float sum = 0.f;
 #pragma unroll
-      for (int nt = 0; nt < 4; nt++) {
+      for (int nt = 0; nt < KH / 8; nt++) {
         float p0 = exp2f(s[nt][h * 2] - m_new), p1 = exp2f(s[nt][h * 2 + 1] - m_new);
         sum += p0 + p1;
-        *reinterpret_cast<uint32_t*>(sP + r * LP + ch * 32 + nt * 8 + 2 * t4) = dsa::pack_bf16(p0, p1);
+        *reinterpret_cast<uint32_t*>(sP + r * LP + ch * KH + nt * 8 + 2 * t4) = dsa::pack_bf16(p0, p1);
       }
       row_sum[h] = row_sum[h] * alpha + sum;
 #pragma unroll
@@ -201,7 +203,7 @@ extern "C" __global__ void __launch_bounds__(dsa::decode_v1::THREADS, 1)
         o[nt][h * 2 + 1] *= alpha;
       }
     }
-    __syncthreads();  // P complete for all 64 keys
+    __syncthreads();  // P complete for all BN keys
 
     // ---- O += P V: 16 rows x 256 columns per warp ----
 #pragma unroll

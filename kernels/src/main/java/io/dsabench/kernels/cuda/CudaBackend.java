@@ -36,6 +36,7 @@ public final class CudaBackend implements Backend {
   private final DeviceInfo info;
   private final boolean hopper;
   private final int smCount;
+  private final int sharedPerBlock; // the most dynamic shared memory one block may opt into
   private final CUstream stream = null; // the legacy default stream: ordered with memcpys
   private final Map<String, CudaModule> modules = new HashMap<>();
   private final CudaDsaOps dsa;
@@ -49,12 +50,18 @@ public final class CudaBackend implements Backend {
   private CudaBuffer workspace;
 
   private CudaBackend(
-      CUdevice device, CUcontext context, DeviceInfo info, boolean hopper, int sms) {
+      CUdevice device,
+      CUcontext context,
+      DeviceInfo info,
+      boolean hopper,
+      int sms,
+      int sharedPerBlock) {
     this.device = device;
     this.context = context;
     this.info = info;
     this.hopper = hopper;
     this.smCount = sms;
+    this.sharedPerBlock = sharedPerBlock;
     this.dsa = new CudaDsaOps(this);
   }
 
@@ -124,6 +131,8 @@ public final class CudaBackend implements Backend {
       long[] memory = new long[1];
       JCudaDriver.cuDeviceTotalMem(memory, dev);
       int sms = attribute(dev, CUdevice_attribute.CU_DEVICE_ATTRIBUTE_MULTIPROCESSOR_COUNT);
+      int sharedPerBlock =
+          attribute(dev, CUdevice_attribute.CU_DEVICE_ATTRIBUTE_MAX_SHARED_MEMORY_PER_BLOCK_OPTIN);
       CUcontext ctx = new CUcontext();
       JCudaDriver.cuDevicePrimaryCtxRetain(ctx, dev);
       JCudaDriver.cuCtxSetCurrent(ctx);
@@ -134,7 +143,7 @@ public final class CudaBackend implements Backend {
               "CUDA " + driver[0] / 1000 + "." + (driver[0] % 1000) / 10,
               sms,
               memory[0]);
-      return new CudaBackend(dev, ctx, info, hopper, sms);
+      return new CudaBackend(dev, ctx, info, hopper, sms, sharedPerBlock);
     } catch (CudaException e) {
       throw new BackendUnavailableException(
           "cuda unavailable: device " + ordinal + " did not start: " + e.getMessage(), e);
@@ -249,6 +258,21 @@ public final class CudaBackend implements Backend {
       int sharedBytes,
       Object... args) {
     makeCurrent(site);
+    if (sharedBytes > sharedPerBlock) {
+      // Say which kernel and GPU before the driver's bare CUDA_ERROR_INVALID_VALUE would.
+      throw new UnsupportedOperationException(
+          site
+              + ": kernel "
+              + kernelName
+              + " needs "
+              + sharedBytes
+              + " bytes of shared memory per block; "
+              + info.name()
+              + " (compute capability "
+              + info.computeCapability()
+              + ") allows at most "
+              + sharedPerBlock);
+    }
     CudaModule.Kernel k = module(moduleName, site).kernel(kernelName, site);
     k.allowShared(sharedBytes, site);
     Pointer[] pointers = new Pointer[args.length];

@@ -7,9 +7,9 @@ import jcuda.driver.CUdeviceptr;
 /**
  * Version 1 of the dense decode, the path of every GPU but Hopper: {@code dense_decode_v1} in
  * {@code sm80/decode/dense.cu} (FlashAttention-2 style on mma.sync, split-KV) and its combine,
- * loaded from the module's compute_80 PTX. It needs 226 KB of shared memory per block, which only
- * Hopper and later GPUs have (sm_80 has 164 KB): elsewhere the launch fails with the driver's error
- * (kernels/NOTES.md).
+ * loaded from the module's compute_80 PTX. It needs about 150 KB of shared memory per block (the
+ * exported size): A100 (163 KB per block) and Hopper run it; sm_86 / sm_89 GPUs (99-100 KB) do not,
+ * and {@link CudaBackend#launch} says so, naming the kernel, the size and the GPU's limit.
  *
  * <p>Launch constants (threads, shared memory, query rows per block, keys per KV tile, combine
  * threads) are read from the module once, when this object is made: reading them copies from the
