@@ -237,7 +237,8 @@ static void run(const Cand& c, const uint8_t* q, const float* w, const uint8_t* 
                 int batch, int T, int P) {
   const int nq = nq_for(T), i = kNqIdx[nq];
   const bool wave = c.wave && nq <= 2;
-  const int splitLen = wave ? split_wave(batch, T, P, read_const(dsa_indexer_fp8_v7_ctas_per_sm)) : split_v2(batch, T, P);
+  static const int perSm = read_const(dsa_indexer_fp8_v7_ctas_per_sm);   // once: not inside a timed launch
+  const int splitLen = wave ? split_wave(batch, T, P, perSm) : split_v2(batch, T, P);
   dim3 g((T + nq - 1) / nq, batch, (P + splitLen - 1) / splitLen);
   if (c.gm) c.k9[i]<<<g, 128, c.smem[i]>>>(q, w, k, ks, lg, T, P, splitLen, ensure_gmax((size_t)batch * T, P));
   else c.k8[i]<<<g, 128, c.smem[i]>>>(q, w, k, ks, lg, T, P, splitLen);
