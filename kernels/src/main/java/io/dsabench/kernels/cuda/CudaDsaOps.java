@@ -117,6 +117,7 @@ final class CudaDsaOps {
       String version = IndexerVersion.version();
       switch (version) {
         case "v5", "v5g" -> indexerV5(op, site, version.equals("v5g"));
+        case "v6", "v6g", "v7", "v7g" -> indexerV6(op, site, version);
         default -> indexerWgmma(op, site);
       }
       return;
@@ -210,15 +211,8 @@ final class CudaDsaOps {
       splitLen,
       null
     };
-    CudaBuffer gm = null;
     if (groupMaxima) {
-      long need = groupMaximaFloats(op.batch(), op.tokensPerSeq(), op.position());
-      gm = logits.groupMaxima();
-      if (gm == null || gm.elements() < need) {
-        gm = (CudaBuffer) backend.allocate(DType.FP32, need);
-        logits.groupMaxima(gm);
-      }
-      args[8] = gm;
+      args[8] = groupMaximaBuffer(logits, op);
     }
     backend.launch(
         "dsa_indexer",
@@ -235,6 +229,79 @@ final class CudaDsaOps {
     }
   }
 
+  /**
+   * Keys per split for a grid of at most one wave of {@code ctasPerSm} CTAs per SM (indexer v7):
+   * the most splits whose CTAs all run at once, so no lone tail wave; whole 128-key blocks.
+   */
+  static int indexerWaveSplitLength(long queryCtas, int position, int sms, int ctasPerSm) {
+    long maxSplits = (position + INDEXER_SPLIT_QUANTUM - 1) / INDEXER_SPLIT_QUANTUM;
+    long splits = Math.max(1, Math.min(maxSplits, (long) sms * ctasPerSm / queryCtas));
+    long len = (position + splits - 1) / splits;
+    return (int)
+        ((len + INDEXER_SPLIT_QUANTUM - 1) / INDEXER_SPLIT_QUANTUM * INDEXER_SPLIT_QUANTUM);
+  }
+
+  // Indexer v6 / v6g / v7 / v7g (candidates, sm90/indexer/fp8.cu): v5 with a leaner epilogue (v6,
+  // v2's grid) or also two accumulator sets (v7, one wave of 2 CTAs per SM; four queries per CTA
+  // run v6's kernel on v2's grid, as v7 has no 4-query kernel). The g variants write the group
+  // maxima beside the logits, as v5g does.
+  private void indexerV6(Ops.Indexer op, String site, String version) {
+    String module = "sm90/indexer/fp8";
+    boolean groupMaxima = IndexerVersion.writesGroupMaxima(version);
+    int nq = wgmmaQueriesPerCta(op.tokensPerSeq());
+    int qTiles = (op.tokensPerSeq() + nq - 1) / nq;
+    boolean v7 = version.startsWith("v7") && nq <= 2;
+    String kernel = (v7 ? "v7" : "v6") + (groupMaxima ? "g" : "");
+    int splitLen =
+        v7
+            ? indexerWaveSplitLength(
+                (long) qTiles * op.batch(),
+                op.position(),
+                backend.smCount(),
+                constant(module, "dsa_indexer_fp8_v7_ctas_per_sm", site))
+            : indexerSplitLength(
+                (long) qTiles * op.batch(), op.position(), backend.smCount() * 3 / 2);
+    int splits = (op.position() + splitLen - 1) / splitLen;
+    CudaBuffer logits = CudaBackend.cuda(op.logits(), "logits");
+    Object[] args = {
+      CudaBackend.cuda(op.q(), "q"),
+      CudaBackend.cuda(op.weights(), "weights"),
+      CudaBackend.cuda(op.k(), "k"),
+      CudaBackend.cuda(op.kScales(), "kScales"),
+      logits,
+      op.tokensPerSeq(),
+      op.position(),
+      splitLen,
+      null
+    };
+    if (groupMaxima) {
+      args[8] = groupMaximaBuffer(logits, op);
+    }
+    backend.launch(
+        module,
+        "dsa_indexer_fp8_" + kernel + "_q" + nq,
+        site,
+        new int[] {qTiles, op.batch(), splits},
+        new int[] {constant(module, "dsa_indexer_fp8_v6_threads", site), 1, 1},
+        constant(module, "dsa_indexer_fp8_" + (v7 ? "v7" : "v6") + "_smem_q" + nq, site),
+        groupMaxima ? args : Arrays.copyOf(args, 8));
+    if (groupMaxima) {
+      gmaxValid.put(
+          logits, new GroupMaximaOf(op.batch(), op.tokensPerSeq(), op.position(), logits.writes()));
+    }
+  }
+
+  /** The group-maxima buffer kept beside a logits buffer, grown to the op's rows. */
+  private CudaBuffer groupMaximaBuffer(CudaBuffer logits, Ops.Indexer op) {
+    long need = groupMaximaFloats(op.batch(), op.tokensPerSeq(), op.position());
+    CudaBuffer gm = logits.groupMaxima();
+    if (gm == null || gm.elements() < need) {
+      gm = (CudaBuffer) backend.allocate(DType.FP32, need);
+      logits.groupMaxima(gm);
+    }
+    return gm;
+  }
+
   /** Floats of group maxima for a logits buffer: one per 8 keys of every row. */
   static long groupMaximaFloats(int batch, int tokensPerSeq, int position) {
     return (long) batch * tokensPerSeq * ((position + 7) / 8);
@@ -243,14 +310,17 @@ final class CudaDsaOps {
   /** The shape the group maxima of a logits buffer were written for, and its write count then. */
   private record GroupMaximaOf(int batch, int tokensPerSeq, int position, long writes) {}
 
-  /** Logits buffers whose group maxima indexer v5g wrote (weak: a dropped buffer leaves). */
+  /**
+   * Logits buffers whose group maxima an indexer g variant wrote (weak: a dropped buffer leaves).
+   */
   private final Map<CudaBuffer, GroupMaximaOf> gmaxValid =
       Collections.synchronizedMap(new WeakHashMap<>());
 
   void topK(Ops.TopK op) {
     String version = TopkVersion.version("9.0".equals(backend.device().computeCapability()));
     if (version.equals("gmax")) {
-      // Only on group maxima written by indexer v5g for these very logits, nothing written since
+      // Only on group maxima written by an indexer g variant (v5g, v6g, v7g) for these very logits,
+      // nothing written since
       // (stale maxima could hide a winner); otherwise v10.
       CudaBuffer logits = CudaBackend.cuda(op.logits(), "logits");
       GroupMaximaOf g = gmaxValid.get(logits);

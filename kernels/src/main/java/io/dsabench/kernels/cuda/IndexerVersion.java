@@ -1,25 +1,39 @@
 package io.dsabench.kernels.cuda;
 
+import java.util.List;
+
 /**
  * Which sm_90a fp8 indexer runs, all of them in {@code dsa_indexer.cu} and launched by CudaDsaOps
  * on the same split-K grid: {@code v2} (the default: {@code dsa_indexer_fp8_wgmma_q{1,2,4}}), or
  * the candidates {@code v5} ({@code dsa_indexer_fp8_v5_q*}: v2 with each block's key scales staged
  * in shared memory beside its keys) and {@code v5g} ({@code dsa_indexer_fp8_v5g_q*}: v5 also
- * writing the 8-key group maxima that top-k {@code gmax} reads). System property {@code
- * dsabench.cuda.indexer}. The bf16 indexer and other GPUs always run the portable mma.sync kernels.
- * (Versions 3 and 4 lost on the H200 and left the sources: kernels/NOTES.md says where they are.)
+ * writing the 8-key group maxima that top-k {@code gmax} reads), and in {@code sm90/indexer/fp8.cu}
+ * {@code v6} / {@code v6g} (v5 with a leaner epilogue; logits bit for bit v2's) and {@code v7} /
+ * {@code v7g} (v6 with two accumulator sets, one block's products under the previous block's
+ * epilogue, on a one-wave grid of 2 CTAs per SM; T &gt;= 3 runs v6's 4-query kernel). System
+ * property {@code dsabench.cuda.indexer}. The bf16 indexer and other GPUs always run the portable
+ * mma.sync kernels. (Versions 3 and 4 lost on the H200 and left the sources: kernels/NOTES.md says
+ * where they are.)
  */
 final class IndexerVersion {
   static final String PROPERTY = "dsabench.cuda.indexer";
 
   static final String DEFAULT_VERSION = "v2";
 
+  static final List<String> VERSIONS = List.of("v2", "v5", "v5g", "v6", "v6g", "v7", "v7g");
+
+  /** Whether the version writes the 8-key group maxima that top-k gmax reads. */
+  static boolean writesGroupMaxima(String version) {
+    return version.endsWith("g");
+  }
+
   private IndexerVersion() {}
 
   static String version() {
     String v = System.getProperty(PROPERTY, DEFAULT_VERSION);
-    if (!v.equals("v2") && !v.equals("v5") && !v.equals("v5g")) {
-      throw new IllegalArgumentException(PROPERTY + ": '" + v + "' is not one of v2, v5, v5g");
+    if (!VERSIONS.contains(v)) {
+      throw new IllegalArgumentException(
+          PROPERTY + ": '" + v + "' is not one of " + String.join(", ", VERSIONS));
     }
     return v;
   }

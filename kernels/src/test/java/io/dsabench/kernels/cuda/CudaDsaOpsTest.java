@@ -33,6 +33,18 @@ class CudaDsaOpsTest {
   }
 
   @Test
+  void waveSplitsFillOneWaveAndNoMore() {
+    // 64 sequences x 2 tokens (one query CTA each) on 132 SMs x 2: 4 splits = 256 CTAs <= 264.
+    int len = CudaDsaOps.indexerWaveSplitLength(64, 131072, 132, 2);
+    assertThat(len).isEqualTo(32768);
+    // 128 sequences: 2 splits; 264 and more query CTAs: no split.
+    assertThat(CudaDsaOps.indexerWaveSplitLength(128, 131072, 132, 2)).isEqualTo(65536);
+    assertThat(CudaDsaOps.indexerWaveSplitLength(300, 131072, 132, 2)).isEqualTo(131072);
+    // Short rows: never shorter than one 128-key block.
+    assertThat(CudaDsaOps.indexerWaveSplitLength(1, 100, 132, 2)).isEqualTo(128);
+  }
+
+  @Test
   void fp8NeedsComputeCapability89() {
     assertThat(CudaDsaOps.fp8Capable("9.0")).isTrue();
     assertThat(CudaDsaOps.fp8Capable("8.9")).isTrue();

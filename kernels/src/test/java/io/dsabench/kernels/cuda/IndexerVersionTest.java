@@ -19,17 +19,29 @@ class IndexerVersionTest {
     assertThat(IndexerVersion.version()).isEqualTo("v2");
     System.setProperty(IndexerVersion.PROPERTY, "v5");
     assertThat(IndexerVersion.version()).isEqualTo("v5");
-    System.setProperty(IndexerVersion.PROPERTY, "v5g");
-    assertThat(IndexerVersion.version()).isEqualTo("v5g");
+    for (String v : new String[] {"v5g", "v6", "v6g", "v7", "v7g"}) {
+      System.setProperty(IndexerVersion.PROPERTY, v);
+      assertThat(IndexerVersion.version()).isEqualTo(v);
+    }
+  }
+
+  @Test
+  void theGVariantsWriteGroupMaxima() {
+    assertThat(IndexerVersion.writesGroupMaxima("v5g")).isTrue();
+    assertThat(IndexerVersion.writesGroupMaxima("v6g")).isTrue();
+    assertThat(IndexerVersion.writesGroupMaxima("v7g")).isTrue();
+    assertThat(IndexerVersion.writesGroupMaxima("v2")).isFalse();
+    assertThat(IndexerVersion.writesGroupMaxima("v7")).isFalse();
   }
 
   @Test
   void removedAndUnknownVersionsAreNamedWithTheChoices() {
-    for (String gone : new String[] {"v3", "v4", "v6"}) {
+    for (String gone : new String[] {"v3", "v4", "v8"}) {
       System.setProperty(IndexerVersion.PROPERTY, gone);
       assertThatThrownBy(IndexerVersion::version)
           .isInstanceOf(IllegalArgumentException.class)
-          .hasMessage("dsabench.cuda.indexer: '" + gone + "' is not one of v2, v5, v5g");
+          .hasMessage(
+              "dsabench.cuda.indexer: '" + gone + "' is not one of v2, v5, v5g, v6, v6g, v7, v7g");
     }
   }
 }

@@ -1,0 +1,341 @@
+// Lightning indexer logits on Hopper, fp8 (candidates v6 / v6g / v7 / v7g; issue 16):
+// I[t,s] = kScale[s] * sum_h w[t,h] * ReLU(q[t,h] . k[s]), causal, -inf where t cannot see s.
+// Shapes as dsa_indexer.cu: q [batch*T, 64, 128] e4m3, w [batch*T, 64] fp32, k [batch, P, 128]
+// e4m3, kScale [batch, P], logits [batch*T, P]; gmax [batch*T, ceil(P/8)] (the g variants).
+//
+// The same tile as the shipped v2 (dsa_indexer.cu): one warpgroup, wgmma m64 x (NQ*64) x k32 with
+// A = 64 keys and B = the NQ queries' 64 heads, key scales staged in shared memory with their keys
+// (v5's fix). What differs is the epilogue, which bounds the two-token decode once the scale load
+// is off the chain, and (v7) when it runs:
+//   - the head weights sit in registers for the whole run (NQ <= 2): no shared-memory reload of
+//     16 float2 per block;
+//   - the per-key head sums are finished by a reduce-scatter inside each quad: xor 1 then xor 2,
+//     each lane keeping half of what is left, so NQ = 2 takes 3 shuffles instead of 8 and every
+//     lane ends with one finished (query, key) sum, i.e. one scale load, one multiply and one
+//     store per lane instead of two stores from half the lanes. The additions pair the same lanes
+//     in the same order as v2's butterfly ((x0 + x1) + (x2 + x3), commutative), so every logit is
+//     bit for bit v2's;
+//   - the group maxima (g variants, top-k gmax's input) come from those finished values: the 8 keys
+//     of a group are the 8 lanes that share (lane & 3), so 3 xor shuffles and 3 FMNMX per value and
+//     one store per group, from lanes 0..3;
+//   - v7 (NQ <= 2) keeps two accumulator sets and issues block j+1's products before block j's
+//     epilogue (the epilogue reads the set wgmma_wait<1> has released), so one CTA's tensor work
+//     and its own epilogue overlap instead of alternating; at 2 CTAs per SM it carries more key
+//     stages (6: 4 blocks loading while one is multiplied) to keep as many bytes in flight per SM
+//     as v2's 3 CTAs x 2.
+#include "../../dsa_common.cuh"
+#include "../../dsa_wgmma.cuh"
+
+namespace {
+
+constexpr int IX_BK = 64;        // keys per block (the MMA's M)
+constexpr int IX_STAGES6 = 3;    // v6: key stages (v2's), 3 CTAs per SM
+constexpr int IX_STAGES7 = 6;    // v7: key stages, 2 CTAs per SM
+
+constexpr int ix_smem(int nq, int stages) {
+  // alignment slack + q tile + key stages + weights + per-stage key scales
+  return 1024 + nq * 8192 + stages * 8192 + nq * 256 + stages * 256;
+}
+
+// PIPE: v7's two accumulator sets (NQ <= 2). GMAX: also write the 8-key group maxima, invisible
+// keys counted as -inf, each the largest logit stored in its group (the layout sm90/topk/gmax.cu
+// reads).
+template <int NQ, bool GMAX, bool PIPE, int STAGES>
+__device__ __forceinline__ void indexer_v6_body(const uint8_t* __restrict__ q,
+                                                const float* __restrict__ w,
+                                                const uint8_t* __restrict__ k,
+                                                const float* __restrict__ kscale,
+                                                float* __restrict__ logits, int T, int P,
+                                                int splitLen, float* __restrict__ gmax) {
+  static_assert(!PIPE || NQ <= 2, "two accumulator sets of NQ = 4 do not fit in registers");
+  static_assert(STAGES >= (PIPE ? 3 : 2), "too few key stages");
+  constexpr int NACC = NQ * 32;              // accumulators per thread
+  constexpr bool WREG = NQ <= 2;             // weights in registers (NQ = 4: 64 more do not fit)
+  constexpr int NOUT = NQ == 4 ? 2 : 1;      // finished logits per lane and block
+
+  extern __shared__ uint8_t smem_raw[];
+  const uint32_t raw = dsak::smem_u32(smem_raw);
+  const uint32_t base = (raw + 1023u) & ~1023u;
+  uint8_t* const sgen = smem_raw + (base - raw);
+  const uint32_t sQ = base;
+  const uint32_t sK = base + NQ * 8192;
+  float* const sW = reinterpret_cast<float*>(sgen + NQ * 8192 + STAGES * 8192);
+  const uint32_t sS = base + NQ * 8192 + STAGES * 8192 + NQ * 256;
+  const float* const sSg =
+      reinterpret_cast<const float*>(sgen + NQ * 8192 + STAGES * 8192 + NQ * 256);
+
+  const int tid = threadIdx.x, lane = tid & 31, warp = tid >> 5;
+  const int b = blockIdx.y;
+  const int t0 = blockIdx.x * NQ;
+  const int k0 = blockIdx.z * splitLen;
+  const int k1 = min(P, k0 + splitLen);
+  const int lastT = min(t0 + NQ, T) - 1;
+  const int maxpos = P - T + lastT;
+  const int cend = min(k1, maxpos + 1);
+  const int nb = cend > k0 ? (cend - k0 + IX_BK - 1) / IX_BK : 0;
+  const uint8_t* kseq = k + (size_t)b * P * 128;
+
+  // q tile (rows qi*64 + head); queries past T read query T-1 (never stored).
+  for (int c = tid; c < NQ * 64 * 8; c += 128) {
+    const int row = c >> 3, ch = c & 7;
+    const int t = min(t0 + (row >> 6), T - 1);
+    const uint8_t* src = q + ((size_t)(b * T + t) * 64 + (row & 63)) * 128 + ch * 16;
+    dsak::cp_async_16(sQ + dsak::swz(row, ch, 8), src, 16);
+  }
+  // Weights: lane (lane & 3) multiplies heads c*8 + (lane & 3)*2 + {0, 1} of every n-tile c.
+  float2 wr[WREG ? NQ * 8 : 1];
+  if constexpr (WREG) {
+#pragma unroll
+    for (int qi = 0; qi < NQ; qi++) {
+      const int t = min(t0 + qi, T - 1);
+      const float* wt = w + (size_t)(b * T + t) * 64 + (lane & 3) * 2;
+#pragma unroll
+      for (int c = 0; c < 8; c++) wr[qi * 8 + c] = __ldg(reinterpret_cast<const float2*>(wt + c * 8));
+    }
+  } else {
+    for (int i = tid; i < NQ * 64; i += 128) {
+      const int t = min(t0 + (i >> 6), T - 1);
+      sW[i] = __ldg(w + (size_t)(b * T + t) * 64 + (i & 63));
+    }
+  }
+  auto load = [&](int j) {
+    const int kb = k0 + j * IX_BK;
+    const int slot = j % STAGES;
+    const uint32_t st = sK + slot * 8192;
+#pragma unroll
+    for (int i = 0; i < 4; i++) {
+      const int c = tid + i * 128;
+      const int r = c >> 3, ch = c & 7;
+      const int key = kb + r;
+      const bool ok = key < P;
+      dsak::cp_async_16(st + dsak::swz(r, ch, 8), kseq + (size_t)(ok ? key : 0) * 128 + ch * 16,
+                        ok ? 16 : 0);
+    }
+    // 4-byte copies: a sequence's scales start at b * P floats, not 16-byte aligned for odd P.
+    if (tid < 64) {
+      const int key = kb + tid;
+      const bool ok = key < P;
+      dsak::cp_async_4(sS + (slot * 64 + tid) * 4, kscale + (size_t)b * P + (ok ? key : 0),
+                       ok ? 4 : 0);
+    }
+  };
+  // Groups 0 .. STAGES-2 (the q tile rides in group 0); one group is committed per block issued
+  // after them, empty or not, so block j is always in group j.
+#pragma unroll
+  for (int j = 0; j < STAGES - 1; j++) {
+    if (j < nb) load(j);
+    dsak::cp_async_commit();
+  }
+
+  const uint64_t descB = dsak::wgmma_desc_sw128(sQ);
+  auto mma = [&](float* d, int j) {
+    const uint64_t descA = dsak::wgmma_desc_sw128(sK + (j % STAGES) * 8192);
+    dsak::wgmma_fence();
+#pragma unroll
+    for (int s = 0; s < 4; s++) {
+      // +32 bytes along K inside the swizzled 128-byte rows = +2 in the descriptor's address.
+      dsak::WgmmaE4M3<NQ * 64>::mma(d, descA + 2 * s, descB + 2 * s, s > 0);
+    }
+    dsak::wgmma_commit();
+  };
+
+  const int b0 = lane & 1, b1 = (lane >> 1) & 1;
+  // This lane's finished sums: query qOut(i), key row (lane >> 2) + 8 * half of the warp's 16.
+  const int half = NQ == 1 ? b0 : b1;
+  auto qOut = [&](int i) { return NQ == 1 ? 0 : NQ == 2 ? b0 : b0 + 2 * i; };
+  // NQ = 1 leaves each sum on two lanes (lane and lane ^ 2): the b1 = 0 one stores it.
+  const bool storer = NQ != 1 || b1 == 0;
+
+  auto epilogue = [&](const float* d, int j) {
+    // ReLU-weighted head sums of this lane's 2 keys per query, in v2's order.
+    float s[NQ][2];
+#pragma unroll
+    for (int qi = 0; qi < NQ; qi++) {
+      float s0 = 0.f, s1 = 0.f;
+#pragma unroll
+      for (int c = 0; c < 8; c++) {
+        float2 wv;
+        if constexpr (WREG) {
+          wv = wr[qi * 8 + c];
+        } else {
+          wv = *reinterpret_cast<const float2*>(sW + qi * 64 + c * 8 + (lane & 3) * 2);
+        }
+        const float* a = d + (qi * 8 + c) * 4;
+        s0 = fmaf(fmaxf(a[0], 0.f), wv.x, s0);
+        s0 = fmaf(fmaxf(a[1], 0.f), wv.y, s0);
+        s1 = fmaf(fmaxf(a[2], 0.f), wv.x, s1);
+        s1 = fmaf(fmaxf(a[3], 0.f), wv.y, s1);
+      }
+      s[qi][0] = s0;
+      s[qi][1] = s1;
+    }
+    // Reduce-scatter over the quad: xor 1 (each lane keeps the queries with (qi & 1) == b0, or for
+    // NQ = 1 the key half b0), then xor 2 (keeps key half b1, or for NQ = 1 sums what is left).
+    float o[NOUT];
+    if constexpr (NQ == 1) {
+      const float keep = b0 ? s[0][1] : s[0][0], send = b0 ? s[0][0] : s[0][1];
+      const float r = keep + __shfl_xor_sync(0xffffffffu, send, 1);
+      o[0] = r + __shfl_xor_sync(0xffffffffu, r, 2);
+    } else {
+      constexpr int NP = NQ / 2;   // query pairs
+      float r[NP][2];
+#pragma unroll
+      for (int p = 0; p < NP; p++) {
+#pragma unroll
+        for (int h = 0; h < 2; h++) {
+          const float keep = b0 ? s[2 * p + 1][h] : s[2 * p][h];
+          const float send = b0 ? s[2 * p][h] : s[2 * p + 1][h];
+          r[p][h] = keep + __shfl_xor_sync(0xffffffffu, send, 1);
+        }
+      }
+#pragma unroll
+      for (int p = 0; p < NP; p++) {
+        const float keep = b1 ? r[p][1] : r[p][0], send = b1 ? r[p][0] : r[p][1];
+        o[p] = keep + __shfl_xor_sync(0xffffffffu, send, 2);
+      }
+    }
+    const int kb = k0 + j * IX_BK;
+    const int rowInBlock = warp * 16 + (lane >> 2) + 8 * half;
+    const int key = kb + rowInBlock;
+    const float sc = sSg[(j % STAGES) * 64 + rowInBlock];   // zero-filled past P by the copy
+    float m[NOUT];
+#pragma unroll
+    for (int i = 0; i < NOUT; i++) {
+      m[i] = -INFINITY;
+      const int t = t0 + qOut(i);
+      if (storer && t < T && key < k1) {
+        const float v = key <= P - T + t ? o[i] * sc : -INFINITY;
+        logits[(size_t)(b * T + t) * P + key] = v;
+        m[i] = v;
+      }
+    }
+    if constexpr (GMAX) {
+      // A group's 8 keys are the 8 lanes sharing (lane & 3); lanes 0..3 store the maxima.
+#pragma unroll
+      for (int i = 0; i < NOUT; i++) {
+        m[i] = fmaxf(m[i], __shfl_xor_sync(0xffffffffu, m[i], 4));
+        m[i] = fmaxf(m[i], __shfl_xor_sync(0xffffffffu, m[i], 8));
+        m[i] = fmaxf(m[i], __shfl_xor_sync(0xffffffffu, m[i], 16));
+      }
+      const int gs = (P + 7) >> 3;
+      const int g = ((kb + warp * 16) >> 3) + half;
+#pragma unroll
+      for (int i = 0; i < NOUT; i++) {
+        const int t = t0 + qOut(i);
+        if (lane < 4 && storer && t < T && g * 8 < k1) gmax[(size_t)(b * T + t) * gs + g] = m[i];
+      }
+    }
+  };
+
+  float d0[NACC];
+  if constexpr (!PIPE) {
+    for (int j = 0; j < nb; j++) {
+      dsak::cp_async_wait<STAGES - 2>();
+      dsak::fence_proxy_async();
+      __syncthreads();
+      // Into the slot block j-1 used: every warp finished its products on it before the barrier.
+      if (j + STAGES - 1 < nb) load(j + STAGES - 1);
+      dsak::cp_async_commit();
+      mma(d0, j);
+      dsak::wgmma_wait<0>();
+      // The asm above does not tell the compiler that d changes only at the wait: pin d here.
+#pragma unroll
+      for (int i = 0; i < NACC; i++) asm volatile("" : "+f"(d0[i])::"memory");
+      epilogue(d0, j);
+    }
+  } else {
+    // Block j+1's products run while block j's epilogue reads the other set; each step ends with
+    // wait<0>, so no group is pending across a loop edge (ptxas serializes every wgmma when one is:
+    // it cannot follow a pending group around a loop with a runtime trip count).
+    float d1[NACC];
+    auto step = [&](float* cur, float* nxt, int j) {
+      if (j + 1 < nb) {
+        // Committed so far: STAGES - 1 + j groups; block j+1 is group j+1.
+        dsak::cp_async_wait<STAGES - 3>();
+        dsak::fence_proxy_async();
+        __syncthreads();
+        // Into block j-1's slot: its products were complete at the end of step j-2, and step j-1's
+        // epilogue (which read its scales) is behind every warp at this barrier.
+        if (j + STAGES - 1 < nb) load(j + STAGES - 1);
+        dsak::cp_async_commit();
+        mma(nxt, j + 1);
+      }
+      epilogue(cur, j);   // cur: complete since the last step's wait
+      dsak::wgmma_wait<0>();
+#pragma unroll
+      for (int i = 0; i < NACC; i++) asm volatile("" : "+f"(nxt[i])::"memory");
+    };
+    if (nb > 0) {
+      dsak::cp_async_wait<STAGES - 2>();   // group 0: block 0 and the q tile
+      dsak::fence_proxy_async();
+      __syncthreads();
+      mma(d0, 0);
+      dsak::wgmma_wait<0>();
+#pragma unroll
+      for (int i = 0; i < NACC; i++) asm volatile("" : "+f"(d0[i])::"memory");
+    }
+    for (int j = 0; j < nb; j += 2) {
+      step(d0, d1, j);
+      if (j + 1 < nb) step(d1, d0, j + 1);
+    }
+  }
+
+  // Keys of this split no query of the tile can see, past the last computed block: -inf.
+  const int fill0 = k0 + nb * IX_BK;
+  if (fill0 < k1) {
+    const int len = k1 - fill0;
+    for (int oq = 0; oq < NQ && t0 + oq < T; oq++) {
+      float* dst = logits + (size_t)(b * T + t0 + oq) * P + fill0;
+      for (int i = tid; i < len; i += 128) dst[i] = -INFINITY;
+      if constexpr (GMAX) {   // fill0 and k1 are multiples of 8 (or k1 = P)
+        const int gs = (P + 7) >> 3;
+        float* gdst = gmax + (size_t)(b * T + t0 + oq) * gs;
+        for (int g = (fill0 >> 3) + tid; g < ((k1 + 7) >> 3); g += 128) gdst[g] = -INFINITY;
+      }
+    }
+  }
+}
+
+}  // namespace
+
+// v6: v2's grid (CudaDsaOps.indexerSplitLength on 3 CTAs per SM) and 3 key stages, the lean
+// epilogue. v6g also writes gmax. Dynamic shared memory dsa_indexer_fp8_v6_smem_q<NQ>.
+#define DSA_INDEXER_V6(NQ)                                                                        \
+  extern "C" __global__ void __launch_bounds__(128, 3) dsa_indexer_fp8_v6_q##NQ(                  \
+      const uint8_t* __restrict__ q, const float* __restrict__ w, const uint8_t* __restrict__ k,   \
+      const float* __restrict__ kscale, float* __restrict__ logits, int T, int P, int splitLen) {   \
+    indexer_v6_body<NQ, false, false, IX_STAGES6>(q, w, k, kscale, logits, T, P, splitLen,        \
+                                                  nullptr);                                       \
+  }                                                                                               \
+  extern "C" __global__ void __launch_bounds__(128, 3) dsa_indexer_fp8_v6g_q##NQ(                 \
+      const uint8_t* __restrict__ q, const float* __restrict__ w, const uint8_t* __restrict__ k,   \
+      const float* __restrict__ kscale, float* __restrict__ logits, int T, int P, int splitLen,    \
+      float* __restrict__ gmax) {                                                                 \
+    indexer_v6_body<NQ, true, false, IX_STAGES6>(q, w, k, kscale, logits, T, P, splitLen, gmax);  \
+  }                                                                                               \
+  extern "C" __device__ const int dsa_indexer_fp8_v6_smem_q##NQ = ix_smem(NQ, IX_STAGES6);
+DSA_INDEXER_V6(1)
+DSA_INDEXER_V6(2)
+DSA_INDEXER_V6(4)
+
+// v7 (NQ = 1, 2; T >= 3 runs v6's q4): two accumulator sets, 6 key stages, 2 CTAs per SM; its grid
+// fills one wave of dsa_indexer_fp8_v7_ctas_per_sm CTAs per SM (CudaDsaOps.indexerWaveSplits).
+#define DSA_INDEXER_V7(NQ)                                                                        \
+  extern "C" __global__ void __launch_bounds__(128, 2) dsa_indexer_fp8_v7_q##NQ(                  \
+      const uint8_t* __restrict__ q, const float* __restrict__ w, const uint8_t* __restrict__ k,   \
+      const float* __restrict__ kscale, float* __restrict__ logits, int T, int P, int splitLen) {   \
+    indexer_v6_body<NQ, false, true, IX_STAGES7>(q, w, k, kscale, logits, T, P, splitLen,         \
+                                                 nullptr);                                        \
+  }                                                                                               \
+  extern "C" __global__ void __launch_bounds__(128, 2) dsa_indexer_fp8_v7g_q##NQ(                 \
+      const uint8_t* __restrict__ q, const float* __restrict__ w, const uint8_t* __restrict__ k,   \
+      const float* __restrict__ kscale, float* __restrict__ logits, int T, int P, int splitLen,    \
+      float* __restrict__ gmax) {                                                                 \
+    indexer_v6_body<NQ, true, true, IX_STAGES7>(q, w, k, kscale, logits, T, P, splitLen, gmax);   \
+  }                                                                                               \
+  extern "C" __device__ const int dsa_indexer_fp8_v7_smem_q##NQ = ix_smem(NQ, IX_STAGES7);
+DSA_INDEXER_V7(1)
+DSA_INDEXER_V7(2)
+
+extern "C" __device__ const int dsa_indexer_fp8_v6_threads = 128;
+extern "C" __device__ const int dsa_indexer_fp8_v7_ctas_per_sm = 2;
