@@ -4,6 +4,12 @@
 //   v5      candidates in sparse_fp8.cu (fp8 only): sparse_mla_fp8_v5, the solo kernel with the
 //   v5pair  cheaper conversion; sparse_mla_fp8_v5_pair, the CTA pair whose peer half comes by
 //           st.async counted in bytes (see sparse_mla.cuh, producer_fp8)
+//   v6      candidate in sparse_fp8.cu (fp8 only): sparse_mla_fp8_v6, the solo kernel whose producer
+//           gathers raw fp8 rows by cp.async into the half-tile and dequantises them in place
+//   v4cons  diagnostics (bench only; their outputs are wrong by design), defined here: the shipped
+//   v4prod  fp8 kernel with its producer stopped after the first block pair (consumers alone on
+//   v6prod  resident tiles), with its consumers releasing without computing (v4's producer alone),
+//           and v6's producer alone
 //   v3      the previous version (dsa_sparse_mla.cu: dsa_sparse_mla_bf16_v3, dsa_sparse_mla_fp8_v3_pair)
 // An fp8-only implementation runs every check case with the fp8 cache (the bf16 cases' shapes too).
 // One implementation per process, so a candidate that traps cannot take the others down:
@@ -31,6 +37,26 @@
 #include "dsa_sparse_mla.cu"
 #include "sm90/decode/sparse_fp8.cu"
 #include "sm90/prefill/sparse.cu"
+
+// The diagnostic builds (sm90s::Diag): never shipped, so defined in the driver.
+extern "C" __global__ void __launch_bounds__(sm90s::THREADS, 1)
+    sparse_mla_fp8_v4_consumers_alone(const __nv_bfloat16* __restrict__ q, const uint8_t* __restrict__ cache,
+                                      const int* __restrict__ indices, __nv_bfloat16* __restrict__ out, int T,
+                                      int P, int k, float scaleLog2) {
+  sm90s::sparse_mla<true, false, false, sm90s::DIAG_CONSUMERS>({q, cache, indices, out, T, P, k, scaleLog2});
+}
+extern "C" __global__ void __launch_bounds__(sm90s::THREADS, 1)
+    sparse_mla_fp8_v4_producer_alone(const __nv_bfloat16* __restrict__ q, const uint8_t* __restrict__ cache,
+                                     const int* __restrict__ indices, __nv_bfloat16* __restrict__ out, int T,
+                                     int P, int k, float scaleLog2) {
+  sm90s::sparse_mla<true, false, false, sm90s::DIAG_PRODUCER>({q, cache, indices, out, T, P, k, scaleLog2});
+}
+extern "C" __global__ void __launch_bounds__(sm90s::THREADS, 1)
+    sparse_mla_fp8_v6_producer_alone(const __nv_bfloat16* __restrict__ q, const uint8_t* __restrict__ cache,
+                                     const int* __restrict__ indices, __nv_bfloat16* __restrict__ out, int T,
+                                     int P, int k, float scaleLog2) {
+  sm90s::sparse_mla<true, false, false, sm90s::DIAG_PRODUCER, true>({q, cache, indices, out, T, P, k, scaleLog2});
+}
 
 
 #define CK(x)                                                                                \
@@ -125,14 +151,18 @@ static double sparse_pairs(int batch, int T, int P, int k) {
 }
 
 // ---------------------------------------------------------------- the implementations
-enum class Kind { V3, V4, V5, V5PAIR };
+enum class Kind { V3, V4, V5, V5PAIR, V6, V4CONS, V4PROD, V6PROD };
 struct Impl {
   const char* name;
   Kind kind;
   bool fp8Only;   // no bf16 form: bf16 cases and points are skipped
+  bool diag;      // a diagnostic build: timed, never checked
 };
 static const Impl kImpls[] = {
-    {"v4", Kind::V4, false}, {"v5", Kind::V5, true}, {"v5pair", Kind::V5PAIR, true}, {"v3", Kind::V3, false},
+    {"v4", Kind::V4, false, false},        {"v5", Kind::V5, true, false},
+    {"v5pair", Kind::V5PAIR, true, false}, {"v3", Kind::V3, false, false},
+    {"v6", Kind::V6, true, false},         {"v4cons", Kind::V4CONS, true, true},
+    {"v4prod", Kind::V4PROD, true, true},  {"v6prod", Kind::V6PROD, true, true},
 };
 static Impl g_impl;
 
@@ -145,6 +175,13 @@ static void setup_kernels() {
   CK(cudaFuncSetAttribute(sparse_mla_fp8_v4, cudaFuncAttributeMaxDynamicSharedMemorySize, sm90s::Layout::BYTES));
   CK(cudaFuncSetAttribute(sparse_mla_fp8_v5, cudaFuncAttributeMaxDynamicSharedMemorySize, sm90s::Layout::BYTES));
   CK(cudaFuncSetAttribute(sparse_mla_fp8_v5_pair, cudaFuncAttributeMaxDynamicSharedMemorySize, sm90s::Layout::BYTES));
+  CK(cudaFuncSetAttribute(sparse_mla_fp8_v6, cudaFuncAttributeMaxDynamicSharedMemorySize, sm90s::Layout::BYTES6));
+  CK(cudaFuncSetAttribute(sparse_mla_fp8_v4_consumers_alone, cudaFuncAttributeMaxDynamicSharedMemorySize,
+                          sm90s::Layout::BYTES));
+  CK(cudaFuncSetAttribute(sparse_mla_fp8_v4_producer_alone, cudaFuncAttributeMaxDynamicSharedMemorySize,
+                          sm90s::Layout::BYTES));
+  CK(cudaFuncSetAttribute(sparse_mla_fp8_v6_producer_alone, cudaFuncAttributeMaxDynamicSharedMemorySize,
+                          sm90s::Layout::BYTES6));
 }
 
 // How many clusters of 2 (one CTA per SM) the GPU runs at once: the pair kernel's wave size.
@@ -182,6 +219,18 @@ static void run_sparse(bool fp8, const __nv_bfloat16* q, const void* cache, cons
       break;
     case Kind::V5PAIR:
       sparse_mla_fp8_v5_pair<<<grid, TH, SM>>>(q, c8, idx, out, T, P, k, scaleLog2);
+      break;
+    case Kind::V6:
+      sparse_mla_fp8_v6<<<grid, TH, sm90s::Layout::BYTES6>>>(q, c8, idx, out, T, P, k, scaleLog2);
+      break;
+    case Kind::V4CONS:
+      sparse_mla_fp8_v4_consumers_alone<<<grid, TH, SM>>>(q, c8, idx, out, T, P, k, scaleLog2);
+      break;
+    case Kind::V4PROD:
+      sparse_mla_fp8_v4_producer_alone<<<grid, TH, SM>>>(q, c8, idx, out, T, P, k, scaleLog2);
+      break;
+    case Kind::V6PROD:
+      sparse_mla_fp8_v6_producer_alone<<<grid, TH, sm90s::Layout::BYTES6>>>(q, c8, idx, out, T, P, k, scaleLog2);
       break;
     case Kind::V3:
       if (fp8)
@@ -443,7 +492,7 @@ int main(int argc, char** argv) {
   for (const Impl& i : kImpls)
     if (impl == i.name) found = &i;
   if ((mode != "check" && mode != "bench") || !found) {
-    fprintf(stderr, "usage: sparse_bench check|bench v4|v5|v5pair|v3\n");
+    fprintf(stderr, "usage: sparse_bench check|bench v4|v5|v5pair|v6|v3|v4cons|v4prod|v6prod\n");
     return 2;
   }
   g_impl = *found;
@@ -454,6 +503,10 @@ int main(int argc, char** argv) {
          prop.multiProcessorCount, sm90s::Layout::BYTES, v3_smem(false), v3_smem(true));
   if (g_impl.kind == Kind::V5PAIR) print_cluster_occupancy();
   fflush(stdout);
+  if (mode == "check" && g_impl.diag) {
+    printf("CHECKS %s: a diagnostic build, not checked (its outputs are wrong by design)\n", g_impl.name);
+    return 0;
+  }
   if (mode == "check") {
     uint64_t seed = 100;
     for (const Case& c : kCases) {

@@ -13,7 +13,9 @@
 //     shipped form); or (the version-5 candidate sparse_mla<true, true, ..., V5>) the two head
 //     halves of a row run as a CTA pair (cluster of 2) that gathers the same entries, so each CTA
 //     loads and dequantises 32 of a block's 64 rows and stores the bf16 rows into both CTAs' tiles
-//     (the peer's by st.async into distributed shared memory).
+//     (the peer's by st.async into distributed shared memory); or (the version-6 candidate
+//     sparse_mla<true, false, false, DIAG_NONE, true>) cp.async gathers of the raw fp8 bytes into
+//     the half-tile itself, dequantised there in place (producer_fp8_v6).
 //   WG0 and WG1, the consumers: WG0 scores even blocks, WG1 odd ones (S = Q K^T, 64 heads x 64
 //     keys, 36 m64n64k16 with both operands in shared memory). The two keep one running row max:
 //     WG0 publishes max(old, block 2i), WG1 folds in block 2i+1 and publishes the result, WG0
@@ -79,13 +81,25 @@ struct Layout {
   static_assert(BARS % 128 == 0 && GAVE_UP < BARS + 128,
                 "a barrier's address rounded down to 128 bytes finds GAVE_UP (mbar_wait)");
   static_assert(BYTES <= 227 * 1024, "one CTA per SM: at most 227 KB of shared memory");
+  // Version 6 (fp8, sparse_mla<..., V6>): four more mbarriers, staged[buf][half] (the raw bytes of
+  // the half have landed in its own tile region, see producer_fp8_v6). The other kernels keep BYTES.
+  static constexpr int STAGED = END;
+  static constexpr int BYTES6 = STAGED + 32 + 1024;
+  static_assert(STAGED % 8 == 0 && STAGED + 32 <= BARS + 128, "mbar_wait finds GAVE_UP from STAGED too");
+  static_assert(BYTES6 <= 227 * 1024, "one CTA per SM: at most 227 KB of shared memory");
 };
+
+// Diagnostic builds (the standalone driver only; never shipped): DIAG_CONSUMERS, the producer
+// fills the first block pair and then only re-signals the tiles it already converted, so the
+// consumers run on resident data; DIAG_PRODUCER, the consumers release every half as soon as it is
+// ready, without computing (outputs are zeros).
+enum Diag : int { DIAG_NONE = 0, DIAG_CONSUMERS = 1, DIAG_PRODUCER = 2 };
 
 // Named barriers of the two consumer warpgroups (256 threads; 0 is __syncthreads).
 enum : int { BAR_M0 = 1, BAR_M1 = 2, BAR_P0 = 3, BAR_P1 = 4, BAR_SUM = 5 };
 
 // Arrivals each mbarrier phase expects.
-template <bool FP8, bool CLUSTER, bool V5 = false>
+template <bool FP8, bool CLUSTER, bool V5 = false, bool V6 = false>
 struct Counts {
   // bf16: the 128 producer threads' cp.async completions (noinc), plus the 16 threads that store a
   // block's valid flags before its right half (a plain arrive, so the flags are released).
@@ -95,7 +109,9 @@ struct Counts {
   // copies the rope of all 64 rows of a right half itself.
   static_assert(!CLUSTER || V5, "the CTA pair exists in its version-5 form only");
   static constexpr int READY_L = 128;
-  static constexpr int READY_R = FP8 ? 256 : 128 + 16;
+  // v6: the rope copies complete on the staged barrier, which the producer waits for before it
+  // converts and arrives: one arrival per producer thread for either half.
+  static constexpr int READY_R = FP8 ? (V6 ? 128 : 256) : 128 + 16;
   // One arrival per consumer warp (4) of the warpgroup that reads the half last, from both CTAs of
   // a pair.
   static constexpr int FREE = CLUSTER ? 8 : 4;
@@ -175,6 +191,19 @@ S90 void mbar_wait(uint32_t bar, uint32_t parity) {
   }
 }
 
+// Whether the phase with this parity has completed, without waiting (mbarrier.test_wait never
+// suspends the thread).
+S90 bool mbar_test(uint32_t bar, uint32_t parity) {
+  uint32_t done;
+  asm volatile(
+      "{\n.reg .pred p;\nmbarrier.test_wait.parity.shared::cta.b64 p, [%1], %2;\n"
+      "selp.u32 %0, 1, 0, p;\n}\n"
+      : "=r"(done)
+      : "r"(bar), "r"(parity)
+      : "memory");
+  return done != 0;
+}
+
 S90 void mbar_arrive(uint32_t bar) {
   asm volatile("{\n.reg .b64 st;\nmbarrier.arrive.shared::cta.b64 st, [%0];\n}\n" ::"r"(bar)
                : "memory");
@@ -250,6 +279,21 @@ S90 uint32_t map_shared(uint32_t addr, uint32_t rank) {
   asm volatile("mapa.shared::cluster.u32 %0, %1, %2;\n" : "=r"(o) : "r"(addr), "r"(rank));
 #endif
   return o;
+}
+// Shared-memory loads as ordered memory operations (volatile, memory clobber): v6 converts in
+// place, so a warp's reads of a row must stay before its __syncwarp and the stores after it.
+S90 uint4 ld_shared_16(uint32_t addr) {
+  uint4 v;
+  asm volatile("ld.shared.v4.b32 {%0, %1, %2, %3}, [%4];\n"
+               : "=r"(v.x), "=r"(v.y), "=r"(v.z), "=r"(v.w)
+               : "r"(addr)
+               : "memory");
+  return v;
+}
+S90 float ld_shared_f32(uint32_t addr) {
+  float v;
+  asm volatile("ld.shared.f32 %0, [%1];\n" : "=f"(v) : "r"(addr) : "memory");
+  return v;
 }
 S90 void st_shared_16(uint32_t addr, uint4 v) {
   asm volatile("st.shared.v4.b32 [%0], {%1, %2, %3, %4};\n" ::"r"(addr), "r"(v.x), "r"(v.y), "r"(v.z),
@@ -522,7 +566,7 @@ struct Regs {
 
 constexpr float NEG_BIG = -1e30f;   // initial row max: finite, so no inf - inf
 
-template <bool CL>   // CL: the kernel runs as a CTA pair (cluster of 2)
+template <bool CL, int DIAG = DIAG_NONE>   // CL: the kernel runs as a CTA pair (cluster of 2)
 S90 void consumer(const Args& a, uint32_t base, uint8_t* smem, uint32_t peer_base, int npairs) {
   const int wg = threadIdx.x >> 7, w = (threadIdx.x >> 5) & 3, lane = threadIdx.x & 31;
   const int g = lane >> 2, t = lane & 3;
@@ -621,7 +665,23 @@ S90 void consumer(const Args& a, uint32_t base, uint8_t* smem, uint32_t peer_bas
     }
   };
   if (npairs > 0) mbar_wait<CL>(base + Layout::QBAR, 0);
-  if (wg == 0) {
+  if constexpr (DIAG == DIAG_PRODUCER) {
+    // Each warpgroup takes the halves it releases in the real schedule, in its order.
+    for (int i = 0; i < npairs; i++) {
+      const uint32_t par = (uint32_t)i & 1u;
+      if (wg == 0) {
+        wait_ready(0, 0, par);
+        release(0, 0);
+        wait_ready(1, 0, par);
+        release(1, 0);
+      } else {
+        wait_ready(1, 1, par);
+        release(1, 1);
+        wait_ready(0, 1, par);
+        release(0, 1);
+      }
+    }
+  } else if (wg == 0) {
     // Block pair i: S0 of block 2i is in s (issued at the end of pair i-1).
     auto pair = [&](int i, auto has_next) {
       float mx[2], mnew[2], alpha[2], sum[2] = {0.f, 0.f};
@@ -883,7 +943,7 @@ struct Fp8Half {
 // producer thread), and each CTA copies the rope values and valid flags of all 64 rows itself
 // (thread pt: row pt / 2, four of its eight 16-byte rope chunks), so the rope needs no registers
 // and crosses no CTA.
-template <bool CLUSTER, bool V5 = false>
+template <bool CLUSTER, bool V5 = false, int DIAG = DIAG_NONE>
 S90 void producer_fp8(const Args& a, uint32_t base, uint8_t* smem, uint32_t peer_base, int npairs) {
   constexpr bool ASYNC = CLUSTER && V5;   // the v5 pair: st.async to the peer
   constexpr int R = CLUSTER ? 1 : 2;   // rows per thread and block
@@ -1015,6 +1075,22 @@ S90 void producer_fp8(const Args& a, uint32_t base, uint8_t* smem, uint32_t peer
   using Yes = std::true_type;
   using No = std::false_type;
 
+  if constexpr (DIAG == DIAG_CONSUMERS) {
+    // Pair 0 as always, then the same tiles again: no loads, no conversion, only the barriers.
+    producer_fp8<CLUSTER, V5, DIAG_NONE>(a, base, smem, peer_base, npairs > 0 ? 1 : 0);
+    for (int i = 1; i < npairs; i++) {
+      const uint32_t par = ((uint32_t)i & 1u) ^ 1u;
+      mbar_wait<CLUSTER>(free_(0, 0), par);
+      signal(0, 0);
+      mbar_wait<CLUSTER>(free_(1, 1), par);
+      signal(1, 1);
+      mbar_wait<CLUSTER>(free_(0, 1), par);
+      signal(0, 1);
+      mbar_wait<CLUSTER>(free_(1, 0), par);
+      signal(1, 0);
+    }
+    return;
+  }
   if (npairs == 0) return;
   // id[b][j]: entry of row row0 + 32 j in block 2i + b.
   int id[2][R], nx[2][R];
@@ -1093,14 +1169,140 @@ S90 void producer_fp8(const Args& a, uint32_t base, uint8_t* smem, uint32_t peer
   }
 }
 
+// Version 6 (fp8, alone): the loads no longer pass through registers. v4 / v5 load a row-half into
+// registers, and each conversion waits for the loads issued one step earlier, so the bytes in
+// flight per SM are what 128 threads x two row-halves of registers hold (~18 KB). Here every raw
+// byte goes global -> shared by cp.async (16 bytes, completion counted on a staged[buf][half]
+// mbarrier with noinc arrivals), and the staging area is the half-tile itself: a half of 64 rows
+// holds 64 x 256 fp8 bytes (16 KB) in the space its 64 x 256 bf16 values (32 KB) will take. So the
+// loads of up to three halves ahead are in flight while one half is converted, bounded by which
+// half-tiles the consumers have released, not by registers; no shared memory is added.
+//
+// Where a half's raw bytes sit (bp = 0 for the left half, dims 0..255; 4 for the right, 256..511):
+//   row r's fp8 bytes 0..127 of the half in panel bp+2, row r; bytes 128..255 in panel bp+3, row r
+//   (16-byte chunk c at position c ^ 4 (r & 1): odd rows swap their two 64-byte halves, so the two
+//   rows a converting warp reads at once fall on different banks);
+//   row r's 16 bytes of tile scales (all four floats) in panel bp, row r, at position 4 (r & 1);
+//   row r's rope (bf16, no conversion) straight into panel 8, 128-byte swizzled (right half only).
+// Row r's raw bytes and scales lie only in row r of the half's panels, so one warp converting whole
+// rows can convert in place: read both rows of a step, __syncwarp, write them.
+// -1 entries (and positions >= P) copy 0 bytes (cp.async zero-fills): values and scales are zeros.
+//
+// Issue (thread pt): row pt / 2 of the block, part pt & 1 (8 contiguous 16-byte chunks, plus the
+// scales for part 0 and four rope chunks for a right half). Conversion (warp w): rows 16w .. 16w+15,
+// two rows per step: lanes with bit 2 set take the odd row, q = lane bits {4,3,1,0} the 16-value
+// chunk (so the eight lanes of one shared-memory phase cover all 32 banks on the bf16 stores).
+//
+// The producer converts halves in the order the consumers need them (K0 left, K1 right, K0 right,
+// K1 left, as v4); before each it issues the loads of every later half (up to three ahead) whose
+// region is already free, testing the free barriers without waiting: only the half it is about to
+// convert is waited for, which is v4's own order, so the consumers' release order cannot deadlock
+// it.
+S90 void producer_fp8_v6(const Args& a, uint32_t base, uint8_t* smem, int npairs) {
+  const int pt = threadIdx.x - 256, w = pt >> 5, lane = pt & 31;
+  const int r = blockIdx.y;
+  const int* idx_row = a.indices + (size_t)r * a.k;
+  const uint8_t* seq = a.cache + (size_t)(r / a.T) * a.P * RAW;
+  const int irow = pt >> 1, ipart = pt & 1, isw = (irow & 1) << 2;
+  const int sub = (lane >> 2) & 1, q = (lane & 3) | ((lane >> 3) << 2);
+  auto bar = [&](int kind, int buf, int half) { return base + kind + 8 * (2 * buf + half); };
+  // Sequence s: pair s / 4, slot s % 4 = K0 left (block 2i), K1 right (2i+1), K0 right (2i),
+  // K1 left (2i+1).
+  auto slot_buf = [](int k) { return k & 1; };
+  auto slot_half = [](int k) { return (k == 1 || k == 2) ? 1 : 0; };
+
+  // One copy of the code for all four slots, buf and half at run time: compiled per slot, the
+  // loop-invariant addresses of all of them were hoisted into registers the producer lacks.
+  auto issue = [&](int s) {
+    const int buf = slot_buf(s & 3), rt = slot_half(s & 3), bp = 4 * rt;
+    const int id = entry_at(a, idx_row, (2 * (s >> 2) + buf) * BLK + irow);
+    const uint8_t* e = seq + (size_t)(id >= 0 ? id : 0) * RAW;
+    const int n = id >= 0 ? 16 : 0;
+    const uint32_t tile = base + (buf ? Layout::K1 : Layout::K0) + irow * 128;
+    const uint32_t raw = tile + (bp + 2 + ipart) * PANEL;
+    const uint8_t* src = e + rt * 256 + ipart * 128;
+#pragma unroll
+    for (int c = 0; c < 8; c++) cp_async_16(raw + ((c ^ isw) << 4), src + c * 16, n);
+    if (ipart == 0) cp_async_16(tile + bp * PANEL + (isw << 4), e + 512, n);
+    if (rt) {
+#pragma unroll
+      for (int c = 0; c < 4; c++) {
+        const int cc = ipart * 4 + c;
+        cp_async_16(tile + 8 * PANEL + ((cc ^ (irow & 7)) << 4), e + 528 + cc * 16, n);
+      }
+      // The right half's region is free, and so are the block's flags (their readers release it).
+      if (ipart == 0) smem[Layout::FLAGS + buf * BLK + irow] = id >= 0;
+    }
+    cp_async_arrive_noinc(bar(Layout::STAGED, buf, rt));
+  };
+  auto convert = [&](int buf, int rt) {
+    const int bp = 4 * rt;
+    // This lane's row pair 0 (rows 16w + sub, 16w + 2 + sub, ... step 2 rows per pair).
+    const uint32_t row0 = base + (buf ? Layout::K1 : Layout::K0) + (16 * w + sub) * 128;
+    const int sw = sub << 2;   // rows of this lane all have the parity of sub
+    const uint32_t rd = (bp + 2 + (q >> 3)) * PANEL + (((q & 7) ^ sw) << 4);
+    const uint32_t scd = bp * PANEL + (sw << 4) + rt * 8 + (q >> 3) * 4;
+    const uint32_t od = (bp + (q >> 2)) * PANEL;
+    const int c0 = 2 * (q & 3);
+#pragma unroll 1
+    for (int j = 0; j < 8; j += 2) {
+      uint4 v[2];
+      float sc[2];
+#pragma unroll
+      for (int u = 0; u < 2; u++) {
+        const uint32_t row = row0 + (j + u) * 256;
+        v[u] = ld_shared_16(row + rd);
+        sc[u] = ld_shared_f32(row + scd);
+      }
+      __syncwarp();   // every lane has read the two rows before any lane overwrites them
+#pragma unroll
+      for (int u = 0; u < 2; u++) {
+        const uint32_t row = row0 + (j + u) * 256;
+        const int rx = (2 * (j + u) + sub) & 7;   // (16w + 2(j+u) + sub) & 7
+        const float s120 = sc[u] * 0x1p120f;
+        uint4 lo, hi;
+        dequant16_v5(v[u], __floats2bfloat162_rn(s120, s120), lo, hi);
+        st_shared_16(row + od + ((c0 ^ rx) << 4), lo);
+        st_shared_16(row + od + (((c0 + 1) ^ rx) << 4), hi);
+      }
+    }
+  };
+  // Generic stores before the consumers' wgmma: fence, then this thread's arrival.
+  auto signal = [&](int buf, int half) {
+    fence_proxy_async_cta();
+    mbar_arrive(bar(Layout::READY, buf, half));
+  };
+
+  const int total = 4 * npairs;
+  int next = 0;   // halves whose loads this thread has issued
+  auto free_bar = [&](int s) { return bar(Layout::FREE, slot_buf(s & 3), slot_half(s & 3)); };
+  auto free_par = [](int s) { return ((uint32_t)(s >> 2) & 1u) ^ 1u; };   // fresh: parity 1 passes
+  for (int s = 0; s < total; s++) {
+    if (next == s) mbar_wait<false>(free_bar(s), free_par(s));   // v4's one blocking wait
+    // Every later half (at most three ahead: the fourth would reuse this one's region) whose
+    // region is free; the warp decides together.
+    while (next < total && next <= s + 3 && __all_sync(0xffffffffu, mbar_test(free_bar(next), free_par(next)))) {
+      issue(next);
+      next++;
+    }
+    const int k = s & 3;
+    mbar_wait<false>(bar(Layout::STAGED, slot_buf(k), slot_half(k)), (uint32_t)(s >> 2) & 1u);
+    convert(slot_buf(k), slot_half(k));
+    signal(slot_buf(k), slot_half(k));
+  }
+}
+
 // FP8: the cache format. CLUSTER (with V5 only): the two head halves of a row run as a CTA pair that
 // shares the dequantised rows; without it (the shipped fp8 kernel) an fp8 CTA dequantises all rows
 // itself.
-// V5 (fp8 only): the version-5 producer (see producer_fp8).
-template <bool FP8, bool CLUSTER, bool V5 = false>
+// V5 (fp8 only): the version-5 producer (see producer_fp8). V6 (fp8, alone): the version-6
+// producer (producer_fp8_v6; shared memory Layout::BYTES6). DIAG: a diagnostic build (Diag).
+template <bool FP8, bool CLUSTER, bool V5 = false, int DIAG = DIAG_NONE, bool V6 = false>
 S90 void sparse_mla(const Args& a) {
   static_assert(FP8 || !CLUSTER, "the bf16 gather has no CTA-pair form");
   static_assert(FP8 || !V5, "version 5 changes only the fp8 producer");
+  static_assert(!V6 || (FP8 && !CLUSTER && !V5), "version 6 is an fp8 producer of the solo kernel");
+  static_assert(DIAG != DIAG_CONSUMERS || (FP8 && !V6), "DIAG_CONSUMERS is a v4 / v5 producer switch");
   extern __shared__ uint8_t smem_raw[];
   const uint32_t raw0 = smem_u32(smem_raw);
   const uint32_t base = (raw0 + 1023u) & ~1023u;
@@ -1108,7 +1310,7 @@ S90 void sparse_mla(const Args& a) {
   const int tid = threadIdx.x, wg = tid >> 7;
   const int hh = blockIdx.x, r = blockIdx.y;
   int* const sLast = reinterpret_cast<int*>(smem + Layout::LAST);
-  using C = Counts<FP8, CLUSTER, V5>;
+  using C = Counts<FP8, CLUSTER, V5, V6>;
 
   if (tid == 0) {
 #pragma unroll
@@ -1119,6 +1321,10 @@ S90 void sparse_mla(const Args& a) {
       mbar_init(base + Layout::FREE + 8 * (2 * b + 1), C::FREE);
     }
     mbar_init(base + Layout::QBAR, 128);
+    if constexpr (V6) {
+#pragma unroll
+      for (int i = 0; i < 4; i++) mbar_init(base + Layout::STAGED + 8 * i, 128);
+    }
     *sLast = -1;
     *reinterpret_cast<int*>(smem + Layout::GAVE_UP) = 0;
     fence_mbar_init();
@@ -1162,14 +1368,18 @@ S90 void sparse_mla(const Args& a) {
   if (wg == 2) {
     reg_dealloc<Regs<FP8>::PRODUCER>();
     if constexpr (FP8) {
-      producer_fp8<CLUSTER, V5>(a, base, smem, peer_base, npairs);
+      if constexpr (V6) {
+        producer_fp8_v6(a, base, smem, npairs);
+      } else {
+        producer_fp8<CLUSTER, V5, DIAG>(a, base, smem, peer_base, npairs);
+      }
     } else {
       producer_bf16(a, base, smem, npairs);
     }
     cp_async_wait_all();   // Q's copies too: no thread leaves with copies in flight
   } else {
     reg_alloc<Regs<FP8>::CONSUMER>();
-    consumer<CLUSTER>(a, base, smem, peer_base, npairs);
+    consumer<CLUSTER, DIAG>(a, base, smem, peer_base, npairs);
   }
   if constexpr (CLUSTER) cluster_sync();   // no CTA leaves while its peer may still write into it
 }

@@ -41,6 +41,18 @@ extern "C" __global__ void __cluster_dims__(2, 1, 1) __launch_bounds__(sm90s::TH
   sm90s::sparse_mla<true, true, true>({q, cache, indices, out, T, P, k, scaleLog2});
 }
 
+// Version 6 candidate (-Ddsabench.cuda.sparse=v6; not the default until an H200 round proves it):
+// the solo kernel whose producer gathers the raw fp8 rows by cp.async straight into the half-tile
+// they will be converted in (up to three halves of loads in flight, no registers held), then
+// dequantises them in place (see producer_fp8_v6 in sm90/sparse_mla.cuh). Same grid and arguments;
+// 32 more bytes of shared memory (its staged barriers).
+extern "C" __global__ void __launch_bounds__(sm90s::THREADS, 1)
+    sparse_mla_fp8_v6(const __nv_bfloat16* __restrict__ q, const uint8_t* __restrict__ cache,
+                      const int* __restrict__ indices, __nv_bfloat16* __restrict__ out, int T, int P,
+                      int k, float scaleLog2) {
+  sm90s::sparse_mla<true, false, false, sm90s::DIAG_NONE, true>({q, cache, indices, out, T, P, k, scaleLog2});
+}
+
 // Launch constants, read by the Java launcher at module load.
 extern "C" __device__ const int sparse_mla_fp8_v4_smem_bytes = sm90s::Layout::BYTES;
 extern "C" __device__ const int sparse_mla_fp8_v4_threads = sm90s::THREADS;
@@ -51,3 +63,6 @@ extern "C" __device__ const int sparse_mla_fp8_v5_heads_per_cta = sm90s::HEADS;
 extern "C" __device__ const int sparse_mla_fp8_v5_pair_smem_bytes = sm90s::Layout::BYTES;
 extern "C" __device__ const int sparse_mla_fp8_v5_pair_threads = sm90s::THREADS;
 extern "C" __device__ const int sparse_mla_fp8_v5_pair_heads_per_cta = sm90s::HEADS;
+extern "C" __device__ const int sparse_mla_fp8_v6_smem_bytes = sm90s::Layout::BYTES6;
+extern "C" __device__ const int sparse_mla_fp8_v6_threads = sm90s::THREADS;
+extern "C" __device__ const int sparse_mla_fp8_v6_heads_per_cta = sm90s::HEADS;

@@ -24,15 +24,18 @@ class SparseShapeTest {
     assertThat(SparseShape.version()).isEqualTo("v5pair");
     assertThat(SparseShape.isV4("v5")).isTrue();
     assertThat(SparseShape.isV4("v5pair")).isTrue();
+    System.setProperty(SparseShape.PROPERTY, "v6");
+    assertThat(SparseShape.version()).isEqualTo("v6");
+    assertThat(SparseShape.isV4("v6")).isTrue();
   }
 
   @Test
   void removedAndUnknownVersionsAreNamedWithTheChoices() {
-    for (String gone : new String[] {"v4pair", "v6"}) {
+    for (String gone : new String[] {"v4pair", "v7"}) {
       System.setProperty(SparseShape.PROPERTY, gone);
       assertThatThrownBy(SparseShape::version)
           .isInstanceOf(IllegalArgumentException.class)
-          .hasMessage("dsabench.cuda.sparse: '" + gone + "' is not one of v3, v4, v5, v5pair");
+          .hasMessage("dsabench.cuda.sparse: '" + gone + "' is not one of v3, v4, v5, v5pair, v6");
     }
   }
 
@@ -45,5 +48,7 @@ class SparseShapeTest {
     assertThat(SparseShape.v4Kernel(false, "v5pair")).isEqualTo("sparse_mla_bf16_v4");
     assertThat(SparseShape.v4Kernel(true, "v5")).isEqualTo("sparse_mla_fp8_v5");
     assertThat(SparseShape.v4Kernel(true, "v5pair")).isEqualTo("sparse_mla_fp8_v5_pair");
+    assertThat(SparseShape.v4Kernel(true, "v6")).isEqualTo("sparse_mla_fp8_v6");
+    assertThat(SparseShape.v4Kernel(false, "v6")).isEqualTo("sparse_mla_bf16_v4");
   }
 }
