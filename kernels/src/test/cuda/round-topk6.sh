@@ -25,8 +25,8 @@ start=$SECONDS
 
 # ---------------------------------------------------------------- build (parallel)
 flags=(-std=c++17 -O3 -gencode arch=compute_90a,code=sm_90a -Xptxas -v -I "$src")
-nvcc "${flags[@]}" -o "$tmp/topk6_bench" "$t/topk6_bench.cu" >"$tmp/b1.txt" 2>&1 &
-nvcc "${flags[@]}" -lineinfo -cubin -o "$tmp/s16.cubin" "$src/sm90/topk/s16.cu" >"$tmp/s16.ptxas" 2>&1 &
+nvcc "${flags[@]}" -split-compile=0 -o "$tmp/topk6_bench" "$t/topk6_bench.cu" >"$tmp/b1.txt" 2>&1 &
+nvcc "${flags[@]}" -split-compile=0 -lineinfo -cubin -o "$tmp/s16.cubin" "$src/sm90/topk/s16.cu" >"$tmp/s16.ptxas" 2>&1 &
 nvcc "${flags[@]}" -lineinfo -cubin -o "$tmp/gmax.cubin" "$src/sm90/topk/gmax.cu" >"$tmp/gmax.ptxas" 2>&1 &
 nvcc "${flags[@]}" -lineinfo -cubin -o "$tmp/dsa_topk.cubin" "$src/dsa_topk.cu" >"$tmp/dsa_topk.ptxas" 2>&1 &
 wait
