@@ -318,6 +318,9 @@ final class CudaDsaOps {
 
   void topK(Ops.TopK op) {
     String version = TopkVersion.version("9.0".equals(backend.device().computeCapability()));
+    if ((version.equals("s16") || version.equals("s16p")) && topkS16(op, version)) {
+      return;
+    }
     if (version.equals("gmax")) {
       // Only on group maxima written by an indexer g variant (v5g, v6g, v7g) for these very logits,
       // nothing written since
@@ -364,6 +367,35 @@ final class CudaDsaOps {
         op.tokensPerSeq(),
         op.position(),
         op.k());
+  }
+
+  /**
+   * Top-k s16 / s16p (candidates, sm90/topk/s16.cu): C = ceil(P / slice) CTAs per row (one cluster,
+   * the kernel's own __cluster_dims__), C = 1 up to one slice (32768 keys); false (nothing
+   * launched) for rows longer than max_cluster slices, which v10 takes.
+   */
+  private boolean topkS16(Ops.TopK op, String version) {
+    String site = "CudaDsaOps.topK";
+    String module = "sm90/topk/s16";
+    int slice = constant(module, "dsa_topk_s16_slice", site);
+    int c = (op.position() + slice - 1) / slice;
+    if (c > constant(module, "dsa_topk_s16_max_cluster", site)) {
+      return false;
+    }
+    c = Math.max(1, c);
+    backend.launch(
+        module,
+        "dsa_topk_" + version + "_c" + c,
+        site,
+        new int[] {op.batch() * op.tokensPerSeq() * c, 1, 1},
+        new int[] {constant(module, "dsa_topk_s16_threads", site), 1, 1},
+        constant(module, "dsa_topk_s16_smem", site),
+        CudaBackend.cuda(op.logits(), "logits"),
+        CudaBackend.cuda(op.indices(), "indices"),
+        op.tokensPerSeq(),
+        op.position(),
+        op.k());
+    return true;
   }
 
   void sparsePrefill(Ops.SparseAttention op) {

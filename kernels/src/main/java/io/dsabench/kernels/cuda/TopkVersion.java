@@ -2,11 +2,13 @@ package io.dsabench.kernels.cuda;
 
 /**
  * Which top-k runs: {@code v10} ({@code dsa_topk.cu}, one CTA per row; the default and the only one
- * off sm_90a) or the candidate {@code gmax} ({@code sm90/topk/gmax.cu}, which reads only the 8-key
+ * off sm_90a), the candidate {@code gmax} ({@code sm90/topk/gmax.cu}, which reads only the 8-key
  * groups whose maximum can hold a winner, on the group maxima indexer {@code v5g} wrote for these
- * very logits; v10 whenever there are none; CudaDsaOps keeps that pairing). System property {@code
- * dsabench.cuda.topk}. (The split and cluster top-k lost on the H200 and left the sources:
- * kernels/NOTES.md says where they are.)
+ * very logits; v10 whenever there are none; CudaDsaOps keeps that pairing), or the candidates
+ * {@code s16} / {@code s16p} ({@code sm90/topk/s16.cu}: one read of each row into a 16-bit key copy
+ * in shared memory, rows over 32K keys as a cluster of 2-4 CTAs; s16p also prefetches each slice
+ * into L2; v10 for rows over 4 x 32K). System property {@code dsabench.cuda.topk}. (The split and
+ * cluster top-k lost on the H200 and left the sources: kernels/NOTES.md says where they are.)
  */
 final class TopkVersion {
   static final String PROPERTY = "dsabench.cuda.topk";
@@ -17,8 +19,9 @@ final class TopkVersion {
 
   static String version(boolean hopper) {
     String v = System.getProperty(PROPERTY, DEFAULT_VERSION);
-    if (!v.equals("v10") && !v.equals("gmax")) {
-      throw new IllegalArgumentException(PROPERTY + ": '" + v + "' is not one of v10, gmax");
+    if (!v.equals("v10") && !v.equals("gmax") && !v.equals("s16") && !v.equals("s16p")) {
+      throw new IllegalArgumentException(
+          PROPERTY + ": '" + v + "' is not one of v10, gmax, s16, s16p");
     }
     return hopper ? v : "v10";
   }

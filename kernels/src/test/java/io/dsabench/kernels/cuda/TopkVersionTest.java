@@ -20,6 +20,11 @@ class TopkVersionTest {
     System.setProperty(TopkVersion.PROPERTY, "gmax");
     assertThat(TopkVersion.version(true)).isEqualTo("gmax");
     assertThat(TopkVersion.version(false)).isEqualTo("v10");
+    for (String v : new String[] {"s16", "s16p"}) {
+      System.setProperty(TopkVersion.PROPERTY, v);
+      assertThat(TopkVersion.version(true)).isEqualTo(v);
+      assertThat(TopkVersion.version(false)).isEqualTo("v10");
+    }
   }
 
   @Test
@@ -28,7 +33,7 @@ class TopkVersionTest {
       System.setProperty(TopkVersion.PROPERTY, gone);
       assertThatThrownBy(() -> TopkVersion.version(true))
           .isInstanceOf(IllegalArgumentException.class)
-          .hasMessage("dsabench.cuda.topk: '" + gone + "' is not one of v10, gmax");
+          .hasMessage("dsabench.cuda.topk: '" + gone + "' is not one of v10, gmax, s16, s16p");
     }
   }
 }
