@@ -23,8 +23,15 @@
 //     and its own epilogue overlap instead of alternating; at 2 CTAs per SM it carries more key
 //     stages (6: 4 blocks loading while one is multiplied) to keep as many bytes in flight per SM
 //     as v2's 3 CTAs x 2.
+//   - v8 (NQ <= 2) splits the roles: a producer warp brings each 64-key block (8 KB of keys by a
+//     TMA tensor copy into the swizzled layout, 256 B of scales) into a ring of stages, completed on
+//     mbarriers; two consumer warpgroups take alternate blocks, so one's products run while the
+//     other finishes its epilogue; the grid is persistent (one CTA per SM), each CTA owning an
+//     equal contiguous run of all (query tile, block) pairs, so every batch is balanced to the
+//     block whatever its sequence count.
 #include "../../dsa_common.cuh"
 #include "../../dsa_wgmma.cuh"
+#include "../hopper.cuh"
 
 namespace {
 
@@ -339,3 +346,248 @@ DSA_INDEXER_V7(2)
 
 extern "C" __device__ const int dsa_indexer_fp8_v6_threads = 128;
 extern "C" __device__ const int dsa_indexer_fp8_v7_ctas_per_sm = 2;
+
+// ---------------------------------------------------------------------------------------------
+// v8: producer warp + two consumer warpgroups, persistent grid.
+namespace {
+
+constexpr int IX8_STAGES = 10;   // key stages; a multiple of the consumer count (see the waits)
+constexpr int IX8_CONSUMERS = 2; // consumer warpgroups
+constexpr int IX8_THREADS = 128 * (IX8_CONSUMERS + 1);
+
+constexpr int ix8_smem(int nq) {
+  // alignment slack + 2 query slots + key stages + stage scales + 2 weight slots + mbarriers
+  return 1024 + 2 * nq * 8192 + IX8_STAGES * 8192 + IX8_STAGES * 256 + 2 * nq * 256 +
+         (2 * IX8_STAGES + 2) * 8;
+}
+
+// 1D tensor copy (the key scales: a rank-1 map over all batch * P floats, so any start key works)
+// and a plain bulk copy (the head weights: contiguous, 16-byte aligned rows), both completing on bar.
+__device__ __forceinline__ void ix8_tma_1d(uint32_t dst, const CUtensorMap* map, uint32_t bar, int c0) {
+  asm volatile(
+      "cp.async.bulk.tensor.1d.shared::cluster.global.mbarrier::complete_tx::bytes [%0], [%1, {%3}], [%2];\n" ::"r"(dst),
+      "l"(reinterpret_cast<uint64_t>(map)), "r"(bar), "r"(c0)
+      : "memory");
+}
+__device__ __forceinline__ void ix8_tma_2d(uint32_t dst, const CUtensorMap* map, uint32_t bar, int c0, int c1) {
+  asm volatile(
+      "cp.async.bulk.tensor.2d.shared::cluster.global.mbarrier::complete_tx::bytes [%0], [%1, {%3, %4}], [%2];\n" ::"r"(
+          dst),
+      "l"(reinterpret_cast<uint64_t>(map)), "r"(bar), "r"(c0), "r"(c1)
+      : "memory");
+}
+__device__ __forceinline__ void ix8_bulk(uint32_t dst, const void* src, uint32_t bytes, uint32_t bar) {
+  asm volatile("cp.async.bulk.shared::cluster.global.mbarrier::complete_tx::bytes [%0], [%1], %2, [%3];\n" ::"r"(dst),
+               "l"(src), "r"(bytes), "r"(bar)
+               : "memory");
+}
+
+// Maps (built by the host, CudaDsaOps.indexerV8): qMap [rows*64 heads, 128] e4m3, box 64 x 128,
+// 128-byte swizzle; kMap [batch, P, 128] e4m3, box 1 x 64 x 128, 128-byte swizzle (keys past P
+// read as zeros); sMap [batch * P] fp32, box 64.
+template <int NQ, bool GMAX>
+__device__ __forceinline__ void indexer_v8_body(const CUtensorMap* qMap, const CUtensorMap* kMap,
+                                                const CUtensorMap* sMap, const float* __restrict__ w,
+                                                float* __restrict__ logits, int batch, int T, int P,
+                                                float* __restrict__ gmax) {
+  static_assert(NQ <= 2, "v8 keeps the head weights in registers: NQ <= 2");
+  static_assert(IX8_STAGES % IX8_CONSUMERS == 0, "stage reuse must stay within one consumer");
+  constexpr int NACC = NQ * 32;
+  constexpr int QBYTES = NQ * 8192;
+
+  extern __shared__ uint8_t smem_raw[];
+  const uint32_t raw = dsak::smem_u32(smem_raw);
+  const uint32_t base = (raw + 1023u) & ~1023u;
+  uint8_t* const sgen = smem_raw + (base - raw);
+  const uint32_t sQ = base;                                  // 2 slots of QBYTES
+  const uint32_t sK = sQ + 2 * QBYTES;                       // IX8_STAGES x 8192
+  const uint32_t sS = sK + IX8_STAGES * 8192;                // IX8_STAGES x 64 floats
+  const uint32_t sW = sS + IX8_STAGES * 256;                 // 2 slots of NQ x 64 floats
+  const uint32_t sBar = sW + 2 * NQ * 256;
+  const float* const sSg = reinterpret_cast<const float*>(sgen + (sS - base));
+  const float* const sWg = reinterpret_cast<const float*>(sgen + (sW - base));
+  auto fullBar = [&](int s) { return sBar + s * 8; };                     // keys of a stage landed
+  auto emptyBar = [&](int s) { return sBar + (IX8_STAGES + s) * 8; };     // a stage's reader done
+  auto qBar = [&](int slot) { return sBar + (2 * IX8_STAGES + slot) * 8; };  // a query slot landed
+
+  const int tid = threadIdx.x, lane = tid & 31, wg = tid >> 7, warp = (tid >> 5) & 3;
+  const int ntiles = (T + NQ - 1) / NQ;
+  const int NB = (P + IX_BK - 1) / IX_BK;   // every block of every tile (decode: all visible)
+  const long long total = (long long)batch * ntiles * NB;
+  const long long first = total * blockIdx.x / gridDim.x;
+  const int n = (int)(total * (blockIdx.x + 1) / gridDim.x - first);   // this CTA's items
+  const int seg0 = (int)(first / NB), blk0 = (int)(first - (long long)seg0 * NB);
+
+  if (tid == 0) {
+    for (int s = 0; s < IX8_STAGES; s++) {
+      dsa::sm90::mbar_init(fullBar(s), 1);
+      dsa::sm90::mbar_init(emptyBar(s), 128);   // every thread of the consuming warpgroup
+    }
+    dsa::sm90::mbar_init(qBar(0), 1);
+    dsa::sm90::mbar_init(qBar(1), 1);
+    dsa::sm90::mbar_init_fence();
+  }
+  __syncthreads();
+
+  if (wg == IX8_CONSUMERS) {
+    // ---- producer: one thread issues every copy; the rest of the warpgroup leaves.
+    dsa::sm90::regs_release<40>();
+    if (tid != IX8_CONSUMERS * 128) return;
+    dsa::sm90::tma_prefetch_map(qMap);
+    dsa::sm90::tma_prefetch_map(kMap);
+    dsa::sm90::tma_prefetch_map(sMap);
+    const uint64_t stream = dsa::sm90::l2_evict_first();   // keys are read once
+    int seg = seg0, blk = blk0, ls = -1, firstOfCur = 0;
+    for (int li = 0; li < n; li++) {
+      const int s = li % IX8_STAGES, round = li / IX8_STAGES;
+      if (round > 0) dsa::sm90::mbar_wait(emptyBar(s), (round - 1) & 1);
+      if (li == 0 || blk == 0) {
+        // A new query tile: slot ls & 1 last held tile ls - 2, whose readers are the last
+        // IX8_CONSUMERS items before tile ls - 1 began (one per consumer); wait for their release
+        // unless an earlier refill of their stage already did (then the stage moved on: skip).
+        ls++;
+        if (ls >= 2) {
+          for (int x = firstOfCur - IX8_CONSUMERS; x < firstOfCur; x++)
+            if (x >= 0 && x + IX8_STAGES >= li)
+              dsa::sm90::mbar_wait(emptyBar(x % IX8_STAGES), (x / IX8_STAGES) & 1);
+        }
+        firstOfCur = li;
+        const int b = seg / ntiles, t0 = (seg - b * ntiles) * NQ;
+        const int valid = min(NQ, T - t0);
+        const uint32_t slot = ls & 1;
+        dsa::sm90::mbar_arrive_expect_tx(qBar(slot), QBYTES + valid * 256);
+#pragma unroll
+        for (int qi = 0; qi < NQ; qi++)
+          ix8_tma_2d(sQ + slot * QBYTES + qi * 8192, qMap, qBar(slot), 0, (b * T + t0 + qi) * 64);
+        ix8_bulk(sW + slot * NQ * 256, w + (size_t)(b * T + t0) * 64, valid * 256, qBar(slot));
+      }
+      const int b = seg / ntiles;
+      dsa::sm90::mbar_arrive_expect_tx(fullBar(s), 8192 + 256);
+      dsa::sm90::tma_load_3d_if(true, sK + s * 8192, kMap, fullBar(s), 0, blk * IX_BK, b, stream);
+      ix8_tma_1d(sS + s * 256, sMap, fullBar(s), b * P + blk * IX_BK);
+      if (++blk == NB) {
+        blk = 0;
+        seg++;
+      }
+    }
+    return;
+  }
+
+  // ---- consumers: warpgroup wg takes items wg, wg + 2, ...
+  dsa::sm90::regs_claim<208>();
+  const int b0 = lane & 1, b1 = (lane >> 1) & 1;
+  const int half = NQ == 1 ? b0 : b1;
+  const bool storer = NQ != 1 || b1 == 0;
+  const int qOut = NQ == 1 ? 0 : b0;
+  const int rowInBlock = warp * 16 + (lane >> 2) + 8 * half;
+  float2 wr[NQ * 8];
+  float d[NACC];
+  int seg = seg0, blk = blk0 + wg, mySeg = -1, b = 0, t0 = 0;
+  while (blk >= NB) { blk -= NB; seg++; }
+  for (int li = wg; li < n; li += IX8_CONSUMERS) {
+    const int s = li % IX8_STAGES;
+    dsa::sm90::mbar_wait(fullBar(s), (li / IX8_STAGES) & 1);
+    const int ls = seg - seg0;
+    if (seg != mySeg) {
+      // The slot's copy was issued before this item's keys (which have landed), and the slot
+      // cannot be refilled before this warpgroup releases its last item of the tile.
+      dsa::sm90::mbar_wait(qBar(ls & 1), (ls >> 1) & 1);
+      mySeg = seg;
+      b = seg / ntiles;
+      t0 = (seg - b * ntiles) * NQ;
+      const float* wsl = sWg + (ls & 1) * NQ * 64 + (lane & 3) * 2;
+#pragma unroll
+      for (int qi = 0; qi < NQ; qi++)
+#pragma unroll
+        for (int c = 0; c < 8; c++) wr[qi * 8 + c] = *reinterpret_cast<const float2*>(wsl + qi * 64 + c * 8);
+    }
+    const uint64_t descA = dsak::wgmma_desc_sw128(sK + s * 8192);
+    const uint64_t descB = dsak::wgmma_desc_sw128(sQ + (ls & 1) * QBYTES);
+    dsak::wgmma_fence();
+#pragma unroll
+    for (int kk = 0; kk < 4; kk++) dsak::WgmmaE4M3<NQ * 64>::mma(d, descA + 2 * kk, descB + 2 * kk, kk > 0);
+    dsak::wgmma_commit();
+    dsak::wgmma_wait<0>();
+#pragma unroll
+    for (int i = 0; i < NACC; i++) asm volatile("" : "+f"(d[i])::"memory");
+    const float sc = sSg[s * 64 + rowInBlock];
+    dsa::sm90::mbar_arrive(emptyBar(s));   // release: the products and the scale read are done
+
+    // Epilogue: v6's, bit for bit (ReLU-weighted head sums in v2's order, quad reduce-scatter).
+    float sum[NQ][2];
+#pragma unroll
+    for (int qi = 0; qi < NQ; qi++) {
+      float s0 = 0.f, s1 = 0.f;
+#pragma unroll
+      for (int c = 0; c < 8; c++) {
+        const float2 wv = wr[qi * 8 + c];
+        const float* a = d + (qi * 8 + c) * 4;
+        s0 = fmaf(fmaxf(a[0], 0.f), wv.x, s0);
+        s0 = fmaf(fmaxf(a[1], 0.f), wv.y, s0);
+        s1 = fmaf(fmaxf(a[2], 0.f), wv.x, s1);
+        s1 = fmaf(fmaxf(a[3], 0.f), wv.y, s1);
+      }
+      sum[qi][0] = s0;
+      sum[qi][1] = s1;
+    }
+    float o;
+    if constexpr (NQ == 1) {
+      const float keep = b0 ? sum[0][1] : sum[0][0], send = b0 ? sum[0][0] : sum[0][1];
+      const float r = keep + __shfl_xor_sync(0xffffffffu, send, 1);
+      o = r + __shfl_xor_sync(0xffffffffu, r, 2);
+    } else {
+      float r[2];
+#pragma unroll
+      for (int h = 0; h < 2; h++) {
+        const float keep = b0 ? sum[1][h] : sum[0][h], send = b0 ? sum[0][h] : sum[1][h];
+        r[h] = keep + __shfl_xor_sync(0xffffffffu, send, 1);
+      }
+      const float keep = b1 ? r[1] : r[0], send = b1 ? r[0] : r[1];
+      o = keep + __shfl_xor_sync(0xffffffffu, send, 2);
+    }
+    const int kb = blk * IX_BK;
+    const int key = kb + rowInBlock;
+    const int t = t0 + qOut;
+    float m = -INFINITY;
+    if (storer && t < T && key < P) {
+      const float v = key <= P - T + t ? o * sc : -INFINITY;
+      logits[(size_t)(b * T + t) * P + key] = v;
+      m = v;
+    }
+    if constexpr (GMAX) {
+      m = fmaxf(m, __shfl_xor_sync(0xffffffffu, m, 4));
+      m = fmaxf(m, __shfl_xor_sync(0xffffffffu, m, 8));
+      m = fmaxf(m, __shfl_xor_sync(0xffffffffu, m, 16));
+      const int g = ((kb + warp * 16) >> 3) + half;
+      if (lane < 4 && storer && t < T && g * 8 < P) gmax[(size_t)(b * T + t) * ((P + 7) >> 3) + g] = m;
+    }
+    blk += IX8_CONSUMERS;
+    while (blk >= NB) { blk -= NB; seg++; }
+  }
+}
+
+}  // namespace
+
+// v8 (NQ = 1, 2; T >= 3 with four queries per tile runs v6's q4): IX8_THREADS threads (two
+// consumer warpgroups + a producer warpgroup), dsa_indexer_fp8_v8_smem_q<NQ> bytes of dynamic shared
+// memory, a grid of dsa_indexer_fp8_v8_ctas_per_sm CTAs per SM (persistent: each CTA takes an equal
+// contiguous run of all batch x tiles x blocks items).
+#define DSA_INDEXER_V8(NQ)                                                                          \
+  extern "C" __global__ void __launch_bounds__(IX8_THREADS, 1) dsa_indexer_fp8_v8_q##NQ(           \
+      const __grid_constant__ CUtensorMap qMap, const __grid_constant__ CUtensorMap kMap,            \
+      const __grid_constant__ CUtensorMap sMap, const float* __restrict__ w,                         \
+      float* __restrict__ logits, int batch, int T, int P) {                                         \
+    indexer_v8_body<NQ, false>(&qMap, &kMap, &sMap, w, logits, batch, T, P, nullptr);               \
+  }                                                                                                 \
+  extern "C" __global__ void __launch_bounds__(IX8_THREADS, 1) dsa_indexer_fp8_v8g_q##NQ(          \
+      const __grid_constant__ CUtensorMap qMap, const __grid_constant__ CUtensorMap kMap,            \
+      const __grid_constant__ CUtensorMap sMap, const float* __restrict__ w,                         \
+      float* __restrict__ logits, int batch, int T, int P, float* __restrict__ gmax) {               \
+    indexer_v8_body<NQ, true>(&qMap, &kMap, &sMap, w, logits, batch, T, P, gmax);                   \
+  }                                                                                                 \
+  extern "C" __device__ const int dsa_indexer_fp8_v8_smem_q##NQ = ix8_smem(NQ);
+DSA_INDEXER_V8(1)
+DSA_INDEXER_V8(2)
+
+extern "C" __device__ const int dsa_indexer_fp8_v8_threads = IX8_THREADS;
+extern "C" __device__ const int dsa_indexer_fp8_v8_ctas_per_sm = 1;

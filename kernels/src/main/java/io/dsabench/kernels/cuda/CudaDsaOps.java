@@ -9,6 +9,9 @@ import java.util.Collections;
 import java.util.Map;
 import java.util.WeakHashMap;
 import java.util.concurrent.ConcurrentHashMap;
+import jcuda.Pointer;
+import jcuda.driver.CUpointer_attribute;
+import jcuda.driver.JCudaDriver;
 
 /**
  * The DSA ops (indexer, top-k, sparse MLA) of the cuda backend: grid shapes and arguments of the
@@ -118,6 +121,7 @@ final class CudaDsaOps {
       switch (version) {
         case "v5", "v5g" -> indexerV5(op, site, version.equals("v5g"));
         case "v6", "v6g", "v7", "v7g" -> indexerV6(op, site, version);
+        case "v8", "v8g" -> indexerV8(op, site, version);
         default -> indexerWgmma(op, site);
       }
       return;
@@ -291,6 +295,108 @@ final class CudaDsaOps {
     }
   }
 
+  // Indexer v8 / v8g (candidates, sm90/indexer/fp8.cu): a producer warp filling a ring of key
+  // stages by TMA for two consumer warpgroups, on a persistent grid of the cubin's CTAs per SM;
+  // its copies go through three tensor maps built here (q, keys, key scales). Four queries per CTA
+  // (T >= 4) run v6's kernel on v2's grid, as v8 has no 4-query kernel.
+  private void indexerV8(Ops.Indexer op, String site, String version) {
+    int nq = wgmmaQueriesPerCta(op.tokensPerSeq());
+    if (nq > 2) {
+      indexerV6(op, site, version.equals("v8g") ? "v6g" : "v6");
+      return;
+    }
+    String module = "sm90/indexer/fp8";
+    boolean groupMaxima = IndexerVersion.writesGroupMaxima(version);
+    int batch = op.batch();
+    int tokens = op.tokensPerSeq();
+    int position = op.position();
+    CudaBuffer q = CudaBackend.cuda(op.q(), "q");
+    CudaBuffer k = CudaBackend.cuda(op.k(), "k");
+    CudaBuffer scales = CudaBackend.cuda(op.kScales(), "kScales");
+    CudaBuffer logits = CudaBackend.cuda(op.logits(), "logits");
+    // q [batch * T * 64 heads, 128] e4m3, one box = the 64 heads of one query.
+    byte[] qMap =
+        TensorMaps.encodeTiled(
+            TensorMaps.UINT8,
+            address(q, site),
+            new long[] {128, (long) batch * tokens * 64},
+            new long[] {128},
+            new int[] {128, 64},
+            new int[] {1, 1},
+            TensorMaps.INTERLEAVE_NONE,
+            TensorMaps.SWIZZLE_128B,
+            TensorMaps.L2_PROMOTION_256B,
+            TensorMaps.OOB_FILL_ZEROS);
+    // keys [batch, P, 128] e4m3, one box = 64 keys of one sequence (past P: zeros).
+    byte[] kMap =
+        TensorMaps.encodeTiled(
+            TensorMaps.UINT8,
+            address(k, site),
+            new long[] {128, position, batch},
+            new long[] {128, 128L * position},
+            new int[] {128, 64, 1},
+            new int[] {1, 1, 1},
+            TensorMaps.INTERLEAVE_NONE,
+            TensorMaps.SWIZZLE_128B,
+            TensorMaps.L2_PROMOTION_256B,
+            TensorMaps.OOB_FILL_ZEROS);
+    // key scales as one run of batch * P floats (a sequence's row stride, 4P bytes, is not a
+    // multiple of 16 for every P, so no rank-2 map), one box = 64 scales.
+    byte[] sMap =
+        TensorMaps.encodeTiled(
+            TensorMaps.FLOAT32,
+            address(scales, site),
+            new long[] {(long) batch * position},
+            new long[] {},
+            new int[] {64},
+            new int[] {1},
+            TensorMaps.INTERLEAVE_NONE,
+            TensorMaps.SWIZZLE_NONE,
+            TensorMaps.L2_PROMOTION_256B,
+            TensorMaps.OOB_FILL_ZEROS);
+    Object[] args = {
+      qMap,
+      kMap,
+      sMap,
+      CudaBackend.cuda(op.weights(), "weights"),
+      logits,
+      batch,
+      tokens,
+      position,
+      null
+    };
+    if (groupMaxima) {
+      args[8] = groupMaximaBuffer(logits, op);
+    }
+    backend.launch(
+        module,
+        "dsa_indexer_fp8_" + version + "_q" + nq,
+        site,
+        new int[] {
+          backend.smCount() * constant(module, "dsa_indexer_fp8_v8_ctas_per_sm", site), 1, 1
+        },
+        new int[] {constant(module, "dsa_indexer_fp8_v8_threads", site), 1, 1},
+        constant(module, "dsa_indexer_fp8_v8_smem_q" + nq, site),
+        groupMaxima ? args : Arrays.copyOf(args, 8));
+    if (groupMaxima) {
+      gmaxValid.put(logits, new GroupMaximaOf(batch, tokens, position, logits.writes()));
+    }
+  }
+
+  /** The buffer's device address as a number, as cuTensorMapEncodeTiled takes it. */
+  private static long address(CudaBuffer b, String site) {
+    long[] a = new long[1];
+    Cuda.call(
+        "cuPointerGetAttribute(DEVICE_POINTER)",
+        site,
+        () ->
+            JCudaDriver.cuPointerGetAttribute(
+                Pointer.to(a),
+                CUpointer_attribute.CU_POINTER_ATTRIBUTE_DEVICE_POINTER,
+                b.pointer()));
+    return a[0];
+  }
+
   /** The group-maxima buffer kept beside a logits buffer, grown to the op's rows. */
   private CudaBuffer groupMaximaBuffer(CudaBuffer logits, Ops.Indexer op) {
     long need = groupMaximaFloats(op.batch(), op.tokensPerSeq(), op.position());
@@ -322,7 +428,8 @@ final class CudaDsaOps {
       return;
     }
     if (version.equals("gmax")) {
-      // Only on group maxima written by an indexer g variant (v5g, v6g, v7g) for these very logits,
+      // Only on group maxima written by an indexer g variant (v5g, v6g, v7g, v8g) for these very
+      // logits,
       // nothing written since
       // (stale maxima could hide a winner); otherwise v10.
       CudaBuffer logits = CudaBackend.cuda(op.logits(), "logits");

@@ -10,17 +10,19 @@ import java.util.List;
  * writing the 8-key group maxima that top-k {@code gmax} reads), and in {@code sm90/indexer/fp8.cu}
  * {@code v6} / {@code v6g} (v5 with a leaner epilogue; logits bit for bit v2's) and {@code v7} /
  * {@code v7g} (v6 with two accumulator sets, one block's products under the previous block's
- * epilogue, on a one-wave grid of 2 CTAs per SM; T &gt;= 3 runs v6's 4-query kernel). System
- * property {@code dsabench.cuda.indexer}. The bf16 indexer and other GPUs always run the portable
- * mma.sync kernels. (Versions 3 and 4 lost on the H200 and left the sources: kernels/NOTES.md says
- * where they are.)
+ * epilogue, on a one-wave grid of 2 CTAs per SM; T &gt;= 3 runs v6's 4-query kernel) and {@code v8}
+ * / {@code v8g} (a producer warp filling a TMA ring for two consumer warpgroups on a persistent
+ * grid; T &gt;= 4 runs v6's 4-query kernel). System property {@code dsabench.cuda.indexer}. The
+ * bf16 indexer and other GPUs always run the portable mma.sync kernels. (Versions 3 and 4 lost on
+ * the H200 and left the sources: kernels/NOTES.md says where they are.)
  */
 final class IndexerVersion {
   static final String PROPERTY = "dsabench.cuda.indexer";
 
   static final String DEFAULT_VERSION = "v2";
 
-  static final List<String> VERSIONS = List.of("v2", "v5", "v5g", "v6", "v6g", "v7", "v7g");
+  static final List<String> VERSIONS =
+      List.of("v2", "v5", "v5g", "v6", "v6g", "v7", "v7g", "v8", "v8g");
 
   /** Whether the version writes the 8-key group maxima that top-k gmax reads. */
   static boolean writesGroupMaxima(String version) {

@@ -19,7 +19,7 @@ class IndexerVersionTest {
     assertThat(IndexerVersion.version()).isEqualTo("v2");
     System.setProperty(IndexerVersion.PROPERTY, "v5");
     assertThat(IndexerVersion.version()).isEqualTo("v5");
-    for (String v : new String[] {"v5g", "v6", "v6g", "v7", "v7g"}) {
+    for (String v : new String[] {"v5g", "v6", "v6g", "v7", "v7g", "v8", "v8g"}) {
       System.setProperty(IndexerVersion.PROPERTY, v);
       assertThat(IndexerVersion.version()).isEqualTo(v);
     }
@@ -30,18 +30,22 @@ class IndexerVersionTest {
     assertThat(IndexerVersion.writesGroupMaxima("v5g")).isTrue();
     assertThat(IndexerVersion.writesGroupMaxima("v6g")).isTrue();
     assertThat(IndexerVersion.writesGroupMaxima("v7g")).isTrue();
+    assertThat(IndexerVersion.writesGroupMaxima("v8g")).isTrue();
+    assertThat(IndexerVersion.writesGroupMaxima("v8")).isFalse();
     assertThat(IndexerVersion.writesGroupMaxima("v2")).isFalse();
     assertThat(IndexerVersion.writesGroupMaxima("v7")).isFalse();
   }
 
   @Test
   void removedAndUnknownVersionsAreNamedWithTheChoices() {
-    for (String gone : new String[] {"v3", "v4", "v8"}) {
+    for (String gone : new String[] {"v3", "v4", "v9"}) {
       System.setProperty(IndexerVersion.PROPERTY, gone);
       assertThatThrownBy(IndexerVersion::version)
           .isInstanceOf(IllegalArgumentException.class)
           .hasMessage(
-              "dsabench.cuda.indexer: '" + gone + "' is not one of v2, v5, v5g, v6, v6g, v7, v7g");
+              "dsabench.cuda.indexer: '"
+                  + gone
+                  + "' is not one of v2, v5, v5g, v6, v6g, v7, v7g, v8, v8g");
     }
   }
 }
