@@ -272,10 +272,13 @@ static CUtensorMap encode(CUtensorMapDataType type, void* addr, int rank, const 
   }
   CUtensorMap m;
   const cuuint32_t es[3] = {1, 1, 1};
-  const CUresult r = g_encode(&m, type, rank, addr, dims, strides, box, es, CU_TENSOR_MAP_INTERLEAVE_NONE, swz,
+  // A rank-1 map has no strides; pass a real (ignored) array as the Java side does, not nullptr.
+  const cuuint64_t no_strides[1] = {0};
+  const CUresult r = g_encode(&m, type, rank, addr, dims, strides ? strides : no_strides, box, es, CU_TENSOR_MAP_INTERLEAVE_NONE, swz,
                               CU_TENSOR_MAP_L2_PROMOTION_L2_256B, CU_TENSOR_MAP_FLOAT_OOB_FILL_NONE);
   if (r != CUDA_SUCCESS) {
-    fprintf(stderr, "cuTensorMapEncodeTiled failed: %d\n", (int)r);
+    fprintf(stderr, "cuTensorMapEncodeTiled failed: %d (rank %d, dim0 %llu, box0 %u, address %p)\n", (int)r, rank,
+            (unsigned long long)dims[0], box[0], addr);
     exit(3);
   }
   return m;
