@@ -5,6 +5,24 @@
 #pragma once
 #include "dsa_common.cuh"
 
+// Phase timing (the standalone driver only): built with -DTOPK_STOP=n, a kernel ends after its
+// phase n, thread 0 storing a value that phase produced to out[0] so the work stays observable;
+// the trailing arguments are what the enclosing function returns. Unset (every shipped build):
+// no code.
+#ifdef TOPK_STOP
+#define TOPK_PHASE_END(n, val, ...)              \
+  do {                                           \
+    if (TOPK_STOP == (n)) {                      \
+      if (threadIdx.x == 0) out[0] = (int)(val); \
+      return __VA_ARGS__;                        \
+    }                                            \
+  } while (0)
+#else
+#define TOPK_PHASE_END(n, val, ...) \
+  do {                              \
+  } while (0)
+#endif
+
 namespace {
 
 constexpr int THREADS = 512;   // 3 CTAs per SM: one row's barriers hide behind the others
@@ -254,6 +272,25 @@ __device__ uint32_t cand_threshold(TopkSmem& s, int n, int r) {
   return (b0 << 21) | (b1 << 10);
 }
 
+// The r-th largest of the n keys in candKey, to 16 bits (returned << 16: at least r keys are >= it),
+// from ONE histogram of single 16-bit values in the 2048 just below mx16 (the keys' largest upper
+// half): 16 octaves at 128 bins each, so the lanes of a warp rarely hit one bin, where the top
+// 11 bits of cand_threshold put most of a sample into a few hot bins and need a second level.
+// Returns 0 when fewer than r keys lie in the window (the caller takes cand_threshold). Every
+// thread must call it with the same mx16; hist must be zero on entry.
+__device__ uint32_t window_threshold(TopkSmem& s, int n, int r, uint32_t mx16) {
+  const int tid = threadIdx.x;
+  const uint32_t wlo = mx16 >= 2047u ? mx16 - 2047u : 0u;
+  if (tid == 0) s.selBin = -1;   // select_bin leaves it when the window holds fewer than r
+  for (int i = tid; i < n; i += THREADS) {
+    const uint32_t k16 = s.candKey[i] >> 16;
+    if (k16 >= wlo) atomicAdd(&s.hist[k16 - wlo], 1);
+  }
+  __syncthreads();
+  select_bin(s, 2048, r);
+  return s.selBin < 0 ? 0u : (wlo + (uint32_t)s.selBin) << 16;
+}
+
 // Emits the kk largest of the n (key, index) candidates in smem, all of them >= tau and <= maxKey:
 // radix select on the offset key - tau, from the highest bit of maxKey - tau down in digits of up to
 // 11 bits, so the first histogram already spreads the candidates over ~2048 bins (no hot bins,
@@ -301,16 +338,21 @@ __device__ void select_cands(TopkSmem& s, int n, int kk, uint32_t tau, int* __re
   }
 }
 
-// The 4096-logit sample of a row (32 spread chunks of 128) as keys in candKey[0 .. SAMPLE).
-__device__ __forceinline__ void load_sample(TopkSmem& s, const float* __restrict__ row, int vis) {
+// The 4096-logit sample of a row (32 spread chunks of 128) as keys in candKey[0 .. SAMPLE);
+// returns the largest of this thread's sample keys.
+__device__ __forceinline__ uint32_t load_sample(TopkSmem& s, const float* __restrict__ row, int vis) {
   const int tid = threadIdx.x;
   constexpr int PER = SAMPLE / THREADS, TPC = SAMPLE_CHUNK / PER;   // per thread, per chunk
   const int c = tid / TPC, e = (tid % TPC) * PER;
   const long start = (long)c * (vis - SAMPLE_CHUNK) / (SAMPLE_CHUNKS - 1);
+  uint32_t mx = 0;
 #pragma unroll
   for (int j = 0; j < PER; j++) {
-    s.candKey[tid * PER + j] = dsak::float_key(__ldcs(row + start + e + j));
+    const uint32_t key = dsak::float_key(__ldcs(row + start + e + j));
+    s.candKey[tid * PER + j] = key;
+    mx = max(mx, key);
   }
+  return mx;
 }
 
 // ---------------------------------------------------------------- v10's sampled path
@@ -436,14 +478,33 @@ __device__ __forceinline__ void filter_pass(TopkSmem& s, const float* __restrict
 // One read of the row: a threshold from a sample (32 spread chunks of 128 logits) that about 2k
 // keys of the row should pass, then the filter pass that keeps the keys above it in smem, then an
 // exact select among those. Returns false (nothing emitted) when the sample misjudged the row:
-// fewer than k or more than CAP keys passed.
+// fewer than k or more than CAP keys passed. WIN (candidate v11, sm90/topk/v11.cu): the threshold
+// from window_threshold (one histogram in a 16-octave window below the sample's maximum, 5
+// barriers) instead of cand_threshold's two top-bit levels (12 barriers, hot bins); cand_threshold
+// still where the window holds too few sample keys.
+template <bool WIN = false>
 __device__ bool sampled_select(TopkSmem& s, const float* __restrict__ row, int vis, int k,
                                int* __restrict__ out) {
   const int tid = threadIdx.x;
   const int r = (int)min((long)SAMPLE, max(1L, ((long)SAMPLE * 2 * k + vis - 1) / vis));
-  load_sample(s, row, vis);
-  __syncthreads();
-  const uint32_t tau = cand_threshold(s, SAMPLE, r);
+  uint32_t tau;
+  if constexpr (WIN) {
+    const int lane = tid & 31, warp = tid >> 5;
+    for (int i = tid; i < 2048; i += THREADS) s.hist[i] = 0;
+    const uint32_t mx = __reduce_max_sync(0xffffffffu, load_sample(s, row, vis));
+    if (lane == 0) s.warpSums[warp] = (int)mx;
+    __syncthreads();
+    const uint32_t smax = __reduce_max_sync(0xffffffffu, (uint32_t)s.warpSums[lane % (THREADS / 32)]);
+    TOPK_PHASE_END(1, smax, true);
+    tau = window_threshold(s, SAMPLE, r, smax >> 16);
+    if (tau == 0) tau = cand_threshold(s, SAMPLE, r);
+  } else {
+    load_sample(s, row, vis);
+    __syncthreads();
+    TOPK_PHASE_END(1, s.candKey[tid], true);
+    tau = cand_threshold(s, SAMPLE, r);
+  }
+  TOPK_PHASE_END(2, tau, true);
   if (tid == 0) {
     s.candCount = 0;
     s.maxKey = 0;
@@ -452,6 +513,7 @@ __device__ bool sampled_select(TopkSmem& s, const float* __restrict__ row, int v
   filter_pass(s, row, vis, tau);
   __syncthreads();
   const int n = s.candCount;
+  TOPK_PHASE_END(3, n, true);
   if (n < k || n > CAP) return false;
   select_cands(s, n, k, tau, out);
   return true;
@@ -460,6 +522,7 @@ __device__ bool sampled_select(TopkSmem& s, const float* __restrict__ row, int v
 // The kernel body: rows that see at most k keys take them all (-1 padded); rows of at least
 // SAMPLED_MIN_ROW keys take the sampled path (its row prefetch started first); the exact radix
 // select over the row in memory for shorter rows and wherever the sample misjudged the row.
+template <bool WIN = false>
 __device__ __forceinline__ void topk_body(const float* __restrict__ logits, int* __restrict__ indices,
                                           int T, int P, int k) {
   extern __shared__ __align__(16) uint8_t dyn[];
@@ -480,7 +543,7 @@ __device__ __forceinline__ void topk_body(const float* __restrict__ logits, int*
     s.eqTaken = 0;
   }
   if (vis >= SAMPLED_MIN_ROW && 2 * k <= CAP) {
-    if (sampled_select(s, row, vis, k, out)) return;
+    if (sampled_select<WIN>(s, row, vis, k, out)) return;
     __syncthreads();
   }
   radix_global(s, row, vis, k, out);

@@ -85,7 +85,12 @@ __device__ __forceinline__ void keep(TopkSmem& s, bool pred, uint32_t key, int i
   }
 }
 
-// Steps 1-4 above; false (nothing emitted) when the row needs v10's path.
+// Steps 1-4 above; false (nothing emitted) when the row needs v10's path. WIN (candidate gmax2):
+// step 1's threshold from one histogram of single 16-bit values in the 2048 below the largest
+// maximum (16 octaves, ~128 bins each: the lanes of a warp rarely share a bin, and the k-th group
+// lands in a bin of tens of groups, so no second level); the range-wide levels only when the
+// window holds fewer than k maxima.
+template <bool WIN = false>
 __device__ bool gmax_select(TopkSmem& s, const float* __restrict__ row, const float* __restrict__ gm,
                             int vis, int k, int* __restrict__ out) {
   const int tid = threadIdx.x, lane = tid & 31, warp = tid >> 5;
@@ -111,18 +116,43 @@ __device__ bool gmax_select(TopkSmem& s, const float* __restrict__ row, const fl
   __syncthreads();
   lo = __reduce_min_sync(0xffffffffu, (uint32_t)s.candIdx[lane % NW]);
   hi = __reduce_max_sync(0xffffffffu, (uint32_t)s.candIdx[32 + lane % NW]);
+  TOPK_PHASE_END(1, hi, true);
+  uint32_t tau = 0;
+  int groups = 0;
+  bool windowed = false;
+  if constexpr (WIN) {
+    const uint32_t mx16 = hi >> 16, wlo = mx16 >= 2047u ? mx16 - 2047u : 0u;
+    if (tid == 0) s.selBin = -1;   // select_bin leaves it when the window holds fewer than k
+    for_each_gm(gm, G, [&](uint32_t key, int, bool v) {
+      const uint32_t k16 = key >> 16;
+      if (v && k16 >= wlo) atomicAdd(&s.hist[k16 - wlo], 1);
+    });
+    __syncthreads();
+    select_bin(s, 2048, k);
+    if (s.selBin >= 0) {
+      tau = (wlo + (uint32_t)s.selBin) << 16;   // exactly selAbove + selEq maxima are >= tau
+      groups = s.selAbove + s.selEq;
+      windowed = true;
+    } else {
+      for (int i = tid; i < 2048; i += THREADS) s.hist[i] = 0;
+      __syncthreads();
+    }
+  }
   const uint32_t range = hi - lo;
   const int width = range == 0 ? 0 : 32 - __clz(range);
   const int shift = max(0, width - 11);   // (range >> shift) < 2048
-  // 1b. Level 1: 2048 bins of (key - lo) >> shift.
-  for_each_gm(gm, G, [&](uint32_t key, int, bool v) {
-    if (v) atomicAdd(&s.hist[(key - lo) >> shift], 1);
-  });
-  __syncthreads();
-  select_bin(s, 2048, k);   // at least k groups in bins >= selBin
-  uint32_t tau = lo + ((uint32_t)s.selBin << shift);
-  int groups = s.selAbove + s.selEq;
-  if (groups > GL_REFINE && shift > 0) {
+  if (!windowed) {
+    // 1b. Level 1: 2048 bins of (key - lo) >> shift.
+    for_each_gm(gm, G, [&](uint32_t key, int, bool v) {
+      if (v) atomicAdd(&s.hist[(key - lo) >> shift], 1);
+    });
+    __syncthreads();
+    select_bin(s, 2048, k);   // at least k groups in bins >= selBin
+    tau = lo + ((uint32_t)s.selBin << shift);
+    groups = s.selAbove + s.selEq;
+  }
+  TOPK_PHASE_END(2, tau, true);
+  if (!windowed && groups > GL_REFINE && shift > 0) {
     // 1c. Level 2 inside bin B: the next (up to) 11 bits.
     const uint32_t B = s.selBin;
     const int kRem = k - s.selAbove;
@@ -140,6 +170,7 @@ __device__ bool gmax_select(TopkSmem& s, const float* __restrict__ row, const fl
     tau += (uint32_t)s.selBin << shift2;
     groups = above + s.selAbove + s.selEq;
   }
+  TOPK_PHASE_END(3, tau, true);
   if (groups > GL_LIST) return false;   // ties or a clustered row: v10's path
   // 2. The groups whose maximum is >= tau (exactly `groups` of them).
   if (tid == 0) {
@@ -160,6 +191,7 @@ __device__ bool gmax_select(TopkSmem& s, const float* __restrict__ row, const fl
   });
   __syncthreads();
   const int ng = s.candCount;
+  TOPK_PHASE_END(4, ng, true);
   __syncthreads();
   if (tid == 0) s.candCount = 0;
   __syncthreads();
@@ -217,20 +249,16 @@ __device__ bool gmax_select(TopkSmem& s, const float* __restrict__ row, const fl
   }
   __syncthreads();
   const int n = s.candCount;
+  TOPK_PHASE_END(5, n, true);
   if (n < k || n > GL_CAND) return false;
   // 4. The k largest among them.
   select_cands(s, n, k, tau, out);
   return true;
 }
 
-}  // namespace
-
-// grid = rows (batch * T), block = dsa_topk_gmax_threads (512), dynamic shared memory =
-// dsa_topk_gmax_smem (v10's TopkSmem); gmax [rows, ceil(P/8)] from dsa_indexer_fp8_v5g_q* on the
-// same logits; indices [rows, k].
-extern "C" __global__ void __launch_bounds__(THREADS, 2)
-    dsa_topk_gmax(const float* __restrict__ logits, const float* __restrict__ gmax,
-                  int* __restrict__ indices, int T, int P, int k) {
+template <bool WIN>
+__device__ __forceinline__ void gmax_body(const float* __restrict__ logits, const float* __restrict__ gmax,
+                                          int* __restrict__ indices, int T, int P, int k) {
   extern __shared__ __align__(16) uint8_t dyn[];
   TopkSmem& s = *reinterpret_cast<TopkSmem*>(dyn);
   const int r = blockIdx.x;
@@ -250,7 +278,7 @@ extern "C" __global__ void __launch_bounds__(THREADS, 2)
   const int G = (vis + 7) >> 3;
   if (G >= 2 * k && 2 * k <= GL_CAND) {
     if (tid == 0) prefetch_row_l2(gm, 0, G);   // the maxima stream into L2 while hist is zeroed
-    if (gmax_select(s, row, gm, vis, k, out)) return;
+    if (gmax_select<WIN>(s, row, gm, vis, k, out)) return;
     __syncthreads();
   }
   // v10's path (dsa_topk): sampled threshold over the row, else the exact radix select.
@@ -260,6 +288,23 @@ extern "C" __global__ void __launch_bounds__(THREADS, 2)
     __syncthreads();
   }
   radix_global(s, row, vis, k, out);
+}
+
+}  // namespace
+
+// grid = rows (batch * T), block = dsa_topk_gmax_threads (512), dynamic shared memory =
+// dsa_topk_gmax_smem (v10's TopkSmem); gmax [rows, ceil(P/8)] from an indexer g variant (v5g,
+// v6g, v7g) on the same logits; indices [rows, k]. dsa_topk_gmax2: the candidate with the
+// 16-octave window threshold (gmax_select<true>), same launch.
+extern "C" __global__ void __launch_bounds__(THREADS, 2)
+    dsa_topk_gmax(const float* __restrict__ logits, const float* __restrict__ gmax,
+                  int* __restrict__ indices, int T, int P, int k) {
+  gmax_body<false>(logits, gmax, indices, T, P, k);
+}
+extern "C" __global__ void __launch_bounds__(THREADS, 2)
+    dsa_topk_gmax2(const float* __restrict__ logits, const float* __restrict__ gmax,
+                   int* __restrict__ indices, int T, int P, int k) {
+  gmax_body<true>(logits, gmax, indices, T, P, k);
 }
 
 extern "C" __device__ const int dsa_topk_gmax_smem = (int)sizeof(TopkSmem);

@@ -228,6 +228,7 @@ __device__ __forceinline__ void s16_body(const float* __restrict__ logits, int* 
 #pragma unroll
     for (int q = 0; q < C; q++) rowMax = max(rowMax, cl_ld(cl_map(&sh.x.mx, q)));
   }
+  if constexpr (C == 1) TOPK_PHASE_END(1, rowMax);   // phase timing: one-CTA rows only
   const uint32_t max16 = rowMax >> 16;
   const uint4* w16 = reinterpret_cast<const uint4*>(k16);
 
@@ -274,6 +275,7 @@ __device__ __forceinline__ void s16_body(const float* __restrict__ logits, int* 
       T16 += (uint32_t)max(B, 0);
     }
   }
+  if constexpr (C == 1) TOPK_PHASE_END(2, T16);
   const int kRem = k - above;
   const bool takeAll = eq == kRem;
   if (B < 0 || (!takeAll && eq > S16_LIST)) {   // the same in every CTA (merged histograms)
@@ -338,6 +340,7 @@ __device__ __forceinline__ void s16_body(const float* __restrict__ logits, int* 
   } else {
     __syncthreads();
   }
+  if constexpr (C == 1) TOPK_PHASE_END(3, s.outCount);
   if (takeAll) return;
 
   // 4. The kRem largest of the threshold-equal keys, by their exact values (read again; rank 0's

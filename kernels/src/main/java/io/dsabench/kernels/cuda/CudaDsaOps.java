@@ -427,11 +427,26 @@ final class CudaDsaOps {
     if ((version.equals("s16") || version.equals("s16p")) && topkS16(op, version)) {
       return;
     }
-    if (version.equals("gmax")) {
+    if (version.equals("v11")) {
+      String site = "CudaDsaOps.topK";
+      String module = "sm90/topk/v11";
+      backend.launch(
+          module,
+          "dsa_topk_v11",
+          site,
+          new int[] {op.batch() * op.tokensPerSeq(), 1, 1},
+          new int[] {constant(module, "dsa_topk_v11_threads", site), 1, 1},
+          constant(module, "dsa_topk_v11_smem", site),
+          CudaBackend.cuda(op.logits(), "logits"),
+          CudaBackend.cuda(op.indices(), "indices"),
+          op.tokensPerSeq(),
+          op.position(),
+          op.k());
+      return;
+    }
+    if (version.equals("gmax") || version.equals("gmax2")) {
       // Only on group maxima written by an indexer g variant (v5g, v6g, v7g, v8g) for these very
-      // logits,
-      // nothing written since
-      // (stale maxima could hide a winner); otherwise v10.
+      // logits, nothing written since (stale maxima could hide a winner); otherwise v10.
       CudaBuffer logits = CudaBackend.cuda(op.logits(), "logits");
       GroupMaximaOf g = gmaxValid.get(logits);
       CudaBuffer gm = logits.groupMaxima();
@@ -445,7 +460,7 @@ final class CudaDsaOps {
         String module = "sm90/topk/gmax";
         backend.launch(
             module,
-            "dsa_topk_gmax",
+            "dsa_topk_" + version,
             site,
             new int[] {op.batch() * op.tokensPerSeq(), 1, 1},
             new int[] {constant(module, "dsa_topk_gmax_threads", site), 1, 1},

@@ -7,8 +7,11 @@ package io.dsabench.kernels.cuda;
  * very logits; v10 whenever there are none; CudaDsaOps keeps that pairing), or the candidates
  * {@code s16} / {@code s16p} ({@code sm90/topk/s16.cu}: one read of each row into a 16-bit key copy
  * in shared memory, rows over 32K keys as a cluster of 2-4 CTAs; s16p also prefetches each slice
- * into L2; v10 for rows over 4 x 32K). System property {@code dsabench.cuda.topk}. (The split and
- * cluster top-k lost on the H200 and left the sources: kernels/NOTES.md says where they are.)
+ * into L2; v10 for rows over 4 x 32K), or the round-topk7 candidates {@code v11} ({@code
+ * sm90/topk/v11.cu}: v10 with a one-level window threshold on its sample) and {@code gmax2} (gmax
+ * with a one-level window threshold on the group maxima; like gmax, only on an indexer g variant's
+ * maxima, else v10). System property {@code dsabench.cuda.topk}. (The split and cluster top-k lost
+ * on the H200 and left the sources: kernels/NOTES.md says where they are.)
  */
 final class TopkVersion {
   static final String PROPERTY = "dsabench.cuda.topk";
@@ -19,9 +22,14 @@ final class TopkVersion {
 
   static String version(boolean hopper) {
     String v = System.getProperty(PROPERTY, DEFAULT_VERSION);
-    if (!v.equals("v10") && !v.equals("gmax") && !v.equals("s16") && !v.equals("s16p")) {
+    if (!v.equals("v10")
+        && !v.equals("gmax")
+        && !v.equals("s16")
+        && !v.equals("s16p")
+        && !v.equals("v11")
+        && !v.equals("gmax2")) {
       throw new IllegalArgumentException(
-          PROPERTY + ": '" + v + "' is not one of v10, gmax, s16, s16p");
+          PROPERTY + ": '" + v + "' is not one of v10, gmax, s16, s16p, v11, gmax2");
     }
     return hopper ? v : "v10";
   }
