@@ -10,6 +10,12 @@
 //   v4prod  fp8 kernel with its producer stopped after the first block pair (consumers alone on
 //   v6prod  resident tiles), with its consumers releasing without computing (v4's producer alone),
 //           and v6's producer alone
+//   v7      candidate in sparse_fp8.cu (fp8 only): sparse_mla_fp8_v7, the CTA pair whose rope and
+//           flags travel with the values (registers, st.async) instead of cp.async after the free wait
+//   v5paircons  diagnostics of the CTA pair (bench only), defined here: v5pair with its producers
+//   v5pairprod  stopped after the first block pair (consumers alone, both CTAs' barriers still
+//   v7prod      coupled), with its consumers releasing without computing (v5pair's producers
+//               alone), and v7's producers alone
 //   v3      the previous version (dsa_sparse_mla.cu: dsa_sparse_mla_bf16_v3, dsa_sparse_mla_fp8_v3_pair)
 // An fp8-only implementation runs every check case with the fp8 cache (the bf16 cases' shapes too).
 // One implementation per process, so a candidate that traps cannot take the others down:
@@ -57,7 +63,24 @@ extern "C" __global__ void __launch_bounds__(sm90s::THREADS, 1)
                                      int P, int k, float scaleLog2) {
   sm90s::sparse_mla<true, false, false, sm90s::DIAG_PRODUCER, true>({q, cache, indices, out, T, P, k, scaleLog2});
 }
-
+extern "C" __global__ void __cluster_dims__(2, 1, 1) __launch_bounds__(sm90s::THREADS, 1)
+    sparse_mla_fp8_v5_pair_consumers_alone(const __nv_bfloat16* __restrict__ q, const uint8_t* __restrict__ cache,
+                                           const int* __restrict__ indices, __nv_bfloat16* __restrict__ out,
+                                           int T, int P, int k, float scaleLog2) {
+  sm90s::sparse_mla<true, true, true, sm90s::DIAG_CONSUMERS>({q, cache, indices, out, T, P, k, scaleLog2});
+}
+extern "C" __global__ void __cluster_dims__(2, 1, 1) __launch_bounds__(sm90s::THREADS, 1)
+    sparse_mla_fp8_v5_pair_producer_alone(const __nv_bfloat16* __restrict__ q, const uint8_t* __restrict__ cache,
+                                          const int* __restrict__ indices, __nv_bfloat16* __restrict__ out, int T,
+                                          int P, int k, float scaleLog2) {
+  sm90s::sparse_mla<true, true, true, sm90s::DIAG_PRODUCER>({q, cache, indices, out, T, P, k, scaleLog2});
+}
+extern "C" __global__ void __cluster_dims__(2, 1, 1) __launch_bounds__(sm90s::THREADS, 1)
+    sparse_mla_fp8_v7_producer_alone(const __nv_bfloat16* __restrict__ q, const uint8_t* __restrict__ cache,
+                                     const int* __restrict__ indices, __nv_bfloat16* __restrict__ out, int T,
+                                     int P, int k, float scaleLog2) {
+  sm90s::sparse_mla<true, true, false, sm90s::DIAG_PRODUCER, false, 2>({q, cache, indices, out, T, P, k, scaleLog2});
+}
 
 #define CK(x)                                                                                \
   do {                                                                                       \
@@ -151,7 +174,7 @@ static double sparse_pairs(int batch, int T, int P, int k) {
 }
 
 // ---------------------------------------------------------------- the implementations
-enum class Kind { V3, V4, V5, V5PAIR, V6, V4CONS, V4PROD, V6PROD };
+enum class Kind { V3, V4, V5, V5PAIR, V6, V7, V4CONS, V4PROD, V6PROD, V5PCONS, V5PPROD, V7PROD };
 struct Impl {
   const char* name;
   Kind kind;
@@ -163,6 +186,8 @@ static const Impl kImpls[] = {
     {"v5pair", Kind::V5PAIR, true, false}, {"v3", Kind::V3, false, false},
     {"v6", Kind::V6, true, false},         {"v4cons", Kind::V4CONS, true, true},
     {"v4prod", Kind::V4PROD, true, true},  {"v6prod", Kind::V6PROD, true, true},
+    {"v7", Kind::V7, true, false},         {"v5paircons", Kind::V5PCONS, true, true},
+    {"v5pairprod", Kind::V5PPROD, true, true}, {"v7prod", Kind::V7PROD, true, true},
 };
 static Impl g_impl;
 
@@ -182,6 +207,9 @@ static void setup_kernels() {
                           sm90s::Layout::BYTES));
   CK(cudaFuncSetAttribute(sparse_mla_fp8_v6_producer_alone, cudaFuncAttributeMaxDynamicSharedMemorySize,
                           sm90s::Layout::BYTES6));
+  for (const void* f : {(const void*)sparse_mla_fp8_v7, (const void*)sparse_mla_fp8_v5_pair_consumers_alone,
+                        (const void*)sparse_mla_fp8_v5_pair_producer_alone, (const void*)sparse_mla_fp8_v7_producer_alone})
+    CK(cudaFuncSetAttribute(f, cudaFuncAttributeMaxDynamicSharedMemorySize, sm90s::Layout::BYTES));
 }
 
 // How many clusters of 2 (one CTA per SM) the GPU runs at once: the pair kernel's wave size.
@@ -197,6 +225,7 @@ static void print_cluster_occupancy() {
     cudaGetLastError();
   };
   one("sparse_mla_fp8_v5_pair", (const void*)sparse_mla_fp8_v5_pair);
+  one("sparse_mla_fp8_v7", (const void*)sparse_mla_fp8_v7);
 }
 
 // The launches the Java cuda backend makes (CudaDsaOps.sparse): grid (2 head halves, rows).
@@ -231,6 +260,18 @@ static void run_sparse(bool fp8, const __nv_bfloat16* q, const void* cache, cons
       break;
     case Kind::V6PROD:
       sparse_mla_fp8_v6_producer_alone<<<grid, TH, sm90s::Layout::BYTES6>>>(q, c8, idx, out, T, P, k, scaleLog2);
+      break;
+    case Kind::V7:
+      sparse_mla_fp8_v7<<<grid, TH, SM>>>(q, c8, idx, out, T, P, k, scaleLog2);
+      break;
+    case Kind::V5PCONS:
+      sparse_mla_fp8_v5_pair_consumers_alone<<<grid, TH, SM>>>(q, c8, idx, out, T, P, k, scaleLog2);
+      break;
+    case Kind::V5PPROD:
+      sparse_mla_fp8_v5_pair_producer_alone<<<grid, TH, SM>>>(q, c8, idx, out, T, P, k, scaleLog2);
+      break;
+    case Kind::V7PROD:
+      sparse_mla_fp8_v7_producer_alone<<<grid, TH, SM>>>(q, c8, idx, out, T, P, k, scaleLog2);
       break;
     case Kind::V3:
       if (fp8)
@@ -492,7 +533,8 @@ int main(int argc, char** argv) {
   for (const Impl& i : kImpls)
     if (impl == i.name) found = &i;
   if ((mode != "check" && mode != "bench") || !found) {
-    fprintf(stderr, "usage: sparse_bench check|bench v4|v5|v5pair|v6|v3|v4cons|v4prod|v6prod\n");
+    fprintf(stderr, "usage: sparse_bench check|bench v4|v5|v5pair|v6|v7|v3|v4cons|v4prod|v6prod|v5paircons|"
+                    "v5pairprod|v7prod\n");
     return 2;
   }
   g_impl = *found;
@@ -501,7 +543,7 @@ int main(int argc, char** argv) {
   setup_kernels();
   printf("== %s %s on %s (%d SMs); smem v4 %d B, v3 bf16 %d B, v3 fp8 %d B\n", mode.c_str(), g_impl.name, prop.name,
          prop.multiProcessorCount, sm90s::Layout::BYTES, v3_smem(false), v3_smem(true));
-  if (g_impl.kind == Kind::V5PAIR) print_cluster_occupancy();
+  if (g_impl.kind == Kind::V5PAIR || g_impl.kind == Kind::V7) print_cluster_occupancy();
   fflush(stdout);
   if (mode == "check" && g_impl.diag) {
     printf("CHECKS %s: a diagnostic build, not checked (its outputs are wrong by design)\n", g_impl.name);

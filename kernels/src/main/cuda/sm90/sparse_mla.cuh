@@ -15,7 +15,9 @@
 //     loads and dequantises 32 of a block's 64 rows and stores the bf16 rows into both CTAs' tiles
 //     (the peer's by st.async into distributed shared memory); or (the version-6 candidate
 //     sparse_mla<true, false, false, DIAG_NONE, true>) cp.async gathers of the raw fp8 bytes into
-//     the half-tile itself, dequantised there in place (producer_fp8_v6).
+//     the half-tile itself, dequantised there in place (producer_fp8_v6); or (the version-7
+//     candidate sparse_mla<true, true, false, DIAG_NONE, false, 2>) the CTA pair whose rope goes
+//     through registers and st.async with the values (producer_fp8_v7).
 //   WG0 and WG1, the consumers: WG0 scores even blocks, WG1 odd ones (S = Q K^T, 64 heads x 64
 //     keys, 36 m64n64k16 with both operands in shared memory). The two keep one running row max:
 //     WG0 publishes max(old, block 2i), WG1 folds in block 2i+1 and publishes the result, WG0
@@ -99,7 +101,7 @@ enum Diag : int { DIAG_NONE = 0, DIAG_CONSUMERS = 1, DIAG_PRODUCER = 2 };
 enum : int { BAR_M0 = 1, BAR_M1 = 2, BAR_P0 = 3, BAR_P1 = 4, BAR_SUM = 5 };
 
 // Arrivals each mbarrier phase expects.
-template <bool FP8, bool CLUSTER, bool V5 = false, bool V6 = false>
+template <bool FP8, bool CLUSTER, bool V5 = false, bool V6 = false, int V7 = 0>
 struct Counts {
   // bf16: the 128 producer threads' cp.async completions (noinc), plus the 16 threads that store a
   // block's valid flags before its right half (a plain arrive, so the flags are released).
@@ -107,11 +109,13 @@ struct Counts {
   // counts the 128 noinc arrivals of the rope copies (cp.async). In the v5 pair one of the
   // arrivals also expects the peer's bytes, which its st.async stores count off, and each CTA
   // copies the rope of all 64 rows of a right half itself.
-  static_assert(!CLUSTER || V5, "the CTA pair exists in its version-5 form only");
+  // v7 (the pair): the rope and flags come through registers and st.async like the values, so
+  // either half counts the 128 producer arrivals only (plus the peer's bytes).
+  static_assert(!CLUSTER || V5 || V7 > 0, "the CTA pair exists in its version-5 and 7 forms only");
   static constexpr int READY_L = 128;
   // v6: the rope copies complete on the staged barrier, which the producer waits for before it
   // converts and arrives: one arrival per producer thread for either half.
-  static constexpr int READY_R = FP8 ? (V6 ? 128 : 256) : 128 + 16;
+  static constexpr int READY_R = FP8 ? ((V6 || V7 > 0) ? 128 : 256) : 128 + 16;
   // One arrival per consumer warp (4) of the warpgroup that reads the half last, from both CTAs of
   // a pair.
   static constexpr int FREE = CLUSTER ? 8 : 4;
@@ -405,6 +409,14 @@ S90 void dequant16_v5(uint4 v, __nv_bfloat162 scale2x120, uint4& lo, uint4& hi) 
   }
   lo = make_uint4(w[0], w[1], w[2], w[3]);
   hi = make_uint4(w[4], w[5], w[6], w[7]);
+}
+
+// The same for 8 values (two words): the first or second 16-byte result of dequant16_v5.
+S90 uint4 dequant8_v5(uint32_t x0, uint32_t x1, __nv_bfloat162 scale2x120) {
+  const uint32_t t0 = prmt(x0, 0x9180u), t1 = prmt(x0, 0xB3A2u);
+  const uint32_t t2 = prmt(x1, 0x9180u), t3 = prmt(x1, 0xB3A2u);
+  return make_uint4(bf16x2_mul((t0 << 4) & 0x87f087f0u, scale2x120), bf16x2_mul((t1 << 4) & 0x87f087f0u, scale2x120),
+                    bf16x2_mul((t2 << 4) & 0x87f087f0u, scale2x120), bf16x2_mul((t3 << 4) & 0x87f087f0u, scale2x120));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1077,17 +1089,36 @@ S90 void producer_fp8(const Args& a, uint32_t base, uint8_t* smem, uint32_t peer
 
   if constexpr (DIAG == DIAG_CONSUMERS) {
     // Pair 0 as always, then the same tiles again: no loads, no conversion, only the barriers.
+    // The pair keeps its coupling: a ready barrier still needs the peer producer's bytes, here 16
+    // of them (one chunk of this CTA's rows sent again to the same place in the peer, whose tile
+    // holds the same values), and the free barriers both CTAs' consumers.
+    auto resignal = [&](int buf, int half) {
+      if constexpr (ASYNC) {
+        const uint32_t off = Layout::READY + 8 * (2 * buf + half);
+        if (half == 1) cp_async_arrive_noinc(base + off);   // no copies in flight: at once
+        fence_proxy_async_cta();
+        if (pt == 0) {
+          const uint32_t chunk = (buf ? Layout::K1 : Layout::K0) + (half ? 4 : 0) * PANEL + row0 * 128;
+          st_async_16(peer_base + chunk, ld_shared_16(base + chunk), peer_base + off);
+          mbar_arrive_expect_tx(base + off, 16);
+        } else {
+          mbar_arrive(base + off);
+        }
+      } else {
+        signal(buf, half);
+      }
+    };
     producer_fp8<CLUSTER, V5, DIAG_NONE>(a, base, smem, peer_base, npairs > 0 ? 1 : 0);
     for (int i = 1; i < npairs; i++) {
       const uint32_t par = ((uint32_t)i & 1u) ^ 1u;
       mbar_wait<CLUSTER>(free_(0, 0), par);
-      signal(0, 0);
+      resignal(0, 0);
       mbar_wait<CLUSTER>(free_(1, 1), par);
-      signal(1, 1);
+      resignal(1, 1);
       mbar_wait<CLUSTER>(free_(0, 1), par);
-      signal(0, 1);
+      resignal(0, 1);
       mbar_wait<CLUSTER>(free_(1, 0), par);
-      signal(1, 0);
+      resignal(1, 0);
     }
     return;
   }
@@ -1292,17 +1323,171 @@ S90 void producer_fp8_v6(const Args& a, uint32_t base, uint8_t* smem, int npairs
   }
 }
 
+// Compile-time loop: f(integral_constant<int, I>) for I = 0 .. N-1.
+template <int N, int I = 0, typename F>
+S90 void unroll(F& f) {
+  if constexpr (I < N) {
+    f(std::integral_constant<int, I>{});
+    unroll<N, I + 1>(f);
+  }
+}
+
+// Version 7 (fp8, CTA pair): v5pair's crossover (each CTA loads and dequantises rows rank*32 ..
+// +31 of every block, one row per four threads, and stores them into its own tile and by st.async
+// into the peer's; same consumers, free barriers of both CTAs, register buffers) without the
+// global round trips v5pair put between a right half's release and its ready barrier:
+//   - the rope (bf16, 128 bytes a row) was copied by cp.async only after the half's free barrier
+//     passed, all 64 rows in each CTA, each index re-read first: a whole memory round trip between
+//     the consumers' release and the ready barrier of both right halves (and K0's right half is
+//     the one the next block pair's first S waits for). Here each CTA loads its own 32 rows' rope
+//     into registers with the row's values (one buffer per right slot) and sends it to the peer
+//     like them, so the ready barrier waits only for the conversion and the stores.
+//   - the valid flags: each CTA writes its own row's and the peer's row at the same place from
+//     the index list (an L1 read after the stores).
+// NBUF register buffers issue each half's loads NBUF halves before its stores (v5pair: 2). Three
+// would cover the short gap between the releases of K1's right and left halves, but need ~19
+// more registers than the producer's 88 (ptxas spills); the index of the next half is read after
+// the stores for the same reason. Ready barriers count this CTA's 128 producer arrivals plus the
+// peer's bytes (expected by thread 0's arrival: 32 rows x 512 bytes of values, + 32 x 128 of rope
+// for a right half).
+template <int NBUF>
+S90 void producer_fp8_v7(const Args& a, uint32_t base, uint32_t peer_base, int npairs) {
+  static_assert(NBUF >= 2 && NBUF <= 4, "a rope buffer (one per right slot) is reloaded four halves on");
+  const int pt = threadIdx.x - 256, q4 = pt & 3;
+  const uint32_t rank = cluster_rank();
+  const int row = (int)rank * 32 + (pt >> 2);
+  const uint32_t rowoff = row * 128, rx = row & 7;
+  const int* idx_row = a.indices + (size_t)a.k * blockIdx.y;
+  const uint8_t* seq = a.cache + (size_t)(blockIdx.y / a.T) * a.P * RAW;
+  const int total = 4 * npairs;
+  constexpr uint32_t kPeerLeft = 32 * 4 * 128;
+  constexpr uint32_t kPeerRight = kPeerLeft + 32 * 128;
+
+  struct Half {
+    uint4 v[4];     // 4 x 16 e4m3: panel p, bytes q4*16 .. of the half
+    float2 scale;   // the half's two tile scales
+  };
+  Half h[NBUF];
+  uint4 rope[2][2];   // right slot 1 (K1) / 2 (K0): rope chunks 2 q4, 2 q4 + 1 of the row
+
+  // Half s: pair s / 4, slot s % 4 = K0 left (block 2i), K1 right (2i+1), K0 right (2i), K1 left
+  // (2i+1), the order the consumers release them in (v4's).
+  auto entry = [&](int s) {
+    return s < total ? entry_at(a, idx_row, (2 * (s >> 2) + (s & 1)) * BLK + row) : -1;
+  };
+  auto load = [&](int id, auto slot, Half& x) {
+    constexpr int K = decltype(slot)::value;
+    constexpr bool RT = K == 1 || K == 2;
+    if (id >= 0) {
+      const uint8_t* e = seq + (size_t)id * RAW;
+#pragma unroll
+      for (int p = 0; p < 4; p++) x.v[p] = ld_stream_16(e + (RT ? 256 : 0) + p * 64 + q4 * 16);
+      x.scale = ld_stream_f2(e + 512 + (RT ? 8 : 0));
+      if constexpr (RT) {
+        rope[K - 1][0] = ld_stream_16(e + 528 + q4 * 32);
+        rope[K - 1][1] = ld_stream_16(e + 528 + q4 * 32 + 16);
+      }
+    } else {   // a -1 entry: zeros (its scores are masked; its values must not be NaN)
+#pragma unroll
+      for (int p = 0; p < 4; p++) x.v[p] = make_uint4(0u, 0u, 0u, 0u);
+      x.scale = make_float2(0.f, 0.f);
+      if constexpr (RT) rope[K - 1][0] = rope[K - 1][1] = make_uint4(0u, 0u, 0u, 0u);
+    }
+  };
+  auto put = [&](const Half& x, int blk, auto slot) {   // blk: the block pair (s / 4)
+    constexpr int K = decltype(slot)::value;
+    constexpr bool RT = K == 1 || K == 2;
+    constexpr int BUF = K & 1;
+    const uint32_t tile = BUF ? Layout::K1 : Layout::K0;
+    const uint32_t peer_ready = peer_base + Layout::READY + 8 * (2 * BUF + (RT ? 1 : 0));
+    auto store2 = [&](uint32_t off, uint4 v) {
+      st_shared_16(base + off, v);
+      st_async_16(peer_base + off, v, peer_ready);
+    };
+    // One 8-value chunk at a time (volatile asm keeps the order): at most 4 converted registers
+    // live beside the loaded ones.
+#pragma unroll
+    for (int c = 0; c < 8; c++) {
+      const int p = c >> 1;
+      const float sc = p < 2 ? x.scale.x : x.scale.y;
+      uint32_t x0 = (c & 1) ? x.v[p].z : x.v[p].x, x1 = (c & 1) ? x.v[p].w : x.v[p].y;
+      asm volatile("" : "+r"(x0), "+r"(x1));
+      const float s120 = sc * 0x1p120f;
+      const uint4 out = dequant8_v5(x0, x1, __floats2bfloat162_rn(s120, s120));
+      const uint32_t panel = tile + ((RT ? 4 : 0) + p) * PANEL + rowoff;
+      store2(panel + (((2 * q4 + (c & 1)) ^ rx) << 4), out);
+    }
+    if constexpr (RT) {
+      const uint32_t panel = tile + 8 * PANEL + rowoff;
+      store2(panel + (((2 * q4) ^ rx) << 4), rope[K - 1][0]);
+      store2(panel + (((2 * q4 + 1) ^ rx) << 4), rope[K - 1][1]);
+      // Valid flags of the block's rows in this CTA: its own row's (thread q4 = 0) and the peer's
+      // row at the same place (q4 = 1), the index read again here (from L1, after the stores:
+      // holding it beside the loaded values would cost registers the producer lacks).
+      if (q4 < 2) {
+        const int frow = q4 ? row ^ 32 : row;
+        const uint32_t valid = entry_at(a, idx_row, (2 * blk + BUF) * BLK + frow) >= 0;
+        asm volatile("st.shared.u8 [%0], %1;\n" ::"r"(base + Layout::FLAGS + BUF * BLK + frow), "r"(valid)
+                     : "memory");
+      }
+    }
+  };
+  // This thread's stores of the half are done: proxy fence, then the ready barrier (thread 0's
+  // arrival also expects the peer's bytes).
+  auto signal = [&](auto slot) {
+    constexpr int K = decltype(slot)::value;
+    constexpr bool RT = K == 1 || K == 2;
+    const uint32_t bar = base + Layout::READY + 8 * (2 * (K & 1) + (RT ? 1 : 0));
+    fence_proxy_async_cta();
+    if (pt == 0) {
+      mbar_arrive_expect_tx(bar, RT ? kPeerRight : kPeerLeft);
+    } else {
+      mbar_arrive(bar);
+    }
+  };
+
+  if (npairs == 0) return;
+  auto prologue = [&](auto b) {
+    constexpr int B = decltype(b)::value;
+    if (B < total) load(entry(B), std::integral_constant<int, B & 3>{}, h[B]);
+  };
+  unroll<NBUF>(prologue);
+  // Unrolled over lcm(4, NBUF) halves, so that slot and buffer are compile-time.
+  constexpr int U = NBUF == 3 ? 12 : 4;
+  for (int s0 = 0; s0 < total; s0 += U) {
+    auto step = [&](auto j) {
+      constexpr int J = decltype(j)::value;
+      constexpr int K = J & 3, B = J % NBUF;
+      const int s = s0 + J;
+      if (s < total) {
+        const uint32_t par = ((uint32_t)(s >> 2) & 1u) ^ 1u;   // a fresh barrier passes parity 1
+        mbar_wait<true>(base + Layout::FREE + 8 * (2 * (K & 1) + ((K == 1 || K == 2) ? 1 : 0)), par);
+        put(h[B], s >> 2, std::integral_constant<int, K>{});
+        signal(std::integral_constant<int, K>{});
+        // The index after the stores (an L1 hit): held across the conversion it would cost a
+        // register the producer lacks.
+        if (s + NBUF < total) load(entry(s + NBUF), std::integral_constant<int, (J + NBUF) & 3>{}, h[B]);
+      }
+    };
+    unroll<U>(step);
+  }
+}
+
 // FP8: the cache format. CLUSTER (with V5 only): the two head halves of a row run as a CTA pair that
 // shares the dequantised rows; without it (the shipped fp8 kernel) an fp8 CTA dequantises all rows
 // itself.
 // V5 (fp8 only): the version-5 producer (see producer_fp8). V6 (fp8, alone): the version-6
 // producer (producer_fp8_v6; shared memory Layout::BYTES6). DIAG: a diagnostic build (Diag).
-template <bool FP8, bool CLUSTER, bool V5 = false, int DIAG = DIAG_NONE, bool V6 = false>
+// V7 (fp8, CLUSTER, not V5): the version-7 pair producer with V7 register buffers
+// (producer_fp8_v7).
+template <bool FP8, bool CLUSTER, bool V5 = false, int DIAG = DIAG_NONE, bool V6 = false, int V7 = 0>
 S90 void sparse_mla(const Args& a) {
   static_assert(FP8 || !CLUSTER, "the bf16 gather has no CTA-pair form");
   static_assert(FP8 || !V5, "version 5 changes only the fp8 producer");
   static_assert(!V6 || (FP8 && !CLUSTER && !V5), "version 6 is an fp8 producer of the solo kernel");
   static_assert(DIAG != DIAG_CONSUMERS || (FP8 && !V6), "DIAG_CONSUMERS is a v4 / v5 producer switch");
+  static_assert(V7 == 0 || (FP8 && CLUSTER && !V5 && !V6 && DIAG != DIAG_CONSUMERS),
+                "version 7 is an fp8 producer of the CTA pair");
   extern __shared__ uint8_t smem_raw[];
   const uint32_t raw0 = smem_u32(smem_raw);
   const uint32_t base = (raw0 + 1023u) & ~1023u;
@@ -1310,7 +1495,7 @@ S90 void sparse_mla(const Args& a) {
   const int tid = threadIdx.x, wg = tid >> 7;
   const int hh = blockIdx.x, r = blockIdx.y;
   int* const sLast = reinterpret_cast<int*>(smem + Layout::LAST);
-  using C = Counts<FP8, CLUSTER, V5, V6>;
+  using C = Counts<FP8, CLUSTER, V5, V6, V7>;
 
   if (tid == 0) {
 #pragma unroll
@@ -1370,6 +1555,8 @@ S90 void sparse_mla(const Args& a) {
     if constexpr (FP8) {
       if constexpr (V6) {
         producer_fp8_v6(a, base, smem, npairs);
+      } else if constexpr (V7 > 0) {
+        producer_fp8_v7<V7>(a, base, peer_base, npairs);
       } else {
         producer_fp8<CLUSTER, V5, DIAG>(a, base, smem, peer_base, npairs);
       }

@@ -53,6 +53,19 @@ extern "C" __global__ void __launch_bounds__(sm90s::THREADS, 1)
   sm90s::sparse_mla<true, false, false, sm90s::DIAG_NONE, true>({q, cache, indices, out, T, P, k, scaleLog2});
 }
 
+// Version 7 candidate (-Ddsabench.cuda.sparse=v7; not the default until an H200 round proves it):
+// the CTA pair of v5pair (same consumers, grid, arguments and register double buffer) whose
+// producer keeps a half's release-to-ready path free of global round trips: each CTA loads its own
+// rows' rope into registers with the values and sends it to the peer by st.async, instead of
+// copying all 64 rows' rope by cp.async after the free barrier (see producer_fp8_v7 in
+// sm90/sparse_mla.cuh).
+extern "C" __global__ void __cluster_dims__(2, 1, 1) __launch_bounds__(sm90s::THREADS, 1)
+    sparse_mla_fp8_v7(const __nv_bfloat16* __restrict__ q, const uint8_t* __restrict__ cache,
+                      const int* __restrict__ indices, __nv_bfloat16* __restrict__ out, int T, int P, int k,
+                      float scaleLog2) {
+  sm90s::sparse_mla<true, true, false, sm90s::DIAG_NONE, false, 2>({q, cache, indices, out, T, P, k, scaleLog2});
+}
+
 // Launch constants, read by the Java launcher at module load.
 extern "C" __device__ const int sparse_mla_fp8_v4_smem_bytes = sm90s::Layout::BYTES;
 extern "C" __device__ const int sparse_mla_fp8_v4_threads = sm90s::THREADS;
@@ -66,3 +79,6 @@ extern "C" __device__ const int sparse_mla_fp8_v5_pair_heads_per_cta = sm90s::HE
 extern "C" __device__ const int sparse_mla_fp8_v6_smem_bytes = sm90s::Layout::BYTES6;
 extern "C" __device__ const int sparse_mla_fp8_v6_threads = sm90s::THREADS;
 extern "C" __device__ const int sparse_mla_fp8_v6_heads_per_cta = sm90s::HEADS;
+extern "C" __device__ const int sparse_mla_fp8_v7_smem_bytes = sm90s::Layout::BYTES;
+extern "C" __device__ const int sparse_mla_fp8_v7_threads = sm90s::THREADS;
+extern "C" __device__ const int sparse_mla_fp8_v7_heads_per_cta = sm90s::HEADS;

@@ -27,15 +27,19 @@ class SparseShapeTest {
     System.setProperty(SparseShape.PROPERTY, "v6");
     assertThat(SparseShape.version()).isEqualTo("v6");
     assertThat(SparseShape.isV4("v6")).isTrue();
+    System.setProperty(SparseShape.PROPERTY, "v7");
+    assertThat(SparseShape.version()).isEqualTo("v7");
+    assertThat(SparseShape.isV4("v7")).isTrue();
   }
 
   @Test
   void removedAndUnknownVersionsAreNamedWithTheChoices() {
-    for (String gone : new String[] {"v4pair", "v7"}) {
+    for (String gone : new String[] {"v4pair", "v8"}) {
       System.setProperty(SparseShape.PROPERTY, gone);
       assertThatThrownBy(SparseShape::version)
           .isInstanceOf(IllegalArgumentException.class)
-          .hasMessage("dsabench.cuda.sparse: '" + gone + "' is not one of v3, v4, v5, v5pair, v6");
+          .hasMessage(
+              "dsabench.cuda.sparse: '" + gone + "' is not one of v3, v4, v5, v5pair, v6, v7");
     }
   }
 
@@ -50,5 +54,7 @@ class SparseShapeTest {
     assertThat(SparseShape.v4Kernel(true, "v5pair")).isEqualTo("sparse_mla_fp8_v5_pair");
     assertThat(SparseShape.v4Kernel(true, "v6")).isEqualTo("sparse_mla_fp8_v6");
     assertThat(SparseShape.v4Kernel(false, "v6")).isEqualTo("sparse_mla_bf16_v4");
+    assertThat(SparseShape.v4Kernel(true, "v7")).isEqualTo("sparse_mla_fp8_v7");
+    assertThat(SparseShape.v4Kernel(false, "v7")).isEqualTo("sparse_mla_bf16_v4");
   }
 }
