@@ -258,6 +258,36 @@ static void setup_cands() {
          g_cands[4].smem[1], o7, g_cands[6].smem[1], read_const(dsa_indexer_fp8_v7_ctas_per_sm));
 }
 
+// ---------------------------------------------------------------- v8's timed-out waits
+// Check build: v8 writes the first mbarrier wait that timed out into mapped host memory, which the
+// host can still read after the error has ended the context.
+static volatile int* g_v8_diag = nullptr;
+static void setup_v8_diag() {
+#ifdef DSA_MBAR_TIMEOUT_NS
+  int* h = nullptr;
+  CK(cudaHostAlloc((void**)&h, 8 * sizeof(int), cudaHostAllocMapped));
+  memset(h, 0, 8 * sizeof(int));
+  int* d = nullptr;
+  CK(cudaHostGetDevicePointer((void**)&d, h, 0));
+  CK(cudaMemcpyToSymbol(ix8_diag, &d, sizeof d));
+  g_v8_diag = h;
+#endif
+}
+static void report_v8_timeout() {
+  static const char* const names[5] = {"?", "full (keys landed)", "empty (stage released)", "query slot landed",
+                                       "empty (query slot reuse)"};
+  if (!g_v8_diag) return;
+  if (!g_v8_diag[0]) {
+    printf("v8 diag: no mbarrier wait timed out (the error is not a barrier timeout)\n");
+    return;
+  }
+  const int kind = g_v8_diag[1];
+  printf("v8 diag: wait timed out on the %s barrier, stage/slot %d, phase %d (parity %d), item %d of %d, block %d, "
+         "thread %d\n",
+         names[kind >= 1 && kind <= 4 ? kind : 0], g_v8_diag[2], g_v8_diag[3], g_v8_diag[3] & 1, g_v8_diag[4],
+         g_v8_diag[5], g_v8_diag[6], g_v8_diag[7]);
+}
+
 // ---------------------------------------------------------------- v8's tensor maps
 static PFN_cuTensorMapEncodeTiled_v12000 g_encode = nullptr;
 static CUtensorMap encode(CUtensorMapDataType type, void* addr, int rank, const cuuint64_t* dims,
@@ -306,9 +336,11 @@ static const V8Maps& v8_maps(const uint8_t* q, const uint8_t* k, const float* ks
     const cuuint32_t bx[3] = {128, 64, 1};
     m.km = encode(CU_TENSOR_MAP_DATA_TYPE_UINT8, (void*)k, 3, d, st, bx, CU_TENSOR_MAP_SWIZZLE_128B);
   }
-  {  // kScale [batch * P] fp32, box 64
+  {  // kScale [batch * P] fp32, box of the cubin's export (64 + 4: the kernel starts each box at a
+     // 16-byte-aligned float, as TMA requires)
+    static const int sbox = read_const(dsa_indexer_fp8_v8_scale_box);
     const cuuint64_t d[1] = {(cuuint64_t)batch * P};
-    const cuuint32_t bx[1] = {64};
+    const cuuint32_t bx[1] = {(cuuint32_t)sbox};
     m.sm = encode(CU_TENSOR_MAP_DATA_TYPE_FLOAT32, (void*)ks, 1, d, nullptr, bx, CU_TENSOR_MAP_SWIZZLE_NONE);
   }
   return m;
@@ -365,6 +397,7 @@ struct Inputs {
     const cudaError_t e = cudaDeviceSynchronize();
     if (e != cudaSuccess) {
       verdict(label, false, std::string("launch error ") + cudaGetErrorString(e));
+      report_v8_timeout();
       exit(4);   // sticky
     }
     return true;
@@ -547,6 +580,7 @@ int main(int argc, char** argv) {
   g_sms = prop.multiProcessorCount;
   printf("device %s, %d SMs, mode %s\n", prop.name, g_sms, mode.c_str());
   setup_cands();
+  setup_v8_diag();
   CK(cudaFuncSetAttribute(dsa_topk, cudaFuncAttributeMaxDynamicSharedMemorySize, (int)sizeof(TopkSmem)));
   CK(cudaFuncSetAttribute(dsa_topk_gmax, cudaFuncAttributeMaxDynamicSharedMemorySize, (int)sizeof(TopkSmem)));
   const std::vector<std::string> all = {"v2", "v6", "v6g", "v7", "v7g", "v8", "v8g"};

@@ -10,6 +10,9 @@
 # 64 x 2 at 32K, 64 x 1 at 128K; prefill 4096 at 128K for v2 / v6 / v6g) and the decode pipe
 # (indexer + top-k: v2 + v10 against each g variant + gmax). Everything goes to $OUT/idx7.txt; a
 # summary table ends stdout. Each run is under `timeout`; a failing run does not stop the others.
+# Round idx8 additions: the host-only model of v8's barrier schedule (v8_schedule_sim.cpp) runs
+# first; the check build carries -lineinfo, names a timed-out v8 wait ("v8 diag" lines) and, if a
+# v8 check still fails, reruns it once under compute-sanitizer to name the faulting instruction.
 set -uo pipefail
 : "${OUT:?set OUT to the output folder}"
 mkdir -p "$OUT"
@@ -27,7 +30,8 @@ start=$SECONDS
 
 flags=(-std=c++17 -O3 -gencode arch=compute_90a,code=sm_90a -Xptxas -v -I "$src")
 nvcc "${flags[@]}" -o "$tmp/idx7_bench" "$t/idx7_bench.cu" >"$tmp/b1.txt" 2>&1 &
-nvcc "${flags[@]}" -DDSA_MBAR_TIMEOUT_NS=2000000000 -o "$tmp/idx7_check" "$t/idx7_bench.cu" >"$tmp/b2.txt" 2>&1 &
+nvcc "${flags[@]}" -lineinfo -DDSA_MBAR_TIMEOUT_NS=2000000000 -o "$tmp/idx7_check" "$t/idx7_bench.cu" >"$tmp/b2.txt" 2>&1 &
+g++ -std=c++17 -O2 -pthread -o "$tmp/v8_sim" "$t/v8_schedule_sim.cpp" >"$tmp/b3.txt" 2>&1 &
 for m in sm90/indexer/fp8 dsa_indexer; do
   n=${m//\//_}
   nvcc "${flags[@]}" -lineinfo -cubin -o "$tmp/$n.cubin" "$src/$m.cu" >"$tmp/$n.ptxas" 2>&1 &
@@ -35,7 +39,9 @@ done
 wait
 {
   echo "== build ($((SECONDS - start)) s)"
-  grep -E "error|warning" "$tmp/b1.txt" "$tmp/b2.txt"
+  grep -E "error|warning" "$tmp/b1.txt" "$tmp/b2.txt" "$tmp/b3.txt"
+  echo "-- check build (2 s mbarrier timeouts), v8 kernels: ptxas"
+  grep -A3 "entry function 'dsa_indexer_fp8_v8" "$tmp/b2.txt" | grep -E "entry|registers|spill|serialized"
   echo "-- ptxas (shipped build flags); a 'serialized' line is a bug"
   for m in sm90_indexer_fp8 dsa_indexer; do
     grep -E "Compiling entry|registers|spill|serialized" "$tmp/$m.ptxas" | sed -e "s/^ptxas info *: //" -e "s/^/$m: /"
@@ -75,6 +81,7 @@ run() {   # run BINARY LIMIT ARGS...: one driver process under `timeout`, its ou
   cat "$tmp/run.txt" >>"$log"
   grep -h "^SUMMARY" "$tmp/run.txt" | grep -v "^SUMMARY [a-z]*: " >>"$tmp/summary.txt"
   grep -h "^CHECK.*FAIL$" "$tmp/run.txt" >>"$tmp/fails.txt"
+  grep -h "^v8 diag" "$tmp/run.txt" >>"$tmp/fails.txt"
   echo "-- exit $rc$([ $rc = 124 ] && echo ' (timed out)')" >>"$log"
   echo "$* -> exit $rc" >>"$tmp/status.txt"
   return $rc
@@ -82,11 +89,32 @@ run() {   # run BINARY LIMIT ARGS...: one driver process under `timeout`, its ou
 : >"$tmp/summary.txt"
 : >"$tmp/fails.txt"
 : >"$tmp/status.txt"
-# Checks (check build). A v8 kernel that fails or hangs in its checks is left out of the timings.
+# The host-only model of v8's schedule (no GPU): barrier protocol, parities, slot reuse.
+if [ -x "$tmp/v8_sim" ]; then
+  echo "== v8 schedule model (at $((SECONDS - start)) s)" >>"$log"
+  timeout 60 "$tmp/v8_sim" >"$tmp/sim.txt" 2>&1
+  rc=$?
+  echo "$(tail -1 "$tmp/sim.txt") -> exit $rc" >>"$tmp/status.txt"
+  cat "$tmp/sim.txt" >>"$log"
+fi
+# Checks (check build). A v8 kernel that fails or hangs in its checks is left out of the timings;
+# the first such failure is rerun once under compute-sanitizer (its report names the instruction).
 for c in v6 v6g v7 v7g; do run "$check" 20 check "$c"; done
 timed=v2,v6,v6g,v7,v7g
+sanitized=0
 for c in v8 v8g; do
-  if run "$check" 30 check "$c"; then timed=$timed,$c; else echo "$c left out of the timings" | tee -a "$log"; fi
+  if run "$check" 30 check "$c"; then
+    timed=$timed,$c
+  else
+    echo "$c left out of the timings" | tee -a "$log"
+    if [ $sanitized = 0 ] && command -v compute-sanitizer >/dev/null; then
+      sanitized=1
+      echo "== compute-sanitizer check $c (limit 60 s, at $((SECONDS - start)) s)" >>"$log"
+      timeout 60 compute-sanitizer --print-limit 8 "$check" check "$c" >"$tmp/san.txt" 2>&1
+      cat "$tmp/san.txt" >>"$log"
+      grep -m 4 -E "^========= (Illegal|Invalid|Misaligned|Out of|Program hit|    at )" "$tmp/san.txt" | sed 's/^/sanitizer: /' >>"$tmp/fails.txt"
+    fi
+  fi
 done
 # Timing: rc 0 or 1 (a failed check, still timed) keeps the results; a crash times each alone.
 run "$bench" 45 indexer "$timed"

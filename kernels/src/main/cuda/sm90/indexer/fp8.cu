@@ -24,7 +24,7 @@
 //     stages (6: 4 blocks loading while one is multiplied) to keep as many bytes in flight per SM
 //     as v2's 3 CTAs x 2.
 //   - v8 (NQ <= 2) splits the roles: a producer warp brings each 64-key block (8 KB of keys by a
-//     TMA tensor copy into the swizzled layout, 256 B of scales) into a ring of stages, completed on
+//     TMA tensor copy into the swizzled layout, 272 B of scales) into a ring of stages, completed on
 //     mbarriers; two consumer warpgroups take alternate blocks, so one's products run while the
 //     other finishes its epilogue; the grid is persistent (one CTA per SM), each CTA owning an
 //     equal contiguous run of all (query tile, block) pairs, so every batch is balanced to the
@@ -354,15 +354,23 @@ namespace {
 constexpr int IX8_STAGES = 10;   // key stages; a multiple of the consumer count (see the waits)
 constexpr int IX8_CONSUMERS = 2; // consumer warpgroups
 constexpr int IX8_THREADS = 128 * (IX8_CONSUMERS + 1);
+// Key scales of a block: a TMA tensor copy must start at a 16-byte-aligned global address (Hopper
+// faults with an illegal instruction otherwise), and a block's first scale, at float b * P + 64 j,
+// is not for P % 4 != 0. So the box starts at the aligned float at or below it and carries 4 more:
+// 68 floats, of which the block's 64 begin at offset (b * P + 64 j) & 3.
+constexpr int IX8_SBOX = IX_BK + 4;
+// A stage's scale slot: the 272-byte box rounded up to the 128 bytes a TMA destination needs.
+constexpr int IX8_SSLOT = (IX8_SBOX * 4 + 127) / 128 * 128;
 
 constexpr int ix8_smem(int nq) {
   // alignment slack + 2 query slots + key stages + stage scales + 2 weight slots + mbarriers
-  return 1024 + 2 * nq * 8192 + IX8_STAGES * 8192 + IX8_STAGES * 256 + 2 * nq * 256 +
+  return 1024 + 2 * nq * 8192 + IX8_STAGES * 8192 + IX8_STAGES * IX8_SSLOT + 2 * nq * 256 +
          (2 * IX8_STAGES + 2) * 8;
 }
 
-// 1D tensor copy (the key scales: a rank-1 map over all batch * P floats, so any start key works)
-// and a plain bulk copy (the head weights: contiguous, 16-byte aligned rows), both completing on bar.
+// 1D tensor copy (the key scales: a rank-1 map over all batch * P floats; c0 a multiple of 4, see
+// IX8_SBOX) and a plain bulk copy (the head weights: contiguous, 16-byte aligned rows), both
+// completing on bar.
 __device__ __forceinline__ void ix8_tma_1d(uint32_t dst, const CUtensorMap* map, uint32_t bar, int c0) {
   asm volatile(
       "cp.async.bulk.tensor.1d.shared::cluster.global.mbarrier::complete_tx::bytes [%0], [%1, {%3}], [%2];\n" ::"r"(dst),
@@ -382,9 +390,41 @@ __device__ __forceinline__ void ix8_bulk(uint32_t dst, const void* src, uint32_t
                : "memory");
 }
 
+// The ring's waits. Check builds (-DDSA_MBAR_TIMEOUT_NS) name the first wait that times out before
+// ending the kernel (a store to address 0, an illegal-address error): which barrier, its stage or
+// query slot, the phase waited for, the item, the CTA and the thread, written to ix8_diag when the
+// host has pointed it at mapped host memory (readable after the error has ended the context). No
+// printf: a call in the consumer loop makes ptxas serialize the wgmma and drop the launch register
+// count below what the setmaxnreg split needs.
+enum Ix8Wait { IX8_FULL = 1, IX8_EMPTY = 2, IX8_QSLOT = 3, IX8_QREUSE = 4 };
+#ifdef DSA_MBAR_TIMEOUT_NS
+__device__ int* ix8_diag = nullptr;   // [8]: written, kind, stage, phase, item, items, block, thread
+__device__ int ix8_diag_claim = 0;    // the first timed-out wait claims ix8_diag (a device atomic)
+__device__ __forceinline__ void ix8_timed_out(int kind, int stage, int phase, int item, int n) {
+  volatile int* const d = ix8_diag;
+  if (d != nullptr && atomicCAS(&ix8_diag_claim, 0, 1) == 0) {
+    d[1] = kind; d[2] = stage; d[3] = phase; d[4] = item; d[5] = n; d[6] = blockIdx.x; d[7] = threadIdx.x;
+    __threadfence_system();
+    d[0] = 1;
+    __threadfence_system();
+  }
+  *(volatile int*)nullptr = 0;
+}
+#endif
+__device__ __forceinline__ void ix8_wait(uint32_t bar, int phase, Ix8Wait kind, int stage, int item, int n) {
+#ifdef DSA_MBAR_TIMEOUT_NS
+  if (dsa::sm90::mbar_try_wait(bar, phase & 1)) return;
+  const uint32_t start = dsa::sm90::globaltimer_lo();
+  while (!dsa::sm90::mbar_try_wait(bar, phase & 1))
+    if (dsa::sm90::globaltimer_lo() - start > (uint32_t)(DSA_MBAR_TIMEOUT_NS)) ix8_timed_out(kind, stage, phase, item, n);
+#else
+  dsa::sm90::mbar_wait(bar, phase & 1);
+#endif
+}
+
 // Maps (built by the host, CudaDsaOps.indexerV8): qMap [rows*64 heads, 128] e4m3, box 64 x 128,
 // 128-byte swizzle; kMap [batch, P, 128] e4m3, box 1 x 64 x 128, 128-byte swizzle (keys past P
-// read as zeros); sMap [batch * P] fp32, box 64.
+// read as zeros); sMap [batch * P] fp32, box IX8_SBOX (dsa_indexer_fp8_v8_scale_box).
 template <int NQ, bool GMAX>
 __device__ __forceinline__ void indexer_v8_body(const CUtensorMap* qMap, const CUtensorMap* kMap,
                                                 const CUtensorMap* sMap, const float* __restrict__ w,
@@ -401,8 +441,8 @@ __device__ __forceinline__ void indexer_v8_body(const CUtensorMap* qMap, const C
   uint8_t* const sgen = smem_raw + (base - raw);
   const uint32_t sQ = base;                                  // 2 slots of QBYTES
   const uint32_t sK = sQ + 2 * QBYTES;                       // IX8_STAGES x 8192
-  const uint32_t sS = sK + IX8_STAGES * 8192;                // IX8_STAGES x 64 floats
-  const uint32_t sW = sS + IX8_STAGES * 256;                 // 2 slots of NQ x 64 floats
+  const uint32_t sS = sK + IX8_STAGES * 8192;                // IX8_STAGES x IX8_SSLOT bytes
+  const uint32_t sW = sS + IX8_STAGES * IX8_SSLOT;           // 2 slots of NQ x 64 floats
   const uint32_t sBar = sW + 2 * NQ * 256;
   const float* const sSg = reinterpret_cast<const float*>(sgen + (sS - base));
   const float* const sWg = reinterpret_cast<const float*>(sgen + (sW - base));
@@ -440,7 +480,7 @@ __device__ __forceinline__ void indexer_v8_body(const CUtensorMap* qMap, const C
     int seg = seg0, blk = blk0, ls = -1, firstOfCur = 0;
     for (int li = 0; li < n; li++) {
       const int s = li % IX8_STAGES, round = li / IX8_STAGES;
-      if (round > 0) dsa::sm90::mbar_wait(emptyBar(s), (round - 1) & 1);
+      if (round > 0) ix8_wait(emptyBar(s), round - 1, IX8_EMPTY, s, li, n);
       if (li == 0 || blk == 0) {
         // A new query tile: slot ls & 1 last held tile ls - 2, whose readers are the last
         // IX8_CONSUMERS items before tile ls - 1 began (one per consumer); wait for their release
@@ -449,7 +489,7 @@ __device__ __forceinline__ void indexer_v8_body(const CUtensorMap* qMap, const C
         if (ls >= 2) {
           for (int x = firstOfCur - IX8_CONSUMERS; x < firstOfCur; x++)
             if (x >= 0 && x + IX8_STAGES >= li)
-              dsa::sm90::mbar_wait(emptyBar(x % IX8_STAGES), (x / IX8_STAGES) & 1);
+              ix8_wait(emptyBar(x % IX8_STAGES), x / IX8_STAGES, IX8_QREUSE, x % IX8_STAGES, li, n);
         }
         firstOfCur = li;
         const int b = seg / ntiles, t0 = (seg - b * ntiles) * NQ;
@@ -462,9 +502,10 @@ __device__ __forceinline__ void indexer_v8_body(const CUtensorMap* qMap, const C
         ix8_bulk(sW + slot * NQ * 256, w + (size_t)(b * T + t0) * 64, valid * 256, qBar(slot));
       }
       const int b = seg / ntiles;
-      dsa::sm90::mbar_arrive_expect_tx(fullBar(s), 8192 + 256);
+      // Full boxes count whole, zero-filled past the tensor or not.
+      dsa::sm90::mbar_arrive_expect_tx(fullBar(s), 8192 + IX8_SBOX * 4);
       dsa::sm90::tma_load_3d_if(true, sK + s * 8192, kMap, fullBar(s), 0, blk * IX_BK, b, stream);
-      ix8_tma_1d(sS + s * 256, sMap, fullBar(s), b * P + blk * IX_BK);
+      ix8_tma_1d(sS + s * IX8_SSLOT, sMap, fullBar(s), (b * P + blk * IX_BK) & ~3);
       if (++blk == NB) {
         blk = 0;
         seg++;
@@ -486,12 +527,12 @@ __device__ __forceinline__ void indexer_v8_body(const CUtensorMap* qMap, const C
   while (blk >= NB) { blk -= NB; seg++; }
   for (int li = wg; li < n; li += IX8_CONSUMERS) {
     const int s = li % IX8_STAGES;
-    dsa::sm90::mbar_wait(fullBar(s), (li / IX8_STAGES) & 1);
+    ix8_wait(fullBar(s), li / IX8_STAGES, IX8_FULL, s, li, n);
     const int ls = seg - seg0;
     if (seg != mySeg) {
       // The slot's copy was issued before this item's keys (which have landed), and the slot
       // cannot be refilled before this warpgroup releases its last item of the tile.
-      dsa::sm90::mbar_wait(qBar(ls & 1), (ls >> 1) & 1);
+      ix8_wait(qBar(ls & 1), ls >> 1, IX8_QSLOT, ls & 1, li, n);
       mySeg = seg;
       b = seg / ntiles;
       t0 = (seg - b * ntiles) * NQ;
@@ -510,7 +551,7 @@ __device__ __forceinline__ void indexer_v8_body(const CUtensorMap* qMap, const C
     dsak::wgmma_wait<0>();
 #pragma unroll
     for (int i = 0; i < NACC; i++) asm volatile("" : "+f"(d[i])::"memory");
-    const float sc = sSg[s * 64 + rowInBlock];
+    const float sc = sSg[s * (IX8_SSLOT / 4) + ((b * P + blk * IX_BK) & 3) + rowInBlock];
     dsa::sm90::mbar_arrive(emptyBar(s));   // release: the products and the scale read are done
 
     // Epilogue: v6's, bit for bit (ReLU-weighted head sums in v2's order, quad reduce-scatter).
@@ -591,3 +632,4 @@ DSA_INDEXER_V8(2)
 
 extern "C" __device__ const int dsa_indexer_fp8_v8_threads = IX8_THREADS;
 extern "C" __device__ const int dsa_indexer_fp8_v8_ctas_per_sm = 1;
+extern "C" __device__ const int dsa_indexer_fp8_v8_scale_box = IX8_SBOX;   // sMap's box, floats

@@ -341,14 +341,16 @@ final class CudaDsaOps {
             TensorMaps.L2_PROMOTION_256B,
             TensorMaps.OOB_FILL_ZEROS);
     // key scales as one run of batch * P floats (a sequence's row stride, 4P bytes, is not a
-    // multiple of 16 for every P, so no rank-2 map), one box = 64 scales.
+    // multiple of 16 for every P, so no rank-2 map); one box = the cubin's scale_box floats: a
+    // block's 64 scales plus the up to 3 before them, as the kernel starts each box at a
+    // 16-byte-aligned float (TMA faults on an unaligned start).
     byte[] sMap =
         TensorMaps.encodeTiled(
             TensorMaps.FLOAT32,
             address(scales, site),
             new long[] {(long) batch * position},
             new long[] {},
-            new int[] {64},
+            new int[] {constant(module, "dsa_indexer_fp8_v8_scale_box", site)},
             new int[] {1},
             TensorMaps.INTERLEAVE_NONE,
             TensorMaps.SWIZZLE_NONE,
