@@ -446,7 +446,12 @@ final class CudaDsaOps {
           op.k());
       return;
     }
-    if (version.equals("gmax") || version.equals("gmax2")) {
+    if (version.equals("gmax3") && op.batch() * op.tokensPerSeq() > 2 * backend.smCount()) {
+      // gmax3 holds one CTA per SM (~162 KB of shared memory); past two waves gmax2's two CTAs per
+      // SM hide each row's round trips behind another's (kernels/NOTES.md, round topk8).
+      version = "gmax2";
+    }
+    if (version.equals("gmax") || version.equals("gmax2") || version.equals("gmax3")) {
       // Only on group maxima written by an indexer g variant (v5g, v6g, v7g, v8g) for these very
       // logits, nothing written since (stale maxima could hide a winner); otherwise v10.
       CudaBuffer logits = CudaBackend.cuda(op.logits(), "logits");
@@ -466,7 +471,10 @@ final class CudaDsaOps {
             site,
             new int[] {op.batch() * op.tokensPerSeq(), 1, 1},
             new int[] {constant(module, "dsa_topk_gmax_threads", site), 1, 1},
-            constant(module, "dsa_topk_gmax_smem", site),
+            constant(
+                module,
+                version.equals("gmax3") ? "dsa_topk_gmax3_smem" : "dsa_topk_gmax_smem",
+                site),
             logits,
             gm,
             CudaBackend.cuda(op.indices(), "indices"),

@@ -10,8 +10,11 @@ package io.dsabench.kernels.cuda;
  * into L2; v10 for rows over 4 x 32K), or the round-topk7 candidates {@code v11} ({@code
  * sm90/topk/v11.cu}: v10 with a one-level window threshold on its sample) and {@code gmax2} (gmax
  * with a one-level window threshold on the group maxima; like gmax, only on an indexer g variant's
- * maxima, else v10). System property {@code dsabench.cuda.topk}. (The split and cluster top-k lost
- * on the H200 and left the sources: kernels/NOTES.md says where they are.)
+ * maxima, else v10), or the round-topk8 candidate {@code gmax3} (gmax2's threshold from a copy of
+ * the maxima in shared memory, the listed groups gathered by cp.async in one round trip; one CTA
+ * per SM, so gmax2 runs past two waves of rows; the same pairing). System property {@code
+ * dsabench.cuda.topk}. (The split and cluster top-k lost on the H200 and left the sources:
+ * kernels/NOTES.md says where they are.)
  */
 final class TopkVersion {
   static final String PROPERTY = "dsabench.cuda.topk";
@@ -27,9 +30,10 @@ final class TopkVersion {
         && !v.equals("s16")
         && !v.equals("s16p")
         && !v.equals("v11")
-        && !v.equals("gmax2")) {
+        && !v.equals("gmax2")
+        && !v.equals("gmax3")) {
       throw new IllegalArgumentException(
-          PROPERTY + ": '" + v + "' is not one of v10, gmax, s16, s16p, v11, gmax2");
+          PROPERTY + ": '" + v + "' is not one of v10, gmax, s16, s16p, v11, gmax2, gmax3");
     }
     return hopper ? v : "v10";
   }

@@ -20,7 +20,7 @@ class TopkVersionTest {
     System.setProperty(TopkVersion.PROPERTY, "gmax");
     assertThat(TopkVersion.version(true)).isEqualTo("gmax");
     assertThat(TopkVersion.version(false)).isEqualTo("v10");
-    for (String v : new String[] {"s16", "s16p", "v11", "gmax2"}) {
+    for (String v : new String[] {"s16", "s16p", "v11", "gmax2", "gmax3"}) {
       System.setProperty(TopkVersion.PROPERTY, v);
       assertThat(TopkVersion.version(true)).isEqualTo(v);
       assertThat(TopkVersion.version(false)).isEqualTo("v10");
@@ -34,7 +34,9 @@ class TopkVersionTest {
       assertThatThrownBy(() -> TopkVersion.version(true))
           .isInstanceOf(IllegalArgumentException.class)
           .hasMessage(
-              "dsabench.cuda.topk: '" + gone + "' is not one of v10, gmax, s16, s16p, v11, gmax2");
+              "dsabench.cuda.topk: '"
+                  + gone
+                  + "' is not one of v10, gmax, s16, s16p, v11, gmax2, gmax3");
     }
   }
 }

@@ -1,0 +1,428 @@
+// Standalone check + benchmark + phase timing of the top-k kernels for round topk8: today's v10
+// (dsa_topk.cu), gmax2 (sm90/topk/gmax.cu: gmax with a window threshold on the group maxima) and the
+// candidate gmax3 (gmax.cu: gmax2's threshold from a copy of the maxima in smem, the listed groups
+// gathered by cp.async in one round trip). No Java needed. Build (repo root, GPU machine;
+// round-topk8.sh does this):
+//   nvcc -std=c++17 -O3 -gencode arch=compute_90a,code=sm_90a -I kernels/src/main/cuda \
+//        kernels/src/test/cuda/topk8_bench.cu -o topk8_bench [-DTOPK_STOP=n]
+//   ./topk8_bench check|bench|floor|phase [candidates, e.g. v10,gmax3]
+// Checks: round topk6's 31 cases and 3 for gmax3's edges, each on fresh random logits against a CPU
+// nth_element, indices poisoned first, every case run twice on the same buffers; gmax2 / gmax3 get
+// group maxima computed on the device from the same logits. Benchmarks: indexer-like logits (per row
+// a random offset plus a roughly normal term, times a per-key scale in [0.001, 0.01]), 32 rows of
+// each output checked, then CUDA events, median of 10 after 2 warm-ups. TB/s = 4 B per visible
+// logit / time. phase: built with -DTOPK_STOP=n every kernel ends after its phase n (topk_v10.cuh's
+// TOPK_PHASE_END; unset: the whole kernel); times gmax2 / gmax3 on 128 decode rows of 128K. Result
+// lines start with CHECK, BENCH, PHASE or SUMMARY.
+#include <cuda_runtime.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include "dsa_topk.cu"
+#include "sm90/topk/gmax.cu"
+
+#define CK(x)                                                                               \
+  do {                                                                                      \
+    cudaError_t e_ = (x);                                                                   \
+    if (e_ != cudaSuccess) {                                                                \
+      fprintf(stderr, "%s:%d %s -> %s\n", __FILE__, __LINE__, #x, cudaGetErrorString(e_)); \
+      exit(3);                                                                              \
+    }                                                                                       \
+  } while (0)
+
+constexpr double COPY_TBS = 4.08;   // measured H200 copy ceiling (kernels/NOTES.md)
+static int g_fail = 0;
+static std::string g_only;
+static bool enabled(const std::string& name) {
+  return g_only.empty() || ("," + g_only + ",").find("," + name + ",") != std::string::npos;
+}
+static std::vector<std::string> g_summary;
+
+// ---------------------------------------------------------------- random fills (device)
+__device__ uint64_t mix(uint64_t x) {
+  x += 0x9e3779b97f4a7c15ull;
+  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull;
+  x = (x ^ (x >> 27)) * 0x94d049bb133111ebull;
+  return x ^ (x >> 31);
+}
+__device__ float unif(uint64_t seed, uint64_t i) {   // [0, 1)
+  return (float)(mix(seed * 0x632be59bd9b4e019ull + i) >> 40) * (1.0f / 16777216.0f);
+}
+__global__ void fill_f32(float* p, size_t n, uint64_t seed, float lo, float hi) {
+  for (size_t i = blockIdx.x * (size_t)blockDim.x + threadIdx.x; i < n; i += (size_t)gridDim.x * blockDim.x)
+    p[i] = lo + unif(seed, i) * (hi - lo);
+}
+// Indexer-like logits: row offset mu_r in [-0.7, 0.7], a sum of four uniforms (sd ~1), times a
+// per-key scale in [0.001, 0.01].
+__global__ void fill_logits(float* p, size_t rows, int P, uint64_t seed) {
+  const size_t n = rows * (size_t)P;
+  for (size_t i = blockIdx.x * (size_t)blockDim.x + threadIdx.x; i < n; i += (size_t)gridDim.x * blockDim.x) {
+    const size_t r = i / P;
+    const float mu = 1.4f * unif(seed + 1, r) - 0.7f;
+    const float g = 1.732f * (unif(seed, 4 * i) + unif(seed, 4 * i + 1) + unif(seed, 4 * i + 2) +
+                              unif(seed, 4 * i + 3) - 2.f);
+    p[i] = (0.001f + 0.009f * unif(seed + 2, i)) * (mu + g);
+  }
+}
+// The 8-key group maxima of logits (what indexer v5g writes beside them), for gmax.
+__global__ void gmax_ref(const float* lg, float* gm, size_t rows, int P) {
+  const int gs = (P + 7) / 8;
+  for (size_t i = blockIdx.x * (size_t)blockDim.x + threadIdx.x; i < rows * gs; i += (size_t)gridDim.x * blockDim.x) {
+    const size_t r = i / gs;
+    const int g = (int)(i % gs);
+    float m = -INFINITY;
+    for (int e = 0; e < 8 && 8 * g + e < P; e++) m = fmaxf(m, lg[r * P + 8 * g + e]);
+    gm[i] = m;
+  }
+}
+__global__ void empty_kernel(int* p) {
+  if (p && threadIdx.x == 1023) p[0] = 0;
+}
+__global__ void __cluster_dims__(4, 1, 1) empty_cluster_kernel(int* p) {
+  if (p && threadIdx.x == 1023) p[0] = 0;
+}
+
+template <typename T>
+std::vector<T> d2h(const void* d, size_t n) {
+  std::vector<T> h(n);
+  CK(cudaMemcpy(h.data(), d, n * sizeof(T), cudaMemcpyDeviceToHost));
+  return h;
+}
+
+struct Timer {
+  cudaEvent_t a, b;
+  Timer() {
+    CK(cudaEventCreate(&a));
+    CK(cudaEventCreate(&b));
+  }
+  template <typename F>
+  double median_ms(F f, int warm = 2, int reps = 10) {
+    for (int i = 0; i < warm; i++) f();
+    CK(cudaDeviceSynchronize());
+    std::vector<float> ts;
+    for (int i = 0; i < reps; i++) {
+      CK(cudaEventRecord(a));
+      f();
+      CK(cudaEventRecord(b));
+      CK(cudaEventSynchronize(b));
+      float ms;
+      CK(cudaEventElapsedTime(&ms, a, b));
+      ts.push_back(ms);
+    }
+    CK(cudaGetLastError());
+    std::sort(ts.begin(), ts.end());
+    return ts[ts.size() / 2];
+  }
+};
+
+static double pairs(int batch, int T, int P) {
+  double n = T, p = P;
+  return batch * (n * (p - n + 1) + n * (n - 1) / 2.0);
+}
+
+// ---------------------------------------------------------------- launches
+static float* g_gmax = nullptr;
+static size_t g_gmax_floats = 0;
+static float* ensure_gmax(size_t rows, int P) {
+  const size_t n = rows * (size_t)((P + 7) / 8);
+  if (n > g_gmax_floats) {
+    if (g_gmax) CK(cudaFree(g_gmax));
+    CK(cudaMalloc(&g_gmax, n * 4));
+    g_gmax_floats = n;
+  }
+  return g_gmax;
+}
+constexpr int NK = 3;
+static const char* kNames[NK] = {"v10", "gmax2", "gmax3"};
+static bool uses_gmax(int v) { return v >= 1; }
+static int kernel_id(const char* name) {
+  for (int v = 0; v < NK; v++)
+    if (!strcmp(kNames[v], name)) return v;
+  return -1;
+}
+// Launches kernel v on the logits; gmax / gmax2 read g_gmax (the caller filled it).
+static void run_topk(int v, const float* lg, int* idx, int batch, int T, int P, int k) {
+  const int rows = batch * T;
+  if (v == 1) {
+    dsa_topk_gmax2<<<rows, THREADS, sizeof(TopkSmem)>>>(lg, g_gmax, idx, T, P, k);
+  } else if (v == 2) {
+    dsa_topk_gmax3<<<rows, THREADS, sizeof(Gmax3Smem)>>>(lg, g_gmax, idx, T, P, k);
+  } else {
+    dsa_topk<<<rows, THREADS, sizeof(TopkSmem)>>>(lg, idx, T, P, k);
+  }
+}
+
+// ---------------------------------------------------------------- checks
+// Each row's k indices against nth_element over its vis visible logits.
+static long bad_topk_rows(const std::vector<float>& hl, const std::vector<int>& hi, size_t rows, int T, int P, int k) {
+  long badRows = 0;
+  for (size_t r = 0; r < rows; r++) {
+    const int t = (int)(r % T), vis = P - T + t + 1;
+    const int* o = &hi[r * k];
+    std::vector<char> seen(vis, 0);
+    bool ok = true;
+    const int take = std::min(vis, k);
+    for (int i = 0; i < k && ok; i++) {
+      if (i >= take) {
+        if (o[i] != -1) ok = false;
+        continue;
+      }
+      if (o[i] < 0 || o[i] >= vis || seen[o[i]]) {
+        ok = false;
+        break;
+      }
+      seen[o[i]] = 1;
+    }
+    if (ok && vis > k) {
+      std::vector<float> v(hl.begin() + r * P, hl.begin() + r * P + vis);
+      std::nth_element(v.begin(), v.begin() + (k - 1), v.end(), std::greater<float>());
+      const float kth = v[k - 1];
+      for (int i = 0; i < k; i++)
+        if (hl[r * P + o[i]] < kth) {
+          ok = false;
+          break;
+        }
+    }
+    if (!ok) badRows++;
+  }
+  return badRows;
+}
+
+// levels > 0 quantises the logits to 1/levels (ties); -1: a window of 3000 keys per row lifted by
+// 10 (clustered winners); -2: shifted down so about 1% are positive (k-th key below the 16-octave
+// window when vis * 1% < k); -3: every logit in [1, 1 + 2^-9) (the whole row in one 16-bit bin);
+// -4: the indexer-like logits of the benchmark. Every case runs twice on the same buffers.
+static void check_topk(int v, int batch, int T, int P, int k, int levels, uint64_t seed) {
+  const size_t rows = (size_t)batch * T;
+  float* lg;
+  int* idx;
+  CK(cudaMalloc(&lg, rows * P * 4));
+  CK(cudaMalloc(&idx, rows * k * 4));
+  if (levels == -4) fill_logits<<<2048, 256>>>(lg, rows, P, seed);
+  else if (levels == -3) fill_f32<<<2048, 256>>>(lg, rows * P, seed, 1.f, 1.f + 1.f / 512);
+  else if (levels == -2) fill_f32<<<2048, 256>>>(lg, rows * P, seed, -7.9f, 0.1f);
+  else fill_f32<<<2048, 256>>>(lg, rows * P, seed, -3.f, 5.f);
+  CK(cudaGetLastError());
+  auto hl = d2h<float>(lg, rows * P);
+  if (levels > 0) {
+    for (auto& x : hl) x = std::floor(x * levels) / levels;
+    CK(cudaMemcpy(lg, hl.data(), hl.size() * 4, cudaMemcpyHostToDevice));
+  } else if (levels == -1) {
+    for (size_t r = 0; r < rows; r++) {
+      const int w0 = (int)((r * 7919) % (size_t)std::max(1, P - 3000));
+      for (int i = w0; i < std::min(P, w0 + 3000); i++) hl[r * P + i] += 10.f;
+    }
+    CK(cudaMemcpy(lg, hl.data(), hl.size() * 4, cudaMemcpyHostToDevice));
+  }
+  if (uses_gmax(v)) {
+    gmax_ref<<<1024, 256>>>(lg, ensure_gmax(rows, P), rows, P);
+    CK(cudaGetLastError());
+  }
+  long bad = 0;
+  for (int run = 0; run < 2; run++) {
+    CK(cudaMemset(idx, 0x55, rows * k * 4));
+    run_topk(v, lg, idx, batch, T, P, k);
+    cudaError_t e = cudaDeviceSynchronize();
+    if (e != cudaSuccess) {
+      printf("CHECK topk %s b=%d T=%d P=%d k=%d: launch error %s FAIL\n", kNames[v], batch, T, P, k, cudaGetErrorString(e));
+      g_fail++;
+      exit(4);   // sticky error: later launches would fail too
+    }
+    bad += bad_topk_rows(hl, d2h<int>(idx, rows * k), rows, T, P, k);
+  }
+  printf("CHECK topk %-5s b=%d T=%d P=%d k=%d levels=%d bad_rows=%ld %s\n", kNames[v], batch, T, P, k, levels, bad,
+         bad ? "FAIL" : "ok");
+  if (bad) g_fail++;
+  cudaFree(lg);
+  cudaFree(idx);
+}
+
+static void check_cases(int v) {
+  // idxtopk_bench's 14 cases
+  check_topk(v, 1, 64, 20000, 2048, 0, 6);
+  check_topk(v, 3, 2, 131072, 2048, 0, 7);
+  check_topk(v, 2, 3, 5000, 2048, 4, 8);
+  check_topk(v, 1, 40, 2100, 2048, 0, 9);
+  check_topk(v, 1, 4, 70001, 100, 1000, 10);
+  check_topk(v, 1, 2, 131072, 2048, 2, 16);
+  check_topk(v, 1, 3, 40000, 2048, 64, 18);
+  check_topk(v, 1, 48, 12001, 2048, 0, 22);
+  check_topk(v, 2, 5, 9001, 2048, 16, 23);
+  check_topk(v, 1, 6, 32771, 2048, 0, 24);
+  check_topk(v, 1, 8, 131072, 512, 0, 25);
+  check_topk(v, 3, 2, 77, 2048, 0, 26);
+  check_topk(v, 1, 3, 1000, 16, 0, 27);
+  check_topk(v, 64, 2, 65537, 2048, 0, 28);
+  // and its 4 gmax cases
+  check_topk(v, 2, 2, 32768, 2048, 0, 29);
+  check_topk(v, 1, 3, 131072, 2048, 256, 30);
+  check_topk(v, 2, 1, 98304, 1000, 0, 31);
+  check_topk(v, 2, 2, 131072, 2048, -1, 32);
+  // this round's edge cases
+  check_topk(v, 1, 4, 32768, 2048, -4, 40);    // slices of exactly 32768 keys (t = 3), C = 1
+  check_topk(v, 1, 3, 32769, 2048, -4, 41);    // C = 2, odd P: unaligned second slice
+  check_topk(v, 1, 5, 98307, 2048, -4, 42);    // C = 4 (98307 > 3 * 32768), odd P
+  check_topk(v, 2, 2, 70000, 2048, -4, 43);    // C = 3
+  check_topk(v, 1, 2, 32768, 2048, -2, 44);    // k-th key below the window: the range-wide path
+  check_topk(v, 1, 2, 131072, 2048, -2, 45);   // the same over a cluster of 4
+  check_topk(v, 1, 2, 30000, 2048, -3, 46);    // one 16-bit bin: tie list overflows, radix fallback
+  check_topk(v, 1, 2, 65536, 1000, -3, 47);    // the same over a cluster of 2
+  check_topk(v, 1, 3, 50000, 2048, 8, 48);     // C = 2, ties at the threshold, list across CTAs
+  check_topk(v, 4, 2, 16385, 1, -4, 49);       // k = 1
+  check_topk(v, 1, 130, 1000, 300, -4, 50);    // a dsabench check shape, rows around k
+  check_topk(v, 1, 4, 131072, 2048, -4, 51);   // indexer-like decode rows
+  check_topk(v, 1, 3, 131075, 2048, -4, 52);   // P past 4 * 32768: v10 for s16
+  // round topk8: gmax3's edges
+  check_topk(v, 3, 1, 131079, 2048, -4, 60);   // rows at 4-byte offsets: 4-byte copies, last group partial
+  check_topk(v, 1, 2, 140001, 2048, -4, 61);   // more than 16384 groups: gmax2's path
+  check_topk(v, 2, 3, 65538, 2048, 0, 62);     // 8-byte-aligned rows, uniform logits (~2k groups)
+}
+
+// ---------------------------------------------------------------- benchmarks
+static void bench(int batch, int T, int P) {
+  const size_t rows = (size_t)batch * T;
+  const int k = 2048;
+  float* lg;
+  int* idx;
+  CK(cudaMalloc(&lg, rows * P * 4));
+  CK(cudaMalloc(&idx, rows * k * 4));
+  fill_logits<<<4096, 256>>>(lg, rows, P, 1000 + P);
+  gmax_ref<<<4096, 256>>>(lg, ensure_gmax(rows, P), rows, P);
+  CK(cudaDeviceSynchronize());
+  const int nchk = (int)std::min<size_t>(32, rows);
+  std::vector<size_t> rid(nchk);
+  std::vector<float> hl((size_t)nchk * P);
+  for (int c = 0; c < nchk; c++) {
+    rid[c] = (rows - 1) * c / std::max(1, nchk - 1);
+    CK(cudaMemcpy(&hl[(size_t)c * P], lg + rid[c] * P, (size_t)P * 4, cudaMemcpyDeviceToHost));
+  }
+  Timer tm;
+  const double bytes = 4.0 * pairs(batch, T, P);
+  char pt[64];
+  snprintf(pt, sizeof pt, "%zu rows b=%d T=%d P=%d", rows, batch, T, P);
+  double base = 0;
+  for (int v = 0; v < NK; v++) {
+    if (!enabled(kNames[v])) continue;
+    CK(cudaMemset(idx, 0x55, rows * k * 4));
+    run_topk(v, lg, idx, batch, T, P, k);
+    cudaError_t e = cudaDeviceSynchronize();
+    if (e != cudaSuccess) {
+      printf("CHECK topk %s %s: launch error %s FAIL\n", kNames[v], pt, cudaGetErrorString(e));
+      g_fail++;
+      exit(4);
+    }
+    std::vector<int> hi((size_t)k);
+    long bad = 0;
+    for (int c = 0; c < nchk; c++) {
+      CK(cudaMemcpy(hi.data(), idx + rid[c] * k, (size_t)k * 4, cudaMemcpyDeviceToHost));
+      const int vis = P - T + (int)(rid[c] % T) + 1;
+      std::vector<float> rv(hl.begin() + (size_t)c * P, hl.begin() + (size_t)c * P + vis);
+      bad += bad_topk_rows(rv, hi, 1, 1, vis, k);
+    }
+    printf("CHECK topk %-5s %-32s (32 rows) bad_rows=%ld %s\n", kNames[v], pt, bad, bad ? "FAIL" : "ok");
+    if (bad) g_fail++;
+    const double ms = tm.median_ms([&] { run_topk(v, lg, idx, batch, T, P, k); });
+    if (v == 0) base = ms;
+    const double tbs = bytes / ms / 1e9;
+    printf("BENCH topk %-5s %-32s %9.4f ms %7.1f us %5.2f TB/s (%4.1f%% copy)%s\n", kNames[v], pt, ms, ms * 1e3, tbs,
+           100 * tbs / COPY_TBS, bad ? "  ** FAILED ITS CHECK **" : "");
+    char line[256];
+    snprintf(line, sizeof line, "topk %-5s %-32s %8.1f us %5.2f TB/s %s %s", kNames[v], pt, ms * 1e3, tbs,
+             base > 0 && v > 0 ? (std::to_string(base / ms).substr(0, 4) + "x v10").c_str() : "",
+             bad ? "CHECK FAILED" : "");
+    g_summary.push_back(line);
+  }
+  cudaFree(lg);
+  cudaFree(idx);
+}
+
+// ---------------------------------------------------------------- phase timing
+#ifdef TOPK_STOP
+#define TOPK_STR2(x) #x
+#define TOPK_STR(x) TOPK_STR2(x)
+static const char* kStop = "stop=" TOPK_STR(TOPK_STOP);
+#else
+static const char* kStop = "stop=full";
+#endif
+// Times kernel `name` (a TOPK_STOP build ends it after that phase) on indexer-like logits.
+static void phase(const char* name, int batch, int T, int P) {
+  const int v = kernel_id(name);
+  if (!enabled(name)) return;
+  const size_t rows = (size_t)batch * T;
+  const int k = 2048;
+  float* lg;
+  int* idx;
+  CK(cudaMalloc(&lg, rows * P * 4));
+  CK(cudaMalloc(&idx, rows * k * 4));
+  fill_logits<<<4096, 256>>>(lg, rows, P, 1000 + P);
+  gmax_ref<<<4096, 256>>>(lg, ensure_gmax(rows, P), rows, P);
+  CK(cudaDeviceSynchronize());
+  Timer tm;
+  const double ms = tm.median_ms([&] { run_topk(v, lg, idx, batch, T, P, k); });
+  printf("PHASE topk %-5s %zu rows b=%d T=%d P=%d %-9s %8.1f us\n", name, rows, batch, T, P, kStop, ms * 1e3);
+  char line[200];
+  snprintf(line, sizeof line, "phase %-5s %4zu x %6d %-9s %8.1f us", name, rows, P, kStop, ms * 1e3);
+  g_summary.push_back(line);
+  cudaFree(lg);
+  cudaFree(idx);
+}
+
+int main(int argc, char** argv) {
+  const std::string mode = argc > 1 ? argv[1] : "check";
+  g_only = argc > 2 ? argv[2] : "";
+  cudaDeviceProp prop;
+  CK(cudaGetDeviceProperties(&prop, 0));
+  printf("device %s, %d SMs, mode %s\n", prop.name, prop.multiProcessorCount, mode.c_str());
+  CK(cudaFuncSetAttribute(dsa_topk, cudaFuncAttributeMaxDynamicSharedMemorySize, (int)sizeof(TopkSmem)));
+  CK(cudaFuncSetAttribute(dsa_topk_gmax2, cudaFuncAttributeMaxDynamicSharedMemorySize, (int)sizeof(TopkSmem)));
+  CK(cudaFuncSetAttribute(dsa_topk_gmax3, cudaFuncAttributeMaxDynamicSharedMemorySize, (int)sizeof(Gmax3Smem)));
+  {
+    int o2 = 0, o3 = 0;
+    CK(cudaOccupancyMaxActiveBlocksPerMultiprocessor(&o2, dsa_topk_gmax2, THREADS, sizeof(TopkSmem)));
+    CK(cudaOccupancyMaxActiveBlocksPerMultiprocessor(&o3, dsa_topk_gmax3, THREADS, sizeof(Gmax3Smem)));
+    printf("occupancy: gmax2 %d CTAs/SM (smem %d B), gmax3 %d (smem %d B)\n", o2, (int)sizeof(TopkSmem), o3,
+           (int)sizeof(Gmax3Smem));
+  }
+  if (mode == "check") {
+    for (int v = 0; v < NK; v++) {
+      if (!enabled(kNames[v])) continue;
+      printf("(topk %s)\n", kNames[v]);
+      check_cases(v);
+    }
+  } else if (mode == "bench") {
+    bench(64, 1, 131072);    // 64 decode rows of 128K
+    bench(64, 2, 131072);    // 128
+    bench(128, 2, 131072);   // 256
+    bench(64, 2, 32768);     // 128 rows of 32K
+    bench(1, 4096, 16384);   // prefill rows
+    bench(1, 4096, 32768);
+    bench(1, 4096, 65536);
+    bench(1, 4096, 131072);
+  } else if (mode == "phase") {
+    phase("gmax2", 64, 2, 131072);
+    phase("gmax3", 64, 2, 131072);
+  } else if (mode == "floor") {
+    Timer tm;
+    const double a = tm.median_ms([] { empty_kernel<<<128, 512>>>(nullptr); });
+    const double b = tm.median_ms([] { empty_kernel<<<4096, 512>>>(nullptr); });
+    const double c = tm.median_ms([] { empty_cluster_kernel<<<512, 512>>>(nullptr); });
+    printf("BENCH launch floor: empty kernel 128 CTAs %.1f us, 4096 CTAs %.1f us, 128 clusters of 4 %.1f us\n", a * 1e3,
+           b * 1e3, c * 1e3);
+    char line[160];
+    snprintf(line, sizeof line, "launch floor (events): 128 CTAs %.1f us, 4096 CTAs %.1f us, 128 clusters of 4 %.1f us",
+             a * 1e3, b * 1e3, c * 1e3);
+    g_summary.push_back(line);
+  } else {
+    fprintf(stderr, "usage: topk8_bench check|bench|floor|phase [v10,gmax2,gmax3]\n");
+    return 2;
+  }
+  printf("SUMMARY %s: %s (%d failed)\n", mode.c_str(), g_fail ? "CHECKS FAILED" : "checks passed", g_fail);
+  for (auto& s : g_summary) printf("SUMMARY %s\n", s.c_str());
+  return g_fail ? 1 : 0;
+}
