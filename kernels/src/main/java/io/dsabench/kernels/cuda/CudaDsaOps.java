@@ -117,7 +117,8 @@ final class CudaDsaOps {
     String site = "CudaDsaOps.indexer";
     boolean fp8 = op.fp8();
     if (fp8 && "9.0".equals(backend.device().computeCapability())) {
-      String version = IndexerVersion.version();
+      String version =
+          IndexerVersion.forShape(IndexerVersion.version(), op.batch(), op.tokensPerSeq());
       switch (version) {
         case "v5", "v5g" -> indexerV5(op, site, version.equals("v5g"));
         case "v6", "v6g", "v7", "v7g" -> indexerV6(op, site, version);

@@ -3,26 +3,51 @@ package io.dsabench.kernels.cuda;
 import java.util.List;
 
 /**
- * Which sm_90a fp8 indexer runs, all of them in {@code dsa_indexer.cu} and launched by CudaDsaOps
- * on the same split-K grid: {@code v2} (the default: {@code dsa_indexer_fp8_wgmma_q{1,2,4}}), or
- * the candidates {@code v5} ({@code dsa_indexer_fp8_v5_q*}: v2 with each block's key scales staged
- * in shared memory beside its keys) and {@code v5g} ({@code dsa_indexer_fp8_v5g_q*}: v5 also
- * writing the 8-key group maxima that top-k {@code gmax} reads), and in {@code sm90/indexer/fp8.cu}
- * {@code v6} / {@code v6g} (v5 with a leaner epilogue; logits bit for bit v2's) and {@code v7} /
- * {@code v7g} (v6 with two accumulator sets, one block's products under the previous block's
- * epilogue, on a one-wave grid of 2 CTAs per SM; T &gt;= 3 runs v6's 4-query kernel) and {@code v8}
- * / {@code v8g} (a producer warp filling a TMA ring for two consumer warpgroups on a persistent
- * grid; T &gt;= 4 runs v6's 4-query kernel). System property {@code dsabench.cuda.indexer}. The
- * bf16 indexer and other GPUs always run the portable mma.sync kernels. (Versions 3 and 4 lost on
- * the H200 and left the sources: kernels/NOTES.md says where they are.)
+ * Which sm_90a fp8 indexer runs. The default, {@code auto}, picks by shape what the H200 rounds
+ * measured fastest ({@link #forShape}); any version below can be forced. In {@code dsa_indexer.cu},
+ * launched by CudaDsaOps on the same split-K grid: {@code v2} ({@code
+ * dsa_indexer_fp8_wgmma_q{1,2,4}}), or the candidates {@code v5} ({@code dsa_indexer_fp8_v5_q*}: v2
+ * with each block's key scales staged in shared memory beside its keys) and {@code v5g} ({@code
+ * dsa_indexer_fp8_v5g_q*}: v5 also writing the 8-key group maxima that top-k {@code gmax} reads),
+ * and in {@code sm90/indexer/fp8.cu} {@code v6} / {@code v6g} (v5 with a leaner epilogue; logits
+ * bit for bit v2's) and {@code v7} / {@code v7g} (v6 with two accumulator sets, one block's
+ * products under the previous block's epilogue, on a one-wave grid of 2 CTAs per SM; T &gt;= 3 runs
+ * v6's 4-query kernel) and {@code v8} / {@code v8g} (a producer warp filling a TMA ring for two
+ * consumer warpgroups on a persistent grid; T &gt;= 4 runs v6's 4-query kernel). System property
+ * {@code dsabench.cuda.indexer}. The bf16 indexer and other GPUs always run the portable mma.sync
+ * kernels. (Versions 3 and 4 lost on the H200 and left the sources: kernels/NOTES.md says where
+ * they are.)
  */
 final class IndexerVersion {
   static final String PROPERTY = "dsabench.cuda.indexer";
 
-  static final String DEFAULT_VERSION = "v2";
+  static final String DEFAULT_VERSION = "auto";
 
   static final List<String> VERSIONS =
-      List.of("v2", "v5", "v5g", "v6", "v6g", "v7", "v7g", "v8", "v8g");
+      List.of("auto", "v2", "v5", "v5g", "v6", "v6g", "v7", "v7g", "v8", "v8g");
+
+  /**
+   * The kernel {@code version} means for a launch of {@code batch} sequences of {@code
+   * tokensPerSeq} query tokens: itself, or for {@code auto} the fastest on the H200 rounds of
+   * 2026-11-30 (kernels/NOTES.md, rounds idx6, idx7, idx8; standalone driver, median of event
+   * times): one token per sequence, v6 (64 × 1 at 128K: 0.29 ms against v2's 0.35-0.36, v8's 0.31);
+   * two tokens for at most 128 query rows, v8 (64 × 2 at 128K: 0.347 ms against v2's 0.377-0.385;
+   * at 32K 0.103 against 0.112); otherwise v2 (128 × 2: v8 0.77 and v6 0.69 against v2's 0.70;
+   * prefill chunks: v2 8.9 ms at 4096 × 128K against v6's 9.5). No group maxima: the g variants
+   * cost more in the indexer (v8g +11%) than top-k gmax3 saves after it.
+   */
+  static String forShape(String version, int batch, int tokensPerSeq) {
+    if (!version.equals("auto")) {
+      return version;
+    }
+    if (tokensPerSeq == 1) {
+      return "v6";
+    }
+    if (tokensPerSeq == 2 && (long) batch * tokensPerSeq <= 128) {
+      return "v8";
+    }
+    return "v2";
+  }
 
   /** Whether the version writes the 8-key group maxima that top-k gmax reads. */
   static boolean writesGroupMaxima(String version) {

@@ -14,8 +14,10 @@ class IndexerVersionTest {
   }
 
   @Test
-  void versionDefaultsToTodaysKernelAndTheCandidatesStaySelectable() {
+  void versionDefaultsToThePickByShapeAndEveryKernelStaysSelectable() {
     System.clearProperty(IndexerVersion.PROPERTY);
+    assertThat(IndexerVersion.version()).isEqualTo("auto");
+    System.setProperty(IndexerVersion.PROPERTY, "v2");
     assertThat(IndexerVersion.version()).isEqualTo("v2");
     System.setProperty(IndexerVersion.PROPERTY, "v5");
     assertThat(IndexerVersion.version()).isEqualTo("v5");
@@ -23,6 +25,23 @@ class IndexerVersionTest {
       System.setProperty(IndexerVersion.PROPERTY, v);
       assertThat(IndexerVersion.version()).isEqualTo(v);
     }
+  }
+
+  @Test
+  void autoPicksTheMeasuredFastestKernelPerShapeAndAForcedVersionStays() {
+    // one token per sequence: v6; two tokens up to 128 query rows: v8; else (128 x 2, prefill) v2
+    assertThat(IndexerVersion.forShape("auto", 64, 1)).isEqualTo("v6");
+    assertThat(IndexerVersion.forShape("auto", 256, 1)).isEqualTo("v6");
+    assertThat(IndexerVersion.forShape("auto", 64, 2)).isEqualTo("v8");
+    assertThat(IndexerVersion.forShape("auto", 65, 2)).isEqualTo("v2");
+    assertThat(IndexerVersion.forShape("auto", 128, 2)).isEqualTo("v2");
+    assertThat(IndexerVersion.forShape("auto", 1, 4096)).isEqualTo("v2");
+    assertThat(IndexerVersion.forShape("auto", 4, 3)).isEqualTo("v2");
+    for (String v : new String[] {"v2", "v5g", "v6", "v8", "v8g"}) {
+      assertThat(IndexerVersion.forShape(v, 64, 1)).isEqualTo(v);
+      assertThat(IndexerVersion.forShape(v, 1, 4096)).isEqualTo(v);
+    }
+    assertThat(IndexerVersion.writesGroupMaxima(IndexerVersion.forShape("auto", 64, 2))).isFalse();
   }
 
   @Test
@@ -45,7 +64,7 @@ class IndexerVersionTest {
           .hasMessage(
               "dsabench.cuda.indexer: '"
                   + gone
-                  + "' is not one of v2, v5, v5g, v6, v6g, v7, v7g, v8, v8g");
+                  + "' is not one of auto, v2, v5, v5g, v6, v6g, v7, v7g, v8, v8g");
     }
   }
 }
