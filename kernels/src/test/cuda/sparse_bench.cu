@@ -16,6 +16,9 @@
 //   v5pairprod  stopped after the first block pair (consumers alone, both CTAs' barriers still
 //   v7prod      coupled), with its consumers releasing without computing (v5pair's producers
 //               alone), and v7's producers alone
+//   v8      candidate in sparse_fp8.cu (fp8 only): sparse_mla_fp8_v8, the solo kernel whose raw
+//           entries wait in a shared-memory ring filled by cp.async.bulk, one bf16 tile
+//   v8prod  diagnostic (bench only), defined here: v8's producer alone (consumers release at once)
 //   v3      the previous version (dsa_sparse_mla.cu: dsa_sparse_mla_bf16_v3, dsa_sparse_mla_fp8_v3_pair)
 // An fp8-only implementation runs every check case with the fp8 cache (the bf16 cases' shapes too).
 // One implementation per process, so a candidate that traps cannot take the others down:
@@ -74,6 +77,12 @@ extern "C" __global__ void __cluster_dims__(2, 1, 1) __launch_bounds__(sm90s::TH
                                           const int* __restrict__ indices, __nv_bfloat16* __restrict__ out, int T,
                                           int P, int k, float scaleLog2) {
   sm90s::sparse_mla<true, true, true, sm90s::DIAG_PRODUCER>({q, cache, indices, out, T, P, k, scaleLog2});
+}
+extern "C" __global__ void __launch_bounds__(sm90s::THREADS, 1)
+    sparse_mla_fp8_v8_producer_alone(const __nv_bfloat16* __restrict__ q, const uint8_t* __restrict__ cache,
+                                     const int* __restrict__ indices, __nv_bfloat16* __restrict__ out, int T,
+                                     int P, int k, float scaleLog2) {
+  sm90s::sparse_mla_v8<sm90s::DIAG_PRODUCER>({q, cache, indices, out, T, P, k, scaleLog2});
 }
 extern "C" __global__ void __cluster_dims__(2, 1, 1) __launch_bounds__(sm90s::THREADS, 1)
     sparse_mla_fp8_v7_producer_alone(const __nv_bfloat16* __restrict__ q, const uint8_t* __restrict__ cache,
@@ -174,7 +183,7 @@ static double sparse_pairs(int batch, int T, int P, int k) {
 }
 
 // ---------------------------------------------------------------- the implementations
-enum class Kind { V3, V4, V5, V5PAIR, V6, V7, V4CONS, V4PROD, V6PROD, V5PCONS, V5PPROD, V7PROD };
+enum class Kind { V3, V4, V5, V5PAIR, V6, V7, V4CONS, V4PROD, V6PROD, V5PCONS, V5PPROD, V7PROD, V8, V8PROD };
 struct Impl {
   const char* name;
   Kind kind;
@@ -188,6 +197,7 @@ static const Impl kImpls[] = {
     {"v4prod", Kind::V4PROD, true, true},  {"v6prod", Kind::V6PROD, true, true},
     {"v7", Kind::V7, true, false},         {"v5paircons", Kind::V5PCONS, true, true},
     {"v5pairprod", Kind::V5PPROD, true, true}, {"v7prod", Kind::V7PROD, true, true},
+    {"v8", Kind::V8, true, false},         {"v8prod", Kind::V8PROD, true, true},
 };
 static Impl g_impl;
 
@@ -207,6 +217,8 @@ static void setup_kernels() {
                           sm90s::Layout::BYTES));
   CK(cudaFuncSetAttribute(sparse_mla_fp8_v6_producer_alone, cudaFuncAttributeMaxDynamicSharedMemorySize,
                           sm90s::Layout::BYTES6));
+  for (const void* f : {(const void*)sparse_mla_fp8_v8, (const void*)sparse_mla_fp8_v8_producer_alone})
+    CK(cudaFuncSetAttribute(f, cudaFuncAttributeMaxDynamicSharedMemorySize, sm90s::Layout8::BYTES));
   for (const void* f : {(const void*)sparse_mla_fp8_v7, (const void*)sparse_mla_fp8_v5_pair_consumers_alone,
                         (const void*)sparse_mla_fp8_v5_pair_producer_alone, (const void*)sparse_mla_fp8_v7_producer_alone})
     CK(cudaFuncSetAttribute(f, cudaFuncAttributeMaxDynamicSharedMemorySize, sm90s::Layout::BYTES));
@@ -272,6 +284,12 @@ static void run_sparse(bool fp8, const __nv_bfloat16* q, const void* cache, cons
       break;
     case Kind::V7PROD:
       sparse_mla_fp8_v7_producer_alone<<<grid, TH, SM>>>(q, c8, idx, out, T, P, k, scaleLog2);
+      break;
+    case Kind::V8:
+      sparse_mla_fp8_v8<<<grid, TH, sm90s::Layout8::BYTES>>>(q, c8, idx, out, T, P, k, scaleLog2);
+      break;
+    case Kind::V8PROD:
+      sparse_mla_fp8_v8_producer_alone<<<grid, TH, sm90s::Layout8::BYTES>>>(q, c8, idx, out, T, P, k, scaleLog2);
       break;
     case Kind::V3:
       if (fp8)
@@ -534,7 +552,7 @@ int main(int argc, char** argv) {
     if (impl == i.name) found = &i;
   if ((mode != "check" && mode != "bench") || !found) {
     fprintf(stderr, "usage: sparse_bench check|bench v4|v5|v5pair|v6|v7|v3|v4cons|v4prod|v6prod|v5paircons|"
-                    "v5pairprod|v7prod\n");
+                    "v5pairprod|v7prod|v8|v8prod\n");
     return 2;
   }
   g_impl = *found;

@@ -1571,4 +1571,410 @@ S90 void sparse_mla(const Args& a) {
   if constexpr (CLUSTER) cluster_sync();   // no CTA leaves while its peer may still write into it
 }
 
+
+// ---------------------------------------------------------------------------------------------
+// Version 8 (fp8, alone): the bytes in flight come from shared memory, not registers. v4-v7 load
+// raw entries into producer registers, so the loads in flight per SM are what 128 threads x one or
+// two row-halves hold (~18 KB); at ~1.4 us loaded latency that caps the producer near v4prod's
+// 3.2 us per block whatever the conversion costs. Here:
+//   - a ring of raw KV_FP8_656 entries (28 per producer warp, 73 KB in all) is filled by
+//     cp.async.bulk, one 656-byte copy per valid entry, completion counted in bytes on the slot's
+//     mbarrier: up to ~1.75 blocks of raw bytes in flight, no registers held;
+//   - there is ONE bf16 tile (64 x 576, the consumers' layout and swizzle), which is what makes
+//     room for the ring (Q 72 KB + tile 72 + P 8 + ring 72);
+//   - the producer converts the ring into the tile half by half as soon as the half is released.
+// Producer warp w owns rows 16w .. 16w+15 of every block: it issues their copies, converts them
+// and recycles their ring slots, so the ring needs no cross-warp barriers. Its chunk c = rows
+// 16w + 4(c % 4) .. +3 of block c / 4 lives in slot c % 7 (4 entries), full barrier phase c / 7.
+// Chunks are recycled after the block's right half is converted (the left half reads them too).
+// Invalid entries (-1, >= P, past k) are not copied: a per-entry flag says so, and the conversion
+// writes zeros (values and rope) and the tile's valid flag 0.
+//
+// Consumers, one tile: WG0 computes S = Q K^T of the block (left half's panels first, so it starts
+// while the right half is still being converted), the softmax, and O[:, 0..255] += P V_left with P
+// from registers; it publishes P (bf16, swizzled) and the rows' rescale factor to WG1, which does
+// O[:, 256..511] += P V_right from shared memory. WG0 owns the running max and sums. Releases: the
+// left half after WG0's P V (its last reader: S and P V left), the right half after WG1's P V (S's
+// right panels retired before P was published). The producer converts the next left half while
+// WG1's P V runs, and the next right half while WG0's next left S runs.
+struct Layout8 {
+  static constexpr int SLOTS = 7;            // ring slots per producer warp
+  static constexpr int SLOT_ENTRIES = 4;     // entries per slot (a chunk)
+  static constexpr int WARP_ENTRIES = SLOTS * SLOT_ENTRIES;
+  static constexpr int Q = 0;
+  static constexpr int K = TILE;             // the bf16 tile
+  static constexpr int P = 2 * TILE;         // WG0's P for WG1 (64 heads x 64 keys bf16)
+  static constexpr int RING = P + PANEL;     // [4 warps][28] raw entries of 656 bytes
+  static constexpr int FLAGS = RING + 4 * WARP_ENTRIES * RAW;  // [64] bytes: tile row valid
+  static constexpr int RFLAGS = FLAGS + BLK;                   // [4][28] bytes: ring entry valid
+  static constexpr int ALPHA = RFLAGS + 4 * WARP_ENTRIES;     // [64] float: WG0's rescale of O
+  static constexpr int SUM = ALPHA + HEADS * 4;                // [64] float: final row sums
+  static constexpr int BARS = (SUM + HEADS * 4 + 127) & ~127;
+  static constexpr int READY = BARS;         // [2] left, right
+  static constexpr int FREE = BARS + 16;     // [2]
+  static constexpr int QBAR = BARS + 32;
+  static constexpr int FULL = BARS + 40;     // [4 warps][7 slots]
+  static constexpr int LAST = FULL + 8 * 4 * SLOTS;
+  static constexpr int GAVE_UP = LAST + 4;
+  static constexpr int END = GAVE_UP + 4;
+  static constexpr int BYTES = END + 1024;   // + slack to align the dynamic base to 1024
+  static_assert(K % 1024 == 0 && P % 1024 == 0 && RING % 16 == 0 && RAW % 16 == 0,
+                "swizzle atoms need 1 KB, bulk copies 16 bytes");
+  static_assert(BYTES <= 227 * 1024, "one CTA per SM: at most 227 KB of shared memory");
+};
+
+// mbar_wait with the CTA's give-up word at an explicit address (v8's barriers span more than the
+// 128 bytes mbar_wait assumes).
+S90 void mbar_wait8(uint32_t bar, uint32_t parity, uint32_t gave_up) {
+  if (mbar_try_wait<false>(bar, parity)) return;
+#if SPARSE90_WAIT_TIMEOUT_NS > 0
+  constexpr uint64_t kCycles = SPARSE90_WAIT_TIMEOUT_NS * 2ull;
+  const uint32_t t0 = clock32();
+#endif
+  while (!mbar_try_wait<false>(bar, parity)) {
+#if SPARSE90_WAIT_TIMEOUT_NS > 0
+    uint32_t g;
+    asm volatile("ld.volatile.shared.u32 %0, [%1];\n" : "=r"(g) : "r"(gave_up) : "memory");
+    if (g || clock32() - t0 > (uint32_t)(kCycles > 4000000000ull ? 4000000000ull : kCycles)) {
+      asm volatile("st.volatile.shared.u32 [%0], 1;\n" ::"r"(gave_up) : "memory");
+      *(volatile int*)&sparse90_wait_timed_out = 1;
+      break;
+    }
+#else
+    (void)gave_up;
+#endif
+  }
+}
+
+// `bytes` (a multiple of 16, both addresses 16-byte aligned) global -> this CTA's shared memory,
+// counted off the mbarrier's transaction count when they land.
+S90 void bulk_copy_g2s(uint32_t dst, const void* src, uint32_t bytes, uint32_t bar) {
+#if SPARSE90_ARCH_OK
+  asm volatile(
+      "cp.async.bulk.shared::cluster.global.mbarrier::complete_tx::bytes [%0], [%1], %2, [%3];\n" ::"r"(dst),
+      "l"(src), "r"(bytes), "r"(bar)
+      : "memory");
+#endif
+}
+
+template <int DIAG = DIAG_NONE>
+S90 void consumer_v8(const Args& a, uint32_t base, uint8_t* smem, int nb) {
+  const int wg = threadIdx.x >> 7, w = (threadIdx.x >> 5) & 3, lane = threadIdx.x & 31;
+  const int g = lane >> 2, t = lane & 3;
+  const int rows[2] = {16 * w + g, 16 * w + g + 8};
+  const uint32_t gave = base + Layout8::GAVE_UP;
+  float* sAlpha = reinterpret_cast<float*>(smem + Layout8::ALPHA);
+  float* sSum = reinterpret_cast<float*>(smem + Layout8::SUM);
+  const uint8_t* flags = smem + Layout8::FLAGS;
+  const float scale = a.scaleLog2;
+  const uint64_t dk = desc_kmajor(base), dv = desc_v(base);
+  auto wait_ready = [&](int half, uint32_t parity) {
+    mbar_wait8(base + Layout8::READY + 8 * half, parity, gave);
+    fence_proxy_async_cta();
+  };
+  // This warp's wgmma groups reading the half have retired: the producer may refill it.
+  auto release = [&](int half) {
+    if (lane == 0) mbar_arrive(base + Layout8::FREE + 8 * half);
+  };
+
+  float o[128];
+#pragma unroll
+  for (int i = 0; i < 128; i++) o[i] = 0.f;
+  float rowSum[2] = {0.f, 0.f};   // WG0's
+  auto rescale_o = [&](const float (&f)[2]) {
+#pragma unroll
+    for (int j = 0; j < 32; j++) {
+      o[4 * j] *= f[0];
+      o[4 * j + 1] *= f[0];
+      o[4 * j + 2] *= f[1];
+      o[4 * j + 3] *= f[1];
+    }
+  };
+  if (nb > 0) mbar_wait8(base + Layout8::QBAR, 0, gave);
+
+  if constexpr (DIAG == DIAG_PRODUCER) {
+    // The producer alone: every half released as soon as it is ready, nothing computed.
+    if (wg == 0) {
+      for (int b = 0; b < nb; b++) {
+        wait_ready(0, (uint32_t)b & 1u);
+        release(0);
+        wait_ready(1, (uint32_t)b & 1u);
+        release(1);
+      }
+    }
+  } else if (wg == 0) {
+    float s[32];       // S, then P (fp32)
+    uint32_t pf[16];   // P as bf16 A fragments
+    float rowMax[2] = {NEG_BIG, NEG_BIG};
+    for (int b = 0; b < nb; b++) {
+      const uint32_t par = (uint32_t)b & 1u;
+      wait_ready(0, par);
+      fence_regs(s);
+      wgmma_fence();
+      issue_s<Layout8::K, 0, 4, true>(s, dk);
+      wgmma_commit();
+      wait_ready(1, par);
+      wgmma_fence();   // the batch before may still run: only orders this warp's register use
+      issue_s<Layout8::K, 4, 9, false>(s, dk);
+      wgmma_commit();
+      wgmma_wait<0>();
+      fence_regs(s);
+      // Invalid entries -> -inf; row maxima of the block (log2 units; the scale is positive).
+      float mx[2];
+#pragma unroll
+      for (int j = 0; j < 8; j++) {
+        const uint32_t v = *reinterpret_cast<const uint16_t*>(flags + 8 * j + 2 * t);
+        if (!(v & 0xffu)) s[4 * j] = s[4 * j + 2] = -INFINITY;
+        if (!(v & 0xff00u)) s[4 * j + 1] = s[4 * j + 3] = -INFINITY;
+      }
+#pragma unroll
+      for (int h = 0; h < 2; h++) {
+        float m = -INFINITY;
+#pragma unroll
+        for (int j = 0; j < 8; j++) m = fmaxf(m, fmaxf(s[4 * j + 2 * h], s[4 * j + 2 * h + 1]));
+        m = fmaxf(m, __shfl_xor_sync(0xffffffffu, m, 1));
+        m = fmaxf(m, __shfl_xor_sync(0xffffffffu, m, 2));
+        mx[h] = m * scale;
+      }
+      float mnew[2], alpha[2], sum[2] = {0.f, 0.f};
+#pragma unroll
+      for (int h = 0; h < 2; h++) {
+        mnew[h] = fmaxf(rowMax[h], mx[h]);
+        alpha[h] = ex2(rowMax[h] - mnew[h]);
+      }
+      const bool moved = mnew[0] != rowMax[0] || mnew[1] != rowMax[1];
+      rowMax[0] = mnew[0];
+      rowMax[1] = mnew[1];
+#pragma unroll
+      for (int j = 0; j < 8; j++) {
+#pragma unroll
+        for (int e = 0; e < 4; e++) {
+          const float x = ex2(fmaf(s[4 * j + e], scale, -mnew[e >> 1]));
+          s[4 * j + e] = x;
+          sum[e >> 1] += x;
+        }
+      }
+#pragma unroll
+      for (int h = 0; h < 2; h++) rowSum[h] = rowSum[h] * alpha[h] + sum[h];
+      // The running max rarely moves after the first blocks: skip the 128-register rescale then.
+      if (__any_sync(0xffffffffu, moved)) rescale_o(alpha);
+#pragma unroll
+      for (int kk = 0; kk < 4; kk++) {
+        pf[4 * kk + 0] = pack_bf16(s[8 * kk + 0], s[8 * kk + 1]);
+        pf[4 * kk + 1] = pack_bf16(s[8 * kk + 2], s[8 * kk + 3]);
+        pf[4 * kk + 2] = pack_bf16(s[8 * kk + 4], s[8 * kk + 5]);
+        pf[4 * kk + 3] = pack_bf16(s[8 * kk + 6], s[8 * kk + 7]);
+      }
+      // P for WG1: [64 heads][64 keys] bf16, 128-byte rows swizzled (K-major A operand), and the
+      // rescale of O this block brings. WG1 read the previous ones before it released the right
+      // half this block's S waited for.
+      uint8_t* pt = smem + Layout8::P;
+#pragma unroll
+      for (int kk = 0; kk < 4; kk++)
+#pragma unroll
+        for (int jj = 0; jj < 2; jj++)
+#pragma unroll
+          for (int h = 0; h < 2; h++)
+            *reinterpret_cast<uint32_t*>(pt + rows[h] * 128 + (((2 * kk + jj) ^ g) << 4) + t * 4) =
+                pf[4 * kk + 2 * jj + h];
+      if (t == 0) {
+        sAlpha[rows[0]] = alpha[0];
+        sAlpha[rows[1]] = alpha[1];
+      }
+      fence_proxy_async_cta();
+      named_arrive(BAR_P0, 256);
+      fence_regs(o);
+      fence_regs(pf);
+      wgmma_fence();
+      issue_pv_rs<Layout8::K>(o, pf, dv);   // O[:, 0..255] += P V_left
+      wgmma_commit();
+      wgmma_wait<0>();
+      fence_regs(o);
+      fence_regs(pf);
+      release(0);
+    }
+  } else {
+    for (int b = 0; b < nb; b++) {
+      named_sync(BAR_P0, 256);   // WG0's P and rescale of this block
+      const float f[2] = {sAlpha[rows[0]], sAlpha[rows[1]]};
+      if (__any_sync(0xffffffffu, f[0] != 1.f || f[1] != 1.f)) rescale_o(f);
+      fence_regs(o);
+      wgmma_fence();
+      issue_pv_ss<Layout8::P, Layout8::K + 4 * PANEL>(o, dk, dv);   // O[:, 256..511] += P V_right
+      wgmma_commit();
+      wgmma_wait<0>();
+      fence_regs(o);
+      release(1);
+    }
+  }
+
+  // WG0's sums cover both halves of O: publish, normalise, store.
+  if (wg == 0) {
+#pragma unroll
+    for (int h = 0; h < 2; h++) {
+      float v = rowSum[h];
+      v += __shfl_xor_sync(0xffffffffu, v, 1);
+      v += __shfl_xor_sync(0xffffffffu, v, 2);
+      if (t == 0) sSum[rows[h]] = v;
+    }
+  }
+  named_sync(BAR_SUM, 256);
+  const int hh = blockIdx.x, r = blockIdx.y;
+#pragma unroll
+  for (int h = 0; h < 2; h++) {
+    const float total = sSum[rows[h]];
+    const float inv = total > 0.f ? 1.f / total : 0.f;
+    __nv_bfloat16* orow = a.out + ((size_t)r * 128 + hh * HEADS + rows[h]) * DV + wg * (DV / 2) + 2 * t;
+#pragma unroll
+    for (int j = 0; j < 32; j++)
+      *reinterpret_cast<uint32_t*>(orow + 8 * j) = pack_bf16(o[4 * j + 2 * h] * inv, o[4 * j + 2 * h + 1] * inv);
+  }
+}
+
+S90 void producer_fp8_v8(const Args& a, uint32_t base, uint8_t* smem, int nb) {
+  constexpr int SLOTS = Layout8::SLOTS;
+  const int w = (threadIdx.x >> 5) & 3, lane = threadIdx.x & 31;
+  const int* idx_row = a.indices + (size_t)blockIdx.y * a.k;
+  const uint8_t* seq = a.cache + (size_t)(blockIdx.y / a.T) * a.P * RAW;
+  const uint32_t gave = base + Layout8::GAVE_UP;
+  const uint32_t ring = base + Layout8::RING + w * Layout8::WARP_ENTRIES * RAW;
+  const uint32_t full0 = base + Layout8::FULL + 8 * SLOTS * w;
+  uint8_t* const rflag = smem + Layout8::RFLAGS + w * Layout8::WARP_ENTRIES;
+  const int nchunks = 4 * nb;
+
+  // Chunks c0 .. c1-1 (at most 8, their slots free): lane l copies entry l % 4 of chunk c0 + l / 4.
+  // The slot's barrier expects the bytes of the chunk's valid entries (one arrival per phase).
+  auto issue = [&](int c0, int c1) {
+    const int c = c0 + (lane >> 2), e = lane & 3;
+    const bool on = c < c1 && c < nchunks;
+    const int id = on ? entry_at(a, idx_row, (c >> 2) * BLK + 16 * w + 4 * (c & 3) + e) : -1;
+    const int slot = c % SLOTS;
+    const uint32_t valid = __ballot_sync(0xffffffffu, id >= 0);
+    if (on) {
+      rflag[slot * 4 + e] = id >= 0;
+      if (e == 0) mbar_arrive_expect_tx(full0 + 8 * slot, __popc(valid & (0xfu << (lane & ~3))) * RAW);
+      if (id >= 0) bulk_copy_g2s(ring + (slot * 4 + e) * RAW, seq + (size_t)id * RAW, RAW, full0 + 8 * slot);
+    }
+  };
+  // Ring entry (0..27) of row 16w + local of block b.
+  auto entry_of = [&](int b, int local) { return ((4 * b + (local >> 2)) % SLOTS) * 4 + (local & 3); };
+
+  // Half h of block b from the ring into the tile. Step j: rows 16w + 2j + sub (sub = lane bit 2),
+  // 16-value unit u of the half's 256 (lanes of one shared-memory phase: four units of each row,
+  // the odd row's rotated by 4 so its 16-byte stores land on the other 4 banks groups).
+  const int sub = (lane >> 2) & 1;
+  const int u = (4 * (lane >> 3) + (lane & 3) + 4 * sub) & 15;
+  auto convert = [&](int b, int h) {
+#pragma unroll 2
+    for (int j = 0; j < 8; j++) {
+      if (h == 0 && (j & 1) == 0) {   // the chunk's copies have landed (first touch: left half)
+        const int c = 4 * b + (j >> 1);
+        mbar_wait8(full0 + 8 * (c % SLOTS), (uint32_t)(c / SLOTS) & 1u, gave);
+      }
+      const int local = 2 * j + sub, row = 16 * w + local;
+      const int e = entry_of(b, local);
+      uint4 lo = make_uint4(0u, 0u, 0u, 0u), hi = lo;
+      if (rflag[e]) {
+        const uint32_t src = ring + e * RAW;
+        const uint4 v = ld_shared_16(src + 256 * h + 16 * u);
+        const float s120 = ld_shared_f32(src + 512 + 4 * (2 * h + (u >> 3))) * 0x1p120f;
+        dequant16_v5(v, __floats2bfloat162_rn(s120, s120), lo, hi);
+      }
+      const uint32_t dst = base + Layout8::K + (4 * h + (u >> 2)) * PANEL + row * 128;
+      const int rx = row & 7;
+      st_shared_16(dst + (((2 * (u & 3)) ^ rx) << 4), lo);
+      st_shared_16(dst + (((2 * (u & 3) + 1) ^ rx) << 4), hi);
+    }
+    if (h == 1) {   // rope (bf16 as stored) and the tile's valid flags: 16 rows x 8 chunks
+#pragma unroll
+      for (int i = 0; i < 4; i++) {
+        const int local = 4 * i + (lane >> 3), row = 16 * w + local, cc = lane & 7;
+        const int e = entry_of(b, local);
+        const bool valid = rflag[e] != 0;
+        const uint4 v = valid ? ld_shared_16(ring + e * RAW + 528 + 16 * cc) : make_uint4(0u, 0u, 0u, 0u);
+        st_shared_16(base + Layout8::K + 8 * PANEL + row * 128 + ((cc ^ (row & 7)) << 4), v);
+        if (cc == 0) smem[Layout8::FLAGS + row] = valid;
+      }
+    }
+  };
+
+  if (nb == 0) return;
+  issue(0, SLOTS);
+  for (int b = 0; b < nb; b++) {
+    const uint32_t fpar = ((uint32_t)b & 1u) ^ 1u;   // a fresh barrier passes parity 1 at once
+#pragma unroll 1
+    for (int h = 0; h < 2; h++) {
+      mbar_wait8(base + Layout8::FREE + 8 * h, fpar, gave);
+      convert(b, h);
+      fence_proxy_async_cta();   // generic stores before the consumers' wgmma
+      mbar_arrive(base + Layout8::READY + 8 * h);
+    }
+    // This warp is done with block b's chunks: their slots take the next ones (async-proxy writes
+    // after this warp's generic reads).
+    __syncwarp();
+    fence_proxy_async_cta();
+    issue(4 * b + SLOTS, 4 * b + SLOTS + 4);
+  }
+}
+
+// The version-8 kernel body: the prologue of sparse_mla (barriers, Q by cp.async, the scan for the
+// last valid entry) with Layout8, then producer_fp8_v8 and consumer_v8.
+template <int DIAG = DIAG_NONE>
+S90 void sparse_mla_v8(const Args& a) {
+  static_assert(DIAG != DIAG_CONSUMERS, "v8 has no consumers-alone build");
+  extern __shared__ uint8_t smem_raw[];
+  const uint32_t raw0 = smem_u32(smem_raw);
+  const uint32_t base = (raw0 + 1023u) & ~1023u;
+  uint8_t* const smem = smem_raw + (base - raw0);
+  const int tid = threadIdx.x, wg = tid >> 7;
+  const int hh = blockIdx.x, r = blockIdx.y;
+  int* const sLast = reinterpret_cast<int*>(smem + Layout8::LAST);
+  if (tid == 0) {
+    for (int h = 0; h < 2; h++) {
+      mbar_init(base + Layout8::READY + 8 * h, 128);   // every producer thread
+      mbar_init(base + Layout8::FREE + 8 * h, 4);      // the releasing warpgroup's warps
+    }
+    mbar_init(base + Layout8::QBAR, 128);
+    for (int i = 0; i < 4 * Layout8::SLOTS; i++) mbar_init(base + Layout8::FULL + 8 * i, 1);
+    *sLast = -1;
+    *reinterpret_cast<int*>(smem + Layout8::GAVE_UP) = 0;
+    fence_mbar_init();
+  }
+  __syncthreads();
+  if (wg == 2) {   // Q (64 heads x 576, contiguous) while everyone scans the index list
+    const int pt = tid - 256;
+    const uint8_t* src = reinterpret_cast<const uint8_t*>(a.q + ((size_t)r * 128 + hh * HEADS) * DQK);
+    for (int c = pt; c < HEADS * 72; c += 128) {
+      const int row = c / 72, ch = c % 72;
+      cp_async_16(base + Layout8::Q + (ch >> 3) * PANEL + row * 128 + (((ch & 7) ^ (row & 7)) << 4),
+                  src + row * ROWB + ch * 16, 16);
+    }
+    cp_async_arrive_noinc(base + Layout8::QBAR);
+  }
+  {
+    const int* idx_row = a.indices + (size_t)r * a.k;
+    int last = -1;
+    for (int i0 = tid; i0 < a.k; i0 += 4 * THREADS) {
+      int v[4];
+#pragma unroll
+      for (int u = 0; u < 4; u++) v[u] = i0 + u * THREADS < a.k ? __ldg(idx_row + i0 + u * THREADS) : -1;
+#pragma unroll
+      for (int u = 0; u < 4; u++)
+        if (v[u] >= 0 && v[u] < a.P) last = i0 + u * THREADS;
+    }
+    last = __reduce_max_sync(0xffffffffu, last);
+    if ((tid & 31) == 0 && last >= 0) atomicMax(sLast, last);
+  }
+  __syncthreads();
+  const int nb = (*sLast + BLK) / BLK;   // blocks 0 .. nb-1 hold every valid entry
+  if (wg == 2) {
+    reg_dealloc<Regs<true>::PRODUCER>();
+    producer_fp8_v8(a, base, smem, nb);
+    cp_async_wait_all();   // Q's copies too: no thread leaves with copies in flight
+  } else {
+    reg_alloc<Regs<true>::CONSUMER>();
+    consumer_v8<DIAG>(a, base, smem, nb);
+  }
+}
+
 }  // namespace sm90s

@@ -82,3 +82,18 @@ extern "C" __device__ const int sparse_mla_fp8_v6_heads_per_cta = sm90s::HEADS;
 extern "C" __device__ const int sparse_mla_fp8_v7_smem_bytes = sm90s::Layout::BYTES;
 extern "C" __device__ const int sparse_mla_fp8_v7_threads = sm90s::THREADS;
 extern "C" __device__ const int sparse_mla_fp8_v7_heads_per_cta = sm90s::HEADS;
+
+// Version 8 candidate (-Ddsabench.cuda.sparse=v8; not the default until an H200 round proves it):
+// the solo kernel whose raw entries wait in a shared-memory ring filled by cp.async.bulk far ahead
+// (the bytes in flight no longer come from producer registers), with one bf16 tile instead of two
+// to make room: WG0 runs S, the softmax and P V left, WG1 P V right from WG0's P (see
+// producer_fp8_v8 / consumer_v8 in sm90/sparse_mla.cuh). Same grid and arguments.
+extern "C" __global__ void __launch_bounds__(sm90s::THREADS, 1)
+    sparse_mla_fp8_v8(const __nv_bfloat16* __restrict__ q, const uint8_t* __restrict__ cache,
+                      const int* __restrict__ indices, __nv_bfloat16* __restrict__ out, int T, int P, int k,
+                      float scaleLog2) {
+  sm90s::sparse_mla_v8({q, cache, indices, out, T, P, k, scaleLog2});
+}
+extern "C" __device__ const int sparse_mla_fp8_v8_smem_bytes = sm90s::Layout8::BYTES;
+extern "C" __device__ const int sparse_mla_fp8_v8_threads = sm90s::THREADS;
+extern "C" __device__ const int sparse_mla_fp8_v8_heads_per_cta = sm90s::HEADS;

@@ -13,11 +13,14 @@ package io.dsabench.kernels.cuda;
  * no registers held); same grid and arguments, its shared-memory size from its export. {@code v7}
  * (candidate of the sdec7 round, same module): {@code sparse_mla_fp8_v7}, the CTA pair whose rope
  * travels with the dequantised values (registers, then st.async to the peer) instead of a cp.async
- * after each half's free barrier; same grid, arguments and shared memory as v5pair. {@code v3}:
- * dsa_sparse_mla.cu's dsa_sparse_mla_bf16_v3 and, for the fp8 cache, its CTA pair
- * dsa_sparse_mla_fp8_v3_pair. System property {@code dsabench.cuda.sparse} picks one for A/B runs.
- * Other GPUs always run the portable mma.sync kernels. (The version-4 CTA pair {@code v4pair} lost
- * on the H200 and left the sources: kernels/NOTES.md says where it is.)
+ * after each half's free barrier; same grid, arguments and shared memory as v5pair. {@code v8}
+ * (candidate of the sdec8 round, same module): {@code sparse_mla_fp8_v8}, the solo kernel whose raw
+ * entries wait in a shared-memory ring filled by cp.async.bulk, with one bf16 tile; same grid and
+ * arguments, its shared-memory size from its export. {@code v3}: dsa_sparse_mla.cu's
+ * dsa_sparse_mla_bf16_v3 and, for the fp8 cache, its CTA pair dsa_sparse_mla_fp8_v3_pair. System
+ * property {@code dsabench.cuda.sparse} picks one for A/B runs. Other GPUs always run the portable
+ * mma.sync kernels. (The version-4 CTA pair {@code v4pair} lost on the H200 and left the sources:
+ * kernels/NOTES.md says where it is.)
  */
 final class SparseShape {
   static final String PROPERTY = "dsabench.cuda.sparse";
@@ -31,23 +34,25 @@ final class SparseShape {
         && !v.equals("v5")
         && !v.equals("v5pair")
         && !v.equals("v6")
-        && !v.equals("v7")) {
+        && !v.equals("v7")
+        && !v.equals("v8")) {
       throw new IllegalArgumentException(
-          PROPERTY + ": '" + v + "' is not one of v3, v4, v5, v5pair, v6, v7");
+          PROPERTY + ": '" + v + "' is not one of v3, v4, v5, v5pair, v6, v7, v8");
     }
     return v;
   }
 
   /**
    * Whether the version runs the sm90 kernels of sm90/prefill/sparse.cu and
-   * sm90/decode/sparse_fp8.cu (version 4 and the version 5, 6 and 7 candidates: their modules,
-   * launch constants).
+   * sm90/decode/sparse_fp8.cu (version 4 and the version 5 to 8 candidates: their modules, launch
+   * constants).
    */
   static boolean isV4(String version) {
     return version.startsWith("v4")
         || version.startsWith("v5")
         || version.equals("v6")
-        || version.equals("v7");
+        || version.equals("v7")
+        || version.equals("v8");
   }
 
   /** The module of a v4 kernel: the cubin's folder and name under kernels/src/main/cuda. */
@@ -56,9 +61,9 @@ final class SparseShape {
   }
 
   /**
-   * The sm90 kernel of a version ({@code v4}, {@code v5}, {@code v5pair}, {@code v6}, {@code v7}:
-   * the candidates change only the fp8 one); it exports {@code <kernel>_smem_bytes}, {@code
-   * <kernel>_threads} and {@code <kernel>_heads_per_cta}.
+   * The sm90 kernel of a version ({@code v4}, {@code v5}, {@code v5pair}, {@code v6}, {@code v7},
+   * {@code v8}: the candidates change only the fp8 one); it exports {@code <kernel>_smem_bytes},
+   * {@code <kernel>_threads} and {@code <kernel>_heads_per_cta}.
    */
   static String v4Kernel(boolean fp8Cache, String version) {
     if (!fp8Cache) {
@@ -73,6 +78,8 @@ final class SparseShape {
         return "sparse_mla_fp8_v6";
       case "v7":
         return "sparse_mla_fp8_v7";
+      case "v8":
+        return "sparse_mla_fp8_v8";
       default:
         return "sparse_mla_fp8_v4";
     }

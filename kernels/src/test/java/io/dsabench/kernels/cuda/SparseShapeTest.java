@@ -30,16 +30,19 @@ class SparseShapeTest {
     System.setProperty(SparseShape.PROPERTY, "v7");
     assertThat(SparseShape.version()).isEqualTo("v7");
     assertThat(SparseShape.isV4("v7")).isTrue();
+    System.setProperty(SparseShape.PROPERTY, "v8");
+    assertThat(SparseShape.version()).isEqualTo("v8");
+    assertThat(SparseShape.isV4("v8")).isTrue();
   }
 
   @Test
   void removedAndUnknownVersionsAreNamedWithTheChoices() {
-    for (String gone : new String[] {"v4pair", "v8"}) {
+    for (String gone : new String[] {"v4pair", "v9"}) {
       System.setProperty(SparseShape.PROPERTY, gone);
       assertThatThrownBy(SparseShape::version)
           .isInstanceOf(IllegalArgumentException.class)
           .hasMessage(
-              "dsabench.cuda.sparse: '" + gone + "' is not one of v3, v4, v5, v5pair, v6, v7");
+              "dsabench.cuda.sparse: '" + gone + "' is not one of v3, v4, v5, v5pair, v6, v7, v8");
     }
   }
 
@@ -56,5 +59,7 @@ class SparseShapeTest {
     assertThat(SparseShape.v4Kernel(false, "v6")).isEqualTo("sparse_mla_bf16_v4");
     assertThat(SparseShape.v4Kernel(true, "v7")).isEqualTo("sparse_mla_fp8_v7");
     assertThat(SparseShape.v4Kernel(false, "v7")).isEqualTo("sparse_mla_bf16_v4");
+    assertThat(SparseShape.v4Kernel(true, "v8")).isEqualTo("sparse_mla_fp8_v8");
+    assertThat(SparseShape.v4Kernel(false, "v8")).isEqualTo("sparse_mla_bf16_v4");
   }
 }
