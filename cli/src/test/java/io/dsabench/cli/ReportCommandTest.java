@@ -344,8 +344,12 @@ class ReportCommandTest {
           .isCloseTo(ca.get(key), org.assertj.core.data.Percentage.withPercentage(1e-3));
       assertThat(row.get("b").asDouble())
           .isCloseTo(cb.get(key), org.assertj.core.data.Percentage.withPercentage(1e-3));
+      // cost's CSV has six significant digits; the report's change is B / A − 1 of its own.
       assertThat(row.get("change").asDouble())
-          .isCloseTo(cb.get(key) / ca.get(key) - 1, org.assertj.core.data.Offset.offset(1e-6));
+          .isCloseTo(
+              row.get("b").asDouble() / row.get("a").asDouble() - 1,
+              org.assertj.core.data.Offset.offset(1e-12))
+          .isCloseTo(cb.get(key) / ca.get(key) - 1, org.assertj.core.data.Offset.offset(1e-4));
     }
     assertThat(json.get("comparison").get("b").asText())
         .startsWith("run 20261129T161846Z-h200-9e2310f (");
