@@ -8,6 +8,7 @@ import io.dsabench.costmodel.capacity.WorkloadFile;
 import io.dsabench.costmodel.cost.CalibrationStep;
 import io.dsabench.costmodel.cost.Component;
 import io.dsabench.costmodel.cost.CostCurve;
+import io.dsabench.costmodel.cost.CostDelta;
 import io.dsabench.costmodel.cost.CostModel;
 import io.dsabench.costmodel.cost.CostParameters;
 import io.dsabench.costmodel.cost.CostReport;
@@ -15,12 +16,10 @@ import io.dsabench.costmodel.cost.Curve;
 import io.dsabench.costmodel.cost.CurvePoint;
 import io.dsabench.costmodel.cost.Extrapolation;
 import io.dsabench.costmodel.cost.Parameter;
-import io.dsabench.costmodel.cost.RestCalibration;
 import io.dsabench.costmodel.cost.RestEstimate;
 import io.dsabench.costmodel.cost.SeriesUsed;
 import io.dsabench.costmodel.hardware.HardwareProfile;
 import io.dsabench.costmodel.hardware.HardwareProfiles;
-import io.dsabench.costmodel.hardware.Price;
 import io.dsabench.costmodel.reference.ComparisonRow;
 import io.dsabench.costmodel.reference.Figure3Comparison;
 import io.dsabench.costmodel.reference.Figure3Reference;
@@ -37,6 +36,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -56,6 +56,8 @@ import picocli.CommandLine.Spec;
 final class CostCommand implements Callable<Integer> {
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
+  @Mixin ModelOptions model = new ModelOptions();
+
   @Option(
       names = "--results",
       required = true,
@@ -67,20 +69,6 @@ final class CostCommand implements Callable<Integer> {
       })
   List<Path> results;
 
-  @Option(
-      names = "--hardware",
-      paramLabel = "H",
-      description = "GPU to cost on: h800, h100, h200, b200 (default: h800, the paper's)")
-  String hardware = "h800";
-
-  @Option(
-      names = "--price",
-      paramLabel = "USD",
-      description =
-          "USD per GPU-hour, above 0 and at most 1000 (default: the hardware's default price;"
-              + " h800: 2)")
-  String price;
-
   @Option(names = "--format", paramLabel = "F", description = "table, csv or json (default: table)")
   String format = "table";
 
@@ -89,38 +77,6 @@ final class CostCommand implements Callable<Integer> {
       paramLabel = "FILE",
       description = "traffic mix (YAML or JSON, see examples/workloads/) to plan capacity for")
   Path workload;
-
-  @Option(
-      names = "--source-hardware",
-      paramLabel = "H",
-      description =
-          "GPU the results were measured on, when the run's device name does not say (default:"
-              + " from run.device.name; a cpu run is costed untranslated)")
-  String sourceHardware;
-
-  @Option(
-      names = "--extrapolation",
-      paramLabel = "E",
-      description =
-          "outside the measured positions: flag (extend linearly, mark '*') or error (default:"
-              + " flag)")
-  String extrapolation = "flag";
-
-  @Option(
-      names = "--calibrate",
-      description =
-          "scale the rest-of-model estimate so V3.1's curves start at the paper's intercepts"
-              + " (a printed, named step)")
-  boolean calibrate;
-
-  @Option(
-      names = "--set",
-      paramLabel = "KEY=VALUE",
-      description =
-          "edit one number of the model, e.g. deployment.decode.gemmEfficiency=0.3,"
-              + " model.activeExperts=8, hardware.bytesPerSecond=3.35e12 (repeatable; unknown keys"
-              + " list the known ones)")
-  java.util.LinkedHashMap<String, String> set = new java.util.LinkedHashMap<>();
 
   @Option(
       names = "--out",
@@ -145,11 +101,26 @@ final class CostCommand implements Callable<Integer> {
       description = "spacing of the curve samples from 0 to 131072 (default: 1024)")
   int step = 1024;
 
+  @Option(
+      names = "--compare-hardware",
+      paramLabel = "H,H,..",
+      split = ",",
+      description = {
+        "price the run on each of these profiles (two or more, e.g. h800,b200): the first is A,",
+        "each other one B; prints A, B and B vs A for every curve at 8K, 32K, 64K and 128K, and",
+        "with --workload each profile's GPUs and USD per day. Each profile at its own default",
+        "price unless --price sets one for all; every other model option applies to all"
+      })
+  List<String> compareHardware;
+
   @Override
   public Integer call() throws ResultsFormatException {
     String fmt = format.toLowerCase(Locale.ROOT);
     if (!List.of("table", "csv", "json").contains(fmt)) {
       throw new IllegalArgumentException("format: '" + format + "' is not one of table, csv, json");
+    }
+    if (compareHardware != null) {
+      return compareHardware(fmt);
     }
     if (fmt.equals("csv") && workload != null && outDir == null) {
       throw new IllegalArgumentException(
@@ -167,28 +138,8 @@ final class CostCommand implements Callable<Integer> {
       throw new IllegalArgumentException(
           "step: " + step + " is not between 1 and " + CostParameters.MAX_POSITION);
     }
-    HardwareProfile target = HardwareProfiles.byId(hardware);
-    CostParameters params = CostParameters.forHardware(target);
-    if (price != null) {
-      params = params.withPrice(Price.parse(price));
-    }
-    if (sourceHardware != null) {
-      params = params.withSource(HardwareProfiles.byId(sourceHardware));
-    }
-    params = params.withExtrapolation(extrapolationPolicy(extrapolation));
-    params = params.withPositions(positions(step));
-    params = io.dsabench.costmodel.cost.ParameterOverrides.apply(params, set);
+    CostParameters params = model.parameters(positions(step));
     Figure3Reference paper = Figure3Reference.load();
-    if (calibrate) {
-      params =
-          params.withCalibration(
-              RestCalibration.fromUsd(
-                  paper.curve(Curve.PREFILL_V31).usdPerMillionAt(0),
-                  paper.curve(Curve.DECODE_V31).usdPerMillionAt(0),
-                  Figure3Reference.USD_PER_GPU_HOUR,
-                  "paper Figure 3 intercepts at position 0 (prefill_v3.1, decode_v3.1), H800 at"
-                      + " 2 USD/GPU-hour"));
-    }
     java.util.Set<Phase> phaseSet = java.util.EnumSet.noneOf(Phase.class);
     for (String ph : phases) {
       phaseSet.add(Phase.of(ph.trim()));
@@ -227,6 +178,227 @@ final class CostCommand implements Callable<Integer> {
   }
 
   /**
+   * {@code --compare-hardware}: the run priced on each profile, every curve of the first (A) set
+   * against each other (B) at {@link CostDelta#POSITIONS}, the dashboard's "A vs B".
+   */
+  private int compareHardware(String fmt) {
+    if (model.hardware != null) {
+      throw new IllegalArgumentException(
+          "hardware: --compare-hardware names every profile priced, the first as A; drop"
+              + " --hardware "
+              + model.hardware);
+    }
+    if (outDir != null) {
+      throw new IllegalArgumentException(
+          "out: --compare-hardware prints one table; '" + outDir + "' is for a single pricing");
+    }
+    if (fmt.equals("csv") && workload != null) {
+      throw new IllegalArgumentException(
+          "workload: --compare-hardware --format csv prints the curves' table alone; the capacity"
+              + " plans are in --format table and json");
+    }
+    List<HardwareProfile> profiles = new java.util.ArrayList<>();
+    for (String id : compareHardware) {
+      HardwareProfile h = HardwareProfiles.byId(id.strip());
+      if (profiles.contains(h)) {
+        throw new IllegalArgumentException(
+            "compare-hardware: "
+                + h.id()
+                + " is named twice in "
+                + String.join(",", compareHardware));
+      }
+      profiles.add(h);
+    }
+    if (profiles.size() < 2) {
+      throw new IllegalArgumentException(
+          "compare-hardware: '"
+              + String.join(",", compareHardware)
+              + "' names one profile; give two or more, e.g. h800,b200");
+    }
+    java.util.Set<Phase> phaseSet = java.util.EnumSet.noneOf(Phase.class);
+    for (String ph : phases) {
+      phaseSet.add(Phase.of(ph.trim()));
+    }
+    MeasurementSet res = readAll(results);
+    TrafficMix mix = workload == null ? null : WorkloadFile.read(workload);
+    List<CostReport> reports = new java.util.ArrayList<>();
+    List<CapacityPlan> plans = new java.util.ArrayList<>();
+    for (HardwareProfile h : profiles) {
+      CostReport r =
+          CostModel.compute(res, model.parameters(h, model.price, positions(step)), phaseSet);
+      reports.add(r);
+      if (mix != null) {
+        plans.add(CapacityPlanner.plan(mix, r));
+      }
+    }
+    List<List<CostDelta>> deltas = new java.util.ArrayList<>();
+    for (CostReport b : reports.subList(1, reports.size())) {
+      deltas.add(CostDelta.between(reports.get(0), b, CostDelta.POSITIONS));
+    }
+    PrintWriter out = spec.commandLine().getOut();
+    switch (fmt) {
+      case "csv":
+        out.print(hardwareComparisonCsv(reports, deltas));
+        break;
+      case "json":
+        Map<String, Object> doc = new LinkedHashMap<>();
+        doc.put("schema", "dsabench.cost-comparison/v1");
+        List<Map<String, Object>> priced = new java.util.ArrayList<>();
+        for (int i = 0; i < reports.size(); i++) {
+          Map<String, Object> m = new LinkedHashMap<>();
+          m.put("hardware", reports.get(i).parameters().target().id());
+          m.put("usdPerGpuHour", reports.get(i).parameters().usdPerGpuHour());
+          m.put("attention", reports.get(i).attentionLabel());
+          if (!plans.isEmpty()) {
+            m.put("capacityPlan", plans.get(i));
+          }
+          priced.add(m);
+        }
+        doc.put("priced", priced);
+        doc.put("deltas", deltas);
+        try {
+          out.println(ResultsIO.mapper().writeValueAsString(doc));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+          throw new IllegalStateException("cost comparison cannot be written as JSON", e);
+        }
+        break;
+      default:
+        printHardwareComparison(out, reports, deltas, plans);
+    }
+    out.flush();
+    return Main.OK;
+  }
+
+  /** One row per curve, position and profile: its price, and its change against the first. */
+  static String hardwareComparisonCsv(List<CostReport> reports, List<List<CostDelta>> deltas) {
+    StringBuilder b =
+        new StringBuilder(
+            "curve,position_tokens,hardware,usd_per_gpu_hour,usd_per_million_tokens,change_vs_first\n");
+    CostParameters a = reports.get(0).parameters();
+    for (int i = 0; i < deltas.get(0).size(); i++) {
+      CostDelta first = deltas.get(0).get(i);
+      b.append(
+          String.format(
+              Locale.ROOT,
+              "%s,%d,%s,%s,%.6g,%n",
+              first.curve().id(),
+              first.position(),
+              a.target().id(),
+              plain(a.usdPerGpuHour()),
+              first.a()));
+      for (int k = 0; k < deltas.size(); k++) {
+        CostDelta d = deltas.get(k).get(i);
+        CostParameters p = reports.get(k + 1).parameters();
+        b.append(
+            String.format(
+                Locale.ROOT,
+                "%s,%d,%s,%s,%s,%s%n",
+                d.curve().id(),
+                d.position(),
+                p.target().id(),
+                plain(p.usdPerGpuHour()),
+                d.b() == null ? "" : String.format(Locale.ROOT, "%.6g", d.b()),
+                d.change() == null ? "" : String.format(Locale.ROOT, "%.6g", d.change())));
+      }
+    }
+    return b.toString();
+  }
+
+  private static void printHardwareComparison(
+      PrintWriter out,
+      List<CostReport> reports,
+      List<List<CostDelta>> deltas,
+      List<CapacityPlan> plans) {
+    out.printf(
+        Locale.ROOT,
+        "dsabench cost: run %s on %s, priced on %d profiles; B vs A = B / A - 1 (below 0, B is"
+            + " cheaper)%n",
+        reports.get(0).runId(),
+        reports.get(0).measuredOn(),
+        reports.size());
+    for (int i = 0; i < reports.size(); i++) {
+      CostParameters p = reports.get(i).parameters();
+      out.printf(
+          Locale.ROOT,
+          "  %s: %s (%s) at %.2f USD/GPU-hour; %s%n",
+          i == 0 ? "A" : "B",
+          p.target().id(),
+          p.target().name(),
+          p.usdPerGpuHour(),
+          reports.get(i).attentionLabel());
+    }
+    out.println();
+    out.println("USD per million tokens:");
+    StringBuilder head =
+        new StringBuilder(
+            String.format(
+                Locale.ROOT, "%-13s %9s %10s", "curve", "position", "A " + id(reports, 0)));
+    for (int k = 1; k < reports.size(); k++) {
+      head.append(String.format(Locale.ROOT, " %10s %8s", "B " + id(reports, k), "B vs A"));
+    }
+    out.println(head);
+    for (int i = 0; i < deltas.get(0).size(); i++) {
+      CostDelta first = deltas.get(0).get(i);
+      StringBuilder line =
+          new StringBuilder(
+              String.format(
+                  Locale.ROOT,
+                  "%-13s %9d %10.4f",
+                  first.curve().id(),
+                  first.position(),
+                  first.a()));
+      for (List<CostDelta> ds : deltas) {
+        CostDelta d = ds.get(i);
+        line.append(
+            d.b() == null
+                ? String.format(Locale.ROOT, " %10s %8s", "-", "-")
+                : String.format(Locale.ROOT, " %10.4f %+7.1f%%", d.b(), 100 * d.change()));
+      }
+      out.println(line);
+    }
+    if (plans.isEmpty()) {
+      return;
+    }
+    out.println();
+    out.printf(
+        Locale.ROOT,
+        "Capacity plan '%s' on each profile (GPUs in whole deployment units):%n",
+        plans.get(0).traffic().name());
+    out.printf(
+        Locale.ROOT,
+        "%-6s %-6s %6s %13s %12s %12s%n",
+        "",
+        "model",
+        "GPUs",
+        "USD/day",
+        "USD/M input",
+        "USD/M output");
+    for (int i = 0; i < plans.size(); i++) {
+      for (VariantPlan v : List.of(plans.get(i).dense(), plans.get(i).dsa())) {
+        out.printf(
+            Locale.ROOT,
+            "%-6s %-6s %6d %13.2f %12.4f %12.4f%n",
+            id(reports, i),
+            v.version().id(),
+            v.gpusNeeded(),
+            v.usdPerDay(),
+            v.usdPerMillionInput(),
+            v.usdPerMillionOutput());
+      }
+      out.println("       " + plans.get(i).verdict() + ".");
+    }
+  }
+
+  /** 2, 3.5: a price as it would be typed. */
+  private static String plain(double usd) {
+    return new java.math.BigDecimal(Double.toString(usd)).stripTrailingZeros().toPlainString();
+  }
+
+  private static String id(List<CostReport> reports, int i) {
+    return reports.get(i).parameters().target().id();
+  }
+
+  /**
    * Reads every file named, or every results file of a folder named, into one set; an unreadable
    * file or two files with one series are bad input (exit 2) naming them.
    */
@@ -256,17 +428,6 @@ final class CostCommand implements Callable<Integer> {
       return ResultsIO.read(file);
     } catch (ResultsFormatException e) {
       throw new IllegalArgumentException("results: " + e.getMessage(), e);
-    }
-  }
-
-  static Extrapolation extrapolationPolicy(String s) {
-    switch (s.toLowerCase(Locale.ROOT)) {
-      case "flag":
-        return Extrapolation.FLAG;
-      case "error":
-        return Extrapolation.ERROR;
-      default:
-        throw new IllegalArgumentException("extrapolation: '" + s + "' is not one of flag, error");
     }
   }
 

@@ -1,7 +1,6 @@
 package io.dsabench.cli;
 
 import io.dsabench.costmodel.capacity.WorkloadFile;
-import io.dsabench.costmodel.hardware.Price;
 import io.dsabench.costmodel.results.MeasurementSet;
 import io.dsabench.costmodel.results.Results;
 import io.dsabench.costmodel.results.ResultsFormatException;
@@ -25,6 +24,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -61,17 +61,16 @@ final class ReportCommand implements Callable<Integer> {
       description = "traffic to plan capacity for (YAML or JSON); no capacity plan without it")
   Path workload;
 
-  @Option(
-      names = "--hardware",
-      paramLabel = "H",
-      description = "hardware to price on: h800, h100, h200, b200 (default: the cost model's)")
-  String hardware;
+  @Mixin ModelOptions model = new ModelOptions();
 
   @Option(
-      names = "--price",
-      paramLabel = "USD",
-      description = "USD per GPU-hour, above 0 and at most 1000 (default: the hardware profile's)")
-  String price;
+      names = "--compare",
+      paramLabel = "FILE|DIR",
+      description = {
+        "a second run (B) to draw over this one (A) on the cost charts and table against it at",
+        "8K, 32K, 64K and 128K, priced the same way; repeatable, as --results is"
+      })
+  List<Path> compare;
 
   @Option(
       names = "--positions",
@@ -135,19 +134,33 @@ final class ReportCommand implements Callable<Integer> {
     for (Path f : inputs.subList(1, inputs.size())) {
       companions.add(new MeasurementSet.Source(f.toString(), read(f, "results")));
     }
+    List<MeasurementSet.Source> compared = new ArrayList<>();
+    if (compare != null) {
+      try {
+        compared.addAll(CostCommand.readAll(compare).sources());
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException(
+            e.getMessage().startsWith("results: ")
+                ? "compare: " + e.getMessage().substring("results: ".length())
+                : e.getMessage(),
+            e);
+      }
+    }
     ReportInput input =
         new ReportInput(
             run,
             primary.toString(),
-            hardware,
-            price == null ? null : Price.parse(price),
+            null,
+            null,
             positions == null ? null : parsePositions(positions),
             workload == null ? null : WorkloadFile.read(workload),
             workload == null ? null : workload.toString(),
             verdict(run, primary),
             "dsabench " + String.join(" ", spec.commandLine().getParseResult().originalArgs()),
             Instant.now(),
-            companions);
+            companions,
+            model.parameters(null),
+            compared);
     ReferenceInput ref = reference(run);
     ReportFiles files = ReportWriter.write(input, ref, out);
     var o = spec.commandLine().getOut();
@@ -174,7 +187,9 @@ final class ReportCommand implements Callable<Integer> {
               + "); pass --baseline FILE to compare with one");
     }
     if (baseline == null && sameFile(base, primary)) {
-      return Verdict.none("this is the published run for " + deviceName(run) + " (" + base + ")");
+      // Named as the user gave it: a published report should not carry this machine's paths.
+      return Verdict.none(
+          "this is the published run for " + deviceName(run) + " (" + primary + ")");
     }
     Results published = read(base, "baseline");
     Comparison c;

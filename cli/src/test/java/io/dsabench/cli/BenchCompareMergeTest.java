@@ -59,6 +59,41 @@ class BenchCompareMergeTest {
     return s;
   }
 
+  /**
+   * The README's promise: one line per point with its stage times, as the results file has them.
+   */
+  @Test
+  @Timeout(120)
+  void eachPointsLineGivesItsStageTimes(@TempDir Path tmp) throws Exception {
+    CliRun r = bench(tmp, "run");
+    assertThat(r.exit()).as(r.out() + r.err()).isZero();
+    Results res = ResultsIO.read(tmp.resolve("run/results.json"));
+    List<String> lines = r.err().lines().filter(l -> l.contains(" ok ")).toList();
+    assertThat(lines).hasSize(res.points().size()).hasSize(4);
+    for (PointResult p : res.points()) {
+      String line =
+          lines.stream()
+              .filter(l -> l.contains(" " + p.point().key() + " "))
+              .findFirst()
+              .orElseThrow();
+      StageResult total = p.stage(io.dsabench.costmodel.workload.Op.TOTAL).orElseThrow();
+      assertThat(line)
+          .contains(
+              "ok "
+                  + io.dsabench.harness.compare.Comparison.seconds(total.medianSeconds())
+                  + " total; ");
+      for (StageResult s : p.stages()) {
+        if (s.op() != io.dsabench.costmodel.workload.Op.TOTAL) {
+          assertThat(line)
+              .contains(
+                  s.op().id()
+                      + " "
+                      + io.dsabench.harness.compare.Comparison.seconds(s.medianSeconds()));
+        }
+      }
+    }
+  }
+
   @Test
   @Timeout(300)
   void shardsMergedEqualOneRunAndALostShardIsReported(@TempDir Path tmp) throws Exception {

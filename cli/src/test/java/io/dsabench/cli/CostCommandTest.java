@@ -248,4 +248,104 @@ class CostCommandTest {
     assertTrue(dec.out().contains("decode_v3.1      131072"), dec.out());
     assertTrue(!dec.out().contains("prefill_v3.1 "), dec.out());
   }
+
+  /** USD per million tokens by "curve@position" from a cost --format csv curves table. */
+  private static java.util.Map<String, Double> curves(String csv) {
+    java.util.Map<String, Double> m = new java.util.HashMap<>();
+    csv.lines()
+        .skip(1)
+        .map(l -> l.split(","))
+        .forEach(c -> m.put(c[0] + "@" + c[1], Double.parseDouble(c[2])));
+    return m;
+  }
+
+  @Test
+  void compareHardwarePricesOneRunOnEachProfileAsCostDoesAlone(@TempDir Path dir) throws Exception {
+    Path f = syntheticResults(dir, "cuda", "NVIDIA H200");
+    var h800 = curves(run("cost", "--results", f.toString(), "--format", "csv").out());
+    var b200 =
+        curves(
+            run("cost", "--results", f.toString(), "--hardware", "b200", "--format", "csv").out());
+    CliRun csv =
+        run(
+            "cost",
+            "--results",
+            f.toString(),
+            "--compare-hardware",
+            "h800,b200",
+            "--format",
+            "csv");
+    assertEquals(0, csv.exit(), csv.err());
+    List<String> lines = csv.out().lines().toList();
+    assertEquals(
+        "curve,position_tokens,hardware,usd_per_gpu_hour,usd_per_million_tokens,change_vs_first",
+        lines.get(0));
+    // Four curves at 8K, 32K, 64K and 128K, each on two profiles.
+    assertEquals(1 + 4 * 4 * 2, lines.size(), csv.out());
+    for (int i = 1; i < lines.size(); i += 2) {
+      String[] a = lines.get(i).split(",", -1);
+      String[] b = lines.get(i + 1).split(",", -1);
+      String key = a[0] + "@" + a[1];
+      assertEquals("h800", a[2]);
+      assertEquals("2", a[3]);
+      assertEquals("b200", b[2]);
+      assertEquals("4", b[3]);
+      assertEquals(h800.get(key), Double.parseDouble(a[4]), 1e-5 * h800.get(key), key);
+      assertEquals(b200.get(key), Double.parseDouble(b[4]), 1e-5 * b200.get(key), key);
+      assertEquals(b200.get(key) / h800.get(key) - 1, Double.parseDouble(b[5]), 1e-4, key);
+      assertEquals("", a[5]);
+    }
+    CliRun table =
+        run(
+            "cost",
+            "--results",
+            f.toString(),
+            "--compare-hardware",
+            "h800,b200",
+            "--price",
+            "3",
+            "--workload",
+            Path.of("..", "examples", "workloads", "chat.yaml").toString());
+    assertEquals(0, table.exit(), table.err());
+    assertTrue(
+        table.out().contains("  A: h800 (NVIDIA H800 SXM5) at 3.00 USD/GPU-hour"), table.out());
+    assertTrue(table.out().contains("  B: b200 (NVIDIA B200) at 3.00 USD/GPU-hour"), table.out());
+    assertTrue(
+        table.out().contains("curve          position     A h800     B b200   B vs A"),
+        table.out());
+    assertTrue(table.out().contains("Capacity plan 'chat' on each profile"), table.out());
+  }
+
+  @Test
+  void compareHardwareRefusesWhatItCannotShow(@TempDir Path dir) throws Exception {
+    Path f = syntheticResults(dir, "cuda", "NVIDIA H200");
+    CliRun one = run("cost", "--results", f.toString(), "--compare-hardware", "h800");
+    assertEquals(2, one.exit());
+    assertTrue(
+        one.err()
+            .contains(
+                "compare-hardware: 'h800' names one profile; give two or more, e.g. h800,b200"),
+        one.err());
+    CliRun twice = run("cost", "--results", f.toString(), "--compare-hardware", "h800,b200,h800");
+    assertEquals(2, twice.exit());
+    assertTrue(
+        twice.err().contains("compare-hardware: h800 is named twice in h800,b200,h800"),
+        twice.err());
+    CliRun both =
+        run(
+            "cost",
+            "--results",
+            f.toString(),
+            "--hardware",
+            "h200",
+            "--compare-hardware",
+            "h800,b200");
+    assertEquals(2, both.exit());
+    assertTrue(
+        both.err()
+            .contains(
+                "hardware: --compare-hardware names every profile priced, the first as A; drop"
+                    + " --hardware h200"),
+        both.err());
+  }
 }

@@ -252,4 +252,125 @@ class ReportCommandTest {
     assertThat(ReportCommand.parsePositions(java.util.List.of("8K", "128k", "6590")))
         .containsExactly(8192, 131072, 6590);
   }
+
+  /** USD per million tokens by "curve@position" from {@code cost --format csv}. */
+  private static java.util.Map<String, Double> costCurves(String csv) {
+    java.util.Map<String, Double> m = new java.util.HashMap<>();
+    csv.lines()
+        .skip(1)
+        .map(l -> l.split(","))
+        .forEach(c -> m.put(c[0] + "@" + c[1], Double.parseDouble(c[2])));
+    return m;
+  }
+
+  private static String[] args(String[] head, String... model) {
+    String[] all = java.util.Arrays.copyOf(head, head.length + model.length);
+    System.arraycopy(model, 0, all, head.length, model.length);
+    return all;
+  }
+
+  @Test
+  void takesEveryModelOptionOfCostAndTablesASecondRunAgainstTheFirst(@TempDir Path dir)
+      throws Exception {
+    Path a = Path.of("..", "reports", "published", "h200", "results.json");
+    Path b = PUBLISHED_H200;
+    String[] model = {
+      "--hardware",
+      "b200",
+      "--price",
+      "3.5",
+      "--calibrate",
+      "--set",
+      "deployment.decode.gemmEfficiency=0.3",
+      "--extrapolation",
+      "flag",
+      "--source-hardware",
+      "h200"
+    };
+    Path html = dir.resolve("r.html");
+    Run r =
+        run(
+            args(
+                new String[] {
+                  "report",
+                  "--results",
+                  a.toString(),
+                  "--compare",
+                  b.toString(),
+                  "--out",
+                  html.toString()
+                },
+                model));
+    assertThat(r.code()).as(r.err()).isZero();
+    var ca =
+        costCurves(
+            CliRun.run(
+                    args(
+                        new String[] {"cost", "--results", a.toString(), "--format", "csv"}, model))
+                .out());
+    var cb =
+        costCurves(
+            CliRun.run(
+                    args(
+                        new String[] {"cost", "--results", b.toString(), "--format", "csv"}, model))
+                .out());
+    var json =
+        io.dsabench.costmodel.results.ResultsIO.mapper().readTree(dir.resolve("r.json").toFile());
+    assertThat(json.get("title").asText())
+        .isEqualTo(
+            "DeepSeek Sparse Attention cost report — priced on B200 from a run on NVIDIA H200");
+    assertThat(json.get("pricing").get("hardware").asText()).isEqualTo("b200");
+    assertThat(json.get("pricing").get("usdPerGpuHour").asDouble()).isEqualTo(3.5);
+    // The report's numbers are cost's under the same options: --set and --calibrate included.
+    for (var row : json.get("summary")) {
+      String phase = row.get("phase").asText();
+      int pos = row.get("position").asInt();
+      assertThat(row.get("denseUsdPerMillionTokens").asDouble())
+          .isCloseTo(
+              ca.get(phase + "_v3.1@" + pos),
+              org.assertj.core.data.Percentage.withPercentage(1e-3));
+      assertThat(row.get("dsaUsdPerMillionTokens").asDouble())
+          .isCloseTo(
+              ca.get(phase + "_v3.2@" + pos),
+              org.assertj.core.data.Percentage.withPercentage(1e-3));
+    }
+    assertThat(json.get("methodology").toString()).contains("calibration.");
+    // A vs B: every curve at 8K, 32K, 64K and 128K, B priced as A is.
+    var rows = json.get("comparison").get("rows");
+    assertThat(rows).hasSize(16);
+    for (var row : rows) {
+      String key = row.get("curve").asText() + "@" + row.get("position").asInt();
+      assertThat(row.get("a").asDouble())
+          .isCloseTo(ca.get(key), org.assertj.core.data.Percentage.withPercentage(1e-3));
+      assertThat(row.get("b").asDouble())
+          .isCloseTo(cb.get(key), org.assertj.core.data.Percentage.withPercentage(1e-3));
+      // cost's CSV has six significant digits; the report's change is B / A − 1 of its own.
+      assertThat(row.get("change").asDouble())
+          .isCloseTo(
+              row.get("b").asDouble() / row.get("a").asDouble() - 1,
+              org.assertj.core.data.Offset.offset(1e-12))
+          .isCloseTo(cb.get(key) / ca.get(key) - 1, org.assertj.core.data.Offset.offset(1e-4));
+    }
+    assertThat(json.get("comparison").get("b").asText())
+        .startsWith("run 20261129T161846Z-h200-9e2310f (");
+    assertThat(json.get("comparison").get("curves")).hasSize(4);
+    String page = Files.readString(html);
+    assertThat(page).contains("<section id=\"compare\">").contains("id=\"compare-table\"");
+    assertThat(Files.readString(dir.resolve("r.csv")))
+        .contains("compare,decode_v3.2,131072,,,b_over_a_minus_1,");
+
+    // A second run that cannot be priced is bad input, named as --compare's.
+    Path decodeOnly = Path.of("..", "testdata", "h200-9e2310f", "decode-2tok-b64.json");
+    Run bad =
+        run(
+            "report",
+            "--results",
+            a.toString(),
+            "--compare",
+            decodeOnly.toString(),
+            "--out",
+            html.toString());
+    assertThat(bad.code()).isEqualTo(Main.BAD_INPUT);
+    assertThat(bad.err()).startsWith("dsabench: compare: ");
+  }
 }

@@ -6,6 +6,7 @@ import io.dsabench.costmodel.capacity.TrafficMix;
 import io.dsabench.costmodel.capacity.VariantPlan;
 import io.dsabench.costmodel.cost.CalibrationStep;
 import io.dsabench.costmodel.cost.CostCurve;
+import io.dsabench.costmodel.cost.CostDelta;
 import io.dsabench.costmodel.cost.CostModel;
 import io.dsabench.costmodel.cost.CostParameters;
 import io.dsabench.costmodel.cost.CostReport;
@@ -47,6 +48,7 @@ import io.dsabench.reports.model.Provenance;
 import io.dsabench.reports.model.ReferenceRow;
 import io.dsabench.reports.model.ReferenceRun;
 import io.dsabench.reports.model.ReportData;
+import io.dsabench.reports.model.RunComparison;
 import io.dsabench.reports.model.SummaryRow;
 import io.dsabench.reports.render.Fmt;
 import java.util.ArrayList;
@@ -71,6 +73,9 @@ final class ReportBuilder {
 
   /** The cost model's parameters for the input: its hardware at its price, all else default. */
   static CostParameters parameters(ReportInput in) {
+    if (in.parameters() != null) {
+      return in.parameters();
+    }
     CostParameters p =
         in.hardware() == null
             ? CostParameters.defaults()
@@ -153,9 +158,7 @@ final class ReportBuilder {
       summary = summary(cost, paper, in.summaryPositions());
       curves = curves(cost, paper);
       crossover = cost.prefillCrossoverPosition();
-      if (in.workload() != null) {
-        capacity = capacity(in, cost);
-      }
+      capacity = capacity(in, cost);
     }
     HardwareProfile measuredOn =
         "cpu".equals(run.backend()) ? null : HardwareProfiles.forDevice(run.device()).orElse(null);
@@ -189,9 +192,13 @@ final class ReportBuilder {
               + String.join("; ", lines)
               + ".");
     }
+    RunComparison comparison = null;
+    if (cost != null && in.compared().isPresent()) {
+      comparison = comparison(in, cost, params);
+    }
     return new ReportData(
         ReportData.SCHEMA,
-        "DeepSeek Sparse Attention cost report — " + deviceLabel(run),
+        title(run, params),
         in.generatedAt().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString(),
         provenance(in),
         new Pricing(
@@ -209,13 +216,94 @@ final class ReportBuilder {
         kernels(allResults(in)),
         capacity,
         methodology(cost, paper),
-        in.verdict());
+        in.verdict(),
+        null,
+        null,
+        comparison);
   }
 
-  private static String deviceLabel(RunInfo run) {
+  /**
+   * "… — priced on H800 from a run on NVIDIA H200": the hardware the costs are for first, then what
+   * measured them, because the two differ whenever a run is priced on another GPU.
+   */
+  static String title(RunInfo run, CostParameters params) {
     DeviceRecord d = run.device();
-    String name = d == null || d.name() == null ? "unknown device" : d.name();
-    return name + " (" + run.backend() + ")";
+    String name = d == null || d.name() == null ? "an unnamed device" : d.name();
+    String backend = "cuda".equals(run.backend()) ? "" : " (" + run.backend() + " backend)";
+    return "DeepSeek Sparse Attention cost report — priced on "
+        + params.target().id().toUpperCase(Locale.ROOT)
+        + " from a run on "
+        + name
+        + backend;
+  }
+
+  /**
+   * The second run priced with this run's parameters, and the dashboard's "A vs B" table: each of
+   * this run's curves at {@link CostDelta#POSITIONS}.
+   */
+  private static RunComparison comparison(ReportInput in, CostReport a, CostParameters params) {
+    io.dsabench.costmodel.results.MeasurementSet set = in.compared().orElseThrow();
+    CostReport b;
+    try {
+      b = CostModel.compute(set, params);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("compare: " + e.getMessage(), e);
+    }
+    List<RunComparison.Row> rows = new ArrayList<>();
+    for (CostDelta x : CostDelta.between(a, b, CostDelta.POSITIONS)) {
+      rows.add(
+          new RunComparison.Row(
+              x.curve().id(),
+              x.curve().phase(),
+              x.curve().version().variant(),
+              x.position(),
+              x.a(),
+              x.b(),
+              x.change()));
+    }
+    List<Curve> curves = new ArrayList<>();
+    Results bRun = in.compare().get(0).results();
+    for (CostCurve c : b.curves()) {
+      Variant v = c.curve().version().variant();
+      List<CurvePoint> pts = new ArrayList<>();
+      for (var p : c.points()) {
+        pts.add(
+            new CurvePoint(
+                p.position(), p.usdPerMillionTokens(), p.extrapolated() ? EXTRAPOLATED : null));
+      }
+      curves.add(
+          new Curve(
+              c.curve().id(),
+              c.curve().phase(),
+              v,
+              Curve.COMPARED,
+              "B: " + bRun.run().id() + ", " + versionLabel(v),
+              pts));
+    }
+    String aLabel =
+        "run "
+            + in.results().run().id()
+            + (in.resultsFile() == null ? "" : " (" + in.resultsFile() + ")");
+    DeviceRecord bd = bRun.run().device();
+    String bLabel =
+        "run "
+            + bRun.run().id()
+            + " ("
+            + in.compare().get(0).label()
+            + (in.compare().size() > 1 ? " and " + (in.compare().size() - 1) + " more" : "")
+            + "), measured on "
+            + (bd == null || bd.name() == null ? "an unnamed device" : bd.name())
+            + " ("
+            + bRun.run().backend()
+            + ")";
+    String note =
+        "Both priced on "
+            + params.target().id()
+            + " at "
+            + Fmt.sig(params.usdPerGpuHour(), 6)
+            + " USD/GPU-hour with the same cost-model parameters, so a difference is the runs'"
+            + " own. B vs A = B / A − 1: below 0, B is cheaper.";
+    return new RunComparison(aLabel, bLabel, note, curves, rows);
   }
 
   private static String measuredRange(CostReport cost) {
@@ -384,7 +472,8 @@ final class ReportBuilder {
   }
 
   private static CapacityPlan capacity(ReportInput in, CostReport cost) {
-    TrafficMix t = in.workload();
+    boolean byDefault = in.workload() == null;
+    TrafficMix t = byDefault ? DefaultWorkload.mix() : in.workload();
     io.dsabench.costmodel.capacity.CapacityPlan plan = CapacityPlanner.plan(t, cost);
     List<Parameter> inputs = new ArrayList<>();
     inputs.add(new Parameter("requests per second", Fmt.sig(t.requestsPerSecond(), 6), "1/s", ""));
@@ -437,10 +526,12 @@ final class ReportBuilder {
               "computed"));
     }
     String name =
-        (t.name() == null ? "workload" : t.name())
-            + (in.workloadFile() == null ? "" : " (" + in.workloadFile() + ")");
+        byDefault
+            ? DefaultWorkload.LABEL
+            : (t.name() == null ? "workload" : t.name())
+                + (in.workloadFile() == null ? "" : " (" + in.workloadFile() + ")");
     return new CapacityPlan(
-        name, inputs, List.of(row(plan.dense()), row(plan.dsa())), plan.verdict());
+        name, inputs, List.of(row(plan.dense()), row(plan.dsa())), plan.verdict(), byDefault);
   }
 
   private static CapacityRow row(VariantPlan v) {
@@ -721,7 +812,8 @@ final class ReportBuilder {
         d.methodology(),
         d.verdict(),
         referenceRun(ref, tables),
-        kernelCharts(tables, ref));
+        kernelCharts(tables, ref),
+        d.comparison());
   }
 
   /**

@@ -24,6 +24,11 @@ import java.util.List;
  * @param companions more results files priced with {@code results} (a decode run with two tokens
  *     per sequence, say): each (phase, variant) is taken from the file that has it, and their
  *     kernels are tabled too; empty for none
+ * @param parameters the cost model's parameters, every option of {@code dsabench cost} applied
+ *     ({@code --set}, {@code --calibrate}, ...); null to build them from {@code hardware} and
+ *     {@code usdPerGpuHour}, which must then be the only pricing given
+ * @param compare a second run (with its companions) to draw and table against this one, priced with
+ *     the same parameters; empty for none
  */
 public record ReportInput(
     Results results,
@@ -36,7 +41,9 @@ public record ReportInput(
     Verdict verdict,
     String reportCommand,
     Instant generatedAt,
-    List<MeasurementSet.Source> companions) {
+    List<MeasurementSet.Source> companions,
+    io.dsabench.costmodel.cost.CostParameters parameters,
+    List<MeasurementSet.Source> compare) {
   /** The positions the summary shows unless told otherwise: 8K, 32K, 64K and 128K. */
   public static final List<Integer> DEFAULT_POSITIONS = List.of(8192, 32768, 65536, 131072);
 
@@ -60,6 +67,50 @@ public record ReportInput(
       // Two files holding one series are bad input, refused here by name.
       set(results, resultsFile, companions);
     }
+    if (parameters != null && (hardware != null || usdPerGpuHour != null)) {
+      throw new IllegalArgumentException(
+          "parameters: give the cost parameters or a hardware and price, not both");
+    }
+    compare = compare == null ? List.of() : List.copyOf(compare);
+    if (!compare.isEmpty()) {
+      MeasurementSet.of(compare);
+    }
+  }
+
+  /** One results file with its companions, priced by hardware and price alone. */
+  public ReportInput(
+      Results results,
+      String resultsFile,
+      String hardware,
+      Double usdPerGpuHour,
+      List<Integer> summaryPositions,
+      TrafficMix workload,
+      String workloadFile,
+      Verdict verdict,
+      String reportCommand,
+      Instant generatedAt,
+      List<MeasurementSet.Source> companions) {
+    this(
+        results,
+        resultsFile,
+        hardware,
+        usdPerGpuHour,
+        summaryPositions,
+        workload,
+        workloadFile,
+        verdict,
+        reportCommand,
+        generatedAt,
+        companions,
+        null,
+        null);
+  }
+
+  /** The second run and its companions as one set; empty when there is none. */
+  public java.util.Optional<MeasurementSet> compared() {
+    return compare.isEmpty()
+        ? java.util.Optional.empty()
+        : java.util.Optional.of(MeasurementSet.of(compare));
   }
 
   /** One results file, no companions. */

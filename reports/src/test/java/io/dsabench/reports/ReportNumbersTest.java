@@ -186,8 +186,8 @@ class ReportNumbersTest {
     assertFigure3Table(page, cmp);
     assertThat(page.getElementById("figure3-note").attr("data-same-pricing")).isEqualTo("true");
     assertThat(page.select("nav a[href=#figure3]").text()).isEqualTo("Against Figure 3");
-    // The section follows the cost curves.
-    assertThat(page.getElementById("curves").nextElementSibling().id()).isEqualTo("figure3");
+    // The section follows the per-token summary, on the page after the bottom line.
+    assertThat(page.getElementById("summary").nextElementSibling().id()).isEqualTo("figure3");
   }
 
   @Test

@@ -11,7 +11,8 @@ import java.util.List;
  *     prefill_v3.2}
  * @param phase prefill or decode
  * @param variant dense (V3.1) or DSA (V3.2)
- * @param source {@code measured} (this run, through the cost model) or {@code paper} (Figure 3)
+ * @param source {@code measured} (this run, through the cost model), {@code compared} (the run it
+ *     is compared with, priced the same way) or {@code paper} (Figure 3)
  * @param label legend text
  * @param points in increasing position
  */
@@ -19,14 +20,15 @@ public record Curve(
     String id, Phase phase, Variant variant, String source, String label, List<CurvePoint> points) {
   public static final String MEASURED = "measured";
   public static final String PAPER = "paper";
+  public static final String COMPARED = "compared";
 
   public Curve {
     Checks.notBlank("curve.id", id);
     Checks.notNull("curve.phase", phase);
     Checks.notNull("curve.variant", variant);
-    if (!MEASURED.equals(source) && !PAPER.equals(source)) {
+    if (!MEASURED.equals(source) && !PAPER.equals(source) && !COMPARED.equals(source)) {
       throw new IllegalArgumentException(
-          "curve.source: '" + source + "' is not one of measured, paper");
+          "curve.source: '" + source + "' is not one of measured, compared, paper");
     }
     points = List.copyOf(points);
     for (int i = 1; i < points.size(); i++) {

@@ -28,6 +28,7 @@ import java.util.List;
  * @param reference the reference run the kernels are set against, or why there is none
  * @param kernelCharts the kernel charts' lines: our stages' throughput over position and, with a
  *     reference run, the reference's
+ * @param comparison this run against a second one ({@code report --compare}), or null
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonPropertyOrder({
@@ -47,7 +48,8 @@ import java.util.List;
   "methodology",
   "verdict",
   "reference",
-  "kernelCharts"
+  "kernelCharts",
+  "comparison"
 })
 public record ReportData(
     String schema,
@@ -66,7 +68,8 @@ public record ReportData(
     Methodology methodology,
     Verdict verdict,
     ReferenceRun reference,
-    List<KernelSeries> kernelCharts) {
+    List<KernelSeries> kernelCharts,
+    RunComparison comparison) {
   public static final String SCHEMA = "dsabench.report/v1";
 
   /** The reason a report shows when nobody gave it a reference run. */
@@ -88,6 +91,46 @@ public record ReportData(
     kernels = List.copyOf(kernels == null ? List.of() : kernels);
     reference = reference == null ? ReferenceRun.none(NO_REFERENCE) : reference;
     kernelCharts = List.copyOf(kernelCharts == null ? List.of() : kernelCharts);
+  }
+
+  /** A report compared with no second run. */
+  public ReportData(
+      String schema,
+      String title,
+      String generatedAt,
+      Provenance provenance,
+      Pricing pricing,
+      List<String> warnings,
+      List<SummaryRow> summary,
+      Double prefillCrossoverPosition,
+      List<Curve> curves,
+      PaperComparison paperComparison,
+      Ceilings ceilings,
+      List<KernelTable> kernels,
+      CapacityPlan capacity,
+      Methodology methodology,
+      Verdict verdict,
+      ReferenceRun reference,
+      List<KernelSeries> kernelCharts) {
+    this(
+        schema,
+        title,
+        generatedAt,
+        provenance,
+        pricing,
+        warnings,
+        summary,
+        prefillCrossoverPosition,
+        curves,
+        paperComparison,
+        ceilings,
+        kernels,
+        capacity,
+        methodology,
+        verdict,
+        reference,
+        kernelCharts,
+        null);
   }
 
   /** A report without a reference run and without kernel charts. */
@@ -123,6 +166,7 @@ public record ReportData(
         capacity,
         methodology,
         verdict,
+        null,
         null,
         null);
   }

@@ -12,6 +12,7 @@ import io.dsabench.reports.model.Parameter;
 import io.dsabench.reports.model.ReferenceRow;
 import io.dsabench.reports.model.ReferenceRun;
 import io.dsabench.reports.model.ReportData;
+import io.dsabench.reports.model.RunComparison;
 import io.dsabench.reports.model.SummaryRow;
 
 /**
@@ -281,6 +282,61 @@ public final class CsvRenderer {
             r.usdPerMillionOutputTokens(),
             "USD/Mtok",
             plan.workload());
+      }
+    }
+    RunComparison c = d.comparison();
+    if (c != null) {
+      text(b, "compare", "a", c.a(), "", "");
+      text(b, "compare", "b", c.b(), "", c.note());
+      for (Curve curve : c.curves()) {
+        for (CurvePoint pt : curve.points()) {
+          row(
+              b,
+              "curve",
+              curve.source() + ":" + curve.id(),
+              pt.position(),
+              null,
+              null,
+              "usd_per_million_tokens",
+              pt.usdPerMillionTokens(),
+              "USD/Mtok",
+              pt.flag());
+        }
+      }
+      for (RunComparison.Row r : c.rows()) {
+        row(
+            b,
+            "compare",
+            r.curve(),
+            r.position(),
+            null,
+            null,
+            "a_usd_per_million_tokens",
+            r.a(),
+            "USD/Mtok",
+            null);
+        row(
+            b,
+            "compare",
+            r.curve(),
+            r.position(),
+            null,
+            null,
+            "b_usd_per_million_tokens",
+            r.b(),
+            "USD/Mtok",
+            null);
+        row(
+            b,
+            "compare",
+            r.curve(),
+            r.position(),
+            null,
+            null,
+            "b_over_a_minus_1",
+            r.change(),
+            "",
+            "below 0, B is cheaper");
       }
     }
     for (Parameter p : d.methodology().parameters()) {

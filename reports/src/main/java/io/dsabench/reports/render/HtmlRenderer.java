@@ -16,6 +16,7 @@ import io.dsabench.reports.model.Provenance;
 import io.dsabench.reports.model.ReferenceRow;
 import io.dsabench.reports.model.ReferenceRun;
 import io.dsabench.reports.model.ReportData;
+import io.dsabench.reports.model.RunComparison;
 import io.dsabench.reports.model.SummaryRow;
 import io.dsabench.reports.model.Verdict;
 import java.util.ArrayList;
@@ -79,13 +80,16 @@ public final class HtmlRenderer {
 
   private static String body(ReportData d) {
     StringBuilder b = new StringBuilder(64_000);
+    // Page 1 is the bottom line for a manager; the evidence follows, the long tables folded.
     header(b, d);
+    bottomLine(b, d);
     summary(b, d);
-    curves(b, d);
+    comparison(b, d);
     paperComparison(b, d);
+    verdict(b, d);
     kernels(b, d);
     capacity(b, d);
-    verdict(b, d);
+    curves(b, d);
     methodology(b, d);
     provenance(b, d);
     return b.toString();
@@ -98,7 +102,7 @@ public final class HtmlRenderer {
         .append(Escape.html(deviceLabel(p)))
         .append("</strong> (")
         .append(Escape.html(p.backend()))
-        .append(" backend), priced as <strong>")
+        .append(" backend), priced on <strong>")
         .append(Escape.html(d.pricing().hardware()))
         .append("</strong> at <strong>")
         .append(Escape.html(Fmt.sig(d.pricing().usdPerGpuHour(), 4)))
@@ -115,10 +119,12 @@ public final class HtmlRenderer {
       }
       b.append("</ul>\n</div>\n");
     }
-    b.append("<nav><a href=\"#summary\">Summary</a> · <a href=\"#curves\">Cost curves</a> · ")
-        .append("<a href=\"#figure3\">Against Figure 3</a> · ")
-        .append("<a href=\"#kernels\">Kernels</a> · <a href=\"#capacity\">Capacity plan</a> · ")
-        .append("<a href=\"#regression\">Regression</a> · <a href=\"#methodology\">Methodology</a>")
+    b.append("<nav><a href=\"#bottom-line\">Bottom line</a> · <a href=\"#summary\">Per token</a>")
+        .append(d.comparison() == null ? "" : " · <a href=\"#compare\">A vs B</a>")
+        .append(" · <a href=\"#figure3\">Against Figure 3</a> · ")
+        .append("<a href=\"#regression\">Regression</a> · <a href=\"#kernels\">Kernels</a> · ")
+        .append("<a href=\"#capacity\">Capacity plan</a> · <a href=\"#curves\">Curve values</a>")
+        .append(" · <a href=\"#methodology\">Methodology</a>")
         .append(" · <a href=\"#provenance\">Provenance</a></nav>\n</header>\n");
   }
 
@@ -170,17 +176,75 @@ public final class HtmlRenderer {
     b.append("</tbody>\n</table>\n</section>\n");
   }
 
-  private static void curves(StringBuilder b, ReportData d) {
-    b.append("<section id=\"curves\">\n<h2>Cost curves</h2>\n");
-    b.append("<p>Solid: this run through the cost model. Dashed: the paper's Figure 3 (H800,")
-        .append(" 2 USD/GPU-hour). Dotted stretches are values the cost model flags as")
-        .append(" extrapolated (outside the measured positions).</p>\n");
+  /**
+   * Page 1: for the workload (the default one when none was given), dense against DSA in USD per
+   * million input and output tokens, GPUs and USD per day, what DSA saves in words, and the two
+   * cost charts.
+   */
+  private static void bottomLine(StringBuilder b, ReportData d) {
+    b.append("<section id=\"bottom-line\">\n<h2>Bottom line</h2>\n");
+    CapacityPlan plan = d.capacity();
+    if (plan == null) {
+      b.append("<p class=\"empty\" id=\"bottom-line-absent\">No bottom line: the cost model")
+          .append(" could not cost this run (see Read first above), so no workload could be")
+          .append(" planned.</p>\n");
+    } else {
+      b.append("<p id=\"bottom-line-workload\" data-default=\"")
+          .append(plan.defaultWorkload())
+          .append("\">Serving the workload <strong>")
+          .append(Escape.html(plan.workload()))
+          .append("</strong>")
+          .append(traffic(plan))
+          .append(" on ")
+          .append(Escape.html(d.pricing().hardware().toUpperCase(Locale.ROOT)))
+          .append(" at ")
+          .append(Escape.html(Fmt.sig(d.pricing().usdPerGpuHour(), 4)))
+          .append(" USD/GPU-hour:</p>\n");
+      CapacityRow dense = row(plan, Variant.DENSE);
+      CapacityRow dsa = row(plan, Variant.DSA);
+      b.append("<table id=\"bottom-line-table\">\n<caption>Dense MLA (V3.1) against DSA (V3.2)")
+          .append(" for this workload</caption>\n<thead><tr><th>attention</th>")
+          .append("<th>USD per M input tokens</th><th>USD per M output tokens</th>")
+          .append("<th>GPUs</th><th>USD per day</th></tr></thead>\n<tbody>\n");
+      for (CapacityRow r : List.of(dense, dsa)) {
+        b.append("<tr data-variant=\"").append(r.variant().id()).append("\">");
+        cell(b, r.variant() == Variant.DENSE ? "dense MLA (V3.1)" : "DSA (V3.2)");
+        numCell(b, "usd-per-million-input", r.usdPerMillionInputTokens(), Fmt::usd);
+        numCell(b, "usd-per-million-output", r.usdPerMillionOutputTokens(), Fmt::usd);
+        numCell(b, "gpus", r.gpus(), v -> Integer.toString((int) v));
+        numCell(b, "usd-per-day", r.usdPerDay(), Fmt::usdLarge);
+        b.append("</tr>\n");
+      }
+      b.append("<tr class=\"saves\" data-variant=\"saves\">");
+      cell(b, "DSA saves");
+      savesCell(
+          b,
+          "usd-per-million-input",
+          dense.usdPerMillionInputTokens(),
+          dsa.usdPerMillionInputTokens(),
+          Fmt::usd);
+      savesCell(
+          b,
+          "usd-per-million-output",
+          dense.usdPerMillionOutputTokens(),
+          dsa.usdPerMillionOutputTokens(),
+          Fmt::usd);
+      savesCell(b, "gpus", dense.gpus(), dsa.gpus(), v -> Integer.toString((int) Math.round(v)));
+      savesCell(b, "usd-per-day", dense.usdPerDay(), dsa.usdPerDay(), Fmt::usdLarge);
+      b.append("</tr>\n</tbody>\n</table>\n");
+      b.append("<p id=\"bottom-line-verdict\"><strong>")
+          .append(Escape.html(plan.verdict()))
+          .append(".</strong>")
+          .append(perToken(d))
+          .append("</p>\n");
+    }
     for (Phase phase : Phase.values()) {
-      b.append("<h3>").append(phase == Phase.PREFILL ? "Prefill" : "Decode").append("</h3>\n");
+      String name = phase == Phase.PREFILL ? "Prefill" : "Decode";
       if (d.curves().stream()
           .noneMatch(c -> c.phase() == phase && c.source().equals(Curve.MEASURED))) {
-        b.append("<p class=\"empty\">No cost curve: this run could not be costed (see Read")
-            .append(" first at the top).</p>\n");
+        b.append("<p class=\"empty\">No ")
+            .append(phase.id())
+            .append(" cost curve: this run could not be costed (see Read first at the top).</p>\n");
         continue;
       }
       b.append("<figure class=\"chart\">\n<div class=\"chart-box\"><canvas id=\"chart-")
@@ -189,12 +253,114 @@ public final class HtmlRenderer {
           .append(phase.id())
           .append(" cost per million tokens over token position\"></canvas></div>\n")
           .append("<figcaption>")
-          .append(phase == Phase.PREFILL ? "Prefill" : "Decode")
-          .append(": USD per million tokens by token position; this run priced as ")
-          .append(Escape.html(d.pricing().hardware()))
+          .append(name)
+          .append(": USD per million tokens by token position, this run priced on ")
+          .append(Escape.html(d.pricing().hardware().toUpperCase(Locale.ROOT)))
           .append(" at ")
           .append(Escape.html(Fmt.sig(d.pricing().usdPerGpuHour(), 4)))
-          .append(" USD/GPU-hour, the paper as H800 at 2 USD/GPU-hour</figcaption>\n</figure>\n");
+          .append(" USD/GPU-hour (solid")
+          .append(d.comparison() == null ? "" : "; B, the compared run, dotted")
+          .append("), the paper's Figure 3 dashed (H800, 2 USD/GPU-hour); extrapolated")
+          .append(" stretches dotted</figcaption>\n</figure>\n");
+    }
+    b.append("</section>\n");
+  }
+
+  private static CapacityRow row(CapacityPlan plan, Variant v) {
+    return plan.rows().stream().filter(r -> r.variant() == v).findFirst().orElseThrow();
+  }
+
+  /**
+   * ", 200 requests/s, mean prompt 5,126 and output 588 tokens": the plan's traffic at a glance.
+   */
+  private static String traffic(CapacityPlan plan) {
+    StringBuilder t = new StringBuilder();
+    for (Parameter p : plan.inputs()) {
+      switch (p.name()) {
+        case "requests per second" ->
+            t.append(", ").append(Escape.html(p.value())).append(" requests/s");
+        case "mean prompt" -> t.append(", mean prompt ").append(Escape.html(p.value()));
+        case "mean output" ->
+            t.append(" and output ").append(Escape.html(p.value())).append(" tokens");
+        default -> {}
+      }
+    }
+    return t.length() == 0 ? "" : " (" + t.substring(2) + ")";
+  }
+
+  /** Dense minus DSA, and what share of dense that is; negative where DSA costs more. */
+  private static void savesCell(
+      StringBuilder b, String key, double dense, double dsa, DoubleFunction<String> fmt) {
+    double saved = dense - dsa;
+    String share = dense > 0 ? " (" + Fmt.percent(saved / dense) + ")" : "";
+    b.append("<td class=\"num\" data-key=\"")
+        .append(key)
+        .append("\" data-value=\"")
+        .append(saved)
+        .append("\">")
+        .append(Escape.html(fmt.apply(saved) + share))
+        .append("</td>");
+  }
+
+  /** " Per token at 128K, DSA is 3.2× cheaper for prefill and 6.3× for decode." */
+  private static String perToken(ReportData d) {
+    int top = d.summary().stream().mapToInt(SummaryRow::position).max().orElse(0);
+    List<String> parts = new ArrayList<>();
+    for (SummaryRow r : d.summary()) {
+      if (r.position() == top && r.denseOverDsa() != null) {
+        parts.add(Fmt.ratio(r.denseOverDsa()) + " for " + r.phase().id());
+      }
+    }
+    if (parts.isEmpty()) {
+      return "";
+    }
+    return " Per token at "
+        + Fmt.tokens(top)
+        + ", dense ÷ DSA is "
+        + Escape.html(String.join(" and ", parts))
+        + " (the next page has every position).";
+  }
+
+  /** The second run against this one: the dashboard's "A vs B" delta table. */
+  private static void comparison(StringBuilder b, ReportData d) {
+    RunComparison c = d.comparison();
+    if (c == null) {
+      return;
+    }
+    b.append("<section id=\"compare\">\n<h2>A vs B</h2>\n<p id=\"compare-note\">A: ")
+        .append(Escape.html(c.a()))
+        .append(". B: ")
+        .append(Escape.html(c.b()))
+        .append(". ")
+        .append(Escape.html(c.note()))
+        .append("</p>\n<table id=\"compare-table\">\n<caption>Prefill and decode, USD per")
+        .append(" million tokens: A, B and B vs A</caption>\n<thead><tr><th>phase</th>")
+        .append("<th>curve</th><th>position</th><th>A USD/M tokens</th><th>B USD/M tokens</th>")
+        .append("<th>B vs A</th></tr></thead>\n<tbody>\n");
+    for (RunComparison.Row r : c.rows()) {
+      b.append("<tr data-curve=\"")
+          .append(Escape.html(r.curve()))
+          .append("\" data-position=\"")
+          .append(r.position())
+          .append("\">");
+      cell(b, r.phase().id());
+      cell(b, r.variant() == Variant.DENSE ? "V3.1 dense" : "V3.2 DSA");
+      numCell(b, "position", (double) r.position(), v -> Fmt.tokens((int) v));
+      numCell(b, "a", r.a(), Fmt::usd);
+      numCell(b, "b", r.b(), Fmt::usd);
+      numCell(b, "change", r.change(), Fmt::signedPercent);
+      b.append("</tr>\n");
+    }
+    b.append("</tbody>\n</table>\n</section>\n");
+  }
+
+  private static void curves(StringBuilder b, ReportData d) {
+    b.append("<section id=\"curves\">\n<h2>Cost curve values</h2>\n");
+    b.append("<p>The cost charts of the first page as numbers: this run through the cost model")
+        .append(" and the paper's Figure 3 (H800, 2 USD/GPU-hour), USD per million tokens.</p>\n");
+    if (d.curves().stream().noneMatch(c -> c.source().equals(Curve.MEASURED))) {
+      b.append("<p class=\"empty\">No cost curve: this run could not be costed (see Read")
+          .append(" first at the top).</p>\n");
     }
     curveTable(b, d.curves());
     b.append("</section>\n");
@@ -205,7 +371,7 @@ public final class HtmlRenderer {
     if (curves.isEmpty()) {
       return;
     }
-    b.append("<details class=\"curve-values\" open>\n<summary>Curve values</summary>\n");
+    b.append("<div class=\"curve-values\">\n");
     for (Phase phase : Phase.values()) {
       List<Curve> cs = curves.stream().filter(c -> c.phase() == phase).toList();
       if (cs.isEmpty()) {
@@ -220,11 +386,15 @@ public final class HtmlRenderer {
                   .forEach(pt -> positions.add(pt.position())));
       b.append("<table class=\"curve-table\" id=\"curve-table-")
           .append(phase.id())
-          .append("\">\n<thead><tr><th>position</th>");
+          .append("\">\n<caption>")
+          .append(phase == Phase.PREFILL ? "Prefill" : "Decode")
+          .append(": USD per million tokens</caption>\n<thead><tr><th>position</th>");
       for (Curve c : cs) {
         b.append("<th data-curve=\"")
             .append(Escape.html(c.source() + ":" + c.id()))
             .append("\">")
+            .append(phase.id())
+            .append(": ")
             .append(Escape.html(c.label()))
             .append("</th>");
       }
@@ -258,7 +428,7 @@ public final class HtmlRenderer {
     }
     b.append("<p class=\"small\">Every 8K shown; report.csv and report.json hold every")
         .append(" sample and every Figure 3 vertex. * flagged by the cost model (see the cell's")
-        .append(" tooltip or report.csv's note column).</p>\n</details>\n");
+        .append(" tooltip or report.csv's note column).</p>\n</div>\n");
   }
 
   /**
@@ -370,6 +540,15 @@ public final class HtmlRenderer {
     kernelCharts(b, d);
     if (d.kernels().isEmpty()) {
       b.append("<p class=\"empty\">The run has no points.</p>\n");
+    } else {
+      // Every point and stage is a few pages of print: folded, so the printed report stays
+      // short; opening it in the browser prints it too.
+      int rows = d.kernels().stream().mapToInt(t -> t.rows().size()).sum();
+      b.append("<details class=\"folded\" id=\"kernel-tables\">\n<summary>Kernel tables: every")
+          .append(" point and stage, ")
+          .append(rows)
+          .append(" rows (folded: open to read or print them; report.csv has them too)")
+          .append("</summary>\n");
     }
     for (KernelTable t : d.kernels()) {
       String id = t.phase().id() + "-" + t.variant().id();
@@ -435,6 +614,9 @@ public final class HtmlRenderer {
         b.append("</tr>\n");
       }
       b.append("</tbody>\n</table>\n");
+    }
+    if (!d.kernels().isEmpty()) {
+      b.append("</details>\n");
     }
     b.append("</section>\n");
   }
@@ -518,9 +700,12 @@ public final class HtmlRenderer {
     for (String f : d.methodology().formulas()) {
       b.append("<li>").append(Escape.html(f)).append("</li>\n");
     }
-    b.append("</ol>\n<h3>Parameters</h3>\n");
+    b.append("</ol>\n<details class=\"folded\" id=\"parameter-details\">\n<summary>Parameters:")
+        .append(" every cost-model number and its source, ")
+        .append(d.methodology().parameters().size())
+        .append(" rows (folded: open to read or print them)</summary>\n");
     parameterTable(b, "parameters", d.methodology().parameters());
-    b.append("</section>\n");
+    b.append("</details>\n</section>\n");
   }
 
   private static void parameterTable(StringBuilder b, String id, List<Parameter> params) {

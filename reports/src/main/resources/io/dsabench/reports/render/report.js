@@ -14,7 +14,10 @@
     'measured:dense': { color: '#c0392b', dash: [], width: 2.5 },
     'measured:dsa': { color: '#1f5fa8', dash: [], width: 2.5 },
     'paper:dense': { color: '#e39a91', dash: [7, 5], width: 1.8 },
-    'paper:dsa': { color: '#8fb3de', dash: [7, 5], width: 1.8 }
+    'paper:dsa': { color: '#8fb3de', dash: [7, 5], width: 1.8 },
+    // report --compare: the second run (B) dotted over this one, in the same hues.
+    'compared:dense': { color: '#c0392b', dash: [2, 3], width: 2 },
+    'compared:dsa': { color: '#1f5fa8', dash: [2, 3], width: 2 }
   };
   function kTokens(v) {
     if (v === 0) return '0';
@@ -41,7 +44,7 @@
       // are drawn dotted instead; hovering shows each value.
       pointRadius: 0,
       pointHoverRadius: 4,
-      segment: curve.source === 'paper' ? {} : { borderDash: flagged },
+      segment: curve.source === 'measured' ? { borderDash: flagged } : {},
       tension: 0,
       fill: false,
       order: curve.source === 'paper' ? 2 : 1
@@ -51,7 +54,8 @@
   ['prefill', 'decode'].forEach(function (phase) {
     var canvas = document.getElementById('chart-' + phase);
     if (!canvas) return;
-    var curves = data.curves.filter(function (c) {
+    var compared = data.comparison ? data.comparison.curves : [];
+    var curves = data.curves.concat(compared).filter(function (c) {
       return c.phase === phase;
     });
     // A cpu run costs 10^5 times the paper: on a linear axis the paper would be a flat line at 0.
@@ -225,7 +229,7 @@
   // Browsers lay out print pages without telling Chart.js; size the canvases for A4 first.
   window.addEventListener('beforeprint', function () {
     charts.forEach(function (c) {
-      c.resize(680, 330);
+      c.resize(680, c.canvas.closest('#bottom-line') ? 264 : 330);
     });
   });
   window.addEventListener('afterprint', function () {
