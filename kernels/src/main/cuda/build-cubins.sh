@@ -54,6 +54,16 @@ while IFS= read -r cu; do
     echo "[cuda] nvcc failed on $rel for compute_80; see $log"; status=1
   fi
 done < <(find "$src" -name '*.cu' | sort)
+# Images whose source is gone (a candidate pruned from the sources) must not ride along in the jar.
+while IFS= read -r image; do
+  rel=${image#"$out"/}
+  rel=${rel%.sm_90a.cubin}
+  rel=${rel%.compute_80.ptx}
+  if [ ! -e "$src/$rel.cu" ]; then
+    echo "[cuda] $rel: source gone, removing $(basename "$image")"
+    rm -f "$image"
+  fi
+done < <(find "$out" -name '*.sm_90a.cubin' -o -name '*.compute_80.ptx')
 [ -s "$log" ] && sed 's/^/[ptxas] /' "$log"
 {
   echo "nvcc=available"
