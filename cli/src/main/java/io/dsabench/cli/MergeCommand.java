@@ -1,9 +1,9 @@
 package io.dsabench.cli;
 
-import io.dsabench.costmodel.results.ResultsFormatException;
-import io.dsabench.costmodel.results.ResultsIO;
-import io.dsabench.costmodel.workload.SweepPoint;
 import io.dsabench.harness.merge.ShardMerge;
+import io.dsabench.model.results.ResultsFormatException;
+import io.dsabench.model.results.ResultsIO;
+import io.dsabench.model.workload.SweepPoint;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;

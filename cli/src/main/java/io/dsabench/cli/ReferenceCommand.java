@@ -1,8 +1,5 @@
 package io.dsabench.cli;
 
-import io.dsabench.costmodel.results.PointStatus;
-import io.dsabench.costmodel.results.Results;
-import io.dsabench.costmodel.results.ResultsIO;
 import io.dsabench.harness.DeviceLock;
 import io.dsabench.harness.ProgressBar;
 import io.dsabench.harness.SweepListener;
@@ -12,6 +9,9 @@ import io.dsabench.harness.reference.ProcessChannel;
 import io.dsabench.harness.reference.ReferenceRunner;
 import io.dsabench.harness.reference.ReferenceSweep;
 import io.dsabench.harness.stats.StopRule;
+import io.dsabench.model.results.PointStatus;
+import io.dsabench.model.results.Results;
+import io.dsabench.model.results.ResultsIO;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;

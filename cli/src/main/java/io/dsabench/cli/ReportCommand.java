@@ -2,15 +2,15 @@ package io.dsabench.cli;
 
 import io.dsabench.costmodel.capacity.WorkloadFile;
 import io.dsabench.costmodel.hardware.Price;
-import io.dsabench.costmodel.results.MeasurementSet;
-import io.dsabench.costmodel.results.Results;
-import io.dsabench.costmodel.results.ResultsFormatException;
-import io.dsabench.costmodel.results.ResultsIO;
 import io.dsabench.harness.DeviceNames;
 import io.dsabench.harness.PublishedRuns;
 import io.dsabench.harness.compare.CompareRule;
 import io.dsabench.harness.compare.Comparison;
 import io.dsabench.harness.compare.ReferenceComparison;
+import io.dsabench.model.results.MeasurementSet;
+import io.dsabench.model.results.Results;
+import io.dsabench.model.results.ResultsFormatException;
+import io.dsabench.model.results.ResultsIO;
 import io.dsabench.reports.ReferenceInput;
 import io.dsabench.reports.ReportFiles;
 import io.dsabench.reports.ReportInput;
@@ -121,7 +121,7 @@ final class ReportCommand implements Callable<Integer> {
     for (Path p : results) {
       if (Files.isDirectory(p)) {
         try {
-          inputs.addAll(io.dsabench.costmodel.results.ResultsIO.resultsFilesIn(p));
+          inputs.addAll(io.dsabench.model.results.ResultsIO.resultsFilesIn(p));
         } catch (ResultsFormatException e) {
           throw new IllegalArgumentException("results: " + e.getMessage(), e);
         }

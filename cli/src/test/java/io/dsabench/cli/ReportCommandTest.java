@@ -145,8 +145,8 @@ class ReportCommandTest {
     // The pairing is the harness's, as compare --reference prints it.
     int paired =
         io.dsabench.harness.compare.ReferenceComparison.of(
-                io.dsabench.costmodel.results.ResultsIO.read(PUBLISHED_H200),
-                io.dsabench.costmodel.results.ResultsIO.read(REFERENCE_H200))
+                io.dsabench.model.results.ResultsIO.read(PUBLISHED_H200),
+                io.dsabench.model.results.ResultsIO.read(REFERENCE_H200))
             .rows()
             .size();
     assertThat(r.out())

@@ -1,12 +1,12 @@
 package io.dsabench.harness;
 
-import io.dsabench.costmodel.results.PointResult;
-import io.dsabench.costmodel.results.PointStatus;
-import io.dsabench.costmodel.results.Results;
-import io.dsabench.costmodel.results.StageResult;
-import io.dsabench.costmodel.workload.Op;
-import io.dsabench.costmodel.workload.SweepPoint;
-import io.dsabench.harness.compare.Comparison;
+import io.dsabench.harness.stats.Durations;
+import io.dsabench.model.results.PointResult;
+import io.dsabench.model.results.PointStatus;
+import io.dsabench.model.results.Results;
+import io.dsabench.model.results.StageResult;
+import io.dsabench.model.workload.Op;
+import io.dsabench.model.workload.SweepPoint;
 import java.io.PrintStream;
 import java.util.Locale;
 
@@ -58,7 +58,7 @@ public final class ProgressBar implements SweepListener {
     String what;
     if (r.status() == PointStatus.OK) {
       StageResult t = r.stage(Op.TOTAL).orElse(r.stages().get(r.stages().size() - 1));
-      what = "ok " + Comparison.seconds(t.medianSeconds());
+      what = "ok " + Durations.seconds(t.medianSeconds());
     } else {
       what = r.status().id() + ": " + r.reason();
     }

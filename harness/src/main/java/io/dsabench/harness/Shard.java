@@ -1,6 +1,6 @@
 package io.dsabench.harness;
 
-import io.dsabench.costmodel.workload.SweepPoint;
+import io.dsabench.model.workload.SweepPoint;
 import java.util.ArrayList;
 import java.util.List;
 

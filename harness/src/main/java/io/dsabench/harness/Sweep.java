@@ -1,16 +1,10 @@
 package io.dsabench.harness;
 
-import io.dsabench.costmodel.results.DeviceRecord;
-import io.dsabench.costmodel.results.PointResult;
-import io.dsabench.costmodel.results.PointStatus;
-import io.dsabench.costmodel.results.Results;
-import io.dsabench.costmodel.results.ResultsIO;
-import io.dsabench.costmodel.results.RunInfo;
-import io.dsabench.costmodel.workload.SweepPoint;
-import io.dsabench.costmodel.workload.WorkloadModel;
 import io.dsabench.harness.fleet.FleetRunner;
 import io.dsabench.harness.fleet.Gpus;
+import io.dsabench.harness.fleet.WorkerConfig;
 import io.dsabench.harness.jmh.JmhEngine;
+import io.dsabench.harness.jmh.PointMeasurer;
 import io.dsabench.harness.profile.FlameGraph;
 import io.dsabench.harness.stage.SessionConfig;
 import io.dsabench.harness.stage.StageInputs;
@@ -18,6 +12,14 @@ import io.dsabench.kernels.Backend;
 import io.dsabench.kernels.BackendUnavailableException;
 import io.dsabench.kernels.Backends;
 import io.dsabench.kernels.DeviceInfo;
+import io.dsabench.model.results.DeviceRecord;
+import io.dsabench.model.results.PointResult;
+import io.dsabench.model.results.PointStatus;
+import io.dsabench.model.results.Results;
+import io.dsabench.model.results.ResultsIO;
+import io.dsabench.model.results.RunInfo;
+import io.dsabench.model.workload.SweepPoint;
+import io.dsabench.model.workload.WorkloadModel;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -443,8 +445,26 @@ public final class Sweep {
           record(r, (System.nanoTime() - t0) * 1e-9);
         }
       } else {
-        new FleetRunner(options.withSession(session), this::record, listeners)
-            .run(toMeasure, extra);
+        WorkerConfig workers =
+            new WorkerConfig(
+                session,
+                null,
+                options.forks(),
+                options.warmupIterations(),
+                options.iterations(),
+                forkJvmArgs(),
+                -1,
+                null,
+                options.spec().decodeTokensPerSeq());
+        String devices =
+            new FleetRunner(
+                    workers,
+                    options.outDir(),
+                    options.devices(),
+                    this::record,
+                    (p, gpu) -> fire(l -> l.pointStarted(p, gpu)))
+                .run(toMeasure);
+        extra.put(RunExtra.DEVICES, devices);
         results = new Results(results.schema(), results.run().withExtra(extra), results.points());
       }
       if (session.profile()) {

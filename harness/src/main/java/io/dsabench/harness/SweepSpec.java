@@ -1,8 +1,8 @@
 package io.dsabench.harness;
 
-import io.dsabench.costmodel.workload.Phase;
-import io.dsabench.costmodel.workload.SweepPoint;
-import io.dsabench.costmodel.workload.Variant;
+import io.dsabench.model.workload.Phase;
+import io.dsabench.model.workload.SweepPoint;
+import io.dsabench.model.workload.Variant;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashSet;
@@ -22,8 +22,8 @@ import java.util.stream.Collectors;
  * DeepSeek-V3.2 decoding with one MTP draft token) a decode point of n tokens is n/N sequences of N
  * query tokens each, every sequence with its own cache; query token j of a sequence sees keys
  * {@code 0 .. p-N+j}. The points carry N ({@link SweepPoint#tokensPerSeq()}), and the {@link
- * io.dsabench.costmodel.workload.WorkloadModel} counts their work that way: each sequence's caches
- * read once for its N tokens, token j attending to {@code p-N+j+1} keys.
+ * io.dsabench.model.workload.WorkloadModel} counts their work that way: each sequence's caches read
+ * once for its N tokens, token j attending to {@code p-N+j+1} keys.
  *
  * @param phases in order, no duplicates
  * @param variants in order, no duplicates

@@ -1,7 +1,7 @@
 package io.dsabench.reports;
 
-import io.dsabench.costmodel.results.Results;
-import io.dsabench.costmodel.workload.Op;
+import io.dsabench.model.results.Results;
+import io.dsabench.model.workload.Op;
 import java.util.List;
 
 /**

@@ -1,8 +1,8 @@
 package io.dsabench.reports;
 
 import io.dsabench.costmodel.capacity.TrafficMix;
-import io.dsabench.costmodel.results.MeasurementSet;
-import io.dsabench.costmodel.results.Results;
+import io.dsabench.model.results.MeasurementSet;
+import io.dsabench.model.results.Results;
 import io.dsabench.reports.model.Verdict;
 import java.time.Instant;
 import java.util.List;

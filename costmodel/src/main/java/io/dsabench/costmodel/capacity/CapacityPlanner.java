@@ -9,7 +9,7 @@ import io.dsabench.costmodel.cost.Deployment;
 import io.dsabench.costmodel.cost.ModelVersion;
 import io.dsabench.costmodel.cost.RestEstimate;
 import io.dsabench.costmodel.cost.RestOfModel;
-import io.dsabench.costmodel.workload.Phase;
+import io.dsabench.model.workload.Phase;
 import java.util.List;
 import java.util.Locale;
 

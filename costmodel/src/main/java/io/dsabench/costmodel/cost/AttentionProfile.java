@@ -3,15 +3,15 @@ package io.dsabench.costmodel.cost;
 import io.dsabench.costmodel.hardware.Precision;
 import io.dsabench.costmodel.hardware.Translation;
 import io.dsabench.costmodel.hardware.Translator;
-import io.dsabench.costmodel.results.PointResult;
-import io.dsabench.costmodel.results.PointStatus;
-import io.dsabench.costmodel.results.Results;
-import io.dsabench.costmodel.results.StageResult;
-import io.dsabench.costmodel.workload.Op;
-import io.dsabench.costmodel.workload.Phase;
-import io.dsabench.costmodel.workload.SweepPoint;
-import io.dsabench.costmodel.workload.Variant;
-import io.dsabench.costmodel.workload.WorkloadModel;
+import io.dsabench.model.results.PointResult;
+import io.dsabench.model.results.PointStatus;
+import io.dsabench.model.results.Results;
+import io.dsabench.model.results.StageResult;
+import io.dsabench.model.workload.Op;
+import io.dsabench.model.workload.Phase;
+import io.dsabench.model.workload.SweepPoint;
+import io.dsabench.model.workload.Variant;
+import io.dsabench.model.workload.WorkloadModel;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -24,7 +24,7 @@ import java.util.TreeMap;
  *
  * <p>At each measured position the time per token is the sum of the chosen stages' medians divided
  * by the point's n, and it belongs to the point's mean position p − (t − 1)/2 ({@link
- * io.dsabench.costmodel.workload.SweepPoint#meanPosition()}): a chunk of t query tokens ending at p
+ * io.dsabench.model.workload.SweepPoint#meanPosition()}): a chunk of t query tokens ending at p
  * sees on average that many keys, and attention's work is linear in keys seen, so a cost linear in
  * position is recovered exactly (a dense chunk of 4096 at 8K placed at its end would understate the
  * curve there by 25%). Where a position was measured at several n, the largest n wins: it fills the

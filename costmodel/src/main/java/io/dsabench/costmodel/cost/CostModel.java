@@ -5,12 +5,12 @@ import io.dsabench.costmodel.hardware.Ceilings;
 import io.dsabench.costmodel.hardware.HardwareProfile;
 import io.dsabench.costmodel.hardware.HardwareProfiles;
 import io.dsabench.costmodel.hardware.Translator;
-import io.dsabench.costmodel.results.MeasurementSet;
-import io.dsabench.costmodel.results.Results;
-import io.dsabench.costmodel.workload.Op;
-import io.dsabench.costmodel.workload.Phase;
-import io.dsabench.costmodel.workload.Variant;
-import io.dsabench.costmodel.workload.WorkloadModel;
+import io.dsabench.model.results.MeasurementSet;
+import io.dsabench.model.results.Results;
+import io.dsabench.model.workload.Op;
+import io.dsabench.model.workload.Phase;
+import io.dsabench.model.workload.Variant;
+import io.dsabench.model.workload.WorkloadModel;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -357,8 +357,7 @@ public final class CostModel {
    */
   static double roofline(WorkloadModel wm, Phase phase, HardwareProfile gpu) {
     Op op = phase == Phase.PREFILL ? Op.DENSE_PREFILL : Op.DENSE_DECODE;
-    var work =
-        wm.work(op, new io.dsabench.costmodel.workload.SweepPoint(phase, Variant.DENSE, 1, 1));
+    var work = wm.work(op, new io.dsabench.model.workload.SweepPoint(phase, Variant.DENSE, 1, 1));
     return io.dsabench.costmodel.hardware.Roofline.seconds(
         work, io.dsabench.costmodel.hardware.Precision.of(op), gpu.peak());
   }
@@ -552,7 +551,7 @@ public final class CostModel {
           r.run().device() != null
               ? r.run().device()
               : r.points().stream()
-                  .map(io.dsabench.costmodel.results.PointResult::device)
+                  .map(io.dsabench.model.results.PointResult::device)
                   .filter(java.util.Objects::nonNull)
                   .findFirst()
                   .orElse(null);

@@ -46,10 +46,10 @@ public record CostParameters(
     if (model == null || extrapolation == null) {
       throw new IllegalArgumentException("cost parameters: model and extrapolation must be given");
     }
-    if (prefill == null || prefill.phase() != io.dsabench.costmodel.workload.Phase.PREFILL) {
+    if (prefill == null || prefill.phase() != io.dsabench.model.workload.Phase.PREFILL) {
       throw new IllegalArgumentException("prefill: a prefill deployment must be given");
     }
-    if (decode == null || decode.phase() != io.dsabench.costmodel.workload.Phase.DECODE) {
+    if (decode == null || decode.phase() != io.dsabench.model.workload.Phase.DECODE) {
       throw new IllegalArgumentException("decode: a decode deployment must be given");
     }
     positions = List.copyOf(positions);
@@ -226,7 +226,7 @@ public record CostParameters(
   }
 
   /** The deployment of a phase. */
-  public Deployment deployment(io.dsabench.costmodel.workload.Phase phase) {
-    return phase == io.dsabench.costmodel.workload.Phase.PREFILL ? prefill : decode;
+  public Deployment deployment(io.dsabench.model.workload.Phase phase) {
+    return phase == io.dsabench.model.workload.Phase.PREFILL ? prefill : decode;
   }
 }

@@ -1,7 +1,7 @@
 package io.dsabench.costmodel.cost;
 
 import com.fasterxml.jackson.annotation.JsonValue;
-import io.dsabench.costmodel.workload.Phase;
+import io.dsabench.model.workload.Phase;
 
 /** The four curves of the paper's Figure 3, named as in CSV output and the reference file. */
 public enum Curve {

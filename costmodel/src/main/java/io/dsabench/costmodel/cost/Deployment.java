@@ -1,6 +1,6 @@
 package io.dsabench.costmodel.cost;
 
-import io.dsabench.costmodel.workload.Phase;
+import io.dsabench.model.workload.Phase;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.RecordComponent;
 import java.util.Collections;

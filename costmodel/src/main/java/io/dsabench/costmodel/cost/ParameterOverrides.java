@@ -41,7 +41,7 @@ public final class ParameterOverrides {
     }
     for (String phase : List.of("prefill", "decode")) {
       for (RecordComponent c : Deployment.class.getRecordComponents()) {
-        if (c.getType() != io.dsabench.costmodel.workload.Phase.class) {
+        if (c.getType() != io.dsabench.model.workload.Phase.class) {
           k.add("deployment." + phase + "." + c.getName());
         }
       }

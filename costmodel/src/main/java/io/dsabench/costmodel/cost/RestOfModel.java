@@ -2,7 +2,7 @@ package io.dsabench.costmodel.cost;
 
 import io.dsabench.costmodel.hardware.HardwareProfile;
 import io.dsabench.costmodel.hardware.Precision;
-import io.dsabench.costmodel.workload.Phase;
+import io.dsabench.model.workload.Phase;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;

@@ -1,6 +1,6 @@
 package io.dsabench.costmodel.hardware;
 
-import io.dsabench.costmodel.results.DeviceRecord;
+import io.dsabench.model.results.DeviceRecord;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;

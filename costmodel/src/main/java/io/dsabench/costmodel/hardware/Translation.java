@@ -1,6 +1,6 @@
 package io.dsabench.costmodel.hardware;
 
-import io.dsabench.costmodel.workload.Op;
+import io.dsabench.model.workload.Op;
 
 /**
  * One measured time moved from a source GPU to a target GPU.

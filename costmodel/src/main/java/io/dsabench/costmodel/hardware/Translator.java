@@ -1,6 +1,6 @@
 package io.dsabench.costmodel.hardware;
 
-import io.dsabench.costmodel.workload.OpWork;
+import io.dsabench.model.workload.OpWork;
 
 /**
  * Moves a kernel time measured on one GPU to another by a continuous roofline:

@@ -151,7 +151,7 @@ class CapacityPlannerTest {
               - RestOfModel.estimate(
                       ModelConfig.DEEPSEEK_V3_2,
                       Deployment.DECODE,
-                      Curve.of(io.dsabench.costmodel.workload.Phase.DECODE, v.version()),
+                      Curve.of(io.dsabench.model.workload.Phase.DECODE, v.version()),
                       HardwareProfiles.H800)
                   .weightBytesPerGpu();
       assertThat(v.sequencesThatFit()).isEqualTo((int) Math.floor(free / (kv * resident)));

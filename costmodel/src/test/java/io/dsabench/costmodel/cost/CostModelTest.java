@@ -5,9 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import io.dsabench.costmodel.hardware.HardwareProfiles;
-import io.dsabench.costmodel.results.Results;
-import io.dsabench.costmodel.results.ResultsIO;
-import io.dsabench.costmodel.workload.Op;
+import io.dsabench.model.results.Results;
+import io.dsabench.model.results.ResultsIO;
+import io.dsabench.model.results.SyntheticResults;
+import io.dsabench.model.workload.Op;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -162,11 +163,11 @@ class CostModelTest {
     Path pub = Path.of("..", "testdata", "h200-9e2310f");
     CostReport two =
         CostModel.compute(
-            io.dsabench.costmodel.results.MeasurementSet.of(
+            io.dsabench.model.results.MeasurementSet.of(
                 List.of(
-                    new io.dsabench.costmodel.results.MeasurementSet.Source(
+                    new io.dsabench.model.results.MeasurementSet.Source(
                         "results.json", ResultsIO.read(pub.resolve("results.json"))),
-                    new io.dsabench.costmodel.results.MeasurementSet.Source(
+                    new io.dsabench.model.results.MeasurementSet.Source(
                         "b128", ResultsIO.read(pub.resolve("decode-2tok-b128.json"))))),
             CostParameters.defaults().withExtrapolation(Extrapolation.ERROR));
     assertThat(two.curve(Curve.DECODE_V32).minPosition()).isEqualTo(32766);
@@ -257,7 +258,7 @@ class CostModelTest {
         CostModel.compute(
             CPU,
             CostParameters.defaults(),
-            java.util.EnumSet.of(io.dsabench.costmodel.workload.Phase.DECODE));
+            java.util.EnumSet.of(io.dsabench.model.workload.Phase.DECODE));
     assertThat(r.curves())
         .extracting(CostCurve::curve)
         .containsExactly(Curve.DECODE_V31, Curve.DECODE_V32);

@@ -1,11 +1,11 @@
 package io.dsabench.dashboard.metrics;
 
-import io.dsabench.costmodel.results.DeviceRecord;
-import io.dsabench.costmodel.results.PointStatus;
-import io.dsabench.costmodel.results.StageResult;
 import io.dsabench.dashboard.runs.LiveSweeps;
 import io.dsabench.dashboard.runs.Run;
 import io.dsabench.dashboard.runs.RunStore;
+import io.dsabench.model.results.DeviceRecord;
+import io.dsabench.model.results.PointStatus;
+import io.dsabench.model.results.StageResult;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;

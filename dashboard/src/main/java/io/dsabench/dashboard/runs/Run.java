@@ -1,7 +1,7 @@
 package io.dsabench.dashboard.runs;
 
-import io.dsabench.costmodel.results.PointStatus;
-import io.dsabench.costmodel.results.Results;
+import io.dsabench.model.results.PointStatus;
+import io.dsabench.model.results.Results;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Optional;

@@ -1,6 +1,6 @@
 package io.dsabench.harness.compare;
 
-import io.dsabench.costmodel.results.StageResult;
+import io.dsabench.model.results.StageResult;
 
 /**
  * The regression rule, decided from the two results files alone (as nvbench-compare does it, with

@@ -1,15 +1,17 @@
 package io.dsabench.harness.compare;
 
-import io.dsabench.costmodel.results.PointResult;
-import io.dsabench.costmodel.results.PointStatus;
-import io.dsabench.costmodel.results.Results;
-import io.dsabench.costmodel.results.StageResult;
-import io.dsabench.costmodel.workload.Op;
-import io.dsabench.costmodel.workload.Phase;
-import io.dsabench.costmodel.workload.SweepPoint;
+import static io.dsabench.harness.stats.Durations.seconds;
+
 import io.dsabench.harness.RunExtra;
 import io.dsabench.harness.Shard;
 import io.dsabench.harness.SweepSpec;
+import io.dsabench.model.results.PointResult;
+import io.dsabench.model.results.PointStatus;
+import io.dsabench.model.results.Results;
+import io.dsabench.model.results.StageResult;
+import io.dsabench.model.workload.Op;
+import io.dsabench.model.workload.Phase;
+import io.dsabench.model.workload.SweepPoint;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
@@ -407,19 +409,5 @@ public final class Comparison {
   /** Text safe inside a markdown table cell or code span. */
   private static String md(String s) {
     return s.replace("|", "\\|").replace("`", "'").replace("\n", " ");
-  }
-
-  /** Seconds for display: µs below 1 ms, ms below 1 s. */
-  public static String seconds(double s) {
-    if (Double.isNaN(s)) {
-      return "-";
-    }
-    if (s < 1e-3) {
-      return String.format(Locale.ROOT, "%.2f us", s * 1e6);
-    }
-    if (s < 1) {
-      return String.format(Locale.ROOT, "%.3f ms", s * 1e3);
-    }
-    return String.format(Locale.ROOT, "%.3f s", s);
   }
 }

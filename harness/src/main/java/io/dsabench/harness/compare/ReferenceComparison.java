@@ -1,13 +1,14 @@
 package io.dsabench.harness.compare;
 
-import io.dsabench.costmodel.results.PointResult;
-import io.dsabench.costmodel.results.PointStatus;
-import io.dsabench.costmodel.results.Results;
-import io.dsabench.costmodel.results.StageResult;
-import io.dsabench.costmodel.workload.Op;
-import io.dsabench.costmodel.workload.Phase;
 import io.dsabench.harness.RunExtra;
 import io.dsabench.harness.SweepSpec;
+import io.dsabench.harness.stats.Durations;
+import io.dsabench.model.results.PointResult;
+import io.dsabench.model.results.PointStatus;
+import io.dsabench.model.results.Results;
+import io.dsabench.model.results.StageResult;
+import io.dsabench.model.workload.Op;
+import io.dsabench.model.workload.Phase;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -197,8 +198,8 @@ public final class ReferenceComparison {
               fmt,
               r.point(),
               stage,
-              Comparison.seconds(r.oursSeconds()),
-              Comparison.seconds(r.referenceSeconds()),
+              Durations.seconds(r.oursSeconds()),
+              Durations.seconds(r.referenceSeconds()),
               String.format(Locale.ROOT, "%.2fx", r.timeRatio()),
               rate(r.oursRate(), r.bytesRate()),
               rate(r.referenceRate(), r.bytesRate()),

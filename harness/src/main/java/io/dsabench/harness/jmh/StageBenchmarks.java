@@ -1,14 +1,14 @@
 package io.dsabench.harness.jmh;
 
-import io.dsabench.costmodel.workload.Op;
-import io.dsabench.costmodel.workload.Phase;
-import io.dsabench.costmodel.workload.SweepPoint;
-import io.dsabench.costmodel.workload.Variant;
-import io.dsabench.costmodel.workload.WorkloadModel;
 import io.dsabench.harness.profile.HostProfiler;
 import io.dsabench.harness.stage.SessionConfig;
 import io.dsabench.harness.stage.StageMeasurement;
 import io.dsabench.harness.stage.StageSamples;
+import io.dsabench.model.workload.Op;
+import io.dsabench.model.workload.Phase;
+import io.dsabench.model.workload.SweepPoint;
+import io.dsabench.model.workload.Variant;
+import io.dsabench.model.workload.WorkloadModel;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;

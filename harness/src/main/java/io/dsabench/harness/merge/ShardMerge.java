@@ -1,12 +1,12 @@
 package io.dsabench.harness.merge;
 
-import io.dsabench.costmodel.results.DeviceRecord;
-import io.dsabench.costmodel.results.PointResult;
-import io.dsabench.costmodel.results.Results;
-import io.dsabench.costmodel.results.RunInfo;
-import io.dsabench.costmodel.workload.SweepPoint;
 import io.dsabench.harness.RunExtra;
 import io.dsabench.harness.SweepSpec;
+import io.dsabench.model.results.DeviceRecord;
+import io.dsabench.model.results.PointResult;
+import io.dsabench.model.results.Results;
+import io.dsabench.model.results.RunInfo;
+import io.dsabench.model.workload.SweepPoint;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;

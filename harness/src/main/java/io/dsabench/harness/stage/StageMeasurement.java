@@ -1,9 +1,5 @@
 package io.dsabench.harness.stage;
 
-import io.dsabench.costmodel.results.PointStatus;
-import io.dsabench.costmodel.workload.Op;
-import io.dsabench.costmodel.workload.SweepPoint;
-import io.dsabench.costmodel.workload.WorkloadModel;
 import io.dsabench.kernels.Backend;
 import io.dsabench.kernels.BackendUnavailableException;
 import io.dsabench.kernels.Backends;
@@ -11,6 +7,10 @@ import io.dsabench.kernels.DType;
 import io.dsabench.kernels.DeviceBuffer;
 import io.dsabench.kernels.DeviceTimer;
 import io.dsabench.kernels.KernelException;
+import io.dsabench.model.results.PointStatus;
+import io.dsabench.model.workload.Op;
+import io.dsabench.model.workload.SweepPoint;
+import io.dsabench.model.workload.WorkloadModel;
 import java.util.ArrayList;
 import java.util.List;
 
