@@ -219,12 +219,19 @@ final class BenchCommand implements Callable<Integer> {
     CompareRule rule = new CompareRule(minEffect);
     // Every sweep and sampling option as given (the backend's defaults come later).
     sweepOptions.check();
-    if (forks < 0) {
-      throw new IllegalArgumentException("forks: " + forks + " is not 0 or a positive count");
-    }
-    if (iterations < 1) {
-      throw new IllegalArgumentException("iterations: " + iterations + " is not a positive count");
-    }
+    // The sweep's own settings, each checked as it is set; the rest once the backend is known.
+    Sweep.Options.Builder opts =
+        Sweep.Options.builder()
+            .shard(sh)
+            .forks(forks)
+            .iterations(iterations)
+            .lockDir(lockDir)
+            .command(commandLine())
+            .explicitPositions(sweepOptions.explicitPositions())
+            .jvmArgs(
+                jvmArgs == null || jvmArgs.isBlank()
+                    ? List.of()
+                    : List.of(jvmArgs.trim().split("\\s+")));
     if (reference != null && !"none".equals(reference)) {
       readReference(Path.of(reference));
     }
@@ -273,35 +280,9 @@ final class BenchCommand implements Callable<Integer> {
             .withL2Flush(l2Flush)
             .withRotateInputs(session.rotateInputs() && !noRotate)
             .withProfile(profile);
-    Sweep.Options opts =
-        Sweep.Options.defaults(sweep, resolved, out)
-            .withSession(session)
-            .withShard(sh)
-            .withForks(forks)
-            .withExplicitPositions(sweepOptions.explicitPositions())
-            .withDevices(devs)
-            .withCommand(commandLine())
-            .withJvmArgs(
-                jvmArgs == null || jvmArgs.isBlank()
-                    ? List.of()
-                    : List.of(jvmArgs.trim().split("\\s+")));
-    opts =
-        new Sweep.Options(
-            opts.spec(),
-            opts.shard(),
-            opts.session(),
-            opts.outDir(),
-            opts.forks(),
-            opts.warmupIterations(),
-            iterations,
-            opts.jvmArgs(),
-            lockDir,
-            opts.command(),
-            opts.explicitPositions(),
-            opts.devices(),
-            opts.deviceIndex(),
-            opts.deviceUuid());
-    Sweep s = new Sweep(opts).listen(ProgressBar.stderr());
+    Sweep s =
+        new Sweep(opts.spec(sweep).outDir(out).session(session).devices(devs).build())
+            .listen(ProgressBar.stderr());
     PrometheusRegistry registry = null;
     SweepMetrics sweepMetrics = null;
     if (metricsPort != null || pushgateway != null) {

@@ -168,26 +168,27 @@ final class CostCommand implements Callable<Integer> {
           "step: " + step + " is not between 1 and " + CostParameters.MAX_POSITION);
     }
     HardwareProfile target = HardwareProfiles.byId(hardware);
-    CostParameters params = CostParameters.forHardware(target);
+    CostParameters.Builder b = CostParameters.builder(target);
     if (price != null) {
-      params = params.withPrice(Price.parse(price));
+      b.usdPerGpuHour(Price.parse(price));
     }
     if (sourceHardware != null) {
-      params = params.withSource(HardwareProfiles.byId(sourceHardware));
+      b.source(HardwareProfiles.byId(sourceHardware));
     }
-    params = params.withExtrapolation(extrapolationPolicy(extrapolation));
-    params = params.withPositions(positions(step));
-    params = io.dsabench.costmodel.cost.ParameterOverrides.apply(params, set);
+    b.extrapolation(extrapolationPolicy(extrapolation)).positions(positions(step));
+    CostParameters params = io.dsabench.costmodel.cost.ParameterOverrides.apply(b.build(), set);
     Figure3Reference paper = Figure3Reference.load();
     if (calibrate) {
       params =
-          params.withCalibration(
-              RestCalibration.fromUsd(
-                  paper.curve(Curve.PREFILL_V31).usdPerMillionAt(0),
-                  paper.curve(Curve.DECODE_V31).usdPerMillionAt(0),
-                  Figure3Reference.USD_PER_GPU_HOUR,
-                  "paper Figure 3 intercepts at position 0 (prefill_v3.1, decode_v3.1), H800 at"
-                      + " 2 USD/GPU-hour"));
+          params.toBuilder()
+              .calibration(
+                  RestCalibration.fromUsd(
+                      paper.curve(Curve.PREFILL_V31).usdPerMillionAt(0),
+                      paper.curve(Curve.DECODE_V31).usdPerMillionAt(0),
+                      Figure3Reference.USD_PER_GPU_HOUR,
+                      "paper Figure 3 intercepts at position 0 (prefill_v3.1, decode_v3.1), H800"
+                          + " at 2 USD/GPU-hour"))
+              .build();
     }
     java.util.Set<Phase> phaseSet = java.util.EnumSet.noneOf(Phase.class);
     for (String ph : phases) {

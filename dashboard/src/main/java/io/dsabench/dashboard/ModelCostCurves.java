@@ -51,7 +51,7 @@ final class ModelCostCurves implements CostCurves {
 
   @Override
   public Object curves(List<Run> runs, HardwareProfile hardware, double usdPerGpuHour) {
-    CostParameters params = CostParameters.forHardware(hardware).withPrice(usdPerGpuHour);
+    CostParameters params = CostParameters.builder(hardware).usdPerGpuHour(usdPerGpuHour).build();
     Run run = runs.get(0);
     MeasurementSet set;
     try {

@@ -26,10 +26,12 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
@@ -45,7 +47,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
  */
 public final class Sweep {
   /**
-   * Everything a sweep needs.
+   * Everything a sweep needs; made by {@link #builder()}, whose setters check each value as it is
+   * set.
    *
    * @param spec the declared sweep
    * @param shard the part of it this process measures ({@link Shard#ALL} for all)
@@ -61,8 +64,6 @@ public final class Sweep {
    *     the device's memory is bad input (exit 2 before any work); with default positions it is
    *     recorded as skipped
    * @param devices GPU indexes for one worker each, or null to measure in this process
-   * @param deviceIndex the GPU index this process is pinned to (set for device workers), or null
-   * @param deviceUuid that GPU's UUID, or null
    */
   public record Options(
       SweepSpec spec,
@@ -76,198 +77,153 @@ public final class Sweep {
       Path lockDir,
       String command,
       boolean explicitPositions,
-      List<Integer> devices,
-      Integer deviceIndex,
-      String deviceUuid) {
+      List<Integer> devices) {
     public Options {
       if (spec == null || shard == null || session == null || outDir == null) {
         throw new IllegalArgumentException("sweep: spec, shard, session and out must be given");
       }
       jvmArgs = jvmArgs == null ? List.of() : List.copyOf(jvmArgs);
       devices = devices == null ? null : List.copyOf(devices);
-      lockDir = lockDir == null ? DeviceLock.defaultDir() : lockDir;
-      command = command == null ? "dsabench bench" : command;
     }
 
-    /** Defaults for a backend: one fork, one warm-up and one sampling session per benchmark. */
-    public static Options defaults(SweepSpec spec, String backend, Path outDir) {
-      return new Options(
-          spec,
-          Shard.ALL,
-          SessionConfig.defaults(backend),
-          outDir,
-          1,
-          1,
-          1,
-          List.of(),
-          null,
-          null,
-          false,
-          null,
-          null,
-          null);
+    /**
+     * A builder with the defaults: all of the sweep, one fork, one warm-up and one sampling session
+     * per benchmark, the default lock directory; spec, session and out are to be set.
+     */
+    public static Builder builder() {
+      return new Builder();
     }
 
-    public Options withSession(SessionConfig s) {
-      return new Options(
-          spec,
-          shard,
-          s,
-          outDir,
-          forks,
-          warmupIterations,
-          iterations,
-          jvmArgs,
-          lockDir,
-          command,
-          explicitPositions,
-          devices,
-          deviceIndex,
-          deviceUuid);
-    }
+    /**
+     * Builds {@link Options} as JMH's {@code OptionsBuilder} does: each setter checks its value and
+     * names the field, the value and the rule before storing it, so a bad value fails where it is
+     * given, not at the start of a run.
+     */
+    public static final class Builder {
+      private SweepSpec spec;
+      private Shard shard = Shard.ALL;
+      private SessionConfig session;
+      private Path outDir;
+      private int forks = 1;
+      private int warmupIterations = 1;
+      private int iterations = 1;
+      private List<String> jvmArgs = List.of();
+      private Path lockDir = DeviceLock.defaultDir();
+      private String command = "dsabench bench";
+      private boolean explicitPositions;
+      private List<Integer> devices;
 
-    public Options withForks(int f) {
-      return new Options(
-          spec,
-          shard,
-          session,
-          outDir,
-          f,
-          warmupIterations,
-          iterations,
-          jvmArgs,
-          lockDir,
-          command,
-          explicitPositions,
-          devices,
-          deviceIndex,
-          deviceUuid);
-    }
+      private Builder() {}
 
-    public Options withShard(Shard s) {
-      return new Options(
-          spec,
-          s,
-          session,
-          outDir,
-          forks,
-          warmupIterations,
-          iterations,
-          jvmArgs,
-          lockDir,
-          command,
-          explicitPositions,
-          devices,
-          deviceIndex,
-          deviceUuid);
-    }
+      public Builder spec(SweepSpec v) {
+        spec = required("spec", v);
+        return this;
+      }
 
-    public Options withJvmArgs(List<String> a) {
-      return new Options(
-          spec,
-          shard,
-          session,
-          outDir,
-          forks,
-          warmupIterations,
-          iterations,
-          a,
-          lockDir,
-          command,
-          explicitPositions,
-          devices,
-          deviceIndex,
-          deviceUuid);
-    }
+      public Builder shard(Shard v) {
+        shard = required("shard", v);
+        return this;
+      }
 
-    public Options withLockDir(Path d) {
-      return new Options(
-          spec,
-          shard,
-          session,
-          outDir,
-          forks,
-          warmupIterations,
-          iterations,
-          jvmArgs,
-          d,
-          command,
-          explicitPositions,
-          devices,
-          deviceIndex,
-          deviceUuid);
-    }
+      public Builder session(SessionConfig v) {
+        session = required("session", v);
+        return this;
+      }
 
-    public Options withExplicitPositions(boolean e) {
-      return new Options(
-          spec,
-          shard,
-          session,
-          outDir,
-          forks,
-          warmupIterations,
-          iterations,
-          jvmArgs,
-          lockDir,
-          command,
-          e,
-          devices,
-          deviceIndex,
-          deviceUuid);
-    }
+      public Builder outDir(Path v) {
+        outDir = required("out", v);
+        return this;
+      }
 
-    public Options withDevices(List<Integer> d) {
-      return new Options(
-          spec,
-          shard,
-          session,
-          outDir,
-          forks,
-          warmupIterations,
-          iterations,
-          jvmArgs,
-          lockDir,
-          command,
-          explicitPositions,
-          d,
-          deviceIndex,
-          deviceUuid);
-    }
+      /** JMH forks per benchmark, 0 to run in this JVM. */
+      public Builder forks(int v) {
+        forks = atLeast("forks", v, 0, "is not 0 or a positive count");
+        return this;
+      }
 
-    public Options withCommand(String c) {
-      return new Options(
-          spec,
-          shard,
-          session,
-          outDir,
-          forks,
-          warmupIterations,
-          iterations,
-          jvmArgs,
-          lockDir,
-          c,
-          explicitPositions,
-          devices,
-          deviceIndex,
-          deviceUuid);
-    }
+      public Builder warmupIterations(int v) {
+        warmupIterations = atLeast("warmupIterations", v, 0, "is not 0 or a positive count");
+        return this;
+      }
 
-    public Options withDevice(Integer index, String uuid) {
-      return new Options(
-          spec,
-          shard,
-          session,
-          outDir,
-          forks,
-          warmupIterations,
-          iterations,
-          jvmArgs,
-          lockDir,
-          command,
-          explicitPositions,
-          devices,
-          index,
-          uuid);
+      public Builder iterations(int v) {
+        iterations = atLeast("iterations", v, 1, "is not a positive count");
+        return this;
+      }
+
+      public Builder jvmArgs(List<String> v) {
+        jvmArgs = List.copyOf(required("jvm-args", v));
+        return this;
+      }
+
+      /** The lock directory; null keeps the default. */
+      public Builder lockDir(Path v) {
+        lockDir = v == null ? DeviceLock.defaultDir() : v;
+        return this;
+      }
+
+      public Builder command(String v) {
+        if (v == null || v.isBlank()) {
+          throw new IllegalArgumentException("command: '" + v + "' is not a command line");
+        }
+        command = v;
+        return this;
+      }
+
+      public Builder explicitPositions(boolean v) {
+        explicitPositions = v;
+        return this;
+      }
+
+      /** GPU indexes, one worker each; null measures in this process. */
+      public Builder devices(List<Integer> v) {
+        if (v != null) {
+          if (v.isEmpty()) {
+            throw new IllegalArgumentException("devices: empty; give all or indexes like 0,1");
+          }
+          Set<Integer> seen = new HashSet<>();
+          for (Integer d : v) {
+            if (d == null || d < 0) {
+              throw new IllegalArgumentException("devices: " + d + " is not a GPU index (>= 0)");
+            }
+            if (!seen.add(d)) {
+              throw new IllegalArgumentException("devices: " + d + " appears twice");
+            }
+          }
+        }
+        devices = v == null ? null : List.copyOf(v);
+        return this;
+      }
+
+      public Options build() {
+        return new Options(
+            spec,
+            shard,
+            session,
+            outDir,
+            forks,
+            warmupIterations,
+            iterations,
+            jvmArgs,
+            lockDir,
+            command,
+            explicitPositions,
+            devices);
+      }
+
+      private static <T> T required(String field, T v) {
+        if (v == null) {
+          throw new IllegalArgumentException(field + ": null is not a value (it must be given)");
+        }
+        return v;
+      }
+
+      private static int atLeast(String field, int v, int min, String rule) {
+        if (v < min) {
+          throw new IllegalArgumentException(field + ": " + v + " " + rule);
+        }
+        return v;
+      }
     }
   }
 
@@ -335,9 +291,9 @@ public final class Sweep {
     }
     boolean cuda = !"cpu".equals(backendName);
     List<Gpus.Gpu> gpus = cuda ? Gpus.list() : List.of();
-    Integer index = options.deviceIndex();
-    String uuid = options.deviceUuid();
-    if (cuda && options.devices() == null && uuid == null) {
+    Integer index = null;
+    String uuid = null;
+    if (cuda && options.devices() == null) {
       Gpus.Gpu g = Gpus.visibleFirst(gpus);
       if (g != null) {
         index = g.index();

@@ -2,6 +2,7 @@ package io.dsabench.harness;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.dsabench.harness.stage.SessionConfig;
 import io.dsabench.harness.stats.StopRule;
 import io.dsabench.model.results.PointResult;
 import io.dsabench.model.results.PointStatus;
@@ -30,8 +31,12 @@ class CpuSweepTest {
             List.of(Variant.DENSE, Variant.DSA),
             positions,
             Map.of(Phase.PREFILL, 2, Phase.DECODE, 1));
-    Sweep.Options o = Sweep.Options.defaults(spec, "cpu", out.resolve("bench"));
-    return o.withSession(o.session().withStop(QUICK)).withLockDir(out.resolve("locks"));
+    return Sweep.Options.builder()
+        .spec(spec)
+        .outDir(out.resolve("bench"))
+        .session(SessionConfig.defaults("cpu").withStop(QUICK))
+        .lockDir(out.resolve("locks"))
+        .build();
   }
 
   @Test

@@ -2,6 +2,7 @@ package io.dsabench.harness;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.dsabench.harness.stage.SessionConfig;
 import io.dsabench.model.results.PointResult;
 import io.dsabench.model.results.PointStatus;
 import io.dsabench.model.results.Results;
@@ -30,11 +31,15 @@ class FleetTest {
             List.of(Variant.DENSE, Variant.DSA),
             List.of(64, 128),
             Map.of(Phase.DECODE, 1));
-    Sweep.Options o = Sweep.Options.defaults(spec, "cpu", tmp.resolve("bench")).withForks(0);
-    o =
-        o.withSession(o.session().withStop(CpuSweepTest.QUICK))
-            .withLockDir(tmp.resolve("locks"))
-            .withDevices(List.of(0, 1));
+    Sweep.Options o =
+        Sweep.Options.builder()
+            .spec(spec)
+            .outDir(tmp.resolve("bench"))
+            .forks(0)
+            .session(SessionConfig.defaults("cpu").withStop(CpuSweepTest.QUICK))
+            .lockDir(tmp.resolve("locks"))
+            .devices(List.of(0, 1))
+            .build();
     Results r = new Sweep(o).run();
     assertThat(r.points()).hasSize(4);
     for (PointResult p : r.points()) {

@@ -2,6 +2,7 @@ package io.dsabench.harness;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.dsabench.harness.stage.SessionConfig;
 import io.dsabench.harness.stats.StopRule;
 import io.dsabench.model.results.PointResult;
 import io.dsabench.model.results.PointStatus;
@@ -28,9 +29,13 @@ class FlushTest {
     SweepSpec spec =
         new SweepSpec(
             List.of(Phase.DECODE), List.of(Variant.DENSE), positions, Map.of(Phase.DECODE, 1));
-    Sweep.Options o = Sweep.Options.defaults(spec, "cpu", out).withForks(0);
-    return o.withSession(o.session().withStop(new StopRule(1, 0, 3, 20, 0.05, 0.2)))
-        .withLockDir(out.resolve("locks"));
+    return Sweep.Options.builder()
+        .spec(spec)
+        .outDir(out)
+        .forks(0)
+        .session(SessionConfig.defaults("cpu").withStop(new StopRule(1, 0, 3, 20, 0.05, 0.2)))
+        .lockDir(out.resolve("locks"))
+        .build();
   }
 
   /** Runs a sweep of many points in its own process, for the test to kill. */

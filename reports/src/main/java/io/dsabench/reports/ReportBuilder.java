@@ -75,7 +75,7 @@ final class ReportBuilder {
         in.hardware() == null
             ? CostParameters.defaults()
             : CostParameters.forHardware(HardwareProfiles.byId(in.hardware()));
-    return in.usdPerGpuHour() == null ? p : p.withPrice(in.usdPerGpuHour());
+    return in.usdPerGpuHour() == null ? p : p.toBuilder().usdPerGpuHour(in.usdPerGpuHour()).build();
   }
 
   static ReportData build(ReportInput in) {

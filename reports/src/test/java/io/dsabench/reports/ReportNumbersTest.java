@@ -64,7 +64,7 @@ class ReportNumbersTest {
     results = SyntheticResults.gpuLike();
     cost =
         CostModel.compute(
-            results, CostParameters.forHardware(HardwareProfiles.H200).withPrice(PRICE));
+            results, CostParameters.builder(HardwareProfiles.H200).usdPerGpuHour(PRICE).build());
     ReportInput in =
         new ReportInput(
             results,

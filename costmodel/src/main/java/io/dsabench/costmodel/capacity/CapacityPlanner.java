@@ -148,7 +148,10 @@ public final class CapacityPlanner {
     if (batch < d.batchTokensPerGpu()) {
       RestEstimate at =
           RestOfModel.estimate(
-              params.model(), d.withBatchTokensPerGpu(batch), decCurve, params.target());
+              params.model(),
+              d.toBuilder().batchTokensPerGpu(batch).build(),
+              decCurve,
+              params.target());
       restDelta = at.modelSeconds() * rest.calibrationScale() - rest.secondsPerToken();
     }
     double queryPerOutput = t / tau;

@@ -71,7 +71,7 @@ public final class ParameterOverrides {
     }
     try {
       if (key.equals("hardware.memoryBytes")) {
-        return p.withTarget(p.target().withMemoryBytes(number(key, value)));
+        return p.toBuilder().target(p.target().withMemoryBytes(number(key, value))).build();
       }
       if (key.startsWith("hardware.")) {
         double v = number(key, value);
@@ -82,17 +82,19 @@ public final class ParameterOverrides {
               case "hardware.fp8FlopsPerSecond" -> c.withFp8(v);
               default -> c.withBytesPerSecond(v);
             };
-        return p.withTarget(p.target().withPeak(n));
+        return p.toBuilder().target(p.target().withPeak(n)).build();
       }
       if (key.startsWith("model.")) {
-        return p.withModel(with(p.model(), key.substring("model.".length()), value, key));
+        return p.toBuilder()
+            .model(with(p.model(), key.substring("model.".length()), value, key))
+            .build();
       }
       String rest = key.substring("deployment.".length());
       boolean prefill = rest.startsWith("prefill.");
       String field = rest.substring(rest.indexOf('.') + 1);
       return prefill
-          ? p.withDeployments(with(p.prefill(), field, value, key), p.decode())
-          : p.withDeployments(p.prefill(), with(p.decode(), field, value, key));
+          ? p.toBuilder().prefill(with(p.prefill(), field, value, key)).build()
+          : p.toBuilder().decode(with(p.decode(), field, value, key)).build();
     } catch (IllegalArgumentException x) {
       String m = x.getMessage();
       throw new IllegalArgumentException(

@@ -56,7 +56,7 @@ class Figure3ReferenceTest {
             Figure3Comparison.compare(
                     CostModel.compute(
                         SyntheticResults.of("cpu", null, SyntheticResults::linear),
-                        CostParameters.defaults().withPrice(3)),
+                        CostParameters.builder().usdPerGpuHour(3).build()),
                     PAPER)
                 .samePricing())
         .isFalse();
