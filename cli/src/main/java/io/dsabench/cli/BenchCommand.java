@@ -21,6 +21,7 @@ import io.dsabench.kernels.Backend;
 import io.dsabench.kernels.BackendUnavailableException;
 import io.dsabench.kernels.Backends;
 import io.dsabench.kernels.DeviceInfo;
+import io.dsabench.model.BadInputException;
 import io.dsabench.model.results.PointStatus;
 import io.dsabench.model.results.Results;
 import io.dsabench.model.results.ResultsFormatException;
@@ -207,13 +208,16 @@ final class BenchCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     // Every check on the command line comes before any work on a device: a bad flag found after
     // a sweep of minutes loses the minutes.
+    if (!"auto".equals(backend) && !Backends.names().contains(backend)) {
+      throw new BadInputException(
+          "backend: '" + backend + "' is not one of auto, " + String.join(", ", Backends.names()));
+    }
     Shard sh = shard == null ? Shard.ALL : Shard.parse(shard);
     if (pushgateway != null) {
       MetricsExport.parse(pushgateway);
     }
     if (metricsPort != null && (metricsPort < 0 || metricsPort > 65535)) {
-      throw new IllegalArgumentException(
-          "metrics-port: " + metricsPort + " is not a TCP port (0-65535)");
+      throw new BadInputException("metrics-port: " + metricsPort + " is not a TCP port (0-65535)");
     }
     MetricsExport.checkBind(metricsBind);
     CompareRule rule = new CompareRule(minEffect);
@@ -242,7 +246,7 @@ final class BenchCommand implements Callable<Integer> {
       baseResults = readBaseline(base);
       if (!"auto".equals(backend) && !backend.equals(baseResults.run().backend())) {
         // Comparison.of's own refusal, before the sweep rather than after it.
-        throw new IllegalArgumentException(
+        throw new BadInputException(
             Comparison.differentBackends(baseResults.run().backend(), backend));
       }
     }
@@ -260,12 +264,12 @@ final class BenchCommand implements Callable<Integer> {
     }
     if (baseResults != null) {
       if (!resolved.equals(baseResults.run().backend())) {
-        throw new IllegalArgumentException(
+        throw new BadInputException(
             Comparison.differentBackends(baseResults.run().backend(), resolved));
       }
       String bd = baseResults.run().device() == null ? null : baseResults.run().device().name();
       if (!allowDifferentDevices && bd != null && !bd.equals(device.name())) {
-        throw new IllegalArgumentException(Comparison.differentDevices(bd, device.name()));
+        throw new BadInputException(Comparison.differentDevices(bd, device.name()));
       }
     }
     if (devs != null && "cpu".equals(resolved) && !"cpu".equals(backend)) {
@@ -372,7 +376,7 @@ final class BenchCommand implements Callable<Integer> {
               results,
               rule,
               Comparison.Options.DEFAULT.withAllowDifferentDevices(allowDifferentDevices));
-    } catch (IllegalArgumentException e) {
+    } catch (BadInputException e) {
       // The published run of this device's slug, but another backend or model: no verdict.
       outW.println("no verdict: " + e.getMessage());
       if (summaryMd != null) {
@@ -440,7 +444,7 @@ final class BenchCommand implements Callable<Integer> {
     try {
       Results r = ResultsIO.read(file);
       if (!"reference".equals(r.run().backend())) {
-        throw new IllegalArgumentException(
+        throw new BadInputException(
             "reference: "
                 + file
                 + " holds a '"
@@ -449,7 +453,7 @@ final class BenchCommand implements Callable<Integer> {
       }
       return r;
     } catch (ResultsFormatException e) {
-      throw new IllegalArgumentException("reference: " + e.getMessage(), e);
+      throw new BadInputException("reference: " + e.getMessage(), e);
     }
   }
 
@@ -457,7 +461,7 @@ final class BenchCommand implements Callable<Integer> {
     try {
       return ResultsIO.read(file);
     } catch (ResultsFormatException e) {
-      throw new IllegalArgumentException("baseline: " + e.getMessage(), e);
+      throw new BadInputException("baseline: " + e.getMessage(), e);
     }
   }
 
@@ -526,7 +530,7 @@ final class BenchCommand implements Callable<Integer> {
     for (String part : text.split(",")) {
       String[] kv = part.split("=", 2);
       if (kv.length != 2) {
-        throw new IllegalArgumentException(
+        throw new BadInputException(
             "tokens: '" + part + "' is not phase=N (like prefill=4096,decode=64)");
       }
       t.put(Phase.of(kv[0].trim()), SweepSpec.parseCount("tokens", kv[1].trim()));

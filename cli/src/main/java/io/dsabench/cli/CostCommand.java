@@ -24,7 +24,9 @@ import io.dsabench.costmodel.hardware.Price;
 import io.dsabench.costmodel.reference.ComparisonRow;
 import io.dsabench.costmodel.reference.Figure3Comparison;
 import io.dsabench.costmodel.reference.Figure3Reference;
+import io.dsabench.model.BadInputException;
 import io.dsabench.model.results.MeasurementSet;
+import io.dsabench.model.results.MissingStagesException;
 import io.dsabench.model.results.Results;
 import io.dsabench.model.results.ResultsFormatException;
 import io.dsabench.model.results.ResultsIO;
@@ -149,22 +151,22 @@ final class CostCommand implements Callable<Integer> {
   public Integer call() throws ResultsFormatException {
     String fmt = format.toLowerCase(Locale.ROOT);
     if (!List.of("table", "csv", "json").contains(fmt)) {
-      throw new IllegalArgumentException("format: '" + format + "' is not one of table, csv, json");
+      throw new BadInputException("format: '" + format + "' is not one of table, csv, json");
     }
     if (fmt.equals("csv") && workload != null && outDir == null) {
-      throw new IllegalArgumentException(
+      throw new BadInputException(
           "out: --format csv writes one table per file, and --workload adds the capacity plan's;"
               + " pass --out DIR for curves.csv, comparison.csv and capacity.csv");
     }
     if (outDir != null && !fmt.equals("csv")) {
-      throw new IllegalArgumentException(
+      throw new BadInputException(
           "out: '" + outDir + "' is for --format csv (one table per file); table and json print");
     }
     if (outDir != null) {
       OutputPaths.directory("out", outDir);
     }
     if (step <= 0 || step > CostParameters.MAX_POSITION) {
-      throw new IllegalArgumentException(
+      throw new BadInputException(
           "step: " + step + " is not between 1 and " + CostParameters.MAX_POSITION);
     }
     HardwareProfile target = HardwareProfiles.byId(hardware);
@@ -198,9 +200,9 @@ final class CostCommand implements Callable<Integer> {
     CostReport report;
     try {
       report = CostModel.compute(res, params, phaseSet);
-    } catch (IllegalArgumentException e) {
-      if (e.getMessage().startsWith("results: no ok") && phaseSet.size() == 2) {
-        throw new IllegalArgumentException(
+    } catch (MissingStagesException e) {
+      if (phaseSet.size() == 2) {
+        throw new BadInputException(
             e.getMessage() + "; to cost one phase alone, pass --phases decode or --phases prefill",
             e);
       }
@@ -239,7 +241,7 @@ final class CostCommand implements Callable<Integer> {
         try {
           files = ResultsIO.resultsFilesIn(p);
         } catch (ResultsFormatException e) {
-          throw new IllegalArgumentException("results: " + e.getMessage(), e);
+          throw new BadInputException("results: " + e.getMessage(), e);
         }
       } else {
         files = List.of(p);
@@ -256,7 +258,7 @@ final class CostCommand implements Callable<Integer> {
     try {
       return ResultsIO.read(file);
     } catch (ResultsFormatException e) {
-      throw new IllegalArgumentException("results: " + e.getMessage(), e);
+      throw new BadInputException("results: " + e.getMessage(), e);
     }
   }
 
@@ -267,7 +269,7 @@ final class CostCommand implements Callable<Integer> {
       case "error":
         return Extrapolation.ERROR;
       default:
-        throw new IllegalArgumentException("extrapolation: '" + s + "' is not one of flag, error");
+        throw new BadInputException("extrapolation: '" + s + "' is not one of flag, error");
     }
   }
 

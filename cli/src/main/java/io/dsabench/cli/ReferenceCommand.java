@@ -140,16 +140,13 @@ final class ReferenceCommand implements Callable<Integer> {
     } catch (ReferenceRunner.UnavailableException e) {
       err.println("dsabench: reference runner unavailable: " + e.getMessage());
       return Main.BAD_INPUT;
-    } catch (IOException e) {
-      if (e.getMessage() != null && e.getMessage().startsWith("Cannot run program")) {
-        err.println(
-            "dsabench: cannot start '"
-                + exe
-                + "' (no Python here? give one with --python or DSABENCH_PYTHON): "
-                + e.getMessage());
-        return Main.BAD_INPUT;
-      }
-      throw e;
+    } catch (ProcessChannel.CannotStartException e) {
+      err.println(
+          "dsabench: cannot start '"
+              + exe
+              + "' (no Python here? give one with --python or DSABENCH_PYTHON): "
+              + e.getMessage());
+      return Main.BAD_INPUT;
     } finally {
       lock.close();
     }

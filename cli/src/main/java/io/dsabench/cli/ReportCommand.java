@@ -7,6 +7,7 @@ import io.dsabench.harness.PublishedRuns;
 import io.dsabench.harness.compare.CompareRule;
 import io.dsabench.harness.compare.Comparison;
 import io.dsabench.harness.compare.ReferenceComparison;
+import io.dsabench.model.BadInputException;
 import io.dsabench.model.results.MeasurementSet;
 import io.dsabench.model.results.Results;
 import io.dsabench.model.results.ResultsFormatException;
@@ -123,7 +124,7 @@ final class ReportCommand implements Callable<Integer> {
         try {
           inputs.addAll(io.dsabench.model.results.ResultsIO.resultsFilesIn(p));
         } catch (ResultsFormatException e) {
-          throw new IllegalArgumentException("results: " + e.getMessage(), e);
+          throw new BadInputException("results: " + e.getMessage(), e);
         }
       } else {
         inputs.add(p);
@@ -236,7 +237,7 @@ final class ReportCommand implements Callable<Integer> {
     }
     Results ref = read(file, "reference");
     if (!"reference".equals(ref.run().backend())) {
-      throw new IllegalArgumentException(
+      throw new BadInputException(
           "reference: "
               + file
               + " holds a '"
@@ -289,7 +290,7 @@ final class ReportCommand implements Callable<Integer> {
     try {
       return ResultsIO.read(file);
     } catch (ResultsFormatException e) {
-      throw new IllegalArgumentException(field + ": " + e.getMessage(), e);
+      throw new BadInputException(field + ": " + e.getMessage(), e);
     }
   }
 
@@ -307,11 +308,11 @@ final class ReportCommand implements Callable<Integer> {
       try {
         n = Long.parseLong(v) * mult;
       } catch (NumberFormatException e) {
-        throw new IllegalArgumentException(
+        throw new BadInputException(
             "positions: '" + raw + "' is not a token count (e.g. 8192 or 8K)", e);
       }
       if (n <= 0 || n > Integer.MAX_VALUE) {
-        throw new IllegalArgumentException("positions: " + raw + " is not a positive token count");
+        throw new BadInputException("positions: " + raw + " is not a positive token count");
       }
       out.add((int) n);
     }

@@ -12,6 +12,7 @@ import io.dsabench.kernels.Backend;
 import io.dsabench.kernels.BackendUnavailableException;
 import io.dsabench.kernels.Backends;
 import io.dsabench.kernels.DeviceInfo;
+import io.dsabench.model.BadInputException;
 import io.dsabench.model.results.DeviceRecord;
 import io.dsabench.model.results.PointResult;
 import io.dsabench.model.results.PointStatus;
@@ -46,6 +47,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * measured it.
  */
 public final class Sweep {
+  private static final System.Logger LOG = System.getLogger(Sweep.class.getName());
+
   /**
    * Everything a sweep needs; made by {@link #builder()}, whose setters check each value as it is
    * set.
@@ -80,7 +83,7 @@ public final class Sweep {
       List<Integer> devices) {
     public Options {
       if (spec == null || shard == null || session == null || outDir == null) {
-        throw new IllegalArgumentException("sweep: spec, shard, session and out must be given");
+        throw new BadInputException("sweep: spec, shard, session and out must be given");
       }
       jvmArgs = jvmArgs == null ? List.of() : List.copyOf(jvmArgs);
       devices = devices == null ? null : List.copyOf(devices);
@@ -164,7 +167,7 @@ public final class Sweep {
 
       public Builder command(String v) {
         if (v == null || v.isBlank()) {
-          throw new IllegalArgumentException("command: '" + v + "' is not a command line");
+          throw new BadInputException("command: '" + v + "' is not a command line");
         }
         command = v;
         return this;
@@ -179,15 +182,15 @@ public final class Sweep {
       public Builder devices(List<Integer> v) {
         if (v != null) {
           if (v.isEmpty()) {
-            throw new IllegalArgumentException("devices: empty; give all or indexes like 0,1");
+            throw new BadInputException("devices: empty; give all or indexes like 0,1");
           }
           Set<Integer> seen = new HashSet<>();
           for (Integer d : v) {
             if (d == null || d < 0) {
-              throw new IllegalArgumentException("devices: " + d + " is not a GPU index (>= 0)");
+              throw new BadInputException("devices: " + d + " is not a GPU index (>= 0)");
             }
             if (!seen.add(d)) {
-              throw new IllegalArgumentException("devices: " + d + " appears twice");
+              throw new BadInputException("devices: " + d + " appears twice");
             }
           }
         }
@@ -213,14 +216,14 @@ public final class Sweep {
 
       private static <T> T required(String field, T v) {
         if (v == null) {
-          throw new IllegalArgumentException(field + ": null is not a value (it must be given)");
+          throw new BadInputException(field + ": null is not a value (it must be given)");
         }
         return v;
       }
 
       private static int atLeast(String field, int v, int min, String rule) {
         if (v < min) {
-          throw new IllegalArgumentException(field + ": " + v + " " + rule);
+          throw new BadInputException(field + ": " + v + " " + rule);
         }
         return v;
       }
@@ -283,7 +286,7 @@ public final class Sweep {
                 memory / 1e9,
                 backendName);
         if (options.explicitPositions()) {
-          throw new IllegalArgumentException(
+          throw new BadInputException(
               "positions: " + p.position() + " does not fit: " + p.key() + " " + why);
         }
         tooBig.put(p, why);
@@ -412,7 +415,7 @@ public final class Sweep {
                 -1,
                 null,
                 options.spec().decodeTokensPerSeq());
-        String devices =
+        FleetRunner.Outcome fleet =
             new FleetRunner(
                     workers,
                     options.outDir(),
@@ -420,7 +423,10 @@ public final class Sweep {
                     this::record,
                     (p, gpu) -> fire(l -> l.pointStarted(p, gpu)))
                 .run(toMeasure);
-        extra.put(RunExtra.DEVICES, devices);
+        extra.put(RunExtra.DEVICES, fleet.devices());
+        if (!fleet.lost().isEmpty()) {
+          extra.put(RunExtra.WORKERS_LOST, String.join("; ", fleet.lost()));
+        }
         results = new Results(results.schema(), results.run().withExtra(extra), results.points());
       }
       if (session.profile()) {
@@ -469,8 +475,9 @@ public final class Sweep {
     try {
       flush();
     } catch (IOException e) {
-      System.err.println(
-          "dsabench: could not record the interruption in " + resultsFile() + ": " + e);
+      LOG.log(
+          System.Logger.Level.WARNING,
+          "could not record the interruption in " + resultsFile() + ": " + e);
     }
   }
 
@@ -496,7 +503,8 @@ public final class Sweep {
       try {
         event.accept(l);
       } catch (RuntimeException e) {
-        System.err.println("dsabench: a sweep listener failed: " + e);
+        // A listener's bug must not stop the sweep; its trace goes to the log.
+        LOG.log(System.Logger.Level.WARNING, "a sweep listener failed: " + e, e);
       }
     }
   }

@@ -19,6 +19,7 @@ import io.dsabench.costmodel.reference.Figure3Comparison;
 import io.dsabench.costmodel.reference.Figure3Reference;
 import io.dsabench.costmodel.reference.ReferenceCurve;
 import io.dsabench.costmodel.reference.ReferencePoint;
+import io.dsabench.model.BadInputException;
 import io.dsabench.model.results.DeviceRecord;
 import io.dsabench.model.results.PointResult;
 import io.dsabench.model.results.PointStatus;
@@ -83,7 +84,7 @@ final class ReportBuilder {
     CostParameters params = parameters(in);
     for (int pos : in.summaryPositions()) {
       if (pos > CostParameters.MAX_POSITION) {
-        throw new IllegalArgumentException(
+        throw new BadInputException(
             "positions: "
                 + pos
                 + " is beyond the cost curves' last position "

@@ -1,6 +1,7 @@
 package io.dsabench.reports;
 
 import io.dsabench.costmodel.capacity.TrafficMix;
+import io.dsabench.model.BadInputException;
 import io.dsabench.model.results.MeasurementSet;
 import io.dsabench.model.results.Results;
 import io.dsabench.reports.model.Verdict;
@@ -42,12 +43,12 @@ public record ReportInput(
 
   public ReportInput {
     if (results == null) {
-      throw new IllegalArgumentException("results: missing");
+      throw new BadInputException("results: missing");
     }
     summaryPositions = List.copyOf(summaryPositions == null ? DEFAULT_POSITIONS : summaryPositions);
     for (int p : summaryPositions) {
       if (p <= 0) {
-        throw new IllegalArgumentException("positions: " + p + " is not a positive token count");
+        throw new BadInputException("positions: " + p + " is not a positive token count");
       }
     }
     if (usdPerGpuHour != null) {

@@ -3,6 +3,8 @@ package io.dsabench.costmodel.cost;
 import io.dsabench.costmodel.hardware.Precision;
 import io.dsabench.costmodel.hardware.Translation;
 import io.dsabench.costmodel.hardware.Translator;
+import io.dsabench.model.BadInputException;
+import io.dsabench.model.results.MissingStagesException;
 import io.dsabench.model.results.PointResult;
 import io.dsabench.model.results.PointStatus;
 import io.dsabench.model.results.Results;
@@ -72,16 +74,7 @@ public final class AttentionProfile {
                         && ops.stream().allMatch(op -> r.stage(op).isPresent()))
             .toList();
     if (mine.isEmpty()) {
-      throw new IllegalArgumentException(
-          "results: no ok "
-              + phase.id()
-              + "/"
-              + variant.id()
-              + " point with stages "
-              + ops.stream().map(Op::id).sorted().toList()
-              + " (run '"
-              + results.run().id()
-              + "')");
+      throw new MissingStagesException(phase, variant, ops, "run '" + results.run().id() + "'");
     }
     return from(mine, phase, variant, ops, model, translator);
   }
@@ -112,13 +105,7 @@ public final class AttentionProfile {
       }
     }
     if (best.isEmpty()) {
-      throw new IllegalArgumentException(
-          "results: no ok "
-              + phase.id()
-              + "/"
-              + variant.id()
-              + " point with stages "
-              + ops.stream().map(Op::id).sorted().toList());
+      throw new MissingStagesException(phase, variant, ops, null);
     }
     List<MeasuredPoint> pts = new ArrayList<>();
     for (PointResult r : best.values()) {
@@ -156,13 +143,13 @@ public final class AttentionProfile {
   public static AttentionProfile of(
       Phase phase, Variant variant, Set<Op> ops, List<MeasuredPoint> points) {
     if (points.isEmpty()) {
-      throw new IllegalArgumentException("points: a profile needs at least one measured point");
+      throw new BadInputException("points: a profile needs at least one measured point");
     }
     List<MeasuredPoint> sorted =
         points.stream().sorted(Comparator.comparingDouble(MeasuredPoint::meanPosition)).toList();
     for (int i = 1; i < sorted.size(); i++) {
       if (sorted.get(i).meanPosition() == sorted.get(i - 1).meanPosition()) {
-        throw new IllegalArgumentException(
+        throw new BadInputException(
             "points: "
                 + phase.id()
                 + "/"
@@ -218,7 +205,7 @@ public final class AttentionProfile {
     double hi = maxPosition();
     boolean inside = position >= lo && position <= hi;
     if (!inside && (policy == Extrapolation.ERROR || n == 1)) {
-      throw new IllegalArgumentException(
+      throw new BadInputException(
           "position: "
               + fmt(position)
               + " is outside the measured range "

@@ -5,7 +5,9 @@ import io.dsabench.costmodel.hardware.Ceilings;
 import io.dsabench.costmodel.hardware.HardwareProfile;
 import io.dsabench.costmodel.hardware.HardwareProfiles;
 import io.dsabench.costmodel.hardware.Translator;
+import io.dsabench.model.BadInputException;
 import io.dsabench.model.results.MeasurementSet;
+import io.dsabench.model.results.MissingStagesException;
 import io.dsabench.model.results.Results;
 import io.dsabench.model.workload.Op;
 import io.dsabench.model.workload.Phase;
@@ -121,7 +123,7 @@ public final class CostModel {
    */
   public static CostReport compute(MeasurementSet set, CostParameters params, Set<Phase> phases) {
     if (phases == null || phases.isEmpty()) {
-      throw new IllegalArgumentException("phases: empty; give prefill, decode or both");
+      throw new BadInputException("phases: empty; give prefill, decode or both");
     }
     boolean doPrefill = phases.contains(Phase.PREFILL);
     boolean doDecode = phases.contains(Phase.DECODE);
@@ -227,7 +229,7 @@ public final class CostModel {
         double model = find(rest, v31).modelSeconds();
         double scale = (want - att) / model;
         if (!(scale > 0)) {
-          throw new IllegalArgumentException(
+          throw new BadInputException(
               "calibration: "
                   + phase.id()
                   + " target "
@@ -338,7 +340,7 @@ public final class CostModel {
       ps.add(hi);
     }
     if (ps.size() < 2) {
-      throw new IllegalArgumentException(
+      throw new BadInputException(
           "positions: "
               + c.id()
               + " was measured over "
@@ -534,17 +536,11 @@ public final class CostModel {
           set.series(phase, variant, ops, perStep)
               .orElseThrow(
                   () ->
-                      new IllegalArgumentException(
-                          "results: no ok "
-                              + phase.id()
-                              + "/"
-                              + variant.id()
-                              + " point with stages "
-                              + ops.stream().map(Op::id).sorted().toList()
-                              + " ("
-                              + (set.sources().size() == 1 ? "run " : "runs ")
-                              + set.runIds()
-                              + ")"));
+                      new MissingStagesException(
+                          phase,
+                          variant,
+                          ops,
+                          (set.sources().size() == 1 ? "run " : "runs ") + set.runIds()));
       Results r = s.source().results();
       // A merged multi-GPU run may record devices per point only.
       var device =

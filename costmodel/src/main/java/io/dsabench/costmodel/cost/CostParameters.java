@@ -2,6 +2,7 @@ package io.dsabench.costmodel.cost;
 
 import io.dsabench.costmodel.hardware.HardwareProfile;
 import io.dsabench.costmodel.hardware.HardwareProfiles;
+import io.dsabench.model.BadInputException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -190,14 +191,14 @@ public record CostParameters(
 
   private static HardwareProfile checkTarget(HardwareProfile v) {
     if (v == null) {
-      throw new IllegalArgumentException("hardware: null is not one of " + HardwareProfiles.ids());
+      throw new BadInputException("hardware: null is not one of " + HardwareProfiles.ids());
     }
     return v;
   }
 
   private static <T> T required(String field, T v) {
     if (v == null) {
-      throw new IllegalArgumentException(field + ": null is not a value (it must be given)");
+      throw new BadInputException(field + ": null is not a value (it must be given)");
     }
     return v;
   }
@@ -205,7 +206,7 @@ public record CostParameters(
   private static Deployment checkDeployment(
       String field, io.dsabench.model.workload.Phase phase, Deployment v) {
     if (v == null || v.phase() != phase) {
-      throw new IllegalArgumentException(
+      throw new BadInputException(
           field
               + ": "
               + (v == null ? "null" : v.phase().id())
@@ -218,21 +219,19 @@ public record CostParameters(
 
   private static List<Integer> checkPositions(List<Integer> v) {
     if (v == null) {
-      throw new IllegalArgumentException("positions: null needs at least two positions");
+      throw new BadInputException("positions: null needs at least two positions");
     }
     List<Integer> positions = List.copyOf(v);
     if (positions.size() < 2) {
-      throw new IllegalArgumentException(
-          "positions: " + positions + " needs at least two positions");
+      throw new BadInputException("positions: " + positions + " needs at least two positions");
     }
     for (int i = 0; i < positions.size(); i++) {
       int p = positions.get(i);
       if (p < 0 || p > MAX_POSITION) {
-        throw new IllegalArgumentException(
-            "positions: " + p + " is not between 0 and " + MAX_POSITION);
+        throw new BadInputException("positions: " + p + " is not between 0 and " + MAX_POSITION);
       }
       if (i > 0 && p <= positions.get(i - 1)) {
-        throw new IllegalArgumentException(
+        throw new BadInputException(
             "positions: " + p + " does not increase after " + positions.get(i - 1));
       }
     }

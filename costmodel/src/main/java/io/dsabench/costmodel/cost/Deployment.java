@@ -1,5 +1,6 @@
 package io.dsabench.costmodel.cost;
 
+import io.dsabench.model.BadInputException;
 import io.dsabench.model.workload.Phase;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -372,21 +373,21 @@ public record Deployment(
 
   private static Phase checkPhase(Phase v) {
     if (v == null) {
-      throw new IllegalArgumentException("deployment.phase: null is not one of prefill, decode");
+      throw new BadInputException("deployment.phase: null is not one of prefill, decode");
     }
     return v;
   }
 
   private static int gpus(String field, int v) {
     if (v <= 0) {
-      throw new IllegalArgumentException(field + ": " + v + " is not a positive GPU count");
+      throw new BadInputException(field + ": " + v + " is not a positive GPU count");
     }
     return v;
   }
 
   private static String checkRouting(String v) {
     if (!NODE_LIMITED.equals(v) && !PER_EXPERT.equals(v)) {
-      throw new IllegalArgumentException(
+      throw new BadInputException(
           "routing: '" + v + "' is not one of " + NODE_LIMITED + ", " + PER_EXPERT);
     }
     return v;
@@ -394,22 +395,21 @@ public record Deployment(
 
   private static int checkMaxNodes(int v) {
     if (v <= 0) {
-      throw new IllegalArgumentException(
-          "maxNodesPerToken: " + v + " is not a positive node count");
+      throw new BadInputException("maxNodesPerToken: " + v + " is not a positive node count");
     }
     return v;
   }
 
   private static double checkHeadTokenFraction(double v) {
     if (!(v >= 0 && v <= 1)) {
-      throw new IllegalArgumentException("headTokenFraction: " + v + " is not between 0 and 1");
+      throw new BadInputException("headTokenFraction: " + v + " is not between 0 and 1");
     }
     return v;
   }
 
   private static int checkMtpDraftTokens(int v) {
     if (v < 0 || v > 3) {
-      throw new IllegalArgumentException(
+      throw new BadInputException(
           "mtpDraftTokens: " + v + " is not between 0 and 3 draft tokens per step");
     }
     return v;
@@ -417,28 +417,28 @@ public record Deployment(
 
   private static double checkMemoryReserve(double v) {
     if (!(v >= 0 && v < 1)) {
-      throw new IllegalArgumentException("memoryReserveFraction: " + v + " is not in [0, 1)");
+      throw new BadInputException("memoryReserveFraction: " + v + " is not in [0, 1)");
     }
     return v;
   }
 
   private static double positive(String field, double v) {
     if (!(v > 0) || !Double.isFinite(v)) {
-      throw new IllegalArgumentException(field + ": " + v + " is not a positive number");
+      throw new BadInputException(field + ": " + v + " is not a positive number");
     }
     return v;
   }
 
   private static double nonNegative(String field, double v) {
     if (!(v >= 0) || !Double.isFinite(v)) {
-      throw new IllegalArgumentException(field + ": " + v + " is not a number >= 0");
+      throw new BadInputException(field + ": " + v + " is not a number >= 0");
     }
     return v;
   }
 
   private static double fraction(String field, double v) {
     if (!(v > 0 && v <= 1)) {
-      throw new IllegalArgumentException(field + ": " + v + " is not a fraction in (0, 1]");
+      throw new BadInputException(field + ": " + v + " is not a fraction in (0, 1]");
     }
     return v;
   }

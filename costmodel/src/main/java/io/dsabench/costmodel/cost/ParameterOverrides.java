@@ -1,6 +1,7 @@
 package io.dsabench.costmodel.cost;
 
 import io.dsabench.costmodel.hardware.Ceilings;
+import io.dsabench.model.BadInputException;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.RecordComponent;
@@ -66,7 +67,7 @@ public final class ParameterOverrides {
   /** Applies one override. */
   public static CostParameters apply(CostParameters p, String key, String value) {
     if (!keys().contains(key)) {
-      throw new IllegalArgumentException(
+      throw new BadInputException(
           "set: '" + key + "' is not a known parameter (known: " + String.join(", ", keys()) + ")");
     }
     try {
@@ -97,7 +98,7 @@ public final class ParameterOverrides {
           : p.toBuilder().decode(with(p.decode(), field, value, key)).build();
     } catch (IllegalArgumentException x) {
       String m = x.getMessage();
-      throw new IllegalArgumentException(
+      throw new BadInputException(
           m.startsWith("set ") ? m : "set " + key + ": " + m.substring(m.indexOf(':') + 2), x);
     }
   }
@@ -132,14 +133,13 @@ public final class ParameterOverrides {
       try {
         return Integer.parseInt(value.trim());
       } catch (NumberFormatException e) {
-        throw new IllegalArgumentException(
-            "set " + key + ": '" + value + "' is not a whole number", e);
+        throw new BadInputException("set " + key + ": '" + value + "' is not a whole number", e);
       }
     }
     if (type == boolean.class) {
       String v = value.trim().toLowerCase(Locale.ROOT);
       if (!v.equals("true") && !v.equals("false")) {
-        throw new IllegalArgumentException("set " + key + ": '" + value + "' is not true or false");
+        throw new BadInputException("set " + key + ": '" + value + "' is not true or false");
       }
       return Boolean.parseBoolean(v);
     }
@@ -153,7 +153,7 @@ public final class ParameterOverrides {
     try {
       return Double.parseDouble(value.trim());
     } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("set " + key + ": '" + value + "' is not a number", e);
+      throw new BadInputException("set " + key + ": '" + value + "' is not a number", e);
     }
   }
 }

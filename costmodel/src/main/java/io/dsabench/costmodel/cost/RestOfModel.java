@@ -2,6 +2,7 @@ package io.dsabench.costmodel.cost;
 
 import io.dsabench.costmodel.hardware.HardwareProfile;
 import io.dsabench.costmodel.hardware.Precision;
+import io.dsabench.model.BadInputException;
 import io.dsabench.model.workload.Phase;
 import java.util.ArrayList;
 import java.util.List;
@@ -66,7 +67,7 @@ public final class RestOfModel {
   public static RestEstimate estimate(
       ModelConfig c, Deployment d, Curve curve, HardwareProfile gpu) {
     if (d.phase() != curve.phase()) {
-      throw new IllegalArgumentException(
+      throw new BadInputException(
           "deployment.phase: " + d.phase().id() + " does not match curve " + curve.id());
     }
     boolean prefill = curve.phase() == Phase.PREFILL;

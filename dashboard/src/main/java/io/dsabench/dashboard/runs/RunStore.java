@@ -1,5 +1,6 @@
 package io.dsabench.dashboard.runs;
 
+import io.dsabench.model.BadInputException;
 import io.dsabench.model.results.Results;
 import io.dsabench.model.results.ResultsFormatException;
 import io.dsabench.model.results.ResultsIO;
@@ -67,11 +68,11 @@ public final class RunStore {
 
     public Limits {
       if (maxFileBytes < 1) {
-        throw new IllegalArgumentException(
+        throw new BadInputException(
             "max-results-mb: " + maxFileBytes + " bytes is not a positive size");
       }
       if (maxFiles < 1) {
-        throw new IllegalArgumentException("maxFiles: " + maxFiles + " is not a positive count");
+        throw new BadInputException("maxFiles: " + maxFiles + " is not a positive count");
       }
     }
   }
@@ -104,7 +105,7 @@ public final class RunStore {
    */
   public RunStore(List<Path> roots, Clock clock, Duration rescanInterval, Limits limits) {
     if (roots == null || roots.isEmpty()) {
-      throw new IllegalArgumentException("roots: no directory given to scan for results.json");
+      throw new BadInputException("roots: no directory given to scan for results.json");
     }
     this.roots = roots.stream().map(p -> p.toAbsolutePath().normalize()).toList();
     // What clients see of a root: as given when relative, else its last name (never the server's

@@ -5,6 +5,7 @@ import static io.dsabench.harness.stats.Durations.seconds;
 import io.dsabench.harness.RunExtra;
 import io.dsabench.harness.Shard;
 import io.dsabench.harness.SweepSpec;
+import io.dsabench.model.BadInputException;
 import io.dsabench.model.results.PointResult;
 import io.dsabench.model.results.PointStatus;
 import io.dsabench.model.results.Results;
@@ -95,15 +96,14 @@ public final class Comparison {
    */
   public static Comparison of(Results base, Results now, CompareRule rule, Options options) {
     if (!Objects.equals(base.run().backend(), now.run().backend())) {
-      throw new IllegalArgumentException(
-          differentBackends(base.run().backend(), now.run().backend()));
+      throw new BadInputException(differentBackends(base.run().backend(), now.run().backend()));
     }
     List<String> warnings = new ArrayList<>();
     String bd = base.run().device() == null ? null : base.run().device().name();
     String nd = now.run().device() == null ? null : now.run().device().name();
     if (!Objects.equals(bd, nd)) {
       if (!options.allowDifferentDevices() && bd != null && nd != null) {
-        throw new IllegalArgumentException(differentDevices(bd, nd));
+        throw new BadInputException(differentDevices(bd, nd));
       }
       warnings.add("devices differ: base ran on " + bd + ", new on " + nd);
     }

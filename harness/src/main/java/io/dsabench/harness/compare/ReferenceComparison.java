@@ -3,6 +3,7 @@ package io.dsabench.harness.compare;
 import io.dsabench.harness.RunExtra;
 import io.dsabench.harness.SweepSpec;
 import io.dsabench.harness.stats.Durations;
+import io.dsabench.model.BadInputException;
 import io.dsabench.model.results.PointResult;
 import io.dsabench.model.results.PointStatus;
 import io.dsabench.model.results.Results;
@@ -80,7 +81,7 @@ public final class ReferenceComparison {
    */
   public static ReferenceComparison of(Results ours, Results reference) {
     if (!"reference".equals(reference.run().backend())) {
-      throw new IllegalArgumentException(
+      throw new BadInputException(
           "reference: run '"
               + reference.run().id()
               + "' has backend '"

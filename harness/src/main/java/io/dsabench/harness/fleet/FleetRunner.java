@@ -19,6 +19,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BiConsumer;
 import java.util.function.ObjIntConsumer;
 
@@ -33,6 +34,8 @@ import java.util.function.ObjIntConsumer;
  * and two callbacks, so that the sweep above it owns the results file and its listeners.
  */
 public final class FleetRunner {
+  private static final System.Logger LOG = System.getLogger(FleetRunner.class.getName());
+
   private static final ObjectMapper JSON =
       ResultsIO.mapper().disable(SerializationFeature.INDENT_OUTPUT);
 
@@ -41,6 +44,21 @@ public final class FleetRunner {
   private final List<Integer> devices;
   private final BiConsumer<PointResult, Double> record;
   private final ObjIntConsumer<SweepPoint> started;
+  private final List<String> lost = new CopyOnWriteArrayList<>();
+
+  /**
+   * What a multi-GPU run did.
+   *
+   * @param devices the devices, {@code index:uuid:name} comma-separated, as the run's {@code
+   *     extra.devices} records them
+   * @param lost one line per worker that could not start or died ({@code GPU i: why}), empty when
+   *     every worker lived to the end
+   */
+  public record Outcome(String devices, List<String> lost) {
+    public Outcome {
+      lost = List.copyOf(lost);
+    }
+  }
 
   /**
    * @param settings what every worker gets; its directory, device index and UUID are set per GPU
@@ -62,13 +80,8 @@ public final class FleetRunner {
     this.started = started;
   }
 
-  /**
-   * Measures the points on every device.
-   *
-   * @return the devices, {@code index:uuid:name} comma-separated, as the run's {@code
-   *     extra.devices} records them
-   */
-  public String run(List<SweepPoint> points) throws IOException {
+  /** Measures the points on every device; a worker's death is in the outcome, not only a log. */
+  public Outcome run(List<SweepPoint> points) throws IOException {
     List<Gpus.Gpu> gpus = Gpus.list();
     ConcurrentLinkedQueue<Integer> queue = new ConcurrentLinkedQueue<>();
     for (int i = 0; i < points.size(); i++) {
@@ -108,7 +121,7 @@ public final class FleetRunner {
           0.0);
     }
     mergeJmh();
-    return String.join(",", described);
+    return new Outcome(String.join(",", described), lost);
   }
 
   private void drive(
@@ -131,7 +144,8 @@ public final class FleetRunner {
     try {
       proc = pb.start();
     } catch (IOException e) {
-      System.err.println("dsabench: cannot start the worker for GPU " + device + ": " + e);
+      LOG.log(System.Logger.Level.ERROR, "cannot start the worker for GPU " + device + ": " + e, e);
+      lost.add("GPU " + device + ": cannot start (" + e.getMessage() + ")");
       return;
     }
     Integer held = null;
@@ -160,8 +174,14 @@ public final class FleetRunner {
         record.accept(r, (System.nanoTime() - t0) * 1e-9);
       }
       out.println("quit");
-      proc.waitFor();
+      int exit = proc.waitFor();
+      if (exit != 0) {
+        lost.add("GPU " + device + ": exited " + exit + "; see " + dir.resolve("worker.log"));
+      }
     } catch (IOException | RuntimeException e) {
+      LOG.log(System.Logger.Level.ERROR, "the worker for GPU " + device + " died: " + e, e);
+      lost.add(
+          "GPU " + device + ": died (" + e.getMessage() + "); see " + dir.resolve("worker.log"));
       if (held != null) {
         record.accept(
             PointResult.notOk(

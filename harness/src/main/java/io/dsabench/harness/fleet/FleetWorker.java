@@ -31,6 +31,8 @@ import java.nio.file.Path;
  * (a library printing to stdout) are ignored by the coordinator.
  */
 public final class FleetWorker {
+  private static final System.Logger LOG = System.getLogger(FleetWorker.class.getName());
+
   static final String READY = "@@dsabench-ready ";
   static final String RESULT = "@@dsabench-result ";
 
@@ -73,7 +75,7 @@ public final class FleetWorker {
         break;
       }
       if (!a[0].equals("point") || a.length != 6) {
-        System.err.println("worker: ignoring '" + line + "'");
+        LOG.log(System.Logger.Level.WARNING, "worker: ignoring '" + line + "'");
         continue;
       }
       Phase phase = Phase.of(a[2]);

@@ -41,6 +41,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * and is started again for the next point.
  */
 public final class ReferenceSweep {
+  private static final System.Logger LOG = System.getLogger(ReferenceSweep.class.getName());
+
   /** Backend name of reference runs in results files. */
   public static final String BACKEND = "reference";
 
@@ -206,8 +208,9 @@ public final class ReferenceSweep {
     try {
       save(written);
     } catch (IOException e) {
-      System.err.println(
-          "dsabench: could not record the interruption in " + resultsFile + ": " + e);
+      LOG.log(
+          System.Logger.Level.WARNING,
+          "could not record the interruption in " + resultsFile + ": " + e);
     }
   }
 
@@ -296,7 +299,7 @@ public final class ReferenceSweep {
       try {
         event.accept(l);
       } catch (RuntimeException e) {
-        System.err.println("dsabench: a sweep listener failed: " + e);
+        LOG.log(System.Logger.Level.WARNING, "a sweep listener failed: " + e, e);
       }
     }
   }

@@ -1,5 +1,6 @@
 package io.dsabench.model.results;
 
+import io.dsabench.model.BadInputException;
 import io.dsabench.model.workload.Op;
 import io.dsabench.model.workload.Phase;
 import io.dsabench.model.workload.Variant;
@@ -30,7 +31,7 @@ public final class MeasurementSet {
   public record Source(String label, Results results) {
     public Source {
       if (label == null || label.isBlank() || results == null) {
-        throw new IllegalArgumentException("results: a source needs a label and its results");
+        throw new BadInputException("results: a source needs a label and its results");
       }
     }
   }
@@ -87,7 +88,7 @@ public final class MeasurementSet {
    */
   public static MeasurementSet of(List<Source> sources) {
     if (sources == null || sources.isEmpty()) {
-      throw new IllegalArgumentException("results: no results file given");
+      throw new BadInputException("results: no results file given");
     }
     Map<String, Series> found = new LinkedHashMap<>();
     for (Source s : sources) {
@@ -105,7 +106,7 @@ public final class MeasurementSet {
       for (var e : mine.entrySet()) {
         Series had = found.get(e.getKey());
         if (had != null) {
-          throw new IllegalArgumentException(
+          throw new BadInputException(
               "results: "
                   + e.getKey()
                   + " is in both "

@@ -3,6 +3,7 @@ package io.dsabench.model.results;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import io.dsabench.model.BadInputException;
 import io.dsabench.model.workload.Op;
 import io.dsabench.model.workload.Phase;
 import io.dsabench.model.workload.SweepPoint;
@@ -51,10 +52,10 @@ public record PointResult(
         tokens,
         tokensPerSeq == null ? SweepPoint.defaultTokensPerSeq(phase, tokens) : tokensPerSeq);
     if (status == null) {
-      throw new IllegalArgumentException("status: null is not one of ok, skipped, failed");
+      throw new BadInputException("status: null is not one of ok, skipped, failed");
     }
     if (status != PointStatus.OK && (reason == null || reason.isBlank())) {
-      throw new IllegalArgumentException("reason: a " + status.id() + " point must say why");
+      throw new BadInputException("reason: a " + status.id() + " point must say why");
     }
     stages = stages == null ? List.of() : List.copyOf(stages);
     skippedStages =

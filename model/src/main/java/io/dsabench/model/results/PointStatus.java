@@ -2,6 +2,7 @@ package io.dsabench.model.results;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
+import io.dsabench.model.BadInputException;
 import java.util.Locale;
 
 /** ok: measured; skipped: could not run here (e.g. out of memory); failed: error or NaN. */
@@ -22,6 +23,6 @@ public enum PointStatus {
         return s;
       }
     }
-    throw new IllegalArgumentException("status: '" + id + "' is not one of ok, skipped, failed");
+    throw new BadInputException("status: '" + id + "' is not one of ok, skipped, failed");
   }
 }

@@ -2,6 +2,7 @@ package io.dsabench.model.results;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import io.dsabench.model.BadInputException;
 import io.dsabench.model.workload.Phase;
 import java.util.List;
 
@@ -20,10 +21,10 @@ public record Results(String schema, RunInfo run, List<PointResult> points) {
 
   public Results {
     if (!SCHEMA.equals(schema)) {
-      throw new IllegalArgumentException("schema: '" + schema + "' is not " + SCHEMA);
+      throw new BadInputException("schema: '" + schema + "' is not " + SCHEMA);
     }
     if (run == null) {
-      throw new IllegalArgumentException("run: missing");
+      throw new BadInputException("run: missing");
     }
     points = points == null ? List.of() : List.copyOf(points);
     if (points.stream().anyMatch(p -> p.tokensPerSeq() == null)) {
@@ -38,7 +39,7 @@ public record Results(String schema, RunInfo run, List<PointResult> points) {
                     try {
                       return p.withTokensPerSeq(p.phase() == Phase.PREFILL ? p.tokens() : decode);
                     } catch (IllegalArgumentException e) {
-                      throw new IllegalArgumentException(
+                      throw new BadInputException(
                           "point "
                               + p.point().key()
                               + ": run.extra.sweep declares decodeTokensPerSeq "

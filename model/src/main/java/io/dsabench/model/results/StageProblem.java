@@ -1,5 +1,6 @@
 package io.dsabench.model.results;
 
+import io.dsabench.model.BadInputException;
 import io.dsabench.model.workload.Op;
 
 /**
@@ -13,14 +14,14 @@ import io.dsabench.model.workload.Op;
 public record StageProblem(Op op, PointStatus status, String reason) {
   public StageProblem {
     if (op == null) {
-      throw new IllegalArgumentException("skippedStages.op: null is not an op");
+      throw new BadInputException("skippedStages.op: null is not an op");
     }
     if (status == null || status == PointStatus.OK) {
-      throw new IllegalArgumentException(
+      throw new BadInputException(
           "skippedStages.status of " + op.id() + ": " + status + " is not skipped or failed");
     }
     if (reason == null || reason.isBlank()) {
-      throw new IllegalArgumentException(
+      throw new BadInputException(
           "skippedStages.reason of " + op.id() + ": a " + status.id() + " stage must say why");
     }
   }

@@ -2,6 +2,7 @@ package io.dsabench.model.results;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import io.dsabench.model.BadInputException;
 import io.dsabench.model.workload.Op;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -45,14 +46,14 @@ public record StageResult(
     Map<String, String> implementation) {
   public StageResult {
     if (op == null) {
-      throw new IllegalArgumentException("op: null is not an op");
+      throw new BadInputException("op: null is not an op");
     }
     if (!(medianSeconds > 0) || !Double.isFinite(medianSeconds)) {
-      throw new IllegalArgumentException(
+      throw new BadInputException(
           "medianSeconds of " + op.id() + ": " + medianSeconds + " is not a positive time");
     }
     if (!(p10Seconds <= medianSeconds && medianSeconds <= p90Seconds)) {
-      throw new IllegalArgumentException(
+      throw new BadInputException(
           "p10/median/p90 of "
               + op.id()
               + ": "
@@ -64,7 +65,7 @@ public record StageResult(
               + " does not hold");
     }
     if (samples <= 0) {
-      throw new IllegalArgumentException(
+      throw new BadInputException(
           "samples of " + op.id() + ": " + samples + " is not a positive count");
     }
     sampleSeconds = sampleSeconds == null ? null : List.copyOf(sampleSeconds);

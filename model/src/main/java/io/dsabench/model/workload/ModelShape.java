@@ -1,5 +1,7 @@
 package io.dsabench.model.workload;
 
+import io.dsabench.model.BadInputException;
+
 /**
  * The attention shapes of a DeepSeek-V3.2-class model. {@link #DEEPSEEK_V3_2} holds
  * config_671B_v3.2.json's values.
@@ -33,7 +35,7 @@ public record ModelShape(
   public ModelShape {
     positive("layers", layers);
     if (denseFfnLayers < 0 || denseFfnLayers > layers) {
-      throw new IllegalArgumentException(
+      throw new BadInputException(
           "denseFfnLayers: " + denseFfnLayers + " is not between 0 and layers " + layers);
     }
     positive("heads", heads);
@@ -58,7 +60,7 @@ public record ModelShape(
 
   private static void positive(String field, int v) {
     if (v <= 0) {
-      throw new IllegalArgumentException(field + ": " + v + " is not a positive count");
+      throw new BadInputException(field + ": " + v + " is not a positive count");
     }
   }
 }

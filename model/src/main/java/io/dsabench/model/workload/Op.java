@@ -2,6 +2,7 @@ package io.dsabench.model.workload;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
+import io.dsabench.model.BadInputException;
 import java.util.Locale;
 
 /** A timed stage of a sweep point, named as in results files. */
@@ -32,7 +33,7 @@ public enum Op {
         return o;
       }
     }
-    throw new IllegalArgumentException(
+    throw new BadInputException(
         "op: '"
             + id
             + "' is not one of dense_prefill, dense_decode, indexer, topk, sparse_prefill,"

@@ -2,6 +2,7 @@ package io.dsabench.model.workload;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
+import io.dsabench.model.BadInputException;
 import java.util.Locale;
 
 /** Prefill (a chunk of a prompt) or decode (one new token per sequence). */
@@ -23,6 +24,6 @@ public enum Phase {
         return p;
       }
     }
-    throw new IllegalArgumentException("phase: '" + id + "' is not one of prefill, decode");
+    throw new BadInputException("phase: '" + id + "' is not one of prefill, decode");
   }
 }

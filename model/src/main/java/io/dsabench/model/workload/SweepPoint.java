@@ -1,5 +1,7 @@
 package io.dsabench.model.workload;
 
+import io.dsabench.model.BadInputException;
+
 /**
  * One measured point: (phase, variant, position p, tokens n, tokens per sequence t).
  *
@@ -13,24 +15,23 @@ package io.dsabench.model.workload;
 public record SweepPoint(Phase phase, Variant variant, int position, int tokens, int tokensPerSeq) {
   public SweepPoint {
     if (phase == null) {
-      throw new IllegalArgumentException("phase: null is not one of prefill, decode");
+      throw new BadInputException("phase: null is not one of prefill, decode");
     }
     if (variant == null) {
-      throw new IllegalArgumentException("variant: null is not one of dense, dsa");
+      throw new BadInputException("variant: null is not one of dense, dsa");
     }
     if (position <= 0) {
-      throw new IllegalArgumentException(
-          "position: " + position + " is not a positive token count");
+      throw new BadInputException("position: " + position + " is not a positive token count");
     }
     if (tokens <= 0) {
-      throw new IllegalArgumentException("tokens: " + tokens + " is not a positive token count");
+      throw new BadInputException("tokens: " + tokens + " is not a positive token count");
     }
     if (phase == Phase.PREFILL && tokens > position) {
-      throw new IllegalArgumentException(
+      throw new BadInputException(
           "tokens: " + tokens + " exceeds position " + position + " (a prefill chunk ends at p)");
     }
     if (phase == Phase.PREFILL && tokensPerSeq != tokens) {
-      throw new IllegalArgumentException(
+      throw new BadInputException(
           "tokensPerSeq: "
               + tokensPerSeq
               + " is not the chunk's "
@@ -38,11 +39,11 @@ public record SweepPoint(Phase phase, Variant variant, int position, int tokens,
               + " tokens (a prefill point is one sequence)");
     }
     if (tokensPerSeq <= 0) {
-      throw new IllegalArgumentException(
+      throw new BadInputException(
           "tokensPerSeq: " + tokensPerSeq + " is not a positive token count");
     }
     if (tokens % tokensPerSeq != 0) {
-      throw new IllegalArgumentException(
+      throw new BadInputException(
           "tokensPerSeq: "
               + tokensPerSeq
               + " does not divide the "
@@ -50,7 +51,7 @@ public record SweepPoint(Phase phase, Variant variant, int position, int tokens,
               + " decode tokens (a decode point is tokens/t sequences of t tokens)");
     }
     if (tokensPerSeq > position) {
-      throw new IllegalArgumentException(
+      throw new BadInputException(
           "tokensPerSeq: "
               + tokensPerSeq
               + " exceeds position "

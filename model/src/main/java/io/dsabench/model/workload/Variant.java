@@ -2,6 +2,7 @@ package io.dsabench.model.workload;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
+import io.dsabench.model.BadInputException;
 import java.util.Locale;
 
 /** V3.1-Terminus's dense MLA, or V3.2's DeepSeek Sparse Attention. */
@@ -21,6 +22,6 @@ public enum Variant {
         return v;
       }
     }
-    throw new IllegalArgumentException("variant: '" + id + "' is not one of dense, dsa");
+    throw new BadInputException("variant: '" + id + "' is not one of dense, dsa");
   }
 }

@@ -1,5 +1,6 @@
 package io.dsabench.model.workload;
 
+import io.dsabench.model.BadInputException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -31,7 +32,7 @@ public final class WorkloadModel {
    */
   public WorkloadModel(ModelShape shape, KvFormat sparsePrefillKv, KvFormat sparseDecodeKv) {
     if (shape == null || sparsePrefillKv == null || sparseDecodeKv == null) {
-      throw new IllegalArgumentException("workload model: shape and kv formats must be given");
+      throw new BadInputException("workload model: shape and kv formats must be given");
     }
     this.shape = shape;
     this.sparsePrefillKv = sparsePrefillKv;
@@ -126,7 +127,7 @@ public final class WorkloadModel {
       case TOTAL:
         return work(point).get(stages(point.phase(), point.variant()).size());
       default:
-        throw new IllegalArgumentException("op: " + op + " is not a known op");
+        throw new BadInputException("op: " + op + " is not a known op");
     }
   }
 
