@@ -48,8 +48,42 @@ class FleetTest {
       assertThat(p.device().index()).isIn(0, 1);
     }
     assertThat(r.run().extra().get(RunExtra.DEVICES)).startsWith("0:").contains(",1:");
+    // Both workers lived to the end: a death would be recorded here (and the points still pass,
+    // taken by the other worker, so the statuses alone cannot tell).
+    assertThat(r.run().extra()).doesNotContainKey(RunExtra.WORKERS_LOST);
     Results onDisk = ResultsIO.read(tmp.resolve("bench/results.json"));
     assertThat(onDisk.points()).isEqualTo(r.points());
     assertThat(tmp.resolve("bench/jmh.json")).content().contains("StageBenchmarks");
+  }
+
+  @Test
+  @Timeout(120)
+  void workersThatDieAreRecordedAndTheirPointsFailedNotDropped(@TempDir Path tmp) throws Exception {
+    SweepSpec spec =
+        new SweepSpec(
+            List.of(Phase.DECODE),
+            List.of(Variant.DENSE),
+            List.of(64, 128),
+            Map.of(Phase.DECODE, 1));
+    // A JVM option that does not exist: every worker process dies before it says it is ready.
+    Sweep.Options o =
+        Sweep.Options.builder()
+            .spec(spec)
+            .outDir(tmp.resolve("bench"))
+            .forks(0)
+            .session(SessionConfig.defaults("cpu").withStop(CpuSweepTest.QUICK))
+            .lockDir(tmp.resolve("locks"))
+            .jvmArgs(List.of("-XX:+DsabenchNoSuchOption"))
+            .devices(List.of(0, 1))
+            .build();
+    Results r = new Sweep(o).run();
+    assertThat(r.points()).hasSize(2);
+    for (PointResult p : r.points()) {
+      assertThat(p.status()).isEqualTo(PointStatus.FAILED);
+      assertThat(p.reason()).isEqualTo("no device worker was left to measure it");
+    }
+    assertThat(r.run().extra().get(RunExtra.WORKERS_LOST))
+        .contains("GPU 0: died (the worker ended before sending @@dsabench-ready)")
+        .contains("GPU 1: died (the worker ended before sending @@dsabench-ready)");
   }
 }
