@@ -103,7 +103,7 @@ class BenchCompareMergeTest {
         .contains("is in both")
         .contains("each point must come from exactly one shard");
 
-    CliRun other = bench(tmp, "other", "--positions", "256", "--variants", "dense");
+    bench(tmp, "other", "--positions", "256", "--variants", "dense");
     CliRun mixed =
         run(
             "merge",

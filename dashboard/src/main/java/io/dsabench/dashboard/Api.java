@@ -258,6 +258,7 @@ final class Api {
   }
 
   /** An answer written once, served as bytes. */
+  @SuppressWarnings("ArrayRecordComponent") // an answer already serialized, written once
   record JsonBytes(byte[] bytes) {}
 
   private JsonBytes json(Object body) {

@@ -221,7 +221,7 @@ final class DashboardHandler extends Handler.Abstract {
       LOG.log(System.Logger.Level.ERROR, "500: cannot write the JSON answer", e);
       status = 500;
       bytes =
-          ("{\"error\":\"internal error: cannot write JSON\",\"status\":500}")
+          "{\"error\":\"internal error: cannot write JSON\",\"status\":500}"
               .getBytes(StandardCharsets.UTF_8);
     }
     response.setStatus(status);

@@ -29,7 +29,10 @@ public final class ProgressBar implements SweepListener {
 
   /** On stderr; a terminal when the JVM has a console. */
   public static ProgressBar stderr() {
-    return new ProgressBar(System.err, System.console() != null);
+    // On Java 17 a null console means no terminal (Java 22 returns one always; isTerminal says).
+    @SuppressWarnings("SystemConsoleNull")
+    boolean terminal = System.console() != null;
+    return new ProgressBar(System.err, terminal);
   }
 
   @Override

@@ -540,7 +540,7 @@ final class ReportBuilder {
             continue;
           }
           p.stages().stream()
-              .sorted(Comparator.comparingInt((StageResult s) -> s.op().ordinal()))
+              .sorted(Comparator.comparing((StageResult s) -> s.op()))
               .forEach(s -> rows.add(kernelRow(p, s, measuredOn)));
         }
         tables.add(new KernelTable(phase, variant, rows));
@@ -568,7 +568,7 @@ final class ReportBuilder {
       compute = flops / c.flopsPerSecond(Precision.of(s.op()));
       bandwidth = bytes / c.bytesPerSecond();
       // A total adds fp8 and bf16 FLOPs; no one ceiling bounds it (CeilingCheck leaves it out).
-      above = s.op() != Op.TOTAL && (compute > 1 || bandwidth > 1) ? Boolean.TRUE : null;
+      above = (s.op() != Op.TOTAL && (compute > 1 || bandwidth > 1)) ? Boolean.TRUE : null;
     }
     return new KernelRow(
         p.position(),
@@ -853,7 +853,7 @@ final class ReportBuilder {
     for (PointResult p : ref.run().points()) {
       stages.addAll(p.stages());
     }
-    stages.sort(Comparator.comparingInt((StageResult s) -> s.op().ordinal()));
+    stages.sort(Comparator.comparing((StageResult s) -> s.op()));
     for (StageResult s : stages) {
       if (s.implementation() == null) {
         continue;
@@ -965,7 +965,7 @@ final class ReportBuilder {
     int bytes = 0;
     for (KernelRow r : rows) {
       boolean b =
-          r.computeFraction() != null && r.bandwidthFraction() != null
+          (r.computeFraction() != null && r.bandwidthFraction() != null)
               ? r.bandwidthFraction() > r.computeFraction()
               : r.flopsPerSecond() == null || r.flopsPerSecond() == 0;
       bytes += b ? 1 : -1;

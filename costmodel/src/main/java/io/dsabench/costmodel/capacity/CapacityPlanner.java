@@ -202,6 +202,6 @@ public final class CapacityPlanner {
 
   /** GPUs in whole units of {@code unit}, at least one unit. */
   private static int units(double busy, int unit) {
-    return (int) Math.max(1, Math.ceil(busy / unit - 1e-9)) * unit;
+    return ((int) Math.max(1, Math.ceil(busy / unit - 1e-9))) * unit;
   }
 }

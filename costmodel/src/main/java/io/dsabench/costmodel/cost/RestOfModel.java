@@ -241,7 +241,7 @@ public final class RestOfModel {
     double weightSum = 0;
     double onChip = 0;
     for (Component p : parts) {
-      if (p == network) {
+      if (p.equals(network)) {
         continue;
       }
       flops += p.flopsPerToken();

@@ -214,7 +214,10 @@ public final class RunStore {
       return s;
     }
     try {
-      if (snapshot == s) {
+      // The very snapshot this caller saw, not an equal one: another scan may have replaced it.
+      @SuppressWarnings("ReferenceEquality")
+      boolean unchanged = snapshot == s;
+      if (unchanged) {
         snapshot = scan();
       }
       return snapshot;
@@ -349,6 +352,8 @@ public final class RunStore {
 
   private List<Run> assignIds(List<Found> found) {
     Map<String, Found> byId = new LinkedHashMap<>();
+    // By identity: two files may hold equal Found values and still need one id each.
+    @SuppressWarnings("IdentityHashMapUsage")
     Map<Found, String> idOf = new java.util.IdentityHashMap<>();
     List<Found> fresh = new ArrayList<>();
     // Files that had an id keep it, as long as they hold the run it was made from.

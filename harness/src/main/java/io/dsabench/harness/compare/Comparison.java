@@ -190,7 +190,8 @@ public final class Comparison {
         }
       }
     }
-    rows.sort(Comparator.comparing((Row r) -> r.verdict().ordinal()));
+    // Verdicts sort in their declared order (worst first).
+    rows.sort(Comparator.comparing((Row r) -> r.verdict()));
     return new Comparison(rows, warnings, rule);
   }
 

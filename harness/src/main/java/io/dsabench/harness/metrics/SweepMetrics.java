@@ -148,7 +148,7 @@ public final class SweepMetrics implements SweepListener {
    */
   public void verdict(String baselineRunId, boolean regression, long stagesRegressedOrLost) {
     regressed.labelValues(baselineRunId).set(regression ? 1 : 0);
-    regressedStages.labelValues(baselineRunId).set(stagesRegressedOrLost);
+    regressedStages.labelValues(baselineRunId).set((double) stagesRegressedOrLost);
   }
 
   @Override

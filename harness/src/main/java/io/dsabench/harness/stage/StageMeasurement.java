@@ -28,7 +28,6 @@ import java.util.List;
  */
 public final class StageMeasurement implements AutoCloseable {
   private final SessionConfig config;
-  private final SweepPoint point;
   private final Op op;
   private Backend backend;
   private StageInputs inputs;
@@ -42,9 +41,8 @@ public final class StageMeasurement implements AutoCloseable {
   private final List<Double> device = new ArrayList<>();
   private final List<Double> host = new ArrayList<>();
 
-  private StageMeasurement(SessionConfig config, SweepPoint point, Op op) {
+  private StageMeasurement(SessionConfig config, Op op) {
     this.config = config;
-    this.point = point;
     this.op = op;
   }
 
@@ -64,7 +62,7 @@ public final class StageMeasurement implements AutoCloseable {
    */
   public static StageMeasurement open(
       SessionConfig config, SweepPoint point, Op op, WorkloadModel model, int decodeTokensPerSeq) {
-    StageMeasurement m = new StageMeasurement(config, point, op);
+    StageMeasurement m = new StageMeasurement(config, op);
     try {
       m.backend = Backends.open(config.backend());
       String name = m.backend.name();

@@ -19,6 +19,8 @@ public final class SampleStats {
   }
 
   /**
+   * The statistics of {@code samples}.
+   *
    * @throws IllegalArgumentException when there are no samples, or one is not a finite number
    */
   public static SampleStats of(double[] samples) {

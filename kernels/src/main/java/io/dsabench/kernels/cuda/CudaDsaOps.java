@@ -91,7 +91,7 @@ final class CudaDsaOps {
    * has only batch x 1 query tiles), rounded to whole 128-key blocks.
    */
   static int indexerSplitLength(long queryCtas, int position, int sms) {
-    long maxSplits = (position + INDEXER_SPLIT_QUANTUM - 1) / INDEXER_SPLIT_QUANTUM;
+    long maxSplits = (position + (long) INDEXER_SPLIT_QUANTUM - 1) / INDEXER_SPLIT_QUANTUM;
     long want = Math.max(1, (2L * sms + queryCtas - 1) / queryCtas);
     long splits = Math.min(maxSplits, want);
     long len = (position + splits - 1) / splits;

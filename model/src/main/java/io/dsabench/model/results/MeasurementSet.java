@@ -93,7 +93,7 @@ public final class MeasurementSet {
     Map<String, Series> found = new LinkedHashMap<>();
     for (Source s : sources) {
       Map<String, List<PointResult>> mine = new LinkedHashMap<>();
-      Map<String, int[]> keys = new LinkedHashMap<>();
+      Map<String, PointResult> firsts = new LinkedHashMap<>();
       for (PointResult p : s.results().points()) {
         if (p.status() != PointStatus.OK) {
           continue;
@@ -101,7 +101,7 @@ public final class MeasurementSet {
         int t = p.phase() == Phase.DECODE ? p.point().tokensPerSeq() : 0;
         String key = Series.name(p.phase(), p.variant(), t);
         mine.computeIfAbsent(key, k -> new ArrayList<>()).add(p);
-        keys.putIfAbsent(key, new int[] {p.phase().ordinal(), p.variant().ordinal(), t});
+        firsts.putIfAbsent(key, p);
       }
       for (var e : mine.entrySet()) {
         Series had = found.get(e.getKey());
@@ -115,10 +115,9 @@ public final class MeasurementSet {
                   + describe(s)
                   + "; each (phase, variant) is taken from one file, so pass only one of them");
         }
-        int[] k = keys.get(e.getKey());
-        found.put(
-            e.getKey(),
-            new Series(s, Phase.values()[k[0]], Variant.values()[k[1]], k[2], e.getValue()));
+        PointResult first = firsts.get(e.getKey());
+        int t = first.phase() == Phase.DECODE ? first.point().tokensPerSeq() : 0;
+        found.put(e.getKey(), new Series(s, first.phase(), first.variant(), t, e.getValue()));
       }
     }
     return new MeasurementSet(sources, found);
