@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Installs what the tests drive for real: headless Chromium + ChromeDriver (page and report tests)
-# and a Prometheus server and promtool (scrape test, alerting-rule unit tests, exposition lint),
+# Installs what the tests drive for real: headless Chromium + ChromeDriver (page and report tests),
+# a Prometheus server and promtool (scrape test, alerting-rule unit tests, exposition lint) and
+# clang-format (the CUDA formatting check),
 # from Debian's packages. Idempotent: skips what is present.
 # Works on a fresh Debian machine as root (CI) or through sudo; fails loudly if anything is still
 # missing afterwards, so that a test never skips in CI for want of a program.
@@ -12,13 +13,16 @@ declare -A want=(
   [/usr/bin/chromedriver]=chromium-driver
   [/usr/bin/prometheus]=prometheus
   [/usr/bin/promtool]=prometheus
+  # The CUDA formatter of `mvn -Ddsabench.format.cuda=true spotless:check` (pom.xml, profile
+  # format-cuda): Debian's, at the version the pom names.
+  [/usr/bin/clang-format]=clang-format
 )
 need=()
 for bin in "${!want[@]}"; do
   [ -x "$bin" ] || need+=("${want[$bin]}")
 done
 if [ ${#need[@]} -eq 0 ]; then
-  echo "[test-deps] chromium, chromedriver, prometheus and promtool present"
+  echo "[test-deps] chromium, chromedriver, prometheus, promtool and clang-format present"
   exit 0
 fi
 # Without a font the page renders boxes instead of text (tests pass, screenshots are useless).

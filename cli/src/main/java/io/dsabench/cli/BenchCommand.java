@@ -1,10 +1,5 @@
 package io.dsabench.cli;
 
-import io.dsabench.costmodel.results.PointStatus;
-import io.dsabench.costmodel.results.Results;
-import io.dsabench.costmodel.results.ResultsFormatException;
-import io.dsabench.costmodel.results.ResultsIO;
-import io.dsabench.costmodel.workload.Phase;
 import io.dsabench.harness.BuildInfo;
 import io.dsabench.harness.DeviceLock;
 import io.dsabench.harness.DeviceNames;
@@ -26,6 +21,12 @@ import io.dsabench.kernels.Backend;
 import io.dsabench.kernels.BackendUnavailableException;
 import io.dsabench.kernels.Backends;
 import io.dsabench.kernels.DeviceInfo;
+import io.dsabench.model.BadInputException;
+import io.dsabench.model.results.PointStatus;
+import io.dsabench.model.results.Results;
+import io.dsabench.model.results.ResultsFormatException;
+import io.dsabench.model.results.ResultsIO;
+import io.dsabench.model.workload.Phase;
 import io.prometheus.metrics.exporter.httpserver.HTTPServer;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
@@ -207,24 +208,34 @@ final class BenchCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     // Every check on the command line comes before any work on a device: a bad flag found after
     // a sweep of minutes loses the minutes.
+    if (!"auto".equals(backend) && !Backends.names().contains(backend)) {
+      throw new BadInputException(
+          "backend: '" + backend + "' is not one of auto, " + String.join(", ", Backends.names()));
+    }
     Shard sh = shard == null ? Shard.ALL : Shard.parse(shard);
     if (pushgateway != null) {
       MetricsExport.parse(pushgateway);
     }
     if (metricsPort != null && (metricsPort < 0 || metricsPort > 65535)) {
-      throw new IllegalArgumentException(
-          "metrics-port: " + metricsPort + " is not a TCP port (0-65535)");
+      throw new BadInputException("metrics-port: " + metricsPort + " is not a TCP port (0-65535)");
     }
     MetricsExport.checkBind(metricsBind);
     CompareRule rule = new CompareRule(minEffect);
     // Every sweep and sampling option as given (the backend's defaults come later).
     sweepOptions.check();
-    if (forks < 0) {
-      throw new IllegalArgumentException("forks: " + forks + " is not 0 or a positive count");
-    }
-    if (iterations < 1) {
-      throw new IllegalArgumentException("iterations: " + iterations + " is not a positive count");
-    }
+    // The sweep's own settings, each checked as it is set; the rest once the backend is known.
+    Sweep.Options.Builder opts =
+        Sweep.Options.builder()
+            .shard(sh)
+            .forks(forks)
+            .iterations(iterations)
+            .lockDir(lockDir)
+            .command(commandLine())
+            .explicitPositions(sweepOptions.explicitPositions())
+            .jvmArgs(
+                jvmArgs == null || jvmArgs.isBlank()
+                    ? List.of()
+                    : List.of(jvmArgs.trim().split("\\s+")));
     if (reference != null && !"none".equals(reference)) {
       readReference(Path.of(reference));
     }
@@ -235,7 +246,7 @@ final class BenchCommand implements Callable<Integer> {
       baseResults = readBaseline(base);
       if (!"auto".equals(backend) && !backend.equals(baseResults.run().backend())) {
         // Comparison.of's own refusal, before the sweep rather than after it.
-        throw new IllegalArgumentException(
+        throw new BadInputException(
             Comparison.differentBackends(baseResults.run().backend(), backend));
       }
     }
@@ -253,12 +264,12 @@ final class BenchCommand implements Callable<Integer> {
     }
     if (baseResults != null) {
       if (!resolved.equals(baseResults.run().backend())) {
-        throw new IllegalArgumentException(
+        throw new BadInputException(
             Comparison.differentBackends(baseResults.run().backend(), resolved));
       }
       String bd = baseResults.run().device() == null ? null : baseResults.run().device().name();
       if (!allowDifferentDevices && bd != null && !bd.equals(device.name())) {
-        throw new IllegalArgumentException(Comparison.differentDevices(bd, device.name()));
+        throw new BadInputException(Comparison.differentDevices(bd, device.name()));
       }
     }
     if (devs != null && "cpu".equals(resolved) && !"cpu".equals(backend)) {
@@ -273,35 +284,9 @@ final class BenchCommand implements Callable<Integer> {
             .withL2Flush(l2Flush)
             .withRotateInputs(session.rotateInputs() && !noRotate)
             .withProfile(profile);
-    Sweep.Options opts =
-        Sweep.Options.defaults(sweep, resolved, out)
-            .withSession(session)
-            .withShard(sh)
-            .withForks(forks)
-            .withExplicitPositions(sweepOptions.explicitPositions())
-            .withDevices(devs)
-            .withCommand(commandLine())
-            .withJvmArgs(
-                jvmArgs == null || jvmArgs.isBlank()
-                    ? List.of()
-                    : List.of(jvmArgs.trim().split("\\s+")));
-    opts =
-        new Sweep.Options(
-            opts.spec(),
-            opts.shard(),
-            opts.session(),
-            opts.outDir(),
-            opts.forks(),
-            opts.warmupIterations(),
-            iterations,
-            opts.jvmArgs(),
-            lockDir,
-            opts.command(),
-            opts.explicitPositions(),
-            opts.devices(),
-            opts.deviceIndex(),
-            opts.deviceUuid());
-    Sweep s = new Sweep(opts).listen(ProgressBar.stderr());
+    Sweep s =
+        new Sweep(opts.spec(sweep).outDir(out).session(session).devices(devs).build())
+            .listen(ProgressBar.stderr());
     PrometheusRegistry registry = null;
     SweepMetrics sweepMetrics = null;
     if (metricsPort != null || pushgateway != null) {
@@ -391,7 +376,7 @@ final class BenchCommand implements Callable<Integer> {
               results,
               rule,
               Comparison.Options.DEFAULT.withAllowDifferentDevices(allowDifferentDevices));
-    } catch (IllegalArgumentException e) {
+    } catch (BadInputException e) {
       // The published run of this device's slug, but another backend or model: no verdict.
       outW.println("no verdict: " + e.getMessage());
       if (summaryMd != null) {
@@ -459,7 +444,7 @@ final class BenchCommand implements Callable<Integer> {
     try {
       Results r = ResultsIO.read(file);
       if (!"reference".equals(r.run().backend())) {
-        throw new IllegalArgumentException(
+        throw new BadInputException(
             "reference: "
                 + file
                 + " holds a '"
@@ -468,7 +453,7 @@ final class BenchCommand implements Callable<Integer> {
       }
       return r;
     } catch (ResultsFormatException e) {
-      throw new IllegalArgumentException("reference: " + e.getMessage(), e);
+      throw new BadInputException("reference: " + e.getMessage(), e);
     }
   }
 
@@ -476,7 +461,7 @@ final class BenchCommand implements Callable<Integer> {
     try {
       return ResultsIO.read(file);
     } catch (ResultsFormatException e) {
-      throw new IllegalArgumentException("baseline: " + e.getMessage(), e);
+      throw new BadInputException("baseline: " + e.getMessage(), e);
     }
   }
 
@@ -545,7 +530,7 @@ final class BenchCommand implements Callable<Integer> {
     for (String part : text.split(",")) {
       String[] kv = part.split("=", 2);
       if (kv.length != 2) {
-        throw new IllegalArgumentException(
+        throw new BadInputException(
             "tokens: '" + part + "' is not phase=N (like prefill=4096,decode=64)");
       }
       t.put(Phase.of(kv[0].trim()), SweepSpec.parseCount("tokens", kv[1].trim()));

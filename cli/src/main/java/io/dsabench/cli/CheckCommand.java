@@ -5,6 +5,7 @@ import io.dsabench.kernels.BackendUnavailableException;
 import io.dsabench.kernels.Backends;
 import io.dsabench.kernels.check.CheckReport;
 import io.dsabench.kernels.check.KernelCheck;
+import io.dsabench.model.BadInputException;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -44,7 +45,7 @@ final class CheckCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     if (!CHOICES.contains(backend)) {
-      throw new IllegalArgumentException(
+      throw new BadInputException(
           "backend: '" + backend + "' is not one of " + String.join(", ", CHOICES));
     }
     PrintWriter out = spec.commandLine().getOut();

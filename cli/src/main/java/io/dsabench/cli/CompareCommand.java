@@ -1,11 +1,12 @@
 package io.dsabench.cli;
 
-import io.dsabench.costmodel.results.Results;
-import io.dsabench.costmodel.results.ResultsFormatException;
-import io.dsabench.costmodel.results.ResultsIO;
 import io.dsabench.harness.compare.CompareRule;
 import io.dsabench.harness.compare.Comparison;
 import io.dsabench.harness.compare.ReferenceComparison;
+import io.dsabench.model.BadInputException;
+import io.dsabench.model.results.Results;
+import io.dsabench.model.results.ResultsFormatException;
+import io.dsabench.model.results.ResultsIO;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -74,10 +75,10 @@ final class CompareCommand implements Callable<Integer> {
   public Integer call() {
     CompareRule rule = new CompareRule(minEffect);
     if (!format.equals("text") && !format.equals("markdown")) {
-      throw new IllegalArgumentException("format: '" + format + "' is not text or markdown");
+      throw new BadInputException("format: '" + format + "' is not text or markdown");
     }
     if (reference && format.equals("markdown")) {
-      throw new IllegalArgumentException(
+      throw new BadInputException(
           "format: markdown is for a verdict; --reference prints a comparison as text");
     }
     Results b = read(base);
@@ -86,7 +87,7 @@ final class CompareCommand implements Callable<Integer> {
       String od = b.run().device() == null ? null : b.run().device().name();
       String rd = n.run().device() == null ? null : n.run().device().name();
       if (!allowDifferentDevices && od != null && rd != null && !od.equals(rd)) {
-        throw new IllegalArgumentException(Comparison.differentDevices(od, rd));
+        throw new BadInputException(Comparison.differentDevices(od, rd));
       }
       ReferenceComparison rc = ReferenceComparison.of(b, n);
       PrintWriter out = spec.commandLine().getOut();
@@ -119,7 +120,7 @@ final class CompareCommand implements Callable<Integer> {
     try {
       return ResultsIO.read(file);
     } catch (ResultsFormatException e) {
-      throw new IllegalArgumentException(e.getMessage(), e);
+      throw new BadInputException(e.getMessage(), e);
     }
   }
 }

@@ -23,11 +23,13 @@ import io.dsabench.costmodel.hardware.HardwareProfiles;
 import io.dsabench.costmodel.reference.ComparisonRow;
 import io.dsabench.costmodel.reference.Figure3Comparison;
 import io.dsabench.costmodel.reference.Figure3Reference;
-import io.dsabench.costmodel.results.MeasurementSet;
-import io.dsabench.costmodel.results.Results;
-import io.dsabench.costmodel.results.ResultsFormatException;
-import io.dsabench.costmodel.results.ResultsIO;
-import io.dsabench.costmodel.workload.Phase;
+import io.dsabench.model.BadInputException;
+import io.dsabench.model.results.MeasurementSet;
+import io.dsabench.model.results.MissingStagesException;
+import io.dsabench.model.results.Results;
+import io.dsabench.model.results.ResultsFormatException;
+import io.dsabench.model.results.ResultsIO;
+import io.dsabench.model.workload.Phase;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -117,25 +119,25 @@ final class CostCommand implements Callable<Integer> {
   public Integer call() throws ResultsFormatException {
     String fmt = format.toLowerCase(Locale.ROOT);
     if (!List.of("table", "csv", "json").contains(fmt)) {
-      throw new IllegalArgumentException("format: '" + format + "' is not one of table, csv, json");
+      throw new BadInputException("format: '" + format + "' is not one of table, csv, json");
     }
     if (compareHardware != null) {
       return compareHardware(fmt);
     }
     if (fmt.equals("csv") && workload != null && outDir == null) {
-      throw new IllegalArgumentException(
+      throw new BadInputException(
           "out: --format csv writes one table per file, and --workload adds the capacity plan's;"
               + " pass --out DIR for curves.csv, comparison.csv and capacity.csv");
     }
     if (outDir != null && !fmt.equals("csv")) {
-      throw new IllegalArgumentException(
+      throw new BadInputException(
           "out: '" + outDir + "' is for --format csv (one table per file); table and json print");
     }
     if (outDir != null) {
       OutputPaths.directory("out", outDir);
     }
     if (step <= 0 || step > CostParameters.MAX_POSITION) {
-      throw new IllegalArgumentException(
+      throw new BadInputException(
           "step: " + step + " is not between 1 and " + CostParameters.MAX_POSITION);
     }
     CostParameters params = model.parameters(positions(step));
@@ -148,9 +150,9 @@ final class CostCommand implements Callable<Integer> {
     CostReport report;
     try {
       report = CostModel.compute(res, params, phaseSet);
-    } catch (IllegalArgumentException e) {
-      if (e.getMessage().startsWith("results: no ok") && phaseSet.size() == 2) {
-        throw new IllegalArgumentException(
+    } catch (MissingStagesException e) {
+      if (phaseSet.size() == 2) {
+        throw new BadInputException(
             e.getMessage() + "; to cost one phase alone, pass --phases decode or --phases prefill",
             e);
       }
@@ -183,17 +185,17 @@ final class CostCommand implements Callable<Integer> {
    */
   private int compareHardware(String fmt) {
     if (model.hardware != null) {
-      throw new IllegalArgumentException(
+      throw new BadInputException(
           "hardware: --compare-hardware names every profile priced, the first as A; drop"
               + " --hardware "
               + model.hardware);
     }
     if (outDir != null) {
-      throw new IllegalArgumentException(
+      throw new BadInputException(
           "out: --compare-hardware prints one table; '" + outDir + "' is for a single pricing");
     }
     if (fmt.equals("csv") && workload != null) {
-      throw new IllegalArgumentException(
+      throw new BadInputException(
           "workload: --compare-hardware --format csv prints the curves' table alone; the capacity"
               + " plans are in --format table and json");
     }
@@ -201,7 +203,7 @@ final class CostCommand implements Callable<Integer> {
     for (String id : compareHardware) {
       HardwareProfile h = HardwareProfiles.byId(id.strip());
       if (profiles.contains(h)) {
-        throw new IllegalArgumentException(
+        throw new BadInputException(
             "compare-hardware: "
                 + h.id()
                 + " is named twice in "
@@ -210,7 +212,7 @@ final class CostCommand implements Callable<Integer> {
       profiles.add(h);
     }
     if (profiles.size() < 2) {
-      throw new IllegalArgumentException(
+      throw new BadInputException(
           "compare-hardware: '"
               + String.join(",", compareHardware)
               + "' names one profile; give two or more, e.g. h800,b200");
@@ -410,7 +412,7 @@ final class CostCommand implements Callable<Integer> {
         try {
           files = ResultsIO.resultsFilesIn(p);
         } catch (ResultsFormatException e) {
-          throw new IllegalArgumentException("results: " + e.getMessage(), e);
+          throw new BadInputException("results: " + e.getMessage(), e);
         }
       } else {
         files = List.of(p);
@@ -427,7 +429,7 @@ final class CostCommand implements Callable<Integer> {
     try {
       return ResultsIO.read(file);
     } catch (ResultsFormatException e) {
-      throw new IllegalArgumentException("results: " + e.getMessage(), e);
+      throw new BadInputException("results: " + e.getMessage(), e);
     }
   }
 

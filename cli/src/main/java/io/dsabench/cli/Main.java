@@ -1,6 +1,7 @@
 package io.dsabench.cli;
 
 import io.dsabench.kernels.Backends;
+import io.dsabench.model.BadInputException;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -8,6 +9,10 @@ import picocli.CommandLine.Command;
 /**
  * {@code dsabench}: the one command. Exit codes: 0 ok, 1 regression or failed check, 2 bad input
  * (the message names the field, the value and the rule).
+ *
+ * <p>Bad input is a {@link BadInputException} (or a picocli parse error); every other exception
+ * that leaves a command is a bug in dsabench and exits 1, on one line, with the stack trace behind
+ * {@code --verbose}. A NumberFormatException deep in the code is therefore a bug, not bad input.
  */
 @Command(
     name = "dsabench",
@@ -35,6 +40,15 @@ public final class Main implements Runnable {
   /** Exit code for bad input. */
   public static final int BAD_INPUT = 2;
 
+  static {
+    // The harness, fleet and dashboard log through System.Logger, which is java.util.logging
+    // here: one line per record, like the rest of dsabench's stderr, with the trace below it when
+    // one is logged. A -D given on the command line wins.
+    if (System.getProperty("java.util.logging.SimpleFormatter.format") == null) {
+      System.setProperty("java.util.logging.SimpleFormatter.format", "dsabench: %4$s: %5$s%6$s%n");
+    }
+  }
+
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @CommandLine.Option(
@@ -60,7 +74,7 @@ public final class Main implements Runnable {
   /** The configured command line, with dsabench's exit-code rules. */
   public static CommandLine commandLine() {
     CommandLine cl = new CommandLine(new Main());
-    cl.setExitCodeExceptionMapper(e -> e instanceof IllegalArgumentException ? BAD_INPUT : FAILED);
+    cl.setExitCodeExceptionMapper(e -> e instanceof BadInputException ? BAD_INPUT : FAILED);
     cl.setParameterExceptionHandler(
         (ex, a) -> {
           // One line, like every other refusal: the problem, then where the options are listed.
@@ -74,24 +88,28 @@ public final class Main implements Runnable {
           return BAD_INPUT;
         });
     cl.setExecutionExceptionHandler(
-        (ex, c, parseResult) -> {
-          PrintWriter err = c.getErr();
-          if (ex instanceof IllegalArgumentException) {
-            err.println("dsabench: " + ex.getMessage());
-            return BAD_INPUT;
-          }
-          // Not bad input: a fault. One line by default, the trace with --verbose.
-          boolean verbose = verbose(parseResult);
-          err.println(
-              "dsabench: "
-                  + Backends.firstLine(String.valueOf(ex))
-                  + (verbose ? "" : " (--verbose prints the stack trace)"));
-          if (verbose) {
-            ex.printStackTrace(err);
-          }
-          return FAILED;
-        });
+        (ex, c, parseResult) -> exit(ex, c.getErr(), verbose(parseResult)));
     return cl;
+  }
+
+  /**
+   * What a command that threw {@code ex} prints and exits with: bad input is its message alone and
+   * exit 2; anything else is a bug or a fault, one line and exit 1, the stack trace only with
+   * {@code --verbose}.
+   */
+  static int exit(Exception ex, PrintWriter err, boolean verbose) {
+    if (ex instanceof BadInputException) {
+      err.println("dsabench: " + ex.getMessage());
+      return BAD_INPUT;
+    }
+    err.println(
+        "dsabench: "
+            + Backends.firstLine(String.valueOf(ex))
+            + (verbose ? "" : " (--verbose prints the stack trace)"));
+    if (verbose) {
+      ex.printStackTrace(err);
+    }
+    return FAILED;
   }
 
   /** Whether {@code --verbose} was given, anywhere on the command line. */

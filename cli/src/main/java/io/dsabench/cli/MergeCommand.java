@@ -1,9 +1,10 @@
 package io.dsabench.cli;
 
-import io.dsabench.costmodel.results.ResultsFormatException;
-import io.dsabench.costmodel.results.ResultsIO;
-import io.dsabench.costmodel.workload.SweepPoint;
 import io.dsabench.harness.merge.ShardMerge;
+import io.dsabench.model.BadInputException;
+import io.dsabench.model.results.ResultsFormatException;
+import io.dsabench.model.results.ResultsIO;
+import io.dsabench.model.workload.SweepPoint;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -45,7 +46,7 @@ final class MergeCommand implements Callable<Integer> {
       try {
         inputs.add(new ShardMerge.Input(f, ResultsIO.read(f)));
       } catch (ResultsFormatException e) {
-        throw new IllegalArgumentException(e.getMessage(), e);
+        throw new BadInputException(e.getMessage(), e);
       }
     }
     List<String> args = new ArrayList<>();

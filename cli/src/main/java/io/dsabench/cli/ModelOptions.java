@@ -9,6 +9,7 @@ import io.dsabench.costmodel.hardware.HardwareProfile;
 import io.dsabench.costmodel.hardware.HardwareProfiles;
 import io.dsabench.costmodel.hardware.Price;
 import io.dsabench.costmodel.reference.Figure3Reference;
+import io.dsabench.model.BadInputException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -83,28 +84,30 @@ final class ModelOptions {
    * target's default price); every other option applies as given.
    */
   CostParameters parameters(HardwareProfile target, String usd, List<Integer> positions) {
-    CostParameters params = CostParameters.forHardware(target);
+    CostParameters.Builder b = CostParameters.builder(target);
     if (usd != null) {
-      params = params.withPrice(Price.parse(usd));
+      b.usdPerGpuHour(Price.parse(usd));
     }
     if (sourceHardware != null) {
-      params = params.withSource(HardwareProfiles.byId(sourceHardware));
+      b.source(HardwareProfiles.byId(sourceHardware));
     }
-    params = params.withExtrapolation(extrapolationPolicy(extrapolation));
+    b.extrapolation(extrapolationPolicy(extrapolation));
     if (positions != null) {
-      params = params.withPositions(positions);
+      b.positions(positions);
     }
-    params = ParameterOverrides.apply(params, set);
+    CostParameters params = ParameterOverrides.apply(b.build(), set);
     if (calibrate) {
       Figure3Reference paper = Figure3Reference.load();
       params =
-          params.withCalibration(
-              RestCalibration.fromUsd(
-                  paper.curve(Curve.PREFILL_V31).usdPerMillionAt(0),
-                  paper.curve(Curve.DECODE_V31).usdPerMillionAt(0),
-                  Figure3Reference.USD_PER_GPU_HOUR,
-                  "paper Figure 3 intercepts at position 0 (prefill_v3.1, decode_v3.1), H800 at"
-                      + " 2 USD/GPU-hour"));
+          params.toBuilder()
+              .calibration(
+                  RestCalibration.fromUsd(
+                      paper.curve(Curve.PREFILL_V31).usdPerMillionAt(0),
+                      paper.curve(Curve.DECODE_V31).usdPerMillionAt(0),
+                      Figure3Reference.USD_PER_GPU_HOUR,
+                      "paper Figure 3 intercepts at position 0 (prefill_v3.1, decode_v3.1), H800 at"
+                          + " 2 USD/GPU-hour"))
+              .build();
     }
     return params;
   }
@@ -116,7 +119,7 @@ final class ModelOptions {
       case "error":
         return Extrapolation.ERROR;
       default:
-        throw new IllegalArgumentException("extrapolation: '" + s + "' is not one of flag, error");
+        throw new BadInputException("extrapolation: '" + s + "' is not one of flag, error");
     }
   }
 }

@@ -1,5 +1,6 @@
 package io.dsabench.cli;
 
+import io.dsabench.model.BadInputException;
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
@@ -22,7 +23,7 @@ final class OutputPaths {
   /** A folder the command writes into: created now if missing (as the write would), writable. */
   static Path directory(String option, Path dir) {
     if (Files.exists(dir) && !Files.isDirectory(dir)) {
-      throw new IllegalArgumentException(
+      throw new BadInputException(
           option + ": '" + dir + "' is a file, not a directory; give a directory to write into");
     }
     create(option, dir, dir);
@@ -33,12 +34,12 @@ final class OutputPaths {
   /** A file the command writes (replacing it if it exists), in a folder created now if missing. */
   static Path file(String option, Path file) {
     if (Files.isDirectory(file)) {
-      throw new IllegalArgumentException(
+      throw new BadInputException(
           option + ": '" + file + "' is a directory, not a file; give a file name to write");
     }
     Path parent = file.toAbsolutePath().getParent();
     if (parent == null) {
-      throw new IllegalArgumentException(option + ": '" + file + "' names no file to write");
+      throw new BadInputException(option + ": '" + file + "' names no file to write");
     }
     create(option, file, parent);
     probe(option, file, parent);
@@ -52,7 +53,7 @@ final class OutputPaths {
     try {
       Files.createDirectories(dir);
     } catch (IOException e) {
-      throw new IllegalArgumentException(
+      throw new BadInputException(
           option + ": '" + shown + "' cannot be created (" + reason(e) + ")", e);
     }
   }
@@ -65,7 +66,7 @@ final class OutputPaths {
       Files.newByteChannel(p, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE).close();
       Files.delete(p);
     } catch (IOException e) {
-      throw new IllegalArgumentException(
+      throw new BadInputException(
           option + ": '" + shown + "' cannot be written (" + reason(e) + ")", e);
     }
   }

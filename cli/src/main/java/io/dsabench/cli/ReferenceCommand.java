@@ -1,8 +1,5 @@
 package io.dsabench.cli;
 
-import io.dsabench.costmodel.results.PointStatus;
-import io.dsabench.costmodel.results.Results;
-import io.dsabench.costmodel.results.ResultsIO;
 import io.dsabench.harness.DeviceLock;
 import io.dsabench.harness.ProgressBar;
 import io.dsabench.harness.SweepListener;
@@ -12,6 +9,9 @@ import io.dsabench.harness.reference.ProcessChannel;
 import io.dsabench.harness.reference.ReferenceRunner;
 import io.dsabench.harness.reference.ReferenceSweep;
 import io.dsabench.harness.stats.StopRule;
+import io.dsabench.model.results.PointStatus;
+import io.dsabench.model.results.Results;
+import io.dsabench.model.results.ResultsIO;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -140,16 +140,13 @@ final class ReferenceCommand implements Callable<Integer> {
     } catch (ReferenceRunner.UnavailableException e) {
       err.println("dsabench: reference runner unavailable: " + e.getMessage());
       return Main.BAD_INPUT;
-    } catch (IOException e) {
-      if (e.getMessage() != null && e.getMessage().startsWith("Cannot run program")) {
-        err.println(
-            "dsabench: cannot start '"
-                + exe
-                + "' (no Python here? give one with --python or DSABENCH_PYTHON): "
-                + e.getMessage());
-        return Main.BAD_INPUT;
-      }
-      throw e;
+    } catch (ProcessChannel.CannotStartException e) {
+      err.println(
+          "dsabench: cannot start '"
+              + exe
+              + "' (no Python here? give one with --python or DSABENCH_PYTHON): "
+              + e.getMessage());
+      return Main.BAD_INPUT;
     } finally {
       lock.close();
     }

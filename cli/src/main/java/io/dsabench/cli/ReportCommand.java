@@ -1,15 +1,16 @@
 package io.dsabench.cli;
 
 import io.dsabench.costmodel.capacity.WorkloadFile;
-import io.dsabench.costmodel.results.MeasurementSet;
-import io.dsabench.costmodel.results.Results;
-import io.dsabench.costmodel.results.ResultsFormatException;
-import io.dsabench.costmodel.results.ResultsIO;
 import io.dsabench.harness.DeviceNames;
 import io.dsabench.harness.PublishedRuns;
 import io.dsabench.harness.compare.CompareRule;
 import io.dsabench.harness.compare.Comparison;
 import io.dsabench.harness.compare.ReferenceComparison;
+import io.dsabench.model.BadInputException;
+import io.dsabench.model.results.MeasurementSet;
+import io.dsabench.model.results.Results;
+import io.dsabench.model.results.ResultsFormatException;
+import io.dsabench.model.results.ResultsIO;
 import io.dsabench.reports.ReferenceInput;
 import io.dsabench.reports.ReportFiles;
 import io.dsabench.reports.ReportInput;
@@ -120,9 +121,9 @@ final class ReportCommand implements Callable<Integer> {
     for (Path p : results) {
       if (Files.isDirectory(p)) {
         try {
-          inputs.addAll(io.dsabench.costmodel.results.ResultsIO.resultsFilesIn(p));
+          inputs.addAll(io.dsabench.model.results.ResultsIO.resultsFilesIn(p));
         } catch (ResultsFormatException e) {
-          throw new IllegalArgumentException("results: " + e.getMessage(), e);
+          throw new BadInputException("results: " + e.getMessage(), e);
         }
       } else {
         inputs.add(p);
@@ -139,7 +140,7 @@ final class ReportCommand implements Callable<Integer> {
       try {
         compared.addAll(CostCommand.readAll(compare).sources());
       } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException(
+        throw new BadInputException(
             e.getMessage().startsWith("results: ")
                 ? "compare: " + e.getMessage().substring("results: ".length())
                 : e.getMessage(),
@@ -251,7 +252,7 @@ final class ReportCommand implements Callable<Integer> {
     }
     Results ref = read(file, "reference");
     if (!"reference".equals(ref.run().backend())) {
-      throw new IllegalArgumentException(
+      throw new BadInputException(
           "reference: "
               + file
               + " holds a '"
@@ -304,7 +305,7 @@ final class ReportCommand implements Callable<Integer> {
     try {
       return ResultsIO.read(file);
     } catch (ResultsFormatException e) {
-      throw new IllegalArgumentException(field + ": " + e.getMessage(), e);
+      throw new BadInputException(field + ": " + e.getMessage(), e);
     }
   }
 
@@ -322,11 +323,11 @@ final class ReportCommand implements Callable<Integer> {
       try {
         n = Long.parseLong(v) * mult;
       } catch (NumberFormatException e) {
-        throw new IllegalArgumentException(
+        throw new BadInputException(
             "positions: '" + raw + "' is not a token count (e.g. 8192 or 8K)", e);
       }
       if (n <= 0 || n > Integer.MAX_VALUE) {
-        throw new IllegalArgumentException("positions: " + raw + " is not a positive token count");
+        throw new BadInputException("positions: " + raw + " is not a positive token count");
       }
       out.add((int) n);
     }

@@ -4,6 +4,7 @@ import io.dsabench.dashboard.DashboardOptions;
 import io.dsabench.dashboard.DashboardServer;
 import io.dsabench.dashboard.runs.RunStore;
 import io.dsabench.harness.PublishedRuns;
+import io.dsabench.model.BadInputException;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -101,16 +102,16 @@ final class ServeCommand implements Callable<Integer> {
     if (results != null) {
       for (Path d : results) {
         if (!Files.exists(d)) {
-          throw new IllegalArgumentException("results: '" + d + "' does not exist; give a folder");
+          throw new BadInputException("results: '" + d + "' does not exist; give a folder");
         }
         if (!Files.isDirectory(d)) {
-          throw new IllegalArgumentException(
+          throw new BadInputException(
               "results: '" + d + "' is a file, not a folder; give the folder that holds it");
         }
       }
     }
     if (maxResultsMb < 1 || maxResultsMb > 4096) {
-      throw new IllegalArgumentException(
+      throw new BadInputException(
           "max-results-mb: " + maxResultsMb + " is not between 1 and 4096 MiB");
     }
     List<Path> dirs = dirs(results, PublishedRuns.of(published));
@@ -124,7 +125,7 @@ final class ServeCommand implements Callable<Integer> {
       server = DashboardServer.start(options, new PrometheusRegistry());
     } catch (IOException e) {
       // Jetty's bind failure: a taken port or an address this host does not have is bad input.
-      throw new IllegalArgumentException(
+      throw new BadInputException(
           "port: cannot listen on " + bind + ":" + port + " (" + e.getMessage() + ")", e);
     }
     Runtime.getRuntime().addShutdownHook(new Thread(server::close, "dashboard-stop"));

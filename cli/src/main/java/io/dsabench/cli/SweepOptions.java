@@ -1,9 +1,9 @@
 package io.dsabench.cli;
 
-import io.dsabench.costmodel.workload.Phase;
-import io.dsabench.costmodel.workload.Variant;
 import io.dsabench.harness.SweepSpec;
 import io.dsabench.harness.stats.StopRule;
+import io.dsabench.model.workload.Phase;
+import io.dsabench.model.workload.Variant;
 import java.util.List;
 import picocli.CommandLine.Option;
 

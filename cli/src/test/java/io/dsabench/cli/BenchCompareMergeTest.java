@@ -3,17 +3,17 @@ package io.dsabench.cli;
 import static io.dsabench.cli.CliRun.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.dsabench.costmodel.results.DeviceRecord;
-import io.dsabench.costmodel.results.PointResult;
-import io.dsabench.costmodel.results.Results;
-import io.dsabench.costmodel.results.ResultsIO;
-import io.dsabench.costmodel.results.RunInfo;
-import io.dsabench.costmodel.results.StageResult;
-import io.dsabench.costmodel.workload.OpWork;
-import io.dsabench.costmodel.workload.SweepPoint;
-import io.dsabench.costmodel.workload.WorkloadModel;
 import io.dsabench.harness.DeviceLock;
 import io.dsabench.harness.SweepSpec;
+import io.dsabench.model.results.DeviceRecord;
+import io.dsabench.model.results.PointResult;
+import io.dsabench.model.results.Results;
+import io.dsabench.model.results.ResultsIO;
+import io.dsabench.model.results.RunInfo;
+import io.dsabench.model.results.StageResult;
+import io.dsabench.model.workload.OpWork;
+import io.dsabench.model.workload.SweepPoint;
+import io.dsabench.model.workload.WorkloadModel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -76,19 +76,19 @@ class BenchCompareMergeTest {
               .filter(l -> l.contains(" " + p.point().key() + " "))
               .findFirst()
               .orElseThrow();
-      StageResult total = p.stage(io.dsabench.costmodel.workload.Op.TOTAL).orElseThrow();
+      StageResult total = p.stage(io.dsabench.model.workload.Op.TOTAL).orElseThrow();
       assertThat(line)
           .contains(
               "ok "
-                  + io.dsabench.harness.compare.Comparison.seconds(total.medianSeconds())
+                  + io.dsabench.harness.stats.Durations.seconds(total.medianSeconds())
                   + " total; ");
       for (StageResult s : p.stages()) {
-        if (s.op() != io.dsabench.costmodel.workload.Op.TOTAL) {
+        if (s.op() != io.dsabench.model.workload.Op.TOTAL) {
           assertThat(line)
               .contains(
                   s.op().id()
                       + " "
-                      + io.dsabench.harness.compare.Comparison.seconds(s.medianSeconds()));
+                      + io.dsabench.harness.stats.Durations.seconds(s.medianSeconds()));
         }
       }
     }
@@ -138,7 +138,7 @@ class BenchCompareMergeTest {
         .contains("is in both")
         .contains("each point must come from exactly one shard");
 
-    CliRun other = bench(tmp, "other", "--positions", "256", "--variants", "dense");
+    bench(tmp, "other", "--positions", "256", "--variants", "dense");
     CliRun mixed =
         run(
             "merge",

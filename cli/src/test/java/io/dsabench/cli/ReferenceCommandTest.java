@@ -110,7 +110,7 @@ class ReferenceCommandTest {
             tmp.resolve("locks").toString());
     assertThat(r.exit()).isEqualTo(1);
     var results =
-        io.dsabench.costmodel.results.ResultsIO.read(tmp.resolve("ref").resolve("results.json"));
+        io.dsabench.model.results.ResultsIO.read(tmp.resolve("ref").resolve("results.json"));
     assertThat(results.points())
         .extracting(p -> p.point().key())
         .containsExactly("decode/dense/p=1024/n=128/t=2", "decode/dsa/p=1024/n=128/t=2");

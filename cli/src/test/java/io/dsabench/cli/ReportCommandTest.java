@@ -145,8 +145,8 @@ class ReportCommandTest {
     // The pairing is the harness's, as compare --reference prints it.
     int paired =
         io.dsabench.harness.compare.ReferenceComparison.of(
-                io.dsabench.costmodel.results.ResultsIO.read(PUBLISHED_H200),
-                io.dsabench.costmodel.results.ResultsIO.read(REFERENCE_H200))
+                io.dsabench.model.results.ResultsIO.read(PUBLISHED_H200),
+                io.dsabench.model.results.ResultsIO.read(REFERENCE_H200))
             .rows()
             .size();
     assertThat(r.out())
@@ -315,7 +315,7 @@ class ReportCommandTest {
                         new String[] {"cost", "--results", b.toString(), "--format", "csv"}, model))
                 .out());
     var json =
-        io.dsabench.costmodel.results.ResultsIO.mapper().readTree(dir.resolve("r.json").toFile());
+        io.dsabench.model.results.ResultsIO.mapper().readTree(dir.resolve("r.json").toFile());
     assertThat(json.get("title").asText())
         .isEqualTo(
             "DeepSeek Sparse Attention cost report — priced on B200 from a run on NVIDIA H200");

@@ -9,17 +9,17 @@ import io.dsabench.costmodel.hardware.HardwareProfiles;
 import io.dsabench.costmodel.hardware.Precision;
 import io.dsabench.costmodel.hardware.Price;
 import io.dsabench.costmodel.hardware.Roofline;
-import io.dsabench.costmodel.results.PointResult;
-import io.dsabench.costmodel.results.PointStatus;
-import io.dsabench.costmodel.results.StageResult;
-import io.dsabench.costmodel.workload.Op;
-import io.dsabench.costmodel.workload.Phase;
-import io.dsabench.costmodel.workload.WorkloadModel;
 import io.dsabench.dashboard.runs.LiveSweeps;
 import io.dsabench.dashboard.runs.Run;
 import io.dsabench.dashboard.runs.RunStore;
 import io.dsabench.harness.DeviceNames;
 import io.dsabench.harness.compare.ReferenceComparison;
+import io.dsabench.model.results.PointResult;
+import io.dsabench.model.results.PointStatus;
+import io.dsabench.model.results.StageResult;
+import io.dsabench.model.workload.Op;
+import io.dsabench.model.workload.Phase;
+import io.dsabench.model.workload.WorkloadModel;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -258,6 +258,7 @@ final class Api {
   }
 
   /** An answer written once, served as bytes. */
+  @SuppressWarnings("ArrayRecordComponent") // an answer already serialized, written once
   record JsonBytes(byte[] bytes) {}
 
   private JsonBytes json(Object body) {

@@ -21,6 +21,8 @@ import org.eclipse.jetty.util.Fields;
  * parameter, the value and the rule.
  */
 final class DashboardHandler extends Handler.Abstract {
+  private static final System.Logger LOG = System.getLogger(DashboardHandler.class.getName());
+
   private static final String JSON = "application/json; charset=utf-8";
 
   private final StaticResources assets;
@@ -63,6 +65,11 @@ final class DashboardHandler extends Handler.Abstract {
       status = e.status();
       writeJson(response, callback, status, error(e));
     } catch (Exception e) {
+      // The client gets no server details; the log gets the whole trace, with the request.
+      LOG.log(
+          System.Logger.Level.ERROR,
+          "500 for " + request.getMethod() + " " + request.getHttpURI().getPathQuery(),
+          e);
       status = 500;
       writeJson(
           response, callback, status, Map.of("error", "internal error: " + e.getClass().getName()));
@@ -211,9 +218,10 @@ final class DashboardHandler extends Handler.Abstract {
     try {
       bytes = body instanceof Api.JsonBytes j ? j.bytes() : mapper.writeValueAsBytes(body);
     } catch (Exception e) {
+      LOG.log(System.Logger.Level.ERROR, "500: cannot write the JSON answer", e);
       status = 500;
       bytes =
-          ("{\"error\":\"internal error: cannot write JSON\",\"status\":500}")
+          "{\"error\":\"internal error: cannot write JSON\",\"status\":500}"
               .getBytes(StandardCharsets.UTF_8);
     }
     response.setStatus(status);

@@ -2,6 +2,7 @@ package io.dsabench.dashboard;
 
 import io.dsabench.dashboard.runs.RunStore;
 import io.dsabench.harness.DeviceLock;
+import io.dsabench.model.BadInputException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -37,27 +38,26 @@ public record DashboardOptions(
 
   public DashboardOptions {
     if (bind == null || bind.isBlank()) {
-      throw new IllegalArgumentException("bind: '" + bind + "' is not a host name or address");
+      throw new BadInputException("bind: '" + bind + "' is not a host name or address");
     }
     if (port < 0 || port > 65535) {
-      throw new IllegalArgumentException("port: " + port + " is not between 0 and 65535");
+      throw new BadInputException("port: " + port + " is not between 0 and 65535");
     }
     if (resultsDirs == null || resultsDirs.isEmpty()) {
-      throw new IllegalArgumentException("results: no directory given to scan for results.json");
+      throw new BadInputException("results: no directory given to scan for results.json");
     }
     resultsDirs = List.copyOf(resultsDirs);
     if (liveWindow == null || liveWindow.isNegative() || liveWindow.isZero()) {
-      throw new IllegalArgumentException(
-          "liveWindow: " + liveWindow + " is not a positive duration");
+      throw new BadInputException("liveWindow: " + liveWindow + " is not a positive duration");
     }
     if (lockDir == null) {
-      throw new IllegalArgumentException("lockDir: no directory given for the device locks");
+      throw new BadInputException("lockDir: no directory given for the device locks");
     }
     limits = limits == null ? RunStore.Limits.DEFAULT : limits;
     allowedHosts = allowedHosts == null ? List.of() : List.copyOf(allowedHosts);
     for (String h : allowedHosts) {
       if (h == null || !h.toLowerCase(Locale.ROOT).matches("[a-z0-9.:\\[\\]_-]{1,253}")) {
-        throw new IllegalArgumentException(
+        throw new BadInputException(
             "allowed-host: '" + h + "' is not a host name (letters, digits, '.', '-', ':')");
       }
     }

@@ -1,11 +1,11 @@
 package io.dsabench.dashboard;
 
 import com.fasterxml.jackson.databind.SerializationFeature;
-import io.dsabench.costmodel.results.ResultsIO;
 import io.dsabench.dashboard.metrics.DashboardMetrics;
 import io.dsabench.dashboard.runs.LiveSweeps;
 import io.dsabench.dashboard.runs.RunStore;
 import io.dsabench.harness.SweepListener;
+import io.dsabench.model.results.ResultsIO;
 import io.prometheus.metrics.exporter.common.PrometheusScrapeHandler;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.net.URI;

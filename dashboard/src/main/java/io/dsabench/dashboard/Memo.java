@@ -1,5 +1,6 @@
 package io.dsabench.dashboard;
 
+import io.dsabench.model.BadInputException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -15,7 +16,7 @@ final class Memo<K, V> {
 
   Memo(int capacity) {
     if (capacity < 1) {
-      throw new IllegalArgumentException("capacity: " + capacity + " is not a positive count");
+      throw new BadInputException("capacity: " + capacity + " is not a positive count");
     }
     this.entries =
         new LinkedHashMap<>(16, 0.75f, true) {

@@ -10,9 +10,9 @@ import io.dsabench.costmodel.hardware.HardwareProfile;
 import io.dsabench.costmodel.reference.Figure3Reference;
 import io.dsabench.costmodel.reference.ReferenceCurve;
 import io.dsabench.costmodel.reference.ReferencePoint;
-import io.dsabench.costmodel.results.MeasurementSet;
-import io.dsabench.costmodel.workload.Phase;
 import io.dsabench.dashboard.runs.Run;
+import io.dsabench.model.results.MeasurementSet;
+import io.dsabench.model.workload.Phase;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
@@ -51,7 +51,7 @@ final class ModelCostCurves implements CostCurves {
 
   @Override
   public Object curves(List<Run> runs, HardwareProfile hardware, double usdPerGpuHour) {
-    CostParameters params = CostParameters.forHardware(hardware).withPrice(usdPerGpuHour);
+    CostParameters params = CostParameters.builder(hardware).usdPerGpuHour(usdPerGpuHour).build();
     Run run = runs.get(0);
     MeasurementSet set;
     try {

@@ -1,11 +1,11 @@
 package io.dsabench.dashboard;
 
-import io.dsabench.costmodel.results.PointResult;
-import io.dsabench.costmodel.results.StageResult;
 import io.dsabench.dashboard.runs.Run;
 import io.dsabench.dashboard.runs.RunStore;
 import io.dsabench.harness.DeviceNames;
 import io.dsabench.harness.compare.ReferenceComparison;
+import io.dsabench.model.results.PointResult;
+import io.dsabench.model.results.StageResult;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;

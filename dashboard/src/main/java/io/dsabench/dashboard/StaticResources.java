@@ -20,6 +20,7 @@ final class StaticResources {
       "META-INF/resources/webjars/chart.js/" + CHART_JS_VERSION + "/dist/chart.umd.js";
 
   /** A file the dashboard serves. */
+  @SuppressWarnings("ArrayRecordComponent") // a file's bytes, served as they are
   record Asset(String contentType, byte[] bytes) {}
 
   private final Map<String, Asset> assets;

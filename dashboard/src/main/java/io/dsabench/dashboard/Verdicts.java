@@ -17,10 +17,4 @@ interface Verdicts {
    * to come are not lost.
    */
   Verdict verdict(Run published, Run candidate, boolean running);
-
-  /** Used while no compare API is on the classpath. */
-  static Verdicts none() {
-    return (published, candidate, running) ->
-        new Verdict("none", "no verdict: the harness compare API is not available");
-  }
 }

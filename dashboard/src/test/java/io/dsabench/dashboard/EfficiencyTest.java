@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.dsabench.costmodel.results.ResultsIO;
+import io.dsabench.model.results.ResultsIO;
 import io.dsabench.reports.ReportInput;
 import io.dsabench.reports.ReportWriter;
 import java.nio.file.Files;

@@ -1,7 +1,7 @@
 package io.dsabench.dashboard;
 
-import io.dsabench.costmodel.results.Results;
 import io.dsabench.harness.metrics.SweepMetrics;
+import io.dsabench.model.results.Results;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.ByteArrayOutputStream;

@@ -1,11 +1,12 @@
 package io.dsabench.dashboard;
 
-import io.dsabench.costmodel.results.Results;
-import io.dsabench.costmodel.workload.Phase;
-import io.dsabench.costmodel.workload.Variant;
 import io.dsabench.harness.Sweep;
 import io.dsabench.harness.SweepSpec;
+import io.dsabench.harness.stage.SessionConfig;
 import io.dsabench.harness.stats.StopRule;
+import io.dsabench.model.results.Results;
+import io.dsabench.model.workload.Phase;
+import io.dsabench.model.workload.Variant;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -26,12 +27,15 @@ final class RealCpuRun {
             List.of(Variant.DENSE, Variant.DSA),
             List.of(256, 512),
             Map.of(Phase.PREFILL, 2, Phase.DECODE, 1));
-    Sweep.Options o = Sweep.Options.defaults(spec, "cpu", outDir);
-    o =
-        o.withSession(o.session().withStop(new StopRule(1, 0, 3, 10, 0.05, 0.2)))
-            .withForks(0)
-            .withLockDir(lockDir)
-            .withCommand("dashboard test: RealCpuRun");
+    Sweep.Options o =
+        Sweep.Options.builder()
+            .spec(spec)
+            .outDir(outDir)
+            .session(SessionConfig.defaults("cpu").withStop(new StopRule(1, 0, 3, 10, 0.05, 0.2)))
+            .forks(0)
+            .lockDir(lockDir)
+            .command("dashboard test: RealCpuRun")
+            .build();
     return new Sweep(o).run();
   }
 }

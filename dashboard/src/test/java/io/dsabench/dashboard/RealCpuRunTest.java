@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.dsabench.costmodel.results.Results;
+import io.dsabench.model.results.Results;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;

@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.dsabench.costmodel.results.Results;
-import io.dsabench.costmodel.results.ResultsIO;
 import io.dsabench.harness.compare.ReferenceComparison;
+import io.dsabench.model.results.Results;
+import io.dsabench.model.results.ResultsIO;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;

@@ -1,12 +1,12 @@
 package io.dsabench.harness;
 
-import io.dsabench.costmodel.results.PointResult;
-import io.dsabench.costmodel.results.PointStatus;
-import io.dsabench.costmodel.results.Results;
-import io.dsabench.costmodel.results.StageResult;
-import io.dsabench.costmodel.workload.Op;
-import io.dsabench.costmodel.workload.SweepPoint;
-import io.dsabench.harness.compare.Comparison;
+import io.dsabench.harness.stats.Durations;
+import io.dsabench.model.results.PointResult;
+import io.dsabench.model.results.PointStatus;
+import io.dsabench.model.results.Results;
+import io.dsabench.model.results.StageResult;
+import io.dsabench.model.workload.Op;
+import io.dsabench.model.workload.SweepPoint;
 import java.io.PrintStream;
 import java.util.Locale;
 
@@ -29,7 +29,10 @@ public final class ProgressBar implements SweepListener {
 
   /** On stderr; a terminal when the JVM has a console. */
   public static ProgressBar stderr() {
-    return new ProgressBar(System.err, System.console() != null);
+    // On Java 17 a null console means no terminal (Java 22 returns one always; isTerminal says).
+    @SuppressWarnings("SystemConsoleNull")
+    boolean terminal = System.console() != null;
+    return new ProgressBar(System.err, terminal);
   }
 
   @Override
@@ -58,7 +61,7 @@ public final class ProgressBar implements SweepListener {
     String what;
     if (r.status() == PointStatus.OK) {
       StageResult t = r.stage(Op.TOTAL).orElse(r.stages().get(r.stages().size() - 1));
-      what = "ok " + Comparison.seconds(t.medianSeconds());
+      what = "ok " + Durations.seconds(t.medianSeconds());
       what += stageTimes(r);
     } else {
       what = r.status().id() + ": " + r.reason();
@@ -109,7 +112,7 @@ public final class ProgressBar implements SweepListener {
       b.append(b.length() == 0 ? " total; " : ", ")
           .append(s.op().id())
           .append(' ')
-          .append(Comparison.seconds(s.medianSeconds()));
+          .append(Durations.seconds(s.medianSeconds()));
     }
     return b.toString();
   }

@@ -1,5 +1,6 @@
 package io.dsabench.harness;
 
+import io.dsabench.model.BadInputException;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,7 +35,7 @@ public final class PublishedRuns {
   /** The runs published in {@code dir} (as a {@code --published DIR} names it). */
   public static PublishedRuns at(Path dir) {
     if (dir == null) {
-      throw new IllegalArgumentException("published: no folder given");
+      throw new BadInputException("published: no folder given");
     }
     return new PublishedRuns(dir, "--published");
   }

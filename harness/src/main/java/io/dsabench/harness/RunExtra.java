@@ -39,6 +39,13 @@ public final class RunExtra {
   public static final String DEVICES = "devices";
 
   /**
+   * Device workers of a multi-GPU run that could not start or died, {@code GPU i: why} joined by
+   * {@code "; "}; absent when every worker lived to the end. Their points went to the other
+   * workers, or are failed when none was left.
+   */
+  public static final String WORKERS_LOST = "workersLost";
+
+  /**
    * Set when the sweep was stopped before it finished: the signal that stopped it ({@code SIGINT},
    * {@code SIGTERM}, {@code SIGHUP}), or {@code shutdown} when the JVM was asked to exit some other
    * way. A {@code kill -9} leaves no trace here; {@code compare} still finds the points it lacks.

@@ -1,6 +1,7 @@
 package io.dsabench.harness;
 
-import io.dsabench.costmodel.workload.SweepPoint;
+import io.dsabench.model.BadInputException;
+import io.dsabench.model.workload.SweepPoint;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -16,10 +17,10 @@ public record Shard(int index, int count) {
 
   public Shard {
     if (count < 1) {
-      throw new IllegalArgumentException("shard: count " + count + " is not a positive number");
+      throw new BadInputException("shard: count " + count + " is not a positive number");
     }
     if (index < 0 || index >= count) {
-      throw new IllegalArgumentException(
+      throw new BadInputException(
           "shard: index " + index + " is not between 0 and " + (count - 1) + " (I/N is 0-based)");
     }
   }
@@ -28,12 +29,12 @@ public record Shard(int index, int count) {
   public static Shard parse(String text) {
     String[] a = text == null ? new String[0] : text.trim().split("/");
     if (a.length != 2) {
-      throw new IllegalArgumentException("shard: '" + text + "' is not I/N (like 0/4)");
+      throw new BadInputException("shard: '" + text + "' is not I/N (like 0/4)");
     }
     try {
       return new Shard(Integer.parseInt(a[0].trim()), Integer.parseInt(a[1].trim()));
     } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("shard: '" + text + "' is not I/N (like 0/4)", e);
+      throw new BadInputException("shard: '" + text + "' is not I/N (like 0/4)", e);
     }
   }
 

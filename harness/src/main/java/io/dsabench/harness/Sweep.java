@@ -1,16 +1,10 @@
 package io.dsabench.harness;
 
-import io.dsabench.costmodel.results.DeviceRecord;
-import io.dsabench.costmodel.results.PointResult;
-import io.dsabench.costmodel.results.PointStatus;
-import io.dsabench.costmodel.results.Results;
-import io.dsabench.costmodel.results.ResultsIO;
-import io.dsabench.costmodel.results.RunInfo;
-import io.dsabench.costmodel.workload.SweepPoint;
-import io.dsabench.costmodel.workload.WorkloadModel;
 import io.dsabench.harness.fleet.FleetRunner;
 import io.dsabench.harness.fleet.Gpus;
+import io.dsabench.harness.fleet.WorkerConfig;
 import io.dsabench.harness.jmh.JmhEngine;
+import io.dsabench.harness.jmh.PointMeasurer;
 import io.dsabench.harness.profile.FlameGraph;
 import io.dsabench.harness.stage.SessionConfig;
 import io.dsabench.harness.stage.StageInputs;
@@ -18,16 +12,27 @@ import io.dsabench.kernels.Backend;
 import io.dsabench.kernels.BackendUnavailableException;
 import io.dsabench.kernels.Backends;
 import io.dsabench.kernels.DeviceInfo;
+import io.dsabench.model.BadInputException;
+import io.dsabench.model.results.DeviceRecord;
+import io.dsabench.model.results.PointResult;
+import io.dsabench.model.results.PointStatus;
+import io.dsabench.model.results.Results;
+import io.dsabench.model.results.ResultsIO;
+import io.dsabench.model.results.RunInfo;
+import io.dsabench.model.workload.SweepPoint;
+import io.dsabench.model.workload.WorkloadModel;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
@@ -42,8 +47,11 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * measured it.
  */
 public final class Sweep {
+  private static final System.Logger LOG = System.getLogger(Sweep.class.getName());
+
   /**
-   * Everything a sweep needs.
+   * Everything a sweep needs; made by {@link #builder()}, whose setters check each value as it is
+   * set.
    *
    * @param spec the declared sweep
    * @param shard the part of it this process measures ({@link Shard#ALL} for all)
@@ -59,8 +67,6 @@ public final class Sweep {
    *     the device's memory is bad input (exit 2 before any work); with default positions it is
    *     recorded as skipped
    * @param devices GPU indexes for one worker each, or null to measure in this process
-   * @param deviceIndex the GPU index this process is pinned to (set for device workers), or null
-   * @param deviceUuid that GPU's UUID, or null
    */
   public record Options(
       SweepSpec spec,
@@ -74,198 +80,153 @@ public final class Sweep {
       Path lockDir,
       String command,
       boolean explicitPositions,
-      List<Integer> devices,
-      Integer deviceIndex,
-      String deviceUuid) {
+      List<Integer> devices) {
     public Options {
       if (spec == null || shard == null || session == null || outDir == null) {
-        throw new IllegalArgumentException("sweep: spec, shard, session and out must be given");
+        throw new BadInputException("sweep: spec, shard, session and out must be given");
       }
       jvmArgs = jvmArgs == null ? List.of() : List.copyOf(jvmArgs);
       devices = devices == null ? null : List.copyOf(devices);
-      lockDir = lockDir == null ? DeviceLock.defaultDir() : lockDir;
-      command = command == null ? "dsabench bench" : command;
     }
 
-    /** Defaults for a backend: one fork, one warm-up and one sampling session per benchmark. */
-    public static Options defaults(SweepSpec spec, String backend, Path outDir) {
-      return new Options(
-          spec,
-          Shard.ALL,
-          SessionConfig.defaults(backend),
-          outDir,
-          1,
-          1,
-          1,
-          List.of(),
-          null,
-          null,
-          false,
-          null,
-          null,
-          null);
+    /**
+     * A builder with the defaults: all of the sweep, one fork, one warm-up and one sampling session
+     * per benchmark, the default lock directory; spec, session and out are to be set.
+     */
+    public static Builder builder() {
+      return new Builder();
     }
 
-    public Options withSession(SessionConfig s) {
-      return new Options(
-          spec,
-          shard,
-          s,
-          outDir,
-          forks,
-          warmupIterations,
-          iterations,
-          jvmArgs,
-          lockDir,
-          command,
-          explicitPositions,
-          devices,
-          deviceIndex,
-          deviceUuid);
-    }
+    /**
+     * Builds {@link Options} as JMH's {@code OptionsBuilder} does: each setter checks its value and
+     * names the field, the value and the rule before storing it, so a bad value fails where it is
+     * given, not at the start of a run.
+     */
+    public static final class Builder {
+      private SweepSpec spec;
+      private Shard shard = Shard.ALL;
+      private SessionConfig session;
+      private Path outDir;
+      private int forks = 1;
+      private int warmupIterations = 1;
+      private int iterations = 1;
+      private List<String> jvmArgs = List.of();
+      private Path lockDir = DeviceLock.defaultDir();
+      private String command = "dsabench bench";
+      private boolean explicitPositions;
+      private List<Integer> devices;
 
-    public Options withForks(int f) {
-      return new Options(
-          spec,
-          shard,
-          session,
-          outDir,
-          f,
-          warmupIterations,
-          iterations,
-          jvmArgs,
-          lockDir,
-          command,
-          explicitPositions,
-          devices,
-          deviceIndex,
-          deviceUuid);
-    }
+      private Builder() {}
 
-    public Options withShard(Shard s) {
-      return new Options(
-          spec,
-          s,
-          session,
-          outDir,
-          forks,
-          warmupIterations,
-          iterations,
-          jvmArgs,
-          lockDir,
-          command,
-          explicitPositions,
-          devices,
-          deviceIndex,
-          deviceUuid);
-    }
+      public Builder spec(SweepSpec v) {
+        spec = required("spec", v);
+        return this;
+      }
 
-    public Options withJvmArgs(List<String> a) {
-      return new Options(
-          spec,
-          shard,
-          session,
-          outDir,
-          forks,
-          warmupIterations,
-          iterations,
-          a,
-          lockDir,
-          command,
-          explicitPositions,
-          devices,
-          deviceIndex,
-          deviceUuid);
-    }
+      public Builder shard(Shard v) {
+        shard = required("shard", v);
+        return this;
+      }
 
-    public Options withLockDir(Path d) {
-      return new Options(
-          spec,
-          shard,
-          session,
-          outDir,
-          forks,
-          warmupIterations,
-          iterations,
-          jvmArgs,
-          d,
-          command,
-          explicitPositions,
-          devices,
-          deviceIndex,
-          deviceUuid);
-    }
+      public Builder session(SessionConfig v) {
+        session = required("session", v);
+        return this;
+      }
 
-    public Options withExplicitPositions(boolean e) {
-      return new Options(
-          spec,
-          shard,
-          session,
-          outDir,
-          forks,
-          warmupIterations,
-          iterations,
-          jvmArgs,
-          lockDir,
-          command,
-          e,
-          devices,
-          deviceIndex,
-          deviceUuid);
-    }
+      public Builder outDir(Path v) {
+        outDir = required("out", v);
+        return this;
+      }
 
-    public Options withDevices(List<Integer> d) {
-      return new Options(
-          spec,
-          shard,
-          session,
-          outDir,
-          forks,
-          warmupIterations,
-          iterations,
-          jvmArgs,
-          lockDir,
-          command,
-          explicitPositions,
-          d,
-          deviceIndex,
-          deviceUuid);
-    }
+      /** JMH forks per benchmark, 0 to run in this JVM. */
+      public Builder forks(int v) {
+        forks = atLeast("forks", v, 0, "is not 0 or a positive count");
+        return this;
+      }
 
-    public Options withCommand(String c) {
-      return new Options(
-          spec,
-          shard,
-          session,
-          outDir,
-          forks,
-          warmupIterations,
-          iterations,
-          jvmArgs,
-          lockDir,
-          c,
-          explicitPositions,
-          devices,
-          deviceIndex,
-          deviceUuid);
-    }
+      public Builder warmupIterations(int v) {
+        warmupIterations = atLeast("warmupIterations", v, 0, "is not 0 or a positive count");
+        return this;
+      }
 
-    public Options withDevice(Integer index, String uuid) {
-      return new Options(
-          spec,
-          shard,
-          session,
-          outDir,
-          forks,
-          warmupIterations,
-          iterations,
-          jvmArgs,
-          lockDir,
-          command,
-          explicitPositions,
-          devices,
-          index,
-          uuid);
+      public Builder iterations(int v) {
+        iterations = atLeast("iterations", v, 1, "is not a positive count");
+        return this;
+      }
+
+      public Builder jvmArgs(List<String> v) {
+        jvmArgs = List.copyOf(required("jvm-args", v));
+        return this;
+      }
+
+      /** The lock directory; null keeps the default. */
+      public Builder lockDir(Path v) {
+        lockDir = v == null ? DeviceLock.defaultDir() : v;
+        return this;
+      }
+
+      public Builder command(String v) {
+        if (v == null || v.isBlank()) {
+          throw new BadInputException("command: '" + v + "' is not a command line");
+        }
+        command = v;
+        return this;
+      }
+
+      public Builder explicitPositions(boolean v) {
+        explicitPositions = v;
+        return this;
+      }
+
+      /** GPU indexes, one worker each; null measures in this process. */
+      public Builder devices(List<Integer> v) {
+        if (v != null) {
+          if (v.isEmpty()) {
+            throw new BadInputException("devices: empty; give all or indexes like 0,1");
+          }
+          Set<Integer> seen = new HashSet<>();
+          for (Integer d : v) {
+            if (d == null || d < 0) {
+              throw new BadInputException("devices: " + d + " is not a GPU index (>= 0)");
+            }
+            if (!seen.add(d)) {
+              throw new BadInputException("devices: " + d + " appears twice");
+            }
+          }
+        }
+        devices = v == null ? null : List.copyOf(v);
+        return this;
+      }
+
+      public Options build() {
+        return new Options(
+            spec,
+            shard,
+            session,
+            outDir,
+            forks,
+            warmupIterations,
+            iterations,
+            jvmArgs,
+            lockDir,
+            command,
+            explicitPositions,
+            devices);
+      }
+
+      private static <T> T required(String field, T v) {
+        if (v == null) {
+          throw new BadInputException(field + ": null is not a value (it must be given)");
+        }
+        return v;
+      }
+
+      private static int atLeast(String field, int v, int min, String rule) {
+        if (v < min) {
+          throw new BadInputException(field + ": " + v + " " + rule);
+        }
+        return v;
+      }
     }
   }
 
@@ -325,7 +286,7 @@ public final class Sweep {
                 memory / 1e9,
                 backendName);
         if (options.explicitPositions()) {
-          throw new IllegalArgumentException(
+          throw new BadInputException(
               "positions: " + p.position() + " does not fit: " + p.key() + " " + why);
         }
         tooBig.put(p, why);
@@ -333,9 +294,9 @@ public final class Sweep {
     }
     boolean cuda = !"cpu".equals(backendName);
     List<Gpus.Gpu> gpus = cuda ? Gpus.list() : List.of();
-    Integer index = options.deviceIndex();
-    String uuid = options.deviceUuid();
-    if (cuda && options.devices() == null && uuid == null) {
+    Integer index = null;
+    String uuid = null;
+    if (cuda && options.devices() == null) {
       Gpus.Gpu g = Gpus.visibleFirst(gpus);
       if (g != null) {
         index = g.index();
@@ -443,8 +404,29 @@ public final class Sweep {
           record(r, (System.nanoTime() - t0) * 1e-9);
         }
       } else {
-        new FleetRunner(options.withSession(session), this::record, listeners)
-            .run(toMeasure, extra);
+        WorkerConfig workers =
+            new WorkerConfig(
+                session,
+                null,
+                options.forks(),
+                options.warmupIterations(),
+                options.iterations(),
+                forkJvmArgs(),
+                -1,
+                null,
+                options.spec().decodeTokensPerSeq());
+        FleetRunner.Outcome fleet =
+            new FleetRunner(
+                    workers,
+                    options.outDir(),
+                    options.devices(),
+                    this::record,
+                    (p, gpu) -> fire(l -> l.pointStarted(p, gpu)))
+                .run(toMeasure);
+        extra.put(RunExtra.DEVICES, fleet.devices());
+        if (!fleet.lost().isEmpty()) {
+          extra.put(RunExtra.WORKERS_LOST, String.join("; ", fleet.lost()));
+        }
         results = new Results(results.schema(), results.run().withExtra(extra), results.points());
       }
       if (session.profile()) {
@@ -493,8 +475,9 @@ public final class Sweep {
     try {
       flush();
     } catch (IOException e) {
-      System.err.println(
-          "dsabench: could not record the interruption in " + resultsFile() + ": " + e);
+      LOG.log(
+          System.Logger.Level.WARNING,
+          "could not record the interruption in " + resultsFile() + ": " + e);
     }
   }
 
@@ -520,7 +503,8 @@ public final class Sweep {
       try {
         event.accept(l);
       } catch (RuntimeException e) {
-        System.err.println("dsabench: a sweep listener failed: " + e);
+        // A listener's bug must not stop the sweep; its trace goes to the log.
+        LOG.log(System.Logger.Level.WARNING, "a sweep listener failed: " + e, e);
       }
     }
   }

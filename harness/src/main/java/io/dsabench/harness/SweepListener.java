@@ -1,8 +1,8 @@
 package io.dsabench.harness;
 
-import io.dsabench.costmodel.results.PointResult;
-import io.dsabench.costmodel.results.Results;
-import io.dsabench.costmodel.workload.SweepPoint;
+import io.dsabench.model.results.PointResult;
+import io.dsabench.model.results.Results;
+import io.dsabench.model.workload.SweepPoint;
 
 /**
  * Follows a sweep as it runs: the progress bar, the live Prometheus metrics and the dashboard's

@@ -1,8 +1,9 @@
 package io.dsabench.harness;
 
-import io.dsabench.costmodel.workload.Phase;
-import io.dsabench.costmodel.workload.SweepPoint;
-import io.dsabench.costmodel.workload.Variant;
+import io.dsabench.model.BadInputException;
+import io.dsabench.model.workload.Phase;
+import io.dsabench.model.workload.SweepPoint;
+import io.dsabench.model.workload.Variant;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashSet;
@@ -22,8 +23,8 @@ import java.util.stream.Collectors;
  * DeepSeek-V3.2 decoding with one MTP draft token) a decode point of n tokens is n/N sequences of N
  * query tokens each, every sequence with its own cache; query token j of a sequence sees keys
  * {@code 0 .. p-N+j}. The points carry N ({@link SweepPoint#tokensPerSeq()}), and the {@link
- * io.dsabench.costmodel.workload.WorkloadModel} counts their work that way: each sequence's caches
- * read once for its N tokens, token j attending to {@code p-N+j+1} keys.
+ * io.dsabench.model.workload.WorkloadModel} counts their work that way: each sequence's caches read
+ * once for its N tokens, token j attending to {@code p-N+j+1} keys.
  *
  * @param phases in order, no duplicates
  * @param variants in order, no duplicates
@@ -55,37 +56,37 @@ public record SweepSpec(
     phases = distinct("phases", phases, Phase::id);
     variants = distinct("variants", variants, Variant::id);
     if (positions == null || positions.isEmpty()) {
-      throw new IllegalArgumentException("positions: empty; give at least one position");
+      throw new BadInputException("positions: empty; give at least one position");
     }
     Set<Integer> seen = new HashSet<>();
     for (Integer p : positions) {
       if (p == null || p <= 0) {
-        throw new IllegalArgumentException("positions: " + p + " is not a positive token count");
+        throw new BadInputException("positions: " + p + " is not a positive token count");
       }
       if (!seen.add(p)) {
-        throw new IllegalArgumentException(
+        throw new BadInputException(
             "positions: " + p + " appears twice; each point is measured once");
       }
     }
     positions = positions.stream().sorted().collect(Collectors.toUnmodifiableList());
     if (tokens == null) {
-      throw new IllegalArgumentException("tokens: missing");
+      throw new BadInputException("tokens: missing");
     }
     Map<Phase, Integer> t = new EnumMap<>(Phase.class);
     for (Phase ph : phases) {
       Integer n = tokens.get(ph);
       if (n == null) {
-        throw new IllegalArgumentException("tokens: no count for phase " + ph.id());
+        throw new BadInputException("tokens: no count for phase " + ph.id());
       }
       if (n <= 0) {
-        throw new IllegalArgumentException(
+        throw new BadInputException(
             "tokens: " + n + " is not a positive token count (" + ph.id() + ")");
       }
       t.put(ph, n);
     }
     tokens = Map.copyOf(t);
     if (decodeTokensPerSeq < 1 || decodeTokensPerSeq > MAX_DECODE_TOKENS_PER_SEQ) {
-      throw new IllegalArgumentException(
+      throw new BadInputException(
           "decode-tokens-per-seq: "
               + decodeTokensPerSeq
               + " is not between 1 and "
@@ -95,7 +96,7 @@ public record SweepSpec(
     if (t.containsKey(Phase.DECODE)) {
       int n = t.get(Phase.DECODE);
       if (n % decodeTokensPerSeq != 0) {
-        throw new IllegalArgumentException(
+        throw new BadInputException(
             "decode-tokens-per-seq: "
                 + decodeTokensPerSeq
                 + " does not divide the "
@@ -103,7 +104,7 @@ public record SweepSpec(
                 + " decode tokens (a decode point is tokens/N sequences of N tokens)");
       }
       if (positions.get(0) < decodeTokensPerSeq) {
-        throw new IllegalArgumentException(
+        throw new BadInputException(
             "decode-tokens-per-seq: "
                 + decodeTokensPerSeq
                 + " exceeds position "
@@ -196,13 +197,13 @@ public record SweepSpec(
   /** Parses {@link #canonical()}; the message names the text and what is wrong with it. */
   public static SweepSpec parseCanonical(String text) {
     if (text == null) {
-      throw new IllegalArgumentException("sweep: missing (run.extra.sweep is not set)");
+      throw new BadInputException("sweep: missing (run.extra.sweep is not set)");
     }
     Map<String, String> parts = new java.util.HashMap<>();
     for (String part : text.split(";")) {
       int eq = part.indexOf('=');
       if (eq < 0) {
-        throw new IllegalArgumentException("sweep: '" + text + "' is not key=value;... text");
+        throw new BadInputException("sweep: '" + text + "' is not key=value;... text");
       }
       parts.put(part.substring(0, eq), part.substring(eq + 1));
     }
@@ -218,7 +219,7 @@ public record SweepSpec(
       String perSeq = parts.get("decodeTokensPerSeq");
       return new SweepSpec(ph, va, po, tk, perSeq == null ? 1 : Integer.parseInt(perSeq));
     } catch (RuntimeException e) {
-      throw new IllegalArgumentException(
+      throw new BadInputException(
           "sweep: '" + text + "' cannot be read (" + e.getMessage() + ")", e);
     }
   }
@@ -234,7 +235,7 @@ public record SweepSpec(
           try {
             return Integer.parseInt(part.substring("decodeTokensPerSeq=".length()));
           } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(
+            throw new BadInputException(
                 "sweep: '" + canonical + "' has a decodeTokensPerSeq that is not a number", e);
           }
         }
@@ -255,7 +256,7 @@ public record SweepSpec(
    */
   public static List<Integer> parsePositions(String text) {
     if (text == null || text.isBlank()) {
-      throw new IllegalArgumentException("positions: empty; give at least one position");
+      throw new BadInputException("positions: empty; give at least one position");
     }
     List<Integer> out = new ArrayList<>();
     for (String raw : text.split(",")) {
@@ -279,14 +280,14 @@ public record SweepSpec(
     try {
       v = Long.parseLong(s) * mult;
     } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(
+      throw new BadInputException(
           field + ": '" + raw + "' is not a token count (like 4096 or 4K)", e);
     }
     if (v <= 0) {
-      throw new IllegalArgumentException(field + ": " + v + " is not a positive token count");
+      throw new BadInputException(field + ": " + v + " is not a positive token count");
     }
     if (v > Integer.MAX_VALUE) {
-      throw new IllegalArgumentException(field + ": " + v + " is more tokens than fit an int");
+      throw new BadInputException(field + ": " + v + " is more tokens than fit an int");
     }
     return (int) v;
   }
@@ -294,15 +295,15 @@ public record SweepSpec(
   private static <T> List<T> distinct(
       String field, List<T> values, java.util.function.Function<T, String> id) {
     if (values == null || values.isEmpty()) {
-      throw new IllegalArgumentException(field + ": empty; give at least one");
+      throw new BadInputException(field + ": empty; give at least one");
     }
     Set<T> seen = new HashSet<>();
     for (T v : values) {
       if (v == null) {
-        throw new IllegalArgumentException(field + ": null is not allowed");
+        throw new BadInputException(field + ": null is not allowed");
       }
       if (!seen.add(v)) {
-        throw new IllegalArgumentException(
+        throw new BadInputException(
             field + ": '" + id.apply(v) + "' appears twice; each point is measured once");
       }
     }

@@ -2,14 +2,15 @@ package io.dsabench.harness;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.dsabench.costmodel.results.PointResult;
-import io.dsabench.costmodel.results.PointStatus;
-import io.dsabench.costmodel.results.Results;
-import io.dsabench.costmodel.results.ResultsIO;
-import io.dsabench.costmodel.workload.Op;
-import io.dsabench.costmodel.workload.Phase;
-import io.dsabench.costmodel.workload.Variant;
+import io.dsabench.harness.stage.SessionConfig;
 import io.dsabench.harness.stats.StopRule;
+import io.dsabench.model.results.PointResult;
+import io.dsabench.model.results.PointStatus;
+import io.dsabench.model.results.Results;
+import io.dsabench.model.results.ResultsIO;
+import io.dsabench.model.workload.Op;
+import io.dsabench.model.workload.Phase;
+import io.dsabench.model.workload.Variant;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -30,8 +31,12 @@ class CpuSweepTest {
             List.of(Variant.DENSE, Variant.DSA),
             positions,
             Map.of(Phase.PREFILL, 2, Phase.DECODE, 1));
-    Sweep.Options o = Sweep.Options.defaults(spec, "cpu", out.resolve("bench"));
-    return o.withSession(o.session().withStop(QUICK)).withLockDir(out.resolve("locks"));
+    return Sweep.Options.builder()
+        .spec(spec)
+        .outDir(out.resolve("bench"))
+        .session(SessionConfig.defaults("cpu").withStop(QUICK))
+        .lockDir(out.resolve("locks"))
+        .build();
   }
 
   @Test

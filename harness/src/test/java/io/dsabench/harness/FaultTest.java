@@ -2,12 +2,13 @@ package io.dsabench.harness;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.dsabench.costmodel.results.PointResult;
-import io.dsabench.costmodel.results.PointStatus;
-import io.dsabench.costmodel.results.Results;
-import io.dsabench.costmodel.results.ResultsIO;
-import io.dsabench.costmodel.workload.Phase;
-import io.dsabench.costmodel.workload.Variant;
+import io.dsabench.harness.stage.SessionConfig;
+import io.dsabench.model.results.PointResult;
+import io.dsabench.model.results.PointStatus;
+import io.dsabench.model.results.Results;
+import io.dsabench.model.results.ResultsIO;
+import io.dsabench.model.workload.Phase;
+import io.dsabench.model.workload.Variant;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -28,11 +29,14 @@ class FaultTest {
             List.of(Variant.DENSE),
             List.of(256, 65536),
             Map.of(Phase.DECODE, 1));
-    Sweep.Options o = Sweep.Options.defaults(spec, "cpu", tmp.resolve("bench"));
-    o =
-        o.withSession(o.session().withStop(CpuSweepTest.QUICK))
-            .withLockDir(tmp.resolve("locks"))
-            .withJvmArgs(List.of("-Xmx96m"));
+    Sweep.Options o =
+        Sweep.Options.builder()
+            .spec(spec)
+            .outDir(tmp.resolve("bench"))
+            .session(SessionConfig.defaults("cpu").withStop(CpuSweepTest.QUICK))
+            .lockDir(tmp.resolve("locks"))
+            .jvmArgs(List.of("-Xmx96m"))
+            .build();
     Results r = new Sweep(o).run();
     assertThat(r.points()).hasSize(2);
     PointResult small = r.points().get(0);
@@ -52,10 +56,17 @@ class FaultTest {
             List.of(Variant.DENSE, Variant.DSA),
             List.of(128),
             Map.of(Phase.DECODE, 1));
-    Sweep.Options o = Sweep.Options.defaults(spec, "cpu", tmp.resolve("bench")).withForks(0);
-    o =
-        o.withSession(o.session().withStop(CpuSweepTest.QUICK).withInputScale(Float.NaN))
-            .withLockDir(tmp.resolve("locks"));
+    Sweep.Options o =
+        Sweep.Options.builder()
+            .spec(spec)
+            .outDir(tmp.resolve("bench"))
+            .forks(0)
+            .session(
+                SessionConfig.defaults("cpu")
+                    .withStop(CpuSweepTest.QUICK)
+                    .withInputScale(Float.NaN))
+            .lockDir(tmp.resolve("locks"))
+            .build();
     Results r = new Sweep(o).run();
     assertThat(r.points()).hasSize(2);
     assertThat(r.points()).allMatch(p -> p.status() == PointStatus.FAILED);

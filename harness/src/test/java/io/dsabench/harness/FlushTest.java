@@ -2,14 +2,15 @@ package io.dsabench.harness;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.dsabench.costmodel.results.PointResult;
-import io.dsabench.costmodel.results.PointStatus;
-import io.dsabench.costmodel.results.Results;
-import io.dsabench.costmodel.results.ResultsFormatException;
-import io.dsabench.costmodel.results.ResultsIO;
-import io.dsabench.costmodel.workload.Phase;
-import io.dsabench.costmodel.workload.Variant;
+import io.dsabench.harness.stage.SessionConfig;
 import io.dsabench.harness.stats.StopRule;
+import io.dsabench.model.results.PointResult;
+import io.dsabench.model.results.PointStatus;
+import io.dsabench.model.results.Results;
+import io.dsabench.model.results.ResultsFormatException;
+import io.dsabench.model.results.ResultsIO;
+import io.dsabench.model.workload.Phase;
+import io.dsabench.model.workload.Variant;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -28,9 +29,13 @@ class FlushTest {
     SweepSpec spec =
         new SweepSpec(
             List.of(Phase.DECODE), List.of(Variant.DENSE), positions, Map.of(Phase.DECODE, 1));
-    Sweep.Options o = Sweep.Options.defaults(spec, "cpu", out).withForks(0);
-    return o.withSession(o.session().withStop(new StopRule(1, 0, 3, 20, 0.05, 0.2)))
-        .withLockDir(out.resolve("locks"));
+    return Sweep.Options.builder()
+        .spec(spec)
+        .outDir(out)
+        .forks(0)
+        .session(SessionConfig.defaults("cpu").withStop(new StopRule(1, 0, 3, 20, 0.05, 0.2)))
+        .lockDir(out.resolve("locks"))
+        .build();
   }
 
   /** Runs a sweep of many points in its own process, for the test to kill. */

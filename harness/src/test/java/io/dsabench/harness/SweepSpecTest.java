@@ -3,9 +3,9 @@ package io.dsabench.harness;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.dsabench.costmodel.workload.Phase;
-import io.dsabench.costmodel.workload.SweepPoint;
-import io.dsabench.costmodel.workload.Variant;
+import io.dsabench.model.workload.Phase;
+import io.dsabench.model.workload.SweepPoint;
+import io.dsabench.model.workload.Variant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;

@@ -2,6 +2,7 @@ package io.dsabench.kernels;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.ServiceLoader;
 import java.util.TreeMap;
 import java.util.function.Consumer;
@@ -67,7 +68,7 @@ public final class Backends {
     return (nl >= 0 ? reason.substring(0, nl) : reason).strip();
   }
 
-  private static TreeMap<String, BackendProvider> providers() {
+  private static Map<String, BackendProvider> providers() {
     TreeMap<String, BackendProvider> byName = new TreeMap<>();
     for (BackendProvider p : ServiceLoader.load(BackendProvider.class)) {
       byName.put(p.name(), p);

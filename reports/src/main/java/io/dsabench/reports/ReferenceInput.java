@@ -1,7 +1,8 @@
 package io.dsabench.reports;
 
-import io.dsabench.costmodel.results.Results;
-import io.dsabench.costmodel.workload.Op;
+import io.dsabench.model.BadInputException;
+import io.dsabench.model.results.Results;
+import io.dsabench.model.workload.Op;
 import java.util.List;
 
 /**
@@ -32,10 +33,10 @@ public record ReferenceInput(
       String point, Op op, Op referenceOp, double referenceSeconds, String implementation) {
     public Pair {
       if (point == null || op == null || referenceOp == null) {
-        throw new IllegalArgumentException("reference.pair: point, op and referenceOp are needed");
+        throw new BadInputException("reference.pair: point, op and referenceOp are needed");
       }
       if (!(referenceSeconds > 0) || !Double.isFinite(referenceSeconds)) {
-        throw new IllegalArgumentException(
+        throw new BadInputException(
             "reference.pair "
                 + point
                 + " "
@@ -51,12 +52,12 @@ public record ReferenceInput(
     pairs = List.copyOf(pairs == null ? List.of() : pairs);
     warnings = List.copyOf(warnings == null ? List.of() : warnings);
     if ((run == null) == (absentReason == null)) {
-      throw new IllegalArgumentException(
+      throw new BadInputException(
           "reference: give either a reference run or the reason there is none, not "
               + (run == null ? "neither" : "both"));
     }
     if (run != null && !"reference".equals(run.run().backend())) {
-      throw new IllegalArgumentException(
+      throw new BadInputException(
           "reference: run '"
               + run.run().id()
               + "' has backend '"
@@ -74,7 +75,7 @@ public record ReferenceInput(
   /** No reference run, for the reason given (the report says so where the column would be). */
   public static ReferenceInput none(String why) {
     if (why == null || why.isBlank()) {
-      throw new IllegalArgumentException("reference.absentReason: must not be blank");
+      throw new BadInputException("reference.absentReason: must not be blank");
     }
     return new ReferenceInput(null, null, List.of(), List.of(), why);
   }

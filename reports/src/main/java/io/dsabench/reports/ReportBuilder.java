@@ -20,17 +20,18 @@ import io.dsabench.costmodel.reference.Figure3Comparison;
 import io.dsabench.costmodel.reference.Figure3Reference;
 import io.dsabench.costmodel.reference.ReferenceCurve;
 import io.dsabench.costmodel.reference.ReferencePoint;
-import io.dsabench.costmodel.results.DeviceRecord;
-import io.dsabench.costmodel.results.PointResult;
-import io.dsabench.costmodel.results.PointStatus;
-import io.dsabench.costmodel.results.Results;
-import io.dsabench.costmodel.results.RunInfo;
-import io.dsabench.costmodel.results.StageProblem;
-import io.dsabench.costmodel.results.StageResult;
-import io.dsabench.costmodel.workload.Op;
-import io.dsabench.costmodel.workload.Phase;
-import io.dsabench.costmodel.workload.Variant;
-import io.dsabench.costmodel.workload.WorkloadModel;
+import io.dsabench.model.BadInputException;
+import io.dsabench.model.results.DeviceRecord;
+import io.dsabench.model.results.PointResult;
+import io.dsabench.model.results.PointStatus;
+import io.dsabench.model.results.Results;
+import io.dsabench.model.results.RunInfo;
+import io.dsabench.model.results.StageProblem;
+import io.dsabench.model.results.StageResult;
+import io.dsabench.model.workload.Op;
+import io.dsabench.model.workload.Phase;
+import io.dsabench.model.workload.Variant;
+import io.dsabench.model.workload.WorkloadModel;
 import io.dsabench.reports.model.CapacityPlan;
 import io.dsabench.reports.model.CapacityRow;
 import io.dsabench.reports.model.Ceilings;
@@ -80,7 +81,7 @@ final class ReportBuilder {
         in.hardware() == null
             ? CostParameters.defaults()
             : CostParameters.forHardware(HardwareProfiles.byId(in.hardware()));
-    return in.usdPerGpuHour() == null ? p : p.withPrice(in.usdPerGpuHour());
+    return in.usdPerGpuHour() == null ? p : p.toBuilder().usdPerGpuHour(in.usdPerGpuHour()).build();
   }
 
   static ReportData build(ReportInput in) {
@@ -88,7 +89,7 @@ final class ReportBuilder {
     CostParameters params = parameters(in);
     for (int pos : in.summaryPositions()) {
       if (pos > CostParameters.MAX_POSITION) {
-        throw new IllegalArgumentException(
+        throw new BadInputException(
             "positions: "
                 + pos
                 + " is beyond the cost curves' last position "
@@ -242,7 +243,7 @@ final class ReportBuilder {
    * this run's curves at {@link CostDelta#POSITIONS}.
    */
   private static RunComparison comparison(ReportInput in, CostReport a, CostParameters params) {
-    io.dsabench.costmodel.results.MeasurementSet set = in.compared().orElseThrow();
+    io.dsabench.model.results.MeasurementSet set = in.compared().orElseThrow();
     CostReport b;
     try {
       b = CostModel.compute(set, params);
@@ -630,7 +631,7 @@ final class ReportBuilder {
             continue;
           }
           p.stages().stream()
-              .sorted(Comparator.comparingInt((StageResult s) -> s.op().ordinal()))
+              .sorted(Comparator.comparing((StageResult s) -> s.op()))
               .forEach(s -> rows.add(kernelRow(p, s, measuredOn)));
         }
         tables.add(new KernelTable(phase, variant, rows));
@@ -658,7 +659,7 @@ final class ReportBuilder {
       compute = flops / c.flopsPerSecond(Precision.of(s.op()));
       bandwidth = bytes / c.bytesPerSecond();
       // A total adds fp8 and bf16 FLOPs; no one ceiling bounds it (CeilingCheck leaves it out).
-      above = s.op() != Op.TOTAL && (compute > 1 || bandwidth > 1) ? Boolean.TRUE : null;
+      above = (s.op() != Op.TOTAL && (compute > 1 || bandwidth > 1)) ? Boolean.TRUE : null;
     }
     return new KernelRow(
         p.position(),
@@ -944,7 +945,7 @@ final class ReportBuilder {
     for (PointResult p : ref.run().points()) {
       stages.addAll(p.stages());
     }
-    stages.sort(Comparator.comparingInt((StageResult s) -> s.op().ordinal()));
+    stages.sort(Comparator.comparing((StageResult s) -> s.op()));
     for (StageResult s : stages) {
       if (s.implementation() == null) {
         continue;
@@ -1056,7 +1057,7 @@ final class ReportBuilder {
     int bytes = 0;
     for (KernelRow r : rows) {
       boolean b =
-          r.computeFraction() != null && r.bandwidthFraction() != null
+          (r.computeFraction() != null && r.bandwidthFraction() != null)
               ? r.bandwidthFraction() > r.computeFraction()
               : r.flopsPerSecond() == null || r.flopsPerSecond() == 0;
       bytes += b ? 1 : -1;

@@ -1,5 +1,6 @@
 package io.dsabench.reports;
 
+import io.dsabench.model.BadInputException;
 import java.nio.file.Path;
 
 /** The three files one report writes: the page and the same numbers as CSV and JSON beside it. */
@@ -8,11 +9,11 @@ public record ReportFiles(Path html, Path csv, Path json) {
   public static ReportFiles beside(Path html) {
     String name = html.getFileName().toString();
     if (!name.endsWith(".html")) {
-      throw new IllegalArgumentException("out: '" + html + "' does not end in .html");
+      throw new BadInputException("out: '" + html + "' does not end in .html");
     }
     String stem = name.substring(0, name.length() - ".html".length());
     if (stem.isEmpty()) {
-      throw new IllegalArgumentException("out: '" + html + "' has no name before .html");
+      throw new BadInputException("out: '" + html + "' has no name before .html");
     }
     return new ReportFiles(
         html, html.resolveSibling(stem + ".csv"), html.resolveSibling(stem + ".json"));

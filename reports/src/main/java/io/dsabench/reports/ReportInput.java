@@ -1,8 +1,9 @@
 package io.dsabench.reports;
 
 import io.dsabench.costmodel.capacity.TrafficMix;
-import io.dsabench.costmodel.results.MeasurementSet;
-import io.dsabench.costmodel.results.Results;
+import io.dsabench.model.BadInputException;
+import io.dsabench.model.results.MeasurementSet;
+import io.dsabench.model.results.Results;
 import io.dsabench.reports.model.Verdict;
 import java.time.Instant;
 import java.util.List;
@@ -49,12 +50,12 @@ public record ReportInput(
 
   public ReportInput {
     if (results == null) {
-      throw new IllegalArgumentException("results: missing");
+      throw new BadInputException("results: missing");
     }
     summaryPositions = List.copyOf(summaryPositions == null ? DEFAULT_POSITIONS : summaryPositions);
     for (int p : summaryPositions) {
       if (p <= 0) {
-        throw new IllegalArgumentException("positions: " + p + " is not a positive token count");
+        throw new BadInputException("positions: " + p + " is not a positive token count");
       }
     }
     if (usdPerGpuHour != null) {

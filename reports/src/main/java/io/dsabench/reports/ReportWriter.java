@@ -1,6 +1,6 @@
 package io.dsabench.reports;
 
-import io.dsabench.costmodel.results.ResultsIO;
+import io.dsabench.model.results.ResultsIO;
 import io.dsabench.reports.model.ReportData;
 import io.dsabench.reports.render.CsvRenderer;
 import io.dsabench.reports.render.HtmlRenderer;

@@ -2,8 +2,8 @@ package io.dsabench.reports;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.dsabench.costmodel.results.Results;
-import io.dsabench.costmodel.results.ResultsIO;
+import io.dsabench.model.results.Results;
+import io.dsabench.model.results.ResultsIO;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.nio.file.Files;

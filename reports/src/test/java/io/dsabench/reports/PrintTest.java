@@ -3,9 +3,9 @@ package io.dsabench.reports;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.dsabench.costmodel.capacity.WorkloadFile;
-import io.dsabench.costmodel.results.MeasurementSet;
-import io.dsabench.costmodel.results.Results;
-import io.dsabench.costmodel.results.ResultsIO;
+import io.dsabench.model.results.MeasurementSet;
+import io.dsabench.model.results.Results;
+import io.dsabench.model.results.ResultsIO;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -120,7 +120,8 @@ class PrintTest {
   static void assertCurveTablesLabelled(Document doc) {
     for (String phase : List.of("prefill", "decode")) {
       Element t = doc.getElementById("curve-table-" + phase);
-      assertThat(t.selectFirst("caption").text()).startsWith(phase.substring(0, 1).toUpperCase());
+      assertThat(t.selectFirst("caption").text())
+          .startsWith(phase.substring(0, 1).toUpperCase(java.util.Locale.ROOT));
       assertThat(t.select("thead th[data-curve]").eachText())
           .allMatch(h -> h.startsWith(phase + ": "));
     }

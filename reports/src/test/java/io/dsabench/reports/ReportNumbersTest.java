@@ -19,10 +19,10 @@ import io.dsabench.costmodel.hardware.Precision;
 import io.dsabench.costmodel.reference.ComparisonRow;
 import io.dsabench.costmodel.reference.Figure3Comparison;
 import io.dsabench.costmodel.reference.Figure3Reference;
-import io.dsabench.costmodel.results.PointResult;
-import io.dsabench.costmodel.results.Results;
-import io.dsabench.costmodel.results.ResultsIO;
-import io.dsabench.costmodel.results.StageResult;
+import io.dsabench.model.results.PointResult;
+import io.dsabench.model.results.Results;
+import io.dsabench.model.results.ResultsIO;
+import io.dsabench.model.results.StageResult;
 import io.dsabench.reports.model.Verdict;
 import io.dsabench.reports.render.Fmt;
 import java.nio.file.Files;
@@ -64,7 +64,7 @@ class ReportNumbersTest {
     results = SyntheticResults.gpuLike();
     cost =
         CostModel.compute(
-            results, CostParameters.forHardware(HardwareProfiles.H200).withPrice(PRICE));
+            results, CostParameters.builder(HardwareProfiles.H200).usdPerGpuHour(PRICE).build());
     ReportInput in =
         new ReportInput(
             results,
@@ -85,7 +85,7 @@ class ReportNumbersTest {
   void summaryEqualsTheCostCurves() {
     Figure3Reference paper = Figure3Reference.load();
     int rows = 0;
-    for (var phase : io.dsabench.costmodel.workload.Phase.values()) {
+    for (var phase : io.dsabench.model.workload.Phase.values()) {
       Curve dense = phase.id().equals("prefill") ? Curve.PREFILL_V31 : Curve.DECODE_V31;
       Curve dsa = phase.id().equals("prefill") ? Curve.PREFILL_V32 : Curve.DECODE_V32;
       for (int p : POSITIONS) {

@@ -9,7 +9,8 @@ import io.dsabench.costmodel.cost.Deployment;
 import io.dsabench.costmodel.cost.ModelVersion;
 import io.dsabench.costmodel.cost.RestEstimate;
 import io.dsabench.costmodel.cost.RestOfModel;
-import io.dsabench.costmodel.workload.Phase;
+import io.dsabench.model.BadInputException;
+import io.dsabench.model.workload.Phase;
 import java.util.List;
 import java.util.Locale;
 
@@ -53,7 +54,7 @@ public final class CapacityPlanner {
   public static CapacityPlan plan(TrafficMix traffic, CostReport report) {
     int top = report.curve(Curve.DECODE_V31).maxPosition();
     if ((long) traffic.prompt().max() + traffic.output().max() > top) {
-      throw new IllegalArgumentException(
+      throw new BadInputException(
           "output: max "
               + traffic.output().max()
               + " plus prompt max "
@@ -70,7 +71,7 @@ public final class CapacityPlanner {
             ? traffic.tokensPerDecodeStep()
             : 1 + TrafficMix.DEFAULT_DRAFT_ACCEPTANCE * dec.mtpDraftTokens();
     if (tau > t + 1e-12) {
-      throw new IllegalArgumentException(
+      throw new BadInputException(
           "tokensPerDecodeStep: "
               + tau
               + " exceeds the "
@@ -128,7 +129,7 @@ public final class CapacityPlanner {
         params.target().memoryBytes() * (1 - d.memoryReserveFraction()) - rest.weightBytesPerGpu();
     int fit = (int) Math.floor(free / (kv * resident));
     if (fit < 1) {
-      throw new IllegalArgumentException(
+      throw new BadInputException(
           String.format(
               Locale.ROOT,
               "memory: a %s sequence of mean context %.0f tokens needs %.2f GB of KV cache, more"
@@ -148,7 +149,10 @@ public final class CapacityPlanner {
     if (batch < d.batchTokensPerGpu()) {
       RestEstimate at =
           RestOfModel.estimate(
-              params.model(), d.withBatchTokensPerGpu(batch), decCurve, params.target());
+              params.model(),
+              d.toBuilder().batchTokensPerGpu(batch).build(),
+              decCurve,
+              params.target());
       restDelta = at.modelSeconds() * rest.calibrationScale() - rest.secondsPerToken();
     }
     double queryPerOutput = t / tau;
@@ -198,6 +202,6 @@ public final class CapacityPlanner {
 
   /** GPUs in whole units of {@code unit}, at least one unit. */
   private static int units(double busy, int unit) {
-    return (int) Math.max(1, Math.ceil(busy / unit - 1e-9)) * unit;
+    return ((int) Math.max(1, Math.ceil(busy / unit - 1e-9))) * unit;
   }
 }

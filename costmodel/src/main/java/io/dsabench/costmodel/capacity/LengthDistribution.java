@@ -1,5 +1,6 @@
 package io.dsabench.costmodel.capacity;
 
+import io.dsabench.model.BadInputException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -25,7 +26,7 @@ public sealed interface LengthDistribution
   record Empirical(List<WeightedLength> lengths) implements LengthDistribution {
     public Empirical {
       if (lengths == null || lengths.isEmpty()) {
-        throw new IllegalArgumentException("lengths: an empirical distribution needs one or more");
+        throw new BadInputException("lengths: an empirical distribution needs one or more");
       }
       lengths = List.copyOf(lengths);
     }
@@ -58,13 +59,13 @@ public sealed interface LengthDistribution
 
     public LogNormal {
       if (!(median >= 1) || !Double.isFinite(median)) {
-        throw new IllegalArgumentException("median: " + median + " is not a length >= 1 token");
+        throw new BadInputException("median: " + median + " is not a length >= 1 token");
       }
       if (!(sigma >= 0) || !Double.isFinite(sigma)) {
-        throw new IllegalArgumentException("sigma: " + sigma + " is not a number >= 0");
+        throw new BadInputException("sigma: " + sigma + " is not a number >= 0");
       }
       if (max < median) {
-        throw new IllegalArgumentException("max: " + max + " is below the median " + median);
+        throw new BadInputException("max: " + max + " is below the median " + median);
       }
     }
 

@@ -1,5 +1,7 @@
 package io.dsabench.costmodel.capacity;
 
+import io.dsabench.model.BadInputException;
+
 /**
  * The traffic a deployment must serve.
  *
@@ -34,25 +36,24 @@ public record TrafficMix(
       name = "traffic";
     }
     if (!(requestsPerSecond > 0) || !Double.isFinite(requestsPerSecond)) {
-      throw new IllegalArgumentException(
+      throw new BadInputException(
           "requestsPerSecond: " + requestsPerSecond + " is not a positive rate");
     }
     if (prompt == null) {
-      throw new IllegalArgumentException("prompt: missing length distribution");
+      throw new BadInputException("prompt: missing length distribution");
     }
     if (output == null) {
-      throw new IllegalArgumentException("output: missing length distribution");
+      throw new BadInputException("output: missing length distribution");
     }
     if (!(cacheHitRatio >= 0 && cacheHitRatio < 1)) {
-      throw new IllegalArgumentException("cacheHitRatio: " + cacheHitRatio + " is not in [0, 1)");
+      throw new BadInputException("cacheHitRatio: " + cacheHitRatio + " is not in [0, 1)");
     }
     if (!(targetUtilization > 0 && targetUtilization <= 1)) {
-      throw new IllegalArgumentException(
-          "targetUtilization: " + targetUtilization + " is not in (0, 1]");
+      throw new BadInputException("targetUtilization: " + targetUtilization + " is not in (0, 1]");
     }
     if (tokensPerDecodeStep != null
         && !(tokensPerDecodeStep >= 1 && Double.isFinite(tokensPerDecodeStep))) {
-      throw new IllegalArgumentException(
+      throw new BadInputException(
           "tokensPerDecodeStep: "
               + tokensPerDecodeStep
               + " is not at least 1 (a decode step yields its token, plus accepted drafts)");

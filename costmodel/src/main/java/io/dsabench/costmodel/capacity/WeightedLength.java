@@ -1,5 +1,7 @@
 package io.dsabench.costmodel.capacity;
 
+import io.dsabench.model.BadInputException;
+
 /**
  * A token length and its relative weight in a distribution.
  *
@@ -9,10 +11,10 @@ package io.dsabench.costmodel.capacity;
 public record WeightedLength(int length, double weight) {
   public WeightedLength {
     if (length < 1) {
-      throw new IllegalArgumentException("length: " + length + " is not a positive token count");
+      throw new BadInputException("length: " + length + " is not a positive token count");
     }
     if (!(weight > 0) || !Double.isFinite(weight)) {
-      throw new IllegalArgumentException("weight: " + weight + " is not a positive weight");
+      throw new BadInputException("weight: " + weight + " is not a positive weight");
     }
   }
 }

@@ -3,6 +3,7 @@ package io.dsabench.costmodel.capacity;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.dsabench.model.BadInputException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -60,14 +61,14 @@ public final class WorkloadFile {
     try {
       text = Files.readString(file);
     } catch (NoSuchFileException e) {
-      throw new IllegalArgumentException("workload: " + file + " does not exist", e);
+      throw new BadInputException("workload: " + file + " does not exist", e);
     } catch (IOException e) {
-      throw new IllegalArgumentException("workload: " + file + " cannot be read: " + e, e);
+      throw new BadInputException("workload: " + file + " cannot be read: " + e, e);
     }
     try {
       return parse(text);
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
+      throw new BadInputException(file + ": " + e.getMessage(), e);
     }
   }
 
@@ -77,10 +78,10 @@ public final class WorkloadFile {
     try {
       root = YAML.readTree(text);
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-      throw new IllegalArgumentException("not valid YAML or JSON: " + e.getOriginalMessage(), e);
+      throw new BadInputException("not valid YAML or JSON: " + e.getOriginalMessage(), e);
     }
     if (root == null || !root.isObject()) {
-      throw new IllegalArgumentException("workload: the document is not a mapping of fields");
+      throw new BadInputException("workload: the document is not a mapping of fields");
     }
     unknown(root, TOP, "");
     String name = root.hasNonNull("name") ? root.get("name").asText() : "traffic";
@@ -96,8 +97,7 @@ public final class WorkloadFile {
   private static LengthDistribution distribution(JsonNode root, String field) {
     JsonNode d = root.get(field);
     if (d == null || !d.isObject()) {
-      throw new IllegalArgumentException(
-          field + ": missing; give a lognormal or empirical mapping");
+      throw new BadInputException(field + ": missing; give a lognormal or empirical mapping");
     }
     String kind = d.hasNonNull("distribution") ? d.get("distribution").asText() : "";
     switch (kind) {
@@ -106,7 +106,7 @@ public final class WorkloadFile {
         try {
           double max = number(d, "max", field + ".max", null);
           if (max != Math.rint(max) || max < 1 || max > Integer.MAX_VALUE) {
-            throw new IllegalArgumentException(
+            throw new BadInputException(
                 field + ".max: " + max + " is not a positive whole token count");
           }
           return new LengthDistribution.LogNormal(
@@ -120,7 +120,7 @@ public final class WorkloadFile {
         unknown(d, Set.of("distribution", "lengths"), field + ".");
         JsonNode ls = d.get("lengths");
         if (ls == null || !ls.isArray() || ls.isEmpty()) {
-          throw new IllegalArgumentException(
+          throw new BadInputException(
               field + ".lengths: missing; give a list of [length, weight] pairs");
         }
         List<WeightedLength> out = new ArrayList<>();
@@ -128,28 +128,28 @@ public final class WorkloadFile {
           JsonNode e = ls.get(i);
           String at = field + ".lengths[" + i + "]";
           if (!e.isArray() || e.size() != 2 || !e.get(0).isNumber() || !e.get(1).isNumber()) {
-            throw new IllegalArgumentException(at + ": " + e + " is not a [length, weight] pair");
+            throw new BadInputException(at + ": " + e + " is not a [length, weight] pair");
           }
           if (!e.get(0).canConvertToInt() || e.get(0).asDouble() != e.get(0).asInt()) {
-            throw new IllegalArgumentException(
+            throw new BadInputException(
                 at + ": length " + e.get(0) + " is not a whole token count");
           }
           try {
             out.add(new WeightedLength(e.get(0).asInt(), e.get(1).asDouble()));
           } catch (IllegalArgumentException x) {
-            throw new IllegalArgumentException(at + "." + x.getMessage(), x);
+            throw new BadInputException(at + "." + x.getMessage(), x);
           }
         }
         return new LengthDistribution.Empirical(out);
       default:
-        throw new IllegalArgumentException(
+        throw new BadInputException(
             field + ".distribution: '" + kind + "' is not one of lognormal, empirical");
     }
   }
 
   private static IllegalArgumentException prefixed(String field, IllegalArgumentException e) {
     String m = e.getMessage();
-    return m.startsWith(field + ".") ? e : new IllegalArgumentException(field + "." + m, e);
+    return m.startsWith(field + ".") ? e : new BadInputException(field + "." + m, e);
   }
 
   private static double number(JsonNode n, String key, Double dflt) {
@@ -160,12 +160,12 @@ public final class WorkloadFile {
     JsonNode v = n.get(key);
     if (v == null || v.isNull()) {
       if (dflt == null) {
-        throw new IllegalArgumentException(path + ": missing; it is required");
+        throw new BadInputException(path + ": missing; it is required");
       }
       return dflt;
     }
     if (!v.isNumber()) {
-      throw new IllegalArgumentException(path + ": '" + v.asText() + "' is not a number");
+      throw new BadInputException(path + ": '" + v.asText() + "' is not a number");
     }
     return v.asDouble();
   }
@@ -174,7 +174,7 @@ public final class WorkloadFile {
     for (Iterator<String> it = n.fieldNames(); it.hasNext(); ) {
       String f = it.next();
       if (!known.contains(f)) {
-        throw new IllegalArgumentException(
+        throw new BadInputException(
             prefix
                 + f
                 + ": is not a known field (known: "

@@ -3,15 +3,17 @@ package io.dsabench.costmodel.cost;
 import io.dsabench.costmodel.hardware.Precision;
 import io.dsabench.costmodel.hardware.Translation;
 import io.dsabench.costmodel.hardware.Translator;
-import io.dsabench.costmodel.results.PointResult;
-import io.dsabench.costmodel.results.PointStatus;
-import io.dsabench.costmodel.results.Results;
-import io.dsabench.costmodel.results.StageResult;
-import io.dsabench.costmodel.workload.Op;
-import io.dsabench.costmodel.workload.Phase;
-import io.dsabench.costmodel.workload.SweepPoint;
-import io.dsabench.costmodel.workload.Variant;
-import io.dsabench.costmodel.workload.WorkloadModel;
+import io.dsabench.model.BadInputException;
+import io.dsabench.model.results.MissingStagesException;
+import io.dsabench.model.results.PointResult;
+import io.dsabench.model.results.PointStatus;
+import io.dsabench.model.results.Results;
+import io.dsabench.model.results.StageResult;
+import io.dsabench.model.workload.Op;
+import io.dsabench.model.workload.Phase;
+import io.dsabench.model.workload.SweepPoint;
+import io.dsabench.model.workload.Variant;
+import io.dsabench.model.workload.WorkloadModel;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -24,7 +26,7 @@ import java.util.TreeMap;
  *
  * <p>At each measured position the time per token is the sum of the chosen stages' medians divided
  * by the point's n, and it belongs to the point's mean position p − (t − 1)/2 ({@link
- * io.dsabench.costmodel.workload.SweepPoint#meanPosition()}): a chunk of t query tokens ending at p
+ * io.dsabench.model.workload.SweepPoint#meanPosition()}): a chunk of t query tokens ending at p
  * sees on average that many keys, and attention's work is linear in keys seen, so a cost linear in
  * position is recovered exactly (a dense chunk of 4096 at 8K placed at its end would understate the
  * curve there by 25%). Where a position was measured at several n, the largest n wins: it fills the
@@ -72,16 +74,7 @@ public final class AttentionProfile {
                         && ops.stream().allMatch(op -> r.stage(op).isPresent()))
             .toList();
     if (mine.isEmpty()) {
-      throw new IllegalArgumentException(
-          "results: no ok "
-              + phase.id()
-              + "/"
-              + variant.id()
-              + " point with stages "
-              + ops.stream().map(Op::id).sorted().toList()
-              + " (run '"
-              + results.run().id()
-              + "')");
+      throw new MissingStagesException(phase, variant, ops, "run '" + results.run().id() + "'");
     }
     return from(mine, phase, variant, ops, model, translator);
   }
@@ -112,13 +105,7 @@ public final class AttentionProfile {
       }
     }
     if (best.isEmpty()) {
-      throw new IllegalArgumentException(
-          "results: no ok "
-              + phase.id()
-              + "/"
-              + variant.id()
-              + " point with stages "
-              + ops.stream().map(Op::id).sorted().toList());
+      throw new MissingStagesException(phase, variant, ops, null);
     }
     List<MeasuredPoint> pts = new ArrayList<>();
     for (PointResult r : best.values()) {
@@ -156,13 +143,13 @@ public final class AttentionProfile {
   public static AttentionProfile of(
       Phase phase, Variant variant, Set<Op> ops, List<MeasuredPoint> points) {
     if (points.isEmpty()) {
-      throw new IllegalArgumentException("points: a profile needs at least one measured point");
+      throw new BadInputException("points: a profile needs at least one measured point");
     }
     List<MeasuredPoint> sorted =
         points.stream().sorted(Comparator.comparingDouble(MeasuredPoint::meanPosition)).toList();
     for (int i = 1; i < sorted.size(); i++) {
       if (sorted.get(i).meanPosition() == sorted.get(i - 1).meanPosition()) {
-        throw new IllegalArgumentException(
+        throw new BadInputException(
             "points: "
                 + phase.id()
                 + "/"
@@ -218,7 +205,7 @@ public final class AttentionProfile {
     double hi = maxPosition();
     boolean inside = position >= lo && position <= hi;
     if (!inside && (policy == Extrapolation.ERROR || n == 1)) {
-      throw new IllegalArgumentException(
+      throw new BadInputException(
           "position: "
               + fmt(position)
               + " is outside the measured range "

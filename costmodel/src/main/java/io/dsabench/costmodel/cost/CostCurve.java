@@ -1,5 +1,6 @@
 package io.dsabench.costmodel.cost;
 
+import io.dsabench.model.BadInputException;
 import java.util.List;
 
 /**
@@ -10,11 +11,11 @@ public record CostCurve(Curve curve, double usdPerGpuHour, List<CurvePoint> poin
   public CostCurve {
     points = List.copyOf(points);
     if (points.size() < 2) {
-      throw new IllegalArgumentException("points: a curve needs at least two positions");
+      throw new BadInputException("points: a curve needs at least two positions");
     }
     for (int i = 1; i < points.size(); i++) {
       if (points.get(i).position() <= points.get(i - 1).position()) {
-        throw new IllegalArgumentException(
+        throw new BadInputException(
             "points: positions must increase, "
                 + points.get(i).position()
                 + " follows "
@@ -77,7 +78,7 @@ public record CostCurve(Curve curve, double usdPerGpuHour, List<CurvePoint> poin
    */
   public double gpuSecondsBetween(double from, double to) {
     if (to < from) {
-      throw new IllegalArgumentException("range: " + from + ".." + to + " is reversed");
+      throw new BadInputException("range: " + from + ".." + to + " is reversed");
     }
     check(from);
     check(to);
@@ -94,7 +95,7 @@ public record CostCurve(Curve curve, double usdPerGpuHour, List<CurvePoint> poin
 
   private void check(double position) {
     if (!(position >= minPosition() && position <= maxPosition())) {
-      throw new IllegalArgumentException(
+      throw new BadInputException(
           "position: "
               + position
               + " is outside "

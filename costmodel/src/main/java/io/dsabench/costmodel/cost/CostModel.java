@@ -5,12 +5,14 @@ import io.dsabench.costmodel.hardware.Ceilings;
 import io.dsabench.costmodel.hardware.HardwareProfile;
 import io.dsabench.costmodel.hardware.HardwareProfiles;
 import io.dsabench.costmodel.hardware.Translator;
-import io.dsabench.costmodel.results.MeasurementSet;
-import io.dsabench.costmodel.results.Results;
-import io.dsabench.costmodel.workload.Op;
-import io.dsabench.costmodel.workload.Phase;
-import io.dsabench.costmodel.workload.Variant;
-import io.dsabench.costmodel.workload.WorkloadModel;
+import io.dsabench.model.BadInputException;
+import io.dsabench.model.results.MeasurementSet;
+import io.dsabench.model.results.MissingStagesException;
+import io.dsabench.model.results.Results;
+import io.dsabench.model.workload.Op;
+import io.dsabench.model.workload.Phase;
+import io.dsabench.model.workload.Variant;
+import io.dsabench.model.workload.WorkloadModel;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -121,7 +123,7 @@ public final class CostModel {
    */
   public static CostReport compute(MeasurementSet set, CostParameters params, Set<Phase> phases) {
     if (phases == null || phases.isEmpty()) {
-      throw new IllegalArgumentException("phases: empty; give prefill, decode or both");
+      throw new BadInputException("phases: empty; give prefill, decode or both");
     }
     boolean doPrefill = phases.contains(Phase.PREFILL);
     boolean doDecode = phases.contains(Phase.DECODE);
@@ -227,7 +229,7 @@ public final class CostModel {
         double model = find(rest, v31).modelSeconds();
         double scale = (want - att) / model;
         if (!(scale > 0)) {
-          throw new IllegalArgumentException(
+          throw new BadInputException(
               "calibration: "
                   + phase.id()
                   + " target "
@@ -338,7 +340,7 @@ public final class CostModel {
       ps.add(hi);
     }
     if (ps.size() < 2) {
-      throw new IllegalArgumentException(
+      throw new BadInputException(
           "positions: "
               + c.id()
               + " was measured over "
@@ -357,8 +359,7 @@ public final class CostModel {
    */
   static double roofline(WorkloadModel wm, Phase phase, HardwareProfile gpu) {
     Op op = phase == Phase.PREFILL ? Op.DENSE_PREFILL : Op.DENSE_DECODE;
-    var work =
-        wm.work(op, new io.dsabench.costmodel.workload.SweepPoint(phase, Variant.DENSE, 1, 1));
+    var work = wm.work(op, new io.dsabench.model.workload.SweepPoint(phase, Variant.DENSE, 1, 1));
     return io.dsabench.costmodel.hardware.Roofline.seconds(
         work, io.dsabench.costmodel.hardware.Precision.of(op), gpu.peak());
   }
@@ -535,24 +536,18 @@ public final class CostModel {
           set.series(phase, variant, ops, perStep)
               .orElseThrow(
                   () ->
-                      new IllegalArgumentException(
-                          "results: no ok "
-                              + phase.id()
-                              + "/"
-                              + variant.id()
-                              + " point with stages "
-                              + ops.stream().map(Op::id).sorted().toList()
-                              + " ("
-                              + (set.sources().size() == 1 ? "run " : "runs ")
-                              + set.runIds()
-                              + ")"));
+                      new MissingStagesException(
+                          phase,
+                          variant,
+                          ops,
+                          (set.sources().size() == 1 ? "run " : "runs ") + set.runIds()));
       Results r = s.source().results();
       // A merged multi-GPU run may record devices per point only.
       var device =
           r.run().device() != null
               ? r.run().device()
               : r.points().stream()
-                  .map(io.dsabench.costmodel.results.PointResult::device)
+                  .map(io.dsabench.model.results.PointResult::device)
                   .filter(java.util.Objects::nonNull)
                   .findFirst()
                   .orElse(null);

@@ -2,13 +2,14 @@ package io.dsabench.costmodel.cost;
 
 import io.dsabench.costmodel.hardware.HardwareProfile;
 import io.dsabench.costmodel.hardware.HardwareProfiles;
+import io.dsabench.model.BadInputException;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * Everything the cost curves depend on besides the measurements. {@link #defaults()} is the paper's
- * setting (H800 at 2 USD per GPU-hour) with DeepSeek's serving layout; the {@code with} copies
- * change one thing.
+ * setting (H800 at 2 USD per GPU-hour) with DeepSeek's serving layout; {@link #toBuilder()} changes
+ * some of it.
  *
  * @param target GPU to cost on: attention times move to it, the rest of the model runs on it
  * @param usdPerGpuHour price
@@ -39,35 +40,13 @@ public record CostParameters(
   public static final int MAX_POSITION = 131072;
 
   public CostParameters {
-    if (target == null) {
-      throw new IllegalArgumentException("hardware: null is not one of " + HardwareProfiles.ids());
-    }
+    checkTarget(target);
     HardwareProfile.checkPrice(usdPerGpuHour);
-    if (model == null || extrapolation == null) {
-      throw new IllegalArgumentException("cost parameters: model and extrapolation must be given");
-    }
-    if (prefill == null || prefill.phase() != io.dsabench.costmodel.workload.Phase.PREFILL) {
-      throw new IllegalArgumentException("prefill: a prefill deployment must be given");
-    }
-    if (decode == null || decode.phase() != io.dsabench.costmodel.workload.Phase.DECODE) {
-      throw new IllegalArgumentException("decode: a decode deployment must be given");
-    }
-    positions = List.copyOf(positions);
-    if (positions.size() < 2) {
-      throw new IllegalArgumentException(
-          "positions: " + positions + " needs at least two positions");
-    }
-    for (int i = 0; i < positions.size(); i++) {
-      int p = positions.get(i);
-      if (p < 0 || p > MAX_POSITION) {
-        throw new IllegalArgumentException(
-            "positions: " + p + " is not between 0 and " + MAX_POSITION);
-      }
-      if (i > 0 && p <= positions.get(i - 1)) {
-        throw new IllegalArgumentException(
-            "positions: " + p + " does not increase after " + positions.get(i - 1));
-      }
-    }
+    required("model", model);
+    checkDeployment("prefill", io.dsabench.model.workload.Phase.PREFILL, prefill);
+    checkDeployment("decode", io.dsabench.model.workload.Phase.DECODE, decode);
+    required("extrapolation", extrapolation);
+    positions = checkPositions(positions);
   }
 
   /** 0, 1024, 2048, ..., 131072. */
@@ -81,152 +60,186 @@ public record CostParameters(
 
   /** H800 at 2 USD per GPU-hour, DeepSeek's serving layout, flagged extrapolation. */
   public static CostParameters defaults() {
-    return forHardware(HardwareProfiles.H800);
+    return builder().build();
   }
 
   /** Defaults on {@code target} at its default price. */
   public static CostParameters forHardware(HardwareProfile target) {
-    return new CostParameters(
-        target,
-        target.usdPerGpuHour(),
-        null,
-        ModelConfig.DEEPSEEK_V3_2,
-        Deployment.PREFILL,
-        Deployment.DECODE,
-        true,
-        Extrapolation.FLAG,
-        defaultPositions(),
-        null);
+    return builder(target).build();
   }
 
-  public CostParameters withTarget(HardwareProfile v) {
-    return new CostParameters(
-        v,
-        usdPerGpuHour,
-        source,
-        model,
-        prefill,
-        decode,
-        maskedMhaIncludesIndexer,
-        extrapolation,
-        positions,
-        calibration);
+  /** A builder from {@link #defaults()}: the paper's setting. */
+  public static Builder builder() {
+    return builder(HardwareProfiles.H800);
   }
 
-  public CostParameters withPrice(double v) {
-    return new CostParameters(
-        target,
-        v,
-        source,
-        model,
-        prefill,
-        decode,
-        maskedMhaIncludesIndexer,
-        extrapolation,
-        positions,
-        calibration);
+  /** A builder from the defaults on {@code target} at its default price. */
+  public static Builder builder(HardwareProfile target) {
+    return new Builder()
+        .target(target)
+        .usdPerGpuHour(target.usdPerGpuHour())
+        .model(ModelConfig.DEEPSEEK_V3_2)
+        .prefill(Deployment.PREFILL)
+        .decode(Deployment.DECODE)
+        .maskedMhaIncludesIndexer(true)
+        .extrapolation(Extrapolation.FLAG)
+        .positions(defaultPositions());
   }
 
-  public CostParameters withSource(HardwareProfile v) {
-    return new CostParameters(
-        target,
-        usdPerGpuHour,
-        v,
-        model,
-        prefill,
-        decode,
-        maskedMhaIncludesIndexer,
-        extrapolation,
-        positions,
-        calibration);
+  /** A builder holding these parameters, to change some of them. */
+  public Builder toBuilder() {
+    return new Builder()
+        .target(target)
+        .usdPerGpuHour(usdPerGpuHour)
+        .source(source)
+        .model(model)
+        .prefill(prefill)
+        .decode(decode)
+        .maskedMhaIncludesIndexer(maskedMhaIncludesIndexer)
+        .extrapolation(extrapolation)
+        .positions(positions)
+        .calibration(calibration);
   }
 
-  public CostParameters withModel(ModelConfig v) {
-    return new CostParameters(
-        target,
-        usdPerGpuHour,
-        source,
-        v,
-        prefill,
-        decode,
-        maskedMhaIncludesIndexer,
-        extrapolation,
-        positions,
-        calibration);
+  /**
+   * Builds {@link CostParameters}, JMH-style: each setter checks its value against the same rule
+   * the record's constructor applies and names the field, the value and the rule.
+   */
+  public static final class Builder {
+    private HardwareProfile target;
+    private double usdPerGpuHour;
+    private HardwareProfile source;
+    private ModelConfig model;
+    private Deployment prefill;
+    private Deployment decode;
+    private boolean maskedMhaIncludesIndexer;
+    private Extrapolation extrapolation;
+    private List<Integer> positions;
+    private RestCalibration calibration;
+
+    private Builder() {}
+
+    /** The GPU to cost on (its price is not taken: set {@link #usdPerGpuHour} for that). */
+    public Builder target(HardwareProfile v) {
+      target = checkTarget(v);
+      return this;
+    }
+
+    public Builder usdPerGpuHour(double v) {
+      HardwareProfile.checkPrice(v);
+      usdPerGpuHour = v;
+      return this;
+    }
+
+    /** The GPU the results were measured on; null takes it from the run's device name. */
+    public Builder source(HardwareProfile v) {
+      source = v;
+      return this;
+    }
+
+    public Builder model(ModelConfig v) {
+      model = required("model", v);
+      return this;
+    }
+
+    public Builder prefill(Deployment v) {
+      prefill = checkDeployment("prefill", io.dsabench.model.workload.Phase.PREFILL, v);
+      return this;
+    }
+
+    public Builder decode(Deployment v) {
+      decode = checkDeployment("decode", io.dsabench.model.workload.Phase.DECODE, v);
+      return this;
+    }
+
+    public Builder maskedMhaIncludesIndexer(boolean v) {
+      maskedMhaIncludesIndexer = v;
+      return this;
+    }
+
+    public Builder extrapolation(Extrapolation v) {
+      extrapolation = required("extrapolation", v);
+      return this;
+    }
+
+    /** Where to sample the curves: at least two, increasing, from 0 to {@link #MAX_POSITION}. */
+    public Builder positions(List<Integer> v) {
+      positions = checkPositions(v);
+      return this;
+    }
+
+    /** Targets of the optional calibration step; null for none. */
+    public Builder calibration(RestCalibration v) {
+      calibration = v;
+      return this;
+    }
+
+    public CostParameters build() {
+      return new CostParameters(
+          target,
+          usdPerGpuHour,
+          source,
+          model,
+          prefill,
+          decode,
+          maskedMhaIncludesIndexer,
+          extrapolation,
+          positions,
+          calibration);
+    }
   }
 
-  public CostParameters withDeployments(Deployment p, Deployment d) {
-    return new CostParameters(
-        target,
-        usdPerGpuHour,
-        source,
-        model,
-        p,
-        d,
-        maskedMhaIncludesIndexer,
-        extrapolation,
-        positions,
-        calibration);
+  private static HardwareProfile checkTarget(HardwareProfile v) {
+    if (v == null) {
+      throw new BadInputException("hardware: null is not one of " + HardwareProfiles.ids());
+    }
+    return v;
   }
 
-  public CostParameters withMaskedMhaIncludesIndexer(boolean v) {
-    return new CostParameters(
-        target,
-        usdPerGpuHour,
-        source,
-        model,
-        prefill,
-        decode,
-        v,
-        extrapolation,
-        positions,
-        calibration);
+  private static <T> T required(String field, T v) {
+    if (v == null) {
+      throw new BadInputException(field + ": null is not a value (it must be given)");
+    }
+    return v;
   }
 
-  public CostParameters withExtrapolation(Extrapolation v) {
-    return new CostParameters(
-        target,
-        usdPerGpuHour,
-        source,
-        model,
-        prefill,
-        decode,
-        maskedMhaIncludesIndexer,
-        v,
-        positions,
-        calibration);
+  private static Deployment checkDeployment(
+      String field, io.dsabench.model.workload.Phase phase, Deployment v) {
+    if (v == null || v.phase() != phase) {
+      throw new BadInputException(
+          field
+              + ": "
+              + (v == null ? "null" : v.phase().id())
+              + " is not a "
+              + phase.id()
+              + " deployment");
+    }
+    return v;
   }
 
-  public CostParameters withPositions(List<Integer> v) {
-    return new CostParameters(
-        target,
-        usdPerGpuHour,
-        source,
-        model,
-        prefill,
-        decode,
-        maskedMhaIncludesIndexer,
-        extrapolation,
-        v,
-        calibration);
-  }
-
-  public CostParameters withCalibration(RestCalibration v) {
-    return new CostParameters(
-        target,
-        usdPerGpuHour,
-        source,
-        model,
-        prefill,
-        decode,
-        maskedMhaIncludesIndexer,
-        extrapolation,
-        positions,
-        v);
+  private static List<Integer> checkPositions(List<Integer> v) {
+    if (v == null) {
+      throw new BadInputException("positions: null needs at least two positions");
+    }
+    List<Integer> positions = List.copyOf(v);
+    if (positions.size() < 2) {
+      throw new BadInputException("positions: " + positions + " needs at least two positions");
+    }
+    for (int i = 0; i < positions.size(); i++) {
+      int p = positions.get(i);
+      if (p < 0 || p > MAX_POSITION) {
+        throw new BadInputException("positions: " + p + " is not between 0 and " + MAX_POSITION);
+      }
+      if (i > 0 && p <= positions.get(i - 1)) {
+        throw new BadInputException(
+            "positions: " + p + " does not increase after " + positions.get(i - 1));
+      }
+    }
+    return positions;
   }
 
   /** The deployment of a phase. */
-  public Deployment deployment(io.dsabench.costmodel.workload.Phase phase) {
-    return phase == io.dsabench.costmodel.workload.Phase.PREFILL ? prefill : decode;
+  public Deployment deployment(io.dsabench.model.workload.Phase phase) {
+    return phase == io.dsabench.model.workload.Phase.PREFILL ? prefill : decode;
   }
 }

@@ -2,6 +2,7 @@ package io.dsabench.costmodel.cost;
 
 import io.dsabench.costmodel.hardware.CeilingCheck;
 import io.dsabench.costmodel.hardware.HardwareProfile;
+import io.dsabench.model.BadInputException;
 import java.util.List;
 
 /**
@@ -60,7 +61,7 @@ public record CostReport(
         .findFirst()
         .orElseThrow(
             () ->
-                new IllegalArgumentException(
+                new BadInputException(
                     "curve: " + c.id() + " was not computed (its phase was left out)"));
   }
 
@@ -76,7 +77,7 @@ public record CostReport(
         .findFirst()
         .orElseThrow(
             () ->
-                new IllegalArgumentException(
+                new BadInputException(
                     "curve: " + c.id() + " was not computed (its phase was left out)"));
   }
 }

@@ -1,7 +1,8 @@
 package io.dsabench.costmodel.cost;
 
 import com.fasterxml.jackson.annotation.JsonValue;
-import io.dsabench.costmodel.workload.Phase;
+import io.dsabench.model.BadInputException;
+import io.dsabench.model.workload.Phase;
 
 /** The four curves of the paper's Figure 3, named as in CSV output and the reference file. */
 public enum Curve {
@@ -53,7 +54,7 @@ public enum Curve {
         return c;
       }
     }
-    throw new IllegalArgumentException(
+    throw new BadInputException(
         "curve: '" + id + "' is not one of prefill_v3.1, prefill_v3.2, decode_v3.1, decode_v3.2");
   }
 }

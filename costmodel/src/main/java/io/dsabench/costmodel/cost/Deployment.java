@@ -1,8 +1,7 @@
 package io.dsabench.costmodel.cost;
 
-import io.dsabench.costmodel.workload.Phase;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.RecordComponent;
+import io.dsabench.model.BadInputException;
+import io.dsabench.model.workload.Phase;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -11,7 +10,7 @@ import java.util.Map;
  * How one phase is served, as far as the rest-of-model estimate and capacity planning need it.
  * Defaults follow DeepSeek's published serving layout where it is published and are marked
  * assumptions where not ({@link #sources()}); every field is editable ({@code --set
- * deployment.decode.FIELD=VALUE}, {@link #with}).
+ * deployment.decode.FIELD=VALUE}, {@link #toBuilder()}).
  *
  * @param phase the phase served this way
  * @param batchTokensPerGpu prefill: prompt tokens in flight per GPU; decode: sequences per GPU
@@ -73,89 +72,56 @@ public record Deployment(
    * 2025-03-01), dispatched with node-limited routing to at most 4 nodes (V3 report §2.1.2).
    */
   public static final Deployment PREFILL =
-      new Deployment(
-          Phase.PREFILL,
-          16384,
-          32,
-          8,
-          0.40,
-          0.80,
-          1.0,
-          50e9,
-          1.0,
-          NODE_LIMITED,
-          4,
-          1.0,
-          2.0,
-          true,
-          0.0,
-          1,
-          0.10);
+      builder(Phase.PREFILL)
+          .batchTokensPerGpu(16384)
+          .expertParallel(32)
+          .gpusPerNode(8)
+          .gemmEfficiency(0.40)
+          .memoryEfficiency(0.80)
+          .weightBytesPerParam(1.0)
+          .networkBytesPerSecond(50e9)
+          .networkEfficiency(1.0)
+          .routing(NODE_LIMITED)
+          .maxNodesPerToken(4)
+          .dispatchBytesPerValue(1.0)
+          .combineBytesPerValue(2.0)
+          .overlapCommunication(true)
+          .headTokenFraction(0.0)
+          .mtpDraftTokens(1)
+          .memoryReserveFraction(0.10)
+          .build();
 
   /**
    * Decode as DeepSeek serves V3/R1: 18 nodes, routed experts EP144 (inference system overview);
    * decode dispatches to each expert directly over InfiniBand (V3 report §3.4).
    */
   public static final Deployment DECODE =
-      new Deployment(
-          Phase.DECODE,
-          128,
-          144,
-          8,
-          0.25,
-          0.80,
-          1.0,
-          50e9,
-          1.0,
-          PER_EXPERT,
-          4,
-          1.0,
-          2.0,
-          true,
-          1.0,
-          1,
-          0.10);
+      PREFILL.toBuilder()
+          .phase(Phase.DECODE)
+          .batchTokensPerGpu(128)
+          .expertParallel(144)
+          .gemmEfficiency(0.25)
+          .routing(PER_EXPERT)
+          .headTokenFraction(1.0)
+          .build();
 
   public Deployment {
-    if (phase == null) {
-      throw new IllegalArgumentException("deployment.phase: null is not one of prefill, decode");
-    }
+    checkPhase(phase);
     positive("batchTokensPerGpu", batchTokensPerGpu);
-    if (expertParallel <= 0) {
-      throw new IllegalArgumentException(
-          "expertParallel: " + expertParallel + " is not a positive GPU count");
-    }
-    if (gpusPerNode <= 0) {
-      throw new IllegalArgumentException(
-          "gpusPerNode: " + gpusPerNode + " is not a positive GPU count");
-    }
+    gpus("expertParallel", expertParallel);
+    gpus("gpusPerNode", gpusPerNode);
     fraction("gemmEfficiency", gemmEfficiency);
     fraction("memoryEfficiency", memoryEfficiency);
     positive("weightBytesPerParam", weightBytesPerParam);
     positive("networkBytesPerSecond", networkBytesPerSecond);
     fraction("networkEfficiency", networkEfficiency);
-    if (!NODE_LIMITED.equals(routing) && !PER_EXPERT.equals(routing)) {
-      throw new IllegalArgumentException(
-          "routing: '" + routing + "' is not one of " + NODE_LIMITED + ", " + PER_EXPERT);
-    }
-    if (maxNodesPerToken <= 0) {
-      throw new IllegalArgumentException(
-          "maxNodesPerToken: " + maxNodesPerToken + " is not a positive node count");
-    }
+    checkRouting(routing);
+    checkMaxNodes(maxNodesPerToken);
     nonNegative("dispatchBytesPerValue", dispatchBytesPerValue);
     nonNegative("combineBytesPerValue", combineBytesPerValue);
-    if (!(headTokenFraction >= 0 && headTokenFraction <= 1)) {
-      throw new IllegalArgumentException(
-          "headTokenFraction: " + headTokenFraction + " is not between 0 and 1");
-    }
-    if (mtpDraftTokens < 0 || mtpDraftTokens > 3) {
-      throw new IllegalArgumentException(
-          "mtpDraftTokens: " + mtpDraftTokens + " is not between 0 and 3 draft tokens per step");
-    }
-    if (!(memoryReserveFraction >= 0 && memoryReserveFraction < 1)) {
-      throw new IllegalArgumentException(
-          "memoryReserveFraction: " + memoryReserveFraction + " is not in [0, 1)");
-    }
+    checkHeadTokenFraction(headTokenFraction);
+    checkMtpDraftTokens(mtpDraftTokens);
+    checkMemoryReserve(memoryReserveFraction);
   }
 
   /** Query tokens a decode step carries per sequence: the token and its MTP drafts. */
@@ -244,75 +210,236 @@ public record Deployment(
     return Collections.unmodifiableMap(m);
   }
 
+  /** A builder for {@code phase}, every other field still to be set. */
+  public static Builder builder(Phase phase) {
+    return new Builder().phase(phase);
+  }
+
+  /** A builder holding this deployment, to change some of it. */
+  public Builder toBuilder() {
+    return new Builder()
+        .phase(phase)
+        .batchTokensPerGpu(batchTokensPerGpu)
+        .expertParallel(expertParallel)
+        .gpusPerNode(gpusPerNode)
+        .gemmEfficiency(gemmEfficiency)
+        .memoryEfficiency(memoryEfficiency)
+        .weightBytesPerParam(weightBytesPerParam)
+        .networkBytesPerSecond(networkBytesPerSecond)
+        .networkEfficiency(networkEfficiency)
+        .routing(routing)
+        .maxNodesPerToken(maxNodesPerToken)
+        .dispatchBytesPerValue(dispatchBytesPerValue)
+        .combineBytesPerValue(combineBytesPerValue)
+        .overlapCommunication(overlapCommunication)
+        .headTokenFraction(headTokenFraction)
+        .mtpDraftTokens(mtpDraftTokens)
+        .memoryReserveFraction(memoryReserveFraction);
+  }
+
   /**
-   * A copy with one field replaced, rebuilt through the canonical constructor (so the value passes
-   * the same checks as the defaults).
-   *
-   * @throws IllegalArgumentException naming the field, for an unknown field or a value that breaks
-   *     its rule
+   * Builds a {@link Deployment}, JMH-style: each setter checks its value against the rule the
+   * record's constructor applies (the same methods) and names the field, the value and the rule. A
+   * field left unset fails its rule at {@link #build()}.
    */
-  public Deployment with(String field, Object value) {
-    RecordComponent[] comps = Deployment.class.getRecordComponents();
-    Object[] args = new Object[comps.length];
-    Class<?>[] types = new Class<?>[comps.length];
-    boolean found = false;
-    try {
-      for (int i = 0; i < comps.length; i++) {
-        types[i] = comps[i].getType();
-        boolean mine = comps[i].getName().equals(field);
-        found |= mine;
-        args[i] = mine ? value : comps[i].getAccessor().invoke(this);
-      }
-      if (!found) {
-        throw new IllegalArgumentException(
-            "deployment: '" + field + "' is not a field (known: " + sources().keySet() + ")");
-      }
-      return Deployment.class.getDeclaredConstructor(types).newInstance(args);
-    } catch (InvocationTargetException e) {
-      if (e.getCause() instanceof IllegalArgumentException iae) {
-        throw iae;
-      }
-      throw new IllegalStateException(e.getCause());
-    } catch (ReflectiveOperationException e) {
-      throw new IllegalStateException(e);
+  public static final class Builder {
+    private Phase phase;
+    private double batchTokensPerGpu = Double.NaN;
+    private int expertParallel;
+    private int gpusPerNode;
+    private double gemmEfficiency = Double.NaN;
+    private double memoryEfficiency = Double.NaN;
+    private double weightBytesPerParam = Double.NaN;
+    private double networkBytesPerSecond = Double.NaN;
+    private double networkEfficiency = Double.NaN;
+    private String routing;
+    private int maxNodesPerToken;
+    private double dispatchBytesPerValue = Double.NaN;
+    private double combineBytesPerValue = Double.NaN;
+    private boolean overlapCommunication;
+    private double headTokenFraction = Double.NaN;
+    private int mtpDraftTokens;
+    private double memoryReserveFraction = Double.NaN;
+
+    private Builder() {}
+
+    public Builder phase(Phase v) {
+      phase = checkPhase(v);
+      return this;
+    }
+
+    public Builder batchTokensPerGpu(double v) {
+      batchTokensPerGpu = positive("batchTokensPerGpu", v);
+      return this;
+    }
+
+    public Builder expertParallel(int v) {
+      expertParallel = gpus("expertParallel", v);
+      return this;
+    }
+
+    public Builder gpusPerNode(int v) {
+      gpusPerNode = gpus("gpusPerNode", v);
+      return this;
+    }
+
+    public Builder gemmEfficiency(double v) {
+      gemmEfficiency = fraction("gemmEfficiency", v);
+      return this;
+    }
+
+    public Builder memoryEfficiency(double v) {
+      memoryEfficiency = fraction("memoryEfficiency", v);
+      return this;
+    }
+
+    public Builder weightBytesPerParam(double v) {
+      weightBytesPerParam = positive("weightBytesPerParam", v);
+      return this;
+    }
+
+    public Builder networkBytesPerSecond(double v) {
+      networkBytesPerSecond = positive("networkBytesPerSecond", v);
+      return this;
+    }
+
+    public Builder networkEfficiency(double v) {
+      networkEfficiency = fraction("networkEfficiency", v);
+      return this;
+    }
+
+    /** {@link #NODE_LIMITED} or {@link #PER_EXPERT}. */
+    public Builder routing(String v) {
+      routing = checkRouting(v);
+      return this;
+    }
+
+    public Builder maxNodesPerToken(int v) {
+      maxNodesPerToken = checkMaxNodes(v);
+      return this;
+    }
+
+    public Builder dispatchBytesPerValue(double v) {
+      dispatchBytesPerValue = nonNegative("dispatchBytesPerValue", v);
+      return this;
+    }
+
+    public Builder combineBytesPerValue(double v) {
+      combineBytesPerValue = nonNegative("combineBytesPerValue", v);
+      return this;
+    }
+
+    public Builder overlapCommunication(boolean v) {
+      overlapCommunication = v;
+      return this;
+    }
+
+    public Builder headTokenFraction(double v) {
+      headTokenFraction = checkHeadTokenFraction(v);
+      return this;
+    }
+
+    public Builder mtpDraftTokens(int v) {
+      mtpDraftTokens = checkMtpDraftTokens(v);
+      return this;
+    }
+
+    public Builder memoryReserveFraction(double v) {
+      memoryReserveFraction = checkMemoryReserve(v);
+      return this;
+    }
+
+    public Deployment build() {
+      return new Deployment(
+          phase,
+          batchTokensPerGpu,
+          expertParallel,
+          gpusPerNode,
+          gemmEfficiency,
+          memoryEfficiency,
+          weightBytesPerParam,
+          networkBytesPerSecond,
+          networkEfficiency,
+          routing,
+          maxNodesPerToken,
+          dispatchBytesPerValue,
+          combineBytesPerValue,
+          overlapCommunication,
+          headTokenFraction,
+          mtpDraftTokens,
+          memoryReserveFraction);
     }
   }
 
-  /** A copy with another batch per GPU. */
-  public Deployment withBatchTokensPerGpu(double v) {
-    return with("batchTokensPerGpu", v);
+  private static Phase checkPhase(Phase v) {
+    if (v == null) {
+      throw new BadInputException("deployment.phase: null is not one of prefill, decode");
+    }
+    return v;
   }
 
-  /** A copy with another expert-parallel degree. */
-  public Deployment withExpertParallel(int v) {
-    return with("expertParallel", v);
+  private static int gpus(String field, int v) {
+    if (v <= 0) {
+      throw new BadInputException(field + ": " + v + " is not a positive GPU count");
+    }
+    return v;
   }
 
-  /** A copy with another GEMM efficiency. */
-  public Deployment withGemmEfficiency(double v) {
-    return with("gemmEfficiency", v);
+  private static String checkRouting(String v) {
+    if (!NODE_LIMITED.equals(v) && !PER_EXPERT.equals(v)) {
+      throw new BadInputException(
+          "routing: '" + v + "' is not one of " + NODE_LIMITED + ", " + PER_EXPERT);
+    }
+    return v;
   }
 
-  /** A copy with communication overlapped or not. */
-  public Deployment withOverlap(boolean v) {
-    return with("overlapCommunication", v);
+  private static int checkMaxNodes(int v) {
+    if (v <= 0) {
+      throw new BadInputException("maxNodesPerToken: " + v + " is not a positive node count");
+    }
+    return v;
   }
 
-  private static void positive(String field, double v) {
+  private static double checkHeadTokenFraction(double v) {
+    if (!(v >= 0 && v <= 1)) {
+      throw new BadInputException("headTokenFraction: " + v + " is not between 0 and 1");
+    }
+    return v;
+  }
+
+  private static int checkMtpDraftTokens(int v) {
+    if (v < 0 || v > 3) {
+      throw new BadInputException(
+          "mtpDraftTokens: " + v + " is not between 0 and 3 draft tokens per step");
+    }
+    return v;
+  }
+
+  private static double checkMemoryReserve(double v) {
+    if (!(v >= 0 && v < 1)) {
+      throw new BadInputException("memoryReserveFraction: " + v + " is not in [0, 1)");
+    }
+    return v;
+  }
+
+  private static double positive(String field, double v) {
     if (!(v > 0) || !Double.isFinite(v)) {
-      throw new IllegalArgumentException(field + ": " + v + " is not a positive number");
+      throw new BadInputException(field + ": " + v + " is not a positive number");
     }
+    return v;
   }
 
-  private static void nonNegative(String field, double v) {
+  private static double nonNegative(String field, double v) {
     if (!(v >= 0) || !Double.isFinite(v)) {
-      throw new IllegalArgumentException(field + ": " + v + " is not a number >= 0");
+      throw new BadInputException(field + ": " + v + " is not a number >= 0");
     }
+    return v;
   }
 
-  private static void fraction(String field, double v) {
+  private static double fraction(String field, double v) {
     if (!(v > 0 && v <= 1)) {
-      throw new IllegalArgumentException(field + ": " + v + " is not a fraction in (0, 1]");
+      throw new BadInputException(field + ": " + v + " is not a fraction in (0, 1]");
     }
+    return v;
   }
 }

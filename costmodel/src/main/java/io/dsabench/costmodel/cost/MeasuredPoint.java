@@ -1,8 +1,8 @@
 package io.dsabench.costmodel.cost;
 
 import io.dsabench.costmodel.hardware.Translation;
-import io.dsabench.costmodel.workload.Phase;
-import io.dsabench.costmodel.workload.Variant;
+import io.dsabench.model.workload.Phase;
+import io.dsabench.model.workload.Variant;
 import java.util.List;
 
 /**

@@ -1,5 +1,7 @@
 package io.dsabench.costmodel.cost;
 
+import io.dsabench.model.BadInputException;
+
 /**
  * The whole-model shapes the rest-of-model estimate needs. {@link #DEEPSEEK_V3_2} holds
  * config_671B_v3.2.json's values (V3.1-Terminus has the same shapes without the indexer).
@@ -87,18 +89,17 @@ public record ModelConfig(
     positive("vHeadDim", vHeadDim);
     positive("layers", layers);
     if (denseLayers < 0 || denseLayers > layers) {
-      throw new IllegalArgumentException(
+      throw new BadInputException(
           "denseLayers: " + denseLayers + " is not between 0 and layers " + layers);
     }
     positive("denseIntermediate", denseIntermediate);
     positive("moeIntermediate", moeIntermediate);
     positive("routedExperts", routedExperts);
     if (sharedExperts < 0) {
-      throw new IllegalArgumentException(
-          "sharedExperts: " + sharedExperts + " is not a count >= 0");
+      throw new BadInputException("sharedExperts: " + sharedExperts + " is not a count >= 0");
     }
     if (activeExperts <= 0 || activeExperts > routedExperts) {
-      throw new IllegalArgumentException(
+      throw new BadInputException(
           "activeExperts: "
               + activeExperts
               + " is not between 1 and routedExperts "
@@ -110,7 +111,7 @@ public record ModelConfig(
     positive("v31CacheBytesPerToken", v31CacheBytesPerToken);
     positive("v32CacheBytesPerToken", v32CacheBytesPerToken);
     if (mtpLayers < 0) {
-      throw new IllegalArgumentException("mtpLayers: " + mtpLayers + " is not a count >= 0");
+      throw new BadInputException("mtpLayers: " + mtpLayers + " is not a count >= 0");
     }
   }
 
@@ -130,7 +131,7 @@ public record ModelConfig(
 
   private static void positive(String field, int v) {
     if (v <= 0) {
-      throw new IllegalArgumentException(field + ": " + v + " is not a positive count");
+      throw new BadInputException(field + ": " + v + " is not a positive count");
     }
   }
 }

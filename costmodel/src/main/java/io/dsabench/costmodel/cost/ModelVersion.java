@@ -1,6 +1,6 @@
 package io.dsabench.costmodel.cost;
 
-import io.dsabench.costmodel.workload.Variant;
+import io.dsabench.model.workload.Variant;
 
 /** The two models Figure 3 compares: same weights shape, different attention. */
 public enum ModelVersion {

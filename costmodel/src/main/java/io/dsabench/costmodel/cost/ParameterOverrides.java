@@ -1,6 +1,7 @@
 package io.dsabench.costmodel.cost;
 
 import io.dsabench.costmodel.hardware.Ceilings;
+import io.dsabench.model.BadInputException;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.RecordComponent;
@@ -41,7 +42,7 @@ public final class ParameterOverrides {
     }
     for (String phase : List.of("prefill", "decode")) {
       for (RecordComponent c : Deployment.class.getRecordComponents()) {
-        if (c.getType() != io.dsabench.costmodel.workload.Phase.class) {
+        if (c.getType() != io.dsabench.model.workload.Phase.class) {
           k.add("deployment." + phase + "." + c.getName());
         }
       }
@@ -66,12 +67,12 @@ public final class ParameterOverrides {
   /** Applies one override. */
   public static CostParameters apply(CostParameters p, String key, String value) {
     if (!keys().contains(key)) {
-      throw new IllegalArgumentException(
+      throw new BadInputException(
           "set: '" + key + "' is not a known parameter (known: " + String.join(", ", keys()) + ")");
     }
     try {
       if (key.equals("hardware.memoryBytes")) {
-        return p.withTarget(p.target().withMemoryBytes(number(key, value)));
+        return p.toBuilder().target(p.target().withMemoryBytes(number(key, value))).build();
       }
       if (key.startsWith("hardware.")) {
         double v = number(key, value);
@@ -82,20 +83,22 @@ public final class ParameterOverrides {
               case "hardware.fp8FlopsPerSecond" -> c.withFp8(v);
               default -> c.withBytesPerSecond(v);
             };
-        return p.withTarget(p.target().withPeak(n));
+        return p.toBuilder().target(p.target().withPeak(n)).build();
       }
       if (key.startsWith("model.")) {
-        return p.withModel(with(p.model(), key.substring("model.".length()), value, key));
+        return p.toBuilder()
+            .model(with(p.model(), key.substring("model.".length()), value, key))
+            .build();
       }
       String rest = key.substring("deployment.".length());
       boolean prefill = rest.startsWith("prefill.");
       String field = rest.substring(rest.indexOf('.') + 1);
       return prefill
-          ? p.withDeployments(with(p.prefill(), field, value, key), p.decode())
-          : p.withDeployments(p.prefill(), with(p.decode(), field, value, key));
+          ? p.toBuilder().prefill(with(p.prefill(), field, value, key)).build()
+          : p.toBuilder().decode(with(p.decode(), field, value, key)).build();
     } catch (IllegalArgumentException x) {
       String m = x.getMessage();
-      throw new IllegalArgumentException(
+      throw new BadInputException(
           m.startsWith("set ") ? m : "set " + key + ": " + m.substring(m.indexOf(':') + 2), x);
     }
   }
@@ -130,14 +133,13 @@ public final class ParameterOverrides {
       try {
         return Integer.parseInt(value.trim());
       } catch (NumberFormatException e) {
-        throw new IllegalArgumentException(
-            "set " + key + ": '" + value + "' is not a whole number", e);
+        throw new BadInputException("set " + key + ": '" + value + "' is not a whole number", e);
       }
     }
     if (type == boolean.class) {
       String v = value.trim().toLowerCase(Locale.ROOT);
       if (!v.equals("true") && !v.equals("false")) {
-        throw new IllegalArgumentException("set " + key + ": '" + value + "' is not true or false");
+        throw new BadInputException("set " + key + ": '" + value + "' is not true or false");
       }
       return Boolean.parseBoolean(v);
     }
@@ -151,7 +153,7 @@ public final class ParameterOverrides {
     try {
       return Double.parseDouble(value.trim());
     } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("set " + key + ": '" + value + "' is not a number", e);
+      throw new BadInputException("set " + key + ": '" + value + "' is not a number", e);
     }
   }
 }

@@ -1,5 +1,7 @@
 package io.dsabench.costmodel.cost;
 
+import io.dsabench.model.BadInputException;
+
 /**
  * Targets for the optional calibration step {@value CostModel#CALIBRATION_STEP}: the GPU-seconds
  * per token at position 0 that V3.1 takes (e.g. the paper's Figure 3 intercepts converted at its
@@ -17,7 +19,7 @@ public record RestCalibration(
     double prefillSecondsAtZero, double decodeSecondsAtZero, String source) {
   public RestCalibration {
     if (!(prefillSecondsAtZero > 0) || !(decodeSecondsAtZero > 0)) {
-      throw new IllegalArgumentException(
+      throw new BadInputException(
           "calibration: targets "
               + prefillSecondsAtZero
               + " and "

@@ -1,5 +1,6 @@
 package io.dsabench.costmodel.cost;
 
+import io.dsabench.model.BadInputException;
 import java.util.List;
 
 /**
@@ -45,8 +46,7 @@ public record RestEstimate(
   /** A copy scaled by a calibration factor. */
   public RestEstimate calibrated(double scale) {
     if (!(scale > 0) || !Double.isFinite(scale)) {
-      throw new IllegalArgumentException(
-          "calibrationScale: " + scale + " is not a positive factor");
+      throw new BadInputException("calibrationScale: " + scale + " is not a positive factor");
     }
     return new RestEstimate(
         curve,
@@ -69,6 +69,6 @@ public record RestEstimate(
     return components.stream()
         .filter(c -> c.name().equals(name))
         .findFirst()
-        .orElseThrow(() -> new IllegalArgumentException("component: '" + name + "' is not one"));
+        .orElseThrow(() -> new BadInputException("component: '" + name + "' is not one"));
   }
 }

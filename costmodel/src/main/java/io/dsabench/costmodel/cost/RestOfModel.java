@@ -2,7 +2,8 @@ package io.dsabench.costmodel.cost;
 
 import io.dsabench.costmodel.hardware.HardwareProfile;
 import io.dsabench.costmodel.hardware.Precision;
-import io.dsabench.costmodel.workload.Phase;
+import io.dsabench.model.BadInputException;
+import io.dsabench.model.workload.Phase;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -66,7 +67,7 @@ public final class RestOfModel {
   public static RestEstimate estimate(
       ModelConfig c, Deployment d, Curve curve, HardwareProfile gpu) {
     if (d.phase() != curve.phase()) {
-      throw new IllegalArgumentException(
+      throw new BadInputException(
           "deployment.phase: " + d.phase().id() + " does not match curve " + curve.id());
     }
     boolean prefill = curve.phase() == Phase.PREFILL;
@@ -240,7 +241,7 @@ public final class RestOfModel {
     double weightSum = 0;
     double onChip = 0;
     for (Component p : parts) {
-      if (p == network) {
+      if (p.equals(network)) {
         continue;
       }
       flops += p.flopsPerToken();

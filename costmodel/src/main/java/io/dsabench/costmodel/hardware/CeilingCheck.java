@@ -1,13 +1,13 @@
 package io.dsabench.costmodel.hardware;
 
-import io.dsabench.costmodel.results.PointResult;
-import io.dsabench.costmodel.results.PointStatus;
-import io.dsabench.costmodel.results.Results;
-import io.dsabench.costmodel.results.StageResult;
-import io.dsabench.costmodel.workload.Op;
-import io.dsabench.costmodel.workload.OpWork;
-import io.dsabench.costmodel.workload.SweepPoint;
-import io.dsabench.costmodel.workload.WorkloadModel;
+import io.dsabench.model.results.PointResult;
+import io.dsabench.model.results.PointStatus;
+import io.dsabench.model.results.Results;
+import io.dsabench.model.results.StageResult;
+import io.dsabench.model.workload.Op;
+import io.dsabench.model.workload.OpWork;
+import io.dsabench.model.workload.SweepPoint;
+import io.dsabench.model.workload.WorkloadModel;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;

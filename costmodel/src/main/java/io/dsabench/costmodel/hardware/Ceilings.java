@@ -1,5 +1,7 @@
 package io.dsabench.costmodel.hardware;
 
+import io.dsabench.model.BadInputException;
+
 /**
  * What a GPU can do at most: dense matrix-product throughput in bf16 and fp8, and memory bandwidth
  * (bytes read + written per second), with where the numbers come from.
@@ -16,7 +18,7 @@ public record Ceilings(
     positive("fp8FlopsPerSecond", fp8FlopsPerSecond);
     positive("bytesPerSecond", bytesPerSecond);
     if (source == null || source.isBlank()) {
-      throw new IllegalArgumentException("source: a ceiling must say where it comes from");
+      throw new BadInputException("source: a ceiling must say where it comes from");
     }
   }
 
@@ -44,7 +46,7 @@ public record Ceilings(
   /** Throws unless {@code v} is positive and finite; the message names the field and value. */
   public static void positive(String field, double v) {
     if (!(v > 0) || !Double.isFinite(v)) {
-      throw new IllegalArgumentException(field + ": " + v + " is not a positive finite number");
+      throw new BadInputException(field + ": " + v + " is not a positive finite number");
     }
   }
 }

@@ -1,5 +1,6 @@
 package io.dsabench.costmodel.hardware;
 
+import io.dsabench.model.BadInputException;
 import java.util.Optional;
 
 /**
@@ -27,21 +28,21 @@ public record HardwareProfile(
     String memorySource) {
   public HardwareProfile {
     if (id == null || id.isBlank()) {
-      throw new IllegalArgumentException("hardware.id: must not be blank");
+      throw new BadInputException("hardware.id: must not be blank");
     }
     if (name == null || name.isBlank()) {
-      throw new IllegalArgumentException("hardware.name: must not be blank");
+      throw new BadInputException("hardware.name: must not be blank");
     }
     if (peak == null) {
-      throw new IllegalArgumentException("hardware.peak: " + id + " needs vendor ceilings");
+      throw new BadInputException("hardware.peak: " + id + " needs vendor ceilings");
     }
     checkPrice(usdPerGpuHour);
     if (priceSource == null || priceSource.isBlank()) {
-      throw new IllegalArgumentException("hardware.priceSource: must say where the price is from");
+      throw new BadInputException("hardware.priceSource: must say where the price is from");
     }
     Ceilings.positive("hardware.memoryBytes", memoryBytes);
     if (memorySource == null || memorySource.isBlank()) {
-      throw new IllegalArgumentException("hardware.memorySource: must say where it is from");
+      throw new BadInputException("hardware.memorySource: must say where it is from");
     }
   }
 

@@ -1,6 +1,7 @@
 package io.dsabench.costmodel.hardware;
 
-import io.dsabench.costmodel.results.DeviceRecord;
+import io.dsabench.model.BadInputException;
+import io.dsabench.model.results.DeviceRecord;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -125,7 +126,7 @@ public final class HardwareProfiles {
         }
       }
     }
-    throw new IllegalArgumentException("hardware: '" + id + "' is not one of " + ids());
+    throw new BadInputException("hardware: '" + id + "' is not one of " + ids());
   }
 
   /**

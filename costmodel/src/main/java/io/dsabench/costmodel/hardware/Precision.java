@@ -1,6 +1,6 @@
 package io.dsabench.costmodel.hardware;
 
-import io.dsabench.costmodel.workload.Op;
+import io.dsabench.model.workload.Op;
 
 /**
  * The arithmetic an op's matrix products run in, which picks the compute ceiling it is held

@@ -1,5 +1,6 @@
 package io.dsabench.costmodel.hardware;
 
+import io.dsabench.model.BadInputException;
 import java.math.BigDecimal;
 import java.util.regex.Pattern;
 
@@ -35,12 +36,12 @@ public final class Price {
    */
   public static double parse(String text) {
     if (text == null || !PLAIN_DECIMAL.matcher(text.strip()).matches()) {
-      throw new IllegalArgumentException(message(String.valueOf(text)));
+      throw new BadInputException(message(String.valueOf(text)));
     }
     // BigDecimal first: "1e99999" must not become Infinity on the way to the bound check.
     BigDecimal exact = new BigDecimal(text.strip());
     if (exact.signum() <= 0 || exact.compareTo(BigDecimal.valueOf(MAX_USD_PER_GPU_HOUR)) > 0) {
-      throw new IllegalArgumentException(message(text));
+      throw new BadInputException(message(text));
     }
     return exact.doubleValue();
   }
@@ -48,7 +49,7 @@ public final class Price {
   /** Checks a price already held as a number (a profile's default, a library caller's value). */
   public static double check(double usd) {
     if (!(usd > 0 && usd <= MAX_USD_PER_GPU_HOUR)) {
-      throw new IllegalArgumentException(message(format(usd)));
+      throw new BadInputException(message(format(usd)));
     }
     return usd;
   }

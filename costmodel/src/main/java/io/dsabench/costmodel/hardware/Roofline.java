@@ -1,6 +1,6 @@
 package io.dsabench.costmodel.hardware;
 
-import io.dsabench.costmodel.workload.OpWork;
+import io.dsabench.model.workload.OpWork;
 
 /**
  * The roofline of an op on a set of ceilings: the time it takes at least, max(FLOPs / FLOP/s of its

@@ -1,6 +1,7 @@
 package io.dsabench.costmodel.hardware;
 
-import io.dsabench.costmodel.workload.Op;
+import io.dsabench.model.BadInputException;
+import io.dsabench.model.workload.Op;
 
 /**
  * One measured time moved from a source GPU to a target GPU.
@@ -23,7 +24,7 @@ public record Translation(
     double targetSeconds) {
   public Translation {
     if (!(factor > 0)) {
-      throw new IllegalArgumentException("factor: " + factor + " is not a positive ratio");
+      throw new BadInputException("factor: " + factor + " is not a positive ratio");
     }
   }
 }

@@ -1,6 +1,7 @@
 package io.dsabench.costmodel.hardware;
 
-import io.dsabench.costmodel.workload.OpWork;
+import io.dsabench.model.BadInputException;
+import io.dsabench.model.workload.OpWork;
 
 /**
  * Moves a kernel time measured on one GPU to another by a continuous roofline:
@@ -31,7 +32,7 @@ public final class Translator {
    */
   public Translator(HardwareProfile source, HardwareProfile target) {
     if (source == null || target == null) {
-      throw new IllegalArgumentException("translator: source and target must be given");
+      throw new BadInputException("translator: source and target must be given");
     }
     this.source = source;
     this.target = target;
@@ -58,7 +59,7 @@ public final class Translator {
   /** Moves {@code seconds} measured for {@code work} from the source to the target. */
   public Translation translate(OpWork work, Precision precision, double seconds) {
     if (!(seconds > 0) || !Double.isFinite(seconds)) {
-      throw new IllegalArgumentException(
+      throw new BadInputException(
           "seconds of " + work.op().id() + ": " + seconds + " is not a positive time");
     }
     double factor = factor(work, precision);

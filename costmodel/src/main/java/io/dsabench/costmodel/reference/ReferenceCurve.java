@@ -1,6 +1,7 @@
 package io.dsabench.costmodel.reference;
 
 import io.dsabench.costmodel.cost.Curve;
+import io.dsabench.model.BadInputException;
 import java.util.List;
 
 /** One of the paper's curves: vertices joined by straight lines, as drawn in the PDF. */
@@ -8,7 +9,7 @@ public record ReferenceCurve(Curve curve, List<ReferencePoint> vertices) {
   public ReferenceCurve {
     vertices = List.copyOf(vertices);
     if (vertices.size() < 2) {
-      throw new IllegalArgumentException(
+      throw new BadInputException(
           "reference " + curve.id() + ": " + vertices.size() + " vertices, need at least 2");
     }
   }
@@ -22,7 +23,7 @@ public record ReferenceCurve(Curve curve, List<ReferencePoint> vertices) {
     ReferencePoint first = vertices.get(0);
     ReferencePoint last = vertices.get(vertices.size() - 1);
     if (position < first.position() || position > last.position()) {
-      throw new IllegalArgumentException(
+      throw new BadInputException(
           "position: "
               + position
               + " is outside the paper's "

@@ -22,9 +22,14 @@ class CapacityPlannerTest {
   /** A report whose curves are flat lines at the given GPU-seconds per token (hand-made). */
   static CostReport flat(double preV31, double preV32, double decV31, double decV32) {
     List<CostCurve> curves = new ArrayList<>();
-    double[] s = {preV31, preV32, decV31, decV32};
     for (Curve c : Curve.values()) {
-      double g = s[c.ordinal()];
+      double g =
+          switch (c) {
+            case PREFILL_V31 -> preV31;
+            case PREFILL_V32 -> preV32;
+            case DECODE_V31 -> decV31;
+            case DECODE_V32 -> decV32;
+          };
       curves.add(
           new CostCurve(
               c,
@@ -151,7 +156,7 @@ class CapacityPlannerTest {
               - RestOfModel.estimate(
                       ModelConfig.DEEPSEEK_V3_2,
                       Deployment.DECODE,
-                      Curve.of(io.dsabench.costmodel.workload.Phase.DECODE, v.version()),
+                      Curve.of(io.dsabench.model.workload.Phase.DECODE, v.version()),
                       HardwareProfiles.H800)
                   .weightBytesPerGpu();
       assertThat(v.sequencesThatFit()).isEqualTo((int) Math.floor(free / (kv * resident)));

@@ -5,9 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import io.dsabench.costmodel.hardware.HardwareProfiles;
-import io.dsabench.costmodel.results.Results;
-import io.dsabench.costmodel.results.ResultsIO;
-import io.dsabench.costmodel.workload.Op;
+import io.dsabench.model.results.Results;
+import io.dsabench.model.results.ResultsIO;
+import io.dsabench.model.results.SyntheticResults;
+import io.dsabench.model.workload.Op;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -98,8 +99,8 @@ class CostModelTest {
 
   @Test
   void costIsExactlyLinearInPrice() {
-    CostReport a = CostModel.compute(CPU, CostParameters.defaults().withPrice(2.0));
-    CostReport b = CostModel.compute(CPU, CostParameters.defaults().withPrice(6.0));
+    CostReport a = CostModel.compute(CPU, CostParameters.builder().usdPerGpuHour(2.0).build());
+    CostReport b = CostModel.compute(CPU, CostParameters.builder().usdPerGpuHour(6.0).build());
     for (Curve c : Curve.values()) {
       List<CurvePoint> pa = a.curve(c).points();
       List<CurvePoint> pb = b.curve(c).points();
@@ -148,7 +149,7 @@ class CostModelTest {
   @Test
   void extrapolationErrorPricesTheMeasuredRangeAndSaysWhereItStops() throws Exception {
     CostReport r =
-        CostModel.compute(CPU, CostParameters.defaults().withExtrapolation(Extrapolation.ERROR));
+        CostModel.compute(CPU, CostParameters.builder().extrapolation(Extrapolation.ERROR).build());
     // Prefill chunks cover 0..131072; decode contexts start at 1023 (a token at 1024 sees 1024).
     assertThat(r.curve(Curve.PREFILL_V31).minPosition()).isZero();
     assertThat(r.curve(Curve.DECODE_V31).minPosition()).isEqualTo(1023);
@@ -162,13 +163,13 @@ class CostModelTest {
     Path pub = Path.of("..", "testdata", "h200-9e2310f");
     CostReport two =
         CostModel.compute(
-            io.dsabench.costmodel.results.MeasurementSet.of(
+            io.dsabench.model.results.MeasurementSet.of(
                 List.of(
-                    new io.dsabench.costmodel.results.MeasurementSet.Source(
+                    new io.dsabench.model.results.MeasurementSet.Source(
                         "results.json", ResultsIO.read(pub.resolve("results.json"))),
-                    new io.dsabench.costmodel.results.MeasurementSet.Source(
+                    new io.dsabench.model.results.MeasurementSet.Source(
                         "b128", ResultsIO.read(pub.resolve("decode-2tok-b128.json"))))),
-            CostParameters.defaults().withExtrapolation(Extrapolation.ERROR));
+            CostParameters.builder().extrapolation(Extrapolation.ERROR).build());
     assertThat(two.curve(Curve.DECODE_V32).minPosition()).isEqualTo(32766);
     var cmp =
         io.dsabench.costmodel.reference.Figure3Comparison.compare(
@@ -183,7 +184,7 @@ class CostModelTest {
   @Test
   void calibrationIsANamedStepThatHitsItsTarget() {
     RestCalibration cal = RestCalibration.fromUsd(0.0529, 0.0705, 2.0, "paper Figure 3");
-    CostReport r = CostModel.compute(CPU, CostParameters.defaults().withCalibration(cal));
+    CostReport r = CostModel.compute(CPU, CostParameters.builder().calibration(cal).build());
     assertThat(r.calibration()).hasSize(2);
     CalibrationStep pre = r.calibration().get(0);
     assertThat(pre.name()).isEqualTo("calibrate_rest_to_intercepts");
@@ -219,11 +220,11 @@ class CostModelTest {
     CostReport a =
         CostModel.compute(
             ResultsIO.read(dir.resolve("one-gpu.json")),
-            CostParameters.defaults().withCalibration(cal));
+            CostParameters.builder().calibration(cal).build());
     CostReport b =
         CostModel.compute(
             ResultsIO.read(dir.resolve("two-gpus.json")),
-            CostParameters.defaults().withCalibration(cal));
+            CostParameters.builder().calibration(cal).build());
     for (int i = 0; i < 2; i++) {
       double fa = a.calibration().get(i).scale();
       double fb = b.calibration().get(i).scale();
@@ -244,11 +245,40 @@ class CostModelTest {
 
   @Test
   void negativePriceIsRejected() {
-    assertThatThrownBy(() -> CostParameters.defaults().withPrice(-1))
+    // The builder checks each value as it is set, before build().
+    assertThatThrownBy(() -> CostParameters.builder().usdPerGpuHour(-1))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage(
             "price: '-1' is not a price: a plain decimal of USD per GPU-hour above 0 and at most"
                 + " 1000");
+  }
+
+  @Test
+  void theBuilderNamesFieldValueAndRuleAsEachValueIsSet() {
+    assertThatThrownBy(() -> CostParameters.builder().positions(List.of(0, 4096, 2048)))
+        .hasMessage("positions: 2048 does not increase after 4096");
+    assertThatThrownBy(() -> CostParameters.builder().positions(List.of(0, 262144)))
+        .hasMessage("positions: 262144 is not between 0 and 131072");
+    assertThatThrownBy(() -> CostParameters.builder().prefill(Deployment.DECODE))
+        .hasMessage("prefill: decode is not a prefill deployment");
+    assertThatThrownBy(() -> CostParameters.builder().target(null))
+        .hasMessageStartingWith("hardware: null is not one of ");
+    // toBuilder keeps everything it is not told to change.
+    CostParameters d = CostParameters.defaults();
+    assertThat(d.toBuilder().build()).isEqualTo(d);
+    assertThat(d.toBuilder().usdPerGpuHour(3).build())
+        .isEqualTo(
+            new CostParameters(
+                d.target(),
+                3,
+                d.source(),
+                d.model(),
+                d.prefill(),
+                d.decode(),
+                d.maskedMhaIncludesIndexer(),
+                d.extrapolation(),
+                d.positions(),
+                d.calibration()));
   }
 
   @Test
@@ -257,7 +287,7 @@ class CostModelTest {
         CostModel.compute(
             CPU,
             CostParameters.defaults(),
-            java.util.EnumSet.of(io.dsabench.costmodel.workload.Phase.DECODE));
+            java.util.EnumSet.of(io.dsabench.model.workload.Phase.DECODE));
     assertThat(r.curves())
         .extracting(CostCurve::curve)
         .containsExactly(Curve.DECODE_V31, Curve.DECODE_V32);

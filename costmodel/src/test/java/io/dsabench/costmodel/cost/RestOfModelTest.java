@@ -73,7 +73,7 @@ class RestOfModelTest {
     RestEstimate serial =
         RestOfModel.estimate(
             ModelConfig.DEEPSEEK_V3_2,
-            Deployment.PREFILL.withOverlap(false),
+            Deployment.PREFILL.toBuilder().overlapCommunication(false).build(),
             Curve.PREFILL_V31,
             HardwareProfiles.H800);
     assertThat(serial.secondsPerToken())
@@ -96,15 +96,18 @@ class RestOfModelTest {
     RestEstimate deepEp =
         RestOfModel.estimate(
             ModelConfig.DEEPSEEK_V3_2,
-            Deployment.DECODE.with("networkEfficiency", 0.78),
+            Deployment.DECODE.toBuilder().networkEfficiency(0.78).build(),
             Curve.DECODE_V32,
             HardwareProfiles.H800);
     assertThat(deepEp.commSeconds() * 1e6).isCloseTo(241.7, within(0.1));
     // One node: nothing crosses the network.
-    assertThat(Deployment.DECODE.withExpertParallel(8).remoteCopiesPerToken(8)).isZero();
-    assertThat(Deployment.PREFILL.withExpertParallel(8).remoteCopiesPerToken(8)).isZero();
+    assertThat(Deployment.DECODE.toBuilder().expertParallel(8).build().remoteCopiesPerToken(8))
+        .isZero();
+    assertThat(Deployment.PREFILL.toBuilder().expertParallel(8).build().remoteCopiesPerToken(8))
+        .isZero();
     // Node-limited over 18 nodes is capped at the 4 nodes a token may reach.
-    assertThat(Deployment.PREFILL.withExpertParallel(144).remoteCopiesPerToken(8)).isEqualTo(4);
+    assertThat(Deployment.PREFILL.toBuilder().expertParallel(144).build().remoteCopiesPerToken(8))
+        .isEqualTo(4);
   }
 
   @Test
@@ -126,7 +129,7 @@ class RestOfModelTest {
         .isEqualTo(62);
     // Without a draft there is no MTP work and decode weights are shared by one token per
     // sequence, not two.
-    Deployment none = Deployment.DECODE.with("mtpDraftTokens", 0);
+    Deployment none = Deployment.DECODE.toBuilder().mtpDraftTokens(0).build();
     RestEstimate plain =
         RestOfModel.estimate(
             ModelConfig.DEEPSEEK_V3_2, none, Curve.DECODE_V32, HardwareProfiles.H800);
@@ -138,11 +141,12 @@ class RestOfModelTest {
 
   @Test
   void badDeploymentNamesFieldValueAndRule() {
-    assertThatThrownBy(() -> Deployment.PREFILL.withGemmEfficiency(1.5))
+    // Each setter checks its value as it is set, before build().
+    assertThatThrownBy(() -> Deployment.PREFILL.toBuilder().gemmEfficiency(1.5))
         .hasMessage("gemmEfficiency: 1.5 is not a fraction in (0, 1]");
-    assertThatThrownBy(() -> Deployment.PREFILL.with("routing", "random"))
+    assertThatThrownBy(() -> Deployment.PREFILL.toBuilder().routing("random"))
         .hasMessage("routing: 'random' is not one of node-limited, per-expert");
-    assertThatThrownBy(() -> Deployment.DECODE.withExpertParallel(0))
+    assertThatThrownBy(() -> Deployment.DECODE.toBuilder().expertParallel(0))
         .hasMessage("expertParallel: 0 is not a positive GPU count");
   }
 }

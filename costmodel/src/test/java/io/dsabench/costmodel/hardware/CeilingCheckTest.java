@@ -2,12 +2,12 @@ package io.dsabench.costmodel.hardware;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.dsabench.costmodel.results.PointResult;
-import io.dsabench.costmodel.results.Results;
-import io.dsabench.costmodel.results.ResultsIO;
-import io.dsabench.costmodel.results.StageResult;
-import io.dsabench.costmodel.workload.Op;
-import io.dsabench.costmodel.workload.WorkloadModel;
+import io.dsabench.model.results.PointResult;
+import io.dsabench.model.results.Results;
+import io.dsabench.model.results.ResultsIO;
+import io.dsabench.model.results.StageResult;
+import io.dsabench.model.workload.Op;
+import io.dsabench.model.workload.WorkloadModel;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -58,7 +58,7 @@ class CeilingCheckTest {
     Results r = ResultsIO.read(PUBLISHED.resolve("results.json"));
     Results cpu =
         new Results(
-            new io.dsabench.costmodel.results.RunInfo(
+            new io.dsabench.model.results.RunInfo(
                 "x", null, null, "cpu", null, null, null, r.run().device(), null),
             r.points());
     assertThat(CeilingCheck.violations(cpu, M)).isEmpty();

@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
-import io.dsabench.costmodel.results.DeviceRecord;
-import io.dsabench.costmodel.workload.Op;
-import io.dsabench.costmodel.workload.OpWork;
+import io.dsabench.model.results.DeviceRecord;
+import io.dsabench.model.workload.Op;
+import io.dsabench.model.workload.OpWork;
 import org.junit.jupiter.api.Test;
 
 class TranslatorTest {
@@ -44,14 +44,14 @@ class TranslatorTest {
     // memory-bound on both GPUs, 2K compute-bound on the H200 but memory-bound on the H800. A
     // switch on the source's bound scaled 1K by 1.43 and 2K by 1.0; the roofline ratio gives 1.43
     // and 1.37, and anything between for contexts between.
-    var wm = io.dsabench.costmodel.workload.WorkloadModel.deepseekV32();
+    var wm = io.dsabench.model.workload.WorkloadModel.deepseekV32();
     Translator t = new Translator(HardwareProfiles.H200, HardwareProfiles.H800);
     double previous = Double.NaN;
     for (int p = 1024; p <= 2048; p += 64) {
       var pt =
-          new io.dsabench.costmodel.workload.SweepPoint(
-              io.dsabench.costmodel.workload.Phase.DECODE,
-              io.dsabench.costmodel.workload.Variant.DENSE,
+          new io.dsabench.model.workload.SweepPoint(
+              io.dsabench.model.workload.Phase.DECODE,
+              io.dsabench.model.workload.Variant.DENSE,
               p,
               64);
       double f = t.factor(wm.work(Op.DENSE_DECODE, pt), Precision.BF16);

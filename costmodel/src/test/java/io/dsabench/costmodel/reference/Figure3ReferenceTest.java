@@ -8,7 +8,7 @@ import io.dsabench.costmodel.cost.CostModel;
 import io.dsabench.costmodel.cost.CostParameters;
 import io.dsabench.costmodel.cost.CostReport;
 import io.dsabench.costmodel.cost.Curve;
-import io.dsabench.costmodel.cost.SyntheticResults;
+import io.dsabench.model.results.SyntheticResults;
 import org.junit.jupiter.api.Test;
 
 class Figure3ReferenceTest {
@@ -56,7 +56,7 @@ class Figure3ReferenceTest {
             Figure3Comparison.compare(
                     CostModel.compute(
                         SyntheticResults.of("cpu", null, SyntheticResults::linear),
-                        CostParameters.defaults().withPrice(3)),
+                        CostParameters.builder().usdPerGpuHour(3).build()),
                     PAPER)
                 .samePricing())
         .isFalse();

@@ -1,11 +1,11 @@
 package io.dsabench.dashboard.metrics;
 
-import io.dsabench.costmodel.results.DeviceRecord;
-import io.dsabench.costmodel.results.PointStatus;
-import io.dsabench.costmodel.results.StageResult;
 import io.dsabench.dashboard.runs.LiveSweeps;
 import io.dsabench.dashboard.runs.Run;
 import io.dsabench.dashboard.runs.RunStore;
+import io.dsabench.model.results.DeviceRecord;
+import io.dsabench.model.results.PointStatus;
+import io.dsabench.model.results.StageResult;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
@@ -75,9 +75,9 @@ public final class DashboardMetrics {
               List<Run> runs = store.runs();
               long reference = runs.stream().filter(Run::reference).count();
               long published = runs.stream().filter(r -> r.published() && !r.reference()).count();
-              cb.call(published, "published");
-              cb.call(runs.size() - published - reference, "local");
-              cb.call(reference, "reference");
+              cb.call((double) published, "published");
+              cb.call((double) (runs.size() - published - reference), "local");
+              cb.call((double) reference, "reference");
             })
         .register(registry);
 
@@ -150,6 +150,7 @@ public final class DashboardMetrics {
   }
 
   /** One series of dsabench_kernel_median_seconds: its label values and its value. */
+  @SuppressWarnings("ArrayRecordComponent") // label values, passed on as they are, never compared
   private record KernelSample(double seconds, String[] labels) {}
 
   private record KernelSeries(List<Object> key, List<KernelSample> samples) {}

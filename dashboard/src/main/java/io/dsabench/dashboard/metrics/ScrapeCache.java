@@ -25,6 +25,7 @@ import org.eclipse.jetty.server.Request;
  */
 public final class ScrapeCache {
   /** What one scrape answered: status, the headers the client library set, the body. */
+  @SuppressWarnings("ArrayRecordComponent") // a cached answer body, served as it is
   public record Scrape(int status, Map<String, String> headers, byte[] body, long atNanos) {}
 
   /** Distinct ways of asking kept at once; a client cycling through filters cannot grow it. */

@@ -1,13 +1,13 @@
 package io.dsabench.dashboard.runs;
 
-import io.dsabench.costmodel.results.DeviceRecord;
-import io.dsabench.costmodel.results.PointResult;
-import io.dsabench.costmodel.results.PointStatus;
-import io.dsabench.costmodel.results.Results;
 import io.dsabench.harness.DeviceLock;
 import io.dsabench.harness.RunExtra;
 import io.dsabench.harness.SweepListener;
 import io.dsabench.harness.SweepSpec;
+import io.dsabench.model.results.DeviceRecord;
+import io.dsabench.model.results.PointResult;
+import io.dsabench.model.results.PointStatus;
+import io.dsabench.model.results.Results;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;

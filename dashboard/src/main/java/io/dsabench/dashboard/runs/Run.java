@@ -1,7 +1,8 @@
 package io.dsabench.dashboard.runs;
 
-import io.dsabench.costmodel.results.PointStatus;
-import io.dsabench.costmodel.results.Results;
+import io.dsabench.model.BadInputException;
+import io.dsabench.model.results.PointStatus;
+import io.dsabench.model.results.Results;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Optional;
@@ -26,10 +27,10 @@ public record Run(
     Results results) {
   public Run {
     if (id == null || id.isBlank()) {
-      throw new IllegalArgumentException("id: must not be blank");
+      throw new BadInputException("id: must not be blank");
     }
     if (file == null || results == null || modified == null) {
-      throw new IllegalArgumentException("run " + id + ": file, modified and results must be set");
+      throw new BadInputException("run " + id + ": file, modified and results must be set");
     }
   }
 

@@ -1,8 +1,9 @@
 package io.dsabench.dashboard.runs;
 
-import io.dsabench.costmodel.results.Results;
-import io.dsabench.costmodel.results.ResultsFormatException;
-import io.dsabench.costmodel.results.ResultsIO;
+import io.dsabench.model.BadInputException;
+import io.dsabench.model.results.Results;
+import io.dsabench.model.results.ResultsFormatException;
+import io.dsabench.model.results.ResultsIO;
 import java.io.IOException;
 import java.nio.file.FileVisitOption;
 import java.nio.file.FileVisitResult;
@@ -67,11 +68,11 @@ public final class RunStore {
 
     public Limits {
       if (maxFileBytes < 1) {
-        throw new IllegalArgumentException(
+        throw new BadInputException(
             "max-results-mb: " + maxFileBytes + " bytes is not a positive size");
       }
       if (maxFiles < 1) {
-        throw new IllegalArgumentException("maxFiles: " + maxFiles + " is not a positive count");
+        throw new BadInputException("maxFiles: " + maxFiles + " is not a positive count");
       }
     }
   }
@@ -104,7 +105,7 @@ public final class RunStore {
    */
   public RunStore(List<Path> roots, Clock clock, Duration rescanInterval, Limits limits) {
     if (roots == null || roots.isEmpty()) {
-      throw new IllegalArgumentException("roots: no directory given to scan for results.json");
+      throw new BadInputException("roots: no directory given to scan for results.json");
     }
     this.roots = roots.stream().map(p -> p.toAbsolutePath().normalize()).toList();
     // What clients see of a root: as given when relative, else its last name (never the server's
@@ -213,7 +214,10 @@ public final class RunStore {
       return s;
     }
     try {
-      if (snapshot == s) {
+      // The very snapshot this caller saw, not an equal one: another scan may have replaced it.
+      @SuppressWarnings("ReferenceEquality")
+      boolean unchanged = snapshot == s;
+      if (unchanged) {
         snapshot = scan();
       }
       return snapshot;
@@ -348,6 +352,8 @@ public final class RunStore {
 
   private List<Run> assignIds(List<Found> found) {
     Map<String, Found> byId = new LinkedHashMap<>();
+    // By identity: two files may hold equal Found values and still need one id each.
+    @SuppressWarnings("IdentityHashMapUsage")
     Map<Found, String> idOf = new java.util.IdentityHashMap<>();
     List<Found> fresh = new ArrayList<>();
     // Files that had an id keep it, as long as they hold the run it was made from.

@@ -4,24 +4,43 @@
 "use strict";
 
 (function () {
-  const state = { runs: [], hardware: [], reference: null, renders: 0, costRequests: 0, lastError: null,
-    wanted: {} };
+  const state = {
+    runs: [],
+    hardware: [],
+    reference: null,
+    renders: 0,
+    costRequests: 0,
+    lastError: null,
+    wanted: {},
+  };
   const charts = {};
   window.dsabench = { state, charts };
 
   const COLORS = {
-    "v3.1": "#d9480f", "v3.2": "#1f6feb",
-    "paper v3.1": "#f08c5a", "paper v3.2": "#7aa7f0",
+    "v3.1": "#d9480f",
+    "v3.2": "#1f6feb",
+    "paper v3.1": "#f08c5a",
+    "paper v3.2": "#7aa7f0",
   };
   const STAGE_COLORS = {
-    dense_prefill: "#d9480f", dense_decode: "#d9480f", indexer: "#7048e8", topk: "#0ca678",
-    sparse_prefill: "#1f6feb", sparse_decode: "#1f6feb", total: "#495057",
+    dense_prefill: "#d9480f",
+    dense_decode: "#d9480f",
+    indexer: "#7048e8",
+    topk: "#0ca678",
+    sparse_prefill: "#1f6feb",
+    sparse_decode: "#1f6feb",
+    total: "#495057",
     dense_prefill_masked: "#d9480f",
   };
   // A reference run's lines (DeepSeek's kernels on the same GPU): the stage's hue, paler, dashed.
   const REFERENCE_COLORS = {
-    dense_prefill: "#f5a97f", dense_prefill_masked: "#f5a97f", dense_decode: "#f5a97f",
-    indexer: "#b59cf5", topk: "#74dcb8", sparse_prefill: "#86b3f7", sparse_decode: "#86b3f7",
+    dense_prefill: "#f5a97f",
+    dense_prefill_masked: "#f5a97f",
+    dense_decode: "#f5a97f",
+    indexer: "#b59cf5",
+    topk: "#74dcb8",
+    sparse_prefill: "#86b3f7",
+    sparse_decode: "#86b3f7",
   };
 
   const $ = (id) => document.getElementById(id);
@@ -30,7 +49,7 @@
     const r = await fetch(url, { headers: { Accept: "application/json" } });
     const body = await r.json().catch(() => ({ error: r.status + " " + r.statusText }));
     if (!r.ok) {
-      const e = new Error(body.error || (r.status + " " + r.statusText));
+      const e = new Error(body.error || r.status + " " + r.statusText);
       e.status = r.status;
       throw e;
     }
@@ -62,11 +81,19 @@
       normalized: true,
       interaction: { mode: "nearest", intersect: false },
       plugins: { legend: { position: "bottom", labels: { boxWidth: 18 } } },
-      scales: Object.assign({
-        x: { type: "linear", min: 0, max: xMax, title: { display: true, text: "token position" },
-             ticks: { stepSize: xMax ? 16384 : undefined, callback: (v) => fmtTokens(v) } },
-        y: { type: "linear", beginAtZero: true, title: { display: true, text: yTitle } },
-      }, extraScales || {}),
+      scales: Object.assign(
+        {
+          x: {
+            type: "linear",
+            min: 0,
+            max: xMax,
+            title: { display: true, text: "token position" },
+            ticks: { stepSize: xMax ? 16384 : undefined, callback: (v) => fmtTokens(v) },
+          },
+          y: { type: "linear", beginAtZero: true, title: { display: true, text: yTitle } },
+        },
+        extraScales || {},
+      ),
     };
   }
 
@@ -97,15 +124,28 @@
     if (!state.reference) return [];
     return state.reference.curves
       .filter((c) => c.phase === phase)
-      .map((c) => curveDataset("Figure 3 " + c.model.toUpperCase() + " (paper, H800 @ $2)",
-        c, COLORS["paper " + c.model], true));
+      .map((c) =>
+        curveDataset(
+          "Figure 3 " + c.model.toUpperCase() + " (paper, H800 @ $2)",
+          c,
+          COLORS["paper " + c.model],
+          true,
+        ),
+      );
   }
 
   // The view lives in the query string, so that a copied URL opens the same view: A is run (+ with),
   // hardware and price; B, the comparison, is whichever of cmpRun, cmpHardware, cmpPrice is set
   // (the rest as A). replaceState: changing a control is not a new page in the history.
-  const URL_KEYS = { run: "run", with: "with", hardware: "hardware", price: "price",
-    "cmp-run": "cmpRun", "cmp-hardware": "cmpHardware", "cmp-price": "cmpPrice" };
+  const URL_KEYS = {
+    run: "run",
+    with: "with",
+    hardware: "hardware",
+    price: "price",
+    "cmp-run": "cmpRun",
+    "cmp-hardware": "cmpHardware",
+    "cmp-price": "cmpPrice",
+  };
 
   function viewQuery() {
     const q = new URLSearchParams();
@@ -138,14 +178,23 @@
     q.set("hardware", hw);
     // B on other hardware without its own price: that hardware's default price.
     const profile = state.hardware.find((h) => h.id === hw);
-    q.set("price", price || (hardware && profile ? String(profile.usdPerGpuHour) : $("price").value));
+    q.set(
+      "price",
+      price || (hardware && profile ? String(profile.usdPerGpuHour) : $("price").value),
+    );
     return q;
   }
 
   function describe(q) {
     const hw = state.hardware.find((h) => h.id === q.get("hardware"));
-    return q.getAll("run").join(" + ") + " on " + (hw ? hw.name : q.get("hardware"))
-      + " at $" + Number(q.get("price")).toFixed(2) + "/GPU-hour";
+    return (
+      q.getAll("run").join(" + ") +
+      " on " +
+      (hw ? hw.name : q.get("hardware")) +
+      " at $" +
+      Number(q.get("price")).toFixed(2) +
+      "/GPU-hour"
+    );
   }
 
   const DELTA_POSITIONS = [8192, 32768, 65536, 131072];
@@ -155,9 +204,14 @@
     tbody.replaceChildren();
     $("compare").hidden = !b;
     if (!b) return;
-    $("compare-note").textContent = "A: " + describe(new URLSearchParams({ run: a.run,
-      hardware: $("hardware").value, price: $("price").value })) + ". B: " + describe(bq)
-      + ". B vs A = B / A − 1 (below 0, B is cheaper).";
+    $("compare-note").textContent =
+      "A: " +
+      describe(
+        new URLSearchParams({ run: a.run, hardware: $("hardware").value, price: $("price").value }),
+      ) +
+      ". B: " +
+      describe(bq) +
+      ". B vs A = B / A − 1 (below 0, B is cheaper).";
     for (const c of a.curves) {
       const other = b.curves.find((x) => x.id === c.id);
       for (const pos of DELTA_POSITIONS) {
@@ -168,10 +222,19 @@
         tr.dataset.curve = c.id;
         tr.dataset.position = String(pos);
         const change = pb ? pb.usdPerMillionTokens / pa.usdPerMillionTokens - 1 : null;
-        for (const [v, num] of [[c.phase], [c.model === "v3.1" ? "V3.1 dense" : "V3.2 DSA"],
-          [fmtTokens(pos), true], [num3(pa.usdPerMillionTokens), true],
+        for (const [v, num] of [
+          [c.phase],
+          [c.model === "v3.1" ? "V3.1 dense" : "V3.2 DSA"],
+          [fmtTokens(pos), true],
+          [num3(pa.usdPerMillionTokens), true],
           [pb ? num3(pb.usdPerMillionTokens) : "not costed", true],
-          [change == null ? "—" : (change >= 0 ? "+" : "−") + Math.abs(100 * change).toFixed(1) + "%", true]]) {
+          [
+            change == null
+              ? "—"
+              : (change >= 0 ? "+" : "−") + Math.abs(100 * change).toFixed(1) + "%",
+            true,
+          ],
+        ]) {
           const td = document.createElement("td");
           td.textContent = v;
           if (num) td.className = "num";
@@ -198,8 +261,10 @@
         const q = new URLSearchParams({ run, hardware, price });
         // A companion run (a 2-token decode run beside a full sweep) is priced with the first.
         if ($("with").value && $("with").value !== run) q.append("run", $("with").value);
-        [cost, compared] = await Promise.all([getJson("/api/cost?" + q.toString()),
-          bq ? getJson("/api/cost?" + bq.toString()) : Promise.resolve(null)]);
+        [cost, compared] = await Promise.all([
+          getJson("/api/cost?" + q.toString()),
+          bq ? getJson("/api/cost?" + bq.toString()) : Promise.resolve(null),
+        ]);
         if (seq !== costSeq) return; // a newer request superseded this one
         showError(state.linkProblem || null);
       } catch (e) {
@@ -216,8 +281,10 @@
       const ds = [];
       if (cost) {
         // A reference run prices Figure 3 from DeepSeek's own kernels: say so in the legend.
-        const source = selectedRun() && selectedRun().backend === "reference"
-          ? "DeepSeek's kernels" : "measured";
+        const source =
+          selectedRun() && selectedRun().backend === "reference"
+            ? "DeepSeek's kernels"
+            : "measured";
         for (const c of cost.curves.filter((c) => c.phase === phase)) {
           const name = (c.model === "v3.1" ? "V3.1 dense (" : "V3.2 DSA (") + source + ")";
           ds.push(curveDataset(name, c, COLORS[c.model], false));
@@ -225,8 +292,12 @@
       }
       if (compared) {
         for (const c of compared.curves.filter((c) => c.phase === phase)) {
-          const d = curveDataset((c.model === "v3.1" ? "V3.1 dense" : "V3.2 DSA") + " (B)", c,
-            COLORS[c.model], false);
+          const d = curveDataset(
+            (c.model === "v3.1" ? "V3.1 dense" : "V3.2 DSA") + " (B)",
+            c,
+            COLORS[c.model],
+            false,
+          );
           d.borderDash = [2, 3];
           d.comparison = true;
           ds.push(d);
@@ -240,11 +311,13 @@
       const log = cost && top(ds.slice(0, ds.length - paper.length)) > 20 * top(paper);
       chart.options.scales.y.type = log ? "logarithmic" : "linear";
       chart.options.scales.y.ticks = {
-        callback: (v) => (v >= 1000 ? Math.round(v).toLocaleString("en-US") : String(+Number(v).toPrecision(3))),
+        callback: (v) =>
+          v >= 1000 ? Math.round(v).toLocaleString("en-US") : String(+Number(v).toPrecision(3)),
       };
       // A phone's chart is too short for the long title: the axis would cut it off.
-      chart.options.scales.y.title.text = (window.innerWidth < 600 ? "USD/M tokens" : "USD per million tokens")
-        + (log ? " (log)" : "");
+      chart.options.scales.y.title.text =
+        (window.innerWidth < 600 ? "USD/M tokens" : "USD per million tokens") +
+        (log ? " (log)" : "");
       chart.data.datasets = ds;
       chart.update("none");
     }
@@ -253,23 +326,34 @@
       : "";
     const notes = [];
     if (cost && cost.aboveCeiling.length) {
-      notes.push("ABOVE CEILING, so these curves rest on a counting error: " + cost.aboveCeiling.join("; ") + ".");
+      notes.push(
+        "ABOVE CEILING, so these curves rest on a counting error: " +
+          cost.aboveCeiling.join("; ") +
+          ".",
+      );
     }
     if (cost && cost.missing.length) {
-      notes.push("Not costed: " + cost.missing.map((m) => m.phase + " (" + m.reason + ")").join("; ")
-        + ". Its chart shows the paper's curves only.");
+      notes.push(
+        "Not costed: " +
+          cost.missing.map((m) => m.phase + " (" + m.reason + ")").join("; ") +
+          ". Its chart shows the paper's curves only.",
+      );
     }
     $("cost-missing").textContent = notes.join(" ");
     $("cost-missing").hidden = !notes.length;
     $("cost-params").textContent = cost
-      ? cost.attention + (cost.prefillCrossoverPosition
-        ? ". V3.2 prefill crossover (masked MHA to sparse) at position " + Math.round(cost.prefillCrossoverPosition)
-          + " (paper: " + (state.reference ? state.reference.prefillCrossoverPosition : "?") + ")."
-        : ".")
+      ? cost.attention +
+        (cost.prefillCrossoverPosition
+          ? ". V3.2 prefill crossover (masked MHA to sparse) at position " +
+            Math.round(cost.prefillCrossoverPosition) +
+            " (paper: " +
+            (state.reference ? state.reference.prefillCrossoverPosition : "?") +
+            ")."
+          : ".")
       : "";
     const pt = $("param-table").querySelector("tbody");
     pt.replaceChildren();
-    for (const p of (cost ? cost.parameters : [])) {
+    for (const p of cost ? cost.parameters : []) {
       const tr = document.createElement("tr");
       for (const v of [p.name, p.value, p.source]) {
         const td = document.createElement("td");
@@ -308,9 +392,12 @@
           const lo = y.getPixelForValue(p.low);
           const hi = y.getPixelForValue(p.high);
           ctx.beginPath();
-          ctx.moveTo(el.x, lo); ctx.lineTo(el.x, hi);
-          ctx.moveTo(el.x - 3, lo); ctx.lineTo(el.x + 3, lo);
-          ctx.moveTo(el.x - 3, hi); ctx.lineTo(el.x + 3, hi);
+          ctx.moveTo(el.x, lo);
+          ctx.lineTo(el.x, hi);
+          ctx.moveTo(el.x - 3, lo);
+          ctx.lineTo(el.x + 3, lo);
+          ctx.moveTo(el.x - 3, hi);
+          ctx.lineTo(el.x + 3, hi);
           ctx.stroke();
         });
         ctx.restore();
@@ -351,24 +438,40 @@
         tooltip: {
           filter: (item) => !item.dataset.ceiling,
           callbacks: {
-            title: (items) => (items.length
-              ? "position " + fmtTokens(Math.round(2 ** items[0].parsed.x)) : ""),
+            title: (items) =>
+              items.length ? "position " + fmtTokens(Math.round(2 ** items[0].parsed.x)) : "",
             label: (item) => {
               const p = item.raw;
-              return item.dataset.label.replace(/ \((TFLOP|TB)\/s\)$/, "") + ": "
-                + num3(p.y) + " " + item.dataset.unit
-                + (p.low != null && p.high != null
-                  ? " (p10–p90 " + num3(p.low) + "–" + num3(p.high) + ")" : "");
+              return (
+                item.dataset.label.replace(/ \((TFLOP|TB)\/s\)$/, "") +
+                ": " +
+                num3(p.y) +
+                " " +
+                item.dataset.unit +
+                (p.low != null && p.high != null
+                  ? " (p10–p90 " + num3(p.low) + "–" + num3(p.high) + ")"
+                  : "")
+              );
             },
           },
         },
       },
       scales: {
-        x: { type: "linear", min: 10, max: 17, title: { display: true, text: "token position (log scale)" },
-             ticks: { stepSize: 1, callback: (v) => (Number.isInteger(v) ? fmtTokens(2 ** v) : "") } },
+        x: {
+          type: "linear",
+          min: 10,
+          max: 17,
+          title: { display: true, text: "token position (log scale)" },
+          ticks: { stepSize: 1, callback: (v) => (Number.isInteger(v) ? fmtTokens(2 ** v) : "") },
+        },
         y: { type: "linear", beginAtZero: true, title: { display: true, text: "TFLOP/s" } },
-        yBytes: { type: "linear", position: "right", beginAtZero: true,
-                  title: { display: true, text: "TB/s" }, grid: { drawOnChartArea: false } },
+        yBytes: {
+          type: "linear",
+          position: "right",
+          beginAtZero: true,
+          title: { display: true, text: "TB/s" },
+          grid: { drawOnChartArea: false },
+        },
       },
     };
   }
@@ -397,20 +500,33 @@
     const ref = k.reference || {};
     $("kernel-reference").textContent = ref.absent
       ? "No reference run: " + ref.absent + "."
-      : "Dashed: the reference run " + ref.id + " (" + ref.path + ", " + ref.device + "): "
-        + Object.entries(ref.libraries || {}).map(([lib, v]) => lib + " " + v).join("; ")
-        + ". ours ÷ reference is our median over the reference's (above 1, ours is slower); the"
-        + " reference's throughput is the same declared work over its median."
-        + (ref.warnings && ref.warnings.length ? " Warning: " + ref.warnings.join("; ") + "." : "");
+      : "Dashed: the reference run " +
+        ref.id +
+        " (" +
+        ref.path +
+        ", " +
+        ref.device +
+        "): " +
+        Object.entries(ref.libraries || {})
+          .map(([lib, v]) => lib + " " + v)
+          .join("; ") +
+        ". ours ÷ reference is our median over the reference's (above 1, ours is slower); the" +
+        " reference's throughput is the same declared work over its median." +
+        (ref.warnings && ref.warnings.length ? " Warning: " + ref.warnings.join("; ") + "." : "");
     // One definition of efficiency, named where it is shown: the fraction of the measured
     // ceiling where the profile has one, else of the datasheet peak.
     $("fraction-head").textContent = k.efficiencyBasis ? "% of " + k.efficiencyBasis : "efficiency";
-    $("kernel-note").textContent = k.note + (k.notMeasured.length
-      ? " Not measured: " + k.notMeasured.map((p) => p.point + " " + p.status + " (" + p.reason + ")").join("; ") + "."
-      : "");
+    $("kernel-note").textContent =
+      k.note +
+      (k.notMeasured.length
+        ? " Not measured: " +
+          k.notMeasured.map((p) => p.point + " " + p.status + " (" + p.reason + ")").join("; ") +
+          "."
+        : "");
     // An invariant, not a detail: no stage runs faster than its chip. Say so above the charts.
     $("above-ceiling").textContent = k.aboveCeiling.length
-      ? "ABOVE CEILING (the work or time of these stages was counted wrong): " + k.aboveCeiling.join("; ")
+      ? "ABOVE CEILING (the work or time of these stages was counted wrong): " +
+        k.aboveCeiling.join("; ")
       : "";
     $("above-ceiling").hidden = !k.aboveCeiling.length;
     for (const phase of ["prefill", "decode"]) {
@@ -422,40 +538,84 @@
       for (const s of k.series.filter((s) => s.phase === phase)) {
         const axis = s.unit === "TB/s" ? "yBytes" : "y";
         used.add(s.unit === "TB/s" ? "bandwidth" : s.precision);
-        const data = s.points.map((p) => ({ x: Math.log2(p.position), y: p.achieved, low: p.low, high: p.high }));
-        data.forEach((p) => { minX = Math.min(minX, p.x); maxX = Math.max(maxX, p.x); });
+        const data = s.points.map((p) => ({
+          x: Math.log2(p.position),
+          y: p.achieved,
+          low: p.low,
+          high: p.high,
+        }));
+        data.forEach((p) => {
+          minX = Math.min(minX, p.x);
+          maxX = Math.max(maxX, p.x);
+        });
         ds.push({
-          label: s.variant + " " + s.op + (s.tokensPerSeq > 1 ? " ×" + s.tokensPerSeq + " tokens/seq" : "")
-            + " (" + s.unit + ")",
-          unit: s.unit, errorBars: true,
-          data, yAxisID: axis, borderColor: STAGE_COLORS[s.op], backgroundColor: STAGE_COLORS[s.op],
-          borderDash: s.variant === "dense" ? [2, 2] : [], pointRadius: 3, borderWidth: 2,
+          label:
+            s.variant +
+            " " +
+            s.op +
+            (s.tokensPerSeq > 1 ? " ×" + s.tokensPerSeq + " tokens/seq" : "") +
+            " (" +
+            s.unit +
+            ")",
+          unit: s.unit,
+          errorBars: true,
+          data,
+          yAxisID: axis,
+          borderColor: STAGE_COLORS[s.op],
+          backgroundColor: STAGE_COLORS[s.op],
+          borderDash: s.variant === "dense" ? [2, 2] : [],
+          pointRadius: 3,
+          borderWidth: 2,
         });
         // One dashed line per reference stage set against this one (two for dense prefill).
         const refOps = [...new Set(s.points.flatMap((p) => (p.reference || []).map((r) => r.op)))];
         for (const op of refOps) {
-          const rdata = s.points.flatMap((p) => (p.reference || [])
-            .filter((r) => r.op === op).map((r) => ({ x: Math.log2(p.position), y: r.achieved })));
+          const rdata = s.points.flatMap((p) =>
+            (p.reference || [])
+              .filter((r) => r.op === op)
+              .map((r) => ({ x: Math.log2(p.position), y: r.achieved })),
+          );
           ds.push({
-            label: "reference " + op + " (" + s.unit + ")", reference: true, unit: s.unit,
-            data: rdata, yAxisID: axis, borderColor: REFERENCE_COLORS[op] || "#adb5bd",
+            label: "reference " + op + " (" + s.unit + ")",
+            reference: true,
+            unit: s.unit,
+            data: rdata,
+            yAxisID: axis,
+            borderColor: REFERENCE_COLORS[op] || "#adb5bd",
             backgroundColor: REFERENCE_COLORS[op] || "#adb5bd",
             borderDash: op === "dense_prefill_masked" ? [3, 3] : [7, 4],
-            pointStyle: "triangle", pointRadius: 3, borderWidth: 2,
+            pointStyle: "triangle",
+            pointRadius: 3,
+            borderWidth: 2,
           });
         }
         const last = s.points[s.points.length - 1];
         if (last) {
           const tr = document.createElement("tr");
           if (s.points.some((p) => p.aboveCeiling)) tr.className = "above-ceiling";
-          for (const [v, num] of [[phase], [s.variant], [s.op], [s.bound || "—"],
-            [fmtTokens(last.position), true], [num3(last.achieved) + " " + s.unit, true],
+          for (const [v, num] of [
+            [phase],
+            [s.variant],
+            [s.op],
+            [s.bound || "—"],
+            [fmtTokens(last.position), true],
+            [num3(last.achieved) + " " + s.unit, true],
             [s.ceiling == null ? "unknown" : num3(s.ceiling) + " " + s.unit, true],
             [last.fraction == null ? "—" : (100 * last.fraction).toFixed(1) + "%", true],
-            [(last.reference || []).length
-              ? last.reference.map((r) => (r.op === s.op ? "" : r.op.replace(s.op + "_", "") + " ")
-                + r.ratio.toFixed(2) + "×").join(" · ")
-              : "—", true]]) {
+            [
+              (last.reference || []).length
+                ? last.reference
+                    .map(
+                      (r) =>
+                        (r.op === s.op ? "" : r.op.replace(s.op + "_", "") + " ") +
+                        r.ratio.toFixed(2) +
+                        "×",
+                    )
+                    .join(" · ")
+                : "—",
+              true,
+            ],
+          ]) {
             const td = document.createElement("td");
             td.textContent = v;
             if (num) td.className = "num";
@@ -470,10 +630,19 @@
         if (!used.has(c.resource)) continue;
         const st = CEILING_STYLE[c.resource] || { color: "#495057", dash: [8, 4] };
         ds.push({
-          label: c.label, ceiling: c.label.replace(/ \((TFLOP|TB)\/s\)$/, "") + " " + num3(c.value) + " " + c.unit,
-          unit: c.unit, data: [{ x: lo, y: c.value }, { x: hi, y: c.value }],
-          yAxisID: c.unit === "TB/s" ? "yBytes" : "y", borderColor: st.color, backgroundColor: st.color,
-          borderDash: st.dash, pointRadius: 0, borderWidth: 1.5,
+          label: c.label,
+          ceiling: c.label.replace(/ \((TFLOP|TB)\/s\)$/, "") + " " + num3(c.value) + " " + c.unit,
+          unit: c.unit,
+          data: [
+            { x: lo, y: c.value },
+            { x: hi, y: c.value },
+          ],
+          yAxisID: c.unit === "TB/s" ? "yBytes" : "y",
+          borderColor: st.color,
+          backgroundColor: st.color,
+          borderDash: st.dash,
+          pointRadius: 0,
+          borderWidth: 1.5,
         });
       }
       chart.options.scales.x.min = lo;
@@ -500,7 +669,9 @@
       const tr = document.createElement("tr");
       const cells = [
         r.id + (r.published ? " (published)" : "") + (r.live ? " (running)" : ""),
-        r.device, r.backend, r.startedAt || "",
+        r.device,
+        r.backend,
+        r.startedAt || "",
         r.points.ok + " / " + r.points.skipped + " / " + r.points.failed,
       ];
       for (const c of cells) {
@@ -537,8 +708,9 @@
     if (!s.live.length) {
       const p = document.createElement("p");
       p.className = "note";
-      p.textContent = "No sweep is running (a sweep counts while it holds its GPU's lock, or"
-        + " reports to this dashboard; a recently written file alone does not).";
+      p.textContent =
+        "No sweep is running (a sweep counts while it holds its GPU's lock, or" +
+        " reports to this dashboard; a recently written file alone does not).";
       el.appendChild(p);
       return;
     }
@@ -547,13 +719,30 @@
       div.className = "sweep";
       const done = l.points.ok + l.points.skipped + l.points.failed;
       const text = document.createElement("span");
-      text.textContent = (l.finished ? "Finished: " : "") + l.id + " on " + l.deviceName + ": " + done
-        + (l.total ? " of " + l.total : "") + " points done (" + l.points.failed + " failed, "
-        + l.points.skipped + " skipped); last "
-        + (l.last ? l.last.phase + "/" + l.last.variant + " at " + fmtTokens(l.last.position) : "none yet")
-        + ", " + l.secondsSinceUpdate.toFixed(0) + " s ago"
-        + (l.etaSeconds != null && !l.finished ? "; about " + Math.ceil(l.etaSeconds) + " s left" : "")
-        + (l.source === "results-file" ? " (seen in its results file)" : "") + " ";
+      text.textContent =
+        (l.finished ? "Finished: " : "") +
+        l.id +
+        " on " +
+        l.deviceName +
+        ": " +
+        done +
+        (l.total ? " of " + l.total : "") +
+        " points done (" +
+        l.points.failed +
+        " failed, " +
+        l.points.skipped +
+        " skipped); last " +
+        (l.last
+          ? l.last.phase + "/" + l.last.variant + " at " + fmtTokens(l.last.position)
+          : "none yet") +
+        ", " +
+        l.secondsSinceUpdate.toFixed(0) +
+        " s ago" +
+        (l.etaSeconds != null && !l.finished
+          ? "; about " + Math.ceil(l.etaSeconds) + " s left"
+          : "") +
+        (l.source === "results-file" ? " (seen in its results file)" : "") +
+        " ";
       div.appendChild(text);
       if (l.total) {
         const bar = document.createElement("span");
@@ -585,11 +774,20 @@
     $("roots").textContent = r.roots.join(" and ");
     // Keep what the reader chose; else what the link says; else the server's default (the newest
     // GPU run of ours).
-    const linked = state.wanted.run && r.runs.some((x) => x.id === state.wanted.run) ? state.wanted.run : "";
+    const linked =
+      state.wanted.run && r.runs.some((x) => x.id === state.wanted.run) ? state.wanted.run : "";
     const current = $("run").value || linked || r.defaultRun || "";
-    fillSelect($("run"), r.runs, (x) => x.id,
-      (x) => x.id + " — " + x.device + (x.backend === "reference" ? " (reference: DeepSeek's kernels)" : ""),
-      current);
+    fillSelect(
+      $("run"),
+      r.runs,
+      (x) => x.id,
+      (x) =>
+        x.id +
+        " — " +
+        x.device +
+        (x.backend === "reference" ? " (reference: DeepSeek's kernels)" : ""),
+      current,
+    );
     if (!r.runs.length) {
       const o = document.createElement("option");
       o.value = "";
@@ -598,16 +796,35 @@
     }
     $("run").disabled = !r.runs.length;
     const withCurrent = $("with").value || state.wanted.with || "";
-    fillSelect($("with"), [{ id: "", device: "" }, ...r.runs], (x) => x.id,
-      (x) => (x.id ? x.id + " — " + x.device : "(nothing else)"), withCurrent);
+    fillSelect(
+      $("with"),
+      [{ id: "", device: "" }, ...r.runs],
+      (x) => x.id,
+      (x) => (x.id ? x.id + " — " + x.device : "(nothing else)"),
+      withCurrent,
+    );
     const cmpCurrent = $("cmp-run").value || state.wanted.cmpRun || "";
-    fillSelect($("cmp-run"), [{ id: "", device: "" }, ...r.runs], (x) => x.id,
-      (x) => (x.id ? x.id + " — " + x.device : "(same runs)"), cmpCurrent);
+    fillSelect(
+      $("cmp-run"),
+      [{ id: "", device: "" }, ...r.runs],
+      (x) => x.id,
+      (x) => (x.id ? x.id + " — " + x.device : "(same runs)"),
+      cmpCurrent,
+    );
     // A link names runs that are not here (another machine's, a deleted file): say so, once.
-    for (const [key, id] of [["run", state.wanted.run], ["with", state.wanted.with], ["cmpRun", state.wanted.cmpRun]]) {
+    for (const [key, id] of [
+      ["run", state.wanted.run],
+      ["with", state.wanted.with],
+      ["cmpRun", state.wanted.cmpRun],
+    ]) {
       if (id && !r.runs.some((x) => x.id === id)) {
-        state.linkProblem = key + ": '" + id + "' from the link is not a run here; showing "
-          + ($("run").value || "nothing") + " instead";
+        state.linkProblem =
+          key +
+          ": '" +
+          id +
+          "' from the link is not a run here; showing " +
+          ($("run").value || "nothing") +
+          " instead";
       }
     }
     state.wanted = {};
@@ -619,8 +836,12 @@
     charts["cost-prefill"] = costChart("cost-prefill");
     charts["cost-decode"] = costChart("cost-decode");
     for (const phase of ["prefill", "decode"]) {
-      charts["kernels-" + phase] = new Chart($("kernels-" + phase), { type: "line",
-        data: { datasets: [] }, options: kernelOptions(), plugins: [errorBars, ceilingLabels] });
+      charts["kernels-" + phase] = new Chart($("kernels-" + phase), {
+        type: "line",
+        data: { datasets: [] },
+        options: kernelOptions(),
+        plugins: [errorBars, ceilingLabels],
+      });
     }
     try {
       const [hw, ref] = await Promise.all([getJson("/api/hardware"), getJson("/api/reference")]);
@@ -630,18 +851,35 @@
       state.wanted = { run: url.get("run"), with: url.get("with"), cmpRun: url.get("cmpRun") };
       const known = (id) => hw.profiles.some((p) => p.id === id);
       const hwId = known(url.get("hardware")) ? url.get("hardware") : hw.defaultId;
-      fillSelect($("hardware"), hw.profiles, (p) => p.id, (p) => p.name, hwId);
-      $("price").value = url.get("price")
-        || String(hw.profiles.find((p) => p.id === hwId).usdPerGpuHour);
-      fillSelect($("cmp-hardware"), [{ id: "", name: "(same hardware)" }, ...hw.profiles],
-        (p) => p.id, (p) => p.name, known(url.get("cmpHardware")) ? url.get("cmpHardware") : "");
+      fillSelect(
+        $("hardware"),
+        hw.profiles,
+        (p) => p.id,
+        (p) => p.name,
+        hwId,
+      );
+      $("price").value =
+        url.get("price") || String(hw.profiles.find((p) => p.id === hwId).usdPerGpuHour);
+      fillSelect(
+        $("cmp-hardware"),
+        [{ id: "", name: "(same hardware)" }, ...hw.profiles],
+        (p) => p.id,
+        (p) => p.name,
+        known(url.get("cmpHardware")) ? url.get("cmpHardware") : "",
+      );
       $("cmp-price").value = url.get("cmpPrice") || "";
       await loadRuns();
     } catch (e) {
       showError(e.message);
     }
-    $("run").addEventListener("change", () => { state.linkProblem = null; drawCost(); drawKernels(); });
-    $("with").addEventListener("change", () => { drawCost(); });
+    $("run").addEventListener("change", () => {
+      state.linkProblem = null;
+      drawCost();
+      drawKernels();
+    });
+    $("with").addEventListener("change", () => {
+      drawCost();
+    });
     $("hardware").addEventListener("change", () => {
       const p = state.hardware.find((h) => h.id === $("hardware").value);
       if (p) $("price").value = String(p.usdPerGpuHour);

@@ -1,6 +1,7 @@
 package io.dsabench.harness.compare;
 
-import io.dsabench.costmodel.results.StageResult;
+import io.dsabench.model.BadInputException;
+import io.dsabench.model.results.StageResult;
 
 /**
  * The regression rule, decided from the two results files alone (as nvbench-compare does it, with
@@ -25,7 +26,7 @@ public record CompareRule(double minEffect) {
 
   public CompareRule {
     if (!(minEffect > 0 && minEffect < 1)) {
-      throw new IllegalArgumentException(
+      throw new BadInputException(
           "min-effect: " + minEffect + " is not a fraction between 0 and 1 (e.g. 0.05)");
     }
   }

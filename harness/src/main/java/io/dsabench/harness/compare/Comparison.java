@@ -1,15 +1,18 @@
 package io.dsabench.harness.compare;
 
-import io.dsabench.costmodel.results.PointResult;
-import io.dsabench.costmodel.results.PointStatus;
-import io.dsabench.costmodel.results.Results;
-import io.dsabench.costmodel.results.StageResult;
-import io.dsabench.costmodel.workload.Op;
-import io.dsabench.costmodel.workload.Phase;
-import io.dsabench.costmodel.workload.SweepPoint;
+import static io.dsabench.harness.stats.Durations.seconds;
+
 import io.dsabench.harness.RunExtra;
 import io.dsabench.harness.Shard;
 import io.dsabench.harness.SweepSpec;
+import io.dsabench.model.BadInputException;
+import io.dsabench.model.results.PointResult;
+import io.dsabench.model.results.PointStatus;
+import io.dsabench.model.results.Results;
+import io.dsabench.model.results.StageResult;
+import io.dsabench.model.workload.Op;
+import io.dsabench.model.workload.Phase;
+import io.dsabench.model.workload.SweepPoint;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
@@ -93,15 +96,14 @@ public final class Comparison {
    */
   public static Comparison of(Results base, Results now, CompareRule rule, Options options) {
     if (!Objects.equals(base.run().backend(), now.run().backend())) {
-      throw new IllegalArgumentException(
-          differentBackends(base.run().backend(), now.run().backend()));
+      throw new BadInputException(differentBackends(base.run().backend(), now.run().backend()));
     }
     List<String> warnings = new ArrayList<>();
     String bd = base.run().device() == null ? null : base.run().device().name();
     String nd = now.run().device() == null ? null : now.run().device().name();
     if (!Objects.equals(bd, nd)) {
       if (!options.allowDifferentDevices() && bd != null && nd != null) {
-        throw new IllegalArgumentException(differentDevices(bd, nd));
+        throw new BadInputException(differentDevices(bd, nd));
       }
       warnings.add("devices differ: base ran on " + bd + ", new on " + nd);
     }
@@ -188,7 +190,8 @@ public final class Comparison {
         }
       }
     }
-    rows.sort(Comparator.comparing((Row r) -> r.verdict().ordinal()));
+    // Verdicts sort in their declared order (worst first).
+    rows.sort(Comparator.comparing((Row r) -> r.verdict()));
     return new Comparison(rows, warnings, rule);
   }
 
@@ -407,19 +410,5 @@ public final class Comparison {
   /** Text safe inside a markdown table cell or code span. */
   private static String md(String s) {
     return s.replace("|", "\\|").replace("`", "'").replace("\n", " ");
-  }
-
-  /** Seconds for display: µs below 1 ms, ms below 1 s. */
-  public static String seconds(double s) {
-    if (Double.isNaN(s)) {
-      return "-";
-    }
-    if (s < 1e-3) {
-      return String.format(Locale.ROOT, "%.2f us", s * 1e6);
-    }
-    if (s < 1) {
-      return String.format(Locale.ROOT, "%.3f ms", s * 1e3);
-    }
-    return String.format(Locale.ROOT, "%.3f s", s);
   }
 }

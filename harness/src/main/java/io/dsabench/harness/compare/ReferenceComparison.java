@@ -1,13 +1,15 @@
 package io.dsabench.harness.compare;
 
-import io.dsabench.costmodel.results.PointResult;
-import io.dsabench.costmodel.results.PointStatus;
-import io.dsabench.costmodel.results.Results;
-import io.dsabench.costmodel.results.StageResult;
-import io.dsabench.costmodel.workload.Op;
-import io.dsabench.costmodel.workload.Phase;
 import io.dsabench.harness.RunExtra;
 import io.dsabench.harness.SweepSpec;
+import io.dsabench.harness.stats.Durations;
+import io.dsabench.model.BadInputException;
+import io.dsabench.model.results.PointResult;
+import io.dsabench.model.results.PointStatus;
+import io.dsabench.model.results.Results;
+import io.dsabench.model.results.StageResult;
+import io.dsabench.model.workload.Op;
+import io.dsabench.model.workload.Phase;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -79,7 +81,7 @@ public final class ReferenceComparison {
    */
   public static ReferenceComparison of(Results ours, Results reference) {
     if (!"reference".equals(reference.run().backend())) {
-      throw new IllegalArgumentException(
+      throw new BadInputException(
           "reference: run '"
               + reference.run().id()
               + "' has backend '"
@@ -197,8 +199,8 @@ public final class ReferenceComparison {
               fmt,
               r.point(),
               stage,
-              Comparison.seconds(r.oursSeconds()),
-              Comparison.seconds(r.referenceSeconds()),
+              Durations.seconds(r.oursSeconds()),
+              Durations.seconds(r.referenceSeconds()),
               String.format(Locale.ROOT, "%.2fx", r.timeRatio()),
               rate(r.oursRate(), r.bytesRate()),
               rate(r.referenceRate(), r.bytesRate()),

@@ -4,14 +4,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
-import io.dsabench.costmodel.results.DeviceRecord;
-import io.dsabench.costmodel.results.PointResult;
-import io.dsabench.costmodel.results.PointStatus;
-import io.dsabench.costmodel.results.ResultsIO;
-import io.dsabench.costmodel.workload.SweepPoint;
-import io.dsabench.harness.RunExtra;
-import io.dsabench.harness.Sweep;
-import io.dsabench.harness.SweepListener;
+import io.dsabench.model.results.DeviceRecord;
+import io.dsabench.model.results.PointResult;
+import io.dsabench.model.results.PointStatus;
+import io.dsabench.model.results.ResultsIO;
+import io.dsabench.model.workload.SweepPoint;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -21,9 +18,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BiConsumer;
+import java.util.function.ObjIntConsumer;
 
 /**
  * One host, many GPUs: a {@link FleetWorker} process per device, each pinned with {@code
@@ -31,52 +29,74 @@ import java.util.function.BiConsumer;
  * slow one. A worker that dies fails only the point it held; the others drain the queue. Each
  * result carries the device that measured it; every worker's raw JMH JSON is merged into the
  * sweep's {@code jmh.json}.
+ *
+ * <p>The runner knows nothing of the sweep that uses it: it gets the workers' settings, the devices
+ * and two callbacks, so that the sweep above it owns the results file and its listeners.
  */
 public final class FleetRunner {
+  private static final System.Logger LOG = System.getLogger(FleetRunner.class.getName());
+
   private static final ObjectMapper JSON =
       ResultsIO.mapper().disable(SerializationFeature.INDENT_OUTPUT);
 
-  private final Sweep.Options options;
+  private final WorkerConfig settings;
+  private final Path outDir;
+  private final List<Integer> devices;
   private final BiConsumer<PointResult, Double> record;
-  private final List<SweepListener> listeners;
+  private final ObjIntConsumer<SweepPoint> started;
+  private final List<String> lost = new CopyOnWriteArrayList<>();
 
   /**
-   * @param record called with every finished point and its wall time (thread-safe)
+   * What a multi-GPU run did.
+   *
+   * @param devices the devices, {@code index:uuid:name} comma-separated, as the run's {@code
+   *     extra.devices} records them
+   * @param lost one line per worker that could not start or died ({@code GPU i: why}), empty when
+   *     every worker lived to the end
    */
-  public FleetRunner(
-      Sweep.Options options,
-      BiConsumer<PointResult, Double> record,
-      List<SweepListener> listeners) {
-    this.options = options;
-    this.record = record;
-    this.listeners = listeners;
+  public record Outcome(String devices, List<String> lost) {
+    public Outcome {
+      lost = List.copyOf(lost);
+    }
   }
 
-  /** Measures the points on every device; adds the device list to {@code extra}. */
-  public void run(List<SweepPoint> points, Map<String, String> extra) throws IOException {
+  /**
+   * @param settings what every worker gets; its directory, device index and UUID are set per GPU
+   * @param outDir the sweep's directory: one {@code gpu<i>} folder per worker, the merged JMH files
+   * @param devices the host's GPU indexes, one worker each
+   * @param record called with every finished point and its wall time (thread-safe)
+   * @param started called when a device starts a point, with the device's index (thread-safe)
+   */
+  public FleetRunner(
+      WorkerConfig settings,
+      Path outDir,
+      List<Integer> devices,
+      BiConsumer<PointResult, Double> record,
+      ObjIntConsumer<SweepPoint> started) {
+    this.settings = settings;
+    this.outDir = outDir;
+    this.devices = List.copyOf(devices);
+    this.record = record;
+    this.started = started;
+  }
+
+  /** Measures the points on every device; a worker's death is in the outcome, not only a log. */
+  public Outcome run(List<SweepPoint> points) throws IOException {
     List<Gpus.Gpu> gpus = Gpus.list();
     ConcurrentLinkedQueue<Integer> queue = new ConcurrentLinkedQueue<>();
     for (int i = 0; i < points.size(); i++) {
       queue.add(i);
     }
     List<Thread> threads = new ArrayList<>();
-    List<String> devices = new ArrayList<>();
-    for (int device : options.devices()) {
+    List<String> described = new ArrayList<>();
+    for (int device : devices) {
       Gpus.Gpu g = Gpus.byIndex(gpus, device);
-      devices.add(device + ":" + (g == null ? "?" : g.uuid()) + ":" + (g == null ? "?" : g.name()));
-      Path dir = options.outDir().resolve("gpu" + device);
+      described.add(
+          device + ":" + (g == null ? "?" : g.uuid()) + ":" + (g == null ? "?" : g.name()));
+      Path dir = outDir.resolve("gpu" + device);
       Files.createDirectories(dir);
       WorkerConfig cfg =
-          new WorkerConfig(
-              options.session(),
-              dir.toAbsolutePath().toString(),
-              options.forks(),
-              options.warmupIterations(),
-              options.iterations(),
-              forkArgs(),
-              device,
-              g == null ? null : g.uuid(),
-              options.spec().decodeTokensPerSeq());
+          settings.forDevice(device, g == null ? null : g.uuid(), dir.toAbsolutePath().toString());
       Path cfgFile = dir.resolve("worker.json");
       ResultsIO.writeAtomically(cfgFile, JSON.writeValueAsBytes(cfg));
       Thread t =
@@ -100,15 +120,8 @@ public final class FleetRunner {
               points.get(left), PointStatus.FAILED, "no device worker was left to measure it"),
           0.0);
     }
-    extra.put(RunExtra.DEVICES, String.join(",", devices));
     mergeJmh();
-  }
-
-  private List<String> forkArgs() {
-    List<String> args = new ArrayList<>();
-    args.add("-Xmx" + (Runtime.getRuntime().maxMemory() >> 20) + "m");
-    args.addAll(options.jvmArgs());
-    return args;
+    return new Outcome(String.join(",", described), lost);
   }
 
   private void drive(
@@ -119,7 +132,7 @@ public final class FleetRunner {
       ConcurrentLinkedQueue<Integer> queue) {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    cmd.addAll(forkArgs());
+    cmd.addAll(settings.jvmArgs());
     cmd.add("-cp");
     cmd.add(System.getProperty("java.class.path"));
     cmd.add(FleetWorker.class.getName());
@@ -131,7 +144,8 @@ public final class FleetRunner {
     try {
       proc = pb.start();
     } catch (IOException e) {
-      System.err.println("dsabench: cannot start the worker for GPU " + device + ": " + e);
+      LOG.log(System.Logger.Level.ERROR, "cannot start the worker for GPU " + device + ": " + e, e);
+      lost.add("GPU " + device + ": cannot start (" + e.getMessage() + ")");
       return;
     }
     Integer held = null;
@@ -142,13 +156,7 @@ public final class FleetRunner {
       DeviceRecord dev = JSON.readValue(await(in, FleetWorker.READY), DeviceRecord.class);
       while ((held = queue.poll()) != null) {
         SweepPoint p = points.get(held);
-        for (SweepListener l : listeners) {
-          try {
-            l.pointStarted(p, dev.index() == null ? device : dev.index());
-          } catch (RuntimeException e) {
-            System.err.println("dsabench: a sweep listener failed: " + e);
-          }
-        }
+        started.accept(p, dev.index() == null ? device : dev.index());
         long t0 = System.nanoTime();
         out.println(
             "point "
@@ -166,8 +174,14 @@ public final class FleetRunner {
         record.accept(r, (System.nanoTime() - t0) * 1e-9);
       }
       out.println("quit");
-      proc.waitFor();
+      int exit = proc.waitFor();
+      if (exit != 0) {
+        lost.add("GPU " + device + ": exited " + exit + "; see " + dir.resolve("worker.log"));
+      }
     } catch (IOException | RuntimeException e) {
+      LOG.log(System.Logger.Level.ERROR, "the worker for GPU " + device + " died: " + e, e);
+      lost.add(
+          "GPU " + device + ": died (" + e.getMessage() + "); see " + dir.resolve("worker.log"));
       if (held != null) {
         record.accept(
             PointResult.notOk(
@@ -201,8 +215,8 @@ public final class FleetRunner {
 
   private void mergeJmh() throws IOException {
     ArrayNode all = JSON.createArrayNode();
-    for (int device : options.devices()) {
-      Path f = options.outDir().resolve("gpu" + device).resolve("jmh.json");
+    for (int device : devices) {
+      Path f = outDir.resolve("gpu" + device).resolve("jmh.json");
       if (Files.exists(f) && Files.size(f) > 0) {
         JsonNode n = JSON.readTree(f.toFile());
         if (n.isArray()) {
@@ -210,14 +224,14 @@ public final class FleetRunner {
         }
       }
     }
-    ResultsIO.writeAtomically(options.outDir().resolve("jmh.json"), JSON.writeValueAsBytes(all));
+    ResultsIO.writeAtomically(outDir.resolve("jmh.json"), JSON.writeValueAsBytes(all));
     StringBuilder log = new StringBuilder();
-    for (int device : options.devices()) {
-      Path f = options.outDir().resolve("gpu" + device).resolve("jmh.log");
+    for (int device : devices) {
+      Path f = outDir.resolve("gpu" + device).resolve("jmh.log");
       if (Files.exists(f)) {
         log.append("######## GPU ").append(device).append('\n').append(Files.readString(f));
       }
     }
-    Files.writeString(options.outDir().resolve("jmh.log"), log.toString());
+    Files.writeString(outDir.resolve("jmh.log"), log.toString());
   }
 }

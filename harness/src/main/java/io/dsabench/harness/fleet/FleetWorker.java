@@ -2,18 +2,18 @@ package io.dsabench.harness.fleet;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import io.dsabench.costmodel.results.DeviceRecord;
-import io.dsabench.costmodel.results.PointResult;
-import io.dsabench.costmodel.results.ResultsIO;
-import io.dsabench.costmodel.workload.Phase;
-import io.dsabench.costmodel.workload.SweepPoint;
-import io.dsabench.costmodel.workload.Variant;
-import io.dsabench.costmodel.workload.WorkloadModel;
-import io.dsabench.harness.PointMeasurer;
 import io.dsabench.harness.jmh.JmhEngine;
+import io.dsabench.harness.jmh.PointMeasurer;
 import io.dsabench.kernels.Backend;
 import io.dsabench.kernels.Backends;
 import io.dsabench.kernels.DeviceInfo;
+import io.dsabench.model.results.DeviceRecord;
+import io.dsabench.model.results.PointResult;
+import io.dsabench.model.results.ResultsIO;
+import io.dsabench.model.workload.Phase;
+import io.dsabench.model.workload.SweepPoint;
+import io.dsabench.model.workload.Variant;
+import io.dsabench.model.workload.WorkloadModel;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
@@ -31,6 +31,8 @@ import java.nio.file.Path;
  * (a library printing to stdout) are ignored by the coordinator.
  */
 public final class FleetWorker {
+  private static final System.Logger LOG = System.getLogger(FleetWorker.class.getName());
+
   static final String READY = "@@dsabench-ready ";
   static final String RESULT = "@@dsabench-result ";
 
@@ -73,7 +75,7 @@ public final class FleetWorker {
         break;
       }
       if (!a[0].equals("point") || a.length != 6) {
-        System.err.println("worker: ignoring '" + line + "'");
+        LOG.log(System.Logger.Level.WARNING, "worker: ignoring '" + line + "'");
         continue;
       }
       Phase phase = Phase.of(a[2]);

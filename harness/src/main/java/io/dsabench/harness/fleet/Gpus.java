@@ -1,5 +1,6 @@
 package io.dsabench.harness.fleet;
 
+import io.dsabench.model.BadInputException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -78,11 +79,11 @@ public final class Gpus {
    */
   public static List<Integer> parseDevices(String text, List<Gpu> gpus) {
     if (text == null || text.isBlank()) {
-      throw new IllegalArgumentException("devices: empty; give all or indexes like 0,1");
+      throw new BadInputException("devices: empty; give all or indexes like 0,1");
     }
     if (text.trim().equals("all")) {
       if (gpus.isEmpty()) {
-        throw new IllegalArgumentException(
+        throw new BadInputException(
             "devices: 'all' needs nvidia-smi to list the GPUs, and it lists none here; give indexes"
                 + " like 0,1");
       }
@@ -94,14 +95,14 @@ public final class Gpus {
       try {
         i = Integer.parseInt(s.trim());
       } catch (NumberFormatException e) {
-        throw new IllegalArgumentException(
+        throw new BadInputException(
             "devices: '" + s.trim() + "' is not a GPU index (give all or indexes like 0,1)", e);
       }
       if (i < 0) {
-        throw new IllegalArgumentException("devices: " + i + " is not a GPU index (>= 0)");
+        throw new BadInputException("devices: " + i + " is not a GPU index (>= 0)");
       }
       if (out.contains(i)) {
-        throw new IllegalArgumentException("devices: " + i + " appears twice");
+        throw new BadInputException("devices: " + i + " appears twice");
       }
       out.add(i);
     }

@@ -31,4 +31,18 @@ public record WorkerConfig(
   public WorkerConfig {
     decodeTokensPerSeq = decodeTokensPerSeq == 0 ? 1 : decodeTokensPerSeq;
   }
+
+  /** This config for the worker of one GPU, writing under {@code dir}. */
+  public WorkerConfig forDevice(int index, String gpuUuid, String dir) {
+    return new WorkerConfig(
+        session,
+        dir,
+        forks,
+        warmupIterations,
+        iterations,
+        jvmArgs,
+        index,
+        gpuUuid,
+        decodeTokensPerSeq);
+  }
 }

@@ -3,13 +3,14 @@ package io.dsabench.harness.jmh;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
-import io.dsabench.costmodel.results.PointStatus;
-import io.dsabench.costmodel.results.ResultsIO;
-import io.dsabench.costmodel.workload.Op;
-import io.dsabench.costmodel.workload.SweepPoint;
-import io.dsabench.costmodel.workload.WorkloadModel;
 import io.dsabench.harness.stage.SessionConfig;
 import io.dsabench.harness.stage.StageSamples;
+import io.dsabench.model.BadInputException;
+import io.dsabench.model.results.PointStatus;
+import io.dsabench.model.results.ResultsIO;
+import io.dsabench.model.workload.Op;
+import io.dsabench.model.workload.SweepPoint;
+import io.dsabench.model.workload.WorkloadModel;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -89,18 +90,18 @@ public final class JmhEngine {
       List<String> jvmArgs,
       int decodeTokensPerSeq) {
     if (decodeTokensPerSeq < 1) {
-      throw new IllegalArgumentException(
+      throw new BadInputException(
           "decode-tokens-per-seq: " + decodeTokensPerSeq + " is not a positive count");
     }
     this.decodeTokensPerSeq = decodeTokensPerSeq;
     if (forks < 0) {
-      throw new IllegalArgumentException("forks: " + forks + " is negative");
+      throw new BadInputException("forks: " + forks + " is negative");
     }
     if (warmupIterations < 0) {
-      throw new IllegalArgumentException("warmup-iterations: " + warmupIterations + " is negative");
+      throw new BadInputException("warmup-iterations: " + warmupIterations + " is negative");
     }
     if (measurementIterations < 1) {
-      throw new IllegalArgumentException(
+      throw new BadInputException(
           "iterations: " + measurementIterations + " is not a positive count");
     }
     this.outDir = outDir;

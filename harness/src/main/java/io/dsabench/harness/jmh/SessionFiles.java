@@ -1,9 +1,9 @@
 package io.dsabench.harness.jmh;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.dsabench.costmodel.results.ResultsIO;
 import io.dsabench.harness.stage.SessionConfig;
 import io.dsabench.harness.stage.StageSamples;
+import io.dsabench.model.results.ResultsIO;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

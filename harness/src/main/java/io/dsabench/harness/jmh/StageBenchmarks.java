@@ -1,14 +1,15 @@
 package io.dsabench.harness.jmh;
 
-import io.dsabench.costmodel.workload.Op;
-import io.dsabench.costmodel.workload.Phase;
-import io.dsabench.costmodel.workload.SweepPoint;
-import io.dsabench.costmodel.workload.Variant;
-import io.dsabench.costmodel.workload.WorkloadModel;
 import io.dsabench.harness.profile.HostProfiler;
 import io.dsabench.harness.stage.SessionConfig;
 import io.dsabench.harness.stage.StageMeasurement;
 import io.dsabench.harness.stage.StageSamples;
+import io.dsabench.model.BadInputException;
+import io.dsabench.model.workload.Op;
+import io.dsabench.model.workload.Phase;
+import io.dsabench.model.workload.SweepPoint;
+import io.dsabench.model.workload.Variant;
+import io.dsabench.model.workload.WorkloadModel;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -152,7 +153,7 @@ public class StageBenchmarks {
       case "sparsePrefill" -> Op.SPARSE_PREFILL;
       case "sparseDecode" -> Op.SPARSE_DECODE;
       case "denseTotal", "dsaTotal" -> Op.TOTAL;
-      default -> throw new IllegalArgumentException("benchmark: '" + method + "' is not known");
+      default -> throw new BadInputException("benchmark: '" + method + "' is not known");
     };
   }
 
@@ -167,7 +168,7 @@ public class StageBenchmarks {
       case SPARSE_DECODE -> "sparseDecode";
       case TOTAL -> variant == Variant.DENSE ? "denseTotal" : "dsaTotal";
       case DENSE_PREFILL_MASKED ->
-          throw new IllegalArgumentException(
+          throw new BadInputException(
               "op: dense_prefill_masked is measured by reference runs only");
     };
   }

@@ -1,12 +1,13 @@
 package io.dsabench.harness.merge;
 
-import io.dsabench.costmodel.results.DeviceRecord;
-import io.dsabench.costmodel.results.PointResult;
-import io.dsabench.costmodel.results.Results;
-import io.dsabench.costmodel.results.RunInfo;
-import io.dsabench.costmodel.workload.SweepPoint;
 import io.dsabench.harness.RunExtra;
 import io.dsabench.harness.SweepSpec;
+import io.dsabench.model.BadInputException;
+import io.dsabench.model.results.DeviceRecord;
+import io.dsabench.model.results.PointResult;
+import io.dsabench.model.results.Results;
+import io.dsabench.model.results.RunInfo;
+import io.dsabench.model.workload.SweepPoint;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -40,13 +41,13 @@ public final class ShardMerge {
 
   public static Outcome merge(List<Input> inputs, String command) {
     if (inputs == null || inputs.isEmpty()) {
-      throw new IllegalArgumentException("merge: no files given; name the shard results files");
+      throw new BadInputException("merge: no files given; name the shard results files");
     }
     Input first = inputs.get(0);
     RunInfo r0 = first.results().run();
     String sweep = extra(first, RunExtra.SWEEP);
     if (sweep == null) {
-      throw new IllegalArgumentException(
+      throw new BadInputException(
           first.file() + ": run.extra.sweep is missing; only dsabench bench results can be merged");
     }
     for (Input in : inputs.subList(1, inputs.size())) {
@@ -71,7 +72,7 @@ public final class ShardMerge {
         String key = p.point().key();
         Path prior = seenIn.putIfAbsent(key, in.file());
         if (prior != null) {
-          throw new IllegalArgumentException(
+          throw new BadInputException(
               "merge: point "
                   + key
                   + " is in both "
@@ -98,7 +99,7 @@ public final class ShardMerge {
     }
     for (String key : byKey.keySet()) {
       if (!order.containsKey(key)) {
-        throw new IllegalArgumentException(
+        throw new BadInputException(
             "merge: point "
                 + key
                 + " in "
@@ -149,7 +150,7 @@ public final class ShardMerge {
 
   private static void same(String field, Input a, String va, Input b, String vb) {
     if (!Objects.equals(va, vb)) {
-      throw new IllegalArgumentException(
+      throw new BadInputException(
           "merge: "
               + field
               + " differs: '"

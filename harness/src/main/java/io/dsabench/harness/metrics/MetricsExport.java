@@ -1,5 +1,6 @@
 package io.dsabench.harness.metrics;
 
+import io.dsabench.model.BadInputException;
 import io.prometheus.metrics.exporter.httpserver.HTTPServer;
 import io.prometheus.metrics.exporter.pushgateway.PushGateway;
 import io.prometheus.metrics.exporter.pushgateway.Scheme;
@@ -33,7 +34,7 @@ public final class MetricsExport {
   public static HTTPServer serve(PrometheusRegistry registry, String bind, int port)
       throws IOException {
     if (port < 0 || port > 65535) {
-      throw new IllegalArgumentException("metrics-port: " + port + " is not a TCP port (0-65535)");
+      throw new BadInputException("metrics-port: " + port + " is not a TCP port (0-65535)");
     }
     checkBind(bind);
     return HTTPServer.builder().hostname(bind).port(port).registry(registry).buildAndStart();
@@ -48,7 +49,7 @@ public final class MetricsExport {
         "is not an address of this host (127.0.0.1, 0.0.0.0, or an address of one of its"
             + " interfaces, such as the pod's)";
     if (bind == null || bind.isBlank() || bind.chars().anyMatch(c -> c <= ' ' || c == '/')) {
-      throw new IllegalArgumentException("metrics-bind: '" + bind + "' " + rule);
+      throw new BadInputException("metrics-bind: '" + bind + "' " + rule);
     }
     try {
       InetAddress a = InetAddress.getByName(bind);
@@ -58,9 +59,9 @@ public final class MetricsExport {
         return a;
       }
     } catch (IOException e) {
-      throw new IllegalArgumentException("metrics-bind: '" + bind + "' " + rule, e);
+      throw new BadInputException("metrics-bind: '" + bind + "' " + rule, e);
     }
-    throw new IllegalArgumentException("metrics-bind: '" + bind + "' " + rule);
+    throw new BadInputException("metrics-bind: '" + bind + "' " + rule);
   }
 
   /**
@@ -89,12 +90,11 @@ public final class MetricsExport {
       URI uri = new URI(url);
       if (uri.getHost() == null
           || !("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))) {
-        throw new IllegalArgumentException(
-            "pushgateway: '" + url + "' is not an http(s)://host:port URL");
+        throw new BadInputException("pushgateway: '" + url + "' is not an http(s)://host:port URL");
       }
       return uri;
     } catch (URISyntaxException e) {
-      throw new IllegalArgumentException(
+      throw new BadInputException(
           "pushgateway: '" + url + "' is not an http(s)://host:port URL", e);
     }
   }

@@ -1,12 +1,12 @@
 package io.dsabench.harness.metrics;
 
-import io.dsabench.costmodel.results.DeviceRecord;
-import io.dsabench.costmodel.results.PointResult;
-import io.dsabench.costmodel.results.PointStatus;
-import io.dsabench.costmodel.results.Results;
-import io.dsabench.costmodel.results.StageResult;
-import io.dsabench.costmodel.workload.SweepPoint;
 import io.dsabench.harness.SweepListener;
+import io.dsabench.model.results.DeviceRecord;
+import io.dsabench.model.results.PointResult;
+import io.dsabench.model.results.PointStatus;
+import io.dsabench.model.results.Results;
+import io.dsabench.model.results.StageResult;
+import io.dsabench.model.workload.SweepPoint;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.Gauge;
 import io.prometheus.metrics.core.metrics.Info;
@@ -148,7 +148,7 @@ public final class SweepMetrics implements SweepListener {
    */
   public void verdict(String baselineRunId, boolean regression, long stagesRegressedOrLost) {
     regressed.labelValues(baselineRunId).set(regression ? 1 : 0);
-    regressedStages.labelValues(baselineRunId).set(stagesRegressedOrLost);
+    regressedStages.labelValues(baselineRunId).set((double) stagesRegressedOrLost);
   }
 
   @Override

@@ -10,6 +10,8 @@ import one.profiler.AsyncProfiler;
  * {@link FlameGraph} turns into one HTML flame graph for the sweep.
  */
 public final class HostProfiler {
+  private static final System.Logger LOG = System.getLogger(HostProfiler.class.getName());
+
   private final AsyncProfiler profiler;
   private final Path output;
   private final String event;
@@ -29,7 +31,7 @@ public final class HostProfiler {
     try {
       p = AsyncProfiler.getInstance();
     } catch (RuntimeException | LinkageError e) {
-      System.err.println("profile: async-profiler unavailable here: " + e);
+      LOG.log(System.Logger.Level.WARNING, "profile: async-profiler unavailable here: " + e);
       return null;
     }
     for (String event : new String[] {"cpu", "itimer"}) {
@@ -40,7 +42,9 @@ public final class HostProfiler {
         // perf events refused (perf_event_paranoid, seccomp): try the timer next.
       }
     }
-    System.err.println("profile: async-profiler could not start (cpu and itimer refused)");
+    LOG.log(
+        System.Logger.Level.WARNING,
+        "profile: async-profiler could not start (cpu and itimer refused)");
     return null;
   }
 
@@ -53,7 +57,7 @@ public final class HostProfiler {
     try {
       profiler.execute("stop,collapsed,file=" + output.toAbsolutePath());
     } catch (Exception | LinkageError e) {
-      System.err.println("profile: could not write " + output + ": " + e);
+      LOG.log(System.Logger.Level.WARNING, "profile: could not write " + output + ": " + e, e);
     }
   }
 }

@@ -75,12 +75,28 @@ public final class ProcessChannel implements RunnerChannel {
    * Starts {@code command} (e.g. {@code python3 /tmp/dsabench_reference.py --references DIR}).
    *
    * @param stderrLog file that collects the runner's stderr, or null
-   * @throws IOException when the program cannot be started (not installed, not executable)
+   * @throws CannotStartException when the program cannot be started (not installed, not executable)
+   * @throws IOException when the stderr log cannot be opened
    */
   public static ProcessChannel start(List<String> command, Path stderrLog) throws IOException {
     ProcessBuilder pb = new ProcessBuilder(command);
     pb.environment().put("PYTHONUNBUFFERED", "1");
-    return new ProcessChannel(pb.start(), stderrLog);
+    Process p;
+    try {
+      p = pb.start();
+    } catch (IOException e) {
+      throw new CannotStartException(e);
+    }
+    return new ProcessChannel(p, stderrLog);
+  }
+
+  /** The runner's program could not be started at all (no such file, not executable). */
+  public static final class CannotStartException extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    CannotStartException(IOException cause) {
+      super(cause.getMessage(), cause);
+    }
   }
 
   @Override

@@ -1,18 +1,5 @@
 package io.dsabench.harness.reference;
 
-import io.dsabench.costmodel.results.PointResult;
-import io.dsabench.costmodel.results.PointStatus;
-import io.dsabench.costmodel.results.Results;
-import io.dsabench.costmodel.results.ResultsIO;
-import io.dsabench.costmodel.results.RunInfo;
-import io.dsabench.costmodel.results.StageProblem;
-import io.dsabench.costmodel.results.StageResult;
-import io.dsabench.costmodel.workload.Op;
-import io.dsabench.costmodel.workload.OpWork;
-import io.dsabench.costmodel.workload.Phase;
-import io.dsabench.costmodel.workload.SweepPoint;
-import io.dsabench.costmodel.workload.Variant;
-import io.dsabench.costmodel.workload.WorkloadModel;
 import io.dsabench.harness.BuildInfo;
 import io.dsabench.harness.DeviceNames;
 import io.dsabench.harness.Interruption;
@@ -21,6 +8,19 @@ import io.dsabench.harness.SweepListener;
 import io.dsabench.harness.SweepSpec;
 import io.dsabench.harness.stats.SampleStats;
 import io.dsabench.harness.stats.StopRule;
+import io.dsabench.model.results.PointResult;
+import io.dsabench.model.results.PointStatus;
+import io.dsabench.model.results.Results;
+import io.dsabench.model.results.ResultsIO;
+import io.dsabench.model.results.RunInfo;
+import io.dsabench.model.results.StageProblem;
+import io.dsabench.model.results.StageResult;
+import io.dsabench.model.workload.Op;
+import io.dsabench.model.workload.OpWork;
+import io.dsabench.model.workload.Phase;
+import io.dsabench.model.workload.SweepPoint;
+import io.dsabench.model.workload.Variant;
+import io.dsabench.model.workload.WorkloadModel;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -41,6 +41,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * and is started again for the next point.
  */
 public final class ReferenceSweep {
+  private static final System.Logger LOG = System.getLogger(ReferenceSweep.class.getName());
+
   /** Backend name of reference runs in results files. */
   public static final String BACKEND = "reference";
 
@@ -206,8 +208,9 @@ public final class ReferenceSweep {
     try {
       save(written);
     } catch (IOException e) {
-      System.err.println(
-          "dsabench: could not record the interruption in " + resultsFile + ": " + e);
+      LOG.log(
+          System.Logger.Level.WARNING,
+          "could not record the interruption in " + resultsFile + ": " + e);
     }
   }
 
@@ -296,7 +299,7 @@ public final class ReferenceSweep {
       try {
         event.accept(l);
       } catch (RuntimeException e) {
-        System.err.println("dsabench: a sweep listener failed: " + e);
+        LOG.log(System.Logger.Level.WARNING, "a sweep listener failed: " + e, e);
       }
     }
   }

@@ -1,6 +1,7 @@
 package io.dsabench.harness.stage;
 
 import io.dsabench.harness.stats.StopRule;
+import io.dsabench.model.BadInputException;
 
 /**
  * How a measuring process (a JMH fork, or the sweep's own JVM) takes its samples; written by the
@@ -33,13 +34,13 @@ public record SessionConfig(
 
   public SessionConfig {
     if (backend == null || backend.isBlank()) {
-      throw new IllegalArgumentException("backend: must not be blank");
+      throw new BadInputException("backend: must not be blank");
     }
     if (stop == null) {
-      throw new IllegalArgumentException("stop: missing");
+      throw new BadInputException("stop: missing");
     }
     if (scratchBytes <= 0) {
-      throw new IllegalArgumentException(
+      throw new BadInputException(
           "scratchBytes: " + scratchBytes + " is not a positive byte count");
     }
   }

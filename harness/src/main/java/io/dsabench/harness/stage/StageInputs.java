@@ -1,16 +1,17 @@
 package io.dsabench.harness.stage;
 
-import io.dsabench.costmodel.workload.KvFormat;
-import io.dsabench.costmodel.workload.Op;
-import io.dsabench.costmodel.workload.Phase;
-import io.dsabench.costmodel.workload.SweepPoint;
-import io.dsabench.costmodel.workload.Variant;
-import io.dsabench.costmodel.workload.WorkloadModel;
 import io.dsabench.kernels.Backend;
 import io.dsabench.kernels.DType;
 import io.dsabench.kernels.DeviceBuffer;
 import io.dsabench.kernels.Mla;
 import io.dsabench.kernels.Ops;
+import io.dsabench.model.BadInputException;
+import io.dsabench.model.workload.KvFormat;
+import io.dsabench.model.workload.Op;
+import io.dsabench.model.workload.Phase;
+import io.dsabench.model.workload.SweepPoint;
+import io.dsabench.model.workload.Variant;
+import io.dsabench.model.workload.WorkloadModel;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -75,7 +76,7 @@ public final class StageInputs implements AutoCloseable {
       return point.tokens();
     }
     if (decodeTokensPerSeq < 1 || point.tokens() % decodeTokensPerSeq != 0) {
-      throw new IllegalArgumentException(
+      throw new BadInputException(
           "decode-tokens-per-seq: "
               + decodeTokensPerSeq
               + " does not divide the "
@@ -280,7 +281,7 @@ public final class StageInputs implements AutoCloseable {
           issue(stage, set);
         }
       }
-      default -> throw new IllegalArgumentException("op: " + op + " is not a stage");
+      default -> throw new BadInputException("op: " + op + " is not a stage");
     }
   }
 

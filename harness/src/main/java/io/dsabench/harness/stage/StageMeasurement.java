@@ -1,9 +1,5 @@
 package io.dsabench.harness.stage;
 
-import io.dsabench.costmodel.results.PointStatus;
-import io.dsabench.costmodel.workload.Op;
-import io.dsabench.costmodel.workload.SweepPoint;
-import io.dsabench.costmodel.workload.WorkloadModel;
 import io.dsabench.kernels.Backend;
 import io.dsabench.kernels.BackendUnavailableException;
 import io.dsabench.kernels.Backends;
@@ -11,6 +7,10 @@ import io.dsabench.kernels.DType;
 import io.dsabench.kernels.DeviceBuffer;
 import io.dsabench.kernels.DeviceTimer;
 import io.dsabench.kernels.KernelException;
+import io.dsabench.model.results.PointStatus;
+import io.dsabench.model.workload.Op;
+import io.dsabench.model.workload.SweepPoint;
+import io.dsabench.model.workload.WorkloadModel;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -28,7 +28,6 @@ import java.util.List;
  */
 public final class StageMeasurement implements AutoCloseable {
   private final SessionConfig config;
-  private final SweepPoint point;
   private final Op op;
   private Backend backend;
   private StageInputs inputs;
@@ -42,9 +41,8 @@ public final class StageMeasurement implements AutoCloseable {
   private final List<Double> device = new ArrayList<>();
   private final List<Double> host = new ArrayList<>();
 
-  private StageMeasurement(SessionConfig config, SweepPoint point, Op op) {
+  private StageMeasurement(SessionConfig config, Op op) {
     this.config = config;
-    this.point = point;
     this.op = op;
   }
 
@@ -64,7 +62,7 @@ public final class StageMeasurement implements AutoCloseable {
    */
   public static StageMeasurement open(
       SessionConfig config, SweepPoint point, Op op, WorkloadModel model, int decodeTokensPerSeq) {
-    StageMeasurement m = new StageMeasurement(config, point, op);
+    StageMeasurement m = new StageMeasurement(config, op);
     try {
       m.backend = Backends.open(config.backend());
       String name = m.backend.name();

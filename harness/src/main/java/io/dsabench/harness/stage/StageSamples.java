@@ -1,7 +1,7 @@
 package io.dsabench.harness.stage;
 
-import io.dsabench.costmodel.results.PointStatus;
-import io.dsabench.costmodel.workload.Op;
+import io.dsabench.model.results.PointStatus;
+import io.dsabench.model.workload.Op;
 import java.util.List;
 
 /**

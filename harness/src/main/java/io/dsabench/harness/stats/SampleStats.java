@@ -1,5 +1,6 @@
 package io.dsabench.harness.stats;
 
+import io.dsabench.model.BadInputException;
 import java.util.Arrays;
 import java.util.List;
 
@@ -18,16 +19,18 @@ public final class SampleStats {
   }
 
   /**
+   * The statistics of {@code samples}.
+   *
    * @throws IllegalArgumentException when there are no samples, or one is not a finite number
    */
   public static SampleStats of(double[] samples) {
     if (samples == null || samples.length == 0) {
-      throw new IllegalArgumentException("samples: none; at least one is needed for statistics");
+      throw new BadInputException("samples: none; at least one is needed for statistics");
     }
     double[] copy = samples.clone();
     for (double s : copy) {
       if (!Double.isFinite(s)) {
-        throw new IllegalArgumentException("samples: " + s + " is not a finite time");
+        throw new BadInputException("samples: " + s + " is not a finite time");
       }
     }
     Arrays.sort(copy);
@@ -65,7 +68,7 @@ public final class SampleStats {
   /** Quantile by linear interpolation between order statistics (Hyndman-Fan type 7, as R). */
   public double quantile(double q) {
     if (!(q >= 0 && q <= 1)) {
-      throw new IllegalArgumentException("quantile: " + q + " is not between 0 and 1");
+      throw new BadInputException("quantile: " + q + " is not between 0 and 1");
     }
     double h = (sorted.length - 1) * q;
     int lo = (int) Math.floor(h);

@@ -1,5 +1,7 @@
 package io.dsabench.harness.stats;
 
+import io.dsabench.model.BadInputException;
+
 /**
  * When a sampling session stops, as nvbench decides it: after a warm-up (at least {@code
  * warmupRuns} runs and {@code warmupSeconds}), take samples until the median is known well enough
@@ -34,25 +36,24 @@ public record StopRule(
 
   public StopRule {
     if (warmupRuns < 0) {
-      throw new IllegalArgumentException("warmupRuns: " + warmupRuns + " is negative");
+      throw new BadInputException("warmupRuns: " + warmupRuns + " is negative");
     }
     if (!(warmupSeconds >= 0) || !Double.isFinite(warmupSeconds)) {
-      throw new IllegalArgumentException(
+      throw new BadInputException(
           "warmupSeconds: " + warmupSeconds + " is not a non-negative time");
     }
     if (minSamples < 1) {
-      throw new IllegalArgumentException("minSamples: " + minSamples + " is not a positive count");
+      throw new BadInputException("minSamples: " + minSamples + " is not a positive count");
     }
     if (maxSamples < minSamples) {
-      throw new IllegalArgumentException(
+      throw new BadInputException(
           "maxSamples: " + maxSamples + " is fewer than minSamples " + minSamples);
     }
     if (!(maxNoise > 0)) {
-      throw new IllegalArgumentException(
-          "maxNoise: " + maxNoise + " is not a positive relative spread");
+      throw new BadInputException("maxNoise: " + maxNoise + " is not a positive relative spread");
     }
     if (!(maxSeconds > 0)) {
-      throw new IllegalArgumentException("maxSeconds: " + maxSeconds + " is not a positive time");
+      throw new BadInputException("maxSeconds: " + maxSeconds + " is not a positive time");
     }
   }
 

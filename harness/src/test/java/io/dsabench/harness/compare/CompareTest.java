@@ -3,16 +3,16 @@ package io.dsabench.harness.compare;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.dsabench.costmodel.results.PointResult;
-import io.dsabench.costmodel.results.PointStatus;
-import io.dsabench.costmodel.results.Results;
-import io.dsabench.costmodel.results.ResultsIO;
-import io.dsabench.costmodel.results.RunInfo;
-import io.dsabench.costmodel.workload.Op;
-import io.dsabench.costmodel.workload.SweepPoint;
 import io.dsabench.harness.Shard;
 import io.dsabench.harness.SweepSpec;
 import io.dsabench.harness.TestResults;
+import io.dsabench.model.results.PointResult;
+import io.dsabench.model.results.PointStatus;
+import io.dsabench.model.results.Results;
+import io.dsabench.model.results.ResultsIO;
+import io.dsabench.model.results.RunInfo;
+import io.dsabench.model.workload.Op;
+import io.dsabench.model.workload.SweepPoint;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -217,7 +217,7 @@ class CompareTest {
                 r.command(),
                 r.jvm(),
                 r.host(),
-                new io.dsabench.costmodel.results.DeviceRecord(
+                new io.dsabench.model.results.DeviceRecord(
                     "NVIDIA H100 80GB HBM3", "9.0", "580", 132, 80_000_000_000L),
                 r.extra()),
             base.points());

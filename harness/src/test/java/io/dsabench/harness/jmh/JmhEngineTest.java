@@ -3,9 +3,9 @@ package io.dsabench.harness.jmh;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.dsabench.costmodel.workload.Op;
-import io.dsabench.costmodel.workload.Variant;
 import io.dsabench.harness.stage.SessionConfig;
+import io.dsabench.model.workload.Op;
+import io.dsabench.model.workload.Variant;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;

@@ -3,13 +3,13 @@ package io.dsabench.harness.merge;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.dsabench.costmodel.results.Results;
-import io.dsabench.costmodel.results.RunInfo;
-import io.dsabench.costmodel.workload.SweepPoint;
 import io.dsabench.harness.RunExtra;
 import io.dsabench.harness.Shard;
 import io.dsabench.harness.SweepSpec;
 import io.dsabench.harness.TestResults;
+import io.dsabench.model.results.Results;
+import io.dsabench.model.results.RunInfo;
+import io.dsabench.model.workload.SweepPoint;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

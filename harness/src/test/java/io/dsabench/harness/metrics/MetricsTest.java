@@ -4,14 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.sun.net.httpserver.HttpServer;
-import io.dsabench.costmodel.results.PointResult;
-import io.dsabench.costmodel.results.Results;
-import io.dsabench.costmodel.workload.Phase;
-import io.dsabench.costmodel.workload.Variant;
 import io.dsabench.harness.Sweep;
 import io.dsabench.harness.SweepListener;
 import io.dsabench.harness.SweepSpec;
+import io.dsabench.harness.stage.SessionConfig;
 import io.dsabench.harness.stats.StopRule;
+import io.dsabench.model.results.PointResult;
+import io.dsabench.model.results.Results;
+import io.dsabench.model.workload.Phase;
+import io.dsabench.model.workload.Variant;
 import io.prometheus.metrics.exporter.httpserver.HTTPServer;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
@@ -52,10 +53,14 @@ class MetricsTest {
             List.of(Variant.DENSE, Variant.DSA),
             List.of(128),
             Map.of(Phase.DECODE, 1));
-    Sweep.Options o = Sweep.Options.defaults(spec, "cpu", tmp.resolve("bench")).withForks(0);
-    o =
-        o.withSession(o.session().withStop(new StopRule(1, 0, 3, 20, 0.05, 0.2)))
-            .withLockDir(tmp.resolve("locks"));
+    Sweep.Options o =
+        Sweep.Options.builder()
+            .spec(spec)
+            .outDir(tmp.resolve("bench"))
+            .forks(0)
+            .session(SessionConfig.defaults("cpu").withStop(new StopRule(1, 0, 3, 20, 0.05, 0.2)))
+            .lockDir(tmp.resolve("locks"))
+            .build();
     PrometheusRegistry registry = new PrometheusRegistry();
     List<String> midRun = new CopyOnWriteArrayList<>();
     try (HTTPServer server = MetricsExport.serve(registry, 0)) {

@@ -1,10 +1,10 @@
 package io.dsabench.harness.reference;
 
-import io.dsabench.costmodel.results.Results;
-import io.dsabench.costmodel.workload.Phase;
-import io.dsabench.costmodel.workload.Variant;
 import io.dsabench.harness.SweepSpec;
 import io.dsabench.harness.stats.StopRule;
+import io.dsabench.model.results.Results;
+import io.dsabench.model.workload.Phase;
+import io.dsabench.model.workload.Variant;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;

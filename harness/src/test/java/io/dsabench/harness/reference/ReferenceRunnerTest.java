@@ -4,12 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.dsabench.costmodel.results.PointStatus;
-import io.dsabench.costmodel.workload.Op;
-import io.dsabench.costmodel.workload.Phase;
-import io.dsabench.costmodel.workload.SweepPoint;
-import io.dsabench.costmodel.workload.Variant;
 import io.dsabench.harness.stats.StopRule;
+import io.dsabench.model.results.PointStatus;
+import io.dsabench.model.workload.Op;
+import io.dsabench.model.workload.Phase;
+import io.dsabench.model.workload.SweepPoint;
+import io.dsabench.model.workload.Variant;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

@@ -74,7 +74,7 @@ final class BackendOracle implements Oracle {
           out = sentinel(held, DType.BF16, rows * Mla.HEADS * Mla.LATENT_DIM);
           DeviceBuffer cache =
               c.fp8()
-                  ? put(held, DType.KV_FP8_656, b * p, in.cache())
+                  ? put(held, DType.KV_FP8_656, (long) b * p, in.cache())
                   : put(held, DType.BF16, in.cache());
           DeviceBuffer indices = backend.allocate(DType.INT32, in.indices().length);
           held.add(indices);

@@ -12,6 +12,8 @@ import java.util.SplittableRandom;
  * with row scales), except {@code cache} of an fp8 sparse case, which holds the raw values that
  * uploading quantizes into KV_FP8_656 entries. Unused fields are null.
  */
+// Arrays on purpose: a case's inputs are large and read in place, never compared or hashed.
+@SuppressWarnings("ArrayRecordComponent")
 record Inputs(
     float[] q,
     float[] k,

@@ -40,7 +40,7 @@ final class Cuda {
   /** Runs a release call from a close(): failures are swallowed, close() never throws. */
   static void quietly(IntSupplier driverCall) {
     try {
-      driverCall.getAsInt();
+      int unused = driverCall.getAsInt(); // a release call's status changes nothing here
     } catch (RuntimeException e) {
       // Nothing useful can be done when freeing fails (the context is usually already broken,
       // and the original error is the one worth seeing).

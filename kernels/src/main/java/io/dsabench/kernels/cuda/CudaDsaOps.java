@@ -32,7 +32,7 @@ final class CudaDsaOps {
 
   private static final int TOPK_THREADS = 512;
 
-  /** Dynamic shared memory of dsa_topk: sizeof(TopkSmem) (also exported there as dsa_topk_smem). */
+  /** Dynamic shared memory of dsa_topk: sizeof(TopkSmem), exported there as dsa_topk_smem. */
   static final int TOPK_SMEM = 2048 * 4 + 8192 * 8 + 32 * 4 + 7 * 4;
 
   private static final int SPARSE_THREADS = 256;
@@ -40,7 +40,8 @@ final class CudaDsaOps {
   /**
    * Dynamic shared memory of dsa_sparse_mla_{bf16,fp8}: Q tile (64 heads x 576 bf16) + two bf16 KV
    * stages of 64 entries, or one bf16 stage + one raw 656-byte stage, + P, row maxima and indices.
-   * Must match SparseSmem in dsa_sparse_mla.cu (also exported there as dsa_sparse_mla_smem).
+   * SparseSmem in dsa_sparse_mla.cu, exported there as dsa_sparse_mla_smem (CudaDsaOpsTest compares
+   * the two).
    */
   static final int SPARSE_SMEM_BF16 = 3 * 73728 + 8192 + 512 + 512;
 
@@ -50,8 +51,8 @@ final class CudaDsaOps {
    * Dynamic shared memory of the sm_90a sparse kernels dsa_sparse_mla_bf16_v3 and
    * dsa_sparse_mla_fp8_v3_pair: 1 KB alignment slack, the Q tile, two bf16 KV stages (or one and a
    * raw 656-byte stage), P (64 x 64 bf16), the two warpgroups' row maxima, a 4-slot index ring and
-   * the block count. Must match V3Smem in dsa_sparse_mla.cu (exported there as
-   * dsa_sparse_mla_v3_smem).
+   * the block count. V3Smem in dsa_sparse_mla.cu, exported there as dsa_sparse_mla_v3_smem
+   * (CudaDsaOpsTest compares the two).
    */
   static final int SPARSE_V3_SMEM_BF16 = 1024 + 3 * 73728 + 8192 + 512 + 4 * 64 * 4 + 16;
 
@@ -93,7 +94,7 @@ final class CudaDsaOps {
    * has only batch x 1 query tiles), rounded to whole 128-key blocks.
    */
   static int indexerSplitLength(long queryCtas, int position, int sms) {
-    long maxSplits = (position + INDEXER_SPLIT_QUANTUM - 1) / INDEXER_SPLIT_QUANTUM;
+    long maxSplits = (position + (long) INDEXER_SPLIT_QUANTUM - 1) / INDEXER_SPLIT_QUANTUM;
     long want = Math.max(1, (2L * sms + queryCtas - 1) / queryCtas);
     long splits = Math.min(maxSplits, want);
     long len = (position + splits - 1) / splits;
@@ -239,7 +240,7 @@ final class CudaDsaOps {
    * the most splits whose CTAs all run at once, so no lone tail wave; whole 128-key blocks.
    */
   static int indexerWaveSplitLength(long queryCtas, int position, int sms, int ctasPerSm) {
-    long maxSplits = (position + INDEXER_SPLIT_QUANTUM - 1) / INDEXER_SPLIT_QUANTUM;
+    long maxSplits = ((long) position + INDEXER_SPLIT_QUANTUM - 1) / INDEXER_SPLIT_QUANTUM;
     long splits = Math.max(1, Math.min(maxSplits, (long) sms * ctasPerSm / queryCtas));
     long len = (position + splits - 1) / splits;
     return (int)

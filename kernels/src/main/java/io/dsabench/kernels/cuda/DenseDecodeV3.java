@@ -130,7 +130,7 @@ final class DenseDecodeV3 {
    * and each part owns an equal run of those units, the sequences laid end to end.
    */
   static boolean anySplit(int batch, int position, int parts, int blockN, int overheadTiles) {
-    long tiles = (position + blockN - 1) / blockN;
+    long tiles = (position + (long) blockN - 1) / blockN;
     long units = tiles + overheadTiles;
     long perPart = (batch * units + parts - 1) / parts;
     for (long b = 0; b < batch; b++) {

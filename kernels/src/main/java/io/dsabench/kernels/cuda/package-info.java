@@ -22,8 +22,10 @@
  * dense MLA kernels of {@code sm90/prefill/dense.cu} and {@code sm90/decode/dense.cu} (launched by
  * {@code DensePrefillV3} and {@code DenseDecodeV3}), every other GPU the portable ones of {@code
  * sm80/prefill/dense.cu} and {@code sm80/decode/dense.cu} ({@code DensePrefillV1}, {@code
- * DenseDecodeV1}). Launch constants (threads, shared memory, tile sizes) are exported by each
+ * DenseDecodeV1}). Their launch constants (threads, shared memory, tile sizes) are exported by each
  * module as {@code extern "C" __device__ const int} and read at first use, never copied into Java.
- * The DSA ops are delegated to {@link io.dsabench.kernels.cuda.CudaDsaOps}.
+ * The DSA ops are delegated to {@link io.dsabench.kernels.cuda.CudaDsaOps}, which reads the v5
+ * indexer's shared memory the same way but still carries the top-k and sparse kernels' sizes as
+ * Java constants; {@code CudaDsaOpsTest} checks those against what the compiled modules export.
  */
 package io.dsabench.kernels.cuda;

@@ -183,7 +183,7 @@ class CpuBackendTest {
     int position = 5000;
     int k = 2048;
     float[] logits = random(12, batch * tps * position, 100f);
-    DeviceBuffer idx = cpu.allocate(DType.INT32, batch * tps * k);
+    DeviceBuffer idx = cpu.allocate(DType.INT32, (long) batch * tps * k);
     cpu.topK(new Ops.TopK(put(DType.FP32, logits), idx, batch, tps, position, k));
     int[] got = cpu.downloadInts(idx);
     int[] want = NaiveReference.topK(logits, batch, tps, position, k);
@@ -273,7 +273,7 @@ class CpuBackendTest {
     int k = 4;
     DeviceBuffer q = put(DType.BF16, bf16(20, 2 * Mla.HEADS * Mla.KV_DIM));
     DeviceBuffer cache = put(DType.BF16, bf16(21, 10 * Mla.KV_DIM));
-    DeviceBuffer idx = cpu.allocate(DType.INT32, 2 * k);
+    DeviceBuffer idx = cpu.allocate(DType.INT32, 2L * k);
     DeviceBuffer o = out(DType.BF16, 2 * Mla.HEADS * Mla.LATENT_DIM);
     cpu.uploadInts(idx, new int[] {-1, -1, -1, -1, 3, -1, 2, 4});
     cpu.sparseDecode(new Ops.SparseAttention(q, cache, idx, o, 2, 1, 5, k));

@@ -1,7 +1,14 @@
 package io.dsabench.kernels.cuda;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /** Launch-shape arithmetic of the DSA kernels; runs without a GPU. */
@@ -53,17 +60,88 @@ class CudaDsaOpsTest {
     assertThat(CudaDsaOps.fp8Capable("8.0")).isFalse();
   }
 
+  /**
+   * The shared memory the launchers ask for is what the kernels this build compiled declare: the
+   * sizes each module exports ({@code sizeof(TopkSmem)}, {@code SparseSmem<FP8>::TOTAL}, {@code
+   * V3Smem<FP8>::TOTAL}, the v5 indexer's per-NQ size) as their compute_80 PTX states them. Skipped
+   * when the build had no nvcc. A struct that grows in CUDA fails here, not as a launch error on a
+   * GPU.
+   */
   @Test
-  void sharedMemoryMatchesTheKernelLayouts() {
-    // The sizes the CUDA structs have (sizeof / ::TOTAL, as kernels/src/test/cuda/dsa_bench.cu
-    // prints them): TopkSmem 73884, SparseSmem 230400 / 198656, V3Smem 231952 / 200208 bytes.
-    assertThat(CudaDsaOps.TOPK_SMEM).isEqualTo(73884);
-    assertThat(CudaDsaOps.SPARSE_SMEM_BF16).isEqualTo(230400);
-    assertThat(CudaDsaOps.SPARSE_SMEM_FP8).isEqualTo(198656);
-    assertThat(CudaDsaOps.SPARSE_V3_SMEM_BF16).isEqualTo(231952);
-    assertThat(CudaDsaOps.SPARSE_V3_SMEM_FP8).isEqualTo(200208);
+  void sharedMemoryIsWhatTheCompiledKernelsExport() throws IOException {
+    String topk = ptx("dsa_topk");
+    assertThat(CudaDsaOps.TOPK_SMEM).isEqualTo(constInt(topk, "dsa_topk_smem"));
+    String sparse = ptx("dsa_sparse_mla");
+    int[] v2 = constInts(sparse, "dsa_sparse_mla_smem", 2);
+    assertThat(List.of(CudaDsaOps.SPARSE_SMEM_BF16, CudaDsaOps.SPARSE_SMEM_FP8))
+        .containsExactly(v2[0], v2[1]);
+    int[] v3 = constInts(sparse, "dsa_sparse_mla_v3_smem", 2);
+    assertThat(List.of(CudaDsaOps.SPARSE_V3_SMEM_BF16, CudaDsaOps.SPARSE_V3_SMEM_FP8))
+        .containsExactly(v3[0], v3[1]);
     // Opt-in limit of one H100/H200 block: 227 KB.
     assertThat(CudaDsaOps.SPARSE_V3_SMEM_BF16).isLessThanOrEqualTo(227 * 1024);
-    assertThat(CudaDsaOps.wgmmaIndexerSmem(4)).isEqualTo(1024 + 4 * 8192 + 3 * 8192 + 1024);
+    // The wgmma indexer is v5 without v5's staged key scales (3 stages of 256 bytes).
+    String indexer = ptx("dsa_indexer");
+    for (int nq : new int[] {1, 2, 4}) {
+      assertThat(CudaDsaOps.wgmmaIndexerSmem(nq) + 3 * 256)
+          .as("q%d", nq)
+          .isEqualTo(globalInt(indexer, "dsa_indexer_fp8_v5_smem_q" + nq));
+    }
+  }
+
+  private static String ptx(String module) throws IOException {
+    try (InputStream in =
+        CudaDsaOpsTest.class
+            .getClassLoader()
+            .getResourceAsStream(CudaBackend.RESOURCES + module + ".compute_80.ptx")) {
+      assumeTrue(in != null, module + " was not built (no nvcc when the kernels were compiled)");
+      return new String(in.readAllBytes(), StandardCharsets.US_ASCII);
+    }
+  }
+
+  /** {@code __constant__ int NAME = V;} as PTX writes it. */
+  private static int constInt(String ptx, String name) {
+    Matcher m =
+        Pattern.compile("\\.const \\.align 4 \\.u32 " + Pattern.quote(name) + " = (\\d+);")
+            .matcher(ptx);
+    assertThat(m.find()).as("%s is exported by the PTX", name).isTrue();
+    return Integer.parseInt(m.group(1));
+  }
+
+  /** {@code extern "C" __device__ const int NAME = V;} as PTX writes it. */
+  private static int globalInt(String ptx, String name) {
+    Matcher m =
+        Pattern.compile("\\.global \\.align 4 \\.u32 " + Pattern.quote(name) + " = (\\d+);")
+            .matcher(ptx);
+    assertThat(m.find()).as("%s is exported by the PTX", name).isTrue();
+    return Integer.parseInt(m.group(1));
+  }
+
+  /**
+   * {@code __constant__ int NAME[n] = {...};}, which PTX writes as little-endian bytes with the
+   * trailing zeros left out.
+   */
+  private static int[] constInts(String ptx, String name, int n) {
+    Matcher m =
+        Pattern.compile(
+                "\\.const \\.align 4 \\.b8 "
+                    + Pattern.quote(name)
+                    + "\\["
+                    + 4 * n
+                    + "\\] = \\{([0-9, ]*)\\};")
+            .matcher(ptx);
+    assertThat(m.find()).as("%s is exported by the PTX", name).isTrue();
+    int[] bytes = new int[4 * n];
+    String[] given = m.group(1).split(",\\s*");
+    for (int i = 0; i < given.length; i++) {
+      bytes[i] = Integer.parseInt(given[i].trim());
+    }
+    int[] out = new int[n];
+    for (int i = 0; i < n; i++) {
+      for (int j = 3; j >= 0; j--) {
+        out[i] = out[i] << 8 | bytes[4 * i + j];
+      }
+    }
+    return out;
   }
 }

@@ -16,7 +16,7 @@ class DenseDecodeV3Test {
    * the sequences laid end to end, each sequence OVERHEAD units of set-up and then its tiles.
    */
   private static boolean splitByEnumeration(int batch, int position, int parts) {
-    long tiles = (position + BLOCK_N - 1) / BLOCK_N;
+    long tiles = (position + (long) BLOCK_N - 1) / BLOCK_N;
     long units = tiles + OVERHEAD;
     long perPart = (batch * units + parts - 1) / parts;
     for (int b = 0; b < batch; b++) {

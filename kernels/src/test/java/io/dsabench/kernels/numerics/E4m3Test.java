@@ -67,7 +67,7 @@ class E4m3Test {
     }
     SplittableRandom rnd = new SplittableRandom(3);
     for (int i = 0; i < 300_000; i++) {
-      float x = (float) (Math.scalb(rnd.nextDouble() * 2 - 1, rnd.nextInt(-12, 10)));
+      float x = (float) Math.scalb(rnd.nextDouble() * 2 - 1, rnd.nextInt(-12, 10));
       float clamped = Math.max(-448f, Math.min(448f, x));
       int best = -1;
       double bestD = Double.MAX_VALUE;

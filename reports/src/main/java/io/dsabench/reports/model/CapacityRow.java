@@ -1,6 +1,6 @@
 package io.dsabench.reports.model;
 
-import io.dsabench.costmodel.workload.Variant;
+import io.dsabench.model.workload.Variant;
 
 /**
  * One variant's capacity plan for the workload.

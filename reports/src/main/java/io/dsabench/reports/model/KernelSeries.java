@@ -1,7 +1,7 @@
 package io.dsabench.reports.model;
 
-import io.dsabench.costmodel.workload.Phase;
-import io.dsabench.costmodel.workload.Variant;
+import io.dsabench.model.workload.Phase;
+import io.dsabench.model.workload.Variant;
 import java.util.List;
 
 /**

@@ -1,8 +1,8 @@
 package io.dsabench.reports.model;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-import io.dsabench.costmodel.workload.Phase;
-import io.dsabench.costmodel.workload.Variant;
+import io.dsabench.model.workload.Phase;
+import io.dsabench.model.workload.Variant;
 
 /**
  * This run against Figure 3 at one position of one curve, exactly as the cost model's {@code

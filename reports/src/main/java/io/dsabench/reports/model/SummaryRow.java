@@ -1,7 +1,7 @@
 package io.dsabench.reports.model;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-import io.dsabench.costmodel.workload.Phase;
+import io.dsabench.model.workload.Phase;
 
 /**
  * Dense MLA (V3.1) against DSA (V3.2) at one position: USD per million tokens and their ratio.

@@ -1,7 +1,7 @@
 package io.dsabench.reports.render;
 
-import io.dsabench.costmodel.workload.Phase;
-import io.dsabench.costmodel.workload.Variant;
+import io.dsabench.model.workload.Phase;
+import io.dsabench.model.workload.Variant;
 import io.dsabench.reports.model.CapacityPlan;
 import io.dsabench.reports.model.CapacityRow;
 import io.dsabench.reports.model.Curve;

@@ -3,7 +3,7 @@ package io.dsabench.reports.render;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import io.dsabench.costmodel.results.ResultsIO;
+import io.dsabench.model.results.ResultsIO;
 import io.dsabench.reports.model.ReportData;
 import java.io.UncheckedIOException;
 
