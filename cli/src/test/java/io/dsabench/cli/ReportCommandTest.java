@@ -370,7 +370,7 @@ class ReportCommandTest {
             decodeOnly.toString(),
             "--out",
             html.toString());
-    assertThat(bad.code()).isEqualTo(Main.BAD_INPUT);
+    assertThat(bad.code()).as(bad.err()).isEqualTo(Main.BAD_INPUT);
     assertThat(bad.err()).startsWith("dsabench: compare: ");
   }
 }

@@ -247,8 +247,10 @@ final class ReportBuilder {
     CostReport b;
     try {
       b = CostModel.compute(set, params);
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("compare: " + e.getMessage(), e);
+    } catch (BadInputException e) {
+      // A second run that cannot be priced (no ok points for a curve) is the user's input, named
+      // as --compare's; anything else the cost model throws is a bug and travels as it is.
+      throw new BadInputException("compare: " + e.getMessage(), e);
     }
     List<RunComparison.Row> rows = new ArrayList<>();
     for (CostDelta x : CostDelta.between(a, b, CostDelta.POSITIONS)) {
