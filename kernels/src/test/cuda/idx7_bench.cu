@@ -14,11 +14,15 @@
 // same two comparisons run on the GPU on every logit and every group. Top-k gmax on a candidate's
 // maxima: 32 rows against a CPU nth_element. Timings: CUDA events, median of 10 after 2 warm-ups.
 // Lines start with CHECK, BENCH or SUMMARY.
+// Round idx9: candidate v8h (v8g's maxima finished under the next item's products), mode `idx9`
+// (v2 / v8 / v8g / v8h at four decode shapes, each shape timed twice in opposite orders) and mode
+// `pipe3` (v8 + v10, the default decode pipe, against v8g / v8h + top-k gmax3).
 #include <cuda.h>
 #include <cuda_runtime.h>
 #include <cudaTypedefs.h>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -205,9 +209,11 @@ static Cand g_cands[] = {
     // v8: k8 / k9 hold only the q4 fallback (v6's); q1 / q2 launch through g_v8 / g_v8g.
     {"v8", false, {nullptr, nullptr, dsa_indexer_fp8_v6_q4}, {}, {0, 0, 0}, false, true},
     {"v8g", true, {}, {nullptr, nullptr, dsa_indexer_fp8_v6g_q4}, {0, 0, 0}, false, true},
+    {"v8h", true, {}, {nullptr, nullptr, dsa_indexer_fp8_v6g_q4}, {0, 0, 0}, false, true},
 };
 static const Kern8m g_v8[2] = {dsa_indexer_fp8_v8_q1, dsa_indexer_fp8_v8_q2};
 static const Kern9m g_v8g[2] = {dsa_indexer_fp8_v8g_q1, dsa_indexer_fp8_v8g_q2};
+static const Kern9m g_v8h[2] = {dsa_indexer_fp8_v8h_q1, dsa_indexer_fp8_v8h_q2};
 static int g_v8_smem[2], g_v8_threads, g_v8_grid_override = 0;
 static Cand* cand(const std::string& n) {
   for (Cand& c : g_cands)
@@ -233,7 +239,7 @@ static void setup_cands() {
     g_cands[1].smem[i] = g_cands[2].smem[i] = v5s[i];
     g_cands[3].smem[i] = g_cands[4].smem[i] = v6s[i];
     g_cands[5].smem[i] = g_cands[6].smem[i] = v7s[i];
-    g_cands[7].smem[i] = g_cands[8].smem[i] = v6s[i];   // only the q4 fallback uses it
+    g_cands[7].smem[i] = g_cands[8].smem[i] = g_cands[9].smem[i] = v6s[i];   // only the q4 fallback uses it
   }
   for (Cand& c : g_cands)
     for (int i = 0; i < 3; i++) {
@@ -246,6 +252,7 @@ static void setup_cands() {
   for (int i = 0; i < 2; i++) {
     CK(cudaFuncSetAttribute(g_v8[i], cudaFuncAttributeMaxDynamicSharedMemorySize, g_v8_smem[i]));
     CK(cudaFuncSetAttribute(g_v8g[i], cudaFuncAttributeMaxDynamicSharedMemorySize, g_v8_smem[i]));
+    CK(cudaFuncSetAttribute(g_v8h[i], cudaFuncAttributeMaxDynamicSharedMemorySize, g_v8_smem[i]));
   }
   int o8 = 0;
   CK(cudaOccupancyMaxActiveBlocksPerMultiprocessor(&o8, dsa_indexer_fp8_v8g_q2, g_v8_threads, g_v8_smem[1]));
@@ -354,7 +361,7 @@ static void run(const Cand& c, const uint8_t* q, const float* w, const uint8_t* 
     const V8Maps& m = v8_maps(q, k, ks, batch, T, P);
     const int grid = g_v8_grid_override > 0 ? g_v8_grid_override : g_sms * perSm;
     if (c.gm)
-      g_v8g[i]<<<grid, g_v8_threads, g_v8_smem[i]>>>(m.qm, m.km, m.sm, w, lg, batch, T, P,
+      (strcmp(c.name, "v8h") == 0 ? g_v8h : g_v8g)[i]<<<grid, g_v8_threads, g_v8_smem[i]>>>(m.qm, m.km, m.sm, w, lg, batch, T, P,
                                                       ensure_gmax((size_t)batch * T, P));
     else
       g_v8[i]<<<grid, g_v8_threads, g_v8_smem[i]>>>(m.qm, m.km, m.sm, w, lg, batch, T, P);
@@ -572,6 +579,54 @@ static void bench_pipe(int batch, int T, int P, const std::vector<std::string>& 
   cudaFree(idx);
 }
 
+// Round idx9: the default two-token decode pipe (v8 + v10) against each g variant + gmax3 (one CTA
+// per row; this driver's shapes stay within two waves, where CudaDsaOps runs gmax3 and not gmax2),
+// gmax3's output checked on 32 rows first. If v8 is left out (its check failed), v2 + v10 instead.
+static void bench_pipe3(int batch, int T, int P, const std::vector<std::string>& names) {
+  Inputs in(batch, T, P, 21);
+  const int k = 2048;
+  int* idx;
+  CK(cudaMalloc(&idx, in.rows * k * 4));
+  Timer tm;
+  char pt[64];
+  snprintf(pt, sizeof pt, "b=%d T=%d P=%d", batch, T, P);
+  const Cand& base = enabled("v8") ? *cand("v8") : g_cands[0];
+  const double msA = tm.median_ms([&] {
+    run(base, in.q, in.w, in.k, in.ks, in.lg, batch, T, P);
+    dsa_topk<<<in.rows, THREADS, sizeof(TopkSmem)>>>(in.lg, idx, T, P, k);
+  });
+  const double topA = tm.median_ms([&] { dsa_topk<<<in.rows, THREADS, sizeof(TopkSmem)>>>(in.lg, idx, T, P, k); });
+  printf("BENCH pipe3 %-22s %s+v10 %8.4f ms (v10 alone %7.4f)\n", pt, base.name, msA, topA);
+  for (const std::string& n : names) {
+    Cand* c = cand(n);
+    if (!c || !c->gm || !enabled(n)) continue;
+    const std::string label = std::string("topk gmax3 on ") + n + " maxima " + pt;
+    run(*c, in.q, in.w, in.k, in.ks, in.lg, batch, T, P);
+    CK(cudaMemset(idx, 0x55, in.rows * k * 4));
+    dsa_topk_gmax3<<<in.rows, THREADS, sizeof(Gmax3Smem)>>>(in.lg, g_gmax, idx, T, P, k);
+    const cudaError_t e = cudaDeviceSynchronize();
+    if (e != cudaSuccess) {
+      verdict(label, false, std::string("launch error ") + cudaGetErrorString(e));
+      exit(4);
+    }
+    const bool ok = check_topk_rows(in, idx, k, label.c_str());
+    const double top =
+        tm.median_ms([&] { dsa_topk_gmax3<<<in.rows, THREADS, sizeof(Gmax3Smem)>>>(in.lg, g_gmax, idx, T, P, k); });
+    const double ix = tm.median_ms([&] { run(*c, in.q, in.w, in.k, in.ks, in.lg, batch, T, P); });
+    const double ms = tm.median_ms([&] {
+      run(*c, in.q, in.w, in.k, in.ks, in.lg, batch, T, P);
+      dsa_topk_gmax3<<<in.rows, THREADS, sizeof(Gmax3Smem)>>>(in.lg, g_gmax, idx, T, P, k);
+    });
+    printf("BENCH pipe3 %-22s %s+gmax3 %8.4f ms (indexer %7.4f, gmax3 alone %7.4f)  %.3fx %s+v10%s\n", pt, n.c_str(), ms,
+           ix, top, msA / ms, base.name, ok ? "" : "  ** FAILED ITS CHECK **");
+    char line[256];
+    snprintf(line, sizeof line, "pipe3 %-22s %s+v10 %7.4f ms | %-3s+gmax3 %7.4f ms (%5.3fx; top-k %6.4f vs %6.4f) %s", pt,
+             base.name, msA, n.c_str(), ms, msA / ms, top, topA, ok ? "" : "CHECK FAILED");
+    g_summary.push_back(line);
+  }
+  cudaFree(idx);
+}
+
 int main(int argc, char** argv) {
   const std::string mode = argc > 1 ? argv[1] : "check";
   g_only = argc > 2 ? argv[2] : "";
@@ -583,9 +638,10 @@ int main(int argc, char** argv) {
   setup_v8_diag();
   CK(cudaFuncSetAttribute(dsa_topk, cudaFuncAttributeMaxDynamicSharedMemorySize, (int)sizeof(TopkSmem)));
   CK(cudaFuncSetAttribute(dsa_topk_gmax, cudaFuncAttributeMaxDynamicSharedMemorySize, (int)sizeof(TopkSmem)));
+  CK(cudaFuncSetAttribute(dsa_topk_gmax3, cudaFuncAttributeMaxDynamicSharedMemorySize, (int)sizeof(Gmax3Smem)));
   const std::vector<std::string> all = {"v2", "v6", "v6g", "v7", "v7g", "v8", "v8g"};
   if (mode == "check") {
-    for (const char* n : {"v6", "v6g", "v7", "v7g", "v8", "v8g"}) {
+    for (const char* n : {"v6", "v6g", "v7", "v7g", "v8", "v8g", "v8h"}) {
       if (!enabled(n)) continue;
       const Cand& c = *cand(n);
       check_cpu(c, 3, 2, 3001, 2);            // decode, NQ = 2, partial last block
@@ -623,8 +679,18 @@ int main(int argc, char** argv) {
     bench_pipe(128, 2, 131072, {"v6g", "v7g", "v8g"});
     bench_pipe(64, 2, 32768, {"v6g", "v7g", "v8g"});
     bench_pipe(64, 1, 131072, {"v6g", "v7g", "v8g"});
+  } else if (mode == "idx9") {
+    // Each shape twice, the second pass in the opposite order, so drift between launches shows.
+    const std::vector<std::string> fwd = {"v2", "v8", "v8g", "v8h"}, rev = {"v2", "v8h", "v8g", "v8"};
+    for (const auto& sh : std::vector<std::array<int, 3>>{{64, 2, 131072}, {128, 2, 131072}, {64, 2, 32768}, {64, 1, 131072}}) {
+      bench_indexer(sh[0], sh[1], sh[2], fwd);
+      bench_indexer(sh[0], sh[1], sh[2], rev);
+    }
+  } else if (mode == "pipe3") {
+    for (const auto& sh : std::vector<std::array<int, 3>>{{64, 2, 131072}, {128, 2, 131072}, {64, 2, 32768}, {64, 1, 131072}})
+      bench_pipe3(sh[0], sh[1], sh[2], {"v8g", "v8h"});
   } else {
-    fprintf(stderr, "usage: idx7_bench check|indexer|prefill|pipe [v2,v5,v5g,v6,v6g,v7,v7g,v8,v8g]\n");
+    fprintf(stderr, "usage: idx7_bench check|indexer|prefill|pipe|idx9|pipe3 [v2,v5,v5g,v6,v6g,v7,v7g,v8,v8g,v8h]\n");
     return 2;
   }
   printf("SUMMARY %s: %s (%d failed)\n", mode.c_str(), g_fail ? "CHECKS FAILED" : "checks passed", g_fail);

@@ -1,4 +1,4 @@
-// Lightning indexer logits on Hopper, fp8 (candidates v6 / v6g / v7 / v7g; issue 16):
+// Lightning indexer logits on Hopper, fp8 (v6 / v6g / v7 / v7g / v8 / v8g / v8h; issue 16):
 // I[t,s] = kScale[s] * sum_h w[t,h] * ReLU(q[t,h] . k[s]), causal, -inf where t cannot see s.
 // Shapes as dsa_indexer.cu: q [batch*T, 64, 128] e4m3, w [batch*T, 64] fp32, k [batch, P, 128]
 // e4m3, kScale [batch, P], logits [batch*T, P]; gmax [batch*T, ceil(P/8)] (the g variants).
@@ -29,6 +29,11 @@
 //     other finishes its epilogue; the grid is persistent (one CTA per SM), each CTA owning an
 //     equal contiguous run of all (query tile, block) pairs, so every batch is balanced to the
 //     block whatever its sequence count.
+//   - v8h is v8g with each item's group maxima finished one item later, between the next item's
+//     wgmma issue and its wait: v8g's 3 dependent shuffles + FMNMX and the store sat between one
+//     item's epilogue and the next item's products (in-order issue: the warp stalls on each
+//     shuffle's latency), and at one CTA per SM (two consumer warps per SM sub-partition) nothing
+//     else covers that stall; under the products it is free.
 #include "../../dsa_common.cuh"
 #include "../../dsa_wgmma.cuh"
 #include "../hopper.cuh"
@@ -422,10 +427,25 @@ __device__ __forceinline__ void ix8_wait(uint32_t bar, int phase, Ix8Wait kind, 
 #endif
 }
 
+// The group maximum of the 8 keys on the lanes that share (lane & 3): fmaxf's max.f32 over 3 xor
+// shuffles (v8g's arithmetic, so the same bits). Volatile asm keeps it where it is written, between
+// the wgmma commit and wait asms (v8h), instead of where the compiler would schedule it.
+__device__ __forceinline__ float ix8_group_max(float m) {
+  asm volatile(
+      "{\n\t.reg .f32 t;\n\t"
+      "shfl.sync.bfly.b32 t, %0, 4, 0x1f, -1;\n\tmax.f32 %0, %0, t;\n\t"
+      "shfl.sync.bfly.b32 t, %0, 8, 0x1f, -1;\n\tmax.f32 %0, %0, t;\n\t"
+      "shfl.sync.bfly.b32 t, %0, 16, 0x1f, -1;\n\tmax.f32 %0, %0, t;\n\t}"
+      : "+f"(m));
+  return m;
+}
+
 // Maps (built by the host, CudaDsaOps.indexerV8): qMap [rows*64 heads, 128] e4m3, box 64 x 128,
 // 128-byte swizzle; kMap [batch, P, 128] e4m3, box 1 x 64 x 128, 128-byte swizzle (keys past P
 // read as zeros); sMap [batch * P] fp32, box IX8_SBOX (dsa_indexer_fp8_v8_scale_box).
-template <int NQ, bool GMAX>
+// GMAX: 0 none (v8), 1 each item's maxima in its own epilogue (v8g), 2 finished under the next
+// item's products (v8h).
+template <int NQ, int GMAX>
 __device__ __forceinline__ void indexer_v8_body(const CUtensorMap* qMap, const CUtensorMap* kMap,
                                                 const CUtensorMap* sMap, const float* __restrict__ w,
                                                 float* __restrict__ logits, int batch, int T, int P,
@@ -523,6 +543,9 @@ __device__ __forceinline__ void indexer_v8_body(const CUtensorMap* qMap, const C
   const int rowInBlock = warp * 16 + (lane >> 2) + 8 * half;
   float2 wr[NQ * 8];
   float d[NACC];
+  // v8h: the previous item's unfinished group maximum and where lanes 0..3 store it (null: no store).
+  float pm = -INFINITY;
+  float* pdst = nullptr;
   int seg = seg0, blk = blk0 + wg, mySeg = -1, b = 0, t0 = 0;
   while (blk >= NB) { blk -= NB; seg++; }
   for (int li = wg; li < n; li += IX8_CONSUMERS) {
@@ -548,6 +571,11 @@ __device__ __forceinline__ void indexer_v8_body(const CUtensorMap* qMap, const C
 #pragma unroll
     for (int kk = 0; kk < 4; kk++) dsak::WgmmaE4M3<NQ * 64>::mma(d, descA + 2 * kk, descB + 2 * kk, kk > 0);
     dsak::wgmma_commit();
+    if constexpr (GMAX == 2) {
+      // Under the products just issued: nothing here touches d.
+      pm = ix8_group_max(pm);
+      if (pdst != nullptr) *pdst = pm;
+    }
     dsak::wgmma_wait<0>();
 #pragma unroll
     for (int i = 0; i < NACC; i++) asm volatile("" : "+f"(d[i])::"memory");
@@ -595,15 +623,23 @@ __device__ __forceinline__ void indexer_v8_body(const CUtensorMap* qMap, const C
       logits[(size_t)(b * T + t) * P + key] = v;
       m = v;
     }
-    if constexpr (GMAX) {
+    if constexpr (GMAX == 1) {
       m = fmaxf(m, __shfl_xor_sync(0xffffffffu, m, 4));
       m = fmaxf(m, __shfl_xor_sync(0xffffffffu, m, 8));
       m = fmaxf(m, __shfl_xor_sync(0xffffffffu, m, 16));
       const int g = ((kb + warp * 16) >> 3) + half;
       if (lane < 4 && storer && t < T && g * 8 < P) gmax[(size_t)(b * T + t) * ((P + 7) >> 3) + g] = m;
+    } else if constexpr (GMAX == 2) {
+      const int g = ((kb + warp * 16) >> 3) + half;
+      pm = m;
+      pdst = lane < 4 && storer && t < T && g * 8 < P ? gmax + (size_t)(b * T + t) * ((P + 7) >> 3) + g : nullptr;
     }
     blk += IX8_CONSUMERS;
     while (blk >= NB) { blk -= NB; seg++; }
+  }
+  if constexpr (GMAX == 2) {   // the last item's maxima (the loop is uniform over the warpgroup)
+    pm = ix8_group_max(pm);
+    if (pdst != nullptr) *pdst = pm;
   }
 }
 
@@ -618,13 +654,19 @@ __device__ __forceinline__ void indexer_v8_body(const CUtensorMap* qMap, const C
       const __grid_constant__ CUtensorMap qMap, const __grid_constant__ CUtensorMap kMap,            \
       const __grid_constant__ CUtensorMap sMap, const float* __restrict__ w,                         \
       float* __restrict__ logits, int batch, int T, int P) {                                         \
-    indexer_v8_body<NQ, false>(&qMap, &kMap, &sMap, w, logits, batch, T, P, nullptr);               \
+    indexer_v8_body<NQ, 0>(&qMap, &kMap, &sMap, w, logits, batch, T, P, nullptr);                   \
   }                                                                                                 \
   extern "C" __global__ void __launch_bounds__(IX8_THREADS, 1) dsa_indexer_fp8_v8g_q##NQ(          \
       const __grid_constant__ CUtensorMap qMap, const __grid_constant__ CUtensorMap kMap,            \
       const __grid_constant__ CUtensorMap sMap, const float* __restrict__ w,                         \
       float* __restrict__ logits, int batch, int T, int P, float* __restrict__ gmax) {               \
-    indexer_v8_body<NQ, true>(&qMap, &kMap, &sMap, w, logits, batch, T, P, gmax);                   \
+    indexer_v8_body<NQ, 1>(&qMap, &kMap, &sMap, w, logits, batch, T, P, gmax);                      \
+  }                                                                                                 \
+  extern "C" __global__ void __launch_bounds__(IX8_THREADS, 1) dsa_indexer_fp8_v8h_q##NQ(          \
+      const __grid_constant__ CUtensorMap qMap, const __grid_constant__ CUtensorMap kMap,            \
+      const __grid_constant__ CUtensorMap sMap, const float* __restrict__ w,                         \
+      float* __restrict__ logits, int batch, int T, int P, float* __restrict__ gmax) {               \
+    indexer_v8_body<NQ, 2>(&qMap, &kMap, &sMap, w, logits, batch, T, P, gmax);                      \
   }                                                                                                 \
   extern "C" __device__ const int dsa_indexer_fp8_v8_smem_q##NQ = ix8_smem(NQ);
 DSA_INDEXER_V8(1)

@@ -123,7 +123,7 @@ final class CudaDsaOps {
       switch (version) {
         case "v5", "v5g" -> indexerV5(op, site, version.equals("v5g"));
         case "v6", "v6g", "v7", "v7g" -> indexerV6(op, site, version);
-        case "v8", "v8g" -> indexerV8(op, site, version);
+        case "v8", "v8g", "v8h" -> indexerV8(op, site, version);
         default -> indexerWgmma(op, site);
       }
       return;
@@ -297,14 +297,14 @@ final class CudaDsaOps {
     }
   }
 
-  // Indexer v8 / v8g (candidates, sm90/indexer/fp8.cu): a producer warp filling a ring of key
+  // Indexer v8 / v8g / v8h (candidates, sm90/indexer/fp8.cu): a producer warp filling a ring of key
   // stages by TMA for two consumer warpgroups, on a persistent grid of the cubin's CTAs per SM;
   // its copies go through three tensor maps built here (q, keys, key scales). Four queries per CTA
   // (T >= 4) run v6's kernel on v2's grid, as v8 has no 4-query kernel.
   private void indexerV8(Ops.Indexer op, String site, String version) {
     int nq = wgmmaQueriesPerCta(op.tokensPerSeq());
     if (nq > 2) {
-      indexerV6(op, site, version.equals("v8g") ? "v6g" : "v6");
+      indexerV6(op, site, IndexerVersion.writesGroupMaxima(version) ? "v6g" : "v6");
       return;
     }
     String module = "sm90/indexer/fp8";
@@ -454,8 +454,8 @@ final class CudaDsaOps {
       version = "gmax2";
     }
     if (version.equals("gmax") || version.equals("gmax2") || version.equals("gmax3")) {
-      // Only on group maxima written by an indexer g variant (v5g, v6g, v7g, v8g) for these very
-      // logits, nothing written since (stale maxima could hide a winner); otherwise v10.
+      // Only on group maxima written by an indexer g variant (v5g, v6g, v7g, v8g, v8h) for these
+      // very logits, nothing written since (stale maxima could hide a winner); otherwise v10.
       CudaBuffer logits = CudaBackend.cuda(op.logits(), "logits");
       GroupMaximaOf g = gmaxValid.get(logits);
       CudaBuffer gm = logits.groupMaxima();

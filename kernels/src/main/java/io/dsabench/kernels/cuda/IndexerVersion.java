@@ -13,10 +13,11 @@ import java.util.List;
  * bit for bit v2's) and {@code v7} / {@code v7g} (v6 with two accumulator sets, one block's
  * products under the previous block's epilogue, on a one-wave grid of 2 CTAs per SM; T &gt;= 3 runs
  * v6's 4-query kernel) and {@code v8} / {@code v8g} (a producer warp filling a TMA ring for two
- * consumer warpgroups on a persistent grid; T &gt;= 4 runs v6's 4-query kernel). System property
- * {@code dsabench.cuda.indexer}. The bf16 indexer and other GPUs always run the portable mma.sync
- * kernels. (Versions 3 and 4 lost on the H200 and left the sources: kernels/NOTES.md says where
- * they are.)
+ * consumer warpgroups on a persistent grid; T &gt;= 4 runs v6's 4-query kernel) and {@code v8h}
+ * (v8g with each block's group maxima finished under the next block's products; T &gt;= 4 runs
+ * v6g's). System property {@code dsabench.cuda.indexer}. The bf16 indexer and other GPUs always run
+ * the portable mma.sync kernels. (Versions 3 and 4 lost on the H200 and left the sources:
+ * kernels/NOTES.md says where they are.)
  */
 final class IndexerVersion {
   static final String PROPERTY = "dsabench.cuda.indexer";
@@ -24,7 +25,7 @@ final class IndexerVersion {
   static final String DEFAULT_VERSION = "auto";
 
   static final List<String> VERSIONS =
-      List.of("auto", "v2", "v5", "v5g", "v6", "v6g", "v7", "v7g", "v8", "v8g");
+      List.of("auto", "v2", "v5", "v5g", "v6", "v6g", "v7", "v7g", "v8", "v8g", "v8h");
 
   /**
    * The kernel {@code version} means for a launch of {@code batch} sequences of {@code
@@ -51,7 +52,7 @@ final class IndexerVersion {
 
   /** Whether the version writes the 8-key group maxima that top-k gmax reads. */
   static boolean writesGroupMaxima(String version) {
-    return version.endsWith("g");
+    return version.endsWith("g") || version.equals("v8h");
   }
 
   private IndexerVersion() {}

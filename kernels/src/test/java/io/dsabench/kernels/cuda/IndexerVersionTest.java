@@ -21,7 +21,7 @@ class IndexerVersionTest {
     assertThat(IndexerVersion.version()).isEqualTo("v2");
     System.setProperty(IndexerVersion.PROPERTY, "v5");
     assertThat(IndexerVersion.version()).isEqualTo("v5");
-    for (String v : new String[] {"v5g", "v6", "v6g", "v7", "v7g", "v8", "v8g"}) {
+    for (String v : new String[] {"v5g", "v6", "v6g", "v7", "v7g", "v8", "v8g", "v8h"}) {
       System.setProperty(IndexerVersion.PROPERTY, v);
       assertThat(IndexerVersion.version()).isEqualTo(v);
     }
@@ -37,7 +37,7 @@ class IndexerVersionTest {
     assertThat(IndexerVersion.forShape("auto", 128, 2)).isEqualTo("v2");
     assertThat(IndexerVersion.forShape("auto", 1, 4096)).isEqualTo("v2");
     assertThat(IndexerVersion.forShape("auto", 4, 3)).isEqualTo("v2");
-    for (String v : new String[] {"v2", "v5g", "v6", "v8", "v8g"}) {
+    for (String v : new String[] {"v2", "v5g", "v6", "v8", "v8g", "v8h"}) {
       assertThat(IndexerVersion.forShape(v, 64, 1)).isEqualTo(v);
       assertThat(IndexerVersion.forShape(v, 1, 4096)).isEqualTo(v);
     }
@@ -50,6 +50,7 @@ class IndexerVersionTest {
     assertThat(IndexerVersion.writesGroupMaxima("v6g")).isTrue();
     assertThat(IndexerVersion.writesGroupMaxima("v7g")).isTrue();
     assertThat(IndexerVersion.writesGroupMaxima("v8g")).isTrue();
+    assertThat(IndexerVersion.writesGroupMaxima("v8h")).isTrue();
     assertThat(IndexerVersion.writesGroupMaxima("v8")).isFalse();
     assertThat(IndexerVersion.writesGroupMaxima("v2")).isFalse();
     assertThat(IndexerVersion.writesGroupMaxima("v7")).isFalse();
@@ -64,7 +65,7 @@ class IndexerVersionTest {
           .hasMessage(
               "dsabench.cuda.indexer: '"
                   + gone
-                  + "' is not one of auto, v2, v5, v5g, v6, v6g, v7, v7g, v8, v8g");
+                  + "' is not one of auto, v2, v5, v5g, v6, v6g, v7, v7g, v8, v8g, v8h");
     }
   }
 }
