@@ -20,16 +20,16 @@ namespace {
 
 template <bool FP8>
 struct IndexerCfg {
-  static constexpr int ELEM = FP8 ? 1 : 2;            // bytes per value
-  static constexpr int ROW = 128 * ELEM;              // bytes per k row
-  static constexpr int CPR = ROW / 16;                // 16-byte chunks per row
-  static constexpr int STEPS = ROW / 32;              // MMA k-steps per row (32 bytes each)
-  static constexpr int HPW = FP8 ? 64 : 32;           // heads per warp (64 B-fragment registers)
-  static constexpr int HG = 64 / HPW;                 // head groups
-  static constexpr int NT = HPW / 8;                  // n-tiles per warp
-  static constexpr int BK = FP8 ? 128 : 64;           // keys per block (16 KB either way)
-  static constexpr int MT = BK / 16;                  // m-tiles per block
-  static constexpr int STAGE = BK * ROW;              // bytes per stage
+  static constexpr int ELEM = FP8 ? 1 : 2;   // bytes per value
+  static constexpr int ROW = 128 * ELEM;     // bytes per k row
+  static constexpr int CPR = ROW / 16;       // 16-byte chunks per row
+  static constexpr int STEPS = ROW / 32;     // MMA k-steps per row (32 bytes each)
+  static constexpr int HPW = FP8 ? 64 : 32;  // heads per warp (64 B-fragment registers)
+  static constexpr int HG = 64 / HPW;        // head groups
+  static constexpr int NT = HPW / 8;         // n-tiles per warp
+  static constexpr int BK = FP8 ? 128 : 64;  // keys per block (16 KB either way)
+  static constexpr int MT = BK / 16;         // m-tiles per block
+  static constexpr int STAGE = BK * ROW;     // bytes per stage
 };
 
 template <bool FP8>
@@ -37,8 +37,8 @@ __device__ __forceinline__ void indexer_body(const uint8_t* __restrict__ q,
                                              const float* __restrict__ w,
                                              const uint8_t* __restrict__ k,
                                              const float* __restrict__ kscale,
-                                             float* __restrict__ logits, int T, int P,
-                                             int splitLen, int QW) {
+                                             float* __restrict__ logits, int T, int P, int splitLen,
+                                             int QW) {
   using C = IndexerCfg<FP8>;
   __shared__ __align__(128) uint8_t sK[2][C::STAGE];
   __shared__ float sRed[C::HG][8][C::BK];
@@ -53,8 +53,8 @@ __device__ __forceinline__ void indexer_body(const uint8_t* __restrict__ q,
   const int k0 = blockIdx.z * splitLen;
   const int k1 = min(P, k0 + splitLen);
   const int lastT = min(t0 + QW, T) - 1;
-  const int maxpos = P - T + lastT;          // last key any query of this CTA sees
-  const int cend = min(k1, maxpos + 1);      // keys [k0, cend) need computing
+  const int maxpos = P - T + lastT;      // last key any query of this CTA sees
+  const int cend = min(k1, maxpos + 1);  // keys [k0, cend) need computing
   const int nb = cend > k0 ? (cend - k0 + C::BK - 1) / C::BK : 0;
 
   const uint8_t* kseq = k + (size_t)b * P * C::ROW;
@@ -176,10 +176,10 @@ extern "C" __global__ void __launch_bounds__(256, 1)
 
 extern "C" __global__ void __launch_bounds__(256, 1)
     dsa_indexer_bf16(const __nv_bfloat16* __restrict__ q, const float* __restrict__ w,
-                     const __nv_bfloat16* __restrict__ k, float* __restrict__ logits, int T,
-                     int P, int splitLen, int QW) {
-  indexer_body<false>(reinterpret_cast<const uint8_t*>(q), w,
-                      reinterpret_cast<const uint8_t*>(k), nullptr, logits, T, P, splitLen, QW);
+                     const __nv_bfloat16* __restrict__ k, float* __restrict__ logits, int T, int P,
+                     int splitLen, int QW) {
+  indexer_body<false>(reinterpret_cast<const uint8_t*>(q), w, reinterpret_cast<const uint8_t*>(k),
+                      nullptr, logits, T, P, splitLen, QW);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -207,12 +207,10 @@ constexpr int WG_STAGES = 3;
 //   (invisible keys count as -inf), for the top-k that reads only the groups that can hold a
 //   winner (sm90/topk/gmax.cu).
 template <int NQ, bool SSCALE = false, bool GMAX = false>
-__device__ __forceinline__ void indexer_wgmma_body(const uint8_t* __restrict__ q,
-                                                   const float* __restrict__ w,
-                                                   const uint8_t* __restrict__ k,
-                                                   const float* __restrict__ kscale,
-                                                   float* __restrict__ logits, int T, int P,
-                                                   int splitLen, float* __restrict__ gmax = nullptr) {
+__device__ __forceinline__ void indexer_wgmma_body(
+    const uint8_t* __restrict__ q, const float* __restrict__ w, const uint8_t* __restrict__ k,
+    const float* __restrict__ kscale, float* __restrict__ logits, int T, int P, int splitLen,
+    float* __restrict__ gmax = nullptr) {
   extern __shared__ uint8_t smem_raw[];
   const uint32_t raw = dsak::smem_u32(smem_raw);
   const uint32_t base = (raw + 1023u) & ~1023u;
@@ -222,7 +220,8 @@ __device__ __forceinline__ void indexer_wgmma_body(const uint8_t* __restrict__ q
   float* const sW = reinterpret_cast<float*>(sgen + NQ * 8192 + WG_STAGES * 8192);
   // SSCALE: WG_STAGES slots of 64 scales after the weights.
   const uint32_t sS = base + NQ * 8192 + WG_STAGES * 8192 + NQ * 256;
-  const float* const sSg = reinterpret_cast<const float*>(sgen + NQ * 8192 + WG_STAGES * 8192 + NQ * 256);
+  const float* const sSg =
+      reinterpret_cast<const float*>(sgen + NQ * 8192 + WG_STAGES * 8192 + NQ * 256);
 
   const int tid = threadIdx.x, lane = tid & 31, warp = tid >> 5;
   const int b = blockIdx.y;
@@ -308,7 +307,7 @@ __device__ __forceinline__ void indexer_wgmma_body(const uint8_t* __restrict__ q
     const int kb = k0 + j * WG_BK;
     const int key0 = kb + warp * 16 + (lane >> 2), key1 = key0 + 8;
     float sc0, sc1;
-    if constexpr (SSCALE) {   // zero-filled past P by the copy
+    if constexpr (SSCALE) {  // zero-filled past P by the copy
       sc0 = sSg[(j % WG_STAGES) * 64 + warp * 16 + (lane >> 2)];
       sc1 = sSg[(j % WG_STAGES) * 64 + warp * 16 + (lane >> 2) + 8];
     } else {
@@ -387,7 +386,7 @@ __device__ __forceinline__ void indexer_wgmma_body(const uint8_t* __restrict__ q
     for (int oq = 0; oq < NQ && t0 + oq < T; oq++) {
       float* dst = logits + (size_t)(b * T + t0 + oq) * P + fill0;
       for (int i = tid; i < len; i += 128) dst[i] = -INFINITY;
-      if constexpr (GMAX) {   // fill0 and k1 are multiples of 8 (or k1 = P)
+      if constexpr (GMAX) {  // fill0 and k1 are multiples of 8 (or k1 = P)
         const int gs = (P + 7) >> 3;
         float* gdst = gmax + (size_t)(b * T + t0 + oq) * gs;
         for (int g = (fill0 >> 3) + tid; g < ((k1 + 7) >> 3); g += 128) gdst[g] = -INFINITY;
@@ -397,11 +396,11 @@ __device__ __forceinline__ void indexer_wgmma_body(const uint8_t* __restrict__ q
 }
 
 // Dynamic shared memory of dsa_indexer_fp8_wgmma<NQ>: 1024 + NQ*8192 + 3*8192 + NQ*256 bytes.
-#define DSA_INDEXER_WGMMA(NQ)                                                                   \
-  extern "C" __global__ void __launch_bounds__(128, 3) dsa_indexer_fp8_wgmma_q##NQ(             \
-      const uint8_t* __restrict__ q, const float* __restrict__ w, const uint8_t* __restrict__ k, \
+#define DSA_INDEXER_WGMMA(NQ)                                                                     \
+  extern "C" __global__ void __launch_bounds__(128, 3) dsa_indexer_fp8_wgmma_q##NQ(               \
+      const uint8_t* __restrict__ q, const float* __restrict__ w, const uint8_t* __restrict__ k,  \
       const float* __restrict__ kscale, float* __restrict__ logits, int T, int P, int splitLen) { \
-    indexer_wgmma_body<NQ>(q, w, k, kscale, logits, T, P, splitLen);                            \
+    indexer_wgmma_body<NQ>(q, w, k, kscale, logits, T, P, splitLen);                              \
   }
 DSA_INDEXER_WGMMA(1)
 DSA_INDEXER_WGMMA(2)
@@ -414,19 +413,20 @@ extern "C" __device__ const int dsa_indexer_fp8_wgmma_threads = 128;
 // 1024 + NQ*8192 + 3*8192 + NQ*256 + 3*256 bytes.
 // v5g: the same, also writing the 8-key group maxima gmax [batch*T, ceil(P/8)] (GMAX above) that
 // dsa_topk_gmax (sm90/topk/gmax.cu) reads; same shared memory.
-#define DSA_INDEXER_V5(NQ)                                                                      \
-  extern "C" __global__ void __launch_bounds__(128, 3) dsa_indexer_fp8_v5_q##NQ(                \
-      const uint8_t* __restrict__ q, const float* __restrict__ w, const uint8_t* __restrict__ k, \
+#define DSA_INDEXER_V5(NQ)                                                                        \
+  extern "C" __global__ void __launch_bounds__(128, 3) dsa_indexer_fp8_v5_q##NQ(                  \
+      const uint8_t* __restrict__ q, const float* __restrict__ w, const uint8_t* __restrict__ k,  \
       const float* __restrict__ kscale, float* __restrict__ logits, int T, int P, int splitLen) { \
-    indexer_wgmma_body<NQ, true, false>(q, w, k, kscale, logits, T, P, splitLen);               \
-  }                                                                                             \
-  extern "C" __global__ void __launch_bounds__(128, 3) dsa_indexer_fp8_v5g_q##NQ(               \
-      const uint8_t* __restrict__ q, const float* __restrict__ w, const uint8_t* __restrict__ k, \
-      const float* __restrict__ kscale, float* __restrict__ logits, int T, int P, int splitLen,  \
-      float* __restrict__ gmax) {                                                               \
-    indexer_wgmma_body<NQ, true, true>(q, w, k, kscale, logits, T, P, splitLen, gmax);          \
-  }                                                                                             \
-  extern "C" __device__ const int dsa_indexer_fp8_v5_smem_q##NQ = 1024 + NQ * 8192 + 3 * 8192 + NQ * 256 + 3 * 256;
+    indexer_wgmma_body<NQ, true, false>(q, w, k, kscale, logits, T, P, splitLen);                 \
+  }                                                                                               \
+  extern "C" __global__ void __launch_bounds__(128, 3) dsa_indexer_fp8_v5g_q##NQ(                 \
+      const uint8_t* __restrict__ q, const float* __restrict__ w, const uint8_t* __restrict__ k,  \
+      const float* __restrict__ kscale, float* __restrict__ logits, int T, int P, int splitLen,   \
+      float* __restrict__ gmax) {                                                                 \
+    indexer_wgmma_body<NQ, true, true>(q, w, k, kscale, logits, T, P, splitLen, gmax);            \
+  }                                                                                               \
+  extern "C" __device__ const int dsa_indexer_fp8_v5_smem_q##NQ =                                 \
+      1024 + NQ * 8192 + 3 * 8192 + NQ * 256 + 3 * 256;
 DSA_INDEXER_V5(1)
 DSA_INDEXER_V5(2)
 DSA_INDEXER_V5(4)

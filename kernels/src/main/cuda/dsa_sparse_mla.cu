@@ -28,18 +28,18 @@
 
 namespace {
 
-constexpr int ROWB = 1152;      // bytes per bf16 entry (576 x 2)
-constexpr int CH = ROWB / 16;   // 72 chunks per entry
-constexpr int BN = 64;          // entries per block
-constexpr int TILE = BN * ROWB; // 73728
+constexpr int ROWB = 1152;       // bytes per bf16 entry (576 x 2)
+constexpr int CH = ROWB / 16;    // 72 chunks per entry
+constexpr int BN = 64;           // entries per block
+constexpr int TILE = BN * ROWB;  // 73728
 constexpr int RAW = 656;
-constexpr int RAWCH = RAW / 16; // 41
+constexpr int RAWCH = RAW / 16;  // 41
 
 template <bool FP8>
 struct SparseSmem {
   static constexpr int Q = 0;
   static constexpr int KV0 = TILE;
-  static constexpr int KV1 = 2 * TILE;   // bf16: second stage; fp8: raw stage
+  static constexpr int KV1 = 2 * TILE;  // bf16: second stage; fp8: raw stage
   static constexpr int P = 2 * TILE + (FP8 ? BN * RAW : TILE);
   static constexpr int MAX = P + 4 * 16 * 64 * 2;
   static constexpr int IDX = MAX + 8 * 16 * 4;
@@ -96,8 +96,7 @@ __device__ __forceinline__ void sparse_mla_body(const __nv_bfloat16* __restrict_
   };
 
   auto load_q = [&]() {
-    const uint8_t* src =
-        reinterpret_cast<const uint8_t*>(q + ((size_t)r * 128 + hh * 64) * 576);
+    const uint8_t* src = reinterpret_cast<const uint8_t*>(q + ((size_t)r * 128 + hh * 64) * 576);
     for (int c = tid; c < 64 * CH; c += 256) {
       const int row = c / CH, ch = c % CH;
       dsak::cp_async_16(sbase + L::Q + dsak::swz(row, ch, CH), src + row * ROWB + ch * 16, 16);
@@ -213,8 +212,8 @@ __device__ __forceinline__ void sparse_mla_body(const __nv_bfloat16* __restrict_
 #pragma unroll
     for (int kk = 0; kk < 4; kk++) {
       uint32_t pa[4];
-      dsak::ldmatrix_x4(pa, pbase + dsak::swz((lane & 7) + ((lane >> 3) & 1) * 8,
-                                              2 * kk + (lane >> 4), 8));
+      dsak::ldmatrix_x4(
+          pa, pbase + dsak::swz((lane & 7) + ((lane >> 3) & 1) * 8, 2 * kk + (lane >> 4), 8));
       const int vrow = kk * 16 + (lane & 7) + ((lane >> 3) & 1) * 8;
 #pragma unroll
       for (int np = 0; np < 16; np++) {
@@ -277,8 +276,8 @@ __device__ __forceinline__ void sparse_mla_body(const __nv_bfloat16* __restrict_
   const float lt1 = l1 + sMax[(warp ^ 4) * 16 + g + 8];
   const float inv0 = lt0 > 0.f ? 1.f / lt0 : 0.f;
   const float inv1 = lt1 > 0.f ? 1.f / lt1 : 0.f;
-  __nv_bfloat16* orow = out + ((size_t)r * 128 + hh * 64 + pr * 16 + g) * 512 + half * 256 +
-                        (lane & 3) * 2;
+  __nv_bfloat16* orow =
+      out + ((size_t)r * 128 + hh * 64 + pr * 16 + g) * 512 + half * 256 + (lane & 3) * 2;
 #pragma unroll
   for (int nt = 0; nt < 32; nt++) {
     *reinterpret_cast<uint32_t*>(orow + nt * 8) = dsak::pack_bf16(o[nt][0] * inv0, o[nt][1] * inv0);
@@ -290,9 +289,9 @@ __device__ __forceinline__ void sparse_mla_body(const __nv_bfloat16* __restrict_
 // Dynamic shared memory: dsa_sparse_mla_smem[0] bytes for the bf16 kernel, [1] for the fp8 one
 // (both over 48 KB: the launcher raises the limit).
 extern "C" __global__ void __launch_bounds__(256, 1)
-    dsa_sparse_mla_bf16(const __nv_bfloat16* __restrict__ q, const __nv_bfloat16* __restrict__ cache,
-                        const int* __restrict__ indices, __nv_bfloat16* __restrict__ out, int T,
-                        int P, int k, float scaleLog2) {
+    dsa_sparse_mla_bf16(const __nv_bfloat16* __restrict__ q,
+                        const __nv_bfloat16* __restrict__ cache, const int* __restrict__ indices,
+                        __nv_bfloat16* __restrict__ out, int T, int P, int k, float scaleLog2) {
   sparse_mla_body<false>(q, reinterpret_cast<const uint8_t*>(cache), indices, out, T, P, k,
                          scaleLog2);
 }
@@ -323,25 +322,25 @@ DSAK_DEVICE uint32_t wsw(int row, int c) {
 }  // namespace
 
 // Hopper path, version 3: the dense decode kernel's block structure over gathered rows. The v1
-// wgmma kernel had both warpgroups compute the same S (a third of its tensor time duplicated) and P V
-// on mma.sync. Here warpgroup wg scores only keys wg*32..+31 of each 64-entry block (36 m64n32k16,
-// A = Q, B = the gathered tile, both K-major in smem), the two swap row maxima through smem, each
-// writes its half of P (bf16, 128B-swizzled) to smem, and each accumulates O[:, wg*256..+256] +=
-// P V with 4 m64n256k16 (A = P from smem, B = the same tile read MN-major: the descriptor the dense
-// decode uses). Softmax work is not duplicated either. Indices reach smem block by block through
-// a 4-slot ring (the whole list no longer fits next to P), loaded into registers a block ahead so
-// no warp waits on them; trailing blocks that hold only -1 (top-k's padding of short rows) are
-// skipped.
+// wgmma kernel had both warpgroups compute the same S (a third of its tensor time duplicated) and P
+// V on mma.sync. Here warpgroup wg scores only keys wg*32..+31 of each 64-entry block (36
+// m64n32k16, A = Q, B = the gathered tile, both K-major in smem), the two swap row maxima through
+// smem, each writes its half of P (bf16, 128B-swizzled) to smem, and each accumulates O[:,
+// wg*256..+256] += P V with 4 m64n256k16 (A = P from smem, B = the same tile read MN-major: the
+// descriptor the dense decode uses). Softmax work is not duplicated either. Indices reach smem
+// block by block through a 4-slot ring (the whole list no longer fits next to P), loaded into
+// registers a block ahead so no warp waits on them; trailing blocks that hold only -1 (top-k's
+// padding of short rows) are skipped.
 namespace {
 template <bool FP8>
 struct V3Smem {
   static constexpr int Q = 0;
   static constexpr int KV0 = TILE;
-  static constexpr int KV1 = 2 * TILE;   // bf16: second stage; fp8: raw stage
-  static constexpr int PT = 2 * TILE + (FP8 ? BN * RAW : TILE);   // P [64][64] bf16, 1 KB aligned
-  static constexpr int MAX = PT + BN * 64 * 2;                    // [2][64] float
-  static constexpr int IDX = MAX + 2 * 64 * 4;                    // [4][BN] int ring
-  static constexpr int TOTAL = 1024 + IDX + 4 * BN * 4 + 16;      // + alignment slack, block count
+  static constexpr int KV1 = 2 * TILE;  // bf16: second stage; fp8: raw stage
+  static constexpr int PT = 2 * TILE + (FP8 ? BN * RAW : TILE);  // P [64][64] bf16, 1 KB aligned
+  static constexpr int MAX = PT + BN * 64 * 2;                   // [2][64] float
+  static constexpr int IDX = MAX + 2 * 64 * 4;                   // [4][BN] int ring
+  static constexpr int TOTAL = 1024 + IDX + 4 * BN * 4 + 16;     // + alignment slack, block count
   static_assert(PT % 1024 == 0, "P must be 1024-byte aligned for the swizzled descriptor");
 };
 }  // namespace
@@ -372,7 +371,7 @@ __device__ __forceinline__ void sparse_v3_body(const __nv_bfloat16* __restrict__
   // dequantises half of every block and writes the bf16 rows into both CTAs' tiles.
   static_assert(!PAIR || FP8, "PAIR is an fp8-cache variant");
   const uint32_t rank = PAIR ? dsak::cluster_rank() : 0u;
-  constexpr int OWN = PAIR ? BN / 2 : BN;   // rows of a block this CTA gathers and converts
+  constexpr int OWN = PAIR ? BN / 2 : BN;  // rows of a block this CTA gathers and converts
   auto block_sync = [&]() {
     if constexpr (PAIR) {
       dsak::cluster_sync();
@@ -387,8 +386,7 @@ __device__ __forceinline__ void sparse_v3_body(const __nv_bfloat16* __restrict__
     return (idx >= 0 && idx < P) ? idx : -1;
   };
   auto load_q = [&]() {
-    const uint8_t* src =
-        reinterpret_cast<const uint8_t*>(q + ((size_t)r * 128 + hh * 64) * 576);
+    const uint8_t* src = reinterpret_cast<const uint8_t*>(q + ((size_t)r * 128 + hh * 64) * 576);
     for (int c = tid; c < 64 * CH; c += 256) {
       const int row = c / CH, ch = c % CH;
       dsak::cp_async_16(qAddr + wsw(row, ch), src + row * ROWB + ch * 16, 16);
@@ -420,7 +418,8 @@ __device__ __forceinline__ void sparse_v3_body(const __nv_bfloat16* __restrict__
       const int row = rank * OWN + c / CH, ch = c % CH;
       const uint4 o4 = dequant_chunk(smem + L::KV1 + row * RAW, ch);
       *reinterpret_cast<uint4*>(smem + L::KV0 + wsw(row, ch)) = o4;
-      if constexpr (PAIR) dsak::st_cluster_16(dsak::map_shared(sbase + L::KV0 + wsw(row, ch), rank ^ 1u), o4);
+      if constexpr (PAIR)
+        dsak::st_cluster_16(dsak::map_shared(sbase + L::KV0 + wsw(row, ch), rank ^ 1u), o4);
     }
   };
 
@@ -444,7 +443,7 @@ __device__ __forceinline__ void sparse_v3_body(const __nv_bfloat16* __restrict__
 #pragma unroll
     for (int i = 0; i < 16; i++) asm volatile("" : "+f"(s[i])::"memory");
 
-    // Mask -1 entries; row maxima of the raw scores (the scale is positive) to smem.
+      // Mask -1 entries; row maxima of the raw scores (the scale is positive) to smem.
 #pragma unroll
     for (int h = 0; h < 2; h++) {
       float mx = -INFINITY;
@@ -468,7 +467,7 @@ __device__ __forceinline__ void sparse_v3_body(const __nv_bfloat16* __restrict__
     for (int h = 0; h < 2; h++) {
       const int row = wq * 16 + g + h * 8;
       const float mNew = fmaxf(rowMax[h], fmaxf(sMax[row], sMax[64 + row]));
-      const float base = mNew == -INFINITY ? 0.f : mNew;   // a row with no valid key yet
+      const float base = mNew == -INFINITY ? 0.f : mNew;  // a row with no valid key yet
       alpha[h] = dsak::ex2(rowMax[h] - base);
       rescale |= mNew != rowMax[h];
       rowMax[h] = mNew;
@@ -495,7 +494,7 @@ __device__ __forceinline__ void sparse_v3_body(const __nv_bfloat16* __restrict__
       }
     }
     dsak::fence_proxy_async();
-    __syncthreads();   // P holds all 64 keys
+    __syncthreads();  // P holds all 64 keys
 
 #pragma unroll
     for (int i = 0; i < 128; i++) asm volatile("" : "+f"(o[i])::"memory");
@@ -527,7 +526,7 @@ __device__ __forceinline__ void sparse_v3_body(const __nv_bfloat16* __restrict__
   }
   if (tid < 2 * BN) sIdx[tid] = entry(tid / BN, tid % BN);
   __syncthreads();
-  const int nb = (*sLast + BN) / BN;   // blocks 0 .. nb-1 hold every valid entry
+  const int nb = (*sLast + BN) / BN;  // blocks 0 .. nb-1 hold every valid entry
 
   if constexpr (!FP8) {
     if (nb > 0) load_kv(0, sbase + L::KV0);
@@ -536,7 +535,7 @@ __device__ __forceinline__ void sparse_v3_body(const __nv_bfloat16* __restrict__
       const int pre = (tid < BN && j + 2 < nb) ? entry(j + 2, tid) : -1;
       dsak::cp_async_wait<0>();
       dsak::fence_proxy_async();
-      __syncthreads();   // block j is in; everyone is done with block j-1's stage
+      __syncthreads();  // block j is in; everyone is done with block j-1's stage
       if (j + 1 < nb) load_kv(j + 1, sbase + (((j + 1) & 1) ? L::KV1 : L::KV0));
       dsak::cp_async_commit();
       compute(sbase + ((j & 1) ? L::KV1 : L::KV0), sIdx + (j & 3) * BN);
@@ -546,7 +545,7 @@ __device__ __forceinline__ void sparse_v3_body(const __nv_bfloat16* __restrict__
     if (nb > 0) load_kv(0, sbase + L::KV1);
     dsak::cp_async_commit();
     dsak::cp_async_wait<0>();
-    block_sync();   // PAIR: the peer is running before anyone writes into its tile
+    block_sync();  // PAIR: the peer is running before anyone writes into its tile
     if (nb > 0) convert();
     if constexpr (PAIR) dsak::fence_proxy_async_all();
     dsak::fence_proxy_async();
@@ -558,7 +557,7 @@ __device__ __forceinline__ void sparse_v3_body(const __nv_bfloat16* __restrict__
       const int pre = (tid < BN && j + 2 < nb) ? entry(j + 2, tid) : -1;
       compute(sbase + L::KV0, sIdx + (j & 3) * BN);
       dsak::cp_async_wait<0>();
-      block_sync();   // raw block j+1 is in; everyone (PAIR: both CTAs) is done with KV0
+      block_sync();  // raw block j+1 is in; everyone (PAIR: both CTAs) is done with KV0
       if (j + 1 < nb) {
         convert();
         if constexpr (PAIR) dsak::fence_proxy_async_all();
@@ -598,9 +597,8 @@ __device__ __forceinline__ void sparse_v3_body(const __nv_bfloat16* __restrict__
 
 extern "C" __global__ void __launch_bounds__(256, 1)
     dsa_sparse_mla_bf16_v3(const __nv_bfloat16* __restrict__ q,
-                           const __nv_bfloat16* __restrict__ cache,
-                           const int* __restrict__ indices, __nv_bfloat16* __restrict__ out, int T,
-                           int P, int k, float scaleLog2) {
+                           const __nv_bfloat16* __restrict__ cache, const int* __restrict__ indices,
+                           __nv_bfloat16* __restrict__ out, int T, int P, int k, float scaleLog2) {
   sparse_v3_body<false>(q, reinterpret_cast<const uint8_t*>(cache), indices, out, T, P, k,
                         scaleLog2);
 }
@@ -627,8 +625,9 @@ __constant__ int dsa_sparse_mla_v3_smem[2] = {V3Smem<false>::TOTAL, V3Smem<true>
 #define DSAK_CLUSTER_PAIR __cluster_dims__(2, 1, 1)
 #endif
 extern "C" __global__ void DSAK_CLUSTER_PAIR __launch_bounds__(256, 1)
-    dsa_sparse_mla_fp8_v3_pair(const __nv_bfloat16* __restrict__ q, const uint8_t* __restrict__ cache,
-                               const int* __restrict__ indices, __nv_bfloat16* __restrict__ out,
-                               int T, int P, int k, float scaleLog2) {
+    dsa_sparse_mla_fp8_v3_pair(const __nv_bfloat16* __restrict__ q,
+                               const uint8_t* __restrict__ cache, const int* __restrict__ indices,
+                               __nv_bfloat16* __restrict__ out, int T, int P, int k,
+                               float scaleLog2) {
   sparse_v3_body<true, true>(q, cache, indices, out, T, P, k, scaleLog2);
 }

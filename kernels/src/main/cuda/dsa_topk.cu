@@ -6,11 +6,12 @@
 // Rows of at least 8192 visible keys (the default dsa_topk, variant v10 in kernels/NOTES.md):
 //   the row's first 128 KB are prefetched into L2 (cp.async.bulk.prefetch) while a 4096-key
 //   sample gives a threshold that about 2k keys pass; one pass over the row (four 16-byte loads in
-//   flight per thread, the prefetch kept 128 KB ahead, one shared atomic per warp per 8 keys a lane)
-//   keeps the keys above it in smem; an exact radix select among those emits the k largest.
+//   flight per thread, the prefetch kept 128 KB ahead, one shared atomic per warp per 8 keys a
+//   lane) keeps the keys above it in smem; an exact radix select among those emits the k largest.
 // When the sample misjudged the row (fewer than k or more than CAP keys passed), and for shorter
 //   rows: the exact radix select over the row in memory (11/11/10-bit digits; the threshold bin's
-//   keys kept in smem when they fit). Equal keys at the very end are taken first come, first served.
+//   keys kept in smem when they fit). Equal keys at the very end are taken first come, first
+//   served.
 #include "topk_v10.cuh"
 
 // grid = rows (batch * T), block = THREADS (512), dynamic smem = sizeof(TopkSmem) (dsa_topk_smem).

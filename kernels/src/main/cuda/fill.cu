@@ -3,30 +3,32 @@
 // gives the same data on any grid. Grid-stride loops; launched with a fixed grid by CudaBackend.
 #include "common.cuh"
 
-extern "C" __global__ void fill_uniform_bf16(__nv_bfloat16* out, long long n, unsigned long long seed,
-                                             float scale) {
+extern "C" __global__ void fill_uniform_bf16(__nv_bfloat16* out, long long n,
+                                             unsigned long long seed, float scale) {
   for (long long i = blockIdx.x * (long long)blockDim.x + threadIdx.x; i < n;
        i += (long long)gridDim.x * blockDim.x) {
     out[i] = __float2bfloat16_rn(scale * dsa::uniform(seed, i));
   }
 }
 
-extern "C" __global__ void fill_uniform_f32(float* out, long long n, unsigned long long seed, float scale) {
+extern "C" __global__ void fill_uniform_f32(float* out, long long n, unsigned long long seed,
+                                            float scale) {
   for (long long i = blockIdx.x * (long long)blockDim.x + threadIdx.x; i < n;
        i += (long long)gridDim.x * blockDim.x) {
     out[i] = scale * dsa::uniform(seed, i);
   }
 }
 
-extern "C" __global__ void fill_uniform_i32(int* out, long long n, unsigned long long seed, float scale) {
+extern "C" __global__ void fill_uniform_i32(int* out, long long n, unsigned long long seed,
+                                            float scale) {
   for (long long i = blockIdx.x * (long long)blockDim.x + threadIdx.x; i < n;
        i += (long long)gridDim.x * blockDim.x) {
     out[i] = __float2int_rn(scale * dsa::uniform(seed, i));
   }
 }
 
-extern "C" __global__ void fill_uniform_e4m3(__nv_fp8_e4m3* out, long long n, unsigned long long seed,
-                                             float scale) {
+extern "C" __global__ void fill_uniform_e4m3(__nv_fp8_e4m3* out, long long n,
+                                             unsigned long long seed, float scale) {
   for (long long i = blockIdx.x * (long long)blockDim.x + threadIdx.x; i < n;
        i += (long long)gridDim.x * blockDim.x) {
     out[i] = __nv_fp8_e4m3(scale * dsa::uniform(seed, i));  // saturating, round to nearest even
@@ -35,8 +37,8 @@ extern "C" __global__ void fill_uniform_e4m3(__nv_fp8_e4m3* out, long long n, un
 
 // KV_FP8_656: per token 512 e4m3 (4 tiles of 128, each scaled by amax/448), 4 fp32 scales, 64 bf16
 // rope values. One thread per (token, tile); the rope values go with tile 0's thread.
-extern "C" __global__ void fill_uniform_kv656(uint8_t* out, long long tokens, unsigned long long seed,
-                                              float scale) {
+extern "C" __global__ void fill_uniform_kv656(uint8_t* out, long long tokens,
+                                              unsigned long long seed, float scale) {
   const long long tiles = tokens * 4;
   for (long long i = blockIdx.x * (long long)blockDim.x + threadIdx.x; i < tiles;
        i += (long long)gridDim.x * blockDim.x) {
@@ -55,7 +57,8 @@ extern "C" __global__ void fill_uniform_kv656(uint8_t* out, long long tokens, un
     reinterpret_cast<float*>(entry + 512)[tile] = s;
     if (tile == 0) {
       __nv_bfloat16* rope = reinterpret_cast<__nv_bfloat16*>(entry + 528);
-      for (int j = 0; j < 64; j++) rope[j] = __float2bfloat16_rn(scale * dsa::uniform(seed, token * 576 + 512 + j));
+      for (int j = 0; j < 64; j++)
+        rope[j] = __float2bfloat16_rn(scale * dsa::uniform(seed, token * 576 + 512 + j));
     }
   }
 }

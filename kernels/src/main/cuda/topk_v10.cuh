@@ -25,8 +25,8 @@
 
 namespace {
 
-constexpr int THREADS = 512;   // 3 CTAs per SM: one row's barriers hide behind the others
-constexpr int CAP = 8192;   // candidates kept in smem (8 bytes each)
+constexpr int THREADS = 512;  // 3 CTAs per SM: one row's barriers hide behind the others
+constexpr int CAP = 8192;     // candidates kept in smem (8 bytes each)
 constexpr int SAMPLE_CHUNKS = 32, SAMPLE_CHUNK = 128, SAMPLE = SAMPLE_CHUNKS * SAMPLE_CHUNK;
 
 struct TopkSmem {
@@ -47,7 +47,7 @@ struct TopkSmem {
 // above it and hist[B] to smem. Every thread must call it.
 __device__ void select_bin(TopkSmem& s, int nbins, int kRem) {
   const int tid = threadIdx.x, lane = tid & 31, warp = tid >> 5;
-  const int per = nbins / THREADS;   // 2 or 4; thread t owns bins from the top down
+  const int per = nbins / THREADS;  // 2 or 4; thread t owns bins from the top down
   int local[4] = {0, 0, 0, 0};
   int mine = 0;
   for (int j = 0; j < per; j++) {
@@ -71,7 +71,7 @@ __device__ void select_bin(TopkSmem& s, int nbins, int kRem) {
       int u = __shfl_up_sync(0xffffffffu, wi, o);
       if (lane >= o) wi += u;
     }
-    s.warpSums[lane] = wi - v;   // exclusive
+    s.warpSums[lane] = wi - v;  // exclusive
   }
   __syncthreads();
   int above = s.warpSums[warp] + incl - mine;
@@ -145,7 +145,6 @@ __device__ __forceinline__ void for_each_cand(const TopkSmem& s, int n, F&& f) {
     f(v ? s.candKey[i] : 0u, v ? s.candIdx[i] : 0, v);
   }
 }
-
 
 // The exact radix select over the row in global memory (two to four reads of it).
 __device__ void radix_global(TopkSmem& s, const float* __restrict__ row, int vis, int k,
@@ -227,7 +226,7 @@ __device__ void radix_global(TopkSmem& s, const float* __restrict__ row, int vis
 
   select_bin(s, 1024, kRem);
   const uint32_t b2 = s.selBin;
-  const int kLast = kRem - s.selAbove;   // how many keys exactly equal to the threshold to take
+  const int kLast = kRem - s.selAbove;  // how many keys exactly equal to the threshold to take
   __syncthreads();
 
   // Pass 4: exact threshold key T* = (b0, b1, b2): emit above, and kLast of the equal ones.
@@ -272,16 +271,16 @@ __device__ uint32_t cand_threshold(TopkSmem& s, int n, int r) {
   return (b0 << 21) | (b1 << 10);
 }
 
-// The r-th largest of the n keys in candKey, to 16 bits (returned << 16: at least r keys are >= it),
-// from ONE histogram of single 16-bit values in the 2048 just below mx16 (the keys' largest upper
-// half): 16 octaves at 128 bins each, so the lanes of a warp rarely hit one bin, where the top
-// 11 bits of cand_threshold put most of a sample into a few hot bins and need a second level.
+// The r-th largest of the n keys in candKey, to 16 bits (returned << 16: at least r keys are >=
+// it), from ONE histogram of single 16-bit values in the 2048 just below mx16 (the keys' largest
+// upper half): 16 octaves at 128 bins each, so the lanes of a warp rarely hit one bin, where the
+// top 11 bits of cand_threshold put most of a sample into a few hot bins and need a second level.
 // Returns 0 when fewer than r keys lie in the window (the caller takes cand_threshold). Every
 // thread must call it with the same mx16; hist must be zero on entry.
 __device__ uint32_t window_threshold(TopkSmem& s, int n, int r, uint32_t mx16) {
   const int tid = threadIdx.x;
   const uint32_t wlo = mx16 >= 2047u ? mx16 - 2047u : 0u;
-  if (tid == 0) s.selBin = -1;   // select_bin leaves it when the window holds fewer than r
+  if (tid == 0) s.selBin = -1;  // select_bin leaves it when the window holds fewer than r
   for (int i = tid; i < n; i += THREADS) {
     const uint32_t k16 = s.candKey[i] >> 16;
     if (k16 >= wlo) atomicAdd(&s.hist[k16 - wlo], 1);
@@ -292,14 +291,14 @@ __device__ uint32_t window_threshold(TopkSmem& s, int n, int r, uint32_t mx16) {
 }
 
 // Emits the kk largest of the n (key, index) candidates in smem, all of them >= tau and <= maxKey:
-// radix select on the offset key - tau, from the highest bit of maxKey - tau down in digits of up to
-// 11 bits, so the first histogram already spreads the candidates over ~2048 bins (no hot bins,
+// radix select on the offset key - tau, from the highest bit of maxKey - tau down in digits of up
+// to 11 bits, so the first histogram already spreads the candidates over ~2048 bins (no hot bins,
 // usually no second pass).
 __device__ void select_cands(TopkSmem& s, int n, int kk, uint32_t tau, int* __restrict__ out) {
   const int tid = threadIdx.x;
   const uint32_t range = s.maxKey - tau;
   const int width = range == 0 ? 0 : 32 - __clz(range);
-  int hi = width;          // bits >= hi of (key - tau) are fixed: == prefix (none at first)
+  int hi = width;  // bits >= hi of (key - tau) are fixed: == prefix (none at first)
   uint32_t prefix = 0;
   int kRem = kk;
   while (hi > 0) {
@@ -340,9 +339,10 @@ __device__ void select_cands(TopkSmem& s, int n, int kk, uint32_t tau, int* __re
 
 // The 4096-logit sample of a row (32 spread chunks of 128) as keys in candKey[0 .. SAMPLE);
 // returns the largest of this thread's sample keys.
-__device__ __forceinline__ uint32_t load_sample(TopkSmem& s, const float* __restrict__ row, int vis) {
+__device__ __forceinline__ uint32_t load_sample(TopkSmem& s, const float* __restrict__ row,
+                                                int vis) {
   const int tid = threadIdx.x;
-  constexpr int PER = SAMPLE / THREADS, TPC = SAMPLE_CHUNK / PER;   // per thread, per chunk
+  constexpr int PER = SAMPLE / THREADS, TPC = SAMPLE_CHUNK / PER;  // per thread, per chunk
   const int c = tid / TPC, e = (tid % TPC) * PER;
   const long start = (long)c * (vis - SAMPLE_CHUNK) / (SAMPLE_CHUNKS - 1);
   uint32_t mx = 0;
@@ -416,7 +416,7 @@ __device__ __forceinline__ void filter_pass(TopkSmem& s, const float* __restrict
   }
   const float4* body = reinterpret_cast<const float4*>(row + head);
   const int nv = (vis - head) / 4;
-  constexpr int STEP = NLD * THREADS;   // float4s per step
+  constexpr int STEP = NLD * THREADS;  // float4s per step
   const int steps = (nv + STEP - 1) / STEP;
   for (int st = 0; st < steps; st++) {
     if (tid == 0) {
@@ -438,13 +438,16 @@ __device__ __forceinline__ void filter_pass(TopkSmem& s, const float* __restrict
 #pragma unroll
       for (int e = 0; e < 8; e++) {
         const int j = g + e / 4;
-        const float f = (e & 3) == 0 ? x[j].x : (e & 3) == 1 ? x[j].y : (e & 3) == 2 ? x[j].z : x[j].w;
+        const float f = (e & 3) == 0   ? x[j].x
+                        : (e & 3) == 1 ? x[j].y
+                        : (e & 3) == 2 ? x[j].z
+                                       : x[j].w;
         const uint32_t key = dsak::float_key(f);
         ball[e] = __ballot_sync(0xffffffffu, vv[j] && key >= tau);
         tot += __popc(ball[e]);
         if (vv[j]) mx = max(mx, key);
       }
-      if (tot) {   // warp-uniform
+      if (tot) {  // warp-uniform
         int base = 0;
         if (lane == 0) base = atomicAdd(&s.candCount, tot);
         base = __shfl_sync(0xffffffffu, base, 0);
@@ -454,8 +457,10 @@ __device__ __forceinline__ void filter_pass(TopkSmem& s, const float* __restrict
           if ((ball[e] >> lane) & 1u) {
             const int p = base + __popc(ball[e] & lt);
             if (p < CAP) {
-              const float f =
-                  (e & 3) == 0 ? x[j].x : (e & 3) == 1 ? x[j].y : (e & 3) == 2 ? x[j].z : x[j].w;
+              const float f = (e & 3) == 0   ? x[j].x
+                              : (e & 3) == 1 ? x[j].y
+                              : (e & 3) == 2 ? x[j].z
+                                             : x[j].w;
               s.candKey[p] = dsak::float_key(f);
               s.candIdx[p] = head + (st * STEP + j * THREADS + tid) * 4 + (e & 3);
             }
@@ -494,7 +499,8 @@ __device__ bool sampled_select(TopkSmem& s, const float* __restrict__ row, int v
     const uint32_t mx = __reduce_max_sync(0xffffffffu, load_sample(s, row, vis));
     if (lane == 0) s.warpSums[warp] = (int)mx;
     __syncthreads();
-    const uint32_t smax = __reduce_max_sync(0xffffffffu, (uint32_t)s.warpSums[lane % (THREADS / 32)]);
+    const uint32_t smax =
+        __reduce_max_sync(0xffffffffu, (uint32_t)s.warpSums[lane % (THREADS / 32)]);
     TOPK_PHASE_END(1, smax, true);
     tau = window_threshold(s, SAMPLE, r, smax >> 16);
     if (tau == 0) tau = cand_threshold(s, SAMPLE, r);
@@ -523,8 +529,8 @@ __device__ bool sampled_select(TopkSmem& s, const float* __restrict__ row, int v
 // SAMPLED_MIN_ROW keys take the sampled path (its row prefetch started first); the exact radix
 // select over the row in memory for shorter rows and wherever the sample misjudged the row.
 template <bool WIN = false>
-__device__ __forceinline__ void topk_body(const float* __restrict__ logits, int* __restrict__ indices,
-                                          int T, int P, int k) {
+__device__ __forceinline__ void topk_body(const float* __restrict__ logits,
+                                          int* __restrict__ indices, int T, int P, int k) {
   extern __shared__ __align__(16) uint8_t dyn[];
   TopkSmem& s = *reinterpret_cast<TopkSmem*>(dyn);
   const int r = blockIdx.x;

@@ -14,6 +14,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+
 #include <algorithm>
 #include <string>
 #include <vector>
@@ -23,9 +24,7 @@
 // After the kernels: its shape constants must not shadow theirs.
 #include "dense_driver.cuh"
 
-
 extern "C" __global__ void fill_uniform_bf16(__nv_bfloat16*, long long, unsigned long long, float);
-
 
 // Launch constants as the modules export them (read once in main).
 static int g_prefill_smem, g_prefill_threads, g_prefill_bm;
@@ -37,7 +36,6 @@ static int read_constant(const int& symbol) {
 }
 
 // ---- naive fp32 references: one thread per (query row, head), online softmax ----
-
 
 static __nv_bfloat16* alloc_fill(size_t n, unsigned long long seed) {
   __nv_bfloat16* p;
@@ -77,8 +75,8 @@ static int decode_splits(int row_blocks, int tiles, int sms) {
 
 static float* g_ws = nullptr;
 static size_t g_ws_bytes = 0;
-static void launch_decode(const __nv_bfloat16* q, const __nv_bfloat16* cache, __nv_bfloat16* out, int batch,
-                          int tps, int p, int force_splits) {
+static void launch_decode(const __nv_bfloat16* q, const __nv_bfloat16* cache, __nv_bfloat16* out,
+                          int batch, int tps, int p, int force_splits) {
   int row_blocks = batch * tps * (H / g_decode_rows), tiles = (p + g_decode_bn - 1) / g_decode_bn;
   int splits = force_splits > 0 ? force_splits : decode_splits(row_blocks, tiles, g_sms);
   int per = (tiles + splits - 1) / splits;
@@ -95,13 +93,14 @@ static void launch_decode(const __nv_bfloat16* q, const __nv_bfloat16* cache, __
     po = g_ws;
     pl = g_ws + rows * splits * DL;
   }
-  dense_decode_v1<<<dim3(row_blocks, splits), g_decode_threads, g_decode_smem>>>(q, cache, out, po, pl, tps, p, per,
-                                                                                 splits, SCALE);
+  dense_decode_v1<<<dim3(row_blocks, splits), g_decode_threads, g_decode_smem>>>(
+      q, cache, out, po, pl, tps, p, per, splits, SCALE);
   if (splits > 1) dense_decode_v1_combine<<<rows, g_combine_threads>>>(out, po, pl, splits);
 }
 
 static void check_prefill(int n, int p, unsigned long long seed) {
-  __nv_bfloat16 *q = alloc_fill((size_t)n * H * DQK, seed), *k = alloc_fill((size_t)p * H * DQK, seed + 1),
+  __nv_bfloat16 *q = alloc_fill((size_t)n * H * DQK, seed),
+                *k = alloc_fill((size_t)p * H * DQK, seed + 1),
                 *v = alloc_fill((size_t)p * H * DV, seed + 2), *out;
   float* ref;
   CK(cudaMalloc(&out, (size_t)n * H * DV * 2));
@@ -119,7 +118,8 @@ static void check_prefill(int n, int p, unsigned long long seed) {
 
 static void check_decode(int batch, int tps, int p, int force_splits, unsigned long long seed) {
   size_t rows = (size_t)batch * tps * H;
-  __nv_bfloat16 *q = alloc_fill(rows * D, seed), *cache = alloc_fill((size_t)batch * p * D, seed + 1), *out;
+  __nv_bfloat16 *q = alloc_fill(rows * D, seed),
+                *cache = alloc_fill((size_t)batch * p * D, seed + 1), *out;
   float* ref;
   CK(cudaMalloc(&out, rows * DL * 2));
   CK(cudaMemset(out, 0xff, rows * DL * 2));
@@ -134,7 +134,6 @@ static void check_decode(int batch, int tps, int p, int force_splits, unsigned l
   cudaFree(q), cudaFree(cache), cudaFree(out), cudaFree(ref);
 }
 
-
 static void bench_prefill(int n, int p) {
   __nv_bfloat16 *q = alloc_fill((size_t)n * H * DQK, 11), *k = alloc_fill((size_t)p * H * DQK, 12),
                 *v = alloc_fill((size_t)p * H * DV, 13), *out;
@@ -142,8 +141,8 @@ static void bench_prefill(int n, int p) {
   double s = time_median([&] { launch_prefill(q, k, v, out, n, p); }, 1, 5);
   double pairs = (double)n * (p - n + 1) + (double)n * (n - 1) / 2.0;
   double flops = 2.0 * H * (DQK + DV) * pairs;
-  printf("TIME dense_prefill n=%d p=%d  %.3f ms  %.1f TFLOP/s  (%.1f%% of 744)\n", n, p, s * 1e3, flops / s / 1e12,
-         flops / s / 744e10);
+  printf("TIME dense_prefill n=%d p=%d  %.3f ms  %.1f TFLOP/s  (%.1f%% of 744)\n", n, p, s * 1e3,
+         flops / s / 1e12, flops / s / 744e10);
   cudaFree(q), cudaFree(k), cudaFree(v), cudaFree(out);
 }
 
@@ -154,9 +153,12 @@ static void bench_decode(int batch, int tps, int p) {
   double s = time_median([&] { launch_decode(q, cache, out, batch, tps, p, 0); }, 1, 5);
   double flops = 2.0 * H * (D + DL) * (double)batch * tps * p;
   double bytes = 2.0 * ((double)rows * D + (double)batch * p * D + (double)rows * DL);
-  int splits = decode_splits(batch * tps * (H / g_decode_rows), (p + g_decode_bn - 1) / g_decode_bn, g_sms);
-  printf("TIME dense_decode n=%d tps=%d p=%d splits=%d  %.3f ms  %.1f TFLOP/s (%.1f%% of 744)  %.0f GB/s\n", batch,
-         tps, p, splits, s * 1e3, flops / s / 1e12, flops / s / 744e10, bytes / s / 1e9);
+  int splits =
+      decode_splits(batch * tps * (H / g_decode_rows), (p + g_decode_bn - 1) / g_decode_bn, g_sms);
+  printf(
+      "TIME dense_decode n=%d tps=%d p=%d splits=%d  %.3f ms  %.1f TFLOP/s (%.1f%% of 744)  %.0f "
+      "GB/s\n",
+      batch, tps, p, splits, s * 1e3, flops / s / 1e12, flops / s / 744e10, bytes / s / 1e9);
   cudaFree(q), cudaFree(cache), cudaFree(out);
 }
 
@@ -174,14 +176,18 @@ int main(int argc, char** argv) {
   g_decode_rows = read_constant(dense_decode_v1_rows);
   g_decode_bn = read_constant(dense_decode_v1_block_n);
   g_combine_threads = read_constant(dense_decode_v1_combine_threads);
-  printf("device %s cc %d.%d sms %d driver-api %d kernels v1 mma.sync\n", prop.name, prop.major, prop.minor, g_sms,
-         drv);
-  printf("v1 constants: prefill shared %d threads %d block_m %d; decode shared %d threads %d rows %d block_n %d "
-         "combine_threads %d\n",
-         g_prefill_smem, g_prefill_threads, g_prefill_bm, g_decode_smem, g_decode_threads, g_decode_rows, g_decode_bn,
-         g_combine_threads);
-  CK(cudaFuncSetAttribute(dense_prefill_v1, cudaFuncAttributeMaxDynamicSharedMemorySize, g_prefill_smem));
-  CK(cudaFuncSetAttribute(dense_decode_v1, cudaFuncAttributeMaxDynamicSharedMemorySize, g_decode_smem));
+  printf("device %s cc %d.%d sms %d driver-api %d kernels v1 mma.sync\n", prop.name, prop.major,
+         prop.minor, g_sms, drv);
+  printf(
+      "v1 constants: prefill shared %d threads %d block_m %d; decode shared %d threads %d rows %d "
+      "block_n %d "
+      "combine_threads %d\n",
+      g_prefill_smem, g_prefill_threads, g_prefill_bm, g_decode_smem, g_decode_threads,
+      g_decode_rows, g_decode_bn, g_combine_threads);
+  CK(cudaFuncSetAttribute(dense_prefill_v1, cudaFuncAttributeMaxDynamicSharedMemorySize,
+                          g_prefill_smem));
+  CK(cudaFuncSetAttribute(dense_decode_v1, cudaFuncAttributeMaxDynamicSharedMemorySize,
+                          g_decode_smem));
   const bool quick = argc > 1 && std::string(argv[1]) == "quick";
   // Correctness: sizes that are not multiples of any tile, one token, chunk < position, n = p.
   check_prefill(1, 1, 100);

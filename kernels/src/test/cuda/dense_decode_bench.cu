@@ -1,7 +1,6 @@
-// Standalone check + timing driver for the Hopper dense MLA decode: version 3 (sm90/decode/dense.cu,
-// TMA + mbarriers + the two-warpgroup seesaw, persistent split-KV schedule), linked in the variant
-// its -D flags build. No Java needed on the GPU machine.
-// Build (repo root):
+// Standalone check + timing driver for the Hopper dense MLA decode: version 3
+// (sm90/decode/dense.cu, TMA + mbarriers + the two-warpgroup seesaw, persistent split-KV schedule),
+// linked in the variant its -D flags build. No Java needed on the GPU machine. Build (repo root):
 //   nvcc -std=c++17 -O3 -gencode arch=compute_90a,code=sm_90a -I kernels/src/main/cuda \
 //     kernels/src/test/cuda/dense_decode_bench.cu kernels/src/main/cuda/sm90/decode/dense.cu \
 //     kernels/src/main/cuda/fill.cu -o dense_decode_bench
@@ -11,13 +10,14 @@
 //        dense_decode_bench time       CUDA events, 2 warm-ups, median of 7
 // Lines start with SCHEDULE / CHECK v3 / TIME v3 so that round-dense-decode.sh can tabulate them.
 #include <cuda.h>
+#include <cudaTypedefs.h>
 #include <cuda_bf16.h>
 #include <cuda_runtime.h>
-#include <cudaTypedefs.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
 #include <algorithm>
 #include <string>
 #include <vector>
@@ -25,12 +25,12 @@
 #include "dense_driver.cuh"
 #include "sm90/decode/dense_schedule.cuh"
 
-
-extern "C" __global__ void dense_decode_v3(const __grid_constant__ CUtensorMap, const __grid_constant__ CUtensorMap,
-                                           __nv_bfloat16*, float*, float*, int, int, int, float);
-extern "C" __global__ void dense_decode_v3_combine(__nv_bfloat16*, const float*, const float*, int, int, int, int);
+extern "C" __global__ void dense_decode_v3(const __grid_constant__ CUtensorMap,
+                                           const __grid_constant__ CUtensorMap, __nv_bfloat16*,
+                                           float*, float*, int, int, int, float);
+extern "C" __global__ void dense_decode_v3_combine(__nv_bfloat16*, const float*, const float*, int,
+                                                   int, int, int);
 extern "C" __global__ void fill_uniform_bf16(__nv_bfloat16*, long long, unsigned long long, float);
-
 
 static float* g_ws = nullptr;
 static size_t g_ws_bytes = 0;
@@ -57,19 +57,22 @@ static PFN_cuModuleGetGlobal_v3020 g_module_global = nullptr;
 template <class F>
 static void driver_entry(const char* name, F& fn) {
   cudaDriverEntryPointQueryResult qr;
-  CK(cudaGetDriverEntryPointByVersion(name, reinterpret_cast<void**>(&fn), 12000, cudaEnableDefault, &qr));
+  CK(cudaGetDriverEntryPointByVersion(name, reinterpret_cast<void**>(&fn), 12000, cudaEnableDefault,
+                                      &qr));
   if (qr != cudaDriverEntryPointSuccess || !fn) {
     fprintf(stderr, "driver entry point %s not found\n", name);
     exit(2);
   }
 }
 
-static CUtensorMap make_map(const void* base, int rank, const cuuint64_t* dims, const cuuint64_t* strides) {
+static CUtensorMap make_map(const void* base, int rank, const cuuint64_t* dims,
+                            const cuuint64_t* strides) {
   CUtensorMap m;
   cuuint32_t box[3] = {64, 64, 1}, estr[3] = {1, 1, 1};
-  CUresult r = g_encode(&m, CU_TENSOR_MAP_DATA_TYPE_BFLOAT16, rank, const_cast<void*>(base), dims, strides, box, estr,
-                        CU_TENSOR_MAP_INTERLEAVE_NONE, CU_TENSOR_MAP_SWIZZLE_128B, CU_TENSOR_MAP_L2_PROMOTION_L2_256B,
-                        CU_TENSOR_MAP_FLOAT_OOB_FILL_NONE);
+  CUresult r =
+      g_encode(&m, CU_TENSOR_MAP_DATA_TYPE_BFLOAT16, rank, const_cast<void*>(base), dims, strides,
+               box, estr, CU_TENSOR_MAP_INTERLEAVE_NONE, CU_TENSOR_MAP_SWIZZLE_128B,
+               CU_TENSOR_MAP_L2_PROMOTION_L2_256B, CU_TENSOR_MAP_FLOAT_OOB_FILL_NONE);
   if (r != CUDA_SUCCESS) {
     fprintf(stderr, "cuTensorMapEncodeTiled failed: %d\n", (int)r);
     exit(2);
@@ -119,13 +122,15 @@ struct V3 : Launch {
       if (s.first_part(i) != s.last_part(i)) any_split = true, split_seqs++;
   }
   void run() override {
-    static const int smem = v3_const("dense_decode_v3_smem_bytes"), threads = v3_const("dense_decode_v3_threads"),
+    static const int smem = v3_const("dense_decode_v3_smem_bytes"),
+                     threads = v3_const("dense_decode_v3_threads"),
                      crows = v3_const("dense_decode_v3_combine_rows");
-    dense_decode_v3<<<dim3(2 * tps, parts), threads, smem>>>(qmap, kvmap, out, po, pl, batch, tps, p, SCALE);
+    dense_decode_v3<<<dim3(2 * tps, parts), threads, smem>>>(qmap, kvmap, out, po, pl, batch, tps,
+                                                             p, SCALE);
     if (any_split) {
       const long long rows = (long long)batch * tps * H;
-      dense_decode_v3_combine<<<(unsigned)((rows + crows - 1) / crows), crows * 32>>>(out, po, pl, batch, tps, p,
-                                                                                      parts);
+      dense_decode_v3_combine<<<(unsigned)((rows + crows - 1) / crows), crows * 32>>>(
+          out, po, pl, batch, tps, p, parts);
     }
   }
   std::string info() const override {
@@ -162,22 +167,24 @@ static void check(int batch, int tps, int p, unsigned long long seed) {
   const double err = rel_l2(out, ref, rows * DL, &bad);
   const bool ok = bad == 0 && err <= 1e-2;
   if (!ok) g_fail = true;
-  printf("CHECK %s b=%d t=%d p=%d %s relL2=%.3e nonfinite=%zu %s\n", K, batch, tps, p, l->info().c_str(), err,
-         bad, ok ? "PASS" : "FAIL");
+  printf("CHECK %s b=%d t=%d p=%d %s relL2=%.3e nonfinite=%zu %s\n", K, batch, tps, p,
+         l->info().c_str(), err, bad, ok ? "PASS" : "FAIL");
   fflush(stdout);
   delete l;
   cudaFree(q), cudaFree(cache), cudaFree(out), cudaFree(ref);
 }
 
-static double median_seconds(Launch* l) { return time_median([l] { l->run(); }, 2, 7); }
+static double median_seconds(Launch* l) {
+  return time_median([l] { l->run(); }, 2, 7);
+}
 
 static void time_all() {
   struct Shape {
     int b, t, p;
   };
-  const Shape shapes[] = {{64, 1, 1024},  {64, 1, 2048},   {64, 1, 4096},   {64, 1, 8192},  {64, 1, 16384},
-                          {64, 1, 65536}, {64, 1, 131072}, {64, 2, 32768},  {64, 2, 131072}, {128, 2, 32768},
-                          {128, 2, 131072}};
+  const Shape shapes[] = {{64, 1, 1024},   {64, 1, 2048},   {64, 1, 4096},   {64, 1, 8192},
+                          {64, 1, 16384},  {64, 1, 65536},  {64, 1, 131072}, {64, 2, 32768},
+                          {64, 2, 131072}, {128, 2, 32768}, {128, 2, 131072}};
   size_t max_cache = 0, max_rows = 0;
   for (const Shape& s : shapes) {
     max_cache = std::max(max_cache, (size_t)s.b * s.p * D);
@@ -194,10 +201,12 @@ static void time_all() {
     const double sec = median_seconds(l);
     const double rows = (double)s.b * s.t * H;
     const double flops = 2.0 * H * (D + DL) * (double)s.b * s.t * s.p;
-    const double bytes = 2.0 * (rows * D + (double)s.b * s.p * D + rows * DL);  // each cache read once
-    printf("TIME %s b=%d t=%d p=%d %s %.4f ms %.1f TFLOP/s %.1f%%_of_744 %.0f GB/s %.1f%%_of_4080\n", K, s.b,
-           s.t, s.p, l->info().c_str(), sec * 1e3, flops / sec / 1e12, flops / sec / 744e10, bytes / sec / 1e9,
-           bytes / sec / 4080e7);
+    const double bytes =
+        2.0 * (rows * D + (double)s.b * s.p * D + rows * DL);  // each cache read once
+    printf(
+        "TIME %s b=%d t=%d p=%d %s %.4f ms %.1f TFLOP/s %.1f%%_of_744 %.0f GB/s %.1f%%_of_4080\n",
+        K, s.b, s.t, s.p, l->info().c_str(), sec * 1e3, flops / sec / 1e12, flops / sec / 744e10,
+        bytes / sec / 1e9, bytes / sec / 4080e7);
     fflush(stdout);
     delete l;
   }
@@ -261,10 +270,13 @@ int main(int argc, char** argv) {
   driver_entry("cuModuleGetGlobal", g_module_global);
   CK(cudaFuncSetAttribute(dense_decode_v3, cudaFuncAttributeMaxDynamicSharedMemorySize,
                           v3_const("dense_decode_v3_smem_bytes")));
-  printf("v3 constants: smem %d threads %d rows %d block_n %d overhead %d combine_rows %d max_parts %d\n",
-         v3_const("dense_decode_v3_smem_bytes"), v3_const("dense_decode_v3_threads"), v3_const("dense_decode_v3_rows"),
-         v3_const("dense_decode_v3_block_n"), v3_const("dense_decode_v3_overhead_tiles"),
-         v3_const("dense_decode_v3_combine_rows"), v3_const("dense_decode_v3_max_parts"));
+  printf(
+      "v3 constants: smem %d threads %d rows %d block_n %d overhead %d combine_rows %d max_parts "
+      "%d\n",
+      v3_const("dense_decode_v3_smem_bytes"), v3_const("dense_decode_v3_threads"),
+      v3_const("dense_decode_v3_rows"), v3_const("dense_decode_v3_block_n"),
+      v3_const("dense_decode_v3_overhead_tiles"), v3_const("dense_decode_v3_combine_rows"),
+      v3_const("dense_decode_v3_max_parts"));
   if (g_sms / 2 > v3_const("dense_decode_v3_max_parts")) {
     fprintf(stderr, "%d SMs: more parts than dense_decode_v3_combine holds\n", g_sms);
     return 2;
@@ -273,8 +285,8 @@ int main(int argc, char** argv) {
   if (mode == "check") {
     // Sizes off every tile multiple, single keys, exact tiles, a token 0 whose last tile is fully
     // masked (t=2, p=65 and p=129), one sequence split over many parts, more sequences than parts.
-    const int cases[][3] = {{1, 1, 1},   {2, 1, 64},   {3, 1, 100},   {1, 2, 2},    {5, 2, 65},
-                            {2, 2, 1000}, {1, 1, 4097}, {64, 1, 1000}, {133, 1, 300}, {67, 2, 577},
+    const int cases[][3] = {{1, 1, 1},     {2, 1, 64},   {3, 1, 100},   {1, 2, 2},     {5, 2, 65},
+                            {2, 2, 1000},  {1, 1, 4097}, {64, 1, 1000}, {133, 1, 300}, {67, 2, 577},
                             {130, 2, 129}, {4, 2, 8191}, {1, 1, 65536}};
     unsigned long long seed = 300;
     for (const auto& c : cases) check(c[0], c[1], c[2], seed += 7);

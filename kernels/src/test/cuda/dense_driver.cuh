@@ -15,14 +15,14 @@
 
 // A failed call names itself, its error and its site, on stderr and as an ERROR line on stdout
 // (the round scripts keep only stdout), and ends the process with 2.
-#define CK(x)                                                                                   \
-  do {                                                                                          \
-    cudaError_t e_ = (x);                                                                       \
-    if (e_ != cudaSuccess) {                                                                    \
+#define CK(x)                                                                                    \
+  do {                                                                                           \
+    cudaError_t e_ = (x);                                                                        \
+    if (e_ != cudaSuccess) {                                                                     \
       fprintf(stderr, "%s failed: %s at %s:%d\n", #x, cudaGetErrorName(e_), __FILE__, __LINE__); \
-      printf("ERROR %s: %s\n", #x, cudaGetErrorName(e_));                                       \
-      exit(2);                                                                                  \
-    }                                                                                           \
+      printf("ERROR %s: %s\n", #x, cudaGetErrorName(e_));                                        \
+      exit(2);                                                                                   \
+    }                                                                                            \
   } while (0)
 
 // DeepSeek-V3.2's attention shapes: MHA prefill q·k 192 (128 nope + 64 rope) / v 128; absorbed MQA
@@ -33,8 +33,8 @@ static int g_sms = 132;
 static bool g_fail = false;
 
 // One thread per (query row, head): online softmax over the keys it sees, fp32.
-__global__ void ref_prefill(const __nv_bfloat16* q, const __nv_bfloat16* k, const __nv_bfloat16* v, float* out, int n,
-                            int p, float scale) {
+__global__ void ref_prefill(const __nv_bfloat16* q, const __nv_bfloat16* k, const __nv_bfloat16* v,
+                            float* out, int n, int p, float scale) {
   int idx = blockIdx.x * blockDim.x + threadIdx.x;
   if (idx >= n * H) return;
   int i = idx / H, h = idx % H;
@@ -56,10 +56,10 @@ __global__ void ref_prefill(const __nv_bfloat16* q, const __nv_bfloat16* k, cons
   for (int c = 0; c < DV; c++) out[(size_t)idx * DV + c] = o[c] / l;
 }
 
-
-// One thread per (query token, head) of a decode batch: token j of a sequence sees p - tps + j + 1 keys.
-__global__ void ref_decode(const __nv_bfloat16* q, const __nv_bfloat16* cache, float* out, int batch, int tps, int p,
-                           float scale) {
+// One thread per (query token, head) of a decode batch: token j of a sequence sees p - tps + j + 1
+// keys.
+__global__ void ref_decode(const __nv_bfloat16* q, const __nv_bfloat16* cache, float* out,
+                           int batch, int tps, int p, float scale) {
   int idx = blockIdx.x * blockDim.x + threadIdx.x;
   if (idx >= batch * tps * H) return;
   int b = idx / (tps * H), tok = (idx / H) % tps;
@@ -105,7 +105,8 @@ static double rel_l2(const __nv_bfloat16* out, const float* ref, size_t n, size_
 // Median seconds of `runs` event-timed calls after `warmups` untimed ones; *min_ms and *max_ms
 // (when given) get the extremes in milliseconds.
 template <class F>
-static double time_median(F f, int warmups, int runs, float* min_ms = nullptr, float* max_ms = nullptr) {
+static double time_median(F f, int warmups, int runs, float* min_ms = nullptr,
+                          float* max_ms = nullptr) {
   cudaEvent_t a, b;
   CK(cudaEventCreate(&a));
   CK(cudaEventCreate(&b));

@@ -2,7 +2,8 @@
 // the warp-specialized version 3 (kernels/src/main/cuda/sm90/prefill/dense.cu, included here so
 // that its DSA_V3_* macros pick the variant this binary tests; without them, the shipped kernel).
 //
-// Build (repo root): nvcc -std=c++17 -O3 -gencode arch=compute_90a,code=sm_90a -I kernels/src/main/cuda \
+// Build (repo root): nvcc -std=c++17 -O3 -gencode arch=compute_90a,code=sm_90a -I
+// kernels/src/main/cuda \
 //   [-DDSA_V3_PINGPONG=1 ...] -DDSA_V3_NAME='"v3"' kernels/src/test/cuda/dense_prefill_bench.cu \
 //   -o dense_prefill_bench
 // Run: dense_prefill_bench [check|time|all]
@@ -34,11 +35,10 @@
 #define DSA_V3_NAME "v3"
 #endif
 
-
-
 // ---- inputs and the naive reference ----
 __global__ void fill_uniform(__nv_bfloat16* p, size_t n, unsigned long long seed) {
-  for (size_t i = blockIdx.x * (size_t)blockDim.x + threadIdx.x; i < n; i += (size_t)gridDim.x * blockDim.x) {
+  for (size_t i = blockIdx.x * (size_t)blockDim.x + threadIdx.x; i < n;
+       i += (size_t)gridDim.x * blockDim.x) {
     unsigned long long x = (i + 1) * 0x9e3779b97f4a7c15ull ^ seed * 0xbf58476d1ce4e5b9ull;
     x ^= x >> 31;
     x *= 0x94d049bb133111ebull;
@@ -46,7 +46,6 @@ __global__ void fill_uniform(__nv_bfloat16* p, size_t n, unsigned long long seed
     p[i] = __float2bfloat16((float)(x >> 40) * (2.0f / 16777216.0f) - 1.0f);
   }
 }
-
 
 static void fill(__nv_bfloat16* p, size_t n, unsigned long long seed) {
   fill_uniform<<<g_sms * 8, 256>>>(p, n, seed);
@@ -64,9 +63,9 @@ static CUtensorMap make_map(const __nv_bfloat16* base, int dim, long long rows) 
   cuuint64_t dims[3] = {(cuuint64_t)dim, (cuuint64_t)H, (cuuint64_t)rows};
   cuuint64_t strides[2] = {(cuuint64_t)dim * 2, (cuuint64_t)dim * 2 * H};
   cuuint32_t box[3] = {64, 1, 128}, elem[3] = {1, 1, 1};
-  CUresult r = g_encode(&m, CU_TENSOR_MAP_DATA_TYPE_BFLOAT16, 3, (void*)base, dims, strides, box, elem,
-                        CU_TENSOR_MAP_INTERLEAVE_NONE, CU_TENSOR_MAP_SWIZZLE_128B, CU_TENSOR_MAP_L2_PROMOTION_L2_256B,
-                        CU_TENSOR_MAP_FLOAT_OOB_FILL_NONE);
+  CUresult r = g_encode(&m, CU_TENSOR_MAP_DATA_TYPE_BFLOAT16, 3, (void*)base, dims, strides, box,
+                        elem, CU_TENSOR_MAP_INTERLEAVE_NONE, CU_TENSOR_MAP_SWIZZLE_128B,
+                        CU_TENSOR_MAP_L2_PROMOTION_L2_256B, CU_TENSOR_MAP_FLOAT_OOB_FILL_NONE);
   if (r != CUDA_SUCCESS) {
     printf("ERROR cuTensorMapEncodeTiled: %d (dim %d rows %lld)\n", (int)r, dim, rows);
     exit(2);
@@ -76,19 +75,23 @@ static CUtensorMap make_map(const __nv_bfloat16* base, int dim, long long rows) 
 
 static void init_v3() {
   cudaDriverEntryPointQueryResult st;
-  CK(cudaGetDriverEntryPointByVersion("cuTensorMapEncodeTiled", (void**)&g_encode, 12000, cudaEnableDefault, &st));
+  CK(cudaGetDriverEntryPointByVersion("cuTensorMapEncodeTiled", (void**)&g_encode, 12000,
+                                      cudaEnableDefault, &st));
   if (st != cudaDriverEntryPointSuccess || !g_encode) {
     printf("ERROR cuTensorMapEncodeTiled not found\n");
     exit(2);
   }
   CK(cudaMemcpyFromSymbol(&g_v3_smem, dense_prefill_v3_shared_bytes, sizeof(int)));
   CK(cudaMemcpyFromSymbol(&g_v3_threads, dense_prefill_v3_threads, sizeof(int)));
-  CK(cudaFuncSetAttribute(dense_prefill_v3, cudaFuncAttributeMaxDynamicSharedMemorySize, g_v3_smem));
+  CK(cudaFuncSetAttribute(dense_prefill_v3, cudaFuncAttributeMaxDynamicSharedMemorySize,
+                          g_v3_smem));
   CK(cudaMalloc(&g_schedule, 2 * sizeof(int)));
   CK(cudaMemset(g_schedule, 0, 2 * sizeof(int)));
-  printf("v3 variant %s: pingpong=%d l2_section_mb=%d l2_prefetch=%d regs producer/consumer=%d/%d shared=%d threads=%d\n",
-         DSA_V3_NAME, DSA_V3_PINGPONG, DSA_V3_L2_SECTION_MB, DSA_V3_L2_PREFETCH, DSA_V3_PRODUCER_REGS,
-         DSA_V3_CONSUMER_REGS, g_v3_smem, g_v3_threads);
+  printf(
+      "v3 variant %s: pingpong=%d l2_section_mb=%d l2_prefetch=%d regs producer/consumer=%d/%d "
+      "shared=%d threads=%d\n",
+      DSA_V3_NAME, DSA_V3_PINGPONG, DSA_V3_L2_SECTION_MB, DSA_V3_L2_PREFETCH, DSA_V3_PRODUCER_REGS,
+      DSA_V3_CONSUMER_REGS, g_v3_smem, g_v3_threads);
 }
 
 struct Maps {
@@ -112,7 +115,8 @@ static double compare(const __nv_bfloat16* out, const float* ref, size_t n, cons
 static void check(int n, int p, unsigned long long seed) {
   __nv_bfloat16 *q, *k, *v, *out;
   float* ref;
-  const size_t nq = (size_t)n * H * DQK, nk = (size_t)p * H * DQK, nv = (size_t)p * H * DV, no = (size_t)n * H * DV;
+  const size_t nq = (size_t)n * H * DQK, nk = (size_t)p * H * DQK, nv = (size_t)p * H * DV,
+               no = (size_t)n * H * DV;
   CK(cudaMalloc(&q, nq * 2));
   CK(cudaMalloc(&k, nk * 2));
   CK(cudaMalloc(&v, nv * 2));
@@ -133,7 +137,8 @@ static void check(int n, int p, unsigned long long seed) {
     CK(cudaDeviceSynchronize());
     int sched[2];
     CK(cudaMemcpy(sched, g_schedule, sizeof sched, cudaMemcpyDeviceToHost));
-    snprintf(what, sizeof what, "%s n=%d p=%d launch=%d grid=%s", DSA_V3_NAME, n, p, r + 1, r == 2 ? "7" : "sms");
+    snprintf(what, sizeof what, "%s n=%d p=%d launch=%d grid=%s", DSA_V3_NAME, n, p, r + 1,
+             r == 2 ? "7" : "sms");
     compare(out, ref, no, what);
     if (sched[0] != 0 || sched[1] != 0) {
       printf("CHECK %s: schedule counter left at {%d, %d} FAIL\n", what, sched[0], sched[1]);
@@ -152,7 +157,7 @@ static double time_median(F f) {
 }
 
 static void time_all() {
-  const int points[][2] = {{1024, 1024},  {2048, 2048},   {4096, 4096},   {4096, 8192},
+  const int points[][2] = {{1024, 1024},  {2048, 2048},  {4096, 4096},  {4096, 8192},
                            {4096, 16384}, {4096, 65536}, {4096, 131072}};
   const int max_n = 4096, max_p = 131072;
   __nv_bfloat16 *q, *k, *v, *out;
@@ -170,8 +175,8 @@ static void time_all() {
     const double s = time_median([&] { launch_v3(m, out, n, p); });
     const double pairs = (double)n * (p - n + 1) + (double)n * (n - 1) / 2.0;
     const double flops = 2.0 * H * (DQK + DV) * pairs;
-    printf("TIME %s n=%d p=%d ms=%.4f tflops=%.1f frac_bf16=%.3f\n", DSA_V3_NAME, n, p, s * 1e3, flops / s / 1e12,
-           flops / s / 744e12);
+    printf("TIME %s n=%d p=%d ms=%.4f tflops=%.1f frac_bf16=%.3f\n", DSA_V3_NAME, n, p, s * 1e3,
+           flops / s / 1e12, flops / s / 744e12);
     fflush(stdout);
   }
   cudaFree(q), cudaFree(k), cudaFree(v), cudaFree(out);
@@ -187,13 +192,16 @@ int main(int argc, char** argv) {
   cudaDeviceProp prop;
   CK(cudaGetDeviceProperties(&prop, 0));
   g_sms = prop.multiProcessorCount;
-  printf("device %s cc %d.%d sms %d kernel %s\n", prop.name, prop.major, prop.minor, g_sms, DSA_V3_NAME);
+  printf("device %s cc %d.%d sms %d kernel %s\n", prop.name, prop.major, prop.minor, g_sms,
+         DSA_V3_NAME);
   init_v3();
   if (what == "check" || what == "all") {
-    // Sizes off every tile multiple: one token, p < one tile, n = p, n < p with offsets that are not
-    // multiples of 64 or 128, a chunk of one partial query block far from the start, many blocks.
-    const int cases[][2] = {{1, 1},     {1, 777},   {100, 100},   {129, 1000}, {300, 333}, {513, 2049},
-                            {64, 4000}, {1000, 1000}, {700, 5000}, {257, 646}, {2500, 2500}};
+    // Sizes off every tile multiple: one token, p < one tile, n = p, n < p with offsets that are
+    // not multiples of 64 or 128, a chunk of one partial query block far from the start, many
+    // blocks.
+    const int cases[][2] = {{1, 1},      {1, 777},    {100, 100},  {129, 1000},
+                            {300, 333},  {513, 2049}, {64, 4000},  {1000, 1000},
+                            {700, 5000}, {257, 646},  {2500, 2500}};
     unsigned long long seed = 100;
     for (auto& c : cases) check(c[0], c[1], seed += 3);
     printf(g_fail ? "CHECKS FAILED %s\n" : "CHECKS PASSED %s\n", DSA_V3_NAME);

@@ -28,13 +28,13 @@
 #include "sm90/indexer/fp8.cu"
 #include "sm90/topk/gmax.cu"
 
-#define CK(x)                                                                               \
-  do {                                                                                      \
-    cudaError_t e_ = (x);                                                                   \
-    if (e_ != cudaSuccess) {                                                                \
+#define CK(x)                                                                              \
+  do {                                                                                     \
+    cudaError_t e_ = (x);                                                                  \
+    if (e_ != cudaSuccess) {                                                               \
       fprintf(stderr, "%s:%d %s -> %s\n", __FILE__, __LINE__, #x, cudaGetErrorString(e_)); \
-      exit(3);                                                                              \
-    }                                                                                       \
+      exit(3);                                                                             \
+    }                                                                                      \
   } while (0)
 
 static int g_fail = 0;
@@ -44,7 +44,7 @@ static bool enabled(const std::string& name) {
 }
 static int g_sms = 132;
 static std::vector<std::string> g_summary;
-constexpr double FP8_TFLOPS = 1305, COPY_TBS = 4.08;   // measured H200 ceilings (KERNELS.md)
+constexpr double FP8_TFLOPS = 1305, COPY_TBS = 4.08;  // measured H200 ceilings (KERNELS.md)
 
 // ---------------------------------------------------------------- random fills, comparisons
 __device__ uint64_t mix(uint64_t x) {
@@ -57,11 +57,13 @@ __device__ float unif(uint64_t seed, uint64_t i) {
   return (float)(mix(seed * 0x632be59bd9b4e019ull + i) >> 40) * (2.0f / 16777216.0f) - 1.0f;
 }
 __global__ void fill_f32(float* p, size_t n, uint64_t seed, float lo, float hi) {
-  for (size_t i = blockIdx.x * (size_t)blockDim.x + threadIdx.x; i < n; i += (size_t)gridDim.x * blockDim.x)
+  for (size_t i = blockIdx.x * (size_t)blockDim.x + threadIdx.x; i < n;
+       i += (size_t)gridDim.x * blockDim.x)
     p[i] = lo + (unif(seed, i) * 0.5f + 0.5f) * (hi - lo);
 }
 __global__ void fill_e4m3(uint8_t* p, size_t n, uint64_t seed, float s) {
-  for (size_t i = blockIdx.x * (size_t)blockDim.x + threadIdx.x; i < n; i += (size_t)gridDim.x * blockDim.x)
+  for (size_t i = blockIdx.x * (size_t)blockDim.x + threadIdx.x; i < n;
+       i += (size_t)gridDim.x * blockDim.x)
     p[i] = __nv_cvt_float_to_fp8(unif(seed, i) * s, __NV_SATFINITE, __NV_E4M3);
 }
 #define FILL(kernel, ...)             \
@@ -71,15 +73,18 @@ __global__ void fill_e4m3(uint8_t* p, size_t n, uint64_t seed, float s) {
 // Entries whose bits differ (NaN poison left unwritten counts too).
 __global__ void bits_differ(const float* a, const float* b, size_t n, unsigned long long* bad) {
   unsigned long long nb = 0;
-  for (size_t i = blockIdx.x * (size_t)blockDim.x + threadIdx.x; i < n; i += (size_t)gridDim.x * blockDim.x)
+  for (size_t i = blockIdx.x * (size_t)blockDim.x + threadIdx.x; i < n;
+       i += (size_t)gridDim.x * blockDim.x)
     nb += __float_as_uint(a[i]) != __float_as_uint(b[i]);
   if (nb) atomicAdd(bad, nb);
 }
 // Group maxima that are not exactly the largest stored logit of their 8 keys.
-__global__ void gmax_wrong(const float* lg, const float* gm, size_t rows, int P, unsigned long long* bad) {
+__global__ void gmax_wrong(const float* lg, const float* gm, size_t rows, int P,
+                           unsigned long long* bad) {
   const int gs = (P + 7) / 8;
   unsigned long long nb = 0;
-  for (size_t i = blockIdx.x * (size_t)blockDim.x + threadIdx.x; i < rows * gs; i += (size_t)gridDim.x * blockDim.x) {
+  for (size_t i = blockIdx.x * (size_t)blockDim.x + threadIdx.x; i < rows * gs;
+       i += (size_t)gridDim.x * blockDim.x) {
     const size_t r = i / gs;
     const int g = (int)(i % gs);
     float m = -INFINITY;
@@ -175,26 +180,63 @@ static int split_wave(int batch, int T, int P, int perSm) {
   return ((P + splits - 1) / splits + 127) / 128 * 128;
 }
 
-typedef void (*Kern8)(const uint8_t*, const float*, const uint8_t*, const float*, float*, int, int, int);
-typedef void (*Kern9)(const uint8_t*, const float*, const uint8_t*, const float*, float*, int, int, int, float*);
+typedef void (*Kern8)(const uint8_t*, const float*, const uint8_t*, const float*, float*, int, int,
+                      int);
+typedef void (*Kern9)(const uint8_t*, const float*, const uint8_t*, const float*, float*, int, int,
+                      int, float*);
 
 struct Cand {
   const char* name;
-  bool gm;          // writes group maxima
-  Kern8 k8[3];      // q1, q2, q4 (no-gmax kernels)
-  Kern9 k9[3];      // q1, q2, q4 (gmax kernels)
+  bool gm;      // writes group maxima
+  Kern8 k8[3];  // q1, q2, q4 (no-gmax kernels)
+  Kern9 k9[3];  // q1, q2, q4 (gmax kernels)
   int smem[3];
-  bool wave;        // v7's one-wave grid (q1, q2); q4 entries are v6's and use v2's grid
+  bool wave;  // v7's one-wave grid (q1, q2); q4 entries are v6's and use v2's grid
 };
 static const int kNqIdx[5] = {0, 0, 1, 1, 2};
 static Cand g_cands[] = {
-    {"v2", false, {dsa_indexer_fp8_wgmma_q1, dsa_indexer_fp8_wgmma_q2, dsa_indexer_fp8_wgmma_q4}, {}, {0, 0, 0}, false},
-    {"v5", false, {dsa_indexer_fp8_v5_q1, dsa_indexer_fp8_v5_q2, dsa_indexer_fp8_v5_q4}, {}, {0, 0, 0}, false},
-    {"v5g", true, {}, {dsa_indexer_fp8_v5g_q1, dsa_indexer_fp8_v5g_q2, dsa_indexer_fp8_v5g_q4}, {0, 0, 0}, false},
-    {"v6", false, {dsa_indexer_fp8_v6_q1, dsa_indexer_fp8_v6_q2, dsa_indexer_fp8_v6_q4}, {}, {0, 0, 0}, false},
-    {"v6g", true, {}, {dsa_indexer_fp8_v6g_q1, dsa_indexer_fp8_v6g_q2, dsa_indexer_fp8_v6g_q4}, {0, 0, 0}, false},
-    {"v7", false, {dsa_indexer_fp8_v7_q1, dsa_indexer_fp8_v7_q2, dsa_indexer_fp8_v6_q4}, {}, {0, 0, 0}, true},
-    {"v7g", true, {}, {dsa_indexer_fp8_v7g_q1, dsa_indexer_fp8_v7g_q2, dsa_indexer_fp8_v6g_q4}, {0, 0, 0}, true},
+    {"v2",
+     false,
+     {dsa_indexer_fp8_wgmma_q1, dsa_indexer_fp8_wgmma_q2, dsa_indexer_fp8_wgmma_q4},
+     {},
+     {0, 0, 0},
+     false},
+    {"v5",
+     false,
+     {dsa_indexer_fp8_v5_q1, dsa_indexer_fp8_v5_q2, dsa_indexer_fp8_v5_q4},
+     {},
+     {0, 0, 0},
+     false},
+    {"v5g",
+     true,
+     {},
+     {dsa_indexer_fp8_v5g_q1, dsa_indexer_fp8_v5g_q2, dsa_indexer_fp8_v5g_q4},
+     {0, 0, 0},
+     false},
+    {"v6",
+     false,
+     {dsa_indexer_fp8_v6_q1, dsa_indexer_fp8_v6_q2, dsa_indexer_fp8_v6_q4},
+     {},
+     {0, 0, 0},
+     false},
+    {"v6g",
+     true,
+     {},
+     {dsa_indexer_fp8_v6g_q1, dsa_indexer_fp8_v6g_q2, dsa_indexer_fp8_v6g_q4},
+     {0, 0, 0},
+     false},
+    {"v7",
+     false,
+     {dsa_indexer_fp8_v7_q1, dsa_indexer_fp8_v7_q2, dsa_indexer_fp8_v6_q4},
+     {},
+     {0, 0, 0},
+     true},
+    {"v7g",
+     true,
+     {},
+     {dsa_indexer_fp8_v7g_q1, dsa_indexer_fp8_v7g_q2, dsa_indexer_fp8_v6g_q4},
+     {0, 0, 0},
+     true},
 };
 static Cand* cand(const std::string& n) {
   for (Cand& c : g_cands)
@@ -209,13 +251,16 @@ static int read_const(const int& sym) {
 static void setup_cands() {
   for (int i = 0; i < 3; i++) {
     const int nq = 1 << i;
-    g_cands[0].smem[i] = 1024 + nq * 8192 + 3 * 8192 + nq * 256;   // CudaDsaOps.wgmmaIndexerSmem
+    g_cands[0].smem[i] = 1024 + nq * 8192 + 3 * 8192 + nq * 256;  // CudaDsaOps.wgmmaIndexerSmem
   }
-  const int v5s[3] = {read_const(dsa_indexer_fp8_v5_smem_q1), read_const(dsa_indexer_fp8_v5_smem_q2),
+  const int v5s[3] = {read_const(dsa_indexer_fp8_v5_smem_q1),
+                      read_const(dsa_indexer_fp8_v5_smem_q2),
                       read_const(dsa_indexer_fp8_v5_smem_q4)};
-  const int v6s[3] = {read_const(dsa_indexer_fp8_v6_smem_q1), read_const(dsa_indexer_fp8_v6_smem_q2),
+  const int v6s[3] = {read_const(dsa_indexer_fp8_v6_smem_q1),
+                      read_const(dsa_indexer_fp8_v6_smem_q2),
                       read_const(dsa_indexer_fp8_v6_smem_q4)};
-  const int v7s[3] = {read_const(dsa_indexer_fp8_v7_smem_q1), read_const(dsa_indexer_fp8_v7_smem_q2), v6s[2]};
+  const int v7s[3] = {read_const(dsa_indexer_fp8_v7_smem_q1),
+                      read_const(dsa_indexer_fp8_v7_smem_q2), v6s[2]};
   for (int i = 0; i < 3; i++) {
     g_cands[1].smem[i] = g_cands[2].smem[i] = v5s[i];
     g_cands[3].smem[i] = g_cands[4].smem[i] = v6s[i];
@@ -227,21 +272,29 @@ static void setup_cands() {
       CK(cudaFuncSetAttribute(f, cudaFuncAttributeMaxDynamicSharedMemorySize, c.smem[i]));
     }
   int o6 = 0, o7 = 0;
-  CK(cudaOccupancyMaxActiveBlocksPerMultiprocessor(&o6, dsa_indexer_fp8_v6g_q2, 128, g_cands[4].smem[1]));
-  CK(cudaOccupancyMaxActiveBlocksPerMultiprocessor(&o7, dsa_indexer_fp8_v7g_q2, 128, g_cands[6].smem[1]));
-  printf("occupancy: v6g q2 %d CTAs/SM (smem %d), v7g q2 %d CTAs/SM (smem %d); v7_ctas_per_sm export %d\n", o6,
-         g_cands[4].smem[1], o7, g_cands[6].smem[1], read_const(dsa_indexer_fp8_v7_ctas_per_sm));
+  CK(cudaOccupancyMaxActiveBlocksPerMultiprocessor(&o6, dsa_indexer_fp8_v6g_q2, 128,
+                                                   g_cands[4].smem[1]));
+  CK(cudaOccupancyMaxActiveBlocksPerMultiprocessor(&o7, dsa_indexer_fp8_v7g_q2, 128,
+                                                   g_cands[6].smem[1]));
+  printf(
+      "occupancy: v6g q2 %d CTAs/SM (smem %d), v7g q2 %d CTAs/SM (smem %d); v7_ctas_per_sm export "
+      "%d\n",
+      o6, g_cands[4].smem[1], o7, g_cands[6].smem[1], read_const(dsa_indexer_fp8_v7_ctas_per_sm));
 }
 
-static void run(const Cand& c, const uint8_t* q, const float* w, const uint8_t* k, const float* ks, float* lg,
-                int batch, int T, int P) {
+static void run(const Cand& c, const uint8_t* q, const float* w, const uint8_t* k, const float* ks,
+                float* lg, int batch, int T, int P) {
   const int nq = nq_for(T), i = kNqIdx[nq];
   const bool wave = c.wave && nq <= 2;
-  static const int perSm = read_const(dsa_indexer_fp8_v7_ctas_per_sm);   // once: not inside a timed launch
+  static const int perSm =
+      read_const(dsa_indexer_fp8_v7_ctas_per_sm);  // once: not inside a timed launch
   const int splitLen = wave ? split_wave(batch, T, P, perSm) : split_v2(batch, T, P);
   dim3 g((T + nq - 1) / nq, batch, (P + splitLen - 1) / splitLen);
-  if (c.gm) c.k9[i]<<<g, 128, c.smem[i]>>>(q, w, k, ks, lg, T, P, splitLen, ensure_gmax((size_t)batch * T, P));
-  else c.k8[i]<<<g, 128, c.smem[i]>>>(q, w, k, ks, lg, T, P, splitLen);
+  if (c.gm)
+    c.k9[i]<<<g, 128, c.smem[i]>>>(q, w, k, ks, lg, T, P, splitLen,
+                                   ensure_gmax((size_t)batch * T, P));
+  else
+    c.k8[i]<<<g, 128, c.smem[i]>>>(q, w, k, ks, lg, T, P, splitLen);
 }
 
 struct Inputs {
@@ -261,10 +314,17 @@ struct Inputs {
     FILL(fill_f32, w, rows * 64, seed + 2, -1.f, 1.f);
     FILL(fill_f32, ks, (size_t)batch * P, seed + 3, 0.001f, 0.01f);
     CK(cudaMemset(ref, 0xff, rows * P * 4));
-    run(g_cands[0], q, w, k, ks, ref, batch, T, P);   // v2: the bit-for-bit reference
+    run(g_cands[0], q, w, k, ks, ref, batch, T, P);  // v2: the bit-for-bit reference
     CK(cudaDeviceSynchronize());
   }
-  ~Inputs() { cudaFree(q); cudaFree(k); cudaFree(w); cudaFree(ks); cudaFree(lg); cudaFree(ref); }
+  ~Inputs() {
+    cudaFree(q);
+    cudaFree(k);
+    cudaFree(w);
+    cudaFree(ks);
+    cudaFree(lg);
+    cudaFree(ref);
+  }
   // Poisons the outputs, runs c once; returns false on a launch error (reported).
   bool run_poisoned(const Cand& c, const std::string& label) {
     CK(cudaMemset(lg, 0xff, rows * P * 4));
@@ -273,19 +333,20 @@ struct Inputs {
     const cudaError_t e = cudaDeviceSynchronize();
     if (e != cudaSuccess) {
       verdict(label, false, std::string("launch error ") + cudaGetErrorString(e));
-      exit(4);   // sticky
+      exit(4);  // sticky
     }
     return true;
   }
   // Bit-for-bit against v2 and the maxima against the stored logits, on the GPU, every entry.
   bool compare(const Cand& c, const std::string& label) {
-    const unsigned long long nb =
-        count_on_gpu([&](unsigned long long* d) { bits_differ<<<1024, 256>>>(lg, ref, rows * P, d); });
+    const unsigned long long nb = count_on_gpu(
+        [&](unsigned long long* d) { bits_differ<<<1024, 256>>>(lg, ref, rows * P, d); });
     bool ok = nb == 0;
-    verdict(label + " logits == v2 bitwise", ok, std::to_string(nb) + " differ of " + std::to_string(rows * P));
+    verdict(label + " logits == v2 bitwise", ok,
+            std::to_string(nb) + " differ of " + std::to_string(rows * P));
     if (c.gm) {
-      const unsigned long long ng =
-          count_on_gpu([&](unsigned long long* d) { gmax_wrong<<<1024, 256>>>(lg, g_gmax, rows, P, d); });
+      const unsigned long long ng = count_on_gpu(
+          [&](unsigned long long* d) { gmax_wrong<<<1024, 256>>>(lg, g_gmax, rows, P, d); });
       verdict(label + " group maxima", ng == 0, std::to_string(ng) + " wrong");
       ok = ok && ng == 0;
     }
@@ -315,23 +376,34 @@ static void check_cpu(const Cand& c, int batch, int T, int P, uint64_t seed, int
     for (int ci = 0; ci < nk; ci++) {
       const int s = nk == P ? ci : (int)((long)ci * (P - 1) / std::max(1, nk - 1));
       const float got = hl[r * P + s];
-      if (std::isnan(got)) { nan++; continue; }
-      if (s > P - T + t) { if (!(std::isinf(got) && got < 0)) wrongInf++; continue; }
+      if (std::isnan(got)) {
+        nan++;
+        continue;
+      }
+      if (s > P - T + t) {
+        if (!(std::isinf(got) && got < 0)) wrongInf++;
+        continue;
+      }
       double acc = 0;
       for (int h = 0; h < 64; h++) {
         double d = 0;
-        for (int j = 0; j < 128; j++) d += (double)lut[hq[(r * 64 + h) * 128 + j]] * lut[hk[((size_t)b * P + s) * 128 + j]];
+        for (int j = 0; j < 128; j++)
+          d += (double)lut[hq[(r * 64 + h) * 128 + j]] * lut[hk[((size_t)b * P + s) * 128 + j]];
         acc += hw[r * 64 + h] * std::max(d, 0.0);
       }
       acc *= hks[(size_t)b * P + s];
-      if (std::isinf(got)) { nan++; continue; }
+      if (std::isinf(got)) {
+        nan++;
+        continue;
+      }
       num += (got - acc) * (got - acc);
       den += acc * acc;
     }
   }
   const double rel = den > 0 ? sqrt(num / den) : sqrt(num);
   char detail[128];
-  snprintf(detail, sizeof detail, "rel_l2=%.3e, %ld invisible not -inf, %ld NaN/inf", rel, wrongInf, nan);
+  snprintf(detail, sizeof detail, "rel_l2=%.3e, %ld invisible not -inf, %ld NaN/inf", rel, wrongInf,
+           nan);
   verdict(std::string(label) + " vs CPU", rel <= 1e-2 && !wrongInf && !nan, detail);
   in.compare(c, label);
 }
@@ -351,9 +423,14 @@ static bool check_topk_rows(const Inputs& in, const int* idx, int k, const char*
     bool ok = true;
     const int take = std::min(vis, k);
     for (int i = 0; i < k && ok; i++) {
-      if (i >= take) { ok = hi[i] == -1; continue; }
-      if (hi[i] < 0 || hi[i] >= vis || seen[hi[i]]) ok = false;
-      else seen[hi[i]] = 1;
+      if (i >= take) {
+        ok = hi[i] == -1;
+        continue;
+      }
+      if (hi[i] < 0 || hi[i] >= vis || seen[hi[i]])
+        ok = false;
+      else
+        seen[hi[i]] = 1;
     }
     if (ok && vis > k) {
       std::vector<float> v(row.begin(), row.begin() + vis);
@@ -378,7 +455,8 @@ static void bench_indexer(int batch, int T, int P, const std::vector<std::string
   const double flops = 2.0 * 64 * 128 * pairs(batch, T, P);
   // Each sequence's key cache once (128 B + a 4-byte scale per key) for all its tokens, the logits
   // written, q and w.
-  const double bytes = (double)batch * P * 132 + (double)in.rows * P * 4 + (double)in.rows * (8192 + 256);
+  const double bytes =
+      (double)batch * P * 132 + (double)in.rows * P * 4 + (double)in.rows * (8192 + 256);
   char pt[64];
   snprintf(pt, sizeof pt, "b=%d T=%d P=%d", batch, T, P);
   double base = 0;
@@ -394,11 +472,16 @@ static void bench_indexer(int batch, int T, int P, const std::vector<std::string
     const double ms = tm.median_ms([&] { run(*c, in.q, in.w, in.k, in.ks, in.lg, batch, T, P); });
     if (c == &g_cands[0]) base = ms;
     const double tf = flops / ms / 1e9, tbs = bytes / ms / 1e9;
-    printf("BENCH indexer %-4s %-22s %9.4f ms %7.1f TFLOP/s (%4.1f%% fp8) %5.2f TB/s (%4.1f%% copy)%s\n", n.c_str(), pt,
-           ms, tf, 100 * tf / FP8_TFLOPS, tbs, 100 * tbs / COPY_TBS, ok ? "" : "  ** FAILED ITS CHECK **");
+    printf(
+        "BENCH indexer %-4s %-22s %9.4f ms %7.1f TFLOP/s (%4.1f%% fp8) %5.2f TB/s (%4.1f%% "
+        "copy)%s\n",
+        n.c_str(), pt, ms, tf, 100 * tf / FP8_TFLOPS, tbs, 100 * tbs / COPY_TBS,
+        ok ? "" : "  ** FAILED ITS CHECK **");
     char line[256];
-    snprintf(line, sizeof line, "indexer %-4s %-22s %8.4f ms %6.1f TFLOP/s %5.2f TB/s (%2.0f%% copy) %5.3fx v2 %s", n.c_str(),
-             pt, ms, tf, tbs, 100 * tbs / COPY_TBS, base > 0 ? base / ms : 0.0, ok ? "" : "CHECK FAILED");
+    snprintf(line, sizeof line,
+             "indexer %-4s %-22s %8.4f ms %6.1f TFLOP/s %5.2f TB/s (%2.0f%% copy) %5.3fx v2 %s",
+             n.c_str(), pt, ms, tf, tbs, 100 * tbs / COPY_TBS, base > 0 ? base / ms : 0.0,
+             ok ? "" : "CHECK FAILED");
     g_summary.push_back(line);
   }
 }
@@ -417,7 +500,8 @@ static void bench_pipe(int batch, int T, int P, const std::vector<std::string>& 
     run(g_cands[0], in.q, in.w, in.k, in.ks, in.lg, batch, T, P);
     dsa_topk<<<in.rows, THREADS, sizeof(TopkSmem)>>>(in.lg, idx, T, P, k);
   });
-  const double topA = tm.median_ms([&] { dsa_topk<<<in.rows, THREADS, sizeof(TopkSmem)>>>(in.lg, idx, T, P, k); });
+  const double topA =
+      tm.median_ms([&] { dsa_topk<<<in.rows, THREADS, sizeof(TopkSmem)>>>(in.lg, idx, T, P, k); });
   printf("BENCH pipe %-22s v2+v10 %8.4f ms (v10 alone %7.4f)\n", pt, msA, topA);
   for (const std::string& n : names) {
     Cand* c = cand(n);
@@ -432,16 +516,19 @@ static void bench_pipe(int batch, int T, int P, const std::vector<std::string>& 
       exit(4);
     }
     const bool ok = check_topk_rows(in, idx, k, label.c_str());
-    const double top = tm.median_ms([&] { dsa_topk_gmax<<<in.rows, THREADS, sizeof(TopkSmem)>>>(in.lg, g_gmax, idx, T, P, k); });
+    const double top = tm.median_ms([&] {
+      dsa_topk_gmax<<<in.rows, THREADS, sizeof(TopkSmem)>>>(in.lg, g_gmax, idx, T, P, k);
+    });
     const double ms = tm.median_ms([&] {
       run(*c, in.q, in.w, in.k, in.ks, in.lg, batch, T, P);
       dsa_topk_gmax<<<in.rows, THREADS, sizeof(TopkSmem)>>>(in.lg, g_gmax, idx, T, P, k);
     });
-    printf("BENCH pipe %-22s %s+gmax %8.4f ms (gmax alone %7.4f)  %.3fx v2+v10%s\n", pt, n.c_str(), ms, top, msA / ms,
-           ok ? "" : "  ** FAILED ITS CHECK **");
+    printf("BENCH pipe %-22s %s+gmax %8.4f ms (gmax alone %7.4f)  %.3fx v2+v10%s\n", pt, n.c_str(),
+           ms, top, msA / ms, ok ? "" : "  ** FAILED ITS CHECK **");
     char line[256];
-    snprintf(line, sizeof line, "pipe %-22s v2+v10 %7.4f ms | %-3s+gmax %7.4f ms (%5.3fx; top-k %6.4f vs %6.4f) %s", pt, msA,
-             n.c_str(), ms, msA / ms, top, topA, ok ? "" : "CHECK FAILED");
+    snprintf(line, sizeof line,
+             "pipe %-22s v2+v10 %7.4f ms | %-3s+gmax %7.4f ms (%5.3fx; top-k %6.4f vs %6.4f) %s",
+             pt, msA, n.c_str(), ms, msA / ms, top, topA, ok ? "" : "CHECK FAILED");
     g_summary.push_back(line);
   }
   cudaFree(idx);
@@ -455,23 +542,25 @@ int main(int argc, char** argv) {
   g_sms = prop.multiProcessorCount;
   printf("device %s, %d SMs, mode %s\n", prop.name, g_sms, mode.c_str());
   setup_cands();
-  CK(cudaFuncSetAttribute(dsa_topk, cudaFuncAttributeMaxDynamicSharedMemorySize, (int)sizeof(TopkSmem)));
-  CK(cudaFuncSetAttribute(dsa_topk_gmax, cudaFuncAttributeMaxDynamicSharedMemorySize, (int)sizeof(TopkSmem)));
+  CK(cudaFuncSetAttribute(dsa_topk, cudaFuncAttributeMaxDynamicSharedMemorySize,
+                          (int)sizeof(TopkSmem)));
+  CK(cudaFuncSetAttribute(dsa_topk_gmax, cudaFuncAttributeMaxDynamicSharedMemorySize,
+                          (int)sizeof(TopkSmem)));
   const std::vector<std::string> all = {"v2", "v5", "v5g", "v6", "v6g", "v7", "v7g"};
   if (mode == "check") {
     for (const char* n : {"v6", "v6g", "v7", "v7g"}) {
       if (!enabled(n)) continue;
       const Cand& c = *cand(n);
-      check_cpu(c, 3, 2, 3001, 2);            // decode, NQ = 2, partial last block
-      check_cpu(c, 2, 1, 700, 3);             // NQ = 1
-      check_cpu(c, 1, 77, 1000, 1, 300);      // NQ = 4, partial q tile, -inf blocks
-      check_cpu(c, 1, 3, 999, 17);            // T = 3 (NQ = 2, a lone query in the last tile)
-      check_cpu(c, 3, 2, 77, 6);              // P below one block
-      check_cpu(c, 1, 1, 1, 7);               // one key
-      check_cpu(c, 1, 130, 1000, 8, 200);     // a dsabench check shape
-      check_cpu(c, 2, 2, 70001, 9, 600);      // long decode rows, partial last split
-      check_cpu(c, 5, 2, 40000, 19, 400);     // many splits
-      check_cpu(c, 3, 1, 131071, 23, 300);    // one-token decode, odd P
+      check_cpu(c, 3, 2, 3001, 2);          // decode, NQ = 2, partial last block
+      check_cpu(c, 2, 1, 700, 3);           // NQ = 1
+      check_cpu(c, 1, 77, 1000, 1, 300);    // NQ = 4, partial q tile, -inf blocks
+      check_cpu(c, 1, 3, 999, 17);          // T = 3 (NQ = 2, a lone query in the last tile)
+      check_cpu(c, 3, 2, 77, 6);            // P below one block
+      check_cpu(c, 1, 1, 1, 7);             // one key
+      check_cpu(c, 1, 130, 1000, 8, 200);   // a dsabench check shape
+      check_cpu(c, 2, 2, 70001, 9, 600);    // long decode rows, partial last split
+      check_cpu(c, 5, 2, 40000, 19, 400);   // many splits
+      check_cpu(c, 3, 1, 131071, 23, 300);  // one-token decode, odd P
     }
   } else if (mode == "indexer") {
     bench_indexer(64, 2, 131072, all);
@@ -488,7 +577,8 @@ int main(int argc, char** argv) {
     fprintf(stderr, "usage: idx6_bench check|indexer|prefill|pipe [v2,v5,v5g,v6,v6g,v7,v7g]\n");
     return 2;
   }
-  printf("SUMMARY %s: %s (%d failed)\n", mode.c_str(), g_fail ? "CHECKS FAILED" : "checks passed", g_fail);
+  printf("SUMMARY %s: %s (%d failed)\n", mode.c_str(), g_fail ? "CHECKS FAILED" : "checks passed",
+         g_fail);
   for (auto& s : g_summary) printf("SUMMARY %s\n", s.c_str());
   return g_fail ? 1 : 0;
 }

@@ -18,8 +18,8 @@
 // (v2 / v8 / v8g / v8h at four decode shapes, each shape timed twice in opposite orders) and mode
 // `pipe3` (v8 + v10, the default decode pipe, against v8g / v8h + top-k gmax3).
 #include <cuda.h>
-#include <cuda_runtime.h>
 #include <cudaTypedefs.h>
+#include <cuda_runtime.h>
 
 #include <algorithm>
 #include <array>
@@ -36,13 +36,13 @@
 #include "sm90/indexer/fp8.cu"
 #include "sm90/topk/gmax.cu"
 
-#define CK(x)                                                                               \
-  do {                                                                                      \
-    cudaError_t e_ = (x);                                                                   \
-    if (e_ != cudaSuccess) {                                                                \
+#define CK(x)                                                                              \
+  do {                                                                                     \
+    cudaError_t e_ = (x);                                                                  \
+    if (e_ != cudaSuccess) {                                                               \
       fprintf(stderr, "%s:%d %s -> %s\n", __FILE__, __LINE__, #x, cudaGetErrorString(e_)); \
-      exit(3);                                                                              \
-    }                                                                                       \
+      exit(3);                                                                             \
+    }                                                                                      \
   } while (0)
 
 static int g_fail = 0;
@@ -52,7 +52,7 @@ static bool enabled(const std::string& name) {
 }
 static int g_sms = 132;
 static std::vector<std::string> g_summary;
-constexpr double FP8_TFLOPS = 1305, COPY_TBS = 4.08;   // measured H200 ceilings (KERNELS.md)
+constexpr double FP8_TFLOPS = 1305, COPY_TBS = 4.08;  // measured H200 ceilings (KERNELS.md)
 
 // ---------------------------------------------------------------- random fills, comparisons
 __device__ uint64_t mix(uint64_t x) {
@@ -65,11 +65,13 @@ __device__ float unif(uint64_t seed, uint64_t i) {
   return (float)(mix(seed * 0x632be59bd9b4e019ull + i) >> 40) * (2.0f / 16777216.0f) - 1.0f;
 }
 __global__ void fill_f32(float* p, size_t n, uint64_t seed, float lo, float hi) {
-  for (size_t i = blockIdx.x * (size_t)blockDim.x + threadIdx.x; i < n; i += (size_t)gridDim.x * blockDim.x)
+  for (size_t i = blockIdx.x * (size_t)blockDim.x + threadIdx.x; i < n;
+       i += (size_t)gridDim.x * blockDim.x)
     p[i] = lo + (unif(seed, i) * 0.5f + 0.5f) * (hi - lo);
 }
 __global__ void fill_e4m3(uint8_t* p, size_t n, uint64_t seed, float s) {
-  for (size_t i = blockIdx.x * (size_t)blockDim.x + threadIdx.x; i < n; i += (size_t)gridDim.x * blockDim.x)
+  for (size_t i = blockIdx.x * (size_t)blockDim.x + threadIdx.x; i < n;
+       i += (size_t)gridDim.x * blockDim.x)
     p[i] = __nv_cvt_float_to_fp8(unif(seed, i) * s, __NV_SATFINITE, __NV_E4M3);
 }
 #define FILL(kernel, ...)             \
@@ -79,15 +81,18 @@ __global__ void fill_e4m3(uint8_t* p, size_t n, uint64_t seed, float s) {
 // Entries whose bits differ (NaN poison left unwritten counts too).
 __global__ void bits_differ(const float* a, const float* b, size_t n, unsigned long long* bad) {
   unsigned long long nb = 0;
-  for (size_t i = blockIdx.x * (size_t)blockDim.x + threadIdx.x; i < n; i += (size_t)gridDim.x * blockDim.x)
+  for (size_t i = blockIdx.x * (size_t)blockDim.x + threadIdx.x; i < n;
+       i += (size_t)gridDim.x * blockDim.x)
     nb += __float_as_uint(a[i]) != __float_as_uint(b[i]);
   if (nb) atomicAdd(bad, nb);
 }
 // Group maxima that are not exactly the largest stored logit of their 8 keys.
-__global__ void gmax_wrong(const float* lg, const float* gm, size_t rows, int P, unsigned long long* bad) {
+__global__ void gmax_wrong(const float* lg, const float* gm, size_t rows, int P,
+                           unsigned long long* bad) {
   const int gs = (P + 7) / 8;
   unsigned long long nb = 0;
-  for (size_t i = blockIdx.x * (size_t)blockDim.x + threadIdx.x; i < rows * gs; i += (size_t)gridDim.x * blockDim.x) {
+  for (size_t i = blockIdx.x * (size_t)blockDim.x + threadIdx.x; i < rows * gs;
+       i += (size_t)gridDim.x * blockDim.x) {
     const size_t r = i / gs;
     const int g = (int)(i % gs);
     float m = -INFINITY;
@@ -183,29 +188,74 @@ static int split_wave(int batch, int T, int P, int perSm) {
   return ((P + splits - 1) / splits + 127) / 128 * 128;
 }
 
-typedef void (*Kern8)(const uint8_t*, const float*, const uint8_t*, const float*, float*, int, int, int);
-typedef void (*Kern9)(const uint8_t*, const float*, const uint8_t*, const float*, float*, int, int, int, float*);
+typedef void (*Kern8)(const uint8_t*, const float*, const uint8_t*, const float*, float*, int, int,
+                      int);
+typedef void (*Kern9)(const uint8_t*, const float*, const uint8_t*, const float*, float*, int, int,
+                      int, float*);
 typedef void (*Kern8m)(CUtensorMap, CUtensorMap, CUtensorMap, const float*, float*, int, int, int);
-typedef void (*Kern9m)(CUtensorMap, CUtensorMap, CUtensorMap, const float*, float*, int, int, int, float*);
+typedef void (*Kern9m)(CUtensorMap, CUtensorMap, CUtensorMap, const float*, float*, int, int, int,
+                       float*);
 
 struct Cand {
   const char* name;
-  bool gm;          // writes group maxima
-  Kern8 k8[3];      // q1, q2, q4 (no-gmax kernels)
-  Kern9 k9[3];      // q1, q2, q4 (gmax kernels)
+  bool gm;      // writes group maxima
+  Kern8 k8[3];  // q1, q2, q4 (no-gmax kernels)
+  Kern9 k9[3];  // q1, q2, q4 (gmax kernels)
   int smem[3];
   bool wave;        // v7's one-wave grid (q1, q2); q4 entries are v6's and use v2's grid
   bool persistent;  // v8: q1, q2 on tensor maps and a persistent grid; q4 entries are v6's
 };
 static const int kNqIdx[5] = {0, 0, 1, 1, 2};
 static Cand g_cands[] = {
-    {"v2", false, {dsa_indexer_fp8_wgmma_q1, dsa_indexer_fp8_wgmma_q2, dsa_indexer_fp8_wgmma_q4}, {}, {0, 0, 0}, false, false},
-    {"v5", false, {dsa_indexer_fp8_v5_q1, dsa_indexer_fp8_v5_q2, dsa_indexer_fp8_v5_q4}, {}, {0, 0, 0}, false, false},
-    {"v5g", true, {}, {dsa_indexer_fp8_v5g_q1, dsa_indexer_fp8_v5g_q2, dsa_indexer_fp8_v5g_q4}, {0, 0, 0}, false, false},
-    {"v6", false, {dsa_indexer_fp8_v6_q1, dsa_indexer_fp8_v6_q2, dsa_indexer_fp8_v6_q4}, {}, {0, 0, 0}, false, false},
-    {"v6g", true, {}, {dsa_indexer_fp8_v6g_q1, dsa_indexer_fp8_v6g_q2, dsa_indexer_fp8_v6g_q4}, {0, 0, 0}, false, false},
-    {"v7", false, {dsa_indexer_fp8_v7_q1, dsa_indexer_fp8_v7_q2, dsa_indexer_fp8_v6_q4}, {}, {0, 0, 0}, true, false},
-    {"v7g", true, {}, {dsa_indexer_fp8_v7g_q1, dsa_indexer_fp8_v7g_q2, dsa_indexer_fp8_v6g_q4}, {0, 0, 0}, true, false},
+    {"v2",
+     false,
+     {dsa_indexer_fp8_wgmma_q1, dsa_indexer_fp8_wgmma_q2, dsa_indexer_fp8_wgmma_q4},
+     {},
+     {0, 0, 0},
+     false,
+     false},
+    {"v5",
+     false,
+     {dsa_indexer_fp8_v5_q1, dsa_indexer_fp8_v5_q2, dsa_indexer_fp8_v5_q4},
+     {},
+     {0, 0, 0},
+     false,
+     false},
+    {"v5g",
+     true,
+     {},
+     {dsa_indexer_fp8_v5g_q1, dsa_indexer_fp8_v5g_q2, dsa_indexer_fp8_v5g_q4},
+     {0, 0, 0},
+     false,
+     false},
+    {"v6",
+     false,
+     {dsa_indexer_fp8_v6_q1, dsa_indexer_fp8_v6_q2, dsa_indexer_fp8_v6_q4},
+     {},
+     {0, 0, 0},
+     false,
+     false},
+    {"v6g",
+     true,
+     {},
+     {dsa_indexer_fp8_v6g_q1, dsa_indexer_fp8_v6g_q2, dsa_indexer_fp8_v6g_q4},
+     {0, 0, 0},
+     false,
+     false},
+    {"v7",
+     false,
+     {dsa_indexer_fp8_v7_q1, dsa_indexer_fp8_v7_q2, dsa_indexer_fp8_v6_q4},
+     {},
+     {0, 0, 0},
+     true,
+     false},
+    {"v7g",
+     true,
+     {},
+     {dsa_indexer_fp8_v7g_q1, dsa_indexer_fp8_v7g_q2, dsa_indexer_fp8_v6g_q4},
+     {0, 0, 0},
+     true,
+     false},
     // v8: k8 / k9 hold only the q4 fallback (v6's); q1 / q2 launch through g_v8 / g_v8g.
     {"v8", false, {nullptr, nullptr, dsa_indexer_fp8_v6_q4}, {}, {0, 0, 0}, false, true},
     {"v8g", true, {}, {nullptr, nullptr, dsa_indexer_fp8_v6g_q4}, {0, 0, 0}, false, true},
@@ -228,18 +278,22 @@ static int read_const(const int& sym) {
 static void setup_cands() {
   for (int i = 0; i < 3; i++) {
     const int nq = 1 << i;
-    g_cands[0].smem[i] = 1024 + nq * 8192 + 3 * 8192 + nq * 256;   // CudaDsaOps.wgmmaIndexerSmem
+    g_cands[0].smem[i] = 1024 + nq * 8192 + 3 * 8192 + nq * 256;  // CudaDsaOps.wgmmaIndexerSmem
   }
-  const int v5s[3] = {read_const(dsa_indexer_fp8_v5_smem_q1), read_const(dsa_indexer_fp8_v5_smem_q2),
+  const int v5s[3] = {read_const(dsa_indexer_fp8_v5_smem_q1),
+                      read_const(dsa_indexer_fp8_v5_smem_q2),
                       read_const(dsa_indexer_fp8_v5_smem_q4)};
-  const int v6s[3] = {read_const(dsa_indexer_fp8_v6_smem_q1), read_const(dsa_indexer_fp8_v6_smem_q2),
+  const int v6s[3] = {read_const(dsa_indexer_fp8_v6_smem_q1),
+                      read_const(dsa_indexer_fp8_v6_smem_q2),
                       read_const(dsa_indexer_fp8_v6_smem_q4)};
-  const int v7s[3] = {read_const(dsa_indexer_fp8_v7_smem_q1), read_const(dsa_indexer_fp8_v7_smem_q2), v6s[2]};
+  const int v7s[3] = {read_const(dsa_indexer_fp8_v7_smem_q1),
+                      read_const(dsa_indexer_fp8_v7_smem_q2), v6s[2]};
   for (int i = 0; i < 3; i++) {
     g_cands[1].smem[i] = g_cands[2].smem[i] = v5s[i];
     g_cands[3].smem[i] = g_cands[4].smem[i] = v6s[i];
     g_cands[5].smem[i] = g_cands[6].smem[i] = v7s[i];
-    g_cands[7].smem[i] = g_cands[8].smem[i] = g_cands[9].smem[i] = v6s[i];   // only the q4 fallback uses it
+    g_cands[7].smem[i] = g_cands[8].smem[i] = g_cands[9].smem[i] =
+        v6s[i];  // only the q4 fallback uses it
   }
   for (Cand& c : g_cands)
     for (int i = 0; i < 3; i++) {
@@ -255,14 +309,20 @@ static void setup_cands() {
     CK(cudaFuncSetAttribute(g_v8h[i], cudaFuncAttributeMaxDynamicSharedMemorySize, g_v8_smem[i]));
   }
   int o8 = 0;
-  CK(cudaOccupancyMaxActiveBlocksPerMultiprocessor(&o8, dsa_indexer_fp8_v8g_q2, g_v8_threads, g_v8_smem[1]));
-  printf("occupancy: v8g q2 %d CTAs/SM (%d threads, smem %d; q1 smem %d); v8_ctas_per_sm export %d\n", o8,
-         g_v8_threads, g_v8_smem[1], g_v8_smem[0], read_const(dsa_indexer_fp8_v8_ctas_per_sm));
+  CK(cudaOccupancyMaxActiveBlocksPerMultiprocessor(&o8, dsa_indexer_fp8_v8g_q2, g_v8_threads,
+                                                   g_v8_smem[1]));
+  printf(
+      "occupancy: v8g q2 %d CTAs/SM (%d threads, smem %d; q1 smem %d); v8_ctas_per_sm export %d\n",
+      o8, g_v8_threads, g_v8_smem[1], g_v8_smem[0], read_const(dsa_indexer_fp8_v8_ctas_per_sm));
   int o6 = 0, o7 = 0;
-  CK(cudaOccupancyMaxActiveBlocksPerMultiprocessor(&o6, dsa_indexer_fp8_v6g_q2, 128, g_cands[4].smem[1]));
-  CK(cudaOccupancyMaxActiveBlocksPerMultiprocessor(&o7, dsa_indexer_fp8_v7g_q2, 128, g_cands[6].smem[1]));
-  printf("occupancy: v6g q2 %d CTAs/SM (smem %d), v7g q2 %d CTAs/SM (smem %d); v7_ctas_per_sm export %d\n", o6,
-         g_cands[4].smem[1], o7, g_cands[6].smem[1], read_const(dsa_indexer_fp8_v7_ctas_per_sm));
+  CK(cudaOccupancyMaxActiveBlocksPerMultiprocessor(&o6, dsa_indexer_fp8_v6g_q2, 128,
+                                                   g_cands[4].smem[1]));
+  CK(cudaOccupancyMaxActiveBlocksPerMultiprocessor(&o7, dsa_indexer_fp8_v7g_q2, 128,
+                                                   g_cands[6].smem[1]));
+  printf(
+      "occupancy: v6g q2 %d CTAs/SM (smem %d), v7g q2 %d CTAs/SM (smem %d); v7_ctas_per_sm export "
+      "%d\n",
+      o6, g_cands[4].smem[1], o7, g_cands[6].smem[1], read_const(dsa_indexer_fp8_v7_ctas_per_sm));
 }
 
 // ---------------------------------------------------------------- v8's timed-out waits
@@ -281,27 +341,31 @@ static void setup_v8_diag() {
 #endif
 }
 static void report_v8_timeout() {
-  static const char* const names[5] = {"?", "full (keys landed)", "empty (stage released)", "query slot landed",
-                                       "empty (query slot reuse)"};
+  static const char* const names[5] = {"?", "full (keys landed)", "empty (stage released)",
+                                       "query slot landed", "empty (query slot reuse)"};
   if (!g_v8_diag) return;
   if (!g_v8_diag[0]) {
     printf("v8 diag: no mbarrier wait timed out (the error is not a barrier timeout)\n");
     return;
   }
   const int kind = g_v8_diag[1];
-  printf("v8 diag: wait timed out on the %s barrier, stage/slot %d, phase %d (parity %d), item %d of %d, block %d, "
-         "thread %d\n",
-         names[kind >= 1 && kind <= 4 ? kind : 0], g_v8_diag[2], g_v8_diag[3], g_v8_diag[3] & 1, g_v8_diag[4],
-         g_v8_diag[5], g_v8_diag[6], g_v8_diag[7]);
+  printf(
+      "v8 diag: wait timed out on the %s barrier, stage/slot %d, phase %d (parity %d), item %d of "
+      "%d, block %d, "
+      "thread %d\n",
+      names[kind >= 1 && kind <= 4 ? kind : 0], g_v8_diag[2], g_v8_diag[3], g_v8_diag[3] & 1,
+      g_v8_diag[4], g_v8_diag[5], g_v8_diag[6], g_v8_diag[7]);
 }
 
 // ---------------------------------------------------------------- v8's tensor maps
 static PFN_cuTensorMapEncodeTiled_v12000 g_encode = nullptr;
 static CUtensorMap encode(CUtensorMapDataType type, void* addr, int rank, const cuuint64_t* dims,
-                          const cuuint64_t* strides, const cuuint32_t* box, CUtensorMapSwizzle swz) {
+                          const cuuint64_t* strides, const cuuint32_t* box,
+                          CUtensorMapSwizzle swz) {
   if (!g_encode) {
     cudaDriverEntryPointQueryResult st;
-    CK(cudaGetDriverEntryPointByVersion("cuTensorMapEncodeTiled", (void**)&g_encode, 12000, cudaEnableDefault, &st));
+    CK(cudaGetDriverEntryPointByVersion("cuTensorMapEncodeTiled", (void**)&g_encode, 12000,
+                                        cudaEnableDefault, &st));
     if (st != cudaDriverEntryPointSuccess || !g_encode) {
       fprintf(stderr, "cuTensorMapEncodeTiled not found\n");
       exit(3);
@@ -311,11 +375,13 @@ static CUtensorMap encode(CUtensorMapDataType type, void* addr, int rank, const 
   const cuuint32_t es[3] = {1, 1, 1};
   // A rank-1 map has no strides; pass a real (ignored) array as the Java side does, not nullptr.
   const cuuint64_t no_strides[1] = {0};
-  const CUresult r = g_encode(&m, type, rank, addr, dims, strides ? strides : no_strides, box, es, CU_TENSOR_MAP_INTERLEAVE_NONE, swz,
-                              CU_TENSOR_MAP_L2_PROMOTION_L2_256B, CU_TENSOR_MAP_FLOAT_OOB_FILL_NONE);
+  const CUresult r =
+      g_encode(&m, type, rank, addr, dims, strides ? strides : no_strides, box, es,
+               CU_TENSOR_MAP_INTERLEAVE_NONE, swz, CU_TENSOR_MAP_L2_PROMOTION_L2_256B,
+               CU_TENSOR_MAP_FLOAT_OOB_FILL_NONE);
   if (r != CUDA_SUCCESS) {
-    fprintf(stderr, "cuTensorMapEncodeTiled failed: %d (rank %d, dim0 %llu, box0 %u, address %p)\n", (int)r, rank,
-            (unsigned long long)dims[0], box[0], addr);
+    fprintf(stderr, "cuTensorMapEncodeTiled failed: %d (rank %d, dim0 %llu, box0 %u, address %p)\n",
+            (int)r, rank, (unsigned long long)dims[0], box[0], addr);
     exit(3);
   }
   return m;
@@ -327,52 +393,65 @@ struct V8Maps {
   int batch = 0, T = 0, P = 0;
   CUtensorMap qm, km, sm;
 };
-static const V8Maps& v8_maps(const uint8_t* q, const uint8_t* k, const float* ks, int batch, int T, int P) {
+static const V8Maps& v8_maps(const uint8_t* q, const uint8_t* k, const float* ks, int batch, int T,
+                             int P) {
   static V8Maps m;
   if (m.q == q && m.k == k && m.ks == ks && m.batch == batch && m.T == T && m.P == P) return m;
-  m.q = q; m.k = k; m.ks = ks; m.batch = batch; m.T = T; m.P = P;
+  m.q = q;
+  m.k = k;
+  m.ks = ks;
+  m.batch = batch;
+  m.T = T;
+  m.P = P;
   {  // q [rows * 64 heads, 128] e4m3, box 64 heads
     const cuuint64_t d[2] = {128, (cuuint64_t)batch * T * 64};
     const cuuint64_t st[1] = {128};
     const cuuint32_t bx[2] = {128, 64};
-    m.qm = encode(CU_TENSOR_MAP_DATA_TYPE_UINT8, (void*)q, 2, d, st, bx, CU_TENSOR_MAP_SWIZZLE_128B);
+    m.qm =
+        encode(CU_TENSOR_MAP_DATA_TYPE_UINT8, (void*)q, 2, d, st, bx, CU_TENSOR_MAP_SWIZZLE_128B);
   }
   {  // k [batch, P, 128] e4m3, box 64 keys of one sequence
     const cuuint64_t d[3] = {128, (cuuint64_t)P, (cuuint64_t)batch};
     const cuuint64_t st[2] = {128, (cuuint64_t)P * 128};
     const cuuint32_t bx[3] = {128, 64, 1};
-    m.km = encode(CU_TENSOR_MAP_DATA_TYPE_UINT8, (void*)k, 3, d, st, bx, CU_TENSOR_MAP_SWIZZLE_128B);
+    m.km =
+        encode(CU_TENSOR_MAP_DATA_TYPE_UINT8, (void*)k, 3, d, st, bx, CU_TENSOR_MAP_SWIZZLE_128B);
   }
   {  // kScale [batch * P] fp32, box of the cubin's export (64 + 4: the kernel starts each box at a
      // 16-byte-aligned float, as TMA requires)
     static const int sbox = read_const(dsa_indexer_fp8_v8_scale_box);
     const cuuint64_t d[1] = {(cuuint64_t)batch * P};
     const cuuint32_t bx[1] = {(cuuint32_t)sbox};
-    m.sm = encode(CU_TENSOR_MAP_DATA_TYPE_FLOAT32, (void*)ks, 1, d, nullptr, bx, CU_TENSOR_MAP_SWIZZLE_NONE);
+    m.sm = encode(CU_TENSOR_MAP_DATA_TYPE_FLOAT32, (void*)ks, 1, d, nullptr, bx,
+                  CU_TENSOR_MAP_SWIZZLE_NONE);
   }
   return m;
 }
 
-static void run(const Cand& c, const uint8_t* q, const float* w, const uint8_t* k, const float* ks, float* lg,
-                int batch, int T, int P) {
+static void run(const Cand& c, const uint8_t* q, const float* w, const uint8_t* k, const float* ks,
+                float* lg, int batch, int T, int P) {
   const int nq = nq_for(T), i = kNqIdx[nq];
   if (c.persistent && nq <= 2) {
     static const int perSm = read_const(dsa_indexer_fp8_v8_ctas_per_sm);
     const V8Maps& m = v8_maps(q, k, ks, batch, T, P);
     const int grid = g_v8_grid_override > 0 ? g_v8_grid_override : g_sms * perSm;
     if (c.gm)
-      (strcmp(c.name, "v8h") == 0 ? g_v8h : g_v8g)[i]<<<grid, g_v8_threads, g_v8_smem[i]>>>(m.qm, m.km, m.sm, w, lg, batch, T, P,
-                                                      ensure_gmax((size_t)batch * T, P));
+      (strcmp(c.name, "v8h") == 0 ? g_v8h : g_v8g)[i]<<<grid, g_v8_threads, g_v8_smem[i]>>>(
+          m.qm, m.km, m.sm, w, lg, batch, T, P, ensure_gmax((size_t)batch * T, P));
     else
       g_v8[i]<<<grid, g_v8_threads, g_v8_smem[i]>>>(m.qm, m.km, m.sm, w, lg, batch, T, P);
     return;
   }
   const bool wave = c.wave && nq <= 2;
-  static const int perSm = read_const(dsa_indexer_fp8_v7_ctas_per_sm);   // once: not inside a timed launch
+  static const int perSm =
+      read_const(dsa_indexer_fp8_v7_ctas_per_sm);  // once: not inside a timed launch
   const int splitLen = wave ? split_wave(batch, T, P, perSm) : split_v2(batch, T, P);
   dim3 g((T + nq - 1) / nq, batch, (P + splitLen - 1) / splitLen);
-  if (c.gm) c.k9[i]<<<g, 128, c.smem[i]>>>(q, w, k, ks, lg, T, P, splitLen, ensure_gmax((size_t)batch * T, P));
-  else c.k8[i]<<<g, 128, c.smem[i]>>>(q, w, k, ks, lg, T, P, splitLen);
+  if (c.gm)
+    c.k9[i]<<<g, 128, c.smem[i]>>>(q, w, k, ks, lg, T, P, splitLen,
+                                   ensure_gmax((size_t)batch * T, P));
+  else
+    c.k8[i]<<<g, 128, c.smem[i]>>>(q, w, k, ks, lg, T, P, splitLen);
 }
 
 struct Inputs {
@@ -392,10 +471,17 @@ struct Inputs {
     FILL(fill_f32, w, rows * 64, seed + 2, -1.f, 1.f);
     FILL(fill_f32, ks, (size_t)batch * P, seed + 3, 0.001f, 0.01f);
     CK(cudaMemset(ref, 0xff, rows * P * 4));
-    run(g_cands[0], q, w, k, ks, ref, batch, T, P);   // v2: the bit-for-bit reference
+    run(g_cands[0], q, w, k, ks, ref, batch, T, P);  // v2: the bit-for-bit reference
     CK(cudaDeviceSynchronize());
   }
-  ~Inputs() { cudaFree(q); cudaFree(k); cudaFree(w); cudaFree(ks); cudaFree(lg); cudaFree(ref); }
+  ~Inputs() {
+    cudaFree(q);
+    cudaFree(k);
+    cudaFree(w);
+    cudaFree(ks);
+    cudaFree(lg);
+    cudaFree(ref);
+  }
   // Poisons the outputs, runs c once; returns false on a launch error (reported).
   bool run_poisoned(const Cand& c, const std::string& label) {
     CK(cudaMemset(lg, 0xff, rows * P * 4));
@@ -405,19 +491,20 @@ struct Inputs {
     if (e != cudaSuccess) {
       verdict(label, false, std::string("launch error ") + cudaGetErrorString(e));
       report_v8_timeout();
-      exit(4);   // sticky
+      exit(4);  // sticky
     }
     return true;
   }
   // Bit-for-bit against v2 and the maxima against the stored logits, on the GPU, every entry.
   bool compare(const Cand& c, const std::string& label) {
-    const unsigned long long nb =
-        count_on_gpu([&](unsigned long long* d) { bits_differ<<<1024, 256>>>(lg, ref, rows * P, d); });
+    const unsigned long long nb = count_on_gpu(
+        [&](unsigned long long* d) { bits_differ<<<1024, 256>>>(lg, ref, rows * P, d); });
     bool ok = nb == 0;
-    verdict(label + " logits == v2 bitwise", ok, std::to_string(nb) + " differ of " + std::to_string(rows * P));
+    verdict(label + " logits == v2 bitwise", ok,
+            std::to_string(nb) + " differ of " + std::to_string(rows * P));
     if (c.gm) {
-      const unsigned long long ng =
-          count_on_gpu([&](unsigned long long* d) { gmax_wrong<<<1024, 256>>>(lg, g_gmax, rows, P, d); });
+      const unsigned long long ng = count_on_gpu(
+          [&](unsigned long long* d) { gmax_wrong<<<1024, 256>>>(lg, g_gmax, rows, P, d); });
       verdict(label + " group maxima", ng == 0, std::to_string(ng) + " wrong");
       ok = ok && ng == 0;
     }
@@ -447,23 +534,34 @@ static void check_cpu(const Cand& c, int batch, int T, int P, uint64_t seed, int
     for (int ci = 0; ci < nk; ci++) {
       const int s = nk == P ? ci : (int)((long)ci * (P - 1) / std::max(1, nk - 1));
       const float got = hl[r * P + s];
-      if (std::isnan(got)) { nan++; continue; }
-      if (s > P - T + t) { if (!(std::isinf(got) && got < 0)) wrongInf++; continue; }
+      if (std::isnan(got)) {
+        nan++;
+        continue;
+      }
+      if (s > P - T + t) {
+        if (!(std::isinf(got) && got < 0)) wrongInf++;
+        continue;
+      }
       double acc = 0;
       for (int h = 0; h < 64; h++) {
         double d = 0;
-        for (int j = 0; j < 128; j++) d += (double)lut[hq[(r * 64 + h) * 128 + j]] * lut[hk[((size_t)b * P + s) * 128 + j]];
+        for (int j = 0; j < 128; j++)
+          d += (double)lut[hq[(r * 64 + h) * 128 + j]] * lut[hk[((size_t)b * P + s) * 128 + j]];
         acc += hw[r * 64 + h] * std::max(d, 0.0);
       }
       acc *= hks[(size_t)b * P + s];
-      if (std::isinf(got)) { nan++; continue; }
+      if (std::isinf(got)) {
+        nan++;
+        continue;
+      }
       num += (got - acc) * (got - acc);
       den += acc * acc;
     }
   }
   const double rel = den > 0 ? sqrt(num / den) : sqrt(num);
   char detail[128];
-  snprintf(detail, sizeof detail, "rel_l2=%.3e, %ld invisible not -inf, %ld NaN/inf", rel, wrongInf, nan);
+  snprintf(detail, sizeof detail, "rel_l2=%.3e, %ld invisible not -inf, %ld NaN/inf", rel, wrongInf,
+           nan);
   verdict(std::string(label) + " vs CPU", rel <= 1e-2 && !wrongInf && !nan, detail);
   in.compare(c, label);
 }
@@ -483,9 +581,14 @@ static bool check_topk_rows(const Inputs& in, const int* idx, int k, const char*
     bool ok = true;
     const int take = std::min(vis, k);
     for (int i = 0; i < k && ok; i++) {
-      if (i >= take) { ok = hi[i] == -1; continue; }
-      if (hi[i] < 0 || hi[i] >= vis || seen[hi[i]]) ok = false;
-      else seen[hi[i]] = 1;
+      if (i >= take) {
+        ok = hi[i] == -1;
+        continue;
+      }
+      if (hi[i] < 0 || hi[i] >= vis || seen[hi[i]])
+        ok = false;
+      else
+        seen[hi[i]] = 1;
     }
     if (ok && vis > k) {
       std::vector<float> v(row.begin(), row.begin() + vis);
@@ -510,7 +613,8 @@ static void bench_indexer(int batch, int T, int P, const std::vector<std::string
   const double flops = 2.0 * 64 * 128 * pairs(batch, T, P);
   // Each sequence's key cache once (128 B + a 4-byte scale per key) for all its tokens, the logits
   // written, q and w.
-  const double bytes = (double)batch * P * 132 + (double)in.rows * P * 4 + (double)in.rows * (8192 + 256);
+  const double bytes =
+      (double)batch * P * 132 + (double)in.rows * P * 4 + (double)in.rows * (8192 + 256);
   char pt[64];
   snprintf(pt, sizeof pt, "b=%d T=%d P=%d", batch, T, P);
   double base = 0;
@@ -526,11 +630,16 @@ static void bench_indexer(int batch, int T, int P, const std::vector<std::string
     const double ms = tm.median_ms([&] { run(*c, in.q, in.w, in.k, in.ks, in.lg, batch, T, P); });
     if (c == &g_cands[0]) base = ms;
     const double tf = flops / ms / 1e9, tbs = bytes / ms / 1e9;
-    printf("BENCH indexer %-4s %-22s %9.4f ms %7.1f TFLOP/s (%4.1f%% fp8) %5.2f TB/s (%4.1f%% copy)%s\n", n.c_str(), pt,
-           ms, tf, 100 * tf / FP8_TFLOPS, tbs, 100 * tbs / COPY_TBS, ok ? "" : "  ** FAILED ITS CHECK **");
+    printf(
+        "BENCH indexer %-4s %-22s %9.4f ms %7.1f TFLOP/s (%4.1f%% fp8) %5.2f TB/s (%4.1f%% "
+        "copy)%s\n",
+        n.c_str(), pt, ms, tf, 100 * tf / FP8_TFLOPS, tbs, 100 * tbs / COPY_TBS,
+        ok ? "" : "  ** FAILED ITS CHECK **");
     char line[256];
-    snprintf(line, sizeof line, "indexer %-4s %-22s %8.4f ms %6.1f TFLOP/s %5.2f TB/s (%2.0f%% copy) %5.3fx v2 %s", n.c_str(),
-             pt, ms, tf, tbs, 100 * tbs / COPY_TBS, base > 0 ? base / ms : 0.0, ok ? "" : "CHECK FAILED");
+    snprintf(line, sizeof line,
+             "indexer %-4s %-22s %8.4f ms %6.1f TFLOP/s %5.2f TB/s (%2.0f%% copy) %5.3fx v2 %s",
+             n.c_str(), pt, ms, tf, tbs, 100 * tbs / COPY_TBS, base > 0 ? base / ms : 0.0,
+             ok ? "" : "CHECK FAILED");
     g_summary.push_back(line);
   }
 }
@@ -549,7 +658,8 @@ static void bench_pipe(int batch, int T, int P, const std::vector<std::string>& 
     run(g_cands[0], in.q, in.w, in.k, in.ks, in.lg, batch, T, P);
     dsa_topk<<<in.rows, THREADS, sizeof(TopkSmem)>>>(in.lg, idx, T, P, k);
   });
-  const double topA = tm.median_ms([&] { dsa_topk<<<in.rows, THREADS, sizeof(TopkSmem)>>>(in.lg, idx, T, P, k); });
+  const double topA =
+      tm.median_ms([&] { dsa_topk<<<in.rows, THREADS, sizeof(TopkSmem)>>>(in.lg, idx, T, P, k); });
   printf("BENCH pipe %-22s v2+v10 %8.4f ms (v10 alone %7.4f)\n", pt, msA, topA);
   for (const std::string& n : names) {
     Cand* c = cand(n);
@@ -564,16 +674,19 @@ static void bench_pipe(int batch, int T, int P, const std::vector<std::string>& 
       exit(4);
     }
     const bool ok = check_topk_rows(in, idx, k, label.c_str());
-    const double top = tm.median_ms([&] { dsa_topk_gmax<<<in.rows, THREADS, sizeof(TopkSmem)>>>(in.lg, g_gmax, idx, T, P, k); });
+    const double top = tm.median_ms([&] {
+      dsa_topk_gmax<<<in.rows, THREADS, sizeof(TopkSmem)>>>(in.lg, g_gmax, idx, T, P, k);
+    });
     const double ms = tm.median_ms([&] {
       run(*c, in.q, in.w, in.k, in.ks, in.lg, batch, T, P);
       dsa_topk_gmax<<<in.rows, THREADS, sizeof(TopkSmem)>>>(in.lg, g_gmax, idx, T, P, k);
     });
-    printf("BENCH pipe %-22s %s+gmax %8.4f ms (gmax alone %7.4f)  %.3fx v2+v10%s\n", pt, n.c_str(), ms, top, msA / ms,
-           ok ? "" : "  ** FAILED ITS CHECK **");
+    printf("BENCH pipe %-22s %s+gmax %8.4f ms (gmax alone %7.4f)  %.3fx v2+v10%s\n", pt, n.c_str(),
+           ms, top, msA / ms, ok ? "" : "  ** FAILED ITS CHECK **");
     char line[256];
-    snprintf(line, sizeof line, "pipe %-22s v2+v10 %7.4f ms | %-3s+gmax %7.4f ms (%5.3fx; top-k %6.4f vs %6.4f) %s", pt, msA,
-             n.c_str(), ms, msA / ms, top, topA, ok ? "" : "CHECK FAILED");
+    snprintf(line, sizeof line,
+             "pipe %-22s v2+v10 %7.4f ms | %-3s+gmax %7.4f ms (%5.3fx; top-k %6.4f vs %6.4f) %s",
+             pt, msA, n.c_str(), ms, msA / ms, top, topA, ok ? "" : "CHECK FAILED");
     g_summary.push_back(line);
   }
   cudaFree(idx);
@@ -595,7 +708,8 @@ static void bench_pipe3(int batch, int T, int P, const std::vector<std::string>&
     run(base, in.q, in.w, in.k, in.ks, in.lg, batch, T, P);
     dsa_topk<<<in.rows, THREADS, sizeof(TopkSmem)>>>(in.lg, idx, T, P, k);
   });
-  const double topA = tm.median_ms([&] { dsa_topk<<<in.rows, THREADS, sizeof(TopkSmem)>>>(in.lg, idx, T, P, k); });
+  const double topA =
+      tm.median_ms([&] { dsa_topk<<<in.rows, THREADS, sizeof(TopkSmem)>>>(in.lg, idx, T, P, k); });
   printf("BENCH pipe3 %-22s %s+v10 %8.4f ms (v10 alone %7.4f)\n", pt, base.name, msA, topA);
   for (const std::string& n : names) {
     Cand* c = cand(n);
@@ -610,18 +724,21 @@ static void bench_pipe3(int batch, int T, int P, const std::vector<std::string>&
       exit(4);
     }
     const bool ok = check_topk_rows(in, idx, k, label.c_str());
-    const double top =
-        tm.median_ms([&] { dsa_topk_gmax3<<<in.rows, THREADS, sizeof(Gmax3Smem)>>>(in.lg, g_gmax, idx, T, P, k); });
+    const double top = tm.median_ms([&] {
+      dsa_topk_gmax3<<<in.rows, THREADS, sizeof(Gmax3Smem)>>>(in.lg, g_gmax, idx, T, P, k);
+    });
     const double ix = tm.median_ms([&] { run(*c, in.q, in.w, in.k, in.ks, in.lg, batch, T, P); });
     const double ms = tm.median_ms([&] {
       run(*c, in.q, in.w, in.k, in.ks, in.lg, batch, T, P);
       dsa_topk_gmax3<<<in.rows, THREADS, sizeof(Gmax3Smem)>>>(in.lg, g_gmax, idx, T, P, k);
     });
-    printf("BENCH pipe3 %-22s %s+gmax3 %8.4f ms (indexer %7.4f, gmax3 alone %7.4f)  %.3fx %s+v10%s\n", pt, n.c_str(), ms,
-           ix, top, msA / ms, base.name, ok ? "" : "  ** FAILED ITS CHECK **");
+    printf(
+        "BENCH pipe3 %-22s %s+gmax3 %8.4f ms (indexer %7.4f, gmax3 alone %7.4f)  %.3fx %s+v10%s\n",
+        pt, n.c_str(), ms, ix, top, msA / ms, base.name, ok ? "" : "  ** FAILED ITS CHECK **");
     char line[256];
-    snprintf(line, sizeof line, "pipe3 %-22s %s+v10 %7.4f ms | %-3s+gmax3 %7.4f ms (%5.3fx; top-k %6.4f vs %6.4f) %s", pt,
-             base.name, msA, n.c_str(), ms, msA / ms, top, topA, ok ? "" : "CHECK FAILED");
+    snprintf(line, sizeof line,
+             "pipe3 %-22s %s+v10 %7.4f ms | %-3s+gmax3 %7.4f ms (%5.3fx; top-k %6.4f vs %6.4f) %s",
+             pt, base.name, msA, n.c_str(), ms, msA / ms, top, topA, ok ? "" : "CHECK FAILED");
     g_summary.push_back(line);
   }
   cudaFree(idx);
@@ -636,35 +753,38 @@ int main(int argc, char** argv) {
   printf("device %s, %d SMs, mode %s\n", prop.name, g_sms, mode.c_str());
   setup_cands();
   setup_v8_diag();
-  CK(cudaFuncSetAttribute(dsa_topk, cudaFuncAttributeMaxDynamicSharedMemorySize, (int)sizeof(TopkSmem)));
-  CK(cudaFuncSetAttribute(dsa_topk_gmax, cudaFuncAttributeMaxDynamicSharedMemorySize, (int)sizeof(TopkSmem)));
-  CK(cudaFuncSetAttribute(dsa_topk_gmax3, cudaFuncAttributeMaxDynamicSharedMemorySize, (int)sizeof(Gmax3Smem)));
+  CK(cudaFuncSetAttribute(dsa_topk, cudaFuncAttributeMaxDynamicSharedMemorySize,
+                          (int)sizeof(TopkSmem)));
+  CK(cudaFuncSetAttribute(dsa_topk_gmax, cudaFuncAttributeMaxDynamicSharedMemorySize,
+                          (int)sizeof(TopkSmem)));
+  CK(cudaFuncSetAttribute(dsa_topk_gmax3, cudaFuncAttributeMaxDynamicSharedMemorySize,
+                          (int)sizeof(Gmax3Smem)));
   const std::vector<std::string> all = {"v2", "v6", "v6g", "v7", "v7g", "v8", "v8g"};
   if (mode == "check") {
     for (const char* n : {"v6", "v6g", "v7", "v7g", "v8", "v8g", "v8h"}) {
       if (!enabled(n)) continue;
       const Cand& c = *cand(n);
-      check_cpu(c, 3, 2, 3001, 2);            // decode, NQ = 2, partial last block
-      check_cpu(c, 2, 1, 700, 3);             // NQ = 1
-      check_cpu(c, 1, 77, 1000, 1, 300);      // NQ = 4, partial q tile, -inf blocks
-      check_cpu(c, 1, 3, 999, 17);            // T = 3 (NQ = 2, a lone query in the last tile)
-      check_cpu(c, 3, 2, 77, 6);              // P below one block
-      check_cpu(c, 1, 1, 1, 7);               // one key
-      check_cpu(c, 1, 130, 1000, 8, 200);     // a dsabench check shape
-      check_cpu(c, 2, 2, 70001, 9, 600);      // long decode rows, partial last split
-      check_cpu(c, 5, 2, 40000, 19, 400);     // many splits
-      check_cpu(c, 3, 1, 131071, 23, 300);    // one-token decode, odd P
+      check_cpu(c, 3, 2, 3001, 2);          // decode, NQ = 2, partial last block
+      check_cpu(c, 2, 1, 700, 3);           // NQ = 1
+      check_cpu(c, 1, 77, 1000, 1, 300);    // NQ = 4, partial q tile, -inf blocks
+      check_cpu(c, 1, 3, 999, 17);          // T = 3 (NQ = 2, a lone query in the last tile)
+      check_cpu(c, 3, 2, 77, 6);            // P below one block
+      check_cpu(c, 1, 1, 1, 7);             // one key
+      check_cpu(c, 1, 130, 1000, 8, 200);   // a dsabench check shape
+      check_cpu(c, 2, 2, 70001, 9, 600);    // long decode rows, partial last split
+      check_cpu(c, 5, 2, 40000, 19, 400);   // many splits
+      check_cpu(c, 3, 1, 131071, 23, 300);  // one-token decode, odd P
       if (!c.persistent) continue;
       // v8's schedule: tiles changing inside a CTA's share (query slots reused), more CTAs than
       // items, and small grids whose shares run over many tiles and many ring turns.
-      check_cpu(c, 200, 2, 77, 29);           // 400 items over 132 CTAs: a new tile every ~2 items
-      check_cpu(c, 64, 1, 130, 31);           // 3 blocks per tile, one token
-      check_cpu(c, 7, 3, 4097, 37, 300);      // T = 3: the last tile's second query is past T
+      check_cpu(c, 200, 2, 77, 29);       // 400 items over 132 CTAs: a new tile every ~2 items
+      check_cpu(c, 64, 1, 130, 31);       // 3 blocks per tile, one token
+      check_cpu(c, 7, 3, 4097, 37, 300);  // T = 3: the last tile's second query is past T
       g_v8_grid_override = 5;
-      check_cpu(c, 9, 2, 3001, 41, 300);      // 5 CTAs: ~85 items each over 2-3 tiles, 8+ ring turns
+      check_cpu(c, 9, 2, 3001, 41, 300);  // 5 CTAs: ~85 items each over 2-3 tiles, 8+ ring turns
       g_v8_grid_override = 3;
-      check_cpu(c, 40, 1, 200, 43);           // 3 CTAs: ~13 tiles each, 4 blocks per tile
-      check_cpu(c, 33, 2, 64, 47);            // one block per tile: every item a new tile
+      check_cpu(c, 40, 1, 200, 43);  // 3 CTAs: ~13 tiles each, 4 blocks per tile
+      check_cpu(c, 33, 2, 64, 47);   // one block per tile: every item a new tile
       g_v8_grid_override = 0;
     }
   } else if (mode == "indexer") {
@@ -681,19 +801,25 @@ int main(int argc, char** argv) {
     bench_pipe(64, 1, 131072, {"v6g", "v7g", "v8g"});
   } else if (mode == "idx9") {
     // Each shape twice, the second pass in the opposite order, so drift between launches shows.
-    const std::vector<std::string> fwd = {"v2", "v8", "v8g", "v8h"}, rev = {"v2", "v8h", "v8g", "v8"};
-    for (const auto& sh : std::vector<std::array<int, 3>>{{64, 2, 131072}, {128, 2, 131072}, {64, 2, 32768}, {64, 1, 131072}}) {
+    const std::vector<std::string> fwd = {"v2", "v8", "v8g", "v8h"},
+                                   rev = {"v2", "v8h", "v8g", "v8"};
+    for (const auto& sh : std::vector<std::array<int, 3>>{
+             {64, 2, 131072}, {128, 2, 131072}, {64, 2, 32768}, {64, 1, 131072}}) {
       bench_indexer(sh[0], sh[1], sh[2], fwd);
       bench_indexer(sh[0], sh[1], sh[2], rev);
     }
   } else if (mode == "pipe3") {
-    for (const auto& sh : std::vector<std::array<int, 3>>{{64, 2, 131072}, {128, 2, 131072}, {64, 2, 32768}, {64, 1, 131072}})
+    for (const auto& sh : std::vector<std::array<int, 3>>{
+             {64, 2, 131072}, {128, 2, 131072}, {64, 2, 32768}, {64, 1, 131072}})
       bench_pipe3(sh[0], sh[1], sh[2], {"v8g", "v8h"});
   } else {
-    fprintf(stderr, "usage: idx7_bench check|indexer|prefill|pipe|idx9|pipe3 [v2,v5,v5g,v6,v6g,v7,v7g,v8,v8g,v8h]\n");
+    fprintf(stderr,
+            "usage: idx7_bench check|indexer|prefill|pipe|idx9|pipe3 "
+            "[v2,v5,v5g,v6,v6g,v7,v7g,v8,v8g,v8h]\n");
     return 2;
   }
-  printf("SUMMARY %s: %s (%d failed)\n", mode.c_str(), g_fail ? "CHECKS FAILED" : "checks passed", g_fail);
+  printf("SUMMARY %s: %s (%d failed)\n", mode.c_str(), g_fail ? "CHECKS FAILED" : "checks passed",
+         g_fail);
   for (auto& s : g_summary) printf("SUMMARY %s\n", s.c_str());
   return g_fail ? 1 : 0;
 }

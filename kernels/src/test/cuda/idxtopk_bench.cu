@@ -27,13 +27,13 @@
 #include "dsa_topk.cu"
 #include "sm90/topk/gmax.cu"
 
-#define CK(x)                                                                               \
-  do {                                                                                      \
-    cudaError_t e_ = (x);                                                                   \
-    if (e_ != cudaSuccess) {                                                                \
+#define CK(x)                                                                              \
+  do {                                                                                     \
+    cudaError_t e_ = (x);                                                                  \
+    if (e_ != cudaSuccess) {                                                               \
       fprintf(stderr, "%s:%d %s -> %s\n", __FILE__, __LINE__, #x, cudaGetErrorString(e_)); \
-      exit(3);                                                                              \
-    }                                                                                       \
+      exit(3);                                                                             \
+    }                                                                                      \
   } while (0)
 
 static int g_fail = 0;
@@ -60,23 +60,27 @@ __device__ float unif(uint64_t seed, uint64_t i) {
   return (float)(mix(seed * 0x632be59bd9b4e019ull + i) >> 40) * (2.0f / 16777216.0f) - 1.0f;
 }
 __global__ void fill_f32(float* p, size_t n, uint64_t seed, float lo, float hi) {
-  for (size_t i = blockIdx.x * (size_t)blockDim.x + threadIdx.x; i < n; i += (size_t)gridDim.x * blockDim.x)
+  for (size_t i = blockIdx.x * (size_t)blockDim.x + threadIdx.x; i < n;
+       i += (size_t)gridDim.x * blockDim.x)
     p[i] = lo + (unif(seed, i) * 0.5f + 0.5f) * (hi - lo);
 }
 __global__ void fill_e4m3(uint8_t* p, size_t n, uint64_t seed, float s) {
-  for (size_t i = blockIdx.x * (size_t)blockDim.x + threadIdx.x; i < n; i += (size_t)gridDim.x * blockDim.x)
+  for (size_t i = blockIdx.x * (size_t)blockDim.x + threadIdx.x; i < n;
+       i += (size_t)gridDim.x * blockDim.x)
     p[i] = __nv_cvt_float_to_fp8(unif(seed, i) * s, __NV_SATFINITE, __NV_E4M3);
 }
-#define FILL(kernel, ...)                \
-  kernel<<<2048, 256>>>(__VA_ARGS__);    \
+#define FILL(kernel, ...)             \
+  kernel<<<2048, 256>>>(__VA_ARGS__); \
   CK(cudaGetLastError())
 
 // Sum of squared differences and of squares of b over finite entries; counts entries where one is
 // NaN or where their infinities differ.
-__global__ void diff_kernel(const float* a, const float* b, size_t n, double* acc, unsigned long long* bad) {
+__global__ void diff_kernel(const float* a, const float* b, size_t n, double* acc,
+                            unsigned long long* bad) {
   double num = 0, den = 0;
   unsigned long long nb = 0;
-  for (size_t i = blockIdx.x * (size_t)blockDim.x + threadIdx.x; i < n; i += (size_t)gridDim.x * blockDim.x) {
+  for (size_t i = blockIdx.x * (size_t)blockDim.x + threadIdx.x; i < n;
+       i += (size_t)gridDim.x * blockDim.x) {
     const float x = a[i], y = b[i];
     if (isnan(x) || isnan(y) || isinf(x) != isinf(y) || (isinf(x) && x != y)) {
       nb++;
@@ -149,8 +153,8 @@ static double pairs(int batch, int T, int P) {
 
 // ---------------------------------------------------------------- indexer launches
 // Today's (mirrors CudaDsaOps.indexerWgmma: 3 CTAs per SM as the split target).
-static void run_indexer_v2(const uint8_t* q, const float* w, const uint8_t* k, const float* ks, float* lg,
-                           int batch, int T, int P) {
+static void run_indexer_v2(const uint8_t* q, const float* w, const uint8_t* k, const float* ks,
+                           float* lg, int batch, int T, int P) {
   const int nq = T >= 4 ? 4 : T >= 2 ? 2 : 1;
   const int qt = (T + nq - 1) / nq;
   const long ctas = (long)qt * batch;
@@ -161,9 +165,12 @@ static void run_indexer_v2(const uint8_t* q, const float* w, const uint8_t* k, c
   splits = (P + splitLen - 1) / splitLen;
   dim3 g(qt, batch, splits);
   const int smem = 1024 + nq * 8192 + 3 * 8192 + nq * 256;
-  if (nq == 4) dsa_indexer_fp8_wgmma_q4<<<g, 128, smem>>>(q, w, k, ks, lg, T, P, splitLen);
-  else if (nq == 2) dsa_indexer_fp8_wgmma_q2<<<g, 128, smem>>>(q, w, k, ks, lg, T, P, splitLen);
-  else dsa_indexer_fp8_wgmma_q1<<<g, 128, smem>>>(q, w, k, ks, lg, T, P, splitLen);
+  if (nq == 4)
+    dsa_indexer_fp8_wgmma_q4<<<g, 128, smem>>>(q, w, k, ks, lg, T, P, splitLen);
+  else if (nq == 2)
+    dsa_indexer_fp8_wgmma_q2<<<g, 128, smem>>>(q, w, k, ks, lg, T, P, splitLen);
+  else
+    dsa_indexer_fp8_wgmma_q1<<<g, 128, smem>>>(q, w, k, ks, lg, T, P, splitLen);
 }
 
 // v5 / v5g (round 4): v2's grid and stages, the key scales staged in smem (v5g also writes the
@@ -180,8 +187,8 @@ static float* ensure_gmax(size_t rows, int P) {
   return g_gmax;
 }
 template <bool G>
-static void run_indexer_v5(const uint8_t* q, const float* w, const uint8_t* k, const float* ks, float* lg,
-                           int batch, int T, int P) {
+static void run_indexer_v5(const uint8_t* q, const float* w, const uint8_t* k, const float* ks,
+                           float* lg, int batch, int T, int P) {
   const int nq = T >= 4 ? 4 : T >= 2 ? 2 : 1;
   const int qt = (T + nq - 1) / nq;
   const long ctas = (long)qt * batch;
@@ -194,13 +201,19 @@ static void run_indexer_v5(const uint8_t* q, const float* w, const uint8_t* k, c
   const int smem = 1024 + nq * 8192 + 3 * 8192 + nq * 256 + 3 * 256;
   if (G) {
     float* gm = ensure_gmax((size_t)batch * T, P);
-    if (nq == 4) dsa_indexer_fp8_v5g_q4<<<g, 128, smem>>>(q, w, k, ks, lg, T, P, splitLen, gm);
-    else if (nq == 2) dsa_indexer_fp8_v5g_q2<<<g, 128, smem>>>(q, w, k, ks, lg, T, P, splitLen, gm);
-    else dsa_indexer_fp8_v5g_q1<<<g, 128, smem>>>(q, w, k, ks, lg, T, P, splitLen, gm);
+    if (nq == 4)
+      dsa_indexer_fp8_v5g_q4<<<g, 128, smem>>>(q, w, k, ks, lg, T, P, splitLen, gm);
+    else if (nq == 2)
+      dsa_indexer_fp8_v5g_q2<<<g, 128, smem>>>(q, w, k, ks, lg, T, P, splitLen, gm);
+    else
+      dsa_indexer_fp8_v5g_q1<<<g, 128, smem>>>(q, w, k, ks, lg, T, P, splitLen, gm);
   } else {
-    if (nq == 4) dsa_indexer_fp8_v5_q4<<<g, 128, smem>>>(q, w, k, ks, lg, T, P, splitLen);
-    else if (nq == 2) dsa_indexer_fp8_v5_q2<<<g, 128, smem>>>(q, w, k, ks, lg, T, P, splitLen);
-    else dsa_indexer_fp8_v5_q1<<<g, 128, smem>>>(q, w, k, ks, lg, T, P, splitLen);
+    if (nq == 4)
+      dsa_indexer_fp8_v5_q4<<<g, 128, smem>>>(q, w, k, ks, lg, T, P, splitLen);
+    else if (nq == 2)
+      dsa_indexer_fp8_v5_q2<<<g, 128, smem>>>(q, w, k, ks, lg, T, P, splitLen);
+    else
+      dsa_indexer_fp8_v5_q1<<<g, 128, smem>>>(q, w, k, ks, lg, T, P, splitLen);
   }
 }
 
@@ -208,7 +221,8 @@ static void run_indexer_v5(const uint8_t* q, const float* w, const uint8_t* k, c
 // whatever the logits hold): the top-k checks' input for dsa_topk_gmax on synthetic logits.
 __global__ void gmax_ref(const float* lg, float* gm, size_t rows, int P) {
   const int gs = (P + 7) / 8;
-  for (size_t i = blockIdx.x * (size_t)blockDim.x + threadIdx.x; i < rows * gs; i += (size_t)gridDim.x * blockDim.x) {
+  for (size_t i = blockIdx.x * (size_t)blockDim.x + threadIdx.x; i < rows * gs;
+       i += (size_t)gridDim.x * blockDim.x) {
     const size_t r = i / gs;
     const int g = (int)(i % gs);
     float m = -INFINITY;
@@ -217,14 +231,16 @@ __global__ void gmax_ref(const float* lg, float* gm, size_t rows, int P) {
   }
 }
 
-typedef void (*IndexerRun)(const uint8_t*, const float*, const uint8_t*, const float*, float*, int, int, int);
+typedef void (*IndexerRun)(const uint8_t*, const float*, const uint8_t*, const float*, float*, int,
+                           int, int);
 
 struct IndexerCand {
   const char* name;
   IndexerRun run;
 };
 // The candidates, timed beside v2 (which bench_indexer runs first as the base).
-static const IndexerCand kIndexers[] = {{"v5", run_indexer_v5<false>}, {"v5g", run_indexer_v5<true>}};
+static const IndexerCand kIndexers[] = {{"v5", run_indexer_v5<false>},
+                                        {"v5g", run_indexer_v5<true>}};
 
 // ---------------------------------------------------------------- top-k launches
 // Today's dsa_topk (v10, one CTA per row) or the candidate dsa_topk_gmax on the group maxima in
@@ -242,7 +258,8 @@ static void run_topk(TopkImpl v, const float* lg, int* idx, int batch, int T, in
 
 // ---------------------------------------------------------------- indexer checks
 // CPU reference on every key (or on `sampleKeys` spread keys per row when > 0).
-static void check_indexer(IndexerRun run, const char* name, int batch, int T, int P, uint64_t seed, int sampleKeys = 0) {
+static void check_indexer(IndexerRun run, const char* name, int batch, int T, int P, uint64_t seed,
+                          int sampleKeys = 0) {
   const size_t rows = (size_t)batch * T;
   uint8_t *q, *k;
   float *w, *ks, *lg;
@@ -255,9 +272,9 @@ static void check_indexer(IndexerRun run, const char* name, int batch, int T, in
   FILL(fill_e4m3, k, (size_t)batch * P * 128, seed + 1, 448.f);
   FILL(fill_f32, w, rows * 64, seed + 2, -1.f, 1.f);
   FILL(fill_f32, ks, (size_t)batch * P, seed + 3, 0.001f, 0.01f);
-  CK(cudaMemset(lg, 0xff, rows * P * 4));   // poison: NaN
+  CK(cudaMemset(lg, 0xff, rows * P * 4));  // poison: NaN
   const bool gmCheck = run == run_indexer_v5<true>;
-  if (gmCheck) CK(cudaMemset(ensure_gmax(rows, P), 0xff, rows * ((P + 7) / 8) * 4));   // NaN
+  if (gmCheck) CK(cudaMemset(ensure_gmax(rows, P), 0xff, rows * ((P + 7) / 8) * 4));  // NaN
   run(q, w, k, ks, lg, batch, T, P);
   cudaError_t e = cudaDeviceSynchronize();
   char label[160];
@@ -265,7 +282,7 @@ static void check_indexer(IndexerRun run, const char* name, int batch, int T, in
   if (e != cudaSuccess) {
     printf("CHECK %-60s launch error %s FAIL\n", label, cudaGetErrorString(e));
     g_fail++;
-    exit(4);   // a sticky error: later launches would fail too
+    exit(4);  // a sticky error: later launches would fail too
   }
   auto hq = d2h<uint8_t>(q, rows * 8192);
   auto hk = d2h<uint8_t>(k, (size_t)batch * P * 128);
@@ -307,12 +324,14 @@ static void check_indexer(IndexerRun run, const char* name, int batch, int T, in
     }
   }
   if (wrongInf || nanCount) {
-    printf("CHECK %-60s %ld invisible logits not -inf, %ld NaN (unwritten) FAIL\n", label, wrongInf, nanCount);
+    printf("CHECK %-60s %ld invisible logits not -inf, %ld NaN (unwritten) FAIL\n", label, wrongInf,
+           nanCount);
     g_fail++;
   } else {
     report(label, den > 0 ? sqrt(num / den) : sqrt(num), bad);
   }
-  if (gmCheck) {   // every group maximum must equal the largest logit stored in its group, bit for bit
+  if (gmCheck) {  // every group maximum must equal the largest logit stored in its group, bit for
+                  // bit
     const int gs = (P + 7) / 8;
     auto hg = d2h<float>(g_gmax, rows * gs);
     long wrong = 0;
@@ -328,12 +347,17 @@ static void check_indexer(IndexerRun run, const char* name, int batch, int T, in
     printf("CHECK %-60s wrong=%ld %s\n", gl, wrong, wrong ? "FAIL" : "ok");
     if (wrong) g_fail++;
   }
-  cudaFree(q); cudaFree(k); cudaFree(w); cudaFree(ks); cudaFree(lg);
+  cudaFree(q);
+  cudaFree(k);
+  cudaFree(w);
+  cudaFree(ks);
+  cudaFree(lg);
 }
 
 // ---------------------------------------------------------------- top-k checks
 // Rows r of `logits` (host copy `hl`, vis per row) against nth_element; idx already computed.
-static long bad_topk_rows(const std::vector<float>& hl, const std::vector<int>& hi, size_t rows, int T, int P, int k) {
+static long bad_topk_rows(const std::vector<float>& hl, const std::vector<int>& hi, size_t rows,
+                          int T, int P, int k) {
   long badRows = 0;
   for (size_t r = 0; r < rows; r++) {
     const int t = (int)(r % T), vis = P - T + t + 1;
@@ -369,7 +393,8 @@ static long bad_topk_rows(const std::vector<float>& hl, const std::vector<int>& 
 
 // levels > 0 quantises the logits (ties, overflowing threshold bins); runs = 2 runs the kernel
 // twice on the same buffers (no state may carry over from one launch to the next).
-static void check_topk(TopkImpl v, int batch, int T, int P, int k, int levels, uint64_t seed, int runs = 1) {
+static void check_topk(TopkImpl v, int batch, int T, int P, int k, int levels, uint64_t seed,
+                       int runs = 1) {
   const size_t rows = (size_t)batch * T;
   float* lg;
   int* idx;
@@ -380,7 +405,7 @@ static void check_topk(TopkImpl v, int batch, int T, int P, int k, int levels, u
   if (levels > 0) {
     for (auto& x : hl) x = std::floor(x * levels) / levels;
     CK(cudaMemcpy(lg, hl.data(), hl.size() * 4, cudaMemcpyHostToDevice));
-  } else if (levels < 0) {   // clustered rows: a window of 3000 keys lifted above the rest
+  } else if (levels < 0) {  // clustered rows: a window of 3000 keys lifted above the rest
     for (size_t r = 0; r < rows; r++) {
       const int w0 = (int)((r * 7919) % (size_t)std::max(1, P - 3000));
       for (int i = w0; i < std::min(P, w0 + 3000); i++) hl[r * P + i] += 10.f;
@@ -397,14 +422,15 @@ static void check_topk(TopkImpl v, int batch, int T, int P, int k, int levels, u
     run_topk(v, lg, idx, batch, T, P, k);
     cudaError_t e = cudaDeviceSynchronize();
     if (e != cudaSuccess) {
-      printf("CHECK topk %s b=%d T=%d P=%d k=%d: launch error %s FAIL\n", topk_name(v), batch, T, P, k, cudaGetErrorString(e));
+      printf("CHECK topk %s b=%d T=%d P=%d k=%d: launch error %s FAIL\n", topk_name(v), batch, T, P,
+             k, cudaGetErrorString(e));
       g_fail++;
       exit(4);
     }
     bad += bad_topk_rows(hl, d2h<int>(idx, rows * k), rows, T, P, k);
   }
-  printf("CHECK topk %-8s b=%d T=%d P=%d k=%d levels=%d runs=%d%*s bad_rows=%ld %s\n", topk_name(v), batch, T, P, k,
-         levels, runs, 4, "", bad, bad ? "FAIL" : "ok");
+  printf("CHECK topk %-8s b=%d T=%d P=%d k=%d levels=%d runs=%d%*s bad_rows=%ld %s\n", topk_name(v),
+         batch, T, P, k, levels, runs, 4, "", bad, bad ? "FAIL" : "ok");
   if (bad) g_fail++;
   cudaFree(lg);
   cudaFree(idx);
@@ -425,11 +451,12 @@ static void check_topk_cases(TopkImpl v) {
   check_topk(v, 3, 2, 77, 2048, 0, 26);         // all visible: -1 padding
   check_topk(v, 1, 3, 1000, 16, 0, 27);
   check_topk(v, 64, 2, 65537, 2048, 0, 28, 2);  // many rows, odd P: misaligned slices
-  if (v == TOPK_GMAX) {   // the gmax paths: aligned rows at 32K / 128K, level-2 refinement, clustered rows
-    check_topk(v, 2, 2, 32768, 2048, 0, 29);      // G = 2k exactly at t = 1
-    check_topk(v, 1, 3, 131072, 2048, 256, 30);   // coarse ties: many groups in the threshold bin
-    check_topk(v, 2, 1, 98304, 1000, 0, 31);      // k != 2048
-    check_topk(v, 2, 2, 131072, 2048, -1, 32);    // clustered winners: too many candidates
+  if (v == TOPK_GMAX) {  // the gmax paths: aligned rows at 32K / 128K, level-2 refinement,
+                         // clustered rows
+    check_topk(v, 2, 2, 32768, 2048, 0, 29);     // G = 2k exactly at t = 1
+    check_topk(v, 1, 3, 131072, 2048, 256, 30);  // coarse ties: many groups in the threshold bin
+    check_topk(v, 2, 1, 98304, 1000, 0, 31);     // k != 2048
+    check_topk(v, 2, 2, 131072, 2048, -1, 32);   // clustered winners: too many candidates
   }
 }
 
@@ -450,16 +477,26 @@ struct IndexerInputs {
     FILL(fill_f32, w, rows * 64, 13, -1.f, 1.f);
     FILL(fill_f32, ks, (size_t)batch * P, 14, 0.001f, 0.01f);
   }
-  ~IndexerInputs() { cudaFree(q); cudaFree(k); cudaFree(w); cudaFree(ks); cudaFree(lg); }
+  ~IndexerInputs() {
+    cudaFree(q);
+    cudaFree(k);
+    cudaFree(w);
+    cudaFree(ks);
+    cudaFree(lg);
+  }
 };
 
-static void print_indexer(const char* v, const char* pt, double ms, double ms2, double flops, double bytes, bool ok) {
+static void print_indexer(const char* v, const char* pt, double ms, double ms2, double flops,
+                          double bytes, bool ok) {
   const double tf = flops / ms / 1e9, tbs = bytes / ms / 1e9;
   const bool base = strcmp(v, "v2") == 0;
-  printf("BENCH indexer %-3s %-22s %9.4f ms %7.1f TFLOP/s (%4.1f%% fp8) %5.2f TB/s (%4.1f%% copy)%s\n", v, pt, ms, tf,
-         100 * tf / FP8_TFLOPS, tbs, 100 * tbs / COPY_TBS, ok ? "" : "  ** FAILED ITS CHECK **");
+  printf(
+      "BENCH indexer %-3s %-22s %9.4f ms %7.1f TFLOP/s (%4.1f%% fp8) %5.2f TB/s (%4.1f%% copy)%s\n",
+      v, pt, ms, tf, 100 * tf / FP8_TFLOPS, tbs, 100 * tbs / COPY_TBS,
+      ok ? "" : "  ** FAILED ITS CHECK **");
   char line[256];
-  snprintf(line, sizeof line, "indexer %-3s %-22s %9.4f ms %7.1f TFLOP/s %5.2f TB/s %s %s", v, pt, ms, tf, tbs,
+  snprintf(line, sizeof line, "indexer %-3s %-22s %9.4f ms %7.1f TFLOP/s %5.2f TB/s %s %s", v, pt,
+           ms, tf, tbs,
            ms2 > 0 && !base ? (std::to_string(ms2 / ms).substr(0, 4) + "x v2").c_str() : "",
            ok ? (base ? "" : "check ok") : "CHECK FAILED");
   g_summary.push_back(line);
@@ -475,7 +512,8 @@ static void bench_indexer(int batch, int T, int P) {
   const double flops = 2.0 * 64 * 128 * pairs(batch, T, P);
   // Bytes a memory-bound indexer must move: each sequence's key cache once (128 B + a 4-byte
   // scale per key) for all of its tokens, q, w, and the logits written.
-  const double bytes = (double)batch * P * 132 + (double)in.rows * P * 4 + (double)in.rows * (8192 + 256);
+  const double bytes =
+      (double)batch * P * 132 + (double)in.rows * P * 4 + (double)in.rows * (8192 + 256);
   char pt[64];
   snprintf(pt, sizeof pt, "b=%d T=%d P=%d", batch, T, P);
   double ms2 = 0;
@@ -546,7 +584,8 @@ static void bench_topk(int batch, int T, int P, bool flushToo) {
     run_topk(v, in.lg, idx, batch, T, P, k);
     cudaError_t e = cudaDeviceSynchronize();
     if (e != cudaSuccess) {
-      printf("CHECK topk %s on indexer logits %s: launch error %s FAIL\n", topk_name(v), pt, cudaGetErrorString(e));
+      printf("CHECK topk %s on indexer logits %s: launch error %s FAIL\n", topk_name(v), pt,
+             cudaGetErrorString(e));
       g_fail++;
       exit(4);
     }
@@ -571,12 +610,14 @@ static void bench_topk(int batch, int T, int P, bool flushToo) {
     }
     if (v == TOPK_V10) base = ms;
     const double tbs = bytes / ms / 1e9;
-    printf("BENCH topk %-8s %-22s %9.4f ms %5.2f TB/s (%4.1f%% copy)", topk_name(v), pt, ms, tbs, 100 * tbs / COPY_TBS);
+    printf("BENCH topk %-8s %-22s %9.4f ms %5.2f TB/s (%4.1f%% copy)", topk_name(v), pt, ms, tbs,
+           100 * tbs / COPY_TBS);
     if (flushToo) printf("  L2 flushed: %8.4f ms %5.2f TB/s", msF, bytes / msF / 1e9);
     printf("%s\n", bad ? "  ** FAILED ITS CHECK **" : "");
     char line[256];
-    snprintf(line, sizeof line, "topk %-12s %-22s %9.4f ms %5.2f TB/s %s %s", topk_name(v), pt, ms, tbs,
-             base > 0 ? (std::to_string(base / ms).substr(0, 4) + "x v10").c_str() : "", bad ? "CHECK FAILED" : "check ok");
+    snprintf(line, sizeof line, "topk %-12s %-22s %9.4f ms %5.2f TB/s %s %s", topk_name(v), pt, ms,
+             tbs, base > 0 ? (std::to_string(base / ms).substr(0, 4) + "x v10").c_str() : "",
+             bad ? "CHECK FAILED" : "check ok");
     if (flushToo) {
       char more[96];
       snprintf(more, sizeof more, " | L2 flushed %8.4f ms %5.2f TB/s", msF, bytes / msF / 1e9);
@@ -594,10 +635,11 @@ static void bench_topk(int batch, int T, int P, bool flushToo) {
       run_indexer_v5<true>(in.q, in.w, in.k, in.ks, in.lg, batch, T, P);
       run_topk(TOPK_GMAX, in.lg, idx, batch, T, P, k);
     });
-    printf("BENCH pipe indexer+topk %-22s v2+v10 %8.4f ms  v5g+gmax %8.4f ms  (%.2fx)\n", pt, msA, msB, msA / msB);
+    printf("BENCH pipe indexer+topk %-22s v2+v10 %8.4f ms  v5g+gmax %8.4f ms  (%.2fx)\n", pt, msA,
+           msB, msA / msB);
     char line[256];
-    snprintf(line, sizeof line, "pipe indexer+topk %-22s v2+v10 %8.4f ms  v5g+gmax %8.4f ms  %.2fx", pt, msA, msB,
-             msA / msB);
+    snprintf(line, sizeof line, "pipe indexer+topk %-22s v2+v10 %8.4f ms  v5g+gmax %8.4f ms  %.2fx",
+             pt, msA, msB, msA / msB);
     g_summary.push_back(line);
   }
   cudaFree(idx);
@@ -611,22 +653,29 @@ int main(int argc, char** argv) {
   CK(cudaGetDeviceProperties(&prop, 0));
   g_sms = prop.multiProcessorCount;
   printf("device %s, %d SMs, mode %s\n", prop.name, g_sms, mode.c_str());
-  CK(cudaFuncSetAttribute(dsa_indexer_fp8_wgmma_q4, cudaFuncAttributeMaxDynamicSharedMemorySize, 1024 + 4 * 8192 + 3 * 8192 + 1024));
-  CK(cudaFuncSetAttribute(dsa_indexer_fp8_wgmma_q2, cudaFuncAttributeMaxDynamicSharedMemorySize, 1024 + 2 * 8192 + 3 * 8192 + 512));
-  CK(cudaFuncSetAttribute(dsa_topk, cudaFuncAttributeMaxDynamicSharedMemorySize, (int)sizeof(TopkSmem)));
-  CK(cudaFuncSetAttribute(dsa_topk_gmax, cudaFuncAttributeMaxDynamicSharedMemorySize, (int)sizeof(TopkSmem)));
+  CK(cudaFuncSetAttribute(dsa_indexer_fp8_wgmma_q4, cudaFuncAttributeMaxDynamicSharedMemorySize,
+                          1024 + 4 * 8192 + 3 * 8192 + 1024));
+  CK(cudaFuncSetAttribute(dsa_indexer_fp8_wgmma_q2, cudaFuncAttributeMaxDynamicSharedMemorySize,
+                          1024 + 2 * 8192 + 3 * 8192 + 512));
+  CK(cudaFuncSetAttribute(dsa_topk, cudaFuncAttributeMaxDynamicSharedMemorySize,
+                          (int)sizeof(TopkSmem)));
+  CK(cudaFuncSetAttribute(dsa_topk_gmax, cudaFuncAttributeMaxDynamicSharedMemorySize,
+                          (int)sizeof(TopkSmem)));
   {
-    const void* v5k[6] = {(const void*)dsa_indexer_fp8_v5_q1, (const void*)dsa_indexer_fp8_v5_q2,
-                          (const void*)dsa_indexer_fp8_v5_q4, (const void*)dsa_indexer_fp8_v5g_q1,
+    const void* v5k[6] = {(const void*)dsa_indexer_fp8_v5_q1,  (const void*)dsa_indexer_fp8_v5_q2,
+                          (const void*)dsa_indexer_fp8_v5_q4,  (const void*)dsa_indexer_fp8_v5g_q1,
                           (const void*)dsa_indexer_fp8_v5g_q2, (const void*)dsa_indexer_fp8_v5g_q4};
     const int nqs[3] = {1, 2, 4};
     for (int i = 0; i < 6; i++) {
       const int nq = nqs[i % 3];
-      CK(cudaFuncSetAttribute(v5k[i], cudaFuncAttributeMaxDynamicSharedMemorySize, 1024 + nq * 8192 + 3 * 8192 + nq * 256 + 3 * 256));
+      CK(cudaFuncSetAttribute(v5k[i], cudaFuncAttributeMaxDynamicSharedMemorySize,
+                              1024 + nq * 8192 + 3 * 8192 + nq * 256 + 3 * 256));
     }
     int o5 = 0, og = 0;
-    CK(cudaOccupancyMaxActiveBlocksPerMultiprocessor(&o5, dsa_indexer_fp8_v5g_q2, 128, 1024 + 2 * 8192 + 3 * 8192 + 512 + 768));
-    CK(cudaOccupancyMaxActiveBlocksPerMultiprocessor(&og, dsa_topk_gmax, THREADS, sizeof(TopkSmem)));
+    CK(cudaOccupancyMaxActiveBlocksPerMultiprocessor(&o5, dsa_indexer_fp8_v5g_q2, 128,
+                                                     1024 + 2 * 8192 + 3 * 8192 + 512 + 768));
+    CK(cudaOccupancyMaxActiveBlocksPerMultiprocessor(&og, dsa_topk_gmax, THREADS,
+                                                     sizeof(TopkSmem)));
     printf("occupancy: indexer v5g q2 %d CTAs/SM, topk gmax %d CTAs/SM\n", o5, og);
   }
   printf("smem: topk v10 / gmax %d\n", (int)sizeof(TopkSmem));
@@ -637,13 +686,13 @@ int main(int argc, char** argv) {
     for (const IndexerCand& c : all) {
       if (!enabled(c.name)) continue;
       printf("(indexer %s)\n", c.name);
-      check_indexer(c.run, c.name, 3, 2, 3001, 2);      // decode, NQ = 2, partial last block
-      check_indexer(c.run, c.name, 2, 1, 700, 3);       // NQ = 1
-      check_indexer(c.run, c.name, 1, 77, 1000, 1);     // NQ = 4, partial q tile, -inf blocks
-      check_indexer(c.run, c.name, 1, 3, 999, 17);      // T = 3
-      check_indexer(c.run, c.name, 3, 2, 77, 6);        // P below one block
-      check_indexer(c.run, c.name, 1, 1, 1, 7);         // one key
-      check_indexer(c.run, c.name, 1, 130, 1000, 8);    // a dsabench check shape
+      check_indexer(c.run, c.name, 3, 2, 3001, 2);          // decode, NQ = 2, partial last block
+      check_indexer(c.run, c.name, 2, 1, 700, 3);           // NQ = 1
+      check_indexer(c.run, c.name, 1, 77, 1000, 1);         // NQ = 4, partial q tile, -inf blocks
+      check_indexer(c.run, c.name, 1, 3, 999, 17);          // T = 3
+      check_indexer(c.run, c.name, 3, 2, 77, 6);            // P below one block
+      check_indexer(c.run, c.name, 1, 1, 1, 7);             // one key
+      check_indexer(c.run, c.name, 1, 130, 1000, 8);        // a dsabench check shape
       check_indexer(c.run, c.name, 2, 2, 70001, 9, 3000);   // long decode rows, partial last split
       check_indexer(c.run, c.name, 5, 2, 40000, 19, 2000);  // many splits
     }
@@ -663,9 +712,9 @@ int main(int argc, char** argv) {
     bench_indexer(1, 4096, 131072);
     bench_indexer(1, 4096, 32768);
   } else if (mode == "topk") {
-    bench_topk(64, 2, 131072, true);    // 128 decode rows
-    bench_topk(64, 1, 131072, true);    // 64 rows
-    bench_topk(128, 2, 131072, true);   // 256 rows
+    bench_topk(64, 2, 131072, true);   // 128 decode rows
+    bench_topk(64, 1, 131072, true);   // 64 rows
+    bench_topk(128, 2, 131072, true);  // 256 rows
     bench_topk(64, 2, 32768, true);
     bench_topk(1, 4096, 32768, false);
     bench_topk(1, 4096, 131072, false);
@@ -673,7 +722,8 @@ int main(int argc, char** argv) {
     fprintf(stderr, "usage: idxtopk_bench check|indexer|topk [v2,v5,v5g,v10,gmax,pipe]\n");
     return 2;
   }
-  printf("SUMMARY %s: %s (%d failed)\n", mode.c_str(), g_fail ? "CHECKS FAILED" : "checks passed", g_fail);
+  printf("SUMMARY %s: %s (%d failed)\n", mode.c_str(), g_fail ? "CHECKS FAILED" : "checks passed",
+         g_fail);
   for (auto& s : g_summary) printf("SUMMARY %s\n", s.c_str());
   return g_fail ? 1 : 0;
 }

@@ -8,16 +8,19 @@
 //           U entries in flight per thread; the bytes are summed into a register, stored once.
 //           Grid (2, rows) as the solo kernel; `1/SM` pads dynamic shared memory so that one CTA
 //           runs per SM as in the real kernel, `free` lets the CTAs share SMs.
-//   gflat   the same entries by plain 16-byte loads over the CTA's (entry, chunk) space: NT threads,
+//   gflat   the same entries by plain 16-byte loads over the CTA's (entry, chunk) space: NT
+//   threads,
 //           U chunks in flight per thread, one CTA per SM.
 //   gbulk   the same entries by one cp.async.bulk of 656 bytes each into a shared ring (v8's load
-//           path): NW warps, SPW ring slots per warp, one mbarrier per slot; one word per entry read.
+//           path): NW warps, SPW ring slots per warp, one mbarrier per slot; one word per entry
+//           read.
 //   cv4     v4's conversion and bf16 stores alone: 128 threads, the 64 raw entries of one block
 //   cv5     resident in shared memory (loaded once), then for each of the k / 64 blocks both halves
 //           converted (dequant16, or dequant16_v5 for cv5) and stored into the swizzled tile of
 //           that block's parity with rope and flags, a proxy fence per half as v4's signal.
 //           No global loads in the loop.
-//   floor   the HBM floor of this access: the same (head half, row, entry) requests as 16-byte loads
+//   floor   the HBM floor of this access: the same (head half, row, entry) requests as 16-byte
+//   loads
 //           spread over every SM (8 CTAs of 512 threads each); `uniq` reads each row's entries once
 //           (no second head half); `seq` reads as many bytes contiguously (the copy ceiling).
 // Checks: gv4 / gflat / gbulk / floor sums against a plain reference kernel on fresh random data
@@ -39,28 +42,28 @@
 
 #include "sm90/sparse_mla.cuh"
 
-#define CK(x)                                                                               \
-  do {                                                                                      \
-    cudaError_t e_ = (x);                                                                   \
-    if (e_ != cudaSuccess) {                                                                \
+#define CK(x)                                                                                 \
+  do {                                                                                        \
+    cudaError_t e_ = (x);                                                                     \
+    if (e_ != cudaSuccess) {                                                                  \
       printf("ERROR %s:%d %s -> %s (the rest of this run is lost)\n", __FILE__, __LINE__, #x, \
-             cudaGetErrorString(e_));                                                       \
-      fflush(stdout);                                                                       \
-      exit(3);                                                                              \
-    }                                                                                       \
+             cudaGetErrorString(e_));                                                         \
+      fflush(stdout);                                                                         \
+      exit(3);                                                                                \
+    }                                                                                         \
   } while (0)
 
 namespace {
-constexpr int RAW = 656;          // bytes of a KV_FP8_656 entry
-constexpr int CHUNKS = RAW / 16;  // 41 16-byte chunks
-constexpr int WORDS = RAW / 4;    // 164
-constexpr int ONE_PER_SM = 150 * 1024;   // dynamic shared memory that leaves room for one CTA per SM
+constexpr int RAW = 656;                // bytes of a KV_FP8_656 entry
+constexpr int CHUNKS = RAW / 16;        // 41 16-byte chunks
+constexpr int WORDS = RAW / 4;          // 164
+constexpr int ONE_PER_SM = 150 * 1024;  // dynamic shared memory that leaves room for one CTA per SM
 
 struct Args {
   const uint8_t* cache;
   const int* idx;
   int T, P, k;
-  unsigned* sink;   // [rows][2] per-CTA sums (floor: one sum)
+  unsigned* sink;  // [rows][2] per-CTA sums (floor: one sum)
 };
 
 __device__ __forceinline__ unsigned sum4(uint4 v) { return v.x + v.y + v.z + v.w; }
@@ -137,22 +140,27 @@ __global__ void __launch_bounds__(NT, 1) gather_flat(Args a) {
 }
 
 // ---------------------------------------------------------------- gbulk: cp.async.bulk ring
-__device__ __forceinline__ uint32_t smem_u32(const void* p) { return (uint32_t)__cvta_generic_to_shared(p); }
+__device__ __forceinline__ uint32_t smem_u32(const void* p) {
+  return (uint32_t)__cvta_generic_to_shared(p);
+}
 __device__ __forceinline__ void wait_parity_bounded(uint32_t bar, uint32_t parity) {
   uint32_t done = 0;
   uint64_t t0 = 0;
   for (int spin = 0;; spin++) {
     asm volatile(
-        "{\n .reg .pred p;\n mbarrier.try_wait.parity.shared::cta.b64 p, [%1], %2;\n selp.u32 %0, 1, 0, p;\n}\n"
+        "{\n .reg .pred p;\n mbarrier.try_wait.parity.shared::cta.b64 p, [%1], %2;\n selp.u32 %0, "
+        "1, 0, p;\n}\n"
         : "=r"(done)
         : "r"(bar), "r"(parity)
         : "memory");
     if (done) return;
-    if ((spin & 1023) == 0) {   // a lost copy or a wrong parity traps after ~2 s instead of hanging
+    if ((spin & 1023) == 0) {  // a lost copy or a wrong parity traps after ~2 s instead of hanging
       uint64_t now;
       asm volatile("mov.u64 %0, %%globaltimer;" : "=l"(now));
-      if (t0 == 0) t0 = now;
-      else if (now - t0 > 2000000000ull) __trap();
+      if (t0 == 0)
+        t0 = now;
+      else if (now - t0 > 2000000000ull)
+        __trap();
     }
   }
 }
@@ -160,14 +168,15 @@ template <int NW, int SPW>
 __global__ void __launch_bounds__(NW * 32, 1) gather_bulk(Args a) {
   extern __shared__ __align__(1024) uint8_t smem[];
   int* sidx = reinterpret_cast<int*>(smem);
-  uint8_t* ring = smem + 2048 * 4;                       // k <= 2048 (checked on the host)
+  uint8_t* ring = smem + 2048 * 4;  // k <= 2048 (checked on the host)
   uint64_t* bars = reinterpret_cast<uint64_t*>(ring + NW * SPW * RAW);
   const uint8_t* seq = stage_indices(a, sidx);
   const int w = threadIdx.x >> 5, lane = threadIdx.x & 31;
-  const int nj = (a.k - w + NW - 1) / NW;   // this warp's entries: e = j * NW + w
+  const int nj = (a.k - w + NW - 1) / NW;  // this warp's entries: e = j * NW + w
   uint8_t* myring = ring + w * SPW * RAW;
   const uint32_t mybars = smem_u32(bars + w * SPW);
-  if (lane < SPW) asm volatile("mbarrier.init.shared::cta.b64 [%0], 1;" ::"r"(mybars + 8 * lane) : "memory");
+  if (lane < SPW)
+    asm volatile("mbarrier.init.shared::cta.b64 [%0], 1;" ::"r"(mybars + 8 * lane) : "memory");
   asm volatile("fence.mbarrier_init.release.cluster;\nfence.proxy.async.shared::cta;" ::: "memory");
   __syncwarp();
   auto issue = [&](int j) {
@@ -175,11 +184,13 @@ __global__ void __launch_bounds__(NW * 32, 1) gather_bulk(Args a) {
     const int id = sidx[j * NW + w];
     const uint32_t bar = mybars + 8 * slot;
     if (id >= 0) {
-      asm volatile("mbarrier.arrive.expect_tx.shared::cta.b64 _, [%0], %1;" ::"r"(bar), "n"(RAW) : "memory");
-      asm volatile("cp.async.bulk.shared::cluster.global.mbarrier::complete_tx::bytes [%0], [%1], %2, [%3];" ::"r"(
-                       smem_u32(myring + slot * RAW)),
-                   "l"(seq + (size_t)id * RAW), "n"(RAW), "r"(bar)
+      asm volatile("mbarrier.arrive.expect_tx.shared::cta.b64 _, [%0], %1;" ::"r"(bar), "n"(RAW)
                    : "memory");
+      asm volatile(
+          "cp.async.bulk.shared::cluster.global.mbarrier::complete_tx::bytes [%0], [%1], %2, "
+          "[%3];" ::"r"(smem_u32(myring + slot * RAW)),
+          "l"(seq + (size_t)id * RAW), "n"(RAW), "r"(bar)
+          : "memory");
     } else {
       asm volatile("mbarrier.arrive.shared::cta.b64 _, [%0];" ::"r"(bar) : "memory");
     }
@@ -190,8 +201,9 @@ __global__ void __launch_bounds__(NW * 32, 1) gather_bulk(Args a) {
     const int slot = j % SPW;
     wait_parity_bounded(mybars + 8 * slot, (j / SPW) & 1);
     const int e = j * NW + w;
-    if (lane == 0 && sidx[e] >= 0) acc += reinterpret_cast<const unsigned*>(myring + slot * RAW)[e % WORDS];
-    __syncwarp();   // the slot's word is read before the copy that reuses it is issued
+    if (lane == 0 && sidx[e] >= 0)
+      acc += reinterpret_cast<const unsigned*>(myring + slot * RAW)[e % WORDS];
+    __syncwarp();  // the slot's word is read before the copy that reuses it is issued
     if (lane == slot && j + SPW < nj) issue(j + SPW);
   }
   store_sum(a, acc);
@@ -205,12 +217,14 @@ __global__ void __launch_bounds__(128, 1) convert_only(Args a) {
   extern __shared__ __align__(1024) uint8_t smem[];
   constexpr int PANEL = 64 * 128, TILE = 9 * PANEL, RAWB = 64 * RAW;
   const uint32_t base = smem_u32(smem), raw = base, tile0 = base + RAWB, flags = tile0 + 2 * TILE;
-  {   // the CTA's first 64 entries, loaded once (plain loads: the loop below never reads global memory)
+  {  // the CTA's first 64 entries, loaded once (plain loads: the loop below never reads global
+     // memory)
     const int r = blockIdx.y;
     const uint8_t* seq = a.cache + (size_t)(r / a.T) * a.P * RAW;
     for (int i = threadIdx.x; i < 64 * CHUNKS; i += blockDim.x) {
       const int id = a.idx[(size_t)r * a.k + i / CHUNKS];
-      uint4 v = *reinterpret_cast<const uint4*>(seq + (size_t)(id >= 0 ? id : 0) * RAW + (i % CHUNKS) * 16);
+      uint4 v = *reinterpret_cast<const uint4*>(seq + (size_t)(id >= 0 ? id : 0) * RAW +
+                                                (i % CHUNKS) * 16);
       sm90s::st_shared_16(raw + (i / CHUNKS) * RAW + (i % CHUNKS) * 16, v);
     }
     __syncthreads();
@@ -225,7 +239,9 @@ __global__ void __launch_bounds__(128, 1) convert_only(Args a) {
         const int row = rr + 32 * h;
         const uint32_t src = raw + row * RAW, rowoff = row * 128, rx = row & 7;
         uint32_t sc2[2];
-        asm volatile("ld.shared.v2.b32 {%0, %1}, [%2];" : "=r"(sc2[0]), "=r"(sc2[1]) : "r"(src + 512 + half * 8));
+        asm volatile("ld.shared.v2.b32 {%0, %1}, [%2];"
+                     : "=r"(sc2[0]), "=r"(sc2[1])
+                     : "r"(src + 512 + half * 8));
 #pragma unroll
         for (int p = 0; p < 4; p++) {
           const uint4 v = sm90s::ld_shared_16(src + half * 256 + p * 64 + q4 * 16);
@@ -241,14 +257,19 @@ __global__ void __launch_bounds__(128, 1) convert_only(Args a) {
           sm90s::st_shared_16(panel + (((2 * q4) ^ rx) << 4), lo);
           sm90s::st_shared_16(panel + (((2 * q4 + 1) ^ rx) << 4), hi);
         }
-        if (half == 1) {   // rope as stored (v4 copies it by cp.async from global) and the flag
+        if (half == 1) {  // rope as stored (v4 copies it by cp.async from global) and the flag
           const uint32_t panel = tile + 8 * PANEL + rowoff;
-          sm90s::st_shared_16(panel + (((2 * q4) ^ rx) << 4), sm90s::ld_shared_16(src + 528 + q4 * 32));
-          sm90s::st_shared_16(panel + (((2 * q4 + 1) ^ rx) << 4), sm90s::ld_shared_16(src + 544 + q4 * 32));
-          if (q4 == 0) asm volatile("st.shared.u8 [%0], %1;" ::"r"(flags + (b & 1) * 64 + row), "h"((unsigned short)1) : "memory");
+          sm90s::st_shared_16(panel + (((2 * q4) ^ rx) << 4),
+                              sm90s::ld_shared_16(src + 528 + q4 * 32));
+          sm90s::st_shared_16(panel + (((2 * q4 + 1) ^ rx) << 4),
+                              sm90s::ld_shared_16(src + 544 + q4 * 32));
+          if (q4 == 0)
+            asm volatile("st.shared.u8 [%0], %1;" ::"r"(flags + (b & 1) * 64 + row),
+                         "h"((unsigned short)1)
+                         : "memory");
         }
       }
-      sm90s::fence_proxy_async_cta();   // as v4's signal: generic stores before the consumers' wgmma
+      sm90s::fence_proxy_async_cta();  // as v4's signal: generic stores before the consumers' wgmma
     }
   }
   // One word of the last tile, so the stores have an observable result.
@@ -261,7 +282,7 @@ __global__ void __launch_bounds__(128, 1) convert_only(Args a) {
 template <int MODE>
 __global__ void __launch_bounds__(512) gather_floor(Args a, int rows) {
   constexpr int U = 4;
-  const long long per = (long long)a.k * CHUNKS;                 // chunks per (half, row)
+  const long long per = (long long)a.k * CHUNKS;  // chunks per (half, row)
   const long long n = (MODE == 1 ? 1 : 2) * (long long)rows * per;
   const long long stride = (long long)gridDim.x * blockDim.x;
   unsigned acc = 0;
@@ -282,7 +303,8 @@ __global__ void __launch_bounds__(512) gather_floor(Args a, int rows) {
           const long long re = MODE == 0 ? ent >> 1 : ent;
           const int r = (int)(re / a.k), e = (int)(re % a.k);
           const int id = __ldg(a.idx + (size_t)r * a.k + e);
-          v[u] = sm90s::ld_stream_16(a.cache + ((size_t)(r / a.T) * a.P + (id >= 0 ? id : 0)) * RAW + c * 16);
+          v[u] = sm90s::ld_stream_16(a.cache +
+                                     ((size_t)(r / a.T) * a.P + (id >= 0 ? id : 0)) * RAW + c * 16);
         }
       }
     }
@@ -299,14 +321,18 @@ __global__ void __launch_bounds__(512) gather_floor(Args a, int rows) {
 // words four times: each of the entry's four threads loads them), and gbulk's word e % 164.
 __global__ void reference_sums(Args a, int rows, unsigned* all, unsigned* v4, unsigned* bulk) {
   const size_t n = (size_t)rows * a.k;
-  for (size_t i = blockIdx.x * (size_t)blockDim.x + threadIdx.x; i < n; i += (size_t)gridDim.x * blockDim.x) {
+  for (size_t i = blockIdx.x * (size_t)blockDim.x + threadIdx.x; i < n;
+       i += (size_t)gridDim.x * blockDim.x) {
     const int r = (int)(i / a.k), e = (int)(i % a.k);
     const int id = a.idx[i];
-    const unsigned* w = reinterpret_cast<const unsigned*>(a.cache + ((size_t)(r / a.T) * a.P + (id >= 0 ? id : 0)) * RAW);
+    const unsigned* w = reinterpret_cast<const unsigned*>(
+        a.cache + ((size_t)(r / a.T) * a.P + (id >= 0 ? id : 0)) * RAW);
     unsigned s = 0, sc = 0;
     for (int j = 0; j < WORDS; j++) {
-      if (j >= 128 && j < 132) sc += w[j];
-      else s += w[j];
+      if (j >= 128 && j < 132)
+        sc += w[j];
+      else
+        s += w[j];
     }
     atomicAdd(all + r, s + sc);
     atomicAdd(v4 + r, s + 4 * sc);
@@ -320,13 +346,15 @@ __device__ uint64_t mix(uint64_t x) {
   return x ^ (x >> 31);
 }
 __global__ void fill_random(uint64_t* p, size_t n, uint64_t seed) {
-  for (size_t i = blockIdx.x * (size_t)blockDim.x + threadIdx.x; i < n; i += (size_t)gridDim.x * blockDim.x)
-    p[i] = mix(seed * 0x632be59bd9b4e019ull + i) | 0x0101010101010101ull;   // never a zero byte
+  for (size_t i = blockIdx.x * (size_t)blockDim.x + threadIdx.x; i < n;
+       i += (size_t)gridDim.x * blockDim.x)
+    p[i] = mix(seed * 0x632be59bd9b4e019ull + i) | 0x0101010101010101ull;  // never a zero byte
 }
 // sparse_bench's decode bench: row r (token r % T) sees P - T + t + 1 keys, picks k at random.
 __global__ void fill_indices(int* idx, int rows, int T, int P, int k, uint64_t seed) {
   const size_t n = (size_t)rows * k;
-  for (size_t i = blockIdx.x * (size_t)blockDim.x + threadIdx.x; i < n; i += (size_t)gridDim.x * blockDim.x) {
+  for (size_t i = blockIdx.x * (size_t)blockDim.x + threadIdx.x; i < n;
+       i += (size_t)gridDim.x * blockDim.x) {
     const int r = (int)(i / k);
     const int vis = P - T + (r % T) + 1;
     idx[i] = (int)((mix(seed * 31 + i) >> 20) % (uint64_t)vis);
@@ -337,7 +365,7 @@ enum class Sum { ALL, V4, BULK, NONE };
 struct Variant {
   std::string name;
   Sum sum;
-  int floorMode;   // -1: a (2, rows) kernel; else gather_floor<mode>
+  int floorMode;  // -1: a (2, rows) kernel; else gather_floor<mode>
   void (*kernel)(Args);
   int threads, smem;
 };
@@ -345,10 +373,11 @@ template <int M>
 void floor_launch(Args a, int rows, cudaStream_t s) {
   gather_floor<M><<<132 * 8, 512, 0, s>>>(a, rows);
 }
-}   // namespace
+}  // namespace
 
 int main(int argc, char** argv) {
-  // Variants whose name starts with one of the comma-separated prefixes of argv[1] (all without it).
+  // Variants whose name starts with one of the comma-separated prefixes of argv[1] (all without
+  // it).
   std::vector<std::string> only;
   for (std::string l = argc > 1 ? argv[1] : ""; !l.empty();) {
     const size_t c = l.find(',');
@@ -362,8 +391,8 @@ int main(int argc, char** argv) {
     return false;
   };
   const int idxBytes = 2048 * 4;
-  const int bulk4 = idxBytes + 4 * 28 * RAW + 4 * 28 * 8;     // v8's ring: 112 entries, 73 KB
-  const int bulk8 = idxBytes + 8 * 24 * RAW + 8 * 24 * 8;     // 192 entries, 126 KB
+  const int bulk4 = idxBytes + 4 * 28 * RAW + 4 * 28 * 8;  // v8's ring: 112 entries, 73 KB
+  const int bulk8 = idxBytes + 8 * 24 * RAW + 8 * 24 * 8;  // 192 entries, 126 KB
   const int conv = 64 * RAW + 2 * 9 * 64 * 128 + 128;
   std::vector<Variant> vs = {
       {"gv4 U=1 1/SM", Sum::V4, -1, gather_v4<1>, 128, ONE_PER_SM},
@@ -387,8 +416,12 @@ int main(int argc, char** argv) {
       CK(cudaFuncSetAttribute(v.kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, v.smem));
   printf("conv smem %d B, bulk rings %d / %d B, 1/SM pad %d B\n", conv, bulk4, bulk8, ONE_PER_SM);
 
-  struct Point { int batch, T, P, k; const char* name; };
-  const Point pts[] = {{64, 2, 131072, 2048, "64x2 p=128K"}, {128, 2, 131072, 2048, "128x2 p=128K"}};
+  struct Point {
+    int batch, T, P, k;
+    const char* name;
+  };
+  const Point pts[] = {{64, 2, 131072, 2048, "64x2 p=128K"},
+                       {128, 2, 131072, 2048, "128x2 p=128K"}};
   cudaEvent_t e0, e1;
   CK(cudaEventCreate(&e0));
   CK(cudaEventCreate(&e1));
@@ -412,19 +445,25 @@ int main(int argc, char** argv) {
     CK(cudaDeviceSynchronize());
     std::vector<unsigned> hr((size_t)rows * 3);
     CK(cudaMemcpy(hr.data(), ref, hr.size() * 4, cudaMemcpyDeviceToHost));
-    const double reqBytes = 2.0 * rows * pt.k * RAW;   // both head halves ask for every entry
+    const double reqBytes = 2.0 * rows * pt.k * RAW;  // both head halves ask for every entry
     for (const Variant& v : vs) {
       if (!wanted(v.name)) continue;
       auto launch = [&]() {
-        if (v.floorMode == 0) floor_launch<0>(a, rows, 0);
-        else if (v.floorMode == 1) floor_launch<1>(a, rows, 0);
-        else if (v.floorMode == 2) floor_launch<2>(a, rows, 0);
-        else v.kernel<<<dim3(2, rows), v.threads, v.smem>>>(a);
+        if (v.floorMode == 0)
+          floor_launch<0>(a, rows, 0);
+        else if (v.floorMode == 1)
+          floor_launch<1>(a, rows, 0);
+        else if (v.floorMode == 2)
+          floor_launch<2>(a, rows, 0);
+        else
+          v.kernel<<<dim3(2, rows), v.threads, v.smem>>>(a);
       };
       // Check: one launch into a poisoned sink.
       CK(cudaMemset(sink, 0xA5, (size_t)rows * 2 * 4));
-      if (v.floorMode >= 0) CK(cudaMemset(sink, 0, 4));
-      else CK(cudaMemset(sink, 0, (size_t)rows * 2 * 4));
+      if (v.floorMode >= 0)
+        CK(cudaMemset(sink, 0, 4));
+      else
+        CK(cudaMemset(sink, 0, (size_t)rows * 2 * 4));
       launch();
       CK(cudaGetLastError());
       CK(cudaDeviceSynchronize());
@@ -432,13 +471,16 @@ int main(int argc, char** argv) {
       CK(cudaMemcpy(hs.data(), sink, hs.size() * 4, cudaMemcpyDeviceToHost));
       int wrong = 0;
       if (v.sum != Sum::NONE) {
-        const unsigned* want = hr.data() + (v.sum == Sum::ALL ? 0 : v.sum == Sum::V4 ? rows : 2 * rows);
+        const unsigned* want = hr.data() + (v.sum == Sum::ALL  ? 0
+                                            : v.sum == Sum::V4 ? rows
+                                                               : 2 * rows);
         if (v.floorMode >= 0) {
           unsigned tot = 0;
           for (int r = 0; r < rows; r++) tot += (v.floorMode == 1 ? 1u : 2u) * want[r];
           wrong = hs[0] != tot;
         } else {
-          for (int r = 0; r < rows; r++) wrong += (hs[2 * r] != want[r]) + (hs[2 * r + 1] != want[r]);
+          for (int r = 0; r < rows; r++)
+            wrong += (hs[2 * r] != want[r]) + (hs[2 * r + 1] != want[r]);
         }
       }
       // Time: 2 warm-up launches, median of 10 (back to back, as sparse_bench's bench).
@@ -457,12 +499,17 @@ int main(int argc, char** argv) {
       CK(cudaGetLastError());
       std::sort(ms.begin(), ms.end());
       const double med = ms[5];
-      const double bytes = v.floorMode == 1 ? reqBytes / 2 : reqBytes;   // floor seq reads reqBytes too
+      const double bytes =
+          v.floorMode == 1 ? reqBytes / 2 : reqBytes;  // floor seq reads reqBytes too
       bad += wrong != 0;
-      printf("BENCH %-18s | %-12s | %8.1f us | %6.3f TB/s requested | %5.1f%% of 4.08 | min %.1f max %.1f | %s\n",
-             v.name.c_str(), pt.name, med * 1e3, bytes / (med * 1e-3) / 1e12,
-             100.0 * bytes / (med * 1e-3) / 4.08e12, ms[0] * 1e3, ms[9] * 1e3,
-             v.sum == Sum::NONE ? "sum not checked" : wrong ? "SUM WRONG" : "sum ok");
+      printf(
+          "BENCH %-18s | %-12s | %8.1f us | %6.3f TB/s requested | %5.1f%% of 4.08 | min %.1f max "
+          "%.1f | %s\n",
+          v.name.c_str(), pt.name, med * 1e3, bytes / (med * 1e-3) / 1e12,
+          100.0 * bytes / (med * 1e-3) / 4.08e12, ms[0] * 1e3, ms[9] * 1e3,
+          v.sum == Sum::NONE ? "sum not checked"
+          : wrong            ? "SUM WRONG"
+                             : "sum ok");
       fflush(stdout);
     }
     CK(cudaFree(cache));

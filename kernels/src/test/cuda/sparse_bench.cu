@@ -1,17 +1,20 @@
 // Standalone check + benchmark of the sparse MLA kernels, no Java needed. Implementations:
-//   v4      the shipped version 4: sm90/prefill/sparse.cu (bf16 cache) and sm90/decode/sparse_fp8.cu's
+//   v4      the shipped version 4: sm90/prefill/sparse.cu (bf16 cache) and
+//   sm90/decode/sparse_fp8.cu's
 //           sparse_mla_fp8_v4 (fp8 cache, each CTA dequantises every entry)
 //   v5      candidates in sparse_fp8.cu (fp8 only): sparse_mla_fp8_v5, the solo kernel with the
 //   v5pair  cheaper conversion; sparse_mla_fp8_v5_pair, the CTA pair whose peer half comes by
 //           st.async counted in bytes (see sparse_mla.cuh, producer_fp8)
-//   v6      candidate in sparse_fp8.cu (fp8 only): sparse_mla_fp8_v6, the solo kernel whose producer
+//   v6      candidate in sparse_fp8.cu (fp8 only): sparse_mla_fp8_v6, the solo kernel whose
+//   producer
 //           gathers raw fp8 rows by cp.async into the half-tile and dequantises them in place
 //   v4cons  diagnostics (bench only; their outputs are wrong by design), defined here: the shipped
 //   v4prod  fp8 kernel with its producer stopped after the first block pair (consumers alone on
 //   v6prod  resident tiles), with its consumers releasing without computing (v4's producer alone),
 //           and v6's producer alone
 //   v7      candidate in sparse_fp8.cu (fp8 only): sparse_mla_fp8_v7, the CTA pair whose rope and
-//           flags travel with the values (registers, st.async) instead of cp.async after the free wait
+//           flags travel with the values (registers, st.async) instead of cp.async after the free
+//           wait
 //   v5paircons  diagnostics of the CTA pair (bench only), defined here: v5pair with its producers
 //   v5pairprod  stopped after the first block pair (consumers alone, both CTAs' barriers still
 //   v7prod      coupled), with its consumers releasing without computing (v5pair's producers
@@ -19,7 +22,8 @@
 //   v8      candidate in sparse_fp8.cu (fp8 only): sparse_mla_fp8_v8, the solo kernel whose raw
 //           entries wait in a shared-memory ring filled by cp.async.bulk, one bf16 tile
 //   v8prod  diagnostic (bench only), defined here: v8's producer alone (consumers release at once)
-//   v3      the previous version (dsa_sparse_mla.cu: dsa_sparse_mla_bf16_v3, dsa_sparse_mla_fp8_v3_pair)
+//   v3      the previous version (dsa_sparse_mla.cu: dsa_sparse_mla_bf16_v3,
+//   dsa_sparse_mla_fp8_v3_pair)
 // An fp8-only implementation runs every check case with the fp8 cache (the bf16 cases' shapes too).
 // One implementation per process, so a candidate that traps cannot take the others down:
 //   sparse_bench check IMPL   fresh random inputs (never zeros), outputs poisoned with NaN, sizes
@@ -49,60 +53,80 @@
 
 // The diagnostic builds (sm90s::Diag): never shipped, so defined in the driver.
 extern "C" __global__ void __launch_bounds__(sm90s::THREADS, 1)
-    sparse_mla_fp8_v4_consumers_alone(const __nv_bfloat16* __restrict__ q, const uint8_t* __restrict__ cache,
-                                      const int* __restrict__ indices, __nv_bfloat16* __restrict__ out, int T,
-                                      int P, int k, float scaleLog2) {
-  sm90s::sparse_mla<true, false, false, sm90s::DIAG_CONSUMERS>({q, cache, indices, out, T, P, k, scaleLog2});
+    sparse_mla_fp8_v4_consumers_alone(const __nv_bfloat16* __restrict__ q,
+                                      const uint8_t* __restrict__ cache,
+                                      const int* __restrict__ indices,
+                                      __nv_bfloat16* __restrict__ out, int T, int P, int k,
+                                      float scaleLog2) {
+  sm90s::sparse_mla<true, false, false, sm90s::DIAG_CONSUMERS>(
+      {q, cache, indices, out, T, P, k, scaleLog2});
 }
 extern "C" __global__ void __launch_bounds__(sm90s::THREADS, 1)
-    sparse_mla_fp8_v4_producer_alone(const __nv_bfloat16* __restrict__ q, const uint8_t* __restrict__ cache,
-                                     const int* __restrict__ indices, __nv_bfloat16* __restrict__ out, int T,
-                                     int P, int k, float scaleLog2) {
-  sm90s::sparse_mla<true, false, false, sm90s::DIAG_PRODUCER>({q, cache, indices, out, T, P, k, scaleLog2});
+    sparse_mla_fp8_v4_producer_alone(const __nv_bfloat16* __restrict__ q,
+                                     const uint8_t* __restrict__ cache,
+                                     const int* __restrict__ indices,
+                                     __nv_bfloat16* __restrict__ out, int T, int P, int k,
+                                     float scaleLog2) {
+  sm90s::sparse_mla<true, false, false, sm90s::DIAG_PRODUCER>(
+      {q, cache, indices, out, T, P, k, scaleLog2});
 }
 extern "C" __global__ void __launch_bounds__(sm90s::THREADS, 1)
-    sparse_mla_fp8_v6_producer_alone(const __nv_bfloat16* __restrict__ q, const uint8_t* __restrict__ cache,
-                                     const int* __restrict__ indices, __nv_bfloat16* __restrict__ out, int T,
-                                     int P, int k, float scaleLog2) {
-  sm90s::sparse_mla<true, false, false, sm90s::DIAG_PRODUCER, true>({q, cache, indices, out, T, P, k, scaleLog2});
+    sparse_mla_fp8_v6_producer_alone(const __nv_bfloat16* __restrict__ q,
+                                     const uint8_t* __restrict__ cache,
+                                     const int* __restrict__ indices,
+                                     __nv_bfloat16* __restrict__ out, int T, int P, int k,
+                                     float scaleLog2) {
+  sm90s::sparse_mla<true, false, false, sm90s::DIAG_PRODUCER, true>(
+      {q, cache, indices, out, T, P, k, scaleLog2});
 }
 extern "C" __global__ void __cluster_dims__(2, 1, 1) __launch_bounds__(sm90s::THREADS, 1)
-    sparse_mla_fp8_v5_pair_consumers_alone(const __nv_bfloat16* __restrict__ q, const uint8_t* __restrict__ cache,
-                                           const int* __restrict__ indices, __nv_bfloat16* __restrict__ out,
-                                           int T, int P, int k, float scaleLog2) {
-  sm90s::sparse_mla<true, true, true, sm90s::DIAG_CONSUMERS>({q, cache, indices, out, T, P, k, scaleLog2});
+    sparse_mla_fp8_v5_pair_consumers_alone(const __nv_bfloat16* __restrict__ q,
+                                           const uint8_t* __restrict__ cache,
+                                           const int* __restrict__ indices,
+                                           __nv_bfloat16* __restrict__ out, int T, int P, int k,
+                                           float scaleLog2) {
+  sm90s::sparse_mla<true, true, true, sm90s::DIAG_CONSUMERS>(
+      {q, cache, indices, out, T, P, k, scaleLog2});
 }
 extern "C" __global__ void __cluster_dims__(2, 1, 1) __launch_bounds__(sm90s::THREADS, 1)
-    sparse_mla_fp8_v5_pair_producer_alone(const __nv_bfloat16* __restrict__ q, const uint8_t* __restrict__ cache,
-                                          const int* __restrict__ indices, __nv_bfloat16* __restrict__ out, int T,
-                                          int P, int k, float scaleLog2) {
-  sm90s::sparse_mla<true, true, true, sm90s::DIAG_PRODUCER>({q, cache, indices, out, T, P, k, scaleLog2});
+    sparse_mla_fp8_v5_pair_producer_alone(const __nv_bfloat16* __restrict__ q,
+                                          const uint8_t* __restrict__ cache,
+                                          const int* __restrict__ indices,
+                                          __nv_bfloat16* __restrict__ out, int T, int P, int k,
+                                          float scaleLog2) {
+  sm90s::sparse_mla<true, true, true, sm90s::DIAG_PRODUCER>(
+      {q, cache, indices, out, T, P, k, scaleLog2});
 }
 extern "C" __global__ void __launch_bounds__(sm90s::THREADS, 1)
-    sparse_mla_fp8_v8_producer_alone(const __nv_bfloat16* __restrict__ q, const uint8_t* __restrict__ cache,
-                                     const int* __restrict__ indices, __nv_bfloat16* __restrict__ out, int T,
-                                     int P, int k, float scaleLog2) {
+    sparse_mla_fp8_v8_producer_alone(const __nv_bfloat16* __restrict__ q,
+                                     const uint8_t* __restrict__ cache,
+                                     const int* __restrict__ indices,
+                                     __nv_bfloat16* __restrict__ out, int T, int P, int k,
+                                     float scaleLog2) {
   sm90s::sparse_mla_v8<sm90s::DIAG_PRODUCER>({q, cache, indices, out, T, P, k, scaleLog2});
 }
 extern "C" __global__ void __cluster_dims__(2, 1, 1) __launch_bounds__(sm90s::THREADS, 1)
-    sparse_mla_fp8_v7_producer_alone(const __nv_bfloat16* __restrict__ q, const uint8_t* __restrict__ cache,
-                                     const int* __restrict__ indices, __nv_bfloat16* __restrict__ out, int T,
-                                     int P, int k, float scaleLog2) {
-  sm90s::sparse_mla<true, true, false, sm90s::DIAG_PRODUCER, false, 2>({q, cache, indices, out, T, P, k, scaleLog2});
+    sparse_mla_fp8_v7_producer_alone(const __nv_bfloat16* __restrict__ q,
+                                     const uint8_t* __restrict__ cache,
+                                     const int* __restrict__ indices,
+                                     __nv_bfloat16* __restrict__ out, int T, int P, int k,
+                                     float scaleLog2) {
+  sm90s::sparse_mla<true, true, false, sm90s::DIAG_PRODUCER, false, 2>(
+      {q, cache, indices, out, T, P, k, scaleLog2});
 }
 
 #define CK(x)                                                                                \
   do {                                                                                       \
     cudaError_t e_ = (x);                                                                    \
     if (e_ != cudaSuccess) {                                                                 \
-      fprintf(stderr, "%s:%d %s -> %s\n", __FILE__, __LINE__, #x, cudaGetErrorString(e_));  \
+      fprintf(stderr, "%s:%d %s -> %s\n", __FILE__, __LINE__, #x, cudaGetErrorString(e_));   \
       printf("ERROR %s -> %s (the rest of this run is lost)\n", #x, cudaGetErrorString(e_)); \
       fflush(stdout);                                                                        \
       exit(3);                                                                               \
     }                                                                                        \
   } while (0)
 
-static constexpr double BF16_CEILING = 744e12;   // measured bf16 matrix product, H200
+static constexpr double BF16_CEILING = 744e12;  // measured bf16 matrix product, H200
 
 // ---------------------------------------------------------------- random fills (device)
 __device__ uint64_t mix(uint64_t x) {
@@ -115,13 +139,15 @@ __device__ float unif(uint64_t seed, uint64_t i) {
   return (float)(mix(seed * 0x632be59bd9b4e019ull + i) >> 40) * (2.0f / 16777216.0f) - 1.0f;
 }
 __global__ void fill_bf16(__nv_bfloat16* p, size_t n, uint64_t seed, float s) {
-  for (size_t i = blockIdx.x * (size_t)blockDim.x + threadIdx.x; i < n; i += (size_t)gridDim.x * blockDim.x)
+  for (size_t i = blockIdx.x * (size_t)blockDim.x + threadIdx.x; i < n;
+       i += (size_t)gridDim.x * blockDim.x)
     p[i] = __float2bfloat16(unif(seed, i) * s);
 }
 // KV_FP8_656: 512 e4m3 over the whole e4m3 range (subnormals included), 4 scales in [0.5, 1.5]/448,
 // 64 bf16 rope values in [-1, 1].
 __global__ void fill_kv656(uint8_t* p, size_t tokens, uint64_t seed) {
-  for (size_t i = blockIdx.x * (size_t)blockDim.x + threadIdx.x; i < tokens * 656; i += (size_t)gridDim.x * blockDim.x) {
+  for (size_t i = blockIdx.x * (size_t)blockDim.x + threadIdx.x; i < tokens * 656;
+       i += (size_t)gridDim.x * blockDim.x) {
     size_t tok = i / 656;
     int off = (int)(i % 656);
     if (off < 512) {
@@ -139,9 +165,11 @@ __global__ void fill_kv656(uint8_t* p, size_t tokens, uint64_t seed) {
 // Row r (token t = r % T of its sequence) sees keys 0 .. P-T+t. Rows that see at most k keys list
 // them in order, -1 after (top-k's take-all rows); longer rows pick k random visible keys, with a
 // -1 hole now and then when `holes`. Row `empty` (if >= 0) lists no key at all.
-__global__ void fill_indices(int* idx, int rows, int T, int P, int k, uint64_t seed, int holes, int empty) {
+__global__ void fill_indices(int* idx, int rows, int T, int P, int k, uint64_t seed, int holes,
+                             int empty) {
   size_t n = (size_t)rows * k;
-  for (size_t i = blockIdx.x * (size_t)blockDim.x + threadIdx.x; i < n; i += (size_t)gridDim.x * blockDim.x) {
+  for (size_t i = blockIdx.x * (size_t)blockDim.x + threadIdx.x; i < n;
+       i += (size_t)gridDim.x * blockDim.x) {
     int r = (int)(i / k), e = (int)(i % k);
     int vis = P - T + (r % T) + 1;
     if (r == empty) {
@@ -154,8 +182,8 @@ __global__ void fill_indices(int* idx, int rows, int T, int P, int k, uint64_t s
     }
   }
 }
-#define FILL(kernel, ...)                 \
-  kernel<<<2048, 256>>>(__VA_ARGS__);     \
+#define FILL(kernel, ...)             \
+  kernel<<<2048, 256>>>(__VA_ARGS__); \
   CK(cudaGetLastError())
 
 // ---------------------------------------------------------------- host helpers
@@ -183,44 +211,76 @@ static double sparse_pairs(int batch, int T, int P, int k) {
 }
 
 // ---------------------------------------------------------------- the implementations
-enum class Kind { V3, V4, V5, V5PAIR, V6, V7, V4CONS, V4PROD, V6PROD, V5PCONS, V5PPROD, V7PROD, V8, V8PROD };
+enum class Kind {
+  V3,
+  V4,
+  V5,
+  V5PAIR,
+  V6,
+  V7,
+  V4CONS,
+  V4PROD,
+  V6PROD,
+  V5PCONS,
+  V5PPROD,
+  V7PROD,
+  V8,
+  V8PROD
+};
 struct Impl {
   const char* name;
   Kind kind;
-  bool fp8Only;   // no bf16 form: bf16 cases and points are skipped
-  bool diag;      // a diagnostic build: timed, never checked
+  bool fp8Only;  // no bf16 form: bf16 cases and points are skipped
+  bool diag;     // a diagnostic build: timed, never checked
 };
 static const Impl kImpls[] = {
-    {"v4", Kind::V4, false, false},        {"v5", Kind::V5, true, false},
-    {"v5pair", Kind::V5PAIR, true, false}, {"v3", Kind::V3, false, false},
-    {"v6", Kind::V6, true, false},         {"v4cons", Kind::V4CONS, true, true},
-    {"v4prod", Kind::V4PROD, true, true},  {"v6prod", Kind::V6PROD, true, true},
-    {"v7", Kind::V7, true, false},         {"v5paircons", Kind::V5PCONS, true, true},
-    {"v5pairprod", Kind::V5PPROD, true, true}, {"v7prod", Kind::V7PROD, true, true},
-    {"v8", Kind::V8, true, false},         {"v8prod", Kind::V8PROD, true, true},
+    {"v4", Kind::V4, false, false},
+    {"v5", Kind::V5, true, false},
+    {"v5pair", Kind::V5PAIR, true, false},
+    {"v3", Kind::V3, false, false},
+    {"v6", Kind::V6, true, false},
+    {"v4cons", Kind::V4CONS, true, true},
+    {"v4prod", Kind::V4PROD, true, true},
+    {"v6prod", Kind::V6PROD, true, true},
+    {"v7", Kind::V7, true, false},
+    {"v5paircons", Kind::V5PCONS, true, true},
+    {"v5pairprod", Kind::V5PPROD, true, true},
+    {"v7prod", Kind::V7PROD, true, true},
+    {"v8", Kind::V8, true, false},
+    {"v8prod", Kind::V8PROD, true, true},
 };
 static Impl g_impl;
 
 static int v3_smem(bool fp8) { return fp8 ? V3Smem<true>::TOTAL : V3Smem<false>::TOTAL; }
 
 static void setup_kernels() {
-  CK(cudaFuncSetAttribute(dsa_sparse_mla_bf16_v3, cudaFuncAttributeMaxDynamicSharedMemorySize, v3_smem(false)));
-  CK(cudaFuncSetAttribute(dsa_sparse_mla_fp8_v3_pair, cudaFuncAttributeMaxDynamicSharedMemorySize, v3_smem(true)));
-  CK(cudaFuncSetAttribute(sparse_mla_bf16_v4, cudaFuncAttributeMaxDynamicSharedMemorySize, sm90s::Layout::BYTES));
-  CK(cudaFuncSetAttribute(sparse_mla_fp8_v4, cudaFuncAttributeMaxDynamicSharedMemorySize, sm90s::Layout::BYTES));
-  CK(cudaFuncSetAttribute(sparse_mla_fp8_v5, cudaFuncAttributeMaxDynamicSharedMemorySize, sm90s::Layout::BYTES));
-  CK(cudaFuncSetAttribute(sparse_mla_fp8_v5_pair, cudaFuncAttributeMaxDynamicSharedMemorySize, sm90s::Layout::BYTES));
-  CK(cudaFuncSetAttribute(sparse_mla_fp8_v6, cudaFuncAttributeMaxDynamicSharedMemorySize, sm90s::Layout::BYTES6));
-  CK(cudaFuncSetAttribute(sparse_mla_fp8_v4_consumers_alone, cudaFuncAttributeMaxDynamicSharedMemorySize,
+  CK(cudaFuncSetAttribute(dsa_sparse_mla_bf16_v3, cudaFuncAttributeMaxDynamicSharedMemorySize,
+                          v3_smem(false)));
+  CK(cudaFuncSetAttribute(dsa_sparse_mla_fp8_v3_pair, cudaFuncAttributeMaxDynamicSharedMemorySize,
+                          v3_smem(true)));
+  CK(cudaFuncSetAttribute(sparse_mla_bf16_v4, cudaFuncAttributeMaxDynamicSharedMemorySize,
                           sm90s::Layout::BYTES));
-  CK(cudaFuncSetAttribute(sparse_mla_fp8_v4_producer_alone, cudaFuncAttributeMaxDynamicSharedMemorySize,
+  CK(cudaFuncSetAttribute(sparse_mla_fp8_v4, cudaFuncAttributeMaxDynamicSharedMemorySize,
                           sm90s::Layout::BYTES));
-  CK(cudaFuncSetAttribute(sparse_mla_fp8_v6_producer_alone, cudaFuncAttributeMaxDynamicSharedMemorySize,
+  CK(cudaFuncSetAttribute(sparse_mla_fp8_v5, cudaFuncAttributeMaxDynamicSharedMemorySize,
+                          sm90s::Layout::BYTES));
+  CK(cudaFuncSetAttribute(sparse_mla_fp8_v5_pair, cudaFuncAttributeMaxDynamicSharedMemorySize,
+                          sm90s::Layout::BYTES));
+  CK(cudaFuncSetAttribute(sparse_mla_fp8_v6, cudaFuncAttributeMaxDynamicSharedMemorySize,
                           sm90s::Layout::BYTES6));
-  for (const void* f : {(const void*)sparse_mla_fp8_v8, (const void*)sparse_mla_fp8_v8_producer_alone})
+  CK(cudaFuncSetAttribute(sparse_mla_fp8_v4_consumers_alone,
+                          cudaFuncAttributeMaxDynamicSharedMemorySize, sm90s::Layout::BYTES));
+  CK(cudaFuncSetAttribute(sparse_mla_fp8_v4_producer_alone,
+                          cudaFuncAttributeMaxDynamicSharedMemorySize, sm90s::Layout::BYTES));
+  CK(cudaFuncSetAttribute(sparse_mla_fp8_v6_producer_alone,
+                          cudaFuncAttributeMaxDynamicSharedMemorySize, sm90s::Layout::BYTES6));
+  for (const void* f :
+       {(const void*)sparse_mla_fp8_v8, (const void*)sparse_mla_fp8_v8_producer_alone})
     CK(cudaFuncSetAttribute(f, cudaFuncAttributeMaxDynamicSharedMemorySize, sm90s::Layout8::BYTES));
-  for (const void* f : {(const void*)sparse_mla_fp8_v7, (const void*)sparse_mla_fp8_v5_pair_consumers_alone,
-                        (const void*)sparse_mla_fp8_v5_pair_producer_alone, (const void*)sparse_mla_fp8_v7_producer_alone})
+  for (const void* f :
+       {(const void*)sparse_mla_fp8_v7, (const void*)sparse_mla_fp8_v5_pair_consumers_alone,
+        (const void*)sparse_mla_fp8_v5_pair_producer_alone,
+        (const void*)sparse_mla_fp8_v7_producer_alone})
     CK(cudaFuncSetAttribute(f, cudaFuncAttributeMaxDynamicSharedMemorySize, sm90s::Layout::BYTES));
 }
 
@@ -241,8 +301,8 @@ static void print_cluster_occupancy() {
 }
 
 // The launches the Java cuda backend makes (CudaDsaOps.sparse): grid (2 head halves, rows).
-static void run_sparse(bool fp8, const __nv_bfloat16* q, const void* cache, const int* idx, __nv_bfloat16* out,
-                       int batch, int T, int P, int k) {
+static void run_sparse(bool fp8, const __nv_bfloat16* q, const void* cache, const int* idx,
+                       __nv_bfloat16* out, int batch, int T, int P, int k) {
   const float scaleLog2 = (float)(1.0 / sqrt(192.0) * 1.4426950408889634);
   dim3 grid(2, batch * T);
   const uint8_t* c8 = (const uint8_t*)cache;
@@ -271,7 +331,8 @@ static void run_sparse(bool fp8, const __nv_bfloat16* q, const void* cache, cons
       sparse_mla_fp8_v4_producer_alone<<<grid, TH, SM>>>(q, c8, idx, out, T, P, k, scaleLog2);
       break;
     case Kind::V6PROD:
-      sparse_mla_fp8_v6_producer_alone<<<grid, TH, sm90s::Layout::BYTES6>>>(q, c8, idx, out, T, P, k, scaleLog2);
+      sparse_mla_fp8_v6_producer_alone<<<grid, TH, sm90s::Layout::BYTES6>>>(q, c8, idx, out, T, P,
+                                                                            k, scaleLog2);
       break;
     case Kind::V7:
       sparse_mla_fp8_v7<<<grid, TH, SM>>>(q, c8, idx, out, T, P, k, scaleLog2);
@@ -289,11 +350,13 @@ static void run_sparse(bool fp8, const __nv_bfloat16* q, const void* cache, cons
       sparse_mla_fp8_v8<<<grid, TH, sm90s::Layout8::BYTES>>>(q, c8, idx, out, T, P, k, scaleLog2);
       break;
     case Kind::V8PROD:
-      sparse_mla_fp8_v8_producer_alone<<<grid, TH, sm90s::Layout8::BYTES>>>(q, c8, idx, out, T, P, k, scaleLog2);
+      sparse_mla_fp8_v8_producer_alone<<<grid, TH, sm90s::Layout8::BYTES>>>(q, c8, idx, out, T, P,
+                                                                            k, scaleLog2);
       break;
     case Kind::V3:
       if (fp8)
-        dsa_sparse_mla_fp8_v3_pair<<<grid, 256, v3_smem(true)>>>(q, c8, idx, out, T, P, k, scaleLog2);
+        dsa_sparse_mla_fp8_v3_pair<<<grid, 256, v3_smem(true)>>>(q, c8, idx, out, T, P, k,
+                                                                 scaleLog2);
       else
         dsa_sparse_mla_bf16_v3<<<grid, 256, v3_smem(false)>>>(q, c16, idx, out, T, P, k, scaleLog2);
       break;
@@ -304,13 +367,13 @@ static void run_sparse(bool fp8, const __nv_bfloat16* q, const void* cache, cons
 struct Case {
   bool fp8;
   int batch, T, P, k;
-  int rowsToCheck;   // spread over all rows (all of them if >= rows)
-  int empty;         // a row with no valid index (-1: none)
+  int rowsToCheck;  // spread over all rows (all of them if >= rows)
+  int empty;        // a row with no valid index (-1: none)
   const char* why;
 };
 
 static int g_fail = 0, g_checks = 0;
-static bool g_hung = false;   // a check's mbarrier wait timed out: the rest are not run
+static bool g_hung = false;  // a check's mbarrier wait timed out: the rest are not run
 
 static void check_case(const Case& c, uint64_t seed) {
   const size_t rows = (size_t)c.batch * c.T;
@@ -329,7 +392,7 @@ static void check_case(const Case& c, uint64_t seed) {
     FILL(fill_bf16, (__nv_bfloat16*)cache, (size_t)c.batch * c.P * 576, seed + 1, 1.f);
   }
   FILL(fill_indices, idx, (int)rows, c.T, c.P, c.k, seed + 2, 1, c.empty);
-  CK(cudaMemset(out, 0xff, rows * 128 * 512 * 2));   // poison: bf16 NaN
+  CK(cudaMemset(out, 0xff, rows * 128 * 512 * 2));  // poison: bf16 NaN
 #if SPARSE90_WAIT_TIMEOUT_NS > 0
   const int zero = 0;
   CK(cudaMemcpyToSymbol(sm90s::sparse90_wait_timed_out, &zero, sizeof zero));
@@ -351,7 +414,8 @@ static void check_case(const Case& c, uint64_t seed) {
   std::vector<size_t> check;
   const int n = (int)std::min<size_t>(c.rowsToCheck, rows);
   for (int i = 0; i < n; i++) check.push_back(n == 1 ? 0 : (rows - 1) * i / (n - 1));
-  if (c.empty >= 0 && std::find(check.begin(), check.end(), (size_t)c.empty) == check.end()) check.push_back(c.empty);
+  if (c.empty >= 0 && std::find(check.begin(), check.end(), (size_t)c.empty) == check.end())
+    check.push_back(c.empty);
 
   // The reference in double, one (row, head) per task on every host core.
   const double scale = 1.0 / sqrt(192.0);
@@ -373,7 +437,8 @@ static void check_case(const Case& c, uint64_t seed) {
           memcpy(&sc, p + 512 + (d / 128) * 4, 4);
           ent.push_back(e4m3f(p[d]) * sc);
         }
-        for (int d = 0; d < 64; d++) ent.push_back(bf2f((uint16_t)(p[528 + 2 * d] | (p[529 + 2 * d] << 8))));
+        for (int d = 0; d < 64; d++)
+          ent.push_back(bf2f((uint16_t)(p[528 + 2 * d] | (p[529 + 2 * d] << 8))));
       } else {
         for (int d = 0; d < 576; d++) {
           uint16_t v;
@@ -413,7 +478,7 @@ static void check_case(const Case& c, uint64_t seed) {
         for (int j = 0; j < 512; j++) o[j] += p * kv[j];
       }
       for (int j = 0; j < 512; j++) {
-        const double ref = l > 0 ? o[j] / l : 0.0;   // a row with no entry: zeros
+        const double ref = l > 0 ? o[j] / l : 0.0;  // a row with no entry: zeros
         const double got = bf2f(ho[(r * 128 + h) * 512 + j]);
         if (std::isnan(got)) nan[task] = 1;
         num[task] += (got - ref) * (got - ref);
@@ -446,10 +511,15 @@ static void check_case(const Case& c, uint64_t seed) {
   g_hung |= timedOut;
   g_checks++;
   if (!ok) g_fail++;
-  printf("CHECK %s %s b=%d T=%d P=%d k=%d rows=%zu%s: rel_l2=%.3e worst(row %zu head %d)=%.3e nan_heads=%ld %s  [%s]\n",
-         g_impl.name, c.fp8 ? "fp8 " : "bf16", c.batch, c.T, c.P, c.k, check.size(), c.empty >= 0 ? " +empty row" : "",
-         rel, worstRow, worstHead, worst, nans, ok ? "ok" : timedOut ? "FAIL (an mbarrier wait timed out: a hang)" : "FAIL",
-         c.why);
+  printf(
+      "CHECK %s %s b=%d T=%d P=%d k=%d rows=%zu%s: rel_l2=%.3e worst(row %zu head %d)=%.3e "
+      "nan_heads=%ld %s  [%s]\n",
+      g_impl.name, c.fp8 ? "fp8 " : "bf16", c.batch, c.T, c.P, c.k, check.size(),
+      c.empty >= 0 ? " +empty row" : "", rel, worstRow, worstHead, worst, nans,
+      ok         ? "ok"
+      : timedOut ? "FAIL (an mbarrier wait timed out: a hang)"
+                 : "FAIL",
+      c.why);
   fflush(stdout);
   cudaFree(q);
   cudaFree(out);
@@ -533,8 +603,9 @@ static void bench_point(const Point& pt) {
   std::sort(ts.begin(), ts.end());
   const double ms = ts[ts.size() / 2];
   const double flops = 2.0 * 128 * (576 + 512) * sparse_pairs(pt.batch, pt.T, pt.P, pt.k);
-  printf("BENCH %s | %-26s | %9.4f ms | %6.1f TFLOP/s | %5.1f%% of bf16 | p10 %.4f p90 %.4f ms\n", g_impl.name, pt.what,
-         ms, flops / ms / 1e9, 100.0 * flops / ms / 1e-3 / BF16_CEILING, ts[1], ts[8]);
+  printf("BENCH %s | %-26s | %9.4f ms | %6.1f TFLOP/s | %5.1f%% of bf16 | p10 %.4f p90 %.4f ms\n",
+         g_impl.name, pt.what, ms, flops / ms / 1e9, 100.0 * flops / ms / 1e-3 / BF16_CEILING,
+         ts[1], ts[8]);
   fflush(stdout);
   cudaEventDestroy(e0);
   cudaEventDestroy(e1);
@@ -551,20 +622,23 @@ int main(int argc, char** argv) {
   for (const Impl& i : kImpls)
     if (impl == i.name) found = &i;
   if ((mode != "check" && mode != "bench") || !found) {
-    fprintf(stderr, "usage: sparse_bench check|bench v4|v5|v5pair|v6|v7|v3|v4cons|v4prod|v6prod|v5paircons|"
-                    "v5pairprod|v7prod|v8|v8prod\n");
+    fprintf(stderr,
+            "usage: sparse_bench check|bench v4|v5|v5pair|v6|v7|v3|v4cons|v4prod|v6prod|v5paircons|"
+            "v5pairprod|v7prod|v8|v8prod\n");
     return 2;
   }
   g_impl = *found;
   cudaDeviceProp prop;
   CK(cudaGetDeviceProperties(&prop, 0));
   setup_kernels();
-  printf("== %s %s on %s (%d SMs); smem v4 %d B, v3 bf16 %d B, v3 fp8 %d B\n", mode.c_str(), g_impl.name, prop.name,
-         prop.multiProcessorCount, sm90s::Layout::BYTES, v3_smem(false), v3_smem(true));
+  printf("== %s %s on %s (%d SMs); smem v4 %d B, v3 bf16 %d B, v3 fp8 %d B\n", mode.c_str(),
+         g_impl.name, prop.name, prop.multiProcessorCount, sm90s::Layout::BYTES, v3_smem(false),
+         v3_smem(true));
   if (g_impl.kind == Kind::V5PAIR || g_impl.kind == Kind::V7) print_cluster_occupancy();
   fflush(stdout);
   if (mode == "check" && g_impl.diag) {
-    printf("CHECKS %s: a diagnostic build, not checked (its outputs are wrong by design)\n", g_impl.name);
+    printf("CHECKS %s: a diagnostic build, not checked (its outputs are wrong by design)\n",
+           g_impl.name);
     return 0;
   }
   if (mode == "check") {
@@ -575,7 +649,7 @@ int main(int argc, char** argv) {
         printf("CHECK %s: skipped after a hang [%s]\n", g_impl.name, c.why);
         continue;
       }
-      if (g_impl.fp8Only) {   // every shape, with the fp8 cache
+      if (g_impl.fp8Only) {  // every shape, with the fp8 cache
         Case f = c;
         f.fp8 = true;
         check_case(f, seed);
@@ -583,7 +657,8 @@ int main(int argc, char** argv) {
         check_case(c, seed);
       }
     }
-    printf("CHECKS %s %s: %d of %d passed\n", g_impl.name, g_fail ? "FAILED" : "passed", g_checks - g_fail, g_checks);
+    printf("CHECKS %s %s: %d of %d passed\n", g_impl.name, g_fail ? "FAILED" : "passed",
+           g_checks - g_fail, g_checks);
     return g_fail ? 1 : 0;
   }
   for (const Point& pt : kPoints)

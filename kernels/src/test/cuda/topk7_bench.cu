@@ -30,16 +30,16 @@
 #include "sm90/topk/s16.cu"
 #include "sm90/topk/v11.cu"
 
-#define CK(x)                                                                               \
-  do {                                                                                      \
-    cudaError_t e_ = (x);                                                                   \
-    if (e_ != cudaSuccess) {                                                                \
+#define CK(x)                                                                              \
+  do {                                                                                     \
+    cudaError_t e_ = (x);                                                                  \
+    if (e_ != cudaSuccess) {                                                               \
       fprintf(stderr, "%s:%d %s -> %s\n", __FILE__, __LINE__, #x, cudaGetErrorString(e_)); \
-      exit(3);                                                                              \
-    }                                                                                       \
+      exit(3);                                                                             \
+    }                                                                                      \
   } while (0)
 
-constexpr double COPY_TBS = 4.08;   // measured H200 copy ceiling (kernels/NOTES.md)
+constexpr double COPY_TBS = 4.08;  // measured H200 copy ceiling (kernels/NOTES.md)
 static int g_fail = 0;
 static std::string g_only;
 static bool enabled(const std::string& name) {
@@ -54,18 +54,20 @@ __device__ uint64_t mix(uint64_t x) {
   x = (x ^ (x >> 27)) * 0x94d049bb133111ebull;
   return x ^ (x >> 31);
 }
-__device__ float unif(uint64_t seed, uint64_t i) {   // [0, 1)
+__device__ float unif(uint64_t seed, uint64_t i) {  // [0, 1)
   return (float)(mix(seed * 0x632be59bd9b4e019ull + i) >> 40) * (1.0f / 16777216.0f);
 }
 __global__ void fill_f32(float* p, size_t n, uint64_t seed, float lo, float hi) {
-  for (size_t i = blockIdx.x * (size_t)blockDim.x + threadIdx.x; i < n; i += (size_t)gridDim.x * blockDim.x)
+  for (size_t i = blockIdx.x * (size_t)blockDim.x + threadIdx.x; i < n;
+       i += (size_t)gridDim.x * blockDim.x)
     p[i] = lo + unif(seed, i) * (hi - lo);
 }
 // Indexer-like logits: row offset mu_r in [-0.7, 0.7], a sum of four uniforms (sd ~1), times a
 // per-key scale in [0.001, 0.01].
 __global__ void fill_logits(float* p, size_t rows, int P, uint64_t seed) {
   const size_t n = rows * (size_t)P;
-  for (size_t i = blockIdx.x * (size_t)blockDim.x + threadIdx.x; i < n; i += (size_t)gridDim.x * blockDim.x) {
+  for (size_t i = blockIdx.x * (size_t)blockDim.x + threadIdx.x; i < n;
+       i += (size_t)gridDim.x * blockDim.x) {
     const size_t r = i / P;
     const float mu = 1.4f * unif(seed + 1, r) - 0.7f;
     const float g = 1.732f * (unif(seed, 4 * i) + unif(seed, 4 * i + 1) + unif(seed, 4 * i + 2) +
@@ -76,7 +78,8 @@ __global__ void fill_logits(float* p, size_t rows, int P, uint64_t seed) {
 // The 8-key group maxima of logits (what indexer v5g writes beside them), for gmax.
 __global__ void gmax_ref(const float* lg, float* gm, size_t rows, int P) {
   const int gs = (P + 7) / 8;
-  for (size_t i = blockIdx.x * (size_t)blockDim.x + threadIdx.x; i < rows * gs; i += (size_t)gridDim.x * blockDim.x) {
+  for (size_t i = blockIdx.x * (size_t)blockDim.x + threadIdx.x; i < rows * gs;
+       i += (size_t)gridDim.x * blockDim.x) {
     const size_t r = i / gs;
     const int g = (int)(i % gs);
     float m = -INFINITY;
@@ -146,7 +149,11 @@ static const S16Kernel kS16[2][4] = {
     {dsa_topk_s16_c1, dsa_topk_s16_c2, dsa_topk_s16_c3, dsa_topk_s16_c4},
     {dsa_topk_s16p_c1, dsa_topk_s16p_c2, dsa_topk_s16p_c3, dsa_topk_s16p_c4}};
 // CTAs per row of the s16 kernels (as CudaDsaOps picks it); 0: the rows are too long (v10 runs).
-static int s16_cluster(int P) { return P <= S16_SLICE ? 1 : (P + S16_SLICE - 1) / S16_SLICE <= 4 ? (P + S16_SLICE - 1) / S16_SLICE : 0; }
+static int s16_cluster(int P) {
+  return P <= S16_SLICE                         ? 1
+         : (P + S16_SLICE - 1) / S16_SLICE <= 4 ? (P + S16_SLICE - 1) / S16_SLICE
+                                                : 0;
+}
 
 constexpr int NK = 6;
 static const char* kNames[NK] = {"v10", "gmax", "s16", "s16p", "v11", "gmax2"};
@@ -175,7 +182,8 @@ static void run_topk(int v, const float* lg, int* idx, int batch, int T, int P, 
 
 // ---------------------------------------------------------------- checks
 // Each row's k indices against nth_element over its vis visible logits.
-static long bad_topk_rows(const std::vector<float>& hl, const std::vector<int>& hi, size_t rows, int T, int P, int k) {
+static long bad_topk_rows(const std::vector<float>& hl, const std::vector<int>& hi, size_t rows,
+                          int T, int P, int k) {
   long badRows = 0;
   for (size_t r = 0; r < rows; r++) {
     const int t = (int)(r % T), vis = P - T + t + 1;
@@ -219,10 +227,14 @@ static void check_topk(int v, int batch, int T, int P, int k, int levels, uint64
   int* idx;
   CK(cudaMalloc(&lg, rows * P * 4));
   CK(cudaMalloc(&idx, rows * k * 4));
-  if (levels == -4) fill_logits<<<2048, 256>>>(lg, rows, P, seed);
-  else if (levels == -3) fill_f32<<<2048, 256>>>(lg, rows * P, seed, 1.f, 1.f + 1.f / 512);
-  else if (levels == -2) fill_f32<<<2048, 256>>>(lg, rows * P, seed, -7.9f, 0.1f);
-  else fill_f32<<<2048, 256>>>(lg, rows * P, seed, -3.f, 5.f);
+  if (levels == -4)
+    fill_logits<<<2048, 256>>>(lg, rows, P, seed);
+  else if (levels == -3)
+    fill_f32<<<2048, 256>>>(lg, rows * P, seed, 1.f, 1.f + 1.f / 512);
+  else if (levels == -2)
+    fill_f32<<<2048, 256>>>(lg, rows * P, seed, -7.9f, 0.1f);
+  else
+    fill_f32<<<2048, 256>>>(lg, rows * P, seed, -3.f, 5.f);
   CK(cudaGetLastError());
   auto hl = d2h<float>(lg, rows * P);
   if (levels > 0) {
@@ -245,14 +257,15 @@ static void check_topk(int v, int batch, int T, int P, int k, int levels, uint64
     run_topk(v, lg, idx, batch, T, P, k);
     cudaError_t e = cudaDeviceSynchronize();
     if (e != cudaSuccess) {
-      printf("CHECK topk %s b=%d T=%d P=%d k=%d: launch error %s FAIL\n", kNames[v], batch, T, P, k, cudaGetErrorString(e));
+      printf("CHECK topk %s b=%d T=%d P=%d k=%d: launch error %s FAIL\n", kNames[v], batch, T, P, k,
+             cudaGetErrorString(e));
       g_fail++;
-      exit(4);   // sticky error: later launches would fail too
+      exit(4);  // sticky error: later launches would fail too
     }
     bad += bad_topk_rows(hl, d2h<int>(idx, rows * k), rows, T, P, k);
   }
-  printf("CHECK topk %-5s b=%d T=%d P=%d k=%d levels=%d C=%d bad_rows=%ld %s\n", kNames[v], batch, T, P, k, levels,
-         (v == 2 || v == 3) ? s16_cluster(P) : 1, bad, bad ? "FAIL" : "ok");
+  printf("CHECK topk %-5s b=%d T=%d P=%d k=%d levels=%d C=%d bad_rows=%ld %s\n", kNames[v], batch,
+         T, P, k, levels, (v == 2 || v == 3) ? s16_cluster(P) : 1, bad, bad ? "FAIL" : "ok");
   if (bad) g_fail++;
   cudaFree(lg);
   cudaFree(idx);
@@ -280,19 +293,19 @@ static void check_cases(int v) {
   check_topk(v, 2, 1, 98304, 1000, 0, 31);
   check_topk(v, 2, 2, 131072, 2048, -1, 32);
   // this round's edge cases
-  check_topk(v, 1, 4, 32768, 2048, -4, 40);    // slices of exactly 32768 keys (t = 3), C = 1
-  check_topk(v, 1, 3, 32769, 2048, -4, 41);    // C = 2, odd P: unaligned second slice
-  check_topk(v, 1, 5, 98307, 2048, -4, 42);    // C = 4 (98307 > 3 * 32768), odd P
-  check_topk(v, 2, 2, 70000, 2048, -4, 43);    // C = 3
-  check_topk(v, 1, 2, 32768, 2048, -2, 44);    // k-th key below the window: the range-wide path
-  check_topk(v, 1, 2, 131072, 2048, -2, 45);   // the same over a cluster of 4
-  check_topk(v, 1, 2, 30000, 2048, -3, 46);    // one 16-bit bin: tie list overflows, radix fallback
-  check_topk(v, 1, 2, 65536, 1000, -3, 47);    // the same over a cluster of 2
-  check_topk(v, 1, 3, 50000, 2048, 8, 48);     // C = 2, ties at the threshold, list across CTAs
-  check_topk(v, 4, 2, 16385, 1, -4, 49);       // k = 1
-  check_topk(v, 1, 130, 1000, 300, -4, 50);    // a dsabench check shape, rows around k
-  check_topk(v, 1, 4, 131072, 2048, -4, 51);   // indexer-like decode rows
-  check_topk(v, 1, 3, 131075, 2048, -4, 52);   // P past 4 * 32768: v10 for s16
+  check_topk(v, 1, 4, 32768, 2048, -4, 40);   // slices of exactly 32768 keys (t = 3), C = 1
+  check_topk(v, 1, 3, 32769, 2048, -4, 41);   // C = 2, odd P: unaligned second slice
+  check_topk(v, 1, 5, 98307, 2048, -4, 42);   // C = 4 (98307 > 3 * 32768), odd P
+  check_topk(v, 2, 2, 70000, 2048, -4, 43);   // C = 3
+  check_topk(v, 1, 2, 32768, 2048, -2, 44);   // k-th key below the window: the range-wide path
+  check_topk(v, 1, 2, 131072, 2048, -2, 45);  // the same over a cluster of 4
+  check_topk(v, 1, 2, 30000, 2048, -3, 46);   // one 16-bit bin: tie list overflows, radix fallback
+  check_topk(v, 1, 2, 65536, 1000, -3, 47);   // the same over a cluster of 2
+  check_topk(v, 1, 3, 50000, 2048, 8, 48);    // C = 2, ties at the threshold, list across CTAs
+  check_topk(v, 4, 2, 16385, 1, -4, 49);      // k = 1
+  check_topk(v, 1, 130, 1000, 300, -4, 50);   // a dsabench check shape, rows around k
+  check_topk(v, 1, 4, 131072, 2048, -4, 51);  // indexer-like decode rows
+  check_topk(v, 1, 3, 131075, 2048, -4, 52);  // P past 4 * 32768: v10 for s16
 }
 
 // ---------------------------------------------------------------- benchmarks
@@ -336,15 +349,17 @@ static void bench(int batch, int T, int P) {
       std::vector<float> rv(hl.begin() + (size_t)c * P, hl.begin() + (size_t)c * P + vis);
       bad += bad_topk_rows(rv, hi, 1, 1, vis, k);
     }
-    printf("CHECK topk %-5s %-32s (32 rows) bad_rows=%ld %s\n", kNames[v], pt, bad, bad ? "FAIL" : "ok");
+    printf("CHECK topk %-5s %-32s (32 rows) bad_rows=%ld %s\n", kNames[v], pt, bad,
+           bad ? "FAIL" : "ok");
     if (bad) g_fail++;
     const double ms = tm.median_ms([&] { run_topk(v, lg, idx, batch, T, P, k); });
     if (v == 0) base = ms;
     const double tbs = bytes / ms / 1e9;
-    printf("BENCH topk %-5s %-32s %9.4f ms %7.1f us %5.2f TB/s (%4.1f%% copy)%s\n", kNames[v], pt, ms, ms * 1e3, tbs,
-           100 * tbs / COPY_TBS, bad ? "  ** FAILED ITS CHECK **" : "");
+    printf("BENCH topk %-5s %-32s %9.4f ms %7.1f us %5.2f TB/s (%4.1f%% copy)%s\n", kNames[v], pt,
+           ms, ms * 1e3, tbs, 100 * tbs / COPY_TBS, bad ? "  ** FAILED ITS CHECK **" : "");
     char line[256];
-    snprintf(line, sizeof line, "topk %-5s %-32s %8.1f us %5.2f TB/s %s %s", kNames[v], pt, ms * 1e3, tbs,
+    snprintf(line, sizeof line, "topk %-5s %-32s %8.1f us %5.2f TB/s %s %s", kNames[v], pt,
+             ms * 1e3, tbs,
              base > 0 && v > 0 ? (std::to_string(base / ms).substr(0, 4) + "x v10").c_str() : "",
              bad ? "CHECK FAILED" : "");
     g_summary.push_back(line);
@@ -376,9 +391,11 @@ static void phase(const char* name, int batch, int T, int P) {
   CK(cudaDeviceSynchronize());
   Timer tm;
   const double ms = tm.median_ms([&] { run_topk(v, lg, idx, batch, T, P, k); });
-  printf("PHASE topk %-5s %zu rows b=%d T=%d P=%d %-9s %8.1f us\n", name, rows, batch, T, P, kStop, ms * 1e3);
+  printf("PHASE topk %-5s %zu rows b=%d T=%d P=%d %-9s %8.1f us\n", name, rows, batch, T, P, kStop,
+         ms * 1e3);
   char line[200];
-  snprintf(line, sizeof line, "phase %-5s %4zu x %6d %-9s %8.1f us", name, rows, P, kStop, ms * 1e3);
+  snprintf(line, sizeof line, "phase %-5s %4zu x %6d %-9s %8.1f us", name, rows, P, kStop,
+           ms * 1e3);
   g_summary.push_back(line);
   cudaFree(lg);
   cudaFree(idx);
@@ -390,19 +407,25 @@ int main(int argc, char** argv) {
   cudaDeviceProp prop;
   CK(cudaGetDeviceProperties(&prop, 0));
   printf("device %s, %d SMs, mode %s\n", prop.name, prop.multiProcessorCount, mode.c_str());
-  CK(cudaFuncSetAttribute(dsa_topk, cudaFuncAttributeMaxDynamicSharedMemorySize, (int)sizeof(TopkSmem)));
-  CK(cudaFuncSetAttribute(dsa_topk_gmax, cudaFuncAttributeMaxDynamicSharedMemorySize, (int)sizeof(TopkSmem)));
-  CK(cudaFuncSetAttribute(dsa_topk_gmax2, cudaFuncAttributeMaxDynamicSharedMemorySize, (int)sizeof(TopkSmem)));
-  CK(cudaFuncSetAttribute(dsa_topk_v11, cudaFuncAttributeMaxDynamicSharedMemorySize, (int)sizeof(TopkSmem)));
+  CK(cudaFuncSetAttribute(dsa_topk, cudaFuncAttributeMaxDynamicSharedMemorySize,
+                          (int)sizeof(TopkSmem)));
+  CK(cudaFuncSetAttribute(dsa_topk_gmax, cudaFuncAttributeMaxDynamicSharedMemorySize,
+                          (int)sizeof(TopkSmem)));
+  CK(cudaFuncSetAttribute(dsa_topk_gmax2, cudaFuncAttributeMaxDynamicSharedMemorySize,
+                          (int)sizeof(TopkSmem)));
+  CK(cudaFuncSetAttribute(dsa_topk_v11, cudaFuncAttributeMaxDynamicSharedMemorySize,
+                          (int)sizeof(TopkSmem)));
   for (int p = 0; p < 2; p++)
     for (int c = 0; c < 4; c++)
-      CK(cudaFuncSetAttribute(kS16[p][c], cudaFuncAttributeMaxDynamicSharedMemorySize, (int)sizeof(S16Shared)));
+      CK(cudaFuncSetAttribute(kS16[p][c], cudaFuncAttributeMaxDynamicSharedMemorySize,
+                              (int)sizeof(S16Shared)));
   {
     int o1 = 0, o10 = 0;
-    CK(cudaOccupancyMaxActiveBlocksPerMultiprocessor(&o1, dsa_topk_s16_c1, THREADS, sizeof(S16Shared)));
+    CK(cudaOccupancyMaxActiveBlocksPerMultiprocessor(&o1, dsa_topk_s16_c1, THREADS,
+                                                     sizeof(S16Shared)));
     CK(cudaOccupancyMaxActiveBlocksPerMultiprocessor(&o10, dsa_topk, THREADS, sizeof(TopkSmem)));
-    printf("occupancy: s16 %d CTAs/SM (smem %d B), v10 %d (smem %d B)\n", o1, (int)sizeof(S16Shared), o10,
-           (int)sizeof(TopkSmem));
+    printf("occupancy: s16 %d CTAs/SM (smem %d B), v10 %d (smem %d B)\n", o1,
+           (int)sizeof(S16Shared), o10, (int)sizeof(TopkSmem));
     for (int c = 2; c <= 4; c++) {
       cudaLaunchConfig_t cfg = {};
       cfg.gridDim = dim3(c * 256);
@@ -417,7 +440,8 @@ int main(int argc, char** argv) {
       cfg.numAttrs = 1;
       int nc = 0;
       cudaError_t e = cudaOccupancyMaxActiveClusters(&nc, (const void*)kS16[0][c - 1], &cfg);
-      printf("occupancy: s16 cluster of %d: %d clusters resident (%s)\n", c, nc, cudaGetErrorString(e));
+      printf("occupancy: s16 cluster of %d: %d clusters resident (%s)\n", c, nc,
+             cudaGetErrorString(e));
     }
   }
   if (mode == "check") {
@@ -427,11 +451,11 @@ int main(int argc, char** argv) {
       check_cases(v);
     }
   } else if (mode == "bench") {
-    bench(64, 1, 131072);    // 64 decode rows of 128K
-    bench(64, 2, 131072);    // 128
-    bench(128, 2, 131072);   // 256
-    bench(64, 2, 32768);     // 128 rows of 32K
-    bench(1, 4096, 16384);   // prefill rows
+    bench(64, 1, 131072);   // 64 decode rows of 128K
+    bench(64, 2, 131072);   // 128
+    bench(128, 2, 131072);  // 256
+    bench(64, 2, 32768);    // 128 rows of 32K
+    bench(1, 4096, 16384);  // prefill rows
     bench(1, 4096, 32768);
     bench(1, 4096, 65536);
     bench(1, 4096, 131072);
@@ -447,17 +471,22 @@ int main(int argc, char** argv) {
     const double a = tm.median_ms([] { empty_kernel<<<128, 512>>>(nullptr); });
     const double b = tm.median_ms([] { empty_kernel<<<4096, 512>>>(nullptr); });
     const double c = tm.median_ms([] { empty_cluster_kernel<<<512, 512>>>(nullptr); });
-    printf("BENCH launch floor: empty kernel 128 CTAs %.1f us, 4096 CTAs %.1f us, 128 clusters of 4 %.1f us\n", a * 1e3,
-           b * 1e3, c * 1e3);
+    printf(
+        "BENCH launch floor: empty kernel 128 CTAs %.1f us, 4096 CTAs %.1f us, 128 clusters of 4 "
+        "%.1f us\n",
+        a * 1e3, b * 1e3, c * 1e3);
     char line[160];
-    snprintf(line, sizeof line, "launch floor (events): 128 CTAs %.1f us, 4096 CTAs %.1f us, 128 clusters of 4 %.1f us",
-             a * 1e3, b * 1e3, c * 1e3);
+    snprintf(
+        line, sizeof line,
+        "launch floor (events): 128 CTAs %.1f us, 4096 CTAs %.1f us, 128 clusters of 4 %.1f us",
+        a * 1e3, b * 1e3, c * 1e3);
     g_summary.push_back(line);
   } else {
     fprintf(stderr, "usage: topk7_bench check|bench|floor|phase [v10,gmax,s16,s16p,v11,gmax2]\n");
     return 2;
   }
-  printf("SUMMARY %s: %s (%d failed)\n", mode.c_str(), g_fail ? "CHECKS FAILED" : "checks passed", g_fail);
+  printf("SUMMARY %s: %s (%d failed)\n", mode.c_str(), g_fail ? "CHECKS FAILED" : "checks passed",
+         g_fail);
   for (auto& s : g_summary) printf("SUMMARY %s\n", s.c_str());
   return g_fail ? 1 : 0;
 }

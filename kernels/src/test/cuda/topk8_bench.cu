@@ -1,16 +1,16 @@
 // Standalone check + benchmark + phase timing of the top-k kernels for round topk8: today's v10
-// (dsa_topk.cu), gmax2 (sm90/topk/gmax.cu: gmax with a window threshold on the group maxima) and the
-// candidate gmax3 (gmax.cu: gmax2's threshold from a copy of the maxima in smem, the listed groups
-// gathered by cp.async in one round trip). No Java needed. Build (repo root, GPU machine;
+// (dsa_topk.cu), gmax2 (sm90/topk/gmax.cu: gmax with a window threshold on the group maxima) and
+// the candidate gmax3 (gmax.cu: gmax2's threshold from a copy of the maxima in smem, the listed
+// groups gathered by cp.async in one round trip). No Java needed. Build (repo root, GPU machine;
 // round-topk8.sh does this):
 //   nvcc -std=c++17 -O3 -gencode arch=compute_90a,code=sm_90a -I kernels/src/main/cuda \
 //        kernels/src/test/cuda/topk8_bench.cu -o topk8_bench [-DTOPK_STOP=n]
 //   ./topk8_bench check|bench|floor|phase [candidates, e.g. v10,gmax3]
 // Checks: round topk6's 31 cases and 3 for gmax3's edges, each on fresh random logits against a CPU
 // nth_element, indices poisoned first, every case run twice on the same buffers; gmax2 / gmax3 get
-// group maxima computed on the device from the same logits. Benchmarks: indexer-like logits (per row
-// a random offset plus a roughly normal term, times a per-key scale in [0.001, 0.01]), 32 rows of
-// each output checked, then CUDA events, median of 10 after 2 warm-ups. TB/s = 4 B per visible
+// group maxima computed on the device from the same logits. Benchmarks: indexer-like logits (per
+// row a random offset plus a roughly normal term, times a per-key scale in [0.001, 0.01]), 32 rows
+// of each output checked, then CUDA events, median of 10 after 2 warm-ups. TB/s = 4 B per visible
 // logit / time. phase: built with -DTOPK_STOP=n every kernel ends after its phase n (topk_v10.cuh's
 // TOPK_PHASE_END; unset: the whole kernel); times gmax2 / gmax3 on 128 decode rows of 128K. Result
 // lines start with CHECK, BENCH, PHASE or SUMMARY.
@@ -27,16 +27,16 @@
 #include "dsa_topk.cu"
 #include "sm90/topk/gmax.cu"
 
-#define CK(x)                                                                               \
-  do {                                                                                      \
-    cudaError_t e_ = (x);                                                                   \
-    if (e_ != cudaSuccess) {                                                                \
+#define CK(x)                                                                              \
+  do {                                                                                     \
+    cudaError_t e_ = (x);                                                                  \
+    if (e_ != cudaSuccess) {                                                               \
       fprintf(stderr, "%s:%d %s -> %s\n", __FILE__, __LINE__, #x, cudaGetErrorString(e_)); \
-      exit(3);                                                                              \
-    }                                                                                       \
+      exit(3);                                                                             \
+    }                                                                                      \
   } while (0)
 
-constexpr double COPY_TBS = 4.08;   // measured H200 copy ceiling (kernels/NOTES.md)
+constexpr double COPY_TBS = 4.08;  // measured H200 copy ceiling (kernels/NOTES.md)
 static int g_fail = 0;
 static std::string g_only;
 static bool enabled(const std::string& name) {
@@ -51,18 +51,20 @@ __device__ uint64_t mix(uint64_t x) {
   x = (x ^ (x >> 27)) * 0x94d049bb133111ebull;
   return x ^ (x >> 31);
 }
-__device__ float unif(uint64_t seed, uint64_t i) {   // [0, 1)
+__device__ float unif(uint64_t seed, uint64_t i) {  // [0, 1)
   return (float)(mix(seed * 0x632be59bd9b4e019ull + i) >> 40) * (1.0f / 16777216.0f);
 }
 __global__ void fill_f32(float* p, size_t n, uint64_t seed, float lo, float hi) {
-  for (size_t i = blockIdx.x * (size_t)blockDim.x + threadIdx.x; i < n; i += (size_t)gridDim.x * blockDim.x)
+  for (size_t i = blockIdx.x * (size_t)blockDim.x + threadIdx.x; i < n;
+       i += (size_t)gridDim.x * blockDim.x)
     p[i] = lo + unif(seed, i) * (hi - lo);
 }
 // Indexer-like logits: row offset mu_r in [-0.7, 0.7], a sum of four uniforms (sd ~1), times a
 // per-key scale in [0.001, 0.01].
 __global__ void fill_logits(float* p, size_t rows, int P, uint64_t seed) {
   const size_t n = rows * (size_t)P;
-  for (size_t i = blockIdx.x * (size_t)blockDim.x + threadIdx.x; i < n; i += (size_t)gridDim.x * blockDim.x) {
+  for (size_t i = blockIdx.x * (size_t)blockDim.x + threadIdx.x; i < n;
+       i += (size_t)gridDim.x * blockDim.x) {
     const size_t r = i / P;
     const float mu = 1.4f * unif(seed + 1, r) - 0.7f;
     const float g = 1.732f * (unif(seed, 4 * i) + unif(seed, 4 * i + 1) + unif(seed, 4 * i + 2) +
@@ -73,7 +75,8 @@ __global__ void fill_logits(float* p, size_t rows, int P, uint64_t seed) {
 // The 8-key group maxima of logits (what indexer v5g writes beside them), for gmax.
 __global__ void gmax_ref(const float* lg, float* gm, size_t rows, int P) {
   const int gs = (P + 7) / 8;
-  for (size_t i = blockIdx.x * (size_t)blockDim.x + threadIdx.x; i < rows * gs; i += (size_t)gridDim.x * blockDim.x) {
+  for (size_t i = blockIdx.x * (size_t)blockDim.x + threadIdx.x; i < rows * gs;
+       i += (size_t)gridDim.x * blockDim.x) {
     const size_t r = i / gs;
     const int g = (int)(i % gs);
     float m = -INFINITY;
@@ -160,7 +163,8 @@ static void run_topk(int v, const float* lg, int* idx, int batch, int T, int P, 
 
 // ---------------------------------------------------------------- checks
 // Each row's k indices against nth_element over its vis visible logits.
-static long bad_topk_rows(const std::vector<float>& hl, const std::vector<int>& hi, size_t rows, int T, int P, int k) {
+static long bad_topk_rows(const std::vector<float>& hl, const std::vector<int>& hi, size_t rows,
+                          int T, int P, int k) {
   long badRows = 0;
   for (size_t r = 0; r < rows; r++) {
     const int t = (int)(r % T), vis = P - T + t + 1;
@@ -204,10 +208,14 @@ static void check_topk(int v, int batch, int T, int P, int k, int levels, uint64
   int* idx;
   CK(cudaMalloc(&lg, rows * P * 4));
   CK(cudaMalloc(&idx, rows * k * 4));
-  if (levels == -4) fill_logits<<<2048, 256>>>(lg, rows, P, seed);
-  else if (levels == -3) fill_f32<<<2048, 256>>>(lg, rows * P, seed, 1.f, 1.f + 1.f / 512);
-  else if (levels == -2) fill_f32<<<2048, 256>>>(lg, rows * P, seed, -7.9f, 0.1f);
-  else fill_f32<<<2048, 256>>>(lg, rows * P, seed, -3.f, 5.f);
+  if (levels == -4)
+    fill_logits<<<2048, 256>>>(lg, rows, P, seed);
+  else if (levels == -3)
+    fill_f32<<<2048, 256>>>(lg, rows * P, seed, 1.f, 1.f + 1.f / 512);
+  else if (levels == -2)
+    fill_f32<<<2048, 256>>>(lg, rows * P, seed, -7.9f, 0.1f);
+  else
+    fill_f32<<<2048, 256>>>(lg, rows * P, seed, -3.f, 5.f);
   CK(cudaGetLastError());
   auto hl = d2h<float>(lg, rows * P);
   if (levels > 0) {
@@ -230,14 +238,15 @@ static void check_topk(int v, int batch, int T, int P, int k, int levels, uint64
     run_topk(v, lg, idx, batch, T, P, k);
     cudaError_t e = cudaDeviceSynchronize();
     if (e != cudaSuccess) {
-      printf("CHECK topk %s b=%d T=%d P=%d k=%d: launch error %s FAIL\n", kNames[v], batch, T, P, k, cudaGetErrorString(e));
+      printf("CHECK topk %s b=%d T=%d P=%d k=%d: launch error %s FAIL\n", kNames[v], batch, T, P, k,
+             cudaGetErrorString(e));
       g_fail++;
-      exit(4);   // sticky error: later launches would fail too
+      exit(4);  // sticky error: later launches would fail too
     }
     bad += bad_topk_rows(hl, d2h<int>(idx, rows * k), rows, T, P, k);
   }
-  printf("CHECK topk %-5s b=%d T=%d P=%d k=%d levels=%d bad_rows=%ld %s\n", kNames[v], batch, T, P, k, levels, bad,
-         bad ? "FAIL" : "ok");
+  printf("CHECK topk %-5s b=%d T=%d P=%d k=%d levels=%d bad_rows=%ld %s\n", kNames[v], batch, T, P,
+         k, levels, bad, bad ? "FAIL" : "ok");
   if (bad) g_fail++;
   cudaFree(lg);
   cudaFree(idx);
@@ -265,23 +274,24 @@ static void check_cases(int v) {
   check_topk(v, 2, 1, 98304, 1000, 0, 31);
   check_topk(v, 2, 2, 131072, 2048, -1, 32);
   // this round's edge cases
-  check_topk(v, 1, 4, 32768, 2048, -4, 40);    // slices of exactly 32768 keys (t = 3), C = 1
-  check_topk(v, 1, 3, 32769, 2048, -4, 41);    // C = 2, odd P: unaligned second slice
-  check_topk(v, 1, 5, 98307, 2048, -4, 42);    // C = 4 (98307 > 3 * 32768), odd P
-  check_topk(v, 2, 2, 70000, 2048, -4, 43);    // C = 3
-  check_topk(v, 1, 2, 32768, 2048, -2, 44);    // k-th key below the window: the range-wide path
-  check_topk(v, 1, 2, 131072, 2048, -2, 45);   // the same over a cluster of 4
-  check_topk(v, 1, 2, 30000, 2048, -3, 46);    // one 16-bit bin: tie list overflows, radix fallback
-  check_topk(v, 1, 2, 65536, 1000, -3, 47);    // the same over a cluster of 2
-  check_topk(v, 1, 3, 50000, 2048, 8, 48);     // C = 2, ties at the threshold, list across CTAs
-  check_topk(v, 4, 2, 16385, 1, -4, 49);       // k = 1
-  check_topk(v, 1, 130, 1000, 300, -4, 50);    // a dsabench check shape, rows around k
-  check_topk(v, 1, 4, 131072, 2048, -4, 51);   // indexer-like decode rows
-  check_topk(v, 1, 3, 131075, 2048, -4, 52);   // P past 4 * 32768: v10 for s16
+  check_topk(v, 1, 4, 32768, 2048, -4, 40);   // slices of exactly 32768 keys (t = 3), C = 1
+  check_topk(v, 1, 3, 32769, 2048, -4, 41);   // C = 2, odd P: unaligned second slice
+  check_topk(v, 1, 5, 98307, 2048, -4, 42);   // C = 4 (98307 > 3 * 32768), odd P
+  check_topk(v, 2, 2, 70000, 2048, -4, 43);   // C = 3
+  check_topk(v, 1, 2, 32768, 2048, -2, 44);   // k-th key below the window: the range-wide path
+  check_topk(v, 1, 2, 131072, 2048, -2, 45);  // the same over a cluster of 4
+  check_topk(v, 1, 2, 30000, 2048, -3, 46);   // one 16-bit bin: tie list overflows, radix fallback
+  check_topk(v, 1, 2, 65536, 1000, -3, 47);   // the same over a cluster of 2
+  check_topk(v, 1, 3, 50000, 2048, 8, 48);    // C = 2, ties at the threshold, list across CTAs
+  check_topk(v, 4, 2, 16385, 1, -4, 49);      // k = 1
+  check_topk(v, 1, 130, 1000, 300, -4, 50);   // a dsabench check shape, rows around k
+  check_topk(v, 1, 4, 131072, 2048, -4, 51);  // indexer-like decode rows
+  check_topk(v, 1, 3, 131075, 2048, -4, 52);  // P past 4 * 32768: v10 for s16
   // round topk8: gmax3's edges
-  check_topk(v, 3, 1, 131079, 2048, -4, 60);   // rows at 4-byte offsets: 4-byte copies, last group partial
-  check_topk(v, 1, 2, 140001, 2048, -4, 61);   // more than 16384 groups: gmax2's path
-  check_topk(v, 2, 3, 65538, 2048, 0, 62);     // 8-byte-aligned rows, uniform logits (~2k groups)
+  check_topk(v, 3, 1, 131079, 2048, -4,
+             60);  // rows at 4-byte offsets: 4-byte copies, last group partial
+  check_topk(v, 1, 2, 140001, 2048, -4, 61);  // more than 16384 groups: gmax2's path
+  check_topk(v, 2, 3, 65538, 2048, 0, 62);    // 8-byte-aligned rows, uniform logits (~2k groups)
 }
 
 // ---------------------------------------------------------------- benchmarks
@@ -325,15 +335,17 @@ static void bench(int batch, int T, int P) {
       std::vector<float> rv(hl.begin() + (size_t)c * P, hl.begin() + (size_t)c * P + vis);
       bad += bad_topk_rows(rv, hi, 1, 1, vis, k);
     }
-    printf("CHECK topk %-5s %-32s (32 rows) bad_rows=%ld %s\n", kNames[v], pt, bad, bad ? "FAIL" : "ok");
+    printf("CHECK topk %-5s %-32s (32 rows) bad_rows=%ld %s\n", kNames[v], pt, bad,
+           bad ? "FAIL" : "ok");
     if (bad) g_fail++;
     const double ms = tm.median_ms([&] { run_topk(v, lg, idx, batch, T, P, k); });
     if (v == 0) base = ms;
     const double tbs = bytes / ms / 1e9;
-    printf("BENCH topk %-5s %-32s %9.4f ms %7.1f us %5.2f TB/s (%4.1f%% copy)%s\n", kNames[v], pt, ms, ms * 1e3, tbs,
-           100 * tbs / COPY_TBS, bad ? "  ** FAILED ITS CHECK **" : "");
+    printf("BENCH topk %-5s %-32s %9.4f ms %7.1f us %5.2f TB/s (%4.1f%% copy)%s\n", kNames[v], pt,
+           ms, ms * 1e3, tbs, 100 * tbs / COPY_TBS, bad ? "  ** FAILED ITS CHECK **" : "");
     char line[256];
-    snprintf(line, sizeof line, "topk %-5s %-32s %8.1f us %5.2f TB/s %s %s", kNames[v], pt, ms * 1e3, tbs,
+    snprintf(line, sizeof line, "topk %-5s %-32s %8.1f us %5.2f TB/s %s %s", kNames[v], pt,
+             ms * 1e3, tbs,
              base > 0 && v > 0 ? (std::to_string(base / ms).substr(0, 4) + "x v10").c_str() : "",
              bad ? "CHECK FAILED" : "");
     g_summary.push_back(line);
@@ -365,9 +377,11 @@ static void phase(const char* name, int batch, int T, int P) {
   CK(cudaDeviceSynchronize());
   Timer tm;
   const double ms = tm.median_ms([&] { run_topk(v, lg, idx, batch, T, P, k); });
-  printf("PHASE topk %-5s %zu rows b=%d T=%d P=%d %-9s %8.1f us\n", name, rows, batch, T, P, kStop, ms * 1e3);
+  printf("PHASE topk %-5s %zu rows b=%d T=%d P=%d %-9s %8.1f us\n", name, rows, batch, T, P, kStop,
+         ms * 1e3);
   char line[200];
-  snprintf(line, sizeof line, "phase %-5s %4zu x %6d %-9s %8.1f us", name, rows, P, kStop, ms * 1e3);
+  snprintf(line, sizeof line, "phase %-5s %4zu x %6d %-9s %8.1f us", name, rows, P, kStop,
+           ms * 1e3);
   g_summary.push_back(line);
   cudaFree(lg);
   cudaFree(idx);
@@ -379,15 +393,20 @@ int main(int argc, char** argv) {
   cudaDeviceProp prop;
   CK(cudaGetDeviceProperties(&prop, 0));
   printf("device %s, %d SMs, mode %s\n", prop.name, prop.multiProcessorCount, mode.c_str());
-  CK(cudaFuncSetAttribute(dsa_topk, cudaFuncAttributeMaxDynamicSharedMemorySize, (int)sizeof(TopkSmem)));
-  CK(cudaFuncSetAttribute(dsa_topk_gmax2, cudaFuncAttributeMaxDynamicSharedMemorySize, (int)sizeof(TopkSmem)));
-  CK(cudaFuncSetAttribute(dsa_topk_gmax3, cudaFuncAttributeMaxDynamicSharedMemorySize, (int)sizeof(Gmax3Smem)));
+  CK(cudaFuncSetAttribute(dsa_topk, cudaFuncAttributeMaxDynamicSharedMemorySize,
+                          (int)sizeof(TopkSmem)));
+  CK(cudaFuncSetAttribute(dsa_topk_gmax2, cudaFuncAttributeMaxDynamicSharedMemorySize,
+                          (int)sizeof(TopkSmem)));
+  CK(cudaFuncSetAttribute(dsa_topk_gmax3, cudaFuncAttributeMaxDynamicSharedMemorySize,
+                          (int)sizeof(Gmax3Smem)));
   {
     int o2 = 0, o3 = 0;
-    CK(cudaOccupancyMaxActiveBlocksPerMultiprocessor(&o2, dsa_topk_gmax2, THREADS, sizeof(TopkSmem)));
-    CK(cudaOccupancyMaxActiveBlocksPerMultiprocessor(&o3, dsa_topk_gmax3, THREADS, sizeof(Gmax3Smem)));
-    printf("occupancy: gmax2 %d CTAs/SM (smem %d B), gmax3 %d (smem %d B)\n", o2, (int)sizeof(TopkSmem), o3,
-           (int)sizeof(Gmax3Smem));
+    CK(cudaOccupancyMaxActiveBlocksPerMultiprocessor(&o2, dsa_topk_gmax2, THREADS,
+                                                     sizeof(TopkSmem)));
+    CK(cudaOccupancyMaxActiveBlocksPerMultiprocessor(&o3, dsa_topk_gmax3, THREADS,
+                                                     sizeof(Gmax3Smem)));
+    printf("occupancy: gmax2 %d CTAs/SM (smem %d B), gmax3 %d (smem %d B)\n", o2,
+           (int)sizeof(TopkSmem), o3, (int)sizeof(Gmax3Smem));
   }
   if (mode == "check") {
     for (int v = 0; v < NK; v++) {
@@ -396,11 +415,11 @@ int main(int argc, char** argv) {
       check_cases(v);
     }
   } else if (mode == "bench") {
-    bench(64, 1, 131072);    // 64 decode rows of 128K
-    bench(64, 2, 131072);    // 128
-    bench(128, 2, 131072);   // 256
-    bench(64, 2, 32768);     // 128 rows of 32K
-    bench(1, 4096, 16384);   // prefill rows
+    bench(64, 1, 131072);   // 64 decode rows of 128K
+    bench(64, 2, 131072);   // 128
+    bench(128, 2, 131072);  // 256
+    bench(64, 2, 32768);    // 128 rows of 32K
+    bench(1, 4096, 16384);  // prefill rows
     bench(1, 4096, 32768);
     bench(1, 4096, 65536);
     bench(1, 4096, 131072);
@@ -412,17 +431,22 @@ int main(int argc, char** argv) {
     const double a = tm.median_ms([] { empty_kernel<<<128, 512>>>(nullptr); });
     const double b = tm.median_ms([] { empty_kernel<<<4096, 512>>>(nullptr); });
     const double c = tm.median_ms([] { empty_cluster_kernel<<<512, 512>>>(nullptr); });
-    printf("BENCH launch floor: empty kernel 128 CTAs %.1f us, 4096 CTAs %.1f us, 128 clusters of 4 %.1f us\n", a * 1e3,
-           b * 1e3, c * 1e3);
+    printf(
+        "BENCH launch floor: empty kernel 128 CTAs %.1f us, 4096 CTAs %.1f us, 128 clusters of 4 "
+        "%.1f us\n",
+        a * 1e3, b * 1e3, c * 1e3);
     char line[160];
-    snprintf(line, sizeof line, "launch floor (events): 128 CTAs %.1f us, 4096 CTAs %.1f us, 128 clusters of 4 %.1f us",
-             a * 1e3, b * 1e3, c * 1e3);
+    snprintf(
+        line, sizeof line,
+        "launch floor (events): 128 CTAs %.1f us, 4096 CTAs %.1f us, 128 clusters of 4 %.1f us",
+        a * 1e3, b * 1e3, c * 1e3);
     g_summary.push_back(line);
   } else {
     fprintf(stderr, "usage: topk8_bench check|bench|floor|phase [v10,gmax2,gmax3]\n");
     return 2;
   }
-  printf("SUMMARY %s: %s (%d failed)\n", mode.c_str(), g_fail ? "CHECKS FAILED" : "checks passed", g_fail);
+  printf("SUMMARY %s: %s (%d failed)\n", mode.c_str(), g_fail ? "CHECKS FAILED" : "checks passed",
+         g_fail);
   for (auto& s : g_summary) printf("SUMMARY %s\n", s.c_str());
   return g_fail ? 1 : 0;
 }

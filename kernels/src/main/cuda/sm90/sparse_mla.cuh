@@ -52,8 +52,8 @@
 
 namespace sm90s {
 
-constexpr int HEADS = 64;        // query heads per CTA: one head half of a row
-constexpr int BLK = 64;          // cache entries per block (tile rows)
+constexpr int HEADS = 64;  // query heads per CTA: one head half of a row
+constexpr int BLK = 64;    // cache entries per block (tile rows)
 constexpr int DQK = 576, DV = 512;
 constexpr int ROWB = DQK * 2;    // bytes of a bf16 entry
 constexpr int RAW = 656;         // bytes of a KV_FP8_656 entry
@@ -66,28 +66,30 @@ struct Layout {
   static constexpr int Q = 0;
   static constexpr int K0 = TILE;
   static constexpr int K1 = 2 * TILE;
-  static constexpr int P0 = K1 - PANEL;      // K0's rope panel (8): WG0's P once S0 is done
-  static constexpr int P1 = 3 * TILE;        // WG1's P
-  static constexpr int FLAGS = P1 + PANEL;   // [2][64] bytes: entry valid
-  static constexpr int M0 = FLAGS + 2 * BLK; // [64] float: WG0's row max (log2 units)
-  static constexpr int M1 = M0 + HEADS * 4;  // [64] float: WG1's
-  static constexpr int SUM = M1 + HEADS * 4; // [2][64] float: row sums at the end
+  static constexpr int P0 = K1 - PANEL;       // K0's rope panel (8): WG0's P once S0 is done
+  static constexpr int P1 = 3 * TILE;         // WG1's P
+  static constexpr int FLAGS = P1 + PANEL;    // [2][64] bytes: entry valid
+  static constexpr int M0 = FLAGS + 2 * BLK;  // [64] float: WG0's row max (log2 units)
+  static constexpr int M1 = M0 + HEADS * 4;   // [64] float: WG1's
+  static constexpr int SUM = M1 + HEADS * 4;  // [2][64] float: row sums at the end
   static constexpr int BARS = SUM + 2 * HEADS * 4;
   // mbarriers, 8 bytes each: ready[buf][half], free[buf][half], q
   static constexpr int READY = BARS, FREE = BARS + 32, QBAR = BARS + 64;
-  static constexpr int LAST = BARS + 72;     // int: last valid position of the index list
-  static constexpr int GAVE_UP = LAST + 4;   // int: a wait of this CTA timed out (debug builds)
+  static constexpr int LAST = BARS + 72;    // int: last valid position of the index list
+  static constexpr int GAVE_UP = LAST + 4;  // int: a wait of this CTA timed out (debug builds)
   static constexpr int END = GAVE_UP + 4;
-  static constexpr int BYTES = END + 1024;   // + slack to align the dynamic base to 1024
+  static constexpr int BYTES = END + 1024;  // + slack to align the dynamic base to 1024
   static_assert(P0 % 1024 == 0 && P1 % 1024 == 0 && K0 % 1024 == 0, "swizzle atoms need 1 KB");
   static_assert(BARS % 128 == 0 && GAVE_UP < BARS + 128,
                 "a barrier's address rounded down to 128 bytes finds GAVE_UP (mbar_wait)");
   static_assert(BYTES <= 227 * 1024, "one CTA per SM: at most 227 KB of shared memory");
   // Version 6 (fp8, sparse_mla<..., V6>): four more mbarriers, staged[buf][half] (the raw bytes of
-  // the half have landed in its own tile region, see producer_fp8_v6). The other kernels keep BYTES.
+  // the half have landed in its own tile region, see producer_fp8_v6). The other kernels keep
+  // BYTES.
   static constexpr int STAGED = END;
   static constexpr int BYTES6 = STAGED + 32 + 1024;
-  static_assert(STAGED % 8 == 0 && STAGED + 32 <= BARS + 128, "mbar_wait finds GAVE_UP from STAGED too");
+  static_assert(STAGED % 8 == 0 && STAGED + 32 <= BARS + 128,
+                "mbar_wait finds GAVE_UP from STAGED too");
   static_assert(BYTES6 <= 227 * 1024, "one CTA per SM: at most 227 KB of shared memory");
 };
 
@@ -272,8 +274,8 @@ S90 uint32_t cluster_rank() {
 // All threads of both CTAs of the pair; orders shared-memory writes (remote ones included).
 S90 void cluster_sync() {
 #if SPARSE90_ARCH_OK
-  asm volatile("barrier.cluster.arrive.release.aligned;\nbarrier.cluster.wait.acquire.aligned;\n" :::
-                   "memory");
+  asm volatile("barrier.cluster.arrive.release.aligned;\nbarrier.cluster.wait.acquire.aligned;\n" ::
+                   : "memory");
 #endif
 }
 // The shared::cluster address of the same offset in CTA `rank` of the cluster.
@@ -300,8 +302,8 @@ S90 float ld_shared_f32(uint32_t addr) {
   return v;
 }
 S90 void st_shared_16(uint32_t addr, uint4 v) {
-  asm volatile("st.shared.v4.b32 [%0], {%1, %2, %3, %4};\n" ::"r"(addr), "r"(v.x), "r"(v.y), "r"(v.z),
-               "r"(v.w)
+  asm volatile("st.shared.v4.b32 [%0], {%1, %2, %3, %4};\n" ::"r"(addr), "r"(v.x), "r"(v.y),
+               "r"(v.z), "r"(v.w)
                : "memory");
 }
 // 16 bytes into the peer CTA's shared memory (shared::cluster address), counted off the peer's
@@ -309,7 +311,8 @@ S90 void st_shared_16(uint32_t addr, uint4 v) {
 S90 void st_async_16(uint32_t addr, uint4 v, uint32_t cluster_bar) {
 #if SPARSE90_ARCH_OK
   asm volatile(
-      "st.async.shared::cluster.mbarrier::complete_tx::bytes.v4.b32 [%0], {%1, %2, %3, %4}, [%5];\n" ::"r"(addr),
+      "st.async.shared::cluster.mbarrier::complete_tx::bytes.v4.b32 [%0], {%1, %2, %3, %4}, "
+      "[%5];\n" ::"r"(addr),
       "r"(v.x), "r"(v.y), "r"(v.z), "r"(v.w), "r"(cluster_bar)
       : "memory");
 #endif
@@ -318,9 +321,10 @@ S90 void st_async_16(uint32_t addr, uint4 v, uint32_t cluster_bar) {
 // stores count it off; it may go below zero until this arrival comes: the phase needs both).
 S90 void mbar_arrive_expect_tx(uint32_t bar, uint32_t bytes) {
 #if SPARSE90_ARCH_OK
-  asm volatile("{\n.reg .b64 st;\nmbarrier.arrive.expect_tx.shared::cta.b64 st, [%0], %1;\n}\n" ::"r"(bar),
-               "r"(bytes)
-               : "memory");
+  asm volatile(
+      "{\n.reg .b64 st;\nmbarrier.arrive.expect_tx.shared::cta.b64 st, [%0], %1;\n}\n" ::"r"(bar),
+      "r"(bytes)
+      : "memory");
 #endif
 }
 // 16 read-only bytes that no other CTA of this SM will read again: no L1 allocation, 256-byte L2
@@ -356,9 +360,7 @@ S90 float ex2(float x) {
 // bytes of its two 16-bit lanes. Sign stays at bit 15; exponent and mantissa (7 bits) move right
 // by 4 into bf16's low exponent bits and top mantissa bits, which is the same number scaled by
 // 2^-120 (bias 127 against 7). Exact for every e4m3 value; the 2^120 comes back in dequant16.
-S90 uint32_t e4m3x2_bf16_scaled(uint32_t t) {
-  return (t & 0x80008000u) | ((t >> 4) & 0x07f007f0u);
-}
+S90 uint32_t e4m3x2_bf16_scaled(uint32_t t) { return (t & 0x80008000u) | ((t >> 4) & 0x07f007f0u); }
 S90 uint32_t bf16x2_mul(uint32_t a, __nv_bfloat162 b) {
   __nv_bfloat162 x = *reinterpret_cast<__nv_bfloat162*>(&a);
   x = __hmul2(x, b);
@@ -366,7 +368,7 @@ S90 uint32_t bf16x2_mul(uint32_t a, __nv_bfloat162 b) {
 }
 // 16 e4m3 values (16 bytes) -> 16 bf16 (two 16-byte chunks), times the tile scale (bf16x2).
 S90 void dequant16(uint4 v, __nv_bfloat162 scale2, uint4& lo, uint4& hi) {
-  const __nv_bfloat16 t120 = __ushort_as_bfloat16(0x7B80);   // 2^120: exponent 247, mantissa 0
+  const __nv_bfloat16 t120 = __ushort_as_bfloat16(0x7B80);  // 2^120: exponent 247, mantissa 0
   const __nv_bfloat162 two120 = __halves2bfloat162(t120, t120);
   uint32_t w[8];
   const uint32_t x[4] = {v.x, v.y, v.z, v.w};
@@ -415,8 +417,10 @@ S90 void dequant16_v5(uint4 v, __nv_bfloat162 scale2x120, uint4& lo, uint4& hi) 
 S90 uint4 dequant8_v5(uint32_t x0, uint32_t x1, __nv_bfloat162 scale2x120) {
   const uint32_t t0 = prmt(x0, 0x9180u), t1 = prmt(x0, 0xB3A2u);
   const uint32_t t2 = prmt(x1, 0x9180u), t3 = prmt(x1, 0xB3A2u);
-  return make_uint4(bf16x2_mul((t0 << 4) & 0x87f087f0u, scale2x120), bf16x2_mul((t1 << 4) & 0x87f087f0u, scale2x120),
-                    bf16x2_mul((t2 << 4) & 0x87f087f0u, scale2x120), bf16x2_mul((t3 << 4) & 0x87f087f0u, scale2x120));
+  return make_uint4(bf16x2_mul((t0 << 4) & 0x87f087f0u, scale2x120),
+                    bf16x2_mul((t1 << 4) & 0x87f087f0u, scale2x120),
+                    bf16x2_mul((t2 << 4) & 0x87f087f0u, scale2x120),
+                    bf16x2_mul((t3 << 4) & 0x87f087f0u, scale2x120));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -425,9 +429,9 @@ S90 uint4 dequant8_v5(uint32_t x0, uint32_t x1, __nv_bfloat162 scale2x120) {
 S90 uint64_t desc_kmajor(uint32_t addr) {
   uint64_t d = 0;
   d |= (uint64_t)((addr & 0x3FFFF) >> 4);
-  d |= (uint64_t)1 << 16;             // leading byte offset: unused for swizzled K-major
-  d |= (uint64_t)(1024 >> 4) << 32;   // stride byte offset: 8 rows of 128 bytes
-  d |= (uint64_t)1 << 62;             // 128-byte swizzle
+  d |= (uint64_t)1 << 16;            // leading byte offset: unused for swizzled K-major
+  d |= (uint64_t)(1024 >> 4) << 32;  // stride byte offset: 8 rows of 128 bytes
+  d |= (uint64_t)1 << 62;            // 128-byte swizzle
   return d;
 }
 // V read MN-major from a tile: 64-dim atoms (panels) 8192 bytes apart along N, 8-entry groups
@@ -482,8 +486,14 @@ S90 void wgmma_m64n64k16_ss(float (&d)[32], uint64_t k) {
   asm volatile(
       "{\n.reg .b64 da, db;\n.reg .pred p;\n"
       "add.s64 da, %32, %33;\nadd.s64 db, %32, %34;\nsetp.ne.b32 p, %35, 0;\n"
-      "wgmma.mma_async.sync.aligned.m64n64k16.f32.bf16.bf16 {%0,%1,%2,%3,%4,%5,%6,%7,%8,%9,%10,%11,%12,%13,%14,%15,%16,%17,%18,%19,%20,%21,%22,%23,%24,%25,%26,%27,%28,%29,%30,%31}, da, db, p, 1, 1, 0, 0;\n}\n"
-      : "+f"(d[0]), "+f"(d[1]), "+f"(d[2]), "+f"(d[3]), "+f"(d[4]), "+f"(d[5]), "+f"(d[6]), "+f"(d[7]), "+f"(d[8]), "+f"(d[9]), "+f"(d[10]), "+f"(d[11]), "+f"(d[12]), "+f"(d[13]), "+f"(d[14]), "+f"(d[15]), "+f"(d[16]), "+f"(d[17]), "+f"(d[18]), "+f"(d[19]), "+f"(d[20]), "+f"(d[21]), "+f"(d[22]), "+f"(d[23]), "+f"(d[24]), "+f"(d[25]), "+f"(d[26]), "+f"(d[27]), "+f"(d[28]), "+f"(d[29]), "+f"(d[30]), "+f"(d[31])
+      "wgmma.mma_async.sync.aligned.m64n64k16.f32.bf16.bf16 "
+      "{%0,%1,%2,%3,%4,%5,%6,%7,%8,%9,%10,%11,%12,%13,%14,%15,%16,%17,%18,%19,%20,%21,%22,%23,%24,%"
+      "25,%26,%27,%28,%29,%30,%31}, da, db, p, 1, 1, 0, 0;\n}\n"
+      : "+f"(d[0]), "+f"(d[1]), "+f"(d[2]), "+f"(d[3]), "+f"(d[4]), "+f"(d[5]), "+f"(d[6]),
+        "+f"(d[7]), "+f"(d[8]), "+f"(d[9]), "+f"(d[10]), "+f"(d[11]), "+f"(d[12]), "+f"(d[13]),
+        "+f"(d[14]), "+f"(d[15]), "+f"(d[16]), "+f"(d[17]), "+f"(d[18]), "+f"(d[19]), "+f"(d[20]),
+        "+f"(d[21]), "+f"(d[22]), "+f"(d[23]), "+f"(d[24]), "+f"(d[25]), "+f"(d[26]), "+f"(d[27]),
+        "+f"(d[28]), "+f"(d[29]), "+f"(d[30]), "+f"(d[31])
       : "l"(k), "n"(OFF_A), "n"(OFF_B), "n"(ACC));
 #else
   __trap();
@@ -498,8 +508,33 @@ S90 void wgmma_m64n256k16_rs(float (&d)[128], uint32_t a0, uint32_t a1, uint32_t
 #if SPARSE90_ARCH_OK
   asm volatile(
       "{\n.reg .b64 db;\n.reg .pred p;\nadd.s64 db, %132, %133;\nsetp.ne.b32 p, 1, 0;\n"
-      "wgmma.mma_async.sync.aligned.m64n256k16.f32.bf16.bf16 {%0,%1,%2,%3,%4,%5,%6,%7,%8,%9,%10,%11,%12,%13,%14,%15,%16,%17,%18,%19,%20,%21,%22,%23,%24,%25,%26,%27,%28,%29,%30,%31,%32,%33,%34,%35,%36,%37,%38,%39,%40,%41,%42,%43,%44,%45,%46,%47,%48,%49,%50,%51,%52,%53,%54,%55,%56,%57,%58,%59,%60,%61,%62,%63,%64,%65,%66,%67,%68,%69,%70,%71,%72,%73,%74,%75,%76,%77,%78,%79,%80,%81,%82,%83,%84,%85,%86,%87,%88,%89,%90,%91,%92,%93,%94,%95,%96,%97,%98,%99,%100,%101,%102,%103,%104,%105,%106,%107,%108,%109,%110,%111,%112,%113,%114,%115,%116,%117,%118,%119,%120,%121,%122,%123,%124,%125,%126,%127}, {%128,%129,%130,%131}, db, p, 1, 1, 1;\n}\n"
-      : "+f"(d[0]), "+f"(d[1]), "+f"(d[2]), "+f"(d[3]), "+f"(d[4]), "+f"(d[5]), "+f"(d[6]), "+f"(d[7]), "+f"(d[8]), "+f"(d[9]), "+f"(d[10]), "+f"(d[11]), "+f"(d[12]), "+f"(d[13]), "+f"(d[14]), "+f"(d[15]), "+f"(d[16]), "+f"(d[17]), "+f"(d[18]), "+f"(d[19]), "+f"(d[20]), "+f"(d[21]), "+f"(d[22]), "+f"(d[23]), "+f"(d[24]), "+f"(d[25]), "+f"(d[26]), "+f"(d[27]), "+f"(d[28]), "+f"(d[29]), "+f"(d[30]), "+f"(d[31]), "+f"(d[32]), "+f"(d[33]), "+f"(d[34]), "+f"(d[35]), "+f"(d[36]), "+f"(d[37]), "+f"(d[38]), "+f"(d[39]), "+f"(d[40]), "+f"(d[41]), "+f"(d[42]), "+f"(d[43]), "+f"(d[44]), "+f"(d[45]), "+f"(d[46]), "+f"(d[47]), "+f"(d[48]), "+f"(d[49]), "+f"(d[50]), "+f"(d[51]), "+f"(d[52]), "+f"(d[53]), "+f"(d[54]), "+f"(d[55]), "+f"(d[56]), "+f"(d[57]), "+f"(d[58]), "+f"(d[59]), "+f"(d[60]), "+f"(d[61]), "+f"(d[62]), "+f"(d[63]), "+f"(d[64]), "+f"(d[65]), "+f"(d[66]), "+f"(d[67]), "+f"(d[68]), "+f"(d[69]), "+f"(d[70]), "+f"(d[71]), "+f"(d[72]), "+f"(d[73]), "+f"(d[74]), "+f"(d[75]), "+f"(d[76]), "+f"(d[77]), "+f"(d[78]), "+f"(d[79]), "+f"(d[80]), "+f"(d[81]), "+f"(d[82]), "+f"(d[83]), "+f"(d[84]), "+f"(d[85]), "+f"(d[86]), "+f"(d[87]), "+f"(d[88]), "+f"(d[89]), "+f"(d[90]), "+f"(d[91]), "+f"(d[92]), "+f"(d[93]), "+f"(d[94]), "+f"(d[95]), "+f"(d[96]), "+f"(d[97]), "+f"(d[98]), "+f"(d[99]), "+f"(d[100]), "+f"(d[101]), "+f"(d[102]), "+f"(d[103]), "+f"(d[104]), "+f"(d[105]), "+f"(d[106]), "+f"(d[107]), "+f"(d[108]), "+f"(d[109]), "+f"(d[110]), "+f"(d[111]), "+f"(d[112]), "+f"(d[113]), "+f"(d[114]), "+f"(d[115]), "+f"(d[116]), "+f"(d[117]), "+f"(d[118]), "+f"(d[119]), "+f"(d[120]), "+f"(d[121]), "+f"(d[122]), "+f"(d[123]), "+f"(d[124]), "+f"(d[125]), "+f"(d[126]), "+f"(d[127])
+      "wgmma.mma_async.sync.aligned.m64n256k16.f32.bf16.bf16 "
+      "{%0,%1,%2,%3,%4,%5,%6,%7,%8,%9,%10,%11,%12,%13,%14,%15,%16,%17,%18,%19,%20,%21,%22,%23,%24,%"
+      "25,%26,%27,%28,%29,%30,%31,%32,%33,%34,%35,%36,%37,%38,%39,%40,%41,%42,%43,%44,%45,%46,%47,%"
+      "48,%49,%50,%51,%52,%53,%54,%55,%56,%57,%58,%59,%60,%61,%62,%63,%64,%65,%66,%67,%68,%69,%70,%"
+      "71,%72,%73,%74,%75,%76,%77,%78,%79,%80,%81,%82,%83,%84,%85,%86,%87,%88,%89,%90,%91,%92,%93,%"
+      "94,%95,%96,%97,%98,%99,%100,%101,%102,%103,%104,%105,%106,%107,%108,%109,%110,%111,%112,%"
+      "113,%114,%115,%116,%117,%118,%119,%120,%121,%122,%123,%124,%125,%126,%127}, "
+      "{%128,%129,%130,%131}, db, p, 1, 1, 1;\n}\n"
+      : "+f"(d[0]), "+f"(d[1]), "+f"(d[2]), "+f"(d[3]), "+f"(d[4]), "+f"(d[5]), "+f"(d[6]),
+        "+f"(d[7]), "+f"(d[8]), "+f"(d[9]), "+f"(d[10]), "+f"(d[11]), "+f"(d[12]), "+f"(d[13]),
+        "+f"(d[14]), "+f"(d[15]), "+f"(d[16]), "+f"(d[17]), "+f"(d[18]), "+f"(d[19]), "+f"(d[20]),
+        "+f"(d[21]), "+f"(d[22]), "+f"(d[23]), "+f"(d[24]), "+f"(d[25]), "+f"(d[26]), "+f"(d[27]),
+        "+f"(d[28]), "+f"(d[29]), "+f"(d[30]), "+f"(d[31]), "+f"(d[32]), "+f"(d[33]), "+f"(d[34]),
+        "+f"(d[35]), "+f"(d[36]), "+f"(d[37]), "+f"(d[38]), "+f"(d[39]), "+f"(d[40]), "+f"(d[41]),
+        "+f"(d[42]), "+f"(d[43]), "+f"(d[44]), "+f"(d[45]), "+f"(d[46]), "+f"(d[47]), "+f"(d[48]),
+        "+f"(d[49]), "+f"(d[50]), "+f"(d[51]), "+f"(d[52]), "+f"(d[53]), "+f"(d[54]), "+f"(d[55]),
+        "+f"(d[56]), "+f"(d[57]), "+f"(d[58]), "+f"(d[59]), "+f"(d[60]), "+f"(d[61]), "+f"(d[62]),
+        "+f"(d[63]), "+f"(d[64]), "+f"(d[65]), "+f"(d[66]), "+f"(d[67]), "+f"(d[68]), "+f"(d[69]),
+        "+f"(d[70]), "+f"(d[71]), "+f"(d[72]), "+f"(d[73]), "+f"(d[74]), "+f"(d[75]), "+f"(d[76]),
+        "+f"(d[77]), "+f"(d[78]), "+f"(d[79]), "+f"(d[80]), "+f"(d[81]), "+f"(d[82]), "+f"(d[83]),
+        "+f"(d[84]), "+f"(d[85]), "+f"(d[86]), "+f"(d[87]), "+f"(d[88]), "+f"(d[89]), "+f"(d[90]),
+        "+f"(d[91]), "+f"(d[92]), "+f"(d[93]), "+f"(d[94]), "+f"(d[95]), "+f"(d[96]), "+f"(d[97]),
+        "+f"(d[98]), "+f"(d[99]), "+f"(d[100]), "+f"(d[101]), "+f"(d[102]), "+f"(d[103]),
+        "+f"(d[104]), "+f"(d[105]), "+f"(d[106]), "+f"(d[107]), "+f"(d[108]), "+f"(d[109]),
+        "+f"(d[110]), "+f"(d[111]), "+f"(d[112]), "+f"(d[113]), "+f"(d[114]), "+f"(d[115]),
+        "+f"(d[116]), "+f"(d[117]), "+f"(d[118]), "+f"(d[119]), "+f"(d[120]), "+f"(d[121]),
+        "+f"(d[122]), "+f"(d[123]), "+f"(d[124]), "+f"(d[125]), "+f"(d[126]), "+f"(d[127])
       : "r"(a0), "r"(a1), "r"(a2), "r"(a3), "l"(b), "n"(OFF));
 #else
   __trap();
@@ -514,8 +549,33 @@ S90 void wgmma_m64n256k16_ss(float (&d)[128], uint64_t k, uint64_t v) {
   asm volatile(
       "{\n.reg .b64 da, db;\n.reg .pred p;\n"
       "add.s64 da, %128, %130;\nadd.s64 db, %129, %131;\nsetp.ne.b32 p, 1, 0;\n"
-      "wgmma.mma_async.sync.aligned.m64n256k16.f32.bf16.bf16 {%0,%1,%2,%3,%4,%5,%6,%7,%8,%9,%10,%11,%12,%13,%14,%15,%16,%17,%18,%19,%20,%21,%22,%23,%24,%25,%26,%27,%28,%29,%30,%31,%32,%33,%34,%35,%36,%37,%38,%39,%40,%41,%42,%43,%44,%45,%46,%47,%48,%49,%50,%51,%52,%53,%54,%55,%56,%57,%58,%59,%60,%61,%62,%63,%64,%65,%66,%67,%68,%69,%70,%71,%72,%73,%74,%75,%76,%77,%78,%79,%80,%81,%82,%83,%84,%85,%86,%87,%88,%89,%90,%91,%92,%93,%94,%95,%96,%97,%98,%99,%100,%101,%102,%103,%104,%105,%106,%107,%108,%109,%110,%111,%112,%113,%114,%115,%116,%117,%118,%119,%120,%121,%122,%123,%124,%125,%126,%127}, da, db, p, 1, 1, 0, 1;\n}\n"
-      : "+f"(d[0]), "+f"(d[1]), "+f"(d[2]), "+f"(d[3]), "+f"(d[4]), "+f"(d[5]), "+f"(d[6]), "+f"(d[7]), "+f"(d[8]), "+f"(d[9]), "+f"(d[10]), "+f"(d[11]), "+f"(d[12]), "+f"(d[13]), "+f"(d[14]), "+f"(d[15]), "+f"(d[16]), "+f"(d[17]), "+f"(d[18]), "+f"(d[19]), "+f"(d[20]), "+f"(d[21]), "+f"(d[22]), "+f"(d[23]), "+f"(d[24]), "+f"(d[25]), "+f"(d[26]), "+f"(d[27]), "+f"(d[28]), "+f"(d[29]), "+f"(d[30]), "+f"(d[31]), "+f"(d[32]), "+f"(d[33]), "+f"(d[34]), "+f"(d[35]), "+f"(d[36]), "+f"(d[37]), "+f"(d[38]), "+f"(d[39]), "+f"(d[40]), "+f"(d[41]), "+f"(d[42]), "+f"(d[43]), "+f"(d[44]), "+f"(d[45]), "+f"(d[46]), "+f"(d[47]), "+f"(d[48]), "+f"(d[49]), "+f"(d[50]), "+f"(d[51]), "+f"(d[52]), "+f"(d[53]), "+f"(d[54]), "+f"(d[55]), "+f"(d[56]), "+f"(d[57]), "+f"(d[58]), "+f"(d[59]), "+f"(d[60]), "+f"(d[61]), "+f"(d[62]), "+f"(d[63]), "+f"(d[64]), "+f"(d[65]), "+f"(d[66]), "+f"(d[67]), "+f"(d[68]), "+f"(d[69]), "+f"(d[70]), "+f"(d[71]), "+f"(d[72]), "+f"(d[73]), "+f"(d[74]), "+f"(d[75]), "+f"(d[76]), "+f"(d[77]), "+f"(d[78]), "+f"(d[79]), "+f"(d[80]), "+f"(d[81]), "+f"(d[82]), "+f"(d[83]), "+f"(d[84]), "+f"(d[85]), "+f"(d[86]), "+f"(d[87]), "+f"(d[88]), "+f"(d[89]), "+f"(d[90]), "+f"(d[91]), "+f"(d[92]), "+f"(d[93]), "+f"(d[94]), "+f"(d[95]), "+f"(d[96]), "+f"(d[97]), "+f"(d[98]), "+f"(d[99]), "+f"(d[100]), "+f"(d[101]), "+f"(d[102]), "+f"(d[103]), "+f"(d[104]), "+f"(d[105]), "+f"(d[106]), "+f"(d[107]), "+f"(d[108]), "+f"(d[109]), "+f"(d[110]), "+f"(d[111]), "+f"(d[112]), "+f"(d[113]), "+f"(d[114]), "+f"(d[115]), "+f"(d[116]), "+f"(d[117]), "+f"(d[118]), "+f"(d[119]), "+f"(d[120]), "+f"(d[121]), "+f"(d[122]), "+f"(d[123]), "+f"(d[124]), "+f"(d[125]), "+f"(d[126]), "+f"(d[127])
+      "wgmma.mma_async.sync.aligned.m64n256k16.f32.bf16.bf16 "
+      "{%0,%1,%2,%3,%4,%5,%6,%7,%8,%9,%10,%11,%12,%13,%14,%15,%16,%17,%18,%19,%20,%21,%22,%23,%24,%"
+      "25,%26,%27,%28,%29,%30,%31,%32,%33,%34,%35,%36,%37,%38,%39,%40,%41,%42,%43,%44,%45,%46,%47,%"
+      "48,%49,%50,%51,%52,%53,%54,%55,%56,%57,%58,%59,%60,%61,%62,%63,%64,%65,%66,%67,%68,%69,%70,%"
+      "71,%72,%73,%74,%75,%76,%77,%78,%79,%80,%81,%82,%83,%84,%85,%86,%87,%88,%89,%90,%91,%92,%93,%"
+      "94,%95,%96,%97,%98,%99,%100,%101,%102,%103,%104,%105,%106,%107,%108,%109,%110,%111,%112,%"
+      "113,%114,%115,%116,%117,%118,%119,%120,%121,%122,%123,%124,%125,%126,%127}, da, db, p, 1, "
+      "1, 0, 1;\n}\n"
+      : "+f"(d[0]), "+f"(d[1]), "+f"(d[2]), "+f"(d[3]), "+f"(d[4]), "+f"(d[5]), "+f"(d[6]),
+        "+f"(d[7]), "+f"(d[8]), "+f"(d[9]), "+f"(d[10]), "+f"(d[11]), "+f"(d[12]), "+f"(d[13]),
+        "+f"(d[14]), "+f"(d[15]), "+f"(d[16]), "+f"(d[17]), "+f"(d[18]), "+f"(d[19]), "+f"(d[20]),
+        "+f"(d[21]), "+f"(d[22]), "+f"(d[23]), "+f"(d[24]), "+f"(d[25]), "+f"(d[26]), "+f"(d[27]),
+        "+f"(d[28]), "+f"(d[29]), "+f"(d[30]), "+f"(d[31]), "+f"(d[32]), "+f"(d[33]), "+f"(d[34]),
+        "+f"(d[35]), "+f"(d[36]), "+f"(d[37]), "+f"(d[38]), "+f"(d[39]), "+f"(d[40]), "+f"(d[41]),
+        "+f"(d[42]), "+f"(d[43]), "+f"(d[44]), "+f"(d[45]), "+f"(d[46]), "+f"(d[47]), "+f"(d[48]),
+        "+f"(d[49]), "+f"(d[50]), "+f"(d[51]), "+f"(d[52]), "+f"(d[53]), "+f"(d[54]), "+f"(d[55]),
+        "+f"(d[56]), "+f"(d[57]), "+f"(d[58]), "+f"(d[59]), "+f"(d[60]), "+f"(d[61]), "+f"(d[62]),
+        "+f"(d[63]), "+f"(d[64]), "+f"(d[65]), "+f"(d[66]), "+f"(d[67]), "+f"(d[68]), "+f"(d[69]),
+        "+f"(d[70]), "+f"(d[71]), "+f"(d[72]), "+f"(d[73]), "+f"(d[74]), "+f"(d[75]), "+f"(d[76]),
+        "+f"(d[77]), "+f"(d[78]), "+f"(d[79]), "+f"(d[80]), "+f"(d[81]), "+f"(d[82]), "+f"(d[83]),
+        "+f"(d[84]), "+f"(d[85]), "+f"(d[86]), "+f"(d[87]), "+f"(d[88]), "+f"(d[89]), "+f"(d[90]),
+        "+f"(d[91]), "+f"(d[92]), "+f"(d[93]), "+f"(d[94]), "+f"(d[95]), "+f"(d[96]), "+f"(d[97]),
+        "+f"(d[98]), "+f"(d[99]), "+f"(d[100]), "+f"(d[101]), "+f"(d[102]), "+f"(d[103]),
+        "+f"(d[104]), "+f"(d[105]), "+f"(d[106]), "+f"(d[107]), "+f"(d[108]), "+f"(d[109]),
+        "+f"(d[110]), "+f"(d[111]), "+f"(d[112]), "+f"(d[113]), "+f"(d[114]), "+f"(d[115]),
+        "+f"(d[116]), "+f"(d[117]), "+f"(d[118]), "+f"(d[119]), "+f"(d[120]), "+f"(d[121]),
+        "+f"(d[122]), "+f"(d[123]), "+f"(d[124]), "+f"(d[125]), "+f"(d[126]), "+f"(d[127])
       : "l"(k), "l"(v), "n"(OFF_A), "n"(OFF_B));
 #else
   __trap();
@@ -530,7 +590,8 @@ template <int TILE_OFF, int P0, int P1, bool FIRST, int I = 0>
 S90 void issue_s(float (&s)[32], uint64_t dk) {
   if constexpr (I < (P1 - P0) * 4) {
     constexpr int off = (P0 + I / 4) * PANEL + (I % 4) * 32;
-    wgmma_m64n64k16_ss<((Layout::Q + off) >> 4), ((TILE_OFF + off) >> 4), (FIRST && I == 0 ? 0 : 1)>(s, dk);
+    wgmma_m64n64k16_ss<((Layout::Q + off) >> 4), ((TILE_OFF + off) >> 4),
+                       (FIRST && I == 0 ? 0 : 1)>(s, dk);
     issue_s<TILE_OFF, P0, P1, FIRST, I + 1>(s, dk);
   }
 }
@@ -538,8 +599,8 @@ S90 void issue_s(float (&s)[32], uint64_t dk) {
 template <int V_OFF, int KK = 0>
 S90 void issue_pv_rs(float (&o)[128], const uint32_t (&pf)[16], uint64_t dv) {
   if constexpr (KK < 4) {
-    wgmma_m64n256k16_rs<((V_OFF + KK * 16 * 128) >> 4)>(o, pf[4 * KK], pf[4 * KK + 1], pf[4 * KK + 2],
-                                                      pf[4 * KK + 3], dv);
+    wgmma_m64n256k16_rs<((V_OFF + KK * 16 * 128) >> 4)>(o, pf[4 * KK], pf[4 * KK + 1],
+                                                        pf[4 * KK + 2], pf[4 * KK + 3], dv);
     issue_pv_rs<V_OFF, KK + 1>(o, pf, dv);
   }
 }
@@ -556,12 +617,12 @@ S90 void issue_pv_ss(float (&o)[128], uint64_t dk, uint64_t dv) {
 // The kernel body.
 
 struct Args {
-  const __nv_bfloat16* q;    // [rows, 128, 576]
-  const uint8_t* cache;      // bf16 [batch, P, 576] or KV_FP8_656 [batch, P]
-  const int* indices;        // [rows, k]; -1 (or >= P): no entry
-  __nv_bfloat16* out;        // [rows, 128, 512]
-  int T, P, k;               // query tokens per sequence (row r reads sequence r / T), positions, k
-  float scaleLog2;           // softmax scale * log2(e)
+  const __nv_bfloat16* q;  // [rows, 128, 576]
+  const uint8_t* cache;    // bf16 [batch, P, 576] or KV_FP8_656 [batch, P]
+  const int* indices;      // [rows, k]; -1 (or >= P): no entry
+  __nv_bfloat16* out;      // [rows, 128, 512]
+  int T, P, k;             // query tokens per sequence (row r reads sequence r / T), positions, k
+  float scaleLog2;         // softmax scale * log2(e)
 };
 
 // Registers per thread after setmaxnreg. A CTA starts with the launch allocation (168 per thread:
@@ -576,9 +637,9 @@ struct Regs {
                 "the consumers take only what the producer frees");
 };
 
-constexpr float NEG_BIG = -1e30f;   // initial row max: finite, so no inf - inf
+constexpr float NEG_BIG = -1e30f;  // initial row max: finite, so no inf - inf
 
-template <bool CL, int DIAG = DIAG_NONE>   // CL: the kernel runs as a CTA pair (cluster of 2)
+template <bool CL, int DIAG = DIAG_NONE>  // CL: the kernel runs as a CTA pair (cluster of 2)
 S90 void consumer(const Args& a, uint32_t base, uint8_t* smem, uint32_t peer_base, int npairs) {
   const int wg = threadIdx.x >> 7, w = (threadIdx.x >> 5) & 3, lane = threadIdx.x & 31;
   const int g = lane >> 2, t = lane & 3;
@@ -591,8 +652,8 @@ S90 void consumer(const Args& a, uint32_t base, uint8_t* smem, uint32_t peer_bas
   float o[128];
 #pragma unroll
   for (int i = 0; i < 128; i++) o[i] = 0.f;
-  float s[32];        // S, then P (fp32) of this warpgroup's block
-  uint32_t pf[16];    // P as bf16 A fragments: m64n256k16 k-step kk uses pf[4kk .. 4kk+3]
+  float s[32];      // S, then P (fp32) of this warpgroup's block
+  uint32_t pf[16];  // P as bf16 A fragments: m64n256k16 k-step kk uses pf[4kk .. 4kk+3]
   float rowMax[2] = {NEG_BIG, NEG_BIG}, rowSum[2] = {0.f, 0.f};
 
   auto wait_ready = [&](int buf, int half, uint32_t parity) {
@@ -611,7 +672,7 @@ S90 void consumer(const Args& a, uint32_t base, uint8_t* smem, uint32_t peer_bas
   using Yes = std::true_type;
   using No = std::false_type;
   // -1 entries -> -inf; the row maxima of this block in log2 units (the scale is positive).
-  auto mask_rowmax = [&](int buf, float (&mx)[2]) {
+  auto mask_rowmax = [&](int buf, float(&mx)[2]) {
     const uint8_t* f = flags + buf * BLK + 2 * t;
 #pragma unroll
     for (int j = 0; j < 8; j++) {
@@ -629,7 +690,7 @@ S90 void consumer(const Args& a, uint32_t base, uint8_t* smem, uint32_t peer_bas
       mx[h] = m * scale;
     }
   };
-  auto exponentiate = [&](const float (&mnew)[2], float (&sum)[2]) {
+  auto exponentiate = [&](const float(&mnew)[2], float(&sum)[2]) {
 #pragma unroll
     for (int j = 0; j < 8; j++) {
 #pragma unroll
@@ -641,7 +702,7 @@ S90 void consumer(const Args& a, uint32_t base, uint8_t* smem, uint32_t peer_bas
       }
     }
   };
-  auto rescale_o = [&](const float (&f)[2]) {
+  auto rescale_o = [&](const float(&f)[2]) {
 #pragma unroll
     for (int j = 0; j < 32; j++) {
       o[4 * j] *= f[0];
@@ -718,7 +779,7 @@ S90 void consumer(const Args& a, uint32_t base, uint8_t* smem, uint32_t peer_bas
       fence_regs(o);
       fence_regs(pf);
       wgmma_fence();
-      issue_pv_rs<Layout::K0>(o, pf, dv);   // O[:, 0..255] += P0 V0
+      issue_pv_rs<Layout::K0>(o, pf, dv);  // O[:, 0..255] += P0 V0
       wgmma_commit();
       wgmma_wait<0>();
       fence_regs(o);
@@ -743,7 +804,7 @@ S90 void consumer(const Args& a, uint32_t base, uint8_t* smem, uint32_t peer_bas
       named_sync(BAR_P1, 256);
       fence_regs(o);
       wgmma_fence();
-      issue_pv_ss<Layout::P1, Layout::K1>(o, dk, dv);   // += P1 V1
+      issue_pv_ss<Layout::P1, Layout::K1>(o, dk, dv);  // += P1 V1
       wgmma_commit();
       if constexpr (decltype(has_next)::value) {
         // S of block 2i+2 while P1 V1 runs; the left half of K1 is free once P1 V1 retires.
@@ -757,7 +818,7 @@ S90 void consumer(const Args& a, uint32_t base, uint8_t* smem, uint32_t peer_bas
         fence_regs(o);
         release(1, 0);
         wait_ready(0, 1, par);
-        wgmma_fence();   // the batch before may still run: only orders this warp's register use
+        wgmma_fence();  // the batch before may still run: only orders this warp's register use
         issue_s<Layout::K0, 4, 9, false>(s, dk);
         wgmma_commit();
         wgmma_wait<0>();
@@ -775,7 +836,7 @@ S90 void consumer(const Args& a, uint32_t base, uint8_t* smem, uint32_t peer_bas
       issue_s<Layout::K0, 0, 4, true>(s, dk);
       wgmma_commit();
       wait_ready(0, 1, 0);
-      wgmma_fence();   // the batch before may still run: only orders this warp's register use
+      wgmma_fence();  // the batch before may still run: only orders this warp's register use
       issue_s<Layout::K0, 4, 9, false>(s, dk);
       wgmma_commit();
       wgmma_wait<0>();
@@ -799,7 +860,7 @@ S90 void consumer(const Args& a, uint32_t base, uint8_t* smem, uint32_t peer_bas
       fence_regs(s);
       float mx[2], mnew[2], alpha[2], sum[2] = {0.f, 0.f};
       mask_rowmax(1, mx);
-      named_sync(BAR_M0, 256);   // WG0's max of block 2i (and everything before)
+      named_sync(BAR_M0, 256);  // WG0's max of block 2i (and everything before)
 #pragma unroll
       for (int h = 0; h < 2; h++) {
         mnew[h] = fmaxf(sM0[rows[h]], mx[h]);
@@ -821,11 +882,11 @@ S90 void consumer(const Args& a, uint32_t base, uint8_t* smem, uint32_t peer_bas
       fence_regs(o);
       fence_regs(pf);
       wgmma_fence();
-      issue_pv_rs<Layout::K1 + 4 * PANEL>(o, pf, dv);   // O[:, 256..511] += P1 V1
+      issue_pv_rs<Layout::K1 + 4 * PANEL>(o, pf, dv);  // O[:, 256..511] += P1 V1
       wgmma_commit();
-      store_p(smem + Layout::P1);   // reads pf, which the running wgmma only reads too
-      named_sync(BAR_P0, 256);       // WG0's P0, rescaled to this max
-      issue_pv_ss<Layout::P0, Layout::K0 + 4 * PANEL>(o, dk, dv);   // += P0 V0
+      store_p(smem + Layout::P1);  // reads pf, which the running wgmma only reads too
+      named_sync(BAR_P0, 256);     // WG0's P0, rescaled to this max
+      issue_pv_ss<Layout::P0, Layout::K0 + 4 * PANEL>(o, dk, dv);  // += P0 V0
       wgmma_commit();
       fence_proxy_async_cta();
       named_arrive(BAR_P1, 256);
@@ -877,14 +938,14 @@ S90 void producer_bf16(const Args& a, uint32_t base, uint8_t* smem, int npairs) 
   const int* idx_row = a.indices + (size_t)r * a.k;
   const uint8_t* seq_rows = a.cache + (size_t)(r / a.T) * a.P * ROWB;
   const uint8_t* seq = seq_rows + l8 * 16;
-  const uint32_t dst0 = grp * 128 + ((l8 ^ (grp & 7)) << 4);   // rows grp + 16 i: same swizzle
+  const uint32_t dst0 = grp * 128 + ((l8 ^ (grp & 7)) << 4);  // rows grp + 16 i: same swizzle
   auto ready = [&](int buf, int half) { return base + Layout::READY + 8 * (2 * buf + half); };
   auto free_ = [&](int buf, int half) { return base + Layout::FREE + 8 * (2 * buf + half); };
-  auto load_idx = [&](int blk, int (&id)[4]) {
+  auto load_idx = [&](int blk, int(&id)[4]) {
 #pragma unroll
     for (int i = 0; i < 4; i++) id[i] = entry_at(a, idx_row, blk * BLK + grp + 16 * i);
   };
-  auto gather = [&](const int (&id)[4], uint32_t tile, auto p0, auto p1) {
+  auto gather = [&](const int(&id)[4], uint32_t tile, auto p0, auto p1) {
 #pragma unroll
     for (int i = 0; i < 4; i++) {
       const uint8_t* src = seq + (size_t)(id[i] >= 0 ? id[i] : 0) * ROWB;
@@ -895,7 +956,7 @@ S90 void producer_bf16(const Args& a, uint32_t base, uint8_t* smem, int npairs) 
         cp_async_16(dst + p * PANEL, src + p * 128, n);
     }
   };
-  auto put_flags = [&](const int (&id)[4], int buf) {
+  auto put_flags = [&](const int(&id)[4], int buf) {
     if (l8 == 0) {
 #pragma unroll
       for (int i = 0; i < 4; i++) smem[Layout::FLAGS + buf * BLK + grp + 16 * i] = id[i] >= 0;
@@ -911,7 +972,7 @@ S90 void producer_bf16(const Args& a, uint32_t base, uint8_t* smem, int npairs) 
     load_idx(1, c1);
   }
   for (int i = 0; i < npairs; i++) {
-    const uint32_t par = ((uint32_t)i & 1u) ^ 1u;   // a fresh barrier passes parity 1 at once
+    const uint32_t par = ((uint32_t)i & 1u) ^ 1u;  // a fresh barrier passes parity 1 at once
     if (i + 1 < npairs) {
       load_idx(2 * i + 2, n0);
       load_idx(2 * i + 3, n1);
@@ -946,8 +1007,8 @@ S90 void producer_bf16(const Args& a, uint32_t base, uint8_t* smem, int npairs) 
 // tiles (one row per thread); alone, a CTA fills all 64 rows of its own tiles (rows r and r+32 per
 // thread). The loads of the next row-half are in flight while the current one is converted.
 struct Fp8Half {
-  uint4 v[4];   // 4 x 16 e4m3 (panel p, bytes q4*16 ..)
-  float2 scale; // the two tile scales of this half
+  uint4 v[4];    // 4 x 16 e4m3 (panel p, bytes q4*16 ..)
+  float2 scale;  // the two tile scales of this half
 };
 
 // V5: the cheaper conversion (dequant16_v5); in a CTA pair, the peer's half of every tile comes by
@@ -957,8 +1018,8 @@ struct Fp8Half {
 // and crosses no CTA.
 template <bool CLUSTER, bool V5 = false, int DIAG = DIAG_NONE>
 S90 void producer_fp8(const Args& a, uint32_t base, uint8_t* smem, uint32_t peer_base, int npairs) {
-  constexpr bool ASYNC = CLUSTER && V5;   // the v5 pair: st.async to the peer
-  constexpr int R = CLUSTER ? 1 : 2;   // rows per thread and block
+  constexpr bool ASYNC = CLUSTER && V5;  // the v5 pair: st.async to the peer
+  constexpr int R = CLUSTER ? 1 : 2;     // rows per thread and block
   const int pt = threadIdx.x - 256, q4 = pt & 3;
   const int r = blockIdx.y;
   const int row0 = (CLUSTER ? (int)cluster_rank() * 32 : 0) + (pt >> 2);
@@ -972,8 +1033,8 @@ S90 void producer_fp8(const Args& a, uint32_t base, uint8_t* smem, uint32_t peer
       const uint8_t* e = seq + (size_t)id * RAW;
 #pragma unroll
       for (int p = 0; p < 4; p++) h.v[p] = ld_stream_16(e + (RT ? 256 : 0) + p * 64 + q4 * 16);
-      h.scale = ld_stream_f2(e + 512 + (RT ? 8 : 0));   // the rope goes by cp.async (see put)
-    } else {   // a -1 entry: zeros (its scores are masked; its values must not be NaN)
+      h.scale = ld_stream_f2(e + 512 + (RT ? 8 : 0));  // the rope goes by cp.async (see put)
+    } else {  // a -1 entry: zeros (its scores are masked; its values must not be NaN)
 #pragma unroll
       for (int p = 0; p < 4; p++) h.v[p] = make_uint4(0u, 0u, 0u, 0u);
       h.scale = make_float2(0.f, 0.f);
@@ -1038,7 +1099,7 @@ S90 void producer_fp8(const Args& a, uint32_t base, uint8_t* smem, uint32_t peer
       store5(panel + (((2 * q4) ^ rx) << 4), lo);
       store5(panel + (((2 * q4 + 1) ^ rx) << 4), hi);
     }
-    if constexpr (RT && !ASYNC) {   // alone (the v5 pair copies rope and flags in put_rope_all)
+    if constexpr (RT && !ASYNC) {  // alone (the v5 pair copies rope and flags in put_rope_all)
       rope_alone();
       if (q4 == 0) smem[Layout::FLAGS + buf * BLK + row] = id >= 0;
     }
@@ -1071,7 +1132,7 @@ S90 void producer_fp8(const Args& a, uint32_t base, uint8_t* smem, uint32_t peer
     if constexpr (ASYNC) {
       // The peer's 32 rows of this half: 4 panels x 128 bytes each (the rope is copied locally).
       constexpr uint32_t kPeerBytes = 32 * 4 * 128;
-      if (half == 1) cp_async_arrive_noinc(base + off);   // the rope copies
+      if (half == 1) cp_async_arrive_noinc(base + off);  // the rope copies
       fence_proxy_async_cta();
       if (pt == 0) {
         mbar_arrive_expect_tx(base + off, kPeerBytes);
@@ -1079,7 +1140,7 @@ S90 void producer_fp8(const Args& a, uint32_t base, uint8_t* smem, uint32_t peer
         mbar_arrive(base + off);
       }
     } else {
-      if (half == 1) cp_async_arrive_noinc(base + off);   // the rope copies
+      if (half == 1) cp_async_arrive_noinc(base + off);  // the rope copies
       fence_proxy_async_cta();
       mbar_arrive(base + off);
     }
@@ -1095,10 +1156,11 @@ S90 void producer_fp8(const Args& a, uint32_t base, uint8_t* smem, uint32_t peer
     auto resignal = [&](int buf, int half) {
       if constexpr (ASYNC) {
         const uint32_t off = Layout::READY + 8 * (2 * buf + half);
-        if (half == 1) cp_async_arrive_noinc(base + off);   // no copies in flight: at once
+        if (half == 1) cp_async_arrive_noinc(base + off);  // no copies in flight: at once
         fence_proxy_async_cta();
         if (pt == 0) {
-          const uint32_t chunk = (buf ? Layout::K1 : Layout::K0) + (half ? 4 : 0) * PANEL + row0 * 128;
+          const uint32_t chunk =
+              (buf ? Layout::K1 : Layout::K0) + (half ? 4 : 0) * PANEL + row0 * 128;
           st_async_16(peer_base + chunk, ld_shared_16(base + chunk), peer_base + off);
           mbar_arrive_expect_tx(base + off, 16);
         } else {
@@ -1132,7 +1194,7 @@ S90 void producer_fp8(const Args& a, uint32_t base, uint8_t* smem, uint32_t peer
   Fp8Half A, B;
   load(id[0][0], No{}, A);
   for (int i = 0; i < npairs; i++) {
-    const uint32_t par = ((uint32_t)i & 1u) ^ 1u;   // a fresh barrier passes parity 1 at once
+    const uint32_t par = ((uint32_t)i & 1u) ^ 1u;  // a fresh barrier passes parity 1 at once
     const bool next = i + 1 < npairs;
     // The next pair's entries: early enough to hide their latency, late enough (two rows per
     // thread) not to be live while both half buffers hold right halves.
@@ -1220,9 +1282,10 @@ S90 void producer_fp8(const Args& a, uint32_t base, uint8_t* smem, uint32_t peer
 // -1 entries (and positions >= P) copy 0 bytes (cp.async zero-fills): values and scales are zeros.
 //
 // Issue (thread pt): row pt / 2 of the block, part pt & 1 (8 contiguous 16-byte chunks, plus the
-// scales for part 0 and four rope chunks for a right half). Conversion (warp w): rows 16w .. 16w+15,
-// two rows per step: lanes with bit 2 set take the odd row, q = lane bits {4,3,1,0} the 16-value
-// chunk (so the eight lanes of one shared-memory phase cover all 32 banks on the bf16 stores).
+// scales for part 0 and four rope chunks for a right half). Conversion (warp w): rows 16w ..
+// 16w+15, two rows per step: lanes with bit 2 set take the odd row, q = lane bits {4,3,1,0} the
+// 16-value chunk (so the eight lanes of one shared-memory phase cover all 32 banks on the bf16
+// stores).
 //
 // The producer converts halves in the order the consumers need them (K0 left, K1 right, K0 right,
 // K1 left, as v4); before each it issues the loads of every later half (up to three ahead) whose
@@ -1270,7 +1333,7 @@ S90 void producer_fp8_v6(const Args& a, uint32_t base, uint8_t* smem, int npairs
     const int bp = 4 * rt;
     // This lane's row pair 0 (rows 16w + sub, 16w + 2 + sub, ... step 2 rows per pair).
     const uint32_t row0 = base + (buf ? Layout::K1 : Layout::K0) + (16 * w + sub) * 128;
-    const int sw = sub << 2;   // rows of this lane all have the parity of sub
+    const int sw = sub << 2;  // rows of this lane all have the parity of sub
     const uint32_t rd = (bp + 2 + (q >> 3)) * PANEL + (((q & 7) ^ sw) << 4);
     const uint32_t scd = bp * PANEL + (sw << 4) + rt * 8 + (q >> 3) * 4;
     const uint32_t od = (bp + (q >> 2)) * PANEL;
@@ -1285,11 +1348,11 @@ S90 void producer_fp8_v6(const Args& a, uint32_t base, uint8_t* smem, int npairs
         v[u] = ld_shared_16(row + rd);
         sc[u] = ld_shared_f32(row + scd);
       }
-      __syncwarp();   // every lane has read the two rows before any lane overwrites them
+      __syncwarp();  // every lane has read the two rows before any lane overwrites them
 #pragma unroll
       for (int u = 0; u < 2; u++) {
         const uint32_t row = row0 + (j + u) * 256;
-        const int rx = (2 * (j + u) + sub) & 7;   // (16w + 2(j+u) + sub) & 7
+        const int rx = (2 * (j + u) + sub) & 7;  // (16w + 2(j+u) + sub) & 7
         const float s120 = sc[u] * 0x1p120f;
         uint4 lo, hi;
         dequant16_v5(v[u], __floats2bfloat162_rn(s120, s120), lo, hi);
@@ -1305,14 +1368,15 @@ S90 void producer_fp8_v6(const Args& a, uint32_t base, uint8_t* smem, int npairs
   };
 
   const int total = 4 * npairs;
-  int next = 0;   // halves whose loads this thread has issued
+  int next = 0;  // halves whose loads this thread has issued
   auto free_bar = [&](int s) { return bar(Layout::FREE, slot_buf(s & 3), slot_half(s & 3)); };
-  auto free_par = [](int s) { return ((uint32_t)(s >> 2) & 1u) ^ 1u; };   // fresh: parity 1 passes
+  auto free_par = [](int s) { return ((uint32_t)(s >> 2) & 1u) ^ 1u; };  // fresh: parity 1 passes
   for (int s = 0; s < total; s++) {
-    if (next == s) mbar_wait<false>(free_bar(s), free_par(s));   // v4's one blocking wait
+    if (next == s) mbar_wait<false>(free_bar(s), free_par(s));  // v4's one blocking wait
     // Every later half (at most three ahead: the fourth would reuse this one's region) whose
     // region is free; the warp decides together.
-    while (next < total && next <= s + 3 && __all_sync(0xffffffffu, mbar_test(free_bar(next), free_par(next)))) {
+    while (next < total && next <= s + 3 &&
+           __all_sync(0xffffffffu, mbar_test(free_bar(next), free_par(next)))) {
       issue(next);
       next++;
     }
@@ -1352,7 +1416,8 @@ S90 void unroll(F& f) {
 // for a right half).
 template <int NBUF>
 S90 void producer_fp8_v7(const Args& a, uint32_t base, uint32_t peer_base, int npairs) {
-  static_assert(NBUF >= 2 && NBUF <= 4, "a rope buffer (one per right slot) is reloaded four halves on");
+  static_assert(NBUF >= 2 && NBUF <= 4,
+                "a rope buffer (one per right slot) is reloaded four halves on");
   const int pt = threadIdx.x - 256, q4 = pt & 3;
   const uint32_t rank = cluster_rank();
   const int row = (int)rank * 32 + (pt >> 2);
@@ -1364,11 +1429,11 @@ S90 void producer_fp8_v7(const Args& a, uint32_t base, uint32_t peer_base, int n
   constexpr uint32_t kPeerRight = kPeerLeft + 32 * 128;
 
   struct Half {
-    uint4 v[4];     // 4 x 16 e4m3: panel p, bytes q4*16 .. of the half
-    float2 scale;   // the half's two tile scales
+    uint4 v[4];    // 4 x 16 e4m3: panel p, bytes q4*16 .. of the half
+    float2 scale;  // the half's two tile scales
   };
   Half h[NBUF];
-  uint4 rope[2][2];   // right slot 1 (K1) / 2 (K0): rope chunks 2 q4, 2 q4 + 1 of the row
+  uint4 rope[2][2];  // right slot 1 (K1) / 2 (K0): rope chunks 2 q4, 2 q4 + 1 of the row
 
   // Half s: pair s / 4, slot s % 4 = K0 left (block 2i), K1 right (2i+1), K0 right (2i), K1 left
   // (2i+1), the order the consumers release them in (v4's).
@@ -1387,14 +1452,14 @@ S90 void producer_fp8_v7(const Args& a, uint32_t base, uint32_t peer_base, int n
         rope[K - 1][0] = ld_stream_16(e + 528 + q4 * 32);
         rope[K - 1][1] = ld_stream_16(e + 528 + q4 * 32 + 16);
       }
-    } else {   // a -1 entry: zeros (its scores are masked; its values must not be NaN)
+    } else {  // a -1 entry: zeros (its scores are masked; its values must not be NaN)
 #pragma unroll
       for (int p = 0; p < 4; p++) x.v[p] = make_uint4(0u, 0u, 0u, 0u);
       x.scale = make_float2(0.f, 0.f);
       if constexpr (RT) rope[K - 1][0] = rope[K - 1][1] = make_uint4(0u, 0u, 0u, 0u);
     }
   };
-  auto put = [&](const Half& x, int blk, auto slot) {   // blk: the block pair (s / 4)
+  auto put = [&](const Half& x, int blk, auto slot) {  // blk: the block pair (s / 4)
     constexpr int K = decltype(slot)::value;
     constexpr bool RT = K == 1 || K == 2;
     constexpr int BUF = K & 1;
@@ -1427,7 +1492,8 @@ S90 void producer_fp8_v7(const Args& a, uint32_t base, uint32_t peer_base, int n
       if (q4 < 2) {
         const int frow = q4 ? row ^ 32 : row;
         const uint32_t valid = entry_at(a, idx_row, (2 * blk + BUF) * BLK + frow) >= 0;
-        asm volatile("st.shared.u8 [%0], %1;\n" ::"r"(base + Layout::FLAGS + BUF * BLK + frow), "r"(valid)
+        asm volatile("st.shared.u8 [%0], %1;\n" ::"r"(base + Layout::FLAGS + BUF * BLK + frow),
+                     "r"(valid)
                      : "memory");
       }
     }
@@ -1460,32 +1526,35 @@ S90 void producer_fp8_v7(const Args& a, uint32_t base, uint32_t peer_base, int n
       constexpr int K = J & 3, B = J % NBUF;
       const int s = s0 + J;
       if (s < total) {
-        const uint32_t par = ((uint32_t)(s >> 2) & 1u) ^ 1u;   // a fresh barrier passes parity 1
-        mbar_wait<true>(base + Layout::FREE + 8 * (2 * (K & 1) + ((K == 1 || K == 2) ? 1 : 0)), par);
+        const uint32_t par = ((uint32_t)(s >> 2) & 1u) ^ 1u;  // a fresh barrier passes parity 1
+        mbar_wait<true>(base + Layout::FREE + 8 * (2 * (K & 1) + ((K == 1 || K == 2) ? 1 : 0)),
+                        par);
         put(h[B], s >> 2, std::integral_constant<int, K>{});
         signal(std::integral_constant<int, K>{});
         // The index after the stores (an L1 hit): held across the conversion it would cost a
         // register the producer lacks.
-        if (s + NBUF < total) load(entry(s + NBUF), std::integral_constant<int, (J + NBUF) & 3>{}, h[B]);
+        if (s + NBUF < total)
+          load(entry(s + NBUF), std::integral_constant<int, (J + NBUF) & 3>{}, h[B]);
       }
     };
     unroll<U>(step);
   }
 }
 
-// FP8: the cache format. CLUSTER (with V5 only): the two head halves of a row run as a CTA pair that
-// shares the dequantised rows; without it (the shipped fp8 kernel) an fp8 CTA dequantises all rows
-// itself.
-// V5 (fp8 only): the version-5 producer (see producer_fp8). V6 (fp8, alone): the version-6
-// producer (producer_fp8_v6; shared memory Layout::BYTES6). DIAG: a diagnostic build (Diag).
-// V7 (fp8, CLUSTER, not V5): the version-7 pair producer with V7 register buffers
+// FP8: the cache format. CLUSTER (with V5 only): the two head halves of a row run as a CTA pair
+// that shares the dequantised rows; without it (the shipped fp8 kernel) an fp8 CTA dequantises all
+// rows itself. V5 (fp8 only): the version-5 producer (see producer_fp8). V6 (fp8, alone): the
+// version-6 producer (producer_fp8_v6; shared memory Layout::BYTES6). DIAG: a diagnostic build
+// (Diag). V7 (fp8, CLUSTER, not V5): the version-7 pair producer with V7 register buffers
 // (producer_fp8_v7).
-template <bool FP8, bool CLUSTER, bool V5 = false, int DIAG = DIAG_NONE, bool V6 = false, int V7 = 0>
+template <bool FP8, bool CLUSTER, bool V5 = false, int DIAG = DIAG_NONE, bool V6 = false,
+          int V7 = 0>
 S90 void sparse_mla(const Args& a) {
   static_assert(FP8 || !CLUSTER, "the bf16 gather has no CTA-pair form");
   static_assert(FP8 || !V5, "version 5 changes only the fp8 producer");
   static_assert(!V6 || (FP8 && !CLUSTER && !V5), "version 6 is an fp8 producer of the solo kernel");
-  static_assert(DIAG != DIAG_CONSUMERS || (FP8 && !V6), "DIAG_CONSUMERS is a v4 / v5 producer switch");
+  static_assert(DIAG != DIAG_CONSUMERS || (FP8 && !V6),
+                "DIAG_CONSUMERS is a v4 / v5 producer switch");
   static_assert(V7 == 0 || (FP8 && CLUSTER && !V5 && !V6 && DIAG != DIAG_CONSUMERS),
                 "version 7 is an fp8 producer of the CTA pair");
   extern __shared__ uint8_t smem_raw[];
@@ -1515,9 +1584,10 @@ S90 void sparse_mla(const Args& a) {
     fence_mbar_init();
   }
   __syncthreads();
-  if (wg == 2) {   // Q (64 heads x 576, contiguous) while everyone scans the index list
+  if (wg == 2) {  // Q (64 heads x 576, contiguous) while everyone scans the index list
     const int pt = tid - 256;
-    const uint8_t* src = reinterpret_cast<const uint8_t*>(a.q + ((size_t)r * 128 + hh * HEADS) * DQK);
+    const uint8_t* src =
+        reinterpret_cast<const uint8_t*>(a.q + ((size_t)r * 128 + hh * HEADS) * DQK);
     for (int c = pt; c < HEADS * 72; c += 128) {
       const int row = c / 72, ch = c % 72;
       cp_async_16(base + Layout::Q + (ch >> 3) * PANEL + row * 128 + (((ch & 7) ^ (row & 7)) << 4),
@@ -1533,7 +1603,8 @@ S90 void sparse_mla(const Args& a) {
     for (int i0 = tid; i0 < a.k; i0 += 4 * THREADS) {
       int v[4];
 #pragma unroll
-      for (int u = 0; u < 4; u++) v[u] = i0 + u * THREADS < a.k ? __ldg(idx_row + i0 + u * THREADS) : -1;
+      for (int u = 0; u < 4; u++)
+        v[u] = i0 + u * THREADS < a.k ? __ldg(idx_row + i0 + u * THREADS) : -1;
 #pragma unroll
       for (int u = 0; u < 4; u++)
         if (v[u] >= 0 && v[u] < a.P) last = i0 + u * THREADS;
@@ -1542,12 +1613,12 @@ S90 void sparse_mla(const Args& a) {
     if ((tid & 31) == 0 && last >= 0) atomicMax(sLast, last);
   }
   if constexpr (CLUSTER) {
-    cluster_sync();   // the peer's barriers are initialised before anyone signals them
+    cluster_sync();  // the peer's barriers are initialised before anyone signals them
   } else {
     __syncthreads();
   }
-  const int nb = (*sLast + BLK) / BLK;   // blocks 0 .. nb-1 hold every valid entry
-  const int npairs = (nb + 1) / 2;       // WG1's block of the last pair may be all -1
+  const int nb = (*sLast + BLK) / BLK;  // blocks 0 .. nb-1 hold every valid entry
+  const int npairs = (nb + 1) / 2;      // WG1's block of the last pair may be all -1
   const uint32_t peer_base = CLUSTER ? map_shared(base, cluster_rank() ^ 1u) : 0u;
 
   if (wg == 2) {
@@ -1563,14 +1634,13 @@ S90 void sparse_mla(const Args& a) {
     } else {
       producer_bf16(a, base, smem, npairs);
     }
-    cp_async_wait_all();   // Q's copies too: no thread leaves with copies in flight
+    cp_async_wait_all();  // Q's copies too: no thread leaves with copies in flight
   } else {
     reg_alloc<Regs<FP8>::CONSUMER>();
     consumer<CLUSTER, DIAG>(a, base, smem, peer_base, npairs);
   }
-  if constexpr (CLUSTER) cluster_sync();   // no CTA leaves while its peer may still write into it
+  if constexpr (CLUSTER) cluster_sync();  // no CTA leaves while its peer may still write into it
 }
-
 
 // ---------------------------------------------------------------------------------------------
 // Version 8 (fp8, alone): the bytes in flight come from shared memory, not registers. v4-v7 load
@@ -1598,26 +1668,26 @@ S90 void sparse_mla(const Args& a) {
 // right panels retired before P was published). The producer converts the next left half while
 // WG1's P V runs, and the next right half while WG0's next left S runs.
 struct Layout8 {
-  static constexpr int SLOTS = 7;            // ring slots per producer warp
-  static constexpr int SLOT_ENTRIES = 4;     // entries per slot (a chunk)
+  static constexpr int SLOTS = 7;         // ring slots per producer warp
+  static constexpr int SLOT_ENTRIES = 4;  // entries per slot (a chunk)
   static constexpr int WARP_ENTRIES = SLOTS * SLOT_ENTRIES;
   static constexpr int Q = 0;
-  static constexpr int K = TILE;             // the bf16 tile
-  static constexpr int P = 2 * TILE;         // WG0's P for WG1 (64 heads x 64 keys bf16)
-  static constexpr int RING = P + PANEL;     // [4 warps][28] raw entries of 656 bytes
+  static constexpr int K = TILE;          // the bf16 tile
+  static constexpr int P = 2 * TILE;      // WG0's P for WG1 (64 heads x 64 keys bf16)
+  static constexpr int RING = P + PANEL;  // [4 warps][28] raw entries of 656 bytes
   static constexpr int FLAGS = RING + 4 * WARP_ENTRIES * RAW;  // [64] bytes: tile row valid
   static constexpr int RFLAGS = FLAGS + BLK;                   // [4][28] bytes: ring entry valid
-  static constexpr int ALPHA = RFLAGS + 4 * WARP_ENTRIES;     // [64] float: WG0's rescale of O
+  static constexpr int ALPHA = RFLAGS + 4 * WARP_ENTRIES;      // [64] float: WG0's rescale of O
   static constexpr int SUM = ALPHA + HEADS * 4;                // [64] float: final row sums
   static constexpr int BARS = (SUM + HEADS * 4 + 127) & ~127;
-  static constexpr int READY = BARS;         // [2] left, right
-  static constexpr int FREE = BARS + 16;     // [2]
+  static constexpr int READY = BARS;      // [2] left, right
+  static constexpr int FREE = BARS + 16;  // [2]
   static constexpr int QBAR = BARS + 32;
-  static constexpr int FULL = BARS + 40;     // [4 warps][7 slots]
+  static constexpr int FULL = BARS + 40;  // [4 warps][7 slots]
   static constexpr int LAST = FULL + 8 * 4 * SLOTS;
   static constexpr int GAVE_UP = LAST + 4;
   static constexpr int END = GAVE_UP + 4;
-  static constexpr int BYTES = END + 1024;   // + slack to align the dynamic base to 1024
+  static constexpr int BYTES = END + 1024;  // + slack to align the dynamic base to 1024
   static_assert(K % 1024 == 0 && P % 1024 == 0 && RING % 16 == 0 && RAW % 16 == 0,
                 "swizzle atoms need 1 KB, bulk copies 16 bytes");
   static_assert(BYTES <= 227 * 1024, "one CTA per SM: at most 227 KB of shared memory");
@@ -1651,7 +1721,8 @@ S90 void mbar_wait8(uint32_t bar, uint32_t parity, uint32_t gave_up) {
 S90 void bulk_copy_g2s(uint32_t dst, const void* src, uint32_t bytes, uint32_t bar) {
 #if SPARSE90_ARCH_OK
   asm volatile(
-      "cp.async.bulk.shared::cluster.global.mbarrier::complete_tx::bytes [%0], [%1], %2, [%3];\n" ::"r"(dst),
+      "cp.async.bulk.shared::cluster.global.mbarrier::complete_tx::bytes [%0], [%1], %2, [%3];\n" ::
+          "r"(dst),
       "l"(src), "r"(bytes), "r"(bar)
       : "memory");
 #endif
@@ -1680,8 +1751,8 @@ S90 void consumer_v8(const Args& a, uint32_t base, uint8_t* smem, int nb) {
   float o[128];
 #pragma unroll
   for (int i = 0; i < 128; i++) o[i] = 0.f;
-  float rowSum[2] = {0.f, 0.f};   // WG0's
-  auto rescale_o = [&](const float (&f)[2]) {
+  float rowSum[2] = {0.f, 0.f};  // WG0's
+  auto rescale_o = [&](const float(&f)[2]) {
 #pragma unroll
     for (int j = 0; j < 32; j++) {
       o[4 * j] *= f[0];
@@ -1703,8 +1774,8 @@ S90 void consumer_v8(const Args& a, uint32_t base, uint8_t* smem, int nb) {
       }
     }
   } else if (wg == 0) {
-    float s[32];       // S, then P (fp32)
-    uint32_t pf[16];   // P as bf16 A fragments
+    float s[32];      // S, then P (fp32)
+    uint32_t pf[16];  // P as bf16 A fragments
     float rowMax[2] = {NEG_BIG, NEG_BIG};
     for (int b = 0; b < nb; b++) {
       const uint32_t par = (uint32_t)b & 1u;
@@ -1714,7 +1785,7 @@ S90 void consumer_v8(const Args& a, uint32_t base, uint8_t* smem, int nb) {
       issue_s<Layout8::K, 0, 4, true>(s, dk);
       wgmma_commit();
       wait_ready(1, par);
-      wgmma_fence();   // the batch before may still run: only orders this warp's register use
+      wgmma_fence();  // the batch before may still run: only orders this warp's register use
       issue_s<Layout8::K, 4, 9, false>(s, dk);
       wgmma_commit();
       wgmma_wait<0>();
@@ -1786,7 +1857,7 @@ S90 void consumer_v8(const Args& a, uint32_t base, uint8_t* smem, int nb) {
       fence_regs(o);
       fence_regs(pf);
       wgmma_fence();
-      issue_pv_rs<Layout8::K>(o, pf, dv);   // O[:, 0..255] += P V_left
+      issue_pv_rs<Layout8::K>(o, pf, dv);  // O[:, 0..255] += P V_left
       wgmma_commit();
       wgmma_wait<0>();
       fence_regs(o);
@@ -1795,12 +1866,12 @@ S90 void consumer_v8(const Args& a, uint32_t base, uint8_t* smem, int nb) {
     }
   } else {
     for (int b = 0; b < nb; b++) {
-      named_sync(BAR_P0, 256);   // WG0's P and rescale of this block
+      named_sync(BAR_P0, 256);  // WG0's P and rescale of this block
       const float f[2] = {sAlpha[rows[0]], sAlpha[rows[1]]};
       if (__any_sync(0xffffffffu, f[0] != 1.f || f[1] != 1.f)) rescale_o(f);
       fence_regs(o);
       wgmma_fence();
-      issue_pv_ss<Layout8::P, Layout8::K + 4 * PANEL>(o, dk, dv);   // O[:, 256..511] += P V_right
+      issue_pv_ss<Layout8::P, Layout8::K + 4 * PANEL>(o, dk, dv);  // O[:, 256..511] += P V_right
       wgmma_commit();
       wgmma_wait<0>();
       fence_regs(o);
@@ -1824,10 +1895,12 @@ S90 void consumer_v8(const Args& a, uint32_t base, uint8_t* smem, int nb) {
   for (int h = 0; h < 2; h++) {
     const float total = sSum[rows[h]];
     const float inv = total > 0.f ? 1.f / total : 0.f;
-    __nv_bfloat16* orow = a.out + ((size_t)r * 128 + hh * HEADS + rows[h]) * DV + wg * (DV / 2) + 2 * t;
+    __nv_bfloat16* orow =
+        a.out + ((size_t)r * 128 + hh * HEADS + rows[h]) * DV + wg * (DV / 2) + 2 * t;
 #pragma unroll
     for (int j = 0; j < 32; j++)
-      *reinterpret_cast<uint32_t*>(orow + 8 * j) = pack_bf16(o[4 * j + 2 * h] * inv, o[4 * j + 2 * h + 1] * inv);
+      *reinterpret_cast<uint32_t*>(orow + 8 * j) =
+          pack_bf16(o[4 * j + 2 * h] * inv, o[4 * j + 2 * h + 1] * inv);
   }
 }
 
@@ -1852,12 +1925,16 @@ S90 void producer_fp8_v8(const Args& a, uint32_t base, uint8_t* smem, int nb) {
     const uint32_t valid = __ballot_sync(0xffffffffu, id >= 0);
     if (on) {
       rflag[slot * 4 + e] = id >= 0;
-      if (e == 0) mbar_arrive_expect_tx(full0 + 8 * slot, __popc(valid & (0xfu << (lane & ~3))) * RAW);
-      if (id >= 0) bulk_copy_g2s(ring + (slot * 4 + e) * RAW, seq + (size_t)id * RAW, RAW, full0 + 8 * slot);
+      if (e == 0)
+        mbar_arrive_expect_tx(full0 + 8 * slot, __popc(valid & (0xfu << (lane & ~3))) * RAW);
+      if (id >= 0)
+        bulk_copy_g2s(ring + (slot * 4 + e) * RAW, seq + (size_t)id * RAW, RAW, full0 + 8 * slot);
     }
   };
   // Ring entry (0..27) of row 16w + local of block b.
-  auto entry_of = [&](int b, int local) { return ((4 * b + (local >> 2)) % SLOTS) * 4 + (local & 3); };
+  auto entry_of = [&](int b, int local) {
+    return ((4 * b + (local >> 2)) % SLOTS) * 4 + (local & 3);
+  };
 
   // Half h of block b from the ring into the tile. Step j: rows 16w + 2j + sub (sub = lane bit 2),
   // 16-value unit u of the half's 256 (lanes of one shared-memory phase: four units of each row,
@@ -1867,7 +1944,7 @@ S90 void producer_fp8_v8(const Args& a, uint32_t base, uint8_t* smem, int nb) {
   auto convert = [&](int b, int h) {
 #pragma unroll 2
     for (int j = 0; j < 8; j++) {
-      if (h == 0 && (j & 1) == 0) {   // the chunk's copies have landed (first touch: left half)
+      if (h == 0 && (j & 1) == 0) {  // the chunk's copies have landed (first touch: left half)
         const int c = 4 * b + (j >> 1);
         mbar_wait8(full0 + 8 * (c % SLOTS), (uint32_t)(c / SLOTS) & 1u, gave);
       }
@@ -1885,13 +1962,14 @@ S90 void producer_fp8_v8(const Args& a, uint32_t base, uint8_t* smem, int nb) {
       st_shared_16(dst + (((2 * (u & 3)) ^ rx) << 4), lo);
       st_shared_16(dst + (((2 * (u & 3) + 1) ^ rx) << 4), hi);
     }
-    if (h == 1) {   // rope (bf16 as stored) and the tile's valid flags: 16 rows x 8 chunks
+    if (h == 1) {  // rope (bf16 as stored) and the tile's valid flags: 16 rows x 8 chunks
 #pragma unroll
       for (int i = 0; i < 4; i++) {
         const int local = 4 * i + (lane >> 3), row = 16 * w + local, cc = lane & 7;
         const int e = entry_of(b, local);
         const bool valid = rflag[e] != 0;
-        const uint4 v = valid ? ld_shared_16(ring + e * RAW + 528 + 16 * cc) : make_uint4(0u, 0u, 0u, 0u);
+        const uint4 v =
+            valid ? ld_shared_16(ring + e * RAW + 528 + 16 * cc) : make_uint4(0u, 0u, 0u, 0u);
         st_shared_16(base + Layout8::K + 8 * PANEL + row * 128 + ((cc ^ (row & 7)) << 4), v);
         if (cc == 0) smem[Layout8::FLAGS + row] = valid;
       }
@@ -1901,12 +1979,12 @@ S90 void producer_fp8_v8(const Args& a, uint32_t base, uint8_t* smem, int nb) {
   if (nb == 0) return;
   issue(0, SLOTS);
   for (int b = 0; b < nb; b++) {
-    const uint32_t fpar = ((uint32_t)b & 1u) ^ 1u;   // a fresh barrier passes parity 1 at once
+    const uint32_t fpar = ((uint32_t)b & 1u) ^ 1u;  // a fresh barrier passes parity 1 at once
 #pragma unroll 1
     for (int h = 0; h < 2; h++) {
       mbar_wait8(base + Layout8::FREE + 8 * h, fpar, gave);
       convert(b, h);
-      fence_proxy_async_cta();   // generic stores before the consumers' wgmma
+      fence_proxy_async_cta();  // generic stores before the consumers' wgmma
       mbar_arrive(base + Layout8::READY + 8 * h);
     }
     // This warp is done with block b's chunks: their slots take the next ones (async-proxy writes
@@ -1931,8 +2009,8 @@ S90 void sparse_mla_v8(const Args& a) {
   int* const sLast = reinterpret_cast<int*>(smem + Layout8::LAST);
   if (tid == 0) {
     for (int h = 0; h < 2; h++) {
-      mbar_init(base + Layout8::READY + 8 * h, 128);   // every producer thread
-      mbar_init(base + Layout8::FREE + 8 * h, 4);      // the releasing warpgroup's warps
+      mbar_init(base + Layout8::READY + 8 * h, 128);  // every producer thread
+      mbar_init(base + Layout8::FREE + 8 * h, 4);     // the releasing warpgroup's warps
     }
     mbar_init(base + Layout8::QBAR, 128);
     for (int i = 0; i < 4 * Layout8::SLOTS; i++) mbar_init(base + Layout8::FULL + 8 * i, 1);
@@ -1941,9 +2019,10 @@ S90 void sparse_mla_v8(const Args& a) {
     fence_mbar_init();
   }
   __syncthreads();
-  if (wg == 2) {   // Q (64 heads x 576, contiguous) while everyone scans the index list
+  if (wg == 2) {  // Q (64 heads x 576, contiguous) while everyone scans the index list
     const int pt = tid - 256;
-    const uint8_t* src = reinterpret_cast<const uint8_t*>(a.q + ((size_t)r * 128 + hh * HEADS) * DQK);
+    const uint8_t* src =
+        reinterpret_cast<const uint8_t*>(a.q + ((size_t)r * 128 + hh * HEADS) * DQK);
     for (int c = pt; c < HEADS * 72; c += 128) {
       const int row = c / 72, ch = c % 72;
       cp_async_16(base + Layout8::Q + (ch >> 3) * PANEL + row * 128 + (((ch & 7) ^ (row & 7)) << 4),
@@ -1957,7 +2036,8 @@ S90 void sparse_mla_v8(const Args& a) {
     for (int i0 = tid; i0 < a.k; i0 += 4 * THREADS) {
       int v[4];
 #pragma unroll
-      for (int u = 0; u < 4; u++) v[u] = i0 + u * THREADS < a.k ? __ldg(idx_row + i0 + u * THREADS) : -1;
+      for (int u = 0; u < 4; u++)
+        v[u] = i0 + u * THREADS < a.k ? __ldg(idx_row + i0 + u * THREADS) : -1;
 #pragma unroll
       for (int u = 0; u < 4; u++)
         if (v[u] >= 0 && v[u] < a.P) last = i0 + u * THREADS;
@@ -1966,11 +2046,11 @@ S90 void sparse_mla_v8(const Args& a) {
     if ((tid & 31) == 0 && last >= 0) atomicMax(sLast, last);
   }
   __syncthreads();
-  const int nb = (*sLast + BLK) / BLK;   // blocks 0 .. nb-1 hold every valid entry
+  const int nb = (*sLast + BLK) / BLK;  // blocks 0 .. nb-1 hold every valid entry
   if (wg == 2) {
     reg_dealloc<Regs<true>::PRODUCER>();
     producer_fp8_v8(a, base, smem, nb);
-    cp_async_wait_all();   // Q's copies too: no thread leaves with copies in flight
+    cp_async_wait_all();  // Q's copies too: no thread leaves with copies in flight
   } else {
     reg_alloc<Regs<true>::CONSUMER>();
     consumer_v8<DIAG>(a, base, smem, nb);

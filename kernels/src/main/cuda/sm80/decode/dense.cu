@@ -1,8 +1,9 @@
 // Dense MLA decode in absorbed MQA mode, the portable kernel (version 1): 128 query heads share one
 // latent cache entry of 576 (512 latent + 64 rope) per token; the value is the entry's first 512
-// dims. Layouts: q [batch, tps, 128, 576], cache [batch, position, 576], out [batch, tps, 128, 512],
-// bf16. Query token j of a sequence sees keys 0 .. position - tps + j. Built to compute_80 PTX,
-// which the driver compiles for whatever GPU it finds; Hopper runs sm90/decode/dense.cu instead.
+// dims. Layouts: q [batch, tps, 128, 576], cache [batch, position, 576], out [batch, tps, 128,
+// 512], bf16. Query token j of a sequence sees keys 0 .. position - tps + j. Built to compute_80
+// PTX, which the driver compiles for whatever GPU it finds; Hopper runs sm90/decode/dense.cu
+// instead.
 //
 // FlashAttention-2 style on mma.sync (HMMA.16816.F32.BF16), split-KV + combine. One block = 64
 // query rows (half the heads of one query token) over a range of KV tiles of 32 tokens. The 64x512
@@ -35,7 +36,8 @@ DSA_DEVICE int swz(int row, int col) {
 // accumulators (rows g and g+8 of row group rg, output columns ch*256 ..).
 DSA_DEVICE void finish_rows(const float* o, const float* row_sum, const float* row_max, float* sMax,
                             __nv_bfloat16* __restrict__ out, float* __restrict__ partial_o,
-                            float* __restrict__ partial_lse, long long row0, int splits, int split) {
+                            float* __restrict__ partial_lse, long long row0, int splits,
+                            int split) {
   const int warp = threadIdx.x >> 5, lane = threadIdx.x & 31, g = lane >> 2, t4 = lane & 3;
   const int rg = warp & 3, ch = warp >> 2;
   __syncthreads();
@@ -57,12 +59,14 @@ DSA_DEVICE void finish_rows(const float* o, const float* row_sum, const float* r
       uint32_t* dst = reinterpret_cast<uint32_t*>(out + row * DV + ch * 256);
 #pragma unroll
       for (int nt = 0; nt < 32; nt++)
-        dst[(nt * 8 + 2 * t4) / 2] = dsa::pack_bf16(o[nt * 4 + h * 2] * inv, o[nt * 4 + h * 2 + 1] * inv);
+        dst[(nt * 8 + 2 * t4) / 2] =
+            dsa::pack_bf16(o[nt * 4 + h * 2] * inv, o[nt * 4 + h * 2 + 1] * inv);
     } else {
       float2* dst = reinterpret_cast<float2*>(partial_o + (row * splits + split) * DV + ch * 256);
 #pragma unroll
       for (int nt = 0; nt < 32; nt++)
-        dst[(nt * 8 + 2 * t4) / 2] = make_float2(o[nt * 4 + h * 2] * inv, o[nt * 4 + h * 2 + 1] * inv);
+        dst[(nt * 8 + 2 * t4) / 2] =
+            make_float2(o[nt * 4 + h * 2] * inv, o[nt * 4 + h * 2 + 1] * inv);
       if (ch == 0 && t4 == 0)
         partial_lse[row * splits + split] = sum > 0.f ? row_max[h] + log2f(sum) : -INFINITY;
     }
@@ -70,11 +74,11 @@ DSA_DEVICE void finish_rows(const float* o, const float* row_sum, const float* r
 }
 }  // namespace dsa::decode_v1
 
-// Launch: grid (batch * tps * 128 / dense_decode_v1_rows row blocks, splits), dense_decode_v1_threads
-// threads, dense_decode_v1_shared_bytes of dynamic shared memory. Split s of a row block takes KV
-// tiles (of dense_decode_v1_block_n keys) s * tiles_per_split .. + tiles_per_split - 1. With one
-// split the block writes out; with several it writes its partial O and log2-sum-exp, which
-// dense_decode_v1_combine merges.
+// Launch: grid (batch * tps * 128 / dense_decode_v1_rows row blocks, splits),
+// dense_decode_v1_threads threads, dense_decode_v1_shared_bytes of dynamic shared memory. Split s
+// of a row block takes KV tiles (of dense_decode_v1_block_n keys) s * tiles_per_split .. +
+// tiles_per_split - 1. With one split the block writes out; with several it writes its partial O
+// and log2-sum-exp, which dense_decode_v1_combine merges.
 extern "C" __global__ void __launch_bounds__(dsa::decode_v1::THREADS, 1)
     dense_decode_v1(const __nv_bfloat16* __restrict__ q, const __nv_bfloat16* __restrict__ cache,
                     __nv_bfloat16* __restrict__ out, float* __restrict__ partial_o,
@@ -83,8 +87,8 @@ extern "C" __global__ void __launch_bounds__(dsa::decode_v1::THREADS, 1)
   using namespace dsa::decode_v1;
   extern __shared__ __align__(16) __nv_bfloat16 smem[];
   __nv_bfloat16* sQ = smem;
-  __nv_bfloat16* sKV = sQ + ROWS * D;          // two stages
-  __nv_bfloat16* sP = sKV + 2 * BN * D;        // [64][LP]
+  __nv_bfloat16* sKV = sQ + ROWS * D;                      // two stages
+  __nv_bfloat16* sP = sKV + 2 * BN * D;                    // [64][LP]
   float* sMax = reinterpret_cast<float*>(sP + ROWS * LP);  // [2][64]
 
   const int rb = blockIdx.x, split = blockIdx.y;
@@ -152,7 +156,8 @@ extern "C" __global__ void __launch_bounds__(dsa::decode_v1::THREADS, 1)
 #pragma unroll 4
     for (int kk = 0; kk < D / 16; kk++) {
       uint32_t a[4];
-      dsa::ldmatrix_x4(a[0], a[1], a[2], a[3], dsa::smem_u32(sQ + swz(rg * 16 + a_row, kk * 16 + a_col)));
+      dsa::ldmatrix_x4(a[0], a[1], a[2], a[3],
+                       dsa::smem_u32(sQ + swz(rg * 16 + a_row, kk * 16 + a_col)));
 #pragma unroll
       for (int np = 0; np < KH / 16; np++) {
         uint32_t b0, b1, b2, b3;
@@ -194,7 +199,8 @@ extern "C" __global__ void __launch_bounds__(dsa::decode_v1::THREADS, 1)
       for (int nt = 0; nt < KH / 8; nt++) {
         float p0 = exp2f(s[nt][h * 2] - m_new), p1 = exp2f(s[nt][h * 2 + 1] - m_new);
         sum += p0 + p1;
-        *reinterpret_cast<uint32_t*>(sP + r * LP + ch * KH + nt * 8 + 2 * t4) = dsa::pack_bf16(p0, p1);
+        *reinterpret_cast<uint32_t*>(sP + r * LP + ch * KH + nt * 8 + 2 * t4) =
+            dsa::pack_bf16(p0, p1);
       }
       row_sum[h] = row_sum[h] * alpha + sum;
 #pragma unroll
@@ -209,12 +215,13 @@ extern "C" __global__ void __launch_bounds__(dsa::decode_v1::THREADS, 1)
 #pragma unroll
     for (int kk = 0; kk < BN / 16; kk++) {
       uint32_t a[4];
-      dsa::ldmatrix_x4(a[0], a[1], a[2], a[3], dsa::smem_u32(sP + (rg * 16 + a_row) * LP + kk * 16 + a_col));
+      dsa::ldmatrix_x4(a[0], a[1], a[2], a[3],
+                       dsa::smem_u32(sP + (rg * 16 + a_row) * LP + kk * 16 + a_col));
 #pragma unroll
       for (int np = 0; np < DV / 2 / 16; np++) {
         uint32_t b0, b1, b2, b3;
-        dsa::ldmatrix_x4_trans(b0, b1, b2, b3,
-                               dsa::smem_u32(tile + swz(kk * 16 + v_row, ch * 256 + np * 16 + v_col)));
+        dsa::ldmatrix_x4_trans(
+            b0, b1, b2, b3, dsa::smem_u32(tile + swz(kk * 16 + v_row, ch * 256 + np * 16 + v_col)));
         dsa::mma_bf16_16816(o[2 * np], a, b0, b1);
         dsa::mma_bf16_16816(o[2 * np + 1], a, b2, b3);
       }
@@ -240,17 +247,20 @@ extern "C" __global__ void __launch_bounds__(dsa::decode_v1::COMBINE_THREADS)
   for (int s = 0; s < splits; s++) {
     const float w = lse[s] == -INFINITY ? 0.f : exp2f(lse[s] - m);
     total += w;
-    const float4 x = reinterpret_cast<const float4*>(partial_o + (row * splits + s) * DV)[threadIdx.x];
+    const float4 x =
+        reinterpret_cast<const float4*>(partial_o + (row * splits + s) * DV)[threadIdx.x];
     acc.x += w * x.x, acc.y += w * x.y, acc.z += w * x.z, acc.w += w * x.w;
   }
   const float inv = 1.f / total;
-  uint2 packed = make_uint2(dsa::pack_bf16(acc.x * inv, acc.y * inv), dsa::pack_bf16(acc.z * inv, acc.w * inv));
+  uint2 packed = make_uint2(dsa::pack_bf16(acc.x * inv, acc.y * inv),
+                            dsa::pack_bf16(acc.z * inv, acc.w * inv));
   reinterpret_cast<uint2*>(out + row * DV)[threadIdx.x] = packed;
 }
 
 // Launch constants, read by the cuda backend from this module (CudaBackend.constant).
 extern "C" __device__ const int dense_decode_v1_shared_bytes = dsa::decode_v1::SHARED_BYTES;
 extern "C" __device__ const int dense_decode_v1_threads = dsa::decode_v1::THREADS;
-extern "C" __device__ const int dense_decode_v1_rows = dsa::decode_v1::ROWS;  // query rows per block
+extern "C" __device__ const int dense_decode_v1_rows =
+    dsa::decode_v1::ROWS;  // query rows per block
 extern "C" __device__ const int dense_decode_v1_block_n = dsa::decode_v1::BN;  // keys per KV tile
 extern "C" __device__ const int dense_decode_v1_combine_threads = dsa::decode_v1::COMBINE_THREADS;

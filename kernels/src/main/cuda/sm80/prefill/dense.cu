@@ -1,6 +1,6 @@
-// Dense MLA prefill in MHA mode, the portable kernel (version 1): 128 heads, q.k dim 192 (128 nope +
-// 64 rope), v dim 128, causal. A chunk of `tokens` queries at positions position-tokens .. position-1
-// over `position` keys. Layouts (row-major): q [tokens,128,192], k [position,128,192],
+// Dense MLA prefill in MHA mode, the portable kernel (version 1): 128 heads, q.k dim 192 (128 nope
+// + 64 rope), v dim 128, causal. A chunk of `tokens` queries at positions position-tokens ..
+// position-1 over `position` keys. Layouts (row-major): q [tokens,128,192], k [position,128,192],
 // v [position,128,128], out [tokens,128,128]; bf16 in and out, fp32 accumulation and softmax.
 // Built to compute_80 PTX, which the driver compiles for whatever GPU it finds; Hopper runs
 // sm90/prefill/dense.cu instead.
@@ -15,9 +15,10 @@
 namespace dsa::prefill_v1 {
 constexpr int DQK = 192, DV = 128, HEADS = 128;
 constexpr int BN = 64, BM = 128, WARPS = 4, THREADS = WARPS * 32;
-constexpr int LQ = DQK + 8;  // padded row: 400 B, consecutive rows land 4 banks apart (no conflicts)
-constexpr int LV = DV + 8;   // 272 B
-constexpr int SMEM_Q = BM * LQ, SMEM_K = BN * LQ;  // then BN * LV for V
+constexpr int LQ =
+    DQK + 8;                // padded row: 400 B, consecutive rows land 4 banks apart (no conflicts)
+constexpr int LV = DV + 8;  // 272 B
+constexpr int SMEM_Q = BM * LQ, SMEM_K = BN * LQ;              // then BN * LV for V
 constexpr int SHARED_BYTES = (SMEM_Q + SMEM_K + BN * LV) * 2;  // bf16 elements
 }  // namespace dsa::prefill_v1
 
@@ -26,8 +27,8 @@ constexpr int SHARED_BYTES = (SMEM_Q + SMEM_K + BN * LV) * 2;  // bf16 elements
 // threads, dense_prefill_v1_shared_bytes of dynamic shared memory.
 extern "C" __global__ void __launch_bounds__(dsa::prefill_v1::THREADS, 2)
     dense_prefill_v1(const __nv_bfloat16* __restrict__ q, const __nv_bfloat16* __restrict__ k,
-                     const __nv_bfloat16* __restrict__ v, __nv_bfloat16* __restrict__ out, int tokens,
-                     int position, float scale) {
+                     const __nv_bfloat16* __restrict__ v, __nv_bfloat16* __restrict__ out,
+                     int tokens, int position, float scale) {
   using namespace dsa::prefill_v1;
   extern __shared__ __align__(16) __nv_bfloat16 smem[];
   __nv_bfloat16* sQ = smem;
@@ -118,7 +119,8 @@ extern "C" __global__ void __launch_bounds__(dsa::prefill_v1::THREADS, 2)
 #pragma unroll
       for (int np = 0; np < BN / 16; np++) {
         uint32_t b0, b1, b2, b3;
-        dsa::ldmatrix_x4(b0, b1, b2, b3, dsa::smem_u32(sK + (np * 16 + b_row) * LQ + kk * 16 + b_col));
+        dsa::ldmatrix_x4(b0, b1, b2, b3,
+                         dsa::smem_u32(sK + (np * 16 + b_row) * LQ + kk * 16 + b_col));
 #pragma unroll
         for (int mt = 0; mt < 2; mt++) {
           dsa::mma_bf16_16816(s[mt][2 * np], a[mt], b0, b1);
@@ -189,7 +191,8 @@ extern "C" __global__ void __launch_bounds__(dsa::prefill_v1::THREADS, 2)
 #pragma unroll
       for (int np = 0; np < DV / 16; np++) {
         uint32_t b0, b1, b2, b3;
-        dsa::ldmatrix_x4_trans(b0, b1, b2, b3, dsa::smem_u32(sV + (kk * 16 + v_row) * LV + np * 16 + v_col));
+        dsa::ldmatrix_x4_trans(b0, b1, b2, b3,
+                               dsa::smem_u32(sV + (kk * 16 + v_row) * LV + np * 16 + v_col));
 #pragma unroll
         for (int mt = 0; mt < 2; mt++) {
           dsa::mma_bf16_16816(o[mt][2 * np], a[mt], b0, b1);
@@ -213,7 +216,8 @@ extern "C" __global__ void __launch_bounds__(dsa::prefill_v1::THREADS, 2)
         uint32_t* dst = reinterpret_cast<uint32_t*>(out + ((size_t)row * HEADS + head) * DV);
 #pragma unroll
         for (int nt = 0; nt < DV / 8; nt++)
-          dst[(nt * 8 + 2 * t4) / 2] = dsa::pack_bf16(o[mt][nt][h * 2] * inv, o[mt][nt][h * 2 + 1] * inv);
+          dst[(nt * 8 + 2 * t4) / 2] =
+              dsa::pack_bf16(o[mt][nt][h * 2] * inv, o[mt][nt][h * 2 + 1] * inv);
       }
     }
   }
@@ -222,4 +226,5 @@ extern "C" __global__ void __launch_bounds__(dsa::prefill_v1::THREADS, 2)
 // Launch constants, read by the cuda backend from this module (CudaBackend.constant).
 extern "C" __device__ const int dense_prefill_v1_shared_bytes = dsa::prefill_v1::SHARED_BYTES;
 extern "C" __device__ const int dense_prefill_v1_threads = dsa::prefill_v1::THREADS;
-extern "C" __device__ const int dense_prefill_v1_block_m = dsa::prefill_v1::BM;  // query rows per block
+extern "C" __device__ const int dense_prefill_v1_block_m =
+    dsa::prefill_v1::BM;  // query rows per block

@@ -23,24 +23,25 @@
 // The grid is persistent: (2 * tps row blocks of a sequence) x (parts), parts = SMs / (2 * tps).
 // The row blocks of one part walk the same KV tiles at the same time, so each tile leaves HBM
 // once and is read 2 * tps times from L2. Work is split by a schedule computed on the device
-// (dense_schedule.cuh): every sequence costs its tiles plus a fixed overhead, and each part takes an
-// equal contiguous share of the sequences laid end to end. A sequence that one part covers whole
+// (dense_schedule.cuh): every sequence costs its tiles plus a fixed overhead, and each part takes
+// an equal contiguous share of the sequences laid end to end. A sequence that one part covers whole
 // is written straight to out; one split across parts writes fp32 partials, which
 // dense_decode_v3_combine merges.
 #include "sm90/decode/dense_schedule.cuh"
 #include "sm90/hopper.cuh"
 
 namespace {
-constexpr int ROWS = 64;   // query rows per CTA (heads of one token)
+constexpr int ROWS = 64;  // query rows per CTA (heads of one token)
 constexpr int BN = dd_schedule::BN;
 constexpr int D = 576, DV = 512, HEADS = 128;
-constexpr int NCHUNK = D / 64;               // 64-column chunks of a tile (8 latent + 1 rope)
-constexpr int CHUNK_BYTES = 64 * 128;        // one chunk: 64 rows of 128 bytes
+constexpr int NCHUNK = D / 64;         // 64-column chunks of a tile (8 latent + 1 rope)
+constexpr int CHUNK_BYTES = 64 * 128;  // one chunk: 64 rows of 128 bytes
 constexpr int TILE_BYTES = NCHUNK * CHUNK_BYTES;
 constexpr int THREADS = 256;
 constexpr int OVERHEAD_TILES = dd_schedule::OVERHEAD_TILES;
-constexpr float MASKED = -1e33f;     // a masked raw score; finite so that all-masked rows stay NaN-free
-constexpr float MAX_INIT = -1e30f;   // the running max before any key; above MASKED * scale
+constexpr float MASKED =
+    -1e33f;  // a masked raw score; finite so that all-masked rows stay NaN-free
+constexpr float MAX_INIT = -1e30f;  // the running max before any key; above MASKED * scale
 
 // Named barriers between the two warpgroups (0 is __syncthreads).
 constexpr int BAR_SCALE0 = 1;  // warpgroup 0 has advanced the row max on tile a
@@ -49,16 +50,16 @@ constexpr int BAR_P0 = 3;      // P of tile a is in shared memory
 constexpr int BAR_P1 = 4;      // P of tile b is in shared memory
 
 // Shared memory, from a 1024-byte aligned base (the swizzle atoms need it).
-constexpr int OFF_Q = 0;                              // Q [9 chunks][64 rows][128 B]; chunk 8 = P of tile b
-constexpr int OFF_KV = OFF_Q + TILE_BYTES;            // two KV tiles
-constexpr int OFF_P0 = OFF_KV + 2 * TILE_BYTES;       // P of tile a [64 rows][64 keys]
-constexpr int OFF_M = OFF_P0 + CHUNK_BYTES;           // running row max (log2 domain)
-constexpr int OFF_SCALE0 = OFF_M + ROWS * 4;          // rescale of warpgroup 0's step
-constexpr int OFF_SCALE1 = OFF_SCALE0 + ROWS * 4;     // rescale of warpgroup 1's step
-constexpr int OFF_L = OFF_SCALE1 + ROWS * 4;          // row sums of both warpgroups
-constexpr int OFF_BAR = OFF_L + 2 * ROWS * 4;         // mbarriers: Q, then 9 per KV buffer
+constexpr int OFF_Q = 0;                    // Q [9 chunks][64 rows][128 B]; chunk 8 = P of tile b
+constexpr int OFF_KV = OFF_Q + TILE_BYTES;  // two KV tiles
+constexpr int OFF_P0 = OFF_KV + 2 * TILE_BYTES;    // P of tile a [64 rows][64 keys]
+constexpr int OFF_M = OFF_P0 + CHUNK_BYTES;        // running row max (log2 domain)
+constexpr int OFF_SCALE0 = OFF_M + ROWS * 4;       // rescale of warpgroup 0's step
+constexpr int OFF_SCALE1 = OFF_SCALE0 + ROWS * 4;  // rescale of warpgroup 1's step
+constexpr int OFF_L = OFF_SCALE1 + ROWS * 4;       // row sums of both warpgroups
+constexpr int OFF_BAR = OFF_L + 2 * ROWS * 4;      // mbarriers: Q, then 9 per KV buffer
 constexpr int SMEM_END = OFF_BAR + 8 * (1 + 2 * NCHUNK);
-constexpr int SMEM_BYTES = SMEM_END + 1024;           // + slack to align the base
+constexpr int SMEM_BYTES = SMEM_END + 1024;  // + slack to align the base
 static_assert(SMEM_BYTES <= 227 * 1024, "more shared memory than one CTA may have");
 constexpr int COMBINE_ROWS = 8;  // rows per combine block, one warp each
 // KV tiles are loaded with an L2 evict-first hint (FlashMLA found it raises L2 hit rates: the tile
@@ -93,7 +94,7 @@ struct Item {
   int last_tile;  // the sequence's last tile
   float sl2;      // softmax scale * log2(e)
   int warp, g, t4;
-  bool leader;    // the thread of this warpgroup that issues its TMA copies
+  bool leader;  // the thread of this warpgroup that issues its TMA copies
 };
 
 // Loads chunks [C0, C1) of KV tile `tile` into the buffer at `dst`, each completing on its barrier.
@@ -105,7 +106,8 @@ DSA_DEVICE void load_kv(const Item& it, uint32_t dst, uint32_t bar, int tile) {
 #pragma unroll
   for (int c = C0; c < C1; c++) {
     mbar_arrive_expect_tx_if(it.leader, bar + 8 * c, CHUNK_BYTES);
-    tma_load_3d_if(it.leader, dst + c * CHUNK_BYTES, it.kv_map, bar + 8 * c, c * 64, tile * BN, it.seq, it.policy);
+    tma_load_3d_if(it.leader, dst + c * CHUNK_BYTES, it.kv_map, bar + 8 * c, c * 64, tile * BN,
+                   it.seq, it.policy);
   }
 }
 
@@ -113,7 +115,8 @@ DSA_DEVICE void load_kv(const Item& it, uint32_t dst, uint32_t bar, int tile) {
 // ZERO: the first k-step overwrites S. Chunks 0..7 read Q from shared memory, chunk 8 (rope) from
 // registers (rq8). Callers take the chunks in the order their copies were issued.
 template <int C0, int C1, bool ZERO>
-DSA_DEVICE void qk_chunks(const Item& it, float* s, const uint32_t* rq8, uint32_t kv, uint32_t bar, uint32_t parity) {
+DSA_DEVICE void qk_chunks(const Item& it, float* s, const uint32_t* rq8, uint32_t kv, uint32_t bar,
+                          uint32_t parity) {
 #pragma unroll
   for (int c = C0; c < C1; c++) {
     mbar_wait_asm(bar + 8 * c, parity);
@@ -123,7 +126,8 @@ DSA_DEVICE void qk_chunks(const Item& it, float* s, const uint32_t* rq8, uint32_
       const uint64_t db = wgmma_desc(kv + c * CHUNK_BYTES + k * 32, 16, 1024);
       const int accumulate = !(ZERO && c == C0 && k == 0);
       if (c < NCHUNK - 1) {
-        wgmma_m64n64k16_ss(s, wgmma_desc(it.q + c * CHUNK_BYTES + k * 32, 16, 1024), db, accumulate);
+        wgmma_m64n64k16_ss(s, wgmma_desc(it.q + c * CHUNK_BYTES + k * 32, 16, 1024), db,
+                           accumulate);
       } else {
         wgmma_m64n64k16_rs(s, rq8 + 4 * k, db, accumulate);
       }
@@ -136,13 +140,15 @@ DSA_DEVICE void qk_chunks(const Item& it, float* s, const uint32_t* rq8, uint32_
 DSA_DEVICE void pv_from_regs(float* o, const uint32_t* p, uint32_t kv, int half) {
 #pragma unroll
   for (int k = 0; k < 4; k++)
-    wgmma_m64n256k16_rs_tb(o, p + 4 * k, wgmma_desc(kv + half * 4 * CHUNK_BYTES + k * 2048, CHUNK_BYTES, 1024), 1);
+    wgmma_m64n256k16_rs_tb(
+        o, p + 4 * k, wgmma_desc(kv + half * 4 * CHUNK_BYTES + k * 2048, CHUNK_BYTES, 1024), 1);
 }
 DSA_DEVICE void pv_from_smem(float* o, uint32_t p, uint32_t kv, int half) {
 #pragma unroll
   for (int k = 0; k < 4; k++)
     wgmma_m64n256k16_ss_tb(o, wgmma_desc(p + k * 32, 16, 1024),
-                           wgmma_desc(kv + half * 4 * CHUNK_BYTES + k * 2048, CHUNK_BYTES, 1024), 1);
+                           wgmma_desc(kv + half * 4 * CHUNK_BYTES + k * 2048, CHUNK_BYTES, 1024),
+                           1);
 }
 
 // Masks keys >= kmax in a tile's scores and returns the raw row maxima of the thread's two rows
@@ -222,8 +228,8 @@ DSA_DEVICE void store_p(const Item& it, uint32_t dst, const uint32_t* p) {
 // On entry S holds Q K_a^T (waited). HAS_NEXT: another pair follows, so this one reloads the
 // buffers' parts that warpgroup 0 reads last and scores the next tile a.
 template <bool HAS_NEXT>
-DSA_DEVICE void wg0_pair(const Item& it, int tile_a, float* o, float* s, uint32_t* p, const uint32_t* rq8, float* l,
-                        uint32_t& parity) {
+DSA_DEVICE void wg0_pair(const Item& it, int tile_a, float* o, float* s, uint32_t* p,
+                         const uint32_t* rq8, float* l, uint32_t& parity) {
   if (HAS_NEXT) load_kv<NCHUNK - 1, NCHUNK>(it, it.kv0, it.bar_kv0, tile_a + 2);
   float mx[2], m_new[2], sc0[2], sum[2];
   mask_and_max(it, s, tile_a, mx);
@@ -302,8 +308,8 @@ DSA_DEVICE void wg0_pair(const Item& it, int tile_a, float* o, float* s, uint32_
 
 // ---- warpgroup 1: scores tile b, owns O[:, 256:512] ----
 template <bool HAS_NEXT>
-DSA_DEVICE void wg1_pair(const Item& it, int tile_a, float* o, float* s, uint32_t* p, const uint32_t* rq8, float* l,
-                        uint32_t& parity) {
+DSA_DEVICE void wg1_pair(const Item& it, int tile_a, float* o, float* s, uint32_t* p,
+                         const uint32_t* rq8, float* l, uint32_t& parity) {
   const int tile_b = tile_a + 1;
   fence_regs<32>(s);
   wgmma_fence();
@@ -369,9 +375,10 @@ DSA_DEVICE void wg1_pair(const Item& it, int tile_a, float* o, float* s, uint32_
 }  // namespace
 
 extern "C" __global__ void __launch_bounds__(THREADS, 1)
-    dense_decode_v3(const __grid_constant__ CUtensorMap q_map, const __grid_constant__ CUtensorMap kv_map,
-                    __nv_bfloat16* __restrict__ out, float* __restrict__ partial_o, float* __restrict__ partial_lse,
-                    int batch, int tps, int position, float scale) {
+    dense_decode_v3(const __grid_constant__ CUtensorMap q_map,
+                    const __grid_constant__ CUtensorMap kv_map, __nv_bfloat16* __restrict__ out,
+                    float* __restrict__ partial_o, float* __restrict__ partial_lse, int batch,
+                    int tps, int position, float scale) {
   extern __shared__ uint8_t smem_raw[];
   const uint32_t raw = smem_u32(smem_raw);
   const uint32_t base = (raw + 1023) & ~1023u;
@@ -427,12 +434,15 @@ extern "C" __global__ void __launch_bounds__(THREADS, 1)
     if (tid == 0) {
       const int q_row0 = b * rows_per_seq + row_in_seq0;
       mbar_arrive_expect_tx_if(true, bar_q, TILE_BYTES);
-      for (int c = 0; c < NCHUNK; c++) tma_load_2d_if(true, it.q + c * CHUNK_BYTES, &q_map, bar_q, c * 64, q_row0);
+      for (int c = 0; c < NCHUNK; c++)
+        tma_load_2d_if(true, it.q + c * CHUNK_BYTES, &q_map, bar_q, c * 64, q_row0);
     }
     if (wtid == 0) {
       // Warpgroup 0's leader loads tile lo into buffer 0, warpgroup 1's tile lo + 1 into buffer 1.
-      if (wg == 0) load_kv<0, NCHUNK>(it, it.kv0, it.bar_kv0, lo);
-      else load_kv<0, NCHUNK>(it, it.kv1, it.bar_kv1, lo + 1);
+      if (wg == 0)
+        load_kv<0, NCHUNK>(it, it.kv0, it.bar_kv0, lo);
+      else
+        load_kv<0, NCHUNK>(it, it.kv1, it.bar_kv1, lo + 1);
     }
     if (tid < ROWS) it.m[tid] = MAX_INIT;
     __syncthreads();
@@ -449,7 +459,8 @@ extern "C" __global__ void __launch_bounds__(THREADS, 1)
         const int chunk = 2 * k + (lane >> 4);
         const uint32_t addr = it.p1 + r * 128 + ((chunk ^ (r & 7)) << 4);
         asm volatile("ldmatrix.sync.aligned.m8n8.x4.shared.b16 {%0,%1,%2,%3}, [%4];\n"
-                     : "=r"(rq8[4 * k]), "=r"(rq8[4 * k + 1]), "=r"(rq8[4 * k + 2]), "=r"(rq8[4 * k + 3])
+                     : "=r"(rq8[4 * k]), "=r"(rq8[4 * k + 1]), "=r"(rq8[4 * k + 2]),
+                       "=r"(rq8[4 * k + 3])
                      : "r"(addr));
       }
     }
@@ -497,17 +508,21 @@ extern "C" __global__ void __launch_bounds__(THREADS, 1)
       const float inv = sum > 0.f ? 1.f / sum : 0.f;
       const long long row_in_seq = row_in_seq0 + r;
       if (whole) {
-        uint32_t* dst = reinterpret_cast<uint32_t*>(out + ((long long)b * rows_per_seq + row_in_seq) * DV + wg * 256);
+        uint32_t* dst = reinterpret_cast<uint32_t*>(
+            out + ((long long)b * rows_per_seq + row_in_seq) * DV + wg * 256);
 #pragma unroll
         for (int nt = 0; nt < 32; nt++)
           dst[nt * 4 + it.t4] = pack_bf16(o[nt * 4 + 2 * h] * inv, o[nt * 4 + 2 * h + 1] * inv);
       } else {
         const long long slot = part + b;
-        float2* dst = reinterpret_cast<float2*>(partial_o + (slot * rows_per_seq + row_in_seq) * DV + wg * 256);
+        float2* dst = reinterpret_cast<float2*>(partial_o +
+                                                (slot * rows_per_seq + row_in_seq) * DV + wg * 256);
 #pragma unroll
-        for (int nt = 0; nt < 32; nt++) dst[nt * 4 + it.t4] = make_float2(o[nt * 4 + 2 * h] * inv, o[nt * 4 + 2 * h + 1] * inv);
+        for (int nt = 0; nt < 32; nt++)
+          dst[nt * 4 + it.t4] = make_float2(o[nt * 4 + 2 * h] * inv, o[nt * 4 + 2 * h + 1] * inv);
         if (wg == 0 && it.t4 == 0)
-          partial_lse[slot * rows_per_seq + row_in_seq] = sum > 0.f ? it.m[r] + __log2f(sum) : -INFINITY;
+          partial_lse[slot * rows_per_seq + row_in_seq] =
+              sum > 0.f ? it.m[r] + __log2f(sum) : -INFINITY;
       }
     }
     __syncthreads();  // shared memory (Q, KV, row state) is free for the next item
@@ -519,7 +534,8 @@ extern "C" __global__ void __launch_bounds__(THREADS, 1)
 // (the main kernel wrote them).
 extern "C" __global__ void __launch_bounds__(COMBINE_ROWS * 32)
     dense_decode_v3_combine(__nv_bfloat16* __restrict__ out, const float* __restrict__ partial_o,
-                            const float* __restrict__ partial_lse, int batch, int tps, int position, int parts) {
+                            const float* __restrict__ partial_lse, int batch, int tps, int position,
+                            int parts) {
   __shared__ float s_w[COMBINE_ROWS][MAX_SPLITS];
   const int warp = threadIdx.x >> 5, lane = threadIdx.x & 31;
   const int rows_per_seq = tps * HEADS;
@@ -550,7 +566,8 @@ extern "C" __global__ void __launch_bounds__(COMBINE_ROWS * 32)
   for (int i = 0; i < n; i++) {
     const float w = s_w[warp][i];
     if (w == 0.f) continue;
-    const float4* src = reinterpret_cast<const float4*>(partial_o + ((slot0 + i) * rows_per_seq + r) * DV);
+    const float4* src =
+        reinterpret_cast<const float4*>(partial_o + ((slot0 + i) * rows_per_seq + r) * DV);
 #pragma unroll
     for (int j = 0; j < 4; j++) {
       const float4 x = src[j * 32 + lane];
@@ -561,5 +578,6 @@ extern "C" __global__ void __launch_bounds__(COMBINE_ROWS * 32)
   uint2* dst = reinterpret_cast<uint2*>(out + ((long long)b * rows_per_seq + r) * DV);
 #pragma unroll
   for (int j = 0; j < 4; j++)
-    dst[j * 32 + lane] = make_uint2(pack_bf16(acc[j].x * inv, acc[j].y * inv), pack_bf16(acc[j].z * inv, acc[j].w * inv));
+    dst[j * 32 + lane] = make_uint2(pack_bf16(acc[j].x * inv, acc[j].y * inv),
+                                    pack_bf16(acc[j].z * inv, acc[j].w * inv));
 }

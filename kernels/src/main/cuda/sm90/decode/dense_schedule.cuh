@@ -45,7 +45,9 @@ struct Schedule {
   __host__ __device__ int first_part(int b) const {
     return (int)(((long long)b * units + OVERHEAD_TILES) / per_part);
   }
-  __host__ __device__ int last_part(int b) const { return (int)(((long long)(b + 1) * units - 1) / per_part); }
+  __host__ __device__ int last_part(int b) const {
+    return (int)(((long long)(b + 1) * units - 1) / per_part);
+  }
 };
 
 }  // namespace dd_schedule

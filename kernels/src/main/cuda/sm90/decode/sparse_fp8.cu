@@ -14,23 +14,23 @@
 //
 // Version 5 candidates (-Ddsabench.cuda.sparse=v5 / v5pair; not the default until an H200 round
 // proves them): sparse_mla_fp8_v5, the solo kernel with a cheaper conversion (3 integer/shift
-// instructions and 1 multiply per 2 values instead of 4 and 2) and the rope copies issued before the
-// conversion; sparse_mla_fp8_v5_pair, the CTA pair with that conversion whose peer half arrives by
-// st.async counted in bytes on the ready barrier (no cluster-scope fence or arrival per producer
+// instructions and 1 multiply per 2 values instead of 4 and 2) and the rope copies issued before
+// the conversion; sparse_mla_fp8_v5_pair, the CTA pair with that conversion whose peer half arrives
+// by st.async counted in bytes on the ready barrier (no cluster-scope fence or arrival per producer
 // thread), each CTA loading half of every block's quantised values (the solo kernel loads all).
 #include "sm90/sparse_mla.cuh"
 
 extern "C" __global__ void __launch_bounds__(sm90s::THREADS, 1)
     sparse_mla_fp8_v4(const __nv_bfloat16* __restrict__ q, const uint8_t* __restrict__ cache,
-                      const int* __restrict__ indices, __nv_bfloat16* __restrict__ out, int T, int P,
-                      int k, float scaleLog2) {
+                      const int* __restrict__ indices, __nv_bfloat16* __restrict__ out, int T,
+                      int P, int k, float scaleLog2) {
   sm90s::sparse_mla<true, false>({q, cache, indices, out, T, P, k, scaleLog2});
 }
 
 extern "C" __global__ void __launch_bounds__(sm90s::THREADS, 1)
     sparse_mla_fp8_v5(const __nv_bfloat16* __restrict__ q, const uint8_t* __restrict__ cache,
-                      const int* __restrict__ indices, __nv_bfloat16* __restrict__ out, int T, int P,
-                      int k, float scaleLog2) {
+                      const int* __restrict__ indices, __nv_bfloat16* __restrict__ out, int T,
+                      int P, int k, float scaleLog2) {
   sm90s::sparse_mla<true, false, true>({q, cache, indices, out, T, P, k, scaleLog2});
 }
 
@@ -48,9 +48,10 @@ extern "C" __global__ void __cluster_dims__(2, 1, 1) __launch_bounds__(sm90s::TH
 // 32 more bytes of shared memory (its staged barriers).
 extern "C" __global__ void __launch_bounds__(sm90s::THREADS, 1)
     sparse_mla_fp8_v6(const __nv_bfloat16* __restrict__ q, const uint8_t* __restrict__ cache,
-                      const int* __restrict__ indices, __nv_bfloat16* __restrict__ out, int T, int P,
-                      int k, float scaleLog2) {
-  sm90s::sparse_mla<true, false, false, sm90s::DIAG_NONE, true>({q, cache, indices, out, T, P, k, scaleLog2});
+                      const int* __restrict__ indices, __nv_bfloat16* __restrict__ out, int T,
+                      int P, int k, float scaleLog2) {
+  sm90s::sparse_mla<true, false, false, sm90s::DIAG_NONE, true>(
+      {q, cache, indices, out, T, P, k, scaleLog2});
 }
 
 // Version 7 candidate (-Ddsabench.cuda.sparse=v7; not the default until an H200 round proves it):
@@ -61,9 +62,10 @@ extern "C" __global__ void __launch_bounds__(sm90s::THREADS, 1)
 // sm90/sparse_mla.cuh).
 extern "C" __global__ void __cluster_dims__(2, 1, 1) __launch_bounds__(sm90s::THREADS, 1)
     sparse_mla_fp8_v7(const __nv_bfloat16* __restrict__ q, const uint8_t* __restrict__ cache,
-                      const int* __restrict__ indices, __nv_bfloat16* __restrict__ out, int T, int P, int k,
-                      float scaleLog2) {
-  sm90s::sparse_mla<true, true, false, sm90s::DIAG_NONE, false, 2>({q, cache, indices, out, T, P, k, scaleLog2});
+                      const int* __restrict__ indices, __nv_bfloat16* __restrict__ out, int T,
+                      int P, int k, float scaleLog2) {
+  sm90s::sparse_mla<true, true, false, sm90s::DIAG_NONE, false, 2>(
+      {q, cache, indices, out, T, P, k, scaleLog2});
 }
 
 // Launch constants, read by the Java launcher at module load.
@@ -90,8 +92,8 @@ extern "C" __device__ const int sparse_mla_fp8_v7_heads_per_cta = sm90s::HEADS;
 // producer_fp8_v8 / consumer_v8 in sm90/sparse_mla.cuh). Same grid and arguments.
 extern "C" __global__ void __launch_bounds__(sm90s::THREADS, 1)
     sparse_mla_fp8_v8(const __nv_bfloat16* __restrict__ q, const uint8_t* __restrict__ cache,
-                      const int* __restrict__ indices, __nv_bfloat16* __restrict__ out, int T, int P, int k,
-                      float scaleLog2) {
+                      const int* __restrict__ indices, __nv_bfloat16* __restrict__ out, int T,
+                      int P, int k, float scaleLog2) {
   sm90s::sparse_mla_v8({q, cache, indices, out, T, P, k, scaleLog2});
 }
 extern "C" __device__ const int sparse_mla_fp8_v8_smem_bytes = sm90s::Layout8::BYTES;

@@ -24,8 +24,8 @@
 //     stages (6: 4 blocks loading while one is multiplied) to keep as many bytes in flight per SM
 //     as v2's 3 CTAs x 2.
 //   - v8 (NQ <= 2) splits the roles: a producer warp brings each 64-key block (8 KB of keys by a
-//     TMA tensor copy into the swizzled layout, 272 B of scales) into a ring of stages, completed on
-//     mbarriers; two consumer warpgroups take alternate blocks, so one's products run while the
+//     TMA tensor copy into the swizzled layout, 272 B of scales) into a ring of stages, completed
+//     on mbarriers; two consumer warpgroups take alternate blocks, so one's products run while the
 //     other finishes its epilogue; the grid is persistent (one CTA per SM), each CTA owning an
 //     equal contiguous run of all (query tile, block) pairs, so every batch is balanced to the
 //     block whatever its sequence count.
@@ -40,9 +40,9 @@
 
 namespace {
 
-constexpr int IX_BK = 64;        // keys per block (the MMA's M)
-constexpr int IX_STAGES6 = 3;    // v6: key stages (v2's), 3 CTAs per SM
-constexpr int IX_STAGES7 = 6;    // v7: key stages, 2 CTAs per SM
+constexpr int IX_BK = 64;      // keys per block (the MMA's M)
+constexpr int IX_STAGES6 = 3;  // v6: key stages (v2's), 3 CTAs per SM
+constexpr int IX_STAGES7 = 6;  // v7: key stages, 2 CTAs per SM
 
 constexpr int ix_smem(int nq, int stages) {
   // alignment slack + q tile + key stages + weights + per-stage key scales
@@ -61,9 +61,9 @@ __device__ __forceinline__ void indexer_v6_body(const uint8_t* __restrict__ q,
                                                 int splitLen, float* __restrict__ gmax) {
   static_assert(!PIPE || NQ <= 2, "two accumulator sets of NQ = 4 do not fit in registers");
   static_assert(STAGES >= (PIPE ? 3 : 2), "too few key stages");
-  constexpr int NACC = NQ * 32;              // accumulators per thread
-  constexpr bool WREG = NQ <= 2;             // weights in registers (NQ = 4: 64 more do not fit)
-  constexpr int NOUT = NQ == 4 ? 2 : 1;      // finished logits per lane and block
+  constexpr int NACC = NQ * 32;          // accumulators per thread
+  constexpr bool WREG = NQ <= 2;         // weights in registers (NQ = 4: 64 more do not fit)
+  constexpr int NOUT = NQ == 4 ? 2 : 1;  // finished logits per lane and block
 
   extern __shared__ uint8_t smem_raw[];
   const uint32_t raw = dsak::smem_u32(smem_raw);
@@ -102,7 +102,8 @@ __device__ __forceinline__ void indexer_v6_body(const uint8_t* __restrict__ q,
       const int t = min(t0 + qi, T - 1);
       const float* wt = w + (size_t)(b * T + t) * 64 + (lane & 3) * 2;
 #pragma unroll
-      for (int c = 0; c < 8; c++) wr[qi * 8 + c] = __ldg(reinterpret_cast<const float2*>(wt + c * 8));
+      for (int c = 0; c < 8; c++)
+        wr[qi * 8 + c] = __ldg(reinterpret_cast<const float2*>(wt + c * 8));
     }
   } else {
     for (int i = tid; i < NQ * 64; i += 128) {
@@ -189,7 +190,7 @@ __device__ __forceinline__ void indexer_v6_body(const uint8_t* __restrict__ q,
       const float r = keep + __shfl_xor_sync(0xffffffffu, send, 1);
       o[0] = r + __shfl_xor_sync(0xffffffffu, r, 2);
     } else {
-      constexpr int NP = NQ / 2;   // query pairs
+      constexpr int NP = NQ / 2;  // query pairs
       float r[NP][2];
 #pragma unroll
       for (int p = 0; p < NP; p++) {
@@ -209,7 +210,7 @@ __device__ __forceinline__ void indexer_v6_body(const uint8_t* __restrict__ q,
     const int kb = k0 + j * IX_BK;
     const int rowInBlock = warp * 16 + (lane >> 2) + 8 * half;
     const int key = kb + rowInBlock;
-    const float sc = sSg[(j % STAGES) * 64 + rowInBlock];   // zero-filled past P by the copy
+    const float sc = sSg[(j % STAGES) * 64 + rowInBlock];  // zero-filled past P by the copy
     float m[NOUT];
 #pragma unroll
     for (int i = 0; i < NOUT; i++) {
@@ -272,13 +273,13 @@ __device__ __forceinline__ void indexer_v6_body(const uint8_t* __restrict__ q,
         dsak::cp_async_commit();
         mma(nxt, j + 1);
       }
-      epilogue(cur, j);   // cur: complete since the last step's wait
+      epilogue(cur, j);  // cur: complete since the last step's wait
       dsak::wgmma_wait<0>();
 #pragma unroll
       for (int i = 0; i < NACC; i++) asm volatile("" : "+f"(nxt[i])::"memory");
     };
     if (nb > 0) {
-      dsak::cp_async_wait<STAGES - 2>();   // group 0: block 0 and the q tile
+      dsak::cp_async_wait<STAGES - 2>();  // group 0: block 0 and the q tile
       dsak::fence_proxy_async();
       __syncthreads();
       mma(d0, 0);
@@ -299,7 +300,7 @@ __device__ __forceinline__ void indexer_v6_body(const uint8_t* __restrict__ q,
     for (int oq = 0; oq < NQ && t0 + oq < T; oq++) {
       float* dst = logits + (size_t)(b * T + t0 + oq) * P + fill0;
       for (int i = tid; i < len; i += 128) dst[i] = -INFINITY;
-      if constexpr (GMAX) {   // fill0 and k1 are multiples of 8 (or k1 = P)
+      if constexpr (GMAX) {  // fill0 and k1 are multiples of 8 (or k1 = P)
         const int gs = (P + 7) >> 3;
         float* gdst = gmax + (size_t)(b * T + t0 + oq) * gs;
         for (int g = (fill0 >> 3) + tid; g < ((k1 + 7) >> 3); g += 128) gdst[g] = -INFINITY;
@@ -314,14 +315,14 @@ __device__ __forceinline__ void indexer_v6_body(const uint8_t* __restrict__ q,
 // epilogue. v6g also writes gmax. Dynamic shared memory dsa_indexer_fp8_v6_smem_q<NQ>.
 #define DSA_INDEXER_V6(NQ)                                                                        \
   extern "C" __global__ void __launch_bounds__(128, 3) dsa_indexer_fp8_v6_q##NQ(                  \
-      const uint8_t* __restrict__ q, const float* __restrict__ w, const uint8_t* __restrict__ k,   \
-      const float* __restrict__ kscale, float* __restrict__ logits, int T, int P, int splitLen) {   \
+      const uint8_t* __restrict__ q, const float* __restrict__ w, const uint8_t* __restrict__ k,  \
+      const float* __restrict__ kscale, float* __restrict__ logits, int T, int P, int splitLen) { \
     indexer_v6_body<NQ, false, false, IX_STAGES6>(q, w, k, kscale, logits, T, P, splitLen,        \
                                                   nullptr);                                       \
   }                                                                                               \
   extern "C" __global__ void __launch_bounds__(128, 3) dsa_indexer_fp8_v6g_q##NQ(                 \
-      const uint8_t* __restrict__ q, const float* __restrict__ w, const uint8_t* __restrict__ k,   \
-      const float* __restrict__ kscale, float* __restrict__ logits, int T, int P, int splitLen,    \
+      const uint8_t* __restrict__ q, const float* __restrict__ w, const uint8_t* __restrict__ k,  \
+      const float* __restrict__ kscale, float* __restrict__ logits, int T, int P, int splitLen,   \
       float* __restrict__ gmax) {                                                                 \
     indexer_v6_body<NQ, true, false, IX_STAGES6>(q, w, k, kscale, logits, T, P, splitLen, gmax);  \
   }                                                                                               \
@@ -334,14 +335,14 @@ DSA_INDEXER_V6(4)
 // fills one wave of dsa_indexer_fp8_v7_ctas_per_sm CTAs per SM (CudaDsaOps.indexerWaveSplits).
 #define DSA_INDEXER_V7(NQ)                                                                        \
   extern "C" __global__ void __launch_bounds__(128, 2) dsa_indexer_fp8_v7_q##NQ(                  \
-      const uint8_t* __restrict__ q, const float* __restrict__ w, const uint8_t* __restrict__ k,   \
-      const float* __restrict__ kscale, float* __restrict__ logits, int T, int P, int splitLen) {   \
+      const uint8_t* __restrict__ q, const float* __restrict__ w, const uint8_t* __restrict__ k,  \
+      const float* __restrict__ kscale, float* __restrict__ logits, int T, int P, int splitLen) { \
     indexer_v6_body<NQ, false, true, IX_STAGES7>(q, w, k, kscale, logits, T, P, splitLen,         \
                                                  nullptr);                                        \
   }                                                                                               \
   extern "C" __global__ void __launch_bounds__(128, 2) dsa_indexer_fp8_v7g_q##NQ(                 \
-      const uint8_t* __restrict__ q, const float* __restrict__ w, const uint8_t* __restrict__ k,   \
-      const float* __restrict__ kscale, float* __restrict__ logits, int T, int P, int splitLen,    \
+      const uint8_t* __restrict__ q, const float* __restrict__ w, const uint8_t* __restrict__ k,  \
+      const float* __restrict__ kscale, float* __restrict__ logits, int T, int P, int splitLen,   \
       float* __restrict__ gmax) {                                                                 \
     indexer_v6_body<NQ, true, true, IX_STAGES7>(q, w, k, kscale, logits, T, P, splitLen, gmax);   \
   }                                                                                               \
@@ -356,8 +357,8 @@ extern "C" __device__ const int dsa_indexer_fp8_v7_ctas_per_sm = 2;
 // v8: producer warp + two consumer warpgroups, persistent grid.
 namespace {
 
-constexpr int IX8_STAGES = 10;   // key stages; a multiple of the consumer count (see the waits)
-constexpr int IX8_CONSUMERS = 2; // consumer warpgroups
+constexpr int IX8_STAGES = 10;    // key stages; a multiple of the consumer count (see the waits)
+constexpr int IX8_CONSUMERS = 2;  // consumer warpgroups
 constexpr int IX8_THREADS = 128 * (IX8_CONSUMERS + 1);
 // Key scales of a block: a TMA tensor copy must start at a 16-byte-aligned global address (Hopper
 // faults with an illegal instruction otherwise), and a block's first scale, at float b * P + 64 j,
@@ -376,23 +377,29 @@ constexpr int ix8_smem(int nq) {
 // 1D tensor copy (the key scales: a rank-1 map over all batch * P floats; c0 a multiple of 4, see
 // IX8_SBOX) and a plain bulk copy (the head weights: contiguous, 16-byte aligned rows), both
 // completing on bar.
-__device__ __forceinline__ void ix8_tma_1d(uint32_t dst, const CUtensorMap* map, uint32_t bar, int c0) {
+__device__ __forceinline__ void ix8_tma_1d(uint32_t dst, const CUtensorMap* map, uint32_t bar,
+                                           int c0) {
   asm volatile(
-      "cp.async.bulk.tensor.1d.shared::cluster.global.mbarrier::complete_tx::bytes [%0], [%1, {%3}], [%2];\n" ::"r"(dst),
+      "cp.async.bulk.tensor.1d.shared::cluster.global.mbarrier::complete_tx::bytes [%0], [%1, "
+      "{%3}], [%2];\n" ::"r"(dst),
       "l"(reinterpret_cast<uint64_t>(map)), "r"(bar), "r"(c0)
       : "memory");
 }
-__device__ __forceinline__ void ix8_tma_2d(uint32_t dst, const CUtensorMap* map, uint32_t bar, int c0, int c1) {
+__device__ __forceinline__ void ix8_tma_2d(uint32_t dst, const CUtensorMap* map, uint32_t bar,
+                                           int c0, int c1) {
   asm volatile(
-      "cp.async.bulk.tensor.2d.shared::cluster.global.mbarrier::complete_tx::bytes [%0], [%1, {%3, %4}], [%2];\n" ::"r"(
-          dst),
+      "cp.async.bulk.tensor.2d.shared::cluster.global.mbarrier::complete_tx::bytes [%0], [%1, {%3, "
+      "%4}], [%2];\n" ::"r"(dst),
       "l"(reinterpret_cast<uint64_t>(map)), "r"(bar), "r"(c0), "r"(c1)
       : "memory");
 }
-__device__ __forceinline__ void ix8_bulk(uint32_t dst, const void* src, uint32_t bytes, uint32_t bar) {
-  asm volatile("cp.async.bulk.shared::cluster.global.mbarrier::complete_tx::bytes [%0], [%1], %2, [%3];\n" ::"r"(dst),
-               "l"(src), "r"(bytes), "r"(bar)
-               : "memory");
+__device__ __forceinline__ void ix8_bulk(uint32_t dst, const void* src, uint32_t bytes,
+                                         uint32_t bar) {
+  asm volatile(
+      "cp.async.bulk.shared::cluster.global.mbarrier::complete_tx::bytes [%0], [%1], %2, [%3];\n" ::
+          "r"(dst),
+      "l"(src), "r"(bytes), "r"(bar)
+      : "memory");
 }
 
 // The ring's waits. Check builds (-DDSA_MBAR_TIMEOUT_NS) name the first wait that times out before
@@ -403,12 +410,18 @@ __device__ __forceinline__ void ix8_bulk(uint32_t dst, const void* src, uint32_t
 // count below what the setmaxnreg split needs.
 enum Ix8Wait { IX8_FULL = 1, IX8_EMPTY = 2, IX8_QSLOT = 3, IX8_QREUSE = 4 };
 #ifdef DSA_MBAR_TIMEOUT_NS
-__device__ int* ix8_diag = nullptr;   // [8]: written, kind, stage, phase, item, items, block, thread
-__device__ int ix8_diag_claim = 0;    // the first timed-out wait claims ix8_diag (a device atomic)
+__device__ int* ix8_diag = nullptr;  // [8]: written, kind, stage, phase, item, items, block, thread
+__device__ int ix8_diag_claim = 0;   // the first timed-out wait claims ix8_diag (a device atomic)
 __device__ __forceinline__ void ix8_timed_out(int kind, int stage, int phase, int item, int n) {
   volatile int* const d = ix8_diag;
   if (d != nullptr && atomicCAS(&ix8_diag_claim, 0, 1) == 0) {
-    d[1] = kind; d[2] = stage; d[3] = phase; d[4] = item; d[5] = n; d[6] = blockIdx.x; d[7] = threadIdx.x;
+    d[1] = kind;
+    d[2] = stage;
+    d[3] = phase;
+    d[4] = item;
+    d[5] = n;
+    d[6] = blockIdx.x;
+    d[7] = threadIdx.x;
     __threadfence_system();
     d[0] = 1;
     __threadfence_system();
@@ -416,12 +429,14 @@ __device__ __forceinline__ void ix8_timed_out(int kind, int stage, int phase, in
   *(volatile int*)nullptr = 0;
 }
 #endif
-__device__ __forceinline__ void ix8_wait(uint32_t bar, int phase, Ix8Wait kind, int stage, int item, int n) {
+__device__ __forceinline__ void ix8_wait(uint32_t bar, int phase, Ix8Wait kind, int stage, int item,
+                                         int n) {
 #ifdef DSA_MBAR_TIMEOUT_NS
   if (dsa::sm90::mbar_try_wait(bar, phase & 1)) return;
   const uint32_t start = dsa::sm90::globaltimer_lo();
   while (!dsa::sm90::mbar_try_wait(bar, phase & 1))
-    if (dsa::sm90::globaltimer_lo() - start > (uint32_t)(DSA_MBAR_TIMEOUT_NS)) ix8_timed_out(kind, stage, phase, item, n);
+    if (dsa::sm90::globaltimer_lo() - start > (uint32_t)(DSA_MBAR_TIMEOUT_NS))
+      ix8_timed_out(kind, stage, phase, item, n);
 #else
   dsa::sm90::mbar_wait(bar, phase & 1);
 #endif
@@ -447,7 +462,8 @@ __device__ __forceinline__ float ix8_group_max(float m) {
 // item's products (v8h).
 template <int NQ, int GMAX>
 __device__ __forceinline__ void indexer_v8_body(const CUtensorMap* qMap, const CUtensorMap* kMap,
-                                                const CUtensorMap* sMap, const float* __restrict__ w,
+                                                const CUtensorMap* sMap,
+                                                const float* __restrict__ w,
                                                 float* __restrict__ logits, int batch, int T, int P,
                                                 float* __restrict__ gmax) {
   static_assert(NQ <= 2, "v8 keeps the head weights in registers: NQ <= 2");
@@ -459,29 +475,29 @@ __device__ __forceinline__ void indexer_v8_body(const CUtensorMap* qMap, const C
   const uint32_t raw = dsak::smem_u32(smem_raw);
   const uint32_t base = (raw + 1023u) & ~1023u;
   uint8_t* const sgen = smem_raw + (base - raw);
-  const uint32_t sQ = base;                                  // 2 slots of QBYTES
-  const uint32_t sK = sQ + 2 * QBYTES;                       // IX8_STAGES x 8192
-  const uint32_t sS = sK + IX8_STAGES * 8192;                // IX8_STAGES x IX8_SSLOT bytes
-  const uint32_t sW = sS + IX8_STAGES * IX8_SSLOT;           // 2 slots of NQ x 64 floats
+  const uint32_t sQ = base;                         // 2 slots of QBYTES
+  const uint32_t sK = sQ + 2 * QBYTES;              // IX8_STAGES x 8192
+  const uint32_t sS = sK + IX8_STAGES * 8192;       // IX8_STAGES x IX8_SSLOT bytes
+  const uint32_t sW = sS + IX8_STAGES * IX8_SSLOT;  // 2 slots of NQ x 64 floats
   const uint32_t sBar = sW + 2 * NQ * 256;
   const float* const sSg = reinterpret_cast<const float*>(sgen + (sS - base));
   const float* const sWg = reinterpret_cast<const float*>(sgen + (sW - base));
-  auto fullBar = [&](int s) { return sBar + s * 8; };                     // keys of a stage landed
-  auto emptyBar = [&](int s) { return sBar + (IX8_STAGES + s) * 8; };     // a stage's reader done
+  auto fullBar = [&](int s) { return sBar + s * 8; };                  // keys of a stage landed
+  auto emptyBar = [&](int s) { return sBar + (IX8_STAGES + s) * 8; };  // a stage's reader done
   auto qBar = [&](int slot) { return sBar + (2 * IX8_STAGES + slot) * 8; };  // a query slot landed
 
   const int tid = threadIdx.x, lane = tid & 31, wg = tid >> 7, warp = (tid >> 5) & 3;
   const int ntiles = (T + NQ - 1) / NQ;
-  const int NB = (P + IX_BK - 1) / IX_BK;   // every block of every tile (decode: all visible)
+  const int NB = (P + IX_BK - 1) / IX_BK;  // every block of every tile (decode: all visible)
   const long long total = (long long)batch * ntiles * NB;
   const long long first = total * blockIdx.x / gridDim.x;
-  const int n = (int)(total * (blockIdx.x + 1) / gridDim.x - first);   // this CTA's items
+  const int n = (int)(total * (blockIdx.x + 1) / gridDim.x - first);  // this CTA's items
   const int seg0 = (int)(first / NB), blk0 = (int)(first - (long long)seg0 * NB);
 
   if (tid == 0) {
     for (int s = 0; s < IX8_STAGES; s++) {
       dsa::sm90::mbar_init(fullBar(s), 1);
-      dsa::sm90::mbar_init(emptyBar(s), 128);   // every thread of the consuming warpgroup
+      dsa::sm90::mbar_init(emptyBar(s), 128);  // every thread of the consuming warpgroup
     }
     dsa::sm90::mbar_init(qBar(0), 1);
     dsa::sm90::mbar_init(qBar(1), 1);
@@ -496,7 +512,7 @@ __device__ __forceinline__ void indexer_v8_body(const CUtensorMap* qMap, const C
     dsa::sm90::tma_prefetch_map(qMap);
     dsa::sm90::tma_prefetch_map(kMap);
     dsa::sm90::tma_prefetch_map(sMap);
-    const uint64_t stream = dsa::sm90::l2_evict_first();   // keys are read once
+    const uint64_t stream = dsa::sm90::l2_evict_first();  // keys are read once
     int seg = seg0, blk = blk0, ls = -1, firstOfCur = 0;
     for (int li = 0; li < n; li++) {
       const int s = li % IX8_STAGES, round = li / IX8_STAGES;
@@ -543,11 +559,15 @@ __device__ __forceinline__ void indexer_v8_body(const CUtensorMap* qMap, const C
   const int rowInBlock = warp * 16 + (lane >> 2) + 8 * half;
   float2 wr[NQ * 8];
   float d[NACC];
-  // v8h: the previous item's unfinished group maximum and where lanes 0..3 store it (null: no store).
+  // v8h: the previous item's unfinished group maximum and where lanes 0..3 store it (null: no
+  // store).
   float pm = -INFINITY;
   float* pdst = nullptr;
   int seg = seg0, blk = blk0 + wg, mySeg = -1, b = 0, t0 = 0;
-  while (blk >= NB) { blk -= NB; seg++; }
+  while (blk >= NB) {
+    blk -= NB;
+    seg++;
+  }
   for (int li = wg; li < n; li += IX8_CONSUMERS) {
     const int s = li % IX8_STAGES;
     ix8_wait(fullBar(s), li / IX8_STAGES, IX8_FULL, s, li, n);
@@ -563,13 +583,15 @@ __device__ __forceinline__ void indexer_v8_body(const CUtensorMap* qMap, const C
 #pragma unroll
       for (int qi = 0; qi < NQ; qi++)
 #pragma unroll
-        for (int c = 0; c < 8; c++) wr[qi * 8 + c] = *reinterpret_cast<const float2*>(wsl + qi * 64 + c * 8);
+        for (int c = 0; c < 8; c++)
+          wr[qi * 8 + c] = *reinterpret_cast<const float2*>(wsl + qi * 64 + c * 8);
     }
     const uint64_t descA = dsak::wgmma_desc_sw128(sK + s * 8192);
     const uint64_t descB = dsak::wgmma_desc_sw128(sQ + (ls & 1) * QBYTES);
     dsak::wgmma_fence();
 #pragma unroll
-    for (int kk = 0; kk < 4; kk++) dsak::WgmmaE4M3<NQ * 64>::mma(d, descA + 2 * kk, descB + 2 * kk, kk > 0);
+    for (int kk = 0; kk < 4; kk++)
+      dsak::WgmmaE4M3<NQ * 64>::mma(d, descA + 2 * kk, descB + 2 * kk, kk > 0);
     dsak::wgmma_commit();
     if constexpr (GMAX == 2) {
       // Under the products just issued: nothing here touches d.
@@ -580,7 +602,7 @@ __device__ __forceinline__ void indexer_v8_body(const CUtensorMap* qMap, const C
 #pragma unroll
     for (int i = 0; i < NACC; i++) asm volatile("" : "+f"(d[i])::"memory");
     const float sc = sSg[s * (IX8_SSLOT / 4) + ((b * P + blk * IX_BK) & 3) + rowInBlock];
-    dsa::sm90::mbar_arrive(emptyBar(s));   // release: the products and the scale read are done
+    dsa::sm90::mbar_arrive(emptyBar(s));  // release: the products and the scale read are done
 
     // Epilogue: v6's, bit for bit (ReLU-weighted head sums in v2's order, quad reduce-scatter).
     float sum[NQ][2];
@@ -628,16 +650,22 @@ __device__ __forceinline__ void indexer_v8_body(const CUtensorMap* qMap, const C
       m = fmaxf(m, __shfl_xor_sync(0xffffffffu, m, 8));
       m = fmaxf(m, __shfl_xor_sync(0xffffffffu, m, 16));
       const int g = ((kb + warp * 16) >> 3) + half;
-      if (lane < 4 && storer && t < T && g * 8 < P) gmax[(size_t)(b * T + t) * ((P + 7) >> 3) + g] = m;
+      if (lane < 4 && storer && t < T && g * 8 < P)
+        gmax[(size_t)(b * T + t) * ((P + 7) >> 3) + g] = m;
     } else if constexpr (GMAX == 2) {
       const int g = ((kb + warp * 16) >> 3) + half;
       pm = m;
-      pdst = lane < 4 && storer && t < T && g * 8 < P ? gmax + (size_t)(b * T + t) * ((P + 7) >> 3) + g : nullptr;
+      pdst = lane < 4 && storer && t < T && g * 8 < P
+                 ? gmax + (size_t)(b * T + t) * ((P + 7) >> 3) + g
+                 : nullptr;
     }
     blk += IX8_CONSUMERS;
-    while (blk >= NB) { blk -= NB; seg++; }
+    while (blk >= NB) {
+      blk -= NB;
+      seg++;
+    }
   }
-  if constexpr (GMAX == 2) {   // the last item's maxima (the loop is uniform over the warpgroup)
+  if constexpr (GMAX == 2) {  // the last item's maxima (the loop is uniform over the warpgroup)
     pm = ix8_group_max(pm);
     if (pdst != nullptr) *pdst = pm;
   }
@@ -646,32 +674,32 @@ __device__ __forceinline__ void indexer_v8_body(const CUtensorMap* qMap, const C
 }  // namespace
 
 // v8 (NQ = 1, 2; T >= 3 with four queries per tile runs v6's q4): IX8_THREADS threads (two
-// consumer warpgroups + a producer warpgroup), dsa_indexer_fp8_v8_smem_q<NQ> bytes of dynamic shared
-// memory, a grid of dsa_indexer_fp8_v8_ctas_per_sm CTAs per SM (persistent: each CTA takes an equal
-// contiguous run of all batch x tiles x blocks items).
-#define DSA_INDEXER_V8(NQ)                                                                          \
-  extern "C" __global__ void __launch_bounds__(IX8_THREADS, 1) dsa_indexer_fp8_v8_q##NQ(           \
-      const __grid_constant__ CUtensorMap qMap, const __grid_constant__ CUtensorMap kMap,            \
-      const __grid_constant__ CUtensorMap sMap, const float* __restrict__ w,                         \
-      float* __restrict__ logits, int batch, int T, int P) {                                         \
-    indexer_v8_body<NQ, 0>(&qMap, &kMap, &sMap, w, logits, batch, T, P, nullptr);                   \
-  }                                                                                                 \
-  extern "C" __global__ void __launch_bounds__(IX8_THREADS, 1) dsa_indexer_fp8_v8g_q##NQ(          \
-      const __grid_constant__ CUtensorMap qMap, const __grid_constant__ CUtensorMap kMap,            \
-      const __grid_constant__ CUtensorMap sMap, const float* __restrict__ w,                         \
-      float* __restrict__ logits, int batch, int T, int P, float* __restrict__ gmax) {               \
-    indexer_v8_body<NQ, 1>(&qMap, &kMap, &sMap, w, logits, batch, T, P, gmax);                      \
-  }                                                                                                 \
-  extern "C" __global__ void __launch_bounds__(IX8_THREADS, 1) dsa_indexer_fp8_v8h_q##NQ(          \
-      const __grid_constant__ CUtensorMap qMap, const __grid_constant__ CUtensorMap kMap,            \
-      const __grid_constant__ CUtensorMap sMap, const float* __restrict__ w,                         \
-      float* __restrict__ logits, int batch, int T, int P, float* __restrict__ gmax) {               \
-    indexer_v8_body<NQ, 2>(&qMap, &kMap, &sMap, w, logits, batch, T, P, gmax);                      \
-  }                                                                                                 \
+// consumer warpgroups + a producer warpgroup), dsa_indexer_fp8_v8_smem_q<NQ> bytes of dynamic
+// shared memory, a grid of dsa_indexer_fp8_v8_ctas_per_sm CTAs per SM (persistent: each CTA takes
+// an equal contiguous run of all batch x tiles x blocks items).
+#define DSA_INDEXER_V8(NQ)                                                                \
+  extern "C" __global__ void __launch_bounds__(IX8_THREADS, 1) dsa_indexer_fp8_v8_q##NQ(  \
+      const __grid_constant__ CUtensorMap qMap, const __grid_constant__ CUtensorMap kMap, \
+      const __grid_constant__ CUtensorMap sMap, const float* __restrict__ w,              \
+      float* __restrict__ logits, int batch, int T, int P) {                              \
+    indexer_v8_body<NQ, 0>(&qMap, &kMap, &sMap, w, logits, batch, T, P, nullptr);         \
+  }                                                                                       \
+  extern "C" __global__ void __launch_bounds__(IX8_THREADS, 1) dsa_indexer_fp8_v8g_q##NQ( \
+      const __grid_constant__ CUtensorMap qMap, const __grid_constant__ CUtensorMap kMap, \
+      const __grid_constant__ CUtensorMap sMap, const float* __restrict__ w,              \
+      float* __restrict__ logits, int batch, int T, int P, float* __restrict__ gmax) {    \
+    indexer_v8_body<NQ, 1>(&qMap, &kMap, &sMap, w, logits, batch, T, P, gmax);            \
+  }                                                                                       \
+  extern "C" __global__ void __launch_bounds__(IX8_THREADS, 1) dsa_indexer_fp8_v8h_q##NQ( \
+      const __grid_constant__ CUtensorMap qMap, const __grid_constant__ CUtensorMap kMap, \
+      const __grid_constant__ CUtensorMap sMap, const float* __restrict__ w,              \
+      float* __restrict__ logits, int batch, int T, int P, float* __restrict__ gmax) {    \
+    indexer_v8_body<NQ, 2>(&qMap, &kMap, &sMap, w, logits, batch, T, P, gmax);            \
+  }                                                                                       \
   extern "C" __device__ const int dsa_indexer_fp8_v8_smem_q##NQ = ix8_smem(NQ);
 DSA_INDEXER_V8(1)
 DSA_INDEXER_V8(2)
 
 extern "C" __device__ const int dsa_indexer_fp8_v8_threads = IX8_THREADS;
 extern "C" __device__ const int dsa_indexer_fp8_v8_ctas_per_sm = 1;
-extern "C" __device__ const int dsa_indexer_fp8_v8_scale_box = IX8_SBOX;   // sMap's box, floats
+extern "C" __device__ const int dsa_indexer_fp8_v8_scale_box = IX8_SBOX;  // sMap's box, floats

@@ -1,19 +1,19 @@
 // Dense MLA prefill in MHA mode on Hopper (version 3): 128 heads, q.k dim 192 (128 nope + 64 rope),
 // v dim 128, causal, bf16 in and out, fp32 accumulation and softmax. A chunk of `tokens` queries at
-// positions position-tokens .. position-1 over `position` keys; query i sees keys 0 .. position-tokens+i.
-// Layouts (row-major, as the cpu backend's MhaKernel): q [tokens,128,192], k [position,128,192],
-// v [position,128,128], out [tokens,128,128].
+// positions position-tokens .. position-1 over `position` keys; query i sees keys 0 ..
+// position-tokens+i. Layouts (row-major, as the cpu backend's MhaKernel): q [tokens,128,192], k
+// [position,128,192], v [position,128,128], out [tokens,128,128].
 //
 // FlashAttention-3's design, written for this shape:
 // - Warp specialization. Warpgroup 0 is the producer: one thread issues TMA loads (Q of a work tile
 //   once; K and V tiles of 128 keys into two-stage rings) that complete on "full" mbarriers, and
 //   waits on "empty" mbarriers that the consumers arrive on when their wgmma has read a stage.
-//   Warpgroups 1 and 2 are the consumers, 64 query rows each of a 128-row work tile; they never meet
-//   at a block-wide barrier. setmaxnreg moves registers from the producer (which needs few) to the
-//   consumers (O, S and P of a 64x128 tile live in registers).
+//   Warpgroups 1 and 2 are the consumers, 64 query rows each of a 128-row work tile; they never
+//   meet at a block-wide barrier. setmaxnreg moves registers from the producer (which needs few) to
+//   the consumers (O, S and P of a 64x128 tile live in registers).
 // - Inside a consumer warpgroup, S_j+1 = Q K_j+1^T is issued before O += P_j V_j, and the softmax
-//   of S_j+1 runs while P_j V_j is still on the tensor cores (the loop is peeled so that no wgmma is
-//   in flight across a branch, which would make ptxas serialize every wgmma of the kernel). O is
+//   of S_j+1 runs while P_j V_j is still on the tensor cores (the loop is peeled so that no wgmma
+//   is in flight across a branch, which would make ptxas serialize every wgmma of the kernel). O is
 //   rescaled after S_j+1 is issued and before P_j V_j, so the rescale also hides behind a product.
 // - Ping-pong (DSA_V3_PINGPONG=1; off by default): the two consumer warpgroups take turns to issue
 //   their products, ordered by two named barriers, so that one's softmax overlaps the other's
@@ -22,8 +22,8 @@
 //   FlashAttention-3 too turns it off for head dims above 128.
 // - A persistent grid (one CTA per SM) takes work tiles (128 query rows of one head) from a global
 //   counter, in an order that starts the longest tiles first within groups of heads whose K and V
-//   fit in L2 together (DSA_V3_L2_SECTION_MB), so that the CTAs working at one time share K/V reads.
-//   The last CTA to leave resets the counter, so the next launch finds it at zero again.
+//   fit in L2 together (DSA_V3_L2_SECTION_MB), so that the CTAs working at one time share K/V
+//   reads. The last CTA to leave resets the counter, so the next launch finds it at zero again.
 // - Causal: a work tile reads only the K/V tiles up to its last query's position; the mask is
 //   applied only to the tiles that cross a warp's diagonal.
 #include "sm90/hopper.cuh"
@@ -35,7 +35,8 @@
 #define DSA_V3_L2_SECTION_MB 32  // K+V bytes of the heads that one section of work tiles shares
 #endif
 #ifndef DSA_V3_L2_PREFETCH
-#define DSA_V3_L2_PREFETCH 0  // > 0: the producer also prefetches K/V tile j+this into L2 with tile j
+#define DSA_V3_L2_PREFETCH \
+  0  // > 0: the producer also prefetches K/V tile j+this into L2 with tile j
 #endif
 #ifndef DSA_V3_PRODUCER_REGS
 #define DSA_V3_PRODUCER_REGS 24
@@ -53,11 +54,13 @@ constexpr int BN = 128;  // keys per K/V tile
 constexpr int THREADS = 384;
 constexpr uint32_t Q_BYTES = BM * DQK * 2, K_BYTES = BN * DQK * 2, V_BYTES = BN * DV * 2;
 // The registers the CTA holds (384 threads x 168) are redistributed, never exceeded.
-static_assert(128 * DSA_V3_PRODUCER_REGS + 256 * DSA_V3_CONSUMER_REGS <= 384 * 168, "register budget");
+static_assert(128 * DSA_V3_PRODUCER_REGS + 256 * DSA_V3_CONSUMER_REGS <= 384 * 168,
+              "register budget");
 
-// Tiles are stored as 64-column segments [segment][row][64] with 128-byte swizzle (sm90/hopper.cuh):
-// what TMA writes with CU_TENSOR_MAP_SWIZZLE_128B and a box of 64 columns, and what the wgmma
-// descriptors read. Every segment is a multiple of 1024 bytes, so each stays 1024-aligned.
+// Tiles are stored as 64-column segments [segment][row][64] with 128-byte swizzle
+// (sm90/hopper.cuh): what TMA writes with CU_TENSOR_MAP_SWIZZLE_128B and a box of 64 columns, and
+// what the wgmma descriptors read. Every segment is a multiple of 1024 bytes, so each stays
+// 1024-aligned.
 struct Shared {
   __nv_bfloat16 q[DQK / 64][BM * 64];
   __nv_bfloat16 k[2][DQK / 64][BN * 64];
@@ -80,7 +83,8 @@ struct Order {
   DSA_DEVICE Order(int tokens, int position) {
     mblocks = (tokens + BM - 1) / BM;
     const long long head_bytes = (long long)position * (DQK + DV) * 2;
-    group = (int)max(1LL, min((long long)HEADS, (long long)DSA_V3_L2_SECTION_MB * 1048576LL / head_bytes));
+    group = (int)max(
+        1LL, min((long long)HEADS, (long long)DSA_V3_L2_SECTION_MB * 1048576LL / head_bytes));
   }
   DSA_DEVICE int total() const { return mblocks * HEADS; }
   DSA_DEVICE void decode(int t, int& head, int& mb) const {
@@ -93,8 +97,8 @@ struct Order {
 };
 
 // Warpgroup 0, one thread: the tile scheduler and every TMA load.
-DSA_DEVICE void produce(Shared& sh, const CUtensorMap* q_map, const CUtensorMap* k_map, const CUtensorMap* v_map,
-                        int* schedule, int tokens, int position) {
+DSA_DEVICE void produce(Shared& sh, const CUtensorMap* q_map, const CUtensorMap* k_map,
+                        const CUtensorMap* v_map, int* schedule, int tokens, int position) {
   tma_prefetch_map(q_map);
   tma_prefetch_map(k_map);
   tma_prefetch_map(v_map);
@@ -106,7 +110,8 @@ DSA_DEVICE void produce(Shared& sh, const CUtensorMap* q_map, const CUtensorMap*
     const uint32_t bar = smem_u32(&sh.k_full[s]);
     mbar_arrive_expect_tx(bar, K_BYTES);
 #pragma unroll
-    for (int c = 0; c < DQK / 64; c++) tma_load_3d(smem_u32(sh.k[s][c]), k_map, bar, c * 64, head, tile * BN);
+    for (int c = 0; c < DQK / 64; c++)
+      tma_load_3d(smem_u32(sh.k[s][c]), k_map, bar, c * 64, head, tile * BN);
     kc++;
   };
   auto load_v = [&](int head, int tile) {
@@ -115,7 +120,8 @@ DSA_DEVICE void produce(Shared& sh, const CUtensorMap* q_map, const CUtensorMap*
     const uint32_t bar = smem_u32(&sh.v_full[s]);
     mbar_arrive_expect_tx(bar, V_BYTES);
 #pragma unroll
-    for (int c = 0; c < DV / 64; c++) tma_load_3d(smem_u32(sh.v[s][c]), v_map, bar, c * 64, head, tile * BN);
+    for (int c = 0; c < DV / 64; c++)
+      tma_load_3d(smem_u32(sh.v[s][c]), v_map, bar, c * 64, head, tile * BN);
     vc++;
   };
   for (;;) {
@@ -134,7 +140,8 @@ DSA_DEVICE void produce(Shared& sh, const CUtensorMap* q_map, const CUtensorMap*
     const uint32_t qbar = smem_u32(&sh.q_full);
     mbar_arrive_expect_tx(qbar, Q_BYTES);
 #pragma unroll
-    for (int c = 0; c < DQK / 64; c++) tma_load_3d(smem_u32(sh.q[c]), q_map, qbar, c * 64, head, mb * BM);
+    for (int c = 0; c < DQK / 64; c++)
+      tma_load_3d(smem_u32(sh.q[c]), q_map, qbar, c * 64, head, mb * BM);
     // The consumers' order: K_0, then per step K_j+1 before V_j.
     const int n = kv_tiles(mb, tokens, position);
     // With DSA_V3_L2_PREFETCH = d, tile j+d is asked of L2 when tile j loads: the CTAs that share
@@ -167,8 +174,8 @@ DSA_DEVICE void produce(Shared& sh, const CUtensorMap* q_map, const CUtensorMap*
 }
 
 // O / row sum -> bf16 out for this thread's two rows (warp_row0 + lane/4, + 8) of head `head`.
-DSA_DEVICE void store_o(__nv_bfloat16* __restrict__ out, const float* o, const float* row_sum, int warp_row0,
-                        int tokens, int head) {
+DSA_DEVICE void store_o(__nv_bfloat16* __restrict__ out, const float* o, const float* row_sum,
+                        int warp_row0, int tokens, int head) {
   const int lane = threadIdx.x & 31, g = lane >> 2, t4 = lane & 3;
 #pragma unroll
   for (int h = 0; h < 2; h++) {
@@ -181,14 +188,15 @@ DSA_DEVICE void store_o(__nv_bfloat16* __restrict__ out, const float* o, const f
       uint32_t* dst = reinterpret_cast<uint32_t*>(out + ((size_t)row * HEADS + head) * DV);
 #pragma unroll
       for (int nt = 0; nt < DV / 8; nt++)
-        dst[(nt * 8 + 2 * t4) / 2] = pack_bf16(o[nt * 4 + h * 2] * inv, o[nt * 4 + h * 2 + 1] * inv);
+        dst[(nt * 8 + 2 * t4) / 2] =
+            pack_bf16(o[nt * 4 + h * 2] * inv, o[nt * 4 + h * 2 + 1] * inv);
     }
   }
 }
 
 // Consumer warpgroup wg (0 or 1): rows wg*64 .. wg*64+63 of every work tile.
-DSA_DEVICE void consume(Shared& sh, int wg, __nv_bfloat16* __restrict__ out, int tokens, int position,
-                        float scale) {
+DSA_DEVICE void consume(Shared& sh, int wg, __nv_bfloat16* __restrict__ out, int tokens,
+                        int position, float scale) {
   const int warp = (threadIdx.x >> 5) & 3, lane = threadIdx.x & 31;
   const int g = lane >> 2, t4 = lane & 3;
   const int offset = position - tokens;
@@ -196,8 +204,8 @@ DSA_DEVICE void consume(Shared& sh, int wg, __nv_bfloat16* __restrict__ out, int
   const uint32_t q_addr = smem_u32(sh.q[0]) + wg * 64 * 128;
   uint32_t kc = 0, vc = 0, tc = 0;  // K tiles, V tiles and work tiles consumed so far
 
-  // Ping-pong: warpgroup wg issues its products after `turn` and hands over with `pass`. Warpgroup 1
-  // starts by passing, so warpgroup 0 goes first.
+  // Ping-pong: warpgroup wg issues its products after `turn` and hands over with `pass`. Warpgroup
+  // 1 starts by passing, so warpgroup 0 goes first.
   constexpr bool PINGPONG = DSA_V3_PINGPONG != 0;
   auto turn = [&]() {
     if constexpr (PINGPONG) named_sync(1 + wg, 256);
@@ -267,7 +275,8 @@ DSA_DEVICE void consume(Shared& sh, int wg, __nv_bfloat16* __restrict__ out, int
     // Softmax of K/V tile `tile` in place (s becomes P in fp32); sets alpha and `moved` (whether a
     // row maximum of this warp moved, so O needs rescaling).
     auto softmax = [&](int tile) {
-      if ((tile + 1) * BN - 1 > offset + warp_row0) {  // some key of the tile is after this warp's first row
+      if ((tile + 1) * BN - 1 >
+          offset + warp_row0) {  // some key of the tile is after this warp's first row
 #pragma unroll
         for (int h = 0; h < 2; h++) {
           const int qpos = offset + warp_row0 + g + h * 8;
@@ -283,10 +292,12 @@ DSA_DEVICE void consume(Shared& sh, int wg, __nv_bfloat16* __restrict__ out, int
       for (int h = 0; h < 2; h++) {
         float mx = -INFINITY;
 #pragma unroll
-        for (int nt = 0; nt < BN / 8; nt++) mx = fmaxf(mx, fmaxf(s[nt * 4 + h * 2], s[nt * 4 + h * 2 + 1]));
+        for (int nt = 0; nt < BN / 8; nt++)
+          mx = fmaxf(mx, fmaxf(s[nt * 4 + h * 2], s[nt * 4 + h * 2 + 1]));
         mx = fmaxf(mx, __shfl_xor_sync(0xffffffff, mx, 1));
         mx = fmaxf(mx, __shfl_xor_sync(0xffffffff, mx, 2));
-        const float m_new = fmaxf(row_max[h], mx * sl2);  // key 0 is in every row's first tile: finite
+        const float m_new =
+            fmaxf(row_max[h], mx * sl2);  // key 0 is in every row's first tile: finite
         alpha[h] = ex2(row_max[h] - m_new);
         any |= m_new != row_max[h];
         row_max[h] = m_new;
@@ -383,12 +394,14 @@ DSA_DEVICE void consume(Shared& sh, int wg, __nv_bfloat16* __restrict__ out, int
 // 2*dim*128} bytes), box {64, 1, 128}, 128-byte swizzle, zero fill out of bounds. schedule: two
 // ints, zero before the first launch; every launch leaves them at zero.
 extern "C" __global__ void __launch_bounds__(dsa::prefill_v3::THREADS, 1)
-    dense_prefill_v3(const __grid_constant__ CUtensorMap q_map, const __grid_constant__ CUtensorMap k_map,
+    dense_prefill_v3(const __grid_constant__ CUtensorMap q_map,
+                     const __grid_constant__ CUtensorMap k_map,
                      const __grid_constant__ CUtensorMap v_map, __nv_bfloat16* __restrict__ out,
                      int* __restrict__ schedule, int tokens, int position, float scale) {
   using namespace dsa::prefill_v3;
   extern __shared__ __align__(16) uint8_t smem_raw[];
-  Shared& sh = *reinterpret_cast<Shared*>(smem_raw + ((1024 - (dsa::smem_u32(smem_raw) & 1023)) & 1023));
+  Shared& sh =
+      *reinterpret_cast<Shared*>(smem_raw + ((1024 - (dsa::smem_u32(smem_raw) & 1023)) & 1023));
   const int wg = threadIdx.x >> 7;
   if (threadIdx.x == 0) {
     using namespace dsa::sm90;
@@ -417,4 +430,5 @@ extern "C" __global__ void __launch_bounds__(dsa::prefill_v3::THREADS, 1)
 extern "C" __device__ const int dense_prefill_v3_shared_bytes = dsa::prefill_v3::SHARED_BYTES;
 extern "C" __device__ const int dense_prefill_v3_threads = dsa::prefill_v3::THREADS;
 extern "C" __device__ const int dense_prefill_v3_block_m = dsa::prefill_v3::BM;  // rows of a Q box
-extern "C" __device__ const int dense_prefill_v3_block_n = dsa::prefill_v3::BN;  // rows of a K/V box
+extern "C" __device__ const int dense_prefill_v3_block_n =
+    dsa::prefill_v3::BN;  // rows of a K/V box

@@ -26,11 +26,11 @@
 
 namespace {
 
-constexpr int GL_NB = 8;                   // 16-byte loads in flight per thread (group maxima)
-constexpr int GL_NG = 4;                   // loads in flight per thread in the gather
-constexpr int GL_LIST = 4096;              // candidate groups kept, in candKey[GL_CAND ..)
-constexpr int GL_CAND = CAP - GL_LIST;     // candidate keys kept, in candKey/candIdx[0 .. GL_CAND)
-constexpr int GL_REFINE = 3072;            // more groups than this after level 1: refine tau
+constexpr int GL_NB = 8;                // 16-byte loads in flight per thread (group maxima)
+constexpr int GL_NG = 4;                // loads in flight per thread in the gather
+constexpr int GL_LIST = 4096;           // candidate groups kept, in candKey[GL_CAND ..)
+constexpr int GL_CAND = CAP - GL_LIST;  // candidate keys kept, in candKey/candIdx[0 .. GL_CAND)
+constexpr int GL_REFINE = 3072;         // more groups than this after level 1: refine tau
 
 // f(key, idx, valid) for every element of a[0..n), in warp-uniform trip counts (f may use warp
 // collectives), GL_NB 16-byte loads in flight per thread where a is 16-byte aligned.
@@ -93,8 +93,8 @@ __device__ __forceinline__ void keep(TopkSmem& s, bool pred, uint32_t key, int i
 // lands in a bin of tens of groups, so no second level); the range-wide levels only when the
 // window holds fewer than k maxima.
 template <bool WIN = false>
-__device__ bool gmax_select(TopkSmem& s, const float* __restrict__ row, const float* __restrict__ gm,
-                            int vis, int k, int* __restrict__ out) {
+__device__ bool gmax_select(TopkSmem& s, const float* __restrict__ row,
+                            const float* __restrict__ gm, int vis, int k, int* __restrict__ out) {
   const int tid = threadIdx.x, lane = tid & 31, warp = tid >> 5;
   constexpr int NW = THREADS / 32;
   const int G = (vis + 7) >> 3;
@@ -111,7 +111,7 @@ __device__ bool gmax_select(TopkSmem& s, const float* __restrict__ row, const fl
   });
   lo = __reduce_min_sync(0xffffffffu, lo);
   hi = __reduce_max_sync(0xffffffffu, hi);
-  if (lane == 0) {   // candIdx is free until step 3
+  if (lane == 0) {  // candIdx is free until step 3
     s.candIdx[warp] = (int)lo;
     s.candIdx[32 + warp] = (int)hi;
   }
@@ -124,7 +124,7 @@ __device__ bool gmax_select(TopkSmem& s, const float* __restrict__ row, const fl
   bool windowed = false;
   if constexpr (WIN) {
     const uint32_t mx16 = hi >> 16, wlo = mx16 >= 2047u ? mx16 - 2047u : 0u;
-    if (tid == 0) s.selBin = -1;   // select_bin leaves it when the window holds fewer than k
+    if (tid == 0) s.selBin = -1;  // select_bin leaves it when the window holds fewer than k
     for_each_gm(gm, G, [&](uint32_t key, int, bool v) {
       const uint32_t k16 = key >> 16;
       if (v && k16 >= wlo) atomicAdd(&s.hist[k16 - wlo], 1);
@@ -132,7 +132,7 @@ __device__ bool gmax_select(TopkSmem& s, const float* __restrict__ row, const fl
     __syncthreads();
     select_bin(s, 2048, k);
     if (s.selBin >= 0) {
-      tau = (wlo + (uint32_t)s.selBin) << 16;   // exactly selAbove + selEq maxima are >= tau
+      tau = (wlo + (uint32_t)s.selBin) << 16;  // exactly selAbove + selEq maxima are >= tau
       groups = s.selAbove + s.selEq;
       windowed = true;
     } else {
@@ -142,14 +142,14 @@ __device__ bool gmax_select(TopkSmem& s, const float* __restrict__ row, const fl
   }
   const uint32_t range = hi - lo;
   const int width = range == 0 ? 0 : 32 - __clz(range);
-  const int shift = max(0, width - 11);   // (range >> shift) < 2048
+  const int shift = max(0, width - 11);  // (range >> shift) < 2048
   if (!windowed) {
     // 1b. Level 1: 2048 bins of (key - lo) >> shift.
     for_each_gm(gm, G, [&](uint32_t key, int, bool v) {
       if (v) atomicAdd(&s.hist[(key - lo) >> shift], 1);
     });
     __syncthreads();
-    select_bin(s, 2048, k);   // at least k groups in bins >= selBin
+    select_bin(s, 2048, k);  // at least k groups in bins >= selBin
     tau = lo + ((uint32_t)s.selBin << shift);
     groups = s.selAbove + s.selEq;
   }
@@ -173,11 +173,11 @@ __device__ bool gmax_select(TopkSmem& s, const float* __restrict__ row, const fl
     groups = above + s.selAbove + s.selEq;
   }
   TOPK_PHASE_END(3, tau, true);
-  if (groups > GL_LIST) return false;   // ties or a clustered row: v10's path
+  if (groups > GL_LIST) return false;  // ties or a clustered row: v10's path
   // 2. The groups whose maximum is >= tau (exactly `groups` of them).
   if (tid == 0) {
     s.candCount = 0;
-    s.maxKey = hi;   // the row's largest key: >= every candidate, as select_cands needs
+    s.maxKey = hi;  // the row's largest key: >= every candidate, as select_cands needs
   }
   __syncthreads();
   for_each_gm(gm, G, [&](uint32_t key, int g, bool v) {
@@ -209,7 +209,7 @@ __device__ bool gmax_select(TopkSmem& s, const float* __restrict__ row, const fl
         base[j] = i < items ? list[i >> 1] * 8 + (i & 1) * 4 : vis;
         if (base[j] + 3 < vis) {
           x[j] = __ldcs(reinterpret_cast<const float4*>(row + base[j]));
-        } else {   // the row's last partial group (or no item): scalars, -inf past vis
+        } else {  // the row's last partial group (or no item): scalars, -inf past vis
           x[j].x = base[j] < vis ? row[base[j]] : -INFINITY;
           x[j].y = base[j] + 1 < vis ? row[base[j] + 1] : -INFINITY;
           x[j].z = base[j] + 2 < vis ? row[base[j] + 2] : -INFINITY;
@@ -231,7 +231,7 @@ __device__ bool gmax_select(TopkSmem& s, const float* __restrict__ row, const fl
         keep(s, v && base[j] + 3 < vis && kk >= tau, kk, base[j] + 3);
       }
     }
-  } else {   // unaligned rows (odd P): one float per thread per key
+  } else {  // unaligned rows (odd P): one float per thread per key
     const int items = 8 * ng;
     for (int st = 0; st < items; st += GL_NG * THREADS) {
       float x[GL_NG];
@@ -259,8 +259,9 @@ __device__ bool gmax_select(TopkSmem& s, const float* __restrict__ row, const fl
 }
 
 template <bool WIN>
-__device__ __forceinline__ void gmax_body(const float* __restrict__ logits, const float* __restrict__ gmax,
-                                          int* __restrict__ indices, int T, int P, int k) {
+__device__ __forceinline__ void gmax_body(const float* __restrict__ logits,
+                                          const float* __restrict__ gmax, int* __restrict__ indices,
+                                          int T, int P, int k) {
   extern __shared__ __align__(16) uint8_t dyn[];
   TopkSmem& s = *reinterpret_cast<TopkSmem*>(dyn);
   const int r = blockIdx.x;
@@ -279,7 +280,7 @@ __device__ __forceinline__ void gmax_body(const float* __restrict__ logits, cons
   }
   const int G = (vis + 7) >> 3;
   if (G >= 2 * k && 2 * k <= GL_CAND) {
-    if (tid == 0) prefetch_row_l2(gm, 0, G);   // the maxima stream into L2 while hist is zeroed
+    if (tid == 0) prefetch_row_l2(gm, 0, G);  // the maxima stream into L2 while hist is zeroed
     if (gmax_select<WIN>(s, row, gm, vis, k, out)) return;
     __syncthreads();
   }
@@ -307,10 +308,10 @@ __device__ __forceinline__ void gmax_body(const float* __restrict__ logits, cons
 // gather that misses (fewer than k or more than CAP candidates): v10's path. One CTA per SM (the
 // slots and the copy of the maxima need ~162 KB): the decode kernel; rows under 2k groups, as in
 // gmax, take v10's path.
-constexpr int G3_MAXG = 16384;                 // group maxima copied to smem (rows up to 128K keys)
-constexpr int G3_PER = G3_MAXG / THREADS;      // 32 maxima per thread, bit j of a 32-bit mask each
-constexpr int G3_SLOTS = 2560;                 // gathered groups (k = 2048 plus the tau bin's tens)
-constexpr int G3_CHUNKS = 2 * G3_SLOTS / THREADS;   // 16-byte slot halves per thread in the filter
+constexpr int G3_MAXG = 16384;             // group maxima copied to smem (rows up to 128K keys)
+constexpr int G3_PER = G3_MAXG / THREADS;  // 32 maxima per thread, bit j of a 32-bit mask each
+constexpr int G3_SLOTS = 2560;             // gathered groups (k = 2048 plus the tau bin's tens)
+constexpr int G3_CHUNKS = 2 * G3_SLOTS / THREADS;  // 16-byte slot halves per thread in the filter
 static_assert(G3_MAXG % THREADS == 0 && G3_PER == 32, "one mask bit per copied maximum");
 static_assert(2 * G3_SLOTS % THREADS == 0 && 4 * G3_CHUNKS <= 64, "one 64-bit mask in the filter");
 static_assert(offsetof(TopkSmem, candIdx) == offsetof(TopkSmem, candKey) + 4 * CAP &&
@@ -320,8 +321,8 @@ static_assert(offsetof(TopkSmem, candIdx) == offsetof(TopkSmem, candKey) + 4 * C
 struct Gmax3Smem {
   TopkSmem t;
   int listCount;
-  int list[G3_SLOTS];                   // slot -> group
-  __align__(16) float data[G3_SLOTS][8];   // slot -> the group's 8 logits (cp.async targets)
+  int list[G3_SLOTS];                     // slot -> group
+  __align__(16) float data[G3_SLOTS][8];  // slot -> the group's 8 logits (cp.async targets)
 };
 
 // Exclusive offset of this lane's n among the warp's, and the warp's base in *counter (one shared
@@ -349,22 +350,23 @@ __device__ __forceinline__ void cp_async4(void* dst, const void* src) {
 }
 
 // 1: done (k indices emitted); 0: take gmax2's path; -1: take v10's. Nothing is emitted unless 1.
-__device__ int gmax3_select(Gmax3Smem& S, const float* __restrict__ row, const float* __restrict__ gm,
-                            int vis, int k, int* __restrict__ out) {
+__device__ int gmax3_select(Gmax3Smem& S, const float* __restrict__ row,
+                            const float* __restrict__ gm, int vis, int k, int* __restrict__ out) {
   TopkSmem& s = S.t;
   const int tid = threadIdx.x, lane = tid & 31, warp = tid >> 5;
   constexpr int NW = THREADS / 32;
   const int G = (vis + 7) >> 3;
   if (G > G3_MAXG) return 0;
   // gs[g]: the key of group g's maximum, g < G, over candKey and candIdx (adjacent, see above).
-  uint32_t* const gs = reinterpret_cast<uint32_t*>(reinterpret_cast<uint8_t*>(&s) + offsetof(TopkSmem, candKey));
+  uint32_t* const gs =
+      reinterpret_cast<uint32_t*>(reinterpret_cast<uint8_t*>(&s) + offsetof(TopkSmem, candKey));
 
   // 1. Copy the maxima's keys to smem, and their max; hist zeroed meanwhile.
   for (int i = tid; i < 2048; i += THREADS) s.hist[i] = 0;
   if (tid == 0) {
     S.listCount = 0;
     s.candCount = 0;
-    s.selBin = -1;   // select_bin leaves it when the window holds fewer than k
+    s.selBin = -1;  // select_bin leaves it when the window holds fewer than k
   }
   uint32_t hi = 0;
   for_each_gm(gm, G, [&](uint32_t key, int g, bool v) {
@@ -390,10 +392,10 @@ __device__ int gmax3_select(Gmax3Smem& S, const float* __restrict__ row, const f
     }
   }
   __syncthreads();
-  select_bin(s, 2048, k);   // ends with a barrier
-  if (s.selBin < 0) return 0;   // fewer than k maxima in the window: gmax2's range-wide levels
+  select_bin(s, 2048, k);      // ends with a barrier
+  if (s.selBin < 0) return 0;  // fewer than k maxima in the window: gmax2's range-wide levels
   const uint32_t tau = (wlo + (uint32_t)s.selBin) << 16;
-  const int groups = s.selAbove + s.selEq;   // exactly the maxima >= tau
+  const int groups = s.selAbove + s.selEq;  // exactly the maxima >= tau
   TOPK_PHASE_END(2, tau, 1);
   TOPK_PHASE_END(3, tau, 1);
   if (groups > G3_SLOTS) return -1;
@@ -419,14 +421,14 @@ __device__ int gmax3_select(Gmax3Smem& S, const float* __restrict__ row, const f
     if (aligned && b + 8 <= vis) {
       cp_async16(d, row + b);
       cp_async16(d + 4, row + b + 4);
-    } else {   // odd rows, or the row's last partial group: the visible keys one by one
+    } else {  // odd rows, or the row's last partial group: the visible keys one by one
       for (int e = 0; e < 8 && b + e < vis; e++) cp_async4(d + e, row + b + e);
     }
     slot++;
   }
   asm volatile("cp.async.wait_all;\n" ::: "memory");
   __syncthreads();
-  const int ng = S.listCount;   // == groups
+  const int ng = S.listCount;  // == groups
   TOPK_PHASE_END(4, ng, 1);
 
   // 4. Keys >= tau into the candidates: thread t reads slot halves t + THREADS * j (16 bytes).
@@ -463,13 +465,14 @@ __device__ int gmax3_select(Gmax3Smem& S, const float* __restrict__ row, const f
   const int n = s.candCount;
   TOPK_PHASE_END(5, n, 1);
   if (n < k || n > CAP) return -1;
-  if (tid == 0) s.maxKey = hi;   // >= every candidate, as select_cands needs
+  if (tid == 0) s.maxKey = hi;  // >= every candidate, as select_cands needs
   __syncthreads();
   select_cands(s, n, k, tau, out);
   return 1;
 }
 
-__device__ __forceinline__ void gmax3_body(const float* __restrict__ logits, const float* __restrict__ gmax,
+__device__ __forceinline__ void gmax3_body(const float* __restrict__ logits,
+                                           const float* __restrict__ gmax,
                                            int* __restrict__ indices, int T, int P, int k) {
   extern __shared__ __align__(16) uint8_t dyn[];
   Gmax3Smem& S = *reinterpret_cast<Gmax3Smem*>(dyn);

@@ -28,9 +28,10 @@
 
 namespace {
 
-constexpr int S16_SLICE = 2 * CAP;   // 16-bit keys in candKey + candIdx (64 KB)
-constexpr int S16_LIST = 2048;       // threshold-equal keys listed (in hist, after the select)
-constexpr int S16_LOADS = 2;   // 16-byte loads in flight per thread in the stream pass (4 spills at 40 registers)
+constexpr int S16_SLICE = 2 * CAP;  // 16-bit keys in candKey + candIdx (64 KB)
+constexpr int S16_LIST = 2048;      // threshold-equal keys listed (in hist, after the select)
+constexpr int S16_LOADS =
+    2;  // 16-byte loads in flight per thread in the stream pass (4 spills at 40 registers)
 
 // Beside TopkSmem: the slice's key range and rank 0's row counters for remote CTAs.
 struct S16Extra {
@@ -64,7 +65,10 @@ __device__ __forceinline__ uint4 cl_ld4(uint32_t a) {
 }
 __device__ __forceinline__ int cl_add(uint32_t a, int v) {
   int o;
-  asm volatile("atom.shared::cluster.add.u32 %0, [%1], %2;\n" : "=r"(o) : "r"(a), "r"(v) : "memory");
+  asm volatile("atom.shared::cluster.add.u32 %0, [%1], %2;\n"
+               : "=r"(o)
+               : "r"(a), "r"(v)
+               : "memory");
   return o;
 }
 __device__ __forceinline__ void cl_st(uint32_t a, int v) {
@@ -72,7 +76,8 @@ __device__ __forceinline__ void cl_st(uint32_t a, int v) {
 }
 // Every thread of every CTA of the cluster; orders shared-memory accesses, remote ones included.
 __device__ __forceinline__ void cl_sync() {
-  asm volatile("barrier.cluster.arrive.release.aligned;\nbarrier.cluster.wait.acquire.aligned;\n" ::: "memory");
+  asm volatile("barrier.cluster.arrive.release.aligned;\nbarrier.cluster.wait.acquire.aligned;\n" ::
+                   : "memory");
 }
 __device__ __forceinline__ uint32_t cl_rank() {
   uint32_t r;
@@ -118,17 +123,17 @@ __device__ void s16_level(TopkSmem& s, const uint4* w16, int nw, uint32_t wlo, i
   }
   __syncthreads();
   if constexpr (C > 1) {
-    cl_sync();   // every CTA's bins are final
+    cl_sync();  // every CTA's bins are final
     uint4 sum = make_uint4(0, 0, 0, 0);
 #pragma unroll
-    for (int q = 0; q < C; q++) {   // this CTA's own bins through the cluster window too
+    for (int q = 0; q < C; q++) {  // this CTA's own bins through the cluster window too
       const uint4 o = cl_ld4(cl_map(&s.hist[tid * 4], q));
       sum.x += o.x;
       sum.y += o.y;
       sum.z += o.z;
       sum.w += o.w;
     }
-    cl_sync();   // nobody reads a peer's bins any more
+    cl_sync();  // nobody reads a peer's bins any more
     *reinterpret_cast<uint4*>(&s.hist[tid * 4]) = sum;
     __syncthreads();
   }
@@ -136,8 +141,8 @@ __device__ void s16_level(TopkSmem& s, const uint4* w16, int nw, uint32_t wlo, i
 }
 
 template <int C, bool PF>
-__device__ __forceinline__ void s16_body(const float* __restrict__ logits, int* __restrict__ indices, int T,
-                                         int P, int k) {
+__device__ __forceinline__ void s16_body(const float* __restrict__ logits,
+                                         int* __restrict__ indices, int T, int P, int k) {
   static_assert(2048 == 4 * THREADS, "the cluster merge gives each thread 4 bins");
   extern __shared__ __align__(16) uint8_t dyn[];
   S16Shared& sh = *reinterpret_cast<S16Shared*>(dyn);
@@ -148,7 +153,7 @@ __device__ __forceinline__ void s16_body(const float* __restrict__ logits, int* 
   const int vis = P - T + r % T + 1;
   const float* row = logits + (size_t)r * P;
   int* out = indices + (size_t)r * k;
-  if (vis <= k) {   // the whole cluster leaves here: no cluster barrier was reached
+  if (vis <= k) {  // the whole cluster leaves here: no cluster barrier was reached
     if (rank == 0)
       for (int i = tid; i < k; i += THREADS) out[i] = i < vis ? i : -1;
     return;
@@ -177,7 +182,7 @@ __device__ __forceinline__ void s16_body(const float* __restrict__ logits, int* 
     sh.x.mn = 0xffffu;
   }
   uint16_t* k16 = reinterpret_cast<uint16_t*>(s.candKey);
-  const int end = sl.pad + sl.n, nw = (end + 7) >> 3;   // uint4 words of 8 keys
+  const int end = sl.pad + sl.n, nw = (end + 7) >> 3;  // uint4 words of 8 keys
   // Padding slots hold 0 (below every window: wlo >= 1).
   if (tid < sl.pad) k16[tid] = 0;
   if (tid < nw * 8 - end) k16[end + tid] = 0;
@@ -191,7 +196,7 @@ __device__ __forceinline__ void s16_body(const float* __restrict__ logits, int* 
   }
   {
     const float4* body = reinterpret_cast<const float4*>(src + sl.head);
-    uint2* dst = reinterpret_cast<uint2*>(k16 + sl.pad + sl.head);   // 8-byte aligned by the padding
+    uint2* dst = reinterpret_cast<uint2*>(k16 + sl.pad + sl.head);  // 8-byte aligned by the padding
     const int nv = (sl.n - sl.head) >> 2;
     for (int st = 0; st < nv; st += S16_LOADS * THREADS) {
       float4 x[S16_LOADS];
@@ -219,16 +224,16 @@ __device__ __forceinline__ void s16_body(const float* __restrict__ logits, int* 
     }
   }
   mx = __reduce_max_sync(0xffffffffu, mx);
-  __syncthreads();   // the counters above are initialised before any atomic
+  __syncthreads();  // the counters above are initialised before any atomic
   if (lane == 0) atomicMax(&sh.x.mx, mx);
   __syncthreads();
   uint32_t rowMax = sh.x.mx;
   if constexpr (C > 1) {
-    cl_sync();   // every CTA's maximum (and counters) are final
+    cl_sync();  // every CTA's maximum (and counters) are final
 #pragma unroll
     for (int q = 0; q < C; q++) rowMax = max(rowMax, cl_ld(cl_map(&sh.x.mx, q)));
   }
-  if constexpr (C == 1) TOPK_PHASE_END(1, rowMax);   // phase timing: one-CTA rows only
+  if constexpr (C == 1) TOPK_PHASE_END(1, rowMax);  // phase timing: one-CTA rows only
   const uint32_t max16 = rowMax >> 16;
   const uint4* w16 = reinterpret_cast<const uint4*>(k16);
 
@@ -237,7 +242,7 @@ __device__ __forceinline__ void s16_body(const float* __restrict__ logits, int* 
   s16_level<C>(s, w16, nw, wlo, 0, max16 + 1, k, false);
   int B = s.selBin, above = s.selAbove, eq = s.selEq;
   uint32_t T16 = wlo + (uint32_t)B;
-  if (B < 0) {   // ... else the whole range, then inside the threshold bin
+  if (B < 0) {  // ... else the whole range, then inside the threshold bin
     // The row's smallest 16-bit key (>= 1: the padding's 0 is not a key), from shared memory.
     uint32_t m = 0xffffu;
     for (int w = tid; w < nw; w += THREADS) {
@@ -254,7 +259,7 @@ __device__ __forceinline__ void s16_body(const float* __restrict__ logits, int* 
     __syncthreads();
     uint32_t min16 = sh.x.mn;
     if constexpr (C > 1) {
-      cl_sync();   // every CTA's minimum is final (nobody writes it again)
+      cl_sync();  // every CTA's minimum is final (nobody writes it again)
 #pragma unroll
       for (int q = 0; q < C; q++) min16 = min(min16, cl_ld(cl_map(&sh.x.mn, q)));
     }
@@ -278,20 +283,20 @@ __device__ __forceinline__ void s16_body(const float* __restrict__ logits, int* 
   if constexpr (C == 1) TOPK_PHASE_END(2, T16);
   const int kRem = k - above;
   const bool takeAll = eq == kRem;
-  if (B < 0 || (!takeAll && eq > S16_LIST)) {   // the same in every CTA (merged histograms)
+  if (B < 0 || (!takeAll && eq > S16_LIST)) {  // the same in every CTA (merged histograms)
     if (rank != 0) return;
     __syncthreads();
     radix_global(s, row, vis, k, out);
     return;
   }
-  if constexpr (C > 1) cl_sync();   // every CTA is done with its bins: rank 0's may take the list
+  if constexpr (C > 1) cl_sync();  // every CTA is done with its bins: rank 0's may take the list
 
   // 3. Emit the keys above T16 (and equal to it when all of them are taken); list the equal ones
   // in rank 0's hist. One shared atomic per warp per 8 keys a lane.
   int* const list = s.hist;
   const unsigned lt = (1u << lane) - 1;
   const uint32_t Tgt = takeAll ? T16 - 1 : T16;   // emit key16 > Tgt
-  const uint32_t Teq = takeAll ? 0x10000u : T16;   // list key16 == Teq (none when all are taken)
+  const uint32_t Teq = takeAll ? 0x10000u : T16;  // list key16 == Teq (none when all are taken)
   for (int w0 = 0; w0 < nw; w0 += THREADS) {
     const int w = w0 + tid;
     const uint4 v = w < nw ? w16[w] : make_uint4(0, 0, 0, 0);
@@ -303,13 +308,14 @@ __device__ __forceinline__ void s16_body(const float* __restrict__ logits, int* 
       const uint32_t key16 = (e & 1) ? h[e >> 1] >> 16 : h[e >> 1] & 0xffffu;
       bg[e] = __ballot_sync(0xffffffffu, key16 > Tgt);
       tot += __popc(bg[e]);
-      totE += key16 == Teq;   // lanes disagree: summed over the warp below
+      totE += key16 == Teq;  // lanes disagree: summed over the warp below
     }
     totE = __reduce_add_sync(0xffffffffu, totE);
-    const int j0 = sl.lo + 8 * w - sl.pad;   // row index of this word's first key
+    const int j0 = sl.lo + 8 * w - sl.pad;  // row index of this word's first key
     if (tot) {
       int base = 0;
-      if (lane == 0) base = C > 1 ? cl_add(cl_map(&s.outCount, 0), tot) : atomicAdd(&s.outCount, tot);
+      if (lane == 0)
+        base = C > 1 ? cl_add(cl_map(&s.outCount, 0), tot) : atomicAdd(&s.outCount, tot);
       base = __shfl_sync(0xffffffffu, base, 0);
 #pragma unroll
       for (int e = 0; e < 8; e++) {
@@ -317,9 +323,10 @@ __device__ __forceinline__ void s16_body(const float* __restrict__ logits, int* 
         base += __popc(bg[e]);
       }
     }
-    if (totE) {   // rare: tens of keys per row
+    if (totE) {  // rare: tens of keys per row
       int base = 0;
-      if (lane == 0) base = C > 1 ? cl_add(cl_map(&s.candCount, 0), totE) : atomicAdd(&s.candCount, totE);
+      if (lane == 0)
+        base = C > 1 ? cl_add(cl_map(&s.candCount, 0), totE) : atomicAdd(&s.candCount, totE);
       base = __shfl_sync(0xffffffffu, base, 0);
 #pragma unroll
       for (int e = 0; e < 8; e++) {
@@ -327,15 +334,17 @@ __device__ __forceinline__ void s16_body(const float* __restrict__ logits, int* 
         const unsigned be = __ballot_sync(0xffffffffu, key16 == Teq);
         if ((be >> lane) & 1u) {
           const int p = base + __popc(be & lt);
-          if (C > 1) cl_st(cl_map(list + p, 0), j0 + e);
-          else list[p] = j0 + e;
+          if (C > 1)
+            cl_st(cl_map(list + p, 0), j0 + e);
+          else
+            list[p] = j0 + e;
         }
         base += __popc(be);
       }
     }
   }
   if constexpr (C > 1) {
-    cl_sync();   // all winners counted and the list complete in rank 0; nobody touches a peer after
+    cl_sync();  // all winners counted and the list complete in rank 0; nobody touches a peer after
     if (rank != 0) return;
   } else {
     __syncthreads();
@@ -367,10 +376,10 @@ __device__ __forceinline__ void s16_body(const float* __restrict__ logits, int* 
 #define S16_CLUSTER_2 __cluster_dims__(2, 1, 1)
 #define S16_CLUSTER_3 __cluster_dims__(3, 1, 1)
 #define S16_CLUSTER_4 __cluster_dims__(4, 1, 1)
-#define S16_KERNEL(name, C, PF)                                                                     \
-  extern "C" __global__ void S16_CLUSTER_##C __launch_bounds__(THREADS, 3)                          \
-      name(const float* __restrict__ logits, int* __restrict__ indices, int T, int P, int k) {      \
-    s16_body<C, PF>(logits, indices, T, P, k);                                                      \
+#define S16_KERNEL(name, C, PF)                                                                \
+  extern "C" __global__ void S16_CLUSTER_##C __launch_bounds__(THREADS, 3)                     \
+      name(const float* __restrict__ logits, int* __restrict__ indices, int T, int P, int k) { \
+    s16_body<C, PF>(logits, indices, T, P, k);                                                 \
   }
 S16_KERNEL(dsa_topk_s16_c1, 1, false)
 S16_KERNEL(dsa_topk_s16_c2, 2, false)
@@ -384,5 +393,5 @@ S16_KERNEL(dsa_topk_s16p_c4, 4, true)
 
 extern "C" __device__ const int dsa_topk_s16_smem = (int)sizeof(S16Shared);
 extern "C" __device__ const int dsa_topk_s16_threads = THREADS;
-extern "C" __device__ const int dsa_topk_s16_slice = S16_SLICE;   // keys per CTA at most
+extern "C" __device__ const int dsa_topk_s16_slice = S16_SLICE;  // keys per CTA at most
 extern "C" __device__ const int dsa_topk_s16_max_cluster = 4;
