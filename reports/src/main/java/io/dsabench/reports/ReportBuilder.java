@@ -427,17 +427,28 @@ final class ReportBuilder {
               r.relativeError(),
               r.extrapolated() ? EXTRAPOLATED : null));
     }
+    String hardware = Figure3Reference.HARDWARE;
+    String price = Fmt.sig(Figure3Reference.USD_PER_GPU_HOUR, 6);
+    String paper = hardware.toUpperCase(Locale.ROOT) + " at " + price + " USD/GPU-hour";
     String note =
         cmp.samePricing()
-            ? "Priced as the paper is (H800 at 2 USD/GPU-hour), so each error is the difference"
+            ? "Priced as the paper is ("
+                + paper
+                + "), so each error is the difference"
                 + " between this run through the cost model and the paper's figure."
-            : "The paper's numbers are for H800 at 2 USD/GPU-hour; this report is priced as "
+            : "The paper's numbers are for "
+                + paper
+                + "; this report is priced as "
                 + params.target().id()
                 + " at "
                 + Fmt.sig(params.usdPerGpuHour(), 6)
                 + " USD/GPU-hour, so each error mixes that change of hardware or price with the"
                 + " model's own difference. For a like-for-like comparison run dsabench report"
-                + " with --hardware h800 --price 2.";
+                + " with --hardware "
+                + hardware
+                + " --price "
+                + price
+                + ".";
     if (!cmp.notCompared().isEmpty()) {
       note += " Not compared: " + String.join("; ", cmp.notCompared()) + ".";
     }

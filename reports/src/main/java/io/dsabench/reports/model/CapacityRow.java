@@ -1,6 +1,8 @@
 package io.dsabench.reports.model;
 
 import io.dsabench.model.workload.Variant;
+import io.dsabench.reports.model.Summary.Hint;
+import java.util.List;
 
 /**
  * One variant's capacity plan for the workload.
@@ -31,5 +33,28 @@ public record CapacityRow(
     Checks.finiteNonNegative("capacity.usdPerDay", usdPerDay);
     Checks.finiteNonNegative("capacity.usdPerMillionInputTokens", usdPerMillionInputTokens);
     Checks.finiteNonNegative("capacity.usdPerMillionOutputTokens", usdPerMillionOutputTokens);
+  }
+
+  /** GPUs, busy GPUs per phase, USD per day and per million tokens, each for {@code workload}. */
+  public List<Summary> summaries(String workload) {
+    return List.of(
+        new Summary("gpus", "gpus", gpus, "GPU", Hint.COUNT, workload),
+        new Summary("busy_prefill_gpus", "prefill-gpus", prefillGpus, "GPU", Hint.GPUS, workload),
+        new Summary("busy_decode_gpus", "decode-gpus", decodeGpus, "GPU", Hint.GPUS, workload),
+        new Summary("usd_per_day", "usd-per-day", usdPerDay, "USD/day", Hint.USD_LARGE, workload),
+        new Summary(
+            "usd_per_million_input_tokens",
+            "usd-per-million-input",
+            usdPerMillionInputTokens,
+            "USD/Mtok",
+            Hint.USD,
+            workload),
+        new Summary(
+            "usd_per_million_output_tokens",
+            "usd-per-million-output",
+            usdPerMillionOutputTokens,
+            "USD/Mtok",
+            Hint.USD,
+            workload));
   }
 }

@@ -1,6 +1,7 @@
 package io.dsabench.reports.model;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import io.dsabench.reports.model.Summary.Hint;
 
 /**
  * A curve's value at one position.
@@ -17,5 +18,11 @@ public record CurvePoint(int position, double usdPerMillionTokens, String flag) 
       throw new IllegalArgumentException("position: " + position + " is negative");
     }
     Checks.finiteNonNegative("usdPerMillionTokens at " + position, usdPerMillionTokens);
+  }
+
+  /** The point's cost, qualified by its flag. */
+  public Summary summary() {
+    return new Summary(
+        "usd_per_million_tokens", "usd", usdPerMillionTokens, "USD/Mtok", Hint.USD, flag);
   }
 }

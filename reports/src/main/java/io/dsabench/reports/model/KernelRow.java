@@ -1,6 +1,9 @@
 package io.dsabench.reports.model;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import io.dsabench.reports.model.Summary.Hint;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * One stage at one sweep point, as measured. A skipped or failed point has one row with its {@code
@@ -46,5 +49,53 @@ public record KernelRow(
     Checks.positive("kernels.position", position);
     Checks.positive("kernels.tokens", tokens);
     Checks.notBlank("kernels.status", status);
+  }
+
+  /**
+   * An ok row's numbers: tokens per sequence where known, the times, the throughputs, and the
+   * fractions of the ceilings, which {@code ceilingNote} qualifies (whose ceilings, or none).
+   */
+  public List<Summary> summaries(String ceilingNote) {
+    List<Summary> s = new ArrayList<>();
+    if (tokensPerSeq != null) {
+      s.add(
+          new Summary(
+              "tokens_per_seq",
+              "tokens-per-seq",
+              tokensPerSeq.doubleValue(),
+              "tokens",
+              Hint.COUNT,
+              null));
+    }
+    s.add(new Summary("median_seconds", "median", medianSeconds, "s", Hint.DURATION, null));
+    s.add(new Summary("p10_seconds", "p10", p10Seconds, "s", Hint.DURATION, null));
+    s.add(new Summary("p90_seconds", "p90", p90Seconds, "s", Hint.DURATION, null));
+    s.add(
+        new Summary(
+            "samples",
+            "samples",
+            samples == null ? null : samples.doubleValue(),
+            "",
+            Hint.COUNT,
+            null));
+    s.add(new Summary("flops_per_second", "flops", flopsPerSecond, "FLOP/s", Hint.FLOPS, null));
+    s.add(new Summary("bytes_per_second", "bytes", bytesPerSecond, "B/s", Hint.BANDWIDTH, null));
+    s.add(
+        new Summary(
+            "compute_fraction",
+            "compute-fraction",
+            computeFraction,
+            "",
+            Hint.PERCENT,
+            ceilingNote));
+    s.add(
+        new Summary(
+            "bandwidth_fraction",
+            "bandwidth-fraction",
+            bandwidthFraction,
+            "",
+            Hint.PERCENT,
+            ceilingNote));
+    return s;
   }
 }

@@ -1,6 +1,7 @@
 package io.dsabench.reports.model;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import io.dsabench.reports.model.Summary.Hint;
 import java.util.List;
 
 /**
@@ -40,5 +41,26 @@ public record PaperComparison(
       throw new IllegalArgumentException(
           "figure3.absentReason: '" + absentReason + "' given with " + rows.size() + " rows");
     }
+  }
+
+  /** The prefill crossover, ours against the paper's, in tokens, each qualified by {@code note}. */
+  public List<Summary> crossoverSummaries(String note) {
+    return List.of(
+        new Summary(
+            "ours_position_tokens", "ours", prefillCrossoverPosition, "tokens", Hint.TOKENS, note),
+        new Summary(
+            "paper_position_tokens",
+            "paper",
+            (double) paperCrossoverPosition,
+            "tokens",
+            Hint.TOKENS,
+            note),
+        new Summary(
+            "relative_error",
+            "relative-error",
+            crossoverRelativeError,
+            "",
+            Hint.SIGNED_PERCENT,
+            note));
   }
 }

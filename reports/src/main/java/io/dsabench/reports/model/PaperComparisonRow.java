@@ -3,6 +3,8 @@ package io.dsabench.reports.model;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.dsabench.model.workload.Phase;
 import io.dsabench.model.workload.Variant;
+import io.dsabench.reports.model.Summary.Hint;
+import java.util.List;
 
 /**
  * This run against Figure 3 at one position of one curve, exactly as the cost model's {@code
@@ -32,5 +34,26 @@ public record PaperComparisonRow(
     Checks.notNull("figure3.phase", phase);
     Checks.notNull("figure3.variant", variant);
     Checks.positive("figure3.position", position);
+  }
+
+  /** This run, the paper and the relative error, each qualified by {@code note}. */
+  public List<Summary> summaries(String note) {
+    return List.of(
+        new Summary(
+            "ours_usd_per_million_tokens",
+            "ours",
+            oursUsdPerMillionTokens,
+            "USD/Mtok",
+            Hint.USD,
+            note),
+        new Summary(
+            "paper_usd_per_million_tokens",
+            "paper",
+            paperUsdPerMillionTokens,
+            "USD/Mtok",
+            Hint.USD,
+            note),
+        new Summary(
+            "relative_error", "relative-error", relativeError, "", Hint.SIGNED_PERCENT, note));
   }
 }

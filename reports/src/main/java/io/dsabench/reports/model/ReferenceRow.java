@@ -1,6 +1,8 @@
 package io.dsabench.reports.model;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import io.dsabench.reports.model.Summary.Hint;
+import java.util.List;
 
 /**
  * The reference's figure for one of our stages at one point. Throughput is the same declared work
@@ -44,5 +46,48 @@ public record ReferenceRow(
       throw new IllegalArgumentException(
           "kernels.reference " + stage + " at " + position + ": an ok row needs its numbers");
     }
+  }
+
+  /**
+   * An ok row's numbers as they stand beside our own stage's: the reference's median and
+   * throughputs (noted with its implementation) and ours over it. A row set against another
+   * reference stage than its own names it in the tag ({@code reference_dense_prefill_masked_...}).
+   */
+  public List<Summary> summaries() {
+    String prefix = tagPrefix();
+    return List.of(
+        new Summary(
+            prefix + "_median_seconds",
+            "reference",
+            medianSeconds,
+            "s",
+            Hint.DURATION,
+            implementation),
+        new Summary(
+            prefix + "_flops_per_second",
+            "reference-flops",
+            flopsPerSecond,
+            "FLOP/s",
+            Hint.FLOPS,
+            implementation),
+        new Summary(
+            prefix + "_bytes_per_second",
+            "reference-bytes",
+            bytesPerSecond,
+            "B/s",
+            Hint.BANDWIDTH,
+            implementation),
+        new Summary(
+            "ours_over_" + prefix,
+            "ours-over-reference",
+            oursOverReference,
+            "",
+            Hint.RATIO,
+            "our median / the reference's; above 1 ours is slower"));
+  }
+
+  /** {@code reference}, or {@code reference_<stage>} when set against another reference stage. */
+  public String tagPrefix() {
+    return referenceStage.equals(stage) ? "reference" : "reference_" + referenceStage;
   }
 }

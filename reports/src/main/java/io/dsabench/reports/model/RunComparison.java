@@ -3,6 +3,7 @@ package io.dsabench.reports.model;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.dsabench.model.workload.Phase;
 import io.dsabench.model.workload.Variant;
+import io.dsabench.reports.model.Summary.Hint;
 import java.util.List;
 
 /**
@@ -41,6 +42,20 @@ public record RunComparison(
     public Row {
       Checks.notBlank("comparison.curve", curve);
       Checks.positive("comparison.position", position);
+    }
+
+    /** A's and B's price and B's change against A. */
+    public List<Summary> summaries() {
+      return List.of(
+          new Summary("a_usd_per_million_tokens", "a", a, "USD/Mtok", Hint.USD, null),
+          new Summary("b_usd_per_million_tokens", "b", b, "USD/Mtok", Hint.USD, null),
+          new Summary(
+              "b_over_a_minus_1",
+              "change",
+              change,
+              "",
+              Hint.SIGNED_PERCENT,
+              "below 0, B is cheaper"));
     }
   }
 }

@@ -2,6 +2,8 @@ package io.dsabench.reports.model;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.dsabench.model.workload.Phase;
+import io.dsabench.reports.model.Summary.Hint;
+import java.util.List;
 
 /**
  * Dense MLA (V3.1) against DSA (V3.2) at one position: USD per million tokens and their ratio.
@@ -28,5 +30,42 @@ public record SummaryRow(
   public SummaryRow {
     Checks.notNull("summary.phase", phase);
     Checks.positive("summary.position", position);
+  }
+
+  /**
+   * Dense, DSA and their ratio (qualified by the row's flag), then Figure 3's two values, which
+   * hold for {@code paperSetting} alone ("Figure 3, H800 at 2 USD/GPU-hour").
+   */
+  public List<Summary> summaries(String paperSetting) {
+    return List.of(
+        new Summary(
+            "dense_usd_per_million_tokens",
+            "dense",
+            denseUsdPerMillionTokens,
+            "USD/Mtok",
+            Hint.USD,
+            flag),
+        new Summary(
+            "dsa_usd_per_million_tokens",
+            "dsa",
+            dsaUsdPerMillionTokens,
+            "USD/Mtok",
+            Hint.USD,
+            flag),
+        new Summary("dense_over_dsa", "ratio", denseOverDsa, "", Hint.RATIO, flag),
+        new Summary(
+            "paper_dense_usd_per_million_tokens",
+            "paper-dense",
+            paperDense,
+            "USD/Mtok",
+            Hint.USD,
+            paperSetting),
+        new Summary(
+            "paper_dsa_usd_per_million_tokens",
+            "paper-dsa",
+            paperDsa,
+            "USD/Mtok",
+            Hint.USD,
+            paperSetting));
   }
 }

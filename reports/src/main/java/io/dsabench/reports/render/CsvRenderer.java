@@ -13,7 +13,10 @@ import io.dsabench.reports.model.ReferenceRow;
 import io.dsabench.reports.model.ReferenceRun;
 import io.dsabench.reports.model.ReportData;
 import io.dsabench.reports.model.RunComparison;
+import io.dsabench.reports.model.Summary;
 import io.dsabench.reports.model.SummaryRow;
+import java.util.List;
+import java.util.Locale;
 
 /**
  * {@code report.csv}: the report's numbers in one long ("tidy") table, one value per row, SI units
@@ -41,111 +44,19 @@ public final class CsvRenderer {
   public static String render(ReportData d) {
     StringBuilder b = new StringBuilder(32_000);
     b.append(HEADER).append('\n');
+    String paperSetting = "Figure 3, " + paperSetting(d.paperComparison());
     for (SummaryRow r : d.summary()) {
-      String s = r.phase().id();
-      row(
-          b,
-          "summary",
-          s,
-          r.position(),
-          null,
-          null,
-          "dense_usd_per_million_tokens",
-          r.denseUsdPerMillionTokens(),
-          "USD/Mtok",
-          r.flag());
-      row(
-          b,
-          "summary",
-          s,
-          r.position(),
-          null,
-          null,
-          "dsa_usd_per_million_tokens",
-          r.dsaUsdPerMillionTokens(),
-          "USD/Mtok",
-          r.flag());
-      row(
-          b,
-          "summary",
-          s,
-          r.position(),
-          null,
-          null,
-          "dense_over_dsa",
-          r.denseOverDsa(),
-          "",
-          r.flag());
-      row(
-          b,
-          "summary",
-          s,
-          r.position(),
-          null,
-          null,
-          "paper_dense_usd_per_million_tokens",
-          r.paperDense(),
-          "USD/Mtok",
-          "Figure 3, H800 at 2 USD/GPU-hour");
-      row(
-          b,
-          "summary",
-          s,
-          r.position(),
-          null,
-          null,
-          "paper_dsa_usd_per_million_tokens",
-          r.paperDsa(),
-          "USD/Mtok",
-          "Figure 3, H800 at 2 USD/GPU-hour");
+      rows(b, new At("summary", r.phase().id(), r.position()), r.summaries(paperSetting));
     }
-    for (Curve c : d.curves()) {
-      for (CurvePoint p : c.points()) {
-        row(
-            b,
-            "curve",
-            c.source() + ":" + c.id(),
-            p.position(),
-            null,
-            null,
-            "usd_per_million_tokens",
-            p.usdPerMillionTokens(),
-            "USD/Mtok",
-            p.flag());
-      }
-    }
+    curves(b, d.curves());
     figure3(b, d.paperComparison());
     for (KernelTable t : d.kernels()) {
       String s = t.phase().id() + "/" + t.variant().id();
       for (KernelRow r : t.rows()) {
+        At at = new At("kernel", s, r.position(), r.tokens(), r.stage());
         if (!"ok".equals(r.status())) {
-          row(
-              b,
-              "kernel",
-              s,
-              r.position(),
-              r.tokens(),
-              r.stage(),
-              "status",
-              null,
-              "",
-              r.status() + ": " + r.reason());
+          row(b, at, status("status", r.status(), r.reason()));
           continue;
-        }
-        Integer n = r.tokens();
-        String st = r.stage();
-        if (r.tokensPerSeq() != null) {
-          row(
-              b,
-              "kernel",
-              s,
-              r.position(),
-              n,
-              st,
-              "tokens_per_seq",
-              r.tokensPerSeq().doubleValue(),
-              "tokens",
-              null);
         }
         String ceilingNote =
             d.ceilings() == null
@@ -157,64 +68,7 @@ public final class CsvRenderer {
                     + (Boolean.TRUE.equals(r.aboveCeiling())
                         ? "; ABOVE CEILING: the work or time was counted wrong"
                         : "");
-        row(b, "kernel", s, r.position(), n, st, "median_seconds", r.medianSeconds(), "s", null);
-        row(b, "kernel", s, r.position(), n, st, "p10_seconds", r.p10Seconds(), "s", null);
-        row(b, "kernel", s, r.position(), n, st, "p90_seconds", r.p90Seconds(), "s", null);
-        row(
-            b,
-            "kernel",
-            s,
-            r.position(),
-            n,
-            st,
-            "samples",
-            r.samples() == null ? null : r.samples().doubleValue(),
-            "",
-            null);
-        row(
-            b,
-            "kernel",
-            s,
-            r.position(),
-            n,
-            st,
-            "flops_per_second",
-            r.flopsPerSecond(),
-            "FLOP/s",
-            null);
-        row(
-            b,
-            "kernel",
-            s,
-            r.position(),
-            n,
-            st,
-            "bytes_per_second",
-            r.bytesPerSecond(),
-            "B/s",
-            null);
-        row(
-            b,
-            "kernel",
-            s,
-            r.position(),
-            n,
-            st,
-            "compute_fraction",
-            r.computeFraction(),
-            "",
-            ceilingNote);
-        row(
-            b,
-            "kernel",
-            s,
-            r.position(),
-            n,
-            st,
-            "bandwidth_fraction",
-            r.bandwidthFraction(),
-            "",
-            ceilingNote);
+        rows(b, at, r.summaries(ceilingNote));
       }
     }
     reference(b, d);
@@ -225,118 +79,16 @@ public final class CsvRenderer {
       }
       text(b, "capacity", "verdict", plan.verdict(), "", "GPUs in whole deployment units");
       for (CapacityRow r : plan.rows()) {
-        String s = r.variant().id();
-        row(b, "capacity", s, null, null, null, "gpus", r.gpus(), "GPU", plan.workload());
-        row(
-            b,
-            "capacity",
-            s,
-            null,
-            null,
-            null,
-            "busy_prefill_gpus",
-            r.prefillGpus(),
-            "GPU",
-            plan.workload());
-        row(
-            b,
-            "capacity",
-            s,
-            null,
-            null,
-            null,
-            "busy_decode_gpus",
-            r.decodeGpus(),
-            "GPU",
-            plan.workload());
-        row(
-            b,
-            "capacity",
-            s,
-            null,
-            null,
-            null,
-            "usd_per_day",
-            r.usdPerDay(),
-            "USD/day",
-            plan.workload());
-        row(
-            b,
-            "capacity",
-            s,
-            null,
-            null,
-            null,
-            "usd_per_million_input_tokens",
-            r.usdPerMillionInputTokens(),
-            "USD/Mtok",
-            plan.workload());
-        row(
-            b,
-            "capacity",
-            s,
-            null,
-            null,
-            null,
-            "usd_per_million_output_tokens",
-            r.usdPerMillionOutputTokens(),
-            "USD/Mtok",
-            plan.workload());
+        rows(b, new At("capacity", r.variant().id(), null), r.summaries(plan.workload()));
       }
     }
     RunComparison c = d.comparison();
     if (c != null) {
       text(b, "compare", "a", c.a(), "", "");
       text(b, "compare", "b", c.b(), "", c.note());
-      for (Curve curve : c.curves()) {
-        for (CurvePoint pt : curve.points()) {
-          row(
-              b,
-              "curve",
-              curve.source() + ":" + curve.id(),
-              pt.position(),
-              null,
-              null,
-              "usd_per_million_tokens",
-              pt.usdPerMillionTokens(),
-              "USD/Mtok",
-              pt.flag());
-        }
-      }
+      curves(b, c.curves());
       for (RunComparison.Row r : c.rows()) {
-        row(
-            b,
-            "compare",
-            r.curve(),
-            r.position(),
-            null,
-            null,
-            "a_usd_per_million_tokens",
-            r.a(),
-            "USD/Mtok",
-            null);
-        row(
-            b,
-            "compare",
-            r.curve(),
-            r.position(),
-            null,
-            null,
-            "b_usd_per_million_tokens",
-            r.b(),
-            "USD/Mtok",
-            null);
-        row(
-            b,
-            "compare",
-            r.curve(),
-            r.position(),
-            null,
-            null,
-            "b_over_a_minus_1",
-            r.change(),
-            "",
-            "below 0, B is cheaper");
+        rows(b, new At("compare", r.curve(), r.position()), r.summaries());
       }
     }
     for (Parameter p : d.methodology().parameters()) {
@@ -348,6 +100,22 @@ public final class CsvRenderer {
         .append(Escape.csv(d.verdict().summary()))
         .append('\n');
     return b.toString();
+  }
+
+  /** "H800 at 2 USD/GPU-hour": the one setting Figure 3's numbers hold for, from the reference. */
+  static String paperSetting(PaperComparison c) {
+    return c.paperHardware().toUpperCase(Locale.ROOT)
+        + " at "
+        + Fmt.sig(c.paperUsdPerGpuHour(), 6)
+        + " USD/GPU-hour";
+  }
+
+  private static void curves(StringBuilder b, List<Curve> curves) {
+    for (Curve c : curves) {
+      for (CurvePoint p : c.points()) {
+        row(b, new At("curve", c.source() + ":" + c.id(), p.position()), p.summary());
+      }
+    }
   }
 
   /**
@@ -384,69 +152,12 @@ public final class CsvRenderer {
     for (KernelTable t : d.kernels()) {
       String s = t.phase().id() + "/" + t.variant().id();
       for (ReferenceRow x : t.reference()) {
-        String prefix =
-            x.referenceStage().equals(x.stage()) ? "reference" : "reference_" + x.referenceStage();
-        Integer n = x.tokens();
-        String st = x.stage();
+        At at = new At("kernel", s, x.position(), x.tokens(), x.stage());
         if (!"ok".equals(x.status())) {
-          row(
-              b,
-              "kernel",
-              s,
-              x.position(),
-              n,
-              st,
-              prefix + "_status",
-              null,
-              "",
-              x.status() + ": " + x.reason());
+          row(b, at, status(x.tagPrefix() + "_status", x.status(), x.reason()));
           continue;
         }
-        String impl = x.implementation();
-        row(
-            b,
-            "kernel",
-            s,
-            x.position(),
-            n,
-            st,
-            prefix + "_median_seconds",
-            x.medianSeconds(),
-            "s",
-            impl);
-        row(
-            b,
-            "kernel",
-            s,
-            x.position(),
-            n,
-            st,
-            prefix + "_flops_per_second",
-            x.flopsPerSecond(),
-            "FLOP/s",
-            impl);
-        row(
-            b,
-            "kernel",
-            s,
-            x.position(),
-            n,
-            st,
-            prefix + "_bytes_per_second",
-            x.bytesPerSecond(),
-            "B/s",
-            impl);
-        row(
-            b,
-            "kernel",
-            s,
-            x.position(),
-            n,
-            st,
-            "ours_over_" + prefix,
-            x.oursOverReference(),
-            "",
-            "our median / the reference's; above 1 ours is slower");
+        rows(b, at, x.summaries());
       }
     }
   }
@@ -459,7 +170,7 @@ public final class CsvRenderer {
   private static void figure3(StringBuilder b, PaperComparison c) {
     String section = "figure3_comparison";
     if (c.absentReason() != null) {
-      row(b, section, "", null, null, null, "absent", null, "", c.absentReason());
+      row(b, new At(section, "", null), status("absent", null, c.absentReason()));
       return;
     }
     String setting =
@@ -471,67 +182,10 @@ public final class CsvRenderer {
                 + Fmt.sig(c.paperUsdPerGpuHour(), 6)
                 + " USD/GPU-hour; this report is not, so the error mixes hardware or price";
     for (PaperComparisonRow r : c.rows()) {
-      String note = join(r.flag(), setting);
-      String s = r.curve();
-      row(
-          b,
-          section,
-          s,
-          r.position(),
-          null,
-          null,
-          "ours_usd_per_million_tokens",
-          r.oursUsdPerMillionTokens(),
-          "USD/Mtok",
-          note);
-      row(
-          b,
-          section,
-          s,
-          r.position(),
-          null,
-          null,
-          "paper_usd_per_million_tokens",
-          r.paperUsdPerMillionTokens(),
-          "USD/Mtok",
-          note);
-      row(b, section, s, r.position(), null, null, "relative_error", r.relativeError(), "", note);
+      rows(b, new At(section, r.curve(), r.position()), r.summaries(join(r.flag(), setting)));
     }
-    String x = "prefill_crossover";
     String xNote = c.prefillCrossoverPosition() == null ? "no crossover within the curves" : null;
-    row(
-        b,
-        section,
-        x,
-        null,
-        null,
-        null,
-        "ours_position_tokens",
-        c.prefillCrossoverPosition(),
-        "tokens",
-        join(xNote, setting));
-    row(
-        b,
-        section,
-        x,
-        null,
-        null,
-        null,
-        "paper_position_tokens",
-        (double) c.paperCrossoverPosition(),
-        "tokens",
-        join(xNote, setting));
-    row(
-        b,
-        section,
-        x,
-        null,
-        null,
-        null,
-        "relative_error",
-        c.crossoverRelativeError(),
-        "",
-        join(xNote, setting));
+    rows(b, new At(section, "prefill_crossover", null), c.crossoverSummaries(join(xNote, setting)));
   }
 
   private static String join(String a, String b) {
@@ -541,35 +195,46 @@ public final class CsvRenderer {
     return b == null ? a : a + "; " + b;
   }
 
+  /**
+   * A row with no number: a point that did not run ("skipped: why"), or a section that is absent.
+   */
+  private static Summary status(String tag, String status, String reason) {
+    return new Summary(
+        tag, tag, null, "", Summary.Hint.COUNT, status == null ? reason : status + ": " + reason);
+  }
+
+  /** Where a row's value belongs: the CSV's first five columns. */
+  private record At(String section, String series, Integer position, Integer tokens, String stage) {
+    At(String section, String series, Integer position) {
+      this(section, series, position, null, null);
+    }
+  }
+
+  private static void rows(StringBuilder b, At at, List<Summary> summaries) {
+    for (Summary s : summaries) {
+      row(b, at, s);
+    }
+  }
+
   // One numeric row; a null value is written as an empty field, never as a made-up number.
-  private static void row(
-      StringBuilder b,
-      String section,
-      String series,
-      Integer position,
-      Integer tokens,
-      String stage,
-      String metric,
-      Double value,
-      String unit,
-      String note) {
-    b.append(section)
+  private static void row(StringBuilder b, At at, Summary s) {
+    b.append(at.section())
         .append(',')
-        .append(Escape.csv(series))
+        .append(Escape.csv(at.series()))
         .append(',')
-        .append(position == null ? "" : position.toString())
+        .append(at.position() == null ? "" : at.position().toString())
         .append(',')
-        .append(tokens == null ? "" : tokens.toString())
+        .append(at.tokens() == null ? "" : at.tokens().toString())
         .append(',')
-        .append(Escape.csv(stage))
+        .append(Escape.csv(at.stage()))
         .append(',')
-        .append(metric)
+        .append(s.tag())
         .append(',')
-        .append(value == null ? "" : Double.toString(value))
+        .append(s.value() == null ? "" : Double.toString(s.value()))
         .append(',')
-        .append(Escape.csv(unit))
+        .append(Escape.csv(s.unit()))
         .append(',')
-        .append(Escape.csv(note))
+        .append(Escape.csv(s.note()))
         .append('\n');
   }
 

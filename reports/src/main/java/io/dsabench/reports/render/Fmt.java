@@ -1,5 +1,6 @@
 package io.dsabench.reports.render;
 
+import io.dsabench.reports.model.Summary;
 import java.math.BigDecimal;
 import java.math.MathContext;
 import java.math.RoundingMode;
@@ -65,6 +66,23 @@ public final class Fmt {
       return position / 1024 + "K";
     }
     return Integer.toString(position);
+  }
+
+  /** A summary's value as its hint says a reader sees it. */
+  public static String of(Summary.Hint hint, double v) {
+    return switch (hint) {
+      case USD -> usd(v);
+      case USD_LARGE -> usdLarge(v);
+      case RATIO -> ratio(v);
+      case PERCENT -> percent(v);
+      case SIGNED_PERCENT -> signedPercent(v);
+      case DURATION -> ms(v);
+      case FLOPS -> tflops(v);
+      case BANDWIDTH -> tbps(v);
+      case COUNT -> Integer.toString((int) v);
+      case GPUS -> gpus(v);
+      case TOKENS -> String.format(Locale.ROOT, "%,d", Math.round(v));
+    };
   }
 
   /** {@code v} rounded to {@code digits} significant digits, plain notation, no trailing zeros. */

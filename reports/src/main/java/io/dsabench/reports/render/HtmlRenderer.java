@@ -17,6 +17,8 @@ import io.dsabench.reports.model.ReferenceRow;
 import io.dsabench.reports.model.ReferenceRun;
 import io.dsabench.reports.model.ReportData;
 import io.dsabench.reports.model.RunComparison;
+import io.dsabench.reports.model.Summary;
+import io.dsabench.reports.model.Summary.Hint;
 import io.dsabench.reports.model.SummaryRow;
 import io.dsabench.reports.model.Verdict;
 import java.util.ArrayList;
@@ -38,6 +40,10 @@ import java.util.function.DoubleFunction;
 public final class HtmlRenderer {
   /** The on-page curve table shows positions that are multiples of this (8K). */
   static final int TABLE_STEP = 8192;
+
+  /** The bottom line's columns, by summary name: what a manager reads first. */
+  private static final List<String> BOTTOM_LINE =
+      List.of("usd-per-million-input", "usd-per-million-output", "gpus", "usd-per-day");
 
   private HtmlRenderer() {}
 
@@ -140,14 +146,18 @@ public final class HtmlRenderer {
         .append(" at ")
         .append(Escape.html(Fmt.sig(d.pricing().usdPerGpuHour(), 4)))
         .append(" USD/GPU-hour. The ratio says how many times cheaper DSA is. Figure 3's values")
-        .append(" (H800, 2 USD/GPU-hour) are beside them for scale.</p>\n");
+        .append(" (")
+        .append(Escape.html(paperSetting(d)))
+        .append(") are beside them for scale.</p>\n");
     if (d.prefillCrossoverPosition() != null) {
       b.append("<p id=\"crossover\">V3.2 prefill switches from masked MHA to sparse attention at")
           .append(" position <strong data-value=\"")
           .append(d.prefillCrossoverPosition().doubleValue())
           .append("\">")
           .append(String.format(Locale.ROOT, "%,d", Math.round(d.prefillCrossoverPosition())))
-          .append("</strong> (the paper's curve bends near 6,590).</p>\n");
+          .append("</strong> (the paper's curve bends near ")
+          .append(Fmt.of(Hint.TOKENS, d.paperComparison().paperCrossoverPosition()))
+          .append(").</p>\n");
     }
     if (d.summary().isEmpty()) {
       b.append("<p class=\"empty\">No position could be costed from this run.</p>\n</section>\n");
@@ -165,11 +175,7 @@ public final class HtmlRenderer {
           .append("\">");
       cell(b, r.phase().id());
       numCell(b, "position", (double) r.position(), v -> Fmt.tokens((int) v));
-      numCell(b, "dense", r.denseUsdPerMillionTokens(), Fmt::usd);
-      numCell(b, "dsa", r.dsaUsdPerMillionTokens(), Fmt::usd);
-      numCell(b, "ratio", r.denseOverDsa(), Fmt::ratio);
-      numCell(b, "paper-dense", r.paperDense(), Fmt::usd);
-      numCell(b, "paper-dsa", r.paperDsa(), Fmt::usd);
+      numCells(b, r.summaries(null));
       cell(b, r.flag() == null ? "" : r.flag());
       b.append("</tr>\n");
     }
@@ -209,10 +215,10 @@ public final class HtmlRenderer {
       for (CapacityRow r : List.of(dense, dsa)) {
         b.append("<tr data-variant=\"").append(r.variant().id()).append("\">");
         cell(b, r.variant() == Variant.DENSE ? "dense MLA (V3.1)" : "DSA (V3.2)");
-        numCell(b, "usd-per-million-input", r.usdPerMillionInputTokens(), Fmt::usd);
-        numCell(b, "usd-per-million-output", r.usdPerMillionOutputTokens(), Fmt::usd);
-        numCell(b, "gpus", r.gpus(), v -> Integer.toString((int) v));
-        numCell(b, "usd-per-day", r.usdPerDay(), Fmt::usdLarge);
+        List<Summary> s = r.summaries(null);
+        for (String name : BOTTOM_LINE) {
+          numCell(b, s.stream().filter(x -> x.name().equals(name)).findFirst().orElseThrow());
+        }
         b.append("</tr>\n");
       }
       b.append("<tr class=\"saves\" data-variant=\"saves\">");
@@ -260,7 +266,9 @@ public final class HtmlRenderer {
           .append(Escape.html(Fmt.sig(d.pricing().usdPerGpuHour(), 4)))
           .append(" USD/GPU-hour (solid")
           .append(d.comparison() == null ? "" : "; B, the compared run, dotted")
-          .append("), the paper's Figure 3 dashed (H800, 2 USD/GPU-hour); extrapolated")
+          .append("), the paper's Figure 3 dashed (")
+          .append(Escape.html(paperSetting(d)))
+          .append("); extrapolated")
           .append(" stretches dotted</figcaption>\n</figure>\n");
     }
     b.append("</section>\n");
@@ -346,9 +354,7 @@ public final class HtmlRenderer {
       cell(b, r.phase().id());
       cell(b, r.variant() == Variant.DENSE ? "V3.1 dense" : "V3.2 DSA");
       numCell(b, "position", (double) r.position(), v -> Fmt.tokens((int) v));
-      numCell(b, "a", r.a(), Fmt::usd);
-      numCell(b, "b", r.b(), Fmt::usd);
-      numCell(b, "change", r.change(), Fmt::signedPercent);
+      numCells(b, r.summaries());
       b.append("</tr>\n");
     }
     b.append("</tbody>\n</table>\n</section>\n");
@@ -357,7 +363,9 @@ public final class HtmlRenderer {
   private static void curves(StringBuilder b, ReportData d) {
     b.append("<section id=\"curves\">\n<h2>Cost curve values</h2>\n");
     b.append("<p>The cost charts of the first page as numbers: this run through the cost model")
-        .append(" and the paper's Figure 3 (H800, 2 USD/GPU-hour), USD per million tokens.</p>\n");
+        .append(" and the paper's Figure 3 (")
+        .append(Escape.html(paperSetting(d)))
+        .append("), USD per million tokens.</p>\n");
     if (d.curves().stream().noneMatch(c -> c.source().equals(Curve.MEASURED))) {
       b.append("<p class=\"empty\">No cost curve: this run could not be costed (see Read")
           .append(" first at the top).</p>\n");
@@ -469,26 +477,18 @@ public final class HtmlRenderer {
           .append("\">");
       cell(b, r.curve());
       numCell(b, "position", (double) r.position(), v -> Fmt.tokens((int) v));
-      numCell(b, "ours", r.oursUsdPerMillionTokens(), Fmt::usd);
-      numCell(b, "paper", r.paperUsdPerMillionTokens(), Fmt::usd);
-      numCell(b, "relative-error", r.relativeError(), Fmt::signedPercent);
+      numCells(b, r.summaries(null));
       cell(b, r.flag() == null ? "" : r.flag());
       b.append("</tr>\n");
     }
     b.append("</tbody>\n<tbody class=\"crossover\">\n<tr id=\"figure3-crossover\">");
     cell(b, "prefill crossover");
     b.append("<td class=\"num\">tokens</td>");
-    numCell(
-        b,
-        "ours",
-        c.prefillCrossoverPosition(),
-        v -> String.format(Locale.ROOT, "%,d", Math.round(v)));
-    numCell(
-        b,
-        "paper",
-        (double) c.paperCrossoverPosition(),
-        v -> String.format(Locale.ROOT, "~%,d", Math.round(v)));
-    numCell(b, "relative-error", c.crossoverRelativeError(), Fmt::signedPercent);
+    for (Summary s : c.crossoverSummaries(null)) {
+      // The paper's crossover is read off its figure, so it is shown as approximate.
+      String approx = s.name().equals("paper") ? "~" : "";
+      numCell(b, s.name(), s.value(), v -> approx + Fmt.of(s.hint(), v));
+    }
     cell(
         b,
         c.prefillCrossoverPosition() == null
@@ -597,17 +597,15 @@ public final class HtmlRenderer {
           continue;
         }
         cell(b, r.stage());
-        numCell(b, "median", r.medianSeconds(), Fmt::ms);
-        numCell(b, "p10", r.p10Seconds(), Fmt::ms);
-        numCell(b, "p90", r.p90Seconds(), Fmt::ms);
-        numCell(b, "samples", r.samples() == null ? null : (double) r.samples(), v -> "" + (int) v);
-        numCell(b, "flops", r.flopsPerSecond(), Fmt::tflops);
-        numCell(b, "bytes", r.bytesPerSecond(), Fmt::tbps);
-        if (ref) {
-          referenceCells(b, d, t, r);
+        for (Summary s : r.summaries(null)) {
+          if (s.tag().equals("tokens_per_seq")) {
+            continue; // the tokens cell shows it: "128 (64 × 2)"
+          }
+          if (ref && s.tag().equals("compute_fraction")) {
+            referenceCells(b, d, t, r);
+          }
+          numCell(b, s);
         }
-        numCell(b, "compute-fraction", r.computeFraction(), Fmt::percent);
-        numCell(b, "bandwidth-fraction", r.bandwidthFraction(), Fmt::percent);
         if (Boolean.TRUE.equals(r.aboveCeiling())) {
           b.append("<td class=\"flag\">above ceiling</td>");
         }
@@ -654,12 +652,7 @@ public final class HtmlRenderer {
     for (CapacityRow r : plan.rows()) {
       b.append("<tr data-variant=\"").append(r.variant().id()).append("\">");
       cell(b, r.variant() == Variant.DENSE ? "dense MLA (V3.1)" : "DSA (V3.2)");
-      numCell(b, "gpus", r.gpus(), v -> Integer.toString((int) v));
-      numCell(b, "prefill-gpus", r.prefillGpus(), Fmt::gpus);
-      numCell(b, "decode-gpus", r.decodeGpus(), Fmt::gpus);
-      numCell(b, "usd-per-day", r.usdPerDay(), Fmt::usdLarge);
-      numCell(b, "usd-per-million-input", r.usdPerMillionInputTokens(), Fmt::usd);
-      numCell(b, "usd-per-million-output", r.usdPerMillionOutputTokens(), Fmt::usd);
+      numCells(b, r.summaries(plan.workload()));
       cell(b, r.extrapolated() ? "extrapolated" : "");
       b.append("</tr>\n");
     }
@@ -944,6 +937,25 @@ public final class HtmlRenderer {
 
   private static void cell(StringBuilder b, String text) {
     b.append("<td>").append(Escape.html(text)).append("</td>");
+  }
+
+  private static void numCells(StringBuilder b, List<Summary> summaries) {
+    for (Summary s : summaries) {
+      numCell(b, s);
+    }
+  }
+
+  /** A summary's cell: keyed by its name, its exact value in data-value, rounded as it hints. */
+  private static void numCell(StringBuilder b, Summary s) {
+    numCell(b, s.name(), s.value(), v -> Fmt.of(s.hint(), v));
+  }
+
+  /** "H800, 2 USD/GPU-hour": the one setting Figure 3's numbers hold for, from the reference. */
+  private static String paperSetting(ReportData d) {
+    return d.paperComparison().paperHardware().toUpperCase(Locale.ROOT)
+        + ", "
+        + Fmt.sig(d.paperComparison().paperUsdPerGpuHour(), 6)
+        + " USD/GPU-hour";
   }
 
   private static void numCell(StringBuilder b, String key, Double v, DoubleFunction<String> fmt) {
