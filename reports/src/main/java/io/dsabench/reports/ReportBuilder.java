@@ -416,16 +416,7 @@ final class ReportBuilder {
   private static PaperComparison paperComparison(Figure3Comparison cmp, CostParameters params) {
     List<PaperComparisonRow> rows = new ArrayList<>();
     for (ComparisonRow r : cmp.rows()) {
-      rows.add(
-          new PaperComparisonRow(
-              r.curve().id(),
-              r.curve().phase(),
-              r.curve().version().variant(),
-              r.position(),
-              r.oursUsdPerMillion(),
-              r.paperUsdPerMillion(),
-              r.relativeError(),
-              r.extrapolated() ? EXTRAPOLATED : null));
+      rows.add(PaperComparisonRow.of(r));
     }
     String hardware = Figure3Reference.HARDWARE;
     String price = Fmt.sig(Figure3Reference.USD_PER_GPU_HOUR, 6);

@@ -1,6 +1,7 @@
 package io.dsabench.reports.model;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import io.dsabench.costmodel.reference.ComparisonRow;
 import io.dsabench.model.workload.Phase;
 import io.dsabench.model.workload.Variant;
 import io.dsabench.reports.model.Summary.Hint;
@@ -34,6 +35,19 @@ public record PaperComparisonRow(
     Checks.notNull("figure3.phase", phase);
     Checks.notNull("figure3.variant", variant);
     Checks.positive("figure3.position", position);
+  }
+
+  /** The cost model's row as a report carries it, flagged where its attention is extrapolated. */
+  public static PaperComparisonRow of(ComparisonRow r) {
+    return new PaperComparisonRow(
+        r.curve().id(),
+        r.curve().phase(),
+        r.curve().version().variant(),
+        r.position(),
+        r.oursUsdPerMillion(),
+        r.paperUsdPerMillion(),
+        r.relativeError(),
+        r.extrapolated() ? "extrapolated" : null);
   }
 
   /** This run, the paper and the relative error, each qualified by {@code note}. */

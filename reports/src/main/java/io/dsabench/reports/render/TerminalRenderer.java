@@ -18,6 +18,8 @@ import io.dsabench.costmodel.cost.SeriesUsed;
 import io.dsabench.costmodel.reference.ComparisonRow;
 import io.dsabench.costmodel.reference.Figure3Comparison;
 import io.dsabench.costmodel.reference.Figure3Reference;
+import io.dsabench.reports.model.PaperComparisonRow;
+import io.dsabench.reports.model.Summary;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.List;
@@ -137,6 +139,15 @@ public final class TerminalRenderer {
       }
       out.println("       " + plans.get(i).verdict() + ".");
     }
+  }
+
+  /** A summary in a fixed-width column, rounded as its hint says for a terminal. */
+  private static String column(Summary s) {
+    return switch (s.hint()) {
+      case USD -> String.format(Locale.ROOT, "%10.4f", s.value());
+      case SIGNED_PERCENT -> String.format(Locale.ROOT, "%+8.1f%%", 100 * s.value());
+      default -> throw new IllegalStateException("no terminal column for " + s.hint());
+    };
   }
 
   private static String id(List<CostReport> reports, int i) {
@@ -261,15 +272,13 @@ public final class TerminalRenderer {
     out.printf(
         Locale.ROOT, "%-13s %9s %10s %10s %9s%n", "curve", "position", "ours", "paper", "rel.err");
     for (ComparisonRow row : cmp.rows()) {
-      out.printf(
-          Locale.ROOT,
-          "%-13s %9d %10.4f %10.4f %+8.1f%%%s%n",
-          row.curve().id(),
-          row.position(),
-          row.oursUsdPerMillion(),
-          row.paperUsdPerMillion(),
-          100 * row.relativeError(),
-          row.extrapolated() ? " *" : "");
+      PaperComparisonRow pr = PaperComparisonRow.of(row);
+      StringBuilder line =
+          new StringBuilder(String.format(Locale.ROOT, "%-13s %9d", pr.curve(), pr.position()));
+      for (Summary s : pr.summaries(null)) {
+        line.append(' ').append(column(s));
+      }
+      out.println(line.append(pr.flag() == null ? "" : " *"));
     }
     for (String n : cmp.notCompared()) {
       out.println("  not compared: " + n);
