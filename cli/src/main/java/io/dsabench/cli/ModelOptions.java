@@ -10,6 +10,7 @@ import io.dsabench.costmodel.hardware.HardwareProfiles;
 import io.dsabench.costmodel.hardware.Price;
 import io.dsabench.costmodel.reference.Figure3Reference;
 import io.dsabench.model.BadInputException;
+import io.dsabench.reports.render.Fmt;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -105,8 +106,11 @@ final class ModelOptions {
                       paper.curve(Curve.PREFILL_V31).usdPerMillionAt(0),
                       paper.curve(Curve.DECODE_V31).usdPerMillionAt(0),
                       Figure3Reference.USD_PER_GPU_HOUR,
-                      "paper Figure 3 intercepts at position 0 (prefill_v3.1, decode_v3.1), H800 at"
-                          + " 2 USD/GPU-hour"))
+                      "paper Figure 3 intercepts at position 0 (prefill_v3.1, decode_v3.1), "
+                          + Figure3Reference.HARDWARE.toUpperCase(Locale.ROOT)
+                          + " at "
+                          + Fmt.sig(Figure3Reference.USD_PER_GPU_HOUR, 6)
+                          + " USD/GPU-hour"))
               .build();
     }
     return params;
