@@ -1,6 +1,8 @@
 package io.dsabench.reports.model;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -45,7 +47,11 @@ public record ReferenceRun(
   public record StageImplementation(String stage, Map<String, String> implementation) {
     public StageImplementation {
       Checks.notBlank("reference.implementations.stage", stage);
-      implementation = Map.copyOf(implementation == null ? Map.of() : implementation);
+      // In the order the results file records them (Map.copyOf's order changes from JVM to JVM,
+      // which made report.json and the page's implementation lines differ run to run).
+      implementation =
+          Collections.unmodifiableMap(
+              new LinkedHashMap<>(implementation == null ? Map.of() : implementation));
     }
 
     /**
