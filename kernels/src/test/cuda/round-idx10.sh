@@ -6,13 +6,14 @@
 # $OUT set. Builds idx7_bench twice (timing build; check build whose mbarrier waits give up after
 # 2 s and name the barrier) and the fp8.cu cubin in parallel; records ptxas lines, SASS counts and
 # where v9's epilogue sits (SHFL / STG between a QGMMA and its WARPGROUP.DEPBAR: under the
-# products, as intended, or not); checks v9 / v9g / v8d / v9r on idx7's 16 cases (CPU reference,
-# logits bit for bit v2's, maxima exact); times v2 / v6 / v8 / v8g / v9 / v9g / v8d / v9r at 64 x 2,
-# 64 x 1, 128 x 2 at 128K and 64 x 2 at 32K (each twice, opposite orders; every timed candidate is
-# first compared bit for bit with v2 on every logit); then the pipes v8 + v10 / v9 + v10 against
-# v8g / v9g + gmax3. Everything into $OUT/idx10.txt; a summary table ends stdout. Every run under
-# `timeout`; a failing one does not stop the others. ~80 s expected, 125 s at most. The host model
-# of the ring's barriers (v8_schedule_sim.cpp at 18 stages) runs beside the builds.
+# products, as intended, or not); checks v9 / v9g / v8d / v9r on idx7's 16 cases (four processes at
+# once; CPU reference, logits bit for bit v2's, maxima exact); times v2 / v6 / v8 / v8g / v9 / v9g /
+# v8d / v9r at 64 x 2, 64 x 1, 128 x 2 at 128K and 64 x 2 at 32K (each twice, opposite orders; every
+# timed candidate is first compared bit for bit with v2 on every logit); then the pipes v8 + v10 /
+# v9 + v10 against v8g / v9g + gmax3. Everything into $OUT/idx10.txt; a summary table ends stdout.
+# Every run under `timeout`; a failing one does not stop the others. ~80 s expected; the timeouts
+# bound it at 140 s (builds 70, checks 20, timings 35, pipes 15). The host model of the ring's
+# barriers (v8_schedule_sim.cpp at 18 stages) runs beside the builds.
 set -uo pipefail
 : "${OUT:?set OUT to the output folder}"
 mkdir -p "$OUT"
@@ -29,9 +30,9 @@ start=$SECONDS
 } >>"$log" 2>&1
 
 flags=(-std=c++17 -O3 -gencode arch=compute_90a,code=sm_90a -Xptxas -v -I "$src")
-timeout 80 nvcc "${flags[@]}" -o "$tmp/bench" "$t/idx7_bench.cu" >"$tmp/b1.txt" 2>&1 &
-timeout 80 nvcc "${flags[@]}" -lineinfo -DDSA_MBAR_TIMEOUT_NS=2000000000 -o "$tmp/check" "$t/idx7_bench.cu" >"$tmp/b2.txt" 2>&1 &
-timeout 80 nvcc "${flags[@]}" -cubin -o "$tmp/fp8.cubin" "$src/sm90/indexer/fp8.cu" >"$tmp/fp8.ptxas" 2>&1 &
+timeout 70 nvcc "${flags[@]}" -o "$tmp/bench" "$t/idx7_bench.cu" >"$tmp/b1.txt" 2>&1 &
+timeout 70 nvcc "${flags[@]}" -lineinfo -DDSA_MBAR_TIMEOUT_NS=2000000000 -o "$tmp/check" "$t/idx7_bench.cu" >"$tmp/b2.txt" 2>&1 &
+timeout 70 nvcc "${flags[@]}" -cubin -o "$tmp/fp8.cubin" "$src/sm90/indexer/fp8.cu" >"$tmp/fp8.ptxas" 2>&1 &
 # Host-only model of the ring's barrier protocol at v9's depth (v9's consumers keep v8's barrier
 # order), beside the builds; informational, bounded.
 (g++ -std=c++17 -O2 -pthread -DSIM_STAGES=18 -o "$tmp/sim18" "$t/v8_schedule_sim.cpp" &&
@@ -39,7 +40,7 @@ timeout 80 nvcc "${flags[@]}" -cubin -o "$tmp/fp8.cubin" "$src/sm90/indexer/fp8.
 wait
 {
   echo "== build ($((SECONDS - start)) s)"
-  echo "-- schedule model, 18 stages (exit 124: did not finish in 45 s)"
+  echo "-- barrier model at 18 stages (exit 124: did not finish in 45 s)"
   grep -E "FAIL|schedule model|sim exit" "$tmp/sim.txt" | head -20
   grep -E "error|warning" "$tmp/b1.txt" "$tmp/b2.txt" "$tmp/fp8.ptxas"
   echo "-- ptxas (shipped flags), v8 / v9 kernels; a 'serialized' line is a bug"
@@ -111,27 +112,25 @@ collect() {   # collect TAG...: append each run's log, summary lines and failure
 : >"$tmp/summary.txt"
 : >"$tmp/fails.txt"
 : >"$tmp/status.txt"
-# The checks of the candidates and of the ablations in two processes at once (small launches).
-run c1 "$tmp/check" 25 check v9,v9g &
-p1=$!
-run c2 "$tmp/check" 25 check v8d,v9r &
-p2=$!
-wait $p1; r1=$?
-wait $p2; r2=$?
-collect c1 c2
+# Each candidate's checks in its own process, all four at once (small launches): a crash in one
+# (a launch error ends its process) leaves out only that candidate's timings.
+cands=(v9 v9g v8d v9r)
+pids=()
+for v in "${cands[@]}"; do
+  run "c-$v" "$tmp/check" 20 check "$v" &
+  pids+=($!)
+done
 timed=v2,v6,v8,v8g
-if [ $r1 = 0 ]; then timed=$timed,v9,v9g; else
-  # a failed check leaves out only the kernel whose CHECK lines failed
-  for v in v9 v9g; do
-    if grep -qE "^CHECK indexer $v .*FAIL$" "$tmp/run-c1.txt" || [ $r1 -gt 1 ]; then
-      echo "$v left out of the timings (check run exit $r1)" | tee -a "$log"
-    else timed=$timed,$v; fi
-  done
-fi
-if [ $r2 = 0 ]; then timed=$timed,v8d,v9r; else echo "v8d / v9r left out of the timings (check exit $r2)" | tee -a "$log"; fi
-run t1 "$tmp/bench" 40 idx10 "$timed"
+for i in "${!cands[@]}"; do
+  v=${cands[$i]}
+  wait "${pids[$i]}"
+  rc=$?
+  collect "c-$v"
+  if [ $rc = 0 ]; then timed=$timed,$v; else echo "$v left out of the timings (check exit $rc)" | tee -a "$log"; fi
+done
+run t1 "$tmp/bench" 35 idx10 "$timed"
 collect t1
-run t2 "$tmp/bench" 20 pipe3 "$(echo "$timed" | tr , '\n' | grep -E '^(v8|v8g|v9|v9g)$' | paste -sd,)"
+run t2 "$tmp/bench" 15 pipe3 "$(echo "$timed" | tr , '\n' | grep -E '^(v8|v8g|v9|v9g)$' | paste -sd,)"
 collect t2
 nvidia-smi --query-gpu=clocks.sm,temperature.gpu,power.draw --format=csv >>"$log" 2>&1
 
