@@ -78,7 +78,7 @@ run "$tmp/check" 40 check
 # Timings even when a check failed (they say whether the design is worth fixing); each phase in
 # its own process so a crash in one leaves the other.
 run "$tmp/bench" 45 time p.q_a,p.q_b,p.kv_a,p.kv_b,p.o,p.wq_b,p.gate_up,p.down,p.dense
-run "$tmp/bench" 30 time d.q_a,d.q_b,d.kv_a,d.kv_b,d.o,d.wq_b,d.dense,d.lm_head,d.gate_up,d.down,d.kv_b_absorbed
+run "$tmp/bench" 40 time d.q_a,d.q_b,d.kv_a,d.kv_b,d.o,d.wq_b,d.dense,d.lm_head,d.gate_up,d.down,d.kv_b_absorbed,d128.q_a,d128.q_b,d128.kv_a,d128.o,d128.wq_b,d128.lm_head
 nvidia-smi --query-gpu=clocks.sm,temperature.gpu,power.draw --format=csv >>"$log" 2>&1
 
 {
