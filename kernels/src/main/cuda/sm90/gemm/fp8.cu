@@ -16,14 +16,18 @@
 //     before promoting; the other warpgroup's products keep the tensor cores busy meanwhile.
 //     Scales are read from global memory one block ahead (three floats per thread per block: L1/L2
 //     hits; the activation-scale rows of a tile are not 16-byte aligned for every m, so no TMA).
-// Tiles: the host lists the row blocks (group, first row, rows <= 128) of all groups, so an empty
-// group has none and a group's last block is partial; tiles are (row block, column block, k split)
-// in bands of 16 row blocks, column blocks outer within a band: the ~132 tiles in flight share a
-// band's A rows and a few columns of B in L2. Rows past a block's end (the next group's, or past m
-// where TMA zero-fills) and columns past n are computed and never stored.
-// Split k (few tiles, long k: the decode projections): each split adds its fp32 partial sums into a
-// zeroed workspace [m, n] with vector atomics; dsa_fp8_gemm_finish rounds it to bf16 and zeroes it
-// again for the next call.
+// v2 (PIPE) overlaps a warpgroup's promotion with its own next products: two block accumulators,
+// block j+1's wgmma issued before block j is promoted (64 more registers per thread: 192 of
+// accumulators in the 232 that setmaxnreg gives the math warpgroups). In v1 the two warpgroups
+// consume each stage together, so their promotions tend to coincide and leave the tensor cores
+// idle. Tiles: the host lists the row blocks (group, first row, rows <= 128) of all groups, so an
+// empty group has none and a group's last block is partial; tiles are (row block, column block, k
+// split) in bands of 16 row blocks, column blocks outer within a band: the ~132 tiles in flight
+// share a band's A rows and a few columns of B in L2. Rows past a block's end (the next group's, or
+// past m where TMA zero-fills) and columns past n are computed and never stored. Split k (few
+// tiles, long k: the decode projections): each split adds its fp32 partial sums into a zeroed
+// workspace [m, n] with vector atomics; dsa_fp8_gemm_finish rounds it to bf16 and zeroes it again
+// for the next call.
 #include <cuda_bf16.h>
 
 #include "../../dsa_common.cuh"
@@ -69,15 +73,15 @@ __device__ __forceinline__ Tile tile_of(int t, const int4* __restrict__ rowBlock
 
 }  // namespace
 
-// aMap: a as [m][k] e4m3, box 128 x 128 rows. bMap: b as [groups][n][k], box 128 x 128 x 1.
-// rowBlocks: int4 (group, first row, rows, unused) per row block. ws: fp32 [m][n], zero, used
-// when splits > 1 (then out is written by dsa_fp8_gemm_finish).
-extern "C" __global__ void __launch_bounds__(THREADS, 1)
-    dsa_fp8_gemm(const __grid_constant__ CUtensorMap aMap, const __grid_constant__ CUtensorMap bMap,
-                 const float* __restrict__ aScales, const float* __restrict__ bScales,
-                 __nv_bfloat16* __restrict__ out, float* __restrict__ ws,
-                 const int4* __restrict__ rowBlocks, int numRowBlocks, int m, int n, int k,
-                 int splits) {
+namespace {
+
+template <bool PIPE>
+__device__ __forceinline__ void gemm_body(const CUtensorMap* aMap, const CUtensorMap* bMap,
+                                          const float* __restrict__ aScales,
+                                          const float* __restrict__ bScales,
+                                          __nv_bfloat16* __restrict__ out, float* __restrict__ ws,
+                                          const int4* __restrict__ rowBlocks, int numRowBlocks,
+                                          int m, int n, int k, int splits) {
   namespace h = dsa::sm90;
   extern __shared__ uint8_t smem_raw[];
   const uint32_t raw = dsa::smem_u32(smem_raw);
@@ -97,8 +101,8 @@ extern "C" __global__ void __launch_bounds__(THREADS, 1)
       h::mbar_init(emptyBar(s), 8);  // one lane of each math warp
     }
     h::mbar_init_fence();
-    h::tma_prefetch_map(&aMap);
-    h::tma_prefetch_map(&bMap);
+    h::tma_prefetch_map(aMap);
+    h::tma_prefetch_map(bMap);
   }
   __syncthreads();
 
@@ -114,8 +118,8 @@ extern "C" __global__ void __launch_bounds__(THREADS, 1)
         h::mbar_wait(emptyBar(s), ((it / STAGES) & 1) ^ 1);
         h::mbar_arrive_expect_tx(fullBar(s), STAGE_BYTES);
         const uint32_t sa = base + s * STAGE_BYTES;
-        h::tma_load_2d_if(true, sa, &aMap, fullBar(s), kb * BK, tile.row0);
-        h::tma_load_3d_if(true, sa + A_BYTES, &bMap, fullBar(s), kb * BK, tile.col0, tile.group,
+        h::tma_load_2d_if(true, sa, aMap, fullBar(s), kb * BK, tile.row0);
+        h::tma_load_3d_if(true, sa + A_BYTES, bMap, fullBar(s), kb * BK, tile.col0, tile.group,
                           h::l2_evict_normal());
       }
     }
@@ -132,8 +136,41 @@ extern "C" __global__ void __launch_bounds__(THREADS, 1)
   const uint32_t aOffset = mw * 64 * BK;  // this warpgroup's 64 rows of a stage's A
   const int bScaleRow = colBlocks;        // bScales [groups][ceil(n/128)][kBlocks]
 
-  float acc[64], total[64];
-  int it = 0;
+  // Block kb's products into d (stage it % STAGES, once its bytes have landed).
+  auto issue = [&](float* d, int it) {
+    const int s = it % STAGES;
+    h::mbar_wait(fullBar(s), (it / STAGES) & 1);
+    const uint32_t st = base + s * STAGE_BYTES;
+    const uint64_t da = dsak::wgmma_desc_sw128(st + aOffset);
+    const uint64_t db = dsak::wgmma_desc_sw128(st + A_BYTES);
+    h::fence_regs<64>(d);
+    dsak::wgmma_fence();
+#pragma unroll
+    for (int ks = 0; ks < BK / 32; ks++) {
+      // +32 bytes along k inside the swizzled 128-byte rows = +2 in the descriptors' address.
+      dsak::WgmmaE4M3<BN>::mma(d, da + 2 * ks, db + 2 * ks, ks > 0);
+    }
+    dsak::wgmma_commit();
+  };
+  // After this warp's wait: its products have read the stage (wait_group is per warp), so one
+  // arrival per warp.
+  auto release = [&](int it) {
+    if (lane == 0) h::mbar_arrive(emptyBar(it % STAGES));
+  };
+  float total[64];
+  // The recipe's promotion: total += block * aScale[row] * bScale.
+  auto promote = [&](const float* d, float s0, float s1) {
+#pragma unroll
+    for (int j = 0; j < BN / 8; j++) {
+      total[j * 4 + 0] = fmaf(d[j * 4 + 0], s0, total[j * 4 + 0]);
+      total[j * 4 + 1] = fmaf(d[j * 4 + 1], s0, total[j * 4 + 1]);
+      total[j * 4 + 2] = fmaf(d[j * 4 + 2], s1, total[j * 4 + 2]);
+      total[j * 4 + 3] = fmaf(d[j * 4 + 3], s1, total[j * 4 + 3]);
+    }
+  };
+
+  float acc0[64], acc1[PIPE ? 64 : 1];
+  int it = 0;  // k blocks consumed so far, in the producer's order
   for (int t = blockIdx.x; t < tiles; t += gridDim.x) {
     const Tile tile = tile_of(t, rowBlocks, numRowBlocks, colBlocks, splits, kBlocks);
     // Rows past m (TMA zero-filled, never stored) read row m - 1's scale, which exists.
@@ -141,40 +178,53 @@ extern "C" __global__ void __launch_bounds__(THREADS, 1)
     const float* bs = bScales + ((size_t)tile.group * bScaleRow + tile.cb) * kBlocks;
 #pragma unroll
     for (int i = 0; i < 64; i++) total[i] = 0.f;
+    // Scales of the block in hand (c*) and of the next (n*), loaded a block ahead.
     float nsa = __ldg(aScales + (size_t)tile.kb0 * m + gA);
     float nsb = __ldg(aScales + (size_t)tile.kb0 * m + gB);
     float nsw = __ldg(bs + tile.kb0);
-    for (int kb = tile.kb0; kb < tile.kb1; kb++, it++) {
-      const float sa = nsa, sb = nsb, sw = nsw;
-      if (kb + 1 < tile.kb1) {  // the next block's scales, in flight during this block's products
-        nsa = __ldg(aScales + (size_t)(kb + 1) * m + gA);
-        nsb = __ldg(aScales + (size_t)(kb + 1) * m + gB);
-        nsw = __ldg(bs + kb + 1);
+    auto next_scales = [&](int kb) {
+      nsa = __ldg(aScales + (size_t)kb * m + gA);
+      nsb = __ldg(aScales + (size_t)kb * m + gB);
+      nsw = __ldg(bs + kb);
+    };
+    if constexpr (!PIPE) {
+      for (int kb = tile.kb0; kb < tile.kb1; kb++, it++) {
+        const float s0 = nsa * nsw, s1 = nsb * nsw;
+        if (kb + 1 < tile.kb1) next_scales(kb + 1);  // in flight during this block's products
+        issue(acc0, it);
+        dsak::wgmma_wait<0>();
+        h::fence_regs<64>(acc0);
+        release(it);
+        promote(acc0, s0, s1);
       }
-      const int s = it % STAGES;
-      h::mbar_wait(fullBar(s), (it / STAGES) & 1);
-      const uint32_t sa0 = base + s * STAGE_BYTES;
-      const uint64_t da = dsak::wgmma_desc_sw128(sa0 + aOffset);
-      const uint64_t db = dsak::wgmma_desc_sw128(sa0 + A_BYTES);
-      h::fence_regs<64>(acc);
-      dsak::wgmma_fence();
-#pragma unroll
-      for (int ks = 0; ks < BK / 32; ks++) {
-        // +32 bytes along k inside the swizzled 128-byte rows = +2 in the descriptors' address.
-        dsak::WgmmaE4M3<BN>::mma(acc, da + 2 * ks, db + 2 * ks, ks > 0);
-      }
-      dsak::wgmma_commit();
+    } else {
+      // Block j+1's products run while block j is promoted from the other set; each step ends
+      // with wait<0>, so no wgmma group is pending across a loop edge (ptxas would serialize
+      // every wgmma: it cannot follow a pending group around a loop with a runtime trip count).
+      const int nkb = tile.kb1 - tile.kb0;
+      float cs0 = 0.f, cs1 = 0.f;  // the promoted block's scale products
+      auto step = [&](float* cur, float* nxt, int j) {
+        const float s0 = cs0, s1 = cs1;
+        const bool more = j + 1 < nkb;
+        if (more) {
+          cs0 = nsa * nsw, cs1 = nsb * nsw;  // block j+1's (loaded during block j)
+          if (j + 2 < nkb) next_scales(tile.kb0 + j + 2);
+          issue(nxt, it);
+        }
+        promote(cur, s0, s1);  // cur: complete since the last step's wait
+        dsak::wgmma_wait<0>();
+        h::fence_regs<64>(nxt);
+        if (more) release(it++);
+      };
+      cs0 = nsa * nsw, cs1 = nsb * nsw;
+      if (nkb > 1) next_scales(tile.kb0 + 1);
+      issue(acc0, it);
       dsak::wgmma_wait<0>();
-      h::fence_regs<64>(acc);
-      // This warp's products have read the stage: one arrival per warp (wait_group is per warp).
-      if (lane == 0) h::mbar_arrive(emptyBar(s));
-      const float s0 = sa * sw, s1 = sb * sw;
-#pragma unroll
-      for (int j = 0; j < BN / 8; j++) {
-        total[j * 4 + 0] = fmaf(acc[j * 4 + 0], s0, total[j * 4 + 0]);
-        total[j * 4 + 1] = fmaf(acc[j * 4 + 1], s0, total[j * 4 + 1]);
-        total[j * 4 + 2] = fmaf(acc[j * 4 + 2], s1, total[j * 4 + 2]);
-        total[j * 4 + 3] = fmaf(acc[j * 4 + 3], s1, total[j * 4 + 3]);
+      h::fence_regs<64>(acc0);
+      release(it++);
+      for (int j = 0; j < nkb; j += 2) {
+        step(acc0, acc1, j);
+        if (j + 1 < nkb) step(acc1, acc0, j + 1);
       }
     }
     // Epilogue: rows past the block's end and columns past n are not stored.
@@ -206,6 +256,24 @@ extern "C" __global__ void __launch_bounds__(THREADS, 1)
     }
   }
 }
+
+}  // namespace
+
+// aMap: a as [m][k] e4m3, box 128 x 128 rows. bMap: b as [groups][n][k], box 128 x 128 x 1.
+// rowBlocks: int4 (group, first row, rows, unused) per row block. ws: fp32 [m][n], zero, used
+// when splits > 1 (then out is written by dsa_fp8_gemm_finish). v1 and v2 take the same arguments
+// and launch the same way.
+#define DSA_FP8_GEMM(NAME, PIPE)                                                                   \
+  extern "C" __global__ void __launch_bounds__(THREADS, 1) NAME(                                   \
+      const __grid_constant__ CUtensorMap aMap, const __grid_constant__ CUtensorMap bMap,          \
+      const float* __restrict__ aScales, const float* __restrict__ bScales,                        \
+      __nv_bfloat16* __restrict__ out, float* __restrict__ ws, const int4* __restrict__ rowBlocks, \
+      int numRowBlocks, int m, int n, int k, int splits) {                                         \
+    gemm_body<PIPE>(&aMap, &bMap, aScales, bScales, out, ws, rowBlocks, numRowBlocks, m, n, k,     \
+                    splits);                                                                       \
+  }
+DSA_FP8_GEMM(dsa_fp8_gemm_v1, false)
+DSA_FP8_GEMM(dsa_fp8_gemm_v2, true)
 
 // Split k's last step: out = bf16(ws), ws = 0 (ready for the next call). elems4 = m * n / 4.
 extern "C" __global__ void __launch_bounds__(256)

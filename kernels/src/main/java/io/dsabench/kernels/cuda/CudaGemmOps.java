@@ -14,10 +14,11 @@ import jcuda.driver.JCudaDriver;
 
 /**
  * The FP8 block-scaled GEMM of the rest of the model ({@link Ops.Fp8Gemm}, issue 21): {@code
- * dsa_fp8_gemm} in {@code sm90/gemm/fp8.cu}, sm_90a only.
+ * dsa_fp8_gemm_v1} / {@code _v2} in {@code sm90/gemm/fp8.cu}, sm_90a only.
  *
  * <p>Which kernel runs: system property {@value #PROPERTY}: {@code off} (the default until an H200
- * round proves the kernel: the op says it is not enabled) or {@code v1} (sm90/gemm/fp8.cu).
+ * round proves a kernel: the op says it is not enabled), {@code v1} or {@code v2} (v1 with each
+ * math warpgroup's promotion under its own next products). Both take the same launch.
  *
  * <p>Per call it encodes two TMA tensor maps (host work only) and launches the persistent kernel
  * over the tiles of a row-block table: (group, first row, rows ≤ 128) for every 128 rows of every
@@ -31,7 +32,7 @@ final class CudaGemmOps implements AutoCloseable {
   static final String PROPERTY = "dsabench.cuda.fp8gemm";
   static final String DEFAULT_VERSION = "off";
   static final String MODULE = "sm90/gemm/fp8";
-  static final String KERNEL = "dsa_fp8_gemm";
+  static final String KERNEL = "dsa_fp8_gemm"; // + "_" + version; also the constants' prefix
   static final String FINISH = "dsa_fp8_gemm_finish";
 
   /** The launch constants the module exports, by name. */
@@ -70,11 +71,11 @@ final class CudaGemmOps implements AutoCloseable {
     finishThreads = backend.constant(MODULE, KERNEL + "_finish_threads", site);
   }
 
-  /** The selected version: {@code off} or {@code v1}. */
+  /** The selected version: {@code off}, {@code v1} or {@code v2}. */
   static String version() {
     String v = System.getProperty(PROPERTY, DEFAULT_VERSION);
-    if (!v.equals("off") && !v.equals("v1")) {
-      throw new IllegalArgumentException(PROPERTY + ": '" + v + "' is not one of off, v1");
+    if (!v.equals("off") && !v.equals("v1") && !v.equals("v2")) {
+      throw new IllegalArgumentException(PROPERTY + ": '" + v + "' is not one of off, v1, v2");
     }
     return v;
   }
@@ -92,7 +93,8 @@ final class CudaGemmOps implements AutoCloseable {
   }
 
   void launch(Ops.Fp8Gemm op, int smCount) {
-    String site = "CudaBackend.fp8Gemm";
+    String version = version();
+    String site = "CudaBackend.fp8Gemm(" + version + ")";
     CudaBuffer a = CudaBackend.cuda(op.a(), "a");
     CudaBuffer b = CudaBackend.cuda(op.b(), "b");
     CudaBuffer out = CudaBackend.cuda(op.out(), "out");
@@ -136,7 +138,7 @@ final class CudaGemmOps implements AutoCloseable {
             TensorMaps.OOB_FILL_ZEROS);
     backend.launch(
         MODULE,
-        KERNEL,
+        KERNEL + "_" + version,
         site,
         new int[] {Math.min(tiles, smCount), 1, 1}, // persistent: each CTA strides over the tiles
         new int[] {threads, 1, 1},
@@ -256,7 +258,7 @@ final class CudaGemmOps implements AutoCloseable {
           backendName
               + ": fp8Gemm is off until an H200 round proves sm90/gemm/fp8.cu; -D"
               + PROPERTY
-              + "=v1 runs it",
+              + "=v1 or v2 runs it",
           false);
     }
   }

@@ -24,9 +24,11 @@ class CudaGemmOpsTest {
     System.setProperty(CudaGemmOps.PROPERTY, "v1");
     assertThat(CudaGemmOps.version()).isEqualTo("v1");
     System.setProperty(CudaGemmOps.PROPERTY, "v2");
+    assertThat(CudaGemmOps.version()).isEqualTo("v2");
+    System.setProperty(CudaGemmOps.PROPERTY, "v3");
     assertThatThrownBy(CudaGemmOps::version)
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("dsabench.cuda.fp8gemm: 'v2' is not one of off, v1");
+        .hasMessage("dsabench.cuda.fp8gemm: 'v3' is not one of off, v1, v2");
   }
 
   @Test
@@ -50,7 +52,7 @@ class CudaGemmOpsTest {
         .isInstanceOf(KernelException.class)
         .hasMessage(
             "cuda: fp8Gemm is off until an H200 round proves sm90/gemm/fp8.cu;"
-                + " -Ddsabench.cuda.fp8gemm=v1 runs it");
+                + " -Ddsabench.cuda.fp8gemm=v1 or v2 runs it");
     System.setProperty(CudaGemmOps.PROPERTY, "v1");
     CudaGemmOps.requireRunnable("cuda", true, "NVIDIA H200", "9.0");
   }
@@ -68,6 +70,9 @@ class CudaGemmOpsTest {
     for (String name : CudaGemmOps.CONSTANTS) {
       assertThat(cubin).as(name).contains(name + "\0");
     }
-    assertThat(cubin).contains(CudaGemmOps.KERNEL + "\0").contains(CudaGemmOps.FINISH + "\0");
+    assertThat(cubin)
+        .contains(CudaGemmOps.KERNEL + "_v1\0")
+        .contains(CudaGemmOps.KERNEL + "_v2\0")
+        .contains(CudaGemmOps.FINISH + "\0");
   }
 }
