@@ -71,10 +71,6 @@ __device__ __forceinline__ Tile tile_of(int t, const int4* __restrict__ rowBlock
   return tile;
 }
 
-}  // namespace
-
-namespace {
-
 template <bool PIPE>
 __device__ __forceinline__ void gemm_body(const CUtensorMap* aMap, const CUtensorMap* bMap,
                                           const float* __restrict__ aScales,
