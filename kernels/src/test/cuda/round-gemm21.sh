@@ -49,6 +49,16 @@ wait
     }
     END { for (x in n) printf "sass %s: instr=%d QGMMA=%d HGMMA=%d HMMA=%d LDL/STL=%d FFMA=%d STG=%d RED/ATOMG=%d LDG=%d WARPGROUP=%d SYNCS=%d UTMALDG=%d\n", x, n[x], q[x], hg[x], hm[x], l[x], fm[x], stg[x], red[x], ldg[x], wg[x], sy[x], tma[x] }
   ' "$tmp/fp8.sass" | sort
+  echo "-- FFMA issued between a QGMMA and the next WARPGROUP.DEPBAR (v2: its 64 promotion FFMAs"
+  echo "   belong there, under the next block's products; v1: 0 expected)"
+  awk '
+    /Function : /{f=$3; inm=0}
+    f ~ /_v[12]$/ && /QGMMA/ {inm=1}
+    f ~ /_v[12]$/ && /WARPGROUP.DEPBAR/ {inm=0}
+    f ~ /_v[12]$/ && inm && /FFMA/ {fm[f]++}
+    f ~ /_v[12]$/ {seen[f]=1}
+    END { for (x in seen) printf "shadow %s: FFMA=%d\n", x, fm[x] }
+  ' "$tmp/fp8.sass" | sort
   echo "-- dsa_fp8_gemm_v2 math loop, in order (QGMMA, WARPGROUP, SYNCS, LDG)"
   awk '/Function : /{f=$3} f=="dsa_fp8_gemm_v2" && /QGMMA|WARPGROUP|SYNCS|LDG|BAR/' "$tmp/fp8.sass" |
     sed -E 's/ +\/\* 0x[0-9a-f]+ \*\/ *$//; s/^ +//' | head -40
@@ -88,7 +98,7 @@ nvidia-smi --query-gpu=clocks.sm,temperature.gpu,power.draw --format=csv >>"$log
 
 {
   echo "== SUMMARY (round-gemm21, $((SECONDS - start)) s; details in gemm21.txt)"
-  grep -E "^sass dsa_fp8_gemm_v" "$log"
+  grep -E "^(sass|shadow) dsa_fp8_gemm_v" "$log"
   awk '
     /Compiling entry/ { f = $0; sub(/.*function .\047?/, "", f); sub(/\047.*/, "", f) }
     /spill stores/ { sp = $5 "+" $9 " spill bytes" }
