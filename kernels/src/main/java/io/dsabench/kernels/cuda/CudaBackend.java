@@ -46,6 +46,7 @@ public final class CudaBackend implements Backend {
   private DenseDecodeV3 decodeV3;
   private DensePrefillV1 prefillV1;
   private DenseDecodeV1 decodeV1;
+  private CudaGemmOps gemm; // made at the first fp8Gemm (it reads its module's constants)
   private volatile boolean open = true;
   private CudaBuffer workspace;
 
@@ -547,11 +548,23 @@ public final class CudaBackend implements Backend {
     dsa.sparseDecode(op);
   }
 
-  // The rest-of-model ops land in their own commits (issue 21); until then a call says so.
+  // ---- the rest of the model (issue 21) ----
+
   @Override
   public void fp8Gemm(Ops.Fp8Gemm op) {
-    throw new KernelException(name() + ": fp8Gemm is not built yet (issue 21)", false);
+    CudaGemmOps.requireRunnable(name(), hopper, info.name(), info.computeCapability());
+    gemm("CudaBackend.fp8Gemm").launch(op, smCount);
   }
+
+  private synchronized CudaGemmOps gemm(String site) {
+    if (gemm == null) {
+      makeCurrent(site);
+      gemm = new CudaGemmOps(this, site);
+    }
+    return gemm;
+  }
+
+  // SwiGluQuant and Router land in their own commits; until then a call says so.
 
   @Override
   public void swiGluQuant(Ops.SwiGluQuant op) {
@@ -577,6 +590,10 @@ public final class CudaBackend implements Backend {
     if (prefillV3 != null) {
       prefillV3.close();
       prefillV3 = null;
+    }
+    if (gemm != null) {
+      gemm.close();
+      gemm = null;
     }
     // The other launchers hold no device memory of their own, nor do the DSA ops (their scratch is
     // the workspace; indexer v5g's group maxima belong to the logits buffer they describe).

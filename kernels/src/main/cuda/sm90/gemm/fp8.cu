@@ -1,0 +1,291 @@
+// FP8 matrix product in DeepSeek-V3's block-scaled recipe, plain or grouped (issue 21; the contract
+// is Ops.Fp8Gemm): out[r, c] = sum_k a[r, k] aScale[k/128, r] b[g, c, k] bScale[g, c/128, k/128]
+// for row r of group g, rounded to bf16.
+//
+// Tile: 128 rows x 128 columns, k in blocks of 128 (one activation scale per row and one weight
+// scale per tile for each block, since a column tile is one 128-wide weight-scale block).
+// Warp specialisation, persistent grid (one CTA per SM):
+//   - warpgroup 0, one thread: the producer. It walks the same tile sequence as the math
+//     warpgroups and brings each k block's A (128 x 128 e4m3) and B (128 x 128) into a ring of
+//     stages with TMA tensor copies (128-byte swizzle, the layout the wgmma descriptors read),
+//     completing on the stage's full barrier; it refills a stage once all 8 math warps have
+//     arrived on its empty barrier.
+//   - warpgroups 1 and 2: 64 rows each. Per k block: 4 wgmma m64n128k32 (e4m3, fp32 accumulators
+//     zeroed at the block's first) into a block accumulator, then the promotion of the recipe:
+//     total += block * aScale[row] * bScale, in fp32 FFMA. A warpgroup waits for its own products
+//     before promoting; the other warpgroup's products keep the tensor cores busy meanwhile.
+//     Scales are read from global memory one block ahead (three floats per thread per block: L1/L2
+//     hits; the activation-scale rows of a tile are not 16-byte aligned for every m, so no TMA).
+// v2 (PIPE) overlaps a warpgroup's promotion with its own next products: two block accumulators,
+// block j+1's wgmma issued before block j is promoted (64 more registers per thread: 192 of
+// accumulators in the 232 that setmaxnreg gives the math warpgroups). In v1 the two warpgroups
+// consume each stage together, so their promotions tend to coincide and leave the tensor cores
+// idle. Tiles: the host lists the row blocks (group, first row, rows <= 128) of all groups, so an
+// empty group has none and a group's last block is partial; tiles are (row block, column block, k
+// split) in bands of 16 row blocks, column blocks outer within a band: the ~132 tiles in flight
+// share a band's A rows and a few columns of B in L2. Rows past a block's end (the next group's, or
+// past m where TMA zero-fills) and columns past n are computed and never stored. Split k (few
+// tiles, long k: the decode projections): each split adds its fp32 partial sums into a zeroed
+// workspace [m, n] with vector atomics; dsa_fp8_gemm_finish rounds it to bf16 and zeroes it again
+// for the next call.
+#include <cuda_bf16.h>
+
+#include "../../dsa_common.cuh"
+#include "../../dsa_wgmma.cuh"
+#include "../hopper.cuh"
+
+namespace {
+
+constexpr int BM = 128, BN = 128, BK = 128;
+constexpr int STAGES = 6;
+constexpr int THREADS = 384;
+constexpr int BAND = 16;  // row blocks per band of the tile order
+constexpr int A_BYTES = BM * BK, B_BYTES = BN * BK, STAGE_BYTES = A_BYTES + B_BYTES;
+// alignment slack (the 128-byte swizzle wants 1024-byte-aligned tiles) + stages + 2 barriers each
+constexpr int SMEM_BYTES = 1024 + STAGES * STAGE_BYTES + 2 * STAGES * 8;
+
+struct Tile {
+  int group, row0, rows, col0, cb, kb0, kb1;
+};
+
+// Tile t of numRowBlocks * colBlocks * splits (see the file comment for the order).
+__device__ __forceinline__ Tile tile_of(int t, const int4* __restrict__ rowBlocks, int numRowBlocks,
+                                        int colBlocks, int splits, int kBlocks) {
+  const int perBand = BAND * colBlocks * splits;
+  const int band = t / perBand;
+  const int local = t - band * perBand;
+  const int height = min(BAND, numRowBlocks - band * BAND);
+  const int rb = band * BAND + local % height;
+  const int rest = local / height;
+  const int split = rest % splits;
+  const int cb = rest / splits;
+  const int4 r = __ldg(rowBlocks + rb);
+  Tile tile;
+  tile.group = r.x;
+  tile.row0 = r.y;
+  tile.rows = r.z;
+  tile.cb = cb;
+  tile.col0 = cb * BN;
+  tile.kb0 = (int)((long)split * kBlocks / splits);
+  tile.kb1 = (int)((long)(split + 1) * kBlocks / splits);
+  return tile;
+}
+
+template <bool PIPE>
+__device__ __forceinline__ void gemm_body(const CUtensorMap* aMap, const CUtensorMap* bMap,
+                                          const float* __restrict__ aScales,
+                                          const float* __restrict__ bScales,
+                                          __nv_bfloat16* __restrict__ out, float* __restrict__ ws,
+                                          const int4* __restrict__ rowBlocks, int numRowBlocks,
+                                          int m, int n, int k, int splits) {
+  namespace h = dsa::sm90;
+  extern __shared__ uint8_t smem_raw[];
+  const uint32_t raw = dsa::smem_u32(smem_raw);
+  const uint32_t base = (raw + 1023u) & ~1023u;
+  const uint32_t bars = base + STAGES * STAGE_BYTES;
+  auto fullBar = [&](int s) { return bars + s * 8; };
+  auto emptyBar = [&](int s) { return bars + (STAGES + s) * 8; };
+
+  const int kBlocks = k / BK;
+  const int colBlocks = (n + BN - 1) / BN;
+  const int tiles = numRowBlocks * colBlocks * splits;
+  const int wg = threadIdx.x / 128;
+
+  if (threadIdx.x == 0) {
+    for (int s = 0; s < STAGES; s++) {
+      h::mbar_init(fullBar(s), 1);
+      h::mbar_init(emptyBar(s), 8);  // one lane of each math warp
+    }
+    h::mbar_init_fence();
+    h::tma_prefetch_map(aMap);
+    h::tma_prefetch_map(bMap);
+  }
+  __syncthreads();
+
+  if (wg == 0) {
+    h::regs_release<40>();
+    if (threadIdx.x != 0) return;
+    int it = 0;  // k blocks issued so far: stage it % STAGES, its use number it / STAGES
+    for (int t = blockIdx.x; t < tiles; t += gridDim.x) {
+      const Tile tile = tile_of(t, rowBlocks, numRowBlocks, colBlocks, splits, kBlocks);
+      for (int kb = tile.kb0; kb < tile.kb1; kb++, it++) {
+        const int s = it % STAGES;
+        // The stage's previous use (parity of use - 1) must be released; a fresh barrier passes.
+        h::mbar_wait(emptyBar(s), ((it / STAGES) & 1) ^ 1);
+        h::mbar_arrive_expect_tx(fullBar(s), STAGE_BYTES);
+        const uint32_t sa = base + s * STAGE_BYTES;
+        h::tma_load_2d_if(true, sa, aMap, fullBar(s), kb * BK, tile.row0);
+        h::tma_load_3d_if(true, sa + A_BYTES, bMap, fullBar(s), kb * BK, tile.col0, tile.group,
+                          h::l2_evict_normal());
+      }
+    }
+    return;
+  }
+
+  h::regs_claim<232>();
+  const int mw = wg - 1;  // math warpgroup: rows mw * 64 .. + 63 of the tile
+  const int tid = threadIdx.x - 128 * wg;
+  const int warp = tid / 32, lane = tid % 32;
+  // This thread's accumulator rows (within the tile) and first column within each 8-column group.
+  const int rowA = mw * 64 + warp * 16 + lane / 4, rowB = rowA + 8;
+  const int colq = (lane % 4) * 2;
+  const uint32_t aOffset = mw * 64 * BK;  // this warpgroup's 64 rows of a stage's A
+  const int bScaleRow = colBlocks;        // bScales [groups][ceil(n/128)][kBlocks]
+
+  // Block kb's products into d (stage it % STAGES, once its bytes have landed).
+  auto issue = [&](float* d, int it) {
+    const int s = it % STAGES;
+    h::mbar_wait(fullBar(s), (it / STAGES) & 1);
+    const uint32_t st = base + s * STAGE_BYTES;
+    const uint64_t da = dsak::wgmma_desc_sw128(st + aOffset);
+    const uint64_t db = dsak::wgmma_desc_sw128(st + A_BYTES);
+    h::fence_regs<64>(d);
+    dsak::wgmma_fence();
+#pragma unroll
+    for (int ks = 0; ks < BK / 32; ks++) {
+      // +32 bytes along k inside the swizzled 128-byte rows = +2 in the descriptors' address.
+      dsak::WgmmaE4M3<BN>::mma(d, da + 2 * ks, db + 2 * ks, ks > 0);
+    }
+    dsak::wgmma_commit();
+  };
+  // After this warp's wait: its products have read the stage (wait_group is per warp), so one
+  // arrival per warp.
+  auto release = [&](int it) {
+    if (lane == 0) h::mbar_arrive(emptyBar(it % STAGES));
+  };
+  float total[64];
+  // The recipe's promotion: total += block * aScale[row] * bScale.
+  auto promote = [&](const float* d, float s0, float s1) {
+#pragma unroll
+    for (int j = 0; j < BN / 8; j++) {
+      total[j * 4 + 0] = fmaf(d[j * 4 + 0], s0, total[j * 4 + 0]);
+      total[j * 4 + 1] = fmaf(d[j * 4 + 1], s0, total[j * 4 + 1]);
+      total[j * 4 + 2] = fmaf(d[j * 4 + 2], s1, total[j * 4 + 2]);
+      total[j * 4 + 3] = fmaf(d[j * 4 + 3], s1, total[j * 4 + 3]);
+    }
+  };
+
+  float acc0[64], acc1[PIPE ? 64 : 1];
+  int it = 0;  // k blocks consumed so far, in the producer's order
+  for (int t = blockIdx.x; t < tiles; t += gridDim.x) {
+    const Tile tile = tile_of(t, rowBlocks, numRowBlocks, colBlocks, splits, kBlocks);
+    // Rows past m (TMA zero-filled, never stored) read row m - 1's scale, which exists.
+    const int gA = min(tile.row0 + rowA, m - 1), gB = min(tile.row0 + rowB, m - 1);
+    const float* bs = bScales + ((size_t)tile.group * bScaleRow + tile.cb) * kBlocks;
+#pragma unroll
+    for (int i = 0; i < 64; i++) total[i] = 0.f;
+    // Scales of the block in hand (c*) and of the next (n*), loaded a block ahead.
+    float nsa = __ldg(aScales + (size_t)tile.kb0 * m + gA);
+    float nsb = __ldg(aScales + (size_t)tile.kb0 * m + gB);
+    float nsw = __ldg(bs + tile.kb0);
+    auto next_scales = [&](int kb) {
+      nsa = __ldg(aScales + (size_t)kb * m + gA);
+      nsb = __ldg(aScales + (size_t)kb * m + gB);
+      nsw = __ldg(bs + kb);
+    };
+    if constexpr (!PIPE) {
+      for (int kb = tile.kb0; kb < tile.kb1; kb++, it++) {
+        const float s0 = nsa * nsw, s1 = nsb * nsw;
+        if (kb + 1 < tile.kb1) next_scales(kb + 1);  // in flight during this block's products
+        issue(acc0, it);
+        dsak::wgmma_wait<0>();
+        h::fence_regs<64>(acc0);
+        release(it);
+        promote(acc0, s0, s1);
+      }
+    } else {
+      // Block j+1's products run while block j is promoted from the other set; each step ends
+      // with wait<0>, so no wgmma group is pending across a loop edge (ptxas would serialize
+      // every wgmma: it cannot follow a pending group around a loop with a runtime trip count).
+      const int nkb = tile.kb1 - tile.kb0;
+      float cs0 = 0.f, cs1 = 0.f;  // the promoted block's scale products
+      auto step = [&](float* cur, float* nxt, int j) {
+        const float s0 = cs0, s1 = cs1;
+        const bool more = j + 1 < nkb;
+        if (more) {
+          cs0 = nsa * nsw, cs1 = nsb * nsw;  // block j+1's (loaded during block j)
+          if (j + 2 < nkb) next_scales(tile.kb0 + j + 2);
+          issue(nxt, it);
+        }
+        promote(cur, s0, s1);  // cur: complete since the last step's wait
+        dsak::wgmma_wait<0>();
+        h::fence_regs<64>(nxt);
+        if (more) release(it++);
+      };
+      cs0 = nsa * nsw, cs1 = nsb * nsw;
+      if (nkb > 1) next_scales(tile.kb0 + 1);
+      issue(acc0, it);
+      dsak::wgmma_wait<0>();
+      h::fence_regs<64>(acc0);
+      release(it++);
+      for (int j = 0; j < nkb; j += 2) {
+        step(acc0, acc1, j);
+        if (j + 1 < nkb) step(acc1, acc0, j + 1);
+      }
+    }
+    // Epilogue: rows past the block's end and columns past n are not stored.
+    const bool okA = rowA < tile.rows, okB = rowB < tile.rows;
+    const size_t oA = (size_t)(tile.row0 + rowA) * n + tile.col0 + colq;
+    const size_t oB = (size_t)(tile.row0 + rowB) * n + tile.col0 + colq;
+    if (splits == 1) {
+#pragma unroll
+      for (int j = 0; j < BN / 8; j++) {
+        if (tile.col0 + j * 8 >= n) continue;  // n % 64 == 0: whole 8-column groups
+        if (okA)
+          *reinterpret_cast<uint32_t*>(out + oA + j * 8) =
+              dsa::pack_bf16(total[j * 4 + 0], total[j * 4 + 1]);
+        if (okB)
+          *reinterpret_cast<uint32_t*>(out + oB + j * 8) =
+              dsa::pack_bf16(total[j * 4 + 2], total[j * 4 + 3]);
+      }
+    } else {
+#pragma unroll
+      for (int j = 0; j < BN / 8; j++) {
+        if (tile.col0 + j * 8 >= n) continue;
+        if (okA)
+          atomicAdd(reinterpret_cast<float2*>(ws + oA + j * 8),
+                    make_float2(total[j * 4 + 0], total[j * 4 + 1]));
+        if (okB)
+          atomicAdd(reinterpret_cast<float2*>(ws + oB + j * 8),
+                    make_float2(total[j * 4 + 2], total[j * 4 + 3]));
+      }
+    }
+  }
+}
+
+}  // namespace
+
+// aMap: a as [m][k] e4m3, box 128 x 128 rows. bMap: b as [groups][n][k], box 128 x 128 x 1.
+// rowBlocks: int4 (group, first row, rows, unused) per row block. ws: fp32 [m][n], zero, used
+// when splits > 1 (then out is written by dsa_fp8_gemm_finish). v1 and v2 take the same arguments
+// and launch the same way.
+#define DSA_FP8_GEMM(NAME, PIPE)                                                                   \
+  extern "C" __global__ void __launch_bounds__(THREADS, 1) NAME(                                   \
+      const __grid_constant__ CUtensorMap aMap, const __grid_constant__ CUtensorMap bMap,          \
+      const float* __restrict__ aScales, const float* __restrict__ bScales,                        \
+      __nv_bfloat16* __restrict__ out, float* __restrict__ ws, const int4* __restrict__ rowBlocks, \
+      int numRowBlocks, int m, int n, int k, int splits) {                                         \
+    gemm_body<PIPE>(&aMap, &bMap, aScales, bScales, out, ws, rowBlocks, numRowBlocks, m, n, k,     \
+                    splits);                                                                       \
+  }
+DSA_FP8_GEMM(dsa_fp8_gemm_v1, false)
+DSA_FP8_GEMM(dsa_fp8_gemm_v2, true)
+
+// Split k's last step: out = bf16(ws), ws = 0 (ready for the next call). elems4 = m * n / 4.
+extern "C" __global__ void __launch_bounds__(256)
+    dsa_fp8_gemm_finish(float* __restrict__ ws, __nv_bfloat16* __restrict__ out, long elems4) {
+  for (long i = blockIdx.x * 256L + threadIdx.x; i < elems4; i += (long)gridDim.x * 256) {
+    float4 v = reinterpret_cast<float4*>(ws)[i];
+    reinterpret_cast<uint2*>(out)[i] =
+        make_uint2(dsa::pack_bf16(v.x, v.y), dsa::pack_bf16(v.z, v.w));
+    reinterpret_cast<float4*>(ws)[i] = make_float4(0.f, 0.f, 0.f, 0.f);
+  }
+}
+
+extern "C" __device__ const int dsa_fp8_gemm_smem = SMEM_BYTES;
+extern "C" __device__ const int dsa_fp8_gemm_threads = THREADS;
+extern "C" __device__ const int dsa_fp8_gemm_block_m = BM;
+extern "C" __device__ const int dsa_fp8_gemm_block_n = BN;
+extern "C" __device__ const int dsa_fp8_gemm_block_k = BK;
+extern "C" __device__ const int dsa_fp8_gemm_band = BAND;
+extern "C" __device__ const int dsa_fp8_gemm_finish_threads = 256;

@@ -1,0 +1,277 @@
+package io.dsabench.kernels.cuda;
+
+import io.dsabench.kernels.DType;
+import io.dsabench.kernels.KernelException;
+import io.dsabench.kernels.Ops;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import jcuda.Pointer;
+import jcuda.driver.CUdeviceptr;
+import jcuda.driver.CUpointer_attribute;
+import jcuda.driver.JCudaDriver;
+
+/**
+ * The FP8 block-scaled GEMM of the rest of the model ({@link Ops.Fp8Gemm}, issue 21): {@code
+ * dsa_fp8_gemm_v1} / {@code _v2} in {@code sm90/gemm/fp8.cu}, sm_90a only.
+ *
+ * <p>Which kernel runs: system property {@value #PROPERTY}: {@code off} (the default until an H200
+ * round proves a kernel: the op says it is not enabled), {@code v1} or {@code v2} (v1 with each
+ * math warpgroup's promotion under its own next products). Both take the same launch.
+ *
+ * <p>Per call it encodes two TMA tensor maps (host work only) and launches the persistent kernel
+ * over the tiles of a row-block table: (group, first row, rows ≤ 128) for every 128 rows of every
+ * group, so an empty group has none. The table depends only on the group sizes; it is uploaded at
+ * the first call of each and cached, so a timed call uploads nothing. When the tiles would leave
+ * SMs idle (the decode projections) k is split: the splits add fp32 partial sums into a workspace
+ * that this object keeps zeroed (zeroed once at allocation; {@code dsa_fp8_gemm_finish} rounds it
+ * to bf16 and zeroes it again).
+ */
+final class CudaGemmOps implements AutoCloseable {
+  static final String PROPERTY = "dsabench.cuda.fp8gemm";
+  static final String DEFAULT_VERSION = "off";
+  static final String MODULE = "sm90/gemm/fp8";
+  static final String KERNEL = "dsa_fp8_gemm"; // + "_" + version; also the constants' prefix
+  static final String FINISH = "dsa_fp8_gemm_finish";
+
+  /** The launch constants the module exports, by name. */
+  static final List<String> CONSTANTS =
+      List.of(
+          KERNEL + "_threads",
+          KERNEL + "_smem",
+          KERNEL + "_block_m",
+          KERNEL + "_block_n",
+          KERNEL + "_block_k",
+          KERNEL + "_finish_threads");
+
+  /** Row-block tables kept: one per group-size list seen, the oldest dropped past this many. */
+  private static final int TABLES = 32;
+
+  private final CudaBackend backend;
+  private final int threads;
+  private final int sharedBytes;
+  private final int blockM;
+  private final int blockN;
+  private final int blockK;
+  private final int finishThreads;
+  private final Map<List<Integer>, Table> tables = new LinkedHashMap<>();
+  private CudaBuffer splitSums; // fp32, all zero between calls
+
+  /** A row-block table on the device and its length. */
+  private record Table(CudaBuffer rowBlocks, int count) {}
+
+  CudaGemmOps(CudaBackend backend, String site) {
+    this.backend = backend;
+    threads = backend.constant(MODULE, KERNEL + "_threads", site);
+    sharedBytes = backend.constant(MODULE, KERNEL + "_smem", site);
+    blockM = backend.constant(MODULE, KERNEL + "_block_m", site);
+    blockN = backend.constant(MODULE, KERNEL + "_block_n", site);
+    blockK = backend.constant(MODULE, KERNEL + "_block_k", site);
+    finishThreads = backend.constant(MODULE, KERNEL + "_finish_threads", site);
+  }
+
+  /** The selected version: {@code off}, {@code v1} or {@code v2}. */
+  static String version() {
+    String v = System.getProperty(PROPERTY, DEFAULT_VERSION);
+    if (!v.equals("off") && !v.equals("v1") && !v.equals("v2")) {
+      throw new IllegalArgumentException(PROPERTY + ": '" + v + "' is not one of off, v1, v2");
+    }
+    return v;
+  }
+
+  /**
+   * k splits for {@code tiles} output tiles: one when they fill the SMs; else as many as bring the
+   * tiles up to one per SM, each split keeping at least 4 k blocks (gemm_bench.cu has the same
+   * rule).
+   */
+  static int splits(int tiles, int kBlocks, int smCount) {
+    if (tiles >= smCount) {
+      return 1;
+    }
+    return Math.max(1, Math.min(smCount / tiles, kBlocks / 4));
+  }
+
+  void launch(Ops.Fp8Gemm op, int smCount) {
+    String version = version();
+    String site = "CudaBackend.fp8Gemm(" + version + ")";
+    CudaBuffer a = CudaBackend.cuda(op.a(), "a");
+    CudaBuffer b = CudaBackend.cuda(op.b(), "b");
+    CudaBuffer out = CudaBackend.cuda(op.out(), "out");
+    int m = Math.toIntExact(op.rows());
+    int n = op.n();
+    int k = op.k();
+    int groups = op.groups();
+    Table table = table(op.groupRows());
+    int colBlocks = (n + blockN - 1) / blockN;
+    int kBlocks = k / blockK;
+    int tiles0 = Math.multiplyExact(table.count(), colBlocks);
+    int splits = splits(tiles0, kBlocks, smCount);
+    int tiles = Math.multiplyExact(tiles0, splits);
+    Object sums = splits > 1 ? splitSums((long) m * n, site) : new CUdeviceptr();
+    // a [m, k] e4m3: one box = 128 k of 128 rows (128 bytes: the span of the 128-byte swizzle the
+    // wgmma descriptors read); rows past m read as zeros.
+    byte[] aMap =
+        TensorMaps.encodeTiled(
+            TensorMaps.UINT8,
+            address(a, site),
+            new long[] {k, m},
+            new long[] {k},
+            new int[] {blockK, blockM},
+            new int[] {1, 1},
+            TensorMaps.INTERLEAVE_NONE,
+            TensorMaps.SWIZZLE_128B,
+            TensorMaps.L2_PROMOTION_256B,
+            TensorMaps.OOB_FILL_ZEROS);
+    // b [groups, n, k] e4m3: one box = 128 k of 128 columns of one group (past n: zeros).
+    byte[] bMap =
+        TensorMaps.encodeTiled(
+            TensorMaps.UINT8,
+            address(b, site),
+            new long[] {k, n, groups},
+            new long[] {k, (long) n * k},
+            new int[] {blockK, blockN, 1},
+            new int[] {1, 1, 1},
+            TensorMaps.INTERLEAVE_NONE,
+            TensorMaps.SWIZZLE_128B,
+            TensorMaps.L2_PROMOTION_256B,
+            TensorMaps.OOB_FILL_ZEROS);
+    backend.launch(
+        MODULE,
+        KERNEL + "_" + version,
+        site,
+        new int[] {Math.min(tiles, smCount), 1, 1}, // persistent: each CTA strides over the tiles
+        new int[] {threads, 1, 1},
+        sharedBytes,
+        aMap,
+        bMap,
+        CudaBackend.cuda(op.aScales(), "aScales"),
+        CudaBackend.cuda(op.bScales(), "bScales"),
+        out,
+        sums,
+        table.rowBlocks(),
+        table.count(),
+        m,
+        n,
+        k,
+        splits);
+    if (splits > 1) {
+      long quads = (long) m * n / 4; // n % 64 == 0
+      int blocks = (int) Math.min((quads + finishThreads - 1) / finishThreads, 8L * smCount);
+      backend.launch(
+          MODULE,
+          FINISH,
+          site,
+          new int[] {blocks, 1, 1},
+          new int[] {finishThreads, 1, 1},
+          0,
+          sums,
+          out,
+          quads);
+    }
+  }
+
+  private synchronized Table table(List<Integer> groupRows) {
+    Table t = tables.get(groupRows);
+    if (t != null) {
+      return t;
+    }
+    List<int[]> blocks = new ArrayList<>();
+    int row = 0;
+    for (int g = 0; g < groupRows.size(); g++) {
+      int rows = groupRows.get(g);
+      for (int r = 0; r < rows; r += blockM) {
+        blocks.add(new int[] {g, row + r, Math.min(blockM, rows - r), 0});
+      }
+      row += rows;
+    }
+    int[] flat = new int[4 * blocks.size()];
+    for (int i = 0; i < blocks.size(); i++) {
+      System.arraycopy(blocks.get(i), 0, flat, 4 * i, 4);
+    }
+    CudaBuffer buffer = (CudaBuffer) backend.allocate(DType.INT32, flat.length);
+    try {
+      backend.uploadInts(buffer, flat);
+    } catch (RuntimeException e) {
+      buffer.close();
+      throw e;
+    }
+    if (tables.size() >= TABLES) {
+      List<Integer> oldest = tables.keySet().iterator().next();
+      backend.synchronize(); // a launch in flight may still read it
+      tables.remove(oldest).rowBlocks().close();
+    }
+    t = new Table(buffer, blocks.size());
+    tables.put(List.copyOf(groupRows), t);
+    return t;
+  }
+
+  private synchronized CudaBuffer splitSums(long elements, String site) {
+    if (splitSums == null || splitSums.elements() < elements) {
+      if (splitSums != null) {
+        backend.synchronize();
+        splitSums.close();
+        splitSums = null;
+      }
+      CudaBuffer s = (CudaBuffer) backend.allocate(DType.FP32, elements);
+      try {
+        Cuda.call(
+            "cuMemsetD32(split sums, 0, " + elements + ")",
+            site,
+            () -> JCudaDriver.cuMemsetD32(s.pointer(), 0, elements));
+      } catch (RuntimeException e) {
+        s.close();
+        throw e;
+      }
+      splitSums = s;
+    }
+    return splitSums;
+  }
+
+  /** The buffer's device address as a number, as cuTensorMapEncodeTiled takes it. */
+  private static long address(CudaBuffer b, String site) {
+    long[] a = new long[1];
+    Cuda.call(
+        "cuPointerGetAttribute(DEVICE_POINTER)",
+        site,
+        () ->
+            JCudaDriver.cuPointerGetAttribute(
+                Pointer.to(a),
+                CUpointer_attribute.CU_POINTER_ATTRIBUTE_DEVICE_POINTER,
+                b.pointer()));
+    return a[0];
+  }
+
+  /** Says why the op does not run here, or nothing when it does. */
+  static void requireRunnable(String backendName, boolean hopper, String device, String cc) {
+    if (!hopper) {
+      throw new KernelException(
+          backendName
+              + ": fp8Gemm needs sm_90a (wgmma and TMA); "
+              + device
+              + " is compute capability "
+              + cc,
+          false);
+    }
+    if (version().equals("off")) {
+      throw new KernelException(
+          backendName
+              + ": fp8Gemm is off until an H200 round proves sm90/gemm/fp8.cu; -D"
+              + PROPERTY
+              + "=v1 or v2 runs it",
+          false);
+    }
+  }
+
+  @Override
+  public synchronized void close() {
+    for (Table t : tables.values()) {
+      t.rowBlocks().close();
+    }
+    tables.clear();
+    if (splitSums != null) {
+      splitSums.close();
+      splitSums = null;
+    }
+  }
+}

@@ -1,0 +1,78 @@
+package io.dsabench.kernels.cuda;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.dsabench.kernels.KernelException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The fp8 GEMM's selector, split rule, refusals and exported constants; runs without a GPU. */
+class CudaGemmOpsTest {
+  @AfterEach
+  void clearProperty() {
+    System.clearProperty(CudaGemmOps.PROPERTY);
+  }
+
+  @Test
+  void versionDefaultsToOffAndNamesTheChoices() {
+    assertThat(CudaGemmOps.version()).isEqualTo("off");
+    System.setProperty(CudaGemmOps.PROPERTY, "v1");
+    assertThat(CudaGemmOps.version()).isEqualTo("v1");
+    System.setProperty(CudaGemmOps.PROPERTY, "v2");
+    assertThat(CudaGemmOps.version()).isEqualTo("v2");
+    System.setProperty(CudaGemmOps.PROPERTY, "v3");
+    assertThatThrownBy(CudaGemmOps::version)
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("dsabench.cuda.fp8gemm: 'v3' is not one of off, v1, v2");
+  }
+
+  @Test
+  void kIsSplitOnlyWhenTheTilesLeaveSmsIdle() {
+    assertThat(CudaGemmOps.splits(132, 56, 132)).isEqualTo(1);
+    assertThat(CudaGemmOps.splits(384, 12, 132)).isEqualTo(1);
+    // decode q_a: 2 row blocks x 12 column blocks, k 7168
+    assertThat(CudaGemmOps.splits(24, 56, 132)).isEqualTo(5);
+    // at least 4 k blocks per split
+    assertThat(CudaGemmOps.splits(1, 56, 132)).isEqualTo(14);
+    assertThat(CudaGemmOps.splits(1, 3, 132)).isEqualTo(1);
+  }
+
+  @Test
+  void refusalsSayWhy() {
+    assertThatThrownBy(() -> CudaGemmOps.requireRunnable("cuda", false, "NVIDIA A100", "8.0"))
+        .isInstanceOf(KernelException.class)
+        .hasMessage(
+            "cuda: fp8Gemm needs sm_90a (wgmma and TMA); NVIDIA A100 is compute capability 8.0");
+    assertThatThrownBy(() -> CudaGemmOps.requireRunnable("cuda", true, "NVIDIA H200", "9.0"))
+        .isInstanceOf(KernelException.class)
+        .hasMessage(
+            "cuda: fp8Gemm is off until an H200 round proves sm90/gemm/fp8.cu;"
+                + " -Ddsabench.cuda.fp8gemm=v1 or v2 runs it");
+    System.setProperty(CudaGemmOps.PROPERTY, "v1");
+    CudaGemmOps.requireRunnable("cuda", true, "NVIDIA H200", "9.0");
+  }
+
+  @Test
+  void theLaunchReadsSymbolsTheCubinDefines() throws IOException {
+    String cubin;
+    try (InputStream in =
+        CudaGemmOpsTest.class
+            .getClassLoader()
+            .getResourceAsStream(CudaBackend.RESOURCES + CudaGemmOps.MODULE + ".sm_90a.cubin")) {
+      assumeTrue(in != null, "the fp8 GEMM cubin was not built (no nvcc)");
+      cubin = new String(in.readAllBytes(), StandardCharsets.ISO_8859_1);
+    }
+    for (String name : CudaGemmOps.CONSTANTS) {
+      assertThat(cubin).as(name).contains(name + "\0");
+    }
+    assertThat(cubin)
+        .contains(CudaGemmOps.KERNEL + "_v1\0")
+        .contains(CudaGemmOps.KERNEL + "_v2\0")
+        .contains(CudaGemmOps.FINISH + "\0");
+  }
+}
