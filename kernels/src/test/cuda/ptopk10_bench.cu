@@ -6,7 +6,8 @@
 //        -DDSA_MBAR_TIMEOUT_NS=2000000000 kernels/src/test/cuda/ptopk10_bench.cu -o ptopk10_bench
 //   ./ptopk10_bench check|bench|floor [kernels, e.g. v10,p12]
 // Kernels: v10, p12 (the shipped-candidate prefetch distance, 2 chunks), p12pf0 / p12pf4 (the same
-// with no L2 prefetch / 4 chunks ahead: what the prefetch buys).
+// with no L2 prefetch / 4 chunks ahead: what the prefetch buys), p12nosel / p12stream (timed only:
+// p12 without its select / only its stream).
 // Checks: fresh random logits per case, every index poisoned first, the causal tail of every row
 // (the keys its query cannot see) set to +1e30 so that a kernel reading past the visible keys
 // fails, each case run twice on the same buffers; every row against a CPU nth_element (threads
@@ -29,7 +30,9 @@
 #include "topk_driver.cuh"
 }  // the header ends inside ensure_gmax; its drivers close it (as topk8_bench.cu does)
 
-// The same body at other L2 prefetch distances (0: none; 4 chunks = 64 KB further ahead).
+// The same body at other L2 prefetch distances (0: none; 4 chunks = 64 KB further ahead), and two
+// diagnostics at the shipped distance that are timed, not checked: p12nosel ends each row after
+// its filter (no select), p12stream only streams (no threshold, no filter, no select).
 extern "C" __global__ void __launch_bounds__(ptopk::THREADS, ptopk::CTAS_PER_SM)
     dsa_topk_prefill_pf0(const float* __restrict__ logits, int* __restrict__ indices, int rows,
                          int T, int P, int k) {
@@ -39,6 +42,16 @@ extern "C" __global__ void __launch_bounds__(ptopk::THREADS, ptopk::CTAS_PER_SM)
     dsa_topk_prefill_pf4(const float* __restrict__ logits, int* __restrict__ indices, int rows,
                          int T, int P, int k) {
   ptopk::prefill_body<4>(logits, indices, rows, T, P, k);
+}
+extern "C" __global__ void __launch_bounds__(ptopk::THREADS, ptopk::CTAS_PER_SM)
+    dsa_topk_prefill_nosel(const float* __restrict__ logits, int* __restrict__ indices, int rows,
+                           int T, int P, int k) {
+  ptopk::prefill_body<ptopk::PREFETCH_CHUNKS, 1>(logits, indices, rows, T, P, k);
+}
+extern "C" __global__ void __launch_bounds__(ptopk::THREADS, ptopk::CTAS_PER_SM)
+    dsa_topk_prefill_stream(const float* __restrict__ logits, int* __restrict__ indices, int rows,
+                            int T, int P, int k) {
+  ptopk::prefill_body<ptopk::PREFETCH_CHUNKS, 2>(logits, indices, rows, T, P, k);
 }
 
 // A plain read of the same bytes (the floor of this access pattern): 16-byte streaming loads,
@@ -66,8 +79,9 @@ __global__ void read_floor(const float* __restrict__ lg, float* sink, int rows, 
   if (acc == 1.2345f) sink[blockIdx.x] = acc;  // keeps the loads; never true on these inputs
 }
 
-constexpr int NK = 4;
-static const char* kNames[NK] = {"v10", "p12", "p12pf0", "p12pf4"};
+constexpr int NK = 6;
+static const char* kNames[NK] = {"v10", "p12", "p12pf0", "p12pf4", "p12nosel", "p12stream"};
+static bool diagnostic(int v) { return v >= 4; }  // partial kernels: timed, not checked
 static int g_sms = 132, g_p12_ctas = 2;
 
 static void run_topk(int v, const float* lg, int* idx, int batch, int T, int P, int k) {
@@ -81,6 +95,8 @@ static void run_topk(int v, const float* lg, int* idx, int batch, int T, int P, 
   if (v == 1) dsa_topk_prefill<<<grid, ptopk::THREADS, sm>>>(lg, idx, rows, T, P, k);
   if (v == 2) dsa_topk_prefill_pf0<<<grid, ptopk::THREADS, sm>>>(lg, idx, rows, T, P, k);
   if (v == 3) dsa_topk_prefill_pf4<<<grid, ptopk::THREADS, sm>>>(lg, idx, rows, T, P, k);
+  if (v == 4) dsa_topk_prefill_nosel<<<grid, ptopk::THREADS, sm>>>(lg, idx, rows, T, P, k);
+  if (v == 5) dsa_topk_prefill_stream<<<grid, ptopk::THREADS, sm>>>(lg, idx, rows, T, P, k);
 }
 
 // ---------------------------------------------------------------- checks
@@ -258,13 +274,14 @@ static void bench(int batch, int T, int P) {
     }
     std::vector<int> hi((size_t)k);
     long bad = 0;
-    for (int c = 0; c < nchk; c++) {
+    for (int c = 0; c < nchk && !diagnostic(v); c++) {
       CK(cudaMemcpy(hi.data(), idx + rid[c] * k, (size_t)k * 4, cudaMemcpyDeviceToHost));
       const int vis = P - T + (int)(rid[c] % T) + 1;
       bad += bad_rows_range(&hl[(size_t)c * P], hi.data(), 0, 1, 1, vis, k);
     }
-    printf("CHECK topk %-6s %-32s (32 rows) bad_rows=%ld %s\n", kNames[v], pt, bad,
-           bad ? "FAIL" : "ok");
+    if (!diagnostic(v))
+      printf("CHECK topk %-6s %-32s (32 rows) bad_rows=%ld %s\n", kNames[v], pt, bad,
+             bad ? "FAIL" : "ok");
     if (bad) g_fail++;
     const double ms = tm.median_ms([&] { run_topk(v, lg, idx, batch, T, P, k); });
     if (v == 0) base = ms;
@@ -275,7 +292,9 @@ static void bench(int batch, int T, int P) {
     snprintf(line, sizeof line, "topk %-6s %-32s %8.1f us %5.2f TB/s (%4.1f%% of 4.08) %s %s",
              kNames[v], pt, ms * 1e3, tbs, 100 * tbs / COPY_TBS,
              base > 0 && v > 0 ? (std::to_string(base / ms).substr(0, 4) + "x v10").c_str() : "",
-             bad ? "CHECK FAILED" : "");
+             bad             ? "CHECK FAILED"
+             : diagnostic(v) ? "(diagnostic, unchecked)"
+                             : "");
     g_summary.push_back(line);
   }
   cudaFree(lg);
@@ -296,6 +315,10 @@ int main(int argc, char** argv) {
   CK(cudaFuncSetAttribute(dsa_topk_prefill, cudaFuncAttributeMaxDynamicSharedMemorySize, psm));
   CK(cudaFuncSetAttribute(dsa_topk_prefill_pf0, cudaFuncAttributeMaxDynamicSharedMemorySize, psm));
   CK(cudaFuncSetAttribute(dsa_topk_prefill_pf4, cudaFuncAttributeMaxDynamicSharedMemorySize, psm));
+  CK(cudaFuncSetAttribute(dsa_topk_prefill_nosel, cudaFuncAttributeMaxDynamicSharedMemorySize,
+                          psm));
+  CK(cudaFuncSetAttribute(dsa_topk_prefill_stream, cudaFuncAttributeMaxDynamicSharedMemorySize,
+                          psm));
   {
     int o = 0;
     CK(cudaOccupancyMaxActiveBlocksPerMultiprocessor(&o, dsa_topk_prefill, ptopk::THREADS, psm));
@@ -329,7 +352,8 @@ int main(int argc, char** argv) {
     snprintf(line, sizeof line, "launch floor (events): 264 CTAs %.1f us", a * 1e3);
     g_summary.push_back(line);
   } else {
-    fprintf(stderr, "usage: ptopk10_bench check|bench|floor [v10,p12,p12pf0,p12pf4]\n");
+    fprintf(stderr,
+            "usage: ptopk10_bench check|bench|floor [v10,p12,p12pf0,p12pf4,p12nosel,p12stream]\n");
     return 2;
   }
   printf("SUMMARY %s: %s (%d failed)\n", mode.c_str(), g_fail ? "CHECKS FAILED" : "checks passed",

@@ -5,7 +5,8 @@
 # sm90/topk/prefill.cu and dsa_topk.cu with the shipped flags; records ptxas lines and SASS
 # counts; checks p12 (and v10 beside it, to show the harness: tails poisoned with +1e30) on 19
 # cases; times a plain read of the same bytes, v10, p12 and p12 at two other L2 prefetch distances
-# at 4096 rows x 16K / 32K / 64K / 128K and 300 x 32K. Everything goes to $OUT/ptopk10.txt; a
+# at 4096 rows x 16K / 32K / 64K / 128K and 300 x 32K, with two unchecked diagnostics (p12 without
+# its select, p12's stream alone). Everything goes to $OUT/ptopk10.txt; a
 # summary ends stdout. Every run is under `timeout`; the whole script stops starting runs at 110 s.
 set -uo pipefail
 : "${OUT:?set OUT to the output folder}"
@@ -24,7 +25,7 @@ start=$SECONDS
 
 # ---------------------------------------------------------------- build (parallel)
 flags=(-std=c++17 -O3 -gencode arch=compute_90a,code=sm_90a -Xptxas -v -I "$src")
-nvcc "${flags[@]}" -DDSA_MBAR_TIMEOUT_NS=2000000000 -o "$tmp/bench" "$t/ptopk10_bench.cu" >"$tmp/b_bench.txt" 2>&1 &
+nvcc "${flags[@]}" -split-compile=0 -DDSA_MBAR_TIMEOUT_NS=2000000000 -o "$tmp/bench" "$t/ptopk10_bench.cu" >"$tmp/b_bench.txt" 2>&1 &
 nvcc "${flags[@]}" -lineinfo -cubin -o "$tmp/prefill.cubin" "$src/sm90/topk/prefill.cu" >"$tmp/prefill.ptxas" 2>&1 &
 nvcc "${flags[@]}" -lineinfo -cubin -o "$tmp/dsa_topk.cubin" "$src/dsa_topk.cu" >"$tmp/dsa_topk.ptxas" 2>&1 &
 wait
@@ -98,9 +99,9 @@ done
 run 10 floor
 # Side by side: rc 0 or 1 (a failed check, still timed) keeps the results; if the process dies
 # (a launch error is sticky), each kernel again alone.
-run 45 bench v10,p12,p12pf0,p12pf4
+run 45 bench v10,p12,p12pf0,p12pf4,p12nosel,p12stream
 if [ $? -gt 1 ]; then
-  for c in v10 p12 p12pf0 p12pf4; do run 20 bench "$c"; done
+  for c in v10 p12 p12pf0 p12pf4 p12nosel p12stream; do run 15 bench "$c"; done
 fi
 nvidia-smi --query-gpu=clocks.sm,temperature.gpu,power.draw --format=csv >>"$log" 2>&1
 

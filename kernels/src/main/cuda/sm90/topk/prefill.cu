@@ -493,8 +493,11 @@ __device__ void radix_global(Smem& s, const Row& g, int k) {
     for_each_global(g, pass4);
 }
 
-// The kernel: rows blockIdx.x, + gridDim.x, ... of [rows, P] logits; indices [rows, k].
-template <int PF>
+// The kernel: rows blockIdx.x, + gridDim.x, ... of [rows, P] logits; indices [rows, k]. STOP
+// (diagnostics of the round's driver; 0 in the shipped kernel): 1 ends each row after its filter
+// (no select; thread 0 stores the candidate count to out[0]), 2 only streams (slots waited for and
+// refilled, one logit per thread read, no threshold: thread 0 stores the row max to out[0]).
+template <int PF, int STOP = 0>
 __device__ __forceinline__ void prefill_body(const float* __restrict__ logits,
                                              int* __restrict__ indices, int rows, int T, int P,
                                              int k) {
@@ -536,7 +539,11 @@ __device__ __forceinline__ void prefill_body(const float* __restrict__ logits,
       const int rr = (int)min((long)SAMPLE, max(1L, ((long)SAMPLE * target + g.vis - 1) / g.vis));
       dsa::sm90::mbar_wait(dsak::smem_u32(&s.sampleFull), uc & 1);
       uc++;
-      tau = sample_threshold(s, rr);  // ends with a barrier: the sample buffer is free
+      if constexpr (STOP == 2) {
+        __syncthreads();  // everyone is past the wait: the sample buffer may be refilled
+      } else {
+        tau = sample_threshold(s, rr);  // ends with a barrier: the sample buffer is free
+      }
       if (tid == 0) issue_sample(s, is, logits, indices, rows, T, P, k);
     }
     if (tid == 0) {
@@ -561,7 +568,11 @@ __device__ __forceinline__ void prefill_body(const float* __restrict__ logits,
     for (int c = 0; c < g.nch; c++, qc++) {
       const int slot = qc % STAGES;
       dsa::sm90::mbar_wait(dsak::smem_u32(&s.full[slot]), (qc / STAGES) & 1);
-      filter_slot(s, s.ring[slot], min(CHUNK, g.body - c * CHUNK), g.head + c * CHUNK, tau, mx);
+      if constexpr (STOP == 2) {
+        mx = max(mx, dsak::float_key(s.ring[slot][tid]));
+      } else {
+        filter_slot(s, s.ring[slot], min(CHUNK, g.body - c * CHUNK), g.head + c * CHUNK, tau, mx);
+      }
       __syncthreads();  // every thread is done with the slot: refill it
       if (tid == 0) {
         // The slot's generic-proxy reads above come before the bulk copy's async-proxy writes.
@@ -573,6 +584,11 @@ __device__ __forceinline__ void prefill_body(const float* __restrict__ logits,
     if (lane == 0) atomicMax(&s.maxKey, mx);
     __syncthreads();
     const int n = s.candCount;
+    if constexpr (STOP != 0) {
+      if (tid == 0) g.out[0] = STOP == 1 ? n : (int)s.maxKey;
+      __syncthreads();
+      continue;
+    }
     if (n >= k && n <= CAP) {
       select_cands(s, n, k, tau, g.out);
     } else {
