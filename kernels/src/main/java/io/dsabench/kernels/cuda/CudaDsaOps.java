@@ -435,6 +435,28 @@ final class CudaDsaOps {
     if ((version.equals("s16") || version.equals("s16p")) && topkS16(op, version)) {
       return;
     }
+    int rows = op.batch() * op.tokensPerSeq();
+    if (version.equals("p12") && rows > TopkVersion.P12_MIN_ROWS) {
+      // Persistent: at most ctas_per_sm CTAs per SM, each taking rows b, b + grid, ...
+      String site = "CudaDsaOps.topK";
+      String module = "sm90/topk/prefill";
+      int perSm = constant(module, "dsa_topk_prefill_ctas_per_sm", site);
+      int grid = Math.min(rows, perSm * backend.smCount());
+      backend.launch(
+          module,
+          "dsa_topk_prefill",
+          site,
+          new int[] {grid, 1, 1},
+          new int[] {constant(module, "dsa_topk_prefill_threads", site), 1, 1},
+          constant(module, "dsa_topk_prefill_smem", site),
+          CudaBackend.cuda(op.logits(), "logits"),
+          CudaBackend.cuda(op.indices(), "indices"),
+          rows,
+          op.tokensPerSeq(),
+          op.position(),
+          op.k());
+      return;
+    }
     if (version.equals("v11")) {
       String site = "CudaDsaOps.topK";
       String module = "sm90/topk/v11";

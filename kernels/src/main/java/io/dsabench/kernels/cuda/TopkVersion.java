@@ -12,7 +12,10 @@ package io.dsabench.kernels.cuda;
  * with a one-level window threshold on the group maxima; like gmax, only on an indexer g variant's
  * maxima, else v10), or the round-topk8 candidate {@code gmax3} (gmax2's threshold from a copy of
  * the maxima in shared memory, the listed groups gathered by cp.async in one round trip; one CTA
- * per SM, so gmax2 runs past two waves of rows; the same pairing). System property {@code
+ * per SM, so gmax2 runs past two waves of rows; the same pairing), or the round-ptopk10 candidate
+ * {@code p12} ({@code sm90/topk/prefill.cu}: a persistent grid of two CTAs per SM that streams rows
+ * through a shared-memory ring by bulk copies, each row's sample fetched under the previous row;
+ * for batches of more than {@link #P12_MIN_ROWS} rows, v10 for fewer). System property {@code
  * dsabench.cuda.topk}. (The split and cluster top-k lost on the H200 and left the sources:
  * kernels/NOTES.md says where they are.)
  */
@@ -20,6 +23,12 @@ final class TopkVersion {
   static final String PROPERTY = "dsabench.cuda.topk";
 
   static final String DEFAULT_VERSION = "v10";
+
+  /**
+   * p12 runs for more rows than this (prefill); decode batches keep v10 (or the gmax family): with
+   * fewer rows than CTAs a persistent grid has nothing to overlap.
+   */
+  static final int P12_MIN_ROWS = 256;
 
   private TopkVersion() {}
 
@@ -31,9 +40,10 @@ final class TopkVersion {
         && !v.equals("s16p")
         && !v.equals("v11")
         && !v.equals("gmax2")
-        && !v.equals("gmax3")) {
+        && !v.equals("gmax3")
+        && !v.equals("p12")) {
       throw new IllegalArgumentException(
-          PROPERTY + ": '" + v + "' is not one of v10, gmax, s16, s16p, v11, gmax2, gmax3");
+          PROPERTY + ": '" + v + "' is not one of v10, gmax, s16, s16p, v11, gmax2, gmax3, p12");
     }
     return hopper ? v : "v10";
   }
