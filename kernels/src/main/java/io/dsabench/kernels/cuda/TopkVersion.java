@@ -12,9 +12,11 @@ package io.dsabench.kernels.cuda;
  * with a one-level window threshold on the group maxima; like gmax, only on an indexer g variant's
  * maxima, else v10), or the round-topk8 candidate {@code gmax3} (gmax2's threshold from a copy of
  * the maxima in shared memory, the listed groups gathered by cp.async in one round trip; one CTA
- * per SM, so gmax2 runs past two waves of rows; the same pairing). System property {@code
- * dsabench.cuda.topk}. (The split and cluster top-k lost on the H200 and left the sources:
- * kernels/NOTES.md says where they are.)
+ * per SM, so gmax2 runs past two waves of rows; the same pairing), or the round-topk10 candidate
+ * {@code c12} ({@code sm90/topk/decode.cu}: each decode row split over a cluster of C CTAs, one
+ * read of each logit, nothing from the indexer; v10 past one wave of 3 CTAs per SM or under its
+ * minimum row). System property {@code dsabench.cuda.topk}. (The split and cluster top-k lost on
+ * the H200 and left the sources: kernels/NOTES.md says where they are.)
  */
 final class TopkVersion {
   static final String PROPERTY = "dsabench.cuda.topk";
@@ -31,9 +33,10 @@ final class TopkVersion {
         && !v.equals("s16p")
         && !v.equals("v11")
         && !v.equals("gmax2")
-        && !v.equals("gmax3")) {
+        && !v.equals("gmax3")
+        && !v.equals("c12")) {
       throw new IllegalArgumentException(
-          PROPERTY + ": '" + v + "' is not one of v10, gmax, s16, s16p, v11, gmax2, gmax3");
+          PROPERTY + ": '" + v + "' is not one of v10, gmax, s16, s16p, v11, gmax2, gmax3, c12");
     }
     return hopper ? v : "v10";
   }
