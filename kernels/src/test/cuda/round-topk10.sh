@@ -8,7 +8,8 @@
 # times v10, gmax3 (maxima precomputed) and c12 side by side at 64 / 128 / 256 rows x 64K / 128K,
 # with a sweep of C at 64 / 128 rows of 128K. Everything goes to $OUT/topk10.txt; a summary ends
 # stdout. No kernel waits on an mbarrier (c12 waits only on cluster barriers that every CTA of a
-# cluster reaches), so `timeout` guards against a hang; the whole script is bounded at 140 s.
+# cluster reaches), so `timeout` guards against a hang; the whole script is bounded at 120 s
+# (the side-by-side times run before the launch floor and the phase times).
 set -uo pipefail
 : "${OUT:?set OUT to the output folder}"
 mkdir -p "$OUT"
@@ -74,8 +75,8 @@ fi
 run() {   # run LIMIT BINARY ARGS...: one driver process under `timeout`, its output into the log
   local limit=$1 bin=$2
   shift 2
-  # Never past 140 s in all: a hung kernel costs its own run, not the lease.
-  local left=$((140 - (SECONDS - start)))
+  # Never past 120 s in all: a hung kernel costs its own run, not the lease.
+  local left=$((120 - (SECONDS - start)))
   [ "$limit" -gt "$left" ] && limit=$left
   if [ "$limit" -le 0 ]; then
     echo "== SKIPPED $(basename "$bin") $* (out of time)" >>"$log"
@@ -97,7 +98,7 @@ run() {   # run LIMIT BINARY ARGS...: one driver process under `timeout`, its ou
 # Checks of the new kernels, in parallel processes (the CPU reference dominates; 16 cores there).
 checks="c12 c12c1 c12c2 c12c3 c12c4 c12c6 c12c8"
 for c in $checks; do
-  (timeout -k 5 40 "$bench" check "$c" >"$tmp/check_$c.txt" 2>&1; echo "check $c -> exit $?" >"$tmp/st_$c.txt") &
+  (timeout -k 5 30 "$bench" check "$c" >"$tmp/check_$c.txt" 2>&1; echo "check $c -> exit $?" >"$tmp/st_$c.txt") &
 done
 wait
 for c in $checks; do
@@ -105,17 +106,17 @@ for c in $checks; do
   cat "$tmp/st_$c.txt" >>"$tmp/status.txt"
   grep -h "^CHECK.*FAIL" "$tmp/check_$c.txt" >>"$tmp/fails.txt"
 done
-run 10 "$bench" floor
-# Phase times: the same launches ended after phase 1 (threshold), 2 (stream), then whole.
-for b in 1 2 full; do
-  [ -x "$tmp/bench_$b" ] && run 10 "$tmp/bench_$b" phase
-done
 # Side by side: rc 0 or 1 (a failed check, still timed) keeps the results; if the process dies,
 # each kernel again alone.
 run 45 "$bench" bench
 if [ $? -gt 1 ]; then
   for c in v10 gmax3 c12 c12c2,c12c3,c12c4,c12c6,c12c8; do run 15 "$bench" bench "$c"; done
 fi
+run 10 "$bench" floor
+# Phase times: the same launches ended after phase 1 (threshold), 2 (stream), then whole.
+for b in 1 2 full; do
+  [ -x "$tmp/bench_$b" ] && run 10 "$tmp/bench_$b" phase
+done
 nvidia-smi --query-gpu=clocks.sm,temperature.gpu,power.draw --format=csv >>"$log" 2>&1
 
 # ---------------------------------------------------------------- summary (stdout)
