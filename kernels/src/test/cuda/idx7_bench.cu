@@ -17,6 +17,11 @@
 // Round idx9: candidate v8h (v8g's maxima finished under the next item's products), mode `idx9`
 // (v2 / v8 / v8g / v8h at four decode shapes, each shape timed twice in opposite orders) and mode
 // `pipe3` (v8 + v10, the default decode pipe, against v8g / v8h + top-k gmax3).
+// Round idx10: candidates v9 / v9g (v8's producer and ring, 18 stages, consumers with two
+// accumulator sets: each item's epilogue under the next item's products) and two driver-only
+// ablations that split v9's two changes: v8d (v8's consumers on v9's 18-stage ring) and v9r (v9's
+// consumers on v8's 10-stage ring). Mode `idx10` times v2 / v6 / v8 / v8g / v9 / v9g / v8d / v9r at
+// four decode shapes (each twice, opposite orders); `pipe3 v8g,v9g` prices the g variants' pipe.
 #include <cuda.h>
 #include <cudaTypedefs.h>
 #include <cuda_runtime.h>
@@ -35,6 +40,26 @@
 #include "dsa_topk.cu"
 #include "sm90/indexer/fp8.cu"
 #include "sm90/topk/gmax.cu"
+
+// Round idx10's ablations (driver only, not shipped): v8d = v8's consumer loop on v9's ring depth,
+// v9r = v9's consumers on v8's ring depth. Same parameters and shared-memory layout rule as v8.
+#define IDX10_ABLATION(NQ)                                                                 \
+  __global__ void __launch_bounds__(IX8_THREADS, 1) idx10_v8d_q##NQ(                       \
+      const __grid_constant__ CUtensorMap qMap, const __grid_constant__ CUtensorMap kMap,  \
+      const __grid_constant__ CUtensorMap sMap, const float* __restrict__ w,               \
+      float* __restrict__ logits, int batch, int T, int P) {                               \
+    indexer_v8_body<NQ, 0, false, IX9_STAGES>(&qMap, &kMap, &sMap, w, logits, batch, T, P, \
+                                              nullptr);                                    \
+  }                                                                                        \
+  __global__ void __launch_bounds__(IX8_THREADS, 1) idx10_v9r_q##NQ(                       \
+      const __grid_constant__ CUtensorMap qMap, const __grid_constant__ CUtensorMap kMap,  \
+      const __grid_constant__ CUtensorMap sMap, const float* __restrict__ w,               \
+      float* __restrict__ logits, int batch, int T, int P) {                               \
+    indexer_v8_body<NQ, 0, true, IX8_STAGES>(&qMap, &kMap, &sMap, w, logits, batch, T, P,  \
+                                             nullptr);                                     \
+  }
+IDX10_ABLATION(1)
+IDX10_ABLATION(2)
 
 #define CK(x)                                                                              \
   do {                                                                                     \
@@ -260,11 +285,19 @@ static Cand g_cands[] = {
     {"v8", false, {nullptr, nullptr, dsa_indexer_fp8_v6_q4}, {}, {0, 0, 0}, false, true},
     {"v8g", true, {}, {nullptr, nullptr, dsa_indexer_fp8_v6g_q4}, {0, 0, 0}, false, true},
     {"v8h", true, {}, {nullptr, nullptr, dsa_indexer_fp8_v6g_q4}, {0, 0, 0}, false, true},
+    {"v9", false, {nullptr, nullptr, dsa_indexer_fp8_v6_q4}, {}, {0, 0, 0}, false, true},
+    {"v9g", true, {}, {nullptr, nullptr, dsa_indexer_fp8_v6g_q4}, {0, 0, 0}, false, true},
+    {"v8d", false, {nullptr, nullptr, dsa_indexer_fp8_v6_q4}, {}, {0, 0, 0}, false, true},
+    {"v9r", false, {nullptr, nullptr, dsa_indexer_fp8_v6_q4}, {}, {0, 0, 0}, false, true},
 };
 static const Kern8m g_v8[2] = {dsa_indexer_fp8_v8_q1, dsa_indexer_fp8_v8_q2};
 static const Kern9m g_v8g[2] = {dsa_indexer_fp8_v8g_q1, dsa_indexer_fp8_v8g_q2};
 static const Kern9m g_v8h[2] = {dsa_indexer_fp8_v8h_q1, dsa_indexer_fp8_v8h_q2};
-static int g_v8_smem[2], g_v8_threads, g_v8_grid_override = 0;
+static const Kern8m g_v9[2] = {dsa_indexer_fp8_v9_q1, dsa_indexer_fp8_v9_q2};
+static const Kern9m g_v9g[2] = {dsa_indexer_fp8_v9g_q1, dsa_indexer_fp8_v9g_q2};
+static const Kern8m g_v8d[2] = {idx10_v8d_q1, idx10_v8d_q2};
+static const Kern8m g_v9r[2] = {idx10_v9r_q1, idx10_v9r_q2};
+static int g_v8_smem[2], g_v9_smem[2], g_v8_threads, g_v8_grid_override = 0;
 static Cand* cand(const std::string& n) {
   for (Cand& c : g_cands)
     if (n == c.name) return &c;
@@ -292,8 +325,7 @@ static void setup_cands() {
     g_cands[1].smem[i] = g_cands[2].smem[i] = v5s[i];
     g_cands[3].smem[i] = g_cands[4].smem[i] = v6s[i];
     g_cands[5].smem[i] = g_cands[6].smem[i] = v7s[i];
-    g_cands[7].smem[i] = g_cands[8].smem[i] = g_cands[9].smem[i] =
-        v6s[i];  // only the q4 fallback uses it
+    for (int c = 7; c <= 13; c++) g_cands[c].smem[i] = v6s[i];  // only the q4 fallback uses it
   }
   for (Cand& c : g_cands)
     for (int i = 0; i < 3; i++) {
@@ -303,11 +335,21 @@ static void setup_cands() {
   g_v8_smem[0] = read_const(dsa_indexer_fp8_v8_smem_q1);
   g_v8_smem[1] = read_const(dsa_indexer_fp8_v8_smem_q2);
   g_v8_threads = read_const(dsa_indexer_fp8_v8_threads);
+  g_v9_smem[0] = read_const(dsa_indexer_fp8_v9_smem_q1);
+  g_v9_smem[1] = read_const(dsa_indexer_fp8_v9_smem_q2);
   for (int i = 0; i < 2; i++) {
     CK(cudaFuncSetAttribute(g_v8[i], cudaFuncAttributeMaxDynamicSharedMemorySize, g_v8_smem[i]));
     CK(cudaFuncSetAttribute(g_v8g[i], cudaFuncAttributeMaxDynamicSharedMemorySize, g_v8_smem[i]));
     CK(cudaFuncSetAttribute(g_v8h[i], cudaFuncAttributeMaxDynamicSharedMemorySize, g_v8_smem[i]));
+    CK(cudaFuncSetAttribute(g_v9r[i], cudaFuncAttributeMaxDynamicSharedMemorySize, g_v8_smem[i]));
+    CK(cudaFuncSetAttribute(g_v9[i], cudaFuncAttributeMaxDynamicSharedMemorySize, g_v9_smem[i]));
+    CK(cudaFuncSetAttribute(g_v9g[i], cudaFuncAttributeMaxDynamicSharedMemorySize, g_v9_smem[i]));
+    CK(cudaFuncSetAttribute(g_v8d[i], cudaFuncAttributeMaxDynamicSharedMemorySize, g_v9_smem[i]));
   }
+  int o9 = 0;
+  CK(cudaOccupancyMaxActiveBlocksPerMultiprocessor(&o9, dsa_indexer_fp8_v9g_q2, g_v8_threads,
+                                                   g_v9_smem[1]));
+  printf("occupancy: v9g q2 %d CTAs/SM (smem %d; q1 smem %d)\n", o9, g_v9_smem[1], g_v9_smem[0]);
   int o8 = 0;
   CK(cudaOccupancyMaxActiveBlocksPerMultiprocessor(&o8, dsa_indexer_fp8_v8g_q2, g_v8_threads,
                                                    g_v8_smem[1]));
@@ -435,11 +477,18 @@ static void run(const Cand& c, const uint8_t* q, const float* w, const uint8_t* 
     static const int perSm = read_const(dsa_indexer_fp8_v8_ctas_per_sm);
     const V8Maps& m = v8_maps(q, k, ks, batch, T, P);
     const int grid = g_v8_grid_override > 0 ? g_v8_grid_override : g_sms * perSm;
-    if (c.gm)
-      (strcmp(c.name, "v8h") == 0 ? g_v8h : g_v8g)[i]<<<grid, g_v8_threads, g_v8_smem[i]>>>(
-          m.qm, m.km, m.sm, w, lg, batch, T, P, ensure_gmax((size_t)batch * T, P));
-    else
-      g_v8[i]<<<grid, g_v8_threads, g_v8_smem[i]>>>(m.qm, m.km, m.sm, w, lg, batch, T, P);
+    const std::string nm = c.name;
+    // 18-stage rings (v9, v9g, v8d) take v9's shared memory, the others v8's.
+    const bool deep = nm == "v9" || nm == "v9g" || nm == "v8d";
+    const int smem = deep ? g_v9_smem[i] : g_v8_smem[i];
+    if (c.gm) {
+      const Kern9m* kk = nm == "v8h" ? g_v8h : nm == "v9g" ? g_v9g : g_v8g;
+      kk[i]<<<grid, g_v8_threads, smem>>>(m.qm, m.km, m.sm, w, lg, batch, T, P,
+                                          ensure_gmax((size_t)batch * T, P));
+    } else {
+      const Kern8m* kk = nm == "v9" ? g_v9 : nm == "v8d" ? g_v8d : nm == "v9r" ? g_v9r : g_v8;
+      kk[i]<<<grid, g_v8_threads, smem>>>(m.qm, m.km, m.sm, w, lg, batch, T, P);
+    }
     return;
   }
   const bool wave = c.wave && nq <= 2;
@@ -711,6 +760,17 @@ static void bench_pipe3(int batch, int T, int P, const std::vector<std::string>&
   const double topA =
       tm.median_ms([&] { dsa_topk<<<in.rows, THREADS, sizeof(TopkSmem)>>>(in.lg, idx, T, P, k); });
   printf("BENCH pipe3 %-22s %s+v10 %8.4f ms (v10 alone %7.4f)\n", pt, base.name, msA, topA);
+  if (enabled("v9")) {  // round idx10: v9 + v10, the pipe if v9 replaces v8 without its maxima
+    const double ms9 = tm.median_ms([&] {
+      run(*cand("v9"), in.q, in.w, in.k, in.ks, in.lg, batch, T, P);
+      dsa_topk<<<in.rows, THREADS, sizeof(TopkSmem)>>>(in.lg, idx, T, P, k);
+    });
+    printf("BENCH pipe3 %-22s v9+v10 %8.4f ms\n", pt, ms9);
+    char line[160];
+    snprintf(line, sizeof line, "pipe3 %-22s %s+v10 %7.4f ms | v9+v10 %7.4f ms (%5.3fx)", pt,
+             base.name, msA, ms9, msA / ms9);
+    g_summary.push_back(line);
+  }
   for (const std::string& n : names) {
     Cand* c = cand(n);
     if (!c || !c->gm || !enabled(n)) continue;
@@ -761,7 +821,8 @@ int main(int argc, char** argv) {
                           (int)sizeof(Gmax3Smem)));
   const std::vector<std::string> all = {"v2", "v6", "v6g", "v7", "v7g", "v8", "v8g"};
   if (mode == "check") {
-    for (const char* n : {"v6", "v6g", "v7", "v7g", "v8", "v8g", "v8h"}) {
+    for (const char* n :
+         {"v6", "v6g", "v7", "v7g", "v8", "v8g", "v8h", "v9", "v9g", "v8d", "v9r"}) {
       if (!enabled(n)) continue;
       const Cand& c = *cand(n);
       check_cpu(c, 3, 2, 3001, 2);          // decode, NQ = 2, partial last block
@@ -808,14 +869,24 @@ int main(int argc, char** argv) {
       bench_indexer(sh[0], sh[1], sh[2], fwd);
       bench_indexer(sh[0], sh[1], sh[2], rev);
     }
+  } else if (mode == "idx10") {
+    // Each shape twice, the second pass in the opposite order (v2 first both times: the baseline).
+    std::vector<std::string> fwd = {"v2", "v6", "v8", "v8g", "v9", "v9g", "v8d", "v9r"};
+    std::vector<std::string> rev = {"v2"};
+    rev.insert(rev.end(), fwd.rbegin(), fwd.rend() - 1);
+    for (const auto& sh : std::vector<std::array<int, 3>>{
+             {64, 2, 131072}, {64, 1, 131072}, {128, 2, 131072}, {64, 2, 32768}}) {
+      bench_indexer(sh[0], sh[1], sh[2], fwd);
+      bench_indexer(sh[0], sh[1], sh[2], rev);
+    }
   } else if (mode == "pipe3") {
     for (const auto& sh : std::vector<std::array<int, 3>>{
              {64, 2, 131072}, {128, 2, 131072}, {64, 2, 32768}, {64, 1, 131072}})
-      bench_pipe3(sh[0], sh[1], sh[2], {"v8g", "v8h"});
+      bench_pipe3(sh[0], sh[1], sh[2], {"v8g", "v8h", "v9g"});
   } else {
     fprintf(stderr,
-            "usage: idx7_bench check|indexer|prefill|pipe|idx9|pipe3 "
-            "[v2,v5,v5g,v6,v6g,v7,v7g,v8,v8g,v8h]\n");
+            "usage: idx7_bench check|indexer|prefill|pipe|idx9|idx10|pipe3 "
+            "[v2,v5,v5g,v6,v6g,v7,v7g,v8,v8g,v8h,v9,v9g,v8d,v9r]\n");
     return 2;
   }
   printf("SUMMARY %s: %s (%d failed)\n", mode.c_str(), g_fail ? "CHECKS FAILED" : "checks passed",

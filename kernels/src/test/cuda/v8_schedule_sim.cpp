@@ -18,7 +18,14 @@
 
 namespace {
 
-constexpr int STAGES = 10, CONSUMERS = 2, BK = 64, SBOX = BK + 4;
+// Ring depth: v8's 10 by default; -DSIM_STAGES=18 models v9's ring (round idx10). v9's consumers
+// issue their barrier operations in v8's order (wait keys, wait query slot on a new tile, read,
+// release; the weights are read between the waits and the release), so the consumer model is
+// theirs too.
+#ifndef SIM_STAGES
+#define SIM_STAGES 10
+#endif
+constexpr int STAGES = SIM_STAGES, CONSUMERS = 2, BK = 64, SBOX = BK + 4;
 
 struct Barrier {  // an mbarrier: phase completes when all arrivals are in and tx is back to 0
   int init = 0, pending = 0, phase = 0;

@@ -427,7 +427,9 @@ public final class Sweep {
         if (!fleet.lost().isEmpty()) {
           extra.put(RunExtra.WORKERS_LOST, String.join("; ", fleet.lost()));
         }
-        results = new Results(results.schema(), results.run().withExtra(extra), results.points());
+        results =
+            new Results(
+                results.schema(), results.run().withExtra(extra), results.points(), results.rest());
       }
       if (session.profile()) {
         Path html = options.outDir().resolve("profile").resolve("flamegraph.html");
@@ -436,7 +438,9 @@ public final class Sweep {
         } else {
           extra.put(RunExtra.PROFILE, "none: async-profiler recorded no samples (see stderr)");
         }
-        results = new Results(results.schema(), results.run().withExtra(extra), results.points());
+        results =
+            new Results(
+                results.schema(), results.run().withExtra(extra), results.points(), results.rest());
       }
       flush();
       engine.cleanSessions();
@@ -471,7 +475,9 @@ public final class Sweep {
   private synchronized void interrupted(String cause) {
     Map<String, String> extra = new LinkedHashMap<>(results.run().extra());
     extra.put(RunExtra.INTERRUPTED, cause);
-    results = new Results(results.schema(), results.run().withExtra(extra), results.points());
+    results =
+        new Results(
+            results.schema(), results.run().withExtra(extra), results.points(), results.rest());
     try {
       flush();
     } catch (IOException e) {

@@ -1,9 +1,10 @@
 package io.dsabench.kernels;
 
 /**
- * One backend-neutral face for the six ops that DeepSeek-V3.2's attention is made of, plus the
- * memory and timing they need. Implementations: {@code cpu} (pure Java, the reference) and {@code
- * cuda} (JCuda over nvcc-built cubins), found by {@link Backends}.
+ * One backend-neutral face for the six ops that DeepSeek-V3.2's attention is made of, the three
+ * that the rest of a layer needs (FP8 GEMMs, the expert activation, the router), and the memory and
+ * timing they need. Implementations: {@code cpu} (pure Java, the reference) and {@code cuda} (JCuda
+ * over nvcc-built cubins), found by {@link Backends}.
  *
  * <p>Query layout, shared by every op: a batch of {@code batch} sequences, each with {@code
  * tokensPerSeq} query tokens and {@code position} keys. Query token {@code j} of a sequence sits at
@@ -71,6 +72,15 @@ public interface Backend extends AutoCloseable {
 
   /** Sparse MQA-mode attention over selected tokens, a batch of sequences. */
   void sparseDecode(Ops.SparseAttention op);
+
+  /** FP8 block-scaled matrix product, plain or grouped (see {@link Ops.Fp8Gemm}). */
+  void fp8Gemm(Ops.Fp8Gemm op);
+
+  /** SiLU(gate)·up quantized to FP8 with 1×128 scales (see {@link Ops.SwiGluQuant}). */
+  void swiGluQuant(Ops.SwiGluQuant op);
+
+  /** MoE router: sigmoid scores, group-limited top-k (see {@link Ops.Router}). */
+  void router(Ops.Router op);
 
   /** Frees everything this backend holds; never throws. */
   @Override

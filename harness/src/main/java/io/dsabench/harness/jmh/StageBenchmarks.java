@@ -170,6 +170,9 @@ public class StageBenchmarks {
       case DENSE_PREFILL_MASKED ->
           throw new BadInputException(
               "op: dense_prefill_masked is measured by reference runs only");
+      case MLA_PROJECTIONS, INDEXER_PROJECTIONS, MOE_EXPERTS, DENSE_FFN, LM_HEAD ->
+          throw new BadInputException(
+              "op: " + op.id() + " is rest of the model, not an attention point's stage");
     };
   }
 

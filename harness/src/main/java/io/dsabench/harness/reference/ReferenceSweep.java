@@ -217,7 +217,7 @@ public final class ReferenceSweep {
   private static Results withInterruption(Results r, String cause) {
     Map<String, String> extra = new LinkedHashMap<>(r.run().extra());
     extra.put(RunExtra.INTERRUPTED, cause);
-    return new Results(r.schema(), r.run().withExtra(extra), r.points());
+    return new Results(r.schema(), r.run().withExtra(extra), r.points(), r.rest());
   }
 
   private ReferenceRunner open() throws IOException, ReferenceRunner.UnavailableException {

@@ -123,7 +123,7 @@ final class CudaDsaOps {
       switch (version) {
         case "v5", "v5g" -> indexerV5(op, site, version.equals("v5g"));
         case "v6", "v6g", "v7", "v7g" -> indexerV6(op, site, version);
-        case "v8", "v8g", "v8h" -> indexerV8(op, site, version);
+        case "v8", "v8g", "v8h", "v9", "v9g" -> indexerV8(op, site, version);
         default -> indexerWgmma(op, site);
       }
       return;
@@ -297,10 +297,11 @@ final class CudaDsaOps {
     }
   }
 
-  // Indexer v8 / v8g / v8h (candidates, sm90/indexer/fp8.cu): a producer warp filling a ring of key
-  // stages by TMA for two consumer warpgroups, on a persistent grid of the cubin's CTAs per SM;
-  // its copies go through three tensor maps built here (q, keys, key scales). Four queries per CTA
-  // (T >= 4) run v6's kernel on v2's grid, as v8 has no 4-query kernel.
+  // Indexer v8 / v8g / v8h / v9 / v9g (candidates, sm90/indexer/fp8.cu): a producer warp filling a
+  // ring of key stages by TMA for two consumer warpgroups, on a persistent grid of the cubin's CTAs
+  // per SM; its copies go through three tensor maps built here (q, keys, key scales). v9 / v9g run
+  // the same launch with a deeper ring (their own shared-memory export) and pipelined consumers.
+  // Four queries per CTA (T >= 4) run v6's kernel on v2's grid, as v8 has no 4-query kernel.
   private void indexerV8(Ops.Indexer op, String site, String version) {
     int nq = wgmmaQueriesPerCta(op.tokensPerSeq());
     if (nq > 2) {
@@ -380,7 +381,10 @@ final class CudaDsaOps {
           backend.smCount() * constant(module, "dsa_indexer_fp8_v8_ctas_per_sm", site), 1, 1
         },
         new int[] {constant(module, "dsa_indexer_fp8_v8_threads", site), 1, 1},
-        constant(module, "dsa_indexer_fp8_v8_smem_q" + nq, site),
+        constant(
+            module,
+            "dsa_indexer_fp8_" + (version.startsWith("v9") ? "v9" : "v8") + "_smem_q" + nq,
+            site),
         groupMaxima ? args : Arrays.copyOf(args, 8));
     if (groupMaxima) {
       gmaxValid.put(logits, new GroupMaximaOf(batch, tokens, position, logits.writes()));
@@ -457,8 +461,8 @@ final class CudaDsaOps {
       version = "gmax2";
     }
     if (version.equals("gmax") || version.equals("gmax2") || version.equals("gmax3")) {
-      // Only on group maxima written by an indexer g variant (v5g, v6g, v7g, v8g, v8h) for these
-      // very logits, nothing written since (stale maxima could hide a winner); otherwise v10.
+      // Only on group maxima written by an indexer g variant (v5g, v6g, v7g, v8g, v8h, v9g) for
+      // these very logits, nothing written since (stale maxima could hide a winner); otherwise v10.
       CudaBuffer logits = CudaBackend.cuda(op.logits(), "logits");
       GroupMaximaOf g = gmaxValid.get(logits);
       CudaBuffer gm = logits.groupMaxima();

@@ -117,6 +117,21 @@ class KernelCheckTest {
     }
 
     @Override
+    public void fp8Gemm(Ops.Fp8Gemm op) {
+      cpu.fp8Gemm(op);
+    }
+
+    @Override
+    public void swiGluQuant(Ops.SwiGluQuant op) {
+      cpu.swiGluQuant(op);
+    }
+
+    @Override
+    public void router(Ops.Router op) {
+      cpu.router(op);
+    }
+
+    @Override
     public void close() {}
   }
 

@@ -21,7 +21,8 @@ class IndexerVersionTest {
     assertThat(IndexerVersion.version()).isEqualTo("v2");
     System.setProperty(IndexerVersion.PROPERTY, "v5");
     assertThat(IndexerVersion.version()).isEqualTo("v5");
-    for (String v : new String[] {"v5g", "v6", "v6g", "v7", "v7g", "v8", "v8g", "v8h"}) {
+    for (String v :
+        new String[] {"v5g", "v6", "v6g", "v7", "v7g", "v8", "v8g", "v8h", "v9", "v9g"}) {
       System.setProperty(IndexerVersion.PROPERTY, v);
       assertThat(IndexerVersion.version()).isEqualTo(v);
     }
@@ -52,20 +53,22 @@ class IndexerVersionTest {
     assertThat(IndexerVersion.writesGroupMaxima("v8g")).isTrue();
     assertThat(IndexerVersion.writesGroupMaxima("v8h")).isTrue();
     assertThat(IndexerVersion.writesGroupMaxima("v8")).isFalse();
+    assertThat(IndexerVersion.writesGroupMaxima("v9g")).isTrue();
+    assertThat(IndexerVersion.writesGroupMaxima("v9")).isFalse();
     assertThat(IndexerVersion.writesGroupMaxima("v2")).isFalse();
     assertThat(IndexerVersion.writesGroupMaxima("v7")).isFalse();
   }
 
   @Test
   void removedAndUnknownVersionsAreNamedWithTheChoices() {
-    for (String gone : new String[] {"v3", "v4", "v9"}) {
+    for (String gone : new String[] {"v3", "v4", "v10"}) {
       System.setProperty(IndexerVersion.PROPERTY, gone);
       assertThatThrownBy(IndexerVersion::version)
           .isInstanceOf(IllegalArgumentException.class)
           .hasMessage(
               "dsabench.cuda.indexer: '"
                   + gone
-                  + "' is not one of auto, v2, v5, v5g, v6, v6g, v7, v7g, v8, v8g, v8h");
+                  + "' is not one of auto, v2, v5, v5g, v6, v6g, v7, v7g, v8, v8g, v8h, v9, v9g");
     }
   }
 }
