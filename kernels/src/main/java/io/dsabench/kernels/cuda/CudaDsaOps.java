@@ -435,6 +435,9 @@ final class CudaDsaOps {
     if ((version.equals("s16") || version.equals("s16p")) && topkS16(op, version)) {
       return;
     }
+    if (version.equals("c12") && topkC12(op)) {
+      return;
+    }
     int rows = op.batch() * op.tokensPerSeq();
     if (version.equals("p12") && rows > TopkVersion.P12_MIN_ROWS) {
       // Persistent: at most ctas_per_sm CTAs per SM, each taking rows b, b + grid, ...
@@ -550,6 +553,42 @@ final class CudaDsaOps {
         new int[] {op.batch() * op.tokensPerSeq() * c, 1, 1},
         new int[] {constant(module, "dsa_topk_s16_threads", site), 1, 1},
         constant(module, "dsa_topk_s16_smem", site),
+        CudaBackend.cuda(op.logits(), "logits"),
+        CudaBackend.cuda(op.indices(), "indices"),
+        op.tokensPerSeq(),
+        op.position(),
+        op.k());
+    return true;
+  }
+
+  /**
+   * Top-k c12 (candidate, sm90/topk/decode.cu): each row split over a cluster of C CTAs, the
+   * largest C of 8, 6, 4, 3, 2, 1 with rows * C within one wave (ctas_per_sm CTAs per SM); false
+   * (nothing launched) past one wave of single-CTA rows or for rows under the kernel's minimum,
+   * which v10 takes.
+   */
+  private boolean topkC12(Ops.TopK op) {
+    String site = "CudaDsaOps.topK";
+    String module = "sm90/topk/decode";
+    int rows = op.batch() * op.tokensPerSeq();
+    int fit = constant(module, "dsa_topk_c12_ctas_per_sm", site) * backend.smCount() / rows;
+    if (fit < 1 || op.position() < constant(module, "dsa_topk_c12_min_row", site)) {
+      return false;
+    }
+    int c = 1;
+    for (int candidate : new int[] {8, 6, 4, 3, 2}) {
+      if (candidate <= fit) {
+        c = candidate;
+        break;
+      }
+    }
+    backend.launch(
+        module,
+        "dsa_topk_c12_c" + c,
+        site,
+        new int[] {rows * c, 1, 1},
+        new int[] {constant(module, "dsa_topk_c12_threads", site), 1, 1},
+        constant(module, "dsa_topk_c12_smem", site),
         CudaBackend.cuda(op.logits(), "logits"),
         CudaBackend.cuda(op.indices(), "indices"),
         op.tokensPerSeq(),

@@ -16,8 +16,10 @@ package io.dsabench.kernels.cuda;
  * {@code p12} ({@code sm90/topk/prefill.cu}: a persistent grid of two CTAs per SM that streams rows
  * through a shared-memory ring by bulk copies, each row's sample fetched under the previous row;
  * for batches of more than {@link #P12_MIN_ROWS} rows, v10 for fewer). System property {@code
- * dsabench.cuda.topk}. (The split and cluster top-k lost on the H200 and left the sources:
- * kernels/NOTES.md says where they are.)
+ * dsabench.cuda.topk}; or the round-topk10 candidate {@code c12} ({@code sm90/topk/decode.cu}: each
+ * decode row split over a cluster of C CTAs, one read of each logit, nothing from the indexer; v10
+ * past one wave of 3 CTAs per SM or under its minimum row). (The split and cluster top-k lost on
+ * the H200 and left the sources: kernels/NOTES.md says where they are.)
  */
 final class TopkVersion {
   static final String PROPERTY = "dsabench.cuda.topk";
@@ -41,9 +43,13 @@ final class TopkVersion {
         && !v.equals("v11")
         && !v.equals("gmax2")
         && !v.equals("gmax3")
-        && !v.equals("p12")) {
+        && !v.equals("p12")
+        && !v.equals("c12")) {
       throw new IllegalArgumentException(
-          PROPERTY + ": '" + v + "' is not one of v10, gmax, s16, s16p, v11, gmax2, gmax3, p12");
+          PROPERTY
+              + ": '"
+              + v
+              + "' is not one of v10, gmax, s16, s16p, v11, gmax2, gmax3, p12, c12");
     }
     return hopper ? v : "v10";
   }
