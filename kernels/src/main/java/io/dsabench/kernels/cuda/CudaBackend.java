@@ -40,6 +40,7 @@ public final class CudaBackend implements Backend {
   private final CUstream stream = null; // the legacy default stream: ordered with memcpys
   private final Map<String, CudaModule> modules = new HashMap<>();
   private final CudaDsaOps dsa;
+  private final CudaMoeOps moe;
   // The dense launchers are made at their first launch (each reads its module's constants): v3 on
   // Hopper, v1 elsewhere.
   private DensePrefillV3 prefillV3;
@@ -63,6 +64,7 @@ public final class CudaBackend implements Backend {
     this.smCount = sms;
     this.sharedPerBlock = sharedPerBlock;
     this.dsa = new CudaDsaOps(this);
+    this.moe = new CudaMoeOps(this);
   }
 
   /**
@@ -555,12 +557,12 @@ public final class CudaBackend implements Backend {
 
   @Override
   public void swiGluQuant(Ops.SwiGluQuant op) {
-    throw new KernelException(name() + ": swiGluQuant is not built yet (issue 21)", false);
+    moe.swiGluQuant(op);
   }
 
   @Override
   public void router(Ops.Router op) {
-    throw new KernelException(name() + ": router is not built yet (issue 21)", false);
+    moe.router(op);
   }
 
   @Override
@@ -578,6 +580,7 @@ public final class CudaBackend implements Backend {
       prefillV3.close();
       prefillV3 = null;
     }
+    moe.close();
     // The other launchers hold no device memory of their own, nor do the DSA ops (their scratch is
     // the workspace; indexer v5g's group maxima belong to the logits buffer they describe).
     decodeV3 = null;
