@@ -1,6 +1,6 @@
 // Standalone driver of the MoE router (moe/router.cu) and SwiGLU + fp8 quantisation
 // (moe/swiglu_quant.cu), issue 21: checks both against naive GPU references on fresh random inputs
-// and poisoned outputs, then times them. No Java. Usage: moe_bench [check|time|all].
+// and poisoned outputs, then times them. No Java. Usage: moe_bench [MODE] (see main).
 // The router's split choice (splits_for) is CudaMoeOps.routerSplits's; keep them in step.
 #include <cuda_runtime.h>
 
@@ -468,33 +468,45 @@ static void time_swiglu(Timer& tm, int m, int width) {
   CK(cudaFree(sc));
 }
 
+// Modes: check-router, check-swiglu, time-router, time-swiglu (each alone, so that a crash in one
+// kernel hides nothing of the other), or all.
 int main(int argc, char** argv) {
   const std::string mode = argc > 1 ? argv[1] : "all";
+  auto on = [&](const char* m) { return mode == "all" || mode == m; };
   CK(cudaDeviceGetAttribute(&g_sms, cudaDevAttrMultiProcessorCount, 0));
   setvbuf(stdout, nullptr, _IOLBF, 0);
-  if (mode == "check" || mode == "all") {
+  uint64_t seed = 1000;
+  if (on("check-router")) {
     printf(
-        "== checks (router: double-precision reference logits, selection on the host; swiglu: "
-        "bit for bit against a naive kernel with a hand-written e4m3 rounding)\n");
-    uint64_t seed = 1000;
+        "== router checks (double-precision reference logits, the contract's selection on the "
+        "host)\n");
     for (int m : {1, 37, 256, 4097}) check_router(m, splits_for(m, HIDDEN), "auto", seed += 10);
     check_router(256, 1, "1split", seed += 10);
     check_router(37, HIDDEN / 64, "maxsplit", seed += 10);
     check_router(100, 3, "3split", seed += 10);
+  }
+  if (on("check-swiglu")) {
+    printf(
+        "== swiglu checks (bit for bit against a naive kernel with a hand-written e4m3 "
+        "rounding)\n");
     for (int m : {1, 37, 256, 4097}) check_swiglu(m, 2048, seed += 10);
     check_swiglu(37, 384, seed += 10);
     check_swiglu(300, 18432, seed += 10);
   }
-  if (mode == "time" || mode == "all") {
+  if (on("time-router") || on("time-swiglu")) {
     printf(
         "== timing (cold: L2 flushed before each launch, median of 9; hot: back-to-back, "
         "median of batches)\n");
     Timer tm;
-    for (int m : {256, 4096, 16384}) time_router(tm, m, 0);
-    for (int s : {1, 8, 16, 56}) time_router(tm, 256, s);
-    time_swiglu(tm, 2048, 2048);
-    time_swiglu(tm, 16384, 2048);
-    time_swiglu(tm, 16384, 18432);
+    if (on("time-router")) {
+      for (int m : {256, 4096, 16384}) time_router(tm, m, 0);
+      for (int s : {1, 8, 16, 56}) time_router(tm, 256, s);
+    }
+    if (on("time-swiglu")) {
+      time_swiglu(tm, 2048, 2048);
+      time_swiglu(tm, 16384, 2048);
+      time_swiglu(tm, 16384, 18432);
+    }
   }
   printf("== summary%s\n", g_fail ? " (CHECK FAILURES)" : "");
   for (auto& s : g_summary) printf("%s\n", s.c_str());

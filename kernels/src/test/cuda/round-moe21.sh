@@ -68,14 +68,18 @@ run() {   # run LIMIT ARGS...: one driver process under `timeout`, its output in
   local rc=$?
   cat "$tmp/run.txt" >>"$log"
   grep -hE "^(router|swiglu).*(FAIL|: [a-z])" "$tmp/run.txt" | grep -v PASS >>"$tmp/fails.txt"
+  sed -n '/^== summary/,$p' "$tmp/run.txt" | grep -E "^(router|swiglu) " >>"$tmp/times.txt"
   echo "-- exit $rc$([ $rc = 124 ] && echo ' (timed out)')" >>"$log"
   echo "moe_bench $* -> exit $rc" >>"$tmp/status.txt"
   return $rc
 }
 : >"$tmp/fails.txt"
 : >"$tmp/status.txt"
-run 40 check
-run 60 time
+: >"$tmp/times.txt"
+run 25 check-router
+run 20 check-swiglu
+run 25 time-router
+run 25 time-swiglu
 nvidia-smi --query-gpu=clocks.sm,temperature.gpu,power.draw --format=csv >>"$log" 2>&1
 
 {
@@ -85,9 +89,9 @@ nvidia-smi --query-gpu=clocks.sm,temperature.gpu,power.draw --format=csv >>"$log
     /spill stores/ { sp = $1 " stack, " $5 "+" $9 " spill bytes" }
     /Used [0-9]+ registers/ { printf "ptxas %s: %s registers, %s\n", f, $5, sp }'
   grep -E "^moe_(router|swiglu_quant) moe_" "$log" | sed 's/^/sass /'
-  grep -hE "^(router|swiglu) .*(PASS|FAIL)" "$log" | cut -c1-110
+  grep -hE "^(router|swiglu) .*(PASS|FAIL)" "$log"
   sed 's/^/fail: /' "$tmp/fails.txt"
-  sed -n '/^== summary/,$p' "$log" | grep -E "^(router|swiglu) "
+  cat "$tmp/times.txt"
   sed 's/^/run: /' "$tmp/status.txt"
 } | tee -a "$log"
 rm -rf "$tmp"
