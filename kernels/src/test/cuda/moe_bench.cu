@@ -300,12 +300,28 @@ __global__ void ref_swiglu(const __nv_bfloat16* in, uint8_t* out, float* scales,
   scales[(size_t)b * m + r] = scale;
 }
 
-static void launch_swiglu(const __nv_bfloat16* in, void* out, float* scales, int m, int width) {
-  dim3 grid((m + moe_swiglu::ROWS_PER_CTA - 1) / moe_swiglu::ROWS_PER_CTA, width / 128);
-  moe_swiglu_quant<<<grid, moe_swiglu::THREADS>>>(in, (__nv_fp8_e4m3*)out, scales, m, width);
+// Candidates beside the shipped 2 rows per thread: 1 (fewer bytes in flight per thread, more CTAs)
+// and 4 (more in flight, fewer CTAs).
+template <int RPT>
+__global__ void __launch_bounds__(moe_swiglu::THREADS)
+    swiglu_rpt(const __nv_bfloat16* in, __nv_fp8_e4m3* out, float* scales, int m, int width) {
+  moe_swiglu::swiglu_quant_tile<RPT>(in, out, scales, m, width);
 }
 
-static void check_swiglu(int m, int width, uint64_t seed) {
+static void launch_swiglu(const __nv_bfloat16* in, void* out, float* scales, int m, int width,
+                          int rpt = moe_swiglu::ROWS_PER_THREAD) {
+  const int rows = moe_swiglu::ROW_SLOTS * rpt;
+  dim3 grid((m + rows - 1) / rows, width / 128);
+  auto* o = (__nv_fp8_e4m3*)out;
+  if (rpt == moe_swiglu::ROWS_PER_THREAD)
+    moe_swiglu_quant<<<grid, moe_swiglu::THREADS>>>(in, o, scales, m, width);
+  else if (rpt == 1)
+    swiglu_rpt<1><<<grid, moe_swiglu::THREADS>>>(in, o, scales, m, width);
+  else
+    swiglu_rpt<4><<<grid, moe_swiglu::THREADS>>>(in, o, scales, m, width);
+}
+
+static void check_swiglu(int m, int width, uint64_t seed, int rpt = moe_swiglu::ROWS_PER_THREAD) {
   __nv_bfloat16* in;
   uint8_t *out, *rout;
   float *sc, *rsc;
@@ -317,7 +333,7 @@ static void check_swiglu(int m, int width, uint64_t seed) {
   fill_swiglu<<<1024, 256>>>(in, m, width, seed);
   CK(cudaMemset(out, 0x7f, (size_t)m * width));  // e4m3 NaN
   CK(cudaMemset(sc, 0xff, (size_t)m * width / 128 * 4));
-  launch_swiglu(in, out, sc, m, width);
+  launch_swiglu(in, out, sc, m, width, rpt);
   CK(cudaGetLastError());
   ref_swiglu<<<(m * (width / 128) + 127) / 128, 128>>>(in, rout, rsc, m, width);
   CK(cudaGetLastError());
@@ -344,9 +360,9 @@ static void check_swiglu(int m, int width, uint64_t seed) {
   const bool ok = bad == 0 && bad_s == 0;
   if (!ok) g_fail++;
   printf(
-      "swiglu m=%5d width=%5d: %s  fp8 bytes differing %zu/%zu, scales differing %zu/%zu "
+      "swiglu rpt=%d m=%5d width=%5d: %s  fp8 bytes differing %zu/%zu, scales differing %zu/%zu "
       "(reference: %zu subnormal codes, %zu blocks of scale 1)\n",
-      m, width, ok ? "PASS" : "FAIL", bad, a.size(), bad_s, sa.size(), sub, ones);
+      rpt, m, width, ok ? "PASS" : "FAIL", bad, a.size(), bad_s, sa.size(), sub, ones);
   if (first != (size_t)-1)
     printf("  first difference at %zu: got 0x%02x want 0x%02x\n", first, a[first], b[first]);
   CK(cudaFree(in));
@@ -444,7 +460,7 @@ static void time_router(Timer& tm, int m, int splits_override) {
   CK(cudaFree(indices));
 }
 
-static void time_swiglu(Timer& tm, int m, int width) {
+static void time_swiglu(Timer& tm, int m, int width, int rpt = moe_swiglu::ROWS_PER_THREAD) {
   __nv_bfloat16* in;
   uint8_t* out;
   float* sc;
@@ -452,15 +468,17 @@ static void time_swiglu(Timer& tm, int m, int width) {
   CK(cudaMalloc(&out, (size_t)m * width));
   CK(cudaMalloc(&sc, (size_t)m * width / 128 * 4));
   fill_swiglu<<<1024, 256>>>(in, m, width, 3);
-  auto f = [&] { launch_swiglu(in, out, sc, m, width); };
+  auto f = [&] { launch_swiglu(in, out, sc, m, width, rpt); };
   const double cold = tm.cold_us(f), hot = tm.hot_us(f, 10, 5);
   const double bytes = (double)m * width * (4 + 1) + (double)m * width / 128 * 4;
   char line[512];
-  snprintf(line, sizeof line,
-           "swiglu m=%5d width=%5d (%7.1f MB): cold %8.2f us = %5.2f TB/s (%4.1f%% copy) | hot "
-           "%8.2f us = %5.2f TB/s (%4.1f%%)",
-           m, width, bytes * 1e-6, cold, bytes / cold * 1e-6, 100 * bytes / cold * 1e-6 / COPY_TBS,
-           hot, bytes / hot * 1e-6, 100 * bytes / hot * 1e-6 / COPY_TBS);
+  snprintf(
+      line, sizeof line,
+      "swiglu rpt=%d%s m=%5d width=%5d (%7.1f MB): cold %8.2f us = %5.2f TB/s (%4.1f%% copy) | hot "
+      "%8.2f us = %5.2f TB/s (%4.1f%%)",
+      rpt, rpt == moe_swiglu::ROWS_PER_THREAD ? " (shipped)" : "", m, width, bytes * 1e-6, cold,
+      bytes / cold * 1e-6, 100 * bytes / cold * 1e-6 / COPY_TBS, hot, bytes / hot * 1e-6,
+      100 * bytes / hot * 1e-6 / COPY_TBS);
   printf("%s\n", line);
   g_summary.push_back(line);
   CK(cudaFree(in));
@@ -492,6 +510,10 @@ int main(int argc, char** argv) {
     for (int m : {1, 37, 256, 4097}) check_swiglu(m, 2048, seed += 10);
     check_swiglu(37, 384, seed += 10);
     check_swiglu(300, 18432, seed += 10);
+    for (int rpt : {1, 4}) {
+      check_swiglu(37, 2048, seed += 10, rpt);
+      check_swiglu(4097, 384, seed += 10, rpt);
+    }
   }
   if (on("time-router") || on("time-swiglu")) {
     printf(
@@ -503,9 +525,11 @@ int main(int argc, char** argv) {
       for (int s : {1, 8, 16, 56}) time_router(tm, 256, s);
     }
     if (on("time-swiglu")) {
-      time_swiglu(tm, 2048, 2048);
-      time_swiglu(tm, 16384, 2048);
-      time_swiglu(tm, 16384, 18432);
+      for (int rpt : {2, 1, 4}) {
+        time_swiglu(tm, 2048, 2048, rpt);
+        time_swiglu(tm, 16384, 2048, rpt);
+        time_swiglu(tm, 16384, 18432, rpt);
+      }
     }
   }
   printf("== summary%s\n", g_fail ? " (CHECK FAILURES)" : "");
