@@ -81,43 +81,53 @@ std::vector<T> d2h(const void* d, size_t n) {
 }
 
 // ---------------------------------------------------------------- router
-static int splits_for(int m, int hidden) {
-  const int row_blocks = (m + moe_router::ROWS - 1) / moe_router::ROWS;
+static int splits_for(int m, int hidden, int rows = 64) {
+  const int row_blocks = (m + rows - 1) / rows;
   const int ktiles = hidden / moe_router::KTILE;
   if (row_blocks >= g_sms) return 1;
   return std::max(1, std::min(g_sms / row_blocks, ktiles / 2));
 }
 
+// The split buffers, as CudaMoeOps keeps them: zeroed once, left zero by every call.
 struct RouterBufs {
   float* acc = nullptr;
   int* counters = nullptr;
-  size_t acc_rows = 0;
-  void ensure(int m) {
-    const size_t rows = (size_t)((m + 63) / 64) * 64;
-    if (rows <= acc_rows) return;
+  size_t acc_rows = 0, blocks = 0;
+  void ensure(int m, int rows) {
+    const size_t nb = (size_t)(m + rows - 1) / rows, need = nb * rows;
+    if (need <= acc_rows && nb <= blocks) return;
     if (acc) CK(cudaFree(acc));
     if (counters) CK(cudaFree(counters));
-    CK(cudaMalloc(&acc, rows * 256 * 4));
-    CK(cudaMalloc(&counters, rows / 64 * 4));
-    CK(cudaMemset(acc, 0, rows * 256 * 4));
-    CK(cudaMemset(counters, 0, rows / 64 * 4));
-    acc_rows = rows;
+    acc_rows = std::max(need, acc_rows);
+    blocks = std::max(nb, blocks);
+    CK(cudaMalloc(&acc, acc_rows * 256 * 4));
+    CK(cudaMalloc(&counters, blocks * 4));
+    CK(cudaMemset(acc, 0, acc_rows * 256 * 4));
+    CK(cudaMemset(counters, 0, blocks * 4));
   }
 };
 static RouterBufs g_rb;
-static bool g_router_smem_set = false;
 
+// rows: 64 (moe_router_topk, shipped) or 128 (moe_router_topk_r128, candidate).
 static void launch_router(const __nv_bfloat16* x, const __nv_bfloat16* w, const float* bias,
-                          float* weights, int* indices, int m, int hidden, int splits) {
-  if (!g_router_smem_set) {
+                          float* weights, int* indices, int m, int hidden, int splits,
+                          int rows = 64) {
+  static bool smem_set = false;
+  if (!smem_set) {
     CK(cudaFuncSetAttribute(moe_router_topk, cudaFuncAttributeMaxDynamicSharedMemorySize,
-                            moe_router::SMEM_BYTES));
-    g_router_smem_set = true;
+                            moe_router::Tile<64>::SMEM_BYTES));
+    CK(cudaFuncSetAttribute(moe_router_topk_r128, cudaFuncAttributeMaxDynamicSharedMemorySize,
+                            moe_router::Tile<128>::SMEM_BYTES));
+    smem_set = true;
   }
-  g_rb.ensure(m);
-  dim3 grid((m + moe_router::ROWS - 1) / moe_router::ROWS, splits);
-  moe_router_topk<<<grid, moe_router::THREADS, moe_router::SMEM_BYTES>>>(
-      x, w, bias, weights, indices, g_rb.acc, g_rb.counters, m, hidden);
+  g_rb.ensure(m, rows);
+  dim3 grid((m + rows - 1) / rows, splits);
+  if (rows == 128)
+    moe_router_topk_r128<<<grid, moe_router::THREADS, moe_router::Tile<128>::SMEM_BYTES>>>(
+        x, w, bias, weights, indices, g_rb.acc, g_rb.counters, m, hidden);
+  else
+    moe_router_topk<<<grid, moe_router::THREADS, moe_router::Tile<64>::SMEM_BYTES>>>(
+        x, w, bias, weights, indices, g_rb.acc, g_rb.counters, m, hidden);
 }
 
 // Reference logits in double, one warp per (row, expert).
@@ -183,7 +193,7 @@ static RefRow ref_select(const double* logit, const float* bias) {
   return r;
 }
 
-static void check_router(int m, int splits, const char* label, uint64_t seed) {
+static void check_router(int m, int splits, const char* label, uint64_t seed, int rows = 64) {
   const int hidden = HIDDEN;
   __nv_bfloat16 *x, *w;
   float *bias, *weights;
@@ -209,11 +219,11 @@ static void check_router(int m, int splits, const char* label, uint64_t seed) {
   for (int call = 0; call < 2; call++) {
     CK(cudaMemset(weights, 0xff, (size_t)m * 8 * 4));  // NaN
     CK(cudaMemset(indices, 0xff, (size_t)m * 8 * 4));
-    launch_router(x, w, bias, weights, indices, m, hidden, splits);
+    launch_router(x, w, bias, weights, indices, m, hidden, splits, rows);
     CK(cudaGetLastError());
     cudaError_t e = cudaDeviceSynchronize();
     if (e != cudaSuccess) {
-      printf("router %s m=%d splits=%d: %s\n", label, m, splits, cudaGetErrorString(e));
+      printf("router r%d %s m=%d splits=%d: %s\n", rows, label, m, splits, cudaGetErrorString(e));
       exit(4);
     }
     auto hw = d2h<float>(weights, (size_t)m * 8);
@@ -247,10 +257,11 @@ static void check_router(int m, int splits, const char* label, uint64_t seed) {
     const bool ok = bad == 0 && nan == 0 && werr <= 1e-5;
     if (!ok) g_fail++;
     printf(
-        "router %-8s m=%5d splits=%3d call %d: %s  exact rows %d/%d, differing at a near tie "
+        "router r%d %-8s m=%5d splits=%3d call %d: %s  exact rows %d/%d, differing at a near tie "
         "(margin<1e-6) %d, (1e-6..1e-5) %d, unexplained %d; rows with margin<1e-6: %d; max "
         "|weight err| %.2e; NaN %d\n",
-        label, m, splits, call, ok ? "PASS" : "FAIL", exact, m, tie6, tie5, bad, near6, werr, nan);
+        rows, label, m, splits, call, ok ? "PASS" : "FAIL", exact, m, tie6, tie5, bad, near6, werr,
+        nan);
   }
   CK(cudaFree(x));
   CK(cudaFree(w));
@@ -424,7 +435,7 @@ struct Timer {
   }
 };
 
-static void time_router(Timer& tm, int m, int splits_override) {
+static void time_router(Timer& tm, int m, int splits_override, int rows = 64) {
   const int hidden = HIDDEN;
   __nv_bfloat16 *x, *w;
   float *bias, *weights;
@@ -437,20 +448,21 @@ static void time_router(Timer& tm, int m, int splits_override) {
   fill(x, (size_t)m * hidden, 5, -1.f, 1.f);
   fill(w, (size_t)256 * hidden, 6, -0.07f, 0.07f);
   fill_f32<<<1, 256>>>(bias, 256, 7, -0.1f, 0.1f);
-  const int splits = splits_override > 0 ? splits_override : splits_for(m, hidden);
-  auto f = [&] { launch_router(x, w, bias, weights, indices, m, hidden, splits); };
+  const int splits = splits_override > 0 ? splits_override : splits_for(m, hidden, rows);
+  auto f = [&] { launch_router(x, w, bias, weights, indices, m, hidden, splits, rows); };
   const double cold = tm.cold_us(f), hot = tm.hot_us(f);
   const double flops = 2.0 * m * 256 * hidden;
   const double bytes = ((double)m + 256) * hidden * 2 + 256 * 4 + (double)m * 8 * 8;
   const double stream_us = bytes / (COPY_TBS * 1e12) * 1e6;
   char line[512];
-  snprintf(line, sizeof line,
-           "router m=%5d splits=%3d%s: cold %8.2f us (%6.1f TFLOP/s = %4.1f%% bf16, %5.2f TB/s = "
-           "%4.1f%% copy; %.2f us to stream x + w) | hot %8.2f us (%6.1f TFLOP/s = %4.1f%%)",
-           m, splits, splits_override > 0 ? " (forced)" : "", cold, flops / cold * 1e-6,
-           100 * flops / cold * 1e-6 / BF16_TFLOPS, bytes / cold * 1e-6,
-           100 * bytes / cold * 1e-6 / COPY_TBS, stream_us, hot, flops / hot * 1e-6,
-           100 * flops / hot * 1e-6 / BF16_TFLOPS);
+  snprintf(
+      line, sizeof line,
+      "router r%d%s m=%5d splits=%3d%s: cold %8.2f us (%6.1f TFLOP/s = %4.1f%% bf16, %5.2f TB/s = "
+      "%4.1f%% copy; %.2f us to stream x + w) | hot %8.2f us (%6.1f TFLOP/s = %4.1f%%)",
+      rows, rows == 64 ? " (shipped)" : "", m, splits, splits_override > 0 ? " (forced)" : "", cold,
+      flops / cold * 1e-6, 100 * flops / cold * 1e-6 / BF16_TFLOPS, bytes / cold * 1e-6,
+      100 * bytes / cold * 1e-6 / COPY_TBS, stream_us, hot, flops / hot * 1e-6,
+      100 * flops / hot * 1e-6 / BF16_TFLOPS);
   printf("%s\n", line);
   g_summary.push_back(line);
   CK(cudaFree(x));
@@ -502,6 +514,10 @@ int main(int argc, char** argv) {
     check_router(256, 1, "1split", seed += 10);
     check_router(37, HIDDEN / 64, "maxsplit", seed += 10);
     check_router(100, 3, "3split", seed += 10);
+    for (int m : {37, 300, 4097})
+      check_router(m, splits_for(m, HIDDEN, 128), "auto", seed += 10, 128);
+    check_router(300, 1, "1split", seed += 10, 128);
+    check_router(200, 5, "5split", seed += 10, 128);
   }
   if (on("check-swiglu")) {
     printf(
@@ -523,6 +539,7 @@ int main(int argc, char** argv) {
     if (on("time-router")) {
       for (int m : {256, 4096, 16384}) time_router(tm, m, 0);
       for (int s : {1, 8, 16, 56}) time_router(tm, 256, s);
+      for (int m : {256, 4096, 16384}) time_router(tm, m, 0, 128);
     }
     if (on("time-swiglu")) {
       for (int rpt : {2, 1, 4}) {

@@ -2,10 +2,11 @@
 # Device round of the MoE router (moe/router.cu) and SwiGLU + fp8 quantisation (moe/swiglu_quant.cu),
 # issue 21; no Java: run from the repo root on the GPU machine with $OUT set. Builds moe_bench and
 # the two modules as the product builds them (sm_90a cubin + compute_80 PTX), records ptxas lines
-# and SASS counts, checks both kernels against naive references (router m 1, 37, 256, 4097 and
-# forced split counts, two calls each; swiglu bit for bit at m 1, 37, 256, 4097, 300), then times
-# the router at m 256 / 4096 / 16384 (and m 256 at forced splits) and swiglu at 2048 x 2048,
-# 16384 x 2048, 16384 x 18432. Everything goes to $OUT/moe21.txt; a summary ends stdout. Every run
+# and SASS counts, checks both kernels against naive references (router r64 at m 1, 37, 256, 4097
+# and forced split counts, the r128 candidate at m 37, 300, 4097 and forced splits, two calls each;
+# swiglu bit for bit at m 1, 37, 256, 4097, 300, and its 1- and 4-rows-per-thread candidates), then
+# times the router (r64 and r128) at m 256 / 4096 / 16384 (and r64 at m 256 with forced splits)
+# and swiglu (rows per thread 2, 1, 4) at 2048 x 2048, 16384 x 2048, 16384 x 18432. Everything goes to $OUT/moe21.txt; a summary ends stdout. Every run
 # is under `timeout`; a failing check does not stop the timings.
 set -uo pipefail
 : "${OUT:?set OUT to the output folder}"

@@ -23,23 +23,31 @@ constexpr int GROUPS = 8;
 constexpr int KEPT_GROUPS = 4;
 constexpr int TOPK = 8;
 
-constexpr int ROWS = 64;   // rows per CTA
 constexpr int KTILE = 64;  // hidden columns per pipeline stage (128 bytes per row)
 constexpr int STAGES = 3;
-constexpr int THREADS = 256;  // 8 warps: 2 along rows x 4 along experts, 32 x 64 each
-constexpr int WARP_ROWS = 32;
+constexpr int THREADS = 256;  // 8 warps: 2 along rows x 4 along experts
 constexpr int WARP_EXPERTS = 64;
-
-constexpr int A_STAGE_BYTES = ROWS * KTILE * 2;
 constexpr int B_STAGE_BYTES = EXPERTS * KTILE * 2;
-constexpr int STAGE_BYTES = A_STAGE_BYTES + B_STAGE_BYTES;
-// Once the products are done the ring becomes two fp32 tiles of the CTA's rows: the logits z and
-// v = s + bias. A row is padded by 4 floats (16-byte aligned rows; see select_row for the banks).
+// Once the products are done the ring holds the selection's two fp32 tiles of SEL_ROWS rows (4
+// threads per row): the logits z and v = s + bias. A row is padded by 4 floats (16-byte aligned
+// rows; see select_row for the banks). A CTA of more rows selects in passes of SEL_ROWS.
+constexpr int SEL_ROWS = THREADS / 4;
 constexpr int LOGIT_STRIDE = EXPERTS + 4;
-constexpr int PIPE_BYTES = STAGES * STAGE_BYTES;
-constexpr int LOGIT_BYTES = ROWS * LOGIT_STRIDE * 4;
-constexpr int SMEM_BYTES = PIPE_BYTES > 2 * LOGIT_BYTES ? PIPE_BYTES : 2 * LOGIT_BYTES;
-static_assert(THREADS == 4 * ROWS, "the selection gives each row 4 threads");
+constexpr int SEL_BYTES = 2 * SEL_ROWS * LOGIT_STRIDE * 4;
+
+// A CTA of ROWS rows x all experts: 64 (the shipped tile: 8 warps of 32 x 64) or 128 (a candidate
+// for large m: 8 warps of 64 x 64, half the ldmatrix traffic per product and half the CTAs that
+// each read all of w, 128 accumulators per thread).
+template <int ROWS>
+struct Tile {
+  static constexpr int WARP_ROWS = ROWS / 2;
+  static constexpr int MT = WARP_ROWS / 16;  // m16 tiles per warp
+  static constexpr int A_STAGE_BYTES = ROWS * KTILE * 2;
+  static constexpr int STAGE_BYTES = A_STAGE_BYTES + B_STAGE_BYTES;
+  static constexpr int PIPE_BYTES = STAGES * STAGE_BYTES;
+  static constexpr int SMEM_BYTES = PIPE_BYTES > SEL_BYTES ? PIPE_BYTES : SEL_BYTES;
+  static_assert(ROWS % SEL_ROWS == 0, "whole selection passes");
+};
 
 __device__ __forceinline__ uint32_t smem_addr(const void* p) {
   return static_cast<uint32_t>(__cvta_generic_to_shared(p));
@@ -88,14 +96,15 @@ __device__ __forceinline__ void red_add2(float* p, float a, float b) {
 
 // One stage: ROWS rows of x and all experts' rows of w, KTILE columns from k0. Rows past m load
 // row m - 1 (their logits are never selected from).
+template <int ROWS>
 __device__ __forceinline__ void load_stage(uint8_t* stage, const __nv_bfloat16* x,
                                            const __nv_bfloat16* w, int row0, int m, int hidden,
                                            int k0) {
   const int t = threadIdx.x;
   const uint32_t a_base = smem_addr(stage);
-  const uint32_t b_base = a_base + A_STAGE_BYTES;
+  const uint32_t b_base = a_base + Tile<ROWS>::A_STAGE_BYTES;
 #pragma unroll
-  for (int i = 0; i < A_STAGE_BYTES / 16 / THREADS; i++) {
+  for (int i = 0; i < Tile<ROWS>::A_STAGE_BYTES / 16 / THREADS; i++) {
     int c = t + i * THREADS;
     int r = c >> 3, ch = c & 7;
     int gr = min(row0 + r, m - 1);
@@ -247,22 +256,17 @@ __device__ __forceinline__ void select_row(const float* z, float* v, const float
   }
 }
 
-}  // namespace moe_router
-
-extern "C" __device__ const int moe_router_smem = moe_router::SMEM_BYTES;
-extern "C" __device__ const int moe_router_threads = moe_router::THREADS;
-extern "C" __device__ const int moe_router_rows = moe_router::ROWS;
-extern "C" __device__ const int moe_router_ktile = moe_router::KTILE;
-extern "C" __device__ const int moe_router_experts = moe_router::EXPERTS;
-
 // grid (ceil(m / ROWS), splits); hidden a multiple of KTILE, splits ≤ hidden / KTILE.
 // acc: fp32 [ceil(m / ROWS) · ROWS, 256] and counters: int [ceil(m / ROWS)], both all zero before
 // the first call (each call leaves them so); used only when splits > 1.
-extern "C" __global__ void __launch_bounds__(moe_router::THREADS, 1)
-    moe_router_topk(const __nv_bfloat16* __restrict__ x, const __nv_bfloat16* __restrict__ w,
-                    const float* __restrict__ bias, float* __restrict__ weights,
-                    int* __restrict__ indices, float* acc, int* counters, int m, int hidden) {
-  using namespace moe_router;
+template <int ROWS>
+__device__ __forceinline__ void router_tile(const __nv_bfloat16* __restrict__ x,
+                                            const __nv_bfloat16* __restrict__ w,
+                                            const float* __restrict__ bias,
+                                            float* __restrict__ weights, int* __restrict__ indices,
+                                            float* acc, int* counters, int m, int hidden) {
+  using T = Tile<ROWS>;
+  constexpr int MT = T::MT, WARP_ROWS = T::WARP_ROWS;
   extern __shared__ __align__(128) uint8_t smem[];
   __shared__ __align__(16) float bias_s[EXPERTS];
   __shared__ int is_last;
@@ -278,9 +282,9 @@ extern "C" __global__ void __launch_bounds__(moe_router::THREADS, 1)
   for (int i = t; i < EXPERTS; i += THREADS) bias_s[i] = bias[i];
 
   const int wm = warp >> 2, wn = warp & 3;
-  float c[2][8][4];
+  float c[MT][8][4];
 #pragma unroll
-  for (int i = 0; i < 2; i++)
+  for (int i = 0; i < MT; i++)
 #pragma unroll
     for (int j = 0; j < 8; j++)
 #pragma unroll
@@ -288,7 +292,8 @@ extern "C" __global__ void __launch_bounds__(moe_router::THREADS, 1)
 
 #pragma unroll
   for (int s = 0; s < STAGES - 1; s++) {
-    if (s < nk) load_stage(smem + s * STAGE_BYTES, x, w, row0, m, hidden, (kt_begin + s) * KTILE);
+    if (s < nk)
+      load_stage<ROWS>(smem + s * T::STAGE_BYTES, x, w, row0, m, hidden, (kt_begin + s) * KTILE);
     cp_async_commit();
   }
 
@@ -306,17 +311,17 @@ extern "C" __global__ void __launch_bounds__(moe_router::THREADS, 1)
     {
       int nxt = kt + STAGES - 1;
       if (nxt < nk)
-        load_stage(smem + (nxt % STAGES) * STAGE_BYTES, x, w, row0, m, hidden,
-                   (kt_begin + nxt) * KTILE);
+        load_stage<ROWS>(smem + (nxt % STAGES) * T::STAGE_BYTES, x, w, row0, m, hidden,
+                         (kt_begin + nxt) * KTILE);
       cp_async_commit();
     }
-    const uint32_t a_base = smem_addr(smem + (kt % STAGES) * STAGE_BYTES);
-    const uint32_t b_base = a_base + A_STAGE_BYTES;
+    const uint32_t a_base = smem_addr(smem + (kt % STAGES) * T::STAGE_BYTES);
+    const uint32_t b_base = a_base + T::A_STAGE_BYTES;
 #pragma unroll
     for (int ks = 0; ks < KTILE / 16; ks++) {
-      uint32_t a[2][4];
+      uint32_t a[MT][4];
 #pragma unroll
-      for (int i = 0; i < 2; i++)
+      for (int i = 0; i < MT; i++)
         ldmatrix_x4(a_base + swz(a_row + i * 16, ks * 2 + a_chunk), a[i][0], a[i][1], a[i][2],
                     a[i][3]);
 #pragma unroll
@@ -324,7 +329,7 @@ extern "C" __global__ void __launch_bounds__(moe_router::THREADS, 1)
         uint32_t b0, b1, b2, b3;
         ldmatrix_x4(b_base + swz(b_row + jp * 16, ks * 2 + b_chunk), b0, b1, b2, b3);
 #pragma unroll
-        for (int i = 0; i < 2; i++) {
+        for (int i = 0; i < MT; i++) {
           mma_bf16(c[i][2 * jp], a[i], b0, b1);
           mma_bf16(c[i][2 * jp + 1], a[i], b2, b3);
         }
@@ -332,27 +337,16 @@ extern "C" __global__ void __launch_bounds__(moe_router::THREADS, 1)
     }
   }
   cp_async_wait<0>();
-  __syncthreads();  // the ring is free: it becomes the logit tile
+  __syncthreads();  // the ring is free: it becomes the selection's tiles
 
-  float* logits = reinterpret_cast<float*>(smem);
-  // Fragment c[i][j]: rows wm*32 + i*16 + lane/4 (+8), experts wn*64 + j*8 + 2*(lane%4) (+1).
+  // Fragment c[i][j]: rows wm*WARP_ROWS + i*16 + lane/4 (+8), experts wn*64 + j*8 + 2*(lane%4)
+  // (+1).
   const int fr = wm * WARP_ROWS + (lane >> 2);
   const int fc = wn * WARP_EXPERTS + 2 * (lane & 3);
-  if (splits == 1) {
+  float* base = acc + (size_t)row0 * EXPERTS;
+  if (splits > 1) {
 #pragma unroll
-    for (int i = 0; i < 2; i++)
-#pragma unroll
-      for (int j = 0; j < 8; j++)
-#pragma unroll
-        for (int h = 0; h < 2; h++) {
-          float* p = logits + (fr + i * 16 + h * 8) * LOGIT_STRIDE + fc + j * 8;
-          p[0] = c[i][j][2 * h];
-          p[1] = c[i][j][2 * h + 1];
-        }
-  } else {
-    float* base = acc + (size_t)row0 * EXPERTS;
-#pragma unroll
-    for (int i = 0; i < 2; i++)
+    for (int i = 0; i < MT; i++)
 #pragma unroll
       for (int j = 0; j < 8; j++)
 #pragma unroll
@@ -367,21 +361,69 @@ extern "C" __global__ void __launch_bounds__(moe_router::THREADS, 1)
     __syncthreads();
     if (!is_last) return;
     __threadfence();
-    // The last split reads the sums from L2 (not L1, which may hold nothing valid) and clears them.
-    float4* src = reinterpret_cast<float4*>(base);
-    for (int i = t; i < ROWS * EXPERTS / 4; i += THREADS) {
-      float4 v = __ldcg(src + i);
-      __stcg(src + i, make_float4(0.f, 0.f, 0.f, 0.f));
-      int r = i / (EXPERTS / 4), e = (i % (EXPERTS / 4)) * 4;
-      *reinterpret_cast<float4*>(logits + r * LOGIT_STRIDE + e) = v;
-    }
-    if (t == 0) counters[blockIdx.x] = 0;
   }
-  __syncthreads();
 
-  {
-    const int r = t >> 2, q = t & 3;
-    select_row(logits + r * LOGIT_STRIDE, logits + (ROWS + r) * LOGIT_STRIDE, bias_s, q, row0 + r,
-               row0 + r < m, weights, indices);
+  float* z = reinterpret_cast<float*>(smem);
+  float* v = z + SEL_ROWS * LOGIT_STRIDE;
+#pragma unroll
+  for (int pass = 0; pass < ROWS / SEL_ROWS; pass++) {
+    const int prow = pass * SEL_ROWS;  // first CTA row of this pass
+    if (splits == 1) {
+      // The warps whose rows fall in this pass put their logits down.
+      if (wm * WARP_ROWS / SEL_ROWS == pass) {
+#pragma unroll
+        for (int i = 0; i < MT; i++)
+#pragma unroll
+          for (int j = 0; j < 8; j++)
+#pragma unroll
+            for (int h = 0; h < 2; h++) {
+              float* p = z + (fr - prow + i * 16 + h * 8) * LOGIT_STRIDE + fc + j * 8;
+              p[0] = c[i][j][2 * h];
+              p[1] = c[i][j][2 * h + 1];
+            }
+      }
+    } else {
+      // The last split reads the sums from L2 (not L1, which may hold nothing valid) and clears
+      // them for the next call.
+      float4* src = reinterpret_cast<float4*>(base + (size_t)prow * EXPERTS);
+      for (int i = t; i < SEL_ROWS * EXPERTS / 4; i += THREADS) {
+        float4 s4 = __ldcg(src + i);
+        __stcg(src + i, make_float4(0.f, 0.f, 0.f, 0.f));
+        int r = i / (EXPERTS / 4), e = (i % (EXPERTS / 4)) * 4;
+        *reinterpret_cast<float4*>(z + r * LOGIT_STRIDE + e) = s4;
+      }
+    }
+    __syncthreads();
+    const int r = t >> 2, q = t & 3, row = row0 + prow + r;
+    select_row(z + r * LOGIT_STRIDE, v + r * LOGIT_STRIDE, bias_s, q, row, row < m, weights,
+               indices);
+    __syncthreads();  // the tiles are free for the next pass
   }
+  if (splits > 1 && t == 0) counters[blockIdx.x] = 0;
+}
+
+}  // namespace moe_router
+
+extern "C" __device__ const int moe_router_smem = moe_router::Tile<64>::SMEM_BYTES;
+extern "C" __device__ const int moe_router_rows = 64;
+extern "C" __device__ const int moe_router_smem_r128 = moe_router::Tile<128>::SMEM_BYTES;
+extern "C" __device__ const int moe_router_rows_r128 = 128;
+extern "C" __device__ const int moe_router_threads = moe_router::THREADS;
+extern "C" __device__ const int moe_router_ktile = moe_router::KTILE;
+extern "C" __device__ const int moe_router_experts = moe_router::EXPERTS;
+
+// The shipped router: 64-row CTAs.
+extern "C" __global__ void __launch_bounds__(moe_router::THREADS, 1)
+    moe_router_topk(const __nv_bfloat16* __restrict__ x, const __nv_bfloat16* __restrict__ w,
+                    const float* __restrict__ bias, float* __restrict__ weights,
+                    int* __restrict__ indices, float* acc, int* counters, int m, int hidden) {
+  moe_router::router_tile<64>(x, w, bias, weights, indices, acc, counters, m, hidden);
+}
+
+// Candidate: 128-row CTAs (-Ddsabench.cuda.router=r128).
+extern "C" __global__ void __launch_bounds__(moe_router::THREADS, 1)
+    moe_router_topk_r128(const __nv_bfloat16* __restrict__ x, const __nv_bfloat16* __restrict__ w,
+                         const float* __restrict__ bias, float* __restrict__ weights,
+                         int* __restrict__ indices, float* acc, int* counters, int m, int hidden) {
+  moe_router::router_tile<128>(x, w, bias, weights, indices, acc, counters, m, hidden);
 }

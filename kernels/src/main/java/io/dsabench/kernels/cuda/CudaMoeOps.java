@@ -19,6 +19,14 @@ final class CudaMoeOps {
   static final String ROUTER_SMEM = "moe_router_smem";
   static final String ROUTER_THREADS = "moe_router_threads";
   static final String ROUTER_ROWS = "moe_router_rows";
+
+  /**
+   * The router's CTA tile: {@code r64} (the default) or the candidate {@code r128} (128 rows per
+   * CTA: half the ldmatrix traffic per product and half the reads of w, for large m), chosen with
+   * {@code -Ddsabench.cuda.router}. Each variant's kernel and constants carry its suffix.
+   */
+  static final String ROUTER_PROPERTY = "dsabench.cuda.router";
+
   static final String ROUTER_KTILE = "moe_router_ktile";
   static final String ROUTER_EXPERTS = "moe_router_experts";
 
@@ -63,8 +71,20 @@ final class CudaMoeOps {
     return Math.max(1, Math.min(sms / rowBlocks, kTiles / 2));
   }
 
+  /** The suffix of the router variant {@code name} ("" for r64), or an exception naming it. */
+  static String routerSuffix(String name) {
+    return switch (name) {
+      case "r64" -> "";
+      case "r128" -> "_r128";
+      default ->
+          throw new IllegalArgumentException(
+              ROUTER_PROPERTY + ": " + name + " is not a router variant (r64 or r128)");
+    };
+  }
+
   void router(Ops.Router op) {
     String site = "CudaMoeOps.router";
+    String suffix = routerSuffix(System.getProperty(ROUTER_PROPERTY, "r64"));
     int experts = constant(ROUTER_MODULE, ROUTER_EXPERTS, site);
     int kTile = constant(ROUTER_MODULE, ROUTER_KTILE, site);
     if (op.experts() != experts
@@ -96,7 +116,7 @@ final class CudaMoeOps {
       throw new KernelException(
           "cuda " + site + ": hidden " + op.hidden() + " is not a multiple of " + kTile, false);
     }
-    int rows = constant(ROUTER_MODULE, ROUTER_ROWS, site);
+    int rows = constant(ROUTER_MODULE, ROUTER_ROWS + suffix, site);
     int rowBlocks = (op.m() + rows - 1) / rows;
     int splits = routerSplits(rowBlocks, op.hidden() / kTile, backend.smCount());
     if (splits > 1) {
@@ -106,11 +126,11 @@ final class CudaMoeOps {
     CudaBuffer counters = splits > 1 ? routerCounters : CudaBackend.cuda(op.indices(), "indices");
     backend.launch(
         ROUTER_MODULE,
-        ROUTER_KERNEL,
+        ROUTER_KERNEL + suffix,
         site,
         new int[] {rowBlocks, splits, 1},
         new int[] {constant(ROUTER_MODULE, ROUTER_THREADS, site), 1, 1},
-        constant(ROUTER_MODULE, ROUTER_SMEM, site),
+        constant(ROUTER_MODULE, ROUTER_SMEM + suffix, site),
         CudaBackend.cuda(op.x(), "x"),
         CudaBackend.cuda(op.w(), "w"),
         CudaBackend.cuda(op.bias(), "bias"),
@@ -125,7 +145,9 @@ final class CudaMoeOps {
   // With one split the kernel never touches the sums and counters; it is given the outputs in
   // their place only so that every argument is a valid pointer.
   private synchronized void ensureRouterScratch(int rowBlocks, int rows, int experts, String site) {
-    if (routerCounters != null && routerCounters.elements() >= rowBlocks) {
+    if (routerCounters != null
+        && routerCounters.elements() >= rowBlocks
+        && routerSums.elements() >= (long) rowBlocks * rows * experts) {
       return;
     }
     // A split launch needs fewer row blocks than SMs; size for that bound once.

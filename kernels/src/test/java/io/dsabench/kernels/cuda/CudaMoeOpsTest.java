@@ -1,6 +1,7 @@
 package io.dsabench.kernels.cuda;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
@@ -22,6 +23,15 @@ class CudaMoeOpsTest {
     // One row block: capped at two k tiles per split.
     assertThat(CudaMoeOps.routerSplits(1, 112, 132)).isEqualTo(56);
     assertThat(CudaMoeOps.routerSplits(1, 3, 132)).isEqualTo(1);
+  }
+
+  @Test
+  void routerVariantsAreNamedOrRefused() {
+    assertThat(CudaMoeOps.routerSuffix("r64")).isEmpty();
+    assertThat(CudaMoeOps.routerSuffix("r128")).isEqualTo("_r128");
+    assertThatThrownBy(() -> CudaMoeOps.routerSuffix("r32"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("dsabench.cuda.router: r32 is not a router variant (r64 or r128)");
   }
 
   private static String ptx(String module) throws IOException {
@@ -46,8 +56,10 @@ class CudaMoeOpsTest {
     for (String name :
         List.of(
             CudaMoeOps.ROUTER_SMEM,
+            CudaMoeOps.ROUTER_SMEM + CudaMoeOps.routerSuffix("r128"),
             CudaMoeOps.ROUTER_THREADS,
             CudaMoeOps.ROUTER_ROWS,
+            CudaMoeOps.ROUTER_ROWS + CudaMoeOps.routerSuffix("r128"),
             CudaMoeOps.ROUTER_KTILE)) {
       assertThat(ptxConstant(router, name)).as(name).isPositive();
     }
