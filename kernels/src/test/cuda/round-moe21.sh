@@ -25,6 +25,9 @@ start=$SECONDS
 
 flags=(-std=c++17 -O3 -gencode arch=compute_90a,code=sm_90a -Xptxas -v -I "$src")
 nvcc "${flags[@]}" -o "$tmp/moe_bench" "$t/moe_bench.cu" >"$tmp/b1.txt" 2>&1 &
+# The check build: the router also hands back the logits it selected from (product and selection
+# checked apart).
+nvcc "${flags[@]}" -DMOE_ROUTER_DEBUG_LOGITS -o "$tmp/moe_check" "$t/moe_bench.cu" >"$tmp/b2.txt" 2>&1 &
 for m in moe/router moe/swiglu_quant; do
   n=${m//\//_}
   nvcc "${flags[@]}" -lineinfo -cubin -o "$tmp/$n.cubin" "$src/$m.cu" >"$tmp/$n.ptxas" 2>&1 &
@@ -54,33 +57,32 @@ wait
     ' "$tmp/$n.sass" | sort
   done
 } >>"$log" 2>&1
-bench=$tmp/moe_bench
-if [ ! -x "$bench" ]; then
+if [ ! -x "$tmp/moe_bench" ] || [ ! -x "$tmp/moe_check" ]; then
   echo "BUILD FAILED: see moe21.txt" | tee -a "$log"
-  cat "$tmp/b1.txt" >>"$log"
+  cat "$tmp/b1.txt" "$tmp/b2.txt" >>"$log"
   exit 1
 fi
 
-run() {   # run LIMIT ARGS...: one driver process under `timeout`, its output into the log
-  local limit=$1
-  shift
-  echo "== moe_bench $* (limit ${limit} s, at $((SECONDS - start)) s)" >>"$log"
-  timeout "$limit" "$bench" "$@" >"$tmp/run.txt" 2>&1
+run() {   # run BINARY LIMIT ARGS...: one driver process under `timeout`, its output into the log
+  local bin=$tmp/$1 limit=$2
+  shift 2
+  echo "== $(basename "$bin") $* (limit ${limit} s, at $((SECONDS - start)) s)" >>"$log"
+  timeout "$limit" "$bin" "$@" >"$tmp/run.txt" 2>&1
   local rc=$?
   cat "$tmp/run.txt" >>"$log"
   grep -hE "^(router|swiglu).*(FAIL|: [a-z])" "$tmp/run.txt" | grep -v PASS >>"$tmp/fails.txt"
   sed -n '/^== summary/,$p' "$tmp/run.txt" | grep -E "^(router|swiglu) " >>"$tmp/times.txt"
   echo "-- exit $rc$([ $rc = 124 ] && echo ' (timed out)')" >>"$log"
-  echo "moe_bench $* -> exit $rc" >>"$tmp/status.txt"
+  echo "$(basename "$bin") $* -> exit $rc" >>"$tmp/status.txt"
   return $rc
 }
 : >"$tmp/fails.txt"
 : >"$tmp/status.txt"
 : >"$tmp/times.txt"
-run 25 check-router
-run 20 check-swiglu
-run 25 time-router
-run 25 time-swiglu
+run moe_check 25 check-router
+run moe_check 20 check-swiglu
+run moe_bench 25 time-router
+run moe_bench 25 time-swiglu
 nvidia-smi --query-gpu=clocks.sm,temperature.gpu,power.draw --format=csv >>"$log" 2>&1
 
 {

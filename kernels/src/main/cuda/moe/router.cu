@@ -256,6 +256,10 @@ __device__ __forceinline__ void select_row(const float* z, float* v, const float
   }
 }
 
+#ifdef MOE_ROUTER_DEBUG_LOGITS
+__device__ float* debug_logits;  // [m, 256] when set
+#endif
+
 // grid (ceil(m / ROWS), splits); hidden a multiple of KTILE, splits ≤ hidden / KTILE.
 // acc: fp32 [ceil(m / ROWS) · ROWS, 256] and counters: int [ceil(m / ROWS)], both all zero before
 // the first call (each call leaves them so); used only when splits > 1.
@@ -394,6 +398,17 @@ __device__ __forceinline__ void router_tile(const __nv_bfloat16* __restrict__ x,
       }
     }
     __syncthreads();
+#ifdef MOE_ROUTER_DEBUG_LOGITS
+    // Check builds of the driver only: the logits each row is selected from, so that the driver
+    // can check the product and the selection apart.
+    if (debug_logits != nullptr) {
+      for (int i = t; i < SEL_ROWS * EXPERTS; i += THREADS) {
+        const int r = i / EXPERTS, e = i % EXPERTS;
+        if (row0 + prow + r < m)
+          debug_logits[(size_t)(row0 + prow + r) * EXPERTS + e] = z[r * LOGIT_STRIDE + e];
+      }
+    }
+#endif
     const int r = t >> 2, q = t & 3, row = row0 + prow + r;
     select_row(z + r * LOGIT_STRIDE, v + r * LOGIT_STRIDE, bias_s, q, row, row < m, weights,
                indices);
