@@ -40,6 +40,7 @@ public final class CudaBackend implements Backend {
   private final CUstream stream = null; // the legacy default stream: ordered with memcpys
   private final Map<String, CudaModule> modules = new HashMap<>();
   private final CudaDsaOps dsa;
+  private final CudaMoeOps moe;
   // The dense launchers are made at their first launch (each reads its module's constants): v3 on
   // Hopper, v1 elsewhere.
   private DensePrefillV3 prefillV3;
@@ -64,6 +65,7 @@ public final class CudaBackend implements Backend {
     this.smCount = sms;
     this.sharedPerBlock = sharedPerBlock;
     this.dsa = new CudaDsaOps(this);
+    this.moe = new CudaMoeOps(this);
   }
 
   /**
@@ -564,16 +566,14 @@ public final class CudaBackend implements Backend {
     return gemm;
   }
 
-  // SwiGluQuant and Router land in their own commits; until then a call says so.
-
   @Override
   public void swiGluQuant(Ops.SwiGluQuant op) {
-    throw new KernelException(name() + ": swiGluQuant is not built yet (issue 21)", false);
+    moe.swiGluQuant(op);
   }
 
   @Override
   public void router(Ops.Router op) {
-    throw new KernelException(name() + ": router is not built yet (issue 21)", false);
+    moe.router(op);
   }
 
   @Override
@@ -595,6 +595,7 @@ public final class CudaBackend implements Backend {
       gemm.close();
       gemm = null;
     }
+    moe.close();
     // The other launchers hold no device memory of their own, nor do the DSA ops (their scratch is
     // the workspace; indexer v5g's group maxima belong to the logits buffer they describe).
     decodeV3 = null;
