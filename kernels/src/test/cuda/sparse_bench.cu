@@ -22,9 +22,9 @@
 //   v8      candidate in sparse_fp8.cu (fp8 only): sparse_mla_fp8_v8, the solo kernel whose raw
 //           entries wait in a shared-memory ring filled by cp.async.bulk, one bf16 tile
 //   v8prod  diagnostic (bench only), defined here: v8's producer alone (consumers release at once)
-//   v9      candidates in sparse_fp8.cu (fp8 only): sparse_mla_fp8_v9 / _v9b, v4 whose producer keeps
-//   v9b     a ring of three row-half register slots per thread (gather overlapped with conversion;
-//           v9 converts with v5's instructions, v9b with v4's)
+//   v9      candidates in sparse_fp8.cu (fp8 only): sparse_mla_fp8_v9 / _v9b, v4 whose
+//   v9b     producer keeps a ring of three row-half register slots per thread (its gather
+//           overlapped with its conversion; v9 converts with v5's instructions, v9b with v4's)
 //   v9prod  diagnostic (bench only), defined here: v9's producer alone (consumers release at once)
 //   v3      the previous version (dsa_sparse_mla.cu: dsa_sparse_mla_bf16_v3,
 //   dsa_sparse_mla_fp8_v3_pair)

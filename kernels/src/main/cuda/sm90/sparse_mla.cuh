@@ -1580,11 +1580,11 @@ __host__ __device__ constexpr V9Task v9_task(int s) {
 template <int NB, int PPT, bool CONV4 = false>
 S90 void producer_fp8_v9(const Args& a, uint32_t base, uint8_t* smem, int npairs) {
   static_assert(NB >= 2 && (PPT == 2 || PPT == 4), "a ring of >= 2 slots of 2 or 4 panels");
-  constexpr int SUB = 4 / PPT;                   // tasks per row-half
-  constexpr int TP = 8 * SUB;                    // tasks per block pair (4 halves x 2 rows)
-  constexpr int U = NB * TP / gcd_c(NB, TP);     // tasks per loop iteration
-  constexpr int UP = U / TP;                     // block pairs per loop iteration
-  constexpr int NS = PPT / 2;                    // tile scales per task
+  constexpr int SUB = 4 / PPT;                // tasks per row-half
+  constexpr int TP = 8 * SUB;                 // tasks per block pair (4 halves x 2 rows)
+  constexpr int U = NB * TP / gcd_c(NB, TP);  // tasks per loop iteration
+  constexpr int UP = U / TP;                  // block pairs per loop iteration
+  constexpr int NS = PPT / 2;                 // tile scales per task
   static_assert(NB <= TP, "the prologue loads tasks of the first pair only");
   const int pt = threadIdx.x - 256, q4 = pt & 3;
   const int r = blockIdx.y;
@@ -1593,9 +1593,9 @@ S90 void producer_fp8_v9(const Args& a, uint32_t base, uint8_t* smem, int npairs
   const uint8_t* seq = a.cache + (size_t)(r / a.T) * a.P * RAW;
 
   struct Slot {
-    uint4 v[PPT];    // PPT x 16 e4m3 (panel p, bytes q4*16 ..)
-    float scale[NS]; // the tile scales of these panels
-    int id;          // the entry (-1: none)
+    uint4 v[PPT];     // PPT x 16 e4m3 (panel p, bytes q4*16 ..)
+    float scale[NS];  // the tile scales of these panels
+    int id;           // the entry (-1: none)
   };
   Slot ring[NB];
 
@@ -1713,9 +1713,10 @@ S90 void sparse_mla(const Args& a) {
                 "DIAG_CONSUMERS is a v4 / v5 producer switch");
   static_assert(V7 == 0 || (FP8 && CLUSTER && !V5 && !V6 && DIAG != DIAG_CONSUMERS),
                 "version 7 is an fp8 producer of the CTA pair");
-  static_assert(V9 == 0 || (FP8 && !CLUSTER && !V5 && !V6 && V7 == 0 && DIAG != DIAG_CONSUMERS),
-                "version 9 is an fp8 producer of the solo kernel (V9 = 100 x (v4's conversion) + 10 x "
-                "slots + panels per slot)");
+  static_assert(
+      V9 == 0 || (FP8 && !CLUSTER && !V5 && !V6 && V7 == 0 && DIAG != DIAG_CONSUMERS),
+      "version 9 is an fp8 producer of the solo kernel (V9 = 100 x (v4's conversion) + 10 x "
+      "slots + panels per slot)");
   extern __shared__ uint8_t smem_raw[];
   const uint32_t raw0 = smem_u32(smem_raw);
   const uint32_t base = (raw0 + 1023u) & ~1023u;
