@@ -22,6 +22,10 @@
 //   v8      candidate in sparse_fp8.cu (fp8 only): sparse_mla_fp8_v8, the solo kernel whose raw
 //           entries wait in a shared-memory ring filled by cp.async.bulk, one bf16 tile
 //   v8prod  diagnostic (bench only), defined here: v8's producer alone (consumers release at once)
+//   v9      candidates in sparse_fp8.cu (fp8 only): sparse_mla_fp8_v9 / _v9b, v4 whose
+//   v9b     producer keeps a ring of three row-half register slots per thread (its gather
+//           overlapped with its conversion; v9 converts with v5's instructions, v9b with v4's)
+//   v9prod  diagnostic (bench only), defined here: v9's producer alone (consumers release at once)
 //   v3      the previous version (dsa_sparse_mla.cu: dsa_sparse_mla_bf16_v3,
 //   dsa_sparse_mla_fp8_v3_pair)
 // An fp8-only implementation runs every check case with the fp8 cache (the bf16 cases' shapes too).
@@ -112,6 +116,16 @@ extern "C" __global__ void __cluster_dims__(2, 1, 1) __launch_bounds__(sm90s::TH
                                      __nv_bfloat16* __restrict__ out, int T, int P, int k,
                                      float scaleLog2) {
   sm90s::sparse_mla<true, true, false, sm90s::DIAG_PRODUCER, false, 2>(
+      {q, cache, indices, out, T, P, k, scaleLog2});
+}
+
+extern "C" __global__ void __launch_bounds__(sm90s::THREADS, 1)
+    sparse_mla_fp8_v9_producer_alone(const __nv_bfloat16* __restrict__ q,
+                                     const uint8_t* __restrict__ cache,
+                                     const int* __restrict__ indices,
+                                     __nv_bfloat16* __restrict__ out, int T, int P, int k,
+                                     float scaleLog2) {
+  sm90s::sparse_mla<true, false, false, sm90s::DIAG_PRODUCER, false, 0, 34>(
       {q, cache, indices, out, T, P, k, scaleLog2});
 }
 
@@ -225,7 +239,10 @@ enum class Kind {
   V5PPROD,
   V7PROD,
   V8,
-  V8PROD
+  V8PROD,
+  V9,
+  V9B,
+  V9PROD
 };
 struct Impl {
   const char* name;
@@ -248,6 +265,9 @@ static const Impl kImpls[] = {
     {"v7prod", Kind::V7PROD, true, true},
     {"v8", Kind::V8, true, false},
     {"v8prod", Kind::V8PROD, true, true},
+    {"v9", Kind::V9, true, false},
+    {"v9b", Kind::V9B, true, false},
+    {"v9prod", Kind::V9PROD, true, true},
 };
 static Impl g_impl;
 
@@ -277,6 +297,9 @@ static void setup_kernels() {
   for (const void* f :
        {(const void*)sparse_mla_fp8_v8, (const void*)sparse_mla_fp8_v8_producer_alone})
     CK(cudaFuncSetAttribute(f, cudaFuncAttributeMaxDynamicSharedMemorySize, sm90s::Layout8::BYTES));
+  for (const void* f : {(const void*)sparse_mla_fp8_v9, (const void*)sparse_mla_fp8_v9b,
+                        (const void*)sparse_mla_fp8_v9_producer_alone})
+    CK(cudaFuncSetAttribute(f, cudaFuncAttributeMaxDynamicSharedMemorySize, sm90s::Layout::BYTES));
   for (const void* f :
        {(const void*)sparse_mla_fp8_v7, (const void*)sparse_mla_fp8_v5_pair_consumers_alone,
         (const void*)sparse_mla_fp8_v5_pair_producer_alone,
@@ -352,6 +375,15 @@ static void run_sparse(bool fp8, const __nv_bfloat16* q, const void* cache, cons
     case Kind::V8PROD:
       sparse_mla_fp8_v8_producer_alone<<<grid, TH, sm90s::Layout8::BYTES>>>(q, c8, idx, out, T, P,
                                                                             k, scaleLog2);
+      break;
+    case Kind::V9:
+      sparse_mla_fp8_v9<<<grid, TH, SM>>>(q, c8, idx, out, T, P, k, scaleLog2);
+      break;
+    case Kind::V9B:
+      sparse_mla_fp8_v9b<<<grid, TH, SM>>>(q, c8, idx, out, T, P, k, scaleLog2);
+      break;
+    case Kind::V9PROD:
+      sparse_mla_fp8_v9_producer_alone<<<grid, TH, SM>>>(q, c8, idx, out, T, P, k, scaleLog2);
       break;
     case Kind::V3:
       if (fp8)
@@ -544,6 +576,12 @@ static const Case kCases[] = {
     {true, 2, 2, 70, 64, 4, -1, "fp8 k = 64: one block"},
     {true, 2, 1, 3000, 300, 2, -1, "fp8 k = 300"},
     {true, 1, 3, 1500, 2048, 3, 1, "fp8 short rows + a row with no entry"},
+    // The decode shapes of the sweep (positions shortened so the host copy of the cache stays
+    // small), and rows that are a multiple of nothing at position 1000 with -1 holes.
+    {true, 64, 1, 8192, 2048, 4, -1, "fp8 decode 64x1"},
+    {true, 64, 2, 8192, 2048, 4, -1, "fp8 decode 64x2"},
+    {true, 128, 2, 8192, 2048, 4, 77, "fp8 decode 128x2 + a row with no entry"},
+    {true, 37, 3, 1000, 300, 5, -1, "fp8 37x3 rows, p=1000, k=300"},
 };
 
 // ---------------------------------------------------------------- bench
@@ -558,7 +596,9 @@ struct Point {
 static const Point kPoints[] = {
     {true, 64, 2, 32768, 2048, "decode fp8 64x2 p=32K"},
     {true, 64, 2, 131072, 2048, "decode fp8 64x2 p=128K"},
+    {true, 128, 2, 32768, 2048, "decode fp8 128x2 p=32K"},
     {true, 128, 2, 131072, 2048, "decode fp8 128x2 p=128K"},
+    {true, 64, 1, 32768, 2048, "decode fp8 64x1 p=32K"},
     {true, 64, 1, 131072, 2048, "decode fp8 64x1 p=128K"},
     {false, 1, 4096, 16384, 2048, "prefill n=4096 p=16K"},
     {false, 1, 4096, 131072, 2048, "prefill n=4096 p=128K"},
@@ -624,7 +664,7 @@ int main(int argc, char** argv) {
   if ((mode != "check" && mode != "bench") || !found) {
     fprintf(stderr,
             "usage: sparse_bench check|bench v4|v5|v5pair|v6|v7|v3|v4cons|v4prod|v6prod|v5paircons|"
-            "v5pairprod|v7prod|v8|v8prod\n");
+            "v5pairprod|v7prod|v8|v8prod|v9|v9b|v9prod\n");
     return 2;
   }
   g_impl = *found;

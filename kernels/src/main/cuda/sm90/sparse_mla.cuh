@@ -336,6 +336,11 @@ S90 uint4 ld_stream_16(const void* p) {
                : "l"(p));
   return v;
 }
+S90 float ld_stream_f32(const void* p) {
+  float v;
+  asm volatile("ld.global.nc.L1::no_allocate.f32 %0, [%1];\n" : "=f"(v) : "l"(p));
+  return v;
+}
 S90 float2 ld_stream_f2(const void* p) {
   float2 v;
   asm volatile("ld.global.nc.L1::no_allocate.v2.f32 {%0, %1}, [%2];\n"
@@ -1547,8 +1552,159 @@ S90 void producer_fp8_v7(const Args& a, uint32_t base, uint32_t peer_base, int n
 // version-6 producer (producer_fp8_v6; shared memory Layout::BYTES6). DIAG: a diagnostic build
 // (Diag). V7 (fp8, CLUSTER, not V5): the version-7 pair producer with V7 register buffers
 // (producer_fp8_v7).
+// Version 9 (fp8, alone): v4's producer with its gather and its conversion overlapped. Round sdec9
+// split v4's producer (v4prod, 210 us at 64 x 2) into its gather alone (112 us) and its conversion
+// alone (101 us): they add up, because each thread holds two row-half buffers and alternates
+// them, so while one is converted only the other is in flight, and every buffer's cycle is
+// load latency + conversion in series. Here a thread's register buffers form a ring of NB slots
+// of PPT panels (16 bytes of one row per panel, 4 threads per row as in v4) over the same task
+// order as v4 (K0 left, K1 right, K0 right, K1 left of each block pair; rows row0 and row0 + 32;
+// PPT = 2 splits a row-half into two tasks): task t is converted while tasks t + 1 .. t + NB - 1
+// are in flight, and its slot is reloaded with task t + NB as soon as its stores are issued. The
+// ring's slots are compile-time (the loop body covers lcm(NB, tasks per pair) tasks), so no
+// register moves wait on a load. Same consumers, barriers, arrival counts, rope copies (cp.async,
+// right halves) and valid flags as v4; the conversion is v5's (bit for bit v4's bf16 for tile
+// scales below 2^8, see dequant16_v5), or with CONV4 v4's own (dequant16).
+__host__ __device__ constexpr int gcd_c(int x, int y) { return y == 0 ? x : gcd_c(y, x % y); }
+// Task s of a block pair (0 .. 8 SUB - 1, SUB tasks per row-half): which tile, which half (v4's
+// order: K0 left, K1 right, K0 right, K1 left), which of the thread's two rows, which panel group.
+struct V9Task {
+  int buf, right, j, sub;
+};
+template <int SUB>
+__host__ __device__ constexpr V9Task v9_task(int s) {
+  const int h = s / (2 * SUB);
+  return V9Task{h & 1, (h == 1 || h == 2) ? 1 : 0, (s / SUB) % 2, s % SUB};
+}
+
+template <int NB, int PPT, bool CONV4 = false>
+S90 void producer_fp8_v9(const Args& a, uint32_t base, uint8_t* smem, int npairs) {
+  static_assert(NB >= 2 && (PPT == 2 || PPT == 4), "a ring of >= 2 slots of 2 or 4 panels");
+  constexpr int SUB = 4 / PPT;                // tasks per row-half
+  constexpr int TP = 8 * SUB;                 // tasks per block pair (4 halves x 2 rows)
+  constexpr int U = NB * TP / gcd_c(NB, TP);  // tasks per loop iteration
+  constexpr int UP = U / TP;                  // block pairs per loop iteration
+  constexpr int NS = PPT / 2;                 // tile scales per task
+  static_assert(NB <= TP, "the prologue loads tasks of the first pair only");
+  const int pt = threadIdx.x - 256, q4 = pt & 3;
+  const int r = blockIdx.y;
+  const int row0 = pt >> 2;
+  const int* idx_row = a.indices + (size_t)r * a.k;
+  const uint8_t* seq = a.cache + (size_t)(r / a.T) * a.P * RAW;
+
+  struct Slot {
+    uint4 v[PPT];     // PPT x 16 e4m3 (panel p, bytes q4*16 ..)
+    float scale[NS];  // the tile scales of these panels
+    int id;           // the entry (-1: none)
+  };
+  Slot ring[NB];
+
+  // The entry of task s of pair `pair`, read from the index list (L1: the prologue's scan brought
+  // it) when the task's loads are issued. (Read one task earlier into a register, it makes the
+  // producer spill 96 bytes.)
+  auto entry = [&](int pair, auto s_c) {
+    constexpr V9Task tk = v9_task<SUB>(decltype(s_c)::value);
+    return entry_at(a, idx_row, (2 * pair + tk.buf) * BLK + row0 + 32 * tk.j);
+  };
+  // Loads of task s (entry id) into `sl` (zeros for a -1 entry: its scores are masked, its values
+  // must not be NaN).
+  auto load = [&](Slot& sl, int id, auto s_c) {
+    constexpr int s = decltype(s_c)::value;
+    constexpr V9Task tk = v9_task<SUB>(s);
+    sl.id = id;
+    if (id >= 0) {
+      const uint8_t* e = seq + (size_t)id * RAW;
+      const int col = tk.right * 256 + tk.sub * PPT * 64;
+#pragma unroll
+      for (int p = 0; p < PPT; p++) sl.v[p] = ld_stream_16(e + col + p * 64 + q4 * 16);
+      if constexpr (NS == 2) {
+        const float2 s2 = ld_stream_f2(e + 512 + tk.right * 8);
+        sl.scale[0] = s2.x;
+        sl.scale[1] = s2.y;
+      } else {
+        sl.scale[0] = ld_stream_f32(e + 512 + tk.right * 8 + tk.sub * 4);
+      }
+    } else {
+#pragma unroll
+      for (int p = 0; p < PPT; p++) sl.v[p] = make_uint4(0u, 0u, 0u, 0u);
+#pragma unroll
+      for (int i = 0; i < NS; i++) sl.scale[i] = 0.f;
+    }
+  };
+  auto put = [&](const Slot& sl, auto s_c) {
+    constexpr int s = decltype(s_c)::value;
+    constexpr V9Task tk = v9_task<SUB>(s);
+    const int row = row0 + 32 * tk.j;
+    const uint32_t tile = tk.buf ? Layout::K1 : Layout::K0;
+    const uint32_t rowoff = row * 128, rx = row & 7;
+#pragma unroll
+    for (int p = 0; p < PPT; p++) {
+      // Panel p's values enter the conversion only after panel p-1's stores (as in v5): left
+      // free, ptxas converts every panel first and needs more registers than the producer has.
+      uint4 v = sl.v[p];
+      asm volatile("" : "+r"(v.x), "+r"(v.y), "+r"(v.z), "+r"(v.w));
+      const float sc = sl.scale[NS == 2 ? p / 2 : 0];
+      uint4 lo, hi;
+      if constexpr (CONV4) {
+        dequant16(v, __floats2bfloat162_rn(sc, sc), lo, hi);
+      } else {
+        dequant16_v5(v, __floats2bfloat162_rn(sc * 0x1p120f, sc * 0x1p120f), lo, hi);
+      }
+      const uint32_t panel = base + tile + (tk.right * 4 + tk.sub * PPT + p) * PANEL + rowoff;
+      st_shared_16(panel + (((2 * q4) ^ rx) << 4), lo);
+      st_shared_16(panel + (((2 * q4 + 1) ^ rx) << 4), hi);
+    }
+    if constexpr (tk.right && tk.sub == SUB - 1) {  // the rope (bf16 as stored) and the flag
+      const int id = sl.id;
+      const uint32_t panel = base + tile + 8 * PANEL + rowoff;
+      const uint8_t* e = seq + (size_t)(id >= 0 ? id : 0) * RAW + 528 + q4 * 32;
+      cp_async_16(panel + (((2 * q4) ^ rx) << 4), e, id >= 0 ? 16 : 0);
+      cp_async_16(panel + (((2 * q4 + 1) ^ rx) << 4), e + 16, id >= 0 ? 16 : 0);
+      if (q4 == 0) smem[Layout::FLAGS + tk.buf * BLK + row] = id >= 0;
+    }
+  };
+
+  if (npairs == 0) return;
+  {
+    auto pro = [&](auto k_c) {
+      constexpr int k = decltype(k_c)::value;
+      load(ring[k], entry(0, std::integral_constant<int, k>{}), std::integral_constant<int, k>{});
+    };
+    unroll<NB>(pro);
+  }
+  for (int it = 0; it * UP < npairs; it++) {
+    auto step = [&](auto k_c) {
+      constexpr int k = decltype(k_c)::value;
+      constexpr int s = k % TP;
+      constexpr V9Task tk = v9_task<SUB>(s);
+      const int pair = it * UP + k / TP;
+      if (pair < npairs) {
+        const uint32_t half = 2 * tk.buf + tk.right;
+        if constexpr (tk.j == 0 && tk.sub == 0) {
+          const uint32_t par = ((uint32_t)pair & 1u) ^ 1u;  // a fresh barrier passes parity 1
+          mbar_wait<false>(base + Layout::FREE + 8 * half, par);
+        }
+        put(ring[k % NB], std::integral_constant<int, s>{});
+        if constexpr (tk.j == 1 && tk.sub == SUB - 1) {  // the half's last task: ready
+          const uint32_t bar = base + Layout::READY + 8 * half;
+          if constexpr (tk.right) cp_async_arrive_noinc(bar);  // the rope copies
+          fence_proxy_async_cta();
+          mbar_arrive(bar);
+        }
+        // The slot just stored takes task k + NB (possibly of the next iteration's pairs).
+        constexpr int k2 = k + NB;
+        const int pair2 = it * UP + k2 / TP;
+        if (pair2 < npairs)
+          load(ring[k % NB], entry(pair2, std::integral_constant<int, k2 % TP>{}),
+               std::integral_constant<int, k2 % TP>{});
+      }
+    };
+    unroll<U>(step);
+  }
+}
+
 template <bool FP8, bool CLUSTER, bool V5 = false, int DIAG = DIAG_NONE, bool V6 = false,
-          int V7 = 0>
+          int V7 = 0, int V9 = 0>
 S90 void sparse_mla(const Args& a) {
   static_assert(FP8 || !CLUSTER, "the bf16 gather has no CTA-pair form");
   static_assert(FP8 || !V5, "version 5 changes only the fp8 producer");
@@ -1557,6 +1713,10 @@ S90 void sparse_mla(const Args& a) {
                 "DIAG_CONSUMERS is a v4 / v5 producer switch");
   static_assert(V7 == 0 || (FP8 && CLUSTER && !V5 && !V6 && DIAG != DIAG_CONSUMERS),
                 "version 7 is an fp8 producer of the CTA pair");
+  static_assert(
+      V9 == 0 || (FP8 && !CLUSTER && !V5 && !V6 && V7 == 0 && DIAG != DIAG_CONSUMERS),
+      "version 9 is an fp8 producer of the solo kernel (V9 = 100 x (v4's conversion) + 10 x "
+      "slots + panels per slot)");
   extern __shared__ uint8_t smem_raw[];
   const uint32_t raw0 = smem_u32(smem_raw);
   const uint32_t base = (raw0 + 1023u) & ~1023u;
@@ -1626,6 +1786,8 @@ S90 void sparse_mla(const Args& a) {
     if constexpr (FP8) {
       if constexpr (V6) {
         producer_fp8_v6(a, base, smem, npairs);
+      } else if constexpr (V9 > 0) {
+        producer_fp8_v9<V9 / 10 % 10, V9 % 10, V9 >= 100>(a, base, smem, npairs);
       } else if constexpr (V7 > 0) {
         producer_fp8_v7<V7>(a, base, peer_base, npairs);
       } else {

@@ -99,3 +99,25 @@ extern "C" __global__ void __launch_bounds__(sm90s::THREADS, 1)
 extern "C" __device__ const int sparse_mla_fp8_v8_smem_bytes = sm90s::Layout8::BYTES;
 extern "C" __device__ const int sparse_mla_fp8_v8_threads = sm90s::THREADS;
 extern "C" __device__ const int sparse_mla_fp8_v8_heads_per_cta = sm90s::HEADS;
+
+// Version 9 candidates (-Ddsabench.cuda.sparse=v9 / v9b; not the default until an H200 round
+// proves them): v4's kernel whose producer overlaps its gather with its conversion: a ring of three
+// row-half register slots per thread, so two are in flight while one is converted, each slot
+// reloaded as soon as its stores are issued (see producer_fp8_v9 in sm90/sparse_mla.cuh). v9
+// converts with v5's instructions, v9b with v4's (dequant16). Same grid, arguments, shared memory
+// and consumers as v4. (Rings of 2 row-halves, or of 3, 4 or 5 quarter-rows, spill 12-160 bytes
+// at the producer's 88 registers; not built.)
+#define SPARSE_FP8_V9(NAME, V9)                                                                   \
+  extern "C" __global__ void __launch_bounds__(sm90s::THREADS, 1)                                 \
+      NAME(const __nv_bfloat16* __restrict__ q, const uint8_t* __restrict__ cache,                \
+           const int* __restrict__ indices, __nv_bfloat16* __restrict__ out, int T, int P, int k, \
+           float scaleLog2) {                                                                     \
+    sm90s::sparse_mla<true, false, false, sm90s::DIAG_NONE, false, 0, V9>(                        \
+        {q, cache, indices, out, T, P, k, scaleLog2});                                            \
+  }                                                                                               \
+  extern "C" __device__ const int NAME##_smem_bytes = sm90s::Layout::BYTES;                       \
+  extern "C" __device__ const int NAME##_threads = sm90s::THREADS;                                \
+  extern "C" __device__ const int NAME##_heads_per_cta = sm90s::HEADS;
+SPARSE_FP8_V9(sparse_mla_fp8_v9, 34)
+SPARSE_FP8_V9(sparse_mla_fp8_v9b, 134)
+#undef SPARSE_FP8_V9

@@ -16,7 +16,11 @@ package io.dsabench.kernels.cuda;
  * after each half's free barrier; same grid, arguments and shared memory as v5pair. {@code v8}
  * (candidate of the sdec8 round, same module): {@code sparse_mla_fp8_v8}, the solo kernel whose raw
  * entries wait in a shared-memory ring filled by cp.async.bulk, with one bf16 tile; same grid and
- * arguments, its shared-memory size from its export. {@code v3}: dsa_sparse_mla.cu's
+ * arguments, its shared-memory size from its export. {@code v9} / {@code v9b} (candidates of the
+ * sdec10 round, same module): {@code sparse_mla_fp8_v9} / {@code sparse_mla_fp8_v9b}, v4 whose
+ * producer keeps a ring of three row-half register slots per thread (two in flight while one is
+ * converted) to overlap its gather with its conversion; v9 converts with v5's instructions, v9b
+ * with v4's; same grid, arguments and shared memory as v4. {@code v3}: dsa_sparse_mla.cu's
  * dsa_sparse_mla_bf16_v3 and, for the fp8 cache, its CTA pair dsa_sparse_mla_fp8_v3_pair. System
  * property {@code dsabench.cuda.sparse} picks one for A/B runs. Other GPUs always run the portable
  * mma.sync kernels. (The version-4 CTA pair {@code v4pair} lost on the H200 and left the sources:
@@ -35,16 +39,18 @@ final class SparseShape {
         && !v.equals("v5pair")
         && !v.equals("v6")
         && !v.equals("v7")
-        && !v.equals("v8")) {
+        && !v.equals("v8")
+        && !v.equals("v9")
+        && !v.equals("v9b")) {
       throw new IllegalArgumentException(
-          PROPERTY + ": '" + v + "' is not one of v3, v4, v5, v5pair, v6, v7, v8");
+          PROPERTY + ": '" + v + "' is not one of v3, v4, v5, v5pair, v6, v7, v8, v9, v9b");
     }
     return v;
   }
 
   /**
    * Whether the version runs the sm90 kernels of sm90/prefill/sparse.cu and
-   * sm90/decode/sparse_fp8.cu (version 4 and the version 5 to 8 candidates: their modules, launch
+   * sm90/decode/sparse_fp8.cu (version 4 and the version 5 to 9 candidates: their modules, launch
    * constants).
    */
   static boolean isV4(String version) {
@@ -52,7 +58,8 @@ final class SparseShape {
         || version.startsWith("v5")
         || version.equals("v6")
         || version.equals("v7")
-        || version.equals("v8");
+        || version.equals("v8")
+        || version.startsWith("v9");
   }
 
   /** The module of a v4 kernel: the cubin's folder and name under kernels/src/main/cuda. */
@@ -62,8 +69,8 @@ final class SparseShape {
 
   /**
    * The sm90 kernel of a version ({@code v4}, {@code v5}, {@code v5pair}, {@code v6}, {@code v7},
-   * {@code v8}: the candidates change only the fp8 one); it exports {@code <kernel>_smem_bytes},
-   * {@code <kernel>_threads} and {@code <kernel>_heads_per_cta}.
+   * {@code v8}, {@code v9}, {@code v9b}: the candidates change only the fp8 one); it exports {@code
+   * <kernel>_smem_bytes}, {@code <kernel>_threads} and {@code <kernel>_heads_per_cta}.
    */
   static String v4Kernel(boolean fp8Cache, String version) {
     if (!fp8Cache) {
@@ -80,6 +87,10 @@ final class SparseShape {
         return "sparse_mla_fp8_v7";
       case "v8":
         return "sparse_mla_fp8_v8";
+      case "v9":
+        return "sparse_mla_fp8_v9";
+      case "v9b":
+        return "sparse_mla_fp8_v9b";
       default:
         return "sparse_mla_fp8_v4";
     }

@@ -33,16 +33,22 @@ class SparseShapeTest {
     System.setProperty(SparseShape.PROPERTY, "v8");
     assertThat(SparseShape.version()).isEqualTo("v8");
     assertThat(SparseShape.isV4("v8")).isTrue();
+    System.setProperty(SparseShape.PROPERTY, "v9");
+    assertThat(SparseShape.version()).isEqualTo("v9");
+    assertThat(SparseShape.isV4("v9")).isTrue();
+    assertThat(SparseShape.isV4("v9b")).isTrue();
   }
 
   @Test
   void removedAndUnknownVersionsAreNamedWithTheChoices() {
-    for (String gone : new String[] {"v4pair", "v9"}) {
+    for (String gone : new String[] {"v4pair", "v10"}) {
       System.setProperty(SparseShape.PROPERTY, gone);
       assertThatThrownBy(SparseShape::version)
           .isInstanceOf(IllegalArgumentException.class)
           .hasMessage(
-              "dsabench.cuda.sparse: '" + gone + "' is not one of v3, v4, v5, v5pair, v6, v7, v8");
+              "dsabench.cuda.sparse: '"
+                  + gone
+                  + "' is not one of v3, v4, v5, v5pair, v6, v7, v8, v9, v9b");
     }
   }
 
@@ -61,5 +67,8 @@ class SparseShapeTest {
     assertThat(SparseShape.v4Kernel(false, "v7")).isEqualTo("sparse_mla_bf16_v4");
     assertThat(SparseShape.v4Kernel(true, "v8")).isEqualTo("sparse_mla_fp8_v8");
     assertThat(SparseShape.v4Kernel(false, "v8")).isEqualTo("sparse_mla_bf16_v4");
+    assertThat(SparseShape.v4Kernel(true, "v9")).isEqualTo("sparse_mla_fp8_v9");
+    assertThat(SparseShape.v4Kernel(true, "v9b")).isEqualTo("sparse_mla_fp8_v9b");
+    assertThat(SparseShape.v4Kernel(false, "v9")).isEqualTo("sparse_mla_bf16_v4");
   }
 }
