@@ -22,6 +22,14 @@
 // ablations that split v9's two changes: v8d (v8's consumers on v9's 18-stage ring) and v9r (v9's
 // consumers on v8's 10-stage ring). Mode `idx10` times v2 / v6 / v8 / v8g / v9 / v9g / v8d / v9r at
 // four decode shapes (each twice, opposite orders); `pipe3 v8g,v9g` prices the g variants' pipe.
+// Round idx11: candidates v8c (v8 with the scale copies evict-first in L2 and the logits stored
+// streaming), v8i (v8 with items interleaved across CTAs) and v8ci (both), all shipped kernels of
+// sm90/indexer/fp8.cu. Mode `idx11` times v2 / v6 / v8 / v8c / v8i / v8ci at the four decode
+// shapes (each twice, opposite orders). Mode `javalike` times v8 (and the candidates) at 64 x 2,
+// 128K the driver's way and the way dsabench's Java harness does (CudaTimer: a hold kernel keeps
+// the stream until the launch is queued, so host latency is not timed; StageMeasurement: one launch
+// per sample; CudaDsaOps: the three tensor maps encoded on every call), on the driver's inputs
+// (e4m3 uniform in +-448) and on the harness's (uniform in +-1, scales in [0.5, 1.5)).
 #include <cuda.h>
 #include <cudaTypedefs.h>
 #include <cuda_runtime.h>
@@ -289,7 +297,13 @@ static Cand g_cands[] = {
     {"v9g", true, {}, {nullptr, nullptr, dsa_indexer_fp8_v6g_q4}, {0, 0, 0}, false, true},
     {"v8d", false, {nullptr, nullptr, dsa_indexer_fp8_v6_q4}, {}, {0, 0, 0}, false, true},
     {"v9r", false, {nullptr, nullptr, dsa_indexer_fp8_v6_q4}, {}, {0, 0, 0}, false, true},
+    {"v8c", false, {nullptr, nullptr, dsa_indexer_fp8_v6_q4}, {}, {0, 0, 0}, false, true},
+    {"v8i", false, {nullptr, nullptr, dsa_indexer_fp8_v6_q4}, {}, {0, 0, 0}, false, true},
+    {"v8ci", false, {nullptr, nullptr, dsa_indexer_fp8_v6_q4}, {}, {0, 0, 0}, false, true},
 };
+static const Kern8m g_v8c[2] = {dsa_indexer_fp8_v8c_q1, dsa_indexer_fp8_v8c_q2};
+static const Kern8m g_v8i[2] = {dsa_indexer_fp8_v8i_q1, dsa_indexer_fp8_v8i_q2};
+static const Kern8m g_v8ci[2] = {dsa_indexer_fp8_v8ci_q1, dsa_indexer_fp8_v8ci_q2};
 static const Kern8m g_v8[2] = {dsa_indexer_fp8_v8_q1, dsa_indexer_fp8_v8_q2};
 static const Kern9m g_v8g[2] = {dsa_indexer_fp8_v8g_q1, dsa_indexer_fp8_v8g_q2};
 static const Kern9m g_v8h[2] = {dsa_indexer_fp8_v8h_q1, dsa_indexer_fp8_v8h_q2};
@@ -325,7 +339,8 @@ static void setup_cands() {
     g_cands[1].smem[i] = g_cands[2].smem[i] = v5s[i];
     g_cands[3].smem[i] = g_cands[4].smem[i] = v6s[i];
     g_cands[5].smem[i] = g_cands[6].smem[i] = v7s[i];
-    for (int c = 7; c <= 13; c++) g_cands[c].smem[i] = v6s[i];  // only the q4 fallback uses it
+    for (int c = 7; c < (int)(sizeof g_cands / sizeof g_cands[0]); c++)
+      g_cands[c].smem[i] = v6s[i];  // only the q4 fallback uses it
   }
   for (Cand& c : g_cands)
     for (int i = 0; i < 3; i++) {
@@ -345,6 +360,8 @@ static void setup_cands() {
     CK(cudaFuncSetAttribute(g_v9[i], cudaFuncAttributeMaxDynamicSharedMemorySize, g_v9_smem[i]));
     CK(cudaFuncSetAttribute(g_v9g[i], cudaFuncAttributeMaxDynamicSharedMemorySize, g_v9_smem[i]));
     CK(cudaFuncSetAttribute(g_v8d[i], cudaFuncAttributeMaxDynamicSharedMemorySize, g_v9_smem[i]));
+    for (const Kern8m* kk : {g_v8c, g_v8i, g_v8ci})
+      CK(cudaFuncSetAttribute(kk[i], cudaFuncAttributeMaxDynamicSharedMemorySize, g_v8_smem[i]));
   }
   int o9 = 0;
   CK(cudaOccupancyMaxActiveBlocksPerMultiprocessor(&o9, dsa_indexer_fp8_v9g_q2, g_v8_threads,
@@ -435,9 +452,11 @@ struct V8Maps {
   int batch = 0, T = 0, P = 0;
   CUtensorMap qm, km, sm;
 };
+static V8Maps g_v8_maps;
+static void v8_maps_invalidate() { g_v8_maps.q = nullptr; }
 static const V8Maps& v8_maps(const uint8_t* q, const uint8_t* k, const float* ks, int batch, int T,
                              int P) {
-  static V8Maps m;
+  V8Maps& m = g_v8_maps;
   if (m.q == q && m.k == k && m.ks == ks && m.batch == batch && m.T == T && m.P == P) return m;
   m.q = q;
   m.k = k;
@@ -486,7 +505,13 @@ static void run(const Cand& c, const uint8_t* q, const float* w, const uint8_t* 
       kk[i]<<<grid, g_v8_threads, smem>>>(m.qm, m.km, m.sm, w, lg, batch, T, P,
                                           ensure_gmax((size_t)batch * T, P));
     } else {
-      const Kern8m* kk = nm == "v9" ? g_v9 : nm == "v8d" ? g_v8d : nm == "v9r" ? g_v9r : g_v8;
+      const Kern8m* kk = nm == "v9"     ? g_v9
+                         : nm == "v8d"  ? g_v8d
+                         : nm == "v9r"  ? g_v9r
+                         : nm == "v8c"  ? g_v8c
+                         : nm == "v8i"  ? g_v8i
+                         : nm == "v8ci" ? g_v8ci
+                                        : g_v8;
       kk[i]<<<grid, g_v8_threads, smem>>>(m.qm, m.km, m.sm, w, lg, batch, T, P);
     }
     return;
@@ -693,6 +718,207 @@ static void bench_indexer(int batch, int T, int P, const std::vector<std::string
   }
 }
 
+// ---------------------------------------------------------------- the Java harness's way
+// CudaTimer's hold kernel (fill.cu's dsa_hold_stream, re-written here): one thread spins on a flag
+// in mapped host memory so that the start event, the launch and the stop event run back to back
+// once the host has queued them; it gives up after 2 s (the sample then reads as failed).
+__global__ void hold_stream(volatile int* flag, long long timeout_ns) {
+  if (threadIdx.x != 0 || blockIdx.x != 0) return;
+  unsigned long long t0, t;
+  asm volatile("mov.u64 %0, %%globaltimer;" : "=l"(t0));
+  while (flag[0] == 0) {
+    asm volatile("mov.u64 %0, %%globaltimer;" : "=l"(t));
+    if ((long long)(t - t0) > timeout_ns) {
+      flag[1] = 1;
+      return;
+    }
+  }
+}
+
+// The shipped cubin (build-cubins.sh's flags: -O3 -lineinfo), loaded and launched through the
+// driver API as the Java backend does (cuModuleLoadData, cuFuncSetAttribute, cuLaunchKernel with
+// the maps as by-value parameters): `javalike` times its kernels beside this binary's own when the
+// environment names it (IDX11_CUBIN). Driver entry points looked up at run time (no -lcuda).
+struct ShippedCubin {
+  PFN_cuModuleLoadData_v2000 load = nullptr;
+  PFN_cuModuleGetFunction_v2000 get = nullptr;
+  PFN_cuFuncSetAttribute_v9000 attr = nullptr;
+  PFN_cuLaunchKernel_v4000 launch = nullptr;
+  CUmodule mod = nullptr;
+  bool ok = false;
+};
+static ShippedCubin& shipped() {
+  static ShippedCubin c;
+  static bool tried = false;
+  if (tried) return c;
+  tried = true;
+  const char* path = getenv("IDX11_CUBIN");
+  if (!path || !*path) return c;
+  FILE* f = fopen(path, "rb");
+  if (!f) {
+    printf("javalike: cannot open %s\n", path);
+    return c;
+  }
+  std::vector<char> img;
+  char buf[1 << 16];
+  size_t r;
+  while ((r = fread(buf, 1, sizeof buf, f)) > 0) img.insert(img.end(), buf, buf + r);
+  fclose(f);
+  cudaDriverEntryPointQueryResult st;
+  auto entry = [&](const char* sym, void** fn) {
+    CK(cudaGetDriverEntryPointByVersion(sym, fn, 12000, cudaEnableDefault, &st));
+  };
+  entry("cuModuleLoadData", (void**)&c.load);
+  entry("cuModuleGetFunction", (void**)&c.get);
+  entry("cuFuncSetAttribute", (void**)&c.attr);
+  entry("cuLaunchKernel", (void**)&c.launch);
+  if (!c.load || !c.get || !c.attr || !c.launch) {
+    printf("javalike: a driver entry point is missing\n");
+    return c;
+  }
+  CK(cudaFree(0));  // the runtime's primary context is current
+  const CUresult e = c.load(&c.mod, img.data());
+  if (e != CUDA_SUCCESS) {
+    printf("javalike: cuModuleLoadData(%s) failed: %d\n", path, (int)e);
+    return c;
+  }
+  c.ok = true;
+  return c;
+}
+// Launches dsa_indexer_fp8_<name>_q<nq> from the shipped cubin with v8's grid, threads and shared
+// memory; the maps encoded on every call (as CudaDsaOps.indexerV8 does). False when it cannot.
+static bool run_shipped(const std::string& name, const uint8_t* q, const float* w, const uint8_t* k,
+                        const float* ks, float* lg, int batch, int T, int P) {
+  ShippedCubin& c = shipped();
+  if (!c.ok) return false;
+  const int nq = nq_for(T), i = kNqIdx[nq];
+  if (nq > 2) return false;
+  const std::string fn = "dsa_indexer_fp8_" + name + "_q" + std::to_string(nq);
+  CUfunction f;
+  if (c.get(&f, c.mod, fn.c_str()) != CUDA_SUCCESS) return false;
+  if (c.attr(f, CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES, g_v8_smem[i]) != CUDA_SUCCESS)
+    return false;
+  v8_maps_invalidate();
+  const V8Maps& m = v8_maps(q, k, ks, batch, T, P);
+  CUtensorMap qm = m.qm, km = m.km, sm = m.sm;
+  const float* wp = w;
+  float* lp = lg;
+  void* args[] = {&qm, &km, &sm, &wp, &lp, &batch, &T, &P};
+  static const int perSm = read_const(dsa_indexer_fp8_v8_ctas_per_sm);
+  return c.launch(f, g_sms * perSm, 1, 1, g_v8_threads, 1, 1, g_v8_smem[i], nullptr, args,
+                  nullptr) == CUDA_SUCCESS;
+}
+
+// One sample as StageMeasurement.sampleSession takes it: hold, start event, the stage's issue
+// (CudaDsaOps.indexerV8 encodes the three maps, then launches), stop event, release, wait.
+// Median of 10 after 2 warm-ups (as median_ms).
+static double java_ms(const Cand& c, const uint8_t* q, const float* w, const uint8_t* k,
+                      const float* ks, float* lg, int batch, int T, int P,
+                      bool fromShipped = false) {
+  static int* hflag = nullptr;
+  static int* dflag = nullptr;
+  static cudaEvent_t a, b;
+  if (!hflag) {
+    CK(cudaHostAlloc(&hflag, 8, cudaHostAllocMapped | cudaHostAllocPortable));
+    CK(cudaHostGetDevicePointer(&dflag, hflag, 0));
+    CK(cudaEventCreate(&a));
+    CK(cudaEventCreate(&b));
+  }
+  std::vector<float> ts;
+  for (int i = 0; i < 12; i++) {
+    volatile int* f = hflag;
+    f[0] = 0;
+    f[1] = 0;
+    hold_stream<<<1, 32>>>(dflag, 2000000000LL);
+    CK(cudaEventRecord(a));
+    v8_maps_invalidate();  // the Java side encodes the maps on every call
+    if (fromShipped) {
+      if (!run_shipped(c.name, q, w, k, ks, lg, batch, T, P)) {
+        f[0] = 1;
+        CK(cudaDeviceSynchronize());
+        return -1;
+      }
+    } else {
+      run(c, q, w, k, ks, lg, batch, T, P);
+    }
+    CK(cudaEventRecord(b));
+    f[0] = 1;
+    CK(cudaEventSynchronize(b));
+    float ms;
+    CK(cudaEventElapsedTime(&ms, a, b));
+    if (f[1]) printf("javalike: the hold kernel timed out\n");
+    if (i >= 2) ts.push_back(ms);
+  }
+  std::sort(ts.begin(), ts.end());
+  return ts[ts.size() / 2];
+}
+
+// v8 and the candidates at one shape, four ways: the driver's timing or the harness's, on the
+// driver's inputs or on inputs filled as the harness fills them. Two passes, opposite orders.
+static void bench_javalike(int batch, int T, int P, const std::vector<std::string>& names) {
+  const double bytes =
+      (double)batch * P * 132 + (double)batch * T * P * 4 + (double)batch * T * (8192 + 256);
+  char pt[64];
+  snprintf(pt, sizeof pt, "b=%d T=%d P=%d", batch, T, P);
+  for (int harness_inputs = 0; harness_inputs < 2; harness_inputs++) {
+    Inputs in(batch, T, P, 11);
+    if (harness_inputs) {  // StageInputs: e4m3 / fp32 uniform in +-1 (scale 1), scales 0.5..1.5
+      FILL(fill_e4m3, in.q, in.rows * 8192, 101, 1.f);
+      FILL(fill_e4m3, in.k, (size_t)batch * P * 128, 102, 1.f);
+      FILL(fill_f32, in.w, in.rows * 64, 103, -1.f, 1.f);
+      FILL(fill_f32, in.ks, (size_t)batch * P, 104, 0.5f, 1.5f);
+      CK(cudaDeviceSynchronize());
+    }
+    Timer tm;
+    const char* inp = harness_inputs ? "harness-inputs" : "driver-inputs ";
+    for (int pass = 0; pass < 2; pass++) {
+      std::vector<std::string> order = names;
+      if (pass) std::reverse(order.begin(), order.end());
+      for (const std::string& n : order) {
+        Cand* c = cand(n);
+        if (!c || !enabled(n)) continue;
+        double d, j;
+        if (pass == 0) {
+          d = tm.median_ms([&] { run(*c, in.q, in.w, in.k, in.ks, in.lg, batch, T, P); });
+          j = java_ms(*c, in.q, in.w, in.k, in.ks, in.lg, batch, T, P);
+        } else {
+          j = java_ms(*c, in.q, in.w, in.k, in.ks, in.lg, batch, T, P);
+          d = tm.median_ms([&] { run(*c, in.q, in.w, in.k, in.ks, in.lg, batch, T, P); });
+        }
+        char line[256];
+        snprintf(line, sizeof line,
+                 "javalike %-4s %-18s %s driver-timing %7.4f ms %5.2f TB/s | harness-timing "
+                 "%7.4f ms %5.2f TB/s (%+5.1f%%)",
+                 n.c_str(), pt, inp, d, bytes / d / 1e9, j, bytes / j / 1e9, 100 * (j / d - 1));
+        printf("BENCH %s\n", line);
+        g_summary.push_back(line);
+        // The same kernel from the shipped cubin, the harness's way, checked bit for bit first.
+        if (shipped().ok) {
+          CK(cudaMemset(in.lg, 0xff, in.rows * P * 4));
+          const bool launched = run_shipped(n, in.q, in.w, in.k, in.ks, in.lg, batch, T, P);
+          const cudaError_t e = cudaDeviceSynchronize();
+          if (!launched || e != cudaSuccess) {
+            printf("javalike: %s from the shipped cubin did not run (%s)\n", n.c_str(),
+                   cudaGetErrorString(e));
+            if (e != cudaSuccess) exit(4);
+            continue;
+          }
+          bool same = true;
+          if (!harness_inputs) same = in.compare(*c, "javalike shipped-cubin " + n + " " + pt);
+          const double js = java_ms(*c, in.q, in.w, in.k, in.ks, in.lg, batch, T, P, true);
+          snprintf(line, sizeof line,
+                   "javalike %-4s %-18s %s shipped-cubin harness-timing %7.4f ms %5.2f TB/s "
+                   "(%+5.1f%% vs driver-timing)%s",
+                   n.c_str(), pt, inp, js, bytes / js / 1e9, 100 * (js / d - 1),
+                   same ? "" : " CHECK FAILED");
+          printf("BENCH %s\n", line);
+          g_summary.push_back(line);
+        }
+      }
+    }
+  }
+}
+
 // The two stages together, as a decode step runs them: v2 + v10 (today) against each g-variant +
 // gmax; gmax's output checked on 32 rows of each variant's logits first.
 static void bench_pipe(int batch, int T, int P, const std::vector<std::string>& names) {
@@ -821,8 +1047,8 @@ int main(int argc, char** argv) {
                           (int)sizeof(Gmax3Smem)));
   const std::vector<std::string> all = {"v2", "v6", "v6g", "v7", "v7g", "v8", "v8g"};
   if (mode == "check") {
-    for (const char* n :
-         {"v6", "v6g", "v7", "v7g", "v8", "v8g", "v8h", "v9", "v9g", "v8d", "v9r"}) {
+    for (const char* n : {"v6", "v6g", "v7", "v7g", "v8", "v8g", "v8h", "v9", "v9g", "v8d", "v9r",
+                          "v8c", "v8i", "v8ci"}) {
       if (!enabled(n)) continue;
       const Cand& c = *cand(n);
       check_cpu(c, 3, 2, 3001, 2);          // decode, NQ = 2, partial last block
@@ -879,14 +1105,25 @@ int main(int argc, char** argv) {
       bench_indexer(sh[0], sh[1], sh[2], fwd);
       bench_indexer(sh[0], sh[1], sh[2], rev);
     }
+  } else if (mode == "idx11") {
+    std::vector<std::string> fwd = {"v2", "v6", "v8", "v8c", "v8i", "v8ci"};
+    std::vector<std::string> rev = {"v2"};
+    rev.insert(rev.end(), fwd.rbegin(), fwd.rend() - 1);
+    for (const auto& sh : std::vector<std::array<int, 3>>{
+             {64, 2, 131072}, {64, 1, 131072}, {128, 2, 131072}, {64, 2, 32768}}) {
+      bench_indexer(sh[0], sh[1], sh[2], fwd);
+      bench_indexer(sh[0], sh[1], sh[2], rev);
+    }
+  } else if (mode == "javalike") {
+    bench_javalike(64, 2, 131072, {"v8", "v8c", "v8i", "v8ci"});
   } else if (mode == "pipe3") {
     for (const auto& sh : std::vector<std::array<int, 3>>{
              {64, 2, 131072}, {128, 2, 131072}, {64, 2, 32768}, {64, 1, 131072}})
       bench_pipe3(sh[0], sh[1], sh[2], {"v8g", "v8h", "v9g"});
   } else {
     fprintf(stderr,
-            "usage: idx7_bench check|indexer|prefill|pipe|idx9|idx10|pipe3 "
-            "[v2,v5,v5g,v6,v6g,v7,v7g,v8,v8g,v8h,v9,v9g,v8d,v9r]\n");
+            "usage: idx7_bench check|indexer|prefill|pipe|idx9|idx10|idx11|javalike|pipe3 "
+            "[v2,v5,v5g,v6,v6g,v7,v7g,v8,v8g,v8h,v9,v9g,v8d,v9r,v8c,v8i,v8ci]\n");
     return 2;
   }
   printf("SUMMARY %s: %s (%d failed)\n", mode.c_str(), g_fail ? "CHECKS FAILED" : "checks passed",

@@ -392,6 +392,15 @@ __device__ __forceinline__ void ix8_tma_1d(uint32_t dst, const CUtensorMap* map,
       "l"(reinterpret_cast<uint64_t>(map)), "r"(bar), "r"(c0)
       : "memory");
 }
+// The same copy with an L2 cache policy (v8c: the scales, like the keys, are read once).
+__device__ __forceinline__ void ix8_tma_1d_hint(uint32_t dst, const CUtensorMap* map, uint32_t bar,
+                                                int c0, uint64_t policy) {
+  asm volatile(
+      "cp.async.bulk.tensor.1d.shared::cluster.global.mbarrier::complete_tx::bytes.L2::cache_hint "
+      "[%0], [%1, {%3}], [%2], %4;\n" ::"r"(dst),
+      "l"(reinterpret_cast<uint64_t>(map)), "r"(bar), "r"(c0), "l"(policy)
+      : "memory");
+}
 __device__ __forceinline__ void ix8_tma_2d(uint32_t dst, const CUtensorMap* map, uint32_t bar,
                                            int c0, int c1) {
   asm volatile(
@@ -629,7 +638,16 @@ __device__ __forceinline__ void ix9_consume(uint32_t sQ, uint32_t sK, const floa
 // read as zeros); sMap [batch * P] fp32, box IX8_SBOX (dsa_indexer_fp8_v8_scale_box).
 // GMAX: 0 none (v8), 1 each item's maxima in its own epilogue (v8g), 2 finished under the next
 // item's products (v8h). PIPE (v9, v9g): the consumers run ix9_consume instead of v8's loop.
-template <int NQ, int GMAX, bool PIPE = false, int STAGES = IX8_STAGES>
+// OPT (v8 only, bits): IX8_HINTS: the scale copies carry the keys' evict-first L2 policy and the
+// logits are stored streaming (st.global.cs), so that neither displaces lines still wanted; the
+// 1.1 GB of keys and scales and 64 MB of logits of a 64 x 2 decode at 128K are all touched once
+// (v8c). IX8_INTERLEAVE: CTA c takes items c, c + G, c + 2G, ... of the batch x tiles x blocks list
+// instead of a contiguous run, so the grid reads one ~1 MB window of the key cache at a time
+// rather than G streams 8 MB apart (v8i); a CTA then changes query tile every ~NB / G items
+// (a 16 KB query reload from L2 each time).
+constexpr int IX8_HINTS = 1;
+constexpr int IX8_INTERLEAVE = 2;
+template <int NQ, int GMAX, bool PIPE = false, int STAGES = IX8_STAGES, int OPT = 0>
 __device__ __forceinline__ void indexer_v8_body(const CUtensorMap* qMap, const CUtensorMap* kMap,
                                                 const CUtensorMap* sMap,
                                                 const float* __restrict__ w,
@@ -638,6 +656,8 @@ __device__ __forceinline__ void indexer_v8_body(const CUtensorMap* qMap, const C
   static_assert(NQ <= 2, "v8 keeps the head weights in registers: NQ <= 2");
   static_assert(!PIPE || GMAX <= 1, "v9 finishes its maxima in the epilogue (GMAX 0 or 1)");
   static_assert(STAGES % IX8_CONSUMERS == 0, "stage reuse must stay within one consumer");
+  static_assert(!PIPE || OPT == 0, "OPT is for v8's consumers");
+  constexpr bool HINTS = (OPT & IX8_HINTS) != 0, INTERLEAVE = (OPT & IX8_INTERLEAVE) != 0;
   constexpr int NACC = NQ * 32;
   constexpr int QBYTES = NQ * 8192;
 
@@ -660,9 +680,24 @@ __device__ __forceinline__ void indexer_v8_body(const CUtensorMap* qMap, const C
   const int ntiles = (T + NQ - 1) / NQ;
   const int NB = (P + IX_BK - 1) / IX_BK;  // every block of every tile (decode: all visible)
   const long long total = (long long)batch * ntiles * NB;
-  const long long first = total * blockIdx.x / gridDim.x;
-  const int n = (int)(total * (blockIdx.x + 1) / gridDim.x - first);  // this CTA's items
+  const long long first = INTERLEAVE ? blockIdx.x : total * blockIdx.x / gridDim.x;
+  // This CTA's items: a contiguous run, or (INTERLEAVE) every G-th item from its index on.
+  const int n = INTERLEAVE
+                    ? (total > first ? (int)((total - first + gridDim.x - 1) / gridDim.x) : 0)
+                    : (int)(total * (blockIdx.x + 1) / gridDim.x - first);
   const int seg0 = (int)(first / NB), blk0 = (int)(first - (long long)seg0 * NB);
+  // INTERLEAVE: item li of this CTA is global item blockIdx.x + li * G (32-bit: a decode batch has
+  // far fewer than 2^31 items); its query tile's ordinal among this CTA's tiles (the slot and phase
+  // of the query barrier) is li when G >= NB (every item a new tile: consecutive items are at least
+  // one sequence apart) and seg - seg0 otherwise (consecutive items at most one tile apart).
+  auto itemAt = [&](int li, int& sg, int& bk) {
+    const unsigned g = blockIdx.x + (unsigned)li * gridDim.x;
+    sg = (int)(g / (unsigned)NB);
+    bk = (int)(g - (unsigned)sg * NB);
+  };
+  auto tileOrdinal = [&](int li, int sg) {
+    return INTERLEAVE && (int)gridDim.x >= NB ? li : sg - seg0;
+  };
 
   if (tid == 0) {
     for (int s = 0; s < STAGES; s++) {
@@ -683,11 +718,13 @@ __device__ __forceinline__ void indexer_v8_body(const CUtensorMap* qMap, const C
     dsa::sm90::tma_prefetch_map(kMap);
     dsa::sm90::tma_prefetch_map(sMap);
     const uint64_t stream = dsa::sm90::l2_evict_first();  // keys are read once
-    int seg = seg0, blk = blk0, ls = -1, firstOfCur = 0;
+    int seg = seg0, blk = blk0, ls = -1, firstOfCur = 0, prevSeg = -1;
     for (int li = 0; li < n; li++) {
       const int s = li % STAGES, round = li / STAGES;
       if (round > 0) ix8_wait(emptyBar(s), round - 1, IX8_EMPTY, s, li, n);
-      if (li == 0 || blk == 0) {
+      if constexpr (INTERLEAVE) itemAt(li, seg, blk);
+      if (INTERLEAVE ? seg != prevSeg : li == 0 || blk == 0) {
+        prevSeg = seg;
         // A new query tile: slot ls & 1 last held tile ls - 2, whose readers are the last
         // IX8_CONSUMERS items before tile ls - 1 began (one per consumer); wait for their release
         // unless an earlier refill of their stage already did (then the stage moved on: skip).
@@ -711,8 +748,11 @@ __device__ __forceinline__ void indexer_v8_body(const CUtensorMap* qMap, const C
       // Full boxes count whole, zero-filled past the tensor or not.
       dsa::sm90::mbar_arrive_expect_tx(fullBar(s), 8192 + IX8_SBOX * 4);
       dsa::sm90::tma_load_3d_if(true, sK + s * 8192, kMap, fullBar(s), 0, blk * IX_BK, b, stream);
-      ix8_tma_1d(sS + s * IX8_SSLOT, sMap, fullBar(s), (b * P + blk * IX_BK) & ~3);
-      if (++blk == NB) {
+      if constexpr (HINTS)
+        ix8_tma_1d_hint(sS + s * IX8_SSLOT, sMap, fullBar(s), (b * P + blk * IX_BK) & ~3, stream);
+      else
+        ix8_tma_1d(sS + s * IX8_SSLOT, sMap, fullBar(s), (b * P + blk * IX_BK) & ~3);
+      if (!INTERLEAVE && ++blk == NB) {
         blk = 0;
         seg++;
       }
@@ -746,7 +786,8 @@ __device__ __forceinline__ void indexer_v8_body(const CUtensorMap* qMap, const C
   for (int li = wg; li < n; li += IX8_CONSUMERS) {
     const int s = li % STAGES;
     ix8_wait(fullBar(s), li / STAGES, IX8_FULL, s, li, n);
-    const int ls = seg - seg0;
+    if constexpr (INTERLEAVE) itemAt(li, seg, blk);
+    const int ls = tileOrdinal(li, seg);
     if (seg != mySeg) {
       // The slot's copy was issued before this item's keys (which have landed), and the slot
       // cannot be refilled before this warpgroup releases its last item of the tile.
@@ -817,7 +858,10 @@ __device__ __forceinline__ void indexer_v8_body(const CUtensorMap* qMap, const C
     float m = -INFINITY;
     if (storer && t < T && key < P) {
       const float v = key <= P - T + t ? o * sc : -INFINITY;
-      logits[(size_t)(b * T + t) * P + key] = v;
+      if constexpr (HINTS)
+        __stcs(logits + (size_t)(b * T + t) * P + key, v);
+      else
+        logits[(size_t)(b * T + t) * P + key] = v;
       m = v;
     }
     if constexpr (GMAX == 1) {
@@ -834,10 +878,12 @@ __device__ __forceinline__ void indexer_v8_body(const CUtensorMap* qMap, const C
                  ? gmax + (size_t)(b * T + t) * ((P + 7) >> 3) + g
                  : nullptr;
     }
-    blk += IX8_CONSUMERS;
-    while (blk >= NB) {
-      blk -= NB;
-      seg++;
+    if constexpr (!INTERLEAVE) {
+      blk += IX8_CONSUMERS;
+      while (blk >= NB) {
+        blk -= NB;
+        seg++;
+      }
     }
   }
   if constexpr (GMAX == 2) {  // the last item's maxima (the loop is uniform over the warpgroup)
@@ -852,39 +898,60 @@ __device__ __forceinline__ void indexer_v8_body(const CUtensorMap* qMap, const C
 // consumer warpgroups + a producer warpgroup), dsa_indexer_fp8_v8_smem_q<NQ> bytes of dynamic
 // shared memory, a grid of dsa_indexer_fp8_v8_ctas_per_sm CTAs per SM (persistent: each CTA takes
 // an equal contiguous run of all batch x tiles x blocks items).
-#define DSA_INDEXER_V8(NQ)                                                                       \
-  extern "C" __global__ void __launch_bounds__(IX8_THREADS, 1) dsa_indexer_fp8_v8_q##NQ(         \
-      const __grid_constant__ CUtensorMap qMap, const __grid_constant__ CUtensorMap kMap,        \
-      const __grid_constant__ CUtensorMap sMap, const float* __restrict__ w,                     \
-      float* __restrict__ logits, int batch, int T, int P) {                                     \
-    indexer_v8_body<NQ, 0>(&qMap, &kMap, &sMap, w, logits, batch, T, P, nullptr);                \
-  }                                                                                              \
-  extern "C" __global__ void __launch_bounds__(IX8_THREADS, 1) dsa_indexer_fp8_v8g_q##NQ(        \
-      const __grid_constant__ CUtensorMap qMap, const __grid_constant__ CUtensorMap kMap,        \
-      const __grid_constant__ CUtensorMap sMap, const float* __restrict__ w,                     \
-      float* __restrict__ logits, int batch, int T, int P, float* __restrict__ gmax) {           \
-    indexer_v8_body<NQ, 1>(&qMap, &kMap, &sMap, w, logits, batch, T, P, gmax);                   \
-  }                                                                                              \
-  extern "C" __global__ void __launch_bounds__(IX8_THREADS, 1) dsa_indexer_fp8_v8h_q##NQ(        \
-      const __grid_constant__ CUtensorMap qMap, const __grid_constant__ CUtensorMap kMap,        \
-      const __grid_constant__ CUtensorMap sMap, const float* __restrict__ w,                     \
-      float* __restrict__ logits, int batch, int T, int P, float* __restrict__ gmax) {           \
-    indexer_v8_body<NQ, 2>(&qMap, &kMap, &sMap, w, logits, batch, T, P, gmax);                   \
-  }                                                                                              \
-  extern "C" __global__ void __launch_bounds__(IX8_THREADS, 1) dsa_indexer_fp8_v9_q##NQ(         \
-      const __grid_constant__ CUtensorMap qMap, const __grid_constant__ CUtensorMap kMap,        \
-      const __grid_constant__ CUtensorMap sMap, const float* __restrict__ w,                     \
-      float* __restrict__ logits, int batch, int T, int P) {                                     \
-    indexer_v8_body<NQ, 0, true, IX9_STAGES>(&qMap, &kMap, &sMap, w, logits, batch, T, P,        \
-                                             nullptr);                                           \
-  }                                                                                              \
-  extern "C" __global__ void __launch_bounds__(IX8_THREADS, 1) dsa_indexer_fp8_v9g_q##NQ(        \
-      const __grid_constant__ CUtensorMap qMap, const __grid_constant__ CUtensorMap kMap,        \
-      const __grid_constant__ CUtensorMap sMap, const float* __restrict__ w,                     \
-      float* __restrict__ logits, int batch, int T, int P, float* __restrict__ gmax) {           \
-    indexer_v8_body<NQ, 1, true, IX9_STAGES>(&qMap, &kMap, &sMap, w, logits, batch, T, P, gmax); \
-  }                                                                                              \
-  extern "C" __device__ const int dsa_indexer_fp8_v8_smem_q##NQ = ix8_smem(NQ);                  \
+#define DSA_INDEXER_V8(NQ)                                                                         \
+  extern "C" __global__ void __launch_bounds__(IX8_THREADS, 1) dsa_indexer_fp8_v8_q##NQ(           \
+      const __grid_constant__ CUtensorMap qMap, const __grid_constant__ CUtensorMap kMap,          \
+      const __grid_constant__ CUtensorMap sMap, const float* __restrict__ w,                       \
+      float* __restrict__ logits, int batch, int T, int P) {                                       \
+    indexer_v8_body<NQ, 0>(&qMap, &kMap, &sMap, w, logits, batch, T, P, nullptr);                  \
+  }                                                                                                \
+  extern "C" __global__ void __launch_bounds__(IX8_THREADS, 1) dsa_indexer_fp8_v8g_q##NQ(          \
+      const __grid_constant__ CUtensorMap qMap, const __grid_constant__ CUtensorMap kMap,          \
+      const __grid_constant__ CUtensorMap sMap, const float* __restrict__ w,                       \
+      float* __restrict__ logits, int batch, int T, int P, float* __restrict__ gmax) {             \
+    indexer_v8_body<NQ, 1>(&qMap, &kMap, &sMap, w, logits, batch, T, P, gmax);                     \
+  }                                                                                                \
+  extern "C" __global__ void __launch_bounds__(IX8_THREADS, 1) dsa_indexer_fp8_v8h_q##NQ(          \
+      const __grid_constant__ CUtensorMap qMap, const __grid_constant__ CUtensorMap kMap,          \
+      const __grid_constant__ CUtensorMap sMap, const float* __restrict__ w,                       \
+      float* __restrict__ logits, int batch, int T, int P, float* __restrict__ gmax) {             \
+    indexer_v8_body<NQ, 2>(&qMap, &kMap, &sMap, w, logits, batch, T, P, gmax);                     \
+  }                                                                                                \
+  extern "C" __global__ void __launch_bounds__(IX8_THREADS, 1) dsa_indexer_fp8_v9_q##NQ(           \
+      const __grid_constant__ CUtensorMap qMap, const __grid_constant__ CUtensorMap kMap,          \
+      const __grid_constant__ CUtensorMap sMap, const float* __restrict__ w,                       \
+      float* __restrict__ logits, int batch, int T, int P) {                                       \
+    indexer_v8_body<NQ, 0, true, IX9_STAGES>(&qMap, &kMap, &sMap, w, logits, batch, T, P,          \
+                                             nullptr);                                             \
+  }                                                                                                \
+  extern "C" __global__ void __launch_bounds__(IX8_THREADS, 1) dsa_indexer_fp8_v9g_q##NQ(          \
+      const __grid_constant__ CUtensorMap qMap, const __grid_constant__ CUtensorMap kMap,          \
+      const __grid_constant__ CUtensorMap sMap, const float* __restrict__ w,                       \
+      float* __restrict__ logits, int batch, int T, int P, float* __restrict__ gmax) {             \
+    indexer_v8_body<NQ, 1, true, IX9_STAGES>(&qMap, &kMap, &sMap, w, logits, batch, T, P, gmax);   \
+  }                                                                                                \
+  extern "C" __global__ void __launch_bounds__(IX8_THREADS, 1) dsa_indexer_fp8_v8c_q##NQ(          \
+      const __grid_constant__ CUtensorMap qMap, const __grid_constant__ CUtensorMap kMap,          \
+      const __grid_constant__ CUtensorMap sMap, const float* __restrict__ w,                       \
+      float* __restrict__ logits, int batch, int T, int P) {                                       \
+    indexer_v8_body<NQ, 0, false, IX8_STAGES, IX8_HINTS>(&qMap, &kMap, &sMap, w, logits, batch, T, \
+                                                         P, nullptr);                              \
+  }                                                                                                \
+  extern "C" __global__ void __launch_bounds__(IX8_THREADS, 1) dsa_indexer_fp8_v8i_q##NQ(          \
+      const __grid_constant__ CUtensorMap qMap, const __grid_constant__ CUtensorMap kMap,          \
+      const __grid_constant__ CUtensorMap sMap, const float* __restrict__ w,                       \
+      float* __restrict__ logits, int batch, int T, int P) {                                       \
+    indexer_v8_body<NQ, 0, false, IX8_STAGES, IX8_INTERLEAVE>(&qMap, &kMap, &sMap, w, logits,      \
+                                                              batch, T, P, nullptr);               \
+  }                                                                                                \
+  extern "C" __global__ void __launch_bounds__(IX8_THREADS, 1) dsa_indexer_fp8_v8ci_q##NQ(         \
+      const __grid_constant__ CUtensorMap qMap, const __grid_constant__ CUtensorMap kMap,          \
+      const __grid_constant__ CUtensorMap sMap, const float* __restrict__ w,                       \
+      float* __restrict__ logits, int batch, int T, int P) {                                       \
+    indexer_v8_body<NQ, 0, false, IX8_STAGES, IX8_HINTS | IX8_INTERLEAVE>(                         \
+        &qMap, &kMap, &sMap, w, logits, batch, T, P, nullptr);                                     \
+  }                                                                                                \
+  extern "C" __device__ const int dsa_indexer_fp8_v8_smem_q##NQ = ix8_smem(NQ);                    \
   extern "C" __device__ const int dsa_indexer_fp8_v9_smem_q##NQ = ix8_smem(NQ, IX9_STAGES);
 DSA_INDEXER_V8(1)
 DSA_INDEXER_V8(2)

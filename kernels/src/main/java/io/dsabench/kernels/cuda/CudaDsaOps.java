@@ -123,7 +123,7 @@ final class CudaDsaOps {
       switch (version) {
         case "v5", "v5g" -> indexerV5(op, site, version.equals("v5g"));
         case "v6", "v6g", "v7", "v7g" -> indexerV6(op, site, version);
-        case "v8", "v8g", "v8h", "v9", "v9g" -> indexerV8(op, site, version);
+        case "v8", "v8g", "v8h", "v9", "v9g", "v8c", "v8i", "v8ci" -> indexerV8(op, site, version);
         default -> indexerWgmma(op, site);
       }
       return;
@@ -300,7 +300,8 @@ final class CudaDsaOps {
   // Indexer v8 / v8g / v8h / v9 / v9g (candidates, sm90/indexer/fp8.cu): a producer warp filling a
   // ring of key stages by TMA for two consumer warpgroups, on a persistent grid of the cubin's CTAs
   // per SM; its copies go through three tensor maps built here (q, keys, key scales). v9 / v9g run
-  // the same launch with a deeper ring (their own shared-memory export) and pipelined consumers.
+  // the same launch with a deeper ring (their own shared-memory export) and pipelined consumers;
+  // v8c / v8i / v8ci (round idx11) exactly v8's launch (cache hints, interleaved items).
   // Four queries per CTA (T >= 4) run v6's kernel on v2's grid, as v8 has no 4-query kernel.
   private void indexerV8(Ops.Indexer op, String site, String version) {
     int nq = wgmmaQueriesPerCta(op.tokensPerSeq());
