@@ -461,6 +461,23 @@ final class CudaDsaOps {
           op.k());
       return;
     }
+    if (version.equals("v13") && rows > TopkVersion.V13_MIN_ROWS) {
+      String site = "CudaDsaOps.topK";
+      String module = "sm90/topk/v13";
+      backend.launch(
+          module,
+          "dsa_topk_v13",
+          site,
+          new int[] {rows, 1, 1},
+          new int[] {constant(module, "dsa_topk_v13_threads", site), 1, 1},
+          constant(module, "dsa_topk_v13_smem", site),
+          CudaBackend.cuda(op.logits(), "logits"),
+          CudaBackend.cuda(op.indices(), "indices"),
+          op.tokensPerSeq(),
+          op.position(),
+          op.k());
+      return;
+    }
     if (version.equals("v11")) {
       String site = "CudaDsaOps.topK";
       String module = "sm90/topk/v11";

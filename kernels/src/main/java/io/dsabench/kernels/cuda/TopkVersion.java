@@ -15,11 +15,14 @@ package io.dsabench.kernels.cuda;
  * per SM, so gmax2 runs past two waves of rows; the same pairing), or the round-ptopk10 candidate
  * {@code p12} ({@code sm90/topk/prefill.cu}: a persistent grid of two CTAs per SM that streams rows
  * through a shared-memory ring by bulk copies, each row's sample fetched under the previous row;
- * for batches of more than {@link #P12_MIN_ROWS} rows, v10 for fewer). System property {@code
- * dsabench.cuda.topk}; or the round-topk10 candidate {@code c12} ({@code sm90/topk/decode.cu}: each
- * decode row split over a cluster of C CTAs, one read of each logit, nothing from the indexer; v10
- * past one wave of 3 CTAs per SM or under its minimum row). (The split and cluster top-k lost on
- * the H200 and left the sources: kernels/NOTES.md says where they are.)
+ * for batches of more than {@link #P12_MIN_ROWS} rows, v10 for fewer), or the round-ptopk11
+ * candidate {@code v13} ({@code sm90/topk/v13.cu}: v10 with its sample loaded ahead of a shorter L2
+ * prefetch, v11's window threshold, and a small threshold bin ranked directly instead of further
+ * radix levels; for batches of more than {@link #V13_MIN_ROWS} rows, v10 for fewer). The
+ * round-topk10 candidate {@code c12} ({@code sm90/topk/decode.cu}: each decode row split over a
+ * cluster of C CTAs, one read of each logit, nothing from the indexer; v10 past one wave of 3 CTAs
+ * per SM or under its minimum row). System property {@code dsabench.cuda.topk}. (The split and
+ * cluster top-k lost on the H200 and left the sources: kernels/NOTES.md says where they are.)
  */
 final class TopkVersion {
   static final String PROPERTY = "dsabench.cuda.topk";
@@ -31,6 +34,9 @@ final class TopkVersion {
    * fewer rows than CTAs a persistent grid has nothing to overlap.
    */
   static final int P12_MIN_ROWS = 256;
+
+  /** v13 runs for more rows than this (prefill, where round ptopk11 times it); v10 for fewer. */
+  static final int V13_MIN_ROWS = 256;
 
   private TopkVersion() {}
 
@@ -44,12 +50,13 @@ final class TopkVersion {
         && !v.equals("gmax2")
         && !v.equals("gmax3")
         && !v.equals("p12")
-        && !v.equals("c12")) {
+        && !v.equals("c12")
+        && !v.equals("v13")) {
       throw new IllegalArgumentException(
           PROPERTY
               + ": '"
               + v
-              + "' is not one of v10, gmax, s16, s16p, v11, gmax2, gmax3, p12, c12");
+              + "' is not one of v10, gmax, s16, s16p, v11, gmax2, gmax3, p12, c12, v13");
     }
     return hopper ? v : "v10";
   }

@@ -20,7 +20,7 @@ class TopkVersionTest {
     System.setProperty(TopkVersion.PROPERTY, "gmax");
     assertThat(TopkVersion.version(true)).isEqualTo("gmax");
     assertThat(TopkVersion.version(false)).isEqualTo("v10");
-    for (String v : new String[] {"s16", "s16p", "v11", "gmax2", "gmax3", "p12", "c12"}) {
+    for (String v : new String[] {"s16", "s16p", "v11", "gmax2", "gmax3", "p12", "c12", "v13"}) {
       System.setProperty(TopkVersion.PROPERTY, v);
       assertThat(TopkVersion.version(true)).isEqualTo(v);
       assertThat(TopkVersion.version(false)).isEqualTo("v10");
@@ -36,7 +36,7 @@ class TopkVersionTest {
           .hasMessage(
               "dsabench.cuda.topk: '"
                   + gone
-                  + "' is not one of v10, gmax, s16, s16p, v11, gmax2, gmax3, p12, c12");
+                  + "' is not one of v10, gmax, s16, s16p, v11, gmax2, gmax3, p12, c12, v13");
     }
   }
 }
