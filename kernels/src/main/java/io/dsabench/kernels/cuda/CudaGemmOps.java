@@ -16,9 +16,10 @@ import jcuda.driver.JCudaDriver;
  * The FP8 block-scaled GEMM of the rest of the model ({@link Ops.Fp8Gemm}, issue 21): {@code
  * dsa_fp8_gemm_v1} / {@code _v2} in {@code sm90/gemm/fp8.cu}, sm_90a only.
  *
- * <p>Which kernel runs: system property {@value #PROPERTY}: {@code off} (the default until an H200
- * round proves a kernel: the op says it is not enabled), {@code v1} or {@code v2} (v1 with each
- * math warpgroup's promotion under its own next products). Both take the same launch.
+ * <p>Which kernel runs: system property {@value #PROPERTY}: {@code v2} (the default since round
+ * gemm21 proved v1 and v2 on the H200), {@code off} (the op says it is not enabled), {@code v1}
+ * or {@code v2} (v1 with each math warpgroup's promotion under its own next products). Both take
+ * the same launch.
  *
  * <p>Per call it encodes two TMA tensor maps (host work only) and launches the persistent kernel
  * over the tiles of a row-block table: (group, first row, rows ≤ 128) for every 128 rows of every
@@ -30,7 +31,7 @@ import jcuda.driver.JCudaDriver;
  */
 final class CudaGemmOps implements AutoCloseable {
   static final String PROPERTY = "dsabench.cuda.fp8gemm";
-  static final String DEFAULT_VERSION = "off";
+  static final String DEFAULT_VERSION = "v2";
   static final String MODULE = "sm90/gemm/fp8";
   static final String KERNEL = "dsa_fp8_gemm"; // + "_" + version; also the constants' prefix
   static final String FINISH = "dsa_fp8_gemm_finish";

@@ -19,8 +19,8 @@ class CudaGemmOpsTest {
   }
 
   @Test
-  void versionDefaultsToOffAndNamesTheChoices() {
-    assertThat(CudaGemmOps.version()).isEqualTo("off");
+  void versionDefaultsToV2AndNamesTheChoices() {
+    assertThat(CudaGemmOps.version()).isEqualTo("v2");
     System.setProperty(CudaGemmOps.PROPERTY, "v1");
     assertThat(CudaGemmOps.version()).isEqualTo("v1");
     System.setProperty(CudaGemmOps.PROPERTY, "v2");
@@ -48,6 +48,7 @@ class CudaGemmOpsTest {
         .isInstanceOf(KernelException.class)
         .hasMessage(
             "cuda: fp8Gemm needs sm_90a (wgmma and TMA); NVIDIA A100 is compute capability 8.0");
+    System.setProperty(CudaGemmOps.PROPERTY, "off");
     assertThatThrownBy(() -> CudaGemmOps.requireRunnable("cuda", true, "NVIDIA H200", "9.0"))
         .isInstanceOf(KernelException.class)
         .hasMessage(
