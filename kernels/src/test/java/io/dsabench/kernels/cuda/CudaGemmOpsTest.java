@@ -26,9 +26,13 @@ class CudaGemmOpsTest {
     System.setProperty(CudaGemmOps.PROPERTY, "v2");
     assertThat(CudaGemmOps.version()).isEqualTo("v2");
     System.setProperty(CudaGemmOps.PROPERTY, "v3");
+    assertThat(CudaGemmOps.version()).isEqualTo("v3");
+    System.setProperty(CudaGemmOps.PROPERTY, "v4");
+    assertThat(CudaGemmOps.version()).isEqualTo("v4");
+    System.setProperty(CudaGemmOps.PROPERTY, "v5");
     assertThatThrownBy(CudaGemmOps::version)
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("dsabench.cuda.fp8gemm: 'v3' is not one of off, v1, v2");
+        .hasMessage("dsabench.cuda.fp8gemm: 'v5' is not one of off, v1, v2, v3, v4");
   }
 
   @Test
@@ -53,7 +57,7 @@ class CudaGemmOpsTest {
         .isInstanceOf(KernelException.class)
         .hasMessage(
             "cuda: fp8Gemm is off until an H200 round proves sm90/gemm/fp8.cu;"
-                + " -Ddsabench.cuda.fp8gemm=v1 or v2 runs it");
+                + " -Ddsabench.cuda.fp8gemm=v1, v2, v3 or v4 runs it");
     System.setProperty(CudaGemmOps.PROPERTY, "v1");
     CudaGemmOps.requireRunnable("cuda", true, "NVIDIA H200", "9.0");
   }
@@ -71,9 +75,9 @@ class CudaGemmOpsTest {
     for (String name : CudaGemmOps.CONSTANTS) {
       assertThat(cubin).as(name).contains(name + "\0");
     }
-    assertThat(cubin)
-        .contains(CudaGemmOps.KERNEL + "_v1\0")
-        .contains(CudaGemmOps.KERNEL + "_v2\0")
-        .contains(CudaGemmOps.FINISH + "\0");
+    for (String v : CudaGemmOps.VERSIONS) {
+      assertThat(cubin).contains(CudaGemmOps.KERNEL + "_" + v + "\0");
+    }
+    assertThat(cubin).contains(CudaGemmOps.FINISH + "\0");
   }
 }
