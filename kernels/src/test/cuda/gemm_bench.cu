@@ -5,6 +5,7 @@
 // the split-k epilogue; then times DeepSeek-V3.2's layer GEMMs at the prefill (m = 16384) and
 // decode (m = 256) batches.
 //   gemm_bench check VERSION            -> "CHECK <version> <case> relL2=... PASS|FAIL" lines
+// v5 runs in clusters of 2 CTAs (__cluster_dims__ on the kernel, plain launch, grid even).
 //   gemm_bench time VERSIONS [filter]   -> "TIME <version> <name> ..." lines: the versions
 //                                          (comma-separated, e.g. v2,v3) one after the other on
 //                                          each shape's buffers; filter: comma-separated shapes
@@ -82,21 +83,23 @@ __global__ void gemm_ref(const __nv_fp8_e4m3* a, const float* as, const __nv_fp8
 
 // ---------------------------------------------------------------- launch (what Java does)
 static PFN_cuTensorMapEncodeTiled_v12000 g_encode;
-static int g_sms, g_smem, g_bn;
+static int g_sms, g_smem, g_bn, g_boxm, g_cluster, g_maxClusters = 1 << 30;
 using GemmKernel = decltype(&dsa_fp8_gemm_v1);
 static GemmKernel g_kernel = dsa_fp8_gemm_v1;
 static std::string g_version = "v1";
 struct Version {
   const char* name;
   GemmKernel kernel;
-  const int* smemSymbol;  // the cubin's dsa_fp8_gemm_<version>_smem / _block_n, read as Java does
-  const int* bnSymbol;
+  // the cubin's dsa_fp8_gemm_<version>_smem / _block_n / _box_m / _cluster, read as Java does
+  const int *smemSymbol, *bnSymbol, *boxmSymbol, *clusterSymbol;
 };
+#define DSA_VERSION(V)                                                                     \
+  {                                                                                        \
+    #V, dsa_fp8_gemm_##V, &dsa_fp8_gemm_##V##_smem, &dsa_fp8_gemm_##V##_block_n,           \
+        &dsa_fp8_gemm_##V##_box_m, &dsa_fp8_gemm_##V##_cluster                             \
+  }
 static const Version kVersions[] = {
-    {"v1", dsa_fp8_gemm_v1, &dsa_fp8_gemm_v1_smem, &dsa_fp8_gemm_v1_block_n},
-    {"v2", dsa_fp8_gemm_v2, &dsa_fp8_gemm_v2_smem, &dsa_fp8_gemm_v2_block_n},
-    {"v3", dsa_fp8_gemm_v3, &dsa_fp8_gemm_v3_smem, &dsa_fp8_gemm_v3_block_n},
-    {"v4", dsa_fp8_gemm_v4, &dsa_fp8_gemm_v4_smem, &dsa_fp8_gemm_v4_block_n},
+    DSA_VERSION(v1), DSA_VERSION(v2), DSA_VERSION(v3), DSA_VERSION(v4), DSA_VERSION(v5),
 };
 static void select(const std::string& v) {
   for (const Version& x : kVersions) {
@@ -105,10 +108,12 @@ static void select(const std::string& v) {
     g_kernel = x.kernel;
     CK(cudaMemcpyFromSymbol(&g_smem, *x.smemSymbol, sizeof(int)));
     CK(cudaMemcpyFromSymbol(&g_bn, *x.bnSymbol, sizeof(int)));
+    CK(cudaMemcpyFromSymbol(&g_boxm, *x.boxmSymbol, sizeof(int)));
+    CK(cudaMemcpyFromSymbol(&g_cluster, *x.clusterSymbol, sizeof(int)));
     CK(cudaFuncSetAttribute(x.kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, g_smem));
     return;
   }
-  fprintf(stderr, "version %s: not v1, v2, v3 or v4\n", v.c_str());
+  fprintf(stderr, "version %s: not v1, v2, v3, v4 or v5\n", v.c_str());
   exit(2);
 }
 
@@ -116,7 +121,7 @@ static CUtensorMap map_a(const void* a, int m, int k) {
   CUtensorMap map;
   cuuint64_t dims[2] = {(cuuint64_t)k, (cuuint64_t)m};
   cuuint64_t strides[1] = {(cuuint64_t)k};
-  cuuint32_t box[2] = {128, 128}, es[2] = {1, 1};
+  cuuint32_t box[2] = {128, (cuuint32_t)g_boxm}, es[2] = {1, 1};  // v5: 64 rows per CTA
   CUresult r = g_encode(&map, CU_TENSOR_MAP_DATA_TYPE_UINT8, 2, const_cast<void*>(a), dims, strides,
                         box, es, CU_TENSOR_MAP_INTERLEAVE_NONE, CU_TENSOR_MAP_SWIZZLE_128B,
                         CU_TENSOR_MAP_L2_PROMOTION_L2_256B, CU_TENSOR_MAP_FLOAT_OOB_FILL_NONE);
@@ -165,6 +170,10 @@ static Plan plan(const std::vector<int>& groups, int n, int k, int forceSplits) 
   p.splits = forceSplits ? forceSplits : s;
   p.tiles = tiles0 * p.splits;
   p.grid = std::min(p.tiles, g_sms);
+  if (g_cluster == 2) {  // v5: one pair tile (two column tiles) per cluster of 2 CTAs
+    const int pairTiles = p.numRowBlocks * ((colBlocks + 1) / 2) * p.splits;
+    p.grid = 2 * std::min(pairTiles, std::min(g_sms / 2, g_maxClusters));
+  }
   CK(cudaMalloc(&p.dRowBlocks, rb.size() * sizeof(int4)));
   CK(cudaMemcpy(p.dRowBlocks, rb.data(), rb.size() * sizeof(int4), cudaMemcpyHostToDevice));
   return p;
@@ -325,9 +334,9 @@ static void time_shape(const char* name, const std::vector<int>& groups, int n, 
     const double stream_us = bytes / (COPY_TBS * 1e12) * 1e6;
     char line[512];
     snprintf(line, sizeof line,
-             "%s %-16s m=%-6d g=%-3zu n=%-6d k=%-5d splits=%-2d tiles=%-5d %9.1f us "
+             "%s %-16s m=%-6d g=%-3zu n=%-6d k=%-5d splits=%-2d tiles=%-5d grid=%-3d %9.1f us "
              "[%7.1f..%7.1f] %7.1f TFLOP/s = %.3f of fp8 | %.3g GB, stream %.1f us, t/stream %.2f",
-             v.c_str(), name, p.m, groups.size(), n, k, p.splits, p.tiles, med * 1e3, lo * 1e3,
+             v.c_str(), name, p.m, groups.size(), n, k, p.splits, p.tiles, p.grid, med * 1e3, lo * 1e3,
              hi * 1e3, tflops, tflops / FP8_TFLOPS, bytes / 1e9, stream_us, med * 1e3 / stream_us);
     printf("TIME %s\n", line);
     g_summary.push_back(line);
@@ -363,7 +372,22 @@ int main(int argc, char** argv) {
   }
   for (const std::string& v : versions) {
     select(v);
-    printf("%s: smem=%d block_n=%d\n", v.c_str(), g_smem, g_bn);
+    printf("%s: smem=%d block_n=%d box_m=%d cluster=%d\n", v.c_str(), g_smem, g_bn, g_boxm,
+           g_cluster);
+    if (g_cluster > 1) {
+      // The grid assumes every SM pair can hold a cluster (132 SMs = 66 TPCs of 2): say so if not.
+      cudaLaunchConfig_t cfg = {};
+      cudaLaunchAttribute attr;
+      attr.id = cudaLaunchAttributeClusterDimension;
+      attr.val.clusterDim.x = g_cluster, attr.val.clusterDim.y = 1, attr.val.clusterDim.z = 1;
+      cfg.gridDim = dim3(g_sms), cfg.blockDim = dim3(THREADS), cfg.dynamicSmemBytes = g_smem;
+      cfg.attrs = &attr, cfg.numAttrs = 1;
+      int clusters = -1;
+      cudaError_t e = cudaOccupancyMaxActiveClusters(&clusters, (void*)g_kernel, &cfg);
+      printf("%s: max active clusters %d (%s; the grid uses %d)\n", v.c_str(), clusters,
+             cudaGetErrorString(e), g_sms / g_cluster);
+      if (e == cudaSuccess && clusters > 0) g_maxClusters = clusters;
+    }
   }
   printf("sms=%d threads=%d\n", g_sms, THREADS);
 

@@ -40,6 +40,13 @@
 //     (L2->SM bytes per flop -17%). A 192-column tile spans two 128-wide weight-scale blocks: the
 //     boundary falls at column 128 of even tiles and 64 of odd ones. n 576 (kv_a) is 3 tiles.
 //   - v4: v2 (128 x 128, two block accumulators) with the staged epilogue.
+//   - v5: v3 in clusters of 2 CTAs on the same row block and adjacent column tiles (a pair tile):
+//     each CTA's producer loads half of the A rows (64) and multicasts them into both CTAs, so A
+//     leaves L2 once per 384 columns. Each empty barrier then counts the consumer warps of both
+//     CTAs (a producer writes into its partner's stage too), and both CTAs walk the same pair
+//     tiles in step; the second CTA of a pair past the last column tile computes zeros and stores
+//     nothing. All threads meet at a cluster barrier before exit (remote arrivals target live
+//     shared memory only).
 #include <cuda_bf16.h>
 
 #include "../../dsa_common.cuh"
@@ -99,7 +106,7 @@ __device__ __forceinline__ Tile tile_of(int t, const int4* __restrict__ rowBlock
   return tile;
 }
 
-template <int BN, bool PIPE, bool SEPI>
+template <int BN, bool PIPE, bool SEPI, bool MC>
 __device__ __forceinline__ void gemm_body(const CUtensorMap* aMap, const CUtensorMap* bMap,
                                           const float* __restrict__ aScales,
                                           const float* __restrict__ bScales,
@@ -120,37 +127,68 @@ __device__ __forceinline__ void gemm_body(const CUtensorMap* aMap, const CUtenso
 
   const int kBlocks = k / BK;
   const int colBlocks = (n + BN - 1) / BN;
-  const int tiles = numRowBlocks * colBlocks * splits;
+  // MC: tiles are pair tiles (two adjacent column tiles), one per cluster; rank picks the column.
+  const int tileCols = MC ? (colBlocks + 1) / 2 : colBlocks;
+  const int tiles = numRowBlocks * tileCols * splits;
   const int wg = threadIdx.x / 128;
+  const uint32_t rank = MC ? dsak::cluster_rank() : 0;
+  // First tile and stride, re-read from the special registers where used (no live registers).
+#define FIRST_TILE ((int)(MC ? blockIdx.x / 2 : blockIdx.x))
+#define TILE_STRIDE ((int)(MC ? gridDim.x / 2 : gridDim.x))
+  auto tile_at = [&](int t) {
+    Tile tile = tile_of<BN>(t, rowBlocks, numRowBlocks, tileCols, splits, kBlocks);
+    if constexpr (MC) {
+      tile.cb = tile.cb * 2 + dsak::cluster_rank();  // re-read: no register kept for it
+      tile.col0 = tile.cb * BN;
+    }
+    return tile;
+  };
 
   if (threadIdx.x == 0) {
     for (int s = 0; s < STAGES; s++) {
       h::mbar_init(fullBar(s), 1);
-      h::mbar_init(emptyBar(s), 8);  // one lane of each math warp
+      h::mbar_init(emptyBar(s), MC ? 16 : 8);  // one lane of each math warp (of both CTAs: MC)
     }
     h::mbar_init_fence();
     h::tma_prefetch_map(aMap);
     h::tma_prefetch_map(bMap);
   }
-  __syncthreads();
+  // MC: the partner's barriers are initialised before any multicast or remote arrival.
+  if constexpr (MC)
+    dsa::gemm::cluster_sync_all();
+  else
+    __syncthreads();
 
   if (wg == 0) {
     h::regs_release<(BN > 128 ? 24 : 40)>();
-    if (threadIdx.x != 0) return;
+    if (threadIdx.x != 0) {
+      if constexpr (MC) dsa::gemm::cluster_sync_all();
+      return;
+    }
     int it = 0;  // k blocks issued so far: stage it % STAGES, its use number it / STAGES
-    for (int t = blockIdx.x; t < tiles; t += gridDim.x) {
-      const Tile tile = tile_of<BN>(t, rowBlocks, numRowBlocks, colBlocks, splits, kBlocks);
+    for (int t = FIRST_TILE; t < tiles; t += TILE_STRIDE) {
+      const Tile tile = tile_at(t);
       for (int kb = tile.kb0; kb < tile.kb1; kb++, it++) {
         const int s = it % STAGES;
         // The stage's previous use (parity of use - 1) must be released; a fresh barrier passes.
         h::mbar_wait(emptyBar(s), ((it / STAGES) & 1) ^ 1);
         h::mbar_arrive_expect_tx(fullBar(s), STAGE_BYTES);
         const uint32_t sa = base + s * STAGE_BYTES;
-        h::tma_load_2d_if(true, sa, aMap, fullBar(s), kb * BK, tile.row0);
-        h::tma_load_3d_if(true, sa + A_BYTES, bMap, fullBar(s), kb * BK, tile.col0, tile.group,
-                          h::l2_evict_normal());
+        if constexpr (MC)  // this CTA's 64 rows of A into both CTAs
+          dsa::gemm::tma_load_2d_multicast(sa + dsak::cluster_rank() * (A_BYTES / 2), aMap,
+                                           fullBar(s), kb * BK,
+                                           tile.row0 + dsak::cluster_rank() * 64, 0x3);
+        else
+          h::tma_load_2d_if(true, sa, aMap, fullBar(s), kb * BK, tile.row0);
+        if constexpr (BN > 128)  // no cache-hint operand (evict_normal is the default): the
+                                 // producer's 24 registers hold no 64-bit policy
+          h::tma_load_3d(sa + A_BYTES, bMap, fullBar(s), kb * BK, tile.col0, tile.group);
+        else
+          h::tma_load_3d_if(true, sa + A_BYTES, bMap, fullBar(s), kb * BK, tile.col0, tile.group,
+                            h::l2_evict_normal());
       }
     }
+    if constexpr (MC) dsa::gemm::cluster_sync_all();
     return;
   }
 
@@ -185,21 +223,29 @@ __device__ __forceinline__ void gemm_body(const CUtensorMap* aMap, const CUtenso
   };
   // After this warp's wait: its products have read the stage (wait_group is per warp), so one
   // arrival per warp.
+  // MC: the partner's barriers, as shared::cluster addresses.
+  const uint32_t peerBars = MC ? dsak::map_shared(bars, rank ^ 1) : 0;
   auto release = [&](int it) {
-    if (lane == 0) h::mbar_arrive(emptyBar(it % STAGES));
+    if (lane == 0) {
+      h::mbar_arrive(emptyBar(it % STAGES));
+      if constexpr (MC)  // the partner's producer writes this stage too
+        dsa::gemm::mbar_arrive_cluster(peerBars + (STAGES + it % STAGES) * 8);
+    }
   };
   float total[NACC];
   // The recipe's promotion: total += block * aScale[row] * bScale. Scale products per row (0: row
   // A, 1: row B) and weight-scale block: lo for the tile's first 128-wide weight-scale block, hi
-  // for the next, mid for columns 64..127 of the tile (hi on a tile that starts mid-block: BN 192).
+  // for the next. Columns 64..127 of the tile take hi on a tile that starts mid-block (`half`:
+  // BN 192, odd tiles), selected here rather than kept in two more registers.
   struct Scales {
-    float lo0, lo1, mid0, mid1, hi0, hi1;
+    float lo0, lo1, hi0, hi1;
   };
-  auto promote = [&](const float* d, const Scales& s) {
+  auto promote = [&](const float* d, const Scales& s, bool half) {
+    const float mid0 = half ? s.hi0 : s.lo0, mid1 = half ? s.hi1 : s.lo1;
 #pragma unroll
     for (int j = 0; j < BN / 8; j++) {
-      const float s0 = j < 8 ? s.lo0 : j < 16 ? s.mid0 : s.hi0;
-      const float s1 = j < 8 ? s.lo1 : j < 16 ? s.mid1 : s.hi1;
+      const float s0 = j < 8 ? s.lo0 : j < 16 ? mid0 : s.hi0;
+      const float s1 = j < 8 ? s.lo1 : j < 16 ? mid1 : s.hi1;
       total[j * 4 + 0] = fmaf(d[j * 4 + 0], s0, total[j * 4 + 0]);
       total[j * 4 + 1] = fmaf(d[j * 4 + 1], s0, total[j * 4 + 1]);
       total[j * 4 + 2] = fmaf(d[j * 4 + 2], s1, total[j * 4 + 2]);
@@ -209,16 +255,15 @@ __device__ __forceinline__ void gemm_body(const CUtensorMap* aMap, const CUtenso
 
   float acc0[NACC], acc1[PIPE ? NACC : 1];
   int it = 0;  // k blocks consumed so far, in the producer's order
-  for (int t = blockIdx.x; t < tiles; t += gridDim.x) {
-    const Tile tile = tile_of<BN>(t, rowBlocks, numRowBlocks, colBlocks, splits, kBlocks);
+  for (int t = FIRST_TILE; t < tiles; t += TILE_STRIDE) {
+    const Tile tile = tile_at(t);
     // Rows past m (TMA zero-filled, never stored) read row m - 1's scale, which exists.
     const int gA = min(tile.row0 + rowA, m - 1), gB = min(tile.row0 + rowB, m - 1);
     // The tile's weight-scale blocks: the one holding its first column, and (BN 192) the next,
     // clamped to the last (a tile past n's last block reads it for columns never stored).
-    const int wcb = tile.col0 / 128;
+    const int wcb = min(tile.col0 / 128, bScaleRow - 1);  // MC: a pair's second tile may be past n
     const float* bs0 = bScales + ((size_t)tile.group * bScaleRow + wcb) * kBlocks;
-    const float* bs1 = bScales + ((size_t)tile.group * bScaleRow + min(wcb + 1, bScaleRow - 1)) * kBlocks;
-    const bool half = (tile.col0 % 128) != 0;  // BN 192, odd tile: the next block from column 64
+    const int bs1Off = wcb + 1 < bScaleRow ? kBlocks : 0;  // bs0 + this: the next block's
 #pragma unroll
     for (int i = 0; i < NACC; i++) total[i] = 0.f;
     // Scales of the next block (n*), loaded a block ahead.
@@ -227,16 +272,15 @@ __device__ __forceinline__ void gemm_body(const CUtensorMap* aMap, const CUtenso
       nsa = __ldg(aScales + (size_t)kb * m + gA);
       nsb = __ldg(aScales + (size_t)kb * m + gB);
       nsw0 = __ldg(bs0 + kb);
-      if constexpr (BN > 128) nsw1 = __ldg(bs1 + kb);
+      if constexpr (BN > 128) nsw1 = __ldg(bs0 + bs1Off + kb);
     };
     auto scales = [&]() {  // the loaded block's scale products
       Scales r;
       r.lo0 = nsa * nsw0, r.lo1 = nsb * nsw0;
       if constexpr (BN > 128) {
         r.hi0 = nsa * nsw1, r.hi1 = nsb * nsw1;
-        r.mid0 = half ? r.hi0 : r.lo0, r.mid1 = half ? r.hi1 : r.lo1;
       } else {
-        r.mid0 = r.hi0 = r.lo0, r.mid1 = r.hi1 = r.lo1;
+        r.hi0 = r.lo0, r.hi1 = r.lo1;
       }
       return r;
     };
@@ -249,7 +293,7 @@ __device__ __forceinline__ void gemm_body(const CUtensorMap* aMap, const CUtenso
         dsak::wgmma_wait<0>();
         h::fence_regs<NACC>(acc0);
         release(it);
-        promote(acc0, sc);
+        promote(acc0, sc, tile.col0 % 128 != 0);
       }
     } else {
       // Block j+1's products run while block j is promoted from the other set; each step ends
@@ -265,7 +309,7 @@ __device__ __forceinline__ void gemm_body(const CUtensorMap* aMap, const CUtenso
           if (j + 2 < nkb) next_scales(tile.kb0 + j + 2);
           issue(nxt, it);
         }
-        promote(cur, sc);  // cur: complete since the last step's wait
+        promote(cur, sc, tile.col0 % 128 != 0);  // cur: complete since the last step's wait
         dsak::wgmma_wait<0>();
         h::fence_regs<NACC>(nxt);
         if (more) release(it++);
@@ -338,6 +382,7 @@ __device__ __forceinline__ void gemm_body(const CUtensorMap* aMap, const CUtenso
       }
     }
   }
+  if constexpr (MC) dsa::gemm::cluster_sync_all();
 }
 
 }  // namespace
@@ -346,21 +391,24 @@ __device__ __forceinline__ void gemm_body(const CUtensorMap* aMap, const CUtenso
 // (dsa_fp8_gemm_<version>_block_n: 128, v3 192). rowBlocks: int4 (group, first row, rows, unused)
 // per row block. ws: fp32 [m][n], zero, used when splits > 1 (then out is written by
 // dsa_fp8_gemm_finish). Every version takes the same arguments; shared memory and BN per version.
-#define DSA_FP8_GEMM(NAME, BN, PIPE, SEPI)                                                         \
-  extern "C" __global__ void __launch_bounds__(THREADS, 1) NAME(                                   \
+#define DSA_FP8_GEMM(NAME, BN, PIPE, SEPI, MC)                                                     \
+  extern "C" __global__ void __launch_bounds__(THREADS, 1) __cluster_dims__(MC ? 2 : 1, 1, 1) NAME( \
       const __grid_constant__ CUtensorMap aMap, const __grid_constant__ CUtensorMap bMap,          \
       const float* __restrict__ aScales, const float* __restrict__ bScales,                        \
       __nv_bfloat16* __restrict__ out, float* __restrict__ ws, const int4* __restrict__ rowBlocks, \
       int numRowBlocks, int m, int n, int k, int splits) {                                         \
-    gemm_body<BN, PIPE, SEPI>(&aMap, &bMap, aScales, bScales, out, ws, rowBlocks, numRowBlocks, m, \
-                              n, k, splits);                                                       \
+    gemm_body<BN, PIPE, SEPI, MC>(&aMap, &bMap, aScales, bScales, out, ws, rowBlocks,            \
+                                  numRowBlocks, m, n, k, splits);                                  \
   }                                                                                                \
   extern "C" __device__ const int NAME##_smem = Cfg<BN, SEPI>::SMEM_BYTES;                         \
-  extern "C" __device__ const int NAME##_block_n = BN;
-DSA_FP8_GEMM(dsa_fp8_gemm_v1, 128, false, false)
-DSA_FP8_GEMM(dsa_fp8_gemm_v2, 128, true, false)
-DSA_FP8_GEMM(dsa_fp8_gemm_v3, 192, false, true)
-DSA_FP8_GEMM(dsa_fp8_gemm_v4, 128, true, true)
+  extern "C" __device__ const int NAME##_block_n = BN;                                             \
+  extern "C" __device__ const int NAME##_box_m = MC ? BM / 2 : BM; /* rows of the A map's box */   \
+  extern "C" __device__ const int NAME##_cluster = MC ? 2 : 1;     /* grid: a multiple of this */
+DSA_FP8_GEMM(dsa_fp8_gemm_v1, 128, false, false, false)
+DSA_FP8_GEMM(dsa_fp8_gemm_v2, 128, true, false, false)
+DSA_FP8_GEMM(dsa_fp8_gemm_v3, 192, false, true, false)
+DSA_FP8_GEMM(dsa_fp8_gemm_v4, 128, true, true, false)
+DSA_FP8_GEMM(dsa_fp8_gemm_v5, 192, false, true, true)
 
 // Split k's last step: out = bf16(ws), ws = 0 (ready for the next call). elems4 = m * n / 4.
 extern "C" __global__ void __launch_bounds__(256)

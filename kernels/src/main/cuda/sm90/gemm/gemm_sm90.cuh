@@ -1,6 +1,6 @@
 // Helpers of the fp8 GEMM (fp8.cu) alone: wgmma e4m3 x e4m3 -> fp32, m64n192k32, for its 128 x 192
 // tiles (v3; dsa_wgmma.cuh has N = 64, 128, 256 only), and the staged epilogue's shared-memory
-// accesses. The operand list is mechanical: one "+f" per accumulator register,
+// accesses, and the 2-CTA cluster primitives of v5. The operand list is mechanical: one "+f" per accumulator register,
 // 96 per thread.
 #pragma once
 #include <stdint.h>
@@ -53,6 +53,29 @@ __device__ __forceinline__ uint4 ld_shared_v4(uint32_t addr) {
                : "r"(addr)
                : "memory");
   return v;
+}
+
+// ---- the 2-CTA cluster of v5 (A multicast) ----
+// Box (c0, c1) of a rank-2 tensor map into the same shared-memory offset `dst` of every CTA in
+// `mask`, each copy completing on the barrier at offset `bar` of its own CTA.
+__device__ __forceinline__ void tma_load_2d_multicast(uint32_t dst, const CUtensorMap* map,
+                                                      uint32_t bar, int c0, int c1,
+                                                      uint16_t mask) {
+  asm volatile(
+      "cp.async.bulk.tensor.2d.shared::cluster.global.mbarrier::complete_tx::bytes.multicast::"
+      "cluster [%0], [%1, {%3, %4}], [%2], %5;\n" ::"r"(dst),
+      "l"(reinterpret_cast<uint64_t>(map)), "r"(bar), "r"(c0), "r"(c1), "h"(mask)
+      : "memory");
+}
+// One arrival on the barrier at shared::cluster address `bar` (another CTA's, from mapa).
+__device__ __forceinline__ void mbar_arrive_cluster(uint32_t bar) {
+  asm volatile("mbarrier.arrive.release.cluster.shared::cluster.b64 _, [%0];\n" ::"r"(bar)
+               : "memory");
+}
+// Every thread of both CTAs meets here (not .aligned: the producer warp's lanes arrive from
+// different branches).
+__device__ __forceinline__ void cluster_sync_all() {
+  asm volatile("barrier.cluster.arrive.release;\nbarrier.cluster.wait.acquire;\n" ::: "memory");
 }
 
 }  // namespace dsa::gemm

@@ -30,9 +30,11 @@ class CudaGemmOpsTest {
     System.setProperty(CudaGemmOps.PROPERTY, "v4");
     assertThat(CudaGemmOps.version()).isEqualTo("v4");
     System.setProperty(CudaGemmOps.PROPERTY, "v5");
+    assertThat(CudaGemmOps.version()).isEqualTo("v5");
+    System.setProperty(CudaGemmOps.PROPERTY, "v6");
     assertThatThrownBy(CudaGemmOps::version)
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("dsabench.cuda.fp8gemm: 'v5' is not one of off, v1, v2, v3, v4");
+        .hasMessage("dsabench.cuda.fp8gemm: 'v6' is not one of off, v1, v2, v3, v4, v5");
   }
 
   @Test
@@ -57,7 +59,7 @@ class CudaGemmOpsTest {
         .isInstanceOf(KernelException.class)
         .hasMessage(
             "cuda: fp8Gemm is off until an H200 round proves sm90/gemm/fp8.cu;"
-                + " -Ddsabench.cuda.fp8gemm=v1, v2, v3 or v4 runs it");
+                + " -Ddsabench.cuda.fp8gemm=v1, v2, v3, v4 or v5 runs it");
     System.setProperty(CudaGemmOps.PROPERTY, "v1");
     CudaGemmOps.requireRunnable("cuda", true, "NVIDIA H200", "9.0");
   }
