@@ -221,10 +221,10 @@ __device__ __forceinline__ void gemm_body(const CUtensorMap* aMap, const CUtenso
     }
     dsak::wgmma_commit();
   };
-  // After this warp's wait: its products have read the stage (wait_group is per warp), so one
-  // arrival per warp.
   // MC: the partner's barriers, as shared::cluster addresses.
   const uint32_t peerBars = MC ? dsak::map_shared(bars, rank ^ 1) : 0;
+  // After this warp's wait: its products have read the stage (wait_group is per warp), so one
+  // arrival per warp.
   auto release = [&](int it) {
     if (lane == 0) {
       h::mbar_arrive(emptyBar(it % STAGES));
@@ -384,6 +384,8 @@ __device__ __forceinline__ void gemm_body(const CUtensorMap* aMap, const CUtenso
   }
   if constexpr (MC) dsa::gemm::cluster_sync_all();
 }
+#undef FIRST_TILE
+#undef TILE_STRIDE
 
 }  // namespace
 
