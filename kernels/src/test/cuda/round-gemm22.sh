@@ -129,5 +129,16 @@ nvidia-smi --query-gpu=clocks.sm,temperature.gpu,power.draw --format=csv >>"$log
     echo "no CHECK line failed ($(grep -c '^CHECK ' "$log") checks)"
   fi
   cat "$tmp/summary.txt"
+  echo "-- TFLOP/s per shape (x = over v2; target >= 900 at prefill)"
+  awk '{ for (i = 1; i <= NF; i++) if ($i == "TFLOP/s") tf = $(i - 1)
+         v[$2 "," $1] = tf; if (!($2 in seen)) { seen[$2] = 1; order[++n] = $2 } }
+    END { printf "%-16s %8s %15s %15s %15s\n", "shape", "v2", "v3", "v4", "v5"
+      for (j = 1; j <= n; j++) { s = order[j]; b = v[s ",v2"]; printf "%-16s %8s", s, b
+        split("v3 v4 v5", vs, " ")
+        for (q = 1; q <= 3; q++) { x = v[s "," vs[q]]
+          if (x == "") printf " %15s", "-"
+          else if (b > 0) printf " %7s (%.2fx)", x, x / b
+          else printf " %15s", x }
+        printf "\n" } }' "$tmp/summary.txt"
 } | tee -a "$log"
 rm -rf "$tmp"
