@@ -4,6 +4,7 @@ import io.dsabench.kernels.DType;
 import io.dsabench.kernels.KernelException;
 import io.dsabench.kernels.Ops;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -14,11 +15,15 @@ import jcuda.driver.JCudaDriver;
 
 /**
  * The FP8 block-scaled GEMM of the rest of the model ({@link Ops.Fp8Gemm}, issue 21): {@code
- * dsa_fp8_gemm_v1} / {@code _v2} in {@code sm90/gemm/fp8.cu}, sm_90a only.
+ * dsa_fp8_gemm_v1} ... {@code _v5} in {@code sm90/gemm/fp8.cu}, sm_90a only.
  *
- * <p>Which kernel runs: system property {@value #PROPERTY}: {@code off} (the default until an H200
- * round proves a kernel: the op says it is not enabled), {@code v1} or {@code v2} (v1 with each
- * math warpgroup's promotion under its own next products). Both take the same launch.
+ * <p>Which kernel runs: system property {@value #PROPERTY}: {@code v2} (the default since round
+ * gemm21 proved v1 and v2 on the H200), {@code off} (the op says it is not enabled), {@code v1},
+ * {@code v2} (v1 with each math warpgroup's promotion under its own next products), {@code v3} (128
+ * x 192 tiles, epilogue staged through shared memory), {@code v4} (v2 with the staged epilogue) or
+ * {@code v5} (v3 in clusters of 2 CTAs multicasting A). All take the same arguments; shared memory,
+ * the tile width (the B box), the A box's rows and the cluster size are the version's own
+ * constants.
  *
  * <p>Per call it encodes two TMA tensor maps (host work only) and launches the persistent kernel
  * over the tiles of a row-block table: (group, first row, rows ≤ 128) for every 128 rows of every
@@ -30,29 +35,44 @@ import jcuda.driver.JCudaDriver;
  */
 final class CudaGemmOps implements AutoCloseable {
   static final String PROPERTY = "dsabench.cuda.fp8gemm";
-  static final String DEFAULT_VERSION = "off";
+  static final String DEFAULT_VERSION = "v2";
   static final String MODULE = "sm90/gemm/fp8";
   static final String KERNEL = "dsa_fp8_gemm"; // + "_" + version; also the constants' prefix
   static final String FINISH = "dsa_fp8_gemm_finish";
+
+  /** The kernel versions, in the order of the selector's message. */
+  static final List<String> VERSIONS = List.of("v1", "v2", "v3", "v4", "v5");
 
   /** The launch constants the module exports, by name. */
   static final List<String> CONSTANTS =
       List.of(
           KERNEL + "_threads",
-          KERNEL + "_smem",
           KERNEL + "_block_m",
-          KERNEL + "_block_n",
           KERNEL + "_block_k",
-          KERNEL + "_finish_threads");
+          KERNEL + "_finish_threads",
+          KERNEL + "_v1_smem",
+          KERNEL + "_v1_block_n",
+          KERNEL + "_v2_smem",
+          KERNEL + "_v2_block_n",
+          KERNEL + "_v3_smem",
+          KERNEL + "_v3_block_n",
+          KERNEL + "_v4_smem",
+          KERNEL + "_v4_block_n",
+          KERNEL + "_v5_smem",
+          KERNEL + "_v5_block_n",
+          KERNEL + "_v5_box_m",
+          KERNEL + "_v5_cluster");
 
   /** Row-block tables kept: one per group-size list seen, the oldest dropped past this many. */
   private static final int TABLES = 32;
 
   private final CudaBackend backend;
   private final int threads;
-  private final int sharedBytes;
+  private final Map<String, Integer> sharedBytes = new HashMap<>(); // by version
   private final int blockM;
-  private final int blockN;
+  private final Map<String, Integer> blockN = new HashMap<>(); // by version
+  private final Map<String, Integer> boxM = new HashMap<>(); // by version: rows of the A box
+  private final Map<String, Integer> cluster = new HashMap<>(); // by version: CTAs per cluster
   private final int blockK;
   private final int finishThreads;
   private final Map<List<Integer>, Table> tables = new LinkedHashMap<>();
@@ -64,18 +84,23 @@ final class CudaGemmOps implements AutoCloseable {
   CudaGemmOps(CudaBackend backend, String site) {
     this.backend = backend;
     threads = backend.constant(MODULE, KERNEL + "_threads", site);
-    sharedBytes = backend.constant(MODULE, KERNEL + "_smem", site);
     blockM = backend.constant(MODULE, KERNEL + "_block_m", site);
-    blockN = backend.constant(MODULE, KERNEL + "_block_n", site);
+    for (String v : VERSIONS) {
+      sharedBytes.put(v, backend.constant(MODULE, KERNEL + "_" + v + "_smem", site));
+      blockN.put(v, backend.constant(MODULE, KERNEL + "_" + v + "_block_n", site));
+      boxM.put(v, backend.constant(MODULE, KERNEL + "_" + v + "_box_m", site));
+      cluster.put(v, backend.constant(MODULE, KERNEL + "_" + v + "_cluster", site));
+    }
     blockK = backend.constant(MODULE, KERNEL + "_block_k", site);
     finishThreads = backend.constant(MODULE, KERNEL + "_finish_threads", site);
   }
 
-  /** The selected version: {@code off}, {@code v1} or {@code v2}. */
+  /** The selected version: {@code off} or one of {@link #VERSIONS}. */
   static String version() {
     String v = System.getProperty(PROPERTY, DEFAULT_VERSION);
-    if (!v.equals("off") && !v.equals("v1") && !v.equals("v2")) {
-      throw new IllegalArgumentException(PROPERTY + ": '" + v + "' is not one of off, v1, v2");
+    if (!v.equals("off") && !VERSIONS.contains(v)) {
+      throw new IllegalArgumentException(
+          PROPERTY + ": '" + v + "' is not one of off, " + String.join(", ", VERSIONS));
     }
     return v;
   }
@@ -103,11 +128,11 @@ final class CudaGemmOps implements AutoCloseable {
     int k = op.k();
     int groups = op.groups();
     Table table = table(op.groupRows());
-    int colBlocks = (n + blockN - 1) / blockN;
+    int bn = blockN.get(version);
+    int colBlocks = (n + bn - 1) / bn;
     int kBlocks = k / blockK;
     int tiles0 = Math.multiplyExact(table.count(), colBlocks);
     int splits = splits(tiles0, kBlocks, smCount);
-    int tiles = Math.multiplyExact(tiles0, splits);
     Object sums = splits > 1 ? splitSums((long) m * n, site) : new CUdeviceptr();
     // a [m, k] e4m3: one box = 128 k of 128 rows (128 bytes: the span of the 128-byte swizzle the
     // wgmma descriptors read); rows past m read as zeros.
@@ -117,20 +142,21 @@ final class CudaGemmOps implements AutoCloseable {
             address(a, site),
             new long[] {k, m},
             new long[] {k},
-            new int[] {blockK, blockM},
+            new int[] {blockK, boxM.get(version)}, // v5: each CTA of a pair loads 64 rows
             new int[] {1, 1},
             TensorMaps.INTERLEAVE_NONE,
             TensorMaps.SWIZZLE_128B,
             TensorMaps.L2_PROMOTION_256B,
             TensorMaps.OOB_FILL_ZEROS);
-    // b [groups, n, k] e4m3: one box = 128 k of 128 columns of one group (past n: zeros).
+    // b [groups, n, k] e4m3: one box = 128 k of one tile's columns (128, v3 192) of one group
+    // (past n: zeros).
     byte[] bMap =
         TensorMaps.encodeTiled(
             TensorMaps.UINT8,
             address(b, site),
             new long[] {k, n, groups},
             new long[] {k, (long) n * k},
-            new int[] {blockK, blockN, 1},
+            new int[] {blockK, bn, 1},
             new int[] {1, 1, 1},
             TensorMaps.INTERLEAVE_NONE,
             TensorMaps.SWIZZLE_128B,
@@ -140,9 +166,9 @@ final class CudaGemmOps implements AutoCloseable {
         MODULE,
         KERNEL + "_" + version,
         site,
-        new int[] {Math.min(tiles, smCount), 1, 1}, // persistent: each CTA strides over the tiles
+        new int[] {grid(table.count(), colBlocks, splits, version, smCount), 1, 1},
         new int[] {threads, 1, 1},
-        sharedBytes,
+        sharedBytes.get(version),
         aMap,
         bMap,
         CudaBackend.cuda(op.aScales(), "aScales"),
@@ -169,6 +195,20 @@ final class CudaGemmOps implements AutoCloseable {
           out,
           quads);
     }
+  }
+
+  /**
+   * The persistent grid: one CTA per tile up to one per SM; v5 (clusters of 2) one cluster per pair
+   * tile (two adjacent column tiles) up to one per SM pair (132 SMs = 66 TPCs of 2 SMs; gemm_bench
+   * prints the occupancy API's count).
+   */
+  private int grid(int rowBlocks, int colBlocks, int splits, String version, int smCount) {
+    if (cluster.get(version) == 1) {
+      return Math.min(
+          Math.multiplyExact(Math.multiplyExact(rowBlocks, colBlocks), splits), smCount);
+    }
+    int pairTiles = Math.multiplyExact(Math.multiplyExact(rowBlocks, (colBlocks + 1) / 2), splits);
+    return 2 * Math.min(pairTiles, smCount / 2);
   }
 
   private synchronized Table table(List<Integer> groupRows) {
@@ -258,7 +298,7 @@ final class CudaGemmOps implements AutoCloseable {
           backendName
               + ": fp8Gemm is off until an H200 round proves sm90/gemm/fp8.cu; -D"
               + PROPERTY
-              + "=v1 or v2 runs it",
+              + "=v1, v2, v3, v4 or v5 runs it",
           false);
     }
   }

@@ -19,16 +19,22 @@ class CudaGemmOpsTest {
   }
 
   @Test
-  void versionDefaultsToOffAndNamesTheChoices() {
-    assertThat(CudaGemmOps.version()).isEqualTo("off");
+  void versionDefaultsToV2AndNamesTheChoices() {
+    assertThat(CudaGemmOps.version()).isEqualTo("v2");
     System.setProperty(CudaGemmOps.PROPERTY, "v1");
     assertThat(CudaGemmOps.version()).isEqualTo("v1");
     System.setProperty(CudaGemmOps.PROPERTY, "v2");
     assertThat(CudaGemmOps.version()).isEqualTo("v2");
     System.setProperty(CudaGemmOps.PROPERTY, "v3");
+    assertThat(CudaGemmOps.version()).isEqualTo("v3");
+    System.setProperty(CudaGemmOps.PROPERTY, "v4");
+    assertThat(CudaGemmOps.version()).isEqualTo("v4");
+    System.setProperty(CudaGemmOps.PROPERTY, "v5");
+    assertThat(CudaGemmOps.version()).isEqualTo("v5");
+    System.setProperty(CudaGemmOps.PROPERTY, "v6");
     assertThatThrownBy(CudaGemmOps::version)
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("dsabench.cuda.fp8gemm: 'v3' is not one of off, v1, v2");
+        .hasMessage("dsabench.cuda.fp8gemm: 'v6' is not one of off, v1, v2, v3, v4, v5");
   }
 
   @Test
@@ -48,11 +54,12 @@ class CudaGemmOpsTest {
         .isInstanceOf(KernelException.class)
         .hasMessage(
             "cuda: fp8Gemm needs sm_90a (wgmma and TMA); NVIDIA A100 is compute capability 8.0");
+    System.setProperty(CudaGemmOps.PROPERTY, "off");
     assertThatThrownBy(() -> CudaGemmOps.requireRunnable("cuda", true, "NVIDIA H200", "9.0"))
         .isInstanceOf(KernelException.class)
         .hasMessage(
             "cuda: fp8Gemm is off until an H200 round proves sm90/gemm/fp8.cu;"
-                + " -Ddsabench.cuda.fp8gemm=v1 or v2 runs it");
+                + " -Ddsabench.cuda.fp8gemm=v1, v2, v3, v4 or v5 runs it");
     System.setProperty(CudaGemmOps.PROPERTY, "v1");
     CudaGemmOps.requireRunnable("cuda", true, "NVIDIA H200", "9.0");
   }
@@ -70,9 +77,9 @@ class CudaGemmOpsTest {
     for (String name : CudaGemmOps.CONSTANTS) {
       assertThat(cubin).as(name).contains(name + "\0");
     }
-    assertThat(cubin)
-        .contains(CudaGemmOps.KERNEL + "_v1\0")
-        .contains(CudaGemmOps.KERNEL + "_v2\0")
-        .contains(CudaGemmOps.FINISH + "\0");
+    for (String v : CudaGemmOps.VERSIONS) {
+      assertThat(cubin).contains(CudaGemmOps.KERNEL + "_" + v + "\0");
+    }
+    assertThat(cubin).contains(CudaGemmOps.FINISH + "\0");
   }
 }
