@@ -93,10 +93,10 @@ struct Version {
   // the cubin's dsa_fp8_gemm_<version>_smem / _block_n / _box_m / _cluster, read as Java does
   const int *smemSymbol, *bnSymbol, *boxmSymbol, *clusterSymbol;
 };
-#define DSA_VERSION(V)                                                                     \
-  {                                                                                        \
-    #V, dsa_fp8_gemm_##V, &dsa_fp8_gemm_##V##_smem, &dsa_fp8_gemm_##V##_block_n,           \
-        &dsa_fp8_gemm_##V##_box_m, &dsa_fp8_gemm_##V##_cluster                             \
+#define DSA_VERSION(V)                                                           \
+  {                                                                              \
+#V, dsa_fp8_gemm_##V, &dsa_fp8_gemm_##V##_smem, &dsa_fp8_gemm_##V##_block_n, \
+        &dsa_fp8_gemm_##V##_box_m, &dsa_fp8_gemm_##V##_cluster                   \
   }
 static const Version kVersions[] = {
     DSA_VERSION(v1), DSA_VERSION(v2), DSA_VERSION(v3), DSA_VERSION(v4), DSA_VERSION(v5),
@@ -336,8 +336,9 @@ static void time_shape(const char* name, const std::vector<int>& groups, int n, 
     snprintf(line, sizeof line,
              "%s %-16s m=%-6d g=%-3zu n=%-6d k=%-5d splits=%-2d tiles=%-5d grid=%-3d %9.1f us "
              "[%7.1f..%7.1f] %7.1f TFLOP/s = %.3f of fp8 | %.3g GB, stream %.1f us, t/stream %.2f",
-             v.c_str(), name, p.m, groups.size(), n, k, p.splits, p.tiles, p.grid, med * 1e3, lo * 1e3,
-             hi * 1e3, tflops, tflops / FP8_TFLOPS, bytes / 1e9, stream_us, med * 1e3 / stream_us);
+             v.c_str(), name, p.m, groups.size(), n, k, p.splits, p.tiles, p.grid, med * 1e3,
+             lo * 1e3, hi * 1e3, tflops, tflops / FP8_TFLOPS, bytes / 1e9, stream_us,
+             med * 1e3 / stream_us);
     printf("TIME %s\n", line);
     g_summary.push_back(line);
     fflush(stdout);

@@ -35,10 +35,10 @@
 
 // The same body at other knobs (template arguments: L2 prefetch KB at the row start, KB ahead of
 // the filter, sample chunks of 128 keys).
-#define V13_VARIANT(name, pf0, pfa, sch)                                                      \
-  extern "C" __global__ void __launch_bounds__(THREADS, 3)                                    \
+#define V13_VARIANT(name, pf0, pfa, sch)                                                       \
+  extern "C" __global__ void __launch_bounds__(THREADS, 3)                                     \
       name(const float* __restrict__ logits, int* __restrict__ indices, int T, int P, int k) { \
-    topk13_body<pf0, pfa, sch>(logits, indices, T, P, k);                                     \
+    topk13_body<pf0, pfa, sch>(logits, indices, T, P, k);                                      \
   }
 V13_VARIANT(dsa_topk_v13pf, 128, 128, 32)
 V13_VARIANT(dsa_topk_v13n, 0, 0, 32)

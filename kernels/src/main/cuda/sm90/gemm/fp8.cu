@@ -193,7 +193,7 @@ __device__ __forceinline__ void gemm_body(const CUtensorMap* aMap, const CUtenso
   }
 
   h::regs_claim<(BN > 128 ? 240 : 232)>();  // 128 x 24 + 256 x 240 <= 64 K for BN 192
-  const int mw = wg - 1;  // math warpgroup: rows mw * 64 .. + 63 of the tile
+  const int mw = wg - 1;                    // math warpgroup: rows mw * 64 .. + 63 of the tile
   const int tid = threadIdx.x - 128 * wg;
   const int warp = tid / 32, lane = tid % 32;
   // This thread's accumulator rows (within the tile) and first column within each 8-column group.
@@ -393,18 +393,19 @@ __device__ __forceinline__ void gemm_body(const CUtensorMap* aMap, const CUtenso
 // (dsa_fp8_gemm_<version>_block_n: 128, v3 192). rowBlocks: int4 (group, first row, rows, unused)
 // per row block. ws: fp32 [m][n], zero, used when splits > 1 (then out is written by
 // dsa_fp8_gemm_finish). Every version takes the same arguments; shared memory and BN per version.
-#define DSA_FP8_GEMM(NAME, BN, PIPE, SEPI, MC)                                                     \
-  extern "C" __global__ void __launch_bounds__(THREADS, 1) __cluster_dims__(MC ? 2 : 1, 1, 1) NAME( \
-      const __grid_constant__ CUtensorMap aMap, const __grid_constant__ CUtensorMap bMap,          \
-      const float* __restrict__ aScales, const float* __restrict__ bScales,                        \
-      __nv_bfloat16* __restrict__ out, float* __restrict__ ws, const int4* __restrict__ rowBlocks, \
-      int numRowBlocks, int m, int n, int k, int splits) {                                         \
+#define DSA_FP8_GEMM(NAME, BN, PIPE, SEPI, MC)                                                   \
+  extern "C" __global__ void __launch_bounds__(THREADS, 1) __cluster_dims__(MC ? 2 : 1, 1, 1)    \
+      NAME(const __grid_constant__ CUtensorMap aMap, const __grid_constant__ CUtensorMap bMap,   \
+           const float* __restrict__ aScales, const float* __restrict__ bScales,                 \
+           __nv_bfloat16* __restrict__ out, float* __restrict__ ws,                              \
+           const int4* __restrict__ rowBlocks, int numRowBlocks, int m, int n, int k,            \
+           int splits) {                                                                         \
     gemm_body<BN, PIPE, SEPI, MC>(&aMap, &bMap, aScales, bScales, out, ws, rowBlocks,            \
-                                  numRowBlocks, m, n, k, splits);                                  \
-  }                                                                                                \
-  extern "C" __device__ const int NAME##_smem = Cfg<BN, SEPI>::SMEM_BYTES;                         \
-  extern "C" __device__ const int NAME##_block_n = BN;                                             \
-  extern "C" __device__ const int NAME##_box_m = MC ? BM / 2 : BM; /* rows of the A map's box */   \
+                                  numRowBlocks, m, n, k, splits);                                \
+  }                                                                                              \
+  extern "C" __device__ const int NAME##_smem = Cfg<BN, SEPI>::SMEM_BYTES;                       \
+  extern "C" __device__ const int NAME##_block_n = BN;                                           \
+  extern "C" __device__ const int NAME##_box_m = MC ? BM / 2 : BM; /* rows of the A map's box */ \
   extern "C" __device__ const int NAME##_cluster = MC ? 2 : 1;     /* grid: a multiple of this */
 DSA_FP8_GEMM(dsa_fp8_gemm_v1, 128, false, false, false)
 DSA_FP8_GEMM(dsa_fp8_gemm_v2, 128, true, false, false)

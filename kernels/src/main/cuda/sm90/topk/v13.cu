@@ -3,7 +3,8 @@
 // order unspecified. One CTA of 512 threads per row, 3 per SM, v10's shared memory plus 4 bytes.
 //
 // Why (round topk7's phase stops at 4096 x 32K: sample 81 us, threshold 20, filter 129, select
-// 60 of 290; round ptopk10: the same design with NO L2 prefetch was the fastest of three distances):
+// 60 of 290; round ptopk10: the same design with NO L2 prefetch was the fastest of three
+// distances):
 // - v10 prefetches the first 128 KB of its row (all of a 32K row) BEFORE its sample loads, so at
 //   three CTAs per SM the sample's one round trip queues behind up to ~50 MB of the wave's
 //   prefetches (the 81 us is mostly that queue). v13 issues the sample loads first and prefetches
@@ -157,12 +158,12 @@ __device__ __forceinline__ void filter13(TopkSmem& s, const float* __restrict__ 
 // v10's select_cands (the kk largest of n candidates >= tau, radix on key - tau from the top bit
 // of maxKey - tau in digits of up to 11 bits), except that a level whose threshold bin B holds at
 // most RANK_MAX keys lists their positions (in hist, free after select_bin) while it emits the keys
-// above B, and the kRem largest of the list are then found by rank: a listed key's rank is the number of
-// listed keys greater than it, or equal and listed before it (a strict order, so exactly kRem are
-// emitted, ties first listed first taken). Not inlined: inlined, ptxas spills 8 bytes of the kernel
-// at the 40 registers that three CTAs of 512 threads leave; as a call it fits without.
+// above B, and the kRem largest of the list are then found by rank: a listed key's rank is the
+// number of listed keys greater than it, or equal and listed before it (a strict order, so exactly
+// kRem are emitted, ties first listed first taken). Not inlined: inlined, ptxas spills 8 bytes of
+// the kernel at the 40 registers that three CTAs of 512 threads leave; as a call it fits without.
 __device__ __noinline__ void select_cands13(Topk13Smem& S, int n, int kk, uint32_t tau,
-                               int* __restrict__ out) {
+                                            int* __restrict__ out) {
   TopkSmem& s = S.t;
   const int tid = threadIdx.x;
   int* listPos = s.hist;  // candidate positions of the listed keys
@@ -306,8 +307,9 @@ __device__ __forceinline__ void topk13_body(const float* __restrict__ logits,
   radix_global(s, row, vis, k, out);
 }
 
-// The shipped choice of the template's knobs (the round's driver times the others).
-constexpr int V13_PF0_KB = 32, V13_PFA_KB = 64, V13_SCH = 32;
+// The shipped choice of the template's knobs (the round's driver times the others): round
+// ptopk11's fastest, v13s, samples 16 chunks (2048 keys) instead of 32.
+constexpr int V13_PF0_KB = 32, V13_PFA_KB = 64, V13_SCH = 16;
 
 }  // namespace
 

@@ -35,7 +35,14 @@ import jcuda.driver.JCudaDriver;
  */
 final class CudaGemmOps implements AutoCloseable {
   static final String PROPERTY = "dsabench.cuda.fp8gemm";
-  static final String DEFAULT_VERSION = "v2";
+
+  /**
+   * {@code auto}: v3 (128×192 tiles, staged epilogue) where its tiles fill the SMs, v2 (128×128)
+   * where they would not (round gemm22 on the H200: v3 1.05–1.72× v2 on every prefill shape, v2
+   * ahead on decode shapes with fewer v3 tiles than SMs, e.g. o at 256 rows 711 vs 622 TFLOP/s).
+   */
+  static final String DEFAULT_VERSION = "auto";
+
   static final String MODULE = "sm90/gemm/fp8";
   static final String KERNEL = "dsa_fp8_gemm"; // + "_" + version; also the constants' prefix
   static final String FINISH = "dsa_fp8_gemm_finish";
@@ -98,9 +105,9 @@ final class CudaGemmOps implements AutoCloseable {
   /** The selected version: {@code off} or one of {@link #VERSIONS}. */
   static String version() {
     String v = System.getProperty(PROPERTY, DEFAULT_VERSION);
-    if (!v.equals("off") && !VERSIONS.contains(v)) {
+    if (!v.equals("off") && !v.equals("auto") && !VERSIONS.contains(v)) {
       throw new IllegalArgumentException(
-          PROPERTY + ": '" + v + "' is not one of off, " + String.join(", ", VERSIONS));
+          PROPERTY + ": '" + v + "' is not one of auto, off, " + String.join(", ", VERSIONS));
     }
     return v;
   }
@@ -117,8 +124,18 @@ final class CudaGemmOps implements AutoCloseable {
     return Math.max(1, Math.min(smCount / tiles, kBlocks / 4));
   }
 
+  /** {@code auto}'s choice for a call of {@code rowBlocks} row blocks of 128 and n columns. */
+  static String autoVersion(int rowBlocks, int n, int v3BlockN, int smCount) {
+    long v3Tiles = (long) rowBlocks * ((n + v3BlockN - 1) / v3BlockN);
+    return v3Tiles >= smCount ? "v3" : "v2";
+  }
+
   void launch(Ops.Fp8Gemm op, int smCount) {
-    String version = version();
+    String chosen = version();
+    String version =
+        chosen.equals("auto")
+            ? autoVersion(table(op.groupRows()).count(), op.n(), blockN.get("v3"), smCount)
+            : chosen;
     String site = "CudaBackend.fp8Gemm(" + version + ")";
     CudaBuffer a = CudaBackend.cuda(op.a(), "a");
     CudaBuffer b = CudaBackend.cuda(op.b(), "b");

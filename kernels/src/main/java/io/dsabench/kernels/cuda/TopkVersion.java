@@ -27,7 +27,11 @@ package io.dsabench.kernels.cuda;
 final class TopkVersion {
   static final String PROPERTY = "dsabench.cuda.topk";
 
-  static final String DEFAULT_VERSION = "v10";
+  /**
+   * v13 for prefill batches (more than {@link #V13_MIN_ROWS} rows; round ptopk11 on the H200:
+   * 1.08–1.20× v10 at 4096 rows of 16K–128K), v10 for decode batches.
+   */
+  static final String DEFAULT_VERSION = "v13";
 
   /**
    * p12 runs for more rows than this (prefill); decode batches keep v10 (or the gmax family): with

@@ -19,8 +19,8 @@ class CudaGemmOpsTest {
   }
 
   @Test
-  void versionDefaultsToV2AndNamesTheChoices() {
-    assertThat(CudaGemmOps.version()).isEqualTo("v2");
+  void versionDefaultsToAutoAndNamesTheChoices() {
+    assertThat(CudaGemmOps.version()).isEqualTo("auto");
     System.setProperty(CudaGemmOps.PROPERTY, "v1");
     assertThat(CudaGemmOps.version()).isEqualTo("v1");
     System.setProperty(CudaGemmOps.PROPERTY, "v2");
@@ -34,7 +34,17 @@ class CudaGemmOpsTest {
     System.setProperty(CudaGemmOps.PROPERTY, "v6");
     assertThatThrownBy(CudaGemmOps::version)
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("dsabench.cuda.fp8gemm: 'v6' is not one of off, v1, v2, v3, v4, v5");
+        .hasMessage("dsabench.cuda.fp8gemm: 'v6' is not one of auto, off, v1, v2, v3, v4, v5");
+  }
+
+  @Test
+  void autoTakesV3WhereItsTilesFillTheSms() {
+    // prefill q_a: 128 row blocks x 8 column blocks of 192
+    assertThat(CudaGemmOps.autoVersion(128, 1536, 192, 132)).isEqualTo("v3");
+    // decode o at 256 rows: 2 x 38 = 76 tiles of 192 < 132 SMs
+    assertThat(CudaGemmOps.autoVersion(2, 7168, 192, 132)).isEqualTo("v2");
+    // decode lm_head at 256 rows: 2 x 674 tiles
+    assertThat(CudaGemmOps.autoVersion(2, 129280, 192, 132)).isEqualTo("v3");
   }
 
   @Test

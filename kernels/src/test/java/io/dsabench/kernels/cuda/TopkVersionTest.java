@@ -14,9 +14,10 @@ class TopkVersionTest {
   }
 
   @Test
-  void versionDefaultsToV10AndIsV10OffHopper() {
+  void versionDefaultsToV13AndIsV10OffHopper() {
     System.clearProperty(TopkVersion.PROPERTY);
-    assertThat(TopkVersion.version(true)).isEqualTo("v10");
+    assertThat(TopkVersion.version(true)).isEqualTo("v13");
+    assertThat(TopkVersion.version(false)).isEqualTo("v10");
     System.setProperty(TopkVersion.PROPERTY, "gmax");
     assertThat(TopkVersion.version(true)).isEqualTo("gmax");
     assertThat(TopkVersion.version(false)).isEqualTo("v10");
