@@ -29,9 +29,12 @@ class CudaMoeOpsTest {
   void routerVariantsAreNamedOrRefused() {
     assertThat(CudaMoeOps.routerSuffix("r64")).isEmpty();
     assertThat(CudaMoeOps.routerSuffix("r128")).isEqualTo("_r128");
+    assertThat(CudaMoeOps.autoRouter(16384, 132)).isEqualTo("r128");
+    assertThat(CudaMoeOps.autoRouter(4096, 132)).isEqualTo("r64");
+    assertThat(CudaMoeOps.autoRouter(256, 132)).isEqualTo("r64");
     assertThatThrownBy(() -> CudaMoeOps.routerSuffix("r32"))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("dsabench.cuda.router: r32 is not a router variant (r64 or r128)");
+        .hasMessage("dsabench.cuda.router: r32 is not a router variant (auto, r64 or r128)");
   }
 
   private static String ptx(String module) throws IOException {
