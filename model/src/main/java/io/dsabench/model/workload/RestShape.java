@@ -6,6 +6,7 @@ import io.dsabench.model.BadInputException;
  * The shapes of a DeepSeek-V3.2 layer's non-attention work: its projections, experts, dense FFN and
  * head. {@link #DEEPSEEK_V3_2} holds config_671B_v3.2.json's values.
  *
+ * @param name short name, recorded with the measurements ({@code deepseek-v3.2})
  * @param hidden model width (hidden_size)
  * @param qLoraRank query low-rank dim, q_a's output (q_lora_rank)
  * @param kvLoraRank latent KV dim, kv_a's output without rope (kv_lora_rank)
@@ -26,6 +27,7 @@ import io.dsabench.model.BadInputException;
  * @param source where the numbers come from
  */
 public record RestShape(
+    String name,
     int hidden,
     int qLoraRank,
     int kvLoraRank,
@@ -48,6 +50,7 @@ public record RestShape(
   /** DeepSeek-V3.2's shapes. */
   public static final RestShape DEEPSEEK_V3_2 =
       new RestShape(
+          "deepseek-v3.2",
           7168,
           1536,
           512,
@@ -67,7 +70,46 @@ public record RestShape(
           129280,
           "DeepSeek-V3.2 config_671B_v3.2.json (huggingface.co/deepseek-ai/DeepSeek-V3.2-Exp)");
 
+  /**
+   * DeepSeek-V3.2's structure (the same calls, router and expert counts) at widths small enough for
+   * the pure-Java backend to run in a test: no model's numbers, never a measurement to price.
+   */
+  public static final RestShape TINY =
+      new RestShape(
+          "tiny",
+          256,
+          128,
+          128,
+          128,
+          64,
+          64,
+          4,
+          64,
+          64,
+          128,
+          256,
+          1,
+          8,
+          8,
+          4,
+          256,
+          1024,
+          "a test shape: DeepSeek-V3.2's layer structure at small widths");
+
+  /** The shape called {@code name}: {@code deepseek-v3.2} or {@code tiny}. */
+  public static RestShape named(String name) {
+    for (RestShape s : new RestShape[] {DEEPSEEK_V3_2, TINY}) {
+      if (s.name().equals(name)) {
+        return s;
+      }
+    }
+    throw new BadInputException("rest-shape: '" + name + "' is not one of deepseek-v3.2, tiny");
+  }
+
   public RestShape {
+    if (name == null || name.isBlank()) {
+      throw new BadInputException("name: a shape must be named");
+    }
     positive("hidden", hidden);
     positive("qLoraRank", qLoraRank);
     positive("kvLoraRank", kvLoraRank);
