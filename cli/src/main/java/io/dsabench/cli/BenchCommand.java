@@ -1,5 +1,6 @@
 package io.dsabench.cli;
 
+import io.dsabench.costmodel.cost.Deployment;
 import io.dsabench.harness.BuildInfo;
 import io.dsabench.harness.DeviceLock;
 import io.dsabench.harness.DeviceNames;
@@ -15,6 +16,7 @@ import io.dsabench.harness.compare.Verdict;
 import io.dsabench.harness.fleet.Gpus;
 import io.dsabench.harness.metrics.MetricsExport;
 import io.dsabench.harness.metrics.SweepMetrics;
+import io.dsabench.harness.rest.RestSpec;
 import io.dsabench.harness.stage.SessionConfig;
 import io.dsabench.harness.stats.StopRule;
 import io.dsabench.kernels.Backend;
@@ -23,10 +25,14 @@ import io.dsabench.kernels.Backends;
 import io.dsabench.kernels.DeviceInfo;
 import io.dsabench.model.BadInputException;
 import io.dsabench.model.results.PointStatus;
+import io.dsabench.model.results.RestResult;
 import io.dsabench.model.results.Results;
 import io.dsabench.model.results.ResultsFormatException;
 import io.dsabench.model.results.ResultsIO;
+import io.dsabench.model.results.StageResult;
 import io.dsabench.model.workload.Phase;
+import io.dsabench.model.workload.RestBatch;
+import io.dsabench.model.workload.RestShape;
 import io.prometheus.metrics.exporter.httpserver.HTTPServer;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
@@ -63,12 +69,47 @@ import picocli.CommandLine.Spec;
       "Each stage is timed on the backend's clock (CUDA events on GPUs) in a JMH fork: warm-up,"
           + " then samples until the median's 95%% confidence half-width is under --max-noise or"
           + " --max-time passes.",
+      "--phases rest (alone, or with prefill,decode) also times the rest of a layer — MLA and"
+          + " indexer projections, MoE experts (router, grouped gate/up, SwiGLU, down, shared"
+          + " expert), dense FFN, head — as FP8 GEMMs at each phase's deployment batch"
+          + " (--rest-tokens, --rest-ep; defaults: the cost model's deployments, prefill 16384"
+          + " tokens at EP32, decode 128 sequences x 2 tokens = 256 at EP144), one result per"
+          + " phase and routing in the results file's rest section.",
       "Exit: 0 ok, 1 regression against the baseline or a failed point, 2 bad input."
     })
 final class BenchCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
   @Mixin SweepOptions sweepOptions = new SweepOptions();
+
+  @Option(
+      names = "--rest-tokens",
+      paramLabel = "prefill=N,decode=M",
+      description =
+          "tokens per GPU per step for --phases rest: N for both, or prefill=N,decode=M (default:"
+              + " the cost model's deployments, prefill 16384, decode 128 sequences x 2 = 256)")
+  String restTokens;
+
+  @Option(
+      names = "--rest-ep",
+      paramLabel = "prefill=N,decode=M",
+      description =
+          "expert parallelism for --phases rest; experts per GPU = ceil(256 / EP), rows per expert"
+              + " = tokens x 8 / experts per GPU (default: prefill 32, decode 144, DeepSeek's"
+              + " V3/R1 inference system)")
+  String restEp;
+
+  @Option(
+      names = "--rest-routing",
+      paramLabel = "uniform|skewed|both",
+      description =
+          "how rows spread over a GPU's experts for --phases rest: uniform, skewed (the hottest"
+              + " expert at 2x the mean, same total) or both (default: uniform)")
+  String restRouting;
+
+  // Tests only: the pure-Java backend cannot run DeepSeek-V3.2's widths in a test's time.
+  @Option(names = "--rest-shape", hidden = true, paramLabel = "NAME")
+  String restShape;
 
   @Option(
       names = "--backend",
@@ -222,7 +263,10 @@ final class BenchCommand implements Callable<Integer> {
     MetricsExport.checkBind(metricsBind);
     CompareRule rule = new CompareRule(minEffect);
     // Every sweep and sampling option as given (the backend's defaults come later).
+    sweepOptions.restAllowed = true;
     sweepOptions.check();
+    RestSpec rest = restSpec();
+    boolean attention = sweepOptions.attention();
     // The sweep's own settings, each checked as it is set; the rest once the backend is known.
     Sweep.Options.Builder opts =
         Sweep.Options.builder()
@@ -232,6 +276,8 @@ final class BenchCommand implements Callable<Integer> {
             .lockDir(lockDir)
             .command(commandLine())
             .explicitPositions(sweepOptions.explicitPositions())
+            .attention(attention)
+            .rest(rest)
             .jvmArgs(
                 jvmArgs == null || jvmArgs.isBlank()
                     ? List.of()
@@ -328,13 +374,22 @@ final class BenchCommand implements Callable<Integer> {
         outW.println("profile: " + extra.get("profile"));
       }
     }
-    long failed = results.points().stream().filter(p -> p.status() == PointStatus.FAILED).count();
+    printRest(outW, results);
+    long failed =
+        results.points().stream().filter(p -> p.status() == PointStatus.FAILED).count()
+            + results.restPoints().stream().filter(p -> p.status() == PointStatus.FAILED).count();
     int code = failed > 0 ? Main.FAILED : Main.OK;
     if (failed > 0) {
       outW.println(failed + " point(s) failed; see their reasons in " + s.resultsFile());
     }
-    printAgainstReference(results);
-    Comparison c = verdict(results, base, baseResults, rule, sweepMetrics, s.resultsFile());
+    Comparison c = null;
+    if (attention) {
+      printAgainstReference(results);
+      c = verdict(results, base, baseResults, rule, sweepMetrics, s.resultsFile());
+    } else {
+      // The published runs hold attention points; a run of the rest alone has none to compare.
+      outW.println("no verdict: --phases rest measures no attention points to compare");
+    }
     if (pushgateway != null) {
       try {
         MetricsExport.push(registry, pushgateway, BuildInfo.host());
@@ -513,6 +568,114 @@ final class BenchCommand implements Callable<Integer> {
       return null;
     }
     return file;
+  }
+
+  /**
+   * The rest of the model asked for by {@code --phases ..,rest}, or null; its options without it
+   * are bad input, as they would silently do nothing.
+   */
+  RestSpec restSpec() {
+    if (!sweepOptions.rest()) {
+      for (String[] o :
+          new String[][] {
+            {"rest-tokens", restTokens},
+            {"rest-ep", restEp},
+            {"rest-routing", restRouting},
+            {"rest-shape", restShape}
+          }) {
+        if (o[1] != null) {
+          throw new BadInputException(
+              o[0] + ": '" + o[1] + "' is given but --phases does not include rest");
+        }
+      }
+      return null;
+    }
+    List<Phase> phases = List.of(Phase.PREFILL, Phase.DECODE);
+    Map<Phase, Integer> tokens = new EnumMap<>(Phase.class);
+    Map<Phase, Integer> ep = new EnumMap<>(Phase.class);
+    for (Phase ph : phases) {
+      Deployment d = Deployment.defaults(ph);
+      tokens.put(ph, (int) Math.round(d.tokensPerStep()));
+      ep.put(ph, d.expertParallel());
+    }
+    perPhase("rest-tokens", restTokens, tokens);
+    perPhase("rest-ep", restEp, ep);
+    String routing = restRouting == null ? RestResult.UNIFORM : restRouting.trim();
+    List<String> routings =
+        switch (routing) {
+          case "uniform", "skewed" -> List.of(routing);
+          case "both" -> List.of(RestResult.UNIFORM, RestResult.SKEWED);
+          default ->
+              throw new BadInputException(
+                  "rest-routing: '" + restRouting + "' is not one of uniform, skewed, both");
+        };
+    RestShape shape =
+        restShape == null ? RestShape.DEEPSEEK_V3_2 : RestShape.named(restShape.trim());
+    RestSpec spec = new RestSpec(phases, tokens, ep, routings, shape);
+    // The batch of each point, checked now rather than after the attention sweep.
+    for (Phase ph : phases) {
+      RestBatch.of(shape, ph, tokens.get(ph), ep.get(ph), routings.get(0));
+    }
+    return spec;
+  }
+
+  /** {@code N} (both phases) or {@code prefill=N,decode=M} into {@code into}. */
+  private static void perPhase(String option, String text, Map<Phase, Integer> into) {
+    java.util.function.ToIntFunction<String> parse =
+        "rest-ep".equals(option) ? BenchCommand::gpuCount : v -> SweepSpec.parseCount(option, v);
+    if (text == null) {
+      return;
+    }
+    if (!text.contains("=")) {
+      int n = parse.applyAsInt(text.trim());
+      into.replaceAll((ph, v) -> n);
+      return;
+    }
+    for (String part : text.split(",")) {
+      String[] kv = part.split("=", 2);
+      if (kv.length != 2) {
+        throw new BadInputException(
+            option + ": '" + part + "' is not phase=N (like prefill=16384,decode=256)");
+      }
+      Phase ph;
+      try {
+        ph = Phase.of(kv[0].trim());
+      } catch (BadInputException e) {
+        throw new BadInputException(
+            option + ": '" + kv[0].trim() + "' is not one of prefill, decode", e);
+      }
+      into.put(ph, parse.applyAsInt(kv[1].trim()));
+    }
+  }
+
+  private static int gpuCount(String raw) {
+    int n;
+    try {
+      n = Integer.parseInt(raw);
+    } catch (NumberFormatException e) {
+      throw new BadInputException("rest-ep: '" + raw + "' is not a GPU count (like 32)", e);
+    }
+    if (n <= 0) {
+      throw new BadInputException("rest-ep: " + n + " is not a positive GPU count");
+    }
+    return n;
+  }
+
+  /** Each rest point's components: time, TFLOP/s and TB/s (one layer; the head once). */
+  private static void printRest(PrintWriter outW, Results results) {
+    if (results.restPoints().isEmpty()) {
+      return;
+    }
+    outW.println("rest of the model, per GPU (one layer of each; the head once):");
+    for (RestResult r : results.restPoints()) {
+      outW.println(
+          "  "
+              + ProgressBar.restKey(r)
+              + (r.status() == PointStatus.OK ? "" : ": " + r.status().id() + ": " + r.reason()));
+      for (StageResult st : r.stages()) {
+        outW.println("    " + ProgressBar.restStage(st));
+      }
+    }
   }
 
   /** {@code N} or {@code prefill=N,decode=M}; the phases not named keep the backend's default. */

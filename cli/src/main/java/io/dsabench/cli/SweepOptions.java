@@ -16,7 +16,9 @@ final class SweepOptions {
       names = "--phases",
       split = ",",
       paramLabel = "PHASE",
-      description = "prefill, decode (default: both)")
+      description =
+          "prefill, decode (default: both); bench also takes rest: the rest of the model (projections,"
+              + " experts, dense FFN, head) at each phase's deployment batch")
   List<String> phases;
 
   @Option(
@@ -72,6 +74,16 @@ final class SweepOptions {
       description = "samples taken whatever the noise (default 10 on a GPU, 3 on cpu)")
   Integer minSamples;
 
+  /** Whether {@code rest} is among the phases given ({@code bench --phases ..,rest}). */
+  boolean rest() {
+    return phases != null && phases.stream().anyMatch(p -> "rest".equalsIgnoreCase(p.trim()));
+  }
+
+  /** Whether attention points are asked for: no phases given, or a phase other than rest. */
+  boolean attention() {
+    return phases == null || phases.stream().anyMatch(p -> !"rest".equalsIgnoreCase(p.trim()));
+  }
+
   /** Checks every sweep option as given, before the backend (and so its defaults) is known. */
   void check() {
     phases();
@@ -118,9 +130,25 @@ final class SweepOptions {
     return stop;
   }
 
+  /**
+   * The attention phases given ({@code rest} left out; callers that take no rest see it refused by
+   * {@link Phase#of}), or null when none were given.
+   */
   private List<Phase> phases() {
-    return phases == null ? null : phases.stream().map(Phase::of).toList();
+    if (phases == null) {
+      return null;
+    }
+    List<Phase> ph =
+        phases.stream()
+            .filter(p -> !(restAllowed && "rest".equalsIgnoreCase(p.trim())))
+            .map(Phase::of)
+            .toList();
+    // "--phases rest" alone: no attention points, so the spec keeps its default phases unused.
+    return ph.isEmpty() ? null : ph;
   }
+
+  // Only bench measures the rest of the model; reference refuses "rest" as a phase.
+  boolean restAllowed;
 
   private List<Variant> variants() {
     return variants == null ? null : variants.stream().map(Variant::of).toList();

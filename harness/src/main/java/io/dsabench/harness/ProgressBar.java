@@ -3,6 +3,7 @@ package io.dsabench.harness;
 import io.dsabench.harness.stats.Durations;
 import io.dsabench.model.results.PointResult;
 import io.dsabench.model.results.PointStatus;
+import io.dsabench.model.results.RestResult;
 import io.dsabench.model.results.Results;
 import io.dsabench.model.results.StageResult;
 import io.dsabench.model.workload.Op;
@@ -86,15 +87,65 @@ public final class ProgressBar implements SweepListener {
   }
 
   @Override
+  public synchronized void restFinished(RestResult r, int done, int total, double seconds) {
+    double elapsed = (System.nanoTime() - start) * 1e-9;
+    double eta = done == 0 ? 0 : elapsed / done * (total - done);
+    String line =
+        String.format(
+            Locale.ROOT,
+            "[%s] %d/%d  %s  %s  (%.1fs, ETA %s)",
+            bar(done, total),
+            done,
+            total,
+            restKey(r),
+            r.status() == PointStatus.OK ? "ok" : r.status().id() + ": " + r.reason(),
+            seconds,
+            clock(eta));
+    StringBuilder b = new StringBuilder(terminal ? "\r\033[K" : "").append(line);
+    for (StageResult s : r.stages()) {
+      b.append(System.lineSeparator()).append("    ").append(restStage(s));
+    }
+    out.println(b);
+    out.flush();
+  }
+
+  /** "rest decode 256 tokens EP144 (2 experts x 1024 rows, uniform)". */
+  public static String restKey(RestResult r) {
+    return String.format(
+        Locale.ROOT,
+        "rest %s %d tokens EP%d (%d experts x %d rows, %s)",
+        r.phase().id(),
+        r.tokens(),
+        r.expertParallel(),
+        r.expertsPerGpu(),
+        r.rowsPerExpert(),
+        r.routing());
+  }
+
+  /** "moe_experts 1.204 ms 612.3 TFLOP/s 1.52 TB/s": a component's time and rates. */
+  public static String restStage(StageResult s) {
+    return String.format(
+        Locale.ROOT,
+        "%-20s %10s  %8.1f TFLOP/s  %6.2f TB/s",
+        s.op().id(),
+        Durations.seconds(s.medianSeconds()),
+        s.flopsPerSecond() / 1e12,
+        s.bytesPerSecond() / 1e12);
+  }
+
+  @Override
   public void sweepFinished(Results results) {
     double elapsed = (System.nanoTime() - start) * 1e-9;
-    long ok = results.points().stream().filter(p -> p.status() == PointStatus.OK).count();
+    long ok =
+        results.points().stream().filter(p -> p.status() == PointStatus.OK).count()
+            + results.restPoints().stream().filter(p -> p.status() == PointStatus.OK).count();
+    int all = results.points().size() + results.restPoints().size();
     out.printf(
         Locale.ROOT,
         "dsabench: %d points (%d ok, %d not) in %s%n",
-        results.points().size(),
+        all,
         ok,
-        results.points().size() - ok,
+        all - ok,
         clock(elapsed));
   }
 

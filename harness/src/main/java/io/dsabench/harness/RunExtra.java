@@ -53,4 +53,12 @@ public final class RunExtra {
   public static final String INTERRUPTED = "interrupted";
 
   private RunExtra() {}
+
+  /**
+   * The rest of the model the run measured ({@code bench --phases rest}): phases, tokens per GPU,
+   * EP degree and routings, e.g. {@code phases=prefill,decode tokens=prefill:16384,decode:256
+   * ep=prefill:32,decode:144 routing=uniform shape=deepseek-v3.2}; a shape other than deepseek-v3.2
+   * ({@code tiny}, for tests) is no model's and must not be priced.
+   */
+  public static final String REST = "rest";
 }

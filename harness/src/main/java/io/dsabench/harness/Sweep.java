@@ -6,6 +6,8 @@ import io.dsabench.harness.fleet.WorkerConfig;
 import io.dsabench.harness.jmh.JmhEngine;
 import io.dsabench.harness.jmh.PointMeasurer;
 import io.dsabench.harness.profile.FlameGraph;
+import io.dsabench.harness.rest.RestBench;
+import io.dsabench.harness.rest.RestSpec;
 import io.dsabench.harness.stage.SessionConfig;
 import io.dsabench.harness.stage.StageInputs;
 import io.dsabench.kernels.Backend;
@@ -16,9 +18,12 @@ import io.dsabench.model.BadInputException;
 import io.dsabench.model.results.DeviceRecord;
 import io.dsabench.model.results.PointResult;
 import io.dsabench.model.results.PointStatus;
+import io.dsabench.model.results.RestResult;
 import io.dsabench.model.results.Results;
 import io.dsabench.model.results.ResultsIO;
 import io.dsabench.model.results.RunInfo;
+import io.dsabench.model.workload.Phase;
+import io.dsabench.model.workload.RestWork;
 import io.dsabench.model.workload.SweepPoint;
 import io.dsabench.model.workload.WorkloadModel;
 import java.io.IOException;
@@ -41,6 +46,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * Ctrl-C keeps what finished. Faults lose nothing: a point that runs out of memory is {@code
  * skipped}, a kernel error or NaN output {@code failed}, each with the reason, and the sweep goes
  * on. One sweep per device at a time ({@link DeviceLock}).
+ *
+ * <p>With {@link Options#rest()} set, the rest of the model follows the attention points ({@link
+ * RestBench}), one {@link RestResult} per (phase, routing), each flushed as it finishes.
  *
  * <p>With {@link Options#devices()} set, one worker process per GPU ({@code CUDA_VISIBLE_DEVICES}
  * pinned) takes points from one queue ({@link FleetRunner}); each point records the GPU that
@@ -67,6 +75,10 @@ public final class Sweep {
    *     the device's memory is bad input (exit 2 before any work); with default positions it is
    *     recorded as skipped
    * @param devices GPU indexes for one worker each, or null to measure in this process
+   * @param attention whether to measure the attention points of {@code spec} ({@code false} for
+   *     {@code bench --phases rest} alone)
+   * @param rest the rest of the model to measure after the attention points, or null for none;
+   *     measured in this process, by shard 0 only
    */
   public record Options(
       SweepSpec spec,
@@ -80,7 +92,9 @@ public final class Sweep {
       Path lockDir,
       String command,
       boolean explicitPositions,
-      List<Integer> devices) {
+      List<Integer> devices,
+      boolean attention,
+      RestSpec rest) {
     public Options {
       if (spec == null || shard == null || session == null || outDir == null) {
         throw new BadInputException("sweep: spec, shard, session and out must be given");
@@ -115,8 +129,22 @@ public final class Sweep {
       private String command = "dsabench bench";
       private boolean explicitPositions;
       private List<Integer> devices;
+      private boolean attention = true;
+      private RestSpec rest;
 
       private Builder() {}
+
+      /** Whether the attention points of the spec are measured (default true). */
+      public Builder attention(boolean v) {
+        attention = v;
+        return this;
+      }
+
+      /** The rest of the model to measure, or null for none. */
+      public Builder rest(RestSpec v) {
+        rest = v;
+        return this;
+      }
 
       public Builder spec(SweepSpec v) {
         spec = required("spec", v);
@@ -211,7 +239,9 @@ public final class Sweep {
             lockDir,
             command,
             explicitPositions,
-            devices);
+            devices,
+            attention,
+            rest);
       }
 
       private static <T> T required(String field, T v) {
@@ -234,6 +264,7 @@ public final class Sweep {
   private final List<SweepListener> listeners = new CopyOnWriteArrayList<>();
   private final WorkloadModel model = WorkloadModel.deepseekV32();
   private Results results;
+  private int total;
 
   public Sweep(Options options) {
     this.options = options;
@@ -271,7 +302,11 @@ public final class Sweep {
               .withInputScale(session.inputScale())
               .withProfile(session.profile());
     }
-    List<SweepPoint> points = options.shard().select(options.spec().points());
+    List<SweepPoint> points =
+        options.attention() ? options.shard().select(options.spec().points()) : List.of();
+    // The rest of the model is a few points measured in this process: shard 0 takes them.
+    RestSpec rest = options.shard().index() == 0 ? options.rest() : null;
+    total = points.size() + (rest == null ? 0 : rest.size());
     Map<SweepPoint, String> tooBig = new LinkedHashMap<>();
     long memory = info.memoryBytes();
     for (SweepPoint p : points) {
@@ -345,7 +380,12 @@ public final class Sweep {
             forkJvmArgs(),
             options.spec().decodeTokensPerSeq());
     Map<String, String> extra = new LinkedHashMap<>();
-    extra.put(RunExtra.SWEEP, options.spec().canonical());
+    if (options.attention()) {
+      extra.put(RunExtra.SWEEP, options.spec().canonical());
+    }
+    if (rest != null) {
+      extra.put(RunExtra.REST, describe(rest));
+    }
     if (options.shard().count() > 1) {
       extra.put(RunExtra.SHARD, options.shard().toString());
     }
@@ -384,7 +424,7 @@ public final class Sweep {
     Interruption interruption = Interruption.onShutdown(this::interrupted);
     try {
       flush();
-      fire(l -> l.sweepStarted(results, points.size()));
+      fire(l -> l.sweepStarted(results, total));
       List<SweepPoint> toMeasure = new ArrayList<>();
       for (SweepPoint p : points) {
         if (tooBig.containsKey(p)) {
@@ -431,6 +471,19 @@ public final class Sweep {
             new Results(
                 results.schema(), results.run().withExtra(extra), results.points(), results.rest());
       }
+      if (rest != null) {
+        new RestBench(session, new RestWork(rest.shape()), options.iterations())
+            .run(
+                rest,
+                this::recordRest,
+                new RestBench.Listener() {
+                  @Override
+                  public void restFinished(RestResult r, double seconds) {
+                    int done = results.points().size() + results.restPoints().size();
+                    fire(l -> l.restFinished(r, done, total, seconds));
+                  }
+                });
+      }
       if (session.profile()) {
         Path html = options.outDir().resolve("profile").resolve("flamegraph.html");
         if (FlameGraph.merge(engine.profiles(), html, "dsabench host side: " + id)) {
@@ -463,9 +516,37 @@ public final class Sweep {
     } catch (IOException e) {
       throw new java.io.UncheckedIOException("cannot write " + resultsFile(), e);
     }
-    int done = results.points().size();
-    int total = options.shard().select(options.spec().points()).size();
+    int done = results.points().size() + results.restPoints().size();
     fire(l -> l.pointFinished(r, done, total, seconds));
+  }
+
+  /** Adds a finished rest-of-model point and flushes the results file. */
+  private synchronized void recordRest(RestResult r) {
+    results = results.with(r);
+    try {
+      flush();
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException("cannot write " + resultsFile(), e);
+    }
+  }
+
+  /** {@link RunExtra#REST}'s value. */
+  static String describe(RestSpec rest) {
+    java.util.function.Function<Map<Phase, Integer>, String> each =
+        m ->
+            rest.phases().stream()
+                .map(ph -> ph.id() + ":" + m.get(ph))
+                .collect(java.util.stream.Collectors.joining(","));
+    return "phases="
+        + rest.phases().stream().map(Phase::id).collect(java.util.stream.Collectors.joining(","))
+        + " tokens="
+        + each.apply(rest.tokens())
+        + " ep="
+        + each.apply(rest.expertParallel())
+        + " routing="
+        + String.join(",", rest.routings())
+        + " shape="
+        + rest.shape().name();
   }
 
   /**

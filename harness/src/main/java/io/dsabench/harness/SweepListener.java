@@ -1,6 +1,7 @@
 package io.dsabench.harness;
 
 import io.dsabench.model.results.PointResult;
+import io.dsabench.model.results.RestResult;
 import io.dsabench.model.results.Results;
 import io.dsabench.model.workload.SweepPoint;
 
@@ -31,6 +32,14 @@ public interface SweepListener {
    * @param seconds wall time the point took
    */
   default void pointFinished(PointResult result, int done, int total, double seconds) {}
+
+  /**
+   * A rest-of-model point is done and already flushed to the results file.
+   *
+   * @param done points finished so far (attention and rest), this one included
+   * @param total points in the run (attention and rest)
+   */
+  default void restFinished(RestResult result, int done, int total, double seconds) {}
 
   /** The sweep ended (normally or not); {@code results} is what the results file holds. */
   default void sweepFinished(Results results) {}

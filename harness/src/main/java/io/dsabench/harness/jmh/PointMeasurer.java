@@ -71,7 +71,8 @@ public final class PointMeasurer {
     return PointResult.ok(point, out);
   }
 
-  static StageResult stage(OpWork w, StageSamples s) {
+  /** Statistics of a stage's device samples with its declared work (median, p10, p90, rates). */
+  public static StageResult stage(OpWork w, StageSamples s) {
     SampleStats st = SampleStats.of(s.deviceSeconds());
     double median = st.median();
     if (!(median > 0)) {

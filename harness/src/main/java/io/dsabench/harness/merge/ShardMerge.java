@@ -5,6 +5,7 @@ import io.dsabench.harness.SweepSpec;
 import io.dsabench.model.BadInputException;
 import io.dsabench.model.results.DeviceRecord;
 import io.dsabench.model.results.PointResult;
+import io.dsabench.model.results.RestResult;
 import io.dsabench.model.results.Results;
 import io.dsabench.model.results.RunInfo;
 import io.dsabench.model.workload.SweepPoint;
@@ -59,6 +60,9 @@ public final class ShardMerge {
     SweepSpec spec = SweepSpec.parseCanonical(sweep);
     Map<String, Path> seenIn = new LinkedHashMap<>();
     Map<String, PointResult> byKey = new LinkedHashMap<>();
+    Map<String, Path> restSeenIn = new LinkedHashMap<>();
+    List<RestResult> rest = new ArrayList<>();
+    String restSpec = null;
     boolean sameDevice = true;
     String startedAt = r0.startedAt();
     for (Input in : inputs) {
@@ -84,6 +88,26 @@ public final class ShardMerge {
         PointResult withDevice =
             p.device() != null || runDevice == null ? p : p.withDevice(runDevice);
         byKey.put(key, withDevice);
+      }
+      // Rest-of-model points come from shard 0 (or any shard that measured them), once each.
+      for (RestResult r : in.results().restPoints()) {
+        String key =
+            r.phase().id() + "/" + r.routing() + "/" + r.tokens() + "/EP" + r.expertParallel();
+        Path prior = restSeenIn.putIfAbsent(key, in.file());
+        if (prior != null) {
+          throw new BadInputException(
+              "merge: rest point "
+                  + key
+                  + " is in both "
+                  + prior
+                  + " and "
+                  + in.file()
+                  + "; each point must come from exactly one shard");
+        }
+        rest.add(r);
+      }
+      if (restSpec == null) {
+        restSpec = extra(in, RunExtra.REST);
       }
     }
     List<SweepPoint> declared = spec.points();
@@ -112,6 +136,9 @@ public final class ShardMerge {
     points.sort(Comparator.comparing(p -> order.get(p.point().key())));
     Map<String, String> extra = new LinkedHashMap<>();
     extra.put(RunExtra.SWEEP, sweep);
+    if (restSpec != null) {
+      extra.put(RunExtra.REST, restSpec);
+    }
     extra.put(
         RunExtra.MERGED_FROM,
         String.join(",", inputs.stream().map(i -> i.file().toString()).toList()));
@@ -140,7 +167,7 @@ public final class ShardMerge {
             sameDevice ? r0.host() : "several",
             sameDevice ? r0.device() : null,
             extra);
-    return new Outcome(new Results(run, points), List.copyOf(missing));
+    return new Outcome(new Results(Results.SCHEMA, run, points, rest), List.copyOf(missing));
   }
 
   private static String extra(Input in, String key) {

@@ -28,7 +28,7 @@ import java.util.SplittableRandom;
  * Every set gets real indexer logits and top-k indices at allocation, so that the top-k and sparse
  * stages can be timed on their own with the inputs they see in the pipeline.
  */
-public final class StageInputs implements AutoCloseable {
+public final class StageInputs implements StageWork, AutoCloseable {
   /** One buffer a set needs. */
   public record BufferSpec(String name, DType dtype, long elements) {}
 
@@ -254,11 +254,13 @@ public final class StageInputs implements AutoCloseable {
     return perSeq;
   }
 
+  @Override
   public int sets() {
     return sets.size();
   }
 
   /** Issues one stage (or the whole variant for {@link Op#TOTAL}) on input set {@code set}. */
+  @Override
   public void issue(Op op, int set) {
     Set s = sets.get(set % sets.size());
     int n = point.tokens();
@@ -292,6 +294,7 @@ public final class StageInputs implements AutoCloseable {
    *
    * @return what is wrong, or null
    */
+  @Override
   public String validate(Op op, int set) {
     Set s = sets.get(set % sets.size());
     switch (op) {

@@ -30,7 +30,10 @@ public final class StageMeasurement implements AutoCloseable {
   private final SessionConfig config;
   private final Op op;
   private Backend backend;
-  private StageInputs inputs;
+  private StageWork inputs;
+  // Attention points own their backend and inputs (a JMH fork opens both); the rest of the model
+  // measures several ops on one backend and one set of inputs that its caller owns.
+  private boolean owned = true;
   private DeviceTimer timer;
   private DeviceBuffer scratch;
   private long flushSeed = 1;
@@ -91,6 +94,35 @@ public final class StageMeasurement implements AutoCloseable {
       m.check();
     } catch (BackendUnavailableException e) {
       m.fail(PointStatus.FAILED, "backend " + config.backend() + " unavailable: " + e.getMessage());
+    } catch (KernelException e) {
+      m.fail(e.outOfMemory() ? PointStatus.SKIPPED : PointStatus.FAILED, e.getMessage());
+    } catch (OutOfMemoryError e) {
+      m.fail(PointStatus.SKIPPED, "out of memory: " + e.getMessage());
+    } catch (RuntimeException e) {
+      m.fail(PointStatus.FAILED, e.toString());
+    }
+    return m;
+  }
+
+  /**
+   * Prepares to measure {@code op} of {@code work} on {@code backend}, both owned by the caller
+   * (closing this closes neither): the first issue checks the outputs before anything is timed,
+   * then {@link #warmup()} and {@link #sampleSession()} run as for an attention stage. A fault is
+   * recorded, not thrown.
+   */
+  public static StageMeasurement on(SessionConfig config, Backend backend, StageWork work, Op op) {
+    StageMeasurement m = new StageMeasurement(config, op);
+    m.owned = false;
+    m.backend = backend;
+    m.inputs = work;
+    try {
+      if (config.l2Flush()) {
+        m.scratch = backend.allocate(DType.FP32, config.scratchBytes() / 4);
+      }
+      m.timer = backend.timer();
+      work.issue(op, 0);
+      backend.synchronize();
+      m.check();
     } catch (KernelException e) {
       m.fail(e.outOfMemory() ? PointStatus.SKIPPED : PointStatus.FAILED, e.getMessage());
     } catch (OutOfMemoryError e) {
@@ -203,10 +235,10 @@ public final class StageMeasurement implements AutoCloseable {
     if (scratch != null) {
       scratch.close();
     }
-    if (inputs != null) {
-      inputs.close();
+    if (owned && inputs instanceof StageInputs own) {
+      own.close();
     }
-    if (backend != null) {
+    if (owned && backend != null) {
       backend.close();
     }
   }

@@ -88,7 +88,28 @@ final class BackendOracle implements Oracle {
             backend.sparseDecode(op);
           }
         }
-        default -> throw new IllegalArgumentException("topk: use topK()");
+        case FP8_GEMM -> {
+          out = sentinel(held, DType.BF16, rows * p);
+          backend.fp8Gemm(
+              new Ops.Fp8Gemm(
+                  put(held, DType.FP8_E4M3, in.a()),
+                  put(held, DType.FP32, in.aScales()),
+                  put(held, DType.FP8_E4M3, in.b()),
+                  put(held, DType.FP32, in.bScales()),
+                  out,
+                  c.groupRows(),
+                  p,
+                  c.k()));
+        }
+        case SWIGLU_QUANT -> {
+          DeviceBuffer codes = sentinel(held, DType.FP8_E4M3, rows * p);
+          DeviceBuffer scales = sentinel(held, DType.FP32, (p / 128) * rows);
+          backend.swiGluQuant(
+              new Ops.SwiGluQuant(put(held, DType.BF16, in.a()), codes, scales, rows, p));
+          backend.synchronize();
+          return dequantize(backend.download(codes), backend.download(scales), rows, p);
+        }
+        default -> throw new IllegalArgumentException(c.op().label() + ": not a values op");
       }
       backend.synchronize();
       float[] got = backend.download(out);
@@ -97,6 +118,49 @@ final class BackendOracle implements Oracle {
         wide[i] = got[i];
       }
       return wide;
+    } finally {
+      held.forEach(DeviceBuffer::close);
+    }
+  }
+
+  /** code × its block's scale, per element ([m, width] codes, [width/128, m] scales). */
+  private static double[] dequantize(float[] codes, float[] scales, int m, int width) {
+    double[] out = new double[m * width];
+    for (int r = 0; r < m; r++) {
+      for (int j = 0; j < width; j++) {
+        out[r * width + j] = (double) codes[r * width + j] * scales[(j / 128) * m + r];
+      }
+    }
+    return out;
+  }
+
+  @Override
+  public Routing router(CheckCase c, Inputs in) {
+    List<DeviceBuffer> held = new ArrayList<>();
+    try {
+      int m = c.batch();
+      int topK = CheckCase.ROUTER_TOP_K;
+      DeviceBuffer weights = sentinel(held, DType.FP32, m * topK);
+      DeviceBuffer indices = backend.allocate(DType.INT32, (long) m * topK);
+      held.add(indices);
+      int[] unwritten = new int[m * topK];
+      Arrays.fill(unwritten, UNWRITTEN);
+      backend.uploadInts(indices, unwritten);
+      backend.router(
+          new Ops.Router(
+              put(held, DType.BF16, in.a()),
+              put(held, DType.BF16, in.b()),
+              put(held, DType.FP32, in.bias()),
+              weights,
+              indices,
+              m,
+              c.position(),
+              CheckCase.ROUTER_EXPERTS,
+              CheckCase.ROUTER_GROUPS,
+              CheckCase.ROUTER_TOP_GROUPS,
+              topK));
+      backend.synchronize();
+      return new Routing(backend.downloadInts(indices), backend.download(weights));
     } finally {
       held.forEach(DeviceBuffer::close);
     }

@@ -1,13 +1,20 @@
 package io.dsabench.kernels.check;
 
-/** The six ops as {@code dsabench check} names them (the names of the results schema). */
+/**
+ * The ops as {@code dsabench check} names them: the six attention ops (the names of the results
+ * schema) and the three of the rest of a layer (FP8 GEMM, the expert activation, the router).
+ */
 public enum CheckOp {
   DENSE_PREFILL("dense_prefill", false, false),
   DENSE_DECODE("dense_decode", false, false),
   INDEXER("indexer", false, true),
   TOPK("topk", true, false),
   SPARSE_PREFILL("sparse_prefill", true, true),
-  SPARSE_DECODE("sparse_decode", true, true);
+  SPARSE_DECODE("sparse_decode", true, true),
+  /** Plain or grouped FP8 GEMM; a case's k is the reduction length. */
+  FP8_GEMM("fp8_gemm", true, false),
+  SWIGLU_QUANT("swiglu_quant", false, false),
+  ROUTER("router", false, false);
 
   private final String label;
   private final boolean takesK;
@@ -22,6 +29,13 @@ public enum CheckOp {
   /** Name in reports and the results schema. */
   public String label() {
     return label;
+  }
+
+  /**
+   * True for the ops of the rest of a layer, whose cases have no position or batch of sequences.
+   */
+  public boolean rest() {
+    return this == FP8_GEMM || this == SWIGLU_QUANT || this == ROUTER;
   }
 
   boolean takesK() {

@@ -11,6 +11,12 @@ import java.util.SplittableRandom;
  * Fresh random host inputs of one case, already rounded to the types the device holds (bf16, e4m3
  * with row scales), except {@code cache} of an fp8 sparse case, which holds the raw values that
  * uploading quantizes into KV_FP8_656 entries. Unused fields are null.
+ *
+ * <p>The rest of a layer: {@code fp8_gemm} has e4m3 values in {@code a} [m, k] and {@code b}
+ * [groups, n, k] with positive block scales in {@code aScales} [k/128, m] and {@code bScales}
+ * [groups, ceil(n/128), k/128]; {@code swiglu_quant} its bf16 input [m, 2·width] in {@code a};
+ * {@code router} x [m, hidden] in {@code a}, the bf16 gate weights [256, hidden] in {@code b} and
+ * the fp32 bias in {@code bias}.
  */
 // Arrays on purpose: a case's inputs are large and read in place, never compared or hashed.
 @SuppressWarnings("ArrayRecordComponent")
@@ -22,7 +28,28 @@ record Inputs(
     float[] weights,
     float[] kScales,
     float[] logits,
-    int[] indices) {
+    int[] indices,
+    float[] a,
+    float[] aScales,
+    float[] b,
+    float[] bScales,
+    float[] bias) {
+
+  Inputs(
+      float[] q,
+      float[] k,
+      float[] v,
+      float[] cache,
+      float[] weights,
+      float[] kScales,
+      float[] logits,
+      int[] indices) {
+    this(q, k, v, cache, weights, kScales, logits, indices, null, null, null, null, null);
+  }
+
+  private static Inputs rest(float[] a, float[] aScales, float[] b, float[] bScales, float[] bias) {
+    return new Inputs(null, null, null, null, null, null, null, null, a, aScales, b, bScales, bias);
+  }
 
   static Inputs generate(CheckCase c, long seed) {
     SplittableRandom rnd = new SplittableRandom(seed);
@@ -84,6 +111,41 @@ record Inputs(
           float[] cache = c.fp8() ? uniform(rnd, cn, 1f) : bf16(rnd, cn);
           return new Inputs(q, null, null, cache, null, null, null, indices(rnd, c));
         }
+      case FP8_GEMM:
+        {
+          int m = c.batch();
+          int n = c.position();
+          int k = c.k();
+          int groups = c.groupRows().size();
+          // Codes over most of e4m3's range, scales that bring products to O(1): what a GEMM of
+          // quantized activations (amax → 448) and weights sees.
+          float[] a = E4m3.roundInPlace(uniform(rnd, m * k, 448f));
+          float[] b = E4m3.roundInPlace(uniform(rnd, groups * n * k, 448f));
+          float[] aScales = scales(rnd, (k / 128) * m, 1f / 448);
+          float[] bScales = scales(rnd, groups * ((n + 127) / 128) * (k / 128), 1f / 448 / 64);
+          return rest(a, aScales, b, bScales, null);
+        }
+      case SWIGLU_QUANT:
+        {
+          int m = c.batch();
+          int w = c.position();
+          float[] in = Bf16.roundInPlace(uniform(rnd, m * 2 * w, 4f));
+          // Row 0's first block has gate 0, so SiLU·mul is all zeros there (scale 1, zero codes).
+          Arrays.fill(in, 0, 128, 0f);
+          return rest(in, null, null, null, null);
+        }
+      case ROUTER:
+        {
+          int m = c.batch();
+          int hidden = c.position();
+          float[] x = Bf16.roundInPlace(uniform(rnd, m * hidden, 1f));
+          // Logits of order 1, as a trained gate gives: weights shrink with sqrt(hidden).
+          float[] w =
+              Bf16.roundInPlace(
+                  uniform(rnd, CheckCase.ROUTER_EXPERTS * hidden, (float) (2 / Math.sqrt(hidden))));
+          float[] bias = uniform(rnd, CheckCase.ROUTER_EXPERTS, 0.05f);
+          return rest(x, null, w, null, bias);
+        }
       default:
         throw new IllegalStateException("no inputs for " + c.op());
     }
@@ -133,6 +195,15 @@ record Inputs(
     float[] x = new float[n];
     for (int i = 0; i < n; i++) {
       x[i] = (float) ((rnd.nextDouble() * 2 - 1) * scale);
+    }
+    return x;
+  }
+
+  /** Positive scales in [lo, 2·lo). */
+  private static float[] scales(SplittableRandom rnd, int n, float lo) {
+    float[] x = new float[n];
+    for (int i = 0; i < n; i++) {
+      x[i] = (float) (lo * (1 + rnd.nextDouble()));
     }
     return x;
   }

@@ -19,6 +19,11 @@ import java.util.List;
  * checked as a set against the logits: every index visible and distinct, min(visible, k) of them,
  * -1 in the other slots, and no unchosen logit above a chosen one (ties allowed).
  *
+ * <p>The rest of a layer: FP8 GEMM outputs (bf16) and the activation's dequantized fp8 output
+ * within relative L2 {@link #REL_L2_LIMIT}; the router's experts equal to the reference's as a set
+ * per row, except experts whose biased score (or whose group's score) lies within {@link
+ * #ROUTER_SCORE_TOLERANCE} of the cut, and their weights within {@link #ROUTER_WEIGHT_LIMIT}.
+ *
  * <p>The reference is the float64 {@link NaiveReference} when checking the cpu backend, and the cpu
  * backend when checking any other.
  */
@@ -28,6 +33,12 @@ public final class KernelCheck {
 
   /** Top-k tolerance, relative to the largest finite logit of the row. */
   public static final double TOPK_TOLERANCE = 1e-6;
+
+  /** Router: a biased score this close to the cut may fall on either side of it. */
+  public static final double ROUTER_SCORE_TOLERANCE = 1e-6;
+
+  /** Router: largest absolute difference of a chosen expert's weight. */
+  public static final double ROUTER_WEIGHT_LIMIT = 1e-5;
 
   private final Oracle reference;
 
@@ -59,7 +70,7 @@ public final class KernelCheck {
   }
 
   /**
-   * The cases {@code dsabench check} runs: about 40, sized to finish in well under a minute for the
+   * The cases {@code dsabench check} runs: about 50, sized to finish in well under a minute for the
    * cpu backend against the float64 reference on 2 cores.
    */
   public static List<CheckCase> standardCases() {
@@ -101,6 +112,19 @@ public final class KernelCheck {
       cases.add(new CheckCase(CheckOp.SPARSE_DECODE, 3, 1, 1000, 2048, fp8));
       cases.add(new CheckCase(CheckOp.SPARSE_DECODE, fp8 ? 1 : 3, fp8 ? 2 : 1, 2049, 2048, fp8));
     }
+    // The rest of a layer: one row, odd rows, rows past a 128-row tile, an empty expert, n not a
+    // multiple of 128, one k block and several.
+    cases.add(CheckCase.fp8Gemm(List.of(1), 64, 128));
+    cases.add(CheckCase.fp8Gemm(List.of(77), 192, 384));
+    cases.add(CheckCase.fp8Gemm(List.of(3, 0, 5, 1), 128, 256));
+    cases.add(CheckCase.fp8Gemm(List.of(0, 130, 17), 320, 512));
+    cases.add(CheckCase.fp8Gemm(List.of(200), 512, 1024));
+    cases.add(CheckCase.swiGluQuant(1, 128));
+    cases.add(CheckCase.swiGluQuant(3, 256));
+    cases.add(CheckCase.swiGluQuant(130, 2048));
+    cases.add(CheckCase.router(1, 128));
+    cases.add(CheckCase.router(130, 256));
+    cases.add(CheckCase.router(5, 7168));
     return List.copyOf(cases);
   }
 
@@ -117,7 +141,10 @@ public final class KernelCheck {
         new CheckCase(CheckOp.TOPK, 1, 3, 2100, 2048, false),
         new CheckCase(CheckOp.TOPK, 3, 2, 77, 16, false),
         new CheckCase(CheckOp.SPARSE_PREFILL, 1, 3, 77, 64, false),
-        new CheckCase(CheckOp.SPARSE_DECODE, 3, 1, 300, 128, true));
+        new CheckCase(CheckOp.SPARSE_DECODE, 3, 1, 300, 128, true),
+        CheckCase.fp8Gemm(List.of(3, 0, 4), 64, 256),
+        CheckCase.swiGluQuant(3, 256),
+        CheckCase.router(5, 256));
   }
 
   /**
@@ -133,7 +160,12 @@ public final class KernelCheck {
       try {
         r = check(c, in, tested);
       } catch (RuntimeException e) {
-        double limit = c.op() == CheckOp.TOPK ? 0 : REL_L2_LIMIT;
+        double limit =
+            switch (c.op()) {
+              case TOPK -> 0;
+              case ROUTER -> ROUTER_WEIGHT_LIMIT;
+              default -> REL_L2_LIMIT;
+            };
         r = new CaseResult(c.op().label(), c.shape(), Double.NaN, limit, false, e.toString());
       }
       results.add(r);
@@ -145,6 +177,9 @@ public final class KernelCheck {
     if (c.op() == CheckOp.TOPK) {
       int[] got = tested.topK(c, in);
       return checkTopK(c, in.logits(), got);
+    }
+    if (c.op() == CheckOp.ROUTER) {
+      return checkRouter(c, in, tested.router(c, in), reference.router(c, in));
     }
     double[] got = tested.values(c, in);
     double[] want = reference.values(c, in);
@@ -253,6 +288,106 @@ public final class KernelCheck {
     return new CaseResult(c.op().label(), c.shape(), worst, limit, true, null);
   }
 
+  /**
+   * Checks a router's choice against the reference's: per row, {@code topK} distinct experts in
+   * range, the same set as the reference's except for experts whose biased score {@code s + bias}
+   * lies within {@link #ROUTER_SCORE_TOLERANCE} of the reference's last chosen one or whose group's
+   * rating lies within it of the last kept group's (float64 scores from the inputs decide, not
+   * either side's); where the sets agree, each weight within {@link #ROUTER_WEIGHT_LIMIT}.
+   */
+  static CaseResult checkRouter(CheckCase c, Inputs in, Oracle.Routing got, Oracle.Routing want) {
+    int m = c.batch();
+    int e = CheckCase.ROUTER_EXPERTS;
+    int topK = CheckCase.ROUTER_TOP_K;
+    int per = e / CheckCase.ROUTER_GROUPS;
+    double[] s = NaiveReference.routerScores(in.a(), in.b(), m, c.position(), e);
+    double worst = 0;
+    for (int r = 0; r < m; r++) {
+      double[] biased = new double[e];
+      for (int x = 0; x < e; x++) {
+        biased[x] = s[r * e + x] + in.bias()[x];
+      }
+      double[] groupRating = new double[CheckCase.ROUTER_GROUPS];
+      for (int g = 0; g < groupRating.length; g++) {
+        double[] v = java.util.Arrays.copyOfRange(biased, g * per, (g + 1) * per);
+        java.util.Arrays.sort(v);
+        groupRating[g] = v[per - 1] + v[per - 2];
+      }
+      double[] sortedRatings = groupRating.clone();
+      java.util.Arrays.sort(sortedRatings);
+      double groupCut = sortedRatings[sortedRatings.length - CheckCase.ROUTER_TOP_GROUPS];
+      BitSet mine = new BitSet(e);
+      BitSet theirs = new BitSet(e);
+      double cut = Double.POSITIVE_INFINITY;
+      for (int i = 0; i < topK; i++) {
+        int x = got.indices()[r * topK + i];
+        if (x < 0 || x >= e) {
+          String what = x == BackendOracle.UNWRITTEN ? "an unwritten slot" : "expert " + x;
+          return fail(
+              c,
+              Double.NaN,
+              ROUTER_WEIGHT_LIMIT,
+              "row " + r + ", slot " + i + ": " + what + " is not an expert 0.." + (e - 1));
+        }
+        if (mine.get(x)) {
+          return fail(
+              c, Double.NaN, ROUTER_WEIGHT_LIMIT, "row " + r + ": expert " + x + " chosen twice");
+        }
+        mine.set(x);
+        int y = want.indices()[r * topK + i];
+        theirs.set(y);
+        cut = Math.min(cut, biased[y]);
+      }
+      if (!mine.equals(theirs)) {
+        BitSet differ = (BitSet) mine.clone();
+        differ.xor(theirs);
+        for (int x = differ.nextSetBit(0); x >= 0; x = differ.nextSetBit(x + 1)) {
+          boolean nearCut = Math.abs(biased[x] - cut) <= ROUTER_SCORE_TOLERANCE;
+          boolean groupNearCut =
+              Math.abs(groupRating[x / per] - groupCut) <= ROUTER_SCORE_TOLERANCE;
+          if (!nearCut && !groupNearCut) {
+            return fail(
+                c,
+                Double.NaN,
+                ROUTER_WEIGHT_LIMIT,
+                "row "
+                    + r
+                    + ": expert "
+                    + x
+                    + (mine.get(x) ? " chosen" : " not chosen")
+                    + ", its score "
+                    + biased[x]
+                    + " is not within "
+                    + ROUTER_SCORE_TOLERANCE
+                    + " of the cut "
+                    + cut);
+          }
+        }
+        continue;
+      }
+      for (int i = 0; i < topK; i++) {
+        int x = got.indices()[r * topK + i];
+        float w = got.weights()[r * topK + i];
+        float ref = Float.NaN;
+        for (int j = 0; j < topK; j++) {
+          if (want.indices()[r * topK + j] == x) {
+            ref = want.weights()[r * topK + j];
+          }
+        }
+        double d = Math.abs((double) w - ref);
+        if (!(d <= ROUTER_WEIGHT_LIMIT)) {
+          return fail(
+              c,
+              d,
+              ROUTER_WEIGHT_LIMIT,
+              "row " + r + ": expert " + x + "'s weight " + w + ", expected " + ref);
+        }
+        worst = Math.max(worst, d);
+      }
+    }
+    return new CaseResult(c.op().label(), c.shape(), worst, ROUTER_WEIGHT_LIMIT, true, null);
+  }
+
   private static CaseResult fail(CheckCase c, double error, double limit, String reason) {
     return new CaseResult(c.op().label(), c.shape(), error, limit, false, reason);
   }
@@ -266,7 +401,7 @@ public final class KernelCheck {
   private static int width(CheckCase c) {
     return switch (c.op()) {
       case DENSE_PREFILL -> Mla.HEADS * Mla.V_DIM;
-      case INDEXER -> c.position();
+      case INDEXER, FP8_GEMM, SWIGLU_QUANT -> c.position();
       default -> Mla.HEADS * Mla.LATENT_DIM;
     };
   }

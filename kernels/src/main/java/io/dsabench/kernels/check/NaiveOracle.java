@@ -1,6 +1,8 @@
 package io.dsabench.kernels.check;
 
+import io.dsabench.kernels.numerics.E4m3;
 import io.dsabench.kernels.numerics.KvFp8;
+import java.util.List;
 
 /** {@link NaiveReference} as an {@link Oracle}: the reference for the cpu backend. */
 final class NaiveOracle implements Oracle {
@@ -25,8 +27,65 @@ final class NaiveOracle implements Oracle {
         float[] held = c.fp8() ? KvFp8.roundTrip(in.cache(), b * p) : in.cache();
         yield NaiveReference.sparse(in.q(), held, in.indices(), b, t, p, c.k());
       }
+      case FP8_GEMM -> {
+        List<Integer> g = c.groupRows();
+        yield NaiveReference.fp8Gemm(
+            in.a(),
+            in.aScales(),
+            in.b(),
+            in.bScales(),
+            g.stream().mapToInt(Integer::intValue).toArray(),
+            c.position(),
+            c.k());
+      }
+      case SWIGLU_QUANT -> quantized(NaiveReference.swiGlu(in.a(), b, c.position()));
       case TOPK -> throw new IllegalArgumentException("topk: use topK()");
+      case ROUTER -> throw new IllegalArgumentException("router: use router()");
     };
+  }
+
+  /**
+   * Each 128-block quantized the way {@link io.dsabench.kernels.Ops.SwiGluQuant} says (scale = amax
+   * / 448, nearest-even e4m3, saturating; an all-zero block scale 1), then dequantized.
+   */
+  private static double[] quantized(double[] h) {
+    double[] out = new double[h.length];
+    for (int base = 0; base < h.length; base += 128) {
+      double amax = 0;
+      for (int j = base; j < base + 128; j++) {
+        amax = Math.max(amax, Math.abs(h[j]));
+      }
+      float scale = amax == 0 ? 1f : (float) (amax / E4m3.MAX);
+      for (int j = base; j < base + 128; j++) {
+        out[j] = (double) E4m3.round((float) (h[j] / scale)) * scale;
+      }
+    }
+    return out;
+  }
+
+  @Override
+  public Routing router(CheckCase c, Inputs in) {
+    int m = c.batch();
+    int hidden = c.position();
+    int e = CheckCase.ROUTER_EXPERTS;
+    int topK = CheckCase.ROUTER_TOP_K;
+    double[] s = NaiveReference.routerScores(in.a(), in.b(), m, hidden, e);
+    int[] indices = new int[m * topK];
+    float[] weights = new float[m * topK];
+    for (int r = 0; r < m; r++) {
+      int[] chosen =
+          NaiveReference.routerChoice(
+              s, r, in.bias(), e, CheckCase.ROUTER_GROUPS, CheckCase.ROUTER_TOP_GROUPS, topK);
+      double sum = 0;
+      for (int x : chosen) {
+        sum += s[r * e + x];
+      }
+      for (int i = 0; i < topK; i++) {
+        indices[r * topK + i] = chosen[i];
+        weights[r * topK + i] = (float) (s[r * e + chosen[i]] / sum);
+      }
+    }
+    return new Routing(indices, weights);
   }
 
   @Override

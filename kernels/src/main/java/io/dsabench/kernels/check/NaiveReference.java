@@ -5,7 +5,7 @@ import java.util.Arrays;
 import java.util.stream.IntStream;
 
 /**
- * The six ops written straight from their formulas in float64, one (query, head) at a time, with a
+ * The ops written straight from their formulas in float64, one (query, head) at a time, with a
  * two-pass softmax: slow, obvious, and independent of the cpu backend's blocking, online softmax
  * and radix select. Inputs are host arrays holding the values as the device holds them (already
  * rounded to bf16 / e4m3, FP8 cache entries already dequantized); outputs are unrounded doubles.
@@ -171,6 +171,120 @@ public final class NaiveReference {
       for (int i = 0; i < Math.min(n, k); i++) {
         out[r * k + i] = order[i];
       }
+    }
+    return out;
+  }
+
+  /**
+   * FP8 GEMM, plain or grouped: {@code out[r,c] = sum_k a[r,k] · aScales[k/128, r] · b[g,c,k] ·
+   * bScales[g, c/128, k/128]} in float64 over the dequantized values, row r in group g. {@code a}
+   * and {@code b} hold e4m3 values (not codes), {@code a} [m, k], {@code b} [groups, n, k].
+   */
+  public static double[] fp8Gemm(
+      float[] a, float[] aScales, float[] b, float[] bScales, int[] groupRows, int n, int k) {
+    int m = Arrays.stream(groupRows).sum();
+    int nb = (n + 127) / 128;
+    int kb = k / 128;
+    int[] groupOf = new int[m];
+    for (int g = 0, r = 0; g < groupRows.length; g++) {
+      for (int i = 0; i < groupRows[g]; i++) {
+        groupOf[r++] = g;
+      }
+    }
+    double[] out = new double[m * n];
+    IntStream.range(0, m)
+        .parallel()
+        .forEach(
+            r -> {
+              int g = groupOf[r];
+              for (int c = 0; c < n; c++) {
+                double sum = 0;
+                for (int j = 0; j < k; j++) {
+                  double av = (double) a[r * k + j] * aScales[(j / 128) * m + r];
+                  double bv =
+                      (double) b[(g * n + c) * k + j] * bScales[(g * nb + c / 128) * kb + j / 128];
+                  sum += av * bv;
+                }
+                out[r * n + c] = sum;
+              }
+            });
+    return out;
+  }
+
+  /** {@code SiLU(gate) · up} of each row of {@code in} [m, 2·width], unquantized, in float64. */
+  public static double[] swiGlu(float[] in, int m, int width) {
+    double[] h = new double[m * width];
+    for (int r = 0; r < m; r++) {
+      for (int j = 0; j < width; j++) {
+        double gate = in[r * 2 * width + j];
+        double up = in[r * 2 * width + width + j];
+        h[r * width + j] = gate / (1 + Math.exp(-gate)) * up;
+      }
+    }
+    return h;
+  }
+
+  /**
+   * The router's sigmoid scores {@code sigmoid(x · wᵀ)} in float64: x [m, hidden], w [experts,
+   * hidden]; out [m, experts].
+   */
+  public static double[] routerScores(float[] x, float[] w, int m, int hidden, int experts) {
+    double[] s = new double[m * experts];
+    for (int r = 0; r < m; r++) {
+      for (int e = 0; e < experts; e++) {
+        double dot = 0;
+        for (int d = 0; d < hidden; d++) {
+          dot += (double) x[r * hidden + d] * w[e * hidden + d];
+        }
+        s[r * experts + e] = 1 / (1 + Math.exp(-dot));
+      }
+    }
+    return s;
+  }
+
+  /**
+   * Group-limited top-k of one row of scores, written the long way: rate each group by its two best
+   * {@code s + bias} (sorting the group), keep the best {@code topKGroups} groups (stable sort, so
+   * ties keep the lower group), then sort the kept experts by {@code s + bias} (stable: ties keep
+   * the lower index) and take {@code topK}.
+   *
+   * @return the chosen experts, best first
+   */
+  public static int[] routerChoice(
+      double[] scores, int row, float[] bias, int experts, int groups, int topKGroups, int topK) {
+    int per = experts / groups;
+    double[] biased = new double[experts];
+    for (int e = 0; e < experts; e++) {
+      biased[e] = scores[row * experts + e] + bias[e];
+    }
+    double[] groupScore = new double[groups];
+    for (int g = 0; g < groups; g++) {
+      double[] v = Arrays.copyOfRange(biased, g * per, (g + 1) * per);
+      Arrays.sort(v);
+      groupScore[g] = v[per - 1] + v[per - 2];
+    }
+    Integer[] order = new Integer[groups];
+    for (int g = 0; g < groups; g++) {
+      order[g] = g;
+    }
+    Arrays.sort(order, (p, q) -> Double.compare(groupScore[q], groupScore[p]));
+    Integer[] candidates =
+        IntStream.range(0, experts)
+            .filter(
+                e -> {
+                  for (int i = 0; i < topKGroups; i++) {
+                    if (order[i] == e / per) {
+                      return true;
+                    }
+                  }
+                  return false;
+                })
+            .boxed()
+            .toArray(Integer[]::new);
+    Arrays.sort(candidates, (p, q) -> Double.compare(biased[q], biased[p]));
+    int[] out = new int[topK];
+    for (int i = 0; i < topK; i++) {
+      out[i] = candidates[i];
     }
     return out;
   }

@@ -25,6 +25,9 @@ import java.util.concurrent.ForkJoinPool;
  * ForkJoinPool} (one thread per core). Calls are synchronous, so {@link #synchronize()} has nothing
  * to wait for and the {@link DeviceTimer} is {@link System#nanoTime()}.
  *
+ * <p>The rest of a layer (FP8 GEMMs, the expert activation, the router) follows DeepSeek-V3's FP8
+ * recipe: e4m3 operands with 1×128 / 128×128 fp32 scales, fp32 accumulation, bf16 GEMM outputs.
+ *
  * <p>It is the reference that every cuda kernel is checked against, and what {@code dsabench bench}
  * measures on a machine without a GPU.
  */
@@ -397,20 +400,46 @@ public final class CpuBackend implements Backend {
     sparse(op);
   }
 
-  // The rest-of-model ops land in their own commits (issue 21); until then a call says so.
   @Override
   public void fp8Gemm(Ops.Fp8Gemm op) {
-    throw new KernelException(name() + ": fp8Gemm is not built yet (issue 21)", false);
+    Fp8GemmKernel.run(
+        par,
+        own("a", op.a()).raw(),
+        own("aScales", op.aScales()).floats(),
+        own("b", op.b()).raw(),
+        own("bScales", op.bScales()).floats(),
+        own("out", op.out()).floats(),
+        op.groupRows(),
+        op.n(),
+        op.k());
   }
 
   @Override
   public void swiGluQuant(Ops.SwiGluQuant op) {
-    throw new KernelException(name() + ": swiGluQuant is not built yet (issue 21)", false);
+    SwiGluKernel.run(
+        par,
+        own("in", op.in()).floats(),
+        own("out", op.out()).raw(),
+        own("outScales", op.outScales()).floats(),
+        op.m(),
+        op.width());
   }
 
   @Override
   public void router(Ops.Router op) {
-    throw new KernelException(name() + ": router is not built yet (issue 21)", false);
+    RouterKernel.run(
+        par,
+        own("x", op.x()).floats(),
+        own("w", op.w()).floats(),
+        own("bias", op.bias()).floats(),
+        own("weights", op.weights()).floats(),
+        own("indices", op.indices()).ints(),
+        op.m(),
+        op.hidden(),
+        op.experts(),
+        op.groups(),
+        op.topKGroups(),
+        op.topK());
   }
 
   private void sparse(Ops.SparseAttention op) {

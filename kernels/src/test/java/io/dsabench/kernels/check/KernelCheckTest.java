@@ -147,7 +147,7 @@ class KernelCheckTest {
     CheckReport r = KernelCheck.against(cpu).run(new Broken(), 5, KernelCheck.quickCases());
     assertTrue(r.allPassed(), r.table());
     assertEquals("cpu", r.reference());
-    assertEquals("check: 8 passed, 0 failed", r.summary());
+    assertEquals("check: 11 passed, 0 failed", r.summary());
   }
 
   @Test
@@ -238,6 +238,110 @@ class KernelCheckTest {
   }
 
   @Test
+  void gemmWithAWrongScaleBlockFails() {
+    Backend b =
+        new Broken() {
+          @Override
+          public void fp8Gemm(Ops.Fp8Gemm op) {
+            // Reads each weight scale one k block off: the mistake a kernel's indexing makes.
+            float[] s = cpu.download(op.bScales());
+            float[] shifted = s.clone();
+            for (int i = 0; i + 1 < s.length; i++) {
+              shifted[i] = s[i + 1];
+            }
+            cpu.upload(op.bScales(), shifted);
+            cpu.fp8Gemm(op);
+            cpu.upload(op.bScales(), s);
+          }
+        };
+    CheckReport r = KernelCheck.againstNaive().run(b, 5, KernelCheck.quickCases());
+    assertEquals(Set.of("fp8_gemm"), failedOps(r), r.table());
+    assertEquals("relative L2 error above the limit", r.cases().get(8).reason());
+  }
+
+  @Test
+  void activationThatSkipsTheZeroBlockOrOverflowsFails() {
+    Backend b =
+        new Broken() {
+          @Override
+          public void swiGluQuant(Ops.SwiGluQuant op) {
+            cpu.swiGluQuant(op);
+            float[] sc = cpu.download(op.outScales());
+            sc[0] = Float.NaN; // row 0's all-zero block, scaled 0/0
+            cpu.upload(op.outScales(), sc);
+          }
+        };
+    CheckReport r = KernelCheck.againstNaive().run(b, 5, KernelCheck.quickCases());
+    assertEquals(Set.of("swiglu_quant"), failedOps(r), r.table());
+    assertEquals("NaN (unwritten?) at row 0, element 0", r.cases().get(9).reason());
+  }
+
+  @Test
+  void routerThatIgnoresTheGroupLimitOrMisweighsFails() {
+    Backend wrongSet =
+        new Broken() {
+          @Override
+          public void router(Ops.Router op) {
+            // No group limit: all 8 groups kept.
+            cpu.router(
+                new Ops.Router(
+                    op.x(),
+                    op.w(),
+                    op.bias(),
+                    op.weights(),
+                    op.indices(),
+                    op.m(),
+                    op.hidden(),
+                    op.experts(),
+                    op.groups(),
+                    op.groups(),
+                    op.topK()));
+          }
+        };
+    CheckReport r = KernelCheck.againstNaive().run(wrongSet, 5, KernelCheck.quickCases());
+    assertEquals(Set.of("router"), failedOps(r), r.table());
+    assertTrue(r.cases().get(10).reason().contains("is not within 1.0E-6 of the cut"), r.table());
+    Backend wrongWeights =
+        new Broken() {
+          @Override
+          public void router(Ops.Router op) {
+            cpu.router(op);
+            float[] w = cpu.download(op.weights());
+            w[3] += 1e-4f;
+            cpu.upload(op.weights(), w);
+          }
+        };
+    r = KernelCheck.againstNaive().run(wrongWeights, 5, KernelCheck.quickCases());
+    assertEquals(Set.of("router"), failedOps(r), r.table());
+    assertTrue(r.cases().get(10).reason().startsWith("row 0: expert "), r.table());
+  }
+
+  @Test
+  void routerChecksSetsAndToleratesTiesAtTheCut() {
+    CheckCase c = CheckCase.router(1, 128);
+    // x = 0: every score is 0.5 and the bias alone ranks; experts 7 and 8 tie at the cut.
+    float[] x = new float[128];
+    float[] w = new float[256 * 128];
+    float[] bias = new float[256];
+    for (int i = 0; i < 9; i++) {
+      bias[i] = i < 7 ? 0.5f : 0.25f;
+    }
+    Inputs in = new Inputs(null, null, null, null, null, null, null, null, x, null, w, null, bias);
+    float[] eighth = new float[8];
+    java.util.Arrays.fill(eighth, 0.125f);
+    Oracle.Routing want = new Oracle.Routing(new int[] {0, 1, 2, 3, 4, 5, 6, 7}, eighth);
+    Oracle.Routing tie = new Oracle.Routing(new int[] {0, 1, 2, 3, 4, 5, 6, 8}, eighth);
+    assertTrue(KernelCheck.checkRouter(c, in, tie, want).passed());
+    Oracle.Routing far = new Oracle.Routing(new int[] {0, 1, 2, 3, 4, 5, 6, 9}, eighth);
+    assertEquals(
+        "row 0: expert 9 chosen, its score 0.5 is not within 1.0E-6 of the cut 0.75",
+        KernelCheck.checkRouter(c, in, far, want).reason());
+    Oracle.Routing twice = new Oracle.Routing(new int[] {0, 1, 2, 3, 4, 5, 6, 6}, eighth);
+    assertEquals(
+        "row 0: expert 6 chosen twice", KernelCheck.checkRouter(c, in, twice, want).reason());
+  }
+
+  @Test
   void standardCasesCoverTheEdges() {
     List<CheckCase> cases = KernelCheck.standardCases();
     assertTrue(cases.size() >= 40, cases.size() + " cases");
@@ -252,6 +356,9 @@ class KernelCheckTest {
             .anyMatch(c -> c.op() == CheckOp.SPARSE_DECODE && c.fp8() && c.position() > 2048));
     assertTrue(
         cases.stream().anyMatch(c -> c.op() == CheckOp.INDEXER && c.fp8() && c.batch() == 3));
+    assertTrue(
+        cases.stream().anyMatch(c -> c.op() == CheckOp.FP8_GEMM && c.groupRows().contains(0)),
+        "a grouped GEMM with an empty group");
   }
 
   @Test

@@ -291,4 +291,160 @@ class CpuBackendTest {
     assertEquals(
         "indices: 5 at row 0, slot 3 is neither -1 nor a key position in 0..4", e.getMessage());
   }
+
+  /** e4m3 values spread over most of the format's range, as a scaled activation or weight is. */
+  static float[] e4m3(long seed, int n) {
+    return E4m3.roundInPlace(random(seed, n, 400f));
+  }
+
+  /** Positive fp32 block scales in [lo, 2·lo). */
+  static float[] scales(long seed, int n, float lo) {
+    float[] x = random(seed, n, 1f);
+    for (int i = 0; i < n; i++) {
+      x[i] = lo * (1.5f + x[i] / 2);
+    }
+    return x;
+  }
+
+  @ParameterizedTest(name = "fp8 gemm groups={0} n={1} k={2}")
+  @CsvSource({"'3,0,4',64,256", "'5',192,384", "'0,1,2,0',128,128"})
+  void fp8GemmMatchesNaive(String groups, int n, int k) {
+    int[] rows = Arrays.stream(groups.split(",")).mapToInt(Integer::parseInt).toArray();
+    int m = Arrays.stream(rows).sum();
+    int g = rows.length;
+    int nb = (n + 127) / 128;
+    float[] a = e4m3(31, m * k);
+    float[] as = scales(32, (k / 128) * m, 1e-3f);
+    float[] b = e4m3(33, g * n * k);
+    float[] bs = scales(34, g * nb * (k / 128), 2e-4f);
+    try (DeviceBuffer da = put(DType.FP8_E4M3, a);
+        DeviceBuffer das = put(DType.FP32, as);
+        DeviceBuffer db = put(DType.FP8_E4M3, b);
+        DeviceBuffer dbs = put(DType.FP32, bs);
+        DeviceBuffer o = out(DType.BF16, m * n)) {
+      cpu.fp8Gemm(new Ops.Fp8Gemm(da, das, db, dbs, o, Arrays.stream(rows).boxed().toList(), n, k));
+      float[] got = cpu.download(o);
+      double[] want = NaiveReference.fp8Gemm(a, as, b, bs, rows, n, k);
+      for (int i = 0; i < want.length; i++) {
+        // fp32 sums of exact products, then one bf16 rounding (half an ulp: 2^-9 relative).
+        double tol = Math.abs(want[i]) * 0x1p-8 + 1e-6 * Math.sqrt(k);
+        assertTrue(
+            Math.abs(got[i] - want[i]) <= tol,
+            "out[" + i / n + "," + i % n + "] = " + got[i] + ", expected " + want[i]);
+        assertEquals(Bf16.round(got[i]), got[i], "bf16-rounded output");
+      }
+    }
+  }
+
+  @Test
+  void swiGluQuantMatchesNaiveWithZeroBlockAndSaturatedCodes() {
+    int m = 3;
+    int width = 256;
+    float[] in = bf16(41, m * 2 * width);
+    // Row 1's first block has gate 0 everywhere: SiLU(0) = 0, so the block is all zeros.
+    Arrays.fill(in, 1 * 2 * width, 1 * 2 * width + 128, 0f);
+    // Row 2's second block is large, so its codes reach ±448 from far above e4m3's range.
+    for (int j = 128; j < 256; j++) {
+      in[2 * 2 * width + j] *= 1000f;
+      in[2 * 2 * width + width + j] = Bf16.round(in[2 * 2 * width + width + j] * 1000f);
+      in[2 * 2 * width + j] = Bf16.round(in[2 * 2 * width + j]);
+    }
+    try (DeviceBuffer di = put(DType.BF16, in);
+        DeviceBuffer o = cpu.allocate(DType.FP8_E4M3, (long) m * width);
+        DeviceBuffer os = out(DType.FP32, (width / 128) * m)) {
+      cpu.swiGluQuant(new Ops.SwiGluQuant(di, o, os, m, width));
+      float[] codes = cpu.download(o);
+      float[] sc = cpu.download(os);
+      double[] h = NaiveReference.swiGlu(in, m, width);
+      assertEquals(1f, sc[0 * m + 1], "an all-zero block's scale");
+      for (int r = 0; r < m; r++) {
+        for (int blk = 0; blk < width / 128; blk++) {
+          float scale = sc[blk * m + r];
+          double amax = 0;
+          double maxCode = 0;
+          for (int j = blk * 128; j < blk * 128 + 128; j++) {
+            amax = Math.max(amax, Math.abs(h[r * width + j]));
+            float c = codes[r * width + j];
+            assertTrue(Math.abs(c) <= E4m3.MAX, "code " + c + " saturates at 448");
+            maxCode = Math.max(maxCode, Math.abs(c));
+            // Half an e4m3 step (1/16 relative) plus the subnormal floor.
+            double tol = Math.abs(h[r * width + j]) / 16 + 0x1p-10 * scale + 1e-6 * amax;
+            assertTrue(
+                Math.abs(c * scale - h[r * width + j]) <= tol,
+                "row " + r + " col " + j + ": " + c * scale + " vs " + h[r * width + j]);
+          }
+          if (amax == 0) {
+            assertEquals(0, maxCode, "zero block codes");
+            continue;
+          }
+          assertEquals(amax / E4m3.MAX, scale, amax / E4m3.MAX * 1e-5, "scale = amax / 448");
+          assertEquals(E4m3.MAX, maxCode, "the block's largest value maps to 448");
+        }
+      }
+    }
+  }
+
+  private static int[] route(float[] x, float[] w, float[] bias, int m, int hidden, float[] wts) {
+    int experts = bias.length;
+    try (DeviceBuffer dx = put(DType.BF16, x);
+        DeviceBuffer dw = put(DType.BF16, w);
+        DeviceBuffer db = put(DType.FP32, bias);
+        DeviceBuffer ow = out(DType.FP32, m * 8);
+        DeviceBuffer oi = cpu.allocate(DType.INT32, m * 8L)) {
+      cpu.router(new Ops.Router(dx, dw, db, ow, oi, m, hidden, experts, 8, 4, 8));
+      System.arraycopy(cpu.download(ow), 0, wts, 0, m * 8);
+      return cpu.downloadInts(oi);
+    }
+  }
+
+  @Test
+  void routerMatchesNaiveGroupLimitedTopK() {
+    int m = 5;
+    int hidden = 64;
+    int experts = 256;
+    float[] x = bf16(51, m * hidden);
+    float[] w = bf16(52, experts * hidden);
+    float[] bias = random(53, experts, 0.05f);
+    float[] wts = new float[m * 8];
+    int[] got = route(x, w, bias, m, hidden, wts);
+    double[] s = NaiveReference.routerScores(x, w, m, hidden, experts);
+    for (int r = 0; r < m; r++) {
+      int[] want = NaiveReference.routerChoice(s, r, bias, experts, 8, 4, 8);
+      assertArrayEquals(want, Arrays.copyOfRange(got, r * 8, r * 8 + 8), "row " + r);
+      double sum = 0;
+      for (int e : want) {
+        sum += s[r * experts + e];
+      }
+      for (int i = 0; i < 8; i++) {
+        assertEquals(s[r * experts + want[i]] / sum, wts[r * 8 + i], 1e-6, "weight " + i);
+      }
+    }
+  }
+
+  @Test
+  void routerKeepsOnlyTheBestGroupsAndBreaksTiesLow() {
+    int hidden = 64;
+    int experts = 256;
+    // x = 0: every score is sigmoid(0) = 0.5, so only the bias decides.
+    float[] x = new float[2 * hidden];
+    float[] w = bf16(61, experts * hidden);
+    float[] bias = new float[experts];
+    float[] wts = new float[16];
+    int[] tied = route(x, w, bias, 2, hidden, wts);
+    assertArrayEquals(new int[] {0, 1, 2, 3, 4, 5, 6, 7}, Arrays.copyOfRange(tied, 0, 8));
+    assertEquals(0.125f, wts[3]);
+    // Expert 224 has the best biased score, but its group (7) rates 1.5 - 0.5 = 1.0, below the
+    // 0.8 + 0.8 of groups 0-3 and tied with groups 4-6: the group limit leaves it out.
+    Arrays.fill(bias, 224, 256, -1f);
+    bias[224] = 1f;
+    for (int g = 0; g < 4; g++) {
+      bias[g * 32] = 0.3f;
+      bias[g * 32 + 1] = 0.3f;
+    }
+    int[] limited = route(x, w, bias, 2, hidden, wts);
+    assertArrayEquals(new int[] {0, 1, 32, 33, 64, 65, 96, 97}, Arrays.copyOfRange(limited, 8, 16));
+    for (int i = 8; i < 16; i++) {
+      assertEquals(0.125f, wts[i], "the bias steers the choice, not the weights");
+    }
+  }
 }

@@ -10,5 +10,11 @@
  * the indexer — summed exactly over a causal chunk: a prefill query at position t sees t + 1 keys
  * (at most top-k under DSA), a decode token at context p sees p. Bytes are the unique traffic an
  * ideal kernel moves, with sparse gathers counted per query.
+ *
+ * <p>The rest of a layer (projections, experts, dense FFN, head) has its own shapes ({@link
+ * io.dsabench.model.workload.RestShape}), batch ({@link io.dsabench.model.workload.RestBatch}:
+ * tokens per GPU and rows per local expert) and calls ({@link io.dsabench.model.workload.RestWork}
+ * → {@link io.dsabench.model.workload.RestCall}: every FP8 GEMM, activation and router call one
+ * layer makes, with their FLOPs and bytes).
  */
 package io.dsabench.model.workload;
