@@ -14,6 +14,7 @@ import io.dsabench.costmodel.cost.CurvePoint;
 import io.dsabench.costmodel.cost.Extrapolation;
 import io.dsabench.costmodel.cost.Parameter;
 import io.dsabench.costmodel.cost.RestEstimate;
+import io.dsabench.costmodel.cost.RestOfModel;
 import io.dsabench.costmodel.cost.SeriesUsed;
 import io.dsabench.costmodel.reference.ComparisonRow;
 import io.dsabench.costmodel.reference.Figure3Comparison;
@@ -298,10 +299,15 @@ public final class TerminalRenderer {
       RestEstimate e = r.restOf(c);
       out.printf(
           Locale.ROOT,
-          "  %s: on-chip %.1f us (%.1f GFLOP, %.2f GB/GPU of weights), all-to-all %.2f MB -> %.1f"
-              + " us; rest = %.1f us (estimate alone %.1f us)%s%n",
+          "  %s: on-chip %.1f us (estimate alone %.1f us; %.1f GFLOP, %.2f GB/GPU of weights),"
+              + " all-to-all %.2f MB -> %.1f us; rest = %.1f us (estimate alone %.1f us)%s%n",
           c.phase().id(),
           e.onChipSeconds() * 1e6,
+          e.components().stream()
+                  .filter(part -> !part.name().equals(RestOfModel.ALL_TO_ALL))
+                  .mapToDouble(Component::estimateSeconds)
+                  .sum()
+              * 1e6,
           e.flopsPerToken() / 1e9,
           e.weightBytesPerGpu() / 1e9,
           e.commBytesPerToken() / 1e6,
@@ -314,19 +320,19 @@ public final class TerminalRenderer {
       out.println("    " + e.measurement());
       out.printf(
           Locale.ROOT,
-          "    %-20s %9s %9s %9s %-8s %12s %10s  %s%n",
+          "    %-20s %9s %9s %9s %-9s %12s %10s  %s%n",
           "component",
           "est. us",
           "meas. us",
           "priced us",
-          "bound",
+          "est.bound",
           "GFLOP/token",
           "GB/GPU",
           "source; note");
       for (Component comp : e.components()) {
         out.printf(
             Locale.ROOT,
-            "    %-20s %9s %9s %9s %-8s %12.2f %10.2f  %s; %s%s%n",
+            "    %-20s %9s %9s %9s %-9s %12.2f %10.2f  %s; %s%s%n",
             comp.name(),
             us(comp.estimateSeconds()),
             comp.measured() ? us(comp.measuredSeconds()) : "-",
@@ -348,7 +354,7 @@ public final class TerminalRenderer {
             c.phase().id(),
             e.secondsPerToken() * 1e6,
             e.estimateModelSeconds() * e.calibrationScale() * 1e6,
-            e.anyMeasured() ? "measured as v3.2's" : "estimate");
+            e.anyMeasured() ? "measured in part, from the same rest point" : "estimate");
       }
     }
     if (!r.calibration().isEmpty()) {
