@@ -177,8 +177,23 @@ public record RestMeasurement(
       return none(
           "estimate: the " + phase + " rest point at tokens " + want + " holds no measured stage");
     }
+    // A reference run's stages name their library: priced from it, the source says so.
+    String library =
+        p.stages().stream()
+            .map(StageResult::implementation)
+            .filter(m -> m != null && m.get("library") != null)
+            .map(m -> m.get("library"))
+            .findFirst()
+            .orElse(null);
     return new RestMeasurement(
-        "measured (" + device + ", tokens " + p.tokens() + ", " + p.routing() + ")",
+        "measured ("
+            + device
+            + ", tokens "
+            + p.tokens()
+            + ", "
+            + p.routing()
+            + (library == null ? "" : ", reference " + library)
+            + ")",
         null,
         p,
         stages);

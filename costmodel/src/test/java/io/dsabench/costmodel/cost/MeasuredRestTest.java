@@ -212,4 +212,18 @@ class MeasuredRestTest {
             .component("mla_projections");
     assertThat(skewed.source()).isEqualTo("measured (H200, tokens 256, skewed)");
   }
+
+  @Test
+  void aReferenceRunsRestPointNamesItsLibrary() {
+    StageResult ref =
+        stage(Op.MLA_PROJECTIONS, 100e-6)
+            .withImplementation(java.util.Map.of("library", "torch", "function", "_scaled_mm"));
+    Component mla =
+        CostModel.compute(
+                H200.with(decodePoint(256, RestResult.UNIFORM, ref)),
+                params(HardwareProfiles.H200, 2.0))
+            .restOf(Curve.DECODE_V32)
+            .component("mla_projections");
+    assertThat(mla.source()).isEqualTo("measured (H200, tokens 256, uniform, reference torch)");
+  }
 }
