@@ -75,8 +75,8 @@ final class CostCommand implements Callable<Integer> {
       names = "--out",
       paramLabel = "DIR",
       description =
-          "with --format csv: write curves.csv, comparison.csv and (with --workload) capacity.csv"
-              + " there, one table per file (default: the curves table to stdout)")
+          "with --format csv: write curves.csv, comparison.csv, rest.csv and (with --workload)"
+              + " capacity.csv there, one table per file (default: the curves table to stdout)")
   Path outDir;
 
   @Option(
@@ -306,7 +306,8 @@ final class CostCommand implements Callable<Integer> {
 
   /**
    * CSV is one table per file: the curves to stdout, or with {@code --out DIR} curves.csv,
-   * comparison.csv and (with a workload) capacity.csv there.
+   * comparison.csv, rest.csv (the rest of the model, estimate vs measurement per component) and
+   * (with a workload) capacity.csv there.
    */
   private void printCsv(PrintWriter out, CostReport r, Figure3Comparison cmp, CapacityPlan plan) {
     if (outDir == null) {
@@ -318,6 +319,7 @@ final class CostCommand implements Callable<Integer> {
       List<Path> written = new java.util.ArrayList<>();
       written.add(write(outDir.resolve("curves.csv"), CostCsvRenderer.curves(r)));
       written.add(write(outDir.resolve("comparison.csv"), CostCsvRenderer.comparison(cmp)));
+      written.add(write(outDir.resolve("rest.csv"), CostCsvRenderer.rest(r)));
       if (plan != null) {
         written.add(write(outDir.resolve("capacity.csv"), CostCsvRenderer.capacity(plan)));
       }

@@ -1,5 +1,6 @@
 package io.dsabench.cli;
 
+import io.dsabench.costmodel.cost.Deployment;
 import io.dsabench.harness.DeviceLock;
 import io.dsabench.harness.ProgressBar;
 import io.dsabench.harness.SweepListener;
@@ -8,6 +9,7 @@ import io.dsabench.harness.fleet.Gpus;
 import io.dsabench.harness.reference.ProcessChannel;
 import io.dsabench.harness.reference.ReferenceRunner;
 import io.dsabench.harness.reference.ReferenceSweep;
+import io.dsabench.harness.reference.RestCalls;
 import io.dsabench.harness.stats.StopRule;
 import io.dsabench.model.results.PointStatus;
 import io.dsabench.model.results.Results;
@@ -43,6 +45,12 @@ import picocli.CommandLine.Spec;
           + " cuDNN for dense prefill (dense_prefill: the chunk's marginal cost T(p) - T(p-n) of the"
           + " causal kernel; dense_prefill_masked: one call with a bottom-right causal mask);"
           + " torch._scaled_mm for the indexer (GEMM only, a lower bound); torch.topk for top-k.",
+      "--phases rest (alone or with prefill/decode) also times one layer of the rest of the model"
+          + " at each deployment's batch (prefill 16384 tokens EP32, decode 256 EP144):"
+          + " torch._scaled_mm with per-tensor scales for every fp8 GEMM (a lower bound of the work:"
+          + " not the 1x128/128x128 recipe; grouped GEMMs as one call per group), the router as a"
+          + " bf16 matmul + topk, SwiGLU as torch ops; DeepGEMM recorded as skipped with its reason"
+          + " where it is not installed.",
       "Build FlashMLA first with scripts/build-references.sh FLASHMLA_SRC (into out/references);"
           + " a reference that is not installed is recorded as a skipped stage with the reason.",
       "Sampling: dsabench's rule (warm-up, then samples until the median's 95%% CI half-width is"
@@ -84,8 +92,19 @@ final class ReferenceCommand implements Callable<Integer> {
   public Integer call() throws IOException {
     PrintWriter outW = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
+    // 'rest' among the phases adds the rest of the model at each deployment's batch; alone, it is
+    // all that runs. The attention phases go on to bench's sweep as before.
+    List<RestCalls> rest = List.of();
+    boolean attention = true;
+    if (sweepOptions.phases != null && sweepOptions.phases.contains(REST)) {
+      List<String> others = new ArrayList<>(sweepOptions.phases);
+      others.removeIf(REST::equals);
+      sweepOptions.phases = others.isEmpty() ? null : others;
+      attention = !others.isEmpty();
+      rest = restBatches();
+    }
     // bench's sweep on a GPU, so that the two runs pair point for point.
-    SweepSpec sweep = sweepOptions.spec("cuda");
+    SweepSpec sweep = attention ? sweepOptions.spec("cuda") : null;
     StopRule stop = sweepOptions.stop(StopRule.GPU);
     String exe = python != null ? python : envOr("DSABENCH_PYTHON", "python3");
     Path refs =
@@ -109,7 +128,31 @@ final class ReferenceCommand implements Callable<Integer> {
                 out.resolve("results.json"),
                 () -> ProcessChannel.start(cmd, log),
                 commandLine())
-            .listen(ProgressBar.stderr());
+            .listen(ProgressBar.stderr())
+            .rest(
+                rest,
+                r -> {
+                  err.println(
+                      "reference rest "
+                          + r.phase().id()
+                          + " "
+                          + r.tokens()
+                          + " tokens EP"
+                          + r.expertParallel()
+                          + ": "
+                          + r.status().id()
+                          + (r.reason() == null ? "" : " (" + r.reason() + ")")
+                          + r.stages().stream()
+                              .map(
+                                  st ->
+                                      String.format(
+                                          java.util.Locale.ROOT,
+                                          " %s %.1f us",
+                                          st.op().id(),
+                                          st.medianSeconds() * 1e6))
+                              .collect(java.util.stream.Collectors.joining(",")));
+                  err.flush();
+                });
     if (!built) {
       // Said once the runner is up: a run that cannot start at all says only why it cannot.
       sweepRun.listen(
@@ -151,7 +194,9 @@ final class ReferenceCommand implements Callable<Integer> {
       lock.close();
     }
     outW.println("results: " + out.resolve("results.json"));
-    long failed = results.points().stream().filter(p -> p.status() == PointStatus.FAILED).count();
+    long failed =
+        results.points().stream().filter(p -> p.status() == PointStatus.FAILED).count()
+            + results.restPoints().stream().filter(p -> p.status() == PointStatus.FAILED).count();
     long skippedStages =
         results.points().stream()
             .mapToLong(p -> p.skippedStages() == null ? 0 : p.skippedStages().size())
@@ -165,6 +210,21 @@ final class ReferenceCommand implements Callable<Integer> {
     }
     outW.flush();
     return failed > 0 ? Main.FAILED : Main.OK;
+  }
+
+  /** The phase name that asks for the rest of the model. */
+  static final String REST = "rest";
+
+  /**
+   * The batches the rest of the model is timed at: each phase's deployment as the cost model prices
+   * it (tokens per GPU per step, EP degree), so that {@code cost} can use the points.
+   */
+  static List<RestCalls> restBatches() {
+    List<RestCalls> out = new ArrayList<>();
+    for (Deployment d : List.of(Deployment.PREFILL, Deployment.DECODE)) {
+      out.add(RestCalls.of(d.phase(), (int) Math.round(d.tokensPerStep()), d.expertParallel()));
+    }
+    return out;
   }
 
   /** Copies the runner out of the jar beside the results, so the file that ran stays with them. */

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.dsabench.model.results.DeviceRecord;
 import io.dsabench.model.results.PointResult;
+import io.dsabench.model.results.PointStatus;
+import io.dsabench.model.results.RestResult;
 import io.dsabench.model.results.Results;
 import io.dsabench.model.results.ResultsIO;
 import io.dsabench.model.results.RunInfo;
@@ -111,7 +113,7 @@ class CostCommandTest {
             "--out",
             out.toString());
     assertEquals(0, files.exit(), files.err());
-    for (String name : List.of("curves.csv", "comparison.csv", "capacity.csv")) {
+    for (String name : List.of("curves.csv", "comparison.csv", "rest.csv", "capacity.csv")) {
       List<String> lines = Files.readAllLines(out.resolve(name));
       int cols = lines.get(0).split(",", -1).length;
       for (String l : lines) {
@@ -123,6 +125,110 @@ class CostCommandTest {
     List<String> cmp = Files.readAllLines(out.resolve("comparison.csv"));
     assertEquals(1 + 24 + 1, cmp.size());
     assertTrue(cmp.get(cmp.size() - 1).startsWith("prefill_crossover,,"), cmp.toString());
+  }
+
+  /**
+   * A results file with a decode rest point (FIXTURE times, written by hand) prices decode's
+   * measured components from it and shows estimate and measurement side by side in the table, the
+   * CSV and the JSON; prefill, with no point, keeps its estimate and says why.
+   */
+  @Test
+  void measuredRestSideBySide(@TempDir Path dir) throws Exception {
+    Path f = syntheticResults(dir, "cuda", "NVIDIA H200");
+    Results base = ResultsIO.read(f);
+    Path with = dir.resolve("with-rest.json");
+    ResultsIO.write(with, base.with(restPoint(256, 100e-6, 300e-6)));
+    CliRun table = run("cost", "--results", with.toString(), "--hardware", "h200");
+    assertEquals(0, table.exit(), table.err());
+    String out = table.out();
+    assertTrue(
+        out.contains("measured (H200, tokens 256, uniform): mla_projections, moe_experts"), out);
+    assertTrue(
+        out.contains(
+            "estimate: the results hold no prefill rest-of-model point (bench --phases rest"
+                + " measures one)"),
+        out);
+    // 61 layers x 100 µs / 256 tokens = 23.8 µs per token, beside its estimate.
+    assertTrue(out.matches("(?s).*mla_projections +[0-9.]+ +23\\.8 +23\\.8 .*"), out);
+
+    Path csv = dir.resolve("csv");
+    CliRun files =
+        run(
+            "cost",
+            "--results",
+            with.toString(),
+            "--hardware",
+            "h200",
+            "--format",
+            "csv",
+            "--out",
+            csv.toString());
+    assertEquals(0, files.exit(), files.err());
+    List<String> rest = Files.readAllLines(csv.resolve("rest.csv"));
+    assertEquals(
+        "curve,component,estimate_seconds_per_token,measured_seconds_per_token,"
+            + "priced_seconds_per_token,source,measurement",
+        rest.get(0));
+    assertTrue(
+        rest.stream()
+            .anyMatch(
+                l ->
+                    l.startsWith("decode_v3.2,mla_projections,")
+                        && l.contains(",2.38281e-05,2.38281e-05,\"measured (H200, tokens 256,")),
+        rest.toString());
+    assertTrue(
+        rest.stream()
+            .anyMatch(l -> l.startsWith("prefill_v3.2,mla_projections,") && l.contains(",,")),
+        rest.toString());
+
+    CliRun json =
+        run("cost", "--results", with.toString(), "--hardware", "h200", "--format", "json");
+    assertEquals(0, json.exit(), json.err());
+    var tree = ResultsIO.mapper().readTree(json.out());
+    boolean seen = false;
+    for (var e : tree.get("report").get("rest")) {
+      if (!e.get("curve").asText().equals("decode_v3.2")) {
+        continue;
+      }
+      for (var c : e.get("components")) {
+        if (c.get("name").asText().equals("moe_experts")) {
+          assertEquals(58 * 300e-6 / 256, c.get("measuredSeconds").asDouble(), 1e-15);
+          assertTrue(c.get("estimateSeconds").asDouble() > 0);
+          assertEquals("measured (H200, tokens 256, uniform)", c.get("source").asText());
+          seen = true;
+        }
+      }
+    }
+    assertTrue(seen, json.out());
+
+    // A point at another batch is not used, and the table says why.
+    Path other = dir.resolve("other-tokens.json");
+    ResultsIO.write(other, base.with(restPoint(128, 100e-6, 300e-6)));
+    CliRun fallback = run("cost", "--results", other.toString(), "--hardware", "h200");
+    assertEquals(0, fallback.exit(), fallback.err());
+    assertTrue(
+        fallback
+            .out()
+            .contains(
+                "estimate: decode rest point(s) not used (tokens 128 uniform): the decode"
+                    + " deployment serves 256 tokens per GPU per step"),
+        fallback.out());
+  }
+
+  /** A FIXTURE decode rest point: hand-written times, memory-bound work, not a measurement. */
+  private static RestResult restPoint(int tokens, double mla, double moe) {
+    return new RestResult(
+        Phase.DECODE,
+        tokens,
+        144,
+        2,
+        tokens * 8 / 2,
+        RestResult.UNIFORM,
+        PointStatus.OK,
+        null,
+        List.of(
+            StageResult.of(Op.MLA_PROJECTIONS, mla, mla, mla, 20, 1e9, 1e8),
+            StageResult.of(Op.MOE_EXPERTS, moe, moe, moe, 20, 1e9, 1e8)));
   }
 
   @Test

@@ -115,4 +115,48 @@ class ReferenceCommandTest {
         .extracting(p -> p.point().key())
         .containsExactly("decode/dense/p=1024/n=128/t=2", "decode/dsa/p=1024/n=128/t=2");
   }
+
+  @Test
+  void restAloneTimesEachDeploymentsBatchAndNoAttentionPoint(@TempDir Path tmp) throws Exception {
+    // The same failing runner: the file records the rest points asked for, each failed with why.
+    Path fake = tmp.resolve("python-failing");
+    Files.writeString(
+        fake,
+        "#!/bin/sh\n"
+            + "echo '{\"type\":\"hello\",\"python\":\"3\",\"torch\":\"t\","
+            + "\"device\":{\"name\":\"NVIDIA H200\",\"smCount\":132,\"memoryBytes\":1},"
+            + "\"implementations\":{}}'\n"
+            + "exit 3\n");
+    Files.setPosixFilePermissions(fake, PosixFilePermissions.fromString("rwx------"));
+    CliRun r =
+        run(
+            "reference",
+            "--python",
+            fake.toString(),
+            "--phases",
+            "rest",
+            "--out",
+            tmp.resolve("ref").toString(),
+            "--references",
+            tmp.toString(),
+            "--lock-dir",
+            tmp.resolve("locks").toString());
+    assertThat(r.exit()).isEqualTo(1);
+    var results =
+        io.dsabench.model.results.ResultsIO.read(tmp.resolve("ref").resolve("results.json"));
+    assertThat(results.points()).isEmpty();
+    // Prefill at 16384 tokens per GPU (EP32), decode at 128 sequences x 2 tokens (EP144), each
+    // with torch and then DeepGEMM.
+    assertThat(results.restPoints())
+        .extracting(p -> p.phase().id() + "/" + p.tokens() + "/EP" + p.expertParallel())
+        .containsExactly(
+            "prefill/16384/EP32", "prefill/16384/EP32", "decode/256/EP144", "decode/256/EP144");
+    assertThat(results.restPoints())
+        .allSatisfy(
+            p -> {
+              assertThat(p.status().id()).isEqualTo("failed");
+              assertThat(p.reason()).contains("reference runner");
+            });
+    assertThat(r.err()).contains("reference rest decode 256 tokens EP144: failed");
+  }
 }

@@ -1,10 +1,12 @@
 package io.dsabench.dashboard;
 
+import io.dsabench.costmodel.cost.Component;
 import io.dsabench.costmodel.cost.CostCurve;
 import io.dsabench.costmodel.cost.CostModel;
 import io.dsabench.costmodel.cost.CostParameters;
 import io.dsabench.costmodel.cost.CostReport;
 import io.dsabench.costmodel.cost.CurvePoint;
+import io.dsabench.costmodel.cost.RestEstimate;
 import io.dsabench.costmodel.hardware.CeilingCheck;
 import io.dsabench.costmodel.hardware.HardwareProfile;
 import io.dsabench.costmodel.reference.Figure3Reference;
@@ -124,6 +126,32 @@ final class ModelCostCurves implements CostCurves {
     m.put("prefillCrossoverPosition", crossover);
     m.put("curves", curves);
     m.put("missing", missing);
+    // The rest of the model per curve: each component's estimate beside its measurement (where
+    // the run measured it at the deployment's batch), and the line that says which it priced.
+    List<Map<String, Object>> rest = new ArrayList<>();
+    for (CostReport report : reports) {
+      for (RestEstimate e : report.rest()) {
+        List<Map<String, Object>> parts = new ArrayList<>();
+        for (Component c : e.components()) {
+          Map<String, Object> p = new LinkedHashMap<>();
+          p.put("name", c.name());
+          p.put("estimateSeconds", c.estimateSeconds());
+          p.put("measuredSeconds", c.measuredSeconds());
+          p.put("pricedSeconds", c.seconds());
+          p.put("source", c.source());
+          p.put("measurement", c.measurement());
+          parts.add(p);
+        }
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("curve", e.curve().id());
+        r.put("secondsPerToken", e.secondsPerToken());
+        r.put("estimateSecondsPerToken", e.estimateModelSeconds() * e.calibrationScale());
+        r.put("measurement", e.measurement());
+        r.put("components", parts);
+        rest.add(r);
+      }
+    }
+    m.put("rest", rest);
     m.put("parameters", first.parameterTable());
     m.put(
         "aboveCeiling",

@@ -4,10 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.dsabench.model.results.PointStatus;
+import io.dsabench.model.results.RestResult;
+import io.dsabench.model.results.ResultsIO;
+import io.dsabench.model.results.StageResult;
+import io.dsabench.model.workload.Op;
+import io.dsabench.model.workload.Phase;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -107,6 +114,61 @@ class ApiTest {
       }
     }
     assertThat(sawCompute).isTrue();
+  }
+
+  /**
+   * A run holding a decode rest point (FIXTURE times, hand-written) is priced from it: the API
+   * names the measured components beside their estimates, and the decode curves carry them.
+   */
+  @Test
+  void costPricesTheRestOfTheModelFromARestPoint(@TempDir Path tmp) throws Exception {
+    Path out = Files.createDirectories(tmp.resolve("out/rest"));
+    ResultsIO.write(
+        out.resolve("results.json"),
+        SyntheticResults.run("synthetic-rest", 1.0)
+            .with(
+                new RestResult(
+                    Phase.DECODE,
+                    256,
+                    144,
+                    2,
+                    1024,
+                    RestResult.UNIFORM,
+                    PointStatus.OK,
+                    null,
+                    List.of(
+                        StageResult.of(Op.MOE_EXPERTS, 300e-6, 297e-6, 303e-6, 20, 1e9, 1e8)))));
+    try (TestDashboard t = TestDashboard.over(tmp, List.of(tmp.resolve("out")))) {
+      JsonNode c = json(t.get("/api/cost?run=synthetic-rest&hardware=h200&price=2"));
+      JsonNode decode = null;
+      for (JsonNode r : c.get("rest")) {
+        if (r.get("curve").asText().equals("decode_v3.2")) {
+          decode = r;
+        }
+      }
+      assertThat(decode).isNotNull();
+      assertThat(decode.get("measurement").asText())
+          .isEqualTo("measured (H200, tokens 256, uniform): moe_experts");
+      for (JsonNode p : decode.get("components")) {
+        if (p.get("name").asText().equals("moe_experts")) {
+          // 58 MoE layers x 300 µs / 256 tokens, measured on the H200 it is priced on.
+          assertThat(p.get("measuredSeconds").asDouble())
+              .isCloseTo(58 * 300e-6 / 256, org.assertj.core.data.Offset.offset(1e-15));
+          assertThat(p.get("estimateSeconds").asDouble()).isPositive();
+        } else {
+          assertThat(p.get("source").asText()).isEqualTo("estimate");
+        }
+      }
+      JsonNode point = null;
+      for (JsonNode curve : c.get("curves")) {
+        if (curve.get("id").asText().equals("decode_v3.2")) {
+          point = curve.get("points").get(0);
+        }
+      }
+      assertThat(point.get("restSeconds").asDouble())
+          .isCloseTo(
+              decode.get("secondsPerToken").asDouble(), org.assertj.core.data.Offset.offset(1e-15));
+    }
   }
 
   @Test

@@ -5,6 +5,7 @@ import io.dsabench.costmodel.capacity.LengthDistribution;
 import io.dsabench.costmodel.capacity.TrafficMix;
 import io.dsabench.costmodel.capacity.VariantPlan;
 import io.dsabench.costmodel.cost.CalibrationStep;
+import io.dsabench.costmodel.cost.Component;
 import io.dsabench.costmodel.cost.CostCurve;
 import io.dsabench.costmodel.cost.CostDelta;
 import io.dsabench.costmodel.cost.CostModel;
@@ -49,6 +50,7 @@ import io.dsabench.reports.model.Provenance;
 import io.dsabench.reports.model.ReferenceRow;
 import io.dsabench.reports.model.ReferenceRun;
 import io.dsabench.reports.model.ReportData;
+import io.dsabench.reports.model.RestRow;
 import io.dsabench.reports.model.RunComparison;
 import io.dsabench.reports.model.SummaryRow;
 import io.dsabench.reports.render.Fmt;
@@ -753,14 +755,15 @@ final class ReportBuilder {
                 "s/token",
                 String.format(
                     Locale.ROOT,
-                    "RestOfModel: components' rooflines %s s (compute %s s, weights %s s),"
-                        + " all-to-all %s s (%s remote copies), calibration ×%s",
+                    "RestOfModel: components %s s (estimates: compute %s s, weights %s s),"
+                        + " all-to-all %s s (%s remote copies), calibration ×%s; %s",
                     Fmt.sig(r.onChipSeconds(), 4),
                     Fmt.sig(r.computeSeconds(), 4),
                     Fmt.sig(r.weightSeconds(), 4),
                     Fmt.sig(r.commSeconds(), 4),
                     Fmt.sig(r.remoteCopiesPerToken(), 4),
-                    Fmt.sig(r.calibrationScale(), 4))));
+                    Fmt.sig(r.calibrationScale(), 4),
+                    r.measurement())));
       }
       for (var u : cost.inputs()) {
         params.add(
@@ -789,7 +792,33 @@ final class ReportBuilder {
             "Figure 3, " + Figure3Reference.HARDWARE + " at " + Figure3Reference.USD_PER_GPU_HOUR,
             "USD/GPU-hour",
             String.join(" ", paper.notes())));
-    return new Methodology(formulas, params);
+    List<RestRow> rest = new ArrayList<>();
+    if (cost != null) {
+      for (RestEstimate r : cost.rest()) {
+        String curve = r.curve().id();
+        for (Component c : r.components()) {
+          rest.add(
+              new RestRow(
+                  curve,
+                  c.name(),
+                  c.estimateSeconds(),
+                  c.measuredSeconds(),
+                  c.seconds(),
+                  c.source(),
+                  c.measurement()));
+        }
+        rest.add(
+            new RestRow(
+                curve,
+                "total",
+                r.estimateModelSeconds() * r.calibrationScale(),
+                null,
+                r.secondsPerToken(),
+                r.anyMeasured() ? "measured in part" : Component.ESTIMATE,
+                r.measurement()));
+      }
+    }
+    return new Methodology(formulas, params, rest);
   }
 
   /**

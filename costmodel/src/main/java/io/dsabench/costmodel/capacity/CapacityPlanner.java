@@ -153,7 +153,9 @@ public final class CapacityPlanner {
               d.toBuilder().batchTokensPerGpu(batch).build(),
               decCurve,
               params.target());
-      restDelta = at.modelSeconds() * rest.calibrationScale() - rest.secondsPerToken();
+      // The change of the estimate with the batch: a measured rest holds at the full batch only,
+      // and moves by what the estimate says a smaller batch costs more.
+      restDelta = (at.modelSeconds() - rest.estimateModelSeconds()) * rest.calibrationScale();
     }
     double queryPerOutput = t / tau;
 

@@ -29,11 +29,12 @@ import java.util.function.DoubleUnaryOperator;
  * </pre>
  *
  * Attention comes from the measurements ({@link AttentionProfile}), moved to the target GPU by a
- * continuous roofline ({@link Translator}); the rest of the model from {@link RestOfModel}. V3.1
- * uses dense MLA (dense_prefill, dense_decode); V3.2 decode uses indexer + top-k + sparse_decode,
- * and V3.2 prefill the cheaper, at each position, of that and masked MHA (dense_prefill, plus
- * indexer + top-k when {@link CostParameters#maskedMhaIncludesIndexer()}); where they cross is the
- * crossover.
+ * continuous roofline ({@link Translator}); the rest of the model from {@link RestOfModel}, each
+ * component from the results' rest-of-model point at the deployment's batch where there is one
+ * ({@link RestMeasurement}, moved the same way), else from its estimate. V3.1 uses dense MLA
+ * (dense_prefill, dense_decode); V3.2 decode uses indexer + top-k + sparse_decode, and V3.2 prefill
+ * the cheaper, at each position, of that and masked MHA (dense_prefill, plus indexer + top-k when
+ * {@link CostParameters#maskedMhaIncludesIndexer()}); where they cross is the crossover.
  */
 public final class CostModel {
   /** The name of the calibration step, as printed. */
@@ -203,7 +204,12 @@ public final class CostModel {
     List<Curve> wanted =
         java.util.Arrays.stream(Curve.values()).filter(c -> phases.contains(c.phase())).toList();
     for (Curve c : wanted) {
-      rest.add(RestOfModel.estimate(params.model(), params.deployment(c.phase()), c, target));
+      Deployment dep = params.deployment(c.phase());
+      RestEstimate est = RestOfModel.estimate(params.model(), dep, c, target);
+      // Where the results measured the rest of the model at this deployment's batch, its
+      // components are priced from that (moved to the target like attention); else the estimate.
+      RestMeasurement m = RestMeasurement.select(set, c, dep, params.source(), target);
+      rest.add(RestOfModel.withMeasured(params.model(), dep, est, m, target));
     }
     List<CalibrationStep> steps = new ArrayList<>();
     RestCalibration cal = params.calibration();

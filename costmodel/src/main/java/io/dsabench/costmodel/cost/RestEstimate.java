@@ -5,9 +5,9 @@ import java.util.List;
 
 /**
  * GPU time per token of everything but the attention kernels, for one phase and model version on
- * one GPU type: the sum of the on-chip components' rooflines (each the longer of its FLOPs and its
- * weights), and the all-to-all over the network, overlapped with them (the longer of the two) or
- * added.
+ * one GPU type: the sum of the on-chip components (each its measurement where the results hold one
+ * at the deployment's batch, else its roofline, the longer of its FLOPs and its weights), and the
+ * all-to-all over the network, overlapped with them (the longer of the two) or added.
  *
  * @param curve the curve it belongs to
  * @param components the parts, each a roofline, the network last
@@ -15,7 +15,7 @@ import java.util.List;
  * @param weightBytesPerGpu sum of the components' weight bytes on one GPU
  * @param computeSeconds sum of the components' compute times
  * @param weightSeconds sum of the components' weight-streaming times
- * @param onChipSeconds sum of the components' rooflines (each max(compute, weights))
+ * @param onChipSeconds sum of the on-chip components' seconds as priced (measured or estimated)
  * @param remoteCopiesPerToken copies of a token's hidden state that cross the network per MoE
  *     layer, from EP and the routing rule
  * @param commBytesPerToken bytes per token over the network, all MoE layers
@@ -24,6 +24,9 @@ import java.util.List;
  *     their sum
  * @param calibrationScale 1, or the factor a named calibration step set
  * @param secondsPerToken modelSeconds · calibrationScale
+ * @param estimateModelSeconds modelSeconds with every component at its estimate (equal to
+ *     modelSeconds when nothing was measured): the estimate beside the measurement
+ * @param measurement which rest-of-model point priced the measured components, or why none did
  */
 public record RestEstimate(
     Curve curve,
@@ -38,9 +41,20 @@ public record RestEstimate(
     double commSeconds,
     double modelSeconds,
     double calibrationScale,
-    double secondsPerToken) {
+    double secondsPerToken,
+    double estimateModelSeconds,
+    String measurement) {
+  /** What {@link #measurement} says when the results hold no rest-of-model point at all. */
+  public static final String NO_REST_POINTS =
+      "estimate: the results hold no rest-of-model point (bench --phases rest measures one)";
+
   public RestEstimate {
     components = List.copyOf(components);
+  }
+
+  /** True when at least one component is priced from a measurement. */
+  public boolean anyMeasured() {
+    return components.stream().anyMatch(Component::measured);
   }
 
   /** A copy scaled by a calibration factor. */
@@ -61,7 +75,9 @@ public record RestEstimate(
         commSeconds,
         modelSeconds,
         scale,
-        modelSeconds * scale);
+        modelSeconds * scale,
+        estimateModelSeconds,
+        measurement);
   }
 
   /** The component with this name. */

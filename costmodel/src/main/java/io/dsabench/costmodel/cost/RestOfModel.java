@@ -3,6 +3,7 @@ package io.dsabench.costmodel.cost;
 import io.dsabench.costmodel.hardware.HardwareProfile;
 import io.dsabench.costmodel.hardware.Precision;
 import io.dsabench.model.BadInputException;
+import io.dsabench.model.workload.Op;
 import io.dsabench.model.workload.Phase;
 import java.util.ArrayList;
 import java.util.List;
@@ -38,11 +39,18 @@ import java.util.Locale;
  *       NIC at line rate × networkEfficiency; overlapped with the rest (two micro-batches) or added
  * </ul>
  *
- * The MTP module's attention is not here: it is one more attention layer per prompt token and half
- * a layer per decode query token with one draft, which {@link #attentionLayers} adds to the
+ * Where a results file measured the rest of the model at the deployment's batch ({@code bench
+ * --phases rest}), {@link #withMeasured} prices the components it measured from it, translated to
+ * the target, and keeps the estimate beside each; the all-to-all always stays this model.
+ *
+ * <p>The MTP module's attention is not here: it is one more attention layer per prompt token and
+ * half a layer per decode query token with one draft, which {@link #attentionLayers} adds to the
  * measured attention.
  */
 public final class RestOfModel {
+  /** The network component's name: a model at the NIC rate, never measured by a rest point. */
+  public static final String ALL_TO_ALL = "all_to_all";
+
   private RestOfModel() {}
 
   /** Attention layers per query token: the model's layers plus the MTP module's share. */
@@ -210,7 +218,7 @@ public final class RestOfModel {
     double comm = commBytes / rate;
     Component network =
         new Component(
-            "all_to_all",
+            ALL_TO_ALL,
             0,
             0,
             commBytes,
@@ -235,13 +243,200 @@ public final class RestOfModel {
                 d.networkBytesPerSecond() / 1e9));
     parts.add(network);
 
+    return totals(curve, parts, d, copies, commBytes, comm, RestEstimate.NO_REST_POINTS, -1);
+  }
+
+  /**
+   * {@code est} with the components {@code m} measured priced from the measurement, each moved to
+   * the target ({@link RestMeasurement.Stage#perTokenSeconds}) and multiplied by the layers that
+   * have it: mla_projections and indexer_projections by the model's layers, moe_experts by the MoE
+   * layers, dense_ffn by the dense layers, lm_head by the deployment's share of tokens that need
+   * logits; mtp_module composed as its estimate composes it (its MTP runs per token of one MLA +
+   * MoE (+ indexer, V3.2) layer, the head for each decode draft, and its 2h·h projection, which no
+   * stage measures, at its estimate). Components the point did not measure, the embedding and the
+   * all-to-all stay estimates.
+   *
+   * @param gpu the target GPU, for the MTP module's projection estimate
+   */
+  public static RestEstimate withMeasured(
+      ModelConfig c, Deployment d, RestEstimate est, RestMeasurement m, HardwareProfile gpu) {
+    if (!m.used()) {
+      return new RestEstimate(
+          est.curve(),
+          est.components(),
+          est.flopsPerToken(),
+          est.weightBytesPerGpu(),
+          est.computeSeconds(),
+          est.weightSeconds(),
+          est.onChipSeconds(),
+          est.remoteCopiesPerToken(),
+          est.commBytesPerToken(),
+          est.commSeconds(),
+          est.modelSeconds(),
+          est.calibrationScale(),
+          est.secondsPerToken(),
+          est.estimateModelSeconds(),
+          m.reason());
+    }
+    List<Component> parts = new ArrayList<>();
+    List<String> priced = new ArrayList<>();
+    for (Component comp : est.components()) {
+      Component out = measured(c, d, est.curve(), comp, m, gpu);
+      if (out.measured()) {
+        priced.add(comp.name());
+      }
+      parts.add(out);
+    }
+    String what =
+        priced.isEmpty()
+            ? "estimate: the "
+                + est.curve().phase().id()
+                + " rest point ("
+                + m.source()
+                + ") measured none of this curve's components"
+            : m.source() + ": " + String.join(", ", priced);
+    return totals(
+        est.curve(),
+        parts,
+        d,
+        est.remoteCopiesPerToken(),
+        est.commBytesPerToken(),
+        est.commSeconds(),
+        what,
+        est.modelSeconds());
+  }
+
+  private static Component measured(
+      ModelConfig c,
+      Deployment d,
+      Curve curve,
+      Component comp,
+      RestMeasurement m,
+      HardwareProfile gpu) {
+    String name = comp.name();
+    switch (name) {
+      case "mla_projections":
+        return perLayer(comp, m, Op.MLA_PROJECTIONS, c.layers(), "layers");
+      case "indexer_projections":
+        return perLayer(comp, m, Op.INDEXER_PROJECTIONS, c.layers(), "layers");
+      case "moe_experts":
+        return perLayer(comp, m, Op.MOE_EXPERTS, c.moeLayers(), "MoE layers");
+      case "dense_ffn":
+        return perLayer(comp, m, Op.DENSE_FFN, c.denseLayers(), "dense layers");
+      case "lm_head":
+        return perLayer(
+            comp, m, Op.LM_HEAD, d.headTokenFraction(), "of tokens (headTokenFraction)");
+      case "mtp_module":
+        return mtp(c, d, curve, comp, m, gpu);
+      default:
+        return comp; // embedding (no time) and all_to_all (a model at the NIC rate)
+    }
+  }
+
+  private static Component perLayer(
+      Component comp, RestMeasurement m, Op op, double times, String unit) {
+    RestMeasurement.Stage s = m.stage(op);
+    if (s == null) {
+      return comp.estimateBecause("not measured by the rest point (" + m.source() + ")");
+    }
+    double perToken = s.perTokenSeconds() * times;
+    return comp.measuredAs(
+        perToken,
+        m.source(),
+        String.format(
+            Locale.ROOT,
+            "%s us per call x %s %s / %d tokens x %.3f (%s) = %s us per token",
+            us(s.callSeconds()),
+            num(times),
+            unit,
+            s.tokens(),
+            s.factor(),
+            s.translation(),
+            us(perToken)));
+  }
+
+  private static Component mtp(
+      ModelConfig c,
+      Deployment d,
+      Curve curve,
+      Component comp,
+      RestMeasurement m,
+      HardwareProfile gpu) {
+    double runs = mtpRunsPerToken(c, d);
+    boolean prefill = curve.phase() == Phase.PREFILL;
+    boolean v32 = curve.version() == ModelVersion.V3_2;
+    List<Op> needs = new ArrayList<>(List.of(Op.MLA_PROJECTIONS, Op.MOE_EXPERTS));
+    if (v32) {
+      needs.add(Op.INDEXER_PROJECTIONS);
+    }
+    if (!prefill) {
+      needs.add(Op.LM_HEAD);
+    }
+    List<String> missing = new ArrayList<>();
+    for (Op op : needs) {
+      if (m.stage(op) == null) {
+        missing.add(op.id());
+      }
+    }
+    if (runs == 0) {
+      return comp; // no draft tokens: the module does not run
+    }
+    if (!missing.isEmpty()) {
+      return comp.estimateBecause(
+          "composed from per-layer stages the rest point did not measure ("
+              + String.join(", ", missing)
+              + ")");
+    }
+    double layer = 0;
+    for (Op op : needs) {
+      if (op != Op.LM_HEAD) {
+        layer += m.stage(op).perTokenSeconds();
+      }
+    }
+    double draftHead = prefill ? 0 : m.stage(Op.LM_HEAD).perTokenSeconds();
+    // The module's 2h·h projection (embedding and hidden state in, one row out) is no measured op:
+    // its estimate, a roofline like the others, stays in.
+    double h = c.hidden();
+    double eh = 2 * h * h;
+    double flopRate = d.gemmEfficiency() * gpu.peak().flopsPerSecond(Precision.FP8);
+    double byteRate = d.memoryEfficiency() * gpu.peak().bytesPerSecond();
+    double ehSeconds =
+        Math.max(
+            2 * eh * runs / flopRate,
+            c.mtpLayers() * eh * d.weightBytesPerParam() / d.tokensPerStep() / byteRate);
+    double perToken = runs * (layer + draftHead) + ehSeconds;
+    return comp.measuredAs(
+        perToken,
+        m.source(),
+        String.format(
+            Locale.ROOT,
+            "%s runs per token x (one layer's %s = %s us%s) + 2h·h projection estimate %s us = %s"
+                + " us per token; in decode the module runs over the batch's sequences, whose"
+                + " weight streaming the measured per-token time at the full step shares",
+            num(runs),
+            String.join(" + ", needs.stream().filter(o -> o != Op.LM_HEAD).map(Op::id).toList()),
+            us(layer),
+            prefill ? "" : " + the head for the draft " + us(draftHead) + " us",
+            us(ehSeconds),
+            us(perToken)));
+  }
+
+  private static RestEstimate totals(
+      Curve curve,
+      List<Component> parts,
+      Deployment d,
+      double copies,
+      double commBytes,
+      double comm,
+      String measurement,
+      double estimateModelSeconds) {
     double flops = 0;
     double weights = 0;
     double computeSum = 0;
     double weightSum = 0;
     double onChip = 0;
     for (Component p : parts) {
-      if (p.equals(network)) {
+      if (p.name().equals(ALL_TO_ALL)) {
         continue;
       }
       flops += p.flopsPerToken();
@@ -264,7 +459,13 @@ public final class RestOfModel {
         comm,
         total,
         1.0,
-        total);
+        total,
+        estimateModelSeconds < 0 ? total : estimateModelSeconds,
+        measurement);
+  }
+
+  private static String us(double seconds) {
+    return String.format(Locale.ROOT, "%.3g", seconds * 1e6);
   }
 
   private static Component part(

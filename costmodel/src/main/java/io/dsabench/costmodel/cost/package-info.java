@@ -13,7 +13,11 @@
  *   <li>{@link io.dsabench.costmodel.cost.RestOfModel}: everything else (MLA and indexer
  *       projections, MoE and shared experts, dense FFN layers, embedding, head, expert-parallel
  *       all-to-all) from {@link io.dsabench.costmodel.cost.ModelConfig} and a {@link
- *       io.dsabench.costmodel.cost.Deployment}, as a three-term roofline with every input visible.
+ *       io.dsabench.costmodel.cost.Deployment}, as a three-term roofline with every input visible;
+ *       where the results hold a rest-of-model point at the deployment's batch ({@link
+ *       io.dsabench.costmodel.cost.RestMeasurement}), the components it measured are priced from it
+ *       instead, each {@link io.dsabench.costmodel.cost.Component} keeping its estimate beside the
+ *       measurement and naming its source.
  *   <li>{@link io.dsabench.costmodel.cost.CostModel#compute}: the four {@link
  *       io.dsabench.costmodel.cost.Curve}s, the prefill crossover (where V3.2's sparse prefill
  *       beats masked MHA), the parameter table and any calibration step, as a {@link

@@ -13,10 +13,12 @@ public enum Precision {
   FP8;
 
   /**
-   * The precision of a measured attention op: the indexer runs in fp8 (V3.2), everything else in
-   * bf16. Top-k does no matrix products; it is held against bandwidth either way.
+   * The precision of a measured op: the indexer runs in fp8 (V3.2), and so do the rest of the
+   * model's GEMMs ({@link Op#rest()}: DeepSeek-V3's FP8 recipe, which the rest-of-model estimate
+   * also prices at the fp8 peak); attention in bf16. Top-k does no matrix products; it is held
+   * against bandwidth either way.
    */
   public static Precision of(Op op) {
-    return op == Op.INDEXER ? FP8 : BF16;
+    return op == Op.INDEXER || op.rest() ? FP8 : BF16;
   }
 }

@@ -124,7 +124,6 @@ public final class ReferenceRunner implements AutoCloseable {
    */
   public List<StageOutcome> measure(
       SweepPoint point, int tokensPerSeq, List<Op> ops, StopRule stop, long seed) {
-    Map<Op, StageOutcome> done = new LinkedHashMap<>();
     ObjectNode msg = JSON.createObjectNode();
     msg.put("type", "point");
     msg.put("phase", point.phase().id());
@@ -137,6 +136,49 @@ public final class ReferenceRunner implements AutoCloseable {
     msg.put("warmupRuns", stop.warmupRuns());
     msg.put("warmupSeconds", stop.warmupSeconds());
     msg.put("seed", seed);
+    return exchange(msg, ops, stop);
+  }
+
+  /**
+   * Measures one layer's rest-of-model ops at a deployment's batch: a point of variant {@code rest}
+   * whose {@code rest} field lists each op's calls ({@link RestCalls}) and the library to time them
+   * with ({@code torch}: {@code _scaled_mm} with per-tensor scales; {@code deep_gemm}: the 1×128 /
+   * 128×128 recipe, skipped with its reason where the runner cannot call it).
+   *
+   * @return one outcome per op, in order, as {@link #measure}
+   */
+  public List<StageOutcome> measureRest(
+      RestCalls rest, String library, List<Op> ops, StopRule stop, long seed) {
+    ObjectNode msg = JSON.createObjectNode();
+    msg.put("type", "point");
+    msg.put("phase", rest.phase().id());
+    msg.put("variant", "rest");
+    msg.put("position", 0);
+    msg.put("tokens", rest.tokens());
+    msg.put("tokensPerSeq", 1);
+    var opsNode = msg.putArray("ops");
+    ops.forEach(o -> opsNode.add(o.id()));
+    ObjectNode r = msg.putObject("rest");
+    r.put("library", library);
+    r.put("expertParallel", rest.expertParallel());
+    r.put("expertsPerGpu", rest.expertsPerGpu());
+    r.put("rowsPerExpert", rest.rowsPerExpert());
+    ObjectNode calls = r.putObject("calls");
+    rest.calls()
+        .forEach(
+            (op, list) -> {
+              if (ops.contains(op)) {
+                calls.set(op.id(), JSON.valueToTree(list));
+              }
+            });
+    msg.put("warmupRuns", stop.warmupRuns());
+    msg.put("warmupSeconds", stop.warmupSeconds());
+    msg.put("seed", seed);
+    return exchange(msg, ops, stop);
+  }
+
+  private List<StageOutcome> exchange(ObjectNode msg, List<Op> ops, StopRule stop) {
+    Map<Op, StageOutcome> done = new LinkedHashMap<>();
     Op current = null;
     List<Double> samples = new ArrayList<>();
     Map<String, String> implementation = null;

@@ -10,6 +10,7 @@ import io.dsabench.harness.stats.SampleStats;
 import io.dsabench.harness.stats.StopRule;
 import io.dsabench.model.results.PointResult;
 import io.dsabench.model.results.PointStatus;
+import io.dsabench.model.results.RestResult;
 import io.dsabench.model.results.Results;
 import io.dsabench.model.results.ResultsIO;
 import io.dsabench.model.results.RunInfo;
@@ -61,6 +62,8 @@ public final class ReferenceSweep {
   private final List<SweepListener> listeners = new CopyOnWriteArrayList<>();
   private Results written;
   private String interruptedBy;
+  private List<RestCalls> rest = List.of();
+  private java.util.function.Consumer<RestResult> onRest = r -> {};
 
   public ReferenceSweep(
       SweepSpec spec, StopRule stop, Path resultsFile, Launcher launcher, String command) {
@@ -75,6 +78,24 @@ public final class ReferenceSweep {
     listeners.add(l);
     return this;
   }
+
+  /**
+   * The rest of the model to time after the attention points, one layer of each rest op at each
+   * deployment's batch: with {@code torch._scaled_mm} (per-tensor scales: a lower bound of the
+   * work, not the 1×128 / 128×128 recipe), and with DeepGEMM where the runner can call it (else a
+   * skipped point that says why).
+   *
+   * @param onEach called with each rest point as it is written (progress)
+   */
+  public ReferenceSweep rest(
+      List<RestCalls> batches, java.util.function.Consumer<RestResult> onEach) {
+    this.rest = List.copyOf(batches);
+    this.onRest = onEach == null ? r -> {} : onEach;
+    return this;
+  }
+
+  /** The libraries a rest point is timed with, in order. */
+  public static final List<String> REST_LIBRARIES = List.of("torch", "deep_gemm");
 
   /** The reference stages of a point: what the reference libraries offer for its variant. */
   public static List<Op> ops(Phase phase, Variant variant) {
@@ -107,7 +128,9 @@ public final class ReferenceSweep {
               + "-reference-"
               + (commit.length() >= 7 ? commit.substring(0, 7) : commit);
       Map<String, String> extra = new LinkedHashMap<>();
-      extra.put(RunExtra.SWEEP, spec.canonical());
+      if (spec != null) {
+        extra.put(RunExtra.SWEEP, spec.canonical());
+      }
       extra.put(
           RunExtra.SAMPLING,
           String.format(
@@ -148,8 +171,11 @@ public final class ReferenceSweep {
       results = save(new Results(run, List.of()));
       interruption = Interruption.onShutdown(this::interrupted);
       Results begun = results;
-      List<SweepPoint> points = spec.points();
-      fire(l -> l.sweepStarted(begun, points.size()));
+      // No spec: the rest of the model alone (reference --phases rest).
+      List<SweepPoint> points = spec == null ? List.of() : spec.points();
+      if (!points.isEmpty()) {
+        fire(l -> l.sweepStarted(begun, points.size()));
+      }
       long seed = 1;
       for (SweepPoint p : points) {
         fire(l -> l.pointStarted(p, -1));
@@ -173,6 +199,32 @@ public final class ReferenceSweep {
         int done = results.points().size();
         double seconds = (System.nanoTime() - t0) * 1e-9;
         fire(l -> l.pointFinished(r, done, points.size(), seconds));
+      }
+      for (RestCalls batch : rest) {
+        for (String library : REST_LIBRARIES) {
+          if (runner == null || runner.dead()) {
+            if (runner != null) {
+              runner.close();
+            }
+            runner = reopen();
+          }
+          RestResult r =
+              runner == null
+                  ? new RestResult(
+                      batch.phase(),
+                      batch.tokens(),
+                      batch.expertParallel(),
+                      batch.expertsPerGpu(),
+                      batch.rowsPerExpert(),
+                      RestResult.UNIFORM,
+                      PointStatus.FAILED,
+                      library + ": the reference runner could not be restarted",
+                      List.of())
+                  : toRestResult(
+                      batch, library, runner.measureRest(batch, library, Op.REST, stop, seed++));
+          results = save(results.with(r));
+          onRest.accept(r);
+        }
       }
       return results;
     } finally {
@@ -292,6 +344,56 @@ public final class ReferenceSweep {
         List.of(),
         null,
         problems);
+  }
+
+  /**
+   * A rest point: ok when at least one op was measured (ops not measured named in its reason), else
+   * skipped or failed (failed wins) with every op's reason. FLOPs and bytes are those of the calls
+   * the runner made ({@link RestCalls}).
+   */
+  static RestResult toRestResult(
+      RestCalls batch, String library, List<ReferenceRunner.StageOutcome> outcomes) {
+    List<StageResult> stages = new ArrayList<>();
+    List<String> problems = new ArrayList<>();
+    boolean failed = false;
+    for (ReferenceRunner.StageOutcome o : outcomes) {
+      if (o.status() != PointStatus.OK) {
+        problems.add(o.op().id() + ": " + o.reason());
+        failed |= o.status() == PointStatus.FAILED;
+        continue;
+      }
+      SampleStats st = SampleStats.of(o.samples());
+      double median = st.median();
+      double flops = batch.flops(o.op());
+      double bytes = batch.bytes(o.op());
+      stages.add(
+          new StageResult(
+              o.op(),
+              median,
+              Math.min(st.p10(), median),
+              Math.max(st.p90(), median),
+              st.count(),
+              flops,
+              bytes,
+              flops / median,
+              bytes / median,
+              null,
+              o.samples(),
+              o.implementation()));
+    }
+    String why = problems.isEmpty() ? null : library + ": " + String.join("; ", problems);
+    PointStatus status =
+        !stages.isEmpty() ? PointStatus.OK : failed ? PointStatus.FAILED : PointStatus.SKIPPED;
+    return new RestResult(
+        batch.phase(),
+        batch.tokens(),
+        batch.expertParallel(),
+        batch.expertsPerGpu(),
+        batch.rowsPerExpert(),
+        RestResult.UNIFORM,
+        status,
+        why,
+        stages);
   }
 
   private void fire(java.util.function.Consumer<SweepListener> event) {

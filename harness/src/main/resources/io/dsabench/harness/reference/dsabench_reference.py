@@ -10,6 +10,9 @@ Protocol: JSON lines. stdout carries messages to Java and nothing else; logs go 
   runner -> {"type": "hello", "python", "torch", "device": {...}, "implementations": {...}}
   java   -> {"type": "point", "phase", "variant", "position", "tokens", "tokensPerSeq", "ops": [...],
              "warmupRuns", "warmupSeconds", "seed"}
+            (variant "rest": also "rest": {"library": "torch" | "deep_gemm", "expertParallel",
+             "expertsPerGpu", "rowsPerExpert", "calls": {op: [{"name", "kind", "m", "n", "k",
+             "groups"}]}}: one layer's calls of each rest-of-model op)
   runner -> {"type": "stage", "op", "status": "ok", "implementation": {...}}
             | {"type": "stage", "op", "status": "skipped" | "failed", "reason"}
   runner -> {"type": "sample", "op", "seconds", "parts": {...}?}   (after warm-up)
@@ -249,6 +252,7 @@ class Point:
         self.warmup_runs = int(msg.get("warmupRuns", 3))
         self.warmup_seconds = float(msg.get("warmupSeconds", 0.1))
         self.seed = int(msg.get("seed", 1))
+        self.rest = msg.get("rest")  # variant "rest": the calls of each op, and the library
 
     def sequences(self):
         return self.tokens // self.tps
@@ -450,6 +454,85 @@ def topk(lib, torch, pt, gen):
     return Stage(lib.torch_info("topk (k=%d, fp32 rows of p logits)" % k), run)
 
 
+REST_LABEL = "lower bound of the work: per-tensor scales, not the 1×128/128×128 recipe"
+
+
+def pad16(n):
+    """_scaled_mm wants every dimension a multiple of 16: rows are padded up (and said so)."""
+    return (n + 15) // 16 * 16
+
+
+def rest_calls(lib, torch, pt, op, gen):
+    """One layer's calls of a rest op, as Java listed them (RestCalls): fp8 GEMMs through
+    torch._scaled_mm with per-tensor scales (a grouped GEMM as one call per group), the router as
+    a bf16 matmul + torch.topk, SwiGLU as torch ops. DeepGEMM's recipe is not faked: asked for,
+    the stage is skipped with the reason."""
+    rest = pt.rest or {}
+    if rest.get("library") == "deep_gemm":
+        if lib.deep_gemm is None:
+            raise Unavailable("DeepGEMM (the 1×128/128×128 recipe): " + lib.deep_gemm_error)
+        raise Unavailable(
+            "DeepGEMM is importable but this runner does not call it yet: no DeepGEMM number")
+    calls = rest.get("calls", {}).get(op)
+    if not calls:
+        raise Unavailable("no calls given for %s" % op)
+    e4m3 = torch.float8_e4m3fn
+    one = torch.ones((), device="cuda", dtype=torch.float32)
+    runs = []
+    padded = []
+    for c in calls:
+        kind, m, n, k, groups = c["kind"], int(c["m"]), int(c["n"]), int(c["k"]), int(c["groups"])
+        if kind == "gemm":
+            mp = pad16(m)
+            if mp != m:
+                padded.append("%s %d->%d rows" % (c["name"], m, mp))
+            a = randn(torch, (groups, mp, k), gen, torch.float32, 1).to(e4m3)
+            w = randn(torch, (groups, n, k), gen, torch.float32, 1).to(e4m3)
+
+            def run(a=a, w=w, groups=groups):
+                for g in range(groups):
+                    torch._scaled_mm(a[g], w[g].t(), scale_a=one, scale_b=one,
+                                     out_dtype=torch.bfloat16)
+
+        elif kind == "router":
+            x = randn(torch, (m, k), gen, torch.bfloat16)
+            w = randn(torch, (n, k), gen, torch.bfloat16, 0.02)
+
+            def run(x=x, w=w):
+                torch.topk(torch.matmul(x, w.t()).float().softmax(-1), 8, dim=-1)
+
+        elif kind == "swiglu":
+            gu = randn(torch, (m, 2 * n), gen, torch.bfloat16)
+
+            def run(gu=gu, n=n):
+                gate, up = gu[:, :n], gu[:, n:]
+                (torch.nn.functional.silu(gate) * up).to(e4m3)
+
+        else:
+            raise Unavailable("unknown call kind %s" % kind)
+        runs.append(run)
+
+    def run_all():
+        for r in runs:
+            r()
+
+    info = lib.torch_info(
+        "_scaled_mm (e4m3, per-tensor scales, bf16 out; grouped as one call per group);"
+        " router bf16 matmul + topk; SwiGLU as torch ops",
+        label=REST_LABEL,
+        note=("DeepGEMM not importable here: " + lib.deep_gemm_error)
+        if lib.deep_gemm is None
+        else "DeepGEMM importable but not called by this runner",
+    )
+    if padded:
+        info["padded"] = "; ".join(padded)
+    return Stage(info, run_all)
+
+
+def rest_builder(op):
+    return lambda lib, torch, pt, gen: rest_calls(lib, torch, pt, op, gen)
+
+
 BUILDERS = {
     "dense_decode": dense_decode,
     "sparse_decode": sparse_decode,
@@ -458,6 +541,11 @@ BUILDERS = {
     "dense_prefill_masked": dense_prefill_masked,
     "indexer": indexer,
     "topk": topk,
+    "mla_projections": rest_builder("mla_projections"),
+    "indexer_projections": rest_builder("indexer_projections"),
+    "moe_experts": rest_builder("moe_experts"),
+    "dense_ffn": rest_builder("dense_ffn"),
+    "lm_head": rest_builder("lm_head"),
 }
 
 

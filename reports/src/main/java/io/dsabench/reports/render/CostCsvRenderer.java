@@ -2,11 +2,13 @@ package io.dsabench.reports.render;
 
 import io.dsabench.costmodel.capacity.CapacityPlan;
 import io.dsabench.costmodel.capacity.VariantPlan;
+import io.dsabench.costmodel.cost.Component;
 import io.dsabench.costmodel.cost.CostCurve;
 import io.dsabench.costmodel.cost.CostDelta;
 import io.dsabench.costmodel.cost.CostParameters;
 import io.dsabench.costmodel.cost.CostReport;
 import io.dsabench.costmodel.cost.CurvePoint;
+import io.dsabench.costmodel.cost.RestEstimate;
 import io.dsabench.costmodel.reference.ComparisonRow;
 import io.dsabench.costmodel.reference.Figure3Comparison;
 import java.util.List;
@@ -14,8 +16,9 @@ import java.util.Locale;
 
 /**
  * {@code dsabench cost --format csv}'s tables, one table per file (curves, the comparison with
- * Figure 3, the capacity plan) and {@code --compare-hardware}'s, beside the report's CSV. Six
- * significant digits, as a spreadsheet reads them; {@code report.csv} has full precision.
+ * Figure 3, the rest of the model estimate vs measurement, the capacity plan) and {@code
+ * --compare-hardware}'s, beside the report's CSV. Six significant digits, as a spreadsheet reads
+ * them; {@code report.csv} has full precision.
  */
 public final class CostCsvRenderer {
   private CostCsvRenderer() {}
@@ -73,6 +76,47 @@ public final class CostCsvRenderer {
       }
     }
     return b.toString();
+  }
+
+  /**
+   * The rest of the model as one CSV table: a row per curve and component, its estimate and its
+   * measurement side by side (seconds per token on the target; measured empty where the results
+   * hold none), what the curves priced, and where that comes from.
+   */
+  public static String rest(CostReport r) {
+    StringBuilder b =
+        new StringBuilder(
+            "curve,component,estimate_seconds_per_token,measured_seconds_per_token,"
+                + "priced_seconds_per_token,source,measurement\n");
+    for (RestEstimate e : r.rest()) {
+      for (Component c : e.components()) {
+        b.append(
+            String.format(
+                Locale.ROOT,
+                "%s,%s,%.6g,%s,%.6g,%s,%s%n",
+                e.curve().id(),
+                c.name(),
+                c.estimateSeconds(),
+                c.measured() ? String.format(Locale.ROOT, "%.6g", c.measuredSeconds()) : "",
+                c.seconds(),
+                quoted(c.source()),
+                c.measurement() == null ? "" : quoted(c.measurement())));
+      }
+      b.append(
+          String.format(
+              Locale.ROOT,
+              "%s,total,%.6g,,%.6g,%s,%s%n",
+              e.curve().id(),
+              e.estimateModelSeconds() * e.calibrationScale(),
+              e.secondsPerToken(),
+              e.anyMeasured() ? "measured in part" : "estimate",
+              quoted(e.measurement())));
+    }
+    return b.toString();
+  }
+
+  private static String quoted(String s) {
+    return "\"" + s.replace("\"", "\"\"") + "\"";
   }
 
   /**

@@ -12,6 +12,7 @@ import io.dsabench.reports.model.Parameter;
 import io.dsabench.reports.model.ReferenceRow;
 import io.dsabench.reports.model.ReferenceRun;
 import io.dsabench.reports.model.ReportData;
+import io.dsabench.reports.model.RestRow;
 import io.dsabench.reports.model.RunComparison;
 import io.dsabench.reports.model.Summary;
 import io.dsabench.reports.model.SummaryRow;
@@ -32,6 +33,7 @@ import java.util.Locale;
  * kernel,decode/dsa,131072,64,sparse_decode,ours_over_reference,1.75,,our median / ...
  * reference,run_id,,,,run_id,20261130T090142Z-h200-reference-4a0ef8f,,
  * capacity,dsa,,,,gpus,12.0,GPU,
+ * rest,decode_v3.2,,,moe_experts,measured_seconds_per_token,6.8e-5,s,measured (H200, ...
  * parameter,price,,,,price,2,USD/GPU-hour,--price
  * </pre>
  */
@@ -90,6 +92,14 @@ public final class CsvRenderer {
       for (RunComparison.Row r : c.rows()) {
         rows(b, new At("compare", r.curve(), r.position()), r.summaries());
       }
+    }
+    for (RestRow r : d.methodology().rest()) {
+      String note = r.measurement() == null ? r.source() : r.source() + ": " + r.measurement();
+      restValue(b, r, "estimate_seconds_per_token", r.estimateSeconds(), note);
+      if (r.measuredSeconds() != null) {
+        restValue(b, r, "measured_seconds_per_token", r.measuredSeconds(), note);
+      }
+      restValue(b, r, "priced_seconds_per_token", r.pricedSeconds(), note);
     }
     for (Parameter p : d.methodology().parameters()) {
       text(b, "parameter", p.name(), p.value(), p.unit(), p.source());
@@ -235,6 +245,21 @@ public final class CsvRenderer {
         .append(Escape.csv(s.unit()))
         .append(',')
         .append(Escape.csv(s.note()))
+        .append('\n');
+  }
+
+  // A rest-of-model row: series the curve, stage the component.
+  private static void restValue(StringBuilder b, RestRow r, String metric, double v, String note) {
+    b.append("rest,")
+        .append(Escape.csv(r.curve()))
+        .append(",,,")
+        .append(Escape.csv(r.component()))
+        .append(',')
+        .append(metric)
+        .append(',')
+        .append(Double.toString(v))
+        .append(",s,")
+        .append(Escape.csv(note))
         .append('\n');
   }
 

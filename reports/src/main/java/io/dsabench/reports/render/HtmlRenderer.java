@@ -16,6 +16,7 @@ import io.dsabench.reports.model.Provenance;
 import io.dsabench.reports.model.ReferenceRow;
 import io.dsabench.reports.model.ReferenceRun;
 import io.dsabench.reports.model.ReportData;
+import io.dsabench.reports.model.RestRow;
 import io.dsabench.reports.model.RunComparison;
 import io.dsabench.reports.model.Summary;
 import io.dsabench.reports.model.Summary.Hint;
@@ -698,7 +699,72 @@ public final class HtmlRenderer {
         .append(d.methodology().parameters().size())
         .append(" rows (folded: open to read or print them)</summary>\n");
     parameterTable(b, "parameters", d.methodology().parameters());
-    b.append("</details>\n</section>\n");
+    b.append("</details>\n");
+    restTable(b, d.methodology().rest());
+    b.append("</section>\n");
+  }
+
+  /**
+   * The rest of the model per curve and component: estimate and measurement side by side, and which
+   * parts the curves priced from a measurement.
+   */
+  private static void restTable(StringBuilder b, List<RestRow> rows) {
+    if (rows.isEmpty()) {
+      return;
+    }
+    // Which parts are measured, said outside the fold: the table itself is folded like the
+    // parameters (open to read or print it), so that the printed report keeps its page count.
+    java.util.Map<String, List<String>> byCurve = new java.util.LinkedHashMap<>();
+    for (RestRow r : rows) {
+      if (r.measuredSeconds() != null) {
+        byCurve.computeIfAbsent(r.curve(), k -> new java.util.ArrayList<>()).add(r.component());
+      }
+    }
+    String which =
+        byCurve.isEmpty()
+            ? "every component is an estimate (a roofline at the deployment's stated efficiencies):"
+                + " the results hold no rest-of-model point at the deployment's batch (bench"
+                + " --phases rest measures one)"
+            : "measured (bench --phases rest, moved to the priced GPU by the roofline rule"
+                + " attention uses): "
+                + byCurve.entrySet().stream()
+                    .map(e -> e.getKey() + " " + String.join(", ", e.getValue()))
+                    .collect(java.util.stream.Collectors.joining("; "))
+                + "; every other component, and the all-to-all (a model at the NIC rate), an"
+                + " estimate";
+    b.append("<p id=\"rest-measured\" data-measured=\"")
+        .append(!byCurve.isEmpty())
+        .append("\">Rest of the model: ")
+        .append(Escape.html(which))
+        .append(".</p>\n<details class=\"folded\" id=\"rest-details\">\n<summary>Rest of the")
+        .append(" model per token, estimate vs measurement per component, ")
+        .append(rows.size())
+        .append(" rows (folded: open to read or print them)</summary>\n")
+        .append("<table class=\"parameters\" id=\"rest\">\n<thead><tr><th>curve</th>")
+        .append("<th>component</th><th>estimate µs/token</th><th>measured µs/token</th>")
+        .append("<th>priced µs/token</th><th>source</th></tr></thead>\n<tbody>\n");
+    for (RestRow r : rows) {
+      b.append("<tr data-curve=\"")
+          .append(Escape.html(r.curve()))
+          .append("\" data-component=\"")
+          .append(Escape.html(r.component()))
+          .append("\">");
+      cell(b, r.curve());
+      cell(b, r.component());
+      b.append("<td class=\"value\">")
+          .append(Escape.html(Fmt.sig(r.estimateSeconds() * 1e6, 4)))
+          .append("</td><td class=\"value\">")
+          .append(
+              r.measuredSeconds() == null
+                  ? "—"
+                  : Escape.html(Fmt.sig(r.measuredSeconds() * 1e6, 4)))
+          .append("</td><td class=\"value\">")
+          .append(Escape.html(Fmt.sig(r.pricedSeconds() * 1e6, 4)))
+          .append("</td>");
+      cell(b, r.measurement() == null ? r.source() : r.source() + ": " + r.measurement());
+      b.append("</tr>\n");
+    }
+    b.append("</tbody>\n</table>\n");
   }
 
   private static void parameterTable(StringBuilder b, String id, List<Parameter> params) {
@@ -714,7 +780,7 @@ public final class HtmlRenderer {
       cell(b, p.source());
       b.append("</tr>\n");
     }
-    b.append("</tbody>\n</table>\n");
+    b.append("</tbody>\n</table>\n</details>\n");
   }
 
   private static void provenance(StringBuilder b, ReportData d) {

@@ -14,6 +14,7 @@ import io.dsabench.costmodel.cost.CurvePoint;
 import io.dsabench.costmodel.cost.Extrapolation;
 import io.dsabench.costmodel.cost.Parameter;
 import io.dsabench.costmodel.cost.RestEstimate;
+import io.dsabench.costmodel.cost.RestOfModel;
 import io.dsabench.costmodel.cost.SeriesUsed;
 import io.dsabench.costmodel.reference.ComparisonRow;
 import io.dsabench.costmodel.reference.Figure3Comparison;
@@ -285,10 +286,12 @@ public final class TerminalRenderer {
     }
     out.println();
     out.println(
-        "Rest of the model per token (estimate on "
+        "Rest of the model per token on "
             + p.target().id()
-            + "; every component a roofline: max(FLOPs at the GEMM efficiency, weights streamed"
-            + " per step); the all-to-all overlapped with them):");
+            + ": each component its estimate (a roofline: max(FLOPs at the GEMM efficiency, weights"
+            + " streamed per step)) and, where the results hold a rest point at the deployment's"
+            + " batch (bench --phases rest), its measurement, translated like attention; the"
+            + " priced column is what the curves use. The all-to-all is a model at the NIC rate:");
     for (Curve c : List.of(Curve.PREFILL_V32, Curve.DECODE_V32)) {
       if (!r.has(c)) {
         continue;
@@ -296,37 +299,62 @@ public final class TerminalRenderer {
       RestEstimate e = r.restOf(c);
       out.printf(
           Locale.ROOT,
-          "  %s: on-chip %.1f us (%.1f GFLOP, %.2f GB/GPU of weights), all-to-all %.2f MB -> %.1f"
-              + " us; rest = %.1f us%s%n",
+          "  %s: on-chip %.1f us (estimate alone %.1f us; %.1f GFLOP, %.2f GB/GPU of weights),"
+              + " all-to-all %.2f MB -> %.1f us; rest = %.1f us (estimate alone %.1f us)%s%n",
           c.phase().id(),
           e.onChipSeconds() * 1e6,
+          e.components().stream()
+                  .filter(part -> !part.name().equals(RestOfModel.ALL_TO_ALL))
+                  .mapToDouble(Component::estimateSeconds)
+                  .sum()
+              * 1e6,
           e.flopsPerToken() / 1e9,
           e.weightBytesPerGpu() / 1e9,
           e.commBytesPerToken() / 1e6,
           e.commSeconds() * 1e6,
           e.secondsPerToken() * 1e6,
+          e.estimateModelSeconds() * e.calibrationScale() * 1e6,
           e.calibrationScale() == 1
               ? ""
               : String.format(Locale.ROOT, " (calibrated x%.3f)", e.calibrationScale()));
+      out.println("    " + e.measurement());
+      out.printf(
+          Locale.ROOT,
+          "    %-20s %9s %9s %9s %-9s %12s %10s  %s%n",
+          "component",
+          "est. us",
+          "meas. us",
+          "priced us",
+          "est.bound",
+          "GFLOP/token",
+          "GB/GPU",
+          "source; note");
       for (Component comp : e.components()) {
         out.printf(
             Locale.ROOT,
-            "    %-20s %8.1f us %-8s %8.2f GFLOP/token %7.2f GB/GPU  %s%n",
+            "    %-20s %9s %9s %9s %-9s %12.2f %10.2f  %s; %s%s%n",
             comp.name(),
-            comp.seconds() * 1e6,
+            us(comp.estimateSeconds()),
+            comp.measured() ? us(comp.measuredSeconds()) : "-",
+            us(comp.seconds()),
             comp.bound(),
             comp.flopsPerToken() / 1e9,
             comp.weightBytesPerGpu() / 1e9,
-            comp.note());
+            comp.source(),
+            comp.note(),
+            comp.measurement() == null ? "" : "; " + comp.measurement());
       }
     }
     for (Curve c : List.of(Curve.PREFILL_V31, Curve.DECODE_V31)) {
       if (r.has(c)) {
+        RestEstimate e = r.restOf(c);
         out.printf(
             Locale.ROOT,
-            "  (v3.1 %s: %.1f us, no indexer projections)%n",
+            "  (v3.1 %s: %.1f us, estimate alone %.1f us, no indexer projections; %s)%n",
             c.phase().id(),
-            r.restOf(c).secondsPerToken() * 1e6);
+            e.secondsPerToken() * 1e6,
+            e.estimateModelSeconds() * e.calibrationScale() * 1e6,
+            e.anyMeasured() ? "measured in part, from the same rest point" : "estimate");
       }
     }
     if (!r.calibration().isEmpty()) {
@@ -419,5 +447,10 @@ public final class TerminalRenderer {
       }
       out.println(plan.verdict() + ".");
     }
+  }
+
+  /** Microseconds with one decimal, the unit of the rest-of-model table. */
+  private static String us(double seconds) {
+    return String.format(Locale.ROOT, "%.1f", seconds * 1e6);
   }
 }
