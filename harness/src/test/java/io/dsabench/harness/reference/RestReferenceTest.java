@@ -164,10 +164,20 @@ class RestReferenceTest {
     assertThat(prefill.expertsPerGpu()).isEqualTo(8);
     assertThat(prefill.rowsPerExpert()).isEqualTo(16384);
     var mla = prefill.calls().get(Op.MLA_PROJECTIONS);
-    assertThat(mla).extracting(RestCalls.Call::name).contains("kv_b (up-projection, MHA mode)");
-    // The head: 16384 x 7168 fp8 in, 129280 x 7168 fp8 weights, 16384 x 129280 bf16 out.
+    assertThat(mla).extracting(RestCalls.Call::name).contains("kv_b");
+    assertThat(mla)
+        .filteredOn(c -> c.name().equals("kv_b"))
+        .singleElement()
+        .isEqualTo(new RestCalls.Call("kv_b", "gemm", 16384, 128 * 256, 512, 1));
+    // The head: 16384 x 7168 fp8 in with 1x128 scales, 129280 x 7168 fp8 weights with 128x128
+    // scales, 16384 x 129280 bf16 out: the bench's own count (RestWork).
     assertThat(prefill.bytes(Op.LM_HEAD))
-        .isEqualTo(16384.0 * 7168 + 129280.0 * 7168 + 16384.0 * 129280 * 2);
+        .isEqualTo(
+            16384.0 * 7168
+                + 4.0 * 16384 * (7168 / 128)
+                + 129280.0 * 7168
+                + 4.0 * (129280 / 128) * (7168 / 128)
+                + 16384.0 * 129280 * 2);
     assertThat(prefill.flops(Op.LM_HEAD)).isEqualTo(2.0 * 16384 * 129280 * 7168);
   }
 }
