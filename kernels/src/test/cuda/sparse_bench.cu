@@ -317,10 +317,10 @@ static void setup_kernels() {
   for (const void* f :
        {(const void*)sparse_mla_fp8_v8, (const void*)sparse_mla_fp8_v8_producer_alone})
     CK(cudaFuncSetAttribute(f, cudaFuncAttributeMaxDynamicSharedMemorySize, sm90s::Layout8::BYTES));
-  for (const void* f : {(const void*)sparse_mla_fp8_v9, (const void*)sparse_mla_fp8_v9b,
-                        (const void*)sparse_mla_fp8_v9_producer_alone, (const void*)sparse_mla_fp8_v10,
-                        (const void*)sparse_mla_fp8_v10f,
-                        (const void*)sparse_mla_fp8_v10_producer_alone})
+  for (const void* f :
+       {(const void*)sparse_mla_fp8_v9, (const void*)sparse_mla_fp8_v9b,
+        (const void*)sparse_mla_fp8_v9_producer_alone, (const void*)sparse_mla_fp8_v10,
+        (const void*)sparse_mla_fp8_v10f, (const void*)sparse_mla_fp8_v10_producer_alone})
     CK(cudaFuncSetAttribute(f, cudaFuncAttributeMaxDynamicSharedMemorySize, sm90s::Layout::BYTES));
   for (const void* f :
        {(const void*)sparse_mla_fp8_v7, (const void*)sparse_mla_fp8_v5_pair_consumers_alone,

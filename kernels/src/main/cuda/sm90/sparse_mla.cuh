@@ -958,9 +958,9 @@ S90 void consumer(const Args& a, uint32_t base, uint8_t* smem, uint32_t peer_bas
       wgmma_fence();
       issue_pv_rs<Layout::K1 + 4 * PANEL>(o, pf, dv);  // O[:, 256..511] += P1 V1
       wgmma_commit();
-      store_p(smem + Layout::P1);  // reads pf, which the running wgmma only reads too
       const bool conv_next = V10 > 0 && i + 1 < npairs;
-      named_sync(BAR_P0, 256);  // WG0's P0, rescaled to this max
+      store_p(smem + Layout::P1);  // reads pf, which the running wgmma only reads too
+      named_sync(BAR_P0, 256);     // WG0's P0, rescaled to this max
       issue_pv_ss<Layout::P0, Layout::K0 + 4 * PANEL>(o, dk, dv);  // += P0 V0
       wgmma_commit();
       fence_proxy_async_cta();
@@ -1816,9 +1816,9 @@ S90 void sparse_mla(const Args& a) {
       V9 == 0 || (FP8 && !CLUSTER && !V5 && !V6 && V7 == 0 && DIAG != DIAG_CONSUMERS),
       "version 9 is an fp8 producer of the solo kernel (V9 = 100 x (v4's conversion) + 10 x "
       "slots + panels per slot)");
-  static_assert(V10 == 0 || (FP8 && !CLUSTER && !V5 && !V6 && V7 == 0 && V9 == 0 &&
-                             DIAG != DIAG_CONSUMERS),
-                "version 10 is an fp8 kernel of the solo form (V10 = 1: v4's conversion, 2: v5's)");
+  static_assert(
+      V10 == 0 || (FP8 && !CLUSTER && !V5 && !V6 && V7 == 0 && V9 == 0 && DIAG != DIAG_CONSUMERS),
+      "version 10 is an fp8 kernel of the solo form (V10 = 1: v4's conversion, 2: v5's)");
   extern __shared__ uint8_t smem_raw[];
   const uint32_t raw0 = smem_u32(smem_raw);
   const uint32_t base = (raw0 + 1023u) & ~1023u;
