@@ -26,6 +26,10 @@
 //   v9b     producer keeps a ring of three row-half register slots per thread (its gather
 //           overlapped with its conversion; v9 converts with v5's instructions, v9b with v4's)
 //   v9prod  diagnostic (bench only), defined here: v9's producer alone (consumers release at once)
+//   v10     candidates in sparse_fp8.cu (fp8 only): sparse_mla_fp8_v10 / _v10f, each consumer
+//   v10f    warpgroup converts rows 32..63 of the half-tile only it reads, the producer (v9's ring)
+//           the rest (v10 converts with v4's instructions, v10f with v5's)
+//   v10prod diagnostic (bench only), defined here: v10's producer alone (consumers release at once)
 //   v3      the previous version (dsa_sparse_mla.cu: dsa_sparse_mla_bf16_v3,
 //   dsa_sparse_mla_fp8_v3_pair)
 // An fp8-only implementation runs every check case with the fp8 cache (the bf16 cases' shapes too).
@@ -126,6 +130,16 @@ extern "C" __global__ void __launch_bounds__(sm90s::THREADS, 1)
                                      __nv_bfloat16* __restrict__ out, int T, int P, int k,
                                      float scaleLog2) {
   sm90s::sparse_mla<true, false, false, sm90s::DIAG_PRODUCER, false, 0, 34>(
+      {q, cache, indices, out, T, P, k, scaleLog2});
+}
+
+extern "C" __global__ void __launch_bounds__(sm90s::THREADS, 1)
+    sparse_mla_fp8_v10_producer_alone(const __nv_bfloat16* __restrict__ q,
+                                      const uint8_t* __restrict__ cache,
+                                      const int* __restrict__ indices,
+                                      __nv_bfloat16* __restrict__ out, int T, int P, int k,
+                                      float scaleLog2) {
+  sm90s::sparse_mla<true, false, false, sm90s::DIAG_PRODUCER, false, 0, 0, 1>(
       {q, cache, indices, out, T, P, k, scaleLog2});
 }
 
@@ -242,7 +256,10 @@ enum class Kind {
   V8PROD,
   V9,
   V9B,
-  V9PROD
+  V9PROD,
+  V10,
+  V10F,
+  V10PROD
 };
 struct Impl {
   const char* name;
@@ -268,6 +285,9 @@ static const Impl kImpls[] = {
     {"v9", Kind::V9, true, false},
     {"v9b", Kind::V9B, true, false},
     {"v9prod", Kind::V9PROD, true, true},
+    {"v10", Kind::V10, true, false},
+    {"v10f", Kind::V10F, true, false},
+    {"v10prod", Kind::V10PROD, true, true},
 };
 static Impl g_impl;
 
@@ -297,8 +317,10 @@ static void setup_kernels() {
   for (const void* f :
        {(const void*)sparse_mla_fp8_v8, (const void*)sparse_mla_fp8_v8_producer_alone})
     CK(cudaFuncSetAttribute(f, cudaFuncAttributeMaxDynamicSharedMemorySize, sm90s::Layout8::BYTES));
-  for (const void* f : {(const void*)sparse_mla_fp8_v9, (const void*)sparse_mla_fp8_v9b,
-                        (const void*)sparse_mla_fp8_v9_producer_alone})
+  for (const void* f :
+       {(const void*)sparse_mla_fp8_v9, (const void*)sparse_mla_fp8_v9b,
+        (const void*)sparse_mla_fp8_v9_producer_alone, (const void*)sparse_mla_fp8_v10,
+        (const void*)sparse_mla_fp8_v10f, (const void*)sparse_mla_fp8_v10_producer_alone})
     CK(cudaFuncSetAttribute(f, cudaFuncAttributeMaxDynamicSharedMemorySize, sm90s::Layout::BYTES));
   for (const void* f :
        {(const void*)sparse_mla_fp8_v7, (const void*)sparse_mla_fp8_v5_pair_consumers_alone,
@@ -384,6 +406,15 @@ static void run_sparse(bool fp8, const __nv_bfloat16* q, const void* cache, cons
       break;
     case Kind::V9PROD:
       sparse_mla_fp8_v9_producer_alone<<<grid, TH, SM>>>(q, c8, idx, out, T, P, k, scaleLog2);
+      break;
+    case Kind::V10:
+      sparse_mla_fp8_v10<<<grid, TH, SM>>>(q, c8, idx, out, T, P, k, scaleLog2);
+      break;
+    case Kind::V10F:
+      sparse_mla_fp8_v10f<<<grid, TH, SM>>>(q, c8, idx, out, T, P, k, scaleLog2);
+      break;
+    case Kind::V10PROD:
+      sparse_mla_fp8_v10_producer_alone<<<grid, TH, SM>>>(q, c8, idx, out, T, P, k, scaleLog2);
       break;
     case Kind::V3:
       if (fp8)
@@ -664,7 +695,7 @@ int main(int argc, char** argv) {
   if ((mode != "check" && mode != "bench") || !found) {
     fprintf(stderr,
             "usage: sparse_bench check|bench v4|v5|v5pair|v6|v7|v3|v4cons|v4prod|v6prod|v5paircons|"
-            "v5pairprod|v7prod|v8|v8prod|v9|v9b|v9prod\n");
+            "v5pairprod|v7prod|v8|v8prod|v9|v9b|v9prod|v10|v10f|v10prod\n");
     return 2;
   }
   g_impl = *found;

@@ -101,6 +101,8 @@ enum Diag : int { DIAG_NONE = 0, DIAG_CONSUMERS = 1, DIAG_PRODUCER = 2 };
 
 // Named barriers of the two consumer warpgroups (256 threads; 0 is __syncthreads).
 enum : int { BAR_M0 = 1, BAR_M1 = 2, BAR_P0 = 3, BAR_P1 = 4, BAR_SUM = 5 };
+// Version 10: one warpgroup's own conversion share is complete (128 threads; id 6 + warpgroup).
+enum : int { BAR_CONV0 = 6 };
 
 // Arrivals each mbarrier phase expects.
 template <bool FP8, bool CLUSTER, bool V5 = false, bool V6 = false, int V7 = 0>
@@ -644,7 +646,13 @@ struct Regs {
 
 constexpr float NEG_BIG = -1e30f;  // initial row max: finite, so no inf - inf
 
-template <bool CL, int DIAG = DIAG_NONE>  // CL: the kernel runs as a CTA pair (cluster of 2)
+S90 int entry_at(const Args& a, const int* idx_row, int e);
+
+// CL: the kernel runs as a CTA pair (cluster of 2). V10 (fp8, alone; 1: v4's conversion, 2: v5's):
+// each warpgroup converts rows 32..63 of the half-tile only it reads (WG0: K0's left half, the
+// values of its S and of its P V; WG1: K1's right half) for its next block, in the time it would
+// wait for the producer (the producer skips those rows: producer_fp8_v9<3, 4, ..., true>).
+template <bool CL, int DIAG = DIAG_NONE, int V10 = 0>
 S90 void consumer(const Args& a, uint32_t base, uint8_t* smem, uint32_t peer_base, int npairs) {
   const int wg = threadIdx.x >> 7, w = (threadIdx.x >> 5) & 3, lane = threadIdx.x & 31;
   const int g = lane >> 2, t = lane & 3;
@@ -653,6 +661,63 @@ S90 void consumer(const Args& a, uint32_t base, uint8_t* smem, uint32_t peer_bas
   float* sM1 = reinterpret_cast<float*>(smem + Layout::M1);
   const uint8_t* flags = smem + Layout::FLAGS;
   const float scale = a.scaleLog2;
+
+  // Version 10's share: thread ct of the warpgroup takes row 32 + ct / 4 of the private half-tile,
+  // 16 e4m3 of each of its 4 panels (as one producer thread does for a row-half) and the half's
+  // two tile scales. cload issues the loads for a block (zeros for a -1 entry: masked scores, but
+  // its values must not be NaN); cconv converts and stores them once the loads have landed,
+  // fences them for the async proxy and syncs the warpgroup, so its next wgmma sees all 32 rows.
+  // The producer converts rows 0..31 of the same half (and the rope and flags of all 64).
+  // (The row and chunk are recomputed from threadIdx.x at each use: two registers held across the
+  // loop make the consumers spill.)
+  uint4 cv[4];
+  float2 csc;
+  auto cload = [&](int block) {
+    const int c_row = 32 + ((threadIdx.x & 127) >> 2), c_q4 = threadIdx.x & 3;
+    const int* idx_row = a.indices + (size_t)blockIdx.y * a.k;
+    const int id = entry_at(a, idx_row, block * BLK + c_row);
+    if (id >= 0) {
+      const uint8_t* e = a.cache + ((size_t)(blockIdx.y / a.T) * a.P + id) * RAW;
+#pragma unroll
+      for (int p = 0; p < 4; p++) cv[p] = ld_stream_16(e + wg * 256 + p * 64 + c_q4 * 16);
+      csc = ld_stream_f2(e + 512 + wg * 8);
+    } else {
+#pragma unroll
+      for (int p = 0; p < 4; p++) cv[p] = make_uint4(0u, 0u, 0u, 0u);
+      csc = make_float2(0.f, 0.f);
+    }
+  };
+  auto cconv = [&]() {
+    const int c_row = 32 + ((threadIdx.x & 127) >> 2), c_q4 = threadIdx.x & 3;
+    const uint32_t row = base + (wg ? Layout::K1 : Layout::K0) + wg * 4 * PANEL + c_row * 128;
+    const uint32_t rx = c_row & 7;
+#pragma unroll
+    for (int p = 0; p < 4; p++) {
+      const float sc = p < 2 ? csc.x : csc.y;
+      uint4 lo, hi;
+      if constexpr (V10 == 1) {
+        dequant16(cv[p], __floats2bfloat162_rn(sc, sc), lo, hi);
+      } else {
+        dequant16_v5(cv[p], __floats2bfloat162_rn(sc * 0x1p120f, sc * 0x1p120f), lo, hi);
+      }
+      st_shared_16(row + p * PANEL + (((2 * c_q4) ^ rx) << 4), lo);
+      st_shared_16(row + p * PANEL + (((2 * c_q4 + 1) ^ rx) << 4), hi);
+    }
+    fence_proxy_async_cta();
+    if (wg == 0) {  // constant barrier ids: a computed one makes ptxas reserve all 16
+      named_sync(BAR_CONV0, 128);
+    } else {
+      named_sync(BAR_CONV0 + 1, 128);
+    }
+  };
+  // The first block of each warpgroup (0: WG0, 1: WG1), before O exists (here, ptxas keeps the
+  // consumers at 0 spills; after O's initialisation it spills 8 bytes).
+  if constexpr (V10 > 0) {
+    if (npairs > 0) {
+      cload(wg);
+      cconv();
+    }
+  }
 
   float o[128];
 #pragma unroll
@@ -806,6 +871,9 @@ S90 void consumer(const Args& a, uint32_t base, uint8_t* smem, uint32_t peer_bas
       fence_proxy_async_cta();
       named_arrive(BAR_P0, 256);
       if (__any_sync(0xffffffffu, moved1)) rescale_o(f);
+      // v10: s and pf are dead until the next S: their registers hold this warpgroup's share of
+      // block 2i+2 (K0's left half was released above; only this warpgroup reads it).
+      if constexpr (V10 > 0 && decltype(has_next)::value) cload(2 * i + 2);
       named_sync(BAR_P1, 256);
       fence_regs(o);
       wgmma_fence();
@@ -814,6 +882,7 @@ S90 void consumer(const Args& a, uint32_t base, uint8_t* smem, uint32_t peer_bas
       if constexpr (decltype(has_next)::value) {
         // S of block 2i+2 while P1 V1 runs; the left half of K1 is free once P1 V1 retires.
         const uint32_t par = (uint32_t)(i + 1) & 1u;
+        if constexpr (V10 > 0) cconv();  // while P1 V1 runs, before the producer's rows land
         wait_ready(0, 0, par);
         fence_regs(s);
         wgmma_fence();
@@ -889,6 +958,7 @@ S90 void consumer(const Args& a, uint32_t base, uint8_t* smem, uint32_t peer_bas
       wgmma_fence();
       issue_pv_rs<Layout::K1 + 4 * PANEL>(o, pf, dv);  // O[:, 256..511] += P1 V1
       wgmma_commit();
+      const bool conv_next = V10 > 0 && i + 1 < npairs;
       store_p(smem + Layout::P1);  // reads pf, which the running wgmma only reads too
       named_sync(BAR_P0, 256);     // WG0's P0, rescaled to this max
       issue_pv_ss<Layout::P0, Layout::K0 + 4 * PANEL>(o, dk, dv);  // += P0 V0
@@ -897,10 +967,15 @@ S90 void consumer(const Args& a, uint32_t base, uint8_t* smem, uint32_t peer_bas
       named_arrive(BAR_P1, 256);
       wgmma_wait<1>();
       release(1, 1);
+      // v10: P1 V1 has retired, so s and pf are dead until the next S and K1's right half (only
+      // this warpgroup reads it) is done with block 2i+1: this warpgroup's rows of block 2i+3 are
+      // loaded while P0 V0 runs and converted after it.
+      if (conv_next) cload(2 * i + 3);
       wgmma_wait<0>();
       fence_regs(o);
       fence_regs(pf);
       release(0, 1);
+      if (conv_next) cconv();
     }
   }
 
@@ -1571,13 +1646,18 @@ __host__ __device__ constexpr int gcd_c(int x, int y) { return y == 0 ? x : gcd_
 struct V9Task {
   int buf, right, j, sub;
 };
+// Version 10: row-halves a consumer warpgroup converts (rows 32..63, j = 1, of K0's left half and
+// of K1's right half; see consumer<..., V10>), which the producer skips.
+__host__ __device__ constexpr bool v10_consumer_task(bool v10, int buf, int right, int j) {
+  return v10 && j == 1 && buf == right;
+}
 template <int SUB>
 __host__ __device__ constexpr V9Task v9_task(int s) {
   const int h = s / (2 * SUB);
   return V9Task{h & 1, (h == 1 || h == 2) ? 1 : 0, (s / SUB) % 2, s % SUB};
 }
 
-template <int NB, int PPT, bool CONV4 = false>
+template <int NB, int PPT, bool CONV4 = false, bool V10 = false>
 S90 void producer_fp8_v9(const Args& a, uint32_t base, uint8_t* smem, int npairs) {
   static_assert(NB >= 2 && (PPT == 2 || PPT == 4), "a ring of >= 2 slots of 2 or 4 panels");
   constexpr int SUB = 4 / PPT;                // tasks per row-half
@@ -1612,7 +1692,9 @@ S90 void producer_fp8_v9(const Args& a, uint32_t base, uint8_t* smem, int npairs
     constexpr int s = decltype(s_c)::value;
     constexpr V9Task tk = v9_task<SUB>(s);
     sl.id = id;
-    if (id >= 0) {
+    if constexpr (v10_consumer_task(V10, tk.buf, tk.right, tk.j)) {
+      return;  // a consumer warpgroup loads and converts these values
+    } else if (id >= 0) {
       const uint8_t* e = seq + (size_t)id * RAW;
       const int col = tk.right * 256 + tk.sub * PPT * 64;
 #pragma unroll
@@ -1638,7 +1720,7 @@ S90 void producer_fp8_v9(const Args& a, uint32_t base, uint8_t* smem, int npairs
     const uint32_t tile = tk.buf ? Layout::K1 : Layout::K0;
     const uint32_t rowoff = row * 128, rx = row & 7;
 #pragma unroll
-    for (int p = 0; p < PPT; p++) {
+    for (int p = 0; p < (v10_consumer_task(V10, tk.buf, tk.right, tk.j) ? 0 : PPT); p++) {
       // Panel p's values enter the conversion only after panel p-1's stores (as in v5): left
       // free, ptxas converts every panel first and needs more registers than the producer has.
       uint4 v = sl.v[p];
@@ -1703,8 +1785,25 @@ S90 void producer_fp8_v9(const Args& a, uint32_t base, uint8_t* smem, int npairs
   }
 }
 
+// Version 10 (fp8, alone): the consumers take a quarter of the conversion. Round sdec10: v9's
+// three-slot register ring did not make v4's producer faster (v9prod 0.22 ms against v4prod 0.21):
+// its four warps are issue-bound (16-byte loads, the conversion and the swizzled stores all on
+// them), while the two consumer warpgroups wait for it ~35% of the time. Of the four half-tiles,
+// two have a single reader: K0's left half (WG0's S of an even block and its P V on dims 0..255)
+// and K1's right half (WG1's S of an odd block and its P V on dims 256..511). The warpgroup that
+// reads such a half converts its rows 32..63 itself (consumer<..., V10>: loads issued where its S
+// and P registers are dead, converted while its last P V of the pair runs, before it waits for the
+// next S), so no barrier between the warpgroups changes: the producer still arrives 128 (+ 128
+// rope copies for a right half) times per half, and the warpgroup's own stores are fenced and
+// synced among its 128 threads before its wgmma. The producer keeps v9's ring of three row-half
+// register slots (producer_fp8_v9<3, 4, CONV4, true>) and its task order, but the tasks of row
+// row0 + 32 in those two halves load and convert nothing (the second only copies the row's rope
+// and writes its flag): 6 of 8 row-halves per block pair, 25% less of its work. (A ring over the
+// six tasks alone, one pair per loop iteration, spills 16-28 bytes at the producer's 88 registers;
+// the skipped tasks cost a slot each for one step.) Conversion: v4's (dequant16) with CONV4, else
+// v5's, the same in producer and consumers.
 template <bool FP8, bool CLUSTER, bool V5 = false, int DIAG = DIAG_NONE, bool V6 = false,
-          int V7 = 0, int V9 = 0>
+          int V7 = 0, int V9 = 0, int V10 = 0>
 S90 void sparse_mla(const Args& a) {
   static_assert(FP8 || !CLUSTER, "the bf16 gather has no CTA-pair form");
   static_assert(FP8 || !V5, "version 5 changes only the fp8 producer");
@@ -1717,6 +1816,9 @@ S90 void sparse_mla(const Args& a) {
       V9 == 0 || (FP8 && !CLUSTER && !V5 && !V6 && V7 == 0 && DIAG != DIAG_CONSUMERS),
       "version 9 is an fp8 producer of the solo kernel (V9 = 100 x (v4's conversion) + 10 x "
       "slots + panels per slot)");
+  static_assert(
+      V10 == 0 || (FP8 && !CLUSTER && !V5 && !V6 && V7 == 0 && V9 == 0 && DIAG != DIAG_CONSUMERS),
+      "version 10 is an fp8 kernel of the solo form (V10 = 1: v4's conversion, 2: v5's)");
   extern __shared__ uint8_t smem_raw[];
   const uint32_t raw0 = smem_u32(smem_raw);
   const uint32_t base = (raw0 + 1023u) & ~1023u;
@@ -1788,6 +1890,8 @@ S90 void sparse_mla(const Args& a) {
         producer_fp8_v6(a, base, smem, npairs);
       } else if constexpr (V9 > 0) {
         producer_fp8_v9<V9 / 10 % 10, V9 % 10, V9 >= 100>(a, base, smem, npairs);
+      } else if constexpr (V10 > 0) {
+        producer_fp8_v9<3, 4, V10 == 1, true>(a, base, smem, npairs);
       } else if constexpr (V7 > 0) {
         producer_fp8_v7<V7>(a, base, peer_base, npairs);
       } else {
@@ -1799,7 +1903,7 @@ S90 void sparse_mla(const Args& a) {
     cp_async_wait_all();  // Q's copies too: no thread leaves with copies in flight
   } else {
     reg_alloc<Regs<FP8>::CONSUMER>();
-    consumer<CLUSTER, DIAG>(a, base, smem, peer_base, npairs);
+    consumer<CLUSTER, DIAG, V10>(a, base, smem, peer_base, npairs);
   }
   if constexpr (CLUSTER) cluster_sync();  // no CTA leaves while its peer may still write into it
 }

@@ -121,3 +121,25 @@ extern "C" __device__ const int sparse_mla_fp8_v8_heads_per_cta = sm90s::HEADS;
 SPARSE_FP8_V9(sparse_mla_fp8_v9, 34)
 SPARSE_FP8_V9(sparse_mla_fp8_v9b, 134)
 #undef SPARSE_FP8_V9
+
+// Version 10 candidates (-Ddsabench.cuda.sparse=v10 / v10f; not the default until an H200 round
+// proves them): the consumers take a quarter of the conversion. Each consumer warpgroup converts
+// rows 32..63 of the half-tile only it reads (WG0: K0's left half; WG1: K1's right half) for its
+// next block while its last P V of the pair runs; the producer (v9's three-slot register ring)
+// does the other six row-halves per block pair (see consumer<..., V10> in sm90/sparse_mla.cuh). v10
+// converts with v4's instructions (dequant16: bit for bit v4), v10f with v5's. Same grid,
+// arguments, shared memory and barrier counts as v4.
+#define SPARSE_FP8_V10(NAME, V10)                                                                 \
+  extern "C" __global__ void __launch_bounds__(sm90s::THREADS, 1)                                 \
+      NAME(const __nv_bfloat16* __restrict__ q, const uint8_t* __restrict__ cache,                \
+           const int* __restrict__ indices, __nv_bfloat16* __restrict__ out, int T, int P, int k, \
+           float scaleLog2) {                                                                     \
+    sm90s::sparse_mla<true, false, false, sm90s::DIAG_NONE, false, 0, 0, V10>(                    \
+        {q, cache, indices, out, T, P, k, scaleLog2});                                            \
+  }                                                                                               \
+  extern "C" __device__ const int NAME##_smem_bytes = sm90s::Layout::BYTES;                       \
+  extern "C" __device__ const int NAME##_threads = sm90s::THREADS;                                \
+  extern "C" __device__ const int NAME##_heads_per_cta = sm90s::HEADS;
+SPARSE_FP8_V10(sparse_mla_fp8_v10, 1)
+SPARSE_FP8_V10(sparse_mla_fp8_v10f, 2)
+#undef SPARSE_FP8_V10

@@ -20,11 +20,15 @@ package io.dsabench.kernels.cuda;
  * sdec10 round, same module): {@code sparse_mla_fp8_v9} / {@code sparse_mla_fp8_v9b}, v4 whose
  * producer keeps a ring of three row-half register slots per thread (two in flight while one is
  * converted) to overlap its gather with its conversion; v9 converts with v5's instructions, v9b
- * with v4's; same grid, arguments and shared memory as v4. {@code v3}: dsa_sparse_mla.cu's
- * dsa_sparse_mla_bf16_v3 and, for the fp8 cache, its CTA pair dsa_sparse_mla_fp8_v3_pair. System
- * property {@code dsabench.cuda.sparse} picks one for A/B runs. Other GPUs always run the portable
- * mma.sync kernels. (The version-4 CTA pair {@code v4pair} lost on the H200 and left the sources:
- * kernels/NOTES.md says where it is.)
+ * with v4's; same grid, arguments and shared memory as v4. {@code v10} / {@code v10f} (candidates
+ * of the sdec11 round, same module): {@code sparse_mla_fp8_v10} / {@code sparse_mla_fp8_v10f}, v4
+ * whose consumer warpgroups each convert a quarter of every block pair's rows (the half-tile only
+ * they read) while they would wait for the producer, which does the rest; v10 converts with v4's
+ * instructions, v10f with v5's; same grid, arguments and shared memory as v4. {@code v3}:
+ * dsa_sparse_mla.cu's dsa_sparse_mla_bf16_v3 and, for the fp8 cache, its CTA pair
+ * dsa_sparse_mla_fp8_v3_pair. System property {@code dsabench.cuda.sparse} picks one for A/B runs.
+ * Other GPUs always run the portable mma.sync kernels. (The version-4 CTA pair {@code v4pair} lost
+ * on the H200 and left the sources: kernels/NOTES.md says where it is.)
  */
 final class SparseShape {
   static final String PROPERTY = "dsabench.cuda.sparse";
@@ -41,16 +45,21 @@ final class SparseShape {
         && !v.equals("v7")
         && !v.equals("v8")
         && !v.equals("v9")
-        && !v.equals("v9b")) {
+        && !v.equals("v9b")
+        && !v.equals("v10")
+        && !v.equals("v10f")) {
       throw new IllegalArgumentException(
-          PROPERTY + ": '" + v + "' is not one of v3, v4, v5, v5pair, v6, v7, v8, v9, v9b");
+          PROPERTY
+              + ": '"
+              + v
+              + "' is not one of v3, v4, v5, v5pair, v6, v7, v8, v9, v9b, v10, v10f");
     }
     return v;
   }
 
   /**
    * Whether the version runs the sm90 kernels of sm90/prefill/sparse.cu and
-   * sm90/decode/sparse_fp8.cu (version 4 and the version 5 to 9 candidates: their modules, launch
+   * sm90/decode/sparse_fp8.cu (version 4 and the version 5 to 10 candidates: their modules, launch
    * constants).
    */
   static boolean isV4(String version) {
@@ -59,7 +68,9 @@ final class SparseShape {
         || version.equals("v6")
         || version.equals("v7")
         || version.equals("v8")
-        || version.startsWith("v9");
+        || version.startsWith("v9")
+        || version.equals("v10")
+        || version.equals("v10f");
   }
 
   /** The module of a v4 kernel: the cubin's folder and name under kernels/src/main/cuda. */
@@ -69,8 +80,9 @@ final class SparseShape {
 
   /**
    * The sm90 kernel of a version ({@code v4}, {@code v5}, {@code v5pair}, {@code v6}, {@code v7},
-   * {@code v8}, {@code v9}, {@code v9b}: the candidates change only the fp8 one); it exports {@code
-   * <kernel>_smem_bytes}, {@code <kernel>_threads} and {@code <kernel>_heads_per_cta}.
+   * {@code v8}, {@code v9}, {@code v9b}, {@code v10}, {@code v10f}: the candidates change only the
+   * fp8 one); it exports {@code <kernel>_smem_bytes}, {@code <kernel>_threads} and {@code
+   * <kernel>_heads_per_cta}.
    */
   static String v4Kernel(boolean fp8Cache, String version) {
     if (!fp8Cache) {
@@ -91,6 +103,10 @@ final class SparseShape {
         return "sparse_mla_fp8_v9";
       case "v9b":
         return "sparse_mla_fp8_v9b";
+      case "v10":
+        return "sparse_mla_fp8_v10";
+      case "v10f":
+        return "sparse_mla_fp8_v10f";
       default:
         return "sparse_mla_fp8_v4";
     }

@@ -37,18 +37,22 @@ class SparseShapeTest {
     assertThat(SparseShape.version()).isEqualTo("v9");
     assertThat(SparseShape.isV4("v9")).isTrue();
     assertThat(SparseShape.isV4("v9b")).isTrue();
+    System.setProperty(SparseShape.PROPERTY, "v10");
+    assertThat(SparseShape.version()).isEqualTo("v10");
+    assertThat(SparseShape.isV4("v10")).isTrue();
+    assertThat(SparseShape.isV4("v10f")).isTrue();
   }
 
   @Test
   void removedAndUnknownVersionsAreNamedWithTheChoices() {
-    for (String gone : new String[] {"v4pair", "v10"}) {
+    for (String gone : new String[] {"v4pair", "v11"}) {
       System.setProperty(SparseShape.PROPERTY, gone);
       assertThatThrownBy(SparseShape::version)
           .isInstanceOf(IllegalArgumentException.class)
           .hasMessage(
               "dsabench.cuda.sparse: '"
                   + gone
-                  + "' is not one of v3, v4, v5, v5pair, v6, v7, v8, v9, v9b");
+                  + "' is not one of v3, v4, v5, v5pair, v6, v7, v8, v9, v9b, v10, v10f");
     }
   }
 
@@ -70,5 +74,8 @@ class SparseShapeTest {
     assertThat(SparseShape.v4Kernel(true, "v9")).isEqualTo("sparse_mla_fp8_v9");
     assertThat(SparseShape.v4Kernel(true, "v9b")).isEqualTo("sparse_mla_fp8_v9b");
     assertThat(SparseShape.v4Kernel(false, "v9")).isEqualTo("sparse_mla_bf16_v4");
+    assertThat(SparseShape.v4Kernel(true, "v10")).isEqualTo("sparse_mla_fp8_v10");
+    assertThat(SparseShape.v4Kernel(true, "v10f")).isEqualTo("sparse_mla_fp8_v10f");
+    assertThat(SparseShape.v4Kernel(false, "v10")).isEqualTo("sparse_mla_bf16_v4");
   }
 }
