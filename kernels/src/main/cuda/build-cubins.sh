@@ -54,16 +54,21 @@ while IFS= read -r cu; do
     echo "[cuda] nvcc failed on $rel for compute_80; see $log"; status=1
   fi
 done < <(find "$src" -name '*.cu' | sort)
-# Images whose source is gone (a candidate pruned from the sources) must not ride along in the jar.
-while IFS= read -r image; do
-  rel=${image#"$out"/}
-  rel=${rel%.sm_90a.cubin}
-  rel=${rel%.compute_80.ptx}
-  if [ ! -e "$src/$rel.cu" ]; then
-    echo "[cuda] $rel: source gone, removing $(basename "$image")"
-    rm -f "$image"
-  fi
-done < <(find "$out" -name '*.sm_90a.cubin' -o -name '*.compute_80.ptx')
+# Images whose source is gone (a candidate pruned from the sources) must not ride along in the jar:
+# here, and (optional 4th argument: the build's class directory) in the copy that Maven's resources
+# step made on an earlier build, which it never deletes, so the jar would still carry it.
+for dir in "$out" ${4:+"$4/io/dsabench/kernels/cuda"}; do
+  [ -d "$dir" ] || continue
+  while IFS= read -r image; do
+    rel=${image#"$dir"/}
+    rel=${rel%.sm_90a.cubin}
+    rel=${rel%.compute_80.ptx}
+    if [ ! -e "$src/$rel.cu" ]; then
+      echo "[cuda] $rel: source gone, removing $image"
+      rm -f "$image"
+    fi
+  done < <(find "$dir" -name '*.sm_90a.cubin' -o -name '*.compute_80.ptx')
+done
 [ -s "$log" ] && sed 's/^/[ptxas] /' "$log"
 {
   echo "nvcc=available"

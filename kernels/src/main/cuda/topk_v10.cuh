@@ -483,10 +483,10 @@ __device__ __forceinline__ void filter_pass(TopkSmem& s, const float* __restrict
 // One read of the row: a threshold from a sample (32 spread chunks of 128 logits) that about 2k
 // keys of the row should pass, then the filter pass that keeps the keys above it in smem, then an
 // exact select among those. Returns false (nothing emitted) when the sample misjudged the row:
-// fewer than k or more than CAP keys passed. WIN (candidate v11, sm90/topk/v11.cu): the threshold
-// from window_threshold (one histogram in a 16-octave window below the sample's maximum, 5
-// barriers) instead of cand_threshold's two top-bit levels (12 barriers, hot bins); cand_threshold
-// still where the window holds too few sample keys.
+// fewer than k or more than CAP keys passed. WIN (v13, and gmax2 / gmax3 on their maxima): the
+// threshold from window_threshold (one histogram in a 16-octave window below the sample's maximum,
+// 5 barriers) instead of cand_threshold's two top-bit levels (12 barriers, hot bins);
+// cand_threshold still where the window holds too few sample keys.
 template <bool WIN = false>
 __device__ bool sampled_select(TopkSmem& s, const float* __restrict__ row, int vis, int k,
                                int* __restrict__ out) {

@@ -5,7 +5,7 @@
 // the split-k epilogue; then times DeepSeek-V3.2's layer GEMMs at the prefill (m = 16384) and
 // decode (m = 256) batches.
 //   gemm_bench check VERSION            -> "CHECK <version> <case> relL2=... PASS|FAIL" lines
-// v5 runs in clusters of 2 CTAs (__cluster_dims__ on the kernel, plain launch, grid even).
+// (The cluster path stays for a version exported with _cluster 2; none is now: v5 left.)
 //   gemm_bench time VERSIONS [filter]   -> "TIME <version> <name> ..." lines: the versions
 //                                          (comma-separated, e.g. v2,v3) one after the other on
 //                                          each shape's buffers; filter: comma-separated shapes
@@ -84,9 +84,9 @@ __global__ void gemm_ref(const __nv_fp8_e4m3* a, const float* as, const __nv_fp8
 // ---------------------------------------------------------------- launch (what Java does)
 static PFN_cuTensorMapEncodeTiled_v12000 g_encode;
 static int g_sms, g_smem, g_bn, g_boxm, g_cluster, g_maxClusters = 1 << 30;
-using GemmKernel = decltype(&dsa_fp8_gemm_v1);
-static GemmKernel g_kernel = dsa_fp8_gemm_v1;
-static std::string g_version = "v1";
+using GemmKernel = decltype(&dsa_fp8_gemm_v2);
+static GemmKernel g_kernel = dsa_fp8_gemm_v2;
+static std::string g_version = "v2";
 struct Version {
   const char* name;
   GemmKernel kernel;
@@ -99,7 +99,8 @@ struct Version {
         &dsa_fp8_gemm_##V##_box_m, &dsa_fp8_gemm_##V##_cluster                   \
   }
 static const Version kVersions[] = {
-    DSA_VERSION(v1), DSA_VERSION(v2), DSA_VERSION(v3), DSA_VERSION(v4), DSA_VERSION(v5),
+    DSA_VERSION(v2),
+    DSA_VERSION(v3),
 };
 static void select(const std::string& v) {
   for (const Version& x : kVersions) {
@@ -113,7 +114,7 @@ static void select(const std::string& v) {
     CK(cudaFuncSetAttribute(x.kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, g_smem));
     return;
   }
-  fprintf(stderr, "version %s: not v1, v2, v3, v4 or v5\n", v.c_str());
+  fprintf(stderr, "version %s: not v2 or v3\n", v.c_str());
   exit(2);
 }
 
@@ -355,7 +356,7 @@ static bool wanted(const std::string& filter, const char* name) {
 
 int main(int argc, char** argv) {
   const std::string mode = argc > 1 ? argv[1] : "check";
-  const std::string arg = argc > 2 ? argv[2] : "v1";
+  const std::string arg = argc > 2 ? argv[2] : "v2";
   const std::string filter = argc > 3 ? argv[3] : "";
   std::vector<std::string> versions;
   for (size_t i = 0; i <= arg.size();) {

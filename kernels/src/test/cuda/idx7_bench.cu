@@ -17,15 +17,9 @@
 // Round idx9: candidate v8h (v8g's maxima finished under the next item's products), mode `idx9`
 // (v2 / v8 / v8g / v8h at four decode shapes, each shape timed twice in opposite orders) and mode
 // `pipe3` (v8 + v10, the default decode pipe, against v8g / v8h + top-k gmax3).
-// Round idx10: candidates v9 / v9g (v8's producer and ring, 18 stages, consumers with two
-// accumulator sets: each item's epilogue under the next item's products) and two driver-only
-// ablations that split v9's two changes: v8d (v8's consumers on v9's 18-stage ring) and v9r (v9's
-// consumers on v8's 10-stage ring). Mode `idx10` times v2 / v6 / v8 / v8g / v9 / v9g / v8d / v9r at
-// four decode shapes (each twice, opposite orders); `pipe3 v8g,v9g` prices the g variants' pipe.
-// Round idx11: candidates v8c (v8 with the scale copies evict-first in L2 and the logits stored
-// streaming), v8i (v8 with items interleaved across CTAs) and v8ci (both), all shipped kernels of
-// sm90/indexer/fp8.cu. Mode `idx11` times v2 / v6 / v8 / v8c / v8i / v8ci at the four decode
-// shapes (each twice, opposite orders). Mode `javalike` times v8 (and the candidates) at 64 x 2,
+// (Rounds idx10 and idx11 timed v9 / v9g, the ablations v8d / v9r and v8c / v8i / v8ci here; they
+// lost and left the sources: kernels/NOTES.md.)
+// Mode `javalike` times v8 at 64 x 2,
 // 128K the driver's way and the way dsabench's Java harness does (CudaTimer: a hold kernel keeps
 // the stream until the launch is queued, so host latency is not timed; StageMeasurement: one launch
 // per sample; CudaDsaOps: the three tensor maps encoded on every call), on the driver's inputs
@@ -48,26 +42,6 @@
 #include "dsa_topk.cu"
 #include "sm90/indexer/fp8.cu"
 #include "sm90/topk/gmax.cu"
-
-// Round idx10's ablations (driver only, not shipped): v8d = v8's consumer loop on v9's ring depth,
-// v9r = v9's consumers on v8's ring depth. Same parameters and shared-memory layout rule as v8.
-#define IDX10_ABLATION(NQ)                                                                 \
-  __global__ void __launch_bounds__(IX8_THREADS, 1) idx10_v8d_q##NQ(                       \
-      const __grid_constant__ CUtensorMap qMap, const __grid_constant__ CUtensorMap kMap,  \
-      const __grid_constant__ CUtensorMap sMap, const float* __restrict__ w,               \
-      float* __restrict__ logits, int batch, int T, int P) {                               \
-    indexer_v8_body<NQ, 0, false, IX9_STAGES>(&qMap, &kMap, &sMap, w, logits, batch, T, P, \
-                                              nullptr);                                    \
-  }                                                                                        \
-  __global__ void __launch_bounds__(IX8_THREADS, 1) idx10_v9r_q##NQ(                       \
-      const __grid_constant__ CUtensorMap qMap, const __grid_constant__ CUtensorMap kMap,  \
-      const __grid_constant__ CUtensorMap sMap, const float* __restrict__ w,               \
-      float* __restrict__ logits, int batch, int T, int P) {                               \
-    indexer_v8_body<NQ, 0, true, IX8_STAGES>(&qMap, &kMap, &sMap, w, logits, batch, T, P,  \
-                                             nullptr);                                     \
-  }
-IDX10_ABLATION(1)
-IDX10_ABLATION(2)
 
 #define CK(x)                                                                              \
   do {                                                                                     \
@@ -293,25 +267,11 @@ static Cand g_cands[] = {
     {"v8", false, {nullptr, nullptr, dsa_indexer_fp8_v6_q4}, {}, {0, 0, 0}, false, true},
     {"v8g", true, {}, {nullptr, nullptr, dsa_indexer_fp8_v6g_q4}, {0, 0, 0}, false, true},
     {"v8h", true, {}, {nullptr, nullptr, dsa_indexer_fp8_v6g_q4}, {0, 0, 0}, false, true},
-    {"v9", false, {nullptr, nullptr, dsa_indexer_fp8_v6_q4}, {}, {0, 0, 0}, false, true},
-    {"v9g", true, {}, {nullptr, nullptr, dsa_indexer_fp8_v6g_q4}, {0, 0, 0}, false, true},
-    {"v8d", false, {nullptr, nullptr, dsa_indexer_fp8_v6_q4}, {}, {0, 0, 0}, false, true},
-    {"v9r", false, {nullptr, nullptr, dsa_indexer_fp8_v6_q4}, {}, {0, 0, 0}, false, true},
-    {"v8c", false, {nullptr, nullptr, dsa_indexer_fp8_v6_q4}, {}, {0, 0, 0}, false, true},
-    {"v8i", false, {nullptr, nullptr, dsa_indexer_fp8_v6_q4}, {}, {0, 0, 0}, false, true},
-    {"v8ci", false, {nullptr, nullptr, dsa_indexer_fp8_v6_q4}, {}, {0, 0, 0}, false, true},
 };
-static const Kern8m g_v8c[2] = {dsa_indexer_fp8_v8c_q1, dsa_indexer_fp8_v8c_q2};
-static const Kern8m g_v8i[2] = {dsa_indexer_fp8_v8i_q1, dsa_indexer_fp8_v8i_q2};
-static const Kern8m g_v8ci[2] = {dsa_indexer_fp8_v8ci_q1, dsa_indexer_fp8_v8ci_q2};
 static const Kern8m g_v8[2] = {dsa_indexer_fp8_v8_q1, dsa_indexer_fp8_v8_q2};
 static const Kern9m g_v8g[2] = {dsa_indexer_fp8_v8g_q1, dsa_indexer_fp8_v8g_q2};
 static const Kern9m g_v8h[2] = {dsa_indexer_fp8_v8h_q1, dsa_indexer_fp8_v8h_q2};
-static const Kern8m g_v9[2] = {dsa_indexer_fp8_v9_q1, dsa_indexer_fp8_v9_q2};
-static const Kern9m g_v9g[2] = {dsa_indexer_fp8_v9g_q1, dsa_indexer_fp8_v9g_q2};
-static const Kern8m g_v8d[2] = {idx10_v8d_q1, idx10_v8d_q2};
-static const Kern8m g_v9r[2] = {idx10_v9r_q1, idx10_v9r_q2};
-static int g_v8_smem[2], g_v9_smem[2], g_v8_threads, g_v8_grid_override = 0;
+static int g_v8_smem[2], g_v8_threads, g_v8_grid_override = 0;
 static Cand* cand(const std::string& n) {
   for (Cand& c : g_cands)
     if (n == c.name) return &c;
@@ -350,23 +310,11 @@ static void setup_cands() {
   g_v8_smem[0] = read_const(dsa_indexer_fp8_v8_smem_q1);
   g_v8_smem[1] = read_const(dsa_indexer_fp8_v8_smem_q2);
   g_v8_threads = read_const(dsa_indexer_fp8_v8_threads);
-  g_v9_smem[0] = read_const(dsa_indexer_fp8_v9_smem_q1);
-  g_v9_smem[1] = read_const(dsa_indexer_fp8_v9_smem_q2);
   for (int i = 0; i < 2; i++) {
     CK(cudaFuncSetAttribute(g_v8[i], cudaFuncAttributeMaxDynamicSharedMemorySize, g_v8_smem[i]));
     CK(cudaFuncSetAttribute(g_v8g[i], cudaFuncAttributeMaxDynamicSharedMemorySize, g_v8_smem[i]));
     CK(cudaFuncSetAttribute(g_v8h[i], cudaFuncAttributeMaxDynamicSharedMemorySize, g_v8_smem[i]));
-    CK(cudaFuncSetAttribute(g_v9r[i], cudaFuncAttributeMaxDynamicSharedMemorySize, g_v8_smem[i]));
-    CK(cudaFuncSetAttribute(g_v9[i], cudaFuncAttributeMaxDynamicSharedMemorySize, g_v9_smem[i]));
-    CK(cudaFuncSetAttribute(g_v9g[i], cudaFuncAttributeMaxDynamicSharedMemorySize, g_v9_smem[i]));
-    CK(cudaFuncSetAttribute(g_v8d[i], cudaFuncAttributeMaxDynamicSharedMemorySize, g_v9_smem[i]));
-    for (const Kern8m* kk : {g_v8c, g_v8i, g_v8ci})
-      CK(cudaFuncSetAttribute(kk[i], cudaFuncAttributeMaxDynamicSharedMemorySize, g_v8_smem[i]));
   }
-  int o9 = 0;
-  CK(cudaOccupancyMaxActiveBlocksPerMultiprocessor(&o9, dsa_indexer_fp8_v9g_q2, g_v8_threads,
-                                                   g_v9_smem[1]));
-  printf("occupancy: v9g q2 %d CTAs/SM (smem %d; q1 smem %d)\n", o9, g_v9_smem[1], g_v9_smem[0]);
   int o8 = 0;
   CK(cudaOccupancyMaxActiveBlocksPerMultiprocessor(&o8, dsa_indexer_fp8_v8g_q2, g_v8_threads,
                                                    g_v8_smem[1]));
@@ -497,22 +445,13 @@ static void run(const Cand& c, const uint8_t* q, const float* w, const uint8_t* 
     const V8Maps& m = v8_maps(q, k, ks, batch, T, P);
     const int grid = g_v8_grid_override > 0 ? g_v8_grid_override : g_sms * perSm;
     const std::string nm = c.name;
-    // 18-stage rings (v9, v9g, v8d) take v9's shared memory, the others v8's.
-    const bool deep = nm == "v9" || nm == "v9g" || nm == "v8d";
-    const int smem = deep ? g_v9_smem[i] : g_v8_smem[i];
+    const int smem = g_v8_smem[i];
     if (c.gm) {
-      const Kern9m* kk = nm == "v8h" ? g_v8h : nm == "v9g" ? g_v9g : g_v8g;
+      const Kern9m* kk = nm == "v8h" ? g_v8h : g_v8g;
       kk[i]<<<grid, g_v8_threads, smem>>>(m.qm, m.km, m.sm, w, lg, batch, T, P,
                                           ensure_gmax((size_t)batch * T, P));
     } else {
-      const Kern8m* kk = nm == "v9"     ? g_v9
-                         : nm == "v8d"  ? g_v8d
-                         : nm == "v9r"  ? g_v9r
-                         : nm == "v8c"  ? g_v8c
-                         : nm == "v8i"  ? g_v8i
-                         : nm == "v8ci" ? g_v8ci
-                                        : g_v8;
-      kk[i]<<<grid, g_v8_threads, smem>>>(m.qm, m.km, m.sm, w, lg, batch, T, P);
+      g_v8[i]<<<grid, g_v8_threads, smem>>>(m.qm, m.km, m.sm, w, lg, batch, T, P);
     }
     return;
   }
@@ -986,17 +925,6 @@ static void bench_pipe3(int batch, int T, int P, const std::vector<std::string>&
   const double topA =
       tm.median_ms([&] { dsa_topk<<<in.rows, THREADS, sizeof(TopkSmem)>>>(in.lg, idx, T, P, k); });
   printf("BENCH pipe3 %-22s %s+v10 %8.4f ms (v10 alone %7.4f)\n", pt, base.name, msA, topA);
-  if (enabled("v9")) {  // round idx10: v9 + v10, the pipe if v9 replaces v8 without its maxima
-    const double ms9 = tm.median_ms([&] {
-      run(*cand("v9"), in.q, in.w, in.k, in.ks, in.lg, batch, T, P);
-      dsa_topk<<<in.rows, THREADS, sizeof(TopkSmem)>>>(in.lg, idx, T, P, k);
-    });
-    printf("BENCH pipe3 %-22s v9+v10 %8.4f ms\n", pt, ms9);
-    char line[160];
-    snprintf(line, sizeof line, "pipe3 %-22s %s+v10 %7.4f ms | v9+v10 %7.4f ms (%5.3fx)", pt,
-             base.name, msA, ms9, msA / ms9);
-    g_summary.push_back(line);
-  }
   for (const std::string& n : names) {
     Cand* c = cand(n);
     if (!c || !c->gm || !enabled(n)) continue;
@@ -1047,8 +975,7 @@ int main(int argc, char** argv) {
                           (int)sizeof(Gmax3Smem)));
   const std::vector<std::string> all = {"v2", "v6", "v6g", "v7", "v7g", "v8", "v8g"};
   if (mode == "check") {
-    for (const char* n : {"v6", "v6g", "v7", "v7g", "v8", "v8g", "v8h", "v9", "v9g", "v8d", "v9r",
-                          "v8c", "v8i", "v8ci"}) {
+    for (const char* n : {"v6", "v6g", "v7", "v7g", "v8", "v8g", "v8h"}) {
       if (!enabled(n)) continue;
       const Cand& c = *cand(n);
       check_cpu(c, 3, 2, 3001, 2);          // decode, NQ = 2, partial last block
@@ -1095,35 +1022,16 @@ int main(int argc, char** argv) {
       bench_indexer(sh[0], sh[1], sh[2], fwd);
       bench_indexer(sh[0], sh[1], sh[2], rev);
     }
-  } else if (mode == "idx10") {
-    // Each shape twice, the second pass in the opposite order (v2 first both times: the baseline).
-    std::vector<std::string> fwd = {"v2", "v6", "v8", "v8g", "v9", "v9g", "v8d", "v9r"};
-    std::vector<std::string> rev = {"v2"};
-    rev.insert(rev.end(), fwd.rbegin(), fwd.rend() - 1);
-    for (const auto& sh : std::vector<std::array<int, 3>>{
-             {64, 2, 131072}, {64, 1, 131072}, {128, 2, 131072}, {64, 2, 32768}}) {
-      bench_indexer(sh[0], sh[1], sh[2], fwd);
-      bench_indexer(sh[0], sh[1], sh[2], rev);
-    }
-  } else if (mode == "idx11") {
-    std::vector<std::string> fwd = {"v2", "v6", "v8", "v8c", "v8i", "v8ci"};
-    std::vector<std::string> rev = {"v2"};
-    rev.insert(rev.end(), fwd.rbegin(), fwd.rend() - 1);
-    for (const auto& sh : std::vector<std::array<int, 3>>{
-             {64, 2, 131072}, {64, 1, 131072}, {128, 2, 131072}, {64, 2, 32768}}) {
-      bench_indexer(sh[0], sh[1], sh[2], fwd);
-      bench_indexer(sh[0], sh[1], sh[2], rev);
-    }
   } else if (mode == "javalike") {
-    bench_javalike(64, 2, 131072, {"v8", "v8c", "v8i", "v8ci"});
+    bench_javalike(64, 2, 131072, {"v8"});
   } else if (mode == "pipe3") {
     for (const auto& sh : std::vector<std::array<int, 3>>{
              {64, 2, 131072}, {128, 2, 131072}, {64, 2, 32768}, {64, 1, 131072}})
-      bench_pipe3(sh[0], sh[1], sh[2], {"v8g", "v8h", "v9g"});
+      bench_pipe3(sh[0], sh[1], sh[2], {"v8g", "v8h"});
   } else {
     fprintf(stderr,
-            "usage: idx7_bench check|indexer|prefill|pipe|idx9|idx10|idx11|javalike|pipe3 "
-            "[v2,v5,v5g,v6,v6g,v7,v7g,v8,v8g,v8h,v9,v9g,v8d,v9r,v8c,v8i,v8ci]\n");
+            "usage: idx7_bench check|indexer|prefill|pipe|idx9|javalike|pipe3 "
+            "[v2,v5,v5g,v6,v6g,v7,v7g,v8,v8g,v8h]\n");
     return 2;
   }
   printf("SUMMARY %s: %s (%d failed)\n", mode.c_str(), g_fail ? "CHECKS FAILED" : "checks passed",

@@ -1,8 +1,7 @@
 #!/usr/bin/env bash
 # Device round gemm22 (issue 21): the fp8 block-scaled GEMM, plain and grouped (sm90/gemm/fp8.cu:
-# v1, v2 = v1 with each warpgroup's promotion under its own next products (the shipped default),
-# v3 = 128 x 192 tiles + epilogue staged through shared memory, v4 = v2 + the staged epilogue,
-# v5 = v3 in 2-CTA clusters multicasting A),
+# v2 = 128 x 128 tiles, each warpgroup's promotion under its own next products, and v3 = 128 x 192
+# tiles + epilogue staged through shared memory: the two that 'auto' ships; v1, v4 and v5 left),
 # no Java. Run from the repo root on the GPU machine with $OUT set.
 # Builds gemm_bench twice (timing build; check build whose mbarrier waits give up after 2 s) and
 # the fp8.cu cubin in parallel; records ptxas lines and SASS counts; checks the kernel against a
@@ -51,8 +50,8 @@ wait
     }
     END { for (x in n) printf "sass %s: instr=%d QGMMA=%d HGMMA=%d HMMA=%d LDL/STL=%d FFMA=%d STG=%d RED/ATOMG=%d LDG=%d WARPGROUP=%d SYNCS=%d UTMALDG=%d\n", x, n[x], q[x], hg[x], hm[x], l[x], fm[x], stg[x], red[x], ldg[x], wg[x], sy[x], tma[x] }
   ' "$tmp/fp8.sass" | sort
-  echo "-- FFMA issued between a QGMMA and the next WARPGROUP.DEPBAR (v2/v4: their 64 promotion"
-  echo "   FFMAs belong there, under the next block's products; v1/v3: 0 expected)"
+  echo "-- FFMA issued between a QGMMA and the next WARPGROUP.DEPBAR (v2: its 64 promotion"
+  echo "   FFMAs belong there, under the next block's products; v3: 0 expected)"
   awk '
     /Function : /{f=$3; inm=0}
     f ~ /_v[1-4]$/ && /QGMMA/ {inm=1}
@@ -88,33 +87,22 @@ run() {   # run BINARY LIMIT ARGS...: one driver process under `timeout`, its ou
 : >"$tmp/fails.txt"
 : >"$tmp/status.txt"
 timed=
-for v in v1 v2 v3 v4 v5; do
+for v in v2 v3; do
   if run "$tmp/check" 12 check $v; then timed=$timed${timed:+,}$v; else echo "$v left out of the timings" | tee -a "$log"; fi
 done
 # Nothing passed: time both anyway (a wrong result still says whether the design is worth fixing).
-timed=${timed:-v2,v3,v4,v5}
-# v1 is timed no more (round gemm21 has it); v2, the shipped default, is the baseline. v5 (the
-# first cluster kernel here) runs in processes of its own: a hang there (the timing build's waits
-# are unbounded) must not take v2-v4's later shapes with it.
-timed=$(echo ",$timed," | sed 's/,v1,/,/; s/^,//; s/,$//')
-v5=
-case ",$timed," in *,v5,*) v5=1; timed=$(echo ",$timed," | sed 's/,v5,/,/; s/^,//; s/,$//') ;; esac
-timed=${timed:-v2}
+# (v1, v4 and v5 lost in rounds gemm21/gemm22 and left the sources.)
+timed=${timed:-v2,v3}
 # Each phase in its own process, so a crash in one leaves the other.
 P=p.q_a,p.q_b,p.kv_a,p.kv_b,p.o,p.wq_b,p.gate_up,p.down,p.dense
 D=d.q_a,d.q_b,d.kv_a,d.kv_b,d.o,d.wq_b,d.dense,d.lm_head,d.gate_up,d.down,d.kv_b_absorbed,d128.q_a,d128.q_b,d128.kv_a,d128.o,d128.wq_b,d128.lm_head
 run "$tmp/bench" 30 time "$timed" "$P"
 run "$tmp/bench" 20 time "$timed" "$D"
-if [ -n "$v5" ]; then
-  run "$tmp/bench" 15 time v5 "$P"
-  run "$tmp/bench" 10 time v5 "$D"
-fi
 nvidia-smi --query-gpu=clocks.sm,temperature.gpu,power.draw --format=csv >>"$log" 2>&1
 
 {
   echo "== SUMMARY (round-gemm22, $((SECONDS - start)) s; details in gemm22.txt)"
   grep -E "^(sass|shadow) dsa_fp8_gemm_v" "$log"
-  grep -m1 "v5: max active clusters" "$log"
   awk '
     /Compiling entry/ { f = $0; sub(/.*function .\047?/, "", f); sub(/\047.*/, "", f) }
     /spill stores/ { sp = $5 "+" $9 " spill bytes" }
@@ -132,10 +120,10 @@ nvidia-smi --query-gpu=clocks.sm,temperature.gpu,power.draw --format=csv >>"$log
   echo "-- TFLOP/s per shape (x = over v2; target >= 900 at prefill)"
   awk '{ for (i = 1; i <= NF; i++) if ($i == "TFLOP/s") tf = $(i - 1)
          v[$2 "," $1] = tf; if (!($2 in seen)) { seen[$2] = 1; order[++n] = $2 } }
-    END { printf "%-16s %8s %15s %15s %15s\n", "shape", "v2", "v3", "v4", "v5"
+    END { printf "%-16s %8s %15s\n", "shape", "v2", "v3"
       for (j = 1; j <= n; j++) { s = order[j]; b = v[s ",v2"]; printf "%-16s %8s", s, b
-        split("v3 v4 v5", vs, " ")
-        for (q = 1; q <= 3; q++) { x = v[s "," vs[q]]
+        split("v3", vs, " ")
+        for (q = 1; q <= 1; q++) { x = v[s "," vs[q]]
           if (x == "") printf " %15s", "-"
           else if (b > 0) printf " %7s (%.2fx)", x, x / b
           else printf " %15s", x }

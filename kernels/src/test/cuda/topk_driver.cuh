@@ -1,4 +1,4 @@
-// The top-k standalone drivers' common part (topk6_bench.cu, topk7_bench.cu, topk8_bench.cu):
+// The top-k standalone drivers' common part (topk8_bench.cu, ptopk11_bench.cu):
 // checked CUDA calls, run filters and summary lines, device fills of indexer-like logits, their
 // 8-key group maxima, copies back, an event timer, byte counts and the maxima buffer. Included
 // after the kernels each driver builds into itself.

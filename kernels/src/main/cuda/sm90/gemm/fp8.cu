@@ -47,6 +47,9 @@
 //     tiles in step; the second CTA of a pair past the last column tile computes zeros and stores
 //     nothing. All threads meet at a cluster barrier before exit (remote arrivals target live
 //     shared memory only).
+// Shipped: v2 and v3 (CudaGemmOps 'auto' picks by shape). v1 (v2 without PIPE), v4 and v5 lost on
+// the H200 and left the sources (kernels/NOTES.md, "Removed from the sources"); gemm_body keeps its
+// PIPE / SEPI / MC parameters, so any of them is one DSA_FP8_GEMM line away.
 #include <cuda_bf16.h>
 
 #include "../../dsa_common.cuh"
@@ -407,11 +410,8 @@ __device__ __forceinline__ void gemm_body(const CUtensorMap* aMap, const CUtenso
   extern "C" __device__ const int NAME##_block_n = BN;                                           \
   extern "C" __device__ const int NAME##_box_m = MC ? BM / 2 : BM; /* rows of the A map's box */ \
   extern "C" __device__ const int NAME##_cluster = MC ? 2 : 1;     /* grid: a multiple of this */
-DSA_FP8_GEMM(dsa_fp8_gemm_v1, 128, false, false, false)
 DSA_FP8_GEMM(dsa_fp8_gemm_v2, 128, true, false, false)
 DSA_FP8_GEMM(dsa_fp8_gemm_v3, 192, false, true, false)
-DSA_FP8_GEMM(dsa_fp8_gemm_v4, 128, true, true, false)
-DSA_FP8_GEMM(dsa_fp8_gemm_v5, 192, false, true, true)
 
 // Split k's last step: out = bf16(ws), ws = 0 (ready for the next call). elems4 = m * n / 4.
 extern "C" __global__ void __launch_bounds__(256)

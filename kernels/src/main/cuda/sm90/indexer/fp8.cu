@@ -1,5 +1,4 @@
-// Lightning indexer logits on Hopper, fp8 (v6 / v6g / v7 / v7g / v8 / v8g / v8h / v9 / v9g; issue
-// 16):
+// Lightning indexer logits on Hopper, fp8 (v6 / v6g / v7 / v7g / v8 / v8g / v8h; issue 16):
 // I[t,s] = kScale[s] * sum_h w[t,h] * ReLU(q[t,h] . k[s]), causal, -inf where t cannot see s.
 // Shapes as dsa_indexer.cu: q [batch*T, 64, 128] e4m3, w [batch*T, 64] fp32, k [batch, P, 128]
 // e4m3, kScale [batch, P], logits [batch*T, P]; gmax [batch*T, ceil(P/8)] (the g variants).
@@ -35,9 +34,8 @@
 //     item's epilogue and the next item's products (in-order issue: the warp stalls on each
 //     shuffle's latency), and at one CTA per SM (two consumer warps per SM sub-partition) nothing
 //     else covers that stall; under the products it is free.
-//   - v9 / v9g is v8 / v8g with v7's two accumulator sets inside each consumer (each item's
-//     epilogue, maxima included, under the same consumer's next products) and a deeper ring
-//     (ix9_consume, IX9_STAGES).
+// (v9 / v9g, v8's roles with two accumulator sets per consumer on an 18-stage ring, and v8's
+// round-idx11 variants v8c / v8i / v8ci lost on the H200 and left: kernels/NOTES.md.)
 #include "../../dsa_common.cuh"
 #include "../../dsa_wgmma.cuh"
 #include "../hopper.cuh"
@@ -362,9 +360,6 @@ extern "C" __device__ const int dsa_indexer_fp8_v7_ctas_per_sm = 2;
 namespace {
 
 constexpr int IX8_STAGES = 10;  // v8's key stages; a multiple of the consumer count (see the waits)
-// v9's: twice the bytes in flight per SM (~160 KB, ~5 us of HBM at 31 B/ns per SM), as v9's
-// consumers hold a stage no longer than v8's but should drain the ring faster.
-constexpr int IX9_STAGES = 18;
 constexpr int IX8_CONSUMERS = 2;  // consumer warpgroups
 constexpr int IX8_THREADS = 128 * (IX8_CONSUMERS + 1);
 // Key scales of a block: a TMA tensor copy must start at a 16-byte-aligned global address (Hopper
@@ -390,15 +385,6 @@ __device__ __forceinline__ void ix8_tma_1d(uint32_t dst, const CUtensorMap* map,
       "cp.async.bulk.tensor.1d.shared::cluster.global.mbarrier::complete_tx::bytes [%0], [%1, "
       "{%3}], [%2];\n" ::"r"(dst),
       "l"(reinterpret_cast<uint64_t>(map)), "r"(bar), "r"(c0)
-      : "memory");
-}
-// The same copy with an L2 cache policy (v8c: the scales, like the keys, are read once).
-__device__ __forceinline__ void ix8_tma_1d_hint(uint32_t dst, const CUtensorMap* map, uint32_t bar,
-                                                int c0, uint64_t policy) {
-  asm volatile(
-      "cp.async.bulk.tensor.1d.shared::cluster.global.mbarrier::complete_tx::bytes.L2::cache_hint "
-      "[%0], [%1, {%3}], [%2], %4;\n" ::"r"(dst),
-      "l"(reinterpret_cast<uint64_t>(map)), "r"(bar), "r"(c0), "l"(policy)
       : "memory");
 }
 __device__ __forceinline__ void ix8_tma_2d(uint32_t dst, const CUtensorMap* map, uint32_t bar,
@@ -471,193 +457,19 @@ __device__ __forceinline__ float ix8_group_max(float m) {
   return m;
 }
 
-// v9's consumer warpgroup (called from indexer_v8_body with PIPE; the producer, ring, maps, item
-// split and barrier protocol are v8's). v8's consumer runs wait keys -> products -> wait for them
-// -> epilogue in series, and with one CTA per SM only the other consumer's warps can fill the gaps:
-// per item ~1380 cycles of a consumer's chain where its products take ~420 at the fp8 ceiling and
-// its epilogue ~250 issue slots. v9 keeps two accumulator sets (v7's step, inside v8's roles): each
-// step issues the products of this consumer's next item into one set, runs the current item's
-// epilogue (and, GMAX, its group maxima: their shuffle latency now sits under the products too) on
-// the other, then waits. Each step ends with no wgmma group pending, so none crosses the loop's
-// back edge (ptxas serializes every wgmma when one does). An item's key scale is read and its stage
-// released right after its products complete, as in v8; the head weights of a new query tile are
-// read into registers after the previous item's epilogue (which still needs the old ones) and
-// before the new tile's first item is released, so the slot cannot have been refilled.
-template <int NQ, bool GMAX, int STAGES>
-__device__ __forceinline__ void ix9_consume(uint32_t sQ, uint32_t sK, const float* sSg,
-                                            const float* sWg, uint32_t sBar,
-                                            float* __restrict__ logits, float* __restrict__ gmax,
-                                            int T, int P, int ntiles, int NB, int n, int seg0,
-                                            int blk0) {
-  constexpr int NACC = NQ * 32;
-  constexpr int QBYTES = NQ * 8192;
-  const int tid = threadIdx.x, lane = tid & 31, wg = tid >> 7, warp = (tid >> 5) & 3;
-  const int b0 = lane & 1, b1 = (lane >> 1) & 1;
-  const int half = NQ == 1 ? b0 : b1;
-  const bool storer = NQ != 1 || b1 == 0;
-  const int qOut = NQ == 1 ? 0 : b0;
-  const int rowInBlock = warp * 16 + (lane >> 2) + 8 * half;
-  // This consumer's items: li = wg + IX8_CONSUMERS * j, j < m.
-  const int m = n > wg ? (n - wg + IX8_CONSUMERS - 1) / IX8_CONSUMERS : 0;
-
-  // The next item to acquire (its tile nSeg, block nBlk) and the tile whose q slot this consumer
-  // last waited on.
-  int nSeg = seg0, nBlk = blk0 + wg, waitedSeg = -1;
-  while (nBlk >= NB) {
-    nBlk -= NB;
-    nSeg++;
-  }
-  // The item whose products are complete (the epilogue's input): sequence, first query, block,
-  // this lane's key scale, and the head weights of its tile.
-  int cB = 0, cT0 = 0, cBlk = 0;
-  float cSc = 0.f;
-  float2 wr[NQ * 8];
-
-  // Waits for item j's keys (and its q slot when it starts a tile for this consumer), issues its
-  // products into d.
-  auto acquire = [&](float* d, int j) {
-    const int li = wg + IX8_CONSUMERS * j, s = li % STAGES;
-    ix8_wait(sBar + s * 8, li / STAGES, IX8_FULL, s, li, n);
-    const int ls = nSeg - seg0;
-    if (nSeg != waitedSeg) {
-      // The slot's copy was issued before these keys (which have landed); it cannot be refilled
-      // before this consumer releases its last item of the tile.
-      ix8_wait(sBar + (2 * STAGES + (ls & 1)) * 8, ls >> 1, IX8_QSLOT, ls & 1, li, n);
-    }
-    const uint64_t descA = dsak::wgmma_desc_sw128(sK + s * 8192);
-    const uint64_t descB = dsak::wgmma_desc_sw128(sQ + (ls & 1) * QBYTES);
-    dsak::wgmma_fence();
-#pragma unroll
-    for (int kk = 0; kk < 4; kk++)
-      dsak::WgmmaE4M3<NQ * 64>::mma(d, descA + 2 * kk, descB + 2 * kk, kk > 0);
-    dsak::wgmma_commit();
-  };
-  // After item j's products completed: it becomes the current item (scale, coordinates, and the
-  // weights if its tile is new), its stage is released, and the next item's position advances.
-  auto retire = [&](int j) {
-    const int li = wg + IX8_CONSUMERS * j, s = li % STAGES;
-    cB = nSeg / ntiles;
-    cT0 = (nSeg - cB * ntiles) * NQ;
-    cBlk = nBlk;
-    cSc = sSg[s * (IX8_SSLOT / 4) + ((cB * P + nBlk * IX_BK) & 3) + rowInBlock];
-    if (nSeg != waitedSeg) {
-      waitedSeg = nSeg;
-      const int ls = nSeg - seg0;
-      const float* wsl = sWg + (ls & 1) * NQ * 64 + (lane & 3) * 2;
-#pragma unroll
-      for (int qi = 0; qi < NQ; qi++)
-#pragma unroll
-        for (int c = 0; c < 8; c++)
-          wr[qi * 8 + c] = *reinterpret_cast<const float2*>(wsl + qi * 64 + c * 8);
-    }
-    dsa::sm90::mbar_arrive(sBar + (STAGES + s) * 8);  // the scale and weights are read
-    nBlk += IX8_CONSUMERS;
-    while (nBlk >= NB) {
-      nBlk -= NB;
-      nSeg++;
-    }
-  };
-  // v8's epilogue, bit for bit (v6's order), on the current item.
-  auto epilogue = [&](const float* d) {
-    float sum[NQ][2];
-#pragma unroll
-    for (int qi = 0; qi < NQ; qi++) {
-      float s0 = 0.f, s1 = 0.f;
-#pragma unroll
-      for (int c = 0; c < 8; c++) {
-        const float2 wv = wr[qi * 8 + c];
-        const float* a = d + (qi * 8 + c) * 4;
-        s0 = fmaf(fmaxf(a[0], 0.f), wv.x, s0);
-        s0 = fmaf(fmaxf(a[1], 0.f), wv.y, s0);
-        s1 = fmaf(fmaxf(a[2], 0.f), wv.x, s1);
-        s1 = fmaf(fmaxf(a[3], 0.f), wv.y, s1);
-      }
-      sum[qi][0] = s0;
-      sum[qi][1] = s1;
-    }
-    float o;
-    if constexpr (NQ == 1) {
-      const float keep = b0 ? sum[0][1] : sum[0][0], send = b0 ? sum[0][0] : sum[0][1];
-      const float r = keep + __shfl_xor_sync(0xffffffffu, send, 1);
-      o = r + __shfl_xor_sync(0xffffffffu, r, 2);
-    } else {
-      float r[2];
-#pragma unroll
-      for (int h = 0; h < 2; h++) {
-        const float keep = b0 ? sum[1][h] : sum[0][h], send = b0 ? sum[0][h] : sum[1][h];
-        r[h] = keep + __shfl_xor_sync(0xffffffffu, send, 1);
-      }
-      const float keep = b1 ? r[1] : r[0], send = b1 ? r[0] : r[1];
-      o = keep + __shfl_xor_sync(0xffffffffu, send, 2);
-    }
-    const int kb = cBlk * IX_BK;
-    const int key = kb + rowInBlock;
-    const int t = cT0 + qOut;
-    float mx = -INFINITY;
-    if (storer && t < T && key < P) {
-      const float v = key <= P - T + t ? o * cSc : -INFINITY;
-      logits[(size_t)(cB * T + t) * P + key] = v;
-      mx = v;
-    }
-    if constexpr (GMAX) {
-      mx = fmaxf(mx, __shfl_xor_sync(0xffffffffu, mx, 4));
-      mx = fmaxf(mx, __shfl_xor_sync(0xffffffffu, mx, 8));
-      mx = fmaxf(mx, __shfl_xor_sync(0xffffffffu, mx, 16));
-      const int g = ((kb + warp * 16) >> 3) + half;
-      if (lane < 4 && storer && t < T && g * 8 < P)
-        gmax[(size_t)(cB * T + t) * ((P + 7) >> 3) + g] = mx;
-    }
-  };
-
-  float d0[NACC], d1[NACC];
-  auto step = [&](float* cur, float* nxt, int j) {
-    if (j + 1 < m) acquire(nxt, j + 1);
-    epilogue(cur);  // cur: complete since the last step's wait
-    dsak::wgmma_wait<0>();
-    // The asm does not tell the compiler that nxt changes only at the wait: pin it here.
-#pragma unroll
-    for (int i = 0; i < NACC; i++) asm volatile("" : "+f"(nxt[i])::"memory");
-    if (j + 1 < m) retire(j + 1);
-  };
-  if (m > 0) {
-    acquire(d0, 0);
-    dsak::wgmma_wait<0>();
-#pragma unroll
-    for (int i = 0; i < NACC; i++) asm volatile("" : "+f"(d0[i])::"memory");
-    retire(0);
-  }
-  // m is uniform over the warpgroup, so every warp runs the same steps (the wgmma are .aligned).
-  for (int j = 0; j < m; j += 2) {
-    step(d0, d1, j);
-    if (j + 1 < m) step(d1, d0, j + 1);
-  }
-}
-
 // Maps (built by the host, CudaDsaOps.indexerV8): qMap [rows*64 heads, 128] e4m3, box 64 x 128,
 // 128-byte swizzle; kMap [batch, P, 128] e4m3, box 1 x 64 x 128, 128-byte swizzle (keys past P
 // read as zeros); sMap [batch * P] fp32, box IX8_SBOX (dsa_indexer_fp8_v8_scale_box).
 // GMAX: 0 none (v8), 1 each item's maxima in its own epilogue (v8g), 2 finished under the next
-// item's products (v8h). PIPE (v9, v9g): the consumers run ix9_consume instead of v8's loop.
-// OPT (v8 only, bits): IX8_HINTS: the scale copies carry the keys' evict-first L2 policy and the
-// logits are stored streaming (st.global.cs), so that neither displaces lines still wanted; the
-// 1.1 GB of keys and scales and 64 MB of logits of a 64 x 2 decode at 128K are all touched once
-// (v8c). IX8_INTERLEAVE: CTA c takes items c, c + G, c + 2G, ... of the batch x tiles x blocks list
-// instead of a contiguous run, so the grid reads one ~1 MB window of the key cache at a time
-// rather than G streams 8 MB apart (v8i); a CTA then changes query tile every ~NB / G items
-// (a 16 KB query reload from L2 each time).
-constexpr int IX8_HINTS = 1;
-constexpr int IX8_INTERLEAVE = 2;
-template <int NQ, int GMAX, bool PIPE = false, int STAGES = IX8_STAGES, int OPT = 0>
+// item's products (v8h).
+template <int NQ, int GMAX, int STAGES = IX8_STAGES>
 __device__ __forceinline__ void indexer_v8_body(const CUtensorMap* qMap, const CUtensorMap* kMap,
                                                 const CUtensorMap* sMap,
                                                 const float* __restrict__ w,
                                                 float* __restrict__ logits, int batch, int T, int P,
                                                 float* __restrict__ gmax) {
   static_assert(NQ <= 2, "v8 keeps the head weights in registers: NQ <= 2");
-  static_assert(!PIPE || GMAX <= 1, "v9 finishes its maxima in the epilogue (GMAX 0 or 1)");
   static_assert(STAGES % IX8_CONSUMERS == 0, "stage reuse must stay within one consumer");
-  static_assert(!PIPE || OPT == 0, "OPT is for v8's consumers");
-  constexpr bool HINTS = (OPT & IX8_HINTS) != 0, INTERLEAVE = (OPT & IX8_INTERLEAVE) != 0;
   constexpr int NACC = NQ * 32;
   constexpr int QBYTES = NQ * 8192;
 
@@ -680,24 +492,9 @@ __device__ __forceinline__ void indexer_v8_body(const CUtensorMap* qMap, const C
   const int ntiles = (T + NQ - 1) / NQ;
   const int NB = (P + IX_BK - 1) / IX_BK;  // every block of every tile (decode: all visible)
   const long long total = (long long)batch * ntiles * NB;
-  const long long first = INTERLEAVE ? blockIdx.x : total * blockIdx.x / gridDim.x;
-  // This CTA's items: a contiguous run, or (INTERLEAVE) every G-th item from its index on.
-  const int n = INTERLEAVE
-                    ? (total > first ? (int)((total - first + gridDim.x - 1) / gridDim.x) : 0)
-                    : (int)(total * (blockIdx.x + 1) / gridDim.x - first);
+  const long long first = total * blockIdx.x / gridDim.x;
+  const int n = (int)(total * (blockIdx.x + 1) / gridDim.x - first);  // this CTA's contiguous run
   const int seg0 = (int)(first / NB), blk0 = (int)(first - (long long)seg0 * NB);
-  // INTERLEAVE: item li of this CTA is global item blockIdx.x + li * G (32-bit: a decode batch has
-  // far fewer than 2^31 items); its query tile's ordinal among this CTA's tiles (the slot and phase
-  // of the query barrier) is li when G >= NB (every item a new tile: consecutive items are at least
-  // one sequence apart) and seg - seg0 otherwise (consecutive items at most one tile apart).
-  auto itemAt = [&](int li, int& sg, int& bk) {
-    const unsigned g = blockIdx.x + (unsigned)li * gridDim.x;
-    sg = (int)(g / (unsigned)NB);
-    bk = (int)(g - (unsigned)sg * NB);
-  };
-  auto tileOrdinal = [&](int li, int sg) {
-    return INTERLEAVE && (int)gridDim.x >= NB ? li : sg - seg0;
-  };
 
   if (tid == 0) {
     for (int s = 0; s < STAGES; s++) {
@@ -718,13 +515,11 @@ __device__ __forceinline__ void indexer_v8_body(const CUtensorMap* qMap, const C
     dsa::sm90::tma_prefetch_map(kMap);
     dsa::sm90::tma_prefetch_map(sMap);
     const uint64_t stream = dsa::sm90::l2_evict_first();  // keys are read once
-    int seg = seg0, blk = blk0, ls = -1, firstOfCur = 0, prevSeg = -1;
+    int seg = seg0, blk = blk0, ls = -1, firstOfCur = 0;
     for (int li = 0; li < n; li++) {
       const int s = li % STAGES, round = li / STAGES;
       if (round > 0) ix8_wait(emptyBar(s), round - 1, IX8_EMPTY, s, li, n);
-      if constexpr (INTERLEAVE) itemAt(li, seg, blk);
-      if (INTERLEAVE ? seg != prevSeg : li == 0 || blk == 0) {
-        prevSeg = seg;
+      if (li == 0 || blk == 0) {
         // A new query tile: slot ls & 1 last held tile ls - 2, whose readers are the last
         // IX8_CONSUMERS items before tile ls - 1 began (one per consumer); wait for their release
         // unless an earlier refill of their stage already did (then the stage moved on: skip).
@@ -748,11 +543,8 @@ __device__ __forceinline__ void indexer_v8_body(const CUtensorMap* qMap, const C
       // Full boxes count whole, zero-filled past the tensor or not.
       dsa::sm90::mbar_arrive_expect_tx(fullBar(s), 8192 + IX8_SBOX * 4);
       dsa::sm90::tma_load_3d_if(true, sK + s * 8192, kMap, fullBar(s), 0, blk * IX_BK, b, stream);
-      if constexpr (HINTS)
-        ix8_tma_1d_hint(sS + s * IX8_SSLOT, sMap, fullBar(s), (b * P + blk * IX_BK) & ~3, stream);
-      else
-        ix8_tma_1d(sS + s * IX8_SSLOT, sMap, fullBar(s), (b * P + blk * IX_BK) & ~3);
-      if (!INTERLEAVE && ++blk == NB) {
+      ix8_tma_1d(sS + s * IX8_SSLOT, sMap, fullBar(s), (b * P + blk * IX_BK) & ~3);
+      if (++blk == NB) {
         blk = 0;
         seg++;
       }
@@ -767,11 +559,6 @@ __device__ __forceinline__ void indexer_v8_body(const CUtensorMap* qMap, const C
   const bool storer = NQ != 1 || b1 == 0;
   const int qOut = NQ == 1 ? 0 : b0;
   const int rowInBlock = warp * 16 + (lane >> 2) + 8 * half;
-  if constexpr (PIPE) {
-    ix9_consume<NQ, GMAX == 1, STAGES>(sQ, sK, sSg, sWg, sBar, logits, gmax, T, P, ntiles, NB, n,
-                                       seg0, blk0);
-    return;
-  }
   float2 wr[NQ * 8];
   float d[NACC];
   // v8h: the previous item's unfinished group maximum and where lanes 0..3 store it (null: no
@@ -786,8 +573,7 @@ __device__ __forceinline__ void indexer_v8_body(const CUtensorMap* qMap, const C
   for (int li = wg; li < n; li += IX8_CONSUMERS) {
     const int s = li % STAGES;
     ix8_wait(fullBar(s), li / STAGES, IX8_FULL, s, li, n);
-    if constexpr (INTERLEAVE) itemAt(li, seg, blk);
-    const int ls = tileOrdinal(li, seg);
+    const int ls = seg - seg0;  // this tile's ordinal among the CTA's: its query slot and phase
     if (seg != mySeg) {
       // The slot's copy was issued before this item's keys (which have landed), and the slot
       // cannot be refilled before this warpgroup releases its last item of the tile.
@@ -858,10 +644,7 @@ __device__ __forceinline__ void indexer_v8_body(const CUtensorMap* qMap, const C
     float m = -INFINITY;
     if (storer && t < T && key < P) {
       const float v = key <= P - T + t ? o * sc : -INFINITY;
-      if constexpr (HINTS)
-        __stcs(logits + (size_t)(b * T + t) * P + key, v);
-      else
-        logits[(size_t)(b * T + t) * P + key] = v;
+      logits[(size_t)(b * T + t) * P + key] = v;
       m = v;
     }
     if constexpr (GMAX == 1) {
@@ -878,12 +661,10 @@ __device__ __forceinline__ void indexer_v8_body(const CUtensorMap* qMap, const C
                  ? gmax + (size_t)(b * T + t) * ((P + 7) >> 3) + g
                  : nullptr;
     }
-    if constexpr (!INTERLEAVE) {
-      blk += IX8_CONSUMERS;
-      while (blk >= NB) {
-        blk -= NB;
-        seg++;
-      }
+    blk += IX8_CONSUMERS;
+    while (blk >= NB) {
+      blk -= NB;
+      seg++;
     }
   }
   if constexpr (GMAX == 2) {  // the last item's maxima (the loop is uniform over the warpgroup)
@@ -898,61 +679,26 @@ __device__ __forceinline__ void indexer_v8_body(const CUtensorMap* qMap, const C
 // consumer warpgroups + a producer warpgroup), dsa_indexer_fp8_v8_smem_q<NQ> bytes of dynamic
 // shared memory, a grid of dsa_indexer_fp8_v8_ctas_per_sm CTAs per SM (persistent: each CTA takes
 // an equal contiguous run of all batch x tiles x blocks items).
-#define DSA_INDEXER_V8(NQ)                                                                         \
-  extern "C" __global__ void __launch_bounds__(IX8_THREADS, 1) dsa_indexer_fp8_v8_q##NQ(           \
-      const __grid_constant__ CUtensorMap qMap, const __grid_constant__ CUtensorMap kMap,          \
-      const __grid_constant__ CUtensorMap sMap, const float* __restrict__ w,                       \
-      float* __restrict__ logits, int batch, int T, int P) {                                       \
-    indexer_v8_body<NQ, 0>(&qMap, &kMap, &sMap, w, logits, batch, T, P, nullptr);                  \
-  }                                                                                                \
-  extern "C" __global__ void __launch_bounds__(IX8_THREADS, 1) dsa_indexer_fp8_v8g_q##NQ(          \
-      const __grid_constant__ CUtensorMap qMap, const __grid_constant__ CUtensorMap kMap,          \
-      const __grid_constant__ CUtensorMap sMap, const float* __restrict__ w,                       \
-      float* __restrict__ logits, int batch, int T, int P, float* __restrict__ gmax) {             \
-    indexer_v8_body<NQ, 1>(&qMap, &kMap, &sMap, w, logits, batch, T, P, gmax);                     \
-  }                                                                                                \
-  extern "C" __global__ void __launch_bounds__(IX8_THREADS, 1) dsa_indexer_fp8_v8h_q##NQ(          \
-      const __grid_constant__ CUtensorMap qMap, const __grid_constant__ CUtensorMap kMap,          \
-      const __grid_constant__ CUtensorMap sMap, const float* __restrict__ w,                       \
-      float* __restrict__ logits, int batch, int T, int P, float* __restrict__ gmax) {             \
-    indexer_v8_body<NQ, 2>(&qMap, &kMap, &sMap, w, logits, batch, T, P, gmax);                     \
-  }                                                                                                \
-  extern "C" __global__ void __launch_bounds__(IX8_THREADS, 1) dsa_indexer_fp8_v9_q##NQ(           \
-      const __grid_constant__ CUtensorMap qMap, const __grid_constant__ CUtensorMap kMap,          \
-      const __grid_constant__ CUtensorMap sMap, const float* __restrict__ w,                       \
-      float* __restrict__ logits, int batch, int T, int P) {                                       \
-    indexer_v8_body<NQ, 0, true, IX9_STAGES>(&qMap, &kMap, &sMap, w, logits, batch, T, P,          \
-                                             nullptr);                                             \
-  }                                                                                                \
-  extern "C" __global__ void __launch_bounds__(IX8_THREADS, 1) dsa_indexer_fp8_v9g_q##NQ(          \
-      const __grid_constant__ CUtensorMap qMap, const __grid_constant__ CUtensorMap kMap,          \
-      const __grid_constant__ CUtensorMap sMap, const float* __restrict__ w,                       \
-      float* __restrict__ logits, int batch, int T, int P, float* __restrict__ gmax) {             \
-    indexer_v8_body<NQ, 1, true, IX9_STAGES>(&qMap, &kMap, &sMap, w, logits, batch, T, P, gmax);   \
-  }                                                                                                \
-  extern "C" __global__ void __launch_bounds__(IX8_THREADS, 1) dsa_indexer_fp8_v8c_q##NQ(          \
-      const __grid_constant__ CUtensorMap qMap, const __grid_constant__ CUtensorMap kMap,          \
-      const __grid_constant__ CUtensorMap sMap, const float* __restrict__ w,                       \
-      float* __restrict__ logits, int batch, int T, int P) {                                       \
-    indexer_v8_body<NQ, 0, false, IX8_STAGES, IX8_HINTS>(&qMap, &kMap, &sMap, w, logits, batch, T, \
-                                                         P, nullptr);                              \
-  }                                                                                                \
-  extern "C" __global__ void __launch_bounds__(IX8_THREADS, 1) dsa_indexer_fp8_v8i_q##NQ(          \
-      const __grid_constant__ CUtensorMap qMap, const __grid_constant__ CUtensorMap kMap,          \
-      const __grid_constant__ CUtensorMap sMap, const float* __restrict__ w,                       \
-      float* __restrict__ logits, int batch, int T, int P) {                                       \
-    indexer_v8_body<NQ, 0, false, IX8_STAGES, IX8_INTERLEAVE>(&qMap, &kMap, &sMap, w, logits,      \
-                                                              batch, T, P, nullptr);               \
-  }                                                                                                \
-  extern "C" __global__ void __launch_bounds__(IX8_THREADS, 1) dsa_indexer_fp8_v8ci_q##NQ(         \
-      const __grid_constant__ CUtensorMap qMap, const __grid_constant__ CUtensorMap kMap,          \
-      const __grid_constant__ CUtensorMap sMap, const float* __restrict__ w,                       \
-      float* __restrict__ logits, int batch, int T, int P) {                                       \
-    indexer_v8_body<NQ, 0, false, IX8_STAGES, IX8_HINTS | IX8_INTERLEAVE>(                         \
-        &qMap, &kMap, &sMap, w, logits, batch, T, P, nullptr);                                     \
-  }                                                                                                \
-  extern "C" __device__ const int dsa_indexer_fp8_v8_smem_q##NQ = ix8_smem(NQ);                    \
-  extern "C" __device__ const int dsa_indexer_fp8_v9_smem_q##NQ = ix8_smem(NQ, IX9_STAGES);
+#define DSA_INDEXER_V8(NQ)                                                                \
+  extern "C" __global__ void __launch_bounds__(IX8_THREADS, 1) dsa_indexer_fp8_v8_q##NQ(  \
+      const __grid_constant__ CUtensorMap qMap, const __grid_constant__ CUtensorMap kMap, \
+      const __grid_constant__ CUtensorMap sMap, const float* __restrict__ w,              \
+      float* __restrict__ logits, int batch, int T, int P) {                              \
+    indexer_v8_body<NQ, 0>(&qMap, &kMap, &sMap, w, logits, batch, T, P, nullptr);         \
+  }                                                                                       \
+  extern "C" __global__ void __launch_bounds__(IX8_THREADS, 1) dsa_indexer_fp8_v8g_q##NQ( \
+      const __grid_constant__ CUtensorMap qMap, const __grid_constant__ CUtensorMap kMap, \
+      const __grid_constant__ CUtensorMap sMap, const float* __restrict__ w,              \
+      float* __restrict__ logits, int batch, int T, int P, float* __restrict__ gmax) {    \
+    indexer_v8_body<NQ, 1>(&qMap, &kMap, &sMap, w, logits, batch, T, P, gmax);            \
+  }                                                                                       \
+  extern "C" __global__ void __launch_bounds__(IX8_THREADS, 1) dsa_indexer_fp8_v8h_q##NQ( \
+      const __grid_constant__ CUtensorMap qMap, const __grid_constant__ CUtensorMap kMap, \
+      const __grid_constant__ CUtensorMap sMap, const float* __restrict__ w,              \
+      float* __restrict__ logits, int batch, int T, int P, float* __restrict__ gmax) {    \
+    indexer_v8_body<NQ, 2>(&qMap, &kMap, &sMap, w, logits, batch, T, P, gmax);            \
+  }                                                                                       \
+  extern "C" __device__ const int dsa_indexer_fp8_v8_smem_q##NQ = ix8_smem(NQ);
 DSA_INDEXER_V8(1)
 DSA_INDEXER_V8(2)
 

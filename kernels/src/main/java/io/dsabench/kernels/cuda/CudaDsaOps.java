@@ -123,7 +123,7 @@ final class CudaDsaOps {
       switch (version) {
         case "v5", "v5g" -> indexerV5(op, site, version.equals("v5g"));
         case "v6", "v6g", "v7", "v7g" -> indexerV6(op, site, version);
-        case "v8", "v8g", "v8h", "v9", "v9g", "v8c", "v8i", "v8ci" -> indexerV8(op, site, version);
+        case "v8", "v8g", "v8h" -> indexerV8(op, site, version);
         default -> indexerWgmma(op, site);
       }
       return;
@@ -297,11 +297,9 @@ final class CudaDsaOps {
     }
   }
 
-  // Indexer v8 / v8g / v8h / v9 / v9g (candidates, sm90/indexer/fp8.cu): a producer warp filling a
-  // ring of key stages by TMA for two consumer warpgroups, on a persistent grid of the cubin's CTAs
-  // per SM; its copies go through three tensor maps built here (q, keys, key scales). v9 / v9g run
-  // the same launch with a deeper ring (their own shared-memory export) and pipelined consumers;
-  // v8c / v8i / v8ci (round idx11) exactly v8's launch (cache hints, interleaved items).
+  // Indexer v8 / v8g / v8h (sm90/indexer/fp8.cu): a producer warp filling a ring of key stages by
+  // TMA for two consumer warpgroups, on a persistent grid of the cubin's CTAs per SM; its copies go
+  // through three tensor maps built here (q, keys, key scales).
   // Four queries per CTA (T >= 4) run v6's kernel on v2's grid, as v8 has no 4-query kernel.
   private void indexerV8(Ops.Indexer op, String site, String version) {
     int nq = wgmmaQueriesPerCta(op.tokensPerSeq());
@@ -382,10 +380,7 @@ final class CudaDsaOps {
           backend.smCount() * constant(module, "dsa_indexer_fp8_v8_ctas_per_sm", site), 1, 1
         },
         new int[] {constant(module, "dsa_indexer_fp8_v8_threads", site), 1, 1},
-        constant(
-            module,
-            "dsa_indexer_fp8_" + (version.startsWith("v9") ? "v9" : "v8") + "_smem_q" + nq,
-            site),
+        constant(module, "dsa_indexer_fp8_v8_smem_q" + nq, site),
         groupMaxima ? args : Arrays.copyOf(args, 8));
     if (groupMaxima) {
       gmaxValid.put(logits, new GroupMaximaOf(batch, tokens, position, logits.writes()));
@@ -433,34 +428,7 @@ final class CudaDsaOps {
 
   void topK(Ops.TopK op) {
     String version = TopkVersion.version("9.0".equals(backend.device().computeCapability()));
-    if ((version.equals("s16") || version.equals("s16p")) && topkS16(op, version)) {
-      return;
-    }
-    if (version.equals("c12") && topkC12(op)) {
-      return;
-    }
     int rows = op.batch() * op.tokensPerSeq();
-    if (version.equals("p12") && rows > TopkVersion.P12_MIN_ROWS) {
-      // Persistent: at most ctas_per_sm CTAs per SM, each taking rows b, b + grid, ...
-      String site = "CudaDsaOps.topK";
-      String module = "sm90/topk/prefill";
-      int perSm = constant(module, "dsa_topk_prefill_ctas_per_sm", site);
-      int grid = Math.min(rows, perSm * backend.smCount());
-      backend.launch(
-          module,
-          "dsa_topk_prefill",
-          site,
-          new int[] {grid, 1, 1},
-          new int[] {constant(module, "dsa_topk_prefill_threads", site), 1, 1},
-          constant(module, "dsa_topk_prefill_smem", site),
-          CudaBackend.cuda(op.logits(), "logits"),
-          CudaBackend.cuda(op.indices(), "indices"),
-          rows,
-          op.tokensPerSeq(),
-          op.position(),
-          op.k());
-      return;
-    }
     if (version.equals("v13") && rows > TopkVersion.V13_MIN_ROWS) {
       String site = "CudaDsaOps.topK";
       String module = "sm90/topk/v13";
@@ -478,30 +446,13 @@ final class CudaDsaOps {
           op.k());
       return;
     }
-    if (version.equals("v11")) {
-      String site = "CudaDsaOps.topK";
-      String module = "sm90/topk/v11";
-      backend.launch(
-          module,
-          "dsa_topk_v11",
-          site,
-          new int[] {op.batch() * op.tokensPerSeq(), 1, 1},
-          new int[] {constant(module, "dsa_topk_v11_threads", site), 1, 1},
-          constant(module, "dsa_topk_v11_smem", site),
-          CudaBackend.cuda(op.logits(), "logits"),
-          CudaBackend.cuda(op.indices(), "indices"),
-          op.tokensPerSeq(),
-          op.position(),
-          op.k());
-      return;
-    }
     if (version.equals("gmax3") && op.batch() * op.tokensPerSeq() > 2 * backend.smCount()) {
       // gmax3 holds one CTA per SM (~162 KB of shared memory); past two waves gmax2's two CTAs per
       // SM hide each row's round trips behind another's (kernels/NOTES.md, round topk8).
       version = "gmax2";
     }
     if (version.equals("gmax") || version.equals("gmax2") || version.equals("gmax3")) {
-      // Only on group maxima written by an indexer g variant (v5g, v6g, v7g, v8g, v8h, v9g) for
+      // Only on group maxima written by an indexer g variant (v5g, v6g, v7g, v8g, v8h) for
       // these very logits, nothing written since (stale maxima could hide a winner); otherwise v10.
       CudaBuffer logits = CudaBackend.cuda(op.logits(), "logits");
       GroupMaximaOf g = gmaxValid.get(logits);
@@ -548,71 +499,6 @@ final class CudaDsaOps {
         op.tokensPerSeq(),
         op.position(),
         op.k());
-  }
-
-  /**
-   * Top-k s16 / s16p (candidates, sm90/topk/s16.cu): C = ceil(P / slice) CTAs per row (one cluster,
-   * the kernel's own __cluster_dims__), C = 1 up to one slice (32768 keys); false (nothing
-   * launched) for rows longer than max_cluster slices, which v10 takes.
-   */
-  private boolean topkS16(Ops.TopK op, String version) {
-    String site = "CudaDsaOps.topK";
-    String module = "sm90/topk/s16";
-    int slice = constant(module, "dsa_topk_s16_slice", site);
-    int c = (op.position() + slice - 1) / slice;
-    if (c > constant(module, "dsa_topk_s16_max_cluster", site)) {
-      return false;
-    }
-    c = Math.max(1, c);
-    backend.launch(
-        module,
-        "dsa_topk_" + version + "_c" + c,
-        site,
-        new int[] {op.batch() * op.tokensPerSeq() * c, 1, 1},
-        new int[] {constant(module, "dsa_topk_s16_threads", site), 1, 1},
-        constant(module, "dsa_topk_s16_smem", site),
-        CudaBackend.cuda(op.logits(), "logits"),
-        CudaBackend.cuda(op.indices(), "indices"),
-        op.tokensPerSeq(),
-        op.position(),
-        op.k());
-    return true;
-  }
-
-  /**
-   * Top-k c12 (candidate, sm90/topk/decode.cu): each row split over a cluster of C CTAs, the
-   * largest C of 8, 6, 4, 3, 2, 1 with rows * C within one wave (ctas_per_sm CTAs per SM); false
-   * (nothing launched) past one wave of single-CTA rows or for rows under the kernel's minimum,
-   * which v10 takes.
-   */
-  private boolean topkC12(Ops.TopK op) {
-    String site = "CudaDsaOps.topK";
-    String module = "sm90/topk/decode";
-    int rows = op.batch() * op.tokensPerSeq();
-    int fit = constant(module, "dsa_topk_c12_ctas_per_sm", site) * backend.smCount() / rows;
-    if (fit < 1 || op.position() < constant(module, "dsa_topk_c12_min_row", site)) {
-      return false;
-    }
-    int c = 1;
-    for (int candidate : new int[] {8, 6, 4, 3, 2}) {
-      if (candidate <= fit) {
-        c = candidate;
-        break;
-      }
-    }
-    backend.launch(
-        module,
-        "dsa_topk_c12_c" + c,
-        site,
-        new int[] {rows * c, 1, 1},
-        new int[] {constant(module, "dsa_topk_c12_threads", site), 1, 1},
-        constant(module, "dsa_topk_c12_smem", site),
-        CudaBackend.cuda(op.logits(), "logits"),
-        CudaBackend.cuda(op.indices(), "indices"),
-        op.tokensPerSeq(),
-        op.position(),
-        op.k());
-    return true;
   }
 
   void sparsePrefill(Ops.SparseAttention op) {

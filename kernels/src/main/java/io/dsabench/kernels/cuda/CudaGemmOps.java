@@ -15,15 +15,14 @@ import jcuda.driver.JCudaDriver;
 
 /**
  * The FP8 block-scaled GEMM of the rest of the model ({@link Ops.Fp8Gemm}, issue 21): {@code
- * dsa_fp8_gemm_v1} ... {@code _v5} in {@code sm90/gemm/fp8.cu}, sm_90a only.
+ * dsa_fp8_gemm_v2} and {@code _v3} in {@code sm90/gemm/fp8.cu}, sm_90a only.
  *
- * <p>Which kernel runs: system property {@value #PROPERTY}: {@code v2} (the default since round
- * gemm21 proved v1 and v2 on the H200), {@code off} (the op says it is not enabled), {@code v1},
- * {@code v2} (v1 with each math warpgroup's promotion under its own next products), {@code v3} (128
- * x 192 tiles, epilogue staged through shared memory), {@code v4} (v2 with the staged epilogue) or
- * {@code v5} (v3 in clusters of 2 CTAs multicasting A). All take the same arguments; shared memory,
- * the tile width (the B box), the A box's rows and the cluster size are the version's own
- * constants.
+ * <p>Which kernel runs: system property {@value #PROPERTY}: {@code auto} (the default: v3 where its
+ * tiles fill the SMs, else v2), {@code off} (the op says it is not enabled), {@code v2} (128 x 128
+ * tiles, each math warpgroup's promotion under its own next products) or {@code v3} (128 x 192
+ * tiles, epilogue staged through shared memory). Both take the same arguments; shared memory, the
+ * tile width (the B box), the A box's rows and the cluster size are the version's own constants.
+ * (v1, v4 and v5 lost on the H200 and left the sources: kernels/NOTES.md says where they are.)
  *
  * <p>Per call it encodes two TMA tensor maps (host work only) and launches the persistent kernel
  * over the tiles of a row-block table: (group, first row, rows ≤ 128) for every 128 rows of every
@@ -48,7 +47,7 @@ final class CudaGemmOps implements AutoCloseable {
   static final String FINISH = "dsa_fp8_gemm_finish";
 
   /** The kernel versions, in the order of the selector's message. */
-  static final List<String> VERSIONS = List.of("v1", "v2", "v3", "v4", "v5");
+  static final List<String> VERSIONS = List.of("v2", "v3");
 
   /** The launch constants the module exports, by name. */
   static final List<String> CONSTANTS =
@@ -57,18 +56,10 @@ final class CudaGemmOps implements AutoCloseable {
           KERNEL + "_block_m",
           KERNEL + "_block_k",
           KERNEL + "_finish_threads",
-          KERNEL + "_v1_smem",
-          KERNEL + "_v1_block_n",
           KERNEL + "_v2_smem",
           KERNEL + "_v2_block_n",
           KERNEL + "_v3_smem",
-          KERNEL + "_v3_block_n",
-          KERNEL + "_v4_smem",
-          KERNEL + "_v4_block_n",
-          KERNEL + "_v5_smem",
-          KERNEL + "_v5_block_n",
-          KERNEL + "_v5_box_m",
-          KERNEL + "_v5_cluster");
+          KERNEL + "_v3_block_n");
 
   /** Row-block tables kept: one per group-size list seen, the oldest dropped past this many. */
   private static final int TABLES = 32;
@@ -159,7 +150,7 @@ final class CudaGemmOps implements AutoCloseable {
             address(a, site),
             new long[] {k, m},
             new long[] {k},
-            new int[] {blockK, boxM.get(version)}, // v5: each CTA of a pair loads 64 rows
+            new int[] {blockK, boxM.get(version)},
             new int[] {1, 1},
             TensorMaps.INTERLEAVE_NONE,
             TensorMaps.SWIZZLE_128B,
@@ -215,9 +206,9 @@ final class CudaGemmOps implements AutoCloseable {
   }
 
   /**
-   * The persistent grid: one CTA per tile up to one per SM; v5 (clusters of 2) one cluster per pair
-   * tile (two adjacent column tiles) up to one per SM pair (132 SMs = 66 TPCs of 2 SMs; gemm_bench
-   * prints the occupancy API's count).
+   * The persistent grid: one CTA per tile up to one per SM; a version exported with clusters of 2
+   * (none now; v5 had them) one cluster per pair tile (two adjacent column tiles) up to one per SM
+   * pair.
    */
   private int grid(int rowBlocks, int colBlocks, int splits, String version, int smCount) {
     if (cluster.get(version) == 1) {
@@ -315,7 +306,7 @@ final class CudaGemmOps implements AutoCloseable {
           backendName
               + ": fp8Gemm is off until an H200 round proves sm90/gemm/fp8.cu; -D"
               + PROPERTY
-              + "=v1, v2, v3, v4 or v5 runs it",
+              + "=auto, v2 or v3 runs it",
           false);
     }
   }

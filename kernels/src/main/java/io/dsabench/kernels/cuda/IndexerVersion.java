@@ -15,14 +15,9 @@ import java.util.List;
  * v6's 4-query kernel) and {@code v8} / {@code v8g} (a producer warp filling a TMA ring for two
  * consumer warpgroups on a persistent grid; T &gt;= 4 runs v6's 4-query kernel) and {@code v8h}
  * (v8g with each block's group maxima finished under the next block's products; T &gt;= 4 runs
- * v6g's) and {@code v9} / {@code v9g} (v8's roles on an 18-stage ring, each consumer with two
- * accumulator sets so one block's epilogue runs under its next block's products; T &gt;= 4 runs
- * v6's / v6g's) and v8's round-idx11 variants on v8's launch: {@code v8c} (the key-scale copies
- * evict-first in L2 like the keys, the logits stored streaming), {@code v8i} (the persistent grid
- * takes items interleaved, CTA c items c, c + G, ..., instead of a contiguous run) and {@code v8ci}
- * (both). System property {@code dsabench.cuda.indexer}. The bf16 indexer and other GPUs always run
- * the portable mma.sync kernels. (Versions 3 and 4 lost on the H200 and left the sources:
- * kernels/NOTES.md says where they are.)
+ * v6g's). System property {@code dsabench.cuda.indexer}. The bf16 indexer and other GPUs always run
+ * the portable mma.sync kernels. (Versions 3, 4, 9 / 9g and v8's variants v8c / v8i / v8ci lost on
+ * the H200 and left the sources: kernels/NOTES.md says where they are.)
  */
 final class IndexerVersion {
   static final String PROPERTY = "dsabench.cuda.indexer";
@@ -30,9 +25,7 @@ final class IndexerVersion {
   static final String DEFAULT_VERSION = "auto";
 
   static final List<String> VERSIONS =
-      List.of(
-          "auto", "v2", "v5", "v5g", "v6", "v6g", "v7", "v7g", "v8", "v8g", "v8h", "v9", "v9g",
-          "v8c", "v8i", "v8ci");
+      List.of("auto", "v2", "v5", "v5g", "v6", "v6g", "v7", "v7g", "v8", "v8g", "v8h");
 
   /**
    * The kernel {@code version} means for a launch of {@code batch} sequences of {@code
