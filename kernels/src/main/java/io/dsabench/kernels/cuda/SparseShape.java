@@ -29,8 +29,7 @@ package io.dsabench.kernels.cuda;
  * sparse_mla_fp8_v11f}, v4's roles on four 32-entry stages instead of two 64-entry tiles (the
  * producer fills one stage pair while the consumers compute the other); v11 converts with v4's
  * instructions, v11f with v5's; same grid and arguments, its shared-memory size from its export.
- * {@code v3}:
- * dsa_sparse_mla.cu's dsa_sparse_mla_bf16_v3 and, for the fp8 cache, its CTA pair
+ * {@code v3}: dsa_sparse_mla.cu's dsa_sparse_mla_bf16_v3 and, for the fp8 cache, its CTA pair
  * dsa_sparse_mla_fp8_v3_pair. System property {@code dsabench.cuda.sparse} picks one for A/B runs.
  * Other GPUs always run the portable mma.sync kernels. (The version-4 CTA pair {@code v4pair} lost
  * on the H200 and left the sources: kernels/NOTES.md says where it is.)
@@ -89,9 +88,9 @@ final class SparseShape {
 
   /**
    * The sm90 kernel of a version ({@code v4}, {@code v5}, {@code v5pair}, {@code v6}, {@code v7},
-   * {@code v8}, {@code v9}, {@code v9b}, {@code v10}, {@code v10f}, {@code v11}, {@code v11f}: the candidates change only the
-   * fp8 one); it exports {@code <kernel>_smem_bytes}, {@code <kernel>_threads} and {@code
-   * <kernel>_heads_per_cta}.
+   * {@code v8}, {@code v9}, {@code v9b}, {@code v10}, {@code v10f}, {@code v11}, {@code v11f}: the
+   * candidates change only the fp8 one); it exports {@code <kernel>_smem_bytes}, {@code
+   * <kernel>_threads} and {@code <kernel>_heads_per_cta}.
    */
   static String v4Kernel(boolean fp8Cache, String version) {
     if (!fp8Cache) {
