@@ -8,6 +8,8 @@
 #   v11f    sparse_mla_fp8_v11f: the same with v5's conversion
 #   v11prod diagnostic: v11 with consumers that release each stage-half as soon as it is ready
 #           (its producer alone; v4prod 0.21 ms, v10prod 0.19 at 64 x 2)
+#   v11cons diagnostic: v11 whose producer fills the first two pairs and then only re-signals (its
+#           consumers alone, the cost of N = 32; v4cons ~0.137 ms at 64 x 2)
 # v11 and v11f are checked on all 17 case shapes with the fp8 cache (as round sdec11); v4 is the
 # shipped kernel (checked in every earlier round) and only timed, with v10f (sdec11's best, 0.96x
 # v4) beside it. Points: 64 x 2, 128 x 2, 64 x 1 at 32K and 128K (prefill and bf16-cache decode
@@ -27,7 +29,7 @@ b=$(mktemp -d /tmp/sdec12-round.XXXXXX)
 start=$(date +%s)
 exec 3>&1 >"$log" 2>&1
 checked=(v11 v11f)
-timed=(v4 v11 v11f v11prod v10f)
+timed=(v4 v11 v11f v11prod v11cons v10f)
 
 echo "== round-sdec12 $(date -u +%Y-%m-%dT%H:%M:%SZ)"
 nvidia-smi --query-gpu=name,driver_version,clocks.sm,clocks.max.sm,temperature.gpu,power.draw --format=csv
@@ -119,6 +121,7 @@ for impl in "${checked[@]}"; do
 done
 # A diagnostic shares its producer or consumers with a checked kernel: skip it if that one hung.
 hung[v11prod]=${hung[v11]:-}
+hung[v11cons]=${hung[v11]:-}
 for impl in "${timed[@]}"; do
   [ -x "$b/sparse_bench" ] || { echo "== bench $impl: no driver (build failed)"; break; }
   if [ -n "${hung[$impl]:-}" ]; then echo "== bench $impl: skipped (its checks hung)"; continue; fi
@@ -157,12 +160,12 @@ echo "== done in $(($(date +%s) - start)) s"
     function f(x) { return x > 0 ? sprintf("%.4f", x) : "-" }
     function q(x, y) { return (x > 0 && y > 0) ? sprintf("%.3f", x / y) : "-" }
     END {
-      printf "%-24s %8s %8s %8s %8s %8s %7s %7s %8s %8s %8s %8s\n", "point (ms)", "v4", "v11", "v11f", "v11prod",
-        "v10f", "v11/v4", "v11f/v4", "FlashMLA", "v4/Fl", "v11/Fl", "v11f/Fl"
+      printf "%-24s %8s %8s %8s %8s %8s %8s %7s %7s %8s %8s %8s %8s\n", "point (ms)", "v4", "v11", "v11f",
+        "v11prod", "v11cons", "v10f", "v11/v4", "v11f/v4", "FlashMLA", "v4/Fl", "v11/Fl", "v11f/Fl"
       for (i = 1; i <= np; i++) {
         p = order[i]; r = (p in ref) ? ref[p] : 0
-        printf "%-24s %8s %8s %8s %8s %8s %7s %7s %8s %8s %8s %8s\n", p, f(t["v4", p]), f(t["v11", p]),
-          f(t["v11f", p]), f(t["v11prod", p]), f(t["v10f", p]), q(t["v11", p], t["v4", p]),
+        printf "%-24s %8s %8s %8s %8s %8s %8s %7s %7s %8s %8s %8s %8s\n", p, f(t["v4", p]), f(t["v11", p]),
+          f(t["v11f", p]), f(t["v11prod", p]), f(t["v11cons", p]), f(t["v10f", p]), q(t["v11", p], t["v4", p]),
           q(t["v11f", p], t["v4", p]), (r > 0 ? r : "-"), q(t["v4", p], r), q(t["v11", p], r),
           q(t["v11f", p], r)
       }

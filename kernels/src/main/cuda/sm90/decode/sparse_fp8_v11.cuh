@@ -434,9 +434,10 @@ S90 void consumer(const Args& a, uint32_t base, uint8_t* smem, int npairs) {
 // The producer (WG2): thread pt fills row pt / 4 of every stage-half, 16 e4m3 of each of the
 // half's 4 panels (chunk pt mod 4) and, right half, two of the row's 8 rope chunks (cp.async) and
 // its valid flag. Two row-halves in registers: the next one loads while one is converted.
-// CONV 1: v4's conversion (dequant16), 2: v5's (dequant16_v5). DIAG_PRODUCER is handled by the
-// consumers' stand-in (consumer_release_only).
-template <int CONV>
+// CONV 1: v4's conversion (dequant16), 2: v5's (dequant16_v5). DIAG_CONSUMERS (driver only): the
+// first two pairs as always, then only the barriers (the consumers run on resident stages).
+// DIAG_PRODUCER is handled by the consumers' stand-in (consumer_release_only).
+template <int CONV, int DIAG = DIAG_NONE>
 S90 void producer(const Args& a, uint32_t base, uint8_t* smem, int npairs) {
   const int pt = threadIdx.x - 256, q4 = pt & 3, row = pt >> 2;
   const int r = blockIdx.y;
@@ -497,6 +498,19 @@ S90 void producer(const Args& a, uint32_t base, uint8_t* smem, int npairs) {
   for (int i = 0; i < npairs; i++) {
     const uint32_t par = ((uint32_t)(i >> 1) & 1u) ^ 1u;  // a fresh barrier passes parity 1
     const int E = 2 * (i & 1), O = E + 1;
+    if constexpr (DIAG == DIAG_CONSUMERS) {
+      if (i >= 2) {  // no copies in flight: the rope's noinc arrival completes at once
+        wait(base, free_bar(base, E, 0), par);
+        signal(E, 0);
+        wait(base, free_bar(base, O, 1), par);
+        signal(O, 1);
+        wait(base, free_bar(base, E, 1), par);
+        signal(E, 1);
+        wait(base, free_bar(base, O, 0), par);
+        signal(O, 0);
+        continue;
+      }
+    }
     const bool next = i + 1 < npairs;
     const int nx0 = next ? entry_at(a, idx_row, (2 * i + 2) * BLK + row) : -1;
     const int nx1 = next ? entry_at(a, idx_row, (2 * i + 3) * BLK + row) : -1;
@@ -599,7 +613,7 @@ S90 void sparse_mla(const Args& a) {
 
   if (wg == 2) {
     reg_dealloc<Regs<true>::PRODUCER>();
-    producer<CONV>(a, base, smem, npairs);
+    producer<CONV, DIAG>(a, base, smem, npairs);
     cp_async_wait_all();
   } else {
     reg_alloc<Regs<true>::CONSUMER>();
