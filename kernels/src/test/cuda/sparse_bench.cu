@@ -742,9 +742,10 @@ int main(int argc, char** argv) {
   for (const Impl& i : kImpls)
     if (impl == i.name) found = &i;
   if ((mode != "check" && mode != "bench") || !found) {
-    fprintf(stderr,
-            "usage: sparse_bench check|bench v4|v5|v5pair|v6|v7|v3|v4cons|v4prod|v6prod|v5paircons|"
-            "v5pairprod|v7prod|v8|v8prod|v9|v9b|v9prod|v10|v10f|v10prod|v11|v11f|v11prod|v11cons\n");
+    fprintf(
+        stderr,
+        "usage: sparse_bench check|bench v4|v5|v5pair|v6|v7|v3|v4cons|v4prod|v6prod|v5paircons|"
+        "v5pairprod|v7prod|v8|v8prod|v9|v9b|v9prod|v10|v10f|v10prod|v11|v11f|v11prod|v11cons\n");
     return 2;
   }
   g_impl = *found;

@@ -146,9 +146,9 @@ SPARSE_FP8_V10(sparse_mla_fp8_v10f, 2)
 
 // Version 11 candidates (-Ddsabench.cuda.sparse=v11 / v11f; not the default until an H200 round
 // proves them): v4's roles with four 32-entry stages instead of two 64-entry tiles, so the producer
-// fills one pair of stages while the consumers compute the other (see sm90/decode/sparse_fp8_v11.cuh).
-// v11 converts with v4's instructions (dequant16: v4's tiles bit for bit), v11f with v5's. Same
-// grid and arguments as v4; its own shared-memory size.
+// fills one pair of stages while the consumers compute the other (see
+// sm90/decode/sparse_fp8_v11.cuh). v11 converts with v4's instructions (dequant16: v4's tiles bit
+// for bit), v11f with v5's. Same grid and arguments as v4; its own shared-memory size.
 #include "sm90/decode/sparse_fp8_v11.cuh"
 #define SPARSE_FP8_V11(NAME, CONV)                                                                \
   extern "C" __global__ void __launch_bounds__(sm90s::THREADS, 1)                                 \

@@ -28,17 +28,17 @@
 namespace sm90s {
 namespace v11 {
 
-constexpr int BLK = 32;                 // entries per stage
-constexpr int NST = 4;                  // stages
-constexpr int PANEL_K = BLK * 128;      // 32 rows x 64 bf16, 128-byte swizzled
-constexpr int TILE_K = 9 * PANEL_K;     // 32 rows x 576
-constexpr int PBYTES = HEADS * BLK * 2; // P of one block: 64 heads x 32 keys bf16
+constexpr int BLK = 32;                  // entries per stage
+constexpr int NST = 4;                   // stages
+constexpr int PANEL_K = BLK * 128;       // 32 rows x 64 bf16, 128-byte swizzled
+constexpr int TILE_K = 9 * PANEL_K;      // 32 rows x 576
+constexpr int PBYTES = HEADS * BLK * 2;  // P of one block: 64 heads x 32 keys bf16
 
 struct Layout {
   static constexpr int Q = 0;
   static constexpr int K = TILE;  // stage s at K + s * TILE_K
   static constexpr int P1 = K + NST * TILE_K;
-  static constexpr int FLAGS = P1 + PBYTES;   // [4][32] bytes: entry valid
+  static constexpr int FLAGS = P1 + PBYTES;  // [4][32] bytes: entry valid
   static constexpr int M0 = FLAGS + NST * BLK;
   static constexpr int M1 = M0 + HEADS * 4;
   static constexpr int SUM = M1 + HEADS * 4;  // [2][64] float
@@ -54,7 +54,7 @@ struct Layout {
   static_assert(BYTES <= 227 * 1024, "one CTA per SM: at most 227 KB of shared memory");
 };
 template <int S>
-constexpr int kt_ = Layout::K + S * TILE_K;  // byte offset of stage S
+constexpr int kt_ = Layout::K + (S * TILE_K);  // byte offset of stage S
 
 // v4's bounded wait, with this layout's GAVE_UP word (debug builds only).
 S90 void wait(uint32_t base, uint32_t bar, uint32_t parity) {
@@ -120,8 +120,7 @@ S90 void issue_s(float (&s)[16], uint64_t dk) {
   if constexpr (I < (P1 - P0) * 4) {
     constexpr int p = P0 + I / 4, kk = I % 4;
     wgmma_m64n32k16_ss<((Layout::Q + p * PANEL + kk * 32) >> 4),
-                       ((TILE_OFF + p * PANEL_K + kk * 32) >> 4), (FIRST && I == 0 ? 0 : 1)>(s,
-                                                                                              dk);
+                       ((TILE_OFF + p * PANEL_K + kk * 32) >> 4), (FIRST && I == 0 ? 0 : 1)>(s, dk);
     issue_s<TILE_OFF, P0, P1, FIRST, I + 1>(s, dk);
   }
 }
@@ -239,8 +238,8 @@ S90 void consumer(const Args& a, uint32_t base, uint8_t* smem, int npairs) {
 #pragma unroll
         for (int h = 0; h < 2; h++) {
           const int chunk = 2 * kk + jj, row = rows[h];
-          *reinterpret_cast<uint32_t*>(pt + row * 64 + ((chunk ^ ((row >> 1) & 3)) << 4) +
-                                       t * 4) = pf[4 * kk + 2 * jj + h];
+          *reinterpret_cast<uint32_t*>(pt + row * 64 + ((chunk ^ ((row >> 1) & 3)) << 4) + t * 4) =
+              pf[4 * kk + 2 * jj + h];
         }
       }
     }
