@@ -30,6 +30,12 @@
 //   v10f    warpgroup converts rows 32..63 of the half-tile only it reads, the producer (v9's ring)
 //           the rest (v10 converts with v4's instructions, v10f with v5's)
 //   v10prod diagnostic (bench only), defined here: v10's producer alone (consumers release at once)
+//   v11     candidates in sparse_fp8.cu (fp8 only): sparse_mla_fp8_v11 / _v11f, v4's roles on four
+//   v11f    32-entry stages (sm90/decode/sparse_fp8_v11.cuh; v11 converts with v4's instructions,
+//           v11f with v5's)
+//   v11prod diagnostic (bench only), defined here: v11's producer alone (consumers release at once)
+//   v11cons diagnostic (bench only), defined here: v11's consumers alone (the producer fills the
+//           first two pairs, then only re-signals the resident stages)
 //   v3      the previous version (dsa_sparse_mla.cu: dsa_sparse_mla_bf16_v3,
 //   dsa_sparse_mla_fp8_v3_pair)
 // An fp8-only implementation runs every check case with the fp8 cache (the bf16 cases' shapes too).
@@ -141,6 +147,24 @@ extern "C" __global__ void __launch_bounds__(sm90s::THREADS, 1)
                                       float scaleLog2) {
   sm90s::sparse_mla<true, false, false, sm90s::DIAG_PRODUCER, false, 0, 0, 1>(
       {q, cache, indices, out, T, P, k, scaleLog2});
+}
+
+extern "C" __global__ void __launch_bounds__(sm90s::THREADS, 1)
+    sparse_mla_fp8_v11_producer_alone(const __nv_bfloat16* __restrict__ q,
+                                      const uint8_t* __restrict__ cache,
+                                      const int* __restrict__ indices,
+                                      __nv_bfloat16* __restrict__ out, int T, int P, int k,
+                                      float scaleLog2) {
+  sm90s::v11::sparse_mla<1, sm90s::DIAG_PRODUCER>({q, cache, indices, out, T, P, k, scaleLog2});
+}
+
+extern "C" __global__ void __launch_bounds__(sm90s::THREADS, 1)
+    sparse_mla_fp8_v11_consumers_alone(const __nv_bfloat16* __restrict__ q,
+                                       const uint8_t* __restrict__ cache,
+                                       const int* __restrict__ indices,
+                                       __nv_bfloat16* __restrict__ out, int T, int P, int k,
+                                       float scaleLog2) {
+  sm90s::v11::sparse_mla<1, sm90s::DIAG_CONSUMERS>({q, cache, indices, out, T, P, k, scaleLog2});
 }
 
 #define CK(x)                                                                                \
@@ -259,7 +283,11 @@ enum class Kind {
   V9PROD,
   V10,
   V10F,
-  V10PROD
+  V10PROD,
+  V11,
+  V11F,
+  V11PROD,
+  V11CONS
 };
 struct Impl {
   const char* name;
@@ -288,6 +316,10 @@ static const Impl kImpls[] = {
     {"v10", Kind::V10, true, false},
     {"v10f", Kind::V10F, true, false},
     {"v10prod", Kind::V10PROD, true, true},
+    {"v11", Kind::V11, true, false},
+    {"v11f", Kind::V11F, true, false},
+    {"v11prod", Kind::V11PROD, true, true},
+    {"v11cons", Kind::V11CONS, true, true},
 };
 static Impl g_impl;
 
@@ -327,6 +359,11 @@ static void setup_kernels() {
         (const void*)sparse_mla_fp8_v5_pair_producer_alone,
         (const void*)sparse_mla_fp8_v7_producer_alone})
     CK(cudaFuncSetAttribute(f, cudaFuncAttributeMaxDynamicSharedMemorySize, sm90s::Layout::BYTES));
+  for (const void* f : {(const void*)sparse_mla_fp8_v11, (const void*)sparse_mla_fp8_v11f,
+                        (const void*)sparse_mla_fp8_v11_producer_alone,
+                        (const void*)sparse_mla_fp8_v11_consumers_alone})
+    CK(cudaFuncSetAttribute(f, cudaFuncAttributeMaxDynamicSharedMemorySize,
+                            sm90s::v11::Layout::BYTES));
 }
 
 // How many clusters of 2 (one CTA per SM) the GPU runs at once: the pair kernel's wave size.
@@ -352,7 +389,7 @@ static void run_sparse(bool fp8, const __nv_bfloat16* q, const void* cache, cons
   dim3 grid(2, batch * T);
   const uint8_t* c8 = (const uint8_t*)cache;
   const __nv_bfloat16* c16 = (const __nv_bfloat16*)cache;
-  constexpr int TH = sm90s::THREADS, SM = sm90s::Layout::BYTES;
+  constexpr int TH = sm90s::THREADS, SM = sm90s::Layout::BYTES, SM11 = sm90s::v11::Layout::BYTES;
   switch (g_impl.kind) {
     case Kind::V4:
       if (fp8)
@@ -415,6 +452,18 @@ static void run_sparse(bool fp8, const __nv_bfloat16* q, const void* cache, cons
       break;
     case Kind::V10PROD:
       sparse_mla_fp8_v10_producer_alone<<<grid, TH, SM>>>(q, c8, idx, out, T, P, k, scaleLog2);
+      break;
+    case Kind::V11:
+      sparse_mla_fp8_v11<<<grid, TH, SM11>>>(q, c8, idx, out, T, P, k, scaleLog2);
+      break;
+    case Kind::V11F:
+      sparse_mla_fp8_v11f<<<grid, TH, SM11>>>(q, c8, idx, out, T, P, k, scaleLog2);
+      break;
+    case Kind::V11PROD:
+      sparse_mla_fp8_v11_producer_alone<<<grid, TH, SM11>>>(q, c8, idx, out, T, P, k, scaleLog2);
+      break;
+    case Kind::V11CONS:
+      sparse_mla_fp8_v11_consumers_alone<<<grid, TH, SM11>>>(q, c8, idx, out, T, P, k, scaleLog2);
       break;
     case Kind::V3:
       if (fp8)
@@ -693,9 +742,10 @@ int main(int argc, char** argv) {
   for (const Impl& i : kImpls)
     if (impl == i.name) found = &i;
   if ((mode != "check" && mode != "bench") || !found) {
-    fprintf(stderr,
-            "usage: sparse_bench check|bench v4|v5|v5pair|v6|v7|v3|v4cons|v4prod|v6prod|v5paircons|"
-            "v5pairprod|v7prod|v8|v8prod|v9|v9b|v9prod|v10|v10f|v10prod\n");
+    fprintf(
+        stderr,
+        "usage: sparse_bench check|bench v4|v5|v5pair|v6|v7|v3|v4cons|v4prod|v6prod|v5paircons|"
+        "v5pairprod|v7prod|v8|v8prod|v9|v9b|v9prod|v10|v10f|v10prod|v11|v11f|v11prod|v11cons\n");
     return 2;
   }
   g_impl = *found;

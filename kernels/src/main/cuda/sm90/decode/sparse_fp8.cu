@@ -143,3 +143,23 @@ SPARSE_FP8_V9(sparse_mla_fp8_v9b, 134)
 SPARSE_FP8_V10(sparse_mla_fp8_v10, 1)
 SPARSE_FP8_V10(sparse_mla_fp8_v10f, 2)
 #undef SPARSE_FP8_V10
+
+// Version 11 candidates (-Ddsabench.cuda.sparse=v11 / v11f; not the default until an H200 round
+// proves them): v4's roles with four 32-entry stages instead of two 64-entry tiles, so the producer
+// fills one pair of stages while the consumers compute the other (see
+// sm90/decode/sparse_fp8_v11.cuh). v11 converts with v4's instructions (dequant16: v4's tiles bit
+// for bit), v11f with v5's. Same grid and arguments as v4; its own shared-memory size.
+#include "sm90/decode/sparse_fp8_v11.cuh"
+#define SPARSE_FP8_V11(NAME, CONV)                                                                \
+  extern "C" __global__ void __launch_bounds__(sm90s::THREADS, 1)                                 \
+      NAME(const __nv_bfloat16* __restrict__ q, const uint8_t* __restrict__ cache,                \
+           const int* __restrict__ indices, __nv_bfloat16* __restrict__ out, int T, int P, int k, \
+           float scaleLog2) {                                                                     \
+    sm90s::v11::sparse_mla<CONV>({q, cache, indices, out, T, P, k, scaleLog2});                   \
+  }                                                                                               \
+  extern "C" __device__ const int NAME##_smem_bytes = sm90s::v11::Layout::BYTES;                  \
+  extern "C" __device__ const int NAME##_threads = sm90s::THREADS;                                \
+  extern "C" __device__ const int NAME##_heads_per_cta = sm90s::HEADS;
+SPARSE_FP8_V11(sparse_mla_fp8_v11, 1)
+SPARSE_FP8_V11(sparse_mla_fp8_v11f, 2)
+#undef SPARSE_FP8_V11

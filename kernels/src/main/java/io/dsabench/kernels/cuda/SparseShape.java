@@ -24,8 +24,12 @@ package io.dsabench.kernels.cuda;
  * of the sdec11 round, same module): {@code sparse_mla_fp8_v10} / {@code sparse_mla_fp8_v10f}, v4
  * whose consumer warpgroups each convert a quarter of every block pair's rows (the half-tile only
  * they read) while they would wait for the producer, which does the rest; v10 converts with v4's
- * instructions, v10f with v5's; same grid, arguments and shared memory as v4. {@code v3}:
- * dsa_sparse_mla.cu's dsa_sparse_mla_bf16_v3 and, for the fp8 cache, its CTA pair
+ * instructions, v10f with v5's; same grid, arguments and shared memory as v4. {@code v11} / {@code
+ * v11f} (candidates of the sdec12 round, same module): {@code sparse_mla_fp8_v11} / {@code
+ * sparse_mla_fp8_v11f}, v4's roles on four 32-entry stages instead of two 64-entry tiles (the
+ * producer fills one stage pair while the consumers compute the other); v11 converts with v4's
+ * instructions, v11f with v5's; same grid and arguments, its shared-memory size from its export.
+ * {@code v3}: dsa_sparse_mla.cu's dsa_sparse_mla_bf16_v3 and, for the fp8 cache, its CTA pair
  * dsa_sparse_mla_fp8_v3_pair. System property {@code dsabench.cuda.sparse} picks one for A/B runs.
  * Other GPUs always run the portable mma.sync kernels. (The version-4 CTA pair {@code v4pair} lost
  * on the H200 and left the sources: kernels/NOTES.md says where it is.)
@@ -47,19 +51,21 @@ final class SparseShape {
         && !v.equals("v9")
         && !v.equals("v9b")
         && !v.equals("v10")
-        && !v.equals("v10f")) {
+        && !v.equals("v10f")
+        && !v.equals("v11")
+        && !v.equals("v11f")) {
       throw new IllegalArgumentException(
           PROPERTY
               + ": '"
               + v
-              + "' is not one of v3, v4, v5, v5pair, v6, v7, v8, v9, v9b, v10, v10f");
+              + "' is not one of v3, v4, v5, v5pair, v6, v7, v8, v9, v9b, v10, v10f, v11, v11f");
     }
     return v;
   }
 
   /**
    * Whether the version runs the sm90 kernels of sm90/prefill/sparse.cu and
-   * sm90/decode/sparse_fp8.cu (version 4 and the version 5 to 10 candidates: their modules, launch
+   * sm90/decode/sparse_fp8.cu (version 4 and the version 5 to 11 candidates: their modules, launch
    * constants).
    */
   static boolean isV4(String version) {
@@ -70,7 +76,9 @@ final class SparseShape {
         || version.equals("v8")
         || version.startsWith("v9")
         || version.equals("v10")
-        || version.equals("v10f");
+        || version.equals("v10f")
+        || version.equals("v11")
+        || version.equals("v11f");
   }
 
   /** The module of a v4 kernel: the cubin's folder and name under kernels/src/main/cuda. */
@@ -80,9 +88,9 @@ final class SparseShape {
 
   /**
    * The sm90 kernel of a version ({@code v4}, {@code v5}, {@code v5pair}, {@code v6}, {@code v7},
-   * {@code v8}, {@code v9}, {@code v9b}, {@code v10}, {@code v10f}: the candidates change only the
-   * fp8 one); it exports {@code <kernel>_smem_bytes}, {@code <kernel>_threads} and {@code
-   * <kernel>_heads_per_cta}.
+   * {@code v8}, {@code v9}, {@code v9b}, {@code v10}, {@code v10f}, {@code v11}, {@code v11f}: the
+   * candidates change only the fp8 one); it exports {@code <kernel>_smem_bytes}, {@code
+   * <kernel>_threads} and {@code <kernel>_heads_per_cta}.
    */
   static String v4Kernel(boolean fp8Cache, String version) {
     if (!fp8Cache) {
@@ -107,6 +115,10 @@ final class SparseShape {
         return "sparse_mla_fp8_v10";
       case "v10f":
         return "sparse_mla_fp8_v10f";
+      case "v11":
+        return "sparse_mla_fp8_v11";
+      case "v11f":
+        return "sparse_mla_fp8_v11f";
       default:
         return "sparse_mla_fp8_v4";
     }
