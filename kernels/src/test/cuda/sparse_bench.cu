@@ -36,6 +36,12 @@
 //   v11prod diagnostic (bench only), defined here: v11's producer alone (consumers release at once)
 //   v11cons diagnostic (bench only), defined here: v11's consumers alone (the producer fills the
 //           first two pairs, then only re-signals the resident stages)
+//   v12     candidates in sparse_fp8.cu (fp8 only): sparse_mla_fp8_v12 / _v12f, v11's stages with
+//   v12f    v10's consumer share (each consumer warpgroup converts 16 rows of the stage-half only it
+//           reads; v12 with v4's instructions, v12f with v5's)
+//   v12prod diagnostic (bench only), defined here: v12's producer alone (consumers release at once)
+//   v12h    candidate (driver only), defined here: v12 with the consumers converting all 32 rows
+//           of those stage-halves (half of the conversion; v4's instructions)
 //   v3      the previous version (dsa_sparse_mla.cu: dsa_sparse_mla_bf16_v3,
 //   dsa_sparse_mla_fp8_v3_pair)
 // An fp8-only implementation runs every check case with the fp8 cache (the bf16 cases' shapes too).
@@ -167,6 +173,26 @@ extern "C" __global__ void __launch_bounds__(sm90s::THREADS, 1)
   sm90s::v11::sparse_mla<1, sm90s::DIAG_CONSUMERS>({q, cache, indices, out, T, P, k, scaleLog2});
 }
 
+// Version 12's producer alone (its consumers release every stage-half at once and convert nothing:
+// the producer's three quarters of the conversion).
+extern "C" __global__ void __launch_bounds__(sm90s::THREADS, 1)
+    sparse_mla_fp8_v12_producer_alone(const __nv_bfloat16* __restrict__ q,
+                                      const uint8_t* __restrict__ cache,
+                                      const int* __restrict__ indices,
+                                      __nv_bfloat16* __restrict__ out, int T, int P, int k,
+                                      float scaleLog2) {
+  sm90s::v11::sparse_mla<1, sm90s::DIAG_PRODUCER, 16>({q, cache, indices, out, T, P, k, scaleLog2});
+}
+
+// Version 12 with half of the conversion on the consumers (all 32 rows of each single-reader
+// stage-half; v4's conversion): the other end of the balance.
+extern "C" __global__ void __launch_bounds__(sm90s::THREADS, 1)
+    sparse_mla_fp8_v12h(const __nv_bfloat16* __restrict__ q, const uint8_t* __restrict__ cache,
+                        const int* __restrict__ indices, __nv_bfloat16* __restrict__ out, int T,
+                        int P, int k, float scaleLog2) {
+  sm90s::v11::sparse_mla<1, sm90s::DIAG_NONE, 32>({q, cache, indices, out, T, P, k, scaleLog2});
+}
+
 #define CK(x)                                                                                \
   do {                                                                                       \
     cudaError_t e_ = (x);                                                                    \
@@ -287,7 +313,11 @@ enum class Kind {
   V11,
   V11F,
   V11PROD,
-  V11CONS
+  V11CONS,
+  V12,
+  V12F,
+  V12PROD,
+  V12H
 };
 struct Impl {
   const char* name;
@@ -320,6 +350,10 @@ static const Impl kImpls[] = {
     {"v11f", Kind::V11F, true, false},
     {"v11prod", Kind::V11PROD, true, true},
     {"v11cons", Kind::V11CONS, true, true},
+    {"v12", Kind::V12, true, false},
+    {"v12f", Kind::V12F, true, false},
+    {"v12prod", Kind::V12PROD, true, true},
+    {"v12h", Kind::V12H, true, false},
 };
 static Impl g_impl;
 
@@ -361,7 +395,10 @@ static void setup_kernels() {
     CK(cudaFuncSetAttribute(f, cudaFuncAttributeMaxDynamicSharedMemorySize, sm90s::Layout::BYTES));
   for (const void* f : {(const void*)sparse_mla_fp8_v11, (const void*)sparse_mla_fp8_v11f,
                         (const void*)sparse_mla_fp8_v11_producer_alone,
-                        (const void*)sparse_mla_fp8_v11_consumers_alone})
+                        (const void*)sparse_mla_fp8_v11_consumers_alone,
+                        (const void*)sparse_mla_fp8_v12, (const void*)sparse_mla_fp8_v12f,
+                        (const void*)sparse_mla_fp8_v12_producer_alone,
+                        (const void*)sparse_mla_fp8_v12h})
     CK(cudaFuncSetAttribute(f, cudaFuncAttributeMaxDynamicSharedMemorySize,
                             sm90s::v11::Layout::BYTES));
 }
@@ -464,6 +501,18 @@ static void run_sparse(bool fp8, const __nv_bfloat16* q, const void* cache, cons
       break;
     case Kind::V11CONS:
       sparse_mla_fp8_v11_consumers_alone<<<grid, TH, SM11>>>(q, c8, idx, out, T, P, k, scaleLog2);
+      break;
+    case Kind::V12:
+      sparse_mla_fp8_v12<<<grid, TH, SM11>>>(q, c8, idx, out, T, P, k, scaleLog2);
+      break;
+    case Kind::V12F:
+      sparse_mla_fp8_v12f<<<grid, TH, SM11>>>(q, c8, idx, out, T, P, k, scaleLog2);
+      break;
+    case Kind::V12PROD:
+      sparse_mla_fp8_v12_producer_alone<<<grid, TH, SM11>>>(q, c8, idx, out, T, P, k, scaleLog2);
+      break;
+    case Kind::V12H:
+      sparse_mla_fp8_v12h<<<grid, TH, SM11>>>(q, c8, idx, out, T, P, k, scaleLog2);
       break;
     case Kind::V3:
       if (fp8)
@@ -745,7 +794,7 @@ int main(int argc, char** argv) {
     fprintf(
         stderr,
         "usage: sparse_bench check|bench v4|v5|v5pair|v6|v7|v3|v4cons|v4prod|v6prod|v5paircons|"
-        "v5pairprod|v7prod|v8|v8prod|v9|v9b|v9prod|v10|v10f|v10prod|v11|v11f|v11prod|v11cons\n");
+        "v5pairprod|v7prod|v8|v8prod|v9|v9b|v9prod|v10|v10f|v10prod|v11|v11f|v11prod|v11cons|v12|v12f|v12prod|v12h\n");
     return 2;
   }
   g_impl = *found;

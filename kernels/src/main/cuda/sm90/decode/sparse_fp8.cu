@@ -163,3 +163,23 @@ SPARSE_FP8_V10(sparse_mla_fp8_v10f, 2)
 SPARSE_FP8_V11(sparse_mla_fp8_v11, 1)
 SPARSE_FP8_V11(sparse_mla_fp8_v11f, 2)
 #undef SPARSE_FP8_V11
+
+// Version 12 candidates (-Ddsabench.cuda.sparse=v12 / v12f; not the default until an H200 round
+// proves them): v11's four stages plus v10's consumer share of the conversion (each consumer
+// warpgroup converts 16 of the 32 rows of the stage-half only it reads; see the v12 note in
+// sm90/decode/sparse_fp8_v11.cuh). v12 converts with v4's instructions (v4's tiles bit for bit),
+// v12f with v5's. Same grid and arguments as v4; v11's shared-memory size.
+#define SPARSE_FP8_V12(NAME, CONV, SHARE)                                                         \
+  extern "C" __global__ void __launch_bounds__(sm90s::THREADS, 1)                                 \
+      NAME(const __nv_bfloat16* __restrict__ q, const uint8_t* __restrict__ cache,                \
+           const int* __restrict__ indices, __nv_bfloat16* __restrict__ out, int T, int P, int k, \
+           float scaleLog2) {                                                                     \
+    sm90s::v11::sparse_mla<CONV, sm90s::DIAG_NONE, SHARE>(                                        \
+        {q, cache, indices, out, T, P, k, scaleLog2});                                            \
+  }                                                                                               \
+  extern "C" __device__ const int NAME##_smem_bytes = sm90s::v11::Layout::BYTES;                  \
+  extern "C" __device__ const int NAME##_threads = sm90s::THREADS;                                \
+  extern "C" __device__ const int NAME##_heads_per_cta = sm90s::HEADS;
+SPARSE_FP8_V12(sparse_mla_fp8_v12, 1, 16)
+SPARSE_FP8_V12(sparse_mla_fp8_v12f, 2, 16)
+#undef SPARSE_FP8_V12

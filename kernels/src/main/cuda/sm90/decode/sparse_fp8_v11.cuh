@@ -22,6 +22,16 @@
 //   - barrier phases: block b sits in stage b mod 4, its n-th use n = b / 4.
 // The softmax (one running max shared through WG0 -> WG1 -> WG0, P of WG0 rescaled to WG1's max)
 // is v4's, per 32-entry block.
+//
+// Version 12 (SHARE > 0): v11 plus version 10's consumer share of the conversion. Two stage-halves
+// of a pair have one reader each: E's left half (WG0: S panels 0..3, P V on dims 0..255) and E+1's
+// right half (WG1: S panels 4..7, P V on dims 256..511). WG0 converts SHARE rows of its next E left
+// (rows 32 - SHARE .. 31), WG1 SHARE rows of its next E+1 right (rows 0 .. SHARE - 1), into the
+// registers s / pf leave dead between their last P V and their next S, then fence.proxy.async and
+// a 128-thread named barrier of their own (BAR_CONV0 + wg) before their S. The producer skips those
+// rows' values (still the rope and the flag of E+1 right, still every arrival). With SHARE 16 the
+// skipped rows are producer warps 2, 3 in E left and warps 0, 1 in E+1 right: each producer warp
+// (one per SM sub-partition) drops one of its four stage-halves per pair, a quarter of its work.
 #pragma once
 #include "sm90/sparse_mla.cuh"
 
@@ -154,6 +164,7 @@ using St = std::integral_constant<int, S>;
 
 // The consumers (WG0, WG1). Pair i: blocks 2i (stage E = 2 (i mod 2), scored by WG0) and 2i + 1
 // (stage E + 1, WG1); phase parity of use n = i / 2 is n mod 2.
+template <int CONV, int SHARE>
 S90 void consumer(const Args& a, uint32_t base, uint8_t* smem, int npairs) {
   const int wg = threadIdx.x >> 7, w = (threadIdx.x >> 5) & 3, lane = threadIdx.x & 31;
   const int g = lane >> 2, t = lane & 3;
@@ -244,6 +255,56 @@ S90 void consumer(const Args& a, uint32_t base, uint8_t* smem, int npairs) {
       }
     }
   };
+  // Version 12's share: thread ct of the warpgroup takes row r0 + ct / TPR of the stage-half (WG0:
+  // left, rows 32 - SHARE ..; WG1: right, rows 0 ..), NPT of the half's 4 panels (16 e4m3 each,
+  // chunk ct mod 4), and the half's two tile scales. cload issues the loads of a block (zeros for
+  // a -1 entry: masked scores, but its values must not be NaN); cconv converts, stores, fences for
+  // the async proxy and syncs the warpgroup, so its next S sees every row. (Row and chunk are
+  // recomputed from threadIdx.x at each use, as in v10: registers held across the loop spill.)
+  constexpr int TPR = SHARE > 0 ? 128 / SHARE : 1, NPT = SHARE > 0 ? 16 / TPR : 1;
+  static_assert(SHARE == 0 || SHARE == 16 || SHARE == 32, "share: 16 or 32 rows of 32");
+  uint4 cv[NPT];
+  float2 csc;
+  auto crow = [&]() { return (wg ? 0 : 32 - SHARE) + ((threadIdx.x & 127) / TPR); };
+  auto cpanel0 = [&]() { return (((threadIdx.x & 127) >> 2) % (4 / NPT)) * NPT; };
+  auto cload = [&](int block) {
+    const int* idx_row = a.indices + (size_t)blockIdx.y * a.k;
+    const int id = entry_at(a, idx_row, block * BLK + crow());
+    if (id >= 0) {
+      const uint8_t* e = a.cache + ((size_t)(blockIdx.y / a.T) * a.P + id) * RAW;
+      const uint8_t* v = e + wg * 256 + cpanel0() * 64 + (threadIdx.x & 3) * 16;
+#pragma unroll
+      for (int p = 0; p < NPT; p++) cv[p] = ld_stream_16(v + p * 64);
+      csc = ld_stream_f2(e + 512 + wg * 8);
+    } else {
+#pragma unroll
+      for (int p = 0; p < NPT; p++) cv[p] = make_uint4(0u, 0u, 0u, 0u);
+      csc = make_float2(0.f, 0.f);
+    }
+  };
+  auto cconv = [&](int st) {
+    const int c_row = crow(), c_q4 = threadIdx.x & 3, p0 = cpanel0();
+    const uint32_t rowa = base + Layout::K + st * TILE_K + (wg * 4 + p0) * PANEL_K + c_row * 128;
+    const uint32_t rx = c_row & 7;
+#pragma unroll
+    for (int p = 0; p < NPT; p++) {
+      const float sc = p0 + p < 2 ? csc.x : csc.y;
+      uint4 lo, hi;
+      if constexpr (CONV == 1) {
+        dequant16(cv[p], __floats2bfloat162_rn(sc, sc), lo, hi);
+      } else {
+        dequant16_v5(cv[p], __floats2bfloat162_rn(sc * 0x1p120f, sc * 0x1p120f), lo, hi);
+      }
+      st_shared_16(rowa + p * PANEL_K + (((2 * c_q4) ^ rx) << 4), lo);
+      st_shared_16(rowa + p * PANEL_K + (((2 * c_q4 + 1) ^ rx) << 4), hi);
+    }
+    fence_proxy_async_cta();
+    if (wg == 0) {  // constant barrier ids: a computed one makes ptxas reserve all 16
+      named_sync(BAR_CONV0, 128);
+    } else {
+      named_sync(BAR_CONV0 + 1, 128);
+    }
+  };
   if (npairs > 0) wait(base, base + Layout::QBAR, 0);
   if (wg == 0) {
     // Pair i on stages E = 2 SP, E + 1: S of block 2i is in s (issued at the end of pair i-1).
@@ -291,6 +352,9 @@ S90 void consumer(const Args& a, uint32_t base, uint8_t* smem, int npairs) {
       fence_proxy_async_cta();
       named_arrive(BAR_P0, 256);
       if (__any_sync(0xffffffffu, moved1)) rescale_o(f);
+      // v12: s and pf are dead until the next S; stage EN's left half (block 2i+2) was released
+      // by this warpgroup in pair i-1 and only it reads it.
+      if constexpr (SHARE > 0 && decltype(has_next)::value) cload(2 * i + 2);
       named_sync(BAR_P1, 256);
       fence_regs(o);
       wgmma_fence();
@@ -299,6 +363,7 @@ S90 void consumer(const Args& a, uint32_t base, uint8_t* smem, int npairs) {
       if constexpr (decltype(has_next)::value) {
         // S of block 2i+2 (the other stage pair, filled while this one was computed).
         const uint32_t par = (uint32_t)((i + 1) >> 1) & 1u;
+        if constexpr (SHARE > 0) cconv(EN);  // while P1 V1 runs
         wait_ready(EN, 0, par);
         fence_regs(s);
         wgmma_fence();
@@ -320,6 +385,10 @@ S90 void consumer(const Args& a, uint32_t base, uint8_t* smem, int npairs) {
       }
     };
     if (npairs > 0) {
+      if constexpr (SHARE > 0) {
+        cload(0);
+        cconv(0);
+      }
       wait_ready(0, 0, 0);
       fence_regs(s);
       wgmma_fence();
@@ -393,11 +462,23 @@ S90 void consumer(const Args& a, uint32_t base, uint8_t* smem, int npairs) {
       named_arrive(BAR_P1, 256);
       wgmma_wait<1>();
       release(O, 1);
+      // v12: P1 V1 has retired, so s and pf are dead until the next S; the next odd stage's right
+      // half (block 2i+3) was released by this warpgroup in pair i-1 and only it reads it: its
+      // rows load while P0 V0 runs and are converted after it.
+      const bool conv_next = SHARE > 0 && i + 1 < npairs;
+      if (conv_next) cload(2 * i + 3);
       wgmma_wait<0>();
       fence_regs(o);
       fence_regs(pf);
       release(E, 1);
+      if (conv_next) cconv(4 - O);
     };
+    if constexpr (SHARE > 0) {
+      if (npairs > 0) {
+        cload(1);
+        cconv(1);
+      }
+    }
     for (int i = 0; i < npairs; i++) {
       if (i & 1) {
         pair(i, St<1>{});
@@ -436,14 +517,18 @@ S90 void consumer(const Args& a, uint32_t base, uint8_t* smem, int npairs) {
 // CONV 1: v4's conversion (dequant16), 2: v5's (dequant16_v5). DIAG_CONSUMERS (driver only): the
 // first two pairs as always, then only the barriers (the consumers run on resident stages).
 // DIAG_PRODUCER is handled by the consumers' stand-in (consumer_release_only).
-template <int CONV, int DIAG = DIAG_NONE>
+template <int CONV, int DIAG = DIAG_NONE, int SHARE = 0>
 S90 void producer(const Args& a, uint32_t base, uint8_t* smem, int npairs) {
   const int pt = threadIdx.x - 256, q4 = pt & 3, row = pt >> 2;
   const int r = blockIdx.y;
   const int* idx_row = a.indices + (size_t)r * a.k;
   const uint8_t* seq = a.cache + (size_t)(r / a.T) * a.P * RAW;
+  // v12: rows the consumers convert (E left: the last SHARE rows; E+1 right: the first SHARE),
+  // warp-uniform for SHARE 16 / 32.
+  const bool skipL = SHARE > 0 && row >= 32 - SHARE, skipR = SHARE > 0 && row < SHARE;
   auto load = [&](int id, auto right, Fp8Half& h) {
     constexpr bool RT = decltype(right)::value;
+    if (RT ? skipR : skipL) return;
     if (id >= 0) {
       const uint8_t* e = seq + (size_t)id * RAW;
 #pragma unroll
@@ -459,20 +544,22 @@ S90 void producer(const Args& a, uint32_t base, uint8_t* smem, int npairs) {
     constexpr bool RT = decltype(right)::value;
     const uint32_t tile = base + Layout::K + st * TILE_K;
     const uint32_t rowoff = row * 128, rx = row & 7;
+    if (!(RT ? skipR : skipL)) {
 #pragma unroll
-    for (int p = 0; p < 4; p++) {
-      const float sc = p < 2 ? h.scale.x : h.scale.y;
-      uint4 v = h.v[p];
-      asm volatile("" : "+r"(v.x), "+r"(v.y), "+r"(v.z), "+r"(v.w));  // panel by panel
-      uint4 lo, hi;
-      if constexpr (CONV == 1) {
-        dequant16(v, __floats2bfloat162_rn(sc, sc), lo, hi);
-      } else {
-        dequant16_v5(v, __floats2bfloat162_rn(sc * 0x1p120f, sc * 0x1p120f), lo, hi);
+      for (int p = 0; p < 4; p++) {
+        const float sc = p < 2 ? h.scale.x : h.scale.y;
+        uint4 v = h.v[p];
+        asm volatile("" : "+r"(v.x), "+r"(v.y), "+r"(v.z), "+r"(v.w));  // panel by panel
+        uint4 lo, hi;
+        if constexpr (CONV == 1) {
+          dequant16(v, __floats2bfloat162_rn(sc, sc), lo, hi);
+        } else {
+          dequant16_v5(v, __floats2bfloat162_rn(sc * 0x1p120f, sc * 0x1p120f), lo, hi);
+        }
+        const uint32_t panel = tile + ((RT ? 4 : 0) + p) * PANEL_K + rowoff;
+        st_shared_16(panel + (((2 * q4) ^ rx) << 4), lo);
+        st_shared_16(panel + (((2 * q4 + 1) ^ rx) << 4), hi);
       }
-      const uint32_t panel = tile + ((RT ? 4 : 0) + p) * PANEL_K + rowoff;
-      st_shared_16(panel + (((2 * q4) ^ rx) << 4), lo);
-      st_shared_16(panel + (((2 * q4 + 1) ^ rx) << 4), hi);
     }
     if constexpr (RT) {
       const uint32_t panel = tile + 8 * PANEL_K + rowoff;
@@ -556,7 +643,7 @@ S90 void consumer_release_only(uint32_t base, int npairs) {
   }
 }
 
-template <int CONV, int DIAG = DIAG_NONE>
+template <int CONV, int DIAG = DIAG_NONE, int SHARE = 0>
 S90 void sparse_mla(const Args& a) {
   extern __shared__ uint8_t smem_raw[];
   const uint32_t raw0 = smem_u32(smem_raw);
@@ -612,14 +699,14 @@ S90 void sparse_mla(const Args& a) {
 
   if (wg == 2) {
     reg_dealloc<Regs<true>::PRODUCER>();
-    producer<CONV, DIAG>(a, base, smem, npairs);
+    producer<CONV, DIAG, SHARE>(a, base, smem, npairs);
     cp_async_wait_all();
   } else {
     reg_alloc<Regs<true>::CONSUMER>();
     if constexpr (DIAG == DIAG_PRODUCER) {
       consumer_release_only(base, npairs);
     } else {
-      consumer(a, base, smem, npairs);
+      consumer<CONV, SHARE>(a, base, smem, npairs);
     }
   }
 }

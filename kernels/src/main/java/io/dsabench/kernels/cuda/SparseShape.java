@@ -29,7 +29,11 @@ package io.dsabench.kernels.cuda;
  * sparse_mla_fp8_v11f}, v4's roles on four 32-entry stages instead of two 64-entry tiles (the
  * producer fills one stage pair while the consumers compute the other); v11 converts with v4's
  * instructions, v11f with v5's; same grid and arguments, its shared-memory size from its export.
- * {@code v3}: dsa_sparse_mla.cu's dsa_sparse_mla_bf16_v3 and, for the fp8 cache, its CTA pair
+ * {@code v12} / {@code v12f} (candidates of the sdec13 round, same module): {@code
+ * sparse_mla_fp8_v12} / {@code sparse_mla_fp8_v12f}, v11's four stages with v10's consumer share
+ * (each consumer warpgroup converts 16 rows of the stage-half only it reads, the producer the
+ * rest); v12 converts with v4's instructions, v12f with v5's; launch as v11. {@code v3}:
+ * dsa_sparse_mla.cu's dsa_sparse_mla_bf16_v3 and, for the fp8 cache, its CTA pair
  * dsa_sparse_mla_fp8_v3_pair. System property {@code dsabench.cuda.sparse} picks one for A/B runs.
  * Other GPUs always run the portable mma.sync kernels. (The version-4 CTA pair {@code v4pair} lost
  * on the H200 and left the sources: kernels/NOTES.md says where it is.)
@@ -53,19 +57,21 @@ final class SparseShape {
         && !v.equals("v10")
         && !v.equals("v10f")
         && !v.equals("v11")
-        && !v.equals("v11f")) {
+        && !v.equals("v11f")
+        && !v.equals("v12")
+        && !v.equals("v12f")) {
       throw new IllegalArgumentException(
           PROPERTY
               + ": '"
               + v
-              + "' is not one of v3, v4, v5, v5pair, v6, v7, v8, v9, v9b, v10, v10f, v11, v11f");
+              + "' is not one of v3, v4, v5, v5pair, v6, v7, v8, v9, v9b, v10, v10f, v11, v11f, v12, v12f");
     }
     return v;
   }
 
   /**
    * Whether the version runs the sm90 kernels of sm90/prefill/sparse.cu and
-   * sm90/decode/sparse_fp8.cu (version 4 and the version 5 to 11 candidates: their modules, launch
+   * sm90/decode/sparse_fp8.cu (version 4 and the version 5 to 12 candidates: their modules, launch
    * constants).
    */
   static boolean isV4(String version) {
@@ -78,7 +84,9 @@ final class SparseShape {
         || version.equals("v10")
         || version.equals("v10f")
         || version.equals("v11")
-        || version.equals("v11f");
+        || version.equals("v11f")
+        || version.equals("v12")
+        || version.equals("v12f");
   }
 
   /** The module of a v4 kernel: the cubin's folder and name under kernels/src/main/cuda. */
@@ -88,9 +96,9 @@ final class SparseShape {
 
   /**
    * The sm90 kernel of a version ({@code v4}, {@code v5}, {@code v5pair}, {@code v6}, {@code v7},
-   * {@code v8}, {@code v9}, {@code v9b}, {@code v10}, {@code v10f}, {@code v11}, {@code v11f}: the
-   * candidates change only the fp8 one); it exports {@code <kernel>_smem_bytes}, {@code
-   * <kernel>_threads} and {@code <kernel>_heads_per_cta}.
+   * {@code v8}, {@code v9}, {@code v9b}, {@code v10}, {@code v10f}, {@code v11}, {@code v11f},
+   * {@code v12}, {@code v12f}: the candidates change only the fp8 one); it exports {@code
+   * <kernel>_smem_bytes}, {@code <kernel>_threads} and {@code <kernel>_heads_per_cta}.
    */
   static String v4Kernel(boolean fp8Cache, String version) {
     if (!fp8Cache) {
@@ -117,6 +125,10 @@ final class SparseShape {
         return "sparse_mla_fp8_v10f";
       case "v11":
         return "sparse_mla_fp8_v11";
+      case "v12":
+        return "sparse_mla_fp8_v12";
+      case "v12f":
+        return "sparse_mla_fp8_v12f";
       case "v11f":
         return "sparse_mla_fp8_v11f";
       default:

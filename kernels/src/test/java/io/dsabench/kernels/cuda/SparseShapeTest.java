@@ -45,18 +45,20 @@ class SparseShapeTest {
     assertThat(SparseShape.version()).isEqualTo("v11");
     assertThat(SparseShape.isV4("v11")).isTrue();
     assertThat(SparseShape.isV4("v11f")).isTrue();
+    assertThat(SparseShape.isV4("v12")).isTrue();
+    assertThat(SparseShape.isV4("v12f")).isTrue();
   }
 
   @Test
   void removedAndUnknownVersionsAreNamedWithTheChoices() {
-    for (String gone : new String[] {"v4pair", "v12"}) {
+    for (String gone : new String[] {"v4pair", "v13"}) {
       System.setProperty(SparseShape.PROPERTY, gone);
       assertThatThrownBy(SparseShape::version)
           .isInstanceOf(IllegalArgumentException.class)
           .hasMessage(
               "dsabench.cuda.sparse: '"
                   + gone
-                  + "' is not one of v3, v4, v5, v5pair, v6, v7, v8, v9, v9b, v10, v10f, v11, v11f");
+                  + "' is not one of v3, v4, v5, v5pair, v6, v7, v8, v9, v9b, v10, v10f, v11, v11f, v12, v12f");
     }
   }
 
@@ -83,6 +85,8 @@ class SparseShapeTest {
     assertThat(SparseShape.v4Kernel(false, "v10")).isEqualTo("sparse_mla_bf16_v4");
     assertThat(SparseShape.v4Kernel(true, "v11")).isEqualTo("sparse_mla_fp8_v11");
     assertThat(SparseShape.v4Kernel(true, "v11f")).isEqualTo("sparse_mla_fp8_v11f");
+    assertThat(SparseShape.v4Kernel(true, "v12")).isEqualTo("sparse_mla_fp8_v12");
+    assertThat(SparseShape.v4Kernel(true, "v12f")).isEqualTo("sparse_mla_fp8_v12f");
     assertThat(SparseShape.v4Kernel(false, "v11")).isEqualTo("sparse_mla_bf16_v4");
   }
 }
