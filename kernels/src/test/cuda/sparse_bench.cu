@@ -37,8 +37,8 @@
 //   v11cons diagnostic (bench only), defined here: v11's consumers alone (the producer fills the
 //           first two pairs, then only re-signals the resident stages)
 //   v12     candidates in sparse_fp8.cu (fp8 only): sparse_mla_fp8_v12 / _v12f, v11's stages with
-//   v12f    v10's consumer share (each consumer warpgroup converts 16 rows of the stage-half only it
-//           reads; v12 with v4's instructions, v12f with v5's)
+//   v12f    v10's consumer share (each consumer warpgroup converts 16 rows of the stage-half
+//           only it reads; v12 with v4's instructions, v12f with v5's)
 //   v12prod diagnostic (bench only), defined here: v12's producer alone (consumers release at once)
 //   v12h    candidate (driver only), defined here: v12 with the consumers converting all 32 rows
 //           of those stage-halves (half of the conversion; v4's instructions)
@@ -393,12 +393,12 @@ static void setup_kernels() {
         (const void*)sparse_mla_fp8_v5_pair_producer_alone,
         (const void*)sparse_mla_fp8_v7_producer_alone})
     CK(cudaFuncSetAttribute(f, cudaFuncAttributeMaxDynamicSharedMemorySize, sm90s::Layout::BYTES));
-  for (const void* f : {(const void*)sparse_mla_fp8_v11, (const void*)sparse_mla_fp8_v11f,
-                        (const void*)sparse_mla_fp8_v11_producer_alone,
-                        (const void*)sparse_mla_fp8_v11_consumers_alone,
-                        (const void*)sparse_mla_fp8_v12, (const void*)sparse_mla_fp8_v12f,
-                        (const void*)sparse_mla_fp8_v12_producer_alone,
-                        (const void*)sparse_mla_fp8_v12h})
+  for (const void* f :
+       {(const void*)sparse_mla_fp8_v11, (const void*)sparse_mla_fp8_v11f,
+        (const void*)sparse_mla_fp8_v11_producer_alone,
+        (const void*)sparse_mla_fp8_v11_consumers_alone, (const void*)sparse_mla_fp8_v12,
+        (const void*)sparse_mla_fp8_v12f, (const void*)sparse_mla_fp8_v12_producer_alone,
+        (const void*)sparse_mla_fp8_v12h})
     CK(cudaFuncSetAttribute(f, cudaFuncAttributeMaxDynamicSharedMemorySize,
                             sm90s::v11::Layout::BYTES));
 }
@@ -791,10 +791,10 @@ int main(int argc, char** argv) {
   for (const Impl& i : kImpls)
     if (impl == i.name) found = &i;
   if ((mode != "check" && mode != "bench") || !found) {
-    fprintf(
-        stderr,
-        "usage: sparse_bench check|bench v4|v5|v5pair|v6|v7|v3|v4cons|v4prod|v6prod|v5paircons|"
-        "v5pairprod|v7prod|v8|v8prod|v9|v9b|v9prod|v10|v10f|v10prod|v11|v11f|v11prod|v11cons|v12|v12f|v12prod|v12h\n");
+    fprintf(stderr,
+            "usage: sparse_bench check|bench v4|v5|v5pair|v6|v7|v3|v4cons|v4prod|v6prod|v5paircons|"
+            "v5pairprod|v7prod|v8|v8prod|v9|v9b|v9prod|v10|v10f|v10prod|v11|v11f|v11prod|v11cons|"
+            "v12|v12f|v12prod|v12h\n");
     return 2;
   }
   g_impl = *found;
