@@ -45,6 +45,15 @@ final class SparseShape {
 
   static String version() {
     String v = System.getProperty(PROPERTY, DEFAULT_VERSION);
+    if (v.equals("v12") || v.equals("v12f")) {
+      // Built for round sdec13; its outputs were wrong on the H200, so no run may time it.
+      throw new IllegalArgumentException(
+          PROPERTY
+              + ": '"
+              + v
+              + "' failed its checks on the H200 (round sdec13: wrong outputs) and cannot be"
+              + " selected until it is fixed; kernels/NOTES.md has the round");
+    }
     if (!v.equals("v3")
         && !v.equals("v4")
         && !v.equals("v5")
@@ -57,14 +66,12 @@ final class SparseShape {
         && !v.equals("v10")
         && !v.equals("v10f")
         && !v.equals("v11")
-        && !v.equals("v11f")
-        && !v.equals("v12")
-        && !v.equals("v12f")) {
+        && !v.equals("v11f")) {
       throw new IllegalArgumentException(
           PROPERTY
               + ": '"
               + v
-              + "' is not one of v3, v4, v5, v5pair, v6, v7, v8, v9, v9b, v10, v10f, v11, v11f, v12, v12f");
+              + "' is not one of v3, v4, v5, v5pair, v6, v7, v8, v9, v9b, v10, v10f, v11, v11f");
     }
     return v;
   }

@@ -50,6 +50,16 @@ class SparseShapeTest {
   }
 
   @Test
+  void candidatesThatFailedTheirChecksCannotBeSelected() {
+    for (String wrong : new String[] {"v12", "v12f"}) {
+      System.setProperty(SparseShape.PROPERTY, wrong);
+      assertThatThrownBy(SparseShape::version)
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("failed its checks on the H200 (round sdec13");
+    }
+  }
+
+  @Test
   void removedAndUnknownVersionsAreNamedWithTheChoices() {
     for (String gone : new String[] {"v4pair", "v13"}) {
       System.setProperty(SparseShape.PROPERTY, gone);
@@ -58,7 +68,7 @@ class SparseShapeTest {
           .hasMessage(
               "dsabench.cuda.sparse: '"
                   + gone
-                  + "' is not one of v3, v4, v5, v5pair, v6, v7, v8, v9, v9b, v10, v10f, v11, v11f, v12, v12f");
+                  + "' is not one of v3, v4, v5, v5pair, v6, v7, v8, v9, v9b, v10, v10f, v11, v11f");
     }
   }
 
