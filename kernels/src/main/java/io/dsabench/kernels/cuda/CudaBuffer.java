@@ -2,7 +2,9 @@ package io.dsabench.kernels.cuda;
 
 import io.dsabench.kernels.DType;
 import io.dsabench.kernels.DeviceBuffer;
+import jcuda.Pointer;
 import jcuda.driver.CUdeviceptr;
+import jcuda.driver.CUpointer_attribute;
 import jcuda.driver.JCudaDriver;
 
 /** Device memory from {@code cuMemAlloc}; freed once by {@link #close()}, which never throws. */
@@ -40,6 +42,22 @@ final class CudaBuffer implements DeviceBuffer {
   }
 
   /** The device pointer, for kernel arguments; fails once the buffer is closed. */
+  /**
+   * The device address as a number, as cuTensorMapEncodeTiled takes it.
+   *
+   * @param site the Java call site named if the driver refuses
+   */
+  long address(String site) {
+    long[] a = new long[1];
+    Cuda.call(
+        "cuPointerGetAttribute(DEVICE_POINTER)",
+        site,
+        () ->
+            JCudaDriver.cuPointerGetAttribute(
+                Pointer.to(a), CUpointer_attribute.CU_POINTER_ATTRIBUTE_DEVICE_POINTER, pointer()));
+    return a[0];
+  }
+
   CUdeviceptr pointer() {
     CUdeviceptr p = pointer;
     if (p == null) {

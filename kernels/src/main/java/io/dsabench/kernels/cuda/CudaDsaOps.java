@@ -9,9 +9,6 @@ import java.util.Collections;
 import java.util.Map;
 import java.util.WeakHashMap;
 import java.util.concurrent.ConcurrentHashMap;
-import jcuda.Pointer;
-import jcuda.driver.CUpointer_attribute;
-import jcuda.driver.JCudaDriver;
 
 /**
  * The DSA ops (indexer, top-k, sparse MLA) of the cuda backend: grid shapes and arguments of the
@@ -320,7 +317,7 @@ final class CudaDsaOps {
     byte[] qMap =
         TensorMaps.encodeTiled(
             TensorMaps.UINT8,
-            address(q, site),
+            q.address(site),
             new long[] {128, (long) batch * tokens * 64},
             new long[] {128},
             new int[] {128, 64},
@@ -333,7 +330,7 @@ final class CudaDsaOps {
     byte[] kMap =
         TensorMaps.encodeTiled(
             TensorMaps.UINT8,
-            address(k, site),
+            k.address(site),
             new long[] {128, position, batch},
             new long[] {128, 128L * position},
             new int[] {128, 64, 1},
@@ -349,7 +346,7 @@ final class CudaDsaOps {
     byte[] sMap =
         TensorMaps.encodeTiled(
             TensorMaps.FLOAT32,
-            address(scales, site),
+            scales.address(site),
             new long[] {(long) batch * position},
             new long[] {},
             new int[] {constant(module, "dsa_indexer_fp8_v8_scale_box", site)},
@@ -385,20 +382,6 @@ final class CudaDsaOps {
     if (groupMaxima) {
       gmaxValid.put(logits, new GroupMaximaOf(batch, tokens, position, logits.writes()));
     }
-  }
-
-  /** The buffer's device address as a number, as cuTensorMapEncodeTiled takes it. */
-  private static long address(CudaBuffer b, String site) {
-    long[] a = new long[1];
-    Cuda.call(
-        "cuPointerGetAttribute(DEVICE_POINTER)",
-        site,
-        () ->
-            JCudaDriver.cuPointerGetAttribute(
-                Pointer.to(a),
-                CUpointer_attribute.CU_POINTER_ATTRIBUTE_DEVICE_POINTER,
-                b.pointer()));
-    return a[0];
   }
 
   /** The group-maxima buffer kept beside a logits buffer, grown to the op's rows. */

@@ -8,9 +8,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import jcuda.Pointer;
 import jcuda.driver.CUdeviceptr;
-import jcuda.driver.CUpointer_attribute;
 import jcuda.driver.JCudaDriver;
 
 /**
@@ -147,7 +145,7 @@ final class CudaGemmOps implements AutoCloseable {
     byte[] aMap =
         TensorMaps.encodeTiled(
             TensorMaps.UINT8,
-            address(a, site),
+            a.address(site),
             new long[] {k, m},
             new long[] {k},
             new int[] {blockK, boxM.get(version)},
@@ -161,7 +159,7 @@ final class CudaGemmOps implements AutoCloseable {
     byte[] bMap =
         TensorMaps.encodeTiled(
             TensorMaps.UINT8,
-            address(b, site),
+            b.address(site),
             new long[] {k, n, groups},
             new long[] {k, (long) n * k},
             new int[] {blockK, bn, 1},
@@ -274,20 +272,6 @@ final class CudaGemmOps implements AutoCloseable {
       splitSums = s;
     }
     return splitSums;
-  }
-
-  /** The buffer's device address as a number, as cuTensorMapEncodeTiled takes it. */
-  private static long address(CudaBuffer b, String site) {
-    long[] a = new long[1];
-    Cuda.call(
-        "cuPointerGetAttribute(DEVICE_POINTER)",
-        site,
-        () ->
-            JCudaDriver.cuPointerGetAttribute(
-                Pointer.to(a),
-                CUpointer_attribute.CU_POINTER_ATTRIBUTE_DEVICE_POINTER,
-                b.pointer()));
-    return a[0];
   }
 
   /** Says why the op does not run here, or nothing when it does. */

@@ -2,10 +2,7 @@ package io.dsabench.kernels.cuda;
 
 import io.dsabench.kernels.Mla;
 import io.dsabench.kernels.Ops;
-import jcuda.Pointer;
 import jcuda.driver.CUdeviceptr;
-import jcuda.driver.CUpointer_attribute;
-import jcuda.driver.JCudaDriver;
 
 /**
  * Version 3 of the dense decode, what Hopper runs: {@code dense_decode_v3} in {@code
@@ -87,8 +84,8 @@ final class DenseDecodeV3 {
         new int[] {rowBlocks, parts, 1},
         new int[] {threads, 1, 1},
         sharedBytes,
-        queryMap(address(q, site), batch * rowsPerSeq, rows),
-        cacheMap(address(cache, site), batch, position, blockN),
+        queryMap(q.address(site), batch * rowsPerSeq, rows),
+        cacheMap(cache.address(site), batch, position, blockN),
         out,
         partialO,
         partialLse,
@@ -172,19 +169,5 @@ final class DenseDecodeV3 {
         TensorMaps.SWIZZLE_128B,
         TensorMaps.L2_PROMOTION_256B,
         TensorMaps.OOB_FILL_ZEROS);
-  }
-
-  /** The buffer's device address as a number, as cuTensorMapEncodeTiled takes it. */
-  private static long address(CudaBuffer b, String site) {
-    long[] a = new long[1];
-    Cuda.call(
-        "cuPointerGetAttribute(DEVICE_POINTER)",
-        site,
-        () ->
-            JCudaDriver.cuPointerGetAttribute(
-                Pointer.to(a),
-                CUpointer_attribute.CU_POINTER_ATTRIBUTE_DEVICE_POINTER,
-                b.pointer()));
-    return a[0];
   }
 }

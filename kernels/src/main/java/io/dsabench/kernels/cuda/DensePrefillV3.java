@@ -3,8 +3,6 @@ package io.dsabench.kernels.cuda;
 import io.dsabench.kernels.DType;
 import io.dsabench.kernels.Mla;
 import io.dsabench.kernels.Ops;
-import jcuda.Pointer;
-import jcuda.driver.CUpointer_attribute;
 import jcuda.driver.JCudaDriver;
 
 /**
@@ -73,9 +71,9 @@ final class DensePrefillV3 implements AutoCloseable {
         new int[] {Math.min(smCount, workTiles), 1, 1}, // persistent: the kernel takes tiles itself
         new int[] {threads, 1, 1},
         sharedBytes,
-        map(address(q, site), Mla.QK_DIM, op.tokens(), blockM),
-        map(address(k, site), Mla.QK_DIM, op.position(), blockN),
-        map(address(v, site), Mla.V_DIM, op.position(), blockN),
+        map(q.address(site), Mla.QK_DIM, op.tokens(), blockM),
+        map(k.address(site), Mla.QK_DIM, op.position(), blockN),
+        map(v.address(site), Mla.V_DIM, op.position(), blockN),
         out,
         schedule,
         op.tokens(),
@@ -109,20 +107,6 @@ final class DensePrefillV3 implements AutoCloseable {
   /** Byte strides of the head and row dimensions (the feature dimension is contiguous). */
   static long[] strides(int dim) {
     return new long[] {2L * dim, 2L * dim * Mla.HEADS};
-  }
-
-  /** The buffer's device address as a number, as cuTensorMapEncodeTiled takes it. */
-  private static long address(CudaBuffer b, String site) {
-    long[] a = new long[1];
-    Cuda.call(
-        "cuPointerGetAttribute(DEVICE_POINTER)",
-        site,
-        () ->
-            JCudaDriver.cuPointerGetAttribute(
-                Pointer.to(a),
-                CUpointer_attribute.CU_POINTER_ATTRIBUTE_DEVICE_POINTER,
-                b.pointer()));
-    return a[0];
   }
 
   @Override
