@@ -600,11 +600,11 @@ final class BenchCommand implements Callable<Integer> {
     }
     perPhase("rest-tokens", restTokens, tokens);
     perPhase("rest-ep", restEp, ep);
-    String routing = restRouting == null ? RestResult.UNIFORM : restRouting.trim();
+    String routing = restRouting == null ? RestBatch.UNIFORM : restRouting.trim();
     List<String> routings =
         switch (routing) {
           case "uniform", "skewed" -> List.of(routing);
-          case "both" -> List.of(RestResult.UNIFORM, RestResult.SKEWED);
+          case "both" -> List.of(RestBatch.UNIFORM, RestBatch.SKEWED);
           default ->
               throw new BadInputException(
                   "rest-routing: '" + restRouting + "' is not one of uniform, skewed, both");

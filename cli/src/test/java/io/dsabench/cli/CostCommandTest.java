@@ -14,6 +14,7 @@ import io.dsabench.model.results.RunInfo;
 import io.dsabench.model.results.StageResult;
 import io.dsabench.model.workload.Op;
 import io.dsabench.model.workload.Phase;
+import io.dsabench.model.workload.RestBatch;
 import io.dsabench.model.workload.SweepPoint;
 import io.dsabench.model.workload.Variant;
 import io.dsabench.model.workload.WorkloadModel;
@@ -223,7 +224,7 @@ class CostCommandTest {
         144,
         2,
         tokens * 8 / 2,
-        RestResult.UNIFORM,
+        RestBatch.UNIFORM,
         PointStatus.OK,
         null,
         List.of(

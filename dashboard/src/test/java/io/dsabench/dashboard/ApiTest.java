@@ -10,6 +10,7 @@ import io.dsabench.model.results.ResultsIO;
 import io.dsabench.model.results.StageResult;
 import io.dsabench.model.workload.Op;
 import io.dsabench.model.workload.Phase;
+import io.dsabench.model.workload.RestBatch;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
@@ -133,7 +134,7 @@ class ApiTest {
                     144,
                     2,
                     1024,
-                    RestResult.UNIFORM,
+                    RestBatch.UNIFORM,
                     PointStatus.OK,
                     null,
                     List.of(

@@ -63,7 +63,7 @@ class RestSweepTest {
       new Sweep(
               options(
                   Path.of(args[0]),
-                  tiny(512, 512, List.of(RestResult.UNIFORM, RestResult.SKEWED)),
+                  tiny(512, 512, List.of(RestBatch.UNIFORM, RestBatch.SKEWED)),
                   false))
           .run();
     }
@@ -76,7 +76,7 @@ class RestSweepTest {
         new Sweep(
             options(
                 tmp.resolve("bench"),
-                tiny(64, 16, List.of(RestResult.UNIFORM, RestResult.SKEWED)),
+                tiny(64, 16, List.of(RestBatch.UNIFORM, RestBatch.SKEWED)),
                 false));
     List<Integer> seen = new CopyOnWriteArrayList<>();
     List<String> progress = new CopyOnWriteArrayList<>();
@@ -119,7 +119,7 @@ class RestSweepTest {
     // EP144: ceil(256/144) = 2 local experts, 16 · 8 / 2 = 64 rows each on average.
     assertThat(List.of(decodeSkewed.expertsPerGpu(), decodeSkewed.rowsPerExpert()))
         .containsExactly(2, 64);
-    assertThat(decodeSkewed.routing()).isEqualTo(RestResult.SKEWED);
+    assertThat(decodeSkewed.routing()).isEqualTo(RestBatch.SKEWED);
   }
 
   @Test
@@ -127,8 +127,7 @@ class RestSweepTest {
   void aPointThatDoesNotFitFailsWithTheReasonAndTheNextRuns(@TempDir Path tmp) throws Exception {
     Sweep s =
         new Sweep(
-            options(
-                tmp.resolve("bench"), tiny(100_000_000, 16, List.of(RestResult.UNIFORM)), true));
+            options(tmp.resolve("bench"), tiny(100_000_000, 16, List.of(RestBatch.UNIFORM)), true));
     Results res = s.run();
     assertThat(res.points()).hasSize(1);
     RestResult prefill = res.restPoints().get(0);

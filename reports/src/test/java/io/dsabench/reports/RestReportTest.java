@@ -8,6 +8,7 @@ import io.dsabench.model.results.Results;
 import io.dsabench.model.results.StageResult;
 import io.dsabench.model.workload.Op;
 import io.dsabench.model.workload.Phase;
+import io.dsabench.model.workload.RestBatch;
 import io.dsabench.reports.model.ReportData;
 import io.dsabench.reports.model.RestRow;
 import java.nio.file.Files;
@@ -30,7 +31,7 @@ class RestReportTest {
                 144,
                 2,
                 1024,
-                RestResult.UNIFORM,
+                RestBatch.UNIFORM,
                 PointStatus.OK,
                 null,
                 List.of(

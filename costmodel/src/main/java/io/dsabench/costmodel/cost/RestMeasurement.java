@@ -11,6 +11,7 @@ import io.dsabench.model.results.Results;
 import io.dsabench.model.results.StageResult;
 import io.dsabench.model.workload.Op;
 import io.dsabench.model.workload.OpWork;
+import io.dsabench.model.workload.RestBatch;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumMap;
@@ -123,8 +124,8 @@ public record RestMeasurement(
         continue;
       }
       if (pick < 0
-          || (RestResult.UNIFORM.equals(r.routing())
-              && !RestResult.UNIFORM.equals(ofPhase.get(pick).routing()))) {
+          || (RestBatch.UNIFORM.equals(r.routing())
+              && !RestBatch.UNIFORM.equals(ofPhase.get(pick).routing()))) {
         pick = i;
       }
     }

@@ -11,6 +11,7 @@ import io.dsabench.model.results.StageResult;
 import io.dsabench.model.results.SyntheticResults;
 import io.dsabench.model.workload.Op;
 import io.dsabench.model.workload.Phase;
+import io.dsabench.model.workload.RestBatch;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -76,7 +77,7 @@ class MeasuredRestTest {
         H200.with(
             decodePoint(
                 256,
-                RestResult.UNIFORM,
+                RestBatch.UNIFORM,
                 stage(Op.MLA_PROJECTIONS, 100e-6),
                 stage(Op.MOE_EXPERTS, 300e-6)));
     CostParameters p = params(HardwareProfiles.H200, 2.0);
@@ -124,7 +125,7 @@ class MeasuredRestTest {
     // The fixture stage is memory-bound on both GPUs (1e9 FLOP at ~2 PFLOP/s: 0.5 µs; 1e8 B at
     // 3.35-4.8 TB/s: 20-30 µs), so H200 -> H800 scales it by 4.8 / 3.35.
     Results with =
-        H200.with(decodePoint(256, RestResult.UNIFORM, stage(Op.MLA_PROJECTIONS, 100e-6)));
+        H200.with(decodePoint(256, RestBatch.UNIFORM, stage(Op.MLA_PROJECTIONS, 100e-6)));
     CostReport r = CostModel.compute(with, params(HardwareProfiles.H800, 2.0));
     Component mla = r.restOf(Curve.DECODE_V32).component("mla_projections");
     assertThat(mla.measuredSeconds()).isCloseTo(61 * 100e-6 / 256 * 4.8 / 3.35, within(1e-12));
@@ -141,7 +142,7 @@ class MeasuredRestTest {
       stage(Op.LM_HEAD, 400e-6)
     };
     CostParameters p = params(HardwareProfiles.H200, 2.0);
-    CostReport r = CostModel.compute(H200.with(decodePoint(256, RestResult.UNIFORM, all)), p);
+    CostReport r = CostModel.compute(H200.with(decodePoint(256, RestBatch.UNIFORM, all)), p);
     RestEstimate e = r.restOf(Curve.DECODE_V32);
     assertThat(e.component("dense_ffn").measuredSeconds())
         .isCloseTo(3 * 150e-6 / 256, within(1e-15));
@@ -168,7 +169,7 @@ class MeasuredRestTest {
   @Test
   void aPointAtOtherTokensFallsBackWithItsReason() {
     Results with =
-        H200.with(decodePoint(128, RestResult.UNIFORM, stage(Op.MLA_PROJECTIONS, 100e-6)));
+        H200.with(decodePoint(128, RestBatch.UNIFORM, stage(Op.MLA_PROJECTIONS, 100e-6)));
     CostParameters p = params(HardwareProfiles.H200, 2.0);
     RestEstimate e = CostModel.compute(with, p).restOf(Curve.DECODE_V32);
     RestEstimate est = CostModel.compute(H200, p).restOf(Curve.DECODE_V32);
@@ -184,7 +185,7 @@ class MeasuredRestTest {
   @Test
   void uniformRoutingIsPreferredAndFailedPointsAreNotUsed() {
     Results with =
-        H200.with(decodePoint(256, RestResult.SKEWED, stage(Op.MLA_PROJECTIONS, 200e-6)))
+        H200.with(decodePoint(256, RestBatch.SKEWED, stage(Op.MLA_PROJECTIONS, 200e-6)))
             .with(
                 new RestResult(
                     Phase.DECODE,
@@ -192,11 +193,11 @@ class MeasuredRestTest {
                     144,
                     2,
                     1024,
-                    RestResult.UNIFORM,
+                    RestBatch.UNIFORM,
                     PointStatus.FAILED,
                     "fixture: kernel error",
                     List.of()))
-            .with(decodePoint(256, RestResult.UNIFORM, stage(Op.MLA_PROJECTIONS, 100e-6)));
+            .with(decodePoint(256, RestBatch.UNIFORM, stage(Op.MLA_PROJECTIONS, 100e-6)));
     Component mla =
         CostModel.compute(with, params(HardwareProfiles.H200, 2.0))
             .restOf(Curve.DECODE_V32)
@@ -206,7 +207,7 @@ class MeasuredRestTest {
     // Only a skewed point: it is used, and says so.
     Component skewed =
         CostModel.compute(
-                H200.with(decodePoint(256, RestResult.SKEWED, stage(Op.MLA_PROJECTIONS, 200e-6))),
+                H200.with(decodePoint(256, RestBatch.SKEWED, stage(Op.MLA_PROJECTIONS, 200e-6))),
                 params(HardwareProfiles.H200, 2.0))
             .restOf(Curve.DECODE_V32)
             .component("mla_projections");
@@ -220,7 +221,7 @@ class MeasuredRestTest {
             .withImplementation(java.util.Map.of("library", "torch", "function", "_scaled_mm"));
     Component mla =
         CostModel.compute(
-                H200.with(decodePoint(256, RestResult.UNIFORM, ref)),
+                H200.with(decodePoint(256, RestBatch.UNIFORM, ref)),
                 params(HardwareProfiles.H200, 2.0))
             .restOf(Curve.DECODE_V32)
             .component("mla_projections");

@@ -19,6 +19,7 @@ import io.dsabench.model.results.StageResult;
 import io.dsabench.model.workload.Op;
 import io.dsabench.model.workload.OpWork;
 import io.dsabench.model.workload.Phase;
+import io.dsabench.model.workload.RestBatch;
 import io.dsabench.model.workload.SweepPoint;
 import io.dsabench.model.workload.Variant;
 import io.dsabench.model.workload.WorkloadModel;
@@ -216,7 +217,7 @@ public final class ReferenceSweep {
                       batch.expertParallel(),
                       batch.expertsPerGpu(),
                       batch.rowsPerExpert(),
-                      RestResult.UNIFORM,
+                      RestBatch.UNIFORM,
                       PointStatus.FAILED,
                       library + ": the reference runner could not be restarted",
                       List.of())
@@ -390,7 +391,7 @@ public final class ReferenceSweep {
         batch.expertParallel(),
         batch.expertsPerGpu(),
         batch.rowsPerExpert(),
-        RestResult.UNIFORM,
+        RestBatch.UNIFORM,
         status,
         why,
         stages);

@@ -1,8 +1,8 @@
 package io.dsabench.harness.rest;
 
 import io.dsabench.model.BadInputException;
-import io.dsabench.model.results.RestResult;
 import io.dsabench.model.workload.Phase;
+import io.dsabench.model.workload.RestBatch;
 import io.dsabench.model.workload.RestShape;
 import java.util.EnumMap;
 import java.util.LinkedHashSet;
@@ -43,7 +43,7 @@ public record RestSpec(
       throw new BadInputException("rest-routing: empty; give uniform, skewed or both");
     }
     for (String r : routings) {
-      if (!RestResult.UNIFORM.equals(r) && !RestResult.SKEWED.equals(r)) {
+      if (!RestBatch.isRouting(r)) {
         throw new BadInputException(
             "rest-routing: '" + r + "' is not one of uniform, skewed, both");
       }

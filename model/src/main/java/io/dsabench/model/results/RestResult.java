@@ -5,6 +5,7 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import io.dsabench.model.BadInputException;
 import io.dsabench.model.workload.Op;
 import io.dsabench.model.workload.Phase;
+import io.dsabench.model.workload.RestBatch;
 import java.util.List;
 
 /**
@@ -24,7 +25,8 @@ import java.util.List;
  *     experts)
  * @param rowsPerExpert mean rows each local expert multiplies: tokens × active experts / experts
  *     per GPU under uniform routing
- * @param routing {@code uniform} or {@code skewed} (how rows were spread over the local experts)
+ * @param routing {@link RestBatch#UNIFORM} or {@link RestBatch#SKEWED} (how rows were spread over
+ *     the local experts)
  * @param status ok, skipped or failed
  * @param reason why a point was skipped or failed (null when ok)
  * @param stages the measured components, {@link Op#rest()} ops only
@@ -51,9 +53,6 @@ public record RestResult(
     PointStatus status,
     @JsonInclude(JsonInclude.Include.ALWAYS) String reason,
     List<StageResult> stages) {
-  public static final String UNIFORM = "uniform";
-  public static final String SKEWED = "skewed";
-
   public RestResult {
     if (phase == null) {
       throw new BadInputException("rest.phase: null is not one of prefill, decode");
@@ -62,10 +61,7 @@ public record RestResult(
     positive("rest.expertParallel", expertParallel);
     positive("rest.expertsPerGpu", expertsPerGpu);
     positive("rest.rowsPerExpert", rowsPerExpert);
-    if (!UNIFORM.equals(routing) && !SKEWED.equals(routing)) {
-      throw new BadInputException(
-          "rest.routing: '" + routing + "' is not one of " + UNIFORM + ", " + SKEWED);
-    }
+    RestBatch.requireRouting("rest.routing", routing);
     if (status == null) {
       throw new BadInputException("rest.status: null is not one of ok, skipped, failed");
     }

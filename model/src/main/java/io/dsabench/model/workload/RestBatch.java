@@ -35,6 +35,21 @@ public record RestBatch(
   public static final String UNIFORM = "uniform";
   public static final String SKEWED = "skewed";
 
+  /** The routings a batch can be drawn with. */
+  public static final List<String> ROUTINGS = List.of(UNIFORM, SKEWED);
+
+  /** True for one of {@link #ROUTINGS}. */
+  public static boolean isRouting(String routing) {
+    return routing != null && ROUTINGS.contains(routing);
+  }
+
+  /** Refuses a routing that is not one of {@link #ROUTINGS}, naming {@code field}. */
+  public static void requireRouting(String field, String routing) {
+    if (!isRouting(routing)) {
+      throw new BadInputException(field + ": '" + routing + "' is not one of uniform, skewed");
+    }
+  }
+
   public RestBatch {
     if (phase == null) {
       throw new BadInputException("phase: null is not one of prefill, decode");
@@ -43,9 +58,7 @@ public record RestBatch(
     positive("expertParallel", expertParallel);
     positive("expertsPerGpu", expertsPerGpu);
     positive("rowsPerExpert", rowsPerExpert);
-    if (!UNIFORM.equals(routing) && !SKEWED.equals(routing)) {
-      throw new BadInputException("routing: '" + routing + "' is not one of uniform, skewed");
-    }
+    requireRouting("routing", routing);
     expertRows = List.copyOf(expertRows);
     if (expertRows.size() != expertsPerGpu) {
       throw new BadInputException(
