@@ -19,7 +19,6 @@ import io.dsabench.model.results.StageResult;
 import io.dsabench.model.workload.Op;
 import io.dsabench.model.workload.OpWork;
 import io.dsabench.model.workload.Phase;
-import io.dsabench.model.workload.RestBatch;
 import io.dsabench.model.workload.SweepPoint;
 import io.dsabench.model.workload.Variant;
 import io.dsabench.model.workload.WorkloadModel;
@@ -211,13 +210,8 @@ public final class ReferenceSweep {
           }
           RestResult r =
               runner == null
-                  ? new RestResult(
-                      batch.phase(),
-                      batch.tokens(),
-                      batch.expertParallel(),
-                      batch.expertsPerGpu(),
-                      batch.rowsPerExpert(),
-                      RestBatch.UNIFORM,
+                  ? RestResult.of(
+                      batch.batch(),
                       PointStatus.FAILED,
                       library + ": the reference runner could not be restarted",
                       List.of())
@@ -385,16 +379,7 @@ public final class ReferenceSweep {
     String why = problems.isEmpty() ? null : library + ": " + String.join("; ", problems);
     PointStatus status =
         !stages.isEmpty() ? PointStatus.OK : failed ? PointStatus.FAILED : PointStatus.SKIPPED;
-    return new RestResult(
-        batch.phase(),
-        batch.tokens(),
-        batch.expertParallel(),
-        batch.expertsPerGpu(),
-        batch.rowsPerExpert(),
-        RestBatch.UNIFORM,
-        status,
-        why,
-        stages);
+    return RestResult.of(batch.batch(), status, why, stages);
   }
 
   private void fire(java.util.function.Consumer<SweepListener> event) {

@@ -112,13 +112,8 @@ public final class RestBench {
       // The backend started for the sweep, so this is a fault of the point.
       problems.add("backend " + config.backend() + " unavailable: " + e.getMessage());
     }
-    return new RestResult(
-        batch.phase(),
-        batch.tokens(),
-        batch.expertParallel(),
-        batch.expertsPerGpu(),
-        batch.rowsPerExpert(),
-        batch.routing(),
+    return RestResult.of(
+        batch,
         problems.isEmpty() ? PointStatus.OK : PointStatus.FAILED,
         problems.isEmpty() ? null : String.join("; ", problems),
         stages);

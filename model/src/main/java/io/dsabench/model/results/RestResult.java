@@ -77,6 +77,21 @@ public record RestResult(
     }
   }
 
+  /** The outcome of timing {@code batch}: its coordinates, with the status, reason and stages. */
+  public static RestResult of(
+      RestBatch batch, PointStatus status, String reason, List<StageResult> stages) {
+    return new RestResult(
+        batch.phase(),
+        batch.tokens(),
+        batch.expertParallel(),
+        batch.expertsPerGpu(),
+        batch.rowsPerExpert(),
+        batch.routing(),
+        status,
+        reason,
+        stages);
+  }
+
   /** The stage of {@code op}, or null when this point did not measure it. */
   public StageResult stage(Op op) {
     return stages.stream().filter(s -> s.op() == op).findFirst().orElse(null);
