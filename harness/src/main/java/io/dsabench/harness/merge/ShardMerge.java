@@ -74,17 +74,7 @@ public final class ShardMerge {
       }
       for (PointResult p : in.results().points()) {
         String key = p.point().key();
-        Path prior = seenIn.putIfAbsent(key, in.file());
-        if (prior != null) {
-          throw new BadInputException(
-              "merge: point "
-                  + key
-                  + " is in both "
-                  + prior
-                  + " and "
-                  + in.file()
-                  + "; each point must come from exactly one shard");
-        }
+        claim(seenIn, "point", key, in.file());
         PointResult withDevice =
             p.device() != null || runDevice == null ? p : p.withDevice(runDevice);
         byKey.put(key, withDevice);
@@ -93,17 +83,7 @@ public final class ShardMerge {
       for (RestResult r : in.results().restPoints()) {
         String key =
             r.phase().id() + "/" + r.routing() + "/" + r.tokens() + "/EP" + r.expertParallel();
-        Path prior = restSeenIn.putIfAbsent(key, in.file());
-        if (prior != null) {
-          throw new BadInputException(
-              "merge: rest point "
-                  + key
-                  + " is in both "
-                  + prior
-                  + " and "
-                  + in.file()
-                  + "; each point must come from exactly one shard");
-        }
+        claim(restSeenIn, "rest point", key, in.file());
         rest.add(r);
       }
       if (restSpec == null) {
@@ -189,6 +169,23 @@ public final class ShardMerge {
               + "' in "
               + b.file()
               + "; only shards of one sweep can be merged");
+    }
+  }
+
+  /** Records that {@code file} holds {@code key}; refuses a key another shard already holds. */
+  private static void claim(Map<String, Path> seenIn, String what, String key, Path file) {
+    Path prior = seenIn.putIfAbsent(key, file);
+    if (prior != null) {
+      throw new BadInputException(
+          "merge: "
+              + what
+              + " "
+              + key
+              + " is in both "
+              + prior
+              + " and "
+              + file
+              + "; each point must come from exactly one shard");
     }
   }
 }
