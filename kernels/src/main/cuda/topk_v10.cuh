@@ -384,7 +384,10 @@ __device__ __forceinline__ void prefetch_row_l2(const float* row, long lo, long 
 // 16-byte loads in flight per thread per step; one shared atomicAdd per warp per 8 elements (8
 // ballots, offsets by prefix popcounts); the max kept in a register, reduced once at the end (the
 // max over all visible keys is the max over the passing ones whenever any passes, the only case
-// select_cands runs); an L2 prefetch kept PREFETCH_KB KB ahead of the step being read.
+// select_cands runs); an L2 prefetch kept PREFETCH_KB KB ahead of the step being read. v13
+// (sm90/topk/v13.cu) sets PF0_KB >= 0: the first PF0_KB KB of the row are already prefetched and
+// thread 0 keeps the prefetched range PFA_KB KB past the step being read (none when PFA_KB is 0).
+template <int PF0_KB = -1, int PFA_KB = 0>
 __device__ __forceinline__ void filter_pass(TopkSmem& s, const float* __restrict__ row, int vis,
                                             uint32_t tau) {
   constexpr int NLD = FILTER_LOADS;
@@ -418,10 +421,19 @@ __device__ __forceinline__ void filter_pass(TopkSmem& s, const float* __restrict
   const int nv = (vis - head) / 4;
   constexpr int STEP = NLD * THREADS;  // float4s per step
   const int steps = (nv + STEP - 1) / STEP;
+  int pfDone = PF0_KB * 256;  // v13: floats of the row already prefetched (thread 0's view)
   for (int st = 0; st < steps; st++) {
-    if (tid == 0) {
-      const long lo = head + (long)st * STEP * 4 + PREFETCH_KB * 256L;
-      prefetch_row_l2(row, lo, min((long)vis, lo + STEP * 4));
+    if constexpr (PF0_KB < 0) {
+      if (tid == 0) {
+        const long lo = head + (long)st * STEP * 4 + PREFETCH_KB * 256L;
+        prefetch_row_l2(row, lo, min((long)vis, lo + STEP * 4));
+      }
+    } else if (PFA_KB > 0 && tid == 0) {
+      const int hi = min(vis, head + (st + 1) * STEP * 4 + PFA_KB * 256);
+      if (hi > pfDone) {
+        prefetch_row_l2(row, pfDone, hi);
+        pfDone = hi;
+      }
     }
     float4 x[NLD];
     bool vv[NLD];

@@ -55,106 +55,6 @@ __device__ __forceinline__ uint32_t load_sample13(TopkSmem& s, const float* __re
   return mx;
 }
 
-// v10's filter_pass (topk_v10.cuh) with the L2 prefetch PFA_KB ahead of the step being read (none
-// when 0), starting where the start-of-row prefetch (PF0_KB) stopped.
-template <int PF0_KB, int PFA_KB>
-__device__ __forceinline__ void filter13(TopkSmem& s, const float* __restrict__ row, int vis,
-                                         uint32_t tau) {
-  constexpr int NLD = FILTER_LOADS;
-  const int tid = threadIdx.x, lane = tid & 31;
-  const unsigned lt = (1u << lane) - 1;
-  uint32_t mx = 0;
-  auto one = [&](uint32_t key, int idx, bool v) {
-    const bool pred = v && key >= tau;
-    const unsigned ball = __ballot_sync(0xffffffffu, pred);
-    if (ball) {
-      const int leader = __ffs(ball) - 1;
-      int base = 0;
-      if (lane == leader) base = atomicAdd(&s.candCount, __popc(ball));
-      base = __shfl_sync(0xffffffffu, base, leader);
-      const int p = base + __popc(ball & lt);
-      if (pred && p < CAP) {
-        s.candKey[p] = key;
-        s.candIdx[p] = idx;
-      }
-    }
-    if (v) mx = max(mx, key);
-  };
-  const int head = min(vis, (int)((16 - ((uintptr_t)row & 15)) & 15) / 4);
-  {
-    const bool v = tid < head;
-    one(v ? dsak::float_key(row[tid]) : 0u, tid, v);
-  }
-  const float4* body = reinterpret_cast<const float4*>(row + head);
-  const int nv = (vis - head) / 4;
-  constexpr int STEP = NLD * THREADS;
-  const int steps = (nv + STEP - 1) / STEP;
-  int pfDone = PF0_KB * 256;  // floats of the row already prefetched (thread 0's view)
-  for (int st = 0; st < steps; st++) {
-    if (PFA_KB > 0 && tid == 0) {
-      const int hi = min(vis, head + (st + 1) * STEP * 4 + PFA_KB * 256);
-      if (hi > pfDone) {
-        prefetch_row_l2(row, pfDone, hi);
-        pfDone = hi;
-      }
-    }
-    float4 x[NLD];
-    bool vv[NLD];
-#pragma unroll
-    for (int j = 0; j < NLD; j++) {
-      const int i = st * STEP + j * THREADS + tid;
-      vv[j] = i < nv;
-      x[j] = vv[j] ? __ldcs(body + i) : make_float4(0.f, 0.f, 0.f, 0.f);
-    }
-#pragma unroll
-    for (int g = 0; g < NLD; g += 2) {
-      unsigned ball[8];
-      int tot = 0;
-#pragma unroll
-      for (int e = 0; e < 8; e++) {
-        const int j = g + e / 4;
-        const float f = (e & 3) == 0   ? x[j].x
-                        : (e & 3) == 1 ? x[j].y
-                        : (e & 3) == 2 ? x[j].z
-                                       : x[j].w;
-        const uint32_t key = dsak::float_key(f);
-        ball[e] = __ballot_sync(0xffffffffu, vv[j] && key >= tau);
-        tot += __popc(ball[e]);
-        if (vv[j]) mx = max(mx, key);
-      }
-      if (tot) {
-        int base = 0;
-        if (lane == 0) base = atomicAdd(&s.candCount, tot);
-        base = __shfl_sync(0xffffffffu, base, 0);
-#pragma unroll
-        for (int e = 0; e < 8; e++) {
-          const int j = g + e / 4;
-          if ((ball[e] >> lane) & 1u) {
-            const int p = base + __popc(ball[e] & lt);
-            if (p < CAP) {
-              const float f = (e & 3) == 0   ? x[j].x
-                              : (e & 3) == 1 ? x[j].y
-                              : (e & 3) == 2 ? x[j].z
-                                             : x[j].w;
-              s.candKey[p] = dsak::float_key(f);
-              s.candIdx[p] = head + (st * STEP + j * THREADS + tid) * 4 + (e & 3);
-            }
-          }
-          base += __popc(ball[e]);
-        }
-      }
-    }
-  }
-  const int tail0 = head + nv * 4;
-  {
-    const int i = tail0 + tid;
-    const bool v = tid < vis - tail0;
-    one(v ? dsak::float_key(row[i]) : 0u, i, v);
-  }
-  const unsigned m = __reduce_max_sync(0xffffffffu, mx);
-  if (lane == 0) atomicMax(&s.maxKey, m);
-}
-
 // v10's select_cands (the kk largest of n candidates >= tau, radix on key - tau from the top bit
 // of maxKey - tau in digits of up to 11 bits), except that a level whose threshold bin B holds at
 // most RANK_MAX keys lists their positions (in hist, free after select_bin) while it emits the keys
@@ -244,8 +144,8 @@ __device__ __noinline__ void select_cands13(Topk13Smem& S, int n, int kk, uint32
 }
 
 // v10's sampled_select<WIN = true> with the sample of SCH chunks loaded ahead of the row's first
-// prefetch, filter13's prefetch distance and select_cands13. Returns false (nothing emitted) when
-// fewer than k or more than CAP keys passed the threshold.
+// prefetch, filter_pass's v13 prefetch distance and select_cands13. Returns false (nothing emitted)
+// when fewer than k or more than CAP keys passed the threshold.
 template <int PF0_KB, int PFA_KB, int SCH>
 __device__ bool sampled_select13(Topk13Smem& S, const float* __restrict__ row, int vis, int k,
                                  int* __restrict__ out) {
@@ -267,7 +167,7 @@ __device__ bool sampled_select13(Topk13Smem& S, const float* __restrict__ row, i
     s.maxKey = 0;
   }
   __syncthreads();
-  filter13<PF0_KB, PFA_KB>(s, row, vis, tau);
+  filter_pass<PF0_KB, PFA_KB>(s, row, vis, tau);
   __syncthreads();
   const int n = s.candCount;
   TOPK_PHASE_END(3, n, true);
