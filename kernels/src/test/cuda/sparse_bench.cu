@@ -42,6 +42,7 @@
 //   v12prod diagnostic (bench only), defined here: v12's producer alone (consumers release at once)
 //   v12h    candidate (driver only), defined here: v12 with the consumers converting all 32 rows
 //           of those stage-halves (half of the conversion; v4's instructions)
+//   v12hprod diagnostic (bench only), defined here: v12h's producer alone
 //   v3      the previous version (dsa_sparse_mla.cu: dsa_sparse_mla_bf16_v3,
 //   dsa_sparse_mla_fp8_v3_pair)
 // An fp8-only implementation runs every check case with the fp8 cache (the bf16 cases' shapes too).
@@ -193,6 +194,16 @@ extern "C" __global__ void __launch_bounds__(sm90s::THREADS, 1)
   sm90s::v11::sparse_mla<1, sm90s::DIAG_NONE, 32>({q, cache, indices, out, T, P, k, scaleLog2});
 }
 
+// Version 12h's producer alone (half of the conversion: E right and E+1 left).
+extern "C" __global__ void __launch_bounds__(sm90s::THREADS, 1)
+    sparse_mla_fp8_v12h_producer_alone(const __nv_bfloat16* __restrict__ q,
+                                       const uint8_t* __restrict__ cache,
+                                       const int* __restrict__ indices,
+                                       __nv_bfloat16* __restrict__ out, int T, int P, int k,
+                                       float scaleLog2) {
+  sm90s::v11::sparse_mla<1, sm90s::DIAG_PRODUCER, 32>({q, cache, indices, out, T, P, k, scaleLog2});
+}
+
 #define CK(x)                                                                                \
   do {                                                                                       \
     cudaError_t e_ = (x);                                                                    \
@@ -317,7 +328,8 @@ enum class Kind {
   V12,
   V12F,
   V12PROD,
-  V12H
+  V12H,
+  V12HPROD
 };
 struct Impl {
   const char* name;
@@ -354,6 +366,7 @@ static const Impl kImpls[] = {
     {"v12f", Kind::V12F, true, false},
     {"v12prod", Kind::V12PROD, true, true},
     {"v12h", Kind::V12H, true, false},
+    {"v12hprod", Kind::V12HPROD, true, true},
 };
 static Impl g_impl;
 
@@ -398,7 +411,8 @@ static void setup_kernels() {
         (const void*)sparse_mla_fp8_v11_producer_alone,
         (const void*)sparse_mla_fp8_v11_consumers_alone, (const void*)sparse_mla_fp8_v12,
         (const void*)sparse_mla_fp8_v12f, (const void*)sparse_mla_fp8_v12_producer_alone,
-        (const void*)sparse_mla_fp8_v12h})
+        (const void*)sparse_mla_fp8_v12h,
+        (const void*)sparse_mla_fp8_v12h_producer_alone})
     CK(cudaFuncSetAttribute(f, cudaFuncAttributeMaxDynamicSharedMemorySize,
                             sm90s::v11::Layout::BYTES));
 }
@@ -513,6 +527,9 @@ static void run_sparse(bool fp8, const __nv_bfloat16* q, const void* cache, cons
       break;
     case Kind::V12H:
       sparse_mla_fp8_v12h<<<grid, TH, SM11>>>(q, c8, idx, out, T, P, k, scaleLog2);
+      break;
+    case Kind::V12HPROD:
+      sparse_mla_fp8_v12h_producer_alone<<<grid, TH, SM11>>>(q, c8, idx, out, T, P, k, scaleLog2);
       break;
     case Kind::V3:
       if (fp8)
@@ -794,7 +811,7 @@ int main(int argc, char** argv) {
     fprintf(stderr,
             "usage: sparse_bench check|bench v4|v5|v5pair|v6|v7|v3|v4cons|v4prod|v6prod|v5paircons|"
             "v5pairprod|v7prod|v8|v8prod|v9|v9b|v9prod|v10|v10f|v10prod|v11|v11f|v11prod|v11cons|"
-            "v12|v12f|v12prod|v12h\n");
+            "v12|v12f|v12prod|v12h|v12hprod\n");
     return 2;
   }
   g_impl = *found;

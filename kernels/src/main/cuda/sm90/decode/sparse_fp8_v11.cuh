@@ -524,11 +524,13 @@ S90 void producer(const Args& a, uint32_t base, uint8_t* smem, int npairs) {
   const int* idx_row = a.indices + (size_t)r * a.k;
   const uint8_t* seq = a.cache + (size_t)(r / a.T) * a.P * RAW;
   // v12: rows the consumers convert (E left: the last SHARE rows; E+1 right: the first SHARE),
-  // warp-uniform for SHARE 16 / 32.
+  // warp-uniform for SHARE 16 / 32. Only those two stage-halves: E right and E+1 left are the
+  // producer's in full (round sdec13 skipped them too, by half alone, and left them unwritten).
   const bool skipL = SHARE > 0 && row >= 32 - SHARE, skipR = SHARE > 0 && row < SHARE;
-  auto load = [&](int id, auto right, Fp8Half& h) {
+  auto skip = [&](bool right, bool odd) { return right ? (odd && skipR) : (!odd && skipL); };
+  auto load = [&](int id, auto right, auto odd, Fp8Half& h) {
     constexpr bool RT = decltype(right)::value;
-    if (RT ? skipR : skipL) return;
+    if (skip(RT, decltype(odd)::value)) return;
     if (id >= 0) {
       const uint8_t* e = seq + (size_t)id * RAW;
 #pragma unroll
@@ -540,11 +542,11 @@ S90 void producer(const Args& a, uint32_t base, uint8_t* smem, int npairs) {
       h.scale = make_float2(0.f, 0.f);
     }
   };
-  auto put = [&](const Fp8Half& h, int st, int id, auto right) {
+  auto put = [&](const Fp8Half& h, int st, int id, auto right, auto odd) {
     constexpr bool RT = decltype(right)::value;
     const uint32_t tile = base + Layout::K + st * TILE_K;
     const uint32_t rowoff = row * 128, rx = row & 7;
-    if (!(RT ? skipR : skipL)) {
+    if (!skip(RT, decltype(odd)::value)) {
 #pragma unroll
       for (int p = 0; p < 4; p++) {
         const float sc = p < 2 ? h.scale.x : h.scale.y;
@@ -580,7 +582,7 @@ S90 void producer(const Args& a, uint32_t base, uint8_t* smem, int npairs) {
   if (npairs == 0) return;
   int id0 = entry_at(a, idx_row, row), id1 = entry_at(a, idx_row, BLK + row);
   Fp8Half A, B;
-  load(id0, No{}, A);
+  load(id0, No{}, No{}, A);
   for (int i = 0; i < npairs; i++) {
     const uint32_t par = ((uint32_t)(i >> 1) & 1u) ^ 1u;  // a fresh barrier passes parity 1
     const int E = 2 * (i & 1), O = E + 1;
@@ -601,21 +603,21 @@ S90 void producer(const Args& a, uint32_t base, uint8_t* smem, int npairs) {
     const int nx0 = next ? entry_at(a, idx_row, (2 * i + 2) * BLK + row) : -1;
     const int nx1 = next ? entry_at(a, idx_row, (2 * i + 3) * BLK + row) : -1;
     // v4's order: E left, O right, E right, O left.
-    load(id1, Yes{}, B);
+    load(id1, Yes{}, Yes{}, B);
     wait(base, free_bar(base, E, 0), par);
-    put(A, E, id0, No{});
+    put(A, E, id0, No{}, No{});
     signal(E, 0);
-    load(id0, Yes{}, A);
+    load(id0, Yes{}, No{}, A);
     wait(base, free_bar(base, O, 1), par);
-    put(B, O, id1, Yes{});
+    put(B, O, id1, Yes{}, Yes{});
     signal(O, 1);
-    load(id1, No{}, B);
+    load(id1, No{}, Yes{}, B);
     wait(base, free_bar(base, E, 1), par);
-    put(A, E, id0, Yes{});
+    put(A, E, id0, Yes{}, No{});
     signal(E, 1);
-    if (next) load(nx0, No{}, A);
+    if (next) load(nx0, No{}, No{}, A);
     wait(base, free_bar(base, O, 0), par);
-    put(B, O, id1, No{});
+    put(B, O, id1, No{}, Yes{});
     signal(O, 0);
     id0 = nx0;
     id1 = nx1;
