@@ -43,6 +43,10 @@
 //   v12h    candidate (driver only), defined here: v12 with the consumers converting all 32 rows
 //           of those stage-halves (half of the conversion; v4's instructions)
 //   v12hprod diagnostic (bench only), defined here: v12h's producer alone
+//   v13     candidate in sparse_fp8.cu (fp8 only): sparse_mla_fp8_v13, FlashMLA's consumer roles
+//           (WG0 S + softmax + P V left, WG1 P V right) with WG1 also converting half the rows
+//   v13prod diagnostic (bench only), defined here: v13's conversion alone (WG2 + WG1's share)
+//   v13cons diagnostic (bench only), defined here: v13's consumers alone
 //   v3      the previous version (dsa_sparse_mla.cu: dsa_sparse_mla_bf16_v3,
 //   dsa_sparse_mla_fp8_v3_pair)
 // An fp8-only implementation runs every check case with the fp8 cache (the bf16 cases' shapes too).
@@ -204,6 +208,20 @@ extern "C" __global__ void __launch_bounds__(sm90s::THREADS, 1)
   sm90s::v11::sparse_mla<1, sm90s::DIAG_PRODUCER, 32>({q, cache, indices, out, T, P, k, scaleLog2});
 }
 
+// Version 13's diagnostics (driver only).
+#define SPARSE_FP8_V13_DRIVER(NAME, DIAG)                                                  \
+  extern "C" __global__ void __launch_bounds__(sm90s::v13::THREADS13, 1)                          \
+      NAME(const __nv_bfloat16* __restrict__ q, const uint8_t* __restrict__ cache,                \
+           const int* __restrict__ indices, __nv_bfloat16* __restrict__ out, int T, int P, int k, \
+           float scaleLog2) {                                                                     \
+    sm90s::v13::sparse_mla<DIAG>({q, cache, indices, out, T, P, k, scaleLog2});                   \
+  }
+// v13prod: the conversion alone (WG2 and WG1's share; nobody computes, buffers released once ready).
+SPARSE_FP8_V13_DRIVER(sparse_mla_fp8_v13_producer_alone, sm90s::DIAG_PRODUCER)
+// v13cons: the consumers alone (blocks 0 and 1 converted, later ones only re-signalled).
+SPARSE_FP8_V13_DRIVER(sparse_mla_fp8_v13_consumers_alone, sm90s::DIAG_CONSUMERS)
+#undef SPARSE_FP8_V13_DRIVER
+
 #define CK(x)                                                                                \
   do {                                                                                       \
     cudaError_t e_ = (x);                                                                    \
@@ -329,7 +347,10 @@ enum class Kind {
   V12F,
   V12PROD,
   V12H,
-  V12HPROD
+  V12HPROD,
+  V13,
+  V13PROD,
+  V13CONS
 };
 struct Impl {
   const char* name;
@@ -367,6 +388,9 @@ static const Impl kImpls[] = {
     {"v12prod", Kind::V12PROD, true, true},
     {"v12h", Kind::V12H, true, false},
     {"v12hprod", Kind::V12HPROD, true, true},
+    {"v13", Kind::V13, true, false},
+    {"v13prod", Kind::V13PROD, true, true},
+    {"v13cons", Kind::V13CONS, true, true},
 };
 static Impl g_impl;
 
@@ -415,6 +439,12 @@ static void setup_kernels() {
         (const void*)sparse_mla_fp8_v12h_producer_alone})
     CK(cudaFuncSetAttribute(f, cudaFuncAttributeMaxDynamicSharedMemorySize,
                             sm90s::v11::Layout::BYTES));
+  for (const void* f :
+       {(const void*)sparse_mla_fp8_v13,
+        (const void*)sparse_mla_fp8_v13_producer_alone,
+        (const void*)sparse_mla_fp8_v13_consumers_alone})
+    CK(cudaFuncSetAttribute(f, cudaFuncAttributeMaxDynamicSharedMemorySize,
+                            sm90s::v13::Layout::BYTES));
 }
 
 // How many clusters of 2 (one CTA per SM) the GPU runs at once: the pair kernel's wave size.
@@ -441,6 +471,7 @@ static void run_sparse(bool fp8, const __nv_bfloat16* q, const void* cache, cons
   const uint8_t* c8 = (const uint8_t*)cache;
   const __nv_bfloat16* c16 = (const __nv_bfloat16*)cache;
   constexpr int TH = sm90s::THREADS, SM = sm90s::Layout::BYTES, SM11 = sm90s::v11::Layout::BYTES;
+  constexpr int TH13 = sm90s::v13::THREADS13, SM13 = sm90s::v13::Layout::BYTES;
   switch (g_impl.kind) {
     case Kind::V4:
       if (fp8)
@@ -530,6 +561,15 @@ static void run_sparse(bool fp8, const __nv_bfloat16* q, const void* cache, cons
       break;
     case Kind::V12HPROD:
       sparse_mla_fp8_v12h_producer_alone<<<grid, TH, SM11>>>(q, c8, idx, out, T, P, k, scaleLog2);
+      break;
+    case Kind::V13:
+      sparse_mla_fp8_v13<<<grid, TH13, SM13>>>(q, c8, idx, out, T, P, k, scaleLog2);
+      break;
+    case Kind::V13PROD:
+      sparse_mla_fp8_v13_producer_alone<<<grid, TH13, SM13>>>(q, c8, idx, out, T, P, k, scaleLog2);
+      break;
+    case Kind::V13CONS:
+      sparse_mla_fp8_v13_consumers_alone<<<grid, TH13, SM13>>>(q, c8, idx, out, T, P, k, scaleLog2);
       break;
     case Kind::V3:
       if (fp8)
@@ -811,7 +851,7 @@ int main(int argc, char** argv) {
     fprintf(stderr,
             "usage: sparse_bench check|bench v4|v5|v5pair|v6|v7|v3|v4cons|v4prod|v6prod|v5paircons|"
             "v5pairprod|v7prod|v8|v8prod|v9|v9b|v9prod|v10|v10f|v10prod|v11|v11f|v11prod|v11cons|"
-            "v12|v12f|v12prod|v12h|v12hprod\n");
+            "v12|v12f|v12prod|v12h|v12hprod|v13|v13prod|v13cons\n");
     return 2;
   }
   g_impl = *found;

@@ -183,3 +183,20 @@ SPARSE_FP8_V11(sparse_mla_fp8_v11f, 2)
 SPARSE_FP8_V12(sparse_mla_fp8_v12, 1, 16)
 SPARSE_FP8_V12(sparse_mla_fp8_v12f, 2, 16)
 #undef SPARSE_FP8_V12
+
+// Version 13 candidate (-Ddsabench.cuda.sparse=v13; not the default until an H200 round proves
+// it): FlashMLA's division of the consumers' work (one warpgroup runs S and the softmax of every
+// block, the other only its half of P V, so each 64-entry buffer is released as soon as both have
+// multiplied it), the second warpgroup also converting half of every block beside the producer
+// (see sm90/decode/sparse_fp8_v13.cuh). Same grid, threads and arguments as v4, its own
+// shared-memory size.
+#include "sm90/decode/sparse_fp8_v13.cuh"
+extern "C" __global__ void __launch_bounds__(sm90s::v13::THREADS13, 1)
+    sparse_mla_fp8_v13(const __nv_bfloat16* __restrict__ q, const uint8_t* __restrict__ cache,
+                       const int* __restrict__ indices, __nv_bfloat16* __restrict__ out, int T,
+                       int P, int k, float scaleLog2) {
+  sm90s::v13::sparse_mla<>({q, cache, indices, out, T, P, k, scaleLog2});
+}
+extern "C" __device__ const int sparse_mla_fp8_v13_smem_bytes = sm90s::v13::Layout::BYTES;
+extern "C" __device__ const int sparse_mla_fp8_v13_threads = sm90s::v13::THREADS13;
+extern "C" __device__ const int sparse_mla_fp8_v13_heads_per_cta = sm90s::HEADS;

@@ -1,0 +1,526 @@
+// Sparse MLA over the fp8 cache on Hopper (sm_90a), version 13: FlashMLA's division of the
+// consumers' work, with the second consumer warpgroup converting half of every block.
+//
+// Why: in v4 .. v12 both consumer warpgroups compute S (WG0 even blocks, WG1 odd ones) and each
+// multiplies both blocks of a pair by its half of V, so the two 64-entry tiles are held together
+// and a tile is freed only when the pair is done: the producer cannot fill one tile while the
+// consumers work on the other (rounds sdec6 .. sdec14 measured that coupling: v4 4.1 µs per block
+// and CTA against 3.3 for its producer alone and 2.1 for its consumers alone). Here, as in
+// FlashMLA's fp8 decode kernel, one warpgroup computes every block's S and softmax and the other
+// only its half of P V, so block n lives in buffer n mod 2 and is released as soon as both have
+// multiplied it. FlashMLA's second warpgroup is idle most of the block; here it converts rows
+// 32..63 of every block (the producer rows 0..31): the conversion is issue-bound (round sdec9), and
+// this gives it a second warp per SM sub-partition. (A fourth warpgroup cannot be had: the
+// m64n256k16 accumulators need 158 registers at the kernel-wide limit, 65536 / 512 = 128.)
+//
+// CTA = 64 heads of one query row, 384 threads:
+//   WG0 (208 registers): S = Q K^T of block n (36 m64n64k16, both operands in shared memory), the
+//     mask, the running max and sum, P to registers (its P V, dims 0..255) and to the block's rope
+//     panel (dead once S is done) for WG1, the per-row rescale factor to shared memory; then P V
+//     (rs) and, while it runs, S of block n + 1.
+//   WG1 (200 registers): waits for P of block n (named barrier 3 + buffer), rescales its O by the
+//     factor, P V on dims 256..511 (ss); once both P V of block n have retired, converts its rows of
+//     block n + 2 into the same buffer (loaded a block earlier) and loads those of block n + 3.
+//   WG2 (96 registers), the producer: converts rows 0..31 of block n once block n - 2 is released,
+//     then loads its rows of block n + 1.
+//   A converting thread fills row 32 * (its warpgroup is WG1) + (its index) / 4: chunk (index mod
+//   4) (16 e4m3) of each of the 8 value panels, 32 bytes of the rope and (index mod 4 = 0) the valid
+//   flag.
+// Shared memory: Q 72 KB + two 72 KB buffers + flags, rescale factors, sums, 5 mbarriers: 217 KB.
+// Conversion: v4's (dequant16): v4's tiles bit for bit.
+#pragma once
+#include "sm90/sparse_mla.cuh"
+
+namespace sm90s {
+namespace v13 {
+
+constexpr int THREADS13 = THREADS;  // 384
+
+struct Layout {
+  static constexpr int Q = 0;
+  static constexpr int K0 = TILE;  // buffer b at K0 + b * TILE
+  static constexpr int FLAGS = 3 * TILE;           // [2][64] bytes: entry valid
+  static constexpr int ALPHA = FLAGS + 2 * BLK;    // [2][64] float: WG1's rescale of block n
+  static constexpr int SUM = ALPHA + 2 * HEADS * 4;  // [64] float: row sums at the end
+  static constexpr int BARS = SUM + HEADS * 4;
+  static constexpr int READY = BARS, AVAIL = BARS + 16, QBAR = BARS + 32;
+  static constexpr int LAST = QBAR + 8;
+  static constexpr int GAVE_UP = LAST + 4;
+  static constexpr int END = GAVE_UP + 4;
+  static constexpr int BYTES = END + 1024;
+  static_assert(K0 % 1024 == 0 && TILE % 1024 == 0, "swizzle atoms");
+  static_assert(BARS % 8 == 0, "mbarriers are 8-byte aligned");
+  static_assert(BYTES <= 227 * 1024, "one CTA per SM: at most 227 KB of shared memory");
+};
+template <int B>
+constexpr int kb_ = Layout::K0 + B * TILE;
+
+// Registers per thread after setmaxnreg (launch: 168; the increases are exactly what the producer
+// gives back).
+#ifndef SPARSE13_REGS_S  // driver experiments only
+#define SPARSE13_REGS_S 208
+#define SPARSE13_REGS_PV 200
+#define SPARSE13_REGS_PROD 96
+#endif
+constexpr int REGS_S = SPARSE13_REGS_S, REGS_PV = SPARSE13_REGS_PV, REGS_PROD = SPARSE13_REGS_PROD;
+static_assert(REGS_S + REGS_PV + REGS_PROD == 3 * 168, "the pool the producer frees");
+
+S90 uint32_t ready_bar(uint32_t base, int b) { return base + Layout::READY + 8 * b; }
+S90 uint32_t avail_bar(uint32_t base, int b) { return base + Layout::AVAIL + 8 * b; }
+
+// v4's bounded wait (debug builds only), with this layout's GAVE_UP word.
+S90 void wait(uint32_t base, uint32_t bar, uint32_t parity) {
+  if (mbar_try_wait<false>(bar, parity)) return;
+#if SPARSE90_WAIT_TIMEOUT_NS > 0
+  constexpr uint64_t kCycles = SPARSE90_WAIT_TIMEOUT_NS * 2ull;
+  const uint32_t t0 = clock32();
+  const uint32_t gave_up = base + Layout::GAVE_UP;
+#endif
+  while (!mbar_try_wait<false>(bar, parity)) {
+#if SPARSE90_WAIT_TIMEOUT_NS > 0
+    uint32_t g;
+    asm volatile("ld.volatile.shared.u32 %0, [%1];\n" : "=r"(g) : "r"(gave_up) : "memory");
+    if (g || clock32() - t0 > (uint32_t)(kCycles > 4000000000ull ? 4000000000ull : kCycles)) {
+      asm volatile("st.volatile.shared.u32 [%0], 1;\n" ::"r"(gave_up) : "memory");
+      *(volatile int*)&sparse90_wait_timed_out = 1;
+      break;
+    }
+#endif
+  }
+}
+
+S90 float4 ld_stream_f4(const void* p) {
+  float4 v;
+  asm volatile("ld.global.nc.L1::no_allocate.v4.f32 {%0, %1, %2, %3}, [%4];\n"
+               : "=f"(v.x), "=f"(v.y), "=f"(v.z), "=f"(v.w)
+               : "l"(p));
+  return v;
+}
+
+template <int B>
+using Buf = std::integral_constant<int, B>;
+
+// WG0: S, softmax, P V on dims 0..255.
+template <int DIAG>
+S90 void consumer_s(const Args& a, uint32_t base, uint8_t* smem, int nb) {
+  const int w = (threadIdx.x >> 5) & 3, lane = threadIdx.x & 31;
+  const int g = lane >> 2, t = lane & 3;
+  const int rows[2] = {16 * w + g, 16 * w + g + 8};
+  const uint8_t* flags = smem + Layout::FLAGS;
+  float* sAlpha = reinterpret_cast<float*>(smem + Layout::ALPHA);
+  const float scale = a.scaleLog2;
+
+  float o[128];
+#pragma unroll
+  for (int i = 0; i < 128; i++) o[i] = 0.f;
+  float s[32];      // S, then P (fp32)
+  uint32_t pf[16];  // P as bf16 A fragments: k-step kk uses pf[4kk .. 4kk+3]
+  float rowMax[2] = {NEG_BIG, NEG_BIG}, rowSum[2] = {0.f, 0.f};
+  const uint64_t dk = desc_kmajor(base), dv = desc_v(base);
+
+  auto wait_ready = [&](int b, uint32_t parity) {
+    wait(base, ready_bar(base, b), parity);
+    fence_proxy_async_cta();
+  };
+  auto release = [&](int b) {
+    if (lane == 0) mbar_arrive(avail_bar(base, b));
+  };
+  auto mask_rowmax = [&](int b, float(&mx)[2]) {
+    const uint8_t* f = flags + b * BLK + 2 * t;
+#pragma unroll
+    for (int j = 0; j < 8; j++) {
+      const uint32_t v = *reinterpret_cast<const uint16_t*>(f + 8 * j);
+      if (!(v & 0xffu)) s[4 * j] = s[4 * j + 2] = -INFINITY;
+      if (!(v & 0xff00u)) s[4 * j + 1] = s[4 * j + 3] = -INFINITY;
+    }
+#pragma unroll
+    for (int h = 0; h < 2; h++) {
+      float m = -INFINITY;
+#pragma unroll
+      for (int j = 0; j < 8; j++) m = fmaxf(m, fmaxf(s[4 * j + 2 * h], s[4 * j + 2 * h + 1]));
+      m = fmaxf(m, __shfl_xor_sync(0xffffffffu, m, 1));
+      m = fmaxf(m, __shfl_xor_sync(0xffffffffu, m, 2));
+      mx[h] = m * scale;
+    }
+  };
+  auto issue_all_s = [&](auto buf) {
+    constexpr int B = decltype(buf)::value;
+    fence_regs(s);
+    wgmma_fence();
+    issue_s<kb_<B>, 0, 9, true>(s, dk);
+    wgmma_commit();
+  };
+
+  if (nb > 0) wait(base, base + Layout::QBAR, 0);
+  if constexpr (DIAG == DIAG_PRODUCER) {
+    for (int n = 0; n < nb; n++) {
+      wait(base, ready_bar(base, n & 1), (uint32_t)(n >> 1) & 1u);
+      release(n & 1);
+    }
+  } else {
+    // Block n in buffer B = n mod 2; S of block n is in s (issued at the end of block n - 1).
+    auto block = [&](int n, auto buf) {
+      constexpr int B = decltype(buf)::value;
+      float mx[2], mnew[2], alpha[2], sum[2] = {0.f, 0.f};
+      mask_rowmax(B, mx);
+#pragma unroll
+      for (int h = 0; h < 2; h++) {
+        mnew[h] = fmaxf(rowMax[h], mx[h]);
+        alpha[h] = ex2(rowMax[h] - mnew[h]);
+        rowMax[h] = mnew[h];
+      }
+      const bool moved = alpha[0] != 1.f || alpha[1] != 1.f;
+#pragma unroll
+      for (int j = 0; j < 8; j++) {
+#pragma unroll
+        for (int e = 0; e < 4; e++) {
+          const int h = e >> 1;
+          const float x = ex2(fmaf(s[4 * j + e], scale, -mnew[h]));
+          s[4 * j + e] = x;
+          sum[h] += x;
+        }
+      }
+#pragma unroll
+      for (int h = 0; h < 2; h++) rowSum[h] = rowSum[h] * alpha[h] + sum[h];
+      // The running max rarely moves after the first blocks: skip the 128-register rescale then.
+      if (__any_sync(0xffffffffu, moved)) {
+#pragma unroll
+        for (int j = 0; j < 32; j++) {
+          o[4 * j] *= alpha[0];
+          o[4 * j + 1] *= alpha[0];
+          o[4 * j + 2] *= alpha[1];
+          o[4 * j + 3] *= alpha[1];
+        }
+      }
+#pragma unroll
+      for (int kk = 0; kk < 4; kk++) {
+        pf[4 * kk + 0] = pack_bf16(s[8 * kk + 0], s[8 * kk + 1]);
+        pf[4 * kk + 1] = pack_bf16(s[8 * kk + 2], s[8 * kk + 3]);
+        pf[4 * kk + 2] = pack_bf16(s[8 * kk + 4], s[8 * kk + 5]);
+        pf[4 * kk + 3] = pack_bf16(s[8 * kk + 6], s[8 * kk + 7]);
+      }
+      // P to the buffer's rope panel ([64 heads][64 keys] bf16, 128-byte rows, swizzled): the
+      // K-major A operand of WG1's P V; and the rows' rescale factor.
+      uint8_t* pt = smem + kb_<B> + 8 * PANEL;
+#pragma unroll
+      for (int kk = 0; kk < 4; kk++) {
+#pragma unroll
+        for (int jj = 0; jj < 2; jj++) {
+#pragma unroll
+          for (int h = 0; h < 2; h++) {
+            const int chunk = 2 * kk + jj;
+            *reinterpret_cast<uint32_t*>(pt + rows[h] * 128 + ((chunk ^ g) << 4) + t * 4) =
+                pf[4 * kk + 2 * jj + h];
+          }
+        }
+      }
+      if (t == 0) {
+        sAlpha[B * HEADS + rows[0]] = alpha[0];
+        sAlpha[B * HEADS + rows[1]] = alpha[1];
+      }
+      fence_proxy_async_cta();
+      if constexpr (B == 0) {  // constant barrier ids: a computed one makes ptxas reserve all 16
+        named_arrive(BAR_P0, 256);
+      } else {
+        named_arrive(BAR_P1, 256);
+      }
+      fence_regs(o);
+      fence_regs(pf);
+      wgmma_fence();
+      issue_pv_rs<kb_<B>>(o, pf, dv);  // O[:, 0..255] += P V
+      wgmma_commit();
+      if (n + 1 < nb) {
+        wait_ready(1 - B, (uint32_t)((n + 1) >> 1) & 1u);
+        issue_all_s(Buf<1 - B>{});
+        wgmma_wait<1>();
+        fence_regs(o);
+        fence_regs(pf);
+        release(B);
+        wgmma_wait<0>();
+        fence_regs(s);
+      } else {
+        wgmma_wait<0>();
+        fence_regs(o);
+        fence_regs(pf);
+        release(B);
+      }
+    };
+    if (nb > 0) {
+      wait_ready(0, 0);
+      issue_all_s(Buf<0>{});
+      wgmma_wait<0>();
+      fence_regs(s);
+      for (int n = 0; n < nb; n++) {
+        if (n & 1) {
+          block(n, Buf<1>{});
+        } else {
+          block(n, Buf<0>{});
+        }
+      }
+    }
+  }
+
+  float* sSum = reinterpret_cast<float*>(smem + Layout::SUM);
+#pragma unroll
+  for (int h = 0; h < 2; h++) {
+    float v = rowSum[h];
+    v += __shfl_xor_sync(0xffffffffu, v, 1);
+    v += __shfl_xor_sync(0xffffffffu, v, 2);
+    if (t == 0) sSum[rows[h]] = v;
+  }
+  named_sync(BAR_SUM, 256);
+  const int hh = blockIdx.x, r = blockIdx.y;
+#pragma unroll
+  for (int h = 0; h < 2; h++) {
+    const float total = sSum[rows[h]];
+    const float inv = total > 0.f ? 1.f / total : 0.f;
+    __nv_bfloat16* orow = a.out + ((size_t)r * 128 + hh * HEADS + rows[h]) * DV + 2 * t;
+#pragma unroll
+    for (int j = 0; j < 32; j++)
+      *reinterpret_cast<uint32_t*>(orow + 8 * j) =
+          pack_bf16(o[4 * j + 2 * h] * inv, o[4 * j + 2 * h + 1] * inv);
+  }
+}
+
+// One converting thread's share of a row: chunk q4 (16 e4m3) of each of the 8 value panels and
+// the 4 tile scales (as bf16, two per register: v4's conversion rounds them so), loaded into
+// registers a block ahead, then dequantised and stored (row `row` of a buffer, the panels' 128-byte
+// swizzle); its 32 bytes of the rope go by cp.async when the row is stored (the buffer is free by
+// then; their landing is counted on the ready barrier), which keeps 8 registers free.
+struct RowShare {
+  uint4 v[8];
+  uint32_t sc01, sc23;  // bf16 scales of tiles 0, 1 and 2, 3
+  S90 void load(const uint8_t* seq, int id, int q4) {
+    if (id >= 0) {
+      const uint8_t* e = seq + (size_t)id * RAW;
+#pragma unroll
+      for (int p = 0; p < 8; p++) v[p] = ld_stream_16(e + p * 64 + q4 * 16);
+      const float4 sc = ld_stream_f4(e + 512);
+      sc01 = pack_bf16(sc.x, sc.y);
+      sc23 = pack_bf16(sc.z, sc.w);
+    } else {  // a -1 entry: zeros (its scores are masked; its values must not be NaN)
+#pragma unroll
+      for (int p = 0; p < 8; p++) v[p] = make_uint4(0u, 0u, 0u, 0u);
+      sc01 = sc23 = 0u;
+    }
+  }
+  S90 void put(const uint8_t* seq, uint8_t* smem, uint32_t tile, int b, int row, int q4,
+               int id) const {
+    const uint32_t rowa = tile + row * 128, rx = row & 7;
+    const uint32_t c0 = ((2 * q4) ^ rx) << 4, c1 = ((2 * q4 + 1) ^ rx) << 4;
+    const uint8_t* rope = seq + (size_t)(id >= 0 ? id : 0) * RAW + 528 + q4 * 32;
+    cp_async_16(rowa + 8 * PANEL + c0, rope, id >= 0 ? 16 : 0);
+    cp_async_16(rowa + 8 * PANEL + c1, rope + 16, id >= 0 ? 16 : 0);
+#pragma unroll
+    for (int p = 0; p < 8; p++) {
+      // bf16x2 (scale, scale) of panel p's tile: both halves from one bf16 of the pair.
+      const uint32_t pair = p < 4 ? sc01 : sc23;
+      const uint32_t s2 = __byte_perm(pair, 0u, (p & 2) ? 0x3232 : 0x1010);
+      uint4 x = v[p];
+      asm volatile("" : "+r"(x.x), "+r"(x.y), "+r"(x.z), "+r"(x.w));  // panel by panel
+      uint4 lo, hi;
+      dequant16(x, *reinterpret_cast<const __nv_bfloat162*>(&s2), lo, hi);
+      st_shared_16(rowa + p * PANEL + c0, lo);
+      st_shared_16(rowa + p * PANEL + c1, hi);
+    }
+    if (q4 == 0) smem[Layout::FLAGS + b * BLK + row] = id >= 0;
+  }
+};
+
+// Block n's rows of this thread into buffer n mod 2, then this thread's arrivals on its ready
+// barrier (its stores now, its rope copies when they land). DIAG_CONSUMERS (driver only): blocks 0
+// and 1 as always, later ones only signalled.
+template <int DIAG>
+S90 void fill(const RowShare& cv, const uint8_t* seq, uint32_t base, uint8_t* smem, int n, int row,
+              int q4, int id) {
+  const int b = n & 1;
+  if (DIAG != DIAG_CONSUMERS || n < 2) {
+    cv.put(seq, smem, base + Layout::K0 + b * TILE, b, row, q4, id);
+  }
+  cp_async_arrive_noinc(ready_bar(base, b));
+  fence_proxy_async_cta();
+  mbar_arrive(ready_bar(base, b));
+}
+
+// WG1: P V on dims 256..511 with P of each block from WG0 (the buffer's rope panel), and rows
+// 32..63 of every block: blocks 0 and 1 before the loop, block n + 2 once block n is released.
+template <int DIAG>
+S90 void consumer_pv(const Args& a, uint32_t base, uint8_t* smem, int nb) {
+  const int w = (threadIdx.x >> 5) & 3, lane = threadIdx.x & 31;
+  const int g = lane >> 2, t = lane & 3;
+  const int rows[2] = {16 * w + g, 16 * w + g + 8};
+  const float* sAlpha = reinterpret_cast<const float*>(smem + Layout::ALPHA);
+  const int q4 = threadIdx.x & 3, crow = 32 + ((threadIdx.x & 127) >> 2);
+  const int* idx_row = a.indices + (size_t)blockIdx.y * a.k;
+  const uint8_t* seq = a.cache + (size_t)(blockIdx.y / a.T) * a.P * RAW;
+  RowShare cv;
+  int id = -1, idn = -1;
+  if (nb > 0) {
+    id = entry_at(a, idx_row, crow);
+    cv.load(seq, id, q4);
+    fill<DIAG>(cv, seq, base, smem, 0, crow, q4, id);
+  }
+  if (nb > 1) {
+    id = entry_at(a, idx_row, BLK + crow);
+    cv.load(seq, id, q4);
+    fill<DIAG>(cv, seq, base, smem, 1, crow, q4, id);
+  }
+  if (nb > 2) {
+    id = entry_at(a, idx_row, 2 * BLK + crow);
+    cv.load(seq, id, q4);
+    idn = entry_at(a, idx_row, 3 * BLK + crow);
+  }
+  float o[128];
+#pragma unroll
+  for (int i = 0; i < 128; i++) o[i] = 0.f;
+  const uint64_t dk = desc_kmajor(base), dv = desc_v(base);
+  auto block = [&](int n, auto buf) {
+    constexpr int B = decltype(buf)::value;
+    if constexpr (DIAG == DIAG_PRODUCER) {
+      wait(base, ready_bar(base, B), (uint32_t)(n >> 1) & 1u);
+    } else {
+      if constexpr (B == 0) {
+        named_sync(BAR_P0, 256);
+      } else {
+        named_sync(BAR_P1, 256);
+      }
+      const float f0 = sAlpha[B * HEADS + rows[0]], f1 = sAlpha[B * HEADS + rows[1]];
+      if (__any_sync(0xffffffffu, f0 != 1.f || f1 != 1.f)) {
+#pragma unroll
+        for (int j = 0; j < 32; j++) {
+          o[4 * j] *= f0;
+          o[4 * j + 1] *= f0;
+          o[4 * j + 2] *= f1;
+          o[4 * j + 3] *= f1;
+        }
+      }
+      fence_regs(o);
+      wgmma_fence();
+      issue_pv_ss<kb_<B> + 8 * PANEL, kb_<B> + 4 * PANEL>(o, dk, dv);  // O[:, 256..511] += P V
+      wgmma_commit();
+      wgmma_wait<0>();
+      fence_regs(o);
+    }
+    if (lane == 0) mbar_arrive(avail_bar(base, B));
+    if (n + 2 < nb) {
+      // Both warpgroups are done with block n: its buffer takes block n + 2.
+      wait(base, avail_bar(base, B), (uint32_t)(n >> 1) & 1u);
+      fill<DIAG>(cv, seq, base, smem, n + 2, crow, q4, id);
+      if (n + 3 < nb) {
+        id = idn;
+        idn = entry_at(a, idx_row, (n + 4) * BLK + crow);
+        if (DIAG != DIAG_CONSUMERS) cv.load(seq, id, q4);
+      }
+    }
+  };
+  for (int n = 0; n < nb; n++) {
+    if (n & 1) {
+      block(n, Buf<1>{});
+    } else {
+      block(n, Buf<0>{});
+    }
+  }
+  const float* sSum = reinterpret_cast<const float*>(smem + Layout::SUM);
+  named_sync(BAR_SUM, 256);
+  const int hh = blockIdx.x, r = blockIdx.y;
+#pragma unroll
+  for (int h = 0; h < 2; h++) {
+    const float total = sSum[rows[h]];
+    const float inv = total > 0.f ? 1.f / total : 0.f;
+    __nv_bfloat16* orow =
+        a.out + ((size_t)r * 128 + hh * HEADS + rows[h]) * DV + DV / 2 + 2 * t;
+#pragma unroll
+    for (int j = 0; j < 32; j++)
+      *reinterpret_cast<uint32_t*>(orow + 8 * j) =
+          pack_bf16(o[4 * j + 2 * h] * inv, o[4 * j + 2 * h + 1] * inv);
+  }
+}
+
+// WG2, the producer: rows 0..31 of block n once block n - 2 is released (a fresh barrier passes
+// parity 1), then the loads of its rows of block n + 1.
+template <int DIAG>
+S90 void producer(const Args& a, uint32_t base, uint8_t* smem, int nb) {
+  const int pt = threadIdx.x - 256, q4 = pt & 3, row = pt >> 2;
+  const int* idx_row = a.indices + (size_t)blockIdx.y * a.k;
+  const uint8_t* seq = a.cache + (size_t)(blockIdx.y / a.T) * a.P * RAW;
+  if (nb == 0) return;
+  RowShare cv;
+  int id = entry_at(a, idx_row, row);
+  int idn = entry_at(a, idx_row, BLK + row);
+  cv.load(seq, id, q4);
+  for (int n = 0; n < nb; n++) {
+    wait(base, avail_bar(base, n & 1), ((uint32_t)(n >> 1) & 1u) ^ 1u);
+    fill<DIAG>(cv, seq, base, smem, n, row, q4, id);
+    if (n + 1 < nb) {
+      id = idn;
+      idn = entry_at(a, idx_row, (n + 2) * BLK + row);
+      if (DIAG != DIAG_CONSUMERS || n < 1) cv.load(seq, id, q4);
+    }
+  }
+}
+
+template <int DIAG = DIAG_NONE>
+S90 void sparse_mla(const Args& a) {
+  extern __shared__ uint8_t smem_raw[];
+  const uint32_t raw0 = smem_u32(smem_raw);
+  const uint32_t base = (raw0 + 1023u) & ~1023u;
+  uint8_t* const smem = smem_raw + (base - raw0);
+  const int tid = threadIdx.x, wg = tid >> 7;
+  const int hh = blockIdx.x, r = blockIdx.y;
+  int* const sLast = reinterpret_cast<int*>(smem + Layout::LAST);
+
+  if (tid == 0) {
+    for (int b = 0; b < 2; b++) {
+      mbar_init(ready_bar(base, b), 512);  // every converting thread (WG1, WG2), twice
+      mbar_init(avail_bar(base, b), 8);    // lane 0 of the 8 consumer warps
+    }
+    mbar_init(base + Layout::QBAR, 128);
+    *sLast = -1;
+    *reinterpret_cast<int*>(smem + Layout::GAVE_UP) = 0;
+    fence_mbar_init();
+  }
+  __syncthreads();
+  if (wg == 2) {  // Q (64 heads x 576) while everyone scans the index list
+    const int pt = tid - 256;
+    const uint8_t* src =
+        reinterpret_cast<const uint8_t*>(a.q + ((size_t)r * 128 + hh * HEADS) * DQK);
+    for (int c = pt; c < HEADS * 72; c += 128) {
+      const int row = c / 72, ch = c % 72;
+      cp_async_16(base + Layout::Q + (ch >> 3) * PANEL + row * 128 + (((ch & 7) ^ (row & 7)) << 4),
+                  src + row * ROWB + ch * 16, 16);
+    }
+    cp_async_arrive_noinc(base + Layout::QBAR);
+  }
+  {
+    const int* idx_row = a.indices + (size_t)r * a.k;
+    int last = -1;
+    for (int i0 = tid; i0 < a.k; i0 += 4 * THREADS13) {
+      int v[4];
+#pragma unroll
+      for (int u = 0; u < 4; u++)
+        v[u] = i0 + u * THREADS13 < a.k ? __ldg(idx_row + i0 + u * THREADS13) : -1;
+#pragma unroll
+      for (int u = 0; u < 4; u++)
+        if (v[u] >= 0 && v[u] < a.P) last = i0 + u * THREADS13;
+    }
+    last = __reduce_max_sync(0xffffffffu, last);
+    if ((tid & 31) == 0 && last >= 0) atomicMax(sLast, last);
+  }
+  __syncthreads();
+  const int nb = (*sLast + BLK) / BLK;  // 64-entry blocks 0 .. nb-1 hold every valid entry
+
+  if (wg == 2) {
+    reg_dealloc<REGS_PROD>();
+    producer<DIAG>(a, base, smem, nb);
+    cp_async_wait_all();
+  } else if (wg == 0) {
+    reg_alloc<REGS_S>();
+    consumer_s<DIAG>(a, base, smem, nb);
+  } else {
+    reg_alloc<REGS_PV>();
+    consumer_pv<DIAG>(a, base, smem, nb);
+  }
+}
+
+}  // namespace v13
+}  // namespace sm90s
