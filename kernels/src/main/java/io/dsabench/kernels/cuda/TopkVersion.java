@@ -12,9 +12,12 @@ import java.util.List;
  * very logits (v10 whenever there are none; CudaDsaOps keeps that pairing): {@code gmax}, {@code
  * gmax2} (a one-level window threshold on the group maxima) and {@code gmax3} (gmax2's threshold
  * from a copy of the maxima in shared memory, the listed groups gathered by cp.async in one round
- * trip; one CTA per SM, so gmax2 runs past two waves of rows). System property {@code
- * dsabench.cuda.topk}. (The split, cluster, s16 / s16p, v11, p12 and c12 top-k lost on the H200 and
- * left the sources: kernels/NOTES.md says where they are.)
+ * trip; one CTA per SM, so gmax2 runs past two waves of rows), or {@code v14} (candidate, decode
+ * batches of at most {@link #V14_MAX_ROWS} rows; {@code sm90/topk/decode.cu}: each row split over
+ * several independent CTAs that derive the same threshold from the same sample, the row's last CTA
+ * selecting among their candidates; v13 for more rows). System property {@code dsabench.cuda.topk}.
+ * (The split, cluster, s16 / s16p, v11, p12 and c12 top-k lost on the H200 and left the sources:
+ * kernels/NOTES.md says where they are.)
  */
 final class TopkVersion {
   static final String PROPERTY = "dsabench.cuda.topk";
@@ -26,10 +29,15 @@ final class TopkVersion {
   static final String DEFAULT_VERSION = "v13";
 
   /** The versions, in the order of the selector's message. */
-  static final List<String> VERSIONS = List.of("v10", "v13", "gmax", "gmax2", "gmax3");
+  static final List<String> VERSIONS = List.of("v10", "v13", "gmax", "gmax2", "gmax3", "v14");
 
   /** v13 runs for more rows than this (prefill, where round ptopk11 times it); v10 for fewer. */
   static final int V13_MIN_ROWS = 256;
+
+  /**
+   * v14 runs for at most this many rows (decode batches, where round topk14 times it); v13 above.
+   */
+  static final int V14_MAX_ROWS = V13_MIN_ROWS;
 
   private TopkVersion() {}
 
