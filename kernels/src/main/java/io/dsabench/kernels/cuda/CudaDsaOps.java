@@ -413,16 +413,21 @@ final class CudaDsaOps {
   void topK(Ops.TopK op) {
     String version = TopkVersion.version("9.0".equals(backend.device().computeCapability()));
     int rows = op.batch() * op.tokensPerSeq();
-    if ((version.equals("v13") || version.equals("v14")) && rows > TopkVersion.V13_MIN_ROWS) {
+    if ((version.equals("v13") || version.equals("v14") || version.equals("v15"))
+        && rows > TopkVersion.V13_MIN_ROWS) {
+      // One CTA per row; sm90/topk/<version>.cu exports dsa_topk_<version>{,_threads,_smem}. v14
+      // (decode rows) hands batches past its limit to v13.
+      String prefill = version.equals("v14") ? "v13" : version;
       String site = "CudaDsaOps.topK";
-      String module = "sm90/topk/v13";
+      String module = "sm90/topk/" + prefill;
+      String kernel = "dsa_topk_" + prefill;
       backend.launch(
           module,
-          "dsa_topk_v13",
+          kernel,
           site,
           new int[] {rows, 1, 1},
-          new int[] {constant(module, "dsa_topk_v13_threads", site), 1, 1},
-          constant(module, "dsa_topk_v13_smem", site),
+          new int[] {constant(module, kernel + "_threads", site), 1, 1},
+          constant(module, kernel + "_smem", site),
           CudaBackend.cuda(op.logits(), "logits"),
           CudaBackend.cuda(op.indices(), "indices"),
           op.tokensPerSeq(),
