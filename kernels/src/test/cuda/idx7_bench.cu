@@ -19,6 +19,10 @@
 // `pipe3` (v8 + v10, the default decode pipe, against v8g / v8h + top-k gmax3).
 // (Rounds idx10 and idx11 timed v9 / v9g, the ablations v8d / v9r and v8c / v8i / v8ci here; they
 // lost and left the sources: kernels/NOTES.md.)
+// Round idx12: candidates v12p / v12b (v8's producer knobs: two issuing pipes; one 128-key TMA box
+// per stage for both consumers), v12g / v12pg / v12bg (their g forms, group maxima by redux.sync),
+// mode `idx12` (them beside v8, v8g, v6 at six decode shapes, interleaved rounds, medians) and mode
+// `pipe12` (v8 + v10 against each g form + gmax3).
 // Mode `javalike` times v8 at 64 x 2,
 // 128K the driver's way and the way dsabench's Java harness does (CudaTimer: a hold kernel keeps
 // the stream until the launch is queued, so host latency is not timed; StageMeasurement: one launch
@@ -267,10 +271,72 @@ static Cand g_cands[] = {
     {"v8", false, {nullptr, nullptr, dsa_indexer_fp8_v6_q4}, {}, {0, 0, 0}, false, true},
     {"v8g", true, {}, {nullptr, nullptr, dsa_indexer_fp8_v6g_q4}, {0, 0, 0}, false, true},
     {"v8h", true, {}, {nullptr, nullptr, dsa_indexer_fp8_v6g_q4}, {0, 0, 0}, false, true},
+    // Round idx12: v8's producer knobs (two pipes; one 128-key stage for both consumers) and the
+    // redux group maxima.
+    {"v12p", false, {nullptr, nullptr, dsa_indexer_fp8_v6_q4}, {}, {0, 0, 0}, false, true},
+    {"v12b", false, {nullptr, nullptr, dsa_indexer_fp8_v6_q4}, {}, {0, 0, 0}, false, true},
+    {"v12g", true, {}, {nullptr, nullptr, dsa_indexer_fp8_v6g_q4}, {0, 0, 0}, false, true},
+    {"v12pg", true, {}, {nullptr, nullptr, dsa_indexer_fp8_v6g_q4}, {0, 0, 0}, false, true},
+    {"v12bg", true, {}, {nullptr, nullptr, dsa_indexer_fp8_v6g_q4}, {0, 0, 0}, false, true},
 };
-static const Kern8m g_v8[2] = {dsa_indexer_fp8_v8_q1, dsa_indexer_fp8_v8_q2};
-static const Kern9m g_v8g[2] = {dsa_indexer_fp8_v8g_q1, dsa_indexer_fp8_v8g_q2};
-static const Kern9m g_v8h[2] = {dsa_indexer_fp8_v8h_q1, dsa_indexer_fp8_v8h_q2};
+// The persistent kernels' q1 / q2 entries (v8's launch: tensor maps, one CTA per SM); span: the
+// keys per stage, i.e. kMap's box (v12b / v12bg: 128, with the 132-float scale box).
+struct Persistent {
+  const char* name;
+  Kern8m k[2];  // no maxima
+  Kern9m g[2];  // with maxima
+  const int* smem[2];
+  int span;
+  int smemBytes[2];
+};
+static Persistent g_pers[] = {
+    {"v8",
+     {dsa_indexer_fp8_v8_q1, dsa_indexer_fp8_v8_q2},
+     {},
+     {&dsa_indexer_fp8_v8_smem_q1, &dsa_indexer_fp8_v8_smem_q2},
+     64},
+    {"v8g",
+     {},
+     {dsa_indexer_fp8_v8g_q1, dsa_indexer_fp8_v8g_q2},
+     {&dsa_indexer_fp8_v8_smem_q1, &dsa_indexer_fp8_v8_smem_q2},
+     64},
+    {"v8h",
+     {},
+     {dsa_indexer_fp8_v8h_q1, dsa_indexer_fp8_v8h_q2},
+     {&dsa_indexer_fp8_v8_smem_q1, &dsa_indexer_fp8_v8_smem_q2},
+     64},
+    {"v12p",
+     {dsa_indexer_fp8_v12p_q1, dsa_indexer_fp8_v12p_q2},
+     {},
+     {&dsa_indexer_fp8_v12p_smem_q1, &dsa_indexer_fp8_v12p_smem_q2},
+     64},
+    {"v12b",
+     {dsa_indexer_fp8_v12b_q1, dsa_indexer_fp8_v12b_q2},
+     {},
+     {&dsa_indexer_fp8_v12b_smem_q1, &dsa_indexer_fp8_v12b_smem_q2},
+     128},
+    {"v12g",
+     {},
+     {dsa_indexer_fp8_v12g_q1, dsa_indexer_fp8_v12g_q2},
+     {&dsa_indexer_fp8_v12g_smem_q1, &dsa_indexer_fp8_v12g_smem_q2},
+     64},
+    {"v12pg",
+     {},
+     {dsa_indexer_fp8_v12pg_q1, dsa_indexer_fp8_v12pg_q2},
+     {&dsa_indexer_fp8_v12pg_smem_q1, &dsa_indexer_fp8_v12pg_smem_q2},
+     64},
+    {"v12bg",
+     {},
+     {dsa_indexer_fp8_v12bg_q1, dsa_indexer_fp8_v12bg_q2},
+     {&dsa_indexer_fp8_v12bg_smem_q1, &dsa_indexer_fp8_v12bg_smem_q2},
+     128},
+};
+static Persistent& pers(const char* name) {
+  for (Persistent& p : g_pers)
+    if (!strcmp(p.name, name)) return p;
+  fprintf(stderr, "no persistent kernel %s\n", name);
+  exit(3);
+}
 static int g_v8_smem[2], g_v8_threads, g_v8_grid_override = 0;
 static Cand* cand(const std::string& n) {
   for (Cand& c : g_cands)
@@ -310,11 +376,17 @@ static void setup_cands() {
   g_v8_smem[0] = read_const(dsa_indexer_fp8_v8_smem_q1);
   g_v8_smem[1] = read_const(dsa_indexer_fp8_v8_smem_q2);
   g_v8_threads = read_const(dsa_indexer_fp8_v8_threads);
-  for (int i = 0; i < 2; i++) {
-    CK(cudaFuncSetAttribute(g_v8[i], cudaFuncAttributeMaxDynamicSharedMemorySize, g_v8_smem[i]));
-    CK(cudaFuncSetAttribute(g_v8g[i], cudaFuncAttributeMaxDynamicSharedMemorySize, g_v8_smem[i]));
-    CK(cudaFuncSetAttribute(g_v8h[i], cudaFuncAttributeMaxDynamicSharedMemorySize, g_v8_smem[i]));
-  }
+  for (Persistent& p : g_pers)
+    for (int i = 0; i < 2; i++) {
+      p.smemBytes[i] = read_const(*p.smem[i]);
+      const void* f = p.k[i] ? (const void*)p.k[i] : (const void*)p.g[i];
+      CK(cudaFuncSetAttribute(f, cudaFuncAttributeMaxDynamicSharedMemorySize, p.smemBytes[i]));
+      int o = 0;
+      CK(cudaOccupancyMaxActiveBlocksPerMultiprocessor(&o, f, g_v8_threads, p.smemBytes[i]));
+      if (i == 1 || !strncmp(p.name, "v12", 3))
+        printf("occupancy: %s q%d %d CTA/SM (smem %d, span %d)\n", p.name, i + 1, o, p.smemBytes[i],
+               p.span);
+    }
   int o8 = 0;
   CK(cudaOccupancyMaxActiveBlocksPerMultiprocessor(&o8, dsa_indexer_fp8_v8g_q2, g_v8_threads,
                                                    g_v8_smem[1]));
@@ -397,15 +469,18 @@ static CUtensorMap encode(CUtensorMapDataType type, void* addr, int rank, const 
 // timed launch does no host work.
 struct V8Maps {
   const void *q = nullptr, *k = nullptr, *ks = nullptr;
-  int batch = 0, T = 0, P = 0;
+  int batch = 0, T = 0, P = 0, span = 0;
   CUtensorMap qm, km, sm;
 };
 static V8Maps g_v8_maps;
 static void v8_maps_invalidate() { g_v8_maps.q = nullptr; }
 static const V8Maps& v8_maps(const uint8_t* q, const uint8_t* k, const float* ks, int batch, int T,
-                             int P) {
+                             int P, int span = 64) {
   V8Maps& m = g_v8_maps;
-  if (m.q == q && m.k == k && m.ks == ks && m.batch == batch && m.T == T && m.P == P) return m;
+  if (m.q == q && m.k == k && m.ks == ks && m.batch == batch && m.T == T && m.P == P &&
+      m.span == span)
+    return m;
+  m.span = span;
   m.q = q;
   m.k = k;
   m.ks = ks;
@@ -419,18 +494,20 @@ static const V8Maps& v8_maps(const uint8_t* q, const uint8_t* k, const float* ks
     m.qm =
         encode(CU_TENSOR_MAP_DATA_TYPE_UINT8, (void*)q, 2, d, st, bx, CU_TENSOR_MAP_SWIZZLE_128B);
   }
-  {  // k [batch, P, 128] e4m3, box 64 keys of one sequence
+  {  // k [batch, P, 128] e4m3, box 64 keys of one sequence (v12b: 128, its export)
+    static const int kbox128 = read_const(dsa_indexer_fp8_v12b_key_box);
     const cuuint64_t d[3] = {128, (cuuint64_t)P, (cuuint64_t)batch};
     const cuuint64_t st[2] = {128, (cuuint64_t)P * 128};
-    const cuuint32_t bx[3] = {128, 64, 1};
+    const cuuint32_t bx[3] = {128, (cuuint32_t)(span == 64 ? 64 : kbox128), 1};
     m.km =
         encode(CU_TENSOR_MAP_DATA_TYPE_UINT8, (void*)k, 3, d, st, bx, CU_TENSOR_MAP_SWIZZLE_128B);
   }
   {  // kScale [batch * P] fp32, box of the cubin's export (64 + 4: the kernel starts each box at a
      // 16-byte-aligned float, as TMA requires)
     static const int sbox = read_const(dsa_indexer_fp8_v8_scale_box);
+    static const int sbox128 = read_const(dsa_indexer_fp8_v12b_scale_box);
     const cuuint64_t d[1] = {(cuuint64_t)batch * P};
-    const cuuint32_t bx[1] = {(cuuint32_t)sbox};
+    const cuuint32_t bx[1] = {(cuuint32_t)(span == 64 ? sbox : sbox128)};
     m.sm = encode(CU_TENSOR_MAP_DATA_TYPE_FLOAT32, (void*)ks, 1, d, nullptr, bx,
                   CU_TENSOR_MAP_SWIZZLE_NONE);
   }
@@ -442,16 +519,15 @@ static void run(const Cand& c, const uint8_t* q, const float* w, const uint8_t* 
   const int nq = nq_for(T), i = kNqIdx[nq];
   if (c.persistent && nq <= 2) {
     static const int perSm = read_const(dsa_indexer_fp8_v8_ctas_per_sm);
-    const V8Maps& m = v8_maps(q, k, ks, batch, T, P);
+    const Persistent& pk = pers(c.name);
+    const V8Maps& m = v8_maps(q, k, ks, batch, T, P, pk.span);
     const int grid = g_v8_grid_override > 0 ? g_v8_grid_override : g_sms * perSm;
-    const std::string nm = c.name;
-    const int smem = g_v8_smem[i];
+    const int smem = pk.smemBytes[i];
     if (c.gm) {
-      const Kern9m* kk = nm == "v8h" ? g_v8h : g_v8g;
-      kk[i]<<<grid, g_v8_threads, smem>>>(m.qm, m.km, m.sm, w, lg, batch, T, P,
-                                          ensure_gmax((size_t)batch * T, P));
+      pk.g[i]<<<grid, g_v8_threads, smem>>>(m.qm, m.km, m.sm, w, lg, batch, T, P,
+                                            ensure_gmax((size_t)batch * T, P));
     } else {
-      g_v8[i]<<<grid, g_v8_threads, smem>>>(m.qm, m.km, m.sm, w, lg, batch, T, P);
+      pk.k[i]<<<grid, g_v8_threads, smem>>>(m.qm, m.km, m.sm, w, lg, batch, T, P);
     }
     return;
   }
@@ -958,6 +1034,67 @@ static void bench_pipe3(int batch, int T, int P, const std::vector<std::string>&
   cudaFree(idx);
 }
 
+// Round idx12: the candidates at one shape, R rounds, each round timing every kernel once (median
+// of 10 launches after 2 warm-ups) in a rotated order (odd rounds reversed), so lease drift spreads
+// over all of them; reported: each kernel's median over the rounds, its min and max, and the median
+// of its per-round ratio to v8's time in the same round. Each candidate is first checked at the
+// shape (every logit bit for bit v2's, every maximum exact); a failed one is not timed.
+static void bench_idx12(int batch, int T, int P, const std::vector<std::string>& names,
+                        int rounds) {
+  Inputs in(batch, T, P, 13);
+  Timer tm;
+  const double bytes =
+      (double)batch * P * 132 + (double)in.rows * P * 4 + (double)in.rows * (8192 + 256);
+  char pt[64];
+  snprintf(pt, sizeof pt, "b=%d T=%d P=%d", batch, T, P);
+  std::vector<std::string> ok;
+  for (const std::string& n : names) {
+    Cand* c = cand(n);
+    if (!c || !enabled(n)) continue;
+    const std::string label = std::string("idx12 ") + n + " " + pt;
+    in.run_poisoned(*c, label);
+    if (in.compare(*c, label))
+      ok.push_back(n);
+    else
+      printf("idx12: %s left out of the timings at %s\n", n.c_str(), pt);
+  }
+  std::vector<std::vector<double>> ms(ok.size()), ratio(ok.size());
+  const auto v8it = std::find(ok.begin(), ok.end(), std::string("v8"));
+  const int iv8 = v8it == ok.end() ? -1 : (int)(v8it - ok.begin());
+  for (int r = 0; r < rounds; r++) {
+    std::vector<int> order(ok.size());
+    for (size_t i = 0; i < ok.size(); i++) order[i] = (int)((i + r) % ok.size());
+    if (r & 1) std::reverse(order.begin(), order.end());
+    std::vector<double> t(ok.size());
+    for (int i : order) {
+      const Cand& c = *cand(ok[i]);
+      t[i] = tm.median_ms([&] { run(c, in.q, in.w, in.k, in.ks, in.lg, batch, T, P); });
+    }
+    for (size_t i = 0; i < ok.size(); i++) {
+      ms[i].push_back(t[i]);
+      if (iv8 >= 0) ratio[i].push_back(t[iv8] / t[i]);
+    }
+  }
+  auto med = [](std::vector<double> v) {
+    std::sort(v.begin(), v.end());
+    return v.empty() ? 0.0 : v[v.size() / 2];
+  };
+  for (size_t i = 0; i < ok.size(); i++) {
+    const double m = med(ms[i]);
+    const double lo = *std::min_element(ms[i].begin(), ms[i].end());
+    const double hi = *std::max_element(ms[i].begin(), ms[i].end());
+    const double tbs = bytes / m / 1e9;
+    char line[256];
+    snprintf(line, sizeof line,
+             "idx12 %-5s %-20s median %7.4f ms (min %7.4f max %7.4f, %d rounds) %5.2f TB/s "
+             "(%4.1f%% copy) %5.3fx v8 (paired median)",
+             ok[i].c_str(), pt, m, lo, hi, rounds, tbs, 100 * tbs / COPY_TBS,
+             iv8 >= 0 ? med(ratio[i]) : 0.0);
+    printf("BENCH %s\n", line);
+    g_summary.push_back(line);
+  }
+}
+
 int main(int argc, char** argv) {
   const std::string mode = argc > 1 ? argv[1] : "check";
   g_only = argc > 2 ? argv[2] : "";
@@ -975,7 +1112,8 @@ int main(int argc, char** argv) {
                           (int)sizeof(Gmax3Smem)));
   const std::vector<std::string> all = {"v2", "v6", "v6g", "v7", "v7g", "v8", "v8g"};
   if (mode == "check") {
-    for (const char* n : {"v6", "v6g", "v7", "v7g", "v8", "v8g", "v8h"}) {
+    for (const char* n :
+         {"v6", "v6g", "v7", "v7g", "v8", "v8g", "v8h", "v12p", "v12b", "v12g", "v12pg", "v12bg"}) {
       if (!enabled(n)) continue;
       const Cand& c = *cand(n);
       check_cpu(c, 3, 2, 3001, 2);          // decode, NQ = 2, partial last block
@@ -1022,6 +1160,22 @@ int main(int argc, char** argv) {
       bench_indexer(sh[0], sh[1], sh[2], fwd);
       bench_indexer(sh[0], sh[1], sh[2], rev);
     }
+  } else if (mode == "idx12") {
+    // v8 (shipped) beside the idx12 candidates and their g forms; v6 (the one-token default) and
+    // v8g (the g form to beat) for reference.
+    const std::vector<std::string> names = {"v8",   "v12p",  "v12b",  "v8g",
+                                            "v12g", "v12pg", "v12bg", "v6"};
+    for (const auto& sh : std::vector<std::array<int, 3>>{{64, 2, 131072},
+                                                          {128, 2, 131072},
+                                                          {64, 1, 131072},
+                                                          {64, 2, 32768},
+                                                          {128, 2, 32768},
+                                                          {64, 1, 32768}})
+      bench_idx12(sh[0], sh[1], sh[2], names, 7);
+  } else if (mode == "pipe12") {
+    // The decode pipe today (v8 + v10) against each g form + gmax3.
+    for (const auto& sh : std::vector<std::array<int, 3>>{{64, 2, 131072}, {64, 1, 131072}})
+      bench_pipe3(sh[0], sh[1], sh[2], {"v8g", "v12g", "v12pg", "v12bg"});
   } else if (mode == "javalike") {
     bench_javalike(64, 2, 131072, {"v8"});
   } else if (mode == "pipe3") {
@@ -1030,8 +1184,8 @@ int main(int argc, char** argv) {
       bench_pipe3(sh[0], sh[1], sh[2], {"v8g", "v8h"});
   } else {
     fprintf(stderr,
-            "usage: idx7_bench check|indexer|prefill|pipe|idx9|javalike|pipe3 "
-            "[v2,v5,v5g,v6,v6g,v7,v7g,v8,v8g,v8h]\n");
+            "usage: idx7_bench check|indexer|prefill|pipe|idx9|javalike|pipe3|idx12|pipe12 "
+            "[v2,v5,v5g,v6,v6g,v7,v7g,v8,v8g,v8h,v12p,v12b,v12g,v12pg,v12bg]\n");
     return 2;
   }
   printf("SUMMARY %s: %s (%d failed)\n", mode.c_str(), g_fail ? "CHECKS FAILED" : "checks passed",

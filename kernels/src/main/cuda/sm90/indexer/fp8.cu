@@ -1,4 +1,4 @@
-// Lightning indexer logits on Hopper, fp8 (v6 / v6g / v7 / v7g / v8 / v8g / v8h; issue 16):
+// Lightning indexer logits on Hopper, fp8 (v6 / v6g / v7 / v7g / v8 / v8g / v8h / v12*; issue 16):
 // I[t,s] = kScale[s] * sum_h w[t,h] * ReLU(q[t,h] . k[s]), causal, -inf where t cannot see s.
 // Shapes as dsa_indexer.cu: q [batch*T, 64, 128] e4m3, w [batch*T, 64] fp32, k [batch, P, 128]
 // e4m3, kScale [batch, P], logits [batch*T, P]; gmax [batch*T, ceil(P/8)] (the g variants).
@@ -34,6 +34,8 @@
 //     item's epilogue and the next item's products (in-order issue: the warp stalls on each
 //     shuffle's latency), and at one CTA per SM (two consumer warps per SM sub-partition) nothing
 //     else covers that stall; under the products it is free.
+//   - v12p / v12b / v12g / v12pg / v12bg (round idx12) are v8 with its producer knobs and redux
+//     group maxima: see ix12_smem and ix12_group_max below.
 // (v9 / v9g, v8's roles with two accumulator sets per consumer on an 18-stage ring, and v8's
 // round-idx11 variants v8c / v8i / v8ci lost on the H200 and left: kernels/NOTES.md.)
 #include "../../dsa_common.cuh"
@@ -376,6 +378,25 @@ constexpr int ix8_smem(int nq, int stages = IX8_STAGES) {
          (2 * stages + 2) * 8;
 }
 
+// Round idx12's knobs on v8's body (v8 is PIPES = 1, SPAN = 64; its PTX is unchanged):
+//   PIPES = 2 (v12p): two producer threads, lanes 0 of the producer warpgroup's warps 0 and 1, each
+//     feeding one consumer warpgroup through its own half of the stages (stage s belongs to pipe
+//     s % 2, as item li to consumer li % 2) and its own two query slots: two independent v8
+//     pipelines of one consumer each, so no TMA issue waits behind another's barrier wait;
+//   SPAN = 128 (v12b): a stage holds 128 keys (16 KB, one TMA box, 132 scales in one box), read by
+//     both consumers (warpgroup wg multiplies keys wg * 64 .. wg * 64 + 63 of it), released by both
+//     (256 arrivals): half the producer's copies, barrier operations and waits per byte.
+// The scale box of a stage (span + 4 floats: see IX8_SBOX) and its slot, rounded to 128 bytes.
+constexpr int ix12_sbox(int span) { return span + 4; }
+constexpr int ix12_sslot(int span) { return (ix12_sbox(span) * 4 + 127) / 128 * 128; }
+constexpr int ix12_smem(int nq, int stages, int pipes, int span) {
+  // alignment slack + 2 query slots per pipe + key stages + stage scales + 2 weight slots per pipe
+  // + mbarriers (full and empty per stage, one per query slot)
+  return 1024 + 2 * pipes * nq * 8192 + stages * span * 128 + stages * ix12_sslot(span) +
+         2 * pipes * nq * 256 + (2 * stages + 2 * pipes) * 8;
+}
+constexpr int IX12B_STAGES = 6;  // v12b: 6 x 16 KB of keys (v8: 10 x 8 KB)
+
 // 1D tensor copy (the key scales: a rank-1 map over all batch * P floats; c0 a multiple of 4, see
 // IX8_SBOX) and a plain bulk copy (the head weights: contiguous, 16-byte aligned rows), both
 // completing on bar.
@@ -457,12 +478,35 @@ __device__ __forceinline__ float ix8_group_max(float m) {
   return m;
 }
 
+// v12*g: the group maximum of the 8 keys on the lanes that share (lane & 3), returned on every
+// lane. Floats map to integers of the same order (non-negative: their bits; negative: the bits
+// with the magnitude flipped), so max.s32 of redux.sync is fmaxf over the group for everything the
+// epilogue stores (finite logits and -inf; never NaN): the same bits as v8g's shuffles, except that
+// +0 is chosen over -0 (only a negative logit that underflows to -0 could tell them apart). Four
+// independent full-warp reductions, one per group (the other lanes offer INT_MIN), replace three
+// dependent shuffle + max steps: one reduction's latency on the consumer's chain instead of three
+// shuffles'.
+__device__ __forceinline__ float ix12_group_max(float m, int lane) {
+  const int u = __float_as_int(m);
+  const int key = u >= 0 ? u : u ^ 0x7fffffff;
+  int r = INT_MIN;
+#pragma unroll
+  for (int c = 0; c < 4; c++) {
+    const int g = __reduce_max_sync(0xffffffffu, (lane & 3) == c ? key : INT_MIN);
+    r = (lane & 3) == c ? g : r;
+  }
+  return __int_as_float(r >= 0 ? r : r ^ 0x7fffffff);
+}
+
 // Maps (built by the host, CudaDsaOps.indexerV8): qMap [rows*64 heads, 128] e4m3, box 64 x 128,
 // 128-byte swizzle; kMap [batch, P, 128] e4m3, box 1 x 64 x 128, 128-byte swizzle (keys past P
 // read as zeros); sMap [batch * P] fp32, box IX8_SBOX (dsa_indexer_fp8_v8_scale_box).
 // GMAX: 0 none (v8), 1 each item's maxima in its own epilogue (v8g), 2 finished under the next
-// item's products (v8h).
-template <int NQ, int GMAX, int STAGES = IX8_STAGES>
+// item's products (v8h), 3 each item's maxima by four independent warp reductions (redux.sync on
+// order-preserving integers) instead of three dependent shuffle + max steps (v12*g).
+// PIPES, SPAN: round idx12's producer knobs (above ix12_smem); kMap's box is SPAN keys and sMap's
+// ix12_sbox(SPAN) floats.
+template <int NQ, int GMAX, int STAGES = IX8_STAGES, int PIPES = 1, int SPAN = IX_BK>
 __device__ __forceinline__ void indexer_v8_body(const CUtensorMap* qMap, const CUtensorMap* kMap,
                                                 const CUtensorMap* sMap,
                                                 const float* __restrict__ w,
@@ -470,18 +514,29 @@ __device__ __forceinline__ void indexer_v8_body(const CUtensorMap* qMap, const C
                                                 float* __restrict__ gmax) {
   static_assert(NQ <= 2, "v8 keeps the head weights in registers: NQ <= 2");
   static_assert(STAGES % IX8_CONSUMERS == 0, "stage reuse must stay within one consumer");
+  static_assert(PIPES == 1 || (PIPES == IX8_CONSUMERS && SPAN == IX_BK), "one pipe per consumer");
+  static_assert(SPAN == IX_BK || SPAN == IX8_CONSUMERS * IX_BK,
+                "a stage is one block per consumer");
   constexpr int NACC = NQ * 32;
   constexpr int QBYTES = NQ * 8192;
+  constexpr bool SHARED = SPAN != IX_BK;               // both consumers read every stage (v12b)
+  constexpr int SKB = SPAN * 128;                      // key bytes per stage
+  constexpr int SBOX = SPAN + 4;                       // ix12_sbox(SPAN)
+  constexpr int SSLOT = (SBOX * 4 + 127) / 128 * 128;  // ix12_sslot(SPAN)
+  constexpr int CSTEP = SHARED ? 1 : IX8_CONSUMERS;  // items between a consumer's consecutive ones
+  // Items whose release the producer waits for before refilling a query slot, PIPES apart: one
+  // per consumer that read the slot's tile (v8: 2; a pipe: its consumer; v12b: both release each).
+  constexpr int QREADERS = PIPES == 1 && !SHARED ? IX8_CONSUMERS : 1;
 
   extern __shared__ uint8_t smem_raw[];
   const uint32_t raw = dsak::smem_u32(smem_raw);
   const uint32_t base = (raw + 1023u) & ~1023u;
   uint8_t* const sgen = smem_raw + (base - raw);
-  const uint32_t sQ = base;                     // 2 slots of QBYTES
-  const uint32_t sK = sQ + 2 * QBYTES;          // STAGES x 8192
-  const uint32_t sS = sK + STAGES * 8192;       // STAGES x IX8_SSLOT bytes
-  const uint32_t sW = sS + STAGES * IX8_SSLOT;  // 2 slots of NQ x 64 floats
-  const uint32_t sBar = sW + 2 * NQ * 256;
+  const uint32_t sQ = base;                     // 2 slots of QBYTES per pipe
+  const uint32_t sK = sQ + 2 * PIPES * QBYTES;  // STAGES x SKB
+  const uint32_t sS = sK + STAGES * SKB;        // STAGES x SSLOT bytes
+  const uint32_t sW = sS + STAGES * SSLOT;      // 2 slots of NQ x 64 floats per pipe
+  const uint32_t sBar = sW + 2 * PIPES * NQ * 256;
   const float* const sSg = reinterpret_cast<const float*>(sgen + (sS - base));
   const float* const sWg = reinterpret_cast<const float*>(sgen + (sW - base));
   auto fullBar = [&](int s) { return sBar + s * 8; };                    // keys of a stage landed
@@ -490,7 +545,7 @@ __device__ __forceinline__ void indexer_v8_body(const CUtensorMap* qMap, const C
 
   const int tid = threadIdx.x, lane = tid & 31, wg = tid >> 7, warp = (tid >> 5) & 3;
   const int ntiles = (T + NQ - 1) / NQ;
-  const int NB = (P + IX_BK - 1) / IX_BK;  // every block of every tile (decode: all visible)
+  const int NB = (P + SPAN - 1) / SPAN;  // every block (v12b: pair) of every tile (all visible)
   const long long total = (long long)batch * ntiles * NB;
   const long long first = total * blockIdx.x / gridDim.x;
   const int n = (int)(total * (blockIdx.x + 1) / gridDim.x - first);  // this CTA's contiguous run
@@ -499,40 +554,62 @@ __device__ __forceinline__ void indexer_v8_body(const CUtensorMap* qMap, const C
   if (tid == 0) {
     for (int s = 0; s < STAGES; s++) {
       dsa::sm90::mbar_init(fullBar(s), 1);
-      dsa::sm90::mbar_init(emptyBar(s), 128);  // every thread of the consuming warpgroup
+      // every thread of the consuming warpgroup (v12b: of both)
+      dsa::sm90::mbar_init(emptyBar(s), SHARED ? 128 * IX8_CONSUMERS : 128);
     }
-    dsa::sm90::mbar_init(qBar(0), 1);
-    dsa::sm90::mbar_init(qBar(1), 1);
+    for (int q = 0; q < 2 * PIPES; q++) dsa::sm90::mbar_init(qBar(q), 1);
     dsa::sm90::mbar_init_fence();
   }
   __syncthreads();
 
   if (wg == IX8_CONSUMERS) {
-    // ---- producer: one thread issues every copy; the rest of the warpgroup leaves.
+    // ---- producer: one thread issues every copy (v12p: one per pipe, lane 0 of warps 0 and 1);
+    // the rest of the warpgroup leaves.
     dsa::sm90::regs_release<40>();
-    if (tid != IX8_CONSUMERS * 128) return;
+    int pipe = 0;
+    if constexpr (PIPES == 1) {
+      if (tid != IX8_CONSUMERS * 128) return;
+    } else {
+      pipe = warp;
+      if (warp >= PIPES || lane != 0) return;
+    }
     dsa::sm90::tma_prefetch_map(qMap);
     dsa::sm90::tma_prefetch_map(kMap);
     dsa::sm90::tma_prefetch_map(sMap);
     const uint64_t stream = dsa::sm90::l2_evict_first();  // keys are read once
-    int seg = seg0, blk = blk0, ls = -1, firstOfCur = 0;
-    for (int li = 0; li < n; li++) {
+    int seg = seg0, blk = blk0, ls = -1, firstOfCur = 0, pseg = -1;
+    if constexpr (PIPES > 1) {  // this pipe's items: pipe, pipe + PIPES, ...
+      blk += pipe;
+      while (blk >= NB) {
+        blk -= NB;
+        seg++;
+      }
+    }
+    for (int li = pipe; li < n; li += PIPES) {
       const int s = li % STAGES, round = li / STAGES;
       if (round > 0) ix8_wait(emptyBar(s), round - 1, IX8_EMPTY, s, li, n);
-      if (li == 0 || blk == 0) {
+      bool newTile;
+      if constexpr (PIPES == 1) {
+        newTile = li == 0 || blk == 0;
+      } else {
+        newTile = seg != pseg;  // a pipe's items may skip a tile's block 0, or a whole tile
+      }
+      if (newTile) {
         // A new query tile: slot ls & 1 last held tile ls - 2, whose readers are the last
-        // IX8_CONSUMERS items before tile ls - 1 began (one per consumer); wait for their release
-        // unless an earlier refill of their stage already did (then the stage moved on: skip).
+        // QREADERS items (PIPES apart) before tile ls - 1 began (one per consumer that read it);
+        // wait for their release unless an earlier refill of their stage already did (then the
+        // stage moved on: skip). A pipe counts its own tiles and owns its own two slots.
         ls++;
         if (ls >= 2) {
-          for (int x = firstOfCur - IX8_CONSUMERS; x < firstOfCur; x++)
+          for (int x = firstOfCur - PIPES * QREADERS; x < firstOfCur; x += PIPES)
             if (x >= 0 && x + STAGES >= li)
               ix8_wait(emptyBar(x % STAGES), x / STAGES, IX8_QREUSE, x % STAGES, li, n);
         }
         firstOfCur = li;
+        pseg = seg;
         const int b = seg / ntiles, t0 = (seg - b * ntiles) * NQ;
         const int valid = min(NQ, T - t0);
-        const uint32_t slot = ls & 1;
+        const uint32_t slot = pipe * 2 + (ls & 1);
         dsa::sm90::mbar_arrive_expect_tx(qBar(slot), QBYTES + valid * 256);
 #pragma unroll
         for (int qi = 0; qi < NQ; qi++)
@@ -541,12 +618,20 @@ __device__ __forceinline__ void indexer_v8_body(const CUtensorMap* qMap, const C
       }
       const int b = seg / ntiles;
       // Full boxes count whole, zero-filled past the tensor or not.
-      dsa::sm90::mbar_arrive_expect_tx(fullBar(s), 8192 + IX8_SBOX * 4);
-      dsa::sm90::tma_load_3d_if(true, sK + s * 8192, kMap, fullBar(s), 0, blk * IX_BK, b, stream);
-      ix8_tma_1d(sS + s * IX8_SSLOT, sMap, fullBar(s), (b * P + blk * IX_BK) & ~3);
-      if (++blk == NB) {
-        blk = 0;
-        seg++;
+      dsa::sm90::mbar_arrive_expect_tx(fullBar(s), SKB + SBOX * 4);
+      dsa::sm90::tma_load_3d_if(true, sK + s * SKB, kMap, fullBar(s), 0, blk * SPAN, b, stream);
+      ix8_tma_1d(sS + s * SSLOT, sMap, fullBar(s), (b * P + blk * SPAN) & ~3);
+      if constexpr (PIPES == 1) {
+        if (++blk == NB) {
+          blk = 0;
+          seg++;
+        }
+      } else {
+        blk += PIPES;
+        while (blk >= NB) {
+          blk -= NB;
+          seg++;
+        }
       }
     }
     return;
@@ -565,31 +650,41 @@ __device__ __forceinline__ void indexer_v8_body(const CUtensorMap* qMap, const C
   // store).
   float pm = -INFINITY;
   float* pdst = nullptr;
-  int seg = seg0, blk = blk0 + wg, mySeg = -1, b = 0, t0 = 0;
+  // v12b: every consumer reads every stage, its own 64 keys at wg * 64 of the stage's 128.
+  const int half64 = SHARED ? wg * IX_BK : 0;
+  int seg = seg0, blk = blk0 + (SHARED ? 0 : wg), mySeg = -1, b = 0, t0 = 0, myLs = -1;
   while (blk >= NB) {
     blk -= NB;
     seg++;
   }
-  for (int li = wg; li < n; li += IX8_CONSUMERS) {
+  for (int li = SHARED ? 0 : wg; li < n; li += CSTEP) {
     const int s = li % STAGES;
     ix8_wait(fullBar(s), li / STAGES, IX8_FULL, s, li, n);
-    const int ls = seg - seg0;  // this tile's ordinal among the CTA's: its query slot and phase
+    // This tile's ordinal among the CTA's (a pipe's: among its own): its query slot and phase.
+    int ls;
+    if constexpr (PIPES == 1) {
+      ls = seg - seg0;
+    } else {
+      ls = myLs + (seg != mySeg);
+      myLs = ls;
+    }
+    const int qslot = (PIPES == 1 ? 0 : wg * 2) + (ls & 1);
     if (seg != mySeg) {
       // The slot's copy was issued before this item's keys (which have landed), and the slot
       // cannot be refilled before this warpgroup releases its last item of the tile.
-      ix8_wait(qBar(ls & 1), ls >> 1, IX8_QSLOT, ls & 1, li, n);
+      ix8_wait(qBar(qslot), ls >> 1, IX8_QSLOT, qslot, li, n);
       mySeg = seg;
       b = seg / ntiles;
       t0 = (seg - b * ntiles) * NQ;
-      const float* wsl = sWg + (ls & 1) * NQ * 64 + (lane & 3) * 2;
+      const float* wsl = sWg + qslot * NQ * 64 + (lane & 3) * 2;
 #pragma unroll
       for (int qi = 0; qi < NQ; qi++)
 #pragma unroll
         for (int c = 0; c < 8; c++)
           wr[qi * 8 + c] = *reinterpret_cast<const float2*>(wsl + qi * 64 + c * 8);
     }
-    const uint64_t descA = dsak::wgmma_desc_sw128(sK + s * 8192);
-    const uint64_t descB = dsak::wgmma_desc_sw128(sQ + (ls & 1) * QBYTES);
+    const uint64_t descA = dsak::wgmma_desc_sw128(sK + s * SKB + half64 * 128);
+    const uint64_t descB = dsak::wgmma_desc_sw128(sQ + qslot * QBYTES);
     dsak::wgmma_fence();
 #pragma unroll
     for (int kk = 0; kk < 4; kk++)
@@ -603,7 +698,7 @@ __device__ __forceinline__ void indexer_v8_body(const CUtensorMap* qMap, const C
     dsak::wgmma_wait<0>();
 #pragma unroll
     for (int i = 0; i < NACC; i++) asm volatile("" : "+f"(d[i])::"memory");
-    const float sc = sSg[s * (IX8_SSLOT / 4) + ((b * P + blk * IX_BK) & 3) + rowInBlock];
+    const float sc = sSg[s * (SSLOT / 4) + ((b * P + blk * SPAN) & 3) + half64 + rowInBlock];
     dsa::sm90::mbar_arrive(emptyBar(s));  // release: the products and the scale read are done
 
     // Epilogue: v6's, bit for bit (ReLU-weighted head sums in v2's order, quad reduce-scatter).
@@ -638,7 +733,7 @@ __device__ __forceinline__ void indexer_v8_body(const CUtensorMap* qMap, const C
       const float keep = b1 ? r[1] : r[0], send = b1 ? r[0] : r[1];
       o = keep + __shfl_xor_sync(0xffffffffu, send, 2);
     }
-    const int kb = blk * IX_BK;
+    const int kb = blk * SPAN + half64;  // this consumer's first key
     const int key = kb + rowInBlock;
     const int t = t0 + qOut;
     float m = -INFINITY;
@@ -654,6 +749,11 @@ __device__ __forceinline__ void indexer_v8_body(const CUtensorMap* qMap, const C
       const int g = ((kb + warp * 16) >> 3) + half;
       if (lane < 4 && storer && t < T && g * 8 < P)
         gmax[(size_t)(b * T + t) * ((P + 7) >> 3) + g] = m;
+    } else if constexpr (GMAX == 3) {
+      const float gm = ix12_group_max(m, lane);
+      const int g = ((kb + warp * 16) >> 3) + half;
+      if (lane < 4 && storer && t < T && g * 8 < P)
+        gmax[(size_t)(b * T + t) * ((P + 7) >> 3) + g] = gm;
     } else if constexpr (GMAX == 2) {
       const int g = ((kb + warp * 16) >> 3) + half;
       pm = m;
@@ -661,7 +761,7 @@ __device__ __forceinline__ void indexer_v8_body(const CUtensorMap* qMap, const C
                  ? gmax + (size_t)(b * T + t) * ((P + 7) >> 3) + g
                  : nullptr;
     }
-    blk += IX8_CONSUMERS;
+    blk += CSTEP;
     while (blk >= NB) {
       blk -= NB;
       seg++;
@@ -701,6 +801,43 @@ __device__ __forceinline__ void indexer_v8_body(const CUtensorMap* qMap, const C
   extern "C" __device__ const int dsa_indexer_fp8_v8_smem_q##NQ = ix8_smem(NQ);
 DSA_INDEXER_V8(1)
 DSA_INDEXER_V8(2)
+
+// Round idx12 (v8's launch: same grid, threads and maps, except v12b's key box of 128 keys and
+// scale box of 132 floats, exported below): v12p two producer pipes, v12b one 128-key stage for
+// both consumers, and their g forms with v12*g's group maxima (ix12_group_max); v12g is v8 with
+// them. Kernels without maxima take v8's parameters, the g forms v8g's.
+#define DSA_INDEXER_V12_SMEM(NAME, NQ, STAGES, PIPES, SPAN)             \
+  extern "C" __device__ const int dsa_indexer_fp8_##NAME##_smem_q##NQ = \
+      ix12_smem(NQ, STAGES, PIPES, SPAN);
+#define DSA_INDEXER_V12(NAME, NQ, STAGES, PIPES, SPAN)                                         \
+  extern "C" __global__ void __launch_bounds__(IX8_THREADS, 1) dsa_indexer_fp8_##NAME##_q##NQ( \
+      const __grid_constant__ CUtensorMap qMap, const __grid_constant__ CUtensorMap kMap,      \
+      const __grid_constant__ CUtensorMap sMap, const float* __restrict__ w,                   \
+      float* __restrict__ logits, int batch, int T, int P) {                                   \
+    indexer_v8_body<NQ, 0, STAGES, PIPES, SPAN>(&qMap, &kMap, &sMap, w, logits, batch, T, P,   \
+                                                nullptr);                                      \
+  }                                                                                            \
+  DSA_INDEXER_V12_SMEM(NAME, NQ, STAGES, PIPES, SPAN)
+#define DSA_INDEXER_V12G(NAME, NQ, STAGES, PIPES, SPAN)                                        \
+  extern "C" __global__ void __launch_bounds__(IX8_THREADS, 1) dsa_indexer_fp8_##NAME##_q##NQ( \
+      const __grid_constant__ CUtensorMap qMap, const __grid_constant__ CUtensorMap kMap,      \
+      const __grid_constant__ CUtensorMap sMap, const float* __restrict__ w,                   \
+      float* __restrict__ logits, int batch, int T, int P, float* __restrict__ gmax) {         \
+    indexer_v8_body<NQ, 3, STAGES, PIPES, SPAN>(&qMap, &kMap, &sMap, w, logits, batch, T, P,   \
+                                                gmax);                                         \
+  }                                                                                            \
+  DSA_INDEXER_V12_SMEM(NAME, NQ, STAGES, PIPES, SPAN)
+#define DSA_INDEXER_V12_ALL(NQ)                           \
+  DSA_INDEXER_V12(v12p, NQ, IX8_STAGES, 2, IX_BK)         \
+  DSA_INDEXER_V12G(v12pg, NQ, IX8_STAGES, 2, IX_BK)       \
+  DSA_INDEXER_V12(v12b, NQ, IX12B_STAGES, 1, 2 * IX_BK)   \
+  DSA_INDEXER_V12G(v12bg, NQ, IX12B_STAGES, 1, 2 * IX_BK) \
+  DSA_INDEXER_V12G(v12g, NQ, IX8_STAGES, 1, IX_BK)
+DSA_INDEXER_V12_ALL(1)
+DSA_INDEXER_V12_ALL(2)
+// v12b / v12bg's map boxes: kMap 128 keys, sMap 132 floats (v8 and the others: 64 and 68).
+extern "C" __device__ const int dsa_indexer_fp8_v12b_key_box = 2 * IX_BK;
+extern "C" __device__ const int dsa_indexer_fp8_v12b_scale_box = ix12_sbox(2 * IX_BK);
 
 extern "C" __device__ const int dsa_indexer_fp8_v8_threads = IX8_THREADS;
 extern "C" __device__ const int dsa_indexer_fp8_v8_ctas_per_sm = 1;

@@ -121,7 +121,8 @@ final class CudaDsaOps {
       switch (version) {
         case "v5", "v5g" -> indexerV5(op, site, version.equals("v5g"));
         case "v6", "v6g", "v7", "v7g" -> indexerV6(op, site, version);
-        case "v8", "v8g", "v8h" -> indexerV8(op, site, version);
+        case "v8", "v8g", "v8h", "v12p", "v12b", "v12g", "v12pg", "v12bg" ->
+            indexerV8(op, site, version);
         default -> indexerWgmma(op, site);
       }
       return;
@@ -299,6 +300,8 @@ final class CudaDsaOps {
   // TMA for two consumer warpgroups, on a persistent grid of the cubin's CTAs per SM; its copies go
   // through three tensor maps built here (q, keys, key scales).
   // Four queries per CTA (T >= 4) run v6's kernel on v2's grid, as v8 has no 4-query kernel.
+  // Round idx12's v12p / v12b / v12g / v12pg / v12bg are v8's launch with their own shared memory
+  // export; v12b / v12bg take 128 keys per TMA box and the scale box of their own export.
   private void indexerV8(Ops.Indexer op, String site, String version) {
     int nq = wgmmaQueriesPerCta(op.tokensPerSeq());
     if (nq > 2) {
@@ -307,6 +310,11 @@ final class CudaDsaOps {
     }
     String module = "sm90/indexer/fp8";
     boolean groupMaxima = IndexerVersion.writesGroupMaxima(version);
+    boolean v12 = version.startsWith("v12");
+    boolean span128 = version.startsWith("v12b");
+    int keyBox = span128 ? constant(module, "dsa_indexer_fp8_v12b_key_box", site) : 64;
+    String scaleBox = span128 ? "dsa_indexer_fp8_v12b_scale_box" : "dsa_indexer_fp8_v8_scale_box";
+    String smem = "dsa_indexer_fp8_" + (v12 ? version : "v8") + "_smem_q" + nq;
     int batch = op.batch();
     int tokens = op.tokensPerSeq();
     int position = op.position();
@@ -327,14 +335,14 @@ final class CudaDsaOps {
             TensorMaps.SWIZZLE_128B,
             TensorMaps.L2_PROMOTION_256B,
             TensorMaps.OOB_FILL_ZEROS);
-    // keys [batch, P, 128] e4m3, one box = 64 keys of one sequence (past P: zeros).
+    // keys [batch, P, 128] e4m3, one box = 64 keys of one sequence (v12b: 128; past P: zeros).
     byte[] kMap =
         TensorMaps.encodeTiled(
             TensorMaps.UINT8,
             k.address(site),
             new long[] {128, position, batch},
             new long[] {128, 128L * position},
-            new int[] {128, 64, 1},
+            new int[] {128, keyBox, 1},
             new int[] {1, 1, 1},
             TensorMaps.INTERLEAVE_NONE,
             TensorMaps.SWIZZLE_128B,
@@ -350,7 +358,7 @@ final class CudaDsaOps {
             scales.address(site),
             new long[] {(long) batch * position},
             new long[] {},
-            new int[] {constant(module, "dsa_indexer_fp8_v8_scale_box", site)},
+            new int[] {constant(module, scaleBox, site)},
             new int[] {1},
             TensorMaps.INTERLEAVE_NONE,
             TensorMaps.SWIZZLE_NONE,
@@ -378,7 +386,7 @@ final class CudaDsaOps {
           backend.smCount() * constant(module, "dsa_indexer_fp8_v8_ctas_per_sm", site), 1, 1
         },
         new int[] {constant(module, "dsa_indexer_fp8_v8_threads", site), 1, 1},
-        constant(module, "dsa_indexer_fp8_v8_smem_q" + nq, site),
+        constant(module, smem, site),
         groupMaxima ? args : Arrays.copyOf(args, 8));
     if (groupMaxima) {
       gmaxValid.put(logits, new GroupMaximaOf(batch, tokens, position, logits.writes()));

@@ -15,9 +15,13 @@ import java.util.List;
  * v6's 4-query kernel) and {@code v8} / {@code v8g} (a producer warp filling a TMA ring for two
  * consumer warpgroups on a persistent grid; T &gt;= 4 runs v6's 4-query kernel) and {@code v8h}
  * (v8g with each block's group maxima finished under the next block's products; T &gt;= 4 runs
- * v6g's). System property {@code dsabench.cuda.indexer}. The bf16 indexer and other GPUs always run
- * the portable mma.sync kernels. (Versions 3, 4, 9 / 9g and v8's variants v8c / v8i / v8ci lost on
- * the H200 and left the sources: kernels/NOTES.md says where they are.)
+ * v6g's) and round idx12's candidates on v8's launch: {@code v12p} (two producer threads, each
+ * feeding one consumer warpgroup through its own stages and query slots), {@code v12b} (one 128-key
+ * TMA box per stage, read by both consumers) and the g forms {@code v12g} (v8 with its group maxima
+ * by redux.sync), {@code v12pg}, {@code v12bg} (T &gt;= 4 runs v6's / v6g's 4-query kernel). System
+ * property {@code dsabench.cuda.indexer}. The bf16 indexer and other GPUs always run the portable
+ * mma.sync kernels. (Versions 3, 4, 9 / 9g and v8's variants v8c / v8i / v8ci lost on the H200 and
+ * left the sources: kernels/NOTES.md says where they are.)
  */
 final class IndexerVersion {
   static final String PROPERTY = "dsabench.cuda.indexer";
@@ -25,7 +29,9 @@ final class IndexerVersion {
   static final String DEFAULT_VERSION = "auto";
 
   static final List<String> VERSIONS =
-      List.of("auto", "v2", "v5", "v5g", "v6", "v6g", "v7", "v7g", "v8", "v8g", "v8h");
+      List.of(
+          "auto", "v2", "v5", "v5g", "v6", "v6g", "v7", "v7g", "v8", "v8g", "v8h", "v12p", "v12b",
+          "v12g", "v12pg", "v12bg");
 
   /**
    * The kernel {@code version} means for a launch of {@code batch} sequences of {@code

@@ -21,7 +21,11 @@ class IndexerVersionTest {
     assertThat(IndexerVersion.version()).isEqualTo("v2");
     System.setProperty(IndexerVersion.PROPERTY, "v5");
     assertThat(IndexerVersion.version()).isEqualTo("v5");
-    for (String v : new String[] {"v5g", "v6", "v6g", "v7", "v7g", "v8", "v8g", "v8h"}) {
+    for (String v :
+        new String[] {
+          "v5g", "v6", "v6g", "v7", "v7g", "v8", "v8g", "v8h", "v12p", "v12b", "v12g", "v12pg",
+          "v12bg"
+        }) {
       System.setProperty(IndexerVersion.PROPERTY, v);
       assertThat(IndexerVersion.version()).isEqualTo(v);
     }
@@ -51,6 +55,11 @@ class IndexerVersionTest {
     assertThat(IndexerVersion.writesGroupMaxima("v7g")).isTrue();
     assertThat(IndexerVersion.writesGroupMaxima("v8g")).isTrue();
     assertThat(IndexerVersion.writesGroupMaxima("v8h")).isTrue();
+    assertThat(IndexerVersion.writesGroupMaxima("v12g")).isTrue();
+    assertThat(IndexerVersion.writesGroupMaxima("v12pg")).isTrue();
+    assertThat(IndexerVersion.writesGroupMaxima("v12bg")).isTrue();
+    assertThat(IndexerVersion.writesGroupMaxima("v12p")).isFalse();
+    assertThat(IndexerVersion.writesGroupMaxima("v12b")).isFalse();
     assertThat(IndexerVersion.writesGroupMaxima("v8")).isFalse();
     assertThat(IndexerVersion.writesGroupMaxima("v2")).isFalse();
     assertThat(IndexerVersion.writesGroupMaxima("v7")).isFalse();
@@ -65,7 +74,8 @@ class IndexerVersionTest {
           .hasMessage(
               "dsabench.cuda.indexer: '"
                   + gone
-                  + "' is not one of auto, v2, v5, v5g, v6, v6g, v7, v7g, v8, v8g, v8h");
+                  + "' is not one of auto, v2, v5, v5g, v6, v6g, v7, v7g, v8, v8g, v8h, v12p, v12b,"
+                  + " v12g, v12pg, v12bg");
     }
   }
 }
