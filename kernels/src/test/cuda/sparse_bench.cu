@@ -209,14 +209,15 @@ extern "C" __global__ void __launch_bounds__(sm90s::THREADS, 1)
 }
 
 // Version 13's diagnostics (driver only).
-#define SPARSE_FP8_V13_DRIVER(NAME, DIAG)                                                  \
+#define SPARSE_FP8_V13_DRIVER(NAME, DIAG)                                                         \
   extern "C" __global__ void __launch_bounds__(sm90s::v13::THREADS13, 1)                          \
       NAME(const __nv_bfloat16* __restrict__ q, const uint8_t* __restrict__ cache,                \
            const int* __restrict__ indices, __nv_bfloat16* __restrict__ out, int T, int P, int k, \
            float scaleLog2) {                                                                     \
     sm90s::v13::sparse_mla<DIAG>({q, cache, indices, out, T, P, k, scaleLog2});                   \
   }
-// v13prod: the conversion alone (WG2 and WG1's share; nobody computes, buffers released once ready).
+// v13prod: the conversion alone (WG2 and WG1's share; nobody computes, buffers released once
+// ready).
 SPARSE_FP8_V13_DRIVER(sparse_mla_fp8_v13_producer_alone, sm90s::DIAG_PRODUCER)
 // v13cons: the consumers alone (blocks 0 and 1 converted, later ones only re-signalled).
 SPARSE_FP8_V13_DRIVER(sparse_mla_fp8_v13_consumers_alone, sm90s::DIAG_CONSUMERS)
@@ -435,13 +436,11 @@ static void setup_kernels() {
         (const void*)sparse_mla_fp8_v11_producer_alone,
         (const void*)sparse_mla_fp8_v11_consumers_alone, (const void*)sparse_mla_fp8_v12,
         (const void*)sparse_mla_fp8_v12f, (const void*)sparse_mla_fp8_v12_producer_alone,
-        (const void*)sparse_mla_fp8_v12h,
-        (const void*)sparse_mla_fp8_v12h_producer_alone})
+        (const void*)sparse_mla_fp8_v12h, (const void*)sparse_mla_fp8_v12h_producer_alone})
     CK(cudaFuncSetAttribute(f, cudaFuncAttributeMaxDynamicSharedMemorySize,
                             sm90s::v11::Layout::BYTES));
   for (const void* f :
-       {(const void*)sparse_mla_fp8_v13,
-        (const void*)sparse_mla_fp8_v13_producer_alone,
+       {(const void*)sparse_mla_fp8_v13, (const void*)sparse_mla_fp8_v13_producer_alone,
         (const void*)sparse_mla_fp8_v13_consumers_alone})
     CK(cudaFuncSetAttribute(f, cudaFuncAttributeMaxDynamicSharedMemorySize,
                             sm90s::v13::Layout::BYTES));

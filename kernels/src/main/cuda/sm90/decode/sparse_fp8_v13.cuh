@@ -19,13 +19,13 @@
 //     panel (dead once S is done) for WG1, the per-row rescale factor to shared memory; then P V
 //     (rs) and, while it runs, S of block n + 1.
 //   WG1 (200 registers): waits for P of block n (named barrier 3 + buffer), rescales its O by the
-//     factor, P V on dims 256..511 (ss); once both P V of block n have retired, converts its rows of
-//     block n + 2 into the same buffer (loaded a block earlier) and loads those of block n + 3.
+//     factor, P V on dims 256..511 (ss); once both P V of block n have retired, converts its rows
+//     of block n + 2 into the same buffer (loaded a block earlier) and loads those of block n + 3.
 //   WG2 (96 registers), the producer: converts rows 0..31 of block n once block n - 2 is released,
 //     then loads its rows of block n + 1.
 //   A converting thread fills row 32 * (its warpgroup is WG1) + (its index) / 4: chunk (index mod
-//   4) (16 e4m3) of each of the 8 value panels, 32 bytes of the rope and (index mod 4 = 0) the valid
-//   flag.
+//   4) (16 e4m3) of each of the 8 value panels, 32 bytes of the rope and (index mod 4 = 0) the
+//   valid flag.
 // Shared memory: Q 72 KB + two 72 KB buffers + flags, rescale factors, sums, 5 mbarriers: 217 KB.
 // Conversion: v4's (dequant16): v4's tiles bit for bit.
 #pragma once
@@ -38,9 +38,9 @@ constexpr int THREADS13 = THREADS;  // 384
 
 struct Layout {
   static constexpr int Q = 0;
-  static constexpr int K0 = TILE;  // buffer b at K0 + b * TILE
-  static constexpr int FLAGS = 3 * TILE;           // [2][64] bytes: entry valid
-  static constexpr int ALPHA = FLAGS + 2 * BLK;    // [2][64] float: WG1's rescale of block n
+  static constexpr int K0 = TILE;                    // buffer b at K0 + b * TILE
+  static constexpr int FLAGS = 3 * TILE;             // [2][64] bytes: entry valid
+  static constexpr int ALPHA = FLAGS + 2 * BLK;      // [2][64] float: WG1's rescale of block n
   static constexpr int SUM = ALPHA + 2 * HEADS * 4;  // [64] float: row sums at the end
   static constexpr int BARS = SUM + HEADS * 4;
   static constexpr int READY = BARS, AVAIL = BARS + 16, QBAR = BARS + 32;
@@ -53,7 +53,7 @@ struct Layout {
   static_assert(BYTES <= 227 * 1024, "one CTA per SM: at most 227 KB of shared memory");
 };
 template <int B>
-constexpr int kb_ = Layout::K0 + B * TILE;
+constexpr int kb_ = Layout::K0 + B* TILE;
 
 // Registers per thread after setmaxnreg (launch: 168; the increases are exactly what the producer
 // gives back).
@@ -427,8 +427,7 @@ S90 void consumer_pv(const Args& a, uint32_t base, uint8_t* smem, int nb) {
   for (int h = 0; h < 2; h++) {
     const float total = sSum[rows[h]];
     const float inv = total > 0.f ? 1.f / total : 0.f;
-    __nv_bfloat16* orow =
-        a.out + ((size_t)r * 128 + hh * HEADS + rows[h]) * DV + DV / 2 + 2 * t;
+    __nv_bfloat16* orow = a.out + ((size_t)r * 128 + hh * HEADS + rows[h]) * DV + DV / 2 + 2 * t;
 #pragma unroll
     for (int j = 0; j < 32; j++)
       *reinterpret_cast<uint32_t*>(orow + 8 * j) =
