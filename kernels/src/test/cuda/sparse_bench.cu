@@ -47,6 +47,9 @@
 //           (WG0 S + softmax + P V left, WG1 P V right) with WG1 also converting half the rows
 //   v13prod diagnostic (bench only), defined here: v13's conversion alone (WG2 + WG1's share)
 //   v13cons diagnostic (bench only), defined here: v13's consumers alone
+//   v13r    candidate (driver only), defined here: v13 whose WG0 releases a block before it waits
+//           for the next; v13s: its producer two blocks ahead (two register sets); v13rs: both
+//   v13rsprod diagnostic (bench only), defined here: v13rs's conversion alone
 //   v3      the previous version (dsa_sparse_mla.cu: dsa_sparse_mla_bf16_v3,
 //   dsa_sparse_mla_fp8_v3_pair)
 // An fp8-only implementation runs every check case with the fp8 cache (the bf16 cases' shapes too).
@@ -209,18 +212,24 @@ extern "C" __global__ void __launch_bounds__(sm90s::THREADS, 1)
 }
 
 // Version 13's diagnostics (driver only).
-#define SPARSE_FP8_V13_DRIVER(NAME, DIAG)                                                         \
+#define SPARSE_FP8_V13_DRIVER(NAME, DIAG, REL, SETS)                                                         \
   extern "C" __global__ void __launch_bounds__(sm90s::v13::THREADS13, 1)                          \
       NAME(const __nv_bfloat16* __restrict__ q, const uint8_t* __restrict__ cache,                \
            const int* __restrict__ indices, __nv_bfloat16* __restrict__ out, int T, int P, int k, \
            float scaleLog2) {                                                                     \
-    sm90s::v13::sparse_mla<DIAG>({q, cache, indices, out, T, P, k, scaleLog2});                   \
+    sm90s::v13::sparse_mla<DIAG, REL, SETS>({q, cache, indices, out, T, P, k, scaleLog2});        \
   }
 // v13prod: the conversion alone (WG2 and WG1's share; nobody computes, buffers released once
 // ready).
-SPARSE_FP8_V13_DRIVER(sparse_mla_fp8_v13_producer_alone, sm90s::DIAG_PRODUCER)
+SPARSE_FP8_V13_DRIVER(sparse_mla_fp8_v13_producer_alone, sm90s::DIAG_PRODUCER, 0, 1)
 // v13cons: the consumers alone (blocks 0 and 1 converted, later ones only re-signalled).
-SPARSE_FP8_V13_DRIVER(sparse_mla_fp8_v13_consumers_alone, sm90s::DIAG_CONSUMERS)
+SPARSE_FP8_V13_DRIVER(sparse_mla_fp8_v13_consumers_alone, sm90s::DIAG_CONSUMERS, 0, 1)
+// v13r: WG0 releases block n before it waits for block n + 1; v13s: the producer two blocks ahead
+// (two register sets); v13rs both; v13rsprod: v13rs's conversion alone.
+SPARSE_FP8_V13_DRIVER(sparse_mla_fp8_v13r, sm90s::DIAG_NONE, 1, 1)
+SPARSE_FP8_V13_DRIVER(sparse_mla_fp8_v13s, sm90s::DIAG_NONE, 0, 2)
+SPARSE_FP8_V13_DRIVER(sparse_mla_fp8_v13rs, sm90s::DIAG_NONE, 1, 2)
+SPARSE_FP8_V13_DRIVER(sparse_mla_fp8_v13rs_producer_alone, sm90s::DIAG_PRODUCER, 1, 2)
 #undef SPARSE_FP8_V13_DRIVER
 
 #define CK(x)                                                                                \
@@ -351,7 +360,11 @@ enum class Kind {
   V12HPROD,
   V13,
   V13PROD,
-  V13CONS
+  V13CONS,
+  V13R,
+  V13S,
+  V13RS,
+  V13RSPROD
 };
 struct Impl {
   const char* name;
@@ -392,6 +405,10 @@ static const Impl kImpls[] = {
     {"v13", Kind::V13, true, false},
     {"v13prod", Kind::V13PROD, true, true},
     {"v13cons", Kind::V13CONS, true, true},
+    {"v13r", Kind::V13R, true, false},
+    {"v13s", Kind::V13S, true, false},
+    {"v13rs", Kind::V13RS, true, false},
+    {"v13rsprod", Kind::V13RSPROD, true, true},
 };
 static Impl g_impl;
 
@@ -441,7 +458,9 @@ static void setup_kernels() {
                             sm90s::v11::Layout::BYTES));
   for (const void* f :
        {(const void*)sparse_mla_fp8_v13, (const void*)sparse_mla_fp8_v13_producer_alone,
-        (const void*)sparse_mla_fp8_v13_consumers_alone})
+        (const void*)sparse_mla_fp8_v13_consumers_alone, (const void*)sparse_mla_fp8_v13r,
+        (const void*)sparse_mla_fp8_v13s, (const void*)sparse_mla_fp8_v13rs,
+        (const void*)sparse_mla_fp8_v13rs_producer_alone})
     CK(cudaFuncSetAttribute(f, cudaFuncAttributeMaxDynamicSharedMemorySize,
                             sm90s::v13::Layout::BYTES));
 }
@@ -569,6 +588,19 @@ static void run_sparse(bool fp8, const __nv_bfloat16* q, const void* cache, cons
       break;
     case Kind::V13CONS:
       sparse_mla_fp8_v13_consumers_alone<<<grid, TH13, SM13>>>(q, c8, idx, out, T, P, k, scaleLog2);
+      break;
+    case Kind::V13R:
+      sparse_mla_fp8_v13r<<<grid, TH13, SM13>>>(q, c8, idx, out, T, P, k, scaleLog2);
+      break;
+    case Kind::V13S:
+      sparse_mla_fp8_v13s<<<grid, TH13, SM13>>>(q, c8, idx, out, T, P, k, scaleLog2);
+      break;
+    case Kind::V13RS:
+      sparse_mla_fp8_v13rs<<<grid, TH13, SM13>>>(q, c8, idx, out, T, P, k, scaleLog2);
+      break;
+    case Kind::V13RSPROD:
+      sparse_mla_fp8_v13rs_producer_alone<<<grid, TH13, SM13>>>(q, c8, idx, out, T, P, k,
+                                                                scaleLog2);
       break;
     case Kind::V3:
       if (fp8)
@@ -850,7 +882,7 @@ int main(int argc, char** argv) {
     fprintf(stderr,
             "usage: sparse_bench check|bench v4|v5|v5pair|v6|v7|v3|v4cons|v4prod|v6prod|v5paircons|"
             "v5pairprod|v7prod|v8|v8prod|v9|v9b|v9prod|v10|v10f|v10prod|v11|v11f|v11prod|v11cons|"
-            "v12|v12f|v12prod|v12h|v12hprod|v13|v13prod|v13cons\n");
+            "v12|v12f|v12prod|v12h|v12hprod|v13|v13prod|v13cons|v13r|v13s|v13rs|v13rsprod\n");
     return 2;
   }
   g_impl = *found;

@@ -101,7 +101,7 @@ template <int B>
 using Buf = std::integral_constant<int, B>;
 
 // WG0: S, softmax, P V on dims 0..255.
-template <int DIAG>
+template <int DIAG, int REL>
 S90 void consumer_s(const Args& a, uint32_t base, uint8_t* smem, int nb) {
   const int w = (threadIdx.x >> 5) & 3, lane = threadIdx.x & 31;
   const int g = lane >> 2, t = lane & 3;
@@ -229,13 +229,25 @@ S90 void consumer_s(const Args& a, uint32_t base, uint8_t* smem, int nb) {
       wgmma_fence();
       issue_pv_rs<kb_<B>>(o, pf, dv);  // O[:, 0..255] += P V
       wgmma_commit();
-      if (n + 1 < nb) {
+      if (n + 1 < nb && REL == 0) {
+        // S of block n + 1 under this P V; block n is released once both have retired.
         wait_ready(1 - B, (uint32_t)((n + 1) >> 1) & 1u);
         issue_all_s(Buf<1 - B>{});
         wgmma_wait<1>();
         fence_regs(o);
         fence_regs(pf);
         release(B);
+        wgmma_wait<0>();
+        fence_regs(s);
+      } else if (n + 1 < nb) {
+        // REL 1: block n is released as soon as its P V retires, before the wait for block n + 1
+        // (whose conversion may need this very release to start).
+        wgmma_wait<0>();
+        fence_regs(o);
+        fence_regs(pf);
+        release(B);
+        wait_ready(1 - B, (uint32_t)((n + 1) >> 1) & 1u);
+        issue_all_s(Buf<1 - B>{});
         wgmma_wait<0>();
         fence_regs(s);
       } else {
@@ -436,29 +448,43 @@ S90 void consumer_pv(const Args& a, uint32_t base, uint8_t* smem, int nb) {
 }
 
 // WG2, the producer: rows 0..31 of block n once block n - 2 is released (a fresh barrier passes
-// parity 1), then the loads of its rows of block n + 1.
-template <int DIAG>
+// parity 1), then the loads of its rows of block n + SETS: with SETS 2 two register sets alternate,
+// so a block's loads have a whole block's time to land before its conversion.
+template <int DIAG, int SETS>
 S90 void producer(const Args& a, uint32_t base, uint8_t* smem, int nb) {
   const int pt = threadIdx.x - 256, q4 = pt & 3, row = pt >> 2;
   const int* idx_row = a.indices + (size_t)blockIdx.y * a.k;
   const uint8_t* seq = a.cache + (size_t)(blockIdx.y / a.T) * a.P * RAW;
   if (nb == 0) return;
-  RowShare cv;
-  int id = entry_at(a, idx_row, row);
-  int idn = entry_at(a, idx_row, BLK + row);
-  cv.load(seq, id, q4);
-  for (int n = 0; n < nb; n++) {
+  static_assert(SETS == 1 || SETS == 2, "one or two register sets");
+  RowShare cv[SETS];
+  int id[SETS];
+#pragma unroll
+  for (int j = 0; j < SETS; j++) {
+    id[j] = entry_at(a, idx_row, j * BLK + row);
+    if (j < nb) cv[j].load(seq, id[j], q4);
+  }
+  int idn = entry_at(a, idx_row, SETS * BLK + row);
+  auto step = [&](int n, auto set) {
+    constexpr int J = decltype(set)::value;
     wait(base, avail_bar(base, n & 1), ((uint32_t)(n >> 1) & 1u) ^ 1u);
-    fill<DIAG>(cv, seq, base, smem, n, row, q4, id);
-    if (n + 1 < nb) {
-      id = idn;
-      idn = entry_at(a, idx_row, (n + 2) * BLK + row);
-      if (DIAG != DIAG_CONSUMERS || n < 1) cv.load(seq, id, q4);
+    fill<DIAG>(cv[J], seq, base, smem, n, row, q4, id[J]);
+    if (n + SETS < nb) {
+      id[J] = idn;
+      idn = entry_at(a, idx_row, (n + SETS + 1) * BLK + row);
+      if (DIAG != DIAG_CONSUMERS || n + SETS < 2) cv[J].load(seq, id[J], q4);
+    }
+  };
+  for (int n = 0; n < nb; n++) {
+    if (SETS == 2 && (n & 1)) {
+      step(n, Buf<SETS - 1>{});
+    } else {
+      step(n, Buf<0>{});
     }
   }
 }
 
-template <int DIAG = DIAG_NONE>
+template <int DIAG = DIAG_NONE, int REL = 0, int SETS = 1>
 S90 void sparse_mla(const Args& a) {
   extern __shared__ uint8_t smem_raw[];
   const uint32_t raw0 = smem_u32(smem_raw);
@@ -510,11 +536,11 @@ S90 void sparse_mla(const Args& a) {
 
   if (wg == 2) {
     reg_dealloc<REGS_PROD>();
-    producer<DIAG>(a, base, smem, nb);
+    producer<DIAG, SETS>(a, base, smem, nb);
     cp_async_wait_all();
   } else if (wg == 0) {
     reg_alloc<REGS_S>();
-    consumer_s<DIAG>(a, base, smem, nb);
+    consumer_s<DIAG, REL>(a, base, smem, nb);
   } else {
     reg_alloc<REGS_PV>();
     consumer_pv<DIAG>(a, base, smem, nb);

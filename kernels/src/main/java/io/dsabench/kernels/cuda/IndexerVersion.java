@@ -36,22 +36,24 @@ final class IndexerVersion {
   /**
    * The kernel {@code version} means for a launch of {@code batch} sequences of {@code
    * tokensPerSeq} query tokens: itself, or for {@code auto} the fastest on the H200 rounds of
-   * 2026-11-30 (kernels/NOTES.md, rounds idx6, idx7, idx8; standalone driver, median of event
-   * times): one token per sequence, v6 (64 × 1 at 128K: 0.29 ms against v2's 0.35-0.36, v8's 0.31);
-   * two tokens for at most 128 query rows, v8 (64 × 2 at 128K: 0.347 ms against v2's 0.377-0.385;
-   * at 32K 0.103 against 0.112); otherwise v2 (128 × 2: v8 0.77 and v6 0.69 against v2's 0.70;
-   * prefill chunks: v2 8.9 ms at 4096 × 128K against v6's 9.5). No group maxima: the g variants
-   * cost more in the indexer (v8g +11%) than top-k gmax3 saves after it.
+   * 2026-11-30 (kernels/NOTES.md, rounds idx6, idx7, idx8, idx12; standalone driver, medians of
+   * interleaved event times): up to 128 query rows of one or two tokens, v12b (v8 with one 128-key
+   * TMA box per stage; round idx12, same lease: 64 × 2 at 128K 0.353 ms against v8's 0.393, 64 × 1
+   * 0.282 against v6's 0.315 and v8's 0.347); more rows of one token, v6; otherwise v2 (128 × 2:
+   * v12b 0.73, v8 0.77 and v6 0.74 against v2's 0.70 in round idx8; prefill chunks: v2 8.9 ms at
+   * 4096 × 128K against v6's 9.5). No group maxima: the g variants cost more in the indexer (v12bg
+   * +13% over v12b, v8g +11% over v8) than top-k gmax3 saves after it.
    */
   static String forShape(String version, int batch, int tokensPerSeq) {
     if (!version.equals("auto")) {
       return version;
     }
+    long rows = (long) batch * tokensPerSeq;
+    if ((tokensPerSeq == 1 || tokensPerSeq == 2) && rows <= 128) {
+      return "v12b";
+    }
     if (tokensPerSeq == 1) {
       return "v6";
-    }
-    if (tokensPerSeq == 2 && (long) batch * tokensPerSeq <= 128) {
-      return "v8";
     }
     return "v2";
   }
