@@ -212,7 +212,7 @@ extern "C" __global__ void __launch_bounds__(sm90s::THREADS, 1)
 }
 
 // Version 13's diagnostics (driver only).
-#define SPARSE_FP8_V13_DRIVER(NAME, DIAG, REL, SETS)                                                         \
+#define SPARSE_FP8_V13_DRIVER(NAME, DIAG, REL, SETS)                                              \
   extern "C" __global__ void __launch_bounds__(sm90s::v13::THREADS13, 1)                          \
       NAME(const __nv_bfloat16* __restrict__ q, const uint8_t* __restrict__ cache,                \
            const int* __restrict__ indices, __nv_bfloat16* __restrict__ out, int T, int P, int k, \

@@ -9,7 +9,6 @@ import java.util.Collections;
 import java.util.Map;
 import java.util.WeakHashMap;
 import java.util.concurrent.ConcurrentHashMap;
-import jcuda.driver.JCudaDriver;
 
 /**
  * The DSA ops (indexer, top-k, sparse MLA) of the cuda backend: grid shapes and arguments of the
@@ -421,30 +420,21 @@ final class CudaDsaOps {
   void topK(Ops.TopK op) {
     String version = TopkVersion.version("9.0".equals(backend.device().computeCapability()));
     int rows = op.batch() * op.tokensPerSeq();
-    if ((version.equals("v13") || version.equals("v14") || version.equals("v15"))
-        && rows > TopkVersion.V13_MIN_ROWS) {
-      // One CTA per row; sm90/topk/<version>.cu exports dsa_topk_<version>{,_threads,_smem}. v14
-      // (decode rows) hands batches past its limit to v13.
-      String prefill = version.equals("v14") ? "v13" : version;
+    if (version.equals("v13") && rows > TopkVersion.V13_MIN_ROWS) {
       String site = "CudaDsaOps.topK";
-      String module = "sm90/topk/" + prefill;
-      String kernel = "dsa_topk_" + prefill;
+      String module = "sm90/topk/v13";
       backend.launch(
           module,
-          kernel,
+          "dsa_topk_v13",
           site,
           new int[] {rows, 1, 1},
-          new int[] {constant(module, kernel + "_threads", site), 1, 1},
-          constant(module, kernel + "_smem", site),
+          new int[] {constant(module, "dsa_topk_v13_threads", site), 1, 1},
+          constant(module, "dsa_topk_v13_smem", site),
           CudaBackend.cuda(op.logits(), "logits"),
           CudaBackend.cuda(op.indices(), "indices"),
           op.tokensPerSeq(),
           op.position(),
           op.k());
-      return;
-    }
-    if (version.equals("v14") && rows <= TopkVersion.V14_MAX_ROWS) {
-      topkV14(op, rows);
       return;
     }
     if (version.equals("gmax3") && op.batch() * op.tokensPerSeq() > 2 * backend.smCount()) {
@@ -500,80 +490,6 @@ final class CudaDsaOps {
         op.tokensPerSeq(),
         op.position(),
         op.k());
-  }
-
-  /**
-   * Top-k v14 (sm90/topk/decode.cu) for a decode batch: row r's S slices are CTAs r * S .. r * S +
-   * S - 1, S from {@link #topkV14Slices}; the kernel's scratch (per row four counters and CAP
-   * candidate pairs: rows x dsa_topk_v14_scratch_row_bytes) is this class's own, zeroed once when
-   * allocated, and every launch leaves it zero.
-   */
-  private void topkV14(Ops.TopK op, int rows) {
-    String site = "CudaDsaOps.topK";
-    String module = "sm90/topk/decode";
-    int slices =
-        topkV14Slices(
-            rows,
-            backend.smCount(),
-            constant(module, "dsa_topk_v14_ctas_per_sm", site),
-            constant(module, "dsa_topk_v14_max_slices", site));
-    long scratchBytes = (long) rows * constant(module, "dsa_topk_v14_scratch_row_bytes", site);
-    backend.launch(
-        module,
-        "dsa_topk_v14",
-        site,
-        new int[] {rows * slices, 1, 1},
-        new int[] {constant(module, "dsa_topk_v14_threads", site), 1, 1},
-        constant(module, "dsa_topk_v14_smem", site),
-        CudaBackend.cuda(op.logits(), "logits"),
-        CudaBackend.cuda(op.indices(), "indices"),
-        op.tokensPerSeq(),
-        op.position(),
-        op.k(),
-        slices,
-        topkScratch(scratchBytes, site));
-  }
-
-  /**
-   * Slices per row of top-k v14: the most that keep rows x S CTAs within one wave of {@code
-   * ctasPerSm} per SM, 1 .. {@code maxSlices} (topk14_bench.cu's slices_for is the same rule).
-   */
-  static int topkV14Slices(int rows, int sms, int ctasPerSm, int maxSlices) {
-    return Math.max(1, Math.min(maxSlices, ctasPerSm * sms / Math.max(1, rows)));
-  }
-
-  /** Top-k v14's scratch: its counters must start at zero, so not the shared workspace. */
-  private CudaBuffer topkScratch;
-
-  private synchronized CudaBuffer topkScratch(long bytes, String site) {
-    if (topkScratch == null || topkScratch.bytes() < bytes) {
-      if (topkScratch != null) {
-        backend.synchronize();
-        topkScratch.close();
-        topkScratch = null;
-      }
-      long words = (bytes + 3) / 4;
-      CudaBuffer s = (CudaBuffer) backend.allocate(DType.INT32, words);
-      try {
-        Cuda.call(
-            "cuMemsetD32(top-k scratch, 0, " + words + ")",
-            site,
-            () -> JCudaDriver.cuMemsetD32(s.pointer(), 0, words));
-      } catch (RuntimeException e) {
-        s.close();
-        throw e;
-      }
-      topkScratch = s;
-    }
-    return topkScratch;
-  }
-
-  /** Frees top-k v14's scratch (the backend's close, after its last synchronize). */
-  synchronized void close() {
-    if (topkScratch != null) {
-      topkScratch.close();
-      topkScratch = null;
-    }
   }
 
   void sparsePrefill(Ops.SparseAttention op) {

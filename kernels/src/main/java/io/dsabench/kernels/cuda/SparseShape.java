@@ -1,5 +1,7 @@
 package io.dsabench.kernels.cuda;
 
+import java.util.List;
+
 /**
  * Which sparse MLA kernels run on sm_90a. {@code v4} (the default): a producer warpgroup feeding
  * two consumer warpgroups through mbarriers, sm90/prefill/sparse.cu (bf16 cache; 482-599 TFLOP/s
@@ -31,69 +33,45 @@ package io.dsabench.kernels.cuda;
  * instructions, v11f with v5's; same grid and arguments, its shared-memory size from its export.
  * {@code v12} / {@code v12f} (candidates of the sdec13 round, same module): {@code
  * sparse_mla_fp8_v12} / {@code sparse_mla_fp8_v12f}, v11's four stages with v10's consumer share
- * (each consumer warpgroup converts 16 rows of the stage-half only it reads, the producer the
- * rest); v12 converts with v4's instructions, v12f with v5's; launch as v11. {@code v3}:
- * dsa_sparse_mla.cu's dsa_sparse_mla_bf16_v3 and, for the fp8 cache, its CTA pair
- * dsa_sparse_mla_fp8_v3_pair. System property {@code dsabench.cuda.sparse} picks one for A/B runs.
- * Other GPUs always run the portable mma.sync kernels. (The version-4 CTA pair {@code v4pair} lost
- * on the H200 and left the sources: kernels/NOTES.md says where it is.)
+ * (each consumer warpgroup converts 16 rows of the stage-half only it reads, the producer the rest;
+ * its producer's skipped rows fixed after round sdec13, checked 17 / 17 in round sdec14); v12
+ * converts with v4's instructions, v12f with v5's; launch as v11. {@code v13} (candidate of rounds
+ * sdec15 / sdec16, same module): {@code sparse_mla_fp8_v13}, FlashMLA's consumer roles (one
+ * warpgroup runs S and the softmax of every block, the other only its half of P V, so each 64-entry
+ * buffer is released per block) with the second warpgroup also converting half of every block; its
+ * shared-memory size from its export. {@code v3}: dsa_sparse_mla.cu's dsa_sparse_mla_bf16_v3 and,
+ * for the fp8 cache, its CTA pair dsa_sparse_mla_fp8_v3_pair. System property {@code
+ * dsabench.cuda.sparse} picks one for A/B runs. Other GPUs always run the portable mma.sync
+ * kernels. (The version-4 CTA pair {@code v4pair} lost on the H200 and left the sources:
+ * kernels/NOTES.md says where it is.)
  */
 final class SparseShape {
   static final String PROPERTY = "dsabench.cuda.sparse";
 
   static final String DEFAULT_VERSION = "v4";
 
+  /** The versions, in the order of the selector's message. */
+  static final List<String> VERSIONS =
+      List.of(
+          "v3", "v4", "v5", "v5pair", "v6", "v7", "v8", "v9", "v9b", "v10", "v10f", "v11", "v11f",
+          "v12", "v12f", "v13");
+
   static String version() {
     String v = System.getProperty(PROPERTY, DEFAULT_VERSION);
-    if (v.equals("v12") || v.equals("v12f")) {
-      // Built for round sdec13; its outputs were wrong on the H200, so no run may time it.
+    if (!VERSIONS.contains(v)) {
       throw new IllegalArgumentException(
-          PROPERTY
-              + ": '"
-              + v
-              + "' failed its checks on the H200 (round sdec13: wrong outputs) and cannot be"
-              + " selected until it is fixed; kernels/NOTES.md has the round");
-    }
-    if (!v.equals("v3")
-        && !v.equals("v4")
-        && !v.equals("v5")
-        && !v.equals("v5pair")
-        && !v.equals("v6")
-        && !v.equals("v7")
-        && !v.equals("v8")
-        && !v.equals("v9")
-        && !v.equals("v9b")
-        && !v.equals("v10")
-        && !v.equals("v10f")
-        && !v.equals("v11")
-        && !v.equals("v11f")) {
-      throw new IllegalArgumentException(
-          PROPERTY
-              + ": '"
-              + v
-              + "' is not one of v3, v4, v5, v5pair, v6, v7, v8, v9, v9b, v10, v10f, v11, v11f");
+          PROPERTY + ": '" + v + "' is not one of " + String.join(", ", VERSIONS));
     }
     return v;
   }
 
   /**
    * Whether the version runs the sm90 kernels of sm90/prefill/sparse.cu and
-   * sm90/decode/sparse_fp8.cu (version 4 and the version 5 to 12 candidates: their modules, launch
-   * constants).
+   * sm90/decode/sparse_fp8.cu (version 4 and the version 5 to 13 candidates: their modules, launch
+   * constants): every version but v3.
    */
   static boolean isV4(String version) {
-    return version.startsWith("v4")
-        || version.startsWith("v5")
-        || version.equals("v6")
-        || version.equals("v7")
-        || version.equals("v8")
-        || version.startsWith("v9")
-        || version.equals("v10")
-        || version.equals("v10f")
-        || version.equals("v11")
-        || version.equals("v11f")
-        || version.equals("v12")
-        || version.equals("v12f");
+    return VERSIONS.contains(version) && !version.equals("v3");
   }
 
   /** The module of a v4 kernel: the cubin's folder and name under kernels/src/main/cuda. */
@@ -102,45 +80,18 @@ final class SparseShape {
   }
 
   /**
-   * The sm90 kernel of a version ({@code v4}, {@code v5}, {@code v5pair}, {@code v6}, {@code v7},
-   * {@code v8}, {@code v9}, {@code v9b}, {@code v10}, {@code v10f}, {@code v11}, {@code v11f},
-   * {@code v12}, {@code v12f}: the candidates change only the fp8 one); it exports {@code
+   * The sm90 kernel of a version other than v3 (the candidates change only the fp8 one: {@code
+   * sparse_mla_fp8_<version>}, {@code sparse_mla_fp8_v5_pair} for v5pair); it exports {@code
    * <kernel>_smem_bytes}, {@code <kernel>_threads} and {@code <kernel>_heads_per_cta}.
    */
   static String v4Kernel(boolean fp8Cache, String version) {
     if (!fp8Cache) {
       return "sparse_mla_bf16_v4";
     }
-    switch (version) {
-      case "v5":
-        return "sparse_mla_fp8_v5";
-      case "v5pair":
-        return "sparse_mla_fp8_v5_pair";
-      case "v6":
-        return "sparse_mla_fp8_v6";
-      case "v7":
-        return "sparse_mla_fp8_v7";
-      case "v8":
-        return "sparse_mla_fp8_v8";
-      case "v9":
-        return "sparse_mla_fp8_v9";
-      case "v9b":
-        return "sparse_mla_fp8_v9b";
-      case "v10":
-        return "sparse_mla_fp8_v10";
-      case "v10f":
-        return "sparse_mla_fp8_v10f";
-      case "v11":
-        return "sparse_mla_fp8_v11";
-      case "v12":
-        return "sparse_mla_fp8_v12";
-      case "v12f":
-        return "sparse_mla_fp8_v12f";
-      case "v11f":
-        return "sparse_mla_fp8_v11f";
-      default:
-        return "sparse_mla_fp8_v4";
+    if (version.equals("v5pair")) {
+      return "sparse_mla_fp8_v5_pair";
     }
+    return "sparse_mla_fp8_" + (isV4(version) ? version : "v4");
   }
 
   private SparseShape() {}

@@ -7,19 +7,14 @@ import java.util.List;
  * {@code v13} (the default; {@code sm90/topk/v13.cu}: v10 with its sample loaded ahead of a shorter
  * L2 prefetch, a one-level window threshold on the sample, and a small threshold bin ranked
  * directly instead of further radix levels; for batches of more than {@link #V13_MIN_ROWS} rows,
- * v10 for fewer), {@code v15} (candidate, {@code sm90/topk/v15.cu}: v13 at 128 threads and ~37 KB
- * of shared memory per row, six rows per SM instead of three; same row split as v13), or the gmax
- * family in {@code sm90/topk/gmax.cu}, which reads only the 8-key groups whose maximum can hold a
- * winner, on the group maxima an indexer g variant wrote for these very logits (v10 whenever there
- * are none; CudaDsaOps keeps that pairing): {@code gmax}, {@code gmax2} (a one-level window
- * threshold on the group maxima) and {@code gmax3} (gmax2's threshold from a copy of the maxima in
- * shared memory, the listed groups gathered by cp.async in one round trip; one CTA per SM, so gmax2
- * runs past two waves of rows), or {@code v14} (candidate, decode batches of at most {@link
- * #V14_MAX_ROWS} rows; {@code sm90/topk/decode.cu}: each row split over several independent CTAs
- * that derive the same threshold from the same sample, the row's last CTA selecting among their
- * candidates; v13 for more rows). System property {@code dsabench.cuda.topk}. (The split, cluster,
- * s16 / s16p, v11, p12 and c12 top-k lost on the H200 and left the sources: kernels/NOTES.md says
- * where they are.)
+ * v10 for fewer), or the gmax family in {@code sm90/topk/gmax.cu}, which reads only the 8-key
+ * groups whose maximum can hold a winner, on the group maxima an indexer g variant wrote for these
+ * very logits (v10 whenever there are none; CudaDsaOps keeps that pairing): {@code gmax}, {@code
+ * gmax2} (a one-level window threshold on the group maxima) and {@code gmax3} (gmax2's threshold
+ * from a copy of the maxima in shared memory, the listed groups gathered by cp.async in one round
+ * trip; one CTA per SM, so gmax2 runs past two waves of rows). System property {@code
+ * dsabench.cuda.topk}. (The split, cluster, s16 / s16p, v11, p12 and c12 top-k lost on the H200 and
+ * left the sources: kernels/NOTES.md says where they are.)
  */
 final class TopkVersion {
   static final String PROPERTY = "dsabench.cuda.topk";
@@ -31,19 +26,10 @@ final class TopkVersion {
   static final String DEFAULT_VERSION = "v13";
 
   /** The versions, in the order of the selector's message. */
-  static final List<String> VERSIONS =
-      List.of("v10", "v13", "v15", "gmax", "gmax2", "gmax3", "v14");
+  static final List<String> VERSIONS = List.of("v10", "v13", "gmax", "gmax2", "gmax3");
 
-  /**
-   * v13 and v15 run for more rows than this (prefill, where rounds ptopk11 / ptopk14 time them);
-   * v10 for fewer.
-   */
+  /** v13 runs for more rows than this (prefill, where round ptopk11 times it); v10 for fewer. */
   static final int V13_MIN_ROWS = 256;
-
-  /**
-   * v14 runs for at most this many rows (decode batches, where round topk14 times it); v13 above.
-   */
-  static final int V14_MAX_ROWS = V13_MIN_ROWS;
 
   private TopkVersion() {}
 

@@ -52,18 +52,6 @@ class CudaDsaOpsTest {
   }
 
   @Test
-  void topkV14SlicesFillOneWaveOfTwoCtasPerSm() {
-    // 132 SMs x 2 CTAs: 128 decode rows -> 2 slices (256 CTAs), 64 -> 4, 130 -> 2, 256 -> 1.
-    assertThat(CudaDsaOps.topkV14Slices(128, 132, 2, 16)).isEqualTo(2);
-    assertThat(CudaDsaOps.topkV14Slices(64, 132, 2, 16)).isEqualTo(4);
-    assertThat(CudaDsaOps.topkV14Slices(130, 132, 2, 16)).isEqualTo(2);
-    assertThat(CudaDsaOps.topkV14Slices(256, 132, 2, 16)).isEqualTo(1);
-    // Past one wave a row is still one CTA; a lone row takes at most 16.
-    assertThat(CudaDsaOps.topkV14Slices(300, 132, 2, 16)).isEqualTo(1);
-    assertThat(CudaDsaOps.topkV14Slices(1, 132, 2, 16)).isEqualTo(16);
-  }
-
-  @Test
   void fp8NeedsComputeCapability89() {
     assertThat(CudaDsaOps.fp8Capable("9.0")).isTrue();
     assertThat(CudaDsaOps.fp8Capable("8.9")).isTrue();

@@ -20,6 +20,7 @@ class SparseShapeTest {
     System.setProperty(SparseShape.PROPERTY, "v3");
     assertThat(SparseShape.version()).isEqualTo("v3");
     assertThat(SparseShape.isV4("v3")).isFalse();
+    assertThat(SparseShape.isV4("v4pair")).isFalse();
     System.setProperty(SparseShape.PROPERTY, "v5pair");
     assertThat(SparseShape.version()).isEqualTo("v5pair");
     assertThat(SparseShape.isV4("v5")).isTrue();
@@ -50,25 +51,27 @@ class SparseShapeTest {
   }
 
   @Test
-  void candidatesThatFailedTheirChecksCannotBeSelected() {
-    for (String wrong : new String[] {"v12", "v12f"}) {
-      System.setProperty(SparseShape.PROPERTY, wrong);
-      assertThatThrownBy(SparseShape::version)
-          .isInstanceOf(IllegalArgumentException.class)
-          .hasMessageContaining("failed its checks on the H200 (round sdec13");
+  void theFixedVersion12AndVersion13AreSelectable() {
+    for (String v : new String[] {"v12", "v12f", "v13"}) {
+      System.setProperty(SparseShape.PROPERTY, v);
+      assertThat(SparseShape.version()).isEqualTo(v);
+      assertThat(SparseShape.isV4(v)).isTrue();
     }
+    assertThat(SparseShape.v4Kernel(true, "v13")).isEqualTo("sparse_mla_fp8_v13");
+    assertThat(SparseShape.v4Kernel(false, "v13")).isEqualTo("sparse_mla_bf16_v4");
   }
 
   @Test
   void removedAndUnknownVersionsAreNamedWithTheChoices() {
-    for (String gone : new String[] {"v4pair", "v13"}) {
+    for (String gone : new String[] {"v4pair", "v14"}) {
       System.setProperty(SparseShape.PROPERTY, gone);
       assertThatThrownBy(SparseShape::version)
           .isInstanceOf(IllegalArgumentException.class)
           .hasMessage(
               "dsabench.cuda.sparse: '"
                   + gone
-                  + "' is not one of v3, v4, v5, v5pair, v6, v7, v8, v9, v9b, v10, v10f, v11, v11f");
+                  + "' is not one of v3, v4, v5, v5pair, v6, v7, v8, v9, v9b, v10, v10f, v11, v11f,"
+                  + " v12, v12f, v13");
     }
   }
 
