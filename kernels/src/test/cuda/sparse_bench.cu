@@ -50,6 +50,10 @@
 //   v13r    candidate (driver only), defined here: v13 whose WG0 releases a block before it waits
 //           for the next; v13s: its producer two blocks ahead (two register sets); v13rs: both
 //   v13rsprod diagnostic (bench only), defined here: v13rs's conversion alone
+//   v14     candidate in sparse_fp8.cu (fp8 only): sparse_mla_fp8_v14, v13's roles as a CTA pair
+//           (FlashMLA's crossover: each CTA converts half of every block into both CTAs' buffers)
+//   v14s1   candidate (driver only), defined here: v14 with one producer register set
+//   v14prod / v14cons diagnostics (bench only), defined here: v14's conversion / consumers alone
 //   v3      the previous version (dsa_sparse_mla.cu: dsa_sparse_mla_bf16_v3,
 //   dsa_sparse_mla_fp8_v3_pair)
 // An fp8-only implementation runs every check case with the fp8 cache (the bf16 cases' shapes too).
@@ -231,6 +235,20 @@ SPARSE_FP8_V13_DRIVER(sparse_mla_fp8_v13s, sm90s::DIAG_NONE, 0, 2)
 SPARSE_FP8_V13_DRIVER(sparse_mla_fp8_v13rs, sm90s::DIAG_NONE, 1, 2)
 SPARSE_FP8_V13_DRIVER(sparse_mla_fp8_v13rs_producer_alone, sm90s::DIAG_PRODUCER, 1, 2)
 #undef SPARSE_FP8_V13_DRIVER
+// Version 14 (the CTA pair on v13's roles): v14s1, one register set; v14prod / v14cons its
+// conversion / consumers alone.
+#define SPARSE_FP8_V14_DRIVER(NAME, DIAG, SETS)                                                   \
+  extern "C" __global__ void __cluster_dims__(2, 1, 1)                                            \
+      __launch_bounds__(sm90s::v13::THREADS13, 1)                                                 \
+          NAME(const __nv_bfloat16* __restrict__ q, const uint8_t* __restrict__ cache,            \
+               const int* __restrict__ indices, __nv_bfloat16* __restrict__ out, int T, int P,    \
+               int k, float scaleLog2) {                                                          \
+    sm90s::v13::sparse_mla<DIAG, 0, SETS, true>({q, cache, indices, out, T, P, k, scaleLog2});    \
+  }
+SPARSE_FP8_V14_DRIVER(sparse_mla_fp8_v14s1, sm90s::DIAG_NONE, 1)
+SPARSE_FP8_V14_DRIVER(sparse_mla_fp8_v14_producer_alone, sm90s::DIAG_PRODUCER, 2)
+SPARSE_FP8_V14_DRIVER(sparse_mla_fp8_v14_consumers_alone, sm90s::DIAG_CONSUMERS, 2)
+#undef SPARSE_FP8_V14_DRIVER
 
 #define CK(x)                                                                                \
   do {                                                                                       \
@@ -364,7 +382,11 @@ enum class Kind {
   V13R,
   V13S,
   V13RS,
-  V13RSPROD
+  V13RSPROD,
+  V14,
+  V14S1,
+  V14PROD,
+  V14CONS
 };
 struct Impl {
   const char* name;
@@ -409,6 +431,10 @@ static const Impl kImpls[] = {
     {"v13s", Kind::V13S, true, false},
     {"v13rs", Kind::V13RS, true, false},
     {"v13rsprod", Kind::V13RSPROD, true, true},
+    {"v14", Kind::V14, true, false},
+    {"v14s1", Kind::V14S1, true, false},
+    {"v14prod", Kind::V14PROD, true, true},
+    {"v14cons", Kind::V14CONS, true, true},
 };
 static Impl g_impl;
 
@@ -460,7 +486,9 @@ static void setup_kernels() {
        {(const void*)sparse_mla_fp8_v13, (const void*)sparse_mla_fp8_v13_producer_alone,
         (const void*)sparse_mla_fp8_v13_consumers_alone, (const void*)sparse_mla_fp8_v13r,
         (const void*)sparse_mla_fp8_v13s, (const void*)sparse_mla_fp8_v13rs,
-        (const void*)sparse_mla_fp8_v13rs_producer_alone})
+        (const void*)sparse_mla_fp8_v13rs_producer_alone, (const void*)sparse_mla_fp8_v14,
+        (const void*)sparse_mla_fp8_v14s1, (const void*)sparse_mla_fp8_v14_producer_alone,
+        (const void*)sparse_mla_fp8_v14_consumers_alone})
     CK(cudaFuncSetAttribute(f, cudaFuncAttributeMaxDynamicSharedMemorySize,
                             sm90s::v13::Layout::BYTES));
 }
@@ -597,6 +625,18 @@ static void run_sparse(bool fp8, const __nv_bfloat16* q, const void* cache, cons
       break;
     case Kind::V13RS:
       sparse_mla_fp8_v13rs<<<grid, TH13, SM13>>>(q, c8, idx, out, T, P, k, scaleLog2);
+      break;
+    case Kind::V14:
+      sparse_mla_fp8_v14<<<grid, TH13, SM13>>>(q, c8, idx, out, T, P, k, scaleLog2);
+      break;
+    case Kind::V14S1:
+      sparse_mla_fp8_v14s1<<<grid, TH13, SM13>>>(q, c8, idx, out, T, P, k, scaleLog2);
+      break;
+    case Kind::V14PROD:
+      sparse_mla_fp8_v14_producer_alone<<<grid, TH13, SM13>>>(q, c8, idx, out, T, P, k, scaleLog2);
+      break;
+    case Kind::V14CONS:
+      sparse_mla_fp8_v14_consumers_alone<<<grid, TH13, SM13>>>(q, c8, idx, out, T, P, k, scaleLog2);
       break;
     case Kind::V13RSPROD:
       sparse_mla_fp8_v13rs_producer_alone<<<grid, TH13, SM13>>>(q, c8, idx, out, T, P, k,
@@ -882,7 +922,7 @@ int main(int argc, char** argv) {
     fprintf(stderr,
             "usage: sparse_bench check|bench v4|v5|v5pair|v6|v7|v3|v4cons|v4prod|v6prod|v5paircons|"
             "v5pairprod|v7prod|v8|v8prod|v9|v9b|v9prod|v10|v10f|v10prod|v11|v11f|v11prod|v11cons|"
-            "v12|v12f|v12prod|v12h|v12hprod|v13|v13prod|v13cons|v13r|v13s|v13rs|v13rsprod\n");
+            "v12|v12f|v12prod|v12h|v12hprod|v13|v13prod|v13cons|v13r|v13s|v13rs|v13rsprod|v14|v14s1|v14prod|v14cons\n");
     return 2;
   }
   g_impl = *found;

@@ -200,3 +200,19 @@ extern "C" __global__ void __launch_bounds__(sm90s::v13::THREADS13, 1)
 extern "C" __device__ const int sparse_mla_fp8_v13_smem_bytes = sm90s::v13::Layout::BYTES;
 extern "C" __device__ const int sparse_mla_fp8_v13_threads = sm90s::v13::THREADS13;
 extern "C" __device__ const int sparse_mla_fp8_v13_heads_per_cta = sm90s::HEADS;
+
+// Version 14 candidate (-Ddsabench.cuda.sparse=v14; not the default until an H200 round proves
+// it): version 13's roles as a CTA pair (cluster of 2: the two head halves of a row), FlashMLA's
+// crossover: each CTA's producer converts half of every block's rows, two blocks ahead in
+// registers, into both CTAs' buffers (the peer's by st.async), and the second consumer warpgroup
+// converts nothing (see producer_cl in sm90/decode/sparse_fp8_v13.cuh). Same grid and arguments as
+// v4; the cluster shape is compiled in.
+extern "C" __global__ void __cluster_dims__(2, 1, 1) __launch_bounds__(sm90s::v13::THREADS13, 1)
+    sparse_mla_fp8_v14(const __nv_bfloat16* __restrict__ q, const uint8_t* __restrict__ cache,
+                       const int* __restrict__ indices, __nv_bfloat16* __restrict__ out, int T,
+                       int P, int k, float scaleLog2) {
+  sm90s::v13::sparse_mla<sm90s::DIAG_NONE, 0, 2, true>({q, cache, indices, out, T, P, k, scaleLog2});
+}
+extern "C" __device__ const int sparse_mla_fp8_v14_smem_bytes = sm90s::v13::Layout::BYTES;
+extern "C" __device__ const int sparse_mla_fp8_v14_threads = sm90s::v13::THREADS13;
+extern "C" __device__ const int sparse_mla_fp8_v14_heads_per_cta = sm90s::HEADS;

@@ -63,20 +63,25 @@ constexpr int kb_ = Layout::K0 + B* TILE;
 #define SPARSE13_REGS_PROD 96
 #endif
 constexpr int REGS_S = SPARSE13_REGS_S, REGS_PV = SPARSE13_REGS_PV, REGS_PROD = SPARSE13_REGS_PROD;
+// The CTA pair (version 14): WG1 converts nothing, the producer holds its rows' rope in registers.
+constexpr int REGS_PV_CL = 160, REGS_PROD_CL = 3 * 168 - 208 - REGS_PV_CL;
+static_assert(REGS_S == 208, "REGS_PROD_CL assumes WG0's 208");
 static_assert(REGS_S + REGS_PV + REGS_PROD == 3 * 168, "the pool the producer frees");
 
 S90 uint32_t ready_bar(uint32_t base, int b) { return base + Layout::READY + 8 * b; }
 S90 uint32_t avail_bar(uint32_t base, int b) { return base + Layout::AVAIL + 8 * b; }
 
-// v4's bounded wait (debug builds only), with this layout's GAVE_UP word.
+// v4's bounded wait (debug builds only), with this layout's GAVE_UP word. CL: cluster-scope acquire
+// (the CTA pair's peer writes into this CTA's buffers and arrives on its barriers).
+template <bool CL = false>
 S90 void wait(uint32_t base, uint32_t bar, uint32_t parity) {
-  if (mbar_try_wait<false>(bar, parity)) return;
+  if (mbar_try_wait<CL>(bar, parity)) return;
 #if SPARSE90_WAIT_TIMEOUT_NS > 0
   constexpr uint64_t kCycles = SPARSE90_WAIT_TIMEOUT_NS * 2ull;
   const uint32_t t0 = clock32();
   const uint32_t gave_up = base + Layout::GAVE_UP;
 #endif
-  while (!mbar_try_wait<false>(bar, parity)) {
+  while (!mbar_try_wait<CL>(bar, parity)) {
 #if SPARSE90_WAIT_TIMEOUT_NS > 0
     uint32_t g;
     asm volatile("ld.volatile.shared.u32 %0, [%1];\n" : "=r"(g) : "r"(gave_up) : "memory");
@@ -100,9 +105,19 @@ S90 float4 ld_stream_f4(const void* p) {
 template <int B>
 using Buf = std::integral_constant<int, B>;
 
+// A consumer warp is done with buffer b: lane 0 arrives on this CTA's avail barrier and, in the
+// CTA pair (CL), on the peer's, whose producer also writes into this CTA's buffer.
+template <bool CL>
+S90 void release_buf(uint32_t base, uint32_t peer_base, int b) {
+  if ((threadIdx.x & 31) == 0) {
+    mbar_arrive(avail_bar(base, b));
+    if constexpr (CL) mbar_arrive_cluster(peer_base + Layout::AVAIL + 8 * b);
+  }
+}
+
 // WG0: S, softmax, P V on dims 0..255.
-template <int DIAG, int REL>
-S90 void consumer_s(const Args& a, uint32_t base, uint8_t* smem, int nb) {
+template <int DIAG, int REL, bool CL>
+S90 void consumer_s(const Args& a, uint32_t base, uint32_t peer_base, uint8_t* smem, int nb) {
   const int w = (threadIdx.x >> 5) & 3, lane = threadIdx.x & 31;
   const int g = lane >> 2, t = lane & 3;
   const int rows[2] = {16 * w + g, 16 * w + g + 8};
@@ -119,12 +134,10 @@ S90 void consumer_s(const Args& a, uint32_t base, uint8_t* smem, int nb) {
   const uint64_t dk = desc_kmajor(base), dv = desc_v(base);
 
   auto wait_ready = [&](int b, uint32_t parity) {
-    wait(base, ready_bar(base, b), parity);
+    wait<CL>(base, ready_bar(base, b), parity);
     fence_proxy_async_cta();
   };
-  auto release = [&](int b) {
-    if (lane == 0) mbar_arrive(avail_bar(base, b));
-  };
+  auto release = [&](int b) { release_buf<CL>(base, peer_base, b); };
   auto mask_rowmax = [&](int b, float(&mx)[2]) {
     const uint8_t* f = flags + b * BLK + 2 * t;
 #pragma unroll
@@ -154,7 +167,7 @@ S90 void consumer_s(const Args& a, uint32_t base, uint8_t* smem, int nb) {
   if (nb > 0) wait(base, base + Layout::QBAR, 0);
   if constexpr (DIAG == DIAG_PRODUCER) {
     for (int n = 0; n < nb; n++) {
-      wait(base, ready_bar(base, n & 1), (uint32_t)(n >> 1) & 1u);
+      wait<CL>(base, ready_bar(base, n & 1), (uint32_t)(n >> 1) & 1u);
       release(n & 1);
     }
   } else {
@@ -356,8 +369,9 @@ S90 void fill(const RowShare& cv, const uint8_t* seq, uint32_t base, uint8_t* sm
 
 // WG1: P V on dims 256..511 with P of each block from WG0 (the buffer's rope panel), and rows
 // 32..63 of every block: blocks 0 and 1 before the loop, block n + 2 once block n is released.
-template <int DIAG>
-S90 void consumer_pv(const Args& a, uint32_t base, uint8_t* smem, int nb) {
+// CL (the CTA pair): no conversion here, the producers of the pair fill every row.
+template <int DIAG, bool CL>
+S90 void consumer_pv(const Args& a, uint32_t base, uint32_t peer_base, uint8_t* smem, int nb) {
   const int w = (threadIdx.x >> 5) & 3, lane = threadIdx.x & 31;
   const int g = lane >> 2, t = lane & 3;
   const int rows[2] = {16 * w + g, 16 * w + g + 8};
@@ -367,17 +381,17 @@ S90 void consumer_pv(const Args& a, uint32_t base, uint8_t* smem, int nb) {
   const uint8_t* seq = a.cache + (size_t)(blockIdx.y / a.T) * a.P * RAW;
   RowShare cv;
   int id = -1, idn = -1;
-  if (nb > 0) {
+  if (!CL && nb > 0) {
     id = entry_at(a, idx_row, crow);
     cv.load(seq, id, q4);
     fill<DIAG>(cv, seq, base, smem, 0, crow, q4, id);
   }
-  if (nb > 1) {
+  if (!CL && nb > 1) {
     id = entry_at(a, idx_row, BLK + crow);
     cv.load(seq, id, q4);
     fill<DIAG>(cv, seq, base, smem, 1, crow, q4, id);
   }
-  if (nb > 2) {
+  if (!CL && nb > 2) {
     id = entry_at(a, idx_row, 2 * BLK + crow);
     cv.load(seq, id, q4);
     idn = entry_at(a, idx_row, 3 * BLK + crow);
@@ -389,7 +403,7 @@ S90 void consumer_pv(const Args& a, uint32_t base, uint8_t* smem, int nb) {
   auto block = [&](int n, auto buf) {
     constexpr int B = decltype(buf)::value;
     if constexpr (DIAG == DIAG_PRODUCER) {
-      wait(base, ready_bar(base, B), (uint32_t)(n >> 1) & 1u);
+      wait<CL>(base, ready_bar(base, B), (uint32_t)(n >> 1) & 1u);
     } else {
       if constexpr (B == 0) {
         named_sync(BAR_P0, 256);
@@ -413,8 +427,8 @@ S90 void consumer_pv(const Args& a, uint32_t base, uint8_t* smem, int nb) {
       wgmma_wait<0>();
       fence_regs(o);
     }
-    if (lane == 0) mbar_arrive(avail_bar(base, B));
-    if (n + 2 < nb) {
+    release_buf<CL>(base, peer_base, B);
+    if (!CL && n + 2 < nb) {
       // Both warpgroups are done with block n: its buffer takes block n + 2.
       wait(base, avail_bar(base, B), (uint32_t)(n >> 1) & 1u);
       fill<DIAG>(cv, seq, base, smem, n + 2, crow, q4, id);
@@ -484,7 +498,104 @@ S90 void producer(const Args& a, uint32_t base, uint8_t* smem, int nb) {
   }
 }
 
-template <int DIAG = DIAG_NONE, int REL = 0, int SETS = 1>
+// The CTA pair's producer (CL; version 14, FlashMLA's crossover on v13's roles): the two CTAs of a
+// cluster are the two head halves of one query row and need the same bf16 rows, so CTA c converts
+// rows 32c .. 32c + 31 of every block (chunk q4 of each value panel and 32 bytes of the rope per
+// thread, all in registers, SETS blocks ahead) into its own buffer and, by st.async, into the
+// peer's, counted in bytes on the peer's ready barrier (its thread 0 expects them); the valid flags
+// of all 64 rows are written locally (thread q4 = 1 of a row reads the peer row's index too). A
+// buffer is written by both producers, so its avail barrier counts both CTAs' consumer warps.
+constexpr int CL_TX_BYTES = 32 * (8 * 64 * 2 + 128);  // the peer's 32 rows: values + rope
+
+struct RowShareCL {
+  uint4 v[8], rope[2];
+  uint32_t sc01, sc23;
+  int id, idp;
+  S90 void load(const Args& a, const int* idx_row, const uint8_t* seq, int n, int row, int prow,
+                int q4) {
+    id = entry_at(a, idx_row, n * BLK + row);
+    idp = q4 == 1 ? entry_at(a, idx_row, n * BLK + prow) : -1;
+    if (id >= 0) {
+      const uint8_t* e = seq + (size_t)id * RAW;
+#pragma unroll
+      for (int p = 0; p < 8; p++) v[p] = ld_stream_16(e + p * 64 + q4 * 16);
+      const float4 sc = ld_stream_f4(e + 512);
+      sc01 = pack_bf16(sc.x, sc.y);
+      sc23 = pack_bf16(sc.z, sc.w);
+      rope[0] = ld_stream_16(e + 528 + q4 * 32);
+      rope[1] = ld_stream_16(e + 528 + q4 * 32 + 16);
+    } else {  // a -1 entry: zeros (its scores are masked; its values must not be NaN)
+#pragma unroll
+      for (int p = 0; p < 8; p++) v[p] = make_uint4(0u, 0u, 0u, 0u);
+      sc01 = sc23 = 0u;
+      rope[0] = rope[1] = make_uint4(0u, 0u, 0u, 0u);
+    }
+  }
+};
+
+template <int DIAG, int SETS>
+S90 void producer_cl(const Args& a, uint32_t base, uint32_t peer_base, uint8_t* smem, int nb) {
+  const int pt = threadIdx.x - 256, q4 = pt & 3, rr = pt >> 2;
+  const int c = (int)cluster_rank();
+  const int row = 32 * c + rr, prow = 32 * (1 - c) + rr;
+  const int* idx_row = a.indices + (size_t)blockIdx.y * a.k;
+  const uint8_t* seq = a.cache + (size_t)(blockIdx.y / a.T) * a.P * RAW;
+  if (nb == 0) return;
+  static_assert(SETS == 1 || SETS == 2, "one or two register sets");
+  RowShareCL cv[SETS];
+#pragma unroll
+  for (int j = 0; j < SETS; j++)
+    if (j < nb) cv[j].load(a, idx_row, seq, j, row, prow, q4);
+  const uint32_t rx = row & 7;
+  const uint32_t c0 = ((2 * q4) ^ rx) << 4, c1 = ((2 * q4 + 1) ^ rx) << 4;
+  auto step = [&](int n, auto set) {
+    constexpr int J = decltype(set)::value;
+    RowShareCL& x = cv[J];
+    const int b = n & 1;
+    wait<true>(base, avail_bar(base, b), ((uint32_t)(n >> 1) & 1u) ^ 1u);
+    const bool stores = DIAG != DIAG_CONSUMERS || n < 2;
+    if (stores) {
+      const uint32_t off = Layout::K0 + b * TILE + row * 128;
+      const uint32_t pbar = peer_base + Layout::READY + 8 * b;
+#pragma unroll
+      for (int p = 0; p < 8; p++) {
+        const uint32_t pair = p < 4 ? x.sc01 : x.sc23;
+        const uint32_t s2 = __byte_perm(pair, 0u, (p & 2) ? 0x3232 : 0x1010);
+        uint4 w = x.v[p];
+        asm volatile("" : "+r"(w.x), "+r"(w.y), "+r"(w.z), "+r"(w.w));  // panel by panel
+        uint4 lo, hi;
+        dequant16(w, *reinterpret_cast<const __nv_bfloat162*>(&s2), lo, hi);
+        st_shared_16(base + off + p * PANEL + c0, lo);
+        st_shared_16(base + off + p * PANEL + c1, hi);
+        st_async_16(peer_base + off + p * PANEL + c0, lo, pbar);
+        st_async_16(peer_base + off + p * PANEL + c1, hi, pbar);
+      }
+      st_shared_16(base + off + 8 * PANEL + c0, x.rope[0]);
+      st_shared_16(base + off + 8 * PANEL + c1, x.rope[1]);
+      st_async_16(peer_base + off + 8 * PANEL + c0, x.rope[0], pbar);
+      st_async_16(peer_base + off + 8 * PANEL + c1, x.rope[1], pbar);
+      if (q4 == 0) smem[Layout::FLAGS + b * BLK + row] = x.id >= 0;
+      if (q4 == 1) smem[Layout::FLAGS + b * BLK + prow] = x.idp >= 0;
+    }
+    fence_proxy_async_cta();
+    if (pt == 0 && stores) {
+      mbar_arrive_expect_tx(ready_bar(base, b), CL_TX_BYTES);
+    } else {
+      mbar_arrive(ready_bar(base, b));
+    }
+    if (n + SETS < nb && (DIAG != DIAG_CONSUMERS || n + SETS < 2))
+      x.load(a, idx_row, seq, n + SETS, row, prow, q4);
+  };
+  for (int n = 0; n < nb; n++) {
+    if (SETS == 2 && (n & 1)) {
+      step(n, Buf<SETS - 1>{});
+    } else {
+      step(n, Buf<0>{});
+    }
+  }
+}
+
+template <int DIAG = DIAG_NONE, int REL = 0, int SETS = 1, bool CL = false>
 S90 void sparse_mla(const Args& a) {
   extern __shared__ uint8_t smem_raw[];
   const uint32_t raw0 = smem_u32(smem_raw);
@@ -496,15 +607,23 @@ S90 void sparse_mla(const Args& a) {
 
   if (tid == 0) {
     for (int b = 0; b < 2; b++) {
-      mbar_init(ready_bar(base, b), 512);  // every converting thread (WG1, WG2), twice
-      mbar_init(avail_bar(base, b), 8);    // lane 0 of the 8 consumer warps
+      // v13: every converting thread (WG1, WG2), twice (stores, rope copies); CL: the producer's
+      // 128 threads (thread 0's arrival also expects the peer's bytes)
+      mbar_init(ready_bar(base, b), CL ? 128 : 512);
+      mbar_init(avail_bar(base, b), CL ? 16 : 8);  // lane 0 of the 8 consumer warps (CL: of both CTAs)
     }
     mbar_init(base + Layout::QBAR, 128);
     *sLast = -1;
     *reinterpret_cast<int*>(smem + Layout::GAVE_UP) = 0;
     fence_mbar_init();
   }
-  __syncthreads();
+  // CL: the peer's barriers must be initialised before anything of this CTA reaches them.
+  if constexpr (CL) {
+    cluster_sync();
+  } else {
+    __syncthreads();
+  }
+  const uint32_t peer_base = CL ? map_shared(base, cluster_rank() ^ 1u) : 0u;
   if (wg == 2) {  // Q (64 heads x 576) while everyone scans the index list
     const int pt = tid - 256;
     const uint8_t* src =
@@ -535,16 +654,27 @@ S90 void sparse_mla(const Args& a) {
   const int nb = (*sLast + BLK) / BLK;  // 64-entry blocks 0 .. nb-1 hold every valid entry
 
   if (wg == 2) {
-    reg_dealloc<REGS_PROD>();
-    producer<DIAG, SETS>(a, base, smem, nb);
+    if constexpr (CL) {
+      reg_dealloc<REGS_PROD_CL>();
+      producer_cl<DIAG, SETS>(a, base, peer_base, smem, nb);
+    } else {
+      reg_dealloc<REGS_PROD>();
+      producer<DIAG, SETS>(a, base, smem, nb);
+    }
     cp_async_wait_all();
   } else if (wg == 0) {
     reg_alloc<REGS_S>();
-    consumer_s<DIAG, REL>(a, base, smem, nb);
+    consumer_s<DIAG, REL, CL>(a, base, peer_base, smem, nb);
   } else {
-    reg_alloc<REGS_PV>();
-    consumer_pv<DIAG>(a, base, smem, nb);
+    if constexpr (CL) {
+      reg_alloc<REGS_PV_CL>();
+    } else {
+      reg_alloc<REGS_PV>();
+    }
+    consumer_pv<DIAG, CL>(a, base, peer_base, smem, nb);
   }
+  // CL: the peer may still store into this CTA's buffers or arrive on its barriers until it is done.
+  if constexpr (CL) cluster_sync();
 }
 
 }  // namespace v13
