@@ -23,6 +23,10 @@
 // per stage for both consumers), v12g / v12pg / v12bg (their g forms, group maxima by redux.sync),
 // mode `idx12` (them beside v8, v8g, v6 at six decode shapes, interleaved rounds, medians) and mode
 // `pipe12` (v8 + v10 against each g form + gmax3).
+// Round idx13: candidates v13bg / v13bs (v12b with the group maxima from a warp of the producer
+// warpgroup, on logits the consumers stage in shared memory; v13bs: that warp stores the logits
+// too), mode `idx13` (them beside v8, v12b, v12bg; ratios to v12b) and mode `pipe13` (v12b + v10,
+// the decode pipe today, against each g form + gmax3).
 // Mode `javalike` times v8 at 64 x 2,
 // 128K the driver's way and the way dsabench's Java harness does (CudaTimer: a hold kernel keeps
 // the stream until the launch is queued, so host latency is not timed; StageMeasurement: one launch
@@ -278,6 +282,9 @@ static Cand g_cands[] = {
     {"v12g", true, {}, {nullptr, nullptr, dsa_indexer_fp8_v6g_q4}, {0, 0, 0}, false, true},
     {"v12pg", true, {}, {nullptr, nullptr, dsa_indexer_fp8_v6g_q4}, {0, 0, 0}, false, true},
     {"v12bg", true, {}, {nullptr, nullptr, dsa_indexer_fp8_v6g_q4}, {0, 0, 0}, false, true},
+    // Round idx13: v12b with the maxima (and for v13bs the logits' stores) by the maxima warp.
+    {"v13bg", true, {}, {nullptr, nullptr, dsa_indexer_fp8_v6g_q4}, {0, 0, 0}, false, true},
+    {"v13bs", true, {}, {nullptr, nullptr, dsa_indexer_fp8_v6g_q4}, {0, 0, 0}, false, true},
 };
 // The persistent kernels' q1 / q2 entries (v8's launch: tensor maps, one CTA per SM); span: the
 // keys per stage, i.e. kMap's box (v12b / v12bg: 128, with the 132-float scale box).
@@ -329,6 +336,16 @@ static Persistent g_pers[] = {
      {},
      {dsa_indexer_fp8_v12bg_q1, dsa_indexer_fp8_v12bg_q2},
      {&dsa_indexer_fp8_v12bg_smem_q1, &dsa_indexer_fp8_v12bg_smem_q2},
+     128},
+    {"v13bg",
+     {},
+     {dsa_indexer_fp8_v13bg_q1, dsa_indexer_fp8_v13bg_q2},
+     {&dsa_indexer_fp8_v13bg_smem_q1, &dsa_indexer_fp8_v13bg_smem_q2},
+     128},
+    {"v13bs",
+     {},
+     {dsa_indexer_fp8_v13bs_q1, dsa_indexer_fp8_v13bs_q2},
+     {&dsa_indexer_fp8_v13bs_smem_q1, &dsa_indexer_fp8_v13bs_smem_q2},
      128},
 };
 static Persistent& pers(const char* name) {
@@ -383,7 +400,7 @@ static void setup_cands() {
       CK(cudaFuncSetAttribute(f, cudaFuncAttributeMaxDynamicSharedMemorySize, p.smemBytes[i]));
       int o = 0;
       CK(cudaOccupancyMaxActiveBlocksPerMultiprocessor(&o, f, g_v8_threads, p.smemBytes[i]));
-      if (i == 1 || !strncmp(p.name, "v12", 3))
+      if (i == 1 || !strncmp(p.name, "v12", 3) || !strncmp(p.name, "v13", 3))
         printf("occupancy: %s q%d %d CTA/SM (smem %d, span %d)\n", p.name, i + 1, o, p.smemBytes[i],
                p.span);
     }
@@ -420,8 +437,13 @@ static void setup_v8_diag() {
 #endif
 }
 static void report_v8_timeout() {
-  static const char* const names[5] = {"?", "full (keys landed)", "empty (stage released)",
-                                       "query slot landed", "empty (query slot reuse)"};
+  static const char* const names[7] = {"?",
+                                       "full (keys landed)",
+                                       "empty (stage released)",
+                                       "query slot landed",
+                                       "empty (query slot reuse)",
+                                       "staged logits ready (maxima warp)",
+                                       "staging slot free (consumer)"};
   if (!g_v8_diag) return;
   if (!g_v8_diag[0]) {
     printf("v8 diag: no mbarrier wait timed out (the error is not a barrier timeout)\n");
@@ -432,7 +454,7 @@ static void report_v8_timeout() {
       "v8 diag: wait timed out on the %s barrier, stage/slot %d, phase %d (parity %d), item %d of "
       "%d, block %d, "
       "thread %d\n",
-      names[kind >= 1 && kind <= 4 ? kind : 0], g_v8_diag[2], g_v8_diag[3], g_v8_diag[3] & 1,
+      names[kind >= 1 && kind <= 6 ? kind : 0], g_v8_diag[2], g_v8_diag[3], g_v8_diag[3] & 1,
       g_v8_diag[4], g_v8_diag[5], g_v8_diag[6], g_v8_diag[7]);
 }
 
@@ -985,7 +1007,8 @@ static void bench_pipe(int batch, int T, int P, const std::vector<std::string>& 
 // Round idx9: the default two-token decode pipe (v8 + v10) against each g variant + gmax3 (one CTA
 // per row; this driver's shapes stay within two waves, where CudaDsaOps runs gmax3 and not gmax2),
 // gmax3's output checked on 32 rows first. If v8 is left out (its check failed), v2 + v10 instead.
-static void bench_pipe3(int batch, int T, int P, const std::vector<std::string>& names) {
+static void bench_pipe3(int batch, int T, int P, const std::vector<std::string>& names,
+                        const char* baseName = "v8") {
   Inputs in(batch, T, P, 21);
   const int k = 2048;
   int* idx;
@@ -993,7 +1016,7 @@ static void bench_pipe3(int batch, int T, int P, const std::vector<std::string>&
   Timer tm;
   char pt[64];
   snprintf(pt, sizeof pt, "b=%d T=%d P=%d", batch, T, P);
-  const Cand& base = enabled("v8") ? *cand("v8") : g_cands[0];
+  const Cand& base = enabled(baseName) ? *cand(baseName) : g_cands[0];
   const double msA = tm.median_ms([&] {
     run(base, in.q, in.w, in.k, in.ks, in.lg, batch, T, P);
     dsa_topk<<<in.rows, THREADS, sizeof(TopkSmem)>>>(in.lg, idx, T, P, k);
@@ -1039,8 +1062,8 @@ static void bench_pipe3(int batch, int T, int P, const std::vector<std::string>&
 // over all of them; reported: each kernel's median over the rounds, its min and max, and the median
 // of its per-round ratio to v8's time in the same round. Each candidate is first checked at the
 // shape (every logit bit for bit v2's, every maximum exact); a failed one is not timed.
-static void bench_idx12(int batch, int T, int P, const std::vector<std::string>& names,
-                        int rounds) {
+static void bench_idx12(int batch, int T, int P, const std::vector<std::string>& names, int rounds,
+                        const char* ref = "v8", const char* tag = "idx12") {
   Inputs in(batch, T, P, 13);
   Timer tm;
   const double bytes =
@@ -1051,15 +1074,15 @@ static void bench_idx12(int batch, int T, int P, const std::vector<std::string>&
   for (const std::string& n : names) {
     Cand* c = cand(n);
     if (!c || !enabled(n)) continue;
-    const std::string label = std::string("idx12 ") + n + " " + pt;
+    const std::string label = std::string(tag) + " " + n + " " + pt;
     in.run_poisoned(*c, label);
     if (in.compare(*c, label))
       ok.push_back(n);
     else
-      printf("idx12: %s left out of the timings at %s\n", n.c_str(), pt);
+      printf("%s: %s left out of the timings at %s\n", tag, n.c_str(), pt);
   }
   std::vector<std::vector<double>> ms(ok.size()), ratio(ok.size());
-  const auto v8it = std::find(ok.begin(), ok.end(), std::string("v8"));
+  const auto v8it = std::find(ok.begin(), ok.end(), std::string(ref));
   const int iv8 = v8it == ok.end() ? -1 : (int)(v8it - ok.begin());
   for (int r = 0; r < rounds; r++) {
     std::vector<int> order(ok.size());
@@ -1086,10 +1109,10 @@ static void bench_idx12(int batch, int T, int P, const std::vector<std::string>&
     const double tbs = bytes / m / 1e9;
     char line[256];
     snprintf(line, sizeof line,
-             "idx12 %-5s %-20s median %7.4f ms (min %7.4f max %7.4f, %d rounds) %5.2f TB/s "
-             "(%4.1f%% copy) %5.3fx v8 (paired median)",
-             ok[i].c_str(), pt, m, lo, hi, rounds, tbs, 100 * tbs / COPY_TBS,
-             iv8 >= 0 ? med(ratio[i]) : 0.0);
+             "%s %-5s %-20s median %7.4f ms (min %7.4f max %7.4f, %d rounds) %5.2f TB/s "
+             "(%4.1f%% copy) %5.3fx %s (paired median)",
+             tag, ok[i].c_str(), pt, m, lo, hi, rounds, tbs, 100 * tbs / COPY_TBS,
+             iv8 >= 0 ? med(ratio[i]) : 0.0, ref);
     printf("BENCH %s\n", line);
     g_summary.push_back(line);
   }
@@ -1112,8 +1135,8 @@ int main(int argc, char** argv) {
                           (int)sizeof(Gmax3Smem)));
   const std::vector<std::string> all = {"v2", "v6", "v6g", "v7", "v7g", "v8", "v8g"};
   if (mode == "check") {
-    for (const char* n :
-         {"v6", "v6g", "v7", "v7g", "v8", "v8g", "v8h", "v12p", "v12b", "v12g", "v12pg", "v12bg"}) {
+    for (const char* n : {"v6", "v6g", "v7", "v7g", "v8", "v8g", "v8h", "v12p", "v12b", "v12g",
+                          "v12pg", "v12bg", "v13bg", "v13bs"}) {
       if (!enabled(n)) continue;
       const Cand& c = *cand(n);
       check_cpu(c, 3, 2, 3001, 2);          // decode, NQ = 2, partial last block
@@ -1176,6 +1199,17 @@ int main(int argc, char** argv) {
     // The decode pipe today (v8 + v10) against each g form + gmax3.
     for (const auto& sh : std::vector<std::array<int, 3>>{{64, 2, 131072}, {64, 1, 131072}})
       bench_pipe3(sh[0], sh[1], sh[2], {"v8g", "v12g", "v12pg", "v12bg"});
+  } else if (mode == "idx13") {
+    // v12b (the decode indexer today) beside v12bg (the g form to beat) and the idx13 g forms;
+    // v8 for reference. Ratios to v12b: the target is a g form within 3% of it.
+    const std::vector<std::string> names = {"v12b", "v12bg", "v13bg", "v13bs", "v8"};
+    for (const auto& sh : std::vector<std::array<int, 3>>{
+             {64, 2, 131072}, {128, 2, 131072}, {64, 1, 131072}, {64, 2, 32768}})
+      bench_idx12(sh[0], sh[1], sh[2], names, 7, "v12b", "idx13");
+  } else if (mode == "pipe13") {
+    // The decode pipe today (v12b + v10) against each g form + gmax3.
+    for (const auto& sh : std::vector<std::array<int, 3>>{{64, 2, 131072}, {64, 1, 131072}})
+      bench_pipe3(sh[0], sh[1], sh[2], {"v12bg", "v13bg", "v13bs"}, "v12b");
   } else if (mode == "javalike") {
     bench_javalike(64, 2, 131072, {"v8"});
   } else if (mode == "pipe3") {
@@ -1184,8 +1218,8 @@ int main(int argc, char** argv) {
       bench_pipe3(sh[0], sh[1], sh[2], {"v8g", "v8h"});
   } else {
     fprintf(stderr,
-            "usage: idx7_bench check|indexer|prefill|pipe|idx9|javalike|pipe3|idx12|pipe12 "
-            "[v2,v5,v5g,v6,v6g,v7,v7g,v8,v8g,v8h,v12p,v12b,v12g,v12pg,v12bg]\n");
+            "usage: idx7_bench check|indexer|prefill|pipe|idx9|javalike|pipe3|idx12|pipe12|idx13|"
+            "pipe13 [v2,v5,v5g,v6,v6g,v7,v7g,v8,v8g,v8h,v12p,v12b,v12g,v12pg,v12bg,v13bg,v13bs]\n");
     return 2;
   }
   printf("SUMMARY %s: %s (%d failed)\n", mode.c_str(), g_fail ? "CHECKS FAILED" : "checks passed",

@@ -36,6 +36,8 @@
 //     else covers that stall; under the products it is free.
 //   - v12p / v12b / v12g / v12pg / v12bg (round idx12) are v8 with its producer knobs and redux
 //     group maxima: see ix12_smem and ix12_group_max below.
+//   - v13bg / v13bs (round idx13) are v12b with its group maxima made by a warp of the producer
+//     warpgroup from logits the consumers stage in shared memory: see ix13_maxima below.
 // (v9 / v9g, v8's roles with two accumulator sets per consumer on an 18-stage ring, and v8's
 // round-idx11 variants v8c / v8i / v8ci lost on the H200 and left: kernels/NOTES.md.)
 #include "../../dsa_common.cuh"
@@ -431,7 +433,14 @@ __device__ __forceinline__ void ix8_bulk(uint32_t dst, const void* src, uint32_t
 // host has pointed it at mapped host memory (readable after the error has ended the context). No
 // printf: a call in the consumer loop makes ptxas serialize the wgmma and drop the launch register
 // count below what the setmaxnreg split needs.
-enum Ix8Wait { IX8_FULL = 1, IX8_EMPTY = 2, IX8_QSLOT = 3, IX8_QREUSE = 4 };
+enum Ix8Wait {
+  IX8_FULL = 1,
+  IX8_EMPTY = 2,
+  IX8_QSLOT = 3,
+  IX8_QREUSE = 4,
+  IX8_LREADY = 5,  // v13*: a stage's staged logits written (the maxima warp waits)
+  IX8_LFREE = 6    // v13*: a staging slot read by the maxima warp (the consumers wait)
+};
 #ifdef DSA_MBAR_TIMEOUT_NS
 __device__ int* ix8_diag = nullptr;  // [8]: written, kind, stage, phase, item, items, block, thread
 __device__ int ix8_diag_claim = 0;   // the first timed-out wait claims ix8_diag (a device atomic)
@@ -498,12 +507,107 @@ __device__ __forceinline__ float ix12_group_max(float m, int lane) {
   return __int_as_float(r >= 0 ? r : r ^ 0x7fffffff);
 }
 
+// Round idx13 (v13bg / v13bs): v12b with its group maxima taken off the consumers altogether.
+// v12bg's four redux.sync sit in each consumer warp's epilogue, and at one CTA per SM (two consumer
+// warps per SM sub-partition, both in products or epilogue) every cycle there is a cycle of the
+// item (kernels/NOTES.md, rounds idx12 / idx13). Here each consumer lane also writes its finished
+// logit (-inf past P) into a per-stage staging slot in shared memory (one STS) and arrives on the
+// slot's "ready" barrier; warp 1 of the producer warpgroup, idle in v12b, waits for it, reads the
+// slot as float4 runs (4 keys per lane per query), finishes each 8-key group's max with one xor-1
+// shuffle and stores the maxima (64-byte runs per query), and releases the slot on its "free"
+// barrier, which a consumer tests (mbarrier.test_wait, no block) before its wgmma wait and waits on
+// only if the test failed, before it writes the slot STAGES items later. v13bs also moves the
+// logits' global store to that warp (16-byte stores, 512 contiguous bytes per query and item, where
+// P % 4 == 0): the consumer's epilogue keeps only the STS.
+constexpr int IX13_ROW = 144;  // floats per query row of a staging slot: 128 keys + 16 of padding
+// (the consumer lanes' STS, at 16 * (query) + 8 * (key half) + (lane >> 2), hit 32 distinct banks)
+constexpr int ix13_smem(int nq, int stages, int span) {
+  // v12b's layout + staging slots (STAGES x NQ rows) + a ready and a free barrier per stage
+  return ix12_smem(nq, stages, 1, span) + stages * nq * IX13_ROW * 4 + 2 * stages * 8;
+}
+// Whether the phase of this parity has completed, without waiting (test_wait never suspends).
+__device__ __forceinline__ bool ix13_test(uint32_t bar, int phase) {
+  uint32_t done;
+  asm volatile(
+      "{\n.reg .pred p;\nmbarrier.test_wait.parity.shared::cta.b64 p, [%1], %2;\n"
+      "selp.b32 %0, 1, 0, p;\n}\n"
+      : "=r"(done)
+      : "r"(bar), "r"(phase & 1)
+      : "memory");
+  return done != 0;
+}
+
+// v13*'s maxima warp (the producer warpgroup's warp 1): walks the CTA's items as the consumers do
+// (v12b: every item is a 128-key pair read by both), and per item waits for the staged logits,
+// reads 4 keys per lane and query (float4: lane l holds keys 4l .. 4l + 3 of the pair), releases
+// the slot, finishes each group's max with the xor-1 neighbour (lanes 2i, 2i + 1 hold group i) and
+// stores it: lane l the group l >> 1 of query l & 1 (NQ = 1: the even lanes). STORE (v13bs): it
+// also stores the logits, 16 bytes per lane where every row is 16-byte aligned (P % 4 == 0), else
+// one float at a time; keys past P and queries past T are never stored.
+template <int NQ, bool STORE, int STAGES>
+__device__ __forceinline__ void ix13_maxima(const float* sStg, uint32_t ready0, uint32_t free0,
+                                            float* __restrict__ logits, float* __restrict__ gmax,
+                                            int seg, int blk, int n, int NB, int ntiles, int T,
+                                            int P, int lane) {
+  const int gs = (P + 7) >> 3;
+  const bool vec = (P & 3) == 0;
+  for (int li = 0; li < n; li++) {
+    const int s = li % STAGES;
+    ix8_wait(ready0 + s * 8, li / STAGES, IX8_LREADY, s, li, n);
+    float4 x[NQ];
+    float m[NQ];
+#pragma unroll
+    for (int qi = 0; qi < NQ; qi++) {
+      x[qi] = *reinterpret_cast<const float4*>(sStg + (s * NQ + qi) * IX13_ROW + 4 * lane);
+      m[qi] = fmaxf(fmaxf(x[qi].x, x[qi].y), fmaxf(x[qi].z, x[qi].w));
+    }
+    // The loads' values are consumed above, so the slot's reads are done: the consumers may
+    // overwrite it (the arrive releases them, too).
+    dsa::sm90::mbar_arrive(free0 + s * 8);
+#pragma unroll
+    for (int qi = 0; qi < NQ; qi++) m[qi] = fmaxf(m[qi], __shfl_xor_sync(0xffffffffu, m[qi], 1));
+    const int b = seg / ntiles, t0 = (seg - b * ntiles) * NQ;
+    {
+      const int qi = NQ == 2 ? (lane & 1) : 0;
+      float mv = m[0];
+      if constexpr (NQ == 2) mv = (lane & 1) ? m[1] : m[0];
+      const int t = t0 + qi;
+      const int g = blk * 16 + (lane >> 1);
+      if ((NQ == 2 || (lane & 1) == 0) && t < T && g * 8 < P)
+        gmax[(size_t)(b * T + t) * gs + g] = mv;
+    }
+    if constexpr (STORE) {
+      const int key0 = blk * 128 + 4 * lane;
+#pragma unroll
+      for (int qi = 0; qi < NQ; qi++) {
+        const int t = t0 + qi;
+        if (t >= T || key0 >= P) continue;
+        float* const dst = logits + (size_t)(b * T + t) * P + key0;
+        if (vec) {  // P % 4 == 0: key0 + 4 <= P too
+          *reinterpret_cast<float4*>(dst) = x[qi];
+        } else {
+          dst[0] = x[qi].x;
+          if (key0 + 1 < P) dst[1] = x[qi].y;
+          if (key0 + 2 < P) dst[2] = x[qi].z;
+          if (key0 + 3 < P) dst[3] = x[qi].w;
+        }
+      }
+    }
+    if (++blk == NB) {
+      blk = 0;
+      seg++;
+    }
+  }
+}
+
 // Maps (built by the host, CudaDsaOps.indexerV8): qMap [rows*64 heads, 128] e4m3, box 64 x 128,
 // 128-byte swizzle; kMap [batch, P, 128] e4m3, box 1 x 64 x 128, 128-byte swizzle (keys past P
 // read as zeros); sMap [batch * P] fp32, box IX8_SBOX (dsa_indexer_fp8_v8_scale_box).
 // GMAX: 0 none (v8), 1 each item's maxima in its own epilogue (v8g), 2 finished under the next
 // item's products (v8h), 3 each item's maxima by four independent warp reductions (redux.sync on
-// order-preserving integers) instead of three dependent shuffle + max steps (v12*g).
+// order-preserving integers) instead of three dependent shuffle + max steps (v12*g), 4 by the
+// producer warpgroup's warp 1 from logits staged in shared memory (v13bg; SPAN = 128 only), 5 as
+// 4 with that warp also storing the logits (v13bs).
 // PIPES, SPAN: round idx12's producer knobs (above ix12_smem); kMap's box is SPAN keys and sMap's
 // ix12_sbox(SPAN) floats.
 template <int NQ, int GMAX, int STAGES = IX8_STAGES, int PIPES = 1, int SPAN = IX_BK>
@@ -527,21 +631,30 @@ __device__ __forceinline__ void indexer_v8_body(const CUtensorMap* qMap, const C
   // Items whose release the producer waits for before refilling a query slot, PIPES apart: one
   // per consumer that read the slot's tile (v8: 2; a pipe: its consumer; v12b: both release each).
   constexpr int QREADERS = PIPES == 1 && !SHARED ? IX8_CONSUMERS : 1;
+  constexpr bool STAGED = GMAX >= 4;  // v13*: logits staged for the maxima warp
+  static_assert(!STAGED || (SHARED && PIPES == 1 && NQ * SPAN / 4 <= 64),
+                "staged maxima: v12b's ring, at most two float4 per lane and query pair");
+  constexpr int STG_BYTES = STAGED ? STAGES * NQ * IX13_ROW * 4 : 0;
 
   extern __shared__ uint8_t smem_raw[];
   const uint32_t raw = dsak::smem_u32(smem_raw);
   const uint32_t base = (raw + 1023u) & ~1023u;
   uint8_t* const sgen = smem_raw + (base - raw);
-  const uint32_t sQ = base;                     // 2 slots of QBYTES per pipe
-  const uint32_t sK = sQ + 2 * PIPES * QBYTES;  // STAGES x SKB
-  const uint32_t sS = sK + STAGES * SKB;        // STAGES x SSLOT bytes
-  const uint32_t sW = sS + STAGES * SSLOT;      // 2 slots of NQ x 64 floats per pipe
-  const uint32_t sBar = sW + 2 * PIPES * NQ * 256;
+  const uint32_t sQ = base;                         // 2 slots of QBYTES per pipe
+  const uint32_t sK = sQ + 2 * PIPES * QBYTES;      // STAGES x SKB
+  const uint32_t sS = sK + STAGES * SKB;            // STAGES x SSLOT bytes
+  const uint32_t sW = sS + STAGES * SSLOT;          // 2 slots of NQ x 64 floats per pipe
+  const uint32_t sStg = sW + 2 * PIPES * NQ * 256;  // v13*: STAGES x NQ rows of IX13_ROW floats
+  const uint32_t sBar = sStg + STG_BYTES;
+  float* const sStgG = reinterpret_cast<float*>(sgen + (sStg - base));
   const float* const sSg = reinterpret_cast<const float*>(sgen + (sS - base));
   const float* const sWg = reinterpret_cast<const float*>(sgen + (sW - base));
   auto fullBar = [&](int s) { return sBar + s * 8; };                    // keys of a stage landed
   auto emptyBar = [&](int s) { return sBar + (STAGES + s) * 8; };        // a stage's reader done
   auto qBar = [&](int slot) { return sBar + (2 * STAGES + slot) * 8; };  // a query slot landed
+  // v13*: a stage's staged logits written by both consumers / read by the maxima warp.
+  auto readyBar = [&](int s) { return sBar + (2 * STAGES + 2 * PIPES + s) * 8; };
+  auto freeBar = [&](int s) { return sBar + (3 * STAGES + 2 * PIPES + s) * 8; };
 
   const int tid = threadIdx.x, lane = tid & 31, wg = tid >> 7, warp = (tid >> 5) & 3;
   const int ntiles = (T + NQ - 1) / NQ;
@@ -558,6 +671,12 @@ __device__ __forceinline__ void indexer_v8_body(const CUtensorMap* qMap, const C
       dsa::sm90::mbar_init(emptyBar(s), SHARED ? 128 * IX8_CONSUMERS : 128);
     }
     for (int q = 0; q < 2 * PIPES; q++) dsa::sm90::mbar_init(qBar(q), 1);
+    if constexpr (STAGED) {
+      for (int s = 0; s < STAGES; s++) {
+        dsa::sm90::mbar_init(readyBar(s), 128 * IX8_CONSUMERS);  // every consumer thread
+        dsa::sm90::mbar_init(freeBar(s), 32);                    // every lane of the maxima warp
+      }
+    }
     dsa::sm90::mbar_init_fence();
   }
   __syncthreads();
@@ -567,6 +686,13 @@ __device__ __forceinline__ void indexer_v8_body(const CUtensorMap* qMap, const C
     // the rest of the warpgroup leaves.
     dsa::sm90::regs_release<40>();
     int pipe = 0;
+    if constexpr (STAGED) {
+      if (warp == 1) {
+        ix13_maxima<NQ, GMAX == 5, STAGES>(sStgG, readyBar(0), freeBar(0), logits, gmax, seg0, blk0,
+                                           n, NB, ntiles, T, P, lane);
+        return;
+      }
+    }
     if constexpr (PIPES == 1) {
       if (tid != IX8_CONSUMERS * 128) return;
     } else {
@@ -695,6 +821,10 @@ __device__ __forceinline__ void indexer_v8_body(const CUtensorMap* qMap, const C
       pm = ix8_group_max(pm);
       if (pdst != nullptr) *pdst = pm;
     }
+    // v13*: whether the maxima warp has read this slot's logits of STAGES items ago, tested under
+    // the products (the answer is needed only at the STS below).
+    bool slotFree = true;
+    if constexpr (STAGED) slotFree = li < STAGES || ix13_test(freeBar(s), li / STAGES - 1);
     dsak::wgmma_wait<0>();
 #pragma unroll
     for (int i = 0; i < NACC; i++) asm volatile("" : "+f"(d[i])::"memory");
@@ -737,7 +867,17 @@ __device__ __forceinline__ void indexer_v8_body(const CUtensorMap* qMap, const C
     const int key = kb + rowInBlock;
     const int t = t0 + qOut;
     float m = -INFINITY;
-    if (storer && t < T && key < P) {
+    if constexpr (STAGED) {
+      // The staged row holds every key of the pair: -inf past P (the maxima warp maxes whole
+      // groups) and for a query past T (never read).
+      const float v = key < P && t < T ? (key <= P - T + t ? o * sc : -INFINITY) : -INFINITY;
+      if constexpr (GMAX == 4) {
+        if (storer && t < T && key < P) logits[(size_t)(b * T + t) * P + key] = v;
+      }
+      if (!slotFree) ix8_wait(freeBar(s), li / STAGES - 1, IX8_LFREE, s, li, n);
+      if (storer) sStgG[(s * NQ + qOut) * IX13_ROW + half64 + rowInBlock] = v;
+      dsa::sm90::mbar_arrive(readyBar(s));  // release: the STS above is seen by the maxima warp
+    } else if (storer && t < T && key < P) {
       const float v = key <= P - T + t ? o * sc : -INFINITY;
       logits[(size_t)(b * T + t) * P + key] = v;
       m = v;
@@ -835,7 +975,24 @@ DSA_INDEXER_V8(2)
   DSA_INDEXER_V12G(v12g, NQ, IX8_STAGES, 1, IX_BK)
 DSA_INDEXER_V12_ALL(1)
 DSA_INDEXER_V12_ALL(2)
-// v12b / v12bg's map boxes: kMap 128 keys, sMap 132 floats (v8 and the others: 64 and 68).
+// Round idx13: v12b with its group maxima from a warp of the producer warpgroup (ix13_maxima):
+// v13bg (the consumers store the logits, as v12b) and v13bs (that warp stores them too). v12b's
+// launch, maps and parameters as v12bg's; shared memory dsa_indexer_fp8_<name>_smem_q<NQ>.
+#define DSA_INDEXER_V13(NAME, NQ, GMAX)                                                          \
+  extern "C" __global__ void __launch_bounds__(IX8_THREADS, 1) dsa_indexer_fp8_##NAME##_q##NQ(   \
+      const __grid_constant__ CUtensorMap qMap, const __grid_constant__ CUtensorMap kMap,        \
+      const __grid_constant__ CUtensorMap sMap, const float* __restrict__ w,                     \
+      float* __restrict__ logits, int batch, int T, int P, float* __restrict__ gmax) {           \
+    indexer_v8_body<NQ, GMAX, IX12B_STAGES, 1, 2 * IX_BK>(&qMap, &kMap, &sMap, w, logits, batch, \
+                                                          T, P, gmax);                           \
+  }                                                                                              \
+  extern "C" __device__ const int dsa_indexer_fp8_##NAME##_smem_q##NQ =                          \
+      ix13_smem(NQ, IX12B_STAGES, 2 * IX_BK);
+DSA_INDEXER_V13(v13bg, 1, 4)
+DSA_INDEXER_V13(v13bg, 2, 4)
+DSA_INDEXER_V13(v13bs, 1, 5)
+DSA_INDEXER_V13(v13bs, 2, 5)
+// v12b / v12bg / v13b*'s map boxes: kMap 128 keys, sMap 132 floats (v8 and the others: 64 and 68).
 extern "C" __device__ const int dsa_indexer_fp8_v12b_key_box = 2 * IX_BK;
 extern "C" __device__ const int dsa_indexer_fp8_v12b_scale_box = ix12_sbox(2 * IX_BK);
 

@@ -120,7 +120,7 @@ final class CudaDsaOps {
       switch (version) {
         case "v5", "v5g" -> indexerV5(op, site, version.equals("v5g"));
         case "v6", "v6g", "v7", "v7g" -> indexerV6(op, site, version);
-        case "v8", "v8g", "v8h", "v12p", "v12b", "v12g", "v12pg", "v12bg" ->
+        case "v8", "v8g", "v8h", "v12p", "v12b", "v12g", "v12pg", "v12bg", "v13bg", "v13bs" ->
             indexerV8(op, site, version);
         default -> indexerWgmma(op, site);
       }
@@ -300,7 +300,10 @@ final class CudaDsaOps {
   // through three tensor maps built here (q, keys, key scales).
   // Four queries per CTA (T >= 4) run v6's kernel on v2's grid, as v8 has no 4-query kernel.
   // Round idx12's v12p / v12b / v12g / v12pg / v12bg are v8's launch with their own shared memory
-  // export; v12b / v12bg take 128 keys per TMA box and the scale box of their own export.
+  // export; v12b / v12bg take 128 keys per TMA box and the scale box of their own export. Round
+  // idx13's v13bg / v13bs are v12bg's launch (v12b's boxes, the maxima buffer) with their own
+  // shared
+  // memory export.
   private void indexerV8(Ops.Indexer op, String site, String version) {
     int nq = wgmmaQueriesPerCta(op.tokensPerSeq());
     if (nq > 2) {
@@ -309,8 +312,8 @@ final class CudaDsaOps {
     }
     String module = "sm90/indexer/fp8";
     boolean groupMaxima = IndexerVersion.writesGroupMaxima(version);
-    boolean v12 = version.startsWith("v12");
-    boolean span128 = version.startsWith("v12b");
+    boolean v12 = version.startsWith("v12") || version.startsWith("v13");
+    boolean span128 = version.startsWith("v12b") || version.startsWith("v13b");
     int keyBox = span128 ? constant(module, "dsa_indexer_fp8_v12b_key_box", site) : 64;
     String scaleBox = span128 ? "dsa_indexer_fp8_v12b_scale_box" : "dsa_indexer_fp8_v8_scale_box";
     String smem = "dsa_indexer_fp8_" + (v12 ? version : "v8") + "_smem_q" + nq;

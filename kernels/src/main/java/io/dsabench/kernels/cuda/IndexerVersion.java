@@ -18,10 +18,12 @@ import java.util.List;
  * v6g's) and round idx12's candidates on v8's launch: {@code v12p} (two producer threads, each
  * feeding one consumer warpgroup through its own stages and query slots), {@code v12b} (one 128-key
  * TMA box per stage, read by both consumers) and the g forms {@code v12g} (v8 with its group maxima
- * by redux.sync), {@code v12pg}, {@code v12bg} (T &gt;= 4 runs v6's / v6g's 4-query kernel). System
- * property {@code dsabench.cuda.indexer}. The bf16 indexer and other GPUs always run the portable
- * mma.sync kernels. (Versions 3, 4, 9 / 9g and v8's variants v8c / v8i / v8ci lost on the H200 and
- * left the sources: kernels/NOTES.md says where they are.)
+ * by redux.sync), {@code v12pg}, {@code v12bg} (T &gt;= 4 runs v6's / v6g's 4-query kernel), and
+ * round idx13's g forms of v12b: {@code v13bg} (the group maxima from logits the consumers stage in
+ * shared memory, by an otherwise idle warp of the producer warpgroup) and {@code v13bs} (that warp
+ * also stores the logits). System property {@code dsabench.cuda.indexer}. The bf16 indexer and
+ * other GPUs always run the portable mma.sync kernels. (Versions 3, 4, 9 / 9g and v8's variants v8c
+ * / v8i / v8ci lost on the H200 and left the sources: kernels/NOTES.md says where they are.)
  */
 final class IndexerVersion {
   static final String PROPERTY = "dsabench.cuda.indexer";
@@ -31,7 +33,7 @@ final class IndexerVersion {
   static final List<String> VERSIONS =
       List.of(
           "auto", "v2", "v5", "v5g", "v6", "v6g", "v7", "v7g", "v8", "v8g", "v8h", "v12p", "v12b",
-          "v12g", "v12pg", "v12bg");
+          "v12g", "v12pg", "v12bg", "v13bg", "v13bs");
 
   /**
    * The kernel {@code version} means for a launch of {@code batch} sequences of {@code
@@ -60,7 +62,7 @@ final class IndexerVersion {
 
   /** Whether the version writes the 8-key group maxima that top-k gmax reads. */
   static boolean writesGroupMaxima(String version) {
-    return version.endsWith("g") || version.equals("v8h");
+    return version.endsWith("g") || version.equals("v8h") || version.equals("v13bs");
   }
 
   private IndexerVersion() {}

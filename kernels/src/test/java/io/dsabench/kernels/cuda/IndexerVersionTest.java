@@ -24,7 +24,7 @@ class IndexerVersionTest {
     for (String v :
         new String[] {
           "v5g", "v6", "v6g", "v7", "v7g", "v8", "v8g", "v8h", "v12p", "v12b", "v12g", "v12pg",
-          "v12bg"
+          "v12bg", "v13bg", "v13bs"
         }) {
       System.setProperty(IndexerVersion.PROPERTY, v);
       assertThat(IndexerVersion.version()).isEqualTo(v);
@@ -60,6 +60,8 @@ class IndexerVersionTest {
     assertThat(IndexerVersion.writesGroupMaxima("v12g")).isTrue();
     assertThat(IndexerVersion.writesGroupMaxima("v12pg")).isTrue();
     assertThat(IndexerVersion.writesGroupMaxima("v12bg")).isTrue();
+    assertThat(IndexerVersion.writesGroupMaxima("v13bg")).isTrue();
+    assertThat(IndexerVersion.writesGroupMaxima("v13bs")).isTrue();
     assertThat(IndexerVersion.writesGroupMaxima("v12p")).isFalse();
     assertThat(IndexerVersion.writesGroupMaxima("v12b")).isFalse();
     assertThat(IndexerVersion.writesGroupMaxima("v8")).isFalse();
@@ -77,7 +79,7 @@ class IndexerVersionTest {
               "dsabench.cuda.indexer: '"
                   + gone
                   + "' is not one of auto, v2, v5, v5g, v6, v6g, v7, v7g, v8, v8g, v8h, v12p, v12b,"
-                  + " v12g, v12pg, v12bg");
+                  + " v12g, v12pg, v12bg, v13bg, v13bs");
     }
   }
 }
