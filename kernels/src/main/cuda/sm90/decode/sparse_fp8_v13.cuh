@@ -63,7 +63,8 @@ constexpr int kb_ = Layout::K0 + B* TILE;
 #define SPARSE13_REGS_PROD 96
 #endif
 constexpr int REGS_S = SPARSE13_REGS_S, REGS_PV = SPARSE13_REGS_PV, REGS_PROD = SPARSE13_REGS_PROD;
-// The CTA pair (version 14): WG1 converts nothing, the producer holds its rows' rope in registers.
+// The CTA pair (version 14): WG1 converts nothing (it gives 8 registers back), the producer holds
+// its rows' rope in registers.
 constexpr int REGS_PV_CL = 160, REGS_PROD_CL = 3 * 168 - 208 - REGS_PV_CL;
 static_assert(REGS_S == 208, "REGS_PROD_CL assumes WG0's 208");
 static_assert(REGS_S + REGS_PV + REGS_PROD == 3 * 168, "the pool the producer frees");
@@ -667,7 +668,7 @@ S90 void sparse_mla(const Args& a) {
     consumer_s<DIAG, REL, CL>(a, base, peer_base, smem, nb);
   } else {
     if constexpr (CL) {
-      reg_alloc<REGS_PV_CL>();
+      reg_dealloc<REGS_PV_CL>();  // below the launch's 168: setmaxnreg.inc to less is illegal
     } else {
       reg_alloc<REGS_PV>();
     }
