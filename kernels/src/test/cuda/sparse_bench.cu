@@ -237,13 +237,12 @@ SPARSE_FP8_V13_DRIVER(sparse_mla_fp8_v13rs_producer_alone, sm90s::DIAG_PRODUCER,
 #undef SPARSE_FP8_V13_DRIVER
 // Version 14 (the CTA pair on v13's roles): v14s1, one register set; v14prod / v14cons its
 // conversion / consumers alone.
-#define SPARSE_FP8_V14_DRIVER(NAME, DIAG, SETS)                                                   \
-  extern "C" __global__ void __cluster_dims__(2, 1, 1)                                            \
-      __launch_bounds__(sm90s::v13::THREADS13, 1)                                                 \
-          NAME(const __nv_bfloat16* __restrict__ q, const uint8_t* __restrict__ cache,            \
-               const int* __restrict__ indices, __nv_bfloat16* __restrict__ out, int T, int P,    \
-               int k, float scaleLog2) {                                                          \
-    sm90s::v13::sparse_mla<DIAG, 0, SETS, true>({q, cache, indices, out, T, P, k, scaleLog2});    \
+#define SPARSE_FP8_V14_DRIVER(NAME, DIAG, SETS)                                                    \
+  extern "C" __global__ void __cluster_dims__(2, 1, 1) __launch_bounds__(sm90s::v13::THREADS13, 1) \
+      NAME(const __nv_bfloat16* __restrict__ q, const uint8_t* __restrict__ cache,                 \
+           const int* __restrict__ indices, __nv_bfloat16* __restrict__ out, int T, int P, int k,  \
+           float scaleLog2) {                                                                      \
+    sm90s::v13::sparse_mla<DIAG, 0, SETS, true>({q, cache, indices, out, T, P, k, scaleLog2});     \
   }
 SPARSE_FP8_V14_DRIVER(sparse_mla_fp8_v14s1, sm90s::DIAG_NONE, 1)
 SPARSE_FP8_V14_DRIVER(sparse_mla_fp8_v14_producer_alone, sm90s::DIAG_PRODUCER, 2)
@@ -922,7 +921,8 @@ int main(int argc, char** argv) {
     fprintf(stderr,
             "usage: sparse_bench check|bench v4|v5|v5pair|v6|v7|v3|v4cons|v4prod|v6prod|v5paircons|"
             "v5pairprod|v7prod|v8|v8prod|v9|v9b|v9prod|v10|v10f|v10prod|v11|v11f|v11prod|v11cons|"
-            "v12|v12f|v12prod|v12h|v12hprod|v13|v13prod|v13cons|v13r|v13s|v13rs|v13rsprod|v14|v14s1|v14prod|v14cons\n");
+            "v12|v12f|v12prod|v12h|v12hprod|v13|v13prod|v13cons|v13r|v13s|v13rs|v13rsprod|v14|"
+            "v14s1|v14prod|v14cons\n");
     return 2;
   }
   g_impl = *found;

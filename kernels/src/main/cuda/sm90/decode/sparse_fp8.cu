@@ -211,7 +211,8 @@ extern "C" __global__ void __cluster_dims__(2, 1, 1) __launch_bounds__(sm90s::v1
     sparse_mla_fp8_v14(const __nv_bfloat16* __restrict__ q, const uint8_t* __restrict__ cache,
                        const int* __restrict__ indices, __nv_bfloat16* __restrict__ out, int T,
                        int P, int k, float scaleLog2) {
-  sm90s::v13::sparse_mla<sm90s::DIAG_NONE, 0, 2, true>({q, cache, indices, out, T, P, k, scaleLog2});
+  sm90s::v13::sparse_mla<sm90s::DIAG_NONE, 0, 2, true>(
+      {q, cache, indices, out, T, P, k, scaleLog2});
 }
 extern "C" __device__ const int sparse_mla_fp8_v14_smem_bytes = sm90s::v13::Layout::BYTES;
 extern "C" __device__ const int sparse_mla_fp8_v14_threads = sm90s::v13::THREADS13;

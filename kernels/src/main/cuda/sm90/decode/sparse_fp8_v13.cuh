@@ -611,7 +611,8 @@ S90 void sparse_mla(const Args& a) {
       // v13: every converting thread (WG1, WG2), twice (stores, rope copies); CL: the producer's
       // 128 threads (thread 0's arrival also expects the peer's bytes)
       mbar_init(ready_bar(base, b), CL ? 128 : 512);
-      mbar_init(avail_bar(base, b), CL ? 16 : 8);  // lane 0 of the 8 consumer warps (CL: of both CTAs)
+      mbar_init(avail_bar(base, b),
+                CL ? 16 : 8);  // lane 0 of the 8 consumer warps (CL: of both CTAs)
     }
     mbar_init(base + Layout::QBAR, 128);
     *sLast = -1;
@@ -674,7 +675,8 @@ S90 void sparse_mla(const Args& a) {
     }
     consumer_pv<DIAG, CL>(a, base, peer_base, smem, nb);
   }
-  // CL: the peer may still store into this CTA's buffers or arrive on its barriers until it is done.
+  // CL: the peer may still store into this CTA's buffers or arrive on its barriers until it is
+  // done.
   if constexpr (CL) cluster_sync();
 }
 

@@ -423,6 +423,11 @@ final class CudaDsaOps {
   void topK(Ops.TopK op) {
     String version = TopkVersion.version("9.0".equals(backend.device().computeCapability()));
     int rows = op.batch() * op.tokensPerSeq();
+    if (version.equals("v13") && rows <= TopkVersion.V13_MIN_ROWS) {
+      // The default for decode batches: gmax3 on the group maxima the default one-token indexer
+      // (v13bg) wrote for these very logits, v10 when there are none (the gmax block below).
+      version = "gmax3";
+    }
     if (version.equals("v13") && rows > TopkVersion.V13_MIN_ROWS) {
       String site = "CudaDsaOps.topK";
       String module = "sm90/topk/v13";

@@ -37,21 +37,25 @@ final class IndexerVersion {
 
   /**
    * The kernel {@code version} means for a launch of {@code batch} sequences of {@code
-   * tokensPerSeq} query tokens: itself, or for {@code auto} the fastest on the H200 rounds of
-   * 2026-11-30 (kernels/NOTES.md, rounds idx6, idx7, idx8, idx12; standalone driver, medians of
-   * interleaved event times): up to 128 query rows of one or two tokens, v12b (v8 with one 128-key
-   * TMA box per stage; round idx12, same lease: 64 × 2 at 128K 0.353 ms against v8's 0.393, 64 × 1
-   * 0.282 against v6's 0.315 and v8's 0.347); more rows of one token, v6; otherwise v2 (128 × 2:
-   * v12b 0.73, v8 0.77 and v6 0.74 against v2's 0.70 in round idx8; prefill chunks: v2 8.9 ms at
-   * 4096 × 128K against v6's 9.5). No group maxima: the g variants cost more in the indexer (v12bg
-   * +13% over v12b, v8g +11% over v8) than top-k gmax3 saves after it.
+   * tokensPerSeq} query tokens: itself, or for {@code auto} the fastest pipeline on the H200 rounds
+   * of 2026-11-30 (kernels/NOTES.md, rounds idx6, idx7, idx8, idx12, idx13; standalone driver,
+   * medians of interleaved event times): up to 128 query rows of one token, v13bg (v12b whose idle
+   * producer warp writes the 8-key group maxima: 1.007× v12b at 64 × 1 on 128K, and with top-k
+   * gmax3 on those maxima 1.064× v12b + v10); up to 128 rows of two tokens, v12b (v8 with one
+   * 128-key TMA box per stage: 64 × 2 at 128K 0.353 ms against v8's 0.393; its g forms still cost
+   * 8–13% there, more than gmax3 saves); more rows of one token, v6; otherwise v2 (128 × 2: v12b
+   * 0.73, v8 0.77 and v6 0.74 against v2's 0.70 in round idx8; prefill chunks: v2 8.9 ms at 4096 ×
+   * 128K against v6's 9.5).
    */
   static String forShape(String version, int batch, int tokensPerSeq) {
     if (!version.equals("auto")) {
       return version;
     }
     long rows = (long) batch * tokensPerSeq;
-    if ((tokensPerSeq == 1 || tokensPerSeq == 2) && rows <= 128) {
+    if (tokensPerSeq == 1 && rows <= 128) {
+      return "v13bg";
+    }
+    if (tokensPerSeq == 2 && rows <= 128) {
       return "v12b";
     }
     if (tokensPerSeq == 1) {

@@ -1,0 +1,118 @@
+#!/usr/bin/env bash
+# Device round idx13 (issue 16): a g form of v12b (the decode indexer today) within 3% of it, so
+# top-k gmax3 can run after it. Candidates in sm90/indexer/fp8.cu (v12b's body, GMAX = 4 / 5; every
+# other kernel's PTX unchanged): v13bg (the consumers stage each finished logit in shared memory;
+# warp 1 of the producer warpgroup, idle in v12b, computes and stores the 8-key group maxima) and
+# v13bs (that warp also stores the logits, 16-byte stores). Run from the repo root on the GPU
+# machine with $OUT set; no Java. Builds idx7_bench twice (timing build; check build whose mbarrier
+# waits give up after 2 s) and the fp8.cu cubin in parallel; records ptxas lines and SASS counts;
+# checks each candidate in its own process (idx7's 16 cases: CPU reference, logits bit for bit v2's,
+# maxima exact); times v12b / v12bg / v8 and the passing candidates at 64 x 2, 128 x 2, 64 x 1 at
+# 128K and 64 x 2 at 32K (7 interleaved rounds per shape, medians, ratios to v12b, each checked bit
+# for bit at the shape first); then the pipes v12b + v10 against each g form + gmax3. Everything
+# into $OUT/idx14.txt; a summary ends stdout. Every run under `timeout`; a failing one does not stop
+# the others. ~50 s, 120 at most.
+set -uo pipefail
+: "${OUT:?set OUT to the output folder}"
+mkdir -p "$OUT"
+log=$OUT/idx14.txt
+src=kernels/src/main/cuda t=kernels/src/test/cuda
+tmp=$(mktemp -d)
+start=$SECONDS
+: >"$log"
+{
+  echo "== device"
+  nvidia-smi --query-gpu=name,driver_version,clocks.sm,clocks.max.sm,clocks.mem --format=csv
+  git rev-parse HEAD 2>/dev/null || echo "commit: see the call"
+  date -u
+} >>"$log" 2>&1
+
+flags=(-std=c++17 -O3 -gencode arch=compute_90a,code=sm_90a -Xptxas -v -I "$src")
+timeout 100 nvcc "${flags[@]}" -o "$tmp/bench" "$t/idx7_bench.cu" >"$tmp/b1.txt" 2>&1 &
+timeout 100 nvcc "${flags[@]}" -lineinfo -DDSA_MBAR_TIMEOUT_NS=2000000000 -o "$tmp/check" "$t/idx7_bench.cu" >"$tmp/b2.txt" 2>&1 &
+timeout 100 nvcc "${flags[@]}" -lineinfo -cubin -o "$tmp/fp8.cubin" "$src/sm90/indexer/fp8.cu" >"$tmp/fp8.ptxas" 2>&1 &
+wait
+{
+  echo "== build ($((SECONDS - start)) s)"
+  grep -E "error|warning" "$tmp/b1.txt" "$tmp/b2.txt" "$tmp/fp8.ptxas"
+  echo "-- ptxas (shipped flags), v12b / v13 kernels; a 'serialized' line is a bug"
+  grep -E "Compiling entry|registers|spill|serialized" "$tmp/fp8.ptxas" | grep -A2 -E "_v12b|_v13" | sed "s/^ptxas info *: //"
+  cuobjdump --dump-sass "$tmp/fp8.cubin" >"$tmp/fp8.sass" 2>&1 || echo "cuobjdump failed"
+  echo "-- SASS counts (v8 / v12b / v13 kernels; TMA = UTMALDG + UBLKCP, the producer's copies; STS/LDS shared stores/loads)"
+  awk '
+    /Function : /{f=$3}
+    f ~ /_v8_|_v12b|_v13/ && /        \/\*[0-9a-f]+\*\//{
+      n[f]++
+      if ($0 ~ /QGMMA/) q[f]++; if ($0 ~ /HMMA/) hm[f]++; if ($0 ~ /LDL|STL/) l[f]++
+      if ($0 ~ /SHFL/) sh[f]++; if ($0 ~ /REDUX/) rx[f]++; if ($0 ~ /FMNMX/) mx[f]++
+      if ($0 ~ /FFMA/) fm[f]++; if ($0 ~ /STG/) stg[f]++; if ($0 ~ /UTMALDG|UBLKCP/) tma[f]++
+      if ($0 ~ /SYNCS/) sy[f]++; if ($0 ~ /STS/) sts[f]++; if ($0 ~ /LDS/) lds[f]++
+    }
+    END { for (x in n) printf "sass %s: instr=%d QGMMA=%d HMMA=%d LDL/STL=%d SHFL=%d REDUX=%d FMNMX=%d FFMA=%d STG=%d TMA=%d SYNCS=%d STS=%d LDS=%d\n", x, n[x], q[x], hm[x], l[x], sh[x], rx[x], mx[x], fm[x], stg[x], tma[x], sy[x], sts[x], lds[x] }
+  ' "$tmp/fp8.sass" | sort
+  echo "-- v13bg_q2 in order (QGMMA, WARPGROUP, SHFL, STG, STS, LDS, SYNCS, TMA): consumer loop and maxima warp"
+  awk '/Function : /{f=$3} f=="dsa_indexer_fp8_v13bg_q2" && /QGMMA|WARPGROUP|REDUX|SHFL|STG|STS|LDS|SYNCS|UTMALDG/' "$tmp/fp8.sass" |
+    sed -E 's/ +\/\* 0x[0-9a-f]+ \*\/ *$//; s/^ +//' | head -70
+} >>"$log" 2>&1
+if [ ! -x "$tmp/bench" ] || [ ! -x "$tmp/check" ]; then
+  echo "BUILD FAILED: see idx14.txt" | tee -a "$log"
+  cat "$tmp/b1.txt" "$tmp/b2.txt" >>"$log"
+  exit 1
+fi
+
+: >"$tmp/summary.txt"
+: >"$tmp/fails.txt"
+: >"$tmp/status.txt"
+collect() {  # collect NAME RC: one finished run's output into the log and the summaries
+  local f=$tmp/run-$1.txt rc=$2
+  echo "== $1 (exit $rc$([ "$rc" = 124 ] && echo ', timed out'))" >>"$log"
+  cat "$f" >>"$log"
+  grep -h "^SUMMARY" "$f" | grep -v "^SUMMARY [a-z0-9]*: " >>"$tmp/summary.txt"
+  grep -h "^CHECK.*FAIL$" "$f" >>"$tmp/fails.txt"
+  grep -h "^v8 diag" "$f" >>"$tmp/fails.txt"
+  echo "$1 -> exit $rc" >>"$tmp/status.txt"
+}
+# Checks: one process per candidate (a launch error ends its process), all at once.
+cands="v13bg v13bs"
+declare -A pid
+for c in $cands; do
+  timeout 60 "$tmp/check" check "$c" >"$tmp/run-check-$c.txt" 2>&1 &
+  pid[$c]=$!
+done
+timed=v12b,v12bg,v8
+for c in $cands; do
+  wait "${pid[$c]}"
+  rc=$?
+  collect "check-$c" $rc
+  if [ $rc = 0 ]; then timed=$timed,$c; else echo "$c left out of the timings (check exit $rc)" | tee -a "$log"; fi
+done
+echo "== timed: $timed (at $((SECONDS - start)) s)" >>"$log"
+timeout 60 "$tmp/bench" idx13 "$timed" >"$tmp/run-idx14.txt" 2>&1
+collect idx13 $?
+if [ $((SECONDS - start)) -lt 95 ]; then
+  timeout 20 "$tmp/bench" pipe13 "$timed" >"$tmp/run-pipe13.txt" 2>&1
+  collect pipe13 $?
+else
+  echo "pipe13 skipped (at $((SECONDS - start)) s)" | tee -a "$log"
+fi
+nvidia-smi --query-gpu=clocks.sm,temperature.gpu,power.draw --format=csv >>"$log" 2>&1
+
+{
+  echo "== SUMMARY (round-idx14, $((SECONDS - start)) s; details in idx14.txt)"
+  grep -E "^sass " "$log" | grep -E "_v12b|_v13"
+  awk '
+    /Compiling entry/ { f = $0; sub(/.*function .\047?/, "", f); sub(/\047.*/, "", f) }
+    /spill stores/ { sp = $5 "+" $9 " spill bytes" }
+    /Used [0-9]+ registers/ { if (f ~ /_v12b|_v13/) printf "ptxas %s: %s registers, %s\n", f, $5, sp }
+    /serialized/ { print "ptxas SERIALIZED: " $0 }' "$tmp/fp8.ptxas" | sort
+  sed 's/^/run: /' "$tmp/status.txt"
+  if grep -qvE "exit [01]$" "$tmp/status.txt"; then echo "RUN ERRORS: a run above crashed or timed out (see idx14.txt)"; fi
+  if [ -s "$tmp/fails.txt" ]; then
+    echo "FAILED CHECKS:"
+    cat "$tmp/fails.txt"
+  else
+    echo "no CHECK line failed ($(grep -c '^CHECK' "$log") checks)"
+  fi
+  sed 's/^SUMMARY //' "$tmp/summary.txt"
+} | tee -a "$log"
+rm -rf "$tmp"
