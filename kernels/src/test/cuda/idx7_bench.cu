@@ -27,6 +27,11 @@
 // warpgroup, on logits the consumers stage in shared memory; v13bs: that warp stores the logits
 // too), mode `idx13` (them beside v8, v12b, v12bg; ratios to v12b) and mode `pipe13` (v12b + v10,
 // the decode pipe today, against each g form + gmax3).
+// Round idx14: candidates v14g3 / v14g1e / v14g3e / v14s3e (v13b* with three maxima warps, items
+// dealt round robin, and / or the staging slot released on the stage's empty barrier, 'e': no free
+// barrier for the consumers to test), mode `idx14` (them beside v12b, v13bg, v13bs at 64 x 2 and
+// 64 x 1 @128K and 64 x 2 @32K, 5 interleaved rounds; ratios to v12b) and mode `pipe14` (v12b + v10
+// against each g form + gmax3 at 64 x 2 @128K).
 // Mode `javalike` times v8 at 64 x 2,
 // 128K the driver's way and the way dsabench's Java harness does (CudaTimer: a hold kernel keeps
 // the stream until the launch is queued, so host latency is not timed; StageMeasurement: one launch
@@ -285,6 +290,11 @@ static Cand g_cands[] = {
     // Round idx13: v12b with the maxima (and for v13bs the logits' stores) by the maxima warp.
     {"v13bg", true, {}, {nullptr, nullptr, dsa_indexer_fp8_v6g_q4}, {0, 0, 0}, false, true},
     {"v13bs", true, {}, {nullptr, nullptr, dsa_indexer_fp8_v6g_q4}, {0, 0, 0}, false, true},
+    // Round idx14: v13b* with three maxima warps (3) and / or the slot released on empty (e).
+    {"v14g3", true, {}, {nullptr, nullptr, dsa_indexer_fp8_v6g_q4}, {0, 0, 0}, false, true},
+    {"v14g1e", true, {}, {nullptr, nullptr, dsa_indexer_fp8_v6g_q4}, {0, 0, 0}, false, true},
+    {"v14g3e", true, {}, {nullptr, nullptr, dsa_indexer_fp8_v6g_q4}, {0, 0, 0}, false, true},
+    {"v14s3e", true, {}, {nullptr, nullptr, dsa_indexer_fp8_v6g_q4}, {0, 0, 0}, false, true},
 };
 // The persistent kernels' q1 / q2 entries (v8's launch: tensor maps, one CTA per SM); span: the
 // keys per stage, i.e. kMap's box (v12b / v12bg: 128, with the 132-float scale box).
@@ -347,6 +357,26 @@ static Persistent g_pers[] = {
      {dsa_indexer_fp8_v13bs_q1, dsa_indexer_fp8_v13bs_q2},
      {&dsa_indexer_fp8_v13bs_smem_q1, &dsa_indexer_fp8_v13bs_smem_q2},
      128},
+    {"v14g3",
+     {},
+     {dsa_indexer_fp8_v14g3_q1, dsa_indexer_fp8_v14g3_q2},
+     {&dsa_indexer_fp8_v14g3_smem_q1, &dsa_indexer_fp8_v14g3_smem_q2},
+     128},
+    {"v14g1e",
+     {},
+     {dsa_indexer_fp8_v14g1e_q1, dsa_indexer_fp8_v14g1e_q2},
+     {&dsa_indexer_fp8_v14g1e_smem_q1, &dsa_indexer_fp8_v14g1e_smem_q2},
+     128},
+    {"v14g3e",
+     {},
+     {dsa_indexer_fp8_v14g3e_q1, dsa_indexer_fp8_v14g3e_q2},
+     {&dsa_indexer_fp8_v14g3e_smem_q1, &dsa_indexer_fp8_v14g3e_smem_q2},
+     128},
+    {"v14s3e",
+     {},
+     {dsa_indexer_fp8_v14s3e_q1, dsa_indexer_fp8_v14s3e_q2},
+     {&dsa_indexer_fp8_v14s3e_smem_q1, &dsa_indexer_fp8_v14s3e_smem_q2},
+     128},
 };
 static Persistent& pers(const char* name) {
   for (Persistent& p : g_pers)
@@ -400,7 +430,8 @@ static void setup_cands() {
       CK(cudaFuncSetAttribute(f, cudaFuncAttributeMaxDynamicSharedMemorySize, p.smemBytes[i]));
       int o = 0;
       CK(cudaOccupancyMaxActiveBlocksPerMultiprocessor(&o, f, g_v8_threads, p.smemBytes[i]));
-      if (i == 1 || !strncmp(p.name, "v12", 3) || !strncmp(p.name, "v13", 3))
+      if (i == 1 || !strncmp(p.name, "v12", 3) || !strncmp(p.name, "v13", 3) ||
+          !strncmp(p.name, "v14", 3))
         printf("occupancy: %s q%d %d CTA/SM (smem %d, span %d)\n", p.name, i + 1, o, p.smemBytes[i],
                p.span);
     }
@@ -1135,8 +1166,9 @@ int main(int argc, char** argv) {
                           (int)sizeof(Gmax3Smem)));
   const std::vector<std::string> all = {"v2", "v6", "v6g", "v7", "v7g", "v8", "v8g"};
   if (mode == "check") {
-    for (const char* n : {"v6", "v6g", "v7", "v7g", "v8", "v8g", "v8h", "v12p", "v12b", "v12g",
-                          "v12pg", "v12bg", "v13bg", "v13bs"}) {
+    for (const char* n :
+         {"v6", "v6g", "v7", "v7g", "v8", "v8g", "v8h", "v12p", "v12b", "v12g", "v12pg", "v12bg",
+          "v13bg", "v13bs", "v14g3", "v14g1e", "v14g3e", "v14s3e"}) {
       if (!enabled(n)) continue;
       const Cand& c = *cand(n);
       check_cpu(c, 3, 2, 3001, 2);          // decode, NQ = 2, partial last block
@@ -1210,6 +1242,16 @@ int main(int argc, char** argv) {
     // The decode pipe today (v12b + v10) against each g form + gmax3.
     for (const auto& sh : std::vector<std::array<int, 3>>{{64, 2, 131072}, {64, 1, 131072}})
       bench_pipe3(sh[0], sh[1], sh[2], {"v12bg", "v13bg", "v13bs"}, "v12b");
+  } else if (mode == "idx14") {
+    // v12b (the decode indexer today) beside the idx13 g forms and the idx14 fixes of their cost
+    // at two tokens; ratios to v12b (the flip needs <= 2% at 64 x 2 and 64 x 1).
+    const std::vector<std::string> names = {"v12b",   "v13bg",  "v13bs", "v14g3",
+                                            "v14g1e", "v14g3e", "v14s3e"};
+    for (const auto& sh :
+         std::vector<std::array<int, 3>>{{64, 2, 131072}, {64, 1, 131072}, {64, 2, 32768}})
+      bench_idx12(sh[0], sh[1], sh[2], names, 5, "v12b", "idx14");
+  } else if (mode == "pipe14") {
+    bench_pipe3(64, 2, 131072, {"v13bg", "v14g3", "v14g1e", "v14g3e", "v14s3e"}, "v12b");
   } else if (mode == "javalike") {
     bench_javalike(64, 2, 131072, {"v8"});
   } else if (mode == "pipe3") {
@@ -1219,7 +1261,9 @@ int main(int argc, char** argv) {
   } else {
     fprintf(stderr,
             "usage: idx7_bench check|indexer|prefill|pipe|idx9|javalike|pipe3|idx12|pipe12|idx13|"
-            "pipe13 [v2,v5,v5g,v6,v6g,v7,v7g,v8,v8g,v8h,v12p,v12b,v12g,v12pg,v12bg,v13bg,v13bs]\n");
+            "pipe13|idx14|pipe14 "
+            "[v2,v5,v5g,v6,v6g,v7,v7g,v8,v8g,v8h,v12p,v12b,v12g,v12pg,v12bg,v13bg,v13bs,v14g3,"
+            "v14g1e,v14g3e,v14s3e]\n");
     return 2;
   }
   printf("SUMMARY %s: %s (%d failed)\n", mode.c_str(), g_fail ? "CHECKS FAILED" : "checks passed",

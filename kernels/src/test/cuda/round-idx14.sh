@@ -1,17 +1,19 @@
 #!/usr/bin/env bash
-# Device round idx13 (issue 16): a g form of v12b (the decode indexer today) within 3% of it, so
-# top-k gmax3 can run after it. Candidates in sm90/indexer/fp8.cu (v12b's body, GMAX = 4 / 5; every
-# other kernel's PTX unchanged): v13bg (the consumers stage each finished logit in shared memory;
-# warp 1 of the producer warpgroup, idle in v12b, computes and stores the 8-key group maxima) and
-# v13bs (that warp also stores the logits, 16-byte stores). Run from the repo root on the GPU
-# machine with $OUT set; no Java. Builds idx7_bench twice (timing build; check build whose mbarrier
-# waits give up after 2 s) and the fp8.cu cubin in parallel; records ptxas lines and SASS counts;
-# checks each candidate in its own process (idx7's 16 cases: CPU reference, logits bit for bit v2's,
-# maxima exact); times v12b / v12bg / v8 and the passing candidates at 64 x 2, 128 x 2, 64 x 1 at
-# 128K and 64 x 2 at 32K (7 interleaved rounds per shape, medians, ratios to v12b, each checked bit
-# for bit at the shape first); then the pipes v12b + v10 against each g form + gmax3. Everything
-# into $OUT/idx14.txt; a summary ends stdout. Every run under `timeout`; a failing one does not stop
-# the others. ~50 s, 120 at most.
+# Device round idx14 (issue 16): v13bg / v13bs cost 8-9% over v12b at 64 x 2 (free at 64 x 1).
+# Candidates in sm90/indexer/fp8.cu (indexer_v8_body's MW / MEMPTY knobs; every other kernel's PTX
+# unchanged): v14g3 (v13bg with three maxima warps, warps 1..3 of the producer warpgroup, items dealt
+# round robin, so no SM sub-partition carries a whole item's maxima work beside its two consumer
+# warps), v14g1e (v13bg, one maxima warp, releasing the staging slot on the stage's empty barrier:
+# the consumers test and wait on no free barrier), v14g3e (both), v14s3e (both, the maxima warps
+# also store the logits, as v13bs). Run from the repo root on the GPU machine with $OUT set; no
+# Java. Builds idx7_bench twice (timing build; check build whose mbarrier waits give up after 2 s)
+# and the fp8.cu cubin in parallel; records ptxas lines and SASS counts; checks each candidate in
+# its own process (idx7's 16 cases: CPU reference, logits bit for bit v2's, maxima exact); times
+# v12b / v13bg / v13bs and the passing candidates at 64 x 2 and 64 x 1 @128K and 64 x 2 @32K (5
+# interleaved rounds per shape, medians, ratios to v12b, each checked bit for bit at the shape
+# first); then the pipe v12b + v10 against each g form + gmax3 at 64 x 2 @128K. Everything into
+# $OUT/idx14.txt; a summary ends stdout. Every run under `timeout`; a failing one does not stop the
+# others. ~45 s (build ~25 s, runs ~20 s), 120 at most.
 set -uo pipefail
 : "${OUT:?set OUT to the output folder}"
 mkdir -p "$OUT"
@@ -36,12 +38,12 @@ wait
   echo "== build ($((SECONDS - start)) s)"
   grep -E "error|warning" "$tmp/b1.txt" "$tmp/b2.txt" "$tmp/fp8.ptxas"
   echo "-- ptxas (shipped flags), v12b / v13 kernels; a 'serialized' line is a bug"
-  grep -E "Compiling entry|registers|spill|serialized" "$tmp/fp8.ptxas" | grep -A2 -E "_v12b|_v13" | sed "s/^ptxas info *: //"
+  grep -E "Compiling entry|registers|spill|serialized" "$tmp/fp8.ptxas" | grep -A2 -E "_v12b_|_v13|_v14" | sed "s/^ptxas info *: //"
   cuobjdump --dump-sass "$tmp/fp8.cubin" >"$tmp/fp8.sass" 2>&1 || echo "cuobjdump failed"
-  echo "-- SASS counts (v8 / v12b / v13 kernels; TMA = UTMALDG + UBLKCP, the producer's copies; STS/LDS shared stores/loads)"
+  echo "-- SASS counts (v12b / v13 / v14 kernels; TMA = UTMALDG + UBLKCP, the producer's copies; STS/LDS shared stores/loads)"
   awk '
     /Function : /{f=$3}
-    f ~ /_v8_|_v12b|_v13/ && /        \/\*[0-9a-f]+\*\//{
+    f ~ /_v12b_|_v13|_v14/ && /        \/\*[0-9a-f]+\*\//{
       n[f]++
       if ($0 ~ /QGMMA/) q[f]++; if ($0 ~ /HMMA/) hm[f]++; if ($0 ~ /LDL|STL/) l[f]++
       if ($0 ~ /SHFL/) sh[f]++; if ($0 ~ /REDUX/) rx[f]++; if ($0 ~ /FMNMX/) mx[f]++
@@ -50,8 +52,8 @@ wait
     }
     END { for (x in n) printf "sass %s: instr=%d QGMMA=%d HMMA=%d LDL/STL=%d SHFL=%d REDUX=%d FMNMX=%d FFMA=%d STG=%d TMA=%d SYNCS=%d STS=%d LDS=%d\n", x, n[x], q[x], hm[x], l[x], sh[x], rx[x], mx[x], fm[x], stg[x], tma[x], sy[x], sts[x], lds[x] }
   ' "$tmp/fp8.sass" | sort
-  echo "-- v13bg_q2 in order (QGMMA, WARPGROUP, SHFL, STG, STS, LDS, SYNCS, TMA): consumer loop and maxima warp"
-  awk '/Function : /{f=$3} f=="dsa_indexer_fp8_v13bg_q2" && /QGMMA|WARPGROUP|REDUX|SHFL|STG|STS|LDS|SYNCS|UTMALDG/' "$tmp/fp8.sass" |
+  echo "-- v14g3e_q2 in order (QGMMA, WARPGROUP, SHFL, STG, STS, LDS, SYNCS, TMA): consumer loop and maxima warps"
+  awk '/Function : /{f=$3} f=="dsa_indexer_fp8_v14g3e_q2" && /QGMMA|WARPGROUP|REDUX|SHFL|STG|STS|LDS|SYNCS|UTMALDG/' "$tmp/fp8.sass" |
     sed -E 's/ +\/\* 0x[0-9a-f]+ \*\/ *$//; s/^ +//' | head -70
 } >>"$log" 2>&1
 if [ ! -x "$tmp/bench" ] || [ ! -x "$tmp/check" ]; then
@@ -73,13 +75,13 @@ collect() {  # collect NAME RC: one finished run's output into the log and the s
   echo "$1 -> exit $rc" >>"$tmp/status.txt"
 }
 # Checks: one process per candidate (a launch error ends its process), all at once.
-cands="v13bg v13bs"
+cands="v14g3 v14g1e v14g3e v14s3e"
 declare -A pid
 for c in $cands; do
   timeout 60 "$tmp/check" check "$c" >"$tmp/run-check-$c.txt" 2>&1 &
   pid[$c]=$!
 done
-timed=v12b,v12bg,v8
+timed=v12b,v13bg,v13bs
 for c in $cands; do
   wait "${pid[$c]}"
   rc=$?
@@ -87,23 +89,23 @@ for c in $cands; do
   if [ $rc = 0 ]; then timed=$timed,$c; else echo "$c left out of the timings (check exit $rc)" | tee -a "$log"; fi
 done
 echo "== timed: $timed (at $((SECONDS - start)) s)" >>"$log"
-timeout 60 "$tmp/bench" idx13 "$timed" >"$tmp/run-idx14.txt" 2>&1
-collect idx13 $?
-if [ $((SECONDS - start)) -lt 95 ]; then
-  timeout 20 "$tmp/bench" pipe13 "$timed" >"$tmp/run-pipe13.txt" 2>&1
-  collect pipe13 $?
+timeout 40 "$tmp/bench" idx14 "$timed" >"$tmp/run-idx14.txt" 2>&1
+collect idx14 $?
+if [ $((SECONDS - start)) -lt 90 ]; then
+  timeout 15 "$tmp/bench" pipe14 "$timed" >"$tmp/run-pipe14.txt" 2>&1
+  collect pipe14 $?
 else
-  echo "pipe13 skipped (at $((SECONDS - start)) s)" | tee -a "$log"
+  echo "pipe14 skipped (at $((SECONDS - start)) s)" | tee -a "$log"
 fi
 nvidia-smi --query-gpu=clocks.sm,temperature.gpu,power.draw --format=csv >>"$log" 2>&1
 
 {
   echo "== SUMMARY (round-idx14, $((SECONDS - start)) s; details in idx14.txt)"
-  grep -E "^sass " "$log" | grep -E "_v12b|_v13"
+  grep -E "^sass " "$log" | grep -E "_v12b_|_v13|_v14"
   awk '
     /Compiling entry/ { f = $0; sub(/.*function .\047?/, "", f); sub(/\047.*/, "", f) }
     /spill stores/ { sp = $5 "+" $9 " spill bytes" }
-    /Used [0-9]+ registers/ { if (f ~ /_v12b|_v13/) printf "ptxas %s: %s registers, %s\n", f, $5, sp }
+    /Used [0-9]+ registers/ { if (f ~ /_v12b_|_v13|_v14/) printf "ptxas %s: %s registers, %s\n", f, $5, sp }
     /serialized/ { print "ptxas SERIALIZED: " $0 }' "$tmp/fp8.ptxas" | sort
   sed 's/^/run: /' "$tmp/status.txt"
   if grep -qvE "exit [01]$" "$tmp/status.txt"; then echo "RUN ERRORS: a run above crashed or timed out (see idx14.txt)"; fi

@@ -544,14 +544,16 @@ __device__ __forceinline__ bool ix13_test(uint32_t bar, int phase) {
 // stores it: lane l the group l >> 1 of query l & 1 (NQ = 1: the even lanes). STORE (v13bs): it
 // also stores the logits, 16 bytes per lane where every row is 16-byte aligned (P % 4 == 0), else
 // one float at a time; keys past P and queries past T are never stored.
-template <int NQ, bool STORE, int STAGES>
+// MW (round idx14): MW maxima warps; this one takes items first, first + MW, ... (seg / blk are
+// item first's), so each warp's issue work per item lands on its own SM sub-partition.
+template <int NQ, bool STORE, int STAGES, int MW = 1>
 __device__ __forceinline__ void ix13_maxima(const float* sStg, uint32_t ready0, uint32_t free0,
                                             float* __restrict__ logits, float* __restrict__ gmax,
                                             int seg, int blk, int n, int NB, int ntiles, int T,
-                                            int P, int lane) {
+                                            int P, int lane, int first = 0) {
   const int gs = (P + 7) >> 3;
   const bool vec = (P & 3) == 0;
-  for (int li = 0; li < n; li++) {
+  for (int li = first; li < n; li += MW) {
     const int s = li % STAGES;
     ix8_wait(ready0 + s * 8, li / STAGES, IX8_LREADY, s, li, n);
     float4 x[NQ];
@@ -593,9 +595,17 @@ __device__ __forceinline__ void ix13_maxima(const float* sStg, uint32_t ready0, 
         }
       }
     }
-    if (++blk == NB) {
-      blk = 0;
-      seg++;
+    if constexpr (MW == 1) {
+      if (++blk == NB) {
+        blk = 0;
+        seg++;
+      }
+    } else {
+      blk += MW;
+      while (blk >= NB) {
+        blk -= NB;
+        seg++;
+      }
     }
   }
 }
@@ -610,7 +620,13 @@ __device__ __forceinline__ void ix13_maxima(const float* sStg, uint32_t ready0, 
 // 4 with that warp also storing the logits (v13bs).
 // PIPES, SPAN: round idx12's producer knobs (above ix12_smem); kMap's box is SPAN keys and sMap's
 // ix12_sbox(SPAN) floats.
-template <int NQ, int GMAX, int STAGES = IX8_STAGES, int PIPES = 1, int SPAN = IX_BK>
+// MW, MEMPTY (round idx14; v13b*: 1, false): MW maxima warps (warps 1 .. MW of the producer
+// warpgroup; item li is warp 1 + li % MW's); MEMPTY: the maxima warp releases a staging slot by
+// arriving on the stage's empty barrier (256 + 32 arrivals) instead of a free barrier. The
+// producer refills a stage only after that, and a consumer writes slot s for item li only after
+// stage s's keys for li landed, so the consumers need no free test or wait at all.
+template <int NQ, int GMAX, int STAGES = IX8_STAGES, int PIPES = 1, int SPAN = IX_BK, int MW = 1,
+          bool MEMPTY = false>
 __device__ __forceinline__ void indexer_v8_body(const CUtensorMap* qMap, const CUtensorMap* kMap,
                                                 const CUtensorMap* sMap,
                                                 const float* __restrict__ w,
@@ -635,6 +651,8 @@ __device__ __forceinline__ void indexer_v8_body(const CUtensorMap* qMap, const C
   static_assert(!STAGED || (SHARED && PIPES == 1 && NQ * SPAN / 4 <= 64),
                 "staged maxima: v12b's ring, at most two float4 per lane and query pair");
   constexpr int STG_BYTES = STAGED ? STAGES * NQ * IX13_ROW * 4 : 0;
+  static_assert(MW >= 1 && MW <= 3 && (MW == 1 || STAGED), "maxima warps: 1 .. 3 idle warps");
+  static_assert(!MEMPTY || STAGED, "MEMPTY: staged maxima only");
 
   extern __shared__ uint8_t smem_raw[];
   const uint32_t raw = dsak::smem_u32(smem_raw);
@@ -668,7 +686,8 @@ __device__ __forceinline__ void indexer_v8_body(const CUtensorMap* qMap, const C
     for (int s = 0; s < STAGES; s++) {
       dsa::sm90::mbar_init(fullBar(s), 1);
       // every thread of the consuming warpgroup (v12b: of both)
-      dsa::sm90::mbar_init(emptyBar(s), SHARED ? 128 * IX8_CONSUMERS : 128);
+      // (MEMPTY: and the maxima warp's 32 lanes)
+      dsa::sm90::mbar_init(emptyBar(s), (SHARED ? 128 * IX8_CONSUMERS : 128) + (MEMPTY ? 32 : 0));
     }
     for (int q = 0; q < 2 * PIPES; q++) dsa::sm90::mbar_init(qBar(q), 1);
     if constexpr (STAGED) {
@@ -687,10 +706,25 @@ __device__ __forceinline__ void indexer_v8_body(const CUtensorMap* qMap, const C
     dsa::sm90::regs_release<40>();
     int pipe = 0;
     if constexpr (STAGED) {
-      if (warp == 1) {
-        ix13_maxima<NQ, GMAX == 5, STAGES>(sStgG, readyBar(0), freeBar(0), logits, gmax, seg0, blk0,
-                                           n, NB, ntiles, T, P, lane);
-        return;
+      if constexpr (MW == 1) {
+        if (warp == 1) {
+          ix13_maxima<NQ, GMAX == 5, STAGES>(sStgG, readyBar(0), MEMPTY ? emptyBar(0) : freeBar(0),
+                                             logits, gmax, seg0, blk0, n, NB, ntiles, T, P, lane);
+          return;
+        }
+      } else {
+        if (warp >= 1 && warp <= MW) {
+          // Item warp - 1 of the run: the CTA's first item is (seg0, blk0).
+          int seg = seg0, blk = blk0 + warp - 1;
+          while (blk >= NB) {
+            blk -= NB;
+            seg++;
+          }
+          ix13_maxima<NQ, GMAX == 5, STAGES, MW>(sStgG, readyBar(0),
+                                                 MEMPTY ? emptyBar(0) : freeBar(0), logits, gmax,
+                                                 seg, blk, n, NB, ntiles, T, P, lane, warp - 1);
+          return;
+        }
       }
     }
     if constexpr (PIPES == 1) {
@@ -824,7 +858,8 @@ __device__ __forceinline__ void indexer_v8_body(const CUtensorMap* qMap, const C
     // v13*: whether the maxima warp has read this slot's logits of STAGES items ago, tested under
     // the products (the answer is needed only at the STS below).
     bool slotFree = true;
-    if constexpr (STAGED) slotFree = li < STAGES || ix13_test(freeBar(s), li / STAGES - 1);
+    if constexpr (STAGED && !MEMPTY)
+      slotFree = li < STAGES || ix13_test(freeBar(s), li / STAGES - 1);
     dsak::wgmma_wait<0>();
 #pragma unroll
     for (int i = 0; i < NACC; i++) asm volatile("" : "+f"(d[i])::"memory");
@@ -874,7 +909,9 @@ __device__ __forceinline__ void indexer_v8_body(const CUtensorMap* qMap, const C
       if constexpr (GMAX == 4) {
         if (storer && t < T && key < P) logits[(size_t)(b * T + t) * P + key] = v;
       }
-      if (!slotFree) ix8_wait(freeBar(s), li / STAGES - 1, IX8_LFREE, s, li, n);
+      if constexpr (!MEMPTY) {
+        if (!slotFree) ix8_wait(freeBar(s), li / STAGES - 1, IX8_LFREE, s, li, n);
+      }
       if (storer) sStgG[(s * NQ + qOut) * IX13_ROW + half64 + rowInBlock] = v;
       dsa::sm90::mbar_arrive(readyBar(s));  // release: the STS above is seen by the maxima warp
     } else if (storer && t < T && key < P) {
@@ -992,6 +1029,26 @@ DSA_INDEXER_V13(v13bg, 1, 4)
 DSA_INDEXER_V13(v13bg, 2, 4)
 DSA_INDEXER_V13(v13bs, 1, 5)
 DSA_INDEXER_V13(v13bs, 2, 5)
+// Round idx14: v13b* with MW maxima warps and / or the slot released on the stage's empty barrier
+// (MEMPTY; indexer_v8_body's MW / MEMPTY). Same launch, parameters and shared memory as v13b*
+// (dsa_indexer_fp8_<name>_smem_q<NQ>, equal to v13bg's).
+#define DSA_INDEXER_V14(NAME, NQ, GMAX, MW, MEMPTY)                                               \
+  extern "C" __global__ void __launch_bounds__(IX8_THREADS, 1) dsa_indexer_fp8_##NAME##_q##NQ(    \
+      const __grid_constant__ CUtensorMap qMap, const __grid_constant__ CUtensorMap kMap,         \
+      const __grid_constant__ CUtensorMap sMap, const float* __restrict__ w,                      \
+      float* __restrict__ logits, int batch, int T, int P, float* __restrict__ gmax) {            \
+    indexer_v8_body<NQ, GMAX, IX12B_STAGES, 1, 2 * IX_BK, MW, MEMPTY>(&qMap, &kMap, &sMap, w,     \
+                                                                      logits, batch, T, P, gmax); \
+  }                                                                                               \
+  extern "C" __device__ const int dsa_indexer_fp8_##NAME##_smem_q##NQ =                           \
+      ix13_smem(NQ, IX12B_STAGES, 2 * IX_BK);
+#define DSA_INDEXER_V14_ALL(NQ)           \
+  DSA_INDEXER_V14(v14g3, NQ, 4, 3, false) \
+  DSA_INDEXER_V14(v14g1e, NQ, 4, 1, true) \
+  DSA_INDEXER_V14(v14g3e, NQ, 4, 3, true) \
+  DSA_INDEXER_V14(v14s3e, NQ, 5, 3, true)
+DSA_INDEXER_V14_ALL(1)
+DSA_INDEXER_V14_ALL(2)
 // v12b / v12bg / v13b*'s map boxes: kMap 128 keys, sMap 132 floats (v8 and the others: 64 and 68).
 extern "C" __device__ const int dsa_indexer_fp8_v12b_key_box = 2 * IX_BK;
 extern "C" __device__ const int dsa_indexer_fp8_v12b_scale_box = ix12_sbox(2 * IX_BK);

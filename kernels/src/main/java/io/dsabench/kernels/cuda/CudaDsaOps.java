@@ -120,7 +120,20 @@ final class CudaDsaOps {
       switch (version) {
         case "v5", "v5g" -> indexerV5(op, site, version.equals("v5g"));
         case "v6", "v6g", "v7", "v7g" -> indexerV6(op, site, version);
-        case "v8", "v8g", "v8h", "v12p", "v12b", "v12g", "v12pg", "v12bg", "v13bg", "v13bs" ->
+        case "v8",
+            "v8g",
+            "v8h",
+            "v12p",
+            "v12b",
+            "v12g",
+            "v12pg",
+            "v12bg",
+            "v13bg",
+            "v13bs",
+            "v14g3",
+            "v14g1e",
+            "v14g3e",
+            "v14s3e" ->
             indexerV8(op, site, version);
         default -> indexerWgmma(op, site);
       }
@@ -303,7 +316,7 @@ final class CudaDsaOps {
   // export; v12b / v12bg take 128 keys per TMA box and the scale box of their own export. Round
   // idx13's v13bg / v13bs are v12bg's launch (v12b's boxes, the maxima buffer) with their own
   // shared
-  // memory export.
+  // memory export; round idx14's v14g3 / v14g1e / v14g3e / v14s3e likewise.
   private void indexerV8(Ops.Indexer op, String site, String version) {
     int nq = wgmmaQueriesPerCta(op.tokensPerSeq());
     if (nq > 2) {
@@ -312,8 +325,9 @@ final class CudaDsaOps {
     }
     String module = "sm90/indexer/fp8";
     boolean groupMaxima = IndexerVersion.writesGroupMaxima(version);
-    boolean v12 = version.startsWith("v12") || version.startsWith("v13");
-    boolean span128 = version.startsWith("v12b") || version.startsWith("v13b");
+    boolean v14 = version.startsWith("v14");
+    boolean v12 = version.startsWith("v12") || version.startsWith("v13") || v14;
+    boolean span128 = version.startsWith("v12b") || version.startsWith("v13b") || v14;
     int keyBox = span128 ? constant(module, "dsa_indexer_fp8_v12b_key_box", site) : 64;
     String scaleBox = span128 ? "dsa_indexer_fp8_v12b_scale_box" : "dsa_indexer_fp8_v8_scale_box";
     String smem = "dsa_indexer_fp8_" + (v12 ? version : "v8") + "_smem_q" + nq;

@@ -21,9 +21,12 @@ import java.util.List;
  * by redux.sync), {@code v12pg}, {@code v12bg} (T &gt;= 4 runs v6's / v6g's 4-query kernel), and
  * round idx13's g forms of v12b: {@code v13bg} (the group maxima from logits the consumers stage in
  * shared memory, by an otherwise idle warp of the producer warpgroup) and {@code v13bs} (that warp
- * also stores the logits). System property {@code dsabench.cuda.indexer}. The bf16 indexer and
- * other GPUs always run the portable mma.sync kernels. (Versions 3, 4, 9 / 9g and v8's variants v8c
- * / v8i / v8ci lost on the H200 and left the sources: kernels/NOTES.md says where they are.)
+ * also stores the logits), and round idx14's fixes of their cost at two tokens: {@code v14g3}
+ * (three such warps, items dealt round robin), {@code v14g1e} (one, releasing the staging slot on
+ * the key stage's empty barrier), {@code v14g3e} (both) and {@code v14s3e} (both, storing the
+ * logits as v13bs). System property {@code dsabench.cuda.indexer}. The bf16 indexer and other GPUs
+ * always run the portable mma.sync kernels. (Versions 3, 4, 9 / 9g and v8's variants v8c / v8i /
+ * v8ci lost on the H200 and left the sources: kernels/NOTES.md says where they are.)
  */
 final class IndexerVersion {
   static final String PROPERTY = "dsabench.cuda.indexer";
@@ -33,7 +36,7 @@ final class IndexerVersion {
   static final List<String> VERSIONS =
       List.of(
           "auto", "v2", "v5", "v5g", "v6", "v6g", "v7", "v7g", "v8", "v8g", "v8h", "v12p", "v12b",
-          "v12g", "v12pg", "v12bg", "v13bg", "v13bs");
+          "v12g", "v12pg", "v12bg", "v13bg", "v13bs", "v14g3", "v14g1e", "v14g3e", "v14s3e");
 
   /**
    * The kernel {@code version} means for a launch of {@code batch} sequences of {@code
@@ -66,7 +69,10 @@ final class IndexerVersion {
 
   /** Whether the version writes the 8-key group maxima that top-k gmax reads. */
   static boolean writesGroupMaxima(String version) {
-    return version.endsWith("g") || version.equals("v8h") || version.equals("v13bs");
+    return version.endsWith("g")
+        || version.equals("v8h")
+        || version.equals("v13bs")
+        || version.startsWith("v14");
   }
 
   private IndexerVersion() {}
