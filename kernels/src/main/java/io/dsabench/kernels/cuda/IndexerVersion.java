@@ -41,14 +41,15 @@ final class IndexerVersion {
   /**
    * The kernel {@code version} means for a launch of {@code batch} sequences of {@code
    * tokensPerSeq} query tokens: itself, or for {@code auto} the fastest pipeline on the H200 rounds
-   * of 2026-11-30 (kernels/NOTES.md, rounds idx6, idx7, idx8, idx12, idx13; standalone driver,
-   * medians of interleaved event times): up to 128 query rows of one token, v13bg (v12b whose idle
-   * producer warp writes the 8-key group maxima: 1.007× v12b at 64 × 1 on 128K, and with top-k
-   * gmax3 on those maxima 1.064× v12b + v10); up to 128 rows of two tokens, v12b (v8 with one
-   * 128-key TMA box per stage: 64 × 2 at 128K 0.353 ms against v8's 0.393; its g forms still cost
-   * 8–13% there, more than gmax3 saves); more rows of one token, v6; otherwise v2 (128 × 2: v12b
-   * 0.73, v8 0.77 and v6 0.74 against v2's 0.70 in round idx8; prefill chunks: v2 8.9 ms at 4096 ×
-   * 128K against v6's 9.5).
+   * of 2026-11-30 (kernels/NOTES.md, rounds idx6, idx7, idx8, idx12, idx13, idx14; standalone
+   * driver, medians of interleaved event times). Up to 128 query rows of one or two tokens, a g
+   * form of v12b (v8 with one 128-key TMA box per stage), whose 8-key group maxima let top-k gmax3
+   * read a fraction of the logits: one token, v13bs (the producer warpgroup's idle warp stores the
+   * logits and the maxima: 1.005× v12b at 64 × 1 on 128K, and with gmax3 1.068× v12b + v10); two
+   * tokens, v14g3e (the maxima over three idle warps, staging slots released on the stages' empty
+   * barriers: 0.981× v12b at 64 × 2 on 128K, top-k 37 µs against v10's 46 in the driver's pipe).
+   * More rows of one token, v6; otherwise v2 (128 × 2: v12b 0.73, v8 0.77 and v6 0.74 against v2's
+   * 0.70 in round idx8; prefill chunks: v2 8.9 ms at 4096 × 128K against v6's 9.5).
    */
   static String forShape(String version, int batch, int tokensPerSeq) {
     if (!version.equals("auto")) {
@@ -56,10 +57,10 @@ final class IndexerVersion {
     }
     long rows = (long) batch * tokensPerSeq;
     if (tokensPerSeq == 1 && rows <= 128) {
-      return "v13bg";
+      return "v13bs";
     }
     if (tokensPerSeq == 2 && rows <= 128) {
-      return "v12b";
+      return "v14g3e";
     }
     if (tokensPerSeq == 1) {
       return "v6";

@@ -34,11 +34,11 @@ class IndexerVersionTest {
   @Test
   void autoPicksTheMeasuredFastestKernelPerShapeAndAForcedVersionStays() {
     // one token per sequence: v6; two tokens up to 128 query rows: v8; else (128 x 2, prefill) v2
-    assertThat(IndexerVersion.forShape("auto", 64, 1)).isEqualTo("v13bg");
-    assertThat(IndexerVersion.forShape("auto", 128, 1)).isEqualTo("v13bg");
+    assertThat(IndexerVersion.forShape("auto", 64, 1)).isEqualTo("v13bs");
+    assertThat(IndexerVersion.forShape("auto", 128, 1)).isEqualTo("v13bs");
     assertThat(IndexerVersion.forShape("auto", 129, 1)).isEqualTo("v6");
     assertThat(IndexerVersion.forShape("auto", 256, 1)).isEqualTo("v6");
-    assertThat(IndexerVersion.forShape("auto", 64, 2)).isEqualTo("v12b");
+    assertThat(IndexerVersion.forShape("auto", 64, 2)).isEqualTo("v14g3e");
     assertThat(IndexerVersion.forShape("auto", 65, 2)).isEqualTo("v2");
     assertThat(IndexerVersion.forShape("auto", 128, 2)).isEqualTo("v2");
     assertThat(IndexerVersion.forShape("auto", 1, 4096)).isEqualTo("v2");
