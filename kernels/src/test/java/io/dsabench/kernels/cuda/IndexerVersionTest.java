@@ -33,7 +33,8 @@ class IndexerVersionTest {
 
   @Test
   void autoPicksTheMeasuredFastestKernelPerShapeAndAForcedVersionStays() {
-    // one token per sequence: v6; two tokens up to 128 query rows: v8; else (128 x 2, prefill) v2
+    // up to 128 decode rows: the g forms v13bs (one token) and v14g3e (two tokens), whose group
+    // maxima top-k gmax3 reads; more one-token rows v6; else (128 x 2, prefill) v2
     assertThat(IndexerVersion.forShape("auto", 64, 1)).isEqualTo("v13bs");
     assertThat(IndexerVersion.forShape("auto", 128, 1)).isEqualTo("v13bs");
     assertThat(IndexerVersion.forShape("auto", 129, 1)).isEqualTo("v6");
@@ -47,7 +48,9 @@ class IndexerVersionTest {
       assertThat(IndexerVersion.forShape(v, 64, 1)).isEqualTo(v);
       assertThat(IndexerVersion.forShape(v, 1, 4096)).isEqualTo(v);
     }
-    assertThat(IndexerVersion.writesGroupMaxima(IndexerVersion.forShape("auto", 64, 2))).isFalse();
+    assertThat(IndexerVersion.writesGroupMaxima(IndexerVersion.forShape("auto", 64, 2))).isTrue();
+    assertThat(IndexerVersion.writesGroupMaxima(IndexerVersion.forShape("auto", 64, 1))).isTrue();
+    assertThat(IndexerVersion.writesGroupMaxima(IndexerVersion.forShape("auto", 128, 2))).isFalse();
   }
 
   @Test
@@ -62,6 +65,7 @@ class IndexerVersionTest {
     assertThat(IndexerVersion.writesGroupMaxima("v12bg")).isTrue();
     assertThat(IndexerVersion.writesGroupMaxima("v13bg")).isTrue();
     assertThat(IndexerVersion.writesGroupMaxima("v13bs")).isTrue();
+    assertThat(IndexerVersion.writesGroupMaxima("v14g3e")).isTrue();
     assertThat(IndexerVersion.writesGroupMaxima("v12p")).isFalse();
     assertThat(IndexerVersion.writesGroupMaxima("v12b")).isFalse();
     assertThat(IndexerVersion.writesGroupMaxima("v8")).isFalse();
@@ -79,7 +83,7 @@ class IndexerVersionTest {
               "dsabench.cuda.indexer: '"
                   + gone
                   + "' is not one of auto, v2, v5, v5g, v6, v6g, v7, v7g, v8, v8g, v8h, v12p, v12b,"
-                  + " v12g, v12pg, v12bg, v13bg, v13bs");
+                  + " v12g, v12pg, v12bg, v13bg, v13bs, v14g3, v14g1e, v14g3e, v14s3e");
     }
   }
 }
