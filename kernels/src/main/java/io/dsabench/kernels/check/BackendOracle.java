@@ -56,20 +56,7 @@ final class BackendOracle implements Oracle {
               new Ops.DenseDecode(
                   put(held, DType.BF16, in.q()), put(held, DType.BF16, in.cache()), out, b, t, p));
         }
-        case INDEXER -> {
-          DType type = c.fp8() ? DType.FP8_E4M3 : DType.BF16;
-          out = sentinel(held, DType.FP32, rows * p);
-          backend.indexer(
-              new Ops.Indexer(
-                  put(held, type, in.q()),
-                  put(held, DType.FP32, in.weights()),
-                  put(held, type, in.k()),
-                  c.fp8() ? put(held, DType.FP32, in.kScales()) : null,
-                  out,
-                  b,
-                  t,
-                  p));
-        }
+        case INDEXER -> out = indexer(held, c, in);
         case SPARSE_PREFILL, SPARSE_DECODE -> {
           out = sentinel(held, DType.BF16, rows * Mla.HEADS * Mla.LATENT_DIM);
           DeviceBuffer cache =
@@ -112,12 +99,7 @@ final class BackendOracle implements Oracle {
         default -> throw new IllegalArgumentException(c.op().label() + ": not a values op");
       }
       backend.synchronize();
-      float[] got = backend.download(out);
-      double[] wide = new double[got.length];
-      for (int i = 0; i < got.length; i++) {
-        wide[i] = got[i];
-      }
-      return wide;
+      return widen(backend.download(out));
     } finally {
       held.forEach(DeviceBuffer::close);
     }
@@ -141,11 +123,7 @@ final class BackendOracle implements Oracle {
       int m = c.batch();
       int topK = CheckCase.ROUTER_TOP_K;
       DeviceBuffer weights = sentinel(held, DType.FP32, m * topK);
-      DeviceBuffer indices = backend.allocate(DType.INT32, (long) m * topK);
-      held.add(indices);
-      int[] unwritten = new int[m * topK];
-      Arrays.fill(unwritten, UNWRITTEN);
-      backend.uploadInts(indices, unwritten);
+      DeviceBuffer indices = unwrittenIndices(held, m * topK);
       backend.router(
           new Ops.Router(
               put(held, DType.BF16, in.a()),
@@ -166,15 +144,50 @@ final class BackendOracle implements Oracle {
     }
   }
 
+  /**
+   * Runs the indexer of {@code c} into a fresh NaN-filled logits buffer and returns that buffer.
+   */
+  private DeviceBuffer indexer(List<DeviceBuffer> held, CheckCase c, Inputs in) {
+    DType type = c.fp8() ? DType.FP8_E4M3 : DType.BF16;
+    DeviceBuffer out = sentinel(held, DType.FP32, c.rows() * c.position());
+    backend.indexer(
+        new Ops.Indexer(
+            put(held, type, in.q()),
+            put(held, DType.FP32, in.weights()),
+            put(held, type, in.k()),
+            c.fp8() ? put(held, DType.FP32, in.kScales()) : null,
+            out,
+            c.batch(),
+            c.tokensPerSeq(),
+            c.position()));
+    return out;
+  }
+
+  /**
+   * The indexer, then top-k on the very buffer it wrote (no download and re-upload between them),
+   * so that whatever a backend keeps beside a logits buffer for top-k (CUDA: an indexer g variant's
+   * group maxima) is used as a decode step uses it; both outputs downloaded after.
+   */
+  @Override
+  public IndexerTopK indexerTopK(CheckCase c, Inputs in) {
+    List<DeviceBuffer> held = new ArrayList<>();
+    try {
+      DeviceBuffer logits = indexer(held, c, in);
+      DeviceBuffer indices = unwrittenIndices(held, c.rows() * c.k());
+      backend.topK(new Ops.TopK(logits, indices, c.batch(), c.tokensPerSeq(), c.position(), c.k()));
+      backend.synchronize();
+      float[] got = backend.download(logits);
+      return new IndexerTopK(widen(got), backend.downloadInts(indices));
+    } finally {
+      held.forEach(DeviceBuffer::close);
+    }
+  }
+
   @Override
   public int[] topK(CheckCase c, Inputs in) {
     List<DeviceBuffer> held = new ArrayList<>();
     try {
-      DeviceBuffer indices = backend.allocate(DType.INT32, (long) c.rows() * c.k());
-      held.add(indices);
-      int[] unwritten = new int[c.rows() * c.k()];
-      Arrays.fill(unwritten, UNWRITTEN);
-      backend.uploadInts(indices, unwritten);
+      DeviceBuffer indices = unwrittenIndices(held, c.rows() * c.k());
       backend.topK(
           new Ops.TopK(
               put(held, DType.FP32, in.logits()),
@@ -188,6 +201,24 @@ final class BackendOracle implements Oracle {
     } finally {
       held.forEach(DeviceBuffer::close);
     }
+  }
+
+  /** An index buffer filled with {@link #UNWRITTEN}. */
+  private DeviceBuffer unwrittenIndices(List<DeviceBuffer> held, int elements) {
+    DeviceBuffer indices = backend.allocate(DType.INT32, elements);
+    held.add(indices);
+    int[] unwritten = new int[elements];
+    Arrays.fill(unwritten, UNWRITTEN);
+    backend.uploadInts(indices, unwritten);
+    return indices;
+  }
+
+  private static double[] widen(float[] values) {
+    double[] wide = new double[values.length];
+    for (int i = 0; i < values.length; i++) {
+      wide[i] = values[i];
+    }
+    return wide;
   }
 
   private DeviceBuffer put(List<DeviceBuffer> held, DType type, float[] values) {

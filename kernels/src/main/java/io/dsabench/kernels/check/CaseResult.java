@@ -3,9 +3,10 @@ package io.dsabench.kernels.check;
 /**
  * The outcome of one case.
  *
- * @param error relative L2 error for attention outputs and indexer logits; for top-k, how far the
- *     smallest chosen logit falls below the largest unchosen one (0 when none does); NaN when the
- *     case could not be measured
+ * @param error relative L2 error for attention outputs and indexer logits (indexer_topk: its
+ *     logits'; its indices pass or fail as top-k's); for top-k, how far the smallest chosen logit
+ *     falls below the largest unchosen one (0 when none does); NaN when the case could not be
+ *     measured
  * @param limit the largest error that passes
  * @param reason why it failed (null when it passed)
  */

@@ -2,13 +2,21 @@ package io.dsabench.kernels.check;
 
 /**
  * The ops as {@code dsabench check} names them: the six attention ops (the names of the results
- * schema) and the three of the rest of a layer (FP8 GEMM, the expert activation, the router).
+ * schema), the decode pipeline indexer → top-k as one case, and the three of the rest of a layer
+ * (FP8 GEMM, the expert activation, the router).
  */
 public enum CheckOp {
   DENSE_PREFILL("dense_prefill", false, false),
   DENSE_DECODE("dense_decode", false, false),
   INDEXER("indexer", false, true),
   TOPK("topk", true, false),
+  /**
+   * The indexer writing into a logits buffer, then top-k on that same device buffer: the path where
+   * a backend may hand state from one to the other (CUDA: the 8-key group maxima an indexer g
+   * variant writes beside the logits, which top-k gmax reads), which {@link #TOPK} on uploaded
+   * logits never reaches.
+   */
+  INDEXER_TOPK("indexer_topk", true, true),
   SPARSE_PREFILL("sparse_prefill", true, true),
   SPARSE_DECODE("sparse_decode", true, true),
   /** Plain or grouped FP8 GEMM; a case's k is the reduction length. */

@@ -77,6 +77,7 @@ record Inputs(
             null,
             null);
       case INDEXER:
+      case INDEXER_TOPK:
         {
           int qn = rows * Mla.INDEX_HEADS * Mla.INDEX_DIM;
           int kn = c.batch() * p * Mla.INDEX_DIM;

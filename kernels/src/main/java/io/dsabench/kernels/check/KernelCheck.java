@@ -17,7 +17,10 @@ import java.util.List;
  * #REL_L2_LIMIT} of the reference, with -Infinity logits exactly where the reference has them and
  * no NaN anywhere (outputs are pre-filled with NaN, so an unwritten element fails too). Top-k is
  * checked as a set against the logits: every index visible and distinct, min(visible, k) of them,
- * -1 in the other slots, and no unchosen logit above a chosen one (ties allowed).
+ * -1 in the other slots, and no unchosen logit above a chosen one (ties allowed). The pipeline
+ * {@code indexer_topk} runs the indexer and then top-k on the buffer the indexer wrote: its logits
+ * pass as the indexer's do, and its indices as top-k's against those downloaded logits (not the
+ * reference's, whose near-ties may order differently).
  *
  * <p>The rest of a layer: FP8 GEMM outputs (bf16) and the activation's dequantized fp8 output
  * within relative L2 {@link #REL_L2_LIMIT}; the router's experts equal to the reference's as a set
@@ -70,7 +73,7 @@ public final class KernelCheck {
   }
 
   /**
-   * The cases {@code dsabench check} runs: about 50, sized to finish in well under a minute for the
+   * The cases {@code dsabench check} runs: about 55, sized to finish in well under a minute for the
    * cpu backend against the float64 reference on 2 cores.
    */
   public static List<CheckCase> standardCases() {
@@ -105,6 +108,7 @@ public final class KernelCheck {
     for (int[] s : topk) {
       cases.add(new CheckCase(CheckOp.TOPK, s[0], s[1], s[2], s[3], false));
     }
+    cases.addAll(indexerTopKCases());
     for (boolean fp8 : new boolean[] {false, true}) {
       cases.add(new CheckCase(CheckOp.SPARSE_PREFILL, 1, 3, 77, 2048, fp8));
       cases.add(new CheckCase(CheckOp.SPARSE_PREFILL, 1, 2, 5000, 2048, fp8));
@@ -129,6 +133,19 @@ public final class KernelCheck {
   }
 
   /**
+   * Decode shapes of the pipeline indexer → top-k, fp8 as V3.2 serves, each row seeing well over k
+   * keys so that the selection is real: one and two tokens per sequence (the first of two sees 8999
+   * keys, a last group of maxima that is partial), an odd batch, and a k below 2048. Sized for the
+   * float64 reference: the three add about 10% to the cpu backend's check.
+   */
+  static List<CheckCase> indexerTopKCases() {
+    return List.of(
+        new CheckCase(CheckOp.INDEXER_TOPK, 4, 1, 20000, 2048, true),
+        new CheckCase(CheckOp.INDEXER_TOPK, 3, 2, 9000, 2048, true),
+        new CheckCase(CheckOp.INDEXER_TOPK, 2, 1, 5000, 512, true));
+  }
+
+  /**
    * One small case per op and format, for test suites that run on every backend (seconds against
    * the float64 reference).
    */
@@ -140,6 +157,7 @@ public final class KernelCheck {
         new CheckCase(CheckOp.INDEXER, 1, 3, 130, 0, true),
         new CheckCase(CheckOp.TOPK, 1, 3, 2100, 2048, false),
         new CheckCase(CheckOp.TOPK, 3, 2, 77, 16, false),
+        new CheckCase(CheckOp.INDEXER_TOPK, 2, 1, 5000, 512, true),
         new CheckCase(CheckOp.SPARSE_PREFILL, 1, 3, 77, 64, false),
         new CheckCase(CheckOp.SPARSE_DECODE, 3, 1, 300, 128, true),
         CheckCase.fp8Gemm(List.of(3, 0, 4), 64, 256),
@@ -178,12 +196,37 @@ public final class KernelCheck {
       int[] got = tested.topK(c, in);
       return checkTopK(c, in.logits(), got);
     }
+    if (c.op() == CheckOp.INDEXER_TOPK) {
+      return checkIndexerTopK(c, tested.indexerTopK(c, in), reference.indexerTopK(c, in));
+    }
     if (c.op() == CheckOp.ROUTER) {
       return checkRouter(c, in, tested.router(c, in), reference.router(c, in));
     }
     double[] got = tested.values(c, in);
     double[] want = reference.values(c, in);
     return compare(c, got, want);
+  }
+
+  /**
+   * The pipeline's two outputs: the logits against the reference's as {@link #compare} judges the
+   * indexer's, then the indices as {@link #checkTopK} judges top-k's, against the logits the tested
+   * side produced. Passing, it reports the logits' error; failing, the first failure, its reason
+   * prefixed with {@code logits: } or {@code indices: }.
+   */
+  static CaseResult checkIndexerTopK(CheckCase c, Oracle.IndexerTopK got, Oracle.IndexerTopK want) {
+    CaseResult logits = compare(c, got.logits(), want.logits());
+    if (!logits.passed()) {
+      return fail(c, logits.error(), logits.limit(), "logits: " + logits.reason());
+    }
+    float[] held = new float[got.logits().length];
+    for (int i = 0; i < held.length; i++) {
+      held[i] = (float) got.logits()[i];
+    }
+    CaseResult indices = checkTopK(c, held, got.indices());
+    if (!indices.passed()) {
+      return fail(c, indices.error(), indices.limit(), "indices: " + indices.reason());
+    }
+    return logits;
   }
 
   /** Relative L2 error over the finite entries; NaN and mismatched infinities fail outright. */
@@ -401,7 +444,7 @@ public final class KernelCheck {
   private static int width(CheckCase c) {
     return switch (c.op()) {
       case DENSE_PREFILL -> Mla.HEADS * Mla.V_DIM;
-      case INDEXER, FP8_GEMM, SWIGLU_QUANT -> c.position();
+      case INDEXER, INDEXER_TOPK, FP8_GEMM, SWIGLU_QUANT -> c.position();
       default -> Mla.HEADS * Mla.LATENT_DIM;
     };
   }

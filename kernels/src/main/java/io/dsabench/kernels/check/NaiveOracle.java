@@ -40,6 +40,7 @@ final class NaiveOracle implements Oracle {
       }
       case SWIGLU_QUANT -> quantized(NaiveReference.swiGlu(in.a(), b, c.position()));
       case TOPK -> throw new IllegalArgumentException("topk: use topK()");
+      case INDEXER_TOPK -> throw new IllegalArgumentException("indexer_topk: use indexerTopK()");
       case ROUTER -> throw new IllegalArgumentException("router: use router()");
     };
   }
@@ -86,6 +87,23 @@ final class NaiveOracle implements Oracle {
       }
     }
     return new Routing(indices, weights);
+  }
+
+  /**
+   * The float64 indexer, and a full-sort top-k of its logits rounded to fp32 as a device holds
+   * them.
+   */
+  @Override
+  public IndexerTopK indexerTopK(CheckCase c, Inputs in) {
+    int b = c.batch();
+    int t = c.tokensPerSeq();
+    int p = c.position();
+    double[] logits = NaiveReference.indexer(in.q(), in.weights(), in.k(), in.kScales(), b, t, p);
+    float[] held = new float[logits.length];
+    for (int i = 0; i < held.length; i++) {
+      held[i] = (float) logits[i];
+    }
+    return new IndexerTopK(logits, NaiveReference.topK(held, b, t, p, c.k()));
   }
 
   @Override

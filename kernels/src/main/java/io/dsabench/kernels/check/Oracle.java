@@ -14,6 +14,12 @@ interface Oracle {
   /** The top-k indices of {@code c} on {@code in.logits()}. */
   int[] topK(CheckCase c, Inputs in);
 
+  /**
+   * The indexer's logits of {@code c} on {@code in} and the top-k indices chosen from those very
+   * logits where they were computed (on a device: the buffer the indexer wrote, never a re-upload).
+   */
+  IndexerTopK indexerTopK(CheckCase c, Inputs in);
+
   /** The router's choice of {@code c} on {@code in}. */
   Routing router(CheckCase c, Inputs in);
 
@@ -21,4 +27,9 @@ interface Oracle {
   // Arrays on purpose: outputs read in place, never compared or hashed.
   @SuppressWarnings("ArrayRecordComponent")
   record Routing(int[] indices, float[] weights) {}
+
+  /** Logits [rows, position] (-Infinity where a row cannot see) and top-k indices [rows, k]. */
+  // Arrays on purpose: outputs read in place, never compared or hashed.
+  @SuppressWarnings("ArrayRecordComponent")
+  record IndexerTopK(double[] logits, int[] indices) {}
 }

@@ -142,12 +142,19 @@ class KernelCheckTest {
         .collect(Collectors.toSet());
   }
 
+  /** The one case of {@code op} in a report (the quick cases hold one of most ops). */
+  private static CaseResult only(CheckReport r, String op) {
+    List<CaseResult> of = r.cases().stream().filter(c -> c.op().equals(op)).toList();
+    assertEquals(1, of.size(), op + " cases");
+    return of.get(0);
+  }
+
   @Test
   void goodBackendPassesAgainstTheCpuReference() {
     CheckReport r = KernelCheck.against(cpu).run(new Broken(), 5, KernelCheck.quickCases());
     assertTrue(r.allPassed(), r.table());
     assertEquals("cpu", r.reference());
-    assertEquals("check: 11 passed, 0 failed", r.summary());
+    assertEquals("check: 12 passed, 0 failed", r.summary());
   }
 
   @Test
@@ -223,6 +230,99 @@ class KernelCheckTest {
         "row 0, slot 3: an unwritten slot is not -1 or a visible key 0..3", unwritten.reason());
   }
 
+  /**
+   * A top-k that is right on uploaded logits but wrong on the buffer an indexer just wrote (what a
+   * top-k reading stale or misaligned group maxima does): the topk cases cannot see it, the
+   * pipeline case must.
+   */
+  @Test
+  void topKWrongOnlyAfterTheIndexerFailsThePipelineCaseOnly() {
+    Backend b =
+        new Broken() {
+          private DeviceBuffer indexed;
+
+          @Override
+          public void indexer(Ops.Indexer op) {
+            cpu.indexer(op);
+            indexed = op.logits();
+          }
+
+          @Override
+          public void topK(Ops.TopK op) {
+            cpu.topK(op);
+            if (op.logits() != indexed) {
+              return;
+            }
+            // Row 0's first choice swapped for its lowest visible key, which no top-k picks.
+            float[] l = cpu.download(op.logits());
+            int[] idx = cpu.downloadInts(op.indices());
+            int lowest = 0;
+            for (int s = 1; s < op.position() - op.tokensPerSeq() + 1; s++) {
+              lowest = l[s] < l[lowest] ? s : lowest;
+            }
+            idx[0] = lowest;
+            cpu.uploadInts(op.indices(), idx);
+          }
+        };
+    CheckReport r = KernelCheck.againstNaive().run(b, 5, KernelCheck.quickCases());
+    assertEquals(Set.of("indexer_topk"), failedOps(r), r.table());
+    assertTrue(
+        only(r, "indexer_topk").reason().startsWith("indices: row 0: unchosen logit "), r.table());
+  }
+
+  @Test
+  void wrongLogitsFailThePipelineOnItsLogits() {
+    Backend b =
+        new Broken() {
+          @Override
+          public void indexer(Ops.Indexer op) {
+            cpu.indexer(op);
+            float[] l = cpu.download(op.logits());
+            for (int i = 0; i < l.length; i += 2) {
+              l[i] *= 1.05f;
+            }
+            cpu.upload(op.logits(), l);
+          }
+        };
+    CheckReport r =
+        KernelCheck.againstNaive().run(b, 5, List.of(KernelCheck.indexerTopKCases().get(2)));
+    assertEquals("logits: relative L2 error above the limit", r.cases().get(0).reason(), r.table());
+  }
+
+  /**
+   * Indices are judged on the logits the tested side produced: logits within the indexer's
+   * tolerance whose near-ties order differently from the reference's pass with the top-k of their
+   * own order, though that top-k is not the reference logits' top-k.
+   */
+  @Test
+  void indicesAreJudgedOnTheTestedLogits() {
+    Backend b =
+        new Broken() {
+          @Override
+          public void indexer(Ops.Indexer op) {
+            cpu.indexer(op);
+            float[] l = cpu.download(op.logits());
+            java.util.SplittableRandom rnd = new java.util.SplittableRandom(3);
+            for (int i = 0; i < l.length; i++) {
+              l[i] *= (float) (1 + 5e-3 * (rnd.nextDouble() * 2 - 1));
+            }
+            cpu.upload(op.logits(), l);
+          }
+        };
+    CheckCase c = KernelCheck.indexerTopKCases().get(2);
+    Inputs in = Inputs.generate(c, 9);
+    Oracle.IndexerTopK got = new BackendOracle(b).indexerTopK(c, in);
+    Oracle.IndexerTopK want = new NaiveOracle().indexerTopK(c, in);
+    CaseResult r = KernelCheck.checkIndexerTopK(c, got, want);
+    assertTrue(r.passed(), r.reason());
+    assertTrue(r.error() > 1e-3 && r.error() < KernelCheck.REL_L2_LIMIT, "error " + r.error());
+    float[] reference = new float[want.logits().length];
+    for (int i = 0; i < reference.length; i++) {
+      reference[i] = (float) want.logits()[i];
+    }
+    assertFalse(KernelCheck.checkTopK(c, reference, got.indices()).passed());
+  }
+
   @Test
   void aThrowingOpFailsItsCaseOnly() {
     Backend b =
@@ -234,7 +334,7 @@ class KernelCheckTest {
         };
     CheckReport r = KernelCheck.againstNaive().run(b, 5, KernelCheck.quickCases());
     assertEquals(Set.of("sparse_decode"), failedOps(r), r.table());
-    assertTrue(r.cases().get(7).reason().contains("sparse_decode: launch failed"));
+    assertTrue(only(r, "sparse_decode").reason().contains("sparse_decode: launch failed"));
   }
 
   @Test
@@ -256,7 +356,7 @@ class KernelCheckTest {
         };
     CheckReport r = KernelCheck.againstNaive().run(b, 5, KernelCheck.quickCases());
     assertEquals(Set.of("fp8_gemm"), failedOps(r), r.table());
-    assertEquals("relative L2 error above the limit", r.cases().get(8).reason());
+    assertEquals("relative L2 error above the limit", only(r, "fp8_gemm").reason());
   }
 
   @Test
@@ -273,7 +373,7 @@ class KernelCheckTest {
         };
     CheckReport r = KernelCheck.againstNaive().run(b, 5, KernelCheck.quickCases());
     assertEquals(Set.of("swiglu_quant"), failedOps(r), r.table());
-    assertEquals("NaN (unwritten?) at row 0, element 0", r.cases().get(9).reason());
+    assertEquals("NaN (unwritten?) at row 0, element 0", only(r, "swiglu_quant").reason());
   }
 
   @Test
@@ -300,7 +400,7 @@ class KernelCheckTest {
         };
     CheckReport r = KernelCheck.againstNaive().run(wrongSet, 5, KernelCheck.quickCases());
     assertEquals(Set.of("router"), failedOps(r), r.table());
-    assertTrue(r.cases().get(10).reason().contains("is not within 1.0E-6 of the cut"), r.table());
+    assertTrue(only(r, "router").reason().contains("is not within 1.0E-6 of the cut"), r.table());
     Backend wrongWeights =
         new Broken() {
           @Override
@@ -313,7 +413,7 @@ class KernelCheckTest {
         };
     r = KernelCheck.againstNaive().run(wrongWeights, 5, KernelCheck.quickCases());
     assertEquals(Set.of("router"), failedOps(r), r.table());
-    assertTrue(r.cases().get(10).reason().startsWith("row 0: expert "), r.table());
+    assertTrue(only(r, "router").reason().startsWith("row 0: expert "), r.table());
   }
 
   @Test
