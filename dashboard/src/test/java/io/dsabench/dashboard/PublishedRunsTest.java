@@ -93,14 +93,14 @@ class PublishedRunsTest {
 
   @Test
   void aStageAboveItsCeilingIsFlaggedInTheKernelView(@TempDir Path tmp) throws Exception {
-    // The published 2-token decode run, with the indexer made 1.6x faster at 128K: 4.54 TB/s,
-    // above the H200's 4.08 TB/s. A doctored copy for this test only.
+    // The published 2-token decode run, with the indexer made 1.8x faster at 128K: 5.11 TB/s,
+    // above the H200's measured 4.51 TB/s. A doctored copy for this test only.
     Results two = ResultsIO.read(Path.of("..", "testdata", "h200-9e2310f", "decode-2tok-b64.json"));
     var pts = new java.util.ArrayList<>(two.points());
     var last = pts.get(pts.size() - 1);
     var st = new java.util.ArrayList<io.dsabench.model.results.StageResult>();
     for (var s : last.stages()) {
-      double t = s.op().id().equals("indexer") ? s.medianSeconds() / 1.6 : s.medianSeconds();
+      double t = s.op().id().equals("indexer") ? s.medianSeconds() / 1.8 : s.medianSeconds();
       st.add(
           io.dsabench.model.results.StageResult.of(
               s.op(), t, t, t, s.samples(), s.flops(), s.bytes()));
@@ -112,7 +112,7 @@ class PublishedRunsTest {
       JsonNode k = JSON.readTree(d.get("/api/runs/" + id + "/kernels").body());
       assertThat(k.get("aboveCeiling")).hasSize(1);
       assertThat(k.get("aboveCeiling").get(0).asText())
-          .startsWith("decode/dsa/p=131072/n=128/t=2 indexer: 4.54 TB/s is 111% of the h200's");
+          .startsWith("decode/dsa/p=131072/n=128/t=2 indexer: 5.11 TB/s is 113% of the h200's");
       int flagged = 0;
       for (JsonNode s : k.get("series")) {
         assertThat(s.get("tokensPerSeq").asInt()).isEqualTo(2);

@@ -74,9 +74,12 @@ public final class HardwareProfiles {
           new Ceilings(
               744e12,
               1305e12,
-              4.08e12,
-              "measured by this project on one H200, 2026-11-29: bf16 GEMM 8192^3, fp8 e4m3 GEMM,"
-                  + " device-to-device copy (bytes read + written)"),
+              4.51e12,
+              "measured by this project on one H200: bf16 GEMM 8192^3, fp8 e4m3 GEMM (2026-11-29);"
+                  + " memory, a plain coalesced read of 2.1 GB (the top-k driver's read floor,"
+                  + " 2026-11-30), above the 4.08 TB/s a device-to-device copy reaches (bytes read +"
+                  + " written), which a read-mostly stage such as the one-token decode indexer"
+                  + " passes"),
           2.5,
           "assumption, not a quote: H800 price scaled up for the larger, faster memory; set"
               + " --price",
