@@ -2,8 +2,8 @@
 # Device round for the sparse fp8 decode kernels (issue 16), no Java: one script for every round
 # that puts candidates of sm90/decode/sparse_fp8.cu beside the shipped solo fp8 kernel
 # sparse_mla_fp8_v4 (rounds sdec10, sdec11, sdec12 and later; kernels/NOTES.md gives each round's
-# invocation and what its candidates are). Run from the repo root on the GPU machine, e.g. round sdec12:
-#   ROUND=sdec12 CHECKED="v11 v11f" TIMED="v4 v11 v11f v11prod v11cons v10f" FOCUS=sparse_mla_fp8_v11 \
+# invocation and what its candidates are). Run from the repo root on the GPU machine, e.g. for version 14:
+#   ROUND=sdecN CHECKED="v14 v14s1" TIMED="v4 v14 v14s1 v14prod v14cons" FOCUS=sparse_mla_fp8_v14 \
 #     OUT=/some/dir bash kernels/src/test/cuda/round-sdec.sh
 # Parameters (environment):
 #   ROUND        the round's name: the log is $OUT/$ROUND.txt, the summary starts "round-$ROUND:"
@@ -25,7 +25,7 @@ set -uo pipefail
 : "${OUT:?set OUT to the folder that comes back}"
 : "${ROUND:?set ROUND to the round name (the log is \$OUT/\$ROUND.txt)}"
 : "${TIMED:?set TIMED to the implementations to time, the baseline (v4) first}"
-: "${FOCUS:?set FOCUS to the kernel whose SASS order is printed (e.g. sparse_mla_fp8_v11)}"
+: "${FOCUS:?set FOCUS to the kernel whose SASS order is printed (e.g. sparse_mla_fp8_v14)}"
 FOCUS_OPS=${FOCUS_OPS:-HGMMA SYNCS BAR WARPGROUP}
 FOCUS_WHAT=${FOCUS_WHAT:-wgmma, barriers in order}
 FOCUS_LINES=${FOCUS_LINES:-200}

@@ -2,47 +2,11 @@
 //   v4      the shipped version 4: sm90/prefill/sparse.cu (bf16 cache) and
 //   sm90/decode/sparse_fp8.cu's
 //           sparse_mla_fp8_v4 (fp8 cache, each CTA dequantises every entry)
-//   v5      candidates in sparse_fp8.cu (fp8 only): sparse_mla_fp8_v5, the solo kernel with the
-//   v5pair  cheaper conversion; sparse_mla_fp8_v5_pair, the CTA pair whose peer half comes by
-//           st.async counted in bytes (see sparse_mla.cuh, producer_fp8)
-//   v6      candidate in sparse_fp8.cu (fp8 only): sparse_mla_fp8_v6, the solo kernel whose
-//   producer
-//           gathers raw fp8 rows by cp.async into the half-tile and dequantises them in place
 //   v4cons  diagnostics (bench only; their outputs are wrong by design), defined here: the shipped
 //   v4prod  fp8 kernel with its producer stopped after the first block pair (consumers alone on
-//   v6prod  resident tiles), with its consumers releasing without computing (v4's producer alone),
-//           and v6's producer alone
-//   v7      candidate in sparse_fp8.cu (fp8 only): sparse_mla_fp8_v7, the CTA pair whose rope and
-//           flags travel with the values (registers, st.async) instead of cp.async after the free
-//           wait
-//   v5paircons  diagnostics of the CTA pair (bench only), defined here: v5pair with its producers
-//   v5pairprod  stopped after the first block pair (consumers alone, both CTAs' barriers still
-//   v7prod      coupled), with its consumers releasing without computing (v5pair's producers
-//               alone), and v7's producers alone
-//   v8      candidate in sparse_fp8.cu (fp8 only): sparse_mla_fp8_v8, the solo kernel whose raw
-//           entries wait in a shared-memory ring filled by cp.async.bulk, one bf16 tile
-//   v8prod  diagnostic (bench only), defined here: v8's producer alone (consumers release at once)
-//   v9      candidates in sparse_fp8.cu (fp8 only): sparse_mla_fp8_v9 / _v9b, v4 whose
-//   v9b     producer keeps a ring of three row-half register slots per thread (its gather
-//           overlapped with its conversion; v9 converts with v5's instructions, v9b with v4's)
-//   v9prod  diagnostic (bench only), defined here: v9's producer alone (consumers release at once)
-//   v10     candidates in sparse_fp8.cu (fp8 only): sparse_mla_fp8_v10 / _v10f, each consumer
-//   v10f    warpgroup converts rows 32..63 of the half-tile only it reads, the producer (v9's ring)
-//           the rest (v10 converts with v4's instructions, v10f with v5's)
-//   v10prod diagnostic (bench only), defined here: v10's producer alone (consumers release at once)
-//   v11     candidates in sparse_fp8.cu (fp8 only): sparse_mla_fp8_v11 / _v11f, v4's roles on four
-//   v11f    32-entry stages (sm90/decode/sparse_fp8_v11.cuh; v11 converts with v4's instructions,
-//           v11f with v5's)
-//   v11prod diagnostic (bench only), defined here: v11's producer alone (consumers release at once)
-//   v11cons diagnostic (bench only), defined here: v11's consumers alone (the producer fills the
-//           first two pairs, then only re-signals the resident stages)
-//   v12     candidates in sparse_fp8.cu (fp8 only): sparse_mla_fp8_v12 / _v12f, v11's stages with
-//   v12f    v10's consumer share (each consumer warpgroup converts 16 rows of the stage-half
-//           only it reads; v12 with v4's instructions, v12f with v5's)
-//   v12prod diagnostic (bench only), defined here: v12's producer alone (consumers release at once)
-//   v12h    candidate (driver only), defined here: v12 with the consumers converting all 32 rows
-//           of those stage-halves (half of the conversion; v4's instructions)
-//   v12hprod diagnostic (bench only), defined here: v12h's producer alone
+//           resident tiles), and with its consumers releasing without computing (v4's producer
+//           alone). (The candidates v5 .. v12 and their diagnostics lost in rounds sdec4 .. sdec14
+//           and left the sources: kernels/NOTES.md, "Third prune".)
 //   v13     candidate in sparse_fp8.cu (fp8 only): sparse_mla_fp8_v13, FlashMLA's consumer roles
 //           (WG0 S + softmax + P V left, WG1 P V right) with WG1 also converting half the rows
 //   v13prod diagnostic (bench only), defined here: v13's conversion alone (WG2 + WG1's share)
@@ -90,7 +54,7 @@ extern "C" __global__ void __launch_bounds__(sm90s::THREADS, 1)
                                       const int* __restrict__ indices,
                                       __nv_bfloat16* __restrict__ out, int T, int P, int k,
                                       float scaleLog2) {
-  sm90s::sparse_mla<true, false, false, sm90s::DIAG_CONSUMERS>(
+  sm90s::sparse_mla<true, sm90s::DIAG_CONSUMERS>(
       {q, cache, indices, out, T, P, k, scaleLog2});
 }
 extern "C" __global__ void __launch_bounds__(sm90s::THREADS, 1)
@@ -99,122 +63,9 @@ extern "C" __global__ void __launch_bounds__(sm90s::THREADS, 1)
                                      const int* __restrict__ indices,
                                      __nv_bfloat16* __restrict__ out, int T, int P, int k,
                                      float scaleLog2) {
-  sm90s::sparse_mla<true, false, false, sm90s::DIAG_PRODUCER>(
+  sm90s::sparse_mla<true, sm90s::DIAG_PRODUCER>(
       {q, cache, indices, out, T, P, k, scaleLog2});
 }
-extern "C" __global__ void __launch_bounds__(sm90s::THREADS, 1)
-    sparse_mla_fp8_v6_producer_alone(const __nv_bfloat16* __restrict__ q,
-                                     const uint8_t* __restrict__ cache,
-                                     const int* __restrict__ indices,
-                                     __nv_bfloat16* __restrict__ out, int T, int P, int k,
-                                     float scaleLog2) {
-  sm90s::sparse_mla<true, false, false, sm90s::DIAG_PRODUCER, true>(
-      {q, cache, indices, out, T, P, k, scaleLog2});
-}
-extern "C" __global__ void __cluster_dims__(2, 1, 1) __launch_bounds__(sm90s::THREADS, 1)
-    sparse_mla_fp8_v5_pair_consumers_alone(const __nv_bfloat16* __restrict__ q,
-                                           const uint8_t* __restrict__ cache,
-                                           const int* __restrict__ indices,
-                                           __nv_bfloat16* __restrict__ out, int T, int P, int k,
-                                           float scaleLog2) {
-  sm90s::sparse_mla<true, true, true, sm90s::DIAG_CONSUMERS>(
-      {q, cache, indices, out, T, P, k, scaleLog2});
-}
-extern "C" __global__ void __cluster_dims__(2, 1, 1) __launch_bounds__(sm90s::THREADS, 1)
-    sparse_mla_fp8_v5_pair_producer_alone(const __nv_bfloat16* __restrict__ q,
-                                          const uint8_t* __restrict__ cache,
-                                          const int* __restrict__ indices,
-                                          __nv_bfloat16* __restrict__ out, int T, int P, int k,
-                                          float scaleLog2) {
-  sm90s::sparse_mla<true, true, true, sm90s::DIAG_PRODUCER>(
-      {q, cache, indices, out, T, P, k, scaleLog2});
-}
-extern "C" __global__ void __launch_bounds__(sm90s::THREADS, 1)
-    sparse_mla_fp8_v8_producer_alone(const __nv_bfloat16* __restrict__ q,
-                                     const uint8_t* __restrict__ cache,
-                                     const int* __restrict__ indices,
-                                     __nv_bfloat16* __restrict__ out, int T, int P, int k,
-                                     float scaleLog2) {
-  sm90s::sparse_mla_v8<sm90s::DIAG_PRODUCER>({q, cache, indices, out, T, P, k, scaleLog2});
-}
-extern "C" __global__ void __cluster_dims__(2, 1, 1) __launch_bounds__(sm90s::THREADS, 1)
-    sparse_mla_fp8_v7_producer_alone(const __nv_bfloat16* __restrict__ q,
-                                     const uint8_t* __restrict__ cache,
-                                     const int* __restrict__ indices,
-                                     __nv_bfloat16* __restrict__ out, int T, int P, int k,
-                                     float scaleLog2) {
-  sm90s::sparse_mla<true, true, false, sm90s::DIAG_PRODUCER, false, 2>(
-      {q, cache, indices, out, T, P, k, scaleLog2});
-}
-
-extern "C" __global__ void __launch_bounds__(sm90s::THREADS, 1)
-    sparse_mla_fp8_v9_producer_alone(const __nv_bfloat16* __restrict__ q,
-                                     const uint8_t* __restrict__ cache,
-                                     const int* __restrict__ indices,
-                                     __nv_bfloat16* __restrict__ out, int T, int P, int k,
-                                     float scaleLog2) {
-  sm90s::sparse_mla<true, false, false, sm90s::DIAG_PRODUCER, false, 0, 34>(
-      {q, cache, indices, out, T, P, k, scaleLog2});
-}
-
-extern "C" __global__ void __launch_bounds__(sm90s::THREADS, 1)
-    sparse_mla_fp8_v10_producer_alone(const __nv_bfloat16* __restrict__ q,
-                                      const uint8_t* __restrict__ cache,
-                                      const int* __restrict__ indices,
-                                      __nv_bfloat16* __restrict__ out, int T, int P, int k,
-                                      float scaleLog2) {
-  sm90s::sparse_mla<true, false, false, sm90s::DIAG_PRODUCER, false, 0, 0, 1>(
-      {q, cache, indices, out, T, P, k, scaleLog2});
-}
-
-extern "C" __global__ void __launch_bounds__(sm90s::THREADS, 1)
-    sparse_mla_fp8_v11_producer_alone(const __nv_bfloat16* __restrict__ q,
-                                      const uint8_t* __restrict__ cache,
-                                      const int* __restrict__ indices,
-                                      __nv_bfloat16* __restrict__ out, int T, int P, int k,
-                                      float scaleLog2) {
-  sm90s::v11::sparse_mla<1, sm90s::DIAG_PRODUCER>({q, cache, indices, out, T, P, k, scaleLog2});
-}
-
-extern "C" __global__ void __launch_bounds__(sm90s::THREADS, 1)
-    sparse_mla_fp8_v11_consumers_alone(const __nv_bfloat16* __restrict__ q,
-                                       const uint8_t* __restrict__ cache,
-                                       const int* __restrict__ indices,
-                                       __nv_bfloat16* __restrict__ out, int T, int P, int k,
-                                       float scaleLog2) {
-  sm90s::v11::sparse_mla<1, sm90s::DIAG_CONSUMERS>({q, cache, indices, out, T, P, k, scaleLog2});
-}
-
-// Version 12's producer alone (its consumers release every stage-half at once and convert nothing:
-// the producer's three quarters of the conversion).
-extern "C" __global__ void __launch_bounds__(sm90s::THREADS, 1)
-    sparse_mla_fp8_v12_producer_alone(const __nv_bfloat16* __restrict__ q,
-                                      const uint8_t* __restrict__ cache,
-                                      const int* __restrict__ indices,
-                                      __nv_bfloat16* __restrict__ out, int T, int P, int k,
-                                      float scaleLog2) {
-  sm90s::v11::sparse_mla<1, sm90s::DIAG_PRODUCER, 16>({q, cache, indices, out, T, P, k, scaleLog2});
-}
-
-// Version 12 with half of the conversion on the consumers (all 32 rows of each single-reader
-// stage-half; v4's conversion): the other end of the balance.
-extern "C" __global__ void __launch_bounds__(sm90s::THREADS, 1)
-    sparse_mla_fp8_v12h(const __nv_bfloat16* __restrict__ q, const uint8_t* __restrict__ cache,
-                        const int* __restrict__ indices, __nv_bfloat16* __restrict__ out, int T,
-                        int P, int k, float scaleLog2) {
-  sm90s::v11::sparse_mla<1, sm90s::DIAG_NONE, 32>({q, cache, indices, out, T, P, k, scaleLog2});
-}
-
-// Version 12h's producer alone (half of the conversion: E right and E+1 left).
-extern "C" __global__ void __launch_bounds__(sm90s::THREADS, 1)
-    sparse_mla_fp8_v12h_producer_alone(const __nv_bfloat16* __restrict__ q,
-                                       const uint8_t* __restrict__ cache,
-                                       const int* __restrict__ indices,
-                                       __nv_bfloat16* __restrict__ out, int T, int P, int k,
-                                       float scaleLog2) {
-  sm90s::v11::sparse_mla<1, sm90s::DIAG_PRODUCER, 32>({q, cache, indices, out, T, P, k, scaleLog2});
-}
-
 // Version 13's diagnostics (driver only).
 #define SPARSE_FP8_V13_DRIVER(NAME, DIAG, REL, SETS)                                              \
   extern "C" __global__ void __launch_bounds__(sm90s::v13::THREADS13, 1)                          \
@@ -348,33 +199,8 @@ static double sparse_pairs(int batch, int T, int P, int k) {
 enum class Kind {
   V3,
   V4,
-  V5,
-  V5PAIR,
-  V6,
-  V7,
   V4CONS,
   V4PROD,
-  V6PROD,
-  V5PCONS,
-  V5PPROD,
-  V7PROD,
-  V8,
-  V8PROD,
-  V9,
-  V9B,
-  V9PROD,
-  V10,
-  V10F,
-  V10PROD,
-  V11,
-  V11F,
-  V11PROD,
-  V11CONS,
-  V12,
-  V12F,
-  V12PROD,
-  V12H,
-  V12HPROD,
   V13,
   V13PROD,
   V13CONS,
@@ -395,34 +221,9 @@ struct Impl {
 };
 static const Impl kImpls[] = {
     {"v4", Kind::V4, false, false},
-    {"v5", Kind::V5, true, false},
-    {"v5pair", Kind::V5PAIR, true, false},
     {"v3", Kind::V3, false, false},
-    {"v6", Kind::V6, true, false},
     {"v4cons", Kind::V4CONS, true, true},
     {"v4prod", Kind::V4PROD, true, true},
-    {"v6prod", Kind::V6PROD, true, true},
-    {"v7", Kind::V7, true, false},
-    {"v5paircons", Kind::V5PCONS, true, true},
-    {"v5pairprod", Kind::V5PPROD, true, true},
-    {"v7prod", Kind::V7PROD, true, true},
-    {"v8", Kind::V8, true, false},
-    {"v8prod", Kind::V8PROD, true, true},
-    {"v9", Kind::V9, true, false},
-    {"v9b", Kind::V9B, true, false},
-    {"v9prod", Kind::V9PROD, true, true},
-    {"v10", Kind::V10, true, false},
-    {"v10f", Kind::V10F, true, false},
-    {"v10prod", Kind::V10PROD, true, true},
-    {"v11", Kind::V11, true, false},
-    {"v11f", Kind::V11F, true, false},
-    {"v11prod", Kind::V11PROD, true, true},
-    {"v11cons", Kind::V11CONS, true, true},
-    {"v12", Kind::V12, true, false},
-    {"v12f", Kind::V12F, true, false},
-    {"v12prod", Kind::V12PROD, true, true},
-    {"v12h", Kind::V12H, true, false},
-    {"v12hprod", Kind::V12HPROD, true, true},
     {"v13", Kind::V13, true, false},
     {"v13prod", Kind::V13PROD, true, true},
     {"v13cons", Kind::V13CONS, true, true},
@@ -448,39 +249,10 @@ static void setup_kernels() {
                           sm90s::Layout::BYTES));
   CK(cudaFuncSetAttribute(sparse_mla_fp8_v4, cudaFuncAttributeMaxDynamicSharedMemorySize,
                           sm90s::Layout::BYTES));
-  CK(cudaFuncSetAttribute(sparse_mla_fp8_v5, cudaFuncAttributeMaxDynamicSharedMemorySize,
-                          sm90s::Layout::BYTES));
-  CK(cudaFuncSetAttribute(sparse_mla_fp8_v5_pair, cudaFuncAttributeMaxDynamicSharedMemorySize,
-                          sm90s::Layout::BYTES));
-  CK(cudaFuncSetAttribute(sparse_mla_fp8_v6, cudaFuncAttributeMaxDynamicSharedMemorySize,
-                          sm90s::Layout::BYTES6));
   CK(cudaFuncSetAttribute(sparse_mla_fp8_v4_consumers_alone,
                           cudaFuncAttributeMaxDynamicSharedMemorySize, sm90s::Layout::BYTES));
   CK(cudaFuncSetAttribute(sparse_mla_fp8_v4_producer_alone,
                           cudaFuncAttributeMaxDynamicSharedMemorySize, sm90s::Layout::BYTES));
-  CK(cudaFuncSetAttribute(sparse_mla_fp8_v6_producer_alone,
-                          cudaFuncAttributeMaxDynamicSharedMemorySize, sm90s::Layout::BYTES6));
-  for (const void* f :
-       {(const void*)sparse_mla_fp8_v8, (const void*)sparse_mla_fp8_v8_producer_alone})
-    CK(cudaFuncSetAttribute(f, cudaFuncAttributeMaxDynamicSharedMemorySize, sm90s::Layout8::BYTES));
-  for (const void* f :
-       {(const void*)sparse_mla_fp8_v9, (const void*)sparse_mla_fp8_v9b,
-        (const void*)sparse_mla_fp8_v9_producer_alone, (const void*)sparse_mla_fp8_v10,
-        (const void*)sparse_mla_fp8_v10f, (const void*)sparse_mla_fp8_v10_producer_alone})
-    CK(cudaFuncSetAttribute(f, cudaFuncAttributeMaxDynamicSharedMemorySize, sm90s::Layout::BYTES));
-  for (const void* f :
-       {(const void*)sparse_mla_fp8_v7, (const void*)sparse_mla_fp8_v5_pair_consumers_alone,
-        (const void*)sparse_mla_fp8_v5_pair_producer_alone,
-        (const void*)sparse_mla_fp8_v7_producer_alone})
-    CK(cudaFuncSetAttribute(f, cudaFuncAttributeMaxDynamicSharedMemorySize, sm90s::Layout::BYTES));
-  for (const void* f :
-       {(const void*)sparse_mla_fp8_v11, (const void*)sparse_mla_fp8_v11f,
-        (const void*)sparse_mla_fp8_v11_producer_alone,
-        (const void*)sparse_mla_fp8_v11_consumers_alone, (const void*)sparse_mla_fp8_v12,
-        (const void*)sparse_mla_fp8_v12f, (const void*)sparse_mla_fp8_v12_producer_alone,
-        (const void*)sparse_mla_fp8_v12h, (const void*)sparse_mla_fp8_v12h_producer_alone})
-    CK(cudaFuncSetAttribute(f, cudaFuncAttributeMaxDynamicSharedMemorySize,
-                            sm90s::v11::Layout::BYTES));
   for (const void* f :
        {(const void*)sparse_mla_fp8_v13, (const void*)sparse_mla_fp8_v13_producer_alone,
         (const void*)sparse_mla_fp8_v13_consumers_alone, (const void*)sparse_mla_fp8_v13r,
@@ -497,15 +269,14 @@ static void print_cluster_occupancy() {
   auto one = [](const char* name, const void* fn) {
     cudaLaunchConfig_t cfg = {};
     cfg.gridDim = dim3(2, 256);
-    cfg.blockDim = dim3(sm90s::THREADS);
-    cfg.dynamicSmemBytes = sm90s::Layout::BYTES;
+    cfg.blockDim = dim3(sm90s::v13::THREADS13);
+    cfg.dynamicSmemBytes = sm90s::v13::Layout::BYTES;
     int n = -1;
     const cudaError_t e = cudaOccupancyMaxActiveClusters(&n, fn, &cfg);
     printf("OCCUPANCY %s: %d clusters of 2 at once (%s)\n", name, n, cudaGetErrorString(e));
     cudaGetLastError();
   };
-  one("sparse_mla_fp8_v5_pair", (const void*)sparse_mla_fp8_v5_pair);
-  one("sparse_mla_fp8_v7", (const void*)sparse_mla_fp8_v7);
+  one("sparse_mla_fp8_v14", (const void*)sparse_mla_fp8_v14);
 }
 
 // The launches the Java cuda backend makes (CudaDsaOps.sparse): grid (2 head halves, rows).
@@ -515,7 +286,7 @@ static void run_sparse(bool fp8, const __nv_bfloat16* q, const void* cache, cons
   dim3 grid(2, batch * T);
   const uint8_t* c8 = (const uint8_t*)cache;
   const __nv_bfloat16* c16 = (const __nv_bfloat16*)cache;
-  constexpr int TH = sm90s::THREADS, SM = sm90s::Layout::BYTES, SM11 = sm90s::v11::Layout::BYTES;
+  constexpr int TH = sm90s::THREADS, SM = sm90s::Layout::BYTES;
   constexpr int TH13 = sm90s::v13::THREADS13, SM13 = sm90s::v13::Layout::BYTES;
   switch (g_impl.kind) {
     case Kind::V4:
@@ -524,88 +295,11 @@ static void run_sparse(bool fp8, const __nv_bfloat16* q, const void* cache, cons
       else
         sparse_mla_bf16_v4<<<grid, TH, SM>>>(q, c16, idx, out, T, P, k, scaleLog2);
       break;
-    case Kind::V5:
-      sparse_mla_fp8_v5<<<grid, TH, SM>>>(q, c8, idx, out, T, P, k, scaleLog2);
-      break;
-    case Kind::V5PAIR:
-      sparse_mla_fp8_v5_pair<<<grid, TH, SM>>>(q, c8, idx, out, T, P, k, scaleLog2);
-      break;
-    case Kind::V6:
-      sparse_mla_fp8_v6<<<grid, TH, sm90s::Layout::BYTES6>>>(q, c8, idx, out, T, P, k, scaleLog2);
-      break;
     case Kind::V4CONS:
       sparse_mla_fp8_v4_consumers_alone<<<grid, TH, SM>>>(q, c8, idx, out, T, P, k, scaleLog2);
       break;
     case Kind::V4PROD:
       sparse_mla_fp8_v4_producer_alone<<<grid, TH, SM>>>(q, c8, idx, out, T, P, k, scaleLog2);
-      break;
-    case Kind::V6PROD:
-      sparse_mla_fp8_v6_producer_alone<<<grid, TH, sm90s::Layout::BYTES6>>>(q, c8, idx, out, T, P,
-                                                                            k, scaleLog2);
-      break;
-    case Kind::V7:
-      sparse_mla_fp8_v7<<<grid, TH, SM>>>(q, c8, idx, out, T, P, k, scaleLog2);
-      break;
-    case Kind::V5PCONS:
-      sparse_mla_fp8_v5_pair_consumers_alone<<<grid, TH, SM>>>(q, c8, idx, out, T, P, k, scaleLog2);
-      break;
-    case Kind::V5PPROD:
-      sparse_mla_fp8_v5_pair_producer_alone<<<grid, TH, SM>>>(q, c8, idx, out, T, P, k, scaleLog2);
-      break;
-    case Kind::V7PROD:
-      sparse_mla_fp8_v7_producer_alone<<<grid, TH, SM>>>(q, c8, idx, out, T, P, k, scaleLog2);
-      break;
-    case Kind::V8:
-      sparse_mla_fp8_v8<<<grid, TH, sm90s::Layout8::BYTES>>>(q, c8, idx, out, T, P, k, scaleLog2);
-      break;
-    case Kind::V8PROD:
-      sparse_mla_fp8_v8_producer_alone<<<grid, TH, sm90s::Layout8::BYTES>>>(q, c8, idx, out, T, P,
-                                                                            k, scaleLog2);
-      break;
-    case Kind::V9:
-      sparse_mla_fp8_v9<<<grid, TH, SM>>>(q, c8, idx, out, T, P, k, scaleLog2);
-      break;
-    case Kind::V9B:
-      sparse_mla_fp8_v9b<<<grid, TH, SM>>>(q, c8, idx, out, T, P, k, scaleLog2);
-      break;
-    case Kind::V9PROD:
-      sparse_mla_fp8_v9_producer_alone<<<grid, TH, SM>>>(q, c8, idx, out, T, P, k, scaleLog2);
-      break;
-    case Kind::V10:
-      sparse_mla_fp8_v10<<<grid, TH, SM>>>(q, c8, idx, out, T, P, k, scaleLog2);
-      break;
-    case Kind::V10F:
-      sparse_mla_fp8_v10f<<<grid, TH, SM>>>(q, c8, idx, out, T, P, k, scaleLog2);
-      break;
-    case Kind::V10PROD:
-      sparse_mla_fp8_v10_producer_alone<<<grid, TH, SM>>>(q, c8, idx, out, T, P, k, scaleLog2);
-      break;
-    case Kind::V11:
-      sparse_mla_fp8_v11<<<grid, TH, SM11>>>(q, c8, idx, out, T, P, k, scaleLog2);
-      break;
-    case Kind::V11F:
-      sparse_mla_fp8_v11f<<<grid, TH, SM11>>>(q, c8, idx, out, T, P, k, scaleLog2);
-      break;
-    case Kind::V11PROD:
-      sparse_mla_fp8_v11_producer_alone<<<grid, TH, SM11>>>(q, c8, idx, out, T, P, k, scaleLog2);
-      break;
-    case Kind::V11CONS:
-      sparse_mla_fp8_v11_consumers_alone<<<grid, TH, SM11>>>(q, c8, idx, out, T, P, k, scaleLog2);
-      break;
-    case Kind::V12:
-      sparse_mla_fp8_v12<<<grid, TH, SM11>>>(q, c8, idx, out, T, P, k, scaleLog2);
-      break;
-    case Kind::V12F:
-      sparse_mla_fp8_v12f<<<grid, TH, SM11>>>(q, c8, idx, out, T, P, k, scaleLog2);
-      break;
-    case Kind::V12PROD:
-      sparse_mla_fp8_v12_producer_alone<<<grid, TH, SM11>>>(q, c8, idx, out, T, P, k, scaleLog2);
-      break;
-    case Kind::V12H:
-      sparse_mla_fp8_v12h<<<grid, TH, SM11>>>(q, c8, idx, out, T, P, k, scaleLog2);
-      break;
-    case Kind::V12HPROD:
-      sparse_mla_fp8_v12h_producer_alone<<<grid, TH, SM11>>>(q, c8, idx, out, T, P, k, scaleLog2);
       break;
     case Kind::V13:
       sparse_mla_fp8_v13<<<grid, TH13, SM13>>>(q, c8, idx, out, T, P, k, scaleLog2);
@@ -919,9 +613,8 @@ int main(int argc, char** argv) {
     if (impl == i.name) found = &i;
   if ((mode != "check" && mode != "bench") || !found) {
     fprintf(stderr,
-            "usage: sparse_bench check|bench v4|v5|v5pair|v6|v7|v3|v4cons|v4prod|v6prod|v5paircons|"
-            "v5pairprod|v7prod|v8|v8prod|v9|v9b|v9prod|v10|v10f|v10prod|v11|v11f|v11prod|v11cons|"
-            "v12|v12f|v12prod|v12h|v12hprod|v13|v13prod|v13cons|v13r|v13s|v13rs|v13rsprod|v14|"
+            "usage: sparse_bench check|bench v4|v3|v4cons|v4prod|v13|v13prod|v13cons|v13r|v13s|v13rs|"
+            "v13rsprod|v14|"
             "v14s1|v14prod|v14cons\n");
     return 2;
   }
@@ -932,7 +625,7 @@ int main(int argc, char** argv) {
   printf("== %s %s on %s (%d SMs); smem v4 %d B, v3 bf16 %d B, v3 fp8 %d B\n", mode.c_str(),
          g_impl.name, prop.name, prop.multiProcessorCount, sm90s::Layout::BYTES, v3_smem(false),
          v3_smem(true));
-  if (g_impl.kind == Kind::V5PAIR || g_impl.kind == Kind::V7) print_cluster_occupancy();
+  if (g_impl.kind == Kind::V14) print_cluster_occupancy();
   fflush(stdout);
   if (mode == "check" && g_impl.diag) {
     printf("CHECKS %s: a diagnostic build, not checked (its outputs are wrong by design)\n",

@@ -11,7 +11,7 @@ extern "C" __global__ void __launch_bounds__(sm90s::THREADS, 1)
     sparse_mla_bf16_v4(const __nv_bfloat16* __restrict__ q, const __nv_bfloat16* __restrict__ cache,
                        const int* __restrict__ indices, __nv_bfloat16* __restrict__ out, int T,
                        int P, int k, float scaleLog2) {
-  sm90s::sparse_mla<false, false>(
+  sm90s::sparse_mla<false>(
       {q, reinterpret_cast<const uint8_t*>(cache), indices, out, T, P, k, scaleLog2});
 }
 
