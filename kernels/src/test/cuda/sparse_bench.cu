@@ -54,8 +54,7 @@ extern "C" __global__ void __launch_bounds__(sm90s::THREADS, 1)
                                       const int* __restrict__ indices,
                                       __nv_bfloat16* __restrict__ out, int T, int P, int k,
                                       float scaleLog2) {
-  sm90s::sparse_mla<true, sm90s::DIAG_CONSUMERS>(
-      {q, cache, indices, out, T, P, k, scaleLog2});
+  sm90s::sparse_mla<true, sm90s::DIAG_CONSUMERS>({q, cache, indices, out, T, P, k, scaleLog2});
 }
 extern "C" __global__ void __launch_bounds__(sm90s::THREADS, 1)
     sparse_mla_fp8_v4_producer_alone(const __nv_bfloat16* __restrict__ q,
@@ -63,8 +62,7 @@ extern "C" __global__ void __launch_bounds__(sm90s::THREADS, 1)
                                      const int* __restrict__ indices,
                                      __nv_bfloat16* __restrict__ out, int T, int P, int k,
                                      float scaleLog2) {
-  sm90s::sparse_mla<true, sm90s::DIAG_PRODUCER>(
-      {q, cache, indices, out, T, P, k, scaleLog2});
+  sm90s::sparse_mla<true, sm90s::DIAG_PRODUCER>({q, cache, indices, out, T, P, k, scaleLog2});
 }
 // Version 13's diagnostics (driver only).
 #define SPARSE_FP8_V13_DRIVER(NAME, DIAG, REL, SETS)                                              \
@@ -612,10 +610,11 @@ int main(int argc, char** argv) {
   for (const Impl& i : kImpls)
     if (impl == i.name) found = &i;
   if ((mode != "check" && mode != "bench") || !found) {
-    fprintf(stderr,
-            "usage: sparse_bench check|bench v4|v3|v4cons|v4prod|v13|v13prod|v13cons|v13r|v13s|v13rs|"
-            "v13rsprod|v14|"
-            "v14s1|v14prod|v14cons\n");
+    fprintf(
+        stderr,
+        "usage: sparse_bench check|bench v4|v3|v4cons|v4prod|v13|v13prod|v13cons|v13r|v13s|v13rs|"
+        "v13rsprod|v14|"
+        "v14s1|v14prod|v14cons\n");
     return 2;
   }
   g_impl = *found;

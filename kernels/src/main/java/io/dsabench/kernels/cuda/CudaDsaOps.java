@@ -569,8 +569,9 @@ final class CudaDsaOps {
   }
 
   // Version 4 (sm_90a): CTA = 64 heads of one row, a producer warpgroup and two consumer
-  // warpgroups (v8: one tile fed from a raw-entry ring); the cluster of 2 of the fp8 CTA-pair
-  // candidates (v5pair, v7) is compiled in, so every launch is plain.
+  // warpgroups (v13: the same three warpgroups in FlashMLA's roles); grid, threads and shared
+  // memory
+  // from the kernel's exports.
   private void sparseV4(
       Ops.SparseAttention op, boolean fp8, int rows, float scaleLog2, String version, String site) {
     String module = SparseShape.v4Module(fp8);
