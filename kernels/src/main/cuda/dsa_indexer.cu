@@ -200,12 +200,9 @@ constexpr int WG_STAGES = 3;
 }  // namespace
 
 template <int NQ>
-__device__ __forceinline__ void indexer_wgmma_body(const uint8_t* __restrict__ q,
-                                                   const float* __restrict__ w,
-                                                   const uint8_t* __restrict__ k,
-                                                   const float* __restrict__ kscale,
-                                                   float* __restrict__ logits, int T, int P,
-                                                   int splitLen) {
+__device__ __forceinline__ void indexer_wgmma_body(
+    const uint8_t* __restrict__ q, const float* __restrict__ w, const uint8_t* __restrict__ k,
+    const float* __restrict__ kscale, float* __restrict__ logits, int T, int P, int splitLen) {
   extern __shared__ uint8_t smem_raw[];
   const uint32_t raw = dsak::smem_u32(smem_raw);
   const uint32_t base = (raw + 1023u) & ~1023u;
@@ -340,16 +337,19 @@ __device__ __forceinline__ void indexer_wgmma_body(const uint8_t* __restrict__ q
   }
 }
 
-// Dynamic shared memory of dsa_indexer_fp8_wgmma<NQ>: 1024 + NQ*8192 + 3*8192 + NQ*256 bytes.
+// Dynamic shared memory of dsa_indexer_fp8_wgmma<NQ>: dsa_indexer_fp8_wgmma_smem_q<NQ> = 1024 +
+// NQ*8192 + 3*8192 + NQ*256 bytes (CudaDsaOps.wgmmaIndexerSmem; CudaDsaOpsTest checks the two
+// agree).
 #define DSA_INDEXER_WGMMA(NQ)                                                                     \
   extern "C" __global__ void __launch_bounds__(128, 3) dsa_indexer_fp8_wgmma_q##NQ(               \
       const uint8_t* __restrict__ q, const float* __restrict__ w, const uint8_t* __restrict__ k,  \
       const float* __restrict__ kscale, float* __restrict__ logits, int T, int P, int splitLen) { \
     indexer_wgmma_body<NQ>(q, w, k, kscale, logits, T, P, splitLen);                              \
-  }
+  }                                                                                               \
+  extern "C" __device__ const int dsa_indexer_fp8_wgmma_smem_q##NQ =                              \
+      1024 + NQ * 8192 + WG_STAGES * 8192 + NQ * 256;
 DSA_INDEXER_WGMMA(1)
 DSA_INDEXER_WGMMA(2)
 DSA_INDEXER_WGMMA(4)
 
 extern "C" __device__ const int dsa_indexer_fp8_wgmma_threads = 128;
-

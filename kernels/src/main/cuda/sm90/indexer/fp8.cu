@@ -422,17 +422,17 @@ __device__ __forceinline__ float ix8_group_max(float m) {
 }
 
 // Round idx13 (v13bs; v13bg lost): v12b with its group maxima taken off the consumers altogether.
-// v12bg's four redux.sync (a lost candidate) sat in each consumer warp's epilogue, and at one CTA per SM (two consumer
-// warps per SM sub-partition, both in products or epilogue) every cycle there is a cycle of the
-// item (kernels/NOTES.md, rounds idx12 / idx13). Here each consumer lane also writes its finished
-// logit (-inf past P) into a per-stage staging slot in shared memory (one STS) and arrives on the
-// slot's "ready" barrier; warp 1 of the producer warpgroup, idle in v12b, waits for it, reads the
-// slot as float4 runs (4 keys per lane per query), finishes each 8-key group's max with one xor-1
-// shuffle and stores the maxima (64-byte runs per query), and releases the slot on its "free"
-// barrier, which a consumer tests (mbarrier.test_wait, no block) before its wgmma wait and waits on
-// only if the test failed, before it writes the slot STAGES items later. v13bs also moves the
-// logits' global store to that warp (16-byte stores, 512 contiguous bytes per query and item, where
-// P % 4 == 0): the consumer's epilogue keeps only the STS.
+// v12bg's four redux.sync (a lost candidate) sat in each consumer warp's epilogue, and at one CTA
+// per SM (two consumer warps per SM sub-partition, both in products or epilogue) every cycle there
+// is a cycle of the item (kernels/NOTES.md, rounds idx12 / idx13). Here each consumer lane also
+// writes its finished logit (-inf past P) into a per-stage staging slot in shared memory (one STS)
+// and arrives on the slot's "ready" barrier; warp 1 of the producer warpgroup, idle in v12b, waits
+// for it, reads the slot as float4 runs (4 keys per lane per query), finishes each 8-key group's
+// max with one xor-1 shuffle and stores the maxima (64-byte runs per query), and releases the slot
+// on its "free" barrier, which a consumer tests (mbarrier.test_wait, no block) before its wgmma
+// wait and waits on only if the test failed, before it writes the slot STAGES items later. v13bs
+// also moves the logits' global store to that warp (16-byte stores, 512 contiguous bytes per query
+// and item, where P % 4 == 0): the consumer's epilogue keeps only the STS.
 constexpr int IX13_ROW = 144;  // floats per query row of a staging slot: 128 keys + 16 of padding
 // (the consumer lanes' STS, at 16 * (query) + 8 * (key half) + (lane >> 2), hit 32 distinct banks)
 constexpr int ix13_smem(int nq, int stages, int span) {
@@ -533,9 +533,9 @@ __device__ __forceinline__ void ix13_maxima(const float* sStg, uint32_t ready0, 
 // (3, v12*g's maxima by redux.sync, lost and left.)
 // SPAN: round idx12's producer knob (above ix12_smem); kMap's box is SPAN keys and sMap's
 // ix12_sbox(SPAN) floats.
-// MW, MEMPTY (round idx14; v13bs: 1, false; v14g3e: 3, true): MW maxima warps (warps 1 .. MW of the producer
-// warpgroup; item li is warp 1 + li % MW's); MEMPTY: the maxima warp releases a staging slot by
-// arriving on the stage's empty barrier (256 + 32 arrivals) instead of a free barrier. The
+// MW, MEMPTY (round idx14; v13bs: 1, false; v14g3e: 3, true): MW maxima warps (warps 1 .. MW of the
+// producer warpgroup; item li is warp 1 + li % MW's); MEMPTY: the maxima warp releases a staging
+// slot by arriving on the stage's empty barrier (256 + 32 arrivals) instead of a free barrier. The
 // producer refills a stage only after that, and a consumer writes slot s for item li only after
 // stage s's keys for li landed, so the consumers need no free test or wait at all.
 template <int NQ, int GMAX, int STAGES = IX8_STAGES, int SPAN = IX_BK, int MW = 1,
@@ -571,11 +571,11 @@ __device__ __forceinline__ void indexer_v8_body(const CUtensorMap* qMap, const C
   const uint32_t raw = dsak::smem_u32(smem_raw);
   const uint32_t base = (raw + 1023u) & ~1023u;
   uint8_t* const sgen = smem_raw + (base - raw);
-  const uint32_t sQ = base;                         // 2 slots of QBYTES
-  const uint32_t sK = sQ + 2 * QBYTES;              // STAGES x SKB
-  const uint32_t sS = sK + STAGES * SKB;            // STAGES x SSLOT bytes
-  const uint32_t sW = sS + STAGES * SSLOT;          // 2 slots of NQ x 64 floats
-  const uint32_t sStg = sW + 2 * NQ * 256;          // v13*: STAGES x NQ rows of IX13_ROW floats
+  const uint32_t sQ = base;                 // 2 slots of QBYTES
+  const uint32_t sK = sQ + 2 * QBYTES;      // STAGES x SKB
+  const uint32_t sS = sK + STAGES * SKB;    // STAGES x SSLOT bytes
+  const uint32_t sW = sS + STAGES * SSLOT;  // 2 slots of NQ x 64 floats
+  const uint32_t sStg = sW + 2 * NQ * 256;  // v13*: STAGES x NQ rows of IX13_ROW floats
   const uint32_t sBar = sStg + STG_BYTES;
   float* const sStgG = reinterpret_cast<float*>(sgen + (sStg - base));
   const float* const sSg = reinterpret_cast<const float*>(sgen + (sS - base));
@@ -856,15 +856,15 @@ DSA_INDEXER_V8(2)
 // Round idx12's v12b (v8's launch: same grid, threads and maps, except its key box of 128 keys and
 // scale box of 132 floats, exported below): one 128-key stage for both consumers; v8's parameters,
 // shared memory dsa_indexer_fp8_v12b_smem_q<NQ>.
-#define DSA_INDEXER_V12B(NQ)                                                                 \
-  extern "C" __global__ void __launch_bounds__(IX8_THREADS, 1) dsa_indexer_fp8_v12b_q##NQ(   \
-      const __grid_constant__ CUtensorMap qMap, const __grid_constant__ CUtensorMap kMap,    \
-      const __grid_constant__ CUtensorMap sMap, const float* __restrict__ w,                 \
-      float* __restrict__ logits, int batch, int T, int P) {                                 \
-    indexer_v8_body<NQ, 0, IX12B_STAGES, 2 * IX_BK>(&qMap, &kMap, &sMap, w, logits, batch, T, \
-                                                    P, nullptr);                             \
-  }                                                                                          \
-  extern "C" __device__ const int dsa_indexer_fp8_v12b_smem_q##NQ =                          \
+#define DSA_INDEXER_V12B(NQ)                                                                     \
+  extern "C" __global__ void __launch_bounds__(IX8_THREADS, 1) dsa_indexer_fp8_v12b_q##NQ(       \
+      const __grid_constant__ CUtensorMap qMap, const __grid_constant__ CUtensorMap kMap,        \
+      const __grid_constant__ CUtensorMap sMap, const float* __restrict__ w,                     \
+      float* __restrict__ logits, int batch, int T, int P) {                                     \
+    indexer_v8_body<NQ, 0, IX12B_STAGES, 2 * IX_BK>(&qMap, &kMap, &sMap, w, logits, batch, T, P, \
+                                                    nullptr);                                    \
+  }                                                                                              \
+  extern "C" __device__ const int dsa_indexer_fp8_v12b_smem_q##NQ =                              \
       ix12_smem(NQ, IX12B_STAGES, 2 * IX_BK);
 DSA_INDEXER_V12B(1)
 DSA_INDEXER_V12B(2)
@@ -873,15 +873,15 @@ DSA_INDEXER_V12B(2)
 // dealt round robin, the consumers storing the logits as v12b, each staging slot released on its
 // key stage's empty barrier: MW = 3, MEMPTY). v12b's launch and maps, v8g's parameters; shared
 // memory dsa_indexer_fp8_<name>_smem_q<NQ> (equal for both).
-#define DSA_INDEXER_V13(NAME, NQ, GMAX, MW, MEMPTY)                                               \
-  extern "C" __global__ void __launch_bounds__(IX8_THREADS, 1) dsa_indexer_fp8_##NAME##_q##NQ(    \
-      const __grid_constant__ CUtensorMap qMap, const __grid_constant__ CUtensorMap kMap,         \
-      const __grid_constant__ CUtensorMap sMap, const float* __restrict__ w,                      \
-      float* __restrict__ logits, int batch, int T, int P, float* __restrict__ gmax) {            \
-    indexer_v8_body<NQ, GMAX, IX12B_STAGES, 2 * IX_BK, MW, MEMPTY>(&qMap, &kMap, &sMap, w,        \
-                                                                   logits, batch, T, P, gmax);    \
-  }                                                                                               \
-  extern "C" __device__ const int dsa_indexer_fp8_##NAME##_smem_q##NQ =                           \
+#define DSA_INDEXER_V13(NAME, NQ, GMAX, MW, MEMPTY)                                                \
+  extern "C" __global__ void __launch_bounds__(IX8_THREADS, 1) dsa_indexer_fp8_##NAME##_q##NQ(     \
+      const __grid_constant__ CUtensorMap qMap, const __grid_constant__ CUtensorMap kMap,          \
+      const __grid_constant__ CUtensorMap sMap, const float* __restrict__ w,                       \
+      float* __restrict__ logits, int batch, int T, int P, float* __restrict__ gmax) {             \
+    indexer_v8_body<NQ, GMAX, IX12B_STAGES, 2 * IX_BK, MW, MEMPTY>(&qMap, &kMap, &sMap, w, logits, \
+                                                                   batch, T, P, gmax);             \
+  }                                                                                                \
+  extern "C" __device__ const int dsa_indexer_fp8_##NAME##_smem_q##NQ =                            \
       ix13_smem(NQ, IX12B_STAGES, 2 * IX_BK);
 DSA_INDEXER_V13(v13bs, 1, 5, 1, false)
 DSA_INDEXER_V13(v13bs, 2, 5, 1, false)

@@ -1,7 +1,7 @@
 // Causal top-k that reads only the parts of a row that can hold a winner, guided by the 8-key
 // group maxima the indexer wrote beside the logits (an indexer g variant, sm90/indexer/fp8.cu:
-// gmax[row * ceil(P/8) + key / 8], invisible keys counted as -inf). Semantics as dsa_topk.cu: the k largest visible keys
-// of each row, -1 padded, order unspecified.
+// gmax[row * ceil(P/8) + key / 8], invisible keys counted as -inf). Semantics as dsa_topk.cu: the k
+// largest visible keys of each row, -1 padded, order unspecified.
 //
 // Why: v10 reads the whole row (512 KB at 128K) and spends ~10 us per row on a sampled threshold
 // before it streams; a decode top-k of 128 rows is then 42-45 us, one lone CTA per SM streaming
