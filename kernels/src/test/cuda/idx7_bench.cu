@@ -1004,8 +1004,7 @@ int main(int argc, char** argv) {
                           (int)sizeof(Gmax3Smem)));
   const std::vector<std::string> all = {"v2", "v6", "v6g", "v8", "v8g"};
   if (mode == "check") {
-    for (const char* n :
-         {"v6", "v6g", "v8", "v8g", "v8h", "v12b", "v13bs", "v14g3e"}) {
+    for (const char* n : {"v6", "v6g", "v8", "v8g", "v8h", "v12b", "v13bs", "v14g3e"}) {
       if (!enabled(n)) continue;
       const Cand& c = *cand(n);
       check_cpu(c, 3, 2, 3001, 2);          // decode, NQ = 2, partial last block

@@ -400,7 +400,7 @@ static void check_topk_cases(TopkImpl v) {
   check_topk(v, 1, 3, 1000, 16, 0, 27);
   check_topk(v, 64, 2, 65537, 2048, 0, 28, 2);  // many rows, odd P: misaligned slices
   if (v == TOPK_GMAX2) {  // the gmax paths: aligned rows at 32K / 128K, level-2 refinement,
-                         // clustered rows
+                          // clustered rows
     check_topk(v, 2, 2, 32768, 2048, 0, 29);     // G = 2k exactly at t = 1
     check_topk(v, 1, 3, 131072, 2048, 256, 30);  // coarse ties: many groups in the threshold bin
     check_topk(v, 2, 1, 98304, 1000, 0, 31);     // k != 2048
