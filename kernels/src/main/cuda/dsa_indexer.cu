@@ -199,18 +199,10 @@ constexpr int WG_BK = 64;
 constexpr int WG_STAGES = 3;
 }  // namespace
 
-// SSCALE (v5): each block's 64 key scales ride with its keys (4-byte cp.async into a per-stage
-//   slot after the weights) instead of being loaded from global memory after the products: in v2
-//   that load is a cold DRAM round trip between wgmma_wait and the epilogue, on every block's
-//   dependent chain.
-// GMAX (v5g): also writes the largest logit of every 8-key group, gmax[row * ceil(P/8) + key/8]
-//   (invisible keys count as -inf), for the top-k that reads only the groups that can hold a
-//   winner (sm90/topk/gmax.cu).
-template <int NQ, bool SSCALE = false, bool GMAX = false>
+template <int NQ>
 __device__ __forceinline__ void indexer_wgmma_body(
     const uint8_t* __restrict__ q, const float* __restrict__ w, const uint8_t* __restrict__ k,
-    const float* __restrict__ kscale, float* __restrict__ logits, int T, int P, int splitLen,
-    float* __restrict__ gmax = nullptr) {
+    const float* __restrict__ kscale, float* __restrict__ logits, int T, int P, int splitLen) {
   extern __shared__ uint8_t smem_raw[];
   const uint32_t raw = dsak::smem_u32(smem_raw);
   const uint32_t base = (raw + 1023u) & ~1023u;
@@ -218,10 +210,6 @@ __device__ __forceinline__ void indexer_wgmma_body(
   const uint32_t sQ = base;
   const uint32_t sK = base + NQ * 8192;
   float* const sW = reinterpret_cast<float*>(sgen + NQ * 8192 + WG_STAGES * 8192);
-  // SSCALE: WG_STAGES slots of 64 scales after the weights.
-  const uint32_t sS = base + NQ * 8192 + WG_STAGES * 8192 + NQ * 256;
-  const float* const sSg =
-      reinterpret_cast<const float*>(sgen + NQ * 8192 + WG_STAGES * 8192 + NQ * 256);
 
   const int tid = threadIdx.x, lane = tid & 31, warp = tid >> 5;
   const int b = blockIdx.y;
@@ -256,15 +244,6 @@ __device__ __forceinline__ void indexer_wgmma_body(
       const bool ok = key < P;
       dsak::cp_async_16(st + dsak::swz(r, ch, 8), kseq + (size_t)(ok ? key : 0) * 128 + ch * 16,
                         ok ? 16 : 0);
-    }
-    if constexpr (SSCALE) {
-      // 4-byte copies: a sequence's scales start at b * P floats, not 16-byte aligned for odd P.
-      if (tid < 64) {
-        const int key = kb + tid;
-        const bool ok = key < P;
-        dsak::cp_async_4(sS + ((j % WG_STAGES) * 64 + tid) * 4,
-                         kscale + (size_t)b * P + (ok ? key : 0), ok ? 4 : 0);
-      }
     }
   };
   // Groups 0 .. WG_STAGES-2 (the q tile rides in group 0); one group is committed per iteration,
@@ -306,14 +285,8 @@ __device__ __forceinline__ void indexer_wgmma_body(
 
     const int kb = k0 + j * WG_BK;
     const int key0 = kb + warp * 16 + (lane >> 2), key1 = key0 + 8;
-    float sc0, sc1;
-    if constexpr (SSCALE) {  // zero-filled past P by the copy
-      sc0 = sSg[(j % WG_STAGES) * 64 + warp * 16 + (lane >> 2)];
-      sc1 = sSg[(j % WG_STAGES) * 64 + warp * 16 + (lane >> 2) + 8];
-    } else {
-      sc0 = key0 < P ? __ldg(kscale + (size_t)b * P + key0) : 0.f;
-      sc1 = key1 < P ? __ldg(kscale + (size_t)b * P + key1) : 0.f;
-    }
+    const float sc0 = key0 < P ? __ldg(kscale + (size_t)b * P + key0) : 0.f;
+    const float sc1 = key1 < P ? __ldg(kscale + (size_t)b * P + key1) : 0.f;
     float v0[NQ], v1[NQ];
 #pragma unroll
     for (int qi = 0; qi < NQ; qi++) {
@@ -336,9 +309,6 @@ __device__ __forceinline__ void indexer_wgmma_body(
     }
     // Lane (lane & 3) == qi of each quad stores query qi's two keys.
     const int qi = lane & 3;
-    // GMAX: this lane's two logits as stored (the same values, so a group's maximum is exactly
-    // the largest logit stored in it); -inf for lanes and keys that store nothing.
-    float m0 = -INFINITY, m1 = -INFINITY;
     if (qi < NQ) {
       float a0 = v0[0], a1 = v1[0];
 #pragma unroll
@@ -352,31 +322,8 @@ __device__ __forceinline__ void indexer_wgmma_body(
       if (t < T) {
         const int pos = P - T + t;
         float* dst = logits + (size_t)(b * T + t) * P;
-        if constexpr (GMAX) {
-          const float o0 = key0 <= pos ? a0 * sc0 : -INFINITY;
-          const float o1 = key1 <= pos ? a1 * sc1 : -INFINITY;
-          if (key0 < k1) dst[key0] = m0 = o0;
-          if (key1 < k1) dst[key1] = m1 = o1;
-        } else {
-          if (key0 < k1) dst[key0] = key0 <= pos ? a0 * sc0 : -INFINITY;
-          if (key1 < k1) dst[key1] = key1 <= pos ? a1 * sc1 : -INFINITY;
-        }
-      }
-    }
-    if constexpr (GMAX) {
-      // Lanes of one query (same lane & 3) hold the warp's keys 0..7 in m0 and 8..15 in m1: three
-      // xor shuffles over lane >> 2 give both 8-key group maxima; lanes 0..3 store them.
-#pragma unroll
-      for (int o = 4; o < 32; o <<= 1) {
-        m0 = fmaxf(m0, __shfl_xor_sync(0xffffffffu, m0, o));
-        m1 = fmaxf(m1, __shfl_xor_sync(0xffffffffu, m1, o));
-      }
-      const int t = t0 + lane;
-      const int gs = (P + 7) >> 3, g0 = (kb + warp * 16) >> 3;
-      if (lane < NQ && t < T && kb + warp * 16 < k1) {
-        float* gdst = gmax + (size_t)(b * T + t) * gs;
-        gdst[g0] = m0;
-        if (g0 + 1 < gs) gdst[g0 + 1] = m1;
+        if (key0 < k1) dst[key0] = key0 <= pos ? a0 * sc0 : -INFINITY;
+        if (key1 < k1) dst[key1] = key1 <= pos ? a1 * sc1 : -INFINITY;
       }
     }
   }
@@ -386,47 +333,23 @@ __device__ __forceinline__ void indexer_wgmma_body(
     for (int oq = 0; oq < NQ && t0 + oq < T; oq++) {
       float* dst = logits + (size_t)(b * T + t0 + oq) * P + fill0;
       for (int i = tid; i < len; i += 128) dst[i] = -INFINITY;
-      if constexpr (GMAX) {  // fill0 and k1 are multiples of 8 (or k1 = P)
-        const int gs = (P + 7) >> 3;
-        float* gdst = gmax + (size_t)(b * T + t0 + oq) * gs;
-        for (int g = (fill0 >> 3) + tid; g < ((k1 + 7) >> 3); g += 128) gdst[g] = -INFINITY;
-      }
     }
   }
 }
 
-// Dynamic shared memory of dsa_indexer_fp8_wgmma<NQ>: 1024 + NQ*8192 + 3*8192 + NQ*256 bytes.
+// Dynamic shared memory of dsa_indexer_fp8_wgmma<NQ>: dsa_indexer_fp8_wgmma_smem_q<NQ> = 1024 +
+// NQ*8192 + 3*8192 + NQ*256 bytes (CudaDsaOps.wgmmaIndexerSmem; CudaDsaOpsTest checks the two
+// agree).
 #define DSA_INDEXER_WGMMA(NQ)                                                                     \
   extern "C" __global__ void __launch_bounds__(128, 3) dsa_indexer_fp8_wgmma_q##NQ(               \
       const uint8_t* __restrict__ q, const float* __restrict__ w, const uint8_t* __restrict__ k,  \
       const float* __restrict__ kscale, float* __restrict__ logits, int T, int P, int splitLen) { \
     indexer_wgmma_body<NQ>(q, w, k, kscale, logits, T, P, splitLen);                              \
-  }
+  }                                                                                               \
+  extern "C" __device__ const int dsa_indexer_fp8_wgmma_smem_q##NQ =                              \
+      1024 + NQ * 8192 + WG_STAGES * 8192 + NQ * 256;
 DSA_INDEXER_WGMMA(1)
 DSA_INDEXER_WGMMA(2)
 DSA_INDEXER_WGMMA(4)
 
 extern "C" __device__ const int dsa_indexer_fp8_wgmma_threads = 128;
-
-// Version 5 (candidate): v2 (its stages, its grid) with each block's key scales staged in shared
-// memory beside its keys (SSCALE above). Dynamic shared memory dsa_indexer_fp8_v5_smem_q<NQ> =
-// 1024 + NQ*8192 + 3*8192 + NQ*256 + 3*256 bytes.
-// v5g: the same, also writing the 8-key group maxima gmax [batch*T, ceil(P/8)] (GMAX above) that
-// dsa_topk_gmax (sm90/topk/gmax.cu) reads; same shared memory.
-#define DSA_INDEXER_V5(NQ)                                                                        \
-  extern "C" __global__ void __launch_bounds__(128, 3) dsa_indexer_fp8_v5_q##NQ(                  \
-      const uint8_t* __restrict__ q, const float* __restrict__ w, const uint8_t* __restrict__ k,  \
-      const float* __restrict__ kscale, float* __restrict__ logits, int T, int P, int splitLen) { \
-    indexer_wgmma_body<NQ, true, false>(q, w, k, kscale, logits, T, P, splitLen);                 \
-  }                                                                                               \
-  extern "C" __global__ void __launch_bounds__(128, 3) dsa_indexer_fp8_v5g_q##NQ(                 \
-      const uint8_t* __restrict__ q, const float* __restrict__ w, const uint8_t* __restrict__ k,  \
-      const float* __restrict__ kscale, float* __restrict__ logits, int T, int P, int splitLen,   \
-      float* __restrict__ gmax) {                                                                 \
-    indexer_wgmma_body<NQ, true, true>(q, w, k, kscale, logits, T, P, splitLen, gmax);            \
-  }                                                                                               \
-  extern "C" __device__ const int dsa_indexer_fp8_v5_smem_q##NQ =                                 \
-      1024 + NQ * 8192 + 3 * 8192 + NQ * 256 + 3 * 256;
-DSA_INDEXER_V5(1)
-DSA_INDEXER_V5(2)
-DSA_INDEXER_V5(4)

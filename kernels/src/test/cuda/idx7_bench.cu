@@ -1,37 +1,32 @@
 // Standalone check + benchmark of indexer v8 / v8g (sm90/indexer/fp8.cu: a producer warp feeding
 // two consumer warpgroups through an mbarrier ring, persistent grid, TMA tensor maps) beside v2
-// (dsa_indexer.cu, shipped), v6 / v6g / v7 / v7g (round idx6), and of top-k gmax
-// (sm90/topk/gmax.cu) on the g kernels' group maxima against v2 + v10. No Java.
-// Build (repo root, GPU machine; round-idx7.sh does this; the check build adds
+// (dsa_indexer.cu), v6 / v6g (round idx6) and the later forms of v8 (v8h, v12b, v13bs, v14g3e),
+// and of top-k gmax3 (sm90/topk/gmax.cu) on the g kernels' group maxima against v10. No Java.
+// Build (repo root, GPU machine; round-idx14.sh does this; the check build adds
 // -DDSA_MBAR_TIMEOUT_NS=2000000000 so a barrier bug fails a launch instead of hanging):
 //   nvcc -std=c++17 -O3 -gencode arch=compute_90a,code=sm_90a -I kernels/src/main/cuda \
 //        kernels/src/test/cuda/idx7_bench.cu -o idx7_bench
-//   ./idx7_bench check|indexer|prefill|pipe [candidates, e.g. v8,v8g]
+//   ./idx7_bench check|indexer|prefill|idx9|pipe3|idx12|idx13|pipe13|idx14|pipe14|javalike
+//                [candidates, e.g. v8,v8g]
 // Checks (fresh random inputs, never zeros; outputs NaN-poisoned; sizes off every tile multiple):
 // every candidate's logits against a double-precision CPU reference on sampled keys, and bit for
 // bit against v2's on every logit (the candidates keep v2's arithmetic and order); the group
 // maxima bit for bit against the largest stored logit of each 8-key group. At the timed sizes the
-// same two comparisons run on the GPU on every logit and every group. Top-k gmax on a candidate's
+// same two comparisons run on the GPU on every logit and every group. Top-k gmax3 on a candidate's
 // maxima: 32 rows against a CPU nth_element. Timings: CUDA events, median of 10 after 2 warm-ups.
 // Lines start with CHECK, BENCH or SUMMARY.
 // Round idx9: candidate v8h (v8g's maxima finished under the next item's products), mode `idx9`
 // (v2 / v8 / v8g / v8h at four decode shapes, each shape timed twice in opposite orders) and mode
 // `pipe3` (v8 + v10, the default decode pipe, against v8g / v8h + top-k gmax3).
-// (Rounds idx10 and idx11 timed v9 / v9g, the ablations v8d / v9r and v8c / v8i / v8ci here; they
-// lost and left the sources: kernels/NOTES.md.)
-// Round idx12: candidates v12p / v12b (v8's producer knobs: two issuing pipes; one 128-key TMA box
-// per stage for both consumers), v12g / v12pg / v12bg (their g forms, group maxima by redux.sync),
-// mode `idx12` (them beside v8, v8g, v6 at six decode shapes, interleaved rounds, medians) and mode
-// `pipe12` (v8 + v10 against each g form + gmax3).
-// Round idx13: candidates v13bg / v13bs (v12b with the group maxima from a warp of the producer
-// warpgroup, on logits the consumers stage in shared memory; v13bs: that warp stores the logits
-// too), mode `idx13` (them beside v8, v12b, v12bg; ratios to v12b) and mode `pipe13` (v12b + v10,
-// the decode pipe today, against each g form + gmax3).
-// Round idx14: candidates v14g3 / v14g1e / v14g3e / v14s3e (v13b* with three maxima warps, items
-// dealt round robin, and / or the staging slot released on the stage's empty barrier, 'e': no free
-// barrier for the consumers to test), mode `idx14` (them beside v12b, v13bg, v13bs at 64 x 2 and
-// 64 x 1 @128K and 64 x 2 @32K, 5 interleaved rounds; ratios to v12b) and mode `pipe14` (v12b + v10
-// against each g form + gmax3 at 64 x 2 @128K).
+// Rounds idx12 / idx13 / idx14: v12b (one 128-key TMA box per stage for both consumers), v13bs
+// (v12b with the group maxima and the logits' stores by a warp of the producer warpgroup, on
+// logits the consumers stage in shared memory) and v14g3e (three such maxima warps, items dealt
+// round robin, the staging slot released on the stage's empty barrier), modes `idx12` / `idx13` /
+// `idx14` (interleaved rounds, medians, ratios to v8 or v12b) and `pipe13` / `pipe14` (v12b + v10
+// against each g form + gmax3).
+// (Rounds idx6 and idx10-idx14 also timed v5 / v5g, v7 / v7g, v9 / v9g, the ablations v8d / v9r,
+// v8c / v8i / v8ci, v12p / v12g / v12pg / v12bg, v13bg and v14g3 / v14g1e / v14s3e here, and mode
+// `pipe` top-k gmax; they lost and left the sources: kernels/NOTES.md.)
 // Mode `javalike` times v8 at 64 x 2,
 // 128K the driver's way and the way dsabench's Java harness does (CudaTimer: a hold kernel keeps
 // the stream until the launch is queued, so host latency is not timed; StageMeasurement: one launch
@@ -198,16 +193,6 @@ static int split_v2(int batch, int T, int P) {
   const int splits = std::min(maxSplits, want);
   return ((P + splits - 1) / splits + 127) / 128 * 128;
 }
-// v7's grid (CudaDsaOps.indexerWaveSplitLength): the most splits that still fit one wave of
-// 2 CTAs per SM.
-static int split_wave(int batch, int T, int P, int perSm) {
-  const int nq = nq_for(T);
-  const long ctas = (long)((T + nq - 1) / nq) * batch;
-  const int maxSplits = (P + 127) / 128;
-  const int splits = (int)std::max<long>(1, std::min<long>(maxSplits, (long)g_sms * perSm / ctas));
-  return ((P + splits - 1) / splits + 127) / 128 * 128;
-}
-
 typedef void (*Kern8)(const uint8_t*, const float*, const uint8_t*, const float*, float*, int, int,
                       int);
 typedef void (*Kern9)(const uint8_t*, const float*, const uint8_t*, const float*, float*, int, int,
@@ -222,7 +207,6 @@ struct Cand {
   Kern8 k8[3];  // q1, q2, q4 (no-gmax kernels)
   Kern9 k9[3];  // q1, q2, q4 (gmax kernels)
   int smem[3];
-  bool wave;        // v7's one-wave grid (q1, q2); q4 entries are v6's and use v2's grid
   bool persistent;  // v8: q1, q2 on tensor maps and a persistent grid; q4 entries are v6's
 };
 static const int kNqIdx[5] = {0, 0, 1, 1, 2};
@@ -232,72 +216,31 @@ static Cand g_cands[] = {
      {dsa_indexer_fp8_wgmma_q1, dsa_indexer_fp8_wgmma_q2, dsa_indexer_fp8_wgmma_q4},
      {},
      {0, 0, 0},
-     false,
-     false},
-    {"v5",
-     false,
-     {dsa_indexer_fp8_v5_q1, dsa_indexer_fp8_v5_q2, dsa_indexer_fp8_v5_q4},
-     {},
-     {0, 0, 0},
-     false,
-     false},
-    {"v5g",
-     true,
-     {},
-     {dsa_indexer_fp8_v5g_q1, dsa_indexer_fp8_v5g_q2, dsa_indexer_fp8_v5g_q4},
-     {0, 0, 0},
-     false,
      false},
     {"v6",
      false,
      {dsa_indexer_fp8_v6_q1, dsa_indexer_fp8_v6_q2, dsa_indexer_fp8_v6_q4},
      {},
      {0, 0, 0},
-     false,
      false},
     {"v6g",
      true,
      {},
      {dsa_indexer_fp8_v6g_q1, dsa_indexer_fp8_v6g_q2, dsa_indexer_fp8_v6g_q4},
      {0, 0, 0},
-     false,
      false},
-    {"v7",
-     false,
-     {dsa_indexer_fp8_v7_q1, dsa_indexer_fp8_v7_q2, dsa_indexer_fp8_v6_q4},
-     {},
-     {0, 0, 0},
-     true,
-     false},
-    {"v7g",
-     true,
-     {},
-     {dsa_indexer_fp8_v7g_q1, dsa_indexer_fp8_v7g_q2, dsa_indexer_fp8_v6g_q4},
-     {0, 0, 0},
-     true,
-     false},
-    // v8: k8 / k9 hold only the q4 fallback (v6's); q1 / q2 launch through g_v8 / g_v8g.
-    {"v8", false, {nullptr, nullptr, dsa_indexer_fp8_v6_q4}, {}, {0, 0, 0}, false, true},
-    {"v8g", true, {}, {nullptr, nullptr, dsa_indexer_fp8_v6g_q4}, {0, 0, 0}, false, true},
-    {"v8h", true, {}, {nullptr, nullptr, dsa_indexer_fp8_v6g_q4}, {0, 0, 0}, false, true},
-    // Round idx12: v8's producer knobs (two pipes; one 128-key stage for both consumers) and the
-    // redux group maxima.
-    {"v12p", false, {nullptr, nullptr, dsa_indexer_fp8_v6_q4}, {}, {0, 0, 0}, false, true},
-    {"v12b", false, {nullptr, nullptr, dsa_indexer_fp8_v6_q4}, {}, {0, 0, 0}, false, true},
-    {"v12g", true, {}, {nullptr, nullptr, dsa_indexer_fp8_v6g_q4}, {0, 0, 0}, false, true},
-    {"v12pg", true, {}, {nullptr, nullptr, dsa_indexer_fp8_v6g_q4}, {0, 0, 0}, false, true},
-    {"v12bg", true, {}, {nullptr, nullptr, dsa_indexer_fp8_v6g_q4}, {0, 0, 0}, false, true},
-    // Round idx13: v12b with the maxima (and for v13bs the logits' stores) by the maxima warp.
-    {"v13bg", true, {}, {nullptr, nullptr, dsa_indexer_fp8_v6g_q4}, {0, 0, 0}, false, true},
-    {"v13bs", true, {}, {nullptr, nullptr, dsa_indexer_fp8_v6g_q4}, {0, 0, 0}, false, true},
-    // Round idx14: v13b* with three maxima warps (3) and / or the slot released on empty (e).
-    {"v14g3", true, {}, {nullptr, nullptr, dsa_indexer_fp8_v6g_q4}, {0, 0, 0}, false, true},
-    {"v14g1e", true, {}, {nullptr, nullptr, dsa_indexer_fp8_v6g_q4}, {0, 0, 0}, false, true},
-    {"v14g3e", true, {}, {nullptr, nullptr, dsa_indexer_fp8_v6g_q4}, {0, 0, 0}, false, true},
-    {"v14s3e", true, {}, {nullptr, nullptr, dsa_indexer_fp8_v6g_q4}, {0, 0, 0}, false, true},
+    // v8 and its forms: k8 / k9 hold only the q4 fallback (v6's); q1 / q2 launch through g_pers.
+    {"v8", false, {nullptr, nullptr, dsa_indexer_fp8_v6_q4}, {}, {0, 0, 0}, true},
+    {"v8g", true, {}, {nullptr, nullptr, dsa_indexer_fp8_v6g_q4}, {0, 0, 0}, true},
+    {"v8h", true, {}, {nullptr, nullptr, dsa_indexer_fp8_v6g_q4}, {0, 0, 0}, true},
+    // Round idx12: one 128-key stage for both consumers.
+    {"v12b", false, {nullptr, nullptr, dsa_indexer_fp8_v6_q4}, {}, {0, 0, 0}, true},
+    // Rounds idx13 / idx14: v12b with the maxima (v13bs: and the logits' stores) by maxima warps.
+    {"v13bs", true, {}, {nullptr, nullptr, dsa_indexer_fp8_v6g_q4}, {0, 0, 0}, true},
+    {"v14g3e", true, {}, {nullptr, nullptr, dsa_indexer_fp8_v6g_q4}, {0, 0, 0}, true},
 };
 // The persistent kernels' q1 / q2 entries (v8's launch: tensor maps, one CTA per SM); span: the
-// keys per stage, i.e. kMap's box (v12b / v12bg: 128, with the 132-float scale box).
+// keys per stage, i.e. kMap's box (v12b, v13bs, v14g3e: 128, with the 132-float scale box).
 struct Persistent {
   const char* name;
   Kern8m k[2];  // no maxima
@@ -322,60 +265,20 @@ static Persistent g_pers[] = {
      {dsa_indexer_fp8_v8h_q1, dsa_indexer_fp8_v8h_q2},
      {&dsa_indexer_fp8_v8_smem_q1, &dsa_indexer_fp8_v8_smem_q2},
      64},
-    {"v12p",
-     {dsa_indexer_fp8_v12p_q1, dsa_indexer_fp8_v12p_q2},
-     {},
-     {&dsa_indexer_fp8_v12p_smem_q1, &dsa_indexer_fp8_v12p_smem_q2},
-     64},
     {"v12b",
      {dsa_indexer_fp8_v12b_q1, dsa_indexer_fp8_v12b_q2},
      {},
      {&dsa_indexer_fp8_v12b_smem_q1, &dsa_indexer_fp8_v12b_smem_q2},
-     128},
-    {"v12g",
-     {},
-     {dsa_indexer_fp8_v12g_q1, dsa_indexer_fp8_v12g_q2},
-     {&dsa_indexer_fp8_v12g_smem_q1, &dsa_indexer_fp8_v12g_smem_q2},
-     64},
-    {"v12pg",
-     {},
-     {dsa_indexer_fp8_v12pg_q1, dsa_indexer_fp8_v12pg_q2},
-     {&dsa_indexer_fp8_v12pg_smem_q1, &dsa_indexer_fp8_v12pg_smem_q2},
-     64},
-    {"v12bg",
-     {},
-     {dsa_indexer_fp8_v12bg_q1, dsa_indexer_fp8_v12bg_q2},
-     {&dsa_indexer_fp8_v12bg_smem_q1, &dsa_indexer_fp8_v12bg_smem_q2},
-     128},
-    {"v13bg",
-     {},
-     {dsa_indexer_fp8_v13bg_q1, dsa_indexer_fp8_v13bg_q2},
-     {&dsa_indexer_fp8_v13bg_smem_q1, &dsa_indexer_fp8_v13bg_smem_q2},
      128},
     {"v13bs",
      {},
      {dsa_indexer_fp8_v13bs_q1, dsa_indexer_fp8_v13bs_q2},
      {&dsa_indexer_fp8_v13bs_smem_q1, &dsa_indexer_fp8_v13bs_smem_q2},
      128},
-    {"v14g3",
-     {},
-     {dsa_indexer_fp8_v14g3_q1, dsa_indexer_fp8_v14g3_q2},
-     {&dsa_indexer_fp8_v14g3_smem_q1, &dsa_indexer_fp8_v14g3_smem_q2},
-     128},
-    {"v14g1e",
-     {},
-     {dsa_indexer_fp8_v14g1e_q1, dsa_indexer_fp8_v14g1e_q2},
-     {&dsa_indexer_fp8_v14g1e_smem_q1, &dsa_indexer_fp8_v14g1e_smem_q2},
-     128},
     {"v14g3e",
      {},
      {dsa_indexer_fp8_v14g3e_q1, dsa_indexer_fp8_v14g3e_q2},
      {&dsa_indexer_fp8_v14g3e_smem_q1, &dsa_indexer_fp8_v14g3e_smem_q2},
-     128},
-    {"v14s3e",
-     {},
-     {dsa_indexer_fp8_v14s3e_q1, dsa_indexer_fp8_v14s3e_q2},
-     {&dsa_indexer_fp8_v14s3e_smem_q1, &dsa_indexer_fp8_v14s3e_smem_q2},
      128},
 };
 static Persistent& pers(const char* name) {
@@ -400,19 +303,12 @@ static void setup_cands() {
     const int nq = 1 << i;
     g_cands[0].smem[i] = 1024 + nq * 8192 + 3 * 8192 + nq * 256;  // CudaDsaOps.wgmmaIndexerSmem
   }
-  const int v5s[3] = {read_const(dsa_indexer_fp8_v5_smem_q1),
-                      read_const(dsa_indexer_fp8_v5_smem_q2),
-                      read_const(dsa_indexer_fp8_v5_smem_q4)};
   const int v6s[3] = {read_const(dsa_indexer_fp8_v6_smem_q1),
                       read_const(dsa_indexer_fp8_v6_smem_q2),
                       read_const(dsa_indexer_fp8_v6_smem_q4)};
-  const int v7s[3] = {read_const(dsa_indexer_fp8_v7_smem_q1),
-                      read_const(dsa_indexer_fp8_v7_smem_q2), v6s[2]};
   for (int i = 0; i < 3; i++) {
-    g_cands[1].smem[i] = g_cands[2].smem[i] = v5s[i];
-    g_cands[3].smem[i] = g_cands[4].smem[i] = v6s[i];
-    g_cands[5].smem[i] = g_cands[6].smem[i] = v7s[i];
-    for (int c = 7; c < (int)(sizeof g_cands / sizeof g_cands[0]); c++)
+    g_cands[1].smem[i] = g_cands[2].smem[i] = v6s[i];
+    for (int c = 3; c < (int)(sizeof g_cands / sizeof g_cands[0]); c++)
       g_cands[c].smem[i] = v6s[i];  // only the q4 fallback uses it
   }
   for (Cand& c : g_cands)
@@ -441,15 +337,10 @@ static void setup_cands() {
   printf(
       "occupancy: v8g q2 %d CTAs/SM (%d threads, smem %d; q1 smem %d); v8_ctas_per_sm export %d\n",
       o8, g_v8_threads, g_v8_smem[1], g_v8_smem[0], read_const(dsa_indexer_fp8_v8_ctas_per_sm));
-  int o6 = 0, o7 = 0;
+  int o6 = 0;
   CK(cudaOccupancyMaxActiveBlocksPerMultiprocessor(&o6, dsa_indexer_fp8_v6g_q2, 128,
-                                                   g_cands[4].smem[1]));
-  CK(cudaOccupancyMaxActiveBlocksPerMultiprocessor(&o7, dsa_indexer_fp8_v7g_q2, 128,
-                                                   g_cands[6].smem[1]));
-  printf(
-      "occupancy: v6g q2 %d CTAs/SM (smem %d), v7g q2 %d CTAs/SM (smem %d); v7_ctas_per_sm export "
-      "%d\n",
-      o6, g_cands[4].smem[1], o7, g_cands[6].smem[1], read_const(dsa_indexer_fp8_v7_ctas_per_sm));
+                                                   g_cands[2].smem[1]));
+  printf("occupancy: v6g q2 %d CTAs/SM (smem %d)\n", o6, g_cands[2].smem[1]);
 }
 
 // ---------------------------------------------------------------- v8's timed-out waits
@@ -584,10 +475,7 @@ static void run(const Cand& c, const uint8_t* q, const float* w, const uint8_t* 
     }
     return;
   }
-  const bool wave = c.wave && nq <= 2;
-  static const int perSm =
-      read_const(dsa_indexer_fp8_v7_ctas_per_sm);  // once: not inside a timed launch
-  const int splitLen = wave ? split_wave(batch, T, P, perSm) : split_v2(batch, T, P);
+  const int splitLen = split_v2(batch, T, P);
   dim3 g((T + nq - 1) / nq, batch, (P + splitLen - 1) / splitLen);
   if (c.gm)
     c.k9[i]<<<g, 128, c.smem[i]>>>(q, w, k, ks, lg, T, P, splitLen,
@@ -987,54 +875,6 @@ static void bench_javalike(int batch, int T, int P, const std::vector<std::strin
   }
 }
 
-// The two stages together, as a decode step runs them: v2 + v10 (today) against each g-variant +
-// gmax; gmax's output checked on 32 rows of each variant's logits first.
-static void bench_pipe(int batch, int T, int P, const std::vector<std::string>& names) {
-  Inputs in(batch, T, P, 21);
-  const int k = 2048;
-  int* idx;
-  CK(cudaMalloc(&idx, in.rows * k * 4));
-  Timer tm;
-  char pt[64];
-  snprintf(pt, sizeof pt, "b=%d T=%d P=%d", batch, T, P);
-  const double msA = tm.median_ms([&] {
-    run(g_cands[0], in.q, in.w, in.k, in.ks, in.lg, batch, T, P);
-    dsa_topk<<<in.rows, THREADS, sizeof(TopkSmem)>>>(in.lg, idx, T, P, k);
-  });
-  const double topA =
-      tm.median_ms([&] { dsa_topk<<<in.rows, THREADS, sizeof(TopkSmem)>>>(in.lg, idx, T, P, k); });
-  printf("BENCH pipe %-22s v2+v10 %8.4f ms (v10 alone %7.4f)\n", pt, msA, topA);
-  for (const std::string& n : names) {
-    Cand* c = cand(n);
-    if (!c || !c->gm || !enabled(n)) continue;
-    const std::string label = std::string("topk gmax on ") + n + " maxima " + pt;
-    run(*c, in.q, in.w, in.k, in.ks, in.lg, batch, T, P);
-    CK(cudaMemset(idx, 0x55, in.rows * k * 4));
-    dsa_topk_gmax<<<in.rows, THREADS, sizeof(TopkSmem)>>>(in.lg, g_gmax, idx, T, P, k);
-    const cudaError_t e = cudaDeviceSynchronize();
-    if (e != cudaSuccess) {
-      verdict(label, false, std::string("launch error ") + cudaGetErrorString(e));
-      exit(4);
-    }
-    const bool ok = check_topk_rows(in, idx, k, label.c_str());
-    const double top = tm.median_ms([&] {
-      dsa_topk_gmax<<<in.rows, THREADS, sizeof(TopkSmem)>>>(in.lg, g_gmax, idx, T, P, k);
-    });
-    const double ms = tm.median_ms([&] {
-      run(*c, in.q, in.w, in.k, in.ks, in.lg, batch, T, P);
-      dsa_topk_gmax<<<in.rows, THREADS, sizeof(TopkSmem)>>>(in.lg, g_gmax, idx, T, P, k);
-    });
-    printf("BENCH pipe %-22s %s+gmax %8.4f ms (gmax alone %7.4f)  %.3fx v2+v10%s\n", pt, n.c_str(),
-           ms, top, msA / ms, ok ? "" : "  ** FAILED ITS CHECK **");
-    char line[256];
-    snprintf(line, sizeof line,
-             "pipe %-22s v2+v10 %7.4f ms | %-3s+gmax %7.4f ms (%5.3fx; top-k %6.4f vs %6.4f) %s",
-             pt, msA, n.c_str(), ms, msA / ms, top, topA, ok ? "" : "CHECK FAILED");
-    g_summary.push_back(line);
-  }
-  cudaFree(idx);
-}
-
 // Round idx9: the default two-token decode pipe (v8 + v10) against each g variant + gmax3 (one CTA
 // per row; this driver's shapes stay within two waves, where CudaDsaOps runs gmax3 and not gmax2),
 // gmax3's output checked on 32 rows first. If v8 is left out (its check failed), v2 + v10 instead.
@@ -1160,15 +1000,11 @@ int main(int argc, char** argv) {
   setup_v8_diag();
   CK(cudaFuncSetAttribute(dsa_topk, cudaFuncAttributeMaxDynamicSharedMemorySize,
                           (int)sizeof(TopkSmem)));
-  CK(cudaFuncSetAttribute(dsa_topk_gmax, cudaFuncAttributeMaxDynamicSharedMemorySize,
-                          (int)sizeof(TopkSmem)));
   CK(cudaFuncSetAttribute(dsa_topk_gmax3, cudaFuncAttributeMaxDynamicSharedMemorySize,
                           (int)sizeof(Gmax3Smem)));
-  const std::vector<std::string> all = {"v2", "v6", "v6g", "v7", "v7g", "v8", "v8g"};
+  const std::vector<std::string> all = {"v2", "v6", "v6g", "v8", "v8g"};
   if (mode == "check") {
-    for (const char* n :
-         {"v6", "v6g", "v7", "v7g", "v8", "v8g", "v8h", "v12p", "v12b", "v12g", "v12pg", "v12bg",
-          "v13bg", "v13bs", "v14g3", "v14g1e", "v14g3e", "v14s3e"}) {
+    for (const char* n : {"v6", "v6g", "v8", "v8g", "v8h", "v12b", "v13bs", "v14g3e"}) {
       if (!enabled(n)) continue;
       const Cand& c = *cand(n);
       check_cpu(c, 3, 2, 3001, 2);          // decode, NQ = 2, partial last block
@@ -1201,11 +1037,6 @@ int main(int argc, char** argv) {
     bench_indexer(64, 1, 131072, all);
   } else if (mode == "prefill") {
     bench_indexer(1, 4096, 131072, {"v2", "v6", "v6g"});
-  } else if (mode == "pipe") {
-    bench_pipe(64, 2, 131072, {"v6g", "v7g", "v8g"});
-    bench_pipe(128, 2, 131072, {"v6g", "v7g", "v8g"});
-    bench_pipe(64, 2, 32768, {"v6g", "v7g", "v8g"});
-    bench_pipe(64, 1, 131072, {"v6g", "v7g", "v8g"});
   } else if (mode == "idx9") {
     // Each shape twice, the second pass in the opposite order, so drift between launches shows.
     const std::vector<std::string> fwd = {"v2", "v8", "v8g", "v8h"},
@@ -1216,10 +1047,8 @@ int main(int argc, char** argv) {
       bench_indexer(sh[0], sh[1], sh[2], rev);
     }
   } else if (mode == "idx12") {
-    // v8 (shipped) beside the idx12 candidates and their g forms; v6 (the one-token default) and
-    // v8g (the g form to beat) for reference.
-    const std::vector<std::string> names = {"v8",   "v12p",  "v12b",  "v8g",
-                                            "v12g", "v12pg", "v12bg", "v6"};
+    // v8 beside v12b (one 128-key stage for both consumers); v6 and v8g for reference.
+    const std::vector<std::string> names = {"v8", "v12b", "v8g", "v6"};
     for (const auto& sh : std::vector<std::array<int, 3>>{{64, 2, 131072},
                                                           {128, 2, 131072},
                                                           {64, 1, 131072},
@@ -1227,31 +1056,25 @@ int main(int argc, char** argv) {
                                                           {128, 2, 32768},
                                                           {64, 1, 32768}})
       bench_idx12(sh[0], sh[1], sh[2], names, 7);
-  } else if (mode == "pipe12") {
-    // The decode pipe today (v8 + v10) against each g form + gmax3.
-    for (const auto& sh : std::vector<std::array<int, 3>>{{64, 2, 131072}, {64, 1, 131072}})
-      bench_pipe3(sh[0], sh[1], sh[2], {"v8g", "v12g", "v12pg", "v12bg"});
   } else if (mode == "idx13") {
-    // v12b (the decode indexer today) beside v12bg (the g form to beat) and the idx13 g forms;
-    // v8 for reference. Ratios to v12b: the target is a g form within 3% of it.
-    const std::vector<std::string> names = {"v12b", "v12bg", "v13bg", "v13bs", "v8"};
+    // v12b (the plain form) beside the idx13 g form; v8 for reference. Ratios to v12b.
+    const std::vector<std::string> names = {"v12b", "v13bs", "v8"};
     for (const auto& sh : std::vector<std::array<int, 3>>{
              {64, 2, 131072}, {128, 2, 131072}, {64, 1, 131072}, {64, 2, 32768}})
       bench_idx12(sh[0], sh[1], sh[2], names, 7, "v12b", "idx13");
   } else if (mode == "pipe13") {
-    // The decode pipe today (v12b + v10) against each g form + gmax3.
+    // v12b + v10 against v13bs + gmax3.
     for (const auto& sh : std::vector<std::array<int, 3>>{{64, 2, 131072}, {64, 1, 131072}})
-      bench_pipe3(sh[0], sh[1], sh[2], {"v12bg", "v13bg", "v13bs"}, "v12b");
+      bench_pipe3(sh[0], sh[1], sh[2], {"v13bs"}, "v12b");
   } else if (mode == "idx14") {
-    // v12b (the decode indexer today) beside the idx13 g forms and the idx14 fixes of their cost
-    // at two tokens; ratios to v12b (the flip needs <= 2% at 64 x 2 and 64 x 1).
-    const std::vector<std::string> names = {"v12b",   "v13bg",  "v13bs", "v14g3",
-                                            "v14g1e", "v14g3e", "v14s3e"};
+    // v12b (the plain form) beside the shipped decode g forms v13bs (one token) and v14g3e (two
+    // tokens); ratios to v12b.
+    const std::vector<std::string> names = {"v12b", "v13bs", "v14g3e"};
     for (const auto& sh :
          std::vector<std::array<int, 3>>{{64, 2, 131072}, {64, 1, 131072}, {64, 2, 32768}})
       bench_idx12(sh[0], sh[1], sh[2], names, 5, "v12b", "idx14");
   } else if (mode == "pipe14") {
-    bench_pipe3(64, 2, 131072, {"v13bg", "v14g3", "v14g1e", "v14g3e", "v14s3e"}, "v12b");
+    bench_pipe3(64, 2, 131072, {"v13bs", "v14g3e"}, "v12b");
   } else if (mode == "javalike") {
     bench_javalike(64, 2, 131072, {"v8"});
   } else if (mode == "pipe3") {
@@ -1260,10 +1083,8 @@ int main(int argc, char** argv) {
       bench_pipe3(sh[0], sh[1], sh[2], {"v8g", "v8h"});
   } else {
     fprintf(stderr,
-            "usage: idx7_bench check|indexer|prefill|pipe|idx9|javalike|pipe3|idx12|pipe12|idx13|"
-            "pipe13|idx14|pipe14 "
-            "[v2,v5,v5g,v6,v6g,v7,v7g,v8,v8g,v8h,v12p,v12b,v12g,v12pg,v12bg,v13bg,v13bs,v14g3,"
-            "v14g1e,v14g3e,v14s3e]\n");
+            "usage: idx7_bench check|indexer|prefill|idx9|javalike|pipe3|idx12|idx13|pipe13|idx14|"
+            "pipe14 [v2,v6,v6g,v8,v8g,v8h,v12b,v13bs,v14g3e]\n");
     return 2;
   }
   printf("SUMMARY %s: %s (%d failed)\n", mode.c_str(), g_fail ? "CHECKS FAILED" : "checks passed",

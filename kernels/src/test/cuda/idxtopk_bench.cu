@@ -2,12 +2,13 @@
 // kernels, no Java needed. Build (repo root, GPU machine; round-idxtopk.sh does this):
 //   nvcc -std=c++17 -O3 -gencode arch=compute_90a,code=sm_90a -DDSA_MBAR_TIMEOUT_NS=2000000000 \
 //        -I kernels/src/main/cuda kernels/src/test/cuda/idxtopk_bench.cu -o idxtopk_bench
-//   ./idxtopk_bench check|indexer|topk [candidates, e.g. v2,v5 or v10,gmax]
-// Indexer: today's wgmma v2 (dsa_indexer.cu, 3 key stages, "about 1.5 waves" split grid); the
-// candidates v5 (v2 with each block's key scales staged in shared memory) and v5g (v5 also writing
-// the 8-key group maxima). Top-k: today's v10 (dsa_topk.cu, one CTA per row); the candidate gmax
-// (sm90/topk/gmax.cu, guided by v5g's group maxima). (The round-3 candidates indexer v3 / v4 / v2w
-// and top-k split / cluster lost and left the sources; kernels/NOTES.md says where they are.)
+//   ./idxtopk_bench check|indexer|topk [candidates, e.g. v2 or v10,gmax2]
+// Indexer: the wgmma v2 (dsa_indexer.cu, 3 key stages, "about 1.5 waves" split grid). Top-k: v10
+// (dsa_topk.cu, one CTA per row) and gmax2 (sm90/topk/gmax.cu, guided by 8-key group maxima, here
+// computed on the device from the logits: the values an indexer g variant writes). (The round-3
+// candidates indexer v3 / v4 / v2w and top-k split / cluster, and the round-4 candidates indexer
+// v5 / v5g and top-k gmax, lost and left the sources; kernels/NOTES.md says where they are. The
+// sm90/indexer/fp8.cu indexers are checked and timed by idx7_bench.cu.)
 // Checks compare with a CPU reference on fresh random inputs (never zeros), outputs poisoned
 // first, sizes off every tile multiple; at the timed sizes each candidate's logits are compared
 // with v2's on the GPU, and top-k results with a CPU nth_element on 32 rows of real indexer
@@ -173,8 +174,7 @@ static void run_indexer_v2(const uint8_t* q, const float* w, const uint8_t* k, c
     dsa_indexer_fp8_wgmma_q1<<<g, 128, smem>>>(q, w, k, ks, lg, T, P, splitLen);
 }
 
-// v5 / v5g (round 4): v2's grid and stages, the key scales staged in smem (v5g also writes the
-// 8-key group maxima into g_gmax, sized here for the launch).
+// The group maxima top-k gmax2 reads (sized here for the launch).
 static float* g_gmax = nullptr;
 static size_t g_gmax_floats = 0;
 static float* ensure_gmax(size_t rows, int P) {
@@ -186,39 +186,9 @@ static float* ensure_gmax(size_t rows, int P) {
   }
   return g_gmax;
 }
-template <bool G>
-static void run_indexer_v5(const uint8_t* q, const float* w, const uint8_t* k, const float* ks,
-                           float* lg, int batch, int T, int P) {
-  const int nq = T >= 4 ? 4 : T >= 2 ? 2 : 1;
-  const int qt = (T + nq - 1) / nq;
-  const long ctas = (long)qt * batch;
-  const int maxSplits = (P + 127) / 128;
-  const int want = (int)std::max<long>(1, (2L * (g_sms * 3 / 2) + ctas - 1) / ctas);
-  int splits = std::min(maxSplits, want);
-  int splitLen = ((P + splits - 1) / splits + 127) / 128 * 128;
-  splits = (P + splitLen - 1) / splitLen;
-  dim3 g(qt, batch, splits);
-  const int smem = 1024 + nq * 8192 + 3 * 8192 + nq * 256 + 3 * 256;
-  if (G) {
-    float* gm = ensure_gmax((size_t)batch * T, P);
-    if (nq == 4)
-      dsa_indexer_fp8_v5g_q4<<<g, 128, smem>>>(q, w, k, ks, lg, T, P, splitLen, gm);
-    else if (nq == 2)
-      dsa_indexer_fp8_v5g_q2<<<g, 128, smem>>>(q, w, k, ks, lg, T, P, splitLen, gm);
-    else
-      dsa_indexer_fp8_v5g_q1<<<g, 128, smem>>>(q, w, k, ks, lg, T, P, splitLen, gm);
-  } else {
-    if (nq == 4)
-      dsa_indexer_fp8_v5_q4<<<g, 128, smem>>>(q, w, k, ks, lg, T, P, splitLen);
-    else if (nq == 2)
-      dsa_indexer_fp8_v5_q2<<<g, 128, smem>>>(q, w, k, ks, lg, T, P, splitLen);
-    else
-      dsa_indexer_fp8_v5_q1<<<g, 128, smem>>>(q, w, k, ks, lg, T, P, splitLen);
-  }
-}
 
 // The 8-key group maxima of logits as the indexer stores them (all P keys, invisible ones are
-// whatever the logits hold): the top-k checks' input for dsa_topk_gmax on synthetic logits.
+// whatever the logits hold): the input of dsa_topk_gmax2 on synthetic and v2's logits.
 __global__ void gmax_ref(const float* lg, float* gm, size_t rows, int P) {
   const int gs = (P + 7) / 8;
   for (size_t i = blockIdx.x * (size_t)blockDim.x + threadIdx.x; i < rows * gs;
@@ -238,19 +208,16 @@ struct IndexerCand {
   const char* name;
   IndexerRun run;
 };
-// The candidates, timed beside v2 (which bench_indexer runs first as the base).
-static const IndexerCand kIndexers[] = {{"v5", run_indexer_v5<false>},
-                                        {"v5g", run_indexer_v5<true>}};
 
 // ---------------------------------------------------------------- top-k launches
-// Today's dsa_topk (v10, one CTA per row) or the candidate dsa_topk_gmax on the group maxima in
-// g_gmax (the caller put the right ones there).
-enum TopkImpl { TOPK_V10, TOPK_GMAX };
-static const char* topk_name(TopkImpl v) { return v == TOPK_GMAX ? "gmax" : "v10"; }
+// dsa_topk (v10, one CTA per row) or dsa_topk_gmax2 on the group maxima in g_gmax (the caller put
+// the right ones there).
+enum TopkImpl { TOPK_V10, TOPK_GMAX2 };
+static const char* topk_name(TopkImpl v) { return v == TOPK_GMAX2 ? "gmax2" : "v10"; }
 static void run_topk(TopkImpl v, const float* lg, int* idx, int batch, int T, int P, int k) {
   const int rows = batch * T;
-  if (v == TOPK_GMAX) {
-    dsa_topk_gmax<<<rows, THREADS, sizeof(TopkSmem)>>>(lg, g_gmax, idx, T, P, k);
+  if (v == TOPK_GMAX2) {
+    dsa_topk_gmax2<<<rows, THREADS, sizeof(TopkSmem)>>>(lg, g_gmax, idx, T, P, k);
   } else {
     dsa_topk<<<rows, THREADS, sizeof(TopkSmem)>>>(lg, idx, T, P, k);
   }
@@ -273,8 +240,6 @@ static void check_indexer(IndexerRun run, const char* name, int batch, int T, in
   FILL(fill_f32, w, rows * 64, seed + 2, -1.f, 1.f);
   FILL(fill_f32, ks, (size_t)batch * P, seed + 3, 0.001f, 0.01f);
   CK(cudaMemset(lg, 0xff, rows * P * 4));  // poison: NaN
-  const bool gmCheck = run == run_indexer_v5<true>;
-  if (gmCheck) CK(cudaMemset(ensure_gmax(rows, P), 0xff, rows * ((P + 7) / 8) * 4));  // NaN
   run(q, w, k, ks, lg, batch, T, P);
   cudaError_t e = cudaDeviceSynchronize();
   char label[160];
@@ -329,23 +294,6 @@ static void check_indexer(IndexerRun run, const char* name, int batch, int T, in
     g_fail++;
   } else {
     report(label, den > 0 ? sqrt(num / den) : sqrt(num), bad);
-  }
-  if (gmCheck) {  // every group maximum must equal the largest logit stored in its group, bit for
-                  // bit
-    const int gs = (P + 7) / 8;
-    auto hg = d2h<float>(g_gmax, rows * gs);
-    long wrong = 0;
-    for (size_t r = 0; r < rows; r++)
-      for (int g = 0; g < gs; g++) {
-        float m = -INFINITY;
-        for (int e2 = 0; e2 < 8 && 8 * g + e2 < P; e2++) m = std::max(m, hl[r * P + 8 * g + e2]);
-        const float got = hg[r * gs + g];
-        if (!(got == m)) wrong++;
-      }
-    char gl[160];
-    snprintf(gl, sizeof gl, "indexer %s group maxima b=%d T=%d P=%d", name, batch, T, P);
-    printf("CHECK %-60s wrong=%ld %s\n", gl, wrong, wrong ? "FAIL" : "ok");
-    if (wrong) g_fail++;
   }
   cudaFree(q);
   cudaFree(k);
@@ -412,7 +360,7 @@ static void check_topk(TopkImpl v, int batch, int T, int P, int k, int levels, u
     }
     CK(cudaMemcpy(lg, hl.data(), hl.size() * 4, cudaMemcpyHostToDevice));
   }
-  if (v == TOPK_GMAX) {
+  if (v == TOPK_GMAX2) {
     gmax_ref<<<1024, 256>>>(lg, ensure_gmax(rows, P), rows, P);
     CK(cudaGetLastError());
   }
@@ -451,8 +399,8 @@ static void check_topk_cases(TopkImpl v) {
   check_topk(v, 3, 2, 77, 2048, 0, 26);         // all visible: -1 padding
   check_topk(v, 1, 3, 1000, 16, 0, 27);
   check_topk(v, 64, 2, 65537, 2048, 0, 28, 2);  // many rows, odd P: misaligned slices
-  if (v == TOPK_GMAX) {  // the gmax paths: aligned rows at 32K / 128K, level-2 refinement,
-                         // clustered rows
+  if (v == TOPK_GMAX2) {  // the gmax paths: aligned rows at 32K / 128K, level-2 refinement,
+                          // clustered rows
     check_topk(v, 2, 2, 32768, 2048, 0, 29);     // G = 2k exactly at t = 1
     check_topk(v, 1, 3, 131072, 2048, 256, 30);  // coarse ties: many groups in the threshold bin
     check_topk(v, 2, 1, 98304, 1000, 0, 31);     // k != 2048
@@ -502,8 +450,7 @@ static void print_indexer(const char* v, const char* pt, double ms, double ms2, 
   g_summary.push_back(line);
 }
 
-// Times v2 and the enabled candidates on the same inputs; each candidate's logits are compared
-// with v2's on every logit (NaN-poisoned before its first run).
+// Times v2 (the candidates that were timed beside it here have left the sources).
 static void bench_indexer(int batch, int T, int P) {
   IndexerInputs in(batch, T, P);
   float* ref;
@@ -521,33 +468,6 @@ static void bench_indexer(int batch, int T, int P) {
     ms2 = tm.median_ms([&] { run_indexer_v2(in.q, in.w, in.k, in.ks, ref, batch, T, P); });
     print_indexer("v2", pt, ms2, ms2, flops, bytes, true);
   }
-  for (const IndexerCand& c : kIndexers) {
-    if (!enabled(c.name)) continue;
-    CK(cudaMemset(in.lg, 0xff, in.rows * P * 4));
-    const double ms = tm.median_ms([&] { c.run(in.q, in.w, in.k, in.ks, in.lg, batch, T, P); });
-    bool ok = true;
-    if (ms2 > 0) {
-      double* acc;
-      unsigned long long* badc;
-      CK(cudaMalloc(&acc, 16));
-      CK(cudaMalloc(&badc, 8));
-      CK(cudaMemset(acc, 0, 16));
-      CK(cudaMemset(badc, 0, 8));
-      diff_kernel<<<1024, 256>>>(in.lg, ref, in.rows * P, acc, badc);
-      CK(cudaDeviceSynchronize());
-      double h[2];
-      unsigned long long hb;
-      CK(cudaMemcpy(h, acc, 16, cudaMemcpyDeviceToHost));
-      CK(cudaMemcpy(&hb, badc, 8, cudaMemcpyDeviceToHost));
-      char label[128];
-      snprintf(label, sizeof label, "indexer %s vs v2, all logits, %s", c.name, pt);
-      ok = report(label, sqrt(h[0] / std::max(h[1], 1e-300)), hb != 0);
-      if (hb) printf("      %llu logits NaN or with mismatched infinities\n", hb);
-      cudaFree(acc);
-      cudaFree(badc);
-    }
-    print_indexer(c.name, pt, ms, ms2, flops, bytes, ok);
-  }
   cudaFree(ref);
 }
 
@@ -556,8 +476,9 @@ static void bench_indexer(int batch, int T, int P) {
 // previous sample may sit in L2) and after a 256 MB write that evicts L2.
 static void bench_topk(int batch, int T, int P, bool flushToo) {
   IndexerInputs in(batch, T, P);
-  // v5g: v2's logits (the same arithmetic) plus the group maxima that top-k gmax reads.
-  run_indexer_v5<true>(in.q, in.w, in.k, in.ks, in.lg, batch, T, P);
+  // v2's logits plus their group maxima (what a g indexer writes beside the same logits).
+  run_indexer_v2(in.q, in.w, in.k, in.ks, in.lg, batch, T, P);
+  gmax_ref<<<1024, 256>>>(in.lg, ensure_gmax(in.rows, P), in.rows, P);
   CK(cudaDeviceSynchronize());
   const int k = 2048;
   const size_t rows = in.rows;
@@ -578,7 +499,7 @@ static void bench_topk(int batch, int T, int P, bool flushToo) {
   char pt[64];
   snprintf(pt, sizeof pt, "b=%d T=%d P=%d", batch, T, P);
   double base = 0;
-  for (TopkImpl v : {TOPK_V10, TOPK_GMAX}) {
+  for (TopkImpl v : {TOPK_V10, TOPK_GMAX2}) {
     if (!enabled(topk_name(v))) continue;
     CK(cudaMemset(idx, 0x55, rows * k * 4));
     run_topk(v, in.lg, idx, batch, T, P, k);
@@ -625,23 +546,6 @@ static void bench_topk(int batch, int T, int P, bool flushToo) {
     }
     g_summary.push_back(line);
   }
-  // The two stages together, as a decode step runs them: v2 + v10 (today) vs v5g + gmax.
-  if (enabled("pipe")) {
-    const double msA = tm.median_ms([&] {
-      run_indexer_v2(in.q, in.w, in.k, in.ks, in.lg, batch, T, P);
-      run_topk(TOPK_V10, in.lg, idx, batch, T, P, k);
-    });
-    const double msB = tm.median_ms([&] {
-      run_indexer_v5<true>(in.q, in.w, in.k, in.ks, in.lg, batch, T, P);
-      run_topk(TOPK_GMAX, in.lg, idx, batch, T, P, k);
-    });
-    printf("BENCH pipe indexer+topk %-22s v2+v10 %8.4f ms  v5g+gmax %8.4f ms  (%.2fx)\n", pt, msA,
-           msB, msA / msB);
-    char line[256];
-    snprintf(line, sizeof line, "pipe indexer+topk %-22s v2+v10 %8.4f ms  v5g+gmax %8.4f ms  %.2fx",
-             pt, msA, msB, msA / msB);
-    g_summary.push_back(line);
-  }
   cudaFree(idx);
   cudaFree(flushBuf);
 }
@@ -659,30 +563,18 @@ int main(int argc, char** argv) {
                           1024 + 2 * 8192 + 3 * 8192 + 512));
   CK(cudaFuncSetAttribute(dsa_topk, cudaFuncAttributeMaxDynamicSharedMemorySize,
                           (int)sizeof(TopkSmem)));
-  CK(cudaFuncSetAttribute(dsa_topk_gmax, cudaFuncAttributeMaxDynamicSharedMemorySize,
+  CK(cudaFuncSetAttribute(dsa_topk_gmax2, cudaFuncAttributeMaxDynamicSharedMemorySize,
                           (int)sizeof(TopkSmem)));
   {
-    const void* v5k[6] = {(const void*)dsa_indexer_fp8_v5_q1,  (const void*)dsa_indexer_fp8_v5_q2,
-                          (const void*)dsa_indexer_fp8_v5_q4,  (const void*)dsa_indexer_fp8_v5g_q1,
-                          (const void*)dsa_indexer_fp8_v5g_q2, (const void*)dsa_indexer_fp8_v5g_q4};
-    const int nqs[3] = {1, 2, 4};
-    for (int i = 0; i < 6; i++) {
-      const int nq = nqs[i % 3];
-      CK(cudaFuncSetAttribute(v5k[i], cudaFuncAttributeMaxDynamicSharedMemorySize,
-                              1024 + nq * 8192 + 3 * 8192 + nq * 256 + 3 * 256));
-    }
-    int o5 = 0, og = 0;
-    CK(cudaOccupancyMaxActiveBlocksPerMultiprocessor(&o5, dsa_indexer_fp8_v5g_q2, 128,
-                                                     1024 + 2 * 8192 + 3 * 8192 + 512 + 768));
-    CK(cudaOccupancyMaxActiveBlocksPerMultiprocessor(&og, dsa_topk_gmax, THREADS,
+    int og = 0;
+    CK(cudaOccupancyMaxActiveBlocksPerMultiprocessor(&og, dsa_topk_gmax2, THREADS,
                                                      sizeof(TopkSmem)));
-    printf("occupancy: indexer v5g q2 %d CTAs/SM, topk gmax %d CTAs/SM\n", o5, og);
+    printf("occupancy: topk gmax2 %d CTAs/SM\n", og);
   }
-  printf("smem: topk v10 / gmax %d\n", (int)sizeof(TopkSmem));
+  printf("smem: topk v10 / gmax2 %d\n", (int)sizeof(TopkSmem));
 
   if (mode == "check") {
-    // Today's v2 and the candidates on the same cases.
-    const IndexerCand all[] = {{"v2", run_indexer_v2}, kIndexers[0], kIndexers[1]};
+    const IndexerCand all[] = {{"v2", run_indexer_v2}};
     for (const IndexerCand& c : all) {
       if (!enabled(c.name)) continue;
       printf("(indexer %s)\n", c.name);
@@ -696,9 +588,9 @@ int main(int argc, char** argv) {
       check_indexer(c.run, c.name, 2, 2, 70001, 9, 3000);   // long decode rows, partial last split
       check_indexer(c.run, c.name, 5, 2, 40000, 19, 2000);  // many splits
     }
-    if (enabled("gmax")) {
-      printf("(topk gmax, group maxima from the logits on the device)\n");
-      check_topk_cases(TOPK_GMAX);
+    if (enabled("gmax2")) {
+      printf("(topk gmax2, group maxima from the logits on the device)\n");
+      check_topk_cases(TOPK_GMAX2);
     }
     if (enabled("v10")) {
       printf("(topk v10, today's, on the same checks)\n");
@@ -719,7 +611,7 @@ int main(int argc, char** argv) {
     bench_topk(1, 4096, 32768, false);
     bench_topk(1, 4096, 131072, false);
   } else {
-    fprintf(stderr, "usage: idxtopk_bench check|indexer|topk [v2,v5,v5g,v10,gmax,pipe]\n");
+    fprintf(stderr, "usage: idxtopk_bench check|indexer|topk [v2,v10,gmax2]\n");
     return 2;
   }
   printf("SUMMARY %s: %s (%d failed)\n", mode.c_str(), g_fail ? "CHECKS FAILED" : "checks passed",

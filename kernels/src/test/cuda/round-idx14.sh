@@ -1,19 +1,18 @@
 #!/usr/bin/env bash
-# Device round idx14 (issue 16): v13bg / v13bs cost 8-9% over v12b at 64 x 2 (free at 64 x 1).
-# Candidates in sm90/indexer/fp8.cu (indexer_v8_body's MW / MEMPTY knobs; every other kernel's PTX
-# unchanged): v14g3 (v13bg with three maxima warps, warps 1..3 of the producer warpgroup, items dealt
-# round robin, so no SM sub-partition carries a whole item's maxima work beside its two consumer
-# warps), v14g1e (v13bg, one maxima warp, releasing the staging slot on the stage's empty barrier:
-# the consumers test and wait on no free barrier), v14g3e (both), v14s3e (both, the maxima warps
-# also store the logits, as v13bs). Run from the repo root on the GPU machine with $OUT set; no
-# Java. Builds idx7_bench twice (timing build; check build whose mbarrier waits give up after 2 s)
-# and the fp8.cu cubin in parallel; records ptxas lines and SASS counts; checks each candidate in
-# its own process (idx7's 16 cases: CPU reference, logits bit for bit v2's, maxima exact); times
-# v12b / v13bg / v13bs and the passing candidates at 64 x 2 and 64 x 1 @128K and 64 x 2 @32K (5
-# interleaved rounds per shape, medians, ratios to v12b, each checked bit for bit at the shape
-# first); then the pipe v12b + v10 against each g form + gmax3 at 64 x 2 @128K. Everything into
-# $OUT/idx14.txt; a summary ends stdout. Every run under `timeout`; a failing one does not stop the
-# others. ~45 s (build ~25 s, runs ~20 s), 120 at most.
+# Device round for the persistent fp8 indexers of sm90/indexer/fp8.cu (issue 16; the latest round,
+# idx14, kept as the parametrised one when rounds idx7 / idx9 / idx12 / idx13 and their losing
+# candidates left the sources). CANDS (default: v6 v6g v8 v8g v8h v12b v13bs v14g3e) are checked,
+# each in its own process (idx7_bench's 16 cases: CPU reference, logits bit for bit v2's, maxima
+# exact); v12b (the plain form) and the shipped decode g forms v13bs (one token) and v14g3e (two
+# tokens) among the passing ones are timed at 64 x 2 and 64 x 1 @128K and 64 x 2 @32K (idx7_bench
+# mode idx14: 5 interleaved rounds per shape, medians, ratios to v12b, each checked bit for bit at
+# the shape first), then the pipe v12b + v10 against v13bs / v14g3e + gmax3 at 64 x 2 @128K (mode
+# pipe14). A new candidate: add it to idx7_bench's tables and to those two modes, and pass it in
+# CANDS. Run from the repo root on the GPU machine with $OUT set; no Java. Builds idx7_bench twice
+# (timing build; check build whose mbarrier waits give up after 2 s) and the fp8.cu cubin in
+# parallel; records ptxas lines and SASS counts. Everything into $OUT/idx14.txt; a summary ends
+# stdout. Every run under `timeout`; a failing one does not stop the others. ~45 s (build ~25 s,
+# runs ~20 s), 120 at most.
 set -uo pipefail
 : "${OUT:?set OUT to the output folder}"
 mkdir -p "$OUT"
@@ -75,23 +74,27 @@ collect() {  # collect NAME RC: one finished run's output into the log and the s
   echo "$1 -> exit $rc" >>"$tmp/status.txt"
 }
 # Checks: one process per candidate (a launch error ends its process), all at once.
-cands="v14g3 v14g1e v14g3e v14s3e"
+cands="${CANDS:-v6 v6g v8 v8g v8h v12b v13bs v14g3e}"
 declare -A pid
 for c in $cands; do
   timeout 60 "$tmp/check" check "$c" >"$tmp/run-check-$c.txt" 2>&1 &
   pid[$c]=$!
 done
-timed=v12b,v13bg,v13bs
+timed=
 for c in $cands; do
   wait "${pid[$c]}"
   rc=$?
   collect "check-$c" $rc
-  if [ $rc = 0 ]; then timed=$timed,$c; else echo "$c left out of the timings (check exit $rc)" | tee -a "$log"; fi
+  if [ $rc = 0 ]; then timed=${timed:+$timed,}$c; else echo "$c left out of the timings (check exit $rc)" | tee -a "$log"; fi
 done
 echo "== timed: $timed (at $((SECONDS - start)) s)" >>"$log"
-timeout 40 "$tmp/bench" idx14 "$timed" >"$tmp/run-idx14.txt" 2>&1
-collect idx14 $?
-if [ $((SECONDS - start)) -lt 90 ]; then
+if [ -z "$timed" ]; then
+  echo "nothing to time: every check failed" | tee -a "$log"
+else
+  timeout 40 "$tmp/bench" idx14 "$timed" >"$tmp/run-idx14.txt" 2>&1
+  collect idx14 $?
+fi
+if [ -n "$timed" ] && [ $((SECONDS - start)) -lt 90 ]; then
   timeout 15 "$tmp/bench" pipe14 "$timed" >"$tmp/run-pipe14.txt" 2>&1
   collect pipe14 $?
 else

@@ -1,16 +1,13 @@
 #!/usr/bin/env bash
 # One device round of the indexer / top-k work (issue 16), no Java: run from the repo root on the
-# GPU machine with $OUT set. Builds idxtopk_bench and the shipped cubins of today's kernels and the
-# candidates in parallel, records ptxas resource lines and SASS instruction counts, checks today's
-# kernels and every candidate against CPU references (each in its own process, so a crash or an
-# mbarrier timeout names its kernel), then times the candidates beside today's kernels (round 4):
-#   indexer v5 (dsa_indexer.cu: v2 with each block's key scales staged in smem beside its keys, so
-#     no DRAM load sits between a block's products and its epilogue) and v5g (v5 also writing the
-#     8-key group maxima) vs v2;
-#   top-k gmax (sm90/topk/gmax.cu: reads only the groups whose maximum can hold a winner) vs v10,
-#     both on v5g's logits, and the two stages together (v2 + v10 vs v5g + gmax);
-#   the round-3 candidates (indexer v3 / v4 / v2w, top-k split / cluster) lost and left the sources
-#   (kernels/NOTES.md says where they are).
+# GPU machine with $OUT set. Builds idxtopk_bench and the cubins of dsa_indexer, dsa_topk and
+# sm90/topk/gmax in parallel, records ptxas resource lines and SASS instruction counts, checks
+# indexer v2 (dsa_indexer.cu) and top-k v10 (dsa_topk.cu) and gmax2 (sm90/topk/gmax.cu, on group
+# maxima computed from the logits) against CPU references (each in its own process, so a crash
+# names its kernel), then times v2 and the two top-k on v2's logits. The candidates this round
+# first timed (indexer v5 / v5g, top-k gmax; before them indexer v3 / v4 / v2w, top-k split /
+# cluster) lost and left the sources (kernels/NOTES.md says where they are); the sm90/indexer/fp8.cu
+# indexers have round-idx14.sh.
 # Everything goes to $OUT/idxtopk.txt; a summary table ends stdout. Each run is under `timeout`
 # and the driver is built with a 2 s mbarrier-wait limit (a stuck wait traps), so nothing hangs;
 # when a timing run dies, today's kernels and each candidate are timed again alone.
@@ -91,15 +88,12 @@ run() {
 : >"$tmp/summary.txt"
 : >"$tmp/fails.txt"
 : >"$tmp/status.txt"
-for c in v2,v10 v5,v5g gmax; do run 40 check "$c"; done
-# Timing: all candidates side by side; rc 0 or 1 (a failed check, still timed) keeps the results.
-run 45 indexer v2,v5,v5g
+for c in v2,v10 gmax2; do run 40 check "$c"; done
+# Timing: side by side; rc 0 or 1 (a failed check, still timed) keeps the results.
+run 45 indexer v2
+run 45 topk v10,gmax2
 if [ $? -gt 1 ]; then
-  for c in v2 v5 v5g; do run 25 indexer "$c"; done
-fi
-run 45 topk v10,gmax,pipe
-if [ $? -gt 1 ]; then
-  for c in v10 gmax; do run 25 topk "$c"; done
+  for c in v10 gmax2; do run 25 topk "$c"; done
 fi
 nvidia-smi --query-gpu=clocks.sm,temperature.gpu,power.draw --format=csv >>"$log" 2>&1
 

@@ -58,7 +58,8 @@ __global__ void fill_logits(float* p, size_t rows, int P, uint64_t seed) {
     p[i] = (0.001f + 0.009f * unif(seed + 2, i)) * (mu + g);
   }
 }
-// The 8-key group maxima of logits (what indexer v5g writes beside them), for gmax.
+// The 8-key group maxima of logits (what an indexer g variant writes beside them), for gmax2 /
+// gmax3.
 __global__ void gmax_ref(const float* lg, float* gm, size_t rows, int P) {
   const int gs = (P + 7) / 8;
   for (size_t i = blockIdx.x * (size_t)blockDim.x + threadIdx.x; i < rows * gs;

@@ -1,4 +1,5 @@
-// Lightning indexer logits on Hopper, fp8 (v6 / v6g / v7 / v7g / v8 / v8g / v8h / v12*; issue 16):
+// Lightning indexer logits on Hopper, fp8 (v6 / v6g / v8 / v8g / v8h / v12b / v13bs / v14g3e;
+// issue 16):
 // I[t,s] = kScale[s] * sum_h w[t,h] * ReLU(q[t,h] . k[s]), causal, -inf where t cannot see s.
 // Shapes as dsa_indexer.cu: q [batch*T, 64, 128] e4m3, w [batch*T, 64] fp32, k [batch, P, 128]
 // e4m3, kScale [batch, P], logits [batch*T, P]; gmax [batch*T, ceil(P/8)] (the g variants).
@@ -6,7 +7,7 @@
 // The same tile as the shipped v2 (dsa_indexer.cu): one warpgroup, wgmma m64 x (NQ*64) x k32 with
 // A = 64 keys and B = the NQ queries' 64 heads, key scales staged in shared memory with their keys
 // (v5's fix). What differs is the epilogue, which bounds the two-token decode once the scale load
-// is off the chain, and (v7) when it runs:
+// is off the chain, and (v8 on) the roles:
 //   - the head weights sit in registers for the whole run (NQ <= 2): no shared-memory reload of
 //     16 float2 per block;
 //   - the per-key head sums are finished by a reduce-scatter inside each quad: xor 1 then xor 2,
@@ -18,11 +19,6 @@
 //   - the group maxima (g variants, top-k gmax's input) come from those finished values: the 8 keys
 //     of a group are the 8 lanes that share (lane & 3), so 3 xor shuffles and 3 FMNMX per value and
 //     one store per group, from lanes 0..3;
-//   - v7 (NQ <= 2) keeps two accumulator sets and issues block j+1's products before block j's
-//     epilogue (the epilogue reads the set wgmma_wait<1> has released), so one CTA's tensor work
-//     and its own epilogue overlap instead of alternating; at 2 CTAs per SM it carries more key
-//     stages (6: 4 blocks loading while one is multiplied) to keep as many bytes in flight per SM
-//     as v2's 3 CTAs x 2.
 //   - v8 (NQ <= 2) splits the roles: a producer warp brings each 64-key block (8 KB of keys by a
 //     TMA tensor copy into the swizzled layout, 272 B of scales) into a ring of stages, completed
 //     on mbarriers; two consumer warpgroups take alternate blocks, so one's products run while the
@@ -34,12 +30,15 @@
 //     item's epilogue and the next item's products (in-order issue: the warp stalls on each
 //     shuffle's latency), and at one CTA per SM (two consumer warps per SM sub-partition) nothing
 //     else covers that stall; under the products it is free.
-//   - v12p / v12b / v12g / v12pg / v12bg (round idx12) are v8 with its producer knobs and redux
-//     group maxima: see ix12_smem and ix12_group_max below.
-//   - v13bg / v13bs (round idx13) are v12b with its group maxima made by a warp of the producer
-//     warpgroup from logits the consumers stage in shared memory: see ix13_maxima below.
-// (v9 / v9g, v8's roles with two accumulator sets per consumer on an 18-stage ring, and v8's
-// round-idx11 variants v8c / v8i / v8ci lost on the H200 and left: kernels/NOTES.md.)
+//   - v12b (round idx12) is v8 with one 128-key stage read by both consumers: see ix12_smem below.
+//   - v13bs (round idx13) is v12b with its group maxima made, and its logits stored, by a warp of
+//     the producer warpgroup from logits the consumers stage in shared memory; v14g3e (round
+//     idx14) takes the maxima over three such warps and releases the staging slots on the stages'
+//     empty barriers: see ix13_maxima below.
+// (v7 / v7g, v6 with two accumulator sets; v9 / v9g, v8's roles with two accumulator sets per
+// consumer on an 18-stage ring; v8's round-idx11 variants v8c / v8i / v8ci; round idx12's v12p /
+// v12g / v12pg / v12bg, round idx13's v13bg and round idx14's v14g3 / v14g1e / v14s3e lost on the
+// H200 and left: kernels/NOTES.md.)
 #include "../../dsa_common.cuh"
 #include "../../dsa_wgmma.cuh"
 #include "../hopper.cuh"
@@ -48,25 +47,22 @@ namespace {
 
 constexpr int IX_BK = 64;      // keys per block (the MMA's M)
 constexpr int IX_STAGES6 = 3;  // v6: key stages (v2's), 3 CTAs per SM
-constexpr int IX_STAGES7 = 6;  // v7: key stages, 2 CTAs per SM
 
 constexpr int ix_smem(int nq, int stages) {
   // alignment slack + q tile + key stages + weights + per-stage key scales
   return 1024 + nq * 8192 + stages * 8192 + nq * 256 + stages * 256;
 }
 
-// PIPE: v7's two accumulator sets (NQ <= 2). GMAX: also write the 8-key group maxima, invisible
-// keys counted as -inf, each the largest logit stored in its group (the layout sm90/topk/gmax.cu
-// reads).
-template <int NQ, bool GMAX, bool PIPE, int STAGES>
+// GMAX: also write the 8-key group maxima, invisible keys counted as -inf, each the largest logit
+// stored in its group (the layout sm90/topk/gmax.cu reads).
+template <int NQ, bool GMAX>
 __device__ __forceinline__ void indexer_v6_body(const uint8_t* __restrict__ q,
                                                 const float* __restrict__ w,
                                                 const uint8_t* __restrict__ k,
                                                 const float* __restrict__ kscale,
                                                 float* __restrict__ logits, int T, int P,
                                                 int splitLen, float* __restrict__ gmax) {
-  static_assert(!PIPE || NQ <= 2, "two accumulator sets of NQ = 4 do not fit in registers");
-  static_assert(STAGES >= (PIPE ? 3 : 2), "too few key stages");
+  constexpr int STAGES = IX_STAGES6;
   constexpr int NACC = NQ * 32;          // accumulators per thread
   constexpr bool WREG = NQ <= 2;         // weights in registers (NQ = 4: 64 more do not fit)
   constexpr int NOUT = NQ == 4 ? 2 : 1;  // finished logits per lane and block
@@ -247,56 +243,19 @@ __device__ __forceinline__ void indexer_v6_body(const uint8_t* __restrict__ q,
   };
 
   float d0[NACC];
-  if constexpr (!PIPE) {
-    for (int j = 0; j < nb; j++) {
-      dsak::cp_async_wait<STAGES - 2>();
-      dsak::fence_proxy_async();
-      __syncthreads();
-      // Into the slot block j-1 used: every warp finished its products on it before the barrier.
-      if (j + STAGES - 1 < nb) load(j + STAGES - 1);
-      dsak::cp_async_commit();
-      mma(d0, j);
-      dsak::wgmma_wait<0>();
-      // The asm above does not tell the compiler that d changes only at the wait: pin d here.
+  for (int j = 0; j < nb; j++) {
+    dsak::cp_async_wait<STAGES - 2>();
+    dsak::fence_proxy_async();
+    __syncthreads();
+    // Into the slot block j-1 used: every warp finished its products on it before the barrier.
+    if (j + STAGES - 1 < nb) load(j + STAGES - 1);
+    dsak::cp_async_commit();
+    mma(d0, j);
+    dsak::wgmma_wait<0>();
+    // The asm above does not tell the compiler that d changes only at the wait: pin d here.
 #pragma unroll
-      for (int i = 0; i < NACC; i++) asm volatile("" : "+f"(d0[i])::"memory");
-      epilogue(d0, j);
-    }
-  } else {
-    // Block j+1's products run while block j's epilogue reads the other set; each step ends with
-    // wait<0>, so no group is pending across a loop edge (ptxas serializes every wgmma when one is:
-    // it cannot follow a pending group around a loop with a runtime trip count).
-    float d1[NACC];
-    auto step = [&](float* cur, float* nxt, int j) {
-      if (j + 1 < nb) {
-        // Committed so far: STAGES - 1 + j groups; block j+1 is group j+1.
-        dsak::cp_async_wait<STAGES - 3>();
-        dsak::fence_proxy_async();
-        __syncthreads();
-        // Into block j-1's slot: its products were complete at the end of step j-2, and step j-1's
-        // epilogue (which read its scales) is behind every warp at this barrier.
-        if (j + STAGES - 1 < nb) load(j + STAGES - 1);
-        dsak::cp_async_commit();
-        mma(nxt, j + 1);
-      }
-      epilogue(cur, j);  // cur: complete since the last step's wait
-      dsak::wgmma_wait<0>();
-#pragma unroll
-      for (int i = 0; i < NACC; i++) asm volatile("" : "+f"(nxt[i])::"memory");
-    };
-    if (nb > 0) {
-      dsak::cp_async_wait<STAGES - 2>();  // group 0: block 0 and the q tile
-      dsak::fence_proxy_async();
-      __syncthreads();
-      mma(d0, 0);
-      dsak::wgmma_wait<0>();
-#pragma unroll
-      for (int i = 0; i < NACC; i++) asm volatile("" : "+f"(d0[i])::"memory");
-    }
-    for (int j = 0; j < nb; j += 2) {
-      step(d0, d1, j);
-      if (j + 1 < nb) step(d1, d0, j + 1);
-    }
+    for (int i = 0; i < NACC; i++) asm volatile("" : "+f"(d0[i])::"memory");
+    epilogue(d0, j);
   }
 
   // Keys of this split no query of the tile can see, past the last computed block: -inf.
@@ -323,41 +282,20 @@ __device__ __forceinline__ void indexer_v6_body(const uint8_t* __restrict__ q,
   extern "C" __global__ void __launch_bounds__(128, 3) dsa_indexer_fp8_v6_q##NQ(                  \
       const uint8_t* __restrict__ q, const float* __restrict__ w, const uint8_t* __restrict__ k,  \
       const float* __restrict__ kscale, float* __restrict__ logits, int T, int P, int splitLen) { \
-    indexer_v6_body<NQ, false, false, IX_STAGES6>(q, w, k, kscale, logits, T, P, splitLen,        \
-                                                  nullptr);                                       \
+    indexer_v6_body<NQ, false>(q, w, k, kscale, logits, T, P, splitLen, nullptr);                 \
   }                                                                                               \
   extern "C" __global__ void __launch_bounds__(128, 3) dsa_indexer_fp8_v6g_q##NQ(                 \
       const uint8_t* __restrict__ q, const float* __restrict__ w, const uint8_t* __restrict__ k,  \
       const float* __restrict__ kscale, float* __restrict__ logits, int T, int P, int splitLen,   \
       float* __restrict__ gmax) {                                                                 \
-    indexer_v6_body<NQ, true, false, IX_STAGES6>(q, w, k, kscale, logits, T, P, splitLen, gmax);  \
+    indexer_v6_body<NQ, true>(q, w, k, kscale, logits, T, P, splitLen, gmax);                     \
   }                                                                                               \
   extern "C" __device__ const int dsa_indexer_fp8_v6_smem_q##NQ = ix_smem(NQ, IX_STAGES6);
 DSA_INDEXER_V6(1)
 DSA_INDEXER_V6(2)
 DSA_INDEXER_V6(4)
 
-// v7 (NQ = 1, 2; T >= 3 runs v6's q4): two accumulator sets, 6 key stages, 2 CTAs per SM; its grid
-// fills one wave of dsa_indexer_fp8_v7_ctas_per_sm CTAs per SM (CudaDsaOps.indexerWaveSplits).
-#define DSA_INDEXER_V7(NQ)                                                                        \
-  extern "C" __global__ void __launch_bounds__(128, 2) dsa_indexer_fp8_v7_q##NQ(                  \
-      const uint8_t* __restrict__ q, const float* __restrict__ w, const uint8_t* __restrict__ k,  \
-      const float* __restrict__ kscale, float* __restrict__ logits, int T, int P, int splitLen) { \
-    indexer_v6_body<NQ, false, true, IX_STAGES7>(q, w, k, kscale, logits, T, P, splitLen,         \
-                                                 nullptr);                                        \
-  }                                                                                               \
-  extern "C" __global__ void __launch_bounds__(128, 2) dsa_indexer_fp8_v7g_q##NQ(                 \
-      const uint8_t* __restrict__ q, const float* __restrict__ w, const uint8_t* __restrict__ k,  \
-      const float* __restrict__ kscale, float* __restrict__ logits, int T, int P, int splitLen,   \
-      float* __restrict__ gmax) {                                                                 \
-    indexer_v6_body<NQ, true, true, IX_STAGES7>(q, w, k, kscale, logits, T, P, splitLen, gmax);   \
-  }                                                                                               \
-  extern "C" __device__ const int dsa_indexer_fp8_v7_smem_q##NQ = ix_smem(NQ, IX_STAGES7);
-DSA_INDEXER_V7(1)
-DSA_INDEXER_V7(2)
-
 extern "C" __device__ const int dsa_indexer_fp8_v6_threads = 128;
-extern "C" __device__ const int dsa_indexer_fp8_v7_ctas_per_sm = 2;
 
 // ---------------------------------------------------------------------------------------------
 // v8: producer warp + two consumer warpgroups, persistent grid.
@@ -380,22 +318,18 @@ constexpr int ix8_smem(int nq, int stages = IX8_STAGES) {
          (2 * stages + 2) * 8;
 }
 
-// Round idx12's knobs on v8's body (v8 is PIPES = 1, SPAN = 64; its PTX is unchanged):
-//   PIPES = 2 (v12p): two producer threads, lanes 0 of the producer warpgroup's warps 0 and 1, each
-//     feeding one consumer warpgroup through its own half of the stages (stage s belongs to pipe
-//     s % 2, as item li to consumer li % 2) and its own two query slots: two independent v8
-//     pipelines of one consumer each, so no TMA issue waits behind another's barrier wait;
+// Round idx12's knob on v8's body (v8 is SPAN = 64; its PTX is unchanged):
 //   SPAN = 128 (v12b): a stage holds 128 keys (16 KB, one TMA box, 132 scales in one box), read by
 //     both consumers (warpgroup wg multiplies keys wg * 64 .. wg * 64 + 63 of it), released by both
 //     (256 arrivals): half the producer's copies, barrier operations and waits per byte.
 // The scale box of a stage (span + 4 floats: see IX8_SBOX) and its slot, rounded to 128 bytes.
 constexpr int ix12_sbox(int span) { return span + 4; }
 constexpr int ix12_sslot(int span) { return (ix12_sbox(span) * 4 + 127) / 128 * 128; }
-constexpr int ix12_smem(int nq, int stages, int pipes, int span) {
-  // alignment slack + 2 query slots per pipe + key stages + stage scales + 2 weight slots per pipe
-  // + mbarriers (full and empty per stage, one per query slot)
-  return 1024 + 2 * pipes * nq * 8192 + stages * span * 128 + stages * ix12_sslot(span) +
-         2 * pipes * nq * 256 + (2 * stages + 2 * pipes) * 8;
+constexpr int ix12_smem(int nq, int stages, int span) {
+  // alignment slack + 2 query slots + key stages + stage scales + 2 weight slots + mbarriers (full
+  // and empty per stage, one per query slot)
+  return 1024 + 2 * nq * 8192 + stages * span * 128 + stages * ix12_sslot(span) + 2 * nq * 256 +
+         (2 * stages + 2) * 8;
 }
 constexpr int IX12B_STAGES = 6;  // v12b: 6 x 16 KB of keys (v8: 10 x 8 KB)
 
@@ -487,43 +421,23 @@ __device__ __forceinline__ float ix8_group_max(float m) {
   return m;
 }
 
-// v12*g: the group maximum of the 8 keys on the lanes that share (lane & 3), returned on every
-// lane. Floats map to integers of the same order (non-negative: their bits; negative: the bits
-// with the magnitude flipped), so max.s32 of redux.sync is fmaxf over the group for everything the
-// epilogue stores (finite logits and -inf; never NaN): the same bits as v8g's shuffles, except that
-// +0 is chosen over -0 (only a negative logit that underflows to -0 could tell them apart). Four
-// independent full-warp reductions, one per group (the other lanes offer INT_MIN), replace three
-// dependent shuffle + max steps: one reduction's latency on the consumer's chain instead of three
-// shuffles'.
-__device__ __forceinline__ float ix12_group_max(float m, int lane) {
-  const int u = __float_as_int(m);
-  const int key = u >= 0 ? u : u ^ 0x7fffffff;
-  int r = INT_MIN;
-#pragma unroll
-  for (int c = 0; c < 4; c++) {
-    const int g = __reduce_max_sync(0xffffffffu, (lane & 3) == c ? key : INT_MIN);
-    r = (lane & 3) == c ? g : r;
-  }
-  return __int_as_float(r >= 0 ? r : r ^ 0x7fffffff);
-}
-
-// Round idx13 (v13bg / v13bs): v12b with its group maxima taken off the consumers altogether.
-// v12bg's four redux.sync sit in each consumer warp's epilogue, and at one CTA per SM (two consumer
-// warps per SM sub-partition, both in products or epilogue) every cycle there is a cycle of the
-// item (kernels/NOTES.md, rounds idx12 / idx13). Here each consumer lane also writes its finished
-// logit (-inf past P) into a per-stage staging slot in shared memory (one STS) and arrives on the
-// slot's "ready" barrier; warp 1 of the producer warpgroup, idle in v12b, waits for it, reads the
-// slot as float4 runs (4 keys per lane per query), finishes each 8-key group's max with one xor-1
-// shuffle and stores the maxima (64-byte runs per query), and releases the slot on its "free"
-// barrier, which a consumer tests (mbarrier.test_wait, no block) before its wgmma wait and waits on
-// only if the test failed, before it writes the slot STAGES items later. v13bs also moves the
-// logits' global store to that warp (16-byte stores, 512 contiguous bytes per query and item, where
-// P % 4 == 0): the consumer's epilogue keeps only the STS.
+// Round idx13 (v13bs; v13bg lost): v12b with its group maxima taken off the consumers altogether.
+// v12bg's four redux.sync (a lost candidate) sat in each consumer warp's epilogue, and at one CTA
+// per SM (two consumer warps per SM sub-partition, both in products or epilogue) every cycle there
+// is a cycle of the item (kernels/NOTES.md, rounds idx12 / idx13). Here each consumer lane also
+// writes its finished logit (-inf past P) into a per-stage staging slot in shared memory (one STS)
+// and arrives on the slot's "ready" barrier; warp 1 of the producer warpgroup, idle in v12b, waits
+// for it, reads the slot as float4 runs (4 keys per lane per query), finishes each 8-key group's
+// max with one xor-1 shuffle and stores the maxima (64-byte runs per query), and releases the slot
+// on its "free" barrier, which a consumer tests (mbarrier.test_wait, no block) before its wgmma
+// wait and waits on only if the test failed, before it writes the slot STAGES items later. v13bs
+// also moves the logits' global store to that warp (16-byte stores, 512 contiguous bytes per query
+// and item, where P % 4 == 0): the consumer's epilogue keeps only the STS.
 constexpr int IX13_ROW = 144;  // floats per query row of a staging slot: 128 keys + 16 of padding
 // (the consumer lanes' STS, at 16 * (query) + 8 * (key half) + (lane >> 2), hit 32 distinct banks)
 constexpr int ix13_smem(int nq, int stages, int span) {
   // v12b's layout + staging slots (STAGES x NQ rows) + a ready and a free barrier per stage
-  return ix12_smem(nq, stages, 1, span) + stages * nq * IX13_ROW * 4 + 2 * stages * 8;
+  return ix12_smem(nq, stages, span) + stages * nq * IX13_ROW * 4 + 2 * stages * 8;
 }
 // Whether the phase of this parity has completed, without waiting (test_wait never suspends).
 __device__ __forceinline__ bool ix13_test(uint32_t bar, int phase) {
@@ -613,19 +527,18 @@ __device__ __forceinline__ void ix13_maxima(const float* sStg, uint32_t ready0, 
 // Maps (built by the host, CudaDsaOps.indexerV8): qMap [rows*64 heads, 128] e4m3, box 64 x 128,
 // 128-byte swizzle; kMap [batch, P, 128] e4m3, box 1 x 64 x 128, 128-byte swizzle (keys past P
 // read as zeros); sMap [batch * P] fp32, box IX8_SBOX (dsa_indexer_fp8_v8_scale_box).
-// GMAX: 0 none (v8), 1 each item's maxima in its own epilogue (v8g), 2 finished under the next
-// item's products (v8h), 3 each item's maxima by four independent warp reductions (redux.sync on
-// order-preserving integers) instead of three dependent shuffle + max steps (v12*g), 4 by the
-// producer warpgroup's warp 1 from logits staged in shared memory (v13bg; SPAN = 128 only), 5 as
-// 4 with that warp also storing the logits (v13bs).
-// PIPES, SPAN: round idx12's producer knobs (above ix12_smem); kMap's box is SPAN keys and sMap's
+// GMAX: 0 none (v8, v12b), 1 each item's maxima in its own epilogue (v8g), 2 finished under the
+// next item's products (v8h), 4 by maxima warps of the producer warpgroup from logits staged in
+// shared memory (v14g3e; SPAN = 128 only), 5 as 4 with that warp also storing the logits (v13bs).
+// (3, v12*g's maxima by redux.sync, lost and left.)
+// SPAN: round idx12's producer knob (above ix12_smem); kMap's box is SPAN keys and sMap's
 // ix12_sbox(SPAN) floats.
-// MW, MEMPTY (round idx14; v13b*: 1, false): MW maxima warps (warps 1 .. MW of the producer
-// warpgroup; item li is warp 1 + li % MW's); MEMPTY: the maxima warp releases a staging slot by
-// arriving on the stage's empty barrier (256 + 32 arrivals) instead of a free barrier. The
+// MW, MEMPTY (round idx14; v13bs: 1, false; v14g3e: 3, true): MW maxima warps (warps 1 .. MW of the
+// producer warpgroup; item li is warp 1 + li % MW's); MEMPTY: the maxima warp releases a staging
+// slot by arriving on the stage's empty barrier (256 + 32 arrivals) instead of a free barrier. The
 // producer refills a stage only after that, and a consumer writes slot s for item li only after
 // stage s's keys for li landed, so the consumers need no free test or wait at all.
-template <int NQ, int GMAX, int STAGES = IX8_STAGES, int PIPES = 1, int SPAN = IX_BK, int MW = 1,
+template <int NQ, int GMAX, int STAGES = IX8_STAGES, int SPAN = IX_BK, int MW = 1,
           bool MEMPTY = false>
 __device__ __forceinline__ void indexer_v8_body(const CUtensorMap* qMap, const CUtensorMap* kMap,
                                                 const CUtensorMap* sMap,
@@ -634,7 +547,7 @@ __device__ __forceinline__ void indexer_v8_body(const CUtensorMap* qMap, const C
                                                 float* __restrict__ gmax) {
   static_assert(NQ <= 2, "v8 keeps the head weights in registers: NQ <= 2");
   static_assert(STAGES % IX8_CONSUMERS == 0, "stage reuse must stay within one consumer");
-  static_assert(PIPES == 1 || (PIPES == IX8_CONSUMERS && SPAN == IX_BK), "one pipe per consumer");
+  static_assert(GMAX != 3, "v12*g's redux maxima left the sources");
   static_assert(SPAN == IX_BK || SPAN == IX8_CONSUMERS * IX_BK,
                 "a stage is one block per consumer");
   constexpr int NACC = NQ * 32;
@@ -644,11 +557,11 @@ __device__ __forceinline__ void indexer_v8_body(const CUtensorMap* qMap, const C
   constexpr int SBOX = SPAN + 4;                       // ix12_sbox(SPAN)
   constexpr int SSLOT = (SBOX * 4 + 127) / 128 * 128;  // ix12_sslot(SPAN)
   constexpr int CSTEP = SHARED ? 1 : IX8_CONSUMERS;  // items between a consumer's consecutive ones
-  // Items whose release the producer waits for before refilling a query slot, PIPES apart: one
-  // per consumer that read the slot's tile (v8: 2; a pipe: its consumer; v12b: both release each).
-  constexpr int QREADERS = PIPES == 1 && !SHARED ? IX8_CONSUMERS : 1;
+  // Items whose release the producer waits for before refilling a query slot: one per consumer
+  // that read the slot's tile (v8: 2; v12b: both release each).
+  constexpr int QREADERS = !SHARED ? IX8_CONSUMERS : 1;
   constexpr bool STAGED = GMAX >= 4;  // v13*: logits staged for the maxima warp
-  static_assert(!STAGED || (SHARED && PIPES == 1 && NQ * SPAN / 4 <= 64),
+  static_assert(!STAGED || (SHARED && NQ * SPAN / 4 <= 64),
                 "staged maxima: v12b's ring, at most two float4 per lane and query pair");
   constexpr int STG_BYTES = STAGED ? STAGES * NQ * IX13_ROW * 4 : 0;
   static_assert(MW >= 1 && MW <= 3 && (MW == 1 || STAGED), "maxima warps: 1 .. 3 idle warps");
@@ -658,11 +571,11 @@ __device__ __forceinline__ void indexer_v8_body(const CUtensorMap* qMap, const C
   const uint32_t raw = dsak::smem_u32(smem_raw);
   const uint32_t base = (raw + 1023u) & ~1023u;
   uint8_t* const sgen = smem_raw + (base - raw);
-  const uint32_t sQ = base;                         // 2 slots of QBYTES per pipe
-  const uint32_t sK = sQ + 2 * PIPES * QBYTES;      // STAGES x SKB
-  const uint32_t sS = sK + STAGES * SKB;            // STAGES x SSLOT bytes
-  const uint32_t sW = sS + STAGES * SSLOT;          // 2 slots of NQ x 64 floats per pipe
-  const uint32_t sStg = sW + 2 * PIPES * NQ * 256;  // v13*: STAGES x NQ rows of IX13_ROW floats
+  const uint32_t sQ = base;                 // 2 slots of QBYTES
+  const uint32_t sK = sQ + 2 * QBYTES;      // STAGES x SKB
+  const uint32_t sS = sK + STAGES * SKB;    // STAGES x SSLOT bytes
+  const uint32_t sW = sS + STAGES * SSLOT;  // 2 slots of NQ x 64 floats
+  const uint32_t sStg = sW + 2 * NQ * 256;  // v13*: STAGES x NQ rows of IX13_ROW floats
   const uint32_t sBar = sStg + STG_BYTES;
   float* const sStgG = reinterpret_cast<float*>(sgen + (sStg - base));
   const float* const sSg = reinterpret_cast<const float*>(sgen + (sS - base));
@@ -671,8 +584,8 @@ __device__ __forceinline__ void indexer_v8_body(const CUtensorMap* qMap, const C
   auto emptyBar = [&](int s) { return sBar + (STAGES + s) * 8; };        // a stage's reader done
   auto qBar = [&](int slot) { return sBar + (2 * STAGES + slot) * 8; };  // a query slot landed
   // v13*: a stage's staged logits written by both consumers / read by the maxima warp.
-  auto readyBar = [&](int s) { return sBar + (2 * STAGES + 2 * PIPES + s) * 8; };
-  auto freeBar = [&](int s) { return sBar + (3 * STAGES + 2 * PIPES + s) * 8; };
+  auto readyBar = [&](int s) { return sBar + (2 * STAGES + 2 + s) * 8; };
+  auto freeBar = [&](int s) { return sBar + (3 * STAGES + 2 + s) * 8; };
 
   const int tid = threadIdx.x, lane = tid & 31, wg = tid >> 7, warp = (tid >> 5) & 3;
   const int ntiles = (T + NQ - 1) / NQ;
@@ -689,7 +602,7 @@ __device__ __forceinline__ void indexer_v8_body(const CUtensorMap* qMap, const C
       // (MEMPTY: and the maxima warp's 32 lanes)
       dsa::sm90::mbar_init(emptyBar(s), (SHARED ? 128 * IX8_CONSUMERS : 128) + (MEMPTY ? 32 : 0));
     }
-    for (int q = 0; q < 2 * PIPES; q++) dsa::sm90::mbar_init(qBar(q), 1);
+    for (int q = 0; q < 2; q++) dsa::sm90::mbar_init(qBar(q), 1);
     if constexpr (STAGED) {
       for (int s = 0; s < STAGES; s++) {
         dsa::sm90::mbar_init(readyBar(s), 128 * IX8_CONSUMERS);  // every consumer thread
@@ -701,10 +614,9 @@ __device__ __forceinline__ void indexer_v8_body(const CUtensorMap* qMap, const C
   __syncthreads();
 
   if (wg == IX8_CONSUMERS) {
-    // ---- producer: one thread issues every copy (v12p: one per pipe, lane 0 of warps 0 and 1);
-    // the rest of the warpgroup leaves.
+    // ---- producer: one thread issues every copy (v13*: warps 1 .. MW make the group maxima); the
+    // rest of the warpgroup leaves.
     dsa::sm90::regs_release<40>();
-    int pipe = 0;
     if constexpr (STAGED) {
       if constexpr (MW == 1) {
         if (warp == 1) {
@@ -727,49 +639,30 @@ __device__ __forceinline__ void indexer_v8_body(const CUtensorMap* qMap, const C
         }
       }
     }
-    if constexpr (PIPES == 1) {
-      if (tid != IX8_CONSUMERS * 128) return;
-    } else {
-      pipe = warp;
-      if (warp >= PIPES || lane != 0) return;
-    }
+    if (tid != IX8_CONSUMERS * 128) return;
     dsa::sm90::tma_prefetch_map(qMap);
     dsa::sm90::tma_prefetch_map(kMap);
     dsa::sm90::tma_prefetch_map(sMap);
     const uint64_t stream = dsa::sm90::l2_evict_first();  // keys are read once
-    int seg = seg0, blk = blk0, ls = -1, firstOfCur = 0, pseg = -1;
-    if constexpr (PIPES > 1) {  // this pipe's items: pipe, pipe + PIPES, ...
-      blk += pipe;
-      while (blk >= NB) {
-        blk -= NB;
-        seg++;
-      }
-    }
-    for (int li = pipe; li < n; li += PIPES) {
+    int seg = seg0, blk = blk0, ls = -1, firstOfCur = 0;
+    for (int li = 0; li < n; li++) {
       const int s = li % STAGES, round = li / STAGES;
       if (round > 0) ix8_wait(emptyBar(s), round - 1, IX8_EMPTY, s, li, n);
-      bool newTile;
-      if constexpr (PIPES == 1) {
-        newTile = li == 0 || blk == 0;
-      } else {
-        newTile = seg != pseg;  // a pipe's items may skip a tile's block 0, or a whole tile
-      }
-      if (newTile) {
+      if (li == 0 || blk == 0) {
         // A new query tile: slot ls & 1 last held tile ls - 2, whose readers are the last
-        // QREADERS items (PIPES apart) before tile ls - 1 began (one per consumer that read it);
-        // wait for their release unless an earlier refill of their stage already did (then the
-        // stage moved on: skip). A pipe counts its own tiles and owns its own two slots.
+        // QREADERS items before tile ls - 1 began (one per consumer that read it); wait for their
+        // release unless an earlier refill of their stage already did (then the stage moved on:
+        // skip).
         ls++;
         if (ls >= 2) {
-          for (int x = firstOfCur - PIPES * QREADERS; x < firstOfCur; x += PIPES)
+          for (int x = firstOfCur - QREADERS; x < firstOfCur; x++)
             if (x >= 0 && x + STAGES >= li)
               ix8_wait(emptyBar(x % STAGES), x / STAGES, IX8_QREUSE, x % STAGES, li, n);
         }
         firstOfCur = li;
-        pseg = seg;
         const int b = seg / ntiles, t0 = (seg - b * ntiles) * NQ;
         const int valid = min(NQ, T - t0);
-        const uint32_t slot = pipe * 2 + (ls & 1);
+        const uint32_t slot = ls & 1;
         dsa::sm90::mbar_arrive_expect_tx(qBar(slot), QBYTES + valid * 256);
 #pragma unroll
         for (int qi = 0; qi < NQ; qi++)
@@ -781,17 +674,9 @@ __device__ __forceinline__ void indexer_v8_body(const CUtensorMap* qMap, const C
       dsa::sm90::mbar_arrive_expect_tx(fullBar(s), SKB + SBOX * 4);
       dsa::sm90::tma_load_3d_if(true, sK + s * SKB, kMap, fullBar(s), 0, blk * SPAN, b, stream);
       ix8_tma_1d(sS + s * SSLOT, sMap, fullBar(s), (b * P + blk * SPAN) & ~3);
-      if constexpr (PIPES == 1) {
-        if (++blk == NB) {
-          blk = 0;
-          seg++;
-        }
-      } else {
-        blk += PIPES;
-        while (blk >= NB) {
-          blk -= NB;
-          seg++;
-        }
+      if (++blk == NB) {
+        blk = 0;
+        seg++;
       }
     }
     return;
@@ -812,7 +697,7 @@ __device__ __forceinline__ void indexer_v8_body(const CUtensorMap* qMap, const C
   float* pdst = nullptr;
   // v12b: every consumer reads every stage, its own 64 keys at wg * 64 of the stage's 128.
   const int half64 = SHARED ? wg * IX_BK : 0;
-  int seg = seg0, blk = blk0 + (SHARED ? 0 : wg), mySeg = -1, b = 0, t0 = 0, myLs = -1;
+  int seg = seg0, blk = blk0 + (SHARED ? 0 : wg), mySeg = -1, b = 0, t0 = 0;
   while (blk >= NB) {
     blk -= NB;
     seg++;
@@ -820,15 +705,9 @@ __device__ __forceinline__ void indexer_v8_body(const CUtensorMap* qMap, const C
   for (int li = SHARED ? 0 : wg; li < n; li += CSTEP) {
     const int s = li % STAGES;
     ix8_wait(fullBar(s), li / STAGES, IX8_FULL, s, li, n);
-    // This tile's ordinal among the CTA's (a pipe's: among its own): its query slot and phase.
-    int ls;
-    if constexpr (PIPES == 1) {
-      ls = seg - seg0;
-    } else {
-      ls = myLs + (seg != mySeg);
-      myLs = ls;
-    }
-    const int qslot = (PIPES == 1 ? 0 : wg * 2) + (ls & 1);
+    // This tile's ordinal among the CTA's: its query slot and phase.
+    const int ls = seg - seg0;
+    const int qslot = ls & 1;
     if (seg != mySeg) {
       // The slot's copy was issued before this item's keys (which have landed), and the slot
       // cannot be refilled before this warpgroup releases its last item of the tile.
@@ -926,11 +805,6 @@ __device__ __forceinline__ void indexer_v8_body(const CUtensorMap* qMap, const C
       const int g = ((kb + warp * 16) >> 3) + half;
       if (lane < 4 && storer && t < T && g * 8 < P)
         gmax[(size_t)(b * T + t) * ((P + 7) >> 3) + g] = m;
-    } else if constexpr (GMAX == 3) {
-      const float gm = ix12_group_max(m, lane);
-      const int g = ((kb + warp * 16) >> 3) + half;
-      if (lane < 4 && storer && t < T && g * 8 < P)
-        gmax[(size_t)(b * T + t) * ((P + 7) >> 3) + g] = gm;
     } else if constexpr (GMAX == 2) {
       const int g = ((kb + warp * 16) >> 3) + half;
       pm = m;
@@ -979,77 +853,41 @@ __device__ __forceinline__ void indexer_v8_body(const CUtensorMap* qMap, const C
 DSA_INDEXER_V8(1)
 DSA_INDEXER_V8(2)
 
-// Round idx12 (v8's launch: same grid, threads and maps, except v12b's key box of 128 keys and
-// scale box of 132 floats, exported below): v12p two producer pipes, v12b one 128-key stage for
-// both consumers, and their g forms with v12*g's group maxima (ix12_group_max); v12g is v8 with
-// them. Kernels without maxima take v8's parameters, the g forms v8g's.
-#define DSA_INDEXER_V12_SMEM(NAME, NQ, STAGES, PIPES, SPAN)             \
-  extern "C" __device__ const int dsa_indexer_fp8_##NAME##_smem_q##NQ = \
-      ix12_smem(NQ, STAGES, PIPES, SPAN);
-#define DSA_INDEXER_V12(NAME, NQ, STAGES, PIPES, SPAN)                                         \
-  extern "C" __global__ void __launch_bounds__(IX8_THREADS, 1) dsa_indexer_fp8_##NAME##_q##NQ( \
-      const __grid_constant__ CUtensorMap qMap, const __grid_constant__ CUtensorMap kMap,      \
-      const __grid_constant__ CUtensorMap sMap, const float* __restrict__ w,                   \
-      float* __restrict__ logits, int batch, int T, int P) {                                   \
-    indexer_v8_body<NQ, 0, STAGES, PIPES, SPAN>(&qMap, &kMap, &sMap, w, logits, batch, T, P,   \
-                                                nullptr);                                      \
-  }                                                                                            \
-  DSA_INDEXER_V12_SMEM(NAME, NQ, STAGES, PIPES, SPAN)
-#define DSA_INDEXER_V12G(NAME, NQ, STAGES, PIPES, SPAN)                                        \
-  extern "C" __global__ void __launch_bounds__(IX8_THREADS, 1) dsa_indexer_fp8_##NAME##_q##NQ( \
-      const __grid_constant__ CUtensorMap qMap, const __grid_constant__ CUtensorMap kMap,      \
-      const __grid_constant__ CUtensorMap sMap, const float* __restrict__ w,                   \
-      float* __restrict__ logits, int batch, int T, int P, float* __restrict__ gmax) {         \
-    indexer_v8_body<NQ, 3, STAGES, PIPES, SPAN>(&qMap, &kMap, &sMap, w, logits, batch, T, P,   \
-                                                gmax);                                         \
-  }                                                                                            \
-  DSA_INDEXER_V12_SMEM(NAME, NQ, STAGES, PIPES, SPAN)
-#define DSA_INDEXER_V12_ALL(NQ)                           \
-  DSA_INDEXER_V12(v12p, NQ, IX8_STAGES, 2, IX_BK)         \
-  DSA_INDEXER_V12G(v12pg, NQ, IX8_STAGES, 2, IX_BK)       \
-  DSA_INDEXER_V12(v12b, NQ, IX12B_STAGES, 1, 2 * IX_BK)   \
-  DSA_INDEXER_V12G(v12bg, NQ, IX12B_STAGES, 1, 2 * IX_BK) \
-  DSA_INDEXER_V12G(v12g, NQ, IX8_STAGES, 1, IX_BK)
-DSA_INDEXER_V12_ALL(1)
-DSA_INDEXER_V12_ALL(2)
-// Round idx13: v12b with its group maxima from a warp of the producer warpgroup (ix13_maxima):
-// v13bg (the consumers store the logits, as v12b) and v13bs (that warp stores them too). v12b's
-// launch, maps and parameters as v12bg's; shared memory dsa_indexer_fp8_<name>_smem_q<NQ>.
-#define DSA_INDEXER_V13(NAME, NQ, GMAX)                                                          \
-  extern "C" __global__ void __launch_bounds__(IX8_THREADS, 1) dsa_indexer_fp8_##NAME##_q##NQ(   \
+// Round idx12's v12b (v8's launch: same grid, threads and maps, except its key box of 128 keys and
+// scale box of 132 floats, exported below): one 128-key stage for both consumers; v8's parameters,
+// shared memory dsa_indexer_fp8_v12b_smem_q<NQ>.
+#define DSA_INDEXER_V12B(NQ)                                                                     \
+  extern "C" __global__ void __launch_bounds__(IX8_THREADS, 1) dsa_indexer_fp8_v12b_q##NQ(       \
       const __grid_constant__ CUtensorMap qMap, const __grid_constant__ CUtensorMap kMap,        \
       const __grid_constant__ CUtensorMap sMap, const float* __restrict__ w,                     \
-      float* __restrict__ logits, int batch, int T, int P, float* __restrict__ gmax) {           \
-    indexer_v8_body<NQ, GMAX, IX12B_STAGES, 1, 2 * IX_BK>(&qMap, &kMap, &sMap, w, logits, batch, \
-                                                          T, P, gmax);                           \
+      float* __restrict__ logits, int batch, int T, int P) {                                     \
+    indexer_v8_body<NQ, 0, IX12B_STAGES, 2 * IX_BK>(&qMap, &kMap, &sMap, w, logits, batch, T, P, \
+                                                    nullptr);                                    \
   }                                                                                              \
-  extern "C" __device__ const int dsa_indexer_fp8_##NAME##_smem_q##NQ =                          \
+  extern "C" __device__ const int dsa_indexer_fp8_v12b_smem_q##NQ =                              \
+      ix12_smem(NQ, IX12B_STAGES, 2 * IX_BK);
+DSA_INDEXER_V12B(1)
+DSA_INDEXER_V12B(2)
+// Rounds idx13 / idx14: v12b with its group maxima from warps of the producer warpgroup
+// (ix13_maxima): v13bs (one warp, which also stores the logits) and v14g3e (three warps, items
+// dealt round robin, the consumers storing the logits as v12b, each staging slot released on its
+// key stage's empty barrier: MW = 3, MEMPTY). v12b's launch and maps, v8g's parameters; shared
+// memory dsa_indexer_fp8_<name>_smem_q<NQ> (equal for both).
+#define DSA_INDEXER_V13(NAME, NQ, GMAX, MW, MEMPTY)                                                \
+  extern "C" __global__ void __launch_bounds__(IX8_THREADS, 1) dsa_indexer_fp8_##NAME##_q##NQ(     \
+      const __grid_constant__ CUtensorMap qMap, const __grid_constant__ CUtensorMap kMap,          \
+      const __grid_constant__ CUtensorMap sMap, const float* __restrict__ w,                       \
+      float* __restrict__ logits, int batch, int T, int P, float* __restrict__ gmax) {             \
+    indexer_v8_body<NQ, GMAX, IX12B_STAGES, 2 * IX_BK, MW, MEMPTY>(&qMap, &kMap, &sMap, w, logits, \
+                                                                   batch, T, P, gmax);             \
+  }                                                                                                \
+  extern "C" __device__ const int dsa_indexer_fp8_##NAME##_smem_q##NQ =                            \
       ix13_smem(NQ, IX12B_STAGES, 2 * IX_BK);
-DSA_INDEXER_V13(v13bg, 1, 4)
-DSA_INDEXER_V13(v13bg, 2, 4)
-DSA_INDEXER_V13(v13bs, 1, 5)
-DSA_INDEXER_V13(v13bs, 2, 5)
-// Round idx14: v13b* with MW maxima warps and / or the slot released on the stage's empty barrier
-// (MEMPTY; indexer_v8_body's MW / MEMPTY). Same launch, parameters and shared memory as v13b*
-// (dsa_indexer_fp8_<name>_smem_q<NQ>, equal to v13bg's).
-#define DSA_INDEXER_V14(NAME, NQ, GMAX, MW, MEMPTY)                                               \
-  extern "C" __global__ void __launch_bounds__(IX8_THREADS, 1) dsa_indexer_fp8_##NAME##_q##NQ(    \
-      const __grid_constant__ CUtensorMap qMap, const __grid_constant__ CUtensorMap kMap,         \
-      const __grid_constant__ CUtensorMap sMap, const float* __restrict__ w,                      \
-      float* __restrict__ logits, int batch, int T, int P, float* __restrict__ gmax) {            \
-    indexer_v8_body<NQ, GMAX, IX12B_STAGES, 1, 2 * IX_BK, MW, MEMPTY>(&qMap, &kMap, &sMap, w,     \
-                                                                      logits, batch, T, P, gmax); \
-  }                                                                                               \
-  extern "C" __device__ const int dsa_indexer_fp8_##NAME##_smem_q##NQ =                           \
-      ix13_smem(NQ, IX12B_STAGES, 2 * IX_BK);
-#define DSA_INDEXER_V14_ALL(NQ)           \
-  DSA_INDEXER_V14(v14g3, NQ, 4, 3, false) \
-  DSA_INDEXER_V14(v14g1e, NQ, 4, 1, true) \
-  DSA_INDEXER_V14(v14g3e, NQ, 4, 3, true) \
-  DSA_INDEXER_V14(v14s3e, NQ, 5, 3, true)
-DSA_INDEXER_V14_ALL(1)
-DSA_INDEXER_V14_ALL(2)
-// v12b / v12bg / v13b*'s map boxes: kMap 128 keys, sMap 132 floats (v8 and the others: 64 and 68).
+DSA_INDEXER_V13(v13bs, 1, 5, 1, false)
+DSA_INDEXER_V13(v13bs, 2, 5, 1, false)
+DSA_INDEXER_V13(v14g3e, 1, 4, 3, true)
+DSA_INDEXER_V13(v14g3e, 2, 4, 3, true)
+// v12b / v13bs / v14g3e's map boxes: kMap 128 keys, sMap 132 floats (v8 / v8g / v8h: 64 and 68).
 extern "C" __device__ const int dsa_indexer_fp8_v12b_key_box = 2 * IX_BK;
 extern "C" __device__ const int dsa_indexer_fp8_v12b_scale_box = ix12_sbox(2 * IX_BK);
 

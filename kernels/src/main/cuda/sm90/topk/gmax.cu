@@ -1,7 +1,7 @@
 // Causal top-k that reads only the parts of a row that can hold a winner, guided by the 8-key
-// group maxima the indexer wrote beside the logits (dsa_indexer_fp8_v5g_q*: gmax[row * ceil(P/8) +
-// key / 8], invisible keys counted as -inf). Semantics as dsa_topk.cu: the k largest visible keys
-// of each row, -1 padded, order unspecified.
+// group maxima the indexer wrote beside the logits (an indexer g variant, sm90/indexer/fp8.cu:
+// gmax[row * ceil(P/8) + key / 8], invisible keys counted as -inf). Semantics as dsa_topk.cu: the k
+// largest visible keys of each row, -1 padded, order unspecified.
 //
 // Why: v10 reads the whole row (512 KB at 128K) and spends ~10 us per row on a sampled threshold
 // before it streams; a decode top-k of 128 rows is then 42-45 us, one lone CTA per SM streaming
@@ -87,12 +87,11 @@ __device__ __forceinline__ void keep(TopkSmem& s, bool pred, uint32_t key, int i
   }
 }
 
-// Steps 1-4 above; false (nothing emitted) when the row needs v10's path. WIN (candidate gmax2):
-// step 1's threshold from one histogram of single 16-bit values in the 2048 below the largest
-// maximum (16 octaves, ~128 bins each: the lanes of a warp rarely share a bin, and the k-th group
-// lands in a bin of tens of groups, so no second level); the range-wide levels only when the
-// window holds fewer than k maxima.
-template <bool WIN = false>
+// Steps 1-4 above; false (nothing emitted) when the row needs v10's path. Step 1 is gmax2's
+// window threshold: one histogram of single 16-bit values in the 2048 below the largest maximum
+// (16 octaves, ~128 bins each: the lanes of a warp rarely share a bin, and the k-th group lands in
+// a bin of tens of groups, so no second level); the range-wide levels (gmax's, which lost to it)
+// only when the window holds fewer than k maxima.
 __device__ bool gmax_select(TopkSmem& s, const float* __restrict__ row,
                             const float* __restrict__ gm, int vis, int k, int* __restrict__ out) {
   const int tid = threadIdx.x, lane = tid & 31, warp = tid >> 5;
@@ -122,23 +121,21 @@ __device__ bool gmax_select(TopkSmem& s, const float* __restrict__ row,
   uint32_t tau = 0;
   int groups = 0;
   bool windowed = false;
-  if constexpr (WIN) {
-    const uint32_t mx16 = hi >> 16, wlo = mx16 >= 2047u ? mx16 - 2047u : 0u;
-    if (tid == 0) s.selBin = -1;  // select_bin leaves it when the window holds fewer than k
-    for_each_gm(gm, G, [&](uint32_t key, int, bool v) {
-      const uint32_t k16 = key >> 16;
-      if (v && k16 >= wlo) atomicAdd(&s.hist[k16 - wlo], 1);
-    });
+  const uint32_t mx16 = hi >> 16, wlo = mx16 >= 2047u ? mx16 - 2047u : 0u;
+  if (tid == 0) s.selBin = -1;  // select_bin leaves it when the window holds fewer than k
+  for_each_gm(gm, G, [&](uint32_t key, int, bool v) {
+    const uint32_t k16 = key >> 16;
+    if (v && k16 >= wlo) atomicAdd(&s.hist[k16 - wlo], 1);
+  });
+  __syncthreads();
+  select_bin(s, 2048, k);
+  if (s.selBin >= 0) {
+    tau = (wlo + (uint32_t)s.selBin) << 16;  // exactly selAbove + selEq maxima are >= tau
+    groups = s.selAbove + s.selEq;
+    windowed = true;
+  } else {
+    for (int i = tid; i < 2048; i += THREADS) s.hist[i] = 0;
     __syncthreads();
-    select_bin(s, 2048, k);
-    if (s.selBin >= 0) {
-      tau = (wlo + (uint32_t)s.selBin) << 16;  // exactly selAbove + selEq maxima are >= tau
-      groups = s.selAbove + s.selEq;
-      windowed = true;
-    } else {
-      for (int i = tid; i < 2048; i += THREADS) s.hist[i] = 0;
-      __syncthreads();
-    }
   }
   const uint32_t range = hi - lo;
   const int width = range == 0 ? 0 : 32 - __clz(range);
@@ -258,7 +255,6 @@ __device__ bool gmax_select(TopkSmem& s, const float* __restrict__ row,
   return true;
 }
 
-template <bool WIN>
 __device__ __forceinline__ void gmax_body(const float* __restrict__ logits,
                                           const float* __restrict__ gmax, int* __restrict__ indices,
                                           int T, int P, int k) {
@@ -281,7 +277,7 @@ __device__ __forceinline__ void gmax_body(const float* __restrict__ logits,
   const int G = (vis + 7) >> 3;
   if (G >= 2 * k && 2 * k <= GL_CAND) {
     if (tid == 0) prefetch_row_l2(gm, 0, G);  // the maxima stream into L2 while hist is zeroed
-    if (gmax_select<WIN>(s, row, gm, vis, k, out)) return;
+    if (gmax_select(s, row, gm, vis, k, out)) return;
     __syncthreads();
   }
   // v10's path (dsa_topk): sampled threshold over the row, else the exact radix select.
@@ -304,7 +300,7 @@ __device__ __forceinline__ void gmax_body(const float* __restrict__ logits,
 //   4. keys >= tau from the slots into the candidates (counted first, one atomic per warp), then
 //      v10's exact select among them.
 // Rows with more than G3_MAXG groups, or a window holding fewer than k maxima, take gmax2's path
-// (gmax_select<true>, from memory); more than G3_SLOTS listed groups (ties, clustered rows) or a
+// (gmax_select, from memory); more than G3_SLOTS listed groups (ties, clustered rows) or a
 // gather that misses (fewer than k or more than CAP candidates): v10's path. One CTA per SM (the
 // slots and the copy of the maxima need ~162 KB): the decode kernel; rows under 2k groups, as in
 // gmax, take v10's path.
@@ -496,7 +492,7 @@ __device__ __forceinline__ void gmax3_body(const float* __restrict__ logits,
     const int got = gmax3_select(S, row, gm, vis, k, out);
     if (got > 0) return;
     __syncthreads();
-    if (got == 0 && gmax_select<true>(s, row, gm, vis, k, out)) return;
+    if (got == 0 && gmax_select(s, row, gm, vis, k, out)) return;
     __syncthreads();
   }
   if (vis >= SAMPLED_MIN_ROW && 2 * k <= CAP) {
@@ -509,19 +505,14 @@ __device__ __forceinline__ void gmax3_body(const float* __restrict__ logits,
 
 }  // namespace
 
-// grid = rows (batch * T), block = dsa_topk_gmax_threads (512), dynamic shared memory =
-// dsa_topk_gmax_smem (v10's TopkSmem); gmax [rows, ceil(P/8)] from an indexer g variant (v5g,
-// v6g, v7g) on the same logits; indices [rows, k]. dsa_topk_gmax2: the candidate with the
-// 16-octave window threshold (gmax_select<true>), same launch.
-extern "C" __global__ void __launch_bounds__(THREADS, 2)
-    dsa_topk_gmax(const float* __restrict__ logits, const float* __restrict__ gmax,
-                  int* __restrict__ indices, int T, int P, int k) {
-  gmax_body<false>(logits, gmax, indices, T, P, k);
-}
+// dsa_topk_gmax2: grid = rows (batch * T), block = dsa_topk_gmax_threads (512), dynamic shared
+// memory = dsa_topk_gmax_smem (v10's TopkSmem); gmax [rows, ceil(P/8)] from an indexer g variant
+// (v6g, v8g, v8h, v13bs, v14g3e) on the same logits; indices [rows, k]. (dsa_topk_gmax, the same
+// without the window threshold, lost to it and left: kernels/NOTES.md.)
 extern "C" __global__ void __launch_bounds__(THREADS, 2)
     dsa_topk_gmax2(const float* __restrict__ logits, const float* __restrict__ gmax,
                    int* __restrict__ indices, int T, int P, int k) {
-  gmax_body<true>(logits, gmax, indices, T, P, k);
+  gmax_body(logits, gmax, indices, T, P, k);
 }
 
 // dsa_topk_gmax3: the candidate with one-round-trip gather (gmax3_select), same arguments and

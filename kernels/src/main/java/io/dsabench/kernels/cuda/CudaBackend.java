@@ -597,7 +597,8 @@ public final class CudaBackend implements Backend {
     }
     moe.close();
     // The other launchers hold no device memory of their own, nor do the DSA ops (their scratch is
-    // the workspace; indexer v5g's group maxima belong to the logits buffer they describe).
+    // the workspace; an indexer g variant's group maxima belong to the logits buffer they
+    // describe).
     decodeV3 = null;
     prefillV1 = null;
     decodeV1 = null;

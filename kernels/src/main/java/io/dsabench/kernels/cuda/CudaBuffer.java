@@ -17,11 +17,15 @@ final class CudaBuffer implements DeviceBuffer {
   /**
    * Bumped by every host write (upload, fill) and every launch that gets this buffer as an
    * argument: a launch may write any buffer it is given. CudaDsaOps pairs a logits buffer with the
-   * group maxima indexer v5g wrote beside it only while this count is what it was right after.
+   * group maxima an indexer g variant wrote beside it only while this count is what it was right
+   * after.
    */
   private long writes;
 
-  /** Indexer v5g's 8-key group maxima of these logits (owned; freed with this buffer), or null. */
+  /**
+   * An indexer g variant's 8-key group maxima of these logits (owned; freed with this buffer), or
+   * null.
+   */
   private CudaBuffer groupMaxima;
 
   CudaBuffer(CudaBackend owner, DType dtype, long elements, CUdeviceptr pointer) {

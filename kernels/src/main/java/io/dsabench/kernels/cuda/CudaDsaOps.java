@@ -65,7 +65,7 @@ final class CudaDsaOps {
    */
   private final Map<String, SparseLaunch> sparseLaunches = new ConcurrentHashMap<>();
 
-  /** Launch constants of the v5 indexers and top-k gmax, read once each (same reason). */
+  /** Launch constants of the sm90 indexers and top-k, read once each (same reason). */
   private final Map<String, Integer> constants = new ConcurrentHashMap<>();
 
   private int constant(String module, String name, String site) {
@@ -118,23 +118,8 @@ final class CudaDsaOps {
       String version =
           IndexerVersion.forShape(IndexerVersion.version(), op.batch(), op.tokensPerSeq());
       switch (version) {
-        case "v5", "v5g" -> indexerV5(op, site, version.equals("v5g"));
-        case "v6", "v6g", "v7", "v7g" -> indexerV6(op, site, version);
-        case "v8",
-            "v8g",
-            "v8h",
-            "v12p",
-            "v12b",
-            "v12g",
-            "v12pg",
-            "v12bg",
-            "v13bg",
-            "v13bs",
-            "v14g3",
-            "v14g1e",
-            "v14g3e",
-            "v14s3e" ->
-            indexerV8(op, site, version);
+        case "v6", "v6g" -> indexerV6(op, site, version);
+        case "v8", "v8g", "v8h", "v12b", "v13bs", "v14g3e" -> indexerV8(op, site, version);
         default -> indexerWgmma(op, site);
       }
       return;
@@ -207,77 +192,17 @@ final class CudaDsaOps {
         splitLen);
   }
 
-  // Indexer v5 / v5g (candidates, dsa_indexer.cu): v2's kernel and grid with each block's key
-  // scales staged in shared memory beside its keys; v5g also writes the 8-key group maxima of the
-  // logits, kept beside the logits buffer for top-k gmax (see topK).
-  private void indexerV5(Ops.Indexer op, String site, boolean groupMaxima) {
-    int nq = wgmmaQueriesPerCta(op.tokensPerSeq());
-    int qTiles = (op.tokensPerSeq() + nq - 1) / nq;
-    int splitLen =
-        indexerSplitLength((long) qTiles * op.batch(), op.position(), backend.smCount() * 3 / 2);
-    int splits = (op.position() + splitLen - 1) / splitLen;
-    CudaBuffer logits = CudaBackend.cuda(op.logits(), "logits");
-    Object[] args = {
-      CudaBackend.cuda(op.q(), "q"),
-      CudaBackend.cuda(op.weights(), "weights"),
-      CudaBackend.cuda(op.k(), "k"),
-      CudaBackend.cuda(op.kScales(), "kScales"),
-      logits,
-      op.tokensPerSeq(),
-      op.position(),
-      splitLen,
-      null
-    };
-    if (groupMaxima) {
-      args[8] = groupMaximaBuffer(logits, op);
-    }
-    backend.launch(
-        "dsa_indexer",
-        (groupMaxima ? "dsa_indexer_fp8_v5g_q" : "dsa_indexer_fp8_v5_q") + nq,
-        site,
-        new int[] {qTiles, op.batch(), splits},
-        new int[] {constant("dsa_indexer", "dsa_indexer_fp8_wgmma_threads", site), 1, 1},
-        constant("dsa_indexer", "dsa_indexer_fp8_v5_smem_q" + nq, site),
-        groupMaxima ? args : Arrays.copyOf(args, 8));
-    if (groupMaxima) {
-      // Valid for exactly these logits, until anything else writes them.
-      gmaxValid.put(
-          logits, new GroupMaximaOf(op.batch(), op.tokensPerSeq(), op.position(), logits.writes()));
-    }
-  }
-
-  /**
-   * Keys per split for a grid of at most one wave of {@code ctasPerSm} CTAs per SM (indexer v7):
-   * the most splits whose CTAs all run at once, so no lone tail wave; whole 128-key blocks.
-   */
-  static int indexerWaveSplitLength(long queryCtas, int position, int sms, int ctasPerSm) {
-    long maxSplits = ((long) position + INDEXER_SPLIT_QUANTUM - 1) / INDEXER_SPLIT_QUANTUM;
-    long splits = Math.max(1, Math.min(maxSplits, (long) sms * ctasPerSm / queryCtas));
-    long len = (position + splits - 1) / splits;
-    return (int)
-        ((len + INDEXER_SPLIT_QUANTUM - 1) / INDEXER_SPLIT_QUANTUM * INDEXER_SPLIT_QUANTUM);
-  }
-
-  // Indexer v6 / v6g / v7 / v7g (candidates, sm90/indexer/fp8.cu): v5 with a leaner epilogue (v6,
-  // v2's grid) or also two accumulator sets (v7, one wave of 2 CTAs per SM; four queries per CTA
-  // run v6's kernel on v2's grid, as v7 has no 4-query kernel). The g variants write the group
-  // maxima beside the logits, as v5g does.
+  // Indexer v6 / v6g (sm90/indexer/fp8.cu): v2's grid, each block's key scales staged in shared
+  // memory beside its keys and a leaner epilogue. The g variant writes the 8-key group maxima of
+  // the logits, kept beside the logits buffer for top-k gmax2 / gmax3 (see topK).
   private void indexerV6(Ops.Indexer op, String site, String version) {
     String module = "sm90/indexer/fp8";
     boolean groupMaxima = IndexerVersion.writesGroupMaxima(version);
     int nq = wgmmaQueriesPerCta(op.tokensPerSeq());
     int qTiles = (op.tokensPerSeq() + nq - 1) / nq;
-    boolean v7 = version.startsWith("v7") && nq <= 2;
-    String kernel = (v7 ? "v7" : "v6") + (groupMaxima ? "g" : "");
+    String kernel = groupMaxima ? "v6g" : "v6";
     int splitLen =
-        v7
-            ? indexerWaveSplitLength(
-                (long) qTiles * op.batch(),
-                op.position(),
-                backend.smCount(),
-                constant(module, "dsa_indexer_fp8_v7_ctas_per_sm", site))
-            : indexerSplitLength(
-                (long) qTiles * op.batch(), op.position(), backend.smCount() * 3 / 2);
+        indexerSplitLength((long) qTiles * op.batch(), op.position(), backend.smCount() * 3 / 2);
     int splits = (op.position() + splitLen - 1) / splitLen;
     CudaBuffer logits = CudaBackend.cuda(op.logits(), "logits");
     Object[] args = {
@@ -300,9 +225,10 @@ final class CudaDsaOps {
         site,
         new int[] {qTiles, op.batch(), splits},
         new int[] {constant(module, "dsa_indexer_fp8_v6_threads", site), 1, 1},
-        constant(module, "dsa_indexer_fp8_" + (v7 ? "v7" : "v6") + "_smem_q" + nq, site),
+        constant(module, "dsa_indexer_fp8_v6_smem_q" + nq, site),
         groupMaxima ? args : Arrays.copyOf(args, 8));
     if (groupMaxima) {
+      // Valid for exactly these logits, until anything else writes them.
       gmaxValid.put(
           logits, new GroupMaximaOf(op.batch(), op.tokensPerSeq(), op.position(), logits.writes()));
     }
@@ -312,11 +238,9 @@ final class CudaDsaOps {
   // TMA for two consumer warpgroups, on a persistent grid of the cubin's CTAs per SM; its copies go
   // through three tensor maps built here (q, keys, key scales).
   // Four queries per CTA (T >= 4) run v6's kernel on v2's grid, as v8 has no 4-query kernel.
-  // Round idx12's v12p / v12b / v12g / v12pg / v12bg are v8's launch with their own shared memory
-  // export; v12b / v12bg take 128 keys per TMA box and the scale box of their own export. Round
-  // idx13's v13bg / v13bs are v12bg's launch (v12b's boxes, the maxima buffer) with their own
-  // shared
-  // memory export; round idx14's v14g3 / v14g1e / v14g3e / v14s3e likewise.
+  // Round idx12's v12b is v8's launch with its own shared memory export, 128 keys per TMA box and
+  // the scale box of its own export; round idx13's v13bs and round idx14's v14g3e are v12b's launch
+  // with the maxima buffer (v8g's arguments) and their own shared memory export.
   private void indexerV8(Ops.Indexer op, String site, String version) {
     int nq = wgmmaQueriesPerCta(op.tokensPerSeq());
     if (nq > 2) {
@@ -325,12 +249,10 @@ final class CudaDsaOps {
     }
     String module = "sm90/indexer/fp8";
     boolean groupMaxima = IndexerVersion.writesGroupMaxima(version);
-    boolean v14 = version.startsWith("v14");
-    boolean v12 = version.startsWith("v12") || version.startsWith("v13") || v14;
-    boolean span128 = version.startsWith("v12b") || version.startsWith("v13b") || v14;
+    boolean span128 = !version.startsWith("v8");
     int keyBox = span128 ? constant(module, "dsa_indexer_fp8_v12b_key_box", site) : 64;
     String scaleBox = span128 ? "dsa_indexer_fp8_v12b_scale_box" : "dsa_indexer_fp8_v8_scale_box";
-    String smem = "dsa_indexer_fp8_" + (v12 ? version : "v8") + "_smem_q" + nq;
+    String smem = "dsa_indexer_fp8_" + (span128 ? version : "v8") + "_smem_q" + nq;
     int batch = op.batch();
     int tokens = op.tokensPerSeq();
     int position = op.position();
@@ -439,7 +361,7 @@ final class CudaDsaOps {
     int rows = op.batch() * op.tokensPerSeq();
     if (version.equals("v13") && rows <= TopkVersion.V13_MIN_ROWS) {
       // The default for decode batches: gmax3 on the group maxima the default one-token indexer
-      // (v13bg) wrote for these very logits, v10 when there are none (the gmax block below).
+      // (v13bs) wrote for these very logits, v10 when there are none (the gmax block below).
       version = "gmax3";
     }
     if (version.equals("v13") && rows > TopkVersion.V13_MIN_ROWS) {
@@ -464,8 +386,8 @@ final class CudaDsaOps {
       // SM hide each row's round trips behind another's (kernels/NOTES.md, round topk8).
       version = "gmax2";
     }
-    if (version.equals("gmax") || version.equals("gmax2") || version.equals("gmax3")) {
-      // Only on group maxima written by an indexer g variant (v5g, v6g, v7g, v8g, v8h) for
+    if (version.equals("gmax2") || version.equals("gmax3")) {
+      // Only on group maxima written by an indexer g variant (v6g, v8g, v8h, v13bs, v14g3e) for
       // these very logits, nothing written since (stale maxima could hide a winner); otherwise v10.
       CudaBuffer logits = CudaBackend.cuda(op.logits(), "logits");
       GroupMaximaOf g = gmaxValid.get(logits);

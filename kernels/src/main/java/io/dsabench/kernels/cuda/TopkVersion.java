@@ -10,11 +10,11 @@ import java.util.List;
  * for fewer, gmax3 on an indexer's group maxima, else v10), or the gmax family in {@code
  * sm90/topk/gmax.cu}, which reads only the 8-key groups whose maximum can hold a winner, on the
  * group maxima an indexer g variant wrote for these very logits (v10 whenever there are none;
- * CudaDsaOps keeps that pairing): {@code gmax}, {@code gmax2} (a one-level window threshold on the
- * group maxima) and {@code gmax3} (gmax2's threshold from a copy of the maxima in shared memory,
- * the listed groups gathered by cp.async in one round trip; one CTA per SM, so gmax2 runs past two
- * waves of rows). System property {@code dsabench.cuda.topk}. (The split, cluster, s16 / s16p, v11,
- * p12 and c12 top-k lost on the H200 and left the sources: kernels/NOTES.md says where they are.)
+ * CudaDsaOps keeps that pairing): {@code gmax2} (a one-level window threshold on the group maxima)
+ * and {@code gmax3} (gmax2's threshold from a copy of the maxima in shared memory, the listed
+ * groups gathered by cp.async in one round trip; one CTA per SM, so gmax2 runs past two waves of
+ * rows). System property {@code dsabench.cuda.topk}. (The split, cluster, s16 / s16p, v11, p12, c12
+ * and gmax top-k lost on the H200 and left the sources: kernels/NOTES.md says where they are.)
  */
 final class TopkVersion {
   static final String PROPERTY = "dsabench.cuda.topk";
@@ -28,7 +28,7 @@ final class TopkVersion {
   static final String DEFAULT_VERSION = "v13";
 
   /** The versions, in the order of the selector's message. */
-  static final List<String> VERSIONS = List.of("v10", "v13", "gmax", "gmax2", "gmax3");
+  static final List<String> VERSIONS = List.of("v10", "v13", "gmax2", "gmax3");
 
   /** v13 runs for more rows than this (prefill, where round ptopk11 times it); v10 for fewer. */
   static final int V13_MIN_ROWS = 256;

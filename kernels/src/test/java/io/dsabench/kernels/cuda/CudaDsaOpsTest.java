@@ -40,18 +40,6 @@ class CudaDsaOpsTest {
   }
 
   @Test
-  void waveSplitsFillOneWaveAndNoMore() {
-    // 64 sequences x 2 tokens (one query CTA each) on 132 SMs x 2: 4 splits = 256 CTAs <= 264.
-    int len = CudaDsaOps.indexerWaveSplitLength(64, 131072, 132, 2);
-    assertThat(len).isEqualTo(32768);
-    // 128 sequences: 2 splits; 264 and more query CTAs: no split.
-    assertThat(CudaDsaOps.indexerWaveSplitLength(128, 131072, 132, 2)).isEqualTo(65536);
-    assertThat(CudaDsaOps.indexerWaveSplitLength(300, 131072, 132, 2)).isEqualTo(131072);
-    // Short rows: never shorter than one 128-key block.
-    assertThat(CudaDsaOps.indexerWaveSplitLength(1, 100, 132, 2)).isEqualTo(128);
-  }
-
-  @Test
   void fp8NeedsComputeCapability89() {
     assertThat(CudaDsaOps.fp8Capable("9.0")).isTrue();
     assertThat(CudaDsaOps.fp8Capable("8.9")).isTrue();
@@ -63,9 +51,9 @@ class CudaDsaOpsTest {
   /**
    * The shared memory the launchers ask for is what the kernels this build compiled declare: the
    * sizes each module exports ({@code sizeof(TopkSmem)}, {@code SparseSmem<FP8>::TOTAL}, {@code
-   * V3Smem<FP8>::TOTAL}, the v5 indexer's per-NQ size) as their compute_80 PTX states them. Skipped
-   * when the build had no nvcc. A struct that grows in CUDA fails here, not as a launch error on a
-   * GPU.
+   * V3Smem<FP8>::TOTAL}, the wgmma indexer's per-NQ size) as their compute_80 PTX states them.
+   * Skipped when the build had no nvcc. A struct that grows in CUDA fails here, not as a launch
+   * error on a GPU.
    */
   @Test
   void sharedMemoryIsWhatTheCompiledKernelsExport() throws IOException {
@@ -80,12 +68,11 @@ class CudaDsaOpsTest {
         .containsExactly(v3[0], v3[1]);
     // Opt-in limit of one H100/H200 block: 227 KB.
     assertThat(CudaDsaOps.SPARSE_V3_SMEM_BF16).isLessThanOrEqualTo(227 * 1024);
-    // The wgmma indexer is v5 without v5's staged key scales (3 stages of 256 bytes).
     String indexer = ptx("dsa_indexer");
     for (int nq : new int[] {1, 2, 4}) {
-      assertThat(CudaDsaOps.wgmmaIndexerSmem(nq) + 3 * 256)
+      assertThat(CudaDsaOps.wgmmaIndexerSmem(nq))
           .as("q%d", nq)
-          .isEqualTo(globalInt(indexer, "dsa_indexer_fp8_v5_smem_q" + nq));
+          .isEqualTo(globalInt(indexer, "dsa_indexer_fp8_wgmma_smem_q" + nq));
     }
   }
 

@@ -19,13 +19,7 @@ class IndexerVersionTest {
     assertThat(IndexerVersion.version()).isEqualTo("auto");
     System.setProperty(IndexerVersion.PROPERTY, "v2");
     assertThat(IndexerVersion.version()).isEqualTo("v2");
-    System.setProperty(IndexerVersion.PROPERTY, "v5");
-    assertThat(IndexerVersion.version()).isEqualTo("v5");
-    for (String v :
-        new String[] {
-          "v5g", "v6", "v6g", "v7", "v7g", "v8", "v8g", "v8h", "v12p", "v12b", "v12g", "v12pg",
-          "v12bg", "v13bg", "v13bs"
-        }) {
+    for (String v : new String[] {"v6", "v6g", "v8", "v8g", "v8h", "v12b", "v13bs", "v14g3e"}) {
       System.setProperty(IndexerVersion.PROPERTY, v);
       assertThat(IndexerVersion.version()).isEqualTo(v);
     }
@@ -44,7 +38,7 @@ class IndexerVersionTest {
     assertThat(IndexerVersion.forShape("auto", 128, 2)).isEqualTo("v2");
     assertThat(IndexerVersion.forShape("auto", 1, 4096)).isEqualTo("v2");
     assertThat(IndexerVersion.forShape("auto", 4, 3)).isEqualTo("v2");
-    for (String v : new String[] {"v2", "v5g", "v6", "v8", "v8g", "v8h"}) {
+    for (String v : new String[] {"v2", "v6g", "v6", "v8", "v8g", "v8h", "v12b"}) {
       assertThat(IndexerVersion.forShape(v, 64, 1)).isEqualTo(v);
       assertThat(IndexerVersion.forShape(v, 1, 4096)).isEqualTo(v);
     }
@@ -55,35 +49,31 @@ class IndexerVersionTest {
 
   @Test
   void theGVariantsWriteGroupMaxima() {
-    assertThat(IndexerVersion.writesGroupMaxima("v5g")).isTrue();
     assertThat(IndexerVersion.writesGroupMaxima("v6g")).isTrue();
-    assertThat(IndexerVersion.writesGroupMaxima("v7g")).isTrue();
     assertThat(IndexerVersion.writesGroupMaxima("v8g")).isTrue();
     assertThat(IndexerVersion.writesGroupMaxima("v8h")).isTrue();
-    assertThat(IndexerVersion.writesGroupMaxima("v12g")).isTrue();
-    assertThat(IndexerVersion.writesGroupMaxima("v12pg")).isTrue();
-    assertThat(IndexerVersion.writesGroupMaxima("v12bg")).isTrue();
-    assertThat(IndexerVersion.writesGroupMaxima("v13bg")).isTrue();
     assertThat(IndexerVersion.writesGroupMaxima("v13bs")).isTrue();
     assertThat(IndexerVersion.writesGroupMaxima("v14g3e")).isTrue();
-    assertThat(IndexerVersion.writesGroupMaxima("v12p")).isFalse();
     assertThat(IndexerVersion.writesGroupMaxima("v12b")).isFalse();
     assertThat(IndexerVersion.writesGroupMaxima("v8")).isFalse();
+    assertThat(IndexerVersion.writesGroupMaxima("v6")).isFalse();
     assertThat(IndexerVersion.writesGroupMaxima("v2")).isFalse();
-    assertThat(IndexerVersion.writesGroupMaxima("v7")).isFalse();
   }
 
   @Test
   void removedAndUnknownVersionsAreNamedWithTheChoices() {
-    for (String gone : new String[] {"v3", "v4", "v10", "v9", "v9g", "v8c", "v8i", "v8ci"}) {
+    for (String gone :
+        new String[] {
+          "v3", "v4", "v10", "v9", "v9g", "v8c", "v8i", "v8ci", "v5", "v5g", "v7", "v7g", "v12p",
+          "v12g", "v12pg", "v12bg", "v13bg", "v14g3", "v14g1e", "v14s3e"
+        }) {
       System.setProperty(IndexerVersion.PROPERTY, gone);
       assertThatThrownBy(IndexerVersion::version)
           .isInstanceOf(IllegalArgumentException.class)
           .hasMessage(
               "dsabench.cuda.indexer: '"
                   + gone
-                  + "' is not one of auto, v2, v5, v5g, v6, v6g, v7, v7g, v8, v8g, v8h, v12p, v12b,"
-                  + " v12g, v12pg, v12bg, v13bg, v13bs, v14g3, v14g1e, v14g3e, v14s3e");
+                  + "' is not one of auto, v2, v6, v6g, v8, v8g, v8h, v12b, v13bs, v14g3e");
     }
   }
 }
