@@ -293,22 +293,7 @@ public final class ReferenceSweep {
         continue;
       }
       OpWork w = model.work(o.op(), p);
-      SampleStats st = SampleStats.of(o.samples());
-      double median = st.median();
-      stages.add(
-          new StageResult(
-              o.op(),
-              median,
-              Math.min(st.p10(), median),
-              Math.max(st.p90(), median),
-              st.count(),
-              w.flops(),
-              w.bytes(),
-              w.flops() / median,
-              w.bytes() / median,
-              null,
-              o.samples(),
-              o.implementation()));
+      stages.add(measuredStage(o, w.flops(), w.bytes()));
     }
     if (!stages.isEmpty()) {
       return new PointResult(
@@ -357,29 +342,35 @@ public final class ReferenceSweep {
         failed |= o.status() == PointStatus.FAILED;
         continue;
       }
-      SampleStats st = SampleStats.of(o.samples());
-      double median = st.median();
-      double flops = batch.flops(o.op());
-      double bytes = batch.bytes(o.op());
-      stages.add(
-          new StageResult(
-              o.op(),
-              median,
-              Math.min(st.p10(), median),
-              Math.max(st.p90(), median),
-              st.count(),
-              flops,
-              bytes,
-              flops / median,
-              bytes / median,
-              null,
-              o.samples(),
-              o.implementation()));
+      stages.add(measuredStage(o, batch.flops(o.op()), batch.bytes(o.op())));
     }
     String why = problems.isEmpty() ? null : library + ": " + String.join("; ", problems);
     PointStatus status =
         !stages.isEmpty() ? PointStatus.OK : failed ? PointStatus.FAILED : PointStatus.SKIPPED;
     return RestResult.of(batch.batch(), status, why, stages);
+  }
+
+  /**
+   * A measured outcome as a stage: the samples' median (p10 / p90 clamped around it) and the rates
+   * of {@code flops} and {@code bytes} of work over it.
+   */
+  private static StageResult measuredStage(
+      ReferenceRunner.StageOutcome o, double flops, double bytes) {
+    SampleStats st = SampleStats.of(o.samples());
+    double median = st.median();
+    return new StageResult(
+        o.op(),
+        median,
+        Math.min(st.p10(), median),
+        Math.max(st.p90(), median),
+        st.count(),
+        flops,
+        bytes,
+        flops / median,
+        bytes / median,
+        null,
+        o.samples(),
+        o.implementation());
   }
 
   private void fire(java.util.function.Consumer<SweepListener> event) {
