@@ -65,8 +65,7 @@ constexpr int kb_ = Layout::K0 + B* TILE;
 constexpr int REGS_S = SPARSE13_REGS_S, REGS_PV = SPARSE13_REGS_PV, REGS_PROD = SPARSE13_REGS_PROD;
 // The CTA pair (version 14): WG1 converts nothing (it gives 8 registers back), the producer holds
 // its rows' rope in registers.
-constexpr int REGS_PV_CL = 160, REGS_PROD_CL = 3 * 168 - 208 - REGS_PV_CL;
-static_assert(REGS_S == 208, "REGS_PROD_CL assumes WG0's 208");
+constexpr int REGS_PV_CL = 160, REGS_PROD_CL = 3 * 168 - REGS_S - REGS_PV_CL;
 static_assert(REGS_S + REGS_PV + REGS_PROD == 3 * 168, "the pool the producer frees");
 
 S90 uint32_t ready_bar(uint32_t base, int b) { return base + Layout::READY + 8 * b; }
