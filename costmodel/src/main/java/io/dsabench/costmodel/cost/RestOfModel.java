@@ -363,6 +363,9 @@ public final class RestOfModel {
       RestMeasurement m,
       HardwareProfile gpu) {
     double runs = mtpRunsPerToken(c, d);
+    if (runs == 0) {
+      return comp; // no draft tokens: the module does not run
+    }
     boolean prefill = curve.phase() == Phase.PREFILL;
     boolean v32 = curve.version() == ModelVersion.V3_2;
     List<Op> needs = new ArrayList<>(List.of(Op.MLA_PROJECTIONS, Op.MOE_EXPERTS));
@@ -377,9 +380,6 @@ public final class RestOfModel {
       if (m.stage(op) == null) {
         missing.add(op.id());
       }
-    }
-    if (runs == 0) {
-      return comp; // no draft tokens: the module does not run
     }
     if (!missing.isEmpty()) {
       return comp.estimateBecause(
