@@ -7,13 +7,14 @@
 //           resident tiles), and with its consumers releasing without computing (v4's producer
 //           alone). (The candidates v5 .. v12 and their diagnostics lost in rounds sdec4 .. sdec14
 //           and left the sources: kernels/NOTES.md, "Third prune".)
-//   v13     candidate in sparse_fp8.cu (fp8 only): sparse_mla_fp8_v13, FlashMLA's consumer roles
-//           (WG0 S + softmax + P V left, WG1 P V right) with WG1 also converting half the rows
+//   v13     in sparse_fp8.cu (fp8 only; the Java default since round sdec20): sparse_mla_fp8_v13,
+//           FlashMLA's consumer roles (WG0 S + softmax + P V left, WG1 P V right) with WG1 also
+//           converting half the rows, WG0 releasing a block before it waits for the next (REL 1)
+//           and the producer two blocks ahead (SETS 2)
 //   v13prod diagnostic (bench only), defined here: v13's conversion alone (WG2 + WG1's share)
 //   v13cons diagnostic (bench only), defined here: v13's consumers alone
-//   v13r    candidate (driver only), defined here: v13 whose WG0 releases a block before it waits
-//           for the next; v13s: its producer two blocks ahead (two register sets); v13rs: both
-//   v13rsprod diagnostic (bench only), defined here: v13rs's conversion alone
+//   v13p    candidate (driver only), defined here: v13's plain form of rounds sdec15 .. sdec19 (REL
+//           0, SETS 1); v13r: REL 1, SETS 1; v13s: REL 0, SETS 2
 //   v14     candidate in sparse_fp8.cu (fp8 only): sparse_mla_fp8_v14, v13's roles as a CTA pair
 //           (FlashMLA's crossover: each CTA converts half of every block into both CTAs' buffers)
 //   v14s1   candidate (driver only), defined here: v14 with one producer register set
@@ -74,15 +75,14 @@ extern "C" __global__ void __launch_bounds__(sm90s::THREADS, 1)
   }
 // v13prod: the conversion alone (WG2 and WG1's share; nobody computes, buffers released once
 // ready).
-SPARSE_FP8_V13_DRIVER(sparse_mla_fp8_v13_producer_alone, sm90s::DIAG_PRODUCER, 0, 1)
+SPARSE_FP8_V13_DRIVER(sparse_mla_fp8_v13_producer_alone, sm90s::DIAG_PRODUCER, 1, 2)
 // v13cons: the consumers alone (blocks 0 and 1 converted, later ones only re-signalled).
-SPARSE_FP8_V13_DRIVER(sparse_mla_fp8_v13_consumers_alone, sm90s::DIAG_CONSUMERS, 0, 1)
-// v13r: WG0 releases block n before it waits for block n + 1; v13s: the producer two blocks ahead
-// (two register sets); v13rs both; v13rsprod: v13rs's conversion alone.
+SPARSE_FP8_V13_DRIVER(sparse_mla_fp8_v13_consumers_alone, sm90s::DIAG_CONSUMERS, 1, 2)
+// v13p: the plain form (WG0 waits for block n + 1 before it releases block n; the producer one
+// block ahead); v13r: the early release alone; v13s: the two register sets alone.
+SPARSE_FP8_V13_DRIVER(sparse_mla_fp8_v13p, sm90s::DIAG_NONE, 0, 1)
 SPARSE_FP8_V13_DRIVER(sparse_mla_fp8_v13r, sm90s::DIAG_NONE, 1, 1)
 SPARSE_FP8_V13_DRIVER(sparse_mla_fp8_v13s, sm90s::DIAG_NONE, 0, 2)
-SPARSE_FP8_V13_DRIVER(sparse_mla_fp8_v13rs, sm90s::DIAG_NONE, 1, 2)
-SPARSE_FP8_V13_DRIVER(sparse_mla_fp8_v13rs_producer_alone, sm90s::DIAG_PRODUCER, 1, 2)
 #undef SPARSE_FP8_V13_DRIVER
 // Version 14 (the CTA pair on v13's roles): v14s1, one register set; v14prod / v14cons its
 // conversion / consumers alone.
@@ -204,8 +204,7 @@ enum class Kind {
   V13CONS,
   V13R,
   V13S,
-  V13RS,
-  V13RSPROD,
+  V13P,
   V14,
   V14S1,
   V14PROD,
@@ -218,21 +217,13 @@ struct Impl {
   bool diag;     // a diagnostic build: timed, never checked
 };
 static const Impl kImpls[] = {
-    {"v4", Kind::V4, false, false},
-    {"v3", Kind::V3, false, false},
-    {"v4cons", Kind::V4CONS, true, true},
-    {"v4prod", Kind::V4PROD, true, true},
-    {"v13", Kind::V13, true, false},
-    {"v13prod", Kind::V13PROD, true, true},
-    {"v13cons", Kind::V13CONS, true, true},
-    {"v13r", Kind::V13R, true, false},
-    {"v13s", Kind::V13S, true, false},
-    {"v13rs", Kind::V13RS, true, false},
-    {"v13rsprod", Kind::V13RSPROD, true, true},
-    {"v14", Kind::V14, true, false},
-    {"v14s1", Kind::V14S1, true, false},
-    {"v14prod", Kind::V14PROD, true, true},
-    {"v14cons", Kind::V14CONS, true, true},
+    {"v4", Kind::V4, false, false},         {"v3", Kind::V3, false, false},
+    {"v4cons", Kind::V4CONS, true, true},   {"v4prod", Kind::V4PROD, true, true},
+    {"v13", Kind::V13, true, false},        {"v13prod", Kind::V13PROD, true, true},
+    {"v13cons", Kind::V13CONS, true, true}, {"v13r", Kind::V13R, true, false},
+    {"v13s", Kind::V13S, true, false},      {"v13p", Kind::V13P, true, false},
+    {"v14", Kind::V14, true, false},        {"v14s1", Kind::V14S1, true, false},
+    {"v14prod", Kind::V14PROD, true, true}, {"v14cons", Kind::V14CONS, true, true},
 };
 static Impl g_impl;
 
@@ -254,9 +245,9 @@ static void setup_kernels() {
   for (const void* f :
        {(const void*)sparse_mla_fp8_v13, (const void*)sparse_mla_fp8_v13_producer_alone,
         (const void*)sparse_mla_fp8_v13_consumers_alone, (const void*)sparse_mla_fp8_v13r,
-        (const void*)sparse_mla_fp8_v13s, (const void*)sparse_mla_fp8_v13rs,
-        (const void*)sparse_mla_fp8_v13rs_producer_alone, (const void*)sparse_mla_fp8_v14,
-        (const void*)sparse_mla_fp8_v14s1, (const void*)sparse_mla_fp8_v14_producer_alone,
+        (const void*)sparse_mla_fp8_v13s, (const void*)sparse_mla_fp8_v13p,
+        (const void*)sparse_mla_fp8_v14, (const void*)sparse_mla_fp8_v14s1,
+        (const void*)sparse_mla_fp8_v14_producer_alone,
         (const void*)sparse_mla_fp8_v14_consumers_alone})
     CK(cudaFuncSetAttribute(f, cudaFuncAttributeMaxDynamicSharedMemorySize,
                             sm90s::v13::Layout::BYTES));
@@ -314,8 +305,8 @@ static void run_sparse(bool fp8, const __nv_bfloat16* q, const void* cache, cons
     case Kind::V13S:
       sparse_mla_fp8_v13s<<<grid, TH13, SM13>>>(q, c8, idx, out, T, P, k, scaleLog2);
       break;
-    case Kind::V13RS:
-      sparse_mla_fp8_v13rs<<<grid, TH13, SM13>>>(q, c8, idx, out, T, P, k, scaleLog2);
+    case Kind::V13P:
+      sparse_mla_fp8_v13p<<<grid, TH13, SM13>>>(q, c8, idx, out, T, P, k, scaleLog2);
       break;
     case Kind::V14:
       sparse_mla_fp8_v14<<<grid, TH13, SM13>>>(q, c8, idx, out, T, P, k, scaleLog2);
@@ -328,10 +319,6 @@ static void run_sparse(bool fp8, const __nv_bfloat16* q, const void* cache, cons
       break;
     case Kind::V14CONS:
       sparse_mla_fp8_v14_consumers_alone<<<grid, TH13, SM13>>>(q, c8, idx, out, T, P, k, scaleLog2);
-      break;
-    case Kind::V13RSPROD:
-      sparse_mla_fp8_v13rs_producer_alone<<<grid, TH13, SM13>>>(q, c8, idx, out, T, P, k,
-                                                                scaleLog2);
       break;
     case Kind::V3:
       if (fp8)
@@ -612,8 +599,8 @@ int main(int argc, char** argv) {
   if ((mode != "check" && mode != "bench") || !found) {
     fprintf(
         stderr,
-        "usage: sparse_bench check|bench v4|v3|v4cons|v4prod|v13|v13prod|v13cons|v13r|v13s|v13rs|"
-        "v13rsprod|v14|"
+        "usage: sparse_bench check|bench v4|v3|v4cons|v4prod|v13|v13prod|v13cons|v13p|v13r|v13s|"
+        "v14|"
         "v14s1|v14prod|v14cons\n");
     return 2;
   }

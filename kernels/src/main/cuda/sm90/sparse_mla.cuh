@@ -180,12 +180,13 @@ S90 void mbar_arrive(uint32_t bar) {
   asm volatile("{\n.reg .b64 st;\nmbarrier.arrive.shared::cta.b64 st, [%0];\n}\n" ::"r"(bar)
                : "memory");
 }
-// Arrive on the barrier at a shared::cluster address (the peer CTA's), releasing this thread's
-// prior writes to the cluster.
+// Arrive on the barrier at a shared::cluster address (the peer CTA's). Release at CTA scope: the
+// arrival only says this CTA is done reading a buffer the peer writes (its wgmma have retired), it
+// publishes no data; a cluster-scope release compiled to a memory barrier (ERRBAR) per arrival, 8%
+// of v14's stall samples in round sdec19's ncu profile.
 S90 void mbar_arrive_cluster(uint32_t cluster_bar) {
 #if SPARSE90_ARCH_OK
-  asm volatile("mbarrier.arrive.release.cluster.shared::cluster.b64 _, [%0];\n" ::"r"(cluster_bar)
-               : "memory");
+  asm volatile("mbarrier.arrive.shared::cluster.b64 _, [%0];\n" ::"r"(cluster_bar) : "memory");
 #endif
 }
 // The barrier counts one arrival once every cp.async this thread issued so far has landed.
@@ -278,18 +279,27 @@ S90 void mbar_arrive_expect_tx(uint32_t bar, uint32_t bytes) {
       : "memory");
 #endif
 }
-// 16 read-only bytes that no other CTA of this SM will read again: no L1 allocation, 256-byte L2
-// fetch (the rest of the entry follows).
+// The L1 policy of the fp8 producers' entry loads: evict_last (L1 allocating). A 656-byte entry
+// starts on a 16-byte boundary, so the 64-byte chunk a warp's four threads read of a row spans
+// three 32-byte sectors half the time and shares one with the next chunk: allocated in L1, that
+// sector comes from L2 once (round sdec19, H200: v4 0.264 -> 0.239 ms at 64 x 2, 128K, against
+// L1::no_allocate; the default policy measured as evict_last). The standalone driver's rounds can
+// build other policies, e.g. -DSPARSE90_ENTRY_L1='"L1::no_allocate."'.
+#ifndef SPARSE90_ENTRY_L1
+#define SPARSE90_ENTRY_L1 "L1::evict_last."
+#endif
+
+// 16 read-only bytes of an entry, 256-byte L2 fetch (the rest of the entry follows).
 S90 uint4 ld_stream_16(const void* p) {
   uint4 v;
-  asm volatile("ld.global.nc.L1::no_allocate.L2::256B.v4.u32 {%0, %1, %2, %3}, [%4];\n"
+  asm volatile("ld.global.nc." SPARSE90_ENTRY_L1 "L2::256B.v4.u32 {%0, %1, %2, %3}, [%4];\n"
                : "=r"(v.x), "=r"(v.y), "=r"(v.z), "=r"(v.w)
                : "l"(p));
   return v;
 }
 S90 float2 ld_stream_f2(const void* p) {
   float2 v;
-  asm volatile("ld.global.nc.L1::no_allocate.v2.f32 {%0, %1}, [%2];\n"
+  asm volatile("ld.global.nc." SPARSE90_ENTRY_L1 "v2.f32 {%0, %1}, [%2];\n"
                : "=f"(v.x), "=f"(v.y)
                : "l"(p));
   return v;
@@ -836,10 +846,15 @@ S90 void consumer(const Args& a, uint32_t base, uint8_t* smem, int npairs) {
   }
 }
 
-// The list entry at position e of row r, or -1 (past k, negative, or not a position < P).
+// The list entry at position e of row r as stored (-1 past k), and the entry a stored value names:
+// -1 where it is negative or not a position < P. A producer that reads its indices ahead keeps
+// them raw and validates them where it uses them, so that the check does not wait for the load.
+S90 int entry_raw(const Args& a, const int* idx_row, int e) {
+  return e < a.k ? __ldg(idx_row + e) : -1;
+}
+S90 int entry_valid(const Args& a, int v) { return (v >= 0 && v < a.P) ? v : -1; }
 S90 int entry_at(const Args& a, const int* idx_row, int e) {
-  const int v = e < a.k ? __ldg(idx_row + e) : -1;
-  return (v >= 0 && v < a.P) ? v : -1;
+  return entry_valid(a, entry_raw(a, idx_row, e));
 }
 
 // bf16 cache: 16 groups of 8 threads; group grp fills rows grp + 16 i (i < 4) of a block, thread
@@ -1017,7 +1032,7 @@ S90 void producer_fp8(const Args& a, uint32_t base, uint8_t* smem, int npairs) {
       for (int b = 0; b < 2; b++)
 #pragma unroll
         for (int j = 0; j < R; j++)
-          nx[b][j] = next ? entry_at(a, idx_row, (2 * i + 2 + b) * BLK + row0 + 32 * j) : -1;
+          nx[b][j] = next ? entry_raw(a, idx_row, (2 * i + 2 + b) * BLK + row0 + 32 * j) : -1;
     };
     // Halves in the order the consumers need them: K0 left (block 2i), K1 right (2i+1), K0 right
     // (2i), K1 left (2i+1); A and B alternate, the next row-half loading while one is stored.
@@ -1050,7 +1065,7 @@ S90 void producer_fp8(const Args& a, uint32_t base, uint8_t* smem, int npairs) {
 #pragma unroll
     for (int b = 0; b < 2; b++)
 #pragma unroll
-      for (int j = 0; j < R; j++) id[b][j] = nx[b][j];
+      for (int j = 0; j < R; j++) id[b][j] = entry_valid(a, nx[b][j]);
   }
 }
 

@@ -71,17 +71,20 @@ static_assert(REGS_S + REGS_PV + REGS_PROD == 3 * 168, "the pool the producer fr
 S90 uint32_t ready_bar(uint32_t base, int b) { return base + Layout::READY + 8 * b; }
 S90 uint32_t avail_bar(uint32_t base, int b) { return base + Layout::AVAIL + 8 * b; }
 
-// v4's bounded wait (debug builds only), with this layout's GAVE_UP word. CL: cluster-scope acquire
-// (the CTA pair's peer writes into this CTA's buffers and arrives on its barriers).
+// v4's bounded wait (debug builds only), with this layout's GAVE_UP word. CTA-scope acquire even in
+// the CTA pair: the peer's data comes by st.async, counted on this barrier's transaction bytes,
+// which the phase's completion makes visible; a cluster-scope acquire compiled to an L1
+// invalidation (CCTL.IVALL) after every wait — 14% of v14's stall samples in round sdec19's ncu
+// profile, and the L1 is where the entries' straddled sectors are reused.
 template <bool CL = false>
 S90 void wait(uint32_t base, uint32_t bar, uint32_t parity) {
-  if (mbar_try_wait<CL>(bar, parity)) return;
+  if (mbar_try_wait<false>(bar, parity)) return;
 #if SPARSE90_WAIT_TIMEOUT_NS > 0
   constexpr uint64_t kCycles = SPARSE90_WAIT_TIMEOUT_NS * 2ull;
   const uint32_t t0 = clock32();
   const uint32_t gave_up = base + Layout::GAVE_UP;
 #endif
-  while (!mbar_try_wait<CL>(bar, parity)) {
+  while (!mbar_try_wait<false>(bar, parity)) {
 #if SPARSE90_WAIT_TIMEOUT_NS > 0
     uint32_t g;
     asm volatile("ld.volatile.shared.u32 %0, [%1];\n" : "=r"(g) : "r"(gave_up) : "memory");
@@ -96,7 +99,7 @@ S90 void wait(uint32_t base, uint32_t bar, uint32_t parity) {
 
 S90 float4 ld_stream_f4(const void* p) {
   float4 v;
-  asm volatile("ld.global.nc.L1::no_allocate.v4.f32 {%0, %1, %2, %3}, [%4];\n"
+  asm volatile("ld.global.nc." SPARSE90_ENTRY_L1 "v4.f32 {%0, %1, %2, %3}, [%4];\n"
                : "=f"(v.x), "=f"(v.y), "=f"(v.z), "=f"(v.w)
                : "l"(p));
   return v;
@@ -314,19 +317,18 @@ S90 void consumer_s(const Args& a, uint32_t base, uint32_t peer_base, uint8_t* s
 // then; their landing is counted on the ready barrier), which keeps 8 registers free.
 struct RowShare {
   uint4 v[8];
-  uint32_t sc01, sc23;  // bf16 scales of tiles 0, 1 and 2, 3
+  float4 sc;  // the 4 tile scales, packed to bf16 in put: packed here, the load would wait for
+              // them, and so would the warp (round sdec19's ncu profile of v14: a stall per block)
   S90 void load(const uint8_t* seq, int id, int q4) {
     if (id >= 0) {
       const uint8_t* e = seq + (size_t)id * RAW;
 #pragma unroll
       for (int p = 0; p < 8; p++) v[p] = ld_stream_16(e + p * 64 + q4 * 16);
-      const float4 sc = ld_stream_f4(e + 512);
-      sc01 = pack_bf16(sc.x, sc.y);
-      sc23 = pack_bf16(sc.z, sc.w);
+      sc = ld_stream_f4(e + 512);
     } else {  // a -1 entry: zeros (its scores are masked; its values must not be NaN)
 #pragma unroll
       for (int p = 0; p < 8; p++) v[p] = make_uint4(0u, 0u, 0u, 0u);
-      sc01 = sc23 = 0u;
+      sc = make_float4(0.f, 0.f, 0.f, 0.f);
     }
   }
   S90 void put(const uint8_t* seq, uint8_t* smem, uint32_t tile, int b, int row, int q4,
@@ -336,6 +338,7 @@ struct RowShare {
     const uint8_t* rope = seq + (size_t)(id >= 0 ? id : 0) * RAW + 528 + q4 * 32;
     cp_async_16(rowa + 8 * PANEL + c0, rope, id >= 0 ? 16 : 0);
     cp_async_16(rowa + 8 * PANEL + c1, rope + 16, id >= 0 ? 16 : 0);
+    const uint32_t sc01 = pack_bf16(sc.x, sc.y), sc23 = pack_bf16(sc.z, sc.w);
 #pragma unroll
     for (int p = 0; p < 8; p++) {
       // bf16x2 (scale, scale) of panel p's tile: both halves from one bf16 of the pair.
@@ -394,7 +397,7 @@ S90 void consumer_pv(const Args& a, uint32_t base, uint32_t peer_base, uint8_t* 
   if (!CL && nb > 2) {
     id = entry_at(a, idx_row, 2 * BLK + crow);
     cv.load(seq, id, q4);
-    idn = entry_at(a, idx_row, 3 * BLK + crow);
+    idn = entry_raw(a, idx_row, 3 * BLK + crow);  // as stored: validated where it is used
   }
   float o[128];
 #pragma unroll
@@ -433,8 +436,8 @@ S90 void consumer_pv(const Args& a, uint32_t base, uint32_t peer_base, uint8_t* 
       wait(base, avail_bar(base, B), (uint32_t)(n >> 1) & 1u);
       fill<DIAG>(cv, seq, base, smem, n + 2, crow, q4, id);
       if (n + 3 < nb) {
-        id = idn;
-        idn = entry_at(a, idx_row, (n + 4) * BLK + crow);
+        id = entry_valid(a, idn);
+        idn = entry_raw(a, idx_row, (n + 4) * BLK + crow);
         if (DIAG != DIAG_CONSUMERS) cv.load(seq, id, q4);
       }
     }
@@ -478,14 +481,14 @@ S90 void producer(const Args& a, uint32_t base, uint8_t* smem, int nb) {
     id[j] = entry_at(a, idx_row, j * BLK + row);
     if (j < nb) cv[j].load(seq, id[j], q4);
   }
-  int idn = entry_at(a, idx_row, SETS * BLK + row);
+  int idn = entry_raw(a, idx_row, SETS * BLK + row);  // as stored: validated where it is used
   auto step = [&](int n, auto set) {
     constexpr int J = decltype(set)::value;
     wait(base, avail_bar(base, n & 1), ((uint32_t)(n >> 1) & 1u) ^ 1u);
     fill<DIAG>(cv[J], seq, base, smem, n, row, q4, id[J]);
     if (n + SETS < nb) {
-      id[J] = idn;
-      idn = entry_at(a, idx_row, (n + SETS + 1) * BLK + row);
+      id[J] = entry_valid(a, idn);
+      idn = entry_raw(a, idx_row, (n + SETS + 1) * BLK + row);
       if (DIAG != DIAG_CONSUMERS || n + SETS < 2) cv[J].load(seq, id[J], q4);
     }
   };
@@ -509,25 +512,21 @@ constexpr int CL_TX_BYTES = 32 * (8 * 64 * 2 + 128);  // the peer's 32 rows: val
 
 struct RowShareCL {
   uint4 v[8], rope[2];
-  uint32_t sc01, sc23;
-  int id, idp;
-  S90 void load(const Args& a, const int* idx_row, const uint8_t* seq, int n, int row, int prow,
-                int q4) {
-    id = entry_at(a, idx_row, n * BLK + row);
-    idp = q4 == 1 ? entry_at(a, idx_row, n * BLK + prow) : -1;
+  float4 sc;    // the four tile scales, packed to bf16 where they are used: a pack here would make
+                // the load wait for them (round sdec19's profile: a stall per block)
+  int id, idp;  // set by the caller a block ahead, so the loads do not wait for the index either
+  S90 void load(const uint8_t* seq, int q4) {
     if (id >= 0) {
       const uint8_t* e = seq + (size_t)id * RAW;
 #pragma unroll
       for (int p = 0; p < 8; p++) v[p] = ld_stream_16(e + p * 64 + q4 * 16);
-      const float4 sc = ld_stream_f4(e + 512);
-      sc01 = pack_bf16(sc.x, sc.y);
-      sc23 = pack_bf16(sc.z, sc.w);
+      sc = ld_stream_f4(e + 512);
       rope[0] = ld_stream_16(e + 528 + q4 * 32);
       rope[1] = ld_stream_16(e + 528 + q4 * 32 + 16);
     } else {  // a -1 entry: zeros (its scores are masked; its values must not be NaN)
 #pragma unroll
       for (int p = 0; p < 8; p++) v[p] = make_uint4(0u, 0u, 0u, 0u);
-      sc01 = sc23 = 0u;
+      sc = make_float4(0.f, 0.f, 0.f, 0.f);
       rope[0] = rope[1] = make_uint4(0u, 0u, 0u, 0u);
     }
   }
@@ -543,9 +542,21 @@ S90 void producer_cl(const Args& a, uint32_t base, uint32_t peer_base, uint8_t* 
   if (nb == 0) return;
   static_assert(SETS == 1 || SETS == 2, "one or two register sets");
   RowShareCL cv[SETS];
+  // The entries of block n: this thread's row, and (q4 = 1) the peer's row for its valid flag.
+  auto ids = [&](int n, int& id, int& idp) {  // as stored (entry_valid where they are used)
+    id = entry_raw(a, idx_row, n * BLK + row);
+    idp = q4 == 1 ? entry_raw(a, idx_row, n * BLK + prow) : -1;
+  };
 #pragma unroll
   for (int j = 0; j < SETS; j++)
-    if (j < nb) cv[j].load(a, idx_row, seq, j, row, prow, q4);
+    if (j < nb) {
+      ids(j, cv[j].id, cv[j].idp);
+      cv[j].id = entry_valid(a, cv[j].id);
+      cv[j].idp = entry_valid(a, cv[j].idp);
+      cv[j].load(seq, q4);
+    }
+  int idn, idpn;  // the entries of the next block to load
+  ids(SETS, idn, idpn);
   const uint32_t rx = row & 7;
   const uint32_t c0 = ((2 * q4) ^ rx) << 4, c1 = ((2 * q4 + 1) ^ rx) << 4;
   auto step = [&](int n, auto set) {
@@ -557,9 +568,10 @@ S90 void producer_cl(const Args& a, uint32_t base, uint32_t peer_base, uint8_t* 
     if (stores) {
       const uint32_t off = Layout::K0 + b * TILE + row * 128;
       const uint32_t pbar = peer_base + Layout::READY + 8 * b;
+      const uint32_t sc01 = pack_bf16(x.sc.x, x.sc.y), sc23 = pack_bf16(x.sc.z, x.sc.w);
 #pragma unroll
       for (int p = 0; p < 8; p++) {
-        const uint32_t pair = p < 4 ? x.sc01 : x.sc23;
+        const uint32_t pair = p < 4 ? sc01 : sc23;
         const uint32_t s2 = __byte_perm(pair, 0u, (p & 2) ? 0x3232 : 0x1010);
         uint4 w = x.v[p];
         asm volatile("" : "+r"(w.x), "+r"(w.y), "+r"(w.z), "+r"(w.w));  // panel by panel
@@ -583,8 +595,12 @@ S90 void producer_cl(const Args& a, uint32_t base, uint32_t peer_base, uint8_t* 
     } else {
       mbar_arrive(ready_bar(base, b));
     }
-    if (n + SETS < nb && (DIAG != DIAG_CONSUMERS || n + SETS < 2))
-      x.load(a, idx_row, seq, n + SETS, row, prow, q4);
+    if (n + SETS < nb) {
+      x.id = entry_valid(a, idn);
+      x.idp = entry_valid(a, idpn);
+      ids(n + SETS + 1, idn, idpn);
+      if (DIAG != DIAG_CONSUMERS || n + SETS < 2) x.load(seq, q4);
+    }
   };
   for (int n = 0; n < nb; n++) {
     if (SETS == 2 && (n & 1)) {

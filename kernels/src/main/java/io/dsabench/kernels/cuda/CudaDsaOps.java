@@ -453,7 +453,8 @@ final class CudaDsaOps {
     }
     int rows = op.batch() * op.tokensPerSeq();
     float scaleLog2 = (float) (Mla.SOFTMAX_SCALE / Math.log(2.0));
-    // Hopper: version 4 by default (SparseShape; -Ddsabench.cuda.sparse=v3 picks version 3, whose
+    // Hopper: version 13 by default, version 4's bf16 kernel for the bf16 cache (SparseShape;
+    // -Ddsabench.cuda.sparse=v4 picks version 4's fp8 kernel, =v3 version 3, whose
     // products are on wgmma too, each warpgroup scoring half of a block's keys, and whose fp8
     // kernel runs the two head halves of a row as a cluster that shares the dequantised rows: its
     // cluster shape is compiled in, so the launch is the same). Elsewhere the portable mma.sync

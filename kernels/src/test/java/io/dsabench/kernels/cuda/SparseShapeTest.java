@@ -14,9 +14,12 @@ class SparseShapeTest {
   }
 
   @Test
-  void versionFourIsTheDefaultAndThreeAndThirteenStaySelectable() {
+  void versionThirteenIsTheDefaultAndThreeAndFourStaySelectable() {
     System.clearProperty(SparseShape.PROPERTY);
+    assertThat(SparseShape.version()).isEqualTo("v13");
+    System.setProperty(SparseShape.PROPERTY, "v4");
     assertThat(SparseShape.version()).isEqualTo("v4");
+    assertThat(SparseShape.isV4("v4")).isTrue();
     System.setProperty(SparseShape.PROPERTY, "v3");
     assertThat(SparseShape.version()).isEqualTo("v3");
     assertThat(SparseShape.isV4("v3")).isFalse();
