@@ -492,6 +492,132 @@ __device__ __forceinline__ void filter_pass(TopkSmem& s, const float* __restrict
   if (lane == 0) atomicMax(&s.maxKey, m);
 }
 
+// filter_pass's contract with fewer instructions per key (round ptopk15's candidate; the
+// profile of v13 at 4096 x 32K put filter_pass's per-element ballots, popcounts and index
+// arithmetic at ~20 instructions a key and the kernel at 0.8 issued instructions per scheduler
+// cycle). Per element one float compare against tau as a float and a predicated OR into the
+// lane's 16-bit mask; per step one warp scan of the masks' popcounts and one shared atomic; the
+// lane then writes its own passing elements (about one key in ten), float4 by float4. The max is
+// taken over the passing keys only: select_cands reads maxKey only when at least k keys passed,
+// and then it is the row's max. tau = key(+0) (where float compares cannot tell -0 from +0) and
+// rows the caller wants exactly as filter_pass go through filter_pass itself.
+template <int PF0_KB = -1, int PFA_KB = 0>
+__device__ __forceinline__ void filter_pass_lean(TopkSmem& s, const float* __restrict__ row,
+                                                 int vis, uint32_t tau) {
+  if (tau == 0x80000000u) {
+    filter_pass<PF0_KB, PFA_KB>(s, row, vis, tau);
+    return;
+  }
+  constexpr int NLD = FILTER_LOADS;
+  const int tid = threadIdx.x, lane = tid & 31;
+  const unsigned lt = (1u << lane) - 1;
+  // keys <= key(-inf) leave every non-NaN float >= tau; above, the key's float (its inverse map).
+  const float tauF = tau <= 0x007FFFFFu
+                         ? -INFINITY
+                         : __uint_as_float((tau & 0x80000000u) ? (tau & 0x7FFFFFFFu) : ~tau);
+  float fmx = __uint_as_float(0x7FFFFFFFu);  // NaN until a key passes (fmaxf drops NaN)
+  // The unaligned head and the tail: one element per thread, one atomic per warp (filter_pass's).
+  auto one = [&](float f, int idx, bool v) {
+    const bool pred = v && f >= tauF;
+    const unsigned ball = __ballot_sync(0xffffffffu, pred);
+    if (ball) {
+      const int leader = __ffs(ball) - 1;
+      int base = 0;
+      if (lane == leader) base = atomicAdd(&s.candCount, __popc(ball));
+      base = __shfl_sync(0xffffffffu, base, leader);
+      const int p = base + __popc(ball & lt);
+      if (pred && p < CAP) {
+        s.candKey[p] = dsak::float_key(f);
+        s.candIdx[p] = idx;
+      }
+    }
+    if (pred) fmx = fmaxf(fmx, f);
+  };
+  const int head = min(vis, (int)((16 - ((uintptr_t)row & 15)) & 15) / 4);
+  {
+    const bool v = tid < head;
+    one(v ? row[tid] : 0.f, tid, v);
+  }
+  const float4* body = reinterpret_cast<const float4*>(row + head);
+  const int nv = (vis - head) / 4;
+  constexpr int STEP = NLD * THREADS;  // float4s per step
+  const int steps = (nv + STEP - 1) / STEP;
+  int pfDone = PF0_KB * 256;
+  for (int st = 0; st < steps; st++) {
+    if constexpr (PF0_KB < 0) {
+      if (tid == 0) {
+        const long lo = head + (long)st * STEP * 4 + PREFETCH_KB * 256L;
+        prefetch_row_l2(row, lo, min((long)vis, lo + STEP * 4));
+      }
+    } else if (PFA_KB > 0 && tid == 0) {
+      const int hi = min(vis, head + (st + 1) * STEP * 4 + PFA_KB * 256);
+      if (hi > pfDone) {
+        prefetch_row_l2(row, pfDone, hi);
+        pfDone = hi;
+      }
+    }
+    float4 x[NLD];
+    uint32_t msk = 0;
+#pragma unroll
+    for (int j = 0; j < NLD; j++) {
+      const int i = st * STEP + j * THREADS + tid;
+      x[j] = i < nv ? __ldcs(body + i) : make_float4(0.f, 0.f, 0.f, 0.f);
+    }
+#pragma unroll
+    for (int j = 0; j < NLD; j++) {
+      uint32_t m = 0;
+      if (x[j].x >= tauF) m |= 1u;
+      if (x[j].y >= tauF) m |= 2u;
+      if (x[j].z >= tauF) m |= 4u;
+      if (x[j].w >= tauF) m |= 8u;
+      if (st * STEP + j * THREADS + tid >= nv) m = 0;
+      msk |= m << (4 * j);
+    }
+    const int cnt = __popc(msk);
+    int incl = cnt;
+#pragma unroll
+    for (int o = 1; o < 32; o <<= 1) {
+      const int y = __shfl_up_sync(0xffffffffu, incl, o);
+      if (lane >= o) incl += y;
+    }
+    const int tot = __shfl_sync(0xffffffffu, incl, 31);
+    if (tot) {  // warp-uniform
+      int base = 0;
+      if (lane == 31) base = atomicAdd(&s.candCount, tot);
+      int p = __shfl_sync(0xffffffffu, base, 31) + incl - cnt;
+#pragma unroll
+      for (int j = 0; j < NLD; j++) {
+        uint32_t m = (msk >> (4 * j)) & 15u;
+        const int idx0 = head + (st * STEP + j * THREADS + tid) * 4;
+        while (m) {
+          const int c = __ffs(m) - 1;
+          m &= m - 1;
+          const float f = c == 0 ? x[j].x : c == 1 ? x[j].y : c == 2 ? x[j].z : x[j].w;
+          if (p < CAP) {
+            s.candKey[p] = dsak::float_key(f);
+            s.candIdx[p] = idx0 + c;
+          }
+          p++;
+          fmx = fmaxf(fmx, f);
+        }
+      }
+    }
+  }
+  const int tail0 = head + nv * 4;
+  {
+    const int i = tail0 + tid;
+    const bool v = tid < vis - tail0;
+    one(v ? row[i] : 0.f, i, v);
+  }
+  // The largest passing key (fmaxf may return -0 for a max of +0 and -0: take +0's key, the
+  // larger, so maxKey never falls below a candidate's key).
+  const bool any = !isnan(fmx);
+  uint32_t mx = any ? dsak::float_key(fmx) : 0u;
+  if (any && fmx == 0.f) mx = 0x80000000u;
+  mx = __reduce_max_sync(0xffffffffu, mx);
+  if (lane == 0) atomicMax(&s.maxKey, mx);
+}
+
 // One read of the row: a threshold from a sample (32 spread chunks of 128 logits) that about 2k
 // keys of the row should pass, then the filter pass that keeps the keys above it in smem, then an
 // exact select among those. Returns false (nothing emitted) when the sample misjudged the row:

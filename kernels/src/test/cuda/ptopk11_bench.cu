@@ -9,7 +9,8 @@
 // Kernels: v10; v13 (the shipped knobs: sample of 32 chunks, 32 KB prefetched at the start, 64 KB
 // ahead in the filter); v13pf (v10's prefetch: 128 KB at the start, 128 ahead: what the new
 // threshold + select alone give); v13n (no L2 prefetch at all); v13c (none at the start, 32 KB
-// ahead); v13s (v13 with a 16-chunk, 2048-key sample).
+// ahead); v13s (v13 with a 16-chunk, 2048-key sample); v13o (v13 with v10's filter_pass, as
+// shipped before round ptopk15 gave v13 filter_pass_lean).
 // Checks: fresh random logits per case, every index poisoned first, the causal tail of every row
 // (the keys its query cannot see) set to +1e30 so that a kernel reading past the visible keys
 // fails, each case run twice on the same buffers; every row against a CPU nth_element (threads
@@ -44,6 +45,13 @@ V13_VARIANT(dsa_topk_v13pf, 128, 128, 32)
 V13_VARIANT(dsa_topk_v13n, 0, 0, 32)
 V13_VARIANT(dsa_topk_v13c, 0, 32, 32)
 V13_VARIANT(dsa_topk_v13s, V13_PF0_KB, V13_PFA_KB, 16)
+// v13o: v13 (the shipped knobs) with v10's filter_pass, as it shipped until round ptopk15 (which
+// gave v13 filter_pass_lean).
+extern "C" __global__ void __launch_bounds__(THREADS, 3)
+    dsa_topk_v13o(const float* __restrict__ logits, int* __restrict__ indices, int T, int P,
+                  int k) {
+  topk13_body<V13_PF0_KB, V13_PFA_KB, V13_SCH, false>(logits, indices, T, P, k);
+}
 
 // A plain read of the same bytes (the floor of this access pattern): 16-byte streaming loads,
 // grid-stride over each row's visible keys, one sum per CTA.
@@ -70,8 +78,8 @@ __global__ void read_floor(const float* __restrict__ lg, float* sink, int rows, 
   if (acc == 1.2345f) sink[blockIdx.x] = acc;  // keeps the loads; never true on these inputs
 }
 
-constexpr int NK = 6;
-static const char* kNames[NK] = {"v10", "v13", "v13pf", "v13n", "v13c", "v13s"};
+constexpr int NK = 7;
+static const char* kNames[NK] = {"v10", "v13", "v13pf", "v13n", "v13c", "v13s", "v13o"};
 static bool g_phase = false;  // a -DTOPK_STOP build: timed, never checked
 static bool diagnostic(int) { return g_phase; }
 static int g_sms = 132;
@@ -85,6 +93,7 @@ static void run_topk(int v, const float* lg, int* idx, int batch, int T, int P, 
   if (v == 3) dsa_topk_v13n<<<rows, THREADS, s13>>>(lg, idx, T, P, k);
   if (v == 4) dsa_topk_v13c<<<rows, THREADS, s13>>>(lg, idx, T, P, k);
   if (v == 5) dsa_topk_v13s<<<rows, THREADS, s13>>>(lg, idx, T, P, k);
+  if (v == 6) dsa_topk_v13o<<<rows, THREADS, s13>>>(lg, idx, T, P, k);
 }
 
 // ---------------------------------------------------------------- checks
@@ -300,7 +309,8 @@ int main(int argc, char** argv) {
   CK(cudaFuncSetAttribute(dsa_topk, cudaFuncAttributeMaxDynamicSharedMemorySize,
                           (int)sizeof(TopkSmem)));
   const int s13 = (int)sizeof(Topk13Smem);
-  for (auto f : {dsa_topk_v13, dsa_topk_v13pf, dsa_topk_v13n, dsa_topk_v13c, dsa_topk_v13s})
+  for (auto f :
+       {dsa_topk_v13, dsa_topk_v13pf, dsa_topk_v13n, dsa_topk_v13c, dsa_topk_v13s, dsa_topk_v13o})
     CK(cudaFuncSetAttribute(f, cudaFuncAttributeMaxDynamicSharedMemorySize, s13));
   {
     int o10 = 0, o13 = 0;

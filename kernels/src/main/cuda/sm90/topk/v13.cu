@@ -15,8 +15,13 @@
 //   are listed once and ranked directly (each thread counts the listed keys above its own), instead
 //   of one or two more 11-bit levels of ~6 block barriers each. On indexer-like rows the first
 //   level's bin holds a few keys, so one level is the whole select.
-// Everything else (the filter's loads and warp-aggregated appends, the exact radix select over
-// the row in memory wherever the sample misjudged the row, the short-row paths) is v10's.
+// - The filter (since round ptopk15): filter_pass_lean (topk_v10.cuh), a float compare into a
+//   per-lane mask per element, one warp scan and one shared atomic per step, per-lane writes of
+//   the keys that pass; filter_pass's per-element ballots and index arithmetic made the kernel
+//   issue-bound (ncu: 0.80 issued per scheduler cycle at 4096 x 32K). H200: 4096 x 32K 255 -> 234
+//   us, 64K 391 -> 333, 128K 634 -> 575; the filter now ends at the row's read time.
+// Everything else (the exact radix select over the row in memory wherever the sample misjudged
+// the row, the short-row paths) is v10's.
 #include "topk_v10.cuh"
 
 namespace {
@@ -146,7 +151,7 @@ __device__ __noinline__ void select_cands13(Topk13Smem& S, int n, int kk, uint32
 // v10's sampled_select<WIN = true> with the sample of SCH chunks loaded ahead of the row's first
 // prefetch, filter_pass's v13 prefetch distance and select_cands13. Returns false (nothing emitted)
 // when fewer than k or more than CAP keys passed the threshold.
-template <int PF0_KB, int PFA_KB, int SCH>
+template <int PF0_KB, int PFA_KB, int SCH, bool LEAN = true>
 __device__ bool sampled_select13(Topk13Smem& S, const float* __restrict__ row, int vis, int k,
                                  int* __restrict__ out) {
   TopkSmem& s = S.t;
@@ -167,7 +172,11 @@ __device__ bool sampled_select13(Topk13Smem& S, const float* __restrict__ row, i
     s.maxKey = 0;
   }
   __syncthreads();
-  filter_pass<PF0_KB, PFA_KB>(s, row, vis, tau);
+  if constexpr (LEAN) {
+    filter_pass_lean<PF0_KB, PFA_KB>(s, row, vis, tau);
+  } else {
+    filter_pass<PF0_KB, PFA_KB>(s, row, vis, tau);
+  }
   __syncthreads();
   const int n = s.candCount;
   TOPK_PHASE_END(3, n, true);
@@ -178,7 +187,7 @@ __device__ bool sampled_select13(Topk13Smem& S, const float* __restrict__ row, i
 
 // v10's topk_body with the sampled path above (no prefetch before the sample). Short rows and
 // misjudged rows: v10's radix_global, which reads the row from memory as in v10.
-template <int PF0_KB, int PFA_KB, int SCH>
+template <int PF0_KB, int PFA_KB, int SCH, bool LEAN = true>
 __device__ __forceinline__ void topk13_body(const float* __restrict__ logits,
                                             int* __restrict__ indices, int T, int P, int k) {
   extern __shared__ __align__(16) uint8_t dyn13[];
@@ -199,7 +208,7 @@ __device__ __forceinline__ void topk13_body(const float* __restrict__ logits,
     s.eqTaken = 0;
   }
   if (vis >= SAMPLED_MIN_ROW && 2 * k <= CAP) {
-    if (sampled_select13<PF0_KB, PFA_KB, SCH>(S, row, vis, k, out)) return;
+    if (sampled_select13<PF0_KB, PFA_KB, SCH, LEAN>(S, row, vis, k, out)) return;
     __syncthreads();
   } else if (tid == 0) {
     prefetch_row_l2(row, 0, min((long)vis, PREFETCH_KB * 256L));  // as v10 on this path
