@@ -10,7 +10,8 @@
 // ahead in the filter); v13pf (v10's prefetch: 128 KB at the start, 128 ahead: what the new
 // threshold + select alone give); v13n (no L2 prefetch at all); v13c (none at the start, 32 KB
 // ahead); v13s (v13 with a 16-chunk, 2048-key sample); v13o (v13 with v10's filter_pass, as
-// shipped before round ptopk15 gave v13 filter_pass_lean).
+// shipped before round ptopk15 gave v13 filter_pass_lean); v13x (round ptopk16: v13 with its rows
+// spread over the CTAs, so the three CTAs of an SM run rows of different lengths).
 // Checks: fresh random logits per case, every index poisoned first, the causal tail of every row
 // (the keys its query cannot see) set to +1e30 so that a kernel reading past the visible keys
 // fails, each case run twice on the same buffers; every row against a CPU nth_element (threads
@@ -47,6 +48,12 @@ V13_VARIANT(dsa_topk_v13c, 0, 32, 32)
 V13_VARIANT(dsa_topk_v13s, V13_PF0_KB, V13_PFA_KB, 16)
 // v13o: v13 (the shipped knobs) with v10's filter_pass, as it shipped until round ptopk15 (which
 // gave v13 filter_pass_lean).
+// v13x (round ptopk16): v13 with its rows spread over the CTAs (topk13_body's SPREAD).
+extern "C" __global__ void __launch_bounds__(THREADS, 3)
+    dsa_topk_v13x(const float* __restrict__ logits, int* __restrict__ indices, int T, int P,
+                  int k) {
+  topk13_body<V13_PF0_KB, V13_PFA_KB, V13_SCH, true, true>(logits, indices, T, P, k);
+}
 extern "C" __global__ void __launch_bounds__(THREADS, 3)
     dsa_topk_v13o(const float* __restrict__ logits, int* __restrict__ indices, int T, int P,
                   int k) {
@@ -78,8 +85,8 @@ __global__ void read_floor(const float* __restrict__ lg, float* sink, int rows, 
   if (acc == 1.2345f) sink[blockIdx.x] = acc;  // keeps the loads; never true on these inputs
 }
 
-constexpr int NK = 7;
-static const char* kNames[NK] = {"v10", "v13", "v13pf", "v13n", "v13c", "v13s", "v13o"};
+constexpr int NK = 8;
+static const char* kNames[NK] = {"v10", "v13", "v13pf", "v13n", "v13c", "v13s", "v13o", "v13x"};
 static bool g_phase = false;  // a -DTOPK_STOP build: timed, never checked
 static bool diagnostic(int) { return g_phase; }
 static int g_sms = 132;
@@ -94,6 +101,7 @@ static void run_topk(int v, const float* lg, int* idx, int batch, int T, int P, 
   if (v == 4) dsa_topk_v13c<<<rows, THREADS, s13>>>(lg, idx, T, P, k);
   if (v == 5) dsa_topk_v13s<<<rows, THREADS, s13>>>(lg, idx, T, P, k);
   if (v == 6) dsa_topk_v13o<<<rows, THREADS, s13>>>(lg, idx, T, P, k);
+  if (v == 7) dsa_topk_v13x<<<rows, THREADS, s13>>>(lg, idx, T, P, k);
 }
 
 // ---------------------------------------------------------------- checks
@@ -309,8 +317,8 @@ int main(int argc, char** argv) {
   CK(cudaFuncSetAttribute(dsa_topk, cudaFuncAttributeMaxDynamicSharedMemorySize,
                           (int)sizeof(TopkSmem)));
   const int s13 = (int)sizeof(Topk13Smem);
-  for (auto f :
-       {dsa_topk_v13, dsa_topk_v13pf, dsa_topk_v13n, dsa_topk_v13c, dsa_topk_v13s, dsa_topk_v13o})
+  for (auto f : {dsa_topk_v13, dsa_topk_v13pf, dsa_topk_v13n, dsa_topk_v13c, dsa_topk_v13s,
+                 dsa_topk_v13o, dsa_topk_v13x})
     CK(cudaFuncSetAttribute(f, cudaFuncAttributeMaxDynamicSharedMemorySize, s13));
   {
     int o10 = 0, o13 = 0;

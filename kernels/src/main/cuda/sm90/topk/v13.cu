@@ -187,13 +187,22 @@ __device__ bool sampled_select13(Topk13Smem& S, const float* __restrict__ row, i
 
 // v10's topk_body with the sampled path above (no prefetch before the sample). Short rows and
 // misjudged rows: v10's radix_global, which reads the row from memory as in v10.
-template <int PF0_KB, int PFA_KB, int SCH, bool LEAN = true>
+// SPREAD (driver candidate of round ptopk16): CTA b takes row (b * 1031) mod rows (1033 where
+// 1031 divides rows; b itself where both do), a bijection that puts rows of different lengths on
+// the CTAs an SM runs at once, so that they drift out of step (consecutive rows of a prefill chunk
+// differ by one key, so the three CTAs of an SM sample, stream and select together).
+template <int PF0_KB, int PFA_KB, int SCH, bool LEAN = true, bool SPREAD = false>
 __device__ __forceinline__ void topk13_body(const float* __restrict__ logits,
                                             int* __restrict__ indices, int T, int P, int k) {
   extern __shared__ __align__(16) uint8_t dyn13[];
   Topk13Smem& S = *reinterpret_cast<Topk13Smem*>(dyn13);
   TopkSmem& s = S.t;
-  const int r = blockIdx.x;
+  int r = blockIdx.x;
+  if constexpr (SPREAD) {
+    const int n = gridDim.x;
+    const int m = n % 1031 ? 1031 : n % 1033 ? 1033 : 1;
+    r = (int)((long long)blockIdx.x * m % n);
+  }
   const int t = r % T;
   const int vis = P - T + t + 1;
   const float* row = logits + (size_t)r * P;
