@@ -117,24 +117,17 @@ S90 void fence_mbar_init() {
 #endif
 }
 
-template <bool CLUSTER>
+// CTA-scope acquire (the default): a cluster-scope acquire compiles to an L1 invalidation
+// (CCTL.IVALL) after the wait, which the CTA pair does not need (round sdec19; see
+// sm90/decode/sparse_fp8_v13.cuh's wait).
 S90 bool mbar_try_wait(uint32_t bar, uint32_t parity) {
   uint32_t done;
-  if constexpr (CLUSTER) {
-    asm volatile(
-        "{\n.reg .pred p;\nmbarrier.try_wait.parity.acquire.cluster.shared::cta.b64 p, [%1], %2;\n"
-        "selp.u32 %0, 1, 0, p;\n}\n"
-        : "=r"(done)
-        : "r"(bar), "r"(parity)
-        : "memory");
-  } else {
-    asm volatile(
-        "{\n.reg .pred p;\nmbarrier.try_wait.parity.shared::cta.b64 p, [%1], %2;\n"
-        "selp.u32 %0, 1, 0, p;\n}\n"
-        : "=r"(done)
-        : "r"(bar), "r"(parity)
-        : "memory");
-  }
+  asm volatile(
+      "{\n.reg .pred p;\nmbarrier.try_wait.parity.shared::cta.b64 p, [%1], %2;\n"
+      "selp.u32 %0, 1, 0, p;\n}\n"
+      : "=r"(done)
+      : "r"(bar), "r"(parity)
+      : "memory");
   return done != 0;
 }
 
@@ -155,15 +148,14 @@ __device__ int sparse90_wait_timed_out;
 // GAVE_UP word, which makes every later wait of the CTA return at once, and sets the global flag:
 // the kernel ends with wrong results instead of hanging. It does not trap or printf: either makes
 // ptxas serialize every wgmma of the kernel.
-template <bool CLUSTER>
 S90 void mbar_wait(uint32_t bar, uint32_t parity) {
-  if (mbar_try_wait<CLUSTER>(bar, parity)) return;
+  if (mbar_try_wait(bar, parity)) return;
 #if SPARSE90_WAIT_TIMEOUT_NS > 0
   constexpr uint64_t kCycles = SPARSE90_WAIT_TIMEOUT_NS * 2ull;
   const uint32_t t0 = clock32();
   const uint32_t gave_up = (bar & ~127u) + (Layout::GAVE_UP - Layout::BARS);
 #endif
-  while (!mbar_try_wait<CLUSTER>(bar, parity)) {
+  while (!mbar_try_wait(bar, parity)) {
 #if SPARSE90_WAIT_TIMEOUT_NS > 0
     uint32_t g;
     asm volatile("ld.volatile.shared.u32 %0, [%1];\n" : "=r"(g) : "r"(gave_up) : "memory");
@@ -581,7 +573,7 @@ S90 void consumer(const Args& a, uint32_t base, uint8_t* smem, int npairs) {
   float rowMax[2] = {NEG_BIG, NEG_BIG}, rowSum[2] = {0.f, 0.f};
 
   auto wait_ready = [&](int buf, int half, uint32_t parity) {
-    mbar_wait<false>(base + Layout::READY + 8 * (2 * buf + half), parity);
+    mbar_wait(base + Layout::READY + 8 * (2 * buf + half), parity);
     fence_proxy_async_cta();
   };
   // This warp no longer reads the half (its wgmma groups have retired): tell the producer.
@@ -660,7 +652,7 @@ S90 void consumer(const Args& a, uint32_t base, uint8_t* smem, int npairs) {
       }
     }
   };
-  if (npairs > 0) mbar_wait<false>(base + Layout::QBAR, 0);
+  if (npairs > 0) mbar_wait(base + Layout::QBAR, 0);
   if constexpr (DIAG == DIAG_PRODUCER) {
     // Each warpgroup takes the halves it releases in the real schedule, in its order.
     for (int i = 0; i < npairs; i++) {
@@ -906,20 +898,20 @@ S90 void producer_bf16(const Args& a, uint32_t base, uint8_t* smem, int npairs) 
       load_idx(2 * i + 3, n1);
     }
     // The order the consumers need them: WG0 starts on K0's left half, WG1 on K1's right half.
-    mbar_wait<false>(free_(0, 0), par);
+    mbar_wait(free_(0, 0), par);
     gather(c0, k0, Z{}, L4{});
     cp_async_arrive_noinc(ready(0, 0));
-    mbar_wait<false>(free_(1, 1), par);
+    mbar_wait(free_(1, 1), par);
     put_flags(c1, 1);
     gather(c1, k1, L4{}, R9{});
     cp_async_arrive_noinc(ready(1, 1));
     if (l8 == 0) mbar_arrive(ready(1, 1));
-    mbar_wait<false>(free_(0, 1), par);
+    mbar_wait(free_(0, 1), par);
     put_flags(c0, 0);
     gather(c0, k0, L4{}, R9{});
     cp_async_arrive_noinc(ready(0, 1));
     if (l8 == 0) mbar_arrive(ready(0, 1));
-    mbar_wait<false>(free_(1, 0), par);
+    mbar_wait(free_(1, 0), par);
     gather(c1, k1, Z{}, L4{});
     cp_async_arrive_noinc(ready(1, 0));
 #pragma unroll
@@ -1002,13 +994,13 @@ S90 void producer_fp8(const Args& a, uint32_t base, uint8_t* smem, int npairs) {
     producer_fp8<DIAG_NONE>(a, base, smem, npairs > 0 ? 1 : 0);
     for (int i = 1; i < npairs; i++) {
       const uint32_t par = ((uint32_t)i & 1u) ^ 1u;
-      mbar_wait<false>(free_(0, 0), par);
+      mbar_wait(free_(0, 0), par);
       signal(0, 0);
-      mbar_wait<false>(free_(1, 1), par);
+      mbar_wait(free_(1, 1), par);
       signal(1, 1);
-      mbar_wait<false>(free_(0, 1), par);
+      mbar_wait(free_(0, 1), par);
       signal(0, 1);
-      mbar_wait<false>(free_(1, 0), par);
+      mbar_wait(free_(1, 0), par);
       signal(1, 0);
     }
     return;
@@ -1038,26 +1030,26 @@ S90 void producer_fp8(const Args& a, uint32_t base, uint8_t* smem, int npairs) {
     // (2i), K1 left (2i+1); A and B alternate, the next row-half loading while one is stored.
     const int row1 = row0 + 32;
     load(id[0][R - 1], No{}, B);
-    mbar_wait<false>(free_(0, 0), par);
+    mbar_wait(free_(0, 0), par);
     put(A, 0, row0, id[0][0], No{});
     load(id[1][0], Yes{}, A);
     put(B, 0, row1, id[0][R - 1], No{});
     signal(0, 0);
     load(id[1][R - 1], Yes{}, B);
-    mbar_wait<false>(free_(1, 1), par);
+    mbar_wait(free_(1, 1), par);
     put(A, 1, row0, id[1][0], Yes{});
     load(id[0][0], Yes{}, A);
     put(B, 1, row1, id[1][R - 1], Yes{});
     signal(1, 1);
     load_next();
     load(id[0][R - 1], Yes{}, B);
-    mbar_wait<false>(free_(0, 1), par);
+    mbar_wait(free_(0, 1), par);
     put(A, 0, row0, id[0][0], Yes{});
     load(id[1][0], No{}, A);
     put(B, 0, row1, id[0][R - 1], Yes{});
     signal(0, 1);
     load(id[1][R - 1], No{}, B);
-    mbar_wait<false>(free_(1, 0), par);
+    mbar_wait(free_(1, 0), par);
     put(A, 1, row0, id[1][0], No{});
     if (next) load(nx[0][0], No{}, A);
     put(B, 1, row1, id[1][R - 1], No{});

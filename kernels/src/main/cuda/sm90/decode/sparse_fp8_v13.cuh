@@ -76,15 +76,14 @@ S90 uint32_t avail_bar(uint32_t base, int b) { return base + Layout::AVAIL + 8 *
 // which the phase's completion makes visible; a cluster-scope acquire compiled to an L1
 // invalidation (CCTL.IVALL) after every wait — 14% of v14's stall samples in round sdec19's ncu
 // profile, and the L1 is where the entries' straddled sectors are reused.
-template <bool CL = false>
 S90 void wait(uint32_t base, uint32_t bar, uint32_t parity) {
-  if (mbar_try_wait<false>(bar, parity)) return;
+  if (mbar_try_wait(bar, parity)) return;
 #if SPARSE90_WAIT_TIMEOUT_NS > 0
   constexpr uint64_t kCycles = SPARSE90_WAIT_TIMEOUT_NS * 2ull;
   const uint32_t t0 = clock32();
   const uint32_t gave_up = base + Layout::GAVE_UP;
 #endif
-  while (!mbar_try_wait<false>(bar, parity)) {
+  while (!mbar_try_wait(bar, parity)) {
 #if SPARSE90_WAIT_TIMEOUT_NS > 0
     uint32_t g;
     asm volatile("ld.volatile.shared.u32 %0, [%1];\n" : "=r"(g) : "r"(gave_up) : "memory");
@@ -137,7 +136,7 @@ S90 void consumer_s(const Args& a, uint32_t base, uint32_t peer_base, uint8_t* s
   const uint64_t dk = desc_kmajor(base), dv = desc_v(base);
 
   auto wait_ready = [&](int b, uint32_t parity) {
-    wait<CL>(base, ready_bar(base, b), parity);
+    wait(base, ready_bar(base, b), parity);
     fence_proxy_async_cta();
   };
   auto release = [&](int b) { release_buf<CL>(base, peer_base, b); };
@@ -170,7 +169,7 @@ S90 void consumer_s(const Args& a, uint32_t base, uint32_t peer_base, uint8_t* s
   if (nb > 0) wait(base, base + Layout::QBAR, 0);
   if constexpr (DIAG == DIAG_PRODUCER) {
     for (int n = 0; n < nb; n++) {
-      wait<CL>(base, ready_bar(base, n & 1), (uint32_t)(n >> 1) & 1u);
+      wait(base, ready_bar(base, n & 1), (uint32_t)(n >> 1) & 1u);
       release(n & 1);
     }
   } else {
@@ -311,10 +310,11 @@ S90 void consumer_s(const Args& a, uint32_t base, uint32_t peer_base, uint8_t* s
 }
 
 // One converting thread's share of a row: chunk q4 (16 e4m3) of each of the 8 value panels and
-// the 4 tile scales (as bf16, two per register: v4's conversion rounds them so), loaded into
-// registers a block ahead, then dequantised and stored (row `row` of a buffer, the panels' 128-byte
-// swizzle); its 32 bytes of the rope go by cp.async when the row is stored (the buffer is free by
-// then; their landing is counted on the ready barrier), which keeps 8 registers free.
+// the 4 tile scales (fp32, rounded to bf16 pairs where they are used, as v4's conversion does),
+// loaded into registers a block ahead, then dequantised and stored (row `row` of a buffer, the
+// panels' 128-byte swizzle); its 32 bytes of the rope go by cp.async when the row is stored (the
+// buffer is free by then; their landing is counted on the ready barrier), which keeps 8 registers
+// free.
 struct RowShare {
   uint4 v[8];
   float4 sc;  // the 4 tile scales, packed to bf16 in put: packed here, the load would wait for
@@ -406,7 +406,7 @@ S90 void consumer_pv(const Args& a, uint32_t base, uint32_t peer_base, uint8_t* 
   auto block = [&](int n, auto buf) {
     constexpr int B = decltype(buf)::value;
     if constexpr (DIAG == DIAG_PRODUCER) {
-      wait<CL>(base, ready_bar(base, B), (uint32_t)(n >> 1) & 1u);
+      wait(base, ready_bar(base, B), (uint32_t)(n >> 1) & 1u);
     } else {
       if constexpr (B == 0) {
         named_sync(BAR_P0, 256);
@@ -563,7 +563,7 @@ S90 void producer_cl(const Args& a, uint32_t base, uint32_t peer_base, uint8_t* 
     constexpr int J = decltype(set)::value;
     RowShareCL& x = cv[J];
     const int b = n & 1;
-    wait<true>(base, avail_bar(base, b), ((uint32_t)(n >> 1) & 1u) ^ 1u);
+    wait(base, avail_bar(base, b), ((uint32_t)(n >> 1) & 1u) ^ 1u);
     const bool stores = DIAG != DIAG_CONSUMERS || n < 2;
     if (stores) {
       const uint32_t off = Layout::K0 + b * TILE + row * 128;
