@@ -379,6 +379,26 @@ __device__ __forceinline__ void prefetch_row_l2(const float* row, long lo, long 
   }
 }
 
+// The filter passes' L2 prefetch before step st (thread 0 issues it): v10 (PF0_KB < 0) the slice
+// PREFETCH_KB KB past the step; v13 (PF0_KB >= 0) the row up to PFA_KB KB past the step's end,
+// pfDone the floats of the row already prefetched (none when PFA_KB is 0).
+template <int PF0_KB, int PFA_KB, int STEP>
+__device__ __forceinline__ void filter_prefetch(const float* __restrict__ row, int vis, int head,
+                                                int st, int& pfDone) {
+  if constexpr (PF0_KB < 0) {
+    if (threadIdx.x == 0) {
+      const long lo = head + (long)st * STEP * 4 + PREFETCH_KB * 256L;
+      prefetch_row_l2(row, lo, min((long)vis, lo + STEP * 4));
+    }
+  } else if (PFA_KB > 0 && threadIdx.x == 0) {
+    const int hi = min(vis, head + (st + 1) * STEP * 4 + PFA_KB * 256);
+    if (hi > pfDone) {
+      prefetch_row_l2(row, pfDone, hi);
+      pfDone = hi;
+    }
+  }
+}
+
 // The filter pass of sampled_select: keeps every key >= tau of row[0..vis) in smem, counts them in
 // candCount and leaves the largest visible key in maxKey (callers zero both first). FILTER_LOADS
 // 16-byte loads in flight per thread per step; one shared atomicAdd per warp per 8 elements (8
@@ -423,18 +443,7 @@ __device__ __forceinline__ void filter_pass(TopkSmem& s, const float* __restrict
   const int steps = (nv + STEP - 1) / STEP;
   int pfDone = PF0_KB * 256;  // v13: floats of the row already prefetched (thread 0's view)
   for (int st = 0; st < steps; st++) {
-    if constexpr (PF0_KB < 0) {
-      if (tid == 0) {
-        const long lo = head + (long)st * STEP * 4 + PREFETCH_KB * 256L;
-        prefetch_row_l2(row, lo, min((long)vis, lo + STEP * 4));
-      }
-    } else if (PFA_KB > 0 && tid == 0) {
-      const int hi = min(vis, head + (st + 1) * STEP * 4 + PFA_KB * 256);
-      if (hi > pfDone) {
-        prefetch_row_l2(row, pfDone, hi);
-        pfDone = hi;
-      }
-    }
+    filter_prefetch<PF0_KB, PFA_KB, STEP>(row, vis, head, st, pfDone);
     float4 x[NLD];
     bool vv[NLD];
 #pragma unroll
@@ -544,18 +553,7 @@ __device__ __forceinline__ void filter_pass_lean(TopkSmem& s, const float* __res
   const int steps = (nv + STEP - 1) / STEP;
   int pfDone = PF0_KB * 256;
   for (int st = 0; st < steps; st++) {
-    if constexpr (PF0_KB < 0) {
-      if (tid == 0) {
-        const long lo = head + (long)st * STEP * 4 + PREFETCH_KB * 256L;
-        prefetch_row_l2(row, lo, min((long)vis, lo + STEP * 4));
-      }
-    } else if (PFA_KB > 0 && tid == 0) {
-      const int hi = min(vis, head + (st + 1) * STEP * 4 + PFA_KB * 256);
-      if (hi > pfDone) {
-        prefetch_row_l2(row, pfDone, hi);
-        pfDone = hi;
-      }
-    }
+    filter_prefetch<PF0_KB, PFA_KB, STEP>(row, vis, head, st, pfDone);
     float4 x[NLD];
     uint32_t msk = 0;
 #pragma unroll

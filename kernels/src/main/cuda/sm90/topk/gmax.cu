@@ -177,17 +177,8 @@ __device__ bool gmax_select(TopkSmem& s, const float* __restrict__ row,
     s.maxKey = hi;  // the row's largest key: >= every candidate, as select_cands needs
   }
   __syncthreads();
-  for_each_gm(gm, G, [&](uint32_t key, int g, bool v) {
-    const bool pred = v && key >= tau;
-    const unsigned ball = __ballot_sync(0xffffffffu, pred);
-    if (ball) {
-      const int leader = __ffs(ball) - 1;
-      int base = 0;
-      if (lane == leader) base = atomicAdd(&s.candCount, __popc(ball));
-      base = __shfl_sync(0xffffffffu, base, leader);
-      if (pred) list[base + __popc(ball & ((1u << lane) - 1))] = g;
-    }
-  });
+  for_each_gm(gm, G,
+              [&](uint32_t key, int g, bool v) { emit(v && key >= tau, g, &s.candCount, list); });
   __syncthreads();
   const int ng = s.candCount;
   TOPK_PHASE_END(4, ng, true);
