@@ -85,23 +85,31 @@ __global__ void read_floor(const float* __restrict__ lg, float* sink, int rows, 
   if (acc == 1.2345f) sink[blockIdx.x] = acc;  // keeps the loads; never true on these inputs
 }
 
-constexpr int NK = 8;
-static const char* kNames[NK] = {"v10", "v13", "v13pf", "v13n", "v13c", "v13s", "v13o", "v13x"};
+// One table of the kernels: a name, its entry point, its shared memory (v10's or v13's). The
+// launch and the shared-memory limit both come from it, so a new variant cannot be launched
+// without its limit raised (round ptopk15's first call and round ptopk16's one call launched a new
+// variant with the default 48 KB limit: every launch failed with "invalid argument").
+using TopkFn = void (*)(const float*, int*, int, int, int);
+struct TopkKernel {
+  const char* name;
+  TopkFn fn;
+  bool v13;  // Topk13Smem (else v10's TopkSmem)
+};
+static const TopkKernel kKernels[] = {
+    {"v10", dsa_topk, false},      {"v13", dsa_topk_v13, true},   {"v13pf", dsa_topk_v13pf, true},
+    {"v13n", dsa_topk_v13n, true}, {"v13c", dsa_topk_v13c, true}, {"v13s", dsa_topk_v13s, true},
+    {"v13o", dsa_topk_v13o, true}, {"v13x", dsa_topk_v13x, true},
+};
+constexpr int NK = (int)(sizeof(kKernels) / sizeof(kKernels[0]));
+static int kernel_smem(int v) {
+  return kKernels[v].v13 ? (int)sizeof(Topk13Smem) : (int)sizeof(TopkSmem);
+}
 static bool g_phase = false;  // a -DTOPK_STOP build: timed, never checked
 static bool diagnostic(int) { return g_phase; }
 static int g_sms = 132;
 
 static void run_topk(int v, const float* lg, int* idx, int batch, int T, int P, int k) {
-  const int rows = batch * T;
-  const size_t s10 = sizeof(TopkSmem), s13 = sizeof(Topk13Smem);
-  if (v == 0) dsa_topk<<<rows, THREADS, s10>>>(lg, idx, T, P, k);
-  if (v == 1) dsa_topk_v13<<<rows, THREADS, s13>>>(lg, idx, T, P, k);
-  if (v == 2) dsa_topk_v13pf<<<rows, THREADS, s13>>>(lg, idx, T, P, k);
-  if (v == 3) dsa_topk_v13n<<<rows, THREADS, s13>>>(lg, idx, T, P, k);
-  if (v == 4) dsa_topk_v13c<<<rows, THREADS, s13>>>(lg, idx, T, P, k);
-  if (v == 5) dsa_topk_v13s<<<rows, THREADS, s13>>>(lg, idx, T, P, k);
-  if (v == 6) dsa_topk_v13o<<<rows, THREADS, s13>>>(lg, idx, T, P, k);
-  if (v == 7) dsa_topk_v13x<<<rows, THREADS, s13>>>(lg, idx, T, P, k);
+  kKernels[v].fn<<<batch * T, THREADS, kernel_smem(v)>>>(lg, idx, T, P, k);
 }
 
 // ---------------------------------------------------------------- checks
@@ -196,15 +204,15 @@ static void check_topk(int v, int batch, int T, int P, int k, int kind, uint64_t
     run_topk(v, lg, idx, batch, T, P, k);
     cudaError_t e = cudaDeviceSynchronize();
     if (e != cudaSuccess) {
-      printf("CHECK topk %s b=%d T=%d P=%d k=%d (%s): launch error %s FAIL\n", kNames[v], batch, T,
-             P, k, what, cudaGetErrorString(e));
+      printf("CHECK topk %s b=%d T=%d P=%d k=%d (%s): launch error %s FAIL\n", kKernels[v].name,
+             batch, T, P, k, what, cudaGetErrorString(e));
       g_fail++;
       exit(4);  // sticky error: later launches would fail too
     }
     bad += bad_rows(hl, d2h<int>(idx, rows * k), rows, T, P, k);
   }
-  printf("CHECK topk %-6s b=%d T=%d P=%d k=%d kind=%d (%s) bad_rows=%ld %s\n", kNames[v], batch, T,
-         P, k, kind, what, bad, bad ? "FAIL" : "ok");
+  printf("CHECK topk %-6s b=%d T=%d P=%d k=%d kind=%d (%s) bad_rows=%ld %s\n", kKernels[v].name,
+         batch, T, P, k, kind, what, bad, bad ? "FAIL" : "ok");
   if (bad) g_fail++;
   cudaFree(lg);
   cudaFree(idx);
@@ -268,12 +276,13 @@ static void bench(int batch, int T, int P) {
   }
   double base = 0;
   for (int v = 0; v < NK; v++) {
-    if (!enabled(kNames[v])) continue;
+    if (!enabled(kKernels[v].name)) continue;
     CK(cudaMemset(idx, 0x55, rows * k * 4));
     run_topk(v, lg, idx, batch, T, P, k);
     cudaError_t e = cudaDeviceSynchronize();
     if (e != cudaSuccess) {
-      printf("CHECK topk %s %s: launch error %s FAIL\n", kNames[v], pt, cudaGetErrorString(e));
+      printf("CHECK topk %s %s: launch error %s FAIL\n", kKernels[v].name, pt,
+             cudaGetErrorString(e));
       g_fail++;
       exit(4);
     }
@@ -285,17 +294,18 @@ static void bench(int batch, int T, int P) {
       bad += bad_rows_range(&hl[(size_t)c * P], hi.data(), 0, 1, 1, vis, k);
     }
     if (!diagnostic(v))
-      printf("CHECK topk %-6s %-32s (32 rows) bad_rows=%ld %s\n", kNames[v], pt, bad,
+      printf("CHECK topk %-6s %-32s (32 rows) bad_rows=%ld %s\n", kKernels[v].name, pt, bad,
              bad ? "FAIL" : "ok");
     if (bad) g_fail++;
     const double ms = tm.median_ms([&] { run_topk(v, lg, idx, batch, T, P, k); });
     if (v == 0) base = ms;
     const double tbs = bytes / ms / 1e9;
-    printf("BENCH topk %-6s %-32s %9.4f ms %7.1f us %5.2f TB/s (%4.1f%% copy)%s\n", kNames[v], pt,
-           ms, ms * 1e3, tbs, 100 * tbs / COPY_TBS, bad ? "  ** FAILED ITS CHECK **" : "");
+    printf("BENCH topk %-6s %-32s %9.4f ms %7.1f us %5.2f TB/s (%4.1f%% copy)%s\n",
+           kKernels[v].name, pt, ms, ms * 1e3, tbs, 100 * tbs / COPY_TBS,
+           bad ? "  ** FAILED ITS CHECK **" : "");
     char line[256];
     snprintf(line, sizeof line, "topk %-6s %-32s %8.1f us %5.2f TB/s (%4.1f%% of 4.08) %s %s",
-             kNames[v], pt, ms * 1e3, tbs, 100 * tbs / COPY_TBS,
+             kKernels[v].name, pt, ms * 1e3, tbs, 100 * tbs / COPY_TBS,
              base > 0 && v > 0 ? (std::to_string(base / ms).substr(0, 4) + "x v10").c_str() : "",
              bad             ? "CHECK FAILED"
              : diagnostic(v) ? "(diagnostic, unchecked)"
@@ -314,12 +324,11 @@ int main(int argc, char** argv) {
   CK(cudaGetDeviceProperties(&prop, 0));
   g_sms = prop.multiProcessorCount;
   printf("device %s, %d SMs, mode %s\n", prop.name, g_sms, mode.c_str());
-  CK(cudaFuncSetAttribute(dsa_topk, cudaFuncAttributeMaxDynamicSharedMemorySize,
-                          (int)sizeof(TopkSmem)));
+  for (int v = 0; v < NK; v++) {
+    CK(cudaFuncSetAttribute(kKernels[v].fn, cudaFuncAttributeMaxDynamicSharedMemorySize,
+                            kernel_smem(v)));
+  }
   const int s13 = (int)sizeof(Topk13Smem);
-  for (auto f : {dsa_topk_v13, dsa_topk_v13pf, dsa_topk_v13n, dsa_topk_v13c, dsa_topk_v13s,
-                 dsa_topk_v13o, dsa_topk_v13x})
-    CK(cudaFuncSetAttribute(f, cudaFuncAttributeMaxDynamicSharedMemorySize, s13));
   {
     int o10 = 0, o13 = 0;
     CK(cudaOccupancyMaxActiveBlocksPerMultiprocessor(&o10, dsa_topk, THREADS, sizeof(TopkSmem)));
@@ -333,8 +342,8 @@ int main(int argc, char** argv) {
 #endif
   if (mode == "check") {
     for (int v = 0; v < NK; v++) {
-      if (!enabled(kNames[v])) continue;
-      printf("(topk %s)\n", kNames[v]);
+      if (!enabled(kKernels[v].name)) continue;
+      printf("(topk %s)\n", kKernels[v].name);
       check_cases(v);
     }
   } else if (mode == "bench") {
