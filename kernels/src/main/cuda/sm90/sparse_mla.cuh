@@ -148,12 +148,12 @@ __device__ int sparse90_wait_timed_out;
 // GAVE_UP word, which makes every later wait of the CTA return at once, and sets the global flag:
 // the kernel ends with wrong results instead of hanging. It does not trap or printf: either makes
 // ptxas serialize every wgmma of the kernel.
-S90 void mbar_wait(uint32_t bar, uint32_t parity) {
+// gave_up: the shared address of the CTA's GAVE_UP word (its layout's; read by debug builds only).
+S90 void mbar_wait_at(uint32_t bar, uint32_t parity, uint32_t gave_up) {
   if (mbar_try_wait(bar, parity)) return;
 #if SPARSE90_WAIT_TIMEOUT_NS > 0
   constexpr uint64_t kCycles = SPARSE90_WAIT_TIMEOUT_NS * 2ull;
   const uint32_t t0 = clock32();
-  const uint32_t gave_up = (bar & ~127u) + (Layout::GAVE_UP - Layout::BARS);
 #endif
   while (!mbar_try_wait(bar, parity)) {
 #if SPARSE90_WAIT_TIMEOUT_NS > 0
@@ -166,6 +166,10 @@ S90 void mbar_wait(uint32_t bar, uint32_t parity) {
     }
 #endif
   }
+}
+// Version 4's layout: the GAVE_UP word lies in the 128 bytes its barriers start.
+S90 void mbar_wait(uint32_t bar, uint32_t parity) {
+  mbar_wait_at(bar, parity, (bar & ~127u) + (Layout::GAVE_UP - Layout::BARS));
 }
 
 S90 void mbar_arrive(uint32_t bar) {

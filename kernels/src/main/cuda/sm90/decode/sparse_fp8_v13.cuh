@@ -71,29 +71,13 @@ static_assert(REGS_S + REGS_PV + REGS_PROD == 3 * 168, "the pool the producer fr
 S90 uint32_t ready_bar(uint32_t base, int b) { return base + Layout::READY + 8 * b; }
 S90 uint32_t avail_bar(uint32_t base, int b) { return base + Layout::AVAIL + 8 * b; }
 
-// v4's bounded wait (debug builds only), with this layout's GAVE_UP word. CTA-scope acquire even in
+// v4's bounded wait (mbar_wait_at), with this layout's GAVE_UP word. CTA-scope acquire even in
 // the CTA pair: the peer's data comes by st.async, counted on this barrier's transaction bytes,
 // which the phase's completion makes visible; a cluster-scope acquire compiled to an L1
 // invalidation (CCTL.IVALL) after every wait — 14% of v14's stall samples in round sdec19's ncu
 // profile, and the L1 is where the entries' straddled sectors are reused.
 S90 void wait(uint32_t base, uint32_t bar, uint32_t parity) {
-  if (mbar_try_wait(bar, parity)) return;
-#if SPARSE90_WAIT_TIMEOUT_NS > 0
-  constexpr uint64_t kCycles = SPARSE90_WAIT_TIMEOUT_NS * 2ull;
-  const uint32_t t0 = clock32();
-  const uint32_t gave_up = base + Layout::GAVE_UP;
-#endif
-  while (!mbar_try_wait(bar, parity)) {
-#if SPARSE90_WAIT_TIMEOUT_NS > 0
-    uint32_t g;
-    asm volatile("ld.volatile.shared.u32 %0, [%1];\n" : "=r"(g) : "r"(gave_up) : "memory");
-    if (g || clock32() - t0 > (uint32_t)(kCycles > 4000000000ull ? 4000000000ull : kCycles)) {
-      asm volatile("st.volatile.shared.u32 [%0], 1;\n" ::"r"(gave_up) : "memory");
-      *(volatile int*)&sparse90_wait_timed_out = 1;
-      break;
-    }
-#endif
-  }
+  mbar_wait_at(bar, parity, base + Layout::GAVE_UP);
 }
 
 S90 float4 ld_stream_f4(const void* p) {
@@ -114,6 +98,24 @@ S90 void release_buf(uint32_t base, uint32_t peer_base, int b) {
   if ((threadIdx.x & 31) == 0) {
     mbar_arrive(avail_bar(base, b));
     if constexpr (CL) mbar_arrive_cluster(peer_base + Layout::AVAIL + 8 * b);
+  }
+}
+
+// The end of both consumer warpgroups: this thread's two rows (rows[h], each over its quad's
+// columns col0 + 2t + 8j) of O divided by the row's softmax sum (0 for a row with no valid entry),
+// stored as bf16.
+S90 void store_out(const Args& a, const float (&o)[128], const float* sSum, const int (&rows)[2],
+                   int t, int col0) {
+  const int hh = blockIdx.x, r = blockIdx.y;
+#pragma unroll
+  for (int h = 0; h < 2; h++) {
+    const float total = sSum[rows[h]];
+    const float inv = total > 0.f ? 1.f / total : 0.f;
+    __nv_bfloat16* orow = a.out + ((size_t)r * 128 + hh * HEADS + rows[h]) * DV + col0 + 2 * t;
+#pragma unroll
+    for (int j = 0; j < 32; j++)
+      *reinterpret_cast<uint32_t*>(orow + 8 * j) =
+          pack_bf16(o[4 * j + 2 * h] * inv, o[4 * j + 2 * h + 1] * inv);
   }
 }
 
@@ -296,17 +298,7 @@ S90 void consumer_s(const Args& a, uint32_t base, uint32_t peer_base, uint8_t* s
     if (t == 0) sSum[rows[h]] = v;
   }
   named_sync(BAR_SUM, 256);
-  const int hh = blockIdx.x, r = blockIdx.y;
-#pragma unroll
-  for (int h = 0; h < 2; h++) {
-    const float total = sSum[rows[h]];
-    const float inv = total > 0.f ? 1.f / total : 0.f;
-    __nv_bfloat16* orow = a.out + ((size_t)r * 128 + hh * HEADS + rows[h]) * DV + 2 * t;
-#pragma unroll
-    for (int j = 0; j < 32; j++)
-      *reinterpret_cast<uint32_t*>(orow + 8 * j) =
-          pack_bf16(o[4 * j + 2 * h] * inv, o[4 * j + 2 * h + 1] * inv);
-  }
+  store_out(a, o, sSum, rows, t, 0);
 }
 
 // One converting thread's share of a row: chunk q4 (16 e4m3) of each of the 8 value panels and
@@ -451,17 +443,7 @@ S90 void consumer_pv(const Args& a, uint32_t base, uint32_t peer_base, uint8_t* 
   }
   const float* sSum = reinterpret_cast<const float*>(smem + Layout::SUM);
   named_sync(BAR_SUM, 256);
-  const int hh = blockIdx.x, r = blockIdx.y;
-#pragma unroll
-  for (int h = 0; h < 2; h++) {
-    const float total = sSum[rows[h]];
-    const float inv = total > 0.f ? 1.f / total : 0.f;
-    __nv_bfloat16* orow = a.out + ((size_t)r * 128 + hh * HEADS + rows[h]) * DV + DV / 2 + 2 * t;
-#pragma unroll
-    for (int j = 0; j < 32; j++)
-      *reinterpret_cast<uint32_t*>(orow + 8 * j) =
-          pack_bf16(o[4 * j + 2 * h] * inv, o[4 * j + 2 * h + 1] * inv);
-  }
+  store_out(a, o, sSum, rows, t, DV / 2);
 }
 
 // WG2, the producer: rows 0..31 of block n once block n - 2 is released (a fresh barrier passes
