@@ -501,6 +501,12 @@ __device__ __forceinline__ void filter_pass(TopkSmem& s, const float* __restrict
   if (lane == 0) atomicMax(&s.maxKey, m);
 }
 
+// A compile-time flag as a value (filter_pass_lean's `put` takes its CAP guard as one).
+template <bool B>
+struct TopkBool {
+  static constexpr bool value = B;
+};
+
 // filter_pass's contract with fewer instructions per key (round ptopk15's candidate; the
 // profile of v13 at 4096 x 32K put filter_pass's per-element ballots, popcounts and index
 // arithmetic at ~20 instructions a key and the kernel at 0.8 issued instructions per scheduler
@@ -510,7 +516,15 @@ __device__ __forceinline__ void filter_pass(TopkSmem& s, const float* __restrict
 // taken over the passing keys only: select_cands reads maxKey only when at least k keys passed,
 // and then it is the row's max. tau = key(+0) (where float compares cannot tell -0 from +0) and
 // rows the caller wants exactly as filter_pass go through filter_pass itself.
-template <int PF0_KB = -1, int PFA_KB = 0>
+// PRED (v13 since rounds ptopk17-21): the lane stores its passing elements by predicated stores of
+// each of its 16 elements in turn (a mask bit, two stores, the position; no CAP test where the
+// warp's whole run fits) instead of a loop over its set bits, whose trip count is the warp's
+// largest (about 2.2 per float4 at 13% passing) and whose runtime component select cost ~9
+// instructions an iteration (ncu, 4096 x 32K: that loop was 33% of the kernel's instructions);
+// and candKey gets the passing floats' bits, not their keys, with no max kept: the caller
+// converts the candidates in place and takes maxKey from them (raw_to_keys), a packed pass over
+// ~1.3k candidates instead of a key conversion and a max on every element of the row.
+template <int PF0_KB = -1, int PFA_KB = 0, bool PRED = false>
 __device__ __forceinline__ void filter_pass_lean(TopkSmem& s, const float* __restrict__ row,
                                                  int vis, uint32_t tau) {
   if (tau == 0x80000000u) {
@@ -536,11 +550,11 @@ __device__ __forceinline__ void filter_pass_lean(TopkSmem& s, const float* __res
       base = __shfl_sync(0xffffffffu, base, leader);
       const int p = base + __popc(ball & lt);
       if (pred && p < CAP) {
-        s.candKey[p] = dsak::float_key(f);
+        s.candKey[p] = PRED ? __float_as_uint(f) : dsak::float_key(f);
         s.candIdx[p] = idx;
       }
     }
-    if (pred) fmx = fmaxf(fmx, f);
+    if (!PRED && pred) fmx = fmaxf(fmx, f);
   };
   const int head = min(vis, (int)((16 - ((uintptr_t)row & 15)) & 15) / 4);
   {
@@ -582,7 +596,46 @@ __device__ __forceinline__ void filter_pass_lean(TopkSmem& s, const float* __res
     if (tot) {  // warp-uniform
       int base = 0;
       if (lane == 31) base = atomicAdd(&s.candCount, tot);
-      int p = __shfl_sync(0xffffffffu, base, 31) + incl - cnt;
+      base = __shfl_sync(0xffffffffu, base, 31);
+      int p = base + incl - cnt;
+      if constexpr (PRED) {
+        // Every element in turn, static component: predicated stores in one asm (C++ `if`s here
+        // compile to a branch per element), the position as a shared address that a passing
+        // element advances by 4.
+        uint32_t a = dsak::smem_u32(s.candKey) + 4u * (uint32_t)p;
+        auto put = [&](auto guard) {
+#pragma unroll
+          for (int j = 0; j < NLD; j++) {
+            const int idx0 = head + (st * STEP + j * THREADS + tid) * 4;
+#pragma unroll
+            for (int c = 0; c < 4; c++) {
+              const float f = c == 0 ? x[j].x : c == 1 ? x[j].y : c == 2 ? x[j].z : x[j].w;
+              const uint32_t v = __float_as_uint(f);
+              uint32_t on = msk & (1u << (4 * j + c));
+              if constexpr (decltype(guard)::value) {
+                if (on) on = p < CAP;
+                p += (msk >> (4 * j + c)) & 1u;
+              }
+              asm volatile(
+                  "{\n.reg .pred q;\nsetp.ne.u32 q, %1, 0;\n"
+                  "@q st.shared.u32 [%0], %2;\n@q st.shared.u32 [%0+%4], %3;\n"
+                  "@q add.u32 %0, %0, 4;\n}\n"
+                  : "+r"(a)
+                  : "r"(on), "r"(v), "r"(idx0 + c), "n"(CAP * 4)
+                  : "memory");
+            }
+          }
+        };
+        static_assert(__builtin_offsetof(TopkSmem, candIdx) ==
+                          __builtin_offsetof(TopkSmem, candKey) + CAP * 4,
+                      "candIdx right after candKey");
+        if (base + tot <= CAP) {  // warp-uniform
+          put(TopkBool<false>{});
+        } else {
+          put(TopkBool<true>{});
+        }
+        continue;
+      }
 #pragma unroll
       for (int j = 0; j < NLD; j++) {
         uint32_t m = (msk >> (4 * j)) & 15u;
@@ -609,11 +662,27 @@ __device__ __forceinline__ void filter_pass_lean(TopkSmem& s, const float* __res
   }
   // The largest passing key (fmaxf may return -0 for a max of +0 and -0: take +0's key, the
   // larger, so maxKey never falls below a candidate's key).
+  if constexpr (PRED) return;  // the caller's raw_to_keys takes the max
   const bool any = !isnan(fmx);
   uint32_t mx = any ? dsak::float_key(fmx) : 0u;
   if (any && fmx == 0.f) mx = 0x80000000u;
   mx = __reduce_max_sync(0xffffffffu, mx);
   if (lane == 0) atomicMax(&s.maxKey, mx);
+}
+
+// After filter_pass_lean<..., PRED = true>: the n candidates' float bits become their keys in place
+// and maxKey their largest (callers zeroed maxKey before the filter). Every thread calls it; ends
+// with a barrier.
+__device__ __forceinline__ void raw_to_keys(TopkSmem& s, int n) {
+  uint32_t mx = 0;
+  for (int i = threadIdx.x; i < n; i += THREADS) {
+    const uint32_t key = dsak::float_key(__uint_as_float(s.candKey[i]));
+    s.candKey[i] = key;
+    mx = max(mx, key);
+  }
+  mx = __reduce_max_sync(0xffffffffu, mx);
+  if ((threadIdx.x & 31) == 0) atomicMax(&s.maxKey, mx);
+  __syncthreads();
 }
 
 // One read of the row: a threshold from a sample (32 spread chunks of 128 logits) that about 2k

@@ -6,7 +6,8 @@
 // -DDSA_MBAR_TIMEOUT_NS=2000000000 so a barrier bug fails a launch instead of hanging):
 //   nvcc -std=c++17 -O3 -gencode arch=compute_90a,code=sm_90a -I kernels/src/main/cuda \
 //        kernels/src/test/cuda/idx7_bench.cu -o idx7_bench
-//   ./idx7_bench check|indexer|prefill|idx9|pipe3|idx12|idx13|pipe13|idx14|pipe14|javalike
+//   ./idx7_bench check|indexer|prefill|idx9|pipe3|idx12|idx13|pipe13|idx14|idx21|pipe21|pipe14|
+//                javalike
 //                [candidates, e.g. v8,v8g]
 // Checks (fresh random inputs, never zeros; outputs NaN-poisoned; sizes off every tile multiple):
 // every candidate's logits against a double-precision CPU reference on sampled keys, and bit for
@@ -23,7 +24,9 @@
 // logits the consumers stage in shared memory) and v14g3e (three such maxima warps, items dealt
 // round robin, the staging slot released on the stage's empty barrier), modes `idx12` / `idx13` /
 // `idx14` (interleaved rounds, medians, ratios to v8 or v12b) and `pipe13` / `pipe14` (v12b + v10
-// against each g form + gmax3).
+// against each g form + gmax3). Round idx21: v12bp / v14pp (the consumers' products in turn),
+// mode `idx21` (64 x 2 @128K, 15 rounds, each printed with its wall-clock time, to set beside
+// nvidia-smi's clock samples) and `pipe21` (v14g3e / v14pp + gmax3 against v12b + v10).
 // (Rounds idx6 and idx10-idx14 also timed v5 / v5g, v7 / v7g, v9 / v9g, the ablations v8d / v9r,
 // v8c / v8i / v8ci, v12p / v12g / v12pg / v12bg, v13bg and v14g3 / v14g1e / v14s3e here, and mode
 // `pipe` top-k gmax; they lost and left the sources: kernels/NOTES.md.)
@@ -38,6 +41,7 @@
 
 #include <algorithm>
 #include <array>
+#include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -50,6 +54,35 @@
 #include "dsa_topk.cu"
 #include "sm90/indexer/fp8.cu"
 #include "sm90/topk/gmax.cu"
+
+// Round idx21's candidates (driver only): v12b / v14g3e with their consumers' products in turn
+// (indexer_v8_body's PP): v12bp, v14pp. (The round also timed a 10-stage ring, consumer maxima in
+// turn, named-barrier "ready" for the maxima warps, v13bs in turn, and a try_wait suspend hint;
+// they lost and left: kernels/NOTES.md.)
+#define IX21_PLAIN(NAME, NQ, PP)                                                                  \
+  extern "C" __global__ void __launch_bounds__(IX8_THREADS, 1) dsa_indexer_fp8_##NAME##_q##NQ(    \
+      const __grid_constant__ CUtensorMap qMap, const __grid_constant__ CUtensorMap kMap,         \
+      const __grid_constant__ CUtensorMap sMap, const float* __restrict__ w,                      \
+      float* __restrict__ logits, int batch, int T, int P) {                                      \
+    indexer_v8_body<NQ, 0, IX12B_STAGES, 2 * IX_BK, 1, false, PP>(&qMap, &kMap, &sMap, w, logits, \
+                                                                  batch, T, P, nullptr);          \
+  }                                                                                               \
+  extern "C" __device__ const int dsa_indexer_fp8_##NAME##_smem_q##NQ =                           \
+      ix12_smem(NQ, IX12B_STAGES, 2 * IX_BK);
+#define IX21_G3E(NAME, NQ, PP)                                                                    \
+  extern "C" __global__ void __launch_bounds__(IX8_THREADS, 1) dsa_indexer_fp8_##NAME##_q##NQ(    \
+      const __grid_constant__ CUtensorMap qMap, const __grid_constant__ CUtensorMap kMap,         \
+      const __grid_constant__ CUtensorMap sMap, const float* __restrict__ w,                      \
+      float* __restrict__ logits, int batch, int T, int P, float* __restrict__ gmax) {            \
+    indexer_v8_body<NQ, 4, IX12B_STAGES, 2 * IX_BK, 3, true, PP>(&qMap, &kMap, &sMap, w, logits,  \
+                                                                 batch, T, P, gmax);              \
+  }                                                                                               \
+  extern "C" __device__ const int dsa_indexer_fp8_##NAME##_smem_q##NQ =                           \
+      ix13_smem(NQ, IX12B_STAGES, 2 * IX_BK);
+IX21_PLAIN(v12bp, 1, true)
+IX21_PLAIN(v12bp, 2, true)
+IX21_G3E(v14pp, 1, true)
+IX21_G3E(v14pp, 2, true)
 
 #define CK(x)                                                                              \
   do {                                                                                     \
@@ -66,6 +99,7 @@ static bool enabled(const std::string& name) {
   return g_only.empty() || ("," + g_only + ",").find("," + name + ",") != std::string::npos;
 }
 static int g_sms = 132;
+static bool g_per_round = false;  // bench_idx12: print every round (mode idx21)
 static std::vector<std::string> g_summary;
 constexpr double FP8_TFLOPS = 1305, COPY_TBS = 4.08;  // measured H200 ceilings (KERNELS.md)
 
@@ -238,6 +272,9 @@ static Cand g_cands[] = {
     // Rounds idx13 / idx14: v12b with the maxima (v13bs: and the logits' stores) by maxima warps.
     {"v13bs", true, {}, {nullptr, nullptr, dsa_indexer_fp8_v6g_q4}, {0, 0, 0}, true},
     {"v14g3e", true, {}, {nullptr, nullptr, dsa_indexer_fp8_v6g_q4}, {0, 0, 0}, true},
+    // Round idx21: the consumers' products in turn.
+    {"v12bp", false, {nullptr, nullptr, dsa_indexer_fp8_v6_q4}, {}, {0, 0, 0}, true},
+    {"v14pp", true, {}, {nullptr, nullptr, dsa_indexer_fp8_v6g_q4}, {0, 0, 0}, true},
 };
 // The persistent kernels' q1 / q2 entries (v8's launch: tensor maps, one CTA per SM); span: the
 // keys per stage, i.e. kMap's box (v12b, v13bs, v14g3e: 128, with the 132-float scale box).
@@ -279,6 +316,16 @@ static Persistent g_pers[] = {
      {},
      {dsa_indexer_fp8_v14g3e_q1, dsa_indexer_fp8_v14g3e_q2},
      {&dsa_indexer_fp8_v14g3e_smem_q1, &dsa_indexer_fp8_v14g3e_smem_q2},
+     128},
+    {"v12bp",
+     {dsa_indexer_fp8_v12bp_q1, dsa_indexer_fp8_v12bp_q2},
+     {},
+     {&dsa_indexer_fp8_v12bp_smem_q1, &dsa_indexer_fp8_v12bp_smem_q2},
+     128},
+    {"v14pp",
+     {},
+     {dsa_indexer_fp8_v14pp_q1, dsa_indexer_fp8_v14pp_q2},
+     {&dsa_indexer_fp8_v14pp_smem_q1, &dsa_indexer_fp8_v14pp_smem_q2},
      128},
 };
 static Persistent& pers(const char* name) {
@@ -968,6 +1015,16 @@ static void bench_idx12(int batch, int T, int P, const std::vector<std::string>&
       ms[i].push_back(t[i]);
       if (iv8 >= 0) ratio[i].push_back(t[iv8] / t[i]);
     }
+    if (g_per_round) {  // round idx21: each round's times with the wall clock (UTC ms of the day)
+      const long long now = std::chrono::duration_cast<std::chrono::milliseconds>(
+                                std::chrono::system_clock::now().time_since_epoch())
+                                .count() %
+                            86400000LL;
+      printf("ROUND %s %s r=%02d t=%02lld:%02lld:%06.3f", tag, pt, r, now / 3600000,
+             now / 60000 % 60, (now % 60000) / 1000.0);
+      for (size_t i = 0; i < ok.size(); i++) printf(" %s=%.4f", ok[i].c_str(), t[i]);
+      printf("\n");
+    }
   }
   auto med = [](std::vector<double> v) {
     std::sort(v.begin(), v.end());
@@ -1004,7 +1061,8 @@ int main(int argc, char** argv) {
                           (int)sizeof(Gmax3Smem)));
   const std::vector<std::string> all = {"v2", "v6", "v6g", "v8", "v8g"};
   if (mode == "check") {
-    for (const char* n : {"v6", "v6g", "v8", "v8g", "v8h", "v12b", "v13bs", "v14g3e"}) {
+    for (const char* n : {"v6", "v6g", "v8", "v8g", "v8h", "v12b", "v13bs", "v14g3e", "v12bp",
+                          "v14pp"}) {
       if (!enabled(n)) continue;
       const Cand& c = *cand(n);
       check_cpu(c, 3, 2, 3001, 2);          // decode, NQ = 2, partial last block
@@ -1073,6 +1131,15 @@ int main(int argc, char** argv) {
     for (const auto& sh :
          std::vector<std::array<int, 3>>{{64, 2, 131072}, {64, 1, 131072}, {64, 2, 32768}})
       bench_idx12(sh[0], sh[1], sh[2], names, 5, "v12b", "idx14");
+  } else if (mode == "idx21") {
+    // Round idx21: where the two-token spread comes from. 64 x 2 @128K only, 15 rounds, every
+    // round printed with its wall-clock time (to set beside nvidia-smi's clock and power samples).
+    // Candidates: argv[2] (default all four: v12b, v14g3e and their PP forms v12bp, v14pp).
+    g_per_round = true;
+    bench_idx12(64, 2, 131072, {"v12b", "v14g3e", "v12bp", "v14pp"}, 15, "v12b", "idx21");
+  } else if (mode == "pipe21") {
+    // Round idx21: the maxima forms in turn (+ gmax3) against v12b + v10 and v14g3e + gmax3.
+    bench_pipe3(64, 2, 131072, {"v14g3e", "v14pp"}, "v12b");
   } else if (mode == "pipe14") {
     bench_pipe3(64, 2, 131072, {"v13bs", "v14g3e"}, "v12b");
   } else if (mode == "javalike") {

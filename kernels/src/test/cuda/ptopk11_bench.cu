@@ -6,12 +6,14 @@
 //   nvcc -std=c++17 -O3 -gencode arch=compute_90a,code=sm_90a -I kernels/src/main/cuda \
 //        kernels/src/test/cuda/ptopk11_bench.cu -o ptopk11_bench
 //   ./ptopk11_bench check|bench|phase|floor [kernels, e.g. v10,v13]
-// Kernels: v10; v13 (the shipped knobs: sample of 32 chunks, 32 KB prefetched at the start, 64 KB
-// ahead in the filter); v13pf (v10's prefetch: 128 KB at the start, 128 ahead: what the new
+// Kernels: v10; v13 (the shipped knobs: sample of 16 chunks, 32 KB prefetched at the start, 64 KB
+// ahead in the filter, OPT_ALL); v13pf (v10's prefetch: 128 KB at the start, 128 ahead: what the new
 // threshold + select alone give); v13n (no L2 prefetch at all); v13c (none at the start, 32 KB
 // ahead); v13s (v13 with a 16-chunk, 2048-key sample); v13o (v13 with v10's filter_pass, as
-// shipped before round ptopk15 gave v13 filter_pass_lean); v13x (round ptopk16: v13 with its rows
-// spread over the CTAs, so the three CTAs of an SM run rows of different lengths).
+// shipped before round ptopk15 gave v13 filter_pass_lean); v13l (v13 as round ptopk15 shipped it,
+// without the OPT knobs of rounds ptopk17-21). (Rounds ptopk16-22 also timed v13x, rows spread
+// over the CTAs, and the OPT forms v13w / wz / wzt / wzs / wzn / wzsn / wzsg / wzsh / wzsr3 /
+// wzsr8 / wzsrp here: kernels/NOTES.md.)
 // Checks: fresh random logits per case, every index poisoned first, the causal tail of every row
 // (the keys its query cannot see) set to +1e30 so that a kernel reading past the visible keys
 // fails, each case run twice on the same buffers; every row against a CPU nth_element (threads
@@ -46,18 +48,17 @@ V13_VARIANT(dsa_topk_v13pf, 128, 128, 32)
 V13_VARIANT(dsa_topk_v13n, 0, 0, 32)
 V13_VARIANT(dsa_topk_v13c, 0, 32, 32)
 V13_VARIANT(dsa_topk_v13s, V13_PF0_KB, V13_PFA_KB, 16)
-// v13o: v13 (the shipped knobs) with v10's filter_pass, as it shipped until round ptopk15 (which
-// gave v13 filter_pass_lean).
-// v13x (round ptopk16): v13 with its rows spread over the CTAs (topk13_body's SPREAD).
-extern "C" __global__ void __launch_bounds__(THREADS, 3)
-    dsa_topk_v13x(const float* __restrict__ logits, int* __restrict__ indices, int T, int P,
-                  int k) {
-  topk13_body<V13_PF0_KB, V13_PFA_KB, V13_SCH, true, true>(logits, indices, T, P, k);
-}
+// v13o: v13 as it shipped until round ptopk15 (v10's filter_pass, none of the OPT knobs); v13l:
+// v13 as round ptopk15 shipped it (filter_pass_lean, none of the OPT knobs of rounds ptopk17-21).
 extern "C" __global__ void __launch_bounds__(THREADS, 3)
     dsa_topk_v13o(const float* __restrict__ logits, int* __restrict__ indices, int T, int P,
                   int k) {
-  topk13_body<V13_PF0_KB, V13_PFA_KB, V13_SCH, false>(logits, indices, T, P, k);
+  topk13_body<V13_PF0_KB, V13_PFA_KB, V13_SCH, false, 0>(logits, indices, T, P, k);
+}
+extern "C" __global__ void __launch_bounds__(THREADS, 3)
+    dsa_topk_v13l(const float* __restrict__ logits, int* __restrict__ indices, int T, int P,
+                  int k) {
+  topk13_body<V13_PF0_KB, V13_PFA_KB, V13_SCH, true, 0>(logits, indices, T, P, k);
 }
 
 // A plain read of the same bytes (the floor of this access pattern): 16-byte streaming loads,
@@ -98,7 +99,7 @@ struct TopkKernel {
 static const TopkKernel kKernels[] = {
     {"v10", dsa_topk, false},      {"v13", dsa_topk_v13, true},   {"v13pf", dsa_topk_v13pf, true},
     {"v13n", dsa_topk_v13n, true}, {"v13c", dsa_topk_v13c, true}, {"v13s", dsa_topk_v13s, true},
-    {"v13o", dsa_topk_v13o, true}, {"v13x", dsa_topk_v13x, true},
+    {"v13o", dsa_topk_v13o, true}, {"v13l", dsa_topk_v13l, true},
 };
 constexpr int NK = (int)(sizeof(kKernels) / sizeof(kKernels[0]));
 static int kernel_smem(int v) {

@@ -538,8 +538,13 @@ __device__ __forceinline__ void ix13_maxima(const float* sStg, uint32_t ready0, 
 // slot by arriving on the stage's empty barrier (256 + 32 arrivals) instead of a free barrier. The
 // producer refills a stage only after that, and a consumer writes slot s for item li only after
 // stage s's keys for li landed, so the consumers need no free test or wait at all.
+// PP (round idx21, driver candidates; SHARED only): the two consumers issue their products in turn,
+// warpgroup 0 first, through two named barriers (FA3's ping-pong): both read every stage, so
+// without it they leave the same full-barrier wait together, their wgmmas share each SM
+// sub-partition's tensor core and both epilogues then run with that core idle. Round idx21:
+// v12b + PP (v12bp) 1.04-1.05x v12b at 64 x 2 @128K; with v14g3e's maxima warps (v14pp) no gain.
 template <int NQ, int GMAX, int STAGES = IX8_STAGES, int SPAN = IX_BK, int MW = 1,
-          bool MEMPTY = false>
+          bool MEMPTY = false, bool PP = false>
 __device__ __forceinline__ void indexer_v8_body(const CUtensorMap* qMap, const CUtensorMap* kMap,
                                                 const CUtensorMap* sMap,
                                                 const float* __restrict__ w,
@@ -566,6 +571,7 @@ __device__ __forceinline__ void indexer_v8_body(const CUtensorMap* qMap, const C
   constexpr int STG_BYTES = STAGED ? STAGES * NQ * IX13_ROW * 4 : 0;
   static_assert(MW >= 1 && MW <= 3 && (MW == 1 || STAGED), "maxima warps: 1 .. 3 idle warps");
   static_assert(!MEMPTY || STAGED, "MEMPTY: staged maxima only");
+  static_assert(!PP || SHARED, "PP: both consumers read every stage");
 
   extern __shared__ uint8_t smem_raw[];
   const uint32_t raw = dsak::smem_u32(smem_raw);
@@ -698,6 +704,12 @@ __device__ __forceinline__ void indexer_v8_body(const CUtensorMap* qMap, const C
   // v12b: every consumer reads every stage, its own 64 keys at wg * 64 of the stage's 128.
   const int half64 = SHARED ? wg * IX_BK : 0;
   int seg = seg0, blk = blk0 + (SHARED ? 0 : wg), mySeg = -1, b = 0, t0 = 0;
+  // PP: warpgroup w waits on named barrier 1 + w before its products and arrives on the other's
+  // after them; warpgroup 1's first arrival lets warpgroup 0 go first, and warpgroup 0 takes its
+  // last one after the loop (both take every item, so the counts match).
+  if constexpr (PP) {
+    if (wg == 1) dsa::sm90::named_arrive(1, 256);
+  }
   while (blk >= NB) {
     blk -= NB;
     seg++;
@@ -724,11 +736,13 @@ __device__ __forceinline__ void indexer_v8_body(const CUtensorMap* qMap, const C
     }
     const uint64_t descA = dsak::wgmma_desc_sw128(sK + s * SKB + half64 * 128);
     const uint64_t descB = dsak::wgmma_desc_sw128(sQ + qslot * QBYTES);
+    if constexpr (PP) dsa::sm90::named_sync(1 + wg, 256);
     dsak::wgmma_fence();
 #pragma unroll
     for (int kk = 0; kk < 4; kk++)
       dsak::WgmmaE4M3<NQ * 64>::mma(d, descA + 2 * kk, descB + 2 * kk, kk > 0);
     dsak::wgmma_commit();
+    if constexpr (PP) dsa::sm90::named_arrive(2 - wg, 256);
     if constexpr (GMAX == 2) {
       // Under the products just issued: nothing here touches d.
       pm = ix8_group_max(pm);
@@ -821,6 +835,9 @@ __device__ __forceinline__ void indexer_v8_body(const CUtensorMap* qMap, const C
   if constexpr (GMAX == 2) {  // the last item's maxima (the loop is uniform over the warpgroup)
     pm = ix8_group_max(pm);
     if (pdst != nullptr) *pdst = pm;
+  }
+  if constexpr (PP) {
+    if (wg == 0) dsa::sm90::named_sync(1, 256);
   }
 }
 

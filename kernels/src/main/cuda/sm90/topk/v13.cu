@@ -20,6 +20,10 @@
 //   the keys that pass; filter_pass's per-element ballots and index arithmetic made the kernel
 //   issue-bound (ncu: 0.80 issued per scheduler cycle at 4096 x 32K). H200: 4096 x 32K 255 -> 234
 //   us, 64K 391 -> 333, 128K 634 -> 575; the filter now ends at the row's read time.
+// - Rounds ptopk17-21 (OPT_ALL below): the filter's candidate writes predicated and raw (its
+//   per-lane loop over set bits was a third of the instructions), the histogram cleared by 16-byte
+//   stores, and a threshold aimed at k plus four deviations of the sample's estimate instead of
+//   2k. H200: 4096 x 32K 231 -> 183 us, 16K 182 -> 134, 64K 329 -> 305, 128K 569 -> 562.
 // Everything else (the exact radix select over the row in memory wherever the sample misjudged
 // the row, the short-row paths) is v10's.
 #include "topk_v10.cuh"
@@ -60,6 +64,27 @@ __device__ __forceinline__ uint32_t load_sample13(TopkSmem& s, const float* __re
   return mx;
 }
 
+// The knobs of rounds ptopk17-21 (OPT bits; the shipped v13 sets all three, the driver's v13l none:
+// v13 as round ptopk15 shipped it):
+// - OPT_PRED: filter_pass_lean's PRED (predicated stores of the passing floats' bits, converted to
+//   keys and their max taken by raw_to_keys after the filter);
+// - OPT_ZERO4: the histogram cleared by one 16-byte store per thread;
+// - OPT_SIGMA: the threshold aims at k plus four standard deviations of the sample's estimate
+//   (r = rk + 4 sqrt(rk) sample keys above it, rk = SAMPLE13 k / vis: ~1.34k passing keys at 32K,
+//   ~1.7k at 128K) instead of 2k: fewer candidates to select, a row with fewer than k passing
+//   keys takes the exact path (none in the rounds' rows; three deviations lost at 64K / 128K).
+constexpr int OPT_PRED = 1, OPT_ZERO4 = 2, OPT_SIGMA = 4;
+constexpr int OPT_ALL = OPT_PRED | OPT_ZERO4 | OPT_SIGMA;
+template <int OPT>
+__device__ __forceinline__ void zero_hist13(TopkSmem& s) {
+  if constexpr (OPT & OPT_ZERO4) {
+    static_assert(2048 == 4 * THREADS, "one int4 of the histogram per thread");
+    reinterpret_cast<int4*>(s.hist)[threadIdx.x] = make_int4(0, 0, 0, 0);
+  } else {
+    for (int i = threadIdx.x; i < 2048; i += THREADS) s.hist[i] = 0;
+  }
+}
+
 // v10's select_cands (the kk largest of n candidates >= tau, radix on key - tau from the top bit
 // of maxKey - tau in digits of up to 11 bits), except that a level whose threshold bin B holds at
 // most RANK_MAX keys lists their positions (in hist, free after select_bin) while it emits the keys
@@ -67,6 +92,7 @@ __device__ __forceinline__ uint32_t load_sample13(TopkSmem& s, const float* __re
 // number of listed keys greater than it, or equal and listed before it (a strict order, so exactly
 // kRem are emitted, ties first listed first taken). Not inlined: inlined, ptxas spills 8 bytes of
 // the kernel at the 40 registers that three CTAs of 512 threads leave; as a call it fits without.
+template <int OPT>
 __device__ __noinline__ void select_cands13(Topk13Smem& S, int n, int kk, uint32_t tau,
                                             int* __restrict__ out) {
   TopkSmem& s = S.t;
@@ -83,7 +109,7 @@ __device__ __noinline__ void select_cands13(Topk13Smem& S, int n, int kk, uint32
     const uint32_t mask = (1u << (hi - sh)) - 1;
     const bool first = hi == width;
     auto match = [&](uint32_t rel) { return first || (rel >> hi) == prefix; };
-    for (int i = tid; i < 2048; i += THREADS) s.hist[i] = 0;
+    zero_hist13<OPT>(s);
     if (tid == 0) S.listCount = 0;
     __syncthreads();
     for (int i = tid; i < n; i += THREADS) {
@@ -151,14 +177,21 @@ __device__ __noinline__ void select_cands13(Topk13Smem& S, int n, int kk, uint32
 // v10's sampled_select<WIN = true> with the sample of SCH chunks loaded ahead of the row's first
 // prefetch, filter_pass's v13 prefetch distance and select_cands13. Returns false (nothing emitted)
 // when fewer than k or more than CAP keys passed the threshold.
-template <int PF0_KB, int PFA_KB, int SCH, bool LEAN = true>
+template <int PF0_KB, int PFA_KB, int SCH, bool LEAN = true, int OPT = OPT_ALL>
 __device__ bool sampled_select13(Topk13Smem& S, const float* __restrict__ row, int vis, int k,
                                  int* __restrict__ out) {
   TopkSmem& s = S.t;
   const int tid = threadIdx.x, lane = tid & 31, warp = tid >> 5;
   constexpr int SAMPLE13 = SCH * SAMPLE_CHUNK;
-  const int r = (int)min((long)SAMPLE13, max(1L, ((long)SAMPLE13 * 2 * k + vis - 1) / vis));
-  for (int i = tid; i < 2048; i += THREADS) s.hist[i] = 0;
+  // The sample keys above the threshold: rk + 4 sqrt(rk) (OPT_SIGMA), else SAMPLE13 x 2k / vis.
+  int r;
+  if constexpr ((OPT & OPT_SIGMA) != 0) {
+    const float rk = (float)SAMPLE13 * k / vis;
+    r = min(SAMPLE13, max(1, (int)ceilf(rk + 4.f * sqrtf(rk))));
+  } else {
+    r = (int)min((long)SAMPLE13, max(1L, ((long)SAMPLE13 * 2 * k + vis - 1) / vis));
+  }
+  zero_hist13<OPT>(s);
   const uint32_t mx = __reduce_max_sync(0xffffffffu, load_sample13<SCH, PF0_KB>(s, row, vis));
   if (lane == 0) s.warpSums[warp] = (int)mx;
   __syncthreads();
@@ -173,7 +206,7 @@ __device__ bool sampled_select13(Topk13Smem& S, const float* __restrict__ row, i
   }
   __syncthreads();
   if constexpr (LEAN) {
-    filter_pass_lean<PF0_KB, PFA_KB>(s, row, vis, tau);
+    filter_pass_lean<PF0_KB, PFA_KB, (OPT & OPT_PRED) != 0>(s, row, vis, tau);
   } else {
     filter_pass<PF0_KB, PFA_KB>(s, row, vis, tau);
   }
@@ -181,28 +214,22 @@ __device__ bool sampled_select13(Topk13Smem& S, const float* __restrict__ row, i
   const int n = s.candCount;
   TOPK_PHASE_END(3, n, true);
   if (n < k || n > CAP) return false;
-  select_cands13(S, n, k, tau, out);
+  if constexpr (LEAN && (OPT & OPT_PRED) != 0) {
+    if (tau != 0x80000000u) raw_to_keys(s, n);  // tau = key(+0) went through filter_pass: keys
+  }
+  select_cands13<OPT>(S, n, k, tau, out);
   return true;
 }
 
 // v10's topk_body with the sampled path above (no prefetch before the sample). Short rows and
 // misjudged rows: v10's radix_global, which reads the row from memory as in v10.
-// SPREAD (driver candidate of round ptopk16): CTA b takes row (b * 1031) mod rows (1033 where
-// 1031 divides rows; b itself where both do), a bijection that puts rows of different lengths on
-// the CTAs an SM runs at once, so that they drift out of step (consecutive rows of a prefill chunk
-// differ by one key, so the three CTAs of an SM sample, stream and select together).
-template <int PF0_KB, int PFA_KB, int SCH, bool LEAN = true, bool SPREAD = false>
+template <int PF0_KB, int PFA_KB, int SCH, bool LEAN = true, int OPT = OPT_ALL>
 __device__ __forceinline__ void topk13_body(const float* __restrict__ logits,
                                             int* __restrict__ indices, int T, int P, int k) {
   extern __shared__ __align__(16) uint8_t dyn13[];
   Topk13Smem& S = *reinterpret_cast<Topk13Smem*>(dyn13);
   TopkSmem& s = S.t;
-  int r = blockIdx.x;
-  if constexpr (SPREAD) {
-    const int n = gridDim.x;
-    const int m = n % 1031 ? 1031 : n % 1033 ? 1033 : 1;
-    r = (int)((long long)blockIdx.x * m % n);
-  }
+  const int r = blockIdx.x;
   const int t = r % T;
   const int vis = P - T + t + 1;
   const float* row = logits + (size_t)r * P;
@@ -217,7 +244,7 @@ __device__ __forceinline__ void topk13_body(const float* __restrict__ logits,
     s.eqTaken = 0;
   }
   if (vis >= SAMPLED_MIN_ROW && 2 * k <= CAP) {
-    if (sampled_select13<PF0_KB, PFA_KB, SCH, LEAN>(S, row, vis, k, out)) return;
+    if (sampled_select13<PF0_KB, PFA_KB, SCH, LEAN, OPT>(S, row, vis, k, out)) return;
     __syncthreads();
   } else if (tid == 0) {
     prefetch_row_l2(row, 0, min((long)vis, PREFETCH_KB * 256L));  // as v10 on this path
