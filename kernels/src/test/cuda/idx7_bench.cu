@@ -69,15 +69,15 @@
   }                                                                                               \
   extern "C" __device__ const int dsa_indexer_fp8_##NAME##_smem_q##NQ =                           \
       ix12_smem(NQ, IX12B_STAGES, 2 * IX_BK);
-#define IX21_G3E(NAME, NQ, PP)                                                                    \
-  extern "C" __global__ void __launch_bounds__(IX8_THREADS, 1) dsa_indexer_fp8_##NAME##_q##NQ(    \
-      const __grid_constant__ CUtensorMap qMap, const __grid_constant__ CUtensorMap kMap,         \
-      const __grid_constant__ CUtensorMap sMap, const float* __restrict__ w,                      \
-      float* __restrict__ logits, int batch, int T, int P, float* __restrict__ gmax) {            \
-    indexer_v8_body<NQ, 4, IX12B_STAGES, 2 * IX_BK, 3, true, PP>(&qMap, &kMap, &sMap, w, logits,  \
-                                                                 batch, T, P, gmax);              \
-  }                                                                                               \
-  extern "C" __device__ const int dsa_indexer_fp8_##NAME##_smem_q##NQ =                           \
+#define IX21_G3E(NAME, NQ, PP)                                                                   \
+  extern "C" __global__ void __launch_bounds__(IX8_THREADS, 1) dsa_indexer_fp8_##NAME##_q##NQ(   \
+      const __grid_constant__ CUtensorMap qMap, const __grid_constant__ CUtensorMap kMap,        \
+      const __grid_constant__ CUtensorMap sMap, const float* __restrict__ w,                     \
+      float* __restrict__ logits, int batch, int T, int P, float* __restrict__ gmax) {           \
+    indexer_v8_body<NQ, 4, IX12B_STAGES, 2 * IX_BK, 3, true, PP>(&qMap, &kMap, &sMap, w, logits, \
+                                                                 batch, T, P, gmax);             \
+  }                                                                                              \
+  extern "C" __device__ const int dsa_indexer_fp8_##NAME##_smem_q##NQ =                          \
       ix13_smem(NQ, IX12B_STAGES, 2 * IX_BK);
 IX21_PLAIN(v12bp, 1, true)
 IX21_PLAIN(v12bp, 2, true)
@@ -1061,8 +1061,8 @@ int main(int argc, char** argv) {
                           (int)sizeof(Gmax3Smem)));
   const std::vector<std::string> all = {"v2", "v6", "v6g", "v8", "v8g"};
   if (mode == "check") {
-    for (const char* n : {"v6", "v6g", "v8", "v8g", "v8h", "v12b", "v13bs", "v14g3e", "v12bp",
-                          "v14pp"}) {
+    for (const char* n :
+         {"v6", "v6g", "v8", "v8g", "v8h", "v12b", "v13bs", "v14g3e", "v12bp", "v14pp"}) {
       if (!enabled(n)) continue;
       const Cand& c = *cand(n);
       check_cpu(c, 3, 2, 3001, 2);          // decode, NQ = 2, partial last block

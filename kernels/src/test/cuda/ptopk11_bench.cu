@@ -7,8 +7,8 @@
 //        kernels/src/test/cuda/ptopk11_bench.cu -o ptopk11_bench
 //   ./ptopk11_bench check|bench|phase|floor [kernels, e.g. v10,v13]
 // Kernels: v10; v13 (the shipped knobs: sample of 16 chunks, 32 KB prefetched at the start, 64 KB
-// ahead in the filter, OPT_ALL); v13pf (v10's prefetch: 128 KB at the start, 128 ahead: what the new
-// threshold + select alone give); v13n (no L2 prefetch at all); v13c (none at the start, 32 KB
+// ahead in the filter, OPT_ALL); v13pf (v10's prefetch: 128 KB at the start, 128 ahead: what the
+// new threshold + select alone give); v13n (no L2 prefetch at all); v13c (none at the start, 32 KB
 // ahead); v13s (v13 with a 16-chunk, 2048-key sample); v13o (v13 with v10's filter_pass, as
 // shipped before round ptopk15 gave v13 filter_pass_lean); v13l (v13 as round ptopk15 shipped it,
 // without the OPT knobs of rounds ptopk17-21). (Rounds ptopk16-22 also timed v13x, rows spread
