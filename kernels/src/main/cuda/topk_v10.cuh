@@ -634,22 +634,22 @@ __device__ __forceinline__ void filter_pass_lean(TopkSmem& s, const float* __res
         } else {
           put(TopkBool<true>{});
         }
-        continue;
-      }
+      } else {
 #pragma unroll
-      for (int j = 0; j < NLD; j++) {
-        uint32_t m = (msk >> (4 * j)) & 15u;
-        const int idx0 = head + (st * STEP + j * THREADS + tid) * 4;
-        while (m) {
-          const int c = __ffs(m) - 1;
-          m &= m - 1;
-          const float f = c == 0 ? x[j].x : c == 1 ? x[j].y : c == 2 ? x[j].z : x[j].w;
-          if (p < CAP) {
-            s.candKey[p] = dsak::float_key(f);
-            s.candIdx[p] = idx0 + c;
+        for (int j = 0; j < NLD; j++) {
+          uint32_t m = (msk >> (4 * j)) & 15u;
+          const int idx0 = head + (st * STEP + j * THREADS + tid) * 4;
+          while (m) {
+            const int c = __ffs(m) - 1;
+            m &= m - 1;
+            const float f = c == 0 ? x[j].x : c == 1 ? x[j].y : c == 2 ? x[j].z : x[j].w;
+            if (p < CAP) {
+              s.candKey[p] = dsak::float_key(f);
+              s.candIdx[p] = idx0 + c;
+            }
+            p++;
+            fmx = fmaxf(fmx, f);
           }
-          p++;
-          fmx = fmaxf(fmx, f);
         }
       }
     }
