@@ -71,8 +71,10 @@ __device__ __forceinline__ uint32_t load_sample13(TopkSmem& s, const float* __re
 // - OPT_ZERO4: the histogram cleared by one 16-byte store per thread;
 // - OPT_SIGMA: the threshold aims at k plus four standard deviations of the sample's estimate
 //   (r = rk + 4 sqrt(rk) sample keys above it, rk = SAMPLE13 k / vis: ~1.34k passing keys at 32K,
-//   ~1.7k at 128K) instead of 2k: fewer candidates to select, a row with fewer than k passing
-//   keys takes the exact path (none in the rounds' rows; three deviations lost at 64K / 128K).
+//   ~1.7k at 128K) instead of 2k: fewer candidates to select; a row with fewer than k passing
+//   keys takes the exact path, slower only (three deviations showed that cost at 64K / 128K, four
+//   did not on the rounds' rows). The deviation is the binomial one: on rows whose neighbouring
+//   keys correlate (the sample is 16 runs of 128) the estimate spreads wider and falls back more.
 constexpr int OPT_PRED = 1, OPT_ZERO4 = 2, OPT_SIGMA = 4;
 constexpr int OPT_ALL = OPT_PRED | OPT_ZERO4 | OPT_SIGMA;
 template <int OPT>
