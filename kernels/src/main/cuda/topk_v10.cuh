@@ -3,6 +3,8 @@
 // candidate that falls back to v10's path). The filter variants v0-v9 it was chosen from lost on
 // the H200 and left the sources (kernels/NOTES.md says where they are).
 #pragma once
+#include <type_traits>
+
 #include "dsa_common.cuh"
 
 // Phase timing (the standalone driver only): built with -DTOPK_STOP=n, a kernel ends after its
@@ -399,6 +401,24 @@ __device__ __forceinline__ void filter_prefetch(const float* __restrict__ row, i
   }
 }
 
+// The filter passes' unaligned head and tail, one element per thread: the lanes with pred append
+// (key, idx) at candCount, one shared atomic per warp; positions past CAP are counted, not stored.
+__device__ __forceinline__ void append_cand(TopkSmem& s, bool pred, uint32_t key, int idx) {
+  const int lane = threadIdx.x & 31;
+  const unsigned ball = __ballot_sync(0xffffffffu, pred);
+  if (ball) {
+    const int leader = __ffs(ball) - 1;
+    int base = 0;
+    if (lane == leader) base = atomicAdd(&s.candCount, __popc(ball));
+    base = __shfl_sync(0xffffffffu, base, leader);
+    const int p = base + __popc(ball & ((1u << lane) - 1));
+    if (pred && p < CAP) {
+      s.candKey[p] = key;
+      s.candIdx[p] = idx;
+    }
+  }
+}
+
 // The filter pass of sampled_select: keeps every key >= tau of row[0..vis) in smem, counts them in
 // candCount and leaves the largest visible key in maxKey (callers zero both first). FILTER_LOADS
 // 16-byte loads in flight per thread per step; one shared atomicAdd per warp per 8 elements (8
@@ -415,21 +435,9 @@ __device__ __forceinline__ void filter_pass(TopkSmem& s, const float* __restrict
   const int tid = threadIdx.x, lane = tid & 31;
   const unsigned lt = (1u << lane) - 1;
   uint32_t mx = 0;
-  // The unaligned head and the tail: one element per thread, one atomic per warp.
+  // The unaligned head and the tail.
   auto one = [&](uint32_t key, int idx, bool v) {
-    const bool pred = v && key >= tau;
-    const unsigned ball = __ballot_sync(0xffffffffu, pred);
-    if (ball) {
-      const int leader = __ffs(ball) - 1;
-      int base = 0;
-      if (lane == leader) base = atomicAdd(&s.candCount, __popc(ball));
-      base = __shfl_sync(0xffffffffu, base, leader);
-      const int p = base + __popc(ball & lt);
-      if (pred && p < CAP) {
-        s.candKey[p] = key;
-        s.candIdx[p] = idx;
-      }
-    }
+    append_cand(s, v && key >= tau, key, idx);
     if (v) mx = max(mx, key);
   };
   const int head = min(vis, (int)((16 - ((uintptr_t)row & 15)) & 15) / 4);
@@ -501,12 +509,6 @@ __device__ __forceinline__ void filter_pass(TopkSmem& s, const float* __restrict
   if (lane == 0) atomicMax(&s.maxKey, m);
 }
 
-// A compile-time flag as a value (filter_pass_lean's `put` takes its CAP guard as one).
-template <bool B>
-struct TopkBool {
-  static constexpr bool value = B;
-};
-
 // filter_pass's contract with fewer instructions per key (round ptopk15's candidate; the
 // profile of v13 at 4096 x 32K put filter_pass's per-element ballots, popcounts and index
 // arithmetic at ~20 instructions a key and the kernel at 0.8 issued instructions per scheduler
@@ -533,27 +535,15 @@ __device__ __forceinline__ void filter_pass_lean(TopkSmem& s, const float* __res
   }
   constexpr int NLD = FILTER_LOADS;
   const int tid = threadIdx.x, lane = tid & 31;
-  const unsigned lt = (1u << lane) - 1;
   // keys <= key(-inf) leave every non-NaN float >= tau; above, the key's float (its inverse map).
   const float tauF = tau <= 0x007FFFFFu
                          ? -INFINITY
                          : __uint_as_float((tau & 0x80000000u) ? (tau & 0x7FFFFFFFu) : ~tau);
   float fmx = __uint_as_float(0x7FFFFFFFu);  // NaN until a key passes (fmaxf drops NaN)
-  // The unaligned head and the tail: one element per thread, one atomic per warp (filter_pass's).
+  // The unaligned head and the tail.
   auto one = [&](float f, int idx, bool v) {
     const bool pred = v && f >= tauF;
-    const unsigned ball = __ballot_sync(0xffffffffu, pred);
-    if (ball) {
-      const int leader = __ffs(ball) - 1;
-      int base = 0;
-      if (lane == leader) base = atomicAdd(&s.candCount, __popc(ball));
-      base = __shfl_sync(0xffffffffu, base, leader);
-      const int p = base + __popc(ball & lt);
-      if (pred && p < CAP) {
-        s.candKey[p] = PRED ? __float_as_uint(f) : dsak::float_key(f);
-        s.candIdx[p] = idx;
-      }
-    }
+    append_cand(s, pred, PRED ? __float_as_uint(f) : dsak::float_key(f), idx);
     if (!PRED && pred) fmx = fmaxf(fmx, f);
   };
   const int head = min(vis, (int)((16 - ((uintptr_t)row & 15)) & 15) / 4);
@@ -630,9 +620,9 @@ __device__ __forceinline__ void filter_pass_lean(TopkSmem& s, const float* __res
                           __builtin_offsetof(TopkSmem, candKey) + CAP * 4,
                       "candIdx right after candKey");
         if (base + tot <= CAP) {  // warp-uniform
-          put(TopkBool<false>{});
+          put(std::false_type{});
         } else {
-          put(TopkBool<true>{});
+          put(std::true_type{});
         }
       } else {
 #pragma unroll

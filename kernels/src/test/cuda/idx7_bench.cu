@@ -56,33 +56,14 @@
 #include "sm90/topk/gmax.cu"
 
 // Round idx21's candidates (driver only): v12b / v14g3e with their consumers' products in turn
-// (indexer_v8_body's PP): v12bp, v14pp. (The round also timed a 10-stage ring, consumer maxima in
-// turn, named-barrier "ready" for the maxima warps, v13bs in turn, and a try_wait suspend hint;
+// (indexer_v8_body's PP), through fp8.cu's own entry macros: v12bp, v14pp. (The round also timed a
+// 10-stage ring, consumer maxima in turn, named-barrier "ready" for the maxima warps, v13bs in
+// turn, one or two maxima warps, free barriers instead of MEMPTY, and a try_wait suspend hint;
 // they lost and left: kernels/NOTES.md.)
-#define IX21_PLAIN(NAME, NQ, PP)                                                                  \
-  extern "C" __global__ void __launch_bounds__(IX8_THREADS, 1) dsa_indexer_fp8_##NAME##_q##NQ(    \
-      const __grid_constant__ CUtensorMap qMap, const __grid_constant__ CUtensorMap kMap,         \
-      const __grid_constant__ CUtensorMap sMap, const float* __restrict__ w,                      \
-      float* __restrict__ logits, int batch, int T, int P) {                                      \
-    indexer_v8_body<NQ, 0, IX12B_STAGES, 2 * IX_BK, 1, false, PP>(&qMap, &kMap, &sMap, w, logits, \
-                                                                  batch, T, P, nullptr);          \
-  }                                                                                               \
-  extern "C" __device__ const int dsa_indexer_fp8_##NAME##_smem_q##NQ =                           \
-      ix12_smem(NQ, IX12B_STAGES, 2 * IX_BK);
-#define IX21_G3E(NAME, NQ, PP)                                                                   \
-  extern "C" __global__ void __launch_bounds__(IX8_THREADS, 1) dsa_indexer_fp8_##NAME##_q##NQ(   \
-      const __grid_constant__ CUtensorMap qMap, const __grid_constant__ CUtensorMap kMap,        \
-      const __grid_constant__ CUtensorMap sMap, const float* __restrict__ w,                     \
-      float* __restrict__ logits, int batch, int T, int P, float* __restrict__ gmax) {           \
-    indexer_v8_body<NQ, 4, IX12B_STAGES, 2 * IX_BK, 3, true, PP>(&qMap, &kMap, &sMap, w, logits, \
-                                                                 batch, T, P, gmax);             \
-  }                                                                                              \
-  extern "C" __device__ const int dsa_indexer_fp8_##NAME##_smem_q##NQ =                          \
-      ix13_smem(NQ, IX12B_STAGES, 2 * IX_BK);
-IX21_PLAIN(v12bp, 1, true)
-IX21_PLAIN(v12bp, 2, true)
-IX21_G3E(v14pp, 1, true)
-IX21_G3E(v14pp, 2, true)
+DSA_INDEXER_V12B(v12bp, 1, true)
+DSA_INDEXER_V12B(v12bp, 2, true)
+DSA_INDEXER_V13(v14pp, 1, 4, 3, true, true)
+DSA_INDEXER_V13(v14pp, 2, 4, 3, true, true)
 
 #define CK(x)                                                                              \
   do {                                                                                     \

@@ -872,38 +872,38 @@ DSA_INDEXER_V8(2)
 
 // Round idx12's v12b (v8's launch: same grid, threads and maps, except its key box of 128 keys and
 // scale box of 132 floats, exported below): one 128-key stage for both consumers; v8's parameters,
-// shared memory dsa_indexer_fp8_v12b_smem_q<NQ>.
-#define DSA_INDEXER_V12B(NQ)                                                                     \
-  extern "C" __global__ void __launch_bounds__(IX8_THREADS, 1) dsa_indexer_fp8_v12b_q##NQ(       \
-      const __grid_constant__ CUtensorMap qMap, const __grid_constant__ CUtensorMap kMap,        \
-      const __grid_constant__ CUtensorMap sMap, const float* __restrict__ w,                     \
-      float* __restrict__ logits, int batch, int T, int P) {                                     \
-    indexer_v8_body<NQ, 0, IX12B_STAGES, 2 * IX_BK>(&qMap, &kMap, &sMap, w, logits, batch, T, P, \
-                                                    nullptr);                                    \
-  }                                                                                              \
-  extern "C" __device__ const int dsa_indexer_fp8_v12b_smem_q##NQ =                              \
+// shared memory dsa_indexer_fp8_<name>_smem_q<NQ>. PP: indexer_v8_body's (the driver's v12bp).
+#define DSA_INDEXER_V12B(NAME, NQ, PP)                                                            \
+  extern "C" __global__ void __launch_bounds__(IX8_THREADS, 1) dsa_indexer_fp8_##NAME##_q##NQ(    \
+      const __grid_constant__ CUtensorMap qMap, const __grid_constant__ CUtensorMap kMap,         \
+      const __grid_constant__ CUtensorMap sMap, const float* __restrict__ w,                      \
+      float* __restrict__ logits, int batch, int T, int P) {                                      \
+    indexer_v8_body<NQ, 0, IX12B_STAGES, 2 * IX_BK, 1, false, PP>(&qMap, &kMap, &sMap, w, logits, \
+                                                                  batch, T, P, nullptr);          \
+  }                                                                                               \
+  extern "C" __device__ const int dsa_indexer_fp8_##NAME##_smem_q##NQ =                           \
       ix12_smem(NQ, IX12B_STAGES, 2 * IX_BK);
-DSA_INDEXER_V12B(1)
-DSA_INDEXER_V12B(2)
+DSA_INDEXER_V12B(v12b, 1, false)
+DSA_INDEXER_V12B(v12b, 2, false)
 // Rounds idx13 / idx14: v12b with its group maxima from warps of the producer warpgroup
 // (ix13_maxima): v13bs (one warp, which also stores the logits) and v14g3e (three warps, items
 // dealt round robin, the consumers storing the logits as v12b, each staging slot released on its
 // key stage's empty barrier: MW = 3, MEMPTY). v12b's launch and maps, v8g's parameters; shared
-// memory dsa_indexer_fp8_<name>_smem_q<NQ> (equal for both).
-#define DSA_INDEXER_V13(NAME, NQ, GMAX, MW, MEMPTY)                                                \
+// memory dsa_indexer_fp8_<name>_smem_q<NQ> (equal for both). PP: as v12b's (the driver's v14pp).
+#define DSA_INDEXER_V13(NAME, NQ, GMAX, MW, MEMPTY, PP)                                            \
   extern "C" __global__ void __launch_bounds__(IX8_THREADS, 1) dsa_indexer_fp8_##NAME##_q##NQ(     \
       const __grid_constant__ CUtensorMap qMap, const __grid_constant__ CUtensorMap kMap,          \
       const __grid_constant__ CUtensorMap sMap, const float* __restrict__ w,                       \
       float* __restrict__ logits, int batch, int T, int P, float* __restrict__ gmax) {             \
-    indexer_v8_body<NQ, GMAX, IX12B_STAGES, 2 * IX_BK, MW, MEMPTY>(&qMap, &kMap, &sMap, w, logits, \
-                                                                   batch, T, P, gmax);             \
+    indexer_v8_body<NQ, GMAX, IX12B_STAGES, 2 * IX_BK, MW, MEMPTY, PP>(&qMap, &kMap, &sMap, w,     \
+                                                                       logits, batch, T, P, gmax); \
   }                                                                                                \
   extern "C" __device__ const int dsa_indexer_fp8_##NAME##_smem_q##NQ =                            \
       ix13_smem(NQ, IX12B_STAGES, 2 * IX_BK);
-DSA_INDEXER_V13(v13bs, 1, 5, 1, false)
-DSA_INDEXER_V13(v13bs, 2, 5, 1, false)
-DSA_INDEXER_V13(v14g3e, 1, 4, 3, true)
-DSA_INDEXER_V13(v14g3e, 2, 4, 3, true)
+DSA_INDEXER_V13(v13bs, 1, 5, 1, false, false)
+DSA_INDEXER_V13(v13bs, 2, 5, 1, false, false)
+DSA_INDEXER_V13(v14g3e, 1, 4, 3, true, false)
+DSA_INDEXER_V13(v14g3e, 2, 4, 3, true, false)
 // v12b / v13bs / v14g3e's map boxes: kMap 128 keys, sMap 132 floats (v8 / v8g / v8h: 64 and 68).
 extern "C" __device__ const int dsa_indexer_fp8_v12b_key_box = 2 * IX_BK;
 extern "C" __device__ const int dsa_indexer_fp8_v12b_scale_box = ix12_sbox(2 * IX_BK);

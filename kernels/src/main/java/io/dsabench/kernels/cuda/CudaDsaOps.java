@@ -493,8 +493,7 @@ final class CudaDsaOps {
 
   // Version 4 (sm_90a): CTA = 64 heads of one row, a producer warpgroup and two consumer
   // warpgroups (v13: the same three warpgroups in FlashMLA's roles); grid, threads and shared
-  // memory
-  // from the kernel's exports.
+  // memory from the kernel's exports.
   private void sparseV4(
       Ops.SparseAttention op, boolean fp8, int rows, float scaleLog2, String version, String site) {
     String module = SparseShape.v4Module(fp8);
