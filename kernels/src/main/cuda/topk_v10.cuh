@@ -88,6 +88,42 @@ __device__ void select_bin(TopkSmem& s, int nbins, int kRem) {
   __syncthreads();
 }
 
+// select_bin over 2048 bins with two barriers instead of three (v13's OPT_FBIN): each warp's
+// total by one reduction, every warp finds its own place among the warp totals, and only the one
+// warp that holds the kRem-th key scans its lanes. Same contract as select_bin (selBin untouched
+// when the bins hold fewer than kRem keys). Every thread must call it.
+__device__ __forceinline__ void select_bin_fast(TopkSmem& s, int kRem) {
+  static_assert(2048 == 4 * THREADS, "four bins per thread");
+  const int tid = threadIdx.x, lane = tid & 31, warp = tid >> 5;
+  const int4 h = reinterpret_cast<const int4*>(s.hist)[THREADS - 1 - tid];
+  const int local[4] = {h.w, h.z, h.y, h.x};  // bins 2047 - 4 tid - j, top down
+  const int mine = h.x + h.y + h.z + h.w;
+  const int wsum = __reduce_add_sync(0xffffffffu, mine);
+  if (lane == 0) s.warpSums[warp] = wsum;
+  __syncthreads();
+  const int ws = lane < THREADS / 32 ? s.warpSums[lane] : 0;
+  const int before = __reduce_add_sync(0xffffffffu, lane < warp ? ws : 0);
+  if (before < kRem && before + wsum >= kRem) {  // warp-uniform: exactly one warp
+    int incl = mine;
+#pragma unroll
+    for (int o = 1; o < 32; o <<= 1) {
+      const int v = __shfl_up_sync(0xffffffffu, incl, o);
+      if (lane >= o) incl += v;
+    }
+    int above = before + incl - mine;
+#pragma unroll
+    for (int j = 0; j < 4; j++) {
+      if (above < kRem && above + local[j] >= kRem) {
+        s.selBin = 2047 - (4 * tid + j);
+        s.selAbove = above;
+        s.selEq = local[j];
+      }
+      above += local[j];
+    }
+  }
+  __syncthreads();
+}
+
 // Appends idx to out[] for every lane with pred, one shared atomic per warp.
 __device__ __forceinline__ void emit(bool pred, int idx, int* counter, int* out) {
   const unsigned ball = __ballot_sync(0xffffffffu, pred);
@@ -279,6 +315,8 @@ __device__ uint32_t cand_threshold(TopkSmem& s, int n, int r) {
 // top 11 bits of cand_threshold put most of a sample into a few hot bins and need a second level.
 // Returns 0 when fewer than r keys lie in the window (the caller takes cand_threshold). Every
 // thread must call it with the same mx16; hist must be zero on entry.
+// FAST (v13's OPT_FBIN): select_bin_fast.
+template <bool FAST = false>
 __device__ uint32_t window_threshold(TopkSmem& s, int n, int r, uint32_t mx16) {
   const int tid = threadIdx.x;
   const uint32_t wlo = mx16 >= 2047u ? mx16 - 2047u : 0u;
@@ -288,7 +326,11 @@ __device__ uint32_t window_threshold(TopkSmem& s, int n, int r, uint32_t mx16) {
     if (k16 >= wlo) atomicAdd(&s.hist[k16 - wlo], 1);
   }
   __syncthreads();
-  select_bin(s, 2048, r);
+  if constexpr (FAST) {
+    select_bin_fast(s, r);
+  } else {
+    select_bin(s, 2048, r);
+  }
   return s.selBin < 0 ? 0u : (wlo + (uint32_t)s.selBin) << 16;
 }
 

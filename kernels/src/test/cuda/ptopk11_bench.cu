@@ -5,22 +5,22 @@
 // round-ptopk11.sh does this, and also with -DTOPK_STOP=1/2/3 for the phase times):
 //   nvcc -std=c++17 -O3 -gencode arch=compute_90a,code=sm_90a -I kernels/src/main/cuda \
 //        kernels/src/test/cuda/ptopk11_bench.cu -o ptopk11_bench
-//   ./ptopk11_bench check|bench|phase|floor [kernels, e.g. v10,v13]
+//   ./ptopk11_bench check|bench|b32|phase|floor [kernels, e.g. v10,v13]
 // Kernels: v10; v13 (the shipped knobs: sample of 16 chunks, 32 KB prefetched at the start, 64 KB
-// ahead in the filter, OPT_ALL); v13pf (v10's prefetch: 128 KB at the start, 128 ahead: what the
-// new threshold + select alone give); v13n (no L2 prefetch at all); v13c (none at the start, 32 KB
-// ahead); v13s (v13 with a 16-chunk, 2048-key sample); v13o (v13 with v10's filter_pass, as
-// shipped before round ptopk15 gave v13 filter_pass_lean); v13l (v13 as round ptopk15 shipped it,
-// without the OPT knobs of rounds ptopk17-21). (Rounds ptopk16-22 also timed v13x, rows spread
-// over the CTAs, and the OPT forms v13w / wz / wzt / wzs / wzn / wzsn / wzsg / wzsh / wzsr3 /
-// wzsr8 / wzsrp here: kernels/NOTES.md.)
-// Checks: fresh random logits per case, every index poisoned first, the causal tail of every row
-// (the keys its query cannot see) set to +1e30 so that a kernel reading past the visible keys
-// fails, each case run twice on the same buffers; every row against a CPU nth_element (threads
-// over rows). Benchmarks: indexer-like logits, 32 rows of each output checked, CUDA events, median
-// of 10 after 2 warm-ups. TB/s = 4 B per visible logit / time. "phase" (a -DTOPK_STOP build):
-// the same timing at 4096 x 16K / 32K, no checks (the kernels stop after a phase). Result lines
-// start with CHECK, BENCH or SUMMARY.
+// ahead in the filter, OPT_SHIP); v13a / v13b / v13bn / v13bnf / v13bnf3 (rounds ptopk25-28's
+// steps from OPT_ALL, v13 before them, to OPT_SHIP); v13pf (v10's prefetch: 128 KB at the start,
+// 128 ahead: what the new threshold + select alone give); v13n (no L2 prefetch at all); v13c (none
+// at the start, 32 KB ahead); v13s (v13 with a 16-chunk, 2048-key sample); v13o (v13 with v10's
+// filter_pass, as shipped before round ptopk15 gave v13 filter_pass_lean); v13l (v13 as round
+// ptopk15 shipped it, without the OPT knobs of rounds ptopk17-21). (Rounds ptopk16-22 also timed
+// v13x, rows spread over the CTAs, and the OPT forms v13w / wz / wzt / wzs / wzn / wzsn / wzsg /
+// wzsh / wzsr3 / wzsr8 / wzsrp here: kernels/NOTES.md.) Checks: fresh random logits per case, every
+// index poisoned first, the causal tail of every row (the keys its query cannot see) set to +1e30
+// so that a kernel reading past the visible keys fails, each case run twice on the same buffers;
+// every row against a CPU nth_element (threads over rows). Benchmarks: indexer-like logits, 32 rows
+// of each output checked, CUDA events, median of 10 after 2 warm-ups. TB/s = 4 B per visible logit
+// / time. "phase" (a -DTOPK_STOP build): the same timing at 4096 x 16K / 32K, no checks (the
+// kernels stop after a phase). Result lines start with CHECK, BENCH or SUMMARY.
 #include <cuda_runtime.h>
 
 #include <algorithm>
@@ -61,6 +61,20 @@ extern "C" __global__ void __launch_bounds__(THREADS, 3)
   topk13_body<V13_PF0_KB, V13_PFA_KB, V13_SCH, true, 0>(logits, indices, T, P, k);
 }
 
+// Rounds ptopk25-28's forms (the shipped v13 is OPT_SHIP = v13bnf plus the 16-byte sample): v13a =
+// OPT_ALL (v13 before them), plus the two-barrier select_bin (b), no conversion / maximum pass (n),
+// the instruction-counted filter and first select level (f), three deviations at <= 48K (3).
+#define V13_OPT(name, opt)                                                                     \
+  extern "C" __global__ void __launch_bounds__(THREADS, 3)                                     \
+      name(const float* __restrict__ logits, int* __restrict__ indices, int T, int P, int k) { \
+    topk13_body<V13_PF0_KB, V13_PFA_KB, V13_SCH, true, opt>(logits, indices, T, P, k);         \
+  }
+V13_OPT(dsa_topk_v13a, OPT_ALL)
+V13_OPT(dsa_topk_v13b, OPT_ALL | OPT_FBIN)
+V13_OPT(dsa_topk_v13bn, OPT_ALL | OPT_FBIN | OPT_NORAW)
+V13_OPT(dsa_topk_v13bnf, OPT_ALL | OPT_FBIN | OPT_NORAW | OPT_FAST)
+V13_OPT(dsa_topk_v13bnf3, OPT_ALL | OPT_FBIN | OPT_NORAW | OPT_FAST | OPT_S3)
+
 // A plain read of the same bytes (the floor of this access pattern): 16-byte streaming loads,
 // grid-stride over each row's visible keys, one sum per CTA.
 __global__ void read_floor(const float* __restrict__ lg, float* sink, int rows, int T, int P) {
@@ -97,9 +111,19 @@ struct TopkKernel {
   bool v13;  // Topk13Smem (else v10's TopkSmem)
 };
 static const TopkKernel kKernels[] = {
-    {"v10", dsa_topk, false},      {"v13", dsa_topk_v13, true},   {"v13pf", dsa_topk_v13pf, true},
-    {"v13n", dsa_topk_v13n, true}, {"v13c", dsa_topk_v13c, true}, {"v13s", dsa_topk_v13s, true},
-    {"v13o", dsa_topk_v13o, true}, {"v13l", dsa_topk_v13l, true},
+    {"v10", dsa_topk, false},
+    {"v13", dsa_topk_v13, true},
+    {"v13pf", dsa_topk_v13pf, true},
+    {"v13n", dsa_topk_v13n, true},
+    {"v13c", dsa_topk_v13c, true},
+    {"v13s", dsa_topk_v13s, true},
+    {"v13o", dsa_topk_v13o, true},
+    {"v13l", dsa_topk_v13l, true},
+    {"v13a", dsa_topk_v13a, true},
+    {"v13b", dsa_topk_v13b, true},
+    {"v13bn", dsa_topk_v13bn, true},
+    {"v13bnf", dsa_topk_v13bnf, true},
+    {"v13bnf3", dsa_topk_v13bnf3, true},
 };
 constexpr int NK = (int)(sizeof(kKernels) / sizeof(kKernels[0]));
 static int kernel_smem(int v) {
@@ -352,7 +376,9 @@ int main(int argc, char** argv) {
     bench(1, 4096, 32768);
     bench(1, 4096, 65536);
     bench(1, 4096, 131072);
-    bench(1, 300, 32768);  // fewer rows than 2 CTAs x SMs: one row per CTA
+    bench(1, 300, 32768);      // fewer rows than 2 CTAs x SMs: one row per CTA
+  } else if (mode == "b32") {  // the must's shape alone (for ncu)
+    bench(1, 4096, 32768);
   } else if (mode == "phase") {
     g_phase = true;
     bench(1, 4096, 16384);
