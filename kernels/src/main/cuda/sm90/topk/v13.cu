@@ -116,95 +116,6 @@ __device__ __forceinline__ void zero_hist13(TopkSmem& s) {
   }
 }
 
-// v10's select_cands (the kk largest of n candidates >= tau, radix on key - tau from the top bit
-// of maxKey - tau in digits of up to 11 bits), except that a level whose threshold bin B holds at
-// most RANK_MAX keys lists their positions (in hist, free after select_bin) while it emits the keys
-// above B, and the kRem largest of the list are then found by rank: a listed key's rank is the
-// number of listed keys greater than it, or equal and listed before it (a strict order, so exactly
-// kRem are emitted, ties first listed first taken). Not inlined: inlined, ptxas spills 8 bytes of
-// the kernel at the 40 registers that three CTAs of 512 threads leave; as a call it fits without.
-template <int OPT>
-__device__ __noinline__ void select_cands13(Topk13Smem& S, int n, int kk, uint32_t tau,
-                                            int* __restrict__ out) {
-  TopkSmem& s = S.t;
-  const int tid = threadIdx.x;
-  int* listPos = s.hist;  // candidate positions of the listed keys
-  uint32_t* listKey = reinterpret_cast<uint32_t*>(s.hist + RANK_MAX);  // their keys
-  const uint32_t range = s.maxKey - tau;
-  const int width = range == 0 ? 0 : 32 - __clz(range);
-  int hi = width;
-  uint32_t prefix = 0;
-  int kRem = kk;
-  while (hi > 0) {
-    const int sh = max(0, hi - 11);
-    const uint32_t mask = (1u << (hi - sh)) - 1;
-    const bool first = hi == width;
-    auto match = [&](uint32_t rel) { return first || (rel >> hi) == prefix; };
-    zero_hist13<OPT>(s);
-    if (tid == 0) S.listCount = 0;
-    __syncthreads();
-    for (int i = tid; i < n; i += THREADS) {
-      const uint32_t rel = s.candKey[i] - tau;
-      if (match(rel)) atomicAdd(&s.hist[(rel >> sh) & mask], 1);
-    }
-    __syncthreads();
-    select_bin13<OPT>(s, kRem);  // ends with a barrier: hist is free from here
-    const uint32_t B = s.selBin;
-    const int above = s.selAbove;
-    const bool takeAll = s.selEq == kRem - above;
-    const bool rank = !takeAll && s.selEq <= RANK_MAX;  // block-uniform
-    if (rank) {
-      // Emit the keys above B; list the positions of the bin's keys (both warp-aggregated).
-      const int steps = (n + THREADS - 1) / THREADS;
-      for (int st = 0; st < steps; st++) {
-        const int i = st * THREADS + tid;
-        const bool v = i < n;
-        const uint32_t rel = (v ? s.candKey[i] : tau) - tau;
-        const bool m = v && match(rel);
-        const uint32_t d = (rel >> sh) & mask;
-        emit(m && d > B, v ? s.candIdx[i] : 0, &s.outCount, out);
-        emit(m && d == B, i, &S.listCount, listPos);
-      }
-    } else {
-      for_each_cand(s, n, [&](uint32_t key, int idx, bool v) {
-        const uint32_t rel = key - tau;
-        const bool m = v && match(rel);
-        const uint32_t d = (rel >> sh) & mask;
-        emit(m && (d > B || (takeAll && d == B)), idx, &s.outCount, out);
-      });
-    }
-    kRem -= above;
-    if (takeAll) return;
-    if (rank) {
-      __syncthreads();
-      const int m = S.listCount;  // == selEq
-      const int pos = tid < m ? listPos[tid] : 0;
-      const uint32_t key = s.candKey[pos];
-      if (tid < m) listKey[tid] = key;
-      __syncthreads();
-      const int mw = (m + 31) & ~31;
-      if (tid < mw) {  // whole warps: emit's ballot
-        const bool mine = tid < m;
-        int r = 0;
-        for (int j = 0; j < m; j++) {
-          const uint32_t kj = listKey[j];
-          r += (kj > key) || (kj == key && j < tid);
-        }
-        emit(mine && r < kRem, s.candIdx[pos], &s.outCount, out);
-      }
-      return;
-    }
-    prefix = first ? B : ((prefix << (hi - sh)) | B);
-    hi = sh;
-    __syncthreads();
-  }
-  for (int i = tid; i < n; i += THREADS) {
-    if (s.candKey[i] - tau == prefix && atomicAdd(&s.eqTaken, 1) < kRem) {
-      out[atomicAdd(&s.outCount, 1)] = s.candIdx[i];
-    }
-  }
-}
-
 // ---------------------------------------------------------------- OPT_NORAW / OPT_FAST
 // A raw candidate's key: the key of its float, at least tau (a -0 that passed the float compare
 // against +0 counts as +0: the two floats are equal).
@@ -380,17 +291,29 @@ __device__ __forceinline__ void rank_list13(Topk13Smem& S, int* listPos, uint32_
   }
 }
 
-// select_cands13 on raw candidates (the floats' bits, as filter_pass_lean<PRED> and
-// filter_pass_fast leave them), keys by pkey where they are read. The first level's digit spans
-// [tau, top]: top the candidates' maximum, or with OPT_NORAW the sample's maximum smax, keys above
-// it clamped into bin 2047, which is then always above the threshold bin unless it IS the
-// threshold bin: then the maximum is taken and the select starts again (nothing emitted yet).
-template <int OPT>
-__device__ __noinline__ void select_raw13(Topk13Smem& S, int n, int kk, uint32_t tau, uint32_t smax,
-                                          int* __restrict__ out) {
+// v10's select_cands (the kk largest of n candidates >= tau, radix on key - tau from the top bit
+// of maxKey - tau in digits of up to 11 bits), except that a level whose threshold bin B holds at
+// most RANK_MAX keys lists their positions (in hist, free after select_bin) while it emits the keys
+// above B, and the kRem largest of the list are then found by rank (rank_list13). Not inlined:
+// inlined, ptxas spills 8 bytes of the kernel at the 40 registers that three CTAs of 512 threads
+// leave; as a call it fits without.
+// RAW: the candidates are the floats' bits (filter_pass_lean<PRED>, filter_pass_fast), keys by pkey
+// where they are read, and the first level's digit spans [tau, top]: top the candidates' maximum,
+// or with OPT_NORAW the sample's maximum smax, keys above it clamped into bin 2047, which is then
+// always above the threshold bin unless it IS the threshold bin: then the maximum is taken and the
+// select starts again (nothing emitted yet). Else they are keys, and maxKey their maximum.
+template <int OPT, bool RAW>
+__device__ __noinline__ void select_cands13(Topk13Smem& S, int n, int kk, uint32_t tau,
+                                            uint32_t smax, int* __restrict__ out) {
   TopkSmem& s = S.t;
   const int tid = threadIdx.x;
-  auto relOf = [&](uint32_t raw) { return pkey(raw, tau) - tau; };
+  auto relOf = [&](uint32_t x) {
+    if constexpr (RAW) {
+      return pkey(x, tau) - tau;
+    } else {
+      return x - tau;
+    }
+  };
   auto candMax = [&]() {
     uint32_t mx = 0;
     for (int i = tid; i < n; i += THREADS) mx = max(mx, pkey(s.candKey[i], tau));
@@ -401,8 +324,8 @@ __device__ __noinline__ void select_raw13(Topk13Smem& S, int n, int kk, uint32_t
   };
   int* listPos = s.hist;  // candidate positions of the listed keys
   uint32_t* listKey = reinterpret_cast<uint32_t*>(s.hist + RANK_MAX);  // their keys
-  bool clamp = (OPT & OPT_NORAW) != 0;
-  uint32_t top = clamp ? max(smax, tau) : candMax();
+  bool clamp = RAW && (OPT & OPT_NORAW) != 0;
+  uint32_t top = clamp ? max(smax, tau) : RAW ? candMax() : s.maxKey;
   for (;;) {
     const uint32_t range = top - tau;
     int width = range == 0 ? 0 : 32 - __clz(range);
@@ -473,11 +396,11 @@ __device__ __noinline__ void select_raw13(Topk13Smem& S, int n, int kk, uint32_t
   }
 }
 
-// select_raw13<OPT_NORAW>'s first level written out for the case that finishes the select there
-// (on the rounds' rows, every row): one histogram pass, the bin, one emit pass, the rank of a
-// small threshold bin. Returns false, having emitted nothing, where select_raw13 must run instead
-// (the k-th key in the clamped top bin, or a threshold bin of more than RANK_MAX keys that is not
-// taken whole).
+// select_cands13<OPT_NORAW, true>'s first level written out for the case that finishes the select
+// there (on the rounds' rows, every row): one histogram pass, the bin, one emit pass, the rank of a
+// small threshold bin. Returns false, having emitted nothing, where select_cands13<OPT, true> must
+// run instead (the k-th key in the clamped top bin, or a threshold bin of more than RANK_MAX keys
+// that is not taken whole).
 template <int OPT>
 __device__ __noinline__ bool select_first13(Topk13Smem& S, int n, int kk, uint32_t tau,
                                             uint32_t smax, int* __restrict__ out) {
@@ -580,7 +503,9 @@ __device__ bool sampled_select13(Topk13Smem& S, const float* __restrict__ row, i
     const int n = s.candCount;
     TOPK_PHASE_END(3, n, true);
     if (n < k || n > CAP) return false;
-    if (!select_first13<OPT>(S, n, k, tau, smax, out)) select_raw13<OPT>(S, n, k, tau, smax, out);
+    if (!select_first13<OPT>(S, n, k, tau, smax, out)) {
+      select_cands13<OPT, true>(S, n, k, tau, smax, out);
+    }
     return true;
   }
   if constexpr (LEAN) {
@@ -594,13 +519,13 @@ __device__ bool sampled_select13(Topk13Smem& S, const float* __restrict__ row, i
   if (n < k || n > CAP) return false;
   if constexpr (LEAN && (OPT & OPT_PRED) != 0 && (OPT & OPT_NORAW) != 0) {
     if (tau != 0x80000000u) {  // else filter_pass stored keys: select_cands13 below
-      select_raw13<OPT>(S, n, k, tau, smax, out);
+      select_cands13<OPT, true>(S, n, k, tau, smax, out);
       return true;
     }
   } else if constexpr (LEAN && (OPT & OPT_PRED) != 0) {
     if (tau != 0x80000000u) raw_to_keys(s, n);  // tau = key(+0) went through filter_pass: keys
   }
-  select_cands13<OPT>(S, n, k, tau, out);
+  select_cands13<OPT, false>(S, n, k, tau, 0u, out);
   return true;
 }
 
