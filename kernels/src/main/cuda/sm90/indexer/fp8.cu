@@ -738,9 +738,11 @@ __device__ __forceinline__ void indexer_v8_body(const CUtensorMap* qMap, const C
     const uint64_t descB = dsak::wgmma_desc_sw128(sQ + qslot * QBYTES);
     if constexpr (PP) dsa::sm90::named_sync(1 + wg, 256);
     dsak::wgmma_fence();
+#ifndef IX8_DIAG_MMA_OFF  // round idx23's diagnostic (driver builds only): no products
 #pragma unroll
     for (int kk = 0; kk < 4; kk++)
       dsak::WgmmaE4M3<NQ * 64>::mma(d, descA + 2 * kk, descB + 2 * kk, kk > 0);
+#endif
     dsak::wgmma_commit();
     if constexpr (PP) dsa::sm90::named_arrive(2 - wg, 256);
     if constexpr (GMAX == 2) {
@@ -761,6 +763,7 @@ __device__ __forceinline__ void indexer_v8_body(const CUtensorMap* qMap, const C
 
     // Epilogue: v6's, bit for bit (ReLU-weighted head sums in v2's order, quad reduce-scatter).
     float sum[NQ][2];
+#ifndef IX8_DIAG_EPI_OFF  // round idx23's diagnostic (driver builds only): no head sums
 #pragma unroll
     for (int qi = 0; qi < NQ; qi++) {
       float s0 = 0.f, s1 = 0.f;
@@ -776,6 +779,13 @@ __device__ __forceinline__ void indexer_v8_body(const CUtensorMap* qMap, const C
       sum[qi][0] = s0;
       sum[qi][1] = s1;
     }
+#else
+#pragma unroll
+    for (int qi = 0; qi < NQ; qi++) {
+      sum[qi][0] = d[qi * 32];
+      sum[qi][1] = d[qi * 32 + 1];
+    }
+#endif
     float o;
     if constexpr (NQ == 1) {
       const float keep = b0 ? sum[0][1] : sum[0][0], send = b0 ? sum[0][0] : sum[0][1];
