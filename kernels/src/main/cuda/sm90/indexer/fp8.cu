@@ -764,8 +764,15 @@ __device__ __forceinline__ void indexer_v8_body(const CUtensorMap* qMap, const C
     // Epilogue: v6's, bit for bit (ReLU-weighted head sums in v2's order, quad reduce-scatter).
     float sum[NQ][2];
 #ifndef IX8_DIAG_EPI_OFF  // round idx23's diagnostic (driver builds only): no head sums
+#ifdef IX8_DIAG_EPI_HALF  // round idx24's: the first query's head sums only
+    sum[NQ - 1][0] = d[(NQ - 1) * 32];
+    sum[NQ - 1][1] = d[(NQ - 1) * 32 + 1];
+#pragma unroll
+    for (int qi = 0; qi < (NQ > 1 ? NQ - 1 : NQ); qi++) {
+#else
 #pragma unroll
     for (int qi = 0; qi < NQ; qi++) {
+#endif
       float s0 = 0.f, s1 = 0.f;
 #pragma unroll
       for (int c = 0; c < 8; c++) {
@@ -819,7 +826,10 @@ __device__ __forceinline__ void indexer_v8_body(const CUtensorMap* qMap, const C
       dsa::sm90::mbar_arrive(readyBar(s));  // release: the STS above is seen by the maxima warp
     } else if (storer && t < T && key < P) {
       const float v = key <= P - T + t ? o * sc : -INFINITY;
-      logits[(size_t)(b * T + t) * P + key] = v;
+#ifdef IX8_DIAG_STG_OFF  // round idx24's diagnostic (driver builds only): no logits stores
+      if (v == 1.2345e-30f)
+#endif
+        logits[(size_t)(b * T + t) * P + key] = v;
       m = v;
     }
     if constexpr (GMAX == 1) {
