@@ -551,6 +551,15 @@ __device__ __forceinline__ void filter_pass(TopkSmem& s, const float* __restrict
   if (lane == 0) atomicMax(&s.maxKey, m);
 }
 
+// The float that a key tau stands for, for the lean filters' float compares: every float f >= it
+// has key(f) >= tau, except -0 against tau = key(+0) (-0 == +0 as floats), and NaN passes nothing.
+// Keys at or below key(-inf) leave every non-NaN float: -inf; above, the key's float (its inverse
+// map).
+__device__ __forceinline__ float tau_float(uint32_t tau) {
+  return tau <= 0x007FFFFFu ? -INFINITY
+                            : __uint_as_float((tau & 0x80000000u) ? (tau & 0x7FFFFFFFu) : ~tau);
+}
+
 // filter_pass's contract with fewer instructions per key (round ptopk15's candidate; the
 // profile of v13 at 4096 x 32K put filter_pass's per-element ballots, popcounts and index
 // arithmetic at ~20 instructions a key and the kernel at 0.8 issued instructions per scheduler
@@ -577,10 +586,7 @@ __device__ __forceinline__ void filter_pass_lean(TopkSmem& s, const float* __res
   }
   constexpr int NLD = FILTER_LOADS;
   const int tid = threadIdx.x, lane = tid & 31;
-  // keys <= key(-inf) leave every non-NaN float >= tau; above, the key's float (its inverse map).
-  const float tauF = tau <= 0x007FFFFFu
-                         ? -INFINITY
-                         : __uint_as_float((tau & 0x80000000u) ? (tau & 0x7FFFFFFFu) : ~tau);
+  const float tauF = tau_float(tau);
   float fmx = __uint_as_float(0x7FFFFFFFu);  // NaN until a key passes (fmaxf drops NaN)
   // The unaligned head and the tail.
   auto one = [&](float f, int idx, bool v) {

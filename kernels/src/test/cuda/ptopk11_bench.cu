@@ -37,38 +37,26 @@
 #include "topk_driver.cuh"
 }  // the header ends inside ensure_gmax; its drivers close it (as topk8_bench.cu does)
 
-// The same body at other knobs (template arguments: L2 prefetch KB at the row start, KB ahead of
-// the filter, sample chunks of 128 keys).
-#define V13_VARIANT(name, pf0, pfa, sch)                                                       \
+// The same body at other knobs (topk13_body's template arguments: L2 prefetch KB at the row start,
+// KB ahead of the filter, sample chunks of 128 keys, the lean filter, the OPT bits).
+#define V13_FORM(name, pf0, pfa, sch, lean, opt)                                               \
   extern "C" __global__ void __launch_bounds__(THREADS, 3)                                     \
       name(const float* __restrict__ logits, int* __restrict__ indices, int T, int P, int k) { \
-    topk13_body<pf0, pfa, sch>(logits, indices, T, P, k);                                      \
+    topk13_body<pf0, pfa, sch, lean, opt>(logits, indices, T, P, k);                           \
   }
+#define V13_VARIANT(name, pf0, pfa, sch) V13_FORM(name, pf0, pfa, sch, true, OPT_SHIP)
+#define V13_OPT(name, opt) V13_FORM(name, V13_PF0_KB, V13_PFA_KB, V13_SCH, true, opt)
 V13_VARIANT(dsa_topk_v13pf, 128, 128, 32)
 V13_VARIANT(dsa_topk_v13n, 0, 0, 32)
 V13_VARIANT(dsa_topk_v13c, 0, 32, 32)
 V13_VARIANT(dsa_topk_v13s, V13_PF0_KB, V13_PFA_KB, 16)
 // v13o: v13 as it shipped until round ptopk15 (v10's filter_pass, none of the OPT knobs); v13l:
 // v13 as round ptopk15 shipped it (filter_pass_lean, none of the OPT knobs of rounds ptopk17-21).
-extern "C" __global__ void __launch_bounds__(THREADS, 3)
-    dsa_topk_v13o(const float* __restrict__ logits, int* __restrict__ indices, int T, int P,
-                  int k) {
-  topk13_body<V13_PF0_KB, V13_PFA_KB, V13_SCH, false, 0>(logits, indices, T, P, k);
-}
-extern "C" __global__ void __launch_bounds__(THREADS, 3)
-    dsa_topk_v13l(const float* __restrict__ logits, int* __restrict__ indices, int T, int P,
-                  int k) {
-  topk13_body<V13_PF0_KB, V13_PFA_KB, V13_SCH, true, 0>(logits, indices, T, P, k);
-}
-
+V13_FORM(dsa_topk_v13o, V13_PF0_KB, V13_PFA_KB, V13_SCH, false, 0)
+V13_OPT(dsa_topk_v13l, 0)
 // Rounds ptopk25-28's forms (the shipped v13 is OPT_SHIP = v13bnf plus the 16-byte sample): v13a =
 // OPT_ALL (v13 before them), plus the two-barrier select_bin (b), no conversion / maximum pass (n),
 // the instruction-counted filter and first select level (f), three deviations at <= 48K (3).
-#define V13_OPT(name, opt)                                                                     \
-  extern "C" __global__ void __launch_bounds__(THREADS, 3)                                     \
-      name(const float* __restrict__ logits, int* __restrict__ indices, int T, int P, int k) { \
-    topk13_body<V13_PF0_KB, V13_PFA_KB, V13_SCH, true, opt>(logits, indices, T, P, k);         \
-  }
 V13_OPT(dsa_topk_v13a, OPT_ALL)
 V13_OPT(dsa_topk_v13b, OPT_ALL | OPT_FBIN)
 V13_OPT(dsa_topk_v13bn, OPT_ALL | OPT_FBIN | OPT_NORAW)

@@ -123,13 +123,6 @@ __device__ __forceinline__ uint32_t pkey(uint32_t raw, uint32_t tau) {
   return max(dsak::float_key(__uint_as_float(raw)), tau);
 }
 
-// The float that a key tau stands for, for compares: every float f >= it has key(f) >= tau, except
-// -0 against tau = key(+0) (pkey's max), and NaN passes nothing. Keys at or below key(-inf): -inf.
-__device__ __forceinline__ float tau_float(uint32_t tau) {
-  return tau <= 0x007FFFFFu ? -INFINITY
-                            : __uint_as_float((tau & 0x80000000u) ? (tau & 0x7FFFFFFFu) : ~tau);
-}
-
 // One step of a warp's inclusive scan: lanes >= O add the value O lanes below (shfl.up's own
 // validity predicate, no lane test).
 template <int O>
@@ -144,9 +137,9 @@ __device__ __forceinline__ void scan_up(int& incl) {
 // in candKey and its index in candIdx, counted in candCount; positions past CAP counted, not
 // stored; no maximum), for any tau (a -0 passing +0 is pkey's), in fewer instructions (round
 // ptopk28: the ncu page of v13bn put the filter at ~1035 instructions a warp per 32K row, 228 a
-// step of 16 keys a lane): per pair of elements two set.ge (0 or -1) summed into the lane's count
-// by one add; the warp's scan by shfl.up with its validity predicate; one shared atomic by lane 31
-// in PTX (C++'s atomicAdd is aggregated over the warp again by the compiler: ~15 instructions);
+// step of 16 keys a lane): per element one set.ge (0 or -1), their sums subtracted from the
+// lane's count; the warp's scan by shfl.up with its validity predicate (no lane tests); one shared
+// atomic by lane 31 (ptxas still wraps it in its warp aggregation, as it does C++'s atomicAdd);
 // the row's full steps load without bounds tests (its last step loads NaN past the row, which no
 // compare passes); the L2 prefetch behind a warp-uniform test (thread 0's test made every warp
 // compute its arguments); and per element one setp.ge as the predicate of its two stores (count
