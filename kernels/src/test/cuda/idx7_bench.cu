@@ -7,7 +7,7 @@
 //   nvcc -std=c++17 -O3 -gencode arch=compute_90a,code=sm_90a -I kernels/src/main/cuda \
 //        kernels/src/test/cuda/idx7_bench.cu -o idx7_bench
 //   ./idx7_bench check|indexer|prefill|idx9|pipe3|idx12|idx13|pipe13|idx14|idx21|pipe21|pipe14|
-//                javalike
+//                idx34|pipe34|javalike (and trace, in a -DIX8_DIAG_TRACE build)
 //                [candidates, e.g. v8,v8g]
 // Checks (fresh random inputs, never zeros; outputs NaN-poisoned; sizes off every tile multiple):
 // every candidate's logits against a double-precision CPU reference on sampled keys, and bit for
@@ -27,6 +27,10 @@
 // against each g form + gmax3). Round idx21: v12bp / v14pp (the consumers' products in turn),
 // mode `idx21` (64 x 2 @128K, 15 rounds, each printed with its wall-clock time, to set beside
 // nvidia-smi's clock samples) and `pipe21` (v14g3e / v14pp + gmax3 against v12b + v10).
+// Rounds idx25-idx34: v17 (three consumer warpgroups on 192-key stages, each query's products in a
+// commit group of its own, the maxima warps storing logits and maxima) and its forms v17n / v17g,
+// modes `idx34` (64 x 2 @32K / @128K, 32 x 2 @128K) and `pipe34` (v17 + gmax3); a -DIX8_DIAG_TRACE
+// build adds mode `trace` (SM clock stamps of each item's phases, per consumer warpgroup).
 // (Rounds idx6 and idx10-idx14 also timed v5 / v5g, v7 / v7g, v9 / v9g, the ablations v8d / v9r,
 // v8c / v8i / v8ci, v12p / v12g / v12pg / v12bg, v13bg and v14g3 / v14g1e / v14s3e here, and mode
 // `pipe` top-k gmax; they lost and left the sources: kernels/NOTES.md.)
@@ -60,10 +64,19 @@
 // 10-stage ring, consumer maxima in turn, named-barrier "ready" for the maxima warps, v13bs in
 // turn, one or two maxima warps, free barriers instead of MEMPTY, and a try_wait suspend hint;
 // they lost and left: kernels/NOTES.md.)
-DSA_INDEXER_V12B(v12bp, 1, true)
-DSA_INDEXER_V12B(v12bp, 2, true)
-DSA_INDEXER_V13(v14pp, 1, 4, 3, true, true)
-DSA_INDEXER_V13(v14pp, 2, 4, 3, true, true)
+DSA_INDEXER_V12B(v12bp, 1, true, 0)
+DSA_INDEXER_V12B(v12bp, 2, true, 0)
+DSA_INDEXER_V13(v14pp, 1, 4, 3, true, true, 0)
+DSA_INDEXER_V13(v14pp, 2, 4, 3, true, true, 0)
+// Rounds idx27-idx34's forms of v17 beside the shipped one (driver only): v17n without maxima, v17g
+// with the consumers storing the logits (v14g3e's maxima warps). (The rounds also timed v12b /
+// v14g3e / v17 with ReLU on the FMA pipe, one arrival per warp, four consumers, more stages, one or
+// two maxima warps, v8h's maxima and the next item's products under this one's sums:
+// kernels/NOTES.md.)
+DSA_INDEXER_V17X(v17n, 1, IX17_SPAN, IX17_STAGES, IX_SPLIT, 0)
+DSA_INDEXER_V17X(v17n, 2, IX17_SPAN, IX17_STAGES, IX_SPLIT, 0)
+DSA_INDEXER_V17X(v17g, 1, IX17_SPAN, IX17_STAGES, IX_SPLIT, 4)
+DSA_INDEXER_V17X(v17g, 2, IX17_SPAN, IX17_STAGES, IX_SPLIT, 4)
 
 #define CK(x)                                                                              \
   do {                                                                                     \
@@ -266,6 +279,11 @@ static Cand g_cands[] = {
     // Round idx21: the consumers' products in turn.
     {"v12bp", false, {nullptr, nullptr, dsa_indexer_fp8_v6_q4}, {}, {0, 0, 0}, true},
     {"v14pp", true, {}, {nullptr, nullptr, dsa_indexer_fp8_v6g_q4}, {0, 0, 0}, true},
+    // Rounds idx27-idx34: three consumer warpgroups (v17 shipped; v17n no maxima; v17g the
+    // consumers storing the logits).
+    {"v17", true, {}, {nullptr, nullptr, dsa_indexer_fp8_v6g_q4}, {0, 0, 0}, true},
+    {"v17n", true, {}, {nullptr, nullptr, dsa_indexer_fp8_v6g_q4}, {0, 0, 0}, true},
+    {"v17g", true, {}, {nullptr, nullptr, dsa_indexer_fp8_v6g_q4}, {0, 0, 0}, true},
 };
 // The persistent kernels' q1 / q2 entries (v8's launch: tensor maps, one CTA per SM); span: the
 // keys per stage, i.e. kMap's box (v12b, v13bs, v14g3e: 128, with the 132-float scale box).
@@ -276,7 +294,12 @@ struct Persistent {
   const int* smem[2];
   int span;
   int smemBytes[2];
+  int threads = 0;  // v8's, or v17's: 128 per 64 keys of the span + the producer's
 };
+static int read_const(const int& sym);
+static int pers_threads(const Persistent& p) {
+  return p.span > 128 ? 128 * (p.span / 64 + 1) : read_const(dsa_indexer_fp8_v8_threads);
+}
 static Persistent g_pers[] = {
     {"v8",
      {dsa_indexer_fp8_v8_q1, dsa_indexer_fp8_v8_q2},
@@ -318,6 +341,21 @@ static Persistent g_pers[] = {
      {dsa_indexer_fp8_v14pp_q1, dsa_indexer_fp8_v14pp_q2},
      {&dsa_indexer_fp8_v14pp_smem_q1, &dsa_indexer_fp8_v14pp_smem_q2},
      128},
+    {"v17",
+     {},
+     {dsa_indexer_fp8_v17_q1, dsa_indexer_fp8_v17_q2},
+     {&dsa_indexer_fp8_v17_smem_q1, &dsa_indexer_fp8_v17_smem_q2},
+     192},
+    {"v17n",
+     {},
+     {dsa_indexer_fp8_v17n_q1, dsa_indexer_fp8_v17n_q2},
+     {&dsa_indexer_fp8_v17n_smem_q1, &dsa_indexer_fp8_v17n_smem_q2},
+     192},
+    {"v17g",
+     {},
+     {dsa_indexer_fp8_v17g_q1, dsa_indexer_fp8_v17g_q2},
+     {&dsa_indexer_fp8_v17g_smem_q1, &dsa_indexer_fp8_v17g_smem_q2},
+     192},
 };
 static Persistent& pers(const char* name) {
   for (Persistent& p : g_pers)
@@ -363,7 +401,8 @@ static void setup_cands() {
       const void* f = p.k[i] ? (const void*)p.k[i] : (const void*)p.g[i];
       CK(cudaFuncSetAttribute(f, cudaFuncAttributeMaxDynamicSharedMemorySize, p.smemBytes[i]));
       int o = 0;
-      CK(cudaOccupancyMaxActiveBlocksPerMultiprocessor(&o, f, g_v8_threads, p.smemBytes[i]));
+      p.threads = pers_threads(p);
+      CK(cudaOccupancyMaxActiveBlocksPerMultiprocessor(&o, f, p.threads, p.smemBytes[i]));
       if (i == 1 || !strncmp(p.name, "v12", 3) || !strncmp(p.name, "v13", 3) ||
           !strncmp(p.name, "v14", 3))
         printf("occupancy: %s q%d %d CTA/SM (smem %d, span %d)\n", p.name, i + 1, o, p.smemBytes[i],
@@ -480,7 +519,8 @@ static const V8Maps& v8_maps(const uint8_t* q, const uint8_t* k, const float* ks
     static const int kbox128 = read_const(dsa_indexer_fp8_v12b_key_box);
     const cuuint64_t d[3] = {128, (cuuint64_t)P, (cuuint64_t)batch};
     const cuuint64_t st[2] = {128, (cuuint64_t)P * 128};
-    const cuuint32_t bx[3] = {128, (cuuint32_t)(span == 64 ? 64 : kbox128), 1};
+    // (round idx27's v17: span keys)
+    const cuuint32_t bx[3] = {128, (cuuint32_t)(span == 64 ? 64 : span == 128 ? kbox128 : span), 1};
     m.km =
         encode(CU_TENSOR_MAP_DATA_TYPE_UINT8, (void*)k, 3, d, st, bx, CU_TENSOR_MAP_SWIZZLE_128B);
   }
@@ -489,7 +529,8 @@ static const V8Maps& v8_maps(const uint8_t* q, const uint8_t* k, const float* ks
     static const int sbox = read_const(dsa_indexer_fp8_v8_scale_box);
     static const int sbox128 = read_const(dsa_indexer_fp8_v12b_scale_box);
     const cuuint64_t d[1] = {(cuuint64_t)batch * P};
-    const cuuint32_t bx[1] = {(cuuint32_t)(span == 64 ? sbox : sbox128)};
+    // (v17: span + 4)
+    const cuuint32_t bx[1] = {(cuuint32_t)(span == 64 ? sbox : span == 128 ? sbox128 : span + 4)};
     m.sm = encode(CU_TENSOR_MAP_DATA_TYPE_FLOAT32, (void*)ks, 1, d, nullptr, bx,
                   CU_TENSOR_MAP_SWIZZLE_NONE);
   }
@@ -506,10 +547,10 @@ static void run(const Cand& c, const uint8_t* q, const float* w, const uint8_t* 
     const int grid = g_v8_grid_override > 0 ? g_v8_grid_override : g_sms * perSm;
     const int smem = pk.smemBytes[i];
     if (c.gm) {
-      pk.g[i]<<<grid, g_v8_threads, smem>>>(m.qm, m.km, m.sm, w, lg, batch, T, P,
-                                            ensure_gmax((size_t)batch * T, P));
+      pk.g[i]<<<grid, pk.threads, smem>>>(m.qm, m.km, m.sm, w, lg, batch, T, P,
+                                          ensure_gmax((size_t)batch * T, P));
     } else {
-      pk.k[i]<<<grid, g_v8_threads, smem>>>(m.qm, m.km, m.sm, w, lg, batch, T, P);
+      pk.k[i]<<<grid, pk.threads, smem>>>(m.qm, m.km, m.sm, w, lg, batch, T, P);
     }
     return;
   }
@@ -1037,6 +1078,65 @@ static void bench_idx12(int batch, int T, int P, const std::vector<std::string>&
   }
 }
 
+// Round idx26 (trace builds, -DIX8_DIAG_TRACE): each candidate's per-item phase stamps at 64 x 2
+// @128K (thread 0 of each consumer warpgroup and the producer, CTAs 0..3), as mean cycles per
+// phase over items 32 .. n-32, and CTA 0's items 200..207 raw.
+#ifdef IX8_DIAG_TRACE
+static void trace_cands(const std::vector<std::string>& names) {
+  const int batch = 64, T = 2, P = 131072;
+  Inputs in(batch, T, P, 13);
+  unsigned* buf = nullptr;
+  const size_t words = 4 * 5 * 512 * 8;
+  CK(cudaMalloc(&buf, words * 4));
+  std::vector<unsigned> h(words);
+  for (const std::string& n : names) {
+    Cand* c = cand(n);
+    if (!c || !enabled(n)) continue;
+    const int nc = pers(c->name).span > 128 ? pers(c->name).span / 64 : 2;
+    unsigned* none = nullptr;
+    CK(cudaMemcpyToSymbol(ix8_trace, &none, sizeof none));
+    for (int i = 0; i < 3; i++) run(*c, in.q, in.w, in.k, in.ks, in.lg, batch, T, P);
+    CK(cudaMemset(buf, 0, words * 4));
+    CK(cudaMemcpyToSymbol(ix8_trace, &buf, sizeof buf));
+    run(*c, in.q, in.w, in.k, in.ks, in.lg, batch, T, P);
+    CK(cudaDeviceSynchronize());
+    CK(cudaMemcpyToSymbol(ix8_trace, &none, sizeof none));
+    CK(cudaMemcpy(h.data(), buf, words * 4, cudaMemcpyDeviceToHost));
+    const int span = pers(c->name).span;
+    const int items = (int)(((long long)batch * ((P + span - 1) / span) + g_sms - 1) / g_sms);
+    std::vector<int> roles;
+    for (int r = 0; r < nc; r++) roles.push_back(r);
+    roles.push_back(4);
+    for (int r : roles) {
+      const int np = r < 4 ? 6 : 2;
+      double sum[8] = {}, per = 0;
+      int cnt = 0;
+      for (int cta = 0; cta < 4; cta++)
+        for (int li = 32; li < items - 32 && li < 511; li++) {
+          const unsigned* t = &h[((cta * 5 + r) * 512 + li) * 8];
+          const unsigned* t1 = t + 8;
+          for (int k = 0; k < np; k++) sum[k] += (double)(unsigned)(t[k + 1] - t[k]);
+          per += (double)(unsigned)(t1[0] - t[0]);
+          cnt++;
+        }
+      printf("TRACE %s %s%d period %.0f cycles/item (%.0f per 128 keys); phases", n.c_str(),
+             r < 4 ? "wg" : "prod", r < 4 ? r : 0, per / cnt, per / cnt * 128 / span);
+      for (int k = 0; k < np; k++) printf(" %d-%d:%.0f", k, k + 1, sum[k] / cnt);
+      printf("\n");
+    }
+    for (int li = 100; li < 104; li++)
+      for (int r : roles) {
+        const unsigned* t = &h[(r * 512 + li) * 8];
+        printf("TRACE %s raw item %d role %d:", n.c_str(), li, r);
+        for (int k = 0; k < (r < 4 ? 7 : 3); k++)
+          printf(" %d", (int)(t[k] - h[(0 * 512 + 100) * 8]));
+        printf("\n");
+      }
+  }
+  CK(cudaFree(buf));
+}
+#endif
+
 int main(int argc, char** argv) {
   const std::string mode = argc > 1 ? argv[1] : "check";
   g_only = argc > 2 ? argv[2] : "";
@@ -1052,8 +1152,8 @@ int main(int argc, char** argv) {
                           (int)sizeof(Gmax3Smem)));
   const std::vector<std::string> all = {"v2", "v6", "v6g", "v8", "v8g"};
   if (mode == "check") {
-    for (const char* n :
-         {"v6", "v6g", "v8", "v8g", "v8h", "v12b", "v13bs", "v14g3e", "v12bp", "v14pp"}) {
+    for (const char* n : {"v6", "v6g", "v8", "v8g", "v8h", "v12b", "v13bs", "v14g3e", "v12bp",
+                          "v14pp", "v17", "v17n", "v17g"}) {
       if (!enabled(n)) continue;
       const Cand& c = *cand(n);
       check_cpu(c, 3, 2, 3001, 2);          // decode, NQ = 2, partial last block
@@ -1128,6 +1228,22 @@ int main(int argc, char** argv) {
     // Candidates: argv[2] (default all four: v12b, v14g3e and their PP forms v12bp, v14pp).
     g_per_round = true;
     bench_idx12(64, 2, 131072, {"v12b", "v14g3e", "v12bp", "v14pp"}, 15, "v12b", "idx21");
+#ifdef IX8_DIAG_TRACE
+  } else if (mode == "trace") {
+    trace_cands({"v12b", "v14g3e", "v17n", "v17"});
+#endif
+  } else if (mode == "idx34") {
+    // Rounds idx25-idx34: the two-token forms at 64 x 2 @32K, 64 x 2 @128K (9 rounds, each printed
+    // with its wall clock) and 32 x 2 @128K (argv[2] filters).
+    const std::vector<std::string> names = {"v12b", "v12bp", "v14g3e", "v17n", "v17g", "v17"};
+    bench_idx12(64, 2, 32768, names, 7, "v12b", "idx34");
+    g_per_round = true;
+    bench_idx12(64, 2, 131072, names, 9, "v12b", "idx34");
+    g_per_round = false;
+    bench_idx12(32, 2, 131072, names, 7, "v12b", "idx34");
+  } else if (mode == "pipe34") {
+    // Round idx34: v17 + gmax3 against v14g3e + gmax3 and v12b + v10, 64 x 2 @128K.
+    bench_pipe3(64, 2, 131072, {"v14g3e", "v17"}, "v12b");
   } else if (mode == "pipe21") {
     // Round idx21: the maxima forms in turn (+ gmax3) against v12b + v10 and v14g3e + gmax3.
     bench_pipe3(64, 2, 131072, {"v14g3e", "v14pp"}, "v12b");

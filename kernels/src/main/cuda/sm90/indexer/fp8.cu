@@ -1,4 +1,4 @@
-// Lightning indexer logits on Hopper, fp8 (v6 / v6g / v8 / v8g / v8h / v12b / v13bs / v14g3e;
+// Lightning indexer logits on Hopper, fp8 (v6 / v6g / v8 / v8g / v8h / v12b / v13bs / v14g3e / v17;
 // issue 16):
 // I[t,s] = kScale[s] * sum_h w[t,h] * ReLU(q[t,h] . k[s]), causal, -inf where t cannot see s.
 // Shapes as dsa_indexer.cu: q [batch*T, 64, 128] e4m3, w [batch*T, 64] fp32, k [batch, P, 128]
@@ -35,6 +35,8 @@
 //     the producer warpgroup from logits the consumers stage in shared memory; v14g3e (round
 //     idx14) takes the maxima over three such warps and releases the staging slots on the stages'
 //     empty barriers: see ix13_maxima below.
+//   - v17 (rounds idx25-idx34) is v13bs's roles on three consumer warpgroups and 192-key stages,
+//     each query's products in a commit group of its own: see DSA_INDEXER_V17X below.
 // (v7 / v7g, v6 with two accumulator sets; v9 / v9g, v8's roles with two accumulator sets per
 // consumer on an 18-stage ring; v8's round-idx11 variants v8c / v8i / v8ci; round idx12's v12p /
 // v12g / v12pg / v12bg, round idx13's v13bg and round idx14's v14g3 / v14g1e / v14s3e lost on the
@@ -408,6 +410,22 @@ __device__ __forceinline__ void ix8_wait(uint32_t bar, int phase, Ix8Wait kind, 
 #endif
 }
 
+// Round idx26's diagnostic (driver builds only, -DIX8_DIAG_TRACE): SM clock stamps of each item's
+// phases, from thread 0 of each consumer warpgroup (role = warpgroup) and of the producer (role 4),
+// CTAs 0..3, items < 512: ix8_trace[((cta * 5 + role) * 512 + item) * 8 + phase].
+#ifdef IX8_DIAG_TRACE
+__device__ unsigned* ix8_trace = nullptr;
+#define IX8_TR(k) tr[k] = (unsigned)clock()
+#define IX8_TR_STORE(role, item)                                                            \
+  if (ix8_trace != nullptr && blockIdx.x < 4 && (threadIdx.x & 127) == 0 && (item) < 512) { \
+    unsigned* p_ = ix8_trace + ((blockIdx.x * 5 + (role)) * 512 + (item)) * 8;              \
+    for (int k_ = 0; k_ < 8; k_++) p_[k_] = tr[k_];                                         \
+  }
+#else
+#define IX8_TR(k)
+#define IX8_TR_STORE(role, item)
+#endif
+
 // The group maximum of the 8 keys on the lanes that share (lane & 3): fmaxf's max.f32 over 3 xor
 // shuffles (v8g's arithmetic, so the same bits). Volatile asm keeps it where it is written, between
 // the wgmma commit and wait asms (v8h), instead of where the compiler would schedule it.
@@ -433,11 +451,13 @@ __device__ __forceinline__ float ix8_group_max(float m) {
 // wait and waits on only if the test failed, before it writes the slot STAGES items later. v13bs
 // also moves the logits' global store to that warp (16-byte stores, 512 contiguous bytes per query
 // and item, where P % 4 == 0): the consumer's epilogue keeps only the STS.
-constexpr int IX13_ROW = 144;  // floats per query row of a staging slot: 128 keys + 16 of padding
+// Floats per query row of a staging slot for SPAN keys: the keys + 16 of padding (v13bs / v14g3e:
+// 144), which keeps the consumers' STS on 32 distinct banks (the row is 16 mod 32 floats).
+__host__ __device__ constexpr int ix13_row(int span) { return span + 16; }
 // (the consumer lanes' STS, at 16 * (query) + 8 * (key half) + (lane >> 2), hit 32 distinct banks)
 constexpr int ix13_smem(int nq, int stages, int span) {
   // v12b's layout + staging slots (STAGES x NQ rows) + a ready and a free barrier per stage
-  return ix12_smem(nq, stages, span) + stages * nq * IX13_ROW * 4 + 2 * stages * 8;
+  return ix12_smem(nq, stages, span) + stages * nq * ix13_row(span) * 4 + 2 * stages * 8;
 }
 // Whether the phase of this parity has completed, without waiting (test_wait never suspends).
 __device__ __forceinline__ bool ix13_test(uint32_t bar, int phase) {
@@ -460,52 +480,71 @@ __device__ __forceinline__ bool ix13_test(uint32_t bar, int phase) {
 // one float at a time; keys past P and queries past T are never stored.
 // MW (round idx14): MW maxima warps; this one takes items first, first + MW, ... (seg / blk are
 // item first's), so each warp's issue work per item lands on its own SM sub-partition.
-template <int NQ, bool STORE, int STAGES, int MW = 1>
+template <int NQ, bool STORE, int STAGES, int MW = 1, int SPAN = 2 * IX_BK>
 __device__ __forceinline__ void ix13_maxima(const float* sStg, uint32_t ready0, uint32_t free0,
                                             float* __restrict__ logits, float* __restrict__ gmax,
                                             int seg, int blk, int n, int NB, int ntiles, int T,
                                             int P, int lane, int first = 0) {
+  constexpr int ROW = ix13_row(SPAN);
+  constexpr int CH = (SPAN + 127) / 128;  // 128-key chunks of an item (round idx27's v17g: 2)
   const int gs = (P + 7) >> 3;
   const bool vec = (P & 3) == 0;
   for (int li = first; li < n; li += MW) {
     const int s = li % STAGES;
     ix8_wait(ready0 + s * 8, li / STAGES, IX8_LREADY, s, li, n);
-    float4 x[NQ];
-    float m[NQ];
+    float4 x[CH][NQ];
+    float m[CH][NQ];
 #pragma unroll
-    for (int qi = 0; qi < NQ; qi++) {
-      x[qi] = *reinterpret_cast<const float4*>(sStg + (s * NQ + qi) * IX13_ROW + 4 * lane);
-      m[qi] = fmaxf(fmaxf(x[qi].x, x[qi].y), fmaxf(x[qi].z, x[qi].w));
+    for (int ch = 0; ch < CH; ch++) {
+      // Lanes past a last partial chunk's keys (SPAN % 128 != 0) read nothing.
+      const bool active = SPAN % 128 == 0 || ch + 1 < CH || lane < (SPAN % 128) / 4;
+#pragma unroll
+      for (int qi = 0; qi < NQ; qi++) {
+        x[ch][qi] =
+            active
+                ? *reinterpret_cast<const float4*>(sStg + (s * NQ + qi) * ROW + ch * 128 + 4 * lane)
+                : make_float4(-INFINITY, -INFINITY, -INFINITY, -INFINITY);
+        m[ch][qi] = fmaxf(fmaxf(x[ch][qi].x, x[ch][qi].y), fmaxf(x[ch][qi].z, x[ch][qi].w));
+      }
     }
     // The loads' values are consumed above, so the slot's reads are done: the consumers may
     // overwrite it (the arrive releases them, too).
     dsa::sm90::mbar_arrive(free0 + s * 8);
 #pragma unroll
-    for (int qi = 0; qi < NQ; qi++) m[qi] = fmaxf(m[qi], __shfl_xor_sync(0xffffffffu, m[qi], 1));
+    for (int ch = 0; ch < CH; ch++)
+#pragma unroll
+      for (int qi = 0; qi < NQ; qi++)
+        m[ch][qi] = fmaxf(m[ch][qi], __shfl_xor_sync(0xffffffffu, m[ch][qi], 1));
     const int b = seg / ntiles, t0 = (seg - b * ntiles) * NQ;
-    {
+#pragma unroll
+    for (int ch = 0; ch < CH; ch++) {
       const int qi = NQ == 2 ? (lane & 1) : 0;
-      float mv = m[0];
-      if constexpr (NQ == 2) mv = (lane & 1) ? m[1] : m[0];
+      float mv = m[ch][0];
+      if constexpr (NQ == 2) mv = (lane & 1) ? m[ch][1] : m[ch][0];
       const int t = t0 + qi;
-      const int g = blk * 16 + (lane >> 1);
-      if ((NQ == 2 || (lane & 1) == 0) && t < T && g * 8 < P)
+      const int g = blk * (SPAN / 8) + ch * 16 + (lane >> 1);
+      const bool active = SPAN % 128 == 0 || ch + 1 < CH || lane < (SPAN % 128) / 4;
+      if (active && (NQ == 2 || (lane & 1) == 0) && t < T && g * 8 < P)
         gmax[(size_t)(b * T + t) * gs + g] = mv;
     }
     if constexpr (STORE) {
-      const int key0 = blk * 128 + 4 * lane;
 #pragma unroll
-      for (int qi = 0; qi < NQ; qi++) {
-        const int t = t0 + qi;
-        if (t >= T || key0 >= P) continue;
-        float* const dst = logits + (size_t)(b * T + t) * P + key0;
-        if (vec) {  // P % 4 == 0: key0 + 4 <= P too
-          *reinterpret_cast<float4*>(dst) = x[qi];
-        } else {
-          dst[0] = x[qi].x;
-          if (key0 + 1 < P) dst[1] = x[qi].y;
-          if (key0 + 2 < P) dst[2] = x[qi].z;
-          if (key0 + 3 < P) dst[3] = x[qi].w;
+      for (int ch = 0; ch < CH; ch++) {
+        const int key0 = blk * SPAN + ch * 128 + 4 * lane;
+        const bool active = SPAN % 128 == 0 || ch + 1 < CH || lane < (SPAN % 128) / 4;
+#pragma unroll
+        for (int qi = 0; qi < NQ; qi++) {
+          const int t = t0 + qi;
+          if (!active || t >= T || key0 >= P) continue;
+          float* const dst = logits + (size_t)(b * T + t) * P + key0;
+          if (vec) {  // P % 4 == 0: key0 + 4 <= P too
+            *reinterpret_cast<float4*>(dst) = x[ch][qi];
+          } else {
+            dst[0] = x[ch][qi].x;
+            if (key0 + 1 < P) dst[1] = x[ch][qi].y;
+            if (key0 + 2 < P) dst[2] = x[ch][qi].z;
+            if (key0 + 3 < P) dst[3] = x[ch][qi].w;
+          }
         }
       }
     }
@@ -523,6 +562,16 @@ __device__ __forceinline__ void ix13_maxima(const float* sStg, uint32_t ready0, 
     }
   }
 }
+
+// Round idx25's epilogue form (indexer_v8_body's FORM; 0 is v2's literal form):
+//   IX_SPLIT (NQ = 2): each query's products in a commit group of its own (two m64n64k32 chains
+//     instead of one m64n128k32), the first query's head sums run while the second's products do.
+//     (Rounds idx25-idx33 also timed ReLU on the FMA pipe as a + |a| (IX_FADD) or half there
+//     (IX_MIX), one barrier arrival per warp (IX_WARR) and the next item's products under this
+//     one's head sums (IX_PIPE): none won, kernels/NOTES.md.)
+constexpr int IX_SPLIT = 2;
+// An entry's form for NQ queries (IX_SPLIT applies to NQ = 2 only).
+__host__ __device__ constexpr int ix_form(int nq, int form) { return nq == 2 ? form : 0; }
 
 // Maps (built by the host, CudaDsaOps.indexerV8): qMap [rows*64 heads, 128] e4m3, box 64 x 128,
 // 128-byte swizzle; kMap [batch, P, 128] e4m3, box 1 x 64 x 128, 128-byte swizzle (keys past P
@@ -543,35 +592,41 @@ __device__ __forceinline__ void ix13_maxima(const float* sStg, uint32_t ready0, 
 // without it they leave the same full-barrier wait together, their wgmmas share each SM
 // sub-partition's tensor core and both epilogues then run with that core idle. Round idx21:
 // v12b + PP (v12bp) 1.04-1.05x v12b at 64 x 2 @128K; with v14g3e's maxima warps (v14pp) no gain.
+// FORM (round idx25; IX_SPLIT below): the products' commit groups.
 template <int NQ, int GMAX, int STAGES = IX8_STAGES, int SPAN = IX_BK, int MW = 1,
-          bool MEMPTY = false, bool PP = false>
+          bool MEMPTY = false, bool PP = false, int FORM = 0>
 __device__ __forceinline__ void indexer_v8_body(const CUtensorMap* qMap, const CUtensorMap* kMap,
                                                 const CUtensorMap* sMap,
                                                 const float* __restrict__ w,
                                                 float* __restrict__ logits, int batch, int T, int P,
                                                 float* __restrict__ gmax) {
   static_assert(NQ <= 2, "v8 keeps the head weights in registers: NQ <= 2");
-  static_assert(STAGES % IX8_CONSUMERS == 0, "stage reuse must stay within one consumer");
+  // Consumer warpgroups: v8's two, or (SHARED) one per 64 keys of a stage (v12b: 2; round idx27's
+  // v17: 3 or 4, each with fewer registers).
+  constexpr int NC = SPAN == IX_BK ? IX8_CONSUMERS : SPAN / IX_BK;
+  static_assert(SPAN != IX_BK || STAGES % NC == 0, "stage reuse must stay within one consumer");
   static_assert(GMAX != 3, "v12*g's redux maxima left the sources");
-  static_assert(SPAN == IX_BK || SPAN == IX8_CONSUMERS * IX_BK,
-                "a stage is one block per consumer");
+  static_assert(SPAN % IX_BK == 0 && NC >= 2 && NC <= 3, "a stage is one block per consumer");
+  static_assert(!PP || NC == 2, "PP: two consumers in turn");
   constexpr int NACC = NQ * 32;
   constexpr int QBYTES = NQ * 8192;
   constexpr bool SHARED = SPAN != IX_BK;               // both consumers read every stage (v12b)
   constexpr int SKB = SPAN * 128;                      // key bytes per stage
   constexpr int SBOX = SPAN + 4;                       // ix12_sbox(SPAN)
   constexpr int SSLOT = (SBOX * 4 + 127) / 128 * 128;  // ix12_sslot(SPAN)
-  constexpr int CSTEP = SHARED ? 1 : IX8_CONSUMERS;  // items between a consumer's consecutive ones
+  constexpr int CSTEP = SHARED ? 1 : NC;  // items between a consumer's consecutive ones
   // Items whose release the producer waits for before refilling a query slot: one per consumer
   // that read the slot's tile (v8: 2; v12b: both release each).
-  constexpr int QREADERS = !SHARED ? IX8_CONSUMERS : 1;
+  constexpr int QREADERS = !SHARED ? NC : 1;
   constexpr bool STAGED = GMAX >= 4;  // v13*: logits staged for the maxima warp
-  static_assert(!STAGED || (SHARED && NQ * SPAN / 4 <= 64),
-                "staged maxima: v12b's ring, at most two float4 per lane and query pair");
-  constexpr int STG_BYTES = STAGED ? STAGES * NQ * IX13_ROW * 4 : 0;
+  static_assert(!STAGED || SHARED, "staged maxima: v12b's ring");
+  constexpr int ROW = ix13_row(SPAN);  // staging row (STAGED)
+  constexpr int STG_BYTES = STAGED ? STAGES * NQ * ROW * 4 : 0;
   static_assert(MW >= 1 && MW <= 3 && (MW == 1 || STAGED), "maxima warps: 1 .. 3 idle warps");
   static_assert(!MEMPTY || STAGED, "MEMPTY: staged maxima only");
   static_assert(!PP || SHARED, "PP: both consumers read every stage");
+  constexpr bool SPLIT = (FORM & IX_SPLIT) != 0;
+  static_assert(!SPLIT || NQ == 2, "IX_SPLIT: one commit group per query of two");
 
   extern __shared__ uint8_t smem_raw[];
   const uint32_t raw = dsak::smem_u32(smem_raw);
@@ -581,7 +636,7 @@ __device__ __forceinline__ void indexer_v8_body(const CUtensorMap* qMap, const C
   const uint32_t sK = sQ + 2 * QBYTES;      // STAGES x SKB
   const uint32_t sS = sK + STAGES * SKB;    // STAGES x SSLOT bytes
   const uint32_t sW = sS + STAGES * SSLOT;  // 2 slots of NQ x 64 floats
-  const uint32_t sStg = sW + 2 * NQ * 256;  // v13*: STAGES x NQ rows of IX13_ROW floats
+  const uint32_t sStg = sW + 2 * NQ * 256;  // v13*: STAGES x NQ rows of ROW floats
   const uint32_t sBar = sStg + STG_BYTES;
   float* const sStgG = reinterpret_cast<float*>(sgen + (sStg - base));
   const float* const sSg = reinterpret_cast<const float*>(sgen + (sS - base));
@@ -606,28 +661,29 @@ __device__ __forceinline__ void indexer_v8_body(const CUtensorMap* qMap, const C
       dsa::sm90::mbar_init(fullBar(s), 1);
       // every thread of the consuming warpgroup (v12b: of both)
       // (MEMPTY: and the maxima warp's 32 lanes)
-      dsa::sm90::mbar_init(emptyBar(s), (SHARED ? 128 * IX8_CONSUMERS : 128) + (MEMPTY ? 32 : 0));
+      dsa::sm90::mbar_init(emptyBar(s), (SHARED ? 128 * NC : 128) + (MEMPTY ? 32 : 0));
     }
     for (int q = 0; q < 2; q++) dsa::sm90::mbar_init(qBar(q), 1);
     if constexpr (STAGED) {
       for (int s = 0; s < STAGES; s++) {
-        dsa::sm90::mbar_init(readyBar(s), 128 * IX8_CONSUMERS);  // every consumer thread
-        dsa::sm90::mbar_init(freeBar(s), 32);                    // every lane of the maxima warp
+        dsa::sm90::mbar_init(readyBar(s), 128 * NC);  // every consumer thread
+        dsa::sm90::mbar_init(freeBar(s), 32);         // every lane of the maxima warp
       }
     }
     dsa::sm90::mbar_init_fence();
   }
   __syncthreads();
 
-  if (wg == IX8_CONSUMERS) {
+  if (wg == NC) {
     // ---- producer: one thread issues every copy (v13*: warps 1 .. MW make the group maxima); the
     // rest of the warpgroup leaves.
     dsa::sm90::regs_release<40>();
     if constexpr (STAGED) {
       if constexpr (MW == 1) {
         if (warp == 1) {
-          ix13_maxima<NQ, GMAX == 5, STAGES>(sStgG, readyBar(0), MEMPTY ? emptyBar(0) : freeBar(0),
-                                             logits, gmax, seg0, blk0, n, NB, ntiles, T, P, lane);
+          ix13_maxima<NQ, GMAX == 5, STAGES, 1, SPAN>(sStgG, readyBar(0),
+                                                      MEMPTY ? emptyBar(0) : freeBar(0), logits,
+                                                      gmax, seg0, blk0, n, NB, ntiles, T, P, lane);
           return;
         }
       } else {
@@ -638,14 +694,14 @@ __device__ __forceinline__ void indexer_v8_body(const CUtensorMap* qMap, const C
             blk -= NB;
             seg++;
           }
-          ix13_maxima<NQ, GMAX == 5, STAGES, MW>(sStgG, readyBar(0),
-                                                 MEMPTY ? emptyBar(0) : freeBar(0), logits, gmax,
-                                                 seg, blk, n, NB, ntiles, T, P, lane, warp - 1);
+          ix13_maxima<NQ, GMAX == 5, STAGES, MW, SPAN>(
+              sStgG, readyBar(0), MEMPTY ? emptyBar(0) : freeBar(0), logits, gmax, seg, blk, n, NB,
+              ntiles, T, P, lane, warp - 1);
           return;
         }
       }
     }
-    if (tid != IX8_CONSUMERS * 128) return;
+    if (tid != NC * 128) return;
     dsa::sm90::tma_prefetch_map(qMap);
     dsa::sm90::tma_prefetch_map(kMap);
     dsa::sm90::tma_prefetch_map(sMap);
@@ -653,7 +709,12 @@ __device__ __forceinline__ void indexer_v8_body(const CUtensorMap* qMap, const C
     int seg = seg0, blk = blk0, ls = -1, firstOfCur = 0;
     for (int li = 0; li < n; li++) {
       const int s = li % STAGES, round = li / STAGES;
+#ifdef IX8_DIAG_TRACE
+      unsigned tr[8] = {};
+#endif
+      IX8_TR(0);
       if (round > 0) ix8_wait(emptyBar(s), round - 1, IX8_EMPTY, s, li, n);
+      IX8_TR(1);
       if (li == 0 || blk == 0) {
         // A new query tile: slot ls & 1 last held tile ls - 2, whose readers are the last
         // QREADERS items before tile ls - 1 began (one per consumer that read it); wait for their
@@ -680,6 +741,8 @@ __device__ __forceinline__ void indexer_v8_body(const CUtensorMap* qMap, const C
       dsa::sm90::mbar_arrive_expect_tx(fullBar(s), SKB + SBOX * 4);
       dsa::sm90::tma_load_3d_if(true, sK + s * SKB, kMap, fullBar(s), 0, blk * SPAN, b, stream);
       ix8_tma_1d(sS + s * SSLOT, sMap, fullBar(s), (b * P + blk * SPAN) & ~3);
+      IX8_TR(2);
+      IX8_TR_STORE(4, li);
       if (++blk == NB) {
         blk = 0;
         seg++;
@@ -689,7 +752,8 @@ __device__ __forceinline__ void indexer_v8_body(const CUtensorMap* qMap, const C
   }
 
   // ---- consumers: warpgroup wg takes items wg, wg + 2, ...
-  dsa::sm90::regs_claim<208>();
+  // The register file split (64K): 2 x 128 x 208 + 128 x 40; 3 x 128 x 152 + 128 x 40.
+  dsa::sm90::regs_claim<NC == 2 ? 208 : 152>();
   const int b0 = lane & 1, b1 = (lane >> 1) & 1;
   const int half = NQ == 1 ? b0 : b1;
   const bool storer = NQ != 1 || b1 == 0;
@@ -716,7 +780,12 @@ __device__ __forceinline__ void indexer_v8_body(const CUtensorMap* qMap, const C
   }
   for (int li = SHARED ? 0 : wg; li < n; li += CSTEP) {
     const int s = li % STAGES;
+#ifdef IX8_DIAG_TRACE
+    unsigned tr[8] = {};
+#endif
+    IX8_TR(0);
     ix8_wait(fullBar(s), li / STAGES, IX8_FULL, s, li, n);
+    IX8_TR(1);
     // This tile's ordinal among the CTA's: its query slot and phase.
     const int ls = seg - seg0;
     const int qslot = ls & 1;
@@ -737,14 +806,30 @@ __device__ __forceinline__ void indexer_v8_body(const CUtensorMap* qMap, const C
     const uint64_t descA = dsak::wgmma_desc_sw128(sK + s * SKB + half64 * 128);
     const uint64_t descB = dsak::wgmma_desc_sw128(sQ + qslot * QBYTES);
     if constexpr (PP) dsa::sm90::named_sync(1 + wg, 256);
+    IX8_TR(2);
     dsak::wgmma_fence();
 #ifndef IX8_DIAG_MMA_OFF  // round idx23's diagnostic (driver builds only): no products
+    if constexpr (SPLIT) {
 #pragma unroll
-    for (int kk = 0; kk < 4; kk++)
-      dsak::WgmmaE4M3<NQ * 64>::mma(d, descA + 2 * kk, descB + 2 * kk, kk > 0);
-#endif
+      for (int qi = 0; qi < NQ; qi++) {
+#pragma unroll
+        for (int kk = 0; kk < 4; kk++)
+          dsak::WgmmaE4M3<64>::mma(d + qi * 32, descA + 2 * kk,
+                                   dsak::wgmma_desc_sw128(sQ + qslot * QBYTES + qi * 8192) + 2 * kk,
+                                   kk > 0);
+        dsak::wgmma_commit();
+      }
+    } else {
+#pragma unroll
+      for (int kk = 0; kk < 4; kk++)
+        dsak::WgmmaE4M3<NQ * 64>::mma(d, descA + 2 * kk, descB + 2 * kk, kk > 0);
+      dsak::wgmma_commit();
+    }
+#else
     dsak::wgmma_commit();
+#endif
     if constexpr (PP) dsa::sm90::named_arrive(2 - wg, 256);
+    IX8_TR(3);
     if constexpr (GMAX == 2) {
       // Under the products just issued: nothing here touches d.
       pm = ix8_group_max(pm);
@@ -755,23 +840,17 @@ __device__ __forceinline__ void indexer_v8_body(const CUtensorMap* qMap, const C
     bool slotFree = true;
     if constexpr (STAGED && !MEMPTY)
       slotFree = li < STAGES || ix13_test(freeBar(s), li / STAGES - 1);
-    dsak::wgmma_wait<0>();
-#pragma unroll
-    for (int i = 0; i < NACC; i++) asm volatile("" : "+f"(d[i])::"memory");
-    const float sc = sSg[s * (SSLOT / 4) + ((b * P + blk * SPAN) & 3) + half64 + rowInBlock];
-    dsa::sm90::mbar_arrive(emptyBar(s));  // release: the products and the scale read are done
 
     // Epilogue: v6's, bit for bit (ReLU-weighted head sums in v2's order, quad reduce-scatter).
     float sum[NQ][2];
+    auto headSums = [&](int qi) {
 #ifndef IX8_DIAG_EPI_OFF  // round idx23's diagnostic (driver builds only): no head sums
 #ifdef IX8_DIAG_EPI_HALF  // round idx24's: the first query's head sums only
-    sum[NQ - 1][0] = d[(NQ - 1) * 32];
-    sum[NQ - 1][1] = d[(NQ - 1) * 32 + 1];
-#pragma unroll
-    for (int qi = 0; qi < (NQ > 1 ? NQ - 1 : NQ); qi++) {
-#else
-#pragma unroll
-    for (int qi = 0; qi < NQ; qi++) {
+      if (NQ > 1 && qi == NQ - 1) {
+        sum[qi][0] = d[qi * 32];
+        sum[qi][1] = d[qi * 32 + 1];
+        return;
+      }
 #endif
       float s0 = 0.f, s1 = 0.f;
 #pragma unroll
@@ -785,14 +864,39 @@ __device__ __forceinline__ void indexer_v8_body(const CUtensorMap* qMap, const C
       }
       sum[qi][0] = s0;
       sum[qi][1] = s1;
-    }
 #else
-#pragma unroll
-    for (int qi = 0; qi < NQ; qi++) {
       sum[qi][0] = d[qi * 32];
       sum[qi][1] = d[qi * 32 + 1];
-    }
 #endif
+    };
+    if constexpr (SPLIT) {
+      // The first query's sums under the second's products: the pins keep them before the wait.
+      dsak::wgmma_wait<1>();
+#pragma unroll
+      for (int i = 0; i < 32; i++) asm volatile("" : "+f"(d[i])::"memory");
+      headSums(0);
+      // ptxas schedules register arithmetic across the wait freely (it moved these sums' FFMAs
+      // after it); a shared store it may not move there pins them: never taken (P >= 0).
+      asm volatile(
+          "{\n.reg .pred p;\nsetp.lt.s32 p, %2, 0;\n@p st.shared.v2.f32 [%3], {%0, %1};\n}\n" ::"f"(
+              sum[0][0]),
+          "f"(sum[0][1]), "r"(P), "r"(sW)
+          : "memory");
+      dsak::wgmma_wait<0>();
+#pragma unroll
+      for (int i = 32; i < NACC; i++) asm volatile("" : "+f"(d[i])::"memory");
+    } else {
+      dsak::wgmma_wait<0>();
+      // The asm above does not tell the compiler that d changes only at the wait: pin d here.
+#pragma unroll
+      for (int i = 0; i < NACC; i++) asm volatile("" : "+f"(d[i])::"memory");
+    }
+    IX8_TR(4);
+    const float sc = sSg[s * (SSLOT / 4) + ((b * P + blk * SPAN) & 3) + half64 + rowInBlock];
+    dsa::sm90::mbar_arrive(emptyBar(s));  // release: the products and the scale read are done
+#pragma unroll
+    for (int qi = SPLIT ? 1 : 0; qi < NQ; qi++) headSums(qi);
+    IX8_TR(5);
     float o;
     if constexpr (NQ == 1) {
       const float keep = b0 ? sum[0][1] : sum[0][0], send = b0 ? sum[0][0] : sum[0][1];
@@ -822,7 +926,7 @@ __device__ __forceinline__ void indexer_v8_body(const CUtensorMap* qMap, const C
       if constexpr (!MEMPTY) {
         if (!slotFree) ix8_wait(freeBar(s), li / STAGES - 1, IX8_LFREE, s, li, n);
       }
-      if (storer) sStgG[(s * NQ + qOut) * IX13_ROW + half64 + rowInBlock] = v;
+      if (storer) sStgG[(s * NQ + qOut) * ROW + half64 + rowInBlock] = v;
       dsa::sm90::mbar_arrive(readyBar(s));  // release: the STS above is seen by the maxima warp
     } else if (storer && t < T && key < P) {
       const float v = key <= P - T + t ? o * sc : -INFINITY;
@@ -846,6 +950,8 @@ __device__ __forceinline__ void indexer_v8_body(const CUtensorMap* qMap, const C
                  ? gmax + (size_t)(b * T + t) * ((P + 7) >> 3) + g
                  : nullptr;
     }
+    IX8_TR(6);
+    IX8_TR_STORE(wg, li);
     blk += CSTEP;
     while (blk >= NB) {
       blk -= NB;
@@ -893,37 +999,62 @@ DSA_INDEXER_V8(2)
 // Round idx12's v12b (v8's launch: same grid, threads and maps, except its key box of 128 keys and
 // scale box of 132 floats, exported below): one 128-key stage for both consumers; v8's parameters,
 // shared memory dsa_indexer_fp8_<name>_smem_q<NQ>. PP: indexer_v8_body's (the driver's v12bp).
-#define DSA_INDEXER_V12B(NAME, NQ, PP)                                                            \
-  extern "C" __global__ void __launch_bounds__(IX8_THREADS, 1) dsa_indexer_fp8_##NAME##_q##NQ(    \
-      const __grid_constant__ CUtensorMap qMap, const __grid_constant__ CUtensorMap kMap,         \
-      const __grid_constant__ CUtensorMap sMap, const float* __restrict__ w,                      \
-      float* __restrict__ logits, int batch, int T, int P) {                                      \
-    indexer_v8_body<NQ, 0, IX12B_STAGES, 2 * IX_BK, 1, false, PP>(&qMap, &kMap, &sMap, w, logits, \
-                                                                  batch, T, P, nullptr);          \
-  }                                                                                               \
-  extern "C" __device__ const int dsa_indexer_fp8_##NAME##_smem_q##NQ =                           \
+#define DSA_INDEXER_V12B(NAME, NQ, PP, FORM)                                                   \
+  extern "C" __global__ void __launch_bounds__(IX8_THREADS, 1) dsa_indexer_fp8_##NAME##_q##NQ( \
+      const __grid_constant__ CUtensorMap qMap, const __grid_constant__ CUtensorMap kMap,      \
+      const __grid_constant__ CUtensorMap sMap, const float* __restrict__ w,                   \
+      float* __restrict__ logits, int batch, int T, int P) {                                   \
+    indexer_v8_body<NQ, 0, IX12B_STAGES, 2 * IX_BK, 1, false, PP, ix_form(NQ, FORM)>(          \
+        &qMap, &kMap, &sMap, w, logits, batch, T, P, nullptr);                                 \
+  }                                                                                            \
+  extern "C" __device__ const int dsa_indexer_fp8_##NAME##_smem_q##NQ =                        \
       ix12_smem(NQ, IX12B_STAGES, 2 * IX_BK);
-DSA_INDEXER_V12B(v12b, 1, false)
-DSA_INDEXER_V12B(v12b, 2, false)
+DSA_INDEXER_V12B(v12b, 1, false, 0)
+DSA_INDEXER_V12B(v12b, 2, false, 0)
 // Rounds idx13 / idx14: v12b with its group maxima from warps of the producer warpgroup
 // (ix13_maxima): v13bs (one warp, which also stores the logits) and v14g3e (three warps, items
 // dealt round robin, the consumers storing the logits as v12b, each staging slot released on its
 // key stage's empty barrier: MW = 3, MEMPTY). v12b's launch and maps, v8g's parameters; shared
 // memory dsa_indexer_fp8_<name>_smem_q<NQ> (equal for both). PP: as v12b's (the driver's v14pp).
-#define DSA_INDEXER_V13(NAME, NQ, GMAX, MW, MEMPTY, PP)                                            \
-  extern "C" __global__ void __launch_bounds__(IX8_THREADS, 1) dsa_indexer_fp8_##NAME##_q##NQ(     \
-      const __grid_constant__ CUtensorMap qMap, const __grid_constant__ CUtensorMap kMap,          \
-      const __grid_constant__ CUtensorMap sMap, const float* __restrict__ w,                       \
-      float* __restrict__ logits, int batch, int T, int P, float* __restrict__ gmax) {             \
-    indexer_v8_body<NQ, GMAX, IX12B_STAGES, 2 * IX_BK, MW, MEMPTY, PP>(&qMap, &kMap, &sMap, w,     \
-                                                                       logits, batch, T, P, gmax); \
-  }                                                                                                \
-  extern "C" __device__ const int dsa_indexer_fp8_##NAME##_smem_q##NQ =                            \
+#define DSA_INDEXER_V13(NAME, NQ, GMAX, MW, MEMPTY, PP, FORM)                                  \
+  extern "C" __global__ void __launch_bounds__(IX8_THREADS, 1) dsa_indexer_fp8_##NAME##_q##NQ( \
+      const __grid_constant__ CUtensorMap qMap, const __grid_constant__ CUtensorMap kMap,      \
+      const __grid_constant__ CUtensorMap sMap, const float* __restrict__ w,                   \
+      float* __restrict__ logits, int batch, int T, int P, float* __restrict__ gmax) {         \
+    indexer_v8_body<NQ, GMAX, IX12B_STAGES, 2 * IX_BK, MW, MEMPTY, PP, ix_form(NQ, FORM)>(     \
+        &qMap, &kMap, &sMap, w, logits, batch, T, P, gmax);                                    \
+  }                                                                                            \
+  extern "C" __device__ const int dsa_indexer_fp8_##NAME##_smem_q##NQ =                        \
       ix13_smem(NQ, IX12B_STAGES, 2 * IX_BK);
-DSA_INDEXER_V13(v13bs, 1, 5, 1, false, false)
-DSA_INDEXER_V13(v13bs, 2, 5, 1, false, false)
-DSA_INDEXER_V13(v14g3e, 1, 4, 3, true, false)
-DSA_INDEXER_V13(v14g3e, 2, 4, 3, true, false)
+DSA_INDEXER_V13(v13bs, 1, 5, 1, false, false, 0)
+DSA_INDEXER_V13(v13bs, 2, 5, 1, false, false, 0)
+DSA_INDEXER_V13(v14g3e, 1, 4, 3, true, false, 0)
+DSA_INDEXER_V13(v14g3e, 2, 4, 3, true, false, 0)
+// Rounds idx27-idx34's v17: v12b with three consumer warpgroups on 192-key stages (SPAN = 192; each
+// warpgroup one item's chain: wait, products, head sums, stores; round idx26's stamps put v12b's
+// two chains at ~1270 cycles an item with the tensor core busy ~500 of them), each query's products
+// in a commit group of its own (IX_SPLIT), and v13bs's maxima warps (three, MEMPTY), which also
+// store the logits (GMAX 5): 1.15x v12b at 64 x 2 @128K (v17n, the same without maxima: 1.23x).
+// v12b's maps with v17's boxes (192 keys, 196 scales), dsa_indexer_fp8_v17_threads threads.
+// DSA_INDEXER_V17X: the driver's forms (GMAX 0: no maxima; 4: the consumers store the logits).
+#define DSA_INDEXER_V17X(NAME, NQ, SPAN, STAGES, FORM, GMAX)                                  \
+  extern "C" __global__ void __launch_bounds__(128 * (SPAN / IX_BK + 1), 1)                   \
+      dsa_indexer_fp8_##NAME##_q##NQ(                                                         \
+          const __grid_constant__ CUtensorMap qMap, const __grid_constant__ CUtensorMap kMap, \
+          const __grid_constant__ CUtensorMap sMap, const float* __restrict__ w,              \
+          float* __restrict__ logits, int batch, int T, int P, float* __restrict__ gmax) {    \
+    indexer_v8_body<NQ, GMAX, STAGES, SPAN, GMAX >= 4 ? 3 : 1, GMAX >= 4, false,              \
+                    ix_form(NQ, FORM)>(&qMap, &kMap, &sMap, w, logits, batch, T, P, gmax);    \
+  }                                                                                           \
+  extern "C" __device__ const int dsa_indexer_fp8_##NAME##_smem_q##NQ =                       \
+      GMAX >= 4 ? ix13_smem(NQ, STAGES, SPAN) : ix12_smem(NQ, STAGES, SPAN);
+constexpr int IX17_SPAN = 3 * IX_BK;  // v17: keys per stage, one 64-key block per consumer
+constexpr int IX17_STAGES = 4;        // 4 x 24 KB of keys (5 and 6 stages were no faster)
+DSA_INDEXER_V17X(v17, 1, IX17_SPAN, IX17_STAGES, IX_SPLIT, 5)
+DSA_INDEXER_V17X(v17, 2, IX17_SPAN, IX17_STAGES, IX_SPLIT, 5)
+extern "C" __device__ const int dsa_indexer_fp8_v17_threads = 128 * (IX17_SPAN / IX_BK + 1);
+extern "C" __device__ const int dsa_indexer_fp8_v17_key_box = IX17_SPAN;
+extern "C" __device__ const int dsa_indexer_fp8_v17_scale_box = ix12_sbox(IX17_SPAN);
 // v12b / v13bs / v14g3e's map boxes: kMap 128 keys, sMap 132 floats (v8 / v8g / v8h: 64 and 68).
 extern "C" __device__ const int dsa_indexer_fp8_v12b_key_box = 2 * IX_BK;
 extern "C" __device__ const int dsa_indexer_fp8_v12b_scale_box = ix12_sbox(2 * IX_BK);

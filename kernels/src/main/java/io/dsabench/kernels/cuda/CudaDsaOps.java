@@ -119,7 +119,7 @@ final class CudaDsaOps {
           IndexerVersion.forShape(IndexerVersion.version(), op.batch(), op.tokensPerSeq());
       switch (version) {
         case "v6", "v6g" -> indexerV6(op, site, version);
-        case "v8", "v8g", "v8h", "v12b", "v13bs", "v14g3e" -> indexerV8(op, site, version);
+        case "v8", "v8g", "v8h", "v12b", "v13bs", "v14g3e", "v17" -> indexerV8(op, site, version);
         default -> indexerWgmma(op, site);
       }
       return;
@@ -240,7 +240,9 @@ final class CudaDsaOps {
   // Four queries per CTA (T >= 4) run v6's kernel on v2's grid, as v8 has no 4-query kernel.
   // Round idx12's v12b is v8's launch with its own shared memory export, 128 keys per TMA box and
   // the scale box of its own export; round idx13's v13bs and round idx14's v14g3e are v12b's launch
-  // with the maxima buffer (v8g's arguments) and their own shared memory export.
+  // with the maxima buffer (v8g's arguments) and their own shared memory export; v17 (rounds
+  // idx25-idx34) is v13bs's launch with its own exports for the boxes (192 keys, 196 scales) and
+  // the threads (three consumer warpgroups and the producer's: 512).
   private void indexerV8(Ops.Indexer op, String site, String version) {
     int nq = wgmmaQueriesPerCta(op.tokensPerSeq());
     if (nq > 2) {
@@ -250,8 +252,12 @@ final class CudaDsaOps {
     String module = "sm90/indexer/fp8";
     boolean groupMaxima = IndexerVersion.writesGroupMaxima(version);
     boolean span128 = !version.startsWith("v8");
-    int keyBox = span128 ? constant(module, "dsa_indexer_fp8_v12b_key_box", site) : 64;
-    String scaleBox = span128 ? "dsa_indexer_fp8_v12b_scale_box" : "dsa_indexer_fp8_v8_scale_box";
+    String boxes = version.equals("v17") ? "v17" : "v12b";
+    int keyBox = span128 ? constant(module, "dsa_indexer_fp8_" + boxes + "_key_box", site) : 64;
+    String scaleBox =
+        span128 ? "dsa_indexer_fp8_" + boxes + "_scale_box" : "dsa_indexer_fp8_v8_scale_box";
+    String threads =
+        version.equals("v17") ? "dsa_indexer_fp8_v17_threads" : "dsa_indexer_fp8_v8_threads";
     String smem = "dsa_indexer_fp8_" + (span128 ? version : "v8") + "_smem_q" + nq;
     int batch = op.batch();
     int tokens = op.tokensPerSeq();
@@ -323,7 +329,7 @@ final class CudaDsaOps {
         new int[] {
           backend.smCount() * constant(module, "dsa_indexer_fp8_v8_ctas_per_sm", site), 1, 1
         },
-        new int[] {constant(module, "dsa_indexer_fp8_v8_threads", site), 1, 1},
+        new int[] {constant(module, threads, site), 1, 1},
         constant(module, smem, site),
         groupMaxima ? args : Arrays.copyOf(args, 8));
     if (groupMaxima) {
@@ -387,7 +393,8 @@ final class CudaDsaOps {
       version = "gmax2";
     }
     if (version.equals("gmax2") || version.equals("gmax3")) {
-      // Only on group maxima written by an indexer g variant (v6g, v8g, v8h, v13bs, v14g3e) for
+      // Only on group maxima written by an indexer g variant (v6g, v8g, v8h, v13bs, v14g3e, v17)
+      // for
       // these very logits, nothing written since (stale maxima could hide a winner); otherwise v10.
       CudaBuffer logits = CudaBackend.cuda(op.logits(), "logits");
       GroupMaximaOf g = gmaxValid.get(logits);

@@ -16,10 +16,12 @@ import java.util.List;
  * with the group maxima and the logits' stores made by an otherwise idle warp of the producer
  * warpgroup from logits the consumers stage in shared memory) and round idx14's {@code v14g3e} (the
  * group maxima over three such warps, the consumers storing the logits, each staging slot released
- * on its key stage's empty barrier). System property {@code dsabench.cuda.indexer}. The bf16
- * indexer and other GPUs always run the portable mma.sync kernels. (Versions 3, 4, 5 / 5g, 7 / 7g,
- * 9 / 9g, v8's variants v8c / v8i / v8ci, v12p / v12g / v12pg / v12bg, v13bg and v14g3 / v14g1e /
- * v14s3e lost on the H200 and left the sources: kernels/NOTES.md says where they are.)
+ * on its key stage's empty barrier) and rounds idx25-idx34's {@code v17} (v13bs's roles on three
+ * consumer warpgroups and 192-key stages, each query's products in a commit group of its own, three
+ * maxima warps storing the logits and the maxima). System property {@code dsabench.cuda.indexer}.
+ * The bf16 indexer and other GPUs always run the portable mma.sync kernels. (Versions 3, 4, 5 / 5g,
+ * 7 / 7g, 9 / 9g, v8's variants v8c / v8i / v8ci, v12p / v12g / v12pg / v12bg, v13bg and v14g3 /
+ * v14g1e / v14s3e lost on the H200 and left the sources: kernels/NOTES.md says where they are.)
  */
 final class IndexerVersion {
   static final String PROPERTY = "dsabench.cuda.indexer";
@@ -27,20 +29,20 @@ final class IndexerVersion {
   static final String DEFAULT_VERSION = "auto";
 
   static final List<String> VERSIONS =
-      List.of("auto", "v2", "v6", "v6g", "v8", "v8g", "v8h", "v12b", "v13bs", "v14g3e");
+      List.of("auto", "v2", "v6", "v6g", "v8", "v8g", "v8h", "v12b", "v13bs", "v14g3e", "v17");
 
   /**
    * The kernel {@code version} means for a launch of {@code batch} sequences of {@code
    * tokensPerSeq} query tokens: itself, or for {@code auto} the fastest pipeline on the H200 rounds
-   * of 2026-11-30 (kernels/NOTES.md, rounds idx6, idx7, idx8, idx12, idx13, idx14; standalone
+   * of 2026-11-30 and 12-01 (kernels/NOTES.md, rounds idx6-idx14 and idx25-idx34; standalone
    * driver, medians of interleaved event times). Up to 128 query rows of one or two tokens, a g
    * form of v12b (v8 with one 128-key TMA box per stage), whose 8-key group maxima let top-k gmax3
    * read a fraction of the logits: one token, v13bs (the producer warpgroup's idle warp stores the
    * logits and the maxima: 1.005× v12b at 64 × 1 on 128K, and with gmax3 1.068× v12b + v10); two
-   * tokens, v14g3e (the maxima over three idle warps, staging slots released on the stages' empty
-   * barriers: 0.981× v12b at 64 × 2 on 128K, top-k 37 µs against v10's 46 in the driver's pipe).
-   * More rows of one token, v6; otherwise v2 (128 × 2: v12b 0.73, v8 0.77 and v6 0.74 against v2's
-   * 0.70 in round idx8; prefill chunks: v2 8.9 ms at 4096 × 128K against v6's 9.5).
+   * tokens, v17 (three consumer warpgroups, split commit groups, the maxima warps storing logits
+   * and maxima: 1.15× v12b at 64 × 2 on 128K, where v14g3e ran 0.98×). More rows of one token, v6;
+   * otherwise v2 (128 × 2: v12b 0.73, v8 0.77 and v6 0.74 against v2's 0.70 in round idx8; prefill
+   * chunks: v2 8.9 ms at 4096 × 128K against v6's 9.5).
    */
   static String forShape(String version, int batch, int tokensPerSeq) {
     if (!version.equals("auto")) {
@@ -51,7 +53,7 @@ final class IndexerVersion {
       return "v13bs";
     }
     if (tokensPerSeq == 2 && rows <= 128) {
-      return "v14g3e";
+      return "v17";
     }
     if (tokensPerSeq == 1) {
       return "v6";
@@ -64,7 +66,8 @@ final class IndexerVersion {
     return version.endsWith("g")
         || version.equals("v8h")
         || version.equals("v13bs")
-        || version.equals("v14g3e");
+        || version.equals("v14g3e")
+        || version.equals("v17");
   }
 
   private IndexerVersion() {}
