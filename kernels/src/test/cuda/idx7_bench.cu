@@ -1258,7 +1258,8 @@ int main(int argc, char** argv) {
   } else {
     fprintf(stderr,
             "usage: idx7_bench check|indexer|prefill|idx9|javalike|pipe3|idx12|idx13|pipe13|idx14|"
-            "pipe14 [v2,v6,v6g,v8,v8g,v8h,v12b,v13bs,v14g3e]\n");
+            "pipe14|idx21|pipe21|idx34|pipe34|trace (a -DIX8_DIAG_TRACE build) "
+            "[v2,v6,v6g,v8,v8g,v8h,v12b,v13bs,v14g3e,v12bp,v14pp,v17,v17n,v17g]\n");
     return 2;
   }
   printf("SUMMARY %s: %s (%d failed)\n", mode.c_str(), g_fail ? "CHECKS FAILED" : "checks passed",

@@ -1,18 +1,20 @@
 #!/usr/bin/env bash
 # Device round for the persistent fp8 indexers of sm90/indexer/fp8.cu (issue 16; the latest round,
 # idx14, kept as the parametrised one when rounds idx7 / idx9 / idx12 / idx13 and their losing
-# candidates left the sources). CANDS (default: v6 v6g v8 v8g v8h v12b v13bs v14g3e) are checked,
+# candidates left the sources). CANDS (default: v6 v6g v8 v8g v8h v12b v13bs v14g3e v17 v17n v17g) are checked,
 # each in its own process (idx7_bench's 16 cases: CPU reference, logits bit for bit v2's, maxima
 # exact); v12b (the plain form) and the shipped decode g forms v13bs (one token) and v14g3e (two
 # tokens) among the passing ones are timed at 64 x 2 and 64 x 1 @128K and 64 x 2 @32K (idx7_bench
 # mode idx14: 5 interleaved rounds per shape, medians, ratios to v12b, each checked bit for bit at
 # the shape first), then the pipe v12b + v10 against v13bs / v14g3e + gmax3 at 64 x 2 @128K (mode
-# pipe14). A new candidate: add it to idx7_bench's tables and to those two modes, and pass it in
+# pipe14), then the two-token forms v17 / v17n / v17g against v12b and v14g3e at 64 x 2 @32K / @128K
+# and 32 x 2 @128K (mode idx34, rounds idx25-idx34; the checked ones among them). A new candidate:
+# add it to idx7_bench's tables and to those modes, and pass it in
 # CANDS. Run from the repo root on the GPU machine with $OUT set; no Java. Builds idx7_bench twice
 # (timing build; check build whose mbarrier waits give up after 2 s) and the fp8.cu cubin in
 # parallel; records ptxas lines and SASS counts. Everything into $OUT/idx14.txt; a summary ends
 # stdout. Every run under `timeout`; a failing one does not stop the others. ~45 s (build ~25 s,
-# runs ~20 s), 120 at most.
+# runs ~30 s), 130 at most.
 set -uo pipefail
 : "${OUT:?set OUT to the output folder}"
 mkdir -p "$OUT"
@@ -37,12 +39,12 @@ wait
   echo "== build ($((SECONDS - start)) s)"
   grep -E "error|warning" "$tmp/b1.txt" "$tmp/b2.txt" "$tmp/fp8.ptxas"
   echo "-- ptxas (shipped flags), v12b / v13 kernels; a 'serialized' line is a bug"
-  grep -E "Compiling entry|registers|spill|serialized" "$tmp/fp8.ptxas" | grep -A2 -E "_v12b_|_v13|_v14" | sed "s/^ptxas info *: //"
+  grep -E "Compiling entry|registers|spill|serialized" "$tmp/fp8.ptxas" | grep -A2 -E "_v12b_|_v13|_v14|_v17" | sed "s/^ptxas info *: //"
   cuobjdump --dump-sass "$tmp/fp8.cubin" >"$tmp/fp8.sass" 2>&1 || echo "cuobjdump failed"
   echo "-- SASS counts (v12b / v13 / v14 kernels; TMA = UTMALDG + UBLKCP, the producer's copies; STS/LDS shared stores/loads)"
   awk '
     /Function : /{f=$3}
-    f ~ /_v12b_|_v13|_v14/ && /        \/\*[0-9a-f]+\*\//{
+    f ~ /_v12b_|_v13|_v14|_v17/ && /        \/\*[0-9a-f]+\*\//{
       n[f]++
       if ($0 ~ /QGMMA/) q[f]++; if ($0 ~ /HMMA/) hm[f]++; if ($0 ~ /LDL|STL/) l[f]++
       if ($0 ~ /SHFL/) sh[f]++; if ($0 ~ /REDUX/) rx[f]++; if ($0 ~ /FMNMX/) mx[f]++
@@ -74,7 +76,7 @@ collect() {  # collect NAME RC: one finished run's output into the log and the s
   echo "$1 -> exit $rc" >>"$tmp/status.txt"
 }
 # Checks: one process per candidate (a launch error ends its process), all at once.
-cands="${CANDS:-v6 v6g v8 v8g v8h v12b v13bs v14g3e}"
+cands="${CANDS:-v6 v6g v8 v8g v8h v12b v13bs v14g3e v17 v17n v17g}"
 declare -A pid
 for c in $cands; do
   timeout 60 "$tmp/check" check "$c" >"$tmp/run-check-$c.txt" 2>&1 &
@@ -100,15 +102,22 @@ if [ -n "$timed" ] && [ $((SECONDS - start)) -lt 90 ]; then
 else
   echo "pipe14 skipped (at $((SECONDS - start)) s)" | tee -a "$log"
 fi
+# Rounds idx25-idx34: the two-token forms (v17 and its forms against v12b / v14g3e).
+if [ -n "$timed" ] && [ $((SECONDS - start)) -lt 100 ]; then
+  timeout 30 "$tmp/bench" idx34 "$timed" >"$tmp/run-idx34.txt" 2>&1
+  collect idx34 $?
+else
+  echo "idx34 skipped (at $((SECONDS - start)) s)" | tee -a "$log"
+fi
 nvidia-smi --query-gpu=clocks.sm,temperature.gpu,power.draw --format=csv >>"$log" 2>&1
 
 {
   echo "== SUMMARY (round-idx14, $((SECONDS - start)) s; details in idx14.txt)"
-  grep -E "^sass " "$log" | grep -E "_v12b_|_v13|_v14"
+  grep -E "^sass " "$log" | grep -E "_v12b_|_v13|_v14|_v17"
   awk '
     /Compiling entry/ { f = $0; sub(/.*function .\047?/, "", f); sub(/\047.*/, "", f) }
     /spill stores/ { sp = $5 "+" $9 " spill bytes" }
-    /Used [0-9]+ registers/ { if (f ~ /_v12b_|_v13|_v14/) printf "ptxas %s: %s registers, %s\n", f, $5, sp }
+    /Used [0-9]+ registers/ { if (f ~ /_v12b_|_v13|_v14|_v17/) printf "ptxas %s: %s registers, %s\n", f, $5, sp }
     /serialized/ { print "ptxas SERIALIZED: " $0 }' "$tmp/fp8.ptxas" | sort
   sed 's/^/run: /' "$tmp/status.txt"
   if grep -qvE "exit [01]$" "$tmp/status.txt"; then echo "RUN ERRORS: a run above crashed or timed out (see idx14.txt)"; fi
