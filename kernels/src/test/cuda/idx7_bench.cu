@@ -282,7 +282,7 @@ static Cand g_cands[] = {
     // Rounds idx27-idx34: three consumer warpgroups (v17 shipped; v17n no maxima; v17g the
     // consumers storing the logits).
     {"v17", true, {}, {nullptr, nullptr, dsa_indexer_fp8_v6g_q4}, {0, 0, 0}, true},
-    {"v17n", true, {}, {nullptr, nullptr, dsa_indexer_fp8_v6g_q4}, {0, 0, 0}, true},
+    {"v17n", false, {nullptr, nullptr, dsa_indexer_fp8_v6_q4}, {}, {0, 0, 0}, true},
     {"v17g", true, {}, {nullptr, nullptr, dsa_indexer_fp8_v6g_q4}, {0, 0, 0}, true},
 };
 // The persistent kernels' q1 / q2 entries (v8's launch: tensor maps, one CTA per SM); span: the
@@ -546,7 +546,7 @@ static void run(const Cand& c, const uint8_t* q, const float* w, const uint8_t* 
     const V8Maps& m = v8_maps(q, k, ks, batch, T, P, pk.span);
     const int grid = g_v8_grid_override > 0 ? g_v8_grid_override : g_sms * perSm;
     const int smem = pk.smemBytes[i];
-    if (c.gm) {
+    if (c.gm || !pk.k[i]) {  // v17n: v17's entry signature (a maxima pointer it never writes)
       pk.g[i]<<<grid, pk.threads, smem>>>(m.qm, m.km, m.sm, w, lg, batch, T, P,
                                           ensure_gmax((size_t)batch * T, P));
     } else {
