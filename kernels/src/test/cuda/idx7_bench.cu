@@ -1107,20 +1107,25 @@ static void trace_cands(const std::vector<std::string>& names) {
     std::vector<int> roles;
     for (int r = 0; r < nc; r++) roles.push_back(r);
     roles.push_back(4);
+    if (c->gm && nc == 3) roles.push_back(3);  // the first maxima warp (its items: 0, MW, ...)
     for (int r : roles) {
-      const int np = r < 4 ? 6 : 2;
+      const bool mx = r == 3 && nc == 3;  // a maxima warp: every third item, 3 phases
+      const int np = mx ? 3 : r < 4 ? 6 : 2, step = mx ? 3 : 1;
       double sum[8] = {}, per = 0;
       int cnt = 0;
       for (int cta = 0; cta < 4; cta++)
-        for (int li = 32; li < items - 32 && li < 511; li++) {
+        for (int li = 33; li < items - 32 && li + step < 512; li += step) {
           const unsigned* t = &h[((cta * 5 + r) * 512 + li) * 8];
-          const unsigned* t1 = t + 8;
+          const unsigned* t1 = t + 8 * step;
           for (int k = 0; k < np; k++) sum[k] += (double)(unsigned)(t[k + 1] - t[k]);
           per += (double)(unsigned)(t1[0] - t[0]);
           cnt++;
         }
       printf("TRACE %s %s%d period %.0f cycles/item (%.0f per 128 keys); phases", n.c_str(),
-             r < 4 ? "wg" : "prod", r < 4 ? r : 0, per / cnt, per / cnt * 128 / span);
+             mx      ? "maxima"
+             : r < 4 ? "wg"
+                     : "prod",
+             r < 4 && !mx ? r : 0, per / cnt / step, per / cnt / step * 128 / span);
       for (int k = 0; k < np; k++) printf(" %d-%d:%.0f", k, k + 1, sum[k] / cnt);
       printf("\n");
     }

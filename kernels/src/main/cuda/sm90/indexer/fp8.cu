@@ -491,7 +491,12 @@ __device__ __forceinline__ void ix13_maxima(const float* sStg, uint32_t ready0, 
   const bool vec = (P & 3) == 0;
   for (int li = first; li < n; li += MW) {
     const int s = li % STAGES;
+#ifdef IX8_DIAG_TRACE
+    unsigned tr[8] = {};
+#endif
+    IX8_TR(0);
     ix8_wait(ready0 + s * 8, li / STAGES, IX8_LREADY, s, li, n);
+    IX8_TR(1);
     float4 x[CH][NQ];
     float m[CH][NQ];
 #pragma unroll
@@ -510,6 +515,7 @@ __device__ __forceinline__ void ix13_maxima(const float* sStg, uint32_t ready0, 
     // The loads' values are consumed above, so the slot's reads are done: the consumers may
     // overwrite it (the arrive releases them, too).
     dsa::sm90::mbar_arrive(free0 + s * 8);
+    IX8_TR(2);
 #pragma unroll
     for (int ch = 0; ch < CH; ch++)
 #pragma unroll
@@ -548,6 +554,13 @@ __device__ __forceinline__ void ix13_maxima(const float* sStg, uint32_t ready0, 
         }
       }
     }
+    IX8_TR(3);
+#ifdef IX8_DIAG_TRACE  // the first maxima warp as role 3 (its items: first, first + MW, ...)
+    if (ix8_trace != nullptr && blockIdx.x < 4 && lane == 0 && first == 0 && li < 512) {
+      unsigned* p_ = ix8_trace + ((blockIdx.x * 5 + 3) * 512 + li) * 8;
+      for (int k_ = 0; k_ < 8; k_++) p_[k_] = tr[k_];
+    }
+#endif
     if constexpr (MW == 1) {
       if (++blk == NB) {
         blk = 0;
