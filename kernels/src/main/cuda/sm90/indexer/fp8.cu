@@ -591,15 +591,16 @@ __host__ __device__ constexpr int ix_form(int nq, int form) { return nq == 2 ? f
 // read as zeros); sMap [batch * P] fp32, box IX8_SBOX (dsa_indexer_fp8_v8_scale_box).
 // GMAX: 0 none (v8, v12b), 1 each item's maxima in its own epilogue (v8g), 2 finished under the
 // next item's products (v8h), 4 by maxima warps of the producer warpgroup from logits staged in
-// shared memory (v14g3e; SPAN = 128 only), 5 as 4 with that warp also storing the logits (v13bs).
+// shared memory (v14g3e, v17g), 5 as 4 with that warp also storing the logits (v13bs, v17).
 // (3, v12*g's maxima by redux.sync, lost and left.)
 // SPAN: round idx12's producer knob (above ix12_smem); kMap's box is SPAN keys and sMap's
-// ix12_sbox(SPAN) floats.
+// ix12_sbox(SPAN) floats; with SPAN > 64 every stage is read by SPAN / 64 consumer warpgroups
+// (v12b: 2, v17: 3).
 // MW, MEMPTY (round idx14; v13bs: 1, false; v14g3e: 3, true): MW maxima warps (warps 1 .. MW of the
 // producer warpgroup; item li is warp 1 + li % MW's); MEMPTY: the maxima warp releases a staging
-// slot by arriving on the stage's empty barrier (256 + 32 arrivals) instead of a free barrier. The
-// producer refills a stage only after that, and a consumer writes slot s for item li only after
-// stage s's keys for li landed, so the consumers need no free test or wait at all.
+// slot by arriving on the stage's empty barrier (128 per consumer + 32 arrivals) instead of a free
+// barrier. The producer refills a stage only after that, and a consumer writes slot s for item li
+// only after stage s's keys for li landed, so the consumers need no free test or wait at all.
 // PP (round idx21, driver candidates; SHARED only): the two consumers issue their products in turn,
 // warpgroup 0 first, through two named barriers (FA3's ping-pong): both read every stage, so
 // without it they leave the same full-barrier wait together, their wgmmas share each SM
@@ -615,7 +616,7 @@ __device__ __forceinline__ void indexer_v8_body(const CUtensorMap* qMap, const C
                                                 float* __restrict__ gmax) {
   static_assert(NQ <= 2, "v8 keeps the head weights in registers: NQ <= 2");
   // Consumer warpgroups: v8's two, or (SHARED) one per 64 keys of a stage (v12b: 2; round idx27's
-  // v17: 3 or 4, each with fewer registers).
+  // v17: 3, each with fewer registers; four lost in round idx27).
   constexpr int NC = SPAN == IX_BK ? IX8_CONSUMERS : SPAN / IX_BK;
   static_assert(SPAN != IX_BK || STAGES % NC == 0, "stage reuse must stay within one consumer");
   static_assert(GMAX != 3, "v12*g's redux maxima left the sources");
