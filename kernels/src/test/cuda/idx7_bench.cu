@@ -64,10 +64,10 @@
 // 10-stage ring, consumer maxima in turn, named-barrier "ready" for the maxima warps, v13bs in
 // turn, one or two maxima warps, free barriers instead of MEMPTY, and a try_wait suspend hint;
 // they lost and left: kernels/NOTES.md.)
-DSA_INDEXER_V12B(v12bp, 1, true, 0)
-DSA_INDEXER_V12B(v12bp, 2, true, 0)
-DSA_INDEXER_V13(v14pp, 1, 4, 3, true, true, 0)
-DSA_INDEXER_V13(v14pp, 2, 4, 3, true, true, 0)
+DSA_INDEXER_V12B(v12bp, 1, true)
+DSA_INDEXER_V12B(v12bp, 2, true)
+DSA_INDEXER_V13(v14pp, 1, 4, 3, true, true)
+DSA_INDEXER_V13(v14pp, 2, 4, 3, true, true)
 // Rounds idx27-idx34's forms of v17 beside the shipped one (driver only): v17n without maxima, v17g
 // with the consumers storing the logits (v14g3e's maxima warps). (The rounds also timed v12b /
 // v14g3e / v17 with ReLU on the FMA pipe, one arrival per warp, four consumers, more stages, one or
@@ -294,11 +294,11 @@ struct Persistent {
   const int* smem[2];
   int span;
   int smemBytes[2];
-  int threads = 0;  // v8's, or v17's: 128 per 64 keys of the span + the producer's
+  int threads = 0;  // the launch's: v8's export, or v17's for its 192-key stages (v17, v17n, v17g)
 };
 static int read_const(const int& sym);
 static int pers_threads(const Persistent& p) {
-  return p.span > 128 ? 128 * (p.span / 64 + 1) : read_const(dsa_indexer_fp8_v8_threads);
+  return read_const(p.span == 192 ? dsa_indexer_fp8_v17_threads : dsa_indexer_fp8_v8_threads);
 }
 static Persistent g_pers[] = {
     {"v8",
@@ -395,19 +395,20 @@ static void setup_cands() {
   g_v8_smem[0] = read_const(dsa_indexer_fp8_v8_smem_q1);
   g_v8_smem[1] = read_const(dsa_indexer_fp8_v8_smem_q2);
   g_v8_threads = read_const(dsa_indexer_fp8_v8_threads);
-  for (Persistent& p : g_pers)
+  for (Persistent& p : g_pers) {
+    p.threads = pers_threads(p);
     for (int i = 0; i < 2; i++) {
       p.smemBytes[i] = read_const(*p.smem[i]);
       const void* f = p.k[i] ? (const void*)p.k[i] : (const void*)p.g[i];
       CK(cudaFuncSetAttribute(f, cudaFuncAttributeMaxDynamicSharedMemorySize, p.smemBytes[i]));
       int o = 0;
-      p.threads = pers_threads(p);
       CK(cudaOccupancyMaxActiveBlocksPerMultiprocessor(&o, f, p.threads, p.smemBytes[i]));
       if (i == 1 || !strncmp(p.name, "v12", 3) || !strncmp(p.name, "v13", 3) ||
           !strncmp(p.name, "v14", 3))
         printf("occupancy: %s q%d %d CTA/SM (smem %d, span %d)\n", p.name, i + 1, o, p.smemBytes[i],
                p.span);
     }
+  }
   int o8 = 0;
   CK(cudaOccupancyMaxActiveBlocksPerMultiprocessor(&o8, dsa_indexer_fp8_v8g_q2, g_v8_threads,
                                                    g_v8_smem[1]));
@@ -517,10 +518,14 @@ static const V8Maps& v8_maps(const uint8_t* q, const uint8_t* k, const float* ks
   }
   {  // k [batch, P, 128] e4m3, box 64 keys of one sequence (v12b: 128, its export)
     static const int kbox128 = read_const(dsa_indexer_fp8_v12b_key_box);
+    static const int kbox192 = read_const(dsa_indexer_fp8_v17_key_box);
     const cuuint64_t d[3] = {128, (cuuint64_t)P, (cuuint64_t)batch};
     const cuuint64_t st[2] = {128, (cuuint64_t)P * 128};
-    // (round idx27's v17: span keys)
-    const cuuint32_t bx[3] = {128, (cuuint32_t)(span == 64 ? 64 : span == 128 ? kbox128 : span), 1};
+    const cuuint32_t bx[3] = {128,
+                              (cuuint32_t)(span == 64    ? 64
+                                           : span == 128 ? kbox128
+                                                         : kbox192),
+                              1};
     m.km =
         encode(CU_TENSOR_MAP_DATA_TYPE_UINT8, (void*)k, 3, d, st, bx, CU_TENSOR_MAP_SWIZZLE_128B);
   }
@@ -528,9 +533,9 @@ static const V8Maps& v8_maps(const uint8_t* q, const uint8_t* k, const float* ks
      // 16-byte-aligned float, as TMA requires)
     static const int sbox = read_const(dsa_indexer_fp8_v8_scale_box);
     static const int sbox128 = read_const(dsa_indexer_fp8_v12b_scale_box);
+    static const int sbox192 = read_const(dsa_indexer_fp8_v17_scale_box);
     const cuuint64_t d[1] = {(cuuint64_t)batch * P};
-    // (v17: span + 4)
-    const cuuint32_t bx[1] = {(cuuint32_t)(span == 64 ? sbox : span == 128 ? sbox128 : span + 4)};
+    const cuuint32_t bx[1] = {(cuuint32_t)(span == 64 ? sbox : span == 128 ? sbox128 : sbox192)};
     m.sm = encode(CU_TENSOR_MAP_DATA_TYPE_FLOAT32, (void*)ks, 1, d, nullptr, bx,
                   CU_TENSOR_MAP_SWIZZLE_NONE);
   }
@@ -1079,8 +1084,9 @@ static void bench_idx12(int batch, int T, int P, const std::vector<std::string>&
 }
 
 // Round idx26 (trace builds, -DIX8_DIAG_TRACE): each candidate's per-item phase stamps at 64 x 2
-// @128K (thread 0 of each consumer warpgroup and the producer, CTAs 0..3), as mean cycles per
-// phase over items 32 .. n-32, and CTA 0's items 200..207 raw.
+// @128K (thread 0 of each consumer warpgroup, of the producer and, with three consumers, of the
+// first maxima warp; CTAs 0..3), as mean cycles per phase over items 33 .. n-32, and CTA 0's items
+// 100..103 raw (of them, the maxima warp's own).
 #ifdef IX8_DIAG_TRACE
 static void trace_cands(const std::vector<std::string>& names) {
   const int batch = 64, T = 2, P = 131072;
@@ -1092,7 +1098,7 @@ static void trace_cands(const std::vector<std::string>& names) {
   for (const std::string& n : names) {
     Cand* c = cand(n);
     if (!c || !enabled(n)) continue;
-    const int nc = pers(c->name).span > 128 ? pers(c->name).span / 64 : 2;
+    const int nc = pers(c->name).threads / 128 - 1;  // consumer warpgroups
     unsigned* none = nullptr;
     CK(cudaMemcpyToSymbol(ix8_trace, &none, sizeof none));
     for (int i = 0; i < 3; i++) run(*c, in.q, in.w, in.k, in.ks, in.lg, batch, T, P);
@@ -1131,9 +1137,11 @@ static void trace_cands(const std::vector<std::string>& names) {
     }
     for (int li = 100; li < 104; li++)
       for (int r : roles) {
+        const bool mx = r == 3 && nc == 3;
+        if (mx && li % 3 != 0) continue;  // a maxima warp stamps only its own items
         const unsigned* t = &h[(r * 512 + li) * 8];
         printf("TRACE %s raw item %d role %d:", n.c_str(), li, r);
-        for (int k = 0; k < (r < 4 ? 7 : 3); k++)
+        for (int k = 0; k < (r == 4 ? 3 : mx ? 4 : 7); k++)
           printf(" %d", (int)(t[k] - h[(0 * 512 + 100) * 8]));
         printf("\n");
       }

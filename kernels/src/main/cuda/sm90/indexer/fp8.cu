@@ -411,20 +411,23 @@ __device__ __forceinline__ void ix8_wait(uint32_t bar, int phase, Ix8Wait kind, 
 }
 
 // Round idx26's diagnostic (driver builds only, -DIX8_DIAG_TRACE): SM clock stamps of each item's
-// phases, from thread 0 of each consumer warpgroup (role = warpgroup) and of the producer (role 4),
-// CTAs 0..3, items < 512: ix8_trace[((cta * 5 + role) * 512 + item) * 8 + phase].
+// phases, from thread 0 of each consumer warpgroup (role = warpgroup), of the first maxima warp
+// (role 3, with three consumers) and of the producer (role 4), CTAs 0..3, items < 512:
+// ix8_trace[((cta * 5 + role) * 512 + item) * 8 + phase].
 #ifdef IX8_DIAG_TRACE
 __device__ unsigned* ix8_trace = nullptr;
 #define IX8_TR(k) tr[k] = (unsigned)clock()
-#define IX8_TR_STORE(role, item)                                                            \
-  if (ix8_trace != nullptr && blockIdx.x < 4 && (threadIdx.x & 127) == 0 && (item) < 512) { \
-    unsigned* p_ = ix8_trace + ((blockIdx.x * 5 + (role)) * 512 + (item)) * 8;              \
-    for (int k_ = 0; k_ < 8; k_++) p_[k_] = tr[k_];                                         \
+// IX8_TR_STORE_IF: from the thread for which writer holds (IX8_TR_STORE: a warpgroup's thread 0).
+#define IX8_TR_STORE_IF(writer, role, item)                                    \
+  if (ix8_trace != nullptr && blockIdx.x < 4 && (writer) && (item) < 512) {    \
+    unsigned* p_ = ix8_trace + ((blockIdx.x * 5 + (role)) * 512 + (item)) * 8; \
+    for (int k_ = 0; k_ < 8; k_++) p_[k_] = tr[k_];                            \
   }
 #else
 #define IX8_TR(k)
-#define IX8_TR_STORE(role, item)
+#define IX8_TR_STORE_IF(writer, role, item)
 #endif
+#define IX8_TR_STORE(role, item) IX8_TR_STORE_IF((threadIdx.x & 127) == 0, role, item)
 
 // The group maximum of the 8 keys on the lanes that share (lane & 3): fmaxf's max.f32 over 3 xor
 // shuffles (v8g's arithmetic, so the same bits). Volatile asm keeps it where it is written, between
@@ -489,6 +492,8 @@ __device__ __forceinline__ void ix13_maxima(const float* sStg, uint32_t ready0, 
   constexpr int CH = (SPAN + 127) / 128;  // 128-key chunks of an item (round idx27's v17g: 2)
   const int gs = (P + 7) >> 3;
   const bool vec = (P & 3) == 0;
+  // Whether this lane holds keys of chunk ch (a last partial chunk, SPAN % 128 != 0, has fewer).
+  auto active = [&](int ch) { return SPAN % 128 == 0 || ch + 1 < CH || lane < (SPAN % 128) / 4; };
   for (int li = first; li < n; li += MW) {
     const int s = li % STAGES;
 #ifdef IX8_DIAG_TRACE
@@ -501,12 +506,10 @@ __device__ __forceinline__ void ix13_maxima(const float* sStg, uint32_t ready0, 
     float m[CH][NQ];
 #pragma unroll
     for (int ch = 0; ch < CH; ch++) {
-      // Lanes past a last partial chunk's keys (SPAN % 128 != 0) read nothing.
-      const bool active = SPAN % 128 == 0 || ch + 1 < CH || lane < (SPAN % 128) / 4;
 #pragma unroll
       for (int qi = 0; qi < NQ; qi++) {
         x[ch][qi] =
-            active
+            active(ch)
                 ? *reinterpret_cast<const float4*>(sStg + (s * NQ + qi) * ROW + ch * 128 + 4 * lane)
                 : make_float4(-INFINITY, -INFINITY, -INFINITY, -INFINITY);
         m[ch][qi] = fmaxf(fmaxf(x[ch][qi].x, x[ch][qi].y), fmaxf(x[ch][qi].z, x[ch][qi].w));
@@ -529,19 +532,17 @@ __device__ __forceinline__ void ix13_maxima(const float* sStg, uint32_t ready0, 
       if constexpr (NQ == 2) mv = (lane & 1) ? m[ch][1] : m[ch][0];
       const int t = t0 + qi;
       const int g = blk * (SPAN / 8) + ch * 16 + (lane >> 1);
-      const bool active = SPAN % 128 == 0 || ch + 1 < CH || lane < (SPAN % 128) / 4;
-      if (active && (NQ == 2 || (lane & 1) == 0) && t < T && g * 8 < P)
+      if (active(ch) && (NQ == 2 || (lane & 1) == 0) && t < T && g * 8 < P)
         gmax[(size_t)(b * T + t) * gs + g] = mv;
     }
     if constexpr (STORE) {
 #pragma unroll
       for (int ch = 0; ch < CH; ch++) {
         const int key0 = blk * SPAN + ch * 128 + 4 * lane;
-        const bool active = SPAN % 128 == 0 || ch + 1 < CH || lane < (SPAN % 128) / 4;
 #pragma unroll
         for (int qi = 0; qi < NQ; qi++) {
           const int t = t0 + qi;
-          if (!active || t >= T || key0 >= P) continue;
+          if (!active(ch) || t >= T || key0 >= P) continue;
           float* const dst = logits + (size_t)(b * T + t) * P + key0;
           if (vec) {  // P % 4 == 0: key0 + 4 <= P too
             *reinterpret_cast<float4*>(dst) = x[ch][qi];
@@ -555,12 +556,7 @@ __device__ __forceinline__ void ix13_maxima(const float* sStg, uint32_t ready0, 
       }
     }
     IX8_TR(3);
-#ifdef IX8_DIAG_TRACE  // the first maxima warp as role 3 (its items: first, first + MW, ...)
-    if (ix8_trace != nullptr && blockIdx.x < 4 && lane == 0 && first == 0 && li < 512) {
-      unsigned* p_ = ix8_trace + ((blockIdx.x * 5 + 3) * 512 + li) * 8;
-      for (int k_ = 0; k_ < 8; k_++) p_[k_] = tr[k_];
-    }
-#endif
+    IX8_TR_STORE_IF(lane == 0 && first == 0, 3, li);  // the first maxima warp as role 3
     if constexpr (MW == 1) {
       if (++blk == NB) {
         blk = 0;
@@ -1013,37 +1009,37 @@ DSA_INDEXER_V8(2)
 // Round idx12's v12b (v8's launch: same grid, threads and maps, except its key box of 128 keys and
 // scale box of 132 floats, exported below): one 128-key stage for both consumers; v8's parameters,
 // shared memory dsa_indexer_fp8_<name>_smem_q<NQ>. PP: indexer_v8_body's (the driver's v12bp).
-#define DSA_INDEXER_V12B(NAME, NQ, PP, FORM)                                                   \
-  extern "C" __global__ void __launch_bounds__(IX8_THREADS, 1) dsa_indexer_fp8_##NAME##_q##NQ( \
-      const __grid_constant__ CUtensorMap qMap, const __grid_constant__ CUtensorMap kMap,      \
-      const __grid_constant__ CUtensorMap sMap, const float* __restrict__ w,                   \
-      float* __restrict__ logits, int batch, int T, int P) {                                   \
-    indexer_v8_body<NQ, 0, IX12B_STAGES, 2 * IX_BK, 1, false, PP, ix_form(NQ, FORM)>(          \
-        &qMap, &kMap, &sMap, w, logits, batch, T, P, nullptr);                                 \
-  }                                                                                            \
-  extern "C" __device__ const int dsa_indexer_fp8_##NAME##_smem_q##NQ =                        \
+#define DSA_INDEXER_V12B(NAME, NQ, PP)                                                            \
+  extern "C" __global__ void __launch_bounds__(IX8_THREADS, 1) dsa_indexer_fp8_##NAME##_q##NQ(    \
+      const __grid_constant__ CUtensorMap qMap, const __grid_constant__ CUtensorMap kMap,         \
+      const __grid_constant__ CUtensorMap sMap, const float* __restrict__ w,                      \
+      float* __restrict__ logits, int batch, int T, int P) {                                      \
+    indexer_v8_body<NQ, 0, IX12B_STAGES, 2 * IX_BK, 1, false, PP>(&qMap, &kMap, &sMap, w, logits, \
+                                                                  batch, T, P, nullptr);          \
+  }                                                                                               \
+  extern "C" __device__ const int dsa_indexer_fp8_##NAME##_smem_q##NQ =                           \
       ix12_smem(NQ, IX12B_STAGES, 2 * IX_BK);
-DSA_INDEXER_V12B(v12b, 1, false, 0)
-DSA_INDEXER_V12B(v12b, 2, false, 0)
+DSA_INDEXER_V12B(v12b, 1, false)
+DSA_INDEXER_V12B(v12b, 2, false)
 // Rounds idx13 / idx14: v12b with its group maxima from warps of the producer warpgroup
 // (ix13_maxima): v13bs (one warp, which also stores the logits) and v14g3e (three warps, items
 // dealt round robin, the consumers storing the logits as v12b, each staging slot released on its
 // key stage's empty barrier: MW = 3, MEMPTY). v12b's launch and maps, v8g's parameters; shared
 // memory dsa_indexer_fp8_<name>_smem_q<NQ> (equal for both). PP: as v12b's (the driver's v14pp).
-#define DSA_INDEXER_V13(NAME, NQ, GMAX, MW, MEMPTY, PP, FORM)                                  \
-  extern "C" __global__ void __launch_bounds__(IX8_THREADS, 1) dsa_indexer_fp8_##NAME##_q##NQ( \
-      const __grid_constant__ CUtensorMap qMap, const __grid_constant__ CUtensorMap kMap,      \
-      const __grid_constant__ CUtensorMap sMap, const float* __restrict__ w,                   \
-      float* __restrict__ logits, int batch, int T, int P, float* __restrict__ gmax) {         \
-    indexer_v8_body<NQ, GMAX, IX12B_STAGES, 2 * IX_BK, MW, MEMPTY, PP, ix_form(NQ, FORM)>(     \
-        &qMap, &kMap, &sMap, w, logits, batch, T, P, gmax);                                    \
-  }                                                                                            \
-  extern "C" __device__ const int dsa_indexer_fp8_##NAME##_smem_q##NQ =                        \
+#define DSA_INDEXER_V13(NAME, NQ, GMAX, MW, MEMPTY, PP)                                            \
+  extern "C" __global__ void __launch_bounds__(IX8_THREADS, 1) dsa_indexer_fp8_##NAME##_q##NQ(     \
+      const __grid_constant__ CUtensorMap qMap, const __grid_constant__ CUtensorMap kMap,          \
+      const __grid_constant__ CUtensorMap sMap, const float* __restrict__ w,                       \
+      float* __restrict__ logits, int batch, int T, int P, float* __restrict__ gmax) {             \
+    indexer_v8_body<NQ, GMAX, IX12B_STAGES, 2 * IX_BK, MW, MEMPTY, PP>(&qMap, &kMap, &sMap, w,     \
+                                                                       logits, batch, T, P, gmax); \
+  }                                                                                                \
+  extern "C" __device__ const int dsa_indexer_fp8_##NAME##_smem_q##NQ =                            \
       ix13_smem(NQ, IX12B_STAGES, 2 * IX_BK);
-DSA_INDEXER_V13(v13bs, 1, 5, 1, false, false, 0)
-DSA_INDEXER_V13(v13bs, 2, 5, 1, false, false, 0)
-DSA_INDEXER_V13(v14g3e, 1, 4, 3, true, false, 0)
-DSA_INDEXER_V13(v14g3e, 2, 4, 3, true, false, 0)
+DSA_INDEXER_V13(v13bs, 1, 5, 1, false, false)
+DSA_INDEXER_V13(v13bs, 2, 5, 1, false, false)
+DSA_INDEXER_V13(v14g3e, 1, 4, 3, true, false)
+DSA_INDEXER_V13(v14g3e, 2, 4, 3, true, false)
 // Rounds idx27-idx34's v17: v12b with three consumer warpgroups on 192-key stages (SPAN = 192; each
 // warpgroup one item's chain: wait, products, head sums, stores; round idx26's stamps put v12b's
 // two chains at ~1270 cycles an item with the tensor core busy ~500 of them), each query's products

@@ -252,12 +252,12 @@ final class CudaDsaOps {
     String module = "sm90/indexer/fp8";
     boolean groupMaxima = IndexerVersion.writesGroupMaxima(version);
     boolean span128 = !version.startsWith("v8");
-    String boxes = version.equals("v17") ? "v17" : "v12b";
+    boolean v17 = version.equals("v17"); // its own boxes and threads
+    String boxes = v17 ? "v17" : "v12b";
     int keyBox = span128 ? constant(module, "dsa_indexer_fp8_" + boxes + "_key_box", site) : 64;
     String scaleBox =
         span128 ? "dsa_indexer_fp8_" + boxes + "_scale_box" : "dsa_indexer_fp8_v8_scale_box";
-    String threads =
-        version.equals("v17") ? "dsa_indexer_fp8_v17_threads" : "dsa_indexer_fp8_v8_threads";
+    String threads = "dsa_indexer_fp8_" + (v17 ? "v17" : "v8") + "_threads";
     String smem = "dsa_indexer_fp8_" + (span128 ? version : "v8") + "_smem_q" + nq;
     int batch = op.batch();
     int tokens = op.tokensPerSeq();
@@ -394,8 +394,8 @@ final class CudaDsaOps {
     }
     if (version.equals("gmax2") || version.equals("gmax3")) {
       // Only on group maxima written by an indexer g variant (v6g, v8g, v8h, v13bs, v14g3e, v17)
-      // for
-      // these very logits, nothing written since (stale maxima could hide a winner); otherwise v10.
+      // for these very logits, nothing written since (stale maxima could hide a winner); otherwise
+      // v10.
       CudaBuffer logits = CudaBackend.cuda(op.logits(), "logits");
       GroupMaximaOf g = gmaxValid.get(logits);
       CudaBuffer gm = logits.groupMaxima();
